@@ -1,0 +1,49 @@
+# The short commands. CMake does the building (build/ for the normal build,
+# build-asan/ for the sanitizer build, build-fuzz/ for libFuzzer targets).
+# `make run` and `make test` install what is missing first (Debian packages).
+
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECS  ?= 20
+PREFIX     ?= /usr/local
+CMAKE_ARGS ?=
+
+.PHONY: all deps configure run test asan fuzz bench install clean format
+
+all: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure:
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_ARGS)
+
+run: deps all
+	@bash scripts/run.sh $(BUILD)
+
+test: deps all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan -DFR_SANITIZE=ON -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz -DFR_FUZZ=ON -DFR_TESTS=OFF -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-fuzz -j $(JOBS)
+	@bash scripts/fuzz.sh build-fuzz $(FUZZ_SECS)
+
+bench: deps all
+	@bash scripts/bench.sh $(BUILD)
+
+install: all
+	cmake --install $(BUILD)
+
+format:
+	clang-format -i include/frontera/*.h src/*.c src/*.h cmd/frontera/*.c tests/*.c bench/*.c fuzz/*.c
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -1,0 +1,80 @@
+/* cli.c: helpers shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *cli_read_all(const char *path, size_t max, size_t *len_out)
+{
+    FILE *f = stdin;
+    const char *name = "standard input";
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "rb");
+        name = path;
+        if (!f) {
+            fprintf(stderr, "frontera: cannot open %s: %s\n", path, strerror(errno));
+            return NULL;
+        }
+    }
+    size_t len = 0, cap = 65536;
+    char *buf = malloc(cap);
+    if (!buf) goto oom;
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap >= max + 1) {
+                fprintf(stderr, "frontera: %s is larger than the limit of %zu bytes\n", name, max);
+                goto fail;
+            }
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) goto oom;
+            buf = nb;
+            cap = ncap;
+        }
+        size_t n = fread(buf + len, 1, cap - 1 - len, f);
+        if (n == 0) break;
+        len += n;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "frontera: error reading %s: %s\n", name, strerror(errno));
+        goto fail;
+    }
+    if (len > max) {
+        fprintf(stderr, "frontera: %s is larger than the limit of %zu bytes\n", name, max);
+        goto fail;
+    }
+    buf[len] = '\0';
+    if (f != stdin) fclose(f);
+    if (len_out) *len_out = len;
+    return buf;
+oom:
+    fprintf(stderr, "frontera: out of memory reading %s\n", name);
+fail:
+    free(buf);
+    if (f != stdin) fclose(f);
+    return NULL;
+}
+
+int cli_usage_error(const char *sub, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "frontera %s: ", sub);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'frontera help %s' for more information.\n", sub);
+    return FR_EXIT_USAGE;
+}
+
+void cli_print_error(const char *sub, const char *file, const fr_error *err)
+{
+    fprintf(stderr, "frontera %s: ", sub);
+    if (file) fprintf(stderr, "%s:", file);
+    if (err->line) fprintf(stderr, "%d:", err->line);
+    if (err->column) fprintf(stderr, "%d:", err->column);
+    if (file || err->line || err->column) fputc(' ', stderr);
+    if (err->field[0]) fprintf(stderr, "%s: ", err->field);
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : fr_strerror(err->code));
+}

@@ -1,0 +1,53 @@
+/* cmd_countries.c: `frontera countries [CODE...]`: list the ICAO 9303 code
+ * table, or look codes up (exit 1 when any is unknown). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/country.h"
+
+static const char *kind_name(fr_country_kind k)
+{
+    switch (k) {
+    case FR_COUNTRY_STATE: return "state";
+    case FR_COUNTRY_ORGANISATION: return "organisation";
+    case FR_COUNTRY_NATIONALITY: return "nationality";
+    }
+    return "?";
+}
+
+int cmd_countries(int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage: frontera countries [CODE]...\n"
+                   "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
+                   "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n");
+            return FR_EXIT_OK;
+        }
+        return cli_usage_error("countries", "unknown option");
+    }
+    int rc = FR_EXIT_OK;
+    if (optind == argc) {
+        for (int i = 0; i < fr_country_count(); i++)
+            printf("%s\t%s\t%s\n", fr_country_code(i), kind_name(fr_country_kind_of(i)),
+                   fr_country_name(i));
+        return rc;
+    }
+    for (int a = optind; a < argc; a++) {
+        int i = fr_country_find_cstr(argv[a]);
+        if (i < 0) {
+            fprintf(stderr, "frontera countries: '%s' is not an ICAO 9303 code\n", argv[a]);
+            rc = FR_EXIT_FINDING;
+            continue;
+        }
+        printf("%s\t%s\t%s\n", fr_country_code(i), kind_name(fr_country_kind_of(i)),
+               fr_country_name(i));
+    }
+    return rc;
+}

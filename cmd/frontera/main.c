@@ -1,0 +1,100 @@
+/* main.c: the frontera program's entry point. It dispatches to one
+ * subcommand (commands.h) and answers --help, --version and
+ * `help SUBCOMMAND` the GNU way. Global options before the subcommand:
+ * --db PATH (also FRONTERA_DB) is exported to the subcommands through the
+ * FRONTERA_DB environment variable so each can read it the same way. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+#define FR_X_ROW(name, fn, summary) {#name, fn, summary},
+    FR_COMMANDS(FR_X_ROW)
+#undef FR_X_ROW
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: frontera [--db PATH] SUBCOMMAND [OPTION]... [ARG]...\n"
+                 "Border entry/exit system: travel documents, visa policy, stays, crossings.\n\n"
+                 "Subcommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(out, "\nGlobal options:\n"
+                 "  --db PATH     the SQLite database (default ./frontera.db, or $FRONTERA_DB)\n"
+                 "  --help        show this help and exit\n"
+                 "  --version     show the version and exit\n\n"
+                 "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
+                 "Exit status: 0 ok, 1 a finding or refusal, 2 a usage error, 3 a failure.\n");
+}
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0) return &COMMANDS[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return FR_EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("frontera %s\n", FR_VERSION);
+            return FR_EXIT_OK;
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            setenv("FRONTERA_DB", argv[i + 1], 1);
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            setenv("FRONTERA_DB", argv[i] + 5, 1);
+            i++;
+        } else {
+            fprintf(stderr, "frontera: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, "Try 'frontera --help' for more information.\n");
+            return FR_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return FR_EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        if (i + 1 >= argc) {
+            usage(stdout);
+            return FR_EXIT_OK;
+        }
+        const command *c = find(argv[i + 1]);
+        if (!c) {
+            fprintf(stderr, "frontera: no subcommand '%s'\n", argv[i + 1]);
+            return FR_EXIT_USAGE;
+        }
+        char help_opt[] = "--help";
+        char *hargv[] = {argv[i + 1], help_opt, NULL};
+        return c->fn(2, hargv);
+    }
+    if (strcmp(name, "version") == 0) {
+        printf("frontera %s\n", FR_VERSION);
+        return FR_EXIT_OK;
+    }
+    const command *c = find(name);
+    if (!c) {
+        fprintf(stderr, "frontera: '%s' is not a frontera subcommand.\n", name);
+        fprintf(stderr, "Try 'frontera --help' for the list.\n");
+        return FR_EXIT_USAGE;
+    }
+    return c->fn(argc - i, argv + i);
+}

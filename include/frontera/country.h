@@ -1,0 +1,39 @@
+/* country.h: the ICAO Doc 9303 Part 3 table of states and organisations.
+ *
+ * Every place that takes a nationality or an issuing state validates it here.
+ * Codes are those an MRZ carries: ISO 3166-1 alpha-3 for states, except
+ * Germany ("D"), plus the special codes of Part 3 (GBD, GBN, GBO, GBP, GBS,
+ * EUE, UNO, UNA, UNK, XOM, XPO, XXA, XXB, XXC, XXX, ...). The table is
+ * constant data: every function is thread-safe. */
+#ifndef FRONTERA_COUNTRY_H
+#define FRONTERA_COUNTRY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum fr_country_kind {
+    FR_COUNTRY_STATE = 1,        /* a state or territory */
+    FR_COUNTRY_ORGANISATION = 2, /* an organisation that issues documents */
+    FR_COUNTRY_NATIONALITY = 3   /* a nationality status without a state: XXA, GBO ... */
+} fr_country_kind;
+
+/* Index (0..fr_country_count()-1) of the code in the len bytes at code, or -1.
+ * Trailing '<' fillers (as in an MRZ: "D<<") and surrounding spaces are
+ * ignored; letters must be upper case. O(log n), no allocation. */
+int fr_country_find(const char *code, size_t len);
+/* Same for a NUL-terminated string. */
+int fr_country_find_cstr(const char *code);
+/* Number of codes in the table. */
+int fr_country_count(void);
+/* Code ("CHN", "D"), English name, kind of the entry at idx; NULL/0 when out of range. */
+const char *fr_country_code(int idx);
+const char *fr_country_name(int idx);
+fr_country_kind fr_country_kind_of(int idx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
