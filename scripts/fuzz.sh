@@ -7,7 +7,7 @@ build=${1:-build-fuzz}
 secs=${2:-20}
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
-for bin in "$build"/fuzz_*; do
+for bin in "$build"/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin"); corpus=${name#fuzz_}
   work=$(mktemp -d)

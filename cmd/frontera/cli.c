@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontera/alloc.h"
+
 char *cli_read_all(const char *path, size_t max, size_t *len_out)
 {
     FILE *f = stdin;
@@ -78,3 +80,38 @@ void cli_print_error(const char *sub, const char *file, const fr_error *err)
     if (err->field[0]) fprintf(stderr, "%s: ", err->field);
     fprintf(stderr, "%s\n", err->message[0] ? err->message : fr_strerror(err->code));
 }
+
+char *cli_default_policy_path(void)
+{
+    const char *env = getenv("FRONTERA_POLICY");
+    if (env && *env) return fr_strdup(env);
+    static const char *const candidates[] = {FR_SOURCE_DIR "/data/policy/ecu.policy",
+                                             FR_DATADIR "/frontera/policy/ecu.policy"};
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+        FILE *f = fopen(candidates[i], "r");
+        if (f) {
+            fclose(f);
+            return fr_strdup(candidates[i]);
+        }
+    }
+    return NULL;
+}
+
+/* Load a policy file, printing every error; NULL on failure. */
+fr_policy *cli_load_policy(const char *sub, const char *path)
+{
+    size_t len;
+    char *text = cli_read_all(path, FR_POLICY_MAX_BYTES, &len);
+    if (!text) return NULL;
+    fr_error errs[20];
+    size_t n = 0;
+    fr_policy *p = NULL;
+    if (fr_policy_parse(text, len, &p, errs, 20, &n) != FR_OK) {
+        for (size_t i = 0; i < n && i < 20; i++) cli_print_error(sub, path, &errs[i]);
+        if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more errors\n", sub, path, n - 20);
+        p = NULL;
+    }
+    free(text);
+    return p;
+}
+

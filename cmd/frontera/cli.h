@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frontera/policy.h"
 #include "frontera/status.h"
 
 /* Exit codes, documented in the man page and README. */
@@ -27,5 +28,14 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
 
 /* Print an fr_error as "frontera SUB: FILE:LINE:COLUMN: field: message". */
 void cli_print_error(const char *sub, const char *file, const fr_error *err);
+
+/* The policy file to use when none is named: $FRONTERA_POLICY, else
+ * Ecuador's (data/policy/ecu.policy from the source tree or the installed
+ * data directory). A string the caller frees with fr_free, or NULL. */
+char *cli_default_policy_path(void);
+
+/* Load and validate a policy file, printing every error found as
+ * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */
+fr_policy *cli_load_policy(const char *sub, const char *path);
 
 #endif

@@ -1,0 +1,210 @@
+/* cmd_admit.c: `frontera admit`: the admission decision at the booth for
+ * the MRZ read from FILE or standard input; --record also writes the entry
+ * (or the refusal) to the ledger. Exit 0 admit, 1 refer or refuse. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/admit.h"
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+
+static const char USAGE[] =
+    "Usage: frontera [--db PATH] admit --port LOCODE --at DATETIME [OPTION]... [FILE]\n"
+    "Decide admit, refer or refuse for the travel document whose machine readable zone is in\n"
+    "FILE (or standard input), under the visa policy in force on that day and the\n"
+    "traveller's history in the ledger.\n\n"
+    "  --port LOCODE        UN/LOCODE of the border crossing point (ECUIO, ECGYE, ECTUL ...)\n"
+    "  --at DATETIME        local time with offset: 2024-07-01T10:15-05:00\n"
+    "  --policy FILE        the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
+    "  --class CLASS        admission class: visitor (default), transit, crew, official\n"
+    "  --visa REF           the visa, e-visa or travel authorisation presented\n"
+    "  --intended-days N    the stay the traveller asks for\n"
+    "  --repair             try the common OCR misreads in the MRZ (reported)\n"
+    "  --record             record the entry, or the refusal, in the ledger\n"
+    "  --event-id ID        the event id to record under (default: from document and time)\n"
+    "  --officer NAME       the officer recorded with the event\n"
+    "  --json               print {decision, reasons, authorised_until, traveller_id, ...}\n\n"
+    "Without --record the ledger is only read (and need not exist). Exit status: 0 admit,\n"
+    "1 refer or refuse, 2 usage error, 3 failure. Rules: docs/admission.md.\n";
+
+static void print_text(const fr_admit_decision *d)
+{
+    char b[FR_DATE_BUFSZ];
+    static const char *const MARK[] = {"  ", "? ", "x "};
+    printf("%s", d->outcome == FR_ADMIT ? "ADMIT" : d->outcome == FR_REFER ? "REFER to a supervisor"
+                                                                         : "REFUSE");
+    if (d->mrz.surname[0])
+        printf(": %s, %s (%s %s)", d->mrz.surname, d->mrz.given_names, d->mrz.nationality,
+               d->mrz.document_number);
+    printf("\n");
+    if (d->outcome == FR_ADMIT && d->authorised_until != FR_DATE_NONE)
+        printf("Authorised until %s\n", fr_date_format(d->authorised_until, b));
+    for (size_t i = 0; i < d->nreasons; i++) {
+        const fr_admit_reason *r = &d->reasons[i];
+        if (r->ground)
+            printf("%s[%c] %s\n", MARK[r->level], r->ground, r->message);
+        else
+            printf("%s%s\n", MARK[r->level], r->message);
+    }
+}
+
+static int print_json(const fr_admit_decision *d, int64_t traveller_id, const char *event_id)
+{
+    char b[FR_DATE_BUFSZ];
+    json_t *o = json_object(), *reasons = json_array();
+    if (!o || !reasons) return -1;
+    json_object_set_new(o, "decision", json_string(fr_outcome_name(d->outcome)));
+    for (size_t i = 0; i < d->nreasons; i++) {
+        const fr_admit_reason *r = &d->reasons[i];
+        static const char *const LEVEL[] = {"info", "refer", "refuse"};
+        char g[2] = {r->ground, 0};
+        json_array_append_new(reasons, json_pack("{s:s, s:s, s:s?, s:s}", "code", r->code,
+                                                 "message", r->message, "ground",
+                                                 r->ground ? g : NULL, "level", LEVEL[r->level]));
+    }
+    json_object_set_new(o, "reasons", reasons);
+    json_object_set_new(o, "authorised_until",
+                        d->authorised_until != FR_DATE_NONE
+                            ? json_string(fr_date_format(d->authorised_until, b))
+                            : json_null());
+    json_object_set_new(o, "traveller_id", traveller_id ? json_integer(traveller_id) : json_null());
+    json_object_set_new(o, "event_id", event_id ? json_string(event_id) : json_null());
+    if (d->have_stay) {
+        json_object_set_new(o, "days_used", json_integer(d->stay.eval.days_used));
+        json_object_set_new(o, "days_remaining", json_integer(d->stay.eval.days_remaining));
+    }
+    if (d->rule) json_object_set_new(o, "rule_ref", json_string(d->rule->ref));
+    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    json_decref(o);
+    if (!s) return -1;
+    puts(s);
+    free(s);
+    return 0;
+}
+
+int cmd_admit(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'},     {"at", required_argument, NULL, 'a'},
+        {"policy", required_argument, NULL, 'P'},   {"class", required_argument, NULL, 'c'},
+        {"visa", required_argument, NULL, 'v'},     {"intended-days", required_argument, NULL, 'i'},
+        {"repair", no_argument, NULL, 'r'},         {"record", no_argument, NULL, 'R'},
+        {"event-id", required_argument, NULL, 'e'}, {"officer", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    fr_admit_request req;
+    memset(&req, 0, sizeof req);
+    req.cls = FR_CLASS_VISITOR;
+    const char *at = NULL, *policy_path = NULL, *event_id = NULL, *officer = NULL;
+    int record = 0, json = 0, c, rc = FR_EXIT_FAILURE;
+    char *end;
+    fr_error err;
+    fr_error_clear(&err);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': req.port = optarg; break;
+        case 'a': at = optarg; break;
+        case 'P': policy_path = optarg; break;
+        case 'c': {
+            int k = fr_admission_class_parse(optarg, strlen(optarg));
+            if (k < 0)
+                return cli_usage_error("admit", "unknown admission class '%s' (visitor, transit, "
+                                                "crew, official)", optarg);
+            req.cls = (fr_admission_class)k;
+            break;
+        }
+        case 'v': req.visa = optarg; break;
+        case 'i':
+            errno = 0;
+            req.intended_days = (int32_t)strtol(optarg, &end, 10);
+            if (errno || *end || req.intended_days < 1 || req.intended_days > 3660)
+                return cli_usage_error("admit", "--intended-days needs 1..3660, not '%s'", optarg);
+            break;
+        case 'r': req.repair = 1; break;
+        case 'R': record = 1; break;
+        case 'e': event_id = optarg; break;
+        case 'o': officer = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
+        default: return cli_usage_error("admit", "unknown option");
+        }
+    }
+    if (!req.port) return cli_usage_error("admit", "--port is required (a UN/LOCODE such as ECUIO)");
+    if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
+    if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
+        return cli_usage_error("admit", "--at '%s': %s", at, err.message);
+    if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
+    const char *file = optind < argc ? argv[optind] : NULL;
+
+    char *mrz = NULL, *ppath = policy_path ? fr_strdup(policy_path) : cli_default_policy_path();
+    fr_policy *policy = NULL;
+    fr_store *store = NULL;
+    if (!ppath) {
+        fprintf(stderr, "frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+        goto done;
+    }
+    if (!(policy = cli_load_policy("admit", ppath))) goto done;
+    size_t len;
+    if (!(mrz = cli_read_all(file, 4096, &len))) goto done;
+    req.mrz = mrz;
+    req.mrz_len = len;
+
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    int orc = fr_store_open(db, record ? FR_STORE_CREATE : 0, &store, &err);
+    if (orc == FR_ENOTFOUND && !record) {
+        store = NULL; /* no ledger yet: decide without history */
+    } else if (orc != FR_OK) {
+        cli_print_error("admit", db, &err);
+        goto done;
+    }
+    fr_admit_env env = {policy, store, NULL};
+    fr_admit_decision *d = fr_malloc(sizeof *d);
+    if (!d) goto done;
+    if (fr_admit_decide(&env, &req, d, &err) != FR_OK) {
+        cli_print_error("admit", NULL, &err);
+        fr_free(d);
+        goto done;
+    }
+    int64_t tid = 0;
+    char idbuf[FR_EVENT_ID_MAX + 1] = "";
+    if (record && d->outcome != FR_REFER) {
+        fr_record_result res;
+        if (fr_admit_record(store, &req, d, event_id, officer, &res, &err) != FR_OK) {
+            cli_print_error("admit", db, &err);
+            fr_free(d);
+            goto done;
+        }
+        tid = res.traveller_id;
+        if (event_id)
+            snprintf(idbuf, sizeof idbuf, "%s", event_id);
+        else
+            snprintf(idbuf, sizeof idbuf, "ADM-%s-%.20s-%lld", d->mrz.issuing_state,
+                     d->mrz.document_number, (long long)fr_datetime_utc(&req.at));
+    }
+    if (json)
+        print_json(d, tid, idbuf[0] ? idbuf : NULL);
+    else {
+        print_text(d);
+        if (record && d->outcome == FR_REFER)
+            printf("Nothing recorded: a referral is decided by a supervisor.\n");
+        else if (tid)
+            printf("Recorded as %s (traveller %lld).\n", idbuf, (long long)tid);
+    }
+    rc = d->outcome == FR_ADMIT ? FR_EXIT_OK : FR_EXIT_FINDING;
+    fr_free(d);
+done:
+    fr_store_close(store);
+    fr_policy_free(policy);
+    free(mrz);
+    fr_free(ppath);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/* cmd_import.c: `frontera import FILE.csv [--rejects FILE] [--batch N]`:
+ * bulk crossings into the ledger (ledger.h). Streams the file, commits every
+ * N rows, writes each rejected row (with its line, column and reason) to the
+ * rejects file - or to stderr when none is given - and prints a summary.
+ * A progress bar is drawn on stderr only when stderr is a terminal. Re-running
+ * after an interruption completes the import without duplicates. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/ledger.h"
+
+typedef struct {
+    FILE *in;
+    FILE *rejects; /* NULL: report on stderr */
+    const char *rejects_path;
+    int write_failed;
+    int tty;
+    uint64_t size;
+} import_ctx;
+
+static int read_file(void *ud, char *buf, size_t cap, size_t *got)
+{
+    import_ctx *c = ud;
+    *got = fread(buf, 1, cap, c->in);
+    return *got == 0 && ferror(c->in) ? FR_EIO : FR_OK;
+}
+
+static void put_field(FILE *f, const char *s, size_t len, int comma)
+{
+    char small[512];
+    if (comma) fputc(',', f);
+    size_t n = fr_csv_quote(s, len, small, sizeof small);
+    if (n <= sizeof small) {
+        fwrite(small, 1, n, f);
+        return;
+    }
+    char *big = malloc(n);
+    if (!big) {
+        fwrite(s, 1, len, f); /* unquoted rather than lost */
+        return;
+    }
+    fr_csv_quote(s, len, big, n);
+    fwrite(big, 1, n, f);
+    free(big);
+}
+
+static void on_header(void *ud, const fr_csv_row *row)
+{
+    import_ctx *c = ud;
+    if (!c->rejects) return;
+    fputs("reject_line,reject_column,reject_reason", c->rejects);
+    for (size_t i = 0; i < row->count; i++)
+        put_field(c->rejects, row->fields[i].ptr, row->fields[i].len, 1);
+    fputc('\n', c->rejects);
+}
+
+static int on_reject(void *ud, long line, const char *column, const char *reason,
+                     const fr_csv_row *row)
+{
+    import_ctx *c = ud;
+    if (!c->rejects) {
+        fprintf(stderr, "frontera import: line %ld: %s%s%s\n", line, column, column[0] ? ": " : "",
+                reason);
+        return 0;
+    }
+    fprintf(c->rejects, "%ld", line);
+    put_field(c->rejects, column, strlen(column), 1);
+    put_field(c->rejects, reason, strlen(reason), 1);
+    for (size_t i = 0; row && i < row->count; i++)
+        put_field(c->rejects, row->fields[i].ptr, row->fields[i].len, 1);
+    fputc('\n', c->rejects);
+    if (ferror(c->rejects)) {
+        c->write_failed = 1;
+        return FR_EIO;
+    }
+    return 0;
+}
+
+static void on_notice(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "frontera import: %s\n", msg);
+}
+
+static void on_progress(void *ud, const fr_import_stats *st)
+{
+    import_ctx *c = ud;
+    if (!c->tty || !c->size) return;
+    int pct = (int)(st->bytes * 100 / c->size);
+    int bar = pct / 4;
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu rows", bar, "#########################", 25 - bar, "",
+            pct, (unsigned long long)st->rows);
+    fflush(stderr);
+}
+
+int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {{"rejects", required_argument, NULL, 'r'},
+                                         {"batch", required_argument, NULL, 'b'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    import_ctx ctx = {0};
+    size_t batch = 10000;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
+                   "Import crossings, one event a row, columns named by the header (see\n"
+                   "docs/ledger.md). Rows are committed N at a time (default 10000); a re-run\n"
+                   "after an interruption adds only what is missing. Rejected rows go to the\n"
+                   "rejects FILE (CSV: line, column, reason, then the row) or to stderr.\n"
+                   "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
+                   "2 a usage error, 3 the import could not run or was cut short.\n");
+            return FR_EXIT_OK;
+        }
+        if (c == 'r') {
+            ctx.rejects_path = optarg;
+        } else if (c == 'b') {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 10000000)
+                return cli_usage_error("import", "--batch must be 1..10000000");
+            batch = (size_t)v;
+        } else {
+            return cli_usage_error("import", "unknown option");
+        }
+    }
+    if (optind + 1 != argc) return cli_usage_error("import", "give one FILE.csv ('-' for stdin)");
+    const char *path = argv[optind];
+    ctx.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!ctx.in) {
+        fprintf(stderr, "frontera import: cannot open %s: %s\n", path, strerror(errno));
+        return FR_EXIT_FAILURE;
+    }
+    struct stat sb;
+    if (fstat(fileno(ctx.in), &sb) == 0 && S_ISREG(sb.st_mode)) ctx.size = (uint64_t)sb.st_size;
+    ctx.tty = isatty(STDERR_FILENO);
+    int exit_code = FR_EXIT_FAILURE;
+    fr_store *s = NULL;
+    fr_csv *csv = NULL;
+    fr_error err;
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    if (ctx.rejects_path && !(ctx.rejects = fopen(ctx.rejects_path, "w"))) {
+        fprintf(stderr, "frontera import: cannot write %s: %s\n", ctx.rejects_path,
+                strerror(errno));
+        goto done;
+    }
+    if (fr_store_open(db, 0, &s, &err) != FR_OK) {
+        cli_print_error("import", db, &err);
+        goto done;
+    }
+    if (fr_csv_new(read_file, &ctx, NULL, &csv) != FR_OK) {
+        fprintf(stderr, "frontera import: out of memory\n");
+        goto done;
+    }
+    fr_import_hooks hooks = {&ctx, on_reject, on_notice, on_progress, on_header};
+    fr_import_stats st;
+    int rc = fr_ledger_import(s, csv, batch, &hooks, &st, &err);
+    if (ctx.tty && ctx.size) fputc('\n', stderr);
+    if (ctx.rejects && fflush(ctx.rejects) != 0) ctx.write_failed = 1;
+    if (rc != FR_OK && st.rows == 0) { /* the header was refused: nothing to sum up */
+        cli_print_error("import", path, &err);
+        goto done;
+    }
+    printf("%s: %llu rows: %llu taken, %llu duplicates, %llu rejected%s%s\n", path,
+           (unsigned long long)st.rows, (unsigned long long)st.taken,
+           (unsigned long long)st.duplicates, (unsigned long long)st.rejected,
+           st.rejected && ctx.rejects_path ? " -> " : "",
+           st.rejected && ctx.rejects_path ? ctx.rejects_path : "");
+    if (rc != FR_OK) {
+        if (ctx.write_failed)
+            fprintf(stderr, "frontera import: cannot write %s\n", ctx.rejects_path);
+        else
+            cli_print_error("import", path, &err);
+        fprintf(stderr, "frontera import: stopped; %llu batches were committed, re-run to finish\n",
+                (unsigned long long)st.batches);
+        goto done;
+    }
+    exit_code = st.rejected ? FR_EXIT_FINDING : FR_EXIT_OK;
+done:
+    fr_csv_free(csv);
+    fr_store_close(s);
+    if (ctx.rejects && fclose(ctx.rejects) != 0 && exit_code != FR_EXIT_FAILURE) {
+        fprintf(stderr, "frontera import: cannot write %s\n", ctx.rejects_path);
+        exit_code = FR_EXIT_FAILURE;
+    }
+    if (ctx.in != stdin) fclose(ctx.in);
+    return exit_code;
+}

@@ -1,0 +1,372 @@
+/* cmd_report_alerts.c: `frontera report alerts`: early-warning alerts on
+ * monthly flows (docs/alerts.md).
+ *
+ * The monthly series come from a plain series CSV (--series), a ledger CSV
+ * such as `frontera synth` output (--events), or the crossings database
+ * (fr_store_export, the default). The detector (alerts.h) judges them; the
+ * alerts are printed as text, CSV or JSON, and --svg draws the chart. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "frontera/alerts.h"
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+#include "frontera/csv.h"
+#include "frontera/policy.h"
+#include "frontera/series.h"
+#include "frontera/store.h"
+#include "frontera/svg.h"
+
+#define SUB "report alerts"
+
+static int add_event(void *ud, const fr_event *ev) { return fr_series_builder_add(ud, ev); }
+
+static int read_file_fn(void *ud, char *buf, size_t cap, size_t *got)
+{
+    FILE *f = ud;
+    *got = fread(buf, 1, cap, f);
+    return ferror(f) ? FR_EIO : FR_OK;
+}
+
+/* Build the series from a ledger CSV file or the database. */
+static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_series **out)
+{
+    fr_series_builder *b = NULL;
+    fr_error err;
+    int rc = FR_EXIT_FAILURE;
+    if (fr_series_builder_new(&b) != FR_OK) return FR_EXIT_FAILURE;
+    if (events) {
+        FILE *f = strcmp(events, "-") ? fopen(events, "rb") : stdin;
+        if (!f) {
+            fprintf(stderr, "frontera %s: cannot open %s\n", SUB, events);
+            goto done;
+        }
+        fr_csv *csv = NULL;
+        int r = fr_csv_new(read_file_fn, f, NULL, &csv);
+        if (r == FR_OK) r = fr_series_builder_add_csv(b, csv, to, NULL, &err);
+        else fr_error_set(&err, r, 0, 0, "", "out of memory");
+        fr_csv_free(csv);
+        if (f != stdin) fclose(f);
+        if (r != FR_OK) {
+            cli_print_error(SUB, events, &err);
+            goto done;
+        }
+    } else {
+        const char *db = getenv("FRONTERA_DB");
+        if (!db || !*db) db = "frontera.db";
+        fr_store *s = NULL;
+        if (fr_store_open(db, 0, &s, &err) != FR_OK) {
+            cli_print_error(SUB, db, &err);
+            goto done;
+        }
+        int r = fr_store_export(s, FR_DATE_NONE, to, add_event, b, &err);
+        fr_store_close(s);
+        if (r != FR_OK) {
+            if (r == FR_ENOMEM) fprintf(stderr, "frontera %s: out of memory\n", SUB);
+            else cli_print_error(SUB, db, &err);
+            goto done;
+        }
+    }
+    if (fr_series_builder_finish(b, as_of, out, &err) != FR_OK) {
+        cli_print_error(SUB, NULL, &err);
+        goto done;
+    }
+    rc = FR_EXIT_OK;
+done:
+    fr_series_builder_free(b);
+    return rc;
+}
+
+static int series_from_csv(const char *path, fr_series **out)
+{
+    size_t len;
+    char *text = cli_read_all(path, FR_SERIES_MAX_BYTES, &len);
+    if (!text) return FR_EXIT_FAILURE;
+    fr_error errs[20];
+    size_t n = 0;
+    int rc = fr_series_parse(text, len, out, errs, 20, &n);
+    free(text);
+    if (rc == FR_OK) return FR_EXIT_OK;
+    for (size_t i = 0; i < n && i < 20; i++) cli_print_error(SUB, path, &errs[i]);
+    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", SUB, path, n - 20);
+    return FR_EXIT_FAILURE;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+static void print_num(double v, int decimals)
+{
+    printf("%.*f", decimals, v);
+}
+
+static void print_alerts(const fr_alert *a, size_t n, const char *format)
+{
+    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ];
+    int csv = strcmp(format, "csv") == 0, json = strcmp(format, "json") == 0;
+    if (csv) printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,message\n");
+    if (json) printf("[");
+    if (!csv && !json && n == 0) printf("no alerts\n");
+    for (size_t i = 0; i < n; i++) {
+        fr_month_format(a[i].period, per);
+        fr_month_format(a[i].since, since);
+        fr_month_format(a[i].until, until);
+        const char *nat = fr_country_code(a[i].nationality);
+        int rate = strstr(a[i].metric, "rate") != NULL;
+        if (json) {
+            printf("%s\n  {\"nationality\": ", i ? "," : "");
+            json_str(nat);
+            printf(", \"metric\": ");
+            json_str(a[i].metric);
+            printf(", \"period\": \"%s\", \"observed\": ", per);
+            print_num(a[i].observed, rate ? 4 : 0);
+            printf(", \"expected\": ");
+            print_num(a[i].expected, rate ? 4 : 1);
+            printf(", \"factor\": %.2f, \"since\": \"%s\", \"until\": \"%s\", \"ongoing\": %s, "
+                   "\"message\": ",
+                   a[i].factor, since, until, a[i].ongoing ? "true" : "false");
+            json_str(a[i].message);
+            printf("}");
+        } else if (csv) {
+            printf("%s,%s,%s,", nat, a[i].metric, per);
+            print_num(a[i].observed, rate ? 4 : 0);
+            printf(",");
+            print_num(a[i].expected, rate ? 4 : 1);
+            char q[2 * FR_ALERT_MESSAGE_MAX + 3];
+            size_t ql = fr_csv_quote(a[i].message, strlen(a[i].message), q, sizeof q);
+            printf(",%.2f,%s,%s,%d,%.*s\n", a[i].factor, since, until, a[i].ongoing,
+                   (int)(ql < sizeof q ? ql : 0), q);
+        } else {
+            printf("%s  %-4s %-13s %s\n", per, nat, a[i].metric, a[i].message);
+        }
+    }
+    if (json) printf("%s]\n", n ? "\n" : "");
+}
+
+/* Policy changes (rules for one nationality or group that begin within the
+ * chart) as labelled vertical rules; rules that begin the same day with the
+ * same regime share one line ("CHN, CUB visa_required", "5 nationalities
+ * visa_required"). Labels live in `store`. */
+static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_chart_rule *rules,
+                           char (*store)[48], size_t max, int *failed)
+{
+    size_t len, n = 0, nerr = 0;
+    int count[32] = {0};
+    fr_regime regime[32];
+    char first[32][2][12];
+    *failed = 0;
+    if (max > 32) max = 32;
+    char *text = cli_read_all(path, FR_POLICY_MAX_BYTES, &len);
+    if (!text) return *failed = 1, 0;
+    fr_policy *p = NULL;
+    fr_error errs[8];
+    if (fr_policy_parse(text, len, &p, errs, 8, &nerr) != FR_OK) {
+        for (size_t i = 0; i < nerr && i < 8; i++) cli_print_error(SUB, path, &errs[i]);
+        free(text);
+        return *failed = 1, 0;
+    }
+    free(text);
+    for (size_t i = 0; i < fr_policy_rule_count(p); i++) {
+        const fr_policy_rule *r = fr_policy_rule_at(p, i);
+        if (r->rank == FR_RANK_DEFAULT || r->from == FR_DATE_NONE) continue;
+        fr_month m = fr_month_of_date(r->from);
+        if (m <= from || m > to) continue;
+        size_t j = 0;
+        while (j < n && !(rules[j].day == r->from && regime[j] == r->regime)) j++;
+        if (j == n) {
+            if (n == max) continue;
+            rules[n].day = r->from;
+            rules[n].label = store[n];
+            regime[n] = r->regime;
+            n++;
+        }
+        if (count[j] < 2) snprintf(first[j][count[j]], 12, "%s", r->who);
+        count[j]++;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const char *rg = fr_regime_name(regime[j]);
+        if (count[j] == 1) snprintf(store[j], 48, "%.11s %.30s", first[j][0], rg);
+        else if (count[j] == 2) snprintf(store[j], 48, "%.11s, %.11s %.20s", first[j][0], first[j][1], rg);
+        else snprintf(store[j], 48, "%d nationalities %.20s", count[j], rg);
+    }
+    fr_policy_free(p);
+    return n;
+}
+
+static int write_svg(const char *path, const fr_series *s, const char *metric, size_t top,
+                     const fr_alert *a, size_t n, const char *policy, fr_month from, fr_month to)
+{
+    fr_chart_rule rules[32];
+    char labels[32][48];
+    size_t nrules = 0;
+    if (from == FR_MONTH_NONE) from = fr_series_first(s);
+    if (to == FR_MONTH_NONE) to = fr_series_last(s);
+    if (policy) {
+        int failed;
+        nrules = policy_rules(policy, from, to, rules, labels, 32, &failed);
+        if (failed) return FR_EXIT_FAILURE;
+    }
+    char *svg = NULL;
+    size_t len;
+    fr_error err;
+    if (fr_svg_series_chart(s, metric, top, a, n, rules, nrules, NULL, from, to, &svg, &len,
+                            &err) != FR_OK) {
+        cli_print_error(SUB, path, &err);
+        return FR_EXIT_FAILURE;
+    }
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(svg, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    fr_free(svg);
+    if (!ok) {
+        fprintf(stderr, "frontera %s: cannot write %s\n", SUB, path);
+        return FR_EXIT_FAILURE;
+    }
+    return FR_EXIT_OK;
+}
+
+static void usage(void)
+{
+    printf("Usage: frontera [--db PATH] report alerts [--series FILE.csv | --events FILE.csv]\n"
+           "       [--from DATE] [--to DATE] [--as-of DATE] [--format text|csv|json]\n"
+           "       [--svg FILE] [--metric NAME] [--top N] [--policy FILE] [--min-count N]\n"
+           "Early-warning alerts: unusual increases by nationality in arrivals, the non-exit\n"
+           "rate or encounters, against a seasonal baseline (docs/alerts.md).\n"
+           "  --series FILE   a monthly series CSV: period,nationality,metric,count\n"
+           "  --events FILE   a ledger CSV (frontera synth/export output) instead of the database\n"
+           "                  (--csv-input FILE is the same, as in the other reports)\n"
+           "  (neither)       the events in the database (--db, default ./frontera.db)\n"
+           "  --from/--to     report alerts raised in these months (earlier months are history);\n"
+           "                  events after --to are ignored\n"
+           "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
+           "                  before it count for the non-exit rate (default: day after the last event)\n"
+           "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
+           "                  nationalities (default 8) with alerts marked, and the changes of\n"
+           "                  --policy FILE as vertical lines\n"
+           "  --min-count N   least monthly count that may alert (default 100)\n"
+           "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
+           "  --warmup N      months of history before a month is judged (default 12)\n"
+           "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
+}
+
+int report_alerts(int argc, char **argv)
+{
+    static const struct option opts[] = {{"series", required_argument, NULL, 's'},
+                                         {"events", required_argument, NULL, 'e'},
+                                         {"csv-input", required_argument, NULL, 'e'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"svg", required_argument, NULL, 'g'},
+                                         {"metric", required_argument, NULL, 'm'},
+                                         {"top", required_argument, NULL, 'n'},
+                                         {"policy", required_argument, NULL, 'p'},
+                                         {"min-count", required_argument, NULL, 'c'},
+                                         {"min-factor", required_argument, NULL, 'x'},
+                                         {"warmup", required_argument, NULL, 'w'},
+                                         {"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    fr_date from = FR_DATE_NONE, to = FR_DATE_NONE, as_of = FR_DATE_NONE;
+    const char *format = "text", *series = NULL, *events = NULL, *svg = NULL, *metric = NULL,
+               *policy = NULL;
+    long top = 8;
+    fr_alert_params params;
+    fr_alert_params_default(&params);
+    fr_error err;
+    int c;
+    char *end;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(); return FR_EXIT_OK;
+        case 's': series = optarg; break;
+        case 'e': events = optarg; break;
+        case 'g': svg = optarg; break;
+        case 'm': metric = optarg; break;
+        case 'p': policy = optarg; break;
+        case 'b':
+            if (strcmp(optarg, "nationality"))
+                return cli_usage_error(SUB, "alerts are by nationality only (--by nationality)");
+            break;
+        case 'n':
+            top = strtol(optarg, &end, 10);
+            if (*end || top < 1 || top > FR_SVG_MAX_LINES)
+                return cli_usage_error(SUB, "--top must be 1..%d", FR_SVG_MAX_LINES);
+            break;
+        case 'c':
+            params.min_count = strtod(optarg, &end);
+            if (*end || params.min_count < 0) return cli_usage_error(SUB, "--min-count must be >= 0");
+            break;
+        case 'x':
+            params.min_factor = strtod(optarg, &end);
+            if (*end || params.min_factor < 1) return cli_usage_error(SUB, "--min-factor must be >= 1");
+            break;
+        case 'w':
+            params.warmup = (int)strtol(optarg, &end, 10);
+            if (*end || params.warmup < 1 || params.warmup > 120)
+                return cli_usage_error(SUB, "--warmup must be 1..120 months");
+            break;
+        case 'F':
+            if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+                return cli_usage_error(SUB, "--format must be text, csv or json");
+            format = optarg;
+            break;
+        case 'f': case 't': case 'a': {
+            fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
+            if (fr_date_parse_cstr(optarg, d, &err) != FR_OK) {
+                fr_month m; /* YYYY-MM is accepted too: its first (--from) or last day */
+                if (strlen(optarg) != 7 || fr_month_parse(optarg, 7, &m, &err) != FR_OK)
+                    return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD or month YYYY-MM", optarg);
+                *d = c == 'f' ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
+            }
+            break;
+        }
+        default: return cli_usage_error(SUB, "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
+    if (series && events) return cli_usage_error(SUB, "give --series or --events, not both");
+    fr_series *s = NULL;
+    /* events after the report date are not known on it */
+    fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
+    int rc = series ? series_from_csv(series, &s) : series_from_events(events, cutoff, as_of, &s);
+    if (rc != FR_EXIT_OK) return rc;
+    fr_month mfrom = from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from);
+    fr_month mto = to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to);
+    fr_alert *alerts = NULL;
+    size_t n = 0;
+    if (fr_alerts_detect(s, &params, mfrom, mto, &alerts, &n, &err) != FR_OK) {
+        cli_print_error(SUB, NULL, &err);
+        fr_series_free(s);
+        return FR_EXIT_FAILURE;
+    }
+    print_alerts(alerts, n, format);
+    if (svg) {
+        if (!metric) {
+            metric = "arrivals";
+            int found = 0;
+            for (size_t k = 0; k < fr_series_key_count(s) && !found; k++)
+                found = strcmp(fr_series_key_metric(s, k), metric) == 0;
+            if (!found) metric = fr_series_key_count(s) ? "encounters" : metric;
+        }
+        rc = write_svg(svg, s, metric, (size_t)top, alerts, n, policy, mfrom, mto);
+    }
+    fr_free(alerts);
+    fr_series_free(s);
+    if (fflush(stdout) != 0) return FR_EXIT_FAILURE;
+    return rc;
+}

@@ -1,0 +1,265 @@
+/* cmd_screen.c: `frontera screen`: screen one traveller (--name ...) or a
+ * manifest (--manifest FILE, one JSON object per line in, one JSON result
+ * per line out) against the watchlists and the lost/stolen documents of the
+ * watchlist directory. Exit 1 when any traveller is a hit or possible, or
+ * holds a lost/stolen document; 0 when all are clear. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uclean.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/country.h"
+#include "frontera/screen.h"
+
+#define SCREEN_MAX_RESULTS 10
+
+typedef struct trav {
+    const char *name;
+    const char *birth;
+    const char *nat;
+    const char *doc;
+} trav;
+
+static int usage(void)
+{
+    printf("Usage: frontera screen --name \"SURNAME, GIVEN NAMES\" [--birth-date D] [--nationality N]\n"
+           "                       [--document STATE:NUMBER] [--json] [--max K] [--dir DIR]\n"
+           "       frontera screen --manifest FILE [--dir DIR]\n"
+           "Screen a traveller against the watchlists and the lost/stolen documents kept in DIR\n"
+           "(--dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists). The name may be in\n"
+           "any script or an MRZ name field; D is YYYY-MM-DD or YYYY; N an ICAO 9303 code.\n"
+           "Each result: id, score 0..1, band hit / possible / clear, explanation. --manifest:\n"
+           "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one JSON\n"
+           "result per line out. Exit 1 when any traveller is hit/possible or holds a lost or\n"
+           "stolen document, 0 when all are clear, 2 usage, 3 failure.\n");
+    return FR_EXIT_OK;
+}
+
+/* Screen one traveller into a JSON object; *alert set when not clear. */
+static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *alert, char *why, size_t whycap)
+{
+    fr_screen_query q = {.name = t->name, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
+    fr_error err;
+    char state[8] = "";
+    why[0] = '\0';
+    if (!t->name || !*t->name) {
+        snprintf(why, whycap, "no name");
+        return NULL;
+    }
+    if (t->birth && *t->birth && fr_screen_parse_birth(t->birth, strlen(t->birth), &q.birth_lo, &q.birth_hi, &err) != FR_OK) {
+        snprintf(why, whycap, "bad birth date '%.40s': %.150s", t->birth, err.message);
+        return NULL;
+    }
+    if (t->nat && *t->nat && (q.nationality = fr_country_find_cstr(t->nat)) < 0) {
+        snprintf(why, whycap, "'%.20s' is not an ICAO 9303 nationality code", t->nat);
+        return NULL;
+    }
+    if (t->doc && *t->doc) {
+        const char *colon = strchr(t->doc, ':');
+        if (colon) {
+            size_t sl = (size_t)(colon - t->doc);
+            if (sl >= sizeof state || fr_country_find(t->doc, sl) < 0) {
+                snprintf(why, whycap, "document '%.40s': the issuing state is not an ICAO 9303 code", t->doc);
+                return NULL;
+            }
+            memcpy(state, t->doc, sl);
+            state[sl] = '\0';
+            q.doc_state = state;
+            q.doc_number = colon + 1;
+        } else {
+            q.doc_number = t->doc;
+        }
+    }
+    fr_screen_result res[SCREEN_MAX_RESULTS];
+    size_t n = 0;
+    int rc = fr_screen_person(ctx, &q, res, max, &n);
+    if (rc != FR_OK) {
+        snprintf(why, whycap, "cannot screen the name '%.60s': %s", t->name, fr_strerror(rc));
+        return NULL;
+    }
+    int lost = 0;
+    if (q.doc_number && q.doc_state) {
+        lost = fr_screen_document(ctx, q.doc_state, q.doc_number);
+        if (lost < 0) lost = 0;
+    }
+    fr_screen_band band = n ? res[0].band : FR_BAND_CLEAR;
+    json_t *o = json_object(), *arr = json_array();
+    if (!o || !arr) {
+        json_decref(o);
+        json_decref(arr);
+        snprintf(why, whycap, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_pack("{s:s, s:s, s:f, s:s, s:s}", "id", res[i].id, "list", res[i].list, "score",
+                              (double)(long)(res[i].score * 10000 + 0.5) / 10000.0, "band",
+                              fr_screen_band_name(res[i].band), "explanation", res[i].explanation);
+        if (r) json_array_append_new(arr, r);
+    }
+    json_object_set_new(o, "name", json_string(t->name));
+    json_object_set_new(o, "band", json_string(fr_screen_band_name(band)));
+    json_object_set_new(o, "lost_stolen", json_boolean(lost));
+    json_object_set_new(o, "results", arr);
+    *alert = band != FR_BAND_CLEAR || lost;
+    return o;
+}
+
+static void print_human(const json_t *o)
+{
+    json_t *arr = json_object_get(o, "results");
+    if (json_is_true(json_object_get(o, "lost_stolen"))) printf("DOCUMENT LISTED LOST OR STOLEN\n");
+    printf("%s: %s\n", json_string_value(json_object_get(o, "name")), json_string_value(json_object_get(o, "band")));
+    size_t i;
+    json_t *r;
+    json_array_foreach(arr, i, r) {
+        printf("  %-8s %.4f  %s (%s)\n    %s\n", json_string_value(json_object_get(r, "band")),
+               json_real_value(json_object_get(r, "score")), json_string_value(json_object_get(r, "id")),
+               json_string_value(json_object_get(r, "list")), json_string_value(json_object_get(r, "explanation")));
+    }
+}
+
+static int run_manifest(fr_screen_ctx *ctx, const char *file, size_t max)
+{
+    size_t len;
+    char *data = cli_read_all(file, (size_t)1 << 30, &len);
+    if (!data) return FR_EXIT_FAILURE;
+    int any = 0, bad = 0;
+    long line = 0;
+    char *p = data, *end = data + len;
+    while (p < end) {
+        char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) e = end;
+        *e = '\0';
+        line++;
+        char *s = p;
+        p = e + 1;
+        while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+        if (!*s) continue;
+        json_error_t jerr;
+        json_t *in = json_loads(s, JSON_REJECT_DUPLICATES, &jerr), *out = NULL;
+        char why[256];
+        if (!in || !json_is_object(in)) {
+            snprintf(why, sizeof why, "bad JSON: %s", in ? "not an object" : jerr.text);
+        } else {
+            trav t = {json_string_value(json_object_get(in, "name")), json_string_value(json_object_get(in, "birth_date")),
+                      json_string_value(json_object_get(in, "nationality")), json_string_value(json_object_get(in, "document"))};
+            int alert = 0;
+            out = screen_one(ctx, &t, max, &alert, why, sizeof why);
+            any |= alert;
+        }
+        if (!out) {
+            out = json_pack("{s:s}", "error", why);
+            fprintf(stderr, "frontera screen: %s:%ld: %s\n", file, line, why);
+            bad = 1;
+        }
+        json_object_set_new(out, "line", json_integer(line));
+        char *txt = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (txt) puts(txt);
+        free(txt);
+        json_decref(out);
+        json_decref(in);
+    }
+    free(data);
+    return bad ? FR_EXIT_FAILURE : any ? FR_EXIT_FINDING : FR_EXIT_OK;
+}
+
+int cmd_screen(int argc, char **argv)
+{
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"birth-date", required_argument, NULL, 'b'},
+                                         {"nationality", required_argument, NULL, 'N'},
+                                         {"document", required_argument, NULL, 'D'},
+                                         {"manifest", required_argument, NULL, 'm'},
+                                         {"max", required_argument, NULL, 'k'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"dir", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    trav t = {0};
+    const char *manifest = NULL, *dir = NULL;
+    int json = 0, c;
+    size_t max = 5;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:b:N:D:m:k:jd:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': t.name = optarg; break;
+        case 'b': t.birth = optarg; break;
+        case 'N': t.nat = optarg; break;
+        case 'D': t.doc = optarg; break;
+        case 'm': manifest = optarg; break;
+        case 'k': {
+            char *endp;
+            long v = strtol(optarg, &endp, 10);
+            if (*endp || v < 1 || v > SCREEN_MAX_RESULTS)
+                return cli_usage_error("screen", "--max must be 1..%d", SCREEN_MAX_RESULTS);
+            max = (size_t)v;
+            break;
+        }
+        case 'j': json = 1; break;
+        case 'd': dir = optarg; break;
+        case 'h': return usage();
+        default: return cli_usage_error("screen", "unknown option");
+        }
+    }
+    if (optind != argc) return cli_usage_error("screen", "unexpected argument '%s'", argv[optind]);
+    if (!manifest == !t.name) return cli_usage_error("screen", "give either --name or --manifest");
+    if (!dir) {
+        const char *e = getenv("FRONTERA_WATCHLISTS");
+        dir = e && *e ? e : "./frontera-watchlists";
+    }
+    fr_watchlist *wl = NULL;
+    fr_docindex *docs = NULL;
+    fr_screen_index *idx = NULL;
+    fr_screen_ctx *ctx = NULL;
+    fr_error err;
+    size_t rej = 0;
+    int ex = FR_EXIT_FAILURE;
+    char docpath[4096];
+    snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", dir);
+    if (fr_watchlist_new(&wl) != FR_OK || fr_docindex_new(&docs) != FR_OK) goto done;
+    if (fr_watchlist_load_dir(wl, dir, &rej, &err) != FR_OK) {
+        cli_print_error("screen", dir, &err);
+        goto done;
+    }
+    if (rej) fprintf(stderr, "frontera screen: %s: %zu stored rows did not load (first: %s)\n", dir, rej, err.message);
+    int rc = fr_docindex_load(docs, docpath, NULL, &err);
+    if (rc != FR_OK && rc != FR_ENOTFOUND) {
+        cli_print_error("screen", docpath, &err);
+        goto done;
+    }
+    if (fr_screen_index_build(wl, &idx, &err) != FR_OK || fr_screen_ctx_new(idx, docs, &ctx, &err) != FR_OK) {
+        cli_print_error("screen", dir, &err);
+        goto done;
+    }
+    if (manifest) {
+        ex = run_manifest(ctx, manifest, max);
+        goto done;
+    }
+    int alert = 0;
+    char why[256];
+    json_t *o = screen_one(ctx, &t, max, &alert, why, sizeof why);
+    if (!o) {
+        ex = cli_usage_error("screen", "%s", why);
+        goto done;
+    }
+    if (json) {
+        char *txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (txt) puts(txt);
+        free(txt);
+    } else {
+        print_human(o);
+    }
+    json_decref(o);
+    ex = alert ? FR_EXIT_FINDING : FR_EXIT_OK;
+done:
+    fr_screen_ctx_free(ctx);
+    fr_screen_index_free(idx);
+    fr_docindex_free(docs);
+    fr_watchlist_free(wl);
+    u_cleanup();
+    return ex;
+}

@@ -1,0 +1,218 @@
+/* cmd_serve.c: `frontera serve`: run the HTTP API (server.h) until SIGTERM
+ * or SIGINT, then stop gracefully: no new connections, the requests in
+ * flight finish, the audit queue is committed, the handles are closed, and
+ * the program exits 0. This file owns what the library may not do: the
+ * clocks, the signals, stderr (the access log: method, route, status,
+ * latency; never personal data). */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/alloc.h"
+#include "frontera/server.h"
+
+static const char USAGE[] =
+    "Usage: frontera [--db PATH] serve [--listen HOST:PORT] [OPTION]...\n"
+    "Serve the JSON API (docs/server.md, docs/openapi.yaml) until SIGTERM or SIGINT.\n\n"
+    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free\n"
+    "                       port; IPv6 as [::1]:8080)\n"
+    "  --policy FILE        the visa policy; PUT /v1/policy rewrites this file (keeping\n"
+    "                       FILE.prev). Without it the default policy is served read-only.\n"
+    "  --watchlists DIR     screen travellers against the *.wl.csv lists in DIR\n"
+    "  --threads N          worker threads (default 2)\n"
+    "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
+    "  --timeout SECONDS    idle connection timeout (default 30)\n"
+    "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
+    "  --quiet              no access log on standard error\n\n"
+    "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
+    "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
+    "graceful stop, 2 usage error, 3 failure.\n";
+
+static int64_t now_ms(void *ud)
+{
+    struct timespec ts;
+    (void)ud;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ns(void *ud)
+{
+    struct timespec ts;
+    (void)ud;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void log_line(void *ud, const char *line)
+{
+    char ts[32];
+    struct timespec now;
+    struct tm tm;
+    (void)ud;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s %s\n", ts, line);
+}
+
+static int parse_listen(const char *s, char *host, size_t cap, unsigned *port)
+{
+    const char *colon;
+    size_t hl;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':') return -1;
+        hl = (size_t)(close - s - 1);
+        s++;
+        colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon) return -1;
+        hl = (size_t)(colon - s);
+    }
+    if (hl == 0 || hl >= cap) return -1;
+    memcpy(host, s, hl);
+    host[hl] = 0;
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (errno || *end || colon[1] == 0 || p > 65535) return -1;
+    *port = (unsigned)p;
+    return 0;
+}
+
+static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || !*s || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},   {"policy", required_argument, NULL, 'P'},
+        {"watchlists", required_argument, NULL, 'w'}, {"threads", required_argument, NULL, 't'},
+        {"body-max", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
+        {"drain", required_argument, NULL, 'd'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
+    const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
+    unsigned long threads = 2, body_max = FR_SERVER_DEFAULT_BODY_MAX,
+                  timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10;
+    int quiet = 0, c, rc = FR_EXIT_FAILURE;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen_at = optarg; break;
+        case 'P': policy_arg = optarg; break;
+        case 'w': wl_dir = optarg; break;
+        case 't':
+            if (parse_uint(optarg, 1, 256, &threads)) return cli_usage_error("serve", "--threads needs 1..256");
+            break;
+        case 'b':
+            if (parse_uint(optarg, 1024, 1ul << 30, &body_max))
+                return cli_usage_error("serve", "--body-max needs 1024..1073741824 bytes");
+            break;
+        case 'T':
+            if (parse_uint(optarg, 1, 3600, &timeout)) return cli_usage_error("serve", "--timeout needs 1..3600 seconds");
+            break;
+        case 'd':
+            if (parse_uint(optarg, 0, 3600, &drain)) return cli_usage_error("serve", "--drain needs 0..3600 seconds");
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
+        default: return cli_usage_error("serve", "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    char host[128];
+    unsigned port;
+    if (parse_listen(listen_at, host, sizeof host, &port))
+        return cli_usage_error("serve", "--listen needs HOST:PORT (127.0.0.1:8080 or [::1]:8080), not '%s'",
+                               listen_at);
+
+    char *ppath = policy_arg ? fr_strdup(policy_arg) : cli_default_policy_path(), *ptext = NULL;
+    fr_watchlist *wl = NULL;
+    fr_screen_index *idx = NULL;
+    fr_server *srv = NULL;
+    fr_error err;
+    fr_error_clear(&err);
+    if (!ppath) {
+        fprintf(stderr, "frontera serve: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+        goto done;
+    }
+    fr_policy *check = cli_load_policy("serve", ppath); /* prints every error */
+    if (!check) goto done;
+    fr_policy_free(check);
+    size_t plen;
+    if (!(ptext = cli_read_all(ppath, FR_POLICY_MAX_BYTES, &plen))) goto done;
+    if (wl_dir) {
+        size_t rejected = 0;
+        if (fr_watchlist_new(&wl) != FR_OK || fr_watchlist_load_dir(wl, wl_dir, &rejected, &err) != FR_OK ||
+            fr_screen_index_build(wl, &idx, &err) != FR_OK) {
+            cli_print_error("serve", wl_dir, &err);
+            goto done;
+        }
+        if (rejected) fprintf(stderr, "frontera serve: %s: %zu watchlist rows rejected\n", wl_dir, rejected);
+    }
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+
+    /* the worker threads inherit this mask: only this thread takes the signals */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    fr_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.db_path = db;
+    cfg.host = host;
+    cfg.port = (uint16_t)port;
+    cfg.threads = (unsigned)threads;
+    cfg.body_max = body_max;
+    cfg.timeout_s = (unsigned)timeout;
+    cfg.policy_text = ptext;
+    cfg.policy_len = plen;
+    cfg.policy_path = policy_arg ? ppath : NULL;
+    cfg.screen = idx;
+    cfg.now_ms = now_ms;
+    cfg.mono_ns = mono_ns;
+    cfg.log = quiet ? NULL : log_line;
+    if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
+        cli_print_error("serve", err.line ? ppath : db, &err);
+        goto done;
+    }
+    if (strchr(host, ':')) printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
+    else printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "frontera serve: %s: stopping (draining requests in flight)\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
+    srv = NULL;
+    if (left) fprintf(stderr, "frontera serve: %u requests were still running after %lus\n", left, drain);
+    else fprintf(stderr, "frontera serve: stopped\n");
+    rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
+done:
+    fr_server_stop(srv, 0);
+    fr_screen_index_free(idx);
+    fr_watchlist_free(wl);
+    free(ptext);
+    fr_free(ppath);
+    return rc;
+}

@@ -1,0 +1,193 @@
+/* cmd_traveller.c: `frontera traveller ID|STATE:NUMBER [--json]`: one
+ * traveller's documents, crossings in event-time order, current stay (in
+ * the country or not, open entry, authorised until), anomalies and the
+ * document links waiting for review. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/store.h"
+
+static json_t *anomaly_list(unsigned flags)
+{
+    json_t *a = json_array();
+    for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
+        if (flags & b) json_array_append_new(a, json_string(fr_anomaly_name(b)));
+    return a;
+}
+
+static json_t *date_or_null(fr_date d)
+{
+    char buf[FR_DATE_BUFSZ];
+    return d == FR_DATE_NONE ? json_null() : json_string(fr_date_format(d, buf));
+}
+
+static void print_json(const fr_history *h)
+{
+    json_t *o = json_object(), *docs = json_array(), *evs = json_array(), *revs = json_array();
+    char buf[FR_DATETIME_BUFSZ];
+    for (size_t i = 0; i < h->ndocuments; i++) {
+        const fr_document *d = &h->documents[i].doc;
+        char sex[2] = {d->sex, 0};
+        json_t *j = json_object();
+        json_object_set_new(j, "state", json_string(d->state));
+        json_object_set_new(j, "number", json_string(d->number));
+        json_object_set_new(j, "type", json_string(d->type));
+        json_object_set_new(j, "expiry", date_or_null(d->expiry));
+        json_object_set_new(j, "surname", json_string(d->surname));
+        json_object_set_new(j, "given_names", json_string(d->given_names));
+        json_object_set_new(j, "nationality", json_string(d->nationality));
+        json_object_set_new(j, "birth_date", date_or_null(d->birth_date));
+        json_object_set_new(j, "sex", json_string(sex));
+        json_object_set_new(j, "link", json_string(fr_link_kind_name(h->documents[i].link)));
+        json_array_append_new(docs, j);
+    }
+    for (size_t i = 0; i < h->count; i++) {
+        const fr_history_item *it = &h->items[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "event_id", json_string(it->event_id));
+        json_object_set_new(j, "kind", json_string(fr_event_kind_name(it->kind)));
+        json_object_set_new(j, "at", json_string(fr_datetime_format(&it->at, buf)));
+        json_object_set_new(j, "port", json_string(it->port));
+        json_object_set_new(j, "admission_class", json_string(it->admission_class));
+        json_object_set_new(j, "authorised_until", date_or_null(it->authorised_until));
+        json_object_set_new(j, "decision", json_string(it->decision));
+        json_object_set_new(j, "paired_with",
+                            it->paired >= 0 ? json_string(h->items[it->paired].event_id)
+                                            : json_null());
+        json_object_set_new(j, "anomalies", anomaly_list(it->anomalies));
+        json_array_append_new(evs, j);
+    }
+    for (size_t i = 0; i < h->nreviews; i++) {
+        json_t *j = json_object();
+        json_object_set_new(j, "traveller_id", json_integer(h->reviews[i].traveller_id));
+        json_object_set_new(j, "candidate_traveller_id",
+                            json_integer(h->reviews[i].candidate_traveller));
+        json_object_set_new(j, "reason", json_string(h->reviews[i].reason));
+        json_array_append_new(revs, j);
+    }
+    json_object_set_new(o, "traveller_id", json_integer(h->traveller_id));
+    json_object_set_new(o, "in_country", json_boolean(h->in_country));
+    json_object_set_new(o, "open_entry",
+                        h->open_entry >= 0 ? json_string(h->items[h->open_entry].event_id)
+                                           : json_null());
+    json_object_set_new(o, "authorised_until", date_or_null(h->authorised_until));
+    json_object_set_new(o, "anomalies", anomaly_list(h->anomalies));
+    json_object_set_new(o, "documents", docs);
+    json_object_set_new(o, "events", evs);
+    json_object_set_new(o, "reviews", revs);
+    char *txt = json_dumps(o, JSON_INDENT(2));
+    if (txt) puts(txt);
+    free(txt);
+    json_decref(o);
+}
+
+static void print_text(const fr_history *h)
+{
+    char buf[FR_DATETIME_BUFSZ], d1[FR_DATE_BUFSZ];
+    printf("traveller %lld\n", (long long)h->traveller_id);
+    for (size_t i = 0; i < h->ndocuments; i++) {
+        const fr_document *d = &h->documents[i].doc;
+        printf("  document %s:%s", d->state, d->number);
+        if (d->type[0]) printf(" type %s", d->type);
+        if (d->surname[0] || d->given_names[0]) printf(", %s %s", d->surname, d->given_names);
+        if (d->nationality[0]) printf(", %s", d->nationality);
+        if (d->birth_date != FR_DATE_NONE) printf(", born %s", fr_date_format(d->birth_date, d1));
+        if (d->expiry != FR_DATE_NONE) printf(", expires %s", fr_date_format(d->expiry, d1));
+        printf(" (link: %s)\n", fr_link_kind_name(h->documents[i].link));
+    }
+    if (h->in_country)
+        printf("status: in the country since %s (entry %s), authorised until %s\n",
+               fr_datetime_format(&h->items[h->open_entry].at, buf),
+               h->items[h->open_entry].event_id,
+               h->authorised_until == FR_DATE_NONE ? "(not yet computed)"
+                                                   : fr_date_format(h->authorised_until, d1));
+    else
+        printf("status: not in the country\n");
+    for (size_t i = 0; i < h->count; i++) {
+        const fr_history_item *it = &h->items[i];
+        printf("  %s  %-9s %s %s", fr_datetime_format(&it->at, buf), fr_event_kind_name(it->kind),
+               it->port, it->event_id);
+        if (it->authorised_until != FR_DATE_NONE)
+            printf(" until %s", fr_date_format(it->authorised_until, d1));
+        for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
+            if (it->anomalies & b) printf("  [anomaly: %s]", fr_anomaly_name(b));
+        putchar('\n');
+    }
+    for (size_t i = 0; i < h->nreviews; i++)
+        printf("  review: traveller %lld may be traveller %lld: %s\n",
+               (long long)h->reviews[i].traveller_id, (long long)h->reviews[i].candidate_traveller,
+               h->reviews[i].reason);
+}
+
+int cmd_traveller(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c, json = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage: frontera [--db PATH] traveller ID|STATE:NUMBER [--json]\n"
+                   "Show a traveller (by id, or by a document such as ECU:A1234567): documents,\n"
+                   "crossings in event-time order, whether in the country and until when,\n"
+                   "anomalies, and document links under review. Exit 1 when not found.\n");
+            return FR_EXIT_OK;
+        }
+        if (c == 'j') {
+            json = 1;
+            continue;
+        }
+        return cli_usage_error("traveller", "unknown option");
+    }
+    if (optind + 1 != argc) return cli_usage_error("traveller", "give one ID or STATE:NUMBER");
+    const char *arg = argv[optind];
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    fr_store *s = NULL;
+    fr_error err;
+    if (fr_store_open(db, 0, &s, &err) != FR_OK) {
+        cli_print_error("traveller", db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    int64_t tid = 0;
+    int rc;
+    const char *colon = strchr(arg, ':');
+    if (colon) {
+        char state[8];
+        size_t n = (size_t)(colon - arg);
+        if (n == 0 || n >= sizeof state) {
+            fr_store_close(s);
+            return cli_usage_error("traveller", "'%s' is not STATE:NUMBER", arg);
+        }
+        memcpy(state, arg, n);
+        state[n] = '\0';
+        rc = fr_store_find_document(s, state, colon + 1, &tid, &err);
+    } else {
+        char *end;
+        long long v = strtoll(arg, &end, 10);
+        if (*end || v <= 0) {
+            fr_store_close(s);
+            return cli_usage_error("traveller", "'%s' is neither an id nor STATE:NUMBER", arg);
+        }
+        tid = v;
+        rc = FR_OK;
+    }
+    fr_history *h = NULL;
+    if (rc == FR_OK) rc = fr_store_history(s, tid, &h, &err);
+    fr_store_close(s);
+    if (rc != FR_OK) {
+        cli_print_error("traveller", NULL, &err);
+        return rc == FR_ENOTFOUND ? FR_EXIT_FINDING : FR_EXIT_FAILURE;
+    }
+    if (json)
+        print_json(h);
+    else
+        print_text(h);
+    fr_history_free(h);
+    return FR_EXIT_OK;
+}

@@ -1,0 +1,246 @@
+/* report_common.c: options, index loading and table output shared by the
+ * `frontera report KIND` subcommands (report_common.h). Text output pads
+ * every column to its widest cell (keys left-aligned, numbers right-aligned)
+ * and ends with a total line; CSV has a header row; JSON is one array of row
+ * objects whose keys are the grouping keys and the column keys. */
+#include "report_common.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+#include "frontera/store.h"
+
+void report_opts_init(report_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    fr_report_query_init(&o->q);
+    o->format = REPORT_TEXT;
+}
+
+static int parse_list(report_opts *o, const char *sub, const char *arg, int by)
+{
+    const char *p = arg;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (by) {
+            fr_report_key k = fr_report_key_parse(p, n);
+            if (!k)
+                return cli_usage_error(sub,
+                                       "--by: '%.*s' is not nationality, port, class, year, "
+                                       "month, week or day",
+                                       (int)n, p);
+            if (o->q.nkeys >= FR_REPORT_MAX_KEYS)
+                return cli_usage_error(sub, "--by: at most %d keys", FR_REPORT_MAX_KEYS);
+            o->q.keys[o->q.nkeys++] = k;
+        } else {
+            int c = fr_country_find(p, n);
+            if (c < 0)
+                return cli_usage_error(sub, "--nationality: '%.*s' is not an ICAO 9303 code",
+                                       (int)n, p);
+            if (o->q.nnationalities >= 64)
+                return cli_usage_error(sub, "--nationality: at most 64 codes");
+            o->nationalities[o->q.nnationalities++] = c;
+            o->q.nationalities = o->nationalities;
+        }
+        if (!e) return 0;
+        p = e + 1;
+    }
+}
+
+int report_option(report_opts *o, const char *sub, int c, const char *arg)
+{
+    fr_error err;
+    switch (c) {
+    case REPORT_OPT_FROM:
+    case REPORT_OPT_TO:
+    case REPORT_OPT_AS_OF: {
+        fr_date *d = c == REPORT_OPT_FROM ? &o->q.from
+                     : c == REPORT_OPT_TO ? &o->q.to
+                                          : &o->q.as_of;
+        if (fr_date_parse_cstr(arg, d, &err) != FR_OK)
+            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg, err.message);
+        return 0;
+    }
+    case REPORT_OPT_BY:
+        return parse_list(o, sub, arg, 1);
+    case REPORT_OPT_NATIONALITY:
+        return parse_list(o, sub, arg, 0);
+    case REPORT_OPT_FORMAT:
+        if (strcmp(arg, "text") == 0)
+            o->format = REPORT_TEXT;
+        else if (strcmp(arg, "csv") == 0)
+            o->format = REPORT_CSV;
+        else if (strcmp(arg, "json") == 0)
+            o->format = REPORT_JSON;
+        else
+            return cli_usage_error(sub, "--format must be text, csv or json, not '%s'", arg);
+        return 0;
+    case REPORT_OPT_PERSONS:
+        o->q.persons = 1;
+        return 0;
+    case REPORT_OPT_CSV_INPUT:
+        o->csv_input = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int read_file(void *ud, char *buf, size_t cap, size_t *got)
+{
+    FILE *f = ud;
+    *got = fread(buf, 1, cap, f);
+    return *got == 0 && ferror(f) ? FR_EIO : FR_OK;
+}
+
+fr_analytics *report_load(const char *sub, const report_opts *o)
+{
+    fr_analytics *a = NULL;
+    fr_error err = {0};
+    if (fr_analytics_new(&a) != FR_OK) {
+        fprintf(stderr, "frontera %s: out of memory\n", sub);
+        return NULL;
+    }
+    if (o->csv_input) {
+        FILE *f = strcmp(o->csv_input, "-") == 0 ? stdin : fopen(o->csv_input, "rb");
+        fr_csv *csv = NULL;
+        if (!f) {
+            fprintf(stderr, "frontera %s: cannot open %s\n", sub, o->csv_input);
+            goto fail;
+        }
+        int rc = fr_csv_new(read_file, f, NULL, &csv);
+        if (rc == FR_OK)
+            rc = fr_analytics_load_csv(a, csv, &err);
+        else
+            fr_error_set(&err, rc, 0, 0, "", "cannot read the CSV");
+        fr_csv_free(csv);
+        if (f != stdin) fclose(f);
+        if (rc != FR_OK) {
+            cli_print_error(sub, o->csv_input, &err);
+            goto fail;
+        }
+        return a;
+    }
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !db[0]) db = "frontera.db";
+    fr_store *s = NULL;
+    if (fr_store_open(db, 0, &s, &err) != FR_OK || fr_analytics_load_store(a, s, &err) != FR_OK) {
+        cli_print_error(sub, db, &err);
+        fr_store_close(s);
+        goto fail;
+    }
+    fr_store_close(s);
+    return a;
+fail:
+    fr_analytics_free(a);
+    return NULL;
+}
+
+/* The text of cell (row, col): key labels first, then columns. */
+static void cell_text(const fr_report *r, const fr_report_row *row, const report_column *cols,
+                      size_t j, int total, report_format fmt, char *buf, size_t cap)
+{
+    if (j < r->nkeys) {
+        snprintf(buf, cap, "%s", total ? (j == 0 ? "TOTAL" : "") : r->labels[j][row->key[j]]);
+        return;
+    }
+    const report_column *c = &cols[j - r->nkeys];
+    if (c->rate) {
+        double v = c->rate(row);
+        if (fmt == REPORT_TEXT)
+            snprintf(buf, cap, "%.1f%%", v * 100.0);
+        else
+            snprintf(buf, cap, "%.6f", v);
+    } else {
+        long long v = (long long)row->v[c->value];
+        if (c->minus >= 0) v -= (long long)row->v[c->minus];
+        snprintf(buf, cap, "%lld", v);
+    }
+}
+
+static void print_text(FILE *out, const fr_report *r, const report_column *cols, size_t ncols)
+{
+    size_t nc = r->nkeys + ncols, w[FR_REPORT_MAX_KEYS + 16] = {0};
+    char buf[64];
+    if (nc > sizeof w / sizeof w[0]) nc = sizeof w / sizeof w[0];
+    for (size_t j = 0; j < nc; j++) {
+        const char *t = j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].title;
+        w[j] = strlen(t);
+        if (j == 0 && w[j] < 5) w[j] = 5; /* TOTAL */
+    }
+    for (size_t i = 0; i <= r->nrows; i++) {
+        const fr_report_row *row = i < r->nrows ? &r->rows[i] : &r->total;
+        for (size_t j = 0; j < nc; j++) {
+            cell_text(r, row, cols, j, i == r->nrows, REPORT_TEXT, buf, sizeof buf);
+            if (strlen(buf) > w[j]) w[j] = strlen(buf);
+        }
+    }
+    for (size_t j = 0; j < nc; j++) {
+        const char *t = j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].title;
+        fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], t, j + 1 < nc ? "  " : "\n");
+    }
+    for (size_t i = 0; i <= r->nrows; i++) {
+        const fr_report_row *row = i < r->nrows ? &r->rows[i] : &r->total;
+        if (i == r->nrows && r->nkeys == 0) break; /* the one row is the total */
+        for (size_t j = 0; j < nc; j++) {
+            cell_text(r, row, cols, j, i == r->nrows, REPORT_TEXT, buf, sizeof buf);
+            fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], buf,
+                    j + 1 < nc ? "  " : "\n");
+        }
+    }
+}
+
+void report_print(FILE *out, const fr_report *r, const report_column *cols, size_t ncols,
+                  report_format format)
+{
+    char buf[64];
+    size_t nc = r->nkeys + ncols;
+    if (format == REPORT_TEXT) {
+        if (r->nkeys == 0 || r->nrows > 0)
+            print_text(out, r, cols, ncols);
+        else
+            fprintf(out, "(no events match)\n");
+        return;
+    }
+    if (format == REPORT_CSV) {
+        for (size_t j = 0; j < nc; j++)
+            fprintf(out, "%s%s",
+                    j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].key,
+                    j + 1 < nc ? "," : "\n");
+    } else {
+        fputc('[', out);
+    }
+    /* with no keys the total is the one row, even when it is all zeros */
+    size_t n = r->nkeys == 0 ? 1 : r->nrows;
+    for (size_t i = 0; i < n; i++) {
+        const fr_report_row *row = r->nkeys == 0 ? &r->total : &r->rows[i];
+        if (format == REPORT_JSON) fprintf(out, "%s{", i ? ",\n " : "");
+        for (size_t j = 0; j < nc; j++) {
+            cell_text(r, row, cols, j, 0, format, buf, sizeof buf);
+            if (format == REPORT_CSV) {
+                char q[2 * sizeof buf + 3];
+                size_t len = fr_csv_quote(buf, strlen(buf), q, sizeof q);
+                fprintf(out, "%.*s%s", (int)(len < sizeof q ? len : 0), q, j + 1 < nc ? "," : "\n");
+            } else if (j < r->nkeys) {
+                fprintf(out, "\"%s\": \"", fr_report_key_name(r->keys[j]));
+                for (const char *p = buf; *p; p++) {
+                    if (*p == '"' || *p == '\\')
+                        fprintf(out, "\\%c", *p);
+                    else if ((unsigned char)*p < 0x20)
+                        fprintf(out, "\\u%04x", (unsigned)*p);
+                    else
+                        fputc(*p, out);
+                }
+                fprintf(out, "\"%s", j + 1 < nc ? ", " : "}");
+            } else {
+                fprintf(out, "\"%s\": %s%s", cols[j - r->nkeys].key, buf, j + 1 < nc ? ", " : "}");
+            }
+        }
+    }
+    if (format == REPORT_JSON) fprintf(out, "]\n");
+}

@@ -1,0 +1,85 @@
+/* report_common.h: what the `frontera report KIND` subcommands share:
+ * the common options (--from --to --as-of --by --nationality --format
+ * --persons --csv-input), loading the analytics index (from the ledger named
+ * by --db / FRONTERA_DB, or straight from an import-layout CSV), and
+ * printing an fr_report as an aligned text table, CSV or JSON.
+ *
+ * For the other report kinds (alerts, what-if): use it read-only. A kind
+ * puts REPORT_COMMON_OPTIONS in its getopt_long table, hands each option to
+ * report_option(), loads with report_load(), prints with report_print() and
+ * a column list. Program code: prints and returns exit codes (cli.h). */
+#ifndef FR_CMD_REPORT_COMMON_H
+#define FR_CMD_REPORT_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frontera/analytics.h"
+
+/* getopt_long rows of the common options (values 0x100 and up). */
+enum {
+    REPORT_OPT_FROM = 0x100,
+    REPORT_OPT_TO,
+    REPORT_OPT_AS_OF,
+    REPORT_OPT_BY,
+    REPORT_OPT_NATIONALITY,
+    REPORT_OPT_FORMAT,
+    REPORT_OPT_PERSONS,
+    REPORT_OPT_CSV_INPUT
+};
+#define REPORT_COMMON_OPTIONS                                                                      \
+    {"from", required_argument, NULL, REPORT_OPT_FROM},                                            \
+        {"to", required_argument, NULL, REPORT_OPT_TO},                                            \
+        {"as-of", required_argument, NULL, REPORT_OPT_AS_OF},                                      \
+        {"by", required_argument, NULL, REPORT_OPT_BY},                                            \
+        {"nationality", required_argument, NULL, REPORT_OPT_NATIONALITY},                          \
+        {"format", required_argument, NULL, REPORT_OPT_FORMAT},                                    \
+        {"persons", no_argument, NULL, REPORT_OPT_PERSONS},                                        \
+    {                                                                                              \
+        "csv-input", required_argument, NULL, REPORT_OPT_CSV_INPUT                                 \
+    }
+
+#define REPORT_COMMON_HELP                                                                         \
+    "  --from DATE, --to DATE  the period (inclusive; default: all events)\n"                      \
+    "  --as-of DATE            the report date (default: the last event's date)\n"                 \
+    "  --by KEYS               group by nationality,port,class and one of\n"                       \
+    "                          year,month,week,day (comma-separated, in order)\n"                  \
+    "  --nationality CODES     only these nationalities (ICAO codes, comma-separated)\n"           \
+    "  --format text|csv|json  output (default text: an aligned table)\n"                          \
+    "  --persons               count distinct travellers, not events\n"                            \
+    "  --csv-input FILE        read crossings from an import-layout CSV instead of the ledger\n"
+
+typedef enum { REPORT_TEXT, REPORT_CSV, REPORT_JSON } report_format;
+
+typedef struct report_opts {
+    fr_report_query q;
+    int nationalities[64];
+    report_format format;
+    const char *csv_input;
+} report_opts;
+
+void report_opts_init(report_opts *o);
+
+/* Handle common option c (getopt's return) with its argument. Returns 0 when
+ * handled, -1 when c is not a common option, FR_EXIT_USAGE after printing
+ * the usage error. sub: "report flows". */
+int report_option(report_opts *o, const char *sub, int c, const char *arg);
+
+/* Load the index from o->csv_input or the ledger. Returns NULL after
+ * printing why. The caller frees it with fr_analytics_free. */
+fr_analytics *report_load(const char *sub, const report_opts *o);
+
+/* A printed column: a value (v[value]), a difference of two values
+ * (v[value] - v[minus], when minus >= 0), or a rate. */
+typedef struct report_column {
+    const char *key;   /* CSV/JSON name: "entries" */
+    const char *title; /* text table header: "entries" */
+    int value, minus;
+    double (*rate)(const fr_report_row *row);
+} report_column;
+
+/* Print the rows of r, then (text only) a total line. */
+void report_print(FILE *out, const fr_report *r, const report_column *cols, size_t ncols,
+                  report_format format);
+
+#endif

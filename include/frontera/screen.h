@@ -1,0 +1,222 @@
+/* screen.h: watchlists, lost/stolen documents, and screening of travellers.
+ *
+ * Three objects, each with one owner:
+ *
+ *   fr_watchlist  a set of listed persons (id, list, name, aliases, birth date,
+ *                 nationality, documents, reason), read from CSV or JSON Lines
+ *                 and kept as one file per list (fr_watchlist_save/load).
+ *   fr_docindex   the lost/stolen travel documents: a hash set of
+ *                 (issuing state, normalised number), exact match in O(1).
+ *   fr_screen_index  the in-memory index built from a watchlist: name tokens
+ *                 reduced to canonical variant keys (Chen/Chan, Mohammed/
+ *                 Muhammad, -ov/-off ...), phonetic skeletons and deletion
+ *                 neighbours for typos, postings per key, pair postings for
+ *                 very common tokens, and document numbers. Immutable once
+ *                 built: any number of threads may read it at once.
+ *   fr_screen_ctx one per thread: the ICU transliterator and scratch memory.
+ *                 fr_screen_person and fr_screen_document allocate nothing.
+ *
+ * Lifetimes: an index borrows its watchlist (keep the watchlist alive and
+ * unchanged until the index is freed); a context borrows its index and
+ * docindex. Free in reverse order. Every *_free(NULL) is a no-op.
+ *
+ * Scores are in [0, 1]: 0.9 x the name similarity (rare tokens weigh more,
+ * via IDF over the list) plus evidence: birth date match +0.06 (overlap of a
+ * year or range +0.03); a clerical slip (day and month swapped, or one digit
+ * of the day) -0.04; otherwise a different date -0.19 within about a year,
+ * -0.25 beyond, so an exact name with another birth date falls to clear;
+ * nationality +0.02 / -0.05; a matching document number lifts the result to
+ * at least 0.95 (a hit). Bands: hit >= FR_SCREEN_HIT, possible >=
+ * FR_SCREEN_POSSIBLE, else clear. docs/screening.md has the details. */
+#ifndef FRONTERA_SCREEN_H
+#define FRONTERA_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontera/date.h"
+#include "frontera/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FR_SCREEN_HIT 0.85
+#define FR_SCREEN_POSSIBLE 0.72
+/* Results scoring below this are not returned at all. */
+#define FR_SCREEN_REPORT_FLOOR 0.50
+
+/* ---- watchlists ---------------------------------------------------------- */
+
+typedef struct fr_watchlist fr_watchlist;
+
+typedef enum fr_watchlist_format {
+    FR_WATCHLIST_CSV = 1,  /* id,list,name,aliases,birth_date,nationality,documents,reason */
+    FR_WATCHLIST_JSONL = 2 /* one JSON object per line with the same keys */
+} fr_watchlist_format;
+
+/* One entry as stored. Strings are owned by the watchlist, NUL-terminated,
+ * valid until it is freed; aliases and documents are '|'-separated ("" when
+ * none). birth_lo..birth_hi is the birth date range (equal for a full date,
+ * a whole year for "1970", FR_DATE_NONE both when unknown). nationality is
+ * an index for fr_country_code, or -1 when unknown. */
+typedef struct fr_watchlist_entry {
+    const char *id;
+    const char *list;
+    const char *name;
+    const char *aliases;
+    const char *documents;
+    const char *reason;
+    fr_date birth_lo, birth_hi;
+    int nationality;
+} fr_watchlist_entry;
+
+/* Called for every rejected row; the row is skipped and parsing goes on. */
+typedef void (*fr_watchlist_row_error_fn)(void *ud, const fr_error *err);
+
+int fr_watchlist_new(fr_watchlist **out);
+void fr_watchlist_free(fr_watchlist *wl);
+
+/* Parse len bytes of CSV (a header row naming the columns is required, in any
+ * order; unknown columns are an error) or JSON Lines and append the valid
+ * entries. list_override, when not NULL, replaces every row's list name (a row
+ * without one needs it). A bad row (unknown nationality, bad date, missing id
+ * or name, duplicate id within its list, bad JSON) is reported to on_error
+ * (may be NULL) with its line, column when known, and field, and skipped.
+ * *accepted and *rejected (may be NULL) count the rows. Returns FR_OK, or
+ * FR_EINVAL, FR_EPARSE (CSV header unusable, nothing appended) or FR_ENOMEM
+ * (the rows before it stay appended). */
+int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchlist_format fmt,
+                       const char *list_override, fr_watchlist_row_error_fn on_error, void *ud,
+                       size_t *accepted, size_t *rejected);
+
+size_t fr_watchlist_count(const fr_watchlist *wl);
+/* Fill *e with entry i (0 <= i < count). FR_OK or FR_ERANGE. */
+int fr_watchlist_get(const fr_watchlist *wl, size_t i, fr_watchlist_entry *e);
+
+/* Write the entries whose list is `list` (all when NULL) as canonical CSV to
+ * path: a temporary file in the same directory is written, fsync'd and
+ * rename()d over path, then the directory is fsync'd, so readers see the old
+ * file or the new one, never a mix. FR_OK or FR_EIO/FR_ENOMEM with err. */
+int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path, fr_error *err);
+/* Append the entries of a file written by fr_watchlist_save (or any CSV in
+ * the import format). Rows that fail validation are counted in *rejected. */
+int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_error *err);
+/* Load every "*.wl.csv" file of dir (a missing directory is an empty set). */
+int fr_watchlist_load_dir(fr_watchlist *wl, const char *dir, size_t *rejected, fr_error *err);
+/* The file name a list is kept under in a watchlist directory: the list name
+ * with every byte outside [A-Za-z0-9_-] replaced by '_', plus ".wl.csv".
+ * Writes at most cap bytes; FR_ELIMIT when it does not fit, FR_EINVAL for an
+ * empty name. */
+int fr_watchlist_file_name(const char *list, char *out, size_t cap);
+
+/* ---- lost and stolen documents -------------------------------------------- */
+
+typedef struct fr_docindex fr_docindex;
+
+int fr_docindex_new(fr_docindex **out);
+void fr_docindex_free(fr_docindex *d);
+/* Add one document. state is an ICAO 9303 code (FR_EINVAL when unknown);
+ * number is normalised (upper case; spaces, '-', '<', '/' and '.' removed;
+ * FR_EINVAL when empty or not alphanumeric, FR_ELIMIT beyond 40 bytes); type
+ * ("P", "ID"...: letters and digits, at most 8, else FR_EINVAL) may be NULL.
+ * Adding a document twice is not an error. */
+int fr_docindex_add(fr_docindex *d, const char *state, const char *number, const char *type);
+/* 1 when (state, number) is listed, 0 when not, FR_EINVAL for an unknown
+ * state or an unusable number. O(1), no allocation, thread-safe for readers. */
+int fr_docindex_contains(const fr_docindex *d, const char *state, const char *number);
+size_t fr_docindex_count(const fr_docindex *d);
+/* CSV with a header: state,number[,type]. Bad rows go to on_error and are
+ * skipped (same conventions as fr_watchlist_parse). */
+int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
+                      fr_watchlist_row_error_fn on_error, void *ud, size_t *accepted,
+                      size_t *rejected);
+/* Atomic save (as fr_watchlist_save) and load of the canonical CSV. */
+int fr_docindex_save(const fr_docindex *d, const char *path, fr_error *err);
+int fr_docindex_load(fr_docindex *d, const char *path, size_t *rejected, fr_error *err);
+/* Normalise a document number into out (cap bytes): FR_OK, FR_EINVAL, FR_ELIMIT. */
+int fr_docindex_normalise(const char *number, char *out, size_t cap);
+
+/* ---- the screening index and contexts ------------------------------------- */
+
+typedef struct fr_screen_index fr_screen_index;
+typedef struct fr_screen_ctx fr_screen_ctx;
+
+typedef struct fr_screen_index_stats {
+    size_t entries;    /* watchlist entries */
+    size_t names;      /* name records (primary names and aliases) */
+    size_t tokens;     /* distinct normalised name tokens */
+    size_t keys;       /* distinct canonical keys */
+    size_t postings;   /* postings (single keys and common pairs) */
+    size_t bytes;      /* bytes allocated by the index itself */
+} fr_screen_index_stats;
+
+/* Build the index over wl (borrowed; must outlive the index, unchanged).
+ * Creates and frees its own ICU transliterator. FR_OK, FR_ENOMEM, or FR_EIO
+ * with err when ICU cannot open its transforms. */
+int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_error *err);
+void fr_screen_index_free(fr_screen_index *idx);
+void fr_screen_index_get_stats(const fr_screen_index *idx, fr_screen_index_stats *st);
+
+/* A per-thread context over idx and docs (either may be NULL: no persons /
+ * no documents). Opens the ICU transliterator once. Not thread-safe itself:
+ * one context per thread. */
+int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs, fr_screen_ctx **out,
+                      fr_error *err);
+void fr_screen_ctx_free(fr_screen_ctx *ctx);
+
+typedef enum fr_screen_band { FR_BAND_CLEAR = 0, FR_BAND_POSSIBLE = 1, FR_BAND_HIT = 2 } fr_screen_band;
+
+/* A traveller. name is UTF-8 in any script, "SURNAME, GIVEN NAMES", "GIVEN
+ * SURNAME" or an MRZ name field ("SURNAME<<GIVEN<NAMES"); order does not
+ * matter. Every other field may be NULL / FR_DATE_NONE / -1 / 0. */
+typedef struct fr_screen_query {
+    const char *name;
+    fr_date birth_lo, birth_hi;   /* a date (lo == hi) or a year; FR_DATE_NONE: unknown */
+    int nationality;              /* fr_country_find index or -1 */
+    const char *doc_state;        /* document issuing state code, or NULL */
+    const char *doc_number;       /* document number, or NULL */
+    int name_truncated;           /* 1 when the name came from a full MRZ field
+                                     and its last token may be cut short; also
+                                     assumed for a name with "<<" and no
+                                     trailing '<' (a field filled to the end) */
+} fr_screen_query;
+
+#define FR_SCREEN_EXPLAIN 320
+
+typedef struct fr_screen_result {
+    const char *id;   /* entry id, owned by the watchlist */
+    const char *list; /* entry list name, owned by the watchlist */
+    size_t entry;     /* index for fr_watchlist_get */
+    double score;
+    fr_screen_band band;
+    char explanation[FR_SCREEN_EXPLAIN]; /* which parts matched and how */
+} fr_screen_result;
+
+/* Screen one traveller: up to max results (best first, one per entry, score
+ * >= FR_SCREEN_REPORT_FLOOR) into results, their number in *n. No allocation;
+ * cost bounded by the posting caps, not by the list size. FR_OK, or
+ * FR_EINVAL (NULL arguments, a name with no letters, or longer than 512
+ * bytes). */
+int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen_result *results,
+                     size_t max, size_t *n);
+/* 1 when the document is listed lost or stolen, 0 when not, FR_EINVAL for a
+ * bad state or number. Same as fr_docindex_contains on the context's list. */
+int fr_screen_document(fr_screen_ctx *ctx, const char *state, const char *number);
+
+/* Normalise a name as the index does (transliterated to Latin, ASCII, upper
+ * case, tokens separated by one space) into out (cap bytes). For tests and
+ * for showing officers what was compared. FR_OK, FR_EINVAL, FR_ELIMIT. */
+int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t cap);
+
+const char *fr_screen_band_name(fr_screen_band b);
+
+/* Parse a birth date as lists write it: "YYYY-MM-DD", "YYYYMMDD", "YYYY", or
+ * a range "YYYY..YYYY" / "YYYY-MM-DD..YYYY-MM-DD"; "" is unknown
+ * (FR_DATE_NONE). FR_OK, or FR_EPARSE/FR_ERANGE with err. */
+int fr_screen_parse_birth(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,169 @@
+/* store.h: the crossings ledger, the system of record for every entry, exit,
+ * refusal, encounter and extension, behind one backend-neutral interface.
+ *
+ * An fr_store is an opaque handle on one database. Inside, a table of
+ * function pointers (src/store_impl.h) routes each call to a backend: SQLite
+ * now (store_sqlite*.c), PostgreSQL later; SQL text lives only in backends.
+ * This layer validates events (event.h) and normalises names before any
+ * backend sees them, so every backend stores the same thing.
+ *
+ * Semantics (docs/ledger.md has the full text):
+ * - An event id is chosen by the sender. Recording the same id with the same
+ *   content again is a no-op success (result.duplicate = 1); the same id with
+ *   different content fails with FR_ECONFLICT and changes nothing.
+ * - A document (issuing state + number) belongs to one traveller. A new
+ *   document is linked to an existing traveller when nationality, birth date
+ *   and names are equal (a renewal); when the match is uncertain (same names
+ *   and birth date but another nationality, or names that differ slightly) a
+ *   new traveller is created and the possible match is recorded for review -
+ *   never guessed.
+ * - Exits are matched to the open entry of the same traveller by event time,
+ *   not arrival order: an event that arrives late re-pairs the traveller's
+ *   history. An exit with no open entry, or an entry while one is open, is
+ *   recorded as it happened and flagged (FR_ANOMALY_*), never rejected.
+ * - An acknowledged write (FR_OK from fr_store_record outside a batch, or
+ *   from fr_store_batch_commit) is durable.
+ *
+ * Threads: one fr_store is used by one thread at a time; open one per thread.
+ * Several processes may use the same database at once: writers wait for each
+ * other (busy timeout) and caches are revalidated at each transaction. */
+#ifndef FRONTERA_STORE_H
+#define FRONTERA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontera/date.h"
+#include "frontera/event.h"
+#include "frontera/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The schema version this build writes and reads. */
+#define FR_STORE_SCHEMA_VERSION 2
+
+/* fr_store_open flags */
+#define FR_STORE_CREATE 0x1u /* create the database when it does not exist */
+
+typedef struct fr_store fr_store;
+
+/* Open the database at `where` (an SQLite file path, or "sqlite:PATH"),
+ * bringing its schema up to FR_STORE_SCHEMA_VERSION. Fails with FR_ENOTFOUND
+ * when it does not exist and FR_STORE_CREATE is not given, FR_EVERSION when it
+ * was written by a newer frontera or is not a frontera database, FR_EBUSY when
+ * other processes hold it past the busy timeout, FR_ESTORE otherwise; err says
+ * which. On success *out is owned by the caller: fr_store_close. */
+int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err);
+void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch */
+
+/* Name of the backend ("sqlite") and the schema version found in the database. */
+const char *fr_store_backend(const fr_store *s);
+int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
+
+/* How a document was linked to its traveller. */
+typedef enum fr_link_kind {
+    FR_LINK_NONE = 0,     /* (fr_store_resolve) no traveller found */
+    FR_LINK_DOCUMENT = 1, /* the document was already known */
+    FR_LINK_NEW = 2,      /* a new traveller */
+    FR_LINK_RENEWAL = 3,  /* a new document of a known traveller (same nationality,
+                             birth date and names) */
+    FR_LINK_REVIEW = 4    /* a new traveller, with a possible match kept for review */
+} fr_link_kind;
+
+const char *fr_link_kind_name(fr_link_kind k); /* "document", "new", ... */
+
+typedef struct fr_record_result {
+    int64_t traveller_id;
+    int64_t event_row; /* the store's id of the event */
+    int duplicate;     /* 1: already recorded with the same content; nothing changed */
+    fr_link_kind link;
+    unsigned anomalies; /* FR_ANOMALY_* of the new event, as first paired */
+} fr_record_result;
+
+/* Record one event (with its decision and reasons) in one transaction:
+ * document link, traveller, event, exit matching. result may be NULL.
+ * Errors: FR_EINVAL (err->field names the bad field), FR_ECONFLICT (the event
+ * id exists with other content), FR_EBUSY, FR_ESTORE. Inside a batch the
+ * event is written in the batch's transaction and is durable only after
+ * fr_store_batch_commit; an FR_EINVAL or FR_ECONFLICT there wrote nothing and
+ * the batch goes on, any other error means the batch must be rolled back. */
+int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err);
+
+/* Group many fr_store_record calls in one transaction (bulk import). */
+int fr_store_batch_begin(fr_store *s, fr_error *err);
+int fr_store_batch_commit(fr_store *s, fr_error *err);
+void fr_store_batch_rollback(fr_store *s);
+
+/* The traveller holding document state/number: FR_OK and *traveller_id, or
+ * FR_ENOTFOUND. */
+int fr_store_find_document(fr_store *s, const char *state, const char *number,
+                           int64_t *traveller_id, fr_error *err);
+/* Which traveller would this document belong to, by the linking rule, without
+ * writing anything: the holder of a known document (FR_LINK_DOCUMENT), the one
+ * certain match by person (FR_LINK_RENEWAL), or none (*how FR_LINK_NONE, or
+ * FR_LINK_REVIEW when only uncertain matches exist; *traveller_id 0). */
+int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
+                     fr_error *err);
+
+typedef struct fr_history_item {
+    int64_t row;
+    char event_id[FR_EVENT_ID_MAX + 1];
+    fr_event_kind kind;
+    fr_datetime at;
+    int64_t at_utc; /* seconds since the epoch, UTC */
+    char port[6];
+    int64_t document_row;
+    char admission_class[FR_CLASS_MAX + 1];
+    fr_date authorised_until; /* FR_DATE_NONE when not given */
+    char decision[16];
+    unsigned anomalies;
+    ptrdiff_t paired; /* exit: index of its entry; entry: index of its exit; -1 none */
+} fr_history_item;
+
+typedef struct fr_history_document {
+    int64_t row;
+    fr_document doc;
+    fr_link_kind link;
+} fr_history_document;
+
+typedef struct fr_history_review {
+    int64_t document_row;        /* the document whose link is uncertain */
+    int64_t traveller_id;        /* the traveller it was given */
+    int64_t candidate_traveller; /* the traveller it may belong to */
+    char reason[128];
+} fr_history_review;
+
+typedef struct fr_history {
+    int64_t traveller_id;
+    fr_history_item *items; /* by event time (UTC instant), then arrival */
+    size_t count;
+    fr_history_document *documents;
+    size_t ndocuments;
+    fr_history_review *reviews; /* open reviews naming this traveller on either side */
+    size_t nreviews;
+    /* current stay, from the items */
+    int in_country;           /* the last entry/exit is an entry */
+    ptrdiff_t open_entry;     /* its index, or -1 */
+    fr_date authorised_until; /* of the open entry, or a later extension; NONE */
+    unsigned anomalies;       /* OR of the items' flags */
+} fr_history;
+
+/* A traveller's documents, events and current stay. FR_ENOTFOUND when the
+ * traveller does not exist. *out is owned by the caller: fr_history_free. */
+int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err);
+void fr_history_free(fr_history *h);
+
+/* Call fn for each event, in arrival order, whose local date is within
+ * [from, to] (either may be FR_DATE_NONE: open). ev->reasons_json points into
+ * the store and is valid during the call only. A non-zero return from fn
+ * stops the walk and is returned. */
+typedef int (*fr_store_event_fn)(void *ud, const fr_event *ev);
+int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+                    fr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# admit.sh: the admission decision on a real SQLite ledger under Ecuador's
+# policy: the 1 July 2024 boundary for Chinese visitors, a visa presented,
+# an expired passport, a returning visitor whose days run out, idempotent
+# recording, and the JSON keys.
+set -euo pipefail
+F=${FRONTERA:?}
+SRC=${FR_SOURCE_DIR:?}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+export FRONTERA_DB="$T/ledger.db" FRONTERA_POLICY="$SRC/data/policy/ecu.policy"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+mk() { # mk NAT NUMBER EXPIRY [SURNAME GIVEN BIRTH] -> MRZ file
+  local f="$T/$2.mrz"
+  printf '{"format":"TD3","document_code":"P","issuing_state":"%s","surname":"%s","given_names":"%s","document_number":"%s","nationality":"%s","birth_date":"%s","sex":"M","expiry_date":"%s","optional_data":"","optional_data_2":null}' \
+    "$1" "${4:-ZHANG}" "${5:-WEI}" "$2" "$1" "${6:-1985-03-14}" "$3" | "$F" mrz --make >"$f"
+  echo "$f"
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+chn=$(mk CHN E12345678 2030-05-01)
+# The day before the change: visa-free, 90 days counted with the entry day as day 1.
+out=$("$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 --json "$chn") || fail "CHN on 2024-06-30 not admitted: $out"
+[ "$(echo "$out" | json 'd["decision"]')" = admit ] || fail "decision: $out"
+[ "$(echo "$out" | json 'd["authorised_until"]')" = 2024-09-27 ] || fail "authorised_until: $out"
+[ "$(echo "$out" | json 'd["traveller_id"]')" = None ] || fail "traveller_id should be null: $out"
+# The day of the change: a visa is required and none is presented -> refused, ground C.
+set +e; out=$("$F" admit --port ECUIO --at 2024-07-01T10:15-05:00 --json "$chn"); rc=$?; set -e
+[ $rc = 1 ] || fail "refusal must exit 1, got $rc"
+[ "$(echo "$out" | json 'd["decision"]')" = refuse ] || fail "decision on 2024-07-01: $out"
+echo "$out" | json '[r["ground"] for r in d["reasons"] if r["code"]=="visa.required"][0]' | grep -qx C \
+  || fail "visa.required with ground C expected: $out"
+[ "$(echo "$out" | json 'd["authorised_until"]')" = None ] || fail "no authorised_until on refusal"
+# The same traveller with a visa reference: not refused (the visa sets the stay: a supervisor decides).
+set +e; out=$("$F" admit --port ECUIO --at 2024-07-01T10:15-05:00 --visa V123456 --json "$chn"); set -e
+[ "$(echo "$out" | json 'd["decision"]')" != refuse ] || fail "a visa holder must not be refused: $out"
+
+# An expired passport: refused, ground A, whatever the nationality.
+usa=$(mk USA 512345678 2024-01-31 SMITH JOHN 1970-01-01)
+set +e; out=$("$F" admit --port ECGYE --at 2024-03-01T08:00-05:00 --json "$usa"); set -e
+echo "$out" | json '[r["ground"] for r in d["reasons"] if r["code"]=="document.expired"][0]' | grep -qx A \
+  || fail "expired passport must be refused with ground A: $out"
+
+# A returning visitor: 90 days per year from the first entry (LOMH art. 56).
+ven=$(mk ESP XDA123456 2033-01-01 GARCIA LUIS 1980-02-02)
+out=$("$F" admit --port ECUIO --at 2024-01-10T09:00-05:00 --record --json "$ven") || fail "first entry: $out"
+tid=$(echo "$out" | json 'd["traveller_id"]')
+[ "$tid" != None ] || fail "recorded entry has a traveller id: $out"
+"$F" record exit --event-id X1 --at 2024-03-09T20:00-05:00 --port ECUIO --document ESP:XDA123456 \
+  --surname GARCIA --given-names LUIS --nationality ESP --birth-date 1980-02-02 --sex M >/dev/null
+# 60 days used (10 Jan..9 Mar); back on 1 June: 30 days left in the year from 10 Jan 2024.
+out=$("$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --intended-days 45 --json "$ven") || fail "return: $out"
+[ "$(echo "$out" | json 'd["days_used"]')" = 60 ] || fail "days_used: $out"
+[ "$(echo "$out" | json 'd["authorised_until"]')" = 2024-06-30 ] || fail "30 days left: $out"
+echo "$out" | json '[r["code"] for r in d["reasons"]]' | grep -q stay.shortened || fail "shortened: $out"
+# Recording the same admission twice is one event (idempotent retry).
+"$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --record "$ven" >/dev/null
+"$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --record "$ven" >/dev/null
+n=$(sqlite3 "$FRONTERA_DB" "select count(*) from events")
+[ "$n" = 3 ] || fail "expected 3 events (entry, exit, entry), found $n"
+# Usage errors exit 2.
+set +e; "$F" admit --at 2024-06-01T09:00-05:00 "$ven" >/dev/null 2>&1; rc=$?; set -e
+[ $rc = 2 ] || fail "missing --port must exit 2"
+echo "admit.sh: ok"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# alerts.sh: `frontera report alerts` and `frontera report whatif` run as a
+# user would: a hand-built series CSV (tests/data/alerts/surge.csv) alerts
+# once, in the right month, in text, CSV and JSON; a bad series file is
+# refused with line and column; a chart is written; alerts built from a
+# ledger CSV and from the database agree; the what-if counts of
+# tests/data/alerts/events.csv match the hand counts of test_whatif.c.
+set -euo pipefail
+F=${FRONTERA:?FRONTERA must name the program}
+D=${FR_SOURCE_DIR:?}/tests/data/alerts
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$F" report alerts --help | grep -q 'Usage: frontera' || fail "alerts --help"
+"$F" report whatif --help | grep -q 'Usage: frontera' || fail "whatif --help"
+set +e; "$F" report alerts --format xml >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] || fail "--format xml exited $rc, expected 2"
+
+# surge.csv: CHN steady at ~1000 for 2 years, 2400 in 2022-05 then 3000; USA steady;
+# TUV at 3 a month with a month of 12
+out=$("$F" report alerts --series "$D/surge.csv" --format csv)
+[ "$(echo "$out" | wc -l)" = 2 ] || fail "expected one alert, got: $out"
+echo "$out" | sed -n 2p | grep -q '^CHN,arrivals,2022-05,2400,' || fail "CHN alert row: $out"
+json=$("$F" report alerts --series "$D/surge.csv" --format json)
+for key in nationality metric period observed expected factor message; do
+  echo "$json" | grep -q "\"$key\": " || fail "JSON lacks $key: $json"
+done
+"$F" report alerts --series "$D/surge.csv" | grep -q '^2022-05  CHN  arrivals' || fail "text row"
+[ "$("$F" report alerts --series "$D/surge.csv" --from 2022-06 --format csv | wc -l)" = 1 ] ||
+  fail "--from 2022-06 should leave no alert"
+
+# a bad file: every problem with its line and column, exit 3
+printf 'period,nationality,metric,count\n2023-01,CHN,arrivals,1\n2023-13,DEU,arrivals,x\n2023-02,DEU,arrivals,1\n' > "$T/bad.csv"
+set +e; "$F" report alerts --series "$T/bad.csv" > /dev/null 2> "$T/err"; rc=$?; set -e
+[ "$rc" = 3 ] || fail "bad series exited $rc, expected 3"
+grep -q 'bad.csv:3:1: period' "$T/err" || fail "no line/column for the bad month: $(cat "$T/err")"
+grep -q 'bad.csv:4:2: nationality' "$T/err" || fail "no line/column for DEU: $(cat "$T/err")"
+
+# the chart: one polyline per nationality drawn, one marker for the alert
+"$F" report alerts --series "$D/surge.csv" --svg "$T/c.svg" --policy "$D/whatif.policy" > /dev/null
+[ "$(grep -c '<polyline' "$T/c.svg")" = 3 ] || fail "chart polylines"
+[ "$(grep -c '<circle class="alert"' "$T/c.svg")" = 1 ] || fail "chart alert marker"
+grep -q '<title id="chart-title">' "$T/c.svg" || fail "chart title"
+grep -q 'class="policy-change"' "$T/c.svg" || fail "chart policy change"
+
+# events: ledger CSV and database give the same series, hence the same output
+"$F" report alerts --events "$D/events.csv" --min-count 0 --format csv > "$T/a1"
+"$F" --db "$T/l.db" init > /dev/null
+"$F" --db "$T/l.db" import "$D/events.csv" > /dev/null 2>&1
+"$F" --db "$T/l.db" report alerts --min-count 0 --format csv > "$T/a2"
+cmp -s "$T/a1" "$T/a2" || fail "ledger CSV and database disagree: $(diff "$T/a1" "$T/a2")"
+
+# what-if, counts checked by hand (test_whatif.c)
+w=$("$F" report whatif --events "$D/events.csv" --policy "$D/whatif.policy" \
+     --baseline "$D/then.policy" --from 2023-01-01 --to 2023-12-31 --as-of 2023-07-01 --format csv)
+echo "$w" | grep -qx 'CHN,5,2,0,0,5,1,2' || fail "CHN what-if row: $w"
+echo "$w" | grep -qx 'CUB,1,0,1,0,0,0,0' || fail "CUB what-if row: $w"
+echo "$w" | grep -qx 'IND,1,1,0,0,1,0,1' || fail "IND what-if row: $w"
+w2=$("$F" --db "$T/l.db" report whatif --policy "$D/whatif.policy" --baseline "$D/then.policy" \
+      --from 2023-01-01 --to 2023-12-31 --as-of 2023-07-01 --format csv)
+[ "$w" = "$w2" ] || fail "what-if on the database differs: $w2"
+echo "alerts.sh: ok"

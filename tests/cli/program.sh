@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# program.sh: the frontera program's GNU conventions: --help, --version,
+# `help SUBCOMMAND`, unknown subcommands and options (exit 2), and the
+# countries lookup (exit 1 for an unknown code).
+set -euo pipefail
+F=${FRONTERA:?FRONTERA must name the program}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_rc() { local want=$1; shift; set +e; "$@" >/dev/null 2>&1; local rc=$?; set -e
+  [ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want"; }
+
+"$F" --help | grep -q '^Usage: frontera' || fail "--help has no usage line"
+"$F" --version | grep -Eq '^frontera [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+expect_rc 2 "$F"
+expect_rc 2 "$F" no-such-subcommand
+expect_rc 2 "$F" --no-such-option
+"$F" help countries | grep -q 'Usage: frontera countries' || fail "help countries"
+# every listed subcommand answers --help with exit 0
+for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}'); do
+  "$F" "$sub" --help >/dev/null || fail "$sub --help exited non-zero"
+  "$F" help "$sub" | grep -qi 'usage' || fail "help $sub prints no usage"
+done
+[ "$("$F" countries CHN | cut -f3)" = "China" ] || fail "countries CHN"
+[ "$("$F" countries D | cut -f1)" = "D" ] || fail "countries D"
+expect_rc 1 "$F" countries DEU
+[ "$("$F" countries | wc -l)" -gt 260 ] || fail "the code table is short"
+echo "program.sh: ok"

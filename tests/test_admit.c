@@ -1,0 +1,183 @@
+/* test_admit.c: the admission decision's rules without a ledger: each
+ * ground of refusal with its EU form letter, referrals for unreadable
+ * documents, and the authorised-until date from the stay rule. Uses a small
+ * policy written here so the expected answers follow from it by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "frontera/admit.h"
+#include "frontera/alloc.h"
+
+static const char POLICY[] =
+    "jurisdiction ECU\n"
+    "group @andean BOL COL ECU PER ref=\"CAN Decision 503\"\n"
+    "rule * visitor visa_free stay=period:90/1y+90 docs=passport validity=6m from=2017-02-06 "
+    "ref=\"LOMH art. 56\"\n"
+    "rule @andean visitor visa_free stay=period:180/1y docs=passport,id_card from=2017-02-06 "
+    "ref=\"CAN Decision 503\"\n"
+    "rule CHN visitor visa_free stay=period:90/1y docs=passport from=2016-08-18 to=2024-06-30 "
+    "ref=\"ECU-CHN visa exemption agreement\"\n"
+    "rule CHN visitor visa_required docs=passport from=2024-07-01 ref=\"Communique 18 Jun 2024\"\n";
+
+typedef struct {
+    fr_policy *policy;
+    fr_admit_decision d;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = fr_calloc(1, sizeof *f);
+    fr_error errs[4];
+    size_t n = 0;
+    int rc = fr_policy_parse(POLICY, sizeof POLICY - 1, &f->policy, errs, 4, &n);
+    if (rc != FR_OK) print_error("policy: %d:%d %s\n", errs[0].line, errs[0].column, errs[0].message);
+    assert_int_equal(rc, FR_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    fr_policy_free(f->policy);
+    fr_free(f);
+    return 0;
+}
+
+/* MRZ text for a document; fields as fr_mrz_make takes them. */
+static void make(char out[FR_MRZ_TEXT_MAX], fr_mrz_format fmt, const char *code, const char *nat,
+                 const char *number, const char *expiry)
+{
+    fr_mrz m;
+    memset(&m, 0, sizeof m);
+    m.format = fmt;
+    strcpy(m.document_code, code);
+    strcpy(m.issuing_state, nat);
+    strcpy(m.nationality, nat);
+    strcpy(m.surname, "PEREZ");
+    strcpy(m.given_names, "ANA MARIA");
+    strcpy(m.document_number, number);
+    m.sex = 'F';
+    assert_int_equal(fr_mrz_date_parse("1990-05-17", 10, &m.birth_date), FR_OK);
+    assert_int_equal(fr_mrz_date_parse(expiry, strlen(expiry), &m.expiry_date), FR_OK);
+    fr_error err;
+    assert_int_equal(fr_mrz_make(&m, NULL, out, &err), FR_OK);
+}
+
+static const fr_admit_reason *reason(const fr_admit_decision *d, const char *code)
+{
+    for (size_t i = 0; i < d->nreasons; i++)
+        if (strcmp(d->reasons[i].code, code) == 0) return &d->reasons[i];
+    return NULL;
+}
+
+static fr_outcome decide(fixture *f, const char *mrz, const char *at, const char *visa, int intended)
+{
+    fr_admit_env env = {f->policy, NULL, NULL};
+    fr_admit_request req;
+    memset(&req, 0, sizeof req);
+    req.mrz = mrz;
+    req.mrz_len = strlen(mrz);
+    req.port = "ECUIO";
+    req.visa = visa;
+    req.intended_days = intended;
+    assert_int_equal(fr_datetime_parse_cstr(at, &req.at, NULL), FR_OK);
+    assert_int_equal(fr_admit_decide(&env, &req, &f->d, NULL), FR_OK);
+    return f->d.outcome;
+}
+
+static void chinese_visitor_on_each_side_of_1_july_2024(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, FR_MRZ_TD3, "P", "CHN", "E12345678", "2031-01-01");
+    assert_int_equal(decide(f, mrz, "2024-06-30T23:59-05:00", NULL, 0), FR_ADMIT);
+    char b[FR_DATE_BUFSZ];
+    /* 30 June is day 1 of 90: the 90th day is 27 September */
+    assert_string_equal(fr_date_format(f->d.authorised_until, b), "2024-09-27");
+    assert_non_null(reason(&f->d, "regime.visa_free"));
+    assert_int_equal(decide(f, mrz, "2024-07-01T00:01-05:00", NULL, 0), FR_REFUSE);
+    const fr_admit_reason *r = reason(&f->d, "visa.required");
+    assert_non_null(r);
+    assert_int_equal(r->ground, 'C');
+    assert_int_equal(f->d.authorised_until, FR_DATE_NONE);
+    /* with a visa: not refused; the visa sets the stay, so a supervisor enters it */
+    assert_int_equal(decide(f, mrz, "2024-07-01T00:01-05:00", "V998877", 0), FR_REFER);
+    assert_non_null(reason(&f->d, "visa.stay_by_visa"));
+}
+
+static void document_grounds_are_letter_a(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, FR_MRZ_TD3, "P", "USA", "123456789", "2024-03-01");
+    assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_REFUSE);
+    assert_int_equal(reason(&f->d, "document.expired")->ground, 'A');
+    /* valid on the day but for less than the six months the default rule asks */
+    assert_int_equal(decide(f, mrz, "2024-01-02T10:00-05:00", NULL, 0), FR_REFUSE);
+    assert_int_equal(reason(&f->d, "document.validity")->ground, 'A');
+    assert_null(reason(&f->d, "document.expired"));
+    /* an ID card is accepted from Andean citizens, not from others */
+    make(mrz, FR_MRZ_TD1, "I", "COL", "123456789", "2030-01-01");
+    assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_ADMIT);
+    assert_string_equal(f->d.rule->ref, "CAN Decision 503");
+    make(mrz, FR_MRZ_TD1, "I", "USA", "123456789", "2030-01-01");
+    assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_REFUSE);
+    assert_int_equal(reason(&f->d, "document.not_accepted")->ground, 'A');
+}
+
+static void unreadable_documents_are_referred_not_refused(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, FR_MRZ_TD3, "P", "USA", "123456789", "2030-01-01");
+    mrz[44 + 3] = mrz[44 + 3] == '9' ? '8' : '9'; /* a digit of the number: check digit fails */
+    assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_REFER);
+    assert_non_null(reason(&f->d, "mrz.check_digit.document_number"));
+    assert_int_equal(f->d.authorised_until, FR_DATE_NONE);
+    make(mrz, FR_MRZ_MRVA, "V", "USA", "123456789", "2030-01-01");
+    assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_REFER);
+    assert_non_null(reason(&f->d, "document.is_visa"));
+}
+
+static void intended_stay_shortens_and_is_explained(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, FR_MRZ_TD3, "P", "USA", "123456789", "2030-01-01");
+    assert_int_equal(decide(f, mrz, "2024-03-01T10:00-05:00", NULL, 10), FR_ADMIT);
+    char b[FR_DATE_BUFSZ];
+    assert_string_equal(fr_date_format(f->d.authorised_until, b), "2024-03-10");
+    assert_int_equal(f->d.stay.limited_by, FR_STAY_LIMIT_INTENDED);
+    /* asking for more than the rule allows: the rule's 90 days, and a note */
+    assert_int_equal(decide(f, mrz, "2024-03-01T10:00-05:00", NULL, 200), FR_ADMIT);
+    assert_string_equal(fr_date_format(f->d.authorised_until, b), "2024-05-29");
+    assert_non_null(reason(&f->d, "stay.shortened"));
+}
+
+static void reasons_serialise_as_json(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX], buf[8192];
+    make(mrz, FR_MRZ_TD3, "P", "CHN", "E12345678", "2031-01-01");
+    decide(f, mrz, "2024-07-01T10:00-05:00", NULL, 0);
+    assert_int_equal(fr_admit_reasons_json(&f->d, buf, sizeof buf), FR_OK);
+    assert_non_null(strstr(buf, "\"code\":\"visa.required\",\"ground\":\"C\",\"level\":\"refuse\""));
+    assert_int_equal(fr_admit_reasons_json(&f->d, buf, 20), FR_ELIMIT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(chinese_visitor_on_each_side_of_1_july_2024, setup, teardown),
+        cmocka_unit_test_setup_teardown(document_grounds_are_letter_a, setup, teardown),
+        cmocka_unit_test_setup_teardown(unreadable_documents_are_referred_not_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(intended_stay_shortens_and_is_explained, setup, teardown),
+        cmocka_unit_test_setup_teardown(reasons_serialise_as_json, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
