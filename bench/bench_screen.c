@@ -10,7 +10,10 @@
  * travellers (common names, random birth dates) -> alerts per 1,000.
  *
  * Usage: bench_screen [ENTRIES] [--export DIR]   (default 1000000; --export
- * writes list.csv and queries.csv for scripts/bench-screen-pg.sh) */
+ * writes list.csv and queries.csv for scripts/bench-screen-pg.sh, which runs
+ * the same list and queries through PostgreSQL pg_trgm). With
+ * BENCH_SCREEN_VERBOSE set it prints missed listed persons and the first
+ * innocent alerts with their explanations on stderr. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,8 +346,13 @@ int main(int argc, char **argv)
             listed++;
             char id[32];
             snprintf(id, sizeof id, "E%ld", qe[i]);
+            int f = 0;
             for (size_t k = 0; k < n; k++)
-                if (res[k].band >= FR_BAND_POSSIBLE && strcmp(res[k].id, id) == 0) found++;
+                if (res[k].band >= FR_BAND_POSSIBLE && strcmp(res[k].id, id) == 0) f = 1;
+            found += f;
+            if (!f && getenv("BENCH_SCREEN_VERBOSE") && listed - found < 25)
+                fprintf(stderr, "missed %s (%s %s) -> %s %.3f %s\n", qn[i], id, names[qe[i]], n ? res[0].id : "-",
+                        n ? res[0].score : 0, n ? res[0].explanation : "");
             q.birth_lo = q.birth_hi = FR_DATE_NONE;
             fr_screen_person(ctx, &q, res, 5, &n);
             for (size_t k = 0; k < n; k++)
@@ -373,6 +381,8 @@ int main(int argc, char **argv)
         fr_screen_person(ctx, &q, res, 1, &n);
         alerts += n && res[0].band >= FR_BAND_POSSIBLE;
         hits += n && res[0].band == FR_BAND_HIT;
+        if (getenv("BENCH_SCREEN_VERBOSE") && n && res[0].band >= FR_BAND_POSSIBLE && alerts < 15)
+            fprintf(stderr, "innocent %s %s -> %s %.3f %s\n", nm, d, res[0].id, res[0].score, res[0].explanation);
         if (i < 20000) {
             q.birth_lo = q.birth_hi = FR_DATE_NONE;
             fr_screen_person(ctx, &q, res, 1, &n);

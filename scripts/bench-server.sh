@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-server.sh BUILD_DIR [SECONDS] [CONNECTIONS]: admissions per second and
-# p50/p99 latency of the real server under wrk on loopback (2 server
+# p50/p99 latency of the real server under wrk on loopback (8 server
 # threads, wrk with 1 thread, both on this machine's cores). Three cases:
 #   unknown  a traveller the ledger does not know: decision only, no
 #            personal record read, nothing audited (the common booth case);
@@ -13,6 +13,7 @@ set -euo pipefail
 build=${1:-build}
 secs=${2:-10}
 conns=${3:-8}
+threads=${FR_BENCH_THREADS:-8}
 top=$(cd "$(dirname "$0")/.." && pwd)
 F="$build/frontera"
 command -v wrk >/dev/null || { echo "bench-server.sh: wrk is needed" >&2; exit 2; }
@@ -22,7 +23,7 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 export FRONTERA_DB="$T/ledger.db"
 export FR_TOKEN=$("$F" user add bench --role officer)
-"$F" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 2 --quiet >"$T/out" 2>"$T/err" &
+"$F" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads "$threads" --quiet >"$T/out" 2>"$T/err" &
 PID=$!
 for _ in $(seq 100); do grep -q '^listening on' "$T/out" 2>/dev/null && break; sleep 0.1; done
 U=$(sed -n 's/^listening on //p' "$T/out")
@@ -44,7 +45,7 @@ run() { # run NAME BODY
   [ "$errs" = 0 ] && [ "$non2xx" = 0 ] || verdict="NOT met (errors)"
   printf '%-8s %s  target(>10000/s, p99<5ms): %s\n         command: %s\n' "$1" "${line#RESULT }" "$verdict" "$cmd"
 }
-echo "frontera serve --threads 2 on $(nproc) cores; wrk -t1 -c$conns for ${secs}s per case; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "frontera serve --threads $threads on $(nproc) cores; wrk -t1 -c$conns for ${secs}s per case; load $(cut -d' ' -f1-3 /proc/loadavg)"
 run unknown "$UNK"
 curl -s -o /dev/null -H "Authorization: Bearer $FR_TOKEN" -H 'Content-Type: application/json' --data-binary "$REC" "$U/v1/admissions"
 run known "$KNOWN"

@@ -188,84 +188,134 @@ static void check_screening(fr_admit_decision *d, fr_screen_ctx *ctx)
     }
 }
 
-/* The traveller's earlier stays, from the ledger, as stay records; past
- * overstays and entries left open are reasons. */
-static int load_history(fr_admit_decision *d, fr_store *store, fr_date entry,
-                        fr_stay_record *recs, size_t *nrecs, fr_error *err)
+/* What the ledger says of a traveller before a given day. */
+typedef struct {
+    int64_t traveller_id;
+    fr_link_kind link;
+    int overstays, overstay_days; /* earlier stays that ended after their authorised end */
+    int open;                     /* earlier entries with no exit */
+    fr_date last_open;            /* the latest of them */
+} history_info;
+
+/* The traveller's stays before `entry` as stay records (at most
+ * FR_STAY_MAX_RECORDS, the most recent kept). An entry with no exit counts
+ * through its authorised end (or its own day), never through `entry`. */
+static int history_records(fr_store *store, const fr_document *doc, fr_date entry,
+                           fr_stay_record *recs, size_t *nrecs, history_info *hi, fr_error *err)
 {
-    char b[FR_DATE_BUFSZ];
-    const fr_mrz *m = &d->mrz;
-    fr_document doc;
-    memset(&doc, 0, sizeof doc);
-    snprintf(doc.type, sizeof doc.type, "%s", m->document_code);
-    snprintf(doc.state, sizeof doc.state, "%s", m->issuing_state);
-    if (strlen(m->document_number) > FR_DOCNUM_MAX) return FR_OK; /* the ledger cannot hold it */
-    snprintf(doc.number, sizeof doc.number, "%.20s", m->document_number);
-    snprintf(doc.surname, sizeof doc.surname, "%s", m->surname);
-    snprintf(doc.given_names, sizeof doc.given_names, "%s", m->given_names);
-    snprintf(doc.nationality, sizeof doc.nationality, "%s", m->nationality);
-    doc.expiry = m->expiry_date.kind == FR_MRZ_DATE_FULL ? m->expiry_date.date : FR_DATE_NONE;
-    doc.birth_date = m->birth_date.kind == FR_MRZ_DATE_FULL ? m->birth_date.date : FR_DATE_NONE;
-    doc.sex = m->sex == '<' ? 0 : m->sex;
+    memset(hi, 0, sizeof *hi);
+    hi->last_open = FR_DATE_NONE;
     *nrecs = 0;
-    int64_t tid = 0;
-    fr_link_kind how = FR_LINK_NONE;
-    int rc = fr_store_resolve(store, &doc, &tid, &how, err);
+    int rc = fr_store_resolve(store, doc, &hi->traveller_id, &hi->link, err);
     if (rc == FR_EINVAL) return FR_OK; /* a document the ledger cannot hold: no history */
-    if (rc != FR_OK) return rc;
-    d->link = how;
-    if (how == FR_LINK_REVIEW)
-        add(d, "traveller.link_review", 0, FR_REASON_INFO,
-            "This document may belong to a traveller already known under another document; "
-            "the link is kept for review, and that history is not counted.");
-    if (!tid) return FR_OK;
-    d->traveller_id = tid;
-    if (how == FR_LINK_RENEWAL)
-        add(d, "traveller.renewed_document", 0, FR_REASON_INFO,
-            "A new document of traveller %lld: the earlier documents' history counts.",
-            (long long)tid);
+    if (rc != FR_OK || !hi->traveller_id) return rc;
     fr_history *h = NULL;
-    if ((rc = fr_store_history(store, tid, &h, err)) != FR_OK) return rc;
-    int overstays = 0, overstay_days = 0, open = 0;
+    if ((rc = fr_store_history(store, hi->traveller_id, &h, err)) != FR_OK) return rc;
     for (size_t i = 0; i < h->count; i++) {
         const fr_history_item *it = &h->items[i];
         if (it->kind != FR_EVENT_ENTRY || it->at.date >= entry) continue;
-        fr_date out = FR_DATE_NONE;
+        fr_date out;
         if (it->paired >= 0 && (size_t)it->paired < h->count) {
             out = h->items[it->paired].at.date;
             if (it->authorised_until != FR_DATE_NONE && out > it->authorised_until) {
-                overstays++;
-                overstay_days += out - it->authorised_until;
+                hi->overstays++;
+                hi->overstay_days += out - it->authorised_until;
             }
         } else {
-            /* No exit recorded: count the stay through its authorised end (or the entry day),
-             * never through today, and have a supervisor look. */
-            open++;
+            hi->open++;
+            hi->last_open = it->at.date;
             out = it->authorised_until != FR_DATE_NONE ? it->authorised_until : it->at.date;
-            if (out >= entry) out = entry - 1;
-            if (out < it->at.date) out = it->at.date;
         }
         if (out > entry - 1) out = entry - 1;
+        if (out < it->at.date) out = it->at.date;
         if (*nrecs == FR_STAY_MAX_RECORDS) { /* keep the most recent */
             memmove(recs, recs + 1, sizeof *recs * (FR_STAY_MAX_RECORDS - 1));
             (*nrecs)--;
         }
         recs[(*nrecs)++] = (fr_stay_record){it->at.date, out};
     }
-    if (overstays)
+    fr_history_free(h);
+    return FR_OK;
+}
+
+static void document_of(const fr_mrz *m, fr_document *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    snprintf(doc->type, sizeof doc->type, "%s", m->document_code);
+    snprintf(doc->state, sizeof doc->state, "%s", m->issuing_state);
+    snprintf(doc->number, sizeof doc->number, "%.20s", m->document_number);
+    snprintf(doc->surname, sizeof doc->surname, "%s", m->surname);
+    snprintf(doc->given_names, sizeof doc->given_names, "%s", m->given_names);
+    snprintf(doc->nationality, sizeof doc->nationality, "%s", m->nationality);
+    doc->expiry = m->expiry_date.kind == FR_MRZ_DATE_FULL ? m->expiry_date.date : FR_DATE_NONE;
+    doc->birth_date = m->birth_date.kind == FR_MRZ_DATE_FULL ? m->birth_date.date : FR_DATE_NONE;
+    doc->sex = m->sex == '<' ? 0 : m->sex;
+}
+
+/* The history as reasons for the officer and records for the stay rule. */
+static int load_history(fr_admit_decision *d, fr_store *store, fr_date entry,
+                        fr_stay_record *recs, size_t *nrecs, fr_error *err)
+{
+    char b[FR_DATE_BUFSZ];
+    *nrecs = 0;
+    if (strlen(d->mrz.document_number) > FR_DOCNUM_MAX) return FR_OK; /* the ledger cannot hold it */
+    fr_document doc;
+    document_of(&d->mrz, &doc);
+    history_info hi;
+    int rc = history_records(store, &doc, entry, recs, nrecs, &hi, err);
+    if (rc != FR_OK) return rc;
+    d->link = hi.link;
+    d->traveller_id = hi.traveller_id;
+    if (hi.link == FR_LINK_REVIEW)
+        add(d, "traveller.link_review", 0, FR_REASON_INFO,
+            "This document may belong to a traveller already known under another document; "
+            "the link is kept for review, and that history is not counted.");
+    if (hi.link == FR_LINK_RENEWAL)
+        add(d, "traveller.renewed_document", 0, FR_REASON_INFO,
+            "A new document of traveller %lld: the earlier documents' history counts.",
+            (long long)hi.traveller_id);
+    if (hi.overstays)
         add(d, "history.overstay", 0, FR_REASON_REFER,
-            "The traveller overstayed %d time%s before, %d day%s in all.", overstays,
-            overstays == 1 ? "" : "s", overstay_days, overstay_days == 1 ? "" : "s");
-    if (open) {
-        fr_date last = FR_DATE_NONE;
-        for (size_t i = 0; i < h->count; i++)
-            if (h->items[i].kind == FR_EVENT_ENTRY && h->items[i].paired < 0) last = h->items[i].at.date;
+            "The traveller overstayed %d time%s before, %d day%s in all.", hi.overstays,
+            hi.overstays == 1 ? "" : "s", hi.overstay_days, hi.overstay_days == 1 ? "" : "s");
+    if (hi.open)
         add(d, "history.no_exit", 0, FR_REASON_REFER,
             "%d earlier entr%s (last on %s) ha%s no recorded exit: ask how and when the "
             "traveller left.",
-            open, open == 1 ? "y" : "ies", fmt_date(last, b), open == 1 ? "s" : "ve");
-    }
-    fr_history_free(h);
+            hi.open, hi.open == 1 ? "y" : "ies", fmt_date(hi.last_open, b),
+            hi.open == 1 ? "s" : "ve");
+    return FR_OK;
+}
+
+int fr_admit_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err)
+{
+    if (!policy || !store || !ev) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to complete");
+    if (ev->kind != FR_EVENT_ENTRY || ev->authorised_until != FR_DATE_NONE) return FR_OK;
+    const char *nat = ev->doc.nationality[0] ? ev->doc.nationality : ev->doc.state;
+    int country = fr_country_find(nat, strlen(nat));
+    char cls[FR_CLASS_MAX + 1];
+    size_t n = 0;
+    for (; ev->admission_class[n] && n < FR_CLASS_MAX; n++)
+        cls[n] = (char)(ev->admission_class[n] >= 'A' && ev->admission_class[n] <= 'Z'
+                            ? ev->admission_class[n] - 'A' + 'a'
+                            : ev->admission_class[n]);
+    cls[n] = '\0';
+    int k = n ? fr_admission_class_parse(cls, n) : FR_CLASS_VISITOR;
+    if (country < 0 || k < 0) return FR_OK; /* the policy cannot say: left empty */
+    const fr_policy_rule *rule = fr_policy_lookup(policy, country, (fr_admission_class)k, ev->at.date);
+    if (!rule || rule->stay.kind == FR_STAY_NONE) return FR_OK;
+    fr_stay_record recs[FR_STAY_MAX_RECORDS];
+    size_t nrecs = 0;
+    history_info hi;
+    int rc = history_records(store, &ev->doc, ev->at.date, recs, &nrecs, &hi, err);
+    if (rc != FR_OK) return rc;
+    fr_stay_authorisation a;
+    if (fr_stay_authorise(&rule->stay, recs, nrecs, ev->at.date, ev->doc.expiry, 0, 0, &a, NULL) !=
+        FR_OK)
+        return FR_OK;
+    /* An entry with no day left happened all the same: it is recorded, and its authorised
+     * stay ends on the day of entry, so that the stay shows as an overstay from the next. */
+    ev->authorised_until = a.exhausted ? ev->at.date : a.authorised_until;
     return FR_OK;
 }
 

@@ -5,8 +5,9 @@
  * Pairing follows the ledger's rule (ledger_link.c, fr_ledger_pair): in a
  * traveller's event-time order an entry becomes the open one, an exit closes
  * the open entry (or is unpaired), an extension moves the open entry's
- * authorised-until. An event at or after the traveller's latest instant is
- * paired on the spot (O(1)); an earlier one (sent late) marks the traveller
+ * authorised-until; an exit recorded without an admission class takes the
+ * class of the entry it closes (so flows by class count it). An event at or after the traveller's
+ * latest instant is paired on the spot (O(1)); an earlier one (sent late) marks the traveller
  * dirty, and fr_an_repair replays all dirty travellers in one pass over the
  * events, sorted by (traveller, instant, arrival). */
 #include <stdlib.h>
@@ -36,10 +37,7 @@ void fr_analytics_free(fr_analytics *a)
     fr_free(a->until);
     fr_free(a->eff);
     fr_free(a->exitd);
-    fr_free(a->pkey);
-    fr_free(a->popen);
-    fr_free(a->plast);
-    fr_free(a->pdirty);
+    fr_free(a->pt);
     fr_free(a->slots);
     fr_free(a);
 }
@@ -66,11 +64,7 @@ static int events_resize(fr_analytics *a, size_t cap)
 
 static int travellers_resize(fr_analytics *a, size_t cap)
 {
-    size_t old = (a->pcap + 7) / 8;
-    if (resize((void **)&a->pkey, cap, 8) || resize((void **)&a->popen, cap, 4) ||
-        resize((void **)&a->plast, cap, 4) || resize((void **)&a->pdirty, (cap + 7) / 8, 1))
-        return FR_ENOMEM;
-    if ((cap + 7) / 8 > old) memset(a->pdirty + old, 0, (cap + 7) / 8 - old);
+    if (resize((void **)&a->pt, cap, sizeof *a->pt)) return FR_ENOMEM;
     a->pcap = cap;
     return FR_OK;
 }
@@ -89,7 +83,7 @@ static int slots_resize(fr_analytics *a, size_t nslots)
     uint32_t *s = fr_calloc(nslots, sizeof *s);
     if (!s) return FR_ENOMEM;
     for (size_t p = 0; p < a->np; p++) {
-        size_t h = (size_t)mix(a->pkey[p]) & (nslots - 1);
+        size_t h = (size_t)mix(a->pt[p].key) & (nslots - 1);
         while (s[h])
             h = (h + 1) & (nslots - 1);
         s[h] = (uint32_t)(p + 1);
@@ -130,7 +124,7 @@ static int traveller_find(fr_analytics *a, uint64_t key, uint32_t *out, int *add
     if (a->nslots) {
         size_t h = (size_t)mix(key) & (a->nslots - 1);
         for (uint32_t s; (s = a->slots[h]) != 0; h = (h + 1) & (a->nslots - 1))
-            if (a->pkey[s - 1] == key) {
+            if (a->pt[s - 1].key == key) {
                 *out = s - 1;
                 return FR_OK;
             }
@@ -144,10 +138,7 @@ static int traveller_find(fr_analytics *a, uint64_t key, uint32_t *out, int *add
         h = (h + 1) & (a->nslots - 1);
     uint32_t p = (uint32_t)a->np++;
     a->slots[h] = p + 1;
-    a->pkey[p] = key;
-    a->popen[p] = FR_AN_NOIDX;
-    a->plast[p] = 0;
-    a->pdirty[p / 8] &= (uint8_t) ~(1u << (p % 8));
+    a->pt[p] = (fr_an_traveller){key, FR_AN_NOIDX, 0};
     *out = p;
     *added = 1;
     return FR_OK;
@@ -174,18 +165,25 @@ static int16_t clamp16(int64_t d)
 static void pair_step(fr_analytics *a, uint32_t p, uint32_t i)
 {
     unsigned kind = FR_AN_KIND(a->attr[i]);
-    uint32_t open = a->popen[p];
+    fr_an_traveller *t = &a->pt[p];
+    uint32_t open = t->open & FR_AN_NOIDX;
     if (kind == FR_EVENT_ENTRY) {
         a->eff[i] = a->until[i];
         a->exitd[i] = FR_AN_NONE16;
-        a->popen[p] = i;
-    } else if (kind == FR_EVENT_EXIT && open != FR_AN_NOIDX) {
+        t->open = i;
+    } else if (kind == FR_EVENT_EXIT) {
+        if (a->attr[i] & FR_AN_INHERITED) /* re-pairing: forget the old entry's class */
+            a->attr[i] &= ~(FR_AN_CLASS_MASK | FR_AN_INHERITED);
+        if (open == FR_AN_NOIDX) goto done;
+        if (FR_AN_CLASS(a->attr[i]) == 0 && FR_AN_CLASS(a->attr[open]) != 0)
+            a->attr[i] |= (a->attr[open] & FR_AN_CLASS_MASK) | FR_AN_INHERITED;
         a->exitd[open] = clamp16((int64_t)a->date[i] - a->date[open]);
-        a->popen[p] = FR_AN_NOIDX;
+        t->open = FR_AN_NOIDX;
     } else if (kind == FR_EVENT_EXTENSION && open != FR_AN_NOIDX && a->until[i] != FR_AN_NONE16) {
         a->eff[open] = clamp16((int64_t)a->date[i] + a->until[i] - a->date[open]);
     }
-    if (a->utc[i] > a->plast[p]) a->plast[p] = a->utc[i];
+done:
+    if (a->utc[i] > t->last) t->last = a->utc[i];
 }
 
 int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error *err)
@@ -233,7 +231,8 @@ int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error 
         a->nports = np0;
         a->nclasses = nc0;
         return fr_error_set(err, FR_ELIMIT, 0, 0, port < 0 ? "port" : "admission_class",
-                            "more than %d distinct %s", FR_ANALYTICS_MAX_PORTS,
+                            "more than %d distinct %s",
+                            port < 0 ? FR_ANALYTICS_MAX_PORTS : FR_ANALYTICS_MAX_CLASSES,
                             port < 0 ? "ports" : "admission classes");
     }
     uint32_t p;
@@ -255,9 +254,10 @@ int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error 
     a->natcount[nat]++;
     if (a->first == FR_DATE_NONE || ev->date < a->first) a->first = ev->date;
     if (a->last == FR_DATE_NONE || ev->date > a->last) a->last = ev->date;
-    if (a->pdirty[p / 8] & (1u << (p % 8))) return FR_OK; /* re-paired later */
-    if (!added && a->utc[i] < a->plast[p]) {
-        a->pdirty[p / 8] |= (uint8_t)(1u << (p % 8));
+    fr_an_traveller *t = &a->pt[p];
+    if (t->open & FR_AN_DIRTY) return FR_OK; /* re-paired later */
+    if (!added && a->utc[i] < t->last) {
+        t->open |= FR_AN_DIRTY;
         a->ndirty++;
         return FR_OK;
     }
@@ -296,21 +296,20 @@ int fr_an_repair(fr_analytics *a)
     if (a->ndirty == 0) return FR_OK;
     size_t m = 0;
     for (size_t i = 0; i < a->n; i++)
-        if (a->pdirty[a->trav[i] / 8] & (1u << (a->trav[i] % 8))) m++;
+        if (a->pt[a->trav[i]].open & FR_AN_DIRTY) m++;
     repair_item *it = fr_malloc(m * sizeof *it);
     if (!it) return FR_ENOMEM;
     m = 0;
     for (size_t i = 0; i < a->n; i++) {
         uint32_t p = a->trav[i];
-        if (a->pdirty[p / 8] & (1u << (p % 8))) it[m++] = (repair_item){p, a->utc[i], (uint32_t)i};
+        if (a->pt[p].open & FR_AN_DIRTY) it[m++] = (repair_item){p, a->utc[i], (uint32_t)i};
     }
     qsort(it, m, sizeof *it, repair_cmp);
     for (size_t k = 0; k < m; k++) {
         uint32_t p = it[k].trav;
         if (k == 0 || it[k - 1].trav != p) {
-            a->popen[p] = FR_AN_NOIDX;
-            a->plast[p] = 0;
-            a->pdirty[p / 8] &= (uint8_t) ~(1u << (p % 8));
+            a->pt[p].open = FR_AN_NOIDX; /* and no longer dirty */
+            a->pt[p].last = 0;
         }
         pair_step(a, p, it[k].idx);
     }
@@ -328,8 +327,7 @@ void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st)
     st->ports = a->nports;
     st->classes = a->nclasses;
     st->event_bytes = 2 + 4 + 4 + 4 + 2 + 2 + 2;
-    st->bytes = sizeof *a + a->cap * st->event_bytes + a->pcap * (8 + 4 + 4) + (a->pcap + 7) / 8 +
-                a->nslots * 4;
+    st->bytes = sizeof *a + a->cap * st->event_bytes + a->pcap * sizeof *a->pt + a->nslots * 4;
     st->first = a->first;
     st->last = a->last;
     size_t paired = 0;

@@ -10,8 +10,8 @@
 #include "auth_impl.h"
 #include "frontera/alloc.h"
 
-static const char *const MIGRATIONS[] = {
-    /* 0 -> 1 */
+/* version 0 -> 1 */
+static const char AUDIT_V1[] =
     "CREATE TABLE IF NOT EXISTS audit_log("
     "  seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
     "  action TEXT NOT NULL, object TEXT NOT NULL, origin TEXT NOT NULL, status INTEGER NOT NULL,"
@@ -19,8 +19,8 @@ static const char *const MIGRATIONS[] = {
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log"
-    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
-};
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+static const char *const MIGRATIONS[] = {AUDIT_V1};
 
 enum { Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_HEAD, Q_INSERT, Q_WALK, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {

@@ -112,13 +112,13 @@ fail:
 
 /* ---- the auth backend ---- */
 
-static const char *const MIGRATIONS[] = {
-    /* 0 -> 1 */
+/* version 0 -> 1 */
+static const char AUTH_V1[] =
     "CREATE TABLE IF NOT EXISTS auth_users("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
     "  token_hash BLOB NOT NULL UNIQUE, created_ms INTEGER NOT NULL,"
-    "  revoked_ms INTEGER NOT NULL DEFAULT 0)",
-};
+    "  revoked_ms INTEGER NOT NULL DEFAULT 0)";
+static const char *const MIGRATIONS[] = {AUTH_V1};
 
 enum { Q_INSERT, Q_SET_HASH, Q_REVOKE, Q_LIST, Q_FIND, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
@@ -126,8 +126,7 @@ static const char *const SQL[Q_COUNT] = {
     [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2, revoked_ms = 0 WHERE name = ?1",
     [Q_REVOKE] = "UPDATE auth_users SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms = 0",
     [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms FROM auth_users ORDER BY name",
-    [Q_FIND] = "SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users"
-               " WHERE token_hash = ?1",
+    [Q_FIND] = "SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE token_hash = ?1",
 };
 
 typedef struct sqa {

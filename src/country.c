@@ -2,6 +2,7 @@
  * generated, sorted by code). Binary search over constant data. */
 #include "frontera/country.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef struct {
@@ -15,6 +16,16 @@ static const country_row TABLE[] = {
 };
 #define NROWS ((int)(sizeof TABLE / sizeof TABLE[0]))
 
+/* A code packed into an integer, first letter highest: for upper-case codes
+ * of one to three letters this orders exactly as strcmp does, so the binary
+ * search compares integers instead of strings (it runs on every MRZ). */
+static uint32_t pack(const char *s)
+{
+    uint32_t k = (uint32_t)(unsigned char)s[0] << 16;
+    if (s[1]) k |= (uint32_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
+    return k;
+}
+
 int fr_country_find(const char *code, size_t len)
 {
     if (!code) return -1;
@@ -26,12 +37,13 @@ int fr_country_find(const char *code, size_t len)
         if (code[i] < 'A' || code[i] > 'Z') return -1;
         key[i] = code[i];
     }
+    const uint32_t k = pack(key);
     int lo = 0, hi = NROWS - 1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2;
-        int c = strcmp(TABLE[mid].code, key);
-        if (c == 0) return mid;
-        if (c < 0)
+        uint32_t m = pack(TABLE[mid].code);
+        if (m == k) return mid;
+        if (m < k)
             lo = mid + 1;
         else
             hi = mid - 1;

@@ -237,6 +237,15 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
             if ((rc = reject(h, stats, row.line, fault.col, fault.reason, &row)) != 0) goto fail;
             continue;
         }
+        if (h && h->complete && (rc = h->complete(h->ud, s, &ev, &e)) != FR_OK) {
+            if (rc != FR_EINVAL) { /* the store failed, not the row */
+                e.line = (int)row.line;
+                if (err) *err = e;
+                goto fail;
+            }
+            if ((rc = reject(h, stats, row.line, e.field, e.message, &row)) != 0) goto fail;
+            continue;
+        }
         fr_record_result res;
         rc = fr_store_record(s, &ev, &res, &e);
         if (rc == FR_EINVAL || rc == FR_ECONFLICT) {

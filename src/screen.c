@@ -81,9 +81,10 @@ static void acc_add(fr_screen_ctx *c, uint32_t rec, float w, uint8_t unit)
     size_t h = (size_t)(rec * 2654435761u) & (SC_ACC_CAP - 1);
     while (c->acc_gen[h] == c->gen) {
         if (c->acc_rec[h] == rec) {
-            if (c->acc_unit[h] != unit) {
+            uint32_t bit = 1u << (unit & 31);
+            if (!(c->acc_unit[h] & bit)) { /* each unit counts once per record */
                 c->acc_w[h] += w;
-                c->acc_unit[h] = unit;
+                c->acc_unit[h] |= bit;
             }
             return;
         }
@@ -93,7 +94,7 @@ static void acc_add(fr_screen_ctx *c, uint32_t rec, float w, uint8_t unit)
     c->acc_gen[h] = c->gen;
     c->acc_rec[h] = rec;
     c->acc_w[h] = w;
-    c->acc_unit[h] = unit;
+    c->acc_unit[h] = 1u << (unit & 31);
     c->acc_slot[c->nacc++] = (uint32_t)h;
 }
 
@@ -106,7 +107,7 @@ static void unit_key(sc_unit *u, uint32_t k)
     if (u->nk < SC_UNIT_KEYS) u->k[u->nk++] = k;
 }
 
-static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len, int prefix)
+static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len, int prefix, int joined)
 {
     const fr_screen_index *idx = c->idx;
     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
@@ -122,8 +123,14 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
     }
     u->nexact = u->nk;
     char sk[FR_TOK_MAX];
-    size_t sl = fr_namevar_skeleton(s, len, sk);
     size_t cnt, pos;
+    if (joined) { /* two tokens written as one: only their exact keys */
+        u->rare_df = 0;
+        for (int i = 0; i < u->nk; i++)
+            if (idx->keys[u->k[i]].df <= idx->common_df) u->rare_df += idx->keys[u->k[i]].df;
+        return;
+    }
+    size_t sl = fr_namevar_skeleton(s, len, sk);
     if (sl >= 3) {
         pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
         for (size_t i = 0; i < cnt && i < 24; i++) unit_key(u, idx->skel_map.v[pos + i]);
@@ -186,6 +193,7 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
 
 static void retrieve(fr_screen_ctx *c, const sc_query *q)
 {
+    int dated = q->lo != FR_DATE_NONE;
     const fr_screen_index *idx = c->idx;
     sc_unit units[SC_MAX_UNITS];
     int nu = 0, nplain = 0;
@@ -193,7 +201,7 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
         if (q->tok[i].particle) continue;
         units[nu].a = (uint8_t)i;
         units[nu].b = (uint8_t)i;
-        unit_lookup(c, &units[nu], q->tok[i].s, q->tok[i].len, q->truncated && i == q->n - 1);
+        unit_lookup(c, &units[nu], q->tok[i].s, q->tok[i].len, q->truncated && i == q->n - 1, 0);
         nu++;
         nplain++;
     }
@@ -205,7 +213,7 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
         memcpy(buf + q->tok[i].len, q->tok[i + 1].s, q->tok[i + 1].len);
         units[nu].a = (uint8_t)i;
         units[nu].b = (uint8_t)(i + 1);
-        unit_lookup(c, &units[nu], buf, l, 0);
+        unit_lookup(c, &units[nu], buf, l, 0, 1);
         nu++;
     }
     /* rarest units first, so a full accumulator holds the most telling ones */
@@ -215,21 +223,10 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
             units[j] = units[j - 1];
             units[j - 1] = t;
         }
-    /* postings walked are budgeted; a sound-alike or typo neighbour that is
-     * itself frequent brings noise, not the person: skipped */
+    /* first, pairs of common keys from different single-token units (WANG+WEI):
+     * the most specific postings, windowed by birth year */
     size_t budget = SC_POSTING_BUDGET;
-    for (int u = 0; u < nu; u++)
-        for (int i = 0; i < units[u].nk; i++) {
-            const fr_key *k = &idx->keys[units[u].k[i]];
-            int common = k->df > idx->common_df;
-            if (i >= units[u].nexact && k->df > SC_FUZZY_DF) continue;
-            if (common && !(nplain == 1 && units[u].a == units[u].b)) continue;
-            uint32_t cap = common ? idx->common_df : k->df;
-            if (cap > budget) cap = (uint32_t)budget;
-            budget -= cap;
-            for (uint32_t p = 0; p < cap; p++) acc_add(c, idx->postings[k->post + p], units[u].weight, (uint8_t)u);
-        }
-    /* pairs of common keys from different single-token units */
+    for (int pass = 0; pass < 2; pass++) /* the units' own keys first, then their neighbours */
     for (int u = 0; u < nu; u++) {
         if (units[u].a != units[u].b) continue;
         for (int v = u + 1; v < nu; v++) {
@@ -238,18 +235,56 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
                 if (idx->keys[units[u].k[i]].df <= idx->common_df) continue;
                 for (int j = 0; j < units[v].nk; j++) {
                     if (idx->keys[units[v].k[j]].df <= idx->common_df || units[u].k[i] == units[v].k[j]) continue;
+                    if ((i < units[u].nexact && j < units[v].nexact) != (pass == 0)) continue;
                     size_t cnt;
                     size_t pos = fr_mmap_find(&idx->pair_map, fr_screen_pair_hash(units[u].k[i], units[v].k[j]), &cnt);
                     if (!cnt) continue;
                     const uint32_t *pp = idx->pair_post + idx->pair_map.v[pos];
-                    for (uint32_t p = 0; p < pp[0]; p++) {
-                        acc_add(c, pp[1 + p], units[u].weight, (uint8_t)u);
-                        acc_add(c, pp[1 + p], units[v].weight, (uint8_t)v);
+                    float wu = pass ? units[u].weight * 0.6f : units[u].weight;
+                    float wv = pass ? units[v].weight * 0.6f : units[v].weight;
+                    uint32_t from = 0, to = pp[0];
+                    if (dated) { /* records sorted by birth date: unknown first, then about a year around */
+                        uint32_t lo = 0, hi = pp[0];
+                        while (lo < hi) {
+                            uint32_t mid = (lo + hi) / 2;
+                            if (idx->recs[pp[1 + mid]].bdate < q->lo - SC_NEAR_DAYS) lo = mid + 1;
+                            else hi = mid;
+                        }
+                        uint32_t unknown = 0;
+                        while (unknown < pp[0] && unknown < SC_PAIR_UNKNOWN && idx->recs[pp[1 + unknown]].bdate == FR_DATE_NONE) unknown++;
+                        for (uint32_t p = 0; p < unknown && budget; p++, budget--) {
+                            acc_add(c, pp[1 + p], wu, (uint8_t)u);
+                            acc_add(c, pp[1 + p], wv, (uint8_t)v);
+                        }
+                        from = lo > unknown ? lo : unknown;
+                        to = from;
+                        while (to < pp[0] && idx->recs[pp[1 + to]].bdate <= q->hi + SC_NEAR_DAYS) to++;
+                    }
+                    for (uint32_t p = from; p < to && budget; p++, budget--) {
+                        acc_add(c, pp[1 + p], wu, (uint8_t)u);
+                        acc_add(c, pp[1 + p], wv, (uint8_t)v);
                     }
                 }
             }
         }
     }
+    /* then single keys, rarest units first: a unit's own variant keys, then
+     * its typo and sound-alike neighbours (only rare ones, unless the token
+     * itself is unknown - a typo - when any but common ones); postings
+     * walked are budgeted */
+    for (int pass = 0; pass < 2; pass++)
+        for (int u = 0; u < nu; u++)
+            for (int i = pass ? units[u].nexact : 0; i < (pass ? units[u].nk : units[u].nexact); i++) {
+                const fr_key *k = &idx->keys[units[u].k[i]];
+                int common = k->df > idx->common_df;
+                if (pass && k->df > (units[u].nexact ? SC_FUZZY_DF : idx->common_df)) continue;
+                if (common && !(nplain == 1 && units[u].a == units[u].b)) continue;
+                uint32_t cap = common ? idx->common_df : k->df;
+                if (cap > budget) cap = (uint32_t)budget;
+                budget -= cap;
+                float w = pass ? units[u].weight * 0.6f : units[u].weight; /* a neighbour counts less */
+                for (uint32_t p = 0; p < cap; p++) acc_add(c, idx->postings[k->post + p], w, (uint8_t)u);
+            }
 }
 
 /* Indices (into acc_slot) of the top records by accumulated weight. */
@@ -257,14 +292,13 @@ static int top_records(fr_screen_ctx *c, const sc_query *q, uint32_t *recs, int 
 {
     int n = 0;
     float w[SC_TOP];
-    int qy = 0;
-    if (q->lo != FR_DATE_NONE) fr_date_to_ymd(q->lo + (q->hi - q->lo) / 2, &qy, NULL, NULL);
     for (size_t i = 0; i < c->nacc; i++) {
         uint32_t h = c->acc_slot[i];
         float x = c->acc_w[h];
-        if (qy) { /* among homonyms, those born about then first */
-            int by = c->idx->recs[c->acc_rec[h]].byear;
-            if (by && by - qy <= 1 && qy - by <= 1) x += 0.5f;
+        if (q->lo != FR_DATE_NONE) { /* among homonyms, those born then first */
+            fr_date b = c->idx->recs[c->acc_rec[h]].bdate;
+            if (b != FR_DATE_NONE && b >= q->lo - SC_NEAR_DAYS && b <= q->hi + SC_NEAR_DAYS)
+                x += (b >= q->lo && b <= q->hi) ? 1.0f : 0.5f;
         }
         if (n == max && x <= w[n - 1]) continue;
         int j = n < max ? n++ : max - 1;

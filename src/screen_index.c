@@ -13,8 +13,8 @@
  * same record (WANG+WEI), kept in a second posting table. Typos are found
  * through a deletion map (each key and each key with one letter deleted,
  * hashed) and sound-alikes through a skeleton map; entries' document
- * numbers go into a map of their own. After the build the index is read
- * only and may be shared between threads. */
+ * numbers go into a map of their own (those maps: screen_index_maps.c).
+ * After the build the index is read only and may be shared between threads. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +22,20 @@
 #include "frontera/alloc.h"
 #include "screen_internal.h"
 
-#define IDX_COMMON_MIN 1500
+#define IDX_COMMON_MIN 1000
 
-typedef struct kv {
-    uint64_t h;
-    uint32_t v;
-} kv;
-
-static int kv_cmp(const void *a, const void *b)
+int fr_kv_cmp(const void *a, const void *b)
 {
-    const kv *x = a, *y = b;
+    const fr_kv *x = a, *y = b;
     if (x->h != y->h) return x->h < y->h ? -1 : 1;
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
-typedef struct kvbuf {
-    kv *a;
-    size_t n, cap;
-} kvbuf;
-
-static int kv_push(kvbuf *b, uint64_t h, uint32_t v)
+int fr_kv_push(fr_kvbuf *b, uint64_t h, uint32_t v)
 {
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
-        kv *na = fr_realloc(b->a, cap * sizeof *na);
+        fr_kv *na = fr_realloc(b->a, cap * sizeof *na);
         if (!na) return FR_ENOMEM;
         b->a = na;
         b->cap = cap;
@@ -56,9 +46,9 @@ static int kv_push(kvbuf *b, uint64_t h, uint32_t v)
 }
 
 /* Sort, drop duplicates, and move into an mmap. */
-static int kv_finish(kvbuf *b, fr_mmap *m, size_t *bytes)
+int fr_kv_finish(fr_kvbuf *b, fr_mmap *m, size_t *bytes)
 {
-    if (b->n) qsort(b->a, b->n, sizeof *b->a, kv_cmp);
+    if (b->n) qsort(b->a, b->n, sizeof *b->a, fr_kv_cmp);
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
         if (n == 0 || b->a[i].h != b->a[n - 1].h || b->a[i].v != b->a[n - 1].v) b->a[n++] = b->a[i];
@@ -245,7 +235,7 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
 
 /* Add one name of entry e as a record; post its keys into kp. */
 static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const char *name, size_t len,
-                    int alias, kvbuf *kp)
+                    int alias, fr_kvbuf *kp)
 {
     char norm[1024];
     fr_tok toks[FR_NAME_MAX_TOKENS];
@@ -275,33 +265,28 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
     rec->tok = (uint32_t)idx->nrtoks;
     rec->ntok = (uint8_t)n;
     rec->alias = (uint8_t)(alias != 0);
-    rec->byear = 0;
     fr_watchlist_entry en;
     fr_watchlist_get(idx->wl, e, &en);
-    if (en.birth_lo != FR_DATE_NONE) {
-        int y;
-        fr_date_to_ymd(en.birth_lo + (en.birth_hi - en.birth_lo) / 2, &y, NULL, NULL);
-        rec->byear = (int16_t)y;
-    }
+    rec->bdate = en.birth_lo == FR_DATE_NONE ? FR_DATE_NONE : en.birth_lo + (en.birth_hi - en.birth_lo) / 2;
     for (int i = 0; i < n; i++) {
         uint32_t t;
         if ((rc = text_intern(idx, toks[i].s, toks[i].len, toks[i].particle, 1, &t)) != FR_OK) return rc;
         idx->rtoks[idx->nrtoks++] = t;
         for (int k = 0; k < FR_KEYS_PER_TOKEN; k++)
-            if (idx->texts[t].key[k] != UINT32_MAX && kv_push(kp, idx->texts[t].key[k], rid) != FR_OK)
+            if (idx->texts[t].key[k] != UINT32_MAX && fr_kv_push(kp, idx->texts[t].key[k], rid) != FR_OK)
                 return FR_ENOMEM;
         if (i + 1 < n && toks[i].len + toks[i + 1].len < FR_TOK_MAX) {
             memcpy(tmp, toks[i].s, toks[i].len);
             memcpy(tmp + toks[i].len, toks[i + 1].s, toks[i + 1].len);
             uint32_t j;
             if ((rc = text_intern(idx, tmp, (size_t)toks[i].len + toks[i + 1].len, 0, 0, &j)) != FR_OK) return rc;
-            if (kv_push(kp, idx->texts[j].key[0], rid) != FR_OK) return FR_ENOMEM;
+            if (fr_kv_push(kp, idx->texts[j].key[0], rid) != FR_OK) return FR_ENOMEM;
         }
     }
     return FR_OK;
 }
 
-static int build_names(fr_screen_index *idx, fr_translit *tl, kvbuf *kp)
+static int build_names(fr_screen_index *idx, fr_translit *tl, fr_kvbuf *kp)
 {
     size_t n = fr_watchlist_count(idx->wl);
     idx->entry_rec = fr_malloc((n + 1) * sizeof *idx->entry_rec);
@@ -325,9 +310,9 @@ static int build_names(fr_screen_index *idx, fr_translit *tl, kvbuf *kp)
 }
 
 /* (key, record) pairs -> CSR postings, df and weights. */
-static int build_postings(fr_screen_index *idx, kvbuf *kp)
+static int build_postings(fr_screen_index *idx, fr_kvbuf *kp)
 {
-    if (kp->n) qsort(kp->a, kp->n, sizeof *kp->a, kv_cmp);
+    if (kp->n) qsort(kp->a, kp->n, sizeof *kp->a, fr_kv_cmp);
     size_t n = 0;
     for (size_t i = 0; i < kp->n; i++)
         if (n == 0 || kp->a[i].h != kp->a[n - 1].h || kp->a[i].v != kp->a[n - 1].v) kp->a[n++] = kp->a[i];
@@ -345,157 +330,10 @@ static int build_postings(fr_screen_index *idx, kvbuf *kp)
     idx->max_weight = (float)log(N + 1.0) + 1.0f;
     for (size_t k = 0; k < idx->nkeys; k++)
         idx->keys[k].weight = (float)log((N + 1.0) / (idx->keys[k].df + 0.5)) + 1.0f;
-    idx->common_df = (uint32_t)(idx->nrecs / 200 > IDX_COMMON_MIN ? idx->nrecs / 200 : IDX_COMMON_MIN);
+    idx->common_df = (uint32_t)(idx->nrecs / 1000 > IDX_COMMON_MIN ? idx->nrecs / 1000 : IDX_COMMON_MIN);
     fr_free(kp->a);
     kp->a = NULL;
     kp->n = kp->cap = 0;
-    return FR_OK;
-}
-
-static int build_pairs(fr_screen_index *idx)
-{
-    kvbuf b = {0};
-    int rc = FR_OK;
-    for (size_t r = 0; r < idx->nrecs && rc == FR_OK; r++) {
-        const fr_rec *rec = &idx->recs[r];
-        uint32_t common[FR_NAME_MAX_TOKENS * FR_KEYS_PER_TOKEN];
-        int nc = 0;
-        for (int i = 0; i < rec->ntok; i++) {
-            const fr_text *t = &idx->texts[idx->rtoks[rec->tok + i]];
-            for (int k = 0; k < FR_KEYS_PER_TOKEN; k++)
-                if (t->key[k] != UINT32_MAX && idx->keys[t->key[k]].df > idx->common_df && !t->particle)
-                    common[nc++] = t->key[k];
-        }
-        for (int i = 0; i < nc && rc == FR_OK; i++)
-            for (int j = i + 1; j < nc && rc == FR_OK; j++)
-                if (common[i] != common[j]) rc = kv_push(&b, fr_screen_pair_hash(common[i], common[j]), (uint32_t)r);
-    }
-    if (rc != FR_OK) goto done;
-    if (b.n) qsort(b.a, b.n, sizeof *b.a, kv_cmp);
-    size_t groups = 0;
-    for (size_t i = 0; i < b.n; i++)
-        if (i == 0 || b.a[i].h != b.a[i - 1].h) groups++;
-    idx->pair_post = fr_malloc((b.n + groups + 1) * sizeof *idx->pair_post);
-    kvbuf m = {0};
-    if (!idx->pair_post) { rc = FR_ENOMEM; goto done; }
-    size_t o = 0, head = 0;
-    for (size_t i = 0; i < b.n && rc == FR_OK; i++) {
-        if (i == 0 || b.a[i].h != b.a[i - 1].h) {
-            head = o++;
-            idx->pair_post[head] = 0;
-            rc = kv_push(&m, b.a[i].h, (uint32_t)head);
-        }
-        if (idx->pair_post[head] == 0 || idx->pair_post[o - 1] != b.a[i].v) {
-            idx->pair_post[o++] = b.a[i].v;
-            idx->pair_post[head]++;
-        }
-    }
-    idx->npair_post = o;
-    idx->bytes += (b.n + groups + 1) * sizeof *idx->pair_post;
-    if (rc == FR_OK) rc = kv_finish(&m, &idx->pair_map, &idx->bytes);
-    fr_free(m.a);
-done:
-    fr_free(b.a);
-    return rc;
-}
-
-static int build_fuzzy_maps(fr_screen_index *idx)
-{
-    kvbuf sk = {0}, del = {0};
-    int rc = FR_OK;
-    for (size_t i = 0; i < idx->ntexts && rc == FR_OK; i++) {
-        const fr_text *t = &idx->texts[i];
-        if (t->key[0] == UINT32_MAX || !idx->keys[t->key[0]].plain || t->particle) continue;
-        char s[FR_TOK_MAX];
-        size_t sl = fr_namevar_skeleton(idx->pool + t->str, t->len, s);
-        if (sl >= 3)
-            for (int k = 0; k < FR_KEYS_PER_TOKEN && rc == FR_OK; k++)
-                if (t->key[k] != UINT32_MAX) rc = kv_push(&sk, fr_screen_hash(s, sl), t->key[k]);
-        /* the raw spelling and its deletions too: spelling rules can move a
-         * typo'd token away from its key (RAEESH -> RAISH, RAJESH) */
-        const char *raw = idx->pool + t->str;
-        if (t->len >= 4 && rc == FR_OK) {
-            rc = kv_push(&del, fr_screen_hash(raw, t->len), t->key[0]);
-            char buf[FR_TOK_MAX];
-            for (size_t p = 0; p < t->len && rc == FR_OK; p++) {
-                if (p > 0 && raw[p] == raw[p - 1]) continue;
-                memcpy(buf, raw, p);
-                memcpy(buf + p, raw + p + 1, t->len - p - 1);
-                rc = kv_push(&del, fr_screen_hash(buf, t->len - 1u), t->key[0]);
-            }
-        }
-    }
-    idx->sorted_keys = fr_malloc((idx->nkeys ? idx->nkeys : 1) * sizeof *idx->sorted_keys);
-    if (!idx->sorted_keys) rc = FR_ENOMEM;
-    for (size_t k = 0; k < idx->nkeys && rc == FR_OK; k++) {
-        const fr_key *key = &idx->keys[k];
-        if (!key->plain) continue;
-        idx->sorted_keys[idx->nsorted++] = (uint32_t)k;
-        if (key->len < 4) continue;
-        const char *s = idx->pool + key->str;
-        rc = kv_push(&del, fr_screen_hash(s, key->len), (uint32_t)k);
-        char buf[FR_TOK_MAX];
-        for (size_t p = 0; p < key->len && rc == FR_OK; p++) {
-            if (p > 0 && s[p] == s[p - 1]) continue;
-            memcpy(buf, s, p);
-            memcpy(buf + p, s + p + 1, key->len - p - 1);
-            rc = kv_push(&del, fr_screen_hash(buf, key->len - 1u), (uint32_t)k);
-        }
-    }
-    idx->bytes += idx->nsorted * sizeof *idx->sorted_keys;
-    if (rc == FR_OK) rc = kv_finish(&sk, &idx->skel_map, &idx->bytes);
-    if (rc == FR_OK) rc = kv_finish(&del, &idx->del_map, &idx->bytes);
-    fr_free(sk.a);
-    fr_free(del.a);
-    return rc;
-}
-
-static int build_docs(fr_screen_index *idx)
-{
-    kvbuf b = {0};
-    int rc = FR_OK;
-    for (size_t e = 0; e < idx->nentries && rc == FR_OK; e++) {
-        fr_watchlist_entry en;
-        fr_watchlist_get(idx->wl, e, &en);
-        for (const char *p = en.documents; *p && rc == FR_OK;) {
-            const char *q = strchr(p, '|');
-            size_t l = q ? (size_t)(q - p) : strlen(p);
-            const char *colon = memchr(p, ':', l);
-            const char *num = colon ? colon + 1 : p;
-            char tmp[64], norm[48];
-            size_t nl = (size_t)(p + l - num);
-            if (nl < sizeof tmp) {
-                memcpy(tmp, num, nl);
-                tmp[nl] = '\0';
-                if (fr_docindex_normalise(tmp, norm, sizeof norm) == FR_OK)
-                    rc = kv_push(&b, fr_screen_hash(norm, strlen(norm)), (uint32_t)e);
-            }
-            p = q ? q + 1 : p + l;
-        }
-    }
-    if (rc == FR_OK) rc = kv_finish(&b, &idx->doc_map, &idx->bytes);
-    fr_free(b.a);
-    return rc;
-}
-
-/* Merge sort of key ids by key string (qsort has no context pointer). */
-static int sort_keys(fr_screen_index *idx)
-{
-    size_t n = idx->nsorted;
-    uint32_t *a = idx->sorted_keys, *tmp = fr_malloc((n ? n : 1) * sizeof *tmp);
-    if (!tmp) return FR_ENOMEM;
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, o = lo;
-            while (i < mid && j < hi)
-                tmp[o++] = strcmp(idx->pool + idx->keys[a[j]].str, idx->pool + idx->keys[a[i]].str) < 0 ? a[j++] : a[i++];
-            while (i < mid) tmp[o++] = a[i++];
-            while (j < hi) tmp[o++] = a[j++];
-        }
-        memcpy(a, tmp, n * sizeof *a);
-    }
-    fr_free(tmp);
     return FR_OK;
 }
 
@@ -505,7 +343,7 @@ int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_erro
     if (!wl) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no watchlist");
     fr_screen_index *idx = fr_calloc(1, sizeof *idx);
     fr_translit *tl = NULL;
-    kvbuf kp = {0};
+    fr_kvbuf kp = {0};
     int rc;
     if (!idx) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory building the index");
     idx->wl = wl;
@@ -513,10 +351,10 @@ int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_erro
     if ((rc = fr_namevar_new(&idx->nv)) != FR_OK) goto oom;
     if ((rc = build_names(idx, tl, &kp)) != FR_OK) goto oom;
     if ((rc = build_postings(idx, &kp)) != FR_OK) goto oom;
-    if ((rc = build_pairs(idx)) != FR_OK) goto oom;
-    if ((rc = build_fuzzy_maps(idx)) != FR_OK) goto oom;
-    if ((rc = sort_keys(idx)) != FR_OK) goto oom;
-    if ((rc = build_docs(idx)) != FR_OK) goto oom;
+    if ((rc = fr_screen_build_pairs(idx)) != FR_OK) goto oom;
+    if ((rc = fr_screen_build_fuzzy_maps(idx)) != FR_OK) goto oom;
+    if ((rc = fr_screen_sort_keys(idx)) != FR_OK) goto oom;
+    if ((rc = fr_screen_build_docs(idx)) != FR_OK) goto oom;
     idx->bytes += idx->pool_cap + idx->texts_cap * sizeof *idx->texts + idx->keys_cap * sizeof *idx->keys +
                   (idx->text_tab.cap + idx->key_tab.cap) * sizeof(uint32_t) +
                   idx->npostings * sizeof *idx->postings + idx->recs_cap * sizeof *idx->recs +

@@ -106,8 +106,8 @@ typedef struct fr_rec {
     uint32_t entry;
     uint32_t tok; /* offset in idx->rtoks (text ids) */
     uint8_t ntok;
-    uint8_t alias;  /* 0 for the primary name */
-    int16_t byear;  /* entry's birth year (middle of its range), 0 unknown */
+    uint8_t alias; /* 0 for the primary name */
+    fr_date bdate; /* entry's birth date (middle of its range), FR_DATE_NONE unknown */
 } fr_rec;
 
 struct fr_screen_index {
@@ -140,6 +140,25 @@ struct fr_screen_index {
     uint32_t common_df; /* keys with more postings are "common" */
     float max_weight;
 };
+
+/* Growable (hash, value) pairs, sorted and packed into an fr_mmap. */
+typedef struct fr_kv {
+    uint64_t h;
+    uint32_t v;
+} fr_kv;
+typedef struct fr_kvbuf {
+    fr_kv *a;
+    size_t n, cap;
+} fr_kvbuf;
+int fr_kv_cmp(const void *a, const void *b);
+int fr_kv_push(fr_kvbuf *b, uint64_t h, uint32_t v);
+/* Sort, drop duplicates, move into m (adds its size to *bytes), free b. */
+int fr_kv_finish(fr_kvbuf *b, fr_mmap *m, size_t *bytes);
+/* Build steps in screen_index_maps.c (after the postings). */
+int fr_screen_build_pairs(fr_screen_index *idx);
+int fr_screen_build_fuzzy_maps(fr_screen_index *idx);
+int fr_screen_sort_keys(fr_screen_index *idx);
+int fr_screen_build_docs(fr_screen_index *idx);
 
 /* Text or key id of a string, or UINT32_MAX. */
 uint32_t fr_screen_index_text(const fr_screen_index *idx, const char *s, size_t len);

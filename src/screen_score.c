@@ -283,14 +283,13 @@ void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score
             int qy, ey;
             fr_date_to_ymd(q->lo, &qy, NULL, NULL);
             fr_date_to_ymd(en.birth_lo, &ey, NULL, NULL);
-            /* day and month swapped, or one digit wrong: a clerical slip */
+            /* day and month swapped: a clerical slip (an exact name stays
+             * possible); any other difference makes an exact name clear */
             int qm, qd, em, ed;
             fr_date_to_ymd(q->lo, NULL, &qm, &qd);
             fr_date_to_ymd(en.birth_lo, NULL, &em, &ed);
-            int slip = q->lo == q->hi && en.birth_lo == en.birth_hi && qy == ey &&
-                       ((qm == ed && qd == em) ||
-                        (qm == em && (qd / 10 == ed / 10 || qd % 10 == ed % 10)));
-            s->dob_adj = slip ? -0.04 : gap <= 400 ? -0.19 : -0.25;
+            int slip = q->lo == q->hi && en.birth_lo == en.birth_hi && qy == ey && qm == ed && qd == em;
+            s->dob_adj = slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
         }
     }
     s->nat_adj = 0;
@@ -374,8 +373,9 @@ void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const
     if (s->swapped) PUT(" order differs;");
     if (s->dob_adj > 0.05) PUT(" birth date matches;");
     else if (s->dob_adj > 0) PUT(" birth date within the listed year/range;");
-    else if (s->dob_adj < -0.1) PUT(" birth date differs by years;");
-    else if (s->dob_adj < 0) PUT(" birth date close but different;");
+    else if (s->dob_adj < -0.2) PUT(" birth date differs by years;");
+    else if (s->dob_adj < -0.1) PUT(" birth date differs;");
+    else if (s->dob_adj < 0) PUT(" birth date has day and month swapped;");
     if (s->nat_adj > 0) PUT(" nationality matches;");
     else if (s->nat_adj < 0) PUT(" nationality differs;");
     if (s->doc_match) PUT(" document number %s matches the listed one;", q->doc);

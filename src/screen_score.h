@@ -10,9 +10,11 @@
 #define SC_ACC_MAX 4096  /* records accumulated at most per query */
 #define SC_TOP 48        /* records scored in full per query */
 #define SC_UNIT_KEYS 48
-#define SC_POSTING_BUDGET 12000 /* postings walked at most per query */
+#define SC_POSTING_BUDGET 8000 /* postings walked at most per query */
+#define SC_NEAR_DAYS 400 /* birth dates this close count as "about then" */
+#define SC_PAIR_UNKNOWN 512    /* records of unknown birth year walked per pair */
 #define SC_FUZZY_DF 150          /* sound-alike/typo keys posted more often are skipped */
-#define SC_MAX_UNITS (FR_NAME_MAX_TOKENS * 2)
+#define SC_MAX_UNITS 32 /* tokens and joined pairs; one bit each in acc_unit */
 #define SC_MAX_MATCH FR_NAME_MAX_TOKENS
 
 typedef enum sc_kind { SC_EXACT, SC_VARIANT, SC_TRUNC, SC_PHONETIC, SC_TYPO, SC_INITIAL } sc_kind;
@@ -80,7 +82,7 @@ struct fr_screen_ctx {
     uint32_t acc_gen[SC_ACC_CAP];
     uint32_t acc_rec[SC_ACC_CAP];
     float acc_w[SC_ACC_CAP];
-    uint8_t acc_unit[SC_ACC_CAP];
+    uint32_t acc_unit[SC_ACC_CAP]; /* units that reached the record (bit per unit) */
     uint32_t acc_slot[SC_ACC_MAX];
     sc_res res[SC_TOP];
     int nres;

@@ -329,6 +329,11 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     fr_server *s = cls;
     char line[400];
@@ -345,6 +350,8 @@ static void server_free(fr_server *s)
     for (size_t i = 0; i < s->nctx; i++) ctx_free(s->all_ctx[i]);
     fr_free(s->all_ctx);
     srv_policy_fini(s);
+    srv_reports_fini(s);
+    pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->ctx_mu);
     pthread_mutex_destroy(&s->policy_mu);
     pthread_mutex_destroy(&s->policy_put_mu);
@@ -362,13 +369,15 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     fr_server *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->cfg = *cfg;
-    if (!s->cfg.threads) s->cfg.threads = 2;
+    if (!s->cfg.threads) s->cfg.threads = FR_SERVER_DEFAULT_THREADS;
     if (!s->cfg.body_max) s->cfg.body_max = FR_SERVER_DEFAULT_BODY_MAX;
     if (!s->cfg.timeout_s) s->cfg.timeout_s = FR_SERVER_DEFAULT_TIMEOUT_S;
     if (!s->cfg.max_connections) s->cfg.max_connections = 1024;
     pthread_mutex_init(&s->ctx_mu, NULL);
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
+    srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
     s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
     s->policy_path = cfg->policy_path ? fr_strdup(cfg->policy_path) : NULL;

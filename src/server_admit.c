@@ -204,12 +204,16 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     if ((in->record || ov) && d->outcome != FR_REFER) {
         fr_record_result res;
         default_event_id(&in->req, d, in->event_id, eid);
-        if (fr_admit_record(c->store, &in->req, d, eid, r->user.name, &res, &err) != FR_OK) {
+        pthread_mutex_lock(&s->write_mu);
+        int wrc = fr_admit_record(c->store, &in->req, d, eid, r->user.name, &res, &err);
+        pthread_mutex_unlock(&s->write_mu);
+        if (wrc != FR_OK) {
             ret = srv_problem_err(r, &err);
             goto done;
         }
         tid = res.traveller_id;
         recorded = 1;
+        if (!res.duplicate) srv_reports_note_admission(s, &in->req, d, tid);
     }
     int64_t about = recorded ? tid : d->traveller_id;
     if (about || recorded) {

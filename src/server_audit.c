@@ -42,7 +42,9 @@ static void *writer(void *arg)
         int rc = FR_OK;
         if (n) {
             fr_error err;
+            pthread_mutex_lock(&s->write_mu);
             rc = fr_audit_append(q->audit, recs, n, NULL, &err);
+            pthread_mutex_unlock(&s->write_mu);
             if (rc == FR_OK) {
                 atomic_fetch_add(&s->metrics.audit_entries, n);
                 atomic_fetch_add(&s->metrics.audit_batches, 1);

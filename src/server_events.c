@@ -159,6 +159,7 @@ enum MHD_Result srv_events(srv_req *r)
     ev_out *out = fr_calloc(n, sizeof *out);
     fr_audit_record *recs = fr_calloc(n, sizeof *recs);
     srv_ctx *c = NULL;
+    int locked = 0;
     if (!out || !recs) {
         ret = MHD_NO;
         goto done;
@@ -168,11 +169,14 @@ enum MHD_Result srv_events(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
+    pthread_mutex_lock(&s->write_mu);
+    locked = 1;
     if (batch && fr_store_batch_begin(c->store, &err) != FR_OK) {
         ret = srv_problem_err(r, &err);
         goto done;
     }
     size_t naudit = 0, nok = 0, ndup = 0;
+    int batch_wrote = 0;
     for (size_t i = 0; i < n; i++) {
         fr_event ev;
         char *reasons = NULL;
@@ -181,6 +185,10 @@ enum MHD_Result srv_events(srv_req *r)
         o->rc = event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev, &reasons, &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
         if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
+        if (o->rc == FR_OK && !o->res.duplicate) {
+            if (batch) batch_wrote = 1; /* the report index reloads once the batch is committed */
+            else srv_reports_note_event(s, &ev, o->res.traveller_id);
+        }
         fr_free(reasons);
         if (o->rc == FR_OK) {
             nok += !o->res.duplicate;
@@ -200,6 +208,9 @@ enum MHD_Result srv_events(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
+    pthread_mutex_unlock(&s->write_mu);
+    locked = 0;
+    if (batch_wrote) atomic_store(&s->report_stale, 1);
     if (naudit && srv_audit_write(s, recs, naudit) != FR_OK) {
         ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                           "the events were recorded but their audit entries could not be written");
@@ -223,6 +234,7 @@ enum MHD_Result srv_events(srv_req *r)
                                           "duplicates", (json_int_t)ndup, "rejected",
                                           (json_int_t)(n - nok - ndup), "results", results));
 done:
+    if (locked) pthread_mutex_unlock(&s->write_mu);
     srv_ctx_release(s, c);
     fr_free(out);
     fr_free(recs);

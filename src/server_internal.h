@@ -12,6 +12,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "frontera/admit.h"
+#include "frontera/analytics.h"
 #include "frontera/audit.h"
 #include "frontera/auth.h"
 #include "frontera/policy.h"
@@ -111,6 +113,15 @@ struct fr_server {
     uint64_t policy_version;
     srv_audit audit;
     srv_metrics metrics;
+    /* one writer at a time on the database from this process: threads queue
+     * here instead of in SQLite's sleeping busy handler (store writes and
+     * audit commits alike) */
+    pthread_mutex_t write_mu;
+    /* reports: the shared analytics index (server_reports.c) */
+    pthread_mutex_t report_mu;
+    fr_analytics *report_index;
+    int64_t report_loaded_ms;
+    atomic_int report_stale;
 };
 
 /* Per request (MHD's con_cls). */
@@ -187,6 +198,14 @@ void srv_audit_stop(fr_server *s);
 /* Fill a record for request r (actor, role, origin, time); strings borrowed. */
 void srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action,
                           const char *object, unsigned status, const char *detail);
+
+/* ---- server_reports.c ---- */
+void srv_reports_init(fr_server *s);
+void srv_reports_fini(fr_server *s);
+/* After a recording (not a duplicate): keep the report index current. */
+void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
+                                const fr_admit_decision *d, int64_t traveller);
 
 /* ---- server_metrics.c ---- */
 void srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns);

@@ -79,7 +79,8 @@ static void add(fr_analytics *a, const row *r)
                              .date = D(r->date),
                              .port = r->port,
                              .nationality = r->nat,
-                             .admission_class = "T",
+                             /* only admissions carry a class, as at the booth */
+                             .admission_class = r->until ? "T" : "",
                              .authorised_until = r->until ? D(r->until) : FR_DATE_NONE,
                              .traveller = r->trav};
     ev.at_utc = (int64_t)ev.date * 86400 + 12 * 3600;
@@ -277,6 +278,38 @@ static void weeks_are_iso_weeks_and_the_filter_keeps_one_nationality(void **stat
     fr_analytics_free(a);
 }
 
+static void exits_take_the_class_of_the_entry_they_close(void **state)
+{
+    (void)state;
+    for (int rev = 0; rev < 2; rev++) {
+        fr_analytics *a = ledger(rev);
+        fr_report *r = run(a, 0, NULL, NULL, NULL, "class", 0, 0);
+        /* "-": T7's exit (closes nothing), T8's refusal, T3's encounter; T: 9 entries and the
+         * 7 exits that close them (T1 T2 T2 T5 T6 T9 T10) */
+        assert_int_equal(r->nrows, 2);
+        expect(r, 0, "-", (const int64_t[]){0, 1, 1, 1});
+        expect(r, 1, "T", (const int64_t[]){9, 7, 0, 0});
+        fr_report_free(r);
+        fr_analytics_free(a);
+    }
+    /* An exit that closed an entry, then loses it to an earlier exit sent late, loses
+     * the class too: E 01-01, X 02-01, then X 01-15 (late). */
+    fr_analytics *a = NULL;
+    assert_int_equal(fr_analytics_new(&a), FR_OK);
+    add(a, &(row){E, "2024-01-01", "ECUIO", 1, "ESP", "2024-03-30"});
+    add(a, &(row){X, "2024-02-01", "ECUIO", 1, "ESP", NULL});
+    add(a, &(row){X, "2024-01-15", "ECUIO", 1, "ESP", NULL});
+    fr_report *r = run(a, 0, NULL, NULL, NULL, "class", 0, 0);
+    expect(r, 0, "-", (const int64_t[]){0, 1, 0, 0});
+    expect(r, 1, "T", (const int64_t[]){1, 1, 0, 0});
+    fr_report_free(r);
+    /* and the entry's departure is the 01-15 exit: in time */
+    r = run(a, 1, NULL, "2024-12-31", "2024-12-31", NULL, 0, 0);
+    expect(r, 0, NULL, (const int64_t[]){1, 1, 0, 0, 1, 2});
+    fr_report_free(r);
+    fr_analytics_free(a);
+}
+
 static void stats_count_pairs_and_memory(void **state)
 {
     (void)state;
@@ -417,6 +450,7 @@ int main(void)
         cmocka_unit_test(persons_count_each_traveller_once_with_the_worst_outcome),
         cmocka_unit_test(flows_count_each_kind_by_nationality_port_and_month),
         cmocka_unit_test(weeks_are_iso_weeks_and_the_filter_keeps_one_nationality),
+        cmocka_unit_test(exits_take_the_class_of_the_entry_they_close),
         cmocka_unit_test(stats_count_pairs_and_memory),
         cmocka_unit_test(bad_events_and_queries_are_refused_with_the_field),
         cmocka_unit_test(out_of_memory_anywhere_is_an_error_not_a_crash),

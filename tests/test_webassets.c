@@ -97,9 +97,19 @@ static void unknown_paths_are_not_found_and_outputs_untouched(void **st)
 {
     (void)st;
     static const char *const misses[] = {
-        "",           "/boot",          "/booths",     "/booth/",  "/BOOTH",
-        "/v1/policy", "/assets/",       "/assets",     "/assets/../booth.html",
-        "//booth",    "/assets/app.cs", "/index.htm",  "/favicon.ico",
+        "",
+        "/boot",
+        "/booths",
+        "/booth/",
+        "/BOOTH",
+        "/v1/policy",
+        "/assets/",
+        "/assets",
+        "/assets/../booth.html",
+        "//booth",
+        "/assets/app.cs",
+        "/index.htm",
+        "/favicon.ico",
     };
     for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
         const unsigned char *data = (const unsigned char *)"x";

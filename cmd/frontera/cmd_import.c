@@ -14,6 +14,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "frontera/admit.h"
+#include "frontera/alloc.h"
 #include "frontera/ledger.h"
 
 typedef struct {
@@ -23,7 +25,14 @@ typedef struct {
     int write_failed;
     int tty;
     uint64_t size;
+    const fr_policy *policy; /* completes entries without authorised_until; NULL: left empty */
 } import_ctx;
+
+static int on_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
+{
+    import_ctx *c = ud;
+    return c->policy ? fr_admit_complete_entry(c->policy, s, ev, err) : FR_OK;
+}
 
 static int read_file(void *ud, char *buf, size_t cap, size_t *got)
 {
@@ -104,25 +113,37 @@ int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {{"rejects", required_argument, NULL, 'r'},
                                          {"batch", required_argument, NULL, 'b'},
+                                         {"policy", required_argument, NULL, 'p'},
+                                         {"no-policy", no_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     import_ctx ctx = {0};
     size_t batch = 10000;
-    int c;
+    int c, no_policy = 0;
+    char *policy_path = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
+                   "                                [--policy FILE | --no-policy]\n"
                    "Import crossings, one event a row, columns named by the header (see\n"
                    "docs/ledger.md). Rows are committed N at a time (default 10000); a re-run\n"
                    "after an interruption adds only what is missing. Rejected rows go to the\n"
                    "rejects FILE (CSV: line, column, reason, then the row) or to stderr.\n"
+                   "An entry whose authorised_until is empty gets it from the visa policy\n"
+                   "(--policy FILE, else $FRONTERA_POLICY, else Ecuador's) and the traveller's\n"
+                   "history, as at the booth; --no-policy leaves it empty.\n"
                    "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
                    "2 a usage error, 3 the import could not run or was cut short.\n");
             return FR_EXIT_OK;
         }
         if (c == 'r') {
             ctx.rejects_path = optarg;
+        } else if (c == 'p') {
+            fr_free(policy_path);
+            policy_path = fr_strdup(optarg);
+        } else if (c == 'n') {
+            no_policy = 1;
         } else if (c == 'b') {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -133,11 +154,25 @@ int cmd_import(int argc, char **argv)
             return cli_usage_error("import", "unknown option");
         }
     }
-    if (optind + 1 != argc) return cli_usage_error("import", "give one FILE.csv ('-' for stdin)");
+    if (optind + 1 != argc) {
+        fr_free(policy_path);
+        return cli_usage_error("import", "give one FILE.csv ('-' for stdin)");
+    }
+    fr_policy *policy = NULL;
+    if (!no_policy) {
+        if (!policy_path) policy_path = cli_default_policy_path();
+        if (policy_path && !(policy = cli_load_policy("import", policy_path))) {
+            fr_free(policy_path);
+            return FR_EXIT_FAILURE;
+        }
+        ctx.policy = policy;
+    }
+    fr_free(policy_path);
     const char *path = argv[optind];
     ctx.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!ctx.in) {
         fprintf(stderr, "frontera import: cannot open %s: %s\n", path, strerror(errno));
+        fr_policy_free(policy);
         return FR_EXIT_FAILURE;
     }
     struct stat sb;
@@ -162,7 +197,7 @@ int cmd_import(int argc, char **argv)
         fprintf(stderr, "frontera import: out of memory\n");
         goto done;
     }
-    fr_import_hooks hooks = {&ctx, on_reject, on_notice, on_progress, on_header};
+    fr_import_hooks hooks = {&ctx, on_reject, on_notice, on_progress, on_header, on_complete};
     fr_import_stats st;
     int rc = fr_ledger_import(s, csv, batch, &hooks, &st, &err);
     if (ctx.tty && ctx.size) fputc('\n', stderr);
@@ -194,5 +229,6 @@ done:
         exit_code = FR_EXIT_FAILURE;
     }
     if (ctx.in != stdin) fclose(ctx.in);
+    fr_policy_free(policy);
     return exit_code;
 }

@@ -25,8 +25,10 @@ static const char USAGE[] =
     "                       port; IPv6 as [::1]:8080)\n"
     "  --policy FILE        the visa policy; PUT /v1/policy rewrites this file (keeping\n"
     "                       FILE.prev). Without it the default policy is served read-only.\n"
-    "  --watchlists DIR     screen travellers against the *.wl.csv lists in DIR\n"
-    "  --threads N          worker threads (default 2)\n"
+    "  --watchlists DIR     screen travellers against the *.wl.csv lists and the lost or\n"
+    "                       stolen documents (lost-stolen.docs.csv) in DIR\n"
+    "  --threads N          worker threads (default 8: more than cores, since a request\n"
+    "                       may wait for a disk flush of the audit log)\n"
     "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
     "  --timeout SECONDS    idle connection timeout (default 30)\n"
     "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
@@ -108,7 +110,7 @@ int cmd_serve(int argc, char **argv)
         {"drain", required_argument, NULL, 'd'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
-    unsigned long threads = 2, body_max = FR_SERVER_DEFAULT_BODY_MAX,
+    unsigned long threads = FR_SERVER_DEFAULT_THREADS, body_max = FR_SERVER_DEFAULT_BODY_MAX,
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
@@ -145,6 +147,7 @@ int cmd_serve(int argc, char **argv)
     char *ppath = policy_arg ? fr_strdup(policy_arg) : cli_default_policy_path(), *ptext = NULL;
     fr_watchlist *wl = NULL;
     fr_screen_index *idx = NULL;
+    fr_docindex *docs = NULL;
     fr_server *srv = NULL;
     fr_error err;
     fr_error_clear(&err);
@@ -157,14 +160,21 @@ int cmd_serve(int argc, char **argv)
     fr_policy_free(check);
     size_t plen;
     if (!(ptext = cli_read_all(ppath, FR_POLICY_MAX_BYTES, &plen))) goto done;
-    if (wl_dir) {
+    if (wl_dir) { /* as `frontera screen`: the *.wl.csv lists and lost-stolen.docs.csv */
         size_t rejected = 0;
-        if (fr_watchlist_new(&wl) != FR_OK || fr_watchlist_load_dir(wl, wl_dir, &rejected, &err) != FR_OK ||
-            fr_screen_index_build(wl, &idx, &err) != FR_OK) {
+        char docpath[4096];
+        snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", wl_dir);
+        if (fr_watchlist_new(&wl) != FR_OK || fr_docindex_new(&docs) != FR_OK) goto done;
+        if (fr_watchlist_load_dir(wl, wl_dir, &rejected, &err) != FR_OK || fr_screen_index_build(wl, &idx, &err) != FR_OK) {
             cli_print_error("serve", wl_dir, &err);
             goto done;
         }
         if (rejected) fprintf(stderr, "frontera serve: %s: %zu watchlist rows rejected\n", wl_dir, rejected);
+        int drc = fr_docindex_load(docs, docpath, NULL, &err);
+        if (drc != FR_OK && drc != FR_ENOTFOUND) {
+            cli_print_error("serve", docpath, &err);
+            goto done;
+        }
     }
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
@@ -189,6 +199,7 @@ int cmd_serve(int argc, char **argv)
     cfg.policy_len = plen;
     cfg.policy_path = policy_arg ? ppath : NULL;
     cfg.screen = idx;
+    cfg.lost_docs = docs;
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
@@ -211,6 +222,7 @@ int cmd_serve(int argc, char **argv)
 done:
     fr_server_stop(srv, 0);
     fr_screen_index_free(idx);
+    fr_docindex_free(docs);
     fr_watchlist_free(wl);
     free(ptext);
     fr_free(ppath);

@@ -2,6 +2,7 @@
  * traveller's documents, crossings in event-time order, current stay (in
  * the country or not, open entry, authorised until), anomalies and the
  * document links waiting for review. */
+#include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -166,7 +167,13 @@ int cmd_traveller(int argc, char **argv)
         }
         memcpy(state, arg, n);
         state[n] = '\0';
-        rc = fr_store_find_document(s, state, colon + 1, &tid, &err);
+        char number[64];
+        snprintf(number, sizeof number, "%s", colon + 1);
+        for (char *p = state; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        for (char *p = number; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        rc = fr_store_find_document(s, state, number, &tid, &err);
     } else {
         char *end;
         long long v = strtoll(arg, &end, 10);

@@ -5,6 +5,7 @@
  * objects whose keys are the grouping keys and the column keys. */
 #include "report_common.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,8 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         FILE *f = strcmp(o->csv_input, "-") == 0 ? stdin : fopen(o->csv_input, "rb");
         fr_csv *csv = NULL;
         if (!f) {
-            fprintf(stderr, "frontera %s: cannot open %s\n", sub, o->csv_input);
+            fprintf(stderr, "frontera %s: cannot open %s: %s\n", sub, o->csv_input,
+                    strerror(errno));
             goto fail;
         }
         int rc = fr_csv_new(read_file, f, NULL, &csv);

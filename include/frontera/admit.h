@@ -100,6 +100,16 @@ int fr_admit_record(fr_store *store, const fr_admit_request *req, const fr_admit
                     const char *event_id, const char *officer, fr_record_result *result,
                     fr_error *err);
 
+/* Complete an entry recorded without an authorised-until date (a CSV import
+ * row with the column empty): the stay rule of the policy in force for the
+ * nationality (else the issuing state), class and day, applied to the
+ * traveller's earlier stays in the ledger, as fr_admit_decide computes it.
+ * An entry with no day left gets its own date (it shows as an overstay from
+ * the next day). Left empty (FR_OK) when the policy has no rule or no stay
+ * rule for it; other kinds and entries with a date are untouched. Errors are
+ * the store's. */
+int fr_admit_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err);
+
 /* The reasons as a JSON array text [{"code":..,"ground":..,"level":..,"message":..}]
  * into buf (cap bytes). Returns FR_OK or FR_ELIMIT when it does not fit. */
 int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap);

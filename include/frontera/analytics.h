@@ -37,9 +37,9 @@ extern "C" {
 typedef struct fr_analytics fr_analytics;
 
 /* Limits of the index (FR_ELIMIT beyond them). */
-#define FR_ANALYTICS_MAX_PORTS 1023   /* distinct ports */
-#define FR_ANALYTICS_MAX_CLASSES 1023 /* distinct admission classes ("" included) */
-#define FR_ANALYTICS_MAX_EVENTS 0xFFFFFFF0u
+#define FR_ANALYTICS_MAX_PORTS 1023  /* distinct ports */
+#define FR_ANALYTICS_MAX_CLASSES 511 /* distinct admission classes ("" included) */
+#define FR_ANALYTICS_MAX_EVENTS 0x7FFFFFF0u
 /* Dates must lie in 1970-01-01 .. 2106-02-06 (16-bit days, 32-bit seconds);
  * an authorised stay or an exit at most 32,766 days after its entry. */
 

@@ -63,6 +63,12 @@ typedef struct fr_import_hooks {
     void (*progress)(void *ud, const fr_import_stats *st);
     /* The header row (so a rejects file can repeat it). */
     void (*header)(void *ud, const fr_csv_row *row);
+    /* Called for every valid row before it is recorded, with the store (in
+     * the batch's transaction, so earlier rows of the file are visible): may
+     * complete fields the row left empty (an entry's authorised_until from
+     * the policy). Return FR_OK, or an error code with err filled to reject
+     * the row (err->field, err->message become the reason). */
+    int (*complete)(void *ud, fr_store *s, fr_event *ev, fr_error *err);
 } fr_import_hooks;
 
 /* Import the CSV read by csv into s, batch rows per transaction (0: 10000).

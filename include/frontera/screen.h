@@ -22,9 +22,9 @@
  *
  * Scores are in [0, 1]: 0.9 x the name similarity (rare tokens weigh more,
  * via IDF over the list) plus evidence: birth date match +0.06 (overlap of a
- * year or range +0.03); a clerical slip (day and month swapped, or one digit
- * of the day) -0.04; otherwise a different date -0.19 within about a year,
- * -0.25 beyond, so an exact name with another birth date falls to clear;
+ * year or range +0.03); a clerical slip (day and month swapped) -0.06;
+ * otherwise a different date -0.19 within about a year, -0.25 beyond, so an
+ * exact name with another birth date falls to clear;
  * nationality +0.02 / -0.05; a matching document number lifts the result to
  * at least 0.95 (a hit). Bands: hit >= FR_SCREEN_HIT, possible >=
  * FR_SCREEN_POSSIBLE, else clear. docs/screening.md has the details. */
@@ -194,8 +194,10 @@ typedef struct fr_screen_result {
 } fr_screen_result;
 
 /* Screen one traveller: up to max results (best first, one per entry, score
- * >= FR_SCREEN_REPORT_FLOOR) into results, their number in *n. No allocation;
- * cost bounded by the posting caps, not by the list size. FR_OK, or
+ * >= FR_SCREEN_REPORT_FLOOR) into results, their number in *n. The library
+ * allocates nothing (all scratch lives in the context; ICU may allocate
+ * inside its transliterator for a non-ASCII name); cost bounded by the
+ * posting caps, not by the list size. FR_OK, or
  * FR_EINVAL (NULL arguments, a name with no letters, or longer than 512
  * bytes). */
 int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen_result *results,

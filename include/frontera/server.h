@@ -36,12 +36,13 @@ extern "C" {
 #define FR_SERVER_DEFAULT_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
 #define FR_SERVER_DEFAULT_TIMEOUT_S 30        /* idle connection timeout */
 #define FR_SERVER_BATCH_MAX 1000              /* events in one POST /v1/events */
+#define FR_SERVER_DEFAULT_THREADS 8           /* more than cores: threads wait on disk flushes */
 
 typedef struct fr_server_config {
     const char *db_path;     /* the ledger database (required; created when missing) */
     const char *host;        /* IPv4 or IPv6 literal to listen on (NULL: 127.0.0.1) */
     uint16_t port;           /* 0: any free port (fr_server_port tells which) */
-    unsigned threads;        /* worker threads (0: 2) */
+    unsigned threads;        /* worker threads (0: FR_SERVER_DEFAULT_THREADS) */
     size_t body_max;         /* request body limit in bytes (0: the default) */
     unsigned timeout_s;      /* idle connection timeout (0: the default) */
     unsigned max_connections; /* 0: 1024 */

@@ -57,6 +57,27 @@ echo "$out" | json '[r["code"] for r in d["reasons"]]' | grep -q stay.shortened 
 "$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --record "$ven" >/dev/null
 n=$(sqlite3 "$FRONTERA_DB" "select count(*) from events")
 [ "$n" = 3 ] || fail "expected 3 events (entry, exit, entry), found $n"
+# Import: an entry with authorised_until left empty gets it from the policy and the history,
+# exactly as at the booth (the second stay of the year has 90 - 30 = 60 days left).
+export FRONTERA_DB="$T/import.db"
+"$F" init >/dev/null
+cat >"$T/rows.csv" <<'CSV'
+event_id,kind,at,port,document_type,document_state,document_number,document_expiry,surname,given_names,nationality,birth_date,sex,admission_class,authorised_until
+I1,entry,2024-06-30T10:00-05:00,ECUIO,P,CHN,E55555555,2031-01-01,LI,NA,CHN,1990-01-01,F,visitor,
+I2,entry,2024-02-01T10:00-05:00,ECGYE,P,USA,511111111,2031-01-01,SMITH,ANN,USA,1970-01-01,F,visitor,
+I3,exit,2024-03-01T10:00-05:00,ECGYE,P,USA,511111111,2031-01-01,SMITH,ANN,USA,1970-01-01,F,,
+I4,entry,2024-08-01T10:00-05:00,ECGYE,P,USA,511111111,2031-01-01,SMITH,ANN,USA,1970-01-01,F,visitor,
+I5,entry,2024-08-01T10:00-05:00,ECGYE,P,FRA,11AA22222,2031-01-01,MARTIN,LEA,FRA,1970-01-01,F,visitor,2024-08-10
+CSV
+"$F" import "$T/rows.csv" >/dev/null || fail "import with empty authorised_until"
+got=$(sqlite3 "$FRONTERA_DB" "select event_id, date(authorised_until * 86400, 'unixepoch') from events order by event_id" | tr '\n' ' ')
+echo "$got" | grep -q 'I1|2024-09-27' || fail "I1 should be completed to 2024-09-27: $got"
+echo "$got" | grep -q 'I2|2024-04-30' || fail "I2 should be completed to 2024-04-30: $got"
+echo "$got" | grep -q 'I4|2024-09-29' || fail "I4 (60 days left) should be 2024-09-29: $got"
+echo "$got" | grep -q 'I5|2024-08-10' || fail "a given authorised_until is kept: $got"
+# A re-run (after a crash, say) computes the same dates: every row is a duplicate.
+"$F" import "$T/rows.csv" | grep -q '5 duplicates' || fail "re-import is all duplicates"
+
 # Usage errors exit 2.
 set +e; "$F" admit --at 2024-06-01T09:00-05:00 "$ven" >/dev/null 2>&1; rc=$?; set -e
 [ $rc = 2 ] || fail "missing --port must exit 2"

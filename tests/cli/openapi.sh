@@ -94,6 +94,16 @@ for ln in lines:
         op["responses"][resp].append(m.group(1))
 
 if len(ops) < 10: fail(f"only {len(ops)} operations found in {spec}: is the layout kept?")
+try:  # when PyYAML is there, the file must also be valid YAML with the same operations
+    import yaml
+except ImportError:
+    yaml = None
+if yaml:
+    try: doc = yaml.safe_load(open(spec))
+    except yaml.YAMLError as e: fail(f"{spec} is not valid YAML: {e}")
+    full = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
+    if full != {(o["method"], o["path"]) for o in ops}:
+        fail(f"the line parser and YAML disagree: {sorted(full ^ {(o['method'], o['path']) for o in ops})}")
 
 # the server's routes and the document's operations are the same set
 routes = set(re.findall(r'X\(R_\w+, "([A-Z]+)", "(/[^"]*)"\)', open(internal).read()))

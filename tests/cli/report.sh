@@ -81,6 +81,12 @@ TOTAL        9      8         1           1    1
 EOF
 diff "$T/want" "$T/f" >&2 || fail "flows by port (text)"
 
+# --- by class: exits recorded without a class take the class of the entry they close
+# (T1 T2 T2 T5 T6 T9 T10); T7's exit closes nothing, the refusal and the encounter have none
+"$F" report flows --csv-input "$L" "${P[@]}" --by class --format csv >"$T/f"
+printf 'class,entries,exits,refusals,encounters,net\n-,0,1,1,1,-1\ntourist,9,7,0,0,2\n' >"$T/want"
+diff "$T/want" "$T/f" >&2 || fail "flows by class"
+
 # --- usage errors exit 2, failures 3, --help 0
 [ "$(rc_of "$F" report flows --by planet)" = 2 ] || fail "--by planet should exit 2"
 grep -q "planet" "$T/err" || fail "the bad key is not named: $(cat "$T/err")"
@@ -103,7 +109,8 @@ grep -q "bad.csv:3:2: kind" "$T/err" || fail "the bad row is not located: $(cat 
 awk '/<!-- example: overstays -->/ { on = 1; next } on && /^```$/ { if (n++) exit; next } on' \
   "$SRC/docs/analytics.md" >"$T/doc"
 diff "$T/doc" "$T/ex" >&2 || fail "docs/analytics.md's overstays example differs from the program"
-# the store and the CSV reader find the same travellers on the synthetic ledger
+# the store and the CSV reader find the same travellers on a synthetic ledger
+"$F" synth --scenario ecuador-2024 --seed 2 --scale 0.002 --out "$T/crossings.csv" 2>/dev/null
 "$F" --db "$T/s.db" init >/dev/null
 "$F" --db "$T/s.db" import "$T/crossings.csv" >/dev/null 2>&1
 "$F" --db "$T/s.db" report overstays --from 2023-01-01 --to 2024-06-30 --as-of 2024-12-31 \
