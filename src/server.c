@@ -4,9 +4,10 @@
  * database) and the auth and audit tables, parses the policy, starts the
  * audit writer and then libmicrohttpd: an internal thread pool over epoll,
  * bound to the configured address. Each request goes through access():
- * the first call matches the route and checks the announced body size, the
- * next calls collect the body (never beyond the limit: 413), the last one
- * authenticates the bearer token, checks the role's permission and calls
+ * the first call matches the route (a GET outside /v1 may be a browser page
+ * built into the program: answered at once, no token) and checks the
+ * announced body size, the next calls collect the body (never beyond the
+ * limit: 413), the last one authenticates the bearer token, checks the role's permission and calls
  * the route's handler with a worker context borrowed from the pool.
  * fr_server_stop quiesces the listener, waits for the requests in flight
  * (answers then carry "Connection: close"), stops the daemon, flushes the
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "frontera/alloc.h"
+#include "frontera/webassets.h"
 #include "server_internal.h"
 
 static const char *const ROUTE_METHOD[] = {
@@ -137,7 +139,7 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
     static const char ADM[] = "/v1/admissions/", TRV[] = "/v1/travellers/", OVR[] = "/override";
     *known_path = 0;
     *bad_param = 0;
-    for (int r = 0; r < R_OTHER; r++) {
+    for (int r = 0; r < R_WEB; r++) {
         const char *t = ROUTE_TEMPLATE[r];
         if (strchr(t, '{') || strcmp(t, url) != 0) continue;
         *known_path = 1;
@@ -250,6 +252,17 @@ static enum MHD_Result first_call(fr_server *s, struct MHD_Connection *conn, con
     }
     atomic_fetch_add(&s->inflight, 1);
     *con_cls = r;
+    if (r->route == R_OTHER && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+        strncmp(url, "/v1/", 4) != 0) { /* the browser pages (webassets.h): no token needed */
+        const unsigned char *data = NULL;
+        size_t len = 0;
+        const char *ctype = NULL;
+        if (fr_web_asset(url, &data, &len, &ctype)) {
+            r->route = R_WEB;
+            r->answered = 1;
+            return srv_send_asset(r, url, data, len, ctype);
+        }
+    }
     if (r->route == R_OTHER) {
         r->too_big = 0;
         r->answered = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "frontera/webassets.h"
 #include "server_internal.h"
 
 static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, char *body, size_t len)
@@ -37,6 +38,34 @@ static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, ch
     return ret;
 }
 
+enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
+                               const char *ctype)
+{
+    fr_server *s = r->srv;
+    const char *etag = fr_web_asset_etag(path);
+    const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    unsigned status = etag && inm && strcmp(etag, inm) == 0 ? 304 : 200;
+    void *body; /* the asset is constant and lives as long as the program; MHD only reads it */
+    memcpy(&body, &data, sizeof body);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(status == 304 ? 0 : len,
+                                                                status == 304 ? NULL : body,
+                                                                MHD_RESPMEM_PERSISTENT);
+    if (!resp) return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, "Content-Security-Policy", FR_WEB_CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, FR_WEB_CACHE_CONTROL);
+    if (etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    if (atomic_load(&s->draining)) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    int64_t lat = s->cfg.mono_ns(s->cfg.clock_ud) - r->start_ns;
+    srv_metrics_observe(s, r->route, status, lat);
+    if (s->cfg.log) srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status, (double)lat / 1e6);
+    return ret;
+}
+
 enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
                               size_t len)
 {
@@ -49,17 +78,25 @@ enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, co
 
 static enum MHD_Result send_json_ct(srv_req *r, unsigned status, json_t *j, const char *ctype)
 {
-    if (!j) return MHD_NO;
-    size_t need = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    char *b = need ? fr_malloc(need + 1) : NULL;
-    if (!b) {
-        json_decref(j);
-        return MHD_NO;
+    /* one pass into a 4 KiB buffer (most answers fit), a second only when larger */
+    const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+    size_t cap = 4096, need;
+    char *b = j ? fr_malloc(cap) : NULL;
+    if (!b) goto oom;
+    need = json_dumpb(j, b, cap, flags);
+    if (need == 0) goto oom;
+    if (need > cap) {
+        char *nb = fr_realloc(b, need);
+        if (!nb) goto oom;
+        b = nb;
+        if (json_dumpb(j, b, need, flags) != need) goto oom;
     }
-    json_dumpb(j, b, need, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    b[need] = 0;
     json_decref(j);
     return answer(r, status, ctype, b, need);
+oom:
+    fr_free(b);
+    json_decref(j);
+    return MHD_NO;
 }
 
 enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j)

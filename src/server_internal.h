@@ -35,7 +35,8 @@
     X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
-    X(R_OTHER, "", "other")
+    X(R_WEB, "GET", "pages")                                                                       \
+    X(R_OTHER, "ANY", "other")
 
 typedef enum srv_route {
 #define SRV_X_ENUM(id, m, t) id,
@@ -150,6 +151,10 @@ void srv_ctx_release(fr_server *s, srv_ctx *c);
 enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j);
 enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
                               size_t len);
+/* A page or asset built into the program (webassets.h), with its security
+ * headers and ETag; 304 when the client's If-None-Match matches. */
+enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
+                               const char *ctype);
 /* An RFC 9457 problem: slug names the type (urn:frontera:problem:SLUG);
  * field may be NULL; extra (may be NULL) members are merged in (reference taken). */
 enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,

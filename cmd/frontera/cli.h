@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "frontera/policy.h"
+#include "frontera/screen.h"
 #include "frontera/status.h"
 
 /* Exit codes, documented in the man page and README. */
@@ -37,5 +38,24 @@ char *cli_default_policy_path(void);
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */
 fr_policy *cli_load_policy(const char *sub, const char *path);
+
+/* The watchlist directory: the one given, else $FRONTERA_WATCHLISTS, else
+ * ./frontera-watchlists. */
+const char *cli_watchlist_dir(const char *given);
+int cli_watchlist_dir_exists(const char *dir);
+
+/* Everything screening needs, loaded from a watchlist directory. */
+typedef struct cli_screening {
+    fr_watchlist *wl;
+    fr_docindex *docs;
+    fr_screen_index *idx;
+    fr_screen_ctx *ctx;
+} cli_screening;
+
+/* Load the lists of dir (a missing directory is an empty set) and the
+ * lost/stolen documents, build the index and a context. Prints what went
+ * wrong as "frontera SUB: ..." and returns -1; 0 on success. */
+int cli_screening_open(const char *sub, const char *dir, cli_screening *s);
+void cli_screening_close(cli_screening *s); /* zeroed or opened; idempotent */
 
 #endif

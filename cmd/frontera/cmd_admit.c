@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <unicode/uclean.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -27,6 +28,8 @@ static const char USAGE[] =
     "  --visa REF           the visa, e-visa or travel authorisation presented\n"
     "  --intended-days N    the stay the traveller asks for\n"
     "  --repair             try the common OCR misreads in the MRZ (reported)\n"
+    "  --watchlists DIR     screen against the lists in DIR (default $FRONTERA_WATCHLISTS,\n"
+    "                       else ./frontera-watchlists when it exists)\n"
     "  --record             record the entry, or the refusal, in the ledger\n"
     "  --event-id ID        the event id to record under (default: from document and time)\n"
     "  --officer NAME       the officer recorded with the event\n"
@@ -98,11 +101,12 @@ int cmd_admit(int argc, char **argv)
         {"repair", no_argument, NULL, 'r'},         {"record", no_argument, NULL, 'R'},
         {"event-id", required_argument, NULL, 'e'}, {"officer", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+        {"watchlists", required_argument, NULL, 'w'},
         {0, 0, 0, 0}};
     fr_admit_request req;
     memset(&req, 0, sizeof req);
     req.cls = FR_CLASS_VISITOR;
-    const char *at = NULL, *policy_path = NULL, *event_id = NULL, *officer = NULL;
+    const char *at = NULL, *policy_path = NULL, *event_id = NULL, *officer = NULL, *wl_dir = NULL;
     int record = 0, json = 0, c, rc = FR_EXIT_FAILURE;
     char *end;
     fr_error err;
@@ -133,6 +137,7 @@ int cmd_admit(int argc, char **argv)
         case 'e': event_id = optarg; break;
         case 'o': officer = optarg; break;
         case 'j': json = 1; break;
+        case 'w': wl_dir = optarg; break;
         case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
         default: return cli_usage_error("admit", "unknown option");
         }
@@ -147,6 +152,9 @@ int cmd_admit(int argc, char **argv)
     char *mrz = NULL, *ppath = policy_path ? fr_strdup(policy_path) : cli_default_policy_path();
     fr_policy *policy = NULL;
     fr_store *store = NULL;
+    cli_screening sc;
+    memset(&sc, 0, sizeof sc);
+    int screening = 0;
     if (!ppath) {
         fprintf(stderr, "frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
         goto done;
@@ -166,7 +174,17 @@ int cmd_admit(int argc, char **argv)
         cli_print_error("admit", db, &err);
         goto done;
     }
-    fr_admit_env env = {policy, store, NULL};
+    /* Screening when lists are there: named, in $FRONTERA_WATCHLISTS, or ./frontera-watchlists. */
+    const char *dir = cli_watchlist_dir(wl_dir);
+    if (wl_dir && !cli_watchlist_dir_exists(dir)) {
+        fprintf(stderr, "frontera admit: no watchlist directory %s\n", dir);
+        goto done;
+    }
+    if (cli_watchlist_dir_exists(dir)) {
+        if (cli_screening_open("admit", dir, &sc) != 0) goto done;
+        screening = 1;
+    }
+    fr_admit_env env = {policy, store, sc.ctx};
     fr_admit_decision *d = fr_malloc(sizeof *d);
     if (!d) goto done;
     if (fr_admit_decide(&env, &req, d, &err) != FR_OK) {
@@ -202,6 +220,8 @@ int cmd_admit(int argc, char **argv)
     rc = d->outcome == FR_ADMIT ? FR_EXIT_OK : FR_EXIT_FINDING;
     fr_free(d);
 done:
+    cli_screening_close(&sc);
+    if (screening) u_cleanup(); /* ICU's caches, so leak checkers see a clean exit */
     fr_store_close(store);
     fr_policy_free(policy);
     free(mrz);

@@ -207,34 +207,11 @@ int cmd_screen(int argc, char **argv)
     }
     if (optind != argc) return cli_usage_error("screen", "unexpected argument '%s'", argv[optind]);
     if (!manifest == !t.name) return cli_usage_error("screen", "give either --name or --manifest");
-    if (!dir) {
-        const char *e = getenv("FRONTERA_WATCHLISTS");
-        dir = e && *e ? e : "./frontera-watchlists";
-    }
-    fr_watchlist *wl = NULL;
-    fr_docindex *docs = NULL;
-    fr_screen_index *idx = NULL;
-    fr_screen_ctx *ctx = NULL;
-    fr_error err;
-    size_t rej = 0;
+    dir = cli_watchlist_dir(dir);
+    cli_screening sc;
     int ex = FR_EXIT_FAILURE;
-    char docpath[4096];
-    snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", dir);
-    if (fr_watchlist_new(&wl) != FR_OK || fr_docindex_new(&docs) != FR_OK) goto done;
-    if (fr_watchlist_load_dir(wl, dir, &rej, &err) != FR_OK) {
-        cli_print_error("screen", dir, &err);
-        goto done;
-    }
-    if (rej) fprintf(stderr, "frontera screen: %s: %zu stored rows did not load (first: %s)\n", dir, rej, err.message);
-    int rc = fr_docindex_load(docs, docpath, NULL, &err);
-    if (rc != FR_OK && rc != FR_ENOTFOUND) {
-        cli_print_error("screen", docpath, &err);
-        goto done;
-    }
-    if (fr_screen_index_build(wl, &idx, &err) != FR_OK || fr_screen_ctx_new(idx, docs, &ctx, &err) != FR_OK) {
-        cli_print_error("screen", dir, &err);
-        goto done;
-    }
+    if (cli_screening_open("screen", dir, &sc) != 0) return FR_EXIT_FAILURE;
+    fr_screen_ctx *ctx = sc.ctx;
     if (manifest) {
         ex = run_manifest(ctx, manifest, max);
         goto done;
@@ -256,10 +233,7 @@ int cmd_screen(int argc, char **argv)
     json_decref(o);
     ex = alert ? FR_EXIT_FINDING : FR_EXIT_OK;
 done:
-    fr_screen_ctx_free(ctx);
-    fr_screen_index_free(idx);
-    fr_docindex_free(docs);
-    fr_watchlist_free(wl);
+    cli_screening_close(&sc);
     u_cleanup();
     return ex;
 }

@@ -4,8 +4,9 @@
  * libmicrohttpd runs an internal thread pool (one epoll loop per thread);
  * each request borrows a worker context (its own fr_store, fr_auth and
  * screening handles) from a pool, so no handle is shared between threads.
- * Every route but GET /healthz needs "Authorization: Bearer TOKEN" (auth.h)
- * and the role's permission. Errors are RFC 9457 problem documents
+ * Every route but GET /healthz and the browser pages (webassets.h, GET
+ * outside /v1) needs "Authorization: Bearer TOKEN" (auth.h) and the role's
+ * permission. Errors are RFC 9457 problem documents
  * (application/problem+json) with the field at fault in "field". Every read
  * or write of a personal record is appended to the audit log (audit.h) and
  * committed before the answer is sent; appends from all threads are grouped

@@ -57,6 +57,22 @@ echo "$out" | json '[r["code"] for r in d["reasons"]]' | grep -q stay.shortened 
 "$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --record "$ven" >/dev/null
 n=$(sqlite3 "$FRONTERA_DB" "select count(*) from events")
 [ "$n" = 3 ] || fail "expected 3 events (entry, exit, entry), found $n"
+# Screening: a listed person under another romanisation is referred; a listed lost or stolen
+# document is refused (ground A). Lists are picked up from $FRONTERA_WATCHLISTS.
+export FRONTERA_WATCHLISTS="$T/lists"
+printf 'id,list,name,aliases,birth_date,nationality,documents,reason\nW1,national,"CHANG, WEI",,1985-03-14,CHN,,test entry\n' >"$T/wl.csv"
+"$F" watchlist import "$T/wl.csv" >/dev/null
+printf 'state,number,type\nUSA,512345678,P\n' >"$T/lost.csv"
+"$F" documents import "$T/lost.csv" >/dev/null
+set +e; out=$("$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 --json "$chn"); set -e
+[ "$(echo "$out" | json 'd["decision"]')" = refer ] || fail "a watchlist match must be referred: $out"
+echo "$out" | json '[r["code"] for r in d["reasons"]]' | grep -q 'watchlist\.' || fail "watchlist reason: $out"
+usa2=$(mk USA 512345678 2031-01-31 SMITH JOHN 1970-01-01)
+set +e; out=$("$F" admit --port ECGYE --at 2024-03-01T08:00-05:00 --json "$usa2"); set -e
+echo "$out" | json '[r["ground"] for r in d["reasons"] if r["code"]=="document.lost_stolen"][0]' | grep -qx A \
+  || fail "a lost/stolen document must be refused with ground A: $out"
+unset FRONTERA_WATCHLISTS
+
 # Import: an entry with authorised_until left empty gets it from the policy and the history,
 # exactly as at the booth (the second stay of the year has 90 - 30 = 60 days left).
 export FRONTERA_DB="$T/import.db"

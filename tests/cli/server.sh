@@ -227,6 +227,16 @@ expect 200 GET /healthz ""
 [ "$(json 'd["policy_version"]' <"$T/body")" = 2 ] || fail "the running server did not swap the policy in"
 expect 200 POST /v1/admissions "$OFF" "$ADMIT" # still deciding on the new version
 
+# --- the browser pages (webassets.h): no token, security headers, ETag revalidation
+expect 200 GET /booth ""
+grep -qi '^content-type: text/html' "$T/headers" || fail "/booth is not HTML: $(cat "$T/headers")"
+grep -qi "^content-security-policy: default-src 'self'" "$T/headers" || fail "/booth without its CSP"
+grep -qi '^x-content-type-options: nosniff' "$T/headers" || fail "/booth without nosniff"
+etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' "$T/headers" | tr -d '\r')
+[ -n "$etag" ] || fail "/booth has no ETag"
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$U/booth")
+[ "$got" = 304 ] || fail "a matching If-None-Match must be 304, got $got"
+
 # --- routing and metrics
 expect 404 GET /v1/nothing "$OFF"; problem 404
 expect 405 DELETE /v1/policy "$ADM"; problem 405
