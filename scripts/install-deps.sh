@@ -8,11 +8,13 @@ PKGS=(
   build-essential cmake pkg-config clang libclang-rt-dev llvm
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
   libmicrohttpd-dev libjansson-dev libicu-dev libsodium-dev libcmocka-dev
-  valgrind
+  valgrind python3
+  nodejs npm   # the web pages' build (chart library from npm) and the browser tests
+  chromium     # the browser tests (Playwright drives Debian's Chromium)
 )
-# Tools the benchmarks, the load test and the browser tests use. Installed by
-# default; FRONTERA_MINIMAL_DEPS=1 skips them for a build-only machine.
-EXTRA=(wrk hyperfine nodejs npm chromium)
+# Tools only the benchmarks and the load test use. Installed by default;
+# FRONTERA_MINIMAL_DEPS=1 skips them on a machine that only builds and tests.
+EXTRA=(wrk hyperfine)
 
 want=("${PKGS[@]}")
 if [ "${FRONTERA_MINIMAL_DEPS:-0}" != 1 ]; then want+=("${EXTRA[@]}"); fi

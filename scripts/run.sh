@@ -1,46 +1,57 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR: `make run`, the main job on the embedded default (SQLite).
-# Until the HTTP server exists (issue 8) the main job is a guided tour of what
-# is built: a passport read at the booth, the policy in force on either side of
-# Ecuador's 1 July 2024 change, the stay calculator, and the crossings ledger in
-# a demo database (./frontera-demo.db), each printed with the command that ran.
+# run.sh BUILD_DIR: `make run`, the main job on the embedded store (SQLite).
+# It creates a demo ledger from the synthetic ecuador-2024 scenario when there
+# is none (./frontera-demo.db), makes a demo officer and a demo analyst whose
+# tokens it prints, and starts the frontera server with the booth and the
+# analyst dashboard. Ctrl-C stops it (graceful shutdown).
 set -euo pipefail
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 F="$build/frontera"
-demo_db=${FRONTERA_DEMO_DB:-frontera-demo.db}
-has() { "$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}' | grep -qx "$1"; }
-show() { printf '\n\033[1m$ frontera %s\033[0m\n' "$*"; "$F" "$@" || true; }
+db=${FRONTERA_DEMO_DB:-frontera-demo.db}
+listen=${FRONTERA_LISTEN:-127.0.0.1:8080}
+lists=${FRONTERA_DEMO_WATCHLISTS:-frontera-demo-watchlists}
 
-echo "frontera $("$F" --version | cut -d' ' -f2): demo of the border entry/exit system"
+if [ ! -f "$db" ]; then
+  echo "Creating the demo ledger $db from the synthetic ecuador-2024 scenario (scale 0.03)..."
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  "$F" synth --scenario ecuador-2024 --seed 1 --scale 0.03 --out "$tmp/demo.csv"
+  "$F" --db "$db.tmp" init >/dev/null
+  "$F" --db "$db.tmp" import "$tmp/demo.csv"
+  mv "$db.tmp" "$db"
+fi
+if [ ! -d "$lists" ]; then
+  mkdir -p "$lists"
+  "$F" watchlist import "$top/data/demo/watchlist.csv" --dir "$lists" >/dev/null
+fi
+policy=${FRONTERA_DEMO_POLICY:-frontera-demo.policy}
+# The server rewrites its policy file on PUT /v1/policy: give it a copy, not the repository's.
+[ -f "$policy" ] || cp "$top/data/policy/ecu.policy" "$policy"
+token() { # a fresh token for a demo user (created on first run)
+  "$F" --db "$db" user rotate "$1" 2>/dev/null || "$F" --db "$db" user add "$1" --role "$2"
+}
+officer=$(token demo-officer officer)
+analyst=$(token demo-analyst analyst)
+base="http://$listen"
+cat <<EOT
 
-if has mrz; then
-  spec=$(mktemp); trap 'rm -f "$spec"' EXIT
-  printf '%s\n%s\n' 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' \
-                    'L898902C36UTO7408122F1204159ZE184226B<<<<<10' >"$spec"
-  echo; echo "# The ICAO 9303 specimen passport, read at the booth:"
-  show mrz --today 2010-01-01 "$spec"
-fi
-if has policy; then
-  echo; echo "# Ecuador's policy for Chinese visitors, the day before and the day of the change:"
-  show policy check --policy "$top/data/policy/ecu.policy" --nationality CHN --on 2024-06-30
-  show policy check --policy "$top/data/policy/ecu.policy" --nationality CHN --on 2024-07-01
-fi
-if has stay; then
-  echo; echo "# The Schengen 90/180 calculator for a frequent visitor:"
-  show stay --rule rolling:90/180 --on 2024-06-01 2024-01-10..2024-02-20 2024-03-15..2024-04-30
-fi
-if has init && has import; then
-  echo; echo "# The crossings ledger ($demo_db):"
-  [ -f "$demo_db" ] || show --db "$demo_db" init
-  show --db "$demo_db" import "$top/data/demo/crossings.csv"
-fi
-if has screen && [ -f "$top/data/demo/watchlist.csv" ]; then
-  echo; echo "# Watchlist screening with a romanisation variant:"
-  wl=$(mktemp -d)
-  FRONTERA_WATCHLISTS="$wl" "$F" watchlist import "$top/data/demo/watchlist.csv" >/dev/null
-  FRONTERA_WATCHLISTS="$wl" show screen --name "CHAN, WAI MAN"
-  rm -rf "$wl"
-fi
-echo
-echo "See README.md for the user guide; 'frontera --help' lists every subcommand."
+frontera $("$F" --version | cut -d' ' -f2) is starting on $base with the demo ledger $db.
+
+  Analyst dashboard:  $base/dashboard#token=$analyst
+  Booth (officer):    $base/booth#token=$officer
+
+  Demo tokens (shown once per run; each run rotates them):
+    officer  $officer
+    analyst  $analyst
+
+  Try the API:
+    curl -s $base/healthz
+    curl -s -H "Authorization: Bearer $analyst" "$base/v1/reports/flows?by=nationality&from=2024-01-01&to=2024-12-31&nationality=CHN"
+    curl -s -H "Authorization: Bearer $analyst" "$base/v1/alerts"
+    curl -s -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \\
+      -d '{"mrz":["P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<","E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8"],"port":"ECUIO","at":"2024-07-01T10:15-05:00"}' \\
+      $base/v1/admissions
+
+Press Ctrl-C to stop.
+EOT
+exec "$F" --db "$db" serve --listen "$listen" --policy "$policy" --watchlists "$lists"

@@ -44,7 +44,7 @@ typedef enum fr_reason_level {
 } fr_reason_level;
 
 #define FR_ADMIT_MAX_REASONS 24
-#define FR_REASON_MESSAGE_MAX 240
+#define FR_REASON_MESSAGE_MAX 512
 
 typedef struct fr_admit_reason {
     char code[48];  /* stable: "document.expired", "visa.required", "stay.exhausted" ... */

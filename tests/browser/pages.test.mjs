@@ -1,0 +1,258 @@
+// pages.test.mjs: the web pages in a real browser (Debian's Chromium, headless,
+// driven by playwright-core) against a real `frontera serve`. Run by
+// tests/cli/browser.sh, which makes the database, the users and the server
+// and passes them in the environment:
+//   FR_BASE_URL         http://127.0.0.1:PORT of the running server
+//   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's
+//   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
+//   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
+//   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
+//   FR_ARTIFACTS        where screenshots go
+//   FR_NODE_MODULES     the build's node_modules (playwright-core)
+//   FR_CHROMIUM         the browser (default /usr/bin/chromium)
+// Every request the pages make to another origin is blocked and fails the
+// run; so does an uncaught exception or a refused resource (CSP) in a page.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set: run this test through tests/cli/browser.sh`);
+  return v;
+};
+const BASE = env('FR_BASE_URL').replace(/\/$/, '');
+const OFFICER = env('FR_TOKEN_OFFICER');
+const ANALYST = env('FR_TOKEN_ANALYST');
+const ART = env('FR_ARTIFACTS');
+const require = createRequire(path.join(env('FR_NODE_MODULES'), 'noop.js'));
+const { chromium } = require('playwright-core');
+
+let ctx;
+let profile;
+const foreign = []; // requests to anything but the frontera server
+const pageErrors = []; // uncaught exceptions and refused resources
+
+before(async () => {
+  fs.mkdirSync(ART, { recursive: true });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'frontera-chromium-'));
+  ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.FR_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await ctx.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${BASE}/`) || url === BASE) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+});
+
+// A test that failed leaves its page open: keep what it showed.
+afterEach(async () => {
+  for (const [page, name] of open) {
+    await page.screenshot({ path: path.join(ART, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
+    await page.close().catch(() => {});
+  }
+});
+
+after(async () => {
+  if (ctx) await ctx.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+const open = new Map(); // page -> name, for a screenshot when a test fails
+
+async function newPage(name) {
+  const page = await ctx.newPage();
+  open.set(page, name);
+  page.on('close', () => open.delete(page));
+  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Refused to|Content Security Policy/i.test(m.text())) pageErrors.push(`${name}: ${m.text()}`);
+  });
+  return page;
+}
+
+async function signIn(page, pathName, token) {
+  await page.goto(`${BASE}${pathName}`);
+  await page.locator('#signin').waitFor({ state: 'visible' });
+  await page.fill('#token', token);
+  await page.click('#signin-form button[type=submit]');
+  await page.locator('#content').waitFor({ state: 'visible' });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ART, name), fullPage: true });
+}
+
+// Inputs without a label (or aria-label): a screen reader would announce nothing.
+async function unlabelled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((e) => e.type !== 'hidden' && e.offsetParent !== null && !e.labels.length && !e.getAttribute('aria-label'))
+    .map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
+}
+
+async function fillAdmission(page, mrz, at) {
+  await page.fill('#mrz', mrz);
+  await page.fill('#port', 'ECUIO');
+  // at = YYYY-MM-DDTHH:MM+HH:MM: the local time and its offset go to two fields.
+  await page.fill('#at', at.slice(0, 16));
+  await page.fill('#offset', at.slice(16));
+}
+
+test('sign-in refuses a wrong token and accepts an officer token', async () => {
+  const page = await newPage('signin');
+  await page.goto(`${BASE}/booth`);
+  await page.locator('#signin').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#content').isVisible(), false, 'the booth is hidden before sign-in');
+  await page.fill('#token', 'frt_this-is-not-a-token');
+  await page.click('#signin-form button[type=submit]');
+  await page.locator('#signin-message', { hasText: 'did not accept' }).waitFor();
+  await shot(page, 'signin-refused.png');
+  await page.fill('#token', OFFICER);
+  await page.click('#signin-form button[type=submit]');
+  await page.locator('#content').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#session'), /Signed in/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('frontera.token')), OFFICER);
+  await page.close();
+});
+
+test('a token in the address fragment (as make run prints it) signs in and leaves the address', async () => {
+  const page = await newPage('fragment');
+  await page.goto(`${BASE}/#token=${ANALYST}`);
+  await page.locator('#content').waitFor({ state: 'visible' });
+  assert.equal(new URL(page.url()).hash, '', 'the token is no longer in the address');
+  await page.locator('#health', { hasText: 'ok' }).waitFor();
+  await page.close();
+});
+
+test('the booth admits a traveller, shows the reasons and the authorised-until date, and records it', async () => {
+  const page = await newPage('booth-admit');
+  await signIn(page, '/booth', OFFICER);
+  assert.deepEqual(await unlabelled(page), [], 'every booth input has a label');
+  await fillAdmission(page, env('FR_MRZ_ADMIT'), env('FR_AT_ADMIT'));
+  await page.locator('#mrz-status', { hasText: 'passport (TD3)' }).waitFor();
+  await page.click('#decide');
+  const outcome = page.locator('#outcome');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-decision'), 'admit');
+  assert.match(await outcome.textContent(), /ADMIT/);
+  assert.equal(await page.getAttribute('#announce', 'aria-live'), 'assertive', 'the decision is announced');
+  assert.match(await page.textContent('#announce'), /^ADMIT\. .*Authorised until/);
+  const reasons = await page.locator('#reasons li').allTextContents();
+  assert.ok(reasons.length >= 1, 'at least one reason');
+  assert.ok(reasons.some((r) => r.includes('stay.authorised')), `a stay.authorised reason among: ${reasons.join(' | ')}`);
+  const until = await page.textContent('#authorised-until');
+  assert.ok(until.includes(env('FR_EXPECT_UNTIL')), `authorised until ${env('FR_EXPECT_UNTIL')} shown, got: ${until}`);
+  assert.match(await page.textContent('#days-left'), /\d+/);
+  await shot(page, 'booth-admit.png');
+  // The same decision on a tablet in portrait: one column, nothing wider than the screen.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.waitForTimeout(200);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1),
+    'no horizontal scrolling at the booth on a tablet');
+  await shot(page, 'booth-tablet.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.click('#record');
+  const rec = page.locator('#recorded-msg');
+  await rec.waitFor();
+  assert.match(await rec.textContent(), /Recorded\..*Event/);
+  const link = page.locator('#recorded-msg a');
+  const href = await link.getAttribute('href');
+  assert.match(href, /^\/traveller\?id=\w+/);
+  await shot(page, 'booth-recorded.png');
+
+  // The officer follows the link to the traveller's record: the new entry is in the history.
+  await link.click();
+  await page.locator('#stay-h').waitFor();
+  assert.match(await page.textContent('#stay'), /In the country|Not in the country/);
+  const history = await page.locator('#hist-h + .table-wrap table').textContent();
+  assert.ok(history.includes(env('FR_AT_ADMIT').slice(0, 10)), 'the recorded entry is in the history');
+  assert.ok(await page.locator('#audit-h').isVisible(), 'the page says who looked or that the server does not tell');
+  await shot(page, 'traveller-officer.png');
+  await page.close();
+});
+
+test('the booth refuses a Chinese visitor without a visa, with the EU refusal ground C', async () => {
+  const page = await newPage('booth-refuse');
+  await signIn(page, '/booth', OFFICER);
+  await fillAdmission(page, env('FR_MRZ_REFUSE'), env('FR_AT_REFUSE'));
+  await page.click('#decide');
+  const outcome = page.locator('#outcome');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-decision'), 'refuse');
+  assert.match(await outcome.textContent(), /REFUSE/);
+  const refusal = page.locator('#reasons li.level-refuse', { hasText: 'visa.required' });
+  assert.match(await refusal.textContent(), /ground C/);
+  await shot(page, 'booth-refuse.png');
+  await page.close();
+});
+
+test('the dashboard draws the flow charts from the demo data and shows the Chinese surge alert', async () => {
+  const page = await newPage('dashboard');
+  await signIn(page, '/dashboard', ANALYST);
+  await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30000 });
+  const chart = page.locator('#flows-chart');
+  const flowsStatus = (await page.innerText('#flows-status')).trim();
+  assert.ok(Number(await chart.getAttribute('data-series')) >= 5, `several nationalities drawn (the page says: ${flowsStatus || 'nothing'})`);
+  assert.ok(Number(await chart.getAttribute('data-points')) >= 100, 'a point per month per nationality');
+  assert.ok(Number(await chart.getAttribute('data-bands')) >= 1, 'alert episodes shaded on the chart');
+  // The canvas holds a drawing: count the pixels that are not blank.
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector('#flows-chart canvas');
+    if (!c) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++;
+    return n;
+  });
+  assert.ok(inked > 2000, `the flows canvas is drawn on (${inked} inked pixels)`);
+
+  const chn = page.locator('#alerts li[data-nationality="CHN"]');
+  assert.ok(await chn.count() >= 1, `an alert for CHN (the page says: ${(await page.innerText('#alerts-status')).trim()})`);
+  assert.match(await chn.first().textContent(), /CHN arrivals: \d+ in \d{4}-\d{2}/);
+  assert.ok(await page.locator('#alert-charts figure[data-nationality="CHN"] canvas').count() >= 1, 'a chart of the CHN alert');
+  const bands = await page.getAttribute('#alert-charts figure[data-nationality="CHN"] .chart', 'data-bands');
+  assert.ok(Number(bands) >= 1, 'the CHN episode is shaded');
+  assert.ok(await page.locator('#overstay-table tbody tr').count() >= 10, 'an overstay row per nationality');
+  const changes = await page.textContent('#policy-changes');
+  assert.match(changes, /2024-07-01 China \(CHN\):.*visa required/);
+  assert.deepEqual(await unlabelled(page), [], 'every dashboard input has a label');
+  await shot(page, 'dashboard-1280x800.png');
+
+  // A tablet in portrait: one column, nothing wider than the screen.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `no horizontal scrolling on a tablet (${overflow}px too wide)`);
+  await shot(page, 'dashboard-tablet.png');
+  await page.close();
+});
+
+test('an analyst token cannot open a traveller page: the 403 is shown plainly', async () => {
+  const page = await newPage('traveller-403');
+  await signIn(page, '/traveller?id=1', ANALYST);
+  const denied = page.locator('#denied');
+  await denied.waitFor();
+  const text = await denied.textContent();
+  assert.match(text, /Access denied/);
+  assert.match(text, /403/);
+  assert.match(text, /analyst/);
+  assert.equal(await page.locator('#docs-h').count(), 0, 'nothing of the record is shown');
+  assert.equal(await page.getAttribute('#denied', 'role'), 'alert');
+  await shot(page, 'traveller-403.png');
+  await page.close();
+});
+
+test('the pages loaded nothing from any other host and raised no error', () => {
+  assert.deepEqual(foreign, [], 'requests to other hosts');
+  assert.deepEqual(pageErrors, [], 'page errors');
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# browser.sh: the web pages in a real browser against the real server (ctest
+# cli.browser). Makes a demo ledger with `frontera synth` + `frontera import`,
+# adds an officer and an analyst with `frontera user add`, starts `frontera
+# serve` on a free loopback port, and runs tests/browser/pages.test.mjs (node's
+# test runner, playwright-core driving Debian's Chromium headless).
+# Screenshots go to $FR_BUILD_DIR/browser-artifacts/. Fails, never skips, when
+# something it needs is missing: the serve subcommand, node, Chromium, or the
+# build's node_modules.
+set -euo pipefail
+
+: "${FRONTERA:?set FRONTERA to the frontera program}"
+: "${FR_SOURCE_DIR:?set FR_SOURCE_DIR to the source tree}"
+: "${FR_BUILD_DIR:?set FR_BUILD_DIR to the build tree}"
+CHROMIUM=${FR_CHROMIUM:-/usr/bin/chromium}
+NODE_MODULES="$FR_BUILD_DIR/web/npm/node_modules"
+ART="$FR_BUILD_DIR/browser-artifacts"
+
+fail() { echo "browser.sh: FAIL: $*" >&2; exit 1; }
+
+"$FRONTERA" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}' | grep -qx serve ||
+  fail "this build of frontera has no 'serve' subcommand (the HTTP server, issue 8): the pages cannot be tested"
+command -v node >/dev/null || fail "node is not installed (make deps installs nodejs)"
+[ -x "$CHROMIUM" ] || fail "no Chromium at $CHROMIUM (make deps installs Debian's chromium; FR_CHROMIUM overrides)"
+[ -f "$NODE_MODULES/playwright-core/package.json" ] ||
+  fail "$NODE_MODULES/playwright-core is missing: the build's 'npm ci' step (web/CMakeLists.txt) did not run"
+
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+db="$tmp/demo.db"
+# Scale 0.03 (about 200,000 events): enough Chinese arrivals for the surge to
+# pass the alert detector's minimum counts (at 0.01 the monthly counts are too small).
+"$FRONTERA" synth --scenario ecuador-2024 --seed 1 --scale 0.03 --out "$tmp/demo.csv" >/dev/null 2>&1 ||
+  fail "frontera synth failed"
+"$FRONTERA" --db "$db" init >/dev/null || fail "frontera init failed"
+"$FRONTERA" --db "$db" import "$tmp/demo.csv" >/dev/null || fail "frontera import failed"
+
+token_of() { grep -o 'frt_[A-Za-z0-9_-]\{43\}' | head -n 1; }
+officer=$("$FRONTERA" --db "$db" user add booth-officer --role officer | token_of)
+analyst=$("$FRONTERA" --db "$db" user add dash-analyst --role analyst | token_of)
+[ -n "$officer" ] && [ -n "$analyst" ] || fail "frontera user add printed no token"
+
+# Two travellers: a US visitor admitted on 15 December 2024 (inside the demo
+# period, so the flows do not grow a near-empty month), and a Chinese one
+# refused after the visa requirement of 1 July 2024.
+today=2025-01-15
+printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"BROWSER ANN","document_number":"BT1234567","nationality":"USA","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |
+  "$FRONTERA" mrz --make --today "$today" >"$tmp/admit.mrz" || fail "frontera mrz --make failed"
+printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"CHN","surname":"WANG","given_names":"LI","document_number":"E12345678","nationality":"CHN","birth_date":"1990-06-01","sex":"M","expiry_date":"2032-01-01"}' |
+  "$FRONTERA" mrz --make --today "$today" >"$tmp/refuse.mrz" || fail "frontera mrz --make failed"
+at_admit="2024-12-15T10:00-05:00"
+at_refuse="2024-07-15T09:30-05:00"
+# What the booth must show: the program's own answer for the same admission.
+decision=$("$FRONTERA" --db "$db" admit --port ECUIO --at "$at_admit" --json "$tmp/admit.mrz") ||
+  fail "frontera admit did not admit the test traveller: $decision"
+expect_until=$(printf '%s' "$decision" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(!j.authorised_until)process.exit(1);console.log(j.authorised_until)})') ||
+  fail "frontera admit --json gave no authorised_until: $decision"
+
+"$FRONTERA" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server_pid=$!
+base=""
+for _ in $(seq 1 100); do
+  base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/serve.out" 2>/dev/null | head -n 1 || true)
+  [ -n "$base" ] && break
+  kill -0 "$server_pid" 2>/dev/null || fail "frontera serve exited: $(cat "$tmp/serve.err")"
+  sleep 0.1
+done
+[ -n "$base" ] || fail "frontera serve did not say where it listens within 10 s"
+
+# The pages must come from the server itself (include/frontera/webassets.h).
+page_status=$(node -e 'fetch(process.argv[1]+"/dashboard").then(r=>console.log(r.status+" "+r.headers.get("content-type"))).catch(e=>console.log("error "+e.message))' "$base")
+case "$page_status" in
+  "200 text/html"*) ;;
+  *) fail "GET $base/dashboard answered '$page_status': the server does not serve the web pages (fr_web_asset is not wired into the server; see docs/web.md)" ;;
+esac
+
+rm -rf "$ART"
+mkdir -p "$ART"
+set +e
+FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
+  FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
+  FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
+  FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \
+  node --test --test-reporter=spec "$FR_SOURCE_DIR/tests/browser/pages.test.mjs"
+rc=$?
+set -e
+cp "$tmp/serve.err" "$ART/serve.log" 2>/dev/null || true
+[ "$rc" -eq 0 ] || fail "the browser tests failed (exit $rc); screenshots and the server log are in $ART"
+echo "browser.sh: all browser tests passed; screenshots in $ART"
