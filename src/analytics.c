@@ -130,7 +130,7 @@ static int traveller_find(fr_analytics *a, uint64_t key, uint32_t *out, int *add
             }
     }
     if (a->np >= UINT32_MAX - 1) return FR_ELIMIT;
-    if (a->np >= a->pcap && travellers_resize(a, a->pcap ? a->pcap + a->pcap / 2 : 1024))
+    if (a->np >= a->pcap && travellers_resize(a, a->pcap + a->pcap / 2 + 1024))
         return FR_ENOMEM;
     if ((a->np + 1) * 10 > a->nslots * 7 && slots_resize(a, slots_for(a->np + 1))) return FR_ENOMEM;
     size_t h = (size_t)mix(key) & (a->nslots - 1);
@@ -220,7 +220,7 @@ int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error 
                             "an admission class has at most %d characters", FR_CLASS_MAX);
     if (a->n >= FR_ANALYTICS_MAX_EVENTS)
         return fr_error_set(err, FR_ELIMIT, 0, 0, "", "the analytics index is full");
-    if (a->n >= a->cap && events_resize(a, a->cap ? a->cap + a->cap / 2 : 4096))
+    if (a->n >= a->cap && events_resize(a, a->cap + a->cap / 2 + 4096))
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory growing the analytics index");
     size_t np0 = a->nports, nc0 = a->nclasses;
     int port = dict_find(&a->ports[0][0], sizeof a->ports[0], &a->nports, FR_ANALYTICS_MAX_PORTS,

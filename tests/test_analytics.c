@@ -329,6 +329,31 @@ static void stats_count_pairs_and_memory(void **state)
     fr_analytics_free(a);
 }
 
+/* Compacting to one event, then appending: the growth rule must grow from a
+ * capacity of 1 (it once computed 1 + 1/2 = 1 and wrote past the end). */
+static void appending_after_compacting_a_tiny_index_grows_it(void **state)
+{
+    (void)state;
+    fr_analytics *a = NULL;
+    assert_int_equal(fr_analytics_new(&a), FR_OK);
+    fr_analytics_event ev = {.kind = E,
+                             .date = D("2024-01-01"),
+                             .port = "ECUIO",
+                             .nationality = "CHN",
+                             .traveller = 1,
+                             .authorised_until = D("2024-03-30")};
+    assert_int_equal(fr_analytics_append(a, &ev, NULL), FR_OK);
+    fr_analytics_compact(a);
+    for (int i = 0; i < 100; i++) {
+        ev.traveller = (uint64_t)i + 2;
+        assert_int_equal(fr_analytics_append(a, &ev, NULL), FR_OK);
+    }
+    fr_analytics_stats st;
+    fr_analytics_stats_get(a, &st);
+    assert_int_equal(st.events, 101);
+    fr_analytics_free(a);
+}
+
 static void bad_events_and_queries_are_refused_with_the_field(void **state)
 {
     (void)state;
@@ -453,6 +478,7 @@ int main(void)
         cmocka_unit_test(exits_take_the_class_of_the_entry_they_close),
         cmocka_unit_test(stats_count_pairs_and_memory),
         cmocka_unit_test(bad_events_and_queries_are_refused_with_the_field),
+        cmocka_unit_test(appending_after_compacting_a_tiny_index_grows_it),
         cmocka_unit_test(out_of_memory_anywhere_is_an_error_not_a_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

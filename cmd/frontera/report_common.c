@@ -186,9 +186,9 @@ static void print_text(FILE *out, const fr_report *r, const report_column *cols,
         const char *t = j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].title;
         fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], t, j + 1 < nc ? "  " : "\n");
     }
-    for (size_t i = 0; i <= r->nrows; i++) {
+    /* without keys the one line is the total, zeros included */
+    for (size_t i = r->nkeys == 0 ? r->nrows : 0; i <= r->nrows; i++) {
         const fr_report_row *row = i < r->nrows ? &r->rows[i] : &r->total;
-        if (i == r->nrows && r->nkeys == 0) break; /* the one row is the total */
         for (size_t j = 0; j < nc; j++) {
             cell_text(r, row, cols, j, i == r->nrows, REPORT_TEXT, buf, sizeof buf);
             fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], buf,
