@@ -485,11 +485,7 @@ int fr_admit_record(fr_store *store, const fr_admit_request *req, const fr_admit
     fr_event ev;
     fr_event_init(&ev);
     ev.kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
-    if (event_id && event_id[0])
-        snprintf(ev.event_id, sizeof ev.event_id, "%s", event_id);
-    else /* the same document at the same instant is the same admission: retries are idempotent */
-        snprintf(ev.event_id, sizeof ev.event_id, "ADM-%s-%.20s-%lld", m->issuing_state,
-                 m->document_number, (long long)fr_datetime_utc(&req->at));
+    fr_admit_event_id(req, d, event_id, ev.event_id);
     ev.at = req->at;
     snprintf(ev.port, sizeof ev.port, "%s", req->port);
     snprintf(ev.doc.type, sizeof ev.doc.type, "%s", m->document_code);

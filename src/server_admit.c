@@ -105,48 +105,6 @@ static int parse_request(json_t *j, adm_in *in, fr_error *err)
     return FR_OK;
 }
 
-/* The answer, as cmd_admit.c's print_json builds it. */
-static json_t *decision_json(const fr_admit_decision *d, int64_t traveller_id, const char *event_id)
-{
-    char b[FR_DATE_BUFSZ];
-    static const char *const LEVEL[] = {"info", "refer", "refuse"};
-    json_t *o = json_object(), *reasons = json_array();
-    if (!o || !reasons) {
-        json_decref(o);
-        json_decref(reasons);
-        return NULL;
-    }
-    json_object_set_new(o, "decision", json_string(fr_outcome_name(d->outcome)));
-    for (size_t i = 0; i < d->nreasons; i++) {
-        const fr_admit_reason *r = &d->reasons[i];
-        char g[2] = {r->ground, 0};
-        json_array_append_new(reasons, json_pack("{s:s, s:s, s:s?, s:s}", "code", r->code, "message",
-                                                 r->message, "ground", r->ground ? g : NULL,
-                                                 "level", LEVEL[r->level]));
-    }
-    json_object_set_new(o, "reasons", reasons);
-    json_object_set_new(o, "authorised_until",
-                        d->authorised_until != FR_DATE_NONE ? json_string(fr_date_format(d->authorised_until, b))
-                                                            : json_null());
-    json_object_set_new(o, "traveller_id", traveller_id ? json_integer(traveller_id) : json_null());
-    json_object_set_new(o, "event_id", event_id ? json_string(event_id) : json_null());
-    if (d->have_stay) {
-        json_object_set_new(o, "days_used", json_integer(d->stay.eval.days_used));
-        json_object_set_new(o, "days_remaining", json_integer(d->stay.eval.days_remaining));
-    }
-    if (d->rule) json_object_set_new(o, "rule_ref", json_string(d->rule->ref));
-    return o;
-}
-
-static void default_event_id(const fr_admit_request *req, const fr_admit_decision *d,
-                             const char *given, char out[FR_EVENT_ID_MAX + 1])
-{
-    if (given) snprintf(out, FR_EVENT_ID_MAX + 1, "%s", given);
-    else
-        snprintf(out, FR_EVENT_ID_MAX + 1, "ADM-%s-%.20s-%lld", d->mrz.issuing_state,
-                 d->mrz.document_number, (long long)fr_datetime_utc(&req->at));
-}
-
 /* Decide (and record when asked, with the override applied first when ov
  * is set), audit, answer. */
 typedef struct override_in {
@@ -203,7 +161,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     int recorded = 0;
     if ((in->record || ov) && d->outcome != FR_REFER) {
         fr_record_result res;
-        default_event_id(&in->req, d, in->event_id, eid);
+        fr_admit_event_id(&in->req, d, in->event_id, eid);
         pthread_mutex_lock(&s->write_mu);
         int wrc = fr_admit_record(c->store, &in->req, d, eid, r->user.name, &res, &err);
         pthread_mutex_unlock(&s->write_mu);
@@ -232,7 +190,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
             goto done;
         }
     }
-    json_t *j = decision_json(d, tid, recorded ? eid : NULL);
+    json_t *j = fr_admit_decision_json(d, tid, recorded ? eid : NULL);
     if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
     ret = j ? srv_send_json(r, 200, j) : MHD_NO;
 done:

@@ -60,31 +60,8 @@ static void print_text(const fr_admit_decision *d)
 
 static int print_json(const fr_admit_decision *d, int64_t traveller_id, const char *event_id)
 {
-    char b[FR_DATE_BUFSZ];
-    json_t *o = json_object(), *reasons = json_array();
-    if (!o || !reasons) return -1;
-    json_object_set_new(o, "decision", json_string(fr_outcome_name(d->outcome)));
-    for (size_t i = 0; i < d->nreasons; i++) {
-        const fr_admit_reason *r = &d->reasons[i];
-        static const char *const LEVEL[] = {"info", "refer", "refuse"};
-        char g[2] = {r->ground, 0};
-        json_array_append_new(reasons, json_pack("{s:s, s:s, s:s?, s:s}", "code", r->code,
-                                                 "message", r->message, "ground",
-                                                 r->ground ? g : NULL, "level", LEVEL[r->level]));
-    }
-    json_object_set_new(o, "reasons", reasons);
-    json_object_set_new(o, "authorised_until",
-                        d->authorised_until != FR_DATE_NONE
-                            ? json_string(fr_date_format(d->authorised_until, b))
-                            : json_null());
-    json_object_set_new(o, "traveller_id", traveller_id ? json_integer(traveller_id) : json_null());
-    json_object_set_new(o, "event_id", event_id ? json_string(event_id) : json_null());
-    if (d->have_stay) {
-        json_object_set_new(o, "days_used", json_integer(d->stay.eval.days_used));
-        json_object_set_new(o, "days_remaining", json_integer(d->stay.eval.days_remaining));
-    }
-    if (d->rule) json_object_set_new(o, "rule_ref", json_string(d->rule->ref));
-    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    json_t *o = fr_admit_decision_json(d, traveller_id, event_id);
+    char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
     json_decref(o);
     if (!s) return -1;
     puts(s);
@@ -202,11 +179,7 @@ int cmd_admit(int argc, char **argv)
             goto done;
         }
         tid = res.traveller_id;
-        if (event_id)
-            snprintf(idbuf, sizeof idbuf, "%s", event_id);
-        else
-            snprintf(idbuf, sizeof idbuf, "ADM-%s-%.20s-%lld", d->mrz.issuing_state,
-                     d->mrz.document_number, (long long)fr_datetime_utc(&req.at));
+        fr_admit_event_id(&req, d, event_id, idbuf);
     }
     if (json)
         print_json(d, tid, idbuf[0] ? idbuf : NULL);

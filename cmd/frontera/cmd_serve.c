@@ -145,9 +145,8 @@ int cmd_serve(int argc, char **argv)
                                listen_at);
 
     char *ppath = policy_arg ? fr_strdup(policy_arg) : cli_default_policy_path(), *ptext = NULL;
-    fr_watchlist *wl = NULL;
-    fr_screen_index *idx = NULL;
-    fr_docindex *docs = NULL;
+    cli_screening sc;
+    memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
     fr_error err;
     fr_error_clear(&err);
@@ -160,22 +159,8 @@ int cmd_serve(int argc, char **argv)
     fr_policy_free(check);
     size_t plen;
     if (!(ptext = cli_read_all(ppath, FR_POLICY_MAX_BYTES, &plen))) goto done;
-    if (wl_dir) { /* as `frontera screen`: the *.wl.csv lists and lost-stolen.docs.csv */
-        size_t rejected = 0;
-        char docpath[4096];
-        snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", wl_dir);
-        if (fr_watchlist_new(&wl) != FR_OK || fr_docindex_new(&docs) != FR_OK) goto done;
-        if (fr_watchlist_load_dir(wl, wl_dir, &rejected, &err) != FR_OK || fr_screen_index_build(wl, &idx, &err) != FR_OK) {
-            cli_print_error("serve", wl_dir, &err);
-            goto done;
-        }
-        if (rejected) fprintf(stderr, "frontera serve: %s: %zu watchlist rows rejected\n", wl_dir, rejected);
-        int drc = fr_docindex_load(docs, docpath, NULL, &err);
-        if (drc != FR_OK && drc != FR_ENOTFOUND) {
-            cli_print_error("serve", docpath, &err);
-            goto done;
-        }
-    }
+    /* the same lists as `frontera screen`: *.wl.csv and lost-stolen.docs.csv */
+    if (wl_dir && cli_screening_open("serve", wl_dir, &sc) != 0) goto done;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
 
@@ -198,8 +183,8 @@ int cmd_serve(int argc, char **argv)
     cfg.policy_text = ptext;
     cfg.policy_len = plen;
     cfg.policy_path = policy_arg ? ppath : NULL;
-    cfg.screen = idx;
-    cfg.lost_docs = docs;
+    cfg.screen = sc.idx;
+    cfg.lost_docs = sc.docs;
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
@@ -221,9 +206,7 @@ int cmd_serve(int argc, char **argv)
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
     fr_server_stop(srv, 0);
-    fr_screen_index_free(idx);
-    fr_docindex_free(docs);
-    fr_watchlist_free(wl);
+    cli_screening_close(&sc);
     free(ptext);
     fr_free(ppath);
     return rc;

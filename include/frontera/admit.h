@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "frontera/date.h"
 #include "frontera/mrz.h"
 #include "frontera/policy.h"
@@ -109,6 +111,20 @@ int fr_admit_record(fr_store *store, const fr_admit_request *req, const fr_admit
  * rule for it; other kinds and entries with a date are untouched. Errors are
  * the store's. */
 int fr_admit_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err);
+
+/* The event id a decision is recorded under: `given` when not NULL or "",
+ * else ADM-<state>-<number>-<UTC seconds>, so a retry of the same admission
+ * is recorded once. Returns out. */
+char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d,
+                        const char *given, char out[FR_EVENT_ID_MAX + 1]);
+
+/* The decision as the JSON object `frontera admit --json` prints and the
+ * server answers: decision, reasons [{code, message, ground, level}],
+ * authorised_until, traveller_id (0: null), event_id (NULL: null), and
+ * days_used, days_remaining, rule_ref when known, in that order. A new
+ * reference the caller owns (json_decref); NULL when out of memory. */
+json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
+                               const char *event_id);
 
 /* The reasons as a JSON array text [{"code":..,"ground":..,"level":..,"message":..}]
  * into buf (cap bytes). Returns FR_OK or FR_ELIMIT when it does not fit. */
