@@ -23,4 +23,9 @@ done
 [ "$("$F" countries D | cut -f1)" = "D" ] || fail "countries D"
 expect_rc 1 "$F" countries DEU
 [ "$("$F" countries | wc -l)" -gt 260 ] || fail "the code table is short"
+# The man page is made from the --help texts: it must be current.
+if [ -n "${FR_SOURCE_DIR:-}" ]; then
+  diff <(bash "$FR_SOURCE_DIR/scripts/gen-man.sh" "$F") "$FR_SOURCE_DIR/docs/frontera.1" >/dev/null \
+    || fail "docs/frontera.1 is out of date: run scripts/gen-man.sh build/frontera > docs/frontera.1"
+fi
 echo "program.sh: ok"
