@@ -2,8 +2,9 @@
  * crossings (event-time order, with pairing and anomalies), current stay and
  * open link reviews. {id} is the traveller number or STATE:NUMBER of one of
  * the traveller's documents. A personal record: only roles with
- * FR_PERM_TRAVELLER get here, and every read (found or not) is audited
- * before the answer is sent. */
+ * FR_PERM_TRAVELLER get here, an officer only for travellers with an event
+ * recorded under their name, and every read (found, refused or not) is
+ * audited before the answer is sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,17 @@ static json_t *history_json(const fr_history *h)
     return o;
 }
 
+/* Least privilege for officers: they see the travellers they processed (an
+ * event of this traveller recorded under their name), not the whole ledger.
+ * Supervisors and admins see any traveller. */
+static int may_see(const srv_req *r, const fr_history *h)
+{
+    if (r->user.role != FR_ROLE_OFFICER) return 1;
+    for (size_t i = 0; i < h->count; i++)
+        if (strcmp(h->items[i].officer, r->user.name) == 0) return 1;
+    return 0;
+}
+
 enum MHD_Result srv_traveller(srv_req *r)
 {
     fr_server *s = r->srv;
@@ -105,7 +117,7 @@ enum MHD_Result srv_traveller(srv_req *r)
     }
     if (rc == FR_OK) rc = fr_store_history(c->store, tid, &h, &err);
     if (rc == FR_OK) snprintf(object, sizeof object, "traveller:%lld", (long long)tid);
-    unsigned status = rc == FR_OK ? 200 : rc == FR_ENOTFOUND ? 404 : 500;
+    unsigned status = rc == FR_OK ? (may_see(r, h) ? 200 : 403) : rc == FR_ENOTFOUND ? 404 : 500;
     if (status != 500) {
         fr_audit_record rec;
         srv_audit_record_for(r, &rec, "traveller.read", object, status, NULL);
@@ -115,7 +127,10 @@ enum MHD_Result srv_traveller(srv_req *r)
             goto done;
         }
     }
-    if (rc == FR_ENOTFOUND)
+    if (status == 403)
+        ret = srv_problem(r, 403, "forbidden", "Forbidden", "id", NULL,
+                          "an officer sees the travellers they processed; ask a supervisor");
+    else if (rc == FR_ENOTFOUND)
         ret = srv_problem(r, 404, "not-found", "Not found", "id", NULL, "there is no such traveller");
     else if (rc != FR_OK)
         ret = srv_problem_err(r, &err);

@@ -99,7 +99,7 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_TRAV_EXISTS] = "SELECT 1 FROM travellers WHERE id = ?1",
     [SQ_HIST_EVENTS] = "SELECT id, event_id, kind, local_date, local_secs, offset_min, at_utc,"
                        " port, document_id, admission_class, authorised_until, decision,"
-                       " anomalies, paired_id FROM events WHERE traveller_id = ?1"
+                       " anomalies, paired_id, officer FROM events WHERE traveller_id = ?1"
                        " ORDER BY at_utc, id",
     [SQ_HIST_DOCS] = "SELECT id, type, state, number, expiry, surname, given_names, nationality,"
                      " birth_date, sex, link FROM documents WHERE traveller_id = ?1 ORDER BY id",

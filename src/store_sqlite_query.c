@@ -106,6 +106,7 @@ static int load_events(sq_store *s, fr_history *h, fr_error *err)
         it->paired = sqlite3_column_type(st, 13) == SQLITE_NULL
                          ? -1
                          : (ptrdiff_t)sqlite3_column_int64(st, 13);
+        col_text(st, 14, it->officer, sizeof it->officer);
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the history");

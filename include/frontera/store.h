@@ -118,6 +118,7 @@ typedef struct fr_history_item {
     char admission_class[FR_CLASS_MAX + 1];
     fr_date authorised_until; /* FR_DATE_NONE when not given */
     char decision[16];
+    char officer[FR_OFFICER_MAX + 1]; /* who recorded it ("" when not said) */
     unsigned anomalies;
     ptrdiff_t paired; /* exit: index of its entry; entry: index of its exit; -1 none */
 } fr_history_item;

@@ -25,6 +25,7 @@ SUP=$("$F" user add sam --role supervisor)
 ANA=$("$F" user add ann --role analyst)
 ADM=$("$F" user add adam --role admin)
 OLD=$("$F" user add gone --role officer)
+OTH=$("$F" user add otto --role officer)
 "$F" user revoke gone
 [ ${#OFF} = 47 ] && [ "${OFF:0:4}" = frt_ ] || fail "token shape: $OFF"
 "$F" user list | grep -q '^gone .*officer .*Z$' || fail "user list shows the revocation: $("$F" user list)"
@@ -172,6 +173,8 @@ expect 200 GET "/v1/travellers/$TID" "$OFF"
 [ "$(json 'd["in_country"]' <"$T/body")" = True ] || fail "stay status: $(cat "$T/body")"
 expect 200 GET /v1/travellers/CHN:E12345678 "$ADM"
 [ "$(json 'd["traveller_id"]' <"$T/body")" = "$TID" ] || fail "by document"
+# an officer sees only travellers they processed: otto recorded nothing for this one
+expect 403 GET "/v1/travellers/$TID" "$OTH"; problem 403
 expect 404 GET /v1/travellers/999999 "$OFF"; problem 404
 expect 404 GET /v1/travellers/abc "$SUP"
 
