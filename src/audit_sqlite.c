@@ -8,6 +8,7 @@
 
 #include "audit_impl.h"
 #include "auth_impl.h"
+#include "module_sqlite.h"
 #include "frontera/alloc.h"
 
 /* version 0 -> 1 */
@@ -36,39 +37,25 @@ static const char *const SQL[Q_COUNT] = {
 
 typedef struct sqaud {
     fr_audit base;
-    sqlite3 *db;
-    sqlite3_stmt *st[Q_COUNT];
+    fr_modsql_handle h;
 } sqaud;
-
-static int stmt(sqaud *s, int which, sqlite3_stmt **out, fr_error *err)
-{
-    if (!s->st[which]) {
-        int rc = sqlite3_prepare_v3(s->db, SQL[which], -1, SQLITE_PREPARE_PERSISTENT,
-                                    &s->st[which], NULL);
-        if (rc != SQLITE_OK) return fr_modsql_error(s->db, rc, err, "cannot prepare a statement");
-    }
-    sqlite3_reset(s->st[which]);
-    sqlite3_clear_bindings(s->st[which]);
-    *out = s->st[which];
-    return FR_OK;
-}
 
 static int exec_one(sqaud *s, int which, fr_error *err, const char *what)
 {
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, which, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, which, &st, err);
     if (rc != FR_OK) return rc;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->db, rc, err, what);
+    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, what);
 }
 
 static void sa_close(fr_audit *base)
 {
     sqaud *s = (sqaud *)base;
-    if (s->db && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->st[i]);
-    sqlite3_close(s->db);
+    if (s->h.db && !sqlite3_get_autocommit(s->h.db))
+        sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
+    fr_modsql_handle_close(&s->h);
     fr_free(s);
 }
 
@@ -85,14 +72,14 @@ static int sa_commit(fr_audit *base, fr_error *err)
 static void sa_rollback(fr_audit *base)
 {
     sqaud *s = (sqaud *)base;
-    if (!sqlite3_get_autocommit(s->db)) exec_one(s, Q_ROLLBACK, NULL, "rollback");
+    if (!sqlite3_get_autocommit(s->h.db)) exec_one(s, Q_ROLLBACK, NULL, "rollback");
 }
 
 static int sa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *err)
 {
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, Q_HEAD, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, Q_HEAD, &st, err);
     if (rc != FR_OK) return rc;
     *seq = 0;
     memset(hash, 0, FR_AUDIT_HASH_BYTES);
@@ -104,7 +91,8 @@ static int sa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *
             memcpy(hash, h, FR_AUDIT_HASH_BYTES);
         rc = FR_OK;
     } else {
-        rc = rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->db, rc, err, "cannot read the audit head");
+        rc = rc == SQLITE_DONE ? FR_OK
+                               : fr_modsql_error(s->h.db, rc, err, "cannot read the audit head");
     }
     sqlite3_reset(st);
     return rc;
@@ -114,7 +102,7 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
 {
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, Q_INSERT, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, e->seq);
     sqlite3_bind_int64(st, 2, e->at_ms);
@@ -129,7 +117,8 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
     sqlite3_bind_blob(st, 11, e->hash, FR_AUDIT_HASH_BYTES, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->db, rc, err, "cannot append to the audit log");
+    return rc == SQLITE_DONE ? FR_OK
+                             : fr_modsql_error(s->h.db, rc, err, "cannot append to the audit log");
 }
 
 static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
@@ -154,8 +143,8 @@ static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entr
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
     /* a statement of its own: fn may append through another handle meanwhile */
-    int rc = sqlite3_prepare_v2(s->db, SQL[Q_WALK], -1, &st, NULL), step;
-    if (rc != SQLITE_OK) return fr_modsql_error(s->db, rc, err, "cannot read the audit log");
+    int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_WALK], -1, &st, NULL), step;
+    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
     sqlite3_bind_int64(st, 1, from_seq);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     fr_audit_entry *e = fr_malloc(sizeof *e);
@@ -179,7 +168,8 @@ static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entr
         col_hash(st, 10, e->hash);
         if ((rc = fn(ud, e)) != 0) break;
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = fr_modsql_error(s->db, step, err, "cannot read the audit log");
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = fr_modsql_error(s->h.db, step, err, "cannot read the audit log");
     fr_free(e);
     sqlite3_finalize(st);
     return rc;
@@ -192,12 +182,10 @@ int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
     sqaud *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modsql_open(path, &s->db, err);
-    if (rc == FR_OK)
-        rc = fr_modsql_migrate(s->db, "audit", MIGRATIONS,
-                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+    int rc = fr_modsql_handle_open(&s->h, path, "audit", MIGRATIONS,
+                                   (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT,
+                                   err);
     if (rc != FR_OK) {
-        sqlite3_close(s->db);
         fr_free(s);
         return rc;
     }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "auth_impl.h"
+#include "module_sqlite.h"
 #include "frontera/alloc.h"
 
 #define BUSY_MS 10000
@@ -131,22 +132,8 @@ static const char *const SQL[Q_COUNT] = {
 
 typedef struct sqa {
     fr_auth base;
-    sqlite3 *db;
-    sqlite3_stmt *st[Q_COUNT];
+    fr_modsql_handle h;
 } sqa;
-
-static int stmt(sqa *s, int which, sqlite3_stmt **out, fr_error *err)
-{
-    if (!s->st[which]) {
-        int rc = sqlite3_prepare_v3(s->db, SQL[which], -1, SQLITE_PREPARE_PERSISTENT,
-                                    &s->st[which], NULL);
-        if (rc != SQLITE_OK) return fr_modsql_error(s->db, rc, err, "cannot prepare a statement");
-    }
-    sqlite3_reset(s->st[which]);
-    sqlite3_clear_bindings(s->st[which]);
-    *out = s->st[which];
-    return FR_OK;
-}
 
 static void row_user(sqlite3_stmt *st, fr_user *u)
 {
@@ -162,8 +149,7 @@ static void row_user(sqlite3_stmt *st, fr_user *u)
 static void sqa_close(fr_auth *base)
 {
     sqa *s = (sqa *)base;
-    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->st[i]);
-    sqlite3_close(s->db);
+    fr_modsql_handle_close(&s->h);
     fr_free(s);
 }
 
@@ -172,7 +158,7 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const unsig
 {
     sqa *s = (sqa *)base;
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, Q_INSERT, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, fr_role_name(role), -1, SQLITE_STATIC);
@@ -184,22 +170,22 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const unsig
         return fr_error_set(err, FR_EEXIST, 0, 0, "name",
                             "there is already a user named '%s' (revoked users keep their name; "
                             "'frontera user rotate' gives a new token)", name);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->db, rc, err, "cannot add the user");
+    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot add the user");
 }
 
 static int sqa_update(sqa *s, int which, const char *name, const unsigned char *hash,
                       int64_t now_ms, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, which, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, which, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (hash) sqlite3_bind_blob(st, 2, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
     else sqlite3_bind_int64(st, 2, now_ms);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return fr_modsql_error(s->db, rc, err, "cannot change the user");
-    return sqlite3_changes(s->db) > 0 ? FR_OK : FR_ENOTFOUND;
+    if (rc != SQLITE_DONE) return fr_modsql_error(s->h.db, rc, err, "cannot change the user");
+    return sqlite3_changes(s->h.db) > 0 ? FR_OK : FR_ENOTFOUND;
 }
 
 static int sqa_set_hash(fr_auth *base, const char *name, const unsigned char *hash, fr_error *err)
@@ -233,7 +219,7 @@ static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
     sqlite3_stmt *st = NULL;
     fr_user *v = NULL;
     size_t count = 0, cap = 0;
-    int rc = stmt(s, Q_LIST, &st, err), step;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_LIST, &st, err), step;
     if (rc != FR_OK) return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (count == cap) {
@@ -248,7 +234,7 @@ static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
         }
         row_user(st, &v[count++]);
     }
-    if (step != SQLITE_DONE) rc = fr_modsql_error(s->db, step, err, "cannot list the users");
+    if (step != SQLITE_DONE) rc = fr_modsql_error(s->h.db, step, err, "cannot list the users");
 done:
     sqlite3_reset(st);
     if (rc != FR_OK) {
@@ -265,7 +251,7 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
 {
     sqa *s = (sqa *)base;
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, Q_FIND, &st, err);
+    int rc = fr_modsql_handle_stmt(&s->h, Q_FIND, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_blob(st, 1, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -280,7 +266,7 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     } else if (rc == SQLITE_DONE) {
         rc = FR_ENOTFOUND;
     } else {
-        rc = fr_modsql_error(s->db, rc, err, "cannot look up the token");
+        rc = fr_modsql_error(s->h.db, rc, err, "cannot look up the token");
     }
     sqlite3_reset(st);
     return rc;
@@ -293,12 +279,10 @@ int fr_auth_sqlite_open(const char *path, fr_auth **out, fr_error *err)
     sqa *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modsql_open(path, &s->db, err);
-    if (rc == FR_OK)
-        rc = fr_modsql_migrate(s->db, "auth", MIGRATIONS, (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS),
-                               err);
+    int rc = fr_modsql_handle_open(&s->h, path, "auth", MIGRATIONS,
+                                   (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT,
+                                   err);
     if (rc != FR_OK) {
-        sqlite3_close(s->db);
         fr_free(s);
         return rc;
     }

@@ -12,25 +12,18 @@
 
 #include "cli.h"
 #include "report.h"
+#include "report_common.h"
 #include "frontera/alerts.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "frontera/csv.h"
 #include "frontera/policy.h"
 #include "frontera/series.h"
-#include "frontera/store.h"
 #include "frontera/svg.h"
 
 #define SUB "report alerts"
 
 static int add_event(void *ud, const fr_event *ev) { return fr_series_builder_add(ud, ev); }
-
-static int read_file_fn(void *ud, char *buf, size_t cap, size_t *got)
-{
-    FILE *f = ud;
-    *got = fread(buf, 1, cap, f);
-    return ferror(f) ? FR_EIO : FR_OK;
-}
 
 /* Build the series from a ledger CSV file or the database. */
 static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_series **out)
@@ -39,38 +32,7 @@ static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_
     fr_error err;
     int rc = FR_EXIT_FAILURE;
     if (fr_series_builder_new(&b) != FR_OK) return FR_EXIT_FAILURE;
-    if (events) {
-        FILE *f = strcmp(events, "-") ? fopen(events, "rb") : stdin;
-        if (!f) {
-            fprintf(stderr, "frontera %s: cannot open %s\n", SUB, events);
-            goto done;
-        }
-        fr_csv *csv = NULL;
-        int r = fr_csv_new(read_file_fn, f, NULL, &csv);
-        if (r == FR_OK) r = fr_series_builder_add_csv(b, csv, to, NULL, &err);
-        else fr_error_set(&err, r, 0, 0, "", "out of memory");
-        fr_csv_free(csv);
-        if (f != stdin) fclose(f);
-        if (r != FR_OK) {
-            cli_print_error(SUB, events, &err);
-            goto done;
-        }
-    } else {
-        const char *db = getenv("FRONTERA_DB");
-        if (!db || !*db) db = "frontera.db";
-        fr_store *s = NULL;
-        if (fr_store_open(db, 0, &s, &err) != FR_OK) {
-            cli_print_error(SUB, db, &err);
-            goto done;
-        }
-        int r = fr_store_export(s, FR_DATE_NONE, to, add_event, b, &err);
-        fr_store_close(s);
-        if (r != FR_OK) {
-            if (r == FR_ENOMEM) fprintf(stderr, "frontera %s: out of memory\n", SUB);
-            else cli_print_error(SUB, db, &err);
-            goto done;
-        }
-    }
+    if (report_events(SUB, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
     if (fr_series_builder_finish(b, as_of, out, &err) != FR_OK) {
         cli_print_error(SUB, NULL, &err);
         goto done;

@@ -48,17 +48,9 @@ int report_flows(int argc, char **argv)
         if (rc > 0) return rc;
         if (rc < 0) return cli_usage_error(sub, "unknown option");
     }
-    if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    fr_analytics *a = report_load(sub, &o);
-    if (!a) return FR_EXIT_FAILURE;
     fr_report *r = NULL;
-    fr_error err = {0};
-    int rc = fr_analytics_flows(a, &o.q, &r, &err);
-    fr_analytics_free(a);
-    if (rc != FR_OK) {
-        cli_print_error(sub, NULL, &err);
-        return rc == FR_EINVAL || rc == FR_ELIMIT ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
-    }
+    int rc = report_run(sub, &o, argc, argv, fr_analytics_flows, &r);
+    if (rc != FR_EXIT_OK) return rc;
     report_print(stdout, r, FLOW_COLUMNS, sizeof FLOW_COLUMNS / sizeof FLOW_COLUMNS[0], o.format);
     fr_report_free(r);
     return FR_EXIT_OK;

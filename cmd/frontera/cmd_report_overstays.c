@@ -50,17 +50,9 @@ int report_overstays(int argc, char **argv)
         if (rc > 0) return rc;
         if (rc < 0) return cli_usage_error(sub, "unknown option");
     }
-    if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    fr_analytics *a = report_load(sub, &o);
-    if (!a) return FR_EXIT_FAILURE;
     fr_report *r = NULL;
-    fr_error err = {0};
-    int rc = fr_analytics_overstays(a, &o.q, &r, &err);
-    fr_analytics_free(a);
-    if (rc != FR_OK) {
-        cli_print_error(sub, NULL, &err);
-        return rc == FR_EINVAL || rc == FR_ELIMIT ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
-    }
+    int rc = report_run(sub, &o, argc, argv, fr_analytics_overstays, &r);
+    if (rc != FR_EXIT_OK) return rc;
     if (o.format == REPORT_TEXT) {
         char f[FR_DATE_BUFSZ], t[FR_DATE_BUFSZ], s[FR_DATE_BUFSZ];
         fr_date_format(r->query.from, f);

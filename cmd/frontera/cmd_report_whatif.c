@@ -10,13 +10,11 @@
 
 #include "cli.h"
 #include "report.h"
+#include "report_common.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
-#include "frontera/csv.h"
 #include "frontera/date.h"
 #include "frontera/policy.h"
-#include "frontera/series.h"
-#include "frontera/store.h"
 #include "frontera/whatif.h"
 
 #define SUB "report whatif"
@@ -37,35 +35,6 @@ static fr_policy *load_policy(const char *path)
 }
 
 static int add_event(void *ud, const fr_event *ev) { return fr_whatif_add(ud, ev); }
-
-static int read_file_fn(void *ud, char *buf, size_t cap, size_t *got)
-{
-    FILE *f = ud;
-    *got = fread(buf, 1, cap, f);
-    return ferror(f) ? FR_EIO : FR_OK;
-}
-
-/* A ledger CSV (frontera synth/export) read into the what-if. */
-static int from_csv(fr_whatif *w, const char *path)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        fprintf(stderr, "frontera %s: cannot open %s\n", SUB, path);
-        return FR_EXIT_FAILURE;
-    }
-    fr_csv *csv = NULL;
-    fr_error err;
-    int r = fr_csv_new(read_file_fn, f, NULL, &csv);
-    if (r == FR_OK) r = fr_series_csv_events(csv, FR_DATE_NONE, add_event, w, NULL, &err);
-    else fr_error_set(&err, r, 0, 0, "", "out of memory");
-    fr_csv_free(csv);
-    if (f != stdin) fclose(f);
-    if (r != FR_OK) {
-        cli_print_error(SUB, path, &err);
-        return FR_EXIT_FAILURE;
-    }
-    return FR_EXIT_OK;
-}
 
 static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int baseline)
 {
@@ -159,23 +128,7 @@ int report_whatif(int argc, char **argv)
     if (!policy) goto done;
     if (baseline_path && !(baseline = load_policy(baseline_path))) goto done;
     if (fr_whatif_new(policy, baseline, from, to, &w) != FR_OK) goto done;
-    if (events) {
-        if (from_csv(w, events) != FR_EXIT_OK) goto done;
-    } else {
-        const char *db = getenv("FRONTERA_DB");
-        if (!db || !*db) db = "frontera.db";
-        fr_store *s = NULL;
-        if (fr_store_open(db, 0, &s, &err) != FR_OK) {
-            cli_print_error(SUB, db, &err);
-            goto done;
-        }
-        int r = fr_store_export(s, from, FR_DATE_NONE, add_event, w, &err);
-        fr_store_close(s);
-        if (r != FR_OK) {
-            cli_print_error(SUB, db, &err);
-            goto done;
-        }
-    }
+    if (report_events(SUB, events, from, FR_DATE_NONE, add_event, w) != FR_EXIT_OK) goto done;
     if (fr_whatif_finish(w, as_of, &rows, &n) != FR_OK) {
         fprintf(stderr, "frontera %s: out of memory\n", SUB);
         goto done;

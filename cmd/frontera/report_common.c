@@ -1,5 +1,5 @@
-/* report_common.c: options, index loading and table output shared by the
- * `frontera report KIND` subcommands (report_common.h). Text output pads
+/* report_common.c: options, index loading, event reading and table output
+ * shared by the `frontera report KIND` subcommands (report_common.h). Text output pads
  * every column to its widest cell (keys left-aligned, numbers right-aligned)
  * and ends with a total line; CSV has a header row; JSON is one array of row
  * objects whose keys are the grouping keys and the column keys. */
@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "frontera/series.h"
 #include "frontera/store.h"
 
 void report_opts_init(report_opts *o)
@@ -141,6 +142,65 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
 fail:
     fr_analytics_free(a);
     return NULL;
+}
+
+int report_run(const char *sub, const report_opts *o, int argc, char **argv, report_query_fn query,
+               fr_report **out)
+{
+    if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    fr_analytics *a = report_load(sub, o);
+    if (!a) return FR_EXIT_FAILURE;
+    fr_error err = {0};
+    int rc = query(a, &o->q, out, &err);
+    fr_analytics_free(a);
+    if (rc != FR_OK) {
+        cli_print_error(sub, NULL, &err);
+        return rc == FR_EINVAL || rc == FR_ELIMIT ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
+    }
+    return FR_EXIT_OK;
+}
+
+int report_events(const char *sub, const char *events, fr_date from, fr_date to,
+                  fr_store_event_fn fn, void *ud)
+{
+    fr_error err;
+    if (events) {
+        FILE *f = strcmp(events, "-") ? fopen(events, "rb") : stdin;
+        if (!f) {
+            fprintf(stderr, "frontera %s: cannot open %s\n", sub, events);
+            return FR_EXIT_FAILURE;
+        }
+        fr_csv *csv = NULL;
+        int r = fr_csv_new(read_file, f, NULL, &csv);
+        if (r == FR_OK)
+            r = fr_series_csv_events(csv, to, fn, ud, NULL, &err);
+        else
+            fr_error_set(&err, r, 0, 0, "", "out of memory");
+        fr_csv_free(csv);
+        if (f != stdin) fclose(f);
+        if (r != FR_OK) {
+            cli_print_error(sub, events, &err);
+            return FR_EXIT_FAILURE;
+        }
+        return FR_EXIT_OK;
+    }
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    fr_store *s = NULL;
+    if (fr_store_open(db, 0, &s, &err) != FR_OK) {
+        cli_print_error(sub, db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    int r = fr_store_export(s, from, to, fn, ud, &err);
+    fr_store_close(s);
+    if (r != FR_OK) {
+        if (r == FR_ENOMEM)
+            fprintf(stderr, "frontera %s: out of memory\n", sub);
+        else
+            cli_print_error(sub, db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    return FR_EXIT_OK;
 }
 
 /* The text of cell (row, col): key labels first, then columns. */

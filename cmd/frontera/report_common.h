@@ -4,10 +4,11 @@
  * by --db / FRONTERA_DB, or straight from an import-layout CSV), and
  * printing an fr_report as an aligned text table, CSV or JSON.
  *
- * For the other report kinds (alerts, what-if): use it read-only. A kind
- * puts REPORT_COMMON_OPTIONS in its getopt_long table, hands each option to
- * report_option(), loads with report_load(), prints with report_print() and
- * a column list. Program code: prints and returns exit codes (cli.h). */
+ * A kind on the index (flows, overstays) puts REPORT_COMMON_OPTIONS in its
+ * getopt_long table, hands each option to report_option(), loads and runs
+ * its query with report_run(), and prints with report_print() and a column
+ * list. The kinds that consume events one by one (alerts, what-if) read them
+ * with report_events(). Program code: prints and returns exit codes (cli.h). */
 #ifndef FR_CMD_REPORT_COMMON_H
 #define FR_CMD_REPORT_COMMON_H
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 
 #include "frontera/analytics.h"
+#include "frontera/store.h"
 
 /* getopt_long rows of the common options (values 0x100 and up). */
 enum {
@@ -68,6 +70,27 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg);
 /* Load the index from o->csv_input or the ledger. Returns NULL after
  * printing why. The caller frees it with fr_analytics_free. */
 fr_analytics *report_load(const char *sub, const report_opts *o);
+
+/* The query of a report kind: fr_analytics_flows or fr_analytics_overstays. */
+typedef int (*report_query_fn)(fr_analytics *a, const fr_report_query *q, fr_report **out,
+                               fr_error *err);
+
+/* After the options: refuse arguments left in argv from optind on, load the
+ * index (report_load) and run query on it. Returns FR_EXIT_OK with the
+ * report in *out (the caller frees it with fr_report_free), or the exit code
+ * after printing why: FR_EXIT_USAGE for an extra argument or a query the
+ * index refuses (FR_EINVAL, FR_ELIMIT), else FR_EXIT_FAILURE. */
+int report_run(const char *sub, const report_opts *o, int argc, char **argv, report_query_fn query,
+               fr_report **out);
+
+/* Hand each event to fn(ud, ev) (the callback stops the walk by returning
+ * non-zero): from the ledger CSV `events` ("-": standard input) up to the
+ * date `to`, or, when events is NULL, from the database named by FRONTERA_DB
+ * (default ./frontera.db) with local dates in [from, to]. Either date may be
+ * FR_DATE_NONE (open). Returns FR_EXIT_OK, or FR_EXIT_FAILURE after printing
+ * why. */
+int report_events(const char *sub, const char *events, fr_date from, fr_date to,
+                  fr_store_event_fn fn, void *ud);
 
 /* A printed column: a value (v[value]), a difference of two values
  * (v[value] - v[minus], when minus >= 0), or a rate. */
