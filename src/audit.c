@@ -179,3 +179,10 @@ int fr_audit_walk(fr_audit *a, int64_t from_seq, size_t limit, fr_audit_entry_fn
 {
     return a->ops->walk(a, from_seq, limit, fn, ud, err);
 }
+
+int fr_audit_about(fr_audit *a, const char *object, size_t limit, fr_audit_entry_fn fn, void *ud,
+                   fr_error *err)
+{
+    if (!a || !object || !fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to read");
+    return a->ops->about(a, object, limit, fn, ud, err);
+}

@@ -16,6 +16,8 @@ typedef struct fr_audit_ops {
     int (*insert)(fr_audit *a, const fr_audit_entry *e, fr_error *err);
     int (*walk)(fr_audit *a, int64_t from_seq, size_t limit, fr_audit_entry_fn fn, void *ud,
                 fr_error *err);
+    int (*about)(fr_audit *a, const char *object, size_t limit, fr_audit_entry_fn fn, void *ud,
+                 fr_error *err); /* entries for one object, newest first */
 } fr_audit_ops;
 
 struct fr_audit {

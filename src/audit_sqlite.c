@@ -21,9 +21,11 @@ static const char AUDIT_V1[] =
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
-static const char *const MIGRATIONS[] = {AUDIT_V1};
+/* version 1 -> 2: "who looked at this record" reads by object, newest first */
+static const char AUDIT_V2[] = "CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log(object, seq);";
+static const char *const MIGRATIONS[] = {AUDIT_V1, AUDIT_V2};
 
-enum { Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_HEAD, Q_INSERT, Q_WALK, Q_COUNT };
+enum { Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_HEAD, Q_INSERT, Q_WALK, Q_ABOUT, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
@@ -33,6 +35,8 @@ static const char *const SQL[Q_COUNT] = {
                  " detail, prev, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [Q_WALK] = "SELECT seq, at_ms, actor, role, action, object, origin, status, detail, prev, hash"
                " FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+    [Q_ABOUT] = "SELECT seq, at_ms, actor, role, action, object, origin, status, detail, prev, hash"
+                " FROM audit_log WHERE object = ?1 ORDER BY seq DESC LIMIT ?2",
 };
 
 typedef struct sqaud {
@@ -137,22 +141,15 @@ static void col_hash(sqlite3_stmt *st, int i, unsigned char *dst)
     }
 }
 
-static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entry_fn fn, void *ud,
-                   fr_error *err)
+/* Step a bound statement, handing each row to fn; finalizes st. */
+static int run_rows(sqaud *s, sqlite3_stmt *st, fr_audit_entry_fn fn, void *ud, fr_error *err)
 {
-    sqaud *s = (sqaud *)base;
-    sqlite3_stmt *st = NULL;
-    /* a statement of its own: fn may append through another handle meanwhile */
-    int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_WALK], -1, &st, NULL), step;
-    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
-    sqlite3_bind_int64(st, 1, from_seq);
-    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     fr_audit_entry *e = fr_malloc(sizeof *e);
     if (!e) {
         sqlite3_finalize(st);
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     }
-    rc = FR_OK;
+    int rc = FR_OK, step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         memset(e, 0, sizeof *e);
         e->seq = sqlite3_column_int64(st, 0);
@@ -175,7 +172,33 @@ static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entr
     return rc;
 }
 
-static const fr_audit_ops OPS = {sa_close, sa_begin, sa_commit, sa_rollback, sa_head, sa_insert, sa_walk};
+static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entry_fn fn, void *ud,
+                   fr_error *err)
+{
+    sqaud *s = (sqaud *)base;
+    sqlite3_stmt *st = NULL;
+    /* a statement of its own: fn may append through another handle meanwhile */
+    int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_WALK], -1, &st, NULL);
+    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
+    sqlite3_bind_int64(st, 1, from_seq);
+    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+    return run_rows(s, st, fn, ud, err);
+}
+
+static int sa_about(fr_audit *base, const char *object, size_t limit, fr_audit_entry_fn fn,
+                    void *ud, fr_error *err)
+{
+    sqaud *s = (sqaud *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_ABOUT], -1, &st, NULL);
+    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
+    sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+    return run_rows(s, st, fn, ud, err);
+}
+
+static const fr_audit_ops OPS = {sa_close,  sa_begin, sa_commit, sa_rollback,
+                                 sa_head,   sa_insert, sa_walk,  sa_about};
 
 int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
 {

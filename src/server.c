@@ -58,6 +58,7 @@ static void ctx_free(srv_ctx *c)
 {
     if (!c) return;
     fr_screen_ctx_free(c->screen);
+    fr_audit_close(c->audit);
     fr_auth_close(c->auth);
     fr_store_close(c->store);
     fr_free(c);
@@ -78,6 +79,7 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
     }
     if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
         fr_auth_open(s->db_path, &c->auth, err) != FR_OK ||
+        fr_audit_open(s->db_path, &c->audit, err) != FR_OK ||
         ((s->cfg.screen || s->cfg.lost_docs) &&
          fr_screen_ctx_new(s->cfg.screen, s->cfg.lost_docs, &c->screen, err) != FR_OK)) {
         ctx_free(c);

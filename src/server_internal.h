@@ -63,6 +63,7 @@ typedef struct srv_ctx {
     fr_store *store;
     fr_auth *auth;
     fr_screen_ctx *screen;
+    fr_audit *audit; /* reads only ("who looked"); the writer thread appends */
     struct srv_ctx *next;
 } srv_ctx;
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "frontera/alloc.h"
 #include "server_internal.h"
@@ -67,6 +68,21 @@ static json_t *history_json(const fr_history *h)
     json_object_set_new(o, "events", evs);
     json_object_set_new(o, "reviews", revs);
     return o;
+}
+
+/* "Who looked at this record": the latest audit entries about it. */
+static int add_looker(void *ud, const fr_audit_entry *e)
+{
+    char at[32];
+    time_t t = (time_t)(e->at_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_array_append_new((json_t *)ud,
+                          json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "at", at, "actor", e->actor,
+                                    "role", e->role, "action", e->action, "origin", e->origin,
+                                    "status", e->status));
+    return 0;
 }
 
 /* Least privilege for officers: they see the travellers they processed (an
@@ -134,8 +150,15 @@ enum MHD_Result srv_traveller(srv_req *r)
         ret = srv_problem(r, 404, "not-found", "Not found", "id", NULL, "there is no such traveller");
     else if (rc != FR_OK)
         ret = srv_problem_err(r, &err);
-    else
-        ret = srv_send_json(r, 200, history_json(h));
+    else {
+        json_t *o = history_json(h), *lookers = json_array();
+        if (fr_audit_about(c->audit, object, 50, add_looker, lookers, &err) != FR_OK) {
+            json_decref(lookers);
+            lookers = json_null(); /* the record is shown; the list of readers could not be */
+        }
+        json_object_set_new(o, "audit", lookers);
+        ret = srv_send_json(r, 200, o);
+    }
 done:
     fr_history_free(h);
     srv_ctx_release(s, c);

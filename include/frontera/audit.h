@@ -106,6 +106,11 @@ typedef int (*fr_audit_entry_fn)(void *ud, const fr_audit_entry *e);
 int fr_audit_walk(fr_audit *a, int64_t from_seq, size_t limit, fr_audit_entry_fn fn, void *ud,
                   fr_error *err);
 
+/* Call fn for the entries about one object ("traveller:42"), newest first,
+ * at most limit (0: all): who looked at a record, and when. */
+int fr_audit_about(fr_audit *a, const char *object, size_t limit, fr_audit_entry_fn fn, void *ud,
+                   fr_error *err);
+
 /* Hex text of a hash into out (2 * FR_AUDIT_HASH_BYTES + 1 bytes). */
 void fr_audit_hash_hex(const unsigned char h[FR_AUDIT_HASH_BYTES],
                        char out[2 * FR_AUDIT_HASH_BYTES + 1]);

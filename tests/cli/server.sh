@@ -171,6 +171,9 @@ expect 422 POST /v1/events "$OFF" '{"events":[]}'; problem 422 events
 expect 200 GET "/v1/travellers/$TID" "$OFF"
 [ "$(json 'len(d["events"])' <"$T/body")" = 4 ] || fail "history: $(cat "$T/body")"
 [ "$(json 'd["in_country"]' <"$T/body")" = True ] || fail "stay status: $(cat "$T/body")"
+# who looked: this very read is the newest entry of the record's audit trail
+[ "$(json 'd["audit"][0]["actor"]+"/"+d["audit"][0]["action"]' <"$T/body")" = olga/traveller.read ] \
+  || fail "who looked: $(cat "$T/body")"
 expect 200 GET /v1/travellers/CHN:E12345678 "$ADM"
 [ "$(json 'd["traveller_id"]' <"$T/body")" = "$TID" ] || fail "by document"
 # an officer sees only travellers they processed: otto recorded nothing for this one
