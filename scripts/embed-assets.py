@@ -13,9 +13,15 @@ so nothing is served as the wrong type) and an ETag: the quoted hex of the
 64-bit FNV-1a hash of its bytes. Python 3 standard library only; the output is
 byte-for-byte the same for the same input (written to a temporary file and
 renamed, so an interrupted build leaves no half file).
+
+HTML pages may hold lines `<!--#include NAME key="value" ...-->`: each is
+replaced by the file NAME of the --partials directory, with every {{key}} in
+it replaced by its value (the header, navigation and sign-in form every page
+shares live there once), so the embedded page is whole.
 """
 import argparse
 import os
+import re
 import sys
 
 CONTENT_TYPES = {
@@ -68,9 +74,34 @@ def fail(msg):
     sys.exit(2)
 
 
+INCLUDE = re.compile(rb'^[ \t]*<!--#include ([A-Za-z0-9_.-]+)((?: [a-z]+="[^"]*")*)-->[ \t]*\n', re.M)
+PARAM = re.compile(rb'([a-z]+)="([^"]*)"')
+
+
+def expand(path, data, partials):
+    """The page with each include line replaced by its partial."""
+    def one(m):
+        name = m.group(1).decode()
+        if not partials:
+            fail("%s: includes %s but no --partials directory was given" % (path, name))
+        try:
+            with open(os.path.join(partials, name), "rb") as f:
+                text = f.read()
+        except OSError as e:
+            fail("%s: cannot include %s: %s" % (path, name, e.strerror))
+        for key, value in PARAM.findall(m.group(2)):
+            text = text.replace(b"{{" + key + b"}}", value)
+        left = re.search(rb"\{\{([a-z]+)\}\}", text)
+        if left:
+            fail("%s: include %s leaves {{%s}} without a value" % (path, name, left.group(1).decode()))
+        return text
+    return INCLUDE.sub(one, data)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="C file to write")
+    ap.add_argument("--partials", help="directory of the files HTML pages include")
     ap.add_argument("pairs", nargs="+", metavar="URL=PATH")
     args = ap.parse_args()
 
@@ -94,6 +125,8 @@ def main():
                     data = f.read(MAX_ASSET_BYTES + 1)
             except OSError as e:
                 fail("%s: cannot read: %s" % (path, e.strerror))
+            if ext == ".html":
+                data = expand(path, data, args.partials)
             if len(data) > MAX_ASSET_BYTES:
                 fail("%s: larger than %d bytes" % (path, MAX_ASSET_BYTES))
             files[path] = len(blobs)

@@ -52,6 +52,24 @@ static void pages_answer_under_short_and_file_names(void **st)
     }
 }
 
+/* The shared header is included into every page at build time: each page
+ * carries the navigation and the skip link, and no include line is left. */
+static void every_page_has_the_shared_header(void **st)
+{
+    (void)st;
+    static const char *const pages[] = {"/", "/booth", "/dashboard", "/traveller"};
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        size_t len;
+        const char *ctype;
+        const char *d = get(pages[i], &len, &ctype);
+        assert_true(contains(d, len, "<nav class=\"pages\" aria-label=\"Pages\">"));
+        assert_true(contains(d, len, "Skip to the page"));
+        assert_true(contains(d, len, "<section id=\"signin\""));
+        assert_false(contains(d, len, "<!--#include"));
+        assert_false(contains(d, len, "{{"));
+    }
+}
+
 static void assets_have_their_content_types(void **st)
 {
     (void)st;
@@ -145,6 +163,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pages_answer_under_short_and_file_names),
         cmocka_unit_test(assets_have_their_content_types),
+        cmocka_unit_test(every_page_has_the_shared_header),
         cmocka_unit_test(the_chart_library_is_built_in),
         cmocka_unit_test(query_string_and_fragment_are_ignored),
         cmocka_unit_test(unknown_paths_are_not_found_and_outputs_untouched),
