@@ -46,27 +46,6 @@ static int pair(const char *s)
     return -2;
 }
 
-/* The digit a letter is usually misread from, or 0. */
-static char confused_digit(char c)
-{
-    switch (c) {
-    case 'O':
-        return '0';
-    case 'I':
-        return '1';
-    case 'B':
-        return '8';
-    case 'S':
-        return '5';
-    case 'Z':
-        return '2';
-    case 'G':
-        return '6';
-    default:
-        return 0;
-    }
-}
-
 /* The slow path, for a date that is not six digits: unknown (all fillers,
  * birth only), a wrong character, digits and fillers mixed, an incomplete
  * expiry date. Returns 1 when the date is a legal partial one to go on with. */
@@ -87,7 +66,7 @@ static int date_shape(const char *s, int birth, fr_mrz_date *d, fr_mrz *out, int
     }
     for (int i = 0; i < 6; i++) {
         if (MRZ_IS(s[i], MRZ_DIGIT | MRZ_FILLER)) continue;
-        char hint = confused_digit(s[i]);
+        char hint = fr_mrz_ocr_digit(s[i]);
         if (hint)
             mrz_add(out, code, line, col + i,
                     "The %s %s has '%c' at column %d where a digit is required (a misread "

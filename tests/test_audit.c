@@ -16,38 +16,16 @@
 
 #include "frontera/audit.h"
 #include "frontera/store.h"
-
-typedef struct {
-    char dir[64];
-    char db[128];
-} tmp;
+#include "tmpdb.h"
 
 static int setup(void **st)
 {
-    tmp *t = calloc(1, sizeof *t);
-    fr_store *s = NULL;
-    if (!t) return -1;
-    snprintf(t->dir, sizeof t->dir, "/tmp/fr_audit_XXXXXX");
-    if (!mkdtemp(t->dir)) return -1;
-    snprintf(t->db, sizeof t->db, "%s/ledger.db", t->dir);
-    if (fr_store_open(t->db, FR_STORE_CREATE, &s, NULL) != FR_OK) return -1;
-    fr_store_close(s);
-    *st = t;
-    return 0;
+    return tmpdb_setup(st, "fr_audit_", 1);
 }
 
 static int teardown(void **st)
 {
-    tmp *t = *st;
-    char p[200];
-    const char *sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, sfx[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
-    free(t);
-    return 0;
+    return tmpdb_teardown(st);
 }
 
 static void append(fr_audit *a, int n)

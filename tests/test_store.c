@@ -15,36 +15,17 @@
 #include <unistd.h>
 
 #include "frontera/store.h"
+#include "tmpdb.h"
 #include "store_sqlite.h"
-
-typedef struct {
-    char dir[64];
-    char db[128];
-} tmp;
 
 static int setup(void **st)
 {
-    tmp *t = calloc(1, sizeof *t);
-    if (!t) return -1;
-    snprintf(t->dir, sizeof t->dir, "/tmp/fr_store_XXXXXX");
-    if (!mkdtemp(t->dir)) return -1;
-    snprintf(t->db, sizeof t->db, "%s/ledger.db", t->dir);
-    *st = t;
-    return 0;
+    return tmpdb_setup(st, "fr_store_", 0);
 }
 
 static int teardown(void **st)
 {
-    tmp *t = *st;
-    char p[160];
-    const char *sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (int i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, sfx[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
-    free(t);
-    return 0;
+    return tmpdb_teardown(st);
 }
 
 static fr_store *open_ok(const tmp *t, unsigned flags)
