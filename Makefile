@@ -43,7 +43,7 @@ install: all
 	cmake --install $(BUILD)
 
 format:
-	clang-format -i include/frontera/*.h src/*.c src/*.h cmd/frontera/*.c tests/*.c bench/*.c fuzz/*.c
+	clang-format -i $$(git ls-files "*.c" "*.h")
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

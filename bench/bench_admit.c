@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_admit.c: latency of the in-process admission decision (MRZ read,
  * policy lookup, ledger history, stay rule) for a returning traveller with a
  * 20-event history in a real SQLite ledger, p50/p99 over many decisions on
@@ -9,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "frontera/admit.h"
+#include "frontera/booth.h"
 #include "frontera/alloc.h"
 
 static double now_us(void)
@@ -36,20 +37,21 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static void run(const char *label, const fr_admit_env *env, const fr_admit_request *req, int n)
+static void run(const char *label, const fr_booth_env *env, const fr_admit_request *req, int n)
 {
     double *t = malloc(sizeof(double) * (size_t)n);
     fr_admit_decision *d = fr_malloc(sizeof *d);
     int admits = 0;
     for (int i = 0; i < n; i++) {
         double t0 = now_us();
-        if (fr_admit_decide(env, req, d, NULL) != FR_OK) abort();
+        if (fr_booth_decide(env, req, d, NULL) != FR_OK) abort();
         t[i] = now_us() - t0;
         admits += d->outcome == FR_ADMIT;
     }
     qsort(t, (size_t)n, sizeof *t, cmp);
     double sum = 0;
-    for (int i = 0; i < n; i++) sum += t[i];
+    for (int i = 0; i < n; i++)
+        sum += t[i];
     printf("%-34s n=%d  p50 %7.1f us  p99 %7.1f us  max %8.1f us  mean %7.1f us  (%d admitted)\n",
            label, n, t[n / 2], t[(int)(n * 0.99)], t[n - 1], sum / n, admits);
     fr_free(d);
@@ -127,8 +129,8 @@ int main(void)
     req.cls = FR_CLASS_VISITOR;
 
     fr_admit_decision *d = fr_malloc(sizeof *d);
-    fr_admit_env with = {policy, store, NULL}, without = {policy, NULL, NULL};
-    if (fr_admit_decide(&with, &req, d, &err) != FR_OK || d->traveller_id == 0) {
+    fr_booth_env with = {policy, store, NULL, 0, NULL}, without = {policy, NULL, NULL, 0, NULL};
+    if (fr_booth_decide(&with, &req, d, &err) != FR_OK || d->traveller_id == 0) {
         fprintf(stderr, "bench_admit: the history was not found (%s)\n", err.message);
         return 1;
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_alerts.c: how long alerts take on a ledger of about 10 million
  * events: building the monthly series from the events (arrivals,
  * encounters, due entries and non-exits with exit matching), then the
@@ -31,10 +32,12 @@ static double now(void)
 static fr_event_kind kind_of(const char *k)
 {
     switch (k[0]) {
-    case 'e': return k[1] == 'n' && k[2] == 't' ? FR_EVENT_ENTRY
-                     : k[1] == 'x'              ? FR_EVENT_EXIT
-                                                : FR_EVENT_ENCOUNTER;
-    default: return FR_EVENT_NONE;
+    case 'e':
+        return k[1] == 'n' && k[2] == 't' ? FR_EVENT_ENTRY
+               : k[1] == 'x'              ? FR_EVENT_EXIT
+                                          : FR_EVENT_ENCOUNTER;
+    default:
+        return FR_EVENT_NONE;
     }
 }
 
@@ -71,10 +74,10 @@ static void flush(feed *f)
 static int builder_sink(const fr_synth_event *ev, void *ud)
 {
     feed *f = ud;
-    f->buf[f->n++] = (raw){ev->at.date, ev->authorised_until,
-                           fr_series_doc_key(ev->document_state, ev->document_number),
-                           (int16_t)fr_country_find_cstr(ev->nationality),
-                           (uint8_t)kind_of(ev->kind)};
+    f->buf[f->n++] =
+        (raw){ev->at.date, ev->authorised_until,
+              fr_series_doc_key(ev->document_state, ev->document_number),
+              (int16_t)fr_country_find_cstr(ev->nationality), (uint8_t)kind_of(ev->kind)};
     if (f->n == CHUNK) flush(f);
     return f->rc;
 }
@@ -119,7 +122,8 @@ int main(int argc, char **argv)
     }
     qsort(runs, 20, sizeof runs[0], cmp);
     double build = f.seconds + t_finish;
-    printf("bench_alerts (command: bench_alerts %.2f): ecuador-2024 seed 1 scale %.2f\n", scale, scale);
+    printf("bench_alerts (command: bench_alerts %.2f): ecuador-2024 seed 1 scale %.2f\n", scale,
+           scale);
     printf("  events: %llu (%llu entries, %llu exits, %llu encounters)\n",
            (unsigned long long)st.events, (unsigned long long)st.entries,
            (unsigned long long)st.exits, (unsigned long long)st.encounters);

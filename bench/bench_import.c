@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_import.c: bulk import rate of the crossings ledger, side by side
  * with the sqlite3 shell's `.import` of the same CSV into a plain table.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_mrz.c: TD3 documents parsed per second on one core.
  *
  * 4096 distinct, valid TD3 passports (written with fr_mrz_make; as on most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_policy.c: policy lookups per second on data/policy/ecu.policy, the
  * precomputed per-nationality table (fr_policy_lookup) against a scan of
  * every rule (fr_policy_lookup_scan), on the same random questions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_reports.c: the flow and overstay reports at 1 and 10 million events,
  * in frontera's analytics index and as SQL in SQLite, PostgreSQL and DuckDB,
  * with a check that all four give identical numbers.

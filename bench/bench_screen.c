@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_screen.c: screening at scale. Generates a 1 million entry watchlist
  * with realistic name frequencies (the shared common surname and forename
  * tables by country: Zipf weights by rank, more people from the most
@@ -51,7 +52,10 @@ static uint64_t rnd(void)
     rng ^= rng << 17;
     return rng;
 }
-static double rndf(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
+static double rndf(void)
+{
+    return (double)(rnd() >> 11) / 9007199254740992.0;
+}
 
 /* counting allocator: a size header before each block */
 static void *cm(size_t n, void *ud)
@@ -119,8 +123,10 @@ static const char *pick(const pool *p)
     int lo = 0, hi = p->n - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (p->cum[mid] < x) lo = mid + 1;
-        else hi = mid;
+        if (p->cum[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return p->name[lo];
 }
@@ -149,14 +155,18 @@ static int load_names(const char *path, int country_col, int name_col, int surna
     return 0;
 }
 
-static const char *ARAB[] = {"EG", "SA", "IQ", "JO", "MA", "DZ", "AE", "KW", "LB", "LY", "TN", "PK"};
+static const char *ARAB[] = {"EG", "SA", "IQ", "JO", "MA", "DZ",
+                             "AE", "KW", "LB", "LY", "TN", "PK"};
 
 static void setup_countries(void)
 {
-    static const struct { const char *c; double w; } W[] = {
-        {"CN", 18}, {"IN", 14}, {"US", 5}, {"RU", 4}, {"MX", 3}, {"KR", 2}, {"EG", 3}, {"SA", 1.5}, {"IQ", 1.5},
-        {"PK", 4}, {"PH", 2}, {"VN", 2}, {"JP", 2}, {"TR", 2}, {"DE", 1.5}, {"FR", 1.5}, {"GB", 1.5}, {"ES", 1.2},
-        {"BR", 3}, {"CO", 1}, {"MA", 1}, {"DZ", 1}};
+    static const struct {
+        const char *c;
+        double w;
+    } W[] = {{"CN", 18}, {"IN", 14},  {"US", 5},   {"RU", 4},   {"MX", 3},   {"KR", 2},
+             {"EG", 3},  {"SA", 1.5}, {"IQ", 1.5}, {"PK", 4},   {"PH", 2},   {"VN", 2},
+             {"JP", 2},  {"TR", 2},   {"DE", 1.5}, {"FR", 1.5}, {"GB", 1.5}, {"ES", 1.2},
+             {"BR", 3},  {"CO", 1},   {"MA", 1},   {"DZ", 1}};
     for (int i = 0; i < NC; i++) {
         C[i].weight = 0.5;
         for (size_t k = 0; k < sizeof ARAB / sizeof *ARAB; k++)
@@ -175,7 +185,8 @@ static void setup_countries(void)
 static country *pick_country(void)
 {
     double tot = 0;
-    for (int i = 0; i < NC; i++) tot += C[i].weight;
+    for (int i = 0; i < NC; i++)
+        tot += C[i].weight;
     double x = rndf() * tot;
     for (int i = 0; i < NC; i++) {
         x -= C[i].weight;
@@ -190,7 +201,8 @@ static void gen_name(char *out, size_t cap)
     country *c = pick_country();
     if (c->arabic) {
         const char *fam = pick(&c->giv);
-        snprintf(out, cap, "%s%s, %s %s", rndf() < 0.4 ? "AL-" : "", fam, pick(&c->giv), pick(&c->giv));
+        snprintf(out, cap, "%s%s, %s %s", rndf() < 0.4 ? "AL-" : "", fam, pick(&c->giv),
+                 pick(&c->giv));
     } else if (rndf() < 0.3) {
         snprintf(out, cap, "%s, %s %s", pick(&c->sur), pick(&c->giv), pick(&c->giv));
     } else {
@@ -200,7 +212,8 @@ static void gen_name(char *out, size_t cap)
 
 static void gen_date(char *out, size_t cap)
 {
-    snprintf(out, cap, "%04d-%02d-%02d", 1940 + (int)(rnd() % 66), 1 + (int)(rnd() % 12), 1 + (int)(rnd() % 28));
+    snprintf(out, cap, "%04d-%02d-%02d", 1940 + (int)(rnd() % 66), 1 + (int)(rnd() % 12),
+             1 + (int)(rnd() % 28));
 }
 
 /* a variant of a listed name: swap, typo, drop a token, case */
@@ -240,13 +253,16 @@ int main(int argc, char **argv)
     size_t N = 1000000;
     const char *export_dir = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--export") == 0 && i + 1 < argc) export_dir = argv[++i];
-        else N = (size_t)strtoull(argv[i], NULL, 10);
+        if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
+            export_dir = argv[++i];
+        else
+            N = (size_t)strtoull(argv[i], NULL, 10);
     }
     fr_allocator a = {cm, cr, cf, NULL};
     fr_set_allocator(&a);
     if (load_names(FR_SOURCE_DIR "/../shared/data/names/common-surnames-by-country.csv", 0, 5, 1) ||
-        load_names(FR_SOURCE_DIR "/../shared/data/names/common-forenames-by-country.csv", 0, 11, 0)) {
+        load_names(FR_SOURCE_DIR "/../shared/data/names/common-forenames-by-country.csv", 0, 11,
+                   0)) {
         fprintf(stderr, "bench_screen: cannot read the shared name tables\n");
         return 1;
     }
@@ -255,8 +271,9 @@ int main(int argc, char **argv)
     size_t cap = N * 96 + 4096, len = 0;
     char *csv = malloc(cap);
     char **names = malloc(N * sizeof *names);
-    char (*dobs)[11] = malloc(N * 11);
-    len += (size_t)snprintf(csv, cap, "id,list,name,aliases,birth_date,nationality,documents,reason\n");
+    char(*dobs)[11] = malloc(N * 11);
+    len += (size_t)snprintf(csv, cap,
+                            "id,list,name,aliases,birth_date,nationality,documents,reason\n");
     for (size_t i = 0; i < N; i++) {
         char nm[160], d[16];
         gen_name(nm, sizeof nm);
@@ -269,7 +286,8 @@ int main(int argc, char **argv)
     fr_watchlist *wl;
     size_t acc, rej;
     fr_watchlist_new(&wl);
-    if (fr_watchlist_parse(wl, csv, len, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc, &rej) != FR_OK || rej) {
+    if (fr_watchlist_parse(wl, csv, len, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc, &rej) != FR_OK ||
+        rej) {
         fprintf(stderr, "bench_screen: parse failed (%zu rejected)\n", rej);
         return 1;
     }
@@ -329,7 +347,8 @@ int main(int argc, char **argv)
         f = fopen(p2, "w");
         if (f) {
             fprintf(f, "q,name,expect\n");
-            for (int i = 0; i < Q; i++) fprintf(f, "%d,\"%s\",%s%ld\n", i, qn[i], qe[i] >= 0 ? "E" : "", qe[i]);
+            for (int i = 0; i < Q; i++)
+                fprintf(f, "%d,\"%s\",%s%ld\n", i, qn[i], qe[i] >= 0 ? "E" : "", qe[i]);
             fclose(f);
         }
     }
@@ -351,8 +370,8 @@ int main(int argc, char **argv)
                 if (res[k].band >= FR_BAND_POSSIBLE && strcmp(res[k].id, id) == 0) f = 1;
             found += f;
             if (!f && getenv("BENCH_SCREEN_VERBOSE") && listed - found < 25)
-                fprintf(stderr, "missed %s (%s %s) -> %s %.3f %s\n", qn[i], id, names[qe[i]], n ? res[0].id : "-",
-                        n ? res[0].score : 0, n ? res[0].explanation : "");
+                fprintf(stderr, "missed %s (%s %s) -> %s %.3f %s\n", qn[i], id, names[qe[i]],
+                        n ? res[0].id : "-", n ? res[0].score : 0, n ? res[0].explanation : "");
             q.birth_lo = q.birth_hi = FR_DATE_NONE;
             fr_screen_person(ctx, &q, res, 5, &n);
             for (size_t k = 0; k < n; k++)
@@ -382,7 +401,8 @@ int main(int argc, char **argv)
         alerts += n && res[0].band >= FR_BAND_POSSIBLE;
         hits += n && res[0].band == FR_BAND_HIT;
         if (getenv("BENCH_SCREEN_VERBOSE") && n && res[0].band >= FR_BAND_POSSIBLE && alerts < 15)
-            fprintf(stderr, "innocent %s %s -> %s %.3f %s\n", nm, d, res[0].id, res[0].score, res[0].explanation);
+            fprintf(stderr, "innocent %s %s -> %s %.3f %s\n", nm, d, res[0].id, res[0].score,
+                    res[0].explanation);
         if (i < 20000) {
             q.birth_lo = q.birth_hi = FR_DATE_NONE;
             fr_screen_person(ctx, &q, res, 1, &n);
@@ -391,28 +411,35 @@ int main(int argc, char **argv)
     }
     fr_screen_index_stats st;
     fr_screen_index_get_stats(idx, &st);
-    printf("bench_screen: %zu entries (%zu names, %zu distinct tokens, %zu keys); command: %s %zu\n", N, st.names,
-           st.tokens, st.keys, argv[0], N);
+    printf(
+        "bench_screen: %zu entries (%zu names, %zu distinct tokens, %zu keys); command: %s %zu\n",
+        N, st.names, st.tokens, st.keys, argv[0], N);
     printf("  parse CSV            %8.3f s\n", t_parse);
     printf("  save (fsync, rename) %8.3f s\n", t_save);
     printf("  load list file       %8.3f s\n", t_load);
     printf("  build index          %8.3f s\n", t_build);
-    printf("  memory: watchlist %.1f B/entry, index %.1f B/entry (allocator count; index self-report %.1f)\n",
+    printf("  memory: watchlist %.1f B/entry, index %.1f B/entry (allocator count; index "
+           "self-report %.1f)\n",
            (double)wl_bytes / N, (double)idx_bytes / N, (double)st.bytes / N);
-    printf("  latency (1 core, %d queries, with birth date): p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us\n", Q,
-           lat[Q / 2], lat[Q * 9 / 10], lat[Q * 99 / 100], lat[Q - 1]);
+    printf("  latency (1 core, %d queries, with birth date): p50 %.1f us, p90 %.1f us, p99 %.1f "
+           "us, max %.1f us\n",
+           Q, lat[Q / 2], lat[Q * 9 / 10], lat[Q * 99 / 100], lat[Q - 1]);
     printf("  manifest throughput  %.0f travellers/s\n", Q / t_manifest);
-    printf("  recall of listed persons queried with a variant at >= possible: %.4f with birth date, %.4f without\n",
+    printf("  recall of listed persons queried with a variant at >= possible: %.4f with birth "
+           "date, %.4f without\n",
            (double)found / listed, (double)found_noddob / listed);
-    printf("  false alarms, %d innocent travellers: %.2f alerts per 1000 (hits %.2f per 1000) with birth date;"
+    printf("  false alarms, %d innocent travellers: %.2f alerts per 1000 (hits %.2f per 1000) with "
+           "birth date;"
            " %.2f per 1000 without birth date (20000)\n",
-           INNOCENT, alerts * 1000.0 / INNOCENT, hits * 1000.0 / INNOCENT, alerts_nodob * 1000.0 / 20000);
+           INNOCENT, alerts * 1000.0 / INNOCENT, hits * 1000.0 / INNOCENT,
+           alerts_nodob * 1000.0 / 20000);
     fr_screen_ctx_free(ctx);
     fr_screen_index_free(idx);
     fr_watchlist_free(wl);
     remove(file);
     remove(path);
-    for (size_t i = 0; i < N; i++) free(names[i]);
+    for (size_t i = 0; i < N; i++)
+        free(names[i]);
     free(names);
     free(dobs);
     free(csv);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_server.c: the per-request costs behind the server's design, on a
  * real SQLite ledger in /tmp:
  *   1. opening the handles a request needs (fr_store + fr_auth) per request,
@@ -43,12 +44,14 @@ int main(void)
     for (int i = 0; i < n; i++) {
         fr_store *s2 = NULL;
         fr_auth *a2 = NULL;
-        if (fr_store_open(db, 0, &s2, &err) != FR_OK || fr_auth_open(db, &a2, &err) != FR_OK) goto fail;
+        if (fr_store_open(db, 0, &s2, &err) != FR_OK || fr_auth_open(db, &a2, &err) != FR_OK)
+            goto fail;
         fr_auth_close(a2);
         fr_store_close(s2);
     }
     double open_us = (now() - t0) / n * 1e6;
-    printf("open store+auth per request: %8.1f us   (the pool borrows an open pair: ~0 us)\n", open_us);
+    printf("open store+auth per request: %8.1f us   (the pool borrows an open pair: ~0 us)\n",
+           open_us);
 
     n = 100000;
     fr_user u;
@@ -57,28 +60,32 @@ int main(void)
     for (int i = 0; i < n; i++)
         if (fr_auth_check(a, tok, len, &u, &err) != FR_OK) goto fail;
     double check_us = (now() - t0) / n * 1e6;
-    printf("bearer token check:          %8.2f us   (%.0f checks/s on one core)\n", check_us, 1e6 / check_us);
+    printf("bearer token check:          %8.2f us   (%.0f checks/s on one core)\n", check_us,
+           1e6 / check_us);
 
-    fr_audit_record rec = {1700000000000, "bench", "officer", "traveller.read", "traveller:1", "127.0.0.1", 200, NULL};
+    fr_audit_record rec = {1700000000000, "bench",     "officer", "traveller.read",
+                           "traveller:1", "127.0.0.1", 200,       NULL};
     n = 100;
     t0 = now();
     for (int i = 0; i < n; i++)
         if (fr_audit_append(au, &rec, 1, NULL, &err) != FR_OK) goto fail;
     double one_us = (now() - t0) / n * 1e6;
     fr_audit_record batch[64];
-    for (int i = 0; i < 64; i++) batch[i] = rec;
+    for (int i = 0; i < 64; i++)
+        batch[i] = rec;
     t0 = now();
     for (int i = 0; i < n; i++)
         if (fr_audit_append(au, batch, 64, NULL, &err) != FR_OK) goto fail;
     double grp_us = (now() - t0) / (n * 64.0) * 1e6;
-    printf("audit append, 1 per commit:  %8.1f us/entry (%.0f entries/s: one disk flush each)\n", one_us, 1e6 / one_us);
-    printf("audit append, 64 per commit: %8.1f us/entry (%.0f entries/s; ratio %.1fx)\n", grp_us, 1e6 / grp_us,
-           one_us / grp_us);
+    printf("audit append, 1 per commit:  %8.1f us/entry (%.0f entries/s: one disk flush each)\n",
+           one_us, 1e6 / one_us);
+    printf("audit append, 64 per commit: %8.1f us/entry (%.0f entries/s; ratio %.1fx)\n", grp_us,
+           1e6 / grp_us, one_us / grp_us);
     fr_audit_verify_result res;
     t0 = now();
     if (fr_audit_verify(au, &res, &err) != FR_OK || !res.ok) goto fail;
-    printf("audit verify:                %8.2f us/entry (%lld entries)\n", (now() - t0) / (double)res.entries * 1e6,
-           (long long)res.entries);
+    printf("audit verify:                %8.2f us/entry (%lld entries)\n",
+           (now() - t0) / (double)res.entries * 1e6, (long long)res.entries);
     printf("command: %s (no arguments)\n", "bench_server");
     fr_audit_close(au);
     fr_auth_close(a);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_stay.c: stay evaluations per second for realistic histories: 20
  * stays of 1..30 days spread over about five years (some overlapping, the
  * last one open), checked on the day after the last entry, for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_analytics.c: the analytics index's CSV loader (fr_analytics_load_csv)
  * and both reports on whatever it loaded. Any input must load or fail with
  * an error; the reports must agree with themselves: flows by nationality
@@ -19,7 +20,8 @@ static void check_reports(fr_analytics *a)
     if (fr_analytics_flows(a, &q, &r, NULL) == FR_OK) {
         int64_t sum[FR_FLOW_NVALUES] = {0};
         for (size_t i = 0; i < r->nrows; i++)
-            for (int k = 0; k < FR_FLOW_NVALUES; k++) sum[k] += r->rows[i].v[k];
+            for (int k = 0; k < FR_FLOW_NVALUES; k++)
+                sum[k] += r->rows[i].v[k];
         for (int k = 0; k < FR_FLOW_NVALUES; k++)
             if (sum[k] != r->total.v[k]) abort();
     }

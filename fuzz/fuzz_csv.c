@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_csv.c: the streaming CSV reader (csv.h) under small limits, and the
  * ledger import (ledger.h) on top of it. Any input must end (no endless
  * loop: every call consumes input or ends), give rows within the limits

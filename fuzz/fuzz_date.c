@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_date.c: the ISO 8601 date and date-time parsers. Any input must give
  * FR_OK or an error with a column inside the input; a parsed value must
  * format and parse back to itself. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_mrz.c: the MRZ reader and writer.
  *
  * The first byte picks the options (repair, specimen, the reference date);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_policy.c: the policy loader on arbitrary bytes. A file either loads
  * (and then every lookup agrees with the naive scan and every rule reads
  * back sanely) or fails with at least one error whose line lies inside the

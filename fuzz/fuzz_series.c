@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_series.c: the monthly series CSV reader (series.h). Any input must
  * either give a set, whose every value is readable and whose months lie
  * within the span limit, or errors with a line and a field inside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_watchlist.c: the watchlist CSV and JSON Lines importers and the
  * lost/stolen CSV importer. The first byte picks the format; any input must
  * give FR_OK or an error code, with every rejected row located inside the
@@ -25,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *s = (const char *)data + 1;
     size_t len = size - 1;
     chk c = {1};
-    for (size_t i = 0; i < len; i++) c.lines += s[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        c.lines += s[i] == '\n';
     size_t acc = 0, rej = 0;
     if (data[0] % 3 == 2) {
         fr_docindex *d;
@@ -38,12 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fr_watchlist *wl;
     if (fr_watchlist_new(&wl) != FR_OK) return 0;
     fr_watchlist_format fmt = data[0] % 3 == 0 ? FR_WATCHLIST_CSV : FR_WATCHLIST_JSONL;
-    int rc = fr_watchlist_parse(wl, s, len, fmt, data[0] & 4 ? "FUZZ" : NULL, on_err, &c, &acc, &rej);
+    int rc =
+        fr_watchlist_parse(wl, s, len, fmt, data[0] & 4 ? "FUZZ" : NULL, on_err, &c, &acc, &rej);
     if (rc == FR_OK && fr_watchlist_count(wl) != acc) abort();
     for (size_t i = 0; i < fr_watchlist_count(wl); i++) {
         fr_watchlist_entry e;
         if (fr_watchlist_get(wl, i, &e) != FR_OK || !*e.id || !*e.name || !*e.list) abort();
-        if ((e.birth_lo == FR_DATE_NONE) != (e.birth_hi == FR_DATE_NONE) || e.birth_lo > e.birth_hi) abort();
+        if ((e.birth_lo == FR_DATE_NONE) != (e.birth_hi == FR_DATE_NONE) || e.birth_lo > e.birth_hi)
+            abort();
     }
     fr_watchlist_free(wl);
     return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay_main.c: a plain driver for the fuzz targets. It feeds every file of
  * a corpus directory (or the files named) to LLVMFuzzerTestOneInput once, so
  * the corpus and past crashes run as regression tests in every build, without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench-reports.sh DIR [REPS]: the SQL side of bench/bench_reports.c.
 # DIR holds events.csv (seq,trav,kind,d,t,port,nat,cls,until) and frontera's
 # results (frontera_flows.csv, frontera_overstays.csv). For DuckDB (node,

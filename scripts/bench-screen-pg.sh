@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench-screen-pg.sh [BUILD_DIR] [ENTRIES] [PG_QUERIES]: frontera's screening
 # side by side with PostgreSQL pg_trgm on the same generated list and queries.
 # Runs bench/bench_screen (frontera's own figures) with --export, initdb's a

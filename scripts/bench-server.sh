@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench-server.sh BUILD_DIR [SECONDS] [CONNECTIONS]: admissions per second and
 # p50/p99 latency of the real server under wrk on loopback (8 server
 # threads, wrk with 1 thread, both on this machine's cores). Three cases:

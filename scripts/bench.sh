@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench.sh BUILD_DIR: run every benchmark program. Each prints its own figures
 # and ratios; copy them into bench/RESULTS.md with this command line.
 set -euo pipefail

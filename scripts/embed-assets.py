@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """embed-assets.py: turn the web pages' files into one C source file.
 
 Usage: embed-assets.py --out FILE.c URL=PATH [URL=PATH ...]

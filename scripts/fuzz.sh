@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fuzz.sh BUILD_DIR SECONDS: run every libFuzzer target for SECONDS each,
 # starting from its committed corpus (fuzz/corpus/NAME) and keeping what it
 # finds in a scratch copy, so the committed corpus changes only by hand.

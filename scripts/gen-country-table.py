@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate src/country_table.inc: the ICAO Doc 9303 Part 3 code table.
 
 States come from ISO 3166-1 alpha-3 (Debian's iso-codes package,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen-ecu-policy.py: write data/policy/ecu.policy, Ecuador's visitor policy.
 
 The 2025 baseline comes from the public visa matrix

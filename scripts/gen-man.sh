@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # gen-man.sh FRONTERA > docs/frontera.1: the man page, made from the
 # program's own --help texts so the two cannot disagree. Run it after
 # changing a subcommand's options; tests/cli/program.sh checks it is current.

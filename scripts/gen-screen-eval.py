@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen-screen-eval.py: generate the screening evaluation set in tests/data/screen/.
 
 Listed persons come from real lists and real name data (../shared/data):
@@ -11,7 +12,7 @@ hard negatives share a listed person's (common) surname but are someone else.
 Output: list.csv (watchlist import format) and queries.jsonl, one query per line:
   {"name", "birth_date", "nationality", "expect" (entry id or null), "family"}.
 Deterministic (seeded): run `python3 scripts/gen-screen-eval.py` from the repo root.
-The variant rules here are written independently of src/namevar.c (Chinese surname
+The variant rules here are written independently of src/screen/namevar.c (Chinese surname
 variants come from the data file's own romanised rows, not from the C table)."""
 import csv, gzip, json, os, random, re, sys, unicodedata
 import xml.etree.ElementTree as ET

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate src/synth_calib.inc: monthly regular entries into Ecuador by
 nationality, 2022-01..2024-12, from the IOM Lighthouse compilation of
 government statistics (../shared/data/flows/americas_monthly/regin.csv,

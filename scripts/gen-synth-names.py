@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate src/synth_names.inc: common surnames and given names (romanised,
 upper case, MRZ letters only) for the synthetic scenario's nationalities, from
 the popular-names-by-country dataset (../shared/data/names, CC0)."""

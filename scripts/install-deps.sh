@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install-deps.sh: install the Debian packages frontera's build, tests and
 # benchmarks need. Idempotent: it asks apt-get only for packages that are
 # missing, so a second run costs a dpkg query and nothing else.
@@ -8,7 +9,8 @@ PKGS=(
   build-essential cmake pkg-config clang libclang-rt-dev llvm
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
   libmicrohttpd-dev libjansson-dev libicu-dev libsodium-dev libcmocka-dev
-  valgrind python3
+  valgrind python3 clang-format clang-tidy
+  libxml2-dev libcurl4-gnutls-dev gettext libxlsxwriter-dev
   nodejs npm   # the web pages' build (chart library from npm) and the browser tests
   chromium     # the browser tests (Playwright drives Debian's Chromium)
 )

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run.sh BUILD_DIR: `make run`, the main job on the embedded store (SQLite).
 # It creates a demo ledger from the synthetic ecuador-2024 scenario when there
 # is none (./frontera-demo.db), makes a demo officer and a demo analyst whose

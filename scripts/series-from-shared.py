@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """series-from-shared.py: turn the published flow statistics in shared/data/flows into
 frontera's plain monthly series CSV (period,nationality,metric,count; docs/alerts.md).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_admit.c: the admission decision's rules without a ledger: each
  * ground of refusal with its EU form letter, referrals for unreadable
  * documents, and the authorised-until date from the stay rule. Uses a small
@@ -34,7 +35,8 @@ static int setup(void **state)
     fr_error errs[4];
     size_t n = 0;
     int rc = fr_policy_parse(POLICY, sizeof POLICY - 1, &f->policy, errs, 4, &n);
-    if (rc != FR_OK) print_error("policy: %d:%d %s\n", errs[0].line, errs[0].column, errs[0].message);
+    if (rc != FR_OK)
+        print_error("policy: %d:%d %s\n", errs[0].line, errs[0].column, errs[0].message);
     assert_int_equal(rc, FR_OK);
     *state = f;
     return 0;
@@ -75,9 +77,9 @@ static const fr_admit_reason *reason(const fr_admit_decision *d, const char *cod
     return NULL;
 }
 
-static fr_outcome decide(fixture *f, const char *mrz, const char *at, const char *visa, int intended)
+static fr_outcome decide(fixture *f, const char *mrz, const char *at, const char *visa,
+                         int intended)
 {
-    fr_admit_env env = {f->policy, NULL, NULL};
     fr_admit_request req;
     memset(&req, 0, sizeof req);
     req.mrz = mrz;
@@ -86,7 +88,9 @@ static fr_outcome decide(fixture *f, const char *mrz, const char *at, const char
     req.visa = visa;
     req.intended_days = intended;
     assert_int_equal(fr_datetime_parse_cstr(at, &req.at, NULL), FR_OK);
-    assert_int_equal(fr_admit_decide(&env, &req, &f->d, NULL), FR_OK);
+    fr_mrz m;
+    fr_admit_read(&req, &m);
+    assert_int_equal(fr_admit_decide(f->policy, &req, &m, NULL, &f->d, NULL), FR_OK);
     return f->d.outcome;
 }
 
@@ -166,16 +170,19 @@ static void reasons_serialise_as_json(void **state)
     make(mrz, FR_MRZ_TD3, "P", "CHN", "E12345678", "2031-01-01");
     decide(f, mrz, "2024-07-01T10:00-05:00", NULL, 0);
     assert_int_equal(fr_admit_reasons_json(&f->d, buf, sizeof buf), FR_OK);
-    assert_non_null(strstr(buf, "\"code\":\"visa.required\",\"ground\":\"C\",\"level\":\"refuse\""));
+    assert_non_null(
+        strstr(buf, "\"code\":\"visa.required\",\"ground\":\"C\",\"level\":\"refuse\""));
     assert_int_equal(fr_admit_reasons_json(&f->d, buf, 20), FR_ELIMIT);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(chinese_visitor_on_each_side_of_1_july_2024, setup, teardown),
+        cmocka_unit_test_setup_teardown(chinese_visitor_on_each_side_of_1_july_2024, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(document_grounds_are_letter_a, setup, teardown),
-        cmocka_unit_test_setup_teardown(unreadable_documents_are_referred_not_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(unreadable_documents_are_referred_not_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(intended_stay_shortens_and_is_explained, setup, teardown),
         cmocka_unit_test_setup_teardown(reasons_serialise_as_json, setup, teardown),
     };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_alerts.c: the early-warning detector (alerts.h) on small hand-built
  * monthly series: a surge is flagged in the month it becomes significant and
  * once (one episode, not one alert per month), a seasonal peak that recurs
@@ -26,7 +27,10 @@ static void put(fr_series *s, const char *nat, const char *metric, fr_month m, i
 }
 
 /* A steady level with +-5% alternating noise. */
-static int64_t steady(int64_t level, int i) { return level + (i % 2 ? level / 20 : -level / 20); }
+static int64_t steady(int64_t level, int i)
+{
+    return level + (i % 2 ? level / 20 : -level / 20);
+}
 
 static fr_alert *detect(fr_series *s, size_t *n)
 {
@@ -45,8 +49,8 @@ static void surge_is_flagged_in_the_month_it_becomes_significant_and_once(void *
      * 3000 ... held high for 8 months, then back to 1000 */
     for (int i = 0; i < 36; i++) {
         int64_t v = steady(1000, i);
-        if (i == 26) v = 1100;  /* 2022-03: +10%, noise */
-        if (i == 27) v = 1400;  /* 2022-04: +40%, not yet significant (factor < 1.5) */
+        if (i == 26) v = 1100;            /* 2022-03: +10%, noise */
+        if (i == 27) v = 1400;            /* 2022-04: +40%, not yet significant (factor < 1.5) */
         if (i >= 28 && i <= 35) v = 3000; /* 2022-05 .. 2022-12: tripled */
         if (i == 28) v = 2400;
         put(s, "CHN", "arrivals", Y2020 + i, v);
@@ -130,7 +134,8 @@ static void short_history_is_not_judged(void **state)
     (void)state;
     fr_series *s;
     assert_int_equal(fr_series_new(&s), FR_OK);
-    for (int i = 0; i < 11; i++) put(s, "ARG", "arrivals", Y2020 + i, i < 10 ? 100 : 5000);
+    for (int i = 0; i < 11; i++)
+        put(s, "ARG", "arrivals", Y2020 + i, i < 10 ? 100 : 5000);
     size_t n;
     fr_alert *a = detect(s, &n);
     assert_int_equal(n, 0); /* 10 months of history: below the 12-month warm-up */
@@ -171,7 +176,8 @@ static void period_filter_keeps_history_but_reports_only_the_range(void **state)
     (void)state;
     fr_series *s;
     assert_int_equal(fr_series_new(&s), FR_OK);
-    for (int i = 0; i < 30; i++) put(s, "VEN", "encounters", Y2020 + i, i >= 20 ? 4000 : steady(1000, i));
+    for (int i = 0; i < 30; i++)
+        put(s, "VEN", "encounters", Y2020 + i, i >= 20 ? 4000 : steady(1000, i));
     fr_alert *a = NULL;
     size_t n;
     fr_error e;

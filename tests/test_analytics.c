@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_analytics.c: flow and overstay reports on a small ledger whose
  * figures are worked out by hand below (docs/analytics.md has the rules),
  * including the DHS edge cases: a departure on the authorised-until date is

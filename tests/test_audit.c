@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_audit.c: the hash-chained audit log (audit.h) on a real SQLite
  * ledger file: appends chain and persist across handles and batches, the
  * triggers refuse UPDATE/DELETE, and verification names the first broken
@@ -33,7 +34,8 @@ static void append(fr_audit *a, int n)
     for (int i = 0; i < n; i++) {
         char obj[32];
         snprintf(obj, sizeof obj, "traveller:%d", i + 1);
-        fr_audit_record r = {1700000000000 + i, "ana", "officer", "traveller.read", obj, "127.0.0.1", 200, NULL};
+        fr_audit_record r = {1700000000000 + i, "ana", "officer", "traveller.read", obj,
+                             "127.0.0.1",       200,   NULL};
         assert_int_equal(fr_audit_append(a, &r, 1, NULL, NULL), FR_OK);
     }
 }
@@ -64,7 +66,8 @@ static void appends_chain_and_verify(void **st)
     /* a second handle (another thread or process) continues the same chain */
     assert_int_equal(fr_audit_open(t->db, &b, NULL), FR_OK);
     fr_audit_record batch[3] = {
-        {5, "sup", "supervisor", "admission.override", "traveller:9 event:E1", "10.0.0.1", 200, "seen the visa"},
+        {5, "sup", "supervisor", "admission.override", "traveller:9 event:E1", "10.0.0.1", 200,
+         "seen the visa"},
         {6, "sup", "supervisor", "event.record", "traveller:9 event:E2", "10.0.0.1", 200, NULL},
         {7, NULL, NULL, "user.add", NULL, NULL, 0, NULL},
     };
@@ -130,8 +133,11 @@ static void triggers_refuse_update_and_delete(void **st)
     fr_audit_close(a);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_log SET actor='eve' WHERE seq=1", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE seq=2", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE audit_log SET actor='eve' WHERE seq=1", NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE seq=2", NULL, NULL, NULL),
+                         SQLITE_OK);
     sqlite3_close(db);
 }
 
@@ -142,7 +148,9 @@ static void edited_entry_is_named(void **st)
     fr_audit_verify_result res;
     assert_int_equal(fr_audit_open(t->db, &a, NULL), FR_OK);
     append(a, 5);
-    tamper(t, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET object='traveller:77' WHERE seq=3");
+    tamper(
+        t,
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET object='traveller:77' WHERE seq=3");
     assert_int_equal(fr_audit_verify(a, &res, NULL), FR_OK);
     assert_false(res.ok);
     assert_int_equal(res.first_bad, 3);
@@ -194,7 +202,8 @@ static void truncation_is_seen_only_against_the_head(void **st)
     assert_int_equal(fr_audit_verify(a, &after, NULL), FR_OK);
     assert_true(after.ok); /* the chain that is left holds ... */
     assert_int_equal(after.head_seq, 3);
-    assert_memory_not_equal(after.head, before.head, FR_AUDIT_HASH_BYTES); /* ... but the head moved */
+    assert_memory_not_equal(after.head, before.head,
+                            FR_AUDIT_HASH_BYTES); /* ... but the head moved */
     fr_audit_close(a);
 }
 
@@ -208,8 +217,9 @@ static void bad_records_write_nothing(void **st)
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = 0;
     assert_int_equal(fr_audit_open(t->db, &a, NULL), FR_OK);
-    fr_audit_record recs[2] = {{1, "ana", "officer", "traveller.read", "traveller:1", "cli", 200, NULL},
-                               {2, "ana", "officer", "traveller.read", "traveller:2", "cli", 200, big}};
+    fr_audit_record recs[2] = {
+        {1, "ana", "officer", "traveller.read", "traveller:1", "cli", 200, NULL},
+        {2, "ana", "officer", "traveller.read", "traveller:2", "cli", 200, big}};
     assert_int_equal(fr_audit_append(a, recs, 2, NULL, &err), FR_EINVAL);
     assert_string_equal(err.field, "detail");
     fr_audit_record noact = {1, "ana", "officer", "", "traveller:1", "cli", 200, NULL};
@@ -224,7 +234,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(appends_chain_and_verify, setup, teardown),
-        cmocka_unit_test_setup_teardown(entry_hash_covers_previous_hash_and_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(entry_hash_covers_previous_hash_and_content, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(triggers_refuse_update_and_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(edited_entry_is_named, setup, teardown),
         cmocka_unit_test_setup_teardown(removed_entry_is_named, setup, teardown),

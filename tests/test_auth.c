@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_auth.c: users, roles and bearer tokens (auth.h) on a real SQLite
  * ledger file in a temporary directory: the role matrix (an analyst never
  * reads a personal record), token shape and hashing, add/list/revoke/rotate,
@@ -69,14 +70,21 @@ static void token_is_shown_once_and_only_its_hash_is_stored(void **st)
     sqlite3 *db;
     sqlite3_stmt *q;
     assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT token_hash FROM auth_users WHERE name='ana'", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT token_hash FROM auth_users WHERE name='ana'", -1, &q, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     unsigned char h[FR_TOKEN_HASH_BYTES];
     assert_int_equal(fr_auth_token_hash(tok, strlen(tok), h), FR_OK);
     assert_int_equal(sqlite3_column_bytes(q, 0), FR_TOKEN_HASH_BYTES);
     assert_memory_equal(sqlite3_column_blob(q, 0), h, FR_TOKEN_HASH_BYTES);
     sqlite3_finalize(q);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM auth_users WHERE CAST(token_hash AS TEXT) LIKE '%' || ?1 || '%'", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            db,
+            "SELECT count(*) FROM auth_users WHERE CAST(token_hash AS TEXT) LIKE '%' || ?1 || '%'",
+            -1, &q, NULL),
+        SQLITE_OK);
     sqlite3_bind_text(q, 1, tok + 4, 20, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 0);
@@ -158,7 +166,9 @@ static void names_roles_and_duplicates_are_checked(void **st)
     assert_int_equal(fr_auth_user_add(a, "a b", FR_ROLE_ADMIN, 1, tok, &err), FR_EINVAL);
     assert_string_equal(err.field, "name");
     assert_int_equal(err.column, 2);
-    assert_int_equal(fr_auth_user_add(a, "x'; DROP TABLE auth_users;--", FR_ROLE_ADMIN, 1, tok, &err), FR_EINVAL);
+    assert_int_equal(
+        fr_auth_user_add(a, "x'; DROP TABLE auth_users;--", FR_ROLE_ADMIN, 1, tok, &err),
+        FR_EINVAL);
     char longname[FR_USER_NAME_MAX + 2];
     memset(longname, 'a', sizeof longname - 1);
     longname[sizeof longname - 1] = 0;
@@ -166,7 +176,8 @@ static void names_roles_and_duplicates_are_checked(void **st)
     assert_int_equal(fr_auth_user_add(a, "ana", FR_ROLE_NONE, 1, tok, &err), FR_EINVAL);
     assert_string_equal(err.field, "role");
     assert_int_equal(fr_auth_user_add(a, "ana.p@post-1_x", FR_ROLE_ADMIN, 1, tok, &err), FR_OK);
-    assert_int_equal(fr_auth_user_add(a, "ana.p@post-1_x", FR_ROLE_OFFICER, 2, tok, &err), FR_EEXIST);
+    assert_int_equal(fr_auth_user_add(a, "ana.p@post-1_x", FR_ROLE_OFFICER, 2, tok, &err),
+                     FR_EEXIST);
     fr_user *list = NULL;
     size_t n = 0;
     assert_int_equal(fr_auth_user_list(a, &list, &n, &err), FR_OK);
@@ -198,12 +209,17 @@ static void tables_need_a_ledger_first(void **st)
     sqlite3 *db;
     sqlite3_stmt *q;
     assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT version FROM fr_module_schema WHERE module='auth'", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT version FROM fr_module_schema WHERE module='auth'",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 1);
     sqlite3_finalize(q);
     /* a newer version is refused */
-    assert_int_equal(sqlite3_exec(db, "UPDATE fr_module_schema SET version = 9 WHERE module='auth'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE fr_module_schema SET version = 9 WHERE module='auth'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(fr_auth_open(t->db, &a, &err), FR_EVERSION);
     /* and the ledger itself still opens: our tables do not disturb it */
@@ -216,9 +232,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_matrix_keeps_analysts_from_personal_records),
-        cmocka_unit_test_setup_teardown(token_is_shown_once_and_only_its_hash_is_stored, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_is_shown_once_and_only_its_hash_is_stored, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(malformed_and_unknown_tokens_fail, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoke_and_rotate_take_effect_on_other_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(revoke_and_rotate_take_effect_on_other_handles, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(names_roles_and_duplicates_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_need_a_ledger_first, setup, teardown),
     };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_country.c: the ICAO 9303 Part 3 code table. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,7 @@
 static void icao_special_codes_are_known(void **st)
 {
     (void)st;
-    static const char *special[] = {"D", "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "UNA",
+    static const char *special[] = {"D",   "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "UNA",
                                     "UNK", "UNO", "XXA", "XXB", "XXC", "XXX", "XOM", "XPO"};
     for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
         int idx = fr_country_find_cstr(special[i]);

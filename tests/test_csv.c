@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_csv.c: the streaming CSV reader (csv.h): RFC 4180 quoting, line
  * endings, located errors and recovery, limits, streaming through a tiny
  * read buffer, and quoting for output. */

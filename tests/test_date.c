@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_date.c: civil dates, ISO 8601 text and local date-times. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_mrz.c: the MRZ reader against the data-driven cases in
  * tests/data/mrz/, every .cases file (the ICAO 9303 specimens of Parts 4-7 and our own
  * mutations of them): every field, check digit, format and finding. Each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_mrz_make.c: the MRZ writer and the reader's API around the cases:
  * check digits against the ICAO specimens, fr_mrz_make writing the
  * specimens exactly, refusing bad fields with the field named, round trips

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_policy.c: the policy loader and lookup.
  * - every tests/data/policy/<case>.policy with an "# expect LINE COL FIELD TEXT"
  *   first line must fail with that error (file, line, column, what to fix);

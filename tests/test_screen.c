@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_screen.c: watchlist import (row errors with line and field), atomic
  * save/load, lost/stolen documents, and screening: one case per variant
  * family, evidence (birth date, nationality, document), bands and ordering,
@@ -17,16 +18,15 @@
 #include "frontera/country.h"
 #include "frontera/screen.h"
 
-static const char LIST[] =
-    "id,list,name,aliases,birth_date,nationality,documents,reason\n"
-    "Z1,T,\"ZHANG, Wei Ming\",张伟明,1970-03-02,CHN,CHN:E12345678,fraud\n"
-    "Z2,T,\"AL-ZAWAHIRI, Ayman Muhammad\",Abd al-Rahman,1951-06-19,EGY,,\n"
-    "Z3,T,\"IVANOV, Aleksandr Sergeyevich\",Иванов Александр,1965,RUS,,\n"
-    "Z4,T,\"KIM, Jong Un\",,1984,PRK,,\n"
-    "Z5,T,\"DE LA CRUZ, Juan Carlos\",,1975..1978,MEX,,\n"
-    "Z6,T,\"CHAN, Tai Man\",,1960-01-01,HKG,,\n"
-    "Z7,T,\"WANG, Wei\",,1990-05-05,CHN,,\n"
-    "Z8,T,\"ABDULRAHMAN, Khalid\",,1980,SAU,,\n";
+static const char LIST[] = "id,list,name,aliases,birth_date,nationality,documents,reason\n"
+                           "Z1,T,\"ZHANG, Wei Ming\",张伟明,1970-03-02,CHN,CHN:E12345678,fraud\n"
+                           "Z2,T,\"AL-ZAWAHIRI, Ayman Muhammad\",Abd al-Rahman,1951-06-19,EGY,,\n"
+                           "Z3,T,\"IVANOV, Aleksandr Sergeyevich\",Иванов Александр,1965,RUS,,\n"
+                           "Z4,T,\"KIM, Jong Un\",,1984,PRK,,\n"
+                           "Z5,T,\"DE LA CRUZ, Juan Carlos\",,1975..1978,MEX,,\n"
+                           "Z6,T,\"CHAN, Tai Man\",,1960-01-01,HKG,,\n"
+                           "Z7,T,\"WANG, Wei\",,1990-05-05,CHN,,\n"
+                           "Z8,T,\"ABDULRAHMAN, Khalid\",,1980,SAU,,\n";
 
 static fr_watchlist *wl;
 static fr_screen_index *idx;
@@ -39,9 +39,13 @@ static int setup(void **st)
     fr_error err;
     size_t acc, rej;
     if (fr_watchlist_new(&wl) || fr_docindex_new(&docs)) return -1;
-    if (fr_watchlist_parse(wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc, &rej) || rej) return -1;
+    if (fr_watchlist_parse(wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc,
+                           &rej) ||
+        rej)
+        return -1;
     if (fr_docindex_add(docs, "D", "C01X-00T47", "P") != FR_OK) return -1;
-    if (fr_screen_index_build(wl, &idx, &err) || fr_screen_ctx_new(idx, docs, &ctx, &err)) return -1;
+    if (fr_screen_index_build(wl, &idx, &err) || fr_screen_ctx_new(idx, docs, &ctx, &err))
+        return -1;
     return 0;
 }
 
@@ -62,7 +66,9 @@ static void screen(const char *name, const char *birth, const char *nat)
 {
     fr_screen_query q = {.name = name, .nationality = nat ? fr_country_find_cstr(nat) : -1};
     fr_error err;
-    assert_int_equal(fr_screen_parse_birth(birth ? birth : "", birth ? strlen(birth) : 0, &q.birth_lo, &q.birth_hi, &err), FR_OK);
+    assert_int_equal(fr_screen_parse_birth(birth ? birth : "", birth ? strlen(birth) : 0,
+                                           &q.birth_lo, &q.birth_hi, &err),
+                     FR_OK);
     assert_int_equal(fr_screen_person(ctx, &q, R, 5, &NR), FR_OK);
 }
 
@@ -70,18 +76,19 @@ static void expect(const char *name, const char *id, fr_screen_band at_least)
 {
     screen(name, NULL, NULL);
     if (NR == 0 || strcmp(R[0].id, id) != 0 || R[0].band < at_least)
-        fail_msg("'%s': want %s at >= %s, got %s %s %.3f (%s)", name, id, fr_screen_band_name(at_least),
-                 NR ? R[0].id : "-", NR ? fr_screen_band_name(R[0].band) : "-", NR ? R[0].score : 0.0,
+        fail_msg("'%s': want %s at >= %s, got %s %s %.3f (%s)", name, id,
+                 fr_screen_band_name(at_least), NR ? R[0].id : "-",
+                 NR ? fr_screen_band_name(R[0].band) : "-", NR ? R[0].score : 0.0,
                  NR ? R[0].explanation : "");
 }
 
 static void each_variant_family_is_found(void **st)
 {
     (void)st;
-    expect("CHEUNG, Wai Ming", "Z1", FR_BAND_HIT);           /* Cantonese */
-    expect("CHANG Wei-Ming", "Z1", FR_BAND_POSSIBLE);        /* Wade-Giles, split given name */
-    expect("张伟明", "Z1", FR_BAND_HIT);                      /* Han script */
-    expect("CHEN, Tai Man", "Z6", FR_BAND_HIT);              /* Chan -> Chen */
+    expect("CHEUNG, Wai Ming", "Z1", FR_BAND_HIT);                /* Cantonese */
+    expect("CHANG Wei-Ming", "Z1", FR_BAND_POSSIBLE);             /* Wade-Giles, split given name */
+    expect("张伟明", "Z1", FR_BAND_HIT);                          /* Han script */
+    expect("CHEN, Tai Man", "Z6", FR_BAND_HIT);                   /* Chan -> Chen */
     expect("Aiman Mohammed al Zawahiri", "Z2", FR_BAND_POSSIBLE); /* Arabic, swapped, particle */
     expect("ZAWAHIRI, Ayman Mohamed", "Z2", FR_BAND_POSSIBLE);
     expect("Alexander Ivanoff", "Z3", FR_BAND_HIT);          /* Slavic */
@@ -92,8 +99,8 @@ static void each_variant_family_is_found(void **st)
     expect("ABDUL RAHMAN, Khalid", "Z8", FR_BAND_HIT);       /* split token */
     expect("ABD AL-RAHMAN Khaled", "Z8", FR_BAND_POSSIBLE);
     expect("IVANOV, Aleksnadr Sergeyevich", "Z3", FR_BAND_POSSIBLE); /* typo */
-    expect("ZHANG<<WEI<MI", "Z1", FR_BAND_POSSIBLE);         /* MRZ, truncated */
-    expect("KIM<<JONG<UN<<<<<<<<", "Z4", FR_BAND_HIT);        /* MRZ with fillers */
+    expect("ZHANG<<WEI<MI", "Z1", FR_BAND_POSSIBLE);                 /* MRZ, truncated */
+    expect("KIM<<JONG<UN<<<<<<<<", "Z4", FR_BAND_HIT);               /* MRZ with fillers */
 }
 
 static void two_letter_tokens_and_near_names(void **st)
@@ -122,8 +129,12 @@ static void evidence_moves_the_score(void **st)
     assert_true(NR == 0 || R[0].band == FR_BAND_CLEAR);
     assert_true(NR == 0 || R[0].score < plain);
     /* a listed document number makes a weak name a hit */
-    fr_screen_query q = {.name = "Zhang Wilson", .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE,
-                         .nationality = -1, .doc_state = "CHN", .doc_number = "e1234-5678"};
+    fr_screen_query q = {.name = "Zhang Wilson",
+                         .birth_lo = FR_DATE_NONE,
+                         .birth_hi = FR_DATE_NONE,
+                         .nationality = -1,
+                         .doc_state = "CHN",
+                         .doc_number = "e1234-5678"};
     assert_int_equal(fr_screen_person(ctx, &q, R, 5, &NR), FR_OK);
     assert_true(NR >= 1);
     assert_string_equal(R[0].id, "Z1");
@@ -200,7 +211,9 @@ static void bad_rows_are_reported_and_skipped(void **st)
     errs x = {0};
     size_t acc, rej;
     assert_int_equal(fr_watchlist_new(&w), FR_OK);
-    assert_int_equal(fr_watchlist_parse(w, csv, sizeof csv - 1, FR_WATCHLIST_CSV, NULL, collect, &x, &acc, &rej), FR_OK);
+    assert_int_equal(
+        fr_watchlist_parse(w, csv, sizeof csv - 1, FR_WATCHLIST_CSV, NULL, collect, &x, &acc, &rej),
+        FR_OK);
     assert_int_equal(acc, 2);
     assert_int_equal(rej, 6);
     assert_int_equal(x.e[0].line, 3);
@@ -220,13 +233,16 @@ static void bad_rows_are_reported_and_skipped(void **st)
     fr_date_from_ymd(1960, 1, 1, &lo);
     assert_int_equal(e.birth_lo, lo);
     /* JSON Lines, with arrays and a broken line */
-    static const char jl[] = "{\"id\":\"J1\",\"list\":\"L\",\"name\":\"Json Person\",\"aliases\":[\"A B\",\"C D\"],"
-                             "\"documents\":[\"FRA:12AB\"],\"nationality\":\"FRA\"}\n"
-                             "{\"id\":\"J2\",\"name\":\"No list\"\n"
-                             "\n"
-                             "{\"id\":\"J3\",\"list\":\"L\",\"name\":\"X\",\"colour\":\"red\"}\n";
+    static const char jl[] =
+        "{\"id\":\"J1\",\"list\":\"L\",\"name\":\"Json Person\",\"aliases\":[\"A B\",\"C D\"],"
+        "\"documents\":[\"FRA:12AB\"],\"nationality\":\"FRA\"}\n"
+        "{\"id\":\"J2\",\"name\":\"No list\"\n"
+        "\n"
+        "{\"id\":\"J3\",\"list\":\"L\",\"name\":\"X\",\"colour\":\"red\"}\n";
     x.n = 0;
-    assert_int_equal(fr_watchlist_parse(w, jl, sizeof jl - 1, FR_WATCHLIST_JSONL, NULL, collect, &x, &acc, &rej), FR_OK);
+    assert_int_equal(
+        fr_watchlist_parse(w, jl, sizeof jl - 1, FR_WATCHLIST_JSONL, NULL, collect, &x, &acc, &rej),
+        FR_OK);
     assert_int_equal(acc, 1);
     assert_int_equal(rej, 2);
     assert_int_equal(x.e[0].line, 2);
@@ -236,7 +252,9 @@ static void bad_rows_are_reported_and_skipped(void **st)
     /* a header with an unknown column refuses the file */
     static const char bad[] = "id,name,colour\n1,x,red\n";
     x.n = 0;
-    assert_int_equal(fr_watchlist_parse(w, bad, sizeof bad - 1, FR_WATCHLIST_CSV, "L", collect, &x, NULL, NULL), FR_EPARSE);
+    assert_int_equal(
+        fr_watchlist_parse(w, bad, sizeof bad - 1, FR_WATCHLIST_CSV, "L", collect, &x, NULL, NULL),
+        FR_EPARSE);
     assert_string_equal(x.e[0].field, "header");
     fr_watchlist_free(w);
 }
@@ -283,7 +301,7 @@ typedef struct worker {
 } worker;
 
 static const char *const THREAD_NAMES[] = {"CHEUNG, Wai Ming", "Alexander Ivanoff", "Kim Jong Un",
-                                           "Juan Cruz", "Иванов Александр", "Wang Wei"};
+                                           "Juan Cruz",        "Иванов Александр",  "Wang Wei"};
 
 static void *screen_many(void *arg)
 {
@@ -295,7 +313,8 @@ static void *screen_many(void *arg)
     int ok = 1;
     for (int i = 0; i < 300 && ok; i++) {
         const char *nm = THREAD_NAMES[i % 6];
-        fr_screen_query q = {.name = nm, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
+        fr_screen_query q = {
+            .name = nm, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
         fr_screen_result r[3];
         size_t n;
         ok = fr_screen_person(c, &q, r, 3, &n) == FR_OK && n >= 1 && r[0].band >= FR_BAND_POSSIBLE;
@@ -312,7 +331,8 @@ static void contexts_screen_in_parallel(void **st)
     (void)st;
     pthread_t th[4];
     worker w[4];
-    for (int i = 0; i < 4; i++) assert_int_equal(pthread_create(&th[i], NULL, screen_many, &w[i]), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, screen_many, &w[i]), 0);
     for (int i = 0; i < 4; i++) {
         pthread_join(th[i], NULL);
         assert_true(w[i].ok);

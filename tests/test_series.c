@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_series.c: the monthly series set and its CSV reader (series.h):
  * months, sums of repeated rows, missing versus zero, every bad row reported
  * with line, column and field, limits; and series built from ledger events
@@ -46,7 +47,8 @@ static void months_parse_and_format(void **state)
 static void csv_reads_sums_and_keeps_missing_apart_from_zero(void **state)
 {
     (void)state;
-    const char *text = "\xEF\xBB\xBF" "metric,period,count,nationality,source\r\n"
+    const char *text = "\xEF\xBB\xBF"
+                       "metric,period,count,nationality,source\r\n"
                        "arrivals,2023-01,10,CHN,x\r\n"
                        "arrivals,2023-01,5,CHN,y\r\n"
                        "arrivals,2023-03,0,CHN,\r\n"
@@ -68,7 +70,8 @@ static void csv_reads_sums_and_keeps_missing_apart_from_zero(void **state)
     assert_true(fr_series_find(s, fr_country_find_cstr("D"), "encounters") >= 0);
     fr_series_free(s);
     /* a header only: a valid empty set */
-    assert_int_equal(fr_series_parse("period,nationality,metric,count\n", 32, &s, NULL, 0, NULL), FR_OK);
+    assert_int_equal(fr_series_parse("period,nationality,metric,count\n", 32, &s, NULL, 0, NULL),
+                     FR_OK);
     assert_int_equal(fr_series_key_count(s), 0);
     assert_int_equal(fr_series_first(s), FR_MONTH_NONE);
     fr_series_free(s);
@@ -79,11 +82,11 @@ static void csv_reports_every_bad_row_with_line_column_and_field(void **state)
     (void)state;
     const char *text = "period,nationality,metric,count\n"
                        "2023-01,CHN,arrivals,10\n"
-                       "2023-13,CHN,arrivals,10\n" /* line 3: month */
-                       "2023-02,DEU,arrivals,10\n" /* line 4: DEU is not ICAO (D) */
-                       "2023-02,CHN,Arrivals,10\n" /* line 5: metric */
-                       "2023-02,CHN,arrivals,-4\n" /* line 6: count */
-                       "2023-02,CHN\n"             /* line 7: short row */
+                       "2023-13,CHN,arrivals,10\n"      /* line 3: month */
+                       "2023-02,DEU,arrivals,10\n"      /* line 4: DEU is not ICAO (D) */
+                       "2023-02,CHN,Arrivals,10\n"      /* line 5: metric */
+                       "2023-02,CHN,arrivals,-4\n"      /* line 6: count */
+                       "2023-02,CHN\n"                  /* line 7: short row */
                        "2023-02,CHN,arrivals,\"1\"x\n"; /* line 8: CSV quoting */
     fr_series *s = (fr_series *)0x1;
     fr_error errs[8];
@@ -93,7 +96,8 @@ static void csv_reports_every_bad_row_with_line_column_and_field(void **state)
     assert_int_equal(n, 6);
     int lines[6] = {3, 4, 5, 6, 7, 8}, cols[5] = {1, 2, 3, 4, 3};
     const char *fields[5] = {"period", "nationality", "metric", "count", "metric"};
-    for (int i = 0; i < 6; i++) assert_int_equal(errs[i].line, lines[i]);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(errs[i].line, lines[i]);
     for (int i = 0; i < 5; i++) {
         assert_int_equal(errs[i].column, cols[i]);
         assert_string_equal(errs[i].field, fields[i]);
@@ -101,8 +105,9 @@ static void csv_reports_every_bad_row_with_line_column_and_field(void **state)
     }
     assert_non_null(strstr(errs[1].message, "DEU"));
     /* a missing column is named */
-    assert_int_equal(fr_series_parse("period,nat,metric,count\n2023-01,CHN,a,1\n", 40, &s, errs, 8, &n),
-                     FR_EPARSE);
+    assert_int_equal(
+        fr_series_parse("period,nat,metric,count\n2023-01,CHN,a,1\n", 40, &s, errs, 8, &n),
+        FR_EPARSE);
     assert_string_equal(errs[0].field, "nationality");
 }
 

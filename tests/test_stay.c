@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_stay.c: the stay calculator on the worked cases of
  * tests/data/stay/cases.txt (window borders, leap years, same-day trips,
  * open stays, overlaps, every rule family), the rule syntax, bad histories,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_stay_random.c: fr_stay_eval against the day-by-day reference
  * (stay_naive.c) on many random histories for every rule family: the fast
  * interval algorithms must give exactly the figures of the definitions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_store.c: the ledger store against real SQLite files in a temporary
  * directory: schema migrations (fresh, old, newer, foreign), WAL and
  * durability settings, idempotent and conflicting retries, batches,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_store_ledger.c: the ledger's rules on a real SQLite file: linking a
  * renewed passport to its traveller, uncertain links kept for review (not
  * guessed), exit matching, unmatched exits and second entries flagged but
@@ -15,7 +16,7 @@
 
 #include "frontera/alloc.h"
 #include "frontera/store.h"
-#include "ledger.h"
+#include "ledger_rules.h"
 
 typedef struct {
     char dir[64];

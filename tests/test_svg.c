@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_svg.c: the SVG chart writer (svg.h): structure (one polyline per
  * line, one marker per alert, one rule per policy change, a legend entry per
  * line), accessibility (<title>, <desc>, role="img"), month labels, escaping,
@@ -17,7 +18,8 @@
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
     return n;
 }
 
@@ -31,8 +33,19 @@ static void chart_has_the_expected_structure_and_is_deterministic(void **state)
     fr_error e;
     assert_int_equal(fr_date_parse_cstr("2023-03-15", &day, &e), FR_OK);
     fr_chart_rule rules[1] = {{day, "CHN visa_required"}};
-    fr_chart ch = {"Arrivals \"test\"", NULL, "arrivals per month", 2023 * 12, 6, lines, 3,
-                   marks, 2, rules, 1, 0, 0};
+    fr_chart ch = {"Arrivals \"test\"",
+                   NULL,
+                   "arrivals per month",
+                   2023 * 12,
+                   6,
+                   lines,
+                   3,
+                   marks,
+                   2,
+                   rules,
+                   1,
+                   0,
+                   0};
     char *svg = NULL, *again = NULL;
     size_t len, len2;
     assert_int_equal(fr_svg_chart(&ch, &svg, &len, &e), FR_OK);
@@ -54,7 +67,8 @@ static void chart_has_the_expected_structure_and_is_deterministic(void **state)
     assert_non_null(usa);
     const char *pts = strstr(usa, "points=\"") + 8, *end = strchr(pts, '"');
     size_t commas = 0;
-    for (const char *p = pts; p < end; p++) commas += *p == ',';
+    for (const char *p = pts; p < end; p++)
+        commas += *p == ',';
     assert_int_equal(commas, 5);
     assert_int_equal(fr_svg_chart(&ch, &again, &len2, &e), FR_OK);
     assert_int_equal(len, len2);
@@ -81,8 +95,10 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     for (int k = 0; k < 4; k++)
         for (int i = 0; i < 24; i++)
             assert_int_equal(fr_series_add(s, fr_country_find_cstr(nats[k]), "arrivals",
-                                           2022 * 12 + i, level[k], &e), FR_OK);
-    assert_int_equal(fr_series_add(s, fr_country_find_cstr("CHN"), "encounters", 2022 * 12, 1, &e), FR_OK);
+                                           2022 * 12 + i, level[k], &e),
+                             FR_OK);
+    assert_int_equal(fr_series_add(s, fr_country_find_cstr("CHN"), "encounters", 2022 * 12, 1, &e),
+                     FR_OK);
     fr_alert al;
     memset(&al, 0, sizeof al);
     al.nationality = fr_country_find_cstr("CHN");
@@ -92,7 +108,8 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     char *svg = NULL;
     size_t len;
     assert_int_equal(fr_svg_series_chart(s, "arrivals", 2, &al, 1, NULL, 0, NULL, FR_MONTH_NONE,
-                                         FR_MONTH_NONE, &svg, &len, &e), FR_OK);
+                                         FR_MONTH_NONE, &svg, &len, &e),
+                     FR_OK);
     assert_int_equal(count(svg, "<polyline"), 2);
     assert_non_null(strstr(svg, "<title>CHN</title>")); /* alerted, although smallest */
     assert_non_null(strstr(svg, "<title>USA</title>"));
@@ -101,7 +118,8 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     assert_non_null(strstr(svg, "Monthly arrivals by nationality, 2022-01 to 2023-12"));
     fr_free(svg);
     assert_int_equal(fr_svg_series_chart(s, "nonexits", 2, NULL, 0, NULL, 0, "t", FR_MONTH_NONE,
-                                         FR_MONTH_NONE, &svg, &len, &e), FR_ENOTFOUND);
+                                         FR_MONTH_NONE, &svg, &len, &e),
+                     FR_ENOTFOUND);
     fr_series_free(s);
 }
 

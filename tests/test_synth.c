@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_synth.c: the synthetic scenario is deterministic, in time order, and
  * tells the story it is calibrated on (the Chinese non-exit share, refusals
  * only after the 1 July 2024 change, exits never before their entry). */
@@ -20,7 +21,8 @@ typedef struct {
 
 static uint64_t mix(uint64_t h, const char *s)
 {
-    while (*s) h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
     return h;
 }
 
@@ -43,8 +45,10 @@ static int collect(const fr_synth_event *e, void *ud)
         if (!strcmp(e->kind, "exit")) a->chn_out++;
     }
     if (!strcmp(e->kind, "refusal")) {
-        if (e->at.date < a->change) a->refusals_before++;
-        else if (chn) a->refusals_chn_after++;
+        if (e->at.date < a->change)
+            a->refusals_before++;
+        else if (chn)
+            a->refusals_chn_after++;
     }
     if (!strcmp(e->kind, "entry") && e->authorised_until < e->at.date) a->bad_until++;
     if (strcmp(e->kind, "entry") && e->authorised_until != FR_DATE_NONE) a->bad_until++;

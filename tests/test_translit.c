@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_translit.c: name normalisation (translit.c through fr_screen_normalise)
  * and the token keys of namevar.c: scripts to Latin, diacritics, case,
  * punctuation and MRZ fillers, variant keys per family, skeletons, distance. */
@@ -51,17 +52,18 @@ static void latin_case_punctuation_and_mrz_fillers(void **st)
 static void scripts_to_latin(void **st)
 {
     (void)st;
-    norm_is("张伟", "ZHANG WEI");               /* Han -> pinyin, tones dropped */
+    norm_is("张伟", "ZHANG WEI");                  /* Han -> pinyin, tones dropped */
     norm_is("Хрущёв Никита", "KHRUSHCHEV NIKITA"); /* Russian BGN, as passports write it */
-    norm_is("Αλέξανδρος", "ALEXANDROS");        /* Greek */
+    norm_is("Αλέξανδρος", "ALEXANDROS");           /* Greek */
     char out[64];
-    assert_int_equal(fr_screen_normalise(ctx, "محمد", out, sizeof out), FR_OK); /* unvocalised Arabic */
+    assert_int_equal(fr_screen_normalise(ctx, "محمد", out, sizeof out),
+                     FR_OK); /* unvocalised Arabic */
     assert_true(strlen(out) >= 3);
     char sk1[FR_TOK_MAX], sk2[FR_TOK_MAX];
     fr_namevar_skeleton(out, strlen(out), sk1);
     fr_namevar_skeleton("MUHAMMAD", 8, sk2);
-    assert_string_equal(sk1, sk2); /* MHMD: the skeleton still meets the Latin spelling */
-    norm_is("김정은", "GIMJEONG EUN");          /* Hangul: ICU joins syllables; matching splits */
+    assert_string_equal(sk1, sk2);     /* MHMD: the skeleton still meets the Latin spelling */
+    norm_is("김정은", "GIMJEONG EUN"); /* Hangul: ICU joins syllables; matching splits */
 }
 
 static void same_key(const fr_namevar *nv, const char *a, const char *b)
@@ -89,20 +91,27 @@ static void variant_families_share_keys(void **st)
     fr_namevar *nv;
     assert_int_equal(fr_namevar_new(&nv), FR_OK);
     /* Chinese: Pinyin, Wade-Giles, Cantonese, Hokkien */
-    const char *cn[][2] = {{"CHEN", "CHAN"}, {"ZHANG", "CHANG"}, {"ZHANG", "CHEUNG"}, {"WANG", "WONG"},
-                           {"HUANG", "WONG"}, {"LI", "LEE"}, {"ZHOU", "CHOW"}, {"ZHOU", "CHAU"},
-                           {"XU", "HSU"}, {"XU", "TSUI"}, {"WU", "NG"}, {"LIU", "LAU"}, {"GUO", "KWOK"}};
-    for (size_t i = 0; i < sizeof cn / sizeof *cn; i++) same_key(nv, cn[i][0], cn[i][1]);
+    const char *cn[][2] = {{"CHEN", "CHAN"}, {"ZHANG", "CHANG"}, {"ZHANG", "CHEUNG"},
+                           {"WANG", "WONG"}, {"HUANG", "WONG"},  {"LI", "LEE"},
+                           {"ZHOU", "CHOW"}, {"ZHOU", "CHAU"},   {"XU", "HSU"},
+                           {"XU", "TSUI"},   {"WU", "NG"},       {"LIU", "LAU"},
+                           {"GUO", "KWOK"}};
+    for (size_t i = 0; i < sizeof cn / sizeof *cn; i++)
+        same_key(nv, cn[i][0], cn[i][1]);
     /* Arabic */
-    const char *ar[][2] = {{"MOHAMMED", "MUHAMMAD"}, {"MOHAMED", "MUHAMMAD"}, {"MOHAMMAD", "MOHAMED"},
-                           {"ABDUL", "ABD"}, {"ABDEL", "ABDUL"}, {"BIN", "IBN"}, {"HUSSEIN", "HUSAYN"},
-                           {"YOUSSEF", "YUSUF"}, {"QASIM", "KASIM"}};
-    for (size_t i = 0; i < sizeof ar / sizeof *ar; i++) same_key(nv, ar[i][0], ar[i][1]);
+    const char *ar[][2] = {
+        {"MOHAMMED", "MUHAMMAD"}, {"MOHAMED", "MUHAMMAD"}, {"MOHAMMAD", "MOHAMED"},
+        {"ABDUL", "ABD"},         {"ABDEL", "ABDUL"},      {"BIN", "IBN"},
+        {"HUSSEIN", "HUSAYN"},    {"YOUSSEF", "YUSUF"},    {"QASIM", "KASIM"}};
+    for (size_t i = 0; i < sizeof ar / sizeof *ar; i++)
+        same_key(nv, ar[i][0], ar[i][1]);
     /* Slavic: table and spelling rules */
-    const char *sl[][2] = {{"ALEKSANDR", "ALEXANDER"}, {"IVANOV", "IVANOFF"}, {"SERGEYEV", "SERGEEV"},
-                           {"DMITRIY", "DMITRI"}, {"YURI", "IURII"}, {"PETROV", "PETROFF"},
-                           {"KOVALSKIY", "KOVALSKI"}, {"KHALID", "HALID"}};
-    for (size_t i = 0; i < sizeof sl / sizeof *sl; i++) same_key(nv, sl[i][0], sl[i][1]);
+    const char *sl[][2] = {{"ALEKSANDR", "ALEXANDER"}, {"IVANOV", "IVANOFF"},
+                           {"SERGEYEV", "SERGEEV"},    {"DMITRIY", "DMITRI"},
+                           {"YURI", "IURII"},          {"PETROV", "PETROFF"},
+                           {"KOVALSKIY", "KOVALSKI"},  {"KHALID", "HALID"}};
+    for (size_t i = 0; i < sizeof sl / sizeof *sl; i++)
+        same_key(nv, sl[i][0], sl[i][1]);
     /* and different names stay different */
     differ_key(nv, "WANG", "ZHANG");
     differ_key(nv, "LI", "LIU");
@@ -127,7 +136,7 @@ static void particles_tokens_and_distance(void **st)
     assert_int_equal(n, 1);
     assert_int_equal(fr_namevar_distance("GUPTA", 5, "GUTPA", 5, 2), 1); /* transposition */
     assert_int_equal(fr_namevar_distance("RAJESH", 6, "RAEESH", 6, 2), 1);
-    assert_int_equal(fr_namevar_distance("ABC", 3, "XYZ", 3, 1), 2);       /* over max: max+1 */
+    assert_int_equal(fr_namevar_distance("ABC", 3, "XYZ", 3, 1), 2); /* over max: max+1 */
     assert_int_equal(fr_namevar_typos_allowed(3), 0);
     assert_int_equal(fr_namevar_typos_allowed(6), 1);
     assert_int_equal(fr_namevar_typos_allowed(9), 2);

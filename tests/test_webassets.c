@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_webassets.c: the table of built-in web pages (webassets.h), as the
  * server looks paths up in it: every page answers under its short name and
  * its file name with the right Content-Type, the query string is ignored,

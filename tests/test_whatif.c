@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_whatif.c: a policy applied to past arrivals (whatif.h), on the
  * thirteen events of tests/data/alerts/events.csv with the two policies of
  * tests/data/alerts/ (then.policy: the policy in force; whatif.policy: the
@@ -42,7 +43,10 @@ static fr_policy *policy(const char *name)
     return p;
 }
 
-static int add(void *ud, const fr_event *ev) { return fr_whatif_add(ud, ev); }
+static int add(void *ud, const fr_event *ev)
+{
+    return fr_whatif_add(ud, ev);
+}
 
 /* Feed events.csv through the ledger CSV reader (series.h). */
 static void feed(fr_whatif *w)
@@ -86,18 +90,18 @@ static void counts_against_the_policy_in_force_checked_by_hand(void **state)
     assert_string_equal(fr_country_code(r[0].nationality), "CHN"); /* most arrivals first */
     const fr_whatif_row *chn = row(r, n, "CHN");
     assert_int_equal(chn->arrivals, 5);
-    assert_int_equal(chn->need_visa, 2);          /* E4 (03-10) and E5 (05-20): from 03-01 */
+    assert_int_equal(chn->need_visa, 2); /* E4 (03-10) and E5 (05-20): from 03-01 */
     assert_int_equal(chn->need_visa_baseline, 0);
     assert_int_equal(chn->visa_free, 5);
-    assert_int_equal(chn->overstays, 1);          /* E2 left 03-01, allowed to 02-15 */
-    assert_int_equal(chn->nonexits, 2);           /* E3 (to 02-20) and E4 (to 06-07); E5 not due */
+    assert_int_equal(chn->overstays, 1); /* E2 left 03-01, allowed to 02-15 */
+    assert_int_equal(chn->nonexits, 2);  /* E3 (to 02-20) and E4 (to 06-07); E5 not due */
     const fr_whatif_row *cub = row(r, n, "CUB");
     assert_int_equal(cub->need_visa, 0);
     assert_int_equal(cub->need_visa_baseline, 1);
     assert_int_equal(cub->visa_free, 0);
-    assert_int_equal(cub->nonexits, 0);           /* not visa-free then: not counted */
+    assert_int_equal(cub->nonexits, 0); /* not visa-free then: not counted */
     const fr_whatif_row *ind = row(r, n, "IND");
-    assert_int_equal(ind->need_visa, 1);          /* evisa */
+    assert_int_equal(ind->need_visa, 1); /* evisa */
     assert_int_equal(ind->visa_free, 1);
     assert_int_equal(ind->nonexits, 1);
     const fr_whatif_row *usa = row(r, n, "USA");
@@ -124,14 +128,14 @@ static void without_baseline_visa_free_means_under_the_policy(void **state)
     size_t n;
     assert_int_equal(fr_whatif_finish(w, as_of, &r, &n), FR_OK);
     const fr_whatif_row *chn = row(r, n, "CHN");
-    assert_int_equal(chn->arrivals, 2);   /* January entries are before the period */
+    assert_int_equal(chn->arrivals, 2); /* January entries are before the period */
     assert_int_equal(chn->need_visa, 2);
     assert_int_equal(chn->need_visa_baseline, 0);
     assert_int_equal(chn->visa_free, 0);
-    assert_int_equal(chn->overstays, 0);  /* E2's late exit: its entry is outside the period */
+    assert_int_equal(chn->overstays, 0); /* E2's late exit: its entry is outside the period */
     const fr_whatif_row *cub = row(r, n, "CUB");
     assert_int_equal(cub->visa_free, 1);
-    assert_int_equal(cub->nonexits, 1);   /* to 06-09, no exit */
+    assert_int_equal(cub->nonexits, 1); /* to 06-09, no exit */
     fr_free(r);
     fr_whatif_free(w);
     fr_policy_free(p);

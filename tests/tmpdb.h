@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tmpdb.h: a scratch directory with a database path in it, for the unit
  * tests that need a real SQLite file (store, auth, audit). Header-only: each
  * test is its own program. */

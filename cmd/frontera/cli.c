@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c: helpers shared by the subcommands. */
 #include "cli.h"
 
@@ -107,11 +108,11 @@ fr_policy *cli_load_policy(const char *sub, const char *path)
     size_t n = 0;
     fr_policy *p = NULL;
     if (fr_policy_parse(text, len, &p, errs, 20, &n) != FR_OK) {
-        for (size_t i = 0; i < n && i < 20; i++) cli_print_error(sub, path, &errs[i]);
+        for (size_t i = 0; i < n && i < 20; i++)
+            cli_print_error(sub, path, &errs[i]);
         if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more errors\n", sub, path, n - 20);
         p = NULL;
     }
     free(text);
     return p;
 }
-

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h: small helpers shared by the subcommands (reading input, printing
  * errors the same way everywhere). Program code: may print and exit. */
 #ifndef FR_CMD_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli_screening.c: open the screening lists kept in a watchlist directory
  * (every *.wl.csv list and the lost/stolen documents, lost-stolen.docs.csv)
  * and build the screening context, the same way for every subcommand that
@@ -29,7 +30,8 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s)
     fr_error_clear(&err);
     size_t rej = 0;
     char docpath[4096];
-    if ((size_t)snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", dir) >= sizeof docpath) {
+    if ((size_t)snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", dir) >=
+        sizeof docpath) {
         fprintf(stderr, "frontera %s: the watchlist directory name is too long\n", sub);
         return -1;
     }

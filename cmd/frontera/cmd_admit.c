@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_admit.c: `frontera admit`: the admission decision at the booth for
  * the MRZ read from FILE or standard input; --record also writes the entry
  * (or the refusal) to the ledger. Exit 0 admit, 1 refer or refuse. */
@@ -12,9 +13,10 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "frontera/admit.h"
+#include "frontera/booth.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "views.h"
 
 static const char USAGE[] =
     "Usage: frontera [--db PATH] admit --port LOCODE --at DATETIME [OPTION]... [FILE]\n"
@@ -40,9 +42,10 @@ static const char USAGE[] =
 static void print_text(const fr_admit_decision *d)
 {
     char b[FR_DATE_BUFSZ];
-    static const char *const MARK[] = {"  ", "? ", "x "};
-    printf("%s", d->outcome == FR_ADMIT ? "ADMIT" : d->outcome == FR_REFER ? "REFER to a supervisor"
-                                                                         : "REFUSE");
+    static const char *const MARK[] = {"  ", "? ", "x ", "! "};
+    printf("%s", d->outcome == FR_ADMIT   ? "ADMIT"
+                 : d->outcome == FR_REFER ? "REFER to a supervisor"
+                                          : "REFUSE");
     if (d->mrz.surname[0])
         printf(": %s, %s (%s %s)", d->mrz.surname, d->mrz.given_names, d->mrz.nationality,
                d->mrz.document_number);
@@ -71,15 +74,20 @@ static int print_json(const fr_admit_decision *d, int64_t traveller_id, const ch
 
 int cmd_admit(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"port", required_argument, NULL, 'p'},     {"at", required_argument, NULL, 'a'},
-        {"policy", required_argument, NULL, 'P'},   {"class", required_argument, NULL, 'c'},
-        {"visa", required_argument, NULL, 'v'},     {"intended-days", required_argument, NULL, 'i'},
-        {"repair", no_argument, NULL, 'r'},         {"record", no_argument, NULL, 'R'},
-        {"event-id", required_argument, NULL, 'e'}, {"officer", required_argument, NULL, 'o'},
-        {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
-        {"watchlists", required_argument, NULL, 'w'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"port", required_argument, NULL, 'p'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {"policy", required_argument, NULL, 'P'},
+                                         {"class", required_argument, NULL, 'c'},
+                                         {"visa", required_argument, NULL, 'v'},
+                                         {"intended-days", required_argument, NULL, 'i'},
+                                         {"repair", no_argument, NULL, 'r'},
+                                         {"record", no_argument, NULL, 'R'},
+                                         {"event-id", required_argument, NULL, 'e'},
+                                         {"officer", required_argument, NULL, 'o'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"watchlists", required_argument, NULL, 'w'},
+                                         {0, 0, 0, 0}};
     fr_admit_request req;
     memset(&req, 0, sizeof req);
     req.cls = FR_CLASS_VISITOR;
@@ -91,35 +99,61 @@ int cmd_admit(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': req.port = optarg; break;
-        case 'a': at = optarg; break;
-        case 'P': policy_path = optarg; break;
+        case 'p':
+            req.port = optarg;
+            break;
+        case 'a':
+            at = optarg;
+            break;
+        case 'P':
+            policy_path = optarg;
+            break;
         case 'c': {
             int k = fr_admission_class_parse(optarg, strlen(optarg));
             if (k < 0)
-                return cli_usage_error("admit", "unknown admission class '%s' (visitor, transit, "
-                                                "crew, official)", optarg);
+                return cli_usage_error("admit",
+                                       "unknown admission class '%s' (visitor, transit, "
+                                       "crew, official)",
+                                       optarg);
             req.cls = (fr_admission_class)k;
             break;
         }
-        case 'v': req.visa = optarg; break;
+        case 'v':
+            req.visa = optarg;
+            break;
         case 'i':
             errno = 0;
             req.intended_days = (int32_t)strtol(optarg, &end, 10);
             if (errno || *end || req.intended_days < 1 || req.intended_days > 3660)
                 return cli_usage_error("admit", "--intended-days needs 1..3660, not '%s'", optarg);
             break;
-        case 'r': req.repair = 1; break;
-        case 'R': record = 1; break;
-        case 'e': event_id = optarg; break;
-        case 'o': officer = optarg; break;
-        case 'j': json = 1; break;
-        case 'w': wl_dir = optarg; break;
-        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
-        default: return cli_usage_error("admit", "unknown option");
+        case 'r':
+            req.repair = 1;
+            break;
+        case 'R':
+            record = 1;
+            break;
+        case 'e':
+            event_id = optarg;
+            break;
+        case 'o':
+            officer = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'w':
+            wl_dir = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("admit", "unknown option");
         }
     }
-    if (!req.port) return cli_usage_error("admit", "--port is required (a UN/LOCODE such as ECUIO)");
+    if (!req.port)
+        return cli_usage_error("admit", "--port is required (a UN/LOCODE such as ECUIO)");
     if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
     if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
         return cli_usage_error("admit", "--at '%s': %s", at, err.message);
@@ -133,7 +167,8 @@ int cmd_admit(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     int screening = 0;
     if (!ppath) {
-        fprintf(stderr, "frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+        fprintf(stderr,
+                "frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
         goto done;
     }
     if (!(policy = cli_load_policy("admit", ppath))) goto done;
@@ -151,20 +186,29 @@ int cmd_admit(int argc, char **argv)
         cli_print_error("admit", db, &err);
         goto done;
     }
-    /* Screening when lists are there: named, in $FRONTERA_WATCHLISTS, or ./frontera-watchlists. */
+    /* Screening when lists are there: named (option or $FRONTERA_WATCHLISTS), or
+     * ./frontera-watchlists. Lists that were named but cannot be used refer the traveller
+     * (fail closed), never admit. */
     const char *dir = cli_watchlist_dir(wl_dir);
-    if (wl_dir && !cli_watchlist_dir_exists(dir)) {
-        fprintf(stderr, "frontera admit: no watchlist directory %s\n", dir);
-        goto done;
-    }
-    if (cli_watchlist_dir_exists(dir)) {
-        if (cli_screening_open("admit", dir, &sc) != 0) goto done;
+    const char *env_dir = getenv("FRONTERA_WATCHLISTS");
+    fr_booth_env env = {policy, store, NULL, (wl_dir && *wl_dir) || (env_dir && *env_dir), NULL};
+    char why[300] = "";
+    if (!cli_watchlist_dir_exists(dir)) {
+        if (env.screening_required) {
+            snprintf(why, sizeof why, "no watchlist directory %s", dir);
+            fprintf(stderr, "frontera admit: %s: the traveller is referred\n", why);
+        }
+    } else if (cli_screening_open("admit", dir, &sc) != 0) {
+        env.screening_required = 1;
+        snprintf(why, sizeof why, "the lists in %s could not be loaded", dir);
+    } else {
         screening = 1;
+        env.screen = sc.ctx;
     }
-    fr_admit_env env = {policy, store, sc.ctx};
+    if (why[0]) env.screening_failure = why;
     fr_admit_decision *d = fr_malloc(sizeof *d);
     if (!d) goto done;
-    if (fr_admit_decide(&env, &req, d, &err) != FR_OK) {
+    if (fr_booth_decide(&env, &req, d, &err) != FR_OK) {
         cli_print_error("admit", NULL, &err);
         fr_free(d);
         goto done;
@@ -173,7 +217,7 @@ int cmd_admit(int argc, char **argv)
     char idbuf[FR_EVENT_ID_MAX + 1] = "";
     if (record && d->outcome != FR_REFER) {
         fr_record_result res;
-        if (fr_admit_record(store, &req, d, event_id, officer, &res, &err) != FR_OK) {
+        if (fr_booth_record(store, &req, d, event_id, officer, &res, &err) != FR_OK) {
             cli_print_error("admit", db, &err);
             fr_free(d);
             goto done;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_audit.c: `frontera audit verify|list|head`: check the hash chain of
  * the audit log (audit.h) and name the first broken entry, list entries, or
  * print the head hash to keep somewhere else (a later `verify --expect-head`
@@ -45,9 +46,9 @@ static int print_entry(void *ud, const fr_audit_entry *e)
     fr_audit_hash_hex(e->hash, h);
     if (json) {
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "seq",
-                              (json_int_t)e->seq, "at", t, "actor", e->actor, "role", e->role, "action",
-                              e->action, "object", e->object, "origin", e->origin, "status", e->status,
-                              "detail", e->detail, "hash", h);
+                              (json_int_t)e->seq, "at", t, "actor", e->actor, "role", e->role,
+                              "action", e->action, "object", e->object, "origin", e->origin,
+                              "status", e->status, "detail", e->detail, "hash", h);
         char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         if (s) puts(s);
         free(s);
@@ -83,16 +84,25 @@ int cmd_audit(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'e': expect = optarg; break;
+        case 'e':
+            expect = optarg;
+            break;
         case 'f':
-            if (parse_ll(optarg, 1, &from)) return cli_usage_error("audit", "--from needs an entry number (1 or more)");
+            if (parse_ll(optarg, 1, &from))
+                return cli_usage_error("audit", "--from needs an entry number (1 or more)");
             break;
         case 'l':
-            if (parse_ll(optarg, 1, &limit)) return cli_usage_error("audit", "--limit needs a positive number");
+            if (parse_ll(optarg, 1, &limit))
+                return cli_usage_error("audit", "--limit needs a positive number");
             break;
-        case 'j': json = 1; break;
-        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
-        default: return cli_usage_error("audit", "unknown option");
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("audit", "unknown option");
         }
     }
     if (optind >= argc) return cli_usage_error("audit", "say what to do: verify, list or head");
@@ -138,9 +148,10 @@ int cmd_audit(int argc, char **argv)
         } else {
             fr_audit_hash_hex(res.head, h);
             if (expect && strcasecmp(expect, h) != 0) {
-                printf("BROKEN: the chain holds but ends at entry %lld with hash %s, not the expected "
-                       "head %s: entries were removed from the end or the log was rewritten\n",
-                       (long long)res.head_seq, h, expect);
+                printf(
+                    "BROKEN: the chain holds but ends at entry %lld with hash %s, not the expected "
+                    "head %s: entries were removed from the end or the log was rewritten\n",
+                    (long long)res.head_seq, h, expect);
                 rc = FR_EXIT_FINDING;
             } else {
                 printf("OK: %lld entries, head %s\n", (long long)res.head_seq, h);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_countries.c: `frontera countries [CODE...]`: list the ICAO 9303 code
  * table, or look codes up (exit 1 when any is unknown). */
 #include <getopt.h>
@@ -11,9 +12,12 @@
 static const char *kind_name(fr_country_kind k)
 {
     switch (k) {
-    case FR_COUNTRY_STATE: return "state";
-    case FR_COUNTRY_ORGANISATION: return "organisation";
-    case FR_COUNTRY_NATIONALITY: return "nationality";
+    case FR_COUNTRY_STATE:
+        return "state";
+    case FR_COUNTRY_ORGANISATION:
+        return "organisation";
+    case FR_COUNTRY_NATIONALITY:
+        return "nationality";
     }
     return "?";
 }
@@ -25,9 +29,10 @@ int cmd_countries(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera countries [CODE]...\n"
-                   "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
-                   "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n");
+            printf(
+                "Usage: frontera countries [CODE]...\n"
+                "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
+                "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n");
             return FR_EXIT_OK;
         }
         return cli_usage_error("countries", "unknown option");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_documents.c: `frontera documents import FILE`: the lost/stolen travel
  * document list (CSV state,number[,type]) kept as lost-stolen.docs.csv in the
  * watchlist directory, replaced atomically. Bad rows are printed and
@@ -21,14 +22,14 @@ static void on_row_error(void *ud, const fr_error *err)
 
 int cmd_documents(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *dir = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd') dir = optarg;
+        if (c == 'd')
+            dir = optarg;
         else if (c == 'h') {
             printf("Usage: frontera documents import FILE [--dir DIR]\n"
                    "Replace the lost/stolen document list with FILE (CSV with a header:\n"
@@ -37,7 +38,8 @@ int cmd_documents(int argc, char **argv)
                    "(exit 1 when any was). DIR: --dir, else $FRONTERA_WATCHLISTS, else\n"
                    "./frontera-watchlists; the list is DIR/lost-stolen.docs.csv.\n");
             return FR_EXIT_OK;
-        } else return cli_usage_error("documents", "unknown option");
+        } else
+            return cli_usage_error("documents", "unknown option");
     }
     if (optind + 2 != argc || strcmp(argv[optind], "import") != 0)
         return cli_usage_error("documents", "usage: documents import FILE");
@@ -72,7 +74,8 @@ int cmd_documents(int argc, char **argv)
         ex = FR_EXIT_FAILURE;
         goto done;
     }
-    printf("imported %zu documents (%zu distinct), rejected %zu rows -> %s\n", acc, fr_docindex_count(d), rej, path);
+    printf("imported %zu documents (%zu distinct), rejected %zu rows -> %s\n", acc,
+           fr_docindex_count(d), rej, path);
     if (rej) ex = FR_EXIT_FINDING;
 done:
     fr_docindex_free(d);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_export.c: `frontera export [--from DATE] [--to DATE]`: write the
  * ledger's events as CSV on stdout (the layout import reads: docs/ledger.md),
  * in arrival order, those whose local date lies in [from, to]. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_import.c: `frontera import FILE.csv [--rejects FILE] [--batch N]`:
  * bulk crossings into the ledger (ledger.h). Streams the file, commits every
  * N rows, writes each rejected row (with its line, column and reason) to the
@@ -14,7 +15,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "frontera/admit.h"
+#include "frontera/booth.h"
 #include "frontera/alloc.h"
 #include "frontera/ledger.h"
 
@@ -31,7 +32,7 @@ typedef struct {
 static int on_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
 {
     import_ctx *c = ud;
-    return c->policy ? fr_admit_complete_entry(c->policy, s, ev, err) : FR_OK;
+    return c->policy ? fr_booth_complete_entry(c->policy, s, ev, err) : FR_OK;
 }
 
 static int read_file(void *ud, char *buf, size_t cap, size_t *got)
@@ -111,12 +112,10 @@ static void on_progress(void *ud, const fr_import_stats *st)
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {{"rejects", required_argument, NULL, 'r'},
-                                         {"batch", required_argument, NULL, 'b'},
-                                         {"policy", required_argument, NULL, 'p'},
-                                         {"no-policy", no_argument, NULL, 'n'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"rejects", required_argument, NULL, 'r'}, {"batch", required_argument, NULL, 'b'},
+        {"policy", required_argument, NULL, 'p'},  {"no-policy", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0}};
     import_ctx ctx = {0};
     size_t batch = 10000;
     int c, no_policy = 0;

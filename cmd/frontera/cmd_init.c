@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_init.c: `frontera init`: create the ledger database, or bring an
  * existing one to the current schema version (store.h migrations). */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_mrz.c: `frontera mrz`: read ICAO 9303 machine readable zones into
  * JSON Lines, or (--make) write the MRZ lines for JSON fields.
  *

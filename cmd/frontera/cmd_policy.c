@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_policy.c: `frontera policy check|lint|changes`: the rule in force for a
  * nationality on a day (with its legal source), every error of a policy
  * file, and what changed for whom between two dates. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_record.c: `frontera record KIND --event-id ID --at TIME --port LOCODE
  * --document STATE:NUMBER [person fields] [--json]`: record one crossing in
  * the ledger (store.h). A retry with the same event id and content succeeds

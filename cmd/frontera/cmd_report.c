@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_report.c: `frontera report KIND ...`: dispatches to one function per
  * report kind (report.h): flows, overstays (cmd_report_flows.c,
  * cmd_report_overstays.c, on the analytics index, docs/analytics.md),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_report_alerts.c: `frontera report alerts`: early-warning alerts on
  * monthly flows (docs/alerts.md).
  *
@@ -23,7 +24,10 @@
 
 #define SUB "report alerts"
 
-static int add_event(void *ud, const fr_event *ev) { return fr_series_builder_add(ud, ev); }
+static int add_event(void *ud, const fr_event *ev)
+{
+    return fr_series_builder_add(ud, ev);
+}
 
 /* Build the series from a ledger CSV file or the database. */
 static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_series **out)
@@ -53,7 +57,8 @@ static int series_from_csv(const char *path, fr_series **out)
     int rc = fr_series_parse(text, len, out, errs, 20, &n);
     free(text);
     if (rc == FR_OK) return FR_EXIT_OK;
-    for (size_t i = 0; i < n && i < 20; i++) cli_print_error(SUB, path, &errs[i]);
+    for (size_t i = 0; i < n && i < 20; i++)
+        cli_print_error(SUB, path, &errs[i]);
     if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", SUB, path, n - 20);
     return FR_EXIT_FAILURE;
 }
@@ -62,9 +67,12 @@ static void json_str(const char *s)
 {
     putchar('"');
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
-        else putchar(*s);
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", (unsigned char)*s);
+        else
+            putchar(*s);
     }
     putchar('"');
 }
@@ -78,7 +86,8 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
 {
     char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ];
     int csv = strcmp(format, "csv") == 0, json = strcmp(format, "json") == 0;
-    if (csv) printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,message\n");
+    if (csv)
+        printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,message\n");
     if (json) printf("[");
     if (!csv && !json && n == 0) printf("no alerts\n");
     for (size_t i = 0; i < n; i++) {
@@ -135,7 +144,8 @@ static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_char
     fr_policy *p = NULL;
     fr_error errs[8];
     if (fr_policy_parse(text, len, &p, errs, 8, &nerr) != FR_OK) {
-        for (size_t i = 0; i < nerr && i < 8; i++) cli_print_error(SUB, path, &errs[i]);
+        for (size_t i = 0; i < nerr && i < 8; i++)
+            cli_print_error(SUB, path, &errs[i]);
         free(text);
         return *failed = 1, 0;
     }
@@ -146,7 +156,8 @@ static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_char
         fr_month m = fr_month_of_date(r->from);
         if (m <= from || m > to) continue;
         size_t j = 0;
-        while (j < n && !(rules[j].day == r->from && regime[j] == r->regime)) j++;
+        while (j < n && !(rules[j].day == r->from && regime[j] == r->regime))
+            j++;
         if (j == n) {
             if (n == max) continue;
             rules[n].day = r->from;
@@ -159,9 +170,12 @@ static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_char
     }
     for (size_t j = 0; j < n; j++) {
         const char *rg = fr_regime_name(regime[j]);
-        if (count[j] == 1) snprintf(store[j], 48, "%.11s %.30s", first[j][0], rg);
-        else if (count[j] == 2) snprintf(store[j], 48, "%.11s, %.11s %.20s", first[j][0], first[j][1], rg);
-        else snprintf(store[j], 48, "%d nationalities %.20s", count[j], rg);
+        if (count[j] == 1)
+            snprintf(store[j], 48, "%.11s %.30s", first[j][0], rg);
+        else if (count[j] == 2)
+            snprintf(store[j], 48, "%.11s, %.11s %.20s", first[j][0], first[j][1], rg);
+        else
+            snprintf(store[j], 48, "%d nationalities %.20s", count[j], rg);
     }
     fr_policy_free(p);
     return n;
@@ -213,7 +227,8 @@ static void usage(void)
            "  --from/--to     report alerts raised in these months (earlier months are history);\n"
            "                  events after --to are ignored\n"
            "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
-           "                  before it count for the non-exit rate (default: day after the last event)\n"
+           "                  before it count for the non-exit rate (default: day after the last "
+           "event)\n"
            "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
            "                  nationalities (default 8) with alerts marked, and the changes of\n"
            "                  --policy FILE as vertical lines\n"
@@ -254,12 +269,24 @@ int report_alerts(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(); return FR_EXIT_OK;
-        case 's': series = optarg; break;
-        case 'e': events = optarg; break;
-        case 'g': svg = optarg; break;
-        case 'm': metric = optarg; break;
-        case 'p': policy = optarg; break;
+        case 'h':
+            usage();
+            return FR_EXIT_OK;
+        case 's':
+            series = optarg;
+            break;
+        case 'e':
+            events = optarg;
+            break;
+        case 'g':
+            svg = optarg;
+            break;
+        case 'm':
+            metric = optarg;
+            break;
+        case 'p':
+            policy = optarg;
+            break;
         case 'b':
             if (strcmp(optarg, "nationality"))
                 return cli_usage_error(SUB, "alerts are by nationality only (--by nationality)");
@@ -271,11 +298,13 @@ int report_alerts(int argc, char **argv)
             break;
         case 'c':
             params.min_count = strtod(optarg, &end);
-            if (*end || params.min_count < 0) return cli_usage_error(SUB, "--min-count must be >= 0");
+            if (*end || params.min_count < 0)
+                return cli_usage_error(SUB, "--min-count must be >= 0");
             break;
         case 'x':
             params.min_factor = strtod(optarg, &end);
-            if (*end || params.min_factor < 1) return cli_usage_error(SUB, "--min-factor must be >= 1");
+            if (*end || params.min_factor < 1)
+                return cli_usage_error(SUB, "--min-factor must be >= 1");
             break;
         case 'w':
             params.warmup = (int)strtol(optarg, &end, 10);
@@ -287,17 +316,21 @@ int report_alerts(int argc, char **argv)
                 return cli_usage_error(SUB, "--format must be text, csv or json");
             format = optarg;
             break;
-        case 'f': case 't': case 'a': {
+        case 'f':
+        case 't':
+        case 'a': {
             fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
             if (fr_date_parse_cstr(optarg, d, &err) != FR_OK) {
                 fr_month m; /* YYYY-MM is accepted too: its first (--from) or last day */
                 if (strlen(optarg) != 7 || fr_month_parse(optarg, 7, &m, &err) != FR_OK)
-                    return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD or month YYYY-MM", optarg);
+                    return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD or month YYYY-MM",
+                                           optarg);
                 *d = c == 'f' ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
             }
             break;
         }
-        default: return cli_usage_error(SUB, "unknown option");
+        default:
+            return cli_usage_error(SUB, "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_report_flows.c: `frontera report flows`: entries, exits, refusals,
  * encounters and the net balance (entries - exits) per group and period, on
  * the analytics index (docs/analytics.md). --cumulative gives running totals

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_report_overstays.c: `frontera report overstays`: the DHS Entry/Exit
  * Overstay Report counts (expected departures, in time, out-of-country and
  * suspected in-country overstays, rates) beside the ministry's crude

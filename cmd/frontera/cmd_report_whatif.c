@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_report_whatif.c: `frontera report whatif`: apply a visa policy file to
  * the historical arrivals of a period (whatif.h, docs/alerts.md): who would
  * have needed a visa, against the policy in force then (--baseline), and
@@ -27,14 +28,18 @@ static fr_policy *load_policy(const char *path)
     fr_policy *p = NULL;
     fr_error errs[20];
     if (fr_policy_parse(text, len, &p, errs, 20, &n) != FR_OK) {
-        for (size_t i = 0; i < n && i < 20; i++) cli_print_error(SUB, path, &errs[i]);
+        for (size_t i = 0; i < n && i < 20; i++)
+            cli_print_error(SUB, path, &errs[i]);
         p = NULL;
     }
     free(text);
     return p;
 }
 
-static int add_event(void *ud, const fr_event *ev) { return fr_whatif_add(ud, ev); }
+static int add_event(void *ud, const fr_event *ev)
+{
+    return fr_whatif_add(ud, ev);
+}
 
 static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int baseline)
 {
@@ -66,24 +71,21 @@ static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int
     printf("%-4s %10s %10s %10s %10s %10s %10s\n", "nat", "arrivals", "need_visa",
            baseline ? "needed_then" : "-", "visa_free", "overstays", "nonexits");
     for (size_t i = 0; i < n; i++)
-        printf("%-4s %10llu %10llu %10llu %10llu %10llu %10llu\n", fr_country_code(r[i].nationality),
-               (unsigned long long)r[i].arrivals, (unsigned long long)r[i].need_visa,
-               (unsigned long long)r[i].need_visa_baseline, (unsigned long long)r[i].visa_free,
-               (unsigned long long)r[i].overstays, (unsigned long long)r[i].nonexits);
+        printf("%-4s %10llu %10llu %10llu %10llu %10llu %10llu\n",
+               fr_country_code(r[i].nationality), (unsigned long long)r[i].arrivals,
+               (unsigned long long)r[i].need_visa, (unsigned long long)r[i].need_visa_baseline,
+               (unsigned long long)r[i].visa_free, (unsigned long long)r[i].overstays,
+               (unsigned long long)r[i].nonexits);
 }
 
 int report_whatif(int argc, char **argv)
 {
-    static const struct option opts[] = {{"policy", required_argument, NULL, 'p'},
-                                         {"baseline", required_argument, NULL, 'b'},
-                                         {"events", required_argument, NULL, 'e'},
-                                         {"csv-input", required_argument, NULL, 'e'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"as-of", required_argument, NULL, 'a'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"policy", required_argument, NULL, 'p'}, {"baseline", required_argument, NULL, 'b'},
+        {"events", required_argument, NULL, 'e'}, {"csv-input", required_argument, NULL, 'e'},
+        {"format", required_argument, NULL, 'F'}, {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},     {"as-of", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     fr_date from = FR_DATE_NONE, to = FR_DATE_NONE, as_of = FR_DATE_NONE;
     const char *format = "text", *policy_path = NULL, *baseline_path = NULL, *events = NULL;
     fr_error err;
@@ -101,21 +103,30 @@ int report_whatif(int argc, char **argv)
                    "them, the overstays (late exits) and non-exits as of --as-of (default: the\n"
                    "day after the last event). Events come from the database or --events.\n");
             return FR_EXIT_OK;
-        case 'p': policy_path = optarg; break;
-        case 'b': baseline_path = optarg; break;
-        case 'e': events = optarg; break;
+        case 'p':
+            policy_path = optarg;
+            break;
+        case 'b':
+            baseline_path = optarg;
+            break;
+        case 'e':
+            events = optarg;
+            break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return cli_usage_error(SUB, "--format must be text, csv or json");
             format = optarg;
             break;
-        case 'f': case 't': case 'a': {
+        case 'f':
+        case 't':
+        case 'a': {
             fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
             if (fr_date_parse_cstr(optarg, d, &err) != FR_OK)
                 return cli_usage_error(SUB, "%s: %s", optarg, err.message);
             break;
         }
-        default: return cli_usage_error(SUB, "unknown option");
+        default:
+            return cli_usage_error(SUB, "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);

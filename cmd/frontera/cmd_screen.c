@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_screen.c: `frontera screen`: screen one traveller (--name ...) or a
  * manifest (--manifest FILE, one JSON object per line in, one JSON result
  * per line out) against the watchlists and the lost/stolen documents of the
@@ -26,23 +27,27 @@ typedef struct trav {
 
 static int usage(void)
 {
-    printf("Usage: frontera screen --name \"SURNAME, GIVEN NAMES\" [--birth-date D] [--nationality N]\n"
+    printf("Usage: frontera screen --name \"SURNAME, GIVEN NAMES\" [--birth-date D] [--nationality "
+           "N]\n"
            "                       [--document STATE:NUMBER] [--json] [--max K] [--dir DIR]\n"
            "       frontera screen --manifest FILE [--dir DIR]\n"
            "Screen a traveller against the watchlists and the lost/stolen documents kept in DIR\n"
            "(--dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists). The name may be in\n"
            "any script or an MRZ name field; D is YYYY-MM-DD or YYYY; N an ICAO 9303 code.\n"
            "Each result: id, score 0..1, band hit / possible / clear, explanation. --manifest:\n"
-           "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one JSON\n"
+           "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one "
+           "JSON\n"
            "result per line out. Exit 1 when any traveller is hit/possible or holds a lost or\n"
            "stolen document, 0 when all are clear, 2 usage, 3 failure.\n");
     return FR_EXIT_OK;
 }
 
 /* Screen one traveller into a JSON object; *alert set when not clear. */
-static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *alert, char *why, size_t whycap)
+static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *alert, char *why,
+                          size_t whycap)
 {
-    fr_screen_query q = {.name = t->name, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
+    fr_screen_query q = {
+        .name = t->name, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
     fr_error err;
     char state[8] = "";
     why[0] = '\0';
@@ -50,7 +55,9 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         snprintf(why, whycap, "no name");
         return NULL;
     }
-    if (t->birth && *t->birth && fr_screen_parse_birth(t->birth, strlen(t->birth), &q.birth_lo, &q.birth_hi, &err) != FR_OK) {
+    if (t->birth && *t->birth &&
+        fr_screen_parse_birth(t->birth, strlen(t->birth), &q.birth_lo, &q.birth_hi, &err) !=
+            FR_OK) {
         snprintf(why, whycap, "bad birth date '%.40s': %.150s", t->birth, err.message);
         return NULL;
     }
@@ -63,7 +70,8 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         if (colon) {
             size_t sl = (size_t)(colon - t->doc);
             if (sl >= sizeof state || fr_country_find(t->doc, sl) < 0) {
-                snprintf(why, whycap, "document '%.40s': the issuing state is not an ICAO 9303 code", t->doc);
+                snprintf(why, whycap,
+                         "document '%.40s': the issuing state is not an ICAO 9303 code", t->doc);
                 return NULL;
             }
             memcpy(state, t->doc, sl);
@@ -95,8 +103,8 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        json_t *r = json_pack("{s:s, s:s, s:f, s:s, s:s}", "id", res[i].id, "list", res[i].list, "score",
-                              (double)(long)(res[i].score * 10000 + 0.5) / 10000.0, "band",
+        json_t *r = json_pack("{s:s, s:s, s:f, s:s, s:s}", "id", res[i].id, "list", res[i].list,
+                              "score", (double)(long)(res[i].score * 10000 + 0.5) / 10000.0, "band",
                               fr_screen_band_name(res[i].band), "explanation", res[i].explanation);
         if (r) json_array_append_new(arr, r);
     }
@@ -112,13 +120,17 @@ static void print_human(const json_t *o)
 {
     json_t *arr = json_object_get(o, "results");
     if (json_is_true(json_object_get(o, "lost_stolen"))) printf("DOCUMENT LISTED LOST OR STOLEN\n");
-    printf("%s: %s\n", json_string_value(json_object_get(o, "name")), json_string_value(json_object_get(o, "band")));
+    printf("%s: %s\n", json_string_value(json_object_get(o, "name")),
+           json_string_value(json_object_get(o, "band")));
     size_t i;
     json_t *r;
-    json_array_foreach(arr, i, r) {
+    json_array_foreach(arr, i, r)
+    {
         printf("  %-8s %.4f  %s (%s)\n    %s\n", json_string_value(json_object_get(r, "band")),
-               json_real_value(json_object_get(r, "score")), json_string_value(json_object_get(r, "id")),
-               json_string_value(json_object_get(r, "list")), json_string_value(json_object_get(r, "explanation")));
+               json_real_value(json_object_get(r, "score")),
+               json_string_value(json_object_get(r, "id")),
+               json_string_value(json_object_get(r, "list")),
+               json_string_value(json_object_get(r, "explanation")));
     }
 }
 
@@ -137,7 +149,8 @@ static int run_manifest(fr_screen_ctx *ctx, const char *file, size_t max)
         line++;
         char *s = p;
         p = e + 1;
-        while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+        while (*s == ' ' || *s == '\t' || *s == '\r')
+            s++;
         if (!*s) continue;
         json_error_t jerr;
         json_t *in = json_loads(s, JSON_REJECT_DUPLICATES, &jerr), *out = NULL;
@@ -145,8 +158,10 @@ static int run_manifest(fr_screen_ctx *ctx, const char *file, size_t max)
         if (!in || !json_is_object(in)) {
             snprintf(why, sizeof why, "bad JSON: %s", in ? "not an object" : jerr.text);
         } else {
-            trav t = {json_string_value(json_object_get(in, "name")), json_string_value(json_object_get(in, "birth_date")),
-                      json_string_value(json_object_get(in, "nationality")), json_string_value(json_object_get(in, "document"))};
+            trav t = {json_string_value(json_object_get(in, "name")),
+                      json_string_value(json_object_get(in, "birth_date")),
+                      json_string_value(json_object_get(in, "nationality")),
+                      json_string_value(json_object_get(in, "document"))};
             int alert = 0;
             out = screen_one(ctx, &t, max, &alert, why, sizeof why);
             any |= alert;
@@ -186,11 +201,21 @@ int cmd_screen(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:b:N:D:m:k:jd:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': t.name = optarg; break;
-        case 'b': t.birth = optarg; break;
-        case 'N': t.nat = optarg; break;
-        case 'D': t.doc = optarg; break;
-        case 'm': manifest = optarg; break;
+        case 'n':
+            t.name = optarg;
+            break;
+        case 'b':
+            t.birth = optarg;
+            break;
+        case 'N':
+            t.nat = optarg;
+            break;
+        case 'D':
+            t.doc = optarg;
+            break;
+        case 'm':
+            manifest = optarg;
+            break;
         case 'k': {
             char *endp;
             long v = strtol(optarg, &endp, 10);
@@ -199,10 +224,16 @@ int cmd_screen(int argc, char **argv)
             max = (size_t)v;
             break;
         }
-        case 'j': json = 1; break;
-        case 'd': dir = optarg; break;
-        case 'h': return usage();
-        default: return cli_usage_error("screen", "unknown option");
+        case 'j':
+            json = 1;
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'h':
+            return usage();
+        default:
+            return cli_usage_error("screen", "unknown option");
         }
     }
     if (optind != argc) return cli_usage_error("screen", "unexpected argument '%s'", argv[optind]);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_serve.c: `frontera serve`: run the HTTP API (server.h) until SIGTERM
  * or SIGINT, then stop gracefully: no new connections, the requests in
  * flight finish, the audit queue is committed, the handles are closed, and
@@ -103,12 +104,16 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigne
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},   {"policy", required_argument, NULL, 'P'},
-        {"watchlists", required_argument, NULL, 'w'}, {"threads", required_argument, NULL, 't'},
-        {"body-max", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
-        {"drain", required_argument, NULL, 'd'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"policy", required_argument, NULL, 'P'},
+                                         {"watchlists", required_argument, NULL, 'w'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"body-max", required_argument, NULL, 'b'},
+                                         {"timeout", required_argument, NULL, 'T'},
+                                         {"drain", required_argument, NULL, 'd'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
     unsigned long threads = FR_SERVER_DEFAULT_THREADS, body_max = FR_SERVER_DEFAULT_BODY_MAX,
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10;
@@ -116,32 +121,47 @@ int cmd_serve(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': listen_at = optarg; break;
-        case 'P': policy_arg = optarg; break;
-        case 'w': wl_dir = optarg; break;
+        case 'l':
+            listen_at = optarg;
+            break;
+        case 'P':
+            policy_arg = optarg;
+            break;
+        case 'w':
+            wl_dir = optarg;
+            break;
         case 't':
-            if (parse_uint(optarg, 1, 256, &threads)) return cli_usage_error("serve", "--threads needs 1..256");
+            if (parse_uint(optarg, 1, 256, &threads))
+                return cli_usage_error("serve", "--threads needs 1..256");
             break;
         case 'b':
             if (parse_uint(optarg, 1024, 1ul << 30, &body_max))
                 return cli_usage_error("serve", "--body-max needs 1024..1073741824 bytes");
             break;
         case 'T':
-            if (parse_uint(optarg, 1, 3600, &timeout)) return cli_usage_error("serve", "--timeout needs 1..3600 seconds");
+            if (parse_uint(optarg, 1, 3600, &timeout))
+                return cli_usage_error("serve", "--timeout needs 1..3600 seconds");
             break;
         case 'd':
-            if (parse_uint(optarg, 0, 3600, &drain)) return cli_usage_error("serve", "--drain needs 0..3600 seconds");
+            if (parse_uint(optarg, 0, 3600, &drain))
+                return cli_usage_error("serve", "--drain needs 0..3600 seconds");
             break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
-        default: return cli_usage_error("serve", "unknown option");
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("serve", "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     char host[128];
     unsigned port;
     if (parse_listen(listen_at, host, sizeof host, &port))
-        return cli_usage_error("serve", "--listen needs HOST:PORT (127.0.0.1:8080 or [::1]:8080), not '%s'",
+        return cli_usage_error("serve",
+                               "--listen needs HOST:PORT (127.0.0.1:8080 or [::1]:8080), not '%s'",
                                listen_at);
 
     char *ppath = policy_arg ? fr_strdup(policy_arg) : cli_default_policy_path(), *ptext = NULL;
@@ -151,7 +171,8 @@ int cmd_serve(int argc, char **argv)
     fr_error err;
     fr_error_clear(&err);
     if (!ppath) {
-        fprintf(stderr, "frontera serve: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+        fprintf(stderr,
+                "frontera serve: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
         goto done;
     }
     fr_policy *check = cli_load_policy("serve", ppath); /* prints every error */
@@ -192,8 +213,10 @@ int cmd_serve(int argc, char **argv)
         cli_print_error("serve", err.line ? ppath : db, &err);
         goto done;
     }
-    if (strchr(host, ':')) printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
-    else printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
+    if (strchr(host, ':'))
+        printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
+    else
+        printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
@@ -201,8 +224,10 @@ int cmd_serve(int argc, char **argv)
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
     srv = NULL;
-    if (left) fprintf(stderr, "frontera serve: %u requests were still running after %lus\n", left, drain);
-    else fprintf(stderr, "frontera serve: stopped\n");
+    if (left)
+        fprintf(stderr, "frontera serve: %u requests were still running after %lus\n", left, drain);
+    else
+        fprintf(stderr, "frontera serve: stopped\n");
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
     fr_server_stop(srv, 0);

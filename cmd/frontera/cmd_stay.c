@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_stay.c: `frontera stay --rule RULE --on DATE [--json] STAY...`: days
  * used, remaining, the latest exit and any overstay under a stay rule, for a
  * traveller's history of stays (ENTRY..EXIT, or ENTRY.. while still present).

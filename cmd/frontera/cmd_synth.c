@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_synth.c: `frontera synth`: write a synthetic scenario's crossings as
  * CSV in the import layout (docs/ledger.md), ready for `frontera import`. */
 #include <errno.h>
@@ -65,7 +66,9 @@ int cmd_synth(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'S': o.scenario = optarg; break;
+        case 'S':
+            o.scenario = optarg;
+            break;
         case 's':
             errno = 0;
             o.seed = strtoull(optarg, &end, 10);
@@ -77,10 +80,17 @@ int cmd_synth(int argc, char **argv)
             if (*end || !*optarg)
                 return cli_usage_error("synth", "--scale needs a number, not '%s'", optarg);
             break;
-        case 'o': out = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
-        default: return cli_usage_error("synth", "unknown option");
+        case 'o':
+            out = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("synth", "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);

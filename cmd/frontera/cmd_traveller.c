@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_traveller.c: `frontera traveller ID|STATE:NUMBER [--json]`: one
  * traveller's documents, crossings in event-time order, current stay (in
  * the country or not, open entry, authorised until), anomalies and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_user.c: `frontera user add|list|revoke|rotate`: the server's users,
  * their roles and bearer tokens (auth.h). A new token is printed once on
  * standard output and never again: only its hash is kept. Each change is
@@ -87,8 +88,10 @@ static int do_list(fr_auth *a, int json)
     if (!json) printf("%-24s %-11s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED");
     for (size_t i = 0; i < n; i++) {
         fmt_time(u[i].created_ms, c, sizeof c);
-        if (u[i].revoked_ms) fmt_time(u[i].revoked_ms, r, sizeof r);
-        else snprintf(r, sizeof r, "-");
+        if (u[i].revoked_ms)
+            fmt_time(u[i].revoked_ms, r, sizeof r);
+        else
+            snprintf(r, sizeof r, "-");
         if (json)
             json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?}", "name", u[i].name, "role",
                                                  fr_role_name(u[i].role), "created", c, "revoked",
@@ -117,13 +120,21 @@ int cmd_user(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': role_arg = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': fputs(USAGE, stdout); return FR_EXIT_OK;
-        default: return cli_usage_error("user", "unknown option");
+        case 'r':
+            role_arg = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("user", "unknown option");
         }
     }
-    if (optind >= argc) return cli_usage_error("user", "say what to do: add, list, revoke or rotate");
+    if (optind >= argc)
+        return cli_usage_error("user", "say what to do: add, list, revoke or rotate");
     const char *verb = argv[optind++];
     const char *name = optind < argc ? argv[optind++] : NULL;
     if (optind < argc) return cli_usage_error("user", "unexpected argument '%s'", argv[optind]);
@@ -135,10 +146,13 @@ int cmd_user(int argc, char **argv)
     if (!is_list && !name) return cli_usage_error("user", "%s needs a user NAME", verb);
     fr_role role = FR_ROLE_NONE;
     if (is_add) {
-        if (!role_arg) return cli_usage_error("user", "add needs --role (officer, supervisor, analyst, admin)");
+        if (!role_arg)
+            return cli_usage_error("user",
+                                   "add needs --role (officer, supervisor, analyst, admin)");
         role = fr_role_parse(role_arg, strlen(role_arg));
         if (role == FR_ROLE_NONE)
-            return cli_usage_error("user", "unknown role '%s' (officer, supervisor, analyst, admin)", role_arg);
+            return cli_usage_error(
+                "user", "unknown role '%s' (officer, supervisor, analyst, admin)", role_arg);
     } else if (role_arg) {
         return cli_usage_error("user", "--role is for add only");
     }
@@ -166,7 +180,8 @@ int cmd_user(int argc, char **argv)
                              is_add ? fr_role_name(role) : NULL) == FR_OK) {
             puts(token);
             if (isatty(fileno(stderr)))
-                fprintf(stderr, "frontera user: this token for '%s' is shown once; keep it safe\n", name);
+                fprintf(stderr, "frontera user: this token for '%s' is shown once; keep it safe\n",
+                        name);
             rc = FR_EXIT_OK;
         }
         memset(token, 0, sizeof token);

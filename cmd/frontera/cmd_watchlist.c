@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_watchlist.c: `frontera watchlist import FILE [--list NAME] [--format
  * csv|jsonl]` and `frontera watchlist stats`: keep watchlists as one file per
  * list in the watchlist directory (--dir, else $FRONTERA_WATCHLISTS, else
@@ -25,8 +26,10 @@ typedef struct row_ctx {
 static void on_row_error(void *ud, const fr_error *err)
 {
     row_ctx *r = ud;
-    if (r->shown++ < 50) cli_print_error("watchlist", r->file, err);
-    else if (r->shown == 51) fprintf(stderr, "frontera watchlist: %s: more rejected rows not shown\n", r->file);
+    if (r->shown++ < 50)
+        cli_print_error("watchlist", r->file, err);
+    else if (r->shown == 51)
+        fprintf(stderr, "frontera watchlist: %s: more rejected rows not shown\n", r->file);
 }
 
 static const char *wl_dir(const char *opt)
@@ -45,14 +48,15 @@ static double now_ms(void)
 
 static int usage(FILE *f)
 {
-    fprintf(f, "Usage: frontera watchlist import FILE [--list NAME] [--format csv|jsonl] [--dir DIR]\n"
-               "       frontera watchlist stats [--dir DIR]\n"
-               "Import a watchlist (CSV with header id,list,name,aliases,birth_date,nationality,\n"
-               "documents,reason; or JSON Lines with the same keys) into the watchlist directory,\n"
-               "one file per list, replacing that list atomically. Bad rows are reported with\n"
-               "their line and field and skipped (exit 1 when any was). `stats` loads every list,\n"
-               "builds the screening index and reports its size and load time.\n"
-               "DIR: --dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists.\n");
+    fprintf(f,
+            "Usage: frontera watchlist import FILE [--list NAME] [--format csv|jsonl] [--dir DIR]\n"
+            "       frontera watchlist stats [--dir DIR]\n"
+            "Import a watchlist (CSV with header id,list,name,aliases,birth_date,nationality,\n"
+            "documents,reason; or JSON Lines with the same keys) into the watchlist directory,\n"
+            "one file per list, replacing that list atomically. Bad rows are reported with\n"
+            "their line and field and skipped (exit 1 when any was). `stats` loads every list,\n"
+            "builds the screening index and reports its size and load time.\n"
+            "DIR: --dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists.\n");
     return FR_EXIT_OK;
 }
 
@@ -61,10 +65,14 @@ static int do_import(const char *file, const char *list, const char *format, con
     fr_watchlist_format fmt = FR_WATCHLIST_CSV;
     size_t fl = strlen(file);
     if (format) {
-        if (strcmp(format, "csv") == 0) fmt = FR_WATCHLIST_CSV;
-        else if (strcmp(format, "jsonl") == 0) fmt = FR_WATCHLIST_JSONL;
-        else return cli_usage_error("watchlist", "--format must be csv or jsonl, not '%s'", format);
-    } else if ((fl > 6 && strcmp(file + fl - 6, ".jsonl") == 0) || (fl > 7 && strcmp(file + fl - 7, ".ndjson") == 0)) {
+        if (strcmp(format, "csv") == 0)
+            fmt = FR_WATCHLIST_CSV;
+        else if (strcmp(format, "jsonl") == 0)
+            fmt = FR_WATCHLIST_JSONL;
+        else
+            return cli_usage_error("watchlist", "--format must be csv or jsonl, not '%s'", format);
+    } else if ((fl > 6 && strcmp(file + fl - 6, ".jsonl") == 0) ||
+               (fl > 7 && strcmp(file + fl - 7, ".ndjson") == 0)) {
         fmt = FR_WATCHLIST_JSONL;
     }
     size_t len;
@@ -74,7 +82,8 @@ static int do_import(const char *file, const char *list, const char *format, con
     int rc = fr_watchlist_new(&wl);
     size_t acc = 0, rej = 0;
     row_ctx rctx = {file, 0};
-    if (rc == FR_OK) rc = fr_watchlist_parse(wl, data, len, fmt, list, on_row_error, &rctx, &acc, &rej);
+    if (rc == FR_OK)
+        rc = fr_watchlist_parse(wl, data, len, fmt, list, on_row_error, &rctx, &acc, &rej);
     free(data);
     int ex = FR_EXIT_OK;
     if (rc != FR_OK) {
@@ -99,7 +108,8 @@ static int do_import(const char *file, const char *list, const char *format, con
         fr_watchlist_entry e;
         fr_watchlist_get(wl, i, &e);
         size_t k = 0;
-        while (k < nl && strcmp(lists[k], e.list) != 0) k++;
+        while (k < nl && strcmp(lists[k], e.list) != 0)
+            k++;
         if (k == nl) lists[nl++] = e.list;
     }
     for (size_t k = 0; k < nl; k++) {
@@ -160,7 +170,8 @@ static int do_stats(const char *dir)
     printf("tokens         %zu distinct\n", st.tokens);
     printf("keys           %zu canonical variant keys\n", st.keys);
     printf("postings       %zu\n", st.postings);
-    printf("index bytes    %zu (%.1f per entry)\n", st.bytes, st.entries ? (double)st.bytes / st.entries : 0.0);
+    printf("index bytes    %zu (%.1f per entry)\n", st.bytes,
+           st.entries ? (double)st.bytes / st.entries : 0.0);
     printf("load           %.1f ms (files), %.1f ms (index)\n", t1 - t0, t2 - t1);
     if (rej) printf("rejected rows  %zu (first: line %d: %s)\n", rej, err.line, err.message);
 done:
@@ -181,14 +192,23 @@ int cmd_watchlist(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "l:f:d:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': list = optarg; break;
-        case 'f': format = optarg; break;
-        case 'd': dir = optarg; break;
-        case 'h': return usage(stdout);
-        default: return cli_usage_error("watchlist", "unknown option");
+        case 'l':
+            list = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return cli_usage_error("watchlist", "unknown option");
         }
     }
-    if (optind >= argc) return cli_usage_error("watchlist", "give an action: import FILE, or stats");
+    if (optind >= argc)
+        return cli_usage_error("watchlist", "give an action: import FILE, or stats");
     const char *action = argv[optind++];
     if (strcmp(action, "import") == 0) {
         if (optind + 1 != argc) return cli_usage_error("watchlist", "import takes one FILE");

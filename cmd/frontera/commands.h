@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.h: the frontera program's subcommands, one X line each.
  * X(name, function, one-line summary). Each function lives in its own file
  * cmd/frontera/cmd_<name>.c with the signature
@@ -7,24 +8,24 @@
 #ifndef FR_CMD_COMMANDS_H
 #define FR_CMD_COMMANDS_H
 
-#define FR_COMMANDS(X)                                                         \
-    X(countries, cmd_countries, "list or look up ICAO 9303 country and organisation codes") \
-    X(mrz, cmd_mrz, "read or build ICAO 9303 machine readable zones") \
-    X(admit, cmd_admit, "decide admit, refer or refuse at the booth, and record it") \
-    X(stay, cmd_stay, "compute stay days used, remaining and overstay under a stay rule") \
-    X(policy, cmd_policy, "check, lint and compare visa policy files") \
-    X(synth, cmd_synth, "generate deterministic synthetic crossings as CSV") \
-    X(init, cmd_init, "create the crossings ledger or migrate it to the current schema") \
-    X(record, cmd_record, "record one entry, exit, refusal, encounter or extension") \
-    X(traveller, cmd_traveller, "show a traveller's documents, crossings and current stay") \
-    X(import, cmd_import, "import crossings from CSV in batches (resumable)") \
-    X(export, cmd_export, "export crossings as CSV") \
-    X(serve, cmd_serve, "run the HTTP JSON API (libmicrohttpd) until SIGTERM") \
-    X(user, cmd_user, "add, list, revoke and rotate the server's users and tokens") \
-    X(audit, cmd_audit, "verify the hash-chained audit log, list it, print its head") \
-    X(report, cmd_report, "flow, overstay, alert and what-if reports") \
-    X(watchlist, cmd_watchlist, "import watchlists and show their statistics") \
-    X(screen, cmd_screen, "screen travellers against watchlists and lost/stolen documents") \
+#define FR_COMMANDS(X)                                                                             \
+    X(countries, cmd_countries, "list or look up ICAO 9303 country and organisation codes")        \
+    X(mrz, cmd_mrz, "read or build ICAO 9303 machine readable zones")                              \
+    X(admit, cmd_admit, "decide admit, refer or refuse at the booth, and record it")               \
+    X(stay, cmd_stay, "compute stay days used, remaining and overstay under a stay rule")          \
+    X(policy, cmd_policy, "check, lint and compare visa policy files")                             \
+    X(synth, cmd_synth, "generate deterministic synthetic crossings as CSV")                       \
+    X(init, cmd_init, "create the crossings ledger or migrate it to the current schema")           \
+    X(record, cmd_record, "record one entry, exit, refusal, encounter or extension")               \
+    X(traveller, cmd_traveller, "show a traveller's documents, crossings and current stay")        \
+    X(import, cmd_import, "import crossings from CSV in batches (resumable)")                      \
+    X(export, cmd_export, "export crossings as CSV")                                               \
+    X(serve, cmd_serve, "run the HTTP JSON API (libmicrohttpd) until SIGTERM")                     \
+    X(user, cmd_user, "add, list, revoke and rotate the server's users and tokens")                \
+    X(audit, cmd_audit, "verify the hash-chained audit log, list it, print its head")              \
+    X(report, cmd_report, "flow, overstay, alert and what-if reports")                             \
+    X(watchlist, cmd_watchlist, "import watchlists and show their statistics")                     \
+    X(screen, cmd_screen, "screen travellers against watchlists and lost/stolen documents")        \
     X(documents, cmd_documents, "import the lost/stolen travel document list")
 
 #define FR_X_DECL(name, fn, summary) int fn(int argc, char **argv);

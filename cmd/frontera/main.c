@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: the frontera program's entry point. It dispatches to one
  * subcommand (commands.h) and answers --help, --version and
  * `help SUBCOMMAND` the GNU way. Global options before the subcommand:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.h: the `frontera report KIND` family. cmd_report.c dispatches to
  * one function per kind, each in its own file, each with the signature of a
  * subcommand (argv[0] is the kind: "flows", ...), answering --help, and

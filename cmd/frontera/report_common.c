@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_common.c: options, index loading, event reading and table output
  * shared by the `frontera report KIND` subcommands (report_common.h). Text output pads
  * every column to its widest cell (keys left-aligned, numbers right-aligned)

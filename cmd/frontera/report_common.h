@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_common.h: what the `frontera report KIND` subcommands share:
  * the common options (--from --to --as-of --by --nationality --format
  * --persons --csv-input), loading the analytics index (from the ledger named

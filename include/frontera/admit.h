@@ -1,34 +1,32 @@
-/* admit.h: the admission decision at the booth.
+/* SPDX-License-Identifier: MIT */
+/* admit.h: the admission decision at the booth, as a pure function.
  *
  * Given the MRZ of the document presented (and optionally a visa reference,
  * the intended stay and the admission class), the port and the local time,
- * fr_admit_decide answers admit, refer (to a supervisor) or refuse, with
- * machine-readable reasons and a sentence for each, and for admit the
+ * the policy in force, and the facts the booth gathered before deciding (the
+ * traveller's history and how the document was linked to it, the screening
+ * result), fr_admit_decide answers admit, refer (to a supervisor) or refuse,
+ * with machine-readable reasons and a sentence for each, and for admit the
  * authorised-until date computed from the policy's stay rule and the
- * traveller's history in the ledger. Refusal grounds carry the letter of the
- * EU standard refusal form (Schengen Borders Code, Annex V Part B) where one
- * applies. The rules, in order of evaluation, are in docs/admission.md.
+ * history. Refusal grounds carry the letter of the standard refusal form
+ * where one applies. The rules, in order of evaluation, are in
+ * docs/admission.md.
  *
- * What it reads: a loaded policy (required), a store (optional: without it
- * there is no history), a screening context (optional: without it no
- * watchlist or lost/stolen check is made, and the decision says so).
- * Nothing is written by fr_admit_decide; fr_admit_record writes the entry or
- * the refusal, with the decision and its reasons, in one transaction.
- * Thread-safety: as the store and screening context passed in (one thread
- * per store handle). */
+ * This is the core layer: no store, no screening lists, no JSON library.
+ * booth.h gathers the facts from a store and screening lists, calls
+ * fr_admit_decide, and records the decision. Screening fails closed: a
+ * screening that was asked for and could not be done refers the traveller.
+ * All functions are pure and thread-safe. */
 #ifndef FRONTERA_ADMIT_H
 #define FRONTERA_ADMIT_H
 
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "frontera/date.h"
 #include "frontera/mrz.h"
 #include "frontera/policy.h"
-#include "frontera/screen.h"
+#include "frontera/history.h"
 #include "frontera/stay.h"
-#include "frontera/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,26 +40,30 @@ const char *fr_outcome_name(fr_outcome o);
 typedef enum fr_reason_level {
     FR_REASON_INFO = 0,   /* for the officer; no effect on the outcome */
     FR_REASON_REFER = 1,  /* a supervisor must decide */
-    FR_REASON_REFUSE = 2  /* entry is refused */
+    FR_REASON_REFUSE = 2, /* entry is refused */
+    FR_REASON_WARNING = 3 /* for the officer, shown as a warning; no effect on the outcome */
 } fr_reason_level;
+
+/* "info", "refer", "refuse", "warning". */
+const char *fr_reason_level_name(fr_reason_level level);
 
 #define FR_ADMIT_MAX_REASONS 24
 #define FR_REASON_MESSAGE_MAX 512
 
 typedef struct fr_admit_reason {
-    char code[48];  /* stable: "document.expired", "visa.required", "stay.exhausted" ... */
-    char ground;    /* EU standard refusal form letter 'A'..'J', or 0 */
+    char code[48]; /* stable: "document.expired", "visa.required", "stay.exhausted" ... */
+    char ground;   /* EU standard refusal form letter 'A'..'J', or 0 */
     fr_reason_level level;
     char message[FR_REASON_MESSAGE_MAX];
 } fr_admit_reason;
 
 typedef struct fr_admit_request {
-    const char *mrz;      /* the MRZ lines as scanned */
+    const char *mrz; /* the MRZ lines as scanned */
     size_t mrz_len;
-    int repair;           /* try OCR repairs (mrz.h) */
-    const char *port;     /* UN/LOCODE of the border crossing point */
-    fr_datetime at;       /* local time at the port, with offset */
-    const char *visa;     /* visa, e-visa or travel authorisation reference; NULL: none */
+    int repair;       /* try OCR repairs (mrz.h) */
+    const char *port; /* UN/LOCODE of the border crossing point */
+    fr_datetime at;   /* local time at the port, with offset */
+    const char *visa; /* visa, e-visa or travel authorisation reference; NULL: none */
     fr_admission_class cls;
     int32_t intended_days; /* the stay asked for; 0: not said */
 } fr_admit_request;
@@ -70,7 +72,7 @@ typedef struct fr_admit_decision {
     fr_outcome outcome;
     size_t nreasons;
     fr_admit_reason reasons[FR_ADMIT_MAX_REASONS];
-    fr_date authorised_until; /* admit only; FR_DATE_NONE otherwise */
+    fr_date authorised_until;   /* admit only; FR_DATE_NONE otherwise */
     const fr_policy_rule *rule; /* the rule in force, or NULL; owned by the policy */
     int have_stay;              /* stay below is filled */
     fr_stay_authorisation stay; /* the stay evaluation on the entry date */
@@ -79,55 +81,75 @@ typedef struct fr_admit_decision {
     fr_mrz mrz;                 /* the document as read */
 } fr_admit_decision;
 
-typedef struct fr_admit_env {
-    const fr_policy *policy; /* required */
-    fr_store *store;         /* NULL: no history */
-    fr_screen_ctx *screen;   /* NULL: screening not configured */
-} fr_admit_env;
+/* What screening found, filled by the caller (booth.h from fr_screen_*). */
+typedef enum fr_screening_state {
+    FR_SCREENING_NOT_CONFIGURED = 0, /* no list on this post: a warning in every decision */
+    FR_SCREENING_DONE = 1,           /* lists consulted: matches below */
+    FR_SCREENING_FAILED = 2          /* lists named but not usable, or a check failed: REFER */
+} fr_screening_state;
 
-/* Decide. Returns FR_OK with *out filled (whatever the outcome: a refusal is
- * a decision, not an error), or FR_EINVAL (no policy, no MRZ text, no port,
- * err names the field) or a store error (FR_ESTORE, FR_EBUSY) when the
- * history could not be read: then no decision is given. No allocation
- * beyond the store's history read. */
-int fr_admit_decide(const fr_admit_env *env, const fr_admit_request *req, fr_admit_decision *out,
-                    fr_error *err);
+#define FR_ADMIT_MAX_MATCHES 3
 
-/* Record a decision: an entry for admit, a refusal for refuse (a referral
- * is not a crossing and is not recorded: FR_EINVAL). event_id is the
- * sender's id (NULL: derived from document and time, so a retry of the same
- * admission is idempotent); officer may be NULL. The reasons are stored as
- * JSON with the event. result as fr_store_record. */
-int fr_admit_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
-                    const char *event_id, const char *officer, fr_record_result *result,
-                    fr_error *err);
+typedef struct fr_admit_match {
+    int hit; /* 1 strong match, 0 possible match */
+    char list[64];
+    char id[64];
+    double score;
+    char explanation[256];
+} fr_admit_match;
+
+typedef struct fr_admit_screening {
+    fr_screening_state state;
+    char failure[200];   /* FR_SCREENING_FAILED: what went wrong, for the officer */
+    int document_listed; /* the document is on the lost/stolen list */
+    size_t nmatches;
+    fr_admit_match matches[FR_ADMIT_MAX_MATCHES];
+} fr_admit_screening;
+
+/* The facts gathered before deciding. A zeroed struct means: no history
+ * known, screening not configured. */
+typedef struct fr_admit_facts {
+    const fr_history *history; /* the traveller's history, NULL when none */
+    int64_t traveller_id;      /* its traveller, 0 when none */
+    fr_link_kind link;         /* how the document resolved (history.h) */
+    fr_admit_screening screening;
+} fr_admit_facts;
+
+/* Read the document of a request: the MRZ parsed with the request's repair
+ * option and the entry day as the reference date (mrz.h). */
+void fr_admit_read(const fr_admit_request *req, fr_mrz *out);
+
+/* The ledger's document for an MRZ as read (the one MRZ -> document mapping):
+ * type, state, number (at most FR_DOCNUM_MAX characters: FR_EINVAL, field
+ * "document_number", beyond), expiry and birth date when fully read, names,
+ * nationality when it is an ICAO code, sex when M, F or X. */
+int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err);
+
+/* Decide. mrz is the document as read (fr_admit_read); facts may be NULL (no
+ * history, screening not configured). Returns FR_OK with *out filled
+ * (whatever the outcome: a refusal is a decision, not an error), or
+ * FR_EINVAL (no policy, no MRZ text, no port; err names the field). */
+int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const fr_mrz *mrz,
+                    const fr_admit_facts *facts, fr_admit_decision *out, fr_error *err);
 
 /* Complete an entry recorded without an authorised-until date (a CSV import
  * row with the column empty): the stay rule of the policy in force for the
  * nationality (else the issuing state), class and day, applied to the
- * traveller's earlier stays in the ledger, as fr_admit_decide computes it.
- * An entry with no day left gets its own date (it shows as an overstay from
- * the next day). Left empty (FR_OK) when the policy has no rule or no stay
- * rule for it; other kinds and entries with a date are untouched. Errors are
- * the store's. */
-int fr_admit_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err);
+ * traveller's earlier stays in h (NULL: none), as fr_admit_decide computes
+ * it. An entry with no day left gets its own date (it shows as an overstay
+ * from the next day). Left empty when the policy has no rule or no stay rule
+ * for it; other kinds and entries with a date are untouched. */
+void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_event *ev);
 
 /* The event id a decision is recorded under: `given` when not NULL or "",
  * else ADM-<state>-<number>-<UTC seconds>, so a retry of the same admission
  * is recorded once. Returns out. */
-char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d,
-                        const char *given, char out[FR_EVENT_ID_MAX + 1]);
-
-/* The decision as the JSON object `frontera admit --json` prints and the
- * server answers: decision, reasons [{code, message, ground, level}],
- * authorised_until, traveller_id (0: null), event_id (NULL: null), and
- * days_used, days_remaining, rule_ref when known, in that order. A new
- * reference the caller owns (json_decref); NULL when out of memory. */
-json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
-                               const char *event_id);
+char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d, const char *given,
+                        char out[FR_EVENT_ID_MAX + 1]);
 
 /* The reasons as a JSON array text [{"code":..,"ground":..,"level":..,"message":..}]
- * into buf (cap bytes). Returns FR_OK or FR_ELIMIT when it does not fit. */
+ * into buf (cap bytes), as stored with the event. Returns FR_OK or FR_ELIMIT
+ * when it does not fit. */
 int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap);
 
 #ifdef __cplusplus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alerts.h: early-warning alerts on monthly flows by nationality.
  *
  * The detector reads a series set (series.h) and judges each month of each
@@ -45,18 +46,18 @@ extern "C" {
 #endif
 
 typedef struct fr_alert_params {
-    int warmup;          /* months of history before a month is judged (12) */
-    double min_count;    /* observed at least (100) */
-    double min_excess;   /* observed - expected at least (30) */
-    double min_factor;   /* observed / expected at least (1.5) ... */
-    double young_factor; /* ... or this (2.0) while the season is known from fewer
-                            than two earlier years: a season cannot be told from a
-                            trend with one year */
-    double min_z;        /* z score at least (3.0) */
-    double noise_floor;  /* least relative noise assumed (0.10) */
-    double close_factor; /* an episode month needs observed >= expected x this (1.2) */
-    int close_months;    /* months below that end an episode (2) */
-    int max_episode;     /* longest episode before the new level is learnt (12) */
+    int warmup;               /* months of history before a month is judged (12) */
+    double min_count;         /* observed at least (100) */
+    double min_excess;        /* observed - expected at least (30) */
+    double min_factor;        /* observed / expected at least (1.5) ... */
+    double young_factor;      /* ... or this (2.0) while the season is known from fewer
+                                 than two earlier years: a season cannot be told from a
+                                 trend with one year */
+    double min_z;             /* z score at least (3.0) */
+    double noise_floor;       /* least relative noise assumed (0.10) */
+    double close_factor;      /* an episode month needs observed >= expected x this (1.2) */
+    int close_months;         /* months below that end an episode (2) */
+    int max_episode;          /* longest episode before the new level is learnt (12) */
     double rate_min_due;      /* nonexit_rate: due entries in the month at least (50) */
     double rate_min_nonexits; /* nonexit_rate: non-exits in the month at least (10) */
     double rate_min_points;   /* nonexit_rate: rise of at least this share (0.05) */
@@ -68,15 +69,15 @@ void fr_alert_params_default(fr_alert_params *p);
 #define FR_ALERT_MESSAGE_MAX 320
 
 typedef struct fr_alert {
-    int nationality;                         /* country index (country.h) */
-    char metric[FR_SERIES_METRIC_MAX + 1];   /* "arrivals", "nonexit_rate" ... */
-    fr_month period;    /* the month the alert is raised (first significant month) */
-    fr_month since;     /* onset: first of the months in a row above expected x close_factor */
-    fr_month until;     /* last month of the episode */
-    int ongoing;        /* the episode runs to the last month of the series */
+    int nationality;                       /* country index (country.h) */
+    char metric[FR_SERIES_METRIC_MAX + 1]; /* "arrivals", "nonexit_rate" ... */
+    fr_month period; /* the month the alert is raised (first significant month) */
+    fr_month since;  /* onset: first of the months in a row above expected x close_factor */
+    fr_month until;  /* last month of the episode */
+    int ongoing;     /* the episode runs to the last month of the series */
     double observed, expected, factor, z; /* at period; rates are shares (0..1) */
-    double peak;        /* highest observed value in the episode ... */
-    fr_month peak_period; /* ... and its month */
+    double peak;                          /* highest observed value in the episode ... */
+    fr_month peak_period;                 /* ... and its month */
     char message[FR_ALERT_MESSAGE_MAX];   /* one sentence that explains it */
 } fr_alert;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.h: the one allocation hook of the library.
  *
  * All library allocations go through fr_malloc/fr_realloc/fr_free so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* analytics.h: migration analytics on an in-memory columnar index of the
  * crossings ledger: flows (entries, exits, refusals, encounters, net) and
  * overstays (the DHS Entry/Exit Overstay Report method, beside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* country.h: the ICAO Doc 9303 Part 3 table of states and organisations.
  *
  * Every place that takes a nationality or an issuing state validates it here.

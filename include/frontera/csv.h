@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* csv.h: a streaming RFC 4180 CSV reader with limits and located errors.
  *
  * The reader pulls bytes through a callback (a file, a socket, a memory

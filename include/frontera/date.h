@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* date.h: civil dates and local date-times, without time_t.
  *
  * A civil date (fr_date) is the number of days since 1970-01-01 in an

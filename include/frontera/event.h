@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event.h: what the crossings ledger records: a travel document as read at
  * the booth and one event (entry, exit, refusal, encounter, extension) with
  * its place, time, decision and reasons.
@@ -89,7 +90,8 @@ void fr_event_init(fr_event *ev);
  * are an ISO 3166 state: the alpha-2 of an ICAO code), document state and
  * nationality (country.h), document number ([A-Z0-9<]), sex, authorised-until
  * only on entries and extensions and not before the event date, decision
- * one of the three words, reasons well-formed JSON (array or object).
+ * one of the three words (the store checks that reasons are well-formed
+ * JSON: the core has no JSON parser).
  * Returns FR_OK or FR_EINVAL with err->field naming the field at fault. */
 int fr_event_validate(const fr_event *ev, fr_error *err);
 

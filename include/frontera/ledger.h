@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ledger.h: bulk crossings as CSV: import into a store, and one row per
  * event for export, in the layout of docs/ledger.md.
  *

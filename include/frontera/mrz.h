@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mrz.h: reading and building ICAO Doc 9303 machine readable zones.
  *
  * fr_mrz_parse reads the MRZ of a travel document in any of the five ICAO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy.h: visa policy with effective dates, and its lookup.
  *
  * A policy is a plain-text file an administrator edits under version

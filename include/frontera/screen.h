@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* screen.h: watchlists, lost/stolen documents, and screening of travellers.
  *
  * Three objects, each with one owner:
@@ -143,12 +144,12 @@ typedef struct fr_screen_index fr_screen_index;
 typedef struct fr_screen_ctx fr_screen_ctx;
 
 typedef struct fr_screen_index_stats {
-    size_t entries;    /* watchlist entries */
-    size_t names;      /* name records (primary names and aliases) */
-    size_t tokens;     /* distinct normalised name tokens */
-    size_t keys;       /* distinct canonical keys */
-    size_t postings;   /* postings (single keys and common pairs) */
-    size_t bytes;      /* bytes allocated by the index itself */
+    size_t entries;  /* watchlist entries */
+    size_t names;    /* name records (primary names and aliases) */
+    size_t tokens;   /* distinct normalised name tokens */
+    size_t keys;     /* distinct canonical keys */
+    size_t postings; /* postings (single keys and common pairs) */
+    size_t bytes;    /* bytes allocated by the index itself */
 } fr_screen_index_stats;
 
 /* Build the index over wl (borrowed; must outlive the index, unchanged).
@@ -165,21 +166,25 @@ int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs, fr_sc
                       fr_error *err);
 void fr_screen_ctx_free(fr_screen_ctx *ctx);
 
-typedef enum fr_screen_band { FR_BAND_CLEAR = 0, FR_BAND_POSSIBLE = 1, FR_BAND_HIT = 2 } fr_screen_band;
+typedef enum fr_screen_band {
+    FR_BAND_CLEAR = 0,
+    FR_BAND_POSSIBLE = 1,
+    FR_BAND_HIT = 2
+} fr_screen_band;
 
 /* A traveller. name is UTF-8 in any script, "SURNAME, GIVEN NAMES", "GIVEN
  * SURNAME" or an MRZ name field ("SURNAME<<GIVEN<NAMES"); order does not
  * matter. Every other field may be NULL / FR_DATE_NONE / -1 / 0. */
 typedef struct fr_screen_query {
     const char *name;
-    fr_date birth_lo, birth_hi;   /* a date (lo == hi) or a year; FR_DATE_NONE: unknown */
-    int nationality;              /* fr_country_find index or -1 */
-    const char *doc_state;        /* document issuing state code, or NULL */
-    const char *doc_number;       /* document number, or NULL */
-    int name_truncated;           /* 1 when the name came from a full MRZ field
-                                     and its last token may be cut short; also
-                                     assumed for a name with "<<" and no
-                                     trailing '<' (a field filled to the end) */
+    fr_date birth_lo, birth_hi; /* a date (lo == hi) or a year; FR_DATE_NONE: unknown */
+    int nationality;            /* fr_country_find index or -1 */
+    const char *doc_state;      /* document issuing state code, or NULL */
+    const char *doc_number;     /* document number, or NULL */
+    int name_truncated;         /* 1 when the name came from a full MRZ field
+                                   and its last token may be cut short; also
+                                   assumed for a name with "<<" and no
+                                   trailing '<' (a field filled to the end) */
 } fr_screen_query;
 
 #define FR_SCREEN_EXPLAIN 320

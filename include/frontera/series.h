@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* series.h: monthly counts by nationality and metric, the input of the alert
  * detector (alerts.h) and of the charts (svg.h).
  *
@@ -36,10 +37,10 @@ typedef int32_t fr_month; /* year * 12 + (month - 1) */
 #define FR_MONTH_BUFSZ 8 /* "YYYY-MM" and a NUL */
 
 #define FR_SERIES_METRIC_MAX 23
-#define FR_SERIES_MAX_KEYS 20000   /* keys in one set */
-#define FR_SERIES_MAX_SPAN 1200    /* months from the set's first to its last (100 years) */
+#define FR_SERIES_MAX_KEYS 20000 /* keys in one set */
+#define FR_SERIES_MAX_SPAN 1200  /* months from the set's first to its last (100 years) */
 #define FR_SERIES_MAX_COUNT INT64_C(1000000000000) /* one value */
-#define FR_SERIES_MAX_BYTES (64u << 20) /* a series CSV file */
+#define FR_SERIES_MAX_BYTES (64u << 20)            /* a series CSV file */
 
 /* Parse "YYYY-MM" (exactly 7 bytes, year 1900..2999) into *out; FR_EPARSE
  * with a sentence in err otherwise. */
@@ -70,8 +71,8 @@ int fr_series_add(fr_series *s, int nationality, const char *metric, fr_month m,
  * bad nothing is returned (*out untouched) and the first error's code is
  * returned (FR_EPARSE, FR_ELIMIT, FR_ENOMEM). An input without a data row is
  * a valid, empty set. */
-int fr_series_parse(const char *text, size_t len, fr_series **out, fr_error *errs,
-                    size_t max_errs, size_t *n_errs);
+int fr_series_parse(const char *text, size_t len, fr_series **out, fr_error *errs, size_t max_errs,
+                    size_t *n_errs);
 
 /* Number of keys; their nationality (country index) and metric. Keys are in
  * the order they were first added. */
@@ -138,8 +139,8 @@ int fr_series_csv_events(struct fr_csv *csv, fr_date to, fr_series_event_fn fn, 
 
 /* Feed the builder from a ledger CSV: fr_series_csv_events with
  * fr_series_builder_add. */
-int fr_series_builder_add_csv(fr_series_builder *b, struct fr_csv *csv, fr_date to,
-                              uint64_t *rows, fr_error *err);
+int fr_series_builder_add_csv(fr_series_builder *b, struct fr_csv *csv, fr_date to, uint64_t *rows,
+                              fr_error *err);
 
 /* The document key fr_series_builder_add uses (FNV-1a of "STATE|NUMBER"). */
 uint64_t fr_series_doc_key(const char *state, const char *number);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* status.h: status codes and the error record every fallible call fills.
  *
  * Every fallible frontera function returns an fr_status: 0 (FR_OK) on
@@ -16,21 +17,21 @@ extern "C" {
 #endif
 
 /* X(name, number, message) */
-#define FR_STATUS_MAP(X)                                                       \
-    X(FR_OK, 0, "success")                                                     \
-    X(FR_EINVAL, -1, "invalid argument")                                       \
-    X(FR_ENOMEM, -2, "out of memory")                                          \
-    X(FR_EPARSE, -3, "malformed input")                                        \
-    X(FR_ENOTFOUND, -4, "not found")                                           \
-    X(FR_EIO, -5, "input/output error")                                        \
-    X(FR_ERANGE, -6, "value out of range")                                     \
-    X(FR_ECONFLICT, -7, "conflicting data")                                    \
-    X(FR_ELIMIT, -8, "size limit exceeded")                                    \
-    X(FR_ESTORE, -9, "storage error")                                          \
-    X(FR_EVERSION, -10, "unsupported version")                                 \
-    X(FR_EEXIST, -11, "already exists")                                        \
-    X(FR_EPERM, -12, "permission denied")                                      \
-    X(FR_EAUTH, -13, "authentication required")                                \
+#define FR_STATUS_MAP(X)                                                                           \
+    X(FR_OK, 0, "success")                                                                         \
+    X(FR_EINVAL, -1, "invalid argument")                                                           \
+    X(FR_ENOMEM, -2, "out of memory")                                                              \
+    X(FR_EPARSE, -3, "malformed input")                                                            \
+    X(FR_ENOTFOUND, -4, "not found")                                                               \
+    X(FR_EIO, -5, "input/output error")                                                            \
+    X(FR_ERANGE, -6, "value out of range")                                                         \
+    X(FR_ECONFLICT, -7, "conflicting data")                                                        \
+    X(FR_ELIMIT, -8, "size limit exceeded")                                                        \
+    X(FR_ESTORE, -9, "storage error")                                                              \
+    X(FR_EVERSION, -10, "unsupported version")                                                     \
+    X(FR_EEXIST, -11, "already exists")                                                            \
+    X(FR_EPERM, -12, "permission denied")                                                          \
+    X(FR_EAUTH, -13, "authentication required")                                                    \
     X(FR_EBUSY, -14, "resource busy")
 
 typedef enum fr_status {
@@ -59,8 +60,8 @@ void fr_error_clear(fr_error *err);
 
 /* Fill err (which may be NULL) and return code, so callers can write
  * `return fr_error_set(err, FR_EPARSE, line, col, "field", "fmt", ...)`. */
-int fr_error_set(fr_error *err, int code, int line, int column, const char *field,
-                 const char *fmt, ...)
+int fr_error_set(fr_error *err, int code, int line, int column, const char *field, const char *fmt,
+                 ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stay.h: stay rules and the stay calculator.
  *
  * A stay rule limits how long a person may remain. Five families:

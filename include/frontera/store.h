@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* store.h: the crossings ledger, the system of record for every entry, exit,
  * refusal, encounter and extension, behind one backend-neutral interface.
  *
@@ -35,6 +36,7 @@
 
 #include "frontera/date.h"
 #include "frontera/event.h"
+#include "frontera/history.h"
 #include "frontera/status.h"
 
 #ifdef __cplusplus
@@ -61,18 +63,6 @@ void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch *
 /* Name of the backend ("sqlite") and the schema version found in the database. */
 const char *fr_store_backend(const fr_store *s);
 int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
-
-/* How a document was linked to its traveller. */
-typedef enum fr_link_kind {
-    FR_LINK_NONE = 0,     /* (fr_store_resolve) no traveller found */
-    FR_LINK_DOCUMENT = 1, /* the document was already known */
-    FR_LINK_NEW = 2,      /* a new traveller */
-    FR_LINK_RENEWAL = 3,  /* a new document of a known traveller (same nationality,
-                             birth date and names) */
-    FR_LINK_REVIEW = 4    /* a new traveller, with a possible match kept for review */
-} fr_link_kind;
-
-const char *fr_link_kind_name(fr_link_kind k); /* "document", "new", ... */
 
 typedef struct fr_record_result {
     int64_t traveller_id;
@@ -107,54 +97,9 @@ int fr_store_find_document(fr_store *s, const char *state, const char *number,
 int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
                      fr_error *err);
 
-typedef struct fr_history_item {
-    int64_t row;
-    char event_id[FR_EVENT_ID_MAX + 1];
-    fr_event_kind kind;
-    fr_datetime at;
-    int64_t at_utc; /* seconds since the epoch, UTC */
-    char port[6];
-    int64_t document_row;
-    char admission_class[FR_CLASS_MAX + 1];
-    fr_date authorised_until; /* FR_DATE_NONE when not given */
-    char decision[16];
-    char officer[FR_OFFICER_MAX + 1]; /* who recorded it ("" when not said) */
-    unsigned anomalies;
-    ptrdiff_t paired; /* exit: index of its entry; entry: index of its exit; -1 none */
-} fr_history_item;
-
-typedef struct fr_history_document {
-    int64_t row;
-    fr_document doc;
-    fr_link_kind link;
-} fr_history_document;
-
-typedef struct fr_history_review {
-    int64_t document_row;        /* the document whose link is uncertain */
-    int64_t traveller_id;        /* the traveller it was given */
-    int64_t candidate_traveller; /* the traveller it may belong to */
-    char reason[128];
-} fr_history_review;
-
-typedef struct fr_history {
-    int64_t traveller_id;
-    fr_history_item *items; /* by event time (UTC instant), then arrival */
-    size_t count;
-    fr_history_document *documents;
-    size_t ndocuments;
-    fr_history_review *reviews; /* open reviews naming this traveller on either side */
-    size_t nreviews;
-    /* current stay, from the items */
-    int in_country;           /* the last entry/exit is an entry */
-    ptrdiff_t open_entry;     /* its index, or -1 */
-    fr_date authorised_until; /* of the open entry, or a later extension; NONE */
-    unsigned anomalies;       /* OR of the items' flags */
-} fr_history;
-
 /* A traveller's documents, events and current stay. FR_ENOTFOUND when the
  * traveller does not exist. *out is owned by the caller: fr_history_free. */
 int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err);
-void fr_history_free(fr_history *h);
 
 /* Call fn for each event, in arrival order, whose local date is within
  * [from, to] (either may be FR_DATE_NONE: open). ev->reasons_json points into

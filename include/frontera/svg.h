@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* svg.h: line charts of monthly flows as standalone SVG documents.
  *
  * A chart has one polyline per line (a nationality), markers on some months
@@ -34,7 +35,7 @@ typedef struct fr_chart_line {
 } fr_chart_line;
 
 typedef struct fr_chart_mark {
-    size_t line;       /* index into lines */
+    size_t line; /* index into lines */
     fr_month month;
     const char *label; /* short text by the marker and in its tooltip */
 } fr_chart_mark;
@@ -51,12 +52,12 @@ typedef struct fr_chart {
     fr_month first;      /* month of values[0] */
     size_t months;       /* 2..FR_SVG_MAX_MONTHS */
     const fr_chart_line *lines;
-    size_t nlines;       /* 0..FR_SVG_MAX_LINES */
+    size_t nlines; /* 0..FR_SVG_MAX_LINES */
     const fr_chart_mark *marks;
     size_t nmarks;
     const fr_chart_rule *rules;
     size_t nrules;
-    int width, height;   /* pixels; 0: 960 x 540 */
+    int width, height; /* pixels; 0: 960 x 540 */
 } fr_chart;
 
 /* Render c into a new NUL-terminated buffer *out (caller frees with fr_free)
@@ -66,8 +67,8 @@ int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err);
 
 /* Chart one metric of a series set over [from, to] (FR_MONTH_NONE: the
  * set's range): top_n nationalities, those with alerts on that metric first
- * (at most half the lines, largest first) and then the largest by total; the alerts on that metric as marks, the given rules.
- * title may be NULL (generated). Same result and errors as fr_svg_chart;
+ * (at most half the lines, largest first) and then the largest by total; the alerts on that metric
+ * as marks, the given rules. title may be NULL (generated). Same result and errors as fr_svg_chart;
  * FR_ENOTFOUND when the metric has no series. */
 int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
                         const fr_alert *alerts, size_t nalerts, const fr_chart_rule *rules,

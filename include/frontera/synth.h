@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* synth.h: deterministic synthetic border crossings for tests, demos and
  * benchmarks.
  *
@@ -21,9 +22,9 @@ extern "C" {
 /* One generated event; the pointers are valid only during the sink call. */
 typedef struct fr_synth_event {
     const char *event_id;
-    const char *kind; /* "entry", "exit", "refusal", "encounter" */
-    fr_datetime at;   /* local time at the port, with its UTC offset */
-    const char *port; /* UN/LOCODE */
+    const char *kind;          /* "entry", "exit", "refusal", "encounter" */
+    fr_datetime at;            /* local time at the port, with its UTC offset */
+    const char *port;          /* UN/LOCODE */
     const char *document_type; /* ICAO document code: "P" passport, "I" ID card */
     const char *document_state;
     const char *document_number;
@@ -58,8 +59,8 @@ const char *const *fr_synth_scenarios(void);
  * (may be NULL) receives the counts. Errors: FR_EINVAL for an unknown
  * scenario or a scale out of range (err says which), FR_ENOMEM, or the
  * sink's own status. */
-int fr_synth_run(const fr_synth_options *opt, fr_synth_sink sink, void *ud,
-                 fr_synth_stats *stats, fr_error *err);
+int fr_synth_run(const fr_synth_options *opt, fr_synth_sink sink, void *ud, fr_synth_stats *stats,
+                 fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* whatif.h: apply a visa policy to the arrivals of the past.
  *
  * For every entry dated within [from, to], the what-if looks up the rule a

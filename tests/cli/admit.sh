@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # admit.sh: the admission decision on a real SQLite ledger under Ecuador's
 # policy: the 1 July 2024 boundary for Chinese visitors, a visa presented,
 # an expired passport, a returning visitor whose days run out, idempotent

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # alerts.sh: `frontera report alerts` and `frontera report whatif` run as a
 # user would: a hand-built series CSV (tests/data/alerts/surge.csv) alerts
 # once, in the right month, in text, CSV and JSON; a bad series file is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # browser.sh: the web pages in a real browser against the real server (ctest
 # cli.browser). Makes a demo ledger with `frontera synth` + `frontera import`,
 # adds an officer and an analyst with `frontera user add`, starts `frontera

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # import_crash.sh: fault injection for the bulk import. Generate 200,000
 # crossings (tests/data/ledger/gen.awk), start an import, kill -9 it once it
 # has committed some batches, and check that the store is consistent (only

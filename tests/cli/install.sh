@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install.sh: `make install` gives a usable library (headers + frontera.pc, a
 # program built against it with pkg-config runs), the program and its man
 # page, under any prefix chosen at install time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ledger.sh: the crossings ledger through the real program on a real SQLite
 # file: init and migrations (a newer schema is refused), record (retries,
 # conflicts, anomalies, renewals, late arrivals), traveller, import (any

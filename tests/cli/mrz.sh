@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mrz.sh: `frontera mrz` on real files: the ICAO specimens read exactly as
 # tests/data/mrz/specimens.jsonl says, invalid documents give findings and
 # exit 1, --repair fixes OCR misreads, --make round trips (MRZ -> JSON -> MRZ

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # openapi.sh: docs/openapi.yaml is kept true. Every operation it lists is
 # called on the real server: without a token it must answer 401 (unless its
 # security is empty), for each role outside its x-roles 403, and for its
 # x-test-body sent by its first role x-test-status - each status one the
 # document lists for the operation, with a media type it lists. Every route
-# the server implements (SRV_ROUTES in src/server_internal.h) must be in the
+# the server implements (SRV_ROUTES in src/http/server_internal.h) must be in the
 # document, and every path in the document must be a route.
 set -euo pipefail
 F=${FRONTERA:?}
@@ -23,7 +24,7 @@ for _ in $(seq 100); do grep -q '^listening on' "$T/out" 2>/dev/null && break; s
 U=$(sed -n 's/^listening on //p' "$T/out")
 [ -n "$U" ] || fail "the server did not start: $(cat "$T/err")"
 
-python3 - "$SRC/docs/openapi.yaml" "$SRC/src/server_internal.h" "$U" "$T" <<'PY'
+python3 - "$SRC/docs/openapi.yaml" "$SRC/src/http/server_internal.h" "$U" "$T" <<'PY'
 import json, re, sys, urllib.request, urllib.error
 spec, internal, base, tmp = sys.argv[1:5]
 lines = open(spec).read().split("\n")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # policy.sh: `frontera policy check|lint|changes` on the shipped policies and
 # on broken ones: China's 2024 change is visible on the right day, lint lists
 # every error with file:line:column and exits 1, changes says who changed.

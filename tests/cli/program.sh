@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # program.sh: the frontera program's GNU conventions: --help, --version,
 # `help SUBCOMMAND`, unknown subcommands and options (exit 2), and the
 # countries lookup (exit 1 for an unknown code).

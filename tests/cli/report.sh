@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # report.sh: `frontera report flows|overstays` through the real program, on
 # the hand-computed ledger tests/data/analytics/ledger.csv (the same ledger as
 # tests/test_analytics.c, whose comment lists it; the figures below are

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # screen.sh: `frontera watchlist import/stats`, `frontera documents import` and
 # `frontera screen` (single traveller, --json, --manifest): row errors with
 # line and field, one file per list replaced atomically, FRONTERA_WATCHLISTS,

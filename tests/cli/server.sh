@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # server.sh: the real HTTP server on a free loopback port: every route, the
 # roles (no token -> 401, an analyst asking for a traveller -> 403, a revoked
 # token -> 401), the limits (oversized body -> 413, malformed JSON -> 400),

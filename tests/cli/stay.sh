@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # stay.sh: `frontera stay` end to end: the JSON object has exactly the seven
 # documented keys, worked cases give the documented figures, the human text
 # says what a traveller needs, overstay exits 1, bad input exits 2. Also

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* booth.h: the admission at the booth, end to end.
+ *
+ * fr_booth_decide reads the document (admit.h), finds the traveller's history
+ * in the ledger (store.h), screens the traveller against the watchlists and
+ * the lost/stolen list (screen.h), and asks the core for the decision
+ * (fr_admit_decide). fr_booth_record writes the entry or the refusal with its
+ * decision and reasons. fr_booth_complete_entry fills an imported entry's
+ * missing authorised-until date exactly as the booth would have.
+ *
+ * Screening fails closed: when lists were asked for (env.screening_required)
+ * but none could be loaded, or a check fails, the decision refers with
+ * reason screening.failed, never admits. Threads: as the store and the
+ * screening context passed in (one thread per handle). */
+#ifndef FRONTERA_BOOTH_H
+#define FRONTERA_BOOTH_H
+
+#include "frontera/admit.h"
+#include "frontera/screen.h"
+#include "frontera/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fr_booth_env {
+    const fr_policy *policy; /* required */
+    fr_store *store;         /* NULL: no history */
+    fr_screen_ctx *screen;   /* NULL: no lists loaded */
+    /* The post named lists (an option, the environment, the server's
+     * configuration): then a NULL screen is a failure, not "not configured". */
+    int screening_required;
+    const char *screening_failure; /* why the lists could not be loaded, or NULL */
+} fr_booth_env;
+
+/* Decide. FR_OK with *out filled whatever the outcome; FR_EINVAL as
+ * fr_admit_decide; a store error (FR_ESTORE, FR_EBUSY) when the history could
+ * not be read: then no decision is given. */
+int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_admit_decision *out,
+                    fr_error *err);
+
+/* Record a decision: an entry for admit, a refusal for refuse (a referral is
+ * not a crossing: FR_EINVAL). event_id NULL: fr_admit_event_id's default;
+ * officer may be NULL. result as fr_store_record. */
+int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
+                    const char *event_id, const char *officer, fr_record_result *result,
+                    fr_error *err);
+
+/* fr_admit_complete_entry with the history the store holds for the event's
+ * document (read in the caller's transaction). Errors are the store's. */
+int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

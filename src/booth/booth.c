@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* booth.c: the admission at the booth (booth.h): gather the facts the core
+ * decision needs (the traveller's history from the store, the screening
+ * result from the lists), decide, and record. The rules themselves live in
+ * core/admit.c; this file only fetches and writes. */
+#include "frontera/booth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/country.h"
+#include "frontera/mrz.h"
+
+/* The traveller the document resolves to and that traveller's history. A
+ * document the ledger cannot hold has no history. *h is the caller's. */
+static int gather_history(fr_store *store, const fr_mrz *m, fr_admit_facts *f, fr_history **h,
+                          fr_error *err)
+{
+    *h = NULL;
+    fr_document doc;
+    if (!m->document_number[0] || fr_admit_document(m, &doc, NULL) != FR_OK) return FR_OK;
+    int rc = fr_store_resolve(store, &doc, &f->traveller_id, &f->link, err);
+    if (rc == FR_EINVAL) return FR_OK; /* a document the ledger cannot hold: no history */
+    if (rc != FR_OK || !f->traveller_id) return rc;
+    return fr_store_history(store, f->traveller_id, h, err);
+}
+
+static void screening_failed(fr_admit_screening *s, const char *why)
+{
+    s->state = FR_SCREENING_FAILED;
+    snprintf(s->failure, sizeof s->failure, "%s", why);
+}
+
+static void gather_screening(const fr_booth_env *env, const fr_mrz *m, fr_admit_screening *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!env->screen) {
+        if (env->screening_required || env->screening_failure)
+            screening_failed(s, env->screening_failure ? env->screening_failure
+                                                       : "the watchlists named for this post "
+                                                         "are not loaded");
+        return; /* else: not configured */
+    }
+    s->state = FR_SCREENING_DONE;
+    if (m->document_number[0]) {
+        int listed = fr_screen_document(env->screen, m->issuing_state, m->document_number);
+        if (listed < 0) {
+            screening_failed(s, "the lost/stolen document check failed");
+            return;
+        }
+        s->document_listed = listed == 1;
+    }
+    if (!m->surname[0]) return; /* nothing to screen by name: the MRZ findings refer */
+    char name[2 * FR_MRZ_NAME_MAX + 4];
+    snprintf(name, sizeof name, "%s, %s", m->surname, m->given_names);
+    fr_screen_query q = {name,
+                         FR_DATE_NONE,
+                         FR_DATE_NONE,
+                         fr_country_find(m->nationality, 3),
+                         m->issuing_state,
+                         m->document_number,
+                         m->name_truncated};
+    if (m->birth_date.kind == FR_MRZ_DATE_FULL) q.birth_lo = q.birth_hi = m->birth_date.date;
+    fr_screen_result res[FR_ADMIT_MAX_MATCHES];
+    size_t n = 0;
+    if (fr_screen_person(env->screen, &q, res, FR_ADMIT_MAX_MATCHES, &n) != FR_OK) {
+        screening_failed(s, "the name check against the watchlists failed");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].band == FR_BAND_CLEAR) continue;
+        fr_admit_match *x = &s->matches[s->nmatches++];
+        x->hit = res[i].band == FR_BAND_HIT;
+        snprintf(x->list, sizeof x->list, "%s", res[i].list ? res[i].list : "");
+        snprintf(x->id, sizeof x->id, "%s", res[i].id ? res[i].id : "");
+        x->score = res[i].score;
+        snprintf(x->explanation, sizeof x->explanation, "%s", res[i].explanation);
+    }
+}
+
+int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_admit_decision *out,
+                    fr_error *err)
+{
+    if (!env || !env->policy)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy loaded");
+    if (!req || !req->mrz || !req->mrz_len)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "no machine readable zone given");
+    fr_mrz m;
+    fr_admit_read(req, &m);
+    fr_admit_facts f;
+    memset(&f, 0, sizeof f);
+    fr_history *h = NULL;
+    int visa_only = m.format == FR_MRZ_MRVA || m.format == FR_MRZ_MRVB;
+    if (!visa_only) {
+        gather_screening(env, &m, &f.screening);
+        if (env->store && fr_country_find(m.nationality, strlen(m.nationality)) >= 0) {
+            int rc = gather_history(env->store, &m, &f, &h, err);
+            if (rc != FR_OK) return rc;
+        }
+    }
+    f.history = h;
+    int rc = fr_admit_decide(env->policy, req, &m, &f, out, err);
+    fr_history_free(h);
+    return rc;
+}
+
+int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
+                    const char *event_id, const char *officer, fr_record_result *result,
+                    fr_error *err)
+{
+    if (!store || !req || !d) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to record");
+    if (d->outcome == FR_REFER)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "decision",
+                            "a referral is not a crossing: record the supervisor's decision");
+    fr_event ev;
+    fr_event_init(&ev);
+    int rc = fr_admit_document(&d->mrz, &ev.doc, err);
+    if (rc != FR_OK) return rc;
+    ev.kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
+    fr_admit_event_id(req, d, event_id, ev.event_id);
+    ev.at = req->at;
+    snprintf(ev.port, sizeof ev.port, "%s", req->port);
+    snprintf(ev.admission_class, sizeof ev.admission_class, "%s",
+             fr_admission_class_name(req->cls));
+    if (ev.kind == FR_EVENT_ENTRY) ev.authorised_until = d->authorised_until;
+    if (officer) snprintf(ev.officer, sizeof ev.officer, "%s", officer);
+    snprintf(ev.decision, sizeof ev.decision, "%s", fr_outcome_name(d->outcome));
+    char reasons[FR_ADMIT_MAX_REASONS * (FR_REASON_MESSAGE_MAX + 120)];
+    if (fr_admit_reasons_json(d, reasons, sizeof reasons) != FR_OK)
+        return fr_error_set(err, FR_ELIMIT, 0, 0, "reasons", "the reasons do not fit");
+    ev.reasons_json = reasons;
+    return fr_store_record(store, &ev, result, err);
+}
+
+int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err)
+{
+    if (!policy || !store || !ev)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to complete");
+    if (ev->kind != FR_EVENT_ENTRY || ev->authorised_until != FR_DATE_NONE) return FR_OK;
+    int64_t tid = 0;
+    fr_link_kind how = FR_LINK_NONE;
+    fr_history *h = NULL;
+    int rc = fr_store_resolve(store, &ev->doc, &tid, &how, err);
+    if (rc == FR_EINVAL) rc = FR_OK;
+    if (rc == FR_OK && tid) rc = fr_store_history(store, tid, &h, err);
+    if (rc != FR_OK) return rc;
+    fr_admit_complete_entry(policy, h, ev);
+    fr_history_free(h);
+    return FR_OK;
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: MIT */
+/* admit.c: the admission decision (see admit.h and docs/admission.md).
+ *
+ * The decision is a list of reasons, each with a level; the outcome is the
+ * highest level found (refuse > refer > admit). Checks run in the order an
+ * officer would make them: the document as read, its validity, the policy in
+ * force for the nationality on that day, screening, the traveller's history
+ * in the ledger, and the stay rule, which also gives the authorised-until
+ * date. Every check that can run does run, so a refusal lists all of its
+ * grounds, not only the first. */
+#include "frontera/admit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/country.h"
+
+const char *fr_outcome_name(fr_outcome o)
+{
+    switch (o) {
+    case FR_ADMIT:
+        return "admit";
+    case FR_REFER:
+        return "refer";
+    case FR_REFUSE:
+        return "refuse";
+    }
+    return "";
+}
+
+const char *fr_reason_level_name(fr_reason_level level)
+{
+    switch (level) {
+    case FR_REASON_INFO:
+        return "info";
+    case FR_REASON_REFER:
+        return "refer";
+    case FR_REASON_REFUSE:
+        return "refuse";
+    case FR_REASON_WARNING:
+        return "warning";
+    }
+    return "info";
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void
+add(fr_admit_decision *d, const char *code, char ground, fr_reason_level level, const char *fmt,
+    ...)
+{
+    if (level == FR_REASON_REFUSE)
+        d->outcome = FR_REFUSE;
+    else if (level == FR_REASON_REFER && d->outcome == FR_ADMIT)
+        d->outcome = FR_REFER;
+    if (d->nreasons == FR_ADMIT_MAX_REASONS) return; /* the outcome still counts */
+    fr_admit_reason *r = &d->reasons[d->nreasons++];
+    snprintf(r->code, sizeof r->code, "%s", code);
+    r->ground = ground;
+    r->level = level;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof r->message, fmt, ap);
+    va_end(ap);
+}
+
+static const char *fmt_date(fr_date dt, char buf[FR_DATE_BUFSZ])
+{
+    return fr_date_format(dt, buf);
+}
+
+/* The document as read: MRZ errors are for a supervisor (a misread is more
+ * often the scanner than a forgery), notes are for the officer. */
+static void check_mrz(fr_admit_decision *d)
+{
+    const fr_mrz *m = &d->mrz;
+    if (m->format == FR_MRZ_MRVA || m->format == FR_MRZ_MRVB) {
+        add(d, "document.is_visa", 0, FR_REASON_REFER,
+            "This is the machine readable zone of a visa, not of a travel document: scan the "
+            "passport, and enter the visa number as the visa reference.");
+        return;
+    }
+    int shown = 0;
+    for (int i = 0; i < m->nfindings; i++) {
+        const fr_mrz_finding *f = &m->findings[i];
+        char code[48];
+        snprintf(code, sizeof code, "mrz.%s", fr_mrz_code_name(f->code));
+        if (f->level == FR_MRZ_NOTE) {
+            add(d, code, 0, FR_REASON_INFO, "%s", f->message);
+        } else if (shown++ < 4) {
+            add(d, code, 0, FR_REASON_REFER, "Line %d, column %d: %s", f->line, f->column,
+                f->message);
+        }
+    }
+    if (m->nerrors > shown && shown >= 4)
+        add(d, "mrz.more_findings", 0, FR_REASON_REFER,
+            "The machine readable zone has %d problems in all; examine the document by hand.",
+            m->nerrors);
+}
+
+static unsigned doc_kind(const fr_mrz *m)
+{
+    switch (m->document_code[0]) {
+    case 'P':
+        return FR_DOC_PASSPORT;
+    case 'I':
+    case 'A':
+    case 'C':
+        return FR_DOC_ID_CARD;
+    default:
+        return 0;
+    }
+}
+
+static void check_document(fr_admit_decision *d, const fr_policy_rule *rule, fr_date entry)
+{
+    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ];
+    const fr_mrz *m = &d->mrz;
+    if (m->expiry_date.kind != FR_MRZ_DATE_FULL) {
+        add(d, "document.expiry_unknown", 0, FR_REASON_REFER,
+            "The document's expiry date could not be read: check it by hand.");
+    } else if (m->expiry_date.date < entry) {
+        add(d, "document.expired", 'A', FR_REASON_REFUSE,
+            "The document expired on %s; a valid travel document is required.",
+            fmt_date(m->expiry_date.date, b1));
+    } else if (rule && fr_policy_min_expiry(rule, entry) > m->expiry_date.date) {
+        add(d, "document.validity", 'A', FR_REASON_REFUSE,
+            "The document expires on %s; this nationality needs one valid until at least %s "
+            "(%s).",
+            fmt_date(m->expiry_date.date, b1), fmt_date(fr_policy_min_expiry(rule, entry), b2),
+            rule->ref);
+    }
+    if (rule && rule->docs && !(rule->docs & doc_kind(m)))
+        add(d, "document.not_accepted", 'A', FR_REASON_REFUSE,
+            "A document of type '%s' is not accepted for this nationality: %s required (%s).",
+            m->document_code,
+            rule->docs == FR_DOC_PASSPORT ? "a passport is"
+                                          : "a passport or "
+                                            "ID card is",
+            rule->ref);
+}
+
+static void check_regime(fr_admit_decision *d, const fr_policy_rule *rule,
+                         const fr_admit_request *req)
+{
+    char b[FR_DATE_BUFSZ];
+    const char *nat = d->mrz.nationality;
+    switch (rule->regime) {
+    case FR_REGIME_VISA_REQUIRED:
+    case FR_REGIME_EVISA:
+    case FR_REGIME_ETA:
+        if (!req->visa || !req->visa[0]) {
+            const char *what = rule->regime == FR_REGIME_ETA     ? "a travel authorisation (ETA)"
+                               : rule->regime == FR_REGIME_EVISA ? "a visa or e-visa"
+                                                                 : "a visa";
+            add(d, "visa.required", 'C', FR_REASON_REFUSE,
+                "Nationals of %s need %s to enter as %s since %s (%s); none was presented.", nat,
+                what, fr_admission_class_name(rule->cls), fmt_date(rule->from, b), rule->ref);
+        } else {
+            add(d, "visa.presented", 0, FR_REASON_INFO,
+                "Visa reference %s presented: check it against the visa record.", req->visa);
+            if (rule->stay.kind == FR_STAY_NONE)
+                add(d, "visa.stay_by_visa", 0, FR_REASON_REFER,
+                    "The stay is set by the visa, which frontera cannot read: a supervisor "
+                    "enters the authorised stay.");
+        }
+        break;
+    case FR_REGIME_VISA_ON_ARRIVAL:
+        add(d, "visa.on_arrival", 0, FR_REASON_INFO,
+            "Nationals of %s receive a visa on arrival (%s).", nat, rule->ref);
+        break;
+    case FR_REGIME_VISA_FREE:
+        add(d, "regime.visa_free", 0, FR_REASON_INFO,
+            "Nationals of %s may enter as %s without a visa (%s, in force since %s).", nat,
+            fr_admission_class_name(rule->cls), rule->ref, fmt_date(rule->from, b));
+        break;
+    case FR_REGIME_FREE_MOVEMENT:
+        add(d, "regime.free_movement", 0, FR_REASON_INFO,
+            "Nationals of %s enjoy free movement (%s).", nat, rule->ref);
+        break;
+    }
+}
+
+/* Screening fails closed: a list that was asked for and could not be
+ * consulted refers the traveller; a post with no list says so every time. */
+static void check_screening(fr_admit_decision *d, const fr_admit_screening *sc)
+{
+    const fr_mrz *m = &d->mrz;
+    switch (sc->state) {
+    case FR_SCREENING_NOT_CONFIGURED:
+        add(d, "screening.not_configured", 0, FR_REASON_WARNING,
+            "No watchlist is loaded on this post: the traveller was not screened.");
+        return;
+    case FR_SCREENING_FAILED:
+        add(d, "screening.failed", 0, FR_REASON_REFER,
+            "Screening could not be done (%s): a supervisor decides.",
+            sc->failure[0] ? sc->failure : "unknown error");
+        return;
+    case FR_SCREENING_DONE:
+        break;
+    }
+    if (sc->document_listed)
+        add(d, "document.lost_stolen", 'A', FR_REASON_REFUSE,
+            "Document %s %s is listed as lost or stolen: retain it and follow the procedure.",
+            m->issuing_state, m->document_number);
+    for (size_t i = 0; i < sc->nmatches && i < FR_ADMIT_MAX_MATCHES; i++) {
+        const fr_admit_match *x = &sc->matches[i];
+        add(d, x->hit ? "watchlist.hit" : "watchlist.possible", x->hit ? 'H' : 0, FR_REASON_REFER,
+            "%s match with list %s entry %s (score %.2f): %s", x->hit ? "Strong" : "Possible",
+            x->list, x->id, x->score, x->explanation);
+    }
+}
+
+/* What the ledger says of a traveller before a given day. */
+typedef struct {
+    int64_t traveller_id;
+    fr_link_kind link;
+    int overstays, overstay_days; /* earlier stays that ended after their authorised end */
+    int open;                     /* earlier entries with no exit */
+    fr_date last_open;            /* the latest of them */
+} history_info;
+
+/* The traveller's stays before `entry` as stay records (at most
+ * FR_STAY_MAX_RECORDS, the most recent kept). An entry with no exit counts
+ * through its authorised end (or its own day), never through `entry`. */
+static void history_records(const fr_history *h, fr_date entry, fr_stay_record *recs, size_t *nrecs,
+                            history_info *hi)
+{
+    memset(hi, 0, sizeof *hi);
+    hi->last_open = FR_DATE_NONE;
+    *nrecs = 0;
+    if (!h) return;
+    for (size_t i = 0; i < h->count; i++) {
+        const fr_history_item *it = &h->items[i];
+        if (it->kind != FR_EVENT_ENTRY || it->at.date >= entry) continue;
+        fr_date out;
+        if (it->paired >= 0 && (size_t)it->paired < h->count) {
+            out = h->items[it->paired].at.date;
+            if (it->authorised_until != FR_DATE_NONE && out > it->authorised_until) {
+                hi->overstays++;
+                hi->overstay_days += out - it->authorised_until;
+            }
+        } else {
+            hi->open++;
+            hi->last_open = it->at.date;
+            out = it->authorised_until != FR_DATE_NONE ? it->authorised_until : it->at.date;
+        }
+        if (out > entry - 1) out = entry - 1;
+        if (out < it->at.date) out = it->at.date;
+        if (*nrecs == FR_STAY_MAX_RECORDS) { /* keep the most recent */
+            memmove(recs, recs + 1, sizeof *recs * (FR_STAY_MAX_RECORDS - 1));
+            (*nrecs)--;
+        }
+        recs[(*nrecs)++] = (fr_stay_record){it->at.date, out};
+    }
+}
+
+int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->expiry = doc->birth_date = FR_DATE_NONE;
+    if (strlen(m->document_number) > FR_DOCNUM_MAX)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "document_number",
+                            "document numbers longer than %d characters cannot be recorded",
+                            FR_DOCNUM_MAX);
+    snprintf(doc->type, sizeof doc->type, "%s", m->document_code);
+    snprintf(doc->state, sizeof doc->state, "%s", m->issuing_state);
+    snprintf(doc->number, sizeof doc->number, "%s", m->document_number);
+    snprintf(doc->surname, sizeof doc->surname, "%s", m->surname);
+    snprintf(doc->given_names, sizeof doc->given_names, "%s", m->given_names);
+    if (fr_country_find(m->nationality, strlen(m->nationality)) >= 0)
+        snprintf(doc->nationality, sizeof doc->nationality, "%s", m->nationality);
+    if (m->expiry_date.kind == FR_MRZ_DATE_FULL) doc->expiry = m->expiry_date.date;
+    if (m->birth_date.kind == FR_MRZ_DATE_FULL) doc->birth_date = m->birth_date.date;
+    doc->sex = (m->sex == 'M' || m->sex == 'F' || m->sex == 'X') ? m->sex : 0;
+    return FR_OK;
+}
+
+/* The history as reasons for the officer and records for the stay rule.
+ * Only a history the document resolved to with certainty counts; a possible
+ * link (review) is never lent to the traveller. */
+static void load_history(fr_admit_decision *d, const fr_admit_facts *f, fr_date entry,
+                         fr_stay_record *recs, size_t *nrecs)
+{
+    char b[FR_DATE_BUFSZ];
+    history_info hi;
+    d->link = f->link;
+    d->traveller_id = f->traveller_id;
+    int certain = f->link == FR_LINK_DOCUMENT || f->link == FR_LINK_RENEWAL;
+    history_records(certain ? f->history : NULL, entry, recs, nrecs, &hi);
+    if (f->link == FR_LINK_REVIEW)
+        add(d, "traveller.link_review", 0, FR_REASON_INFO,
+            "This document may belong to a traveller already known under another document; "
+            "the link is kept for review, and that history is not counted.");
+    if (f->link == FR_LINK_RENEWAL)
+        add(d, "traveller.renewed_document", 0, FR_REASON_INFO,
+            "A new document of traveller %lld: the earlier documents' history counts.",
+            (long long)f->traveller_id);
+    if (hi.overstays)
+        add(d, "history.overstay", 0, FR_REASON_REFER,
+            "The traveller overstayed %d time%s before, %d day%s in all.", hi.overstays,
+            hi.overstays == 1 ? "" : "s", hi.overstay_days, hi.overstay_days == 1 ? "" : "s");
+    if (hi.open)
+        add(d, "history.no_exit", 0, FR_REASON_REFER,
+            "%d earlier entr%s (last on %s) ha%s no recorded exit: ask how and when the "
+            "traveller left.",
+            hi.open, hi.open == 1 ? "y" : "ies", fmt_date(hi.last_open, b),
+            hi.open == 1 ? "s" : "ve");
+}
+
+void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_event *ev)
+{
+    if (!policy || !ev || ev->kind != FR_EVENT_ENTRY || ev->authorised_until != FR_DATE_NONE)
+        return;
+    const char *nat = ev->doc.nationality[0] ? ev->doc.nationality : ev->doc.state;
+    int country = fr_country_find(nat, strlen(nat));
+    char cls[FR_CLASS_MAX + 1];
+    size_t n = 0;
+    for (; ev->admission_class[n] && n < FR_CLASS_MAX; n++)
+        cls[n] = (char)(ev->admission_class[n] >= 'A' && ev->admission_class[n] <= 'Z'
+                            ? ev->admission_class[n] - 'A' + 'a'
+                            : ev->admission_class[n]);
+    cls[n] = '\0';
+    int k = n ? fr_admission_class_parse(cls, n) : FR_CLASS_VISITOR;
+    if (country < 0 || k < 0) return; /* the policy cannot say: left empty */
+    const fr_policy_rule *rule =
+        fr_policy_lookup(policy, country, (fr_admission_class)k, ev->at.date);
+    if (!rule || rule->stay.kind == FR_STAY_NONE) return;
+    fr_stay_record recs[FR_STAY_MAX_RECORDS];
+    size_t nrecs = 0;
+    history_info hi;
+    history_records(h, ev->at.date, recs, &nrecs, &hi);
+    fr_stay_authorisation a;
+    if (fr_stay_authorise(&rule->stay, recs, nrecs, ev->at.date, ev->doc.expiry, 0, 0, &a, NULL) !=
+        FR_OK)
+        return;
+    /* An entry with no day left happened all the same: it is recorded, and its authorised
+     * stay ends on the day of entry, so that the stay shows as an overstay from the next. */
+    ev->authorised_until = a.exhausted ? ev->at.date : a.authorised_until;
+}
+
+static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
+                       const fr_admit_request *req, const fr_stay_record *recs, size_t n)
+{
+    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ], rb[FR_STAY_RULE_BUFSZ];
+    fr_date entry = req->at.date;
+    fr_date doc_expiry =
+        d->mrz.expiry_date.kind == FR_MRZ_DATE_FULL ? d->mrz.expiry_date.date : FR_DATE_NONE;
+    if (fr_stay_authorise(&rule->stay, recs, n, entry, doc_expiry, req->intended_days, 0, &d->stay,
+                          NULL) != FR_OK) {
+        add(d, "stay.unavailable", 0, FR_REASON_REFER,
+            "The stay could not be computed from the history: a supervisor decides the stay.");
+        return;
+    }
+    d->have_stay = 1;
+    fr_stay_rule_format(&rule->stay, rb);
+    const fr_stay_result *e = &d->stay.eval;
+    if (d->stay.exhausted) {
+        add(d, "stay.exhausted", 'F', FR_REASON_REFUSE,
+            "The traveller has already stayed %d of the %d days allowed (%s, %s) in the period "
+            "from %s.",
+            e->days_used, e->max_days, rb, rule->ref, fmt_date(e->window_start, b1));
+        return;
+    }
+    if (d->stay.shortened)
+        add(d, "stay.shortened", 0, FR_REASON_INFO,
+            "The traveller asked for %d days; %d are available, until %s.", req->intended_days,
+            d->stay.authorised_days, fmt_date(d->stay.authorised_until, b1));
+    else if (d->stay.limited_by == FR_STAY_LIMIT_DOCUMENT)
+        add(d, "stay.document_expiry", 0, FR_REASON_INFO,
+            "The stay ends on %s, when the document expires.",
+            fmt_date(d->stay.authorised_until, b1));
+    add(d, "stay.authorised", 0, FR_REASON_INFO,
+        "%d days used of %d in the period from %s (%s); authorised until %s (%d days).",
+        e->days_used, e->max_days, fmt_date(e->window_start, b1), rb,
+        fmt_date(d->stay.authorised_until, b2), d->stay.authorised_days);
+}
+
+void fr_admit_read(const fr_admit_request *req, fr_mrz *out)
+{
+    fr_mrz_options mo = fr_mrz_options_default(req->at.date);
+    mo.repair = req->repair;
+    fr_mrz_parse(req->mrz, req->mrz_len, &mo, out); /* findings become reasons */
+}
+
+int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const fr_mrz *mrz,
+                    const fr_admit_facts *facts, fr_admit_decision *d, fr_error *err)
+{
+    static const fr_admit_facts NO_FACTS;
+    if (!policy) return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy loaded");
+    if (!req || !req->mrz || !req->mrz_len || !mrz)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "no machine readable zone given");
+    if (!req->port || strlen(req->port) != 5)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "the port must be a 5-character UN/LOCODE such as ECUIO");
+    if (!d) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no decision to fill");
+    if (!facts) facts = &NO_FACTS;
+    memset(d, 0, sizeof *d);
+    d->outcome = FR_ADMIT;
+    d->authorised_until = FR_DATE_NONE;
+    const fr_date entry = req->at.date;
+
+    d->mrz = *mrz;
+    check_mrz(d);
+    if (d->mrz.format == FR_MRZ_MRVA || d->mrz.format == FR_MRZ_MRVB)
+        return FR_OK; /* a visa alone says nothing of the travel document: rescan */
+
+    int nat = fr_country_find(d->mrz.nationality, strlen(d->mrz.nationality));
+    if (nat < 0)
+        add(d, "nationality.unknown", 0, FR_REASON_REFER,
+            "The nationality could not be read from the document: the policy cannot be applied.");
+    const fr_policy_rule *rule = nat >= 0 ? fr_policy_lookup(policy, nat, req->cls, entry) : NULL;
+    d->rule = rule;
+    if (nat >= 0 && !rule)
+        add(d, "policy.no_rule", 0, FR_REASON_REFER,
+            "The policy has no rule for nationals of %s entering as %s on this day: a "
+            "supervisor decides.",
+            d->mrz.nationality, fr_admission_class_name(req->cls));
+    check_document(d, rule, entry);
+    if (rule) check_regime(d, rule, req);
+    check_screening(d, &facts->screening);
+
+    fr_stay_record recs[FR_STAY_MAX_RECORDS];
+    size_t nrecs = 0;
+    if (d->mrz.document_number[0] && nat >= 0) load_history(d, facts, entry, recs, &nrecs);
+    if (rule && rule->stay.kind != FR_STAY_NONE) check_stay(d, rule, req, recs, nrecs);
+    if (d->outcome == FR_ADMIT) {
+        if (d->have_stay) {
+            d->authorised_until = d->stay.authorised_until;
+        } else {
+            /* admitted with no stay rule and nothing else asked a supervisor: cannot happen
+             * for visa regimes (visa.stay_by_visa refers), so only free movement remains */
+            add(d, "stay.unlimited", 0, FR_REASON_INFO,
+                "The policy sets no limit on the stay for this nationality.");
+        }
+    }
+    return FR_OK;
+}
+
+char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d, const char *given,
+                        char out[FR_EVENT_ID_MAX + 1])
+{
+    if (given && given[0])
+        snprintf(out, FR_EVENT_ID_MAX + 1, "%s", given);
+    else /* the same document at the same instant is the same admission: retries are idempotent */
+        snprintf(out, FR_EVENT_ID_MAX + 1, "ADM-%s-%.20s-%lld", d->mrz.issuing_state,
+                 d->mrz.document_number, (long long)fr_datetime_utc(&req->at));
+    return out;
+}
+
+/* Append s to buf as a JSON string. */
+static int json_str(char *buf, size_t cap, size_t *len, const char *s)
+{
+    size_t n = *len;
+    if (n + 2 >= cap) return FR_ELIMIT;
+    buf[n++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (n + 8 >= cap) return FR_ELIMIT;
+        if (c == '"' || c == '\\') {
+            buf[n++] = '\\';
+            buf[n++] = (char)c;
+        } else if (c < 0x20) {
+            n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", c);
+        } else {
+            buf[n++] = (char)c;
+        }
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    *len = n;
+    return FR_OK;
+}
+
+int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap < 3) return FR_ELIMIT;
+    buf[len++] = '[';
+    for (size_t i = 0; i < d->nreasons; i++) {
+        const fr_admit_reason *r = &d->reasons[i];
+        char ground[2] = {r->ground, 0};
+        int w = snprintf(buf + len, cap - len, "%s{\"code\":", i ? "," : "");
+        if (w < 0 || (size_t)w >= cap - len) return FR_ELIMIT;
+        len += (size_t)w;
+        if (json_str(buf, cap, &len, r->code)) return FR_ELIMIT;
+        w = snprintf(buf + len, cap - len, ",\"ground\":");
+        if (w < 0 || (size_t)w >= cap - len) return FR_ELIMIT;
+        len += (size_t)w;
+        if (r->ground) {
+            if (json_str(buf, cap, &len, ground)) return FR_ELIMIT;
+        } else {
+            if (len + 5 >= cap) return FR_ELIMIT;
+            memcpy(buf + len, "null", 5);
+            len += 4;
+        }
+        w = snprintf(buf + len, cap - len,
+                     ",\"level\":\"%s\",\"message\":", fr_reason_level_name(r->level));
+        if (w < 0 || (size_t)w >= cap - len) return FR_ELIMIT;
+        len += (size_t)w;
+        if (json_str(buf, cap, &len, r->message)) return FR_ELIMIT;
+        if (len + 2 >= cap) return FR_ELIMIT;
+        buf[len++] = '}';
+    }
+    if (len + 2 >= cap) return FR_ELIMIT;
+    buf[len++] = ']';
+    buf[len] = '\0';
+    return FR_OK;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* stay_rule.c: the text form of stay rules ("rolling:90/180", "period:90/1y+90",
+ * "calendar-year:90", "per-admission:90,doc-expiry", "until:2025-03-01",
+ * "none"): a cursor over the bytes that reports the column at fault, and the
+ * canonical formatter (format then parse gives the same rule). */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/stay.h"
+
+#define RULE_MAX_DAYS 3660
+
+typedef struct cur {
+    const char *s;
+    size_t len, pos;
+} cur;
+
+static int take_lit(cur *c, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (c->len - c->pos < n || memcmp(c->s + c->pos, lit, n) != 0) return 0;
+    c->pos += n;
+    return 1;
+}
+
+/* Decimal number 0..max; FR_OK or an error naming what was expected. */
+static int take_num(cur *c, int32_t max, int32_t *out, const char *what, fr_error *err)
+{
+    size_t start = c->pos;
+    int64_t v = 0;
+    while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9') {
+        v = v * 10 + (c->s[c->pos] - '0');
+        if (v > max)
+            return fr_error_set(err, FR_ERANGE, 0, (int)start + 1, "stay", "%s must be at most %d",
+                                what, (int)max);
+        c->pos++;
+    }
+    if (c->pos == start)
+        return fr_error_set(err, FR_EPARSE, 0, (int)start + 1, "stay", "expected %s (a number)",
+                            what);
+    *out = (int32_t)v;
+    return FR_OK;
+}
+
+static int end_or_error(const cur *c, fr_error *err)
+{
+    if (c->pos == c->len) return FR_OK;
+    return fr_error_set(err, FR_EPARSE, 0, (int)c->pos + 1, "stay",
+                        "unexpected '%c' after the stay rule", c->s[c->pos]);
+}
+
+static int positive(const cur *c, size_t at, int32_t v, const char *what, fr_error *err)
+{
+    (void)c;
+    if (v >= 1) return FR_OK;
+    return fr_error_set(err, FR_ERANGE, 0, (int)at + 1, "stay", "%s must be at least 1", what);
+}
+
+int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *err)
+{
+    fr_error_clear(err);
+    if (!s || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "stay", "no stay rule given");
+    fr_stay_rule r;
+    memset(&r, 0, sizeof r);
+    r.until = FR_DATE_NONE;
+    cur c = {s, len, 0};
+    int rc;
+    size_t at;
+    if (take_lit(&c, "none")) {
+        r.kind = FR_STAY_NONE;
+    } else if (take_lit(&c, "rolling:")) {
+        r.kind = FR_STAY_ROLLING;
+        at = c.pos;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
+        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if (!take_lit(&c, "/"))
+            return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
+                                "expected '/' and the window in days, as in rolling:90/180");
+        at = c.pos;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.window_days, "the window W in days", err)))
+            return rc;
+        if (r.window_days <= r.max_days)
+            return fr_error_set(
+                err, FR_ERANGE, 0, (int)at + 1, "stay",
+                "the window (%d days) must be longer than the days allowed in it (%d)",
+                (int)r.window_days, (int)r.max_days);
+    } else if (take_lit(&c, "period:")) {
+        r.kind = FR_STAY_PERIOD;
+        at = c.pos;
+        size_t n_at = at;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
+        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if (!take_lit(&c, "/"))
+            return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
+                                "expected '/' and the period in years, as in period:90/1y");
+        at = c.pos;
+        if ((rc = take_num(&c, 10, &r.period_years, "the period in years", err))) return rc;
+        if ((rc = positive(&c, at, r.period_years, "the period", err))) return rc;
+        if (!take_lit(&c, "y"))
+            return fr_error_set(
+                err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
+                "expected 'y' after the period's number of years, as in period:90/1y");
+        if (r.max_days >= 365 * r.period_years)
+            return fr_error_set(err, FR_ERANGE, 0, (int)n_at + 1, "stay",
+                                "%d days cannot fit in a period of %d year(s)", (int)r.max_days,
+                                (int)r.period_years);
+        if (take_lit(&c, "+")) {
+            at = c.pos;
+            if ((rc = take_num(&c, RULE_MAX_DAYS, &r.extension_days, "the extension in days", err)))
+                return rc;
+            if ((rc = positive(&c, at, r.extension_days, "the extension", err))) return rc;
+            if (r.max_days + r.extension_days >= 365 * r.period_years)
+                return fr_error_set(err, FR_ERANGE, 0, (int)at + 1, "stay",
+                                    "%d days and an extension of %d cannot fit in %d year(s)",
+                                    (int)r.max_days, (int)r.extension_days, (int)r.period_years);
+        }
+    } else if (take_lit(&c, "calendar-year:")) {
+        r.kind = FR_STAY_CALENDAR_YEAR;
+        at = c.pos;
+        if ((rc = take_num(&c, 365, &r.max_days, "the number of days per year", err))) return rc;
+        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+    } else if (take_lit(&c, "per-admission:")) {
+        r.kind = FR_STAY_PER_ADMISSION;
+        at = c.pos;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
+        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if (take_lit(&c, ",")) {
+            if (!take_lit(&c, "doc-expiry"))
+                return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
+                                    "the only option of per-admission is ',doc-expiry'");
+            r.cap_at_document = 1;
+        }
+    } else if (take_lit(&c, "until:")) {
+        r.kind = FR_STAY_UNTIL;
+        fr_error derr;
+        if (fr_date_parse(s + c.pos, len - c.pos, &r.until, &derr) != FR_OK)
+            return fr_error_set(err, derr.code, 0, (int)c.pos + derr.column, "stay",
+                                "until: needs a date YYYY-MM-DD (%s)", derr.message);
+        c.pos = len;
+    } else {
+        return fr_error_set(
+            err, FR_EPARSE, 0, 1, "stay",
+            "unknown stay rule; write rolling:N/W, period:N/Yy[+E], "
+            "calendar-year:N, per-admission:N[,doc-expiry], until:YYYY-MM-DD or none");
+    }
+    if ((rc = end_or_error(&c, err))) return rc;
+    *out = r;
+    return FR_OK;
+}
+
+char *fr_stay_rule_format(const fr_stay_rule *r, char buf[FR_STAY_RULE_BUFSZ])
+{
+    char d[FR_DATE_BUFSZ];
+    switch (r->kind) {
+    case FR_STAY_ROLLING:
+        snprintf(buf, FR_STAY_RULE_BUFSZ, "rolling:%d/%d", (int)r->max_days, (int)r->window_days);
+        break;
+    case FR_STAY_PERIOD:
+        if (r->extension_days > 0)
+            snprintf(buf, FR_STAY_RULE_BUFSZ, "period:%d/%dy+%d", (int)r->max_days,
+                     (int)r->period_years, (int)r->extension_days);
+        else
+            snprintf(buf, FR_STAY_RULE_BUFSZ, "period:%d/%dy", (int)r->max_days,
+                     (int)r->period_years);
+        break;
+    case FR_STAY_CALENDAR_YEAR:
+        snprintf(buf, FR_STAY_RULE_BUFSZ, "calendar-year:%d", (int)r->max_days);
+        break;
+    case FR_STAY_PER_ADMISSION:
+        snprintf(buf, FR_STAY_RULE_BUFSZ, "per-admission:%d%s", (int)r->max_days,
+                 r->cap_at_document ? ",doc-expiry" : "");
+        break;
+    case FR_STAY_UNTIL:
+        snprintf(buf, FR_STAY_RULE_BUFSZ, "until:%s", fr_date_format(r->until, d));
+        break;
+    case FR_STAY_NONE:
+    default:
+        snprintf(buf, FR_STAY_RULE_BUFSZ, "none");
+        break;
+    }
+    return buf;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/* auth_sqlite.c: the SQLite backend of auth.h, and the helpers the auth and
+ * audit backends share to keep their own tables in the ledger's database.
+ *
+ * Each module records its schema version in fr_module_schema(module,
+ * version), a table of its own (the ledger's PRAGMA user_version is the
+ * ledger's), and migrates with CREATE ... IF NOT EXISTS steps in one
+ * IMMEDIATE transaction, so two processes opening at once migrate once.
+ * Users live in auth_users; the token hash column is UNIQUE (the lookup
+ * index). Statements are prepared once per handle. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auth_impl.h"
+#include "module_sqlite.h"
+#include "frontera/alloc.h"
+
+#define BUSY_MS 10000
+
+int fr_modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
+{
+    int code = FR_ESTORE;
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) code = FR_EBUSY;
+    if ((rc & 0xff) == SQLITE_NOMEM) code = FR_ENOMEM;
+    const char *msg = (rc & 0xff) == SQLITE_FULL ? "the disk is full"
+                      : db                       ? sqlite3_errmsg(db)
+                                                 : sqlite3_errstr(rc);
+    return fr_error_set(err, code, 0, 0, "db", "%s: %s", what, msg);
+}
+
+int fr_modsql_open(const char *path, sqlite3 **out, fr_error *err)
+{
+    struct stat st;
+    sqlite3 *db = NULL;
+    if (stat(path, &st) != 0)
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                            "there is no database at %s (frontera init creates one)", path);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot open %s: %s", path,
+                     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return FR_ESTORE;
+    }
+    sqlite3_busy_timeout(db, BUSY_MS);
+    rc =
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        rc = fr_modsql_error(db, rc, err, "cannot configure the database");
+        sqlite3_close(db);
+        return rc;
+    }
+    /* the ledger owns the file: it must have created its schema first */
+    sqlite3_stmt *q = NULL;
+    int version = 0;
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (version <= 0) {
+        sqlite3_close(db);
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                            "%s is not a frontera ledger yet (frontera init creates one)", path);
+    }
+    *out = db;
+    return FR_OK;
+}
+
+int fr_modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
+                      fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fr_modsql_error(db, rc, err, "cannot start the migration");
+    rc = sqlite3_exec(db,
+                      "CREATE TABLE IF NOT EXISTS fr_module_schema("
+                      "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    rc = sqlite3_prepare_v2(db, "SELECT version FROM fr_module_schema WHERE module = ?1", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    else if (rc != SQLITE_DONE)
+        goto fail;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (version > n) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return fr_error_set(err, FR_EVERSION, 0, 0, "db",
+                            "the %s tables have version %d, newer than the %d this frontera "
+                            "knows; use a newer frontera",
+                            module, version, n);
+    }
+    for (int v = version; v < n; v++)
+        if ((rc = sqlite3_exec(db, steps[v], NULL, NULL, NULL)) != SQLITE_OK) goto fail;
+    if (version < n) {
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO fr_module_schema(module, version) VALUES(?1, ?2)"
+                                " ON CONFLICT(module) DO UPDATE SET version = excluded.version",
+                                -1, &st, NULL);
+        if (rc != SQLITE_OK) goto fail;
+        sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, n);
+        if ((rc = sqlite3_step(st)) != SQLITE_DONE) goto fail;
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) goto fail;
+    return FR_OK;
+fail:
+    rc = fr_modsql_error(db, rc, err, "cannot migrate the tables");
+    sqlite3_finalize(st);
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- the auth backend ---- */
+
+/* version 0 -> 1 */
+static const char AUTH_V1[] =
+    "CREATE TABLE IF NOT EXISTS auth_users("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+    "  token_hash BLOB NOT NULL UNIQUE, created_ms INTEGER NOT NULL,"
+    "  revoked_ms INTEGER NOT NULL DEFAULT 0)";
+static const char *const MIGRATIONS[] = {AUTH_V1};
+
+enum { Q_INSERT, Q_SET_HASH, Q_REVOKE, Q_LIST, Q_FIND, Q_COUNT };
+static const char *const SQL[Q_COUNT] = {
+    [Q_INSERT] =
+        "INSERT INTO auth_users(name, role, token_hash, created_ms) VALUES(?1, ?2, ?3, ?4)",
+    [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2, revoked_ms = 0 WHERE name = ?1",
+    [Q_REVOKE] = "UPDATE auth_users SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms = 0",
+    [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms FROM auth_users ORDER BY name",
+    [Q_FIND] = "SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE "
+               "token_hash = ?1",
+};
+
+typedef struct sqa {
+    fr_auth base;
+    fr_modsql_handle h;
+} sqa;
+
+static void row_user(sqlite3_stmt *st, fr_user *u)
+{
+    const unsigned char *name = sqlite3_column_text(st, 1), *role = sqlite3_column_text(st, 2);
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(st, 0);
+    snprintf(u->name, sizeof u->name, "%s", name ? (const char *)name : "");
+    u->role = role ? fr_role_parse((const char *)role, strlen((const char *)role)) : FR_ROLE_NONE;
+    u->created_ms = sqlite3_column_int64(st, 3);
+    u->revoked_ms = sqlite3_column_int64(st, 4);
+}
+
+static void sqa_close(fr_auth *base)
+{
+    sqa *s = (sqa *)base;
+    fr_modsql_handle_close(&s->h);
+    fr_free(s);
+}
+
+static int sqa_insert(fr_auth *base, const char *name, fr_role role, const unsigned char *hash,
+                      int64_t now_ms, fr_error *err)
+{
+    sqa *s = (sqa *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fr_role_name(role), -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now_ms);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
+        return fr_error_set(err, FR_EEXIST, 0, 0, "name",
+                            "there is already a user named '%s' (revoked users keep their name; "
+                            "'frontera user rotate' gives a new token)",
+                            name);
+    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot add the user");
+}
+
+static int sqa_update(sqa *s, int which, const char *name, const unsigned char *hash,
+                      int64_t now_ms, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(&s->h, which, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (hash)
+        sqlite3_bind_blob(st, 2, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 2, now_ms);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return fr_modsql_error(s->h.db, rc, err, "cannot change the user");
+    return sqlite3_changes(s->h.db) > 0 ? FR_OK : FR_ENOTFOUND;
+}
+
+static int sqa_set_hash(fr_auth *base, const char *name, const unsigned char *hash, fr_error *err)
+{
+    int rc = sqa_update((sqa *)base, Q_SET_HASH, name, hash, 0, err);
+    if (rc == FR_ENOTFOUND)
+        return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
+    return rc;
+}
+
+static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err);
+
+static int sqa_revoke(fr_auth *base, const char *name, int64_t now_ms, fr_error *err)
+{
+    sqa *s = (sqa *)base;
+    int rc = sqa_update(s, Q_REVOKE, name, NULL, now_ms, err);
+    if (rc != FR_ENOTFOUND) return rc;
+    /* nothing changed: no such user, or already revoked */
+    fr_user *all = NULL;
+    size_t count = 0;
+    int found = 0;
+    if ((rc = sqa_list(base, &all, &count, err)) != FR_OK) return rc;
+    for (size_t i = 0; i < count; i++)
+        found |= strcmp(all[i].name, name) == 0;
+    fr_free(all);
+    return found
+               ? FR_OK
+               : fr_error_set(err, FR_ENOTFOUND, 0, 0, "name", "there is no user named '%s'", name);
+}
+
+static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
+{
+    sqa *s = (sqa *)base;
+    sqlite3_stmt *st = NULL;
+    fr_user *v = NULL;
+    size_t count = 0, cap = 0;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_LIST, &st, err), step;
+    if (rc != FR_OK) return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            fr_user *nv = fr_realloc(v, ncap * sizeof *nv);
+            if (!nv) {
+                rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory listing users");
+                goto done;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        row_user(st, &v[count++]);
+    }
+    if (step != SQLITE_DONE) rc = fr_modsql_error(s->h.db, step, err, "cannot list the users");
+done:
+    sqlite3_reset(st);
+    if (rc != FR_OK) {
+        fr_free(v);
+        return rc;
+    }
+    *out = v;
+    *n = count;
+    return FR_OK;
+}
+
+static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, unsigned char *stored,
+                    fr_error *err)
+{
+    sqa *s = (sqa *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_FIND, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_blob(st, 1, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row_user(st, user);
+        const void *h = sqlite3_column_blob(st, 5);
+        if (h && sqlite3_column_bytes(st, 5) == FR_TOKEN_HASH_BYTES)
+            memcpy(stored, h, FR_TOKEN_HASH_BYTES);
+        else
+            memset(stored, 0, FR_TOKEN_HASH_BYTES);
+        rc = FR_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = FR_ENOTFOUND;
+    } else {
+        rc = fr_modsql_error(s->h.db, rc, err, "cannot look up the token");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const fr_auth_ops OPS = {sqa_close,  sqa_insert, sqa_set_hash,
+                                sqa_revoke, sqa_list,   sqa_find};
+
+int fr_auth_sqlite_open(const char *path, fr_auth **out, fr_error *err)
+{
+    sqa *s = fr_calloc(1, sizeof *s);
+    if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    s->base.ops = &OPS;
+    int rc =
+        fr_modsql_handle_open(&s->h, path, "auth", MIGRATIONS,
+                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
+    if (rc != FR_OK) {
+        fr_free(s);
+        return rc;
+    }
+    *out = &s->base;
+    return FR_OK;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* server.h: the frontera HTTP server: a JSON API over the ledger, the
+ * admission decision, the policy in force, reports, users and the audit log.
+ *
+ * libmicrohttpd runs an internal thread pool (one epoll loop per thread);
+ * each request borrows a worker context (its own fr_store, fr_auth and
+ * screening handles) from a pool, so no handle is shared between threads.
+ * Every route but GET /healthz and the browser pages (webassets.h, GET
+ * outside /v1) needs "Authorization: Bearer TOKEN" (auth.h) and the role's
+ * permission. Errors are RFC 9457 problem documents
+ * (application/problem+json) with the field at fault in "field". Every read
+ * or write of a personal record is appended to the audit log (audit.h) and
+ * committed before the answer is sent; appends from all threads are grouped
+ * into one transaction per disk flush (group commit). The policy in force is
+ * swapped atomically by PUT /v1/policy: requests hold a reference to the
+ * version they started with until they finish. Routes, bodies and answers:
+ * docs/server.md and docs/openapi.yaml.
+ *
+ * The server reads no clock and no environment of its own: the caller passes
+ * the clocks and the access-log sink. The access log holds the method, the
+ * route template, the status and the latency - never a name, a document
+ * number or a traveller id.
+ *
+ * Threads: fr_server_start and fr_server_stop from one controlling thread. */
+#ifndef FRONTERA_SERVER_H
+#define FRONTERA_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontera/screen.h"
+#include "frontera/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FR_SERVER_DEFAULT_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
+#define FR_SERVER_DEFAULT_TIMEOUT_S 30        /* idle connection timeout */
+#define FR_SERVER_BATCH_MAX 1000              /* events in one POST /v1/events */
+#define FR_SERVER_DEFAULT_THREADS 8           /* more than cores: threads wait on disk flushes */
+
+typedef struct fr_server_config {
+    const char *db_path;      /* the ledger database (required; created when missing) */
+    const char *host;         /* IPv4 or IPv6 literal to listen on (NULL: 127.0.0.1) */
+    uint16_t port;            /* 0: any free port (fr_server_port tells which) */
+    unsigned threads;         /* worker threads (0: FR_SERVER_DEFAULT_THREADS) */
+    size_t body_max;          /* request body limit in bytes (0: the default) */
+    unsigned timeout_s;       /* idle connection timeout (0: the default) */
+    unsigned max_connections; /* 0: 1024 */
+    /* The policy: its text (parsed at start; a bad policy fails the start)
+     * and the file PUT /v1/policy rewrites (keeping FILE.prev), or NULL when
+     * the policy may not be changed through the API (PUT answers 409). */
+    const char *policy_text;
+    size_t policy_len;
+    const char *policy_path;
+    const fr_screen_index *screen; /* watchlist index (borrowed), or NULL */
+    const fr_docindex *lost_docs;  /* lost/stolen documents (borrowed), or NULL */
+    /* Clocks: wall time in ms since the epoch (UTC) for the audit log, and a
+     * monotonic clock in ns for latencies. Both required. */
+    int64_t (*now_ms)(void *ud);
+    int64_t (*mono_ns)(void *ud);
+    void *clock_ud;
+    /* One access-log line per request (no newline), from any thread; and
+     * server errors (a store that fails). NULL: none. */
+    void (*log)(void *ud, const char *line);
+    void *log_ud;
+} fr_server_config;
+
+typedef struct fr_server fr_server;
+
+/* Start listening and serving. FR_OK and *out, or FR_EINVAL (config; err
+ * names the field), the policy's first error (err has line and column),
+ * FR_ESTORE/FR_EBUSY/FR_EVERSION (database), FR_EIO (cannot listen: the port
+ * is taken). */
+int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err);
+
+/* The port the server listens on (useful after port 0). */
+uint16_t fr_server_port(const fr_server *s);
+
+/* Graceful stop: stop accepting connections, let the requests in flight
+ * finish (at most drain_ms; keep-alive connections are told to close),
+ * commit the pending audit entries, close every handle and free s. NULL is
+ * a no-op. Returns the number of requests still in flight when the drain
+ * time ran out (0 when all finished). */
+unsigned fr_server_stop(fr_server *s, unsigned drain_ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

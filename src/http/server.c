@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/* server.c: the server's life cycle and its front door.
+ *
+ * fr_server_start opens one ledger handle (creating or migrating the
+ * database) and the auth and audit tables, parses the policy, starts the
+ * audit writer and then libmicrohttpd: an internal thread pool over epoll,
+ * bound to the configured address. Each request goes through access():
+ * the first call matches the route (a GET outside /v1 may be a browser page
+ * built into the program: answered at once, no token) and checks the
+ * announced body size, the next calls collect the body (never beyond the
+ * limit: 413), the last one authenticates the bearer token, checks the role's permission and calls
+ * the route's handler with a worker context borrowed from the pool.
+ * fr_server_stop quiesces the listener, waits for the requests in flight
+ * (answers then carry "Connection: close"), stops the daemon, flushes the
+ * audit queue and closes every handle. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontera/alloc.h"
+#include "frontera/webassets.h"
+#include "server_internal.h"
+
+static const char *const ROUTE_METHOD[] = {
+#define SRV_X_M(id, m, t) m,
+    SRV_ROUTES(SRV_X_M)
+#undef SRV_X_M
+};
+static const char *const ROUTE_TEMPLATE[] = {
+#define SRV_X_T(id, m, t) t,
+    SRV_ROUTES(SRV_X_T)
+#undef SRV_X_T
+};
+
+const char *srv_route_template(srv_route r)
+{
+    return ROUTE_TEMPLATE[r];
+}
+const char *srv_route_method(srv_route r)
+{
+    return ROUTE_METHOD[r];
+}
+
+int64_t srv_now_ms(const fr_server *s)
+{
+    return s->cfg.now_ms(s->cfg.clock_ud);
+}
+
+void srv_log(const fr_server *s, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    if (!s->cfg.log) return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->cfg.log(s->cfg.log_ud, line);
+}
+
+/* ---- worker contexts ---- */
+
+static void ctx_free(srv_ctx *c)
+{
+    if (!c) return;
+    fr_screen_ctx_free(c->screen);
+    fr_audit_close(c->audit);
+    fr_auth_close(c->auth);
+    fr_store_close(c->store);
+    fr_free(c);
+}
+
+srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
+{
+    pthread_mutex_lock(&s->ctx_mu);
+    srv_ctx *c = s->free_ctx;
+    if (c) s->free_ctx = c->next;
+    pthread_mutex_unlock(&s->ctx_mu);
+    if (c) return c;
+    /* a new one, opened outside the lock */
+    c = fr_calloc(1, sizeof *c);
+    if (!c) {
+        fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        return NULL;
+    }
+    if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
+        fr_auth_open(s->db_path, &c->auth, err) != FR_OK ||
+        fr_audit_open(s->db_path, &c->audit, err) != FR_OK ||
+        ((s->cfg.screen || s->cfg.lost_docs) &&
+         fr_screen_ctx_new(s->cfg.screen, s->cfg.lost_docs, &c->screen, err) != FR_OK)) {
+        ctx_free(c);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->ctx_mu);
+    if (s->nctx == s->capctx) {
+        size_t ncap = s->capctx ? s->capctx * 2 : 8;
+        srv_ctx **v = fr_realloc(s->all_ctx, ncap * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&s->ctx_mu);
+            ctx_free(c);
+            fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+            return NULL;
+        }
+        s->all_ctx = v;
+        s->capctx = ncap;
+    }
+    s->all_ctx[s->nctx++] = c;
+    pthread_mutex_unlock(&s->ctx_mu);
+    return c;
+}
+
+void srv_ctx_release(fr_server *s, srv_ctx *c)
+{
+    if (!c) return;
+    pthread_mutex_lock(&s->ctx_mu);
+    c->next = s->free_ctx;
+    s->free_ctx = c;
+    pthread_mutex_unlock(&s->ctx_mu);
+}
+
+/* ---- routing ---- */
+
+/* Percent-decode [p, p+n) into out; 0 on success, -1 when it does not fit or is malformed. */
+static int pct_decode(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '%') {
+            unsigned v;
+            if (i + 2 >= n) return -1;
+            if (sscanf(p + i + 1, "%2x", &v) != 1) return -1;
+            c = (char)v;
+            i += 2;
+        }
+        if (c == 0 || o + 1 >= cap) return -1;
+        out[o++] = c;
+    }
+    out[o] = 0;
+    return o ? 0 : -1;
+}
+
+/* Match the path; *known_path tells a path that exists for another method. */
+static srv_route match(const char *method, const char *url, char *param, size_t cap, int *bad_param,
+                       int *known_path)
+{
+    static const char ADM[] = "/v1/admissions/", TRV[] = "/v1/travellers/", OVR[] = "/override";
+    *known_path = 0;
+    *bad_param = 0;
+    for (int r = 0; r < R_WEB; r++) {
+        const char *t = ROUTE_TEMPLATE[r];
+        if (strchr(t, '{') || strcmp(t, url) != 0) continue;
+        *known_path = 1;
+        if (strcmp(ROUTE_METHOD[r], method) == 0) return (srv_route)r;
+    }
+    if (*known_path) return R_OTHER;
+    size_t n = strlen(url);
+    if (strncmp(url, ADM, sizeof ADM - 1) == 0 && n > sizeof ADM - 1 + sizeof OVR - 1 &&
+        strcmp(url + n - (sizeof OVR - 1), OVR) == 0) {
+        const char *p = url + sizeof ADM - 1;
+        size_t len = (size_t)(url + n - (sizeof OVR - 1) - p);
+        if (memchr(p, '/', len)) return R_OTHER;
+        *known_path = 1;
+        if (pct_decode(p, len, param, cap) != 0) *bad_param = 1;
+        return strcmp(method, "POST") == 0 ? R_OVERRIDE : R_OTHER;
+    }
+    if (strncmp(url, TRV, sizeof TRV - 1) == 0 && n > sizeof TRV - 1) {
+        const char *p = url + sizeof TRV - 1;
+        if (strchr(p, '/')) return R_OTHER;
+        *known_path = 1;
+        if (pct_decode(p, strlen(p), param, cap) != 0) *bad_param = 1;
+        return strcmp(method, "GET") == 0 ? R_TRAVELLER : R_OTHER;
+    }
+    return R_OTHER;
+}
+
+static const fr_perm ROUTE_PERM[R_COUNT] = {
+    [R_ADMISSIONS] = FR_PERM_ADMIT,       [R_OVERRIDE] = FR_PERM_OVERRIDE,
+    [R_EVENTS] = FR_PERM_EVENTS,          [R_TRAVELLER] = FR_PERM_TRAVELLER,
+    [R_FLOWS] = FR_PERM_REPORTS,          [R_OVERSTAYS] = FR_PERM_REPORTS,
+    [R_ALERTS] = FR_PERM_REPORTS,         [R_WHATIF] = FR_PERM_REPORTS,
+    [R_POLICY_GET] = FR_PERM_POLICY_READ, [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
+};
+
+static enum MHD_Result authenticate(srv_req *r, int *ok)
+{
+    fr_server *s = r->srv;
+    fr_error err;
+    *ok = 0;
+    const char *h =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return srv_problem(r, 401, "unauthenticated", "Authentication required", NULL, NULL,
+                           "send 'Authorization: Bearer TOKEN' with a token from "
+                           "'frontera user add'");
+    const char *tok = h + 7;
+    while (*tok == ' ')
+        tok++;
+    fr_error_clear(&err);
+    srv_ctx *c = srv_ctx_acquire(s, &err);
+    if (!c) return srv_problem_err(r, &err);
+    int rc = fr_auth_check(c->auth, tok, strlen(tok), &r->user, &err);
+    srv_ctx_release(s, c);
+    if (rc == FR_EAUTH)
+        return srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
+                           err.message);
+    if (rc != FR_OK) return srv_problem_err(r, &err);
+    if (r->route != R_METRICS && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
+        return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
+                           "the role '%s' may not use %s %s", fr_role_name(r->user.role),
+                           srv_route_method(r->route), srv_route_template(r->route));
+    *ok = 1;
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(srv_req *r)
+{
+    switch (r->route) {
+    case R_HEALTHZ: {
+        srv_policy *p = srv_policy_acquire(r->srv);
+        json_t *j =
+            json_pack("{s:s, s:I}", "status", "ok", "policy_version", (json_int_t)p->version);
+        srv_policy_release(p);
+        return srv_send_json(r, 200, j);
+    }
+    case R_ADMISSIONS:
+        return srv_admissions(r);
+    case R_OVERRIDE:
+        return srv_override(r);
+    case R_EVENTS:
+        return srv_events(r);
+    case R_TRAVELLER:
+        return srv_traveller(r);
+    case R_FLOWS:
+    case R_OVERSTAYS:
+    case R_ALERTS:
+    case R_WHATIF:
+        return srv_report(r);
+    case R_POLICY_GET:
+        return srv_policy_get(r);
+    case R_POLICY_PUT:
+        return srv_policy_put(r);
+    case R_METRICS:
+        return srv_metrics_get(r);
+    default:
+        break;
+    }
+    return srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no route here");
+}
+
+static enum MHD_Result first_call(fr_server *s, struct MHD_Connection *conn, const char *url,
+                                  const char *method, void **con_cls)
+{
+    srv_req *r = fr_calloc(1, sizeof *r);
+    if (!r) return MHD_NO;
+    r->srv = s;
+    r->conn = conn;
+    r->method = method;
+    r->start_ns = s->cfg.mono_ns(s->cfg.clock_ud);
+    int bad_param = 0, known = 0;
+    r->route = match(method, url, r->param, sizeof r->param, &bad_param, &known);
+    if (bad_param) r->param[0] = 0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->origin,
+                      sizeof r->origin);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      r->origin, sizeof r->origin);
+    }
+    atomic_fetch_add(&s->inflight, 1);
+    *con_cls = r;
+    if (r->route == R_OTHER && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+        strncmp(url, "/v1/", 4) != 0) { /* the browser pages (webassets.h): no token needed */
+        const unsigned char *data = NULL;
+        size_t len = 0;
+        const char *ctype = NULL;
+        if (fr_web_asset(url, &data, &len, &ctype)) {
+            r->route = R_WEB;
+            r->answered = 1;
+            return srv_send_asset(r, url, data, len, ctype);
+        }
+    }
+    if (r->route == R_OTHER) {
+        r->too_big = 0;
+        r->answered = 1;
+        if (known)
+            return srv_problem(r, 405, "method-not-allowed", "Method not allowed", NULL, NULL,
+                               "%s is not allowed here", method);
+        return srv_problem(r, 404, "not-found", "No such route", NULL, NULL,
+                           "there is no route %s for this path (see docs/openapi.yaml)", method);
+    }
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || n > s->cfg.body_max) r->too_big = 1;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+    fr_server *s = cls;
+    srv_req *r = *con_cls;
+    (void)version;
+    if (!r) return first_call(s, conn, url, method, con_cls);
+    if (r->answered) { /* an early answer (404, 405) was queued: drop any body */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_big || r->len + n > s->cfg.body_max) {
+            r->too_big = 1;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            size_t ncap = r->cap ? r->cap : 4096;
+            while (ncap < r->len + n + 1)
+                ncap *= 2;
+            if (ncap > s->cfg.body_max + 1) ncap = s->cfg.body_max + 1;
+            char *nb = fr_realloc(r->body, ncap);
+            if (!nb) return MHD_NO;
+            r->body = nb;
+            r->cap = ncap;
+        }
+        memcpy(r->body + r->len, upload, n);
+        r->len += n;
+        r->body[r->len] = 0;
+        return MHD_YES;
+    }
+    r->answered = 1;
+    if (r->too_big)
+        return srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
+                           "the body may hold at most %zu bytes", s->cfg.body_max);
+    if (r->route != R_HEALTHZ) {
+        int ok;
+        enum MHD_Result ret = authenticate(r, &ok);
+        if (!ok) return ret;
+    }
+    return dispatch(r);
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    fr_server *s = cls;
+    srv_req *r = *con_cls;
+    (void)conn;
+    (void)code;
+    if (!r) return;
+    fr_free(r->body);
+    fr_free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    fr_server *s = cls;
+    char line[400];
+    if (!s->cfg.log) return;
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = 0;
+    srv_log(s, "http: %s", line);
+}
+
+static void server_free(fr_server *s)
+{
+    srv_audit_stop(s);
+    for (size_t i = 0; i < s->nctx; i++)
+        ctx_free(s->all_ctx[i]);
+    fr_free(s->all_ctx);
+    srv_policy_fini(s);
+    srv_reports_fini(s);
+    pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->ctx_mu);
+    pthread_mutex_destroy(&s->policy_mu);
+    pthread_mutex_destroy(&s->policy_put_mu);
+    fr_free(s->db_path);
+    fr_free(s->host);
+    fr_free(s->policy_path);
+    fr_free(s);
+}
+
+int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
+{
+    if (!cfg || !out || !cfg->db_path || !cfg->now_ms || !cfg->mono_ns)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "config",
+                            "the database and both clocks are required");
+    if (!cfg->policy_text)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "a policy is required");
+    fr_server *s = fr_calloc(1, sizeof *s);
+    if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    s->cfg = *cfg;
+    if (!s->cfg.threads) s->cfg.threads = FR_SERVER_DEFAULT_THREADS;
+    if (!s->cfg.body_max) s->cfg.body_max = FR_SERVER_DEFAULT_BODY_MAX;
+    if (!s->cfg.timeout_s) s->cfg.timeout_s = FR_SERVER_DEFAULT_TIMEOUT_S;
+    if (!s->cfg.max_connections) s->cfg.max_connections = 1024;
+    pthread_mutex_init(&s->ctx_mu, NULL);
+    pthread_mutex_init(&s->policy_mu, NULL);
+    pthread_mutex_init(&s->policy_put_mu, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
+    srv_reports_init(s);
+    s->db_path = fr_strdup(cfg->db_path);
+    s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
+    s->policy_path = cfg->policy_path ? fr_strdup(cfg->policy_path) : NULL;
+    s->cfg.db_path = s->db_path;
+    s->cfg.host = s->host;
+    s->cfg.policy_path = s->policy_path;
+    int rc;
+    if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path)) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto fail;
+    }
+    /* the ledger schema first (it refuses a file with foreign tables), then ours */
+    fr_store *store = NULL;
+    if ((rc = fr_store_open(s->db_path, FR_STORE_CREATE, &store, err)) != FR_OK) goto fail;
+    fr_store_close(store);
+    srv_ctx *c = srv_ctx_acquire(s, err); /* opens auth: creates its tables */
+    if (!c) {
+        rc = err ? err->code : FR_ESTORE;
+        goto fail;
+    }
+    srv_ctx_release(s, c);
+    if ((rc = srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
+    if ((rc = srv_audit_start(s, err)) != FR_OK) goto fail;
+
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    const struct sockaddr *sa;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    if (inet_pton(AF_INET, s->host, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons(cfg->port);
+        sa = (const struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, s->host, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons(cfg->port);
+        sa = (const struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        rc = fr_error_set(err, FR_EINVAL, 0, 0, "listen",
+                          "'%s' is not an IP address (give 127.0.0.1 or ::1, not a name)", s->host);
+        goto fail;
+    }
+    s->mhd = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!s->mhd) {
+        rc = fr_error_set(err, FR_EIO, 0, 0, "listen",
+                          "cannot listen on %s port %u (is the port taken?)", s->host,
+                          (unsigned)cfg->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    *out = s;
+    return FR_OK;
+fail:
+    server_free(s);
+    return rc;
+}
+
+uint16_t fr_server_port(const fr_server *s)
+{
+    return s ? s->port : 0;
+}
+
+unsigned fr_server_stop(fr_server *s, unsigned drain_ms)
+{
+    if (!s) return 0;
+    atomic_store(&s->draining, 1);
+    MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    unsigned waited = 0;
+    while (atomic_load(&s->inflight) > 0 && waited < drain_ms) {
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 5;
+    }
+    int left = atomic_load(&s->inflight);
+    MHD_stop_daemon(s->mhd);
+    server_free(s);
+    return left > 0 ? (unsigned)left : 0;
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* server_admit.c: POST /v1/admissions (the decision at the booth, and with
+ * "record": true the entry or refusal written to the ledger) and POST
+ * /v1/admissions/{event_id}/override (a supervisor's decision, with a
+ * mandatory reason, recorded under that event id).
+ *
+ * The answer has the same members, in the same order, as `frontera admit
+ * --json`. A decision that read a known traveller's history, and every
+ * recording, is audited before the answer is sent; a decision about a
+ * document the ledger does not know reads no personal record and is not. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/booth.h"
+#include "views.h"
+#include "frontera/alloc.h"
+#include "server_internal.h"
+
+#define MRZ_MAX 4096
+#define REASON_MAX 500
+
+typedef struct adm_in {
+    fr_admit_request req;
+    char mrz[MRZ_MAX];
+    int record;
+    const char *event_id; /* borrowed from the JSON */
+} adm_in;
+
+static const char *const ADMIT_MEMBERS[] = {"mrz",
+                                            "port",
+                                            "at",
+                                            "visa",
+                                            "admission_class",
+                                            "intended_days",
+                                            "intended_stay_days",
+                                            "record",
+                                            "event_id",
+                                            "repair",
+                                            NULL};
+static const char *const OVERRIDE_MEMBERS[] = {"mrz",
+                                               "port",
+                                               "at",
+                                               "visa",
+                                               "admission_class",
+                                               "intended_days",
+                                               "intended_stay_days",
+                                               "repair",
+                                               "decision",
+                                               "reason",
+                                               "authorised_until",
+                                               NULL};
+
+/* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
+static int parse_request(json_t *j, adm_in *in, fr_error *err)
+{
+    json_t *v;
+    memset(in, 0, sizeof *in);
+    in->req.cls = FR_CLASS_VISITOR;
+    v = json_object_get(j, "mrz");
+    size_t off = 0;
+    if (json_is_string(v)) {
+        off = (size_t)snprintf(in->mrz, sizeof in->mrz, "%s", json_string_value(v));
+        if (off >= sizeof in->mrz)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "the MRZ is too long");
+    } else if (json_is_array(v) && json_array_size(v) >= 1 && json_array_size(v) <= 3) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            json_t *line = json_array_get(v, i);
+            if (!json_is_string(line))
+                return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "mrz[%zu] must be a string", i);
+            int n = snprintf(in->mrz + off, sizeof in->mrz - off, "%s%s", i ? "\n" : "",
+                             json_string_value(line));
+            if (n < 0 || off + (size_t)n >= sizeof in->mrz)
+                return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "the MRZ is too long");
+            off += (size_t)n;
+        }
+    } else {
+        return fr_error_set(err, FR_EINVAL, 0, 0, "mrz",
+                            "mrz is required: an array of the 2 or 3 MRZ lines as read");
+    }
+    in->req.mrz = in->mrz;
+    in->req.mrz_len = off;
+    v = json_object_get(j, "port");
+    if (!json_is_string(v))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "port is required: the UN/LOCODE of the crossing point");
+    in->req.port = json_string_value(v);
+    v = json_object_get(j, "at");
+    if (!json_is_string(v))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                            "at is required: local time with offset, 2024-07-01T10:15-05:00");
+    if (fr_datetime_parse_cstr(json_string_value(v), &in->req.at, err) != FR_OK) {
+        snprintf(err->field, sizeof err->field, "at");
+        return FR_EINVAL;
+    }
+    v = json_object_get(j, "visa");
+    if (v && !json_is_null(v)) {
+        if (!json_is_string(v))
+            return fr_error_set(err, FR_EINVAL, 0, 0, "visa", "visa must be a string");
+        in->req.visa = json_string_value(v);
+    }
+    v = json_object_get(j, "admission_class");
+    if (v && !json_is_null(v)) {
+        int k = json_is_string(v)
+                    ? fr_admission_class_parse(json_string_value(v), json_string_length(v))
+                    : -1;
+        if (k < 0)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "admission_class",
+                                "admission_class must be visitor, transit, crew or official");
+        in->req.cls = (fr_admission_class)k;
+    }
+    const char *dn = json_object_get(j, "intended_days") ? "intended_days" : "intended_stay_days";
+    v = json_object_get(j, dn);
+    if (v && !json_is_null(v)) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 3660)
+            return fr_error_set(err, FR_EINVAL, 0, 0, dn,
+                                "%s must be a whole number of days, 1 to 3660", dn);
+        in->req.intended_days = (int32_t)json_integer_value(v);
+    }
+    v = json_object_get(j, "repair");
+    if (v && !json_is_boolean(v))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "repair", "repair must be true or false");
+    in->req.repair = json_is_true(v);
+    v = json_object_get(j, "record");
+    if (v && !json_is_boolean(v))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "record", "record must be true or false");
+    in->record = json_is_true(v);
+    v = json_object_get(j, "event_id");
+    if (v && !json_is_null(v)) {
+        if (!json_is_string(v) || json_string_length(v) == 0 ||
+            json_string_length(v) > FR_EVENT_ID_MAX)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "event_id",
+                                "event_id must be 1 to %d characters", FR_EVENT_ID_MAX);
+        in->event_id = json_string_value(v);
+    }
+    return FR_OK;
+}
+
+/* Decide (and record when asked, with the override applied first when ov
+ * is set), audit, answer. */
+typedef struct override_in {
+    fr_outcome outcome;
+    const char *reason;
+    fr_date until;
+} override_in;
+
+static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_in *ov)
+{
+    fr_server *s = r->srv;
+    fr_error err;
+    fr_error_clear(&err);
+    srv_ctx *c = srv_ctx_acquire(s, &err);
+    if (!c) return srv_problem_err(r, &err);
+    srv_policy *pol = srv_policy_acquire(s);
+    fr_admit_decision *d = fr_malloc(sizeof *d);
+    enum MHD_Result ret;
+    if (!d) {
+        ret = MHD_NO;
+        goto done;
+    }
+    /* lists configured but no usable context: refer (fail closed) */
+    fr_booth_env env = {pol->policy, c->store, c->screen,
+                        s->cfg.screen != NULL || s->cfg.lost_docs != NULL, NULL};
+    if (fr_booth_decide(&env, &in->req, d, &err) != FR_OK) {
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    fr_outcome decided = d->outcome;
+    if (ov) {
+        if (ov->outcome == FR_ADMIT) {
+            if (ov->until != FR_DATE_NONE) d->authorised_until = ov->until;
+            if (d->authorised_until == FR_DATE_NONE) {
+                ret = srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
+                                  "the decision gave no authorised stay: say until when "
+                                  "(authorised_until, YYYY-MM-DD)");
+                goto done;
+            }
+        } else {
+            d->authorised_until = FR_DATE_NONE;
+        }
+        d->outcome = ov->outcome;
+        if (d->nreasons < FR_ADMIT_MAX_REASONS) {
+            fr_admit_reason *rs = &d->reasons[d->nreasons++];
+            memset(rs, 0, sizeof *rs);
+            snprintf(rs->code, sizeof rs->code, "override.supervisor");
+            rs->level = FR_REASON_INFO;
+            snprintf(rs->message, sizeof rs->message, "Decided by supervisor %s (was %s): %s",
+                     r->user.name, fr_outcome_name(decided), ov->reason);
+        }
+    }
+    atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
+    int64_t tid = 0;
+    char eid[FR_EVENT_ID_MAX + 1] = "";
+    int recorded = 0;
+    if ((in->record || ov) && d->outcome != FR_REFER) {
+        fr_record_result res;
+        fr_admit_event_id(&in->req, d, in->event_id, eid);
+        pthread_mutex_lock(&s->write_mu);
+        int wrc = fr_booth_record(c->store, &in->req, d, eid, r->user.name, &res, &err);
+        pthread_mutex_unlock(&s->write_mu);
+        if (wrc != FR_OK) {
+            ret = srv_problem_err(r, &err);
+            goto done;
+        }
+        tid = res.traveller_id;
+        recorded = 1;
+        if (!res.duplicate) srv_reports_note_admission(s, &in->req, d, tid);
+    }
+    int64_t about = recorded ? tid : d->traveller_id;
+    if (about || recorded) {
+        char object[FR_AUDIT_OBJECT_MAX + 1];
+        fr_audit_record rec;
+        if (recorded)
+            snprintf(object, sizeof object, "traveller:%lld event:%s", (long long)about, eid);
+        else
+            snprintf(object, sizeof object, "traveller:%lld", (long long)about);
+        srv_audit_record_for(r, &rec,
+                             ov         ? "admission.override"
+                             : recorded ? "admission.record"
+                                        : "admission.decide",
+                             object, 200, ov ? ov->reason : fr_outcome_name(d->outcome));
+        if (srv_audit_write(s, &rec, 1) != FR_OK) {
+            ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                              recorded ? "the decision was recorded but its audit entry could not "
+                                         "be written; do not repeat it"
+                                       : "the audit entry could not be written; no decision given");
+            goto done;
+        }
+    }
+    json_t *j = fr_admit_decision_json(d, tid, recorded ? eid : NULL);
+    if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
+    ret = j ? srv_send_json(r, 200, j) : MHD_NO;
+done:
+    fr_free(d);
+    srv_policy_release(pol);
+    srv_ctx_release(s, c);
+    return ret;
+}
+
+enum MHD_Result srv_admissions(srv_req *r)
+{
+    enum MHD_Result ret;
+    fr_error err;
+    json_t *j = srv_body_json(r, &ret);
+    if (!j) return ret;
+    adm_in *in = fr_malloc(sizeof *in);
+    if (!in) {
+        json_decref(j);
+        return MHD_NO;
+    }
+    const char *unknown = srv_unknown_member(j, ADMIT_MEMBERS);
+    fr_error_clear(&err);
+    if (unknown)
+        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+    else if (parse_request(j, in, &err) != FR_OK)
+        ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
+    else
+        ret = decide_and_answer(r, in, NULL);
+    fr_free(in);
+    json_decref(j);
+    return ret;
+}
+
+enum MHD_Result srv_override(srv_req *r)
+{
+    enum MHD_Result ret;
+    fr_error err;
+    if (!r->param[0] || strlen(r->param) > FR_EVENT_ID_MAX)
+        return srv_problem(r, 404, "not-found", "No such route", "event_id", NULL,
+                           "the event id in the path must be 1 to %d characters", FR_EVENT_ID_MAX);
+    json_t *j = srv_body_json(r, &ret);
+    if (!j) return ret;
+    adm_in *in = fr_malloc(sizeof *in);
+    if (!in) {
+        json_decref(j);
+        return MHD_NO;
+    }
+    override_in ov = {FR_ADMIT, NULL, FR_DATE_NONE};
+    const char *unknown = srv_unknown_member(j, OVERRIDE_MEMBERS);
+    json_t *dec = json_object_get(j, "decision"), *why = json_object_get(j, "reason"),
+           *until = json_object_get(j, "authorised_until");
+    fr_error_clear(&err);
+    if (unknown) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        goto done;
+    }
+    if (parse_request(j, in, &err) != FR_OK) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
+        goto done;
+    }
+    if (!json_is_string(dec) || (strcmp(json_string_value(dec), "admit") != 0 &&
+                                 strcmp(json_string_value(dec), "refuse") != 0)) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
+                          "decision is required: admit or refuse");
+        goto done;
+    }
+    ov.outcome = strcmp(json_string_value(dec), "admit") == 0 ? FR_ADMIT : FR_REFUSE;
+    if (!json_is_string(why) || json_string_length(why) < 3 ||
+        json_string_length(why) > REASON_MAX) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", "reason", NULL,
+                          "reason is required: why the supervisor decides so (3 to %d characters)",
+                          REASON_MAX);
+        goto done;
+    }
+    ov.reason = json_string_value(why);
+    if (until && !json_is_null(until)) {
+        if (!json_is_string(until) ||
+            fr_date_parse(json_string_value(until), json_string_length(until), &ov.until, &err) !=
+                FR_OK) {
+            ret = srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
+                              "authorised_until must be a date, YYYY-MM-DD");
+            goto done;
+        }
+    }
+    in->event_id = r->param;
+    ret = decide_and_answer(r, in, &ov);
+done:
+    fr_free(in);
+    json_decref(j);
+    return ret;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* server_answer.c: how the server answers. Every response goes through
+ * answer(): it records the status for the metrics and the access log (method,
+ * route template, status, latency: never the URL, which may hold a
+ * traveller id or a document number), adds "Connection: close" while the
+ * server drains, and queues the body. Errors are RFC 9457 problem documents:
+ * {type, title, status, detail, field?, ...}. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "frontera/webassets.h"
+#include "server_internal.h"
+
+static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, char *body,
+                              size_t len)
+{
+    fr_server *s = r->srv;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(len, body, fr_free);
+    if (!resp) {
+        fr_free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"frontera\"");
+    if (status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "see docs/openapi.yaml");
+    if (status == 413 || atomic_load(&s->draining))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    int64_t lat = s->cfg.mono_ns(s->cfg.clock_ud) - r->start_ns;
+    srv_metrics_observe(s, r->route, status, lat);
+    if (s->cfg.log)
+        srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status,
+                (double)lat / 1e6);
+    return ret;
+}
+
+enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
+                               const char *ctype)
+{
+    fr_server *s = r->srv;
+    const char *etag = fr_web_asset_etag(path);
+    const char *inm =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    unsigned status = etag && inm && strcmp(etag, inm) == 0 ? 304 : 200;
+    void *body; /* the asset is constant and lives as long as the program; MHD only reads it */
+    memcpy(&body, &data, sizeof body);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        status == 304 ? 0 : len, status == 304 ? NULL : body, MHD_RESPMEM_PERSISTENT);
+    if (!resp) return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, "Content-Security-Policy", FR_WEB_CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, FR_WEB_CACHE_CONTROL);
+    if (etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    if (atomic_load(&s->draining))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    int64_t lat = s->cfg.mono_ns(s->cfg.clock_ud) - r->start_ns;
+    srv_metrics_observe(s, r->route, status, lat);
+    if (s->cfg.log)
+        srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status,
+                (double)lat / 1e6);
+    return ret;
+}
+
+enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
+                              size_t len)
+{
+    char *b = fr_malloc(len + 1);
+    if (!b) return MHD_NO;
+    memcpy(b, text, len);
+    b[len] = 0;
+    return answer(r, status, ctype, b, len);
+}
+
+static enum MHD_Result send_json_ct(srv_req *r, unsigned status, json_t *j, const char *ctype)
+{
+    /* one pass into a 4 KiB buffer (most answers fit), a second only when larger */
+    const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+    size_t cap = 4096, need;
+    char *b = j ? fr_malloc(cap) : NULL;
+    if (!b) goto oom;
+    need = json_dumpb(j, b, cap, flags);
+    if (need == 0) goto oom;
+    if (need > cap) {
+        char *nb = fr_realloc(b, need);
+        if (!nb) goto oom;
+        b = nb;
+        if (json_dumpb(j, b, need, flags) != need) goto oom;
+    }
+    json_decref(j);
+    return answer(r, status, ctype, b, need);
+oom:
+    fr_free(b);
+    json_decref(j);
+    return MHD_NO;
+}
+
+enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j)
+{
+    return send_json_ct(r, status, j, "application/json");
+}
+
+static const char *reason_phrase(unsigned status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Internal Server Error";
+    }
+}
+
+enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
+                            const char *field, json_t *extra, const char *fmt, ...)
+{
+    char detail[600], type[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    snprintf(type, sizeof type, "urn:frontera:problem:%s", slug);
+    json_t *j = json_object();
+    if (!j) {
+        json_decref(extra);
+        return MHD_NO;
+    }
+    json_object_set_new(j, "type", json_string(type));
+    json_object_set_new(j, "title", json_string(title ? title : reason_phrase(status)));
+    json_object_set_new(j, "status", json_integer(status));
+    json_object_set_new(j, "detail", json_string(detail));
+    if (field && *field) json_object_set_new(j, "field", json_string(field));
+    if (extra) {
+        json_object_update(j, extra);
+        json_decref(extra);
+    }
+    return send_json_ct(r, status, j, "application/problem+json");
+}
+
+enum MHD_Result srv_problem_err(srv_req *r, const fr_error *err)
+{
+    json_t *extra = NULL;
+    if (err->line > 0) extra = json_pack("{s:i, s:i}", "line", err->line, "column", err->column);
+    switch (err->code) {
+    case FR_EINVAL:
+    case FR_EPARSE:
+    case FR_ERANGE:
+    case FR_ELIMIT:
+        return srv_problem(r, 422, "invalid", "Invalid request", err->field, extra, "%s",
+                           err->message);
+    case FR_ENOTFOUND:
+        return srv_problem(r, 404, "not-found", "Not found", err->field, extra, "%s", err->message);
+    case FR_ECONFLICT:
+    case FR_EEXIST:
+        return srv_problem(r, 409, "conflict", "Conflict", err->field, extra, "%s", err->message);
+    case FR_EBUSY:
+        return srv_problem(r, 503, "busy", "The database is busy", NULL, extra,
+                           "the database is busy; retry the request");
+    default:
+        /* the message may come from the store: log the code only */
+        srv_log(r->srv, "error: %s %s: %s", r->method, srv_route_template(r->route),
+                fr_status_name(err->code));
+        return srv_problem(r, 500, "internal", "Internal error", NULL, extra, "%s",
+                           fr_strerror(err->code));
+    }
+}
+
+json_t *srv_body_json(srv_req *r, enum MHD_Result *ret)
+{
+    json_error_t je;
+    const char *ct =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+        *ret = srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
+                           "send the body as application/json, not %.60s", ct);
+        return NULL;
+    }
+    if (!r->body || r->len == 0) {
+        *ret = srv_problem(r, 400, "malformed-json", "Body required", NULL, NULL,
+                           "this route needs a JSON object in the body");
+        return NULL;
+    }
+    json_t *j = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        *ret = srv_problem(r, 400, "malformed-json", "Malformed JSON", NULL,
+                           json_pack("{s:i, s:i}", "line", je.line, "column", je.column),
+                           "the body is not JSON: %s", je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        *ret = srv_problem(r, 400, "malformed-json", "JSON object expected", NULL, NULL,
+                           "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+const char *srv_unknown_member(json_t *obj, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        int ok = 0;
+        for (size_t i = 0; allowed[i] && !ok; i++)
+            ok = strcmp(allowed[i], key) == 0;
+        if (!ok) return key;
+    }
+    return NULL;
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/* server_events.c: POST /v1/events: one event, or {"events": [...]} (at
+ * most FR_SERVER_BATCH_MAX) from a post that was offline. The members are
+ * the ledger's CSV columns (docs/ledger.md); the officer is the caller.
+ * Recording is idempotent on event_id (the store's rule: the same id with the
+ * same content is a duplicate, with other content a conflict). A batch is
+ * one transaction; each event gets its own result, and a bad event does not
+ * stop the others. Every event written is audited before the answer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+#include "server_internal.h"
+
+static const char *const EVENT_MEMBERS[] = {"event_id",
+                                            "kind",
+                                            "at",
+                                            "port",
+                                            "document_type",
+                                            "document_state",
+                                            "document_number",
+                                            "document_expiry",
+                                            "surname",
+                                            "given_names",
+                                            "nationality",
+                                            "birth_date",
+                                            "sex",
+                                            "admission_class",
+                                            "authorised_until",
+                                            "decision",
+                                            "reasons",
+                                            NULL};
+
+static int get_str(json_t *j, const char *name, char *dst, size_t cap, int required, fr_error *err)
+{
+    json_t *v = json_object_get(j, name);
+    dst[0] = 0;
+    if (!v || json_is_null(v)) {
+        return required ? fr_error_set(err, FR_EINVAL, 0, 0, name, "%s is required", name) : FR_OK;
+    }
+    if (!json_is_string(v))
+        return fr_error_set(err, FR_EINVAL, 0, 0, name, "%s must be a string", name);
+    if (json_string_length(v) >= cap)
+        return fr_error_set(err, FR_EINVAL, 0, 0, name, "%s is longer than %zu characters", name,
+                            cap - 1);
+    memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+    return FR_OK;
+}
+
+static int get_date(json_t *j, const char *name, fr_date *d, fr_error *err)
+{
+    char b[32];
+    int rc = get_str(j, name, b, sizeof b, 0, err);
+    *d = FR_DATE_NONE;
+    if (rc != FR_OK || !b[0]) return rc;
+    if (fr_date_parse(b, strlen(b), d, err) != FR_OK) {
+        snprintf(err->field, sizeof err->field, "%s", name);
+        return FR_EINVAL;
+    }
+    return FR_OK;
+}
+
+/* Build an event from one JSON object. *reasons receives an allocation
+ * (fr_free) when reasons were given. */
+static int event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
+                           fr_error *err)
+{
+    char kind[24], at[48], sex[4];
+    int rc;
+    fr_event_init(ev);
+    *reasons = NULL;
+    if (!json_is_object(j))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "an event must be a JSON object");
+    const char *unknown = srv_unknown_member(j, EVENT_MEMBERS);
+    if (unknown)
+        return fr_error_set(err, FR_EINVAL, 0, 0, unknown, "unknown member '%.40s'", unknown);
+    if ((rc = get_str(j, "event_id", ev->event_id, sizeof ev->event_id, 1, err)) != FR_OK ||
+        (rc = get_str(j, "kind", kind, sizeof kind, 1, err)) != FR_OK ||
+        (rc = get_str(j, "at", at, sizeof at, 1, err)) != FR_OK ||
+        (rc = get_str(j, "port", ev->port, sizeof ev->port, 1, err)) != FR_OK ||
+        (rc = get_str(j, "document_type", ev->doc.type, sizeof ev->doc.type, 0, err)) != FR_OK ||
+        (rc = get_str(j, "document_state", ev->doc.state, sizeof ev->doc.state, 1, err)) != FR_OK ||
+        (rc = get_str(j, "document_number", ev->doc.number, sizeof ev->doc.number, 1, err)) !=
+            FR_OK ||
+        (rc = get_date(j, "document_expiry", &ev->doc.expiry, err)) != FR_OK ||
+        (rc = get_str(j, "surname", ev->doc.surname, sizeof ev->doc.surname, 0, err)) != FR_OK ||
+        (rc = get_str(j, "given_names", ev->doc.given_names, sizeof ev->doc.given_names, 0, err)) !=
+            FR_OK ||
+        (rc = get_str(j, "nationality", ev->doc.nationality, sizeof ev->doc.nationality, 0, err)) !=
+            FR_OK ||
+        (rc = get_date(j, "birth_date", &ev->doc.birth_date, err)) != FR_OK ||
+        (rc = get_str(j, "sex", sex, sizeof sex, 0, err)) != FR_OK ||
+        (rc = get_str(j, "admission_class", ev->admission_class, sizeof ev->admission_class, 0,
+                      err)) != FR_OK ||
+        (rc = get_date(j, "authorised_until", &ev->authorised_until, err)) != FR_OK ||
+        (rc = get_str(j, "decision", ev->decision, sizeof ev->decision, 0, err)) != FR_OK)
+        return rc;
+    ev->kind = fr_event_kind_parse(kind, strlen(kind));
+    if (ev->kind == FR_EVENT_NONE)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "kind",
+                            "kind must be entry, exit, refusal, encounter or extension");
+    if (fr_datetime_parse_cstr(at, &ev->at, err) != FR_OK) {
+        snprintf(err->field, sizeof err->field, "at");
+        return FR_EINVAL;
+    }
+    if (strlen(sex) > 1) return fr_error_set(err, FR_EINVAL, 0, 0, "sex", "sex is M, F or X");
+    ev->doc.sex = sex[0];
+    snprintf(ev->officer, sizeof ev->officer, "%s", officer);
+    json_t *rs = json_object_get(j, "reasons");
+    if (rs && !json_is_null(rs)) {
+        if (!json_is_array(rs) && !json_is_object(rs))
+            return fr_error_set(err, FR_EINVAL, 0, 0, "reasons",
+                                "reasons must be a JSON array or object");
+        size_t need = json_dumpb(rs, NULL, 0, JSON_COMPACT);
+        if (need == 0 || need > FR_REASONS_MAX)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "reasons", "reasons hold at most %d bytes",
+                                FR_REASONS_MAX);
+        char *b = fr_malloc(need + 1);
+        if (!b) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        json_dumpb(rs, b, need, JSON_COMPACT);
+        b[need] = 0;
+        *reasons = b;
+        ev->reasons_json = b;
+    }
+    return FR_OK;
+}
+
+static json_t *anomaly_list(unsigned flags)
+{
+    json_t *a = json_array();
+    for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
+        if (flags & b) json_array_append_new(a, json_string(fr_anomaly_name(b)));
+    return a;
+}
+
+static json_t *result_json(size_t index, const char *event_id, int rc, const fr_record_result *res,
+                           const fr_error *err)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer((json_int_t)index));
+    json_object_set_new(o, "event_id", event_id[0] ? json_string(event_id) : json_null());
+    if (rc == FR_OK) {
+        json_object_set_new(o, "status", json_string(res->duplicate ? "duplicate" : "recorded"));
+        json_object_set_new(o, "traveller_id", json_integer(res->traveller_id));
+        json_object_set_new(o, "link", json_string(fr_link_kind_name(res->link)));
+        json_object_set_new(o, "anomalies", anomaly_list(res->anomalies));
+    } else {
+        json_object_set_new(o, "status", json_string(rc == FR_ECONFLICT ? "conflict" : "rejected"));
+        json_object_set_new(o, "field", json_string(err->field));
+        json_object_set_new(o, "detail", json_string(err->message));
+    }
+    return o;
+}
+
+typedef struct ev_out {
+    char event_id[FR_EVENT_ID_MAX + 1];
+    int rc;
+    fr_record_result res;
+    fr_error err;
+    char object[FR_AUDIT_OBJECT_MAX + 1];
+} ev_out;
+
+enum MHD_Result srv_events(srv_req *r)
+{
+    fr_server *s = r->srv;
+    enum MHD_Result ret;
+    fr_error err;
+    json_t *body = srv_body_json(r, &ret);
+    if (!body) return ret;
+    json_t *list = json_object_get(body, "events");
+    int batch = list != NULL;
+    if (batch && (!json_is_array(list) || json_object_size(body) != 1)) {
+        json_decref(body);
+        return srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
+                           "a batch is {\"events\": [ ... ]} and nothing else");
+    }
+    size_t n = batch ? json_array_size(list) : 1;
+    if (batch && (n == 0 || n > FR_SERVER_BATCH_MAX)) {
+        json_decref(body);
+        return srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
+                           "a batch holds 1 to %d events", FR_SERVER_BATCH_MAX);
+    }
+    ev_out *out = fr_calloc(n, sizeof *out);
+    fr_audit_record *recs = fr_calloc(n, sizeof *recs);
+    srv_ctx *c = NULL;
+    int locked = 0;
+    if (!out || !recs) {
+        ret = MHD_NO;
+        goto done;
+    }
+    fr_error_clear(&err);
+    if (!(c = srv_ctx_acquire(s, &err))) {
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    pthread_mutex_lock(&s->write_mu);
+    locked = 1;
+    if (batch && fr_store_batch_begin(c->store, &err) != FR_OK) {
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    size_t naudit = 0, nok = 0, ndup = 0;
+    int batch_wrote = 0;
+    for (size_t i = 0; i < n; i++) {
+        fr_event ev;
+        char *reasons = NULL;
+        ev_out *o = &out[i];
+        fr_error_clear(&o->err);
+        o->rc = event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev, &reasons,
+                                &o->err);
+        snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
+        if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
+        if (o->rc == FR_OK && !o->res.duplicate) {
+            if (batch)
+                batch_wrote = 1; /* the report index reloads once the batch is committed */
+            else
+                srv_reports_note_event(s, &ev, o->res.traveller_id);
+        }
+        fr_free(reasons);
+        if (o->rc == FR_OK) {
+            nok += !o->res.duplicate;
+            ndup += o->res.duplicate;
+            snprintf(o->object, sizeof o->object, "traveller:%lld event:%s",
+                     (long long)o->res.traveller_id, o->event_id);
+            srv_audit_record_for(r, &recs[naudit++], "event.record", o->object, 200,
+                                 o->res.duplicate ? "duplicate" : fr_event_kind_name(ev.kind));
+        } else if (o->rc != FR_EINVAL && o->rc != FR_ECONFLICT && o->rc != FR_EPARSE) {
+            /* the store failed: nothing of the batch stays */
+            if (batch) fr_store_batch_rollback(c->store);
+            ret = srv_problem_err(r, &o->err);
+            goto done;
+        }
+    }
+    if (batch && fr_store_batch_commit(c->store, &err) != FR_OK) {
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    locked = 0;
+    if (batch_wrote) atomic_store(&s->report_stale, 1);
+    if (naudit && srv_audit_write(s, recs, naudit) != FR_OK) {
+        ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                          "the events were recorded but their audit entries could not be written");
+        goto done;
+    }
+    if (!batch) {
+        ev_out *o = &out[0];
+        if (o->rc == FR_OK) {
+            json_t *j = result_json(0, o->event_id, o->rc, &o->res, &o->err);
+            json_object_del(j, "index");
+            ret = srv_send_json(r, o->res.duplicate ? 200 : 201, j);
+        } else {
+            ret = srv_problem_err(r, &o->err);
+        }
+        goto done;
+    }
+    json_t *results = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(results,
+                              result_json(i, out[i].event_id, out[i].rc, &out[i].res, &out[i].err));
+    ret = srv_send_json(r, 200,
+                        json_pack("{s:I, s:I, s:I, s:o}", "recorded", (json_int_t)nok, "duplicates",
+                                  (json_int_t)ndup, "rejected", (json_int_t)(n - nok - ndup),
+                                  "results", results));
+done:
+    if (locked) pthread_mutex_unlock(&s->write_mu);
+    srv_ctx_release(s, c);
+    fr_free(out);
+    fr_free(recs);
+    json_decref(body);
+    return ret;
+}

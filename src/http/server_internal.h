@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/* server_internal.h: what the server's files share: the server object, the
+ * per-request state, worker contexts, the policy reference, the audit group
+ * commit, metrics, and the answer helpers. Library-internal. */
+#ifndef FR_SERVER_INTERNAL_H
+#define FR_SERVER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "frontera/admit.h"
+#include "frontera/analytics.h"
+#include "frontera/audit.h"
+#include "frontera/auth.h"
+#include "frontera/policy.h"
+#include "frontera/screen.h"
+#include "frontera/server.h"
+#include "frontera/store.h"
+
+/* Routes (metrics label = template). */
+#define SRV_ROUTES(X)                                                                              \
+    X(R_ADMISSIONS, "POST", "/v1/admissions")                                                      \
+    X(R_OVERRIDE, "POST", "/v1/admissions/{event_id}/override")                                    \
+    X(R_EVENTS, "POST", "/v1/events")                                                              \
+    X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
+    X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
+    X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
+    X(R_ALERTS, "GET", "/v1/alerts")                                                               \
+    X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \
+    X(R_POLICY_GET, "GET", "/v1/policy")                                                           \
+    X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
+    X(R_HEALTHZ, "GET", "/healthz")                                                                \
+    X(R_METRICS, "GET", "/metrics")                                                                \
+    X(R_WEB, "GET", "pages")                                                                       \
+    X(R_OTHER, "ANY", "other")
+
+typedef enum srv_route {
+#define SRV_X_ENUM(id, m, t) id,
+    SRV_ROUTES(SRV_X_ENUM)
+#undef SRV_X_ENUM
+        R_COUNT
+} srv_route;
+
+const char *srv_route_template(srv_route r);
+const char *srv_route_method(srv_route r);
+
+/* ---- policy: a reference-counted version, swapped atomically ---- */
+typedef struct srv_policy {
+    fr_policy *policy;
+    atomic_int refs;
+    uint64_t version; /* 1 at start, +1 for each PUT */
+    char *text;       /* the file text (fr_malloc) */
+    size_t len;
+    char digest[65]; /* BLAKE2b-256 hex of text */
+} srv_policy;
+
+/* ---- a worker context: one per concurrent request ---- */
+typedef struct srv_ctx {
+    fr_store *store;
+    fr_auth *auth;
+    fr_screen_ctx *screen;
+    fr_audit *audit; /* reads only ("who looked"); the writer thread appends */
+    struct srv_ctx *next;
+} srv_ctx;
+
+/* ---- metrics ---- */
+#define SRV_STATUS_SLOTS 16
+#define SRV_LAT_BUCKETS 12
+typedef struct srv_metrics {
+    atomic_uint_fast64_t requests[R_COUNT][SRV_STATUS_SLOTS];
+    atomic_uint_fast64_t lat_bucket[R_COUNT][SRV_LAT_BUCKETS + 1]; /* last: +Inf */
+    atomic_uint_fast64_t lat_sum_us[R_COUNT];
+    atomic_uint_fast64_t decisions[3]; /* admit, refer, refuse */
+    atomic_uint_fast64_t audit_entries, audit_batches, audit_failures;
+    atomic_uint_fast64_t policy_swaps;
+} srv_metrics;
+
+/* ---- the audit group commit ---- */
+typedef struct srv_audit_item {
+    fr_audit_record rec;
+    int done;
+    int rc;
+    struct srv_audit_item *next;
+} srv_audit_item;
+
+typedef struct srv_audit {
+    fr_audit *audit; /* used by the writer thread only */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    srv_audit_item *head, *tail;
+    int stop, started;
+} srv_audit;
+
+struct fr_server {
+    fr_server_config cfg;
+    char *db_path, *host, *policy_path;
+    struct MHD_Daemon *mhd;
+    uint16_t port;
+    atomic_int draining;
+    atomic_int inflight;
+    /* contexts */
+    pthread_mutex_t ctx_mu;
+    srv_ctx *free_ctx;
+    srv_ctx **all_ctx;
+    size_t nctx, capctx;
+    /* policy */
+    pthread_mutex_t policy_mu;     /* guards the pointer swap and acquire */
+    pthread_mutex_t policy_put_mu; /* one PUT at a time */
+    srv_policy *policy;
+    uint64_t policy_version;
+    srv_audit audit;
+    srv_metrics metrics;
+    /* one writer at a time on the database from this process: threads queue
+     * here instead of in SQLite's sleeping busy handler (store writes and
+     * audit commits alike) */
+    pthread_mutex_t write_mu;
+    /* reports: the shared analytics index (server_reports.c) */
+    pthread_mutex_t report_mu;
+    fr_analytics *report_index;
+    int64_t report_loaded_ms;
+    atomic_int report_stale;
+};
+
+/* Per request (MHD's con_cls). */
+typedef struct srv_req {
+    fr_server *srv;
+    struct MHD_Connection *conn;
+    srv_route route;
+    const char *method;
+    char param[160]; /* {event_id} or {id}, percent-decoded */
+    int64_t start_ns;
+    char *body;
+    size_t len, cap;
+    int too_big, answered;
+    unsigned status; /* the status sent */
+    fr_user user;    /* the caller, once authenticated */
+    char origin[FR_AUDIT_ORIGIN_MAX + 1];
+} srv_req;
+
+/* ---- server.c ---- */
+int64_t srv_now_ms(const fr_server *s);
+srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err);
+void srv_ctx_release(fr_server *s, srv_ctx *c);
+
+/* ---- server_answer.c: every answer goes through these ---- */
+/* Send a JSON body (takes the reference of j). */
+enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j);
+enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
+                              size_t len);
+/* A page or asset built into the program (webassets.h), with its security
+ * headers and ETag; 304 when the client's If-None-Match matches. */
+enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
+                               const char *ctype);
+/* An RFC 9457 problem: slug names the type (urn:frontera:problem:SLUG);
+ * field may be NULL; extra (may be NULL) members are merged in (reference taken). */
+enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
+                            const char *field, json_t *extra, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
+/* A problem from a library error: FR_EINVAL/FR_EPARSE/FR_ERANGE -> 422,
+ * FR_ENOTFOUND -> 404, FR_ECONFLICT/FR_EEXIST -> 409, FR_EBUSY -> 503,
+ * others 500 (and logged without personal data). */
+enum MHD_Result srv_problem_err(srv_req *r, const fr_error *err);
+/* Parse the request body as a JSON object; on failure the 400/415 answer is
+ * sent and NULL returned (*ret holds what to return to MHD). */
+json_t *srv_body_json(srv_req *r, enum MHD_Result *ret);
+/* Check a JSON object's members against a NULL-terminated list of allowed
+ * names: the first unknown one is returned, else NULL. */
+const char *srv_unknown_member(json_t *obj, const char *const *allowed);
+void srv_log(const fr_server *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---- handlers ---- */
+enum MHD_Result srv_admissions(srv_req *r);  /* server_admit.c */
+enum MHD_Result srv_override(srv_req *r);    /* server_admit.c */
+enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
+enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
+enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */
+enum MHD_Result srv_policy_get(srv_req *r);  /* server_policy.c */
+enum MHD_Result srv_policy_put(srv_req *r);  /* server_policy.c */
+enum MHD_Result srv_metrics_get(srv_req *r); /* server_metrics.c */
+
+/* ---- server_policy.c ---- */
+int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);
+srv_policy *srv_policy_acquire(fr_server *s);
+void srv_policy_release(srv_policy *p);
+void srv_policy_fini(fr_server *s);
+
+/* ---- server_audit.c ---- */
+int srv_audit_start(fr_server *s, fr_error *err);
+/* Append records and wait until they are committed: FR_OK or the error. */
+int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n);
+void srv_audit_stop(fr_server *s);
+/* Fill a record for request r (actor, role, origin, time); strings borrowed. */
+void srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action, const char *object,
+                          unsigned status, const char *detail);
+
+/* ---- server_reports.c ---- */
+void srv_reports_init(fr_server *s);
+void srv_reports_fini(fr_server *s);
+/* After a recording (not a duplicate): keep the report index current. */
+void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
+                                const fr_admit_decision *d, int64_t traveller);
+
+/* ---- server_metrics.c ---- */
+void srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns);
+
+#endif

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* server_policy.c: the policy in force, and GET/PUT /v1/policy.
+ *
+ * The policy in force is an srv_policy with a reference count. A request
+ * takes a reference (srv_policy_acquire: a short lock around the pointer
+ * read and the increment) and drops it when done; PUT parses the new text
+ * completely first (all or nothing: every error found is answered with its
+ * line and column), writes the file (the old one kept as FILE.prev; each
+ * written to a temporary file, flushed and renamed, so a crash leaves the old
+ * or the new file, never a mix), then swaps the pointer and drops the
+ * server's reference to the old version. Admissions in flight finish on the
+ * version they started with; the last one to let go frees it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "frontera/alloc.h"
+#include "server_internal.h"
+
+#define MAX_ERRS 50
+
+static srv_policy *policy_new(const char *text, size_t len, fr_error *errs, size_t max_errs,
+                              size_t *n_errs, int *rc_out)
+{
+    fr_policy *p = NULL;
+    int rc = fr_policy_parse(text, len, &p, errs, max_errs, n_errs);
+    *rc_out = rc;
+    if (rc != FR_OK) return NULL;
+    srv_policy *sp = fr_calloc(1, sizeof *sp);
+    char *copy = fr_malloc(len + 1);
+    if (!sp || !copy) {
+        fr_free(sp);
+        fr_free(copy);
+        fr_policy_free(p);
+        *rc_out = FR_ENOMEM;
+        return NULL;
+    }
+    memcpy(copy, text, len);
+    copy[len] = 0;
+    sp->policy = p;
+    sp->text = copy;
+    sp->len = len;
+    atomic_init(&sp->refs, 1);
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)text, len, NULL, 0);
+    sodium_bin2hex(sp->digest, sizeof sp->digest, h, sizeof h);
+    return sp;
+}
+
+void srv_policy_release(srv_policy *p)
+{
+    if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
+        fr_policy_free(p->policy);
+        fr_free(p->text);
+        fr_free(p);
+    }
+}
+
+srv_policy *srv_policy_acquire(fr_server *s)
+{
+    pthread_mutex_lock(&s->policy_mu);
+    srv_policy *p = s->policy;
+    atomic_fetch_add(&p->refs, 1);
+    pthread_mutex_unlock(&s->policy_mu);
+    return p;
+}
+
+int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err)
+{
+    int rc;
+    size_t n = 0;
+    srv_policy *p = policy_new(text, len, err, err ? 1 : 0, &n, &rc);
+    if (!p) return rc;
+    p->version = s->policy_version = 1;
+    s->policy = p;
+    return FR_OK;
+}
+
+void srv_policy_fini(fr_server *s)
+{
+    srv_policy_release(s->policy);
+    s->policy = NULL;
+}
+
+static json_t *policy_json(const fr_server *s, const srv_policy *p, int with_text)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "version", json_integer((json_int_t)p->version));
+    json_object_set_new(j, "jurisdiction", json_string(fr_policy_jurisdiction(p->policy)));
+    json_object_set_new(j, "rules", json_integer((json_int_t)fr_policy_rule_count(p->policy)));
+    json_object_set_new(j, "groups", json_integer((json_int_t)fr_policy_group_count(p->policy)));
+    json_object_set_new(j, "digest", json_string(p->digest));
+    json_object_set_new(j, "updatable", json_boolean(s->policy_path != NULL));
+    if (with_text) json_object_set_new(j, "text", json_stringn(p->text, p->len));
+    return j;
+}
+
+enum MHD_Result srv_policy_get(srv_req *r)
+{
+    srv_policy *p = srv_policy_acquire(r->srv);
+    const char *accept =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    enum MHD_Result ret;
+    if (accept && strstr(accept, "text/plain") && !strstr(accept, "json"))
+        ret = srv_send_text(r, 200, "text/plain; charset=utf-8", p->text, p->len);
+    else
+        ret = srv_send_json(r, 200, policy_json(r->srv, p, 1));
+    srv_policy_release(p);
+    return ret;
+}
+
+/* Write len bytes to path through a temporary file and a rename. */
+static int write_atomic(const char *path, const char *text, size_t len, fr_error *err)
+{
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return fr_error_set(err, FR_ELIMIT, 0, 0, "policy", "the policy path is too long");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) goto fail;
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            close(fd);
+            goto fail;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) goto fail;
+    if (rename(tmp, path) != 0) goto fail;
+    /* flush the directory entry */
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return FR_OK;
+fail : {
+    int e = errno;
+    unlink(tmp);
+    return fr_error_set(err, FR_EIO, 0, 0, "policy", "cannot write %s: %s", path, strerror(e));
+}
+}
+
+enum MHD_Result srv_policy_put(srv_req *r)
+{
+    fr_server *s = r->srv;
+    fr_error errs[MAX_ERRS], err;
+    size_t nerr = 0;
+    int rc;
+    char prev[4200];
+    if (!s->policy_path)
+        return srv_problem(r, 409, "policy-read-only", "The policy cannot be changed here", NULL,
+                           NULL,
+                           "this server was started without a policy file it may rewrite "
+                           "(start it with --policy FILE)");
+    if (!r->body || r->len == 0)
+        return srv_problem(r, 400, "empty-policy", "Policy text required", NULL, NULL,
+                           "send the whole policy file as the body (text/plain)");
+    srv_policy *np = policy_new(r->body, r->len, errs, MAX_ERRS, &nerr, &rc);
+    if (!np) {
+        if (rc == FR_ENOMEM) return MHD_NO;
+        json_t *list = json_array();
+        for (size_t i = 0; i < nerr && i < MAX_ERRS; i++)
+            json_array_append_new(list, json_pack("{s:i, s:i, s:s, s:s, s:s}", "line", errs[i].line,
+                                                  "column", errs[i].column, "field", errs[i].field,
+                                                  "code", fr_status_name(errs[i].code), "message",
+                                                  errs[i].message));
+        json_t *extra = json_pack("{s:o, s:I}", "errors", list, "error_count", (json_int_t)nerr);
+        return srv_problem(r, 422, "invalid-policy", "The policy has errors", errs[0].field, extra,
+                           "%zu error(s); nothing was changed. First: line %d, column %d: %s", nerr,
+                           errs[0].line, errs[0].column, errs[0].message);
+    }
+    pthread_mutex_lock(&s->policy_put_mu);
+    srv_policy *old = srv_policy_acquire(s);
+    /* a valid file can still be the wrong one: an empty policy, another country's */
+    const char *why = NULL;
+    if (fr_policy_rule_count(np->policy) == 0)
+        why = "the new policy has no rules: every traveller would be referred";
+    else if (strcmp(fr_policy_jurisdiction(np->policy), fr_policy_jurisdiction(old->policy)) != 0)
+        why = "the new policy is for another jurisdiction than the one in force";
+    if (why) {
+        srv_policy_release(old);
+        pthread_mutex_unlock(&s->policy_put_mu);
+        srv_policy_release(np);
+        return srv_problem(r, 422, "invalid-policy", "The policy is not acceptable", "policy", NULL,
+                           "%s; nothing was changed", why);
+    }
+    snprintf(prev, sizeof prev, "%s.prev", s->policy_path);
+    fr_error_clear(&err);
+    rc = write_atomic(prev, old->text, old->len, &err);
+    if (rc == FR_OK) rc = write_atomic(s->policy_path, np->text, np->len, &err);
+    if (rc != FR_OK) {
+        srv_policy_release(old);
+        pthread_mutex_unlock(&s->policy_put_mu);
+        srv_policy_release(np);
+        return srv_problem(r, 500, "policy-write", "The policy could not be saved", "policy", NULL,
+                           "%s; the policy in force is unchanged", err.message);
+    }
+    np->version = old->version + 1;
+    pthread_mutex_lock(&s->policy_mu);
+    s->policy = np;
+    s->policy_version = np->version;
+    pthread_mutex_unlock(&s->policy_mu);
+    srv_policy_release(old); /* ours from acquire */
+    srv_policy_release(old); /* the server's: freed when the last request lets go */
+    atomic_fetch_add(&s->metrics.policy_swaps, 1);
+    /* the answer reads np under a reference of its own */
+    srv_policy *cur = srv_policy_acquire(s);
+    pthread_mutex_unlock(&s->policy_put_mu);
+    char object[96];
+    snprintf(object, sizeof object, "policy:%llu:%.16s", (unsigned long long)cur->version,
+             cur->digest);
+    fr_audit_record rec;
+    srv_audit_record_for(r, &rec, "policy.write", object, 200, NULL);
+    if ((rc = srv_audit_write(s, &rec, 1)) != FR_OK) {
+        srv_policy_release(cur);
+        srv_log(s, "error: PUT /v1/policy: the policy is in force but its audit entry failed");
+        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                           "the policy is in force but its audit entry could not be written");
+    }
+    json_t *j = policy_json(s, cur, 0);
+    json_object_set_new(j, "previous", json_string(prev));
+    srv_policy_release(cur);
+    return srv_send_json(r, 200, j);
+}

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: MIT */
+/* server_reports.c: the aggregate routes (analyst, supervisor, admin):
+ *   GET  /v1/reports/flows      ?from&to&by&nationality&persons&cumulative
+ *   GET  /v1/reports/overstays  ?from&to&as_of&by&nationality&persons
+ *   GET  /v1/alerts             ?from&to&as_of
+ *   POST /v1/reports/whatif     {policy?, baseline?, from?, to?, as_of?}
+ * Flows and overstays run on an in-memory analytics index (analytics.h)
+ * shared by the server: loaded from the ledger on the first report, kept
+ * current by the server's own recordings (srv_reports_note_*; never blocking
+ * a recording: when the index is busy it is marked stale instead), and
+ * reloaded when stale or older than SRV_REPORT_MAX_AGE_MS so writes by other
+ * processes (an import) show too. Alerts and what-ifs read the ledger per
+ * request (fr_store_export). No personal data leaves these routes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontera/alerts.h"
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+#include "frontera/series.h"
+#include "frontera/whatif.h"
+#include "server_internal.h"
+
+#define SRV_REPORT_MAX_AGE_MS 60000
+
+/* ---- query parameters ---- */
+
+typedef struct qctx {
+    const char *const *allowed;
+    const char *bad;
+} qctx;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    qctx *q = cls;
+    (void)kind;
+    (void)value;
+    for (size_t i = 0; q->allowed[i]; i++)
+        if (strcmp(q->allowed[i], key) == 0) return MHD_YES;
+    q->bad = key;
+    return MHD_NO;
+}
+
+static const char *arg(srv_req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+/* A date YYYY-MM-DD, or a month YYYY-MM (its first day, or last when last != 0). */
+static int arg_date(srv_req *r, const char *name, int last, fr_date *d, fr_error *err)
+{
+    const char *v = arg(r, name);
+    *d = FR_DATE_NONE;
+    if (!v) return FR_OK;
+    if (fr_date_parse(v, strlen(v), d, NULL) == FR_OK) return FR_OK;
+    fr_month m;
+    if (strlen(v) == 7 && fr_month_parse(v, 7, &m, NULL) == FR_OK) {
+        *d = last ? fr_month_first_day(m + 1) - 1 : fr_month_first_day(m);
+        return FR_OK;
+    }
+    return fr_error_set(err, FR_EINVAL, 0, 0, name,
+                        "%s must be a date YYYY-MM-DD or a month YYYY-MM", name);
+}
+
+static int arg_bool(srv_req *r, const char *name, int *out, fr_error *err)
+{
+    const char *v = arg(r, name);
+    *out = 0;
+    if (!v) return FR_OK;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+        return fr_error_set(err, FR_EINVAL, 0, 0, name, "%s must be true or false", name);
+    return FR_OK;
+}
+
+typedef struct report_args {
+    fr_report_query q;
+    int nats[64];
+} report_args;
+
+static int parse_query(srv_req *r, report_args *a, fr_error *err)
+{
+    int rc;
+    fr_report_query_init(&a->q);
+    if ((rc = arg_date(r, "from", 0, &a->q.from, err)) != FR_OK ||
+        (rc = arg_date(r, "to", 1, &a->q.to, err)) != FR_OK ||
+        (rc = arg_date(r, "as_of", 0, &a->q.as_of, err)) != FR_OK ||
+        (rc = arg_bool(r, "persons", &a->q.persons, err)) != FR_OK ||
+        (rc = arg_bool(r, "cumulative", &a->q.cumulative, err)) != FR_OK)
+        return rc;
+    const char *by = arg(r, "by");
+    for (const char *p = by; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        fr_report_key k = fr_report_key_parse(p, n);
+        if (!k || a->q.nkeys >= FR_REPORT_MAX_KEYS)
+            return fr_error_set(
+                err, FR_EINVAL, 0, 0, "by",
+                "by lists up to %d of nationality, port, class, year, month, week, day",
+                FR_REPORT_MAX_KEYS);
+        a->q.keys[a->q.nkeys++] = k;
+        p = e ? e + 1 : p + n;
+    }
+    const char *nat = arg(r, "nationality");
+    for (const char *p = nat; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int c = fr_country_find(p, n);
+        if (c < 0 || a->q.nnationalities >= 64)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "nationality",
+                                "nationality lists up to 64 ICAO 9303 codes (CHN,COL,D)");
+        a->nats[a->q.nnationalities++] = c;
+        a->q.nationalities = a->nats;
+        p = e ? e + 1 : p + n;
+    }
+    return FR_OK;
+}
+
+/* ---- the shared analytics index ---- */
+
+void srv_reports_init(fr_server *s)
+{
+    pthread_mutex_init(&s->report_mu, NULL);
+    atomic_init(&s->report_stale, 0);
+}
+
+void srv_reports_fini(fr_server *s)
+{
+    fr_analytics_free(s->report_index);
+    s->report_index = NULL;
+    pthread_mutex_destroy(&s->report_mu);
+}
+
+static void note(fr_server *s, const fr_analytics_event *ae, const fr_event *ev, uint64_t traveller)
+{
+    if (pthread_mutex_trylock(&s->report_mu) != 0) {
+        atomic_store(&s->report_stale, 1); /* a report is running: reload before the next */
+        return;
+    }
+    int rc = FR_OK;
+    if (s->report_index) /* not loaded yet: the first report loads everything */
+        rc = ev ? fr_analytics_append_event(s->report_index, ev, traveller, NULL)
+                : fr_analytics_append(s->report_index, ae, NULL);
+    if (rc != FR_OK) atomic_store(&s->report_stale, 1);
+    pthread_mutex_unlock(&s->report_mu);
+}
+
+void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller)
+{
+    note(s, NULL, ev, (uint64_t)traveller);
+}
+
+void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
+                                const fr_admit_decision *d, int64_t traveller)
+{
+    fr_analytics_event ae;
+    memset(&ae, 0, sizeof ae);
+    ae.kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
+    ae.date = req->at.date;
+    ae.at_utc = fr_datetime_utc(&req->at);
+    ae.port = req->port;
+    ae.nationality = fr_country_find(d->mrz.nationality, strlen(d->mrz.nationality)) >= 0
+                         ? d->mrz.nationality
+                         : "";
+    ae.admission_class = fr_admission_class_name(req->cls);
+    ae.authorised_until = ae.kind == FR_EVENT_ENTRY ? d->authorised_until : FR_DATE_NONE;
+    ae.traveller = (uint64_t)traveller;
+    note(s, &ae, NULL, 0);
+}
+
+/* With report_mu held: make sure the index is loaded and fresh. */
+static int index_ready(srv_req *r, fr_error *err)
+{
+    fr_server *s = r->srv;
+    int64_t now = srv_now_ms(s);
+    if (s->report_index && !atomic_load(&s->report_stale) &&
+        now - s->report_loaded_ms < SRV_REPORT_MAX_AGE_MS)
+        return FR_OK;
+    fr_analytics *a = NULL;
+    srv_ctx *c = srv_ctx_acquire(s, err);
+    if (!c) return err->code ? err->code : FR_ESTORE;
+    atomic_store(&s->report_stale, 0);
+    int rc = fr_analytics_new(&a);
+    if (rc == FR_OK) rc = fr_analytics_load_store(a, c->store, err);
+    srv_ctx_release(s, c);
+    if (rc != FR_OK) {
+        fr_analytics_free(a);
+        return rc;
+    }
+    /* room to append live (loading compacts the index to its size, and
+     * growing from a capacity of 1 must not depend on the growth rule) */
+    fr_analytics_stats st;
+    fr_analytics_stats_get(a, &st);
+    if (fr_analytics_reserve(a, st.events + 4096, st.travellers + 1024) != FR_OK) {
+        fr_analytics_free(a);
+        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory loading the report index");
+    }
+    fr_analytics_free(s->report_index);
+    s->report_index = a;
+    s->report_loaded_ms = now;
+    return FR_OK;
+}
+
+static json_t *date_json(fr_date d)
+{
+    char b[FR_DATE_BUFSZ];
+    return d == FR_DATE_NONE ? json_null() : json_string(fr_date_format(d, b));
+}
+
+typedef struct col {
+    const char *key;
+    int value, minus;
+    double (*rate)(const fr_report_row *);
+} col;
+
+static const col FLOW_COLS[] = {
+    {"entries", FR_FLOW_ENTRIES, -1, NULL},        {"exits", FR_FLOW_EXITS, -1, NULL},
+    {"refusals", FR_FLOW_REFUSALS, -1, NULL},      {"encounters", FR_FLOW_ENCOUNTERS, -1, NULL},
+    {"net", FR_FLOW_ENTRIES, FR_FLOW_EXITS, NULL}, {NULL, 0, 0, NULL}};
+static const col OVS_COLS[] = {{"expected_departures", FR_OVS_EXPECTED, -1, NULL},
+                               {"in_time", FR_OVS_IN_TIME, -1, NULL},
+                               {"out_of_country_overstays", FR_OVS_OUT_OF_COUNTRY, -1, NULL},
+                               {"in_country_overstays", FR_OVS_IN_COUNTRY, -1, NULL},
+                               {"overstay_rate", 0, -1, fr_report_overstay_rate},
+                               {"in_country_rate", 0, -1, fr_report_in_country_rate},
+                               {"crude_entries", FR_OVS_CRUDE_ENTRIES, -1, NULL},
+                               {"crude_exits", FR_OVS_CRUDE_EXITS, -1, NULL},
+                               {"crude_rate", 0, -1, fr_report_crude_rate},
+                               {NULL, 0, 0, NULL}};
+
+static json_t *row_json(const fr_report *rep, const fr_report_row *row, const col *cols, int keys)
+{
+    json_t *o = json_object();
+    for (size_t j = 0; keys && j < rep->nkeys; j++)
+        json_object_set_new(o, fr_report_key_name(rep->keys[j]),
+                            json_string(rep->labels[j][row->key[j]]));
+    for (const col *c = cols; c->key; c++) {
+        if (c->rate)
+            json_object_set_new(o, c->key, json_real(c->rate(row)));
+        else
+            json_object_set_new(
+                o, c->key, json_integer(row->v[c->value] - (c->minus >= 0 ? row->v[c->minus] : 0)));
+    }
+    return o;
+}
+
+static json_t *report_json(const char *name, const fr_report *rep, const col *cols)
+{
+    json_t *by = json_array(), *rows = json_array();
+    for (size_t j = 0; j < rep->nkeys; j++)
+        json_array_append_new(by, json_string(fr_report_key_name(rep->keys[j])));
+    for (size_t i = 0; rep->nkeys && i < rep->nrows; i++)
+        json_array_append_new(rows, row_json(rep, &rep->rows[i], cols, 1));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "report", name, "from",
+                     date_json(rep->query.from), "to", date_json(rep->query.to), "as_of",
+                     date_json(rep->query.as_of), "by", by, "persons", rep->query.persons, "rows",
+                     rows, "total", row_json(rep, &rep->total, cols, 0));
+}
+
+static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
+{
+    static const char *const ALLOWED[] = {"from",        "to",      "as_of",      "by",
+                                          "nationality", "persons", "cumulative", NULL};
+    fr_server *s = r->srv;
+    report_args a;
+    fr_error err;
+    fr_report *rep = NULL;
+    qctx q = {ALLOWED, NULL};
+    fr_error_clear(&err);
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    if (q.bad)
+        return srv_problem(r, 422, "invalid", "Invalid request", q.bad, NULL,
+                           "unknown parameter '%.40s'", q.bad);
+    if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(r, &err);
+    if (rc == FR_OK)
+        rc = overstays ? fr_analytics_overstays(s->report_index, &a.q, &rep, &err)
+                       : fr_analytics_flows(s->report_index, &a.q, &rep, &err);
+    pthread_mutex_unlock(&s->report_mu);
+    if (rc != FR_OK) return srv_problem_err(r, &err);
+    json_t *j =
+        report_json(overstays ? "overstays" : "flows", rep, overstays ? OVS_COLS : FLOW_COLS);
+    fr_report_free(rep);
+    return srv_send_json(r, 200, j);
+}
+
+/* ---- alerts and what-if: straight from the ledger ---- */
+
+static int add_series(void *ud, const fr_event *ev)
+{
+    return fr_series_builder_add(ud, ev);
+}
+static int add_whatif(void *ud, const fr_event *ev)
+{
+    return fr_whatif_add(ud, ev);
+}
+
+static enum MHD_Result alerts(srv_req *r)
+{
+    static const char *const ALLOWED[] = {"from", "to", "as_of", NULL};
+    fr_server *s = r->srv;
+    fr_error err;
+    fr_date from, to, as_of;
+    qctx q = {ALLOWED, NULL};
+    fr_error_clear(&err);
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    if (q.bad)
+        return srv_problem(r, 422, "invalid", "Invalid request", q.bad, NULL,
+                           "unknown parameter '%.40s'", q.bad);
+    if (arg_date(r, "from", 0, &from, &err) != FR_OK || arg_date(r, "to", 1, &to, &err) != FR_OK ||
+        arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
+        return srv_problem_err(r, &err);
+    fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
+    fr_series_builder *b = NULL;
+    fr_series *series = NULL;
+    fr_alert *al = NULL;
+    size_t n = 0;
+    enum MHD_Result ret;
+    srv_ctx *c = srv_ctx_acquire(s, &err);
+    if (!c) return srv_problem_err(r, &err);
+    int rc = fr_series_builder_new(&b);
+    if (rc == FR_OK) rc = fr_store_export(c->store, FR_DATE_NONE, cutoff, add_series, b, &err);
+    srv_ctx_release(s, c);
+    if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
+    if (rc == FR_OK)
+        rc = fr_alerts_detect(
+            series, NULL, from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from),
+            to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to), &al, &n, &err);
+    if (rc != FR_OK) {
+        if (rc == FR_ENOMEM) fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char p[FR_MONTH_BUFSZ], sn[FR_MONTH_BUFSZ], u[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ];
+        fr_month_format(al[i].period, p);
+        fr_month_format(al[i].since, sn);
+        fr_month_format(al[i].until, u);
+        fr_month_format(al[i].peak_period, pk);
+        json_array_append_new(
+            list,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f, s:f, s:f, s:f, s:f, s:s, s:s}",
+                      "nationality", fr_country_code(al[i].nationality), "metric", al[i].metric,
+                      "period", p, "since", sn, "until", u, "ongoing", al[i].ongoing, "observed",
+                      al[i].observed, "expected", al[i].expected, "factor", al[i].factor, "z",
+                      al[i].z, "peak", al[i].peak, "peak_period", pk, "message", al[i].message));
+    }
+    ret = srv_send_json(r, 200,
+                        json_pack("{s:o, s:o, s:o, s:o}", "from", date_json(from), "to",
+                                  date_json(to), "as_of", date_json(as_of), "alerts", list));
+done:
+    fr_free(al);
+    fr_series_free(series);
+    fr_series_builder_free(b);
+    return ret;
+}
+
+/* Parse a policy text member; on failure answer 422 with the errors. */
+static fr_policy *policy_member(srv_req *r, json_t *v, const char *name, enum MHD_Result *ret)
+{
+    fr_error errs[20];
+    size_t n = 0;
+    fr_policy *p = NULL;
+    if (fr_policy_parse(json_string_value(v), json_string_length(v), &p, errs, 20, &n) == FR_OK)
+        return p;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n && i < 20; i++)
+        json_array_append_new(list, json_pack("{s:i, s:i, s:s, s:s}", "line", errs[i].line,
+                                              "column", errs[i].column, "field", errs[i].field,
+                                              "message", errs[i].message));
+    *ret = srv_problem(r, 422, "invalid-policy", "The policy has errors", name,
+                       json_pack("{s:o}", "errors", list),
+                       "%s: %zu error(s); first: line %d, column %d: %s", name, n, errs[0].line,
+                       errs[0].column, errs[0].message);
+    return NULL;
+}
+
+static enum MHD_Result whatif(srv_req *r)
+{
+    static const char *const MEMBERS[] = {"policy", "baseline", "from", "to", "as_of", NULL};
+    fr_server *s = r->srv;
+    enum MHD_Result ret = MHD_NO;
+    fr_error err;
+    fr_date d[3] = {FR_DATE_NONE, FR_DATE_NONE, FR_DATE_NONE};
+    static const char *const DN[3] = {"from", "to", "as_of"};
+    json_t *j = srv_body_json(r, &ret);
+    if (!j) return ret;
+    srv_policy *cur = srv_policy_acquire(s);
+    fr_policy *own = NULL, *own_base = NULL;
+    fr_whatif *w = NULL;
+    fr_whatif_row *rows = NULL;
+    size_t n = 0;
+    fr_error_clear(&err);
+    const char *unknown = srv_unknown_member(j, MEMBERS);
+    if (unknown) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                          "unknown member '%.40s'", unknown);
+        goto done;
+    }
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(j, DN[i]);
+        if (!v || json_is_null(v)) continue;
+        if (!json_is_string(v) ||
+            fr_date_parse(json_string_value(v), json_string_length(v), &d[i], NULL) != FR_OK) {
+            ret = srv_problem(r, 422, "invalid", "Invalid request", DN[i], NULL,
+                              "%s must be a date YYYY-MM-DD", DN[i]);
+            goto done;
+        }
+    }
+    json_t *pv = json_object_get(j, "policy"), *bv = json_object_get(j, "baseline");
+    if (pv && !json_is_null(pv) && !json_is_string(pv)) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", "policy", NULL,
+                          "policy is the text of a policy file");
+        goto done;
+    }
+    if (bv && !json_is_null(bv) && !json_is_string(bv) && !json_is_boolean(bv)) {
+        ret = srv_problem(r, 422, "invalid", "Invalid request", "baseline", NULL,
+                          "baseline is the text of a policy file, or true for the policy in force");
+        goto done;
+    }
+    if (json_is_string(pv) && !(own = policy_member(r, pv, "policy", &ret))) goto done;
+    if (json_is_string(bv) && !(own_base = policy_member(r, bv, "baseline", &ret))) goto done;
+    const fr_policy *policy = own ? own : cur->policy;
+    const fr_policy *baseline = own_base ? own_base : json_is_true(bv) ? cur->policy : NULL;
+    if (fr_whatif_new(policy, baseline, d[0], d[1], &w) != FR_OK) {
+        ret = MHD_NO;
+        goto done;
+    }
+    srv_ctx *c = srv_ctx_acquire(s, &err);
+    if (!c) {
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    int rc = fr_store_export(c->store, d[0], FR_DATE_NONE, add_whatif, w, &err);
+    srv_ctx_release(s, c);
+    if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
+    if (rc != FR_OK) {
+        if (rc == FR_ENOMEM) fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
+        ret = srv_problem_err(r, &err);
+        goto done;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                                              "nationality", fr_country_code(rows[i].nationality),
+                                              "arrivals", (json_int_t)rows[i].arrivals, "need_visa",
+                                              (json_int_t)rows[i].need_visa, "need_visa_baseline",
+                                              (json_int_t)rows[i].need_visa_baseline, "no_rule",
+                                              (json_int_t)rows[i].no_rule, "visa_free",
+                                              (json_int_t)rows[i].visa_free, "overstays",
+                                              (json_int_t)rows[i].overstays, "nonexits",
+                                              (json_int_t)rows[i].nonexits));
+    ret = srv_send_json(r, 200,
+                        json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "policy",
+                                  own ? "given" : "in force", "baseline", baseline != NULL, "from",
+                                  date_json(d[0]), "to", date_json(d[1]), "as_of", date_json(d[2]),
+                                  "rows", list));
+done:
+    fr_free(rows);
+    fr_whatif_free(w);
+    fr_policy_free(own);
+    fr_policy_free(own_base);
+    srv_policy_release(cur);
+    json_decref(j);
+    return ret;
+}
+
+enum MHD_Result srv_report(srv_req *r)
+{
+    switch (r->route) {
+    case R_FLOWS:
+        return flows_or_overstays(r, 0);
+    case R_OVERSTAYS:
+        return flows_or_overstays(r, 1);
+    case R_ALERTS:
+        return alerts(r);
+    case R_WHATIF:
+        return whatif(r);
+    default:
+        return srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no such report");
+    }
+}

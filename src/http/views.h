@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* views.h (internal to the http layer and the program): the JSON view of
+ * each object that both the CLI and the server print, so the two cannot
+ * drift apart (same members, same order). */
+#ifndef FR_VIEWS_H
+#define FR_VIEWS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "frontera/admit.h"
+
+/* The decision as the JSON object `frontera admit --json` prints and the
+ * server answers: decision, reasons [{code, message, ground, level}],
+ * authorised_until, traveller_id (0: null), event_id (NULL: null), and
+ * days_used, days_remaining, rule_ref when known, in that order. A new
+ * reference the caller owns (json_decref); NULL when out of memory. */
+json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
+                               const char *event_id);
+
+#endif

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/* namevar.c: name tokens, their variant keys and phonetic skeletons.
+ *
+ * How it works: a token (upper-case ASCII from translit.c) first goes through
+ * spelling rules that erase differences between romanisation systems
+ * (double letters, PH->F, KH->H, KS->X, Q->K, OU->U, EE->I, YU->IU,
+ * -OFF->-OV, -YEV->-EV, -IY->-I ...). The result is looked up in the variant
+ * table: groups of spellings of one name across systems (Pinyin, Wade-Giles,
+ * Cantonese, Hokkien, Korean; Arabic; Slavic). The table is stored with the
+ * rules already applied to both sides, sorted, and searched by bsearch; a
+ * spelling in two groups (WONG: Wang and Huang) gets both keys. A token not
+ * in the table is its own key. The skeleton is a coarser, phonetic key (first
+ * letter class, then consonant classes without vowels, H, W or repeats) that
+ * catches unvocalised Arabic (MHMD) and other drift. Everything here is
+ * constant data or per-call: thread-safe. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "screen_internal.h"
+
+/* Each line: canonical spelling, then its variants. */
+static const char *const NV_GROUPS[] = {
+    /* Chinese surnames: Pinyin first, then Wade-Giles, Cantonese, Hokkien, Korean. */
+    "CHEN CHAN TCHEN TAN CHUN",
+    "ZHANG CHANG CHEUNG CHEONG TEO TEOH JANG",
+    "WANG WONG VONG ONG",
+    "HUANG WONG HWANG WEE OOI NG",
+    "LI LEE LEI LY RHEE YI RI",
+    "ZHOU CHOW CHAU CHOU JOU CHEW",
+    "XU HSU TSUI CHUI HUI KOH",
+    "WU NG WOO GOH ENG",
+    "HU WOO FU",
+    "LIU LAU LOW LAO",
+    "YANG YEUNG YONG IONG",
+    "ZHAO CHIU CHAO CHEW",
+    "ZHU CHU CHOO CHUE",
+    "GUO KWOK KUO KOK",
+    "HE HO HOR",
+    "LIN LAM LIM",
+    "LUO LAW LO LOH",
+    "SUN SUEN SOON SOHN",
+    "MA MAH",
+    "ZHENG CHENG CHEANG TAY TEH",
+    "XIE TSE HSIEH CHIA SEAH",
+    "LIANG LEUNG",
+    "SONG SUNG",
+    "TANG TONG",
+    "DENG TANG TENG",
+    "FENG FUNG",
+    "CAO TSAO CHO",
+    "PENG PANG",
+    "ZENG TSENG TSANG",
+    "XIAO SIU HSIAO",
+    "CAI CHOI TSAI CHUA",
+    "PAN POON PHUA",
+    "YE YIP YEH IP",
+    "JIANG CHIANG KEUNG",
+    "WEI WAI",
+    "QIAN CHIN",
+    "GAO KO KAO",
+    "GUAN KWAN KUAN",
+    /* Korean surnames. */
+    "KIM GIM",
+    "PARK PAK BAK PAEK BAEK",
+    "CHOI CHOE",
+    "JUNG JEONG CHUNG CHEONG JOUNG",
+    "KANG GANG",
+    "CHO JO JOE",
+    "YOON YUN YOUN",
+    "LIM IM YIM",
+    "SHIN SIN SHEEN",
+    /* Arabic names. */
+    ("MUHAMMAD MOHAMMED MOHAMMAD MOHAMED MUHAMMED MOHAMAD MUHAMAD MOUHAMED MEHMED MEHMET "
+     "MAHOMED MOHD MUHAMMET MOHAMMEDE MOHAMEED MOHAMMAED"),
+    "AHMAD AHMED AHMET AHMAT ACHMED",
+    "MAHMUD MAHMOUD MAHMOOD",
+    "ABD ABDUL ABDEL ABDAL ABDOUL ABDOL ABDU ABDUR ABDER",
+    "ABDULLAH ABDALLAH ABDULLA ABDALLA ABDELLAH",
+    "BIN IBN BEN",
+    "HUSSEIN HUSAYN HOSSEIN HUSEIN HUSSAIN HUSAIN HOSEIN HUSEYIN HOUSSEIN",
+    "HASSAN HASAN HASSANE",
+    "YUSUF YOUSSEF YOUSEF YUSSUF YOUSSOUF YUSEF YOSEF",
+    "OMAR UMAR OMER",
+    "OSAMA USAMA USAMAH OSAMAH",
+    "ABU ABOU ABO",
+    "ALI ALY",
+    "KHALID KHALED HALID",
+    "MUSTAFA MUSTAPHA MOSTAFA MOUSTAFA",
+    "IBRAHIM EBRAHIM IBRAHEEM",
+    "SAYYID SAYED SAYID SYED SEYED SEYYED",
+    "QASIM KASSEM QASEM KASIM",
+    "JAMAL GAMAL DJAMEL JAMEL",
+    /* Slavic given names (Russian, Ukrainian, Belarusian, Polish). */
+    "ALEKSANDR ALEXANDER ALEKSANDER ALEXANDR OLEKSANDR ALIAKSANDR ALEXANDRE",
+    "ALEKSEI ALEXEI ALEKSEY ALEXEY OLEKSIY OLEKSII",
+    "YURI IURII YURIY YURIJ JURIJ IURI JURI",
+    "SERGEI SERGEY SERGIY SERHIY SERGII SERHII",
+    "DMITRI DMITRIY DMITRY DMITRII DMYTRO",
+    "ANDREI ANDREY ANDRIY ANDRII",
+    "NIKOLAI NIKOLAY MYKOLA NICOLAI",
+    "MIKHAIL MYKHAILO MICHAIL MIHAIL",
+    "YEVGENI EVGENY EVGENIY YEVGENIY IEVGEN YEVHEN EVGENII",
+    "PYOTR PETR PIOTR PETRO",
+    "FYODOR FEDOR FIODOR",
+    "VIKTOR VICTOR",
+    "IGOR IHOR",
+    "VLADIMIR VOLODYMYR WLADIMIR",
+    "YELENA ELENA OLENA",
+    "NATALIA NATALYA NATALIYA NATALJA",
+    "TATIANA TATYANA TETIANA TATJANA",
+};
+
+static const char *const NV_PARTICLES[] = {
+    "AL",  "AS",  "AD",  "AR",  "ASH", "AZ",    "EL",  "UL",  "DE",   "DA",  "DI",
+    "DO",  "DU",  "DOS", "DAS", "DEL", "DELLA", "DER", "DEN", "LA",   "LE",  "VAN",
+    "VON", "TER", "TEN", "Y",   "E",   "BIN",   "IBN", "BEN", "BINT", "BENT"};
+
+typedef struct nv_pair {
+    char var[FR_TOK_MAX];
+    char canon[FR_TOK_MAX];
+} nv_pair;
+
+struct fr_namevar {
+    nv_pair *pairs;
+    size_t n;
+};
+
+uint64_t fr_screen_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int is_vowel(char c)
+{
+    return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
+
+static int ends_with(const char *s, size_t len, const char *suf)
+{
+    size_t n = strlen(suf);
+    return len >= n && memcmp(s + len - n, suf, n) == 0;
+}
+
+/* Spelling rules into out (FR_TOK_MAX); returns the length. */
+static size_t nv_rules(const char *in, size_t len, char *out)
+{
+    char tmp[FR_TOK_MAX], src[FR_TOK_MAX];
+    size_t o = 0;
+    if (len > FR_TOK_MAX - 1) len = FR_TOK_MAX - 1;
+    /* Slavic endings first, on the spelling as given: -YEV/-IEV -> -EV,
+     * -OFF -> -OV, -EFF -> -EV (SERGEYEV = SERGEEV, IVANOFF = IVANOV) */
+    memcpy(src, in, len);
+    src[len] = '\0';
+    in = src;
+    if (len >= 6 && (ends_with(src, len, "YEV") || ends_with(src, len, "IEV"))) {
+        src[len - 3] = 'E';
+        src[len - 2] = 'V';
+        len--;
+    } else if (len >= 7 && (ends_with(src, len, "YEVA") || ends_with(src, len, "IEVA"))) {
+        memcpy(src + len - 4, "EVA", 3);
+        len--;
+    } else if (len >= 6 && (ends_with(src, len, "OFF") || ends_with(src, len, "EFF"))) {
+        src[len - 2] = 'V';
+        len--;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i], n = i + 1 < len ? in[i + 1] : '\0';
+        if (c == 'P' && n == 'H') {
+            tmp[o++] = 'F';
+            i++;
+            continue;
+        }
+        if ((c == 'K' || c == 'T' || c == 'D' || c == 'G') && n == 'H' && i + 1 < len) {
+            tmp[o++] = c == 'K' ? 'H' : c;
+            i++;
+            continue;
+        }
+        if (c == 'K' && n == 'S') {
+            tmp[o++] = 'X';
+            i++;
+            continue;
+        }
+        if (c == 'T' && n == 'S' && i + 2 < len && in[i + 2] == 'C' && i + 3 < len &&
+            in[i + 3] == 'H') {
+            tmp[o++] = 'C';
+            tmp[o++] = 'H';
+            i += 3;
+            continue;
+        }
+        if (c == 'T' && n == 'C' && i + 2 < len && in[i + 2] == 'H') {
+            tmp[o++] = 'C';
+            tmp[o++] = 'H';
+            i += 2;
+            continue;
+        }
+        if (c == 'D' && n == 'J') {
+            tmp[o++] = 'J';
+            i++;
+            continue;
+        }
+        if (c == 'Q') {
+            tmp[o++] = 'K';
+            continue;
+        }
+        if (c == 'O' && n == 'U') {
+            tmp[o++] = 'U';
+            i++;
+            continue;
+        }
+        if (c == 'E' && n == 'E') {
+            tmp[o++] = 'I';
+            i++;
+            continue;
+        }
+        if (c == 'O' && n == 'O') {
+            tmp[o++] = 'U';
+            i++;
+            continue;
+        }
+        if (c == 'Y' && (n == 'U' || n == 'A' || n == 'O')) {
+            tmp[o++] = 'I';
+            continue;
+        }
+        tmp[o++] = c;
+    }
+    /* collapse doubled letters */
+    size_t m = 0;
+    for (size_t i = 0; i < o; i++)
+        if (m == 0 || out[m - 1] != tmp[i]) out[m++] = tmp[i];
+    out[m] = '\0';
+    if (m >= 5 && (ends_with(out, m, "IY") || ends_with(out, m, "IJ") || ends_with(out, m, "YI"))) {
+        out[m - 2] = 'I';
+        m--;
+        out[m] = '\0';
+    } else if (m >= 5 && out[m - 1] == 'Y' && !is_vowel(out[m - 2])) {
+        out[m - 1] = 'I';
+    }
+    return m;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const nv_pair *x = a, *y = b;
+    int c = strcmp(x->var, y->var);
+    return c ? c : strcmp(x->canon, y->canon);
+}
+
+int fr_namevar_new(fr_namevar **out)
+{
+    *out = NULL;
+    size_t cap = 0;
+    for (size_t g = 0; g < sizeof NV_GROUPS / sizeof *NV_GROUPS; g++) {
+        cap++;
+        for (const char *p = NV_GROUPS[g]; *p; p++)
+            cap += *p == ' ';
+    }
+    fr_namevar *nv = fr_calloc(1, sizeof *nv);
+    if (!nv) return FR_ENOMEM;
+    nv->pairs = fr_calloc(cap, sizeof *nv->pairs);
+    if (!nv->pairs) {
+        fr_free(nv);
+        return FR_ENOMEM;
+    }
+    for (size_t g = 0; g < sizeof NV_GROUPS / sizeof *NV_GROUPS; g++) {
+        const char *p = NV_GROUPS[g];
+        char canon[FR_TOK_MAX];
+        int first = 1;
+        while (*p) {
+            const char *e = strchr(p, ' ');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char r[FR_TOK_MAX];
+            nv_rules(p, len, r);
+            if (first) {
+                memcpy(canon, r, sizeof r);
+                first = 0;
+            }
+            nv_pair *pp = &nv->pairs[nv->n++];
+            memcpy(pp->var, r, sizeof r);
+            memcpy(pp->canon, canon, sizeof canon);
+            p = e ? e + 1 : p + len;
+        }
+    }
+    qsort(nv->pairs, nv->n, sizeof *nv->pairs, pair_cmp);
+    *out = nv;
+    return FR_OK;
+}
+
+void fr_namevar_free(fr_namevar *nv)
+{
+    if (!nv) return;
+    fr_free(nv->pairs);
+    fr_free(nv);
+}
+
+int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
+                    char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX])
+{
+    char r[FR_TOK_MAX];
+    nv_rules(tok, len, r);
+    size_t lo = 0, hi = nv->n;
+    while (lo < hi) { /* first pair with var >= r */
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(nv->pairs[mid].var, r) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int n = 0;
+    for (size_t i = lo; i < nv->n && n < FR_KEYS_PER_TOKEN && strcmp(nv->pairs[i].var, r) == 0;
+         i++) {
+        if (n == 1 && strcmp(keys[0], nv->pairs[i].canon) == 0) continue;
+        memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
+    }
+    if (n == 0) memcpy(keys[n++], r, FR_TOK_MAX);
+    return n;
+}
+
+static char skel_class(char c)
+{
+    switch (c) {
+    case 'A':
+    case 'E':
+    case 'I':
+    case 'O':
+    case 'U':
+    case 'Y':
+    case 'H':
+        return 0;
+    case 'W':
+    case 'V':
+        return 'F';
+    case 'C':
+    case 'Q':
+        return 'K';
+    case 'J':
+        return 'G';
+    case 'Z':
+        return 'S';
+    default:
+        return c;
+    }
+}
+
+size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX])
+{
+    char r[FR_TOK_MAX];
+    size_t m = nv_rules(tok, len, r), o = 0;
+    char last = 0;
+    for (size_t i = 0; i < m && o < 7; i++) {
+        char c = r[i], k;
+        if (i == 0)
+            k = (is_vowel(c) || c == 'Y') ? 'A' : (skel_class(c) ? skel_class(c) : c);
+        else
+            k = skel_class(c);
+        if (c == 'X') {
+            if (last != 'K' && o < 7) out[o++] = 'K';
+            k = 'S';
+        }
+        if (!k || k == last) {
+            if (!k && i > 0) last = 0; /* a vowel separates repeats: keep both */
+            continue;
+        }
+        out[o++] = k;
+        last = k;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+int fr_namevar_is_particle(const char *tok, size_t len)
+{
+    for (size_t i = 0; i < sizeof NV_PARTICLES / sizeof *NV_PARTICLES; i++)
+        if (strlen(NV_PARTICLES[i]) == len && memcmp(NV_PARTICLES[i], tok, len) == 0) return 1;
+    return 0;
+}
+
+int fr_namevar_typos_allowed(size_t len)
+{
+    return len <= 3 ? 0 : len <= 7 ? 1 : 2;
+}
+
+int fr_namevar_distance(const char *a, size_t la, const char *b, size_t lb, int max)
+{
+    if (la >= FR_TOK_MAX) la = FR_TOK_MAX - 1;
+    if (lb >= FR_TOK_MAX) lb = FR_TOK_MAX - 1;
+    int d = (int)la - (int)lb;
+    if (d < 0) d = -d;
+    if (d > max) return max + 1;
+    int prev2[FR_TOK_MAX], prev[FR_TOK_MAX], cur[FR_TOK_MAX];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        int rowmin = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v) v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+            if (v < rowmin) rowmin = v;
+        }
+        if (rowmin > max) return max + 1;
+        memcpy(prev2, prev, sizeof(int) * (lb + 1));
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb] > max ? max + 1 : prev[lb];
+}
+
+static void tok_set(fr_tok *t, const char *s, size_t len)
+{
+    if (len > FR_TOK_MAX - 1) len = FR_TOK_MAX - 1;
+    memcpy(t->s, s, len);
+    t->s[len] = '\0';
+    t->len = (uint8_t)len;
+    /* particles and initials weigh little and retrieve nothing */
+    t->particle = (uint8_t)(len == 1 || fr_namevar_is_particle(s, len));
+}
+
+int fr_namevar_tokens(const char *text, fr_tok *toks, int max)
+{
+    static const char *const abd[] = {"ABDUL", "ABDEL", "ABDAL", "ABDOUL",
+                                      "ABDOL", "ABDUR", "ABDER"};
+    int n = 0;
+    const char *p = text;
+    while (*p && n < max) {
+        while (*p == ' ')
+            p++;
+        if (!*p) break;
+        const char *s = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - s);
+        int split = 0;
+        for (size_t k = 0; k < sizeof abd / sizeof *abd && n + 1 < max; k++) {
+            size_t pl = strlen(abd[k]);
+            if (len >= pl + 3 && memcmp(s, abd[k], pl) == 0 && s[pl] != 'L') {
+                tok_set(&toks[n++], "ABD", 3);
+                tok_set(&toks[n++], s + pl, len - pl);
+                split = 1;
+                break;
+            }
+        }
+        if (!split) tok_set(&toks[n++], s, len);
+    }
+    return n;
+}
+
+uint32_t fr_namevar_letter_mask(const char *s, size_t len)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z') m |= 1u << (s[i] - 'A');
+    return m;
+}
+
+uint32_t fr_namevar_skel_hash(const char *s, size_t len)
+{
+    char sk[FR_TOK_MAX];
+    size_t sl = fr_namevar_skeleton(s, len, sk);
+    if (sl < 3) return 0;
+    uint32_t h = (uint32_t)fr_screen_hash(sk, sl);
+    return h ? h : 1;
+}

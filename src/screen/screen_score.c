@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/* screen_score.c: scoring a candidate name against the query, and why.
+ *
+ * How it works: every query token (and each adjacent pair joined) is
+ * compared with every token of the listed name (and each adjacent pair
+ * joined): exact 1.0, same variant key 0.95 (WONG/WANG, MOHAMED/MUHAMMAD),
+ * prefix of a truncated MRZ name 0.93, same phonetic skeleton 0.85, one typo
+ * 0.80-0.86, two typos 0.76; a joined side costs 3%. Matches are taken
+ * greedily, best first, each token used once, in any order (swapped surname
+ * and given names cost nothing but are reported). Coverage is measured on
+ * both sides with IDF weights, so a matching rare token counts for more than
+ * a matching WANG or MUHAMMAD, and particles (AL, DE, VAN, BIN) weigh little:
+ *   name = 0.7 x the better coverage + 0.3 x the worse one,
+ * capped at 0.6 when only one real token matched between two multi-token
+ * names. Evidence then moves the score (see screen.h); a matching document
+ * number makes it a hit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/country.h"
+#include "screen_score.h"
+
+#define SC_PARTICLE_W 0.3f
+
+static float key_weight(const fr_screen_index *idx, const char *s)
+{
+    uint32_t k = fr_screen_index_key(idx, s, strlen(s));
+    return k == UINT32_MAX ? idx->max_weight : idx->keys[k].weight;
+}
+
+static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, int particle)
+{
+    if (len > FR_TOK_MAX - 1) len = FR_TOK_MAX - 1;
+    memcpy(t->s, s, len);
+    t->s[len] = '\0';
+    t->len = (uint8_t)len;
+    t->particle = (uint8_t)particle;
+    t->nkeys = fr_namevar_keys(c->nv, s, len, t->key);
+    t->skel = fr_namevar_skel_hash(t->s, t->len);
+    t->mask = fr_namevar_letter_mask(t->s, t->len);
+    if (particle) {
+        t->weight = SC_PARTICLE_W;
+        return;
+    }
+    t->weight = key_weight(c->idx, t->key[0]);
+    for (int i = 1; i < t->nkeys; i++) {
+        float w = key_weight(c->idx, t->key[i]);
+        if (w < t->weight) t->weight = w;
+    }
+}
+
+int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
+{
+    size_t len = strlen(in->name);
+    int rc = fr_translit_name(c->tl, in->name, len, c->norm, sizeof c->norm);
+    if (rc != FR_OK) return FR_EINVAL;
+    fr_tok toks[FR_NAME_MAX_TOKENS];
+    q->n = fr_namevar_tokens(c->norm, toks, FR_NAME_MAX_TOKENS);
+    if (q->n == 0) return FR_EINVAL;
+    for (int i = 0; i < q->n; i++)
+        qtok_fill(c, &q->tok[i], toks[i].s, toks[i].len, toks[i].particle);
+    for (int i = 0; i < q->n; i++) {
+        char buf[FR_TOK_MAX * 3];
+        size_t l = q->tok[i].len;
+        memcpy(buf, q->tok[i].s, l);
+        for (int x2 = 1; x2 <= 2; x2++) {
+            q->join[i][x2 - 1].len = 0;
+            if (i + x2 >= q->n || l >= FR_TOK_MAX) continue;
+            memcpy(buf + l, q->tok[i + x2].s, q->tok[i + x2].len);
+            l += q->tok[i + x2].len;
+            if (l < FR_TOK_MAX) qtok_fill(c, &q->join[i][x2 - 1], buf, l, 0);
+        }
+    }
+    /* An MRZ name field that does not end in '<' fillers filled the whole
+     * field: its last token may have been cut short. */
+    q->truncated = in->name_truncated != 0 ||
+                   (strstr(in->name, "<<") != NULL && len > 0 && in->name[len - 1] != '<');
+    q->lo = in->birth_lo;
+    q->hi = in->birth_hi == FR_DATE_NONE ? in->birth_lo : in->birth_hi;
+    if (q->lo == FR_DATE_NONE) q->hi = FR_DATE_NONE;
+    q->nat = in->nationality;
+    q->has_doc = 0;
+    q->doc_state[0] = '\0';
+    if (in->doc_number && fr_docindex_normalise(in->doc_number, q->doc, sizeof q->doc) == FR_OK) {
+        q->has_doc = 1;
+        int st = in->doc_state ? fr_country_find_cstr(in->doc_state) : -1;
+        if (st >= 0) snprintf(q->doc_state, sizeof q->doc_state, "%s", fr_country_code(st));
+    }
+    return FR_OK;
+}
+
+/* Similarity of query token t to a listed text (string, keys). */
+static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *es, size_t el,
+                     const fr_text *et, int trunc, uint8_t *kind)
+{
+    if (el == t->len && memcmp(es, t->s, el) == 0) {
+        *kind = SC_EXACT;
+        return 1.0f;
+    }
+    const char *ek0 = NULL;
+    size_t ek0l = 0;
+    if (et)
+        for (int k = 0; k < FR_KEYS_PER_TOKEN; k++) {
+            if (et->key[k] == UINT32_MAX) continue;
+            const char *ks = idx->pool + idx->keys[et->key[k]].str;
+            if (k == 0) {
+                ek0 = ks;
+                ek0l = idx->keys[et->key[k]].len;
+            }
+            for (int j = 0; j < t->nkeys; j++)
+                if (strcmp(ks, t->key[j]) == 0) {
+                    *kind = SC_VARIANT;
+                    return 0.95f;
+                }
+        }
+    if (trunc && el > t->len && memcmp(es, t->s, t->len) == 0) {
+        *kind = SC_TRUNC;
+        return t->len >= 3 ? 0.93f : 0.85f;
+    }
+    uint32_t esk = et ? et->skel : fr_namevar_skel_hash(es, el);
+    if (esk && esk == t->skel) {
+        *kind = SC_PHONETIC;
+        return 0.85f;
+    }
+    if (!ek0) {
+        ek0 = es;
+        ek0l = el;
+    }
+    if ((t->len == 1 || el == 1) && t->s[0] == es[0]) {
+        *kind = SC_INITIAL;
+        return 0.80f;
+    }
+    /* typos, on the keys (spelling rules applied) and on the raw text; each
+     * edit changes at most two letters of the letter set, a cheap bound that
+     * spares most raw distance computations */
+    uint32_t em = et ? et->mask : fr_namevar_letter_mask(es, el);
+    int bound = __builtin_popcount(em ^ t->mask);
+    size_t ql = strlen(t->key[0]);
+    int a1 = fr_namevar_typos_allowed(ql < ek0l ? ql : ek0l);
+    int a2 = fr_namevar_typos_allowed(t->len < el ? t->len : el);
+    size_t mx = el > t->len ? el : t->len;
+    int d1 = a1 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1) : 99;
+    int d2 = a2 && bound <= 2 * a2 ? fr_namevar_distance(t->s, t->len, es, el, a2) : 99;
+    int d = d1 <= a1 ? d1 : d2 <= a2 ? d2 : 99;
+    if (d2 <= a2 && d2 < d) d = d2;
+    if (d == 99 && mx >= 7 && a2 >= 1 && bound <= 2 * (a2 + 1)) {
+        /* one edit more than the length allows, in a long token: a weak
+         * match that only counts together with the other names */
+        int d3 = fr_namevar_distance(t->s, t->len, es, el, a2 + 1);
+        if (d3 == a2 + 1) {
+            *kind = SC_TYPO;
+            return 0.74f;
+        }
+    }
+    if (d == 99) return 0.0f;
+    *kind = SC_TYPO;
+    if (d == 0) return 0.95f;
+    if (d == 1) return mx >= 6 ? 0.86f : 0.80f;
+    return 0.76f;
+}
+
+typedef struct cand {
+    sc_match m;
+} cand;
+
+static float text_weight(const fr_screen_index *idx, const fr_text *t)
+{
+    if (t->particle) return SC_PARTICLE_W;
+    float w = idx->keys[t->key[0]].weight;
+    if (t->key[1] != UINT32_MAX && idx->keys[t->key[1]].weight < w) w = idx->keys[t->key[1]].weight;
+    return w;
+}
+
+void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score *s)
+{
+    const fr_screen_index *idx = c->idx;
+    const fr_rec *rec = &idx->recs[rid];
+    const uint32_t *et = idx->rtoks + rec->tok;
+    int m = rec->ntok, n = q->n;
+    cand cs[FR_NAME_MAX_TOKENS * FR_NAME_MAX_TOKENS * 3];
+    int nc = 0;
+    float ew[FR_NAME_MAX_TOKENS];
+    memset(s, 0, sizeof *s);
+    s->rec = rid;
+    for (int j = 0; j < m; j++)
+        ew[j] = text_weight(idx, &idx->texts[et[j]]);
+    /* joined spans (two or three tokens), computed once per record:
+     * ABDULRAHMAN / ABDUL RAHMAN, DELACRUZ / DE LA CRUZ */
+    char ejs[FR_NAME_MAX_TOKENS][2][FR_TOK_MAX];
+    uint8_t ejl[FR_NAME_MAX_TOKENS][2];
+    const fr_text *ejt[FR_NAME_MAX_TOKENS][2];
+    for (int j = 0; j < m; j++) {
+        const fr_text *t = &idx->texts[et[j]];
+        size_t l = t->len;
+        char buf[FR_TOK_MAX * 3];
+        memcpy(buf, idx->pool + t->str, l);
+        for (int x2 = 1; x2 <= 2; x2++) {
+            ejl[j][x2 - 1] = 0;
+            if (j + x2 >= m || l >= FR_TOK_MAX) continue;
+            const fr_text *t2 = &idx->texts[et[j + x2]];
+            memcpy(buf + l, idx->pool + t2->str, t2->len);
+            l += t2->len;
+            if (l >= FR_TOK_MAX) continue;
+            memcpy(ejs[j][x2 - 1], buf, l);
+            ejs[j][x2 - 1][l] = '\0';
+            ejl[j][x2 - 1] = (uint8_t)l;
+            ejt[j][x2 - 1] = NULL; /* compared as spelled: exact or typo */
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+            const fr_text *t = &idx->texts[et[j]];
+            uint8_t kind;
+            float x = sim_tok(idx, &q->tok[i], idx->pool + t->str, t->len, t,
+                              q->truncated && i == n - 1, &kind);
+            if (x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
+                cs[nc++].m = (sc_match){(uint8_t)i, (uint8_t)i, (uint8_t)j, (uint8_t)j, kind, x};
+            for (int x2 = 1; x2 <= 2; x2++) {
+                size_t l = ejl[j][x2 - 1];
+                if (!l || l + 1 < q->tok[i].len || l > (size_t)q->tok[i].len + 2) continue;
+                x = sim_tok(idx, &q->tok[i], ejs[j][x2 - 1], l, ejt[j][x2 - 1], 0, &kind) * 0.97f;
+                if (kind <= SC_VARIANT && x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
+                    cs[nc++].m =
+                        (sc_match){(uint8_t)i, (uint8_t)i, (uint8_t)j, (uint8_t)(j + x2), kind, x};
+            }
+            for (int x2 = 1; x2 <= 2; x2++) {
+                const sc_qtok *jq = &q->join[i][x2 - 1];
+                if (!jq->len || (size_t)jq->len + 1 < t->len || jq->len > (size_t)t->len + 2)
+                    continue;
+                x = sim_tok(idx, jq, idx->pool + t->str, t->len, t, 0, &kind) * 0.97f;
+                if (kind <= SC_VARIANT && x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
+                    cs[nc++].m =
+                        (sc_match){(uint8_t)i, (uint8_t)(i + x2), (uint8_t)j, (uint8_t)j, kind, x};
+            }
+        }
+    }
+    /* best first by weighted similarity (a joined AL+DIBISKI beats AL=AL) */
+    float cw[sizeof cs / sizeof *cs];
+    for (int a = 0; a < nc; a++) {
+        const sc_match *x = &cs[a].m;
+        float w = 0;
+        for (int i = x->qa; i <= x->qb; i++)
+            w += q->tok[i].weight;
+        for (int j = x->ea; j <= x->eb; j++)
+            w += ew[j];
+        cw[a] = x->sim * w;
+    }
+    for (int a = 1; a < nc; a++)
+        for (int b = a; b > 0; b--) {
+            if (cw[b - 1] >= cw[b]) break;
+            float tw = cw[b - 1];
+            cw[b - 1] = cw[b];
+            cw[b] = tw;
+            cand t = cs[b - 1];
+            cs[b - 1] = cs[b];
+            cs[b] = t;
+        }
+    uint32_t qused = 0, eused = 0;
+    double mq = 0, me = 0, wq = 0, we = 0;
+    int real = 0, qreal = 0, ereal = 0;
+    for (int i = 0; i < n; i++) {
+        wq += q->tok[i].weight;
+        qreal += !q->tok[i].particle;
+    }
+    for (int j = 0; j < m; j++) {
+        we += ew[j];
+        ereal += !idx->texts[et[j]].particle;
+    }
+    for (int k = 0; k < nc && s->nm < SC_MAX_MATCH; k++) {
+        const sc_match *x = &cs[k].m;
+        uint32_t qm = ((1u << (x->qb + 1)) - 1) & ~((1u << x->qa) - 1);
+        uint32_t em = ((1u << (x->eb + 1)) - 1) & ~((1u << x->ea) - 1);
+        if ((qused & qm) || (eused & em)) continue;
+        qused |= qm;
+        eused |= em;
+        s->m[s->nm++] = *x;
+        int isreal = 0;
+        for (int i = x->qa; i <= x->qb; i++) {
+            mq += x->sim * q->tok[i].weight;
+            isreal |= !q->tok[i].particle;
+        }
+        for (int j = x->ea; j <= x->eb; j++)
+            me += x->sim * ew[j];
+        real += isreal;
+    }
+    if (q->truncated) {
+        /* an MRZ cut short loses the names after the cut: listed tokens after
+         * the one the truncated token matched, and a last token that matched
+         * nothing, do not count against the name */
+        int last = -1;
+        for (int k = 0; k < s->nm; k++)
+            if (s->m[k].qb == n - 1) last = s->m[k].eb;
+        if (last < 0)
+            wq -= q->tok[n - 1].weight;
+        else
+            for (int j = last + 1; j < m; j++)
+                if (!(eused & (1u << j))) we -= ew[j];
+    }
+    double cq = wq > 0 ? mq / wq : 0, ce = we > 0 ? me / we : 0;
+    double hi = cq > ce ? cq : ce, lo = cq > ce ? ce : cq;
+    s->name = 0.7 * hi + 0.3 * lo;
+    if (real <= 1 && qreal >= 2 && ereal >= 2 && s->name > 0.6) s->name = 0.6;
+    for (int a = 0; a < s->nm; a++)
+        for (int b = a + 1; b < s->nm; b++)
+            if ((s->m[a].qa < s->m[b].qa) != (s->m[a].ea < s->m[b].ea)) s->swapped = 1;
+    /* evidence */
+    fr_watchlist_entry en;
+    fr_watchlist_get(idx->wl, rec->entry, &en);
+    s->dob_adj = 0;
+    if (q->lo != FR_DATE_NONE && en.birth_lo != FR_DATE_NONE) {
+        if (q->lo == q->hi && en.birth_lo == en.birth_hi && q->lo == en.birth_lo)
+            s->dob_adj = 0.06;
+        else if (q->lo <= en.birth_hi && en.birth_lo <= q->hi)
+            s->dob_adj = 0.03;
+        else {
+            int32_t gap = q->lo > en.birth_hi ? q->lo - en.birth_hi : en.birth_lo - q->hi;
+            int qy, ey;
+            fr_date_to_ymd(q->lo, &qy, NULL, NULL);
+            fr_date_to_ymd(en.birth_lo, &ey, NULL, NULL);
+            /* day and month swapped: a clerical slip (an exact name stays
+             * possible); any other difference makes an exact name clear */
+            int qm, qd, em, ed;
+            fr_date_to_ymd(q->lo, NULL, &qm, &qd);
+            fr_date_to_ymd(en.birth_lo, NULL, &em, &ed);
+            int slip =
+                q->lo == q->hi && en.birth_lo == en.birth_hi && qy == ey && qm == ed && qd == em;
+            s->dob_adj = slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
+        }
+    }
+    s->nat_adj = 0;
+    if (q->nat >= 0 && en.nationality >= 0) s->nat_adj = q->nat == en.nationality ? 0.02 : -0.05;
+    s->doc_match = 0;
+    if (q->has_doc) {
+        for (const char *p = en.documents; *p;) {
+            const char *e = strchr(p, '|');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            const char *colon = memchr(p, ':', l);
+            char tmp[64], norm[48];
+            const char *num = colon ? colon + 1 : p;
+            size_t nl = (size_t)(p + l - num);
+            if (nl < sizeof tmp) {
+                memcpy(tmp, num, nl);
+                tmp[nl] = '\0';
+                int same_state = !colon || !q->doc_state[0] ||
+                                 (strlen(q->doc_state) == (size_t)(colon - p) &&
+                                  memcmp(q->doc_state, p, (size_t)(colon - p)) == 0);
+                if (same_state && fr_docindex_normalise(tmp, norm, sizeof norm) == FR_OK &&
+                    strcmp(norm, q->doc) == 0)
+                    s->doc_match = 1;
+            }
+            p = e ? e + 1 : p + l;
+        }
+    }
+    double sc = 0.9 * s->name + s->dob_adj + s->nat_adj;
+    if (s->doc_match) sc = (sc > 0.95 ? sc : 0.95) + 0.04;
+    s->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
+}
+
+static const char *kind_name(uint8_t k)
+{
+    static const char *const names[] = {"exact",    "variant", "truncated",
+                                        "phonetic", "typo",    "initial"};
+    return k < 6 ? names[k] : "?";
+}
+
+static void span_text(const char *const *s, int a, int b, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = a; i <= b && o + 1 < cap; i++) {
+        int w = snprintf(out + o, cap - o, "%s%s", i > a ? "+" : "", s[i]);
+        if (w < 0) break;
+        o += (size_t)w;
+        if (o >= cap) {
+            o = cap - 1;
+            break;
+        }
+    }
+}
+
+void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const sc_score *s,
+                char *out, size_t cap)
+{
+    const fr_screen_index *idx = c->idx;
+    const fr_rec *rec = &idx->recs[s->rec];
+    const char *es[FR_NAME_MAX_TOKENS], *qs[FR_NAME_MAX_TOKENS];
+    for (int j = 0; j < rec->ntok; j++)
+        es[j] = idx->pool + idx->texts[idx->rtoks[rec->tok + j]].str;
+    for (int i = 0; i < q->n; i++)
+        qs[i] = q->tok[i].s;
+    size_t o = 0;
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        if (o + 1 < cap) {                                                                         \
+            int w_ = snprintf(out + o, cap - o, __VA_ARGS__);                                      \
+            if (w_ > 0) o = o + (size_t)w_ < cap ? o + (size_t)w_ : cap - 1;                       \
+        }                                                                                          \
+    } while (0)
+    PUT("name %.2f (%s):", s->name, rec->alias ? "alias" : "primary name");
+    for (int k = 0; k < s->nm; k++) {
+        char a[80], b[80];
+        span_text(qs, s->m[k].qa, s->m[k].qb, a, sizeof a);
+        span_text(es, s->m[k].ea, s->m[k].eb, b, sizeof b);
+        PUT(" %s=%s %s%s;", a, b, kind_name(s->m[k].kind),
+            (s->m[k].qa != s->m[k].qb || s->m[k].ea != s->m[k].eb) ? " joined" : "");
+    }
+    uint32_t used = 0;
+    for (int k = 0; k < s->nm; k++)
+        for (int j = s->m[k].ea; j <= s->m[k].eb; j++)
+            used |= 1u << j;
+    int first = 1;
+    for (int j = 0; j < rec->ntok; j++)
+        if (!(used & (1u << j))) {
+            PUT("%s%s", first ? " not given:" : ",", es[j]);
+            first = 0;
+        }
+    if (!first) PUT(";");
+    if (s->swapped) PUT(" order differs;");
+    if (s->dob_adj > 0.05)
+        PUT(" birth date matches;");
+    else if (s->dob_adj > 0)
+        PUT(" birth date within the listed year/range;");
+    else if (s->dob_adj < -0.2)
+        PUT(" birth date differs by years;");
+    else if (s->dob_adj < -0.1)
+        PUT(" birth date differs;");
+    else if (s->dob_adj < 0)
+        PUT(" birth date has day and month swapped;");
+    if (s->nat_adj > 0)
+        PUT(" nationality matches;");
+    else if (s->nat_adj < 0)
+        PUT(" nationality differs;");
+    if (s->doc_match) PUT(" document number %s matches the listed one;", q->doc);
+    (void)entry;
+#undef PUT
+    if (o > 0 && out[o - 1] == ';') out[o - 1] = '\0';
+}

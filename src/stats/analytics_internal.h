@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* analytics_internal.h: the layout of the columnar index (analytics.h),
+ * shared by analytics.c (building and pairing), analytics_grid.c (report
+ * shapes), analytics_report.c (the scans) and analytics_load.c (loaders).
+ *
+ * Per event, seven parallel columns (20 bytes):
+ *   date  uint16  local date, days since 1970-01-01
+ *   utc   uint32  the instant, seconds since 1970 (orders a traveller's events)
+ *   attr  uint32  kind (3 bits) | nationality (9) | port (10) | class (9) |
+ *                 inherited (1: an exit's class taken from the entry it closed)
+ *   trav  uint32  traveller index
+ *   until int16   the event's own authorised-until, days after `date`
+ *   eff   int16   entries: the stay's end after extensions, days after `date`
+ *   exitd int16   entries: the date of the exit that closed it, days after `date`
+ * (int16 FR_AN_NONE16 = none). Per traveller (16 bytes, one record so an
+ * append touches one cache line of it): its 64-bit key, its open entry with
+ * a dirty bit, the latest instant seen; and a slot in an open-addressing
+ * hash of keys (uint32, load <= 0.7). */
+#ifndef FR_ANALYTICS_INTERNAL_H
+#define FR_ANALYTICS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontera/analytics.h"
+#include "frontera/event.h"
+
+#define FR_AN_NONE16 INT16_MIN
+/* fr_an_traveller.open: the open entry's index (FR_AN_NOIDX: none) in the
+ * low 31 bits, FR_AN_DIRTY when the traveller must be re-paired. */
+#define FR_AN_NOIDX 0x7FFFFFFFu
+#define FR_AN_DIRTY 0x80000000u
+
+#define FR_AN_KIND(a) ((unsigned)(a)&7u)
+#define FR_AN_NAT(a) (((unsigned)(a) >> 3) & 511u)
+#define FR_AN_PORT(a) (((unsigned)(a) >> 12) & 1023u)
+#define FR_AN_CLASS(a) (((unsigned)(a) >> 22) & 511u)
+#define FR_AN_CLASS_MASK (511u << 22)
+/* an exit recorded without a class that took the class of the entry it closed */
+#define FR_AN_INHERITED 0x80000000u
+#define FR_AN_ATTR(kind, nat, port, cls)                                                           \
+    ((uint32_t)(kind) | ((uint32_t)(nat) << 3) | ((uint32_t)(port) << 12) | ((uint32_t)(cls) << 22))
+
+/* One traveller: 16 bytes, one cache line touched per append. */
+typedef struct fr_an_traveller {
+    uint64_t key;
+    uint32_t open; /* open entry | FR_AN_DIRTY */
+    uint32_t last; /* latest instant seen (utc) */
+} fr_an_traveller;
+
+struct fr_analytics {
+    size_t n, cap; /* events */
+    uint16_t *date;
+    uint32_t *utc;
+    uint32_t *attr;
+    uint32_t *trav;
+    int16_t *until;
+    int16_t *eff;
+    int16_t *exitd;
+
+    size_t np, pcap; /* travellers */
+    fr_an_traveller *pt;
+    size_t ndirty;
+    uint32_t *slots; /* traveller index + 1; 0 empty */
+    size_t nslots;   /* a power of two */
+
+    /* dictionaries; index 0 of classes is "" */
+    char ports[FR_ANALYTICS_MAX_PORTS + 1][6];
+    size_t nports;
+    char classes[FR_ANALYTICS_MAX_CLASSES + 1][FR_CLASS_MAX + 1];
+    size_t nclasses;
+    uint32_t natcount[512]; /* events per nationality (0 unknown, else country index + 1) */
+    fr_date first, last;
+};
+
+/* Re-pair the travellers marked dirty (one pass over the events). */
+int fr_an_repair(fr_analytics *a);
+
+/* ---- report grid (analytics_grid.c) ---- */
+#define FR_AN_SKIP UINT32_MAX /* a nationality filtered out */
+
+typedef struct fr_an_grid {
+    size_t cells, mult[FR_REPORT_MAX_KEYS];
+    int period; /* position of the period key, -1 none */
+    fr_date lo, hi;
+    uint32_t natc[512], portc[FR_ANALYTICS_MAX_PORTS + 1], classc[FR_ANALYTICS_MAX_CLASSES + 1];
+    uint32_t *dayc; /* hi - lo + 1 entries */
+    int empty;      /* the period holds no day of the index's range */
+} fr_an_grid;
+
+/* The cell of an event with attributes at on day (in [lo, hi]), or FR_AN_SKIP. */
+static inline uint32_t fr_an_cell(const fr_an_grid *g, uint32_t at, unsigned day)
+{
+    uint32_t c = g->natc[FR_AN_NAT(at)];
+    if (c == FR_AN_SKIP) return FR_AN_SKIP;
+    return c + g->portc[FR_AN_PORT(at)] + g->classc[FR_AN_CLASS(at)] +
+           g->dayc[day - (unsigned)g->lo];
+}
+
+/* Re-pair, check the query, allocate the report and build the grid for the
+ * days [lo, hi]. On error nothing is left allocated. */
+int fr_an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date hi, fr_report **out,
+                fr_an_grid *g, fr_error *err);
+/* Turn counts (nv per cell) into the report's rows; the total is their sum,
+ * or tot when given. */
+int fr_an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
+                  const int64_t *tot, fr_error *err);
+
+#endif

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* analytics_report.c: the flow and overstay reports over the columnar index
+ * (analytics.h; definitions in docs/analytics.md). Each is one scan of the
+ * event columns counting into the dense grid of analytics_grid.c, with no
+ * allocation per event and no hashing. Counting persons instead of events
+ * collects (cell, traveller, tag) triples in one 64-bit word each, sorts
+ * them and counts distinct ones. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics_internal.h"
+#include "frontera/alloc.h"
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Count distinct (cell, traveller, tag) words into cnt (nv values a cell).
+ * Flows: tag = kind, value tag - 1. Overstays: tags 1..3 are DHS outcomes
+ * of which a person counts once, with the worst; 4 and 5 crude entries and
+ * exits. */
+static void count_distinct(uint64_t *keys, size_t m, size_t nv, int64_t *cnt, int ovs)
+{
+    qsort(keys, m, sizeof *keys, u64_cmp);
+    size_t i = 0;
+    while (i < m) {
+        uint64_t run = keys[i] >> 3;
+        size_t cell = (size_t)(keys[i] >> 35);
+        unsigned worst = 0, last = 0;
+        for (; i < m && keys[i] >> 3 == run; i++) {
+            unsigned t = (unsigned)(keys[i] & 7u);
+            if (t == last) continue;
+            last = t;
+            if (!ovs)
+                cnt[cell * nv + t - 1]++;
+            else if (t >= 4)
+                cnt[cell * nv + t]++;
+            else
+                worst = t;
+        }
+        if (worst) {
+            cnt[cell * nv + FR_OVS_EXPECTED]++;
+            cnt[cell * nv + worst]++;
+        }
+    }
+}
+
+int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **out, fr_error *err)
+{
+    if (q->persons && q->cumulative)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "persons",
+                            "cumulative counts of persons are not supported; count events");
+    fr_date lo = q->from != FR_DATE_NONE ? q->from : a->first != FR_DATE_NONE ? a->first : 0;
+    fr_date hi = q->to != FR_DATE_NONE ? q->to : a->last != FR_DATE_NONE ? a->last : 0;
+    fr_an_grid g;
+    fr_report *r = NULL;
+    int rc = fr_an_begin(a, q, lo, hi, &r, &g, err);
+    if (rc != FR_OK) return rc;
+    r->query.from = g.lo;
+    r->query.to = g.hi;
+    const size_t nv = FR_FLOW_NVALUES;
+    int64_t *cnt = fr_calloc(g.cells ? g.cells * nv : 1, sizeof *cnt), tot[FR_FLOW_NVALUES] = {0};
+    uint64_t *keys = NULL;
+    size_t m = 0;
+    if (!cnt) goto nomem;
+    if (q->persons && !(keys = fr_malloc((a->n ? a->n : 1) * sizeof *keys))) goto nomem;
+    unsigned ulo = (unsigned)g.lo, uhi = (unsigned)g.hi;
+    int inside = !g.empty && g.cells > 0;
+    for (size_t i = 0; inside && i < a->n; i++) {
+        unsigned d = a->date[i];
+        if (d < ulo || d > uhi) continue;
+        uint32_t at = a->attr[i];
+        unsigned k = FR_AN_KIND(at);
+        if (k > FR_EVENT_ENCOUNTER) continue;
+        uint32_t c = fr_an_cell(&g, at, d);
+        if (c == FR_AN_SKIP) continue;
+        if (keys)
+            keys[m++] = (uint64_t)c << 35 | (uint64_t)a->trav[i] << 3 | k;
+        else
+            cnt[(size_t)c * nv + k - 1]++;
+    }
+    if (keys) {
+        count_distinct(keys, m, nv, cnt, 0);
+        for (size_t j = 0; j < m; j++)
+            keys[j] &= ((uint64_t)1 << 35) - 1;
+        count_distinct(keys, m, nv, tot, 0);
+    } else if (q->cumulative && g.period >= 0) {
+        size_t mu = g.mult[g.period];
+        for (size_t c = 0; c < g.cells; c++)
+            for (size_t v = 0; v < nv; v++)
+                tot[v] += cnt[c * nv + v];
+        for (size_t c = 0; c < g.cells; c++)
+            if (c / mu % r->nlabels[g.period] > 0)
+                for (size_t v = 0; v < nv; v++)
+                    cnt[c * nv + v] += cnt[(c - mu) * nv + v];
+    }
+    rc = fr_an_collect(r, &g, cnt, nv, keys || (q->cumulative && g.period >= 0) ? tot : NULL, err);
+    goto done;
+nomem:
+    rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory computing the flows");
+done:
+    fr_free(keys);
+    fr_free(cnt);
+    fr_free(g.dayc);
+    if (rc != FR_OK) {
+        fr_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return FR_OK;
+}
+
+int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report **out,
+                           fr_error *err)
+{
+    fr_date as_of = q->as_of != FR_DATE_NONE ? q->as_of : a->last != FR_DATE_NONE ? a->last : 0;
+    fr_date lo = q->from != FR_DATE_NONE ? q->from : a->first != FR_DATE_NONE ? a->first : 0;
+    fr_date hi = q->to != FR_DATE_NONE ? q->to : as_of;
+    fr_an_grid g;
+    fr_report *r = NULL;
+    int rc = fr_an_begin(a, q, lo, hi, &r, &g, err);
+    if (rc != FR_OK) return rc;
+    r->query.from = g.lo;
+    r->query.to = g.hi;
+    r->query.as_of = as_of;
+    const size_t nv = FR_OVS_NVALUES;
+    int64_t *cnt = fr_calloc(g.cells ? g.cells * nv : 1, sizeof *cnt), tot[FR_OVS_NVALUES] = {0};
+    uint64_t *keys = NULL;
+    size_t m = 0;
+    if (!cnt) goto nomem;
+    /* an entry may give two words: its DHS outcome and its crude count */
+    if (q->persons && !(keys = fr_malloc((a->n ? 2 * a->n : 1) * sizeof *keys))) goto nomem;
+    /* DHS: stays that ended in [lo, hi] and before the report date */
+    int64_t dlo = g.lo, dhi = g.hi < as_of - 1 ? g.hi : (int64_t)as_of - 1;
+    int64_t clo = g.lo, chi = g.hi < as_of ? g.hi : as_of;
+    int ok = !g.empty && g.cells > 0;
+    for (size_t i = 0; ok && i < a->n; i++) {
+        uint32_t at = a->attr[i];
+        unsigned k = FR_AN_KIND(at);
+        int64_t d = a->date[i];
+        if (k == FR_EVENT_ENTRY && a->eff[i] != FR_AN_NONE16) {
+            int64_t u = d + a->eff[i];
+            if (u >= dlo && u <= dhi && d <= as_of) {
+                uint32_t c = fr_an_cell(&g, at, (unsigned)u);
+                if (c != FR_AN_SKIP) {
+                    int64_t x = a->exitd[i] == FR_AN_NONE16 ? INT64_MAX : d + a->exitd[i];
+                    unsigned t = x > as_of ? FR_OVS_IN_COUNTRY
+                                 : x <= u  ? FR_OVS_IN_TIME
+                                           : FR_OVS_OUT_OF_COUNTRY;
+                    if (keys) {
+                        keys[m++] = (uint64_t)c << 35 | (uint64_t)a->trav[i] << 3 | t;
+                    } else {
+                        cnt[(size_t)c * nv + FR_OVS_EXPECTED]++;
+                        cnt[(size_t)c * nv + t]++;
+                    }
+                }
+            }
+        }
+        if ((k == FR_EVENT_ENTRY || k == FR_EVENT_EXIT) && d >= clo && d <= chi) {
+            uint32_t c = fr_an_cell(&g, at, (unsigned)d);
+            if (c == FR_AN_SKIP) continue;
+            unsigned t = k == FR_EVENT_ENTRY ? FR_OVS_CRUDE_ENTRIES : FR_OVS_CRUDE_EXITS;
+            if (keys)
+                keys[m++] = (uint64_t)c << 35 | (uint64_t)a->trav[i] << 3 | t;
+            else
+                cnt[(size_t)c * nv + t]++;
+        }
+    }
+    if (keys) {
+        count_distinct(keys, m, nv, cnt, 1);
+        for (size_t j = 0; j < m; j++)
+            keys[j] &= ((uint64_t)1 << 35) - 1;
+        count_distinct(keys, m, nv, tot, 1);
+    }
+    rc = fr_an_collect(r, &g, cnt, nv, keys ? tot : NULL, err);
+    goto done;
+nomem:
+    rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory computing the overstays");
+done:
+    fr_free(keys);
+    fr_free(cnt);
+    fr_free(g.dayc);
+    if (rc != FR_OK) {
+        fr_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return FR_OK;
+}

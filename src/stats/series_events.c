@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* series_events.c: monthly series built from ledger events (the
+ * fr_series_builder of series.h): arrivals, encounters, and the entries due
+ * to have left ("due") with those that did not leave in time ("nonexits").
+ *
+ * Counts go to one dense block [metric][nationality][month], grown when an
+ * event falls outside the months seen so far, so adding an event is a few
+ * array increments and, for entries and exits, one probe of the open-entry
+ * table (fr_match). Whether an entry is "due" depends on the report date,
+ * known only at the end: an exit in time is kept in a pending list (entry
+ * month, authorised-until) and settled at the end; entries never matched are
+ * settled from the table. The pending list is compacted as it fills: an exit
+ * whose authorised-until is before the latest day seen is due whatever the
+ * report date (which may not precede the events). */
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+#include "frontera/series.h"
+#include "series_internal.h"
+
+enum { M_ARRIVALS, M_ENCOUNTERS, M_DUE, M_NONEXITS, NMETRICS };
+static const char *const metric_names[NMETRICS] = {"arrivals", "encounters", "due", "nonexits"};
+
+typedef struct pending {
+    fr_date until;
+    int32_t nationality;
+    fr_month month;
+} pending;
+
+struct fr_series_builder {
+    int ncountries;
+    fr_month base, lo, hi; /* block covers [base, base + span); events seen in [lo, hi] */
+    int32_t span;
+    int64_t *block; /* NMETRICS * ncountries * span */
+    fr_match open;
+    pending *pend;
+    size_t npend, cappend;
+    uint64_t skipped;
+    fr_date last_day;
+    fr_date mfirst, mlast; /* the days of month mcached: a one-month cache for month_of */
+    fr_month mcached;
+};
+
+/* The month of a day, without the civil-date arithmetic when the day falls
+ * in the same month as the previous call (events come in time order). */
+static fr_month month_of(fr_series_builder *b, fr_date d)
+{
+    if (d >= b->mfirst && d <= b->mlast) return b->mcached;
+    fr_month m = fr_month_of_date(d);
+    b->mcached = m;
+    b->mfirst = fr_month_first_day(m);
+    b->mlast = fr_month_first_day(m + 1) - 1;
+    return m;
+}
+
+int fr_series_builder_new(fr_series_builder **out)
+{
+    fr_series_builder *b = fr_calloc(1, sizeof *b);
+    if (!b) return FR_ENOMEM;
+    b->ncountries = fr_country_count();
+    b->lo = b->hi = FR_MONTH_NONE;
+    b->last_day = FR_DATE_NONE;
+    b->mfirst = 1;
+    b->mlast = 0; /* empty cache */
+    fr_match_init(&b->open);
+    *out = b;
+    return FR_OK;
+}
+
+void fr_series_builder_free(fr_series_builder *b)
+{
+    if (!b) return;
+    fr_free(b->block);
+    fr_free(b->pend);
+    fr_match_clear(&b->open);
+    fr_free(b);
+}
+
+uint64_t fr_series_builder_skipped(const fr_series_builder *b)
+{
+    return b->skipped;
+}
+fr_date fr_series_builder_last_day(const fr_series_builder *b)
+{
+    return b->last_day;
+}
+
+uint64_t fr_series_doc_key(const char *state, const char *number)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (const char *p = state; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+    h = (h ^ '|') * UINT64_C(1099511628211);
+    for (const char *p = number; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+    return h ? h : 1;
+}
+
+/* Make the block cover month m. FR_ELIMIT past FR_SERIES_MAX_SPAN, FR_ENOMEM. */
+static int cover(fr_series_builder *b, fr_month m)
+{
+    if (b->block && m >= b->base && m < b->base + b->span) return FR_OK;
+    fr_month lo = b->lo == FR_MONTH_NONE ? m : (m < b->lo ? m : b->lo);
+    fr_month hi = b->hi == FR_MONTH_NONE ? m : (m > b->hi ? m : b->hi);
+    if (hi - lo + 1 > FR_SERIES_MAX_SPAN) return FR_ELIMIT;
+    fr_month nbase = lo - 12;
+    int32_t nspan = hi - lo + 1 + 36;
+    size_t rows = (size_t)NMETRICS * (size_t)b->ncountries;
+    int64_t *nb = fr_calloc(rows * (size_t)nspan, sizeof *nb);
+    if (!nb) return FR_ENOMEM;
+    if (b->block)
+        for (size_t r = 0; r < rows; r++)
+            memcpy(nb + r * (size_t)nspan + (b->base - nbase), b->block + r * (size_t)b->span,
+                   (size_t)b->span * sizeof *nb);
+    fr_free(b->block);
+    b->block = nb;
+    b->base = nbase;
+    b->span = nspan;
+    return FR_OK;
+}
+
+static int64_t *cell(fr_series_builder *b, int metric, int nat, fr_month m)
+{
+    return &b->block[((size_t)metric * (size_t)b->ncountries + (size_t)nat) * (size_t)b->span +
+                     (size_t)(m - b->base)];
+}
+
+/* Count an entry's outcome: due (and a non-exit when late or never). The
+ * entry's month is inside the block: it was counted as an arrival. */
+static void settle(fr_series_builder *b, int nat, fr_month m, int nonexit)
+{
+    (*cell(b, M_DUE, nat, m))++;
+    if (nonexit) (*cell(b, M_NONEXITS, nat, m))++;
+}
+
+static int push_pending(fr_series_builder *b, const fr_match_entry *e)
+{
+    if (b->npend == b->cappend) {
+        size_t w = 0; /* compact: settle what is due whatever the report date */
+        for (size_t i = 0; i < b->npend; i++) {
+            if (b->pend[i].until < b->last_day)
+                settle(b, b->pend[i].nationality, b->pend[i].month, 0);
+            else
+                b->pend[w++] = b->pend[i];
+        }
+        b->npend = w;
+        if (b->npend * 2 > b->cappend || b->cappend == 0) {
+            size_t cap = b->cappend ? b->cappend * 2 : 4096;
+            pending *p = fr_realloc(b->pend, cap * sizeof *p);
+            if (!p) return FR_ENOMEM;
+            b->pend = p;
+            b->cappend = cap;
+        }
+    }
+    b->pend[b->npend++] = (pending){e->until, e->nationality, month_of(b, e->entered)};
+    return FR_OK;
+}
+
+int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date day,
+                              int nationality, uint64_t doc_key, fr_date authorised_until)
+{
+    if (kind != FR_EVENT_ENTRY && kind != FR_EVENT_EXIT && kind != FR_EVENT_ENCOUNTER) return FR_OK;
+    if (nationality < 0 || nationality >= b->ncountries || day == FR_DATE_NONE) {
+        b->skipped++;
+        return FR_OK;
+    }
+    fr_month m = month_of(b, day);
+    int rc = cover(b, m);
+    if (rc != FR_OK) return rc;
+    if (b->lo == FR_MONTH_NONE || m < b->lo) b->lo = m;
+    if (b->hi == FR_MONTH_NONE || m > b->hi) b->hi = m;
+    if (b->last_day == FR_DATE_NONE || day > b->last_day) b->last_day = day;
+    if (kind == FR_EVENT_ENCOUNTER) {
+        (*cell(b, M_ENCOUNTERS, nationality, m))++;
+        return FR_OK;
+    }
+    if (kind == FR_EVENT_ENTRY) {
+        (*cell(b, M_ARRIVALS, nationality, m))++;
+        fr_match_entry e = {doc_key, day,
+                            authorised_until != FR_DATE_NONE ? authorised_until
+                                                             : day + FR_SERIES_DEFAULT_STAY - 1,
+                            nationality, 0},
+                       prev;
+        rc = fr_match_open(&b->open, &e, &prev);
+        if (rc < 0) return rc;
+        /* an entry while one is open: the earlier one had no exit recorded;
+         * it is a non-exit when its stay had ended before this entry */
+        if (rc == 1 && prev.until < day) settle(b, prev.nationality, month_of(b, prev.entered), 1);
+        return FR_OK;
+    }
+    fr_match_entry e;
+    if (!fr_match_close(&b->open, doc_key, &e)) return FR_OK; /* exit without entry */
+    if (day > e.until) {
+        settle(b, e.nationality, month_of(b, e.entered), 1);
+        return FR_OK;
+    }
+    return push_pending(b, &e);
+}
+
+int fr_series_builder_add(fr_series_builder *b, const fr_event *ev)
+{
+    if (ev->kind != FR_EVENT_ENTRY && ev->kind != FR_EVENT_EXIT && ev->kind != FR_EVENT_ENCOUNTER)
+        return FR_OK;
+    int nat = ev->doc.nationality[0] ? fr_country_find_cstr(ev->doc.nationality) : -1;
+    if (nat < 0 && ev->kind == FR_EVENT_EXIT) nat = 0; /* exits are matched by document only */
+    return fr_series_builder_add_raw(b, ev->kind, ev->at.date, nat,
+                                     fr_series_doc_key(ev->doc.state, ev->doc.number),
+                                     ev->authorised_until);
+}
+
+int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **out, fr_error *err)
+{
+    fr_series *s = NULL;
+    int rc = fr_series_new(&s);
+    if (rc != FR_OK) return fr_error_set(err, rc, 0, 0, "", "out of memory");
+    if (b->lo == FR_MONTH_NONE) goto done;
+    if (as_of == FR_DATE_NONE || as_of <= b->last_day) as_of = b->last_day + 1;
+    for (size_t i = 0; i < b->npend; i++)
+        if (b->pend[i].until < as_of) settle(b, b->pend[i].nationality, b->pend[i].month, 0);
+    b->npend = 0;
+    for (size_t i = 0; i < b->open.cap; i++) {
+        const fr_match_entry *e = &b->open.slots[i];
+        if (e->key && e->until < as_of) settle(b, e->nationality, fr_month_of_date(e->entered), 1);
+    }
+    fr_match_clear(&b->open);
+    for (int metric = 0; metric < NMETRICS; metric++)
+        for (int nat = 0; nat < b->ncountries; nat++) {
+            int64_t any = 0;
+            for (fr_month m = b->lo; m <= b->hi && !any; m++)
+                any = *cell(b, metric, nat, m);
+            /* due and nonexits are written for every nationality with arrivals */
+            if (!any && metric >= M_DUE) {
+                for (fr_month m = b->lo; m <= b->hi && !any; m++)
+                    any = *cell(b, M_ARRIVALS, nat, m);
+            }
+            if (!any) continue;
+            for (fr_month m = b->lo; m <= b->hi; m++) {
+                rc = fr_series_add(s, nat, metric_names[metric], m, *cell(b, metric, nat, m), err);
+                if (rc != FR_OK) goto fail;
+            }
+        }
+done:
+    *out = s;
+    return FR_OK;
+fail:
+    fr_series_free(s);
+    return rc;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* svg.c: standalone SVG line charts (svg.h).
+ *
+ * The document is written into a growing buffer (svg_buf) in one pass:
+ * background, grid and y ticks, x month ticks, policy rules, one polyline
+ * per line, alert markers, legend. Coordinates are printed with one decimal
+ * so the output is byte-for-byte reproducible. Text goes through xml_text
+ * (escapes & < > " '). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "frontera/svg.h"
+#include "svg_internal.h"
+
+/* Okabe-Ito hues darkened to >= 3:1 contrast on white, then grey and black. */
+static const char *const palette[8] = {"#0072B2", "#B34700", "#007A5A", "#A23E7A",
+                                       "#8A6200", "#3B5998", "#000000", "#6A6A6A"};
+static const char *const dashes[3] = {"", "8 4", "2 3"};
+
+int fr_svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
+{
+    if (b->failed) return FR_ENOMEM;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        size_t room = b->cap - b->len;
+        int n = vsnprintf(b->cap ? b->p + b->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) return b->failed = 1, FR_EINVAL;
+        if ((size_t)n < room) {
+            b->len += (size_t)n;
+            return FR_OK;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 8192;
+        while (cap - b->len <= (size_t)n)
+            cap *= 2;
+        char *p = fr_realloc(b->p, cap);
+        if (!p) return b->failed = 1, FR_ENOMEM;
+        b->p = p;
+        b->cap = cap;
+    }
+}
+
+void fr_svg_xml_text(fr_svg_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            fr_svg_buf_printf(b, "&amp;");
+            break;
+        case '<':
+            fr_svg_buf_printf(b, "&lt;");
+            break;
+        case '>':
+            fr_svg_buf_printf(b, "&gt;");
+            break;
+        case '"':
+            fr_svg_buf_printf(b, "&quot;");
+            break;
+        case '\'':
+            fr_svg_buf_printf(b, "&#39;");
+            break;
+        default:
+            if ((unsigned char)*s >= 0x20) fr_svg_buf_printf(b, "%c", *s);
+        }
+    }
+}
+
+/* A round tick step (1, 2 or 5 times a power of ten) giving about 5 ticks. */
+static double nice_step(double max)
+{
+    if (max <= 0) return 1;
+    double raw = max / 5, p = pow(10, floor(log10(raw))), f = raw / p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+static void fmt_num(double v, char *buf, size_t cap)
+{
+    if (v >= 1e6)
+        snprintf(buf, cap, "%.1fM", v / 1e6);
+    else if (v >= 1e4)
+        snprintf(buf, cap, "%.0fk", v / 1e3);
+    else if (v == floor(v))
+        snprintf(buf, cap, "%.0f", v);
+    else
+        snprintf(buf, cap, "%.2f", v);
+}
+
+static int check(const fr_chart *c, fr_error *err)
+{
+    if (!c->title || !*c->title)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "title", "a chart needs a title");
+    if (c->months < 2 || c->months > FR_SVG_MAX_MONTHS)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "months", "a chart spans 2 to %d months",
+                            FR_SVG_MAX_MONTHS);
+    if (c->nlines > FR_SVG_MAX_LINES)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "lines", "a chart has at most %d lines",
+                            FR_SVG_MAX_LINES);
+    for (size_t i = 0; i < c->nmarks; i++)
+        if (c->marks[i].line >= c->nlines)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "marks", "mark %zu is on no line", i);
+    return FR_OK;
+}
+
+int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err)
+{
+    int rc = check(c, err);
+    if (rc != FR_OK) return rc;
+    fr_svg_buf b = {NULL, 0, 0, 0};
+    double W = c->width > 0 ? c->width : 960, H = c->height > 0 ? c->height : 540;
+    double x0 = 80, x1 = W - 170, y0 = 60, y1 = H - 80;
+    double max = 0;
+    for (size_t l = 0; l < c->nlines; l++)
+        for (size_t i = 0; i < c->months; i++)
+            if (c->lines[l].values[i] > max) max = c->lines[l].values[i];
+    double step = nice_step(max), top = ceil(max / step) * step;
+    if (top <= 0) top = step;
+#define X(i) (x0 + (x1 - x0) * (double)(i) / (double)(c->months - 1))
+#define Y(v) (y1 - (y1 - y0) * (v) / top)
+    char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ], num[32];
+    fr_month_format(c->first, a);
+    fr_month_format(c->first + (fr_month)c->months - 1, z);
+    fr_svg_buf_printf(&b,
+                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                      "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"chart-title "
+                      "chart-desc\" font-family=\"sans-serif\" font-size=\"12\">\n<title "
+                      "id=\"chart-title\">",
+                      W, H, W, H);
+    fr_svg_xml_text(&b, c->title);
+    fr_svg_buf_printf(&b, "</title>\n<desc id=\"chart-desc\">");
+    if (c->desc) {
+        fr_svg_xml_text(&b, c->desc);
+    } else {
+        fr_svg_buf_printf(&b, "Line chart of ");
+        fr_svg_xml_text(&b, c->y_label ? c->y_label : "values");
+        fr_svg_buf_printf(&b, " by month from %s to %s, one line per nationality:", a, z);
+        for (size_t l = 0; l < c->nlines; l++) {
+            fr_svg_buf_printf(&b, " ");
+            fr_svg_xml_text(&b, c->lines[l].label);
+        }
+        fr_svg_buf_printf(&b,
+                          ". %zu alerts are marked with circles and %zu policy changes with "
+                          "vertical dashed lines.",
+                          c->nmarks, c->nrules);
+    }
+    fr_svg_buf_printf(&b, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
+    fr_svg_buf_printf(&b,
+                      "<text x=\"%.1f\" y=\"30\" font-size=\"18\" font-weight=\"bold\" "
+                      "fill=\"#000000\">",
+                      x0);
+    fr_svg_xml_text(&b, c->title);
+    fr_svg_buf_printf(&b, "</text>\n<g class=\"y-axis\" fill=\"#333333\">\n");
+    for (double v = 0; v <= top + step / 2; v += step) {
+        fmt_num(v, num, sizeof num);
+        fr_svg_buf_printf(
+            &b,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#DDDDDD\"/>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+            x0, Y(v), x1, Y(v), x0 - 6, Y(v) + 4, num);
+    }
+    fr_svg_buf_printf(&b,
+                      "<text transform=\"translate(20 %.1f) rotate(-90)\" "
+                      "text-anchor=\"middle\">",
+                      (y0 + y1) / 2);
+    fr_svg_xml_text(&b, c->y_label ? c->y_label : "count");
+    fr_svg_buf_printf(
+        &b,
+        "</text>\n</g>\n<g class=\"x-axis\" fill=\"#333333\">\n"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>\n",
+        x0, y1, x1, y1);
+    size_t every = 1;
+    while ((x1 - x0) / (double)(c->months - 1) * (double)every < 60)
+        every = every < 3 ? every + 1 : every < 6 ? 6 : every * 2;
+    for (size_t i = 0; i < c->months; i++) {
+        fr_month m = c->first + (fr_month)i;
+        int tick = every >= 12  ? m % 12 == 0 && (m / 12) % (fr_month)(every / 12) == 0
+                   : every >= 3 ? m % (fr_month)every == 0
+                                : i % every == 0;
+        if (!tick) continue;
+        fr_month_format(m, a);
+        fr_svg_buf_printf(
+            &b,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+            X(i), y1, X(i), y1 + 5, X(i), y1 + 20, a);
+    }
+    fr_svg_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
+                      (x0 + x1) / 2, H - 30);
+    fr_svg_buf_printf(&b, "<g class=\"policy-changes\">\n");
+    for (size_t r = 0; r < c->nrules; r++) {
+        fr_month m = fr_month_of_date(c->rules[r].day);
+        int y, mo, d;
+        fr_date_to_ymd(c->rules[r].day, &y, &mo, &d);
+        double pos = (double)(m - c->first) + (d - 1) / 31.0;
+        if (pos < 0 || pos > (double)(c->months - 1)) continue;
+        double x = x0 + (x1 - x0) * pos / (double)(c->months - 1);
+        fr_svg_buf_printf(&b,
+                          "<line class=\"policy-change\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                          "y2=\"%.1f\" stroke=\"#444444\" stroke-dasharray=\"6 4\"/>"
+                          "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222222\">",
+                          x, y0, x, y1, x + 4, y0 + 12 + 14.0 * (double)(r % 4));
+        fr_svg_xml_text(&b, c->rules[r].label);
+        fr_svg_buf_printf(&b, "</text>\n");
+    }
+    fr_svg_buf_printf(&b, "</g>\n<g class=\"lines\">\n");
+    for (size_t l = 0; l < c->nlines; l++) {
+        fr_svg_buf_printf(&b,
+                          "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"2\"%s%s%s points=\"",
+                          palette[l % 8], l >= 8 ? " stroke-dasharray=\"" : "",
+                          l >= 8 ? dashes[(l / 8) % 3] : "", l >= 8 ? "\"" : "");
+        int firstpt = 1;
+        for (size_t i = 0; i < c->months; i++) {
+            double v = c->lines[l].values[i];
+            if (v < 0) continue;
+            fr_svg_buf_printf(&b, "%s%.1f,%.1f", firstpt ? "" : " ", X(i), Y(v));
+            firstpt = 0;
+        }
+        fr_svg_buf_printf(&b, "\"><title>");
+        fr_svg_xml_text(&b, c->lines[l].label);
+        fr_svg_buf_printf(&b, "</title></polyline>\n");
+    }
+    fr_svg_buf_printf(&b, "</g>\n<g class=\"alerts\">\n");
+    for (size_t k = 0; k < c->nmarks; k++) {
+        const fr_chart_mark *mk = &c->marks[k];
+        if (mk->month < c->first || mk->month >= c->first + (fr_month)c->months) continue;
+        size_t i = (size_t)(mk->month - c->first);
+        double v = c->lines[mk->line].values[i];
+        if (v < 0) v = 0;
+        fr_svg_buf_printf(&b,
+                          "<circle class=\"alert\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" "
+                          "stroke=\"#C00000\" stroke-width=\"2.5\"><title>",
+                          X(i), Y(v));
+        fr_svg_xml_text(&b, mk->label);
+        fr_svg_buf_printf(&b,
+                          "</title></circle><text x=\"%.1f\" y=\"%.1f\" fill=\"#A00000\" "
+                          "font-weight=\"bold\">",
+                          X(i) + 8, Y(v) - 8 - 14.0 * (double)(k % 3));
+        fr_svg_xml_text(&b, mk->label);
+        fr_svg_buf_printf(&b, "</text>\n");
+    }
+    fr_svg_buf_printf(&b, "</g>\n<g class=\"legend\">\n");
+    for (size_t l = 0; l < c->nlines; l++) {
+        double y = y0 + 10 + 20.0 * (double)l;
+        fr_svg_buf_printf(&b,
+                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                          "stroke-width=\"3\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\" fill=\"#000000\">",
+                          x1 + 20, y, x1 + 45, y, palette[l % 8],
+                          l >= 8 ? " stroke-dasharray=\"" : "", l >= 8 ? dashes[(l / 8) % 3] : "",
+                          l >= 8 ? "\"" : "", x1 + 52, y + 4);
+        fr_svg_xml_text(&b, c->lines[l].label);
+        fr_svg_buf_printf(&b, "</text>\n");
+    }
+    fr_svg_buf_printf(&b, "</g>\n</svg>\n");
+#undef X
+#undef Y
+    if (b.failed) {
+        fr_free(b.p);
+        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory while drawing the chart");
+    }
+    *out = b.p;
+    *len = b.len;
+    return FR_OK;
+}

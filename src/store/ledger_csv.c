@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/* ledger_csv.c: bulk crossings as CSV (ledger.h, docs/ledger.md).
+ *
+ * Import: the header row maps column names to positions (any order;
+ * unknown columns are reported once through the notice hook and ignored;
+ * missing required columns stop the import with their names). Each data row
+ * becomes an fr_event; a field that does not parse, or an event the store
+ * refuses (FR_EINVAL, FR_ECONFLICT), sends the row to the reject hook with
+ * its line, column and reason, and the batch goes on. Rows are recorded in
+ * batches of N per transaction; a store error rolls back only the current
+ * batch. Export formats an event as one row in the canonical column order. */
+#include "frontera/ledger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+#define X_ENUM(id, name, req) COL_##id,
+    FR_LEDGER_COLUMNS(X_ENUM)
+#undef X_ENUM
+        COL_COUNT
+};
+
+static const char *const COL_NAME[COL_COUNT] = {
+#define X_NAME(id, name, req) name,
+    FR_LEDGER_COLUMNS(X_NAME)
+#undef X_NAME
+};
+
+static const int COL_REQUIRED[COL_COUNT] = {
+#define X_REQ(id, name, req) req,
+    FR_LEDGER_COLUMNS(X_REQ)
+#undef X_REQ
+};
+
+const char *fr_ledger_csv_header(void)
+{
+    return "event_id,kind,at,port,document_type,document_state,document_number,"
+           "document_expiry,surname,given_names,nationality,birth_date,sex,admission_class,"
+           "authorised_until,officer,decision,reasons\n";
+}
+
+typedef struct {
+    int idx[COL_COUNT];
+    size_t ncols;
+} mapping;
+
+static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *h, fr_error *err)
+{
+    char unknown[512] = "", missing[256] = "";
+    for (int c = 0; c < COL_COUNT; c++)
+        m->idx[c] = -1;
+    m->ncols = row->count;
+    for (size_t i = 0; i < row->count; i++) {
+        const char *name = row->fields[i].ptr;
+        size_t len = row->fields[i].len;
+        if (i == 0 && len >= 3 && memcmp(name, "\xEF\xBB\xBF", 3) == 0) name += 3, len -= 3;
+        int found = -1;
+        for (int c = 0; c < COL_COUNT; c++)
+            if (strlen(COL_NAME[c]) == len && memcmp(COL_NAME[c], name, len) == 0) found = c;
+        if (found >= 0) {
+            if (m->idx[found] >= 0)
+                return fr_error_set(err, FR_EPARSE, (int)row->line, 0, COL_NAME[found],
+                                    "column '%s' appears twice in the header", COL_NAME[found]);
+            m->idx[found] = (int)i;
+        } else if (strncmp(name, "reject_", 7) != 0) { /* a rejects file's own columns */
+            size_t u = strlen(unknown);
+            if (u + len + 4 < sizeof unknown)
+                snprintf(unknown + u, sizeof unknown - u, "%s%.*s", u ? ", " : "", (int)len, name);
+        }
+    }
+    for (int c = 0; c < COL_COUNT; c++)
+        if (COL_REQUIRED[c] && m->idx[c] < 0) {
+            size_t u = strlen(missing);
+            snprintf(missing + u, sizeof missing - u, "%s%s", u ? ", " : "", COL_NAME[c]);
+        }
+    if (missing[0])
+        return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
+                            "the header lacks required columns: %s", missing);
+    if (unknown[0] && h && h->notice) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "ignoring unknown columns: %s", unknown);
+        h->notice(h->ud, msg);
+    }
+    return FR_OK;
+}
+
+typedef struct {
+    const char *col;
+    char reason[256];
+} row_fault;
+
+static const fr_csv_field *fld(const fr_csv_row *row, const mapping *m, int c)
+{
+    static const fr_csv_field EMPTY = {"", 0};
+    int i = m->idx[c];
+    return i >= 0 && (size_t)i < row->count ? &row->fields[i] : &EMPTY;
+}
+
+static int copy(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *fault)
+{
+    if (f->len >= cap) {
+        fault->col = COL_NAME[c];
+        snprintf(fault->reason, sizeof fault->reason, "longer than %zu characters", cap - 1);
+        return -1;
+    }
+    memcpy(dst, f->ptr, f->len);
+    dst[f->len] = '\0';
+    return 0;
+}
+
+static int date_field(const fr_csv_field *f, int c, fr_date *out, row_fault *fault)
+{
+    if (f->len == 0) return 0;
+    fr_error e;
+    if (fr_date_parse(f->ptr, f->len, out, &e) == FR_OK) return 0;
+    fault->col = COL_NAME[c];
+    snprintf(fault->reason, sizeof fault->reason, "'%.40s' is not a date (YYYY-MM-DD): %.150s",
+             f->ptr, e.message);
+    return -1;
+}
+
+static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, row_fault *fault)
+{
+    fr_event_init(ev);
+    const fr_csv_field *f;
+    if (copy(ev->event_id, sizeof ev->event_id, fld(row, m, COL_EVENT_ID), COL_EVENT_ID, fault))
+        return -1;
+    f = fld(row, m, COL_KIND);
+    ev->kind = fr_event_kind_parse(f->ptr, f->len);
+    if (ev->kind == FR_EVENT_NONE) {
+        fault->col = "kind";
+        snprintf(fault->reason, sizeof fault->reason,
+                 "'%.40s' is not entry, exit, refusal, encounter or extension", f->ptr);
+        return -1;
+    }
+    f = fld(row, m, COL_AT);
+    fr_error e;
+    if (fr_datetime_parse(f->ptr, f->len, &ev->at, &e) != FR_OK) {
+        fault->col = "at";
+        snprintf(fault->reason, sizeof fault->reason, "'%.40s' is not a date-time: %.150s", f->ptr,
+                 e.message);
+        return -1;
+    }
+    if (copy(ev->port, sizeof ev->port, fld(row, m, COL_PORT), COL_PORT, fault) ||
+        copy(ev->doc.type, sizeof ev->doc.type, fld(row, m, COL_DOCUMENT_TYPE), COL_DOCUMENT_TYPE,
+             fault) ||
+        copy(ev->doc.state, sizeof ev->doc.state, fld(row, m, COL_DOCUMENT_STATE),
+             COL_DOCUMENT_STATE, fault) ||
+        copy(ev->doc.number, sizeof ev->doc.number, fld(row, m, COL_DOCUMENT_NUMBER),
+             COL_DOCUMENT_NUMBER, fault) ||
+        date_field(fld(row, m, COL_DOCUMENT_EXPIRY), COL_DOCUMENT_EXPIRY, &ev->doc.expiry, fault) ||
+        copy(ev->doc.surname, sizeof ev->doc.surname, fld(row, m, COL_SURNAME), COL_SURNAME,
+             fault) ||
+        copy(ev->doc.given_names, sizeof ev->doc.given_names, fld(row, m, COL_GIVEN_NAMES),
+             COL_GIVEN_NAMES, fault) ||
+        copy(ev->doc.nationality, sizeof ev->doc.nationality, fld(row, m, COL_NATIONALITY),
+             COL_NATIONALITY, fault) ||
+        date_field(fld(row, m, COL_BIRTH_DATE), COL_BIRTH_DATE, &ev->doc.birth_date, fault) ||
+        copy(ev->admission_class, sizeof ev->admission_class, fld(row, m, COL_ADMISSION_CLASS),
+             COL_ADMISSION_CLASS, fault) ||
+        date_field(fld(row, m, COL_AUTHORISED_UNTIL), COL_AUTHORISED_UNTIL, &ev->authorised_until,
+                   fault) ||
+        copy(ev->officer, sizeof ev->officer, fld(row, m, COL_OFFICER), COL_OFFICER, fault) ||
+        copy(ev->decision, sizeof ev->decision, fld(row, m, COL_DECISION), COL_DECISION, fault))
+        return -1;
+    f = fld(row, m, COL_SEX);
+    if (f->len > 1) {
+        fault->col = "sex";
+        snprintf(fault->reason, sizeof fault->reason, "sex must be M, F, X or empty");
+        return -1;
+    }
+    ev->doc.sex = f->len == 1 && f->ptr[0] != '<' ? f->ptr[0] : 0;
+    f = fld(row, m, COL_REASONS);
+    if (f->len > FR_REASONS_MAX) {
+        fault->col = "reasons";
+        snprintf(fault->reason, sizeof fault->reason, "longer than %d bytes", FR_REASONS_MAX);
+        return -1;
+    }
+    ev->reasons_json = f->len ? f->ptr : NULL; /* NUL-terminated by the reader */
+    return 0;
+}
+
+static int reject(const fr_import_hooks *h, fr_import_stats *st, long line, const char *col,
+                  const char *reason, const fr_csv_row *row)
+{
+    st->rejected++;
+    return h && h->reject ? h->reject(h->ud, line, col, reason, row) : 0;
+}
+
+int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hooks *h,
+                     fr_import_stats *stats, fr_error *err)
+{
+    fr_import_stats dummy;
+    if (!stats) stats = &dummy;
+    memset(stats, 0, sizeof *stats);
+    fr_error_clear(err);
+    if (!batch) batch = 10000;
+    fr_csv_row row;
+    fr_error e;
+    mapping m;
+    int rc = fr_csv_next(csv, &row, &e);
+    if (rc == 0) return fr_error_set(err, FR_EPARSE, 1, 0, "", "the input is empty: no header row");
+    if (rc < 0) {
+        if (err) *err = e;
+        return rc;
+    }
+    if ((rc = map_header(&row, &m, h, err)) != FR_OK) return rc;
+    if (h && h->header) h->header(h->ud, &row);
+    size_t in_batch = 0;
+    if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
+    for (;;) {
+        rc = fr_csv_next(csv, &row, &e);
+        if (rc == 0) break;
+        if (rc == FR_EPARSE || rc == FR_ELIMIT) {
+            stats->rows++;
+            char reason[300];
+            snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
+            if ((rc = reject(h, stats, e.line, "", reason, NULL)) != 0) goto fail;
+            continue;
+        }
+        if (rc < 0) {
+            if (err) *err = e;
+            goto fail;
+        }
+        if (row.count == 1 && row.fields[0].len == 0) continue; /* a blank line */
+        stats->rows++;
+        if (row.count != m.ncols) {
+            char reason[128];
+            snprintf(reason, sizeof reason, "the row has %zu fields, the header %zu", row.count,
+                     m.ncols);
+            if ((rc = reject(h, stats, row.line, "", reason, &row)) != 0) goto fail;
+            continue;
+        }
+        fr_event ev;
+        row_fault fault = {"", ""};
+        if (row_to_event(&row, &m, &ev, &fault) != 0) {
+            if ((rc = reject(h, stats, row.line, fault.col, fault.reason, &row)) != 0) goto fail;
+            continue;
+        }
+        if (h && h->complete && (rc = h->complete(h->ud, s, &ev, &e)) != FR_OK) {
+            if (rc != FR_EINVAL) { /* the store failed, not the row */
+                e.line = (int)row.line;
+                if (err) *err = e;
+                goto fail;
+            }
+            if ((rc = reject(h, stats, row.line, e.field, e.message, &row)) != 0) goto fail;
+            continue;
+        }
+        fr_record_result res;
+        rc = fr_store_record(s, &ev, &res, &e);
+        if (rc == FR_EINVAL || rc == FR_ECONFLICT) {
+            if ((rc = reject(h, stats, row.line, e.field, e.message, &row)) != 0) goto fail;
+            continue;
+        }
+        if (rc != FR_OK) {
+            e.line = (int)row.line;
+            if (err) *err = e;
+            goto fail;
+        }
+        if (res.duplicate)
+            stats->duplicates++;
+        else
+            stats->taken++;
+        if (++in_batch >= batch) {
+            if ((rc = fr_store_batch_commit(s, err)) != FR_OK) return rc;
+            stats->batches++;
+            stats->bytes = fr_csv_offset(csv);
+            if (h && h->progress) h->progress(h->ud, stats);
+            in_batch = 0;
+            if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
+        }
+    }
+    if ((rc = fr_store_batch_commit(s, err)) != FR_OK) return rc;
+    stats->batches++;
+    stats->bytes = fr_csv_offset(csv);
+    if (h && h->progress) h->progress(h->ud, stats);
+    return FR_OK;
+fail:
+    fr_store_batch_rollback(s);
+    return rc;
+}
+
+/* Append field to out at *n (the needed length grows even past cap). */
+static void put(char *out, size_t cap, size_t *n, const char *s, int comma)
+{
+    if (comma) {
+        if (*n < cap) out[*n] = ',';
+        (*n)++;
+    }
+    size_t room = *n < cap ? cap - *n : 0;
+    *n += fr_csv_quote(s, strlen(s), room ? out + *n : NULL, room);
+}
+
+size_t fr_ledger_csv_format(const fr_event *ev, char *out, size_t cap)
+{
+    char at[FR_DATETIME_BUFSZ], exp[FR_DATE_BUFSZ], birth[FR_DATE_BUFSZ], until[FR_DATE_BUFSZ];
+    char sex[2] = {ev->doc.sex, 0};
+    const char *f[COL_COUNT] = {
+        ev->event_id,
+        fr_event_kind_name(ev->kind),
+        fr_datetime_format(&ev->at, at),
+        ev->port,
+        ev->doc.type,
+        ev->doc.state,
+        ev->doc.number,
+        fr_date_format(ev->doc.expiry, exp),
+        ev->doc.surname,
+        ev->doc.given_names,
+        ev->doc.nationality,
+        fr_date_format(ev->doc.birth_date, birth),
+        sex,
+        ev->admission_class,
+        fr_date_format(ev->authorised_until, until),
+        ev->officer,
+        ev->decision,
+        ev->reasons_json ? ev->reasons_json : "",
+    };
+    size_t n = 0;
+    for (int c = 0; c < COL_COUNT; c++)
+        put(out, cap, &n, f[c], c > 0);
+    if (n < cap) out[n] = '\n';
+    n++;
+    if (n < cap) out[n] = '\0';
+    return n;
+}

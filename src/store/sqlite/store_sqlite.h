@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* store_sqlite.h (internal): the SQLite backend's state, shared by
+ * store_sqlite.c (open, migrations, transactions, statements),
+ * store_sqlite_cache.c (in-memory maps), store_sqlite_record.c (writes)
+ * and store_sqlite_query.c (reads). */
+#ifndef FR_STORE_SQLITE_H
+#define FR_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store_impl.h"
+
+/* Prepared statements, prepared once on first use and reused. */
+enum {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_DATA_VERSION,
+    SQ_DOC_FIND,
+    SQ_DOC_INSERT,
+    SQ_DOC_PERSON,
+    SQ_TRAV_BY_BIRTH,
+    SQ_TRAV_INSERT,
+    SQ_REVIEW_INSERT,
+    SQ_EVENT_INSERT,
+    SQ_EVENT_DIGEST,
+    SQ_EVENT_LAST_PAIRING,
+    SQ_EVENT_PAIRING_ALL,
+    SQ_EVENT_SET_PAIRING,
+    SQ_TRAV_EXISTS,
+    SQ_HIST_EVENTS,
+    SQ_HIST_DOCS,
+    SQ_HIST_REVIEWS,
+    SQ_COUNT
+};
+
+/* document (state, number) -> ids, kept while no other connection writes. */
+typedef struct sq_doc_slot {
+    char key[28]; /* "STATE:NUMBER"; "" empty slot */
+    int64_t doc_id, traveller_id, person_digest;
+} sq_doc_slot;
+
+/* traveller -> its last entry/exit by event time (for incremental pairing). */
+typedef struct sq_trav_slot {
+    int64_t traveller_id; /* 0: empty slot */
+    int64_t last_row;     /* 0: the traveller has no entry/exit */
+    int64_t last_utc;
+    int last_kind;
+} sq_trav_slot;
+
+typedef struct sq_map {
+    void *slots;
+    size_t cap, used; /* cap is a power of two or 0 */
+} sq_map;
+
+typedef struct sq_store {
+    fr_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[SQ_COUNT];
+    int in_tx;
+    int64_t data_version;
+    sq_map docs, travs;
+} sq_store;
+
+/* store_sqlite.c */
+int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);
+int sq_error(sq_store *s, int rc, fr_error *err, const char *what);
+int sq_tx_begin(sq_store *s, fr_error *err);
+int sq_tx_commit(sq_store *s, fr_error *err);
+void sq_tx_rollback(sq_store *s);
+/* Apply migrations 1..target to an open connection (tests build old
+ * databases with it). */
+int fr_store_sqlite_migrate(sqlite3 *db, int target, fr_error *err);
+
+/* store_sqlite_cache.c */
+sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number);
+int sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
+               int64_t traveller_id, int64_t person_digest);
+sq_trav_slot *sq_trav_get(sq_store *s, int64_t traveller_id);
+int sq_trav_put(sq_store *s, const sq_trav_slot *v);
+void sq_trav_forget(sq_store *s, int64_t traveller_id);
+void sq_cache_clear(sq_store *s);
+void sq_cache_free(sq_store *s);
+
+/* store_sqlite_record.c */
+int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
+int sq_resolve(fr_store *base, const fr_document *doc, int64_t *tid, fr_link_kind *how,
+               fr_error *err);
+
+/* store_sqlite_query.c */
+int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
+                     fr_error *err);
+int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
+int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+              fr_error *err);
+
+#endif

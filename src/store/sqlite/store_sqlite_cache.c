@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* store_sqlite_cache.c: two in-memory maps that spare the SQLite backend a
+ * query per event: document "STATE:NUMBER" -> (document id, traveller id,
+ * person digest), and traveller -> its last entry/exit by event time.
+ *
+ * Open addressing with linear probing, power-of-two capacity, growing at
+ * 70% load up to SQ_CACHE_MAX slots; a full map is simply cleared (it is a
+ * cache: a miss costs one indexed query). The maps are valid only while no
+ * other connection has written: sq_tx_begin clears them when PRAGMA
+ * data_version moves, and a rollback clears them too. */
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "store_sqlite.h"
+
+#define SQ_CACHE_MIN 1024
+#define SQ_CACHE_MAX (1u << 20)
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+static uint64_t hash_i64(int64_t v)
+{
+    uint64_t x = (uint64_t)v;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static int make_key(char key[28], const char *state, const char *number)
+{
+    size_t ls = strlen(state), ln = strlen(number);
+    if (ls + 1 + ln >= 28) return 0;
+    memcpy(key, state, ls);
+    key[ls] = ':';
+    memcpy(key + ls + 1, number, ln + 1);
+    return 1;
+}
+
+/* Make room for one more entry: allocate, grow (rehash) or clear. */
+static int map_reserve(sq_map *m, size_t slot_size, int is_doc)
+{
+    if (m->cap && (m->used + 1) * 10 < m->cap * 7) return FR_OK;
+    if (m->cap >= SQ_CACHE_MAX) {
+        memset(m->slots, 0, m->cap * slot_size);
+        m->used = 0;
+        return FR_OK;
+    }
+    size_t ncap = m->cap ? m->cap * 2 : SQ_CACHE_MIN;
+    void *ns = fr_calloc(ncap, slot_size);
+    if (!ns) return FR_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (is_doc) {
+            const sq_doc_slot *o = (const sq_doc_slot *)m->slots + i;
+            if (!o->key[0]) continue;
+            size_t j = hash_str(o->key) & (ncap - 1);
+            while (((sq_doc_slot *)ns)[j].key[0])
+                j = (j + 1) & (ncap - 1);
+            ((sq_doc_slot *)ns)[j] = *o;
+        } else {
+            const sq_trav_slot *o = (const sq_trav_slot *)m->slots + i;
+            if (!o->traveller_id) continue;
+            size_t j = hash_i64(o->traveller_id) & (ncap - 1);
+            while (((sq_trav_slot *)ns)[j].traveller_id)
+                j = (j + 1) & (ncap - 1);
+            ((sq_trav_slot *)ns)[j] = *o;
+        }
+    }
+    fr_free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return FR_OK;
+}
+
+sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number)
+{
+    char key[28];
+    if (!s->docs.cap || !make_key(key, state, number)) return NULL;
+    sq_doc_slot *t = s->docs.slots;
+    for (size_t j = hash_str(key) & (s->docs.cap - 1);; j = (j + 1) & (s->docs.cap - 1)) {
+        if (!t[j].key[0]) return NULL;
+        if (strcmp(t[j].key, key) == 0) return &t[j];
+    }
+}
+
+int sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
+               int64_t traveller_id, int64_t person_digest)
+{
+    char key[28];
+    if (!make_key(key, state, number)) return FR_OK; /* too long to cache: always ask */
+    if (map_reserve(&s->docs, sizeof(sq_doc_slot), 1) != FR_OK) return FR_ENOMEM;
+    sq_doc_slot *t = s->docs.slots;
+    size_t j = hash_str(key) & (s->docs.cap - 1);
+    while (t[j].key[0] && strcmp(t[j].key, key) != 0)
+        j = (j + 1) & (s->docs.cap - 1);
+    if (!t[j].key[0]) s->docs.used++;
+    memcpy(t[j].key, key, sizeof key);
+    t[j].doc_id = doc_id;
+    t[j].traveller_id = traveller_id;
+    t[j].person_digest = person_digest;
+    return FR_OK;
+}
+
+sq_trav_slot *sq_trav_get(sq_store *s, int64_t tid)
+{
+    if (!s->travs.cap) return NULL;
+    sq_trav_slot *t = s->travs.slots;
+    for (size_t j = hash_i64(tid) & (s->travs.cap - 1);; j = (j + 1) & (s->travs.cap - 1)) {
+        if (!t[j].traveller_id) return NULL;
+        if (t[j].traveller_id == tid) return &t[j];
+    }
+}
+
+int sq_trav_put(sq_store *s, const sq_trav_slot *v)
+{
+    sq_trav_slot *hit = sq_trav_get(s, v->traveller_id);
+    if (hit) {
+        *hit = *v;
+        return FR_OK;
+    }
+    if (map_reserve(&s->travs, sizeof(sq_trav_slot), 0) != FR_OK) return FR_ENOMEM;
+    sq_trav_slot *t = s->travs.slots;
+    size_t j = hash_i64(v->traveller_id) & (s->travs.cap - 1);
+    while (t[j].traveller_id)
+        j = (j + 1) & (s->travs.cap - 1);
+    t[j] = *v;
+    s->travs.used++;
+    return FR_OK;
+}
+
+/* Deleting from a linear-probing table would break probe chains; mark the
+ * entry as "unknown" instead (last_row -1 means: ask the database). */
+void sq_trav_forget(sq_store *s, int64_t tid)
+{
+    sq_trav_slot *hit = sq_trav_get(s, tid);
+    if (hit) hit->last_row = -1;
+}
+
+void sq_cache_clear(sq_store *s)
+{
+    if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
+    if (s->travs.cap) memset(s->travs.slots, 0, s->travs.cap * sizeof(sq_trav_slot));
+    s->docs.used = s->travs.used = 0;
+}
+
+void sq_cache_free(sq_store *s)
+{
+    fr_free(s->docs.slots);
+    fr_free(s->travs.slots);
+    s->docs = s->travs = (sq_map){0};
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* store.c: the backend-neutral face of the ledger (store.h). It picks a
+ * backend from the location ("sqlite:PATH" or a plain path -> SQLite; a
+ * PostgreSQL URI is reserved for the backend that will follow), validates
+ * and normalises every event before a backend sees it, and forwards each
+ * call through the backend's table of functions (store_impl.h). */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "frontera/alloc.h"
+#include "ledger_rules.h"
+#include "store_impl.h"
+
+int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err)
+{
+    fr_error_clear(err);
+    if (!where || !*where || !out)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database location was given");
+    *out = NULL;
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "db",
+                            "the PostgreSQL backend is not part of this build yet");
+    if (strncmp(where, "sqlite:", 7) == 0) where += 7;
+    return fr_store_sqlite_open(where, flags, out, err);
+}
+
+void fr_store_close(fr_store *s)
+{
+    if (!s) return;
+    if (s->in_batch) s->ops->batch_rollback(s);
+    s->ops->close(s);
+}
+
+const char *fr_store_backend(const fr_store *s)
+{
+    return s ? s->ops->name : "";
+}
+
+int fr_store_schema_version(fr_store *s, int *version, fr_error *err)
+{
+    return s->ops->schema_version(s, version, err);
+}
+
+static int validate_reasons(const char *js, fr_error *err)
+{
+    size_t n = strlen(js);
+    if (n > FR_REASONS_MAX)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "reasons", "reasons are longer than %d bytes",
+                            FR_REASONS_MAX);
+    json_error_t je;
+    json_t *j = json_loadb(js, n, JSON_REJECT_DUPLICATES, &je);
+    if (!j)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "reasons",
+                            "reasons are not JSON (at byte %d): %s", je.position, je.text);
+    int ok = json_is_array(j) || json_is_object(j);
+    json_decref(j);
+    if (!ok)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "reasons",
+                            "reasons must be a JSON array or object");
+    return FR_OK;
+}
+
+static void norm_doc(fr_document *d)
+{
+    fr_ledger_name_norm(d->surname);
+    fr_ledger_name_norm(d->given_names);
+}
+
+int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err)
+{
+    fr_record_result dummy;
+    if (!result) result = &dummy;
+    memset(result, 0, sizeof *result);
+    if (!s || !ev) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store or event");
+    fr_event copy = *ev;
+    norm_doc(&copy.doc);
+    int rc = fr_event_validate(&copy, err);
+    if (rc != FR_OK) return rc;
+    if (copy.reasons_json && copy.reasons_json[0] &&
+        (rc = validate_reasons(copy.reasons_json, err)) != FR_OK)
+        return rc;
+    return s->ops->record(s, &copy, result, err);
+}
+
+int fr_store_batch_begin(fr_store *s, fr_error *err)
+{
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is already open");
+    int rc = s->ops->batch_begin(s, err);
+    if (rc == FR_OK) s->in_batch = 1;
+    return rc;
+}
+
+int fr_store_batch_commit(fr_store *s, fr_error *err)
+{
+    if (!s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no batch is open");
+    int rc = s->ops->batch_commit(s, err);
+    if (rc == FR_OK) s->in_batch = 0;
+    return rc;
+}
+
+void fr_store_batch_rollback(fr_store *s)
+{
+    if (!s || !s->in_batch) return;
+    s->ops->batch_rollback(s);
+    s->in_batch = 0;
+}
+
+int fr_store_find_document(fr_store *s, const char *state, const char *number,
+                           int64_t *traveller_id, fr_error *err)
+{
+    if (!state || !number || !traveller_id)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document given");
+    return s->ops->find_document(s, state, number, traveller_id, err);
+}
+
+int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
+                     fr_error *err)
+{
+    if (!doc || !traveller_id || !how)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document given");
+    fr_document copy = *doc;
+    norm_doc(&copy);
+    *traveller_id = 0;
+    *how = FR_LINK_NONE;
+    return s->ops->resolve(s, &copy, traveller_id, how, err);
+}
+
+int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err)
+{
+    if (!out) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
+    *out = NULL;
+    return s->ops->history(s, traveller_id, out, err);
+}
+
+int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+                    fr_error *err)
+{
+    if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
+    return s->ops->export_events(s, from, to, fn, ud, err);
+}

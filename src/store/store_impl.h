@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* store_impl.h: the backend interface behind fr_store (store.h), in the
+ * manner of SQLite's sqlite3_io_methods. A backend defines a struct whose
+ * first member is an fr_store, points base.ops at its table, and lets
+ * store.c do validation and normalisation. Events reaching a backend are
+ * valid (fr_event_validate) and names are normalised (fr_ledger_name_norm). */
+#ifndef FR_STORE_IMPL_H
+#define FR_STORE_IMPL_H
+
+#include "frontera/store.h"
+
+typedef struct fr_store_ops {
+    const char *name;
+    void (*close)(fr_store *s);
+    int (*schema_version)(fr_store *s, int *version, fr_error *err);
+    int (*batch_begin)(fr_store *s, fr_error *err);
+    int (*batch_commit)(fr_store *s, fr_error *err);
+    void (*batch_rollback)(fr_store *s);
+    int (*record)(fr_store *s, const fr_event *ev, fr_record_result *res, fr_error *err);
+    int (*find_document)(fr_store *s, const char *state, const char *number, int64_t *tid,
+                         fr_error *err);
+    int (*resolve)(fr_store *s, const fr_document *doc, int64_t *tid, fr_link_kind *how,
+                   fr_error *err);
+    int (*history)(fr_store *s, int64_t tid, fr_history **out, fr_error *err);
+    int (*export_events)(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+                         fr_error *err);
+} fr_store_ops;
+
+struct fr_store {
+    const fr_store_ops *ops;
+    int in_batch;
+};
+
+/* Backends. */
+int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err);
+
+#endif
