@@ -51,12 +51,42 @@ static void states_and_bad_codes(void **st)
     assert_true(fr_country_count() > 260);
 }
 
+static void codes_and_names_outside_an_mrz_normalise_to_icao(void **st)
+{
+    (void)st;
+    struct {
+        const char *in, *want;
+    } cases[] = {{"DEU", "D"},
+                 {"deu", "D"},
+                 {"D", "D"},
+                 {"D<<", "D"},
+                 {" chn ", "CHN"},
+                 {"XKX", "RKS"},
+                 {"Germany", "D"},
+                 {"UNITED STATES", "USA"},
+                 {"United States of America", "USA"},
+                 {"Korea, Republic of", "KOR"},
+                 {"Russia", "RUS"},
+                 {"Turkey", "TUR"},
+                 {"Viet Nam", "VNM"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int idx = fr_country_normalize(cases[i].in, strlen(cases[i].in));
+        assert_true(idx >= 0);
+        assert_string_equal(fr_country_code(idx), cases[i].want);
+    }
+    const char *bad[] = {"", "ZZZ", "Atlantis", "DEUX", "CH N", "United"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(fr_country_normalize(bad[i], strlen(bad[i])), -1);
+    assert_int_equal(fr_country_normalize(NULL, 3), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(icao_special_codes_are_known),
         cmocka_unit_test(germany_is_d_not_deu),
         cmocka_unit_test(states_and_bad_codes),
+        cmocka_unit_test(codes_and_names_outside_an_mrz_normalise_to_icao),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,16 @@ typedef enum fr_country_kind {
 int fr_country_find(const char *code, size_t len);
 /* Same for a NUL-terminated string. */
 int fr_country_find_cstr(const char *code);
+/* A nationality or state as people and published lists write it outside an
+ * MRZ, to its ICAO code: the ICAO code itself in any case ("chn", "D", "D<<"),
+ * an ISO 3166-1 alpha-3 code where ICAO writes another (DEU -> D; XKX and
+ * KOS, used for Kosovo, -> RKS), the English name in the table in any case
+ * ("Germany", "united states"), or a common other English name ("United States
+ * of America", "Russia", "Korea, Republic of", "Turkey", "Czech Republic",
+ * "Ivory Coast", "Great Britain", ...). Surrounding spaces are ignored.
+ * Returns the table index, or -1 when nothing matches. Pure, no allocation. */
+int fr_country_normalize(const char *text, size_t len);
+
 /* Number of codes in the table. */
 int fr_country_count(void);
 /* Code ("CHN", "D"), English name, kind of the entry at idx; NULL/0 when out of range. */
