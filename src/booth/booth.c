@@ -44,8 +44,12 @@ static void gather_screening(const fr_booth_env *env, const fr_mrz *m, fr_admit_
     s->state = FR_SCREENING_DONE;
     if (m->document_number[0]) {
         int listed = fr_screen_document(env->screen, m->issuing_state, m->document_number);
-        if (listed < 0) {
-            screening_failed(s, "the lost/stolen document check failed");
+        if (listed < 0) { /* fail closed: an unchecked document is not a clear one */
+            screening_failed(s, fr_country_find_cstr(m->issuing_state) < 0
+                                    ? "the issuing state cannot be read, so the document was "
+                                      "not checked against the lost and stolen list"
+                                    : "the document could not be checked against the lost and "
+                                      "stolen list");
             return;
         }
         s->document_listed = listed == 1;

@@ -82,22 +82,24 @@ static void check_mrz(fr_admit_decision *d)
             "passport, and enter the visa number as the visa reference.");
         return;
     }
-    int shown = 0;
+    int shown = 0, errors = 0; /* the first four errors are listed, then one for the rest */
     for (int i = 0; i < m->nfindings; i++) {
         const fr_mrz_finding *f = &m->findings[i];
         char code[48];
         snprintf(code, sizeof code, "mrz.%s", fr_mrz_code_name(f->code));
         if (f->level == FR_MRZ_NOTE) {
             add(d, code, 0, FR_REASON_INFO, "%s", f->message);
-        } else if (shown++ < 4) {
+        } else if (errors++ < 4) {
             add(d, code, 0, FR_REASON_REFER, "Line %d, column %d: %s", f->line, f->column,
                 f->message);
+            shown++;
         }
     }
-    if (m->nerrors > shown && shown >= 4)
+    if (m->nerrors > errors) errors = m->nerrors; /* findings beyond the array's capacity */
+    if (errors > shown)
         add(d, "mrz.more_findings", 0, FR_REASON_REFER,
             "The machine readable zone has %d problems in all; examine the document by hand.",
-            m->nerrors);
+            errors);
 }
 
 static unsigned doc_kind(const fr_mrz *m)

@@ -98,4 +98,20 @@ echo "$got" | grep -q 'I5|2024-08-10' || fail "a given authorised_until is kept:
 # Usage errors exit 2.
 set +e; "$F" admit --at 2024-06-01T09:00-05:00 "$ven" >/dev/null 2>&1; rc=$?; set -e
 [ $rc = 2 ] || fail "missing --port must exit 2"
-echo "admit.sh: ok"
+
+# Screening fails closed: lists that were named but cannot be used refer the traveller with
+# screening.failed (exit 1), never admit; without any list the decision carries a warning.
+usb=$(mk USA 598765432 2033-01-01 JONES MARY 1975-05-05)
+set +e; out=$("$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --watchlists "$T/no-such-dir" --json "$usb" 2>/dev/null); rc=$?; set -e
+[ $rc = 1 ] || fail "named but missing lists must refer (exit 1), got $rc: $out"
+[ "$(echo "$out" | json 'd["decision"]')" = refer ] || fail "missing lists: $out"
+echo "$out" | json '[r["code"] for r in d["reasons"]]' | grep -q screening.failed || fail "screening.failed: $out"
+set +e; out=$(FRONTERA_WATCHLISTS="$T/no-such-dir" "$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --json "$usb" 2>/dev/null); rc=$?; set -e
+[ $rc = 1 ] || fail "lists named in FRONTERA_WATCHLISTS but missing must refer, got $rc: $out"
+mkdir -p "$T/badlists" && printf 'not,a,watchlist\n1,2,3\n' >"$T/badlists/x.wl.csv"
+set +e; out=$("$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --watchlists "$T/badlists" --json "$usb" 2>/dev/null); rc=$?; set -e
+[ "$(echo "$out" | json 'd["decision"]')" != admit ] || fail "unloadable lists must not admit: $out"
+(cd "$T" && "$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --json "$usb") >"$T/out.json" || fail "no lists: $(cat "$T/out.json")"
+json '[r["level"] for r in d["reasons"] if r["code"]=="screening.not_configured"][0]' <"$T/out.json" | grep -qx warning \
+  || fail "no lists configured must be a warning: $(cat "$T/out.json")"
+echo "admit.sh: all passed"

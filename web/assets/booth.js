@@ -29,7 +29,7 @@ const OUTCOMES = {
   refer: { word: 'REFER', icon: '!', note: 'Refer to a supervisor: do not admit yet.' },
   refuse: { word: 'REFUSE', icon: '✕', note: 'Refuse entry: give the traveller the refusal form.' },
 };
-const LEVELS = { refuse: 'Refusal', refer: 'Referral', info: 'Note' };
+const LEVELS = { refuse: 'Refusal', refer: 'Referral', warning: 'Warning', info: 'Note' };
 
 const MRZ_FORMATS = [
   { lines: 2, len: 44, name: 'passport (TD3)' },
@@ -142,8 +142,8 @@ function showDecision(d) {
   const box = $('#decision');
   const o = OUTCOMES[d.decision] || { word: String(d.decision || '?').toUpperCase(), icon: '?', note: '' };
   const reasons = Array.isArray(d.reasons) ? d.reasons : [];
-  const order = { refuse: 0, refer: 1, info: 2 };
-  reasons.sort((a, b) => (order[a.level] ?? 3) - (order[b.level] ?? 3));
+  const order = { refuse: 0, refer: 1, warning: 2, info: 3 };
+  reasons.sort((a, b) => (order[a.level] ?? 4) - (order[b.level] ?? 4));
   box.replaceChildren(
     el('div', { class: `outcome outcome-${d.decision}`, id: 'outcome', 'data-decision': d.decision },
       el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: o.icon }),
