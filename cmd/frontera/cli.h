@@ -36,6 +36,10 @@ void cli_print_error(const char *sub, const char *file, const fr_error *err);
  * data directory). A string the caller frees with fr_free, or NULL. */
 char *cli_default_policy_path(void);
 
+/* Print s to standard output as a JSON string (quoted and escaped: the one
+ * escaper of the program; JSON documents are built with jansson). */
+void cli_json_string(const char *s);
+
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */
 fr_policy *cli_load_policy(const char *sub, const char *path);

@@ -59,21 +59,6 @@ static fr_policy *load(const char *sub, const char *path, int *nerr)
     return p;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static const char *docs_text(unsigned docs)
 {
     if (docs == (FR_DOC_PASSPORT | FR_DOC_ID_CARD)) return "passport or national ID card";
@@ -130,11 +115,11 @@ static void print_rule_json(const fr_policy_rule *r, const char *code, fr_admiss
     else
         printf("\"to\":\"%s\",", fr_date_format(r->to, a));
     printf("\"who\":");
-    json_str(r->who);
+    cli_json_string(r->who);
     printf(",\"line\":%d,\"ref\":", r->line);
-    json_str(r->ref);
+    cli_json_string(r->ref);
     printf(",\"note\":");
-    json_str(r->note);
+    cli_json_string(r->note);
     printf("}\n");
 }
 

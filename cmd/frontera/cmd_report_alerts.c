@@ -63,20 +63,6 @@ static int series_from_csv(const char *path, fr_series **out)
     return FR_EXIT_FAILURE;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", (unsigned char)*s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
 static void print_num(double v, int decimals)
 {
     printf("%.*f", decimals, v);
@@ -98,9 +84,9 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
         int rate = strstr(a[i].metric, "rate") != NULL;
         if (json) {
             printf("%s\n  {\"nationality\": ", i ? "," : "");
-            json_str(nat);
+            cli_json_string(nat);
             printf(", \"metric\": ");
-            json_str(a[i].metric);
+            cli_json_string(a[i].metric);
             printf(", \"period\": \"%s\", \"observed\": ", per);
             print_num(a[i].observed, rate ? 4 : 0);
             printf(", \"expected\": ");
@@ -108,7 +94,7 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
             printf(", \"factor\": %.2f, \"since\": \"%s\", \"until\": \"%s\", \"ongoing\": %s, "
                    "\"message\": ",
                    a[i].factor, since, until, a[i].ongoing ? "true" : "false");
-            json_str(a[i].message);
+            cli_json_string(a[i].message);
             printf("}");
         } else if (csv) {
             printf("%s,%s,%s,", nat, a[i].metric, per);

@@ -11,77 +11,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "views.h"
 #include "commands.h"
 #include "frontera/store.h"
 
-static json_t *anomaly_list(unsigned flags)
-{
-    json_t *a = json_array();
-    for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-        if (flags & b) json_array_append_new(a, json_string(fr_anomaly_name(b)));
-    return a;
-}
-
-static json_t *date_or_null(fr_date d)
-{
-    char buf[FR_DATE_BUFSZ];
-    return d == FR_DATE_NONE ? json_null() : json_string(fr_date_format(d, buf));
-}
-
 static void print_json(const fr_history *h)
 {
-    json_t *o = json_object(), *docs = json_array(), *evs = json_array(), *revs = json_array();
-    char buf[FR_DATETIME_BUFSZ];
-    for (size_t i = 0; i < h->ndocuments; i++) {
-        const fr_document *d = &h->documents[i].doc;
-        char sex[2] = {d->sex, 0};
-        json_t *j = json_object();
-        json_object_set_new(j, "state", json_string(d->state));
-        json_object_set_new(j, "number", json_string(d->number));
-        json_object_set_new(j, "type", json_string(d->type));
-        json_object_set_new(j, "expiry", date_or_null(d->expiry));
-        json_object_set_new(j, "surname", json_string(d->surname));
-        json_object_set_new(j, "given_names", json_string(d->given_names));
-        json_object_set_new(j, "nationality", json_string(d->nationality));
-        json_object_set_new(j, "birth_date", date_or_null(d->birth_date));
-        json_object_set_new(j, "sex", json_string(sex));
-        json_object_set_new(j, "link", json_string(fr_link_kind_name(h->documents[i].link)));
-        json_array_append_new(docs, j);
-    }
-    for (size_t i = 0; i < h->count; i++) {
-        const fr_history_item *it = &h->items[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "event_id", json_string(it->event_id));
-        json_object_set_new(j, "kind", json_string(fr_event_kind_name(it->kind)));
-        json_object_set_new(j, "at", json_string(fr_datetime_format(&it->at, buf)));
-        json_object_set_new(j, "port", json_string(it->port));
-        json_object_set_new(j, "admission_class", json_string(it->admission_class));
-        json_object_set_new(j, "authorised_until", date_or_null(it->authorised_until));
-        json_object_set_new(j, "decision", json_string(it->decision));
-        json_object_set_new(j, "paired_with",
-                            it->paired >= 0 ? json_string(h->items[it->paired].event_id)
-                                            : json_null());
-        json_object_set_new(j, "anomalies", anomaly_list(it->anomalies));
-        json_array_append_new(evs, j);
-    }
-    for (size_t i = 0; i < h->nreviews; i++) {
-        json_t *j = json_object();
-        json_object_set_new(j, "traveller_id", json_integer(h->reviews[i].traveller_id));
-        json_object_set_new(j, "candidate_traveller_id",
-                            json_integer(h->reviews[i].candidate_traveller));
-        json_object_set_new(j, "reason", json_string(h->reviews[i].reason));
-        json_array_append_new(revs, j);
-    }
-    json_object_set_new(o, "traveller_id", json_integer(h->traveller_id));
-    json_object_set_new(o, "in_country", json_boolean(h->in_country));
-    json_object_set_new(o, "open_entry",
-                        h->open_entry >= 0 ? json_string(h->items[h->open_entry].event_id)
-                                           : json_null());
-    json_object_set_new(o, "authorised_until", date_or_null(h->authorised_until));
-    json_object_set_new(o, "anomalies", anomaly_list(h->anomalies));
-    json_object_set_new(o, "documents", docs);
-    json_object_set_new(o, "events", evs);
-    json_object_set_new(o, "reviews", revs);
+    json_t *o = fr_history_json(h);
     char *txt = json_dumps(o, JSON_INDENT(2));
     if (txt) puts(txt);
     free(txt);

@@ -126,12 +126,6 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
                              : fr_modsql_error(s->h.db, rc, err, "cannot append to the audit log");
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
 static void col_hash(sqlite3_stmt *st, int i, unsigned char *dst)
 {
     const void *h = sqlite3_column_blob(st, i);
@@ -155,13 +149,13 @@ static int run_rows(sqaud *s, sqlite3_stmt *st, fr_audit_entry_fn fn, void *ud, 
         memset(e, 0, sizeof *e);
         e->seq = sqlite3_column_int64(st, 0);
         e->at_ms = sqlite3_column_int64(st, 1);
-        col_text(st, 2, e->actor, sizeof e->actor);
-        col_text(st, 3, e->role, sizeof e->role);
-        col_text(st, 4, e->action, sizeof e->action);
-        col_text(st, 5, e->object, sizeof e->object);
-        col_text(st, 6, e->origin, sizeof e->origin);
+        fr_modsql_col_text(st, 2, e->actor, sizeof e->actor);
+        fr_modsql_col_text(st, 3, e->role, sizeof e->role);
+        fr_modsql_col_text(st, 4, e->action, sizeof e->action);
+        fr_modsql_col_text(st, 5, e->object, sizeof e->object);
+        fr_modsql_col_text(st, 6, e->origin, sizeof e->origin);
         e->status = sqlite3_column_int(st, 7);
-        col_text(st, 8, e->detail, sizeof e->detail);
+        fr_modsql_col_text(st, 8, e->detail, sizeof e->detail);
         col_hash(st, 9, e->prev);
         col_hash(st, 10, e->hash);
         if ((rc = fn(ud, e)) != 0) break;

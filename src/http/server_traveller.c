@@ -13,65 +13,7 @@
 
 #include "frontera/alloc.h"
 #include "server_internal.h"
-
-static json_t *date_or_null(fr_date d)
-{
-    char buf[FR_DATE_BUFSZ];
-    return d == FR_DATE_NONE ? json_null() : json_string(fr_date_format(d, buf));
-}
-
-static json_t *anomalies(unsigned flags)
-{
-    json_t *a = json_array();
-    for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-        if (flags & b) json_array_append_new(a, json_string(fr_anomaly_name(b)));
-    return a;
-}
-
-static json_t *history_json(const fr_history *h)
-{
-    json_t *o = json_object(), *docs = json_array(), *evs = json_array(), *revs = json_array();
-    char buf[FR_DATETIME_BUFSZ];
-    for (size_t i = 0; i < h->ndocuments; i++) {
-        const fr_document *d = &h->documents[i].doc;
-        char sex[2] = {d->sex, 0};
-        json_array_append_new(
-            docs, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:s, s:s}", "state", d->state,
-                            "number", d->number, "type", d->type, "expiry", date_or_null(d->expiry),
-                            "surname", d->surname, "given_names", d->given_names, "nationality",
-                            d->nationality, "birth_date", date_or_null(d->birth_date), "sex", sex,
-                            "link", fr_link_kind_name(h->documents[i].link)));
-    }
-    for (size_t i = 0; i < h->count; i++) {
-        const fr_history_item *it = &h->items[i];
-        json_array_append_new(
-            evs,
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "event_id", it->event_id,
-                      "kind", fr_event_kind_name(it->kind), "at", fr_datetime_format(&it->at, buf),
-                      "port", it->port, "admission_class", it->admission_class, "authorised_until",
-                      date_or_null(it->authorised_until), "decision", it->decision, "paired_with",
-                      it->paired >= 0 ? json_string(h->items[it->paired].event_id) : json_null(),
-                      "anomalies", anomalies(it->anomalies)));
-    }
-    for (size_t i = 0; i < h->nreviews; i++)
-        json_array_append_new(
-            revs, json_pack("{s:I, s:I, s:I, s:s}", "document_row",
-                            (json_int_t)h->reviews[i].document_row, "traveller_id",
-                            (json_int_t)h->reviews[i].traveller_id, "candidate_traveller",
-                            (json_int_t)h->reviews[i].candidate_traveller, "reason",
-                            h->reviews[i].reason));
-    json_object_set_new(o, "traveller_id", json_integer(h->traveller_id));
-    json_object_set_new(o, "in_country", json_boolean(h->in_country));
-    json_object_set_new(o, "open_entry",
-                        h->open_entry >= 0 ? json_string(h->items[h->open_entry].event_id)
-                                           : json_null());
-    json_object_set_new(o, "authorised_until", date_or_null(h->authorised_until));
-    json_object_set_new(o, "anomalies", anomalies(h->anomalies));
-    json_object_set_new(o, "documents", docs);
-    json_object_set_new(o, "events", evs);
-    json_object_set_new(o, "reviews", revs);
-    return o;
-}
+#include "views.h"
 
 /* "Who looked at this record": the latest audit entries about it. */
 static int add_looker(void *ud, const fr_audit_entry *e)
@@ -156,7 +98,7 @@ enum MHD_Result srv_traveller(srv_req *r)
     else if (rc != FR_OK)
         ret = srv_problem_err(r, &err);
     else {
-        json_t *o = history_json(h), *lookers = json_array();
+        json_t *o = fr_history_json(h), *lookers = json_array();
         if (fr_audit_about(c->audit, object, 50, add_looker, lookers, &err) != FR_OK) {
             json_decref(lookers);
             lookers = json_null(); /* the record is shown; the list of readers could not be */

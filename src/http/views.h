@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "frontera/admit.h"
+#include "frontera/history.h"
 
 /* The decision as the JSON object `frontera admit --json` prints and the
  * server answers: decision, reasons [{code, message, ground, level}],
@@ -18,5 +19,14 @@
  * reference the caller owns (json_decref); NULL when out of memory. */
 json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
                                const char *event_id);
+
+/* A traveller's history as `frontera traveller --json` prints it and GET
+ * /v1/travellers/{id} answers: traveller_id, in_country, open_entry,
+ * authorised_until, anomalies, documents [{state, number, type, expiry,
+ * surname, given_names, nationality, birth_date, sex, link}], events
+ * [{event_id, kind, at, port, admission_class, authorised_until, decision,
+ * paired_with, anomalies}], reviews [{document_row, traveller_id,
+ * candidate_traveller_id, reason}]. A new reference; NULL when out of memory. */
+json_t *fr_history_json(const fr_history *h);
 
 #endif

@@ -1,13 +1,122 @@
 /* SPDX-License-Identifier: MIT */
-/* module_sqlite.c: a module's handle on the ledger's database
- * (module_sqlite.h). Opening is fr_modsql_open plus fr_modsql_migrate
- * (auth_sqlite.c); each statement is prepared with SQLITE_PREPARE_PERSISTENT
- * the first time it is asked for and kept until the handle closes, so a
+/* module_sqlite.c: the helpers the modules that keep their own tables in
+ * the ledger's database share (users, audit log: module_sqlite.h).
+ *
+ * Each module records its schema version in fr_module_schema(module,
+ * version), a table of its own (the ledger's PRAGMA user_version is the
+ * ledger's), and migrates with CREATE ... IF NOT EXISTS steps in one
+ * IMMEDIATE transaction, so two processes opening at once migrate once.
+ * Opening a handle is fr_modsql_open plus fr_modsql_migrate; each statement is prepared with
+ * SQLITE_PREPARE_PERSISTENT the first time it is asked for and kept until the handle closes, so a
  * handle prepares each of its module's statements at most once. */
 #include "module_sqlite.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define BUSY_MS 10000
+
+int fr_modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
+{
+    int code = FR_ESTORE;
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) code = FR_EBUSY;
+    if ((rc & 0xff) == SQLITE_NOMEM) code = FR_ENOMEM;
+    const char *msg = (rc & 0xff) == SQLITE_FULL ? "the disk is full"
+                      : db                       ? sqlite3_errmsg(db)
+                                                 : sqlite3_errstr(rc);
+    return fr_error_set(err, code, 0, 0, "db", "%s: %s", what, msg);
+}
+
+int fr_modsql_open(const char *path, sqlite3 **out, fr_error *err)
+{
+    struct stat st;
+    sqlite3 *db = NULL;
+    if (stat(path, &st) != 0)
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                            "there is no database at %s (frontera init creates one)", path);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot open %s: %s", path,
+                     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return FR_ESTORE;
+    }
+    sqlite3_busy_timeout(db, BUSY_MS);
+    rc =
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        rc = fr_modsql_error(db, rc, err, "cannot configure the database");
+        sqlite3_close(db);
+        return rc;
+    }
+    /* the ledger owns the file: it must have created its schema first */
+    sqlite3_stmt *q = NULL;
+    int version = 0;
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (version <= 0) {
+        sqlite3_close(db);
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                            "%s is not a frontera ledger yet (frontera init creates one)", path);
+    }
+    *out = db;
+    return FR_OK;
+}
+
+int fr_modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
+                      fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fr_modsql_error(db, rc, err, "cannot start the migration");
+    rc = sqlite3_exec(db,
+                      "CREATE TABLE IF NOT EXISTS fr_module_schema("
+                      "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    rc = sqlite3_prepare_v2(db, "SELECT version FROM fr_module_schema WHERE module = ?1", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    else if (rc != SQLITE_DONE)
+        goto fail;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (version > n) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return fr_error_set(err, FR_EVERSION, 0, 0, "db",
+                            "the %s tables have version %d, newer than the %d this frontera "
+                            "knows; use a newer frontera",
+                            module, version, n);
+    }
+    for (int v = version; v < n; v++)
+        if ((rc = sqlite3_exec(db, steps[v], NULL, NULL, NULL)) != SQLITE_OK) goto fail;
+    if (version < n) {
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO fr_module_schema(module, version) VALUES(?1, ?2)"
+                                " ON CONFLICT(module) DO UPDATE SET version = excluded.version",
+                                -1, &st, NULL);
+        if (rc != SQLITE_OK) goto fail;
+        sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, n);
+        if ((rc = sqlite3_step(st)) != SQLITE_DONE) goto fail;
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) goto fail;
+    return FR_OK;
+fail:
+    rc = fr_modsql_error(db, rc, err, "cannot migrate the tables");
+    sqlite3_finalize(st);
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
 
 int fr_modsql_handle_open(fr_modsql_handle *h, const char *path, const char *module,
                           const char *const *steps, int nsteps, const char *const *sql, int nsql,
@@ -46,4 +155,13 @@ void fr_modsql_handle_close(fr_modsql_handle *h)
         sqlite3_finalize(h->st[i]);
     sqlite3_close(h->db);
     memset(h, 0, sizeof *h);
+}
+
+void fr_modsql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= cap) n = cap - 1;
+    if (n) memcpy(out, t, n);
+    out[n] = '\0';
 }

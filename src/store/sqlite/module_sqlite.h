@@ -23,6 +23,10 @@ int fr_modsql_migrate(sqlite3 *db, const char *module, const char *const *steps,
 /* An fr_error from an SQLite result code. */
 int fr_modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what);
 
+/* Copy column i's text into out (cap bytes, NUL-terminated; "" for NULL),
+ * cut at cap - 1 bytes. */
+void fr_modsql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
+
 #define FR_MODSQL_MAX_STMTS 16
 
 typedef struct fr_modsql_handle {

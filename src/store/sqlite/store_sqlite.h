@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "module_sqlite.h"
 #include "store_impl.h"
 
 /* Prepared statements, prepared once on first use and reused. */

@@ -36,15 +36,6 @@ static void bind_date(sqlite3_stmt *st, int i, fr_date d)
         sqlite3_bind_int64(st, i, d);
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-    if (n >= cap) n = cap - 1;
-    if (n) memcpy(out, t, n);
-    out[n] = '\0';
-}
-
 /* 1 found, 0 not found, or an error. */
 static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_t *tid,
                       int64_t *pdig, fr_error *err)
@@ -94,10 +85,10 @@ static int find_candidates(sq_store *s, const fr_document *d, candidates *c, fr_
     size_t nsame = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
-        col_text(st, 1, sur, sizeof sur);
-        col_text(st, 2, giv, sizeof giv);
-        col_text(st, 3, nat, sizeof nat);
-        col_text(st, 4, sex, sizeof sex);
+        fr_modsql_col_text(st, 1, sur, sizeof sur);
+        fr_modsql_col_text(st, 2, giv, sizeof giv);
+        fr_modsql_col_text(st, 3, nat, sizeof nat);
+        fr_modsql_col_text(st, 4, sex, sizeof sex);
         fr_ledger_person p = {sur, giv, nat, d->birth_date, sex[0]};
         const char *why = "";
         fr_ledger_match m = fr_ledger_person_match(d, &p, &why);
@@ -201,16 +192,16 @@ static int doc_differs(sq_store *s, int64_t doc_id, const fr_document *d, fr_err
                         "cannot read the document");
     }
     char type[3], sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
-    col_text(st, 0, type, sizeof type);
+    fr_modsql_col_text(st, 0, type, sizeof type);
     fr_date exp = sqlite3_column_type(st, 1) == SQLITE_NULL ? FR_DATE_NONE
                                                             : (fr_date)sqlite3_column_int64(st, 1);
-    col_text(st, 2, sur, sizeof sur);
-    col_text(st, 3, giv, sizeof giv);
-    col_text(st, 4, nat, sizeof nat);
+    fr_modsql_col_text(st, 2, sur, sizeof sur);
+    fr_modsql_col_text(st, 3, giv, sizeof giv);
+    fr_modsql_col_text(st, 4, nat, sizeof nat);
     fr_date birth = sqlite3_column_type(st, 5) == SQLITE_NULL
                         ? FR_DATE_NONE
                         : (fr_date)sqlite3_column_int64(st, 5);
-    col_text(st, 6, sex, sizeof sex);
+    fr_modsql_col_text(st, 6, sex, sizeof sex);
     sqlite3_reset(st);
     return (d->type[0] && strcmp(d->type, type) != 0) ||
            (d->expiry != FR_DATE_NONE && d->expiry != exp) ||
