@@ -78,7 +78,8 @@ static void gather_screening(const fr_booth_env *env, const fr_mrz *m, fr_admit_
         snprintf(x->list, sizeof x->list, "%s", res[i].list ? res[i].list : "");
         snprintf(x->id, sizeof x->id, "%s", res[i].id ? res[i].id : "");
         x->score = res[i].score;
-        snprintf(x->explanation, sizeof x->explanation, "%s", res[i].explanation);
+        snprintf(x->explanation, sizeof x->explanation, "%.*s", (int)sizeof x->explanation - 1,
+                 res[i].explanation);
     }
 }
 

@@ -26,8 +26,8 @@ static const char *const SQL[Q_COUNT] = {
     [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2, revoked_ms = 0 WHERE name = ?1",
     [Q_REVOKE] = "UPDATE auth_users SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms = 0",
     [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms FROM auth_users ORDER BY name",
-    [Q_FIND] = "SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE "
-               "token_hash = ?1",
+    [Q_FIND] = ("SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE "
+                "token_hash = ?1"),
 };
 
 typedef struct sqa {

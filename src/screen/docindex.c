@@ -12,8 +12,9 @@
 
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "frontera/csv.h"
 #include "screen_internal.h"
-#include "watchlist_internal.h"
+#include "screen_fileio.h"
 
 #define DOC_NUM_MAX 40
 

@@ -12,6 +12,7 @@
 
 #include "frontera/csv.h"
 #include "frontera/screen.h"
+#include "screen_fileio.h"
 
 enum { WL_ID, WL_LIST, WL_NAME, WL_ALIASES, WL_BIRTH, WL_NAT, WL_DOCS, WL_REASON, WL_NFIELDS };
 
@@ -48,17 +49,5 @@ int wl_json_row(json_t *obj, wl_row *r, char buf[2][4097], long line, fr_error *
 /* Validate and append one row. */
 int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
                fr_error *err);
-/* Atomic replace of path (shared with docindex.c): begin opens a temporary
- * file next to path (name in tmp); commit flushes, fsyncs, closes, renames it
- * over path and fsyncs the directory; abort (also on commit failure) closes
- * and removes the temporary file. */
-int fr_screen_atomic_begin(const char *path, char *tmp, size_t tmpcap, FILE **f, fr_error *err);
-int fr_screen_atomic_commit(const char *path, const char *tmp, FILE *f, fr_error *err);
-void fr_screen_atomic_abort(const char *tmp, FILE *f);
-/* Read a whole file into a new buffer (fr_free it): FR_OK, FR_ENOTFOUND,
- * FR_EIO, FR_ELIMIT (over 2 GiB), FR_ENOMEM. */
-int fr_screen_read_file(const char *path, char **data, size_t *len, fr_error *err);
-/* Write one CSV field (quoted as needed) and a separator (',' or '\n'). */
-int fr_screen_csv_put(FILE *f, const char *s, size_t len, char sep);
 
 #endif
