@@ -416,7 +416,9 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     if (!s->cfg.threads) s->cfg.threads = FR_SERVER_DEFAULT_THREADS;
     if (!s->cfg.body_max) s->cfg.body_max = FR_SERVER_DEFAULT_BODY_MAX;
     if (!s->cfg.timeout_s) s->cfg.timeout_s = FR_SERVER_DEFAULT_TIMEOUT_S;
-    if (!s->cfg.max_connections) s->cfg.max_connections = 1024;
+    if (!s->cfg.max_connections) s->cfg.max_connections = FR_SERVER_DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.per_address) s->cfg.per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
+    if (s->cfg.per_address > s->cfg.max_connections) s->cfg.per_address = s->cfg.max_connections;
     pthread_mutex_init(&s->ctx_mu, NULL);
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
@@ -471,7 +473,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
         flags, cfg->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)s->cfg.per_address, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!s->mhd) {
         rc = fr_error_set(err, FR_EIO, 0, 0, "listen",

@@ -210,6 +210,8 @@ enum MHD_Result srv_events(srv_req *r)
         o->rc = event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev, &reasons,
                                 &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
+        /* an event cannot be recorded before it happens (this server's clock) */
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&ev, srv_now_ms(s) / 1000, &o->err);
         if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
         if (o->rc == FR_OK && !o->res.duplicate) {
             if (batch)

@@ -177,8 +177,10 @@ expect 200 GET "/v1/travellers/$TID" "$OFF"
   || fail "who looked: $(cat "$T/body")"
 expect 200 GET /v1/travellers/CHN:E12345678 "$ADM"
 [ "$(json 'd["traveller_id"]' <"$T/body")" = "$TID" ] || fail "by document"
-# an officer sees only travellers they processed: otto recorded nothing for this one
-expect 403 GET "/v1/travellers/$TID" "$OTH"; problem 403
+# an officer sees only travellers they processed: otto decided nothing for this one, and the
+# answer is the one for an absent traveller (a refusal must not tell what the ledger holds)
+expect 404 GET "/v1/travellers/$TID" "$OTH"; problem 404; cp "$T/body" "$T/notyours"
+expect 404 GET /v1/travellers/999999 "$OTH"; cmp -s "$T/body" "$T/notyours" || fail "not-yours differs from absent"
 expect 404 GET /v1/travellers/999999 "$OFF"; problem 404
 expect 404 GET /v1/travellers/abc "$SUP"
 
