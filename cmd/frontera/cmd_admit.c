@@ -157,6 +157,11 @@ int cmd_admit(int argc, char **argv)
     if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
     if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
         return cli_usage_error("admit", "--at '%s': %s", at, err.message);
+    if (!req.at.has_offset) /* with or without --record: never guess the offset */
+        return cli_usage_error("admit", "--at '%s' needs its UTC offset (2024-07-01T10:15-05:00)",
+                               at);
+    if (fr_event_check_port(req.port, &err) != FR_OK)
+        return cli_usage_error("admit", "--port: %s", err.message);
     if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
     const char *file = optind < argc ? argv[optind] : NULL;
 

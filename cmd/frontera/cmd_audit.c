@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/audit.h"
-#include "frontera/event.h"
+#include "frontera/text.h"
 #include "frontera/store.h"
 
 static const char USAGE[] =
@@ -52,7 +52,7 @@ static json_t *text_json(const char *s)
     size_t o = 0, i = 0;
     while (i < n) {
         size_t bad = 0, len = n - i;
-        if (fr_event_text_ok(s + i, len, &bad)) bad = len;
+        if (fr_text_utf8_valid(s + i, len, &bad)) bad = len;
         memcpy(buf + o, s + i, bad); /* the valid run */
         o += bad;
         i += bad;

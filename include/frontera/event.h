@@ -12,7 +12,6 @@
 #ifndef FRONTERA_EVENT_H
 #define FRONTERA_EVENT_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "frontera/date.h"
@@ -106,7 +105,7 @@ void fr_event_init(fr_event *ev);
  * only on entries and extensions and not before the event date, decision
  * one of the three words, the date inside FR_EVENT_DATE_MIN..MAX and an
  * authorised stay of at most FR_EVENT_STAY_MAX_DAYS, names, officer and class
- * well-formed text (fr_event_text_ok) (the store checks that
+ * well-formed text (text.h: fr_text_ok) (the store checks that
  * reasons are well-formed JSON: the core has no JSON parser).
  * Returns FR_OK or FR_EINVAL with err->field naming the field at fault. */
 int fr_event_validate(const fr_event *ev, fr_error *err);
@@ -117,11 +116,10 @@ int fr_event_validate(const fr_event *ev, fr_error *err);
  * none). FR_OK or FR_EINVAL with err->field "at". */
 int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err);
 
-/* Is the len bytes at s text the ledger can hold: well-formed UTF-8 (no
- * overlong forms, no surrogates) without NUL or other C0 control bytes
- * (tab excepted)? Returns 1, or 0 with *bad_at (may be NULL) the offset of
- * the first byte at fault. Pure. */
-int fr_event_text_ok(const char *s, size_t len, size_t *bad_at);
+/* Check a port: a UN/LOCODE, 5 characters, whose first two are an ISO 3166
+ * state (the rule of fr_event_validate, for paths that decide without
+ * recording: an admission not recorded). FR_OK or FR_EINVAL, field "port". */
+int fr_event_check_port(const char *port, fr_error *err);
 
 /* Is the two-letter code a state that UN/LOCODE knows (ISO 3166-1 alpha-2)? */
 int fr_locode_country_ok(const char *cc2);

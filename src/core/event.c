@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frontera/country.h"
+#include "frontera/text.h"
 
 static const char *const KIND_NAMES[] = {"", "entry", "exit", "refusal", "encounter", "extension"};
 
@@ -100,48 +101,26 @@ static int validate_doc(const fr_document *d, fr_error *err)
     return FR_OK;
 }
 
-int fr_event_text_ok(const char *s, size_t len, size_t *bad_at)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        size_t n = 0;
-        unsigned min = 0, cp;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t') goto bad;
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, min = 0x80, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, min = 0x800, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, min = 0x10000, cp = c & 0x07;
-        else
-            goto bad;
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (p[i + k] & 0xC0) != 0x80) goto bad;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
-        i += n + 1;
-    }
-    return 1;
-bad:
-    if (bad_at) *bad_at = i;
-    return 0;
-}
-
 static int text_field(const char *s, const char *field, fr_error *err)
 {
     size_t at;
-    if (fr_event_text_ok(s, strlen(s), &at)) return FR_OK;
+    if (fr_text_ok(s, strlen(s), &at)) return FR_OK;
     return fr_error_set(err, FR_EINVAL, 0, (int)at + 1, field,
                         "%s is not well-formed UTF-8 text (byte %zu is a control byte or not "
                         "valid UTF-8)",
                         field, at + 1);
+}
+
+int fr_event_check_port(const char *port, fr_error *err)
+{
+    if (strlen(port) != 5 || !is_upper_alnum(port[2]) || !is_upper_alnum(port[3]) ||
+        !is_upper_alnum(port[4]))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "port '%.40s' is not a UN/LOCODE (country and 3 letters: ECUIO)", port);
+    if (!fr_locode_country_ok(port))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "port '%s' does not start with an ISO 3166 country code", port);
+    return FR_OK;
 }
 
 int fr_event_validate(const fr_event *ev, fr_error *err)
@@ -166,15 +145,9 @@ int fr_event_validate(const fr_event *ev, fr_error *err)
                             "2099-12-31",
                             fr_date_format(ev->at.date, b));
     }
-    if (strlen(ev->port) != 5 || !is_upper_alnum(ev->port[2]) || !is_upper_alnum(ev->port[3]) ||
-        !is_upper_alnum(ev->port[4]))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port '%s' is not a UN/LOCODE (country and 3 letters: ECUIO)",
-                            ev->port);
-    if (!fr_locode_country_ok(ev->port))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port '%s' does not start with an ISO 3166 country code", ev->port);
-    int rc = validate_doc(&ev->doc, err);
+    int rc = fr_event_check_port(ev->port, err);
+    if (rc != FR_OK) return rc;
+    rc = validate_doc(&ev->doc, err);
     if (rc != FR_OK) return rc;
     if ((rc = text_field(ev->doc.surname, "surname", err)) != FR_OK ||
         (rc = text_field(ev->doc.given_names, "given_names", err)) != FR_OK ||

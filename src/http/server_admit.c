@@ -84,6 +84,7 @@ static int parse_request(json_t *j, adm_in *in, fr_error *err)
         return fr_error_set(err, FR_EINVAL, 0, 0, "port",
                             "port is required: the UN/LOCODE of the crossing point");
     in->req.port = json_string_value(v);
+    if (fr_event_check_port(in->req.port, err) != FR_OK) return FR_EINVAL;
     v = json_object_get(j, "at");
     if (!json_is_string(v))
         return fr_error_set(err, FR_EINVAL, 0, 0, "at",
@@ -92,6 +93,10 @@ static int parse_request(json_t *j, adm_in *in, fr_error *err)
         snprintf(err->field, sizeof err->field, "at");
         return FR_EINVAL;
     }
+    if (!in->req.at.has_offset) /* never guess UTC: a post's clock is local */
+        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                            "at needs its UTC offset: 2024-07-01T10:15-05:00, not a bare local "
+                            "time");
     v = json_object_get(j, "visa");
     if (v && !json_is_null(v)) {
         if (!json_is_string(v))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "frontera/country.h"
+#include "frontera/text.h"
 
 enum {
 #define X_ENUM(id, name, req) COL_##id,
@@ -112,7 +113,7 @@ static int copy(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *
         snprintf(fault->reason, sizeof fault->reason, "longer than %zu characters", cap - 1);
         return -1;
     }
-    if (!fr_event_text_ok(f->ptr, f->len, &bad)) { /* never cut at a NUL or store bad bytes */
+    if (!fr_text_ok(f->ptr, f->len, &bad)) { /* never cut at a NUL or store bad bytes */
         fault->col = COL_NAME[c];
         snprintf(fault->reason, sizeof fault->reason,
                  "byte %zu of the field is a NUL or control byte, or not valid UTF-8", bad + 1);

@@ -27,6 +27,7 @@ OFF=$("$F" user add olga --role officer)
 OTH=$("$F" user add otto --role officer)
 SUP=$("$F" user add sam --role supervisor)
 ANA=$("$F" user add ann --role analyst)
+ADM=$("$F" user add adam --role admin)
 
 start_server() {
   "$F" serve --listen 127.0.0.1:0 --policy "$T/ecu.policy" --threads 2 "$@" >"$T/sout" 2>"$T/err" &
@@ -127,6 +128,32 @@ time.sleep(3.5)  # --timeout 2: the idle ones are closed
 if not get("127.0.0.1"): sys.exit("idle connections were not closed after the timeout")
 for s in idle: s.close()
 PY
+
+# --- 7: HTTP edges
+got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -H 'Content-Type:' --data-binary "$(EV H-1 entry 2024-03-01T10:00-05:00 H1)" "$U/v1/events")
+[ "$got" = 415 ] || fail "a body without Content-Type must be 415, got $got: $(cat "$T/body")"
+got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -H 'Content-Type: application/jsonp' --data-binary '{}' "$U/v1/events")
+[ "$got" = 415 ] || fail "application/jsonp must be 415, got $got"
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15\"}"; field at
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"12345\",\"at\":\"2024-06-30T10:15-05:00\"}"; field port
+# the path is percent-decoded once (by libmicrohttpd), not twice
+expect 200 GET /v1/travellers/CHN%3AE12345678 "$SUP"
+expect 404 GET /v1/travellers/CHN%253AE12345678 "$SUP"
+# a long unknown member with a character cut by the limit keeps its detail
+long=$(python3 -c 'print("x"*47 + "ñ" * 10)')
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\",\"$long\":1}"
+[ "$(json '"unknown member" in d.get("detail", "")' <"$T/body")" = True ] || fail "the 422 lost its detail: $(cat "$T/body")"
+# a policy that is not UTF-8 is refused with its line, and the one in force stays readable
+{ head -3 "$T/ecu.policy"; printf '# caf\xe9\n'; tail -n +4 "$T/ecu.policy"; } >"$T/latin1.policy"
+got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/latin1.policy" "$U/v1/policy")
+[ "$got" = 422 ] || fail "a policy not in UTF-8 must be 422, got $got: $(cat "$T/body")"
+[ "$(json 'd["line"]' <"$T/body")" = 4 ] || fail "the bad line is not named: $(cat "$T/body")"
+expect 200 GET /v1/policy "$ANA"
+[ "$(json 'len(d.get("text", "")) > 0' <"$T/body")" = True ] || fail "GET /v1/policy lost its text: $(head -c 300 "$T/body")"
+# an analyst's refused attempt on a traveller is audited
+expect 403 GET "/v1/travellers/$TID" "$ANA"
+[ "$(sqlite3 "$FRONTERA_DB" "select status||' '||object from audit_log where actor='ann' and action='traveller.read' order by seq desc limit 1")" = "403 traveller:$TID" ] \
+  || fail "the analyst's 403 is not audited"
 
 stop_server
 
