@@ -267,7 +267,16 @@ static void save_replaces_atomically_and_loads_back(void **st)
     assert_non_null(mkdtemp(dir));
     char path[256], name[64];
     assert_int_equal(fr_watchlist_file_name("T/../x", name, sizeof name), FR_OK);
-    assert_string_equal(name, "T____x.wl.csv");
+    assert_string_equal(name, "T%2F%2E%2E%2Fx.wl.csv");
+    /* distinct names, distinct files (issue 19, item 8: "a/b" and "a\nb" shared one) */
+    char other[64];
+    assert_int_equal(fr_watchlist_file_name("a/b", name, sizeof name), FR_OK);
+    assert_int_equal(fr_watchlist_file_name("a\nb", other, sizeof other), FR_OK);
+    assert_string_not_equal(name, other);
+    assert_int_equal(fr_watchlist_file_name("a_b", other, sizeof other), FR_OK);
+    assert_string_equal(other, "a_b.wl.csv"); /* plain names keep their file */
+    assert_string_not_equal(name, other);
+    assert_int_equal(fr_watchlist_file_name("a/b", name, 10), FR_ELIMIT);
     snprintf(path, sizeof path, "%s/%s", dir, "T.wl.csv");
     fr_error err;
     assert_int_equal(fr_watchlist_save(wl, "T", path, &err), FR_OK);

@@ -128,6 +128,13 @@ int cmd_traveller(int argc, char **argv)
         cli_print_error("traveller", NULL, &err);
         return rc == FR_ENOTFOUND ? FR_EXIT_FINDING : FR_EXIT_FAILURE;
     }
+    /* a personal record: audited as a read through the server is, before it is shown */
+    char object[64];
+    snprintf(object, sizeof object, "traveller:%lld", (long long)tid);
+    if (cli_audit("traveller", db, "traveller.read", object, "cli", NULL) != FR_OK) {
+        fr_history_free(h);
+        return FR_EXIT_FAILURE;
+    }
     if (json)
         print_json(h);
     else

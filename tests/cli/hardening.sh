@@ -194,4 +194,29 @@ printf 'event_id,kind,at,port,document_state,document_number,nationality\nK-1,en
 printf 'event_id;kind;at;port;document_state;document_number\nS-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;S1\n' >"$T/semi.csv"
 [ "$(rc_of "$F" import "$T/semi.csv" --no-policy)" = 3 ] || fail "a ';' file must be refused"
 grep -q "separated by ';'" "$T/cerr" || fail "the separator is not named: $(cat "$T/cerr")"
+# --- 8: a revoked user stays revoked
+"$F" user revoke otto >/dev/null
+[ "$(rc_of "$F" user rotate otto)" = 3 ] || fail "rotating a revoked user must fail"
+grep -q 'revoked and stays so' "$T/cerr" || fail "the refusal is unclear: $(cat "$T/cerr")"
+"$F" user list | grep -q '^otto .*Z$' || fail "otto is active again: $("$F" user list)"
+
+# --- 9: options checked with or without --record; a missing ledger said; CLI reads audited
+printf '%s\n%s\n' "$L1" "$L2" >"$T/chn.mrz"
+for bad in "--port 12345 --at 2024-06-30T10:15-05:00" "--port ZZZZZ --at 2024-06-30T10:15-05:00" \
+           "--port ECUIO --at 2024-06-30T10:15"; do
+  # shellcheck disable=SC2086
+  [ "$(rc_of "$F" admit --policy "$T/ecu.policy" $bad "$T/chn.mrz")" = 2 ] || fail "admit $bad must exit 2"
+done
+rc_of "$F" --db "$T/nosuch.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-30T10:15-05:00 "$T/chn.mrz" >/dev/null
+grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not said: $(cat "$T/cerr")"
+[ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
+grep -q 'does not exist' "$T/cerr" || fail "screen --dir missing: $(cat "$T/cerr")"
+me=$(id -un)
+n0=$(sqlite3 "$FRONTERA_DB" "select count(*) from audit_log where actor='cli:$me'")
+"$F" traveller "$TID" >/dev/null
+"$F" export >/dev/null
+"$F" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-29T10:15-05:00 --record --event-id C-1 "$T/chn.mrz" >/dev/null
+got=$(sqlite3 "$FRONTERA_DB" "select action||' '||object from audit_log where actor='cli:$me' and seq > (select max(seq) from audit_log) - 3 order by seq" | tr '\n' '|')
+[ "$got" = "traveller.read traveller:$TID|ledger.export ledger:..|admission.record traveller:$TID event:C-1|" ] \
+  || fail "CLI reads and exports are not audited as the OS user: $got"
 echo "hardening: ok"
