@@ -219,4 +219,14 @@ n0=$(sqlite3 "$FRONTERA_DB" "select count(*) from audit_log where actor='cli:$me
 got=$(sqlite3 "$FRONTERA_DB" "select action||' '||object from audit_log where actor='cli:$me' and seq > (select max(seq) from audit_log) - 3 order by seq" | tr '\n' '|')
 [ "$got" = "traveller.read traveller:$TID|ledger.export ledger:..|admission.record traveller:$TID event:C-1|" ] \
   || fail "CLI reads and exports are not audited as the OS user: $got"
+# a second entry on the same day is flagged as the next day's is (the first has no exit)
+"$F" --db "$T/same.db" init >/dev/null
+"$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --record --event-id S-1 "$T/chn.mrz" >/dev/null
+for at in 2024-05-01T15:00-05:00 2024-05-02T09:00-05:00; do
+  rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at "$at" --json "$T/chn.mrz" >/dev/null
+  json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit || fail "entry at $at not flagged: $(cat "$T/out")"
+done
+# a retry of the recorded admission itself (same instant) is not its own open entry
+rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --json "$T/chn.mrz" >/dev/null
+json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit && fail "the same instant flagged itself: $(cat "$T/out")"
 echo "hardening: ok"
