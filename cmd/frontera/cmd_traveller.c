@@ -32,7 +32,9 @@ static void print_text(const fr_history *h)
         const fr_document *d = &h->documents[i].doc;
         printf("  document %s:%s", d->state, d->number);
         if (d->type[0]) printf(" type %s", d->type);
-        if (d->surname[0] || d->given_names[0]) printf(", %s %s", d->surname, d->given_names);
+        /* one convention everywhere (the MRZ's order): SURNAME, GIVEN NAMES */
+        if (d->surname[0] || d->given_names[0])
+            printf(", %s%s%s", d->surname, d->given_names[0] ? ", " : "", d->given_names);
         if (d->nationality[0]) printf(", %s", d->nationality);
         if (d->birth_date != FR_DATE_NONE) printf(", born %s", fr_date_format(d->birth_date, d1));
         if (d->expiry != FR_DATE_NONE) printf(", expires %s", fr_date_format(d->expiry, d1));

@@ -219,6 +219,12 @@ n0=$(sqlite3 "$FRONTERA_DB" "select count(*) from audit_log where actor='cli:$me
 got=$(sqlite3 "$FRONTERA_DB" "select action||' '||object from audit_log where actor='cli:$me' and seq > (select max(seq) from audit_log) - 3 order by seq" | tr '\n' '|')
 [ "$got" = "traveller.read traveller:$TID|ledger.export ledger:..|admission.record traveller:$TID event:C-1|" ] \
   || fail "CLI reads and exports are not audited as the OS user: $got"
+# one name convention: SURNAME, GIVEN NAMES (as the admission prints it)
+"$F" traveller "$TID" | grep -q 'ZHANG, WEI' || fail "traveller name order: $("$F" traveller "$TID")"
+grep -q "docs\[0\].surname, docs\[0\].given_names" "$SRC/web/assets/traveller.js" || fail "the web page's name order"
+"$F" synth --help | grep -q 'about 6.65 million events' || fail "synth --help volume"
+"$F" report whatif --policy "$T/ecu.policy" --baseline "$T/ecu.policy" >"$T/out" || fail "whatif"
+grep -q '^What if: the entries from' "$T/out" && grep -q 'need_visa_baseline' "$T/out" || fail "whatif header: $(head -3 "$T/out")"
 # a second entry on the same day is flagged as the next day's is (the first has no exit)
 "$F" --db "$T/same.db" init >/dev/null
 "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --record --event-id S-1 "$T/chn.mrz" >/dev/null
