@@ -16,15 +16,10 @@
 #include "frontera/alloc.h"
 #include "server_internal.h"
 
-#define MRZ_MAX 4096
+#define MRZ_MAX SRV_MRZ_MAX
 #define REASON_MAX 500
 
-typedef struct adm_in {
-    fr_admit_request req;
-    char mrz[MRZ_MAX];
-    int record;
-    const char *event_id; /* borrowed from the JSON */
-} adm_in;
+typedef srv_adm_in adm_in;
 
 static const char *const ADMIT_MEMBERS[] = {"mrz",
                                             "port",
@@ -51,7 +46,7 @@ static const char *const OVERRIDE_MEMBERS[] = {"mrz",
                                                NULL};
 
 /* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
-static int parse_request(json_t *j, adm_in *in, fr_error *err)
+int srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
 {
     json_t *v;
     memset(in, 0, sizeof *in);
@@ -257,7 +252,7 @@ enum MHD_Result srv_admissions(srv_req *r)
     if (unknown)
         ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
                           "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
-    else if (parse_request(j, in, &err) != FR_OK)
+    else if (srv_admission_parse(j, in, &err) != FR_OK)
         ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
     else
         ret = decide_and_answer(r, in, NULL);
@@ -290,7 +285,7 @@ enum MHD_Result srv_override(srv_req *r)
                           "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
-    if (parse_request(j, in, &err) != FR_OK) {
+    if (srv_admission_parse(j, in, &err) != FR_OK) {
         ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
         goto done;
     }
