@@ -280,7 +280,7 @@ int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err)
                             FR_DOCNUM_MAX);
     snprintf(doc->type, sizeof doc->type, "%s", m->document_code);
     snprintf(doc->state, sizeof doc->state, "%s", m->issuing_state);
-    snprintf(doc->number, sizeof doc->number, "%s", m->document_number);
+    memcpy(doc->number, m->document_number, strlen(m->document_number) + 1); /* fits: checked */
     snprintf(doc->surname, sizeof doc->surname, "%s", m->surname);
     snprintf(doc->given_names, sizeof doc->given_names, "%s", m->given_names);
     if (fr_country_find(m->nationality, strlen(m->nationality)) >= 0)
