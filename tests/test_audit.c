@@ -158,6 +158,79 @@ static void edited_entry_is_named(void **st)
     fr_audit_close(a);
 }
 
+/* Issue 19, item 5: rows numbered 0 or below, text after a NUL and column
+ * type changes went unnoticed; each tampering here must break the chain. */
+static void every_row_byte_and_type_is_verified(void **st)
+{
+    tmp *t = *st;
+    static const char *const TAMPER[] = {
+        "INSERT INTO audit_log SELECT 0, at_ms, actor, role, action, object, origin, status,"
+        " detail, prev, hash FROM audit_log WHERE seq = 1",
+        "INSERT INTO audit_log SELECT -3, at_ms, actor, role, action, object, origin, status,"
+        " detail, prev, hash FROM audit_log WHERE seq = 1",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET detail = detail || char(0) || 'hidden' WHERE seq = 2",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET actor = actor || char(0) || 'x' WHERE seq = 2",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET status = status + 0.25 WHERE seq = 2",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET at_ms = at_ms + 0.25 WHERE seq = 2",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET object = CAST(object AS BLOB) WHERE seq = 2",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET hash = CAST(hash AS TEXT) WHERE seq = 3",
+        "DROP TRIGGER audit_log_no_update;"
+        " UPDATE audit_log SET prev = prev || X'00' WHERE seq = 3",
+    };
+    for (size_t i = 0; i < sizeof TAMPER / sizeof *TAMPER; i++) {
+        fr_audit *a = NULL;
+        fr_audit_verify_result res;
+        tmp one = *t; /* a fresh file for each tampering, in the same directory */
+        snprintf(one.db, sizeof one.db, "%s/t%zu.db", t->dir, i);
+        fr_store *ledger = NULL; /* the audit table lives in a ledger file */
+        assert_int_equal(fr_store_open(one.db, FR_STORE_CREATE, &ledger, NULL), FR_OK);
+        fr_store_close(ledger);
+        assert_int_equal(fr_audit_open(one.db, &a, NULL), FR_OK);
+        append(a, 3);
+        assert_int_equal(fr_audit_verify(a, &res, NULL), FR_OK);
+        assert_true(res.ok);
+        tamper(&one, TAMPER[i]);
+        assert_int_equal(fr_audit_verify(a, &res, NULL), FR_OK);
+        if (res.ok) fail_msg("tampering %zu went unnoticed: %s", i, TAMPER[i]);
+        fr_audit_close(a);
+    }
+}
+
+static int collect_about(void *ud, const fr_audit_entry *e)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%lld:%s ", (long long)e->seq, e->action);
+    return 0;
+}
+
+/* Issue 19, item 5: "who looked" showed forged rows numbered 0 and missed the
+ * admission recorded for the traveller ("traveller:1 event:..."). */
+static void about_lists_admissions_and_skips_forged_rows(void **st)
+{
+    tmp *t = *st;
+    fr_audit *a = NULL;
+    assert_int_equal(fr_audit_open(t->db, &a, NULL), FR_OK);
+    fr_audit_record r[3] = {
+        {1700000000000, "ana", "officer", "admission.record", "traveller:1 event:ADM-1", "x", 200,
+         NULL},
+        {1700000000001, "ana", "officer", "traveller.read", "traveller:1", "x", 200, NULL},
+        {1700000000002, "ana", "officer", "traveller.read", "traveller:12", "x", 200, NULL}};
+    assert_int_equal(fr_audit_append(a, r, 3, NULL, NULL), FR_OK);
+    tamper(t, "INSERT INTO audit_log VALUES(0, 1, 'mallory', 'officer', 'traveller.read',"
+              " 'traveller:1', 'x', 200, '', zeroblob(32), zeroblob(32))");
+    char got[256] = "";
+    assert_int_equal(fr_audit_about(a, "traveller:1", 0, collect_about, got, NULL), FR_OK);
+    assert_string_equal(got, "2:traveller.read 1:admission.record ");
+    fr_audit_close(a);
+}
+
 static void removed_entry_is_named(void **st)
 {
     tmp *t = *st;
@@ -242,6 +315,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(renumbered_chain_breaks_the_link, setup, teardown),
         cmocka_unit_test_setup_teardown(truncation_is_seen_only_against_the_head, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_records_write_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_row_byte_and_type_is_verified, setup, teardown),
+        cmocka_unit_test_setup_teardown(about_lists_admissions_and_skips_forged_rows, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

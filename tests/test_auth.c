@@ -145,8 +145,13 @@ static void revoke_and_rotate_take_effect_on_other_handles(void **st)
     assert_int_equal(n, 1);
     assert_int_equal(list[0].revoked_ms, 50); /* the first revocation time is kept */
     fr_free(list);
-    /* rotate: a new token works, the old one stays dead, the user is active again */
-    assert_int_equal(fr_auth_user_rotate(a, "ana", 70, tok2, &err), FR_OK);
+    /* rotate does not bring a revoked user back (issue 19, item 8) */
+    assert_int_equal(fr_auth_user_rotate(a, "ana", 70, tok2, &err), FR_ECONFLICT);
+    assert_non_null(strstr(err.message, "revoked"));
+    assert_int_equal(fr_auth_check(b, tok, strlen(tok), &u, &err), FR_EAUTH);
+    /* an active user: a new token works, the old one stops working */
+    assert_int_equal(fr_auth_user_add(a, "bea", FR_ROLE_OFFICER, 1, tok, &err), FR_OK);
+    assert_int_equal(fr_auth_user_rotate(a, "bea", 70, tok2, &err), FR_OK);
     assert_int_equal(fr_auth_check(b, tok2, strlen(tok2), &u, &err), FR_OK);
     assert_int_equal(u.revoked_ms, 0);
     assert_int_equal(fr_auth_check(b, tok, strlen(tok), &u, &err), FR_EAUTH);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <unicode/uclean.h>
 
@@ -266,7 +267,16 @@ static void save_replaces_atomically_and_loads_back(void **st)
     assert_non_null(mkdtemp(dir));
     char path[256], name[64];
     assert_int_equal(fr_watchlist_file_name("T/../x", name, sizeof name), FR_OK);
-    assert_string_equal(name, "T____x.wl.csv");
+    assert_string_equal(name, "T%2F%2E%2E%2Fx.wl.csv");
+    /* distinct names, distinct files (issue 19, item 8: "a/b" and "a\nb" shared one) */
+    char other[64];
+    assert_int_equal(fr_watchlist_file_name("a/b", name, sizeof name), FR_OK);
+    assert_int_equal(fr_watchlist_file_name("a\nb", other, sizeof other), FR_OK);
+    assert_string_not_equal(name, other);
+    assert_int_equal(fr_watchlist_file_name("a_b", other, sizeof other), FR_OK);
+    assert_string_equal(other, "a_b.wl.csv"); /* plain names keep their file */
+    assert_string_not_equal(name, other);
+    assert_int_equal(fr_watchlist_file_name("a/b", name, 10), FR_ELIMIT);
     snprintf(path, sizeof path, "%s/%s", dir, "T.wl.csv");
     fr_error err;
     assert_int_equal(fr_watchlist_save(wl, "T", path, &err), FR_OK);
@@ -291,8 +301,17 @@ static void save_replaces_atomically_and_loads_back(void **st)
     assert_int_equal(fr_docindex_load(d, path, NULL, &err), FR_OK);
     assert_int_equal(fr_docindex_contains(d, "D", "C01X00T47"), 1);
     fr_docindex_free(d);
+    /* no temporary file of the atomic replace may be left behind */
+    DIR *dh = opendir(dir);
+    assert_non_null(dh);
+    struct dirent *de;
+    int leftovers = 0;
+    while ((de = readdir(dh)) != NULL)
+        if (strstr(de->d_name, ".tmp.")) leftovers++;
+    closedir(dh);
+    assert_int_equal(leftovers, 0);
     char cmd[300];
-    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp >/dev/null || true; rm -rf %s", dir, dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
 }
 

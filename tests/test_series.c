@@ -83,7 +83,7 @@ static void csv_reports_every_bad_row_with_line_column_and_field(void **state)
     const char *text = "period,nationality,metric,count\n"
                        "2023-01,CHN,arrivals,10\n"
                        "2023-13,CHN,arrivals,10\n"      /* line 3: month */
-                       "2023-02,DEU,arrivals,10\n"      /* line 4: DEU is not ICAO (D) */
+                       "2023-02,QQQ,arrivals,10\n"      /* line 4: not a country */
                        "2023-02,CHN,Arrivals,10\n"      /* line 5: metric */
                        "2023-02,CHN,arrivals,-4\n"      /* line 6: count */
                        "2023-02,CHN\n"                  /* line 7: short row */
@@ -103,7 +103,14 @@ static void csv_reports_every_bad_row_with_line_column_and_field(void **state)
         assert_string_equal(errs[i].field, fields[i]);
         assert_true(strlen(errs[i].message) > 10);
     }
-    assert_non_null(strstr(errs[1].message, "DEU"));
+    assert_non_null(strstr(errs[1].message, "QQQ"));
+    /* ISO alpha-3 codes and names are taken outside the MRZ (issue 19, item 9) */
+    const char *iso = "period,nationality,metric,count\n2023-01,DEU,arrivals,10\n"
+                      "2023-01,XKX,arrivals,2\n";
+    assert_int_equal(fr_series_parse(iso, strlen(iso), &s, errs, 8, &n), FR_OK);
+    assert_true(fr_series_find(s, fr_country_find_cstr("D"), "arrivals") >= 0);
+    assert_true(fr_series_find(s, fr_country_find_cstr("RKS"), "arrivals") >= 0);
+    fr_series_free(s);
     /* a missing column is named */
     assert_int_equal(
         fr_series_parse("period,nat,metric,count\n2023-01,CHN,a,1\n", 40, &s, errs, 8, &n),

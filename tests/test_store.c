@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontera/ledger.h"
 #include "frontera/store.h"
 #include "tmpdb.h"
 #include "store_sqlite.h"
@@ -235,6 +236,168 @@ static void invalid_events_name_the_field(void **st)
     fr_store_close(s);
 }
 
+/* Issue 19, item 1: one out-of-range date (2207, 1969) once stopped every
+ * report; item 6: a name with a NUL or invalid UTF-8 was cut or vanished. */
+static void implausible_dates_and_malformed_text_are_refused(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    fr_event ev;
+    fr_error err;
+    static const char *const BAD_AT[] = {"2207-01-01T10:15-05:00", "1969-12-31T23:00-05:00",
+                                         "1999-12-31T23:59-05:00", "2100-01-01T00:00+00:00"};
+    for (size_t i = 0; i < sizeof BAD_AT / sizeof *BAD_AT; i++) {
+        make_event(&ev, "E-1", FR_EVENT_ENTRY, BAD_AT[i], "A1");
+        assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_EINVAL);
+        assert_string_equal(err.field, "at");
+        assert_non_null(strstr(err.message, "plausible range"));
+    }
+    make_event(&ev, "E-1", FR_EVENT_ENTRY, "2000-01-01T00:00+00:00", "A1"); /* the first day */
+    assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_OK);
+    make_event(&ev, "E-2", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A2");
+    ev.authorised_until = ev.at.date + FR_EVENT_STAY_MAX_DAYS + 1;
+    assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_EINVAL);
+    assert_string_equal(err.field, "authorised_until");
+    static const char *const BAD_TEXT[] = {"D\xC3(", "\xFF",
+                                           "A\x01"
+                                           "B",
+                                           "\xED\xA0\x80", "\xC0\xAF"};
+    for (size_t i = 0; i < sizeof BAD_TEXT / sizeof *BAD_TEXT; i++) {
+        make_event(&ev, "E-3", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A3");
+        snprintf(ev.doc.surname, sizeof ev.doc.surname, "%s", BAD_TEXT[i]);
+        assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_EINVAL);
+        assert_string_equal(err.field, "surname");
+    }
+    make_event(&ev, "E-3", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A3");
+    snprintf(ev.doc.surname, sizeof ev.doc.surname, "MU\xC3\x91OZ"); /* MUÑOZ is fine */
+    assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_OK);
+    /* "now" events: not more than the slack after the recording clock */
+    make_event(&ev, "E-4", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A4");
+    int64_t at = fr_datetime_utc(&ev.at);
+    assert_int_equal(fr_event_check_clock(&ev, at - FR_EVENT_CLOCK_SLACK_S, &err), FR_OK);
+    assert_int_equal(fr_event_check_clock(&ev, at - FR_EVENT_CLOCK_SLACK_S - 60, &err), FR_EINVAL);
+    assert_string_equal(err.field, "at");
+    assert_int_equal(fr_event_check_clock(&ev, at + 86400 * 365, &err), FR_OK);
+    fr_store_close(s);
+}
+
+typedef struct import_probe {
+    int fail_at; /* the complete hook fails with a store error on this event number */
+    int seen;
+    long reject_line;
+    char reject_col[32], reject_reason[200];
+} import_probe;
+
+static int probe_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
+{
+    import_probe *p = ud;
+    (void)s;
+    (void)ev;
+    if (++p->seen == p->fail_at)
+        return fr_error_set(err, FR_ESTORE, 0, 0, "", "disk full (simulated)");
+    return FR_OK;
+}
+
+static int probe_reject(void *ud, long line, const char *col, const char *reason,
+                        const fr_csv_row *row)
+{
+    import_probe *p = ud;
+    (void)row;
+    if (!p->reject_line) {
+        p->reject_line = line;
+        snprintf(p->reject_col, sizeof p->reject_col, "%s", col);
+        snprintf(p->reject_reason, sizeof p->reject_reason, "%s", reason);
+    }
+    return 0;
+}
+
+static int count_rows(void *ud, const fr_event *ev)
+{
+    (void)ev;
+    (*(size_t *)ud)++;
+    return 0;
+}
+
+static size_t import_text(fr_store *s, const char *text, size_t len, size_t batch, import_probe *p,
+                          fr_import_stats *stats, int *rc)
+{
+    fr_csv *csv;
+    fr_error err;
+    assert_int_equal(fr_csv_new_mem(text, len, NULL, &csv), FR_OK);
+    fr_import_hooks h = {p, probe_reject, NULL, NULL, NULL, probe_complete};
+    *rc = fr_ledger_import(s, csv, batch, &h, stats, &err);
+    fr_csv_free(csv);
+    size_t n = 0;
+    assert_int_equal(fr_store_export(s, FR_DATE_NONE, FR_DATE_NONE, count_rows, &n, &err), FR_OK);
+    return n;
+}
+
+/* Issue 19, item 8: on a full disk the import said "100 taken" for a batch
+ * that was rolled back. Only committed rows are counted. */
+static void import_counts_only_committed_rows(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    static const char CSV[] = "event_id,kind,at,port,document_state,document_number\n"
+                              "I-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,B1\n"
+                              "I-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,B2\n"
+                              "I-3,entry,2024-07-01T10:15-05:00,ECUIO,ECU,B3\n"
+                              "I-4,entry,2024-07-01T10:15-05:00,ECUIO,ECU,B4\n"
+                              "I-5,entry,2024-07-01T10:15-05:00,ECUIO,ECU,B5\n";
+    import_probe p = {.fail_at = 4};
+    fr_import_stats stats;
+    int rc;
+    size_t stored = import_text(s, CSV, sizeof CSV - 1, 2, &p, &stats, &rc);
+    assert_int_equal(rc, FR_ESTORE);
+    assert_int_equal(stored, 2);      /* the first batch of two */
+    assert_int_equal(stats.taken, 2); /* not 3: I-3 was rolled back with its batch */
+    assert_int_equal(stats.batches, 1);
+    fr_store_close(s);
+}
+
+/* Issue 19, items 6 and 9: a NUL or invalid UTF-8 in a name is rejected with
+ * its line and column; ISO alpha-3 codes are taken and normalised; a header
+ * separated by ';' is named as such. */
+static void import_rejects_bad_text_and_takes_alpha3(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    static const char NUL_CSV[] = "event_id,kind,at,port,document_state,document_number,surname\n"
+                                  "N-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,C1,\"D\0OE\"\n";
+    import_probe p = {0};
+    fr_import_stats stats;
+    int rc;
+    assert_int_equal(import_text(s, NUL_CSV, sizeof NUL_CSV - 1, 0, &p, &stats, &rc), 0);
+    assert_int_equal(rc, FR_OK);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(p.reject_line, 2);
+    assert_string_equal(p.reject_col, "surname");
+    assert_non_null(strstr(p.reject_reason, "byte 2"));
+    static const char U8_CSV[] = "event_id,kind,at,port,document_state,document_number,surname\n"
+                                 "N-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,C2,L\xFFPEZ\n";
+    memset(&p, 0, sizeof p);
+    assert_int_equal(import_text(s, U8_CSV, sizeof U8_CSV - 1, 0, &p, &stats, &rc), 0);
+    assert_int_equal(stats.rejected, 1);
+    assert_string_equal(p.reject_col, "surname");
+    static const char A3_CSV[] =
+        "event_id,kind,at,port,document_state,document_number,nationality\n"
+        "N-3,entry,2024-07-01T10:15-05:00,ECUIO,DEU,C3,xkx\n";
+    memset(&p, 0, sizeof p);
+    assert_int_equal(import_text(s, A3_CSV, sizeof A3_CSV - 1, 0, &p, &stats, &rc), 1);
+    assert_int_equal(stats.taken, 1);
+    int64_t tid;
+    fr_error err;
+    assert_int_equal(fr_store_find_document(s, "D", "C3", &tid, &err), FR_OK);
+    static const char SEMI[] = "event_id;kind;at;port;document_state;document_number\n"
+                               "S-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;C4\n";
+    fr_csv *csv;
+    assert_int_equal(fr_csv_new_mem(SEMI, sizeof SEMI - 1, NULL, &csv), FR_OK);
+    assert_int_equal(fr_ledger_import(s, csv, 0, NULL, &stats, &err), FR_EPARSE);
+    assert_non_null(strstr(err.message, "separated by ';'"));
+    fr_csv_free(csv);
+    fr_store_close(s);
+}
+
 static void refusal_is_recorded_with_decision_and_reasons_in_one_call(void **st)
 {
     tmp *t = *st;
@@ -340,6 +503,9 @@ int main(void)
         T(refusal_is_recorded_with_decision_and_reasons_in_one_call),
         T(batch_rollback_leaves_nothing_and_commit_is_visible_to_others),
         T(export_gives_reasons_back),
+        T(implausible_dates_and_malformed_text_are_refused),
+        T(import_counts_only_committed_rows),
+        T(import_rejects_bad_text_and_takes_alpha3),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

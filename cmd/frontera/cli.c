@@ -3,11 +3,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "frontera/alloc.h"
+#include "frontera/audit.h"
 
 char *cli_read_all(const char *path, size_t max, size_t *len_out)
 {
@@ -130,4 +134,34 @@ void cli_json_string(const char *s)
             putchar(c);
     }
     putchar('"');
+}
+
+int cli_audit(const char *sub, const char *db, const char *action, const char *object,
+              const char *role, const char *detail)
+{
+    char actor[FR_AUDIT_ACTOR_MAX + 1], pwbuf[1024];
+    struct passwd pw, *res = NULL;
+    /* the account the process runs as, not $USER, which anyone can set */
+    if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+        snprintf(actor, sizeof actor, "cli:%.40s", res->pw_name);
+    else
+        snprintf(actor, sizeof actor, "cli:uid%ld", (long)geteuid());
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    fr_audit_record rec = {(int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+                           actor,
+                           role,
+                           action,
+                           object,
+                           "cli",
+                           0,
+                           detail};
+    fr_audit *au = NULL;
+    fr_error err;
+    fr_error_clear(&err);
+    int rc = fr_audit_open(db, &au, &err);
+    if (rc == FR_OK) rc = fr_audit_append(au, &rec, 1, NULL, &err);
+    fr_audit_close(au);
+    if (rc != FR_OK) cli_print_error(sub, db, &err);
+    return rc;
 }

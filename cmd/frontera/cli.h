@@ -40,6 +40,14 @@ char *cli_default_policy_path(void);
  * escaper of the program; JSON documents are built with jansson). */
 void cli_json_string(const char *s);
 
+/* Append one entry to the audit log of the database db, as the operating
+ * system's user ("cli:NAME", origin "cli"): every read or export of personal
+ * data through the command line is audited like one through the server.
+ * Prints the error and returns non-zero when it could not be written: the
+ * caller then shows nothing. */
+int cli_audit(const char *sub, const char *db, const char *action, const char *object,
+              const char *role, const char *detail);
+
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */
 fr_policy *cli_load_policy(const char *sub, const char *path);

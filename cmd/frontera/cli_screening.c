@@ -35,6 +35,13 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s)
         fprintf(stderr, "frontera %s: the watchlist directory name is too long\n", sub);
         return -1;
     }
+    if (!cli_watchlist_dir_exists(dir)) { /* screening against nothing would say "clear" */
+        fprintf(stderr,
+                "frontera %s: the watchlist directory %s does not exist: nobody can be "
+                "screened against it (import lists with 'frontera watchlist import')\n",
+                sub, dir);
+        return -1;
+    }
     if (fr_watchlist_new(&s->wl) != FR_OK || fr_docindex_new(&s->docs) != FR_OK) {
         fprintf(stderr, "frontera %s: out of memory\n", sub);
         goto fail;

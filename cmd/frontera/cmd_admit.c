@@ -12,6 +12,7 @@
 #include <unicode/uclean.h>
 
 #include "cli.h"
+#include "frontera/audit.h"
 #include "commands.h"
 #include "frontera/booth.h"
 #include "frontera/alloc.h"
@@ -157,6 +158,11 @@ int cmd_admit(int argc, char **argv)
     if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
     if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
         return cli_usage_error("admit", "--at '%s': %s", at, err.message);
+    if (!req.at.has_offset) /* with or without --record: never guess the offset */
+        return cli_usage_error("admit", "--at '%s' needs its UTC offset (2024-07-01T10:15-05:00)",
+                               at);
+    if (fr_event_check_port(req.port, &err) != FR_OK)
+        return cli_usage_error("admit", "--port: %s", err.message);
     if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
     const char *file = optind < argc ? argv[optind] : NULL;
 
@@ -181,7 +187,11 @@ int cmd_admit(int argc, char **argv)
     if (!db || !*db) db = "frontera.db";
     int orc = fr_store_open(db, record ? FR_STORE_CREATE : 0, &store, &err);
     if (orc == FR_ENOTFOUND && !record) {
-        store = NULL; /* no ledger yet: decide without history */
+        store = NULL; /* no ledger yet: decide without history, and say so */
+        fprintf(stderr,
+                "frontera admit: warning: no ledger at %s: decided without the "
+                "traveller's history\n",
+                db);
     } else if (orc != FR_OK) {
         cli_print_error("admit", db, &err);
         goto done;
@@ -224,6 +234,21 @@ int cmd_admit(int argc, char **argv)
         }
         tid = res.traveller_id;
         fr_admit_event_id(&req, d, event_id, idbuf);
+    }
+    /* a decision that read a known traveller's history, or recorded one, is
+     * audited as the server audits it (admission.decide / admission.record) */
+    int64_t about = tid ? tid : d->traveller_id;
+    if (about) {
+        char object[FR_AUDIT_OBJECT_MAX + 1];
+        if (tid)
+            snprintf(object, sizeof object, "traveller:%lld event:%s", (long long)tid, idbuf);
+        else
+            snprintf(object, sizeof object, "traveller:%lld", (long long)about);
+        if (cli_audit("admit", db, tid ? "admission.record" : "admission.decide", object, "cli",
+                      fr_outcome_name(d->outcome)) != FR_OK) {
+            fr_free(d);
+            goto done;
+        }
     }
     if (json)
         print_json(d, tid, idbuf[0] ? idbuf : NULL);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/audit.h"
+#include "frontera/text.h"
 #include "frontera/store.h"
 
 static const char USAGE[] =
@@ -38,6 +39,34 @@ static void fmt_time(int64_t ms, char *out, size_t cap)
     snprintf(out + n, cap - n, ".%03dZ", (int)(ms % 1000));
 }
 
+/* A JSON string for stored text; bytes that are not UTF-8 (a tampered or
+ * foreign row) are written as the four characters \xNN, so the entry is
+ * still listed and nothing is hidden. */
+static json_t *text_json(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j) return j;
+    size_t n = strlen(s);
+    char *buf = malloc(4 * n + 1);
+    if (!buf) return NULL;
+    size_t o = 0, i = 0;
+    while (i < n) {
+        size_t bad = 0, len = n - i;
+        if (fr_text_utf8_valid(s + i, len, &bad)) bad = len;
+        memcpy(buf + o, s + i, bad); /* the valid run */
+        o += bad;
+        i += bad;
+        if (i < n) {
+            o += (size_t)sprintf(buf + o, "\\x%02X", (unsigned char)s[i]);
+            i++;
+        }
+    }
+    buf[o] = 0;
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
 static int print_entry(void *ud, const fr_audit_entry *e)
 {
     int json = *(int *)ud;
@@ -45,10 +74,11 @@ static int print_entry(void *ud, const fr_audit_entry *e)
     fmt_time(e->at_ms, t, sizeof t);
     fr_audit_hash_hex(e->hash, h);
     if (json) {
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "seq",
-                              (json_int_t)e->seq, "at", t, "actor", e->actor, "role", e->role,
-                              "action", e->action, "object", e->object, "origin", e->origin,
-                              "status", e->status, "detail", e->detail, "hash", h);
+        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:s}", "seq",
+                              (json_int_t)e->seq, "at", t, "actor", text_json(e->actor), "role",
+                              text_json(e->role), "action", text_json(e->action), "object",
+                              text_json(e->object), "origin", text_json(e->origin), "status",
+                              e->status, "detail", text_json(e->detail), "hash", h);
         char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         if (s) puts(s);
         free(s);

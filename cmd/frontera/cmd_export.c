@@ -57,6 +57,14 @@ int cmd_export(int argc, char **argv)
         cli_print_error("export", db, &err);
         return FR_EXIT_FAILURE;
     }
+    /* the whole ledger, or a period of it, leaves the database: audited first */
+    char object[64], fb[FR_DATE_BUFSZ], tb[FR_DATE_BUFSZ];
+    snprintf(object, sizeof object, "ledger:%s..%s", fr_date_format(from, fb),
+             fr_date_format(to, tb));
+    if (cli_audit("export", db, "ledger.export", object, "cli", NULL) != FR_OK) {
+        fr_store_close(s);
+        return FR_EXIT_FAILURE;
+    }
     fputs(fr_ledger_csv_header(), stdout);
     int rc = fr_store_export(s, from, to, write_row, stdout, &err);
     fr_store_close(s);

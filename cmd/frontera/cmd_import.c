@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,11 +28,14 @@ typedef struct {
     int tty;
     uint64_t size;
     const fr_policy *policy; /* completes entries without authorised_until; NULL: left empty */
+    int64_t now;             /* this machine's clock: no event may come from the future */
 } import_ctx;
 
 static int on_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
 {
     import_ctx *c = ud;
+    int rc = fr_event_check_clock(ev, c->now, err);
+    if (rc != FR_OK) return rc;
     return c->policy ? fr_booth_complete_entry(c->policy, s, ev, err) : FR_OK;
 }
 
@@ -177,6 +181,7 @@ int cmd_import(int argc, char **argv)
     struct stat sb;
     if (fstat(fileno(ctx.in), &sb) == 0 && S_ISREG(sb.st_mode)) ctx.size = (uint64_t)sb.st_size;
     ctx.tty = isatty(STDERR_FILENO);
+    ctx.now = (int64_t)time(NULL);
     int exit_code = FR_EXIT_FAILURE;
     fr_store *s = NULL;
     fr_csv *csv = NULL;

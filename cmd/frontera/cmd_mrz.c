@@ -40,7 +40,8 @@ static void usage(void)
            "                lines, with every check digit computed\n"
            "  --help        show this help and exit\n\n"
            "Exit status: 0 every document valid (or made), 1 a document has findings (or\n"
-           "a field could not be written), 2 usage error, 3 failure. See docs/mrz.md.\n");
+           "a field could not be written, or the input holds no MRZ), 2 usage error,\n"
+           "3 failure. See docs/mrz.md.\n");
 }
 
 static json_t *str_or_null(int present, const char *s)
@@ -125,7 +126,7 @@ static int is_blank(const char *s, size_t n)
 
 static int read_mode(const char *buf, size_t len, const fr_mrz_options *opt)
 {
-    int all_valid = 1;
+    int all_valid = 1, docs = 0;
     size_t i = 0, start = 0;
     int in_block = 0;
     while (i <= len) {
@@ -139,11 +140,16 @@ static int read_mode(const char *buf, size_t len, const fr_mrz_options *opt)
         } else if (!blank && !in_block) {
             start = i;
             in_block = 1;
+            docs++;
         }
         i = e + 1;
     }
     if (in_block && print_doc(buf + start, len - start, opt, &all_valid)) return FR_EXIT_FAILURE;
     if (fflush(stdout) != 0) return FR_EXIT_FAILURE;
+    if (docs == 0) { /* nothing read is not "every document valid" */
+        fprintf(stderr, "frontera mrz: the input holds no MRZ (it is empty or blank)\n");
+        return FR_EXIT_FINDING;
+    }
     return all_valid ? FR_EXIT_OK : FR_EXIT_FINDING;
 }
 

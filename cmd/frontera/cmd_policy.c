@@ -196,8 +196,12 @@ static int do_check(const popts *o)
     if (cls < 0)
         return cli_usage_error("policy", "unknown class '%s' (visitor, transit, crew, official)",
                                o->cls);
-    int c = fr_country_find_cstr(o->nat);
-    if (c < 0) return cli_usage_error("policy", "'%s' is not an ICAO 9303 country code", o->nat);
+    int c = fr_country_normalize(o->nat, strlen(o->nat)); /* DEU -> D, XKX -> RKS */
+    if (c < 0)
+        return cli_usage_error("policy",
+                               "'%s' is not an ICAO 9303 code (D for Germany), an ISO alpha-3 "
+                               "code or a country name",
+                               o->nat);
     int nerr;
     fr_policy *p = load("policy", o->policy, &nerr);
     if (!p) return nerr < 0 ? FR_EXIT_FAILURE : FR_EXIT_FINDING;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -206,6 +207,10 @@ int cmd_record(int argc, char **argv)
                                argv[optind]);
     if (!ev.event_id[0] || ev.at.date == FR_DATE_NONE || !ev.port[0] || !ev.doc.number[0])
         return cli_usage_error("record", "--event-id, --at, --port and --document are required");
+    if (fr_event_check_clock(&ev, (int64_t)time(NULL), &err) != FR_OK) {
+        cli_print_error("record", NULL, &err);
+        return FR_EXIT_USAGE;
+    }
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     fr_store *s = NULL;

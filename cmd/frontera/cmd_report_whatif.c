@@ -41,7 +41,13 @@ static int add_event(void *ud, const fr_event *ev)
     return fr_whatif_add(ud, ev);
 }
 
-static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int baseline)
+typedef struct whatif_head {
+    const char *policy, *baseline;
+    fr_date from, to, as_of;
+} whatif_head;
+
+static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int baseline,
+                       const whatif_head *hd)
 {
     if (!strcmp(format, "csv")) {
         printf("nationality,arrivals,need_visa,need_visa_baseline,no_rule,visa_free,overstays,"
@@ -68,10 +74,18 @@ static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int
         printf("%s]\n", n ? "\n" : "");
         return;
     }
-    printf("%-4s %10s %10s %10s %10s %10s %10s\n", "nat", "arrivals", "need_visa",
-           baseline ? "needed_then" : "-", "visa_free", "overstays", "nonexits");
+    char fb[FR_DATE_BUFSZ], tb[FR_DATE_BUFSZ], ab[FR_DATE_BUFSZ];
+    printf("What if: the entries from %s to %s under the policy %s.\n",
+           hd->from == FR_DATE_NONE ? "the first" : fr_date_format(hd->from, fb),
+           hd->to == FR_DATE_NONE ? "the last" : fr_date_format(hd->to, tb), hd->policy);
+    if (hd->baseline) printf("Baseline: the policy %s.\n", hd->baseline);
+    printf("Overstays and non-exits as of %s.\n", hd->as_of == FR_DATE_NONE
+                                                      ? "the day after the last event"
+                                                      : fr_date_format(hd->as_of, ab));
+    printf("%-4s %10s %10s %18s %10s %10s %10s\n", "nat", "arrivals", "need_visa",
+           baseline ? "need_visa_baseline" : "-", "visa_free", "overstays", "nonexits");
     for (size_t i = 0; i < n; i++)
-        printf("%-4s %10llu %10llu %10llu %10llu %10llu %10llu\n",
+        printf("%-4s %10llu %10llu %18llu %10llu %10llu %10llu\n",
                fr_country_code(r[i].nationality), (unsigned long long)r[i].arrivals,
                (unsigned long long)r[i].need_visa, (unsigned long long)r[i].need_visa_baseline,
                (unsigned long long)r[i].visa_free, (unsigned long long)r[i].overstays,
@@ -144,7 +158,8 @@ int report_whatif(int argc, char **argv)
         fprintf(stderr, "frontera %s: out of memory\n", SUB);
         goto done;
     }
-    print_rows(rows, n, format, baseline != NULL);
+    whatif_head hd = {policy_path, baseline_path, from, to, as_of};
+    print_rows(rows, n, format, baseline != NULL, &hd);
     rc = fflush(stdout) == 0 ? FR_EXIT_OK : FR_EXIT_FAILURE;
 done:
     fr_free(rows);

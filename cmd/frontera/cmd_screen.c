@@ -61,7 +61,7 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         snprintf(why, whycap, "bad birth date '%.40s': %.150s", t->birth, err.message);
         return NULL;
     }
-    if (t->nat && *t->nat && (q.nationality = fr_country_find_cstr(t->nat)) < 0) {
+    if (t->nat && *t->nat && (q.nationality = fr_country_normalize(t->nat, strlen(t->nat))) < 0) {
         snprintf(why, whycap, "'%.20s' is not an ICAO 9303 nationality code", t->nat);
         return NULL;
     }

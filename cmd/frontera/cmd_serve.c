@@ -32,6 +32,9 @@ static const char USAGE[] =
     "                       may wait for a disk flush of the audit log)\n"
     "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
     "  --timeout SECONDS    idle connection timeout (default 30)\n"
+    "  --max-connections N  open connections in all (default 1024)\n"
+    "  --per-address N      open connections from one client address (default 64), so\n"
+    "                       one client holding idle connections cannot lock out the others\n"
     "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
     "  --quiet              no access log on standard error\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
@@ -111,12 +114,16 @@ int cmd_serve(int argc, char **argv)
                                          {"body-max", required_argument, NULL, 'b'},
                                          {"timeout", required_argument, NULL, 'T'},
                                          {"drain", required_argument, NULL, 'd'},
+                                         {"max-connections", required_argument, NULL, 'M'},
+                                         {"per-address", required_argument, NULL, 'A'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
     unsigned long threads = FR_SERVER_DEFAULT_THREADS, body_max = FR_SERVER_DEFAULT_BODY_MAX,
-                  timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10;
+                  timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10,
+                  max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
+                  per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -145,6 +152,14 @@ int cmd_serve(int argc, char **argv)
         case 'd':
             if (parse_uint(optarg, 0, 3600, &drain))
                 return cli_usage_error("serve", "--drain needs 0..3600 seconds");
+            break;
+        case 'M':
+            if (parse_uint(optarg, 1, 60000, &max_conn))
+                return cli_usage_error("serve", "--max-connections needs 1..60000");
+            break;
+        case 'A':
+            if (parse_uint(optarg, 1, 60000, &per_address))
+                return cli_usage_error("serve", "--per-address needs 1..60000");
             break;
         case 'q':
             quiet = 1;
@@ -201,6 +216,8 @@ int cmd_serve(int argc, char **argv)
     cfg.threads = (unsigned)threads;
     cfg.body_max = body_max;
     cfg.timeout_s = (unsigned)timeout;
+    cfg.max_connections = (unsigned)max_conn;
+    cfg.per_address = (unsigned)per_address;
     cfg.policy_text = ptext;
     cfg.policy_len = plen;
     cfg.policy_path = policy_arg ? ppath : NULL;

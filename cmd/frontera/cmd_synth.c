@@ -18,7 +18,7 @@ static const char USAGE[] =
     "  --scenario NAME  ecuador-2024 (default): Ecuador 2022-2024, calibrated on real\n"
     "                   monthly entries, with the Chinese surge and the 1 July 2024 change\n"
     "  --seed N         random seed (default 1)\n"
-    "  --scale X        volume factor, 1.0 = real volumes, about 8.5 million events\n"
+    "  --scale X        volume factor, 1.0 = real volumes, about 6.65 million events\n"
     "                   (default 0.01)\n"
     "  --out FILE       write to FILE instead of standard output\n"
     "  --quiet          no summary on standard error\n"

@@ -32,7 +32,9 @@ static void print_text(const fr_history *h)
         const fr_document *d = &h->documents[i].doc;
         printf("  document %s:%s", d->state, d->number);
         if (d->type[0]) printf(" type %s", d->type);
-        if (d->surname[0] || d->given_names[0]) printf(", %s %s", d->surname, d->given_names);
+        /* one convention everywhere (the MRZ's order): SURNAME, GIVEN NAMES */
+        if (d->surname[0] || d->given_names[0])
+            printf(", %s%s%s", d->surname, d->given_names[0] ? ", " : "", d->given_names);
         if (d->nationality[0]) printf(", %s", d->nationality);
         if (d->birth_date != FR_DATE_NONE) printf(", born %s", fr_date_format(d->birth_date, d1));
         if (d->expiry != FR_DATE_NONE) printf(", expires %s", fr_date_format(d->expiry, d1));
@@ -127,6 +129,13 @@ int cmd_traveller(int argc, char **argv)
     if (rc != FR_OK) {
         cli_print_error("traveller", NULL, &err);
         return rc == FR_ENOTFOUND ? FR_EXIT_FINDING : FR_EXIT_FAILURE;
+    }
+    /* a personal record: audited as a read through the server is, before it is shown */
+    char object[64];
+    snprintf(object, sizeof object, "traveller:%lld", (long long)tid);
+    if (cli_audit("traveller", db, "traveller.read", object, "cli", NULL) != FR_OK) {
+        fr_history_free(h);
+        return FR_EXIT_FAILURE;
     }
     if (json)
         print_json(h);

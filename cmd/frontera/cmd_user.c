@@ -28,8 +28,8 @@ static const char USAGE[] =
     "                         token ONCE: give it to the user, it cannot be shown again\n"
     "  list                   users, roles, when created, whether revoked (never tokens)\n"
     "  revoke NAME            the user's token stops working at once\n"
-    "  rotate NAME            a new token for NAME (the old one stops working; a revoked\n"
-    "                         user becomes active again); printed once\n\n"
+    "  rotate NAME            a new token for NAME (the old one stops working); printed\n"
+    "                         once. A revoked user stays revoked: add a new user instead\n\n"
     "Roles: officer (admissions, events, travellers), supervisor (also overrides and\n"
     "reports), analyst (reports and alerts only), admin (users, policy, travellers).\n"
     "Exit status: 0 ok, 2 usage error, 3 failure (no such user, name taken ...).\n";
@@ -60,18 +60,9 @@ static int open_auth(const char *db, int create, fr_auth **a, fr_error *err)
 
 static int audit_cli(const char *db, const char *action, const char *name, const char *detail)
 {
-    fr_audit *au = NULL;
-    fr_error err;
-    char actor[FR_AUDIT_ACTOR_MAX + 1], object[FR_AUDIT_OBJECT_MAX + 1];
-    const char *who = getenv("USER");
-    snprintf(actor, sizeof actor, "cli:%.40s", who && *who ? who : "unknown");
+    char object[FR_AUDIT_OBJECT_MAX + 1];
     snprintf(object, sizeof object, "user:%s", name);
-    fr_audit_record rec = {now_ms(), actor, "admin", action, object, "cli", 0, detail};
-    int rc = fr_audit_open(db, &au, &err);
-    if (rc == FR_OK) rc = fr_audit_append(au, &rec, 1, NULL, &err);
-    fr_audit_close(au);
-    if (rc != FR_OK) cli_print_error("user", db, &err);
-    return rc;
+    return cli_audit("user", db, action, object, "admin", detail);
 }
 
 static int do_list(fr_auth *a, int json)

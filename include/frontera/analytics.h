@@ -82,7 +82,10 @@ int fr_analytics_append_event(fr_analytics *a, const fr_event *ev, uint64_t trav
 uint64_t fr_analytics_person_key(const fr_document *doc);
 
 /* Load every event of the store (fr_store_export), finding each document's
- * traveller with fr_store_find_document (once per document). */
+ * traveller with fr_store_find_document (once per document). An event the
+ * index cannot hold (a date or a stay beyond its range: a row stored before
+ * fr_event_validate checked the plausible range) is left out and counted
+ * (fr_analytics_stats.skipped), so one bad row never stops the reports. */
 int fr_analytics_load_store(fr_analytics *a, fr_store *s, fr_error *err);
 
 /* Load crossings from a CSV in the import layout (ledger.h, docs/ledger.md:
@@ -102,6 +105,7 @@ typedef struct fr_analytics_stats {
     size_t entries, exits, refusals, encounters, extensions;
     size_t unpaired_exits; /* exits with no open entry before them (exit_without_entry) */
     size_t open_entries;   /* entries with no exit: in the country, or left unrecorded */
+    size_t skipped;        /* ledger events left out: dates beyond the index's range */
 } fr_analytics_stats;
 
 /* Counts and memory; re-pairs first if needed, hence not const. */

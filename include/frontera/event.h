@@ -39,6 +39,19 @@ typedef enum fr_event_kind {
                                         ones first recorded for that document */
 #define FR_ANOMALY_PAIRING_MASK 0x03 /* the flags recomputed by exit matching */
 
+/* The plausible range of an event's date (its local civil date), checked by
+ * fr_event_validate on every path into the ledger: 2000-01-01 .. 2099-12-31.
+ * One century: what the analytics index and the monthly series hold, so one
+ * mistyped year (2207, 1969) can never stop the reports. An authorised stay
+ * ends at most FR_EVENT_STAY_MAX_DAYS (about 50 years) after its event. */
+#define FR_EVENT_DATE_MIN 10957 /* 2000-01-01 */
+#define FR_EVENT_DATE_MAX 47481 /* 2099-12-31 */
+#define FR_EVENT_STAY_MAX_DAYS 18262
+/* An event recorded "now" (at a booth, through the server, from the command
+ * line) may lie at most this many seconds after the recording clock:
+ * fr_event_check_clock. */
+#define FR_EVENT_CLOCK_SLACK_S 3600
+
 /* Field limits (bytes, without the NUL). */
 #define FR_EVENT_ID_MAX 64
 #define FR_NAME_MAX 96
@@ -90,10 +103,23 @@ void fr_event_init(fr_event *ev);
  * are an ISO 3166 state: the alpha-2 of an ICAO code), document state and
  * nationality (country.h), document number ([A-Z0-9<]), sex, authorised-until
  * only on entries and extensions and not before the event date, decision
- * one of the three words (the store checks that reasons are well-formed
- * JSON: the core has no JSON parser).
+ * one of the three words, the date inside FR_EVENT_DATE_MIN..MAX and an
+ * authorised stay of at most FR_EVENT_STAY_MAX_DAYS, names, officer and class
+ * well-formed text (text.h: fr_text_ok) (the store checks that
+ * reasons are well-formed JSON: the core has no JSON parser).
  * Returns FR_OK or FR_EINVAL with err->field naming the field at fault. */
 int fr_event_validate(const fr_event *ev, fr_error *err);
+
+/* The clock check for events that happen as they are recorded: the event's
+ * instant (fr_datetime_utc) may not lie more than FR_EVENT_CLOCK_SLACK_S after
+ * now_utc (seconds since the epoch, the caller's clock: the library reads
+ * none). FR_OK or FR_EINVAL with err->field "at". */
+int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err);
+
+/* Check a port: a UN/LOCODE, 5 characters, whose first two are an ISO 3166
+ * state (the rule of fr_event_validate, for paths that decide without
+ * recording: an admission not recorded). FR_OK or FR_EINVAL, field "port". */
+int fr_event_check_port(const char *port, fr_error *err);
 
 /* Is the two-letter code a state that UN/LOCODE knows (ISO 3166-1 alpha-2)? */
 int fr_locode_country_ok(const char *cc2);

@@ -106,7 +106,8 @@ int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_e
 /* Load every "*.wl.csv" file of dir (a missing directory is an empty set). */
 int fr_watchlist_load_dir(fr_watchlist *wl, const char *dir, size_t *rejected, fr_error *err);
 /* The file name a list is kept under in a watchlist directory: the list name
- * with every byte outside [A-Za-z0-9_-] replaced by '_', plus ".wl.csv".
+ * with every byte outside [A-Za-z0-9_-] written as %XX (hex), plus ".wl.csv";
+ * two different names never map to one file.
  * Writes at most cap bytes; FR_ELIMIT when it does not fit, FR_EINVAL for an
  * empty name. */
 int fr_watchlist_file_name(const char *list, char *out, size_t cap);

@@ -97,7 +97,8 @@ int64_t fr_series_total(const fr_series *s, size_t key, fr_month from, fr_month 
  * An entry without authorised-until is given FR_SERIES_DEFAULT_STAY days.
  * Exits are matched in the order events are added; they must come after
  * their entry (store export and synth output are in time order).
- * Events without a valid nationality are skipped (counted). */
+ * Events without a valid nationality, or dated outside FR_EVENT_DATE_MIN..MAX
+ * (rows stored before that check), are skipped (counted). */
 #define FR_SERIES_DEFAULT_STAY 90
 typedef struct fr_series_builder fr_series_builder;
 
@@ -112,7 +113,7 @@ int fr_series_builder_add(fr_series_builder *b, const fr_event *ev);
  * state + number) and authorised-until (FR_DATE_NONE: default stay). */
 int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date day,
                               int nationality, uint64_t doc_key, fr_date authorised_until);
-/* Events skipped for want of a nationality; the latest event day seen. */
+/* Events skipped (no nationality, implausible date); the latest event day seen. */
 uint64_t fr_series_builder_skipped(const fr_series_builder *b);
 fr_date fr_series_builder_last_day(const fr_series_builder *b);
 /* Settle the open entries as of the report date as_of (entries whose

@@ -224,19 +224,30 @@ typedef struct {
     fr_date last_open;            /* the latest of them */
 } history_info;
 
-/* The traveller's stays before `entry` as stay records (at most
+/* The traveller's stays before `at` as stay records (at most
  * FR_STAY_MAX_RECORDS, the most recent kept). An entry with no exit counts
- * through its authorised end (or its own day), never through `entry`. */
-static void history_records(const fr_history *h, fr_date entry, fr_stay_record *recs, size_t *nrecs,
-                            history_info *hi)
+ * through its authorised end (or its own day), never through the day of
+ * `at`. An entry earlier on that same day adds no stay record (the day is
+ * counted once, by this entry) but, without an exit, is open all the same. */
+static void history_records(const fr_history *h, const fr_datetime *at, fr_stay_record *recs,
+                            size_t *nrecs, history_info *hi)
 {
+    fr_date entry = at->date;
     memset(hi, 0, sizeof *hi);
     hi->last_open = FR_DATE_NONE;
     *nrecs = 0;
     if (!h) return;
     for (size_t i = 0; i < h->count; i++) {
         const fr_history_item *it = &h->items[i];
-        if (it->kind != FR_EVENT_ENTRY || it->at.date >= entry) continue;
+        if (it->kind != FR_EVENT_ENTRY || it->at.date > entry) continue;
+        if (it->at.date == entry) { /* earlier today: open unless it was closed */
+            int paired = it->paired >= 0 && (size_t)it->paired < h->count;
+            if (fr_datetime_utc(&it->at) < fr_datetime_utc(at) && !paired) {
+                hi->open++;
+                hi->last_open = it->at.date;
+            }
+            continue;
+        }
         fr_date out;
         if (it->paired >= 0 && (size_t)it->paired < h->count) {
             out = h->items[it->paired].at.date;
@@ -283,7 +294,7 @@ int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err)
 /* The history as reasons for the officer and records for the stay rule.
  * Only a history the document resolved to with certainty counts; a possible
  * link (review) is never lent to the traveller. */
-static void load_history(fr_admit_decision *d, const fr_admit_facts *f, fr_date entry,
+static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr_datetime *entry,
                          fr_stay_record *recs, size_t *nrecs)
 {
     char b[FR_DATE_BUFSZ];
@@ -333,7 +344,7 @@ void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_ev
     fr_stay_record recs[FR_STAY_MAX_RECORDS];
     size_t nrecs = 0;
     history_info hi;
-    history_records(h, ev->at.date, recs, &nrecs, &hi);
+    history_records(h, &ev->at, recs, &nrecs, &hi);
     fr_stay_authorisation a;
     if (fr_stay_authorise(&rule->stay, recs, nrecs, ev->at.date, ev->doc.expiry, 0, 0, &a, NULL) !=
         FR_OK)
@@ -426,7 +437,7 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
 
     fr_stay_record recs[FR_STAY_MAX_RECORDS];
     size_t nrecs = 0;
-    if (d->mrz.document_number[0] && nat >= 0) load_history(d, facts, entry, recs, &nrecs);
+    if (d->mrz.document_number[0] && nat >= 0) load_history(d, facts, &req->at, recs, &nrecs);
     if (rule && rule->stay.kind != FR_STAY_NONE) check_stay(d, rule, req, recs, nrecs);
     if (d->outcome == FR_ADMIT) {
         if (d->have_stay) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frontera/country.h"
+#include "frontera/text.h"
 
 static const char *const KIND_NAMES[] = {"", "entry", "exit", "refusal", "encounter", "extension"};
 
@@ -100,6 +101,28 @@ static int validate_doc(const fr_document *d, fr_error *err)
     return FR_OK;
 }
 
+static int text_field(const char *s, const char *field, fr_error *err)
+{
+    size_t at;
+    if (fr_text_ok(s, strlen(s), &at)) return FR_OK;
+    return fr_error_set(err, FR_EINVAL, 0, (int)at + 1, field,
+                        "%s is not well-formed UTF-8 text (byte %zu is a control byte or not "
+                        "valid UTF-8)",
+                        field, at + 1);
+}
+
+int fr_event_check_port(const char *port, fr_error *err)
+{
+    if (strlen(port) != 5 || !is_upper_alnum(port[2]) || !is_upper_alnum(port[3]) ||
+        !is_upper_alnum(port[4]))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "port '%.40s' is not a UN/LOCODE (country and 3 letters: ECUIO)", port);
+    if (!fr_locode_country_ok(port))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                            "port '%s' does not start with an ISO 3166 country code", port);
+    return FR_OK;
+}
+
 int fr_event_validate(const fr_event *ev, fr_error *err)
 {
     size_t idlen = strlen(ev->event_id);
@@ -115,16 +138,22 @@ int fr_event_validate(const fr_event *ev, fr_error *err)
         return fr_error_set(err, FR_EINVAL, 0, 0, "at",
                             "the time must be a local date-time with its UTC offset "
                             "(2024-07-01T10:15-05:00)");
-    if (strlen(ev->port) != 5 || !is_upper_alnum(ev->port[2]) || !is_upper_alnum(ev->port[3]) ||
-        !is_upper_alnum(ev->port[4]))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port '%s' is not a UN/LOCODE (country and 3 letters: ECUIO)",
-                            ev->port);
-    if (!fr_locode_country_ok(ev->port))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port '%s' does not start with an ISO 3166 country code", ev->port);
-    int rc = validate_doc(&ev->doc, err);
+    if (ev->at.date < FR_EVENT_DATE_MIN || ev->at.date > FR_EVENT_DATE_MAX) {
+        char b[FR_DATE_BUFSZ];
+        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                            "the event date %s is outside the plausible range 2000-01-01 to "
+                            "2099-12-31",
+                            fr_date_format(ev->at.date, b));
+    }
+    int rc = fr_event_check_port(ev->port, err);
     if (rc != FR_OK) return rc;
+    rc = validate_doc(&ev->doc, err);
+    if (rc != FR_OK) return rc;
+    if ((rc = text_field(ev->doc.surname, "surname", err)) != FR_OK ||
+        (rc = text_field(ev->doc.given_names, "given_names", err)) != FR_OK ||
+        (rc = text_field(ev->officer, "officer", err)) != FR_OK ||
+        (rc = text_field(ev->admission_class, "admission_class", err)) != FR_OK)
+        return rc;
     if (ev->authorised_until != FR_DATE_NONE) {
         if (ev->kind != FR_EVENT_ENTRY && ev->kind != FR_EVENT_EXTENSION)
             return fr_error_set(err, FR_EINVAL, 0, 0, "authorised_until",
@@ -132,10 +161,27 @@ int fr_event_validate(const fr_event *ev, fr_error *err)
         if (ev->authorised_until < ev->at.date)
             return fr_error_set(err, FR_EINVAL, 0, 0, "authorised_until",
                                 "the authorised-until date is before the event date");
+        if (ev->authorised_until - ev->at.date > FR_EVENT_STAY_MAX_DAYS)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "authorised_until",
+                                "the authorised-until date is more than 50 years after the "
+                                "event date");
     }
     if (ev->decision[0] && strcmp(ev->decision, "admit") != 0 &&
         strcmp(ev->decision, "refer") != 0 && strcmp(ev->decision, "refuse") != 0)
         return fr_error_set(err, FR_EINVAL, 0, 0, "decision",
                             "decision must be admit, refer or refuse");
+    return FR_OK;
+}
+
+int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err)
+{
+    if (ev->at.date == FR_DATE_NONE) return FR_OK; /* fr_event_validate says why */
+    int64_t ahead = fr_datetime_utc(&ev->at) - now_utc;
+    if (ahead > FR_EVENT_CLOCK_SLACK_S)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                            "the event time is %lld minutes after this post's clock: an event "
+                            "cannot be recorded before it happens (check the date, the time zone "
+                            "offset and the clock)",
+                            (long long)(ahead / 60));
     return FR_OK;
 }

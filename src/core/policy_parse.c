@@ -92,6 +92,13 @@ static void parse_jurisdiction(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
                      "write `jurisdiction CODE` with one ICAO country code");
         return;
     }
+    if (p->jurisdiction[0]) { /* two would leave the file's meaning to the last one */
+        fr_pdiag_add(d, FR_EPARSE, e->tok[0].line, e->tok[0].col, "jurisdiction",
+                     "a second `jurisdiction` entry: a policy is for one jurisdiction (the "
+                     "first says %s)",
+                     p->jurisdiction);
+        return;
+    }
     int c = country_of(&e->tok[1], d, "jurisdiction");
     if (c >= 0) snprintf(p->jurisdiction, sizeof p->jurisdiction, "%s", fr_country_code(c));
 }

@@ -136,6 +136,14 @@ static int verify_one(void *ud, const fr_audit_entry *e)
     fr_audit_verify_result *r = vs->res;
     unsigned char h[FR_AUDIT_HASH_BYTES];
     r->entries++;
+    if (e->seq <= 0) {
+        r->first_bad = e->seq;
+        snprintf(r->reason, sizeof r->reason,
+                 "an entry numbered %lld is in the log: entries are numbered from 1, so it was "
+                 "not written by frontera",
+                 (long long)e->seq);
+        return 1;
+    }
     if (e->seq != vs->last_seq + 1) {
         r->first_bad = vs->last_seq + 1;
         snprintf(r->reason, sizeof r->reason,
@@ -149,6 +157,14 @@ static int verify_one(void *ud, const fr_audit_entry *e)
                  "entry %lld does not follow entry %lld: its previous-hash is not that entry's "
                  "hash (an entry was replaced or the chain rewritten)",
                  (long long)e->seq, (long long)vs->last_seq);
+        return 1;
+    }
+    if (e->bad_column[0]) {
+        r->first_bad = e->seq;
+        snprintf(r->reason, sizeof r->reason,
+                 "entry %lld has been altered: its %s is not stored as frontera writes it "
+                 "(another type, a NUL byte or extra bytes)",
+                 (long long)e->seq, e->bad_column);
         return 1;
     }
     fr_audit_entry_hash(e, vs->last_hash, h);
@@ -170,7 +186,7 @@ int fr_audit_verify(fr_audit *a, fr_audit_verify_result *res, fr_error *err)
     memset(res, 0, sizeof *res);
     memset(&vs, 0, sizeof vs);
     vs.res = res;
-    int rc = a->ops->walk(a, 1, 0, verify_one, &vs, err);
+    int rc = a->ops->walk(a, INT64_MIN, 0, verify_one, &vs, err); /* every row, 0 and below too */
     if (rc < 0) return rc;
     res->ok = rc == 0;
     res->head_seq = vs.last_seq;

@@ -37,7 +37,8 @@ static const char *const SQL[Q_COUNT] = {
     [Q_WALK] = "SELECT seq, at_ms, actor, role, action, object, origin, status, detail, prev, hash"
                " FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
     [Q_ABOUT] = "SELECT seq, at_ms, actor, role, action, object, origin, status, detail, prev, hash"
-                " FROM audit_log WHERE object = ?1 ORDER BY seq DESC LIMIT ?2",
+                " FROM audit_log WHERE seq > 0 AND (object = ?1 OR (object >= ?1 || ' ' AND"
+                " object < ?1 || '!')) ORDER BY seq DESC LIMIT ?2",
 };
 
 typedef struct sqaud {
@@ -126,14 +127,38 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
                              : fr_modsql_error(s->h.db, rc, err, "cannot append to the audit log");
 }
 
-static void col_hash(sqlite3_stmt *st, int i, unsigned char *dst)
+static const char *const COLUMN[] = {"seq",    "at_ms",  "actor",  "role", "action", "object",
+                                     "origin", "status", "detail", "prev", "hash"};
+
+static void mark_bad(fr_audit_entry *e, int i)
 {
+    if (!e->bad_column[0]) snprintf(e->bad_column, sizeof e->bad_column, "%s", COLUMN[i]);
+}
+
+static int64_t col_int(sqlite3_stmt *st, int i, fr_audit_entry *e)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_INTEGER) mark_bad(e, i);
+    return sqlite3_column_int64(st, i);
+}
+
+/* Text as an append writes it: of type TEXT, without NUL, fitting the field. */
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap, fr_audit_entry *e)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_TEXT) mark_bad(e, i);
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= cap || (n && memchr(t, 0, n))) mark_bad(e, i);
+    fr_modsql_col_text(st, i, dst, cap); /* the one column reader */
+}
+
+static void col_hash(sqlite3_stmt *st, int i, unsigned char *dst, fr_audit_entry *e)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_BLOB) mark_bad(e, i);
     const void *h = sqlite3_column_blob(st, i);
+    int n = sqlite3_column_bytes(st, i);
     memset(dst, 0, FR_AUDIT_HASH_BYTES);
-    if (h) {
-        int n = sqlite3_column_bytes(st, i);
-        memcpy(dst, h, n < FR_AUDIT_HASH_BYTES ? (size_t)n : FR_AUDIT_HASH_BYTES);
-    }
+    if (n != FR_AUDIT_HASH_BYTES) mark_bad(e, i);
+    if (h) memcpy(dst, h, n < FR_AUDIT_HASH_BYTES ? (size_t)n : FR_AUDIT_HASH_BYTES);
 }
 
 /* Step a bound statement, handing each row to fn; finalizes st. */
@@ -147,17 +172,19 @@ static int run_rows(sqaud *s, sqlite3_stmt *st, fr_audit_entry_fn fn, void *ud, 
     int rc = FR_OK, step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         memset(e, 0, sizeof *e);
-        e->seq = sqlite3_column_int64(st, 0);
-        e->at_ms = sqlite3_column_int64(st, 1);
-        fr_modsql_col_text(st, 2, e->actor, sizeof e->actor);
-        fr_modsql_col_text(st, 3, e->role, sizeof e->role);
-        fr_modsql_col_text(st, 4, e->action, sizeof e->action);
-        fr_modsql_col_text(st, 5, e->object, sizeof e->object);
-        fr_modsql_col_text(st, 6, e->origin, sizeof e->origin);
-        e->status = sqlite3_column_int(st, 7);
-        fr_modsql_col_text(st, 8, e->detail, sizeof e->detail);
-        col_hash(st, 9, e->prev);
-        col_hash(st, 10, e->hash);
+        e->seq = col_int(st, 0, e);
+        e->at_ms = col_int(st, 1, e);
+        col_text(st, 2, e->actor, sizeof e->actor, e);
+        col_text(st, 3, e->role, sizeof e->role, e);
+        col_text(st, 4, e->action, sizeof e->action, e);
+        col_text(st, 5, e->object, sizeof e->object, e);
+        col_text(st, 6, e->origin, sizeof e->origin, e);
+        int64_t status = col_int(st, 7, e);
+        if (status < INT32_MIN || status > INT32_MAX) mark_bad(e, 7);
+        e->status = (int)status;
+        col_text(st, 8, e->detail, sizeof e->detail, e);
+        col_hash(st, 9, e->prev, e);
+        col_hash(st, 10, e->hash, e);
         if ((rc = fn(ud, e)) != 0) break;
     }
     if (rc == 0 && step != SQLITE_DONE)

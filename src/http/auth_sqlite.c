@@ -23,7 +23,7 @@ enum { Q_INSERT, Q_SET_HASH, Q_REVOKE, Q_LIST, Q_FIND, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
     [Q_INSERT] =
         "INSERT INTO auth_users(name, role, token_hash, created_ms) VALUES(?1, ?2, ?3, ?4)",
-    [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2, revoked_ms = 0 WHERE name = ?1",
+    [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2 WHERE name = ?1 AND revoked_ms = 0",
     [Q_REVOKE] = "UPDATE auth_users SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms = 0",
     [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms FROM auth_users ORDER BY name",
     [Q_FIND] = ("SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE "
@@ -93,10 +93,24 @@ static int sqa_update(sqa *s, int which, const char *name, const unsigned char *
 
 static int sqa_set_hash(fr_auth *base, const char *name, const unsigned char *hash, fr_error *err)
 {
-    int rc = sqa_update((sqa *)base, Q_SET_HASH, name, hash, 0, err);
-    if (rc == FR_ENOTFOUND)
-        return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
-    return rc;
+    sqa *s = (sqa *)base;
+    int rc = sqa_update(s, Q_SET_HASH, name, hash, 0, err);
+    if (rc != FR_ENOTFOUND) return rc;
+    /* absent, or revoked: a revoked user stays revoked (a rotation must not
+     * bring back an account that was shut on purpose) */
+    sqlite3_stmt *st = NULL;
+    int revoked = 0;
+    if (sqlite3_prepare_v2(s->h.db, "SELECT 1 FROM auth_users WHERE name = ?1", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        revoked = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    if (revoked)
+        return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
+                            "user '%s' is revoked and stays so: add a new user for a new token",
+                            name);
+    return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
 }
 
 static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err);

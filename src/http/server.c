@@ -124,24 +124,16 @@ void srv_ctx_release(fr_server *s, srv_ctx *c)
 
 /* ---- routing ---- */
 
-/* Percent-decode [p, p+n) into out; 0 on success, -1 when it does not fit or is malformed. */
-static int pct_decode(const char *p, size_t n, char *out, size_t cap)
+/* Copy the path parameter [p, p+n) into out; 0 on success, -1 when it is
+ * empty or does not fit. libmicrohttpd has already percent-decoded the path
+ * once (its default unescape callback): decoding again here would read
+ * "%2541" as "A", so the parameter is taken as it comes. */
+static int copy_param(const char *p, size_t n, char *out, size_t cap)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '%') {
-            unsigned v;
-            if (i + 2 >= n) return -1;
-            if (sscanf(p + i + 1, "%2x", &v) != 1) return -1;
-            c = (char)v;
-            i += 2;
-        }
-        if (c == 0 || o + 1 >= cap) return -1;
-        out[o++] = c;
-    }
-    out[o] = 0;
-    return o ? 0 : -1;
+    if (n == 0 || n >= cap || memchr(p, 0, n)) return -1;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return 0;
 }
 
 /* Match the path; *known_path tells a path that exists for another method. */
@@ -165,14 +157,14 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
         size_t len = (size_t)(url + n - (sizeof OVR - 1) - p);
         if (memchr(p, '/', len)) return R_OTHER;
         *known_path = 1;
-        if (pct_decode(p, len, param, cap) != 0) *bad_param = 1;
+        if (copy_param(p, len, param, cap) != 0) *bad_param = 1;
         return strcmp(method, "POST") == 0 ? R_OVERRIDE : R_OTHER;
     }
     if (strncmp(url, TRV, sizeof TRV - 1) == 0 && n > sizeof TRV - 1) {
         const char *p = url + sizeof TRV - 1;
         if (strchr(p, '/')) return R_OTHER;
         *known_path = 1;
-        if (pct_decode(p, strlen(p), param, cap) != 0) *bad_param = 1;
+        if (copy_param(p, strlen(p), param, cap) != 0) *bad_param = 1;
         return strcmp(method, "GET") == 0 ? R_TRAVELLER : R_OTHER;
     }
     return R_OTHER;
@@ -209,6 +201,17 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
         return srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
                            err.message);
     if (rc != FR_OK) return srv_problem_err(r, &err);
+    if (r->route == R_TRAVELLER && !fr_role_may(r->user.role, ROUTE_PERM[r->route])) {
+        /* an attempt on a personal record is audited like a read */
+        char object[FR_AUDIT_OBJECT_MAX + 1];
+        fr_audit_record rec;
+        snprintf(object, sizeof object, "%s:%.100s",
+                 strchr(r->param, ':') ? "document" : "traveller", r->param);
+        srv_audit_record_for(r, &rec, "traveller.read", object, 403, "refused: role");
+        if (srv_audit_write(s, &rec, 1) != FR_OK)
+            return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the refusal could not be audited");
+    }
     if (r->route != R_METRICS && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                            "the role '%s' may not use %s %s", fr_role_name(r->user.role),
@@ -416,7 +419,9 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     if (!s->cfg.threads) s->cfg.threads = FR_SERVER_DEFAULT_THREADS;
     if (!s->cfg.body_max) s->cfg.body_max = FR_SERVER_DEFAULT_BODY_MAX;
     if (!s->cfg.timeout_s) s->cfg.timeout_s = FR_SERVER_DEFAULT_TIMEOUT_S;
-    if (!s->cfg.max_connections) s->cfg.max_connections = 1024;
+    if (!s->cfg.max_connections) s->cfg.max_connections = FR_SERVER_DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.per_address) s->cfg.per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
+    if (s->cfg.per_address > s->cfg.max_connections) s->cfg.per_address = s->cfg.max_connections;
     pthread_mutex_init(&s->ctx_mu, NULL);
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
@@ -471,7 +476,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
         flags, cfg->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)s->cfg.per_address, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!s->mhd) {
         rc = fr_error_set(err, FR_EIO, 0, 0, "listen",

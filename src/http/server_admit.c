@@ -16,15 +16,10 @@
 #include "frontera/alloc.h"
 #include "server_internal.h"
 
-#define MRZ_MAX 4096
+#define MRZ_MAX SRV_MRZ_MAX
 #define REASON_MAX 500
 
-typedef struct adm_in {
-    fr_admit_request req;
-    char mrz[MRZ_MAX];
-    int record;
-    const char *event_id; /* borrowed from the JSON */
-} adm_in;
+typedef srv_adm_in adm_in;
 
 static const char *const ADMIT_MEMBERS[] = {"mrz",
                                             "port",
@@ -51,7 +46,7 @@ static const char *const OVERRIDE_MEMBERS[] = {"mrz",
                                                NULL};
 
 /* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
-static int parse_request(json_t *j, adm_in *in, fr_error *err)
+int srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
 {
     json_t *v;
     memset(in, 0, sizeof *in);
@@ -84,6 +79,7 @@ static int parse_request(json_t *j, adm_in *in, fr_error *err)
         return fr_error_set(err, FR_EINVAL, 0, 0, "port",
                             "port is required: the UN/LOCODE of the crossing point");
     in->req.port = json_string_value(v);
+    if (fr_event_check_port(in->req.port, err) != FR_OK) return FR_EINVAL;
     v = json_object_get(j, "at");
     if (!json_is_string(v))
         return fr_error_set(err, FR_EINVAL, 0, 0, "at",
@@ -92,6 +88,10 @@ static int parse_request(json_t *j, adm_in *in, fr_error *err)
         snprintf(err->field, sizeof err->field, "at");
         return FR_EINVAL;
     }
+    if (!in->req.at.has_offset) /* never guess UTC: a post's clock is local */
+        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                            "at needs its UTC offset: 2024-07-01T10:15-05:00, not a bare local "
+                            "time");
     v = json_object_get(j, "visa");
     if (v && !json_is_null(v)) {
         if (!json_is_string(v))
@@ -252,7 +252,7 @@ enum MHD_Result srv_admissions(srv_req *r)
     if (unknown)
         ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
                           "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
-    else if (parse_request(j, in, &err) != FR_OK)
+    else if (srv_admission_parse(j, in, &err) != FR_OK)
         ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
     else
         ret = decide_and_answer(r, in, NULL);
@@ -285,7 +285,7 @@ enum MHD_Result srv_override(srv_req *r)
                           "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
-    if (parse_request(j, in, &err) != FR_OK) {
+    if (srv_admission_parse(j, in, &err) != FR_OK) {
         ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
         goto done;
     }

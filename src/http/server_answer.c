@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "frontera/text.h"
 #include "frontera/webassets.h"
 #include "server_internal.h"
 
@@ -150,6 +151,7 @@ enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
+    fr_text_utf8_repair(detail); /* a limit may cut a character: JSON must still take it */
     snprintf(type, sizeof type, "urn:frontera:problem:%s", slug);
     json_t *j = json_object();
     if (!j) {
@@ -160,7 +162,12 @@ enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const
     json_object_set_new(j, "title", json_string(title ? title : reason_phrase(status)));
     json_object_set_new(j, "status", json_integer(status));
     json_object_set_new(j, "detail", json_string(detail));
-    if (field && *field) json_object_set_new(j, "field", json_string(field));
+    if (field && *field) {
+        char f[128];
+        snprintf(f, sizeof f, "%s", field);
+        fr_text_utf8_repair(f);
+        json_object_set_new(j, "field", json_string(f));
+    }
     if (extra) {
         json_object_update(j, extra);
         json_decref(extra);
@@ -201,7 +208,13 @@ json_t *srv_body_json(srv_req *r, enum MHD_Result *ret)
     json_error_t je;
     const char *ct =
         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+    if (!ct) {
+        *ret = srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
+                           "say what the body is: send 'Content-Type: application/json'");
+        return NULL;
+    }
+    if (strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
         *ret = srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
                            "send the body as application/json, not %.60s", ct);
         return NULL;

@@ -63,8 +63,7 @@ static int get_date(json_t *j, const char *name, fr_date *d, fr_error *err)
 
 /* Build an event from one JSON object. *reasons receives an allocation
  * (fr_free) when reasons were given. */
-static int event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
-                           fr_error *err)
+int srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons, fr_error *err)
 {
     char kind[24], at[48], sex[4];
     int rc;
@@ -207,9 +206,11 @@ enum MHD_Result srv_events(srv_req *r)
         char *reasons = NULL;
         ev_out *o = &out[i];
         fr_error_clear(&o->err);
-        o->rc = event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev, &reasons,
-                                &o->err);
+        o->rc = srv_event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev,
+                                    &reasons, &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
+        /* an event cannot be recorded before it happens (this server's clock) */
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&ev, srv_now_ms(s) / 1000, &o->err);
         if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
         if (o->rc == FR_OK && !o->res.duplicate) {
             if (batch)

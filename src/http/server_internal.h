@@ -217,4 +217,24 @@ void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
 /* ---- server_metrics.c ---- */
 void srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns);
 
+/* ---- request body parsers (also driven by fuzz/fuzz_http_body.c) ---- */
+
+#define SRV_MRZ_MAX 4096
+typedef struct srv_adm_in {
+    fr_admit_request req;
+    char mrz[SRV_MRZ_MAX];
+    int record;
+    const char *event_id; /* borrowed from the JSON */
+} srv_adm_in;
+
+/* The members of POST /v1/admissions (and of an override) into *in; the
+ * strings are borrowed from j. FR_OK, or FR_EINVAL with err (field named). */
+int srv_admission_parse(json_t *j, srv_adm_in *in, fr_error *err);
+
+/* One event of POST /v1/events from its JSON object, recorded as by officer.
+ * *reasons receives an allocation (fr_free) when reasons were given. FR_OK,
+ * FR_EINVAL with err (field named), FR_ENOMEM. */
+int srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
+                        fr_error *err);
+
 #endif

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "frontera/alloc.h"
+#include "frontera/text.h"
 #include "server_internal.h"
 
 #define MAX_ERRS 50
@@ -168,6 +169,20 @@ enum MHD_Result srv_policy_put(srv_req *r)
     if (!r->body || r->len == 0)
         return srv_problem(r, 400, "empty-policy", "Policy text required", NULL, NULL,
                            "send the whole policy file as the body (text/plain)");
+    size_t bad;
+    if (!fr_text_utf8_valid(r->body, r->len, &bad)) { /* else GET would answer without text */
+        int line = 1, col = 1;
+        for (size_t i = 0; i < bad; i++, col++)
+            if (r->body[i] == '\n') line++, col = 0;
+        return srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy",
+                           json_pack("{s:i, s:i}", "line", line, "column", col),
+                           "line %d, column %d: the policy is not UTF-8 text; nothing was "
+                           "changed",
+                           line, col);
+    }
+    if (memchr(r->body, 0, r->len))
+        return srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy", NULL,
+                           "the policy holds a NUL byte; nothing was changed");
     srv_policy *np = policy_new(r->body, r->len, errs, MAX_ERRS, &nerr, &rc);
     if (!np) {
         if (rc == FR_ENOMEM) return MHD_NO;

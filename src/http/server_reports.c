@@ -109,10 +109,11 @@ static int parse_query(srv_req *r, report_args *a, fr_error *err)
     for (const char *p = nat; p && *p;) {
         const char *e = strchr(p, ',');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        int c = fr_country_find(p, n);
+        int c = fr_country_normalize(p, n); /* ICAO, ISO alpha-3 (DEU -> D) or a name */
         if (c < 0 || a->q.nnationalities >= 64)
             return fr_error_set(err, FR_EINVAL, 0, 0, "nationality",
-                                "nationality lists up to 64 ICAO 9303 codes (CHN,COL,D)");
+                                "nationality lists up to 64 ICAO 9303 or ISO alpha-3 codes "
+                                "(CHN,COL,D or DEU)");
         a->nats[a->q.nnationalities++] = c;
         a->q.nationalities = a->nats;
         p = e ? e + 1 : p + n;

@@ -3,9 +3,9 @@
  * crossings (event-time order, with pairing and anomalies), current stay and
  * open link reviews. {id} is the traveller number or STATE:NUMBER of one of
  * the traveller's documents. A personal record: only roles with
- * FR_PERM_TRAVELLER get here, an officer only for travellers with an event
- * recorded under their name, and every read (found, refused or not) is
- * audited before the answer is sent. */
+ * FR_PERM_TRAVELLER get here, an officer only for travellers they decided
+ * on at the booth (404 otherwise, as for an absent one), and every read
+ * (found, refused or not) is audited before the answer is sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +30,30 @@ static int add_looker(void *ud, const fr_audit_entry *e)
     return 0;
 }
 
-/* Least privilege for officers: they see the travellers they processed (an
- * event of this traveller recorded under their name), not the whole ledger.
- * Supervisors and admins see any traveller. */
-static int may_see(const srv_req *r, const fr_history *h)
+/* Least privilege for officers: they see the travellers they processed at
+ * the booth - an admission decision of theirs about this traveller in the
+ * audit log (admission.decide, .record, .override: the server writes those
+ * itself, after reading the document) - not the whole ledger. Recording an
+ * event (POST /v1/events) is not the key: anyone with that permission could
+ * make one up for any document. Supervisors and admins see any traveller. */
+typedef struct seen_ctx {
+    const char *actor;
+} seen_ctx;
+
+static int seen_one(void *ud, const fr_audit_entry *e)
+{
+    const seen_ctx *c = ud;
+    return strcmp(e->actor, c->actor) == 0 && strncmp(e->action, "admission.", 10) == 0;
+}
+
+static int may_see(const srv_req *r, fr_audit *audit, int64_t tid, fr_error *err)
 {
     if (r->user.role != FR_ROLE_OFFICER) return 1;
-    for (size_t i = 0; i < h->count; i++)
-        if (strcmp(h->items[i].officer, r->user.name) == 0) return 1;
-    return 0;
+    char object[FR_AUDIT_OBJECT_MAX + 1];
+    seen_ctx c = {r->user.name};
+    snprintf(object, sizeof object, "traveller:%lld", (long long)tid);
+    int rc = fr_audit_about(audit, object, 0, seen_one, &c, err);
+    return rc < 0 ? rc : rc == 1;
 }
 
 enum MHD_Result srv_traveller(srv_req *r)
@@ -79,22 +94,26 @@ enum MHD_Result srv_traveller(srv_req *r)
     }
     if (rc == FR_OK) rc = fr_store_history(c->store, tid, &h, &err);
     if (rc == FR_OK) snprintf(object, sizeof object, "traveller:%lld", (long long)tid);
-    unsigned status = rc == FR_OK ? (may_see(r, h) ? 200 : 403) : rc == FR_ENOTFOUND ? 404 : 500;
+    int seen = rc == FR_OK ? may_see(r, c->audit, tid, &err) : 0;
+    if (seen < 0) rc = seen;
+    /* "not yours" answers as "absent" does (404): a refusal must not tell an
+     * officer whether a document is in the ledger; the audit log keeps why */
+    unsigned status = rc == FR_OK ? (seen ? 200 : 404) : rc == FR_ENOTFOUND ? 404 : 500;
     if (status != 500) {
         fr_audit_record rec;
-        srv_audit_record_for(r, &rec, "traveller.read", object, status, NULL);
+        srv_audit_record_for(r, &rec, "traveller.read", object, status,
+                             rc == FR_OK && !seen ? "refused: not processed by this officer"
+                                                  : NULL);
         if (srv_audit_write(s, &rec, 1) != FR_OK) {
             ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                               "the read could not be audited, so the record is not shown");
             goto done;
         }
     }
-    if (status == 403)
-        ret = srv_problem(r, 403, "forbidden", "Forbidden", "id", NULL,
-                          "an officer sees the travellers they processed; ask a supervisor");
-    else if (rc == FR_ENOTFOUND)
-        ret =
-            srv_problem(r, 404, "not-found", "Not found", "id", NULL, "there is no such traveller");
+    if (rc == FR_ENOTFOUND || status == 404)
+        ret = srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                          "there is no such traveller, or not one you processed at the booth "
+                          "(a supervisor can see every traveller)");
     else if (rc != FR_OK)
         ret = srv_problem_err(r, &err);
     else {

@@ -99,15 +99,22 @@ int fr_watchlist_load_dir(fr_watchlist *wl, const char *dir, size_t *rejected, f
 
 int fr_watchlist_file_name(const char *list, char *out, size_t cap)
 {
+    static const char HEX[] = "0123456789ABCDEF";
     if (!list || !*list) return FR_EINVAL;
-    size_t n = strlen(list);
-    if (n + 8 > cap) return FR_ELIMIT;
-    for (size_t i = 0; i < n; i++) {
-        char c = list[i];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)list; *p; p++) {
+        unsigned c = *p;
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                  c == '_' || c == '-';
-        out[i] = ok ? c : '_';
+        if (o + (ok ? 1 : 3) + 8 > cap) return FR_ELIMIT;
+        if (ok) {
+            out[o++] = (char)c;
+        } else { /* %XX: distinct names never share a file ("a/b", "a\nb") */
+            out[o++] = '%';
+            out[o++] = HEX[c >> 4];
+            out[o++] = HEX[c & 15];
+        }
     }
-    memcpy(out + n, ".wl.csv", 8);
+    memcpy(out + o, ".wl.csv", 8);
     return FR_OK;
 }

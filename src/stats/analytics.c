@@ -330,6 +330,7 @@ void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st)
     st->bytes = sizeof *a + a->cap * st->event_bytes + a->pcap * sizeof *a->pt + a->nslots * 4;
     st->first = a->first;
     st->last = a->last;
+    st->skipped = a->skipped;
     size_t paired = 0;
     for (size_t i = 0; i < a->n; i++) {
         switch (FR_AN_KIND(a->attr[i])) {

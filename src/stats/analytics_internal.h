@@ -71,6 +71,7 @@ struct fr_analytics {
     size_t nclasses;
     uint32_t natcount[512]; /* events per nationality (0 unknown, else country index + 1) */
     fr_date first, last;
+    size_t skipped; /* ledger events left out by fr_analytics_load_store */
 };
 
 /* Re-pair the travellers marked dirty (one pass over the events). */

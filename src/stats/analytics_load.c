@@ -99,6 +99,11 @@ static int load_one(void *ud, const fr_event *ev)
         c->n++;
     }
     int rc = fr_analytics_append_event(c->a, ev, (uint64_t)c->tids[h], c->err);
+    if (rc == FR_ERANGE) { /* one implausible row must not stop every report */
+        c->a->skipped++;
+        fr_error_clear(c->err);
+        return FR_OK;
+    }
     if (rc != FR_OK && c->err) {
         char field[sizeof c->err->field], msg[sizeof c->err->message];
         memcpy(field, c->err->field, sizeof field);

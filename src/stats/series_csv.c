@@ -86,10 +86,11 @@ static int take_row(fr_series *s, const fr_csv_row *row, const int idx[NCOLS], f
         e->column = idx[COL_PERIOD] + 1;
         return e->code;
     }
-    int ci = fr_country_find(nat->ptr, nat->len);
-    if (nat->len == 0 || nat->len > 3 || ci < 0)
+    int ci = nat->len ? fr_country_normalize(nat->ptr, nat->len) : -1; /* DEU -> D, XKX -> RKS */
+    if (ci < 0)
         return fr_error_set(e, FR_EPARSE, line, idx[COL_NAT] + 1, "nationality",
-                            "'%.*s' is not an ICAO 9303 nationality code (e.g. CHN, D, USA)",
+                            "'%.*s' is not a nationality: an ICAO 9303 code (CHN, D, USA), an ISO "
+                            "alpha-3 code (DEU) or an English name",
                             (int)(nat->len > 16 ? 16 : nat->len), nat->ptr);
     if (!fr_series_metric_ok(met->ptr, met->len))
         return fr_error_set(e, FR_EPARSE, line, idx[COL_METRIC] + 1, "metric",

@@ -161,7 +161,8 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
                               int nationality, uint64_t doc_key, fr_date authorised_until)
 {
     if (kind != FR_EVENT_ENTRY && kind != FR_EVENT_EXIT && kind != FR_EVENT_ENCOUNTER) return FR_OK;
-    if (nationality < 0 || nationality >= b->ncountries || day == FR_DATE_NONE) {
+    if (nationality < 0 || nationality >= b->ncountries || day < FR_EVENT_DATE_MIN ||
+        day > FR_EVENT_DATE_MAX) { /* no nationality, or a row stored before the range check */
         b->skipped++;
         return FR_OK;
     }

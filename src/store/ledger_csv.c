@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frontera/country.h"
+#include "frontera/text.h"
+
 enum {
 #define X_ENUM(id, name, req) COL_##id,
     FR_LEDGER_COLUMNS(X_ENUM)
@@ -74,6 +77,11 @@ static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *
             size_t u = strlen(missing);
             snprintf(missing + u, sizeof missing - u, "%s%s", u ? ", " : "", COL_NAME[c]);
         }
+    if (missing[0] && row->count == 1 && memchr(row->fields[0].ptr, ';', row->fields[0].len))
+        return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
+                            "the header is separated by ';', not ',' (spreadsheets set to "
+                            "Spanish and other languages write CSV that way): save the file "
+                            "again as comma-separated CSV (UTF-8)");
     if (missing[0])
         return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
                             "the header lacks required columns: %s", missing);
@@ -99,9 +107,16 @@ static const fr_csv_field *fld(const fr_csv_row *row, const mapping *m, int c)
 
 static int copy(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *fault)
 {
+    size_t bad;
     if (f->len >= cap) {
         fault->col = COL_NAME[c];
         snprintf(fault->reason, sizeof fault->reason, "longer than %zu characters", cap - 1);
+        return -1;
+    }
+    if (!fr_text_ok(f->ptr, f->len, &bad)) { /* never cut at a NUL or store bad bytes */
+        fault->col = COL_NAME[c];
+        snprintf(fault->reason, sizeof fault->reason,
+                 "byte %zu of the field is a NUL or control byte, or not valid UTF-8", bad + 1);
         return -1;
     }
     memcpy(dst, f->ptr, f->len);
@@ -118,6 +133,17 @@ static int date_field(const fr_csv_field *f, int c, fr_date *out, row_fault *fau
     snprintf(fault->reason, sizeof fault->reason, "'%.40s' is not a date (YYYY-MM-DD): %.150s",
              f->ptr, e.message);
     return -1;
+}
+
+/* A state or nationality: ISO 3166 alpha-3 codes (DEU, XKX) and English
+ * names become the ICAO code (D, RKS); anything else is copied for
+ * fr_event_validate to refuse by name. */
+static int country(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *fault)
+{
+    int idx = f->len ? fr_country_normalize(f->ptr, f->len) : -1;
+    if (idx < 0) return copy(dst, cap, f, c, fault);
+    snprintf(dst, cap, "%s", fr_country_code(idx));
+    return 0;
 }
 
 static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, row_fault *fault)
@@ -145,8 +171,8 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
     if (copy(ev->port, sizeof ev->port, fld(row, m, COL_PORT), COL_PORT, fault) ||
         copy(ev->doc.type, sizeof ev->doc.type, fld(row, m, COL_DOCUMENT_TYPE), COL_DOCUMENT_TYPE,
              fault) ||
-        copy(ev->doc.state, sizeof ev->doc.state, fld(row, m, COL_DOCUMENT_STATE),
-             COL_DOCUMENT_STATE, fault) ||
+        country(ev->doc.state, sizeof ev->doc.state, fld(row, m, COL_DOCUMENT_STATE),
+                COL_DOCUMENT_STATE, fault) ||
         copy(ev->doc.number, sizeof ev->doc.number, fld(row, m, COL_DOCUMENT_NUMBER),
              COL_DOCUMENT_NUMBER, fault) ||
         date_field(fld(row, m, COL_DOCUMENT_EXPIRY), COL_DOCUMENT_EXPIRY, &ev->doc.expiry, fault) ||
@@ -154,8 +180,8 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
              fault) ||
         copy(ev->doc.given_names, sizeof ev->doc.given_names, fld(row, m, COL_GIVEN_NAMES),
              COL_GIVEN_NAMES, fault) ||
-        copy(ev->doc.nationality, sizeof ev->doc.nationality, fld(row, m, COL_NATIONALITY),
-             COL_NATIONALITY, fault) ||
+        country(ev->doc.nationality, sizeof ev->doc.nationality, fld(row, m, COL_NATIONALITY),
+                COL_NATIONALITY, fault) ||
         date_field(fld(row, m, COL_BIRTH_DATE), COL_BIRTH_DATE, &ev->doc.birth_date, fault) ||
         copy(ev->admission_class, sizeof ev->admission_class, fld(row, m, COL_ADMISSION_CLASS),
              COL_ADMISSION_CLASS, fault) ||
@@ -208,6 +234,7 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
     if ((rc = map_header(&row, &m, h, err)) != FR_OK) return rc;
     if (h && h->header) h->header(h->ud, &row);
     size_t in_batch = 0;
+    uint64_t taken = 0, dups = 0; /* of the open batch: counted once it is committed */
     if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
     for (;;) {
         rc = fr_csv_next(csv, &row, &e);
@@ -259,11 +286,14 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
             goto fail;
         }
         if (res.duplicate)
-            stats->duplicates++;
+            dups++;
         else
-            stats->taken++;
+            taken++;
         if (++in_batch >= batch) {
-            if ((rc = fr_store_batch_commit(s, err)) != FR_OK) return rc;
+            if ((rc = fr_store_batch_commit(s, err)) != FR_OK) goto fail;
+            stats->taken += taken;
+            stats->duplicates += dups;
+            taken = dups = 0;
             stats->batches++;
             stats->bytes = fr_csv_offset(csv);
             if (h && h->progress) h->progress(h->ud, stats);
@@ -271,12 +301,14 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
             if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
         }
     }
-    if ((rc = fr_store_batch_commit(s, err)) != FR_OK) return rc;
+    if ((rc = fr_store_batch_commit(s, err)) != FR_OK) goto fail;
+    stats->taken += taken;
+    stats->duplicates += dups;
     stats->batches++;
     stats->bytes = fr_csv_offset(csv);
     if (h && h->progress) h->progress(h->ud, stats);
     return FR_OK;
-fail:
+fail: /* the open batch is rolled back: its rows are neither taken nor duplicates */
     fr_store_batch_rollback(s);
     return rc;
 }

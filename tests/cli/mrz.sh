@@ -81,7 +81,7 @@ printf '%s\n%s\n' "$line1" "$line2" > "$T/c.mrz"
 
 # 6. edges and usage
 : > "$T/empty"
-expect_rc 0 "$F" mrz "${TODAY[@]}" "$T/empty"
+expect_rc 1 "$F" mrz "${TODAY[@]}" "$T/empty" # nothing read is not "every document valid"
 [ ! -s "$T/out" ] || fail "empty input printed something"
 expect_rc 2 "$F" mrz --no-such-option
 expect_rc 2 "$F" mrz --today 2026-02-30 "$D/specimens.mrz"

@@ -27,7 +27,8 @@ out=$("$F" policy check --policy "$ECU" --nationality CHN --on 2024-07-01 --json
 case $out in *'"regime":"visa_required"'*'"from":"2024-07-01"'*'18 Jun 2024'*) ;; *) fail "CHN 2024-07-01: $out";; esac
 "$F" policy check --policy "$ECU" --nationality COL --on 2024-07-01 | grep -q 'passport or national ID card' || fail "COL id card"
 expect_rc 1 "$F" policy check --policy "$ECU" --nationality USA --on 2010-01-01
-expect_rc 2 "$F" policy check --policy "$ECU" --nationality DEU --on 2024-07-01
+expect_rc 2 "$F" policy check --policy "$ECU" --nationality QQQ --on 2024-07-01
+"$F" policy check --policy "$ECU" --nationality DEU --on 2024-07-01 >/dev/null || fail "DEU (ISO alpha-3) should be taken as D"
 expect_rc 2 "$F" policy check --policy "$ECU" --nationality CHN --on 2024-07-01 --class tourist
 
 # lint reports every error, with file:line:column, and exits 1

@@ -177,8 +177,10 @@ expect 200 GET "/v1/travellers/$TID" "$OFF"
   || fail "who looked: $(cat "$T/body")"
 expect 200 GET /v1/travellers/CHN:E12345678 "$ADM"
 [ "$(json 'd["traveller_id"]' <"$T/body")" = "$TID" ] || fail "by document"
-# an officer sees only travellers they processed: otto recorded nothing for this one
-expect 403 GET "/v1/travellers/$TID" "$OTH"; problem 403
+# an officer sees only travellers they processed: otto decided nothing for this one, and the
+# answer is the one for an absent traveller (a refusal must not tell what the ledger holds)
+expect 404 GET "/v1/travellers/$TID" "$OTH"; problem 404; cp "$T/body" "$T/notyours"
+expect 404 GET /v1/travellers/999999 "$OTH"; cmp -s "$T/body" "$T/notyours" || fail "not-yours differs from absent"
 expect 404 GET /v1/travellers/999999 "$OFF"; problem 404
 expect 404 GET /v1/travellers/abc "$SUP"
 
@@ -320,7 +322,9 @@ echo "$list" | grep -q "olga(officer) event.record traveller:$TID event:X-1" || 
 echo "$list" | grep -q "olga(officer) traveller.read traveller:999999 .*-> 404" || fail "a read of a missing record is audited too"
 echo "$list" | grep -q "adam(admin) policy.write policy:2:" || fail "policy write not audited"
 echo "$list" | grep -q "cli:.* user.revoke user:gone" || fail "revocation not audited"
-echo "$list" | grep -q "ann(analyst)" && fail "the analyst touched a personal record: $list"
+# the analyst's only entries are the refused attempts (403), audited as such
+echo "$list" | grep "ann(analyst)" | grep -vq "traveller.read .* -> 403" && fail "the analyst touched a personal record: $list"
+echo "$list" | grep -q "ann(analyst) traveller.read traveller:1 from .* -> 403" || fail "the analyst's refused attempt is not audited: $list"
 head=$("$F" audit head | cut -d' ' -f2)
 "$F" audit verify --expect-head "$head" >/dev/null || fail "verify against the current head"
 # tamper with a copy: edit entry 7 past the trigger

@@ -88,7 +88,10 @@ function showTraveller(t) {
   const docs = Array.isArray(t.documents) ? t.documents : [];
   const events = Array.isArray(t.events) ? t.events : [];
   const reviews = Array.isArray(t.reviews) ? t.reviews : [];
-  const name = docs.length ? `${docs[0].given_names || ''} ${docs[0].surname || ''}`.trim() : '';
+  // one convention everywhere (the MRZ's order, as `frontera admit` and `traveller` print it)
+  const name = docs.length
+    ? [docs[0].surname, docs[0].given_names].filter(Boolean).join(', ')
+    : '';
   const sections = [
     el('section', { class: 'card', 'aria-labelledby': 'stay-h', id: 'stay' },
       el('h2', { id: 'stay-h', text: `Traveller ${t.traveller_id}${name ? `: ${name}` : ''}` }),

@@ -68,6 +68,12 @@ typedef struct fr_audit_entry {
     char detail[FR_AUDIT_DETAIL_MAX + 1];
     unsigned char prev[FR_AUDIT_HASH_BYTES];
     unsigned char hash[FR_AUDIT_HASH_BYTES];
+    /* Set when reading: the column whose stored value is not exactly what an
+     * append writes (another type, a NUL byte inside the text, text longer
+     * than the field, a hash not 32 bytes); "" when the row is well-formed.
+     * The hash covers the fields as read, so fr_audit_verify refuses such a
+     * row: every stored byte and every type is covered. */
+    char bad_column[16];
 } fr_audit_entry;
 
 typedef struct fr_audit fr_audit;
@@ -98,8 +104,10 @@ typedef struct fr_audit_verify_result {
     int64_t head_seq;
 } fr_audit_verify_result;
 
-/* Walk the whole chain in order and check every link. FR_OK whether or not
- * the chain holds (see res->ok); an error only when it could not be read. */
+/* Walk the whole chain in order and check every link: every row of the
+ * table, numbered 1, 2, ... without gaps (a row numbered 0 or below breaks
+ * the chain), each of the types an append writes. FR_OK whether or not the
+ * chain holds (see res->ok); an error only when it could not be read. */
 int fr_audit_verify(fr_audit *a, fr_audit_verify_result *res, fr_error *err);
 
 /* Call fn for each entry with seq >= from_seq, in order, at most limit (0:
@@ -109,7 +117,10 @@ int fr_audit_walk(fr_audit *a, int64_t from_seq, size_t limit, fr_audit_entry_fn
                   fr_error *err);
 
 /* Call fn for the entries about one object ("traveller:42"), newest first,
- * at most limit (0: all): who looked at a record, and when. */
+ * at most limit (0: all): who looked at a record, and when. Entries whose
+ * object starts with it and a space ("traveller:42 event:ADM-1": an admission
+ * recorded for that traveller) are about it too; rows numbered 0 or below
+ * (never written by an append) are left out. */
 int fr_audit_about(fr_audit *a, const char *object, size_t limit, fr_audit_entry_fn fn, void *ud,
                    fr_error *err);
 

@@ -93,8 +93,9 @@ int fr_auth_check_name(const char *name, fr_error *err);
  * name or role, FR_EIO when no randomness, store errors. */
 int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
                      char token[FR_TOKEN_BUFSZ], fr_error *err);
-/* Give an existing user a new token (the old one stops working; a revoked
- * user becomes active again). FR_ENOTFOUND when there is no such user. */
+/* Give an active user a new token (the old one stops working).
+ * FR_ENOTFOUND when there is no such user, FR_ECONFLICT when the user is
+ * revoked: a revoked user stays revoked (add a new user instead). */
 int fr_auth_user_rotate(fr_auth *a, const char *name, int64_t now_ms, char token[FR_TOKEN_BUFSZ],
                         fr_error *err);
 /* Revoke a user's token: it fails from now on. FR_ENOTFOUND when there is no

@@ -35,10 +35,12 @@
 extern "C" {
 #endif
 
-#define FR_SERVER_DEFAULT_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
-#define FR_SERVER_DEFAULT_TIMEOUT_S 30        /* idle connection timeout */
-#define FR_SERVER_BATCH_MAX 1000              /* events in one POST /v1/events */
-#define FR_SERVER_DEFAULT_THREADS 8           /* more than cores: threads wait on disk flushes */
+#define FR_SERVER_DEFAULT_BODY_MAX (1u << 20)  /* 1 MiB: larger bodies get 413 */
+#define FR_SERVER_DEFAULT_TIMEOUT_S 30         /* idle connection timeout */
+#define FR_SERVER_DEFAULT_MAX_CONNECTIONS 1024 /* open connections in all */
+#define FR_SERVER_DEFAULT_PER_ADDRESS 64       /* open connections from one client address */
+#define FR_SERVER_BATCH_MAX 1000               /* events in one POST /v1/events */
+#define FR_SERVER_DEFAULT_THREADS 8            /* more than cores: threads wait on disk flushes */
 
 typedef struct fr_server_config {
     const char *db_path;      /* the ledger database (required; created when missing) */
@@ -47,7 +49,11 @@ typedef struct fr_server_config {
     unsigned threads;         /* worker threads (0: FR_SERVER_DEFAULT_THREADS) */
     size_t body_max;          /* request body limit in bytes (0: the default) */
     unsigned timeout_s;       /* idle connection timeout (0: the default) */
-    unsigned max_connections; /* 0: 1024 */
+    unsigned max_connections; /* 0: FR_SERVER_DEFAULT_MAX_CONNECTIONS */
+    /* Connections one client address may hold open at once (0: the default,
+     * FR_SERVER_DEFAULT_PER_ADDRESS; never more than max_connections): one
+     * client holding idle connections cannot lock the others out. */
+    unsigned per_address;
     /* The policy: its text (parsed at start; a bad policy fails the start)
      * and the file PUT /v1/policy rewrites (keeping FILE.prev), or NULL when
      * the policy may not be changed through the API (PUT answers 409). */

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# hardening.sh: the regressions of issue 19 (an attack on frontera and its
+# use by a new user), each through the real program and server on loopback:
+# implausible and future dates refused and one bad stored row not poisoning
+# the reports (1), recording an event is not the key to a history and
+# "not yours" answers as "absent" (2), per-address connection limits and idle
+# timeouts (3), audit verification of every row, byte and type and the
+# listings (5), names with NUL or bad UTF-8 (6), the HTTP edges (7), the
+# store and list edges (8) and the new-user findings (9).
+set -euo pipefail
+F=${FRONTERA:?}
+SRC=${FR_SOURCE_DIR:?}
+T=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$T/err" ] && { echo "--- server stderr:" >&2; tail -20 "$T/err" >&2; }; exit 1; }
+command -v curl >/dev/null || fail "curl is needed"
+command -v sqlite3 >/dev/null || fail "the sqlite3 shell is needed"
+export FRONTERA_DB="$T/ledger.db"
+cp "$SRC/data/policy/ecu.policy" "$T/ecu.policy"
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+rc_of() { set +e; "$@" >"$T/out" 2>"$T/cerr"; local rc=$?; set -e; echo $rc; }
+
+OFF=$("$F" user add olga --role officer)
+OTH=$("$F" user add otto --role officer)
+SUP=$("$F" user add sam --role supervisor)
+ANA=$("$F" user add ann --role analyst)
+ADM=$("$F" user add adam --role admin)
+
+start_server() {
+  "$F" serve --listen 127.0.0.1:0 --policy "$T/ecu.policy" --threads 2 "$@" >"$T/sout" 2>"$T/err" &
+  PID=$!
+  for _ in $(seq 100); do grep -q '^listening on' "$T/sout" 2>/dev/null && break; sleep 0.1; done
+  U=$(sed -n 's/^listening on //p' "$T/sout")
+  [ -n "$U" ] || fail "the server did not say where it listens"
+}
+stop_server() { kill "$PID"; wait "$PID" || true; PID=; }
+req() { # req METHOD PATH TOKEN [BODY] -> status; body in $T/body
+  local args=(-s -o "$T/body" -w '%{http_code}' -X "$1" -D "$T/headers")
+  [ -n "$3" ] && args+=(-H "Authorization: Bearer $3")
+  [ $# -ge 4 ] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
+  curl "${args[@]}" "$U$2"
+}
+expect() {
+  local want=$1; shift
+  local got; got=$(req "$@")
+  [ "$got" = "$want" ] || fail "$1 $2: expected $want, got $got: $(cat "$T/body")"
+}
+field() { [ "$(json 'd.get("field")' <"$T/body")" = "$1" ] || fail "problem field $1: $(cat "$T/body")"; }
+
+start_server --per-address 4 --max-connections 16 --timeout 2
+EV() { # EV ID KIND AT DOCNUMBER
+  echo "{\"event_id\":\"$1\",\"kind\":\"$2\",\"at\":\"$3\",\"port\":\"ECUIO\",\"document_state\":\"CHN\",\"document_number\":\"$4\",\"nationality\":\"CHN\",\"surname\":\"LIU\",\"given_names\":\"YANG\",\"birth_date\":\"1980-01-01\"}"
+}
+
+# --- 1: dates outside 2000..2099, and events after the post's clock, are refused where they enter
+expect 422 POST /v1/events "$OFF" "$(EV D-1 entry 2207-01-01T10:00-05:00 G1)"; field at
+expect 422 POST /v1/events "$OFF" "$(EV D-2 entry 1969-12-31T10:00-05:00 G1)"; field at
+grep -q 'plausible range' "$T/body" || fail "the range is not said: $(cat "$T/body")"
+future=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M+00:00)
+expect 422 POST /v1/events "$OFF" "$(EV D-3 entry "$future" G1)"; field at
+grep -q "before it happens" "$T/body" || fail "the clock is not said: $(cat "$T/body")"
+[ "$(rc_of "$F" record entry --event-id D-4 --at 1969-07-01T10:00-05:00 --port ECUIO --document CHN:G1)" = 2 ] \
+  || fail "record of 1969 must exit 2"
+[ "$(rc_of "$F" record entry --event-id D-5 --at "$future" --port ECUIO --document CHN:G1)" = 2 ] \
+  || fail "record of a future event must exit 2"
+printf 'event_id,kind,at,port,document_state,document_number\nD-6,entry,2207-01-01T10:00-05:00,ECUIO,CHN,G1\nD-7,entry,2024-01-01T10:00-05:00,ECUIO,CHN,G1\n' >"$T/dates.csv"
+[ "$(rc_of "$F" import "$T/dates.csv" --no-policy)" = 1 ] || fail "import of 2207 must reject the row: $(cat "$T/cerr")"
+grep -q '1 taken, 0 duplicates, 1 rejected' "$T/out" || fail "import summary: $(cat "$T/out")"
+grep -q 'line 2: at: ' "$T/cerr" || fail "the rejected row is not located: $(cat "$T/cerr")"
+# a row stored before the check (written past it here) no longer stops every report
+"$F" record entry --event-id D-8 --at 2024-02-01T10:00-05:00 --port ECUIO --document CHN:G2 --nationality CHN >/dev/null
+sqlite3 "$FRONTERA_DB" "UPDATE events SET local_date = 86000, at_utc = 7430000000 WHERE event_id = 'D-8'"
+"$F" report flows --by nationality >"$T/out" 2>"$T/cerr" || fail "report flows with one bad row: $(cat "$T/cerr")"
+"$F" report overstays >/dev/null 2>"$T/cerr" || fail "report overstays with one bad row: $(cat "$T/cerr")"
+expect 200 GET /v1/reports/flows "$ANA"
+[ "$(json 'd["total"]["entries"]' <"$T/body")" = 1 ] || fail "flows leave the bad row out: $(cat "$T/body")"
+expect 200 GET /v1/reports/overstays "$ANA"
+expect 200 GET /v1/alerts "$ANA"
+
+# --- 2: a made-up encounter does not open a history; "not yours" is "absent"
+expect 201 POST /v1/events "$OTH" "$(EV FAKE-1 encounter 2024-03-01T10:00-05:00 G1)"
+expect 404 GET /v1/travellers/CHN:G1 "$OTH"; cp "$T/body" "$T/notyours"
+expect 404 GET /v1/travellers/CHN:NOSUCH1 "$OTH"
+cmp -s "$T/body" "$T/notyours" || fail "not yours and absent differ: $(cat "$T/notyours") / $(cat "$T/body")"
+expect 200 GET /v1/travellers/CHN:G1 "$SUP"
+L1='P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<'
+L2='E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8'
+expect 200 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\",\"record\":true,\"event_id\":\"A-1\"}"
+TID=$(json 'd["traveller_id"]' <"$T/body")
+expect 200 GET "/v1/travellers/$TID" "$OFF"
+# who looked: the recorded admission is in the record's trail
+json '[a["action"] for a in d["audit"]]' <"$T/body" | grep -q admission.record || fail "who looked lacks admission.record: $(cat "$T/body")"
+expect 404 GET "/v1/travellers/$TID" "$OTH"
+[ "$(sqlite3 "$FRONTERA_DB" "select detail from audit_log where actor='otto' and action='traveller.read' order by seq desc limit 1")" = "refused: not processed by this officer" ] \
+  || fail "the refusal is not audited with its reason"
+
+# --- 3: one address cannot hold every connection; idle connections are closed
+python3 - "$U" <<'PY' || fail "per-address limit or idle timeout"
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+port = int(port)
+def get(src):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(5)
+    s.connect((host, port))
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b: break
+            data += b
+    except OSError:
+        pass
+    s.close()
+    return data.startswith(b"HTTP/1.1 200")
+idle = []
+for _ in range(4):  # the limit for one address (--per-address 4)
+    s = socket.create_connection((host, port)); idle.append(s)
+time.sleep(0.3)
+if get("127.0.0.1"): sys.exit("a fifth connection from the same address was served")
+if not get("127.0.0.2"): sys.exit("another address was locked out")
+time.sleep(3.5)  # --timeout 2: the idle ones are closed
+if not get("127.0.0.1"): sys.exit("idle connections were not closed after the timeout")
+for s in idle: s.close()
+PY
+
+# --- 7: HTTP edges
+got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -H 'Content-Type:' --data-binary "$(EV H-1 entry 2024-03-01T10:00-05:00 H1)" "$U/v1/events")
+[ "$got" = 415 ] || fail "a body without Content-Type must be 415, got $got: $(cat "$T/body")"
+got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -H 'Content-Type: application/jsonp' --data-binary '{}' "$U/v1/events")
+[ "$got" = 415 ] || fail "application/jsonp must be 415, got $got"
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15\"}"; field at
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"12345\",\"at\":\"2024-06-30T10:15-05:00\"}"; field port
+# the path is percent-decoded once (by libmicrohttpd), not twice
+expect 200 GET /v1/travellers/CHN%3AE12345678 "$SUP"
+expect 404 GET /v1/travellers/CHN%253AE12345678 "$SUP"
+# a long unknown member with a character cut by the limit keeps its detail
+long=$(python3 -c 'print("x"*47 + "ñ" * 10)')
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\",\"$long\":1}"
+[ "$(json '"unknown member" in d.get("detail", "")' <"$T/body")" = True ] || fail "the 422 lost its detail: $(cat "$T/body")"
+# a policy that is not UTF-8 is refused with its line, and the one in force stays readable
+{ head -3 "$T/ecu.policy"; printf '# caf\xe9\n'; tail -n +4 "$T/ecu.policy"; } >"$T/latin1.policy"
+got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/latin1.policy" "$U/v1/policy")
+[ "$got" = 422 ] || fail "a policy not in UTF-8 must be 422, got $got: $(cat "$T/body")"
+[ "$(json 'd["line"]' <"$T/body")" = 4 ] || fail "the bad line is not named: $(cat "$T/body")"
+expect 200 GET /v1/policy "$ANA"
+[ "$(json 'len(d.get("text", "")) > 0' <"$T/body")" = True ] || fail "GET /v1/policy lost its text: $(head -c 300 "$T/body")"
+# an analyst's refused attempt on a traveller is audited
+expect 403 GET "/v1/travellers/$TID" "$ANA"
+[ "$(sqlite3 "$FRONTERA_DB" "select status||' '||object from audit_log where actor='ann' and action='traveller.read' order by seq desc limit 1")" = "403 traveller:$TID" ] \
+  || fail "the analyst's 403 is not audited"
+
+stop_server
+
+# --- 5: audit verification covers every row, byte and type
+"$F" audit verify >/dev/null || fail "the intact log must verify"
+head=$("$F" audit head | grep -o '[0-9a-f]\{64\}' | head -1)
+[ ${#head} = 64 ] || fail "audit head: $("$F" audit head)"
+tamper() { # tamper NAME SQL: on a copy; audit verify must exit 1
+  cp "$FRONTERA_DB" "$T/$1.db"
+  sqlite3 "$T/$1.db" "DROP TRIGGER audit_log_no_update; $2"
+  set +e; out=$("$F" --db "$T/$1.db" audit verify --expect-head "$head" 2>&1); rc=$?; set -e
+  [ $rc = 1 ] || fail "audit tampering '$1' was not caught (exit $rc): $out"
+}
+tamper seq0 "INSERT INTO audit_log SELECT 0, at_ms, actor, role, action, object, origin, status, detail, prev, hash FROM audit_log WHERE seq = 1"
+tamper seqneg "INSERT INTO audit_log SELECT -5, at_ms, actor, role, action, object, origin, status, detail, prev, hash FROM audit_log WHERE seq = 1"
+tamper nul "UPDATE audit_log SET detail = detail || char(0) || 'hidden' WHERE seq = 1"
+tamper status_real "UPDATE audit_log SET status = status + 0.25 WHERE seq = 1"
+tamper at_real "UPDATE audit_log SET at_ms = at_ms + 0.25 WHERE seq = 1"
+tamper actor_blob "UPDATE audit_log SET actor = CAST(actor AS BLOB) WHERE seq = 1"
+tamper hash_text "UPDATE audit_log SET hash = CAST(hash AS TEXT) WHERE seq = 2"
+# an entry whose object is not UTF-8 is listed, escaped, not dropped
+cp "$FRONTERA_DB" "$T/bad8.db"
+sqlite3 "$T/bad8.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET object = CAST(X'747261766C3AFF' AS TEXT) WHERE seq = 1"
+n=$(sqlite3 "$T/bad8.db" "select count(*) from audit_log")
+[ "$("$F" --db "$T/bad8.db" audit list --json | wc -l)" = "$n" ] || fail "audit list --json dropped an entry"
+"$F" --db "$T/bad8.db" audit list --json | head -1 | grep -q 'travl:\\\\xFF' || fail "the bad byte is not escaped: $("$F" --db "$T/bad8.db" audit list --json | head -1)"
+
+# --- 6: names with a NUL or invalid UTF-8 are rejected with line and column, never cut
+printf 'event_id,kind,at,port,document_state,document_number,surname\nU-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U1,"D\0OE"\nU-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U2,L\xffPEZ\n' >"$T/names.csv"
+[ "$(rc_of "$F" import "$T/names.csv" --no-policy)" = 1 ] || fail "bad names must be rejected"
+grep -q '0 taken, 0 duplicates, 2 rejected' "$T/out" || fail "names summary: $(cat "$T/out")"
+grep -q 'line 2: surname: byte 2' "$T/cerr" && grep -q 'line 3: surname: byte 2' "$T/cerr" || fail "names not located: $(cat "$T/cerr")"
+
+# --- 9: ISO alpha-3 taken in imports; a ';' header named as such
+printf 'event_id,kind,at,port,document_state,document_number,nationality\nK-1,entry,2024-07-01T10:15-05:00,ECUIO,DEU,K1,XKX\n' >"$T/a3.csv"
+"$F" import "$T/a3.csv" --no-policy >/dev/null || fail "DEU/XKX import: $(cat "$T/cerr")"
+[ "$(sqlite3 "$FRONTERA_DB" "select d.state from documents d where d.number='K1'")" = D ] || fail "DEU not stored as D"
+printf 'event_id;kind;at;port;document_state;document_number\nS-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;S1\n' >"$T/semi.csv"
+[ "$(rc_of "$F" import "$T/semi.csv" --no-policy)" = 3 ] || fail "a ';' file must be refused"
+grep -q "separated by ';'" "$T/cerr" || fail "the separator is not named: $(cat "$T/cerr")"
+# --- 8: a revoked user stays revoked
+"$F" user revoke otto >/dev/null
+[ "$(rc_of "$F" user rotate otto)" = 3 ] || fail "rotating a revoked user must fail"
+grep -q 'revoked and stays so' "$T/cerr" || fail "the refusal is unclear: $(cat "$T/cerr")"
+"$F" user list | grep -q '^otto .*Z$' || fail "otto is active again: $("$F" user list)"
+
+# --- 9: options checked with or without --record; a missing ledger said; CLI reads audited
+printf '%s\n%s\n' "$L1" "$L2" >"$T/chn.mrz"
+for bad in "--port 12345 --at 2024-06-30T10:15-05:00" "--port ZZZZZ --at 2024-06-30T10:15-05:00" \
+           "--port ECUIO --at 2024-06-30T10:15"; do
+  # shellcheck disable=SC2086
+  [ "$(rc_of "$F" admit --policy "$T/ecu.policy" $bad "$T/chn.mrz")" = 2 ] || fail "admit $bad must exit 2"
+done
+rc_of "$F" --db "$T/nosuch.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-30T10:15-05:00 "$T/chn.mrz" >/dev/null
+grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not said: $(cat "$T/cerr")"
+[ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
+grep -q 'does not exist' "$T/cerr" || fail "screen --dir missing: $(cat "$T/cerr")"
+me=$(id -un)
+n0=$(sqlite3 "$FRONTERA_DB" "select count(*) from audit_log where actor='cli:$me'")
+"$F" traveller "$TID" >/dev/null
+"$F" export >/dev/null
+"$F" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-29T10:15-05:00 --record --event-id C-1 "$T/chn.mrz" >/dev/null
+got=$(sqlite3 "$FRONTERA_DB" "select action||' '||object from audit_log where actor='cli:$me' and seq > (select max(seq) from audit_log) - 3 order by seq" | tr '\n' '|')
+[ "$got" = "traveller.read traveller:$TID|ledger.export ledger:..|admission.record traveller:$TID event:C-1|" ] \
+  || fail "CLI reads and exports are not audited as the OS user: $got"
+# one name convention: SURNAME, GIVEN NAMES (as the admission prints it)
+"$F" traveller "$TID" | grep -q 'ZHANG, WEI' || fail "traveller name order: $("$F" traveller "$TID")"
+grep -q "docs\[0\].surname, docs\[0\].given_names" "$SRC/web/assets/traveller.js" || fail "the web page's name order"
+"$F" synth --help | grep -q 'about 6.65 million events' || fail "synth --help volume"
+"$F" report whatif --policy "$T/ecu.policy" --baseline "$T/ecu.policy" >"$T/out" || fail "whatif"
+grep -q '^What if: the entries from' "$T/out" && grep -q 'need_visa_baseline' "$T/out" || fail "whatif header: $(head -3 "$T/out")"
+# a second entry on the same day is flagged as the next day's is (the first has no exit)
+"$F" --db "$T/same.db" init >/dev/null
+"$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --record --event-id S-1 "$T/chn.mrz" >/dev/null
+for at in 2024-05-01T15:00-05:00 2024-05-02T09:00-05:00; do
+  rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at "$at" --json "$T/chn.mrz" >/dev/null
+  json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit || fail "entry at $at not flagged: $(cat "$T/out")"
+done
+# a retry of the recorded admission itself (same instant) is not its own open entry
+rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --json "$T/chn.mrz" >/dev/null
+json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit && fail "the same instant flagged itself: $(cat "$T/out")"
+echo "hardening: ok"
