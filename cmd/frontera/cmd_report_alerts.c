@@ -68,18 +68,33 @@ static void print_num(double v, int decimals)
     printf("%.*f", decimals, v);
 }
 
-static void print_alerts(const fr_alert *a, size_t n, const char *format)
+/* The names of the tests in bits, each quoted with q, separated by sep. */
+static void tests_list(unsigned bits, const char *q, const char *sep)
 {
-    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ];
+    int first = 1;
+    for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
+        if (bits & (1u << b)) {
+            printf("%s%s%s%s", first ? "" : sep, q, fr_alert_test_name(1u << b), q);
+            first = 0;
+        }
+}
+
+void report_print_alerts(const fr_alert *a, size_t n, const char *format);
+void report_print_alerts(const fr_alert *a, size_t n, const char *format)
+{
+    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], raised[FR_MONTH_BUFSZ];
     int csv = strcmp(format, "csv") == 0, json = strcmp(format, "json") == 0;
     if (csv)
-        printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,message\n");
+        printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,raised,"
+               "direction,"
+               "tests,lower,upper,message\n");
     if (json) printf("[");
     if (!csv && !json && n == 0) printf("no alerts\n");
     for (size_t i = 0; i < n; i++) {
         fr_month_format(a[i].period, per);
         fr_month_format(a[i].since, since);
         fr_month_format(a[i].until, until);
+        fr_month_format(a[i].raised, raised);
         const char *nat = fr_country_code(a[i].nationality);
         int rate = strstr(a[i].metric, "rate") != NULL;
         if (json) {
@@ -92,8 +107,15 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
             printf(", \"expected\": ");
             print_num(a[i].expected, rate ? 4 : 1);
             printf(", \"factor\": %.2f, \"since\": \"%s\", \"until\": \"%s\", \"ongoing\": %s, "
-                   "\"message\": ",
-                   a[i].factor, since, until, a[i].ongoing ? "true" : "false");
+                   "\"raised\": \"%s\", \"direction\": \"%s\", \"tests\": [",
+                   a[i].factor, since, until, a[i].ongoing ? "true" : "false", raised,
+                   a[i].direction < 0 ? "fall" : "rise");
+            tests_list(a[i].tests, "\"", ", ");
+            printf("], \"lower\": ");
+            print_num(a[i].lower, rate ? 4 : 1);
+            printf(", \"upper\": ");
+            print_num(a[i].upper, rate ? 4 : 1);
+            printf(", \"message\": ");
             cli_json_string(a[i].message);
             printf("}");
         } else if (csv) {
@@ -103,10 +125,16 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
             print_num(a[i].expected, rate ? 4 : 1);
             char q[2 * FR_ALERT_MESSAGE_MAX + 3];
             size_t ql = fr_csv_quote(a[i].message, strlen(a[i].message), q, sizeof q);
-            printf(",%.2f,%s,%s,%d,%.*s\n", a[i].factor, since, until, a[i].ongoing,
-                   (int)(ql < sizeof q ? ql : 0), q);
+            printf(",%.2f,%s,%s,%d,%s,%s,", a[i].factor, since, until, a[i].ongoing, raised,
+                   a[i].direction < 0 ? "fall" : "rise");
+            tests_list(a[i].tests, "", "+");
+            printf(",");
+            print_num(a[i].lower, rate ? 4 : 1);
+            printf(",");
+            print_num(a[i].upper, rate ? 4 : 1);
+            printf(",%.*s\n", (int)(ql < sizeof q ? ql : 0), q);
         } else {
-            printf("%s  %-4s %-13s %s\n", per, nat, a[i].metric, a[i].message);
+            printf("%s  %-4s %-15s %s\n", raised, nat, a[i].metric, a[i].message);
         }
     }
     if (json) printf("%s]\n", n ? "\n" : "");
@@ -221,6 +249,8 @@ static void usage(void)
            "  --min-count N   least monthly count that may alert (default 100)\n"
            "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
            "  --warmup N      months of history before a month is judged (default 12)\n"
+           "  --tests LIST    the tests to run, comma-separated (default all): seasonal,\n"
+           "                  farrington, noufaily, cusum, yoy, fall\n"
            "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
 }
 
@@ -237,6 +267,13 @@ int report_alerts(int argc, char **argv)
                                          {"min-count", required_argument, NULL, 'c'},
                                          {"min-factor", required_argument, NULL, 'x'},
                                          {"warmup", required_argument, NULL, 'w'},
+                                         {"tests", required_argument, NULL, 'T'},
+                                         {"min-tests", required_argument, NULL, 'M'},
+                                         {"yoy-factor", required_argument, NULL, 'Y'},
+                                         {"fall-factor", required_argument, NULL, 'L'},
+                                         {"alpha", required_argument, NULL, 'A'},
+                                         {"cusum-h", required_argument, NULL, 'H'},
+                                         {"escalate", required_argument, NULL, 'E'},
                                          {"from", required_argument, NULL, 'f'},
                                          {"to", required_argument, NULL, 't'},
                                          {"as-of", required_argument, NULL, 'a'},
@@ -297,6 +334,38 @@ int report_alerts(int argc, char **argv)
             if (*end || params.warmup < 1 || params.warmup > 120)
                 return cli_usage_error(SUB, "--warmup must be 1..120 months");
             break;
+        case 'M':
+            params.min_tests = (int)strtol(optarg, &end, 10);
+            if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
+                return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
+            break;
+        case 'Y':
+        case 'L':
+        case 'H': {
+            double v = strtod(optarg, &end);
+            if (*end || !(v > (c == 'H' ? 0 : 1)))
+                return cli_usage_error(SUB, "%s must be a number above %d",
+                                       c == 'Y'   ? "--yoy-factor"
+                                       : c == 'L' ? "--fall-factor"
+                                                  : "--cusum-h",
+                                       c == 'H' ? 0 : 1);
+            *(c == 'Y' ? &params.yoy_factor : c == 'L' ? &params.fall_factor : &params.cusum_h) = v;
+            break;
+        }
+        case 'E':
+            params.escalate_factor = strtod(optarg, &end);
+            if (*end || !(params.escalate_factor == 0 || params.escalate_factor > 1))
+                return cli_usage_error(SUB, "--escalate must be 0 (never) or a factor above 1");
+            break;
+        case 'A':
+            params.alpha = strtod(optarg, &end);
+            if (*end || !(params.alpha > 0 && params.alpha < 0.5))
+                return cli_usage_error(SUB, "--alpha must be between 0 and 0.5");
+            break;
+        case 'T':
+            if (fr_alert_tests_parse(optarg, &params.tests, &err) != FR_OK)
+                return cli_usage_error(SUB, "--tests: %s", err.message);
+            break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return cli_usage_error(SUB, "--format must be text, csv or json");
@@ -335,7 +404,7 @@ int report_alerts(int argc, char **argv)
         fr_series_free(s);
         return FR_EXIT_FAILURE;
     }
-    print_alerts(alerts, n, format);
+    report_print_alerts(alerts, n, format);
     if (svg) {
         if (!metric) {
             metric = "arrivals";
