@@ -399,4 +399,5 @@ void fr__fall_judge(fr__track *t, int at, const fr_alert_params *p, fr__judgemen
     out->upper = t->is_rate ? e + hw : (e + 1) * exp(p->min_z * noise) - 1;
     if (out->lower < 0) out->lower = 0;
     out->signal = z <= -p->min_z ? -1 : 0;
+    out->z = z;
 }

@@ -40,6 +40,7 @@ typedef struct fr__judgement {
     int judged;
     int signal;
     double expected, lower, upper;
+    double z; /* the test's score where it has one, else 0 */
 } fr__judgement;
 
 /* A growing list of alerts. */

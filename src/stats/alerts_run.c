@@ -158,7 +158,7 @@ static int run_test(fr__track *t, unsigned test, int nat, const char *metric,
         a->observed = a->peak = x;
         a->expected = j.expected;
         a->factor = j.expected > 0 ? x / j.expected : 999;
-        a->z = NAN;
+        a->z = j.z;
         a->direction = j.signal;
         a->tests = test;
         a->lower = j.lower;
