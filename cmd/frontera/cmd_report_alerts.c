@@ -30,15 +30,16 @@ static int add_event(void *ud, const fr_event *ev)
 }
 
 /* Build the series from a ledger CSV file or the database. */
-static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_series **out)
+static int series_from_events(const char *sub, const char *events, fr_date to, fr_date as_of,
+                              fr_series **out)
 {
     fr_series_builder *b = NULL;
     fr_error err;
     int rc = FR_EXIT_FAILURE;
     if (fr_series_builder_new(&b) != FR_OK) return FR_EXIT_FAILURE;
-    if (report_events(SUB, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
+    if (report_events(sub, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
     if (fr_series_builder_finish(b, as_of, out, &err) != FR_OK) {
-        cli_print_error(SUB, NULL, &err);
+        cli_print_error(sub, NULL, &err);
         goto done;
     }
     rc = FR_EXIT_OK;
@@ -47,7 +48,7 @@ done:
     return rc;
 }
 
-static int series_from_csv(const char *path, fr_series **out)
+static int series_from_csv(const char *sub, const char *path, fr_series **out)
 {
     size_t len;
     char *text = cli_read_all(path, FR_SERIES_MAX_BYTES, &len);
@@ -58,9 +59,16 @@ static int series_from_csv(const char *path, fr_series **out)
     free(text);
     if (rc == FR_OK) return FR_EXIT_OK;
     for (size_t i = 0; i < n && i < 20; i++)
-        cli_print_error(SUB, path, &errs[i]);
-    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", SUB, path, n - 20);
+        cli_print_error(sub, path, &errs[i]);
+    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", sub, path, n - 20);
     return FR_EXIT_FAILURE;
+}
+
+int alerts_series_load(const char *sub, const char *series, const char *events, fr_date cutoff,
+                       fr_date as_of, fr_series **out)
+{
+    return series ? series_from_csv(sub, series, out)
+                  : series_from_events(sub, events, cutoff, as_of, out);
 }
 
 static void print_num(double v, int decimals)
@@ -79,7 +87,6 @@ static void tests_list(unsigned bits, const char *q, const char *sep)
         }
 }
 
-void report_print_alerts(const fr_alert *a, size_t n, const char *format);
 void report_print_alerts(const fr_alert *a, size_t n, const char *format)
 {
     char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], raised[FR_MONTH_BUFSZ];
@@ -393,7 +400,7 @@ int report_alerts(int argc, char **argv)
     fr_series *s = NULL;
     /* events after the report date are not known on it */
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
-    int rc = series ? series_from_csv(series, &s) : series_from_events(events, cutoff, as_of, &s);
+    int rc = alerts_series_load(SUB, series, events, cutoff, as_of, &s);
     if (rc != FR_EXIT_OK) return rc;
     fr_month mfrom = from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from);
     fr_month mto = to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to);

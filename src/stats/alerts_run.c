@@ -203,8 +203,7 @@ static int cmp_dir_period(const void *x, const void *y)
 
 static void absorb(fr_alert *g, const fr_alert *o)
 {
-    g->tests |= o->tests;
-    if (o->since < g->since) g->since = o->since;
+    g->tests |= o->tests; /* since stays the anchor's onset */
     if (o->until > g->until) g->until = o->until, g->learnt = o->learnt;
     if (o->ongoing) g->ongoing = 1, g->learnt = 0;
     if (g->direction > 0 ? o->peak > g->peak : o->peak < g->peak)
