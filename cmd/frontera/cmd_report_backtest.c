@@ -34,6 +34,11 @@ static void usage(void)
            "  --nationality C   only this nationality's alerts (ICAO code)\n"
            "  --tests LIST      the tests (default all; see report alerts --help)\n"
            "  --min-tests N     families of tests that must agree (default 2)\n"
+           "  --trace TEST      instead: what one test (farrington, noufaily, cusum, yoy,\n"
+           "                    fall) says of each month of --nationality's series (--metric),\n"
+           "                    as CSV: month,observed,judged,expected,lower,upper,signal\n"
+           "  --surveillance-compat  farrington/noufaily: the dispersion R's surveillance\n"
+           "                    uses for the trend test and bound (docs/alerts.md)\n"
            "Exit status: 0, 2 usage, 3 failure.\n");
 }
 
@@ -59,6 +64,42 @@ static const fr_alert *hindsight(const fr_alert *all, size_t n, const fr_alert *
     return NULL;
 }
 
+/* --trace: what one test says of each month of one series, as CSV. */
+static int print_trace(const fr_series *s, int nat, const char *metric, unsigned test,
+                       const fr_alert_params *p)
+{
+    long key = -1;
+    for (size_t k = 0; k < fr_series_key_count(s) && key < 0; k++)
+        if (fr_series_key_nationality(s, k) == nat &&
+            (metric ? strcmp(fr_series_key_metric(s, k), metric) == 0
+                    : strcmp(fr_series_key_metric(s, k), "due") != 0))
+            key = (long)k;
+    if (key < 0) {
+        fprintf(stderr, "frontera %s: no series for %s%s%s\n", SUB, fr_country_code(nat),
+                metric ? " " : "", metric ? metric : "");
+        return FR_EXIT_FAILURE;
+    }
+    fr_alert_judgement *v = NULL;
+    size_t n = 0;
+    fr_error err;
+    if (fr_alerts_trace(s, (size_t)key, test, p, &v, &n, &err) != FR_OK) {
+        cli_print_error(SUB, NULL, &err);
+        return FR_EXIT_FAILURE;
+    }
+    printf("month,observed,judged,expected,lower,upper,signal\n");
+    for (size_t i = 0; i < n; i++) {
+        char m[FR_MONTH_BUFSZ];
+        fr_month_format(v[i].month, m);
+        if (v[i].judged)
+            printf("%s,%.0f,1,%.4f,%.4f,%.4f,%d\n", m, v[i].observed, v[i].expected, v[i].lower,
+                   v[i].upper, v[i].signal);
+        else
+            printf("%s,%.0f,0,,,,\n", m, v[i].observed);
+    }
+    fr_free(v);
+    return fflush(stdout) == 0 ? FR_EXIT_OK : FR_EXIT_FAILURE;
+}
+
 int report_backtest(int argc, char **argv)
 {
     static const struct option opts[] = {{"series", required_argument, NULL, 's'},
@@ -71,9 +112,13 @@ int report_backtest(int argc, char **argv)
                                          {"tests", required_argument, NULL, 'T'},
                                          {"min-tests", required_argument, NULL, 'M'},
                                          {"format", required_argument, NULL, 'F'},
+                                         {"trace", required_argument, NULL, 'R'},
+                                         {"metric", required_argument, NULL, 'm'},
+                                         {"surveillance-compat", no_argument, NULL, 'C'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *series = NULL, *events = NULL, *format = "text";
+    const char *series = NULL, *events = NULL, *format = "text", *metric = NULL;
+    unsigned trace = 0;
     fr_month from = FR_MONTH_NONE, to = FR_MONTH_NONE;
     fr_date as_of = FR_DATE_NONE;
     int nat = -1, c;
@@ -116,6 +161,18 @@ int report_backtest(int argc, char **argv)
             if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
                 return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
             break;
+        case 'R':
+            if (fr_alert_tests_parse(optarg, &trace, &err) != FR_OK ||
+                __builtin_popcount(trace) != 1 || trace == FR_ALERT_TEST_SEASONAL)
+                return cli_usage_error(SUB, "--trace takes one test: farrington, noufaily, "
+                                            "cusum, yoy or fall");
+            break;
+        case 'm':
+            metric = optarg;
+            break;
+        case 'C':
+            params.surveillance_compat = 1;
+            break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
                 return cli_usage_error(SUB, "--format must be text or csv");
@@ -127,9 +184,15 @@ int report_backtest(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
     if (series && events) return cli_usage_error(SUB, "give --series or --events, not both");
+    if (trace && nat < 0) return cli_usage_error(SUB, "--trace needs --nationality");
     fr_series *s = NULL;
     int rc = alerts_series_load(SUB, series, events, as_of, as_of, &s);
     if (rc != FR_EXIT_OK) return rc;
+    if (trace) {
+        rc = print_trace(s, nat, metric, trace, &params);
+        fr_series_free(s);
+        return rc;
+    }
     fr_alert *bt = NULL, *all = NULL;
     size_t nbt = 0, nall = 0;
     if (fr_alerts_backtest(s, &params, from, to, &bt, &nbt, &err) != FR_OK ||

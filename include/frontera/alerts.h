@@ -104,6 +104,9 @@ typedef struct fr_alert_params {
     int merge_months;         /* episodes of different tests opened this close are one alert (2) */
     int min_tests;            /* an alert needs this many families of tests to agree (2; 1 = any
                                  test alone); see fr_alerts_detect */
+    int surveillance_compat;  /* farrington/noufaily: use the dispersion R's surveillance
+                                 1.20 uses for the trend test and the prediction's
+                                 variance (see alerts_farrington.c); 0 (default): Pearson's */
     double escalate_factor;   /* seasonal: an episode whose observed value reaches this times
                                  the value that opened it is reported again (5; 0 = never) */
 } fr_alert_params;
@@ -157,6 +160,21 @@ typedef struct fr_alert {
  * which), FR_ENOMEM. */
 int fr_alerts_detect(const fr_series *s, const fr_alert_params *params, fr_month from, fr_month to,
                      fr_alert **out, size_t *n, fr_error *err);
+
+/* What one test says of each month of one series, before episodes, gates and
+ * merging: for comparisons with other implementations (bench/
+ * compare-surveillance.sh) and charts. key is a series key (a count; rates are
+ * not traced), test one FR_ALERT_TEST_* bit other than SEASONAL. *out
+ * (caller frees with fr_free) receives one row per month of the set. */
+typedef struct fr_alert_judgement {
+    fr_month month;
+    int judged;      /* enough history to judge */
+    int signal;      /* +1 above the interval, -1 below, 0 within */
+    double observed; /* -1 missing */
+    double expected, lower, upper;
+} fr_alert_judgement;
+int fr_alerts_trace(const fr_series *s, size_t key, unsigned test, const fr_alert_params *params,
+                    fr_alert_judgement **out, size_t *n, fr_error *err);
 
 /* Backtest: for each month m of [from, to] (FR_MONTH_NONE: the whole set),
  * judge the series as known at the end of m (months after m hidden) and

@@ -55,6 +55,7 @@ void fr_alert_params_default(fr_alert_params *p)
     p->merge_months = 2;
     p->min_tests = 2;
     p->escalate_factor = 5;
+    p->surveillance_compat = 0;
 }
 
 static const char *const test_names[FR_ALERT_TEST_COUNT] = {"seasonal", "farrington", "noufaily",

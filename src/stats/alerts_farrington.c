@@ -23,9 +23,17 @@
  *   (phi + var(mu0)/mu0)), raised to 3/2 (z the normal 1 - alpha quantile);
  * - Noufaily: the alpha and 1 - alpha quantiles of a negative binomial of
  *   mean mu0 and size mu0 / (phi - 1) (Poisson when phi is 1).
- * Deviation from surveillance: while the series is younger than b years, b
- * is the number of whole years available (surveillance refuses); the tests
- * then start judging one year (plus w months) into the series. */
+ * Deviations from surveillance 1.20: while the series is younger than b
+ * years, b is the number of whole years available (surveillance refuses);
+ * the tests then start judging one year (plus w months) into the series.
+ * And surveillance's fitGLM.flexible overwrites the fitted model's working
+ * weights with the prior weights (model$weights <- omega), so the dispersion
+ * that summary() and predict() then use for the trend's t-test and the
+ * prediction's standard error is sum omega (y - mu)^2 / mu^2 / (n - p), not
+ * Pearson's sum omega (y - mu)^2 / mu / (n - p): with counts in the hundreds it
+ * is far smaller, keeps trends more often and narrows the bound. frontera
+ * uses Pearson's; surveillance_compat = 1 reproduces surveillance's for the
+ * comparison (bench/compare-surveillance.sh). */
 #include <math.h>
 #include <string.h>
 
@@ -62,6 +70,15 @@ static void blocks(int at, int b, int w, int P, int lo, int *lvl)
             pos += l;
         }
     }
+}
+
+/* surveillance's dispersion after its weights overwrite (see above). */
+static double compat_dispersion(const design *d, const double *mu, const double *wt, int p)
+{
+    double s = 0;
+    for (int i = 0; i < d->n; i++)
+        s += wt[i] * (d->y[i] - mu[i]) * (d->y[i] - mu[i]) / (mu[i] * mu[i]);
+    return d->n > p ? s / (d->n - p) : 1;
 }
 
 /* Fit with reweighting; g and phi (clamped) out. */
@@ -152,7 +169,8 @@ int fr__farrington_judge(const fr__track *t, int at, int noufaily, const fr_aler
         x0[0] = 1;
         x0[1] = at;
         double eta = g.beta[0] + g.beta[1] * at;
-        double se = sqrt(g.xtwx_inv[1 * d.p + 1] * g.phi);
+        double disp = p->surveillance_compat ? compat_dispersion(&d, mu, wt, d.p) : g.phi;
+        double se = sqrt(g.xtwx_inv[1 * d.p + 1] * disp);
         int df = n - d.p;
         double pval = se > 0 ? fr__pt_two_sided(g.beta[1] / se, df) : 1;
         fitted = b >= 3 && pval < 0.05 && exp(eta) <= maxy;
@@ -169,6 +187,7 @@ int fr__farrington_judge(const fr__track *t, int at, int noufaily, const fr_aler
     double eta0 = 0;
     for (int c = 0; c < d.p; c++)
         eta0 += x0[c] * g.beta[c];
+    if (p->surveillance_compat) g.phi = compat_dispersion(&d, mu, wt, d.p);
     double mu0 = exp(eta0), var_eta = fr__glm_var_eta(&g, x0), y = t->k[at];
     double z = fr__qnorm(1 - p->alpha);
     if (noufaily) {

@@ -254,7 +254,7 @@ static int merge(fr_alert *v, size_t n, const fr__track *t, const fr_alert_param
                 v[j].until + p->merge_months < keep.period)
                 continue;
             int before = families(keep.tests);
-            absorb(&keep, &v[j]);
+            keep.tests |= v[j].tests; /* the anchor's episode is the alert's extent */
             if (before < need && families(keep.tests) >= need && v[j].period > keep.raised)
                 keep.raised = v[j].period;
         }
@@ -433,4 +433,57 @@ int fr_alerts_backtest(const fr_series *s, const fr_alert_params *params, fr_mon
     *out = list.v;
     *n = list.n;
     return FR_OK;
+}
+
+int fr_alerts_trace(const fr_series *s, size_t key, unsigned test, const fr_alert_params *params,
+                    fr_alert_judgement **out, size_t *n, fr_error *err)
+{
+    fr_alert_params def;
+    if (!params) fr_alert_params_default(&def), params = &def;
+    *out = NULL;
+    *n = 0;
+    int rc = check_params(params, err);
+    if (rc != FR_OK) return rc;
+    if (key >= fr_series_key_count(s) || test == FR_ALERT_TEST_SEASONAL ||
+        __builtin_popcount(test) != 1 || (test & ~FR_ALERT_TESTS_ALL))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "test",
+                            "a trace needs a series key and one test other than seasonal");
+    fr_month first = fr_series_first(s), last = fr_series_last(s);
+    if (first == FR_MONTH_NONE) return FR_OK;
+    size_t months = (size_t)(last - first) + 1;
+    double *k = fr_malloc(months * sizeof *k), *expect = fr_malloc(months * sizeof *expect);
+    unsigned char *excl = fr_malloc(months);
+    fr_alert_judgement *v = fr_calloc(months, sizeof *v);
+    if (!k || !expect || !excl || !v) goto nomem;
+    for (size_t i = 0; i < months; i++)
+        k[i] = (double)fr_series_get(s, key, first + (fr_month)i);
+    fr__track t = {(int)months, first, k, NULL, excl, expect, 0, -1};
+    reset_scratch(&t);
+    fr__cusum c;
+    fr__cusum_init(&c);
+    for (size_t i = 0; i < months; i++) {
+        v[i].month = first + (fr_month)i;
+        v[i].observed = k[i];
+        if (!fr__present(&t, (int)i)) continue;
+        fr__judgement j;
+        int onset;
+        if (judge_month(&t, test, (int)i, &c, params, &j, &onset) != FR_OK) goto nomem;
+        v[i].judged = j.judged;
+        v[i].signal = j.signal;
+        v[i].expected = j.expected;
+        v[i].lower = j.lower;
+        v[i].upper = j.upper;
+    }
+    fr_free(k);
+    fr_free(expect);
+    fr_free(excl);
+    *out = v;
+    *n = months;
+    return FR_OK;
+nomem:
+    fr_free(k);
+    fr_free(expect);
+    fr_free(excl);
+    fr_free(v);
+    return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
 }
