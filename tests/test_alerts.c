@@ -77,7 +77,7 @@ static void surge_is_flagged_in_the_month_it_becomes_significant_and_once(void *
     assert_true(a[0].expected > 900 && a[0].expected < 1100);
     assert_true(fabs(a[0].factor - a[0].observed / a[0].expected) < 1e-9);
     assert_true(a[0].peak == 3000);
-    assert_non_null(strstr(a[0].message, "CHN arrivals: 2400 in 2022-05"));
+    assert_non_null(strstr(a[0].message, "CHN arrivals rose: 2400 in 2022-05"));
     assert_non_null(strstr(a[0].message, "since 2022-04"));
     fr_free(a);
     fr_series_free(s);

@@ -20,6 +20,7 @@ static const struct {
      "DHS overstay counts and rates beside the ministry's crude rate"},
     {"alerts", report_alerts, "early-warning alerts on monthly flows"},
     {"whatif", report_whatif, "what-if projections of a policy change"},
+    {"backtest", report_backtest, "the alerts replayed month by month, as if live"},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 
@@ -44,6 +45,6 @@ int cmd_report(int argc, char **argv)
     }
     for (size_t i = 0; i < NKINDS; i++)
         if (strcmp(argv[1], KINDS[i].name) == 0) return KINDS[i].fn(argc - 1, argv + 1);
-    return cli_usage_error("report", "unknown report kind '%s' (flows, overstays, alerts, whatif)",
-                           argv[1]);
+    return cli_usage_error(
+        "report", "unknown report kind '%s' (flows, overstays, alerts, whatif, backtest)", argv[1]);
 }

@@ -30,15 +30,16 @@ static int add_event(void *ud, const fr_event *ev)
 }
 
 /* Build the series from a ledger CSV file or the database. */
-static int series_from_events(const char *events, fr_date to, fr_date as_of, fr_series **out)
+static int series_from_events(const char *sub, const char *events, fr_date to, fr_date as_of,
+                              fr_series **out)
 {
     fr_series_builder *b = NULL;
     fr_error err;
     int rc = FR_EXIT_FAILURE;
     if (fr_series_builder_new(&b) != FR_OK) return FR_EXIT_FAILURE;
-    if (report_events(SUB, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
+    if (report_events(sub, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
     if (fr_series_builder_finish(b, as_of, out, &err) != FR_OK) {
-        cli_print_error(SUB, NULL, &err);
+        cli_print_error(sub, NULL, &err);
         goto done;
     }
     rc = FR_EXIT_OK;
@@ -47,7 +48,7 @@ done:
     return rc;
 }
 
-static int series_from_csv(const char *path, fr_series **out)
+static int series_from_csv(const char *sub, const char *path, fr_series **out)
 {
     size_t len;
     char *text = cli_read_all(path, FR_SERIES_MAX_BYTES, &len);
@@ -58,9 +59,16 @@ static int series_from_csv(const char *path, fr_series **out)
     free(text);
     if (rc == FR_OK) return FR_EXIT_OK;
     for (size_t i = 0; i < n && i < 20; i++)
-        cli_print_error(SUB, path, &errs[i]);
-    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", SUB, path, n - 20);
+        cli_print_error(sub, path, &errs[i]);
+    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", sub, path, n - 20);
     return FR_EXIT_FAILURE;
+}
+
+int alerts_series_load(const char *sub, const char *series, const char *events, fr_date cutoff,
+                       fr_date as_of, fr_series **out)
+{
+    return series ? series_from_csv(sub, series, out)
+                  : series_from_events(sub, events, cutoff, as_of, out);
 }
 
 static void print_num(double v, int decimals)
@@ -68,18 +76,32 @@ static void print_num(double v, int decimals)
     printf("%.*f", decimals, v);
 }
 
-static void print_alerts(const fr_alert *a, size_t n, const char *format)
+/* The names of the tests in bits, each quoted with q, separated by sep. */
+static void tests_list(unsigned bits, const char *q, const char *sep)
 {
-    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ];
+    int first = 1;
+    for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
+        if (bits & (1u << b)) {
+            printf("%s%s%s%s", first ? "" : sep, q, fr_alert_test_name(1u << b), q);
+            first = 0;
+        }
+}
+
+void report_print_alerts(const fr_alert *a, size_t n, const char *format)
+{
+    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], raised[FR_MONTH_BUFSZ];
     int csv = strcmp(format, "csv") == 0, json = strcmp(format, "json") == 0;
     if (csv)
-        printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,message\n");
+        printf("nationality,metric,period,observed,expected,factor,since,until,ongoing,raised,"
+               "direction,"
+               "tests,lower,upper,message\n");
     if (json) printf("[");
     if (!csv && !json && n == 0) printf("no alerts\n");
     for (size_t i = 0; i < n; i++) {
         fr_month_format(a[i].period, per);
         fr_month_format(a[i].since, since);
         fr_month_format(a[i].until, until);
+        fr_month_format(a[i].raised, raised);
         const char *nat = fr_country_code(a[i].nationality);
         int rate = strstr(a[i].metric, "rate") != NULL;
         if (json) {
@@ -92,8 +114,15 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
             printf(", \"expected\": ");
             print_num(a[i].expected, rate ? 4 : 1);
             printf(", \"factor\": %.2f, \"since\": \"%s\", \"until\": \"%s\", \"ongoing\": %s, "
-                   "\"message\": ",
-                   a[i].factor, since, until, a[i].ongoing ? "true" : "false");
+                   "\"raised\": \"%s\", \"direction\": \"%s\", \"tests\": [",
+                   a[i].factor, since, until, a[i].ongoing ? "true" : "false", raised,
+                   a[i].direction < 0 ? "fall" : "rise");
+            tests_list(a[i].tests, "\"", ", ");
+            printf("], \"lower\": ");
+            print_num(a[i].lower, rate ? 4 : 1);
+            printf(", \"upper\": ");
+            print_num(a[i].upper, rate ? 4 : 1);
+            printf(", \"message\": ");
             cli_json_string(a[i].message);
             printf("}");
         } else if (csv) {
@@ -103,10 +132,16 @@ static void print_alerts(const fr_alert *a, size_t n, const char *format)
             print_num(a[i].expected, rate ? 4 : 1);
             char q[2 * FR_ALERT_MESSAGE_MAX + 3];
             size_t ql = fr_csv_quote(a[i].message, strlen(a[i].message), q, sizeof q);
-            printf(",%.2f,%s,%s,%d,%.*s\n", a[i].factor, since, until, a[i].ongoing,
-                   (int)(ql < sizeof q ? ql : 0), q);
+            printf(",%.2f,%s,%s,%d,%s,%s,", a[i].factor, since, until, a[i].ongoing, raised,
+                   a[i].direction < 0 ? "fall" : "rise");
+            tests_list(a[i].tests, "", "+");
+            printf(",");
+            print_num(a[i].lower, rate ? 4 : 1);
+            printf(",");
+            print_num(a[i].upper, rate ? 4 : 1);
+            printf(",%.*s\n", (int)(ql < sizeof q ? ql : 0), q);
         } else {
-            printf("%s  %-4s %-13s %s\n", per, nat, a[i].metric, a[i].message);
+            printf("%s  %-4s %-15s %s\n", raised, nat, a[i].metric, a[i].message);
         }
     }
     if (json) printf("%s]\n", n ? "\n" : "");
@@ -201,27 +236,30 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
 
 static void usage(void)
 {
-    printf("Usage: frontera [--db PATH] report alerts [--series FILE.csv | --events FILE.csv]\n"
-           "       [--from DATE] [--to DATE] [--as-of DATE] [--format text|csv|json]\n"
-           "       [--svg FILE] [--metric NAME] [--top N] [--policy FILE] [--min-count N]\n"
-           "Early-warning alerts: unusual increases by nationality in arrivals, the non-exit\n"
-           "rate or encounters, against a seasonal baseline (docs/alerts.md).\n"
-           "  --series FILE   a monthly series CSV: period,nationality,metric,count\n"
-           "  --events FILE   a ledger CSV (frontera synth/export output) instead of the database\n"
-           "                  (--csv-input FILE is the same, as in the other reports)\n"
-           "  (neither)       the events in the database (--db, default ./frontera.db)\n"
-           "  --from/--to     report alerts raised in these months (earlier months are history);\n"
-           "                  events after --to are ignored\n"
-           "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
-           "                  before it count for the non-exit rate (default: day after the last "
-           "event)\n"
-           "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
-           "                  nationalities (default 8) with alerts marked, and the changes of\n"
-           "                  --policy FILE as vertical lines\n"
-           "  --min-count N   least monthly count that may alert (default 100)\n"
-           "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
-           "  --warmup N      months of history before a month is judged (default 12)\n"
-           "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
+    printf(
+        "Usage: frontera [--db PATH] report alerts [--series FILE.csv | --events FILE.csv]\n"
+        "       [--from DATE] [--to DATE] [--as-of DATE] [--format text|csv|json]\n"
+        "       [--svg FILE] [--metric NAME] [--top N] [--policy FILE] [--min-count N]\n"
+        "Early-warning alerts: unusual rises and falls by nationality in arrivals, the non-exit\n"
+        "rate, encounters or the encounter-to-entry ratio, by six tests (docs/alerts.md).\n"
+        "  --series FILE   a monthly series CSV: period,nationality,metric,count\n"
+        "  --events FILE   a ledger CSV (frontera synth/export output) instead of the database\n"
+        "                  (--csv-input FILE is the same, as in the other reports)\n"
+        "  (neither)       the events in the database (--db, default ./frontera.db)\n"
+        "  --from/--to     report alerts raised in these months (earlier months are history);\n"
+        "                  events after --to are ignored\n"
+        "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
+        "                  before it count for the non-exit rate (default: day after the last "
+        "event)\n"
+        "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
+        "                  nationalities (default 8) with alerts marked, and the changes of\n"
+        "                  --policy FILE as vertical lines\n"
+        "  --min-count N   least monthly count that may alert (default 100)\n"
+        "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
+        "  --warmup N      months of history before a month is judged (default 12)\n"
+        "  --tests LIST    the tests to run, comma-separated (default all): seasonal,\n"
+        "                  farrington, noufaily, cusum, yoy, fall\n"
+        "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
 }
 
 int report_alerts(int argc, char **argv)
@@ -237,6 +275,13 @@ int report_alerts(int argc, char **argv)
                                          {"min-count", required_argument, NULL, 'c'},
                                          {"min-factor", required_argument, NULL, 'x'},
                                          {"warmup", required_argument, NULL, 'w'},
+                                         {"tests", required_argument, NULL, 'T'},
+                                         {"min-tests", required_argument, NULL, 'M'},
+                                         {"yoy-factor", required_argument, NULL, 'Y'},
+                                         {"fall-factor", required_argument, NULL, 'L'},
+                                         {"alpha", required_argument, NULL, 'A'},
+                                         {"cusum-h", required_argument, NULL, 'H'},
+                                         {"escalate", required_argument, NULL, 'E'},
                                          {"from", required_argument, NULL, 'f'},
                                          {"to", required_argument, NULL, 't'},
                                          {"as-of", required_argument, NULL, 'a'},
@@ -297,6 +342,38 @@ int report_alerts(int argc, char **argv)
             if (*end || params.warmup < 1 || params.warmup > 120)
                 return cli_usage_error(SUB, "--warmup must be 1..120 months");
             break;
+        case 'M':
+            params.min_tests = (int)strtol(optarg, &end, 10);
+            if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
+                return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
+            break;
+        case 'Y':
+        case 'L':
+        case 'H': {
+            double v = strtod(optarg, &end);
+            if (*end || !(v > (c == 'H' ? 0 : 1)))
+                return cli_usage_error(SUB, "%s must be a number above %d",
+                                       c == 'Y'   ? "--yoy-factor"
+                                       : c == 'L' ? "--fall-factor"
+                                                  : "--cusum-h",
+                                       c == 'H' ? 0 : 1);
+            *(c == 'Y' ? &params.yoy_factor : c == 'L' ? &params.fall_factor : &params.cusum_h) = v;
+            break;
+        }
+        case 'E':
+            params.escalate_factor = strtod(optarg, &end);
+            if (*end || !(params.escalate_factor == 0 || params.escalate_factor > 1))
+                return cli_usage_error(SUB, "--escalate must be 0 (never) or a factor above 1");
+            break;
+        case 'A':
+            params.alpha = strtod(optarg, &end);
+            if (*end || !(params.alpha > 0 && params.alpha < 0.5))
+                return cli_usage_error(SUB, "--alpha must be between 0 and 0.5");
+            break;
+        case 'T':
+            if (fr_alert_tests_parse(optarg, &params.tests, &err) != FR_OK)
+                return cli_usage_error(SUB, "--tests: %s", err.message);
+            break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return cli_usage_error(SUB, "--format must be text, csv or json");
@@ -324,7 +401,7 @@ int report_alerts(int argc, char **argv)
     fr_series *s = NULL;
     /* events after the report date are not known on it */
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
-    int rc = series ? series_from_csv(series, &s) : series_from_events(events, cutoff, as_of, &s);
+    int rc = alerts_series_load(SUB, series, events, cutoff, as_of, &s);
     if (rc != FR_EXIT_OK) return rc;
     fr_month mfrom = from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from);
     fr_month mto = to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to);
@@ -335,7 +412,7 @@ int report_alerts(int argc, char **argv)
         fr_series_free(s);
         return FR_EXIT_FAILURE;
     }
-    print_alerts(alerts, n, format);
+    report_print_alerts(alerts, n, format);
     if (svg) {
         if (!metric) {
             metric = "arrivals";

@@ -1,8 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /* alerts.h: early-warning alerts on monthly flows by nationality.
  *
- * The detector reads a series set (series.h) and judges each month of each
- * (nationality, metric) series against a seasonal baseline:
+ * Several tests judge each month of each (nationality, metric) series of a
+ * series set (series.h), each from the months before it only (so a backtest
+ * month by month gives the same alerts):
+ *
+ *   seasonal    the first detector, described below (a seasonal baseline
+ *               with episodes and hysteresis);
+ *   farrington  the quasi-Poisson regression of Farrington et al. (1996) on
+ *               the same months of earlier years (+- half_window months),
+ *               with a trend when significant, Anscombe-residual reweighting
+ *               and the 2/3-power upper bound (alerts_farrington.c);
+ *   noufaily    its improvement by Noufaily et al. (2013): all the earlier
+ *               years with a seasonal factor of noufaily_periods levels, the
+ *               last noufaily_skip months left out, reweighting only above
+ *               2.58, negative-binomial bounds;
+ *   cusum       a CUSUM on the log level against the level before the rise,
+ *               restarted after each alarm at the new level: a slow rise that
+ *               goes on alerts again (alerts_cusum.c);
+ *   yoy         year-on-year growth: the 3-month mean at least yoy_factor
+ *               times the same months a year before;
+ *   fall        decreases: the seasonal baseline mirrored (observed at most
+ *               expected / fall_factor); farrington and noufaily also signal a
+ *               fall below their lower bound, held to the same gates.
+ *
+ * Every signal must also pass the gates of size (min_count, min_excess,
+ * min_factor for a rise; fall_factor for a fall). A test's signals form
+ * episodes (a signal opens one; it ends after close_months months without
+ * one, or after max_episode months); the episodes of different tests in the
+ * same direction opened within merge_months of each other are one alert,
+ * which names every test that fired.
+ *
+ * The seasonal test judges each month against:
  *
  *   expected = level x season
  *   level    = median of the last 12 usable months before it
@@ -61,7 +90,43 @@ typedef struct fr_alert_params {
     double rate_min_due;      /* nonexit_rate: due entries in the month at least (50) */
     double rate_min_nonexits; /* nonexit_rate: non-exits in the month at least (10) */
     double rate_min_points;   /* nonexit_rate: rise of at least this share (0.05) */
+    unsigned tests;           /* FR_ALERT_TEST_* bits that run (FR_ALERT_TESTS_DEFAULT) */
+    int years_back;           /* farrington/noufaily: years of history b (3; fewer while the
+                                 series is younger, at least 1) */
+    int half_window;          /* farrington/noufaily: months either side of the same month w (1) */
+    double alpha;             /* farrington/noufaily: one-sided level of each bound (0.01) */
+    int noufaily_periods;     /* noufaily: seasonal levels (4) */
+    int noufaily_skip;        /* noufaily: latest months left out of the fit (6) */
+    double cusum_k;           /* cusum: allowance per month, log units (0.2, about x1.22) */
+    double cusum_h;           /* cusum: decision limit, log units (1.2) */
+    double yoy_factor;        /* yoy: growth factor (3.0) */
+    double fall_factor;       /* fall: expected / observed at least (2.5) */
+    int merge_months;         /* episodes of different tests opened this close are one alert (2) */
+    int min_tests;            /* an alert needs this many families of tests to agree (2; 1 = any
+                                 test alone); see fr_alerts_detect */
+    int surveillance_compat;  /* farrington/noufaily: use the dispersion R's surveillance
+                                 1.20 uses for the trend test and the prediction's
+                                 variance (see alerts_farrington.c); 0 (default): Pearson's */
+    double escalate_factor;   /* seasonal: an episode whose observed value reaches this times
+                                 the value that opened it is reported again (5; 0 = never) */
 } fr_alert_params;
+
+/* The tests (fr_alert_params.tests, fr_alert.tests). */
+#define FR_ALERT_TEST_SEASONAL 0x01u
+#define FR_ALERT_TEST_FARRINGTON 0x02u
+#define FR_ALERT_TEST_NOUFAILY 0x04u
+#define FR_ALERT_TEST_CUSUM 0x08u
+#define FR_ALERT_TEST_YOY 0x10u
+#define FR_ALERT_TEST_FALL 0x20u
+#define FR_ALERT_TEST_COUNT 6
+#define FR_ALERT_TESTS_ALL 0x3fu
+#define FR_ALERT_TESTS_DEFAULT FR_ALERT_TESTS_ALL
+
+/* Name of one test bit ("seasonal", "farrington" ...), "" otherwise. */
+const char *fr_alert_test_name(unsigned test);
+/* Parse a comma-separated list of test names ("all" for every test) into
+ * *tests. FR_EINVAL with the unknown name in err. */
+int fr_alert_tests_parse(const char *list, unsigned *tests, fr_error *err);
 
 /* Fill p with the defaults above. */
 void fr_alert_params_default(fr_alert_params *p);
@@ -71,14 +136,20 @@ void fr_alert_params_default(fr_alert_params *p);
 typedef struct fr_alert {
     int nationality;                       /* country index (country.h) */
     char metric[FR_SERIES_METRIC_MAX + 1]; /* "arrivals", "nonexit_rate" ... */
-    fr_month period; /* the month the alert is raised (first significant month) */
+    fr_month period; /* the first significant month: the figures below are its */
+    fr_month raised; /* the month the alert is raised: when enough tests agree
+                        (min_tests), period or later */
     fr_month since;  /* onset: first of the months in a row above expected x close_factor */
     fr_month until;  /* last month of the episode */
     int ongoing;     /* the episode runs to the last month of the series */
+    int learnt;      /* the episode ended with its level taken as the new normal */
     double observed, expected, factor, z; /* at period; rates are shares (0..1) */
     double peak;                          /* highest observed value in the episode ... */
-    fr_month peak_period;                 /* ... and its month */
-    char message[FR_ALERT_MESSAGE_MAX];   /* one sentence that explains it */
+    fr_month peak_period;                 /* ... and its month (lowest for a fall) */
+    int direction;                        /* +1 a rise, -1 a fall */
+    unsigned tests;                       /* FR_ALERT_TEST_* bits of the tests that fired */
+    double lower, upper; /* interval of the expected value at period (the first test's) */
+    char message[FR_ALERT_MESSAGE_MAX]; /* one sentence that explains it */
 } fr_alert;
 
 /* Judge every series of s and return the alerts raised in [from, to]
@@ -89,6 +160,29 @@ typedef struct fr_alert {
  * which), FR_ENOMEM. */
 int fr_alerts_detect(const fr_series *s, const fr_alert_params *params, fr_month from, fr_month to,
                      fr_alert **out, size_t *n, fr_error *err);
+
+/* What one test says of each month of one series, before episodes, gates and
+ * merging: for comparisons with other implementations (bench/
+ * compare-surveillance.sh) and charts. key is a series key (a count; rates are
+ * not traced), test one FR_ALERT_TEST_* bit other than SEASONAL. *out
+ * (caller frees with fr_free) receives one row per month of the set. */
+typedef struct fr_alert_judgement {
+    fr_month month;
+    int judged;      /* enough history to judge */
+    int signal;      /* +1 above the interval, -1 below, 0 within */
+    double observed; /* -1 missing */
+    double expected, lower, upper;
+} fr_alert_judgement;
+int fr_alerts_trace(const fr_series *s, size_t key, unsigned test, const fr_alert_params *params,
+                    fr_alert_judgement **out, size_t *n, fr_error *err);
+
+/* Backtest: for each month m of [from, to] (FR_MONTH_NONE: the whole set),
+ * judge the series as known at the end of m (months after m hidden) and
+ * keep the alerts raised in m, as a live run would have printed them then
+ * (until, ongoing and peak as known in m). Same ownership and errors as
+ * fr_alerts_detect. Cost: one detection per month. */
+int fr_alerts_backtest(const fr_series *s, const fr_alert_params *params, fr_month from,
+                       fr_month to, fr_alert **out, size_t *n, fr_error *err);
 
 #ifdef __cplusplus
 }

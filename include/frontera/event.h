@@ -84,6 +84,8 @@ typedef struct fr_event {
     char officer[FR_OFFICER_MAX + 1];
     char decision[16];        /* "admit", "refer", "refuse" or "" */
     const char *reasons_json; /* borrowed; NULL or a JSON array/object text */
+    int64_t traveller_id;     /* the store's traveller holding the document, filled by
+                                 fr_store_export; 0 unknown (input, CSV files) */
 } fr_event;
 
 /* "entry", "exit" ...; "" for FR_EVENT_NONE or an unknown value. */

@@ -91,14 +91,15 @@ int64_t fr_series_total(const fr_series *s, size_t key, fr_month from, fr_month 
 
 /* Building a set from ledger events: entries become "arrivals", encounters
  * "encounters", and each entry whose authorised stay has ended by the report
- * date is "due"; a due entry with no exit of the same document (issuing
- * state + number) on or before its authorised-until date is a "nonexits"
- * (counted in the entry's month). The non-exit rate is nonexits / due.
- * An entry without authorised-until is given FR_SERIES_DEFAULT_STAY days.
- * Exits are matched in the order events are added; they must come after
- * their entry (store export and synth output are in time order).
- * Events without a valid nationality, or dated outside FR_EVENT_DATE_MIN..MAX
- * (rows stored before that check), are skipped (counted). */
+ * date is "due"; a due entry with no exit of the same traveller on or before
+ * its authorised-until date is a "nonexits" (counted in the entry's month).
+ * The traveller is ev->traveller_id when the event has one (the database:
+ * an exit on a renewed passport closes the entry on the old one), else the
+ * document (issuing state + number: ledger CSV files carry no traveller). The non-exit rate is
+ * nonexits / due. An entry without authorised-until is given FR_SERIES_DEFAULT_STAY days. Exits are
+ * matched in the order events are added; they must come after their entry (store export and synth
+ * output are in time order). Events without a valid nationality, or dated outside
+ * FR_EVENT_DATE_MIN..MAX (rows stored before that check), are skipped (counted). */
 #define FR_SERIES_DEFAULT_STAY 90
 typedef struct fr_series_builder fr_series_builder;
 
@@ -143,8 +144,11 @@ int fr_series_csv_events(struct fr_csv *csv, fr_date to, fr_series_event_fn fn, 
 int fr_series_builder_add_csv(fr_series_builder *b, struct fr_csv *csv, fr_date to, uint64_t *rows,
                               fr_error *err);
 
-/* The document key fr_series_builder_add uses (FNV-1a of "STATE|NUMBER"). */
+/* The document key (FNV-1a of "STATE|NUMBER"), and the key exits are
+ * paired by: the traveller's when ev->traveller_id > 0, else the document's
+ * (the two never collide: a traveller key hashes a different prefix). */
 uint64_t fr_series_doc_key(const char *state, const char *number);
+uint64_t fr_series_person_key(const fr_event *ev);
 
 #ifdef __cplusplus
 }

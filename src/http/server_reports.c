@@ -11,6 +11,7 @@
  * reloaded when stale or older than SRV_REPORT_MAX_AGE_MS so writes by other
  * processes (an import) show too. Alerts and what-ifs read the ledger per
  * request (fr_store_export). No personal data leaves these routes. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,18 +340,28 @@ static enum MHD_Result alerts(srv_req *r)
     }
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
-        char p[FR_MONTH_BUFSZ], sn[FR_MONTH_BUFSZ], u[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ];
+        char p[FR_MONTH_BUFSZ], sn[FR_MONTH_BUFSZ], u[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ],
+            rs[FR_MONTH_BUFSZ];
         fr_month_format(al[i].period, p);
+        fr_month_format(al[i].raised, rs);
+        json_t *tests = json_array();
+        for (int bit = 0; bit < FR_ALERT_TEST_COUNT; bit++)
+            if (al[i].tests & (1u << bit))
+                json_array_append_new(tests, json_string(fr_alert_test_name(1u << bit)));
         fr_month_format(al[i].since, sn);
         fr_month_format(al[i].until, u);
         fr_month_format(al[i].peak_period, pk);
         json_array_append_new(
             list,
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f, s:f, s:f, s:f, s:f, s:s, s:s}",
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, "
+                      "s:f, s:s, s:s}",
                       "nationality", fr_country_code(al[i].nationality), "metric", al[i].metric,
-                      "period", p, "since", sn, "until", u, "ongoing", al[i].ongoing, "observed",
-                      al[i].observed, "expected", al[i].expected, "factor", al[i].factor, "z",
-                      al[i].z, "peak", al[i].peak, "peak_period", pk, "message", al[i].message));
+                      "period", p, "raised", rs, "since", sn, "until", u, "ongoing", al[i].ongoing,
+                      "direction", al[i].direction < 0 ? "fall" : "rise", "tests", tests,
+                      "observed", al[i].observed, "expected", al[i].expected, "lower", al[i].lower,
+                      "upper", al[i].upper, "factor", al[i].factor, "z",
+                      isfinite(al[i].z) ? al[i].z : 0.0, "peak", al[i].peak, "peak_period", pk,
+                      "message", al[i].message));
     }
     ret = srv_send_json(r, 200,
                         json_pack("{s:o, s:o, s:o, s:o}", "from", date_json(from), "to",

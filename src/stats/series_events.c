@@ -199,14 +199,23 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
     return push_pending(b, &e);
 }
 
+uint64_t fr_series_person_key(const fr_event *ev)
+{
+    if (ev->traveller_id <= 0) return fr_series_doc_key(ev->doc.state, ev->doc.number);
+    uint64_t h = UINT64_C(1469598103934665603), v = (uint64_t)ev->traveller_id;
+    h = (h ^ '#') * UINT64_C(1099511628211); /* no document key starts with '#' */
+    for (int i = 0; i < 8; i++, v >>= 8)
+        h = (h ^ (v & 0xff)) * UINT64_C(1099511628211);
+    return h ? h : 1;
+}
+
 int fr_series_builder_add(fr_series_builder *b, const fr_event *ev)
 {
     if (ev->kind != FR_EVENT_ENTRY && ev->kind != FR_EVENT_EXIT && ev->kind != FR_EVENT_ENCOUNTER)
         return FR_OK;
     int nat = ev->doc.nationality[0] ? fr_country_find_cstr(ev->doc.nationality) : -1;
-    if (nat < 0 && ev->kind == FR_EVENT_EXIT) nat = 0; /* exits are matched by document only */
-    return fr_series_builder_add_raw(b, ev->kind, ev->at.date, nat,
-                                     fr_series_doc_key(ev->doc.state, ev->doc.number),
+    if (nat < 0 && ev->kind == FR_EVENT_EXIT) nat = 0; /* exits are matched by key only */
+    return fr_series_builder_add_raw(b, ev->kind, ev->at.date, nat, fr_series_person_key(ev),
                                      ev->authorised_until);
 }
 

@@ -69,7 +69,7 @@ int fr_whatif_add(fr_whatif *w, const fr_event *ev)
     if (ev->kind != FR_EVENT_ENTRY && ev->kind != FR_EVENT_EXIT) return FR_OK;
     if (day != FR_DATE_NONE && (w->last_day == FR_DATE_NONE || day > w->last_day))
         w->last_day = day;
-    uint64_t key = fr_series_doc_key(ev->doc.state, ev->doc.number);
+    uint64_t key = fr_series_person_key(ev);
     if (ev->kind == FR_EVENT_EXIT) {
         fr_match_entry e;
         if (fr_match_close(&w->open, key, &e) && day > e.until) w->rows[e.nationality].overstays++;

@@ -220,7 +220,7 @@ test('the dashboard draws the flow charts from the demo data and shows the Chine
 
   const chn = page.locator('#alerts li[data-nationality="CHN"]');
   assert.ok(await chn.count() >= 1, `an alert for CHN (the page says: ${(await page.innerText('#alerts-status')).trim()})`);
-  assert.match(await chn.first().textContent(), /CHN arrivals: \d+ in \d{4}-\d{2}/);
+  assert.match(await chn.first().textContent(), /CHN arrivals rose: \d+ in \d{4}-\d{2}/);
   assert.ok(await page.locator('#alert-charts figure[data-nationality="CHN"] canvas').count() >= 1, 'a chart of the CHN alert');
   const bands = await page.getAttribute('#alert-charts figure[data-nationality="CHN"] .chart', 'data-bands');
   assert.ok(Number(bands) >= 1, 'the CHN episode is shaded');

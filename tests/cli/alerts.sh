@@ -61,4 +61,19 @@ echo "$w" | grep -qx 'IND,1,1,0,0,1,0,1' || fail "IND what-if row: $w"
 w2=$("$F" --db "$T/l.db" report whatif --policy "$D/whatif.policy" --baseline "$D/then.policy" \
       --from 2023-01-01 --to 2023-12-31 --as-of 2023-07-01 --format csv)
 [ "$w" = "$w2" ] || fail "what-if on the database differs: $w2"
+# a renewed passport: Ana entered on OLD111 and left on NEW222 (same names, birth date and
+# nationality: the store links both to one traveller). The database pairs by traveller: 2 due,
+# 1 non-exit (Luis, who never left); the CSV file carries no traveller, so pairing falls back to
+# the document and Ana counts as a non-exit too (2 of 2). Columns: nationality, arrivals,
+# need_visa, need_visa_baseline, no_rule, visa_free, overstays, nonexits.
+"$F" --db "$T/r.db" init > /dev/null
+"$F" --db "$T/r.db" import "$D/renewed.csv" > /dev/null 2>&1
+rdb=$("$F" --db "$T/r.db" report whatif --policy "$D/then.policy" --as-of 2023-06-01 --format csv)
+echo "$rdb" | grep -qx 'PER,2,0,0,0,2,0,1' || fail "renewed passport via the database: $rdb"
+rcsv=$("$F" report whatif --events "$D/renewed.csv" --policy "$D/then.policy" --as-of 2023-06-01 --format csv)
+echo "$rcsv" | grep -qx 'PER,2,0,0,0,2,0,2' || fail "renewed passport via the CSV file: $rcsv"
+
+# the tests and the backtest
+"$F" report alerts --series "$D/surge.csv" --tests noufaily,bogus > /dev/null 2> "$T/err" && fail "--tests bogus accepted"
+grep -q "'bogus' is not a test" "$T/err" || fail "--tests error: $(cat "$T/err")"
 echo "alerts.sh: ok"

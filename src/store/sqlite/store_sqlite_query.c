@@ -205,7 +205,7 @@ int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
         "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min, e.port,"
         " d.type, d.state, d.number, d.expiry, d.surname, d.given_names, d.nationality,"
         " d.birth_date, d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"
-        " e.reasons FROM events e JOIN documents d ON d.id = e.document_id"
+        " e.reasons, e.traveller_id FROM events e JOIN documents d ON d.id = e.document_id"
         " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -229,6 +229,7 @@ int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
         fr_modsql_col_text(st, 17, ev.officer, sizeof ev.officer);
         fr_modsql_col_text(st, 18, ev.decision, sizeof ev.decision);
         ev.reasons_json = (const char *)sqlite3_column_text(st, 19);
+        ev.traveller_id = sqlite3_column_int64(st, 20);
         status = fn(ud, &ev);
         if (status != 0) break;
     }

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_report_backtest.c: `frontera report backtest`: the alert tests run
+ * month by month over a series as if live (fr_alerts_backtest: each month
+ * judged with the later months hidden), printing each alert with the month it
+ * would have been raised, how long after its onset, and - known only in
+ * hindsight, from a run over the whole series - when the episode peaked, so
+ * that an analyst can judge the lead time (docs/alerts.md). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "frontera/alerts.h"
+#include "frontera/alloc.h"
+#include "frontera/country.h"
+
+#define SUB "report backtest"
+
+static void usage(void)
+{
+    printf("Usage: frontera [--db PATH] report backtest [--series FILE.csv | --events FILE.csv]\n"
+           "       [--from MONTH] [--to MONTH] [--as-of DATE] [--nationality CODE]\n"
+           "       [--tests LIST] [--min-tests N] [--format text|csv]\n"
+           "Replay the alert tests month by month as if live: each month is judged with\n"
+           "the later months hidden, and each alert is printed in the month it would\n"
+           "have been raised, with its delay after the onset and, in hindsight, the\n"
+           "month the episode peaked (lead time) (docs/alerts.md).\n"
+           "  --series FILE     a monthly series CSV: period,nationality,metric,count\n"
+           "  --events FILE     a ledger CSV instead of the database (--db)\n"
+           "  --from/--to       the months replayed (default: the whole series)\n"
+           "  --as-of DATE      report date for the non-exit rate (events after it ignored)\n"
+           "  --nationality C   only this nationality's alerts (ICAO code)\n"
+           "  --tests LIST      the tests (default all; see report alerts --help)\n"
+           "  --min-tests N     families of tests that must agree (default 2)\n"
+           "  --trace TEST      instead: what one test (farrington, noufaily, cusum, yoy,\n"
+           "                    fall) says of each month of --nationality's series (--metric),\n"
+           "                    as CSV: month,observed,judged,expected,lower,upper,signal\n"
+           "  --surveillance-compat  farrington/noufaily: the dispersion R's surveillance\n"
+           "                    uses for the trend test and bound (docs/alerts.md)\n"
+           "Exit status: 0, 2 usage, 3 failure.\n");
+}
+
+static int month_arg(const char *s, fr_month *m)
+{
+    fr_error err;
+    fr_date d;
+    if (strlen(s) == 7 && fr_month_parse(s, 7, m, &err) == FR_OK) return 0;
+    if (fr_date_parse_cstr(s, &d, &err) == FR_OK) {
+        *m = fr_month_of_date(d);
+        return 0;
+    }
+    return -1;
+}
+
+/* The episode of the whole-series run that a backtest alert belongs to. */
+static const fr_alert *hindsight(const fr_alert *all, size_t n, const fr_alert *a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (all[i].nationality == a->nationality && all[i].direction == a->direction &&
+            all[i].period == a->period && strcmp(all[i].metric, a->metric) == 0)
+            return &all[i];
+    return NULL;
+}
+
+/* --trace: what one test says of each month of one series, as CSV. */
+static int print_trace(const fr_series *s, int nat, const char *metric, unsigned test,
+                       const fr_alert_params *p)
+{
+    long key = -1;
+    for (size_t k = 0; k < fr_series_key_count(s) && key < 0; k++)
+        if (fr_series_key_nationality(s, k) == nat &&
+            (metric ? strcmp(fr_series_key_metric(s, k), metric) == 0
+                    : strcmp(fr_series_key_metric(s, k), "due") != 0))
+            key = (long)k;
+    if (key < 0) {
+        fprintf(stderr, "frontera %s: no series for %s%s%s\n", SUB, fr_country_code(nat),
+                metric ? " " : "", metric ? metric : "");
+        return FR_EXIT_FAILURE;
+    }
+    fr_alert_judgement *v = NULL;
+    size_t n = 0;
+    fr_error err;
+    if (fr_alerts_trace(s, (size_t)key, test, p, &v, &n, &err) != FR_OK) {
+        cli_print_error(SUB, NULL, &err);
+        return FR_EXIT_FAILURE;
+    }
+    printf("month,observed,judged,expected,lower,upper,signal\n");
+    for (size_t i = 0; i < n; i++) {
+        char m[FR_MONTH_BUFSZ];
+        fr_month_format(v[i].month, m);
+        if (v[i].judged)
+            printf("%s,%.0f,1,%.4f,%.4f,%.4f,%d\n", m, v[i].observed, v[i].expected, v[i].lower,
+                   v[i].upper, v[i].signal);
+        else
+            printf("%s,%.0f,0,,,,\n", m, v[i].observed);
+    }
+    fr_free(v);
+    return fflush(stdout) == 0 ? FR_EXIT_OK : FR_EXIT_FAILURE;
+}
+
+int report_backtest(int argc, char **argv)
+{
+    static const struct option opts[] = {{"series", required_argument, NULL, 's'},
+                                         {"events", required_argument, NULL, 'e'},
+                                         {"csv-input", required_argument, NULL, 'e'},
+                                         {"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"nationality", required_argument, NULL, 'N'},
+                                         {"tests", required_argument, NULL, 'T'},
+                                         {"min-tests", required_argument, NULL, 'M'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"trace", required_argument, NULL, 'R'},
+                                         {"metric", required_argument, NULL, 'm'},
+                                         {"surveillance-compat", no_argument, NULL, 'C'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *series = NULL, *events = NULL, *format = "text", *metric = NULL;
+    unsigned trace = 0;
+    fr_month from = FR_MONTH_NONE, to = FR_MONTH_NONE;
+    fr_date as_of = FR_DATE_NONE;
+    int nat = -1, c;
+    fr_alert_params params;
+    fr_alert_params_default(&params);
+    fr_error err;
+    char *end;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage();
+            return FR_EXIT_OK;
+        case 's':
+            series = optarg;
+            break;
+        case 'e':
+            events = optarg;
+            break;
+        case 'f':
+        case 't':
+            if (month_arg(optarg, c == 'f' ? &from : &to) != 0)
+                return cli_usage_error(SUB, "%s: not a month YYYY-MM or date YYYY-MM-DD", optarg);
+            break;
+        case 'a':
+            if (fr_date_parse_cstr(optarg, &as_of, &err) != FR_OK)
+                return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD", optarg);
+            break;
+        case 'N':
+            nat = fr_country_find_cstr(optarg);
+            if (nat < 0)
+                return cli_usage_error(SUB, "%s: not an ICAO 9303 nationality code", optarg);
+            break;
+        case 'T':
+            if (fr_alert_tests_parse(optarg, &params.tests, &err) != FR_OK)
+                return cli_usage_error(SUB, "--tests: %s", err.message);
+            break;
+        case 'M':
+            params.min_tests = (int)strtol(optarg, &end, 10);
+            if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
+                return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
+            break;
+        case 'R':
+            if (fr_alert_tests_parse(optarg, &trace, &err) != FR_OK ||
+                __builtin_popcount(trace) != 1 || trace == FR_ALERT_TEST_SEASONAL)
+                return cli_usage_error(SUB, "--trace takes one test: farrington, noufaily, "
+                                            "cusum, yoy or fall");
+            break;
+        case 'm':
+            metric = optarg;
+            break;
+        case 'C':
+            params.surveillance_compat = 1;
+            break;
+        case 'F':
+            if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
+                return cli_usage_error(SUB, "--format must be text or csv");
+            format = optarg;
+            break;
+        default:
+            return cli_usage_error(SUB, "unknown option");
+        }
+    }
+    if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
+    if (series && events) return cli_usage_error(SUB, "give --series or --events, not both");
+    if (trace && nat < 0) return cli_usage_error(SUB, "--trace needs --nationality");
+    fr_series *s = NULL;
+    int rc = alerts_series_load(SUB, series, events, as_of, as_of, &s);
+    if (rc != FR_EXIT_OK) return rc;
+    if (trace) {
+        rc = print_trace(s, nat, metric, trace, &params);
+        fr_series_free(s);
+        return rc;
+    }
+    fr_alert *bt = NULL, *all = NULL;
+    size_t nbt = 0, nall = 0;
+    if (fr_alerts_backtest(s, &params, from, to, &bt, &nbt, &err) != FR_OK ||
+        fr_alerts_detect(s, &params, FR_MONTH_NONE, FR_MONTH_NONE, &all, &nall, &err) != FR_OK) {
+        cli_print_error(SUB, NULL, &err);
+        fr_free(bt);
+        fr_series_free(s);
+        return FR_EXIT_FAILURE;
+    }
+    int csv = strcmp(format, "csv") == 0;
+    if (csv)
+        printf("raised,nationality,metric,direction,since,delay_months,peak,lead_months,tests\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < nbt; i++) {
+        const fr_alert *a = &bt[i];
+        if (nat >= 0 && a->nationality != nat) continue;
+        const fr_alert *h = hindsight(all, nall, a);
+        fr_month peak = h ? h->peak_period : a->peak_period;
+        char raised[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ];
+        fr_month_format(a->raised, raised);
+        fr_month_format(a->since, since);
+        fr_month_format(peak, pk);
+        char tests[64] = "";
+        size_t tl = 0;
+        for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
+            if (a->tests & (1u << b) && tl < sizeof tests)
+                tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? "+" : "",
+                                       fr_alert_test_name(1u << b));
+        const char *dir = a->direction < 0 ? "fall" : "rise";
+        int delay = a->raised - a->since, lead = peak - a->raised;
+        if (csv)
+            printf("%s,%s,%s,%s,%s,%d,%s,%d,%s\n", raised, fr_country_code(a->nationality),
+                   a->metric, dir, since, delay, pk, lead, tests);
+        else
+            printf("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
+                   "[%s]\n",
+                   raised, fr_country_code(a->nationality), a->metric, dir, since, delay,
+                   a->direction < 0 ? "lowest" : "peak", pk, lead, tests);
+        shown++;
+    }
+    if (!csv && !shown) printf("no alerts\n");
+    fr_free(bt);
+    fr_free(all);
+    fr_series_free(s);
+    if (fflush(stdout) != 0) return FR_EXIT_FAILURE;
+    return FR_EXIT_OK;
+}
