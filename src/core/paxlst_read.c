@@ -161,6 +161,29 @@ static void copy_val(reader *r, char *dst, size_t cap, pax_slice v, const char *
                     cap - 1);
 }
 
+/* A slice for a message: at most cap-1 bytes, printable ASCII, others '?'. */
+static const char *show(pax_slice v, char *buf, size_t cap)
+{
+    size_t n = v.n < cap - 1 ? v.n : cap - 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v.p[i];
+        buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A character for a message: 'c' when printable, else its byte value. */
+static const char *show_char(char c, char *buf, size_t cap)
+{
+    unsigned char u = (unsigned char)c;
+    if (u >= 0x20 && u < 0x7f)
+        snprintf(buf, cap, "'%c'", c);
+    else
+        snprintf(buf, cap, "byte 0x%02X", u);
+    return buf;
+}
+
 static int digits(pax_slice v, size_t off, size_t n, int *out)
 {
     int x = 0;
@@ -230,15 +253,16 @@ static int parse_when(const reader *r, pax_slice v, int kind, fr_paxlst_time *ou
 
 static int date_or_finding(reader *r, pax_slice v, int kind, fr_paxlst_time *out, const char *qual)
 {
+    char sh[24];
     int rc = parse_when(r, v, kind, out);
     if (rc == -2)
         SEG_FINDING(r, FR_PAXLST_WARNING, "date.empty",
                     "DTM+%s has no date; the date is left empty.", qual);
     else if (rc == -1)
         SEG_FINDING(r, FR_PAXLST_WARNING, "date.invalid",
-                    "DTM+%s holds '%.*s', which is not a valid date (YYMMDD, CCYYMMDD, "
+                    "DTM+%s holds '%s', which is not a valid date (YYMMDD, CCYYMMDD, "
                     "YYMMDDHHMM or CCYYMMDDHHMM); the date is left empty.",
-                    qual, (int)(v.n > 20 ? 20 : v.n), v.p);
+                    qual, show(v, sh, sizeof sh));
     return rc;
 }
 
@@ -319,18 +343,13 @@ static void close_message(reader *r)
     fr_paxlst_message *m = cur_msg(r);
     if (!m) return;
     check_cnt(r, m);
-    if (!m->valid && r->opt->lenient && (m->npersons || m->nlegs))
-        finding_at(r, FR_PAXLST_WARNING, "lenient.extracted", m->segment, m->line, 1,
-                   "The message has errors; %zu persons and %zu legs were still extracted "
-                   "(lenient reading): check them against the carrier's list.",
-                   m->npersons, m->nlegs);
-    if (!m->valid && !r->opt->lenient) {
-        fr_free(m->persons);
-        fr_free(m->legs);
-        m->persons = NULL;
-        m->legs = NULL;
-        m->npersons = m->nlegs = 0;
-    }
+    for (size_t i = 0; i < m->nlegs; i++)
+        if (!m->legs[i].from[0] || !m->legs[i].to[0])
+            finding_at(r, FR_PAXLST_WARNING, "leg.incomplete", m->segment, m->line, 1,
+                       "Leg %zu (flight %s) has no %s airport (LOC+125/LOC+87 or a pair of "
+                       "LOC+92).",
+                       i + 1, m->legs[i].flight[0] ? m->legs[i].flight : "unnamed",
+                       m->legs[i].from[0] ? "arrival" : "departure");
     r->last = r->cur;
     r->cur = -1;
     r->ichg_msgs++;
@@ -369,13 +388,14 @@ static void on_unb(reader *r)
     copy_val(r, r->sender, sizeof r->sender, pax_get(s, 2, 0), "sender");
     copy_val(r, r->recipient, sizeof r->recipient, pax_get(s, 3, 0), "recipient");
     pax_slice d = pax_get(s, 4, 0), t = pax_get(s, 4, 1);
+    char sh[16];
     r->prepared.date = FR_DATE_NONE;
     r->prepared.minute = -1;
     if (parse_when(r, d, DATE_TRANSPORT, &r->prepared) != 0) {
         SEG_FINDING(r, FR_PAXLST_WARNING, "unb.date",
-                    "UNB preparation date '%.*s' is not YYMMDD or CCYYMMDD; two-digit years "
+                    "UNB preparation date '%s' is not YYMMDD or CCYYMMDD; two-digit years "
                     "are read without it.",
-                    (int)(d.n > 12 ? 12 : d.n), d.p);
+                    show(d, sh, sizeof sh));
     } else {
         int hh, mi;
         if (t.n == 4 && digits(t, 0, 2, &hh) && digits(t, 2, 2, &mi) && hh < 24 && mi < 60)
@@ -638,7 +658,8 @@ static void on_nad(reader *r, fr_paxlst_message *m)
     join_names(r, p, 4, 1, 4);
     if (!p->surname[0])
         SEG_FINDING(r, FR_PAXLST_WARNING, "name.missing",
-                    "NAD+%.*s gives no surname (element 4, first component).", (int)q.n, q.p);
+                    "NAD+%s gives no surname (element 4, first component).",
+                    fr_paxlst_role_name(role));
 }
 
 static void on_dtm(reader *r, fr_paxlst_message *m)
@@ -824,19 +845,20 @@ static void in_message(reader *r)
 static void segment_checks(reader *r)
 {
     pax_segment *s = &r->seg;
+    char sh[16];
     if (!s->tag[0])
         SEG_FINDING(r, FR_PAXLST_ERROR, "segment.tag",
-                    "'%.*s' is not a segment tag (three upper-case letters or digits); the "
+                    "'%s' is not a segment tag (three upper-case letters or digits); the "
                     "segment is skipped.",
-                    (int)(s->rawtag.n > 12 ? 12 : s->rawtag.n), s->rawtag.p);
+                    show(s->rawtag, sh, sizeof sh));
     else if (s->rawtag.n != 3)
         SEG_FINDING(r, FR_PAXLST_ERROR, "segment.tag",
-                    "The segment tag '%.*s' has trailing spaces; it was read as %s.",
-                    (int)s->rawtag.n, s->rawtag.p, s->tag);
+                    "The segment tag '%s' has trailing spaces; it was read as %s.",
+                    show(s->rawtag, sh, sizeof sh), s->tag);
     if (!s->terminated)
         SEG_FINDING(r, FR_PAXLST_ERROR, "segment.unterminated",
-                    "The %s segment does not end with the segment terminator '%c'.",
-                    s->tag[0] ? s->tag : "unreadable", r->lx.term);
+                    "The %s segment does not end with the segment terminator %s.",
+                    s->tag[0] ? s->tag : "unreadable", show_char(r->lx.term, sh, sizeof sh));
     if (s->too_many)
         SEG_FINDING(r, FR_PAXLST_ERROR, "segment.limit",
                     "The %s segment has more than %d elements or %d components; the rest are "
@@ -913,6 +935,34 @@ static void on_segment(reader *r)
     segment_checks(r);
 }
 
+/* After the whole input (UNE and UNZ findings land on a closed message):
+ * strict reading withholds what an invalid message lists; lenient reading
+ * keeps it and says so. */
+static void settle(reader *r, fr_paxlst_message *m)
+{
+    if (!m->valid && r->opt->lenient && (m->npersons || m->nlegs)) {
+        fr_paxlst_finding f;
+        memset(&f, 0, sizeof f);
+        snprintf(f.code, sizeof f.code, "lenient.extracted");
+        f.severity = FR_PAXLST_WARNING;
+        f.segment = m->segment;
+        f.line = m->line;
+        f.column = 1;
+        snprintf(f.message, sizeof f.message,
+                 "The message has errors; %zu persons and %zu legs were still extracted "
+                 "(lenient reading): check them against the carrier's list.",
+                 m->npersons, m->nlegs);
+        add_to(m, &f);
+    }
+    if (!m->valid && !r->opt->lenient) {
+        fr_free(m->persons);
+        fr_free(m->legs);
+        m->persons = NULL;
+        m->legs = NULL;
+        m->npersons = m->nlegs = 0;
+    }
+}
+
 static void finish(reader *r)
 {
     if (cur_msg(r)) {
@@ -984,6 +1034,8 @@ int fr_paxlst_read(const char *data, size_t len, const fr_paxlst_options *opt, f
         }
     }
     if (!r->oom) finish(r);
+    for (size_t i = 0; !r->oom && i < p->nmessages; i++)
+        settle(r, &p->messages[i]);
     if (r->oom) {
         fr_free(r);
         fr_paxlst_free(p);
