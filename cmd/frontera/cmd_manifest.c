@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "frontera/alloc.h"
 #include "frontera/manifest.h"
+#include "views.h"
 
 #define MANIFEST_INPUT_MAX (64u << 20)
 
@@ -27,9 +28,9 @@ static void usage(void)
            "second DOC counts as presented), document validity, stay rules and history in\n"
            "the ledger ($FRONTERA_DB, default frontera.db, when it exists), watchlists and\n"
            "lost/stolen documents. Prints one JSON object per message with the keys file,\n"
-           "valid, flight, arrival, port and persons (index, role, surname, given_names,\n"
-           "nationality, document, answer board|no-board|check, reasons: code, level,\n"
-           "message). Nationalities may be ISO 3166 alpha-3 (DEU is Germany).\n\n"
+           "valid, findings, flight, arrival, port and persons (index, role, surname,\n"
+           "given_names, nationality, document, answer board|no-board|check, reasons:\n"
+           "code, level, message). Nationalities may be ISO 3166 alpha-3 (DEU is Germany).\n\n"
            "  --port LOCODE     UN/LOCODE of the arrival post (default: --country and the\n"
            "                    arrival airport of the last leg, EC + UIO = ECUIO)\n"
            "  --country CC      the receiving country's UN/LOCODE prefix (default EC)\n"
@@ -40,28 +41,6 @@ static void usage(void)
            "  --help            show this help and exit\n\n"
            "Exit status: 0 every person board, 1 a person no-board or check or a message\n"
            "with errors, 2 usage error, 3 failure. See docs/paxlst.md.\n");
-}
-
-static json_t *reasons_json(const fr_manifest_verdict *v)
-{
-    json_t *a = json_array();
-    if (!v->decided) {
-        json_t *r = json_object();
-        json_object_set_new(r, "code", json_string("manifest.document"));
-        json_object_set_new(r, "level", json_string("refer"));
-        json_object_set_new(r, "message", json_string(v->problem));
-        json_array_append_new(a, r);
-        return a;
-    }
-    for (size_t i = 0; i < v->decision.nreasons; i++) {
-        const fr_admit_reason *x = &v->decision.reasons[i];
-        json_t *r = json_object();
-        json_object_set_new(r, "code", json_string(x->code));
-        json_object_set_new(r, "level", json_string(fr_reason_level_name(x->level)));
-        json_object_set_new(r, "message", json_string(x->message));
-        json_array_append_new(a, r);
-    }
-    return a;
 }
 
 /* One message: print its answers; returns 1 when a person is not board or
@@ -75,56 +54,19 @@ static int check_message(const char *file, const fr_paxlst_message *m, const fr_
         snprintf(port, sizeof port, "%s", port_opt);
     else if (last)
         fr_manifest_port(country, last->to, port);
-    json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(file));
-    json_object_set_new(o, "valid", json_boolean(m->valid));
-    json_object_set_new(o, "flight",
-                        last && last->flight[0] ? json_string(last->flight) : json_null());
-    char tb[FR_PAXLST_TIME_BUFSZ];
-    json_object_set_new(o, "arrival",
-                        last && last->arrival.date != FR_DATE_NONE
-                            ? json_string(fr_paxlst_time_format(&last->arrival, tb))
-                            : json_null());
-    json_object_set_new(o, "port", port[0] ? json_string(port) : json_null());
-    int all_board = m->valid && m->npersons > 0;
-    json_t *ps = json_array();
     fr_manifest_verdict *v = NULL;
     fr_error err;
     fr_error_clear(&err);
-    if (!port[0]) {
-        all_board = 0;
-    } else if (m->npersons) {
-        int rc = fr_manifest_check(env, m, port, &v, &err);
-        if (rc != FR_OK) {
-            cli_print_error("manifest", file, &err);
-            json_decref(ps);
-            json_decref(o);
-            return -1;
-        }
+    if (port[0] && m->npersons && fr_manifest_check(env, m, port, &v, &err) != FR_OK) {
+        cli_print_error("manifest", file, &err);
+        return -1;
     }
-    for (size_t i = 0; v && i < m->npersons; i++) {
-        const fr_paxlst_person *p = &m->persons[i];
-        json_t *jp = json_object();
-        json_object_set_new(jp, "index", json_integer((json_int_t)i));
-        json_object_set_new(jp, "role", json_string(fr_paxlst_role_name(p->role)));
-        json_object_set_new(jp, "surname", json_string(p->surname));
-        json_object_set_new(jp, "given_names", json_string(p->given_names));
-        json_object_set_new(jp, "nationality", json_string(p->nationality));
-        json_object_set_new(jp, "document",
-                            v[i].decided ? json_string(v[i].decision.mrz.document_number)
-                                         : json_null());
-        json_object_set_new(jp, "answer", json_string(fr_manifest_answer_name(v[i].answer)));
-        json_object_set_new(jp, "reasons", reasons_json(&v[i]));
-        json_array_append_new(ps, jp);
+    int all_board = m->valid && m->npersons > 0 && port[0];
+    for (size_t i = 0; v && i < m->npersons; i++)
         if (v[i].answer != FR_MANIFEST_BOARD) all_board = 0;
-    }
+    json_t *o = fr_manifest_json(file, m, port, v);
     fr_free(v);
-    json_object_set_new(o, "persons", ps);
-    if (!port[0])
-        json_object_set_new(o, "problem",
-                            json_string("No arrival port: give --port, or a manifest whose last "
-                                        "leg names a three-letter arrival airport."));
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (!s) return -1;
     puts(s);
