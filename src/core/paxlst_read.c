@@ -58,8 +58,9 @@ typedef struct reader {
     fr_paxlst_finding pending[MAX_PENDING];
     size_t npending;
     int spaces_reported;
-    int after_unz; /* an interchange has ended and no other has begun */
-    int stop;      /* text after UNZ that is not another interchange */
+    int charset_reported; /* in the open message */
+    int after_unz;        /* an interchange has ended and no other has begun */
+    int stop;             /* text after UNZ that is not another interchange */
 } reader;
 
 const char *fr_paxlst_severity_name(fr_paxlst_severity s)
@@ -304,6 +305,7 @@ static void open_message(reader *r)
     r->persons_limited = 0;
     r->legacy = 0;
     r->have_cnt = 0;
+    r->charset_reported = 0;
 }
 
 static size_t count_roles(const fr_paxlst_message *m, int crew)
@@ -806,39 +808,45 @@ static void on_pdt(reader *r, fr_paxlst_message *m)
     copy_val(r, d->issuing_country, sizeof d->issuing_country, pax_get(s, 1, 2), "country");
 }
 
+/* A segment tag as one integer, for a switch-like comparison. */
+#define TC(s)                                                                                      \
+    ((uint32_t)(unsigned char)(s)[0] << 16 | (uint32_t)(unsigned char)(s)[1] << 8 |                \
+     (uint32_t)(unsigned char)(s)[2])
+
 static void in_message(reader *r)
 {
     fr_paxlst_message *m = cur_msg(r);
     const char *t = r->seg.tag;
+    uint32_t tc = t[0] ? TC(t) : 0;
     r->msg_segs++;
-    if (strcmp(t, "UNT") == 0) {
+    if (tc == TC("UNT")) {
         on_unt(r);
         return;
     }
     if (strcmp(m->type, "PAXLST") != 0) return;
-    if (strcmp(t, "BGM") == 0)
+    if (tc == TC("BGM"))
         copy_val(r, m->document, sizeof m->document, pax_get(&r->seg, 1, 0), "document code");
-    else if (strcmp(t, "TDT") == 0) {
+    else if (tc == TC("TDT")) {
         r->ctx = CTX_HEADER;
         on_tdt(r, m);
-    } else if (strcmp(t, "NAD") == 0)
+    } else if (tc == TC("NAD"))
         on_nad(r, m);
-    else if (strcmp(t, "ATT") == 0) {
+    else if (tc == TC("ATT")) {
         fr_paxlst_person *p = cur_person(r, m);
         if (p && pax_eq(pax_get(&r->seg, 1, 0), "2"))
             copy_val(r, p->sex, sizeof p->sex, pax_get(&r->seg, 3, 0), "sex");
-    } else if (strcmp(t, "DTM") == 0)
+    } else if (tc == TC("DTM"))
         on_dtm(r, m);
-    else if (strcmp(t, "LOC") == 0)
+    else if (tc == TC("LOC"))
         on_loc(r, m);
-    else if (strcmp(t, "NAT") == 0) {
+    else if (tc == TC("NAT")) {
         fr_paxlst_person *p = cur_person(r, m);
         if (p) copy_val(r, p->nationality, sizeof p->nationality, pax_get(&r->seg, 2, 0), "NAT");
-    } else if (strcmp(t, "DOC") == 0)
+    } else if (tc == TC("DOC"))
         on_doc(r, m);
-    else if (strcmp(t, "CNT") == 0)
+    else if (tc == TC("CNT"))
         on_cnt(r);
-    else if (strcmp(t, "PDT") == 0)
+    else if (tc == TC("PDT"))
         on_pdt(r, m);
 }
 
@@ -876,10 +884,8 @@ static void segment_checks(reader *r)
     }
     r->lx.spaces = 0;
     if (r->lx.bad_chars && cur_msg(r)) {
-        fr_paxlst_message *m = cur_msg(r);
-        int seen = 0;
-        for (size_t i = 0; i < m->nfindings; i++)
-            seen |= strcmp(m->findings[i].code, "charset.outside") == 0;
+        int seen = r->charset_reported;
+        r->charset_reported = 1;
         if (!seen)
             finding_at(r, FR_PAXLST_WARNING, "charset.outside", s->number, r->lx.bad_line,
                        r->lx.bad_column,
@@ -895,14 +901,15 @@ static void segment_checks(reader *r)
 static void on_segment(reader *r)
 {
     const char *t = r->seg.tag;
-    if (r->after_unz && !r->in_ichg && strcmp(t, "UNB") != 0) {
+    uint32_t tc = t[0] ? TC(t) : 0;
+    if (r->after_unz && !r->in_ichg && tc != TC("UNB")) {
         SEG_FINDING(r, FR_PAXLST_WARNING, "data.trailing",
                     "Text after the interchange trailer UNZ was ignored.");
         r->stop = 1;
         return;
     }
-    if (strcmp(t, "UNB") == 0) r->after_unz = 0;
-    if (strcmp(t, "UNH") == 0) {
+    if (tc == TC("UNB")) r->after_unz = 0;
+    if (tc == TC("UNH")) {
         if (cur_msg(r)) {
             SEG_FINDING(r, FR_PAXLST_ERROR, "unt.missing",
                         "A new message (UNH) starts before the previous one ended with UNT.");
@@ -910,8 +917,7 @@ static void on_segment(reader *r)
         }
         on_unh(r);
     } else if (cur_msg(r)) {
-        if (strcmp(t, "UNE") == 0 || strcmp(t, "UNZ") == 0 || strcmp(t, "UNB") == 0 ||
-            strcmp(t, "UNG") == 0) {
+        if (tc == TC("UNE") || tc == TC("UNZ") || tc == TC("UNB") || tc == TC("UNG")) {
             SEG_FINDING(r, FR_PAXLST_ERROR, "unt.missing",
                         "The message was not ended with UNT before %s.", t);
             close_message(r);
@@ -921,15 +927,15 @@ static void on_segment(reader *r)
             return;
         }
     }
-    if (strcmp(t, "UNB") == 0)
+    if (tc == TC("UNB"))
         on_unb(r);
-    else if (strcmp(t, "UNG") == 0)
+    else if (tc == TC("UNG"))
         on_ung(r);
-    else if (strcmp(t, "UNE") == 0)
+    else if (tc == TC("UNE"))
         on_une(r);
-    else if (strcmp(t, "UNZ") == 0)
+    else if (tc == TC("UNZ"))
         on_unz(r);
-    else if (strcmp(t, "UNH") != 0 && t[0])
+    else if (tc != TC("UNH") && t[0])
         SEG_FINDING(r, FR_PAXLST_ERROR, "segment.outside",
                     "The %s segment is outside any message (between UNT and the next UNH).", t);
     segment_checks(r);
