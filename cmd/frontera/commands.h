@@ -11,6 +11,8 @@
 #define FR_COMMANDS(X)                                                                             \
     X(countries, cmd_countries, "list or look up ICAO 9303 country and organisation codes")        \
     X(mrz, cmd_mrz, "read or build ICAO 9303 machine readable zones")                              \
+    X(paxlst, cmd_paxlst, "read UN/EDIFACT PAXLST airline passenger and crew manifests")           \
+    X(manifest, cmd_manifest, "check a PAXLST manifest before arrival: board, no-board or check")  \
     X(admit, cmd_admit, "decide admit, refer or refuse at the booth, and record it")               \
     X(stay, cmd_stay, "compute stay days used, remaining and overstay under a stay rule")          \
     X(policy, cmd_policy, "check, lint and compare visa policy files")                             \

@@ -12,16 +12,17 @@
 /* Domain separation for the token hash (see auth.h: not a secret). */
 static const unsigned char TOKEN_KEY[crypto_generichash_KEYBYTES] = "frontera.auth.token.v1";
 
-static const char *const ROLE_NAMES[] = {"", "officer", "supervisor", "analyst", "admin"};
+static const char *const ROLE_NAMES[] = {"",        "officer", "supervisor",
+                                         "analyst", "admin",   "carrier"};
 
 const char *fr_role_name(fr_role r)
 {
-    return (r >= FR_ROLE_OFFICER && r <= FR_ROLE_ADMIN) ? ROLE_NAMES[r] : "";
+    return (r >= FR_ROLE_OFFICER && r <= FR_ROLE_CARRIER) ? ROLE_NAMES[r] : "";
 }
 
 fr_role fr_role_parse(const char *s, size_t len)
 {
-    for (int r = FR_ROLE_OFFICER; r <= FR_ROLE_ADMIN; r++)
+    for (int r = FR_ROLE_OFFICER; r <= FR_ROLE_CARRIER; r++)
         if (strlen(ROLE_NAMES[r]) == len && memcmp(ROLE_NAMES[r], s, len) == 0) return (fr_role)r;
     return FR_ROLE_NONE;
 }
@@ -32,16 +33,18 @@ static const unsigned ROLE_PERMS[] = {
     [FR_ROLE_OFFICER] =
         P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) | P(FR_PERM_POLICY_READ),
     [FR_ROLE_SUPERVISOR] = P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) |
-                           P(FR_PERM_OVERRIDE) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ),
+                           P(FR_PERM_OVERRIDE) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
+                           P(FR_PERM_MANIFEST),
     [FR_ROLE_ANALYST] = P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ),
     [FR_ROLE_ADMIN] = P(FR_PERM_TRAVELLER) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
                       P(FR_PERM_POLICY_WRITE) | P(FR_PERM_USERS),
+    [FR_ROLE_CARRIER] = P(FR_PERM_MANIFEST),
 };
 #undef P
 
 int fr_role_may(fr_role r, fr_perm p)
 {
-    if (r < FR_ROLE_OFFICER || r > FR_ROLE_ADMIN || p < FR_PERM_ADMIT || p > FR_PERM_USERS)
+    if (r < FR_ROLE_OFFICER || r > FR_ROLE_CARRIER || p < FR_PERM_ADMIT || p > FR_PERM_MANIFEST)
         return 0;
     return (ROLE_PERMS[r] >> p) & 1u;
 }
@@ -116,9 +119,9 @@ int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
     unsigned char hash[FR_TOKEN_HASH_BYTES];
     int rc = fr_auth_check_name(name, err);
     if (rc != FR_OK) return rc;
-    if (role < FR_ROLE_OFFICER || role > FR_ROLE_ADMIN)
+    if (role < FR_ROLE_OFFICER || role > FR_ROLE_CARRIER)
         return fr_error_set(err, FR_EINVAL, 0, 0, "role",
-                            "the role must be officer, supervisor, analyst or admin");
+                            "the role must be officer, supervisor, analyst, admin or carrier");
     if ((rc = new_token(token, hash, err)) != FR_OK) return rc;
     rc = a->ops->insert(a, name, role, hash, now_ms, err);
     if (rc != FR_OK) sodium_memzero(token, FR_TOKEN_BUFSZ);

@@ -171,11 +171,12 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
 }
 
 static const fr_perm ROUTE_PERM[R_COUNT] = {
-    [R_ADMISSIONS] = FR_PERM_ADMIT,       [R_OVERRIDE] = FR_PERM_OVERRIDE,
-    [R_EVENTS] = FR_PERM_EVENTS,          [R_TRAVELLER] = FR_PERM_TRAVELLER,
-    [R_FLOWS] = FR_PERM_REPORTS,          [R_OVERSTAYS] = FR_PERM_REPORTS,
-    [R_ALERTS] = FR_PERM_REPORTS,         [R_WHATIF] = FR_PERM_REPORTS,
-    [R_POLICY_GET] = FR_PERM_POLICY_READ, [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
+    [R_ADMISSIONS] = FR_PERM_ADMIT,        [R_OVERRIDE] = FR_PERM_OVERRIDE,
+    [R_MANIFESTS] = FR_PERM_MANIFEST,      [R_EVENTS] = FR_PERM_EVENTS,
+    [R_TRAVELLER] = FR_PERM_TRAVELLER,     [R_FLOWS] = FR_PERM_REPORTS,
+    [R_OVERSTAYS] = FR_PERM_REPORTS,       [R_ALERTS] = FR_PERM_REPORTS,
+    [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
+    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -212,7 +213,9 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
             return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                "the refusal could not be audited");
     }
-    if (r->route != R_METRICS && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
+    /* /metrics: every staff role; a carrier's system may only send manifests */
+    int metrics_ok = r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER;
+    if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                            "the role '%s' may not use %s %s", fr_role_name(r->user.role),
                            srv_route_method(r->route), srv_route_template(r->route));
@@ -234,6 +237,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_admissions(r);
     case R_OVERRIDE:
         return srv_override(r);
+    case R_MANIFESTS:
+        return srv_manifests(r);
     case R_EVENTS:
         return srv_events(r);
     case R_TRAVELLER:

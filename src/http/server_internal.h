@@ -26,6 +26,7 @@
 #define SRV_ROUTES(X)                                                                              \
     X(R_ADMISSIONS, "POST", "/v1/admissions")                                                      \
     X(R_OVERRIDE, "POST", "/v1/admissions/{event_id}/override")                                    \
+    X(R_MANIFESTS, "POST", "/v1/manifests")                                                        \
     X(R_EVENTS, "POST", "/v1/events")                                                              \
     X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
@@ -184,6 +185,7 @@ void srv_log(const fr_server *s, const char *fmt, ...)
 /* ---- handlers ---- */
 enum MHD_Result srv_admissions(srv_req *r);  /* server_admit.c */
 enum MHD_Result srv_override(srv_req *r);    /* server_admit.c */
+enum MHD_Result srv_manifests(srv_req *r);   /* server_manifest.c */
 enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
 enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
 enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */

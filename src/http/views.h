@@ -11,6 +11,7 @@
 
 #include "frontera/admit.h"
 #include "frontera/history.h"
+#include "frontera/manifest.h"
 
 /* The decision as the JSON object `frontera admit --json` prints and the
  * server answers: decision, reasons [{code, message, ground, level}],
@@ -28,5 +29,15 @@ json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
  * paired_with, anomalies}], reviews [{document_row, traveller_id,
  * candidate_traveller_id, reason}]. A new reference; NULL when out of memory. */
 json_t *fr_history_json(const fr_history *h);
+
+/* The pre-arrival answers for one PAXLST message, as `frontera manifest
+ * check` prints and POST /v1/manifests answers: file (omitted when NULL),
+ * valid, findings [{code, severity, segment, line, column, message}],
+ * flight, arrival, port, persons [{index, role, surname, given_names,
+ * nationality, document, answer, reasons [{code, level, message}]}] (v may
+ * be NULL: no persons checked), and problem when there is no port. A new
+ * reference; NULL when out of memory. */
+json_t *fr_manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
+                         const fr_manifest_verdict *v);
 
 #endif

@@ -16,6 +16,8 @@
  *   supervisor  as officer, plus overrides of referrals and reports/alerts
  *   analyst     aggregate reports and alerts, policy (read): never a personal record
  *   admin       users, policy (read and write), watchlists, traveller records, reports
+ *   carrier     an airline's system: pre-arrival checks of its own manifests
+ *               (POST /v1/manifests) and nothing else
  *
  * Storage: tables auth_users and fr_module_schema in the ledger's SQLite file
  * (src/auth_sqlite.c; SQL lives only there, behind src/auth_impl.h so another
@@ -39,10 +41,11 @@ typedef enum fr_role {
     FR_ROLE_OFFICER = 1,
     FR_ROLE_SUPERVISOR = 2,
     FR_ROLE_ANALYST = 3,
-    FR_ROLE_ADMIN = 4
+    FR_ROLE_ADMIN = 4,
+    FR_ROLE_CARRIER = 5
 } fr_role;
 
-/* "officer", "supervisor", "analyst", "admin"; "" for FR_ROLE_NONE. */
+/* "officer", "supervisor", "analyst", "admin", "carrier"; "" for FR_ROLE_NONE. */
 const char *fr_role_name(fr_role r);
 /* Parse an exact lower-case role name; FR_ROLE_NONE when unknown. */
 fr_role fr_role_parse(const char *s, size_t len);
@@ -55,7 +58,8 @@ typedef enum fr_perm {
     FR_PERM_REPORTS = 5,   /* aggregate reports and alerts */
     FR_PERM_POLICY_READ = 6,
     FR_PERM_POLICY_WRITE = 7,
-    FR_PERM_USERS = 8
+    FR_PERM_USERS = 8,
+    FR_PERM_MANIFEST = 9 /* POST /v1/manifests: pre-arrival checks of a manifest */
 } fr_perm;
 
 /* 1 when role r may do p, else 0. Pure. */

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_manifest.c: `frontera manifest check`: the booth's decision for every
+ * person of a PAXLST manifest before the plane lands (manifest.h), as
+ * iAPI-style answers board / no-board / check with reasons, one JSON object
+ * per message. Exit 0 every person board, 1 a person no-board or check (or
+ * a message unreadable), 2 usage, 3 failure. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uclean.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/alloc.h"
+#include "frontera/manifest.h"
+#include "views.h"
+
+#define MANIFEST_INPUT_MAX (64u << 20)
+
+static void usage(void)
+{
+    printf("Usage: frontera manifest check [--port LOCODE] [--country CC] [--policy FILE]\n"
+           "                               [--watchlists DIR] [--lenient] FILE\n"
+           "Check every person of a UN/EDIFACT PAXLST manifest (FILE, - for standard input)\n"
+           "as the booth would on arrival: visa policy on the arrival date (a visa sent as a\n"
+           "second DOC counts as presented), document validity, stay rules and history in\n"
+           "the ledger ($FRONTERA_DB, default frontera.db, when it exists), watchlists and\n"
+           "lost/stolen documents. Prints one JSON object per message with the keys file,\n"
+           "valid, findings, flight, arrival, port and persons (index, role, surname,\n"
+           "given_names, nationality, document, answer board|no-board|check, reasons:\n"
+           "code, level, message). Nationalities may be ISO 3166 alpha-3 (DEU is Germany).\n\n"
+           "  --port LOCODE     UN/LOCODE of the arrival post (default: --country and the\n"
+           "                    arrival airport of the last leg, EC + UIO = ECUIO)\n"
+           "  --country CC      the receiving country's UN/LOCODE prefix (default EC)\n"
+           "  --policy FILE     the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
+           "  --watchlists DIR  screening lists (default $FRONTERA_WATCHLISTS, else\n"
+           "                    ./frontera-watchlists when it exists)\n"
+           "  --lenient         also check the persons of messages with errors\n"
+           "  --help            show this help and exit\n\n"
+           "Exit status: 0 every person board, 1 a person no-board or check or a message\n"
+           "with errors, 2 usage error, 3 failure. See docs/paxlst.md.\n");
+}
+
+/* One message: print its answers; returns 1 when a person is not board or
+ * the message is unreadable, 0 when all board, -1 on failure. */
+static int check_message(const char *file, const fr_paxlst_message *m, const fr_booth_env *env,
+                         const char *port_opt, const char *country)
+{
+    char port[8] = "";
+    const fr_paxlst_leg *last = m->nlegs ? &m->legs[m->nlegs - 1] : NULL;
+    if (port_opt)
+        snprintf(port, sizeof port, "%s", port_opt);
+    else if (last)
+        fr_manifest_port(country, last->to, port);
+    fr_manifest_verdict *v = NULL;
+    fr_error err;
+    fr_error_clear(&err);
+    if (port[0] && m->npersons && fr_manifest_check(env, m, port, &v, &err) != FR_OK) {
+        cli_print_error("manifest", file, &err);
+        return -1;
+    }
+    int all_board = m->valid && m->npersons > 0 && port[0];
+    for (size_t i = 0; v && i < m->npersons; i++)
+        if (v[i].answer != FR_MANIFEST_BOARD) all_board = 0;
+    json_t *o = fr_manifest_json(file, m, port, v);
+    fr_free(v);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    if (!s) return -1;
+    puts(s);
+    free(s);
+    return all_board ? 0 : 1;
+}
+
+static int manifest_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"port", required_argument, NULL, 'p'},
+                                         {"country", required_argument, NULL, 'c'},
+                                         {"policy", required_argument, NULL, 'P'},
+                                         {"watchlists", required_argument, NULL, 'w'},
+                                         {"lenient", no_argument, NULL, 'l'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *port = NULL, *country = "EC", *policy_path = NULL, *wl_dir = NULL;
+    fr_paxlst_options popt;
+    memset(&popt, 0, sizeof popt);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            port = optarg;
+            break;
+        case 'c':
+            country = optarg;
+            break;
+        case 'P':
+            policy_path = optarg;
+            break;
+        case 'w':
+            wl_dir = optarg;
+            break;
+        case 'l':
+            popt.lenient = 1;
+            break;
+        case 'h':
+            usage();
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("manifest", "unknown option");
+        }
+    }
+    if (strlen(country) != 2)
+        return cli_usage_error("manifest", "--country takes two letters (EC)");
+    if (argc - optind != 1) return cli_usage_error("manifest", "name one FILE (- for stdin)");
+    const char *file = argv[optind];
+    int rc = FR_EXIT_FAILURE, screening = 0;
+    char *ppath = policy_path ? fr_strdup(policy_path) : cli_default_policy_path();
+    fr_policy *policy = NULL;
+    fr_store *store = NULL;
+    fr_paxlst *pax = NULL;
+    char *buf = NULL;
+    cli_screening sc;
+    memset(&sc, 0, sizeof sc);
+    fr_error err;
+    fr_error_clear(&err);
+    if (!ppath) {
+        fprintf(stderr, "frontera manifest: no policy file: give --policy FILE or set "
+                        "FRONTERA_POLICY\n");
+        goto done;
+    }
+    if (!(policy = cli_load_policy("manifest", ppath))) goto done;
+    size_t len;
+    if (!(buf = cli_read_all(file, MANIFEST_INPUT_MAX, &len))) goto done;
+    if (fr_paxlst_read(buf, len, &popt, &pax, &err) != FR_OK) {
+        cli_print_error("manifest", file, &err);
+        goto done;
+    }
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    int orc = fr_store_open(db, 0, &store, &err);
+    if (orc == FR_ENOTFOUND) {
+        store = NULL; /* no ledger: decide without history */
+    } else if (orc != FR_OK) {
+        cli_print_error("manifest", db, &err);
+        goto done;
+    }
+    const char *dir = cli_watchlist_dir(wl_dir);
+    const char *env_dir = getenv("FRONTERA_WATCHLISTS");
+    fr_booth_env env = {policy, store, NULL, (wl_dir && *wl_dir) || (env_dir && *env_dir), NULL};
+    char why[300] = "";
+    if (!cli_watchlist_dir_exists(dir)) {
+        if (env.screening_required) snprintf(why, sizeof why, "no watchlist directory %s", dir);
+    } else if (cli_screening_open("manifest", dir, &sc) != 0) {
+        env.screening_required = 1;
+        snprintf(why, sizeof why, "the lists in %s could not be loaded", dir);
+    } else {
+        screening = 1;
+        env.screen = sc.ctx;
+    }
+    if (why[0]) env.screening_failure = why;
+    int any = 0;
+    for (size_t i = 0; i < pax->nmessages; i++) {
+        int r = check_message(file, &pax->messages[i], &env, port, country);
+        if (r < 0) goto done;
+        any |= r;
+    }
+    rc = fflush(stdout) != 0 ? FR_EXIT_FAILURE : any ? FR_EXIT_FINDING : FR_EXIT_OK;
+done:
+    cli_screening_close(&sc);
+    if (screening) u_cleanup();
+    fr_paxlst_free(pax);
+    fr_store_close(store);
+    fr_policy_free(policy);
+    free(buf);
+    fr_free(ppath);
+    return rc;
+}
+
+int cmd_manifest(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage();
+        return FR_EXIT_OK;
+    }
+    if (argc < 2 || strcmp(argv[1], "check") != 0)
+        return cli_usage_error("manifest", "the only subcommand is check");
+    return manifest_check(argc - 1, argv + 1);
+}
