@@ -2,36 +2,59 @@
 /* watchlist_xml.c: libxml2 for the XML list importers (see watchlist_xml.h).
  *
  * How it works: the document is read into a tree by a parser context of its
- * own (no global error state, no printing), with network access and external
+ * own (the first error kept, nothing printed), with network access and external
  * entities off, libxml2's default size limits on. The helpers read text
  * nodes in place; nothing is allocated after the parse. */
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "watchlist_xml.h"
+
+/* The first error the parser raises (the later ones follow from it). */
+typedef struct first_error {
+    int set, line, column;
+    char msg[160];
+} first_error;
+
+static void on_error(void *data, xmlErrorPtr e)
+{
+    xmlParserCtxt *ctx = data;
+    first_error *f = ctx ? ctx->_private : NULL;
+    if (!f || f->set || !e || e->level < XML_ERR_ERROR) return;
+    f->set = 1;
+    f->line = e->line;
+    f->column = e->int2;
+    snprintf(f->msg, sizeof f->msg, "%s", e->message ? e->message : "not well-formed XML");
+    size_t l = strlen(f->msg);
+    while (l && (f->msg[l - 1] == '\n' || f->msg[l - 1] == ' '))
+        f->msg[--l] = '\0';
+}
 
 int wl_xml_read(const char *data, size_t len, xmlDoc **doc, fr_error *err)
 {
     *doc = NULL;
     if (len > (size_t)1 << 30)
         return fr_error_set(err, FR_ELIMIT, 0, 0, "", "the XML file is larger than 1 GiB");
-    xmlParserCtxt *ctx = xmlNewParserCtxt();
+    xmlParserCtxt *ctx = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!ctx) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
-    *doc = xmlCtxtReadMemory(ctx, data, (int)len, NULL, NULL,
-                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                 XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
+    xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                               XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
+    first_error first = {0, 0, 0, ""};
+    ctx->_private = &first;
+    if (ctx->sax) ctx->sax->serror = on_error;
+    xmlParseDocument(ctx);
+    *doc = ctx->myDoc;
+    ctx->myDoc = NULL;
     int rc = FR_OK;
     if (!*doc || !ctx->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctx);
-        char msg[160] = "not well-formed XML";
-        if (e && e->message) {
-            snprintf(msg, sizeof msg, "%s", e->message);
-            size_t l = strlen(msg);
-            while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-                msg[--l] = '\0';
+        if (!first.set) {
+            xmlErrorPtr e = xmlCtxtGetLastError(ctx);
+            if (e) on_error(ctx, e);
         }
-        rc = fr_error_set(err, FR_EPARSE, e ? e->line : 0, e ? e->int2 : 0, "", "bad XML: %s", msg);
+        rc = fr_error_set(err, FR_EPARSE, first.line, first.column, "", "bad XML: %s",
+                          first.set ? first.msg : "not well-formed XML");
         xmlFreeDoc(*doc);
         *doc = NULL;
     }
