@@ -160,6 +160,10 @@ static const char *const NV_GROUPS[] = {
 };
 
 /* The syllable classes of namevar_gen.inc, parsed: spelling -> up to two classes. */
+#define NV_SYLL_SLOTS 4096 /* a power of two, over twice the syllables */
+_Static_assert(sizeof NV_GEN_SYLLABLES / sizeof *NV_GEN_SYLLABLES < NV_SYLL_SLOTS / 2,
+               "too many syllables for the hash table");
+
 typedef struct nv_syll {
     char s[8];
     char cls[2][8];
@@ -181,6 +185,7 @@ struct fr_namevar {
     size_t n;
     nv_syll *syll; /* sorted by spelling */
     size_t nsyll;
+    uint16_t syll_slot[NV_SYLL_SLOTS]; /* open addressing: index + 1, 0 empty */
 };
 
 uint64_t fr_screen_hash(const char *s, size_t len)
@@ -391,6 +396,11 @@ int fr_namevar_new(fr_namevar **out)
         syll_word(&p, nv->syll[i].s);
         syll_word(&p, nv->syll[i].cls[0]);
         syll_word(&p, nv->syll[i].cls[1]);
+        size_t h =
+            (size_t)fr_screen_hash(nv->syll[i].s, strlen(nv->syll[i].s)) & (NV_SYLL_SLOTS - 1);
+        while (nv->syll_slot[h])
+            h = (h + 1) & (NV_SYLL_SLOTS - 1);
+        nv->syll_slot[h] = (uint16_t)(i + 1);
     }
     qsort(nv->pairs, nv->n, sizeof *nv->pairs, pair_cmp);
     *out = nv;
@@ -407,17 +417,10 @@ void fr_namevar_free(fr_namevar *nv)
 
 static const nv_syll *syll_find(const fr_namevar *nv, const char *s, size_t len)
 {
-    size_t lo = 0, hi = nv->nsyll;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strncmp(nv->syll[mid].s, s, len);
-        if (c == 0 && nv->syll[mid].s[len] != '\0') c = 1;
-        if (c < 0)
-            lo = mid + 1;
-        else if (c > 0)
-            hi = mid;
-        else
-            return &nv->syll[mid];
+    size_t h = (size_t)fr_screen_hash(s, len) & (NV_SYLL_SLOTS - 1);
+    for (; nv->syll_slot[h]; h = (h + 1) & (NV_SYLL_SLOTS - 1)) {
+        const nv_syll *y = &nv->syll[nv->syll_slot[h] - 1];
+        if (strncmp(y->s, s, len) == 0 && y->s[len] == '\0') return y;
     }
     return NULL;
 }
