@@ -500,9 +500,11 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
             continue;
         memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
     }
+    if (n > 0) return n;
+    /* in no group: a token of syllables is known by its classes (one set of
+     * postings, not two), any other by its spelling */
+    n = syllable_keys(nv, tok, len, keys, FR_KEYS_PER_TOKEN, keys, 0);
     if (n == 0) memcpy(keys[n++], r, FR_TOK_MAX);
-    if (n < FR_KEYS_PER_TOKEN)
-        n += syllable_keys(nv, tok, len, keys + n, FR_KEYS_PER_TOKEN - n, keys, n);
     return n;
 }
 
