@@ -10,9 +10,9 @@ Sources (Debian packages, read at generation time only; the output is committed)
 Tables written:
   1. Chinese surname groups: for every Han character Unihan calls a surname, its
      Pinyin (canonical), Wade-Giles and Yale (both derived from the Pinyin by the
-     systems' published correspondence tables, encoded below), and the Hong Kong
+     systems' published correspondence tables, encoded below), the Hong Kong
      government Cantonese romanisation (derived from the Jyutping by the HK
-     conventions encoded below).
+     conventions encoded below) and the Jyutping itself.
   2. Korean surname groups: the same characters' Hangul readings in Revised
      Romanisation (canonical), McCune-Reischauer (ASCII, breves dropped), and the
      popular spellings of the most common surnames (KIM, LEE, PARK, CHOI, JUNG ...,
@@ -190,7 +190,7 @@ for c in sorted(surname_chars):
     py = pinyin_plain(r['kMandarin'].split()[0])
     spell = [py, to_wg(py), to_yale(py)]
     for j in r.get('kCantonese', '').split():
-        spell += to_hk(j)
+        spell += to_hk(j) + [re.sub(r'\d$', '', j)]  # the HK form and Jyutping itself
     seen = []
     for s in spell:
         s = s.upper()
