@@ -13,6 +13,7 @@ PKGS=(
   libxml2-dev libcurl4-gnutls-dev gettext libxlsxwriter-dev
   nodejs npm   # the web pages' build (chart library from npm) and the browser tests
   chromium     # the browser tests (Playwright drives Debian's Chromium)
+  unicode-data iso-codes  # read only to regenerate src/screen tables (gen-name-variants.py, gen-iso2-table.py)
 )
 # Tools only the benchmarks and the load test use. Installed by default;
 # FRONTERA_MINIMAL_DEPS=1 skips them on a machine that only builds and tests.

@@ -33,7 +33,9 @@ static int usage(void)
            "       frontera screen --manifest FILE [--dir DIR]\n"
            "Screen a traveller against the watchlists and the lost/stolen documents kept in DIR\n"
            "(--dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists). The name may be in\n"
-           "any script or an MRZ name field; D is YYYY-MM-DD or YYYY; N an ICAO 9303 code.\n"
+           "any script or an MRZ name field; D is YYYY-MM-DD, YYYY or a range A..B; N a\n"
+           "nationality as an ICAO 9303 or ISO 3166 alpha-3 code or a country name (DEU,\n"
+           "D and Germany are the same); STATE likewise.\n"
            "Each result: id, score 0..1, band hit / possible / clear, explanation. --manifest:\n"
            "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one "
            "JSON\n"
@@ -62,20 +64,25 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         return NULL;
     }
     if (t->nat && *t->nat && (q.nationality = fr_country_normalize(t->nat, strlen(t->nat))) < 0) {
-        snprintf(why, whycap, "'%.20s' is not an ICAO 9303 nationality code", t->nat);
+        snprintf(why, whycap,
+                 "'%.40s' is not a nationality (want an ICAO 9303 or ISO 3166 alpha-3 code, or a "
+                 "country name)",
+                 t->nat);
         return NULL;
     }
     if (t->doc && *t->doc) {
         const char *colon = strchr(t->doc, ':');
         if (colon) {
             size_t sl = (size_t)(colon - t->doc);
-            if (sl >= sizeof state || fr_country_find(t->doc, sl) < 0) {
+            int st = fr_country_normalize(t->doc, sl);
+            if (st < 0) {
                 snprintf(why, whycap,
-                         "document '%.40s': the issuing state is not an ICAO 9303 code", t->doc);
+                         "document '%.40s': the issuing state is not an ICAO 9303 or ISO 3166 "
+                         "alpha-3 code or a country name",
+                         t->doc);
                 return NULL;
             }
-            memcpy(state, t->doc, sl);
-            state[sl] = '\0';
+            snprintf(state, sizeof state, "%s", fr_country_code(st));
             q.doc_state = state;
             q.doc_number = colon + 1;
         } else {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_watchlist.c: `frontera watchlist import FILE [--list NAME] [--format
- * csv|jsonl]` and `frontera watchlist stats`: keep watchlists as one file per
+ * csv|jsonl|un-xml|ofac-csv|ofac-xml|eu-xml|ftm] [--alt FILE]` and
+ * `frontera watchlist stats`: keep watchlists as one file per
  * list in the watchlist directory (--dir, else $FRONTERA_WATCHLISTS, else
  * ./frontera-watchlists), replaced atomically on re-import. Bad rows are
  * printed with their line and field and skipped; exit 1 when any was. */
@@ -49,42 +50,89 @@ static double now_ms(void)
 static int usage(FILE *f)
 {
     fprintf(f,
-            "Usage: frontera watchlist import FILE [--list NAME] [--format csv|jsonl] [--dir DIR]\n"
+            "Usage: frontera watchlist import FILE [--format FORMAT] [--list NAME] [--alt FILE]\n"
+            "                                 [--dir DIR]\n"
             "       frontera watchlist stats [--dir DIR]\n"
-            "Import a watchlist (CSV with header id,list,name,aliases,birth_date,nationality,\n"
-            "documents,reason; or JSON Lines with the same keys) into the watchlist directory,\n"
-            "one file per list, replacing that list atomically. Bad rows are reported with\n"
-            "their line and field and skipped (exit 1 when any was). `stats` loads every list,\n"
-            "builds the screening index and reports its size and load time.\n"
+            "Import a watchlist into the watchlist directory, one file per list, replacing\n"
+            "that list atomically. FORMAT is one of:\n"
+            "  csv       header id,list,name,aliases,birth_date,nationality,documents,reason\n"
+            "            (and optionally weak_aliases); the default\n"
+            "  jsonl     one JSON object per line with the same keys (default for .jsonl)\n"
+            "  un-xml    the UN Security Council Consolidated List (XML)\n"
+            "  ofac-csv  the OFAC SDN list, legacy CSV (sdn.csv); its aliases are read from\n"
+            "            --alt FILE, else from alt.csv beside FILE when there is one\n"
+            "  ofac-xml  the OFAC SDN list, XML (sdn.xml)\n"
+            "  eu-xml    the EU consolidated list of financial sanctions (XML)\n"
+            "  ftm       OpenSanctions FollowTheMoney entities, one JSON object per line\n"
+            "Published lists keep persons only (companies, vessels are counted as skipped);\n"
+            "their default list names are UN-SC, OFAC-SDN, EU-FSF and, for FtM, the dataset.\n"
+            "Birth dates may be years, months, ranges, circa dates or several; nationalities\n"
+            "ICAO or ISO 3166 alpha-3 codes or country names (stored as ICAO codes).\n"
+            "Bad rows are reported with their line and field and skipped (exit 1 when any\n"
+            "was). `stats` loads every list, builds the screening index and reports its size\n"
+            "and load time.\n"
             "DIR: --dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists.\n");
     return FR_EXIT_OK;
 }
 
-static int do_import(const char *file, const char *list, const char *format, const char *dir)
+/* alt.csv beside an sdn.csv, when there is one: a new string or NULL. */
+static char *beside(const char *file, const char *name)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file + 1) : 0;
+    char *p = malloc(dl + strlen(name) + 1);
+    if (!p) return NULL;
+    memcpy(p, file, dl);
+    strcpy(p + dl, name);
+    struct stat st;
+    if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) || strcmp(p, file) == 0) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int do_import(const char *file, const char *list, const char *format, const char *alt,
+                     const char *dir)
 {
     fr_watchlist_format fmt = FR_WATCHLIST_CSV;
     size_t fl = strlen(file);
     if (format) {
-        if (strcmp(format, "csv") == 0)
-            fmt = FR_WATCHLIST_CSV;
-        else if (strcmp(format, "jsonl") == 0)
-            fmt = FR_WATCHLIST_JSONL;
-        else
-            return cli_usage_error("watchlist", "--format must be csv or jsonl, not '%s'", format);
+        if (fr_watchlist_format_parse(format, &fmt) != FR_OK)
+            return cli_usage_error(
+                "watchlist",
+                "--format must be csv, jsonl, un-xml, ofac-csv, ofac-xml, eu-xml or ftm, not '%s'",
+                format);
     } else if ((fl > 6 && strcmp(file + fl - 6, ".jsonl") == 0) ||
                (fl > 7 && strcmp(file + fl - 7, ".ndjson") == 0)) {
         fmt = FR_WATCHLIST_JSONL;
     }
-    size_t len;
+    if (alt && fmt != FR_WATCHLIST_OFAC_CSV)
+        return cli_usage_error("watchlist", "--alt goes with --format ofac-csv only");
+    char *alt_found = NULL;
+    if (fmt == FR_WATCHLIST_OFAC_CSV && !alt && (alt_found = beside(file, "alt.csv")) != NULL) {
+        alt = alt_found;
+        printf("aliases from %s\n", alt);
+    }
+    size_t len, alt_len = 0;
     char *data = cli_read_all(file, WL_MAX_INPUT, &len);
+    char *alt_data = NULL;
+    if (data && alt && !(alt_data = cli_read_all(alt, WL_MAX_INPUT, &alt_len))) {
+        free(data);
+        data = NULL;
+    }
+    free(alt_found);
     if (!data) return FR_EXIT_FAILURE;
     fr_watchlist *wl = NULL;
     int rc = fr_watchlist_new(&wl);
-    size_t acc = 0, rej = 0;
+    fr_watchlist_counts counts = {0, 0, 0};
     row_ctx rctx = {file, 0};
     if (rc == FR_OK)
-        rc = fr_watchlist_parse(wl, data, len, fmt, list, on_row_error, &rctx, &acc, &rej);
+        rc = fr_watchlist_import(wl, fmt, data, len, alt_data, alt_len, list, on_row_error, &rctx,
+                                 &counts);
+    size_t acc = counts.accepted, rej = counts.rejected;
     free(data);
+    free(alt_data);
     int ex = FR_EXIT_OK;
     if (rc != FR_OK) {
         fprintf(stderr, "frontera watchlist: %s: %s\n", file, fr_strerror(rc));
@@ -135,7 +183,11 @@ static int do_import(const char *file, const char *list, const char *format, con
         printf("list %s: %zu entries -> %s\n", lists[k], cnt, path);
     }
     free(lists);
-    printf("imported %zu entries, rejected %zu rows\n", acc, rej);
+    if (counts.skipped)
+        printf("imported %zu entries, rejected %zu rows, skipped %zu that are not persons\n", acc,
+               rej, counts.skipped);
+    else
+        printf("imported %zu entries, rejected %zu rows\n", acc, rej);
     if (ex == FR_EXIT_OK && rej) ex = FR_EXIT_FINDING;
 done:
     fr_watchlist_free(wl);
@@ -182,15 +234,14 @@ done:
 
 int cmd_watchlist(int argc, char **argv)
 {
-    static const struct option opts[] = {{"list", required_argument, NULL, 'l'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"dir", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *list = NULL, *format = NULL, *dir = NULL;
+    static const struct option opts[] = {
+        {"list", required_argument, NULL, 'l'}, {"format", required_argument, NULL, 'f'},
+        {"dir", required_argument, NULL, 'd'},  {"alt", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},       {0, 0, 0, 0}};
+    const char *list = NULL, *format = NULL, *dir = NULL, *alt = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:f:d:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:f:d:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
             list = optarg;
@@ -200,6 +251,9 @@ int cmd_watchlist(int argc, char **argv)
             break;
         case 'd':
             dir = optarg;
+            break;
+        case 'a':
+            alt = optarg;
             break;
         case 'h':
             return usage(stdout);
@@ -212,7 +266,7 @@ int cmd_watchlist(int argc, char **argv)
     const char *action = argv[optind++];
     if (strcmp(action, "import") == 0) {
         if (optind + 1 != argc) return cli_usage_error("watchlist", "import takes one FILE");
-        return do_import(argv[optind], list, format, wl_dir(dir));
+        return do_import(argv[optind], list, format, alt, wl_dir(dir));
     }
     if (strcmp(action, "stats") == 0) {
         if (optind != argc) return cli_usage_error("watchlist", "stats takes no argument");

@@ -22,13 +22,15 @@
  * docindex. Free in reverse order. Every *_free(NULL) is a no-op.
  *
  * Scores are in [0, 1]: 0.9 x the name similarity (rare tokens weigh more,
- * via IDF over the list) plus evidence: birth date match +0.06 (overlap of a
- * year or range +0.03); a clerical slip (day and month swapped) -0.06;
+ * via IDF over the list; a weak alias x 0.93) plus evidence, the best over
+ * the entry's birth dates: a date match +0.06 (within a listed year or a
+ * month +0.03, a wider range or circa +0.02; a listed YYYY-01-01 is taken as
+ * the year, a common placeholder); a clerical slip (day and month swapped) -0.06;
  * otherwise a different date -0.19 within about a year, -0.25 beyond, so an
  * exact name with another birth date falls to clear;
- * nationality +0.02 / -0.05; a matching document number lifts the result to
- * at least 0.95 (a hit). Bands: hit >= FR_SCREEN_HIT, possible >=
- * FR_SCREEN_POSSIBLE, else clear. docs/screening.md has the details. */
+ * nationality +0.02 (any of the entry's) / -0.05 (none); a matching document number lifts the
+ * result to at least 0.95 (a hit). Bands: hit >= FR_SCREEN_HIT, possible >= FR_SCREEN_POSSIBLE,
+ * else clear. docs/screening.md has the details. */
 #ifndef FRONTERA_SCREEN_H
 #define FRONTERA_SCREEN_H
 
@@ -52,22 +54,40 @@ extern "C" {
 typedef struct fr_watchlist fr_watchlist;
 
 typedef enum fr_watchlist_format {
-    FR_WATCHLIST_CSV = 1,  /* id,list,name,aliases,birth_date,nationality,documents,reason */
-    FR_WATCHLIST_JSONL = 2 /* one JSON object per line with the same keys */
+    FR_WATCHLIST_CSV = 1,      /* id,list,name,aliases,birth_date,nationality,documents,reason
+                                  [,weak_aliases] */
+    FR_WATCHLIST_JSONL = 2,    /* one JSON object per line with the same keys */
+    FR_WATCHLIST_UN_XML = 3,   /* UN Security Council Consolidated List (XML) */
+    FR_WATCHLIST_OFAC_CSV = 4, /* OFAC SDN legacy CSV: sdn.csv (+ alt.csv as aux) */
+    FR_WATCHLIST_OFAC_XML = 5, /* OFAC SDN XML (sdn.xml) */
+    FR_WATCHLIST_EU_XML = 6,   /* EU consolidated financial sanctions list (FSF XML) */
+    FR_WATCHLIST_FTM = 7       /* OpenSanctions FollowTheMoney entities, JSON per line */
 } fr_watchlist_format;
 
+/* "csv", "jsonl", "un-xml", "ofac-csv", "ofac-xml", "eu-xml", "ftm" to the
+ * format: FR_OK or FR_EINVAL. */
+int fr_watchlist_format_parse(const char *name, fr_watchlist_format *out);
+const char *fr_watchlist_format_name(fr_watchlist_format fmt);
+
 /* One entry as stored. Strings are owned by the watchlist, NUL-terminated,
- * valid until it is freed; aliases and documents are '|'-separated ("" when
- * none). birth_lo..birth_hi is the birth date range (equal for a full date,
- * a whole year for "1970", FR_DATE_NONE both when unknown). nationality is
- * an index for fr_country_code, or -1 when unknown. */
+ * valid until it is freed; aliases, weak_aliases, documents and
+ * nationalities are '|'-separated ("" when none). Weak aliases are those a
+ * list marks as low quality (UN "Low", OFAC and EU weak a.k.a.): they score
+ * lower. birth_date is the text as listed (one or several dates, years,
+ * ranges, circa: fr_screen_parse_birth); birth_lo..birth_hi is the envelope
+ * of its dates (equal for one full date, a whole year for "1970",
+ * FR_DATE_NONE both when unknown). nationalities are ICAO codes;
+ * nationality is the index (fr_country_code) of the first, or -1. */
 typedef struct fr_watchlist_entry {
     const char *id;
     const char *list;
     const char *name;
     const char *aliases;
+    const char *weak_aliases;
     const char *documents;
     const char *reason;
+    const char *birth_date;
+    const char *nationalities;
     fr_date birth_lo, birth_hi;
     int nationality;
 } fr_watchlist_entry;
@@ -90,6 +110,31 @@ void fr_watchlist_free(fr_watchlist *wl);
 int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchlist_format fmt,
                        const char *list_override, fr_watchlist_row_error_fn on_error, void *ud,
                        size_t *accepted, size_t *rejected);
+
+typedef struct fr_watchlist_counts {
+    size_t accepted; /* entries appended */
+    size_t rejected; /* rows or entries refused (each reported to on_error) */
+    size_t skipped;  /* entries that are not persons (companies, vessels ...) */
+} fr_watchlist_counts;
+
+/* Import a list in any format above from len bytes at data, appending the
+ * persons it names. aux is a second file some formats come with (OFAC CSV:
+ * the aliases file alt.csv; NULL when absent) and is ignored by the others.
+ * Each format maps names, aliases (strong and weak), birth dates (exact,
+ * year, month, range, circa, several), nationalities and citizenships
+ * (codes or names, to ICAO codes; a value that names no state is kept in
+ * the reason as "nationality as listed: ..."), identity documents (issuing
+ * state and number, for the document check) and the list's own reference
+ * (the entry id) and programme (the reason). list_override as in
+ * fr_watchlist_parse; the default list names are UN-SC, OFAC-SDN, EU-FSF and,
+ * for FtM, the entity's first dataset. An entry that cannot be taken is
+ * reported to on_error with its line and field and counted as rejected; an
+ * unreadable XML document stops the import with FR_EPARSE (reported with
+ * its line and column, nothing appended). counts may be NULL. Returns
+ * FR_OK, FR_EINVAL, FR_EPARSE or FR_ENOMEM. */
+int fr_watchlist_import(fr_watchlist *wl, fr_watchlist_format fmt, const char *data, size_t len,
+                        const char *aux, size_t aux_len, const char *list_override,
+                        fr_watchlist_row_error_fn on_error, void *ud, fr_watchlist_counts *counts);
 
 size_t fr_watchlist_count(const fr_watchlist *wl);
 /* Fill *e with entry i (0 <= i < count). FR_OK or FR_ERANGE. */
@@ -179,7 +224,7 @@ typedef enum fr_screen_band {
 typedef struct fr_screen_query {
     const char *name;
     fr_date birth_lo, birth_hi; /* a date (lo == hi) or a year; FR_DATE_NONE: unknown */
-    int nationality;            /* fr_country_find index or -1 */
+    int nationality;            /* fr_country_find / fr_country_normalize index or -1 */
     const char *doc_state;      /* document issuing state code, or NULL */
     const char *doc_number;     /* document number, or NULL */
     int name_truncated;         /* 1 when the name came from a full MRZ field
@@ -219,9 +264,13 @@ int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t 
 
 const char *fr_screen_band_name(fr_screen_band b);
 
-/* Parse a birth date as lists write it: "YYYY-MM-DD", "YYYYMMDD", "YYYY", or
- * a range "YYYY..YYYY" / "YYYY-MM-DD..YYYY-MM-DD"; "" is unknown
- * (FR_DATE_NONE). FR_OK, or FR_EPARSE/FR_ERANGE with err. */
+/* Parse a birth date as lists write it into the envelope lo..hi of its
+ * dates: a point "YYYY-MM-DD", "YYYYMMDD", "YYYY-MM", "YYYY", "DD Mon YYYY"
+ * or "Mon YYYY"; a range "A..B" or "A to B" of points, or "YYYY-YYYY"; "circa", "ca.",
+ * "c.", "approx.", "approximately", "about" or "~" before a point or range
+ * (widened by a year each side); several of these separated by ';' or '|'.
+ * "" is unknown (FR_DATE_NONE). FR_OK, or FR_EPARSE/FR_ERANGE with err
+ * (column within s). */
 int fr_screen_parse_birth(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_error *err);
 
 #ifdef __cplusplus

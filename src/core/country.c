@@ -128,6 +128,18 @@ static const struct {
     {"CHINA, PEOPLE'S REPUBLIC OF", "CHN"},
     {"PEOPLE'S REPUBLIC OF CHINA", "CHN"},
     {"TAIWAN, PROVINCE OF CHINA", "TWN"},
+    /* as the OFAC SDN list writes them */
+    {"KOREA, NORTH", "PRK"},
+    {"NORTH KOREA", "PRK"},
+    {"KOREA, SOUTH", "KOR"},
+    {"SOUTH KOREA", "KOR"},
+    {"BURMA", "MMR"},
+    {"THE GAMBIA", "GMB"},
+    {"GAMBIA, THE", "GMB"},
+    {"THE BAHAMAS", "BHS"},
+    {"BAHAMAS, THE", "BHS"},
+    {"PALESTINIAN", "PSE"},
+    {"WEST BANK", "PSE"},
 };
 
 static int ascii_upper(int c)

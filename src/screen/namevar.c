@@ -19,6 +19,8 @@
 #include "frontera/alloc.h"
 #include "screen_internal.h"
 
+#include "namevar_gen.inc"
+
 /* Each line: canonical spelling, then its variants. */
 static const char *const NV_GROUPS[] = {
     /* Chinese surnames: Pinyin first, then Wade-Giles, Cantonese, Hokkien, Korean. */
@@ -109,7 +111,63 @@ static const char *const NV_GROUPS[] = {
     "YELENA ELENA OLENA",
     "NATALIA NATALYA NATALIYA NATALJA",
     "TATIANA TATYANA TETIANA TATJANA",
+    /* English given names and their usual short forms. Written from general
+     * knowledge: no nickname table under a public-domain or permissive
+     * licence was available offline. Only unambiguous forms are listed. */
+    "WILLIAM BILL BILLY WILLY WILLIE",
+    "ROBERT BOB BOBBY ROBBIE",
+    "RICHARD RICK RICKY DICK RICH",
+    "JAMES JIM JIMMY JAMIE",
+    "JOHN JOHNNY JACK",
+    "JOSEPH JOE JOEY",
+    "THOMAS TOM TOMMY",
+    "CHARLES CHARLIE CHUCK",
+    "MICHAEL MIKE MIKEY MICKEY",
+    "EDWARD EDDIE TED TEDDY NED",
+    "ANTHONY TONY",
+    "DANIEL DANNY",
+    "MATTHEW MATT",
+    "CHRISTOPHER CHRIS KIT",
+    "NICHOLAS NICK NICKY",
+    "STEPHEN STEVEN STEVE",
+    "PATRICK PAT PADDY",
+    "HENRY HANK HARRY",
+    "BENJAMIN BEN BENNY",
+    "SAMUEL SAM SAMMY",
+    "ALEXANDER ALEX SANDY",
+    "ANDREW ANDY DREW",
+    "TIMOTHY TIM TIMMY",
+    "KENNETH KEN KENNY",
+    "DONALD DON DONNIE",
+    "RONALD RON RONNIE",
+    "GERALD JERRY GERRY",
+    "LAWRENCE LARRY",
+    "GREGORY GREG",
+    "JONATHAN JON",
+    "NATHANIEL NATHAN NATE",
+    "ELIZABETH LIZ LIZZIE BETH BETTY BETSY ELIZA",
+    "MARGARET MAGGIE PEGGY MEG MARGE",
+    "KATHERINE CATHERINE KATHRYN KATE KATIE KATHY CATHY",
+    "SUSAN SUE SUSIE",
+    "PATRICIA PATTY TRISH",
+    "JENNIFER JENNY JEN",
+    "REBECCA BECKY",
+    "DEBORAH DEBBIE DEB",
+    "DOROTHY DOT DOTTIE",
+    "VICTORIA VICKY",
+    "ABIGAIL ABBY",
+    "ALEXANDRA SASHA",
 };
+
+/* The syllable classes of namevar_gen.inc, parsed: spelling -> up to two classes. */
+#define NV_SYLL_SLOTS 4096 /* a power of two, over twice the syllables */
+_Static_assert(sizeof NV_GEN_SYLLABLES / sizeof *NV_GEN_SYLLABLES < NV_SYLL_SLOTS / 2,
+               "too many syllables for the hash table");
+
+typedef struct nv_syll {
+    char s[8];
+    char cls[2][8];
+} nv_syll;
 
 static const char *const NV_PARTICLES[] = {
     "AL",  "AS",  "AD",  "AR",  "ASH", "AZ",    "EL",  "UL",  "DE",   "DA",  "DI",
@@ -119,11 +177,15 @@ static const char *const NV_PARTICLES[] = {
 typedef struct nv_pair {
     char var[FR_TOK_MAX];
     char canon[FR_TOK_MAX];
+    int prio; /* the hand-written groups (0) before the generated ones (1) */
 } nv_pair;
 
 struct fr_namevar {
     nv_pair *pairs;
     size_t n;
+    nv_syll *syll; /* sorted by spelling */
+    size_t nsyll;
+    uint16_t syll_slot[NV_SYLL_SLOTS]; /* open addressing: index + 1, 0 empty */
 };
 
 uint64_t fr_screen_hash(const char *s, size_t len)
@@ -169,8 +231,16 @@ static size_t nv_rules(const char *in, size_t len, char *out)
         src[len - 2] = 'V';
         len--;
     }
+    /* Japanese long vowels: SATOU, KATOU -> SATO, KATO */
+    if (len >= 4 && ends_with(src, len, "OU")) len--;
     for (size_t i = 0; i < len; i++) {
         char c = in[i], n = i + 1 < len ? in[i + 1] : '\0';
+        /* ... and SATOH, OHNO -> SATO, ONO: an H after O that no vowel follows */
+        if (c == 'O' && n == 'H' && (i + 2 >= len || !is_vowel(in[i + 2])) && len >= 3) {
+            tmp[o++] = 'O';
+            i++;
+            continue;
+        }
         if (c == 'P' && n == 'H') {
             tmp[o++] = 'F';
             i++;
@@ -248,27 +318,26 @@ static int pair_cmp(const void *a, const void *b)
 {
     const nv_pair *x = a, *y = b;
     int c = strcmp(x->var, y->var);
-    return c ? c : strcmp(x->canon, y->canon);
+    if (c) return c;
+    if (x->prio != y->prio) return x->prio - y->prio;
+    return strcmp(x->canon, y->canon);
 }
 
-int fr_namevar_new(fr_namevar **out)
+static size_t group_words(const char *const *groups, size_t n)
 {
-    *out = NULL;
     size_t cap = 0;
-    for (size_t g = 0; g < sizeof NV_GROUPS / sizeof *NV_GROUPS; g++) {
+    for (size_t g = 0; g < n; g++) {
         cap++;
-        for (const char *p = NV_GROUPS[g]; *p; p++)
+        for (const char *p = groups[g]; *p; p++)
             cap += *p == ' ';
     }
-    fr_namevar *nv = fr_calloc(1, sizeof *nv);
-    if (!nv) return FR_ENOMEM;
-    nv->pairs = fr_calloc(cap, sizeof *nv->pairs);
-    if (!nv->pairs) {
-        fr_free(nv);
-        return FR_ENOMEM;
-    }
-    for (size_t g = 0; g < sizeof NV_GROUPS / sizeof *NV_GROUPS; g++) {
-        const char *p = NV_GROUPS[g];
+    return cap;
+}
+
+static void add_groups(fr_namevar *nv, const char *const *groups, size_t n, int prio)
+{
+    for (size_t g = 0; g < n; g++) {
+        const char *p = groups[g];
         char canon[FR_TOK_MAX];
         int first = 1;
         while (*p) {
@@ -283,8 +352,55 @@ int fr_namevar_new(fr_namevar **out)
             nv_pair *pp = &nv->pairs[nv->n++];
             memcpy(pp->var, r, sizeof r);
             memcpy(pp->canon, canon, sizeof canon);
+            pp->prio = prio;
             p = e ? e + 1 : p + len;
         }
+    }
+}
+
+static void syll_word(const char **p, char out[8])
+{
+    size_t l = 0;
+    while (**p == ' ')
+        (*p)++;
+    while (**p && **p != ' ') {
+        if (l < 7) out[l++] = **p;
+        (*p)++;
+    }
+    out[l] = '\0';
+}
+
+int fr_namevar_new(fr_namevar **out)
+{
+    *out = NULL;
+    size_t cap = group_words(NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS) +
+                 group_words(NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS);
+    fr_namevar *nv = fr_calloc(1, sizeof *nv);
+    if (!nv) return FR_ENOMEM;
+    nv->pairs = fr_calloc(cap, sizeof *nv->pairs);
+    if (!nv->pairs) {
+        fr_free(nv);
+        return FR_ENOMEM;
+    }
+    add_groups(nv, NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS, 0);
+    add_groups(nv, NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS, 1);
+    nv->nsyll = sizeof NV_GEN_SYLLABLES / sizeof *NV_GEN_SYLLABLES;
+    nv->syll = fr_calloc(nv->nsyll, sizeof *nv->syll);
+    if (!nv->syll) {
+        fr_free(nv->pairs);
+        fr_free(nv);
+        return FR_ENOMEM;
+    }
+    for (size_t i = 0; i < nv->nsyll; i++) { /* generated sorted */
+        const char *p = NV_GEN_SYLLABLES[i];
+        syll_word(&p, nv->syll[i].s);
+        syll_word(&p, nv->syll[i].cls[0]);
+        syll_word(&p, nv->syll[i].cls[1]);
+        size_t h =
+            (size_t)fr_screen_hash(nv->syll[i].s, strlen(nv->syll[i].s)) & (NV_SYLL_SLOTS - 1);
+        while (nv->syll_slot[h])
+            h = (h + 1) & (NV_SYLL_SLOTS - 1);
+        nv->syll_slot[h] = (uint16_t)(i + 1);
     }
     qsort(nv->pairs, nv->n, sizeof *nv->pairs, pair_cmp);
     *out = nv;
@@ -294,8 +410,72 @@ int fr_namevar_new(fr_namevar **out)
 void fr_namevar_free(fr_namevar *nv)
 {
     if (!nv) return;
+    fr_free(nv->syll);
     fr_free(nv->pairs);
     fr_free(nv);
+}
+
+static const nv_syll *syll_find(const fr_namevar *nv, const char *s, size_t len)
+{
+    size_t h = (size_t)fr_screen_hash(s, len) & (NV_SYLL_SLOTS - 1);
+    for (; nv->syll_slot[h]; h = (h + 1) & (NV_SYLL_SLOTS - 1)) {
+        const nv_syll *y = &nv->syll[nv->syll_slot[h] - 1];
+        if (strncmp(y->s, s, len) == 0 && y->s[len] == '\0') return y;
+    }
+    return NULL;
+}
+
+/* A token that joins two to six syllables of one romanisation system
+ * (JINPING, CHINPING; JEONGEUN, CHONGUN) gets their classes joined, after a
+ * '#', as keys: one with every syllable's first class, one with the second
+ * where there is one. The split uses the fewest syllables (longest first). */
+static int syllable_keys(const fr_namevar *nv, const char *tok, size_t len, char (*out)[FR_TOK_MAX],
+                         int room, char (*have)[FR_TOK_MAX], int nhave)
+{
+    enum { MAXS = 6 };
+    if (len < 4 || len > 24) return 0;
+    int best[25], from[25];
+    const nv_syll *via[25];
+    best[0] = 0;
+    for (size_t i = 1; i <= len; i++) {
+        best[i] = 99;
+        for (size_t l = 1; l <= 6 && l <= i; l++) {
+            if (best[i - l] >= MAXS) continue;
+            const nv_syll *y = syll_find(nv, tok + i - l, l);
+            if (y && best[i - l] + 1 < best[i]) {
+                best[i] = best[i - l] + 1;
+                from[i] = (int)(i - l);
+                via[i] = y;
+            }
+        }
+    }
+    if (best[len] < 2 || best[len] > MAXS) return 0;
+    const nv_syll *seq[MAXS];
+    int k = best[len];
+    for (int i = (int)len, j = k - 1; i > 0; i = from[i], j--)
+        seq[j] = via[i];
+    int n = 0;
+    for (int alt = 0; alt < 2 && n < room; alt++) {
+        char key[FR_TOK_MAX];
+        size_t o = 0;
+        int differs = 0;
+        key[o++] = '#';
+        for (int j = 0; j < k; j++) {
+            const char *c = alt && seq[j]->cls[1][0] ? seq[j]->cls[1] : seq[j]->cls[0];
+            differs |= alt && seq[j]->cls[1][0];
+            size_t cl = strlen(c);
+            if (o + cl >= FR_TOK_MAX) return n;
+            memcpy(key + o, c, cl);
+            o += cl;
+        }
+        if (alt && !differs) break;
+        key[o] = '\0';
+        int dup = 0;
+        for (int i = 0; i < nhave; i++)
+            dup |= strcmp(have[i], key) == 0;
+        if (!dup) memcpy(out[n++], key, FR_TOK_MAX);
+    }
+    return n;
 }
 
 int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
@@ -311,12 +491,19 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
         else
             hi = mid;
     }
-    int n = 0;
+    int n = 0, hand = 0;
     for (size_t i = lo; i < nv->n && n < FR_KEYS_PER_TOKEN && strcmp(nv->pairs[i].var, r) == 0;
          i++) {
-        if (n == 1 && strcmp(keys[0], nv->pairs[i].canon) == 0) continue;
+        if (nv->pairs[i].prio == 0) hand = 1;
+        /* a hand-written group decides; generated ones only speak for tokens in none */
+        if ((n == 1 && strcmp(keys[0], nv->pairs[i].canon) == 0) || (nv->pairs[i].prio && hand))
+            continue;
         memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
     }
+    if (n > 0) return n;
+    /* in no group: a token of syllables is known by its classes (one set of
+     * postings, not two), any other by its spelling */
+    n = syllable_keys(nv, tok, len, keys, FR_KEYS_PER_TOKEN, keys, 0);
     if (n == 0) memcpy(keys[n++], r, FR_TOK_MAX);
     return n;
 }

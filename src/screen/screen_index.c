@@ -24,6 +24,7 @@
 #include "screen_internal.h"
 
 #define IDX_COMMON_MIN 1000
+#define SC_BDATE_SPAN 366 /* days: a year or less is windowed by birth date */
 
 int fr_kv_cmp(const void *a, const void *b)
 {
@@ -271,11 +272,15 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
     rec->entry = e;
     rec->tok = (uint32_t)idx->nrtoks;
     rec->ntok = (uint8_t)n;
-    rec->alias = (uint8_t)(alias != 0);
+    rec->alias = (uint8_t)alias;
     fr_watchlist_entry en;
     fr_watchlist_get(idx->wl, e, &en);
-    rec->bdate =
-        en.birth_lo == FR_DATE_NONE ? FR_DATE_NONE : en.birth_lo + (en.birth_hi - en.birth_lo) / 2;
+    /* an entry with several dates, or a range wider than about a year, is
+     * not windowed by birth date: it stays among the undated candidates */
+    rec->bdate = en.birth_lo == FR_DATE_NONE || en.birth_hi - en.birth_lo > SC_BDATE_SPAN ||
+                         strpbrk(en.birth_date, ";|")
+                     ? FR_DATE_NONE
+                     : en.birth_lo + (en.birth_hi - en.birth_lo) / 2;
     for (int i = 0; i < n; i++) {
         uint32_t t;
         if ((rc = text_intern(idx, toks[i].s, toks[i].len, toks[i].particle, 1, &t)) != FR_OK)
@@ -313,6 +318,12 @@ static int build_names(fr_screen_index *idx, fr_translit *tl, fr_kvbuf *kp)
             const char *q = strchr(p, '|');
             size_t l = q ? (size_t)(q - p) : strlen(p);
             rc = add_name(idx, tl, (uint32_t)e, p, l, 1, kp);
+            p = q ? q + 1 : p + l;
+        }
+        for (const char *p = en.weak_aliases; rc == FR_OK && *p;) {
+            const char *q = strchr(p, '|');
+            size_t l = q ? (size_t)(q - p) : strlen(p);
+            rc = add_name(idx, tl, (uint32_t)e, p, l, SC_WEAK_ALIAS, kp);
             p = q ? q + 1 : p + l;
         }
         if (rc != FR_OK) return rc;

@@ -22,6 +22,13 @@ void fr_translit_free(fr_translit *t);
  * FR_ELIMIT (input over 512 bytes or output over cap). */
 int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size_t cap);
 
+/* ---- watchlist_birth.c ---- */
+/* Next alternative of a birth-date text (see fr_screen_parse_birth) from
+ * *cur (advanced) to end: 1 with its first and last day in lo/hi, 0 when
+ * none is left, or FR_EPARSE/FR_ERANGE with err (column relative to the
+ * alternative). Allocates nothing. */
+int fr__birth_next(const char **cur, const char *end, fr_date *lo, fr_date *hi, fr_error *err);
+
 /* ---- namevar.c ---- */
 #define FR_TOK_MAX 32 /* longest token kept (longer ones are cut) */
 #define FR_NAME_MAX_TOKENS 16
@@ -102,13 +109,16 @@ typedef struct fr_key {
     uint8_t plain; /* key of a single token (not only of joined pairs) */
 } fr_key;
 
+#define SC_WEAK_ALIAS 2
+
 /* A name (primary or alias) of an entry. */
 typedef struct fr_rec {
     uint32_t entry;
     uint32_t tok; /* offset in idx->rtoks (text ids) */
     uint8_t ntok;
-    uint8_t alias; /* 0 for the primary name */
-    fr_date bdate; /* entry's birth date (middle of its range), FR_DATE_NONE unknown */
+    uint8_t alias; /* 0 for the primary name, 1 an alias, SC_WEAK_ALIAS a weak one */
+    fr_date bdate; /* entry's birth date (middle of its range), FR_DATE_NONE unknown
+                      or too vague to window candidates by (several dates, wide) */
 } fr_rec;
 
 struct fr_screen_index {

@@ -89,6 +89,25 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
     return FR_OK;
 }
 
+/* Birth-date evidence of one listed date (or year, month, range) lo..hi. */
+static double dob_one(const sc_query *q, fr_date lo, fr_date hi)
+{
+    if (q->lo == q->hi && lo == hi && q->lo == lo) return 0.06;
+    int ey, em, ed;
+    fr_date_to_ymd(lo, &ey, &em, &ed);
+    int exact = lo == hi;
+    /* 1 January alone is the usual placeholder for "born that year" */
+    if (exact && em == 1 && ed == 1 && fr_date_from_ymd(ey, 12, 31, &hi) != FR_OK) hi = lo;
+    if (q->lo <= hi && lo <= q->hi) return hi - lo > 366 ? 0.02 : 0.03;
+    int32_t gap = q->lo > hi ? q->lo - hi : lo - q->hi;
+    /* day and month swapped: a clerical slip (an exact name stays possible);
+     * any other difference makes an exact name clear */
+    int qy, qm, qd;
+    fr_date_to_ymd(q->lo, &qy, &qm, &qd);
+    int slip = q->lo == q->hi && exact && qy == ey && qm == ed && qd == em;
+    return slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
+}
+
 /* Similarity of query token t to a listed text (string, keys). */
 static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *es, size_t el,
                      const fr_text *et, int trunc, uint8_t *kind)
@@ -308,27 +327,28 @@ void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score
     fr_watchlist_get(idx->wl, rec->entry, &en);
     s->dob_adj = 0;
     if (q->lo != FR_DATE_NONE && en.birth_lo != FR_DATE_NONE) {
-        if (q->lo == q->hi && en.birth_lo == en.birth_hi && q->lo == en.birth_lo)
-            s->dob_adj = 0.06;
-        else if (q->lo <= en.birth_hi && en.birth_lo <= q->hi)
-            s->dob_adj = 0.03;
-        else {
-            int32_t gap = q->lo > en.birth_hi ? q->lo - en.birth_hi : en.birth_lo - q->hi;
-            int qy, ey;
-            fr_date_to_ymd(q->lo, &qy, NULL, NULL);
-            fr_date_to_ymd(en.birth_lo, &ey, NULL, NULL);
-            /* day and month swapped: a clerical slip (an exact name stays
-             * possible); any other difference makes an exact name clear */
-            int qm, qd, em, ed;
-            fr_date_to_ymd(q->lo, NULL, &qm, &qd);
-            fr_date_to_ymd(en.birth_lo, NULL, &em, &ed);
-            int slip =
-                q->lo == q->hi && en.birth_lo == en.birth_hi && qy == ey && qm == ed && qd == em;
-            s->dob_adj = slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
+        /* the best of the entry's dates: any one of them may be the true one */
+        const char *p = en.birth_date, *end = p + strlen(p);
+        fr_date blo, bhi;
+        double best = -1;
+        while (fr__birth_next(&p, end, &blo, &bhi, NULL) == 1) {
+            double a = dob_one(q, blo, bhi);
+            if (a > best) best = a;
         }
+        s->dob_adj = best > -1 ? best : dob_one(q, en.birth_lo, en.birth_hi);
     }
     s->nat_adj = 0;
-    if (q->nat >= 0 && en.nationality >= 0) s->nat_adj = q->nat == en.nationality ? 0.02 : -0.05;
+    if (q->nat >= 0 && en.nationalities[0]) {
+        const char *code = fr_country_code(q->nat);
+        size_t cl = strlen(code);
+        s->nat_adj = -0.05;
+        for (const char *p = en.nationalities; *p;) {
+            const char *e = strchr(p, '|');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (l == cl && memcmp(p, code, l) == 0) s->nat_adj = 0.02;
+            p += l + (e != NULL);
+        }
+    }
     s->doc_match = 0;
     if (q->has_doc) {
         for (const char *p = en.documents; *p;) {
@@ -351,7 +371,8 @@ void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score
             p = e ? e + 1 : p + l;
         }
     }
-    double sc = 0.9 * s->name + s->dob_adj + s->nat_adj;
+    double sc =
+        0.9 * s->name * (rec->alias == SC_WEAK_ALIAS ? 0.93 : 1.0) + s->dob_adj + s->nat_adj;
     if (s->doc_match) sc = (sc > 0.95 ? sc : 0.95) + 0.04;
     s->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
 }
@@ -396,7 +417,10 @@ void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const
             if (w_ > 0) o = o + (size_t)w_ < cap ? o + (size_t)w_ : cap - 1;                       \
         }                                                                                          \
     } while (0)
-    PUT("name %.2f (%s):", s->name, rec->alias ? "alias" : "primary name");
+    PUT("name %.2f (%s):", s->name,
+        rec->alias == SC_WEAK_ALIAS ? "weak alias"
+        : rec->alias                ? "alias"
+                                    : "primary name");
     for (int k = 0; k < s->nm; k++) {
         char a[80], b[80];
         span_text(qs, s->m[k].qa, s->m[k].qb, a, sizeof a);
@@ -419,7 +443,7 @@ void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const
     if (s->dob_adj > 0.05)
         PUT(" birth date matches;");
     else if (s->dob_adj > 0)
-        PUT(" birth date within the listed year/range;");
+        PUT(" birth date within a listed year, range or circa date;");
     else if (s->dob_adj < -0.2)
         PUT(" birth date differs by years;");
     else if (s->dob_adj < -0.1)

@@ -20,8 +20,6 @@
 #include "screen_internal.h"
 #include "watchlist_internal.h"
 
-#define WL_FIELD_MAX 4096
-
 int fr_watchlist_new(fr_watchlist **out)
 {
     *out = fr_calloc(1, sizeof **out);
@@ -52,6 +50,9 @@ int fr_watchlist_get(const fr_watchlist *wl, size_t i, fr_watchlist_entry *e)
     e->aliases = wl->pool + x->s[WL_ALIASES];
     e->documents = wl->pool + x->s[WL_DOCS];
     e->reason = wl->pool + x->s[WL_REASON];
+    e->weak_aliases = wl->pool + x->s[WL_WEAK];
+    e->birth_date = wl->pool + x->s[WL_BIRTH];
+    e->nationalities = wl->pool + x->s[WL_NAT];
     e->birth_lo = x->lo;
     e->birth_hi = x->hi;
     e->nationality = x->nat;
@@ -160,8 +161,7 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
 {
     const char *list = list_override ? list_override : r->f[WL_LIST];
     size_t list_len = list_override ? strlen(list_override) : r->len[WL_LIST];
-    static const char *const names[WL_NFIELDS] = {
-        "id", "list", "name", "aliases", "birth_date", "nationality", "documents", "reason"};
+    const char *const *names = fr_wl_field_names;
     for (int i = 0; i < WL_NFIELDS; i++) {
         if (r->len[i] > WL_FIELD_MAX)
             return fr_error_set(err, FR_ELIMIT, (int)line, r->col[i], names[i],
@@ -187,12 +187,45 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
             err, derr.code, (int)line, r->col[WL_BIRTH] + (derr.column ? derr.column - 1 : 0),
             "birth_date", "bad birth date \"%.*s\": %s",
             (int)(r->len[WL_BIRTH] > 40 ? 40 : r->len[WL_BIRTH]), r->f[WL_BIRTH], derr.message);
-    if (r->len[WL_NAT]) {
-        e.nat = fr_country_find(r->f[WL_NAT], r->len[WL_NAT]);
-        if (e.nat < 0)
-            return fr_error_set(err, FR_EINVAL, (int)line, r->col[WL_NAT], "nationality",
-                                "\"%.*s\" is not an ICAO 9303 nationality code",
-                                (int)(r->len[WL_NAT] > 20 ? 20 : r->len[WL_NAT]), r->f[WL_NAT]);
+    char nat[WL_FIELD_MAX + 1];
+    size_t nat_len = 0;
+    for (const char *p = r->f[WL_NAT], *end = p + r->len[WL_NAT]; p < end;) {
+        const char *q = p;
+        while (q < end && *q != '|' && *q != ';')
+            q++;
+        const char *a = p;
+        size_t al = (size_t)(q - p);
+        p = q + 1;
+        while (al && *a == ' ') {
+            a++;
+            al--;
+        }
+        while (al && a[al - 1] == ' ')
+            al--;
+        if (!al) continue;
+        int c = fr_country_normalize(a, al);
+        if (c < 0)
+            return fr_error_set(err, FR_EINVAL, (int)line,
+                                r->col[WL_NAT] ? r->col[WL_NAT] + (int)(a - r->f[WL_NAT]) : 0,
+                                "nationality",
+                                "\"%.*s\" is not a nationality (want an ICAO 9303 or ISO 3166 "
+                                "alpha-3 code, or a country name)",
+                                (int)(al > 40 ? 40 : al), a);
+        const char *code = fr_country_code(c);
+        size_t cl = strlen(code);
+        if (e.nat < 0) e.nat = c;
+        /* the same state written twice (DEU and Germany) is kept once */
+        int dup = 0;
+        for (size_t k = 0; k + cl <= nat_len && !dup; k++)
+            dup = (k == 0 || nat[k - 1] == '|') && memcmp(nat + k, code, cl) == 0 &&
+                  (k + cl == nat_len || nat[k + cl] == '|');
+        if (dup) continue;
+        if (nat_len + cl + 1 > WL_FIELD_MAX)
+            return fr_error_set(err, FR_ELIMIT, (int)line, r->col[WL_NAT], "nationality",
+                                "too many nationalities");
+        if (nat_len) nat[nat_len++] = '|';
+        memcpy(nat + nat_len, code, cl);
+        nat_len += cl;
     }
     const char *bad = NULL;
     if (check_docs(r->f[WL_DOCS], r->len[WL_DOCS], &bad) != FR_OK)
@@ -213,6 +246,8 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
     for (int i = 0; i < WL_NFIELDS && rc == FR_OK; i++) {
         if (i == WL_LIST)
             rc = pool_add(wl, list, list_len, &e.s[i]);
+        else if (i == WL_NAT)
+            rc = pool_add(wl, nat, nat_len, &e.s[i]);
         else
             rc = pool_add(wl, r->f[i], r->len[i], &e.s[i]);
     }
@@ -315,7 +350,7 @@ static int parse_jsonl(fr_watchlist *wl, const char *data, size_t len, const cha
             rc = FR_EPARSE;
         } else {
             wl_row r;
-            char buf[2][WL_FIELD_MAX + 1];
+            char buf[3][WL_FIELD_MAX + 1];
             rc = wl_json_row(obj, &r, buf, line, &err);
             if (rc == FR_OK) rc = wl_add_row(wl, &r, list_override, line, &err);
             json_decref(obj);
@@ -341,8 +376,12 @@ int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchl
         rc = parse_csv(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
     else if (fmt == FR_WATCHLIST_JSONL)
         rc = parse_jsonl(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
-    else
-        rc = FR_EINVAL;
+    else {
+        fr_watchlist_counts c;
+        rc = fr_watchlist_import(wl, fmt, data, len, NULL, 0, list_override, on_error, ud, &c);
+        a = c.accepted;
+        r = c.rejected;
+    }
     if (accepted) *accepted = a;
     if (rejected) *rejected = r;
     return rc;

@@ -6,15 +6,16 @@
  * name at most once, id and name required); each record is then mapped to
  * field slices with their 1-based columns for error messages. JSON objects
  * take the same keys; aliases and documents may be strings ("a|b") or arrays
- * of strings, joined with '|'. Birth dates: a full date, a year, or a range
- * "A..B" of either. */
+ * of strings, joined with '|'. Birth dates are parsed in
+ * watchlist_birth.c. */
 #include <string.h>
 
 #include "frontera/alloc.h"
 #include "watchlist_internal.h"
 
-const char *const fr_wl_field_names[WL_NFIELDS] = {
-    "id", "list", "name", "aliases", "birth_date", "nationality", "documents", "reason"};
+const char *const fr_wl_field_names[WL_NFIELDS] = {"id",        "list",       "name",
+                                                   "aliases",   "birth_date", "nationality",
+                                                   "documents", "reason",     "weak_aliases"};
 
 int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
 {
@@ -36,7 +37,7 @@ int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
         if (k < 0)
             return fr_error_set(err, FR_EPARSE, (int)row->line, col, "header",
                                 "unknown column \"%.*s\" (want id,list,name,aliases,birth_date,"
-                                "nationality,documents,reason)",
+                                "nationality,documents,reason,weak_aliases)",
                                 (int)(len > 40 ? 40 : len), s);
         if (map[k] >= 0)
             return fr_error_set(err, FR_EPARSE, (int)row->line, col, "header",
@@ -114,7 +115,7 @@ static int json_list(json_t *v, char *buf, size_t cap, const char **s, size_t *l
     return FR_OK;
 }
 
-int wl_json_row(json_t *obj, wl_row *r, char buf[2][4097], long line, fr_error *err)
+int wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *err)
 {
     if (!json_is_object(obj))
         return fr_error_set(err, FR_EPARSE, (int)line, 1, "", "the line is not a JSON object");
@@ -133,8 +134,12 @@ int wl_json_row(json_t *obj, wl_row *r, char buf[2][4097], long line, fr_error *
         if (k < 0)
             return fr_error_set(err, FR_EPARSE, (int)line, 0, "", "unknown key \"%.40s\"", key);
         if (json_is_null(v)) continue;
-        if (k == WL_ALIASES || k == WL_DOCS) {
-            int rc = json_list(v, buf[k == WL_DOCS], 4097, &r->f[k], &r->len[k]);
+        if (k == WL_ALIASES || k == WL_DOCS || k == WL_WEAK) {
+            int rc = json_list(v,
+                               buf[k == WL_ALIASES ? 0
+                                   : k == WL_DOCS  ? 1
+                                                   : 2],
+                               4097, &r->f[k], &r->len[k]);
             if (rc != FR_OK)
                 return fr_error_set(err, rc, (int)line, 0, fr_wl_field_names[k],
                                     "%s must be a string or an array of strings without '|' (%s)",
@@ -146,52 +151,6 @@ int wl_json_row(json_t *obj, wl_row *r, char buf[2][4097], long line, fr_error *
         } else {
             return fr_error_set(err, FR_EPARSE, (int)line, 0, key, "%s must be a string", key);
         }
-    }
-    return FR_OK;
-}
-
-static int parse_point(const char *s, size_t len, int end, fr_date *d, fr_error *err)
-{
-    if (len == 4) {
-        int y = 0;
-        for (int i = 0; i < 4; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return fr_error_set(err, FR_EPARSE, 0, i + 1, "birth_date",
-                                    "a year is four digits");
-            y = y * 10 + (s[i] - '0');
-        }
-        if (y < 1) return fr_error_set(err, FR_ERANGE, 0, 1, "birth_date", "year 0 does not exist");
-        return fr_date_from_ymd(y, end ? 12 : 1, end ? 31 : 1, d);
-    }
-    return fr_date_parse(s, len, d, err);
-}
-
-int fr_screen_parse_birth(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_error *err)
-{
-    *lo = *hi = FR_DATE_NONE;
-    fr_error_clear(err);
-    if (!s || len == 0) return FR_OK;
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < len; i++)
-        if (s[i] == '.' && s[i + 1] == '.') {
-            dots = s + i;
-            break;
-        }
-    int rc;
-    if (!dots) {
-        if ((rc = parse_point(s, len, 0, lo, err)) != FR_OK) return rc;
-        if ((rc = parse_point(s, len, 1, hi, err)) != FR_OK) return rc;
-        return FR_OK;
-    }
-    size_t a = (size_t)(dots - s);
-    if ((rc = parse_point(s, a, 0, lo, err)) != FR_OK) return rc;
-    if ((rc = parse_point(dots + 2, len - a - 2, 1, hi, err)) != FR_OK) {
-        if (err) err->column += (int)a + 2;
-        return rc;
-    }
-    if (*hi < *lo) {
-        *lo = *hi = FR_DATE_NONE;
-        return fr_error_set(err, FR_ERANGE, 0, 1, "birth_date", "the range ends before it starts");
     }
     return FR_OK;
 }
