@@ -24,7 +24,7 @@ ALLOWED = {
     "cmd": {"core", "screen", "store", "stats", "booth", "http", "cmd"},
 }
 PUBLIC = {
-    "core": "status alloc date country csv mrz policy stay event history admit paxlst",
+    "core": "status alloc date country csv mrz policy stay event history admit paxlst linkage",
     "screen": "screen",
     "store": "store ledger",
     "stats": "analytics alerts series svg synth whatif",
