@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/alloc.h"
+#include "frontera/linkage.h"
 #include "frontera/store.h"
 
 static const char USAGE[] =
@@ -26,6 +27,8 @@ static const char USAGE[] =
     "       frontera [--db PATH] review link ID --by NAME [--note TEXT]\n"
     "       frontera [--db PATH] review distinct ID --by NAME [--note TEXT]\n"
     "       frontera [--db PATH] review split STATE:NUMBER --by NAME [--note TEXT]\n"
+    "       frontera [--db PATH] review thresholds [--link-bits X] [--review-bits Y]\n"
+    "                                              [--renewal-rate R]\n"
     "Document links a supervisor decides. A new document that only possibly belongs to\n"
     "a known traveller (a namesake, a near name, another nationality, an entry while\n"
     "the other is still in the country) gets a new traveller and a review with the\n"
@@ -36,6 +39,10 @@ static const char USAGE[] =
     "  distinct   two people: the review is closed, nothing moves\n"
     "  split      the document and its crossings leave their traveller for a new one\n"
     "             (a wrong link found later); both travellers are re-paired\n"
+    "  thresholds show or set the linking thresholds kept in the ledger (match weight\n"
+    "             in bits: link at or above X, default 10; review at or above Y, default 4;\n"
+    "             R the share of new documents whose holder is already known, default\n"
+    "             0.02); they apply to every later record, import and booth decision\n"
     "  --by NAME  who decides (required; written to the link audit with the time)\n"
     "  --note     why, in the audit\n"
     "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n";
@@ -82,13 +89,44 @@ static int doc_arg(const char *arg, char state[8], char number[64])
     return 0;
 }
 
+static int thresholds(int setting, const double set[3])
+{
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    fr_store *s = NULL;
+    fr_error err;
+    fr_error_clear(&err);
+    if (fr_store_open(db, 0, &s, &err) != FR_OK) {
+        cli_print_error("review", db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    fr_linkage_params p;
+    fr_store_get_linkage(s, &p);
+    if (setting & 1) p.link_bits = set[0];
+    if (setting & 2) p.review_bits = set[1];
+    if (setting & 4) p.renewal_rate = set[2];
+    int rc = setting ? fr_store_set_linkage(s, &p, &err) : FR_OK;
+    fr_store_close(s);
+    if (rc != FR_OK) {
+        cli_print_error("review", NULL, &err);
+        return rc == FR_EINVAL ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
+    }
+    printf("link at or above %.2f bits, review at or above %.2f bits, renewal rate %.4f\n",
+           p.link_bits, p.review_bits, p.renewal_rate);
+    return FR_EXIT_OK;
+}
+
 int cmd_review(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"all", no_argument, NULL, 'a'},      {"json", no_argument, NULL, 'j'},
         {"by", required_argument, NULL, 'b'}, {"note", required_argument, NULL, 'n'},
+        {"link-bits", required_argument, NULL, 'L'}, {"review-bits", required_argument, NULL, 'R'},
+        {"renewal-rate", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},     {0, 0, 0, 0}};
-    int c, all = 0, json = 0;
+    int c, all = 0, json = 0, setting = 0;
+    double set[3] = {0, 0, 0};
+    char *end;
     const char *by = NULL, *note = "";
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -105,6 +143,17 @@ int cmd_review(int argc, char **argv)
         case 'n':
             note = optarg;
             break;
+        case 'L':
+        case 'R':
+        case 'r': {
+            int i = c == 'L' ? 0 : c == 'R' ? 1 : 2;
+            set[i] = strtod(optarg, &end);
+            if (*end || !*optarg)
+                return cli_usage_error("review", "--%s needs a number, not '%s'",
+                                       opts[4 + i].name, optarg);
+            setting |= 1 << i;
+            break;
+        }
         case 'h':
             fputs(USAGE, stdout);
             return FR_EXIT_OK;
@@ -114,6 +163,11 @@ int cmd_review(int argc, char **argv)
     }
     if (optind >= argc) return cli_usage_error("review", "say list, link, distinct or split");
     const char *what = argv[optind];
+    if (!strcmp(what, "thresholds")) {
+        if (optind + 1 != argc) return cli_usage_error("review", "thresholds takes no argument");
+        return thresholds(setting, set);
+    }
+    if (setting) return cli_usage_error("review", "--link-bits and the like go with thresholds");
     int list = !strcmp(what, "list");
     if (!list && strcmp(what, "link") && strcmp(what, "distinct") && strcmp(what, "split"))
         return cli_usage_error("review", "unknown action '%s' (list, link, distinct, split)",
@@ -126,7 +180,6 @@ int cmd_review(int argc, char **argv)
     int64_t id = 0;
     char state[8] = "", number[64] = "";
     if (!list && strcmp(what, "split") != 0) {
-        char *end;
         long long v = strtoll(argv[optind + 1], &end, 10);
         if (*end || v <= 0)
             return cli_usage_error("review", "'%s' is not a review id", argv[optind + 1]);

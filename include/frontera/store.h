@@ -115,10 +115,14 @@ typedef struct fr_store_link {
 int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int entering,
                            fr_store_link *out, fr_error *err);
 
-/* The linking thresholds of this handle (linkage.h; defaults from
- * fr_linkage_defaults). Invalid when review_bits > link_bits: FR_EINVAL. */
+/* The linking thresholds (linkage.h), kept in the database so that the
+ * booth, `record` and imports decide alike: fr_store_set_linkage stores them
+ * (one transaction; not inside a batch) and every handle opened afterwards
+ * uses them; unset, fr_linkage_defaults. FR_EINVAL when review_bits >
+ * link_bits or the renewal rate is not within (0, 1). */
 struct fr_linkage_params;
 int fr_store_set_linkage(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
+void fr_store_get_linkage(fr_store *s, struct fr_linkage_params *p);
 
 /* Link reviews: a document given a new traveller because it only possibly
  * belongs to a known one. */

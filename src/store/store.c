@@ -146,7 +146,13 @@ int fr_store_set_linkage(fr_store *s, const fr_linkage_params *p, fr_error *err)
         return fr_error_set(err, FR_EINVAL, 0, 0, "linkage",
                             "the review threshold must not exceed the link threshold, and the "
                             "renewal rate must be between 0 and 1");
-    return s->ops->set_linkage(s, p);
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    return s->ops->set_linkage(s, p, err);
+}
+
+void fr_store_get_linkage(fr_store *s, fr_linkage_params *p)
+{
+    s->ops->get_linkage(s, p);
 }
 
 int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err)

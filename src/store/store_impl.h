@@ -21,7 +21,8 @@ typedef struct fr_store_ops {
                          fr_error *err);
     int (*link)(fr_store *s, const fr_document *doc, fr_date day, int entering,
                 fr_store_link *out, fr_error *err);
-    int (*set_linkage)(fr_store *s, const struct fr_linkage_params *p);
+    int (*set_linkage)(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
+    void (*get_linkage)(fr_store *s, struct fr_linkage_params *p);
     int (*reviews)(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err);
     int (*review_resolve)(fr_store *s, int64_t id, int same_person, const char *actor,
                           int64_t at_utc, const char *note, fr_error *err);

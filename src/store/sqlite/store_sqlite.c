@@ -80,7 +80,8 @@ static const char *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {
     "CREATE INDEX link_reviews_status ON link_reviews(status, id);"
     "CREATE TABLE link_audit(id INTEGER PRIMARY KEY, at_utc INTEGER NOT NULL,"
     "  actor TEXT NOT NULL, action TEXT NOT NULL, review_id INTEGER, document_id INTEGER,"
-    "  from_traveller INTEGER, to_traveller INTEGER, note TEXT NOT NULL);",
+    "  from_traveller INTEGER, to_traveller INTEGER, note TEXT NOT NULL);"
+    "CREATE TABLE link_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;",
 };
 
 static const char *const SQL[SQ_COUNT] = {
@@ -319,6 +320,7 @@ static const fr_store_ops SQ_OPS = {
     .find_document = sq_find_document,
     .link = sq_link,
     .set_linkage = sq_set_linkage,
+    .get_linkage = sq_get_linkage,
     .reviews = sq_reviews,
     .review_resolve = sq_review_resolve,
     .split = sq_split,
@@ -380,6 +382,7 @@ int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_er
     }
     status = fr_store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
+    if ((status = sq_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;
     return FR_OK;
 fail:

@@ -110,7 +110,9 @@ int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
             fr_store_link *out, fr_error *err);
 
 /* store_sqlite_review.c */
-int sq_set_linkage(fr_store *base, const fr_linkage_params *p);
+int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);
+int sq_load_linkage(sq_store *s, fr_error *err);
+void sq_get_linkage(fr_store *base, fr_linkage_params *p);
 int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err);
 int sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
                       const char *note, fr_error *err);

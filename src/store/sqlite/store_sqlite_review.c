@@ -43,9 +43,55 @@ static int audit(sq_store *s, int64_t at, const char *actor, const char *action,
                "ittiiiit", a, err);
 }
 
-int sq_set_linkage(fr_store *base, const fr_linkage_params *p)
+static const char *const SETTING[3] = {"link_bits", "review_bits", "renewal_rate"};
+
+int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
 {
-    ((sq_store *)base)->link_params = *p;
+    sq_store *s = (sq_store *)base;
+    int rc = sq_tx_begin(s, err);
+    if (rc != FR_OK) return rc;
+    const double v[3] = {p->link_bits, p->review_bits, p->renewal_rate};
+    for (int i = 0; i < 3 && rc == FR_OK; i++) {
+        sqlite3_stmt *st = NULL;
+        int q = sqlite3_prepare_v2(
+            s->db, "INSERT OR REPLACE INTO link_settings(name, value) VALUES(?1, ?2)", -1, &st,
+            NULL);
+        if (q == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, SETTING[i], -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, 2, v[i]);
+            q = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+        if (q != SQLITE_DONE && q != SQLITE_OK) rc = sq_error(s, q, err, "cannot store the thresholds");
+    }
+    if (rc != FR_OK) {
+        sq_tx_rollback(s);
+        return rc;
+    }
+    if ((rc = sq_tx_commit(s, err)) == FR_OK) s->link_params = *p;
+    return rc;
+}
+
+void sq_get_linkage(fr_store *base, fr_linkage_params *p)
+{
+    *p = ((sq_store *)base)->link_params;
+}
+
+int sq_load_linkage(sq_store *s, fr_error *err)
+{
+    fr_linkage_defaults(&s->link_params);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT name, value FROM link_settings", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the linking thresholds");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *n = (const char *)sqlite3_column_text(st, 0);
+        double v = sqlite3_column_double(st, 1);
+        if (n && !strcmp(n, SETTING[0])) s->link_params.link_bits = v;
+        if (n && !strcmp(n, SETTING[1])) s->link_params.review_bits = v;
+        if (n && !strcmp(n, SETTING[2])) s->link_params.renewal_rate = v;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot read the linking thresholds");
     return FR_OK;
 }
 
