@@ -212,19 +212,24 @@ static void document_evidence(const fr_linkage_query *q, const fr_linkage_candid
         else
             add(s, "issuing_state", "different", 0.05, 0.1);
     }
-    if (d->expiry != FR_DATE_NONE && c->doc_expiry != FR_DATE_NONE) {
-        int due = c->doc_expiry <= q->day + 365; /* expired or expiring within a year */
-        int since = issued_since(d->expiry, c->last_seen, q->day);
-        if (d->expiry == c->doc_expiry)
+    /* a second nationality's passport is no renewal: timing says nothing */
+    int same_nat = !d->nationality[0] || !c->nationality[0] ||
+                   strcmp(d->nationality, c->nationality) == 0;
+    if (same_nat && d->expiry != FR_DATE_NONE && c->doc_expiry != FR_DATE_NONE) {
+        if (d->expiry == c->doc_expiry) {
             add(s, "documents", "same_expiry", 0.01, 3e-4);
-        else if (due && since)
-            add(s, "documents", "renewal_due_and_issued_after_last_use", 0.80, 0.01);
-        else if (since)
-            add(s, "documents", "issued_after_last_use_old_still_valid", 0.15, 0.09);
-        else if (due)
-            add(s, "documents", "old_due_new_issued_before_last_use", 0.03, 0.10);
-        else
-            add(s, "documents", "new_issued_while_old_in_use", 0.02, 0.80);
+        } else if (q->day != FR_DATE_NONE) { /* timing needs the day it is shown */
+            int due = c->doc_expiry <= q->day + 365; /* expired or expiring within a year */
+            int since = issued_since(d->expiry, c->last_seen, q->day);
+            if (due && since)
+                add(s, "documents", "renewal_due_and_issued_after_last_use", 0.80, 0.01);
+            else if (since)
+                add(s, "documents", "issued_after_last_use_old_still_valid", 0.15, 0.09);
+            else if (due)
+                add(s, "documents", "old_due_new_issued_before_last_use", 0.03, 0.10);
+            else
+                add(s, "documents", "new_issued_while_old_in_use", 0.02, 0.80);
+        }
     }
     if (q->entering && c->last_seen != FR_DATE_NONE) {
         if (c->in_country) {
