@@ -53,8 +53,16 @@ static void wang_wei(pair *x, const char *expiry)
     x->doc.sex = 'M';
     x->doc.expiry = day(expiry);
     strcpy(x->state, "CHN");
-    x->c = (fr_linkage_candidate){7,   "WANG", "WEI", "CHN", day("1985-04-12"), 'M', x->state,
-                                  day("2024-05-01"), day("2023-02-01"), 0};
+    x->c = (fr_linkage_candidate){7,
+                                  "WANG",
+                                  "WEI",
+                                  "CHN",
+                                  day("1985-04-12"),
+                                  'M',
+                                  x->state,
+                                  day("2024-05-01"),
+                                  day("2023-02-01"),
+                                  0};
     x->q = (fr_linkage_query){&x->doc, day("2024-06-01"), 1};
 }
 

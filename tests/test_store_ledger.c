@@ -460,8 +460,9 @@ static void busy_chinese_ledger(fr_store *s)
         snprintf(num, sizeof num, "G%08d", i);
         snprintf(birth, sizeof birth, "19%02d-%02d-%02d", 50 + i % 45, 1 + i % 12, 1 + i % 27);
         int wang = i % 15 < 2;
-        card c = {"CHN",  num, wang ? "WANG" : SUR[i % 6], wang ? "WEI" : GIV[i % 8], "CHN", birth,
-                  "2031-01-01", 'M'};
+        card c = {
+            "CHN",        num, wang ? "WANG" : SUR[i % 6], wang ? "WEI" : GIV[i % 8], "CHN", birth,
+            "2031-01-01", 'M'};
         rec_card(s, id, FR_EVENT_ENTRY, "2022-03-01T10:00-05:00", &c);
     }
     assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
@@ -522,9 +523,8 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
     /* the supervisor says: the same man. Re-linked and re-paired. */
     int64_t rid = only_review(t->s, r.traveller_id, a.traveller_id);
     fr_error err;
-    assert_int_equal(fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "passports seen",
-                                             &err),
-                     FR_OK);
+    assert_int_equal(
+        fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "passports seen", &err), FR_OK);
     assert_int_equal(fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "", &err),
                      FR_ECONFLICT);
     assert_int_equal(fr_store_history(t->s, r.traveller_id, &h, NULL), FR_ENOTFOUND);
@@ -539,9 +539,9 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
     assert_int_equal(tid, a.traveller_id);
     /* a wrong merge is undone by a split: the document and its entry leave */
     int64_t made = 0;
-    assert_int_equal(fr_store_split(t->s, "CHN", "E30000003", "SUP-2", 1717700000, "not him",
-                                    &made, &err),
-                     FR_OK);
+    assert_int_equal(
+        fr_store_split(t->s, "CHN", "E30000003", "SUP-2", 1717700000, "not him", &made, &err),
+        FR_OK);
     assert_true(made > 0 && made != a.traveller_id);
     h = hist(t->s, a.traveller_id);
     assert_int_equal(h->count, 2);

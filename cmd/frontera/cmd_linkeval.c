@@ -34,9 +34,8 @@ static void line(const fr_linkeval_counts *k)
 
 int cmd_linkeval(int argc, char **argv)
 {
-    static const struct option opts[] = {{"truth", required_argument, NULL, 't'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"truth", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *truth = NULL;
     int c;
     optind = 1;
@@ -44,21 +43,23 @@ int cmd_linkeval(int argc, char **argv)
         if (c == 't')
             truth = optarg;
         else if (c == 'h') {
-            printf("Usage: frontera [--db PATH] linkeval --truth FILE.csv\n"
-                   "Measure how the ledger linked documents to travellers against the ground\n"
-                   "truth of a synthetic run: import `frontera synth --out X.csv --truth T.csv`\n"
-                   "into an empty ledger, then run this with --truth T.csv. Prints, overall and\n"
-                   "by nationality: documents, persons, true and predicted pairs of documents of\n"
-                   "one person, pairwise precision and recall, documents given to a traveller\n"
-                   "holding another person's earlier document (exposed to another's history),\n"
-                   "documents under review, and those reviewed against other people only\n"
-                   "(innocent referrals). Exit 1 when precision is below 0.999, recall below 0.95,\n"
-                   "any document is exposed, or innocent referrals reach 1 in 10,000 persons.\n");
+            printf(
+                "Usage: frontera [--db PATH] linkeval --truth FILE.csv\n"
+                "Measure how the ledger linked documents to travellers against the ground\n"
+                "truth of a synthetic run: import `frontera synth --out X.csv --truth T.csv`\n"
+                "into an empty ledger, then run this with --truth T.csv. Prints, overall and\n"
+                "by nationality: documents, persons, true and predicted pairs of documents of\n"
+                "one person, pairwise precision and recall, documents given to a traveller\n"
+                "holding another person's earlier document (exposed to another's history),\n"
+                "documents under review, and those reviewed against other people only\n"
+                "(innocent referrals). Exit 1 when precision is below 0.999, recall below 0.95,\n"
+                "any document is exposed, or innocent referrals reach 1 in 10,000 persons.\n");
             return FR_EXIT_OK;
         } else
             return cli_usage_error("linkeval", "unknown option");
     }
-    if (optind != argc) return cli_usage_error("linkeval", "unexpected argument '%s'", argv[optind]);
+    if (optind != argc)
+        return cli_usage_error("linkeval", "unexpected argument '%s'", argv[optind]);
     if (!truth) return cli_usage_error("linkeval", "--truth FILE is required");
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";

@@ -54,11 +54,11 @@ static void print_list(const fr_link_review *r, size_t n, int json)
         for (size_t i = 0; i < n; i++) {
             char doc[32];
             snprintf(doc, sizeof doc, "%s:%s", r[i].doc_state, r[i].doc_number);
-            json_array_append_new(
-                a, json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id", (json_int_t)r[i].id,
-                             "document", doc, "traveller_id", (json_int_t)r[i].traveller_id,
-                             "candidate_traveller", (json_int_t)r[i].candidate_id, "bits",
-                             r[i].bits, "status", r[i].status, "evidence", r[i].reason));
+            json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id",
+                                               (json_int_t)r[i].id, "document", doc, "traveller_id",
+                                               (json_int_t)r[i].traveller_id, "candidate_traveller",
+                                               (json_int_t)r[i].candidate_id, "bits", r[i].bits,
+                                               "status", r[i].status, "evidence", r[i].reason));
         }
         char *txt = json_dumps(a, JSON_INDENT(2));
         if (txt) puts(txt);
@@ -118,12 +118,15 @@ static int thresholds(int setting, const double set[3])
 
 int cmd_review(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"all", no_argument, NULL, 'a'},      {"json", no_argument, NULL, 'j'},
-        {"by", required_argument, NULL, 'b'}, {"note", required_argument, NULL, 'n'},
-        {"link-bits", required_argument, NULL, 'L'}, {"review-bits", required_argument, NULL, 'R'},
-        {"renewal-rate", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},     {0, 0, 0, 0}};
+    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"link-bits", required_argument, NULL, 'L'},
+                                         {"review-bits", required_argument, NULL, 'R'},
+                                         {"renewal-rate", required_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     int c, all = 0, json = 0, setting = 0;
     double set[3] = {0, 0, 0};
     char *end;
@@ -149,8 +152,8 @@ int cmd_review(int argc, char **argv)
             int i = c == 'L' ? 0 : c == 'R' ? 1 : 2;
             set[i] = strtod(optarg, &end);
             if (*end || !*optarg)
-                return cli_usage_error("review", "--%s needs a number, not '%s'",
-                                       opts[4 + i].name, optarg);
+                return cli_usage_error("review", "--%s needs a number, not '%s'", opts[4 + i].name,
+                                       optarg);
             setting |= 1 << i;
             break;
         }
@@ -170,13 +173,11 @@ int cmd_review(int argc, char **argv)
     if (setting) return cli_usage_error("review", "--link-bits and the like go with thresholds");
     int list = !strcmp(what, "list");
     if (!list && strcmp(what, "link") && strcmp(what, "distinct") && strcmp(what, "split"))
-        return cli_usage_error("review", "unknown action '%s' (list, link, distinct, split)",
-                               what);
+        return cli_usage_error("review", "unknown action '%s' (list, link, distinct, split)", what);
     if (list ? optind + 1 != argc : optind + 2 != argc)
         return cli_usage_error("review", list ? "list takes no argument"
                                               : "give one review id or STATE:NUMBER");
-    if (!list && (!by || !*by))
-        return cli_usage_error("review", "say who decides with --by NAME");
+    if (!list && (!by || !*by)) return cli_usage_error("review", "say who decides with --by NAME");
     int64_t id = 0;
     char state[8] = "", number[64] = "";
     if (!list && strcmp(what, "split") != 0) {

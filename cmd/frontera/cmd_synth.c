@@ -59,14 +59,11 @@ static int write_row(const fr_synth_event *e, void *ud)
 
 int cmd_synth(int argc, char **argv)
 {
-    static const struct option opts[] = {{"scenario", required_argument, NULL, 'S'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"scale", required_argument, NULL, 'x'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"truth", required_argument, NULL, 't'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"scenario", required_argument, NULL, 'S'}, {"seed", required_argument, NULL, 's'},
+        {"scale", required_argument, NULL, 'x'},    {"out", required_argument, NULL, 'o'},
+        {"truth", required_argument, NULL, 't'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
     fr_synth_options o = {"ecuador-2024", 1, 0.01};
     const char *out = NULL, *truth = NULL;
     int quiet = 0, c;

@@ -60,8 +60,8 @@ typedef struct fr_history_review {
     int64_t document_row;        /* the document whose link is uncertain */
     int64_t traveller_id;        /* the traveller it was given */
     int64_t candidate_traveller; /* the traveller it may belong to */
-    double bits;      /* the match weight (linkage.h) */
-    char reason[400]; /* the evidence, explained */
+    double bits;                 /* the match weight (linkage.h) */
+    char reason[400];            /* the evidence, explained */
 } fr_history_review;
 
 typedef struct fr_history {

@@ -88,7 +88,14 @@ static int same_words(const char *s1, const char *g1, const char *s2, const char
     return 1;
 }
 
-typedef enum { NAME_EXACT, NAME_SWAPPED, NAME_EXTENDS, NAME_CLOSE, NAME_CHANGED, NAME_OTHER } name_level;
+typedef enum {
+    NAME_EXACT,
+    NAME_SWAPPED,
+    NAME_EXTENDS,
+    NAME_CLOSE,
+    NAME_CHANGED,
+    NAME_OTHER
+} name_level;
 
 static name_level name_compare(const fr_document *d, const fr_linkage_candidate *c)
 {
@@ -96,8 +103,8 @@ static name_level name_compare(const fr_document *d, const fr_linkage_candidate 
     int same_giv = strcmp(d->given_names, c->given_names) == 0;
     if (same_sur && same_giv) return NAME_EXACT;
     if (same_words(d->surname, d->given_names, c->surname, c->given_names)) return NAME_SWAPPED;
-    if (same_sur &&
-        (word_prefix(d->given_names, c->given_names) || word_prefix(c->given_names, d->given_names)))
+    if (same_sur && (word_prefix(d->given_names, c->given_names) ||
+                     word_prefix(c->given_names, d->given_names)))
         return NAME_EXTENDS;
     int dist = fr_ledger_distance(d->surname, c->surname, 2);
     if (dist <= 2) dist += fr_ledger_distance(d->given_names, c->given_names, 2);
@@ -213,12 +220,12 @@ static void document_evidence(const fr_linkage_query *q, const fr_linkage_candid
             add(s, "issuing_state", "different", 0.05, 0.1);
     }
     /* a second nationality's passport is no renewal: timing says nothing */
-    int same_nat = !d->nationality[0] || !c->nationality[0] ||
-                   strcmp(d->nationality, c->nationality) == 0;
+    int same_nat =
+        !d->nationality[0] || !c->nationality[0] || strcmp(d->nationality, c->nationality) == 0;
     if (same_nat && d->expiry != FR_DATE_NONE && c->doc_expiry != FR_DATE_NONE) {
         if (d->expiry == c->doc_expiry) {
             add(s, "documents", "same_expiry", 0.01, 3e-4);
-        } else if (q->day != FR_DATE_NONE) { /* timing needs the day it is shown */
+        } else if (q->day != FR_DATE_NONE) {         /* timing needs the day it is shown */
             int due = c->doc_expiry <= q->day + 365; /* expired or expiring within a year */
             int since = issued_since(d->expiry, c->last_seen, q->day);
             if (due && since)
@@ -235,8 +242,7 @@ static void document_evidence(const fr_linkage_query *q, const fr_linkage_candid
         if (c->in_country) {
             add(s, "travel", "entry_while_still_in_country", 0.05, 0.3);
             s->no_link = "an entry while the candidate is still in the country";
-        }
-        else
+        } else
             add(s, "travel", "consistent", 0.95, 0.7);
     }
 }

@@ -230,8 +230,9 @@ int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err)
     if (rc < 0) return rc;
     if (rc == 0 || row.count < 2 || strcmp(row.fields[0].ptr, "event_id") != 0 ||
         strcmp(row.fields[1].ptr, "person") != 0) {
-        rc = fr_error_set(err, FR_EINVAL, 1, 1, "header", "the truth must start with the header "
-                                                          "event_id,person");
+        rc = fr_error_set(err, FR_EINVAL, 1, 1, "header",
+                          "the truth must start with the header "
+                          "event_id,person");
         goto done;
     }
     if ((rc = grow_map(&c)) != FR_OK) goto done;
@@ -256,7 +257,8 @@ int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err)
             for (size_t x = k; x < m; x++) {
                 int owner = 0;
                 for (size_t y = i; y < j; y++)
-                    if (c.docs[y].order == first_order) owner = c.docs[y].person == c.docs[x].person;
+                    if (c.docs[y].order == first_order)
+                        owner = c.docs[y].person == c.docs[x].person;
                 if (!owner) {
                     out->total.exposed++;
                     fr_linkeval_counts *kn = nat_of(out, &c.docs[x]);

@@ -77,7 +77,7 @@ static double rnormal(rng *r)
 typedef struct {
     uint32_t doc_serial;
     fr_date birth, doc_expiry;
-    fr_date doc_birth; /* the birth date the current document carries */
+    fr_date doc_birth;     /* the birth date the current document carries */
     uint32_t sur, given;   /* list index; TAIL + n: the n-th name of the long tail */
     uint16_t sur2, given2; /* second surname / given name: 0 none, else index + 1 */
     uint8_t nat, sex, in_country, id_card;
@@ -156,9 +156,9 @@ static uint16_t pick_zipf(rng *r, const char *const *list)
 
 /* Weights (holders in China, in 100,000s) of the CHN surname list: pinyin
  * with the real counts, Cantonese spellings at 1/30 of theirs. */
-static const double CHN_SURNAME[24] = {101.5, 3.4,  100.9, 3.4,  95.4, 3.2, 72.1, 2.4,
-                                       63.0,  2.1,  46.2,  1.5,  33.7, 28.6, 1.0, 27.8,
-                                       0.9,   26.8, 0.9,   20.2, 0.7,  19.4, 0.6, 19.1};
+static const double CHN_SURNAME[24] = {101.5, 3.4,  100.9, 3.4,  95.4, 3.2,  72.1, 2.4,
+                                       63.0,  2.1,  46.2,  1.5,  33.7, 28.6, 1.0,  27.8,
+                                       0.9,   26.8, 0.9,   20.2, 0.7,  19.4, 0.6,  19.1};
 
 static uint16_t pick_surname(rng *r, int nat, const char *const *list)
 {
@@ -177,17 +177,16 @@ static uint16_t pick_surname(rng *r, int nat, const char *const *list)
 
 /* Pinyin syllables common in given names, most common first. */
 static const char *const PINYIN[] = {
-    "WEI",  "JING", "LI",   "MIN",  "YING", "HUI",  "XIN",  "YU",   "JIE",  "HAO",  "YI",
+    "WEI",  "JING", "LI",   "MIN",  "YING", "HUI",  "XIN",  "YU",    "JIE",  "HAO",  "YI",
     "TING", "LIN",  "JUN",  "FANG", "LEI",  "HONG", "MING", "QIANG", "JIAN", "XIAO", "YAN",
-    "PING", "HUA",  "NA",   "TAO",  "BIN",  "CHAO", "GANG", "PENG", "QING", "ZHI",  "LONG",
-    "XUE",  "MEI",  "LAN",  "FENG", "BO",   "KAI",  "RUI",  "ZE",   "CHEN", "XUAN", "YANG",
-    "HAN",  "SHU",  "QI",   "YUE",  "NING", "YUN",  "LU",   "ZHEN", "JIA",  "WEN",  "DONG",
+    "PING", "HUA",  "NA",   "TAO",  "BIN",  "CHAO", "GANG", "PENG",  "QING", "ZHI",  "LONG",
+    "XUE",  "MEI",  "LAN",  "FENG", "BO",   "KAI",  "RUI",  "ZE",    "CHEN", "XUAN", "YANG",
+    "HAN",  "SHU",  "QI",   "YUE",  "NING", "YUN",  "LU",   "ZHEN",  "JIA",  "WEN",  "DONG",
     "XIA",  "YONG", "LING", "CHUN", "HENG", NULL};
 
 static int spanish_naming(const char *nat)
 {
-    static const char *const S[] = {"COL", "PER", "ESP", "VEN", "MEX", "CHL",
-                                    "ARG", "CUB", NULL};
+    static const char *const S[] = {"COL", "PER", "ESP", "VEN", "MEX", "CHL", "ARG", "CUB", NULL};
     for (int i = 0; S[i]; i++)
         if (!strcmp(S[i], nat)) return 1;
     return 0;
@@ -232,8 +231,8 @@ static void pick_names(rng *r, person *p)
     const char *code = CALIB[p->nat].nat;
     const char *const *given = p->sex == 'F' ? nm->female : nm->male;
     p->sur = runif(r) < listed_share(code) ? pick_surname(r, p->nat, nm->surnames) : pick_tail(r);
-    p->sur2 = spanish_naming(code) && runif(r) < 0.9 ? (uint16_t)(pick_zipf(r, nm->surnames) + 1)
-                                                      : 0;
+    p->sur2 =
+        spanish_naming(code) && runif(r) < 0.9 ? (uint16_t)(pick_zipf(r, nm->surnames) + 1) : 0;
     if (!strcmp(code, "CHN")) { /* one or two pinyin syllables, 1 in 10 from the list */
         if (runif(r) < 0.1) {
             p->given = pick_zipf(r, given);
@@ -325,16 +324,16 @@ static int emit(gen *g, const char *kind, fr_date day, const person *p, const ch
     snprintf(id, sizeof id, "SY%llu-%010llu", (unsigned long long)g->opt->seed,
              (unsigned long long)g->st.events + 1);
     int chn = !strcmp(CALIB[p->nat].nat, "CHN");
-    if (p->given >= TAIL)
-        tail_name(p->given, t1, sizeof t1);
+    if (p->given >= TAIL) tail_name(p->given, t1, sizeof t1);
     if (p->sur >= TAIL) {
         if (chn) /* a less common Chinese surname: one syllable */
             snprintf(t2, sizeof t2, "%s", PINYIN[(p->sur - TAIL) % 60]);
         else
             tail_name(p->sur, t2, sizeof t2);
     }
-    const char *g1 = p->given >= TAIL ? t1 : p->given >= 1000 ? PINYIN[p->given - 1000]
-                                                                : gl[p->given];
+    const char *g1 = p->given >= TAIL   ? t1
+                     : p->given >= 1000 ? PINYIN[p->given - 1000]
+                                        : gl[p->given];
     if (p->given >= 1000 && p->given < TAIL) /* pinyin: the syllables written together */
         snprintf(given, sizeof given, "%s%s", g1, p->given2 ? PINYIN[p->given2 - 1] : "");
     else if (p->given2)

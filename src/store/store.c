@@ -166,8 +166,8 @@ int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n
 static int actor_ok(const char *actor, fr_error *err)
 {
     if (!actor || !actor[0] || strlen(actor) > FR_OFFICER_MAX)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "actor",
-                            "say who decides (1 to %d characters)", FR_OFFICER_MAX);
+        return fr_error_set(err, FR_EINVAL, 0, 0, "actor", "say who decides (1 to %d characters)",
+                            FR_OFFICER_MAX);
     return FR_OK;
 }
 

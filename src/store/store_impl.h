@@ -19,8 +19,8 @@ typedef struct fr_store_ops {
     int (*record)(fr_store *s, const fr_event *ev, fr_record_result *res, fr_error *err);
     int (*find_document)(fr_store *s, const char *state, const char *number, int64_t *tid,
                          fr_error *err);
-    int (*link)(fr_store *s, const fr_document *doc, fr_date day, int entering,
-                fr_store_link *out, fr_error *err);
+    int (*link)(fr_store *s, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+                fr_error *err);
     int (*set_linkage)(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
     void (*get_linkage)(fr_store *s, struct fr_linkage_params *p);
     int (*reviews)(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err);

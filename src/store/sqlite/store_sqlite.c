@@ -128,9 +128,10 @@ static const char *const SQL[SQ_COUNT] = {
                         " WHERE status = 'open' AND (traveller_id = ?1 OR candidate_id = ?1)"
                         " ORDER BY id",
     /* blocking for store_sqlite_link.c: birth-date keys, same nationality or surname */
-    [SQ_LINK_BLOCK] = "SELECT id, surname, given_names, nationality, sex, birth_date FROM travellers"
-                      " WHERE birth_date IN (?1, ?2, ?3) AND (nationality = ?4 OR surname = ?5)"
-                      " LIMIT 512",
+    [SQ_LINK_BLOCK] =
+        "SELECT id, surname, given_names, nationality, sex, birth_date FROM travellers"
+        " WHERE birth_date IN (?1, ?2, ?3) AND (nationality = ?4 OR surname = ?5)"
+        " LIMIT 512",
     [SQ_FREQ_TOTAL] = "SELECT coalesce(sum(n), 0) FROM link_nat_freq",
     [SQ_FREQ_NAT] = "SELECT n FROM link_nat_freq WHERE nationality = ?1",
     [SQ_FREQ_NAME] = "SELECT n FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"

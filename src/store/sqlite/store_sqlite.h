@@ -106,8 +106,8 @@ void sq_cache_free(sq_store *s);
 
 /* store_sqlite_record.c */
 int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
-int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
-            fr_store_link *out, fr_error *err);
+int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+            fr_error *err);
 
 /* store_sqlite_review.c */
 int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);

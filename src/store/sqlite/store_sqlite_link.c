@@ -198,8 +198,8 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         col_text(st, 4, sex, sizeof sex);
         x.sex = sex[0];
         x.birth = (fr_date)sqlite3_column_int64(st, 5);
-        fr_linkage_candidate c = {x.id, x.sur, x.giv, x.nat, x.birth, x.sex, "", FR_DATE_NONE,
-                                  FR_DATE_NONE, 0};
+        fr_linkage_candidate c = {x.id,  x.sur, x.giv,        x.nat,        x.birth,
+                                  x.sex, "",    FR_DATE_NONE, FR_DATE_NONE, 0};
         if (fr_linkage_upper_bound(&s->link_params, &q, &c, &f) < s->link_params.review_bits)
             continue; /* cannot reach review whatever the documents say */
         if (nrows % 8 == 0) {
@@ -220,8 +220,8 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     }
     for (size_t i = 0; i < nrows && rc == FR_OK; i++) {
         row *x = &rows[i];
-        fr_linkage_candidate c = {x->id, x->sur, x->giv, x->nat, x->birth, x->sex, "", FR_DATE_NONE,
-                                  FR_DATE_NONE, 0};
+        fr_linkage_candidate c = {x->id,  x->sur, x->giv,       x->nat,       x->birth,
+                                  x->sex, "",     FR_DATE_NONE, FR_DATE_NONE, 0};
         fr_linkage_freq cf = f;
         if ((rc = freq_one(s, SQ_FREQ_NAME, x->nat, x->sur, x->giv, &cf.name, err)) != FR_OK ||
             (rc = freq_birth(s, x->birth, &cf.birth, err)) != FR_OK)

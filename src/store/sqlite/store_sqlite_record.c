@@ -334,8 +334,7 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     if (rc == 0) {
         rc = existing(s, ev, digest, res, err);
         if (rc != 0) return rc < 0 ? rc : FR_OK;
-        if ((rc = new_document(s, ev, pdig, &doc_id, &tid, &res->link, err)) != FR_OK)
-            return rc;
+        if ((rc = new_document(s, ev, pdig, &doc_id, &tid, &res->link, err)) != FR_OK) return rc;
     } else {
         res->link = FR_LINK_DOCUMENT;
         if (stored_pdig != pdig) {
@@ -397,8 +396,8 @@ int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_erro
     return rc; /* in a batch, the caller rolls back on errors other than FR_ECONFLICT */
 }
 
-int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
-            fr_store_link *out, fr_error *err)
+int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+            fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     memset(out, 0, sizeof *out);

@@ -62,7 +62,8 @@ int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
             q = sqlite3_step(st);
         }
         sqlite3_finalize(st);
-        if (q != SQLITE_DONE && q != SQLITE_OK) rc = sq_error(s, q, err, "cannot store the thresholds");
+        if (q != SQLITE_DONE && q != SQLITE_OK)
+            rc = sq_error(s, q, err, "cannot store the thresholds");
     }
     if (rc != FR_OK) {
         sq_tx_rollback(s);
@@ -192,7 +193,8 @@ static int review_in_tx(sq_store *s, int64_t id, int same, const char *actor, in
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(
-        s->db, "SELECT document_id, traveller_id, candidate_id, status FROM link_reviews WHERE id = ?1",
+        s->db,
+        "SELECT document_id, traveller_id, candidate_id, status FROM link_reviews WHERE id = ?1",
         -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the review");
     sqlite3_bind_int64(st, 1, id);
@@ -248,12 +250,13 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
                        int64_t at, const char *note, int64_t *out, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT d.id, d.traveller_id, d.surname, d.given_names,"
-                                " d.nationality, d.birth_date, d.sex,"
-                                " (SELECT count(*) FROM documents x WHERE x.traveller_id ="
-                                " d.traveller_id) FROM documents d WHERE state = ?1 AND number = ?2",
-                                -1, &st, NULL);
+    int rc =
+        sqlite3_prepare_v2(s->db,
+                           "SELECT d.id, d.traveller_id, d.surname, d.given_names,"
+                           " d.nationality, d.birth_date, d.sex,"
+                           " (SELECT count(*) FROM documents x WHERE x.traveller_id ="
+                           " d.traveller_id) FROM documents d WHERE state = ?1 AND number = ?2",
+                           -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the document");
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
@@ -282,8 +285,8 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
     sqlite3_finalize(st);
     if (ndocs < 2)
         return fr_error_set(err, FR_EINVAL, 0, 0, "document",
-                            "%s:%s is the only document of traveller %lld: nothing to split",
-                            state, number, (long long)from);
+                            "%s:%s is the only document of traveller %lld: nothing to split", state,
+                            number, (long long)from);
     if ((rc = sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
     char sex[2] = {d.sex, 0};
     sqlite3_bind_text(st, 1, d.surname, -1, SQLITE_STATIC);
