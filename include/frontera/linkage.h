@@ -44,7 +44,7 @@ typedef struct fr_linkage_params {
     double renewal_rate; /* prior: share of new documents whose holder is already known */
 } fr_linkage_params;
 
-/* link_bits 10, review_bits 4, renewal_rate 0.02. */
+/* link_bits 9.5, review_bits 4, renewal_rate 0.02 (docs/ledger.md). */
 void fr_linkage_defaults(fr_linkage_params *p);
 
 /* Frequencies the store keeps (counts of travellers as created). */

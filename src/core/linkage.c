@@ -28,7 +28,7 @@
 
 void fr_linkage_defaults(fr_linkage_params *p)
 {
-    p->link_bits = 10.0;
+    p->link_bits = 9.5;
     p->review_bits = 4.0;
     p->renewal_rate = 0.02;
 }
