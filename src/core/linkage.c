@@ -173,7 +173,9 @@ static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q
             s->no_link = "another nationality";
         }
     }
-    name_evidence(s, name_compare(d, c), f);
+    name_level nl = name_compare(d, c);
+    name_evidence(s, nl, f);
+    if (nl != NAME_EXACT) s->no_link = "the names differ";
     int y1, m1, d1, y2, m2, d2;
     fr_date_to_ymd(d->birth_date, &y1, &m1, &d1);
     fr_date_to_ymd(c->birth_date, &y2, &m2, &d2);
