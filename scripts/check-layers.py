@@ -24,10 +24,10 @@ ALLOWED = {
     "cmd": {"core", "screen", "store", "stats", "booth", "http", "cmd"},
 }
 PUBLIC = {
-    "core": "status alloc date country csv mrz policy stay event history admit paxlst text",
+    "core": "status alloc date country csv mrz policy stay event history admit paxlst text linkage",
     "screen": "screen",
     "store": "store ledger",
-    "stats": "analytics alerts series svg synth whatif",
+    "stats": "analytics alerts series svg synth whatif linkeval",
     "booth": "booth manifest",
     "http": "server auth audit webassets",
 }

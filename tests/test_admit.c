@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "frontera/admit.h"
@@ -175,6 +176,44 @@ static void reasons_serialise_as_json(void **state)
     assert_int_equal(fr_admit_reasons_json(&f->d, buf, 20), FR_ELIMIT);
 }
 
+/* A new document that only possibly belongs to a known traveller (a
+ * namesake?) is referred with the evidence; it is never refused, and the
+ * stay is the full one (nobody's history is counted). */
+static void possible_namesake_refers_never_refuses_or_shortens(void **state)
+{
+    fixture *f = *state;
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, FR_MRZ_TD3, "P", "USA", "123456789", "2030-01-01");
+    fr_admit_request req;
+    memset(&req, 0, sizeof req);
+    req.mrz = mrz;
+    req.mrz_len = strlen(mrz);
+    req.port = "ECUIO";
+    assert_int_equal(fr_datetime_parse_cstr("2024-03-01T10:00-05:00", &req.at, NULL), FR_OK);
+    fr_mrz m;
+    fr_admit_read(&req, &m);
+    fr_admit_facts facts;
+    memset(&facts, 0, sizeof facts);
+    facts.link = FR_LINK_REVIEW;
+    facts.link_candidate = 4242;
+    snprintf(facts.link_evidence, sizeof facts.link_evidence,
+             "weight 7.5 bits: name exact +6.0, birth_date exact +14.4");
+    assert_int_equal(fr_admit_decide(f->policy, &req, &m, &facts, &f->d, NULL), FR_OK);
+    assert_int_equal(f->d.outcome, FR_REFER);
+    const fr_admit_reason *r = reason(&f->d, "traveller.possible_namesake");
+    assert_non_null(r);
+    assert_int_equal(r->level, FR_REASON_REFER);
+    assert_non_null(strstr(r->message, "Possible earlier record of a namesake, verify"));
+    assert_non_null(strstr(r->message, "traveller 4242"));
+    assert_non_null(strstr(r->message, "birth_date exact +14.4"));
+    for (size_t i = 0; i < f->d.nreasons; i++)
+        assert_int_not_equal(f->d.reasons[i].level, FR_REASON_REFUSE);
+    /* the stay evaluated on no history: the full 90 days of the rule */
+    assert_true(f->d.have_stay);
+    char b[FR_DATE_BUFSZ];
+    assert_string_equal(fr_date_format(f->d.stay.authorised_until, b), "2024-05-29");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +224,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(intended_stay_shortens_and_is_explained, setup, teardown),
         cmocka_unit_test_setup_teardown(reasons_serialise_as_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(possible_namesake_refers_never_refuses_or_shortens, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -351,13 +351,16 @@ static void renewed_and_uncertain_documents(void **state)
     renewed.number = "N30000002";
     assert_int_equal(decide(f, &renewed, "2024-03-01T10:00-05:00"), FR_ADMIT);
     HAS(f, "traveller.renewed_document", FR_REASON_INFO);
-    /* same birth date and nationality, names a small edit apart: kept for review, and the
-     * other traveller's history is not counted */
+    /* same birth date and nationality, names a small edit apart: a possible namesake,
+     * referred with the evidence, and the other traveller's history is not counted */
     doc near = old;
     near.number = "N30000003";
     near.given = "INGRIDA";
     decide(f, &near, "2024-03-01T10:00-05:00");
-    assert_non_null(reason(&f->d, "traveller.link_review"));
+    HAS(f, "traveller.possible_namesake", FR_REASON_REFER);
+    assert_int_equal(f->d.outcome, FR_REFER);
+    assert_non_null(strstr(reason(&f->d, "traveller.possible_namesake")->message,
+                           "name one_or_two_letters_apart"));
     assert_int_equal(f->d.traveller_id, 0);
 }
 

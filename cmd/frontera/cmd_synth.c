@@ -13,6 +13,7 @@
 
 static const char USAGE[] =
     "Usage: frontera synth [--scenario NAME] [--seed N] [--scale X] [--out FILE.csv]\n"
+    "                      [--truth FILE.csv]\n"
     "Write deterministic synthetic border crossings as CSV (the `frontera import` layout),\n"
     "in time order. The same scenario, seed and scale always give the same events.\n\n"
     "  --scenario NAME  ecuador-2024 (default): Ecuador 2022-2024, calibrated on real\n"
@@ -21,11 +22,15 @@ static const char USAGE[] =
     "  --scale X        volume factor, 1.0 = real volumes, about 6.65 million events\n"
     "                   (default 0.01)\n"
     "  --out FILE       write to FILE instead of standard output\n"
+    "  --truth FILE     also write the ground truth, the true person of each event\n"
+    "                   (event_id,person), to FILE: never part of the import layout;\n"
+    "                   frontera link-eval measures the linking against it\n"
     "  --quiet          no summary on standard error\n"
     "See docs/synth.md for the model.\n";
 
 typedef struct {
     FILE *out;
+    FILE *truth; /* NULL: no ground truth asked for */
 } sink_ctx;
 
 static void put_date(FILE *f, fr_date d)
@@ -47,20 +52,20 @@ static int write_row(const fr_synth_event *e, void *ud)
     fprintf(f, ",%c,%s,", e->sex, e->admission_class);
     put_date(f, e->authorised_until);
     fputc('\n', f);
-    return ferror(f) ? FR_EIO : FR_OK;
+    FILE *t = ((sink_ctx *)ud)->truth;
+    if (t) fprintf(t, "%s,%u\n", e->event_id, (unsigned)e->person);
+    return ferror(f) || (t && ferror(t)) ? FR_EIO : FR_OK;
 }
 
 int cmd_synth(int argc, char **argv)
 {
-    static const struct option opts[] = {{"scenario", required_argument, NULL, 'S'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"scale", required_argument, NULL, 'x'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"scenario", required_argument, NULL, 'S'}, {"seed", required_argument, NULL, 's'},
+        {"scale", required_argument, NULL, 'x'},    {"out", required_argument, NULL, 'o'},
+        {"truth", required_argument, NULL, 't'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
     fr_synth_options o = {"ecuador-2024", 1, 0.01};
-    const char *out = NULL;
+    const char *out = NULL, *truth = NULL;
     int quiet = 0, c;
     char *end;
     optind = 1;
@@ -83,6 +88,9 @@ int cmd_synth(int argc, char **argv)
         case 'o':
             out = optarg;
             break;
+        case 't':
+            truth = optarg;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -94,11 +102,17 @@ int cmd_synth(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
-    sink_ctx ctx = {stdout};
-    if (out && !(ctx.out = fopen(out, "w"))) {
-        fprintf(stderr, "frontera synth: cannot write %s: %s\n", out, strerror(errno));
+    sink_ctx ctx = {stdout, NULL};
+    if (truth && !(ctx.truth = fopen(truth, "w"))) {
+        fprintf(stderr, "frontera synth: cannot write %s: %s\n", truth, strerror(errno));
         return FR_EXIT_FAILURE;
     }
+    if (out && !(ctx.out = fopen(out, "w"))) {
+        fprintf(stderr, "frontera synth: cannot write %s: %s\n", out, strerror(errno));
+        if (ctx.truth) fclose(ctx.truth);
+        return FR_EXIT_FAILURE;
+    }
+    if (ctx.truth) fputs("event_id,person\n", ctx.truth);
     static char buf[1 << 16];
     setvbuf(ctx.out, buf, _IOFBF, sizeof buf);
     fputs("event_id,kind,at,port,document_type,document_state,document_number,document_expiry,"
@@ -109,6 +123,7 @@ int cmd_synth(int argc, char **argv)
     fr_error_clear(&err);
     int rc = fr_synth_run(&o, write_row, &ctx, &st, &err);
     int closed = out ? fclose(ctx.out) : fflush(ctx.out);
+    if (ctx.truth && fclose(ctx.truth) != 0) closed = -1;
     if (rc == FR_EINVAL) return cli_usage_error("synth", "%s", err.message);
     if (rc != FR_OK || closed != 0) {
         fprintf(stderr, "frontera synth: %s\n",

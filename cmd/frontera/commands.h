@@ -28,7 +28,10 @@
     X(report, cmd_report, "flow, overstay, alert and what-if reports")                             \
     X(watchlist, cmd_watchlist, "import watchlists and show their statistics")                     \
     X(screen, cmd_screen, "screen travellers against watchlists and lost/stolen documents")        \
-    X(documents, cmd_documents, "import the lost/stolen travel document list")
+    X(documents, cmd_documents, "import the lost/stolen travel document list")                     \
+    X(review, cmd_review,                                                                          \
+      "list and resolve document-link reviews; split a wrongly merged traveller")                  \
+    X(linkeval, cmd_linkeval, "measure document linking against a synthetic ground truth")
 
 #define FR_X_DECL(name, fn, summary) int fn(int argc, char **argv);
 FR_COMMANDS(FR_X_DECL)

@@ -112,6 +112,11 @@ typedef struct fr_admit_facts {
     const fr_history *history; /* the traveller's history, NULL when none */
     int64_t traveller_id;      /* its traveller, 0 when none */
     fr_link_kind link;         /* how the document resolved (history.h) */
+    /* FR_LINK_REVIEW: the known traveller this new document only possibly
+     * belongs to (a namesake?), and the linking evidence (store.h,
+     * fr_store_link_document). Never counted: the decision refers. */
+    int64_t link_candidate;
+    char link_evidence[400];
     fr_admit_screening screening;
 } fr_admit_facts;
 

@@ -56,10 +56,12 @@ typedef struct fr_history_document {
 } fr_history_document;
 
 typedef struct fr_history_review {
+    int64_t id;                  /* the review's number (frontera review resolve ID) */
     int64_t document_row;        /* the document whose link is uncertain */
     int64_t traveller_id;        /* the traveller it was given */
     int64_t candidate_traveller; /* the traveller it may belong to */
-    char reason[128];
+    double bits;                 /* the match weight (linkage.h) */
+    char reason[400];            /* the evidence, explained */
 } fr_history_review;
 
 typedef struct fr_history {

@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 /* The schema version this build writes and reads. */
-#define FR_STORE_SCHEMA_VERSION 2
+#define FR_STORE_SCHEMA_VERSION 3
 
 /* fr_store_open flags */
 #define FR_STORE_CREATE 0x1u /* create the database when it does not exist */
@@ -91,11 +91,72 @@ void fr_store_batch_rollback(fr_store *s);
 int fr_store_find_document(fr_store *s, const char *state, const char *number,
                            int64_t *traveller_id, fr_error *err);
 /* Which traveller would this document belong to, by the linking rule, without
- * writing anything: the holder of a known document (FR_LINK_DOCUMENT), the one
- * certain match by person (FR_LINK_RENEWAL), or none (*how FR_LINK_NONE, or
- * FR_LINK_REVIEW when only uncertain matches exist; *traveller_id 0). */
+ * writing anything: the holder of a known document (FR_LINK_DOCUMENT), a
+ * certain match (FR_LINK_RENEWAL), or none (*how FR_LINK_NONE, or
+ * FR_LINK_REVIEW when only a possible match exists; *traveller_id 0).
+ * fr_store_link_document with no day; it says more. */
 int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
                      fr_error *err);
+
+/* The linking decision for a document in full (docs/ledger.md, "Linking
+ * documents"): how (DOCUMENT: already known; RENEWAL: linked with
+ * certainty; REVIEW: only a possible match; NONE: nobody), the holder
+ * (DOCUMENT, RENEWAL; else 0), and for RENEWAL and REVIEW the best
+ * candidate with its weight and evidence. `day` is the date the document is
+ * shown (FR_DATE_NONE: unknown, the renewal-timing evidence is left out),
+ * `entering` says it is shown at an entry. Writes nothing. */
+typedef struct fr_store_link {
+    fr_link_kind how;
+    int64_t traveller_id;
+    int64_t candidate_id;
+    double bits;
+    char evidence[400];
+} fr_store_link;
+int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int entering,
+                           fr_store_link *out, fr_error *err);
+
+/* The linking thresholds (linkage.h), kept in the database so that the
+ * booth, `record` and imports decide alike: fr_store_set_linkage stores them
+ * (one transaction; not inside a batch) and every handle opened afterwards
+ * uses them; unset, fr_linkage_defaults. FR_EINVAL when review_bits >
+ * link_bits or the renewal rate is not within (0, 1). */
+struct fr_linkage_params;
+int fr_store_set_linkage(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
+void fr_store_get_linkage(fr_store *s, struct fr_linkage_params *p);
+
+/* Link reviews: a document given a new traveller because it only possibly
+ * belongs to a known one. */
+typedef struct fr_link_review {
+    int64_t id;
+    int64_t document_row;
+    char doc_state[4];
+    char doc_number[FR_DOCNUM_MAX + 1];
+    int64_t traveller_id; /* the traveller the document was given */
+    int64_t candidate_id; /* the one it may belong to */
+    double bits;
+    char status[12]; /* "open", "linked", "distinct" */
+    char reason[400];
+} fr_link_review;
+
+/* Reviews in id order: open ones only, or all. *out is the caller's
+ * (fr_free from alloc.h), *n its length. */
+int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+
+/* A supervisor's answer to review `id`: same_person 1 moves every document
+ * and event of the review's traveller to the candidate (the traveller is
+ * merged into it) and re-pairs the candidate's entries and exits; 0 records
+ * that they are two people. actor and at_utc (seconds since the epoch, the
+ * caller's clock) go to the link audit. FR_ENOTFOUND: no such review;
+ * FR_ECONFLICT: it is not open any more. One transaction. */
+int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
+                            int64_t at_utc, const char *note, fr_error *err);
+
+/* Split a wrongly merged traveller: document state/number and its events
+ * move to a new traveller (*new_traveller), and both are re-paired. The
+ * document must not be its traveller's only one (FR_EINVAL). Audited like a
+ * review. One transaction. */
+int fr_store_split(fr_store *s, const char *state, const char *number, const char *actor,
+                   int64_t at_utc, const char *note, int64_t *new_traveller, fr_error *err);
 
 /* A traveller's documents, events and current stay. FR_ENOTFOUND when the
  * traveller does not exist. *out is owned by the caller: fr_history_free. */

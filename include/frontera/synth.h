@@ -36,6 +36,8 @@ typedef struct fr_synth_event {
     char sex; /* 'M' or 'F' */
     const char *admission_class;
     fr_date authorised_until; /* entries only, else FR_DATE_NONE */
+    uint32_t person;          /* ground truth: the true person (0, 1, ...); never part of
+                                 the import layout (frontera synth --truth writes it apart) */
 } fr_synth_event;
 
 /* Return FR_OK to go on, anything else to stop the run with that status. */
@@ -50,6 +52,8 @@ typedef struct fr_synth_options {
 typedef struct fr_synth_stats {
     uint64_t events, entries, exits, refusals, encounters;
     uint64_t persons, renewals;
+    uint64_t name_changes;  /* renewals under another surname (marriage) */
+    uint64_t birth_swapped; /* renewals whose new document swaps birth day and month */
 } fr_synth_stats;
 
 /* NULL-terminated list of scenario names. */

@@ -13,15 +13,23 @@
 
 /* The traveller the document resolves to and that traveller's history. A
  * document the ledger cannot hold has no history. *h is the caller's. */
-static int gather_history(fr_store *store, const fr_mrz *m, fr_admit_facts *f, fr_history **h,
-                          fr_error *err)
+static int gather_history(fr_store *store, const fr_mrz *m, fr_date day, fr_admit_facts *f,
+                          fr_history **h, fr_error *err)
 {
     *h = NULL;
     fr_document doc;
     if (!m->document_number[0] || fr_admit_document(m, &doc, NULL) != FR_OK) return FR_OK;
-    int rc = fr_store_resolve(store, &doc, &f->traveller_id, &f->link, err);
+    fr_store_link l;
+    int rc = fr_store_link_document(store, &doc, day, 1, &l, err);
     if (rc == FR_EINVAL) return FR_OK; /* a document the ledger cannot hold: no history */
-    if (rc != FR_OK || !f->traveller_id) return rc;
+    if (rc != FR_OK) return rc;
+    f->traveller_id = l.traveller_id;
+    f->link = l.how;
+    if (l.how == FR_LINK_REVIEW) {
+        f->link_candidate = l.candidate_id;
+        snprintf(f->link_evidence, sizeof f->link_evidence, "%s", l.evidence);
+    }
+    if (!f->traveller_id) return FR_OK;
     return fr_store_history(store, f->traveller_id, h, err);
 }
 
@@ -99,7 +107,7 @@ int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_adm
     if (!visa_only) {
         gather_screening(env, &m, &f.screening);
         if (env->store && fr_country_find(m.nationality, strlen(m.nationality)) >= 0) {
-            int rc = gather_history(env->store, &m, &f, &h, err);
+            int rc = gather_history(env->store, &m, req->at.date, &f, &h, err);
             if (rc != FR_OK) return rc;
         }
     }

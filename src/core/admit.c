@@ -293,7 +293,8 @@ int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err)
 
 /* The history as reasons for the officer and records for the stay rule.
  * Only a history the document resolved to with certainty counts; a possible
- * link (review) is never lent to the traveller. */
+ * link (review: a namesake?) is never lent to the traveller: it refers, so
+ * that an officer verifies, and can neither refuse nor shorten a stay. */
 static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr_datetime *entry,
                          fr_stay_record *recs, size_t *nrecs)
 {
@@ -304,9 +305,11 @@ static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr
     int certain = f->link == FR_LINK_DOCUMENT || f->link == FR_LINK_RENEWAL;
     history_records(certain ? f->history : NULL, entry, recs, nrecs, &hi);
     if (f->link == FR_LINK_REVIEW)
-        add(d, "traveller.link_review", 0, FR_REASON_INFO,
-            "This document may belong to a traveller already known under another document; "
-            "the link is kept for review, and that history is not counted.");
+        add(d, "traveller.possible_namesake", 0, FR_REASON_REFER,
+            "Possible earlier record of a namesake, verify: this new document may belong to "
+            "traveller %lld, or to another person with the same or a similar name. That record "
+            "is not counted. Evidence: %s",
+            (long long)f->link_candidate, f->link_evidence[0] ? f->link_evidence : "not given");
     if (f->link == FR_LINK_RENEWAL)
         add(d, "traveller.renewed_document", 0, FR_REASON_INFO,
             "A new document of traveller %lld: the earlier documents' history counts.",

@@ -77,7 +77,9 @@ static double rnormal(rng *r)
 typedef struct {
     uint32_t doc_serial;
     fr_date birth, doc_expiry;
-    uint16_t sur, given;
+    fr_date doc_birth;     /* the birth date the current document carries */
+    uint32_t sur, given;   /* list index; TAIL + n: the n-th name of the long tail */
+    uint16_t sur2, given2; /* second surname / given name: 0 none, else index + 1 */
     uint8_t nat, sex, in_country, id_card;
 } person;
 
@@ -122,16 +124,129 @@ static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
 static int names_count(const char *const *list)
 {
     int n = 0;
-    while (n < 25 && list[n])
+    while (n < 64 && list[n])
         n++;
     return n;
 }
 
-/* Common names more often: index = n * u^2 favours the top of the list. */
-static uint16_t pick_name(rng *r, const char *const *list)
+/* Names, with realistic concentration (docs/synth.md, "Names"): a draw
+ * from a list favours its top as Zipf's law does (weight 1/(rank+1)).
+ * Chinese surnames follow their real shares (Wang 7.1%, Li 7.1%, Zhang
+ * 6.7%, Liu 5.1%, Chen 4.4% ... of the population, from the counts in
+ * shared/data/names; the Cantonese spellings in the list are rare on
+ * mainland passports); other surnames are Zipf over the list. Spanish-
+ * speaking nationalities carry two surnames (paternal and maternal), as
+ * their passports do. Given names are one name of the list, or for Chinese
+ * two syllables (most Chinese given names are two characters), or for
+ * others often a second given name too: common names stay common, but the
+ * full name + birth date of a stranger rarely equals yours, as in life. */
+static uint16_t pick_zipf(rng *r, const char *const *list)
 {
-    double u = runif(r);
-    return (uint16_t)(names_count(list) * u * u);
+    int n = names_count(list);
+    double h = 0;
+    for (int k = 0; k < n; k++)
+        h += 1.0 / (k + 1);
+    double u = runif(r) * h;
+    for (int k = 0; k < n; k++) {
+        u -= 1.0 / (k + 1);
+        if (u < 0) return (uint16_t)k;
+    }
+    return (uint16_t)(n - 1);
+}
+
+/* Weights (holders in China, in 100,000s) of the CHN surname list: pinyin
+ * with the real counts, Cantonese spellings at 1/30 of theirs. */
+static const double CHN_SURNAME[24] = {101.5, 3.4,  100.9, 3.4,  95.4, 3.2,  72.1, 2.4,
+                                       63.0,  2.1,  46.2,  1.5,  33.7, 28.6, 1.0,  27.8,
+                                       0.9,   26.8, 0.9,   20.2, 0.7,  19.4, 0.6,  19.1};
+
+static uint16_t pick_surname(rng *r, int nat, const char *const *list)
+{
+    if (strcmp(CALIB[nat].nat, "CHN") != 0) return pick_zipf(r, list);
+    int n = names_count(list);
+    double h = 0;
+    for (int k = 0; k < n && k < 24; k++)
+        h += CHN_SURNAME[k];
+    double u = runif(r) * h;
+    for (int k = 0; k < n && k < 24; k++) {
+        u -= CHN_SURNAME[k];
+        if (u < 0) return (uint16_t)k;
+    }
+    return 0;
+}
+
+/* Pinyin syllables common in given names, most common first. */
+static const char *const PINYIN[] = {
+    "WEI",  "JING", "LI",   "MIN",  "YING", "HUI",  "XIN",  "YU",    "JIE",  "HAO",  "YI",
+    "TING", "LIN",  "JUN",  "FANG", "LEI",  "HONG", "MING", "QIANG", "JIAN", "XIAO", "YAN",
+    "PING", "HUA",  "NA",   "TAO",  "BIN",  "CHAO", "GANG", "PENG",  "QING", "ZHI",  "LONG",
+    "XUE",  "MEI",  "LAN",  "FENG", "BO",   "KAI",  "RUI",  "ZE",    "CHEN", "XUAN", "YANG",
+    "HAN",  "SHU",  "QI",   "YUE",  "NING", "YUN",  "LU",   "ZHEN",  "JIA",  "WEN",  "DONG",
+    "XIA",  "YONG", "LING", "CHUN", "HENG", NULL};
+
+static int spanish_naming(const char *nat)
+{
+    static const char *const S[] = {"COL", "PER", "ESP", "VEN", "MEX", "CHL", "ARG", "CUB", NULL};
+    for (int i = 0; S[i]; i++)
+        if (!strcmp(S[i], nat)) return 1;
+    return 0;
+}
+
+/* The long tail: most people do not carry one of a country's 24 most
+ * common names. rank n is drawn log-uniformly in 25..200,000 (Zipf's law),
+ * and spelled with syllables; CHN uses its pinyin syllables instead. */
+#define TAIL 0x10000u
+static uint32_t pick_tail(rng *r)
+{
+    return TAIL + (uint32_t)(25.0 * exp(runif(r) * log(200000.0 / 25.0)));
+}
+
+static void tail_name(uint32_t n, char *out, size_t cap)
+{
+    static const char C[] = "BDFGKLMNPRSTVZ", V[] = "AEIOU";
+    size_t len = 0;
+    n -= TAIL;
+    do {
+        unsigned x = n % 70;
+        n /= 70;
+        if (len + 2 < cap) {
+            out[len++] = C[x % 14];
+            out[len++] = V[x / 14];
+        }
+    } while (n || len < 4);
+    if (len + 1 < cap) out[len++] = 'N';
+    out[len] = '\0';
+}
+
+/* Share of the people of a nationality carrying one of its listed surnames. */
+static double listed_share(const char *nat)
+{
+    if (!strcmp(nat, "CHN")) return 0.7;
+    return spanish_naming(nat) ? 0.45 : 0.15;
+}
+
+static void pick_names(rng *r, person *p)
+{
+    const names_row *nm = &NAMES[p->nat];
+    const char *code = CALIB[p->nat].nat;
+    const char *const *given = p->sex == 'F' ? nm->female : nm->male;
+    p->sur = runif(r) < listed_share(code) ? pick_surname(r, p->nat, nm->surnames) : pick_tail(r);
+    p->sur2 =
+        spanish_naming(code) && runif(r) < 0.9 ? (uint16_t)(pick_zipf(r, nm->surnames) + 1) : 0;
+    if (!strcmp(code, "CHN")) { /* one or two pinyin syllables, 1 in 10 from the list */
+        if (runif(r) < 0.1) {
+            p->given = pick_zipf(r, given);
+            p->given2 = 0;
+        } else {
+            uint32_t n = (uint32_t)names_count(PINYIN);
+            p->given = (uint16_t)(1000 + (runif(r) < 0.5 ? pick_zipf(r, PINYIN) : rbelow(r, n)));
+            p->given2 = runif(r) < 0.9 ? (uint16_t)(rbelow(r, n) + 1) : 0;
+        }
+        return;
+    }
+    p->given = runif(r) < 0.6 ? pick_zipf(r, given) : pick_tail(r);
+    p->given2 = runif(r) < 0.5 ? (uint16_t)(pick_zipf(r, given) + 1) : 0;
+    if (p->given2 == p->given + 1) p->given2 = 0;
 }
 
 static const char *const SOUTH_AMERICA[] = {"COL", "PER", "VEN", "CHL", "ARG", NULL};
@@ -168,8 +283,8 @@ static int new_person(gen *g, int nat, fr_date today, uint32_t *out)
     p->nat = (uint8_t)nat;
     p->sex = runif(&g->r) < 0.5 ? 'F' : 'M';
     p->birth = today - 365 * 18 - (fr_date)rbelow(&g->r, 365 * 52);
-    p->sur = pick_name(&g->r, NAMES[nat].surnames);
-    p->given = pick_name(&g->r, p->sex == 'F' ? NAMES[nat].female : NAMES[nat].male);
+    p->doc_birth = p->birth;
+    pick_names(&g->r, p);
     p->doc_serial = ++g->serial;
     p->doc_expiry = today + 90 + (fr_date)rbelow(&g->r, 3560);
     /* Andean Community citizens often travel on their national ID card. */
@@ -203,11 +318,33 @@ static int schedule(gen *g, fr_date day, uint32_t person_idx, uint8_t kind)
 static int emit(gen *g, const char *kind, fr_date day, const person *p, const char *port,
                 fr_date until)
 {
-    char id[48], given[64], dn[16];
+    char id[48], given[64], sur[64], dn[16], t1[24], t2[24];
     const names_row *nm = &NAMES[p->nat];
+    const char *const *gl = p->sex == 'F' ? nm->female : nm->male;
     snprintf(id, sizeof id, "SY%llu-%010llu", (unsigned long long)g->opt->seed,
              (unsigned long long)g->st.events + 1);
-    snprintf(given, sizeof given, "%s", (p->sex == 'F' ? nm->female : nm->male)[p->given]);
+    int chn = !strcmp(CALIB[p->nat].nat, "CHN");
+    if (p->given >= TAIL) tail_name(p->given, t1, sizeof t1);
+    if (p->sur >= TAIL) {
+        if (chn) /* a less common Chinese surname: one syllable */
+            snprintf(t2, sizeof t2, "%s", PINYIN[(p->sur - TAIL) % 60]);
+        else
+            tail_name(p->sur, t2, sizeof t2);
+    }
+    const char *g1 = p->given >= TAIL   ? t1
+                     : p->given >= 1000 ? PINYIN[p->given - 1000]
+                                        : gl[p->given];
+    if (p->given >= 1000 && p->given < TAIL) /* pinyin: the syllables written together */
+        snprintf(given, sizeof given, "%s%s", g1, p->given2 ? PINYIN[p->given2 - 1] : "");
+    else if (p->given2)
+        snprintf(given, sizeof given, "%s %s", g1, gl[p->given2 - 1]);
+    else
+        snprintf(given, sizeof given, "%s", g1);
+    const char *s1 = p->sur >= TAIL ? t2 : nm->surnames[p->sur];
+    if (p->sur2)
+        snprintf(sur, sizeof sur, "%s %s", s1, nm->surnames[p->sur2 - 1]);
+    else
+        snprintf(sur, sizeof sur, "%s", s1);
     /* A 9-character document number, two letters first, as many states issue;
      * unique per serial (the digits are the serial itself). */
     uint32_t x = p->doc_serial * 2654435761u ^ (uint32_t)g->opt->seed;
@@ -222,13 +359,14 @@ static int emit(gen *g, const char *kind, fr_date day, const person *p, const ch
         .document_state = CALIB[p->nat].nat,
         .document_number = dn,
         .document_expiry = p->doc_expiry,
-        .surname = nm->surnames[p->sur],
+        .surname = sur,
         .given_names = given,
         .nationality = CALIB[p->nat].nat,
-        .birth_date = p->birth,
+        .birth_date = p->doc_birth,
         .sex = (char)p->sex,
         .admission_class = "visitor",
         .authorised_until = until,
+        .person = (uint32_t)(p - g->people),
     };
     g->st.events++;
     return g->sink(&ev, g->ud);
@@ -253,6 +391,20 @@ static int arrive(gen *g, int nat, fr_date day)
         p->doc_serial = ++g->serial;
         p->doc_expiry = day + 3650;
         g->st.renewals++;
+        if (p->sex == 'F' && runif(&g->r) < 0.03) { /* married since: another surname */
+            p->sur = pick_surname(&g->r, p->nat, NAMES[p->nat].surnames);
+            g->st.name_changes++;
+        }
+        int by, bm, bd;
+        fr_date_to_ymd(p->birth, &by, &bm, &bd);
+        fr_date sw;
+        if (bd <= 12 && bd != bm && runif(&g->r) < 0.005 &&
+            fr_date_from_ymd(by, bd, bm, &sw) == FR_OK) { /* a clerk swapped day and month */
+            p->doc_birth = sw;
+            g->st.birth_swapped++;
+        } else {
+            p->doc_birth = p->birth;
+        }
     }
     const char *code = CALIB[nat].nat;
     int allowed = is_south_american(code) ? 180 : 90;

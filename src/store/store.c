@@ -10,6 +10,7 @@
 
 #include "frontera/alloc.h"
 #include "ledger_rules.h"
+#include "frontera/linkage.h"
 #include "store_impl.h"
 
 int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err)
@@ -114,16 +115,81 @@ int fr_store_find_document(fr_store *s, const char *state, const char *number,
     return s->ops->find_document(s, state, number, traveller_id, err);
 }
 
+int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int entering,
+                           fr_store_link *out, fr_error *err)
+{
+    if (!s || !doc || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document given");
+    fr_document copy = *doc;
+    norm_doc(&copy);
+    return s->ops->link(s, &copy, day, entering, out, err);
+}
+
 int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
                      fr_error *err)
 {
     if (!doc || !traveller_id || !how)
         return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document given");
-    fr_document copy = *doc;
-    norm_doc(&copy);
     *traveller_id = 0;
     *how = FR_LINK_NONE;
-    return s->ops->resolve(s, &copy, traveller_id, how, err);
+    fr_store_link l;
+    int rc = fr_store_link_document(s, doc, FR_DATE_NONE, 0, &l, err);
+    if (rc != FR_OK) return rc;
+    *traveller_id = l.traveller_id;
+    *how = l.how;
+    return FR_OK;
+}
+
+int fr_store_set_linkage(fr_store *s, const fr_linkage_params *p, fr_error *err)
+{
+    if (!s || !p || !(p->review_bits <= p->link_bits) || !(p->renewal_rate > 0) ||
+        !(p->renewal_rate < 1))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "linkage",
+                            "the review threshold must not exceed the link threshold, and the "
+                            "renewal rate must be between 0 and 1");
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    return s->ops->set_linkage(s, p, err);
+}
+
+void fr_store_get_linkage(fr_store *s, fr_linkage_params *p)
+{
+    s->ops->get_linkage(s, p);
+}
+
+int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err)
+{
+    if (!s || !out || !n) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
+    *out = NULL;
+    *n = 0;
+    return s->ops->reviews(s, open_only, out, n, err);
+}
+
+static int actor_ok(const char *actor, fr_error *err)
+{
+    if (!actor || !actor[0] || strlen(actor) > FR_OFFICER_MAX)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "actor", "say who decides (1 to %d characters)",
+                            FR_OFFICER_MAX);
+    return FR_OK;
+}
+
+int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
+                            int64_t at_utc, const char *note, fr_error *err)
+{
+    if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
+    int rc = actor_ok(actor, err);
+    if (rc != FR_OK) return rc;
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    return s->ops->review_resolve(s, id, same_person != 0, actor, at_utc, note ? note : "", err);
+}
+
+int fr_store_split(fr_store *s, const char *state, const char *number, const char *actor,
+                   int64_t at_utc, const char *note, int64_t *new_traveller, fr_error *err)
+{
+    if (!s || !state || !number || !new_traveller)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "document", "no document given");
+    int rc = actor_ok(actor, err);
+    if (rc != FR_OK) return rc;
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    return s->ops->split(s, state, number, actor, at_utc, note ? note : "", new_traveller, err);
 }
 
 int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err)

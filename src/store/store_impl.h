@@ -19,8 +19,15 @@ typedef struct fr_store_ops {
     int (*record)(fr_store *s, const fr_event *ev, fr_record_result *res, fr_error *err);
     int (*find_document)(fr_store *s, const char *state, const char *number, int64_t *tid,
                          fr_error *err);
-    int (*resolve)(fr_store *s, const fr_document *doc, int64_t *tid, fr_link_kind *how,
-                   fr_error *err);
+    int (*link)(fr_store *s, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+                fr_error *err);
+    int (*set_linkage)(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
+    void (*get_linkage)(fr_store *s, struct fr_linkage_params *p);
+    int (*reviews)(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+    int (*review_resolve)(fr_store *s, int64_t id, int same_person, const char *actor,
+                          int64_t at_utc, const char *note, fr_error *err);
+    int (*split)(fr_store *s, const char *state, const char *number, const char *actor,
+                 int64_t at_utc, const char *note, int64_t *new_tid, fr_error *err);
     int (*history)(fr_store *s, int64_t tid, fr_history **out, fr_error *err);
     int (*export_events)(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
                          fr_error *err);

@@ -119,5 +119,16 @@ diff "$T/doc" "$T/ex" >&2 || fail "docs/analytics.md's overstays example differs
   --by nationality --persons --format csv >"$T/a"
 "$F" report overstays --csv-input "$T/crossings.csv" --from 2023-01-01 --to 2024-06-30 \
   --as-of 2024-12-31 --by nationality --persons --format csv >"$T/b"
-cmp -s "$T/a" "$T/b" || fail "ledger and CSV disagree on the synthetic ledger: $(diff "$T/a" "$T/b")"
+# by person the two may differ in one way only: the CSV reader takes equal names,
+# nationality and birth date for one person, the ledger does not merge a possible
+# namesake without a supervisor's review (docs/ledger.md), so it may count more
+# persons entering, never fewer, and the overstay columns agree
+paste -d, "$T/a" "$T/b" | awk -F, 'NR > 1 { n = NF / 2; for (i = 1; i <= 7; i++) if ($i != $(i + n)) bad = 1;
+    if ($8 + 0 < $(8 + n) + 0) bad = 1 } END { exit bad }' ||
+    fail "ledger and CSV disagree on the synthetic ledger: $(diff "$T/a" "$T/b")"
+"$F" --db "$T/s.db" report overstays --from 2023-01-01 --to 2024-06-30 --as-of 2024-12-31 \
+  --by nationality --format csv >"$T/a"
+"$F" report overstays --csv-input "$T/crossings.csv" --from 2023-01-01 --to 2024-06-30 \
+  --as-of 2024-12-31 --by nationality --format csv >"$T/b"
+cmp -s "$T/a" "$T/b" || fail "ledger and CSV disagree per entry: $(diff "$T/a" "$T/b")"
 echo "report.sh: ok"

@@ -63,6 +63,25 @@ static const char *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {
     "  status TEXT NOT NULL DEFAULT 'open', UNIQUE(document_id, candidate_id));"
     "CREATE INDEX link_reviews_traveller ON link_reviews(traveller_id);"
     "CREATE INDEX link_reviews_candidate ON link_reviews(candidate_id);",
+    /* 2 -> 3: probabilistic linking: term frequencies, review weight, audit */
+    "CREATE TABLE link_nat_freq(nationality TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE link_name_freq(nationality TEXT NOT NULL, surname TEXT NOT NULL,"
+    "  given_names TEXT NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY(nationality, surname, given_names)) WITHOUT ROWID;"
+    "CREATE TABLE link_birth_freq(birth_date INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    "INSERT INTO link_nat_freq SELECT nationality, count(*) FROM travellers GROUP BY 1;"
+    "INSERT INTO link_name_freq SELECT nationality, surname, given_names, count(*)"
+    "  FROM travellers GROUP BY 1, 2, 3;"
+    "INSERT INTO link_birth_freq SELECT birth_date, count(*) FROM travellers"
+    "  WHERE birth_date IS NOT NULL GROUP BY 1;"
+    "ALTER TABLE link_reviews ADD COLUMN bits REAL;"
+    "ALTER TABLE link_reviews ADD COLUMN resolved_by TEXT;"
+    "ALTER TABLE link_reviews ADD COLUMN resolved_at INTEGER;"
+    "CREATE INDEX link_reviews_status ON link_reviews(status, id);"
+    "CREATE TABLE link_audit(id INTEGER PRIMARY KEY, at_utc INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, action TEXT NOT NULL, review_id INTEGER, document_id INTEGER,"
+    "  from_traveller INTEGER, to_traveller INTEGER, note TEXT NOT NULL);"
+    "CREATE TABLE link_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;",
 };
 
 static const char *const SQL[SQ_COUNT] = {
@@ -84,7 +103,7 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_TRAV_INSERT] = "INSERT INTO travellers(surname, given_names, nationality, birth_date, sex)"
                        " VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_REVIEW_INSERT] = "INSERT OR IGNORE INTO link_reviews(document_id, traveller_id,"
-                         " candidate_id, reason) VALUES(?1, ?2, ?3, ?4)",
+                         " candidate_id, reason, bits) VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_EVENT_INSERT] = "INSERT INTO events(event_id, kind, traveller_id, document_id, at_utc,"
                         " local_date, local_secs, offset_min, port, admission_class,"
                         " authorised_until, officer, decision, reasons, digest, anomalies,"
@@ -104,9 +123,29 @@ static const char *const SQL[SQ_COUNT] = {
                        " ORDER BY at_utc, id",
     [SQ_HIST_DOCS] = "SELECT id, type, state, number, expiry, surname, given_names, nationality,"
                      " birth_date, sex, link FROM documents WHERE traveller_id = ?1 ORDER BY id",
-    [SQ_HIST_REVIEWS] = "SELECT document_id, traveller_id, candidate_id, reason FROM link_reviews"
+    [SQ_HIST_REVIEWS] = "SELECT document_id, traveller_id, candidate_id, reason, id,"
+                        " coalesce(bits, 0) FROM link_reviews"
                         " WHERE status = 'open' AND (traveller_id = ?1 OR candidate_id = ?1)"
                         " ORDER BY id",
+    /* blocking for store_sqlite_link.c: birth-date keys, same nationality or surname */
+    [SQ_LINK_BLOCK] =
+        "SELECT id, surname, given_names, nationality, sex, birth_date FROM travellers"
+        " WHERE birth_date IN (?1, ?2, ?3) AND (nationality = ?4 OR surname = ?5)"
+        " LIMIT 512",
+    [SQ_FREQ_TOTAL] = "SELECT coalesce(sum(n), 0) FROM link_nat_freq",
+    [SQ_FREQ_NAT] = "SELECT n FROM link_nat_freq WHERE nationality = ?1",
+    [SQ_FREQ_NAME] = "SELECT n FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"
+                     " AND given_names = ?3",
+    [SQ_FREQ_BIRTH] = "SELECT n FROM link_birth_freq WHERE birth_date = ?1",
+    [SQ_FREQ_ADD_NAT] = "INSERT INTO link_nat_freq(nationality, n) VALUES(?1, 1)"
+                        " ON CONFLICT(nationality) DO UPDATE SET n = n + 1",
+    [SQ_FREQ_ADD_NAME] = "INSERT INTO link_name_freq(nationality, surname, given_names, n)"
+                         " VALUES(?1, ?2, ?3, 1) ON CONFLICT(nationality, surname, given_names)"
+                         " DO UPDATE SET n = n + 1",
+    [SQ_FREQ_ADD_BIRTH] = "INSERT INTO link_birth_freq(birth_date, n) VALUES(?1, 1)"
+                          " ON CONFLICT(birth_date) DO UPDATE SET n = n + 1",
+    [SQ_TRAV_LAST_DOC] = "SELECT state, expiry FROM documents WHERE traveller_id = ?1"
+                         " ORDER BY id DESC LIMIT 1",
 };
 
 int sq_error(sq_store *s, int rc, fr_error *err, const char *what)
@@ -280,7 +319,12 @@ static const fr_store_ops SQ_OPS = {
     .batch_rollback = sq_batch_rollback,
     .record = sq_record,
     .find_document = sq_find_document,
-    .resolve = sq_resolve,
+    .link = sq_link,
+    .set_linkage = sq_set_linkage,
+    .get_linkage = sq_get_linkage,
+    .reviews = sq_reviews,
+    .review_resolve = sq_review_resolve,
+    .split = sq_split,
     .history = sq_history,
     .export_events = sq_export,
 };
@@ -291,6 +335,8 @@ int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_er
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &SQ_OPS;
     s->data_version = -1;
+    s->link_total = -1;
+    fr_linkage_defaults(&s->link_params);
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & FR_STORE_CREATE) oflags |= SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
@@ -337,6 +383,7 @@ int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_er
     }
     status = fr_store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
+    if ((status = sq_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;
     return FR_OK;
 fail:

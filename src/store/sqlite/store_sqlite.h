@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "module_sqlite.h"
+#include "frontera/linkage.h"
 #include "store_impl.h"
 
 /* Prepared statements, prepared once on first use and reused. */
@@ -32,6 +33,15 @@ enum {
     SQ_HIST_EVENTS,
     SQ_HIST_DOCS,
     SQ_HIST_REVIEWS,
+    SQ_LINK_BLOCK,
+    SQ_FREQ_TOTAL,
+    SQ_FREQ_NAT,
+    SQ_FREQ_NAME,
+    SQ_FREQ_BIRTH,
+    SQ_FREQ_ADD_NAT,
+    SQ_FREQ_ADD_NAME,
+    SQ_FREQ_ADD_BIRTH,
+    SQ_TRAV_LAST_DOC,
     SQ_COUNT
 };
 
@@ -61,7 +71,18 @@ typedef struct sq_store {
     int in_tx;
     int64_t data_version;
     sq_map docs, travs;
+    fr_linkage_params link_params;
+    int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
 } sq_store;
+
+/* The candidates a new document may belong to, best first. */
+#define SQ_LINK_MAX 8
+typedef struct sq_link_result {
+    fr_linkage_outcome outcome;
+    size_t n; /* candidates at or above the review threshold */
+    int64_t ids[SQ_LINK_MAX];
+    fr_linkage_score score[SQ_LINK_MAX];
+} sq_link_result;
 
 /* store_sqlite.c */
 int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);
@@ -85,8 +106,29 @@ void sq_cache_free(sq_store *s);
 
 /* store_sqlite_record.c */
 int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
-int sq_resolve(fr_store *base, const fr_document *doc, int64_t *tid, fr_link_kind *how,
-               fr_error *err);
+int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+            fr_error *err);
+
+/* store_sqlite_review.c */
+int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);
+int sq_load_linkage(sq_store *s, fr_error *err);
+void sq_get_linkage(fr_store *base, fr_linkage_params *p);
+int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+int sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
+                      const char *note, fr_error *err);
+int sq_split(fr_store *base, const char *state, const char *number, const char *actor, int64_t at,
+             const char *note, int64_t *out, fr_error *err);
+
+int sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err);
+int sq_repair(sq_store *s, int64_t tid, fr_error *err);
+
+/* store_sqlite_link.c */
+/* Score the travellers a new document may belong to (on `day`, an entry when
+ * entering) and decide: r->outcome with the candidates at or above review. */
+int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
+                       sq_link_result *r, fr_error *err);
+/* Count a new traveller in the frequency tables. */
+int sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
 
 /* store_sqlite_query.c */
 int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,

@@ -144,6 +144,7 @@ void sq_trav_forget(sq_store *s, int64_t tid)
 
 void sq_cache_clear(sq_store *s)
 {
+    s->link_total = -1;
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
     if (s->travs.cap) memset(s->travs.slots, 0, s->travs.cap * sizeof(sq_trav_slot));
     s->docs.used = s->travs.used = 0;

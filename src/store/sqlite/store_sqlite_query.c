@@ -154,6 +154,8 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
         r->traveller_id = sqlite3_column_int64(st, 1);
         r->candidate_traveller = sqlite3_column_int64(st, 2);
         fr_modsql_col_text(st, 3, r->reason, sizeof r->reason);
+        r->id = sqlite3_column_int64(st, 4);
+        r->bits = sqlite3_column_double(st, 5);
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the reviews");

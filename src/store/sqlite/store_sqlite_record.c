@@ -3,9 +3,10 @@
  *
  * Steps, in the caller's batch or in a transaction of its own:
  * 1. the document: from the cache, else by (state, number); a new document
- *    is linked by the rule of ledger_link.c (a certain match joins the known
- *    traveller; uncertain matches give a new traveller plus link_reviews
- *    rows; none gives a new traveller);
+ *    is linked by store_sqlite_link.c (match weights of core/linkage.c: at
+ *    or above the link threshold it joins the known traveller; between the
+ *    thresholds a new traveller plus link_reviews rows with the evidence;
+ *    below, a new traveller, counted in the name frequencies);
  * 2. exit matching: the traveller's last entry/exit by event time (cached);
  *    an event at or after it is paired incrementally, an earlier one (a post
  *    that sends late) makes the traveller's entries and exits be re-paired
@@ -20,8 +21,6 @@
 #include "frontera/alloc.h"
 #include "ledger_rules.h"
 #include "store_sqlite.h"
-
-#define MAX_CANDIDATES 16
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -61,73 +60,20 @@ static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_
     return 1;
 }
 
-typedef struct {
-    fr_link_kind how;
-    int64_t match; /* FR_LINK_RENEWAL: the traveller */
-    size_t n;      /* FR_LINK_REVIEW: the candidates */
-    int64_t ids[MAX_CANDIDATES];
-    const char *why[MAX_CANDIDATES];
-} candidates;
-
-/* Apply the linking rule to the travellers born on the document's birth date. */
-static int find_candidates(sq_store *s, const fr_document *d, candidates *c, fr_error *err)
-{
-    memset(c, 0, sizeof *c);
-    c->how = FR_LINK_NEW;
-    if (d->birth_date == FR_DATE_NONE || !d->surname[0] || !d->nationality[0]) return FR_OK;
-    sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_TRAV_BY_BIRTH, &st, err);
-    if (rc != FR_OK) return rc;
-    sqlite3_bind_int64(st, 1, d->birth_date);
-    bind_text(st, 2, d->nationality);
-    bind_text(st, 3, d->surname);
-    int64_t same[MAX_CANDIDATES];
-    size_t nsame = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
-        fr_modsql_col_text(st, 1, sur, sizeof sur);
-        fr_modsql_col_text(st, 2, giv, sizeof giv);
-        fr_modsql_col_text(st, 3, nat, sizeof nat);
-        fr_modsql_col_text(st, 4, sex, sizeof sex);
-        fr_ledger_person p = {sur, giv, nat, d->birth_date, sex[0]};
-        const char *why = "";
-        fr_ledger_match m = fr_ledger_person_match(d, &p, &why);
-        int64_t id = sqlite3_column_int64(st, 0);
-        if (m == FR_MATCH_SAME && nsame < MAX_CANDIDATES) {
-            same[nsame++] = id;
-        } else if (m == FR_MATCH_UNCERTAIN && c->n < MAX_CANDIDATES) {
-            c->ids[c->n] = id;
-            c->why[c->n++] = why;
-        }
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot look for the traveller");
-    if (nsame == 1) {
-        c->how = FR_LINK_RENEWAL;
-        c->match = same[0];
-    } else if (nsame > 1) { /* several equal people: do not pick one */
-        c->how = FR_LINK_REVIEW;
-        c->n = nsame;
-        for (size_t i = 0; i < nsame; i++) {
-            c->ids[i] = same[i];
-            c->why[i] = "several travellers share these names, nationality and birth date";
-        }
-    } else if (c->n > 0) {
-        c->how = FR_LINK_REVIEW;
-    }
-    return FR_OK;
-}
-
-static int new_document(sq_store *s, const fr_document *d, int64_t pdig, int64_t *doc_id,
+static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *doc_id,
                         int64_t *tid, fr_link_kind *link, fr_error *err)
 {
-    candidates c;
-    int rc = find_candidates(s, d, &c, err);
+    const fr_document *d = &ev->doc;
+    sq_link_result c;
+    int rc = sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
     if (rc != FR_OK) return rc;
+    fr_link_kind how = c.outcome == FR_LINKAGE_LINK     ? FR_LINK_RENEWAL
+                       : c.outcome == FR_LINKAGE_REVIEW ? FR_LINK_REVIEW
+                                                        : FR_LINK_NEW;
     sqlite3_stmt *st = NULL;
     char sex[2] = {d->sex, 0};
-    if (c.how == FR_LINK_RENEWAL) {
-        *tid = c.match;
+    if (how == FR_LINK_RENEWAL) {
+        *tid = c.ids[0];
     } else {
         if ((rc = sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
         bind_text(st, 1, d->surname);
@@ -138,6 +84,7 @@ static int new_document(sq_store *s, const fr_document *d, int64_t pdig, int64_t
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
             return sq_error(s, rc, err, "cannot add the traveller");
         *tid = sqlite3_last_insert_rowid(s->db);
+        if ((rc = sq_link_count(s, d, err)) != FR_OK) return rc;
     }
     if ((rc = sq_stmt(s, SQ_DOC_INSERT, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->state);
@@ -150,23 +97,26 @@ static int new_document(sq_store *s, const fr_document *d, int64_t pdig, int64_t
     bind_date(st, 8, d->birth_date);
     bind_text(st, 9, sex);
     sqlite3_bind_int64(st, 10, *tid);
-    sqlite3_bind_int(st, 11, c.how);
+    sqlite3_bind_int(st, 11, how);
     sqlite3_bind_int64(st, 12, pdig);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
         return sq_error(s, rc, err, "cannot add the document");
     *doc_id = sqlite3_last_insert_rowid(s->db);
-    for (size_t i = 0; i < c.n && c.how == FR_LINK_REVIEW; i++) {
+    for (size_t i = 0; i < c.n && how == FR_LINK_REVIEW; i++) {
+        char why[400];
+        fr_linkage_explain(&c.score[i], why, sizeof why);
         if ((rc = sq_stmt(s, SQ_REVIEW_INSERT, &st, err)) != FR_OK) return rc;
         sqlite3_bind_int64(st, 1, *doc_id);
         sqlite3_bind_int64(st, 2, *tid);
         sqlite3_bind_int64(st, 3, c.ids[i]);
-        bind_text(st, 4, c.why[i]);
+        bind_text(st, 4, why);
+        sqlite3_bind_double(st, 5, c.score[i].bits);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
             return sq_error(s, rc, err, "cannot record the link for review");
     }
-    *link = c.how;
+    *link = how;
     (void)sq_doc_put(s, d->state, d->number, *doc_id, *tid, pdig);
-    if (c.how != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
+    if (how != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
         sq_trav_slot none = {*tid, 0, 0, 0};
         (void)sq_trav_put(s, &none);
     }
@@ -213,7 +163,7 @@ static int doc_differs(sq_store *s, int64_t doc_id, const fr_document *d, fr_err
 }
 
 /* The traveller's last entry/exit by event time: cache, else one query. */
-static int pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err)
+int sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err)
 {
     sq_trav_slot *hit = sq_trav_get(s, tid);
     if (hit && hit->last_row >= 0) {
@@ -240,7 +190,7 @@ static int pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *
 }
 
 /* Re-pair all entries and exits of a traveller in event-time order. */
-static int repair(sq_store *s, int64_t tid, fr_error *err)
+int sq_repair(sq_store *s, int64_t tid, fr_error *err)
 {
     size_t n = 0, cap = 0;
     int64_t *rows = NULL, *old_paired = NULL;
@@ -384,8 +334,7 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     if (rc == 0) {
         rc = existing(s, ev, digest, res, err);
         if (rc != 0) return rc < 0 ? rc : FR_OK;
-        if ((rc = new_document(s, &ev->doc, pdig, &doc_id, &tid, &res->link, err)) != FR_OK)
-            return rc;
+        if ((rc = new_document(s, ev, pdig, &doc_id, &tid, &res->link, err)) != FR_OK) return rc;
     } else {
         res->link = FR_LINK_DOCUMENT;
         if (stored_pdig != pdig) {
@@ -398,7 +347,7 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     int late = 0;
     sq_trav_slot ps = {0};
     if (pairs) {
-        if ((rc = pairing_state(s, tid, &ps, err)) != FR_OK) return rc;
+        if ((rc = sq_pairing_state(s, tid, &ps, err)) != FR_OK) return rc;
         late = ps.last_row && utc < ps.last_utc;
         if (!late && ps.last_kind == FR_EVENT_ENTRY) {
             if (ev->kind == FR_EVENT_ENTRY)
@@ -419,7 +368,7 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     res->traveller_id = tid;
     res->anomalies = anomalies;
     if (pairs && late) {
-        if ((rc = repair(s, tid, err)) != FR_OK) return rc;
+        if ((rc = sq_repair(s, tid, err)) != FR_OK) return rc;
         res->anomalies = 0;
         sqlite3_stmt *st = NULL;
         if ((rc = sq_stmt(s, SQ_EVENT_DIGEST, &st, err)) != FR_OK) return rc;
@@ -447,20 +396,28 @@ int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_erro
     return rc; /* in a batch, the caller rolls back on errors other than FR_ECONFLICT */
 }
 
-int sq_resolve(fr_store *base, const fr_document *doc, int64_t *tid, fr_link_kind *how,
-               fr_error *err)
+int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+            fr_error *err)
 {
     sq_store *s = (sq_store *)base;
+    memset(out, 0, sizeof *out);
     int64_t doc_id, pdig;
-    int rc = doc_lookup(s, doc, &doc_id, tid, &pdig, err);
+    int rc = doc_lookup(s, doc, &doc_id, &out->traveller_id, &pdig, err);
     if (rc < 0) return rc;
     if (rc == 1) {
-        *how = FR_LINK_DOCUMENT;
+        out->how = FR_LINK_DOCUMENT;
         return FR_OK;
     }
-    candidates c;
-    if ((rc = find_candidates(s, doc, &c, err)) != FR_OK) return rc;
-    *tid = c.how == FR_LINK_RENEWAL ? c.match : 0;
-    *how = c.how == FR_LINK_NEW ? FR_LINK_NONE : c.how;
+    sq_link_result c;
+    if ((rc = sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
+    out->how = c.outcome == FR_LINKAGE_LINK     ? FR_LINK_RENEWAL
+               : c.outcome == FR_LINKAGE_REVIEW ? FR_LINK_REVIEW
+                                                : FR_LINK_NONE;
+    if (c.n) {
+        out->bits = c.score[0].bits;
+        out->candidate_id = c.ids[0];
+        fr_linkage_explain(&c.score[0], out->evidence, sizeof out->evidence);
+    }
+    if (out->how == FR_LINK_RENEWAL) out->traveller_id = c.ids[0];
     return FR_OK;
 }

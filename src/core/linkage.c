@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/* linkage.c: Fellegi-Sunter match weights for a new document against one
+ * known traveller (linkage.h, docs/ledger.md "Linking documents").
+ *
+ * How it works: each comparison picks one level and adds log2(m/u) bits.
+ * The prior is renewal_rate over the number of travellers (the chance that
+ * one given traveller is the holder before any evidence); nationality
+ * agreement then brings it to that nationality's travellers, exact names to
+ * the travellers of that nationality with that name (term frequency), exact
+ * birth date to those born that day. Documents: a passport's issue date is
+ * not in the MRZ, so it is estimated as expiry minus 10 (or 5) years; a
+ * renewal is issued after the old document's last use and near or after its
+ * expiry. Travel: an entry while the candidate is still in the country is
+ * evidence of two people. The m and u values are round figures set from
+ * what renewals and namesakes look like; they are constants here so that a
+ * score can be explained, and the two thresholds are the tunable part. */
+#include "frontera/linkage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_rules.h"
+
+#define DAYS_OF_BIRTH 21915.0 /* birth dates spread over ~60 years */
+#define NAME_PSEUDO 10000.0   /* an unseen name counts as 1 in 10,000 */
+#define NO_SCORE (-1000.0)
+
+void fr_linkage_defaults(fr_linkage_params *p)
+{
+    p->link_bits = 9.5;
+    p->review_bits = 4.0;
+    p->renewal_rate = 0.02;
+}
+
+static void add(fr_linkage_score *s, const char *field, const char *level, double m, double u)
+{
+    double b = log2(m / u);
+    s->bits += b;
+    if (s->n < FR_LINKAGE_MAX_ITEMS) s->items[s->n++] = (fr_linkage_item){field, level, b};
+}
+
+/* Is a a word prefix of b ("ANA" of "ANA MARIA")? */
+static int word_prefix(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n > 0 && strncmp(a, b, n) == 0 && b[n] == ' ';
+}
+
+/* The same words in another order ("WANG WEI" / "WEI WANG", surname and
+ * given names swapped or split differently). At most 8 words. */
+static int same_words(const char *s1, const char *g1, const char *s2, const char *g2)
+{
+    char a[2 * FR_NAME_MAX + 2], b[2 * FR_NAME_MAX + 2];
+    snprintf(a, sizeof a, "%s %s", s1, g1);
+    snprintf(b, sizeof b, "%s %s", s2, g2);
+    const char *wa[8], *wb[8];
+    size_t la[8], lb[8], na = 0, nb = 0;
+    for (const char *p = a; *p && na < 8;) {
+        while (*p == ' ')
+            p++;
+        if (!*p) break;
+        wa[na] = p;
+        while (*p && *p != ' ')
+            p++;
+        la[na] = (size_t)(p - wa[na]);
+        na++;
+    }
+    for (const char *p = b; *p && nb < 8;) {
+        while (*p == ' ')
+            p++;
+        if (!*p) break;
+        wb[nb] = p;
+        while (*p && *p != ' ')
+            p++;
+        lb[nb] = (size_t)(p - wb[nb]);
+        nb++;
+    }
+    if (na != nb || na < 2) return 0;
+    unsigned used = 0;
+    for (size_t i = 0; i < na; i++) {
+        size_t j = 0;
+        for (; j < nb; j++)
+            if (!(used & (1u << j)) && la[i] == lb[j] && !memcmp(wa[i], wb[j], la[i])) break;
+        if (j == nb) return 0;
+        used |= 1u << j;
+    }
+    return 1;
+}
+
+typedef enum {
+    NAME_EXACT,
+    NAME_SWAPPED,
+    NAME_EXTENDS,
+    NAME_CLOSE,
+    NAME_CHANGED,
+    NAME_OTHER
+} name_level;
+
+static name_level name_compare(const fr_document *d, const fr_linkage_candidate *c)
+{
+    int same_sur = strcmp(d->surname, c->surname) == 0;
+    int same_giv = strcmp(d->given_names, c->given_names) == 0;
+    if (same_sur && same_giv) return NAME_EXACT;
+    if (same_words(d->surname, d->given_names, c->surname, c->given_names)) return NAME_SWAPPED;
+    if (same_sur && (word_prefix(d->given_names, c->given_names) ||
+                     word_prefix(c->given_names, d->given_names)))
+        return NAME_EXTENDS;
+    int dist = fr_ledger_distance(d->surname, c->surname, 2);
+    if (dist <= 2) dist += fr_ledger_distance(d->given_names, c->given_names, 2);
+    if (dist <= 2) return NAME_CLOSE;
+    if (same_giv && d->given_names[0]) return NAME_CHANGED; /* a surname taken on marriage */
+    return NAME_OTHER;
+}
+
+static void name_evidence(fr_linkage_score *s, name_level lv, const fr_linkage_freq *f)
+{
+    switch (lv) {
+    case NAME_EXACT: {
+        double u = ((double)f->name + 1.0) / ((double)f->nationality + NAME_PSEUDO);
+        if (u > 0.5) u = 0.5;
+        add(s, "name", "exact", 0.88, u);
+        break;
+    }
+    case NAME_SWAPPED:
+        add(s, "name", "words_reordered", 0.02, 1e-4);
+        break;
+    case NAME_EXTENDS:
+        add(s, "name", "given_names_extended", 0.03, 5e-4);
+        break;
+    case NAME_CLOSE:
+        add(s, "name", "one_or_two_letters_apart", 0.04, 1e-3);
+        break;
+    case NAME_CHANGED:
+        add(s, "name", "surname_changed", 0.02, 0.02);
+        break;
+    case NAME_OTHER:
+        add(s, "name", "different", 0.01, 0.97);
+        break;
+    }
+}
+
+size_t fr_linkage_birth_keys(fr_date birth, fr_date out[3])
+{
+    size_t n = 0;
+    if (birth == FR_DATE_NONE) return 0;
+    out[n++] = birth;
+    int y, m, d;
+    fr_date_to_ymd(birth, &y, &m, &d);
+    fr_date x;
+    if (d <= 12 && d != m && fr_date_from_ymd(y, d, m, &x) == FR_OK) out[n++] = x;
+    if ((m != 1 || d != 1) && fr_date_from_ymd(y, 1, 1, &x) == FR_OK && x != out[n - 1])
+        out[n++] = x;
+    return n;
+}
+
+/* Person fields: prior, nationality, name, birth date, sex. 0 when the
+ * birth dates are not related at all. */
+static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q,
+                           const fr_linkage_candidate *c, const fr_linkage_freq *f,
+                           fr_linkage_score *s)
+{
+    const fr_document *d = q->doc;
+    double total = (double)f->travellers + 1.0;
+    add(s, "prior", "renewal_rate", p->renewal_rate, total);
+    double share = ((double)f->nationality + 1.0) / total;
+    if (share > 0.99) share = 0.99;
+    if (d->nationality[0] && c->nationality[0]) {
+        if (strcmp(d->nationality, c->nationality) == 0)
+            add(s, "nationality", "same", 0.97, share);
+        else {
+            add(s, "nationality", "different", 0.03, 1.0 - share);
+            s->no_link = "another nationality";
+        }
+    }
+    name_level nl = name_compare(d, c);
+    name_evidence(s, nl, f);
+    if (nl != NAME_EXACT) s->no_link = "the names differ";
+    int y1, m1, d1, y2, m2, d2;
+    fr_date_to_ymd(d->birth_date, &y1, &m1, &d1);
+    fr_date_to_ymd(c->birth_date, &y2, &m2, &d2);
+    if (d->birth_date == c->birth_date) {
+        double u = ((double)f->birth + 1.0) / (total + DAYS_OF_BIRTH);
+        add(s, "birth_date", "exact", 0.97, u);
+    } else if (y1 == y2 && m1 == d2 && d1 == m2) {
+        add(s, "birth_date", "day_month_swapped", 0.01, 1.0 / DAYS_OF_BIRTH);
+    } else if (y1 == y2 && ((m2 == 1 && d2 == 1) || (m1 == 1 && d1 == 1))) {
+        add(s, "birth_date", "same_year_one_unknown_day", 0.01, 1.0 / 60.0);
+    } else {
+        return 0;
+    }
+    if (d->sex && c->sex) {
+        if (d->sex == c->sex)
+            add(s, "sex", "same", 0.98, 0.5);
+        else
+            add(s, "sex", "different", 0.01, 0.5);
+    }
+    return 1;
+}
+
+/* Estimated issue date (expiry minus 10 or 5 years) after the old
+ * document's last use and not after the day it is shown. */
+static int issued_since(fr_date expiry, fr_date last_seen, fr_date day)
+{
+    const int years[2] = {10, 5};
+    for (int i = 0; i < 2; i++) {
+        fr_date issue = fr_date_add_years(expiry, -years[i]);
+        if (issue > day + 30) continue;
+        if (last_seen == FR_DATE_NONE || issue >= last_seen - 60) return 1;
+    }
+    return 0;
+}
+
+static void document_evidence(const fr_linkage_query *q, const fr_linkage_candidate *c,
+                              fr_linkage_score *s)
+{
+    const fr_document *d = q->doc;
+    if (d->state[0] && c->doc_state && c->doc_state[0]) {
+        if (strcmp(d->state, c->doc_state) == 0)
+            add(s, "issuing_state", "same", 0.95, 0.9);
+        else
+            add(s, "issuing_state", "different", 0.05, 0.1);
+    }
+    /* a second nationality's passport is no renewal: timing says nothing */
+    int same_nat =
+        !d->nationality[0] || !c->nationality[0] || strcmp(d->nationality, c->nationality) == 0;
+    if (same_nat && d->expiry != FR_DATE_NONE && c->doc_expiry != FR_DATE_NONE) {
+        if (d->expiry == c->doc_expiry) {
+            add(s, "documents", "same_expiry", 0.01, 3e-4);
+        } else if (q->day != FR_DATE_NONE) {         /* timing needs the day it is shown */
+            int due = c->doc_expiry <= q->day + 365; /* expired or expiring within a year */
+            int since = issued_since(d->expiry, c->last_seen, q->day);
+            if (due && since)
+                add(s, "documents", "renewal_due_and_issued_after_last_use", 0.80, 0.01);
+            else if (since)
+                add(s, "documents", "issued_after_last_use_old_still_valid", 0.15, 0.09);
+            else if (due)
+                add(s, "documents", "old_due_new_issued_before_last_use", 0.03, 0.10);
+            else
+                add(s, "documents", "new_issued_while_old_in_use", 0.02, 0.80);
+        }
+    }
+    if (q->entering && c->last_seen != FR_DATE_NONE) {
+        if (c->in_country) {
+            add(s, "travel", "entry_while_still_in_country", 0.05, 0.3);
+            s->no_link = "an entry while the candidate is still in the country";
+        } else
+            add(s, "travel", "consistent", 0.95, 0.7);
+    }
+}
+
+void fr_linkage_compare(const fr_linkage_params *p, const fr_linkage_query *q,
+                        const fr_linkage_candidate *c, const fr_linkage_freq *f,
+                        fr_linkage_score *out)
+{
+    memset(out, 0, sizeof *out);
+    const fr_document *d = q->doc;
+    if (!d->surname[0] || d->birth_date == FR_DATE_NONE || c->birth_date == FR_DATE_NONE ||
+        !person_evidence(p, q, c, f, out)) {
+        out->bits = NO_SCORE;
+        out->n = 0;
+        out->no_link = NULL;
+        return;
+    }
+    document_evidence(q, c, out);
+}
+
+double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query *q,
+                              const fr_linkage_candidate *c, const fr_linkage_freq *f)
+{
+    fr_linkage_score s;
+    memset(&s, 0, sizeof s);
+    const fr_document *d = q->doc;
+    if (!d->surname[0] || d->birth_date == FR_DATE_NONE || c->birth_date == FR_DATE_NONE ||
+        !person_evidence(p, q, c, f, &s))
+        return NO_SCORE;
+    /* the best each later comparison can add */
+    return s.bits + log2(0.95 / 0.9) + log2(0.80 / 0.01) + log2(0.95 / 0.7);
+}
+
+fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s)
+{
+    if (s->bits >= p->link_bits) return s->no_link ? FR_LINKAGE_REVIEW : FR_LINKAGE_LINK;
+    if (s->bits >= p->review_bits) return FR_LINKAGE_REVIEW;
+    return FR_LINKAGE_NEW;
+}
+
+size_t fr_linkage_explain(const fr_linkage_score *s, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int n = snprintf(buf, cap, "weight %.1f bits:", s->bits);
+    if (n < 0) return 0;
+    len = (size_t)n;
+    if (s->no_link) {
+        n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0,
+                     " (never linked without review: %s)", s->no_link);
+        if (n > 0) len += (size_t)n;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, "%s %s %s %+.1f",
+                     i ? "," : "", s->items[i].field, s->items[i].level, s->items[i].bits);
+        if (n < 0) break;
+        len += (size_t)n;
+    }
+    return len;
+}

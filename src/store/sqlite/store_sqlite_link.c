@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* store_sqlite_link.c: which traveller a new document belongs to, in the
+ * SQLite backend: candidate retrieval (blocking), term frequencies, and the
+ * Fellegi-Sunter score of core/linkage.c.
+ *
+ * Blocking: travellers born on the document's birth date, its day/month
+ * swap or the 1st of January of its year (fr_linkage_birth_keys), with the
+ * same nationality or the same surname: one query on the covering index
+ * travellers_birth, a few rows. Each candidate is first bounded from its
+ * person fields (fr_linkage_upper_bound, the name frequency taken as its
+ * best); only those that can still reach the review threshold cost the
+ * look-ups of their frequencies, latest document and last crossing. So a
+ * new document costs a handful of indexed reads, whatever the size of the
+ * ledger.
+ *
+ * Frequencies: three small tables (per nationality, per nationality and
+ * full name, per birth date) counting travellers as they are created, kept
+ * by one upsert each in the same transaction. Incremental rather than
+ * computed at import, so that the booth, a single `record` and an import
+ * see the same figures and nothing has to be rebuilt; a merge or a split
+ * does not recount (the counts are estimates of how common a name is). */
+#include <string.h>
+
+#include "frontera/alloc.h"
+#include "store_sqlite.h"
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= cap) n = cap - 1;
+    if (n) memcpy(out, t, n);
+    out[n] = '\0';
+}
+
+/* One count from a statement whose parameters are bound: 0 when no row. */
+static int count_of(sq_store *s, sqlite3_stmt *st, int64_t *out, fr_error *err)
+{
+    int rc = sqlite3_step(st);
+    *out = 0;
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_error(s, rc, err, "cannot read the name frequencies");
+    return FR_OK;
+}
+
+static int freq_total(sq_store *s, int64_t *out, fr_error *err)
+{
+    if (s->link_total >= 0) {
+        *out = s->link_total;
+        return FR_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, SQ_FREQ_TOTAL, &st, err);
+    if (rc != FR_OK) return rc;
+    if ((rc = count_of(s, st, out, err)) != FR_OK) return rc;
+    s->link_total = *out;
+    return FR_OK;
+}
+
+static int freq_one(sq_store *s, int which, const char *a, const char *b, const char *c,
+                    int64_t *out, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, which, &st, err);
+    if (rc != FR_OK) return rc;
+    bind_text(st, 1, a);
+    if (b) bind_text(st, 2, b);
+    if (c) bind_text(st, 3, c);
+    return count_of(s, st, out, err);
+}
+
+static int freq_birth(sq_store *s, fr_date d, int64_t *out, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, SQ_FREQ_BIRTH, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_int64(st, 1, d);
+    return count_of(s, st, out, err);
+}
+
+int sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if ((rc = sq_stmt(s, SQ_FREQ_ADD_NAT, &st, err)) != FR_OK) return rc;
+    bind_text(st, 1, d->nationality);
+    if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+        return sq_error(s, rc, err, "cannot count the traveller");
+    if ((rc = sq_stmt(s, SQ_FREQ_ADD_NAME, &st, err)) != FR_OK) return rc;
+    bind_text(st, 1, d->nationality);
+    bind_text(st, 2, d->surname);
+    bind_text(st, 3, d->given_names);
+    if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+        return sq_error(s, rc, err, "cannot count the traveller's name");
+    if (d->birth_date != FR_DATE_NONE) {
+        if ((rc = sq_stmt(s, SQ_FREQ_ADD_BIRTH, &st, err)) != FR_OK) return rc;
+        sqlite3_bind_int64(st, 1, d->birth_date);
+        if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+            return sq_error(s, rc, err, "cannot count the traveller's birth date");
+    }
+    if (s->link_total >= 0) s->link_total++;
+    return FR_OK;
+}
+
+/* The candidate's latest document and last crossing. */
+static int candidate_travel(sq_store *s, fr_linkage_candidate *c, char state[4], fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, SQ_TRAV_LAST_DOC, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_int64(st, 1, c->traveller_id);
+    state[0] = '\0';
+    c->doc_expiry = FR_DATE_NONE;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        col_text(st, 0, state, 4);
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+            c->doc_expiry = (fr_date)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_error(s, rc, err, "cannot read the candidate's documents");
+    c->doc_state = state;
+    sq_trav_slot ps;
+    if ((rc = sq_pairing_state(s, c->traveller_id, &ps, err)) != FR_OK) return rc;
+    c->last_seen = FR_DATE_NONE;
+    c->in_country = 0;
+    if (ps.last_row) {
+        int64_t days = ps.last_utc / 86400 - (ps.last_utc % 86400 < 0);
+        c->last_seen = (fr_date)days;
+        c->in_country = ps.last_kind == FR_EVENT_ENTRY;
+    }
+    return FR_OK;
+}
+
+static void keep(sq_link_result *r, int64_t id, const fr_linkage_score *sc)
+{
+    /* the candidates at or above review, best first, at most SQ_LINK_MAX */
+    size_t i;
+    if (r->n < SQ_LINK_MAX)
+        i = r->n++;
+    else if (r->score[SQ_LINK_MAX - 1].bits >= sc->bits)
+        return;
+    else
+        i = SQ_LINK_MAX - 1;
+    while (i > 0 && r->score[i - 1].bits < sc->bits) {
+        r->ids[i] = r->ids[i - 1];
+        r->score[i] = r->score[i - 1];
+        i--;
+    }
+    r->ids[i] = id;
+    r->score[i] = *sc;
+}
+
+int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
+                       sq_link_result *r, fr_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->outcome = FR_LINKAGE_NEW;
+    fr_date keys[3];
+    size_t nk = fr_linkage_birth_keys(d->birth_date, keys);
+    if (nk == 0 || !d->surname[0] || !d->nationality[0]) return FR_OK;
+    fr_linkage_freq f = {0, 0, 0, 0};
+    int rc = freq_total(s, &f.travellers, err);
+    if (rc == FR_OK) rc = freq_one(s, SQ_FREQ_NAT, d->nationality, NULL, NULL, &f.nationality, err);
+    if (rc != FR_OK) return rc;
+    if (f.travellers == 0) return FR_OK;
+    /* read the block first: the look-ups below reuse statements */
+    enum { BLOCK_MAX = 512 };
+    typedef struct {
+        int64_t id;
+        char sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex;
+        fr_date birth;
+    } row;
+    row *rows = NULL;
+    size_t nrows = 0;
+    sqlite3_stmt *st = NULL;
+    if ((rc = sq_stmt(s, SQ_LINK_BLOCK, &st, err)) != FR_OK) return rc;
+    for (size_t i = 0; i < 3; i++)
+        sqlite3_bind_int64(st, (int)i + 1, keys[i < nk ? i : 0]);
+    bind_text(st, 4, d->nationality);
+    bind_text(st, 5, d->surname);
+    fr_linkage_query q = {d, day, entering};
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        row x;
+        x.id = sqlite3_column_int64(st, 0);
+        col_text(st, 1, x.sur, sizeof x.sur);
+        col_text(st, 2, x.giv, sizeof x.giv);
+        col_text(st, 3, x.nat, sizeof x.nat);
+        char sex[2];
+        col_text(st, 4, sex, sizeof sex);
+        x.sex = sex[0];
+        x.birth = (fr_date)sqlite3_column_int64(st, 5);
+        fr_linkage_candidate c = {x.id,  x.sur, x.giv,        x.nat,        x.birth,
+                                  x.sex, "",    FR_DATE_NONE, FR_DATE_NONE, 0};
+        if (fr_linkage_upper_bound(&s->link_params, &q, &c, &f) < s->link_params.review_bits)
+            continue; /* cannot reach review whatever the documents say */
+        if (nrows % 8 == 0) {
+            row *nr = fr_realloc(rows, (nrows + 8) * sizeof *nr);
+            if (!nr) {
+                sqlite3_reset(st);
+                fr_free(rows);
+                return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking a document");
+            }
+            rows = nr;
+        }
+        rows[nrows++] = x;
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) {
+        fr_free(rows);
+        return sq_error(s, step, err, "cannot look for the traveller");
+    }
+    for (size_t i = 0; i < nrows && rc == FR_OK; i++) {
+        row *x = &rows[i];
+        fr_linkage_candidate c = {x->id,  x->sur, x->giv,       x->nat,       x->birth,
+                                  x->sex, "",     FR_DATE_NONE, FR_DATE_NONE, 0};
+        fr_linkage_freq cf = f;
+        if ((rc = freq_one(s, SQ_FREQ_NAME, x->nat, x->sur, x->giv, &cf.name, err)) != FR_OK ||
+            (rc = freq_birth(s, x->birth, &cf.birth, err)) != FR_OK)
+            break;
+        if (fr_linkage_upper_bound(&s->link_params, &q, &c, &cf) < s->link_params.review_bits)
+            continue;
+        char state[4];
+        if ((rc = candidate_travel(s, &c, state, err)) != FR_OK) break;
+        fr_linkage_score sc;
+        fr_linkage_compare(&s->link_params, &q, &c, &cf, &sc);
+        if (fr_linkage_decide(&s->link_params, &sc) != FR_LINKAGE_NEW) keep(r, x->id, &sc);
+    }
+    fr_free(rows);
+    if (rc != FR_OK) return rc;
+    if (r->n == 0) return FR_OK;
+    /* the best decides; a second candidate at review or above means the
+     * document cannot be given to the best one without asking */
+    r->outcome = fr_linkage_decide(&s->link_params, &r->score[0]);
+    if (r->outcome == FR_LINKAGE_LINK && r->n > 1) r->outcome = FR_LINKAGE_REVIEW;
+    return FR_OK;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# linkage.sh: document linking through the real program: a namesake's
+# passport shown while the other is still in the country becomes a review
+# (not a merge); review list shows the evidence; review link merges and
+# re-pairs, review distinct closes, review split undoes a merge; every
+# decision is in the link audit; thresholds are kept in the ledger; synth
+# writes the ground truth apart from the import layout and linkeval measures
+# the linking against it.
+set -euo pipefail
+F=${FRONTERA:?FRONTERA must name the program}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rc_of() { set +e; "$@" >"$T/out" 2>"$T/err"; local rc=$?; set -e; echo $rc; }
+export FRONTERA_DB=$T/a.db
+"$F" init >/dev/null
+
+person() { # event kind at number expiry
+    "$F" record "$2" --event-id "$1" --at "$3" --port ECUIO --document "CHN:$4" \
+        --document-expiry "$5" --surname WANG --given-names RUOXI --nationality CHN \
+        --birth-date 1986-06-18 --sex F --json
+}
+person W1 entry 2023-03-01T10:00-05:00 XV0241368 2031-01-01 >/dev/null
+# the second WANG RUOXI enters while the first is still in the country
+person W2 entry 2023-04-01T10:00-05:00 BI0530184 2032-02-02 >"$T/w2"
+grep -q '"link": *"review"' "$T/w2" || fail "a namesake was not put under review: $(cat "$T/w2")"
+"$F" traveller CHN:XV0241368 --json >"$T/t1"
+grep -q 'entry_without_exit' "$T/t1" && fail "the namesake's entry was lent to the first traveller"
+"$F" review list >"$T/list"
+grep -q 'review 1 \[open\]: document CHN:BI0530184' "$T/list" || fail "review list: $(cat "$T/list")"
+grep -q 'entry_while_still_in_country' "$T/list" || fail "no evidence in the list: $(cat "$T/list")"
+"$F" review list --json | grep -q '"evidence"' || fail "review list --json has no evidence"
+
+# decisions need a name; unknown reviews are findings
+[ "$(rc_of "$F" review link 1)" = 2 ] || fail "review link without --by should be a usage error"
+[ "$(rc_of "$F" review link 99 --by SUP-1)" = 1 ] || fail "an unknown review should exit 1"
+"$F" review distinct 1 --by SUP-1 --note "two women, photos differ" | grep -q 'two people' ||
+    fail "review distinct"
+[ "$(rc_of "$F" review link 1 --by SUP-1)" = 1 ] || fail "a closed review should exit 1"
+"$F" review list | grep -q 'no reviews' || fail "the review is still open"
+
+# a third passport, the first woman's, reviewed and linked: re-paired
+person W3 exit 2023-04-10T10:00-05:00 XV0241368 2031-01-01 >/dev/null
+person W4 entry 2023-05-01T10:00-05:00 ZZ0000001 2033-01-01 >"$T/w4"
+grep -q '"link": *"review"' "$T/w4" || fail "third passport: $(cat "$T/w4")"
+id=$("$F" review list --json | sed -n 's/.*"id": *\([0-9]*\).*/\1/p' | head -1)
+[ -n "$id" ] || fail "no open review"
+"$F" review link "$id" --by SUP-2 | grep -q 'linked as the same person' || fail "review link"
+"$F" traveller CHN:ZZ0000001 --json >"$T/t3"
+grep -q '"XV0241368"' "$T/t3" || fail "not merged: $(cat "$T/t3")"
+grep -q '"in_country": *true' "$T/t3" || fail "not re-paired: $(cat "$T/t3")"
+# and split off again
+"$F" review split chn:zz0000001 --by SUP-3 --note "wrong" | grep -q 'new traveller' ||
+    fail "review split"
+"$F" traveller CHN:XV0241368 --json | grep -q '"in_country": *false' || fail "split did not re-pair"
+[ "$(rc_of "$F" review split CHN:ZZ0000001 --by SUP-3)" = 2 ] ||
+    fail "splitting a traveller's only document should be refused"
+if command -v sqlite3 >/dev/null; then
+    [ "$(sqlite3 "$FRONTERA_DB" 'SELECT group_concat(action || ":" || actor) FROM link_audit')" = \
+        "review_distinct:SUP-1,review_linked:SUP-2,split:SUP-3" ] || fail "link audit incomplete"
+fi
+
+# thresholds: kept in the ledger, checked
+"$F" review thresholds --link-bits 14 | grep -q 'link at or above 14.00 bits' || fail "thresholds"
+"$F" review thresholds | grep -q 'review at or above 4.00 bits' || fail "thresholds not kept"
+[ "$(rc_of "$F" review thresholds --review-bits 20)" = 2 ] || fail "review above link accepted"
+[ "$(rc_of "$F" review thresholds --link-bits x)" = 2 ] || fail "a bad number accepted"
+
+# synth: the truth apart; linkeval against it
+"$F" synth --scale 0.002 --seed 3 --out "$T/s.csv" --truth "$T/truth.csv" --quiet
+head -1 "$T/s.csv" | grep -q person && fail "the ground truth leaked into the import layout"
+[ "$(head -1 "$T/truth.csv")" = "event_id,person" ] || fail "truth header"
+[ "$(wc -l <"$T/s.csv")" = "$(wc -l <"$T/truth.csv")" ] || fail "truth and events differ in count"
+export FRONTERA_DB=$T/s.db
+"$F" init >/dev/null
+"$F" import "$T/s.csv" --no-policy >/dev/null 2>&1
+rc=$(rc_of "$F" linkeval --truth "$T/truth.csv")
+[ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "linkeval failed: $(cat "$T/err")"
+grep -q '^all ' "$T/out" || fail "no total line: $(cat "$T/out")"
+grep -q 'innocent referrals: ' "$T/out" || fail "no harm line"
+# a truth that does not follow the ledger is refused with its line
+sed '3d' "$T/truth.csv" >"$T/bad.csv"
+[ "$(rc_of "$F" linkeval --truth "$T/bad.csv")" = 3 ] || fail "a wrong truth was accepted"
+grep -q 'line 3' "$T/err" || fail "the wrong line is not named: $(cat "$T/err")"
+echo "linkage: ok"
