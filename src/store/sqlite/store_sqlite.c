@@ -283,6 +283,9 @@ static const fr_store_ops SQ_OPS = {
     .resolve = sq_resolve,
     .history = sq_history,
     .export_events = sq_export,
+    .last_sequence = sq_last_sequence,
+    .sequence_fingerprint = sq_sequence_fingerprint,
+    .crossings_since = sq_crossings_since,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
