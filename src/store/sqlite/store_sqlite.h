@@ -59,6 +59,7 @@ typedef struct sq_store {
     sqlite3 *db;
     sqlite3_stmt *st[SQ_COUNT];
     int in_tx;
+    int bulk; /* batches ran: bulk-import settings applied */
     int64_t data_version;
     sq_map docs, travs;
 } sq_store;
