@@ -427,6 +427,23 @@ static void test_pushed_down_filters_give_the_same_numbers(void **state)
     for (int v = 0; v < FR_FLOW_NVALUES; v++)
         assert_int_equal(r->total.v[v], want[v]);
     fr_report_free(r);
+    /* and one port of them */
+    const char *const port[] = {"ECGYE"};
+    q.ports = port;
+    q.nports = 1;
+    assert_int_equal(fr_analytics_flows(a, &q, &r, NULL), FR_OK);
+    memset(want, 0, sizeof want);
+    for (size_t i = 0; i < a->n; i++) {
+        unsigned k = FR_AN_KIND(a->attr[i]);
+        if (a->date[i] < q.from || a->date[i] > q.to || k > FR_EVENT_ENCOUNTER) continue;
+        if (FR_AN_NAT(a->attr[i]) != (unsigned)chn + 1) continue;
+        if (strcmp(a->ports[FR_AN_PORT(a->attr[i])], "ECGYE") != 0) continue;
+        want[k - 1]++;
+    }
+    assert_true(want[FR_FLOW_ENTRIES] > 0);
+    for (int v = 0; v < FR_FLOW_NVALUES; v++)
+        assert_int_equal(r->total.v[v], want[v]);
+    fr_report_free(r);
     fr_analytics_free(a);
     fr_store_close(s);
 }

@@ -74,6 +74,22 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
         return parse_list(o, sub, arg, 1);
     case REPORT_OPT_NATIONALITY:
         return parse_list(o, sub, arg, 0);
+    case REPORT_OPT_PORT:
+        for (const char *p = arg;;) {
+            const char *e = strchr(p, ',');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n == 0 || n > 5)
+                return cli_usage_error(sub, "--port: '%.*s' is not a UN/LOCODE (such as ECUIO)",
+                                       (int)n, p);
+            if (o->q.nports >= 64) return cli_usage_error(sub, "--port: at most 64 ports");
+            memcpy(o->port_codes[o->q.nports], p, n);
+            o->port_codes[o->q.nports][n] = '\0';
+            o->ports[o->q.nports] = o->port_codes[o->q.nports];
+            o->q.nports++;
+            o->q.ports = o->ports;
+            if (!e) return 0;
+            p = e + 1;
+        }
     case REPORT_OPT_FORMAT:
         if (strcmp(arg, "text") == 0)
             o->format = REPORT_TEXT;

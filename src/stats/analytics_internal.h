@@ -135,7 +135,7 @@ static inline size_t fr_an_nzones(size_t n)
 int fr_an_repair(fr_analytics *a);
 
 /* ---- report grid (analytics_grid.c) ---- */
-#define FR_AN_SKIP UINT32_MAX /* a nationality filtered out */
+#define FR_AN_SKIP UINT32_MAX /* a nationality or port filtered out */
 
 typedef struct fr_an_grid {
     size_t cells, mult[FR_REPORT_MAX_KEYS];
@@ -149,10 +149,9 @@ typedef struct fr_an_grid {
 /* The cell of an event with attributes at on day (in [lo, hi]), or FR_AN_SKIP. */
 static inline uint32_t fr_an_cell(const fr_an_grid *g, uint32_t at, unsigned day)
 {
-    uint32_t c = g->natc[FR_AN_NAT(at)];
-    if (c == FR_AN_SKIP) return FR_AN_SKIP;
-    return c + g->portc[FR_AN_PORT(at)] + g->classc[FR_AN_CLASS(at)] +
-           g->dayc[day - (unsigned)g->lo];
+    uint32_t c = g->natc[FR_AN_NAT(at)], pc = g->portc[FR_AN_PORT(at)];
+    if (c == FR_AN_SKIP || pc == FR_AN_SKIP) return FR_AN_SKIP;
+    return c + pc + g->classc[FR_AN_CLASS(at)] + g->dayc[day - (unsigned)g->lo];
 }
 
 /* Re-pair, check the query, allocate the report and build the grid for the
