@@ -27,7 +27,7 @@ PUBLIC = {
     "core": "status alloc date country csv mrz policy stay event history admit paxlst text linkage",
     "screen": "screen",
     "store": "store ledger",
-    "stats": "analytics alerts series svg synth whatif linkeval",
+    "stats": "analytics alerts series snapshot svg synth whatif linkeval",
     "booth": "booth manifest",
     "http": "server auth audit webassets",
 }

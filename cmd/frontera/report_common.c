@@ -15,6 +15,7 @@
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "frontera/series.h"
+#include "frontera/snapshot.h"
 #include "frontera/store.h"
 
 void report_opts_init(report_opts *o)
@@ -75,6 +76,22 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
         return parse_list(o, sub, arg, 1);
     case REPORT_OPT_NATIONALITY:
         return parse_list(o, sub, arg, 0);
+    case REPORT_OPT_PORT:
+        for (const char *p = arg;;) {
+            const char *e = strchr(p, ',');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n == 0 || n > 5)
+                return cli_usage_error(sub, "--port: '%.*s' is not a UN/LOCODE (such as ECUIO)",
+                                       (int)n, p);
+            if (o->q.nports >= 64) return cli_usage_error(sub, "--port: at most 64 ports");
+            memcpy(o->port_codes[o->q.nports], p, n);
+            o->port_codes[o->q.nports][n] = '\0';
+            o->ports[o->q.nports] = o->port_codes[o->q.nports];
+            o->q.nports++;
+            o->q.ports = o->ports;
+            if (!e) return 0;
+            p = e + 1;
+        }
     case REPORT_OPT_FORMAT:
         if (strcmp(arg, "text") == 0)
             o->format = REPORT_TEXT;
@@ -132,15 +149,31 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         }
         return a;
     }
+    fr_analytics_free(a);
+    a = NULL;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !db[0]) db = "frontera.db";
     fr_store *s = NULL;
-    if (fr_store_open(db, 0, &s, &err) != FR_OK || fr_analytics_load_store(a, s, &err) != FR_OK) {
+    char path[4096];
+    fr_snapshot_info info;
+    if (fr_snapshot_path(db, path, sizeof path) != FR_OK) {
+        fprintf(stderr, "frontera %s: the ledger path is too long\n", sub);
+        return NULL;
+    }
+    if (fr_store_open(db, 0, &s, &err) != FR_OK ||
+        fr_snapshot_open(path, s, 0, &a, &info, &err) != FR_OK) {
         cli_print_error(sub, db, &err);
         fr_store_close(s);
-        goto fail;
+        return NULL;
     }
     fr_store_close(s);
+    /* say why a report took long: the snapshot was rebuilt (not on a first run) */
+    if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && info.reason[0] &&
+        strcmp(info.reason, "there is no analytics snapshot yet") != 0)
+        fprintf(stderr, "frontera %s: rebuilt the analytics snapshot: %s\n", sub, info.reason);
+    if (info.save_error[0] && strstr(info.save_error, "another process") == NULL)
+        fprintf(stderr, "frontera %s: the analytics snapshot was not saved: %s\n", sub,
+                info.save_error);
     return a;
 fail:
     fr_analytics_free(a);

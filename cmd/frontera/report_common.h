@@ -28,7 +28,8 @@ enum {
     REPORT_OPT_NATIONALITY,
     REPORT_OPT_FORMAT,
     REPORT_OPT_PERSONS,
-    REPORT_OPT_CSV_INPUT
+    REPORT_OPT_CSV_INPUT,
+    REPORT_OPT_PORT
 };
 #define REPORT_COMMON_OPTIONS                                                                      \
     {"from", required_argument, NULL, REPORT_OPT_FROM},                                            \
@@ -36,6 +37,7 @@ enum {
         {"as-of", required_argument, NULL, REPORT_OPT_AS_OF},                                      \
         {"by", required_argument, NULL, REPORT_OPT_BY},                                            \
         {"nationality", required_argument, NULL, REPORT_OPT_NATIONALITY},                          \
+        {"port", required_argument, NULL, REPORT_OPT_PORT},                                        \
         {"format", required_argument, NULL, REPORT_OPT_FORMAT},                                    \
         {"persons", no_argument, NULL, REPORT_OPT_PERSONS},                                        \
     {                                                                                              \
@@ -48,6 +50,7 @@ enum {
     "  --by KEYS               group by nationality,port,class and one of\n"                       \
     "                          year,month,week,day (comma-separated, in order)\n"                  \
     "  --nationality CODES     only these nationalities (ICAO codes, comma-separated)\n"           \
+    "  --port LOCODES          only these ports (UN/LOCODEs such as ECUIO, comma-separated)\n"     \
     "  --format text|csv|json  output (default text: an aligned table)\n"                          \
     "  --persons               count distinct travellers, not events\n"                            \
     "  --csv-input FILE        read crossings from an import-layout CSV instead of the ledger\n"
@@ -57,6 +60,8 @@ typedef enum { REPORT_TEXT, REPORT_CSV, REPORT_JSON } report_format;
 typedef struct report_opts {
     fr_report_query q;
     int nationalities[64];
+    char port_codes[64][6];
+    const char *ports[64];
     report_format format;
     const char *csv_input;
 } report_opts;

@@ -139,6 +139,8 @@ typedef struct fr_report_query {
     size_t nkeys;
     const int *nationalities; /* filter: country indices (country.h); NULL: all */
     size_t nnationalities;
+    const char *const *ports; /* filter: UN/LOCODEs ("ECUIO"); NULL: all */
+    size_t nports;
     int persons;    /* count distinct travellers, not events / admissions */
     int cumulative; /* flows: running totals along the period key from `from` */
 } fr_report_query;

@@ -170,6 +170,39 @@ typedef int (*fr_store_event_fn)(void *ud, const fr_event *ev);
 int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
                     fr_error *err);
 
+/* ---- Events by sequence (the analytics snapshot's feed) ----
+ * Every recorded event gets a sequence number, increasing in the order
+ * events are committed; the ledger is append-only, so the events with a
+ * sequence above N are exactly those written since a reader saw N. */
+
+/* What the analytics engine needs of one event. Strings point into the
+ * store and are valid during the callback only. */
+typedef struct fr_store_crossing {
+    int64_t seq;          /* the event's sequence number (> 0) */
+    int64_t traveller_id; /* the traveller holding the event's document */
+    fr_event_kind kind;
+    fr_date date;                                     /* local civil date */
+    int64_t at_utc;                                   /* the instant (fr_datetime_utc) */
+    const char *port, *nationality, *admission_class; /* "" when none */
+    fr_date authorised_until;                         /* FR_DATE_NONE: not given */
+} fr_store_crossing;
+
+typedef int (*fr_store_crossing_fn)(void *ud, const fr_store_crossing *c);
+
+/* The last sequence number (0: the ledger is empty) and a fingerprint of
+ * the event holding it (its content digest), read in one consistent view:
+ * a reader that stamped (seq, fingerprint) can later tell whether this is
+ * still the same ledger (fr_store_sequence_fingerprint). */
+int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err);
+/* The fingerprint of the event with sequence seq: FR_OK, or FR_ENOTFOUND
+ * when there is no such event (another ledger, or one rebuilt). */
+int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
+/* Call fn for each event with a sequence in (after, upto] in sequence order
+ * (upto <= 0: up to the last), in one read transaction. A non-zero return
+ * from fn stops the walk and is returned. */
+int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                             void *ud, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

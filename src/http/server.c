@@ -455,6 +455,9 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     srv_ctx_release(s, c);
     if ((rc = srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
     if ((rc = srv_audit_start(s, err)) != FR_OK) goto fail;
+    /* the report index from the analytics snapshot beside the ledger: mapped,
+     * not rebuilt, when it is current (snapshot.h) */
+    if ((rc = srv_reports_preload(s, err)) != FR_OK) goto fail;
 
     struct sockaddr_in a4;
     struct sockaddr_in6 a6;

@@ -213,6 +213,8 @@ void srv_reports_init(fr_server *s);
 void srv_reports_fini(fr_server *s);
 /* After a recording (not a duplicate): keep the report index current. */
 void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+/* Load the report index from the analytics snapshot (at start). */
+int srv_reports_preload(fr_server *s, fr_error *err);
 void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
                                 const fr_admit_decision *d, int64_t traveller);
 

@@ -7,9 +7,10 @@
  * Flows and overstays run on an in-memory analytics index (analytics.h)
  * shared by the server: loaded from the ledger on the first report, kept
  * current by the server's own recordings (srv_reports_note_*; never blocking
- * a recording: when the index is busy it is marked stale instead), and
- * reloaded when stale or older than SRV_REPORT_MAX_AGE_MS so writes by other
- * processes (an import) show too. Alerts and what-ifs read the ledger per
+ * a recording: when the index is busy it is marked stale instead). Every
+ * report also asks the ledger for its last sequence number (one indexed read)
+ * and reads the events after it, so writes by other processes (an import,
+ * another server, a booth sync) show at once. Alerts and what-ifs read the ledger per
  * request (fr_store_export). No personal data leaves these routes. */
 #include <math.h>
 #include <stdio.h>
@@ -19,11 +20,10 @@
 #include "frontera/alerts.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "frontera/snapshot.h"
 #include "frontera/series.h"
 #include "frontera/whatif.h"
 #include "server_internal.h"
-
-#define SRV_REPORT_MAX_AGE_MS 60000
 
 /* ---- query parameters ---- */
 
@@ -137,74 +137,63 @@ void srv_reports_fini(fr_server *s)
     pthread_mutex_destroy(&s->report_mu);
 }
 
-static void note(fr_server *s, const fr_analytics_event *ae, const fr_event *ev, uint64_t traveller)
-{
-    if (pthread_mutex_trylock(&s->report_mu) != 0) {
-        atomic_store(&s->report_stale, 1); /* a report is running: reload before the next */
-        return;
-    }
-    int rc = FR_OK;
-    if (s->report_index) /* not loaded yet: the first report loads everything */
-        rc = ev ? fr_analytics_append_event(s->report_index, ev, traveller, NULL)
-                : fr_analytics_append(s->report_index, ae, NULL);
-    if (rc != FR_OK) atomic_store(&s->report_stale, 1);
-    pthread_mutex_unlock(&s->report_mu);
-}
-
+/* A write: the next report reads the events written since the index's
+ * stamp from the ledger (exact, whoever wrote them), instead of the server
+ * appending what it saw (which would miss other processes' writes). */
 void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller)
 {
-    note(s, NULL, ev, (uint64_t)traveller);
+    (void)ev;
+    (void)traveller;
+    atomic_store(&s->report_stale, 1);
 }
 
 void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
                                 const fr_admit_decision *d, int64_t traveller)
 {
-    fr_analytics_event ae;
-    memset(&ae, 0, sizeof ae);
-    ae.kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
-    ae.date = req->at.date;
-    ae.at_utc = fr_datetime_utc(&req->at);
-    ae.port = req->port;
-    ae.nationality = fr_country_find(d->mrz.nationality, strlen(d->mrz.nationality)) >= 0
-                         ? d->mrz.nationality
-                         : "";
-    ae.admission_class = fr_admission_class_name(req->cls);
-    ae.authorised_until = ae.kind == FR_EVENT_ENTRY ? d->authorised_until : FR_DATE_NONE;
-    ae.traveller = (uint64_t)traveller;
-    note(s, &ae, NULL, 0);
+    (void)req;
+    (void)d;
+    (void)traveller;
+    atomic_store(&s->report_stale, 1);
 }
 
-/* With report_mu held: make sure the index is loaded and fresh. */
-static int index_ready(srv_req *r, fr_error *err)
+/* With report_mu held: make sure the index is loaded and current. The first
+ * time it comes from the analytics snapshot beside the ledger (snapshot.h:
+ * mapped, then refreshed with the events written since, or rebuilt when it
+ * does not match); afterwards each report refreshes it from the ledger's new
+ * events only (none: one read of the last sequence number). */
+static int index_ready(fr_server *s, fr_error *err)
 {
-    fr_server *s = r->srv;
     int64_t now = srv_now_ms(s);
-    if (s->report_index && !atomic_load(&s->report_stale) &&
-        now - s->report_loaded_ms < SRV_REPORT_MAX_AGE_MS)
-        return FR_OK;
-    fr_analytics *a = NULL;
     srv_ctx *c = srv_ctx_acquire(s, err);
     if (!c) return err->code ? err->code : FR_ESTORE;
     atomic_store(&s->report_stale, 0);
-    int rc = fr_analytics_new(&a);
-    if (rc == FR_OK) rc = fr_analytics_load_store(a, c->store, err);
+    int rc;
+    if (s->report_index) {
+        rc = fr_analytics_refresh(s->report_index, c->store, NULL, err);
+        if (rc != FR_OK) { /* a half-applied refresh: start again from the snapshot */
+            fr_analytics_free(s->report_index);
+            s->report_index = NULL;
+        }
+    } else {
+        char path[4096];
+        rc = fr_snapshot_path(s->cfg.db_path, path, sizeof path);
+        if (rc != FR_OK)
+            fr_error_set(err, rc, 0, 0, "", "the ledger path is too long");
+        else
+            rc = fr_snapshot_open(path, c->store, 0, &s->report_index, NULL, err);
+    }
     srv_ctx_release(s, c);
-    if (rc != FR_OK) {
-        fr_analytics_free(a);
-        return rc;
-    }
-    /* room to append live (loading compacts the index to its size, and
-     * growing from a capacity of 1 must not depend on the growth rule) */
-    fr_analytics_stats st;
-    fr_analytics_stats_get(a, &st);
-    if (fr_analytics_reserve(a, st.events + 4096, st.travellers + 1024) != FR_OK) {
-        fr_analytics_free(a);
-        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory loading the report index");
-    }
-    fr_analytics_free(s->report_index);
-    s->report_index = a;
-    s->report_loaded_ms = now;
-    return FR_OK;
+    if (rc == FR_OK) s->report_loaded_ms = now;
+    return rc;
+}
+
+/* Load the report index at start, so the first report does not wait. */
+int srv_reports_preload(fr_server *s, fr_error *err)
+{
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(s, err);
+    pthread_mutex_unlock(&s->report_mu);
+    return rc;
 }
 
 static json_t *date_json(fr_date d)
@@ -279,7 +268,7 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
                            "unknown parameter '%.40s'", q.bad);
     if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
     pthread_mutex_lock(&s->report_mu);
-    int rc = index_ready(r, &err);
+    int rc = index_ready(r->srv, &err);
     if (rc == FR_OK)
         rc = overstays ? fr_analytics_overstays(s->report_index, &a.q, &rep, &err)
                        : fr_analytics_flows(s->report_index, &a.q, &rep, &err);

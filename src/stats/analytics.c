@@ -13,6 +13,7 @@
  * events, sorted by (traveller, instant, arrival). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "analytics_internal.h"
 #include "frontera/alloc.h"
@@ -28,24 +29,41 @@ int fr_analytics_new(fr_analytics **out)
     return FR_OK;
 }
 
+/* Free a column unless it lies in the snapshot mapping. */
+static void col_free(fr_analytics *a, void *p)
+{
+    if (!fr_an_in_map(a, p)) fr_free(p);
+}
+
 void fr_analytics_free(fr_analytics *a)
 {
     if (!a) return;
-    fr_free(a->date);
-    fr_free(a->utc);
-    fr_free(a->attr);
-    fr_free(a->trav);
-    fr_free(a->until);
-    fr_free(a->eff);
-    fr_free(a->exitd);
-    fr_free(a->pt);
-    fr_free(a->slots);
+    void *cols[] = {a->date, a->utc,   a->attr, a->trav,  a->until,
+                    a->eff,  a->exitd, a->pt,   a->slots, a->zones};
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+        col_free(a, cols[k]);
+    if (a->map) munmap(a->map, a->maplen);
     fr_free(a);
 }
 
-/* Resize one column to cap elements of size bytes. */
-static int resize(void **col, size_t cap, size_t size)
+void fr_an_zone_clear(fr_an_zone *z)
 {
+    memset(z, 0, sizeof *z);
+    z->dmin = z->umin = INT32_MAX;
+    z->dmax = z->umax = INT32_MIN;
+}
+
+/* Resize one column holding n elements of size bytes to cap elements; a
+ * column inside the snapshot mapping is copied out. */
+static int resize(fr_analytics *a, void **col, size_t n, size_t cap, size_t size)
+{
+    if (fr_an_in_map(a, *col)) {
+        void *p = fr_malloc((cap ? cap : 1) * size);
+        if (!p) return FR_ENOMEM;
+        memcpy(p, *col, (n < cap ? n : cap) * size);
+        *col = p;
+        return FR_OK;
+    }
     void *p = fr_realloc(*col, (cap ? cap : 1) * size);
     if (!p) return FR_ENOMEM;
     *col = p;
@@ -54,18 +72,23 @@ static int resize(void **col, size_t cap, size_t size)
 
 static int events_resize(fr_analytics *a, size_t cap)
 {
-    if (resize((void **)&a->date, cap, 2) || resize((void **)&a->utc, cap, 4) ||
-        resize((void **)&a->attr, cap, 4) || resize((void **)&a->trav, cap, 4) ||
-        resize((void **)&a->until, cap, 2) || resize((void **)&a->eff, cap, 2) ||
-        resize((void **)&a->exitd, cap, 2))
+    size_t n = a->n, nz = fr_an_nzones(cap), z0 = fr_an_nzones(a->n);
+    if (resize(a, (void **)&a->date, n, cap, 2) || resize(a, (void **)&a->utc, n, cap, 4) ||
+        resize(a, (void **)&a->attr, n, cap, 4) || resize(a, (void **)&a->trav, n, cap, 4) ||
+        resize(a, (void **)&a->until, n, cap, 2) || resize(a, (void **)&a->eff, n, cap, 2) ||
+        resize(a, (void **)&a->exitd, n, cap, 2) ||
+        resize(a, (void **)&a->zones, z0, nz, sizeof *a->zones))
         return FR_ENOMEM; /* columns already grown keep their size: harmless */
+    for (size_t z = z0; z < nz; z++)
+        fr_an_zone_clear(&a->zones[z]);
     a->cap = cap;
+    a->zcap = nz;
     return FR_OK;
 }
 
 static int travellers_resize(fr_analytics *a, size_t cap)
 {
-    if (resize((void **)&a->pt, cap, sizeof *a->pt)) return FR_ENOMEM;
+    if (resize(a, (void **)&a->pt, a->np, cap, sizeof *a->pt)) return FR_ENOMEM;
     a->pcap = cap;
     return FR_OK;
 }
@@ -89,7 +112,7 @@ static int slots_resize(fr_analytics *a, size_t nslots)
             h = (h + 1) & (nslots - 1);
         s[h] = (uint32_t)(p + 1);
     }
-    fr_free(a->slots);
+    col_free(a, a->slots);
     a->slots = s;
     a->nslots = nslots;
     return FR_OK;
@@ -114,8 +137,9 @@ int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers)
 
 void fr_analytics_compact(fr_analytics *a)
 {
-    if (a->n < a->cap) events_resize(a, a->n); /* on failure the old blocks stay */
-    if (a->np < a->pcap) travellers_resize(a, a->np);
+    /* on failure the old blocks stay; a mapped snapshot stays mapped */
+    if (a->n < a->cap && !fr_an_in_map(a, a->date)) events_resize(a, a->n);
+    if (a->np < a->pcap && !fr_an_in_map(a, a->pt)) travellers_resize(a, a->np);
 }
 
 /* The traveller index of key, adding it when new (*added = 1). */
@@ -181,6 +205,7 @@ static void pair_step(fr_analytics *a, uint32_t p, uint32_t i)
         t->open = FR_AN_NOIDX;
     } else if (kind == FR_EVENT_EXTENSION && open != FR_AN_NOIDX && a->until[i] != FR_AN_NONE16) {
         a->eff[open] = clamp16((int64_t)a->date[i] + a->until[i] - a->date[open]);
+        fr_an_zone_note(a, open);
     }
 done:
     if (a->utc[i] > t->last) t->last = a->utc[i];
@@ -251,6 +276,7 @@ int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error 
     a->until[i] = until;
     a->eff[i] = until;
     a->exitd[i] = FR_AN_NONE16;
+    fr_an_zone_note(a, i);
     a->natcount[nat]++;
     if (a->first == FR_DATE_NONE || ev->date < a->first) a->first = ev->date;
     if (a->last == FR_DATE_NONE || ev->date > a->last) a->last = ev->date;

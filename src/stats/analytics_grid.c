@@ -166,6 +166,12 @@ static int grid_build(fr_analytics *a, const fr_report_query *q, fr_report *r, f
             allowed[q->nationalities[i] + 1] = 1;
     for (size_t x = 0; x < 512; x++)
         present[x] = allowed[x] && a->natcount[x] > 0;
+    int port_ok[FR_ANALYTICS_MAX_PORTS + 1];
+    for (size_t x = 0; x < a->nports; x++) {
+        port_ok[x] = q->ports == NULL;
+        for (size_t i = 0; i < q->nports && !port_ok[x]; i++)
+            port_ok[x] = q->ports[i] && strcmp(q->ports[i], a->ports[x]) == 0;
+    }
     g->period = -1;
     r->nkeys = q->nkeys;
     for (size_t k = 0; k < q->nkeys; k++) {
@@ -197,7 +203,7 @@ static int grid_build(fr_analytics *a, const fr_report_query *q, fr_report *r, f
             int pres[FR_ANALYTICS_MAX_PORTS + 1];
             for (size_t i = 0; i < n; i++) {
                 lab[i] = is_port ? a->ports[i] : a->classes[i][0] ? a->classes[i] : "-";
-                pres[i] = 1;
+                pres[i] = is_port ? port_ok[i] : 1;
             }
             rc = rank_key(r, k, lab, pres, n, is_port ? portrank : classrank);
             break;
@@ -239,6 +245,8 @@ static int grid_build(fr_analytics *a, const fr_report_query *q, fr_report *r, f
                 g->dayc[d - g->lo] *= (uint32_t)mu;
         }
     }
+    for (size_t x = 0; x < a->nports; x++)
+        if (!port_ok[x]) g->portc[x] = FR_AN_SKIP;
     if (g->period < 0) memset(g->dayc, 0, (size_t)(g->hi - g->lo + 1) * sizeof *g->dayc);
     return FR_OK;
 }

@@ -48,6 +48,19 @@ typedef struct fr_an_traveller {
     uint32_t last; /* latest instant seen (utc) */
 } fr_an_traveller;
 
+/* Zone map: per block of FR_AN_ZONE events, what the block can hold, so a
+ * report skips blocks outside its period or its nationalities (filters
+ * pushed down). Ranges only widen (re-pairing may move an entry's end of
+ * stay), which keeps them safe bounds. */
+#define FR_AN_ZONE_SHIFT 12
+#define FR_AN_ZONE (1u << FR_AN_ZONE_SHIFT)
+typedef struct fr_an_zone {
+    int32_t dmin, dmax; /* event dates */
+    int32_t umin, umax; /* entries: end of the authorised stay (date + eff) */
+    uint64_t nat[8];    /* nationalities present (FR_AN_NAT) */
+    uint64_t port[16];  /* ports present */
+} fr_an_zone;
+
 struct fr_analytics {
     size_t n, cap; /* events */
     uint16_t *date;
@@ -72,13 +85,58 @@ struct fr_analytics {
     uint32_t natcount[512]; /* events per nationality (0 unknown, else country index + 1) */
     fr_date first, last;
     size_t skipped; /* ledger events left out by fr_analytics_load_store */
+
+    fr_an_zone *zones; /* (cap + FR_AN_ZONE - 1) / FR_AN_ZONE of them */
+    size_t zcap;
+
+    /* the ledger's sequence the index holds events up to, and its fingerprint
+     * (fr_store_last_sequence); 0 for an index not read from a store */
+    int64_t seq, seq_fp;
+    /* a snapshot mapping the columns may point into (snapshot.c): columns
+     * inside it are copied out before they grow, never freed */
+    void *map;
+    size_t maplen;
 };
+
+/* Whether p points into the snapshot mapping. */
+static inline int fr_an_in_map(const fr_analytics *a, const void *p)
+{
+    return a->map && (const char *)p >= (const char *)a->map &&
+           (const char *)p < (const char *)a->map + a->maplen;
+}
+
+/* The zone covering event i widened for a change to it (after any update of
+ * date, attr or eff). */
+static inline void fr_an_zone_note(fr_analytics *a, size_t i)
+{
+    fr_an_zone *z = &a->zones[i >> FR_AN_ZONE_SHIFT];
+    int32_t d = a->date[i];
+    uint32_t at = a->attr[i];
+    if (d < z->dmin) z->dmin = d;
+    if (d > z->dmax) z->dmax = d;
+    if ((at & 7u) == 1u && a->eff[i] != FR_AN_NONE16) { /* an entry */
+        int32_t u = d + a->eff[i];
+        if (u < z->umin) z->umin = u;
+        if (u > z->umax) z->umax = u;
+    }
+    z->nat[FR_AN_NAT(at) >> 6] |= (uint64_t)1 << (FR_AN_NAT(at) & 63);
+    z->port[FR_AN_PORT(at) >> 6] |= (uint64_t)1 << (FR_AN_PORT(at) & 63);
+}
+
+/* An empty zone (nothing can match it). */
+void fr_an_zone_clear(fr_an_zone *z);
+
+/* The number of zones the first n events span. */
+static inline size_t fr_an_nzones(size_t n)
+{
+    return (n + FR_AN_ZONE - 1) >> FR_AN_ZONE_SHIFT;
+}
 
 /* Re-pair the travellers marked dirty (one pass over the events). */
 int fr_an_repair(fr_analytics *a);
 
 /* ---- report grid (analytics_grid.c) ---- */
-#define FR_AN_SKIP UINT32_MAX /* a nationality filtered out */
+#define FR_AN_SKIP UINT32_MAX /* a nationality or port filtered out */
 
 typedef struct fr_an_grid {
     size_t cells, mult[FR_REPORT_MAX_KEYS];
@@ -92,10 +150,9 @@ typedef struct fr_an_grid {
 /* The cell of an event with attributes at on day (in [lo, hi]), or FR_AN_SKIP. */
 static inline uint32_t fr_an_cell(const fr_an_grid *g, uint32_t at, unsigned day)
 {
-    uint32_t c = g->natc[FR_AN_NAT(at)];
-    if (c == FR_AN_SKIP) return FR_AN_SKIP;
-    return c + g->portc[FR_AN_PORT(at)] + g->classc[FR_AN_CLASS(at)] +
-           g->dayc[day - (unsigned)g->lo];
+    uint32_t c = g->natc[FR_AN_NAT(at)], pc = g->portc[FR_AN_PORT(at)];
+    if (c == FR_AN_SKIP || pc == FR_AN_SKIP) return FR_AN_SKIP;
+    return c + pc + g->classc[FR_AN_CLASS(at)] + g->dayc[day - (unsigned)g->lo];
 }
 
 /* Re-pair, check the query, allocate the report and build the grid for the

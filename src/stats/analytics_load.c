@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* analytics_load.c: filling the analytics index from outside: from the
- * ledger (fr_store_export, with each document's traveller found once through
- * fr_store_find_document and remembered in a small hash), and the traveller
- * key for events that come without a store (CSV files, the generator).
- *
- * The document memo is keyed by a 64-bit FNV-1a digest of "state|number";
- * two documents colliding in 64 bits (odds about 1e-7 for ten million
- * documents) would share a traveller in the index, not in the ledger. */
+ * ledger (fr_store_crossings_since: the events after the index's sequence
+ * stamp, each with the traveller holding its document), from a CSV file,
+ * and the traveller key for events that come without a store (CSV files,
+ * the generator). */
 #include <string.h>
 
 #include "analytics_internal.h"
 #include "frontera/alloc.h"
+#include "frontera/snapshot.h"
 #include "ledger_rules.h"
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -45,80 +43,71 @@ uint64_t fr_analytics_person_key(const fr_document *doc)
     return fnv(h, doc->number);
 }
 
-typedef struct load_ctx {
+typedef struct since_ctx {
     fr_analytics *a;
-    fr_store *s;
     fr_error *err;
-    uint64_t *keys; /* document digest, 0 empty */
-    int64_t *tids;
-    size_t n, cap; /* cap: a power of two */
-} load_ctx;
+    size_t added;
+} since_ctx;
 
-static int memo_grow(load_ctx *c)
+static int since_one(void *ud, const fr_store_crossing *c)
 {
-    size_t cap = c->cap ? c->cap * 2 : 4096;
-    uint64_t *k = fr_calloc(cap, sizeof *k);
-    int64_t *t = fr_malloc(cap * sizeof *t);
-    if (!k || !t) {
-        fr_free(k);
-        fr_free(t);
-        return FR_ENOMEM;
+    since_ctx *x = ud;
+    fr_analytics_event e = {.kind = c->kind,
+                            .date = c->date,
+                            .at_utc = c->at_utc,
+                            .port = c->port,
+                            .nationality = c->nationality,
+                            .admission_class = c->admission_class,
+                            .authorised_until = c->authorised_until,
+                            .traveller = (uint64_t)c->traveller_id};
+    int rc = fr_analytics_append(x->a, &e, x->err);
+    if (rc == FR_ERANGE) { /* one implausible row must not stop every report */
+        x->a->skipped++;
+        fr_error_clear(x->err);
+        x->a->seq = c->seq;
+        return FR_OK;
     }
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->keys[i]) continue;
-        size_t h = (size_t)c->keys[i] & (cap - 1);
-        while (k[h])
-            h = (h + 1) & (cap - 1);
-        k[h] = c->keys[i];
-        t[h] = c->tids[i];
+    if (rc != FR_OK) {
+        if (x->err) {
+            char field[sizeof x->err->field], msg[sizeof x->err->message];
+            memcpy(field, x->err->field, sizeof field);
+            memcpy(msg, x->err->message, sizeof msg);
+            fr_error_set(x->err, rc, 0, 0, field, "event %lld of the ledger: %s", (long long)c->seq,
+                         msg);
+        }
+        return rc;
     }
-    fr_free(c->keys);
-    fr_free(c->tids);
-    c->keys = k;
-    c->tids = t;
-    c->cap = cap;
+    x->a->seq = c->seq;
+    x->added++;
     return FR_OK;
 }
 
-static int load_one(void *ud, const fr_event *ev)
+int fr_analytics_refresh(fr_analytics *a, fr_store *s, size_t *added, fr_error *err)
 {
-    load_ctx *c = ud;
-    uint64_t key = fnv(fnv(0xcbf29ce484222325ULL, ev->doc.state), ev->doc.number);
-    if (key == 0) key = 1;
-    if ((c->n + 1) * 10 > c->cap * 7 && memo_grow(c) != FR_OK)
-        return fr_error_set(c->err, FR_ENOMEM, 0, 0, "", "out of memory loading the index");
-    size_t h = (size_t)key & (c->cap - 1);
-    while (c->keys[h] && c->keys[h] != key)
-        h = (h + 1) & (c->cap - 1);
-    if (!c->keys[h]) {
-        int64_t tid;
-        int rc = fr_store_find_document(c->s, ev->doc.state, ev->doc.number, &tid, c->err);
-        if (rc != FR_OK) return rc;
-        c->keys[h] = key;
-        c->tids[h] = tid;
-        c->n++;
+    since_ctx x = {.a = a, .err = err};
+    int64_t last = 0, fp = 0;
+    int rc = fr_store_last_sequence(s, &last, &fp, err);
+    if (rc == FR_OK && last > a->seq) {
+        if (a->n == 0 && a->seq == 0 && last > (int64_t)a->cap)
+            (void)fr_analytics_reserve(a, (size_t)last, 0); /* a guess; ENOMEM shows later */
+        rc = fr_store_crossings_since(s, a->seq, last, since_one, &x, err);
     }
-    int rc = fr_analytics_append_event(c->a, ev, (uint64_t)c->tids[h], c->err);
-    if (rc == FR_ERANGE) { /* one implausible row must not stop every report */
-        c->a->skipped++;
-        fr_error_clear(c->err);
-        return FR_OK;
+    if (rc == FR_OK) {
+        a->seq = last; /* the ledger never deletes: nothing lies between */
+        a->seq_fp = fp;
     }
-    if (rc != FR_OK && c->err) {
-        char field[sizeof c->err->field], msg[sizeof c->err->message];
-        memcpy(field, c->err->field, sizeof field);
-        memcpy(msg, c->err->message, sizeof msg);
-        fr_error_set(c->err, rc, 0, 0, field, "event %s: %s", ev->event_id, msg);
-    }
+    if (added) *added = x.added;
     return rc;
+}
+
+int64_t fr_analytics_sequence(const fr_analytics *a)
+{
+    return a->seq;
 }
 
 int fr_analytics_load_store(fr_analytics *a, fr_store *s, fr_error *err)
 {
-    load_ctx c = {.a = a, .s = s, .err = err};
-    int rc = fr_store_export(s, FR_DATE_NONE, FR_DATE_NONE, load_one, &c, err);
-    fr_free(c.keys);
-    fr_free(c.tids);
+    int rc = fr_analytics_refresh(a, s, NULL, err);
     if (rc == FR_OK) fr_analytics_compact(a);
     return rc;
 }

@@ -47,6 +47,33 @@ static void count_distinct(uint64_t *keys, size_t m, size_t nv, int64_t *cnt, in
     }
 }
 
+/* The nationalities a query keeps, as a bit set over FR_AN_NAT. */
+static void nat_mask(const fr_an_grid *g, uint64_t m[8])
+{
+    memset(m, 0, 8 * sizeof *m);
+    for (unsigned n = 0; n < 512; n++)
+        if (g->natc[n] != FR_AN_SKIP) m[n >> 6] |= (uint64_t)1 << (n & 63);
+}
+
+/* The ports a query keeps, as a bit set over FR_AN_PORT. */
+static void port_mask(const fr_an_grid *g, uint64_t m[16])
+{
+    memset(m, 0, 16 * sizeof *m);
+    for (unsigned p = 0; p <= FR_ANALYTICS_MAX_PORTS; p++)
+        if (g->portc[p] != FR_AN_SKIP) m[p >> 6] |= (uint64_t)1 << (p & 63);
+}
+
+/* Whether block z may hold an event of the nationalities nm and ports pm. */
+static int nat_overlap(const fr_an_zone *z, const uint64_t nm[8], const uint64_t pm[16])
+{
+    uint64_t n = 0, p = 0;
+    for (int k = 0; k < 8; k++)
+        n |= z->nat[k] & nm[k];
+    for (int k = 0; k < 16; k++)
+        p |= z->port[k] & pm[k];
+    return n != 0 && p != 0;
+}
+
 int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **out, fr_error *err)
 {
     if (q->persons && q->cumulative)
@@ -68,7 +95,17 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
     if (q->persons && !(keys = fr_malloc((a->n ? a->n : 1) * sizeof *keys))) goto nomem;
     unsigned ulo = (unsigned)g.lo, uhi = (unsigned)g.hi;
     int inside = !g.empty && g.cells > 0;
+    uint64_t nm[8], pm[16];
+    nat_mask(&g, nm);
+    port_mask(&g, pm);
     for (size_t i = 0; inside && i < a->n; i++) {
+        if ((i & (FR_AN_ZONE - 1)) == 0) { /* skip the blocks that cannot match */
+            const fr_an_zone *z = &a->zones[i >> FR_AN_ZONE_SHIFT];
+            if (z->dmax < (int32_t)ulo || z->dmin > (int32_t)uhi || !nat_overlap(z, nm, pm)) {
+                i += FR_AN_ZONE - 1;
+                continue;
+            }
+        }
         unsigned d = a->date[i];
         if (d < ulo || d > uhi) continue;
         uint32_t at = a->attr[i];
@@ -136,7 +173,19 @@ int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report 
     int64_t dlo = g.lo, dhi = g.hi < as_of - 1 ? g.hi : (int64_t)as_of - 1;
     int64_t clo = g.lo, chi = g.hi < as_of ? g.hi : as_of;
     int ok = !g.empty && g.cells > 0;
+    uint64_t nm[8], pm[16];
+    nat_mask(&g, nm);
+    port_mask(&g, pm);
     for (size_t i = 0; ok && i < a->n; i++) {
+        if ((i & (FR_AN_ZONE - 1)) == 0) { /* skip the blocks that cannot match */
+            const fr_an_zone *z = &a->zones[i >> FR_AN_ZONE_SHIFT];
+            int dhs = z->umax >= dlo && z->umin <= dhi && z->dmin <= as_of;
+            int crude = z->dmax >= clo && z->dmin <= chi;
+            if (!(dhs || crude) || !nat_overlap(z, nm, pm)) {
+                i += FR_AN_ZONE - 1;
+                continue;
+            }
+        }
         uint32_t at = a->attr[i];
         unsigned k = FR_AN_KIND(at);
         int64_t d = a->date[i];

@@ -205,3 +205,26 @@ int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn,
     if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
     return s->ops->export_events(s, from, to, fn, ud, err);
 }
+
+int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err)
+{
+    if (!seq || !fingerprint) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
+    *seq = 0;
+    *fingerprint = 0;
+    return s->ops->last_sequence(s, seq, fingerprint, err);
+}
+
+int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err)
+{
+    if (!fingerprint) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
+    *fingerprint = 0;
+    return s->ops->sequence_fingerprint(s, seq, fingerprint, err);
+}
+
+int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                             void *ud, fr_error *err)
+{
+    if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
+    if (after < 0) after = 0;
+    return s->ops->crossings_since(s, after, upto, fn, ud, err);
+}

@@ -31,6 +31,10 @@ typedef struct fr_store_ops {
     int (*history)(fr_store *s, int64_t tid, fr_history **out, fr_error *err);
     int (*export_events)(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
                          fr_error *err);
+    int (*last_sequence)(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err);
+    int (*sequence_fingerprint)(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
+    int (*crossings_since)(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                           void *ud, fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

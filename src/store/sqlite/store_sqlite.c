@@ -297,8 +297,22 @@ static int sq_schema_version(fr_store *base, int *version, fr_error *err)
     return rc == SQLITE_OK ? FR_OK : sq_error(s, rc, err, "cannot read the schema version");
 }
 
+/* A connection that runs batches (a bulk import) keeps a 256 MiB page
+ * cache and maps the file for reads: at millions of events the random-order
+ * index pages no longer fit in 32 MiB and each miss became a read system
+ * call and a copy (perf at 5.5 M events: a fifth of the time in the kernel
+ * copying pages). Reads only: writes, syncs and durability are unchanged. */
+static void bulk_settings(sq_store *s)
+{
+    if (s->bulk) return;
+    s->bulk = 1;
+    sqlite3_exec(s->db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296;", NULL, NULL,
+                 NULL); /* a hint: on failure the defaults stay */
+}
+
 static int sq_batch_begin(fr_store *base, fr_error *err)
 {
+    bulk_settings((sq_store *)base);
     return sq_tx_begin((sq_store *)base, err);
 }
 static int sq_batch_commit(fr_store *base, fr_error *err)
@@ -327,6 +341,9 @@ static const fr_store_ops SQ_OPS = {
     .split = sq_split,
     .history = sq_history,
     .export_events = sq_export,
+    .last_sequence = sq_last_sequence,
+    .sequence_fingerprint = sq_sequence_fingerprint,
+    .crossings_since = sq_crossings_since,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)

@@ -69,6 +69,7 @@ typedef struct sq_store {
     sqlite3 *db;
     sqlite3_stmt *st[SQ_COUNT];
     int in_tx;
+    int bulk; /* batches ran: bulk-import settings applied */
     int64_t data_version;
     sq_map docs, travs;
     fr_linkage_params link_params;
@@ -136,5 +137,9 @@ int sq_find_document(fr_store *base, const char *state, const char *number, int6
 int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
 int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
               fr_error *err);
+int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
+int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
+int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                       void *ud, fr_error *err);
 
 #endif

@@ -239,3 +239,83 @@ int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
     sqlite3_finalize(st);
     return status;
 }
+
+/* The sequence is the events table's rowid: SQLite has one writer at a time
+ * and the ledger never deletes, so rowids grow in commit order. */
+int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, digest FROM events ORDER BY id DESC LIMIT 1", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the last sequence");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        *fingerprint = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_error(s, rc, err, "cannot read the last sequence");
+    return FR_OK;
+}
+
+int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT digest FROM events WHERE id = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read an event's fingerprint");
+    sqlite3_bind_int64(st, 1, seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *fingerprint = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "", "the ledger has no event %lld",
+                            (long long)seq);
+    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot read an event's fingerprint");
+    return FR_OK;
+}
+
+int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                       void *ud, fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    static const char sql[] =
+        "SELECT e.id, d.traveller_id, e.kind, e.local_date, e.at_utc, e.port, d.nationality,"
+        " e.admission_class, e.authorised_until FROM events e"
+        " JOIN documents d ON d.id = e.document_id WHERE e.id > ?1 AND e.id <= ?2 ORDER BY e.id";
+    int own = !s->in_tx && sqlite3_get_autocommit(s->db);
+    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    int status = FR_OK;
+    if (rc != SQLITE_OK) {
+        status = sq_error(s, rc, err, "cannot prepare the read of new events");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, upto > 0 ? upto : INT64_MAX);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *port = sqlite3_column_text(st, 5);
+        const unsigned char *nat = sqlite3_column_text(st, 6);
+        const unsigned char *cls = sqlite3_column_text(st, 7);
+        fr_store_crossing c = {.seq = sqlite3_column_int64(st, 0),
+                               .traveller_id = sqlite3_column_int64(st, 1),
+                               .kind = (fr_event_kind)sqlite3_column_int(st, 2),
+                               .date = (fr_date)sqlite3_column_int64(st, 3),
+                               .at_utc = sqlite3_column_int64(st, 4),
+                               .port = port ? (const char *)port : "",
+                               .nationality = nat ? (const char *)nat : "",
+                               .admission_class = cls ? (const char *)cls : "",
+                               .authorised_until = col_date(st, 8)};
+        status = fn(ud, &c);
+        if (status != 0) break;
+    }
+    if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
+done:
+    sqlite3_finalize(st);
+    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return status;
+}

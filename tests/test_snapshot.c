@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/* test_snapshot.c: the analytics snapshot beside the ledger (snapshot.h):
+ * a snapshot refreshed with the events written since equals an index
+ * rebuilt from the whole ledger, on random histories with events sent late;
+ * damaged, truncated, foreign and other-ledger files are detected and
+ * rebuilt; two reader processes and a writer work at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analytics_internal.h"
+#include "frontera/country.h"
+#include "frontera/snapshot.h"
+#include "tmpdb.h"
+
+static const char *const NATS[] = {"ECU", "COL", "PER", "USA", "CHN", "VEN", "D"};
+static const char *const PORTS[] = {"ECUIO", "ECGYE", "ECHSA"};
+
+typedef struct gen {
+    uint64_t rng;
+    int next_id;
+} gen;
+
+static uint32_t rnd(gen *g, uint32_t n)
+{
+    g->rng = g->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(g->rng >> 33) % n;
+}
+
+/* Record n random events for travellers 0..persons-1 (each with one document),
+ * about one in six sent late (dated before the traveller's latest event). */
+static void record_random(fr_store *s, gen *g, int n, int persons)
+{
+    fr_error err = {0};
+    assert_int_equal(fr_store_batch_begin(s, &err), FR_OK);
+    for (int k = 0; k < n; k++) {
+        int p = (int)rnd(g, (uint32_t)persons);
+        fr_event ev;
+        fr_event_init(&ev);
+        snprintf(ev.event_id, sizeof ev.event_id, "E%07d", g->next_id++);
+        uint32_t r = rnd(g, 12);
+        ev.kind = r < 5 ? FR_EVENT_ENTRY : r < 10 ? FR_EVENT_EXIT : FR_EVENT_EXTENSION;
+        ev.at.date = 19723 + (fr_date)(g->next_id / 3) - (rnd(g, 6) == 0 ? (fr_date)rnd(g, 40) : 0);
+        ev.at.seconds = (int)rnd(g, 86400);
+        ev.at.offset_min = -300;
+        ev.at.has_offset = 1;
+        snprintf(ev.port, sizeof ev.port, "%s", PORTS[rnd(g, 3)]);
+        memcpy(ev.doc.state, "ECU", 4);
+        snprintf(ev.doc.number, sizeof ev.doc.number, "N%06d", p);
+        snprintf(ev.doc.surname, sizeof ev.doc.surname, "PERSON%d", p);
+        snprintf(ev.doc.given_names, sizeof ev.doc.given_names, "ANA");
+        snprintf(ev.doc.nationality, sizeof ev.doc.nationality, "%s", NATS[p % 7]);
+        ev.doc.birth_date = 7000 + p;
+        ev.doc.sex = 'F';
+        if (ev.kind == FR_EVENT_ENTRY) {
+            snprintf(ev.admission_class, sizeof ev.admission_class, "%s",
+                     rnd(g, 2) ? "visitor" : "resident");
+            ev.authorised_until = ev.at.date + 30 + (fr_date)rnd(g, 60);
+        } else if (ev.kind == FR_EVENT_EXTENSION) {
+            ev.authorised_until = ev.at.date + 90;
+        }
+        fr_record_result res;
+        int rc = fr_store_record(s, &ev, &res, &err);
+        if (rc != FR_OK) fail_msg("record: %s", err.message);
+    }
+    assert_int_equal(fr_store_batch_commit(s, &err), FR_OK);
+}
+
+static fr_analytics *rebuild(fr_store *s)
+{
+    fr_analytics *a = NULL;
+    fr_error err = {0};
+    assert_int_equal(fr_analytics_new(&a), FR_OK);
+    int rc = fr_analytics_load_store(a, s, &err);
+    if (rc != FR_OK) fail_msg("rebuild: %s", err.message);
+    assert_int_equal(fr_an_repair(a), FR_OK);
+    return a;
+}
+
+static void same_bytes(const void *x, const void *y, size_t n)
+{
+    if (n) assert_memory_equal(x, y, n);
+}
+
+/* Every column, the travellers, the dictionaries and the reports agree. */
+static void assert_same(fr_analytics *x, fr_analytics *y)
+{
+    assert_int_equal(fr_an_repair(x), FR_OK);
+    assert_int_equal(fr_an_repair(y), FR_OK);
+    assert_int_equal(x->n, y->n);
+    assert_int_equal(x->np, y->np);
+    assert_int_equal(x->seq, y->seq);
+    size_t n = x->n;
+    same_bytes(x->date, y->date, n * 2);
+    same_bytes(x->utc, y->utc, n * 4);
+    same_bytes(x->attr, y->attr, n * 4);
+    same_bytes(x->trav, y->trav, n * 4);
+    same_bytes(x->until, y->until, n * 2);
+    same_bytes(x->eff, y->eff, n * 2);
+    same_bytes(x->exitd, y->exitd, n * 2);
+    for (size_t p = 0; p < x->np; p++) {
+        assert_true(x->pt[p].key == y->pt[p].key);
+        assert_int_equal(x->pt[p].open, y->pt[p].open);
+    }
+    assert_int_equal(x->nports, y->nports);
+    assert_memory_equal(x->ports, y->ports, sizeof x->ports);
+    assert_memory_equal(x->natcount, y->natcount, sizeof x->natcount);
+    fr_report_query q;
+    fr_report_query_init(&q);
+    q.keys[0] = FR_KEY_NATIONALITY;
+    q.keys[1] = FR_KEY_MONTH;
+    q.nkeys = 2;
+    for (int ovs = 0; ovs < 2; ovs++) {
+        fr_report *rx = NULL, *ry = NULL;
+        assert_int_equal(ovs ? fr_analytics_overstays(x, &q, &rx, NULL)
+                             : fr_analytics_flows(x, &q, &rx, NULL),
+                         FR_OK);
+        assert_int_equal(ovs ? fr_analytics_overstays(y, &q, &ry, NULL)
+                             : fr_analytics_flows(y, &q, &ry, NULL),
+                         FR_OK);
+        assert_int_equal(rx->nrows, ry->nrows);
+        same_bytes(rx->rows, ry->rows, rx->nrows * sizeof *rx->rows);
+        assert_memory_equal(&rx->total, &ry->total, sizeof rx->total);
+        fr_report_free(rx);
+        fr_report_free(ry);
+    }
+}
+
+static fr_store *open_store(tmp *t)
+{
+    fr_store *s = NULL;
+    fr_error err = {0};
+    int rc = fr_store_open(t->db, 0, &s, &err);
+    if (rc != FR_OK) fail_msg("open: %s", err.message);
+    return s;
+}
+
+static fr_analytics *snap_open(tmp *t, fr_store *s, unsigned flags, fr_snapshot_info *info)
+{
+    char path[256];
+    fr_analytics *a = NULL;
+    fr_error err = {0};
+    assert_int_equal(fr_snapshot_path(t->db, path, sizeof path), FR_OK);
+    int rc = fr_snapshot_open(path, s, flags, &a, info, &err);
+    if (rc != FR_OK) fail_msg("snapshot: %s", err.message);
+    return a;
+}
+
+static void test_refresh_equals_rebuild_with_late_events(void **state)
+{
+    tmp *t = *state;
+    fr_store *s = open_store(t);
+    gen g = {12345, 0};
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_REBUILT);
+    assert_int_equal(a->n, 0);
+    fr_analytics_free(a);
+    for (int round = 0; round < 8; round++) {
+        record_random(s, &g, 500 + round * 300, 300);
+        /* every other round the snapshot is only refreshed in memory */
+        unsigned flags = round % 2 ? FR_SNAPSHOT_NO_SAVE : FR_SNAPSHOT_SAVE;
+        a = snap_open(t, s, flags, &info);
+        assert_int_equal(info.how, FR_SNAPSHOT_REFRESHED);
+        assert_true(info.new_events > 0);
+        assert_int_equal(info.saved, !(round % 2));
+        fr_analytics *b = rebuild(s);
+        assert_same(a, b);
+        fr_analytics_free(b);
+        /* a refreshed index keeps taking events in memory */
+        record_random(s, &g, 50, 300);
+        size_t added = 0;
+        assert_int_equal(fr_analytics_refresh(a, s, &added, NULL), FR_OK);
+        assert_int_equal(added, 50);
+        b = rebuild(s);
+        assert_same(a, b);
+        fr_analytics_free(b);
+        fr_analytics_free(a);
+        /* and the saved file, with nothing new, is current */
+        a = snap_open(t, s, 0, &info);
+        assert_true(info.how == FR_SNAPSHOT_CURRENT || info.how == FR_SNAPSHOT_REFRESHED);
+        fr_analytics_free(a);
+    }
+    fr_store_close(s);
+}
+
+/* Write a snapshot, damage it with fn, and check it is rebuilt for `want`. */
+static void damage_case(tmp *t, void (*fn)(const char *path), const char *want)
+{
+    fr_store *s = open_store(t);
+    gen g = {777, 0};
+    record_random(s, &g, 2000, 200);
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+    assert_int_equal(info.saved, 1);
+    fr_analytics_free(a);
+    char path[256];
+    fr_snapshot_path(t->db, path, sizeof path);
+    fn(path);
+    fr_analytics *bad = NULL;
+    fr_error err = {0};
+    assert_int_not_equal(fr_snapshot_read(path, &bad, NULL, &err), FR_OK);
+    assert_null(bad);
+    if (!strstr(err.message, want)) fail_msg("read said '%s', not '%s'", err.message, want);
+    a = snap_open(t, s, 0, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_REBUILT);
+    if (!strstr(info.reason, want)) fail_msg("reason '%s', not '%s'", info.reason, want);
+    assert_int_equal(info.saved, 1); /* and replaced by a good one */
+    fr_analytics *b = rebuild(s);
+    assert_same(a, b);
+    fr_analytics_free(a);
+    a = snap_open(t, s, 0, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_CURRENT);
+    assert_same(a, b);
+    fr_analytics_free(a);
+    fr_analytics_free(b);
+    fr_store_close(s);
+}
+
+static void flip_byte(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    unsigned char c;
+    off_t at = st.st_size / 2;
+    assert_int_equal(pread(fd, &c, 1, at), 1);
+    c ^= 0x10;
+    assert_int_equal(pwrite(fd, &c, 1, at), 1);
+    close(fd);
+}
+
+static void cut_short(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size - 100), 0);
+}
+
+static void foreign(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 1000; i++)
+        fputs("event_id,kind,at\n", f);
+    fclose(f);
+}
+
+static void header_flip(const char *path)
+{
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    int64_t seq = 1;
+    assert_int_equal(pwrite(fd, &seq, sizeof seq, 24), (ssize_t)sizeof seq); /* the stamp */
+    close(fd);
+}
+
+static void test_damaged_snapshot_is_rebuilt(void **state)
+{
+    damage_case(*state, flip_byte, "checksum");
+}
+
+static void test_truncated_snapshot_is_rebuilt(void **state)
+{
+    damage_case(*state, cut_short, "truncated");
+}
+
+static void test_foreign_file_is_rebuilt(void **state)
+{
+    damage_case(*state, foreign, "not a frontera analytics snapshot");
+}
+
+static void test_forged_stamp_fails_the_header_checksum(void **state)
+{
+    damage_case(*state, header_flip, "header checksum");
+}
+
+/* A snapshot of another ledger put beside this one is not trusted. */
+static void test_snapshot_of_another_ledger_is_rebuilt(void **state)
+{
+    tmp *t = *state;
+    tmp *other = tmpdb_new("frsnapo", 1);
+    assert_non_null(other);
+    fr_store *so = open_store(other), *s = open_store(t);
+    gen g1 = {1, 0}, g2 = {2, 0};
+    record_random(so, &g1, 3000, 100);
+    record_random(s, &g2, 3000, 100);
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(other, so, FR_SNAPSHOT_SAVE, &info);
+    fr_analytics_free(a);
+    char from[256], to[256], cmd[600];
+    fr_snapshot_path(other->db, from, sizeof from);
+    fr_snapshot_path(t->db, to, sizeof to);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+    a = snap_open(t, s, 0, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_REBUILT);
+    assert_non_null(strstr(info.reason, "another ledger"));
+    fr_analytics *b = rebuild(s);
+    assert_same(a, b);
+    fr_analytics_free(a);
+    fr_analytics_free(b);
+    /* a ledger shorter than the stamp: the snapshot is ahead of it */
+    tmp *empty = tmpdb_new("frsnape", 1);
+    assert_non_null(empty);
+    fr_snapshot_path(empty->db, to, sizeof to);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+    fr_store *se = open_store(empty);
+    a = snap_open(empty, se, 0, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_REBUILT);
+    assert_non_null(strstr(info.reason, "ends at 0"));
+    assert_int_equal(a->n, 0);
+    fr_analytics_free(a);
+    fr_store_close(se);
+    fr_store_close(so);
+    fr_store_close(s);
+    tmpdb_free(empty);
+    tmpdb_free(other);
+}
+
+/* Two reader processes open the snapshot (refreshing and saving it) while
+ * this one writes events and snapshots: every open succeeds, every index
+ * holds exactly the events up to its stamp, and at the end the snapshot
+ * equals a rebuild. */
+static void test_two_readers_and_a_writer(void **state)
+{
+    tmp *t = *state;
+    fr_store *s = open_store(t);
+    gen g = {99, 0};
+    record_random(s, &g, 1000, 150);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        assert_true(kids[k] >= 0);
+        if (kids[k] == 0) {
+            int bad = 0;
+            for (int i = 0; i < 40 && !bad; i++) {
+                fr_store *rs = NULL;
+                char path[256];
+                fr_analytics *a = NULL;
+                fr_snapshot_info info;
+                fr_snapshot_path(t->db, path, sizeof path);
+                if (fr_store_open(t->db, 0, &rs, NULL) != FR_OK ||
+                    fr_snapshot_open(path, rs, k ? FR_SNAPSHOT_SAVE : 0, &a, &info, NULL) !=
+                        FR_OK) {
+                    bad = 1;
+                } else {
+                    fr_report_query q;
+                    fr_report *r = NULL;
+                    fr_report_query_init(&q);
+                    /* no event is lost or counted twice: sequence = events here */
+                    if ((int64_t)a->n != a->seq || fr_analytics_flows(a, &q, &r, NULL) != FR_OK)
+                        bad = 2;
+                    else if (r->total.v[FR_FLOW_ENTRIES] + r->total.v[FR_FLOW_EXITS] >
+                             (int64_t)a->n)
+                        bad = 3;
+                    if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && i > 0 &&
+                        strstr(info.reason, "damaged"))
+                        bad = 4; /* a half-written file was seen */
+                    fr_report_free(r);
+                }
+                fr_analytics_free(a);
+                fr_store_close(rs);
+            }
+            _exit(bad);
+        }
+    }
+    for (int round = 0; round < 20; round++) {
+        record_random(s, &g, 300, 150);
+        fr_snapshot_info info;
+        fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+        assert_int_equal((int64_t)a->n, a->seq);
+        fr_analytics_free(a);
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = 0;
+        assert_int_equal(waitpid(kids[k], &st, 0), kids[k]);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(t, s, 0, &info);
+    fr_analytics *b = rebuild(s);
+    assert_same(a, b);
+    fr_analytics_free(a);
+    fr_analytics_free(b);
+    fr_store_close(s);
+}
+
+/* Period and nationality filters skip blocks: the answers stay the same as
+ * counting every event (checked against a filter-free scan by hand). */
+static void test_pushed_down_filters_give_the_same_numbers(void **state)
+{
+    tmp *t = *state;
+    fr_store *s = open_store(t);
+    gen g = {4242, 0};
+    for (int i = 0; i < 6; i++)
+        record_random(s, &g, 3000, 400);
+    fr_analytics *a = rebuild(s);
+    int chn = fr_country_find_cstr("CHN");
+    fr_report_query q;
+    fr_report_query_init(&q);
+    q.from = 19723 + 1000;
+    q.to = 19723 + 2500;
+    q.nationalities = &chn;
+    q.nnationalities = 1;
+    fr_report *r = NULL;
+    assert_int_equal(fr_analytics_flows(a, &q, &r, NULL), FR_OK);
+    int64_t want[FR_FLOW_NVALUES] = {0};
+    for (size_t i = 0; i < a->n; i++) {
+        unsigned k = FR_AN_KIND(a->attr[i]);
+        if (a->date[i] < q.from || a->date[i] > q.to || k > FR_EVENT_ENCOUNTER) continue;
+        if (FR_AN_NAT(a->attr[i]) != (unsigned)chn + 1) continue;
+        want[k - 1]++;
+    }
+    assert_true(want[FR_FLOW_ENTRIES] > 0);
+    for (int v = 0; v < FR_FLOW_NVALUES; v++)
+        assert_int_equal(r->total.v[v], want[v]);
+    fr_report_free(r);
+    /* and one port of them */
+    const char *const port[] = {"ECGYE"};
+    q.ports = port;
+    q.nports = 1;
+    assert_int_equal(fr_analytics_flows(a, &q, &r, NULL), FR_OK);
+    memset(want, 0, sizeof want);
+    for (size_t i = 0; i < a->n; i++) {
+        unsigned k = FR_AN_KIND(a->attr[i]);
+        if (a->date[i] < q.from || a->date[i] > q.to || k > FR_EVENT_ENCOUNTER) continue;
+        if (FR_AN_NAT(a->attr[i]) != (unsigned)chn + 1) continue;
+        if (strcmp(a->ports[FR_AN_PORT(a->attr[i])], "ECGYE") != 0) continue;
+        want[k - 1]++;
+    }
+    assert_true(want[FR_FLOW_ENTRIES] > 0);
+    for (int v = 0; v < FR_FLOW_NVALUES; v++)
+        assert_int_equal(r->total.v[v], want[v]);
+    fr_report_free(r);
+    fr_analytics_free(a);
+    fr_store_close(s);
+}
+
+static int setup(void **st)
+{
+    return tmpdb_setup(st, "frsnap", 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_refresh_equals_rebuild_with_late_events, setup,
+                                        tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_snapshot_is_rebuilt, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_snapshot_is_rebuilt, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_file_is_rebuilt, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_forged_stamp_fails_the_header_checksum, setup,
+                                        tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_of_another_ledger_is_rebuilt, setup,
+                                        tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_two_readers_and_a_writer, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_pushed_down_filters_give_the_same_numbers, setup,
+                                        tmpdb_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
