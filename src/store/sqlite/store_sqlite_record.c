@@ -21,8 +21,6 @@
 #include "ledger_rules.h"
 #include "store_sqlite.h"
 
-#define MAX_CANDIDATES 16
-
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -61,19 +59,13 @@ static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_
     return 1;
 }
 
-typedef struct {
-    fr_link_kind how;
-    int64_t match; /* FR_LINK_RENEWAL: the traveller */
-    size_t n;      /* FR_LINK_REVIEW: the candidates */
-    int64_t ids[MAX_CANDIDATES];
-    const char *why[MAX_CANDIDATES];
-} candidates;
+typedef fr_ledger_link candidates;
 
-/* Apply the linking rule to the travellers born on the document's birth date. */
+/* Feed the travellers born on the document's birth date to the linking rule
+ * (ledger_rules.c: the same for every backend). */
 static int find_candidates(sq_store *s, const fr_document *d, candidates *c, fr_error *err)
 {
-    memset(c, 0, sizeof *c);
-    c->how = FR_LINK_NEW;
+    fr_ledger_link_init(c);
     if (d->birth_date == FR_DATE_NONE || !d->surname[0] || !d->nationality[0]) return FR_OK;
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, SQ_TRAV_BY_BIRTH, &st, err);
@@ -81,8 +73,6 @@ static int find_candidates(sq_store *s, const fr_document *d, candidates *c, fr_
     sqlite3_bind_int64(st, 1, d->birth_date);
     bind_text(st, 2, d->nationality);
     bind_text(st, 3, d->surname);
-    int64_t same[MAX_CANDIDATES];
-    size_t nsame = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
         fr_modsql_col_text(st, 1, sur, sizeof sur);
@@ -90,31 +80,11 @@ static int find_candidates(sq_store *s, const fr_document *d, candidates *c, fr_
         fr_modsql_col_text(st, 3, nat, sizeof nat);
         fr_modsql_col_text(st, 4, sex, sizeof sex);
         fr_ledger_person p = {sur, giv, nat, d->birth_date, sex[0]};
-        const char *why = "";
-        fr_ledger_match m = fr_ledger_person_match(d, &p, &why);
-        int64_t id = sqlite3_column_int64(st, 0);
-        if (m == FR_MATCH_SAME && nsame < MAX_CANDIDATES) {
-            same[nsame++] = id;
-        } else if (m == FR_MATCH_UNCERTAIN && c->n < MAX_CANDIDATES) {
-            c->ids[c->n] = id;
-            c->why[c->n++] = why;
-        }
+        fr_ledger_link_consider(c, d, &p, sqlite3_column_int64(st, 0));
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot look for the traveller");
-    if (nsame == 1) {
-        c->how = FR_LINK_RENEWAL;
-        c->match = same[0];
-    } else if (nsame > 1) { /* several equal people: do not pick one */
-        c->how = FR_LINK_REVIEW;
-        c->n = nsame;
-        for (size_t i = 0; i < nsame; i++) {
-            c->ids[i] = same[i];
-            c->why[i] = "several travellers share these names, nationality and birth date";
-        }
-    } else if (c->n > 0) {
-        c->how = FR_LINK_REVIEW;
-    }
+    fr_ledger_link_finish(c);
     return FR_OK;
 }
 
