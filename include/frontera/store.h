@@ -4,7 +4,8 @@
  *
  * An fr_store is an opaque handle on one database. Inside, a table of
  * function pointers (src/store_impl.h) routes each call to a backend: SQLite
- * now (store_sqlite*.c), PostgreSQL later; SQL text lives only in backends.
+ * (src/store/sqlite/) or PostgreSQL (src/store/postgres/); SQL text lives
+ * only in backends.
  * This layer validates events (event.h) and normalises names before any
  * backend sees them, so every backend stores the same thing.
  *
@@ -51,7 +52,9 @@ extern "C" {
 
 typedef struct fr_store fr_store;
 
-/* Open the database at `where` (an SQLite file path, or "sqlite:PATH"),
+/* Open the database at `where`: an SQLite file path or "sqlite:PATH"; or a
+ * PostgreSQL database as a libpq URI ("postgres://USER@HOST:PORT/DB",
+ * "postgresql://...") or libpq keyword=value pairs ("host=H dbname=D"),
  * bringing its schema up to FR_STORE_SCHEMA_VERSION. Fails with FR_ENOTFOUND
  * when it does not exist and FR_STORE_CREATE is not given, FR_EVERSION when it
  * was written by a newer frontera or is not a frontera database, FR_EBUSY when
@@ -60,7 +63,7 @@ typedef struct fr_store fr_store;
 int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err);
 void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch */
 
-/* Name of the backend ("sqlite") and the schema version found in the database. */
+/* Name of the backend ("sqlite" or "postgres") and the schema version found in the database. */
 const char *fr_store_backend(const fr_store *s);
 int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* store.c: the backend-neutral face of the ledger (store.h). It picks a
  * backend from the location ("sqlite:PATH" or a plain path -> SQLite; a
- * PostgreSQL URI is reserved for the backend that will follow), validates
+ * postgres:// or postgresql:// URI, or libpq keyword=value pairs ->
+ * PostgreSQL, store/postgres/), validates
  * and normalises every event before a backend sees it, and forwards each
  * call through the backend's table of functions (store_impl.h). */
 #include <string.h>
@@ -12,15 +13,24 @@
 #include "ledger_rules.h"
 #include "store_impl.h"
 
+int fr_store_is_pg(const char *where)
+{
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        return 1;
+    /* libpq keyword/value form: "dbname=x host=y" (a file path has no '=' before a '/') */
+    const char *eq = strchr(where, '='), *slash = strchr(where, '/');
+    return eq && (!slash || eq < slash) && strncmp(where, "sqlite:", 7) != 0;
+}
+
 int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err)
 {
     fr_error_clear(err);
     if (!where || !*where || !out)
         return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database location was given");
     *out = NULL;
-    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "db",
-                            "the PostgreSQL backend is not part of this build yet");
+    if (strncmp(where, "postgres:", 9) == 0 && strncmp(where, "postgres://", 11) != 0)
+        where += 9; /* "postgres:host=... dbname=..." */
+    if (fr_store_is_pg(where)) return fr_store_pg_open(where, flags, out, err);
     if (strncmp(where, "sqlite:", 7) == 0) where += 7;
     return fr_store_sqlite_open(where, flags, out, err);
 }
