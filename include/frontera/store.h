@@ -112,6 +112,12 @@ typedef int (*fr_store_event_fn)(void *ud, const fr_event *ev);
 int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
                     fr_error *err);
 
+/* The number of events in the ledger and a digest of every one of them
+ * (its content, the document's person fields and the document as read),
+ * independent of order and backend: two ledgers holding the same events give
+ * the same pair (frontera migrate checks a copy with it). */
+int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

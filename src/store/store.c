@@ -149,3 +149,31 @@ int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn,
     if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
     return s->ops->export_events(s, from, to, fn, ud, err);
 }
+
+typedef struct {
+    uint64_t count, sum;
+} digest_acc;
+
+static int digest_one(void *ud, const fr_event *ev)
+{
+    digest_acc *a = ud;
+    uint64_t h = (uint64_t)fr_ledger_event_digest(ev);
+    uint64_t p = (uint64_t)fr_ledger_person_digest(&ev->doc);
+    /* mix (splitmix64 finaliser) so that a sum of digests is still a digest */
+    uint64_t x = h ^ (p * 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    a->sum += x ^ (x >> 31);
+    a->count++;
+    return 0;
+}
+
+int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err)
+{
+    digest_acc a = {0, 0};
+    int rc = fr_store_export(s, FR_DATE_NONE, FR_DATE_NONE, digest_one, &a, err);
+    if (rc != FR_OK) return rc;
+    *count = a.count;
+    *digest = a.sum;
+    return FR_OK;
+}

@@ -3,8 +3,10 @@
  * traveller's history and the export walk, with the SQLite backend's
  * results (store_sqlite_query.c). A history is read in one REPEATABLE READ
  * transaction (or in the caller's batch), so it is one consistent snapshot
- * while other processes write; the export streams rows in single-row mode,
- * so memory stays constant whatever the ledger's size. */
+ * while other processes write. The export reads pages of PG_EXPORT_PAGE
+ * events in id order (keyset), so memory stays bounded and the callback may
+ * query the store itself (the analytics index looks documents up); events
+ * committed by others during a long export appear if their id is later. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 #include "frontera/alloc.h"
 #include "ledger_rules.h"
 #include "store_pg.h"
+
+#define PG_EXPORT_PAGE "2000"
 
 static void copy_text(char *out, size_t cap, const char *in)
 {
@@ -210,45 +214,50 @@ int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
     pg_store *s = (pg_store *)base;
     int rc = pg_flush(s, err);
     if (rc != FR_OK) return rc;
-    char f[24], t[24];
-    const char *p[2] = {pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
-                        pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to)};
-    if (PQsendQueryParams(s->conn,
-                          "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min,"
-                          " e.port, d.type, d.state, d.number, d.expiry, d.surname,"
-                          " d.given_names, d.nationality, d.birth_date, d.sex,"
-                          " e.admission_class, e.authorised_until, e.officer, e.decision,"
-                          " e.reasons FROM events e JOIN documents d ON d.id = e.document_id"
-                          " WHERE e.local_date >= $1 AND e.local_date <= $2 ORDER BY e.id",
-                          2, NULL, p, NULL, NULL, 0) != 1 ||
-        PQsetSingleRowMode(s->conn) != 1)
-        return fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot start the export: %s",
-                            PQerrorMessage(s->conn));
-    int status = FR_OK;
-    PGresult *r;
-    while ((r = PQgetResult(s->conn)) != NULL) {
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE && status == FR_OK) {
+    char f[24], t[24], last[24];
+    int64_t after = 0;
+    for (;;) {
+        const char *p[3] = {pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
+                            pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to), pg_i64(last, after)};
+        PGresult *r =
+            PQexecParams(s->conn,
+                         "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min,"
+                         " e.port, d.type, d.state, d.number, d.expiry, d.surname,"
+                         " d.given_names, d.nationality, d.birth_date, d.sex,"
+                         " e.admission_class, e.authorised_until, e.officer, e.decision,"
+                         " e.reasons, e.id FROM events e JOIN documents d ON d.id = e.document_id"
+                         " WHERE e.local_date >= $1 AND e.local_date <= $2 AND e.id > $3"
+                         " ORDER BY e.id LIMIT " PG_EXPORT_PAGE,
+                         3, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            rc = pg_error(s, r, err, "cannot export");
+            PQclear(r);
+            return rc;
+        }
+        int n = PQntuples(r);
+        for (int i = 0; i < n; i++) {
             fr_event ev;
             fr_event_init(&ev);
-            copy_text(ev.event_id, sizeof ev.event_id, PQgetvalue(r, 0, 0));
-            ev.kind = (fr_event_kind)atoi(PQgetvalue(r, 0, 1));
-            ev.at.date = (fr_date)atol(PQgetvalue(r, 0, 2));
-            ev.at.seconds = atoi(PQgetvalue(r, 0, 3));
-            ev.at.offset_min = (int16_t)atoi(PQgetvalue(r, 0, 4));
+            copy_text(ev.event_id, sizeof ev.event_id, PQgetvalue(r, i, 0));
+            ev.kind = (fr_event_kind)atoi(PQgetvalue(r, i, 1));
+            ev.at.date = (fr_date)atol(PQgetvalue(r, i, 2));
+            ev.at.seconds = atoi(PQgetvalue(r, i, 3));
+            ev.at.offset_min = (int16_t)atoi(PQgetvalue(r, i, 4));
             ev.at.has_offset = 1;
-            copy_text(ev.port, sizeof ev.port, PQgetvalue(r, 0, 5));
-            read_doc(r, 0, 6, &ev.doc);
-            copy_text(ev.admission_class, sizeof ev.admission_class, PQgetvalue(r, 0, 15));
-            ev.authorised_until = get_date(r, 0, 16);
-            copy_text(ev.officer, sizeof ev.officer, PQgetvalue(r, 0, 17));
-            copy_text(ev.decision, sizeof ev.decision, PQgetvalue(r, 0, 18));
-            ev.reasons_json = PQgetisnull(r, 0, 19) ? NULL : PQgetvalue(r, 0, 19);
-            status = fn(ud, &ev); /* on a stop, the rest is read and dropped */
-        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && status == FR_OK) {
-            status = pg_error(s, r, err, "cannot export");
+            copy_text(ev.port, sizeof ev.port, PQgetvalue(r, i, 5));
+            read_doc(r, i, 6, &ev.doc);
+            copy_text(ev.admission_class, sizeof ev.admission_class, PQgetvalue(r, i, 15));
+            ev.authorised_until = get_date(r, i, 16);
+            copy_text(ev.officer, sizeof ev.officer, PQgetvalue(r, i, 17));
+            copy_text(ev.decision, sizeof ev.decision, PQgetvalue(r, i, 18));
+            ev.reasons_json = PQgetisnull(r, i, 19) ? NULL : PQgetvalue(r, i, 19);
+            after = get_i64(r, i, 20);
+            if ((rc = fn(ud, &ev)) != 0) {
+                PQclear(r);
+                return rc;
+            }
         }
         PQclear(r);
+        if (n < atoi(PG_EXPORT_PAGE)) return FR_OK;
     }
-    return status;
 }
