@@ -6,6 +6,8 @@
 #                              port, create database "frontera"; prints the
 #                              connection URI and writes it to DIR/uri
 #   pg-cluster.sh stop DIR     stop the server (fast) and remove DIR
+#   pg-cluster.sh standby PRIMARY DIR   a synchronous hot standby of PRIMARY
+#   pg-cluster.sh crash DIR    immediate shutdown (as a crash); promote DIR
 #   pg-cluster.sh ctest-start DIR   as start, replacing a cluster left in DIR;
 #                              without binaries (and no $CI) does nothing
 #   pg-cluster.sh check        exit 0 when the binaries exist; else 77 (skip),
@@ -73,6 +75,31 @@ start() {
     echo "postgresql://postgres@127.0.0.1:$port/frontera" | tee "$dir/uri"
 }
 
+# A hot standby of the cluster in PRIMARY (streaming replication, made
+# synchronous: a commit on the primary waits for the standby).
+standby() {
+    local primary=$1 dir=$2
+    local pport; pport=$(cat "$primary/port")
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; chmod 700 "$dir"; fi
+    as_owner "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U postgres -D "$dir/data" -R \
+        -X stream -d "application_name=standby1" >"$dir/basebackup.log" 2>&1 ||
+        { cat "$dir/basebackup.log" >&2; exit 1; }
+    local port; port=$(free_port)
+    as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
+            -c hot_standby=on -c max_connections=200 -c max_wal_senders=5" start >/dev/null 2>&1 || { cat "$dir/server.log" >&2; exit 1; }
+    psql -q "postgresql://postgres@127.0.0.1:$pport/postgres" \
+        -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby1)'" -c "SELECT pg_reload_conf()" >/dev/null
+    echo "$port" >"$dir/port"
+    echo "postgresql://postgres@127.0.0.1:$port/frontera" | tee "$dir/uri"
+}
+
+# Crash the cluster in DIR (immediate shutdown: no checkpoint, as a power cut
+# of the database server) / promote a standby.
+crash() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1 || true; }
+promote() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -w promote >/dev/null; }
+
 stop() {
     local dir=$1
     if [ -d "$dir/data" ]; then
@@ -92,6 +119,9 @@ ctest-start)
     start "$2" ;;
 start) start "${2:?directory}" ;;
 stop) stop "${2:?directory}" ;;
+standby) standby "${2:?primary directory}" "${3:?directory}" ;;
+crash) crash "${2:?directory}" ;;
+promote) promote "${2:?directory}" ;;
 check) check ;;
-*) echo "usage: pg-cluster.sh start|stop DIR | check" >&2; exit 2 ;;
+*) echo "usage: pg-cluster.sh start|stop|crash|promote DIR | standby PRIMARY DIR | check" >&2; exit 2 ;;
 esac

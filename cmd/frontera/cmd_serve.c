@@ -33,6 +33,9 @@ static const char USAGE[] =
     "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
     "  --timeout SECONDS    idle connection timeout (default 30)\n"
     "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
+    "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
+    "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
+    "                       booth's reads and all writes stay on --db\n"
     "  --quiet              no access log on standard error\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
@@ -112,9 +115,10 @@ int cmd_serve(int argc, char **argv)
                                          {"timeout", required_argument, NULL, 'T'},
                                          {"drain", required_argument, NULL, 'd'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"db-replica", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
+    const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
     unsigned long threads = FR_SERVER_DEFAULT_THREADS, body_max = FR_SERVER_DEFAULT_BODY_MAX,
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
@@ -148,6 +152,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'R':
+            replica = optarg;
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -196,6 +203,7 @@ int cmd_serve(int argc, char **argv)
     fr_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.db_path = db;
+    cfg.replica_path = replica;
     cfg.host = host;
     cfg.port = (uint16_t)port;
     cfg.threads = (unsigned)threads;

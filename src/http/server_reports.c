@@ -172,6 +172,9 @@ void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
     note(s, &ae, NULL, 0);
 }
 
+/* Aggregate reports read the replica when one was given (serve --db-replica). */
+#define REPORT_STORE(c) ((c)->replica ? (c)->replica : (c)->store)
+
 /* With report_mu held: make sure the index is loaded and fresh. */
 static int index_ready(srv_req *r, fr_error *err)
 {
@@ -185,7 +188,7 @@ static int index_ready(srv_req *r, fr_error *err)
     if (!c) return err->code ? err->code : FR_ESTORE;
     atomic_store(&s->report_stale, 0);
     int rc = fr_analytics_new(&a);
-    if (rc == FR_OK) rc = fr_analytics_load_store(a, c->store, err);
+    if (rc == FR_OK) rc = fr_analytics_load_store(a, REPORT_STORE(c), err);
     srv_ctx_release(s, c);
     if (rc != FR_OK) {
         fr_analytics_free(a);
@@ -324,7 +327,8 @@ static enum MHD_Result alerts(srv_req *r)
     srv_ctx *c = srv_ctx_acquire(s, &err);
     if (!c) return srv_problem_err(r, &err);
     int rc = fr_series_builder_new(&b);
-    if (rc == FR_OK) rc = fr_store_export(c->store, FR_DATE_NONE, cutoff, add_series, b, &err);
+    if (rc == FR_OK)
+        rc = fr_store_export(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
     if (rc == FR_OK)
@@ -437,7 +441,7 @@ static enum MHD_Result whatif(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
-    int rc = fr_store_export(c->store, d[0], FR_DATE_NONE, add_whatif, w, &err);
+    int rc = fr_store_export(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
     if (rc != FR_OK) {
