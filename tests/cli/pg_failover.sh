@@ -52,7 +52,7 @@ def worker(k):
                 if 200 <= r.status < 300:
                     with lock: acked.append(ev["event_id"])
         except Exception:
-            pass
+            return  # the database is gone: this client stops
 threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
 for t in threads: t.start()
 time.sleep(0.5)
