@@ -36,7 +36,7 @@ THIRD_PARTY = {
     "jansson.h": {"screen", "store", "http", "cmd"},
     "microhttpd.h": {"http", "cmd"},
     "sodium.h": {"http", "cmd"},
-    "libpq-fe.h": {"store"},
+    "libpq-fe.h": {"store", "http"},
     "curl/curl.h": {"http", "cmd"},
     "libxml/": {"screen"},
     "unicode/": {"screen", "cmd"},

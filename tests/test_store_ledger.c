@@ -18,17 +18,31 @@
 #include "frontera/linkage.h"
 #include "frontera/store.h"
 #include "ledger_rules.h"
+#include "pgdb.h"
 
 typedef struct {
     char dir[64];
     char db[128];
     fr_store *s;
+    pgdb *pg; /* run with "pg": the same tests on PostgreSQL */
 } tmp;
+
+static int use_pg;
 
 static int setup(void **st)
 {
     tmp *t = calloc(1, sizeof *t);
     if (!t) return -1;
+    if (use_pg) {
+        if (!(t->pg = pgdb_new())) return -1;
+        fr_error err;
+        if (fr_store_open(t->pg->uri, FR_STORE_CREATE, &t->s, &err) != FR_OK) {
+            fprintf(stderr, "open %s: %s\n", t->pg->uri, err.message);
+            return -1;
+        }
+        *st = t;
+        return 0;
+    }
     snprintf(t->dir, sizeof t->dir, "/tmp/fr_ledger_XXXXXX");
     if (!mkdtemp(t->dir)) return -1;
     snprintf(t->db, sizeof t->db, "%s/ledger.db", t->dir);
@@ -41,6 +55,11 @@ static int teardown(void **st)
 {
     tmp *t = *st;
     fr_store_close(t->s);
+    if (t->pg) {
+        pgdb_free(t->pg);
+        free(t);
+        return 0;
+    }
     char p[160];
     const char *sfx[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
@@ -634,8 +653,12 @@ static void thresholds_are_kept_in_the_ledger(void **st)
     assert_int_equal(fr_store_set_linkage(t->s, &p, NULL), FR_EINVAL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "pg") == 0) {
+        pgdb_require();
+        use_pg = 1;
+    }
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(renewed_passport_links_to_the_same_traveller),

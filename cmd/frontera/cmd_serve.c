@@ -36,6 +36,9 @@ static const char USAGE[] =
     "  --per-address N      open connections from one client address (default 64), so\n"
     "                       one client holding idle connections cannot lock out the others\n"
     "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
+    "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
+    "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
+    "                       booth's reads and all writes stay on --db\n"
     "  --quiet              no access log on standard error\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
@@ -117,9 +120,10 @@ int cmd_serve(int argc, char **argv)
                                          {"max-connections", required_argument, NULL, 'M'},
                                          {"per-address", required_argument, NULL, 'A'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"db-replica", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL;
+    const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
     unsigned long threads = FR_SERVER_DEFAULT_THREADS, body_max = FR_SERVER_DEFAULT_BODY_MAX,
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10,
                   max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
@@ -163,6 +167,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'R':
+            replica = optarg;
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -211,6 +218,7 @@ int cmd_serve(int argc, char **argv)
     fr_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.db_path = db;
+    cfg.replica_path = replica;
     cfg.host = host;
     cfg.port = (uint16_t)port;
     cfg.threads = (unsigned)threads;

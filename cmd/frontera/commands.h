@@ -22,6 +22,7 @@
     X(traveller, cmd_traveller, "show a traveller's documents, crossings and current stay")        \
     X(import, cmd_import, "import crossings from CSV in batches (resumable)")                      \
     X(export, cmd_export, "export crossings as CSV")                                               \
+    X(migrate, cmd_migrate, "copy a ledger between SQLite and PostgreSQL, verified by digests")    \
     X(serve, cmd_serve, "run the HTTP JSON API (libmicrohttpd) until SIGTERM")                     \
     X(user, cmd_user, "add, list, revoke and rotate the server's users and tokens")                \
     X(audit, cmd_audit, "verify the hash-chained audit log, list it, print its head")              \

@@ -31,12 +31,14 @@ static void usage(FILE *out)
                  "Subcommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(out, "\nGlobal options:\n"
-                 "  --db PATH     the SQLite database (default ./frontera.db, or $FRONTERA_DB)\n"
-                 "  --help        show this help and exit\n"
-                 "  --version     show the version and exit\n\n"
-                 "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
-                 "Exit status: 0 ok, 1 a finding or refusal, 2 a usage error, 3 a failure.\n");
+    fprintf(out,
+            "\nGlobal options:\n"
+            "  --db PATH     the ledger: an SQLite file (default ./frontera.db, or $FRONTERA_DB)\n"
+            "                or a PostgreSQL URI (postgres://USER@HOST:PORT/DB)\n"
+            "  --help        show this help and exit\n"
+            "  --version     show the version and exit\n\n"
+            "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
+            "Exit status: 0 ok, 1 a finding or refusal, 2 a usage error, 3 a failure.\n");
 }
 
 static const command *find(const char *name)

@@ -63,7 +63,9 @@ typedef struct fr_snapshot_info {
 } fr_snapshot_info;
 
 /* The snapshot path for a ledger given as to fr_store_open ("PATH" or
- * "sqlite:PATH"): PATH.analytics. FR_ELIMIT when it does not fit in cap. */
+ * "sqlite:PATH"): PATH.analytics. FR_ELIMIT when it does not fit in cap;
+ * FR_ENOTFOUND for a PostgreSQL ledger, which has no file beside it (the
+ * index is then built in memory: fr_analytics_refresh on a new index). */
 int fr_snapshot_path(const char *ledger, char *out, size_t cap);
 
 /* The analytics index of store s, current to its last event, from the

@@ -4,7 +4,8 @@
  *
  * An fr_store is an opaque handle on one database. Inside, a table of
  * function pointers (src/store_impl.h) routes each call to a backend: SQLite
- * now (store_sqlite*.c), PostgreSQL later; SQL text lives only in backends.
+ * (src/store/sqlite/) or PostgreSQL (src/store/postgres/); SQL text lives
+ * only in backends.
  * This layer validates events (event.h) and normalises names before any
  * backend sees them, so every backend stores the same thing.
  *
@@ -51,16 +52,21 @@ extern "C" {
 
 typedef struct fr_store fr_store;
 
-/* Open the database at `where` (an SQLite file path, or "sqlite:PATH"),
+/* Open the database at `where`: an SQLite file path or "sqlite:PATH"; or a
+ * PostgreSQL database as a libpq URI ("postgres://USER@HOST:PORT/DB",
+ * "postgresql://...") or libpq keyword=value pairs ("host=H dbname=D"),
  * bringing its schema up to FR_STORE_SCHEMA_VERSION. Fails with FR_ENOTFOUND
  * when it does not exist and FR_STORE_CREATE is not given, FR_EVERSION when it
  * was written by a newer frontera or is not a frontera database, FR_EBUSY when
  * other processes hold it past the busy timeout, FR_ESTORE otherwise; err says
  * which. On success *out is owned by the caller: fr_store_close. */
 int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err);
+/* Whether `where` names a PostgreSQL database (a postgres:// or
+ * postgresql:// URI, or libpq keyword=value text) rather than a SQLite file. */
+int fr_store_is_pg(const char *where);
 void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch */
 
-/* Name of the backend ("sqlite") and the schema version found in the database. */
+/* Name of the backend ("sqlite" or "postgres") and the schema version found in the database. */
 const char *fr_store_backend(const fr_store *s);
 int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
 
@@ -202,6 +208,12 @@ int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint
  * from fn stops the walk and is returned. */
 int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                              void *ud, fr_error *err);
+
+/* The number of events in the ledger and a digest of every one of them
+ * (its content, the document's person fields and the document as read),
+ * independent of order and backend: two ledgers holding the same events give
+ * the same pair (frontera migrate checks a copy with it). */
+int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "frontera/store.h"
 
 static const char DOMAIN[] = "frontera-audit-v1";
 
@@ -57,6 +58,7 @@ int fr_audit_open(const char *path, fr_audit **out, fr_error *err)
     if (!path || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database named");
     if (sodium_init() < 0) return fr_error_set(err, FR_EIO, 0, 0, "", "libsodium cannot start");
     if (strncmp(path, "sqlite:", 7) == 0) path += 7;
+    if (fr_store_is_pg(path)) return fr_audit_pg_open(path, out, err);
     return fr_audit_sqlite_open(path, out, err);
 }
 

@@ -26,5 +26,6 @@ struct fr_audit {
 };
 
 int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err);
+int fr_audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err); /* audit_pg.c */
 
 #endif

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "auth_impl.h"
+#include "frontera/store.h"
 
 /* Domain separation for the token hash (see auth.h: not a secret). */
 static const unsigned char TOKEN_KEY[crypto_generichash_KEYBYTES] = "frontera.auth.token.v1";
@@ -105,6 +106,7 @@ int fr_auth_open(const char *path, fr_auth **out, fr_error *err)
 {
     if (!path || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database named");
     if (strncmp(path, "sqlite:", 7) == 0) path += 7;
+    if (fr_store_is_pg(path)) return fr_auth_pg_open(path, out, err);
     return fr_auth_sqlite_open(path, out, err);
 }
 

@@ -30,5 +30,6 @@ struct fr_auth {
 };
 
 int fr_auth_sqlite_open(const char *path, fr_auth **out, fr_error *err);
+int fr_auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err); /* auth_pg.c */
 
 #endif

@@ -71,6 +71,7 @@ static void ctx_free(srv_ctx *c)
     fr_audit_close(c->audit);
     fr_auth_close(c->auth);
     fr_store_close(c->store);
+    fr_store_close(c->replica);
     fr_free(c);
 }
 
@@ -88,6 +89,7 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
         return NULL;
     }
     if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
+        (s->replica_path && fr_store_open(s->replica_path, 0, &c->replica, err) != FR_OK) ||
         fr_auth_open(s->db_path, &c->auth, err) != FR_OK ||
         fr_audit_open(s->db_path, &c->audit, err) != FR_OK ||
         ((s->cfg.screen || s->cfg.lost_docs) &&
@@ -406,6 +408,7 @@ static void server_free(fr_server *s)
     pthread_mutex_destroy(&s->policy_mu);
     pthread_mutex_destroy(&s->policy_put_mu);
     fr_free(s->db_path);
+    fr_free(s->replica_path);
     fr_free(s->host);
     fr_free(s->policy_path);
     fr_free(s);
@@ -433,13 +436,16 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     pthread_mutex_init(&s->write_mu, NULL);
     srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
+    s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;
     s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
     s->policy_path = cfg->policy_path ? fr_strdup(cfg->policy_path) : NULL;
     s->cfg.db_path = s->db_path;
+    s->cfg.replica_path = s->replica_path;
     s->cfg.host = s->host;
     s->cfg.policy_path = s->policy_path;
     int rc;
-    if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path)) {
+    if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path) ||
+        (cfg->replica_path && !s->replica_path)) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto fail;
     }

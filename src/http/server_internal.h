@@ -63,6 +63,7 @@ typedef struct srv_policy {
 /* ---- a worker context: one per concurrent request ---- */
 typedef struct srv_ctx {
     fr_store *store;
+    fr_store *replica; /* --db-replica: aggregate reports read it; NULL: store */
     fr_auth *auth;
     fr_screen_ctx *screen;
     fr_audit *audit; /* reads only ("who looked"); the writer thread appends */
@@ -100,7 +101,7 @@ typedef struct srv_audit {
 
 struct fr_server {
     fr_server_config cfg;
-    char *db_path, *host, *policy_path;
+    char *db_path, *replica_path, *host, *policy_path;
     struct MHD_Daemon *mhd;
     uint16_t port;
     atomic_int draining;

@@ -156,11 +156,15 @@ void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
     atomic_store(&s->report_stale, 1);
 }
 
+/* Aggregate reports read the replica when one was given (serve --db-replica). */
+#define REPORT_STORE(c) ((c)->replica ? (c)->replica : (c)->store)
+
 /* With report_mu held: make sure the index is loaded and current. The first
- * time it comes from the analytics snapshot beside the ledger (snapshot.h:
- * mapped, then refreshed with the events written since, or rebuilt when it
- * does not match); afterwards each report refreshes it from the ledger's new
- * events only (none: one read of the last sequence number). */
+ * time it comes from the analytics snapshot beside a SQLite ledger
+ * (snapshot.h: mapped, then refreshed with the events written since, or
+ * rebuilt when it does not match), or is built from a PostgreSQL ledger;
+ * afterwards each report refreshes it from the ledger's new events only
+ * (none: one read of the last sequence number). */
 static int index_ready(fr_server *s, fr_error *err)
 {
     int64_t now = srv_now_ms(s);
@@ -169,8 +173,15 @@ static int index_ready(fr_server *s, fr_error *err)
     atomic_store(&s->report_stale, 0);
     int rc;
     if (s->report_index) {
-        rc = fr_analytics_refresh(s->report_index, c->store, NULL, err);
-        if (rc != FR_OK) { /* a half-applied refresh: start again from the snapshot */
+        rc = fr_analytics_refresh(s->report_index, REPORT_STORE(c), NULL, err);
+        if (rc != FR_OK) { /* a half-applied refresh: start again */
+            fr_analytics_free(s->report_index);
+            s->report_index = NULL;
+        }
+    } else if (fr_store_is_pg(s->cfg.db_path)) {
+        rc = fr_analytics_new(&s->report_index);
+        if (rc == FR_OK) rc = fr_analytics_refresh(s->report_index, REPORT_STORE(c), NULL, err);
+        if (rc != FR_OK) {
             fr_analytics_free(s->report_index);
             s->report_index = NULL;
         }
@@ -180,7 +191,7 @@ static int index_ready(fr_server *s, fr_error *err)
         if (rc != FR_OK)
             fr_error_set(err, rc, 0, 0, "", "the ledger path is too long");
         else
-            rc = fr_snapshot_open(path, c->store, 0, &s->report_index, NULL, err);
+            rc = fr_snapshot_open(path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
     }
     srv_ctx_release(s, c);
     if (rc == FR_OK) s->report_loaded_ms = now;
@@ -315,7 +326,8 @@ static enum MHD_Result alerts(srv_req *r)
     srv_ctx *c = srv_ctx_acquire(s, &err);
     if (!c) return srv_problem_err(r, &err);
     int rc = fr_series_builder_new(&b);
-    if (rc == FR_OK) rc = fr_store_export(c->store, FR_DATE_NONE, cutoff, add_series, b, &err);
+    if (rc == FR_OK)
+        rc = fr_store_export(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
     if (rc == FR_OK)
@@ -438,7 +450,7 @@ static enum MHD_Result whatif(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
-    int rc = fr_store_export(c->store, d[0], FR_DATE_NONE, add_whatif, w, &err);
+    int rc = fr_store_export(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
     if (rc != FR_OK) {

@@ -110,6 +110,7 @@ static uint64_t header_checksum(const snap_header *h)
 
 int fr_snapshot_path(const char *ledger, char *out, size_t cap)
 {
+    if (fr_store_is_pg(ledger)) return FR_ENOTFOUND; /* no file beside a server */
     if (strncmp(ledger, "sqlite:", 7) == 0) ledger += 7;
     int n = snprintf(out, cap, "%s.analytics", ledger);
     return n < 0 || (size_t)n >= cap ? FR_ELIMIT : FR_OK;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* store.c: the backend-neutral face of the ledger (store.h). It picks a
  * backend from the location ("sqlite:PATH" or a plain path -> SQLite; a
- * PostgreSQL URI is reserved for the backend that will follow), validates
+ * postgres:// or postgresql:// URI, or libpq keyword=value pairs ->
+ * PostgreSQL, store/postgres/), validates
  * and normalises every event before a backend sees it, and forwards each
  * call through the backend's table of functions (store_impl.h). */
 #include <string.h>
@@ -13,15 +14,30 @@
 #include "frontera/linkage.h"
 #include "store_impl.h"
 
+int fr_store_is_pg(const char *where)
+{
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        return 1;
+    /* libpq keyword/value form: "dbname=x host=y" (a file path has no '=' before a '/') */
+    const char *eq = strchr(where, '='), *slash = strchr(where, '/');
+    return eq && (!slash || eq < slash) && strncmp(where, "sqlite:", 7) != 0;
+}
+
+/* A backend that does not (yet) implement an operation says so. */
+static int unsupported(const fr_store *s, const char *what, fr_error *err)
+{
+    return fr_error_set(err, FR_EVERSION, 0, 0, "db", "the %s store cannot %s", s->ops->name, what);
+}
+
 int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err)
 {
     fr_error_clear(err);
     if (!where || !*where || !out)
         return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database location was given");
     *out = NULL;
-    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "db",
-                            "the PostgreSQL backend is not part of this build yet");
+    if (strncmp(where, "postgres:", 9) == 0 && strncmp(where, "postgres://", 11) != 0)
+        where += 9; /* "postgres:host=... dbname=..." */
+    if (fr_store_is_pg(where)) return fr_store_pg_open(where, flags, out, err);
     if (strncmp(where, "sqlite:", 7) == 0) where += 7;
     return fr_store_sqlite_open(where, flags, out, err);
 }
@@ -121,6 +137,7 @@ int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int
     if (!s || !doc || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document given");
     fr_document copy = *doc;
     norm_doc(&copy);
+    if (!s->ops->link) return unsupported(s, "link documents to travellers by weight", err);
     return s->ops->link(s, &copy, day, entering, out, err);
 }
 
@@ -147,12 +164,16 @@ int fr_store_set_linkage(fr_store *s, const fr_linkage_params *p, fr_error *err)
                             "the review threshold must not exceed the link threshold, and the "
                             "renewal rate must be between 0 and 1");
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->set_linkage) return unsupported(s, "store linking thresholds", err);
     return s->ops->set_linkage(s, p, err);
 }
 
 void fr_store_get_linkage(fr_store *s, fr_linkage_params *p)
 {
-    s->ops->get_linkage(s, p);
+    if (s->ops->get_linkage)
+        s->ops->get_linkage(s, p);
+    else
+        fr_linkage_defaults(p);
 }
 
 int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err)
@@ -160,6 +181,7 @@ int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n
     if (!s || !out || !n) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
     *out = NULL;
     *n = 0;
+    if (!s->ops->reviews) return unsupported(s, "list link reviews", err);
     return s->ops->reviews(s, open_only, out, n, err);
 }
 
@@ -178,6 +200,7 @@ int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char
     int rc = actor_ok(actor, err);
     if (rc != FR_OK) return rc;
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->review_resolve) return unsupported(s, "resolve link reviews", err);
     return s->ops->review_resolve(s, id, same_person != 0, actor, at_utc, note ? note : "", err);
 }
 
@@ -189,6 +212,7 @@ int fr_store_split(fr_store *s, const char *state, const char *number, const cha
     int rc = actor_ok(actor, err);
     if (rc != FR_OK) return rc;
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->split) return unsupported(s, "split documents off a traveller", err);
     return s->ops->split(s, state, number, actor, at_utc, note ? note : "", new_traveller, err);
 }
 
@@ -211,6 +235,7 @@ int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_e
     if (!seq || !fingerprint) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
     *seq = 0;
     *fingerprint = 0;
+    if (!s->ops->last_sequence) return unsupported(s, "read event sequence numbers", err);
     return s->ops->last_sequence(s, seq, fingerprint, err);
 }
 
@@ -218,6 +243,7 @@ int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint
 {
     if (!fingerprint) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no output given");
     *fingerprint = 0;
+    if (!s->ops->sequence_fingerprint) return unsupported(s, "read event sequence numbers", err);
     return s->ops->sequence_fingerprint(s, seq, fingerprint, err);
 }
 
@@ -226,5 +252,34 @@ int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_
 {
     if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
     if (after < 0) after = 0;
+    if (!s->ops->crossings_since) return unsupported(s, "read events by sequence number", err);
     return s->ops->crossings_since(s, after, upto, fn, ud, err);
+}
+
+typedef struct {
+    uint64_t count, sum;
+} digest_acc;
+
+static int digest_one(void *ud, const fr_event *ev)
+{
+    digest_acc *a = ud;
+    uint64_t h = (uint64_t)fr_ledger_event_digest(ev);
+    uint64_t p = (uint64_t)fr_ledger_person_digest(&ev->doc);
+    /* mix (splitmix64 finaliser) so that a sum of digests is still a digest */
+    uint64_t x = h ^ (p * 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    a->sum += x ^ (x >> 31);
+    a->count++;
+    return 0;
+}
+
+int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err)
+{
+    digest_acc a = {0, 0};
+    int rc = fr_store_export(s, FR_DATE_NONE, FR_DATE_NONE, digest_one, &a, err);
+    if (rc != FR_OK) return rc;
+    *count = a.count;
+    *digest = a.sum;
+    return FR_OK;
 }

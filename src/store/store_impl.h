@@ -44,5 +44,9 @@ struct fr_store {
 
 /* Backends. */
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err);
+/* conninfo: a libpq connection URI or keyword/value string. */
+int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err);
+/* Is `where` a PostgreSQL location (postgres://, postgresql://, or libpq
+ * keyword=value pairs such as "host=... dbname=...")? */
 
 #endif

@@ -16,8 +16,24 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$T/err" ] && { echo "--- server stderr:" >&2; tail -20 "$T/err" >&2; }; exit 1; }
 command -v curl >/dev/null || fail "curl is needed"
-command -v sqlite3 >/dev/null || fail "the sqlite3 shell is needed"
-export FRONTERA_DB="$T/ledger.db"
+# FR_BACKEND=pg (tests/cli/pg_server.sh): the same on the PostgreSQL test cluster
+if [ "${FR_BACKEND:-sqlite}" = pg ]; then
+  ADMIN=$(cat "${FR_TEST_PG_DIR:-/nonexistent}/uri" 2>/dev/null || true)
+  if [ -z "$ADMIN" ]; then
+    [ -z "${CI:-}" ] || fail "no PostgreSQL test cluster, and CI is set"
+    echo "SKIP: no PostgreSQL test cluster (PostgreSQL 15 is not installed)"; exit 77
+  fi
+  pgdb() { psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1 ${2:+TEMPLATE $2}" >/dev/null 2>&1; echo "${ADMIN%/*}/$1"; }
+  export FRONTERA_DB=$(pgdb srv$$)
+  sql() { psql -tAq "$1" -c "$2"; }
+  # a copy of the database whose audit log can be edited past the trigger
+  tamper_copy() { local u; u=$(pgdb "srv$$_$1" "srv$$"); psql -q "$u" -c "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only" -c "$2"; echo "$u"; }
+else
+  command -v sqlite3 >/dev/null || fail "the sqlite3 shell is needed"
+  export FRONTERA_DB="$T/ledger.db"
+  sql() { sqlite3 "$1" "$2"; }
+  tamper_copy() { cp "$FRONTERA_DB" "$T/$1.db"; sqlite3 "$T/$1.db" "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; $2"; echo "$T/$1.db"; }
+fi
 cp "$SRC/data/policy/ecu.policy" "$T/ecu.policy"
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -109,7 +125,7 @@ TID=$(json 'd["traveller_id"]' <"$T/body")
 expect 200 GET /v1/reports/flows "$ANA"
 [ "$(json 'd["total"]["entries"]' <"$T/body")" = 1 ] || fail "flows after one entry: $(cat "$T/body")"
 expect 200 POST /v1/admissions "$OFF" "$REC" # a retry is the same event
-[ "$(sqlite3 "$FRONTERA_DB" "select count(*) from events where event_id='E-1'")" = 1 ] || fail "retry duplicated the entry"
+[ "$(sql "$FRONTERA_DB" "select count(*) from events where event_id='E-1'")" = 1 ] || fail "retry duplicated the entry"
 # screening at the booth: a watchlist hit is referred with ground H
 ESP=$(printf '{"format":"TD3","document_code":"P","issuing_state":"ESP","surname":"GARCIA","given_names":"LUIS","document_number":"XDA123456","nationality":"ESP","birth_date":"1980-02-02","sex":"M","expiry_date":"2033-01-01","optional_data":"","optional_data_2":null}' | "$F" mrz --make | python3 -c 'import json,sys; print(json.dumps([l for l in sys.stdin.read().split()]))')
 expect 200 POST /v1/admissions "$OFF" "{\"mrz\":$ESP,\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\"}"
@@ -293,7 +309,7 @@ wait # the clients
 head -1 "$T/slow" | grep -q '^HTTP/1.1 200' || fail "the request in flight at SIGTERM was not answered: $(head -c 300 "$T/slow")"
 grep -qi '^connection: close' "$T/slow" || fail "an answer while draining must close the connection"
 grep -q '"event_id":"SLOW-1"' "$T/slow" || fail "the request in flight was not completed: $(head -c 300 "$T/slow")"
-[ "$(sqlite3 "$FRONTERA_DB" "select count(*) from events where event_id='SLOW-1'")" = 1 ] || fail "the in-flight admission was not recorded"
+[ "$(sql "$FRONTERA_DB" "select count(*) from events where event_id='SLOW-1'")" = 1 ] || fail "the in-flight admission was not recorded"
 grep -q 'stopped' "$T/err" || fail "no 'stopped' on stderr"
 ok=0
 for i in $(seq 1 12); do
@@ -304,7 +320,7 @@ for i in $(seq 1 12); do
     *) fail "request $i during shutdown got $code" ;;
   esac
 done
-acked=$(sqlite3 "$FRONTERA_DB" "select count(*) from events where event_id like 'T-%'")
+acked=$(sql "$FRONTERA_DB" "select count(*) from events where event_id like 'T-%'")
 [ "$acked" -ge "$ok" ] || fail "$ok admissions acknowledged but only $acked recorded"
 curl -s -m 2 "$U/healthz" >/dev/null 2>&1 && fail "the server still answers after SIGTERM"
 
@@ -328,15 +344,13 @@ echo "$list" | grep -q "ann(analyst) traveller.read traveller:1 from .* -> 403" 
 head=$("$F" audit head | cut -d' ' -f2)
 "$F" audit verify --expect-head "$head" >/dev/null || fail "verify against the current head"
 # tamper with a copy: edit entry 7 past the trigger
-cp "$FRONTERA_DB" "$T/copy.db"
-sqlite3 "$T/copy.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE seq=7;"
-set +e; out=$("$F" --db "$T/copy.db" audit verify); rc=$?; set -e
+C1=$(tamper_copy copy "UPDATE audit_log SET actor='mallory' WHERE seq=7;")
+set +e; out=$("$F" --db "$C1" audit verify); rc=$?; set -e
 [ $rc = 1 ] || fail "a tampered log must make audit verify exit 1, got $rc: $out"
 echo "$out" | grep -q 'BROKEN at entry 7' || fail "audit verify must name entry 7: $out"
 # truncate another copy: only the kept head shows it
-cp "$FRONTERA_DB" "$T/copy2.db"
-sqlite3 "$T/copy2.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq=(SELECT max(seq) FROM audit_log);"
-"$F" --db "$T/copy2.db" audit verify >/dev/null || fail "a truncated chain still holds"
-set +e; out=$("$F" --db "$T/copy2.db" audit verify --expect-head "$head"); rc=$?; set -e
+C2=$(tamper_copy copy2 "DELETE FROM audit_log WHERE seq=(SELECT max(seq) FROM audit_log);")
+"$F" --db "$C2" audit verify >/dev/null || fail "a truncated chain still holds"
+set +e; out=$("$F" --db "$C2" audit verify --expect-head "$head"); rc=$?; set -e
 [ $rc = 1 ] || fail "truncation against the kept head must exit 1: $out"
 echo "server.sh: ok ($ok of 12 in-flight admissions answered during shutdown)"

@@ -44,6 +44,8 @@ extern "C" {
 
 typedef struct fr_server_config {
     const char *db_path;      /* the ledger database (required; created when missing) */
+    const char *replica_path; /* aggregate reports read this copy (a PostgreSQL hot standby),
+                                 or NULL: the ledger database */
     const char *host;         /* IPv4 or IPv6 literal to listen on (NULL: 127.0.0.1) */
     uint16_t port;            /* 0: any free port (fr_server_port tells which) */
     unsigned threads;         /* worker threads (0: FR_SERVER_DEFAULT_THREADS) */

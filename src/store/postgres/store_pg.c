@@ -1,0 +1,861 @@
+/* SPDX-License-Identifier: MIT */
+/* store_pg.c: the PostgreSQL backend of the ledger (libpq): connecting,
+ * the versioned schema, transactions, id allocation, monthly partitions,
+ * and sending the rows a transaction wrote (store_pg.h).
+ *
+ * Schema: frontera_schema holds the version; MIGRATIONS[i] takes version i
+ * to i+1 and all steps run in one transaction under an advisory lock, so two
+ * processes opening an old database migrate it once. A newer version, or a
+ * database with other tables and no frontera_schema, is refused. Events are
+ * partitioned by month of their local date (declarative RANGE partitioning);
+ * a month's partition is created on first use through a second, autocommit
+ * connection (CREATE TABLE + ATTACH PARTITION, which takes only a SHARE
+ * UPDATE EXCLUSIVE lock on the parent, so writers in other transactions go
+ * on). Event ids must be unique across partitions, which a partitioned table
+ * cannot enforce, so event_keys (event_id primary key) does.
+ *
+ * Writes: a transaction's new travellers, documents, events and link reviews
+ * are kept in memory (so later records of the same batch see them) and sent
+ * at commit, or earlier when a read needs them (pg_flush): by COPY in a
+ * batch (bulk import), by pipelined INSERTs for a single record, so the
+ * booth's write is one short transaction of three round trips.
+ *
+ * Ids come from sequences, fetched ahead (one at a time for a single record,
+ * 256 for a batch); after a batch the unused ones are handed back when no
+ * other process took ids meanwhile, so ids stay dense as on SQLite. */
+#include "store_pg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontera/alloc.h"
+
+#define PG_LOCK_CLASS 1179799120 /* advisory lock class: "FRNP" */
+#define PG_BATCH_IDS 256
+
+/* 0 -> 1: travellers, documents, events (monthly partitions), event ids */
+static const char *const STEP1[] = {
+    "CREATE SEQUENCE travellers_id_seq; CREATE SEQUENCE documents_id_seq;"
+    " CREATE SEQUENCE events_id_seq;"
+    "CREATE TABLE travellers(id bigint PRIMARY KEY, surname text NOT NULL,"
+    "  given_names text NOT NULL, nationality text NOT NULL, birth_date int, sex text NOT NULL);"
+    /* the linking rule's look-up: same birth date and same nationality or surname */
+    "CREATE INDEX travellers_birth_nat ON travellers(birth_date, nationality);"
+    "CREATE INDEX travellers_birth_surname ON travellers(birth_date, surname);"
+    "CREATE TABLE documents(id bigint PRIMARY KEY, state text NOT NULL, number text NOT NULL,"
+    "  type text NOT NULL, expiry int, surname text NOT NULL, given_names text NOT NULL,"
+    "  nationality text NOT NULL, birth_date int, sex text NOT NULL, traveller_id bigint NOT NULL,"
+    "  link int NOT NULL, person_digest bigint NOT NULL, UNIQUE(state, number));"
+    "CREATE INDEX documents_traveller ON documents(traveller_id);"
+    "CREATE TABLE events(id bigint NOT NULL, event_id text NOT NULL, kind int NOT NULL,"
+    "  traveller_id bigint NOT NULL, document_id bigint NOT NULL, at_utc bigint NOT NULL,"
+    "  local_date int NOT NULL, local_secs int NOT NULL, offset_min int NOT NULL,"
+    "  port text NOT NULL, admission_class text NOT NULL, authorised_until int,"
+    "  officer text NOT NULL, decision text NOT NULL, reasons text, digest bigint NOT NULL,"
+    "  anomalies int NOT NULL DEFAULT 0, paired_id bigint, PRIMARY KEY (id, local_date))"
+    "  PARTITION BY RANGE (local_date);"
+    /* the booth's history and the pairing: a traveller's events in time order */
+    "CREATE INDEX events_traveller_time ON events(traveller_id, at_utc, id);"
+    "CREATE TABLE event_keys(event_id text PRIMARY KEY, id bigint NOT NULL,"
+    "  local_date int NOT NULL, digest bigint NOT NULL, traveller_id bigint NOT NULL);",
+    /* one month's partition, created once under a lock */
+    "CREATE FUNCTION frontera_ensure_month(p_name text, p_from int, p_to int) RETURNS void"
+    " LANGUAGE plpgsql AS $f$ BEGIN"
+    "  PERFORM pg_advisory_xact_lock(1179799120, 1);"
+    "  IF to_regclass(p_name) IS NULL THEN"
+    "    EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', p_name);"
+    "    EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)',"
+    "                   p_name, p_from, p_to);"
+    "  END IF; END $f$;",
+    /* ids ahead: under a shared lock so that hand-back (exclusive) sees no one */
+    "CREATE FUNCTION frontera_ids(p_seq text, p_n int) RETURNS SETOF bigint"
+    " LANGUAGE plpgsql AS $f$ BEGIN"
+    "  PERFORM pg_advisory_xact_lock_shared(1179799120, 2);"
+    "  RETURN QUERY SELECT nextval(p_seq::regclass) FROM generate_series(1, p_n); END $f$;"
+    "CREATE FUNCTION frontera_ids_return(p_seq text, p_last bigint, p_keep bigint) RETURNS void"
+    " LANGUAGE plpgsql AS $f$ DECLARE v bigint; BEGIN"
+    "  PERFORM pg_advisory_xact_lock(1179799120, 2);"
+    "  EXECUTE format('SELECT last_value FROM %I', p_seq) INTO v;"
+    "  IF v = p_last THEN PERFORM setval(p_seq::regclass, greatest(p_keep, 1), p_keep > 0); END IF;"
+    " END $f$;",
+    /* What recording one event needs to know, in one round trip. Each query
+     * of a VOLATILE function takes a new snapshot, so what follows a lock
+     * sees every transaction that held it. k 0: the event id's digest,
+     * traveller, row, anomalies; k 1: the document (id, traveller, person
+     * digest); k 3: the traveller's last entry/exit (row, utc, kind), its
+     * row locked first; k 2: travellers who may hold a new document (born the
+     * same day, same nationality or surname), after locking that birth date. */
+    "CREATE FUNCTION frontera_lookup(p_event text, p_state text, p_number text, p_birth int,"
+    "  p_nat text, p_sur text, p_pairs boolean)"
+    " RETURNS TABLE(k int, a bigint, b bigint, c bigint, d int, s1 text, s2 text, s3 text,"
+    "  s4 text) LANGUAGE plpgsql AS $f$ DECLARE v_doc bigint; v_tid bigint; v_pd bigint; BEGIN"
+    "  RETURN QUERY SELECT 0, ek.digest, ek.traveller_id, ek.id, e.anomalies, NULL::text,"
+    "    NULL::text, NULL::text, NULL::text FROM event_keys ek JOIN events e"
+    "    ON e.id = ek.id AND e.local_date = ek.local_date WHERE ek.event_id = p_event;"
+    "  SELECT id, traveller_id, person_digest INTO v_doc, v_tid, v_pd FROM documents"
+    "    WHERE state = p_state AND number = p_number;"
+    "  IF FOUND THEN"
+    "    RETURN QUERY SELECT 1, v_doc, v_tid, v_pd, 0, NULL::text, NULL::text, NULL::text,"
+    "      NULL::text;"
+    "    IF p_pairs THEN RETURN QUERY SELECT * FROM frontera_last_crossing(v_tid); END IF;"
+    "  ELSIF p_birth IS NOT NULL AND p_sur <> '' AND p_nat <> '' THEN"
+    "    PERFORM pg_advisory_xact_lock(1179799121, p_birth % 2048);"
+    "    RETURN QUERY SELECT 2, t.id, 0::bigint, 0::bigint, 0, t.surname, t.given_names,"
+    "      t.nationality, t.sex FROM travellers t WHERE t.birth_date = p_birth"
+    "      AND (t.nationality = p_nat OR t.surname = p_sur) ORDER BY t.id LIMIT 256;"
+    "  END IF; END $f$;",
+    "CREATE FUNCTION frontera_last_crossing(p_tid bigint)"
+    " RETURNS TABLE(k int, a bigint, b bigint, c bigint, d int, s1 text, s2 text, s3 text,"
+    "  s4 text) LANGUAGE plpgsql AS $f$ BEGIN"
+    "  PERFORM 1 FROM travellers WHERE id = p_tid FOR UPDATE;"
+    "  RETURN QUERY SELECT 3, e.id, e.at_utc, 0::bigint, e.kind, NULL::text, NULL::text,"
+    "    NULL::text, NULL::text FROM events e WHERE e.traveller_id = p_tid AND e.kind IN (1, 2)"
+    "    ORDER BY e.at_utc DESC, e.id DESC LIMIT 1; END $f$;",
+    NULL,
+};
+
+/* 1 -> 2: uncertain document links kept for review */
+static const char *const STEP2[] = {
+    "CREATE TABLE link_reviews(id bigserial PRIMARY KEY, document_id bigint NOT NULL,"
+    "  traveller_id bigint NOT NULL, candidate_id bigint NOT NULL, reason text NOT NULL,"
+    "  status text NOT NULL DEFAULT 'open', UNIQUE(document_id, candidate_id));"
+    "CREATE INDEX link_reviews_traveller ON link_reviews(traveller_id);"
+    "CREATE INDEX link_reviews_candidate ON link_reviews(candidate_id);",
+    NULL,
+};
+
+/* MIGRATIONS[i] takes the schema from version i to i+1. */
+static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, STEP2};
+
+static const char *const SEQ_NAMES[PG_SEQ_COUNT] = {"travellers_id_seq", "documents_id_seq",
+                                                    "events_id_seq"};
+
+const char *pg_i64(char *buf, int64_t v)
+{
+    snprintf(buf, 24, "%lld", (long long)v);
+    return buf;
+}
+
+const char *pg_date(char *buf, fr_date d)
+{
+    if (d == FR_DATE_NONE) return NULL;
+    snprintf(buf, 24, "%ld", (long)d);
+    return buf;
+}
+
+int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg || !*msg) msg = s && s->conn ? PQerrorMessage(s->conn) : "no connection";
+    int code = FR_ESTORE;
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                  strcmp(state, "23505") == 0 || strcmp(state, "55P03") == 0))
+        code = FR_EBUSY; /* serialization, deadlock, a concurrent insert, lock timeout */
+    if (state && strcmp(state, "53100") == 0) msg = "the database server's disk is full";
+    char clean[200];
+    snprintf(clean, sizeof clean, "%s", msg);
+    size_t n = strlen(clean);
+    while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+        clean[--n] = '\0';
+    return fr_error_set(err, code, 0, 0, "", "%s: %s", what, clean);
+}
+
+int pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what)
+{
+    PGresult *r = PQexec(s->conn, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    int rc = ok ? FR_OK : pg_error(s, r, err, what);
+    PQclear(r);
+    return rc;
+}
+
+/* ---- maps ---------------------------------------------------------------- */
+
+static uint64_t hash_key(const char *k)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+pg_slot *pg_map_get(pg_map *m, const char *key)
+{
+    if (!m->cap) return NULL;
+    for (size_t j = hash_key(key) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+        if (!m->slots[j].key[0]) return NULL;
+        if (strcmp(m->slots[j].key, key) == 0) return &m->slots[j];
+    }
+}
+
+pg_slot *pg_map_put(pg_map *m, const char *key)
+{
+    if (strlen(key) >= sizeof m->slots->key) return NULL;
+    pg_slot *hit = pg_map_get(m, key);
+    if (hit) return hit;
+    if (!m->cap || (m->used + 1) * 10 >= m->cap * 7) {
+        size_t ncap = m->cap ? m->cap * 2 : 256;
+        pg_slot *ns = fr_calloc(ncap, sizeof *ns);
+        if (!ns) return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->slots[i].key[0]) continue;
+            size_t j = hash_key(m->slots[i].key) & (ncap - 1);
+            while (ns[j].key[0])
+                j = (j + 1) & (ncap - 1);
+            ns[j] = m->slots[i];
+        }
+        fr_free(m->slots);
+        m->slots = ns;
+        m->cap = ncap;
+    }
+    size_t j = hash_key(key) & (m->cap - 1);
+    while (m->slots[j].key[0])
+        j = (j + 1) & (m->cap - 1);
+    memset(&m->slots[j], 0, sizeof m->slots[j]);
+    snprintf(m->slots[j].key, sizeof m->slots[j].key, "%s", key);
+    m->used++;
+    return &m->slots[j];
+}
+
+void pg_map_clear(pg_map *m)
+{
+    if (m->cap && m->used) memset(m->slots, 0, m->cap * sizeof *m->slots);
+    m->used = 0;
+}
+
+void pg_map_free(pg_map *m)
+{
+    fr_free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+static void pending_clear(pg_store *s)
+{
+    for (size_t i = 0; i < s->npev; i++)
+        fr_free(s->pev[i].reasons);
+    s->nptrav = s->npdoc = s->npev = s->nprev = 0;
+    s->flushed_trav = s->flushed_doc = 0;
+    pg_map_clear(&s->evs);
+    pg_map_clear(&s->travs);
+    pg_map_clear(&s->births);
+}
+
+int pg_tx_begin(pg_store *s, fr_error *err)
+{
+    int rc = pg_exec(s, "BEGIN", err, "cannot start a transaction");
+    if (rc != FR_OK) return rc;
+    pending_clear(s);
+    s->in_tx = 1;
+    return FR_OK;
+}
+
+/* Hand unused prefetched ids back when the sequence still ends with ours. */
+static void ids_return(pg_store *s)
+{
+    for (int q = 0; q < PG_SEQ_COUNT; q++) {
+        pg_ids *ids = &s->seq[q];
+        if (ids->pos >= ids->n) continue;
+        int contiguous = 1;
+        for (size_t i = ids->pos + 1; i < ids->n; i++)
+            if (ids->ids[i] != ids->ids[i - 1] + 1) contiguous = 0;
+        if (contiguous) {
+            char last[24], keep[24];
+            const char *p[3] = {SEQ_NAMES[q], pg_i64(last, ids->ids[ids->n - 1]),
+                                pg_i64(keep, ids->ids[ids->pos] - 1)};
+            PGresult *r = PQexecParams(s->conn, "SELECT frontera_ids_return($1, $2, $3)", 3, NULL,
+                                       p, NULL, NULL, 0);
+            PQclear(r); /* best effort: a gap in the ids is harmless */
+        }
+        ids->pos = ids->n = 0;
+    }
+}
+
+int pg_tx_commit(pg_store *s, fr_error *err)
+{
+    int rc = pg_flush(s, err);
+    if (rc == FR_OK) rc = pg_exec(s, "COMMIT", err, "cannot commit");
+    if (rc != FR_OK) {
+        pg_tx_rollback(s);
+        return rc;
+    }
+    s->in_tx = 0;
+    pending_clear(s);
+    if (s->batch) ids_return(s);
+    return FR_OK;
+}
+
+void pg_tx_rollback(pg_store *s)
+{
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(s->conn, "ROLLBACK");
+        PQclear(r);
+    }
+    pending_clear(s);
+    pg_map_clear(&s->docs); /* may name documents that were never written */
+    s->in_tx = 0;
+}
+
+/* ---- ids and partitions -------------------------------------------------- */
+
+int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
+{
+    pg_ids *ids = &s->seq[seq];
+    if (ids->pos >= ids->n) {
+        int want = s->batch ? PG_BATCH_IDS : 1;
+        char n[24];
+        const char *p[2] = {SEQ_NAMES[seq], pg_i64(n, want)};
+        PGresult *r =
+            PQexecParams(s->conn, "SELECT frontera_ids($1, $2)", 2, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != want) {
+            int rc = pg_error(s, r, err, "cannot allocate ids");
+            PQclear(r);
+            return rc;
+        }
+        if ((size_t)want > ids->cap) {
+            int64_t *a = fr_realloc(ids->ids, (size_t)want * sizeof *a);
+            if (!a) {
+                PQclear(r);
+                return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+            }
+            ids->ids = a;
+            ids->cap = (size_t)want;
+        }
+        for (int i = 0; i < want; i++)
+            ids->ids[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        ids->n = (size_t)want;
+        ids->pos = 0;
+        PQclear(r);
+    }
+    *id = ids->ids[ids->pos++];
+    return FR_OK;
+}
+
+int pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
+{
+    int y, m, day;
+    fr_date_to_ymd(d, &y, &m, &day);
+    char key[16];
+    snprintf(key, sizeof key, "%04d%02d", y, m);
+    if (pg_map_get(&s->months, key)) return FR_OK;
+    if (!s->ddl) {
+        s->ddl = PQconnectdb(s->conninfo);
+        if (PQstatus(s->ddl) != CONNECTION_OK)
+            return fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database: %s",
+                                PQerrorMessage(s->ddl));
+    }
+    fr_date from, to;
+    fr_date_from_ymd(y, m, 1, &from);
+    to = fr_date_add_months(from, 1);
+    char name[32], f[24], t[24];
+    snprintf(name, sizeof name, "events_%04d_%02d", y, m);
+    const char *p[3] = {name, pg_i64(f, from), pg_i64(t, to)};
+    PGresult *r =
+        PQexecParams(s->ddl, "SELECT frontera_ensure_month($1, $2, $3)", 3, NULL, p, NULL, NULL, 0);
+    int rc = FR_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot add the partition for %04d-%02d: %s",
+                          y, m, msg ? msg : PQerrorMessage(s->ddl));
+    } else if (!pg_map_put(&s->months, key)) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- sending pending rows ------------------------------------------------ */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom;
+} cbuf;
+
+static void cb_put(cbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 65536;
+        while (nc < b->n + n + 1)
+            nc *= 2;
+        char *q = fr_realloc(b->p, nc);
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+/* One COPY text field: NULL as \N, backslash, tab, newline, CR escaped. */
+static void cb_field(cbuf *b, const char *s, int last)
+{
+    if (!s) {
+        cb_put(b, "\\N", 2);
+    } else {
+        const char *run = s;
+        for (const char *c = s; *c; c++) {
+            const char *esc = *c == '\\'   ? "\\\\"
+                              : *c == '\t' ? "\\t"
+                              : *c == '\n' ? "\\n"
+                              : *c == '\r' ? "\\r"
+                                           : NULL;
+            if (!esc) continue;
+            cb_put(b, run, (size_t)(c - run));
+            cb_put(b, esc, 2);
+            run = c + 1;
+        }
+        cb_put(b, run, strlen(run));
+    }
+    cb_put(b, last ? "\n" : "\t", 1);
+}
+
+/* The text parameters of each pending row, in the tables' column order. */
+#define TRAV_COLS 6
+static void trav_params(const pg_trav_row *t, char num[][24], const char **p)
+{
+    static const char *const SEXES[] = {"", "M", "F", "X"};
+    p[0] = pg_i64(num[0], t->id);
+    p[1] = t->surname;
+    p[2] = t->given_names;
+    p[3] = t->nationality;
+    p[4] = pg_date(num[1], t->birth_date);
+    p[5] = t->sex == 'M' ? SEXES[1] : t->sex == 'F' ? SEXES[2] : t->sex == 'X' ? SEXES[3] : "";
+}
+
+#define DOC_COLS 13
+static void doc_params(const pg_doc_row *d, char num[][24], const char **p)
+{
+    p[0] = pg_i64(num[0], d->id);
+    p[1] = d->doc.state;
+    p[2] = d->doc.number;
+    p[3] = d->doc.type;
+    p[4] = pg_date(num[1], d->doc.expiry);
+    p[5] = d->doc.surname;
+    p[6] = d->doc.given_names;
+    p[7] = d->doc.nationality;
+    p[8] = pg_date(num[2], d->doc.birth_date);
+    p[9] = d->doc.sex == 'M' ? "M" : d->doc.sex == 'F' ? "F" : d->doc.sex == 'X' ? "X" : "";
+    p[10] = pg_i64(num[3], d->traveller_id);
+    p[11] = pg_i64(num[4], d->link);
+    p[12] = pg_i64(num[5], d->person_digest);
+}
+
+#define EV_COLS 18
+static void ev_params(const pg_event_row *e, char num[][24], const char **p)
+{
+    const fr_event *ev = &e->ev;
+    p[0] = pg_i64(num[0], e->id);
+    p[1] = ev->event_id;
+    p[2] = pg_i64(num[1], ev->kind);
+    p[3] = pg_i64(num[2], e->traveller_id);
+    p[4] = pg_i64(num[3], e->document_id);
+    p[5] = pg_i64(num[4], fr_datetime_utc(&ev->at));
+    p[6] = pg_i64(num[5], ev->at.date);
+    p[7] = pg_i64(num[6], ev->at.seconds);
+    p[8] = pg_i64(num[7], ev->at.offset_min);
+    p[9] = ev->port;
+    p[10] = ev->admission_class;
+    p[11] = pg_date(num[8], ev->authorised_until);
+    p[12] = ev->officer;
+    p[13] = ev->decision;
+    p[14] = e->reasons;
+    p[15] = pg_i64(num[9], e->digest);
+    p[16] = pg_i64(num[10], e->anomalies);
+    p[17] = e->paired_id ? pg_i64(num[11], e->paired_id) : NULL;
+}
+
+#define KEY_COLS 5
+static void key_params(const pg_event_row *e, char num[][24], const char **p)
+{
+    p[0] = e->ev.event_id;
+    p[1] = pg_i64(num[0], e->id);
+    p[2] = pg_i64(num[1], e->ev.at.date);
+    p[3] = pg_i64(num[2], e->digest);
+    p[4] = pg_i64(num[3], e->traveller_id);
+}
+
+#define REV_COLS 4
+static void rev_params(const pg_review_row *r, char num[][24], const char **p)
+{
+    p[0] = pg_i64(num[0], r->document_id);
+    p[1] = pg_i64(num[1], r->traveller_id);
+    p[2] = pg_i64(num[2], r->candidate_id);
+    p[3] = r->reason;
+}
+
+static const char *const COPY_SQL[] = {
+    "COPY travellers(id, surname, given_names, nationality, birth_date, sex) FROM STDIN",
+    "COPY documents(id, state, number, type, expiry, surname, given_names, nationality,"
+    " birth_date, sex, traveller_id, link, person_digest) FROM STDIN",
+    "COPY events(id, event_id, kind, traveller_id, document_id, at_utc, local_date, local_secs,"
+    " offset_min, port, admission_class, authorised_until, officer, decision, reasons, digest,"
+    " anomalies, paired_id) FROM STDIN",
+    "COPY event_keys(event_id, id, local_date, digest, traveller_id) FROM STDIN",
+    "COPY link_reviews(document_id, traveller_id, candidate_id, reason) FROM STDIN",
+};
+
+static const char *const INSERT_SQL[] = {
+    "INSERT INTO travellers(id, surname, given_names, nationality, birth_date, sex)"
+    " VALUES($1, $2, $3, $4, $5, $6)",
+    "INSERT INTO documents(id, state, number, type, expiry, surname, given_names, nationality,"
+    " birth_date, sex, traveller_id, link, person_digest)"
+    " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    "INSERT INTO events(id, event_id, kind, traveller_id, document_id, at_utc, local_date,"
+    " local_secs, offset_min, port, admission_class, authorised_until, officer, decision,"
+    " reasons, digest, anomalies, paired_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " $11, $12, $13, $14, $15, $16, $17, $18)",
+    "INSERT INTO event_keys(event_id, id, local_date, digest, traveller_id)"
+    " VALUES($1, $2, $3, $4, $5)",
+    "INSERT INTO link_reviews(document_id, traveller_id, candidate_id, reason)"
+    " VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+};
+
+/* Row i of table t (0 travellers .. 4 reviews) as parameters; count. */
+static size_t table_rows(pg_store *s, int t, size_t *first)
+{
+    switch (t) {
+    case 0:
+        *first = s->flushed_trav;
+        return s->nptrav;
+    case 1:
+        *first = s->flushed_doc;
+        return s->npdoc;
+    case 2:
+    case 3:
+        *first = 0;
+        return s->npev;
+    default:
+        *first = 0;
+        return s->nprev;
+    }
+}
+
+static int row_params(pg_store *s, int t, size_t i, char num[][24], const char **p)
+{
+    switch (t) {
+    case 0:
+        trav_params(&s->ptrav[i], num, p);
+        return TRAV_COLS;
+    case 1:
+        doc_params(&s->pdoc[i], num, p);
+        return DOC_COLS;
+    case 2:
+        ev_params(&s->pev[i], num, p);
+        return EV_COLS;
+    case 3:
+        key_params(&s->pev[i], num, p);
+        return KEY_COLS;
+    default:
+        rev_params(&s->prev[i], num, p);
+        return REV_COLS;
+    }
+}
+
+static int copy_table(pg_store *s, int t, fr_error *err)
+{
+    size_t first, n = table_rows(s, t, &first);
+    if (first >= n) return FR_OK;
+    cbuf b = {0};
+    char num[12][24];
+    const char *p[EV_COLS];
+    for (size_t i = first; i < n; i++) {
+        int cols = row_params(s, t, i, num, p);
+        for (int c = 0; c < cols; c++)
+            cb_field(&b, p[c], c == cols - 1);
+    }
+    if (b.oom) {
+        fr_free(b.p);
+        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory sending rows");
+    }
+    PGresult *r = PQexec(s->conn, COPY_SQL[t]);
+    int rc = FR_OK;
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = pg_error(s, r, err, "cannot start COPY");
+        PQclear(r);
+        fr_free(b.p);
+        return rc;
+    }
+    PQclear(r);
+    if (PQputCopyData(s->conn, b.p, (int)b.n) != 1 || PQputCopyEnd(s->conn, NULL) != 1)
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "COPY failed: %s", PQerrorMessage(s->conn));
+    fr_free(b.p);
+    while ((r = PQgetResult(s->conn)) != NULL) {
+        if (rc == FR_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = pg_error(s, r, err, "cannot write the rows");
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* Single records: every pending row as an INSERT, in one pipeline. */
+static int insert_pipelined(pg_store *s, fr_error *err)
+{
+    if (PQenterPipelineMode(s->conn) != 1)
+        return fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot use pipeline mode: %s",
+                            PQerrorMessage(s->conn));
+    int sent = 0, rc = FR_OK;
+    char num[12][24];
+    const char *p[EV_COLS];
+    for (int t = 0; t < 5 && rc == FR_OK; t++) {
+        size_t first, n = table_rows(s, t, &first);
+        for (size_t i = first; i < n; i++) {
+            int cols = row_params(s, t, i, num, p);
+            if (PQsendQueryParams(s->conn, INSERT_SQL[t], cols, NULL, p, NULL, NULL, 0) != 1) {
+                rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send a row: %s",
+                                  PQerrorMessage(s->conn));
+                break;
+            }
+            sent++;
+        }
+    }
+    if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
+    /* read every result up to the sync, keeping the first error */
+    for (;;) {
+        PGresult *r = PQgetResult(s->conn);
+        if (!r) { /* the end of one query's results */
+            if (PQstatus(s->conn) != CONNECTION_OK) {
+                if (rc == FR_OK)
+                    rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "the connection was lost: %s",
+                                      PQerrorMessage(s->conn));
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (rc == FR_OK && st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED)
+            rc = pg_error(s, r, err, "cannot write the rows");
+        if (st == PGRES_FATAL_ERROR && PQstatus(s->conn) != CONNECTION_OK) {
+            PQclear(r);
+            break;
+        }
+        PQclear(r);
+    }
+    PQexitPipelineMode(s->conn);
+    (void)sent;
+    return rc;
+}
+
+int pg_flush(pg_store *s, fr_error *err)
+{
+    if (s->flushed_trav == s->nptrav && s->flushed_doc == s->npdoc && !s->npev && !s->nprev)
+        return FR_OK;
+    int rc = FR_OK;
+    if (s->batch) {
+        for (int t = 0; t < 5 && rc == FR_OK; t++)
+            rc = copy_table(s, t, err);
+    } else {
+        rc = insert_pipelined(s, err);
+    }
+    if (rc != FR_OK) return rc;
+    /* travellers and documents stay for the linking rule and caches; events
+     * and reviews are gone from memory (their ids stay in s->evs) */
+    s->flushed_trav = s->nptrav;
+    s->flushed_doc = s->npdoc;
+    for (size_t i = 0; i < s->npev; i++)
+        fr_free(s->pev[i].reasons);
+    s->npev = s->nprev = 0;
+    for (size_t i = 0; i < s->evs.cap; i++)
+        if (s->evs.slots[i].key[0]) s->evs.slots[i].d |= 0x100; /* written: ask the server */
+    return FR_OK;
+}
+
+/* ---- open, schema, close -------------------------------------------------- */
+
+static int migrate(pg_store *s, fr_error *err)
+{
+    int rc = pg_exec(s, "BEGIN", err, "cannot start the migration");
+    if (rc != FR_OK) return rc;
+    PGresult *r = NULL;
+    if ((rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799120, 0)", err,
+                      "cannot lock the schema")) != FR_OK)
+        goto fail;
+    r = PQexec(s->conn, "SELECT to_regclass('frontera_schema') IS NOT NULL,"
+                        " (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(s, r, err, "cannot read the schema");
+        goto fail;
+    }
+    int have = PQgetvalue(r, 0, 0)[0] == 't';
+    long tables = strtol(PQgetvalue(r, 0, 1), NULL, 10);
+    PQclear(r);
+    r = NULL;
+    int version = 0;
+    if (!have && tables > 0) {
+        rc = fr_error_set(err, FR_EVERSION, 0, 0, "db",
+                          "this is not a frontera database (it has other tables)");
+        goto fail;
+    }
+    if (!have) {
+        if ((rc = pg_exec(s,
+                          "CREATE TABLE frontera_schema(application text NOT NULL,"
+                          " version int NOT NULL); INSERT INTO frontera_schema"
+                          " VALUES('frontera', 0)",
+                          err, "cannot create the schema table")) != FR_OK)
+            goto fail;
+    } else {
+        r = PQexec(s->conn, "SELECT version FROM frontera_schema WHERE application = 'frontera'");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            rc = PQresultStatus(r) != PGRES_TUPLES_OK
+                     ? pg_error(s, r, err, "cannot read the schema version")
+                     : fr_error_set(err, FR_EVERSION, 0, 0, "db",
+                                    "this is not a frontera database (no schema version)");
+            goto fail;
+        }
+        version = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        r = NULL;
+    }
+    if (version > FR_STORE_SCHEMA_VERSION) {
+        rc = fr_error_set(err, FR_EVERSION, 0, 0, "db",
+                          "the database has schema version %d, newer than the %d this frontera "
+                          "knows; use a newer frontera",
+                          version, FR_STORE_SCHEMA_VERSION);
+        goto fail;
+    }
+    for (int v = version; v < FR_STORE_SCHEMA_VERSION; v++) {
+        char sql[80];
+        snprintf(sql, sizeof sql, "UPDATE frontera_schema SET version = %d", v + 1);
+        for (const char *const *q = MIGRATIONS[v]; *q; q++)
+            if ((rc = pg_exec(s, *q, err, "cannot migrate the schema")) != FR_OK) goto fail;
+        if ((rc = pg_exec(s, sql, err, "cannot migrate the schema")) != FR_OK) goto fail;
+    }
+    return pg_exec(s, "COMMIT", err, "cannot commit the migration");
+fail:
+    PQclear(r);
+    PQclear(PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
+static void pg_close(fr_store *base)
+{
+    pg_store *s = (pg_store *)base;
+    if (s->in_tx) pg_tx_rollback(s);
+    if (s->conn && PQstatus(s->conn) == CONNECTION_OK) ids_return(s);
+    pending_clear(s);
+    PQfinish(s->conn);
+    PQfinish(s->ddl);
+    pg_map_free(&s->docs);
+    pg_map_free(&s->months);
+    pg_map_free(&s->evs);
+    pg_map_free(&s->travs);
+    pg_map_free(&s->births);
+    fr_free(s->ptrav);
+    fr_free(s->pdoc);
+    fr_free(s->pev);
+    fr_free(s->prev);
+    for (int q = 0; q < PG_SEQ_COUNT; q++)
+        fr_free(s->seq[q].ids);
+    fr_free(s->conninfo);
+    fr_free(s);
+}
+
+static int pg_schema_version(fr_store *base, int *version, fr_error *err)
+{
+    pg_store *s = (pg_store *)base;
+    PGresult *r = PQexec(s->conn, "SELECT version FROM frontera_schema");
+    int rc = FR_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        rc = pg_error(s, r, err, "cannot read the schema version");
+    else
+        *version = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return rc;
+}
+
+static int pg_batch_begin(fr_store *base, fr_error *err)
+{
+    pg_store *s = (pg_store *)base;
+    s->batch = 1;
+    int rc = pg_tx_begin(s, err);
+    if (rc != FR_OK) s->batch = 0;
+    return rc;
+}
+
+static int pg_batch_commit(fr_store *base, fr_error *err)
+{
+    pg_store *s = (pg_store *)base;
+    int rc = pg_tx_commit(s, err);
+    s->batch = 0;
+    return rc;
+}
+
+static void pg_batch_rollback(fr_store *base)
+{
+    pg_store *s = (pg_store *)base;
+    pg_tx_rollback(s);
+    ids_return(s);
+    s->batch = 0;
+}
+
+static const fr_store_ops PG_OPS = {
+    .name = "postgres",
+    .close = pg_close,
+    .schema_version = pg_schema_version,
+    .batch_begin = pg_batch_begin,
+    .batch_commit = pg_batch_commit,
+    .batch_rollback = pg_batch_rollback,
+    .record = pg_record,
+    .find_document = pg_find_document,
+    .history = pg_history,
+    .export_events = pg_export,
+};
+
+int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
+{
+    pg_store *s = fr_calloc(1, sizeof *s);
+    if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    s->base.ops = &PG_OPS;
+    int rc;
+    size_t n = strlen(conninfo);
+    if (!(s->conninfo = fr_malloc(n + 1))) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto fail;
+    }
+    memcpy(s->conninfo, conninfo, n + 1);
+    s->conn = PQconnectdb(conninfo);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->conn));
+        msg[strcspn(msg, "\n")] = '\0';
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database: %s", msg);
+        goto fail;
+    }
+    if ((rc = pg_exec(s, "SET client_min_messages = warning; SET synchronous_commit = on", err,
+                      "cannot configure the session")) != FR_OK)
+        goto fail;
+    if (flags & FR_STORE_CREATE) {
+        if ((rc = migrate(s, err)) != FR_OK) goto fail;
+    } else {
+        int v = 0;
+        PGresult *r = PQexec(s->conn, "SELECT to_regclass('frontera_schema') IS NOT NULL");
+        int have = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+        if (!have) {
+            rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                              "the database has no frontera ledger (frontera init creates one)");
+            goto fail;
+        }
+        if ((rc = pg_schema_version(&s->base, &v, err)) != FR_OK) goto fail;
+        if (v != FR_STORE_SCHEMA_VERSION && (rc = migrate(s, err)) != FR_OK) goto fail;
+    }
+    *out = &s->base;
+    return FR_OK;
+fail:
+    PQfinish(s->conn);
+    fr_free(s->conninfo);
+    fr_free(s);
+    return rc;
+}

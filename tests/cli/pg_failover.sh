@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# pg_failover.sh: a primary and a synchronous hot standby (PostgreSQL's
+# streaming replication, tests/pg-cluster.sh), a server on the primary with
+# `--db-replica` on the standby: aggregate reports come from the standby;
+# then the primary crashes in the middle of a load and the standby is
+# promoted: every admission the server answered 2xx is in the promoted
+# database exactly once.
+set -euo pipefail
+F=${FRONTERA:?}
+SRC=${FR_SOURCE_DIR:?}
+T=$(mktemp -d)
+chmod 755 "$T"
+PID=
+CL="bash $SRC/tests/pg-cluster.sh"
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; $CL stop "$T/s" 2>/dev/null; $CL stop "$T/p" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$T/err" ] && tail -5 "$T/err" >&2; exit 1; }
+set +e; $CL check >/dev/null 2>&1; rc=$?; set -e
+if [ $rc != 0 ]; then
+    [ -z "${CI:-}" ] || fail "PostgreSQL is missing, and CI is set"
+    echo "SKIP: PostgreSQL 15 is not installed"; exit 77
+fi
+P=$($CL start "$T/p")
+export FRONTERA_DB=$P
+"$F" init >/dev/null
+TOK=$("$F" user add olga --role officer)
+ANA=$("$F" user add ann --role analyst)
+S=$($CL standby "$T/p" "$T/s")
+[ "$(psql -tAq "$P" -c "SELECT sync_state FROM pg_stat_replication")" = sync ] || fail "the standby is not synchronous"
+
+"$F" serve --listen 127.0.0.1:0 --db-replica "$S" --threads 4 --quiet >"$T/out" 2>"$T/err" &
+PID=$!
+for _ in $(seq 100); do grep -q '^listening on' "$T/out" 2>/dev/null && break; sleep 0.1; done
+U=$(sed -n 's/^listening on //p' "$T/out")
+[ -n "$U" ] || fail "the server did not start"
+
+python3 - "$U" "$TOK" "$T/acked" "$T/p" "$SRC" <<'PY' || fail "load with a crash of the primary"
+import json, sys, threading, urllib.request, subprocess, time
+u, tok, acked_path, pdir, src = sys.argv[1:6]
+acked, lock = [], threading.Lock()
+def worker(k):
+    for i in range(80):
+        ev = {"event_id": "F-%d-%d" % (k, i), "kind": "entry" if i % 2 == 0 else "exit",
+              "at": "2024-06-%02dT10:00-05:00" % (1 + i // 4), "port": "ECUIO", "document_state": "ECU",
+              "document_number": "F%02d" % k, "surname": "FAIL", "given_names": "OVER %d" % k,
+              "nationality": "ECU", "birth_date": "1975-01-01", "sex": "F"}
+        req = urllib.request.Request(u + "/v1/events", data=json.dumps(ev).encode(),
+            headers={"Authorization": "Bearer " + tok, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                if 200 <= r.status < 300:
+                    with lock: acked.append(ev["event_id"])
+        except Exception:
+            return  # the database is gone: this client stops
+threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+for t in threads: t.start()
+time.sleep(0.5)
+subprocess.run(["bash", src + "/tests/pg-cluster.sh", "crash", pdir], check=True)
+for t in threads: t.join()
+open(acked_path, "w").write("\n".join(acked) + "\n")
+assert acked, "nothing was acknowledged before the crash"
+PY
+$CL promote "$T/s"
+n=$(grep -c . "$T/acked")
+ids=$(paste -sd, "$T/acked")
+present=$(psql -tAq "$S" -c "SELECT count(*) FROM events WHERE event_id = ANY(string_to_array('$ids', ','))")
+[ "$present" = "$n" ] || fail "$n events acknowledged before the crash, $present on the promoted standby"
+[ "$(psql -tAq "$S" -c "SELECT count(*) - count(DISTINCT event_id) FROM events")" = 0 ] || fail "an event twice"
+FRONTERA_DB=$S "$F" audit verify >/dev/null || fail "the audit chain on the promoted standby: $(FRONTERA_DB=$S "$F" audit verify)"
+kill -9 "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
+PID=
+
+# --- reports read the replica, the rest the primary: a replica holding other
+# events (an SQLite copy of the sample ledger) shows in the flows report only
+"$F" --db "$T/other.db" init >/dev/null
+"$F" --db "$T/other.db" import "$SRC/tests/data/ledger/sample.csv" >/dev/null
+"$F" --db "$S" serve --listen 127.0.0.1:0 --db-replica "$T/other.db" --quiet >"$T/out3" 2>"$T/err3" &
+PID=$!
+for _ in $(seq 100); do grep -q '^listening on' "$T/out3" 2>/dev/null && break; sleep 0.1; done
+U=$(sed -n 's/^listening on //p' "$T/out3")
+curl -s -H "Authorization: Bearer $ANA" "$U/v1/reports/flows?by=nationality" >"$T/flows.json"
+grep -q '"CHN"' "$T/flows.json" || fail "the flows report does not come from the replica: $(head -c 300 "$T/flows.json")"
+grep -q '"ECU"' "$T/flows.json" && fail "the flows report read the primary: $(head -c 300 "$T/flows.json")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$U/v1/travellers/1")
+[ "$code" = 200 ] || fail "a traveller read must go to the primary, got $code"
+kill "$PID"; wait "$PID" 2>/dev/null || true
+PID=
+"$F" --db "$S" serve --listen 127.0.0.1:0 --db-replica "postgresql://postgres@127.0.0.1:1/none" --quiet \
+    >"$T/out2" 2>"$T/err2" && fail "a server with an unreachable replica must not start"
+grep -q 'cannot connect' "$T/err2" || fail "unclear replica error: $(cat "$T/err2")"
+echo "pg_failover: ok ($n acknowledged before the primary crashed, all on the promoted standby)"
