@@ -20,6 +20,8 @@
 #ifndef FRONTERA_MANIFEST_H
 #define FRONTERA_MANIFEST_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #include "frontera/admit.h"
@@ -36,7 +38,7 @@ typedef enum fr_manifest_answer {
     FR_MANIFEST_CHECK = 2
 } fr_manifest_answer;
 /* "board", "no-board", "check". */
-const char *fr_manifest_answer_name(fr_manifest_answer a);
+FR_API const char *fr_manifest_answer_name(fr_manifest_answer a);
 
 typedef struct fr_manifest_verdict {
     size_t person; /* index in the message's persons */
@@ -51,14 +53,14 @@ typedef struct fr_manifest_verdict {
  * verdicts in the order of the persons (free with fr_free). Returns
  * FR_EINVAL (no port, no policy in env), FR_ENOMEM, or a store error from
  * the booth (no verdicts then). */
-int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const char *port,
-                      fr_manifest_verdict **out, fr_error *err);
+FR_API int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const char *port,
+                             fr_manifest_verdict **out, fr_error *err);
 
 /* The UN/LOCODE for an IATA airport code of the message, given the
  * receiving country's two-letter UN/LOCODE prefix ("EC" + "UIO" ->
  * "ECUIO"): out gets at most 5 letters and a NUL. 0, or -1 when the
  * airport code is not three letters. */
-int fr_manifest_port(const char *country2, const char *airport, char out[6]);
+FR_API int fr_manifest_port(const char *country2, const char *airport, char out[6]);
 
 #ifdef __cplusplus
 }
