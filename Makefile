@@ -42,7 +42,7 @@ tsan: deps
 
 # clang-tidy with the checks in .clang-tidy, over the library and the program.
 tidy: configure
-	@bash scripts/tidy.sh $(BUILD)
+	@bash scripts/tidy.sh $(BUILD) $(TIDY_CHECKS)
 
 fuzz: deps
 	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz -DFR_FUZZ=ON -DFR_TESTS=OFF -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
