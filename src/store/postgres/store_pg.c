@@ -799,7 +799,7 @@ int pg_flush(pg_store *s, fr_error *err)
 
 /* ---- open, schema, close -------------------------------------------------- */
 
-static int migrate(pg_store *s, fr_error *err)
+static int migrate(pg_store *s, int target, fr_error *err)
 {
     int rc = pg_exec(s, "BEGIN", err, "cannot start the migration");
     if (rc != FR_OK) return rc;
@@ -850,7 +850,7 @@ static int migrate(pg_store *s, fr_error *err)
                           version, FR_STORE_SCHEMA_VERSION);
         goto fail;
     }
-    for (int v = version; v < FR_STORE_SCHEMA_VERSION; v++) {
+    for (int v = version; v < target; v++) {
         char sql[80];
         snprintf(sql, sizeof sql, "UPDATE frontera_schema SET version = %d", v + 1);
         for (const char *const *q = MIGRATIONS[v]; *q; q++)
@@ -861,6 +861,18 @@ static int migrate(pg_store *s, fr_error *err)
 fail:
     PQclear(r);
     PQclear(PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
+int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err)
+{
+    pg_store s;
+    memset(&s, 0, sizeof s);
+    s.conn = PQconnectdb(conninfo);
+    int rc = PQstatus(s.conn) == CONNECTION_OK
+                 ? migrate(&s, target, err)
+                 : fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database");
+    PQfinish(s.conn);
     return rc;
 }
 
@@ -984,7 +996,7 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
                       "cannot configure the session")) != FR_OK)
         goto fail;
     if (flags & FR_STORE_CREATE) {
-        if ((rc = migrate(s, err)) != FR_OK) goto fail;
+        if ((rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK) goto fail;
     } else {
         int v = 0;
         PGresult *r = PQexec(s->conn, "SELECT to_regclass('frontera_schema') IS NOT NULL");
@@ -996,7 +1008,9 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
             goto fail;
         }
         if ((rc = pg_schema_version(&s->base, &v, err)) != FR_OK) goto fail;
-        if (v != FR_STORE_SCHEMA_VERSION && (rc = migrate(s, err)) != FR_OK) goto fail;
+        if (v != FR_STORE_SCHEMA_VERSION &&
+            (rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK)
+            goto fail;
     }
     if ((rc = pg_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;

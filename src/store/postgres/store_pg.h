@@ -106,6 +106,8 @@ typedef struct pg_store {
                   exclusive by a batch, a review and a split */
 
 /* store_pg.c */
+/* Apply migrations up to version target (tests build old databases). */
+int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err);
 int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what);
 int pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what);
 int pg_tx_begin(pg_store *s, fr_error *err);
