@@ -157,8 +157,10 @@ static const char *const STEP3[] = {
     /* What recording one event needs, in one round trip (the rows' meaning
      * by k is in store_pg_link.c). For a new document, under the linking
      * locks when p_lock: the frequency totals (k 4), the blocking rows with
-     * their frequencies, latest document and last crossing (k 2), and the
-     * frequencies of this transaction's unsent candidates (k 6). */
+     * their frequencies (k 2), and the frequencies of this transaction's
+     * unsent candidates (k 6). The latest document and last crossing of the
+     * few candidates that can reach review are read after (a second round
+     * trip, only then). */
     "CREATE FUNCTION frontera_lookup3(p_event text, p_state text, p_number text, p_keys int[],"
     "  p_nat text, p_sur text, p_pairs boolean, p_lock boolean, p_pn text[], p_ps text[],"
     "  p_pg text[], p_pb int[])"
@@ -195,17 +197,13 @@ static const char *const STEP3[] = {
     "      0::bigint, 0, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint,"
     "      NULL::text, NULL::bigint, NULL::bigint, NULL::int;"
     "    RETURN QUERY SELECT 2, t.id, coalesce(nf.n, 0)::bigint, coalesce(bf.n, 0)::bigint, 0,"
-    "      t.surname, t.given_names, t.nationality, t.sex, t.birth_date::bigint, ld.state,"
-    "      ld.expiry::bigint, lc.at_utc, lc.kind FROM (SELECT * FROM travellers x"
+    "      t.surname, t.given_names, t.nationality, t.sex, t.birth_date::bigint, NULL::text,"
+    "      NULL::bigint, NULL::bigint, NULL::int FROM (SELECT * FROM travellers x"
     "      WHERE x.birth_date = ANY(p_keys) AND (x.nationality = p_nat OR x.surname = p_sur)"
     "      ORDER BY x.id LIMIT 512) t"
     "      LEFT JOIN link_name_freq nf ON nf.nationality = t.nationality"
     "        AND nf.surname = t.surname AND nf.given_names = t.given_names"
     "      LEFT JOIN link_birth_freq bf ON bf.birth_date = t.birth_date"
-    "      LEFT JOIN LATERAL (SELECT y.state, y.expiry FROM documents y"
-    "        WHERE y.traveller_id = t.id ORDER BY y.id DESC LIMIT 1) ld ON true"
-    "      LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z WHERE z.traveller_id = t.id"
-    "        AND z.kind IN (1, 2) ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true"
     "      ORDER BY t.id;"
     "    RETURN QUERY SELECT 6, u.o, coalesce((SELECT n FROM link_name_freq f"
     "      WHERE f.nationality = u.na AND f.surname = u.su AND f.given_names = u.gi), 0)::bigint,"

@@ -10,8 +10,9 @@
  * locked first; and for a new document, after the linking locks: 4 the
  * frequency totals, 2 each blocking row (born on one of the birth keys,
  * same nationality or surname) with its name and birth-date frequencies,
- * latest document and last crossing, 6 the frequencies of the candidates
- * this transaction created and has not sent.
+ * 6 the frequencies of the candidates this transaction created and has not
+ * sent. The latest document and last crossing of the server's candidates
+ * that can still reach review are read in a second query, only for them.
  *
  * The decision is store_link.c's, as on SQLite. What the server does not
  * know yet comes from memory: travellers created in this transaction and
@@ -405,6 +406,63 @@ static int travel(void *ud, fr_linkage_candidate *cand, char state[4], fr_error 
     return FR_OK;
 }
 
+/* The latest document and last crossing of the server's rows that can
+ * still reach review with their frequencies (those the driver will ask
+ * about), in one query. */
+static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linkage_freq *f,
+                          pg_lookup *l, fr_error *err)
+{
+    pg_buf ids = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < l->nserver; i++) {
+        const fr_slink_row *x = &l->c[i].row;
+        fr_linkage_freq cf = *f;
+        char k[24];
+        name_key(k, x->nationality, x->surname, x->given_names);
+        cf.name = l->c[i].name_n + delta(s, k);
+        snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
+        cf.birth = l->c[i].birth_n + delta(s, k);
+        if (!fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
+        char v[24];
+        pg_buf_elem(&ids, pg_i64(v, x->id), n++ == 0);
+    }
+    if (n == 0) return FR_OK;
+    pg_buf_end(&ids, 0);
+    if (ids.oom) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
+    const char *p[1] = {ids.p};
+    PGresult *r = PQexecParams(
+        s->conn,
+        "SELECT t.id, ld.state, ld.expiry, lc.at_utc, lc.kind FROM unnest($1::bigint[]) t(id)"
+        " LEFT JOIN LATERAL (SELECT y.state, y.expiry FROM documents y"
+        "  WHERE y.traveller_id = t.id ORDER BY y.id DESC LIMIT 1) ld ON true"
+        " LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z WHERE z.traveller_id = t.id"
+        "  AND z.kind IN (1, 2) ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
+        1, NULL, p, NULL, NULL, 0);
+    fr_free(ids.p);
+    int rc = FR_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(s, r, err, "cannot read the candidates' documents");
+        PQclear(r);
+        return rc;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t id = i64(r, i, 0);
+        for (size_t j = 0; j < l->nserver; j++) {
+            pg_cand *x = &l->c[j];
+            if (x->row.id != id) continue;
+            snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
+            if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);
+            if (!PQgetisnull(r, i, 3)) {
+                x->has_last = 1;
+                x->last_utc = i64(r, i, 3);
+                x->last_kind = atoi(PQgetvalue(r, i, 4));
+            }
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
 int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int entering, pg_lookup *l,
                    fr_slink_result *r, fr_error *err)
 {
@@ -414,14 +472,17 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
     char k[24];
     snprintf(k, sizeof k, "N%s", doc->nationality);
     fr_linkage_freq f = {l->total + delta(s, "T"), l->nat + delta(s, k), 0, 0};
+    fr_linkage_query q = {doc, day, entering};
+    if (f.travellers == 0) return FR_OK;
+    int rc = server_details(s, &q, &f, l, err);
+    if (rc != FR_OK) return rc;
     fr_slink_row *rows = fr_malloc((l->nc ? l->nc : 1) * sizeof *rows);
     if (!rows) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
     for (size_t i = 0; i < l->nc; i++)
         rows[i] = l->c[i].row;
     decide_ctx ctx = {s, l, rows};
     fr_slink_source src = {name_birth, travel, &ctx};
-    fr_linkage_query q = {doc, day, entering};
-    int rc = fr_slink_decide(&s->link_params, &q, &f, rows, l->nc, &src, r, err);
+    rc = fr_slink_decide(&s->link_params, &q, &f, rows, l->nc, &src, r, err);
     fr_free(rows);
     return rc;
 }
