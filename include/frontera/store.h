@@ -14,11 +14,11 @@
  *   content again is a no-op success (result.duplicate = 1); the same id with
  *   different content fails with FR_ECONFLICT and changes nothing.
  * - A document (issuing state + number) belongs to one traveller. A new
- *   document is linked to an existing traveller when nationality, birth date
- *   and names are equal (a renewal); when the match is uncertain (same names
- *   and birth date but another nationality, or names that differ slightly) a
- *   new traveller is created and the possible match is recorded for review -
- *   never guessed.
+ *   document is linked to a known traveller by match weights (linkage.h):
+ *   at or above the link threshold it joins that traveller (a renewal);
+ *   between the thresholds a new traveller is created and the possible
+ *   match kept for review with its evidence - never guessed. Every backend
+ *   decides with the same code, so SQLite and PostgreSQL agree.
  * - Exits are matched to the open entry of the same traveller by event time,
  *   not arrival order: an event that arrives late re-pairs the traveller's
  *   history. An exit with no open entry, or an entry while one is open, is

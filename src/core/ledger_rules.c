@@ -114,43 +114,6 @@ fr_ledger_match fr_ledger_person_match(const fr_document *doc, const fr_ledger_p
     return FR_MATCH_NONE;
 }
 
-void fr_ledger_link_init(fr_ledger_link *l)
-{
-    memset(l, 0, sizeof *l);
-    l->how = FR_LINK_NEW;
-}
-
-void fr_ledger_link_consider(fr_ledger_link *l, const fr_document *doc, const fr_ledger_person *p,
-                             int64_t traveller_id)
-{
-    const char *why = "";
-    fr_ledger_match m = fr_ledger_person_match(doc, p, &why);
-    if (m == FR_MATCH_SAME && l->nsame < FR_LEDGER_LINK_MAX) {
-        l->same[l->nsame++] = traveller_id;
-    } else if (m == FR_MATCH_UNCERTAIN && l->n < FR_LEDGER_LINK_MAX) {
-        l->ids[l->n] = traveller_id;
-        l->why[l->n++] = why;
-    }
-}
-
-void fr_ledger_link_finish(fr_ledger_link *l)
-{
-    if (l->nsame == 1) {
-        l->how = FR_LINK_RENEWAL;
-        l->match = l->same[0];
-        l->n = 0;
-    } else if (l->nsame > 1) { /* several equal people: do not pick one */
-        l->how = FR_LINK_REVIEW;
-        l->n = l->nsame;
-        for (size_t i = 0; i < l->nsame; i++) {
-            l->ids[i] = l->same[i];
-            l->why[i] = "several travellers share these names, nationality and birth date";
-        }
-    } else {
-        l->how = l->n > 0 ? FR_LINK_REVIEW : FR_LINK_NEW;
-    }
-}
-
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ledger.h (internal): backend-neutral rules of the crossings ledger, shared
- * by store.c and every backend: name normalisation, the document-linking
- * rule, content digests for idempotent retries, exit matching, and the
+ * by store.c and every backend: name normalisation, the exact person
+ * comparison, content digests for idempotent retries, exit matching, and the
  * current-stay summary of a history. Pure functions, thread-safe. */
 #ifndef FR_LEDGER_H
 #define FR_LEDGER_H
@@ -32,29 +32,6 @@ typedef enum { FR_MATCH_NONE = 0, FR_MATCH_SAME = 1, FR_MATCH_UNCERTAIN = 2 } fr
  * same nationality or the same surname: backends may pre-filter on that. */
 fr_ledger_match fr_ledger_person_match(const fr_document *doc, const fr_ledger_person *p,
                                        const char **why);
-
-/* The linking decision over all the known travellers a backend found for a
- * new document (those sharing its birth date and its nationality or
- * surname): one certain match -> FR_LINK_RENEWAL to it; several certain
- * matches -> FR_LINK_REVIEW naming all of them (never pick one); only
- * uncertain ones -> FR_LINK_REVIEW naming them; none -> FR_LINK_NEW. Every
- * backend feeds its candidates through fr_ledger_link_consider, so the rule
- * lives here once. */
-#define FR_LEDGER_LINK_MAX 16
-typedef struct fr_ledger_link {
-    fr_link_kind how; /* after fr_ledger_link_finish */
-    int64_t match;    /* FR_LINK_RENEWAL: the traveller */
-    size_t n;         /* FR_LINK_REVIEW: the candidates and why each */
-    int64_t ids[FR_LEDGER_LINK_MAX];
-    const char *why[FR_LEDGER_LINK_MAX];
-    size_t nsame;
-    int64_t same[FR_LEDGER_LINK_MAX];
-} fr_ledger_link;
-
-void fr_ledger_link_init(fr_ledger_link *l);
-void fr_ledger_link_consider(fr_ledger_link *l, const fr_document *doc, const fr_ledger_person *p,
-                             int64_t traveller_id);
-void fr_ledger_link_finish(fr_ledger_link *l);
 
 /* Levenshtein distance of a and b, or limit+1 when it exceeds limit. */
 int fr_ledger_distance(const char *a, const char *b, int limit);

@@ -182,8 +182,11 @@ static int pa_about(fr_audit *base, const char *object, size_t limit, fr_audit_e
     const char *p[2] = {object, l};
     PGresult *r = NULL;
     int rc = fr_modpg_exec(s->c,
+                           /* as on SQLite: the object itself, or a record about
+                            * several ("traveller:1 event:E-1"); starts_with does not
+                            * depend on the database's collation */
                            "SELECT " PA_COLS " FROM audit_log WHERE object = $1"
-                           " ORDER BY seq DESC LIMIT $2",
+                           " OR starts_with(object, $1 || ' ') ORDER BY seq DESC LIMIT $2",
                            2, p, &r, err, "cannot read the audit log");
     return rc != FR_OK ? rc : run_rows(s, r, fn, ud);
 }

@@ -26,6 +26,7 @@ export FRONTERA_DB=$P
 "$F" init >/dev/null
 TOK=$("$F" user add olga --role officer)
 ANA=$("$F" user add ann --role analyst)
+SUP=$("$F" user add sam --role supervisor) # sees every traveller (an officer only those of its admissions)
 S=$($CL standby "$T/p" "$T/s")
 [ "$(psql -tAq "$P" -c "SELECT sync_state FROM pg_stat_replication")" = sync ] || fail "the standby is not synchronous"
 
@@ -82,7 +83,7 @@ U=$(sed -n 's/^listening on //p' "$T/out3")
 curl -s -H "Authorization: Bearer $ANA" "$U/v1/reports/flows?by=nationality" >"$T/flows.json"
 grep -q '"CHN"' "$T/flows.json" || fail "the flows report does not come from the replica: $(head -c 300 "$T/flows.json")"
 grep -q '"ECU"' "$T/flows.json" && fail "the flows report read the primary: $(head -c 300 "$T/flows.json")"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$U/v1/travellers/1")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SUP" "$U/v1/travellers/1")
 [ "$code" = 200 ] || fail "a traveller read must go to the primary, got $code"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 PID=

@@ -71,10 +71,45 @@ scenario() {
 
 scenario "$SQ" "$T/sqlite"
 scenario "$PG" "$T/pg"
-grep -q 'schema version 2' "$T/pg/init" || fail "init on PostgreSQL: $(cat "$T/pg/init")"
+grep -q 'schema version 3' "$T/pg/init" || fail "init on PostgreSQL: $(cat "$T/pg/init")"
 grep -q '"link":"review"' "$T/pg/record" || fail "no review link: $(cat "$T/pg/record")"
 [ "$(wc -l <"$T/pg/export.csv")" -gt 2000 ] || fail "the export is short"
 diff -r "$T/sqlite" "$T/pg" >"$T/diff" || fail "SQLite and PostgreSQL differ: $(head -40 "$T/diff")"
+
+# --- linking (schema 3): the same synthetic import, with namesakes and
+# renewals, gives the same travellers, links, reviews (weights and evidence),
+# link measures and reports on both; so do a supervisor's corrections
+"$F" synth --seed 3 --scale 0.01 --out "$T/syn.csv" --truth "$T/truth.csv" --quiet
+linking() {
+    local db=$1 out=$2
+    mkdir -p "$out"
+    export FRONTERA_DB=$db
+    "$F" init >/dev/null
+    "$F" review thresholds --link-bits 9.5 --review-bits 4 >"$out/thresholds"
+    # stdout only: progress lines on stderr depend on the time taken
+    "$F" import "$T/syn.csv" --batch 5000 2>/dev/null | sed "s|$T/syn.csv|SYN|" >"$out/import"
+    "$F" review list --all --json >"$out/reviews.json"
+    { "$F" linkeval --truth "$T/truth.csv" || echo "rc $?"; } >"$out/linkeval" 2>&1
+    "$F" export >"$out/export.csv"
+    "$F" report flows --from 2022-01-01 --to 2024-12-31 --format csv >"$out/flows.csv" 2>&1
+    "$F" report overstays --from 2022-01-01 --to 2024-12-31 --as-of 2024-12-31 \
+        --by nationality --format json >"$out/overstays.json" 2>&1
+    local rid doc
+    rid=$(python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin) if x["status"]=="open"]; print(r[0]["id"] if r else "")' <"$out/reviews.json")
+    [ -n "$rid" ] || fail "the synthetic import left no review to resolve"
+    "$F" review link "$rid" --by SUP1 --note parity >"$out/resolve" 2>&1
+    doc=$(python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin) if x["id"]=='"$rid"']; print(r[0]["document"])' <"$out/reviews.json")
+    "$F" review split "$doc" --by SUP1 --note parity >"$out/split" 2>&1 || echo "rc $?" >>"$out/split"
+    "$F" review list --all --json >"$out/reviews_after.json"
+    for id in 1 2 3 5 8 13 21 34 55 89 144 233 377 610; do
+        "$F" traveller "$id" --json >"$out/traveller_$id.json" 2>&1 || echo "rc $?" >>"$out/traveller_$id.json"
+    done
+}
+linking "$T/link.db" "$T/link_sqlite"
+PGL=$(newdb link)
+linking "$PGL" "$T/link_pg"
+grep -q '"status":"open"\|"status": "open"' "$T/link_pg/reviews.json" || fail "no open review on PostgreSQL"
+diff -r "$T/link_sqlite" "$T/link_pg" >"$T/diff" || fail "linking differs between SQLite and PostgreSQL: $(head -40 "$T/diff")"
 
 # --- a newer schema is refused and left as it is
 psql -q "$PG" -c "UPDATE frontera_schema SET version = 42"
@@ -96,5 +131,5 @@ grep -q 'copied 0 events' "$T/m3" || fail "second migrate copied again: $(cat "$
 FRONTERA_DB=$PG2 "$F" record entry --event-id EXTRA --at 2024-07-01T10:15-05:00 --port ECUIO \
     --document ECU:Q1 >/dev/null
 [ "$(rc_of "$F" migrate --from "sqlite:$SQ" --to "$PG2")" = 1 ] || fail "a differing target passed"
-for d in main copy; do psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS p$$_$d WITH (FORCE)" 2>/dev/null; done
+for d in main copy link; do psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS p$$_$d WITH (FORCE)" 2>/dev/null; done
 echo "pg_parity: ok"

@@ -31,7 +31,6 @@
 
 #include "frontera/alloc.h"
 
-#define PG_LOCK_CLASS 1179799120 /* advisory lock class: "FRNP" */
 #define PG_BATCH_IDS 256
 
 /* 0 -> 1: travellers, documents, events (monthly partitions), event ids */
@@ -125,8 +124,99 @@ static const char *const STEP2[] = {
     NULL,
 };
 
+/* 2 -> 3: probabilistic linking (term frequencies, review weights, audit,
+ * thresholds), as the SQLite schema's step 3; the commit-ordered event
+ * sequence (event_seq, store_pg_seq.c); and the one-round-trip look-up with
+ * the linking evidence (frontera_lookup3, replacing frontera_lookup). */
+static const char *const STEP3[] = {
+    "CREATE TABLE link_nat_freq(nationality text PRIMARY KEY, n bigint NOT NULL);"
+    "CREATE TABLE link_name_freq(nationality text NOT NULL, surname text NOT NULL,"
+    "  given_names text NOT NULL, n bigint NOT NULL, PRIMARY KEY(nationality, surname,"
+    "  given_names));"
+    "CREATE TABLE link_birth_freq(birth_date int PRIMARY KEY, n bigint NOT NULL);"
+    "INSERT INTO link_nat_freq SELECT nationality, count(*) FROM travellers GROUP BY 1;"
+    "INSERT INTO link_name_freq SELECT nationality, surname, given_names, count(*)"
+    "  FROM travellers GROUP BY 1, 2, 3;"
+    "INSERT INTO link_birth_freq SELECT birth_date, count(*) FROM travellers"
+    "  WHERE birth_date IS NOT NULL GROUP BY 1;"
+    "ALTER TABLE link_reviews ADD COLUMN bits double precision, ADD COLUMN resolved_by text,"
+    "  ADD COLUMN resolved_at bigint;"
+    "CREATE INDEX link_reviews_status ON link_reviews(status, id);"
+    "CREATE TABLE link_audit(id bigserial PRIMARY KEY, at_utc bigint NOT NULL,"
+    "  actor text NOT NULL, action text NOT NULL, review_id bigint, document_id bigint,"
+    "  from_traveller bigint, to_traveller bigint, note text NOT NULL);"
+    "CREATE TABLE link_settings(name text PRIMARY KEY, value double precision NOT NULL);"
+    "CREATE TABLE event_seq(seq bigint PRIMARY KEY, id bigint NOT NULL, local_date int NOT NULL,"
+    "  digest bigint NOT NULL);"
+    "INSERT INTO event_seq SELECT row_number() OVER (ORDER BY id), id, local_date, digest"
+    "  FROM events;"
+    "CREATE TABLE frontera_counters(name text PRIMARY KEY, value bigint NOT NULL);"
+    "INSERT INTO frontera_counters VALUES ('event_seq', (SELECT count(*) FROM events)),"
+    "  ('link_generation', 0);"
+    "DROP FUNCTION frontera_lookup(text, text, text, int, text, text, boolean);",
+    /* What recording one event needs, in one round trip (the rows' meaning
+     * by k is in store_pg_link.c). For a new document, under the linking
+     * locks when p_lock: the frequency totals (k 4), the blocking rows with
+     * their frequencies (k 2), and the frequencies of this transaction's
+     * unsent candidates (k 6). The latest document and last crossing of the
+     * few candidates that can reach review are read after (a second round
+     * trip, only then). */
+    "CREATE FUNCTION frontera_lookup3(p_event text, p_state text, p_number text, p_keys int[],"
+    "  p_nat text, p_sur text, p_pairs boolean, p_lock boolean, p_pn text[], p_ps text[],"
+    "  p_pg text[], p_pb int[])"
+    " RETURNS TABLE(k int, a bigint, b bigint, c bigint, d int, s1 text, s2 text, s3 text,"
+    "  s4 text, e bigint, h text, i bigint, j bigint, l int)"
+    " LANGUAGE plpgsql AS $f$ DECLARE v_doc bigint; v_tid bigint; v_pd bigint; BEGIN"
+    "  RETURN QUERY SELECT 5, value, 0::bigint, 0::bigint, 0, NULL::text, NULL::text,"
+    "    NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint, NULL::int"
+    "    FROM frontera_counters WHERE name = 'link_generation';"
+    "  RETURN QUERY SELECT 0, ek.digest, ek.traveller_id, ek.id, e.anomalies, NULL::text,"
+    "    NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::bigint,"
+    "    NULL::bigint, NULL::int FROM event_keys ek JOIN events e"
+    "    ON e.id = ek.id AND e.local_date = ek.local_date WHERE ek.event_id = p_event;"
+    "  SELECT id, traveller_id, person_digest INTO v_doc, v_tid, v_pd FROM documents"
+    "    WHERE state = p_state AND number = p_number;"
+    "  IF FOUND THEN"
+    "    RETURN QUERY SELECT 1, v_doc, v_tid, v_pd, 0, NULL::text, NULL::text, NULL::text,"
+    "      NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint, NULL::int;"
+    "    IF p_pairs THEN"
+    "      PERFORM 1 FROM travellers WHERE id = v_tid FOR UPDATE;"
+    "      RETURN QUERY SELECT 3, e.id, e.at_utc, 0::bigint, e.kind, NULL::text, NULL::text,"
+    "        NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::bigint,"
+    "        NULL::int FROM events e WHERE e.traveller_id = v_tid AND e.kind IN (1, 2)"
+    "        ORDER BY e.at_utc DESC, e.id DESC LIMIT 1;"
+    "    END IF;"
+    "  ELSIF p_keys IS NOT NULL AND p_sur <> '' AND p_nat <> '' THEN"
+    "    IF p_lock THEN"
+    "      PERFORM pg_advisory_xact_lock_shared(1179799122, 0);"
+    "      PERFORM pg_advisory_xact_lock(1179799121, q.x) FROM (SELECT DISTINCT y % 2048 AS x"
+    "        FROM unnest(p_keys) y ORDER BY 1) q;"
+    "    END IF;"
+    "    RETURN QUERY SELECT 4, (SELECT coalesce(sum(n), 0) FROM link_nat_freq)::bigint,"
+    "      coalesce((SELECT n FROM link_nat_freq WHERE nationality = p_nat), 0)::bigint,"
+    "      0::bigint, 0, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint,"
+    "      NULL::text, NULL::bigint, NULL::bigint, NULL::int;"
+    "    RETURN QUERY SELECT 2, t.id, coalesce(nf.n, 0)::bigint, coalesce(bf.n, 0)::bigint, 0,"
+    "      t.surname, t.given_names, t.nationality, t.sex, t.birth_date::bigint, NULL::text,"
+    "      NULL::bigint, NULL::bigint, NULL::int FROM (SELECT * FROM travellers x"
+    "      WHERE x.birth_date = ANY(p_keys) AND (x.nationality = p_nat OR x.surname = p_sur)"
+    "      ORDER BY x.id LIMIT 512) t"
+    "      LEFT JOIN link_name_freq nf ON nf.nationality = t.nationality"
+    "        AND nf.surname = t.surname AND nf.given_names = t.given_names"
+    "      LEFT JOIN link_birth_freq bf ON bf.birth_date = t.birth_date"
+    "      ORDER BY t.id;"
+    "    RETURN QUERY SELECT 6, u.o, coalesce((SELECT n FROM link_name_freq f"
+    "      WHERE f.nationality = u.na AND f.surname = u.su AND f.given_names = u.gi), 0)::bigint,"
+    "      coalesce((SELECT n FROM link_birth_freq f WHERE f.birth_date = u.bi), 0)::bigint, 0,"
+    "      NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text,"
+    "      NULL::bigint, NULL::bigint, NULL::int"
+    "      FROM unnest(p_pn, p_ps, p_pg, p_pb) WITH ORDINALITY AS u(na, su, gi, bi, o);"
+    "  END IF; END $f$;",
+    NULL,
+};
+
 /* MIGRATIONS[i] takes the schema from version i to i+1. */
-static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, STEP2};
+static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, STEP2, STEP3};
 
 static const char *const SEQ_NAMES[PG_SEQ_COUNT] = {"travellers_id_seq", "documents_id_seq",
                                                     "events_id_seq"};
@@ -242,6 +332,8 @@ static void pending_clear(pg_store *s)
     pg_map_clear(&s->evs);
     pg_map_clear(&s->travs);
     pg_map_clear(&s->births);
+    pg_map_clear(&s->freq);
+    s->ntxev = 0;
 }
 
 int pg_tx_begin(pg_store *s, fr_error *err)
@@ -277,6 +369,7 @@ static void ids_return(pg_store *s)
 int pg_tx_commit(pg_store *s, fr_error *err)
 {
     int rc = pg_flush(s, err);
+    if (rc == FR_OK) rc = pg_seq_assign(s, err);
     if (rc == FR_OK) rc = pg_exec(s, "COMMIT", err, "cannot commit");
     if (rc != FR_OK) {
         pg_tx_rollback(s);
@@ -369,11 +462,7 @@ int pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
 
 /* ---- sending pending rows ------------------------------------------------ */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} cbuf;
+typedef pg_buf cbuf;
 
 static void cb_put(cbuf *b, const char *s, size_t n)
 {
@@ -392,6 +481,37 @@ static void cb_put(cbuf *b, const char *s, size_t n)
     }
     memcpy(b->p + b->n, s, n);
     b->n += n;
+}
+
+void pg_buf_put(pg_buf *b, const char *s, size_t n)
+{
+    cb_put(b, s, n);
+}
+
+void pg_buf_elem(pg_buf *b, const char *s, int first)
+{
+    cb_put(b, first ? "{" : ",", 1);
+    if (!s) {
+        cb_put(b, "NULL", 4);
+        return;
+    }
+    cb_put(b, "\"", 1);
+    const char *run = s;
+    for (const char *c = s; *c; c++) {
+        if (*c != '"' && *c != '\\') continue;
+        cb_put(b, run, (size_t)(c - run));
+        cb_put(b, "\\", 1);
+        run = c;
+    }
+    cb_put(b, run, strlen(run));
+    cb_put(b, "\"", 1);
+}
+
+void pg_buf_end(pg_buf *b, int empty)
+{
+    cb_put(b, empty ? "{}" : "}", empty ? 2 : 1);
+    cb_put(b, "", 0); /* makes room for the NUL */
+    if (!b->oom) b->p[b->n] = '\0';
 }
 
 /* One COPY text field: NULL as \N, backslash, tab, newline, CR escaped. */
@@ -482,13 +602,15 @@ static void key_params(const pg_event_row *e, char num[][24], const char **p)
     p[4] = pg_i64(num[3], e->traveller_id);
 }
 
-#define REV_COLS 4
+#define REV_COLS 5
 static void rev_params(const pg_review_row *r, char num[][24], const char **p)
 {
     p[0] = pg_i64(num[0], r->document_id);
     p[1] = pg_i64(num[1], r->traveller_id);
     p[2] = pg_i64(num[2], r->candidate_id);
     p[3] = r->reason;
+    snprintf(num[3], 24, "%.17g", r->bits);
+    p[4] = num[3];
 }
 
 static const char *const COPY_SQL[] = {
@@ -499,7 +621,7 @@ static const char *const COPY_SQL[] = {
     " offset_min, port, admission_class, authorised_until, officer, decision, reasons, digest,"
     " anomalies, paired_id) FROM STDIN",
     "COPY event_keys(event_id, id, local_date, digest, traveller_id) FROM STDIN",
-    "COPY link_reviews(document_id, traveller_id, candidate_id, reason) FROM STDIN",
+    "COPY link_reviews(document_id, traveller_id, candidate_id, reason, bits) FROM STDIN",
 };
 
 static const char *const INSERT_SQL[] = {
@@ -514,8 +636,8 @@ static const char *const INSERT_SQL[] = {
     " $11, $12, $13, $14, $15, $16, $17, $18)",
     "INSERT INTO event_keys(event_id, id, local_date, digest, traveller_id)"
     " VALUES($1, $2, $3, $4, $5)",
-    "INSERT INTO link_reviews(document_id, traveller_id, candidate_id, reason)"
-    " VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    "INSERT INTO link_reviews(document_id, traveller_id, candidate_id, reason, bits)"
+    " VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
 };
 
 /* Row i of table t (0 travellers .. 4 reviews) as parameters; count. */
@@ -659,6 +781,7 @@ int pg_flush(pg_store *s, fr_error *err)
     } else {
         rc = insert_pipelined(s, err);
     }
+    if (rc == FR_OK) rc = pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
     if (rc != FR_OK) return rc;
     /* travellers and documents stay for the linking rule and caches; events
      * and reviews are gone from memory (their ids stay in s->evs) */
@@ -674,7 +797,7 @@ int pg_flush(pg_store *s, fr_error *err)
 
 /* ---- open, schema, close -------------------------------------------------- */
 
-static int migrate(pg_store *s, fr_error *err)
+static int migrate(pg_store *s, int target, fr_error *err)
 {
     int rc = pg_exec(s, "BEGIN", err, "cannot start the migration");
     if (rc != FR_OK) return rc;
@@ -725,7 +848,7 @@ static int migrate(pg_store *s, fr_error *err)
                           version, FR_STORE_SCHEMA_VERSION);
         goto fail;
     }
-    for (int v = version; v < FR_STORE_SCHEMA_VERSION; v++) {
+    for (int v = version; v < target; v++) {
         char sql[80];
         snprintf(sql, sizeof sql, "UPDATE frontera_schema SET version = %d", v + 1);
         for (const char *const *q = MIGRATIONS[v]; *q; q++)
@@ -736,6 +859,18 @@ static int migrate(pg_store *s, fr_error *err)
 fail:
     PQclear(r);
     PQclear(PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
+int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err)
+{
+    pg_store s;
+    memset(&s, 0, sizeof s);
+    s.conn = PQconnectdb(conninfo);
+    int rc = PQstatus(s.conn) == CONNECTION_OK
+                 ? migrate(&s, target, err)
+                 : fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database");
+    PQfinish(s.conn);
     return rc;
 }
 
@@ -752,6 +887,8 @@ static void pg_close(fr_store *base)
     pg_map_free(&s->evs);
     pg_map_free(&s->travs);
     pg_map_free(&s->births);
+    pg_map_free(&s->freq);
+    fr_free(s->txev);
     fr_free(s->ptrav);
     fr_free(s->pdoc);
     fr_free(s->pev);
@@ -780,6 +917,15 @@ static int pg_batch_begin(fr_store *base, fr_error *err)
     pg_store *s = (pg_store *)base;
     s->batch = 1;
     int rc = pg_tx_begin(s, err);
+    /* A batch links its new documents against travellers it has not sent
+     * yet, so no other transaction may link or correct links meanwhile: it
+     * holds the linking lock exclusively from its first statement (before
+     * any row lock, so it cannot take part in a deadlock through it).
+     * Concurrent imports therefore link one batch at a time; a booth's
+     * single record of a new document waits for the batch to commit. */
+    if (rc == FR_OK && (rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                                     "cannot take the linking lock")) != FR_OK)
+        pg_tx_rollback(s);
     if (rc != FR_OK) s->batch = 0;
     return rc;
 }
@@ -809,8 +955,17 @@ static const fr_store_ops PG_OPS = {
     .batch_rollback = pg_batch_rollback,
     .record = pg_record,
     .find_document = pg_find_document,
+    .link = pg_link,
+    .set_linkage = pg_set_linkage,
+    .get_linkage = pg_get_linkage,
+    .reviews = pg_reviews,
+    .review_resolve = pg_review_resolve,
+    .split = pg_split,
     .history = pg_history,
     .export_events = pg_export,
+    .last_sequence = pg_last_sequence,
+    .sequence_fingerprint = pg_sequence_fingerprint,
+    .crossings_since = pg_crossings_since,
 };
 
 int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
@@ -818,6 +973,8 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
     pg_store *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &PG_OPS;
+    s->link_gen = -1;
+    fr_linkage_defaults(&s->link_params);
     int rc;
     size_t n = strlen(conninfo);
     if (!(s->conninfo = fr_malloc(n + 1))) {
@@ -837,7 +994,7 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
                       "cannot configure the session")) != FR_OK)
         goto fail;
     if (flags & FR_STORE_CREATE) {
-        if ((rc = migrate(s, err)) != FR_OK) goto fail;
+        if ((rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK) goto fail;
     } else {
         int v = 0;
         PGresult *r = PQexec(s->conn, "SELECT to_regclass('frontera_schema') IS NOT NULL");
@@ -849,8 +1006,11 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
             goto fail;
         }
         if ((rc = pg_schema_version(&s->base, &v, err)) != FR_OK) goto fail;
-        if (v != FR_STORE_SCHEMA_VERSION && (rc = migrate(s, err)) != FR_OK) goto fail;
+        if (v != FR_STORE_SCHEMA_VERSION &&
+            (rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK)
+            goto fail;
     }
+    if ((rc = pg_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;
     return FR_OK;
 fail:

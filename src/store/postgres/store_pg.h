@@ -7,7 +7,9 @@
 
 #include <libpq-fe.h>
 
+#include "frontera/linkage.h"
 #include "store_impl.h"
+#include "store_link.h"
 
 /* A small open-addressing map from a short string key to a few integers,
  * used for the backend's caches (store_pg.c). */
@@ -52,8 +54,15 @@ typedef struct pg_event_row {
 
 typedef struct pg_review_row {
     int64_t document_id, traveller_id, candidate_id;
-    const char *reason; /* static text of the linking rule */
+    double bits;
+    char reason[400]; /* the evidence (fr_linkage_explain) */
 } pg_review_row;
+
+/* An event written in this transaction, numbered at commit (store_pg_seq.c). */
+typedef struct pg_seq_row {
+    int64_t id, digest;
+    fr_date local_date;
+} pg_seq_row;
 
 enum { PG_SEQ_TRAV, PG_SEQ_DOC, PG_SEQ_EVENT, PG_SEQ_COUNT };
 
@@ -82,9 +91,23 @@ typedef struct pg_store {
     pg_review_row *prev;
     size_t nprev, capprev;
     pg_ids seq[PG_SEQ_COUNT];
+    pg_map freq; /* this transaction's unsent travellers counted: "T", "N"nat, "B"date, "M"name */
+    pg_seq_row *txev; /* events written in this transaction, in order */
+    size_t ntxev, captxev;
+    fr_linkage_params link_params;
+    int64_t link_gen; /* link generation the document cache belongs to; -1 unknown */
 } pg_store;
 
+/* Advisory lock classes (pg_advisory_xact_lock(class, key)). */
+#define PG_LOCK_SCHEMA 1179799120 /* key 0 migrations, 1 partitions, 2 ids */
+#define PG_LOCK_BIRTH 1179799121  /* key: a blocking birth date modulo 2048 */
+#define PG_LOCK_LINKS                                                                              \
+    1179799122 /* key 0: shared by a record linking a new document,                                \
+                  exclusive by a batch, a review and a split */
+
 /* store_pg.c */
+/* Apply migrations up to version target (tests build old databases). */
+int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err);
 int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what);
 int pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what);
 int pg_tx_begin(pg_store *s, fr_error *err);
@@ -99,8 +122,88 @@ const char *pg_date(char *buf, fr_date d);
 
 /* store_pg_record.c */
 int pg_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
-int pg_resolve(fr_store *base, const fr_document *doc, int64_t *tid, fr_link_kind *how,
-               fr_error *err);
+/* Re-pair a traveller's entries and exits in event-time order. */
+int pg_repair(pg_store *s, int64_t tid, fr_error *err);
+
+/* store_pg_link.c: the look-up of one event and the linking of a new
+ * document (store_link.h) over the server's rows and this transaction's
+ * unsent ones. */
+typedef struct pg_cand {
+    fr_slink_row row;
+    int64_t name_n, birth_n; /* the server's counts */
+    char state[4];           /* latest document on the server ("" none) */
+    fr_date expiry;
+    int has_last, last_kind; /* last entry/exit on the server */
+    int64_t last_utc;
+} pg_cand;
+
+typedef struct pg_lookup {
+    int have_event;
+    int64_t ev_digest, ev_tid, ev_row;
+    unsigned ev_anom;
+    int have_doc;
+    int64_t doc_id, tid, pdig;
+    int have_last;
+    int64_t last_row, last_utc;
+    int last_kind;
+    int64_t gen;        /* link generation; -1 not read */
+    int64_t total, nat; /* frequency totals (k 4) */
+    pg_cand *c;         /* server rows, then this transaction's unsent travellers */
+    size_t nc, cap, nserver;
+} pg_lookup;
+
+void pg_lookup_free(pg_lookup *l);
+/* Run frontera_lookup3 for an event (event_id "" for none) showing doc:
+ * with_doc 0 when the caller already knows the document; link_lock takes
+ * the linking locks (a record), pairs asks for the last crossing. */
+int pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int with_doc,
+                  int pairs, int link_lock, pg_lookup *l, fr_error *err);
+/* Read frontera_lookup3 / frontera_last_crossing rows into l. */
+int pg_lookup_read(PGresult *r, pg_lookup *l, fr_error *err);
+/* The linking decision for doc from a look-up (with_doc 1). */
+int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int entering, pg_lookup *l,
+                   fr_slink_result *r, fr_error *err);
+/* Count a new (unsent) traveller in the transaction's frequency deltas. */
+int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err);
+/* Send the frequency counts of travellers rows [from, to) of the pending
+ * list and clear the deltas (pg_flush). */
+int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);
+/* Remember doc row index i as traveller tid's latest in this transaction. */
+int pg_latest_doc(pg_store *s, int64_t tid, size_t i);
+int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
+            fr_error *err);
+
+/* store_pg_review.c */
+int pg_load_linkage(pg_store *s, fr_error *err);
+int pg_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);
+void pg_get_linkage(fr_store *base, fr_linkage_params *p);
+int pg_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+int pg_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
+                      const char *note, fr_error *err);
+int pg_split(fr_store *base, const char *state, const char *number, const char *actor, int64_t at,
+             const char *note, int64_t *out, fr_error *err);
+
+/* store_pg_seq.c */
+/* Remember an event written in this transaction; number them at commit. */
+int pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest);
+int pg_seq_assign(pg_store *s, fr_error *err);
+int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
+int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
+int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                       void *ud, fr_error *err);
+
+/* A growing text buffer (COPY data, array literals); oom set on failure. */
+typedef struct pg_buf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} pg_buf;
+void pg_buf_put(pg_buf *b, const char *s, size_t n);
+/* One element of an array literal: "{" before the first, "," between, the
+ * text double-quoted with '"' and '\\' escaped; NULL for s NULL. pg_buf_end
+ * closes it ("{}" when empty) and NUL-terminates. */
+void pg_buf_elem(pg_buf *b, const char *s, int first);
+void pg_buf_end(pg_buf *b, int empty);
 
 /* store_pg_query.c */
 int pg_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,

@@ -159,7 +159,8 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
     h->ndocuments = n;
     PQclear(r);
     r = query_tid(s,
-                  "SELECT document_id, traveller_id, candidate_id, reason FROM link_reviews"
+                  "SELECT document_id, traveller_id, candidate_id, reason, id, coalesce(bits, 0)"
+                  " FROM link_reviews"
                   " WHERE status = 'open' AND (traveller_id = $1 OR candidate_id = $1) ORDER BY id",
                   h->traveller_id);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -178,6 +179,8 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
         v->traveller_id = get_i64(r, (int)i, 1);
         v->candidate_traveller = get_i64(r, (int)i, 2);
         copy_text(v->reason, sizeof v->reason, PQgetvalue(r, (int)i, 3));
+        v->id = get_i64(r, (int)i, 4);
+        v->bits = strtod(PQgetvalue(r, (int)i, 5), NULL);
     }
     h->nreviews = n;
     PQclear(r);

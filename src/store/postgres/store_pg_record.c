@@ -2,16 +2,17 @@
 /* store_pg_record.c: writing one event into the PostgreSQL ledger, with the
  * same steps and rules as the SQLite backend (store_sqlite_record.c):
  *
- * 1. one round trip (frontera_lookup, store_pg.c) says whether the event id
+ * 1. one round trip (frontera_lookup3, store_pg.c) says whether the event id
  *    is known (a retry, or a conflict), who holds the document, the
  *    traveller's last entry/exit (its row locked first, so two processes
  *    pairing the same traveller queue: no lost pairing update), or, for a new
- *    document, the travellers it may belong to (after an advisory lock on
- *    its birth date, so two posts cannot both create the same person);
- *    rows this transaction wrote and has not sent yet are consulted in
- *    memory;
- * 2. the linking decision is the core's (fr_ledger_link_*), the pairing the
- *    core's (fr_ledger_pair) when an event arrives late;
+ *    document, the linking evidence (store_pg_link.c, under the linking
+ *    locks, so two posts cannot both create the same person); rows this
+ *    transaction wrote and has not sent yet are consulted in memory;
+ * 2. the linking decision is store_link.c's (match weights of
+ *    core/linkage.c, as on SQLite: link, review with the evidence kept in
+ *    link_reviews, or a new traveller counted in the frequencies), the
+ *    pairing the core's (fr_ledger_pair) when an event arrives late;
  * 3. new rows are kept and sent at commit (store_pg.c). A single record is
  *    retried when another process won a race (deadlock, a concurrent insert
  *    of the same event id or document). */
@@ -25,18 +26,6 @@
 
 #define PG_RETRIES 8
 
-typedef struct lookup {
-    int have_event;
-    int64_t ev_digest, ev_tid, ev_row;
-    unsigned ev_anom;
-    int have_doc;
-    int64_t doc_id, tid, pdig;
-    int have_last;
-    int64_t last_row, last_utc;
-    int last_kind;
-    fr_ledger_link link;
-} lookup;
-
 static void doc_key(char *key, size_t cap, const char *state, const char *number)
 {
     snprintf(key, cap, "%s:%s", state, number);
@@ -47,71 +36,21 @@ static void tid_key(char key[24], int64_t tid)
     snprintf(key, 24, "t%lld", (long long)tid);
 }
 
-/* Read the rows of frontera_lookup / frontera_last_crossing into l. */
-static void read_lookup(PGresult *r, const fr_document *d, lookup *l)
-{
-    for (int i = 0; i < PQntuples(r); i++) {
-        int k = atoi(PQgetvalue(r, i, 0));
-        int64_t a = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        int64_t b = strtoll(PQgetvalue(r, i, 2), NULL, 10);
-        int64_t c = strtoll(PQgetvalue(r, i, 3), NULL, 10);
-        int dv = atoi(PQgetvalue(r, i, 4));
-        if (k == 0) {
-            l->have_event = 1;
-            l->ev_digest = a, l->ev_tid = b, l->ev_row = c, l->ev_anom = (unsigned)dv;
-        } else if (k == 1) {
-            l->have_doc = 1;
-            l->doc_id = a, l->tid = b, l->pdig = c;
-        } else if (k == 3) {
-            l->have_last = 1;
-            l->last_row = a, l->last_utc = b, l->last_kind = dv;
-        } else if (k == 2) {
-            const char *sex = PQgetvalue(r, i, 8);
-            fr_ledger_person p = {PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7),
-                                  d->birth_date, sex[0]};
-            fr_ledger_link_consider(&l->link, d, &p, a);
-        }
-    }
-}
-
-static int last_crossing(pg_store *s, int64_t tid, lookup *l, fr_error *err)
+static int last_crossing(pg_store *s, int64_t tid, pg_lookup *l, fr_error *err)
 {
     char t[24];
     const char *p[1] = {pg_i64(t, tid)};
     PGresult *r = PQexecParams(s->conn, "SELECT * FROM frontera_last_crossing($1)", 1, NULL, p,
                                NULL, NULL, 0);
+    int rc;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        int rc = pg_error(s, r, err, "cannot read the traveller's last crossing");
-        PQclear(r);
-        return rc;
+        rc = pg_error(s, r, err, "cannot read the traveller's last crossing");
+    } else {
+        l->have_last = 0;
+        rc = pg_lookup_read(r, l, err);
     }
-    l->have_last = 0;
-    read_lookup(r, NULL, l);
     PQclear(r);
-    return FR_OK;
-}
-
-/* Travellers created in this transaction and not yet sent who may hold d. */
-static void pending_candidates(pg_store *s, const fr_document *d, fr_ledger_link *link)
-{
-    if (d->birth_date == FR_DATE_NONE || !d->surname[0] || !d->nationality[0]) return;
-    char key[24];
-    snprintf(key, sizeof key, "b%ld", (long)d->birth_date);
-    pg_slot *b = pg_map_get(&s->births, key);
-    if (!b) return;
-    size_t idx[FR_LEDGER_LINK_MAX * 4], n = 0;
-    for (int64_t i = b->c - 1; i >= 0 && n < sizeof idx / sizeof *idx;
-         i = s->ptrav[i].next_same_birth) {
-        if ((size_t)i < s->flushed_trav) break; /* sent: the server answered for those */
-        const pg_trav_row *t = &s->ptrav[i];
-        if (strcmp(t->nationality, d->nationality) == 0 || strcmp(t->surname, d->surname) == 0)
-            idx[n++] = (size_t)i;
-    }
-    while (n-- > 0) { /* oldest first, as the server's rows */
-        const pg_trav_row *t = &s->ptrav[idx[n]];
-        fr_ledger_person p = {t->surname, t->given_names, t->nationality, t->birth_date, t->sex};
-        fr_ledger_link_consider(link, d, &p, t->id);
-    }
+    return rc;
 }
 
 static int grow(void **arr, size_t *cap, size_t n, size_t elem)
@@ -130,14 +69,16 @@ static int oom(fr_error *err)
     return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
 }
 
-static int new_document(pg_store *s, const fr_document *d, int64_t pdig, lookup *l, int64_t *doc_id,
-                        int64_t *tid, fr_link_kind *how, fr_error *err)
+static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup *l,
+                        int64_t *doc_id, int64_t *tid, fr_link_kind *how, fr_error *err)
 {
-    pending_candidates(s, d, &l->link);
-    fr_ledger_link_finish(&l->link);
-    int rc;
-    if (l->link.how == FR_LINK_RENEWAL) {
-        *tid = l->link.match;
+    const fr_document *d = &ev->doc;
+    fr_slink_result c;
+    int rc = pg_link_decide(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, &c, err);
+    if (rc != FR_OK) return rc;
+    fr_link_kind kind = fr_slink_kind(c.outcome, 1);
+    if (kind == FR_LINK_RENEWAL) {
+        *tid = c.ids[0];
     } else {
         if ((rc = pg_next_id(s, PG_SEQ_TRAV, tid, err)) != FR_OK) return rc;
         if (grow((void **)&s->ptrav, &s->captrav, s->nptrav, sizeof *s->ptrav) != FR_OK)
@@ -160,6 +101,7 @@ static int new_document(pg_store *s, const fr_document *d, int64_t pdig, lookup 
             b->c = (int64_t)s->nptrav + 1;
         }
         s->nptrav++;
+        if ((rc = pg_freq_count(s, d, err)) != FR_OK) return rc;
     }
     if ((rc = pg_next_id(s, PG_SEQ_DOC, doc_id, err)) != FR_OK) return rc;
     if (grow((void **)&s->pdoc, &s->capdoc, s->npdoc, sizeof *s->pdoc) != FR_OK) return oom(err);
@@ -168,18 +110,22 @@ static int new_document(pg_store *s, const fr_document *d, int64_t pdig, lookup 
     r->traveller_id = *tid;
     r->person_digest = pdig;
     r->doc = *d;
-    r->link = l->link.how;
-    for (size_t i = 0; i < l->link.n && l->link.how == FR_LINK_REVIEW; i++) {
+    r->link = kind;
+    if (pg_latest_doc(s, *tid, s->npdoc - 1) != FR_OK) return oom(err);
+    for (size_t i = 0; i < c.n && kind == FR_LINK_REVIEW; i++) {
         if (grow((void **)&s->prev, &s->capprev, s->nprev, sizeof *s->prev) != FR_OK)
             return oom(err);
-        s->prev[s->nprev++] = (pg_review_row){*doc_id, *tid, l->link.ids[i], l->link.why[i]};
+        pg_review_row *v = &s->prev[s->nprev++];
+        v->document_id = *doc_id, v->traveller_id = *tid, v->candidate_id = c.ids[i];
+        v->bits = c.score[i].bits;
+        fr_linkage_explain(&c.score[i], v->reason, sizeof v->reason);
     }
-    *how = l->link.how;
+    *how = kind;
     char key[40];
     doc_key(key, sizeof key, d->state, d->number);
     pg_slot *slot = pg_map_put(&s->docs, key);
     if (slot) slot->a = *doc_id, slot->b = *tid, slot->c = pdig;
-    if (l->link.how != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
+    if (kind != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
         char tk[24];
         tid_key(tk, *tid);
         pg_slot *ts = pg_map_put(&s->travs, tk);
@@ -226,7 +172,7 @@ static int doc_differs(pg_store *s, int64_t doc_id, const fr_document *d, fr_err
 
 /* Re-pair all entries and exits of a traveller in event-time order (the
  * core's rule), after sending what this transaction holds. */
-static int repair(pg_store *s, int64_t tid, fr_error *err)
+int pg_repair(pg_store *s, int64_t tid, fr_error *err)
 {
     int rc = pg_flush(s, err);
     if (rc != FR_OK) return rc;
@@ -313,7 +259,8 @@ static int known_event(const fr_event *ev, int64_t stored, int64_t digest, fr_re
     return FR_OK;
 }
 
-static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, fr_error *err)
+static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res, pg_lookup *l,
+                         fr_error *err)
 {
     int64_t digest = fr_ledger_event_digest(ev), pdig = fr_ledger_person_digest(&ev->doc);
     int pairs = ev->kind == FR_EVENT_ENTRY || ev->kind == FR_EVENT_EXIT;
@@ -333,39 +280,31 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
         tc = pg_map_get(&s->travs, tk);
         if (tc && tc->d < 0) tc = NULL;
     }
-    lookup l;
-    memset(&l, 0, sizeof l);
-    fr_ledger_link_init(&l.link);
-    {
-        char birth[24];
-        const char *p[7] = {ev->event_id,
-                            ev->doc.state,
-                            ev->doc.number,
-                            dc ? NULL : pg_date(birth, ev->doc.birth_date),
-                            ev->doc.nationality,
-                            ev->doc.surname,
-                            pairs && !tc ? "t" : "f"};
-        PGresult *r =
-            PQexecParams(s->conn, "SELECT * FROM frontera_lookup($1, $2, $3, $4, $5, $6, $7)", 7,
-                         NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            rc = pg_error(s, r, err, "cannot look the event up");
-            PQclear(r);
-            return rc;
+    if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, !dc, pairs && !tc, 1, l, err)) != FR_OK)
+        return rc;
+    if (l->gen >= 0 && l->gen != s->link_gen) {
+        /* links were corrected (by anyone) since the document cache was
+         * filled: drop it and ask the server about the document */
+        pg_map_clear(&s->docs);
+        s->link_gen = l->gen;
+        if (dc) {
+            pg_lookup_free(l);
+            memset(l, 0, sizeof *l);
+            dc = NULL, tc = NULL;
+            if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, 1, pairs, 1, l, err)) != FR_OK)
+                return rc;
         }
-        read_lookup(r, &ev->doc, &l);
-        PQclear(r);
     }
-    if (l.have_event) {
-        res->traveller_id = l.ev_tid, res->event_row = l.ev_row, res->anomalies = l.ev_anom;
-        return known_event(ev, l.ev_digest, digest, res, err);
+    if (l->have_event) {
+        res->traveller_id = l->ev_tid, res->event_row = l->ev_row, res->anomalies = l->ev_anom;
+        return known_event(ev, l->ev_digest, digest, res, err);
     }
     int64_t doc_id, tid, stored_pdig;
     unsigned anomalies = 0;
-    if (dc || l.have_doc) {
-        doc_id = dc ? dc->a : l.doc_id;
-        tid = dc ? dc->b : l.tid;
-        stored_pdig = dc ? dc->c : l.pdig;
+    if (dc || l->have_doc) {
+        doc_id = dc ? dc->a : l->doc_id;
+        tid = dc ? dc->b : l->tid;
+        stored_pdig = dc ? dc->c : l->pdig;
         if (!dc && (dc = pg_map_put(&s->docs, dk)) != NULL)
             dc->a = doc_id, dc->b = tid, dc->c = stored_pdig;
         res->link = FR_LINK_DOCUMENT;
@@ -374,8 +313,7 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
             if (rc) anomalies |= FR_ANOMALY_DOCUMENT_MISMATCH;
         }
     } else {
-        if ((rc = new_document(s, &ev->doc, pdig, &l, &doc_id, &tid, &res->link, err)) != FR_OK)
-            return rc;
+        if ((rc = new_document(s, ev, pdig, l, &doc_id, &tid, &res->link, err)) != FR_OK) return rc;
     }
     /* the traveller's last entry/exit: this transaction's, else the server's */
     tid_key(tk, tid);
@@ -387,8 +325,9 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
         if (tc) {
             last_row = tc->a, last_utc = tc->b, last_kind = tc->d;
         } else {
-            if (!l.have_last && (rc = last_crossing(s, tid, &l, err)) != FR_OK) return rc;
-            if (l.have_last) last_row = l.last_row, last_utc = l.last_utc, last_kind = l.last_kind;
+            if (!l->have_last && (rc = last_crossing(s, tid, l, err)) != FR_OK) return rc;
+            if (l->have_last)
+                last_row = l->last_row, last_utc = l->last_utc, last_kind = l->last_kind;
         }
     }
     int64_t utc = fr_datetime_utc(&ev->at), paired = 0;
@@ -420,6 +359,7 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
     }
     e->ev.reasons_json = e->reasons;
     s->npev++;
+    if (pg_seq_note(s, row, ev->at.date, digest) != FR_OK) return oom(err);
     pg_slot *es = pg_map_put(&s->evs, ev->event_id);
     if (!es) return oom(err);
     es->a = digest, es->b = tid, es->c = row, es->d = (int)anomalies;
@@ -431,10 +371,19 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
         if (!ts) return oom(err);
         ts->a = row, ts->b = utc, ts->d = ev->kind;
     } else if (pairs && late) {
-        if ((rc = repair(s, tid, err)) != FR_OK) return rc;
+        if ((rc = pg_repair(s, tid, err)) != FR_OK) return rc;
         if ((rc = event_anomalies(s, row, &res->anomalies, err)) != FR_OK) return rc;
     }
     return FR_OK;
+}
+
+static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, fr_error *err)
+{
+    pg_lookup l;
+    memset(&l, 0, sizeof l);
+    int rc = record_looked(s, ev, res, &l, err);
+    pg_lookup_free(&l);
+    return rc;
 }
 
 int pg_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err)
@@ -453,49 +402,4 @@ int pg_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_erro
         }
     }
     return rc;
-}
-
-int pg_resolve(fr_store *base, const fr_document *doc, int64_t *tid, fr_link_kind *how,
-               fr_error *err)
-{
-    pg_store *s = (pg_store *)base;
-    int rc = pg_flush(s, err); /* the server then knows everything */
-    if (rc != FR_OK) return rc;
-    char birth[24];
-    const char *p[5] = {doc->state, doc->number, pg_date(birth, doc->birth_date), doc->nationality,
-                        doc->surname};
-    PGresult *r = PQexecParams(
-        s->conn,
-        "SELECT 1, traveller_id, 0, 0, 0, NULL, NULL, NULL, NULL FROM documents"
-        " WHERE state = $1 AND number = $2"
-        " UNION ALL (SELECT 2, t.id, 0, 0, 0, t.surname, t.given_names, t.nationality, t.sex"
-        " FROM travellers t WHERE $3::int IS NOT NULL AND $5 <> '' AND $4 <> ''"
-        " AND t.birth_date = $3::int AND (t.nationality = $4 OR t.surname = $5)"
-        " AND NOT EXISTS (SELECT 1 FROM documents WHERE state = $1 AND number = $2)"
-        " ORDER BY t.id LIMIT 256)",
-        5, NULL, p, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot look the document up");
-        PQclear(r);
-        return rc;
-    }
-    fr_ledger_link link;
-    fr_ledger_link_init(&link);
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        if (atoi(PQgetvalue(r, i, 0)) == 1) {
-            *tid = id;
-            *how = FR_LINK_DOCUMENT;
-            PQclear(r);
-            return FR_OK;
-        }
-        fr_ledger_person pp = {PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7),
-                               doc->birth_date, PQgetvalue(r, i, 8)[0]};
-        fr_ledger_link_consider(&link, doc, &pp, id);
-    }
-    PQclear(r);
-    fr_ledger_link_finish(&link);
-    *tid = link.how == FR_LINK_RENEWAL ? link.match : 0;
-    *how = link.how == FR_LINK_NEW ? FR_LINK_NONE : link.how;
-    return FR_OK;
 }

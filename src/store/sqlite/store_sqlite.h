@@ -11,6 +11,7 @@
 #include "module_sqlite.h"
 #include "frontera/linkage.h"
 #include "store_impl.h"
+#include "store_link.h"
 
 /* Prepared statements, prepared once on first use and reused. */
 enum {
@@ -76,14 +77,8 @@ typedef struct sq_store {
     int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
 } sq_store;
 
-/* The candidates a new document may belong to, best first. */
-#define SQ_LINK_MAX 8
-typedef struct sq_link_result {
-    fr_linkage_outcome outcome;
-    size_t n; /* candidates at or above the review threshold */
-    int64_t ids[SQ_LINK_MAX];
-    fr_linkage_score score[SQ_LINK_MAX];
-} sq_link_result;
+/* The candidates a new document may belong to, best first (store_link.h). */
+typedef fr_slink_result sq_link_result;
 
 /* store_sqlite.c */
 int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* store_sqlite_link.c: which traveller a new document belongs to, in the
- * SQLite backend: candidate retrieval (blocking), term frequencies, and the
- * Fellegi-Sunter score of core/linkage.c.
+ * SQLite backend: candidate retrieval (blocking) and term frequencies; the
+ * bounding, scoring (core/linkage.c) and decision are store_link.c's, shared
+ * with the PostgreSQL backend.
  *
  * Blocking: travellers born on the document's birth date, its day/month
  * swap or the 1st of January of its year (fr_linkage_birth_keys), with the
@@ -139,23 +140,17 @@ static int candidate_travel(sq_store *s, fr_linkage_candidate *c, char state[4],
     return FR_OK;
 }
 
-static void keep(sq_link_result *r, int64_t id, const fr_linkage_score *sc)
+/* The driver's look-ups (store_link.h). */
+static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_error *err)
 {
-    /* the candidates at or above review, best first, at most SQ_LINK_MAX */
-    size_t i;
-    if (r->n < SQ_LINK_MAX)
-        i = r->n++;
-    else if (r->score[SQ_LINK_MAX - 1].bits >= sc->bits)
-        return;
-    else
-        i = SQ_LINK_MAX - 1;
-    while (i > 0 && r->score[i - 1].bits < sc->bits) {
-        r->ids[i] = r->ids[i - 1];
-        r->score[i] = r->score[i - 1];
-        i--;
-    }
-    r->ids[i] = id;
-    r->score[i] = *sc;
+    sq_store *s = ud;
+    int rc = freq_one(s, SQ_FREQ_NAME, x->nationality, x->surname, x->given_names, &f->name, err);
+    return rc == FR_OK ? freq_birth(s, x->birth_date, &f->birth, err) : rc;
+}
+
+static int travel(void *ud, fr_linkage_candidate *c, char state[4], fr_error *err)
+{
+    return candidate_travel(ud, c, state, err);
 }
 
 int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
@@ -165,20 +160,14 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     r->outcome = FR_LINKAGE_NEW;
     fr_date keys[3];
     size_t nk = fr_linkage_birth_keys(d->birth_date, keys);
-    if (nk == 0 || !d->surname[0] || !d->nationality[0]) return FR_OK;
+    if (nk == 0 || !fr_slink_wanted(d)) return FR_OK;
     fr_linkage_freq f = {0, 0, 0, 0};
     int rc = freq_total(s, &f.travellers, err);
     if (rc == FR_OK) rc = freq_one(s, SQ_FREQ_NAT, d->nationality, NULL, NULL, &f.nationality, err);
     if (rc != FR_OK) return rc;
     if (f.travellers == 0) return FR_OK;
-    /* read the block first: the look-ups below reuse statements */
-    enum { BLOCK_MAX = 512 };
-    typedef struct {
-        int64_t id;
-        char sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex;
-        fr_date birth;
-    } row;
-    row *rows = NULL;
+    /* read the block first: the look-ups of the driver reuse statements */
+    fr_slink_row *rows = NULL;
     size_t nrows = 0;
     sqlite3_stmt *st = NULL;
     if ((rc = sq_stmt(s, SQ_LINK_BLOCK, &st, err)) != FR_OK) return rc;
@@ -189,21 +178,19 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     fr_linkage_query q = {d, day, entering};
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        row x;
+        fr_slink_row x;
         x.id = sqlite3_column_int64(st, 0);
-        col_text(st, 1, x.sur, sizeof x.sur);
-        col_text(st, 2, x.giv, sizeof x.giv);
-        col_text(st, 3, x.nat, sizeof x.nat);
+        col_text(st, 1, x.surname, sizeof x.surname);
+        col_text(st, 2, x.given_names, sizeof x.given_names);
+        col_text(st, 3, x.nationality, sizeof x.nationality);
         char sex[2];
         col_text(st, 4, sex, sizeof sex);
         x.sex = sex[0];
-        x.birth = (fr_date)sqlite3_column_int64(st, 5);
-        fr_linkage_candidate c = {x.id,  x.sur, x.giv,        x.nat,        x.birth,
-                                  x.sex, "",    FR_DATE_NONE, FR_DATE_NONE, 0};
-        if (fr_linkage_upper_bound(&s->link_params, &q, &c, &f) < s->link_params.review_bits)
+        x.birth_date = (fr_date)sqlite3_column_int64(st, 5);
+        if (!fr_slink_may_review(&s->link_params, &q, &x, &f))
             continue; /* cannot reach review whatever the documents say */
         if (nrows % 8 == 0) {
-            row *nr = fr_realloc(rows, (nrows + 8) * sizeof *nr);
+            fr_slink_row *nr = fr_realloc(rows, (nrows + 8) * sizeof *nr);
             if (!nr) {
                 sqlite3_reset(st);
                 fr_free(rows);
@@ -218,28 +205,8 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         fr_free(rows);
         return sq_error(s, step, err, "cannot look for the traveller");
     }
-    for (size_t i = 0; i < nrows && rc == FR_OK; i++) {
-        row *x = &rows[i];
-        fr_linkage_candidate c = {x->id,  x->sur, x->giv,       x->nat,       x->birth,
-                                  x->sex, "",     FR_DATE_NONE, FR_DATE_NONE, 0};
-        fr_linkage_freq cf = f;
-        if ((rc = freq_one(s, SQ_FREQ_NAME, x->nat, x->sur, x->giv, &cf.name, err)) != FR_OK ||
-            (rc = freq_birth(s, x->birth, &cf.birth, err)) != FR_OK)
-            break;
-        if (fr_linkage_upper_bound(&s->link_params, &q, &c, &cf) < s->link_params.review_bits)
-            continue;
-        char state[4];
-        if ((rc = candidate_travel(s, &c, state, err)) != FR_OK) break;
-        fr_linkage_score sc;
-        fr_linkage_compare(&s->link_params, &q, &c, &cf, &sc);
-        if (fr_linkage_decide(&s->link_params, &sc) != FR_LINKAGE_NEW) keep(r, x->id, &sc);
-    }
+    fr_slink_source src = {name_birth, travel, s};
+    rc = fr_slink_decide(&s->link_params, &q, &f, rows, nrows, &src, r, err);
     fr_free(rows);
-    if (rc != FR_OK) return rc;
-    if (r->n == 0) return FR_OK;
-    /* the best decides; a second candidate at review or above means the
-     * document cannot be given to the best one without asking */
-    r->outcome = fr_linkage_decide(&s->link_params, &r->score[0]);
-    if (r->outcome == FR_LINKAGE_LINK && r->n > 1) r->outcome = FR_LINKAGE_REVIEW;
-    return FR_OK;
+    return rc;
 }

@@ -67,9 +67,7 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     sq_link_result c;
     int rc = sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
     if (rc != FR_OK) return rc;
-    fr_link_kind how = c.outcome == FR_LINKAGE_LINK     ? FR_LINK_RENEWAL
-                       : c.outcome == FR_LINKAGE_REVIEW ? FR_LINK_REVIEW
-                                                        : FR_LINK_NEW;
+    fr_link_kind how = fr_slink_kind(c.outcome, 1);
     sqlite3_stmt *st = NULL;
     char sex[2] = {d->sex, 0};
     if (how == FR_LINK_RENEWAL) {
@@ -410,9 +408,7 @@ int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
     }
     sq_link_result c;
     if ((rc = sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
-    out->how = c.outcome == FR_LINKAGE_LINK     ? FR_LINK_RENEWAL
-               : c.outcome == FR_LINKAGE_REVIEW ? FR_LINK_REVIEW
-                                                : FR_LINK_NONE;
+    out->how = fr_slink_kind(c.outcome, 0);
     if (c.n) {
         out->bits = c.score[0].bits;
         out->candidate_id = c.ids[0];

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* store_link.h (internal): the linking decision every backend runs for a
+ * new document, once (store_link.c). A backend supplies the blocking rows
+ * (travellers born on one of fr_linkage_birth_keys of the document's birth
+ * date, with the same nationality or surname), the totals of its frequency
+ * tables, and two look-ups per candidate (its name and birth-date
+ * frequencies; its latest document and last crossing); the driver bounds,
+ * scores (core/linkage.c), keeps the candidates at or above review and
+ * decides. SQLite and PostgreSQL both call it, so they agree by
+ * construction. */
+#ifndef FR_STORE_LINK_H
+#define FR_STORE_LINK_H
+
+#include "frontera/history.h"
+#include "frontera/linkage.h"
+#include "frontera/status.h"
+
+/* A blocking row: a known traveller's person fields. */
+typedef struct fr_slink_row {
+    int64_t id;
+    char surname[FR_NAME_MAX + 1], given_names[FR_NAME_MAX + 1], nationality[4];
+    char sex;
+    fr_date birth_date;
+} fr_slink_row;
+
+/* The backend's look-ups. name_birth fills f->name and f->birth for the
+ * candidate (the rest of f is already set); travel fills c->doc_state
+ * (pointing into state), c->doc_expiry, c->last_seen and c->in_country. */
+typedef struct fr_slink_source {
+    int (*name_birth)(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_error *err);
+    int (*travel)(void *ud, fr_linkage_candidate *c, char state[4], fr_error *err);
+    void *ud;
+} fr_slink_source;
+
+/* The candidates at or above the review threshold, best first (ties: the
+ * lower traveller id first), and the outcome: the best one's, except that a
+ * second candidate at review or above makes a LINK a REVIEW. */
+#define FR_SLINK_MAX 8
+typedef struct fr_slink_result {
+    fr_linkage_outcome outcome;
+    size_t n;
+    int64_t ids[FR_SLINK_MAX];
+    fr_linkage_score score[FR_SLINK_MAX];
+} fr_slink_result;
+
+/* Whether the document can be linked at all (birth date, surname and
+ * nationality known); when 0 the outcome is NEW with no look-up. */
+int fr_slink_wanted(const fr_document *d);
+
+/* Could row x reach review from its person fields with f (name and birth
+ * frequencies taken as f says)? Backends may drop rows with it early. */
+int fr_slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
+                        const fr_slink_row *x, const fr_linkage_freq *f);
+
+/* Decide for q over rows[0..n) with the totals in f (travellers,
+ * nationality). An error of a look-up is returned as is. */
+int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const fr_linkage_freq *f,
+                    const fr_slink_row *rows, size_t n, const fr_slink_source *src,
+                    fr_slink_result *r, fr_error *err);
+
+/* The link kind of an outcome for a record (NEW -> FR_LINK_NEW) or for a
+ * look-up without writing (NEW -> FR_LINK_NONE). */
+fr_link_kind fr_slink_kind(fr_linkage_outcome o, int recording);
+
+#endif
