@@ -139,7 +139,8 @@ noaudit=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM events e WHERE e.event_id
   (SELECT 1 FROM audit_log l WHERE l.object = 'traveller:' || e.traveller_id || ' event:' || e.event_id
    AND l.action = 'admission.record')")
 norow=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM audit_log l WHERE l.action = 'admission.record'
-  AND NOT EXISTS (SELECT 1 FROM events e WHERE l.object = 'traveller:' || e.traveller_id || ' event:' || e.event_id)")
+  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = substr(l.object, instr(l.object, ' event:') + 7)
+  AND l.object = 'traveller:' || e.traveller_id || ' event:' || e.event_id)")
 fresh=$(sqlite3 "$FRONTERA_DB" "SELECT count(DISTINCT traveller_id) FROM events WHERE event_id LIKE 'SOAK-%'")
 verify=$("$F" audit verify 2>&1) && chain=holds || chain=BROKEN
 echo "soak: $(( $(date +%s) - start ))s, $rounds rounds, $kills kill -9, $CLIENTS clients:" \
