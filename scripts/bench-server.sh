@@ -54,7 +54,7 @@ with open(sys.argv[1], "w") as f:
 PY
 "$F" import "$T/known.csv" --no-policy >/dev/null
 export FR_TOKEN=$("$F" user add bench --role officer)
-"$F" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads "$threads" --quiet >"$T/out" 2>"$T/err" &
+"$F" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads "$threads" --per-address 512 --quiet >"$T/out" 2>"$T/err" &
 PID=$!
 for _ in $(seq 100); do grep -q '^listening on' "$T/out" 2>/dev/null && break; sleep 0.1; done
 U=$(sed -n 's/^listening on //p' "$T/out")
