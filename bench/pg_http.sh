@@ -37,17 +37,17 @@ TOKS=$("$F" --db "$T/l.db" user add bench --role officer)
 A=$(serve "$URI" a)
 B=$(serve "$URI" b)
 S=$(serve "$T/l.db" s)
-run() { # run URL TOKEN PREFIX CONNS
-    FR_TOKEN=$2 FR_PREFIX=$3 wrk -t1 -c"$4" -d"${secs}s" --latency -s "$src/bench/wrk_record.lua" "$1/v1/admissions" |
+run() { # run URL TOKEN PREFIX CONNS SEED
+    FR_TOKEN=$2 FR_PREFIX=$3 FR_SEED=$5 wrk -t1 -c"$4" -d"${secs}s" --latency -s "$src/bench/wrk_record.lua" "$1/v1/admissions" |
         grep '^RESULT'
 }
 half=$(((conns + 1) / 2))
-run "$A" "$TOKP" pa "$half" >"$T/ra" &
-run "$B" "$TOKP" pb "$half" >"$T/rb" &
+run "$A" "$TOKP" pa "$half" 1 >"$T/ra" &
+run "$B" "$TOKP" pb "$half" 2 >"$T/rb" &
 wait %1 %2 2>/dev/null || wait
 echo "postgres server A: $(cat "$T/ra")"
 echo "postgres server B: $(cat "$T/rb")"
-run "$S" "$TOKS" s "$conns" >"$T/rs"
+run "$S" "$TOKS" s "$conns" 3 >"$T/rs"
 echo "sqlite   server  : $(cat "$T/rs")"
 rec=$(psql -tAq "$URI" -c "SELECT count(*) FROM events")
 echo "events recorded in PostgreSQL: $rec"

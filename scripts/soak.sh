@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# soak.sh BUILD_DIR [SECONDS] [CLIENTS]: a bounded soak test on loopback only.
-# Rounds until SECONDS (default 60) have passed: start `frontera serve` on a
-# free 127.0.0.1 port, drive recorded admissions from CLIENTS (default 4)
+# soak.sh BUILD_DIR [SECONDS] [CLIENTS] [KILLS]: a bounded soak test on
+# loopback only. Rounds until SECONDS (default 60) have passed, or, when
+# KILLS is given, until the server has been killed KILLS times: start
+# `frontera serve` on a free 127.0.0.1 port, drive fresh recorded admissions
+# (a traveller not seen before in each request, mostly: 40,000 documents
+# shared out between the clients and rounds) from CLIENTS (default 4)
 # concurrent clients while `frontera import` loads a slice of crossings into
 # the same ledger, then kill -9 the server (and the import when it is still
 # running) at a random moment and start again. At the end it checks:
@@ -10,14 +13,18 @@
 #     exactly once (nothing acknowledged is lost or duplicated);
 #   - every imported row is there exactly once after the interrupted imports
 #     are re-run (exactly-once resumption);
-#   - `frontera audit verify` holds on the whole chain;
-# and reports answered admissions that have no audit entry (the two writes are
-# separate commits until the lead's group commit, issue 19 item 4 / issue 22).
-# Prints one summary line for bench/RESULTS.md; exit 0 when the checks hold.
+#   - every recorded admission in the ledger has its audit entry, and every
+#     audit entry of a recording names a row in the ledger (the two are one
+#     commit of the server's group commit, issue 22: a kill -9 keeps both or
+#     neither);
+#   - `frontera audit verify` holds on the whole chain.
+# Prints the counts in one summary line for bench/RESULTS.md; exit 0 when
+# every check holds.
 set -euo pipefail
 B=${1:?usage: soak.sh BUILD_DIR [SECONDS] [CLIENTS]}
 SECS=${2:-60}
 CLIENTS=${3:-4}
+KILLS=${4:-0}
 F=$(cd "$B" && pwd)/frontera
 top=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)
@@ -33,15 +40,22 @@ export FRONTERA_DB="$T/soak.db"
 "$F" init >/dev/null
 TOK=$("$F" user add soak --role officer)
 
-# 400 distinct travellers (MRZs made once) and 20,000 crossings to import
+# 40,000 distinct travellers (MRZs made once) and 20,000 crossings to import
 python3 - "$T/docs.jsonl" <<'PY'
 import json, sys
+def letters(k):
+    s = ""
+    for _ in range(4):
+        s += chr(65 + k % 26); k //= 26
+    return s
 with open(sys.argv[1], "w") as f:
-    for i in range(400):
+    for i in range(40000):
         f.write(json.dumps({"format": "TD3", "document_code": "P", "issuing_state": "COL",
-            "surname": "SOAK", "given_names": "N" + chr(65 + i % 26), "document_number": "S%07d" % i,
-            "nationality": "COL", "birth_date": "1980-01-%02d" % (1 + i % 28), "sex": "F",
-            "expiry_date": "2033-01-01", "optional_data": "", "optional_data_2": None}) + "\n")
+            "surname": "SOAK" + letters(i), "given_names": "N" + chr(65 + i % 26),
+            "document_number": "S%07d" % i, "nationality": "COL",
+            "birth_date": "19%02d-%02d-%02d" % (40 + i % 60, 1 + i // 60 % 12, 1 + i // 720 % 28),
+            "sex": "F", "expiry_date": "2033-01-01", "optional_data": "",
+            "optional_data_2": None}) + "\n")
 PY
 "$F" mrz --make "$T/docs.jsonl" >"$T/docs.mrz"
 python3 - "$T/import.csv" <<'PY'
@@ -56,7 +70,8 @@ PY
 
 start=$(date +%s) rounds=0 kills=0
 : >"$T/answered"
-while [ $(( $(date +%s) - start )) -lt "$SECS" ]; do
+more() { if [ "$KILLS" -gt 0 ]; then [ "$kills" -lt "$KILLS" ]; else [ $(( $(date +%s) - start )) -lt "$SECS" ]; fi; }
+while more; do
   rounds=$((rounds + 1))
   "$F" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 --quiet \
     >"$T/sout" 2>"$T/serr" &
@@ -77,7 +92,8 @@ def client(c):
     n = 0
     while True:
         n += 1
-        d = docs[(c * 97 + n) % len(docs)]
+        # a fresh traveller for each request while the round's slice lasts
+        d = docs[(((int(rnd) - 1) * nclients + c) * 500 + n) % len(docs)]
         eid = "SOAK-%s-%d-%d" % (rnd, c, n)
         body = json.dumps({"mrz": d, "port": "ECUIO", "record": True, "event_id": eid,
                            "at": "2024-03-%02dT%02d:%02d-05:00" % (1 + n % 28, 6 + n % 12, n % 60)})
@@ -118,14 +134,24 @@ lost=$({ echo "CREATE TEMP TABLE answered(id TEXT PRIMARY KEY); BEGIN;"; cat "$T
 dups=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)")
 imported=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM events WHERE event_id LIKE 'IMP-%'")
 recorded=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM events WHERE event_id LIKE 'SOAK-%'")
+# the audit object of a recording is "traveller:ID event:EVENT_ID"
 noaudit=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM events e WHERE e.event_id LIKE 'SOAK-%' AND NOT EXISTS
-  (SELECT 1 FROM audit_log l WHERE l.action = 'admission.record' AND l.object LIKE '% event:' || e.event_id)")
+  (SELECT 1 FROM audit_log l WHERE l.object = 'traveller:' || e.traveller_id || ' event:' || e.event_id
+   AND l.action = 'admission.record')")
+norow=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM audit_log l WHERE l.action = 'admission.record'
+  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = substr(l.object, instr(l.object, ' event:') + 7)
+  AND l.object = 'traveller:' || e.traveller_id || ' event:' || e.event_id)")
+fresh=$(sqlite3 "$FRONTERA_DB" "SELECT count(DISTINCT traveller_id) FROM events WHERE event_id LIKE 'SOAK-%'")
 verify=$("$F" audit verify 2>&1) && chain=holds || chain=BROKEN
-echo "soak: ${SECS}s, $rounds rounds, $kills kill -9, $CLIENTS clients: $answered admissions answered," \
-  "$recorded recorded, $lost answered but lost, $dups duplicated ids, $imported/20000 imported rows," \
-  "audit chain $chain ($verify), $noaudit recorded admissions without audit entry"
+echo "soak: $(( $(date +%s) - start ))s, $rounds rounds, $kills kill -9, $CLIENTS clients:" \
+  "$answered admissions answered, $recorded recorded ($fresh travellers), $lost answered but lost," \
+  "$dups duplicated ids, $imported/20000 imported rows, audit chain $chain ($verify)," \
+  "$noaudit recorded admissions without audit entry, $norow audit entries of a recording without its row"
 [ "$lost" = 0 ] || fail "$lost answered admissions are not in the ledger"
 [ "$dups" = 0 ] || fail "$dups event ids are duplicated"
 [ "$imported" = 20000 ] || fail "the import is not exactly once: $imported of 20000"
 [ "$chain" = holds ] || fail "the audit chain: $verify"
+[ "$noaudit" = 0 ] || fail "$noaudit recorded admissions have no audit entry"
+[ "$norow" = 0 ] || fail "$norow audit entries of a recording name no ledger row"
+[ "$answered" -gt 0 ] || fail "no admission was answered: the soak tested nothing"
 echo "soak: ok"

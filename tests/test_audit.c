@@ -303,6 +303,88 @@ static void bad_records_write_nothing(void **st)
     fr_audit_close(a);
 }
 
+static int64_t count_rows(const tmp *t, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void ledger_event(fr_event *ev, const char *id)
+{
+    fr_event_init(ev);
+    snprintf(ev->event_id, sizeof ev->event_id, "%s", id);
+    ev->kind = FR_EVENT_ENTRY;
+    assert_int_equal(fr_datetime_parse_cstr("2024-06-30T10:15-05:00", &ev->at, NULL), FR_OK);
+    memcpy(ev->port, "ECUIO", 6);
+    memcpy(ev->doc.state, "ECU", 4);
+    snprintf(ev->doc.number, sizeof ev->doc.number, "N%s", id);
+    snprintf(ev->doc.surname, sizeof ev->doc.surname, "PEREZ");
+    memcpy(ev->doc.nationality, "ECU", 4);
+}
+
+/* fr_audit_open_store: the entries join the store's batch, so a ledger row
+ * and its audit entry commit together or roll back together (the server's
+ * group commit rests on this), and the chain goes on across handles. */
+static void store_audit_commits_and_rolls_back_with_the_ledger(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = NULL;
+    fr_audit *a = NULL, *other = NULL;
+    fr_error err;
+    fr_event ev;
+    fr_record_result res;
+    fr_audit_verify_result vr;
+    fr_audit_record rec = {1,     "ana", "officer", "admission.record", "traveller:1 event:E1",
+                           "cli", 200,   "entry"};
+    assert_int_equal(fr_store_open(t->db, 0, &s, NULL), FR_OK);
+    assert_int_equal(fr_audit_open_store(s, &a, &err), FR_OK);
+    /* no batch open: refused, nothing written */
+    assert_int_equal(fr_audit_append(a, &rec, 1, NULL, &err), FR_EINVAL);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM audit_log"), 0);
+    /* rolled back: neither the row nor the entry */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    ledger_event(&ev, "E1");
+    assert_int_equal(fr_store_record(s, &ev, &res, NULL), FR_OK);
+    assert_int_equal(fr_audit_append(a, &rec, 1, NULL, NULL), FR_OK);
+    fr_store_batch_rollback(s);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM events"), 0);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM audit_log"), 0);
+    /* committed: both, in one transaction */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &ev, &res, NULL), FR_OK);
+    int64_t first = 0;
+    assert_int_equal(fr_audit_append(a, &rec, 1, &first, NULL), FR_OK);
+    assert_int_equal(first, 1);
+    /* uncommitted: another connection sees neither yet */
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM events"), 0);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM audit_log"), 0);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM events"), 1);
+    assert_int_equal(count_rows(t, "SELECT count(*) FROM audit_log"), 1);
+    /* a separate handle and the store's continue one chain */
+    assert_int_equal(fr_audit_open(t->db, &other, NULL), FR_OK);
+    append(other, 2);
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    assert_int_equal(fr_audit_append(a, &rec, 1, &first, NULL), FR_OK);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(first, 4);
+    assert_int_equal(fr_audit_verify(a, &vr, NULL), FR_OK);
+    assert_true(vr.ok);
+    assert_int_equal(vr.entries, 4);
+    fr_audit_close(other);
+    fr_audit_close(a); /* leaves the store's connection open */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    fr_store_batch_rollback(s);
+    fr_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +399,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_records_write_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(every_row_byte_and_type_is_verified, setup, teardown),
         cmocka_unit_test_setup_teardown(about_lists_admissions_and_skips_forged_rows, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(store_audit_commits_and_rolls_back_with_the_ledger, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

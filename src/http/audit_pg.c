@@ -29,36 +29,49 @@ static const char *const MIGRATIONS[] = {AUDIT_PG_V1};
 typedef struct pgaud {
     fr_audit base;
     PGconn *c;
+    int attached; /* c is a store's connection (fr_audit_pg_attach) */
 } pgaud;
 
 static void pa_close(fr_audit *base)
 {
     pgaud *s = (pgaud *)base;
-    PQfinish(s->c);
+    if (!s->attached) PQfinish(s->c);
     fr_free(s);
 }
 
+/* Attached: the store's open transaction is the audit's; the lock is taken
+ * in it and released by the store's commit or rollback. */
 static int pa_begin(fr_audit *base, fr_error *err)
 {
     pgaud *s = (pgaud *)base;
-    int rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot start an audit transaction");
+    int rc = FR_OK;
+    if (s->attached) {
+        if (PQtransactionStatus(s->c) != PQTRANS_INTRANS)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "db",
+                                "this audit log appends inside the store's batch, and none is "
+                                "open");
+    } else {
+        rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot start an audit transaction");
+    }
     if (rc == FR_OK)
         rc = fr_modpg_exec(s->c, "SELECT pg_advisory_xact_lock(1179799120, 3)", 0, NULL, NULL, err,
                            "cannot lock the audit log");
-    if (rc != FR_OK) PQclear(PQexec(s->c, "ROLLBACK"));
+    if (rc != FR_OK && !s->attached) PQclear(PQexec(s->c, "ROLLBACK"));
     return rc;
 }
 
 static int pa_commit(fr_audit *base, fr_error *err)
 {
     pgaud *s = (pgaud *)base;
+    if (s->attached) return FR_OK;
     return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit the audit entries");
 }
 
 static void pa_rollback(fr_audit *base)
 {
     pgaud *s = (pgaud *)base;
-    if (PQtransactionStatus(s->c) != PQTRANS_IDLE) PQclear(PQexec(s->c, "ROLLBACK"));
+    if (!s->attached && PQtransactionStatus(s->c) != PQTRANS_IDLE)
+        PQclear(PQexec(s->c, "ROLLBACK"));
 }
 
 /* bytea in hex output ("\x0a1b...") to FR_AUDIT_HASH_BYTES bytes */
@@ -204,6 +217,28 @@ int fr_audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err)
         fr_free(s);
         return rc;
     }
+    *out = &s->base;
+    return FR_OK;
+}
+
+int fr_audit_pg_attach(void *pg_conn, fr_audit **out, fr_error *err)
+{
+    PGconn *c = pg_conn;
+    PGresult *r = NULL;
+    /* the table is migrated by fr_audit_open (the server opens one per worker first) */
+    int rc = fr_modpg_exec(c, "SELECT to_regclass('audit_log') IS NOT NULL", 0, NULL, &r, err,
+                           "cannot read the schema");
+    if (rc != FR_OK) return rc;
+    int have = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (!have)
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "db",
+                            "the database has no audit log yet (fr_audit_open creates it)");
+    pgaud *s = fr_calloc(1, sizeof *s);
+    if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    s->base.ops = &OPS;
+    s->c = c;
+    s->attached = 1;
     *out = &s->base;
     return FR_OK;
 }

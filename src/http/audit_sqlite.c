@@ -44,6 +44,7 @@ static const char *const SQL[Q_COUNT] = {
 typedef struct sqaud {
     fr_audit base;
     fr_modsql_handle h;
+    int attached; /* h.db is a store's connection (fr_audit_sqlite_attach) */
 } sqaud;
 
 static int exec_one(sqaud *s, int which, fr_error *err, const char *what)
@@ -59,26 +60,40 @@ static int exec_one(sqaud *s, int which, fr_error *err, const char *what)
 static void sa_close(fr_audit *base)
 {
     sqaud *s = (sqaud *)base;
+    if (s->attached) { /* the statements are ours, the connection the store's */
+        for (int i = 0; i < s->h.nsql; i++)
+            sqlite3_finalize(s->h.st[i]);
+        fr_free(s);
+        return;
+    }
     if (s->h.db && !sqlite3_get_autocommit(s->h.db))
         sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
     fr_modsql_handle_close(&s->h);
     fr_free(s);
 }
 
+/* Attached: the store's batch is the transaction (BEGIN IMMEDIATE holds the
+ * write lock, so the head read below is the head the commit extends). */
 static int sa_begin(fr_audit *base, fr_error *err)
 {
-    return exec_one((sqaud *)base, Q_BEGIN, err, "cannot start an audit transaction");
+    sqaud *s = (sqaud *)base;
+    if (!s->attached) return exec_one(s, Q_BEGIN, err, "cannot start an audit transaction");
+    if (sqlite3_get_autocommit(s->h.db))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "db",
+                            "this audit log appends inside the store's batch, and none is open");
+    return FR_OK;
 }
 
 static int sa_commit(fr_audit *base, fr_error *err)
 {
-    return exec_one((sqaud *)base, Q_COMMIT, err, "cannot commit the audit entries");
+    sqaud *s = (sqaud *)base;
+    return s->attached ? FR_OK : exec_one(s, Q_COMMIT, err, "cannot commit the audit entries");
 }
 
 static void sa_rollback(fr_audit *base)
 {
-    sqaud *s = (sqaud *)base;
-    if (!sqlite3_get_autocommit(s->h.db)) exec_one(s, Q_ROLLBACK, NULL, "rollback");
+    sqaud *s = (sqaud *)base; /* attached: the store's rollback undoes the inserts */
+    if (!s->attached && !sqlite3_get_autocommit(s->h.db)) exec_one(s, Q_ROLLBACK, NULL, "rollback");
 }
 
 static int sa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *err)
@@ -234,6 +249,26 @@ int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
         fr_free(s);
         return rc;
     }
+    *out = &s->base;
+    return FR_OK;
+}
+
+int fr_audit_sqlite_attach(void *sqlite_db, fr_audit **out, fr_error *err)
+{
+    sqlite3 *db = sqlite_db;
+    if (!sqlite3_get_autocommit(db))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "db",
+                            "the audit log attaches to a store outside a transaction");
+    int rc = fr_modsql_migrate(db, "audit", MIGRATIONS,
+                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+    if (rc != FR_OK) return rc;
+    sqaud *s = fr_calloc(1, sizeof *s);
+    if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    s->base.ops = &OPS;
+    s->attached = 1;
+    s->h.db = db;
+    s->h.sql = SQL;
+    s->h.nsql = Q_COUNT;
     *out = &s->base;
     return FR_OK;
 }

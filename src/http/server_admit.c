@@ -143,6 +143,31 @@ typedef struct override_in {
     fr_date until;
 } override_in;
 
+/* A recording for the writer's group commit (server_audit.c). */
+typedef struct admit_write {
+    srv_req *r;
+    const fr_admit_request *req;
+    const fr_admit_decision *d;
+    const char *eid;
+    const char *action, *detail;
+    fr_record_result res;
+    fr_audit_record rec;
+    char object[FR_AUDIT_OBJECT_MAX + 1];
+} admit_write;
+
+static int record_apply(srv_write *w, fr_store *store, fr_error *err)
+{
+    admit_write *a = w->ud;
+    int rc = fr_booth_record(store, a->req, a->d, a->eid, a->r->user.name, &a->res, err);
+    if (rc != FR_OK) return rc;
+    snprintf(a->object, sizeof a->object, "traveller:%lld event:%s", (long long)a->res.traveller_id,
+             a->eid);
+    srv_audit_record_for(a->r, &a->rec, a->action, a->object, 200, a->detail);
+    w->recs = &a->rec;
+    w->nrecs = 1;
+    return FR_OK;
+}
+
 static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_in *ov)
 {
     fr_server *s = r->srv;
@@ -192,37 +217,39 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     char eid[FR_EVENT_ID_MAX + 1] = "";
     int recorded = 0;
     if ((in->record || ov) && d->outcome != FR_REFER) {
-        fr_record_result res;
+        /* the ledger row and its audit entry, in the writer's group commit */
         fr_admit_event_id(&in->req, d, in->event_id, eid);
-        pthread_mutex_lock(&s->write_mu);
-        int wrc = fr_booth_record(c->store, &in->req, d, eid, r->user.name, &res, &err);
-        pthread_mutex_unlock(&s->write_mu);
-        if (wrc != FR_OK) {
-            ret = srv_problem_err(r, &err);
+        admit_write a;
+        memset(&a, 0, sizeof a);
+        a.r = r;
+        a.req = &in->req;
+        a.d = d;
+        a.eid = eid;
+        a.action = ov ? "admission.override" : "admission.record";
+        a.detail = ov ? ov->reason : fr_outcome_name(d->outcome);
+        srv_write w;
+        memset(&w, 0, sizeof w);
+        w.apply = record_apply;
+        w.ud = &a;
+        if (srv_write_run(s, &w) != FR_OK) {
+            ret = w.ledger_only
+                      ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                    "the decision was recorded but its audit entry could not be "
+                                    "written; do not repeat it")
+                      : srv_problem_err(r, &w.err);
             goto done;
         }
-        tid = res.traveller_id;
+        tid = a.res.traveller_id;
         recorded = 1;
-        if (!res.duplicate) srv_reports_note_admission(s, &in->req, d, tid);
-    }
-    int64_t about = recorded ? tid : d->traveller_id;
-    if (about || recorded) {
+        if (!a.res.duplicate) srv_reports_note_admission(s, &in->req, d, tid);
+    } else if (d->traveller_id) { /* a known traveller's history was read */
         char object[FR_AUDIT_OBJECT_MAX + 1];
         fr_audit_record rec;
-        if (recorded)
-            snprintf(object, sizeof object, "traveller:%lld event:%s", (long long)about, eid);
-        else
-            snprintf(object, sizeof object, "traveller:%lld", (long long)about);
-        srv_audit_record_for(r, &rec,
-                             ov         ? "admission.override"
-                             : recorded ? "admission.record"
-                                        : "admission.decide",
-                             object, 200, ov ? ov->reason : fr_outcome_name(d->outcome));
+        snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
+        srv_audit_record_for(r, &rec, "admission.decide", object, 200, fr_outcome_name(d->outcome));
         if (srv_audit_write(s, &rec, 1) != FR_OK) {
             ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                              recorded ? "the decision was recorded but its audit entry could not "
-                                         "be written; do not repeat it"
-                                       : "the audit entry could not be written; no decision given");
+                              "the audit entry could not be written; no decision given");
             goto done;
         }
     }

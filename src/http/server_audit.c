@@ -1,119 +1,232 @@
 /* SPDX-License-Identifier: MIT */
-/* server_audit.c: the audit log's group commit. A request that read or
- * wrote a personal record hands its audit records to srv_audit_write, which
- * queues them and waits. One writer thread takes everything queued, appends
- * it in one transaction (fr_audit_append: one disk flush for the lot) and
- * wakes the waiters with the result, so an answer is sent only after its
- * audit entries are durable, and a slow disk costs one flush per batch, not
- * one per request. The records (and their strings) live on the waiting
- * request's stack until it is woken. */
+/* server_audit.c: the server's group commit of ledger writes and audit
+ * entries. A request that records (an admission with "record": true, POST
+ * /v1/events) or that read or wrote a personal record hands a srv_write to
+ * srv_write_run and waits: its ledger writes (the apply callback) and its
+ * audit records. One writer thread takes everything queued and runs it as
+ * one group on a store connection of its own: fr_store_batch_begin, each
+ * request's apply, fr_audit_append of all their audit records on an audit
+ * log opened on that store (fr_audit_open_store: the same transaction), and
+ * one commit: one disk flush for the lot, as databases do for their logs.
+ * So an answer is sent only after its ledger rows and audit entries are
+ * durable, no ledger row is ever committed without its audit entry (a
+ * kill -9 loses both or neither), and the audit log stays one hash chain
+ * (the head is read inside the group's write transaction).
+ *
+ * A request whose apply fails (a store error) is taken out of the group,
+ * which is rolled back and run again without it: the others do not pay for
+ * it. A failing audit append or commit fails the whole group, and nothing
+ * of it is written. When the store's backend does not share its connection
+ * (fr_audit_open_store refuses), the audit records are appended in a
+ * transaction of their own right after the group's commit, and a failure
+ * there is reported as "recorded, audit failed" (srv_write.ledger_only).
+ * The records and their strings live on the waiting requests' stacks until
+ * they are woken. */
 #include <string.h>
 
 #include "frontera/alloc.h"
 #include "server_internal.h"
 
-#define BATCH_MAX 512
+#define GROUP_MAX 256 /* requests in one group */
+
+typedef struct group {
+    srv_write *w[GROUP_MAX];
+    size_t n;
+    fr_audit_record *recs; /* the group's audit records, in request order */
+    size_t cap;
+} group;
+
+static void finish(srv_write *w, int rc, const fr_error *err, int ledger_only)
+{
+    w->rc = rc;
+    w->ledger_only = ledger_only;
+    if (rc != FR_OK && err && &w->err != err) w->err = *err;
+}
+
+/* Gather the group's audit records; FR_ENOMEM when they do not fit. */
+static int gather(group *g, size_t *nrec)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++)
+        n += g->w[i]->nrecs;
+    if (n > g->cap) {
+        fr_audit_record *v = fr_realloc(g->recs, n * sizeof *v);
+        if (!v) return FR_ENOMEM;
+        g->recs = v;
+        g->cap = n;
+    }
+    n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->w[i]->nrecs) memcpy(&g->recs[n], g->w[i]->recs, g->w[i]->nrecs * sizeof *g->recs);
+        n += g->w[i]->nrecs;
+    }
+    *nrec = n;
+    return FR_OK;
+}
+
+static void run_group(fr_server *s, group *g)
+{
+    srv_audit *q = &s->audit;
+    fr_error err;
+    while (g->n) {
+        fr_error_clear(&err);
+        int rc = fr_store_batch_begin(q->store, &err);
+        if (rc != FR_OK) break;
+        size_t bad = g->n;
+        for (size_t i = 0; i < g->n && bad == g->n; i++) {
+            srv_write *w = g->w[i];
+            fr_error_clear(&w->err);
+            if (w->apply && (w->rc = w->apply(w, q->store, &w->err)) != FR_OK) bad = i;
+        }
+        if (bad < g->n) { /* that request fails alone; the rest run again */
+            fr_store_batch_rollback(q->store);
+            finish(g->w[bad], g->w[bad]->rc, &g->w[bad]->err, 0);
+            memmove(&g->w[bad], &g->w[bad + 1], (g->n - bad - 1) * sizeof *g->w);
+            g->n--;
+            continue;
+        }
+        size_t nrec = 0;
+        if ((rc = gather(g, &nrec)) != FR_OK)
+            fr_error_set(&err, rc, 0, 0, "", "out of memory");
+        else if (nrec && q->shared)
+            rc = fr_audit_append(q->audit, g->recs, nrec, NULL, &err);
+        if (rc == FR_OK) rc = fr_store_batch_commit(q->store, &err);
+        if (rc != FR_OK) {
+            fr_store_batch_rollback(q->store);
+            break;
+        }
+        int ledger_only = 0;
+        if (nrec && !q->shared && (rc = fr_audit_append(q->audit, g->recs, nrec, NULL, &err))) {
+            ledger_only = 1;
+            atomic_fetch_add(&s->metrics.audit_failures, 1);
+            srv_log(s, "error: audit append failed after the ledger commit: %s",
+                    fr_status_name(rc));
+        }
+        if (rc == FR_OK && nrec) {
+            atomic_fetch_add(&s->metrics.audit_entries, nrec);
+            atomic_fetch_add(&s->metrics.audit_batches, 1);
+        }
+        for (size_t i = 0; i < g->n; i++)
+            finish(g->w[i], rc, &err, ledger_only);
+        g->n = 0;
+        return;
+    }
+    /* begin, the audit append or the commit failed: nothing of the group stays */
+    atomic_fetch_add(&s->metrics.audit_failures, 1);
+    srv_log(s, "error: a group commit failed: %s", fr_status_name(err.code));
+    for (size_t i = 0; i < g->n; i++)
+        finish(g->w[i], err.code ? err.code : FR_ESTORE, &err, 0);
+    g->n = 0;
+}
 
 static void *writer(void *arg)
 {
     fr_server *s = arg;
     srv_audit *q = &s->audit;
-    fr_audit_record *recs = fr_malloc(BATCH_MAX * sizeof *recs);
-    srv_audit_item **items = fr_malloc(BATCH_MAX * sizeof *items);
+    group *g = fr_calloc(1, sizeof *g);
     pthread_mutex_lock(&q->mu);
     for (;;) {
         while (!q->head && !q->stop)
             pthread_cond_wait(&q->wake, &q->mu);
         if (!q->head && q->stop) break;
         size_t n = 0;
-        while (q->head && n < BATCH_MAX) {
-            srv_audit_item *it = q->head;
-            q->head = it->next;
-            if (recs && items) {
-                recs[n] = it->rec;
-                items[n] = it;
-            } else { /* no memory for a batch: fail this one */
-                it->rc = FR_ENOMEM;
-                it->done = 1;
-                continue;
-            }
-            n++;
+        srv_write *taken[GROUP_MAX];
+        while (q->head && n < GROUP_MAX) {
+            taken[n++] = q->head;
+            q->head = q->head->next;
         }
         if (!q->head) q->tail = NULL;
         pthread_mutex_unlock(&q->mu);
-        int rc = FR_OK;
-        if (n) {
-            fr_error err;
+        if (g) {
+            memcpy(g->w, taken, n * sizeof *taken);
+            g->n = n;
             pthread_mutex_lock(&s->write_mu);
-            rc = fr_audit_append(q->audit, recs, n, NULL, &err);
+            run_group(s, g);
             pthread_mutex_unlock(&s->write_mu);
-            if (rc == FR_OK) {
-                atomic_fetch_add(&s->metrics.audit_entries, n);
-                atomic_fetch_add(&s->metrics.audit_batches, 1);
-            } else {
-                atomic_fetch_add(&s->metrics.audit_failures, 1);
-                srv_log(s, "error: audit append failed: %s", fr_status_name(rc));
+        } else { /* no memory for a group: fail these */
+            for (size_t i = 0; i < n; i++) {
+                taken[i]->rc = FR_ENOMEM;
+                fr_error_set(&taken[i]->err, FR_ENOMEM, 0, 0, "", "out of memory");
             }
         }
         pthread_mutex_lock(&q->mu);
-        for (size_t i = 0; i < n; i++) {
-            items[i]->rc = rc;
-            items[i]->done = 1;
-        }
+        for (size_t i = 0; i < n; i++)
+            taken[i]->done = 1;
         pthread_cond_broadcast(&q->done);
     }
     pthread_mutex_unlock(&q->mu);
-    fr_free(recs);
-    fr_free(items);
+    if (g) fr_free(g->recs);
+    fr_free(g);
     return NULL;
 }
 
 int srv_audit_start(fr_server *s, fr_error *err)
 {
     srv_audit *q = &s->audit;
-    int rc = fr_audit_open(s->db_path, &q->audit, err);
+    int rc = fr_store_open(s->db_path, 0, &q->store, err);
     if (rc != FR_OK) return rc;
+    fr_error why;
+    fr_error_clear(&why);
+    rc = fr_audit_open_store(q->store, &q->audit, &why);
+    q->shared = rc == FR_OK;
+    if (rc == FR_EINVAL) { /* the backend does not share its connection */
+        srv_log(s, "warning: %s; ledger rows and audit entries commit one after the other",
+                why.message);
+        rc = fr_audit_open(s->db_path, &q->audit, err);
+    } else if (rc != FR_OK && err) {
+        *err = why;
+    }
+    if (rc != FR_OK) {
+        fr_store_close(q->store);
+        q->store = NULL;
+        return rc;
+    }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->wake, NULL);
     pthread_cond_init(&q->done, NULL);
     if (pthread_create(&q->thread, NULL, writer, s) != 0) {
         fr_audit_close(q->audit);
+        fr_store_close(q->store);
         q->audit = NULL;
+        q->store = NULL;
         pthread_mutex_destroy(&q->mu);
         pthread_cond_destroy(&q->wake);
         pthread_cond_destroy(&q->done);
-        return fr_error_set(err, FR_EIO, 0, 0, "", "cannot start the audit writer thread");
+        return fr_error_set(err, FR_EIO, 0, 0, "", "cannot start the writer thread");
     }
     q->started = 1;
     return FR_OK;
 }
 
-int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
+int srv_write_run(fr_server *s, srv_write *w)
 {
     srv_audit *q = &s->audit;
-    if (n == 0) return FR_OK;
-    srv_audit_item *items = fr_calloc(n, sizeof *items);
-    if (!items) return FR_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        items[i].rec = recs[i];
+    w->rc = FR_OK;
+    w->done = 0;
+    w->ledger_only = 0;
+    w->next = NULL;
+    fr_error_clear(&w->err);
+    if (!w->apply && w->nrecs == 0) return FR_OK;
     pthread_mutex_lock(&q->mu);
-    for (size_t i = 0; i < n; i++) {
-        if (q->tail)
-            q->tail->next = &items[i];
-        else
-            q->head = &items[i];
-        q->tail = &items[i];
-    }
+    if (q->tail)
+        q->tail->next = w;
+    else
+        q->head = w;
+    q->tail = w;
     pthread_cond_signal(&q->wake);
-    int rc = FR_OK;
-    for (size_t i = 0; i < n; i++) {
-        while (!items[i].done)
-            pthread_cond_wait(&q->done, &q->mu);
-        if (items[i].rc != FR_OK) rc = items[i].rc;
-    }
+    while (!w->done)
+        pthread_cond_wait(&q->done, &q->mu);
     pthread_mutex_unlock(&q->mu);
-    fr_free(items);
-    return rc;
+    return w->rc;
+}
+
+int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
+{
+    srv_write w;
+    memset(&w, 0, sizeof w);
+    w.recs = recs;
+    w.nrecs = n;
+    return srv_write_run(s, &w);
 }
 
 void srv_audit_stop(fr_server *s)
@@ -125,8 +238,10 @@ void srv_audit_stop(fr_server *s)
     pthread_cond_signal(&q->wake);
     pthread_mutex_unlock(&q->mu);
     pthread_join(q->thread, NULL);
-    fr_audit_close(q->audit);
+    fr_audit_close(q->audit); /* before its store: it may use the store's connection */
+    fr_store_close(q->store);
     q->audit = NULL;
+    q->store = NULL;
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->wake);
     pthread_cond_destroy(&q->done);

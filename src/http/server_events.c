@@ -3,9 +3,12 @@
  * most FR_SERVER_BATCH_MAX) from a post that was offline. The members are
  * the ledger's CSV columns (docs/ledger.md); the officer is the caller.
  * Recording is idempotent on event_id (the store's rule: the same id with the
- * same content is a duplicate, with other content a conflict). A batch is
- * one transaction; each event gets its own result, and a bad event does not
- * stop the others. Every event written is audited before the answer. */
+ * same content is a duplicate, with other content a conflict). The events
+ * are read and checked here; the writer thread records them in its group
+ * commit (server_audit.c), so a request's events and their audit entries
+ * commit in one transaction with the other requests of the group. Each
+ * event gets its own result, and a bad event does not stop the others; a
+ * store failure fails the request and nothing of it stays. */
 #include <stdio.h>
 #include <string.h>
 
@@ -153,6 +156,9 @@ static json_t *result_json(size_t index, const char *event_id, int rc, const fr_
 }
 
 typedef struct ev_out {
+    fr_event ev;
+    char *reasons; /* fr_malloc, or NULL */
+    int parsed;    /* the event is well-formed: the writer records it */
     char event_id[FR_EVENT_ID_MAX + 1];
     int rc;
     fr_record_result res;
@@ -160,11 +166,44 @@ typedef struct ev_out {
     char object[FR_AUDIT_OBJECT_MAX + 1];
 } ev_out;
 
+/* The events for the writer's group commit (server_audit.c). */
+typedef struct events_write {
+    srv_req *r;
+    ev_out *out;
+    size_t n;
+    fr_audit_record *recs;
+} events_write;
+
+/* Record each well-formed event; a bad or conflicting one gets its own
+ * result, a store failure fails the request (and nothing of it stays). */
+static int events_apply(srv_write *w, fr_store *store, fr_error *err)
+{
+    events_write *e = w->ud;
+    size_t naudit = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        ev_out *o = &e->out[i];
+        if (!o->parsed) continue;
+        fr_error_clear(&o->err);
+        o->rc = fr_store_record(store, &o->ev, &o->res, &o->err);
+        if (o->rc == FR_OK) {
+            snprintf(o->object, sizeof o->object, "traveller:%lld event:%s",
+                     (long long)o->res.traveller_id, o->event_id);
+            srv_audit_record_for(e->r, &e->recs[naudit++], "event.record", o->object, 200,
+                                 o->res.duplicate ? "duplicate" : fr_event_kind_name(o->ev.kind));
+        } else if (o->rc != FR_EINVAL && o->rc != FR_ECONFLICT && o->rc != FR_EPARSE) {
+            *err = o->err;
+            return o->rc;
+        }
+    }
+    w->recs = e->recs;
+    w->nrecs = naudit;
+    return FR_OK;
+}
+
 enum MHD_Result srv_events(srv_req *r)
 {
     fr_server *s = r->srv;
     enum MHD_Result ret;
-    fr_error err;
     json_t *body = srv_body_json(r, &ret);
     if (!body) return ret;
     json_t *list = json_object_get(body, "events");
@@ -182,68 +221,45 @@ enum MHD_Result srv_events(srv_req *r)
     }
     ev_out *out = fr_calloc(n, sizeof *out);
     fr_audit_record *recs = fr_calloc(n, sizeof *recs);
-    srv_ctx *c = NULL;
-    int locked = 0;
     if (!out || !recs) {
         ret = MHD_NO;
         goto done;
     }
-    fr_error_clear(&err);
-    if (!(c = srv_ctx_acquire(s, &err))) {
-        ret = srv_problem_err(r, &err);
-        goto done;
-    }
-    pthread_mutex_lock(&s->write_mu);
-    locked = 1;
-    if (batch && fr_store_batch_begin(c->store, &err) != FR_OK) {
-        ret = srv_problem_err(r, &err);
-        goto done;
-    }
-    size_t naudit = 0, nok = 0, ndup = 0;
-    int batch_wrote = 0;
-    for (size_t i = 0; i < n; i++) {
-        fr_event ev;
-        char *reasons = NULL;
+    size_t nparsed = 0;
+    for (size_t i = 0; i < n; i++) { /* read and check here; the writer only records */
         ev_out *o = &out[i];
         fr_error_clear(&o->err);
-        o->rc = srv_event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev,
-                                    &reasons, &o->err);
-        snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
+        o->rc = srv_event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &o->ev,
+                                    &o->reasons, &o->err);
+        snprintf(o->event_id, sizeof o->event_id, "%s", o->ev.event_id);
         /* an event cannot be recorded before it happens (this server's clock) */
-        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&ev, srv_now_ms(s) / 1000, &o->err);
-        if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
-        if (o->rc == FR_OK && !o->res.duplicate) {
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&o->ev, srv_now_ms(s) / 1000, &o->err);
+        o->parsed = o->rc == FR_OK;
+        nparsed += o->parsed;
+    }
+    events_write e = {r, out, n, recs};
+    srv_write w;
+    memset(&w, 0, sizeof w);
+    w.apply = events_apply;
+    w.ud = &e;
+    if (nparsed && srv_write_run(s, &w) != FR_OK) {
+        ret = w.ledger_only ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                          "the events were recorded but their audit entries "
+                                          "could not be written")
+                            : srv_problem_err(r, &w.err); /* nothing of the request stays */
+        goto done;
+    }
+    size_t nok = 0, ndup = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].rc != FR_OK) continue;
+        nok += !out[i].res.duplicate;
+        ndup += out[i].res.duplicate;
+        if (!out[i].res.duplicate) {
             if (batch)
-                batch_wrote = 1; /* the report index reloads once the batch is committed */
+                atomic_store(&s->report_stale, 1); /* the report index reloads once */
             else
-                srv_reports_note_event(s, &ev, o->res.traveller_id);
+                srv_reports_note_event(s, &out[i].ev, out[i].res.traveller_id);
         }
-        fr_free(reasons);
-        if (o->rc == FR_OK) {
-            nok += !o->res.duplicate;
-            ndup += o->res.duplicate;
-            snprintf(o->object, sizeof o->object, "traveller:%lld event:%s",
-                     (long long)o->res.traveller_id, o->event_id);
-            srv_audit_record_for(r, &recs[naudit++], "event.record", o->object, 200,
-                                 o->res.duplicate ? "duplicate" : fr_event_kind_name(ev.kind));
-        } else if (o->rc != FR_EINVAL && o->rc != FR_ECONFLICT && o->rc != FR_EPARSE) {
-            /* the store failed: nothing of the batch stays */
-            if (batch) fr_store_batch_rollback(c->store);
-            ret = srv_problem_err(r, &o->err);
-            goto done;
-        }
-    }
-    if (batch && fr_store_batch_commit(c->store, &err) != FR_OK) {
-        ret = srv_problem_err(r, &err);
-        goto done;
-    }
-    pthread_mutex_unlock(&s->write_mu);
-    locked = 0;
-    if (batch_wrote) atomic_store(&s->report_stale, 1);
-    if (naudit && srv_audit_write(s, recs, naudit) != FR_OK) {
-        ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                          "the events were recorded but their audit entries could not be written");
-        goto done;
     }
     if (!batch) {
         ev_out *o = &out[0];
@@ -265,8 +281,8 @@ enum MHD_Result srv_events(srv_req *r)
                                   (json_int_t)ndup, "rejected", (json_int_t)(n - nok - ndup),
                                   "results", results));
 done:
-    if (locked) pthread_mutex_unlock(&s->write_mu);
-    srv_ctx_release(s, c);
+    for (size_t i = 0; out && i < n; i++)
+        fr_free(out[i].reasons);
     fr_free(out);
     fr_free(recs);
     json_decref(body);

@@ -82,20 +82,36 @@ typedef struct srv_metrics {
     atomic_uint_fast64_t policy_swaps;
 } srv_metrics;
 
-/* ---- the audit group commit ---- */
-typedef struct srv_audit_item {
-    fr_audit_record rec;
-    int done;
+/* ---- the group commit: ledger writes and audit entries (server_audit.c) ---- */
+typedef struct srv_write srv_write;
+/* Run by the writer thread inside the group's transaction, on the writer's
+ * store: write what the request records, and set w->recs/w->nrecs to its
+ * audit records (memory the waiting request owns). FR_OK, or an error for
+ * this request alone (err filled): the group is then rolled back and run
+ * again without it. May run more than once; each run starts afresh. */
+typedef int (*srv_write_fn)(srv_write *w, fr_store *store, fr_error *err);
+struct srv_write {
+    srv_write_fn apply; /* NULL: audit records only */
+    void *ud;           /* for apply */
+    const fr_audit_record *recs;
+    size_t nrecs;
+    /* the outcome, set by the writer */
     int rc;
-    struct srv_audit_item *next;
-} srv_audit_item;
+    fr_error err;
+    int ledger_only; /* rc is the audit's failure after the ledger committed */
+    int done;
+    srv_write *next;
+};
 
 typedef struct srv_audit {
-    fr_audit *audit; /* used by the writer thread only */
+    fr_store *store; /* the writer thread's own connection */
+    fr_audit *audit; /* on store (one transaction with it), or, when the
+                      * backend does not share its connection, separate */
+    int shared;      /* audit is on store: ledger rows and entries commit as one */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake, done;
-    srv_audit_item *head, *tail;
+    srv_write *head, *tail;
     int stop, started;
 } srv_audit;
 
@@ -118,9 +134,9 @@ struct fr_server {
     uint64_t policy_version;
     srv_audit audit;
     srv_metrics metrics;
-    /* one writer at a time on the database from this process: threads queue
-     * here instead of in SQLite's sleeping busy handler (store writes and
-     * audit commits alike) */
+    /* one writer at a time on the database from this process: the group
+     * commit's writer thread and any other in-process writer queue here
+     * instead of in SQLite's sleeping busy handler */
     pthread_mutex_t write_mu;
     /* reports: the shared analytics index (server_reports.c) */
     pthread_mutex_t report_mu;
@@ -202,6 +218,10 @@ void srv_policy_fini(fr_server *s);
 
 /* ---- server_audit.c ---- */
 int srv_audit_start(fr_server *s, fr_error *err);
+/* Queue w (apply, ud, recs, nrecs filled; the rest is the writer's) and wait
+ * until its group has committed: FR_OK, or the error (w->err says what).
+ * Its ledger rows and its audit entries commit together or not at all. */
+int srv_write_run(fr_server *s, srv_write *w);
 /* Append records and wait until they are committed: FR_OK or the error. */
 int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n);
 void srv_audit_stop(fr_server *s);

@@ -35,6 +35,13 @@ typedef struct fr_store_ops {
     int (*sequence_fingerprint)(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
     int (*crossings_since)(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                            void *ud, fr_error *err);
+    /* The backend's own connection (sqlite3 * for "sqlite", PGconn * for
+     * "postgres"), for a module that keeps its tables in the ledger's database
+     * and must write inside the store's batch transaction, so that its rows
+     * and the ledger's commit as one (the audit log: audit.c,
+     * fr_audit_open_store). The store keeps ownership; the caller uses it only
+     * from the store's thread. NULL (or no entry): the backend does not share. */
+    void *(*connection)(fr_store *s);
 } fr_store_ops;
 
 struct fr_store {

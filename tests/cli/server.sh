@@ -331,16 +331,16 @@ grep -Eq 'E12345678|ZHANG|CHN:|/v1/travellers/[0-9C]' "$T/err" && fail "personal
 # --- the audit chain: intact, with who read what
 out=$("$F" audit verify) || fail "audit verify on an intact log: $out"
 list=$("$F" audit list)
-echo "$list" | grep -q "olga(officer) traveller.read traveller:$TID from 127.0.0.1 -> 200" || fail "traveller read not audited: $list"
-echo "$list" | grep -q "adam(admin) traveller.read traveller:$TID" || fail "admin read not audited"
-echo "$list" | grep -q "sam(supervisor) admission.override traveller:$TID event:OV-1 .*visa verified" || fail "override not audited"
-echo "$list" | grep -q "olga(officer) event.record traveller:$TID event:X-1" || fail "event not audited"
-echo "$list" | grep -q "olga(officer) traveller.read traveller:999999 .*-> 404" || fail "a read of a missing record is audited too"
-echo "$list" | grep -q "adam(admin) policy.write policy:2:" || fail "policy write not audited"
-echo "$list" | grep -q "cli:.* user.revoke user:gone" || fail "revocation not audited"
+grep -q "olga(officer) traveller.read traveller:$TID from 127.0.0.1 -> 200" <<<"$list" || fail "traveller read not audited: $list"
+grep -q "adam(admin) traveller.read traveller:$TID" <<<"$list" || fail "admin read not audited"
+grep -q "sam(supervisor) admission.override traveller:$TID event:OV-1 .*visa verified" <<<"$list" || fail "override not audited"
+grep -q "olga(officer) event.record traveller:$TID event:X-1" <<<"$list" || fail "event not audited"
+grep -q "olga(officer) traveller.read traveller:999999 .*-> 404" <<<"$list" || fail "a read of a missing record is audited too"
+grep -q "adam(admin) policy.write policy:2:" <<<"$list" || fail "policy write not audited"
+grep -q "cli:.* user.revoke user:gone" <<<"$list" || fail "revocation not audited"
 # the analyst's only entries are the refused attempts (403), audited as such
 echo "$list" | grep "ann(analyst)" | grep -vq "traveller.read .* -> 403" && fail "the analyst touched a personal record: $list"
-echo "$list" | grep -q "ann(analyst) traveller.read traveller:1 from .* -> 403" || fail "the analyst's refused attempt is not audited: $list"
+grep -q "ann(analyst) traveller.read traveller:1 from .* -> 403" <<<"$list" || fail "the analyst's refused attempt is not audited: $list"
 head=$("$F" audit head | cut -d' ' -f2)
 "$F" audit verify --expect-head "$head" >/dev/null || fail "verify against the current head"
 # tamper with a copy: edit entry 7 past the trigger

@@ -324,6 +324,11 @@ static void sq_batch_rollback(fr_store *base)
     sq_tx_rollback((sq_store *)base);
 }
 
+static void *sq_connection(fr_store *base)
+{
+    return ((sq_store *)base)->db;
+}
+
 static const fr_store_ops SQ_OPS = {
     .name = "sqlite",
     .close = sq_close,
@@ -344,6 +349,7 @@ static const fr_store_ops SQ_OPS = {
     .last_sequence = sq_last_sequence,
     .sequence_fingerprint = sq_sequence_fingerprint,
     .crossings_since = sq_crossings_since,
+    .connection = sq_connection,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)

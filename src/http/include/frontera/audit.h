@@ -81,12 +81,25 @@ typedef struct fr_audit fr_audit;
 /* Open the audit table in the database at path ("sqlite:PATH" or a file
  * path), creating or migrating it. Errors as fr_auth_open. */
 int fr_audit_open(const char *path, fr_audit **out, fr_error *err);
+
+struct fr_store;
+/* The audit table in the store's own database, written through the store's
+ * connection: fr_audit_append on it joins the store's open batch
+ * (fr_store_batch_begin ... fr_store_batch_commit), so the ledger rows and
+ * their audit entries commit (or roll back) together, in one disk flush.
+ * Appending with no batch open is refused (FR_EINVAL). Reads (walk, about,
+ * verify) work at any time. The store must outlive the audit and both are
+ * used from one thread. On SQLite it migrates the audit table as
+ * fr_audit_open does; on PostgreSQL the table must exist (fr_audit_open).
+ * FR_EINVAL when the store's backend does not share its connection (the
+ * caller then appends through fr_audit_open, a transaction of its own). */
+int fr_audit_open_store(struct fr_store *store, fr_audit **out, fr_error *err);
 void fr_audit_close(fr_audit *a); /* NULL is a no-op */
 
-/* Append n records (n >= 1) in one durable transaction, chained after the
- * current head. *first_seq (may be NULL) receives the first one's number.
- * FR_EINVAL (a field too long: err->field names it; nothing written),
- * FR_EBUSY, FR_ESTORE. */
+/* Append n records (n >= 1) in one durable transaction (for an audit opened
+ * on a store: in the store's open batch), chained after the current head. *first_seq (may be NULL)
+ * receives the first one's number. FR_EINVAL (a field too long: err->field names it; nothing
+ * written), FR_EBUSY, FR_ESTORE. */
 int fr_audit_append(fr_audit *a, const fr_audit_record *recs, size_t n, int64_t *first_seq,
                     fr_error *err);
 
