@@ -946,6 +946,13 @@ static void pg_batch_rollback(fr_store *base)
     s->batch = 0;
 }
 
+/* The PGconn, so that the server's audit log joins the store's transaction
+ * (one commit for a group's ledger rows and their audit entries). */
+static void *pg_connection(fr_store *b)
+{
+    return ((pg_store *)b)->conn;
+}
+
 static const fr_store_ops PG_OPS = {
     .name = "postgres",
     .close = pg_close,
@@ -966,6 +973,7 @@ static const fr_store_ops PG_OPS = {
     .last_sequence = pg_last_sequence,
     .sequence_fingerprint = pg_sequence_fingerprint,
     .crossings_since = pg_crossings_since,
+    .connection = pg_connection,
 };
 
 int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
