@@ -199,19 +199,19 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
             u->rare_df += idx->keys[u->k[i]].df;
 }
 
-static void retrieve(fr_screen_ctx *c, const sc_query *q)
+/* The units of a query: each real (non-particle) token, then each pair of
+ * adjacent tokens written as one; *nplain gets the number of the first. */
+static int build_units(fr_screen_ctx *c, const sc_query *q, sc_unit *units, int *nplain)
 {
-    int dated = q->lo != FR_DATE_NONE;
-    const fr_screen_index *idx = c->idx;
-    sc_unit units[SC_MAX_UNITS];
-    int nu = 0, nplain = 0;
+    int nu = 0;
+    *nplain = 0;
     for (int i = 0; i < q->n && nu < SC_MAX_UNITS; i++) {
         if (q->tok[i].particle) continue;
         units[nu].a = (uint8_t)i;
         units[nu].b = (uint8_t)i;
         unit_lookup(c, &units[nu], q->tok[i].s, q->tok[i].len, q->truncated && i == q->n - 1, 0);
         nu++;
-        nplain++;
+        (*nplain)++;
     }
     for (int i = 0; i + 1 < q->n && nu < SC_MAX_UNITS; i++) {
         char buf[FR_TOK_MAX * 2];
@@ -231,66 +231,81 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
             units[j] = units[j - 1];
             units[j - 1] = t;
         }
-    /* first, pairs of common keys from different single-token units (WANG+WEI):
-     * the most specific postings, windowed by birth year */
-    size_t budget = SC_POSTING_BUDGET;
-    for (int pass = 0; pass < 2; pass++) /* the units' own keys first, then their neighbours */
-        for (int u = 0; u < nu; u++) {
-            if (units[u].a != units[u].b) continue;
-            for (int v = u + 1; v < nu; v++) {
-                if (units[v].a != units[v].b) continue;
-                for (int i = 0; i < units[u].nk; i++) {
-                    if (idx->keys[units[u].k[i]].df <= idx->common_df) continue;
-                    for (int j = 0; j < units[v].nk; j++) {
-                        if (idx->keys[units[v].k[j]].df <= idx->common_df ||
-                            units[u].k[i] == units[v].k[j])
-                            continue;
-                        if ((i < units[u].nexact && j < units[v].nexact) != (pass == 0)) continue;
-                        size_t cnt;
-                        size_t pos =
-                            fr_mmap_find(&idx->pair_map,
-                                         fr_screen_pair_hash(units[u].k[i], units[v].k[j]), &cnt);
-                        if (!cnt) continue;
-                        const uint32_t *pp = idx->pair_post + idx->pair_map.v[pos];
-                        float wu = pass ? units[u].weight * 0.6f : units[u].weight;
-                        float wv = pass ? units[v].weight * 0.6f : units[v].weight;
-                        uint32_t from = 0, to = pp[0];
-                        if (dated) { /* records sorted by birth date: unknown first, then about a
-                                        year around */
-                            uint32_t lo = 0, hi = pp[0];
-                            while (lo < hi) {
-                                uint32_t mid = (lo + hi) / 2;
-                                if (idx->recs[pp[1 + mid]].bdate < q->lo - SC_NEAR_DAYS)
-                                    lo = mid + 1;
-                                else
-                                    hi = mid;
-                            }
-                            uint32_t unknown = 0;
-                            while (unknown < pp[0] && unknown < SC_PAIR_UNKNOWN &&
-                                   idx->recs[pp[1 + unknown]].bdate == FR_DATE_NONE)
-                                unknown++;
-                            for (uint32_t p = 0; p < unknown && budget; p++, budget--) {
-                                acc_add(c, pp[1 + p], wu, (uint8_t)u);
-                                acc_add(c, pp[1 + p], wv, (uint8_t)v);
-                            }
-                            from = lo > unknown ? lo : unknown;
-                            to = from;
-                            while (to < pp[0] &&
-                                   idx->recs[pp[1 + to]].bdate <= q->hi + SC_NEAR_DAYS)
-                                to++;
-                        }
-                        for (uint32_t p = from; p < to && budget; p++, budget--) {
-                            acc_add(c, pp[1 + p], wu, (uint8_t)u);
-                            acc_add(c, pp[1 + p], wv, (uint8_t)v);
-                        }
-                    }
-                }
-            }
+    return nu;
+}
+
+/* Two units' weights credited to the postings pp[1 + from .. 1 + to),
+ * within the budget. */
+static void credit_pair(fr_screen_ctx *c, const uint32_t *pp, uint32_t from, uint32_t to,
+                        const float w[2], const uint8_t u[2], size_t *budget)
+{
+    for (uint32_t p = from; p < to && *budget; p++, (*budget)--) {
+        acc_add(c, pp[1 + p], w[0], u[0]);
+        acc_add(c, pp[1 + p], w[1], u[1]);
+    }
+}
+
+/* The postings of one key pair (pp[0] records, sorted by birth date with
+ * the unknown first). For a dated query: the unknown (at most
+ * SC_PAIR_UNKNOWN), then only those born within SC_NEAR_DAYS of it. */
+static void walk_pair(fr_screen_ctx *c, const sc_query *q, const uint32_t *pp, const float w[2],
+                      const uint8_t u[2], size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
+    uint32_t from = 0, to = pp[0];
+    if (q->lo != FR_DATE_NONE) {
+        uint32_t lo = 0, hi = pp[0];
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (idx->recs[pp[1 + mid]].bdate < q->lo - SC_NEAR_DAYS)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-    /* then single keys, rarest units first: a unit's own variant keys, then
-     * its typo and sound-alike neighbours (only rare ones, unless the token
-     * itself is unknown - a typo - when any but common ones); postings
-     * walked are budgeted */
+        uint32_t unknown = 0;
+        while (unknown < pp[0] && unknown < SC_PAIR_UNKNOWN &&
+               idx->recs[pp[1 + unknown]].bdate == FR_DATE_NONE)
+            unknown++;
+        credit_pair(c, pp, 0, unknown, w, u, budget);
+        from = lo > unknown ? lo : unknown;
+        to = from;
+        while (to < pp[0] && idx->recs[pp[1 + to]].bdate <= q->hi + SC_NEAR_DAYS)
+            to++;
+    }
+    credit_pair(c, pp, from, to, w, u, budget);
+}
+
+/* Units u and v, both single tokens: every pair of their common keys
+ * (WANG+WEI), own keys on pass 0 and neighbours on pass 1. */
+static void walk_unit_pairs(fr_screen_ctx *c, const sc_query *q, const sc_unit *units, int u, int v,
+                            int pass, size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
+    const sc_unit *U = &units[u], *V = &units[v];
+    for (int i = 0; i < U->nk; i++) {
+        if (idx->keys[U->k[i]].df <= idx->common_df) continue;
+        for (int j = 0; j < V->nk; j++) {
+            if (idx->keys[V->k[j]].df <= idx->common_df || U->k[i] == V->k[j]) continue;
+            if ((i < U->nexact && j < V->nexact) != (pass == 0)) continue;
+            size_t cnt;
+            size_t pos = fr_mmap_find(&idx->pair_map, fr_screen_pair_hash(U->k[i], V->k[j]), &cnt);
+            if (!cnt) continue;
+            const float w[2] = {pass ? U->weight * 0.6f : U->weight,
+                                pass ? V->weight * 0.6f : V->weight};
+            const uint8_t uv[2] = {(uint8_t)u, (uint8_t)v};
+            walk_pair(c, q, idx->pair_post + idx->pair_map.v[pos], w, uv, budget);
+        }
+    }
+}
+
+/* Single keys, rarest units first: a unit's own variant keys, then its
+ * typo and sound-alike neighbours (only rare ones, unless the token itself
+ * is unknown - a typo - when any but common ones). A common key is walked
+ * only for a one-token name, and then only up to common_df postings. */
+static void walk_single_keys(fr_screen_ctx *c, const sc_unit *units, int nu, int nplain,
+                             size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
     for (int pass = 0; pass < 2; pass++)
         for (int u = 0; u < nu; u++)
             for (int i = pass ? units[u].nexact : 0; i < (pass ? units[u].nk : units[u].nexact);
@@ -300,13 +315,31 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
                 if (pass && k->df > (units[u].nexact ? SC_FUZZY_DF : idx->common_df)) continue;
                 if (common && !(nplain == 1 && units[u].a == units[u].b)) continue;
                 uint32_t cap = common ? idx->common_df : k->df;
-                if (cap > budget) cap = (uint32_t)budget;
-                budget -= cap;
-                float w =
-                    pass ? units[u].weight * 0.6f : units[u].weight; /* a neighbour counts less */
+                if (cap > *budget) cap = (uint32_t)*budget;
+                *budget -= cap;
+                /* a neighbour counts less */
+                float w = pass ? units[u].weight * 0.6f : units[u].weight;
                 for (uint32_t p = 0; p < cap; p++)
                     acc_add(c, idx->postings[k->post + p], w, (uint8_t)u);
             }
+}
+
+static void retrieve(fr_screen_ctx *c, const sc_query *q)
+{
+    sc_unit units[SC_MAX_UNITS];
+    int nplain;
+    int nu = build_units(c, q, units, &nplain);
+    /* first, pairs of common keys from different single-token units: the
+     * most specific postings, windowed by birth year; then single keys.
+     * Postings walked are budgeted. */
+    size_t budget = SC_POSTING_BUDGET;
+    for (int pass = 0; pass < 2; pass++) /* the units' own keys first, then their neighbours */
+        for (int u = 0; u < nu; u++) {
+            if (units[u].a != units[u].b) continue;
+            for (int v = u + 1; v < nu; v++)
+                if (units[v].a == units[v].b) walk_unit_pairs(c, q, units, u, v, pass, &budget);
+        }
+    walk_single_keys(c, units, nu, nplain, &budget);
 }
 
 /* Indices (into acc_slot) of the top records by accumulated weight. */
