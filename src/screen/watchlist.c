@@ -413,24 +413,27 @@ static int parse_jsonl(fr_watchlist *wl, const char *data, size_t len, const cha
 }
 
 int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchlist_format fmt,
-                       const char *list_override, fr_watchlist_row_error_fn on_error, void *ud,
-                       size_t *accepted, size_t *rejected)
+                       const fr_watchlist_import_options *opt, fr_watchlist_counts *counts)
 {
-    size_t a = 0, r = 0;
+    static const fr_watchlist_import_options defaults;
+    fr_watchlist_counts c = {0, 0, 0};
+    if (!opt) opt = &defaults;
     if (!wl || (!data && len)) return FR_EINVAL;
-    if (list_override && !*list_override) list_override = NULL;
+    const char *list_override =
+        opt->list_override && *opt->list_override ? opt->list_override : NULL;
     int rc;
     if (fmt == FR_WATCHLIST_CSV)
-        rc = parse_csv(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
+        rc = parse_csv(wl, data ? data : "", len, list_override, opt->on_error, opt->ud,
+                       &c.accepted, &c.rejected);
     else if (fmt == FR_WATCHLIST_JSONL)
-        rc = parse_jsonl(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
+        rc = parse_jsonl(wl, data ? data : "", len, list_override, opt->on_error, opt->ud,
+                         &c.accepted, &c.rejected);
     else {
-        fr_watchlist_counts c;
-        rc = fr_watchlist_import(wl, fmt, data, len, NULL, 0, list_override, on_error, ud, &c);
-        a = c.accepted;
-        r = c.rejected;
+        fr_watchlist_import_options no_aux = *opt;
+        no_aux.aux = NULL;
+        no_aux.aux_len = 0;
+        rc = fr_watchlist_import(wl, fmt, data, len, &no_aux, &c);
     }
-    if (accepted) *accepted = a;
-    if (rejected) *rejected = r;
+    if (counts) *counts = c;
     return rc;
 }
