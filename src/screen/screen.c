@@ -109,6 +109,61 @@ static void unit_key(sc_unit *u, uint32_t k)
     if (u->nk < SC_UNIT_KEYS) u->k[u->nk++] = k;
 }
 
+/* Keys whose deletion neighbourhood (the text itself and every text one
+ * letter shorter) meets that of s: distance <= 2 by construction. With
+ * `allowed` >= 0, only keys within that distance of s are taken. */
+static void unit_deletions(const fr_screen_index *idx, sc_unit *u, const char *s, size_t len,
+                           int allowed)
+{
+    char buf[FR_TOK_MAX];
+    for (size_t p = 0; p <= len; p++) { /* p == len: the text itself */
+        size_t bl = len;
+        if (p < len) {
+            memcpy(buf, s, p);
+            memcpy(buf + p, s + p + 1, len - p - 1);
+            bl = len - 1;
+        } else {
+            memcpy(buf, s, len);
+        }
+        size_t cnt, pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
+        for (size_t i = 0; i < cnt && i < 32; i++) {
+            uint32_t k = idx->del_map.v[pos + i];
+            const fr_key *key = &idx->keys[k];
+            if (allowed < 0 ||
+                fr_namevar_distance(s, len, idx->pool + key->str, key->len, allowed) <= allowed)
+                unit_key(u, k);
+        }
+    }
+}
+
+/* Keys that begin with k0 (at most 16): the rest of a name cut short. */
+static void unit_prefixed(const fr_screen_index *idx, sc_unit *u, const char *k0, size_t l0)
+{
+    size_t lo = 0, hi = idx->nsorted;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(idx->pool + idx->keys[idx->sorted_keys[mid]].str, k0, l0) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo, n = 0; i < idx->nsorted && n < 16; i++, n++) {
+        const fr_key *key = &idx->keys[idx->sorted_keys[i]];
+        if (strncmp(idx->pool + key->str, k0, l0) != 0) break;
+        unit_key(u, idx->sorted_keys[i]);
+    }
+}
+
+/* Postings of the unit's rare keys: how telling it is (fewer: more). Its
+ * own keys count up to common_df, neighbours only up to SC_FUZZY_DF. */
+static void unit_rarity(const fr_screen_index *idx, sc_unit *u, int own_only)
+{
+    u->rare_df = 0;
+    for (int i = 0; i < u->nk; i++)
+        if (idx->keys[u->k[i]].df <= (own_only || i < u->nexact ? idx->common_df : SC_FUZZY_DF))
+            u->rare_df += idx->keys[u->k[i]].df;
+}
+
 static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len, int prefix,
                         int joined)
 {
@@ -125,78 +180,26 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
         }
     }
     u->nexact = u->nk;
-    char sk[FR_TOK_MAX];
-    size_t cnt, pos;
     if (joined) { /* two tokens written as one: only their exact keys */
-        u->rare_df = 0;
-        for (int i = 0; i < u->nk; i++)
-            if (idx->keys[u->k[i]].df <= idx->common_df) u->rare_df += idx->keys[u->k[i]].df;
+        unit_rarity(idx, u, 1);
         return;
     }
+    char sk[FR_TOK_MAX];
     size_t sl = fr_namevar_skeleton(s, len, sk);
-    if (sl >= 3) {
-        pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
+    if (sl >= 3) { /* sound-alikes */
+        size_t cnt, pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
         for (size_t i = 0; i < cnt && i < 24; i++)
             unit_key(u, idx->skel_map.v[pos + i]);
     }
     const char *k0 = keys[0];
     size_t l0 = strlen(k0);
     int allowed = fr_namevar_typos_allowed(l0);
-    if (len >= 4) { /* raw spelling: symmetric deletions, distance <= 2 by construction */
-        char buf[FR_TOK_MAX];
-        for (size_t p = 0; p <= len && len < FR_TOK_MAX; p++) {
-            size_t bl = len;
-            if (p < len) {
-                memcpy(buf, s, p);
-                memcpy(buf + p, s + p + 1, len - p - 1);
-                bl = len - 1;
-            } else {
-                memcpy(buf, s, len);
-            }
-            pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
-            for (size_t i = 0; i < cnt && i < 32; i++)
-                unit_key(u, idx->del_map.v[pos + i]);
-        }
-    }
-    if (allowed > 0) {
-        char buf[FR_TOK_MAX];
-        for (size_t p = 0; p <= l0; p++) { /* p == l0: the key itself */
-            size_t bl = l0;
-            if (p < l0) {
-                memcpy(buf, k0, p);
-                memcpy(buf + p, k0 + p + 1, l0 - p - 1);
-                bl = l0 - 1;
-            } else {
-                memcpy(buf, k0, l0);
-            }
-            pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
-            for (size_t i = 0; i < cnt && i < 32; i++) {
-                uint32_t k = idx->del_map.v[pos + i];
-                const fr_key *key = &idx->keys[k];
-                if (fr_namevar_distance(k0, l0, idx->pool + key->str, key->len, allowed) <= allowed)
-                    unit_key(u, k);
-            }
-        }
-    }
-    if (prefix && len >= 3) {
-        size_t lo = 0, hi = idx->nsorted;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strncmp(idx->pool + idx->keys[idx->sorted_keys[mid]].str, k0, l0) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t i = lo, n = 0; i < idx->nsorted && n < 16; i++, n++) {
-            const fr_key *key = &idx->keys[idx->sorted_keys[i]];
-            if (strncmp(idx->pool + key->str, k0, l0) != 0) break;
-            unit_key(u, idx->sorted_keys[i]);
-        }
-    }
-    u->rare_df = 0;
-    for (int i = 0; i < u->nk; i++)
-        if (idx->keys[u->k[i]].df <= (i < u->nexact ? idx->common_df : SC_FUZZY_DF))
-            u->rare_df += idx->keys[u->k[i]].df;
+    /* typos: on the raw spelling (no distance check needed), then on the key
+     * (spelling rules applied) within the typos its length allows */
+    if (len >= 4 && len < FR_TOK_MAX) unit_deletions(idx, u, s, len, -1);
+    if (allowed > 0) unit_deletions(idx, u, k0, l0, allowed);
+    if (prefix && len >= 3) unit_prefixed(idx, u, k0, l0);
+    unit_rarity(idx, u, 0);
 }
 
 /* The units of a query: each real (non-particle) token, then each pair of
