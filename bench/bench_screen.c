@@ -284,11 +284,11 @@ int main(int argc, char **argv)
     }
     double t0 = now();
     fr_watchlist *wl;
-    size_t acc, rej;
+    fr_watchlist_counts counts;
     fr_watchlist_new(&wl);
-    if (fr_watchlist_parse(wl, csv, len, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc, &rej) != FR_OK ||
-        rej) {
-        fprintf(stderr, "bench_screen: parse failed (%zu rejected)\n", rej);
+    if (fr_watchlist_parse(wl, csv, len, FR_WATCHLIST_CSV, NULL, &counts) != FR_OK ||
+        counts.rejected) {
+        fprintf(stderr, "bench_screen: parse failed (%zu rejected)\n", counts.rejected);
         return 1;
     }
     double t_parse = now() - t0;
@@ -304,6 +304,7 @@ int main(int argc, char **argv)
     size_t base = live_bytes;
     t0 = now();
     fr_watchlist_new(&wl);
+    size_t rej = 0;
     fr_watchlist_load_dir(wl, path, &rej, &err);
     double t_load = now() - t0;
     size_t wl_bytes = live_bytes - base;

@@ -40,9 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fr_watchlist *wl;
     if (fr_watchlist_new(&wl) != FR_OK) return 0;
     fr_watchlist_format fmt = data[0] % 3 == 0 ? FR_WATCHLIST_CSV : FR_WATCHLIST_JSONL;
-    int rc =
-        fr_watchlist_parse(wl, s, len, fmt, data[0] & 4 ? "FUZZ" : NULL, on_err, &c, &acc, &rej);
-    if (rc == FR_OK && fr_watchlist_count(wl) != acc) abort();
+    fr_watchlist_import_options opt = {
+        .list_override = data[0] & 4 ? "FUZZ" : NULL, .on_error = on_err, .ud = &c};
+    fr_watchlist_counts n;
+    int rc = fr_watchlist_parse(wl, s, len, fmt, &opt, &n);
+    if (rc == FR_OK && fr_watchlist_count(wl) != n.accepted) abort();
     for (size_t i = 0; i < fr_watchlist_count(wl); i++) {
         fr_watchlist_entry e;
         if (fr_watchlist_get(wl, i, &e) != FR_OK || !*e.id || !*e.name || !*e.list) abort();

@@ -48,8 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fr_watchlist *wl;
     if (fr_watchlist_new(&wl) != FR_OK) return 0;
     fr_watchlist_counts n;
-    int rc = fr_watchlist_import(wl, fmt, s, len, aux, aux_len, data[0] & 8 ? "FUZZ" : NULL, on_err,
-                                 &c, &n);
+    fr_watchlist_import_options opt = {.list_override = data[0] & 8 ? "FUZZ" : NULL,
+                                       .aux = aux,
+                                       .aux_len = aux_len,
+                                       .on_error = on_err,
+                                       .ud = &c};
+    int rc = fr_watchlist_import(wl, fmt, s, len, &opt, &n);
     if (rc != FR_OK && rc != FR_EPARSE && rc != FR_ELIMIT && rc != FR_ENOMEM) abort();
     if (fr_watchlist_count(wl) != n.accepted) abort();
     if (rc == FR_OK && c.errors != n.rejected) abort();

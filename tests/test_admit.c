@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontera/admit.h"
@@ -214,9 +215,100 @@ static void possible_namesake_refers_never_refuses_or_shortens(void **state)
     assert_string_equal(fr_date_format(f->d.stay.authorised_until, b), "2024-05-29");
 }
 
+/* Ecuador's policy as shipped (data/policy/ecu.policy). */
+static fr_policy *ecu_policy(void)
+{
+    FILE *f = fopen(FR_SOURCE_DIR "/data/policy/ecu.policy", "rb");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    assert_true(len > 0 && len < sizeof text);
+    fr_policy *p = NULL;
+    assert_int_equal(fr_policy_parse(text, len, &p, NULL, 0, NULL), FR_OK);
+    return p;
+}
+
+/* Decide an entry under p with the history h (NULL: none) on `at`, with a
+ * passport valid for five more years. */
+static void decide_with(fr_policy *p, const char *nat, const char *at, const fr_history *h,
+                        fr_admit_decision *d)
+{
+    char mrz[FR_MRZ_TEXT_MAX], expiry[32];
+    snprintf(expiry, sizeof expiry, "%04d-01-01", atoi(at) + 5);
+    make(mrz, FR_MRZ_TD3, "P", nat, "X1234567", expiry);
+    fr_admit_request req;
+    memset(&req, 0, sizeof req);
+    req.mrz = mrz;
+    req.mrz_len = strlen(mrz);
+    req.port = "ECUIO";
+    assert_int_equal(fr_datetime_parse_cstr(at, &req.at, NULL), FR_OK);
+    fr_admit_facts facts;
+    memset(&facts, 0, sizeof facts);
+    facts.history = h;
+    facts.link = h ? FR_LINK_DOCUMENT : FR_LINK_NEW;
+    fr_mrz m;
+    fr_admit_read(&req, &m);
+    assert_int_equal(fr_admit_decide(p, &req, &m, &facts, d, NULL), FR_OK);
+}
+
+/* The admission's stay question: the rule in force (the why), then the stay
+ * it allows on the traveller's history; no stay when the rule sets none (a
+ * visa does); a referral when no rule applies. */
+static void stay_comes_from_the_rule_in_force_and_the_history(void **state)
+{
+    (void)state;
+    fr_policy *p = ecu_policy();
+    fr_admit_decision *d = fr_calloc(1, sizeof *d);
+    assert_non_null(d);
+    /* an earlier stay of 32 days, 10 January to 10 February 2024 */
+    fr_history_item items[2];
+    memset(items, 0, sizeof items);
+    items[0].kind = FR_EVENT_ENTRY;
+    items[0].paired = 1;
+    items[0].authorised_until = FR_DATE_NONE;
+    assert_int_equal(fr_datetime_parse_cstr("2024-01-10T10:00-05:00", &items[0].at, NULL), FR_OK);
+    items[1].kind = FR_EVENT_EXIT;
+    items[1].paired = 0;
+    items[1].authorised_until = FR_DATE_NONE;
+    assert_int_equal(fr_datetime_parse_cstr("2024-02-10T10:00-05:00", &items[1].at, NULL), FR_OK);
+    fr_history h;
+    memset(&h, 0, sizeof h);
+    h.items = items;
+    h.count = 2;
+    h.open_entry = -1;
+    h.authorised_until = FR_DATE_NONE;
+    char b[FR_DATE_BUFSZ];
+    decide_with(p, "USA", "2024-04-20T10:00-05:00", &h, d);
+    assert_int_equal(d->outcome, FR_ADMIT);
+    assert_non_null(d->rule);
+    assert_non_null(strstr(d->rule->ref, "art. 56"));
+    assert_int_equal(d->stay.eval.days_used, 32);
+    /* 90 - 32 = 58 days from 20 April */
+    assert_string_equal(fr_date_format(d->authorised_until, b), "2024-06-16");
+    assert_int_equal(d->stay.authorised_days, 58);
+    /* China on the last visa-free day, then the day the visa is required */
+    decide_with(p, "CHN", "2024-06-30T10:00-05:00", NULL, d);
+    assert_string_equal(fr_date_format(d->authorised_until, b), "2024-09-27");
+    decide_with(p, "CHN", "2024-07-01T10:00-05:00", NULL, d);
+    assert_int_equal(d->rule->regime, FR_REGIME_VISA_REQUIRED);
+    assert_int_equal(d->authorised_until, FR_DATE_NONE);
+    assert_false(d->have_stay);
+    assert_false(d->stay.exhausted);
+    /* before the policy's first rule: no rule, so a supervisor decides */
+    decide_with(p, "USA", "2010-01-01T10:00-05:00", NULL, d);
+    assert_null(d->rule);
+    assert_int_equal(d->outcome, FR_REFER);
+    assert_non_null(reason(d, "policy.no_rule"));
+    assert_int_equal(d->authorised_until, FR_DATE_NONE);
+    fr_free(d);
+    fr_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stay_comes_from_the_rule_in_force_and_the_history),
         cmocka_unit_test_setup_teardown(chinese_visitor_on_each_side_of_1_july_2024, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(document_grounds_are_letter_a, setup, teardown),

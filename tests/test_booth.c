@@ -54,16 +54,16 @@ static int setup(void **state)
     fixture *f = fr_calloc(1, sizeof *f);
     if (!f || !(f->t = tmpdb_new("frbooth", 1))) return -1;
     fr_error errs[4];
-    size_t n = 0, acc = 0, rej = 0;
+    size_t n = 0;
     if (fr_policy_parse(POLICY, sizeof POLICY - 1, &f->policy, errs, 4, &n) != FR_OK) {
         print_error("policy: %d:%d %s\n", errs[0].line, errs[0].column, errs[0].message);
         return -1;
     }
     if (fr_store_open(f->t->db, 0, &f->store, NULL) != FR_OK) return -1;
     if (fr_watchlist_new(&f->wl) || fr_docindex_new(&f->docs)) return -1;
-    if (fr_watchlist_parse(f->wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc,
-                           &rej) ||
-        rej)
+    fr_watchlist_counts counts;
+    if (fr_watchlist_parse(f->wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, &counts) ||
+        counts.rejected)
         return -1;
     if (fr_docindex_add(f->docs, "USA", "L0ST00001", "P") != FR_OK) return -1;
     fr_error err;

@@ -222,41 +222,6 @@ static void schengen_policy_dated_changes(void **st)
 
 /* The 2025-01-12 visa matrix (Destination ECU) and the policy agree on the
  * regime of every nationality on that day. */
-/* The admission's question: policy then stay, in one call. */
-static void authorise_stay_combines_policy_and_history(void **st)
-{
-    (void)st;
-    fr_policy *p = load_file("data/policy/ecu.policy");
-    const fr_policy_rule *r = NULL;
-    fr_stay_authorisation a;
-    fr_error e;
-    fr_stay_record h[1] = {{D("2024-01-10"), D("2024-02-10")}}; /* 32 days used */
-    int usa = fr_country_find_cstr("USA"), chn = fr_country_find_cstr("CHN");
-    assert_int_equal(fr_policy_authorise_stay(p, usa, FR_CLASS_VISITOR, h, 1, D("2024-04-20"),
-                                              FR_DATE_NONE, 0, 0, &r, &a, &e),
-                     FR_OK);
-    assert_non_null(strstr(r->ref, "art. 56"));
-    assert_int_equal(a.authorised_until, D("2024-06-16")); /* 90 - 32 = 58 days from 20 April */
-    assert_int_equal(a.authorised_days, 58);
-    /* China on the last visa-free day, then the day the visa is required */
-    assert_int_equal(fr_policy_authorise_stay(p, chn, FR_CLASS_VISITOR, NULL, 0, D("2024-06-30"),
-                                              FR_DATE_NONE, 0, 0, &r, &a, &e),
-                     FR_OK);
-    assert_int_equal(a.authorised_until, D("2024-09-27"));
-    assert_int_equal(fr_policy_authorise_stay(p, chn, FR_CLASS_VISITOR, NULL, 0, D("2024-07-01"),
-                                              FR_DATE_NONE, 0, 0, &r, &a, &e),
-                     FR_OK);
-    assert_int_equal(r->regime, FR_REGIME_VISA_REQUIRED);
-    assert_int_equal(a.authorised_until, FR_DATE_NONE);
-    assert_false(a.exhausted);
-    assert_int_equal(fr_policy_authorise_stay(p, usa, FR_CLASS_VISITOR, NULL, 0, D("2010-01-01"),
-                                              FR_DATE_NONE, 0, 0, &r, &a, &e),
-                     FR_ENOTFOUND);
-    assert_null(r);
-    assert_non_null(strstr(e.message, "no rule applies to USA visitor on 2010-01-01"));
-    fr_policy_free(p);
-}
-
 static void ecu_policy_matches_the_2025_matrix(void **st)
 {
     (void)st;
@@ -398,7 +363,6 @@ int main(void)
         cmocka_unit_test(precedence_nationality_over_group_over_default),
         cmocka_unit_test(end_date_is_inclusive_china_2024),
         cmocka_unit_test(ecu_policy_facts),
-        cmocka_unit_test(authorise_stay_combines_policy_and_history),
         cmocka_unit_test(schengen_policy_dated_changes),
         cmocka_unit_test(ecu_policy_matches_the_2025_matrix),
         cmocka_unit_test(table_lookup_equals_naive_scan),

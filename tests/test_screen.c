@@ -38,11 +38,9 @@ static int setup(void **st)
 {
     (void)st;
     fr_error err;
-    size_t acc, rej;
     if (fr_watchlist_new(&wl) || fr_docindex_new(&docs)) return -1;
-    if (fr_watchlist_parse(wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, NULL, NULL, &acc,
-                           &rej) ||
-        rej)
+    fr_watchlist_counts n;
+    if (fr_watchlist_parse(wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, &n) || n.rejected)
         return -1;
     if (fr_docindex_add(docs, "D", "C01X-00T47", "P") != FR_OK) return -1;
     if (fr_screen_index_build(wl, &idx, &err) || fr_screen_ctx_new(idx, docs, &ctx, &err))
@@ -210,13 +208,12 @@ static void bad_rows_are_reported_and_skipped(void **st)
                               "G,L,Good Two,Alias|Other,1960..1965,D,D:AB123,x\n";
     fr_watchlist *w;
     errs x = {0};
-    size_t acc, rej;
     assert_int_equal(fr_watchlist_new(&w), FR_OK);
-    assert_int_equal(
-        fr_watchlist_parse(w, csv, sizeof csv - 1, FR_WATCHLIST_CSV, NULL, collect, &x, &acc, &rej),
-        FR_OK);
-    assert_int_equal(acc, 2);
-    assert_int_equal(rej, 6);
+    fr_watchlist_import_options opt = {.on_error = collect, .ud = &x};
+    fr_watchlist_counts n;
+    assert_int_equal(fr_watchlist_parse(w, csv, sizeof csv - 1, FR_WATCHLIST_CSV, &opt, &n), FR_OK);
+    assert_int_equal(n.accepted, 2);
+    assert_int_equal(n.rejected, 6);
     assert_int_equal(x.e[0].line, 3);
     assert_string_equal(x.e[0].field, "nationality");
     assert_int_equal(x.e[0].column, 19);
@@ -241,11 +238,9 @@ static void bad_rows_are_reported_and_skipped(void **st)
         "\n"
         "{\"id\":\"J3\",\"list\":\"L\",\"name\":\"X\",\"colour\":\"red\"}\n";
     x.n = 0;
-    assert_int_equal(
-        fr_watchlist_parse(w, jl, sizeof jl - 1, FR_WATCHLIST_JSONL, NULL, collect, &x, &acc, &rej),
-        FR_OK);
-    assert_int_equal(acc, 1);
-    assert_int_equal(rej, 2);
+    assert_int_equal(fr_watchlist_parse(w, jl, sizeof jl - 1, FR_WATCHLIST_JSONL, &opt, &n), FR_OK);
+    assert_int_equal(n.accepted, 1);
+    assert_int_equal(n.rejected, 2);
     assert_int_equal(x.e[0].line, 2);
     assert_int_equal(x.e[1].line, 4);
     assert_int_equal(fr_watchlist_get(w, 2, &e), FR_OK);
@@ -253,9 +248,9 @@ static void bad_rows_are_reported_and_skipped(void **st)
     /* a header with an unknown column refuses the file */
     static const char bad[] = "id,name,colour\n1,x,red\n";
     x.n = 0;
-    assert_int_equal(
-        fr_watchlist_parse(w, bad, sizeof bad - 1, FR_WATCHLIST_CSV, "L", collect, &x, NULL, NULL),
-        FR_EPARSE);
+    opt.list_override = "L";
+    assert_int_equal(fr_watchlist_parse(w, bad, sizeof bad - 1, FR_WATCHLIST_CSV, &opt, NULL),
+                     FR_EPARSE);
     assert_string_equal(x.e[0].field, "header");
     fr_watchlist_free(w);
 }

@@ -70,7 +70,8 @@ static fr_watchlist *import_file(const char *path, fr_watchlist_format fmt, cons
     char *a = aux_path ? slurp(aux_path, &alen) : NULL;
     fr_watchlist *wl = NULL;
     assert_int_equal(fr_watchlist_new(&wl), FR_OK);
-    assert_int_equal(fr_watchlist_import(wl, fmt, d, len, a, alen, NULL, collect, x, c), FR_OK);
+    fr_watchlist_import_options opt = {.aux = a, .aux_len = alen, .on_error = collect, .ud = x};
+    assert_int_equal(fr_watchlist_import(wl, fmt, d, len, &opt, c), FR_OK);
     free(d);
     free(a);
     return wl;
@@ -212,11 +213,12 @@ static void bad_documents_are_reported_where(void **state)
     assert_int_equal(fr_watchlist_new(&wl), FR_OK);
     errs x = {0};
     fr_watchlist_counts c;
+    fr_watchlist_import_options opt = {.on_error = collect, .ud = &x};
     static const char bad_xml[] = "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n"
                                   "<INDIVIDUAL><DATAID>1</DATAID>\n</INDIVIDUALS>\n";
-    assert_int_equal(fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, bad_xml, sizeof bad_xml - 1, NULL,
-                                         0, NULL, collect, &x, &c),
-                     FR_EPARSE);
+    assert_int_equal(
+        fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, bad_xml, sizeof bad_xml - 1, &opt, &c),
+        FR_EPARSE);
     assert_int_equal(x.n, 1);
     assert_int_equal(x.first.line, 5); /* the mismatched closing tag */
     assert_non_null(strstr(x.first.message, "bad XML"));
@@ -224,9 +226,9 @@ static void bad_documents_are_reported_where(void **state)
 
     x.n = 0;
     static const char wrong_root[] = "<export/>";
-    assert_int_equal(fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, wrong_root, sizeof wrong_root - 1,
-                                         NULL, 0, NULL, collect, &x, &c),
-                     FR_EPARSE);
+    assert_int_equal(
+        fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, wrong_root, sizeof wrong_root - 1, &opt, &c),
+        FR_EPARSE);
     assert_non_null(strstr(x.first.message, "CONSOLIDATED_LIST"));
 
     /* an individual without a name is refused with its line; the others stay */
@@ -238,9 +240,8 @@ static void bad_documents_are_reported_where(void **state)
                                  "<INDIVIDUAL><REFERENCE_NUMBER>X.2</REFERENCE_NUMBER>"
                                  "</INDIVIDUAL>\n"
                                  "</INDIVIDUALS></CONSOLIDATED_LIST>\n";
-    assert_int_equal(fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, noname, sizeof noname - 1, NULL,
-                                         0, NULL, collect, &x, &c),
-                     FR_OK);
+    assert_int_equal(
+        fr_watchlist_import(wl, FR_WATCHLIST_UN_XML, noname, sizeof noname - 1, &opt, &c), FR_OK);
     assert_int_equal(c.accepted, 1);
     assert_int_equal(c.rejected, 1);
     assert_int_equal(x.first.line, 3);
@@ -253,8 +254,8 @@ static void bad_documents_are_reported_where(void **state)
         "{\"id\":\"b\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Bo Li\"]},}\n"
         "{\"id\":\"c\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Cy Wu\"],"
         "\"birthDate\":[\"19x1\"]}}\n";
-    assert_int_equal(fr_watchlist_import(wl, FR_WATCHLIST_FTM, ftm, sizeof ftm - 1, NULL, 0, "F",
-                                         collect, &x, &c),
+    opt.list_override = "F";
+    assert_int_equal(fr_watchlist_import(wl, FR_WATCHLIST_FTM, ftm, sizeof ftm - 1, &opt, &c),
                      FR_OK);
     assert_int_equal(c.accepted, 2);
     assert_int_equal(c.rejected, 1);
@@ -336,12 +337,12 @@ static void nationalities_as_codes_or_names(void **state)
     fr_watchlist *wl = NULL;
     assert_int_equal(fr_watchlist_new(&wl), FR_OK);
     errs x = {0};
-    size_t acc, rej;
-    assert_int_equal(fr_watchlist_parse(wl, csv, sizeof csv - 1, FR_WATCHLIST_CSV, NULL, collect,
-                                        &x, &acc, &rej),
+    fr_watchlist_import_options opt = {.on_error = collect, .ud = &x};
+    fr_watchlist_counts n;
+    assert_int_equal(fr_watchlist_parse(wl, csv, sizeof csv - 1, FR_WATCHLIST_CSV, &opt, &n),
                      FR_OK);
-    assert_int_equal(acc, 3);
-    assert_int_equal(rej, 1);
+    assert_int_equal(n.accepted, 3);
+    assert_int_equal(n.rejected, 1);
     assert_int_equal(x.first.line, 4);
     assert_string_equal(x.first.field, "nationality");
     assert_int_equal(x.first.column, 11);
@@ -364,12 +365,11 @@ static double score_of(const char *list_csv, const char *name, const char *birth
     fr_screen_index *idx = NULL;
     fr_screen_ctx *ctx = NULL;
     fr_error err;
-    size_t acc, rej;
+    fr_watchlist_counts counts;
     assert_int_equal(fr_watchlist_new(&wl), FR_OK);
-    assert_int_equal(fr_watchlist_parse(wl, list_csv, strlen(list_csv), FR_WATCHLIST_CSV, NULL,
-                                        NULL, NULL, &acc, &rej),
-                     FR_OK);
-    assert_int_equal(rej, 0);
+    assert_int_equal(
+        fr_watchlist_parse(wl, list_csv, strlen(list_csv), FR_WATCHLIST_CSV, NULL, &counts), FR_OK);
+    assert_int_equal(counts.rejected, 0);
     assert_int_equal(fr_screen_index_build(wl, &idx, &err), FR_OK);
     assert_int_equal(fr_screen_ctx_new(idx, NULL, &ctx, &err), FR_OK);
     fr_screen_query q = {
@@ -437,10 +437,48 @@ static void approximate_and_several_birth_dates_score(void **state)
     assert_non_null(strstr(why, "weak alias"));
 }
 
+/* No options, zero options and an empty list_override all mean the same:
+ * each row keeps its own list name and bad rows are only counted. */
+static void zero_options_keep_each_rows_list(void **state)
+{
+    (void)state;
+    static const char csv[] = "id,list,name,nationality\n"
+                              "1,A,Ann Lee,DEU\n"
+                              "2,B,Bo Li,Narnia\n"
+                              "3,B,Cy Wu,FRA\n";
+    fr_watchlist_import_options zero, empty;
+    memset(&zero, 0, sizeof zero);
+    empty = zero;
+    empty.list_override = "";
+    const fr_watchlist_import_options *opts[3] = {NULL, &zero, &empty};
+    for (int k = 0; k < 3; k++) {
+        fr_watchlist *wl = NULL;
+        assert_int_equal(fr_watchlist_new(&wl), FR_OK);
+        fr_watchlist_counts n;
+        assert_int_equal(
+            fr_watchlist_import(wl, FR_WATCHLIST_CSV, csv, sizeof csv - 1, opts[k], &n), FR_OK);
+        assert_int_equal(n.accepted, 2);
+        assert_int_equal(n.rejected, 1);
+        assert_string_equal(find(wl, "1").list, "A");
+        assert_string_equal(find(wl, "3").list, "B");
+        fr_watchlist_free(wl);
+    }
+    /* an override replaces every row's list name */
+    fr_watchlist *wl = NULL;
+    assert_int_equal(fr_watchlist_new(&wl), FR_OK);
+    fr_watchlist_import_options over = {.list_override = "X"};
+    assert_int_equal(fr_watchlist_parse(wl, csv, sizeof csv - 1, FR_WATCHLIST_CSV, &over, NULL),
+                     FR_OK);
+    assert_string_equal(find(wl, "1").list, "X");
+    assert_string_equal(find(wl, "3").list, "X");
+    fr_watchlist_free(wl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(un_real_list_maps_every_individual),
+        cmocka_unit_test(zero_options_keep_each_rows_list),
         cmocka_unit_test(ofac_real_csv_reads_remarks_and_aliases),
         cmocka_unit_test(samples_of_the_other_formats),
         cmocka_unit_test(bad_documents_are_reported_where),

@@ -107,9 +107,13 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     al.factor = 3;
     char *svg = NULL;
     size_t len;
-    assert_int_equal(fr_svg_series_chart(s, "arrivals", 2, &al, 1, NULL, 0, NULL, FR_MONTH_NONE,
-                                         FR_MONTH_NONE, &svg, &len, &e),
-                     FR_OK);
+    fr_svg_series_request rq = {.metric = "arrivals",
+                                .top_n = 2,
+                                .alerts = &al,
+                                .nalerts = 1,
+                                .from = FR_MONTH_NONE,
+                                .to = FR_MONTH_NONE};
+    assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_OK);
     assert_int_equal(count(svg, "<polyline"), 2);
     assert_non_null(strstr(svg, "<title>CHN</title>")); /* alerted, although smallest */
     assert_non_null(strstr(svg, "<title>USA</title>"));
@@ -117,9 +121,48 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     assert_int_equal(count(svg, "<circle class=\"alert\""), 1);
     assert_non_null(strstr(svg, "Monthly arrivals by nationality, 2022-01 to 2023-12"));
     fr_free(svg);
-    assert_int_equal(fr_svg_series_chart(s, "nonexits", 2, NULL, 0, NULL, 0, "t", FR_MONTH_NONE,
-                                         FR_MONTH_NONE, &svg, &len, &e),
-                     FR_ENOTFOUND);
+    rq = (fr_svg_series_request){.metric = "nonexits", .top_n = 2, .title = "t"};
+    assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_ENOTFOUND);
+    assert_string_equal(e.field, "metric");
+    /* a range of one month cannot be drawn */
+    rq = (fr_svg_series_request){.from = 2022 * 12 + 3, .to = 2022 * 12 + 3};
+    assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_EINVAL);
+    assert_string_equal(e.field, "months");
+    fr_series_free(s);
+}
+
+/* A zero request and no request both mean: arrivals over the whole set, up
+ * to FR_SVG_DEFAULT_LINES lines, no marks, a generated title. */
+static void series_chart_zero_request_means_the_defaults(void **state)
+{
+    (void)state;
+    fr_series *s;
+    fr_error e;
+    static const char *const nats[FR_SVG_DEFAULT_LINES + 2] = {"USA", "COL", "PER", "CHN", "D",
+                                                               "FRA", "ITA", "ESP", "GBR", "MEX"};
+    assert_int_equal(fr_series_new(&s), FR_OK);
+    for (int k = 0; k < FR_SVG_DEFAULT_LINES + 2; k++)
+        for (int i = 0; i < 12; i++) {
+            int nat = fr_country_find_cstr(nats[k]);
+            assert_int_equal(fr_series_add(s, nat, "arrivals", 2023 * 12 + i, 100 + k, &e), FR_OK);
+            assert_int_equal(fr_series_add(s, nat, "encounters", 2023 * 12 + i, 1, &e), FR_OK);
+        }
+    fr_svg_series_request zero;
+    memset(&zero, 0, sizeof zero);
+    char *a = NULL, *b = NULL;
+    size_t alen, blen;
+    assert_int_equal(fr_svg_series_chart(s, &zero, &a, &alen, &e), FR_OK);
+    assert_int_equal(fr_svg_series_chart(s, NULL, &b, &blen, &e), FR_OK);
+    assert_int_equal(alen, blen);
+    assert_memory_equal(a, b, alen);
+    assert_int_equal(count(a, "<polyline"), FR_SVG_DEFAULT_LINES);
+    assert_int_equal(count(a, "<circle"), 0);
+    assert_non_null(strstr(a, "Monthly arrivals by nationality, 2023-01 to 2023-12"));
+    assert_null(strstr(a, "<title>USA</title>")); /* the two smallest are left out */
+    assert_null(strstr(a, "<title>COL</title>"));
+    assert_non_null(strstr(a, "<title>MEX</title>"));
+    fr_free(a);
+    fr_free(b);
     fr_series_free(s);
 }
 
@@ -128,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chart_has_the_expected_structure_and_is_deterministic),
         cmocka_unit_test(series_chart_draws_alerted_nationalities_first),
+        cmocka_unit_test(series_chart_zero_request_means_the_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,8 +218,15 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
     char *svg = NULL;
     size_t len;
     fr_error err;
-    if (fr_svg_series_chart(s, metric, top, a, n, rules, nrules, NULL, from, to, &svg, &len,
-                            &err) != FR_OK) {
+    fr_svg_series_request rq = {.metric = metric,
+                                .top_n = top,
+                                .alerts = a,
+                                .nalerts = n,
+                                .rules = rules,
+                                .nrules = nrules,
+                                .from = from,
+                                .to = to};
+    if (fr_svg_series_chart(s, &rq, &svg, &len, &err) != FR_OK) {
         cli_print_error(SUB, path, &err);
         return FR_EXIT_FAILURE;
     }
@@ -262,9 +269,94 @@ static void usage(void)
         "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
 }
 
-int report_alerts(int argc, char **argv)
+/* What the command line asked for. */
+typedef struct alerts_opts {
+    fr_date from, to, as_of;
+    const char *format, *series, *events, *svg, *metric, *policy;
+    long top;
+    fr_alert_params params;
+} alerts_opts;
+
+#define OPTS_HELP (-1) /* --help was shown: nothing more to do */
+
+/* --yoy-factor, --fall-factor (above 1) and --cusum-h (above 0). */
+static int factor_option(int c, const char *arg, fr_alert_params *p)
 {
-    static const struct option opts[] = {{"series", required_argument, NULL, 's'},
+    char *end;
+    double v = strtod(arg, &end);
+    if (*end || !(v > (c == 'H' ? 0 : 1)))
+        return cli_usage_error(SUB, "%s must be a number above %d",
+                               c == 'Y'   ? "--yoy-factor"
+                               : c == 'L' ? "--fall-factor"
+                                          : "--cusum-h",
+                               c == 'H' ? 0 : 1);
+    *(c == 'Y' ? &p->yoy_factor : c == 'L' ? &p->fall_factor : &p->cusum_h) = v;
+    return FR_EXIT_OK;
+}
+
+/* A number option of the detector (--min-count ... --tests). */
+static int param_option(int c, const char *arg, fr_alert_params *p)
+{
+    char *end;
+    fr_error err;
+    switch (c) {
+    case 'c':
+        p->min_count = strtod(arg, &end);
+        if (*end || p->min_count < 0) return cli_usage_error(SUB, "--min-count must be >= 0");
+        break;
+    case 'x':
+        p->min_factor = strtod(arg, &end);
+        if (*end || p->min_factor < 1) return cli_usage_error(SUB, "--min-factor must be >= 1");
+        break;
+    case 'w':
+        p->warmup = (int)strtol(arg, &end, 10);
+        if (*end || p->warmup < 1 || p->warmup > 120)
+            return cli_usage_error(SUB, "--warmup must be 1..120 months");
+        break;
+    case 'M':
+        p->min_tests = (int)strtol(arg, &end, 10);
+        if (*end || p->min_tests < 1 || p->min_tests > FR_ALERT_TEST_COUNT)
+            return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
+        break;
+    case 'E':
+        p->escalate_factor = strtod(arg, &end);
+        if (*end || !(p->escalate_factor == 0 || p->escalate_factor > 1))
+            return cli_usage_error(SUB, "--escalate must be 0 (never) or a factor above 1");
+        break;
+    case 'A':
+        p->alpha = strtod(arg, &end);
+        if (*end || !(p->alpha > 0 && p->alpha < 0.5))
+            return cli_usage_error(SUB, "--alpha must be between 0 and 0.5");
+        break;
+    case 'T':
+        if (fr_alert_tests_parse(arg, &p->tests, &err) != FR_OK)
+            return cli_usage_error(SUB, "--tests: %s", err.message);
+        break;
+    case 'Y':
+    case 'L':
+    case 'H':
+        return factor_option(c, arg, p);
+    default:
+        return cli_usage_error(SUB, "unknown option");
+    }
+    return FR_EXIT_OK;
+}
+
+/* --from, --to, --as-of: a day, or a month YYYY-MM (its first day for
+ * --from, its last otherwise). */
+static int date_option(int c, const char *arg, alerts_opts *o)
+{
+    fr_error err;
+    fr_date *d = c == 'f' ? &o->from : c == 't' ? &o->to : &o->as_of;
+    if (fr_date_parse_cstr(arg, d, &err) == FR_OK) return FR_EXIT_OK;
+    fr_month m;
+    if (strlen(arg) != 7 || fr_month_parse(arg, 7, &m, &err) != FR_OK)
+        return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD or month YYYY-MM", arg);
+    *d = c == 'f' ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
+    return FR_EXIT_OK;
+}
+
+static const struct option longopts[] = {{"series", required_argument, NULL, 's'},
                                          {"events", required_argument, NULL, 'e'},
                                          {"csv-input", required_argument, NULL, 'e'},
                                          {"format", required_argument, NULL, 'F'},
@@ -288,140 +380,103 @@ int report_alerts(int argc, char **argv)
                                          {"by", required_argument, NULL, 'b'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    fr_date from = FR_DATE_NONE, to = FR_DATE_NONE, as_of = FR_DATE_NONE;
-    const char *format = "text", *series = NULL, *events = NULL, *svg = NULL, *metric = NULL,
-               *policy = NULL;
-    long top = 8;
-    fr_alert_params params;
-    fr_alert_params_default(&params);
-    fr_error err;
-    int c;
+
+static int parse_options(int argc, char **argv, alerts_opts *o)
+{
+    int c, rc = FR_EXIT_OK;
     char *end;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (rc == FR_EXIT_OK && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage();
-            return FR_EXIT_OK;
+            return OPTS_HELP;
         case 's':
-            series = optarg;
+            o->series = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'g':
-            svg = optarg;
+            o->svg = optarg;
             break;
         case 'm':
-            metric = optarg;
+            o->metric = optarg;
             break;
         case 'p':
-            policy = optarg;
+            o->policy = optarg;
             break;
         case 'b':
             if (strcmp(optarg, "nationality"))
                 return cli_usage_error(SUB, "alerts are by nationality only (--by nationality)");
             break;
         case 'n':
-            top = strtol(optarg, &end, 10);
-            if (*end || top < 1 || top > FR_SVG_MAX_LINES)
+            o->top = strtol(optarg, &end, 10);
+            if (*end || o->top < 1 || o->top > FR_SVG_MAX_LINES)
                 return cli_usage_error(SUB, "--top must be 1..%d", FR_SVG_MAX_LINES);
-            break;
-        case 'c':
-            params.min_count = strtod(optarg, &end);
-            if (*end || params.min_count < 0)
-                return cli_usage_error(SUB, "--min-count must be >= 0");
-            break;
-        case 'x':
-            params.min_factor = strtod(optarg, &end);
-            if (*end || params.min_factor < 1)
-                return cli_usage_error(SUB, "--min-factor must be >= 1");
-            break;
-        case 'w':
-            params.warmup = (int)strtol(optarg, &end, 10);
-            if (*end || params.warmup < 1 || params.warmup > 120)
-                return cli_usage_error(SUB, "--warmup must be 1..120 months");
-            break;
-        case 'M':
-            params.min_tests = (int)strtol(optarg, &end, 10);
-            if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
-                return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
-            break;
-        case 'Y':
-        case 'L':
-        case 'H': {
-            double v = strtod(optarg, &end);
-            if (*end || !(v > (c == 'H' ? 0 : 1)))
-                return cli_usage_error(SUB, "%s must be a number above %d",
-                                       c == 'Y'   ? "--yoy-factor"
-                                       : c == 'L' ? "--fall-factor"
-                                                  : "--cusum-h",
-                                       c == 'H' ? 0 : 1);
-            *(c == 'Y' ? &params.yoy_factor : c == 'L' ? &params.fall_factor : &params.cusum_h) = v;
-            break;
-        }
-        case 'E':
-            params.escalate_factor = strtod(optarg, &end);
-            if (*end || !(params.escalate_factor == 0 || params.escalate_factor > 1))
-                return cli_usage_error(SUB, "--escalate must be 0 (never) or a factor above 1");
-            break;
-        case 'A':
-            params.alpha = strtod(optarg, &end);
-            if (*end || !(params.alpha > 0 && params.alpha < 0.5))
-                return cli_usage_error(SUB, "--alpha must be between 0 and 0.5");
-            break;
-        case 'T':
-            if (fr_alert_tests_parse(optarg, &params.tests, &err) != FR_OK)
-                return cli_usage_error(SUB, "--tests: %s", err.message);
             break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return cli_usage_error(SUB, "--format must be text, csv or json");
-            format = optarg;
+            o->format = optarg;
             break;
         case 'f':
         case 't':
-        case 'a': {
-            fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
-            if (fr_date_parse_cstr(optarg, d, &err) != FR_OK) {
-                fr_month m; /* YYYY-MM is accepted too: its first (--from) or last day */
-                if (strlen(optarg) != 7 || fr_month_parse(optarg, 7, &m, &err) != FR_OK)
-                    return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD or month YYYY-MM",
-                                           optarg);
-                *d = c == 'f' ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
-            }
+        case 'a':
+            rc = date_option(c, optarg, o);
             break;
-        }
-        default:
-            return cli_usage_error(SUB, "unknown option");
+        default: /* the detector's options, or an unknown one */
+            rc = param_option(c, optarg, &o->params);
         }
     }
+    if (rc != FR_EXIT_OK) return rc;
     if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
-    if (series && events) return cli_usage_error(SUB, "give --series or --events, not both");
+    if (o->series && o->events) return cli_usage_error(SUB, "give --series or --events, not both");
+    return FR_EXIT_OK;
+}
+
+/* The metric charted when none was named: arrivals, else encounters (a
+ * series of encounters alone, as the US Border Patrol publishes). */
+static const char *default_metric(const fr_series *s)
+{
+    const char *metric = "arrivals";
+    int found = 0;
+    for (size_t k = 0; k < fr_series_key_count(s) && !found; k++)
+        found = strcmp(fr_series_key_metric(s, k), metric) == 0;
+    if (!found) metric = fr_series_key_count(s) ? "encounters" : metric;
+    return metric;
+}
+
+int report_alerts(int argc, char **argv)
+{
+    alerts_opts o = {.from = FR_DATE_NONE,
+                     .to = FR_DATE_NONE,
+                     .as_of = FR_DATE_NONE,
+                     .format = "text",
+                     .top = 8};
+    fr_alert_params_default(&o.params);
+    int rc = parse_options(argc, argv, &o);
+    if (rc != FR_EXIT_OK) return rc == OPTS_HELP ? FR_EXIT_OK : rc;
     fr_series *s = NULL;
     /* events after the report date are not known on it */
-    fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
-    int rc = alerts_series_load(SUB, series, events, cutoff, as_of, &s);
+    fr_date cutoff =
+        o.as_of != FR_DATE_NONE && (o.to == FR_DATE_NONE || o.to > o.as_of) ? o.as_of : o.to;
+    rc = alerts_series_load(SUB, o.series, o.events, cutoff, o.as_of, &s);
     if (rc != FR_EXIT_OK) return rc;
-    fr_month mfrom = from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from);
-    fr_month mto = to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to);
+    fr_month mfrom = o.from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(o.from);
+    fr_month mto = o.to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(o.to);
     fr_alert *alerts = NULL;
     size_t n = 0;
-    if (fr_alerts_detect(s, &params, mfrom, mto, &alerts, &n, &err) != FR_OK) {
+    fr_error err;
+    if (fr_alerts_detect(s, &o.params, mfrom, mto, &alerts, &n, &err) != FR_OK) {
         cli_print_error(SUB, NULL, &err);
         fr_series_free(s);
         return FR_EXIT_FAILURE;
     }
-    report_print_alerts(alerts, n, format);
-    if (svg) {
-        if (!metric) {
-            metric = "arrivals";
-            int found = 0;
-            for (size_t k = 0; k < fr_series_key_count(s) && !found; k++)
-                found = strcmp(fr_series_key_metric(s, k), metric) == 0;
-            if (!found) metric = fr_series_key_count(s) ? "encounters" : metric;
-        }
-        rc = write_svg(svg, s, metric, (size_t)top, alerts, n, policy, mfrom, mto);
+    report_print_alerts(alerts, n, o.format);
+    if (o.svg) {
+        const char *metric = o.metric ? o.metric : default_metric(s);
+        rc = write_svg(o.svg, s, metric, (size_t)o.top, alerts, n, o.policy, mfrom, mto);
     }
     fr_free(alerts);
     fr_series_free(s);

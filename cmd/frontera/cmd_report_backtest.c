@@ -100,9 +100,19 @@ static int print_trace(const fr_series *s, int nat, const char *metric, unsigned
     return fflush(stdout) == 0 ? FR_EXIT_OK : FR_EXIT_FAILURE;
 }
 
-int report_backtest(int argc, char **argv)
-{
-    static const struct option opts[] = {{"series", required_argument, NULL, 's'},
+/* What the command line asked for. */
+typedef struct backtest_opts {
+    const char *series, *events, *format, *metric;
+    unsigned trace; /* the test traced (one bit), or 0 */
+    fr_month from, to;
+    fr_date as_of;
+    int nat; /* only this nationality, or -1 */
+    fr_alert_params params;
+} backtest_opts;
+
+#define OPTS_HELP (-1) /* --help was shown: nothing more to do */
+
+static const struct option longopts[] = {{"series", required_argument, NULL, 's'},
                                          {"events", required_argument, NULL, 'e'},
                                          {"csv-input", required_argument, NULL, 'e'},
                                          {"from", required_argument, NULL, 'f'},
@@ -117,126 +127,159 @@ int report_backtest(int argc, char **argv)
                                          {"surveillance-compat", no_argument, NULL, 'C'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *series = NULL, *events = NULL, *format = "text", *metric = NULL;
-    unsigned trace = 0;
-    fr_month from = FR_MONTH_NONE, to = FR_MONTH_NONE;
-    fr_date as_of = FR_DATE_NONE;
-    int nat = -1, c;
-    fr_alert_params params;
-    fr_alert_params_default(&params);
+
+/* The options that say how the tests judge (--tests, --min-tests, --trace,
+ * --surveillance-compat). */
+static int test_option(int c, const char *arg, backtest_opts *o)
+{
     fr_error err;
     char *end;
+    switch (c) {
+    case 'T':
+        if (fr_alert_tests_parse(arg, &o->params.tests, &err) != FR_OK)
+            return cli_usage_error(SUB, "--tests: %s", err.message);
+        break;
+    case 'M':
+        o->params.min_tests = (int)strtol(arg, &end, 10);
+        if (*end || o->params.min_tests < 1 || o->params.min_tests > FR_ALERT_TEST_COUNT)
+            return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
+        break;
+    case 'R':
+        if (fr_alert_tests_parse(arg, &o->trace, &err) != FR_OK ||
+            __builtin_popcount(o->trace) != 1 || o->trace == FR_ALERT_TEST_SEASONAL)
+            return cli_usage_error(SUB, "--trace takes one test: farrington, noufaily, "
+                                        "cusum, yoy or fall");
+        break;
+    case 'C':
+        o->params.surveillance_compat = 1;
+        break;
+    default:
+        return cli_usage_error(SUB, "unknown option");
+    }
+    return FR_EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, backtest_opts *o)
+{
+    fr_error err;
+    int c, rc = FR_EXIT_OK;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (rc == FR_EXIT_OK && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage();
-            return FR_EXIT_OK;
+            return OPTS_HELP;
         case 's':
-            series = optarg;
+            o->series = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'f':
         case 't':
-            if (month_arg(optarg, c == 'f' ? &from : &to) != 0)
+            if (month_arg(optarg, c == 'f' ? &o->from : &o->to) != 0)
                 return cli_usage_error(SUB, "%s: not a month YYYY-MM or date YYYY-MM-DD", optarg);
             break;
         case 'a':
-            if (fr_date_parse_cstr(optarg, &as_of, &err) != FR_OK)
+            if (fr_date_parse_cstr(optarg, &o->as_of, &err) != FR_OK)
                 return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD", optarg);
             break;
         case 'N':
-            nat = fr_country_find_cstr(optarg);
-            if (nat < 0)
+            o->nat = fr_country_find_cstr(optarg);
+            if (o->nat < 0)
                 return cli_usage_error(SUB, "%s: not an ICAO 9303 nationality code", optarg);
             break;
-        case 'T':
-            if (fr_alert_tests_parse(optarg, &params.tests, &err) != FR_OK)
-                return cli_usage_error(SUB, "--tests: %s", err.message);
-            break;
-        case 'M':
-            params.min_tests = (int)strtol(optarg, &end, 10);
-            if (*end || params.min_tests < 1 || params.min_tests > FR_ALERT_TEST_COUNT)
-                return cli_usage_error(SUB, "--min-tests must be 1..%d", FR_ALERT_TEST_COUNT);
-            break;
-        case 'R':
-            if (fr_alert_tests_parse(optarg, &trace, &err) != FR_OK ||
-                __builtin_popcount(trace) != 1 || trace == FR_ALERT_TEST_SEASONAL)
-                return cli_usage_error(SUB, "--trace takes one test: farrington, noufaily, "
-                                            "cusum, yoy or fall");
-            break;
         case 'm':
-            metric = optarg;
-            break;
-        case 'C':
-            params.surveillance_compat = 1;
+            o->metric = optarg;
             break;
         case 'F':
             if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
                 return cli_usage_error(SUB, "--format must be text or csv");
-            format = optarg;
+            o->format = optarg;
             break;
-        default:
-            return cli_usage_error(SUB, "unknown option");
+        default: /* how the tests judge, or an unknown option */
+            rc = test_option(c, optarg, o);
         }
     }
-    if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
-    if (series && events) return cli_usage_error(SUB, "give --series or --events, not both");
-    if (trace && nat < 0) return cli_usage_error(SUB, "--trace needs --nationality");
-    fr_series *s = NULL;
-    int rc = alerts_series_load(SUB, series, events, as_of, as_of, &s);
     if (rc != FR_EXIT_OK) return rc;
-    if (trace) {
-        rc = print_trace(s, nat, metric, trace, &params);
-        fr_series_free(s);
-        return rc;
-    }
+    if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);
+    if (o->series && o->events) return cli_usage_error(SUB, "give --series or --events, not both");
+    if (o->trace && o->nat < 0) return cli_usage_error(SUB, "--trace needs --nationality");
+    return FR_EXIT_OK;
+}
+
+/* One backtest alert, with the peak of its episode as the whole-series run
+ * saw it (h, or NULL: none). */
+static void print_alert(const fr_alert *a, const fr_alert *h, int csv)
+{
+    fr_month peak = h ? h->peak_period : a->peak_period;
+    char raised[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ];
+    fr_month_format(a->raised, raised);
+    fr_month_format(a->since, since);
+    fr_month_format(peak, pk);
+    char tests[64] = "";
+    size_t tl = 0;
+    for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
+        if (a->tests & (1u << b) && tl < sizeof tests)
+            tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? "+" : "",
+                                   fr_alert_test_name(1u << b));
+    const char *dir = a->direction < 0 ? "fall" : "rise";
+    int delay = a->raised - a->since, lead = peak - a->raised;
+    if (csv)
+        printf("%s,%s,%s,%s,%s,%d,%s,%d,%s\n", raised, fr_country_code(a->nationality), a->metric,
+               dir, since, delay, pk, lead, tests);
+    else
+        printf("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
+               "[%s]\n",
+               raised, fr_country_code(a->nationality), a->metric, dir, since, delay,
+               a->direction < 0 ? "lowest" : "peak", pk, lead, tests);
+}
+
+/* The replay, and the whole-series run that gives each alert's peak. */
+static int run_backtest(const fr_series *s, const backtest_opts *o)
+{
     fr_alert *bt = NULL, *all = NULL;
     size_t nbt = 0, nall = 0;
-    if (fr_alerts_backtest(s, &params, from, to, &bt, &nbt, &err) != FR_OK ||
-        fr_alerts_detect(s, &params, FR_MONTH_NONE, FR_MONTH_NONE, &all, &nall, &err) != FR_OK) {
+    fr_error err;
+    if (fr_alerts_backtest(s, &o->params, o->from, o->to, &bt, &nbt, &err) != FR_OK ||
+        fr_alerts_detect(s, &o->params, FR_MONTH_NONE, FR_MONTH_NONE, &all, &nall, &err) != FR_OK) {
         cli_print_error(SUB, NULL, &err);
         fr_free(bt);
-        fr_series_free(s);
         return FR_EXIT_FAILURE;
     }
-    int csv = strcmp(format, "csv") == 0;
+    int csv = strcmp(o->format, "csv") == 0;
     if (csv)
         printf("raised,nationality,metric,direction,since,delay_months,peak,lead_months,tests\n");
     size_t shown = 0;
     for (size_t i = 0; i < nbt; i++) {
-        const fr_alert *a = &bt[i];
-        if (nat >= 0 && a->nationality != nat) continue;
-        const fr_alert *h = hindsight(all, nall, a);
-        fr_month peak = h ? h->peak_period : a->peak_period;
-        char raised[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ];
-        fr_month_format(a->raised, raised);
-        fr_month_format(a->since, since);
-        fr_month_format(peak, pk);
-        char tests[64] = "";
-        size_t tl = 0;
-        for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
-            if (a->tests & (1u << b) && tl < sizeof tests)
-                tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? "+" : "",
-                                       fr_alert_test_name(1u << b));
-        const char *dir = a->direction < 0 ? "fall" : "rise";
-        int delay = a->raised - a->since, lead = peak - a->raised;
-        if (csv)
-            printf("%s,%s,%s,%s,%s,%d,%s,%d,%s\n", raised, fr_country_code(a->nationality),
-                   a->metric, dir, since, delay, pk, lead, tests);
-        else
-            printf("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
-                   "[%s]\n",
-                   raised, fr_country_code(a->nationality), a->metric, dir, since, delay,
-                   a->direction < 0 ? "lowest" : "peak", pk, lead, tests);
+        if (o->nat >= 0 && bt[i].nationality != o->nat) continue;
+        print_alert(&bt[i], hindsight(all, nall, &bt[i]), csv);
         shown++;
     }
     if (!csv && !shown) printf("no alerts\n");
     fr_free(bt);
     fr_free(all);
-    fr_series_free(s);
-    if (fflush(stdout) != 0) return FR_EXIT_FAILURE;
     return FR_EXIT_OK;
+}
+
+int report_backtest(int argc, char **argv)
+{
+    backtest_opts o = {.format = "text",
+                       .from = FR_MONTH_NONE,
+                       .to = FR_MONTH_NONE,
+                       .as_of = FR_DATE_NONE,
+                       .nat = -1};
+    fr_alert_params_default(&o.params);
+    int rc = parse_options(argc, argv, &o);
+    if (rc != FR_EXIT_OK) return rc == OPTS_HELP ? FR_EXIT_OK : rc;
+    fr_series *s = NULL;
+    rc = alerts_series_load(SUB, o.series, o.events, o.as_of, o.as_of, &s);
+    if (rc != FR_EXIT_OK) return rc;
+    if (o.trace)
+        rc = print_trace(s, o.nat, o.metric, o.trace, &o.params);
+    else
+        rc = run_backtest(s, &o);
+    fr_series_free(s);
+    if (rc == FR_EXIT_OK && !o.trace && fflush(stdout) != 0) return FR_EXIT_FAILURE;
+    return rc;
 }

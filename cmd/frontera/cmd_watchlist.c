@@ -127,9 +127,12 @@ static int do_import(const char *file, const char *list, const char *format, con
     int rc = fr_watchlist_new(&wl);
     fr_watchlist_counts counts = {0, 0, 0};
     row_ctx rctx = {file, 0};
-    if (rc == FR_OK)
-        rc = fr_watchlist_import(wl, fmt, data, len, alt_data, alt_len, list, on_row_error, &rctx,
-                                 &counts);
+    fr_watchlist_import_options opt = {.list_override = list,
+                                       .aux = alt_data,
+                                       .aux_len = alt_len,
+                                       .on_error = on_row_error,
+                                       .ud = &rctx};
+    if (rc == FR_OK) rc = fr_watchlist_import(wl, fmt, data, len, &opt, &counts);
     size_t acc = counts.accepted, rej = counts.rejected;
     free(data);
     free(alt_data);

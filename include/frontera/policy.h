@@ -127,19 +127,6 @@ FR_API const fr_policy_rule *fr_policy_lookup(const fr_policy *p, int country,
 FR_API fr_date fr_policy_next_change(const fr_policy *p, int country, fr_admission_class cls,
                                      fr_date after);
 
-/* The stay question of an admission in one call: the rule in force for
- * (country, cls, entry), then fr_stay_authorise with its stay rule on the
- * traveller's history (which must not contain the new entry). *rule gets the
- * rule (the "why"). When the rule sets no stay (visa_required, evisa: the visa
- * does), returns FR_OK with auth->authorised_until FR_DATE_NONE and
- * auth->exhausted 0. Errors: FR_ENOTFOUND when no rule applies (err says for
- * whom and when), and those of fr_stay_eval. No allocation. */
-FR_API int fr_policy_authorise_stay(const fr_policy *p, int country, fr_admission_class cls,
-                                    const fr_stay_record *history, size_t n, fr_date entry,
-                                    fr_date doc_expiry, int32_t intended_days, unsigned flags,
-                                    const fr_policy_rule **rule, fr_stay_authorisation *auth,
-                                    fr_error *err);
-
 /* Earliest document expiry acceptable for an entry on `entry` under rule:
  * entry + min_validity days or months (a document must be valid through that
  * day); entry itself when the rule asks for none. */

@@ -100,45 +100,56 @@ typedef void (*fr_watchlist_row_error_fn)(void *ud, const fr_error *err);
 FR_API int fr_watchlist_new(fr_watchlist **out);
 FR_API void fr_watchlist_free(fr_watchlist *wl);
 
-/* Parse len bytes of CSV (a header row naming the columns is required, in any
- * order; unknown columns are an error) or JSON Lines and append the valid
- * entries. list_override, when not NULL, replaces every row's list name (a row
- * without one needs it). A bad row (unknown nationality, bad date, missing id
- * or name, duplicate id within its list, bad JSON) is reported to on_error
- * (may be NULL) with its line, column when known, and field, and skipped.
- * *accepted and *rejected (may be NULL) count the rows. Returns FR_OK, or
- * FR_EINVAL, FR_EPARSE (CSV header unusable, nothing appended) or FR_ENOMEM
- * (the rows before it stay appended). */
-FR_API int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len,
-                              fr_watchlist_format fmt, const char *list_override,
-                              fr_watchlist_row_error_fn on_error, void *ud, size_t *accepted,
-                              size_t *rejected);
-
 typedef struct fr_watchlist_counts {
     size_t accepted; /* entries appended */
     size_t rejected; /* rows or entries refused (each reported to on_error) */
     size_t skipped;  /* entries that are not persons (companies, vessels ...) */
 } fr_watchlist_counts;
 
+/* How a list is read by fr_watchlist_parse and fr_watchlist_import. A
+ * zero-initialised struct (or NULL) means: every row keeps its own list
+ * name, no second file, rejected rows are counted and not reported. */
+typedef struct fr_watchlist_import_options {
+    const char *list_override; /* not NULL nor "": replaces every row's list name (a row
+                                  without one needs it) */
+    const char *aux;           /* a second file some formats come with (OFAC CSV: the
+                                  aliases file alt.csv); NULL: none. Ignored by the other
+                                  formats and by fr_watchlist_parse */
+    size_t aux_len;
+    fr_watchlist_row_error_fn on_error; /* called for every rejected row; NULL: none */
+    void *ud;                           /* passed to on_error */
+} fr_watchlist_import_options;
+
+/* Parse len bytes of CSV (a header row naming the columns is required, in any
+ * order; unknown columns are an error) or JSON Lines and append the valid
+ * entries (any other format is read as fr_watchlist_import does, without
+ * aux). A bad row (unknown nationality, bad date, missing id or name,
+ * duplicate id within its list, bad JSON) is reported to opt->on_error with
+ * its line, column when known, and field, and skipped. counts (may be NULL)
+ * gets the rows accepted and rejected. Returns FR_OK, or FR_EINVAL, FR_EPARSE
+ * (CSV header unusable, nothing appended) or FR_ENOMEM (the rows before it
+ * stay appended). */
+FR_API int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len,
+                              fr_watchlist_format fmt, const fr_watchlist_import_options *opt,
+                              fr_watchlist_counts *counts);
+
 /* Import a list in any format above from len bytes at data, appending the
- * persons it names. aux is a second file some formats come with (OFAC CSV:
- * the aliases file alt.csv; NULL when absent) and is ignored by the others.
- * Each format maps names, aliases (strong and weak), birth dates (exact,
- * year, month, range, circa, several), nationalities and citizenships
- * (codes or names, to ICAO codes; a value that names no state is kept in
- * the reason as "nationality as listed: ..."), identity documents (issuing
- * state and number, for the document check) and the list's own reference
- * (the entry id) and programme (the reason). list_override as in
- * fr_watchlist_parse; the default list names are UN-SC, OFAC-SDN, EU-FSF and,
- * for FtM, the entity's first dataset. An entry that cannot be taken is
- * reported to on_error with its line and field and counted as rejected; an
- * unreadable XML document stops the import with FR_EPARSE (reported with
- * its line and column, nothing appended). counts may be NULL. Returns
- * FR_OK, FR_EINVAL, FR_EPARSE or FR_ENOMEM. */
+ * persons it names (opt->aux: the second file, for OFAC CSV). Each format
+ * maps names, aliases (strong and weak), birth dates (exact, year, month,
+ * range, circa, several), nationalities and citizenships (codes or names, to
+ * ICAO codes; a value that names no state is kept in the reason as
+ * "nationality as listed: ..."), identity documents (issuing state and
+ * number, for the document check) and the list's own reference (the entry
+ * id) and programme (the reason). The default list names (without
+ * opt->list_override) are UN-SC, OFAC-SDN, EU-FSF and, for FtM, the entity's
+ * first dataset. An entry that cannot be taken is reported to opt->on_error
+ * with its line and field and counted as rejected; an unreadable XML
+ * document stops the import with FR_EPARSE (reported with its line and
+ * column, nothing appended). counts may be NULL. Returns FR_OK, FR_EINVAL,
+ * FR_EPARSE or FR_ENOMEM. */
 FR_API int fr_watchlist_import(fr_watchlist *wl, fr_watchlist_format fmt, const char *data,
-                               size_t len, const char *aux, size_t aux_len,
-                               const char *list_override, fr_watchlist_row_error_fn on_error,
-                               void *ud, fr_watchlist_counts *counts);
+                               size_t len, const fr_watchlist_import_options *opt,
+                               fr_watchlist_counts *counts);
 
 FR_API size_t fr_watchlist_count(const fr_watchlist *wl);
 /* Fill *e with entry i (0 <= i < count). FR_OK or FR_ERANGE. */

@@ -67,15 +67,31 @@ typedef struct fr_chart {
  * lines or months, a mark on no line; err says which), FR_ENOMEM. */
 FR_API int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err);
 
-/* Chart one metric of a series set over [from, to] (FR_MONTH_NONE: the
- * set's range): top_n nationalities, those with alerts on that metric first
- * (at most half the lines, largest first) and then the largest by total; the alerts on that metric
- * as marks, the given rules. title may be NULL (generated). Same result and errors as fr_svg_chart;
+#define FR_SVG_DEFAULT_LINES 8
+
+/* What fr_svg_series_chart draws. A zero-initialised request (or NULL) means:
+ * arrivals over the set's whole range, 8 lines, no alerts marked, no rules,
+ * a generated title. */
+typedef struct fr_svg_series_request {
+    const char *metric; /* the metric charted; NULL: "arrivals" */
+    size_t top_n;       /* lines at most; 0: FR_SVG_DEFAULT_LINES; above FR_SVG_MAX_LINES: that */
+    const fr_alert *alerts; /* marked when on the metric, a line drawn and a month shown */
+    size_t nalerts;
+    const fr_chart_rule *rules; /* vertical rules (policy changes), drawn as given */
+    size_t nrules;
+    const char *title; /* NULL: "Monthly METRIC by nationality, FROM to TO" */
+    fr_month from, to; /* months shown; 0 or FR_MONTH_NONE: the set's first / last month; at
+                          most FR_SVG_MAX_MONTHS, the latest kept */
+} fr_svg_series_request;
+
+/* Chart one metric of a series set as req says (NULL: the defaults above):
+ * top_n nationalities, those with alerts on that metric first (at most half
+ * the lines, largest first) and then the largest by total; the alerts on
+ * that metric as marks, the given rules. Same result and errors as
+ * fr_svg_chart; FR_EINVAL when fewer than two months are shown,
  * FR_ENOTFOUND when the metric has no series. */
-FR_API int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
-                               const fr_alert *alerts, size_t nalerts, const fr_chart_rule *rules,
-                               size_t nrules, const char *title, fr_month from, fr_month to,
-                               char **out, size_t *len, fr_error *err);
+FR_API int fr_svg_series_chart(const fr_series *s, const fr_svg_series_request *req, char **out,
+                               size_t *len, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -117,30 +117,6 @@ const fr_policy_rule *fr_policy_lookup_scan(const fr_policy *p, int country, fr_
     return best;
 }
 
-int fr_policy_authorise_stay(const fr_policy *p, int country, fr_admission_class cls,
-                             const fr_stay_record *history, size_t n, fr_date entry,
-                             fr_date doc_expiry, int32_t intended_days, unsigned flags,
-                             const fr_policy_rule **rule, fr_stay_authorisation *auth,
-                             fr_error *err)
-{
-    fr_error_clear(err);
-    if (!auth) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no result given");
-    const fr_policy_rule *r = fr_policy_lookup(p, country, cls, entry);
-    if (rule) *rule = r;
-    memset(auth, 0, sizeof *auth);
-    auth->authorised_until = FR_DATE_NONE;
-    if (!r) {
-        char d[FR_DATE_BUFSZ];
-        const char *code =
-            country >= 0 && country < fr_country_count() ? fr_country_code(country) : "?";
-        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "policy", "no rule applies to %s %s on %s",
-                            code, fr_admission_class_name(cls), fr_date_format(entry, d));
-    }
-    if (r->stay.kind == FR_STAY_NONE) return FR_OK;
-    return fr_stay_authorise(&r->stay, history, n, entry, doc_expiry, intended_days, flags, auth,
-                             err);
-}
-
 fr_date fr_policy_min_expiry(const fr_policy_rule *r, fr_date entry)
 {
     if (!r || r->min_validity <= 0) return entry;

@@ -287,20 +287,156 @@ static int push_rule(fr_policy *p, const fr_policy_rule *r)
     return FR_OK;
 }
 
-static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
+/* `rule WHO CLASS REGIME` begins every rule; the policy has room for it. */
+static int rule_shape_ok(const fr_policy *p, const fr_pentry *e, fr_pdiag *d)
 {
     const fr_ptok *t0 = &e->tok[0];
     if (e->ntok < 4 || e->tok[1].key || e->tok[2].key || e->tok[3].key) {
         fr_pdiag_add(
             d, FR_EPARSE, t0->line, t0->col, "rule",
             "write `rule WHO CLASS REGIME key=value...` (WHO: a country code, a @group or *)");
-        return;
+        return 0;
     }
     if (p->nrules >= FR_POLICY_MAX_RULES) {
         fr_pdiag_add(d, FR_ELIMIT, t0->line, t0->col, "rule",
                      "more than %d rules; split the policy", FR_POLICY_MAX_RULES);
+        return 0;
+    }
+    return 1;
+}
+
+/* WHO: every nationality (*), a group, or one nationality; the more
+ * specific wins (rank). Fills r's rank and country and the set it covers. */
+static int rule_who(const fr_policy *p, const fr_ptok *who, fr_policy_rule *r, fr_cset *set,
+                    fr_pdiag *d)
+{
+    if (tok_is(who, "*")) {
+        r->rank = FR_RANK_DEFAULT;
+        for (int c = 0; c < p->ncountries; c++)
+            fr_cset_add(set, c);
+        return 1;
+    }
+    if (who->val_len > 0 && who->val[0] == '@') {
+        int g = fr_policy_group_find_(p, who->val, who->val_len);
+        if (g < 0) {
+            fr_pdiag_add(d, FR_ENOTFOUND, who->line, who->col, "who",
+                         "unknown group %.*s; define it with a `group` line above this rule",
+                         (int)(who->val_len > 40 ? 40 : who->val_len), who->val);
+            return 0;
+        }
+        r->rank = FR_RANK_GROUP;
+        *set = p->groups[g].members;
+        return 1;
+    }
+    r->country = country_of(who, d, "who");
+    if (r->country < 0) return 0;
+    r->rank = FR_RANK_NATIONALITY;
+    fr_cset_add(set, r->country);
+    return 1;
+}
+
+static int rule_class(const fr_ptok *t, fr_pdiag *d)
+{
+    int cls = fr_admission_class_parse(t->val, t->val_len);
+    if (cls < 0)
+        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "class",
+                     "unknown admission class '%.*s'; use visitor, transit, crew or official",
+                     (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
+    return cls;
+}
+
+static int rule_regime(const fr_ptok *t, fr_pdiag *d)
+{
+    int reg = fr_regime_parse(t->val, t->val_len);
+    if (reg < 0)
+        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "regime",
+                     "unknown regime '%.*s'; use visa_free, visa_required, visa_on_arrival, evisa, "
+                     "eta or free_movement",
+                     (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
+    return reg;
+}
+
+/* The key=value tokens after REGIME; every bad one is reported. */
+static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char **ref, char **note,
+                     fr_pdiag *d)
+{
+    int ok = 1;
+    for (int i = 4; i < e->ntok; i++) {
+        if (!e->tok[i].key) {
+            fr_pdiag_add(
+                d, FR_EPARSE, e->tok[i].line, e->tok[i].col, "rule",
+                "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, note=)");
+            ok = 0;
+        } else if (rule_key(&e->tok[i], r, seen, ref, note, d)) {
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+/* A rule must say from when it holds (to, if given, not before) and on
+ * what legal ground. A bad from= was reported by rule_key already. */
+static int rule_dates_and_ref(const fr_policy_rule *r, const fr_ptok *t0, unsigned seen,
+                              const char *ref, fr_pdiag *d)
+{
+    int ok = 1;
+    if (r->from == FR_DATE_NONE && !(seen & (1u << 3))) {
+        fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "from",
+                     "the rule has no from= date; add the day it takes effect");
+        ok = 0;
+    }
+    if (r->from != FR_DATE_NONE && r->to != FR_DATE_NONE && r->to < r->from) {
+        char a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ];
+        fr_pdiag_add(d, FR_ERANGE, t0->line, t0->col, "to",
+                     "to=%s is before from=%s; the end (inclusive) must not precede the start",
+                     fr_date_format(r->to, b), fr_date_format(r->from, a));
+        ok = 0;
+    }
+    if (!ref || !ref[0]) {
+        /* a ref= that could not be copied was reported by rule_key already */
+        if (!(seen & (1u << 5)) || ref)
+            fr_pdiag_add(
+                d, FR_EPARSE, t0->line, t0->col, "ref",
+                "the rule has no legal reference; add ref=\"decree, law article or agreement\"");
+        ok = 0;
+    }
+    return ok;
+}
+
+/* Regimes without a visa of their own need the stay the rule grants. */
+static int rule_stay_given(const fr_policy_rule *r, const fr_ptok *t0, fr_pdiag *d)
+{
+    int needs_stay = r->regime == FR_REGIME_VISA_FREE || r->regime == FR_REGIME_VISA_ON_ARRIVAL ||
+                     r->regime == FR_REGIME_ETA;
+    if (!needs_stay || r->stay.kind != FR_STAY_NONE) return 1;
+    fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "stay",
+                 "a %s rule must say how long the person may stay; add stay= (e.g. "
+                 "stay=period:90/1y)",
+                 fr_regime_name(r->regime));
+    return 0;
+}
+
+/* Append a valid rule; it takes ref and note (freed on failure). */
+static void rule_store(fr_policy *p, fr_policy_rule *r, const fr_ptok *who, char *ref, char *note,
+                       const fr_cset *set, fr_pdiag *d)
+{
+    r->ref = ref;
+    r->note = note ? note : fr_strdup("");
+    r->who = fr_strndup(who->val, who->val_len);
+    if (!r->note || !r->who || push_rule(p, r) != FR_OK) {
+        fr_free(ref);
+        fr_free((void *)(uintptr_t)r->note);
+        fr_free((void *)(uintptr_t)r->who);
+        fr_pdiag_add(d, FR_ENOMEM, r->line, r->column, "rule", "out of memory");
         return;
     }
+    p->rule_set[p->nrules - 1] = *set;
+}
+
+static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
+{
+    const fr_ptok *t0 = &e->tok[0];
+    if (!rule_shape_ok(p, e, d)) return;
     fr_policy_rule r;
     memset(&r, 0, sizeof r);
     r.line = t0->line;
@@ -310,89 +446,18 @@ static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
     r.country = -1;
     fr_cset set;
     memset(&set, 0, sizeof set);
-    int ok = 1;
-    const fr_ptok *who = &e->tok[1];
-    if (tok_is(who, "*")) {
-        r.rank = FR_RANK_DEFAULT;
-        for (int c = 0; c < p->ncountries; c++)
-            fr_cset_add(&set, c);
-    } else if (who->val_len > 0 && who->val[0] == '@') {
-        int g = fr_policy_group_find_(p, who->val, who->val_len);
-        if (g < 0) {
-            fr_pdiag_add(d, FR_ENOTFOUND, who->line, who->col, "who",
-                         "unknown group %.*s; define it with a `group` line above this rule",
-                         (int)(who->val_len > 40 ? 40 : who->val_len), who->val);
-            ok = 0;
-        } else {
-            r.rank = FR_RANK_GROUP;
-            set = p->groups[g].members;
-        }
-    } else {
-        r.country = country_of(who, d, "who");
-        if (r.country < 0)
-            ok = 0;
-        else {
-            r.rank = FR_RANK_NATIONALITY;
-            fr_cset_add(&set, r.country);
-        }
-    }
-    int cls = fr_admission_class_parse(e->tok[2].val, e->tok[2].val_len);
-    if (cls < 0) {
-        fr_pdiag_add(d, FR_EPARSE, e->tok[2].line, e->tok[2].col, "class",
-                     "unknown admission class '%.*s'; use visitor, transit, crew or official",
-                     (int)(e->tok[2].val_len > 20 ? 20 : e->tok[2].val_len), e->tok[2].val);
-        ok = 0;
-    }
-    int reg = fr_regime_parse(e->tok[3].val, e->tok[3].val_len);
-    if (reg < 0) {
-        fr_pdiag_add(d, FR_EPARSE, e->tok[3].line, e->tok[3].col, "regime",
-                     "unknown regime '%.*s'; use visa_free, visa_required, visa_on_arrival, evisa, "
-                     "eta or free_movement",
-                     (int)(e->tok[3].val_len > 20 ? 20 : e->tok[3].val_len), e->tok[3].val);
-        ok = 0;
-    }
+    /* every check runs, so that one pass reports all of a rule's problems */
+    int ok = rule_who(p, &e->tok[1], &r, &set, d);
+    int cls = rule_class(&e->tok[2], d);
+    int reg = rule_regime(&e->tok[3], d);
+    if (cls < 0 || reg < 0) ok = 0;
     unsigned seen = 0;
     char *ref = NULL, *note = NULL;
-    for (int i = 4; i < e->ntok; i++) {
-        if (!e->tok[i].key) {
-            fr_pdiag_add(
-                d, FR_EPARSE, e->tok[i].line, e->tok[i].col, "rule",
-                "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, note=)");
-            ok = 0;
-        } else if (rule_key(&e->tok[i], &r, &seen, &ref, &note, d)) {
-            ok = 0;
-        }
-    }
-    if (r.from == FR_DATE_NONE && !(seen & (1u << 3))) {
-        fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "from",
-                     "the rule has no from= date; add the day it takes effect");
-        ok = 0;
-    }
-    if (r.from != FR_DATE_NONE && r.to != FR_DATE_NONE && r.to < r.from) {
-        char a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ];
-        fr_pdiag_add(d, FR_ERANGE, t0->line, t0->col, "to",
-                     "to=%s is before from=%s; the end (inclusive) must not precede the start",
-                     fr_date_format(r.to, b), fr_date_format(r.from, a));
-        ok = 0;
-    }
-    if (!ref || !ref[0]) {
-        if (!(seen & (1u << 5)) || ref)
-            fr_pdiag_add(
-                d, FR_EPARSE, t0->line, t0->col, "ref",
-                "the rule has no legal reference; add ref=\"decree, law article or agreement\"");
-        ok = 0;
-    }
+    if (!rule_keys(e, &r, &seen, &ref, &note, d)) ok = 0;
+    if (!rule_dates_and_ref(&r, t0, seen, ref, d)) ok = 0;
     if (ok && reg > 0) {
         r.regime = (fr_regime)reg;
-        int needs_stay = r.regime == FR_REGIME_VISA_FREE || r.regime == FR_REGIME_VISA_ON_ARRIVAL ||
-                         r.regime == FR_REGIME_ETA;
-        if (needs_stay && r.stay.kind == FR_STAY_NONE) {
-            fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "stay",
-                         "a %s rule must say how long the person may stay; add stay= (e.g. "
-                         "stay=period:90/1y)",
-                         fr_regime_name(r.regime));
-            ok = 0;
-        }
+        ok = rule_stay_given(&r, t0, d);
     }
     if (!ok) {
         fr_free(ref);
@@ -400,17 +465,7 @@ static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
         return;
     }
     r.cls = (fr_admission_class)cls;
-    r.ref = ref;
-    r.note = note ? note : fr_strdup("");
-    r.who = fr_strndup(who->val, who->val_len);
-    if (!r.note || !r.who || push_rule(p, &r) != FR_OK) {
-        fr_free(ref);
-        fr_free((void *)(uintptr_t)r.note);
-        fr_free((void *)(uintptr_t)r.who);
-        fr_pdiag_add(d, FR_ENOMEM, t0->line, t0->col, "rule", "out of memory");
-        return;
-    }
-    p->rule_set[p->nrules - 1] = set;
+    rule_store(p, &r, &e->tok[1], ref, note, &set, d);
 }
 
 int fr_policy_parse_entries_(fr_policy *p, const char *text, size_t len, fr_pdiag *d)

@@ -209,17 +209,11 @@ static int ends_with(const char *s, size_t len, const char *suf)
     return len >= n && memcmp(s + len - n, suf, n) == 0;
 }
 
-/* Spelling rules into out (FR_TOK_MAX); returns the length. */
-static size_t nv_rules(const char *in, size_t len, char *out)
+/* Slavic endings, on the spelling as given: -YEV/-IEV -> -EV, -OFF -> -OV,
+ * -EFF -> -EV (SERGEYEV = SERGEEV, IVANOFF = IVANOV); and Japanese long
+ * vowels: SATOU, KATOU -> SATO, KATO. Returns the new length of src. */
+static size_t rewrite_endings(char *src, size_t len)
 {
-    char tmp[FR_TOK_MAX], src[FR_TOK_MAX];
-    size_t o = 0;
-    if (len > FR_TOK_MAX - 1) len = FR_TOK_MAX - 1;
-    /* Slavic endings first, on the spelling as given: -YEV/-IEV -> -EV,
-     * -OFF -> -OV, -EFF -> -EV (SERGEYEV = SERGEEV, IVANOFF = IVANOV) */
-    memcpy(src, in, len);
-    src[len] = '\0';
-    in = src;
     if (len >= 6 && (ends_with(src, len, "YEV") || ends_with(src, len, "IEV"))) {
         src[len - 3] = 'E';
         src[len - 2] = 'V';
@@ -231,75 +225,67 @@ static size_t nv_rules(const char *in, size_t len, char *out)
         src[len - 2] = 'V';
         len--;
     }
-    /* Japanese long vowels: SATOU, KATOU -> SATO, KATO */
     if (len >= 4 && ends_with(src, len, "OU")) len--;
-    for (size_t i = 0; i < len; i++) {
-        char c = in[i], n = i + 1 < len ? in[i + 1] : '\0';
-        /* ... and SATOH, OHNO -> SATO, ONO: an H after O that no vowel follows */
-        if (c == 'O' && n == 'H' && (i + 2 >= len || !is_vowel(in[i + 2])) && len >= 3) {
-            tmp[o++] = 'O';
-            i++;
-            continue;
-        }
-        if (c == 'P' && n == 'H') {
-            tmp[o++] = 'F';
-            i++;
-            continue;
-        }
-        if ((c == 'K' || c == 'T' || c == 'D' || c == 'G') && n == 'H' && i + 1 < len) {
-            tmp[o++] = c == 'K' ? 'H' : c;
-            i++;
-            continue;
-        }
-        if (c == 'K' && n == 'S') {
-            tmp[o++] = 'X';
-            i++;
-            continue;
-        }
-        if (c == 'T' && n == 'S' && i + 2 < len && in[i + 2] == 'C' && i + 3 < len &&
-            in[i + 3] == 'H') {
-            tmp[o++] = 'C';
-            tmp[o++] = 'H';
-            i += 3;
-            continue;
-        }
-        if (c == 'T' && n == 'C' && i + 2 < len && in[i + 2] == 'H') {
-            tmp[o++] = 'C';
-            tmp[o++] = 'H';
-            i += 2;
-            continue;
-        }
-        if (c == 'D' && n == 'J') {
-            tmp[o++] = 'J';
-            i++;
-            continue;
-        }
-        if (c == 'Q') {
-            tmp[o++] = 'K';
-            continue;
-        }
-        if (c == 'O' && n == 'U') {
-            tmp[o++] = 'U';
-            i++;
-            continue;
-        }
-        if (c == 'E' && n == 'E') {
-            tmp[o++] = 'I';
-            i++;
-            continue;
-        }
-        if (c == 'O' && n == 'O') {
-            tmp[o++] = 'U';
-            i++;
-            continue;
-        }
-        if (c == 'Y' && (n == 'U' || n == 'A' || n == 'O')) {
-            tmp[o++] = 'I';
-            continue;
-        }
-        tmp[o++] = c;
+    return len;
+}
+
+/* The spelling of in[i...] (len letters in all) in one romanisation:
+ * appends to out at *o and returns how many letters of in it read. */
+static size_t rewrite_at(const char *in, size_t len, size_t i, char *out, size_t *o)
+{
+    char c = in[i], n = i + 1 < len ? in[i + 1] : '\0';
+    /* ... and SATOH, OHNO -> SATO, ONO: an H after O that no vowel follows */
+    if (c == 'O' && n == 'H' && (i + 2 >= len || !is_vowel(in[i + 2])) && len >= 3) {
+        out[(*o)++] = 'O';
+        return 2;
     }
-    /* collapse doubled letters */
+    if (c == 'P' && n == 'H') {
+        out[(*o)++] = 'F';
+        return 2;
+    }
+    if ((c == 'K' || c == 'T' || c == 'D' || c == 'G') && n == 'H' && i + 1 < len) {
+        out[(*o)++] = c == 'K' ? 'H' : c;
+        return 2;
+    }
+    if (c == 'K' && n == 'S') {
+        out[(*o)++] = 'X';
+        return 2;
+    }
+    if (c == 'T' && n == 'S' && i + 2 < len && in[i + 2] == 'C' && i + 3 < len &&
+        in[i + 3] == 'H') {
+        out[(*o)++] = 'C';
+        out[(*o)++] = 'H';
+        return 4;
+    }
+    if (c == 'T' && n == 'C' && i + 2 < len && in[i + 2] == 'H') {
+        out[(*o)++] = 'C';
+        out[(*o)++] = 'H';
+        return 3;
+    }
+    if (c == 'D' && n == 'J') {
+        out[(*o)++] = 'J';
+        return 2;
+    }
+    /* single letters and vowel pairs */
+    static const char pairs[][3] = {{'O', 'U', 'U'}, {'E', 'E', 'I'}, {'O', 'O', 'U'}};
+    if (c == 'Q') {
+        out[(*o)++] = 'K';
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++)
+        if (c == pairs[k][0] && n == pairs[k][1]) {
+            out[(*o)++] = pairs[k][2];
+            return 2;
+        }
+    /* Y before a vowel is I; the vowel stays */
+    out[(*o)++] = c == 'Y' && (n == 'U' || n == 'A' || n == 'O') ? 'I' : c;
+    return 1;
+}
+
+/* Doubled letters collapsed into out, then a final -IY/-IJ/-YI written -I
+ * and a final Y after a consonant written I; returns the length. */
+static size_t rewrite_tail(const char *tmp, size_t o, char *out)
+{
     size_t m = 0;
     for (size_t i = 0; i < o; i++)
         if (m == 0 || out[m - 1] != tmp[i]) out[m++] = tmp[i];
@@ -312,6 +298,20 @@ static size_t nv_rules(const char *in, size_t len, char *out)
         out[m - 1] = 'I';
     }
     return m;
+}
+
+/* Spelling rules into out (FR_TOK_MAX); returns the length. */
+static size_t nv_rules(const char *in, size_t len, char *out)
+{
+    char tmp[FR_TOK_MAX], src[FR_TOK_MAX];
+    size_t o = 0;
+    if (len > FR_TOK_MAX - 1) len = FR_TOK_MAX - 1;
+    memcpy(src, in, len);
+    src[len] = '\0';
+    len = rewrite_endings(src, len);
+    for (size_t i = 0; i < len;)
+        i += rewrite_at(src, len, i, tmp, &o);
+    return rewrite_tail(tmp, o, out);
 }
 
 static int pair_cmp(const void *a, const void *b)

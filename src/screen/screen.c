@@ -109,6 +109,61 @@ static void unit_key(sc_unit *u, uint32_t k)
     if (u->nk < SC_UNIT_KEYS) u->k[u->nk++] = k;
 }
 
+/* Keys whose deletion neighbourhood (the text itself and every text one
+ * letter shorter) meets that of s: distance <= 2 by construction. With
+ * `allowed` >= 0, only keys within that distance of s are taken. */
+static void unit_deletions(const fr_screen_index *idx, sc_unit *u, const char *s, size_t len,
+                           int allowed)
+{
+    char buf[FR_TOK_MAX];
+    for (size_t p = 0; p <= len; p++) { /* p == len: the text itself */
+        size_t bl = len;
+        if (p < len) {
+            memcpy(buf, s, p);
+            memcpy(buf + p, s + p + 1, len - p - 1);
+            bl = len - 1;
+        } else {
+            memcpy(buf, s, len);
+        }
+        size_t cnt, pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
+        for (size_t i = 0; i < cnt && i < 32; i++) {
+            uint32_t k = idx->del_map.v[pos + i];
+            const fr_key *key = &idx->keys[k];
+            if (allowed < 0 ||
+                fr_namevar_distance(s, len, idx->pool + key->str, key->len, allowed) <= allowed)
+                unit_key(u, k);
+        }
+    }
+}
+
+/* Keys that begin with k0 (at most 16): the rest of a name cut short. */
+static void unit_prefixed(const fr_screen_index *idx, sc_unit *u, const char *k0, size_t l0)
+{
+    size_t lo = 0, hi = idx->nsorted;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(idx->pool + idx->keys[idx->sorted_keys[mid]].str, k0, l0) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo, n = 0; i < idx->nsorted && n < 16; i++, n++) {
+        const fr_key *key = &idx->keys[idx->sorted_keys[i]];
+        if (strncmp(idx->pool + key->str, k0, l0) != 0) break;
+        unit_key(u, idx->sorted_keys[i]);
+    }
+}
+
+/* Postings of the unit's rare keys: how telling it is (fewer: more). Its
+ * own keys count up to common_df, neighbours only up to SC_FUZZY_DF. */
+static void unit_rarity(const fr_screen_index *idx, sc_unit *u, int own_only)
+{
+    u->rare_df = 0;
+    for (int i = 0; i < u->nk; i++)
+        if (idx->keys[u->k[i]].df <= (own_only || i < u->nexact ? idx->common_df : SC_FUZZY_DF))
+            u->rare_df += idx->keys[u->k[i]].df;
+}
+
 static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len, int prefix,
                         int joined)
 {
@@ -125,93 +180,41 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
         }
     }
     u->nexact = u->nk;
-    char sk[FR_TOK_MAX];
-    size_t cnt, pos;
     if (joined) { /* two tokens written as one: only their exact keys */
-        u->rare_df = 0;
-        for (int i = 0; i < u->nk; i++)
-            if (idx->keys[u->k[i]].df <= idx->common_df) u->rare_df += idx->keys[u->k[i]].df;
+        unit_rarity(idx, u, 1);
         return;
     }
+    char sk[FR_TOK_MAX];
     size_t sl = fr_namevar_skeleton(s, len, sk);
-    if (sl >= 3) {
-        pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
+    if (sl >= 3) { /* sound-alikes */
+        size_t cnt, pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
         for (size_t i = 0; i < cnt && i < 24; i++)
             unit_key(u, idx->skel_map.v[pos + i]);
     }
     const char *k0 = keys[0];
     size_t l0 = strlen(k0);
     int allowed = fr_namevar_typos_allowed(l0);
-    if (len >= 4) { /* raw spelling: symmetric deletions, distance <= 2 by construction */
-        char buf[FR_TOK_MAX];
-        for (size_t p = 0; p <= len && len < FR_TOK_MAX; p++) {
-            size_t bl = len;
-            if (p < len) {
-                memcpy(buf, s, p);
-                memcpy(buf + p, s + p + 1, len - p - 1);
-                bl = len - 1;
-            } else {
-                memcpy(buf, s, len);
-            }
-            pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
-            for (size_t i = 0; i < cnt && i < 32; i++)
-                unit_key(u, idx->del_map.v[pos + i]);
-        }
-    }
-    if (allowed > 0) {
-        char buf[FR_TOK_MAX];
-        for (size_t p = 0; p <= l0; p++) { /* p == l0: the key itself */
-            size_t bl = l0;
-            if (p < l0) {
-                memcpy(buf, k0, p);
-                memcpy(buf + p, k0 + p + 1, l0 - p - 1);
-                bl = l0 - 1;
-            } else {
-                memcpy(buf, k0, l0);
-            }
-            pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
-            for (size_t i = 0; i < cnt && i < 32; i++) {
-                uint32_t k = idx->del_map.v[pos + i];
-                const fr_key *key = &idx->keys[k];
-                if (fr_namevar_distance(k0, l0, idx->pool + key->str, key->len, allowed) <= allowed)
-                    unit_key(u, k);
-            }
-        }
-    }
-    if (prefix && len >= 3) {
-        size_t lo = 0, hi = idx->nsorted;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strncmp(idx->pool + idx->keys[idx->sorted_keys[mid]].str, k0, l0) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t i = lo, n = 0; i < idx->nsorted && n < 16; i++, n++) {
-            const fr_key *key = &idx->keys[idx->sorted_keys[i]];
-            if (strncmp(idx->pool + key->str, k0, l0) != 0) break;
-            unit_key(u, idx->sorted_keys[i]);
-        }
-    }
-    u->rare_df = 0;
-    for (int i = 0; i < u->nk; i++)
-        if (idx->keys[u->k[i]].df <= (i < u->nexact ? idx->common_df : SC_FUZZY_DF))
-            u->rare_df += idx->keys[u->k[i]].df;
+    /* typos: on the raw spelling (no distance check needed), then on the key
+     * (spelling rules applied) within the typos its length allows */
+    if (len >= 4 && len < FR_TOK_MAX) unit_deletions(idx, u, s, len, -1);
+    if (allowed > 0) unit_deletions(idx, u, k0, l0, allowed);
+    if (prefix && len >= 3) unit_prefixed(idx, u, k0, l0);
+    unit_rarity(idx, u, 0);
 }
 
-static void retrieve(fr_screen_ctx *c, const sc_query *q)
+/* The units of a query: each real (non-particle) token, then each pair of
+ * adjacent tokens written as one; *nplain gets the number of the first. */
+static int build_units(fr_screen_ctx *c, const sc_query *q, sc_unit *units, int *nplain)
 {
-    int dated = q->lo != FR_DATE_NONE;
-    const fr_screen_index *idx = c->idx;
-    sc_unit units[SC_MAX_UNITS];
-    int nu = 0, nplain = 0;
+    int nu = 0;
+    *nplain = 0;
     for (int i = 0; i < q->n && nu < SC_MAX_UNITS; i++) {
         if (q->tok[i].particle) continue;
         units[nu].a = (uint8_t)i;
         units[nu].b = (uint8_t)i;
         unit_lookup(c, &units[nu], q->tok[i].s, q->tok[i].len, q->truncated && i == q->n - 1, 0);
         nu++;
-        nplain++;
+        (*nplain)++;
     }
     for (int i = 0; i + 1 < q->n && nu < SC_MAX_UNITS; i++) {
         char buf[FR_TOK_MAX * 2];
@@ -231,66 +234,81 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
             units[j] = units[j - 1];
             units[j - 1] = t;
         }
-    /* first, pairs of common keys from different single-token units (WANG+WEI):
-     * the most specific postings, windowed by birth year */
-    size_t budget = SC_POSTING_BUDGET;
-    for (int pass = 0; pass < 2; pass++) /* the units' own keys first, then their neighbours */
-        for (int u = 0; u < nu; u++) {
-            if (units[u].a != units[u].b) continue;
-            for (int v = u + 1; v < nu; v++) {
-                if (units[v].a != units[v].b) continue;
-                for (int i = 0; i < units[u].nk; i++) {
-                    if (idx->keys[units[u].k[i]].df <= idx->common_df) continue;
-                    for (int j = 0; j < units[v].nk; j++) {
-                        if (idx->keys[units[v].k[j]].df <= idx->common_df ||
-                            units[u].k[i] == units[v].k[j])
-                            continue;
-                        if ((i < units[u].nexact && j < units[v].nexact) != (pass == 0)) continue;
-                        size_t cnt;
-                        size_t pos =
-                            fr_mmap_find(&idx->pair_map,
-                                         fr_screen_pair_hash(units[u].k[i], units[v].k[j]), &cnt);
-                        if (!cnt) continue;
-                        const uint32_t *pp = idx->pair_post + idx->pair_map.v[pos];
-                        float wu = pass ? units[u].weight * 0.6f : units[u].weight;
-                        float wv = pass ? units[v].weight * 0.6f : units[v].weight;
-                        uint32_t from = 0, to = pp[0];
-                        if (dated) { /* records sorted by birth date: unknown first, then about a
-                                        year around */
-                            uint32_t lo = 0, hi = pp[0];
-                            while (lo < hi) {
-                                uint32_t mid = (lo + hi) / 2;
-                                if (idx->recs[pp[1 + mid]].bdate < q->lo - SC_NEAR_DAYS)
-                                    lo = mid + 1;
-                                else
-                                    hi = mid;
-                            }
-                            uint32_t unknown = 0;
-                            while (unknown < pp[0] && unknown < SC_PAIR_UNKNOWN &&
-                                   idx->recs[pp[1 + unknown]].bdate == FR_DATE_NONE)
-                                unknown++;
-                            for (uint32_t p = 0; p < unknown && budget; p++, budget--) {
-                                acc_add(c, pp[1 + p], wu, (uint8_t)u);
-                                acc_add(c, pp[1 + p], wv, (uint8_t)v);
-                            }
-                            from = lo > unknown ? lo : unknown;
-                            to = from;
-                            while (to < pp[0] &&
-                                   idx->recs[pp[1 + to]].bdate <= q->hi + SC_NEAR_DAYS)
-                                to++;
-                        }
-                        for (uint32_t p = from; p < to && budget; p++, budget--) {
-                            acc_add(c, pp[1 + p], wu, (uint8_t)u);
-                            acc_add(c, pp[1 + p], wv, (uint8_t)v);
-                        }
-                    }
-                }
-            }
+    return nu;
+}
+
+/* Two units' weights credited to the postings pp[1 + from .. 1 + to),
+ * within the budget. */
+static void credit_pair(fr_screen_ctx *c, const uint32_t *pp, uint32_t from, uint32_t to,
+                        const float w[2], const uint8_t u[2], size_t *budget)
+{
+    for (uint32_t p = from; p < to && *budget; p++, (*budget)--) {
+        acc_add(c, pp[1 + p], w[0], u[0]);
+        acc_add(c, pp[1 + p], w[1], u[1]);
+    }
+}
+
+/* The postings of one key pair (pp[0] records, sorted by birth date with
+ * the unknown first). For a dated query: the unknown (at most
+ * SC_PAIR_UNKNOWN), then only those born within SC_NEAR_DAYS of it. */
+static void walk_pair(fr_screen_ctx *c, const sc_query *q, const uint32_t *pp, const float w[2],
+                      const uint8_t u[2], size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
+    uint32_t from = 0, to = pp[0];
+    if (q->lo != FR_DATE_NONE) {
+        uint32_t lo = 0, hi = pp[0];
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (idx->recs[pp[1 + mid]].bdate < q->lo - SC_NEAR_DAYS)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-    /* then single keys, rarest units first: a unit's own variant keys, then
-     * its typo and sound-alike neighbours (only rare ones, unless the token
-     * itself is unknown - a typo - when any but common ones); postings
-     * walked are budgeted */
+        uint32_t unknown = 0;
+        while (unknown < pp[0] && unknown < SC_PAIR_UNKNOWN &&
+               idx->recs[pp[1 + unknown]].bdate == FR_DATE_NONE)
+            unknown++;
+        credit_pair(c, pp, 0, unknown, w, u, budget);
+        from = lo > unknown ? lo : unknown;
+        to = from;
+        while (to < pp[0] && idx->recs[pp[1 + to]].bdate <= q->hi + SC_NEAR_DAYS)
+            to++;
+    }
+    credit_pair(c, pp, from, to, w, u, budget);
+}
+
+/* Units u and v, both single tokens: every pair of their common keys
+ * (WANG+WEI), own keys on pass 0 and neighbours on pass 1. */
+static void walk_unit_pairs(fr_screen_ctx *c, const sc_query *q, const sc_unit *units, int u, int v,
+                            int pass, size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
+    const sc_unit *U = &units[u], *V = &units[v];
+    for (int i = 0; i < U->nk; i++) {
+        if (idx->keys[U->k[i]].df <= idx->common_df) continue;
+        for (int j = 0; j < V->nk; j++) {
+            if (idx->keys[V->k[j]].df <= idx->common_df || U->k[i] == V->k[j]) continue;
+            if ((i < U->nexact && j < V->nexact) != (pass == 0)) continue;
+            size_t cnt;
+            size_t pos = fr_mmap_find(&idx->pair_map, fr_screen_pair_hash(U->k[i], V->k[j]), &cnt);
+            if (!cnt) continue;
+            const float w[2] = {pass ? U->weight * 0.6f : U->weight,
+                                pass ? V->weight * 0.6f : V->weight};
+            const uint8_t uv[2] = {(uint8_t)u, (uint8_t)v};
+            walk_pair(c, q, idx->pair_post + idx->pair_map.v[pos], w, uv, budget);
+        }
+    }
+}
+
+/* Single keys, rarest units first: a unit's own variant keys, then its
+ * typo and sound-alike neighbours (only rare ones, unless the token itself
+ * is unknown - a typo - when any but common ones). A common key is walked
+ * only for a one-token name, and then only up to common_df postings. */
+static void walk_single_keys(fr_screen_ctx *c, const sc_unit *units, int nu, int nplain,
+                             size_t *budget)
+{
+    const fr_screen_index *idx = c->idx;
     for (int pass = 0; pass < 2; pass++)
         for (int u = 0; u < nu; u++)
             for (int i = pass ? units[u].nexact : 0; i < (pass ? units[u].nk : units[u].nexact);
@@ -300,13 +318,31 @@ static void retrieve(fr_screen_ctx *c, const sc_query *q)
                 if (pass && k->df > (units[u].nexact ? SC_FUZZY_DF : idx->common_df)) continue;
                 if (common && !(nplain == 1 && units[u].a == units[u].b)) continue;
                 uint32_t cap = common ? idx->common_df : k->df;
-                if (cap > budget) cap = (uint32_t)budget;
-                budget -= cap;
-                float w =
-                    pass ? units[u].weight * 0.6f : units[u].weight; /* a neighbour counts less */
+                if (cap > *budget) cap = (uint32_t)*budget;
+                *budget -= cap;
+                /* a neighbour counts less */
+                float w = pass ? units[u].weight * 0.6f : units[u].weight;
                 for (uint32_t p = 0; p < cap; p++)
                     acc_add(c, idx->postings[k->post + p], w, (uint8_t)u);
             }
+}
+
+static void retrieve(fr_screen_ctx *c, const sc_query *q)
+{
+    sc_unit units[SC_MAX_UNITS];
+    int nplain;
+    int nu = build_units(c, q, units, &nplain);
+    /* first, pairs of common keys from different single-token units: the
+     * most specific postings, windowed by birth year; then single keys.
+     * Postings walked are budgeted. */
+    size_t budget = SC_POSTING_BUDGET;
+    for (int pass = 0; pass < 2; pass++) /* the units' own keys first, then their neighbours */
+        for (int u = 0; u < nu; u++) {
+            if (units[u].a != units[u].b) continue;
+            for (int v = u + 1; v < nu; v++)
+                if (units[v].a == units[v].b) walk_unit_pairs(c, q, units, u, v, pass, &budget);
+        }
+    walk_single_keys(c, units, nu, nplain, &budget);
 }
 
 /* Indices (into acc_slot) of the top records by accumulated weight. */

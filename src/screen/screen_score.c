@@ -178,10 +178,6 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     return 0.76f;
 }
 
-typedef struct cand {
-    sc_match m;
-} cand;
-
 static float text_weight(const fr_screen_index *idx, const fr_text *t)
 {
     if (t->particle) return SC_PARTICLE_W;
@@ -190,187 +186,284 @@ static float text_weight(const fr_screen_index *idx, const fr_text *t)
     return w;
 }
 
-void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score *s)
+/* A listed name as the alignment reads it, prepared once per record. */
+typedef struct sc_listed {
+    const uint32_t *et; /* its tokens (indexes into idx->texts) */
+    int m;
+    float w[FR_NAME_MAX_TOKENS];
+    /* joined spans (two or three tokens): ABDULRAHMAN / ABDUL RAHMAN,
+     * DELACRUZ / DE LA CRUZ; length 0 when the span does not fit */
+    char js[FR_NAME_MAX_TOKENS][2][FR_TOK_MAX];
+    uint8_t jl[FR_NAME_MAX_TOKENS][2];
+} sc_listed;
+
+#define SC_MAX_CAND (FR_NAME_MAX_TOKENS * FR_NAME_MAX_TOKENS * 3)
+
+/* Token pairings similar enough to count, and the order they are taken in. */
+typedef struct sc_cands {
+    sc_match m[SC_MAX_CAND];
+    float w[SC_MAX_CAND]; /* similarity x the weight of the tokens covered */
+    int n;
+} sc_cands;
+
+/* What the matches taken cover on each side, against what there is. */
+typedef struct sc_cover {
+    double mq, me;          /* matched weight, query and listed side */
+    double wq, we;          /* total weight */
+    int real, qreal, ereal; /* real (non-particle) tokens matched, in the query, listed */
+    uint32_t eused;         /* listed tokens matched (bit per token) */
+} sc_cover;
+
+static void listed_prepare(const fr_screen_index *idx, const fr_rec *rec, sc_listed *L)
 {
-    const fr_screen_index *idx = c->idx;
-    const fr_rec *rec = &idx->recs[rid];
-    const uint32_t *et = idx->rtoks + rec->tok;
-    int m = rec->ntok, n = q->n;
-    cand cs[FR_NAME_MAX_TOKENS * FR_NAME_MAX_TOKENS * 3];
-    int nc = 0;
-    float ew[FR_NAME_MAX_TOKENS];
-    memset(s, 0, sizeof *s);
-    s->rec = rid;
-    for (int j = 0; j < m; j++)
-        ew[j] = text_weight(idx, &idx->texts[et[j]]);
-    /* joined spans (two or three tokens), computed once per record:
-     * ABDULRAHMAN / ABDUL RAHMAN, DELACRUZ / DE LA CRUZ */
-    char ejs[FR_NAME_MAX_TOKENS][2][FR_TOK_MAX];
-    uint8_t ejl[FR_NAME_MAX_TOKENS][2];
-    const fr_text *ejt[FR_NAME_MAX_TOKENS][2];
-    for (int j = 0; j < m; j++) {
-        const fr_text *t = &idx->texts[et[j]];
+    L->et = idx->rtoks + rec->tok;
+    L->m = rec->ntok;
+    for (int j = 0; j < L->m; j++)
+        L->w[j] = text_weight(idx, &idx->texts[L->et[j]]);
+    for (int j = 0; j < L->m; j++) {
+        const fr_text *t = &idx->texts[L->et[j]];
         size_t l = t->len;
         char buf[FR_TOK_MAX * 3];
         memcpy(buf, idx->pool + t->str, l);
         for (int x2 = 1; x2 <= 2; x2++) {
-            ejl[j][x2 - 1] = 0;
-            if (j + x2 >= m || l >= FR_TOK_MAX) continue;
-            const fr_text *t2 = &idx->texts[et[j + x2]];
+            L->jl[j][x2 - 1] = 0;
+            if (j + x2 >= L->m || l >= FR_TOK_MAX) continue;
+            const fr_text *t2 = &idx->texts[L->et[j + x2]];
             memcpy(buf + l, idx->pool + t2->str, t2->len);
             l += t2->len;
             if (l >= FR_TOK_MAX) continue;
-            memcpy(ejs[j][x2 - 1], buf, l);
-            ejs[j][x2 - 1][l] = '\0';
-            ejl[j][x2 - 1] = (uint8_t)l;
-            ejt[j][x2 - 1] = NULL; /* compared as spelled: exact or typo */
+            memcpy(L->js[j][x2 - 1], buf, l);
+            L->js[j][x2 - 1][l] = '\0';
+            L->jl[j][x2 - 1] = (uint8_t)l;
         }
     }
-    for (int i = 0; i < n; i++) {
-        for (int j = 0; j < m; j++) {
-            const fr_text *t = &idx->texts[et[j]];
+}
+
+static void cand_add(sc_cands *cs, int qa, int qb, int ea, int eb, uint8_t kind, float x)
+{
+    if (cs->n < SC_MAX_CAND)
+        cs->m[cs->n++] = (sc_match){(uint8_t)qa, (uint8_t)qb, (uint8_t)ea, (uint8_t)eb, kind, x};
+}
+
+/* Query token i against the spans that start at listed token j. Joining
+ * already bends the name, so a joined span counts only when exact or a
+ * variant, never as a typo or sound-alike. */
+static void match_listed_joins(const fr_screen_index *idx, const sc_query *q, const sc_listed *L,
+                               int i, int j, sc_cands *cs)
+{
+    for (int x2 = 1; x2 <= 2; x2++) {
+        size_t l = L->jl[j][x2 - 1];
+        if (!l || l + 1 < q->tok[i].len || l > (size_t)q->tok[i].len + 2) continue;
+        uint8_t kind;
+        /* no keys for a joined span: compared as spelled, exact or typo */
+        float x = sim_tok(idx, &q->tok[i], L->js[j][x2 - 1], l, NULL, 0, &kind) * 0.97f;
+        if (x >= 0.74f && kind <= SC_VARIANT) cand_add(cs, i, i, j, j + x2, kind, x);
+    }
+}
+
+/* The query spans that start at token i against listed token t (number j). */
+static void match_query_joins(const fr_screen_index *idx, const sc_query *q, const fr_text *t,
+                              int i, int j, sc_cands *cs)
+{
+    for (int x2 = 1; x2 <= 2; x2++) {
+        const sc_qtok *jq = &q->join[i][x2 - 1];
+        if (!jq->len || (size_t)jq->len + 1 < t->len || jq->len > (size_t)t->len + 2) continue;
+        uint8_t kind;
+        float x = sim_tok(idx, jq, idx->pool + t->str, t->len, t, 0, &kind) * 0.97f;
+        if (x >= 0.74f && kind <= SC_VARIANT) cand_add(cs, i, i + x2, j, j, kind, x);
+    }
+}
+
+static void collect_matches(const fr_screen_index *idx, const sc_query *q, const sc_listed *L,
+                            sc_cands *cs)
+{
+    cs->n = 0;
+    for (int i = 0; i < q->n; i++) {
+        for (int j = 0; j < L->m; j++) {
+            const fr_text *t = &idx->texts[L->et[j]];
             uint8_t kind;
             float x = sim_tok(idx, &q->tok[i], idx->pool + t->str, t->len, t,
-                              q->truncated && i == n - 1, &kind);
-            if (x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
-                cs[nc++].m = (sc_match){(uint8_t)i, (uint8_t)i, (uint8_t)j, (uint8_t)j, kind, x};
-            for (int x2 = 1; x2 <= 2; x2++) {
-                size_t l = ejl[j][x2 - 1];
-                if (!l || l + 1 < q->tok[i].len || l > (size_t)q->tok[i].len + 2) continue;
-                x = sim_tok(idx, &q->tok[i], ejs[j][x2 - 1], l, ejt[j][x2 - 1], 0, &kind) * 0.97f;
-                if (kind <= SC_VARIANT && x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
-                    cs[nc++].m =
-                        (sc_match){(uint8_t)i, (uint8_t)i, (uint8_t)j, (uint8_t)(j + x2), kind, x};
-            }
-            for (int x2 = 1; x2 <= 2; x2++) {
-                const sc_qtok *jq = &q->join[i][x2 - 1];
-                if (!jq->len || (size_t)jq->len + 1 < t->len || jq->len > (size_t)t->len + 2)
-                    continue;
-                x = sim_tok(idx, jq, idx->pool + t->str, t->len, t, 0, &kind) * 0.97f;
-                if (kind <= SC_VARIANT && x >= 0.74f && nc < (int)(sizeof cs / sizeof *cs))
-                    cs[nc++].m =
-                        (sc_match){(uint8_t)i, (uint8_t)(i + x2), (uint8_t)j, (uint8_t)j, kind, x};
-            }
+                              q->truncated && i == q->n - 1, &kind);
+            if (x >= 0.74f) cand_add(cs, i, i, j, j, kind, x);
+            match_listed_joins(idx, q, L, i, j, cs);
+            match_query_joins(idx, q, t, i, j, cs);
         }
     }
-    /* best first by weighted similarity (a joined AL+DIBISKI beats AL=AL) */
-    float cw[sizeof cs / sizeof *cs];
-    for (int a = 0; a < nc; a++) {
-        const sc_match *x = &cs[a].m;
+}
+
+/* Best first by weighted similarity (a joined AL+DIBISKI beats AL=AL); the
+ * insertion sort keeps equal candidates in the order they were found. */
+static void rank_matches(const sc_query *q, const sc_listed *L, sc_cands *cs)
+{
+    for (int a = 0; a < cs->n; a++) {
+        const sc_match *x = &cs->m[a];
         float w = 0;
         for (int i = x->qa; i <= x->qb; i++)
             w += q->tok[i].weight;
         for (int j = x->ea; j <= x->eb; j++)
-            w += ew[j];
-        cw[a] = x->sim * w;
+            w += L->w[j];
+        cs->w[a] = x->sim * w;
     }
-    for (int a = 1; a < nc; a++)
+    for (int a = 1; a < cs->n; a++)
         for (int b = a; b > 0; b--) {
-            if (cw[b - 1] >= cw[b]) break;
-            float tw = cw[b - 1];
-            cw[b - 1] = cw[b];
-            cw[b] = tw;
-            cand t = cs[b - 1];
-            cs[b - 1] = cs[b];
-            cs[b] = t;
+            if (cs->w[b - 1] >= cs->w[b]) break;
+            float tw = cs->w[b - 1];
+            cs->w[b - 1] = cs->w[b];
+            cs->w[b] = tw;
+            sc_match t = cs->m[b - 1];
+            cs->m[b - 1] = cs->m[b];
+            cs->m[b] = t;
         }
-    uint32_t qused = 0, eused = 0;
-    double mq = 0, me = 0, wq = 0, we = 0;
-    int real = 0, qreal = 0, ereal = 0;
-    for (int i = 0; i < n; i++) {
-        wq += q->tok[i].weight;
-        qreal += !q->tok[i].particle;
+}
+
+static void cover_totals(const fr_screen_index *idx, const sc_query *q, const sc_listed *L,
+                         sc_cover *cv)
+{
+    memset(cv, 0, sizeof *cv);
+    for (int i = 0; i < q->n; i++) {
+        cv->wq += q->tok[i].weight;
+        cv->qreal += !q->tok[i].particle;
     }
-    for (int j = 0; j < m; j++) {
-        we += ew[j];
-        ereal += !idx->texts[et[j]].particle;
+    for (int j = 0; j < L->m; j++) {
+        cv->we += L->w[j];
+        cv->ereal += !idx->texts[L->et[j]].particle;
     }
-    for (int k = 0; k < nc && s->nm < SC_MAX_MATCH; k++) {
-        const sc_match *x = &cs[k].m;
+}
+
+/* Greedy, best first, each token used once: the alignment explained to the
+ * officer, and the weight it covers. */
+static void take_matches(const sc_query *q, const sc_listed *L, const sc_cands *cs, sc_score *s,
+                         sc_cover *cv)
+{
+    uint32_t qused = 0;
+    for (int k = 0; k < cs->n && s->nm < SC_MAX_MATCH; k++) {
+        const sc_match *x = &cs->m[k];
         uint32_t qm = ((1u << (x->qb + 1)) - 1) & ~((1u << x->qa) - 1);
         uint32_t em = ((1u << (x->eb + 1)) - 1) & ~((1u << x->ea) - 1);
-        if ((qused & qm) || (eused & em)) continue;
+        if ((qused & qm) || (cv->eused & em)) continue;
         qused |= qm;
-        eused |= em;
+        cv->eused |= em;
         s->m[s->nm++] = *x;
         int isreal = 0;
         for (int i = x->qa; i <= x->qb; i++) {
-            mq += x->sim * q->tok[i].weight;
+            cv->mq += x->sim * q->tok[i].weight;
             isreal |= !q->tok[i].particle;
         }
         for (int j = x->ea; j <= x->eb; j++)
-            me += x->sim * ew[j];
-        real += isreal;
+            cv->me += x->sim * L->w[j];
+        cv->real += isreal;
     }
-    if (q->truncated) {
-        /* an MRZ cut short loses the names after the cut: listed tokens after
-         * the one the truncated token matched, and a last token that matched
-         * nothing, do not count against the name */
-        int last = -1;
-        for (int k = 0; k < s->nm; k++)
-            if (s->m[k].qb == n - 1) last = s->m[k].eb;
-        if (last < 0)
-            wq -= q->tok[n - 1].weight;
-        else
-            for (int j = last + 1; j < m; j++)
-                if (!(eused & (1u << j))) we -= ew[j];
-    }
-    double cq = wq > 0 ? mq / wq : 0, ce = we > 0 ? me / we : 0;
+}
+
+/* An MRZ cut short loses the names after the cut: listed tokens after the
+ * one the truncated token matched, and a last token that matched nothing, do
+ * not count against the name. */
+static void forgive_truncation(const sc_query *q, const sc_listed *L, const sc_score *s,
+                               sc_cover *cv)
+{
+    int n = q->n, last = -1;
+    for (int k = 0; k < s->nm; k++)
+        if (s->m[k].qb == n - 1) last = s->m[k].eb;
+    if (last < 0)
+        cv->wq -= q->tok[n - 1].weight;
+    else
+        for (int j = last + 1; j < L->m; j++)
+            if (!(cv->eused & (1u << j))) cv->we -= L->w[j];
+}
+
+static void name_from_cover(const sc_cover *cv, sc_score *s)
+{
+    double cq = cv->wq > 0 ? cv->mq / cv->wq : 0, ce = cv->we > 0 ? cv->me / cv->we : 0;
     double hi = cq > ce ? cq : ce, lo = cq > ce ? ce : cq;
     s->name = 0.7 * hi + 0.3 * lo;
-    if (real <= 1 && qreal >= 2 && ereal >= 2 && s->name > 0.6) s->name = 0.6;
+    /* two multi-token names that share one real token (a surname, say) are
+     * not the same name */
+    if (cv->real <= 1 && cv->qreal >= 2 && cv->ereal >= 2 && s->name > 0.6) s->name = 0.6;
     for (int a = 0; a < s->nm; a++)
         for (int b = a + 1; b < s->nm; b++)
             if ((s->m[a].qa < s->m[b].qa) != (s->m[a].ea < s->m[b].ea)) s->swapped = 1;
-    /* evidence */
+}
+
+static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en)
+{
+    if (q->lo == FR_DATE_NONE || en->birth_lo == FR_DATE_NONE) return 0;
+    /* the best of the entry's dates: any one of them may be the true one */
+    const char *p = en->birth_date, *end = p + strlen(p);
+    fr_date blo, bhi;
+    double best = -1;
+    while (fr__birth_next(&p, end, &blo, &bhi, NULL) == 1) {
+        double a = dob_one(q, blo, bhi);
+        if (a > best) best = a;
+    }
+    return best > -1 ? best : dob_one(q, en->birth_lo, en->birth_hi);
+}
+
+static double nat_evidence(const sc_query *q, const fr_watchlist_entry *en)
+{
+    if (q->nat < 0 || !en->nationalities[0]) return 0;
+    const char *code = fr_country_code(q->nat);
+    size_t cl = strlen(code);
+    double adj = -0.05;
+    for (const char *p = en->nationalities; *p;) {
+        const char *e = strchr(p, '|');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == cl && memcmp(p, code, l) == 0) adj = 0.02;
+        p += l + (e != NULL);
+    }
+    return adj;
+}
+
+/* One listed document "STATE:NUMBER" or "NUMBER" (l bytes at p) against the
+ * query's; a state on only one side does not stop the match. */
+static int doc_same(const sc_query *q, const char *p, size_t l)
+{
+    const char *colon = memchr(p, ':', l);
+    char tmp[64], norm[48];
+    const char *num = colon ? colon + 1 : p;
+    size_t nl = (size_t)(p + l - num);
+    if (nl >= sizeof tmp) return 0;
+    memcpy(tmp, num, nl);
+    tmp[nl] = '\0';
+    int same_state = !colon || !q->doc_state[0] ||
+                     (strlen(q->doc_state) == (size_t)(colon - p) &&
+                      memcmp(q->doc_state, p, (size_t)(colon - p)) == 0);
+    return same_state && fr_docindex_normalise(tmp, norm, sizeof norm) == FR_OK &&
+           strcmp(norm, q->doc) == 0;
+}
+
+static int doc_evidence(const sc_query *q, const fr_watchlist_entry *en)
+{
+    if (!q->has_doc) return 0;
+    for (const char *p = en->documents; *p;) {
+        const char *e = strchr(p, '|');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (doc_same(q, p, l)) return 1;
+        p = e ? e + 1 : p + l;
+    }
+    return 0;
+}
+
+void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score *s)
+{
+    const fr_screen_index *idx = c->idx;
+    const fr_rec *rec = &idx->recs[rid];
+    sc_listed L;
+    sc_cands cs;
+    sc_cover cv;
+    memset(s, 0, sizeof *s);
+    s->rec = rid;
+    listed_prepare(idx, rec, &L);
+    collect_matches(idx, q, &L, &cs);
+    rank_matches(q, &L, &cs);
+    cover_totals(idx, q, &L, &cv);
+    take_matches(q, &L, &cs, s, &cv);
+    if (q->truncated) forgive_truncation(q, &L, s, &cv);
+    name_from_cover(&cv, s);
     fr_watchlist_entry en;
     fr_watchlist_get(idx->wl, rec->entry, &en);
-    s->dob_adj = 0;
-    if (q->lo != FR_DATE_NONE && en.birth_lo != FR_DATE_NONE) {
-        /* the best of the entry's dates: any one of them may be the true one */
-        const char *p = en.birth_date, *end = p + strlen(p);
-        fr_date blo, bhi;
-        double best = -1;
-        while (fr__birth_next(&p, end, &blo, &bhi, NULL) == 1) {
-            double a = dob_one(q, blo, bhi);
-            if (a > best) best = a;
-        }
-        s->dob_adj = best > -1 ? best : dob_one(q, en.birth_lo, en.birth_hi);
-    }
-    s->nat_adj = 0;
-    if (q->nat >= 0 && en.nationalities[0]) {
-        const char *code = fr_country_code(q->nat);
-        size_t cl = strlen(code);
-        s->nat_adj = -0.05;
-        for (const char *p = en.nationalities; *p;) {
-            const char *e = strchr(p, '|');
-            size_t l = e ? (size_t)(e - p) : strlen(p);
-            if (l == cl && memcmp(p, code, l) == 0) s->nat_adj = 0.02;
-            p += l + (e != NULL);
-        }
-    }
-    s->doc_match = 0;
-    if (q->has_doc) {
-        for (const char *p = en.documents; *p;) {
-            const char *e = strchr(p, '|');
-            size_t l = e ? (size_t)(e - p) : strlen(p);
-            const char *colon = memchr(p, ':', l);
-            char tmp[64], norm[48];
-            const char *num = colon ? colon + 1 : p;
-            size_t nl = (size_t)(p + l - num);
-            if (nl < sizeof tmp) {
-                memcpy(tmp, num, nl);
-                tmp[nl] = '\0';
-                int same_state = !colon || !q->doc_state[0] ||
-                                 (strlen(q->doc_state) == (size_t)(colon - p) &&
-                                  memcmp(q->doc_state, p, (size_t)(colon - p)) == 0);
-                if (same_state && fr_docindex_normalise(tmp, norm, sizeof norm) == FR_OK &&
-                    strcmp(norm, q->doc) == 0)
-                    s->doc_match = 1;
-            }
-            p = e ? e + 1 : p + l;
-        }
-    }
+    s->dob_adj = dob_evidence(q, &en);
+    s->nat_adj = nat_evidence(q, &en);
+    s->doc_match = doc_evidence(q, &en);
     double sc =
         0.9 * s->name * (rec->alias == SC_WEAK_ALIAS ? 0.93 : 1.0) + s->dob_adj + s->nat_adj;
     if (s->doc_match) sc = (sc > 0.95 ? sc : 0.95) + 0.04;

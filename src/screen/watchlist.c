@@ -156,11 +156,10 @@ static int check_docs(const char *s, size_t len, const char **bad)
     return FR_OK;
 }
 
-int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
-               fr_error *err)
+/* Every field within its limit and free of control characters; id, list
+ * and name present. */
+static int row_required(const wl_row *r, size_t list_len, long line, fr_error *err)
 {
-    const char *list = list_override ? list_override : r->f[WL_LIST];
-    size_t list_len = list_override ? strlen(list_override) : r->len[WL_LIST];
     const char *const *names = fr_wl_field_names;
     for (int i = 0; i < WL_NFIELDS; i++) {
         if (r->len[i] > WL_FIELD_MAX)
@@ -178,17 +177,38 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
     if (r->len[WL_NAME] == 0)
         return fr_error_set(err, FR_EPARSE, (int)line, r->col[WL_NAME], "name",
                             "the entry has no name");
-    wl_ent e;
-    memset(&e, 0, sizeof e);
-    e.nat = -1;
+    return FR_OK;
+}
+
+static int row_birth(const wl_row *r, wl_ent *e, long line, fr_error *err)
+{
     fr_error derr;
-    if (fr_screen_parse_birth(r->f[WL_BIRTH], r->len[WL_BIRTH], &e.lo, &e.hi, &derr) != FR_OK)
-        return fr_error_set(
-            err, derr.code, (int)line, r->col[WL_BIRTH] + (derr.column ? derr.column - 1 : 0),
-            "birth_date", "bad birth date \"%.*s\": %s",
-            (int)(r->len[WL_BIRTH] > 40 ? 40 : r->len[WL_BIRTH]), r->f[WL_BIRTH], derr.message);
-    char nat[WL_FIELD_MAX + 1];
-    size_t nat_len = 0;
+    if (fr_screen_parse_birth(r->f[WL_BIRTH], r->len[WL_BIRTH], &e->lo, &e->hi, &derr) == FR_OK)
+        return FR_OK;
+    return fr_error_set(
+        err, derr.code, (int)line, r->col[WL_BIRTH] + (derr.column ? derr.column - 1 : 0),
+        "birth_date", "bad birth date \"%.*s\": %s",
+        (int)(r->len[WL_BIRTH] > 40 ? 40 : r->len[WL_BIRTH]), r->f[WL_BIRTH], derr.message);
+}
+
+/* 1 when code is already one of the '|'-separated codes in nat[0..len): the
+ * same state written twice (DEU and Germany) is kept once. */
+static int nat_has(const char *nat, size_t len, const char *code, size_t cl)
+{
+    int dup = 0;
+    for (size_t k = 0; k + cl <= len && !dup; k++)
+        dup = (k == 0 || nat[k - 1] == '|') && memcmp(nat + k, code, cl) == 0 &&
+              (k + cl == len || nat[k + cl] == '|');
+    return dup;
+}
+
+/* The nationality field (codes or names separated by '|' or ';') as ICAO
+ * codes joined by '|' into nat (WL_FIELD_MAX + 1 bytes), *nat_len bytes;
+ * e->nat gets the first. */
+static int row_nationalities(const wl_row *r, wl_ent *e, char *nat, size_t *nat_len, long line,
+                             fr_error *err)
+{
+    *nat_len = 0;
     for (const char *p = r->f[WL_NAT], *end = p + r->len[WL_NAT]; p < end;) {
         const char *q = p;
         while (q < end && *q != '|' && *q != ';')
@@ -213,26 +233,22 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
                                 (int)(al > 40 ? 40 : al), a);
         const char *code = fr_country_code(c);
         size_t cl = strlen(code);
-        if (e.nat < 0) e.nat = c;
-        /* the same state written twice (DEU and Germany) is kept once */
-        int dup = 0;
-        for (size_t k = 0; k + cl <= nat_len && !dup; k++)
-            dup = (k == 0 || nat[k - 1] == '|') && memcmp(nat + k, code, cl) == 0 &&
-                  (k + cl == nat_len || nat[k + cl] == '|');
-        if (dup) continue;
-        if (nat_len + cl + 1 > WL_FIELD_MAX)
+        if (e->nat < 0) e->nat = c;
+        if (nat_has(nat, *nat_len, code, cl)) continue;
+        if (*nat_len + cl + 1 > WL_FIELD_MAX)
             return fr_error_set(err, FR_ELIMIT, (int)line, r->col[WL_NAT], "nationality",
                                 "too many nationalities");
-        if (nat_len) nat[nat_len++] = '|';
-        memcpy(nat + nat_len, code, cl);
-        nat_len += cl;
+        if (*nat_len) nat[(*nat_len)++] = '|';
+        memcpy(nat + *nat_len, code, cl);
+        *nat_len += cl;
     }
-    const char *bad = NULL;
-    if (check_docs(r->f[WL_DOCS], r->len[WL_DOCS], &bad) != FR_OK)
-        return fr_error_set(
-            err, FR_EINVAL, (int)line, r->col[WL_DOCS], "documents",
-            "bad document %s in \"%.*s\" (want STATE:NUMBER or NUMBER, '|' between)", bad,
-            (int)(r->len[WL_DOCS] > 60 ? 60 : r->len[WL_DOCS]), r->f[WL_DOCS]);
+    return FR_OK;
+}
+
+/* Room for one more entry in the array and the id set (kept at most half
+ * full, so that probes stay short). */
+static int room_for_one(fr_watchlist *wl)
+{
     if (wl->n + 1 > wl->set_cap / 2 && set_grow(wl) != FR_OK) return FR_ENOMEM;
     if (wl->n + 1 > wl->cap) {
         size_t cap = wl->cap ? wl->cap * 2 : 1024;
@@ -241,22 +257,30 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
         wl->ents = ne;
         wl->cap = cap;
     }
+    return FR_OK;
+}
+
+/* The validated row's strings into the pool and the entry appended, unless
+ * its id is taken in its list (the pool is then rolled back). */
+static int row_append(fr_watchlist *wl, const wl_row *r, wl_ent *e, const char *list,
+                      size_t list_len, const char *nat, size_t nat_len, long line, fr_error *err)
+{
     size_t mark = wl->pool_len;
     int rc = FR_OK;
     for (int i = 0; i < WL_NFIELDS && rc == FR_OK; i++) {
         if (i == WL_LIST)
-            rc = pool_add(wl, list, list_len, &e.s[i]);
+            rc = pool_add(wl, list, list_len, &e->s[i]);
         else if (i == WL_NAT)
-            rc = pool_add(wl, nat, nat_len, &e.s[i]);
+            rc = pool_add(wl, nat, nat_len, &e->s[i]);
         else
-            rc = pool_add(wl, r->f[i], r->len[i], &e.s[i]);
+            rc = pool_add(wl, r->f[i], r->len[i], &e->s[i]);
     }
     if (rc != FR_OK) {
         wl->pool_len = mark;
         return fr_error_set(err, rc, (int)line, 0, "", "out of memory storing the entry");
     }
     int found;
-    size_t slot = set_slot(wl, wl->pool + e.s[WL_LIST], wl->pool + e.s[WL_ID], &found);
+    size_t slot = set_slot(wl, wl->pool + e->s[WL_LIST], wl->pool + e->s[WL_ID], &found);
     if (found) {
         wl->pool_len = mark;
         return fr_error_set(err, FR_EEXIST, (int)line, r->col[WL_ID], "id",
@@ -265,8 +289,32 @@ int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, lon
                             (int)(list_len > 40 ? 40 : list_len), list);
     }
     wl->set[slot] = (uint32_t)wl->n;
-    wl->ents[wl->n++] = e;
+    wl->ents[wl->n++] = *e;
     return FR_OK;
+}
+
+int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
+               fr_error *err)
+{
+    const char *list = list_override ? list_override : r->f[WL_LIST];
+    size_t list_len = list_override ? strlen(list_override) : r->len[WL_LIST];
+    int rc = row_required(r, list_len, line, err);
+    if (rc != FR_OK) return rc;
+    wl_ent e;
+    memset(&e, 0, sizeof e);
+    e.nat = -1;
+    if ((rc = row_birth(r, &e, line, err)) != FR_OK) return rc;
+    char nat[WL_FIELD_MAX + 1];
+    size_t nat_len;
+    if ((rc = row_nationalities(r, &e, nat, &nat_len, line, err)) != FR_OK) return rc;
+    const char *bad = NULL;
+    if (check_docs(r->f[WL_DOCS], r->len[WL_DOCS], &bad) != FR_OK)
+        return fr_error_set(
+            err, FR_EINVAL, (int)line, r->col[WL_DOCS], "documents",
+            "bad document %s in \"%.*s\" (want STATE:NUMBER or NUMBER, '|' between)", bad,
+            (int)(r->len[WL_DOCS] > 60 ? 60 : r->len[WL_DOCS]), r->f[WL_DOCS]);
+    if (room_for_one(wl) != FR_OK) return FR_ENOMEM;
+    return row_append(wl, r, &e, list, list_len, nat, nat_len, line, err);
 }
 
 static int report(fr_watchlist_row_error_fn cb, void *ud, const fr_error *err, size_t *rejected)
@@ -365,24 +413,27 @@ static int parse_jsonl(fr_watchlist *wl, const char *data, size_t len, const cha
 }
 
 int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchlist_format fmt,
-                       const char *list_override, fr_watchlist_row_error_fn on_error, void *ud,
-                       size_t *accepted, size_t *rejected)
+                       const fr_watchlist_import_options *opt, fr_watchlist_counts *counts)
 {
-    size_t a = 0, r = 0;
+    static const fr_watchlist_import_options defaults;
+    fr_watchlist_counts c = {0, 0, 0};
+    if (!opt) opt = &defaults;
     if (!wl || (!data && len)) return FR_EINVAL;
-    if (list_override && !*list_override) list_override = NULL;
+    const char *list_override =
+        opt->list_override && *opt->list_override ? opt->list_override : NULL;
     int rc;
     if (fmt == FR_WATCHLIST_CSV)
-        rc = parse_csv(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
+        rc = parse_csv(wl, data ? data : "", len, list_override, opt->on_error, opt->ud,
+                       &c.accepted, &c.rejected);
     else if (fmt == FR_WATCHLIST_JSONL)
-        rc = parse_jsonl(wl, data ? data : "", len, list_override, on_error, ud, &a, &r);
+        rc = parse_jsonl(wl, data ? data : "", len, list_override, opt->on_error, opt->ud,
+                         &c.accepted, &c.rejected);
     else {
-        fr_watchlist_counts c;
-        rc = fr_watchlist_import(wl, fmt, data, len, NULL, 0, list_override, on_error, ud, &c);
-        a = c.accepted;
-        r = c.rejected;
+        fr_watchlist_import_options no_aux = *opt;
+        no_aux.aux = NULL;
+        no_aux.aux_len = 0;
+        rc = fr_watchlist_import(wl, fmt, data, len, &no_aux, &c);
     }
-    if (accepted) *accepted = a;
-    if (rejected) *rejected = r;
+    if (counts) *counts = c;
     return rc;
 }

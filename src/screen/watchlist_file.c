@@ -59,13 +59,15 @@ static void load_err(void *ud, const fr_error *e)
 int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_error *err)
 {
     char *data;
-    size_t len, rej = 0;
+    size_t len;
     int rc = fr_screen_read_file(path, &data, &len, err);
     if (rc != FR_OK) return rc;
     load_ud l = {.have = 0};
-    rc = fr_watchlist_parse(wl, data, len, FR_WATCHLIST_CSV, NULL, load_err, &l, NULL, &rej);
+    fr_watchlist_import_options opt = {.on_error = load_err, .ud = &l};
+    fr_watchlist_counts counts = {0, 0, 0};
+    rc = fr_watchlist_parse(wl, data, len, FR_WATCHLIST_CSV, &opt, &counts);
     fr_free(data);
-    if (rejected) *rejected += rej;
+    if (rejected) *rejected += counts.rejected;
     if (rc != FR_OK) {
         if (l.have && err) *err = l.first;
         return rc;

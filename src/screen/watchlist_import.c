@@ -238,20 +238,23 @@ int wl_sink_commit(wl_sink *k, wl_build *b, long line)
 }
 
 int fr_watchlist_import(fr_watchlist *wl, fr_watchlist_format fmt, const char *data, size_t len,
-                        const char *aux, size_t aux_len, const char *list_override,
-                        fr_watchlist_row_error_fn on_error, void *ud, fr_watchlist_counts *counts)
+                        const fr_watchlist_import_options *opt, fr_watchlist_counts *counts)
 {
+    static const fr_watchlist_import_options defaults;
     fr_watchlist_counts c = {0, 0, 0};
+    if (!opt) opt = &defaults;
+    const char *aux = opt->aux;
+    size_t aux_len = opt->aux_len;
     if (!wl || (!data && len) || (!aux && aux_len)) return FR_EINVAL;
     if (!data) data = "";
-    if (list_override && !*list_override) list_override = NULL;
-    wl_sink k = {wl, list_override, on_error, ud, &c};
+    const char *list_override =
+        opt->list_override && *opt->list_override ? opt->list_override : NULL;
+    wl_sink k = {wl, list_override, opt->on_error, opt->ud, &c};
     int rc;
     switch (fmt) {
     case FR_WATCHLIST_CSV:
     case FR_WATCHLIST_JSONL:
-        rc = fr_watchlist_parse(wl, data, len, fmt, list_override, on_error, ud, &c.accepted,
-                                &c.rejected);
+        rc = fr_watchlist_parse(wl, data, len, fmt, opt, &c);
         break;
     case FR_WATCHLIST_UN_XML:
         rc = fr__wl_import_un(&k, data, len);

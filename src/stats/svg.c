@@ -105,159 +105,254 @@ static int check(const fr_chart *c, fr_error *err)
     return FR_OK;
 }
 
-int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err)
+/* The plot area and the value scale, shared by every part of the drawing. */
+typedef struct svg_frame {
+    double W, H;           /* document size */
+    double x0, x1, y0, y1; /* plot area: left, right, top, bottom */
+    double step, top;      /* y tick step and the value at the top of the plot */
+    size_t months;
+} svg_frame;
+
+static void frame_of(const fr_chart *c, svg_frame *f)
 {
-    int rc = check(c, err);
-    if (rc != FR_OK) return rc;
-    fr_svg_buf b = {NULL, 0, 0, 0};
-    double W = c->width > 0 ? c->width : 960, H = c->height > 0 ? c->height : 540;
-    double x0 = 80, x1 = W - 170, y0 = 60, y1 = H - 80;
+    f->W = c->width > 0 ? c->width : 960;
+    f->H = c->height > 0 ? c->height : 540;
+    /* room on the right for the legend, below for the month labels */
+    f->x0 = 80, f->x1 = f->W - 170, f->y0 = 60, f->y1 = f->H - 80;
+    f->months = c->months;
     double max = 0;
     for (size_t l = 0; l < c->nlines; l++)
         for (size_t i = 0; i < c->months; i++)
             if (c->lines[l].values[i] > max) max = c->lines[l].values[i];
-    double step = nice_step(max), top = ceil(max / step) * step;
-    if (top <= 0) top = step;
-#define X(i) (x0 + (x1 - x0) * (double)(i) / (double)(c->months - 1))
-#define Y(v) (y1 - (y1 - y0) * (v) / top)
-    char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ], num[32];
+    f->step = nice_step(max);
+    f->top = ceil(max / f->step) * f->step;
+    if (f->top <= 0) f->top = f->step;
+}
+
+static double px(const svg_frame *f, size_t i)
+{
+    return f->x0 + (f->x1 - f->x0) * (double)(i) / (double)(f->months - 1);
+}
+
+static double py(const svg_frame *f, double v)
+{
+    return f->y1 - (f->y1 - f->y0) * (v) / f->top;
+}
+
+/* A dash pattern past the eighth line: the palette has eight colours. */
+static void line_style(fr_svg_buf *b, size_t l)
+{
+    fr_svg_buf_printf(b, "%s%s%s", l >= 8 ? " stroke-dasharray=\"" : "",
+                      l >= 8 ? dashes[(l / 8) % 3] : "", l >= 8 ? "\"" : "");
+}
+
+/* What a screen reader says of the chart when the caller gave no desc. */
+static void generated_desc(fr_svg_buf *b, const fr_chart *c)
+{
+    char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ];
     fr_month_format(c->first, a);
     fr_month_format(c->first + (fr_month)c->months - 1, z);
-    fr_svg_buf_printf(&b,
+    fr_svg_buf_printf(b, "Line chart of ");
+    fr_svg_xml_text(b, c->y_label ? c->y_label : "values");
+    fr_svg_buf_printf(b, " by month from %s to %s, one line per nationality:", a, z);
+    for (size_t l = 0; l < c->nlines; l++) {
+        fr_svg_buf_printf(b, " ");
+        fr_svg_xml_text(b, c->lines[l].label);
+    }
+    fr_svg_buf_printf(b,
+                      ". %zu alerts are marked with circles and %zu policy changes with "
+                      "vertical dashed lines.",
+                      c->nmarks, c->nrules);
+}
+
+static void draw_head(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    fr_svg_buf_printf(b,
                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"chart-title "
                       "chart-desc\" font-family=\"sans-serif\" font-size=\"12\">\n<title "
                       "id=\"chart-title\">",
-                      W, H, W, H);
-    fr_svg_xml_text(&b, c->title);
-    fr_svg_buf_printf(&b, "</title>\n<desc id=\"chart-desc\">");
-    if (c->desc) {
-        fr_svg_xml_text(&b, c->desc);
-    } else {
-        fr_svg_buf_printf(&b, "Line chart of ");
-        fr_svg_xml_text(&b, c->y_label ? c->y_label : "values");
-        fr_svg_buf_printf(&b, " by month from %s to %s, one line per nationality:", a, z);
-        for (size_t l = 0; l < c->nlines; l++) {
-            fr_svg_buf_printf(&b, " ");
-            fr_svg_xml_text(&b, c->lines[l].label);
-        }
-        fr_svg_buf_printf(&b,
-                          ". %zu alerts are marked with circles and %zu policy changes with "
-                          "vertical dashed lines.",
-                          c->nmarks, c->nrules);
-    }
-    fr_svg_buf_printf(&b, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
-    fr_svg_buf_printf(&b,
+                      f->W, f->H, f->W, f->H);
+    fr_svg_xml_text(b, c->title);
+    fr_svg_buf_printf(b, "</title>\n<desc id=\"chart-desc\">");
+    if (c->desc)
+        fr_svg_xml_text(b, c->desc);
+    else
+        generated_desc(b, c);
+    fr_svg_buf_printf(b, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
+    fr_svg_buf_printf(b,
                       "<text x=\"%.1f\" y=\"30\" font-size=\"18\" font-weight=\"bold\" "
                       "fill=\"#000000\">",
-                      x0);
-    fr_svg_xml_text(&b, c->title);
-    fr_svg_buf_printf(&b, "</text>\n<g class=\"y-axis\" fill=\"#333333\">\n");
-    for (double v = 0; v <= top + step / 2; v += step) {
+                      f->x0);
+    fr_svg_xml_text(b, c->title);
+    fr_svg_buf_printf(b, "</text>\n");
+}
+
+static void draw_y_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    char num[32];
+    fr_svg_buf_printf(b, "<g class=\"y-axis\" fill=\"#333333\">\n");
+    for (double v = 0; v <= f->top + f->step / 2; v += f->step) {
         fmt_num(v, num, sizeof num);
-        fr_svg_buf_printf(
-            &b,
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#DDDDDD\"/>"
-            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-            x0, Y(v), x1, Y(v), x0 - 6, Y(v) + 4, num);
+        fr_svg_buf_printf(b,
+                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                          "stroke=\"#DDDDDD\"/>"
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                          f->x0, py(f, v), f->x1, py(f, v), f->x0 - 6, py(f, v) + 4, num);
     }
-    fr_svg_buf_printf(&b,
+    fr_svg_buf_printf(b,
                       "<text transform=\"translate(20 %.1f) rotate(-90)\" "
                       "text-anchor=\"middle\">",
-                      (y0 + y1) / 2);
-    fr_svg_xml_text(&b, c->y_label ? c->y_label : "count");
-    fr_svg_buf_printf(
-        &b,
-        "</text>\n</g>\n<g class=\"x-axis\" fill=\"#333333\">\n"
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>\n",
-        x0, y1, x1, y1);
+                      (f->y0 + f->y1) / 2);
+    fr_svg_xml_text(b, c->y_label ? c->y_label : "count");
+    fr_svg_buf_printf(b, "</text>\n</g>\n");
+}
+
+/* Months between labels: 1, 2, 3, 6, 12, 24... so that labels stay 60 px
+ * apart; from a quarter on, on calendar boundaries (January, April...). */
+static size_t label_every(const svg_frame *f)
+{
     size_t every = 1;
-    while ((x1 - x0) / (double)(c->months - 1) * (double)every < 60)
+    while ((f->x1 - f->x0) / (double)(f->months - 1) * (double)every < 60)
         every = every < 3 ? every + 1 : every < 6 ? 6 : every * 2;
+    return every;
+}
+
+static int month_labelled(fr_month m, size_t i, size_t every)
+{
+    return every >= 12  ? m % 12 == 0 && (m / 12) % (fr_month)(every / 12) == 0
+           : every >= 3 ? m % (fr_month)every == 0
+                        : i % every == 0;
+}
+
+static void draw_x_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    char a[FR_MONTH_BUFSZ];
+    size_t every = label_every(f);
+    fr_svg_buf_printf(
+        b,
+        "<g class=\"x-axis\" fill=\"#333333\">\n"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>\n",
+        f->x0, f->y1, f->x1, f->y1);
     for (size_t i = 0; i < c->months; i++) {
         fr_month m = c->first + (fr_month)i;
-        int tick = every >= 12  ? m % 12 == 0 && (m / 12) % (fr_month)(every / 12) == 0
-                   : every >= 3 ? m % (fr_month)every == 0
-                                : i % every == 0;
-        if (!tick) continue;
+        if (!month_labelled(m, i, every)) continue;
         fr_month_format(m, a);
         fr_svg_buf_printf(
-            &b,
+            b,
             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>"
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-            X(i), y1, X(i), y1 + 5, X(i), y1 + 20, a);
+            px(f, i), f->y1, px(f, i), f->y1 + 5, px(f, i), f->y1 + 20, a);
     }
-    fr_svg_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
-                      (x0 + x1) / 2, H - 30);
-    fr_svg_buf_printf(&b, "<g class=\"policy-changes\">\n");
+    fr_svg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
+                      (f->x0 + f->x1) / 2, f->H - 30);
+}
+
+static void draw_rules(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    fr_svg_buf_printf(b, "<g class=\"policy-changes\">\n");
     for (size_t r = 0; r < c->nrules; r++) {
         fr_month m = fr_month_of_date(c->rules[r].day);
         int y, mo, d;
         fr_date_to_ymd(c->rules[r].day, &y, &mo, &d);
+        /* at its day within the month, not at the month's start */
         double pos = (double)(m - c->first) + (d - 1) / 31.0;
         if (pos < 0 || pos > (double)(c->months - 1)) continue;
-        double x = x0 + (x1 - x0) * pos / (double)(c->months - 1);
-        fr_svg_buf_printf(&b,
+        double x = f->x0 + (f->x1 - f->x0) * pos / (double)(c->months - 1);
+        /* labels stagger over four rows so that close changes stay legible */
+        fr_svg_buf_printf(b,
                           "<line class=\"policy-change\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                           "y2=\"%.1f\" stroke=\"#444444\" stroke-dasharray=\"6 4\"/>"
                           "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222222\">",
-                          x, y0, x, y1, x + 4, y0 + 12 + 14.0 * (double)(r % 4));
-        fr_svg_xml_text(&b, c->rules[r].label);
-        fr_svg_buf_printf(&b, "</text>\n");
+                          x, f->y0, x, f->y1, x + 4, f->y0 + 12 + 14.0 * (double)(r % 4));
+        fr_svg_xml_text(b, c->rules[r].label);
+        fr_svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(&b, "</g>\n<g class=\"lines\">\n");
+    fr_svg_buf_printf(b, "</g>\n");
+}
+
+static void draw_lines(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    fr_svg_buf_printf(b, "<g class=\"lines\">\n");
     for (size_t l = 0; l < c->nlines; l++) {
-        fr_svg_buf_printf(&b,
+        fr_svg_buf_printf(b,
                           "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"2\"%s%s%s points=\"",
-                          palette[l % 8], l >= 8 ? " stroke-dasharray=\"" : "",
-                          l >= 8 ? dashes[(l / 8) % 3] : "", l >= 8 ? "\"" : "");
+                          "stroke-width=\"2\"",
+                          palette[l % 8]);
+        line_style(b, l);
+        fr_svg_buf_printf(b, " points=\"");
         int firstpt = 1;
         for (size_t i = 0; i < c->months; i++) {
             double v = c->lines[l].values[i];
-            if (v < 0) continue;
-            fr_svg_buf_printf(&b, "%s%.1f,%.1f", firstpt ? "" : " ", X(i), Y(v));
+            if (v < 0) continue; /* a missing month: the line joins its neighbours */
+            fr_svg_buf_printf(b, "%s%.1f,%.1f", firstpt ? "" : " ", px(f, i), py(f, v));
             firstpt = 0;
         }
-        fr_svg_buf_printf(&b, "\"><title>");
-        fr_svg_xml_text(&b, c->lines[l].label);
-        fr_svg_buf_printf(&b, "</title></polyline>\n");
+        fr_svg_buf_printf(b, "\"><title>");
+        fr_svg_xml_text(b, c->lines[l].label);
+        fr_svg_buf_printf(b, "</title></polyline>\n");
     }
-    fr_svg_buf_printf(&b, "</g>\n<g class=\"alerts\">\n");
+    fr_svg_buf_printf(b, "</g>\n");
+}
+
+static void draw_marks(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    fr_svg_buf_printf(b, "<g class=\"alerts\">\n");
     for (size_t k = 0; k < c->nmarks; k++) {
         const fr_chart_mark *mk = &c->marks[k];
         if (mk->month < c->first || mk->month >= c->first + (fr_month)c->months) continue;
         size_t i = (size_t)(mk->month - c->first);
         double v = c->lines[mk->line].values[i];
         if (v < 0) v = 0;
-        fr_svg_buf_printf(&b,
+        fr_svg_buf_printf(b,
                           "<circle class=\"alert\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" "
                           "stroke=\"#C00000\" stroke-width=\"2.5\"><title>",
-                          X(i), Y(v));
-        fr_svg_xml_text(&b, mk->label);
-        fr_svg_buf_printf(&b,
+                          px(f, i), py(f, v));
+        fr_svg_xml_text(b, mk->label);
+        /* labels stagger over three rows so that alerts in near months stay legible */
+        fr_svg_buf_printf(b,
                           "</title></circle><text x=\"%.1f\" y=\"%.1f\" fill=\"#A00000\" "
                           "font-weight=\"bold\">",
-                          X(i) + 8, Y(v) - 8 - 14.0 * (double)(k % 3));
-        fr_svg_xml_text(&b, mk->label);
-        fr_svg_buf_printf(&b, "</text>\n");
+                          px(f, i) + 8, py(f, v) - 8 - 14.0 * (double)(k % 3));
+        fr_svg_xml_text(b, mk->label);
+        fr_svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(&b, "</g>\n<g class=\"legend\">\n");
+    fr_svg_buf_printf(b, "</g>\n");
+}
+
+static void draw_legend(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
+{
+    fr_svg_buf_printf(b, "<g class=\"legend\">\n");
     for (size_t l = 0; l < c->nlines; l++) {
-        double y = y0 + 10 + 20.0 * (double)l;
-        fr_svg_buf_printf(&b,
+        double y = f->y0 + 10 + 20.0 * (double)l;
+        fr_svg_buf_printf(b,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                          "stroke-width=\"3\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\" fill=\"#000000\">",
-                          x1 + 20, y, x1 + 45, y, palette[l % 8],
-                          l >= 8 ? " stroke-dasharray=\"" : "", l >= 8 ? dashes[(l / 8) % 3] : "",
-                          l >= 8 ? "\"" : "", x1 + 52, y + 4);
-        fr_svg_xml_text(&b, c->lines[l].label);
-        fr_svg_buf_printf(&b, "</text>\n");
+                          "stroke-width=\"3\"",
+                          f->x1 + 20, y, f->x1 + 45, y, palette[l % 8]);
+        line_style(b, l);
+        fr_svg_buf_printf(b, "/><text x=\"%.1f\" y=\"%.1f\" fill=\"#000000\">", f->x1 + 52, y + 4);
+        fr_svg_xml_text(b, c->lines[l].label);
+        fr_svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(&b, "</g>\n</svg>\n");
-#undef X
-#undef Y
+    fr_svg_buf_printf(b, "</g>\n");
+}
+
+int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err)
+{
+    int rc = check(c, err);
+    if (rc != FR_OK) return rc;
+    fr_svg_buf b = {NULL, 0, 0, 0};
+    svg_frame f;
+    frame_of(c, &f);
+    draw_head(&b, c, &f);
+    draw_y_axis(&b, c, &f);
+    draw_x_axis(&b, c, &f);
+    draw_rules(&b, c, &f);
+    draw_lines(&b, c, &f);
+    draw_marks(&b, c, &f);
+    draw_legend(&b, c, &f);
+    fr_svg_buf_printf(&b, "</svg>\n");
     if (b.failed) {
         fr_free(b.p);
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory while drawing the chart");

@@ -25,45 +25,48 @@ static int cmp_pick(const void *x, const void *y)
     return a->key < b->key ? -1 : a->key > b->key;
 }
 
-int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
-                        const fr_alert *alerts, size_t nalerts, const fr_chart_rule *rules,
-                        size_t nrules, const char *title, fr_month from, fr_month to, char **out,
-                        size_t *len, fr_error *err)
+/* The request with its defaults filled in and its range clamped. */
+static int resolve(const fr_series *s, const fr_svg_series_request *req, fr_svg_series_request *r,
+                   fr_error *err)
 {
-    if (from == FR_MONTH_NONE) from = fr_series_first(s);
-    if (to == FR_MONTH_NONE) to = fr_series_last(s);
-    if (from == FR_MONTH_NONE || to < from + 1)
+    static const fr_svg_series_request defaults;
+    *r = req ? *req : defaults;
+    if (!r->metric) r->metric = "arrivals";
+    if (!r->top_n) r->top_n = FR_SVG_DEFAULT_LINES;
+    if (r->top_n > FR_SVG_MAX_LINES) r->top_n = FR_SVG_MAX_LINES;
+    if (!r->alerts) r->nalerts = 0;
+    if (!r->rules) r->nrules = 0;
+    if (r->from == FR_MONTH_NONE || r->from == 0) r->from = fr_series_first(s);
+    if (r->to == FR_MONTH_NONE || r->to == 0) r->to = fr_series_last(s);
+    if (r->from == FR_MONTH_NONE || r->to < r->from + 1)
         return fr_error_set(err, FR_EINVAL, 0, 0, "months", "a chart needs at least two months");
-    if (to - from + 1 > FR_SVG_MAX_MONTHS) from = to - FR_SVG_MAX_MONTHS + 1;
-    if (top_n > FR_SVG_MAX_LINES) top_n = FR_SVG_MAX_LINES;
-    size_t nkeys = fr_series_key_count(s), np = 0, months = (size_t)(to - from + 1);
-    pick *picks = fr_malloc((nkeys ? nkeys : 1) * sizeof *picks);
-    double *vals = fr_malloc((top_n ? top_n : 1) * months * sizeof *vals);
-    fr_chart_line lines[FR_SVG_MAX_LINES];
-    fr_chart_mark *marks = fr_malloc((nalerts ? nalerts : 1) * sizeof *marks);
-    char(*labels)[64] = fr_malloc((nalerts ? nalerts : 1) * sizeof *labels);
-    int rc;
-    if (!picks || !vals || !marks || !labels) {
-        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < nkeys; k++) {
-        if (strcmp(fr_series_key_metric(s, k), metric) != 0) continue;
+    if (r->to - r->from + 1 > FR_SVG_MAX_MONTHS) r->from = r->to - FR_SVG_MAX_MONTHS + 1;
+    return FR_OK;
+}
+
+static int alert_shown(const fr_svg_series_request *r, const fr_alert *a, int nat)
+{
+    return a->nationality == nat && strcmp(a->metric, r->metric) == 0 && a->period >= r->from &&
+           a->period <= r->to;
+}
+
+/* The nationalities to draw, best first, into picks; their number, or 0
+ * when no series has the metric. */
+static size_t pick_lines(const fr_series *s, const fr_svg_series_request *r, pick *picks)
+{
+    size_t np = 0;
+    for (size_t k = 0; k < fr_series_key_count(s); k++) {
+        if (strcmp(fr_series_key_metric(s, k), r->metric) != 0) continue;
         int nat = fr_series_key_nationality(s, k), al = 0;
-        for (size_t a = 0; a < nalerts && !al; a++)
-            al = alerts[a].nationality == nat && strcmp(alerts[a].metric, metric) == 0 &&
-                 alerts[a].period >= from && alerts[a].period <= to;
-        picks[np++] = (pick){k, fr_series_total(s, k, from, to), al};
+        for (size_t a = 0; a < r->nalerts && !al; a++)
+            al = alert_shown(r, &r->alerts[a], nat);
+        picks[np++] = (pick){k, fr_series_total(s, k, r->from, r->to), al};
     }
-    if (!np) {
-        rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "metric", "no series has the metric '%s'",
-                          metric);
-        goto done;
-    }
+    if (!np) return 0;
     qsort(picks, np, sizeof *picks, cmp_pick);
     /* alerted nationalities take at most half the lines (rounded up); the
      * others are the largest by total */
-    size_t half = (top_n + 1) / 2, nal = 0;
+    size_t half = (r->top_n + 1) / 2, nal = 0;
     for (size_t i = 0; i < np; i++)
         nal += picks[i].alerted;
     if (nal > half) {
@@ -71,39 +74,93 @@ int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
             picks[i].alerted = 0;
         qsort(picks, np, sizeof *picks, cmp_pick);
     }
-    size_t nl = np < top_n ? np : top_n, nm = 0;
-    for (size_t l = 0; l < nl; l++) {
-        double *v = vals + l * months;
-        for (size_t i = 0; i < months; i++)
-            v[i] = (double)fr_series_get(s, picks[l].key, from + (fr_month)i);
-        int nat = fr_series_key_nationality(s, picks[l].key);
-        lines[l] = (fr_chart_line){fr_country_code(nat), v};
-        for (size_t a = 0; a < nalerts; a++) {
-            if (alerts[a].nationality != nat || strcmp(alerts[a].metric, metric) != 0) continue;
-            if (alerts[a].period < from || alerts[a].period > to) continue;
-            char per[FR_MONTH_BUFSZ];
-            fr_month_format(alerts[a].period, per);
-            snprintf(labels[nm], 64, "%s alert %s (x%.1f)", fr_country_code(nat), per,
-                     alerts[a].factor);
-            marks[nm] = (fr_chart_mark){l, alerts[a].period, labels[nm]};
-            nm++;
-        }
+    return np;
+}
+
+/* Storage the chart points into; freed together. */
+typedef struct chart_store {
+    pick *picks;
+    double *vals;         /* top_n x months */
+    fr_chart_mark *marks; /* one per alert at most */
+    char (*labels)[64];   /* the marks' texts */
+} chart_store;
+
+static int store_new(const fr_series *s, const fr_svg_series_request *r, chart_store *st)
+{
+    size_t nkeys = fr_series_key_count(s), months = (size_t)(r->to - r->from + 1);
+    st->picks = fr_malloc((nkeys ? nkeys : 1) * sizeof *st->picks);
+    st->vals = fr_malloc(r->top_n * months * sizeof *st->vals);
+    st->marks = fr_malloc((r->nalerts ? r->nalerts : 1) * sizeof *st->marks);
+    st->labels = fr_malloc((r->nalerts ? r->nalerts : 1) * sizeof *st->labels);
+    return st->picks && st->vals && st->marks && st->labels ? FR_OK : FR_ENOMEM;
+}
+
+static void store_free(chart_store *st)
+{
+    fr_free(st->picks);
+    fr_free(st->vals);
+    fr_free(st->marks);
+    fr_free(st->labels);
+}
+
+/* Line l of the chart: the months of pick p, and a mark for each of its
+ * alerts shown; returns the marks' count after it. */
+static size_t fill_line(const fr_series *s, const fr_svg_series_request *r, const pick *p, size_t l,
+                        fr_chart_line *line, chart_store *st, size_t nm)
+{
+    size_t months = (size_t)(r->to - r->from + 1);
+    double *v = st->vals + l * months;
+    for (size_t i = 0; i < months; i++)
+        v[i] = (double)fr_series_get(s, p->key, r->from + (fr_month)i);
+    int nat = fr_series_key_nationality(s, p->key);
+    *line = (fr_chart_line){fr_country_code(nat), v};
+    for (size_t a = 0; a < r->nalerts; a++) {
+        const fr_alert *al = &r->alerts[a];
+        if (!alert_shown(r, al, nat)) continue;
+        char per[FR_MONTH_BUFSZ];
+        fr_month_format(al->period, per);
+        snprintf(st->labels[nm], 64, "%s alert %s (x%.1f)", fr_country_code(nat), per, al->factor);
+        st->marks[nm] = (fr_chart_mark){l, al->period, st->labels[nm]};
+        nm++;
     }
+    return nm;
+}
+
+int fr_svg_series_chart(const fr_series *s, const fr_svg_series_request *req, char **out,
+                        size_t *len, fr_error *err)
+{
+    fr_svg_series_request r;
+    int rc = resolve(s, req, &r, err);
+    if (rc != FR_OK) return rc;
+    chart_store st;
+    fr_chart_line lines[FR_SVG_MAX_LINES];
+    if (store_new(s, &r, &st) != FR_OK) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto done;
+    }
+    size_t np = pick_lines(s, &r, st.picks);
+    if (!np) {
+        rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "metric", "no series has the metric '%s'",
+                          r.metric);
+        goto done;
+    }
+    size_t nl = np < r.top_n ? np : r.top_n, nm = 0;
+    for (size_t l = 0; l < nl; l++)
+        nm = fill_line(s, &r, &st.picks[l], l, &lines[l], &st, nm);
     char ttl[128], ylab[64];
-    snprintf(ylab, sizeof ylab, "%s per month", metric);
-    if (!title) {
+    snprintf(ylab, sizeof ylab, "%s per month", r.metric);
+    if (!r.title) {
         char a[FR_MONTH_BUFSZ], b[FR_MONTH_BUFSZ];
-        fr_month_format(from, a);
-        fr_month_format(to, b);
-        snprintf(ttl, sizeof ttl, "Monthly %s by nationality, %s to %s", metric, a, b);
-        title = ttl;
+        fr_month_format(r.from, a);
+        fr_month_format(r.to, b);
+        snprintf(ttl, sizeof ttl, "Monthly %s by nationality, %s to %s", r.metric, a, b);
+        r.title = ttl;
     }
-    fr_chart c = {title, NULL, ylab, from, months, lines, nl, marks, nm, rules, nrules, 0, 0};
+    size_t months = (size_t)(r.to - r.from + 1);
+    fr_chart c = {r.title,  NULL, ylab,    r.from,   months, lines, nl,
+                  st.marks, nm,   r.rules, r.nrules, 0,      0};
     rc = fr_svg_chart(&c, out, len, err);
 done:
-    fr_free(picks);
-    fr_free(vals);
-    fr_free(marks);
-    fr_free(labels);
+    store_free(&st);
     return rc;
 }
