@@ -109,24 +109,29 @@ int sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
     return FR_OK;
 }
 
-/* The candidate's latest document and last crossing. */
-static int candidate_travel(sq_store *s, fr_linkage_candidate *c, char state[4], fr_error *err)
+/* The candidate's latest document of the new one's kind (passport or
+ * identity card; its latest of any kind when it has none) and last crossing. */
+static int candidate_travel(sq_store *s, const fr_document *d, fr_linkage_candidate *c,
+                            char state[4], char type[3], fr_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, SQ_TRAV_LAST_DOC, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, c->traveller_id);
-    state[0] = '\0';
+    sqlite3_bind_int(st, 2, d->type[0] == 'P');
+    state[0] = type[0] = '\0';
     c->doc_expiry = FR_DATE_NONE;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         col_text(st, 0, state, 4);
         if (sqlite3_column_type(st, 1) != SQLITE_NULL)
             c->doc_expiry = (fr_date)sqlite3_column_int64(st, 1);
+        col_text(st, 2, type, 3);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sq_error(s, rc, err, "cannot read the candidate's documents");
     c->doc_state = state;
+    c->doc_type = type;
     sq_trav_slot ps;
     if ((rc = sq_pairing_state(s, c->traveller_id, &ps, err)) != FR_OK) return rc;
     c->last_seen = FR_DATE_NONE;
@@ -198,8 +203,8 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         col_text(st, 4, sex, sizeof sex);
         x.sex = sex[0];
         x.birth = (fr_date)sqlite3_column_int64(st, 5);
-        fr_linkage_candidate c = {x.id,  x.sur, x.giv,        x.nat,        x.birth,
-                                  x.sex, "",    FR_DATE_NONE, FR_DATE_NONE, 0};
+        fr_linkage_candidate c = {x.id, x.sur,        x.giv,        x.nat, x.birth, x.sex,
+                                  "",   FR_DATE_NONE, FR_DATE_NONE, 0,     ""};
         if (fr_linkage_upper_bound(&s->link_params, &q, &c, &f) < s->link_params.review_bits)
             continue; /* cannot reach review whatever the documents say */
         if (nrows % 8 == 0) {
@@ -220,16 +225,16 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     }
     for (size_t i = 0; i < nrows && rc == FR_OK; i++) {
         row *x = &rows[i];
-        fr_linkage_candidate c = {x->id,  x->sur, x->giv,       x->nat,       x->birth,
-                                  x->sex, "",     FR_DATE_NONE, FR_DATE_NONE, 0};
+        fr_linkage_candidate c = {x->id, x->sur,       x->giv,       x->nat, x->birth, x->sex,
+                                  "",    FR_DATE_NONE, FR_DATE_NONE, 0,      ""};
         fr_linkage_freq cf = f;
         if ((rc = freq_one(s, SQ_FREQ_NAME, x->nat, x->sur, x->giv, &cf.name, err)) != FR_OK ||
             (rc = freq_birth(s, x->birth, &cf.birth, err)) != FR_OK)
             break;
         if (fr_linkage_upper_bound(&s->link_params, &q, &c, &cf) < s->link_params.review_bits)
             continue;
-        char state[4];
-        if ((rc = candidate_travel(s, &c, state, err)) != FR_OK) break;
+        char state[4], type[3];
+        if ((rc = candidate_travel(s, d, &c, state, type, err)) != FR_OK) break;
         fr_linkage_score sc;
         fr_linkage_compare(&s->link_params, &q, &c, &cf, &sc);
         if (fr_linkage_decide(&s->link_params, &sc) != FR_LINKAGE_NEW) keep(r, x->id, &sc);
