@@ -93,8 +93,9 @@ json_t *fr_history_json(const fr_history *h)
     }
     for (size_t i = 0; i < h->nreviews; i++)
         if (json_array_append_new(
-                revs, json_pack("{s:I, s:I, s:I, s:s}", "document_row",
-                                (json_int_t)h->reviews[i].document_row, "traveller_id",
+                revs, json_pack("{s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)h->reviews[i].id,
+                                "document_row", (json_int_t)h->reviews[i].document_row,
+                                "traveller_id",
                                 (json_int_t)h->reviews[i].traveller_id, "candidate_traveller_id",
                                 (json_int_t)h->reviews[i].candidate_traveller, "reason",
                                 h->reviews[i].reason)))
