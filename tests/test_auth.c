@@ -44,6 +44,12 @@ static void role_matrix_keeps_analysts_from_personal_records(void **st)
     assert_int_equal(fr_role_may(FR_ROLE_OFFICER, FR_PERM_POLICY_WRITE), 0);
     assert_int_equal(fr_role_may(FR_ROLE_SUPERVISOR, FR_PERM_OVERRIDE), 1);
     assert_int_equal(fr_role_may(FR_ROLE_SUPERVISOR, FR_PERM_USERS), 0);
+    /* link reviews and splits: supervisors only */
+    assert_int_equal(fr_role_may(FR_ROLE_SUPERVISOR, FR_PERM_REVIEW), 1);
+    assert_int_equal(fr_role_may(FR_ROLE_OFFICER, FR_PERM_REVIEW), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_REVIEW), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_ANALYST, FR_PERM_REVIEW), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_CARRIER, FR_PERM_REVIEW), 0);
     assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_POLICY_WRITE), 1);
     assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_USERS), 1);
     assert_int_equal(fr_role_may(FR_ROLE_NONE, FR_PERM_POLICY_READ), 0);

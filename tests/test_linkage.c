@@ -44,6 +44,7 @@ static void wang_wei(pair *x, const char *expiry)
 {
     memset(x, 0, sizeof *x);
     fr_linkage_defaults(&x->p);
+    strcpy(x->doc.type, "P");
     strcpy(x->doc.state, "CHN");
     strcpy(x->doc.number, "E20000001");
     strcpy(x->doc.surname, "WANG");
@@ -62,7 +63,8 @@ static void wang_wei(pair *x, const char *expiry)
                                   x->state,
                                   day("2024-05-01"),
                                   day("2023-02-01"),
-                                  0};
+                                  0,
+                                  "P"};
     x->q = (fr_linkage_query){&x->doc, day("2024-06-01"), 1};
 }
 
@@ -120,6 +122,29 @@ static void common_name_is_weaker_than_rare(void **st)
     assert_true(item(&a, "name")->bits > item(&b, "name")->bits + 5);
     /* the same renewal evidence with a name one in ten carries: not certain */
     assert_int_not_equal(fr_linkage_decide(&x.p, &b), FR_LINKAGE_LINK);
+}
+
+/* An identity card shown after a passport (or the reverse) is no renewal
+ * of it: Andean, Mercosur and EU nationals hold both and travel on either,
+ * so the renewal-shaped timing that links a passport after a passport is no
+ * evidence across kinds, and the same pair is only a review. */
+static void identity_card_after_a_passport_is_no_renewal(void **st)
+{
+    (void)st;
+    pair x;
+    wang_wei(&x, "2034-05-20");
+    fr_linkage_freq f = freq(3);
+    fr_linkage_score s;
+    assert_int_equal(outcome(&x, &f, &s), FR_LINKAGE_LINK); /* passport after passport */
+    strcpy(x.doc.type, "I");
+    assert_int_equal(outcome(&x, &f, &s), FR_LINKAGE_REVIEW);
+    assert_string_equal(item(&s, "documents")->level, "other_kind_held_side_by_side");
+    assert_true(item(&s, "documents")->bits == 0.0);
+    strcpy(x.doc.type, "P");
+    x.c.doc_type = "ID";
+    assert_int_equal(outcome(&x, &f, &s), FR_LINKAGE_REVIEW);
+    x.c.doc_type = "PO"; /* another passport code: the same kind */
+    assert_int_equal(outcome(&x, &f, &s), FR_LINKAGE_LINK);
 }
 
 /* A surname taken on marriage: the given names and birth date alone are too
@@ -224,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(namesake_with_a_passport_in_use_stays_apart),
         cmocka_unit_test(true_renewal_links),
+        cmocka_unit_test(identity_card_after_a_passport_is_no_renewal),
         cmocka_unit_test(common_name_is_weaker_than_rare),
         cmocka_unit_test(renewal_under_another_surname_is_not_linked),
         cmocka_unit_test(dual_national_is_never_linked_silently),

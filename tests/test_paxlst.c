@@ -86,7 +86,7 @@ static void check_sample(const char *name)
     assert_non_null(exp);
     exp = realloc(exp, elen + 1);
     exp[elen] = '\0';
-    size_t len;
+    size_t len = 0;
     snprintf(path, sizeof path, "%s/%s.edi", DATA_DIR, name);
     char *edi = slurp(path, &len);
     if (!edi) {

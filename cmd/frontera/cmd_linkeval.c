@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/linkeval.h"
+#include "frontera/policy.h"
 
 static int read_file(void *ud, char *buf, size_t cap, size_t *got)
 {
@@ -34,26 +35,36 @@ static void line(const fr_linkeval_counts *k)
 
 int cmd_linkeval(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"truth", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    const char *truth = NULL;
+    static const struct option opts[] = {{"truth", required_argument, NULL, 't'},
+                                         {"policy", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *truth = NULL, *policy_path = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 't')
             truth = optarg;
+        else if (c == 'p')
+            policy_path = optarg;
         else if (c == 'h') {
-            printf(
-                "Usage: frontera [--db PATH] linkeval --truth FILE.csv\n"
-                "Measure how the ledger linked documents to travellers against the ground\n"
-                "truth of a synthetic run: import `frontera synth --out X.csv --truth T.csv`\n"
-                "into an empty ledger, then run this with --truth T.csv. Prints, overall and\n"
-                "by nationality: documents, persons, true and predicted pairs of documents of\n"
-                "one person, pairwise precision and recall, documents given to a traveller\n"
-                "holding another person's earlier document (exposed to another's history),\n"
-                "documents under review, and those reviewed against other people only\n"
-                "(innocent referrals). Exit 1 when precision is below 0.999, recall below 0.95,\n"
-                "any document is exposed, or innocent referrals reach 1 in 10,000 persons.\n");
+            printf("Usage: frontera [--db PATH] linkeval --truth FILE.csv [--policy FILE]\n"
+                   "Measure how the ledger linked documents to travellers against the ground\n"
+                   "truth of a synthetic run: import `frontera synth --out X.csv --truth T.csv`\n"
+                   "into an empty ledger, then run this with --truth T.csv. Prints, overall and\n"
+                   "by nationality: documents, persons, true and predicted pairs of documents of\n"
+                   "one person, pairwise precision and recall, documents given to a traveller\n"
+                   "holding another person's earlier document (exposed to another's history),\n"
+                   "documents under review, and those reviewed against other people only\n"
+                   "(innocent referrals). With --policy, the harm at the booth: every entry that\n"
+                   "came after another person's crossing on the same traveller is decided by the\n"
+                   "booth's rule on the ledger's history and on the person's own crossings, and\n"
+                   "the admissions refused, shortened or referred because of the other person's\n"
+                   "record are counted.\n"
+                   "Exit 1 when precision is below 0.999, recall below 0.95, any admission is\n"
+                   "refused or shortened because of another's record (without --policy: any\n"
+                   "document is exposed), or innocent referrals plus referrals for another's\n"
+                   "record reach 1 in 10,000 persons.\n");
             return FR_EXIT_OK;
         } else
             return cli_usage_error("linkeval", "unknown option");
@@ -61,11 +72,14 @@ int cmd_linkeval(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("linkeval", "unexpected argument '%s'", argv[optind]);
     if (!truth) return cli_usage_error("linkeval", "--truth FILE is required");
+    fr_policy *policy = NULL;
+    if (policy_path && !(policy = cli_load_policy("linkeval", policy_path))) return FR_EXIT_USAGE;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     FILE *f = fopen(truth, "r");
     if (!f) {
         fprintf(stderr, "frontera linkeval: cannot read %s: %s\n", truth, strerror(errno));
+        fr_policy_free(policy);
         return FR_EXIT_FAILURE;
     }
     fr_store *s = NULL;
@@ -82,7 +96,7 @@ int cmd_linkeval(int argc, char **argv)
         fprintf(stderr, "frontera linkeval: out of memory\n");
         goto done;
     }
-    if (fr_linkeval_run(s, csv, &e, &err) != FR_OK) {
+    if (fr_linkeval_run(s, csv, policy, &e, &err) != FR_OK) {
         cli_print_error("linkeval", truth, &err);
         goto done;
     }
@@ -98,16 +112,34 @@ int cmd_linkeval(int argc, char **argv)
            "history: %llu\n",
            (unsigned long long)t->innocent_referred, (unsigned long long)t->persons,
            innocent_rate * 10000, (unsigned long long)t->exposed);
+    const fr_linkeval_harm *hm = &e.harm;
+    uint64_t referred = t->innocent_referred + (e.harm_measured ? hm->referred : 0);
+    double referred_rate = t->persons ? (double)referred / (double)t->persons : 0;
+    if (e.harm_measured)
+        printf("harm at the booth: %llu travellers hold more than one person; %llu entries came "
+               "after another person's crossing: %llu refused, %llu stays shortened (%llu days), "
+               "%llu referred because of the other person's record\n",
+               (unsigned long long)hm->travellers, (unsigned long long)hm->entries,
+               (unsigned long long)hm->refused, (unsigned long long)hm->shortened,
+               (unsigned long long)hm->shortened_days, (unsigned long long)hm->referred);
+    printf("referred because of another person (innocent referrals%s): %llu (%.2f in 10,000 "
+           "persons)\n",
+           e.harm_measured ? " and history referrals" : "", (unsigned long long)referred,
+           referred_rate * 10000);
+    int harmless = e.harm_measured ? hm->refused == 0 && hm->shortened == 0 : t->exposed == 0;
     int ok = fr_linkeval_ratio(t->correct_pairs, t->predicted_pairs) >= 0.999 &&
-             fr_linkeval_ratio(t->correct_pairs, t->true_pairs) >= 0.95 && t->exposed == 0 &&
-             innocent_rate < 1e-4;
-    printf("targets (precision >= 0.999, recall >= 0.95, none exposed, innocent referrals < 1 in "
-           "10,000): %s\n",
+             fr_linkeval_ratio(t->correct_pairs, t->true_pairs) >= 0.95 && harmless &&
+             referred_rate < 1e-4;
+    printf("targets (precision >= 0.999, recall >= 0.95, %s, referred because of another person "
+           "< 1 in 10,000): %s\n",
+           e.harm_measured ? "none refused or shortened because of another's record"
+                           : "none exposed (no --policy: harm not replayed)",
            ok ? "met" : "NOT met");
     ex = ok ? FR_EXIT_OK : FR_EXIT_FINDING;
 done:
     fr_csv_free(csv);
     fr_store_close(s);
+    fr_policy_free(policy);
     fclose(f);
     return ex;
 }

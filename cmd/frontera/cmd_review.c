@@ -40,7 +40,7 @@ static const char USAGE[] =
     "  split      the document and its crossings leave their traveller for a new one\n"
     "             (a wrong link found later); both travellers are re-paired\n"
     "  thresholds show or set the linking thresholds kept in the ledger (match weight\n"
-    "             in bits: link at or above X, default 10; review at or above Y, default 4;\n"
+    "             in bits: link at or above X, default 9.5; review at or above Y, default 4;\n"
     "             R the share of new documents whose holder is already known, default\n"
     "             0.02); they apply to every later record, import and booth decision\n"
     "  --by NAME  who decides (required; written to the link audit with the time)\n"

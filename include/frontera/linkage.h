@@ -70,6 +70,11 @@ typedef struct fr_linkage_candidate {
      * entry (still in the country); last_seen FR_DATE_NONE when no travel */
     fr_date last_seen;
     int in_country;
+    /* the document code (MRZ: "P" passport; "I", "A", "C" identity cards)
+     * of doc_state/doc_expiry: the store gives the latest document of the
+     * new one's kind when the candidate has one, else its latest; "" or
+     * NULL when unknown (then taken as the same kind) */
+    const char *doc_type;
 } fr_linkage_candidate;
 
 /* The new document and the event that first shows it. */

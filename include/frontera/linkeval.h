@@ -10,7 +10,11 @@
  * booth: a document given to a traveller that already held another
  * person's document would have shown that person's history (exposed); a
  * document put under review whose candidates are all other people would
- * have been referred for a namesake (innocent referral).
+ * have been referred for a namesake (innocent referral). With a policy, the
+ * harm itself is measured: each entry that came after another person's
+ * crossing on the same traveller is decided by the booth's rule twice, on
+ * the ledger's history and on the person's own crossings, and the worse
+ * answers caused by the other person's record are counted (fr_linkeval_harm).
  *
  * The truth is read in the ledger's arrival order (the order the synthetic
  * file was imported in): each exported event must be the next truth row,
@@ -42,17 +46,33 @@ typedef struct fr_linkeval_counts {
     uint64_t reviewed;          /* documents under review at all */
 } fr_linkeval_counts;
 
+/* Admissions decided worse because of another person's record. */
+typedef struct fr_linkeval_harm {
+    uint64_t travellers;     /* travellers holding crossings of more than one person */
+    uint64_t entries;        /* their entries after another person's crossing, replayed */
+    uint64_t refused;        /* refused, when the person's own record admits or refers */
+    uint64_t shortened;      /* authorised stay ends earlier than on the own record */
+    uint64_t shortened_days; /* by how many days in all */
+    uint64_t referred;       /* referred, when the own record admits */
+} fr_linkeval_harm;
+
 typedef struct fr_linkeval {
     uint64_t events;
+    int harm_measured; /* 1 when a policy was given: harm below is filled */
+    fr_linkeval_harm harm;
     fr_linkeval_counts total;
     size_t nnat;
     fr_linkeval_counts nat[FR_LINKEVAL_MAX_NAT]; /* by nationality, most documents first */
 } fr_linkeval;
 
 /* Walk the ledger and the truth (a CSV with header event_id,person) and
- * fill *out. Errors: FR_EINVAL (the truth does not match the ledger: line
- * and reason in err), FR_EPARSE, FR_ENOMEM, or the store's. */
-FR_API int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err);
+ * fill *out; with a policy (may be NULL: harm not measured) replay the
+ * admissions exposed to another person's record (fr_linkeval_harm).
+ * Errors: FR_EINVAL (the truth does not match the ledger: line and reason
+ * in err), FR_EPARSE, FR_ENOMEM, or the store's. */
+struct fr_policy;
+FR_API int fr_linkeval_run(fr_store *s, fr_csv *truth, const struct fr_policy *policy,
+                           fr_linkeval *out, fr_error *err);
 
 /* precision or recall as a fraction; 1 when the denominator is 0 */
 FR_API double fr_linkeval_ratio(uint64_t num, uint64_t den);

@@ -10,7 +10,10 @@
  * birth date to those born that day. Documents: a passport's issue date is
  * not in the MRZ, so it is estimated as expiry minus 10 (or 5) years; a
  * renewal is issued after the old document's last use and near or after its
- * expiry. Travel: an entry while the candidate is still in the country is
+ * expiry - between documents of one kind only: a passport does not renew an
+ * identity card (Andean, Mercosur and EU nationals travel on either and hold
+ * both at once), so across kinds the timing is no evidence. Travel: an
+ * entry while the candidate is still in the country is
  * evidence of two people. The m and u values are round figures set from
  * what renewals and namesakes look like; they are constants here so that a
  * score can be explained, and the two thresholds are the tunable part. */
@@ -211,6 +214,14 @@ static int issued_since(fr_date expiry, fr_date last_seen, fr_date day)
     return 0;
 }
 
+/* Passport (P...) against identity card (I, A, C...): the MRZ document
+ * code's first letter. Unknown on either side counts as the same kind. */
+static int same_kind(const char *a, const char *b)
+{
+    if (!a || !b || !a[0] || !b[0]) return 1;
+    return (a[0] == 'P') == (b[0] == 'P');
+}
+
 static void document_evidence(const fr_linkage_query *q, const fr_linkage_candidate *c,
                               fr_linkage_score *s)
 {
@@ -224,6 +235,14 @@ static void document_evidence(const fr_linkage_query *q, const fr_linkage_candid
     /* a second nationality's passport is no renewal: timing says nothing */
     int same_nat =
         !d->nationality[0] || !c->nationality[0] || strcmp(d->nationality, c->nationality) == 0;
+    /* nor is an identity card shown after a passport (or the reverse): both
+     * are valid travel documents held side by side, so the old one's
+     * expiry says nothing of when the new one was issued. Same weight for
+     * the same person and for two (m = u): recorded so the evidence says why */
+    if (same_nat && !same_kind(d->type, c->doc_type)) {
+        add(s, "documents", "other_kind_held_side_by_side", 1.0, 1.0);
+        same_nat = 0;
+    }
     if (same_nat && d->expiry != FR_DATE_NONE && c->doc_expiry != FR_DATE_NONE) {
         if (d->expiry == c->doc_expiry) {
             add(s, "documents", "same_expiry", 0.01, 3e-4);

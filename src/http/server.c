@@ -138,11 +138,27 @@ static int copy_param(const char *p, size_t n, char *out, size_t cap)
     return 0;
 }
 
+/* p is "{id}" (route get, by GET) or "{id}" + sub (route post, by POST). */
+static srv_route match_id(const char *method, const char *p, const char *get_method, srv_route get,
+                          const char *sub, srv_route post, char *param, size_t cap, int *bad_param,
+                          int *known_path)
+{
+    const char *slash = strchr(p, '/');
+    if (slash && strcmp(slash, sub) != 0) return R_OTHER;
+    size_t len = slash ? (size_t)(slash - p) : strlen(p);
+    if (len == 0 || memchr(p, '/', len)) return R_OTHER;
+    *known_path = 1;
+    if (copy_param(p, len, param, cap) != 0) *bad_param = 1;
+    if (slash) return strcmp(method, "POST") == 0 ? post : R_OTHER;
+    return strcmp(method, get_method) == 0 ? get : R_OTHER;
+}
+
 /* Match the path; *known_path tells a path that exists for another method. */
 static srv_route match(const char *method, const char *url, char *param, size_t cap, int *bad_param,
                        int *known_path)
 {
-    static const char ADM[] = "/v1/admissions/", TRV[] = "/v1/travellers/", OVR[] = "/override";
+    static const char ADM[] = "/v1/admissions/", TRV[] = "/v1/travellers/", OVR[] = "/override",
+                      REV[] = "/v1/reviews/";
     *known_path = 0;
     *bad_param = 0;
     for (int r = 0; r < R_WEB; r++) {
@@ -162,13 +178,12 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
         if (copy_param(p, len, param, cap) != 0) *bad_param = 1;
         return strcmp(method, "POST") == 0 ? R_OVERRIDE : R_OTHER;
     }
-    if (strncmp(url, TRV, sizeof TRV - 1) == 0 && n > sizeof TRV - 1) {
-        const char *p = url + sizeof TRV - 1;
-        if (strchr(p, '/')) return R_OTHER;
-        *known_path = 1;
-        if (copy_param(p, strlen(p), param, cap) != 0) *bad_param = 1;
-        return strcmp(method, "GET") == 0 ? R_TRAVELLER : R_OTHER;
-    }
+    if (strncmp(url, TRV, sizeof TRV - 1) == 0 && n > sizeof TRV - 1)
+        return match_id(method, url + sizeof TRV - 1, "GET", R_TRAVELLER, "/split", R_SPLIT, param,
+                        cap, bad_param, known_path);
+    if (strncmp(url, REV, sizeof REV - 1) == 0 && n > sizeof REV - 1)
+        return match_id(method, url + sizeof REV - 1, "GET", R_REVIEW, "/resolve", R_RESOLVE, param,
+                        cap, bad_param, known_path);
     return R_OTHER;
 }
 
@@ -178,7 +193,9 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_TRAVELLER] = FR_PERM_TRAVELLER,     [R_FLOWS] = FR_PERM_REPORTS,
     [R_OVERSTAYS] = FR_PERM_REPORTS,       [R_ALERTS] = FR_PERM_REPORTS,
     [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
-    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
+    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE, [R_SPLIT] = FR_PERM_REVIEW,
+    [R_REVIEWS] = FR_PERM_REVIEW,          [R_REVIEW] = FR_PERM_REVIEW,
+    [R_RESOLVE] = FR_PERM_REVIEW,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -204,13 +221,26 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
         return srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
                            err.message);
     if (rc != FR_OK) return srv_problem_err(r, &err);
-    if (r->route == R_TRAVELLER && !fr_role_may(r->user.role, ROUTE_PERM[r->route])) {
-        /* an attempt on a personal record is audited like a read */
+    int personal = r->route == R_TRAVELLER || r->route == R_SPLIT || r->route == R_REVIEWS ||
+                   r->route == R_REVIEW || r->route == R_RESOLVE;
+    if (personal && !fr_role_may(r->user.role, ROUTE_PERM[r->route])) {
+        /* an attempt on a personal record (a traveller, a link review) is
+         * audited like a read */
         char object[FR_AUDIT_OBJECT_MAX + 1];
         fr_audit_record rec;
-        snprintf(object, sizeof object, "%s:%.100s",
-                 strchr(r->param, ':') ? "document" : "traveller", r->param);
-        srv_audit_record_for(r, &rec, "traveller.read", object, 403, "refused: role");
+        const char *action = "traveller.read";
+        if (r->route == R_TRAVELLER || r->route == R_SPLIT)
+            snprintf(object, sizeof object, "%s:%.100s",
+                     strchr(r->param, ':') ? "document" : "traveller", r->param);
+        else if (r->route == R_REVIEWS)
+            snprintf(object, sizeof object, "reviews");
+        else
+            snprintf(object, sizeof object, "review:%.100s", r->param);
+        if (r->route == R_SPLIT) action = "traveller.split";
+        if (r->route == R_REVIEWS) action = "review.list";
+        if (r->route == R_REVIEW) action = "review.read";
+        if (r->route == R_RESOLVE) action = "review.resolve";
+        srv_audit_record_for(r, &rec, action, object, 403, "refused: role");
         if (srv_audit_write(s, &rec, 1) != FR_OK)
             return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                "the refusal could not be audited");
@@ -245,6 +275,14 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_events(r);
     case R_TRAVELLER:
         return srv_traveller(r);
+    case R_SPLIT:
+        return srv_traveller_split(r);
+    case R_REVIEWS:
+        return srv_reviews_list(r);
+    case R_REVIEW:
+        return srv_review_get(r);
+    case R_RESOLVE:
+        return srv_review_resolve(r);
     case R_FLOWS:
     case R_OVERSTAYS:
     case R_ALERTS:

@@ -29,6 +29,10 @@
     X(R_MANIFESTS, "POST", "/v1/manifests")                                                        \
     X(R_EVENTS, "POST", "/v1/events")                                                              \
     X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
+    X(R_SPLIT, "POST", "/v1/travellers/{id}/split")                                                \
+    X(R_REVIEWS, "GET", "/v1/reviews")                                                             \
+    X(R_REVIEW, "GET", "/v1/reviews/{id}")                                                         \
+    X(R_RESOLVE, "POST", "/v1/reviews/{id}/resolve")                                               \
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
     X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
     X(R_ALERTS, "GET", "/v1/alerts")                                                               \
@@ -200,15 +204,19 @@ void srv_log(const fr_server *s, const char *fmt, ...)
     ;
 
 /* ---- handlers ---- */
-enum MHD_Result srv_admissions(srv_req *r);  /* server_admit.c */
-enum MHD_Result srv_override(srv_req *r);    /* server_admit.c */
-enum MHD_Result srv_manifests(srv_req *r);   /* server_manifest.c */
-enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
-enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
-enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */
-enum MHD_Result srv_policy_get(srv_req *r);  /* server_policy.c */
-enum MHD_Result srv_policy_put(srv_req *r);  /* server_policy.c */
-enum MHD_Result srv_metrics_get(srv_req *r); /* server_metrics.c */
+enum MHD_Result srv_admissions(srv_req *r);      /* server_admit.c */
+enum MHD_Result srv_override(srv_req *r);        /* server_admit.c */
+enum MHD_Result srv_manifests(srv_req *r);       /* server_manifest.c */
+enum MHD_Result srv_events(srv_req *r);          /* server_events.c */
+enum MHD_Result srv_traveller(srv_req *r);       /* server_traveller.c */
+enum MHD_Result srv_reviews_list(srv_req *r);    /* server_reviews.c */
+enum MHD_Result srv_review_get(srv_req *r);      /* server_reviews.c */
+enum MHD_Result srv_review_resolve(srv_req *r);  /* server_reviews.c */
+enum MHD_Result srv_traveller_split(srv_req *r); /* server_reviews.c */
+enum MHD_Result srv_report(srv_req *r);          /* server_reports.c */
+enum MHD_Result srv_policy_get(srv_req *r);      /* server_policy.c */
+enum MHD_Result srv_policy_put(srv_req *r);      /* server_policy.c */
+enum MHD_Result srv_metrics_get(srv_req *r);     /* server_metrics.c */
 
 /* ---- server_policy.c ---- */
 int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* server_traveller.c: GET /v1/travellers/{id}: one traveller's documents,
  * crossings (event-time order, with pairing and anomalies), current stay and
- * open link reviews. {id} is the traveller number or STATE:NUMBER of one of
+ * open link reviews (and may_review: whether the caller may resolve them).
+ * {id} is the traveller number or STATE:NUMBER of one of
  * the traveller's documents. A personal record: only roles with
  * FR_PERM_TRAVELLER get here, an officer only for travellers they decided
  * on at the booth (404 otherwise, as for an absent one), and every read
@@ -123,6 +124,9 @@ enum MHD_Result srv_traveller(srv_req *r)
             lookers = json_null(); /* the record is shown; the list of readers could not be */
         }
         json_object_set_new(o, "audit", lookers);
+        /* the page offers the link-review decisions only to who may make them */
+        json_object_set_new(o, "may_review",
+                            json_boolean(fr_role_may(r->user.role, FR_PERM_REVIEW)));
         ret = srv_send_json(r, 200, o);
     }
 done:

@@ -93,11 +93,12 @@ json_t *fr_history_json(const fr_history *h)
     }
     for (size_t i = 0; i < h->nreviews; i++)
         if (json_array_append_new(
-                revs, json_pack("{s:I, s:I, s:I, s:s}", "document_row",
-                                (json_int_t)h->reviews[i].document_row, "traveller_id",
-                                (json_int_t)h->reviews[i].traveller_id, "candidate_traveller_id",
-                                (json_int_t)h->reviews[i].candidate_traveller, "reason",
-                                h->reviews[i].reason)))
+                revs,
+                json_pack("{s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)h->reviews[i].id,
+                          "document_row", (json_int_t)h->reviews[i].document_row, "traveller_id",
+                          (json_int_t)h->reviews[i].traveller_id, "candidate_traveller_id",
+                          (json_int_t)h->reviews[i].candidate_traveller, "reason",
+                          h->reviews[i].reason)))
             goto oom;
     json_t *open = h->open_entry >= 0 ? json_string(h->items[h->open_entry].event_id) : json_null();
     if (json_object_set_new(o, "traveller_id", json_integer(h->traveller_id)) ||

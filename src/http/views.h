@@ -26,7 +26,7 @@ json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
  * authorised_until, anomalies, documents [{state, number, type, expiry,
  * surname, given_names, nationality, birth_date, sex, link}], events
  * [{event_id, kind, at, port, admission_class, authorised_until, decision,
- * paired_with, anomalies}], reviews [{document_row, traveller_id,
+ * paired_with, anomalies}], reviews [{id, document_row, traveller_id,
  * candidate_traveller_id, reason}]. A new reference; NULL when out of memory. */
 json_t *fr_history_json(const fr_history *h);
 

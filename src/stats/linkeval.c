@@ -10,8 +10,9 @@
  * to count true pairs - n documents in a group make n(n-1)/2 pairs. A
  * document is "exposed" when its traveller holds an earlier document of
  * another person. Reviews are read last: a reviewed document whose every
- * candidate traveller lacks its person is an innocent referral. Memory:
- * about 40 bytes a document. */
+ * candidate traveller lacks its person is an innocent referral. With a
+ * policy, the travellers holding more than one person are replayed at the
+ * booth (linkeval_harm.c). Memory: about 40 bytes a document. */
 #include "frontera/linkeval.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "linkeval_internal.h"
 
 typedef struct {
     int64_t traveller;
@@ -215,13 +217,55 @@ static int count_reviews(ctx *c)
     return FR_OK;
 }
 
+/* The person of document STATE:NUMBER; docs sorted by traveller, pos maps
+ * first appearance to the sorted slot. */
+typedef struct {
+    ctx *c;
+    const uint32_t *pos;
+} person_ctx;
+
+static uint32_t person_of(void *ud, const char *state, const char *number)
+{
+    person_ctx *p = ud;
+    char key[28];
+    snprintf(key, sizeof key, "%s:%s", state, number);
+    slot *sl = find(p->c, key);
+    return sl->key[0] ? p->c->docs[p->pos[sl->idx]].person : UINT32_MAX;
+}
+
+static int measure_harm(ctx *c, const struct fr_policy *policy)
+{
+    uint32_t *pos = fr_malloc((c->ndocs ? c->ndocs : 1) * sizeof *pos);
+    if (!pos) return fr_error_set(c->err, FR_ENOMEM, 0, 0, "", "out of memory");
+    for (size_t i = 0; i < c->ndocs; i++)
+        pos[c->docs[i].order] = (uint32_t)i;
+    person_ctx pc = {c, pos};
+    int rc = FR_OK;
+    c->out->harm_measured = 1;
+    for (size_t i = 0; i < c->ndocs && rc == FR_OK;) {
+        size_t j = i;
+        int mixed = 0;
+        while (j < c->ndocs && c->docs[j].traveller == c->docs[i].traveller)
+            mixed |= c->docs[j++].person != c->docs[i].person;
+        if (mixed) {
+            c->out->harm.travellers++;
+            rc = lk_harm_traveller(c->s, policy, c->docs[i].traveller, person_of, &pc,
+                                   &c->out->harm, c->err);
+        }
+        i = j;
+    }
+    fr_free(pos);
+    return rc;
+}
+
 static int cmp_nat(const void *a, const void *b)
 {
     const fr_linkeval_counts *x = a, *y = b;
     return x->documents < y->documents ? 1 : x->documents > y->documents ? -1 : 0;
 }
 
-int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err)
+int fr_linkeval_run(fr_store *s, fr_csv *truth, const struct fr_policy *policy, fr_linkeval *out,
+                    fr_error *err)
 {
     memset(out, 0, sizeof *out);
     ctx c = {s, truth, err, 1, NULL, 0, 0, NULL, 0, out};
@@ -270,6 +314,7 @@ int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err)
         i = j;
     }
     if ((rc = count_reviews(&c)) != FR_OK) goto done;
+    if (policy && (rc = measure_harm(&c, policy)) != FR_OK) goto done;
     qsort(c.docs, c.ndocs, sizeof *c.docs, by_person);
     for (size_t i = 0; i < c.ndocs;) {
         size_t j = i;

@@ -18,7 +18,8 @@ int fr_slink_wanted(const fr_document *d)
 static fr_linkage_candidate candidate_of(const fr_slink_row *x)
 {
     fr_linkage_candidate c = {x->id,  x->surname, x->given_names, x->nationality, x->birth_date,
-                              x->sex, "",         FR_DATE_NONE,   FR_DATE_NONE,   0};
+                              x->sex, "",         FR_DATE_NONE,   FR_DATE_NONE,   0,
+                              ""};
     return c;
 }
 
@@ -69,8 +70,8 @@ int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const
         if (rc != FR_OK) return rc;
         fr_linkage_candidate c = candidate_of(x);
         if (fr_linkage_upper_bound(p, q, &c, &cf) < p->review_bits) continue;
-        char state[4] = "";
-        if ((rc = src->travel(src->ud, &c, state, err)) != FR_OK) return rc;
+        char state[4] = "", type[3] = "";
+        if ((rc = src->travel(src->ud, q->doc, &c, state, type, err)) != FR_OK) return rc;
         fr_linkage_score sc;
         fr_linkage_compare(p, q, &c, &cf, &sc);
         if (fr_linkage_decide(p, &sc) != FR_LINKAGE_NEW) keep(r, x->id, &sc);

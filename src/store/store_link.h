@@ -25,10 +25,13 @@ typedef struct fr_slink_row {
 
 /* The backend's look-ups. name_birth fills f->name and f->birth for the
  * candidate (the rest of f is already set); travel fills c->doc_state
- * (pointing into state), c->doc_expiry, c->last_seen and c->in_country. */
+ * (pointing into state), c->doc_type (into type: the kind of its document
+ * compared with doc, "" when unknown), c->doc_expiry, c->last_seen and
+ * c->in_country. */
 typedef struct fr_slink_source {
     int (*name_birth)(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_error *err);
-    int (*travel)(void *ud, fr_linkage_candidate *c, char state[4], fr_error *err);
+    int (*travel)(void *ud, const fr_document *doc, fr_linkage_candidate *c, char state[4],
+                  char type[3], fr_error *err);
     void *ud;
 } fr_slink_source;
 

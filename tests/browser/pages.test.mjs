@@ -3,7 +3,9 @@
 // tests/cli/browser.sh, which makes the database, the users and the server
 // and passes them in the environment:
 //   FR_BASE_URL         http://127.0.0.1:PORT of the running server
-//   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's
+//   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's;
+//                       FR_TOKEN_SUPERVISOR a supervisor's
+//   FR_REVIEW           "ID TRAVELLER CANDIDATE" of an open link review
 //   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
 //   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
 //   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
@@ -27,6 +29,8 @@ const env = (k) => {
 const BASE = env('FR_BASE_URL').replace(/\/$/, '');
 const OFFICER = env('FR_TOKEN_OFFICER');
 const ANALYST = env('FR_TOKEN_ANALYST');
+const SUPERVISOR = env('FR_TOKEN_SUPERVISOR');
+const [REVIEW_ID, REVIEW_TRAVELLER, REVIEW_CANDIDATE] = env('FR_REVIEW').split(' ');
 const ART = env('FR_ARTIFACTS');
 const require = createRequire(path.join(env('FR_NODE_MODULES'), 'noop.js'));
 const { chromium } = require('playwright-core');
@@ -251,6 +255,39 @@ test('an analyst token cannot open a traveller page: the 403 is shown plainly', 
   assert.equal(await page.locator('#docs-h').count(), 0, 'nothing of the record is shown');
   assert.equal(await page.getAttribute('#denied', 'role'), 'alert');
   await shot(page, 'traveller-403.png');
+  await page.close();
+});
+
+test('neither an officer (not theirs: 404) nor an analyst (403) reaches a record under review', async () => {
+  const page = await newPage('review-officer');
+  await signIn(page, `/traveller?id=${REVIEW_TRAVELLER}`, OFFICER);
+  // an officer sees only travellers they decided on at the booth: this one is not
+  await page.locator('#traveller .problem').waitFor();
+  await page.close();
+  const ana = await newPage('review-analyst');
+  await signIn(ana, `/traveller?id=${REVIEW_TRAVELLER}`, ANALYST);
+  await ana.locator('#denied').waitFor();
+  assert.equal(await ana.locator('#reviews').count(), 0, 'an analyst sees no review');
+  await ana.close();
+});
+
+test('a supervisor reads a link review with its evidence and keeps the two people apart', async () => {
+  const page = await newPage('review-supervisor');
+  await signIn(page, `/traveller?id=${REVIEW_TRAVELLER}`, SUPERVISOR);
+  const item = page.locator(`#review-${REVIEW_ID}`);
+  await item.waitFor();
+  assert.match(await item.locator('.evidence').textContent(), /weight .* bits: .*name .*birth_date/);
+  assert.equal(await item.locator('a').getAttribute('href'), `/traveller?id=${REVIEW_CANDIDATE}`);
+  assert.deepEqual(await unlabelled(page), [], 'every input has a label');
+  await shot(page, 'review-supervisor.png');
+  await page.fill(`#note-${REVIEW_ID}`, 'different photos, browser test');
+  await item.locator('button.review-distinct').click();
+  // the record is read again: the review is closed, so it is no longer listed
+  await page.locator(`#review-${REVIEW_ID}`).waitFor({ state: 'detached' });
+  await page.locator('#docs-h').waitFor();
+  const looked = await page.locator('section[aria-labelledby="audit-h"] table').textContent();
+  assert.ok(looked.includes('review.distinct'), 'the decision is in the record\'s access log');
+  await shot(page, 'review-resolved.png');
   await page.close();
 });
 

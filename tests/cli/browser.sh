@@ -48,7 +48,11 @@ db="$tmp/demo.db"
 token_of() { grep -o 'frt_[A-Za-z0-9_-]\{43\}' | head -n 1; }
 officer=$("$FRONTERA" --db "$db" user add booth-officer --role officer | token_of)
 analyst=$("$FRONTERA" --db "$db" user add dash-analyst --role analyst | token_of)
-[ -n "$officer" ] && [ -n "$analyst" ] || fail "frontera user add printed no token"
+supervisor=$("$FRONTERA" --db "$db" user add link-supervisor --role supervisor | token_of)
+[ -n "$officer" ] && [ -n "$analyst" ] && [ -n "$supervisor" ] || fail "frontera user add printed no token"
+# An open link review of the demo ledger (a namesake put under review at import)
+review=$("$FRONTERA" --db "$db" review list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s)[0];if(!r)process.exit(1);console.log(r.id+" "+r.traveller_id+" "+r.candidate_traveller)})') ||
+  fail "the demo ledger has no open link review for the supervisor's page"
 
 # Two travellers: a US visitor admitted on 15 December 2024 (inside the demo
 # period, so the flows do not grow a near-empty month), and a Chinese one
@@ -88,6 +92,7 @@ rm -rf "$ART"
 mkdir -p "$ART"
 set +e
 FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
+  FR_TOKEN_SUPERVISOR="$supervisor" FR_REVIEW="$review" \
   FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
   FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
   FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \

@@ -1,11 +1,15 @@
 // traveller.js: one traveller's record for officers, from
 // GET /v1/travellers/{id} (the object `frontera traveller --json` prints):
 // stay status and days left, documents, crossings, link reviews, and the
-// audit of who looked when the server includes it ("audit"). The id comes
+// audit of who looked when the server includes it ("audit"). A supervisor
+// (the server says may_review) resolves a link review here: same person
+// (link: the records are merged and re-paired) or two people (distinct),
+// with a note, through POST /v1/reviews/{id}/resolve; the server audits it
+// and the record is read again. Others see the reviews only. The id comes
 // from ?id= (the booth links here after recording) or the look-up form. A
 // role that may not read personal records (analyst) gets the server's 403,
 // shown as a plain refusal: nothing of the record reaches the page.
-import { $, el, apiGet, startPage, showError, table, todayIso, daysBetween, longDate } from './common.js';
+import { $, el, apiGet, apiPost, startPage, showError, table, todayIso, daysBetween, longDate } from './common.js';
 
 const ROLE_NOTE = 'Personal records are open to officers, supervisors and administrators only; analysts see '
   + 'aggregate reports. Sign in with an officer token to open this record.';
@@ -83,6 +87,45 @@ function auditSection(t) {
   return sec;
 }
 
+// One open review: the evidence, and for a supervisor the two decisions.
+function reviewItem(t, r) {
+  const other = r.traveller_id === t.traveller_id ? r.candidate_traveller_id : r.traveller_id;
+  const li = el('li', { class: 'review', id: `review-${r.id}` },
+    el('p', {}, el('strong', { text: `Review ${r.id}: ` }),
+      'may be the same person as ',
+      el('a', { href: `/traveller?id=${encodeURIComponent(other)}`, text: `traveller ${other}` })),
+    el('p', { class: 'evidence', text: r.reason }));
+  if (!t.may_review || r.id === undefined) return li;
+  const note = el('input', { id: `note-${r.id}`, type: 'text', maxlength: '400', 'aria-label': `Note for review ${r.id}` });
+  const msg = el('p', { class: 'help', role: 'status' });
+  const decide = async (decision) => {
+    msg.textContent = 'Saving…';
+    try {
+      await apiPost(`/v1/reviews/${r.id}/resolve`, { decision, note: note.value.trim() });
+      open(String(decision === 'link' ? r.candidate_traveller_id : t.traveller_id));
+    } catch (e) {
+      msg.textContent = '';
+      showError(li, e, 'The decision was not saved');
+    }
+  };
+  const link = el('button', { type: 'button', class: 'primary review-link', text: 'Same person: link' });
+  const distinct = el('button', { type: 'button', class: 'secondary review-distinct', text: 'Two people: keep apart' });
+  link.addEventListener('click', () => decide('link'));
+  distinct.addEventListener('click', () => decide('distinct'));
+  li.append(el('label', { for: `note-${r.id}`, text: 'Why (kept in the audit log)' }), note,
+    el('div', { class: 'actions' }, link, distinct), msg);
+  return li;
+}
+
+function reviewsSection(t, reviews) {
+  return el('section', { class: 'card', 'aria-labelledby': 'rev-h', id: 'reviews' },
+    el('h2', { id: 'rev-h', text: 'Link reviews' }),
+    el('p', { class: 'help', text: t.may_review
+      ? 'Compare the documents and crossings of both records before deciding. Linking merges them and re-pairs the crossings; a wrong link can be split off again.'
+      : 'A supervisor decides these. Until then the other record is never counted at the booth: the decision refers.' }),
+    el('ul', {}, reviews.map((r) => reviewItem(t, r))));
+}
+
 function showTraveller(t) {
   const out = $('#traveller');
   const docs = Array.isArray(t.documents) ? t.documents : [];
@@ -100,8 +143,7 @@ function showTraveller(t) {
       el('div', { class: 'table-wrap' }, docs.length ? documentsTable(docs) : el('p', { text: 'No document.' }))),
     el('section', { class: 'card', 'aria-labelledby': 'hist-h' }, el('h2', { id: 'hist-h', text: 'History' }),
       el('div', { class: 'table-wrap' }, events.length ? eventsTable(events) : el('p', { text: 'No event recorded.' }))),
-    reviews.length ? el('section', { class: 'card', 'aria-labelledby': 'rev-h' }, el('h2', { id: 'rev-h', text: 'Link reviews' }),
-      el('ul', {}, reviews.map((r) => el('li', { text: `May be traveller ${r.candidate_traveller_id}: ${r.reason}` })))) : null,
+    reviews.length ? reviewsSection(t, reviews) : null,
     auditSection(t)];
   out.replaceChildren(...sections.filter(Boolean));
 }

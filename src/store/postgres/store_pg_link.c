@@ -368,8 +368,15 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     return FR_OK;
 }
 
-static int travel(void *ud, fr_linkage_candidate *cand, char state[4], fr_error *err)
+/* The PostgreSQL look-up does not yet read the kind of the candidate's
+ * document: "" counts as the same kind (linkage.h), the rule before the
+ * passport/identity-card distinction. */
+static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *cand, char state[4],
+                  char type[3], fr_error *err)
 {
+    (void)doc;
+    type[0] = '\0';
+    cand->doc_type = type;
     decide_ctx *c = ud;
     pg_store *s = c->s;
     const pg_cand *pc = NULL;

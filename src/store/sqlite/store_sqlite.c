@@ -144,8 +144,8 @@ static const char *const SQL[SQ_COUNT] = {
                          " DO UPDATE SET n = n + 1",
     [SQ_FREQ_ADD_BIRTH] = "INSERT INTO link_birth_freq(birth_date, n) VALUES(?1, 1)"
                           " ON CONFLICT(birth_date) DO UPDATE SET n = n + 1",
-    [SQ_TRAV_LAST_DOC] = "SELECT state, expiry FROM documents WHERE traveller_id = ?1"
-                         " ORDER BY id DESC LIMIT 1",
+    [SQ_TRAV_LAST_DOC] = "SELECT state, expiry, type FROM documents WHERE traveller_id = ?1"
+                         " ORDER BY (substr(type, 1, 1) = 'P') = ?2 DESC, id DESC LIMIT 1",
 };
 
 int sq_error(sq_store *s, int rc, fr_error *err, const char *what)

@@ -110,24 +110,29 @@ int sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
     return FR_OK;
 }
 
-/* The candidate's latest document and last crossing. */
-static int candidate_travel(sq_store *s, fr_linkage_candidate *c, char state[4], fr_error *err)
+/* The candidate's latest document of the new one's kind (passport or
+ * identity card; its latest of any kind when it has none) and last crossing. */
+static int candidate_travel(sq_store *s, const fr_document *d, fr_linkage_candidate *c,
+                            char state[4], char type[3], fr_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, SQ_TRAV_LAST_DOC, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, c->traveller_id);
-    state[0] = '\0';
+    sqlite3_bind_int(st, 2, d->type[0] == 'P');
+    state[0] = type[0] = '\0';
     c->doc_expiry = FR_DATE_NONE;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         col_text(st, 0, state, 4);
         if (sqlite3_column_type(st, 1) != SQLITE_NULL)
             c->doc_expiry = (fr_date)sqlite3_column_int64(st, 1);
+        col_text(st, 2, type, 3);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sq_error(s, rc, err, "cannot read the candidate's documents");
     c->doc_state = state;
+    c->doc_type = type;
     sq_trav_slot ps;
     if ((rc = sq_pairing_state(s, c->traveller_id, &ps, err)) != FR_OK) return rc;
     c->last_seen = FR_DATE_NONE;
@@ -148,9 +153,10 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     return rc == FR_OK ? freq_birth(s, x->birth_date, &f->birth, err) : rc;
 }
 
-static int travel(void *ud, fr_linkage_candidate *c, char state[4], fr_error *err)
+static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *c, char state[4],
+                  char type[3], fr_error *err)
 {
-    return candidate_travel(ud, c, state, err);
+    return candidate_travel(ud, doc, c, state, type, err);
 }
 
 int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,

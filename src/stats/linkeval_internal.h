@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* linkeval_internal.h: the booth-harm half of linkeval (linkeval_harm.c),
+ * called by linkeval.c. Library-internal. */
+#ifndef FR_LINKEVAL_INTERNAL_H
+#define FR_LINKEVAL_INTERNAL_H
+
+#include "frontera/linkeval.h"
+#include "frontera/policy.h"
+
+/* The true person of a document of the ledger, or UINT32_MAX when the
+ * document is not among the evaluated events. */
+typedef uint32_t (*lk_person_fn)(void *ud, const char *state, const char *number);
+
+/* Replay at the booth every entry of traveller tid that came after a
+ * crossing of another person on the same traveller: decide it on the
+ * ledger's history (as the booth saw it) and on the person's own crossings
+ * only, and count in *h the decisions made worse by the other person's
+ * record. FR_OK or the store's error. */
+int lk_harm_traveller(fr_store *s, const fr_policy *policy, int64_t tid, lk_person_fn person,
+                      void *ud, fr_linkeval_harm *h, fr_error *err);
+
+#endif
