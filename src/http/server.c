@@ -69,6 +69,7 @@ static void ctx_free(srv_ctx *c)
     if (!c) return;
     fr_screen_ctx_free(c->screen);
     fr_audit_close(c->audit);
+    fr_arrivals_close(c->arrivals);
     fr_auth_close(c->auth);
     fr_store_close(c->store);
     fr_store_close(c->replica);
@@ -173,12 +174,12 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
 }
 
 static const fr_perm ROUTE_PERM[R_COUNT] = {
-    [R_ADMISSIONS] = FR_PERM_ADMIT,        [R_OVERRIDE] = FR_PERM_OVERRIDE,
-    [R_MANIFESTS] = FR_PERM_MANIFEST,      [R_EVENTS] = FR_PERM_EVENTS,
-    [R_TRAVELLER] = FR_PERM_TRAVELLER,     [R_FLOWS] = FR_PERM_REPORTS,
-    [R_OVERSTAYS] = FR_PERM_REPORTS,       [R_ALERTS] = FR_PERM_REPORTS,
-    [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
-    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
+    [R_ADMISSIONS] = FR_PERM_ADMIT,       [R_OVERRIDE] = FR_PERM_OVERRIDE,
+    [R_MANIFESTS] = FR_PERM_MANIFEST,     [R_EVENTS] = FR_PERM_EVENTS,
+    [R_RECONCILIATION] = FR_PERM_REPORTS, [R_TRAVELLER] = FR_PERM_TRAVELLER,
+    [R_FLOWS] = FR_PERM_REPORTS,          [R_OVERSTAYS] = FR_PERM_REPORTS,
+    [R_ALERTS] = FR_PERM_REPORTS,         [R_WHATIF] = FR_PERM_REPORTS,
+    [R_POLICY_GET] = FR_PERM_POLICY_READ, [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -241,6 +242,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_override(r);
     case R_MANIFESTS:
         return srv_manifests(r);
+    case R_RECONCILIATION:
+        return srv_reconciliation(r);
     case R_EVENTS:
         return srv_events(r);
     case R_TRAVELLER:
