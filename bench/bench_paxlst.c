@@ -4,7 +4,8 @@
  *
  * 1. Throughput: a generated D05B manifest of 90,000 persons (about 20 MB,
  *    no line ends) is tokenised (fr_paxlst_count_segments) and read
- *    (fr_paxlst_read), best of 5; target 50 MB/s on one core. The same file
+ *    (fr_paxlst_read), best of 5 in wall time and in thread CPU time;
+ *    target 50 MB/s on one core. The same file
  *    is tokenised by the npm `edifact` parser (bench/node/edifact-tokenise.mjs,
  *    run with node when bench/node/node_modules holds it) in the same run,
  *    and the ratio printed.
@@ -137,20 +138,21 @@ static int throughput(void)
     size_t cap = 32u << 20;
     char *buf = malloc(cap);
     size_t len = gen_manifest(buf, cap, 90000, "05B");
-    double best_tok = 1e9, best_read = 1e9;
+    double best_tok = 1e9, best_read = 1e9, best_read_cpu = 1e9;
     long segs = 0;
     fr_paxlst_options opt = {0, 0, 0};
     for (int r = 0; r < 5; r++) {
         double t0 = now();
         segs = fr_paxlst_count_segments(buf, len);
-        double t1 = now();
+        double t1 = now(), c1 = cpu_now();
         fr_paxlst *p = NULL;
         if (fr_paxlst_read(buf, len, &opt, &p, NULL) != FR_OK || !p->messages[0].valid) {
             fprintf(stderr, "bench_paxlst: the generated manifest does not read cleanly\n");
             return 1;
         }
-        double t2 = now();
+        double t2 = now(), c2 = cpu_now();
         fr_paxlst_free(p);
+        if (c2 - c1 < best_read_cpu) best_read_cpu = c2 - c1;
         if (t1 - t0 < best_tok) best_tok = t1 - t0;
         if (t2 - t1 < best_read) best_read = t2 - t1;
     }
@@ -159,6 +161,8 @@ static int throughput(void)
     printf("  tokenise (fr_paxlst_count_segments): %8.1f MB/s\n", mb / best_tok);
     printf("  read     (fr_paxlst_read, strict):   %8.1f MB/s   target 50 MB/s: ratio %.1fx\n",
            mb / best_read, mb / best_read / 50.0);
+    printf("  read, by thread CPU time:             %8.1f MB/s   target 50 MB/s: ratio %.1fx\n",
+           mb / best_read_cpu, mb / best_read_cpu / 50.0);
     char path[] = "/tmp/bench-paxlst-XXXXXX";
     int fd = mkstemp(path);
     if (fd >= 0) {
