@@ -213,6 +213,22 @@ static void reconcile_with_the_ledger_and_routes(void **state)
     fr_report_free(rep);
     q.keys[2] = FR_KEY_CLASS;
     assert_int_equal(fr_report_routes(p, 2, &q, &rep, NULL), FR_EINVAL);
+    /* the same through the stores (fr_arrivals_routes): a period is required */
+    q.keys[2] = FR_KEY_MONTH;
+    q.nationalities = NULL;
+    q.nnationalities = 0;
+    assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_EINVAL);
+    q.from = q.to = d;
+    assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);
+    assert_int_equal(rep->nrows, 2);
+    assert_int_equal(rep->total.v[FR_ROUTE_ANNOUNCED], 2);
+    assert_int_equal(rep->total.v[FR_ROUTE_TRANSIT_ENTERED], 1);
+    assert_int_equal(rep->total.v[FR_ROUTE_NOT_PRESENTED], 1);
+    fr_report_free(rep);
+    q.from = q.to = d + 1; /* no flight that day */
+    assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);
+    assert_int_equal(rep->nrows, 0);
+    fr_report_free(rep);
     /* the ledger's index knows no embarkation */
     fr_analytics *an = NULL;
     assert_int_equal(fr_analytics_new(&an), FR_OK);

@@ -5,8 +5,8 @@
 # once (a replay, a conflict for another message under its key); `manifest
 # reconcile` shows who entered, who was announced and never came, the transit
 # passenger who entered and the unannounced entry; `report flows --by
-# embarkation,...` counts arrivals from IST per nationality and month; the
-# server records for a carrier (POST /v1/manifests "record": true) and
+# embarkation,...` counts arrivals from IST per nationality and month (also
+# GET /v1/reports/flows); the server records for a carrier (POST /v1/manifests "record": true) and
 # answers GET /v1/manifests/reconciliation for a supervisor as the CLI does,
 # refusing a carrier, audited.
 set -euo pipefail
@@ -112,6 +112,13 @@ code=$(call GET "/v1/manifests/reconciliation?from=2024-07-01" "$T/tok.sup")
 [ "$code" = 422 ] || fail "half a period: HTTP $code"
 code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01&who=me" "$T/tok.sup")
 [ "$code" = 422 ] || fail "unknown parameter: HTTP $code"
+# flows by route over HTTP: the CLI's rows (M3 repeats M2's persons: no count changes)
+code=$(call GET "/v1/reports/flows?by=embarkation,nationality,month&from=2024-07-01&to=2024-07-31" "$T/tok.sup")
+[ "$code" = 200 ] || fail "routes: HTTP $code $(cat "$T/resp")"
+[ "$(jq -r '.rows[] | [.embarkation, .nationality, .month, .announced, .entered, .refused, .not_presented, .transit_entered] | map(tostring) | join(",")' "$T/resp")" = \
+  "$(tail -n +2 "$T/s/routes.csv")" ] || fail "server routes differ from the CLI: $(cat "$T/resp")"
+code=$(call GET "/v1/reports/flows?by=embarkation" "$T/tok.sup")
+[ "$code" = 422 ] || fail "routes without a period: HTTP $code"
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 "$F" audit list >"$T/audit" 2>/dev/null
 grep -q 'manifest.record' "$T/audit" || fail "no audit entry for the recording"

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frontera/analytics.h"
 #include "frontera/manifest.h"
 #include "frontera/paxlst.h"
 #include "frontera/status.h"
@@ -85,6 +86,14 @@ void fr_arrivals_recon_free(fr_arrivals_recon *r); /* NULL is a no-op */
 /* Is person i in the reconciliation's period (and not a repeat of a person
  * announced twice for one flight)? Reports count these. */
 int fr_arrivals_recon_counts(const fr_arrivals_recon *r, size_t i);
+
+/* Flows by route (analytics.h, fr_report_routes) over the recorded
+ * manifests of flights arriving in q's period (from and to required),
+ * reconciled with the ledger a year at a time; one port in q->ports also
+ * narrows what is read. *out: fr_report_free. Errors as
+ * fr_arrivals_reconcile and fr_report_routes. */
+int fr_arrivals_routes(fr_arrivals *a, fr_store *s, const fr_report_query *q, fr_report **out,
+                       fr_error *err);
 
 #ifdef __cplusplus
 }
