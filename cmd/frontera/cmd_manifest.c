@@ -64,7 +64,8 @@ static void usage(void)
 /* One message: print its answers; returns 1 when a person is not board or
  * the message is unreadable, 0 when all board, -1 on failure. */
 static int check_message(const char *file, const fr_paxlst_message *m, const fr_booth_env *env,
-                         const char *port_opt, const char *country, fr_arrivals *rec)
+                         const char *port_opt, const char *country, fr_arrivals *rec,
+                         const char *db)
 {
     char port[8] = "";
     const fr_paxlst_leg *last = m->nlegs ? &m->legs[m->nlegs - 1] : NULL;
@@ -98,6 +99,17 @@ static int check_message(const char *file, const fr_paxlst_message *m, const fr_
             json_decref(o);
             return err.code == FR_ECONFLICT || err.code == FR_EINVAL ? 1 : -1;
         } else {
+            /* as the server audits it: the flight and the manifest, no names */
+            char object[96], detail[64];
+            snprintf(object, sizeof object, "manifest:%s id:%lld", last ? last->flight : "-",
+                     (long long)r.id);
+            snprintf(detail, sizeof detail, "%zu persons%s", r.persons,
+                     r.replay ? ", already recorded" : "");
+            if (cli_audit("manifest", db, "manifest.record", object, "cli", detail) != FR_OK) {
+                fr_free(v);
+                json_decref(o);
+                return -1;
+            }
             json_object_set_new(o, "recorded", fr_arrivals_recorded_json(&r));
         }
     }
@@ -205,7 +217,7 @@ static int manifest_check(int argc, char **argv)
     if (why[0]) env.screening_failure = why;
     int any = 0;
     for (size_t i = 0; i < pax->nmessages; i++) {
-        int r = check_message(file, &pax->messages[i], &env, port, country, arrivals);
+        int r = check_message(file, &pax->messages[i], &env, port, country, arrivals, db);
         if (r < 0) goto done;
         any |= r;
     }

@@ -2,7 +2,8 @@
 /* cmd_manifest_reconcile.c: `frontera manifest reconcile`: the manifests
  * recorded with `manifest check --record` against the booth's entries and
  * refusals in the ledger (arrivals.h, fr_arrivals_reconcile), one JSON
- * object per flight (views.h, fr_reconciliation_json). Exit 0 when every
+ * object per flight (views.h, fr_reconciliation_json), audited as
+ * manifest.reconcile (the period only) as the server audits it. Exit 0 when every
  * announced person entered or was refused and no entry was unannounced, 1
  * otherwise, 2 usage, 3 failure. */
 #include <getopt.h>
@@ -100,6 +101,12 @@ int cmd_manifest_reconcile(int argc, char **argv)
         fprintf(stderr, "frontera %s: out of memory\n", sub);
         goto done;
     }
+    /* names of persons: audited as the server audits it, before anything is shown */
+    char object[128], a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ];
+    snprintf(object, sizeof object, "reconciliation:%s..%s%s%.8s%s%.23s", fr_date_format(from, a),
+             fr_date_format(to, b), port ? " port:" : "", port ? port : "",
+             flight ? " flight:" : "", flight ? flight : "");
+    if (cli_audit("manifest", db, "manifest.reconcile", object, "cli", NULL) != FR_OK) goto done;
     int any = 0;
     for (size_t i = 0; i < json_array_size(flights); i++) {
         json_t *f = json_array_get(flights, i);

@@ -121,6 +121,8 @@ code=$(call GET "/v1/reports/flows?by=embarkation" "$T/tok.sup")
 [ "$code" = 422 ] || fail "routes without a period: HTTP $code"
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 "$F" audit list >"$T/audit" 2>/dev/null
+grep -q 'manifest.record.*cli' "$T/audit" || fail "no audit entry for the CLI's recording"
+grep -q 'manifest.reconcile.*cli' "$T/audit" || fail "no audit entry for the CLI's reconciliation"
 grep -q 'manifest.record' "$T/audit" || fail "no audit entry for the recording"
 grep -q 'manifest.reconcile' "$T/audit" || fail "no audit entry for the reconciliation"
 ! grep -q 'SILVA\|ZHANG' "$T/audit" || fail "names in the audit log"
