@@ -225,6 +225,12 @@ static void reconcile_with_the_ledger_and_routes(void **state)
     assert_int_equal(rep->total.v[FR_ROUTE_TRANSIT_ENTERED], 1);
     assert_int_equal(rep->total.v[FR_ROUTE_NOT_PRESENTED], 1);
     fr_report_free(rep);
+    q.from = d - 31; /* three steps of a month: the flight is counted once */
+    q.to = d + 31;
+    assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);
+    assert_int_equal(rep->total.v[FR_ROUTE_ANNOUNCED], 2);
+    assert_int_equal(rep->total.v[FR_ROUTE_TRANSIT_ENTERED], 1);
+    fr_report_free(rep);
     q.from = q.to = d + 1; /* no flight that day */
     assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);
     assert_int_equal(rep->nrows, 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* arrivals_routes.c: flows by route (arrivals.h, fr_arrivals_routes), shared
  * by `frontera report flows --by embarkation,...` and GET /v1/reports/flows.
- * The period is reconciled a year at a time (fr_arrivals_reconcile); each
+ * The period is reconciled a month at a time (fr_arrivals_reconcile); each
  * announced person it counts becomes one fr_route_person with its outcome,
  * copied out of the reconciliation, and fr_report_routes groups them. */
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "frontera/alloc.h"
 #include "frontera/arrivals.h"
 
-#define ROUTES_STEP_DAYS 366
+#define ROUTES_STEP_DAYS 31 /* a month at a time: the entries of a period are held in memory */
 
 typedef struct owned {
     fr_date date;

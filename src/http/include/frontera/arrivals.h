@@ -89,7 +89,7 @@ int fr_arrivals_recon_counts(const fr_arrivals_recon *r, size_t i);
 
 /* Flows by route (analytics.h, fr_report_routes) over the recorded
  * manifests of flights arriving in q's period (from and to required),
- * reconciled with the ledger a year at a time; one port in q->ports also
+ * reconciled with the ledger a month at a time; one port in q->ports also
  * narrows what is read. *out: fr_report_free. Errors as
  * fr_arrivals_reconcile and fr_report_routes. */
 int fr_arrivals_routes(fr_arrivals *a, fr_store *s, const fr_report_query *q, fr_report **out,
