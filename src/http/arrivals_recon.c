@@ -11,7 +11,7 @@
 #include "frontera/alloc.h"
 #include "frontera/arrivals.h"
 
-#define RECON_MAX_DAYS 366
+#define RECON_MAX_DAYS 31 /* the entries of the period are held in memory */
 
 #define RECON_MAX_PORTS 64
 

@@ -14,7 +14,7 @@
  * (action manifest.check or manifest.record: the flight and the counts of
  * each answer, no names).
  *
- * GET /v1/manifests/reconciliation?date=D (or from=D&to=D, at most 366
+ * GET /v1/manifests/reconciliation?date=D (or from=D&to=D, at most 31
  * days; port=LOCODE, flight=F optional): {"flights": [...]} in the view of
  * fr_reconciliation_json, audited as manifest.reconcile. */
 #include <stdio.h>

@@ -54,7 +54,8 @@ IST,2024-07,2,1,0,1,0' ] || fail "routes CHN: $(cat "$T/s/routes.chn.csv")"
 
 # usage errors
 for args in "reconcile" "reconcile --date 2024-13-01" "reconcile --from 2024-07-02 --to 2024-07-01" \
-            "reconcile --date 2024-07-01 --port XX" "reconcile --date 2024-07-01 extra"; do
+            "reconcile --date 2024-07-01 --port XX" "reconcile --date 2024-07-01 extra" \
+            "reconcile --from 2024-07-01 --to 2024-08-15"; do
     set +e; "$F" manifest $args >/dev/null 2>&1; rc=$?; set -e
     [ "$rc" = 2 ] || fail "manifest $args exited $rc"
 done
@@ -110,6 +111,8 @@ code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01" "$T/tok.carrier")
 [ "$code" = 403 ] || fail "carrier reconciliation: HTTP $code"
 code=$(call GET "/v1/manifests/reconciliation?from=2024-07-01" "$T/tok.sup")
 [ "$code" = 422 ] || fail "half a period: HTTP $code"
+code=$(call GET "/v1/manifests/reconciliation?from=2024-07-01&to=2024-08-15" "$T/tok.sup")
+[ "$code" = 422 ] || fail "more than 31 days: HTTP $code"
 code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01&who=me" "$T/tok.sup")
 [ "$code" = 422 ] || fail "unknown parameter: HTTP $code"
 # flows by route over HTTP: the CLI's rows (M3 repeats M2's persons: no count changes)

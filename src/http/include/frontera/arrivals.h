@@ -77,7 +77,7 @@ typedef struct fr_arrivals_recon {
 /* Reconcile the manifests recorded for flights arriving in [from, to]
  * (both required), at `port` only when non-NULL, with the ledger's entries
  * and refusals from the day before `from` to two days after `to`. FR_OK,
- * FR_EINVAL (no period, from after to, a period over 366 days), store
+ * FR_EINVAL (no period, from after to, a period over 31 days), store
  * errors, FR_ENOMEM. */
 int fr_arrivals_reconcile(fr_arrivals *a, fr_store *s, fr_date from, fr_date to, const char *port,
                           fr_arrivals_recon **out, fr_error *err);
