@@ -8,7 +8,7 @@ FUZZ_SECS  ?= 20
 PREFIX     ?= /usr/local
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure run test asan fuzz bench install clean format
+.PHONY: all deps configure run test asan tsan fuzz bench install clean format tidy
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -31,6 +31,19 @@ asan: deps
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer over the tests that run the multi-threaded server (and the
+# unit tests of what it shares between threads).
+TSAN_TESTS ?= cli\.(server|hardening|manifest|openapi|admit)|unit\.test_(booth|store|screen)$$
+tsan: deps
+	@test -f build-tsan/CMakeCache.txt || cmake -S . -B build-tsan -DFR_TSAN=ON -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/scripts/tsan.supp" \
+		ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
+# clang-tidy with the checks in .clang-tidy, over the library and the program.
+tidy: configure
+	@bash scripts/tidy.sh $(BUILD) $(TIDY_CHECKS)
+
 fuzz: deps
 	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz -DFR_FUZZ=ON -DFR_TESTS=OFF -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-fuzz -j $(JOBS)
@@ -46,4 +59,4 @@ format:
 	clang-format -i $$(git ls-files "*.c" "*.h")
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

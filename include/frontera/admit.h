@@ -20,6 +20,8 @@
 #ifndef FRONTERA_ADMIT_H
 #define FRONTERA_ADMIT_H
 
+#include "frontera/api.h"
+
 #include <stdint.h>
 
 #include "frontera/date.h"
@@ -34,7 +36,7 @@ extern "C" {
 
 typedef enum fr_outcome { FR_ADMIT = 0, FR_REFER = 1, FR_REFUSE = 2 } fr_outcome;
 /* "admit", "refer", "refuse". */
-const char *fr_outcome_name(fr_outcome o);
+FR_API const char *fr_outcome_name(fr_outcome o);
 
 /* Each reason pushes the decision at least to its level. */
 typedef enum fr_reason_level {
@@ -45,7 +47,7 @@ typedef enum fr_reason_level {
 } fr_reason_level;
 
 /* "info", "refer", "refuse", "warning". */
-const char *fr_reason_level_name(fr_reason_level level);
+FR_API const char *fr_reason_level_name(fr_reason_level level);
 
 #define FR_ADMIT_MAX_REASONS 24
 #define FR_REASON_MESSAGE_MAX 512
@@ -122,20 +124,20 @@ typedef struct fr_admit_facts {
 
 /* Read the document of a request: the MRZ parsed with the request's repair
  * option and the entry day as the reference date (mrz.h). */
-void fr_admit_read(const fr_admit_request *req, fr_mrz *out);
+FR_API void fr_admit_read(const fr_admit_request *req, fr_mrz *out);
 
 /* The ledger's document for an MRZ as read (the one MRZ -> document mapping):
  * type, state, number (at most FR_DOCNUM_MAX characters: FR_EINVAL, field
  * "document_number", beyond), expiry and birth date when fully read, names,
  * nationality when it is an ICAO code, sex when M, F or X. */
-int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err);
+FR_API int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err);
 
 /* Decide. mrz is the document as read (fr_admit_read); facts may be NULL (no
  * history, screening not configured). Returns FR_OK with *out filled
  * (whatever the outcome: a refusal is a decision, not an error), or
  * FR_EINVAL (no policy, no MRZ text, no port; err names the field). */
-int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const fr_mrz *mrz,
-                    const fr_admit_facts *facts, fr_admit_decision *out, fr_error *err);
+FR_API int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const fr_mrz *mrz,
+                           const fr_admit_facts *facts, fr_admit_decision *out, fr_error *err);
 
 /* Complete an entry recorded without an authorised-until date (a CSV import
  * row with the column empty): the stay rule of the policy in force for the
@@ -144,18 +146,18 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
  * it. An entry with no day left gets its own date (it shows as an overstay
  * from the next day). Left empty when the policy has no rule or no stay rule
  * for it; other kinds and entries with a date are untouched. */
-void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_event *ev);
+FR_API void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_event *ev);
 
 /* The event id a decision is recorded under: `given` when not NULL or "",
  * else ADM-<state>-<number>-<UTC seconds>, so a retry of the same admission
  * is recorded once. Returns out. */
-char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d, const char *given,
-                        char out[FR_EVENT_ID_MAX + 1]);
+FR_API char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d,
+                               const char *given, char out[FR_EVENT_ID_MAX + 1]);
 
 /* The reasons as a JSON array text [{"code":..,"ground":..,"level":..,"message":..}]
  * into buf (cap bytes), as stored with the event. Returns FR_OK or FR_ELIMIT
  * when it does not fit. */
-int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap);
+FR_API int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

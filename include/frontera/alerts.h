@@ -64,6 +64,8 @@
 #ifndef FRONTERA_ALERTS_H
 #define FRONTERA_ALERTS_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,13 +125,13 @@ typedef struct fr_alert_params {
 #define FR_ALERT_TESTS_DEFAULT FR_ALERT_TESTS_ALL
 
 /* Name of one test bit ("seasonal", "farrington" ...), "" otherwise. */
-const char *fr_alert_test_name(unsigned test);
+FR_API const char *fr_alert_test_name(unsigned test);
 /* Parse a comma-separated list of test names ("all" for every test) into
  * *tests. FR_EINVAL with the unknown name in err. */
-int fr_alert_tests_parse(const char *list, unsigned *tests, fr_error *err);
+FR_API int fr_alert_tests_parse(const char *list, unsigned *tests, fr_error *err);
 
 /* Fill p with the defaults above. */
-void fr_alert_params_default(fr_alert_params *p);
+FR_API void fr_alert_params_default(fr_alert_params *p);
 
 #define FR_ALERT_MESSAGE_MAX 320
 
@@ -158,8 +160,8 @@ typedef struct fr_alert {
  * with fr_free; NULL when there is none) and *n receive them. params may be
  * NULL (defaults). Errors: FR_EINVAL (a parameter out of range, err says
  * which), FR_ENOMEM. */
-int fr_alerts_detect(const fr_series *s, const fr_alert_params *params, fr_month from, fr_month to,
-                     fr_alert **out, size_t *n, fr_error *err);
+FR_API int fr_alerts_detect(const fr_series *s, const fr_alert_params *params, fr_month from,
+                            fr_month to, fr_alert **out, size_t *n, fr_error *err);
 
 /* What one test says of each month of one series, before episodes, gates and
  * merging: for comparisons with other implementations (bench/
@@ -173,16 +175,17 @@ typedef struct fr_alert_judgement {
     double observed; /* -1 missing */
     double expected, lower, upper;
 } fr_alert_judgement;
-int fr_alerts_trace(const fr_series *s, size_t key, unsigned test, const fr_alert_params *params,
-                    fr_alert_judgement **out, size_t *n, fr_error *err);
+FR_API int fr_alerts_trace(const fr_series *s, size_t key, unsigned test,
+                           const fr_alert_params *params, fr_alert_judgement **out, size_t *n,
+                           fr_error *err);
 
 /* Backtest: for each month m of [from, to] (FR_MONTH_NONE: the whole set),
  * judge the series as known at the end of m (months after m hidden) and
  * keep the alerts raised in m, as a live run would have printed them then
  * (until, ongoing and peak as known in m). Same ownership and errors as
  * fr_alerts_detect. Cost: one detection per month. */
-int fr_alerts_backtest(const fr_series *s, const fr_alert_params *params, fr_month from,
-                       fr_month to, fr_alert **out, size_t *n, fr_error *err);
+FR_API int fr_alerts_backtest(const fr_series *s, const fr_alert_params *params, fr_month from,
+                              fr_month to, fr_alert **out, size_t *n, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef FRONTERA_ALLOC_H
 #define FRONTERA_ALLOC_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -23,15 +25,15 @@ typedef struct fr_allocator {
 } fr_allocator;
 
 /* Install a (NULL restores the C library's). */
-void fr_set_allocator(const fr_allocator *a);
+FR_API void fr_set_allocator(const fr_allocator *a);
 
-void *fr_malloc(size_t size);
-void *fr_calloc(size_t n, size_t size);
-void *fr_realloc(void *ptr, size_t size);
-void fr_free(void *ptr);
+FR_API void *fr_malloc(size_t size);
+FR_API void *fr_calloc(size_t n, size_t size);
+FR_API void *fr_realloc(void *ptr, size_t size);
+FR_API void fr_free(void *ptr);
 /* Copy of the first n bytes of s, NUL-terminated; NULL when out of memory. */
-char *fr_strndup(const char *s, size_t n);
-char *fr_strdup(const char *s);
+FR_API char *fr_strndup(const char *s, size_t n);
+FR_API char *fr_strdup(const char *s);
 
 #ifdef __cplusplus
 }

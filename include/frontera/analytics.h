@@ -22,6 +22,8 @@
 #ifndef FRONTERA_ANALYTICS_H
 #define FRONTERA_ANALYTICS_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,45 +59,45 @@ typedef struct fr_analytics_event {
 } fr_analytics_event;
 
 /* A new, empty index. FR_OK or FR_ENOMEM. */
-int fr_analytics_new(fr_analytics **out);
-void fr_analytics_free(fr_analytics *a); /* NULL is a no-op */
+FR_API int fr_analytics_new(fr_analytics **out);
+FR_API void fr_analytics_free(fr_analytics *a); /* NULL is a no-op */
 
 /* Make room for this many events and travellers (bulk loads; optional). */
-int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers);
+FR_API int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers);
 
 /* Add one event and keep the pairing current. Errors: FR_EINVAL (unknown
  * kind, unknown nationality code, missing port), FR_ERANGE (a date outside
  * the index's range), FR_ELIMIT (too many events, ports or classes),
  * FR_ENOMEM; err says which field. Nothing is added on error. */
-int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error *err);
+FR_API int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error *err);
 
 /* The same for a ledger event (event.h) of a known traveller: what the
  * server calls after fr_store_record with result.traveller_id. */
-int fr_analytics_append_event(fr_analytics *a, const fr_event *ev, uint64_t traveller,
-                              fr_error *err);
+FR_API int fr_analytics_append_event(fr_analytics *a, const fr_event *ev, uint64_t traveller,
+                                     fr_error *err);
 
 /* A traveller key for events read without a store (a CSV file, the
  * generator): a 64-bit digest of nationality, birth date, surname and given
  * names when all are known - the ledger's certain renewal match - else of
  * the document's issuing state and number. Names are compared as given:
  * normalise raw ones first (upper case, single spaces), as the ledger does. */
-uint64_t fr_analytics_person_key(const fr_document *doc);
+FR_API uint64_t fr_analytics_person_key(const fr_document *doc);
 
 /* Load every event of the store (fr_store_export), finding each document's
  * traveller with fr_store_find_document (once per document). An event the
  * index cannot hold (a date or a stay beyond its range: a row stored before
  * fr_event_validate checked the plausible range) is left out and counted
  * (fr_analytics_stats.skipped), so one bad row never stops the reports. */
-int fr_analytics_load_store(fr_analytics *a, fr_store *s, fr_error *err);
+FR_API int fr_analytics_load_store(fr_analytics *a, fr_store *s, fr_error *err);
 
 /* Load crossings from a CSV in the import layout (ledger.h, docs/ledger.md:
  * columns found by name; kind, at, port, document_state and document_number
  * required), travellers keyed by fr_analytics_person_key. Stops at the first
  * bad row: FR_EPARSE with err's line, column and field. */
-int fr_analytics_load_csv(fr_analytics *a, fr_csv *csv, fr_error *err);
+FR_API int fr_analytics_load_csv(fr_analytics *a, fr_csv *csv, fr_error *err);
 
 /* Give back spare capacity after a bulk load (optional). */
-void fr_analytics_compact(fr_analytics *a);
+FR_API void fr_analytics_compact(fr_analytics *a);
 
 typedef struct fr_analytics_stats {
     size_t events, travellers, ports, classes;
@@ -109,7 +111,7 @@ typedef struct fr_analytics_stats {
 } fr_analytics_stats;
 
 /* Counts and memory; re-pairs first if needed, hence not const. */
-void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st);
+FR_API void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st);
 
 /* ---- Reports ---- */
 
@@ -130,8 +132,8 @@ typedef enum fr_report_key {
 #define FR_REPORT_MAX_CELLS (1u << 22) /* product of the keys' distinct values */
 
 /* "nationality", "port", "class", "year", "month", "week", "day", "embarkation". */
-const char *fr_report_key_name(fr_report_key k);
-fr_report_key fr_report_key_parse(const char *s, size_t len); /* 0 when unknown */
+FR_API const char *fr_report_key_name(fr_report_key k);
+FR_API fr_report_key fr_report_key_parse(const char *s, size_t len); /* 0 when unknown */
 
 typedef struct fr_report_query {
     fr_date from, to; /* the period, inclusive; FR_DATE_NONE: open */
@@ -147,7 +149,7 @@ typedef struct fr_report_query {
 } fr_report_query;
 
 /* A query with open dates, no keys, no filter. */
-void fr_report_query_init(fr_report_query *q);
+FR_API void fr_report_query_init(fr_report_query *q);
 
 /* Values of a flows row (v[]). */
 enum { FR_FLOW_ENTRIES, FR_FLOW_EXITS, FR_FLOW_REFUSALS, FR_FLOW_ENCOUNTERS, FR_FLOW_NVALUES };
@@ -184,24 +186,25 @@ typedef struct fr_report {
  * group; period keys take the event's date. Errors: FR_EINVAL (a key twice,
  * from after to), FR_ELIMIT (more than FR_REPORT_MAX_CELLS groups: err says
  * to narrow the keys or the period), FR_ENOMEM. *out: fr_report_free. */
-int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **out, fr_error *err);
+FR_API int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **out,
+                              fr_error *err);
 
 /* Overstays (docs/analytics.md): DHS counts for entries whose authorised
  * stay (with extensions) ended in [from, to] and before as_of, period keys
  * taking the authorised-until date; beside them the crude measure's entries
  * and exits whose date is in [from, to] and not after as_of, period keys
  * taking the event date. Errors as fr_analytics_flows. */
-int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report **out,
-                           fr_error *err);
+FR_API int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report **out,
+                                  fr_error *err);
 
-void fr_report_free(fr_report *r); /* NULL is a no-op */
+FR_API void fr_report_free(fr_report *r); /* NULL is a no-op */
 
 /* Rates of an overstays row, as fractions (0 when the denominator is 0):
  * DHS total overstay rate (out_of_country + in_country) / expected, its
  * in-country part, and the crude (entries - exits) / entries. */
-double fr_report_overstay_rate(const fr_report_row *r);
-double fr_report_in_country_rate(const fr_report_row *r);
-double fr_report_crude_rate(const fr_report_row *r);
+FR_API double fr_report_overstay_rate(const fr_report_row *r);
+FR_API double fr_report_in_country_rate(const fr_report_row *r);
+FR_API double fr_report_crude_rate(const fr_report_row *r);
 
 /* ---- Flows by route: persons announced on recorded manifests ----
  * The ledger does not know where a traveller boarded; a recorded manifest
@@ -235,8 +238,8 @@ typedef struct fr_route_person {
  * `cumulative` do not (each row is already one person per flight). Errors:
  * FR_EINVAL (class, a key twice, two periods, from after to), FR_ENOMEM.
  * *out: fr_report_free. Unknown values are labelled "unknown". */
-int fr_report_routes(const fr_route_person *p, size_t n, const fr_report_query *q, fr_report **out,
-                     fr_error *err);
+FR_API int fr_report_routes(const fr_route_person *p, size_t n, const fr_report_query *q,
+                            fr_report **out, fr_error *err);
 
 #ifdef __cplusplus
 }

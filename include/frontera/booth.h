@@ -15,6 +15,8 @@
 #ifndef FRONTERA_BOOTH_H
 #define FRONTERA_BOOTH_H
 
+#include "frontera/api.h"
+
 #include "frontera/admit.h"
 #include "frontera/screen.h"
 #include "frontera/store.h"
@@ -36,19 +38,20 @@ typedef struct fr_booth_env {
 /* Decide. FR_OK with *out filled whatever the outcome; FR_EINVAL as
  * fr_admit_decide; a store error (FR_ESTORE, FR_EBUSY) when the history could
  * not be read: then no decision is given. */
-int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_admit_decision *out,
-                    fr_error *err);
+FR_API int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req,
+                           fr_admit_decision *out, fr_error *err);
 
 /* Record a decision: an entry for admit, a refusal for refuse (a referral is
  * not a crossing: FR_EINVAL). event_id NULL: fr_admit_event_id's default;
  * officer may be NULL. result as fr_store_record. */
-int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
-                    const char *event_id, const char *officer, fr_record_result *result,
-                    fr_error *err);
+FR_API int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
+                           const char *event_id, const char *officer, fr_record_result *result,
+                           fr_error *err);
 
 /* fr_admit_complete_entry with the history the store holds for the event's
  * document (read in the caller's transaction). Errors are the store's. */
-int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err);
+FR_API int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev,
+                                   fr_error *err);
 
 #ifdef __cplusplus
 }

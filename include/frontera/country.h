@@ -9,6 +9,8 @@
 #ifndef FRONTERA_COUNTRY_H
 #define FRONTERA_COUNTRY_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -24,9 +26,9 @@ typedef enum fr_country_kind {
 /* Index (0..fr_country_count()-1) of the code in the len bytes at code, or -1.
  * Trailing '<' fillers (as in an MRZ: "D<<") and surrounding spaces are
  * ignored; letters must be upper case. O(log n), no allocation. */
-int fr_country_find(const char *code, size_t len);
+FR_API int fr_country_find(const char *code, size_t len);
 /* Same for a NUL-terminated string. */
-int fr_country_find_cstr(const char *code);
+FR_API int fr_country_find_cstr(const char *code);
 /* A nationality or state as people and published lists write it outside an
  * MRZ, to its ICAO code: the ICAO code itself in any case ("chn", "D", "D<<"),
  * an ISO 3166-1 alpha-3 code where ICAO writes another (DEU -> D; XKX and
@@ -35,14 +37,14 @@ int fr_country_find_cstr(const char *code);
  * of America", "Russia", "Korea, Republic of", "Turkey", "Czech Republic",
  * "Ivory Coast", "Great Britain", ...). Surrounding spaces are ignored.
  * Returns the table index, or -1 when nothing matches. Pure, no allocation. */
-int fr_country_normalize(const char *text, size_t len);
+FR_API int fr_country_normalize(const char *text, size_t len);
 
 /* Number of codes in the table. */
-int fr_country_count(void);
+FR_API int fr_country_count(void);
 /* Code ("CHN", "D"), English name, kind of the entry at idx; NULL/0 when out of range. */
-const char *fr_country_code(int idx);
-const char *fr_country_name(int idx);
-fr_country_kind fr_country_kind_of(int idx);
+FR_API const char *fr_country_code(int idx);
+FR_API const char *fr_country_name(int idx);
+FR_API fr_country_kind fr_country_kind_of(int idx);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #ifndef FRONTERA_CSV_H
 #define FRONTERA_CSV_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,10 +55,10 @@ typedef struct fr_csv fr_csv;
 
 /* Create a reader pulling from read(ud, ...). limits may be NULL (defaults).
  * Returns FR_OK, FR_EINVAL or FR_ENOMEM. Free with fr_csv_free. */
-int fr_csv_new(fr_csv_read_fn read, void *ud, const fr_csv_limits *limits, fr_csv **out);
+FR_API int fr_csv_new(fr_csv_read_fn read, void *ud, const fr_csv_limits *limits, fr_csv **out);
 /* A reader over len bytes in memory (not copied: data must outlive it). */
-int fr_csv_new_mem(const char *data, size_t len, const fr_csv_limits *limits, fr_csv **out);
-void fr_csv_free(fr_csv *csv);
+FR_API int fr_csv_new_mem(const char *data, size_t len, const fr_csv_limits *limits, fr_csv **out);
+FR_API void fr_csv_free(fr_csv *csv);
 
 /* Read the next record into *row. Returns 1 with a record, 0 at the end of
  * the input, or a negative code: FR_EPARSE (bad quoting) or FR_ELIMIT (record
@@ -64,15 +66,15 @@ void fr_csv_free(fr_csv *csv);
  * reader has then skipped the rest of that line and the next call goes on -
  * or FR_EIO/FR_ENOMEM from which it does not recover. An empty line is a
  * record of one empty field. */
-int fr_csv_next(fr_csv *csv, fr_csv_row *row, fr_error *err);
+FR_API int fr_csv_next(fr_csv *csv, fr_csv_row *row, fr_error *err);
 
 /* Bytes consumed from the input so far (for a progress bar). */
-uint64_t fr_csv_offset(const fr_csv *csv);
+FR_API uint64_t fr_csv_offset(const fr_csv *csv);
 
 /* Write field s (len bytes) to out as a CSV field, quoted when it holds ',',
  * '"', CR or LF (or leading/trailing space). Returns the bytes needed; writes
  * nothing beyond cap (call with cap 0 to size). Never fails. */
-size_t fr_csv_quote(const char *s, size_t len, char *out, size_t cap);
+FR_API size_t fr_csv_quote(const char *s, size_t len, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

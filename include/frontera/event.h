@@ -12,6 +12,8 @@
 #ifndef FRONTERA_EVENT_H
 #define FRONTERA_EVENT_H
 
+#include "frontera/api.h"
+
 #include <stdint.h>
 
 #include "frontera/date.h"
@@ -89,16 +91,16 @@ typedef struct fr_event {
 } fr_event;
 
 /* "entry", "exit" ...; "" for FR_EVENT_NONE or an unknown value. */
-const char *fr_event_kind_name(fr_event_kind kind);
+FR_API const char *fr_event_kind_name(fr_event_kind kind);
 /* Parse a kind name (exact, lower case); FR_EVENT_NONE when unknown. */
-fr_event_kind fr_event_kind_parse(const char *s, size_t len);
+FR_API fr_event_kind fr_event_kind_parse(const char *s, size_t len);
 
 /* Name of one anomaly flag ("exit_without_entry", "entry_without_exit",
  * "document_mismatch"), "" for anything else. */
-const char *fr_anomaly_name(unsigned flag);
+FR_API const char *fr_anomaly_name(unsigned flag);
 
 /* Clear an event: empty strings, FR_DATE_NONE dates, no reasons. */
-void fr_event_init(fr_event *ev);
+FR_API void fr_event_init(fr_event *ev);
 
 /* Check an event before it is stored: event id (1..64 printable bytes, no
  * spaces), kind, time with offset, port (UN/LOCODE whose first two letters
@@ -110,21 +112,21 @@ void fr_event_init(fr_event *ev);
  * well-formed text (text.h: fr_text_ok) (the store checks that
  * reasons are well-formed JSON: the core has no JSON parser).
  * Returns FR_OK or FR_EINVAL with err->field naming the field at fault. */
-int fr_event_validate(const fr_event *ev, fr_error *err);
+FR_API int fr_event_validate(const fr_event *ev, fr_error *err);
 
 /* The clock check for events that happen as they are recorded: the event's
  * instant (fr_datetime_utc) may not lie more than FR_EVENT_CLOCK_SLACK_S after
  * now_utc (seconds since the epoch, the caller's clock: the library reads
  * none). FR_OK or FR_EINVAL with err->field "at". */
-int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err);
+FR_API int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err);
 
 /* Check a port: a UN/LOCODE, 5 characters, whose first two are an ISO 3166
  * state (the rule of fr_event_validate, for paths that decide without
  * recording: an admission not recorded). FR_OK or FR_EINVAL, field "port". */
-int fr_event_check_port(const char *port, fr_error *err);
+FR_API int fr_event_check_port(const char *port, fr_error *err);
 
 /* Is the two-letter code a state that UN/LOCODE knows (ISO 3166-1 alpha-2)? */
-int fr_locode_country_ok(const char *cc2);
+FR_API int fr_locode_country_ok(const char *cc2);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@
 #ifndef FRONTERA_HISTORY_H
 #define FRONTERA_HISTORY_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,7 +33,7 @@ typedef enum fr_link_kind {
     FR_LINK_REVIEW = 4    /* a new traveller, with a possible match kept for review */
 } fr_link_kind;
 
-const char *fr_link_kind_name(fr_link_kind k); /* "document", "new", ... */
+FR_API const char *fr_link_kind_name(fr_link_kind k); /* "document", "new", ... */
 
 typedef struct fr_history_item {
     int64_t row;
@@ -80,7 +82,7 @@ typedef struct fr_history {
 } fr_history;
 
 /* Free a history (NULL is a no-op). */
-void fr_history_free(fr_history *h);
+FR_API void fr_history_free(fr_history *h);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef FRONTERA_LEDGER_H
 #define FRONTERA_LEDGER_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,14 +79,14 @@ typedef struct fr_import_hooks {
  * rejected: see stats), FR_EPARSE when the header lacks required columns
  * (err names them) or is malformed, the hook's code when a hook stopped it,
  * or a store error; committed batches stay. hooks and stats may be NULL. */
-int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hooks *hooks,
-                     fr_import_stats *stats, fr_error *err);
+FR_API int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hooks *hooks,
+                            fr_import_stats *stats, fr_error *err);
 
 /* The header line, with a newline. */
-const char *fr_ledger_csv_header(void);
+FR_API const char *fr_ledger_csv_header(void);
 /* Format ev as one CSV line with a newline into out (cap bytes). Returns the
  * length needed; when it is >= cap, out holds nothing usable. */
-size_t fr_ledger_csv_format(const fr_event *ev, char *out, size_t cap);
+FR_API size_t fr_ledger_csv_format(const fr_event *ev, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,8 @@
 #ifndef FRONTERA_LINKAGE_H
 #define FRONTERA_LINKAGE_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +47,7 @@ typedef struct fr_linkage_params {
 } fr_linkage_params;
 
 /* link_bits 9.5, review_bits 4, renewal_rate 0.02 (docs/ledger.md). */
-void fr_linkage_defaults(fr_linkage_params *p);
+FR_API void fr_linkage_defaults(fr_linkage_params *p);
 
 /* Frequencies the store keeps (counts of travellers as created). */
 typedef struct fr_linkage_freq {
@@ -105,30 +107,30 @@ typedef struct fr_linkage_score {
 
 /* Score the pair. Needs the document's surname and birth date; without them
  * the weight is -INFINITY-like (-1000) with no items. */
-void fr_linkage_compare(const fr_linkage_params *p, const fr_linkage_query *q,
-                        const fr_linkage_candidate *c, const fr_linkage_freq *f,
-                        fr_linkage_score *out);
+FR_API void fr_linkage_compare(const fr_linkage_params *p, const fr_linkage_query *q,
+                               const fr_linkage_candidate *c, const fr_linkage_freq *f,
+                               fr_linkage_score *out);
 
 /* The highest weight the pair could reach once the document and travel
  * evidence is known, from the person fields alone: the store skips the
  * document and travel look-ups of a candidate below review_bits. */
-double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query *q,
-                              const fr_linkage_candidate *c, const fr_linkage_freq *f);
+FR_API double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query *q,
+                                     const fr_linkage_candidate *c, const fr_linkage_freq *f);
 
 /* The outcome of a score: LINK at or above link_bits unless s->no_link
  * (then REVIEW), REVIEW at or above review_bits, else NEW. */
-fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s);
+FR_API fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s);
 
 /* The evidence as one line for people: "weight 12.3 bits: name exact
  * +9.8, birth_date exact +14.1, ...". Returns the length (truncated to cap-1
  * like snprintf). */
-size_t fr_linkage_explain(const fr_linkage_score *s, char *buf, size_t cap);
+FR_API size_t fr_linkage_explain(const fr_linkage_score *s, char *buf, size_t cap);
 
 /* The blocking dates for a birth date: the date itself, its day/month swap
  * (when both are 1..12 and differ) and the 1st of January of its year (the
  * usual stand-in for an unknown day and month). Returns how many (1..3),
  * distinct, written to out. */
-size_t fr_linkage_birth_keys(fr_date birth, fr_date out[3]);
+FR_API size_t fr_linkage_birth_keys(fr_date birth, fr_date out[3]);
 
 #ifdef __cplusplus
 }

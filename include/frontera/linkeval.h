@@ -18,6 +18,8 @@
 #ifndef FRONTERA_LINKEVAL_H
 #define FRONTERA_LINKEVAL_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,10 +52,10 @@ typedef struct fr_linkeval {
 /* Walk the ledger and the truth (a CSV with header event_id,person) and
  * fill *out. Errors: FR_EINVAL (the truth does not match the ledger: line
  * and reason in err), FR_EPARSE, FR_ENOMEM, or the store's. */
-int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err);
+FR_API int fr_linkeval_run(fr_store *s, fr_csv *truth, fr_linkeval *out, fr_error *err);
 
 /* precision or recall as a fraction; 1 when the denominator is 0 */
-double fr_linkeval_ratio(uint64_t num, uint64_t den);
+FR_API double fr_linkeval_ratio(uint64_t num, uint64_t den);
 
 #ifdef __cplusplus
 }

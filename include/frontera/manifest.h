@@ -20,6 +20,8 @@
 #ifndef FRONTERA_MANIFEST_H
 #define FRONTERA_MANIFEST_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,7 +40,7 @@ typedef enum fr_manifest_answer {
     FR_MANIFEST_CHECK = 2
 } fr_manifest_answer;
 /* "board", "no-board", "check". */
-const char *fr_manifest_answer_name(fr_manifest_answer a);
+FR_API const char *fr_manifest_answer_name(fr_manifest_answer a);
 
 typedef struct fr_manifest_verdict {
     size_t person; /* index in the message's persons */
@@ -53,14 +55,14 @@ typedef struct fr_manifest_verdict {
  * verdicts in the order of the persons (free with fr_free). Returns
  * FR_EINVAL (no port, no policy in env), FR_ENOMEM, or a store error from
  * the booth (no verdicts then). */
-int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const char *port,
-                      fr_manifest_verdict **out, fr_error *err);
+FR_API int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const char *port,
+                             fr_manifest_verdict **out, fr_error *err);
 
 /* The UN/LOCODE for an IATA airport code of the message, given the
  * receiving country's two-letter UN/LOCODE prefix ("EC" + "UIO" ->
  * "ECUIO"): out gets at most 5 letters and a NUL. 0, or -1 when the
  * airport code is not three letters. */
-int fr_manifest_port(const char *country2, const char *airport, char out[6]);
+FR_API int fr_manifest_port(const char *country2, const char *airport, char out[6]);
 
 /* ---- Expected arrivals and their reconciliation with the booth ----
  *
@@ -103,12 +105,12 @@ typedef struct fr_manifest_expected {
 
 /* Upper-case letters with single spaces between words; other characters
  * dropped: the form names are stored and compared in. */
-void fr_manifest_name_key(const char *in, char *out, size_t cap);
+FR_API void fr_manifest_name_key(const char *in, char *out, size_t cap);
 
 /* Person i of m, arriving at port, with its verdict (NULL: answer check)
  * as an expected arrival. Pure; never fails. */
-void fr_manifest_expected_from(const fr_paxlst_message *m, size_t i, const char *port,
-                               const fr_manifest_verdict *v, fr_manifest_expected *out);
+FR_API void fr_manifest_expected_from(const fr_paxlst_message *m, size_t i, const char *port,
+                                      const fr_manifest_verdict *v, fr_manifest_expected *out);
 
 typedef enum fr_manifest_outcome {
     FR_RECON_ENTERED = 0,          /* announced, entered */
@@ -119,7 +121,7 @@ typedef enum fr_manifest_outcome {
 } fr_manifest_outcome;
 #define FR_RECON_NOUTCOMES 5
 /* "entered", "refused", "not_presented", "transit_entered", "transit_continued". */
-const char *fr_manifest_outcome_name(fr_manifest_outcome o);
+FR_API const char *fr_manifest_outcome_name(fr_manifest_outcome o);
 
 typedef struct fr_manifest_match {
     fr_manifest_outcome outcome;
@@ -134,9 +136,9 @@ typedef struct fr_manifest_match {
  * none); event_flight[nev], for an entry that matched no one, a person of
  * the flight it is attributed to (-1: none, or not an unmatched entry).
  * Pure. FR_OK, FR_ENOMEM. */
-int fr_manifest_reconcile(const fr_manifest_expected *x, size_t nx, const fr_event *ev, size_t nev,
-                          fr_manifest_match *persons, long *event_person, long *event_flight,
-                          fr_error *err);
+FR_API int fr_manifest_reconcile(const fr_manifest_expected *x, size_t nx, const fr_event *ev,
+                                 size_t nev, fr_manifest_match *persons, long *event_person,
+                                 long *event_flight, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #ifndef FRONTERA_MRZ_H
 #define FRONTERA_MRZ_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,10 +42,10 @@ typedef enum fr_mrz_format {
 } fr_mrz_format;
 
 /* "TD1", "TD2", "TD3", "MRVA", "MRVB"; NULL for FR_MRZ_NONE. */
-const char *fr_mrz_format_name(fr_mrz_format f);
+FR_API const char *fr_mrz_format_name(fr_mrz_format f);
 /* The format named (case-sensitive, as above, "MRV-A"/"MRV-B" accepted too);
  * FR_MRZ_NONE when unknown. */
-fr_mrz_format fr_mrz_format_from_name(const char *name);
+FR_API fr_mrz_format fr_mrz_format_from_name(const char *name);
 
 /* Finding levels. An error makes the document invalid; a note is something
  * an officer should know (a name that may be truncated, a repair applied)
@@ -81,9 +83,9 @@ typedef enum fr_mrz_code {
 } fr_mrz_code;
 
 /* "check_digit.composite" ...; "?" when out of range. */
-const char *fr_mrz_code_name(fr_mrz_code c);
+FR_API const char *fr_mrz_code_name(fr_mrz_code c);
 /* The level a code always has. */
-fr_mrz_level fr_mrz_code_level(fr_mrz_code c);
+FR_API fr_mrz_level fr_mrz_code_level(fr_mrz_code c);
 
 #define FR_MRZ_MAX_FINDINGS 24
 #define FR_MRZ_MESSAGE_MAX 200
@@ -117,11 +119,11 @@ typedef struct fr_mrz_date {
 /* "1974-08-12"; a partial date in ISO 8601 reduced precision: "1974-08"
  * (day unknown) or "1974" (month unknown); "" when UNKNOWN or INVALID.
  * Returns buf. */
-char *fr_mrz_date_format(const fr_mrz_date *d, char buf[FR_MRZ_DATE_BUFSZ]);
+FR_API char *fr_mrz_date_format(const fr_mrz_date *d, char buf[FR_MRZ_DATE_BUFSZ]);
 /* The reverse, for fr_mrz_make's callers: "YYYY-MM-DD", "YYYY-MM" or "YYYY"
  * into *out. FR_EPARSE on anything else, FR_ERANGE for a day that does not
  * exist. */
-int fr_mrz_date_parse(const char *s, size_t len, fr_mrz_date *out);
+FR_API int fr_mrz_date_parse(const char *s, size_t len, fr_mrz_date *out);
 
 /* Field sizes (characters, without the NUL). */
 #define FR_MRZ_NAME_MAX 39   /* the TD3 name field */
@@ -165,7 +167,7 @@ typedef struct fr_mrz_codes {
 } fr_mrz_codes;
 
 /* Fill the table (the caller owns the storage; no allocation). */
-void fr_mrz_codes_init(fr_mrz_codes *codes);
+FR_API void fr_mrz_codes_init(fr_mrz_codes *codes);
 
 typedef struct fr_mrz_options {
     /* Reference date for the century of two-digit years (usually today at
@@ -189,7 +191,7 @@ typedef struct fr_mrz_options {
 #define FR_MRZ_EXPIRY_WINDOW 20
 
 /* Options with `today` set and everything else off. */
-fr_mrz_options fr_mrz_options_default(fr_date today);
+FR_API fr_mrz_options fr_mrz_options_default(fr_date today);
 
 /* Parse the MRZ in the len bytes at text (not necessarily NUL-terminated).
  * Lines are separated by "\n" or "\r\n"; trailing spaces and tabs and blank
@@ -203,7 +205,7 @@ fr_mrz_options fr_mrz_options_default(fr_date today);
  * why), FR_EINVAL when text, opt or out is NULL or opt->today is unset (out
  * untouched). No allocation; out is entirely overwritten except the unused
  * tail of the findings array. */
-int fr_mrz_parse(const char *text, size_t len, const fr_mrz_options *opt, fr_mrz *out);
+FR_API int fr_mrz_parse(const char *text, size_t len, const fr_mrz_options *opt, fr_mrz *out);
 
 /* Buffer size for fr_mrz_make: three lines of 30, two of 36 or 44, each
  * followed by '\n', and a NUL. */
@@ -224,12 +226,12 @@ int fr_mrz_parse(const char *text, size_t len, const fr_mrz_options *opt, fr_mrz
  *
  * Returns FR_OK, or FR_EINVAL with err (may be NULL) naming the field
  * ("surname", "birth_date" ...) and saying what is wrong; out is then "". */
-int fr_mrz_make(const fr_mrz *in, const fr_mrz_options *opt, char out[FR_MRZ_TEXT_MAX],
-                fr_error *err);
+FR_API int fr_mrz_make(const fr_mrz *in, const fr_mrz_options *opt, char out[FR_MRZ_TEXT_MAX],
+                       fr_error *err);
 
 /* The ICAO 9303 check digit (weights 7,3,1; digits 0-9, A-Z 10-35, '<' and
  * anything else 0) of the len bytes at s: 0..9. */
-int fr_mrz_check_digit(const char *s, size_t len);
+FR_API int fr_mrz_check_digit(const char *s, size_t len);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,8 @@
 #ifndef FRONTERA_PAXLST_H
 #define FRONTERA_PAXLST_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +47,7 @@ extern "C" {
 
 typedef enum fr_paxlst_severity { FR_PAXLST_ERROR = 0, FR_PAXLST_WARNING = 1 } fr_paxlst_severity;
 /* "error", "warning". */
-const char *fr_paxlst_severity_name(fr_paxlst_severity s);
+FR_API const char *fr_paxlst_severity_name(fr_paxlst_severity s);
 
 /* Roles of persons (the NAD qualifier). */
 typedef enum fr_paxlst_role {
@@ -55,7 +57,7 @@ typedef enum fr_paxlst_role {
     FR_PAXLST_DDT = 3  /* crew member in transit */
 } fr_paxlst_role;
 /* "FL", "FM", "DDU", "DDT". */
-const char *fr_paxlst_role_name(fr_paxlst_role r);
+FR_API const char *fr_paxlst_role_name(fr_paxlst_role r);
 
 #define FR_PAXLST_MESSAGE_MAX 240
 #define FR_PAXLST_MAX_FINDINGS 64 /* per message; findings_overflow says more were found */
@@ -78,7 +80,7 @@ typedef struct fr_paxlst_time {
 
 /* "YYYY-MM-DDTHH:MM", "YYYY-MM-DD" without a time, "" when absent. */
 #define FR_PAXLST_TIME_BUFSZ 20
-char *fr_paxlst_time_format(const fr_paxlst_time *t, char buf[FR_PAXLST_TIME_BUFSZ]);
+FR_API char *fr_paxlst_time_format(const fr_paxlst_time *t, char buf[FR_PAXLST_TIME_BUFSZ]);
 
 typedef struct fr_paxlst_document {
     char type[8]; /* DOC type as sent: P passport, I/C/A identity cards, V visa, "" none */
@@ -158,13 +160,13 @@ typedef struct fr_paxlst_options {
  * free it with fr_paxlst_free. Bad input is never an error return: it is in
  * the findings. Returns FR_EINVAL (NULL data with len > 0, or out NULL) or
  * FR_ENOMEM, with err filled (err may be NULL). */
-int fr_paxlst_read(const char *data, size_t len, const fr_paxlst_options *opt, fr_paxlst **out,
-                   fr_error *err);
-void fr_paxlst_free(fr_paxlst *p);
+FR_API int fr_paxlst_read(const char *data, size_t len, const fr_paxlst_options *opt,
+                          fr_paxlst **out, fr_error *err);
+FR_API void fr_paxlst_free(fr_paxlst *p);
 
 /* Tokenise only (the first step of fr_paxlst_read, for the benchmark): the
  * number of segments in data, or a negative status. */
-long fr_paxlst_count_segments(const char *data, size_t len);
+FR_API long fr_paxlst_count_segments(const char *data, size_t len);
 
 #ifdef __cplusplus
 }

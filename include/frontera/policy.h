@@ -29,6 +29,8 @@
 #ifndef FRONTERA_POLICY_H
 #define FRONTERA_POLICY_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,30 +102,30 @@ typedef struct fr_policy fr_policy;
  * max_errs) and the first error's code is returned (FR_EPARSE, FR_ECONFLICT,
  * FR_ERANGE, FR_ENOTFOUND, FR_ELIMIT, FR_ENOMEM). errs may be NULL when
  * max_errs is 0. */
-int fr_policy_parse(const char *text, size_t len, fr_policy **out, fr_error *errs, size_t max_errs,
-                    size_t *n_errs);
-void fr_policy_free(fr_policy *p);
+FR_API int fr_policy_parse(const char *text, size_t len, fr_policy **out, fr_error *errs,
+                           size_t max_errs, size_t *n_errs);
+FR_API void fr_policy_free(fr_policy *p);
 
 /* The jurisdiction named in the file ("ECU"), or "" when none. */
-const char *fr_policy_jurisdiction(const fr_policy *p);
-size_t fr_policy_rule_count(const fr_policy *p);
-const fr_policy_rule *fr_policy_rule_at(const fr_policy *p, size_t i);
+FR_API const char *fr_policy_jurisdiction(const fr_policy *p);
+FR_API size_t fr_policy_rule_count(const fr_policy *p);
+FR_API const fr_policy_rule *fr_policy_rule_at(const fr_policy *p, size_t i);
 /* Groups defined in the file: name ("@andean"), members (country indexes). */
-size_t fr_policy_group_count(const fr_policy *p);
-const char *fr_policy_group_name(const fr_policy *p, size_t i);
-int fr_policy_group_has(const fr_policy *p, size_t i, int country);
+FR_API size_t fr_policy_group_count(const fr_policy *p);
+FR_API const char *fr_policy_group_name(const fr_policy *p, size_t i);
+FR_API int fr_policy_group_has(const fr_policy *p, size_t i, int country);
 
 /* The rule in force for a nationality (country index from fr_country_find),
  * class and day, with precedence applied; NULL when no rule applies (no
  * default rule in the file, or the day is outside every rule's dates).
  * O(log k) over a precomputed per-nationality table; no allocation. */
-const fr_policy_rule *fr_policy_lookup(const fr_policy *p, int country, fr_admission_class cls,
-                                       fr_date on);
+FR_API const fr_policy_rule *fr_policy_lookup(const fr_policy *p, int country,
+                                              fr_admission_class cls, fr_date on);
 /* The first day after `after` on which the rule in force for (country, cls)
  * is different (another rule or none), or FR_DATE_NONE when it never changes
  * again. */
-fr_date fr_policy_next_change(const fr_policy *p, int country, fr_admission_class cls,
-                              fr_date after);
+FR_API fr_date fr_policy_next_change(const fr_policy *p, int country, fr_admission_class cls,
+                                     fr_date after);
 
 /* The stay question of an admission in one call: the rule in force for
  * (country, cls, entry), then fr_stay_authorise with its stay rule on the
@@ -132,22 +134,22 @@ fr_date fr_policy_next_change(const fr_policy *p, int country, fr_admission_clas
  * does), returns FR_OK with auth->authorised_until FR_DATE_NONE and
  * auth->exhausted 0. Errors: FR_ENOTFOUND when no rule applies (err says for
  * whom and when), and those of fr_stay_eval. No allocation. */
-int fr_policy_authorise_stay(const fr_policy *p, int country, fr_admission_class cls,
-                             const fr_stay_record *history, size_t n, fr_date entry,
-                             fr_date doc_expiry, int32_t intended_days, unsigned flags,
-                             const fr_policy_rule **rule, fr_stay_authorisation *auth,
-                             fr_error *err);
+FR_API int fr_policy_authorise_stay(const fr_policy *p, int country, fr_admission_class cls,
+                                    const fr_stay_record *history, size_t n, fr_date entry,
+                                    fr_date doc_expiry, int32_t intended_days, unsigned flags,
+                                    const fr_policy_rule **rule, fr_stay_authorisation *auth,
+                                    fr_error *err);
 
 /* Earliest document expiry acceptable for an entry on `entry` under rule:
  * entry + min_validity days or months (a document must be valid through that
  * day); entry itself when the rule asks for none. */
-fr_date fr_policy_min_expiry(const fr_policy_rule *r, fr_date entry);
+FR_API fr_date fr_policy_min_expiry(const fr_policy_rule *r, fr_date entry);
 
 /* Names and their parsers ("visitor", "visa_free"); parse returns -1 when unknown. */
-const char *fr_admission_class_name(fr_admission_class c);
-int fr_admission_class_parse(const char *s, size_t len);
-const char *fr_regime_name(fr_regime r);
-int fr_regime_parse(const char *s, size_t len);
+FR_API const char *fr_admission_class_name(fr_admission_class c);
+FR_API int fr_admission_class_parse(const char *s, size_t len);
+FR_API const char *fr_regime_name(fr_regime r);
+FR_API int fr_regime_parse(const char *s, size_t len);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,8 @@
 #ifndef FRONTERA_SCREEN_H
 #define FRONTERA_SCREEN_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,8 +68,8 @@ typedef enum fr_watchlist_format {
 
 /* "csv", "jsonl", "un-xml", "ofac-csv", "ofac-xml", "eu-xml", "ftm" to the
  * format: FR_OK or FR_EINVAL. */
-int fr_watchlist_format_parse(const char *name, fr_watchlist_format *out);
-const char *fr_watchlist_format_name(fr_watchlist_format fmt);
+FR_API int fr_watchlist_format_parse(const char *name, fr_watchlist_format *out);
+FR_API const char *fr_watchlist_format_name(fr_watchlist_format fmt);
 
 /* One entry as stored. Strings are owned by the watchlist, NUL-terminated,
  * valid until it is freed; aliases, weak_aliases, documents and
@@ -95,8 +97,8 @@ typedef struct fr_watchlist_entry {
 /* Called for every rejected row; the row is skipped and parsing goes on. */
 typedef void (*fr_watchlist_row_error_fn)(void *ud, const fr_error *err);
 
-int fr_watchlist_new(fr_watchlist **out);
-void fr_watchlist_free(fr_watchlist *wl);
+FR_API int fr_watchlist_new(fr_watchlist **out);
+FR_API void fr_watchlist_free(fr_watchlist *wl);
 
 /* Parse len bytes of CSV (a header row naming the columns is required, in any
  * order; unknown columns are an error) or JSON Lines and append the valid
@@ -107,9 +109,10 @@ void fr_watchlist_free(fr_watchlist *wl);
  * *accepted and *rejected (may be NULL) count the rows. Returns FR_OK, or
  * FR_EINVAL, FR_EPARSE (CSV header unusable, nothing appended) or FR_ENOMEM
  * (the rows before it stay appended). */
-int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len, fr_watchlist_format fmt,
-                       const char *list_override, fr_watchlist_row_error_fn on_error, void *ud,
-                       size_t *accepted, size_t *rejected);
+FR_API int fr_watchlist_parse(fr_watchlist *wl, const char *data, size_t len,
+                              fr_watchlist_format fmt, const char *list_override,
+                              fr_watchlist_row_error_fn on_error, void *ud, size_t *accepted,
+                              size_t *rejected);
 
 typedef struct fr_watchlist_counts {
     size_t accepted; /* entries appended */
@@ -132,57 +135,60 @@ typedef struct fr_watchlist_counts {
  * unreadable XML document stops the import with FR_EPARSE (reported with
  * its line and column, nothing appended). counts may be NULL. Returns
  * FR_OK, FR_EINVAL, FR_EPARSE or FR_ENOMEM. */
-int fr_watchlist_import(fr_watchlist *wl, fr_watchlist_format fmt, const char *data, size_t len,
-                        const char *aux, size_t aux_len, const char *list_override,
-                        fr_watchlist_row_error_fn on_error, void *ud, fr_watchlist_counts *counts);
+FR_API int fr_watchlist_import(fr_watchlist *wl, fr_watchlist_format fmt, const char *data,
+                               size_t len, const char *aux, size_t aux_len,
+                               const char *list_override, fr_watchlist_row_error_fn on_error,
+                               void *ud, fr_watchlist_counts *counts);
 
-size_t fr_watchlist_count(const fr_watchlist *wl);
+FR_API size_t fr_watchlist_count(const fr_watchlist *wl);
 /* Fill *e with entry i (0 <= i < count). FR_OK or FR_ERANGE. */
-int fr_watchlist_get(const fr_watchlist *wl, size_t i, fr_watchlist_entry *e);
+FR_API int fr_watchlist_get(const fr_watchlist *wl, size_t i, fr_watchlist_entry *e);
 
 /* Write the entries whose list is `list` (all when NULL) as canonical CSV to
  * path: a temporary file in the same directory is written, fsync'd and
  * rename()d over path, then the directory is fsync'd, so readers see the old
  * file or the new one, never a mix. FR_OK or FR_EIO/FR_ENOMEM with err. */
-int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path, fr_error *err);
+FR_API int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path,
+                             fr_error *err);
 /* Append the entries of a file written by fr_watchlist_save (or any CSV in
  * the import format). Rows that fail validation are counted in *rejected. */
-int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_error *err);
+FR_API int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_error *err);
 /* Load every "*.wl.csv" file of dir (a missing directory is an empty set). */
-int fr_watchlist_load_dir(fr_watchlist *wl, const char *dir, size_t *rejected, fr_error *err);
+FR_API int fr_watchlist_load_dir(fr_watchlist *wl, const char *dir, size_t *rejected,
+                                 fr_error *err);
 /* The file name a list is kept under in a watchlist directory: the list name
  * with every byte outside [A-Za-z0-9_-] written as %XX (hex), plus ".wl.csv";
  * two different names never map to one file.
  * Writes at most cap bytes; FR_ELIMIT when it does not fit, FR_EINVAL for an
  * empty name. */
-int fr_watchlist_file_name(const char *list, char *out, size_t cap);
+FR_API int fr_watchlist_file_name(const char *list, char *out, size_t cap);
 
 /* ---- lost and stolen documents -------------------------------------------- */
 
 typedef struct fr_docindex fr_docindex;
 
-int fr_docindex_new(fr_docindex **out);
-void fr_docindex_free(fr_docindex *d);
+FR_API int fr_docindex_new(fr_docindex **out);
+FR_API void fr_docindex_free(fr_docindex *d);
 /* Add one document. state is an ICAO 9303 code (FR_EINVAL when unknown);
  * number is normalised (upper case; spaces, '-', '<', '/' and '.' removed;
  * FR_EINVAL when empty or not alphanumeric, FR_ELIMIT beyond 40 bytes); type
  * ("P", "ID"...: letters and digits, at most 8, else FR_EINVAL) may be NULL.
  * Adding a document twice is not an error. */
-int fr_docindex_add(fr_docindex *d, const char *state, const char *number, const char *type);
+FR_API int fr_docindex_add(fr_docindex *d, const char *state, const char *number, const char *type);
 /* 1 when (state, number) is listed, 0 when not, FR_EINVAL for an unknown
  * state or an unusable number. O(1), no allocation, thread-safe for readers. */
-int fr_docindex_contains(const fr_docindex *d, const char *state, const char *number);
-size_t fr_docindex_count(const fr_docindex *d);
+FR_API int fr_docindex_contains(const fr_docindex *d, const char *state, const char *number);
+FR_API size_t fr_docindex_count(const fr_docindex *d);
 /* CSV with a header: state,number[,type]. Bad rows go to on_error and are
  * skipped (same conventions as fr_watchlist_parse). */
-int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
-                      fr_watchlist_row_error_fn on_error, void *ud, size_t *accepted,
-                      size_t *rejected);
+FR_API int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
+                             fr_watchlist_row_error_fn on_error, void *ud, size_t *accepted,
+                             size_t *rejected);
 /* Atomic save (as fr_watchlist_save) and load of the canonical CSV. */
-int fr_docindex_save(const fr_docindex *d, const char *path, fr_error *err);
-int fr_docindex_load(fr_docindex *d, const char *path, size_t *rejected, fr_error *err);
+FR_API int fr_docindex_save(const fr_docindex *d, const char *path, fr_error *err);
+FR_API int fr_docindex_load(fr_docindex *d, const char *path, size_t *rejected, fr_error *err);
 /* Normalise a document number into out (cap bytes): FR_OK, FR_EINVAL, FR_ELIMIT. */
-int fr_docindex_normalise(const char *number, char *out, size_t cap);
+FR_API int fr_docindex_normalise(const char *number, char *out, size_t cap);
 
 /* ---- the screening index and contexts ------------------------------------- */
 
@@ -201,16 +207,16 @@ typedef struct fr_screen_index_stats {
 /* Build the index over wl (borrowed; must outlive the index, unchanged).
  * Creates and frees its own ICU transliterator. FR_OK, FR_ENOMEM, or FR_EIO
  * with err when ICU cannot open its transforms. */
-int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_error *err);
-void fr_screen_index_free(fr_screen_index *idx);
-void fr_screen_index_get_stats(const fr_screen_index *idx, fr_screen_index_stats *st);
+FR_API int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_error *err);
+FR_API void fr_screen_index_free(fr_screen_index *idx);
+FR_API void fr_screen_index_get_stats(const fr_screen_index *idx, fr_screen_index_stats *st);
 
 /* A per-thread context over idx and docs (either may be NULL: no persons /
  * no documents). Opens the ICU transliterator once. Not thread-safe itself:
  * one context per thread. */
-int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs, fr_screen_ctx **out,
-                      fr_error *err);
-void fr_screen_ctx_free(fr_screen_ctx *ctx);
+FR_API int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs,
+                             fr_screen_ctx **out, fr_error *err);
+FR_API void fr_screen_ctx_free(fr_screen_ctx *ctx);
 
 typedef enum fr_screen_band {
     FR_BAND_CLEAR = 0,
@@ -251,18 +257,18 @@ typedef struct fr_screen_result {
  * posting caps, not by the list size. FR_OK, or
  * FR_EINVAL (NULL arguments, a name with no letters, or longer than 512
  * bytes). */
-int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen_result *results,
-                     size_t max, size_t *n);
+FR_API int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query,
+                            fr_screen_result *results, size_t max, size_t *n);
 /* 1 when the document is listed lost or stolen, 0 when not, FR_EINVAL for a
  * bad state or number. Same as fr_docindex_contains on the context's list. */
-int fr_screen_document(fr_screen_ctx *ctx, const char *state, const char *number);
+FR_API int fr_screen_document(fr_screen_ctx *ctx, const char *state, const char *number);
 
 /* Normalise a name as the index does (transliterated to Latin, ASCII, upper
  * case, tokens separated by one space) into out (cap bytes). For tests and
  * for showing officers what was compared. FR_OK, FR_EINVAL, FR_ELIMIT. */
-int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t cap);
+FR_API int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t cap);
 
-const char *fr_screen_band_name(fr_screen_band b);
+FR_API const char *fr_screen_band_name(fr_screen_band b);
 
 /* Parse a birth date as lists write it into the envelope lo..hi of its
  * dates: a point "YYYY-MM-DD", "YYYYMMDD", "YYYY-MM", "YYYY", "DD Mon YYYY"
@@ -271,7 +277,8 @@ const char *fr_screen_band_name(fr_screen_band b);
  * (widened by a year each side); several of these separated by ';' or '|'.
  * "" is unknown (FR_DATE_NONE). FR_OK, or FR_EPARSE/FR_ERANGE with err
  * (column within s). */
-int fr_screen_parse_birth(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_error *err);
+FR_API int fr_screen_parse_birth(const char *s, size_t len, fr_date *lo, fr_date *hi,
+                                 fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef FRONTERA_SERIES_H
 #define FRONTERA_SERIES_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,26 +46,26 @@ typedef int32_t fr_month; /* year * 12 + (month - 1) */
 
 /* Parse "YYYY-MM" (exactly 7 bytes, year 1900..2999) into *out; FR_EPARSE
  * with a sentence in err otherwise. */
-int fr_month_parse(const char *s, size_t len, fr_month *out, fr_error *err);
+FR_API int fr_month_parse(const char *s, size_t len, fr_month *out, fr_error *err);
 /* The month of a date (date.h), and "YYYY-MM" of a month into buf. */
-fr_month fr_month_of_date(fr_date d);
-void fr_month_format(fr_month m, char buf[FR_MONTH_BUFSZ]);
+FR_API fr_month fr_month_of_date(fr_date d);
+FR_API void fr_month_format(fr_month m, char buf[FR_MONTH_BUFSZ]);
 /* First day of a month, as a date. */
-fr_date fr_month_first_day(fr_month m);
+FR_API fr_date fr_month_first_day(fr_month m);
 
 typedef struct fr_series fr_series;
 
 /* A new empty set, owned by the caller (fr_series_free). FR_ENOMEM. */
-int fr_series_new(fr_series **out);
-void fr_series_free(fr_series *s); /* NULL is a no-op */
+FR_API int fr_series_new(fr_series **out);
+FR_API void fr_series_free(fr_series *s); /* NULL is a no-op */
 
 /* Add count to the value of (nationality, metric) at month m (a missing value
  * counts as 0). nationality is a country index (country.h); metric a word as
  * above. Errors: FR_EINVAL (bad metric or index, negative count), FR_ELIMIT
  * (too many keys, a span over FR_SERIES_MAX_SPAN months, a value over
  * FR_SERIES_MAX_COUNT), FR_ENOMEM; err says which. The set is unchanged on error. */
-int fr_series_add(fr_series *s, int nationality, const char *metric, fr_month m, int64_t count,
-                  fr_error *err);
+FR_API int fr_series_add(fr_series *s, int nationality, const char *metric, fr_month m,
+                         int64_t count, fr_error *err);
 
 /* Read a series CSV (len bytes at text) into a new set *out (caller frees).
  * Every bad row is reported in errs[0..max_errs) with its line, column and
@@ -71,23 +73,23 @@ int fr_series_add(fr_series *s, int nationality, const char *metric, fr_month m,
  * bad nothing is returned (*out untouched) and the first error's code is
  * returned (FR_EPARSE, FR_ELIMIT, FR_ENOMEM). An input without a data row is
  * a valid, empty set. */
-int fr_series_parse(const char *text, size_t len, fr_series **out, fr_error *errs, size_t max_errs,
-                    size_t *n_errs);
+FR_API int fr_series_parse(const char *text, size_t len, fr_series **out, fr_error *errs,
+                           size_t max_errs, size_t *n_errs);
 
 /* Number of keys; their nationality (country index) and metric. Keys are in
  * the order they were first added. */
-size_t fr_series_key_count(const fr_series *s);
-int fr_series_key_nationality(const fr_series *s, size_t key);
-const char *fr_series_key_metric(const fr_series *s, size_t key);
+FR_API size_t fr_series_key_count(const fr_series *s);
+FR_API int fr_series_key_nationality(const fr_series *s, size_t key);
+FR_API const char *fr_series_key_metric(const fr_series *s, size_t key);
 /* Index of a key, or -1. */
-long fr_series_find(const fr_series *s, int nationality, const char *metric);
+FR_API long fr_series_find(const fr_series *s, int nationality, const char *metric);
 /* The set's first and last month over all keys (FR_MONTH_NONE when empty). */
-fr_month fr_series_first(const fr_series *s);
-fr_month fr_series_last(const fr_series *s);
+FR_API fr_month fr_series_first(const fr_series *s);
+FR_API fr_month fr_series_last(const fr_series *s);
 /* Value of a key at month m: the count, or -1 when missing. */
-int64_t fr_series_get(const fr_series *s, size_t key, fr_month m);
+FR_API int64_t fr_series_get(const fr_series *s, size_t key, fr_month m);
 /* Sum of a key's values over [from, to] (missing months count 0). */
-int64_t fr_series_total(const fr_series *s, size_t key, fr_month from, fr_month to);
+FR_API int64_t fr_series_total(const fr_series *s, size_t key, fr_month from, fr_month to);
 
 /* Building a set from ledger events: entries become "arrivals", encounters
  * "encounters", and each entry whose authorised stay has ended by the report
@@ -103,26 +105,27 @@ int64_t fr_series_total(const fr_series *s, size_t key, fr_month from, fr_month 
 #define FR_SERIES_DEFAULT_STAY 90
 typedef struct fr_series_builder fr_series_builder;
 
-int fr_series_builder_new(fr_series_builder **out);
-void fr_series_builder_free(fr_series_builder *b); /* NULL is a no-op */
+FR_API int fr_series_builder_new(fr_series_builder **out);
+FR_API void fr_series_builder_free(fr_series_builder *b); /* NULL is a no-op */
 /* Count one event (entries, exits and encounters; other kinds are ignored).
  * Errors: FR_ENOMEM, FR_ELIMIT (the events span more than
  * FR_SERIES_MAX_SPAN months). */
-int fr_series_builder_add(fr_series_builder *b, const fr_event *ev);
+FR_API int fr_series_builder_add(fr_series_builder *b, const fr_event *ev);
 /* The lean form for callers that do not hold an fr_event (benchmarks):
  * kind, day, country index, document key (any stable 64-bit hash of issuing
  * state + number) and authorised-until (FR_DATE_NONE: default stay). */
-int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date day,
-                              int nationality, uint64_t doc_key, fr_date authorised_until);
+FR_API int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date day,
+                                     int nationality, uint64_t doc_key, fr_date authorised_until);
 /* Events skipped (no nationality, implausible date); the latest event day seen. */
-uint64_t fr_series_builder_skipped(const fr_series_builder *b);
-fr_date fr_series_builder_last_day(const fr_series_builder *b);
+FR_API uint64_t fr_series_builder_skipped(const fr_series_builder *b);
+FR_API fr_date fr_series_builder_last_day(const fr_series_builder *b);
 /* Settle the open entries as of the report date as_of (entries whose
  * authorised stay ends before as_of are due; FR_DATE_NONE or a day before
  * the last event's means the day after the last event) and write the series to a new
  * set *out (caller frees). The builder may not be used afterwards except
  * to free it. FR_ENOMEM, FR_ELIMIT. */
-int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **out, fr_error *err);
+FR_API int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **out,
+                                    fr_error *err);
 
 /* Read the events of a ledger CSV (the layout of `frontera export` and
  * `frontera synth`, docs/ledger.md) through csv to the end, calling fn for
@@ -136,19 +139,19 @@ int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **ou
  * fr_store_export's, so both sources feed the same consumer. */
 typedef int (*fr_series_event_fn)(void *ud, const fr_event *ev);
 struct fr_csv;
-int fr_series_csv_events(struct fr_csv *csv, fr_date to, fr_series_event_fn fn, void *ud,
-                         uint64_t *rows, fr_error *err);
+FR_API int fr_series_csv_events(struct fr_csv *csv, fr_date to, fr_series_event_fn fn, void *ud,
+                                uint64_t *rows, fr_error *err);
 
 /* Feed the builder from a ledger CSV: fr_series_csv_events with
  * fr_series_builder_add. */
-int fr_series_builder_add_csv(fr_series_builder *b, struct fr_csv *csv, fr_date to, uint64_t *rows,
-                              fr_error *err);
+FR_API int fr_series_builder_add_csv(fr_series_builder *b, struct fr_csv *csv, fr_date to,
+                                     uint64_t *rows, fr_error *err);
 
 /* The document key (FNV-1a of "STATE|NUMBER"), and the key exits are
  * paired by: the traveller's when ev->traveller_id > 0, else the document's
  * (the two never collide: a traveller key hashes a different prefix). */
-uint64_t fr_series_doc_key(const char *state, const char *number);
-uint64_t fr_series_person_key(const fr_event *ev);
+FR_API uint64_t fr_series_doc_key(const char *state, const char *number);
+FR_API uint64_t fr_series_person_key(const fr_event *ev);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,8 @@
 #ifndef FRONTERA_SNAPSHOT_H
 #define FRONTERA_SNAPSHOT_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,33 +68,35 @@ typedef struct fr_snapshot_info {
  * "sqlite:PATH"): PATH.analytics. FR_ELIMIT when it does not fit in cap;
  * FR_ENOTFOUND for a PostgreSQL ledger, which has no file beside it (the
  * index is then built in memory: fr_analytics_refresh on a new index). */
-int fr_snapshot_path(const char *ledger, char *out, size_t cap);
+FR_API int fr_snapshot_path(const char *ledger, char *out, size_t cap);
 
 /* The analytics index of store s, current to its last event, from the
  * snapshot at path (see above). A problem with the snapshot is not an error
  * (info->reason says what was wrong, and the index is rebuilt); failing to
  * save is not either (info->save_error). Errors: those of the store
  * (FR_ESTORE, FR_EBUSY), of the index (analytics.h), FR_ENOMEM. */
-int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics **out,
-                     fr_snapshot_info *info, fr_error *err);
+FR_API int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics **out,
+                            fr_snapshot_info *info, fr_error *err);
 
 /* Map and check the snapshot file at path without a ledger. Errors:
  * FR_ENOTFOUND (no file), FR_EIO, FR_EPARSE (truncated, damaged or not a
  * snapshot: err says which), FR_EVERSION (another format or byte order). */
-int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes, fr_error *err);
+FR_API int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes,
+                            fr_error *err);
 
 /* Write a (re-paired first) atomically to path: temporary file, fsync,
  * rename, fsync of the directory. FR_EBUSY when another process is writing
  * it; FR_EIO otherwise (err says which call failed). */
-int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, fr_error *err);
+FR_API int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes,
+                             fr_error *err);
 
 /* Append to a the store's events written after a's stamp (its sequence),
  * and stamp it with the last one; *added (may be NULL) counts them. An index
  * made without a store starts at sequence 0: it then takes every event. */
-int fr_analytics_refresh(fr_analytics *a, fr_store *s, size_t *added, fr_error *err);
+FR_API int fr_analytics_refresh(fr_analytics *a, fr_store *s, size_t *added, fr_error *err);
 
 /* The ledger sequence a holds events up to (0: none, or not from a store). */
-int64_t fr_analytics_sequence(const fr_analytics *a);
+FR_API int64_t fr_analytics_sequence(const fr_analytics *a);
 
 #ifdef __cplusplus
 }

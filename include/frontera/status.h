@@ -10,6 +10,8 @@
 #ifndef FRONTERA_STATUS_H
 #define FRONTERA_STATUS_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -41,9 +43,9 @@ typedef enum fr_status {
 } fr_status;
 
 /* Message for a status code ("malformed input"); never NULL. */
-const char *fr_strerror(int code);
+FR_API const char *fr_strerror(int code);
 /* Symbolic name of a status code ("FR_EPARSE"); never NULL. */
-const char *fr_status_name(int code);
+FR_API const char *fr_status_name(int code);
 
 /* Where and why an operation failed. line and column are 1-based, 0 when not
  * applicable; field names the field or key at fault ("" when none). */
@@ -56,12 +58,12 @@ typedef struct fr_error {
 } fr_error;
 
 /* Clear an error record (code FR_OK, empty strings). err may be NULL. */
-void fr_error_clear(fr_error *err);
+FR_API void fr_error_clear(fr_error *err);
 
 /* Fill err (which may be NULL) and return code, so callers can write
  * `return fr_error_set(err, FR_EPARSE, line, col, "field", "fmt", ...)`. */
-int fr_error_set(fr_error *err, int code, int line, int column, const char *field, const char *fmt,
-                 ...)
+FR_API int fr_error_set(fr_error *err, int code, int line, int column, const char *field,
+                        const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif

@@ -25,6 +25,8 @@
 #ifndef FRONTERA_STAY_H
 #define FRONTERA_STAY_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,9 +66,9 @@ typedef struct fr_stay_rule {
  * N is 1..3660, W is N+1..3660 days, Y is 1..10 (N+E below 365*Y), E is
  * 1..3660. Returns FR_OK
  * or FR_EPARSE/FR_ERANGE with err->column (1-based in s) and a sentence. */
-int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *err);
+FR_API int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *err);
 /* Canonical text of a rule (parses back to the same rule); returns buf. */
-char *fr_stay_rule_format(const fr_stay_rule *r, char buf[FR_STAY_RULE_BUFSZ]);
+FR_API char *fr_stay_rule_format(const fr_stay_rule *r, char buf[FR_STAY_RULE_BUFSZ]);
 
 /* One stay: entry and exit dates, both days of presence. exit FR_DATE_NONE:
  * still present (counts through the check date). */
@@ -100,8 +102,9 @@ typedef struct fr_stay_result {
  * date out of range, a check date after 9978-02-04), FR_ELIMIT (more than FR_STAY_MAX_RECORDS
  * records). err may be NULL; its column/line are 0, its field names the record
  * ("stay 3"). No allocation. */
-int fr_stay_eval(const fr_stay_rule *rule, const fr_stay_record *history, size_t n, fr_date on,
-                 fr_date doc_expiry, unsigned flags, fr_stay_result *out, fr_error *err);
+FR_API int fr_stay_eval(const fr_stay_rule *rule, const fr_stay_record *history, size_t n,
+                        fr_date on, fr_date doc_expiry, unsigned flags, fr_stay_result *out,
+                        fr_error *err);
 
 /* The admission question: may the person be admitted on `entry` and until
  * when? */
@@ -124,9 +127,9 @@ typedef struct fr_stay_authorisation {
  * entry) and derive the authorised-until date: the latest exit, capped at
  * doc_expiry when the rule says so, and at entry + intended_days - 1 when
  * intended_days > 0. Errors as fr_stay_eval. */
-int fr_stay_authorise(const fr_stay_rule *rule, const fr_stay_record *history, size_t n,
-                      fr_date entry, fr_date doc_expiry, int32_t intended_days, unsigned flags,
-                      fr_stay_authorisation *out, fr_error *err);
+FR_API int fr_stay_authorise(const fr_stay_rule *rule, const fr_stay_record *history, size_t n,
+                             fr_date entry, fr_date doc_expiry, int32_t intended_days,
+                             unsigned flags, fr_stay_authorisation *out, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,8 @@
 #ifndef FRONTERA_STORE_H
 #define FRONTERA_STORE_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,15 +62,15 @@ typedef struct fr_store fr_store;
  * was written by a newer frontera or is not a frontera database, FR_EBUSY when
  * other processes hold it past the busy timeout, FR_ESTORE otherwise; err says
  * which. On success *out is owned by the caller: fr_store_close. */
-int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err);
+FR_API int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *err);
 /* Whether `where` names a PostgreSQL database (a postgres:// or
  * postgresql:// URI, or libpq keyword=value text) rather than a SQLite file. */
-int fr_store_is_pg(const char *where);
-void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch */
+FR_API int fr_store_is_pg(const char *where);
+FR_API void fr_store_close(fr_store *s); /* NULL is a no-op; rolls back an open batch */
 
 /* Name of the backend ("sqlite" or "postgres") and the schema version found in the database. */
-const char *fr_store_backend(const fr_store *s);
-int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
+FR_API const char *fr_store_backend(const fr_store *s);
+FR_API int fr_store_schema_version(fr_store *s, int *version, fr_error *err);
 
 typedef struct fr_record_result {
     int64_t traveller_id;
@@ -85,24 +87,25 @@ typedef struct fr_record_result {
  * event is written in the batch's transaction and is durable only after
  * fr_store_batch_commit; an FR_EINVAL or FR_ECONFLICT there wrote nothing and
  * the batch goes on, any other error means the batch must be rolled back. */
-int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err);
+FR_API int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result,
+                           fr_error *err);
 
 /* Group many fr_store_record calls in one transaction (bulk import). */
-int fr_store_batch_begin(fr_store *s, fr_error *err);
-int fr_store_batch_commit(fr_store *s, fr_error *err);
-void fr_store_batch_rollback(fr_store *s);
+FR_API int fr_store_batch_begin(fr_store *s, fr_error *err);
+FR_API int fr_store_batch_commit(fr_store *s, fr_error *err);
+FR_API void fr_store_batch_rollback(fr_store *s);
 
 /* The traveller holding document state/number: FR_OK and *traveller_id, or
  * FR_ENOTFOUND. */
-int fr_store_find_document(fr_store *s, const char *state, const char *number,
-                           int64_t *traveller_id, fr_error *err);
+FR_API int fr_store_find_document(fr_store *s, const char *state, const char *number,
+                                  int64_t *traveller_id, fr_error *err);
 /* Which traveller would this document belong to, by the linking rule, without
  * writing anything: the holder of a known document (FR_LINK_DOCUMENT), a
  * certain match (FR_LINK_RENEWAL), or none (*how FR_LINK_NONE, or
  * FR_LINK_REVIEW when only a possible match exists; *traveller_id 0).
  * fr_store_link_document with no day; it says more. */
-int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id, fr_link_kind *how,
-                     fr_error *err);
+FR_API int fr_store_resolve(fr_store *s, const fr_document *doc, int64_t *traveller_id,
+                            fr_link_kind *how, fr_error *err);
 
 /* The linking decision for a document in full (docs/ledger.md, "Linking
  * documents"): how (DOCUMENT: already known; RENEWAL: linked with
@@ -118,8 +121,8 @@ typedef struct fr_store_link {
     double bits;
     char evidence[400];
 } fr_store_link;
-int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int entering,
-                           fr_store_link *out, fr_error *err);
+FR_API int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int entering,
+                                  fr_store_link *out, fr_error *err);
 
 /* The linking thresholds (linkage.h), kept in the database so that the
  * booth, `record` and imports decide alike: fr_store_set_linkage stores them
@@ -127,8 +130,8 @@ int fr_store_link_document(fr_store *s, const fr_document *doc, fr_date day, int
  * uses them; unset, fr_linkage_defaults. FR_EINVAL when review_bits >
  * link_bits or the renewal rate is not within (0, 1). */
 struct fr_linkage_params;
-int fr_store_set_linkage(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
-void fr_store_get_linkage(fr_store *s, struct fr_linkage_params *p);
+FR_API int fr_store_set_linkage(fr_store *s, const struct fr_linkage_params *p, fr_error *err);
+FR_API void fr_store_get_linkage(fr_store *s, struct fr_linkage_params *p);
 
 /* Link reviews: a document given a new traveller because it only possibly
  * belongs to a known one. */
@@ -146,7 +149,8 @@ typedef struct fr_link_review {
 
 /* Reviews in id order: open ones only, or all. *out is the caller's
  * (fr_free from alloc.h), *n its length. */
-int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+FR_API int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n,
+                            fr_error *err);
 
 /* A supervisor's answer to review `id`: same_person 1 moves every document
  * and event of the review's traveller to the candidate (the traveller is
@@ -154,27 +158,27 @@ int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n
  * that they are two people. actor and at_utc (seconds since the epoch, the
  * caller's clock) go to the link audit. FR_ENOTFOUND: no such review;
  * FR_ECONFLICT: it is not open any more. One transaction. */
-int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
-                            int64_t at_utc, const char *note, fr_error *err);
+FR_API int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
+                                   int64_t at_utc, const char *note, fr_error *err);
 
 /* Split a wrongly merged traveller: document state/number and its events
  * move to a new traveller (*new_traveller), and both are re-paired. The
  * document must not be its traveller's only one (FR_EINVAL). Audited like a
  * review. One transaction. */
-int fr_store_split(fr_store *s, const char *state, const char *number, const char *actor,
-                   int64_t at_utc, const char *note, int64_t *new_traveller, fr_error *err);
+FR_API int fr_store_split(fr_store *s, const char *state, const char *number, const char *actor,
+                          int64_t at_utc, const char *note, int64_t *new_traveller, fr_error *err);
 
 /* A traveller's documents, events and current stay. FR_ENOTFOUND when the
  * traveller does not exist. *out is owned by the caller: fr_history_free. */
-int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err);
+FR_API int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out, fr_error *err);
 
 /* Call fn for each event, in arrival order, whose local date is within
  * [from, to] (either may be FR_DATE_NONE: open). ev->reasons_json points into
  * the store and is valid during the call only. A non-zero return from fn
  * stops the walk and is returned. */
 typedef int (*fr_store_event_fn)(void *ud, const fr_event *ev);
-int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-                    fr_error *err);
+FR_API int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+                           fr_error *err);
 
 /* ---- Events by sequence (the analytics snapshot's feed) ----
  * Every recorded event gets a sequence number, increasing in the order
@@ -199,21 +203,22 @@ typedef int (*fr_store_crossing_fn)(void *ud, const fr_store_crossing *c);
  * the event holding it (its content digest), read in one consistent view:
  * a reader that stamped (seq, fingerprint) can later tell whether this is
  * still the same ledger (fr_store_sequence_fingerprint). */
-int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err);
+FR_API int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err);
 /* The fingerprint of the event with sequence seq: FR_OK, or FR_ENOTFOUND
  * when there is no such event (another ledger, or one rebuilt). */
-int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
+FR_API int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fingerprint,
+                                         fr_error *err);
 /* Call fn for each event with a sequence in (after, upto] in sequence order
  * (upto <= 0: up to the last), in one read transaction. A non-zero return
  * from fn stops the walk and is returned. */
-int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
-                             void *ud, fr_error *err);
+FR_API int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto,
+                                    fr_store_crossing_fn fn, void *ud, fr_error *err);
 
 /* The number of events in the ledger and a digest of every one of them
  * (its content, the document's person fields and the document as read),
  * independent of order and backend: two ledgers holding the same events give
  * the same pair (frontera migrate checks a copy with it). */
-int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err);
+FR_API int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 #ifndef FRONTERA_SVG_H
 #define FRONTERA_SVG_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #include "frontera/alerts.h"
@@ -63,17 +65,17 @@ typedef struct fr_chart {
 /* Render c into a new NUL-terminated buffer *out (caller frees with fr_free)
  * of *len bytes. Text is XML-escaped. Errors: FR_EINVAL (no title, too many
  * lines or months, a mark on no line; err says which), FR_ENOMEM. */
-int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err);
+FR_API int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err);
 
 /* Chart one metric of a series set over [from, to] (FR_MONTH_NONE: the
  * set's range): top_n nationalities, those with alerts on that metric first
  * (at most half the lines, largest first) and then the largest by total; the alerts on that metric
  * as marks, the given rules. title may be NULL (generated). Same result and errors as fr_svg_chart;
  * FR_ENOTFOUND when the metric has no series. */
-int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
-                        const fr_alert *alerts, size_t nalerts, const fr_chart_rule *rules,
-                        size_t nrules, const char *title, fr_month from, fr_month to, char **out,
-                        size_t *len, fr_error *err);
+FR_API int fr_svg_series_chart(const fr_series *s, const char *metric, size_t top_n,
+                               const fr_alert *alerts, size_t nalerts, const fr_chart_rule *rules,
+                               size_t nrules, const char *title, fr_month from, fr_month to,
+                               char **out, size_t *len, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef FRONTERA_SYNTH_H
 #define FRONTERA_SYNTH_H
 
+#include "frontera/api.h"
+
 #include <stdint.h>
 
 #include "frontera/date.h"
@@ -63,8 +65,8 @@ const char *const *fr_synth_scenarios(void);
  * (may be NULL) receives the counts. Errors: FR_EINVAL for an unknown
  * scenario or a scale out of range (err says which), FR_ENOMEM, or the
  * sink's own status. */
-int fr_synth_run(const fr_synth_options *opt, fr_synth_sink sink, void *ud, fr_synth_stats *stats,
-                 fr_error *err);
+FR_API int fr_synth_run(const fr_synth_options *opt, fr_synth_sink sink, void *ud,
+                        fr_synth_stats *stats, fr_error *err);
 
 #ifdef __cplusplus
 }

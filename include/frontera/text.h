@@ -6,6 +6,8 @@
 #ifndef FRONTERA_TEXT_H
 #define FRONTERA_TEXT_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -16,16 +18,16 @@ extern "C" {
  * surrogates, nothing above U+10FFFF)? NUL and other control characters are
  * allowed here. Returns 1, or 0 with *bad_at (may be NULL) the offset of the
  * first byte at fault. */
-int fr_text_utf8_valid(const char *s, size_t len, size_t *bad_at);
+FR_API int fr_text_utf8_valid(const char *s, size_t len, size_t *bad_at);
 
 /* The same, and without NUL or other C0 control bytes (tab excepted): a
  * field of a record (a name, an officer, a class). */
-int fr_text_ok(const char *s, size_t len, size_t *bad_at);
+FR_API int fr_text_ok(const char *s, size_t len, size_t *bad_at);
 
 /* Cut s (NUL-terminated) in place so that it is well-formed UTF-8: a byte
  * that starts no valid sequence becomes '?' (a character cut by a length
  * limit, a foreign byte), so the text can always go into JSON. */
-void fr_text_utf8_repair(char *s);
+FR_API void fr_text_utf8_repair(char *s);
 
 #ifdef __cplusplus
 }

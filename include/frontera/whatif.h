@@ -18,6 +18,8 @@
 #ifndef FRONTERA_WHATIF_H
 #define FRONTERA_WHATIF_H
 
+#include "frontera/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,22 +46,22 @@ typedef struct fr_whatif fr_whatif;
 
 /* policy is required; baseline may be NULL; from/to may be FR_DATE_NONE
  * (open). *out is owned by the caller (fr_whatif_free). FR_EINVAL, FR_ENOMEM. */
-int fr_whatif_new(const fr_policy *policy, const fr_policy *baseline, fr_date from, fr_date to,
-                  fr_whatif **out);
-void fr_whatif_free(fr_whatif *w); /* NULL is a no-op */
+FR_API int fr_whatif_new(const fr_policy *policy, const fr_policy *baseline, fr_date from,
+                         fr_date to, fr_whatif **out);
+FR_API void fr_whatif_free(fr_whatif *w); /* NULL is a no-op */
 
 /* Count one event (entries and exits; others are ignored). An entry whose
  * nationality is not a valid code is skipped. FR_ENOMEM only. */
-int fr_whatif_add(fr_whatif *w, const fr_event *ev);
+FR_API int fr_whatif_add(fr_whatif *w, const fr_event *ev);
 
 /* Settle the open entries as of the report date (FR_DATE_NONE: the day after
  * the last event) and return one row per nationality with arrivals, most
  * arrivals first (then by code): *rows (caller frees with fr_free) and *n.
  * The what-if may not be added to afterwards. FR_ENOMEM. */
-int fr_whatif_finish(fr_whatif *w, fr_date as_of, fr_whatif_row **rows, size_t *n);
+FR_API int fr_whatif_finish(fr_whatif *w, fr_date as_of, fr_whatif_row **rows, size_t *n);
 
 /* Does a regime require a visa obtained before travel (visa_required, evisa)? */
-int fr_whatif_regime_needs_visa(fr_regime r);
+FR_API int fr_whatif_regime_needs_visa(fr_regime r);
 
 #ifdef __cplusplus
 }
