@@ -94,7 +94,7 @@ enum MHD_Result srv_manifests(srv_req *r)
     json_t *msgs = json_array();
     size_t count[3] = {0, 0, 0}, recorded = 0;
     char flight[24] = "-";
-    int rec = json_is_true(record);
+    int rec = json_is_true(record), refused = 0; /* refused: a message could not be recorded */
     ret = MHD_NO;
     if (rec && ctx_arrivals(s, c, &err) != FR_OK) {
         ret = srv_problem_err(r, &err);
@@ -127,11 +127,12 @@ enum MHD_Result srv_manifests(srv_req *r)
                 json_object_set_new(o, "recorded", json_null());
             } else if (fr_arrivals_record(c->arrivals, m, at, v, srv_now_ms(s), &done, &err) !=
                        FR_OK) {
+                /* answered after the audit entry below: the messages before it are stored */
                 fr_free(v);
                 json_decref(o);
-                ret = srv_problem_err(r, &err);
                 json_decref(msgs);
                 msgs = NULL;
+                refused = 1;
                 break;
             } else {
                 recorded += !done.replay;
@@ -143,6 +144,22 @@ enum MHD_Result srv_manifests(srv_req *r)
     }
     srv_policy_release(pol);
     srv_ctx_release(s, c);
+    if (refused) {
+        char object[FR_AUDIT_OBJECT_MAX + 1], detail[128];
+        snprintf(object, sizeof object, "manifest:%s messages:%zu", flight, pax->nmessages);
+        snprintf(detail, sizeof detail, "not recorded (%s); %zu message(s) before it recorded",
+                 fr_status_name(err.code), recorded);
+        fr_audit_record arec;
+        srv_audit_record_for(r, &arec, "manifest.record", object,
+                             err.code == FR_ECONFLICT ? 409
+                             : err.code == FR_EINVAL  ? 422
+                                                      : 500,
+                             detail);
+        ret = srv_audit_write(s, &arec, 1) != FR_OK
+                  ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                "the audit entry could not be written")
+                  : srv_problem_err(r, &err);
+    }
     if (msgs) {
         char object[FR_AUDIT_OBJECT_MAX + 1], detail[128];
         snprintf(object, sizeof object, "manifest:%s messages:%zu", flight, pax->nmessages);

@@ -128,5 +128,6 @@ grep -q 'manifest.record.*cli' "$T/audit" || fail "no audit entry for the CLI's 
 grep -q 'manifest.reconcile.*cli' "$T/audit" || fail "no audit entry for the CLI's reconciliation"
 grep -q 'manifest.record' "$T/audit" || fail "no audit entry for the recording"
 grep -q 'manifest.reconcile' "$T/audit" || fail "no audit entry for the reconciliation"
+grep -q 'manifest.record.*409.*not recorded' "$T/audit" || fail "the refused recording is not audited"
 ! grep -q 'SILVA\|ZHANG' "$T/audit" || fail "names in the audit log"
 echo ok
