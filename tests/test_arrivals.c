@@ -63,6 +63,10 @@ static void record_once_replay_and_conflict(void **state)
     fr_arrivals *a = NULL;
     assert_int_equal(fr_arrivals_open(where, &a, NULL), FR_OK);
     fr_paxlst *pax = read_msg(NULL, NULL);
+    fr_date first, last;
+    assert_int_equal(fr_arrivals_span(a, &first, &last, NULL), FR_OK);
+    assert_int_equal(first, FR_DATE_NONE); /* nothing recorded yet */
+    assert_int_equal(last, FR_DATE_NONE);
     fr_manifest_verdict v[2];
     memset(v, 0, sizeof v);
     v[0].answer = FR_MANIFEST_NO_BOARD;
@@ -107,6 +111,9 @@ static void record_once_replay_and_conflict(void **state)
     assert_int_equal(x[1].role, FR_PAXLST_DDU);
     assert_string_equal(x[1].nationality, "BRA");
     fr_free(x);
+    assert_int_equal(fr_arrivals_span(a, &first, &last, NULL), FR_OK);
+    assert_int_equal(first, d);
+    assert_int_equal(last, d);
     assert_int_equal(fr_arrivals_expected(a, d + 1, d + 9, NULL, NULL, &x, &n, NULL), FR_OK);
     assert_int_equal(n, 0);
     fr_free(x);
@@ -213,10 +220,16 @@ static void reconcile_with_the_ledger_and_routes(void **state)
     fr_report_free(rep);
     q.keys[2] = FR_KEY_CLASS;
     assert_int_equal(fr_report_routes(p, 2, &q, &rep, NULL), FR_EINVAL);
-    /* the same through the stores (fr_arrivals_routes): a period is required */
+    /* the same through the stores (fr_arrivals_routes); an open period is the
+     * recorded arrivals' first to last day */
     q.keys[2] = FR_KEY_MONTH;
     q.nationalities = NULL;
     q.nnationalities = 0;
+    assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);
+    assert_int_equal(rep->total.v[FR_ROUTE_ANNOUNCED], 2);
+    fr_report_free(rep);
+    q.from = d + 5;
+    q.to = d;
     assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_EINVAL);
     q.from = q.to = d;
     assert_int_equal(fr_arrivals_routes(a, s, &q, &rep, NULL), FR_OK);

@@ -35,8 +35,6 @@ int report_routes(const char *sub, const report_opts *o, int argc, char **argv)
     if (o->csv_input)
         return cli_usage_error(sub, "--by embarkation reads the recorded manifests in the "
                                     "ledger, not --csv-input");
-    if (o->q.from == FR_DATE_NONE || o->q.to == FR_DATE_NONE)
-        return cli_usage_error(sub, "--by embarkation needs --from and --to");
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     int rc = FR_EXIT_FAILURE;

@@ -137,3 +137,10 @@ int fr_arrivals_expected(fr_arrivals *a, fr_date from, fr_date to, const char *p
     *n = 0;
     return a->ops->expected(a, from, to, port, flight, out, n, err);
 }
+
+int fr_arrivals_span(fr_arrivals *a, fr_date *first, fr_date *last, fr_error *err)
+{
+    if (!a || !first || !last) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no manifest store");
+    *first = *last = FR_DATE_NONE;
+    return a->ops->span(a, first, last, err);
+}

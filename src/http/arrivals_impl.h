@@ -25,6 +25,8 @@ typedef struct fr_arrivals_ops {
                   size_t n, int64_t *id, int *existed, int64_t *stored_digest, fr_error *err);
     int (*expected)(fr_arrivals *a, fr_date from, fr_date to, const char *port, const char *flight,
                     fr_manifest_expected **out, size_t *n, fr_error *err);
+    /* the first and last arrival dates recorded (FR_DATE_NONE both: none) */
+    int (*span)(fr_arrivals *a, fr_date *first, fr_date *last, fr_error *err);
 } fr_arrivals_ops;
 
 struct fr_arrivals {

@@ -182,7 +182,23 @@ static int pgr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
     return FR_OK;
 }
 
-static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected};
+static int pgr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *err)
+{
+    pgr *s = (pgr *)base;
+    PGresult *r = NULL;
+    int rc =
+        fr_modpg_exec(s->c, "SELECT min(arrival_date), max(arrival_date) FROM arrivals_manifests",
+                      0, NULL, &r, err, "cannot read manifests");
+    if (rc != FR_OK) return rc;
+    if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+        *first = (fr_date)atoi(PQgetvalue(r, 0, 0));
+        *last = (fr_date)atoi(PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    return FR_OK;
+}
+
+static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected, pgr_span};
 
 int fr_arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err)
 {

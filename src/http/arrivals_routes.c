@@ -61,18 +61,26 @@ int fr_arrivals_routes(fr_arrivals *a, fr_store *s, const fr_report_query *q, fr
                        fr_error *err)
 {
     if (!a || !s || !q || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to read");
-    if (q->from == FR_DATE_NONE || q->to == FR_DATE_NONE)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "from",
-                            "flows by embarkation need a period: from and to");
-    if (q->from > q->to)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "from", "the period starts after it ends");
     *out = NULL;
+    fr_date first, last;
+    int rc = fr_arrivals_span(a, &first, &last, err);
+    if (rc != FR_OK) return rc;
+    fr_report_query qq = *q; /* open ends: the recorded arrivals' */
+    if (qq.from == FR_DATE_NONE) qq.from = first;
+    if (qq.to == FR_DATE_NONE) qq.to = last;
+    if (qq.from != FR_DATE_NONE && qq.to != FR_DATE_NONE && qq.from > qq.to) {
+        if (q->from != FR_DATE_NONE && q->to != FR_DATE_NONE)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "from", "the period starts after it ends");
+        qq.to = qq.from; /* nothing recorded in it: an empty report */
+    }
+    if (qq.from == FR_DATE_NONE || qq.to == FR_DATE_NONE) qq.from = qq.to = FR_DATE_NONE;
+    q = &qq;
     owned *v = NULL;
     fr_route_person *p = NULL;
     size_t n = 0, cap = 0;
-    int rc = FR_OK;
     const char *port = q->nports == 1 && q->ports ? q->ports[0] : NULL;
-    for (fr_date d = q->from; d <= q->to && rc == FR_OK; d += ROUTES_STEP_DAYS) {
+    for (fr_date d = q->from; d != FR_DATE_NONE && d <= q->to && rc == FR_OK;
+         d += ROUTES_STEP_DAYS) {
         fr_date end = d + ROUTES_STEP_DAYS - 1 < q->to ? d + ROUTES_STEP_DAYS - 1 : q->to;
         fr_arrivals_recon *r = NULL;
         rc = fr_arrivals_reconcile(a, s, d, end, port, &r, err);

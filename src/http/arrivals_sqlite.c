@@ -30,7 +30,7 @@ static const char ARRIVALS_V1[] =
     "  PRIMARY KEY(manifest_id, idx))";
 static const char *const MIGRATIONS[] = {ARRIVALS_V1};
 
-enum { Q_FIND, Q_INSERT, Q_PERSON, Q_EXPECTED, Q_COUNT };
+enum { Q_FIND, Q_INSERT, Q_PERSON, Q_EXPECTED, Q_SPAN, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
     [Q_FIND] = "SELECT id, digest FROM arrivals_manifests WHERE sender = ?1 AND ref = ?2 AND "
                "flight = ?3 AND arrival_date = ?4",
@@ -47,6 +47,7 @@ static const char *const SQL[Q_COUNT] = {
         "WHERE m.arrival_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR m.port = ?3) AND "
         "(?4 IS NULL OR m.flight = ?4) "
         "ORDER BY m.arrival_date, m.arrival_minute, m.flight, m.id, p.idx",
+    [Q_SPAN] = "SELECT min(arrival_date), max(arrival_date) FROM arrivals_manifests",
 };
 
 typedef struct sqr {
@@ -196,7 +197,23 @@ done:
     return FR_OK;
 }
 
-static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected};
+static int sqr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *err)
+{
+    sqr *s = (sqr *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_SPAN, &st, err);
+    if (rc != FR_OK) return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *first = sqlite3_column_int(st, 0);
+        *last = sqlite3_column_int(st, 1);
+    }
+    rc = rc == SQLITE_ROW ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot read manifests");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected, sqr_span};
 
 int fr_arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err)
 {

@@ -59,8 +59,13 @@ for args in "reconcile" "reconcile --date 2024-13-01" "reconcile --from 2024-07-
     set +e; "$F" manifest $args >/dev/null 2>&1; rc=$?; set -e
     [ "$rc" = 2 ] || fail "manifest $args exited $rc"
 done
-set +e; "$F" report flows --by embarkation >/dev/null 2>&1; rc=$?; set -e
-[ "$rc" = 2 ] || fail "routes without a period exited $rc"
+# the issue's command: no period is the recorded arrivals' first to last day
+[ "$("$F" report flows --by embarkation,nationality --format csv)" = 'embarkation,nationality,announced,entered,refused,not_presented,transit_entered
+IST,BRA,1,0,0,0,1
+IST,CHN,2,1,0,1,0
+IST,D,1,1,0,0,0' ] || fail "routes without a period: $("$F" report flows --by embarkation,nationality --format csv)"
+set +e; "$F" report flows --by embarkation --from 2024-08-01 --to 2024-07-01 >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] || fail "routes with from after to exited $rc"
 set +e; "$F" report overstays --from 2024-07-01 --to 2024-07-31 --by embarkation >/dev/null 2>"$T/err"; rc=$?; set -e
 [ "$rc" = 2 ] || fail "overstays by embarkation exited $rc"
 grep -q "embarkation" "$T/err" || fail "overstays: $(cat "$T/err")"
@@ -121,7 +126,10 @@ code=$(call GET "/v1/reports/flows?by=embarkation,nationality,month&from=2024-07
 [ "$(jq -r '.rows[] | [.embarkation, .nationality, .month, .announced, .entered, .refused, .not_presented, .transit_entered] | map(tostring) | join(",")' "$T/resp")" = \
   "$(tail -n +2 "$T/s/routes.csv")" ] || fail "server routes differ from the CLI: $(cat "$T/resp")"
 code=$(call GET "/v1/reports/flows?by=embarkation" "$T/tok.sup")
-[ "$code" = 422 ] || fail "routes without a period: HTTP $code"
+[ "$code" = 200 ] && [ "$(jq -c '[.rows[] | [.embarkation, .announced]]' "$T/resp")" = '[["IST",4]]' ] \
+  || fail "routes without a period: HTTP $code $(cat "$T/resp")"
+code=$(call GET "/v1/reports/flows?by=embarkation,class" "$T/tok.sup")
+[ "$code" = 422 ] || fail "routes by class: HTTP $code"
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 "$F" audit list >"$T/audit" 2>/dev/null
 grep -q 'manifest.record.*cli' "$T/audit" || fail "no audit entry for the CLI's recording"

@@ -60,6 +60,10 @@ int fr_arrivals_record(fr_arrivals *a, const fr_paxlst_message *m, const char *p
 int fr_arrivals_expected(fr_arrivals *a, fr_date from, fr_date to, const char *port,
                          const char *flight, fr_manifest_expected **out, size_t *n, fr_error *err);
 
+/* The first and last scheduled arrival dates of the recorded manifests;
+ * both FR_DATE_NONE when none is recorded. */
+int fr_arrivals_span(fr_arrivals *a, fr_date *first, fr_date *last, fr_error *err);
+
 /* A reconciliation of recorded manifests with the ledger: the persons
  * announced for flights arriving in a period, the booth's entries and
  * refusals around them, and the matching (manifest.h). Owned by the caller:
@@ -88,7 +92,8 @@ void fr_arrivals_recon_free(fr_arrivals_recon *r); /* NULL is a no-op */
 int fr_arrivals_recon_counts(const fr_arrivals_recon *r, size_t i);
 
 /* Flows by route (analytics.h, fr_report_routes) over the recorded
- * manifests of flights arriving in q's period (from and to required),
+ * manifests of flights arriving in q's period (an open end: the first or
+ * last arrival recorded),
  * reconciled with the ledger a month at a time; one port in q->ports also
  * narrows what is read. *out: fr_report_free. Errors as
  * fr_arrivals_reconcile and fr_report_routes. */
