@@ -7,11 +7,17 @@
  * with the error count; every string is NUL-terminated valid UTF-8 without
  * control characters; strict reading gives the same errors as lenient
  * reading and withholds the persons of invalid messages; the tokeniser
- * counts no more segments than there are bytes. */
+ * counts no more segments than there are bytes. Each person read leniently
+ * also becomes an expected arrival (manifest.h) whose names are letters and
+ * single spaces and whose document number is letters and digits, and an
+ * entry with that document at the scheduled arrival is matched to it by
+ * fr_manifest_reconcile. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontera/alloc.h"
+#include "frontera/manifest.h"
 #include "frontera/paxlst.h"
 
 static void utf8(const char *s, size_t cap)
@@ -60,6 +66,55 @@ static void check(const fr_paxlst *p)
     }
 }
 
+static void name_key_ok(const char *s)
+{
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == ' ' && (i == 0 || s[i - 1] == ' ' || !s[i + 1])) abort();
+        if (s[i] != ' ' && (s[i] < 'A' || s[i] > 'Z')) abort();
+    }
+}
+
+/* Expected arrivals from m's persons, and their own entries matched back. */
+static void expected(const fr_paxlst_message *m)
+{
+    size_t n = m->npersons;
+    if (!n) return;
+    fr_manifest_expected *x = fr_calloc(n, sizeof *x);
+    fr_event *ev = fr_calloc(n, sizeof *ev);
+    fr_manifest_match *mt = fr_calloc(n, sizeof *mt);
+    long *ep = fr_calloc(n, sizeof *ep), *ef = fr_calloc(n, sizeof *ef);
+    if (!x || !ev || !mt || !ep || !ef) abort();
+    for (size_t i = 0; i < n; i++) {
+        fr_manifest_expected_from(m, i, "ECUIO", NULL, &x[i]);
+        name_key_ok(x[i].surname);
+        name_key_ok(x[i].given_names);
+        for (const char *c = x[i].doc_number; *c; c++)
+            if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) abort();
+        fr_event_init(&ev[i]);
+        ev[i].kind = FR_EVENT_ENTRY;
+        ev[i].at.date = x[i].arrival.date;
+        ev[i].at.seconds = (x[i].arrival.minute >= 0 ? x[i].arrival.minute : 720) * 60;
+        memcpy(ev[i].port, "ECUIO", 6);
+        memcpy(ev[i].doc.state, x[i].doc_state, sizeof ev[i].doc.state);
+        if (strlen(x[i].doc_number) <= FR_DOCNUM_MAX)
+            memcpy(ev[i].doc.number, x[i].doc_number, strlen(x[i].doc_number) + 1);
+    }
+    if (fr_manifest_reconcile(x, n, ev, n, mt, ep, ef, NULL) != FR_OK) abort();
+    for (size_t i = 0; i < n; i++) {
+        int findable = x[i].doc_number[0] && strlen(x[i].doc_number) <= FR_DOCNUM_MAX &&
+                       x[i].arrival.date != FR_DATE_NONE;
+        if (findable && mt[i].outcome != FR_RECON_ENTERED &&
+            mt[i].outcome != FR_RECON_TRANSIT_ENTERED)
+            abort();
+        if (mt[i].same_as >= (long)i) abort();
+    }
+    fr_free(x);
+    fr_free(ev);
+    fr_free(mt);
+    fr_free(ep);
+    fr_free(ef);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
@@ -69,6 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fr_paxlst *lenient = NULL, *strict = NULL;
     if (fr_paxlst_read(text, len, &o, &lenient, NULL) != FR_OK) abort();
     check(lenient);
+    for (size_t i = 0; i < lenient->nmessages; i++)
+        expected(&lenient->messages[i]);
     o.lenient = 0;
     if (fr_paxlst_read(text, len, &o, &strict, NULL) != FR_OK) abort();
     check(strict);

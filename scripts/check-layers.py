@@ -29,7 +29,7 @@ PUBLIC = {
     "store": "store ledger",
     "stats": "analytics alerts series snapshot svg synth whatif linkeval",
     "booth": "booth manifest",
-    "http": "server auth audit webassets",
+    "http": "server auth audit webassets arrivals",
 }
 THIRD_PARTY = {
     "sqlite3.h": {"store", "http"},

@@ -109,11 +109,160 @@ static void port_from_airport(void **state)
     assert_string_equal(fr_manifest_answer_name(FR_MANIFEST_NO_BOARD), "no-board");
 }
 
+/* ---- reconciliation (fr_manifest_reconcile) ---- */
+
+static fr_manifest_expected person(const char *flight, const char *port, const char *day,
+                                   int minute, fr_paxlst_role role, const char *surname,
+                                   const char *nat, const char *birth, const char *state,
+                                   const char *number)
+{
+    fr_manifest_expected x;
+    memset(&x, 0, sizeof x);
+    snprintf(x.flight, sizeof x.flight, "%s", flight);
+    snprintf(x.port, sizeof x.port, "%s", port);
+    assert_int_equal(fr_date_parse_cstr(day, &x.arrival.date, NULL), FR_OK);
+    x.arrival.minute = minute;
+    x.role = role;
+    snprintf(x.surname, sizeof x.surname, "%s", surname);
+    snprintf(x.nationality, sizeof x.nationality, "%s", nat);
+    assert_int_equal(fr_date_parse_cstr(birth, &x.birth_date, NULL), FR_OK);
+    snprintf(x.doc_state, sizeof x.doc_state, "%s", state);
+    snprintf(x.doc_number, sizeof x.doc_number, "%s", number);
+    return x;
+}
+
+static fr_event event(const char *id, fr_event_kind kind, const char *at, const char *port,
+                      const char *state, const char *number, const char *surname, const char *nat,
+                      const char *birth)
+{
+    fr_event e;
+    fr_event_init(&e);
+    snprintf(e.event_id, sizeof e.event_id, "%s", id);
+    e.kind = kind;
+    assert_int_equal(fr_datetime_parse(at, strlen(at), &e.at, NULL), FR_OK);
+    snprintf(e.port, sizeof e.port, "%s", port);
+    snprintf(e.doc.state, sizeof e.doc.state, "%s", state);
+    snprintf(e.doc.number, sizeof e.doc.number, "%s", number);
+    snprintf(e.doc.surname, sizeof e.doc.surname, "%s", surname);
+    snprintf(e.doc.nationality, sizeof e.doc.nationality, "%s", nat);
+    assert_int_equal(fr_date_parse_cstr(birth, &e.doc.birth_date, NULL), FR_OK);
+    return e;
+}
+
+/* Two flights into ECUIO on 2024-07-01 (TK1801 at 07:30, AV0011 at 15:00)
+ * and one into ECGYE. */
+static void reconcile_matches_entries_to_announced_persons(void **state)
+{
+    (void)state;
+    fr_manifest_expected x[] = {
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_FL, "WANG", "CHN", "1990-01-01",
+               "CHN", "E12345678"), /* 0: never comes */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_FL, "ZHANG", "CHN", "1988-05-05",
+               "CHN", "E87654321"), /* 1: enters with the passport sent */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_FL, "MUELLER", "D", "1985-03-03",
+               "D", "C01X00T47"), /* 2: enters with another passport */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_DDU, "SILVA", "BRA", "1992-02-02",
+               "BRA", "FX123456"), /* 3: in transit, enters */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_DDU, "COSTA", "BRA", "1993-03-03",
+               "BRA", "FX654321"), /* 4: in transit, continues */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_FL, "KARA", "TUR", "1970-07-07",
+               "TUR", "U1234567"), /* 5: refused */
+        person("TK1801", "ECUIO", "2024-07-01", 450, FR_PAXLST_FL, "ZHANG", "CHN", "1988-05-05",
+               "CHN", "E87654321"), /* 6: 1 again (an updated manifest) */
+        person("AV0011", "ECUIO", "2024-07-01", 900, FR_PAXLST_FL, "ROJAS", "COL", "1975-05-05",
+               "COL", "AA111111"), /* 7: the later flight, enters */
+        person("AV0011", "ECGYE", "2024-07-01", 900, FR_PAXLST_FL, "DIAZ", "COL", "1976-06-06",
+               "COL", "BB222222"), /* 8: another post; its event is at ECUIO */
+    };
+    fr_event ev[] = {
+        event("e0", FR_EVENT_ENTRY, "2024-07-01T08:10-05:00", "ECUIO", "CHN", "E87654321", "ZHANG",
+              "CHN", "1988-05-05"),
+        event("e1", FR_EVENT_ENTRY, "2024-07-01T08:12-05:00", "ECUIO", "D", "C01X00T99", "MUELLER",
+              "D", "1985-03-03"),
+        event("e2", FR_EVENT_ENTRY, "2024-07-01T08:20-05:00", "ECUIO", "BRA", "FX123456", "SILVA",
+              "BRA", "1992-02-02"),
+        event("e3", FR_EVENT_REFUSAL, "2024-07-01T08:30-05:00", "ECUIO", "TUR", "U1234567", "KARA",
+              "TUR", "1970-07-07"),
+        event("e4", FR_EVENT_ENTRY, "2024-07-01T09:00-05:00", "ECUIO", "COL", "ZZ999999", "PEREZ",
+              "COL", "1980-01-01"), /* unannounced, nearest TK1801 */
+        event("e5", FR_EVENT_ENTRY, "2024-07-01T15:40-05:00", "ECUIO", "COL", "AA111111", "ROJAS",
+              "COL", "1975-05-05"),
+        event("e6", FR_EVENT_ENTRY, "2024-07-01T16:00-05:00", "ECUIO", "ECU", "EC000001", "LEON",
+              "ECU", "1960-01-01"), /* unannounced, nearest AV0011 */
+        event("e7", FR_EVENT_ENTRY, "2024-07-01T15:30-05:00", "ECUIO", "COL", "BB222222", "DIAZ",
+              "COL", "1976-06-06"), /* DIAZ was announced at ECGYE: no match here */
+        event("e8", FR_EVENT_ENTRY, "2024-07-03T09:00-05:00", "ECUIO", "CHN", "E12345678", "WANG",
+              "CHN", "1990-01-01"), /* two days later: outside every window */
+        event("e9", FR_EVENT_EXIT, "2024-07-01T08:00-05:00", "ECUIO", "CHN", "E12345678", "WANG",
+              "CHN", "1990-01-01"), /* an exit is never an arrival */
+    };
+    size_t nx = sizeof x / sizeof x[0], ne = sizeof ev / sizeof ev[0];
+    fr_manifest_match m[9];
+    long ep[10], ef[10];
+    assert_int_equal(fr_manifest_reconcile(x, nx, ev, ne, m, ep, ef, NULL), FR_OK);
+    assert_int_equal(m[0].outcome, FR_RECON_NOT_PRESENTED);
+    assert_int_equal(m[0].event, -1);
+    assert_int_equal(m[1].outcome, FR_RECON_ENTERED);
+    assert_int_equal(m[1].event, 0);
+    assert_int_equal(m[2].outcome, FR_RECON_ENTERED); /* by nationality, birth date, surname */
+    assert_int_equal(m[2].event, 1);
+    assert_int_equal(m[3].outcome, FR_RECON_TRANSIT_ENTERED);
+    assert_int_equal(m[4].outcome, FR_RECON_TRANSIT_CONTINUED);
+    assert_int_equal(m[5].outcome, FR_RECON_REFUSED);
+    assert_int_equal(m[5].event, 3);
+    assert_int_equal(m[6].same_as, 1);
+    assert_int_equal(m[6].outcome, FR_RECON_ENTERED);
+    assert_int_equal(m[7].outcome, FR_RECON_ENTERED);
+    assert_int_equal(m[7].event, 5);
+    assert_int_equal(m[8].outcome, FR_RECON_NOT_PRESENTED);
+    assert_int_equal(ep[0], 1);
+    assert_int_equal(ep[4], -1);
+    assert_int_equal(ef[4], 0); /* a person of TK1801 */
+    assert_int_equal(ef[6], 7); /* a person of AV0011 */
+    assert_int_equal(ep[7], -1);
+    assert_string_equal(x[ef[7]].flight, "AV0011"); /* 15:30 is nearest AV0011 at 15:00 */
+    assert_int_equal(ep[8], -1);
+    assert_int_equal(ef[8], -1); /* no flight near it */
+    assert_int_equal(ep[9], -1);
+    assert_int_equal(ef[9], -1);
+    assert_string_equal(fr_manifest_outcome_name(FR_RECON_TRANSIT_ENTERED), "transit_entered");
+}
+
+/* A message person becomes an expected arrival with ICAO codes, names in
+ * compare form and the travel document (not the visa). */
+static void expected_from_message_normalises_codes(void **state)
+{
+    (void)state;
+    fr_policy *policy = load_policy();
+    fr_paxlst *pax = NULL;
+    fr_manifest_verdict *v = check("240630", "240701", &pax, policy);
+    const fr_paxlst_message *m = &pax->messages[0];
+    fr_manifest_expected x;
+    fr_manifest_expected_from(m, 2, "ECUIO", &v[2], &x);
+    assert_string_equal(x.nationality, "D");
+    assert_string_equal(x.doc_state, "D");
+    assert_string_equal(x.doc_number, "C01X00T47");
+    assert_string_equal(x.flight, "TK1801");
+    assert_string_equal(x.embarkation, "IST"); /* no LOC+178: the first leg's departure */
+    assert_int_equal(x.arrival.minute, 450);
+    assert_int_equal(x.answer, FR_MANIFEST_BOARD);
+    fr_manifest_expected_from(m, 1, "ECUIO", &v[1], &x);
+    assert_string_equal(x.doc_number, "E87654321"); /* the passport, not the DOC+V */
+    char key[32];
+    fr_manifest_name_key("  de la  Cruz-o'Neil ", key, sizeof key);
+    assert_string_equal(key, "DE LA CRUZ ONEIL");
+    fr_free(v);
+    fr_paxlst_free(pax);
+    fr_policy_free(policy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese_national_needs_a_visa_from_2024_07_01),
         cmocka_unit_test(port_from_airport),
+        cmocka_unit_test(reconcile_matches_entries_to_announced_persons),
+        cmocka_unit_test(expected_from_message_normalises_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

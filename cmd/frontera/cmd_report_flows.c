@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "arrivals_cli.h"
 #include "cli.h"
 #include "report.h"
 #include "report_common.h"
@@ -37,8 +38,15 @@ int report_flows(int argc, char **argv)
                 "Entries, exits, refusals, encounters and net (entries - exits) of events whose\n"
                 "local date is in the period, by the --by keys.\n\n" REPORT_COMMON_HELP
                 "  --cumulative            running totals along the period key from --from\n\n"
+                "With --by embarkation (with nationality, port and a period) the flows come\n"
+                "from the manifests recorded with `manifest check --record`, matched to the\n"
+                "booth's entries: columns announced, entered, refused, not_presented and\n"
+                "transit_entered, per port of embarkation (default period: the recorded\n"
+                "arrivals' first to last day).\n\n"
                 "Example: frontera report flows --from 2023-01-01 --to 2024-06-30 \\\n"
-                "           --by nationality --nationality CHN\n");
+                "           --by nationality --nationality CHN\n"
+                "         frontera report flows --from 2024-01-01 --to 2024-12-31 \\\n"
+                "           --by embarkation,nationality,month --nationality CHN\n");
             return FR_EXIT_OK;
         }
         if (c == 'c') {
@@ -49,6 +57,7 @@ int report_flows(int argc, char **argv)
         if (rc > 0) return rc;
         if (rc < 0) return cli_usage_error(sub, "unknown option");
     }
+    if (report_wants_routes(&o)) return report_routes(sub, &o, argc, argv);
     fr_report *r = NULL;
     int rc = report_run(sub, &o, argc, argv, fr_analytics_flows, &r);
     if (rc != FR_EXIT_OK) return rc;

@@ -36,7 +36,7 @@ static int parse_list(report_opts *o, const char *sub, const char *arg, int by)
             if (!k)
                 return cli_usage_error(sub,
                                        "--by: '%.*s' is not nationality, port, class, year, "
-                                       "month, week or day",
+                                       "month, week, day or embarkation",
                                        (int)n, p);
             if (o->q.nkeys >= FR_REPORT_MAX_KEYS)
                 return cli_usage_error(sub, "--by: at most %d keys", FR_REPORT_MAX_KEYS);

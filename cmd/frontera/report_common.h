@@ -48,7 +48,8 @@ enum {
     "  --from DATE, --to DATE  the period (inclusive; default: all events)\n"                      \
     "  --as-of DATE            the report date (default: the last event's date)\n"                 \
     "  --by KEYS               group by nationality,port,class and one of\n"                       \
-    "                          year,month,week,day (comma-separated, in order)\n"                  \
+    "                          year,month,week,day (comma-separated, in order);\n"                 \
+    "                          flows also by embarkation (recorded manifests)\n"                   \
     "  --nationality CODES     only these nationalities (ICAO codes, comma-separated)\n"           \
     "  --port LOCODES          only these ports (UN/LOCODEs such as ECUIO, comma-separated)\n"     \
     "  --format text|csv|json  output (default text: an aligned table)\n"                          \

@@ -122,7 +122,8 @@ typedef enum fr_report_key {
     FR_KEY_YEAR,
     FR_KEY_MONTH,
     FR_KEY_WEEK, /* ISO 8601 week, Monday to Sunday, labelled 2024-W27 */
-    FR_KEY_DAY
+    FR_KEY_DAY,
+    FR_KEY_EMBARKATION /* the port of embarkation (recorded manifests only: fr_report_routes) */
 } fr_report_key;
 
 #define FR_REPORT_MAX_KEYS 6
@@ -130,7 +131,7 @@ typedef enum fr_report_key {
 #define FR_REPORT_LABEL_MAX 32         /* bytes of a key label with its NUL */
 #define FR_REPORT_MAX_CELLS (1u << 22) /* product of the keys' distinct values */
 
-/* "nationality", "port", "class", "year", "month", "week", "day". */
+/* "nationality", "port", "class", "year", "month", "week", "day", "embarkation". */
 FR_API const char *fr_report_key_name(fr_report_key k);
 FR_API fr_report_key fr_report_key_parse(const char *s, size_t len); /* 0 when unknown */
 
@@ -204,6 +205,41 @@ FR_API void fr_report_free(fr_report *r); /* NULL is a no-op */
 FR_API double fr_report_overstay_rate(const fr_report_row *r);
 FR_API double fr_report_in_country_rate(const fr_report_row *r);
 FR_API double fr_report_crude_rate(const fr_report_row *r);
+
+/* ---- Flows by route: persons announced on recorded manifests ----
+ * The ledger does not know where a traveller boarded; a recorded manifest
+ * (arrivals.h) does. Each announced person, with the outcome of matching
+ * the booth's events to it (manifest.h, fr_manifest_reconcile), counts once
+ * as announced and once in its outcome's column, grouped by embarkation,
+ * nationality, arrival port and a period of the scheduled arrival date. */
+
+/* Values of a routes row (v[]). */
+enum {
+    FR_ROUTE_ANNOUNCED,       /* on a manifest arriving in the period */
+    FR_ROUTE_ENTERED,         /* ... and entered */
+    FR_ROUTE_REFUSED,         /* ... presented and refused */
+    FR_ROUTE_NOT_PRESENTED,   /* ... never presented (not in transit) */
+    FR_ROUTE_TRANSIT_ENTERED, /* in transit, entered instead of continuing */
+    FR_ROUTE_NVALUES
+};
+
+typedef struct fr_route_person {
+    fr_date date;            /* the flight's scheduled arrival (local) */
+    const char *embarkation; /* IATA airport ("IST"); "" unknown */
+    const char *nationality; /* ICAO 9303 code; "" unknown */
+    const char *port;        /* the arrival post, UN/LOCODE */
+    int outcome;             /* FR_ROUTE_ENTERED .. FR_ROUTE_TRANSIT_ENTERED, or -1: announced
+                                only (a transit passenger who continued) */
+} fr_route_person;
+
+/* The routes report of n persons: keys embarkation, nationality, port and
+ * one period (year, month, week, day: of the arrival date); the query's
+ * from/to and nationality and port filters apply, `persons` and
+ * `cumulative` do not (each row is already one person per flight). Errors:
+ * FR_EINVAL (class, a key twice, two periods, from after to), FR_ENOMEM.
+ * *out: fr_report_free. Unknown values are labelled "unknown". */
+FR_API int fr_report_routes(const fr_route_person *p, size_t n, const fr_report_query *q,
+                            fr_report **out, fr_error *err);
 
 #ifdef __cplusplus
 }

@@ -212,3 +212,63 @@ int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const
     *out = v;
     return FR_OK;
 }
+
+/* Upper-case letters and single spaces (accents and other characters are
+ * dropped, separators become one space): how names are compared. */
+void fr_manifest_name_key(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    int space = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < cap; p++) {
+        unsigned char c = *p;
+        if (c >= 'a' && c <= 'z') c = (unsigned char)(c - 'a' + 'A');
+        if (c >= 'A' && c <= 'Z') {
+            if (space && o > 0 && o + 2 < cap) out[o++] = ' ';
+            space = 0;
+            out[o++] = (char)c;
+        } else if (c == ' ' || c == '-' || c == '<' || c == ',') {
+            space = 1;
+        }
+    }
+    out[o] = '\0';
+}
+
+void fr_manifest_expected_from(const fr_paxlst_message *m, size_t i, const char *port,
+                               const fr_manifest_verdict *v, fr_manifest_expected *out)
+{
+    const fr_paxlst_person *p = &m->persons[i];
+    const fr_paxlst_document *doc = NULL;
+    memset(out, 0, sizeof *out);
+    out->arrival.date = FR_DATE_NONE;
+    out->arrival.minute = -1;
+    for (size_t k = m->nlegs; k-- > 0;) {
+        if (m->legs[k].arrival.date != FR_DATE_NONE) {
+            out->arrival = m->legs[k].arrival;
+            break;
+        }
+    }
+    const fr_paxlst_leg *last = m->nlegs ? &m->legs[m->nlegs - 1] : NULL;
+    if (last) snprintf(out->flight, sizeof out->flight, "%s", last->flight);
+    snprintf(out->port, sizeof out->port, "%s", port ? port : "");
+    out->role = p->role;
+    fr_manifest_name_key(p->surname, out->surname, sizeof out->surname);
+    fr_manifest_name_key(p->given_names, out->given_names, sizeof out->given_names);
+    if (!icao_code(p->nationality, out->nationality)) out->nationality[0] = '\0';
+    out->birth_date = p->birth_date;
+    for (int k = 0; k < p->ndocs && !doc; k++)
+        if (strcmp(p->docs[k].type, "V") != 0) doc = &p->docs[k];
+    if (doc) {
+        if (!icao_code(doc->issuing_country, out->doc_state)) out->doc_state[0] = '\0';
+        size_t o = 0;
+        for (const char *c = doc->number; *c && o + 1 < sizeof out->doc_number; c++) {
+            char u = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+            if ((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')) out->doc_number[o++] = u;
+        }
+        out->doc_number[o] = '\0';
+    }
+    const char *emb = p->embarkation_port[0] ? p->embarkation_port
+                      : m->nlegs             ? m->legs[0].from
+                                             : "";
+    snprintf(out->embarkation, sizeof out->embarkation, "%s", emb);
+    out->answer = v ? v->answer : FR_MANIFEST_CHECK;
+}

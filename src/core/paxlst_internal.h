@@ -58,6 +58,9 @@ typedef struct pax_lexer {
     size_t max_segment;
     pax_charset cs;
     const uint8_t *allowed; /* 256 flags for cs, NULL: not checked */
+    uint8_t kind[256];      /* each byte's role (separators, line end, plain, plain but
+                               outside cs): built from the separators and cs, so the scan
+                               does one lookup per byte */
     /* characters outside the set since the caller last looked */
     long bad_chars;
     int bad_line, bad_column;

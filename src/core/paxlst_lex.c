@@ -22,7 +22,7 @@
 
 #include "paxlst_internal.h"
 
-enum { K_PLAIN = 0, K_COMP, K_ELEM, K_TERM, K_REL, K_NL };
+enum { K_PLAIN = 0, K_COMP, K_ELEM, K_TERM, K_REL, K_NL, K_BAD /* plain, outside the set */ };
 
 static uint8_t allowed_unoa[256], allowed_unob[256], allowed_unoc[256];
 
@@ -50,6 +50,21 @@ static const uint8_t *table_for(pax_charset cs)
     default:
         return NULL;
     }
+}
+
+/* The byte roles of lx->kind, by the same precedence the syntax gives
+ * (terminator over element separator over component separator over
+ * release character over line end). */
+static void build_kinds(pax_lexer *lx)
+{
+    for (int c = 0; c < 256; c++)
+        lx->kind[c] = (uint8_t)(lx->allowed && !lx->allowed[c] ? K_BAD : K_PLAIN);
+    lx->kind['\n'] = K_NL;
+    lx->kind['\r'] = K_NL;
+    lx->kind[(unsigned char)lx->release] = K_REL;
+    lx->kind[(unsigned char)lx->comp_sep] = K_COMP;
+    lx->kind[(unsigned char)lx->elem_sep] = K_ELEM;
+    lx->kind[(unsigned char)lx->term] = K_TERM;
 }
 
 static int is_upper_alnum(char c)
@@ -104,6 +119,7 @@ int pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment
         lx->had_una = 1;
         lx->pos = i + 9;
     }
+    build_kinds(lx);
     return 0;
 }
 
@@ -116,16 +132,13 @@ void pax_lex_charset(pax_lexer *lx, const char *syntax, size_t n)
     if (n == 4 && (memcmp(syntax, "UNOW", 4) == 0 || memcmp(syntax, "UNOY", 4) == 0))
         lx->cs = PAX_CS_UTF8;
     lx->allowed = table_for(lx->cs);
+    build_kinds(lx);
 }
 
 static int kind_of(const pax_lexer *lx, unsigned char c)
 {
-    if (c == (unsigned char)lx->term) return K_TERM;
-    if (c == (unsigned char)lx->elem_sep) return K_ELEM;
-    if (c == (unsigned char)lx->comp_sep) return K_COMP;
-    if (c == (unsigned char)lx->release) return K_REL;
-    if (c == '\n' || c == '\r') return K_NL;
-    return K_PLAIN;
+    int k = lx->kind[c];
+    return k == K_BAD ? K_PLAIN : k;
 }
 
 static void newline_at(pax_lexer *lx, size_t i)
@@ -240,12 +253,16 @@ int pax_lex_next(pax_lexer *lx, pax_segment *s)
     add_comp(s, start, i, buf);
     size_t cstart = i;
     int in_data = 0;
-    const uint8_t *allowed = lx->allowed;
+    const uint8_t *kind = lx->kind;
     while (i < len) {
+        /* the common case: a run of plain bytes, one table lookup each */
+        while (i < len && kind[(unsigned char)buf[i]] == K_PLAIN)
+            i++;
+        if (i >= len) break;
         unsigned char c = (unsigned char)buf[i];
-        int k = kind_of(lx, c);
-        if (k == K_PLAIN) {
-            if (allowed && !allowed[c]) bad_char(lx, i, c);
+        int k = kind[c];
+        if (k == K_BAD) {
+            bad_char(lx, i, c);
             i++;
             continue;
         }
@@ -253,7 +270,7 @@ int pax_lex_next(pax_lexer *lx, pax_segment *s)
             s->released = 1;
             if (i + 1 < len) {
                 unsigned char r = (unsigned char)buf[i + 1];
-                if (allowed && !allowed[r] && kind_of(lx, r) == K_PLAIN) bad_char(lx, i + 1, r);
+                if (kind[r] == K_BAD) bad_char(lx, i + 1, r);
             }
             i += 2;
             continue;
@@ -345,6 +362,18 @@ int pax_copy(char *dst, size_t cap, pax_slice v, char release, pax_charset cs)
     size_t o = 0;
     int cut = 0;
     const unsigned char *p = (const unsigned char *)v.p;
+    /* the common case: printable ASCII with no release character, copied
+     * as it is */
+    if (v.n < cap) {
+        size_t i = 0;
+        while (i < v.n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != (unsigned char)release)
+            i++;
+        if (i == v.n) {
+            memcpy(dst, p, v.n);
+            dst[v.n] = '\0';
+            return 0;
+        }
+    }
     for (size_t i = 0; i < v.n; i++) {
         unsigned char c = p[i];
         unsigned char seq[4];

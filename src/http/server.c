@@ -69,6 +69,7 @@ static void ctx_free(srv_ctx *c)
     if (!c) return;
     fr_screen_ctx_free(c->screen);
     fr_audit_close(c->audit);
+    fr_arrivals_close(c->arrivals);
     fr_auth_close(c->auth);
     fr_store_close(c->store);
     fr_store_close(c->replica);
@@ -195,7 +196,7 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
     [R_POLICY_PUT] = FR_PERM_POLICY_WRITE, [R_SPLIT] = FR_PERM_REVIEW,
     [R_REVIEWS] = FR_PERM_REVIEW,          [R_REVIEW] = FR_PERM_REVIEW,
-    [R_RESOLVE] = FR_PERM_REVIEW,
+    [R_RESOLVE] = FR_PERM_REVIEW,          [R_RECONCILIATION] = FR_PERM_REPORTS,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -271,6 +272,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_override(r);
     case R_MANIFESTS:
         return srv_manifests(r);
+    case R_RECONCILIATION:
+        return srv_reconciliation(r);
     case R_EVENTS:
         return srv_events(r);
     case R_TRAVELLER:

@@ -17,6 +17,7 @@
 #include "frontera/analytics.h"
 #include "frontera/audit.h"
 #include "frontera/auth.h"
+#include "frontera/arrivals.h"
 #include "frontera/policy.h"
 #include "frontera/screen.h"
 #include "frontera/server.h"
@@ -27,6 +28,7 @@
     X(R_ADMISSIONS, "POST", "/v1/admissions")                                                      \
     X(R_OVERRIDE, "POST", "/v1/admissions/{event_id}/override")                                    \
     X(R_MANIFESTS, "POST", "/v1/manifests")                                                        \
+    X(R_RECONCILIATION, "GET", "/v1/manifests/reconciliation")                                     \
     X(R_EVENTS, "POST", "/v1/events")                                                              \
     X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
     X(R_SPLIT, "POST", "/v1/travellers/{id}/split")                                                \
@@ -70,7 +72,8 @@ typedef struct srv_ctx {
     fr_store *replica; /* --db-replica: aggregate reports read it; NULL: store */
     fr_auth *auth;
     fr_screen_ctx *screen;
-    fr_audit *audit; /* reads only ("who looked"); the writer thread appends */
+    fr_audit *audit;       /* reads only ("who looked"); the writer thread appends */
+    fr_arrivals *arrivals; /* recorded manifests: opened on first use */
     struct srv_ctx *next;
 } srv_ctx;
 
@@ -217,6 +220,7 @@ enum MHD_Result srv_report(srv_req *r);          /* server_reports.c */
 enum MHD_Result srv_policy_get(srv_req *r);      /* server_policy.c */
 enum MHD_Result srv_policy_put(srv_req *r);      /* server_policy.c */
 enum MHD_Result srv_metrics_get(srv_req *r);     /* server_metrics.c */
+enum MHD_Result srv_reconciliation(srv_req *r);  /* server_manifest.c */
 
 /* ---- server_policy.c ---- */
 int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);

@@ -223,6 +223,12 @@ static const col FLOW_COLS[] = {
     {"entries", FR_FLOW_ENTRIES, -1, NULL},        {"exits", FR_FLOW_EXITS, -1, NULL},
     {"refusals", FR_FLOW_REFUSALS, -1, NULL},      {"encounters", FR_FLOW_ENCOUNTERS, -1, NULL},
     {"net", FR_FLOW_ENTRIES, FR_FLOW_EXITS, NULL}, {NULL, 0, 0, NULL}};
+static const col ROUTE_COLS[] = {{"announced", FR_ROUTE_ANNOUNCED, -1, NULL},
+                                 {"entered", FR_ROUTE_ENTERED, -1, NULL},
+                                 {"refused", FR_ROUTE_REFUSED, -1, NULL},
+                                 {"not_presented", FR_ROUTE_NOT_PRESENTED, -1, NULL},
+                                 {"transit_entered", FR_ROUTE_TRANSIT_ENTERED, -1, NULL},
+                                 {NULL, 0, 0, NULL}};
 static const col OVS_COLS[] = {{"expected_departures", FR_OVS_EXPECTED, -1, NULL},
                                {"in_time", FR_OVS_IN_TIME, -1, NULL},
                                {"out_of_country_overstays", FR_OVS_OUT_OF_COUNTRY, -1, NULL},
@@ -278,6 +284,22 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
         return srv_problem(r, 422, "invalid", "Invalid request", q.bad, NULL,
                            "unknown parameter '%.40s'", q.bad);
     if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
+    int routes = 0;
+    for (size_t k = 0; k < a.q.nkeys; k++)
+        routes |= a.q.keys[k] == FR_KEY_EMBARKATION;
+    if (routes && !overstays) {
+        /* flows by route: the recorded manifests reconciled with the ledger
+         * (arrivals.h), not the index, which knows no embarkation */
+        srv_ctx *c = srv_ctx_acquire(s, &err);
+        if (!c) return srv_problem_err(r, &err);
+        int rc = c->arrivals ? FR_OK : fr_arrivals_open(s->db_path, &c->arrivals, &err);
+        if (rc == FR_OK) rc = fr_arrivals_routes(c->arrivals, c->store, &a.q, &rep, &err);
+        srv_ctx_release(s, c);
+        if (rc != FR_OK) return srv_problem_err(r, &err);
+        json_t *j = report_json("flows", rep, ROUTE_COLS);
+        fr_report_free(rep);
+        return srv_send_json(r, 200, j);
+    }
     pthread_mutex_lock(&s->report_mu);
     int rc = index_ready(r->srv, &err);
     if (rc == FR_OK)

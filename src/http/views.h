@@ -11,6 +11,7 @@
 
 #include "frontera/admit.h"
 #include "frontera/history.h"
+#include "frontera/arrivals.h"
 #include "frontera/manifest.h"
 
 /* The decision as the JSON object `frontera admit --json` prints and the
@@ -39,5 +40,20 @@ json_t *fr_history_json(const fr_history *h);
  * reference; NULL when out of memory. */
 json_t *fr_manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
                          const fr_manifest_verdict *v);
+
+/* A recorded manifest, as `frontera manifest check --record` and
+ * POST /v1/manifests with "record": true add to each message: {id, replay,
+ * persons}. */
+json_t *fr_arrivals_recorded_json(const fr_arrivals_recorded *rec);
+
+/* The reconciliation report, one object per flight arriving in r's period
+ * (of `flight` only when non-NULL), in arrival order: flight, port,
+ * arrival, manifests [ids], counts {announced, entered, refused,
+ * not_presented, transit_entered, transit_continued, unannounced}, persons
+ * [{role, surname, given_names, nationality, document {state, number},
+ * embarkation, answer, outcome, event_id}], unannounced [{event_id, at,
+ * surname, given_names, nationality, document {state, number}}]. A new
+ * array; NULL when out of memory. */
+json_t *fr_reconciliation_json(const fr_arrivals_recon *r, const char *flight);
 
 #endif

@@ -17,17 +17,17 @@
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 
-static const char *const KEY_NAMES[] = {"",     "nationality", "port", "class",
-                                        "year", "month",       "week", "day"};
+static const char *const KEY_NAMES[] = {"",      "nationality", "port", "class",      "year",
+                                        "month", "week",        "day",  "embarkation"};
 
 const char *fr_report_key_name(fr_report_key k)
 {
-    return k >= FR_KEY_NATIONALITY && k <= FR_KEY_DAY ? KEY_NAMES[k] : "";
+    return k >= FR_KEY_NATIONALITY && k <= FR_KEY_EMBARKATION ? KEY_NAMES[k] : "";
 }
 
 fr_report_key fr_report_key_parse(const char *s, size_t len)
 {
-    for (int k = FR_KEY_NATIONALITY; k <= FR_KEY_DAY; k++)
+    for (int k = FR_KEY_NATIONALITY; k <= FR_KEY_EMBARKATION; k++)
         if (strlen(KEY_NAMES[k]) == len && memcmp(KEY_NAMES[k], s, len) == 0)
             return (fr_report_key)k;
     return (fr_report_key)0;
@@ -78,7 +78,7 @@ static int named_cmp(const void *x, const void *y)
     return strcmp(((const named *)x)->label, ((const named *)y)->label);
 }
 
-static void period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX])
+void fr_an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX])
 {
     int y, m, dd;
     if (k == FR_KEY_WEEK) { /* ISO 8601: the week's Thursday gives its year */
@@ -131,7 +131,7 @@ static int period_key(fr_report *r, size_t pos, fr_report_key k, const fr_an_gri
     size_t ndays = (size_t)(g->hi - g->lo + 1), np = 0;
     char prev[FR_REPORT_LABEL_MAX] = "", cur[FR_REPORT_LABEL_MAX];
     for (size_t i = 0; i < ndays; i++) { /* count first */
-        period_label(k, g->lo + (fr_date)i, cur);
+        fr_an_period_label(k, g->lo + (fr_date)i, cur);
         if (i == 0 || strcmp(cur, prev) != 0) np++;
         memcpy(prev, cur, sizeof cur);
     }
@@ -139,7 +139,7 @@ static int period_key(fr_report *r, size_t pos, fr_report_key k, const fr_an_gri
     if (!r->labels[pos]) return FR_ENOMEM;
     np = 0;
     for (size_t i = 0; i < ndays; i++) {
-        period_label(k, g->lo + (fr_date)i, cur);
+        fr_an_period_label(k, g->lo + (fr_date)i, cur);
         if (i == 0 || strcmp(cur, prev) != 0) memcpy(r->labels[pos][np++], cur, sizeof cur);
         dayc[i] = (uint32_t)(np - 1);
         memcpy(prev, cur, sizeof cur);
@@ -177,6 +177,10 @@ static int grid_build(fr_analytics *a, const fr_report_query *q, fr_report *r, f
     for (size_t k = 0; k < q->nkeys; k++) {
         fr_report_key key = q->keys[k];
         r->keys[k] = key;
+        if (key == FR_KEY_EMBARKATION)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "by",
+                                "the ledger does not know ports of embarkation: group by "
+                                "embarkation on recorded manifests (fr_report_routes)");
         if (key < FR_KEY_NATIONALITY || key > FR_KEY_DAY)
             return fr_error_set(err, FR_EINVAL, 0, 0, "by", "unknown grouping key");
         for (size_t j = 0; j < k; j++) {

@@ -164,4 +164,8 @@ int fr_an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date h
 int fr_an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
                   const int64_t *tot, fr_error *err);
 
+/* The label of date d under period key k (year "2024", month "2024-07",
+ * ISO week "2024-W27", day "2024-07-01"): analytics_grid.c, routes.c. */
+void fr_an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX]);
+
 #endif
