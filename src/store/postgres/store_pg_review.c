@@ -162,11 +162,11 @@ static int merge(pg_store *s, int64_t from, int64_t to, fr_error *err)
         "UPDATE events SET traveller_id = $2 WHERE traveller_id = $1",
         "UPDATE event_keys SET traveller_id = $2 WHERE traveller_id = $1",
         "UPDATE link_reviews SET traveller_id = $2 WHERE traveller_id = $1 AND status = 'open'",
-        "UPDATE link_reviews r SET candidate_id = $2 WHERE r.candidate_id = $1"
-        " AND r.status = 'open' AND NOT EXISTS (SELECT 1 FROM link_reviews x"
-        " WHERE x.document_id = r.document_id AND x.candidate_id = $2)",
-        "UPDATE link_reviews SET status = 'linked' WHERE status = 'open'"
-        " AND traveller_id = candidate_id AND traveller_id IN ($1, $2)",
+        ("UPDATE link_reviews r SET candidate_id = $2 WHERE r.candidate_id = $1"
+         " AND r.status = 'open' AND NOT EXISTS (SELECT 1 FROM link_reviews x"
+         " WHERE x.document_id = r.document_id AND x.candidate_id = $2)"),
+        ("UPDATE link_reviews SET status = 'linked' WHERE status = 'open'"
+         " AND traveller_id = candidate_id AND traveller_id IN ($1, $2)"),
     };
     char f[24], t[24];
     const char *p[2] = {pg_i64(f, from), pg_i64(t, to)};
