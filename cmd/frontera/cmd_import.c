@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -407,7 +407,7 @@ static int parse_options(int argc, char **argv, alerts_opts *o)
             o->policy = optarg;
             break;
         case 'b':
-            if (strcmp(optarg, "nationality"))
+            if (strcmp(optarg, "nationality") != 0)
                 return cli_usage_error(SUB, "alerts are by nationality only (--by nationality)");
             break;
         case 'n':
@@ -416,7 +416,8 @@ static int parse_options(int argc, char **argv, alerts_opts *o)
                 return cli_usage_error(SUB, "--top must be 1..%d", FR_SVG_MAX_LINES);
             break;
         case 'F':
-            if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0 &&
+                strcmp(optarg, "json") != 0)
                 return cli_usage_error(SUB, "--format must be text, csv or json");
             o->format = optarg;
             break;

@@ -193,7 +193,7 @@ static int parse_options(int argc, char **argv, backtest_opts *o)
             o->metric = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0)
                 return cli_usage_error(SUB, "--format must be text or csv");
             o->format = optarg;
             break;

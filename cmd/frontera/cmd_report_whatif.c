@@ -49,7 +49,7 @@ typedef struct whatif_head {
 static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int baseline,
                        const whatif_head *hd)
 {
-    if (!strcmp(format, "csv")) {
+    if (strcmp(format, "csv") == 0) {
         printf("nationality,arrivals,need_visa,need_visa_baseline,no_rule,visa_free,overstays,"
                "nonexits\n");
         for (size_t i = 0; i < n; i++)
@@ -60,7 +60,7 @@ static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int
                    (unsigned long long)r[i].nonexits);
         return;
     }
-    if (!strcmp(format, "json")) {
+    if (strcmp(format, "json") == 0) {
         printf("[");
         for (size_t i = 0; i < n; i++)
             printf("%s\n  {\"nationality\": \"%s\", \"arrivals\": %llu, \"need_visa\": %llu, "
@@ -127,7 +127,8 @@ int report_whatif(int argc, char **argv)
             events = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0 &&
+                strcmp(optarg, "json") != 0)
                 return cli_usage_error(SUB, "--format must be text, csv or json");
             format = optarg;
             break;

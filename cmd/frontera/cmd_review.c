@@ -166,13 +166,14 @@ int cmd_review(int argc, char **argv)
     }
     if (optind >= argc) return cli_usage_error("review", "say list, link, distinct or split");
     const char *what = argv[optind];
-    if (!strcmp(what, "thresholds")) {
+    if (strcmp(what, "thresholds") == 0) {
         if (optind + 1 != argc) return cli_usage_error("review", "thresholds takes no argument");
         return thresholds(setting, set);
     }
     if (setting) return cli_usage_error("review", "--link-bits and the like go with thresholds");
-    int list = !strcmp(what, "list");
-    if (!list && strcmp(what, "link") && strcmp(what, "distinct") && strcmp(what, "split"))
+    int list = strcmp(what, "list") == 0;
+    if (!list && strcmp(what, "link") != 0 && strcmp(what, "distinct") != 0 &&
+        strcmp(what, "split") != 0)
         return cli_usage_error("review", "unknown action '%s' (list, link, distinct, split)", what);
     if (list ? optind + 1 != argc : optind + 2 != argc)
         return cli_usage_error("review", list ? "list takes no argument"
@@ -205,13 +206,13 @@ int cmd_review(int argc, char **argv)
         rc = fr_store_reviews(s, !all, &r, &n, &err);
         if (rc == FR_OK) print_list(r, n, json);
         fr_free(r);
-    } else if (!strcmp(what, "split")) {
+    } else if (strcmp(what, "split") == 0) {
         rc = fr_store_split(s, state, number, by, now, note, &made, &err);
         if (rc == FR_OK)
             printf("document %s:%s and its crossings now belong to new traveller %lld\n", state,
                    number, (long long)made);
     } else {
-        int same = !strcmp(what, "link");
+        int same = strcmp(what, "link") == 0;
         rc = fr_store_review_resolve(s, id, same, by, now, note, &err);
         if (rc == FR_OK)
             printf(same ? "review %lld: linked as the same person; crossings re-paired\n"

@@ -79,10 +79,9 @@ static int parse_point(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_e
     int y = 0, m = 0, d = 0;
     trim(&s, &len);
     if (len == 0) return fr_error_set(err, FR_EPARSE, 0, 1, "birth_date", "a date is missing");
-    if (len == 4 && digits(s, 4, &y)) {
-        /* a year */
-    } else if (len == 7 && s[4] == '-' && digits(s, 4, &y) && digits(s + 5, 2, &m)) {
-        /* a month */
+    if ((len == 4 && digits(s, 4, &y)) ||
+        (len == 7 && s[4] == '-' && digits(s, 4, &y) && digits(s + 5, 2, &m))) {
+        /* a year, or a month (m set): the range is made below */
     } else if (len == 10 && s[4] == '-' && s[7] == '-') {
         fr_date x;
         int rc = fr_date_parse(s, len, &x, err);
