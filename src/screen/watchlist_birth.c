@@ -80,16 +80,15 @@ static int parse_point(const char *s, size_t len, fr_date *lo, fr_date *hi, fr_e
     trim(&s, &len);
     if (len == 0) return fr_error_set(err, FR_EPARSE, 0, 1, "birth_date", "a date is missing");
     if ((len == 4 && digits(s, 4, &y)) ||
-        (len == 7 && s[4] == '-' && digits(s, 4, &y) && digits(s + 5, 2, &m))) {
-        /* a year, or a month (m set): the range is made below */
+        (len == 7 && s[4] == '-' && digits(s, 4, &y) && digits(s + 5, 2, &m)) ||
+        (len == 8 && digits(s, 4, &y) && digits(s + 4, 2, &m) && digits(s + 6, 2, &d))) {
+        /* a year, a month (m set) or YYYYMMDD (d set): the range is made below */
     } else if (len == 10 && s[4] == '-' && s[7] == '-') {
         fr_date x;
         int rc = fr_date_parse(s, len, &x, err);
         if (rc != FR_OK) return rc;
         *lo = *hi = x;
         return FR_OK;
-    } else if (len == 8 && digits(s, 4, &y) && digits(s + 4, 2, &m) && digits(s + 6, 2, &d)) {
-        /* YYYYMMDD */
     } else if (len >= 8 && !is_digit(s[len - 5]) && digits(s + len - 4, 4, &y)) {
         /* [DD] Mon[.] YYYY */
         size_t k = 0;
