@@ -154,20 +154,10 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
     const char *db = getenv("FRONTERA_DB");
     if (!db || !db[0]) db = "frontera.db";
     fr_store *s = NULL;
-    char path[4096];
     fr_snapshot_info info;
     memset(&info, 0, sizeof info);
-    int where = fr_snapshot_path(db, path, sizeof path);
-    if (where == FR_ELIMIT) {
-        fprintf(stderr, "frontera %s: the ledger path is too long\n", sub);
-        return NULL;
-    }
     if (fr_store_open(db, 0, &s, &err) != FR_OK ||
-        (where == FR_OK                  ? fr_snapshot_open(path, s, 0, &a, &info, &err)
-         : fr_analytics_new(&a) != FR_OK ? fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory")
-                                         : fr_analytics_refresh(a, s, NULL, &err)) != FR_OK) {
-        fr_analytics_free(a);
-        a = NULL;
+        fr_snapshot_load(db, s, 0, &a, &info, &err) != FR_OK) {
         cli_print_error(sub, db, &err);
         fr_store_close(s);
         return NULL;

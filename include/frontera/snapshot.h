@@ -78,6 +78,13 @@ FR_API int fr_snapshot_path(const char *ledger, char *out, size_t cap);
 FR_API int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics **out,
                             fr_snapshot_info *info, fr_error *err);
 
+/* The analytics index of the ledger `ledger` (as given to fr_store_open),
+ * opened as s: from its snapshot file (fr_snapshot_open) for a SQLite
+ * ledger, built in memory for a PostgreSQL one (info->how REBUILT, no file).
+ * Errors: as fr_snapshot_open, FR_ELIMIT when the path is too long. */
+FR_API int fr_snapshot_load(const char *ledger, fr_store *s, unsigned flags, fr_analytics **out,
+                            fr_snapshot_info *info, fr_error *err);
+
 /* Map and check the snapshot file at path without a ledger. Errors:
  * FR_ENOTFOUND (no file), FR_EIO, FR_EPARSE (truncated, damaged or not a
  * snapshot: err says which), FR_EVERSION (another format or byte order). */

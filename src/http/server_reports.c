@@ -160,9 +160,8 @@ void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
 #define REPORT_STORE(c) ((c)->replica ? (c)->replica : (c)->store)
 
 /* With report_mu held: make sure the index is loaded and current. The first
- * time it comes from the analytics snapshot beside a SQLite ledger
- * (snapshot.h: mapped, then refreshed with the events written since, or
- * rebuilt when it does not match), or is built from a PostgreSQL ledger;
+ * time it comes from fr_snapshot_load (the snapshot beside a SQLite ledger,
+ * mapped and refreshed, or rebuilt; built in memory from a PostgreSQL one);
  * afterwards each report refreshes it from the ledger's new events only
  * (none: one read of the last sequence number). */
 static int index_ready(fr_server *s, fr_error *err)
@@ -178,20 +177,8 @@ static int index_ready(fr_server *s, fr_error *err)
             fr_analytics_free(s->report_index);
             s->report_index = NULL;
         }
-    } else if (fr_store_is_pg(s->cfg.db_path)) {
-        rc = fr_analytics_new(&s->report_index);
-        if (rc == FR_OK) rc = fr_analytics_refresh(s->report_index, REPORT_STORE(c), NULL, err);
-        if (rc != FR_OK) {
-            fr_analytics_free(s->report_index);
-            s->report_index = NULL;
-        }
     } else {
-        char path[4096];
-        rc = fr_snapshot_path(s->cfg.db_path, path, sizeof path);
-        if (rc != FR_OK)
-            fr_error_set(err, rc, 0, 0, "", "the ledger path is too long");
-        else
-            rc = fr_snapshot_open(path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
+        rc = fr_snapshot_load(s->cfg.db_path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
     }
     srv_ctx_release(s, c);
     if (rc == FR_OK) s->report_loaded_ms = now;

@@ -574,3 +574,25 @@ void fr__snapshot_reseal(void *buf, size_t len)
     h.header_sum = header_checksum(&h);
     memcpy(buf, &h, sizeof h);
 }
+
+int fr_snapshot_load(const char *ledger, fr_store *s, unsigned flags, fr_analytics **out,
+                     fr_snapshot_info *info, fr_error *err)
+{
+    char path[4096];
+    int rc = fr_snapshot_path(ledger, path, sizeof path);
+    if (rc == FR_OK) return fr_snapshot_open(path, s, flags, out, info, err);
+    if (rc != FR_ENOTFOUND) return fr_error_set(err, rc, 0, 0, "db", "the ledger path is too long");
+    if (info) {
+        memset(info, 0, sizeof *info);
+        info->how = FR_SNAPSHOT_REBUILT;
+    }
+    fr_analytics *a = NULL;
+    if ((rc = fr_analytics_new(&a)) != FR_OK)
+        return fr_error_set(err, rc, 0, 0, "", "out of memory for the analytics index");
+    if ((rc = fr_analytics_refresh(a, s, NULL, err)) != FR_OK) {
+        fr_analytics_free(a);
+        return rc;
+    }
+    *out = a;
+    return FR_OK;
+}
