@@ -206,11 +206,14 @@ enum MHD_Result srv_events(srv_req *r)
         char *reasons = NULL;
         ev_out *o = &out[i];
         fr_error_clear(&o->err);
-        o->rc = srv_event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &ev,
-                                    &reasons, &o->err);
+        json_t *jev = batch ? json_array_get(list, i) : body;
+        char officer[FR_OFFICER_MAX + 1];
+        o->rc = srv_event_from_json(jev, srv_post_officer(r, jev, officer), &ev, &reasons, &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", ev.event_id);
-        /* an event cannot be recorded before it happens (this server's clock) */
-        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&ev, srv_now_ms(s) / 1000, &o->err);
+        if (o->rc == FR_OK) o->rc = srv_post_check(r, &ev, &o->err); /* a post's own ports */
+        /* an event cannot be recorded before it happens (this server's clock,
+         * or a post's: server_post.c) */
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&ev, srv_event_clock_s(r), &o->err);
         if (o->rc == FR_OK) o->rc = fr_store_record(c->store, &ev, &o->res, &o->err);
         if (o->rc == FR_OK && !o->res.duplicate) {
             if (batch)

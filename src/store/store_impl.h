@@ -35,6 +35,9 @@ typedef struct fr_store_ops {
     int (*sequence_fingerprint)(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
     int (*crossings_since)(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                            void *ud, fr_error *err);
+    /* optional (NULL: FR_EVERSION): whole events by sequence */
+    int (*events_since)(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                        void *ud, fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

@@ -344,6 +344,7 @@ static const fr_store_ops SQ_OPS = {
     .last_sequence = sq_last_sequence,
     .sequence_fingerprint = sq_sequence_fingerprint,
     .crossings_since = sq_crossings_since,
+    .events_since = sq_events_since,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
