@@ -145,7 +145,7 @@ int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
 static int check_ports(const char *ports, fr_error *err)
 {
     size_t n = ports ? strlen(ports) : 0, count = 0;
-    if (n == 0 || n > FR_USER_PORTS_MAX)
+    if (n == 0 || n > FR_USER_PORTS_MAX || ports[n - 1] == ',')
         return fr_error_set(err, FR_EINVAL, 0, 0, "ports",
                             "a post has 1 to 16 ports (UN/LOCODEs separated by commas)");
     for (size_t i = 0; i < n; i += 6, count++) {
@@ -155,10 +155,9 @@ static int check_ports(const char *ports, fr_error *err)
                                 "ports are UN/LOCODEs of 5 characters separated by commas");
         memcpy(port, ports + i, 5);
         port[5] = 0;
-        if (fr_event_check_port(port, err) != FR_OK) {
-            snprintf(err->field, sizeof err->field, "ports");
-            return FR_EINVAL;
-        }
+        if (fr_event_check_port(port, NULL) != FR_OK)
+            return fr_error_set(err, FR_EINVAL, 0, (int)i + 1, "ports",
+                                "%s is not a UN/LOCODE of a known state", port);
         for (size_t j = 0; j < i; j += 6)
             if (memcmp(ports + j, port, 5) == 0)
                 return fr_error_set(err, FR_EINVAL, 0, (int)i + 1, "ports",

@@ -216,8 +216,8 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
                                "the refusal could not be audited");
     }
     /* /metrics: every staff role; a carrier's system may only send manifests, a post only events */
-    int metrics_ok = r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER &&
-                     r->user.role != FR_ROLE_POST;
+    int metrics_ok =
+        r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER && r->user.role != FR_ROLE_POST;
     if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                            "the role '%s' may not use %s %s", fr_role_name(r->user.role),
