@@ -4,7 +4,8 @@
  * flight finish, the audit queue is committed, the handles are closed, and
  * the program exits 0. This file owns what the library may not do: the
  * clocks, the signals, stderr (the access log: method, route, status,
- * latency; never personal data). */
+ * latency; never personal data). A border post's server also pushes its
+ * events to the central in the background (--central: cli_sync.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -39,7 +40,11 @@ static const char USAGE[] =
     "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
     "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
     "                       booth's reads and all writes stay on --db\n"
-    "  --quiet              no access log on standard error\n\n"
+    "  --quiet              no access log on standard error\n"
+    "  --central URL        a border post: push this ledger's events to the central server\n"
+    "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
+    "                       post user's token in --central-token-file FILE, every\n"
+    "                       --sync-every SECONDS (default 30)\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
     "graceful stop, 2 usage error, 3 failure.\n";
@@ -70,6 +75,16 @@ static void log_line(void *ud, const char *line)
     gmtime_r(&now.tv_sec, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(stderr, "%s %s\n", ts, line);
+}
+
+static void log_sync(const char *line)
+{
+    log_line(NULL, line);
+}
+
+static int64_t sync_clock(void *ud)
+{
+    return now_ms(ud);
 }
 
 static int parse_listen(const char *s, char *host, size_t cap, unsigned *port)
@@ -121,6 +136,9 @@ int cmd_serve(int argc, char **argv)
                                          {"per-address", required_argument, NULL, 'A'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"db-replica", required_argument, NULL, 'R'},
+                                         {"central", required_argument, NULL, 'C'},
+                                         {"central-token-file", required_argument, NULL, 'K'},
+                                         {"sync-every", required_argument, NULL, 'E'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
@@ -128,6 +146,8 @@ int cmd_serve(int argc, char **argv)
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10,
                   max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
+    const char *central = NULL, *central_token = NULL;
+    unsigned long sync_every = 30;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -171,6 +191,16 @@ int cmd_serve(int argc, char **argv)
         case 'R':
             replica = optarg;
             break;
+        case 'C':
+            central = optarg;
+            break;
+        case 'K':
+            central_token = optarg;
+            break;
+        case 'E':
+            if (parse_uint(optarg, 1, 86400, &sync_every))
+                return cli_usage_error("serve", "--sync-every needs 1..86400 seconds");
+            break;
         case 'h':
             fputs(USAGE, stdout);
             return FR_EXIT_OK;
@@ -179,6 +209,11 @@ int cmd_serve(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    char token[160] = "";
+    if ((central != NULL) != (central_token != NULL))
+        return cli_usage_error("serve", "--central and --central-token-file go together");
+    if (central_token && cli_read_token(central_token, token, sizeof token) != 0)
+        return cli_usage_error("serve", "%s: no token in the file", central_token);
     char host[128];
     unsigned port;
     if (parse_listen(listen_at, host, sizeof host, &port))
@@ -190,6 +225,7 @@ int cmd_serve(int argc, char **argv)
     cli_screening sc;
     memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
+    cli_syncer *syncer = NULL;
     fr_error err;
     fr_error_clear(&err);
     if (!ppath) {
@@ -243,10 +279,22 @@ int cmd_serve(int argc, char **argv)
     else
         printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
     fflush(stdout);
+    if (central) {
+        fr_sync_config sc_cfg = {.db = db,
+                                 .central = central,
+                                 .token = token,
+                                 .timeout_ms = 15000,
+                                 .clock_ms = sync_clock};
+        if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
+            FR_OK)
+            fprintf(stderr, "frontera serve: cannot start the background sync\n");
+    }
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "frontera serve: %s: stopping (draining requests in flight)\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    cli_syncer_stop(syncer); /* a push in progress finishes or times out first */
+    syncer = NULL;
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
     srv = NULL;
     if (left)
@@ -255,6 +303,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "frontera serve: stopped\n");
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
+    cli_syncer_stop(syncer);
+    memset(token, 0, sizeof token);
     fr_server_stop(srv, 0);
     cli_screening_close(&sc);
     free(ptext);

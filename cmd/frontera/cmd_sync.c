@@ -72,24 +72,6 @@ static void fmt_ms(int64_t ms, char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The token from a file (first line), trimmed. */
-static int read_token(const char *path, char *out, size_t cap)
-{
-    size_t len = 0;
-    char *t = cli_read_all(path, 4096, &len);
-    if (!t) return -1;
-    while (len > 0 && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' '))
-        len--;
-    int ok = len > 0 && len < cap && !memchr(t, '\n', len);
-    if (ok) {
-        memcpy(out, t, len);
-        out[len] = 0;
-    }
-    memset(t, 0, len);
-    free(t);
-    return ok ? 0 : -1;
-}
-
 static void print_report(const fr_sync_report *r, int rc, const fr_error *err, int json)
 {
     if (json) {
@@ -279,7 +261,7 @@ int cmd_sync(int argc, char **argv)
         return cli_usage_error("sync", "unknown action '%s' (status, issues)", verb);
     }
     if (!cfg.central) return cli_usage_error("sync", "say where the central is: --central URL");
-    if (token_file && read_token(token_file, token, sizeof token) != 0)
+    if (token_file && cli_read_token(token_file, token, sizeof token) != 0)
         return cli_usage_error("sync", "%s: no token in the file", token_file);
     if (!token[0] && getenv("FRONTERA_TOKEN"))
         snprintf(token, sizeof token, "%s", getenv("FRONTERA_TOKEN"));
@@ -295,11 +277,7 @@ int cmd_sync(int argc, char **argv)
         fr_sync_report rep;
         fr_error err;
         fr_error_clear(&err);
-        int rc = cli_audit("sync", db, "sync.push", "sync:central", "cli", cfg.central);
-        if (rc == FR_OK)
-            rc = fr_sync_push(&cfg, &rep, &err);
-        else
-            memset(&rep, 0, sizeof rep);
+        int rc = cli_sync_once(&cfg, &rep, &err);
         print_report(&rep, rc, &err, json);
         if (rc != FR_OK) {
             cli_print_error("sync", NULL, &err);

@@ -154,7 +154,7 @@ static void problem_detail(const char *answer, char *out, size_t cap)
 
 /* The central's base URL, checked: http(s)://, no credentials, no query,
  * no trailing slash. */
-static int check_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *err)
+int fr__sync_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *err)
 {
     size_t n = url ? strlen(url) : 0;
     int https = n > 8 && strncmp(url, "https://", 8) == 0;
@@ -194,7 +194,7 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
     if (per > FR_SYNC_BATCH_MAX)
         return fr_error_set(err, FR_EINVAL, 0, 0, "batch", "a batch holds 1 to %d events",
                             FR_SYNC_BATCH_MAX);
-    if ((rc = check_central(cfg->central, central, err)) != FR_OK) return rc;
+    if ((rc = fr__sync_central(cfg->central, central, err)) != FR_OK) return rc;
     if ((rc = fr__sync_db_open(&h, cfg->db, err)) != FR_OK) return rc;
     have_db = 1;
     if ((rc = fr__sync_db_mark(&h, central, &mark, err)) != FR_OK ||

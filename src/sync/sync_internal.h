@@ -32,6 +32,11 @@ int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
 /* Note a failed attempt (message without personal data or token). */
 void fr__sync_db_fail(fr_modsql_handle *h, const char *central, int64_t now_ms, const char *msg);
 
+/* ---- sync.c ---- */
+/* The central's base URL, checked (http(s)://, no credentials, query or
+ * spaces) and without a trailing slash: the key of its sync_state row. */
+int fr__sync_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *err);
+
 /* ---- sync_http.c: one POST of a JSON body with libcurl ---- */
 typedef struct fr__sync_http fr__sync_http;
 /* base: the central's checked URL (no trailing slash) */

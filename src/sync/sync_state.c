@@ -38,7 +38,7 @@ static const char *const SQL[Q_COUNT] = {
     [Q_ISSUE] = "INSERT OR IGNORE INTO sync_issues(central, seq, event_id, status, field, detail,"
                 " at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_STATUS] = "SELECT central, acked_seq, last_ok_ms, last_try_ms, last_error, skew_ms"
-                 " FROM sync_state ORDER BY central",
+                 " FROM sync_state WHERE ?1 IS NULL OR central = ?1 ORDER BY central",
     [Q_NISSUES] = "SELECT COUNT(*) FROM sync_issues WHERE central = ?1",
     [Q_ISSUES] = "SELECT central, seq, event_id, status, field, detail, at_ms FROM sync_issues"
                  " ORDER BY central, seq",
@@ -147,16 +147,19 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
     fr_sync_status *v = NULL;
     size_t count = 0, cap = 0;
     int64_t last = 0, fp = 0, dummy = 0;
+    char key[FR_SYNC_URL_MAX + 1];
     *out = NULL;
     *n = 0;
-    int rc = fr__sync_db_open(&h, db, err);
+    int rc = central ? fr__sync_central(central, key, err) : FR_OK;
     if (rc != FR_OK) return rc;
-    if (central && (rc = fr__sync_db_mark(&h, central, &dummy, err)) != FR_OK) goto done;
+    if ((rc = fr__sync_db_open(&h, db, err)) != FR_OK) return rc;
+    if (central && (rc = fr__sync_db_mark(&h, key, &dummy, err)) != FR_OK) goto done;
     if ((rc = fr_store_open(db, 0, &store, err)) != FR_OK ||
         (rc = fr_store_last_sequence(store, &last, &fp, err)) != FR_OK)
         goto done;
     sqlite3_stmt *st = NULL;
     if ((rc = fr_modsql_handle_stmt(&h, Q_STATUS, &st, err)) != FR_OK) goto done;
+    if (central) sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (count == cap) {

@@ -44,13 +44,14 @@ cc -shared -fPIC -O1 -o "$T/skew.so" "$SRC/tests/cli/sync/skew.c" -ldl || fail "
 POLICY="$SRC/data/policy/ecu.policy"
 post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
 
-# serve NAME DB PORT [SKEW_S]: a server in the background, waiting until it listens
+# serve NAME DB PORT [SKEW_S [OPTION...]]: a server in the background, waiting until it listens
 serve() {
   local name=$1 db=$2 port=$3 skew=${4:-0}
+  shift 3; [ $# -gt 0 ] && shift
   if [ "$skew" != 0 ]; then
-    FR_SKEW_S=$skew LD_PRELOAD="$T/skew.so" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 >"$T/$name.out" 2>>"$T/$name.err" &
+    FR_SKEW_S=$skew LD_PRELOAD="$T/skew.so" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   else
-    "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 >"$T/$name.out" 2>>"$T/$name.err" &
+    "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   fi
   PIDS[$name]=$!
   for _ in $(seq 100); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && return 0; sleep 0.1; done
@@ -165,6 +166,20 @@ sync_a --batch 200 >"$T/s.out" 2>"$T/s.err" || fail "sync after a lost mark: $(c
 grep -q "sent $NA events" "$T/s.out" || fail "a lost mark sends all $NA again: $(cat "$T/s.out")"
 grep -q ' 0 recorded' "$T/s.out" && true
 sync_b --batch 200 --json >"$T/sb.json" 2>"$T/s.err" || fail "the land post's last sync: $(cat "$T/s.err")"
+# the airport post's server pushes by itself (serve --central): what it records reaches the central
+stop A
+printf '%s\n' "$TOK_A" >"$T/tok_a"
+serve A "$T/A.db" "$PA" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 1
+{ echo "$HEAD"; for i in 1 2 3 4 5; do echo "X-BG-$i,entry,2024-07-0${i}T10:00-05:00,ECUIO,P,ARG,BG000000$i,2031-01-01,DIAZ,LUZ,ARG,1980-01-0$i,F,visitor,"; done; } >"$T/bg.csv"
+post_events "http://127.0.0.1:$PA" "$OFF_A" "$T/bg.csv" || fail "recording at the airport post (background sync)"
+tail -n +2 "$T/bg.csv" >>"$T/a1.csv"
+for _ in $(seq 100); do
+  "$F" --db "$T/A.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.2
+done
+"$F" --db "$T/A.db" sync status --json | grep -q '"waiting":0' || fail "the post's server did not push its new events: $("$F" --db "$T/A.db" sync status)"
+grep -q '^.* sync: sent 5 ' "$T/A.err" || fail "the post's server logs its pushes: $(grep sync: "$T/A.err")"
+grep -q "$TOK_A" "$T/A.err" "$T/A.out" && fail "the token must never be logged"
+stop A
 
 # --- 3. the central against the reference
 post_events "http://127.0.0.1:$PR" "$REF_A" "$T/a1.csv" || fail "reference (airport events)"

@@ -92,9 +92,10 @@ typedef struct fr_sync_status {
     int64_t issues; /* conflicts and rejections kept */
 } fr_sync_status;
 
-/* The status of the post's sync with each central it has pushed to (and
- * with `central` even before the first push, when not NULL). *out (fr_free)
- * and *n. */
+/* The status of the post's sync with each central it has pushed to; with
+ * `central` (not NULL), with that one only, even before its first push
+ * (FR_EINVAL for an address fr_sync_push would refuse). *out (fr_free) and
+ * *n. */
 int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out, size_t *n,
                        fr_error *err);
 
