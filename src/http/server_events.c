@@ -229,7 +229,12 @@ enum MHD_Result srv_events(srv_req *r)
                      (long long)o->res.traveller_id, o->event_id);
             srv_audit_record_for(r, &recs[naudit++], "event.record", o->object, 200,
                                  o->res.duplicate ? "duplicate" : fr_event_kind_name(ev.kind));
-        } else if (o->rc != FR_EINVAL && o->rc != FR_ECONFLICT && o->rc != FR_EPARSE) {
+        } else if (o->rc == FR_ECONFLICT) {
+            /* never applied, but kept on this side too (a post's sync keeps its own list) */
+            snprintf(o->object, sizeof o->object, "event:%s", o->event_id);
+            srv_audit_record_for(r, &recs[naudit++], "event.conflict", o->object, 409,
+                                 "same id, other content: not applied");
+        } else if (o->rc != FR_EINVAL && o->rc != FR_EPARSE) {
             /* the store failed: nothing of the batch stays */
             if (batch) fr_store_batch_rollback(c->store);
             ret = srv_problem_err(r, &o->err);
