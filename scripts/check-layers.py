@@ -37,7 +37,7 @@ THIRD_PARTY = {
     "sqlite3.h": {"store", "http", "sync"},
     "jansson.h": {"screen", "store", "http", "sync", "cmd"},
     "microhttpd.h": {"http", "cmd"},
-    "sodium.h": {"http", "cmd"},
+    "sodium.h": {"http", "sync", "cmd"},
     "libpq-fe.h": {"store", "http"},
     "curl/curl.h": {"sync", "cmd"},
     "libxml/": {"screen"},

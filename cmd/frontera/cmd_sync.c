@@ -26,6 +26,7 @@ static const char USAGE[] =
     "                [--batch N] [--every SECONDS] [--cacert FILE] [--pin sha256//KEY] [--json]\n"
     "       frontera [--db PATH] sync status [--central URL] [--json]\n"
     "       frontera [--db PATH] sync issues [--json]\n"
+    "       frontera sync pull-policy --central URL --token-file FILE --policy FILE [--json]\n"
     "Send this post's events that the central store has not acknowledged, in order and\n"
     "in batches, to the central's POST /v1/events as a user of role post ('frontera user\n"
     "add NAME --role post --ports LOCODE,...' on the central). Nothing is lost or doubled:\n"
@@ -42,6 +43,9 @@ static const char USAGE[] =
     "  --json             the outcome as one JSON object per push on stdout\n\n"
     "status: per central: the last successful sync, events waiting, the central's\n"
     "clock minus the post's, refused events. issues: the refused events.\n"
+    "pull-policy: the central's policy in force into --policy FILE, verified by its digest\n"
+    "and parsed whole before it replaces the file atomically (the old one kept as\n"
+    "FILE.prev); a server reads its policy at start.\n"
     "Exit status: 0 all sent, 1 some events were refused (see sync issues), 2 usage\n"
     "error, 3 failure (the central cannot be reached: the events wait for the next try).\n";
 
@@ -190,6 +194,30 @@ static int do_issues(const char *db, int json)
     return FR_EXIT_OK;
 }
 
+static int do_pull_policy(const fr_sync_config *cfg, const char *path, int json)
+{
+    fr_error err;
+    int64_t version = 0;
+    char digest[65];
+    int changed = 0;
+    fr_error_clear(&err);
+    if (fr_sync_pull_policy(cfg, path, &version, digest, &changed, &err) != FR_OK) {
+        cli_print_error("sync", NULL, &err);
+        return FR_EXIT_FAILURE;
+    }
+    if (json) {
+        json_t *j = json_pack("{s:s, s:I, s:s, s:b}", "policy", path, "version",
+                              (json_int_t)version, "digest", digest, "changed", changed);
+        char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (s) puts(s);
+        free(s);
+        json_decref(j);
+    } else
+        printf("%s: the central's policy version %lld (%.16s...), %s\n", path, (long long)version,
+               digest, changed ? "replaced" : "unchanged");
+    return FR_EXIT_OK;
+}
+
 int cmd_sync(int argc, char **argv)
 {
     static const struct option opts[] = {{"central", required_argument, NULL, 'c'},
@@ -200,12 +228,13 @@ int cmd_sync(int argc, char **argv)
                                          {"cacert", required_argument, NULL, 'C'},
                                          {"pin", required_argument, NULL, 'p'},
                                          {"max-events", required_argument, NULL, 'm'},
+                                         {"policy", required_argument, NULL, 'P'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     fr_sync_config cfg = {0};
     char token[160] = "";
-    const char *token_file = NULL;
+    const char *token_file = NULL, *policy = NULL, *verb = NULL;
     long every = 0;
     int json = 0, c;
     optind = 1;
@@ -241,6 +270,9 @@ int cmd_sync(int argc, char **argv)
             cfg.max_events = (size_t)strtoul(optarg, &end, 10);
             if (*end || cfg.max_events < 1) return cli_usage_error("sync", "--max-events is >= 1");
             break;
+        case 'P':
+            policy = optarg;
+            break;
         case 'j':
             json = 1;
             break;
@@ -254,11 +286,16 @@ int cmd_sync(int argc, char **argv)
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     if (optind < argc) {
-        const char *verb = argv[optind++];
+        verb = argv[optind++];
         if (optind < argc) return cli_usage_error("sync", "unexpected argument '%s'", argv[optind]);
         if (strcmp(verb, "status") == 0) return do_status(db, cfg.central, json);
         if (strcmp(verb, "issues") == 0) return do_issues(db, json);
-        return cli_usage_error("sync", "unknown action '%s' (status, issues)", verb);
+        if (strcmp(verb, "pull-policy") != 0)
+            return cli_usage_error("sync", "unknown action '%s' (status, issues, pull-policy)",
+                                   verb);
+        if (!policy) return cli_usage_error("sync", "pull-policy needs --policy FILE");
+    } else if (policy) {
+        return cli_usage_error("sync", "--policy is for pull-policy");
     }
     if (!cfg.central) return cli_usage_error("sync", "say where the central is: --central URL");
     if (token_file && cli_read_token(token_file, token, sizeof token) != 0)
@@ -270,6 +307,7 @@ int cmd_sync(int argc, char **argv)
     cfg.db = db;
     cfg.token = token;
     cfg.clock_ms = wall_ms;
+    if (verb) return do_pull_policy(&cfg, policy, json);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     int exit_code = FR_EXIT_OK;

@@ -145,8 +145,12 @@ int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, siz
     *date_ms = 0;
     curl_easy_setopt(h->curl, CURLOPT_URL, url);
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, &extra);
-    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    if (body) {
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    } else {
+        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+    }
     CURLcode cc = curl_easy_perform(h->curl);
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
     if (cc != CURLE_OK)
@@ -162,4 +166,10 @@ int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, siz
     *answer = a;
     *date_ms = h->date_ms;
     return FR_OK;
+}
+
+int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms, long *status,
+                      char **answer, int64_t *date_ms, fr_error *err)
+{
+    return fr__sync_http_post(h, path, NULL, 0, post_clock_ms, status, answer, date_ms, err);
 }

@@ -49,5 +49,8 @@ void fr__sync_http_close(fr__sync_http *h);
 int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, size_t len,
                        int64_t post_clock_ms, long *status, char **answer, int64_t *date_ms,
                        fr_error *err);
+/* The same with GET (body NULL). */
+int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms, long *status,
+                      char **answer, int64_t *date_ms, fr_error *err);
 
 #endif

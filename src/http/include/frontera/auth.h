@@ -20,7 +20,8 @@
  *               (POST /v1/manifests) and nothing else
  *   post        a border post's server sending its events to the central
  *               store (POST /v1/events, sync.h): events of its own ports only
- *               (fr_user.ports), each keeping the officer the post recorded
+ *               (fr_user.ports), each keeping the officer the post recorded;
+ *               and reading the policy in force (GET /v1/policy) to pull it
  *
  * Storage: tables auth_users and fr_module_schema in the ledger's SQLite file
  * (src/auth_sqlite.c; SQL lives only there, behind src/auth_impl.h so another

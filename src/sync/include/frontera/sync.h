@@ -112,6 +112,20 @@ typedef int (*fr_sync_issue_fn)(void *ud, const fr_sync_issue *issue);
 /* Call fn for each kept issue in (central, sequence) order. */
 int fr_sync_issues(const char *db, fr_sync_issue_fn fn, void *ud, fr_error *err);
 
+/* Pull the central's policy into the file at path (GET /v1/policy as the
+ * post user): the text must hash to the digest the central states
+ * (BLAKE2b-256, as the server computes it) and parse as a whole
+ * (fr_policy_parse); then, unless the file already holds exactly that text,
+ * it is replaced atomically (a temporary file, fsync, rename, fsync of the
+ * directory) after the old one is kept as path.prev. *version (the
+ * central's policy version) and *digest (64 hex characters and a NUL) say
+ * what the file now holds; *changed 1 when it was replaced. Errors: those
+ * of fr_sync_push, FR_ECONFLICT (the text does not match its digest, or
+ * does not parse: the file is left as it was), FR_EIO (the file). A running
+ * server reads its policy at start: restart it, or PUT the file to it. */
+int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *version,
+                        char digest[65], int *changed, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
