@@ -85,5 +85,8 @@ typedef struct cli_syncer cli_syncer;
 int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(const char *line),
                      cli_syncer **out);
 void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
+/* fr_server_config.offline for a post's server: 1 while the last push
+ * failed, *since_ms the last success (ud: the cli_syncer). */
+int cli_syncer_offline(void *ud, int64_t *since_ms);
 
 #endif

@@ -5,6 +5,7 @@
  * of a post's server: a thread that pushes every N seconds until stopped,
  * logging one line per push (counts only, never personal data). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,9 @@ struct cli_syncer {
     char central[FR_SYNC_URL_MAX + 1], token[160], db[1024];
     unsigned every_s;
     void (*log)(const char *line);
+    /* what the booth needs: offline since the last failed attempt */
+    atomic_int offline;
+    _Atomic int64_t last_ok_ms;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -67,7 +71,10 @@ static void *run(void *arg)
         fr_error err;
         fr_error_clear(&err);
         char line[400];
-        if (cli_sync_once(&s->cfg, &r, &err) == FR_OK) {
+        int rc = cli_sync_once(&s->cfg, &r, &err);
+        atomic_store(&s->offline, rc != FR_OK);
+        if (rc == FR_OK) atomic_store(&s->last_ok_ms, s->cfg.clock_ms(s->cfg.clock_ud));
+        if (rc == FR_OK) {
             if (r.sent)
                 snprintf(line, sizeof line,
                          "sync: sent %zu (%zu recorded, %zu already there, %zu conflicts, %zu "
@@ -106,6 +113,14 @@ int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(co
     s->cfg.db = s->db;
     s->every_s = every_s;
     s->log = log;
+    /* until the first push: as the last one left it */
+    fr_sync_status *st = NULL;
+    size_t n = 0;
+    if (fr_sync_status_get(cfg->db, cfg->central, &st, &n, NULL) == FR_OK && n == 1) {
+        atomic_init(&s->offline, st[0].last_error[0] != 0);
+        atomic_init(&s->last_ok_ms, st[0].last_ok_ms);
+    }
+    fr_free(st);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
@@ -130,4 +145,11 @@ void cli_syncer_stop(cli_syncer *s)
     pthread_cond_destroy(&s->cv);
     memset(s->token, 0, sizeof s->token);
     fr_free(s);
+}
+
+int cli_syncer_offline(void *ud, int64_t *since_ms)
+{
+    cli_syncer *s = ud;
+    *since_ms = atomic_load(&s->last_ok_ms);
+    return atomic_load(&s->offline);
 }

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "frontera/alloc.h"
 #include "frontera/server.h"
+#include "frontera/store.h"
 
 static const char USAGE[] =
     "Usage: frontera [--db PATH] serve [--listen HOST:PORT] [OPTION]...\n"
@@ -270,15 +271,12 @@ int cmd_serve(int argc, char **argv)
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
-    if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
-        cli_print_error("serve", err.line ? ppath : db, &err);
+    fr_store *made = NULL; /* the pusher reads the post's ledger: make it first */
+    if (central && fr_store_open(db, FR_STORE_CREATE, &made, &err) != FR_OK) {
+        cli_print_error("serve", db, &err);
         goto done;
     }
-    if (strchr(host, ':'))
-        printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
-    else
-        printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
-    fflush(stdout);
+    fr_store_close(made);
     if (central) {
         fr_sync_config sc_cfg = {.db = db,
                                  .central = central,
@@ -288,7 +286,20 @@ int cmd_serve(int argc, char **argv)
         if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
             FR_OK)
             fprintf(stderr, "frontera serve: cannot start the background sync\n");
+        if (syncer) {
+            cfg.offline = cli_syncer_offline; /* admissions say when they are decided offline */
+            cfg.offline_ud = syncer;
+        }
     }
+    if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
+        cli_print_error("serve", err.line ? ppath : db, &err);
+        goto done;
+    }
+    if (strchr(host, ':'))
+        printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
+    else
+        printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
+    fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "frontera serve: %s: stopping (draining requests in flight)\n",

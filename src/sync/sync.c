@@ -173,6 +173,27 @@ int fr__sync_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *e
     return FR_OK;
 }
 
+/* Nothing to send: still ask the central whether it answers (GET /healthz),
+ * so that the status and a post's booth know whether the post is offline,
+ * and measure the clock skew; a success is noted like a batch's. */
+static int probe(const fr_sync_config *cfg, fr__sync_http *http, fr_modsql_handle *h,
+                 const char *central, int64_t mark, fr_sync_report *rep, fr_error *err)
+{
+    long status = 0;
+    char *answer = NULL;
+    int64_t date_ms = 0, t0 = cfg->clock_ms(cfg->clock_ud);
+    int rc = fr__sync_http_get(http, "/healthz", t0, &status, &answer, &date_ms, err);
+    int64_t t1 = cfg->clock_ms(cfg->clock_ud);
+    fr_free(answer);
+    if (rc != FR_OK) return rc;
+    if (status != 200)
+        return fr_error_set(err, FR_EIO, 0, 0, "central", "the central answered %ld to /healthz",
+                            status);
+    rep->have_skew = date_ms > 0;
+    if (rep->have_skew) rep->skew_ms = date_ms + 500 - (t0 + t1) / 2;
+    return fr__sync_db_ack(h, central, mark, NULL, 0, t1, rep->have_skew, rep->skew_ms, err);
+}
+
 int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
 {
     char central[FR_SYNC_URL_MAX + 1];
@@ -227,7 +248,10 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
             if (b.failed) fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
             goto done;
         }
-        if (b.n == 0) break;
+        if (b.n == 0) {
+            if (rep->batches == 0) rc = probe(cfg, http, &h, central, mark, rep, err);
+            break;
+        }
         json_t *req = json_pack("{s:O}", "events", b.events);
         fr_free(body);
         body = req ? json_dumps(req, JSON_COMPACT) : NULL;

@@ -290,6 +290,32 @@ cp "$T/post.policy" "$T/before.policy"
 set +e; "$F" sync pull-policy --central "http://127.0.0.1:$FP" --token-file "$T/tok_b" --policy "$T/post.policy" 2>"$T/pp.err"; rc=$?; set -e
 [ $rc = 3 ] && grep -q digest "$T/pp.err" && cmp -s "$T/post.policy" "$T/before.policy" || fail "a policy that fails its digest is refused, the file untouched: $rc $(cat "$T/pp.err")"
 
+# --- a decision taken while the central cannot be reached is marked as such,
+# and reaches the central with its mark; one taken online is not marked
+"$F" --db "$T/P3.db" init >/dev/null
+OFF_3=$("$F" --db "$T/P3.db" user add officer-3 --role officer)
+P3=$(free_port)
+serve P3 "$T/P3.db" "$P3" 0 --central "http://127.0.0.1:$(free_port)" --central-token-file "$T/tok_a" --sync-every 1
+MRZ='"mrz":["P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<","E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8"]'
+admit3() { curl -s -H "Authorization: Bearer $OFF_3" -H 'Content-Type: application/json' \
+  --data-binary "{$MRZ,\"port\":\"ECUIO\",\"at\":\"$1\",\"record\":true,\"event_id\":\"$2\"}" "http://127.0.0.1:$P3/v1/admissions"; }
+for _ in $(seq 50); do "$F" --db "$T/P3.db" sync status --json | grep -q '"last_error":"no answer' && break; sleep 0.1; done
+admit3 2024-06-30T10:15-05:00 OFFLINE-1 >"$T/adm.json"
+grep -q '"code":"post.offline"' "$T/adm.json" || fail "an admission decided offline says so: $(cat "$T/adm.json")"
+stop P3
+serve C "$CENTRAL" "$PC"
+serve P3 "$T/P3.db" "$P3" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 1
+for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
+admit3 2024-07-20T10:15-05:00 ONLINE-1 >"$T/adm2.json"
+grep -q 'post.offline' "$T/adm2.json" && fail "an admission decided online is not marked: $(cat "$T/adm2.json")"
+for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
+stop P3
+stop C
+"$F" --db "$CENTRAL" export >"$T/final.csv"
+grep '^OFFLINE-1,' "$T/final.csv" | grep -q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
+grep -q '^ONLINE-1,' "$T/final.csv" || fail "the online decision reached the central"
+
+echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central"
 echo "policy: pulled, verified by digest, swapped with .prev kept; a damaged one refused"
 echo "runs: $runs syncs while the posts recorded $recorded more events, $kills killed with -9 at a random point, $central_kills central kills (-9, restarted), $post_restarts post restarts mid-sync (+$extra events recorded meanwhile), 1 batch sent twice, 1 mark lost, land post clock +5 h"
 echo "central: $N events = airport $NA + land $NB, none doubled, equal to the reference ledgers (export and $nrep flow/overstay reports); cross-post pair ok; conflict and foreign port reported"

@@ -76,7 +76,9 @@ typedef struct fr_sync_report {
  * (the central cannot be reached, or answered 5xx: try again later),
  * FR_EAUTH (401/403: the token), FR_EPARSE (an answer that is not the
  * central's), FR_EINVAL (configuration), FR_ENOTFOUND (no ledger), store
- * errors. The outcome is also kept in sync_state (last success, last error). */
+ * errors. With nothing to send the central is still asked whether it
+ * answers (GET /healthz): the skew is measured, and the outcome is kept in
+ * sync_state (last success, last error) either way. */
 int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
 
 /* What a post officer sees. */
