@@ -45,7 +45,9 @@ static const char USAGE[] =
     "  --central URL        a border post: push this ledger's events to the central server\n"
     "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
     "                       post user's token in --central-token-file FILE, every\n"
-    "                       --sync-every SECONDS (default 30)\n\n"
+    "                       --sync-every SECONDS (default 30)\n"
+    "  --central-cacert FILE, --central-pin sha256//KEY\n"
+    "                       the private CA of the central's certificate; its pinned key\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
     "graceful stop, 2 usage error, 3 failure.\n";
@@ -140,6 +142,8 @@ int cmd_serve(int argc, char **argv)
                                          {"central", required_argument, NULL, 'C'},
                                          {"central-token-file", required_argument, NULL, 'K'},
                                          {"sync-every", required_argument, NULL, 'E'},
+                                         {"central-cacert", required_argument, NULL, 'Q'},
+                                         {"central-pin", required_argument, NULL, 'N'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
@@ -147,7 +151,7 @@ int cmd_serve(int argc, char **argv)
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10,
                   max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
-    const char *central = NULL, *central_token = NULL;
+    const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
     unsigned long sync_every = 30;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
@@ -197,6 +201,12 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'K':
             central_token = optarg;
+            break;
+        case 'Q':
+            central_ca = optarg;
+            break;
+        case 'N':
+            central_pin = optarg;
             break;
         case 'E':
             if (parse_uint(optarg, 1, 86400, &sync_every))
@@ -282,6 +292,8 @@ int cmd_serve(int argc, char **argv)
                                  .central = central,
                                  .token = token,
                                  .timeout_ms = 15000,
+                                 .cainfo = central_ca,
+                                 .pinned_key = central_pin,
                                  .clock_ms = sync_clock};
         if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
             FR_OK)

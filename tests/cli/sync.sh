@@ -315,6 +315,40 @@ stop C
 grep '^OFFLINE-1,' "$T/final.csv" | grep -q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
 grep -q '^ONLINE-1,' "$T/final.csv" || fail "the online decision reached the central"
 
+# --- https: the central's certificate from a private CA (--cacert), its key pinned (--pin)
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl"
+  PIN="sha256//$(openssl x509 -in "$T/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
+  TP=$(free_port)
+  python3 - "$TP" "$T/cert.pem" "$T/key.pem" <<'PY' &
+import http.server, ssl, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        assert self.path == "/healthz" and "token" not in self.path
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"{}")
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+for _ in range(4):
+    try: s.handle_request()
+    except Exception: pass
+PY
+  PIDS[tls]=$!
+  sleep 0.7
+  "$F" --db "$T/P4.db" init >/dev/null # nothing waits: the push asks /healthz only
+  tsync() { "$F" --db "$T/P4.db" sync --central "https://127.0.0.1:$TP" --token-file "$T/tok_a" "$@" >/dev/null 2>"$T/tls.err"; }
+  set +e
+  tsync; rc1=$?                                   # an unknown CA: refused
+  tsync --cacert "$T/cert.pem"; rc2=$?            # the private CA: accepted
+  tsync --cacert "$T/cert.pem" --pin "$PIN"; rc3=$?
+  tsync --cacert "$T/cert.pem" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; rc4=$? # another key
+  set -e
+  [ "$rc1$rc2$rc3$rc4" = 3003 ] || fail "https: unknown CA 3, private CA 0, pinned 0, wrong pin 3; got $rc1 $rc2 $rc3 $rc4: $(cat "$T/tls.err")"
+  echo "https: a private CA and a pinned key accepted; an unknown CA and a wrong pin refused"
+fi
+
 echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central"
 echo "policy: pulled, verified by digest, swapped with .prev kept; a damaged one refused"
 echo "runs: $runs syncs while the posts recorded $recorded more events, $kills killed with -9 at a random point, $central_kills central kills (-9, restarted), $post_restarts post restarts mid-sync (+$extra events recorded meanwhile), 1 batch sent twice, 1 mark lost, land post clock +5 h"
