@@ -21,7 +21,8 @@ ALLOWED = {
     "stats": {"core", "store", "stats"},
     "booth": {"core", "screen", "store", "booth"},
     "http": {"core", "screen", "store", "stats", "booth", "http"},
-    "cmd": {"core", "screen", "store", "stats", "booth", "http", "cmd"},
+    "sync": {"core", "screen", "store", "stats", "booth", "http", "sync"},
+    "cmd": {"core", "screen", "store", "stats", "booth", "http", "sync", "cmd"},
 }
 PUBLIC = {
     "core": "status alloc date country csv mrz policy stay event history admit paxlst text linkage",
@@ -30,14 +31,15 @@ PUBLIC = {
     "stats": "analytics alerts series snapshot svg synth whatif linkeval",
     "booth": "booth manifest",
     "http": "server auth audit webassets arrivals",
+    "sync": "sync",
 }
 THIRD_PARTY = {
-    "sqlite3.h": {"store", "http"},
-    "jansson.h": {"screen", "store", "http", "cmd"},
+    "sqlite3.h": {"store", "http", "sync"},
+    "jansson.h": {"screen", "store", "http", "sync", "cmd"},
     "microhttpd.h": {"http", "cmd"},
-    "sodium.h": {"http", "cmd"},
+    "sodium.h": {"http", "sync", "cmd"},
     "libpq-fe.h": {"store", "http"},
-    "curl/curl.h": {"http", "cmd"},
+    "curl/curl.h": {"sync", "cmd"},
     "libxml/": {"screen"},
     "unicode/": {"screen", "cmd"},
     "xlsxwriter.h": {"http", "cmd"},

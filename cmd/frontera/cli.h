@@ -10,6 +10,7 @@
 #include "frontera/policy.h"
 #include "frontera/screen.h"
 #include "frontera/status.h"
+#include "frontera/sync.h"
 
 /* Exit codes, documented in the man page and README. */
 #define FR_EXIT_OK 0
@@ -70,5 +71,22 @@ typedef struct cli_screening {
  * wrong as "frontera SUB: ..." and returns -1; 0 on success. */
 int cli_screening_open(const char *sub, const char *dir, cli_screening *s);
 void cli_screening_close(cli_screening *s); /* zeroed or opened; idempotent */
+
+/* ---- cli_sync.c: a post's push to the central ---- */
+/* A token from the first line of a file (trimmed) into out: 0, or -1 when
+ * the file cannot be read or holds no single-line token that fits. */
+int cli_read_token(const char *path, char *out, size_t cap);
+/* One push (fr_sync_push), audited first when events are waiting. */
+int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
+/* A thread that pushes every every_s seconds until cli_syncer_stop (which
+ * waits for a push in progress); cfg's strings are copied. log (may be NULL)
+ * gets one line per push that sent something or failed. */
+typedef struct cli_syncer cli_syncer;
+int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(const char *line),
+                     cli_syncer **out);
+void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
+/* fr_server_config.offline for a post's server: 1 while the last push
+ * failed, *since_ms the last success (ud: the cli_syncer). */
+int cli_syncer_offline(void *ud, int64_t *since_ms);
 
 #endif

@@ -4,7 +4,8 @@
  * flight finish, the audit queue is committed, the handles are closed, and
  * the program exits 0. This file owns what the library may not do: the
  * clocks, the signals, stderr (the access log: method, route, status,
- * latency; never personal data). */
+ * latency; never personal data). A border post's server also pushes its
+ * events to the central in the background (--central: cli_sync.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include "commands.h"
 #include "frontera/alloc.h"
 #include "frontera/server.h"
+#include "frontera/store.h"
 
 static const char USAGE[] =
     "Usage: frontera [--db PATH] serve [--listen HOST:PORT] [OPTION]...\n"
@@ -39,7 +41,13 @@ static const char USAGE[] =
     "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
     "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
     "                       booth's reads and all writes stay on --db\n"
-    "  --quiet              no access log on standard error\n\n"
+    "  --quiet              no access log on standard error\n"
+    "  --central URL        a border post: push this ledger's events to the central server\n"
+    "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
+    "                       post user's token in --central-token-file FILE, every\n"
+    "                       --sync-every SECONDS (default 30)\n"
+    "  --central-cacert FILE, --central-pin sha256//KEY\n"
+    "                       the private CA of the central's certificate; its pinned key\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
     "graceful stop, 2 usage error, 3 failure.\n";
@@ -70,6 +78,16 @@ static void log_line(void *ud, const char *line)
     gmtime_r(&now.tv_sec, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(stderr, "%s %s\n", ts, line);
+}
+
+static void log_sync(const char *line)
+{
+    log_line(NULL, line);
+}
+
+static int64_t sync_clock(void *ud)
+{
+    return now_ms(ud);
 }
 
 static int parse_listen(const char *s, char *host, size_t cap, unsigned *port)
@@ -121,6 +139,11 @@ int cmd_serve(int argc, char **argv)
                                          {"per-address", required_argument, NULL, 'A'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"db-replica", required_argument, NULL, 'R'},
+                                         {"central", required_argument, NULL, 'C'},
+                                         {"central-token-file", required_argument, NULL, 'K'},
+                                         {"sync-every", required_argument, NULL, 'E'},
+                                         {"central-cacert", required_argument, NULL, 'Q'},
+                                         {"central-pin", required_argument, NULL, 'N'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
@@ -128,6 +151,8 @@ int cmd_serve(int argc, char **argv)
                   timeout = FR_SERVER_DEFAULT_TIMEOUT_S, drain = 10,
                   max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
+    const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
+    unsigned long sync_every = 30;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -171,6 +196,22 @@ int cmd_serve(int argc, char **argv)
         case 'R':
             replica = optarg;
             break;
+        case 'C':
+            central = optarg;
+            break;
+        case 'K':
+            central_token = optarg;
+            break;
+        case 'Q':
+            central_ca = optarg;
+            break;
+        case 'N':
+            central_pin = optarg;
+            break;
+        case 'E':
+            if (parse_uint(optarg, 1, 86400, &sync_every))
+                return cli_usage_error("serve", "--sync-every needs 1..86400 seconds");
+            break;
         case 'h':
             fputs(USAGE, stdout);
             return FR_EXIT_OK;
@@ -179,6 +220,11 @@ int cmd_serve(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    char token[160] = "";
+    if ((central != NULL) != (central_token != NULL))
+        return cli_usage_error("serve", "--central and --central-token-file go together");
+    if (central_token && cli_read_token(central_token, token, sizeof token) != 0)
+        return cli_usage_error("serve", "%s: no token in the file", central_token);
     char host[128];
     unsigned port;
     if (parse_listen(listen_at, host, sizeof host, &port))
@@ -190,6 +236,7 @@ int cmd_serve(int argc, char **argv)
     cli_screening sc;
     memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
+    cli_syncer *syncer = NULL;
     fr_error err;
     fr_error_clear(&err);
     if (!ppath) {
@@ -234,6 +281,28 @@ int cmd_serve(int argc, char **argv)
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
+    fr_store *made = NULL; /* the pusher reads the post's ledger: make it first */
+    if (central && fr_store_open(db, FR_STORE_CREATE, &made, &err) != FR_OK) {
+        cli_print_error("serve", db, &err);
+        goto done;
+    }
+    fr_store_close(made);
+    if (central) {
+        fr_sync_config sc_cfg = {.db = db,
+                                 .central = central,
+                                 .token = token,
+                                 .timeout_ms = 15000,
+                                 .cainfo = central_ca,
+                                 .pinned_key = central_pin,
+                                 .clock_ms = sync_clock};
+        if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
+            FR_OK)
+            fprintf(stderr, "frontera serve: cannot start the background sync\n");
+        if (syncer) {
+            cfg.offline = cli_syncer_offline; /* admissions say when they are decided offline */
+            cfg.offline_ud = syncer;
+        }
+    }
     if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
         cli_print_error("serve", err.line ? ppath : db, &err);
         goto done;
@@ -247,6 +316,8 @@ int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "frontera serve: %s: stopping (draining requests in flight)\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    cli_syncer_stop(syncer); /* a push in progress finishes or times out first */
+    syncer = NULL;
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
     srv = NULL;
     if (left)
@@ -255,6 +326,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "frontera serve: stopped\n");
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
+    cli_syncer_stop(syncer);
+    memset(token, 0, sizeof token);
     fr_server_stop(srv, 0);
     cli_screening_close(&sc);
     free(ptext);

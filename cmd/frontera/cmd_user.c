@@ -19,7 +19,7 @@
 #include "frontera/store.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] user add NAME --role ROLE\n"
+    "Usage: frontera [--db PATH] user add NAME --role ROLE [--ports LOCODE,...]\n"
     "       frontera [--db PATH] user list [--json]\n"
     "       frontera [--db PATH] user revoke NAME\n"
     "       frontera [--db PATH] user rotate NAME\n"
@@ -27,6 +27,9 @@ static const char USAGE[] =
     "  add NAME --role ROLE   a new user (officer, supervisor, analyst, admin, or carrier:\n"
     "                         an airline's system, POST /v1/manifests only); prints the\n"
     "                         token ONCE: give it to the user, it cannot be shown again\n"
+    "  add NAME --role post --ports ECTUL,ECHQU\n"
+    "                         a border post's server (frontera sync): it may send the\n"
+    "                         events of these ports (1 to 16 UN/LOCODEs) and nothing else\n"
     "  list                   users, roles, when created, whether revoked (never tokens)\n"
     "  revoke NAME            the user's token stops working at once\n"
     "  rotate NAME            a new token for NAME (the old one stops working); printed\n"
@@ -85,9 +88,10 @@ static int do_list(fr_auth *a, int json)
         else
             snprintf(r, sizeof r, "-");
         if (json)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?}", "name", u[i].name, "role",
-                                                 fr_role_name(u[i].role), "created", c, "revoked",
-                                                 u[i].revoked_ms ? r : NULL));
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "name", u[i].name,
+                                                 "role", fr_role_name(u[i].role), "created", c,
+                                                 "revoked", u[i].revoked_ms ? r : NULL, "ports",
+                                                 u[i].ports[0] ? u[i].ports : NULL));
         else
             printf("%-24s %-11s %-21s %s\n", u[i].name, fr_role_name(u[i].role), c, r);
     }
@@ -104,16 +108,20 @@ static int do_list(fr_auth *a, int json)
 int cmd_user(int argc, char **argv)
 {
     static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+                                         {"ports", required_argument, NULL, 'p'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *role_arg = NULL;
+    const char *role_arg = NULL, *ports = NULL;
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             role_arg = optarg;
+            break;
+        case 'p':
+            ports = optarg;
             break;
         case 'j':
             json = 1;
@@ -145,8 +153,12 @@ int cmd_user(int argc, char **argv)
         if (role == FR_ROLE_NONE)
             return cli_usage_error(
                 "user", "unknown role '%s' (officer, supervisor, analyst, admin)", role_arg);
-    } else if (role_arg) {
-        return cli_usage_error("user", "--role is for add only");
+        if ((role == FR_ROLE_POST) != (ports != NULL))
+            return cli_usage_error("user", role == FR_ROLE_POST
+                                               ? "a post needs --ports LOCODE,... (its ports)"
+                                               : "--ports is for the role post only");
+    } else if (role_arg || ports) {
+        return cli_usage_error("user", "--role and --ports are for add only");
     }
     fr_error err;
     fr_error_clear(&err);
@@ -164,8 +176,10 @@ int cmd_user(int argc, char **argv)
     if (is_list) {
         rc = do_list(a, json);
     } else if (is_add || is_rotate) {
-        int st = is_add ? fr_auth_user_add(a, name, role, now_ms(), token, &err)
-                        : fr_auth_user_rotate(a, name, now_ms(), token, &err);
+        int st = !is_add ? fr_auth_user_rotate(a, name, now_ms(), token, &err)
+                 : role == FR_ROLE_POST
+                     ? fr_auth_user_add_post(a, name, ports, now_ms(), token, &err)
+                     : fr_auth_user_add(a, name, role, now_ms(), token, &err);
         if (st != FR_OK) {
             cli_print_error("user", db, &err);
         } else if (audit_cli(db, is_add ? "user.add" : "user.rotate", name,

@@ -25,6 +25,7 @@
     X(migrate, cmd_migrate, "copy a ledger between SQLite and PostgreSQL, verified by digests")    \
     X(serve, cmd_serve, "run the HTTP JSON API (libmicrohttpd) until SIGTERM")                     \
     X(user, cmd_user, "add, list, revoke and rotate the server's users and tokens")                \
+    X(sync, cmd_sync, "send a border post's events to the central store; show the sync status")    \
     X(audit, cmd_audit, "verify the hash-chained audit log, list it, print its head")              \
     X(report, cmd_report, "flow, overstay, alert and what-if reports")                             \
     X(watchlist, cmd_watchlist, "import watchlists and show their statistics")                     \

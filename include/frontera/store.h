@@ -214,6 +214,17 @@ FR_API int fr_store_sequence_fingerprint(fr_store *s, int64_t seq, int64_t *fing
 FR_API int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto,
                                     fr_store_crossing_fn fn, void *ud, fr_error *err);
 
+/* Call fn for each whole event (as fr_store_export gives it, with its
+ * sequence number) whose sequence is above `after`, in sequence order, at
+ * most `limit` of them (0: no limit), in one read transaction: what a
+ * border post sends to the central store (sync.h). ev->reasons_json is
+ * valid during the call only. A non-zero return from fn stops the walk and
+ * is returned. FR_EVERSION on a backend without it (PostgreSQL: a central
+ * store is not synchronised upwards). */
+typedef int (*fr_store_seq_event_fn)(void *ud, int64_t seq, const fr_event *ev);
+FR_API int fr_store_events_since(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                                 void *ud, fr_error *err);
+
 /* The number of events in the ledger and a digest of every one of them
  * (its content, the document's person fields and the document as read),
  * independent of order and backend: two ledgers holding the same events give

@@ -8,22 +8,23 @@
 #include <sodium.h>
 
 #include "auth_impl.h"
+#include "frontera/event.h"
 #include "frontera/store.h"
 
 /* Domain separation for the token hash (see auth.h: not a secret). */
 static const unsigned char TOKEN_KEY[crypto_generichash_KEYBYTES] = "frontera.auth.token.v1";
 
-static const char *const ROLE_NAMES[] = {"",        "officer", "supervisor",
-                                         "analyst", "admin",   "carrier"};
+static const char *const ROLE_NAMES[] = {"",      "officer", "supervisor", "analyst",
+                                         "admin", "carrier", "post"};
 
 const char *fr_role_name(fr_role r)
 {
-    return (r >= FR_ROLE_OFFICER && r <= FR_ROLE_CARRIER) ? ROLE_NAMES[r] : "";
+    return (r >= FR_ROLE_OFFICER && r <= FR_ROLE_POST) ? ROLE_NAMES[r] : "";
 }
 
 fr_role fr_role_parse(const char *s, size_t len)
 {
-    for (int r = FR_ROLE_OFFICER; r <= FR_ROLE_CARRIER; r++)
+    for (int r = FR_ROLE_OFFICER; r <= FR_ROLE_POST; r++)
         if (strlen(ROLE_NAMES[r]) == len && memcmp(ROLE_NAMES[r], s, len) == 0) return (fr_role)r;
     return FR_ROLE_NONE;
 }
@@ -40,13 +41,13 @@ static const unsigned ROLE_PERMS[] = {
     [FR_ROLE_ADMIN] = P(FR_PERM_TRAVELLER) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
                       P(FR_PERM_POLICY_WRITE) | P(FR_PERM_USERS),
     [FR_ROLE_CARRIER] = P(FR_PERM_MANIFEST),
+    [FR_ROLE_POST] = P(FR_PERM_EVENTS) | P(FR_PERM_POLICY_READ),
 };
 #undef P
 
 int fr_role_may(fr_role r, fr_perm p)
 {
-    if (r < FR_ROLE_OFFICER || r > FR_ROLE_CARRIER || p < FR_PERM_ADMIT || p > FR_PERM_REVIEW)
-        return 0;
+    if (r < FR_ROLE_OFFICER || r > FR_ROLE_POST || p < FR_PERM_ADMIT || p > FR_PERM_LAST) return 0;
     return (ROLE_PERMS[r] >> p) & 1u;
 }
 
@@ -115,19 +116,71 @@ void fr_auth_close(fr_auth *a)
     if (a) a->ops->close(a);
 }
 
-int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
-                     char token[FR_TOKEN_BUFSZ], fr_error *err)
+static int user_add(fr_auth *a, const char *name, fr_role role, const char *ports, int64_t now_ms,
+                    char token[FR_TOKEN_BUFSZ], fr_error *err)
 {
     unsigned char hash[FR_TOKEN_HASH_BYTES];
     int rc = fr_auth_check_name(name, err);
     if (rc != FR_OK) return rc;
-    if (role < FR_ROLE_OFFICER || role > FR_ROLE_CARRIER)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "role",
-                            "the role must be officer, supervisor, analyst, admin or carrier");
     if ((rc = new_token(token, hash, err)) != FR_OK) return rc;
-    rc = a->ops->insert(a, name, role, hash, now_ms, err);
+    rc = a->ops->insert(a, name, role, ports, hash, now_ms, err);
     if (rc != FR_OK) sodium_memzero(token, FR_TOKEN_BUFSZ);
     return rc;
+}
+
+int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
+                     char token[FR_TOKEN_BUFSZ], fr_error *err)
+{
+    if (role < FR_ROLE_OFFICER || role >= FR_ROLE_POST)
+        return fr_error_set(
+            err, FR_EINVAL, 0, 0, "role",
+            role == FR_ROLE_POST
+                ? "a post user needs its ports (fr_auth_user_add_post)"
+                : "the role must be officer, supervisor, analyst, admin or carrier");
+    return user_add(a, name, role, "", now_ms, token, err);
+}
+
+/* A comma-separated list of 1 to 16 valid ports, none twice. */
+static int check_ports(const char *ports, fr_error *err)
+{
+    size_t n = ports ? strlen(ports) : 0, count = 0;
+    if (n == 0 || n > FR_USER_PORTS_MAX || ports[n - 1] == ',')
+        return fr_error_set(err, FR_EINVAL, 0, 0, "ports",
+                            "a post has 1 to 16 ports (UN/LOCODEs separated by commas)");
+    for (size_t i = 0; i < n; i += 6, count++) {
+        char port[6];
+        if (n - i < 5 || (n - i > 5 && ports[i + 5] != ','))
+            return fr_error_set(err, FR_EINVAL, 0, (int)i + 1, "ports",
+                                "ports are UN/LOCODEs of 5 characters separated by commas");
+        memcpy(port, ports + i, 5);
+        port[5] = 0;
+        if (fr_event_check_port(port, NULL) != FR_OK)
+            return fr_error_set(err, FR_EINVAL, 0, (int)i + 1, "ports",
+                                "%s is not a UN/LOCODE of a known state", port);
+        for (size_t j = 0; j < i; j += 6)
+            if (memcmp(ports + j, port, 5) == 0)
+                return fr_error_set(err, FR_EINVAL, 0, (int)i + 1, "ports",
+                                    "port %s is listed twice", port);
+    }
+    return count <= 16 ? FR_OK
+                       : fr_error_set(err, FR_EINVAL, 0, 0, "ports", "a post has at most 16 ports");
+}
+
+int fr_auth_user_add_post(fr_auth *a, const char *name, const char *ports, int64_t now_ms,
+                          char token[FR_TOKEN_BUFSZ], fr_error *err)
+{
+    int rc = check_ports(ports, err);
+    return rc != FR_OK ? rc : user_add(a, name, FR_ROLE_POST, ports, now_ms, token, err);
+}
+
+int fr_auth_port_allowed(const fr_user *u, const char *port)
+{
+    if (u->role != FR_ROLE_POST) return 1;
+    size_t n = strlen(u->ports);
+    if (strlen(port) != 5) return 0;
+    for (size_t i = 0; i + 5 <= n; i += 6)
+        if (memcmp(u->ports + i, port, 5) == 0) return 1;
+    return 0;
 }
 
 int fr_auth_user_rotate(fr_auth *a, const char *name, int64_t now_ms, char token[FR_TOKEN_BUFSZ],

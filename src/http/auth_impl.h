@@ -12,9 +12,9 @@
 
 typedef struct fr_auth_ops {
     void (*close)(fr_auth *a);
-    /* insert a user; FR_EEXIST when the name is taken */
-    int (*insert)(fr_auth *a, const char *name, fr_role role, const unsigned char *hash,
-                  int64_t now_ms, fr_error *err);
+    /* insert a user (ports: "" but for a post); FR_EEXIST when the name is taken */
+    int (*insert)(fr_auth *a, const char *name, fr_role role, const char *ports,
+                  const unsigned char *hash, int64_t now_ms, fr_error *err);
     /* set a new hash of an active user; FR_ENOTFOUND, FR_ECONFLICT (revoked) */
     int (*set_hash)(fr_auth *a, const char *name, const unsigned char *hash, fr_error *err);
     int (*revoke)(fr_auth *a, const char *name, int64_t now_ms, fr_error *err);

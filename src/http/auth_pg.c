@@ -16,7 +16,10 @@ static const char AUTH_PG_V1[] =
     "CREATE TABLE IF NOT EXISTS auth_users(id bigserial PRIMARY KEY, name text NOT NULL UNIQUE,"
     "  role text NOT NULL, token_hash bytea NOT NULL UNIQUE, created_ms bigint NOT NULL,"
     "  revoked_ms bigint NOT NULL DEFAULT 0)";
-static const char *const MIGRATIONS[] = {AUTH_PG_V1};
+/* 1 -> 2: a post's ports (role post) */
+static const char AUTH_PG_V2[] =
+    "ALTER TABLE auth_users ADD COLUMN IF NOT EXISTS ports text NOT NULL DEFAULT ''";
+static const char *const MIGRATIONS[] = {AUTH_PG_V1, AUTH_PG_V2};
 
 typedef struct pga {
     fr_auth base;
@@ -39,6 +42,7 @@ static void row_user(const PGresult *r, int i, fr_user *u)
     u->role = fr_role_parse(role, strlen(role));
     u->created_ms = strtoll(PQgetvalue(r, i, 3), NULL, 10);
     u->revoked_ms = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+    snprintf(u->ports, sizeof u->ports, "%s", PQgetvalue(r, i, 5));
 }
 
 static void pga_close(fr_auth *base)
@@ -48,18 +52,18 @@ static void pga_close(fr_auth *base)
     fr_free(s);
 }
 
-static int pga_insert(fr_auth *base, const char *name, fr_role role, const unsigned char *hash,
-                      int64_t now_ms, fr_error *err)
+static int pga_insert(fr_auth *base, const char *name, fr_role role, const char *ports,
+                      const unsigned char *hash, int64_t now_ms, fr_error *err)
 {
     pga *s = (pga *)base;
     char h[2 * FR_TOKEN_HASH_BYTES + 3], now[24];
     hex_hash(hash, h);
     snprintf(now, sizeof now, "%lld", (long long)now_ms);
-    const char *p[4] = {name, fr_role_name(role), h, now};
+    const char *p[5] = {name, fr_role_name(role), h, now, ports};
     int rc = fr_modpg_exec(s->c,
-                           "INSERT INTO auth_users(name, role, token_hash, created_ms)"
-                           " VALUES($1, $2, $3::bytea, $4)",
-                           4, p, NULL, err, "cannot add the user");
+                           "INSERT INTO auth_users(name, role, token_hash, created_ms, ports)"
+                           " VALUES($1, $2, $3::bytea, $4, $5)",
+                           5, p, NULL, err, "cannot add the user");
     if (rc == FR_EEXIST)
         return fr_error_set(err, FR_EEXIST, 0, 0, "name",
                             "there is already a user named '%s' (revoked users keep their name; "
@@ -112,7 +116,7 @@ static int pga_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
     pga *s = (pga *)base;
     PGresult *r = NULL;
     int rc = fr_modpg_exec(s->c,
-                           "SELECT id, name, role, created_ms, revoked_ms FROM auth_users"
+                           "SELECT id, name, role, created_ms, revoked_ms, ports FROM auth_users"
                            " ORDER BY name COLLATE \"C\"",
                            0, NULL, &r, err, "cannot list the users");
     if (rc != FR_OK) return rc;
@@ -139,7 +143,7 @@ static int pga_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     const char *p[1] = {h};
     PGresult *r = NULL;
     int rc = fr_modpg_exec(s->c,
-                           "SELECT id, name, role, created_ms, revoked_ms, token_hash"
+                           "SELECT id, name, role, created_ms, revoked_ms, ports, token_hash"
                            " FROM auth_users WHERE token_hash = $1::bytea",
                            1, p, &r, err, "cannot look up the token");
     if (rc != FR_OK) return rc;
@@ -148,7 +152,7 @@ static int pga_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
         return FR_ENOTFOUND;
     }
     row_user(r, 0, user);
-    const char *v = PQgetvalue(r, 0, 5);
+    const char *v = PQgetvalue(r, 0, 6);
     memset(stored, 0, FR_TOKEN_HASH_BYTES);
     if (v[0] == '\\' && v[1] == 'x' && strlen(v) == 2 + 2 * FR_TOKEN_HASH_BYTES)
         for (int i = 0; i < FR_TOKEN_HASH_BYTES; i++) {
@@ -167,7 +171,8 @@ int fr_auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err)
     pga *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modpg_open(conninfo, "auth", MIGRATIONS, 1, &s->c, err);
+    int rc = fr_modpg_open(conninfo, "auth", MIGRATIONS,
+                           (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

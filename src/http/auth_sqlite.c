@@ -17,17 +17,19 @@ static const char AUTH_V1[] =
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
     "  token_hash BLOB NOT NULL UNIQUE, created_ms INTEGER NOT NULL,"
     "  revoked_ms INTEGER NOT NULL DEFAULT 0)";
-static const char *const MIGRATIONS[] = {AUTH_V1};
+/* 1 -> 2: a post's ports (role post) */
+static const char AUTH_V2[] = "ALTER TABLE auth_users ADD COLUMN ports TEXT NOT NULL DEFAULT ''";
+static const char *const MIGRATIONS[] = {AUTH_V1, AUTH_V2};
 
 enum { Q_INSERT, Q_SET_HASH, Q_REVOKE, Q_LIST, Q_FIND, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
-    [Q_INSERT] =
-        "INSERT INTO auth_users(name, role, token_hash, created_ms) VALUES(?1, ?2, ?3, ?4)",
+    [Q_INSERT] = "INSERT INTO auth_users(name, role, token_hash, created_ms, ports)"
+                 " VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_SET_HASH] = "UPDATE auth_users SET token_hash = ?2 WHERE name = ?1 AND revoked_ms = 0",
     [Q_REVOKE] = "UPDATE auth_users SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms = 0",
-    [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms FROM auth_users ORDER BY name",
-    [Q_FIND] = ("SELECT id, name, role, created_ms, revoked_ms, token_hash FROM auth_users WHERE "
-                "token_hash = ?1"),
+    [Q_LIST] = "SELECT id, name, role, created_ms, revoked_ms, ports FROM auth_users ORDER BY name",
+    [Q_FIND] = ("SELECT id, name, role, created_ms, revoked_ms, ports, token_hash FROM auth_users"
+                " WHERE token_hash = ?1"),
 };
 
 typedef struct sqa {
@@ -44,6 +46,7 @@ static void row_user(sqlite3_stmt *st, fr_user *u)
     u->role = role ? fr_role_parse((const char *)role, strlen((const char *)role)) : FR_ROLE_NONE;
     u->created_ms = sqlite3_column_int64(st, 3);
     u->revoked_ms = sqlite3_column_int64(st, 4);
+    fr_modsql_col_text(st, 5, u->ports, sizeof u->ports);
 }
 
 static void sqa_close(fr_auth *base)
@@ -53,8 +56,8 @@ static void sqa_close(fr_auth *base)
     fr_free(s);
 }
 
-static int sqa_insert(fr_auth *base, const char *name, fr_role role, const unsigned char *hash,
-                      int64_t now_ms, fr_error *err)
+static int sqa_insert(fr_auth *base, const char *name, fr_role role, const char *ports,
+                      const unsigned char *hash, int64_t now_ms, fr_error *err)
 {
     sqa *s = (sqa *)base;
     sqlite3_stmt *st = NULL;
@@ -64,6 +67,7 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const unsig
     sqlite3_bind_text(st, 2, fr_role_name(role), -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 3, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now_ms);
+    sqlite3_bind_text(st, 5, ports, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
@@ -177,8 +181,8 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row_user(st, user);
-        const void *h = sqlite3_column_blob(st, 5);
-        if (h && sqlite3_column_bytes(st, 5) == FR_TOKEN_HASH_BYTES)
+        const void *h = sqlite3_column_blob(st, 6);
+        if (h && sqlite3_column_bytes(st, 6) == FR_TOKEN_HASH_BYTES)
             memcpy(stored, h, FR_TOKEN_HASH_BYTES);
         else
             memset(stored, 0, FR_TOKEN_HASH_BYTES);

@@ -246,8 +246,9 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
             return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                "the refusal could not be audited");
     }
-    /* /metrics: every staff role; a carrier's system may only send manifests */
-    int metrics_ok = r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER;
+    /* /metrics: every staff role; a carrier's system may only send manifests, a post only events */
+    int metrics_ok =
+        r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER && r->user.role != FR_ROLE_POST;
     if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                            "the role '%s' may not use %s %s", fr_role_name(r->user.role),

@@ -10,6 +10,7 @@
  * document the ledger does not know reads no personal record and is not. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "frontera/booth.h"
 #include "views.h"
@@ -211,6 +212,26 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
             snprintf(rs->message, sizeof rs->message, "Decided by supervisor %s (was %s): %s",
                      r->user.name, fr_outcome_name(decided), ov->reason);
         }
+    }
+    int64_t since_ms = 0;
+    if (s->cfg.offline && s->cfg.offline(s->cfg.offline_ud, &since_ms) &&
+        d->nreasons < FR_ADMIT_MAX_REASONS) {
+        /* decided without the central: other posts' crossings may be missing */
+        fr_admit_reason *rs = &d->reasons[d->nreasons++];
+        char when[32] = "never";
+        memset(rs, 0, sizeof *rs);
+        snprintf(rs->code, sizeof rs->code, "post.offline");
+        rs->level = FR_REASON_INFO;
+        if (since_ms > 0) {
+            time_t t = (time_t)(since_ms / 1000);
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm);
+        }
+        snprintf(rs->message, sizeof rs->message,
+                 "Decided offline (central last reached: %s): crossings recorded at other posts "
+                 "since then are not in this history.",
+                 when);
     }
     atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
     int64_t tid = 0;

@@ -190,7 +190,12 @@ static int events_apply(srv_write *w, fr_store *store, fr_error *err)
                      (long long)o->res.traveller_id, o->event_id);
             srv_audit_record_for(e->r, &e->recs[naudit++], "event.record", o->object, 200,
                                  o->res.duplicate ? "duplicate" : fr_event_kind_name(o->ev.kind));
-        } else if (o->rc != FR_EINVAL && o->rc != FR_ECONFLICT && o->rc != FR_EPARSE) {
+        } else if (o->rc == FR_ECONFLICT) {
+            /* never applied, but kept on this side too (a post's sync keeps its own list) */
+            snprintf(o->object, sizeof o->object, "event:%s", o->event_id);
+            srv_audit_record_for(e->r, &e->recs[naudit++], "event.conflict", o->object, 409,
+                                 "same id, other content: not applied");
+        } else if (o->rc != FR_EINVAL && o->rc != FR_EPARSE) {
             *err = o->err;
             return o->rc;
         }
@@ -229,11 +234,15 @@ enum MHD_Result srv_events(srv_req *r)
     for (size_t i = 0; i < n; i++) { /* read and check here; the writer only records */
         ev_out *o = &out[i];
         fr_error_clear(&o->err);
-        o->rc = srv_event_from_json(batch ? json_array_get(list, i) : body, r->user.name, &o->ev,
-                                    &o->reasons, &o->err);
+        json_t *jev = batch ? json_array_get(list, i) : body;
+        char officer[FR_OFFICER_MAX + 1];
+        o->rc = srv_event_from_json(jev, srv_post_officer(r, jev, officer), &o->ev, &o->reasons,
+                                    &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", o->ev.event_id);
-        /* an event cannot be recorded before it happens (this server's clock) */
-        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&o->ev, srv_now_ms(s) / 1000, &o->err);
+        if (o->rc == FR_OK) o->rc = srv_post_check(r, &o->ev, &o->err); /* a post's own ports */
+        /* an event cannot be recorded before it happens (this server's clock,
+         * or a post's: server_post.c) */
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&o->ev, srv_event_clock_s(r), &o->err);
         o->parsed = o->rc == FR_OK;
         nparsed += o->parsed;
     }

@@ -274,4 +274,15 @@ int srv_admission_parse(json_t *j, srv_adm_in *in, fr_error *err);
 int srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
                         fr_error *err);
 
+/* ---- server_post.c: events sent by a border post (role post) ---- */
+#define SRV_POST_CLOCK_HEADER "X-Frontera-Post-Clock"
+/* The officer of event object j: for a post, its valid "officer" member
+ * (copied into buf and removed from j) or "" without one; else the caller. */
+const char *srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1]);
+/* A post may record events at its own ports only: FR_OK or FR_EINVAL (port). */
+int srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err);
+/* The clock an event's "not in the future" check uses (seconds): the
+ * post's (X-Frontera-Post-Clock) for a post that sends it, else the server's. */
+int64_t srv_event_clock_s(srv_req *r);
+
 #endif

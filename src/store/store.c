@@ -256,6 +256,15 @@ int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto, fr_store_
     return s->ops->crossings_since(s, after, upto, fn, ud, err);
 }
 
+int fr_store_events_since(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                          void *ud, fr_error *err)
+{
+    if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
+    if (after < 0) after = 0;
+    if (!s->ops->events_since) return unsupported(s, "read whole events by sequence number", err);
+    return s->ops->events_since(s, after, limit, fn, ud, err);
+}
+
 typedef struct {
     uint64_t count, sum;
 } digest_acc;

@@ -42,6 +42,9 @@ typedef struct fr_store_ops {
      * fr_audit_open_store). The store keeps ownership; the caller uses it only
      * from the store's thread. NULL (or no entry): the backend does not share. */
     void *(*connection)(fr_store *s);
+    /* optional (NULL: FR_EVERSION): whole events by sequence */
+    int (*events_since)(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                        void *ud, fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

@@ -18,6 +18,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 export FRONTERA_DB="$T/ledger.db"
 cp "$SRC/data/policy/ecu.policy" "$T/ecu.policy"
 for r in officer supervisor analyst admin carrier; do "$F" user add "u-$r" --role "$r" >"$T/token.$r"; done
+"$F" user add u-post --role post --ports ECUIO >"$T/token.post"
 "$F" serve --listen 127.0.0.1:0 --policy "$T/ecu.policy" --quiet >"$T/out" 2>"$T/err" &
 PID=$!
 for _ in $(seq 100); do grep -q '^listening on' "$T/out" 2>/dev/null && break; sleep 0.1; done
@@ -28,7 +29,7 @@ python3 - "$SRC/docs/openapi.yaml" "$SRC/src/http/server_internal.h" "$U" "$T" <
 import json, re, sys, urllib.request, urllib.error
 spec, internal, base, tmp = sys.argv[1:5]
 lines = open(spec).read().split("\n")
-ROLES = ["officer", "supervisor", "analyst", "admin", "carrier"]
+ROLES = ["officer", "supervisor", "analyst", "admin", "carrier", "post"]
 tokens = {r: open(f"{tmp}/token.{r}").read().strip() for r in ROLES}
 
 def fail(msg):

@@ -350,6 +350,7 @@ static const fr_store_ops SQ_OPS = {
     .sequence_fingerprint = sq_sequence_fingerprint,
     .crossings_since = sq_crossings_since,
     .connection = sq_connection,
+    .events_since = sq_events_since,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)

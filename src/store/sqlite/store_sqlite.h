@@ -134,6 +134,8 @@ int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
               fr_error *err);
 int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
 int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
+int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn, void *ud,
+                    fr_error *err);
 int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                        void *ud, fr_error *err);
 

@@ -199,16 +199,39 @@ done:
     return rc;
 }
 
+/* The columns of one exported event (EXPORT_COLS), read into ev; strings
+ * are copied except reasons, which point into the statement's row. */
+#define EXPORT_COLS                                                                                \
+    "e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min, e.port,"                        \
+    " d.type, d.state, d.number, d.expiry, d.surname, d.given_names, d.nationality,"               \
+    " d.birth_date, d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"          \
+    " e.reasons, e.traveller_id, e.id FROM events e JOIN documents d ON d.id = e.document_id"
+
+static void export_row(sqlite3_stmt *st, fr_event *ev)
+{
+    fr_event_init(ev);
+    fr_modsql_col_text(st, 0, ev->event_id, sizeof ev->event_id);
+    ev->kind = (fr_event_kind)sqlite3_column_int(st, 1);
+    ev->at.date = (fr_date)sqlite3_column_int64(st, 2);
+    ev->at.seconds = sqlite3_column_int(st, 3);
+    ev->at.offset_min = (int16_t)sqlite3_column_int(st, 4);
+    ev->at.has_offset = 1;
+    fr_modsql_col_text(st, 5, ev->port, sizeof ev->port);
+    read_doc(st, 6, &ev->doc);
+    fr_modsql_col_text(st, 15, ev->admission_class, sizeof ev->admission_class);
+    ev->authorised_until = col_date(st, 16);
+    fr_modsql_col_text(st, 17, ev->officer, sizeof ev->officer);
+    fr_modsql_col_text(st, 18, ev->decision, sizeof ev->decision);
+    ev->reasons_json = (const char *)sqlite3_column_text(st, 19);
+    ev->traveller_id = sqlite3_column_int64(st, 20);
+}
+
 int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
               fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] =
-        "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min, e.port,"
-        " d.type, d.state, d.number, d.expiry, d.surname, d.given_names, d.nationality,"
-        " d.birth_date, d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"
-        " e.reasons, e.traveller_id FROM events e JOIN documents d ON d.id = e.document_id"
-        " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
+        "SELECT " EXPORT_COLS " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot prepare the export");
@@ -217,26 +240,42 @@ int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
     int status = FR_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fr_event ev;
-        fr_event_init(&ev);
-        fr_modsql_col_text(st, 0, ev.event_id, sizeof ev.event_id);
-        ev.kind = (fr_event_kind)sqlite3_column_int(st, 1);
-        ev.at.date = (fr_date)sqlite3_column_int64(st, 2);
-        ev.at.seconds = sqlite3_column_int(st, 3);
-        ev.at.offset_min = (int16_t)sqlite3_column_int(st, 4);
-        ev.at.has_offset = 1;
-        fr_modsql_col_text(st, 5, ev.port, sizeof ev.port);
-        read_doc(st, 6, &ev.doc);
-        fr_modsql_col_text(st, 15, ev.admission_class, sizeof ev.admission_class);
-        ev.authorised_until = col_date(st, 16);
-        fr_modsql_col_text(st, 17, ev.officer, sizeof ev.officer);
-        fr_modsql_col_text(st, 18, ev.decision, sizeof ev.decision);
-        ev.reasons_json = (const char *)sqlite3_column_text(st, 19);
-        ev.traveller_id = sqlite3_column_int64(st, 20);
+        export_row(st, &ev);
         status = fn(ud, &ev);
         if (status != 0) break;
     }
     if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot export");
     sqlite3_finalize(st);
+    return status;
+}
+
+int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn, void *ud,
+                    fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    static const char sql[] = "SELECT " EXPORT_COLS " WHERE e.id > ?1 ORDER BY e.id LIMIT ?2";
+    int own = !s->in_tx && sqlite3_get_autocommit(s->db);
+    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    int status = FR_OK;
+    if (rc != SQLITE_OK) {
+        status = sq_error(s, rc, err, "cannot prepare the read of events by sequence");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, limit > 0 && limit < INT64_MAX ? (sqlite3_int64)limit : -1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fr_event ev;
+        export_row(st, &ev);
+        status = fn(ud, sqlite3_column_int64(st, 21), &ev);
+        if (status != 0) break;
+    }
+    if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
+done:
+    sqlite3_finalize(st);
+    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return status;
 }
 

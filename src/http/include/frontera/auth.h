@@ -18,6 +18,10 @@
  *   admin       users, policy (read and write), watchlists, traveller records, reports
  *   carrier     an airline's system: pre-arrival checks of its own manifests
  *               (POST /v1/manifests) and nothing else
+ *   post        a border post's server sending its events to the central
+ *               store (POST /v1/events, sync.h): events of its own ports only
+ *               (fr_user.ports), each keeping the officer the post recorded;
+ *               and reading the policy in force (GET /v1/policy) to pull it
  *
  * Storage: tables auth_users and fr_module_schema in the ledger's SQLite file
  * (src/auth_sqlite.c; SQL lives only there, behind src/auth_impl.h so another
@@ -42,10 +46,11 @@ typedef enum fr_role {
     FR_ROLE_SUPERVISOR = 2,
     FR_ROLE_ANALYST = 3,
     FR_ROLE_ADMIN = 4,
-    FR_ROLE_CARRIER = 5
+    FR_ROLE_CARRIER = 5,
+    FR_ROLE_POST = 6
 } fr_role;
 
-/* "officer", "supervisor", "analyst", "admin", "carrier"; "" for FR_ROLE_NONE. */
+/* "officer", "supervisor", "analyst", "admin", "carrier", "post"; "" for FR_ROLE_NONE. */
 const char *fr_role_name(fr_role r);
 /* Parse an exact lower-case role name; FR_ROLE_NONE when unknown. */
 fr_role fr_role_parse(const char *s, size_t len);
@@ -60,7 +65,8 @@ typedef enum fr_perm {
     FR_PERM_POLICY_WRITE = 7,
     FR_PERM_USERS = 8,
     FR_PERM_MANIFEST = 9, /* POST /v1/manifests: pre-arrival checks of a manifest */
-    FR_PERM_REVIEW = 10   /* document-link reviews: see the evidence, link, keep apart, split */
+    FR_PERM_REVIEW = 10,  /* document-link reviews: see the evidence, link, keep apart, split */
+    FR_PERM_LAST = FR_PERM_REVIEW /* the highest permission: fr_role_may bounds-checks against it */
 } fr_perm;
 
 /* 1 when role r may do p, else 0. Pure. */
@@ -72,13 +78,16 @@ int fr_role_may(fr_role r, fr_perm p);
 #define FR_TOKEN_TEXT_LEN 47 /* "frt_" + 43 base64url characters */
 #define FR_TOKEN_BUFSZ 48    /* text and its NUL */
 #define FR_TOKEN_HASH_BYTES 32
+/* A post's ports: UN/LOCODEs separated by commas, at most 16 of them. */
+#define FR_USER_PORTS_MAX 95
 
 typedef struct fr_user {
     int64_t id;
     char name[FR_USER_NAME_MAX + 1];
     fr_role role;
-    int64_t created_ms; /* ms since the epoch, UTC */
-    int64_t revoked_ms; /* 0 while active */
+    int64_t created_ms;                /* ms since the epoch, UTC */
+    int64_t revoked_ms;                /* 0 while active */
+    char ports[FR_USER_PORTS_MAX + 1]; /* role post: "ECUIO,ECTUL"; else "" */
 } fr_user;
 
 typedef struct fr_auth fr_auth;
@@ -98,6 +107,15 @@ int fr_auth_check_name(const char *name, fr_error *err);
  * name or role, FR_EIO when no randomness, store errors. */
 int fr_auth_user_add(fr_auth *a, const char *name, fr_role role, int64_t now_ms,
                      char token[FR_TOKEN_BUFSZ], fr_error *err);
+/* Add a user of role post scoped to ports (UN/LOCODEs separated by
+ * commas, 1 to 16, fr_event_check_port each), as fr_auth_user_add.
+ * FR_EINVAL (field "ports") for a bad list. */
+int fr_auth_user_add_post(fr_auth *a, const char *name, const char *ports, int64_t now_ms,
+                          char token[FR_TOKEN_BUFSZ], fr_error *err);
+/* May user u record an event at port? 1 for every role but post; for a
+ * post, when port is one of u->ports. Pure. */
+int fr_auth_port_allowed(const fr_user *u, const char *port);
+
 /* Give an active user a new token (the old one stops working).
  * FR_ENOTFOUND when there is no such user, FR_ECONFLICT when the user is
  * revoked: a revoked user stays revoked (add a new user instead). */

@@ -73,6 +73,13 @@ typedef struct fr_server_config {
      * server errors (a store that fails). NULL: none. */
     void (*log)(void *ud, const char *line);
     void *log_ud;
+    /* A border post's server (docs/sync.md): returns 1 while the post decides
+     * offline (its last attempt to reach the central failed), with *since_ms
+     * the last time it did reach it (0: never). Admissions decided then carry
+     * the reason "post.offline", kept with the recorded event. NULL: never
+     * offline. Called from any thread. */
+    int (*offline)(void *ud, int64_t *since_ms);
+    void *offline_ud;
 } fr_server_config;
 
 typedef struct fr_server fr_server;

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_sync.c: `frontera sync`: a border post sends the events of its own
+ * ledger to the central store (sync.h, docs/sync.md), once or every N
+ * seconds; `sync status` shows what a post officer needs (last successful
+ * sync, events waiting, clock skew, refused events) and `sync issues` the
+ * events the central refused. The token comes from --token-file, the
+ * FRONTERA_TOKEN environment variable or --token (visible to other users
+ * of the machine in the process list: prefer the others), and goes only in
+ * the Authorization header. */
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "frontera/alloc.h"
+#include "frontera/sync.h"
+
+static const char USAGE[] =
+    "Usage: frontera [--db PATH] sync --central URL [--token-file FILE | --token TOKEN]\n"
+    "                [--batch N] [--every SECONDS] [--cacert FILE] [--pin sha256//KEY] [--json]\n"
+    "       frontera [--db PATH] sync status [--central URL] [--json]\n"
+    "       frontera [--db PATH] sync issues [--json]\n"
+    "       frontera sync pull-policy --central URL --token-file FILE --policy FILE [--json]\n"
+    "Send this post's events that the central store has not acknowledged, in order and\n"
+    "in batches, to the central's POST /v1/events as a user of role post ('frontera user\n"
+    "add NAME --role post --ports LOCODE,...' on the central). Nothing is lost or doubled:\n"
+    "the post keeps a durable mark 'acknowledged up to' and the central takes a repeated\n"
+    "event as a no-op. An event id the central holds with other content (a conflict) or\n"
+    "an event it refuses is kept for a supervisor (sync issues), never overwritten.\n\n"
+    "  --central URL      http://HOST:PORT or https://HOST:PORT of the central server\n"
+    "  --token-file FILE  the post user's token (or $FRONTERA_TOKEN, or --token TOKEN)\n"
+    "  --batch N          events per request (1..1000, default 500)\n"
+    "  --every SECONDS    keep running: push, wait, push again (until SIGTERM/Ctrl-C)\n"
+    "  --cacert FILE      the private CA that signed the central's certificate (https)\n"
+    "  --pin sha256//KEY  accept only the central whose public key has this hash\n"
+    "  --max-events N     send at most N events (tests)\n"
+    "  --json             the outcome as one JSON object per push on stdout\n\n"
+    "status: per central: the last successful sync, events waiting, the central's\n"
+    "clock minus the post's, refused events. issues: the refused events.\n"
+    "pull-policy: the central's policy in force into --policy FILE, verified by its digest\n"
+    "and parsed whole before it replaces the file atomically (the old one kept as\n"
+    "FILE.prev); a server reads its policy at start.\n"
+    "Exit status: 0 all sent, 1 some events were refused (see sync issues), 2 usage\n"
+    "error, 3 failure (the central cannot be reached: the events wait for the next try).\n";
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int64_t wall_ms(void *ud)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void fmt_ms(int64_t ms, char *out, size_t cap)
+{
+    if (ms <= 0) {
+        snprintf(out, cap, "never");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void print_report(const fr_sync_report *r, int rc, const fr_error *err, int json)
+{
+    if (json) {
+        json_t *j =
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "status",
+                      rc == FR_OK ? "ok" : "failed", "batches", (json_int_t)r->batches, "sent",
+                      (json_int_t)r->sent, "recorded", (json_int_t)r->recorded, "duplicates",
+                      (json_int_t)r->duplicates, "conflicts", (json_int_t)r->conflicts, "rejected",
+                      (json_int_t)r->rejected, "acked_seq", (json_int_t)r->acked_seq, "waiting",
+                      (json_int_t)r->waiting);
+        if (j && r->have_skew) json_object_set_new(j, "skew_ms", json_integer(r->skew_ms));
+        if (j && rc != FR_OK) json_object_set_new(j, "error", json_string(err->message));
+        char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (s) puts(s);
+        free(s);
+        json_decref(j);
+    } else {
+        printf("sent %zu events in %zu batches: %zu recorded, %zu already there, %zu conflicts, "
+               "%zu rejected; acknowledged up to %lld, %lld waiting",
+               r->sent, r->batches, r->recorded, r->duplicates, r->conflicts, r->rejected,
+               (long long)r->acked_seq, (long long)r->waiting);
+        if (r->have_skew) printf("; central clock %+.1f s from this post's", r->skew_ms / 1000.0);
+        putchar('\n');
+    }
+    fflush(stdout);
+}
+
+static int do_status(const char *db, const char *central, int json)
+{
+    fr_sync_status *v = NULL;
+    size_t n = 0;
+    fr_error err;
+    if (fr_sync_status_get(db, central, &v, &n, &err) != FR_OK) {
+        cli_print_error("sync", db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    json_t *arr = json ? json_array() : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const fr_sync_status *s = &v[i];
+        char ok[32], tried[32];
+        fmt_ms(s->last_ok_ms, ok, sizeof ok);
+        fmt_ms(s->last_try_ms, tried, sizeof tried);
+        if (json) {
+            json_t *o = json_pack(
+                "{s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:I}", "central", s->central, "acked_seq",
+                (json_int_t)s->acked_seq, "last_seq", (json_int_t)s->last_seq, "waiting",
+                (json_int_t)s->waiting, "last_success", s->last_ok_ms ? ok : NULL, "last_attempt",
+                s->last_try_ms ? tried : NULL, "last_error",
+                s->last_error[0] ? s->last_error : NULL, "issues", (json_int_t)s->issues);
+            if (o && s->have_skew) json_object_set_new(o, "skew_ms", json_integer(s->skew_ms));
+            json_array_append_new(arr, o);
+        } else {
+            printf("central          %s\n"
+                   "last success     %s\n"
+                   "last attempt     %s%s%s\n"
+                   "events waiting   %lld (acknowledged up to %lld of %lld)\n",
+                   s->central, ok, tried, s->last_error[0] ? ": " : "", s->last_error,
+                   (long long)s->waiting, (long long)s->acked_seq, (long long)s->last_seq);
+            if (s->have_skew)
+                printf("clock skew       the central is %+.1f s from this post\n",
+                       s->skew_ms / 1000.0);
+            else
+                printf("clock skew       not measured yet\n");
+            printf("refused events   %lld%s\n", (long long)s->issues,
+                   s->issues ? " (frontera sync issues)" : "");
+        }
+    }
+    if (json) {
+        char *s = json_dumps(arr, JSON_COMPACT);
+        if (s) puts(s);
+        free(s);
+        json_decref(arr);
+    } else if (n == 0) {
+        printf("this post has not synchronised with a central yet\n");
+    }
+    fr_free(v);
+    return FR_EXIT_OK;
+}
+
+static int print_issue(void *ud, const fr_sync_issue *x)
+{
+    json_t *arr = ud;
+    if (arr) {
+        json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "central",
+                                             x->central, "seq", (json_int_t)x->seq, "event_id",
+                                             x->event_id, "status", x->status, "field", x->field,
+                                             "detail", x->detail));
+    } else {
+        printf("%lld\t%s\t%s\t%s\t%s\n", (long long)x->seq, x->event_id, x->status, x->field,
+               x->detail);
+    }
+    return 0;
+}
+
+static int do_issues(const char *db, int json)
+{
+    fr_error err;
+    json_t *arr = json ? json_array() : NULL;
+    /* event ids only (no names), but they lead to personal records: audited */
+    if (cli_audit("sync", db, "sync.issues", "sync:issues", "cli", NULL) != FR_OK) {
+        json_decref(arr);
+        return FR_EXIT_FAILURE;
+    }
+    int rc = fr_sync_issues(db, print_issue, arr, &err);
+    if (rc != FR_OK) {
+        json_decref(arr);
+        cli_print_error("sync", db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    if (arr) {
+        char *s = json_dumps(arr, JSON_COMPACT);
+        if (s) puts(s);
+        free(s);
+        json_decref(arr);
+    }
+    return FR_EXIT_OK;
+}
+
+static int do_pull_policy(const fr_sync_config *cfg, const char *path, int json)
+{
+    fr_error err;
+    int64_t version = 0;
+    char digest[65];
+    int changed = 0;
+    fr_error_clear(&err);
+    if (fr_sync_pull_policy(cfg, path, &version, digest, &changed, &err) != FR_OK) {
+        cli_print_error("sync", NULL, &err);
+        return FR_EXIT_FAILURE;
+    }
+    if (json) {
+        json_t *j = json_pack("{s:s, s:I, s:s, s:b}", "policy", path, "version",
+                              (json_int_t)version, "digest", digest, "changed", changed);
+        char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (s) puts(s);
+        free(s);
+        json_decref(j);
+    } else
+        printf("%s: the central's policy version %lld (%.16s...), %s\n", path, (long long)version,
+               digest, changed ? "replaced" : "unchanged");
+    return FR_EXIT_OK;
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    static const struct option opts[] = {{"central", required_argument, NULL, 'c'},
+                                         {"token", required_argument, NULL, 't'},
+                                         {"token-file", required_argument, NULL, 'T'},
+                                         {"batch", required_argument, NULL, 'b'},
+                                         {"every", required_argument, NULL, 'e'},
+                                         {"cacert", required_argument, NULL, 'C'},
+                                         {"pin", required_argument, NULL, 'p'},
+                                         {"max-events", required_argument, NULL, 'm'},
+                                         {"policy", required_argument, NULL, 'P'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    fr_sync_config cfg = {0};
+    char token[160] = "";
+    const char *token_file = NULL, *policy = NULL, *verb = NULL;
+    long every = 0;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case 'c':
+            cfg.central = optarg;
+            break;
+        case 't':
+            snprintf(token, sizeof token, "%s", optarg);
+            break;
+        case 'T':
+            token_file = optarg;
+            break;
+        case 'b':
+            cfg.batch = (size_t)strtoul(optarg, &end, 10);
+            if (*end || cfg.batch < 1 || cfg.batch > FR_SYNC_BATCH_MAX)
+                return cli_usage_error("sync", "--batch is 1 to %d", FR_SYNC_BATCH_MAX);
+            break;
+        case 'e':
+            every = strtol(optarg, &end, 10);
+            if (*end || every < 1 || every > 86400)
+                return cli_usage_error("sync", "--every is 1 to 86400 seconds");
+            break;
+        case 'C':
+            cfg.cainfo = optarg;
+            break;
+        case 'p':
+            cfg.pinned_key = optarg;
+            break;
+        case 'm':
+            cfg.max_events = (size_t)strtoul(optarg, &end, 10);
+            if (*end || cfg.max_events < 1) return cli_usage_error("sync", "--max-events is >= 1");
+            break;
+        case 'P':
+            policy = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return FR_EXIT_OK;
+        default:
+            return cli_usage_error("sync", "unknown option");
+        }
+    }
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    if (optind < argc) {
+        verb = argv[optind++];
+        if (optind < argc) return cli_usage_error("sync", "unexpected argument '%s'", argv[optind]);
+        if (strcmp(verb, "status") == 0) return do_status(db, cfg.central, json);
+        if (strcmp(verb, "issues") == 0) return do_issues(db, json);
+        if (strcmp(verb, "pull-policy") != 0)
+            return cli_usage_error("sync", "unknown action '%s' (status, issues, pull-policy)",
+                                   verb);
+        if (!policy) return cli_usage_error("sync", "pull-policy needs --policy FILE");
+    } else if (policy) {
+        return cli_usage_error("sync", "--policy is for pull-policy");
+    }
+    if (!cfg.central) return cli_usage_error("sync", "say where the central is: --central URL");
+    if (token_file && cli_read_token(token_file, token, sizeof token) != 0)
+        return cli_usage_error("sync", "%s: no token in the file", token_file);
+    if (!token[0] && getenv("FRONTERA_TOKEN"))
+        snprintf(token, sizeof token, "%s", getenv("FRONTERA_TOKEN"));
+    if (!token[0])
+        return cli_usage_error("sync", "the post's token: --token-file FILE or $FRONTERA_TOKEN");
+    cfg.db = db;
+    cfg.token = token;
+    cfg.clock_ms = wall_ms;
+    if (verb) return do_pull_policy(&cfg, policy, json);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    int exit_code = FR_EXIT_OK;
+    do {
+        fr_sync_report rep;
+        fr_error err;
+        fr_error_clear(&err);
+        int rc = cli_sync_once(&cfg, &rep, &err);
+        print_report(&rep, rc, &err, json);
+        if (rc != FR_OK) {
+            cli_print_error("sync", NULL, &err);
+            exit_code = FR_EXIT_FAILURE;
+        } else {
+            exit_code = rep.conflicts || rep.rejected ? FR_EXIT_FINDING : FR_EXIT_OK;
+        }
+        for (long i = 0; every && i < every * 10 && !stop_flag; i++)
+            usleep(100000);
+    } while (every && !stop_flag);
+    memset(token, 0, sizeof token);
+    return exit_code;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* sync_http.c: the post's HTTP client for the central, on libcurl: one easy
+ * handle per push (the connection is kept between batches), JSON bodies,
+ * the bearer token in the Authorization header only (never in the URL;
+ * CURLOPT_VERBOSE stays off, and errors carry curl's message, which names
+ * neither headers nor bodies). https is verified (peer and host) against
+ * the system CAs or a private CA file, optionally pinned to a public key.
+ * An answer is read up to a limit; the central's Date header gives its
+ * clock for the skew. */
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "frontera/alloc.h"
+#include "sync_internal.h"
+
+#define ANSWER_MAX (8u << 20) /* the results of a full batch are well under 1 MB */
+
+struct fr__sync_http {
+    CURL *curl;
+    struct curl_slist *headers; /* the fixed ones: type, token */
+    char base[FR_SYNC_URL_MAX + 1];
+    char errbuf[CURL_ERROR_SIZE];
+    /* per request */
+    char *buf;
+    size_t len, cap;
+    int too_big;
+    int64_t date_ms;
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    fr__sync_http *h = ud;
+    size_t add = size * n;
+    if (h->len + add + 1 > ANSWER_MAX) {
+        h->too_big = 1;
+        return 0;
+    }
+    if (h->len + add + 1 > h->cap) {
+        size_t ncap = h->cap ? h->cap : 4096;
+        while (ncap < h->len + add + 1)
+            ncap *= 2;
+        char *nb = fr_realloc(h->buf, ncap);
+        if (!nb) return 0;
+        h->buf = nb;
+        h->cap = ncap;
+    }
+    memcpy(h->buf + h->len, p, add);
+    h->len += add;
+    h->buf[h->len] = 0;
+    return add;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    fr__sync_http *h = ud;
+    size_t len = size * n;
+    if (len > 5 && len < 100 && strncasecmp(p, "Date:", 5) == 0) {
+        char v[100];
+        memcpy(v, p + 5, len - 5);
+        v[len - 5] = 0;
+        time_t t = curl_getdate(v, NULL);
+        if (t > 0) h->date_ms = (int64_t)t * 1000;
+    }
+    return len;
+}
+
+void fr__sync_http_close(fr__sync_http *h)
+{
+    if (!h) return;
+    if (h->curl) curl_easy_cleanup(h->curl);
+    curl_slist_free_all(h->headers);
+    fr_free(h->buf);
+    fr_free(h);
+}
+
+int fr__sync_http_open(const fr_sync_config *cfg, const char *base, fr__sync_http **out,
+                       fr_error *err)
+{
+    *out = NULL;
+    fr__sync_http *h = fr_calloc(1, sizeof *h);
+    if (!h) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    char auth[32 + 128];
+    int rc = FR_OK;
+    snprintf(h->base, sizeof h->base, "%s", base);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h->curl = curl_easy_init())) {
+        rc = fr_error_set(err, FR_EIO, 0, 0, "central", "libcurl cannot start");
+        goto done;
+    }
+    if (strlen(cfg->token) > 128) {
+        rc = fr_error_set(err, FR_EINVAL, 0, 0, "token", "the token is too long");
+        goto done;
+    }
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->token);
+    struct curl_slist *l = curl_slist_append(NULL, "Content-Type: application/json");
+    if (l) h->headers = l;
+    if (l && (l = curl_slist_append(h->headers, auth)) != NULL) h->headers = l;
+    if (l && (l = curl_slist_append(h->headers, "Expect:")) != NULL) h->headers = l;
+    memset(auth, 0, sizeof auth);
+    if (!l) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto done;
+    }
+    CURL *c = h->curl;
+    long timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : 30000;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout < 10000 ? timeout : 10000L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* never carry the token elsewhere */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (cfg->cainfo) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cainfo);
+    if (cfg->pinned_key) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pinned_key);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "frontera-sync");
+done:
+    if (rc != FR_OK) {
+        fr__sync_http_close(h);
+        return rc;
+    }
+    *out = h;
+    return FR_OK;
+}
+
+int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, size_t len,
+                       int64_t post_clock_ms, long *status, char **answer, int64_t *date_ms,
+                       fr_error *err)
+{
+    char url[FR_SYNC_URL_MAX + 64], clock[64];
+    snprintf(url, sizeof url, "%s%s", h->base, path);
+    snprintf(clock, sizeof clock, "X-Frontera-Post-Clock: %lld", (long long)post_clock_ms);
+    struct curl_slist extra = {clock, h->headers}; /* the clock first, then the fixed ones */
+    h->len = 0;
+    h->too_big = 0;
+    h->date_ms = 0;
+    h->errbuf[0] = 0;
+    *answer = NULL;
+    *status = 0;
+    *date_ms = 0;
+    curl_easy_setopt(h->curl, CURLOPT_URL, url);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, &extra);
+    if (body) {
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    } else {
+        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+    }
+    CURLcode cc = curl_easy_perform(h->curl);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+    if (cc != CURLE_OK)
+        return fr_error_set(err, FR_EIO, 0, 0, "central", "no answer from %s: %s", h->base,
+                            h->too_big     ? "the answer is too large"
+                            : h->errbuf[0] ? h->errbuf
+                                           : curl_easy_strerror(cc));
+    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+    char *a = fr_malloc(h->len + 1);
+    if (!a) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    if (h->len) memcpy(a, h->buf, h->len);
+    a[h->len] = 0;
+    *answer = a;
+    *date_ms = h->date_ms;
+    return FR_OK;
+}
+
+int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms, long *status,
+                      char **answer, int64_t *date_ms, fr_error *err)
+{
+    return fr__sync_http_post(h, path, NULL, 0, post_clock_ms, status, answer, date_ms, err);
+}

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/* test_sync.c: a border post's push to the central (sync.h) against a real
+ * central server started in this process (server.h) on a SQLite ledger:
+ * the mark moves past answered batches only and never back; a push with
+ * nothing new sends nothing; a lost mark sends everything again and the
+ * central takes it all as duplicates; max_events stops part way and the
+ * next push goes on from there; a conflicting id and a port outside the
+ * post's scope are kept as issues and never applied; an unreachable central
+ * leaves the mark and notes the error; bad central addresses are refused.
+ * Also the post role (auth.h: ports, scope) and fr_store_events_since. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontera/alloc.h"
+#include "frontera/auth.h"
+#include "frontera/server.h"
+#include "frontera/store.h"
+#include "frontera/sync.h"
+#include "tmpdb.h"
+
+static int64_t wall_ms(void *ud)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ns(void *ud)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+typedef struct world {
+    tmp *t;
+    char central_db[160], post_db[160], url[64];
+    char token[FR_TOKEN_BUFSZ];
+    fr_server *srv;
+    char *policy;
+} world;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) n = 0;
+    if (b) b[n] = 0;
+    fclose(f);
+    return b;
+}
+
+static void make_event(fr_event *ev, const char *id, fr_event_kind kind, const char *at,
+                       const char *port, const char *doc)
+{
+    fr_event_init(ev);
+    snprintf(ev->event_id, sizeof ev->event_id, "%s", id);
+    ev->kind = kind;
+    assert_int_equal(fr_datetime_parse_cstr(at, &ev->at, NULL), FR_OK);
+    snprintf(ev->port, sizeof ev->port, "%s", port);
+    memcpy(ev->doc.state, "COL", 4);
+    snprintf(ev->doc.number, sizeof ev->doc.number, "%s", doc);
+    snprintf(ev->doc.surname, sizeof ev->doc.surname, "PAREDES");
+    snprintf(ev->doc.given_names, sizeof ev->doc.given_names, "ANA");
+    memcpy(ev->doc.nationality, "COL", 4);
+    assert_int_equal(fr_date_parse_cstr("1990-05-06", &ev->doc.birth_date, NULL), FR_OK);
+    ev->doc.sex = 'F';
+    snprintf(ev->officer, sizeof ev->officer, "officer-%s", port);
+}
+
+/* n entries at ECUIO, one per traveller, ids P-1..P-n after `from` */
+static void record_at_post(world *w, int from, int n)
+{
+    fr_store *s = NULL;
+    assert_int_equal(fr_store_open(w->post_db, 0, &s, NULL), FR_OK);
+    for (int i = from + 1; i <= from + n; i++) {
+        char id[16], doc[16];
+        fr_event ev;
+        snprintf(id, sizeof id, "P-%d", i);
+        snprintf(doc, sizeof doc, "D%06d", i);
+        make_event(&ev, id, FR_EVENT_ENTRY, "2024-03-01T09:00-05:00", "ECUIO", doc);
+        ev.reasons_json = "[{\"code\":\"stay.ok\",\"days\":90}]";
+        assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    }
+    fr_store_close(s);
+}
+
+static int setup(void **st)
+{
+    world *w = calloc(1, sizeof *w);
+    fr_auth *a = NULL;
+    fr_store *s = NULL;
+    if (!w || !(w->t = tmpdb_new("fr_sync_", 0))) return -1;
+    snprintf(w->central_db, sizeof w->central_db, "%s/central.db", w->t->dir);
+    snprintf(w->post_db, sizeof w->post_db, "%s/post.db", w->t->dir);
+    if (fr_store_open(w->central_db, FR_STORE_CREATE, &s, NULL) != FR_OK) return -1;
+    fr_store_close(s);
+    if (fr_store_open(w->post_db, FR_STORE_CREATE, &s, NULL) != FR_OK) return -1;
+    fr_store_close(s);
+    if (fr_auth_open(w->central_db, &a, NULL) != FR_OK ||
+        fr_auth_user_add_post(a, "post-airport", "ECUIO,ECGYE", 1, w->token, NULL) != FR_OK)
+        return -1;
+    fr_auth_close(a);
+    w->policy = slurp(FR_SOURCE_DIR "/data/policy/ecu.policy");
+    if (!w->policy) return -1;
+    fr_server_config cfg = {.db_path = w->central_db,
+                            .threads = 2,
+                            .policy_text = w->policy,
+                            .policy_len = strlen(w->policy),
+                            .now_ms = wall_ms,
+                            .mono_ns = mono_ns};
+    if (fr_server_start(&cfg, &w->srv, NULL) != FR_OK) return -1;
+    snprintf(w->url, sizeof w->url, "http://127.0.0.1:%u/", (unsigned)fr_server_port(w->srv));
+    *st = w;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    world *w = *st;
+    fr_server_stop(w->srv, 1000);
+    free(w->policy);
+    tmpdb_free(w->t);
+    free(w);
+    return 0;
+}
+
+static fr_sync_config config(world *w, size_t batch)
+{
+    fr_sync_config c = {.db = w->post_db,
+                        .central = w->url,
+                        .token = w->token,
+                        .batch = batch,
+                        .timeout_ms = 10000,
+                        .clock_ms = wall_ms};
+    return c;
+}
+
+static uint64_t central_count(world *w)
+{
+    fr_store *s = NULL;
+    uint64_t n = 0, d = 0;
+    assert_int_equal(fr_store_open(w->central_db, 0, &s, NULL), FR_OK);
+    assert_int_equal(fr_store_digest(s, &n, &d, NULL), FR_OK);
+    fr_store_close(s);
+    return n;
+}
+
+static void digests_equal(world *w)
+{
+    fr_store *a = NULL, *b = NULL;
+    uint64_t na, da, nb, db;
+    assert_int_equal(fr_store_open(w->central_db, 0, &a, NULL), FR_OK);
+    assert_int_equal(fr_store_open(w->post_db, 0, &b, NULL), FR_OK);
+    assert_int_equal(fr_store_digest(a, &na, &da, NULL), FR_OK);
+    assert_int_equal(fr_store_digest(b, &nb, &db, NULL), FR_OK);
+    assert_int_equal(na, nb);
+    assert_true(da == db); /* the same events with the same content, officer and reasons */
+    fr_store_close(a);
+    fr_store_close(b);
+}
+
+static void push_sends_each_event_once_and_the_mark_only_moves_forward(void **st)
+{
+    world *w = *st;
+    fr_sync_config c = config(w, 7);
+    fr_sync_report r;
+    fr_error err;
+    record_at_post(w, 0, 30);
+    c.max_events = 12; /* stops part way: 7 + 5 */
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.sent, 12);
+    assert_int_equal(r.batches, 2);
+    assert_int_equal(r.acked_seq, 12);
+    assert_int_equal(r.waiting, 18);
+    assert_int_equal(central_count(w), 12);
+    c.max_events = 0;
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.sent, 18);
+    assert_int_equal(r.recorded, 18);
+    assert_int_equal(r.duplicates, 0);
+    assert_int_equal(r.acked_seq, 30);
+    assert_int_equal(r.waiting, 0);
+    assert_true(r.have_skew);
+    assert_true(r.skew_ms > -3000 && r.skew_ms < 3000);
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK); /* nothing new: nothing sent */
+    assert_int_equal(r.sent, 0);
+    assert_int_equal(r.batches, 0);
+    digests_equal(w);
+
+    /* the mark is lost: all 30 again, all duplicates, none doubled */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(w->post_db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE sync_state SET acked_seq = 0", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.sent, 30);
+    assert_int_equal(r.duplicates, 30);
+    assert_int_equal(r.recorded, 0);
+    assert_int_equal(central_count(w), 30);
+
+    fr_sync_status *sv = NULL;
+    size_t n = 0;
+    assert_int_equal(fr_sync_status_get(w->post_db, NULL, &sv, &n, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sv[0].acked_seq, 30);
+    assert_int_equal(sv[0].waiting, 0);
+    assert_true(sv[0].last_ok_ms > 0);
+    assert_string_equal(sv[0].last_error, "");
+    char base[64];
+    snprintf(base, sizeof base, "%.*s", (int)strlen(w->url) - 1, w->url); /* no trailing '/' */
+    assert_string_equal(sv[0].central, base);
+    fr_free(sv);
+}
+
+static int count_issue(void *ud, const fr_sync_issue *x)
+{
+    int *n = ud;
+    if (strcmp(x->event_id, "P-1") == 0) assert_string_equal(x->status, "conflict");
+    if (strcmp(x->event_id, "FOREIGN-1") == 0) {
+        assert_string_equal(x->status, "rejected");
+        assert_string_equal(x->field, "port");
+    }
+    (*n)++;
+    return 0;
+}
+
+static int find_p1(void *ud, const fr_event *ev)
+{
+    if (strcmp(ev->event_id, "P-1") == 0) *(fr_date *)ud = ev->at.date;
+    return 0;
+}
+
+static void conflict_and_foreign_port_are_kept_never_applied(void **st)
+{
+    world *w = *st;
+    fr_sync_config c = config(w, 50);
+    fr_sync_report r;
+    fr_error err;
+    record_at_post(w, 0, 3);
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    /* another post ledger holds P-1 with other content and an event at ECTUL */
+    tmp *t2 = tmpdb_new("fr_sync2_", 1);
+    assert_non_null(t2);
+    fr_store *s = NULL;
+    fr_event ev;
+    assert_int_equal(fr_store_open(t2->db, 0, &s, NULL), FR_OK);
+    make_event(&ev, "P-1", FR_EVENT_ENTRY, "2024-03-02T09:00-05:00", "ECUIO", "D000001");
+    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    make_event(&ev, "FOREIGN-1", FR_EVENT_ENTRY, "2024-03-02T09:00-05:00", "ECTUL", "F1");
+    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    make_event(&ev, "OK-1", FR_EVENT_EXIT, "2024-03-09T09:00-05:00", "ECGYE", "D000002");
+    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    fr_store_close(s);
+    c.db = t2->db;
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.conflicts, 1);
+    assert_int_equal(r.rejected, 1);
+    assert_int_equal(r.recorded, 1);
+    assert_int_equal(r.acked_seq, 3); /* answered: not sent again */
+    int n = 0;
+    assert_int_equal(fr_sync_issues(t2->db, count_issue, &n, &err), FR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(central_count(w), 4); /* P-1..3 and OK-1 */
+    /* the central's P-1 is still the first post's (2024-03-01), not the other's */
+    fr_date day = FR_DATE_NONE;
+    assert_int_equal(fr_store_open(w->central_db, 0, &s, NULL), FR_OK);
+    assert_int_equal(fr_store_export(s, FR_DATE_NONE, FR_DATE_NONE, find_p1, &day, NULL), FR_OK);
+    fr_store_close(s);
+    fr_date want;
+    assert_int_equal(fr_date_parse_cstr("2024-03-01", &want, NULL), FR_OK);
+    assert_int_equal(day, want);
+    tmpdb_free(t2);
+}
+
+static void unreachable_central_keeps_the_mark_and_notes_why(void **st)
+{
+    world *w = *st;
+    fr_sync_config c = config(w, 50);
+    fr_sync_report r;
+    fr_error err;
+    record_at_post(w, 0, 4);
+    c.central = "http://127.0.0.1:1";
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_EIO);
+    assert_int_equal(r.acked_seq, 0);
+    assert_int_equal(r.waiting, 4);
+    assert_null(strstr(err.message, w->token));
+    fr_sync_status *sv = NULL;
+    size_t n = 0;
+    assert_int_equal(fr_sync_status_get(w->post_db, NULL, &sv, &n, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sv[0].last_ok_ms, 0);
+    assert_true(sv[0].last_try_ms > 0);
+    assert_non_null(strstr(sv[0].last_error, "no answer"));
+    fr_free(sv);
+    /* a wrong token: 401, FR_EAUTH, nothing moves */
+    c = config(w, 50);
+    c.token = "frt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_EAUTH);
+    assert_int_equal(r.acked_seq, 0);
+    assert_int_equal(central_count(w), 0);
+    /* addresses that are not a central's */
+    const char *bad[] = {"ftp://h:1", "http://user:pw@127.0.0.1:1", "http://h/?token=x", "h:80",
+                         NULL};
+    for (int i = 0; bad[i]; i++) {
+        c.central = bad[i];
+        assert_int_equal(fr_sync_push(&c, &r, &err), FR_EINVAL);
+    }
+}
+
+static void post_role_is_scoped_to_its_ports(void **st)
+{
+    world *w = *st;
+    fr_auth *a = NULL;
+    char tok[FR_TOKEN_BUFSZ];
+    fr_user u;
+    assert_int_equal(fr_role_may(FR_ROLE_POST, FR_PERM_EVENTS), 1);
+    assert_int_equal(fr_role_may(FR_ROLE_POST, FR_PERM_ADMIT), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_POST, FR_PERM_TRAVELLER), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_POST, FR_PERM_REPORTS), 0);
+    assert_string_equal(fr_role_name(FR_ROLE_POST), "post");
+    assert_int_equal(fr_role_parse("post", 4), FR_ROLE_POST);
+    assert_int_equal(fr_auth_open(w->central_db, &a, NULL), FR_OK);
+    const char *bad[] = {"",
+                         "ECUI",
+                         "ECUIO,",
+                         "ECUIO;ECGYE",
+                         "XXUIO",
+                         "ECUIO,ECUIO",
+                         "ecuio",
+                         "ECUIO,ECGYE,ECTUL,ECMCH,ECCUE,ECMEC,ECESM,ECLLD,ECPSJ,ECSNC,ECMNT,ECGPS,"
+                         "ECLOH,ECMRR,ECOCC,ECTPC,ECXMS",
+                         NULL};
+    for (int i = 0; bad[i]; i++)
+        assert_int_equal(fr_auth_user_add_post(a, "p-bad", bad[i], 1, tok, NULL), FR_EINVAL);
+    assert_int_equal(fr_auth_user_add(a, "p-bad", FR_ROLE_POST, 1, tok, NULL), FR_EINVAL);
+    assert_int_equal(fr_auth_user_add_post(a, "p-land", "ECTUL,ECMCH", 1, tok, NULL), FR_OK);
+    assert_int_equal(fr_auth_check(a, tok, strlen(tok), &u, NULL), FR_OK);
+    assert_int_equal(u.role, FR_ROLE_POST);
+    assert_string_equal(u.ports, "ECTUL,ECMCH");
+    assert_true(fr_auth_port_allowed(&u, "ECMCH"));
+    assert_false(fr_auth_port_allowed(&u, "ECUIO"));
+    assert_false(fr_auth_port_allowed(&u, "ECTU"));
+    u.role = FR_ROLE_OFFICER;
+    assert_true(fr_auth_port_allowed(&u, "ECUIO"));
+    fr_auth_close(a);
+}
+
+typedef struct seen {
+    int64_t seq[64];
+    char ids[64][FR_EVENT_ID_MAX + 1];
+    int n;
+} seen;
+
+static int see(void *ud, int64_t seq, const fr_event *ev)
+{
+    seen *s = ud;
+    s->seq[s->n] = seq;
+    snprintf(s->ids[s->n], sizeof s->ids[s->n], "%s", ev->event_id);
+    assert_string_equal(ev->reasons_json, "[{\"code\":\"stay.ok\",\"days\":90}]");
+    assert_string_equal(ev->officer, "officer-ECUIO");
+    s->n++;
+    return 0;
+}
+
+static void events_since_walks_whole_events_in_sequence_order(void **st)
+{
+    world *w = *st;
+    fr_store *s = NULL;
+    seen a = {0}, b = {0};
+    record_at_post(w, 0, 5);
+    assert_int_equal(fr_store_open(w->post_db, 0, &s, NULL), FR_OK);
+    assert_int_equal(fr_store_events_since(s, 0, 2, see, &a, NULL), FR_OK);
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.ids[0], "P-1");
+    assert_int_equal(fr_store_events_since(s, a.seq[1], 0, see, &b, NULL), FR_OK);
+    assert_int_equal(b.n, 3);
+    assert_string_equal(b.ids[0], "P-3");
+    assert_string_equal(b.ids[2], "P-5");
+    assert_true(b.seq[0] > a.seq[1] && b.seq[2] > b.seq[1]);
+    fr_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(push_sends_each_event_once_and_the_mark_only_moves_forward,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(conflict_and_foreign_port_are_kept_never_applied, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(unreachable_central_keeps_the_mark_and_notes_why, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(post_role_is_scoped_to_its_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(events_since_walks_whole_events_in_sequence_order, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
