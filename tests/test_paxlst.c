@@ -81,7 +81,7 @@ static void check_sample(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.expect", DATA_DIR, name);
-    size_t elen;
+    size_t elen = 0;
     char *exp = slurp(path, &elen);
     assert_non_null(exp);
     exp = realloc(exp, elen + 1);
