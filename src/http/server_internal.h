@@ -28,6 +28,7 @@
     X(R_OVERRIDE, "POST", "/v1/admissions/{event_id}/override")                                    \
     X(R_MANIFESTS, "POST", "/v1/manifests")                                                        \
     X(R_EVENTS, "POST", "/v1/events")                                                              \
+    X(R_EXITS, "POST", "/v1/exits")                                                                \
     X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
     X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
@@ -188,6 +189,7 @@ enum MHD_Result srv_admissions(srv_req *r);  /* server_admit.c */
 enum MHD_Result srv_override(srv_req *r);    /* server_admit.c */
 enum MHD_Result srv_manifests(srv_req *r);   /* server_manifest.c */
 enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
+enum MHD_Result srv_exits(srv_req *r);       /* server_exit.c */
 enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
 enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */
 enum MHD_Result srv_policy_get(srv_req *r);  /* server_policy.c */
