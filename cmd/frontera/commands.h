@@ -31,6 +31,8 @@
     X(user, cmd_user, N_("add, list, revoke and rotate the server's users and tokens"))            \
     X(audit, cmd_audit, N_("verify the hash-chained audit log, list it, print its head"))          \
     X(report, cmd_report, N_("flow, overstay, alert and what-if reports"))                         \
+    X(overstayers, cmd_overstayers,                                                                \
+      N_("list who is in the country past the authorised stay on a date"))                         \
     X(watchlist, cmd_watchlist, N_("import watchlists and show their statistics"))                 \
     X(screen, cmd_screen, N_("screen travellers against watchlists and lost/stolen documents"))    \
     X(documents, cmd_documents, N_("import the lost/stolen travel document list"))                 \

@@ -35,7 +35,7 @@ static const unsigned ROLE_PERMS[] = {
         P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) | P(FR_PERM_POLICY_READ),
     [FR_ROLE_SUPERVISOR] = P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) |
                            P(FR_PERM_OVERRIDE) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
-                           P(FR_PERM_MANIFEST),
+                           P(FR_PERM_MANIFEST) | P(FR_PERM_ENFORCEMENT),
     [FR_ROLE_ANALYST] = P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ),
     [FR_ROLE_ADMIN] = P(FR_PERM_TRAVELLER) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
                       P(FR_PERM_POLICY_WRITE) | P(FR_PERM_USERS),
@@ -45,7 +45,7 @@ static const unsigned ROLE_PERMS[] = {
 
 int fr_role_may(fr_role r, fr_perm p)
 {
-    if (r < FR_ROLE_OFFICER || r > FR_ROLE_CARRIER || p < FR_PERM_ADMIT || p > FR_PERM_MANIFEST)
+    if (r < FR_ROLE_OFFICER || r > FR_ROLE_CARRIER || p < FR_PERM_ADMIT || p > FR_PERM_ENFORCEMENT)
         return 0;
     return (ROLE_PERMS[r] >> p) & 1u;
 }

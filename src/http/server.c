@@ -179,6 +179,7 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_OVERSTAYS] = FR_PERM_REPORTS,       [R_ALERTS] = FR_PERM_REPORTS,
     [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
     [R_POLICY_PUT] = FR_PERM_POLICY_WRITE, [R_EXITS] = FR_PERM_ADMIT,
+    [R_OVERSTAYERS] = FR_PERM_ENFORCEMENT,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -245,6 +246,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_events(r);
     case R_EXITS:
         return srv_exits(r);
+    case R_OVERSTAYERS:
+        return srv_overstayers(r);
     case R_TRAVELLER:
         return srv_traveller(r);
     case R_FLOWS:

@@ -33,6 +33,7 @@
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
     X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
     X(R_ALERTS, "GET", "/v1/alerts")                                                               \
+    X(R_OVERSTAYERS, "GET", "/v1/overstayers")                                                     \
     X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \
     X(R_POLICY_GET, "GET", "/v1/policy")                                                           \
     X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
@@ -190,6 +191,7 @@ enum MHD_Result srv_override(srv_req *r);    /* server_admit.c */
 enum MHD_Result srv_manifests(srv_req *r);   /* server_manifest.c */
 enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
 enum MHD_Result srv_exits(srv_req *r);       /* server_exit.c */
+enum MHD_Result srv_overstayers(srv_req *r); /* server_overstayers.c */
 enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
 enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */
 enum MHD_Result srv_policy_get(srv_req *r);  /* server_policy.c */
@@ -216,6 +218,10 @@ void srv_reports_init(fr_server *s);
 void srv_reports_fini(fr_server *s);
 /* After a recording (not a duplicate): keep the report index current. */
 void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+/* The list to act on from the report index, brought up to date first
+ * (fr_analytics_overstayers). */
+int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
+                            fr_overstayer **out, size_t *n, size_t *total, fr_error *err);
 /* Load the report index from the analytics snapshot (at start). */
 int srv_reports_preload(fr_server *s, fr_error *err);
 void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,

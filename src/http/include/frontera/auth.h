@@ -59,7 +59,8 @@ typedef enum fr_perm {
     FR_PERM_POLICY_READ = 6,
     FR_PERM_POLICY_WRITE = 7,
     FR_PERM_USERS = 8,
-    FR_PERM_MANIFEST = 9 /* POST /v1/manifests: pre-arrival checks of a manifest */
+    FR_PERM_MANIFEST = 9,    /* POST /v1/manifests: pre-arrival checks of a manifest */
+    FR_PERM_ENFORCEMENT = 10 /* GET /v1/overstayers: named people past their stay */
 } fr_perm;
 
 /* 1 when role r may do p, else 0. Pure. */
