@@ -3,7 +3,8 @@
 // tests/cli/browser.sh, which makes the database, the users and the server
 // and passes them in the environment:
 //   FR_BASE_URL         http://127.0.0.1:PORT of the running server
-//   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's
+//   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's;
+//   FR_TOKEN_SUPERVISOR a supervisor's (the list to act on)
 //   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
 //   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
 //   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
@@ -27,6 +28,7 @@ const env = (k) => {
 const BASE = env('FR_BASE_URL').replace(/\/$/, '');
 const OFFICER = env('FR_TOKEN_OFFICER');
 const ANALYST = env('FR_TOKEN_ANALYST');
+const SUPERVISOR = env('FR_TOKEN_SUPERVISOR');
 const ART = env('FR_ARTIFACTS');
 const require = createRequire(path.join(env('FR_NODE_MODULES'), 'noop.js'));
 const { chromium } = require('playwright-core');
@@ -385,6 +387,50 @@ test('el expediente del viajero en español, y la elección del idioma se recuer
   assert.equal(await page.getAttribute('html', 'lang'), 'es-EC');
   assert.equal(await page.textContent('#lang option:checked'), 'Español');
   await page.close();
+});
+
+test('the list to act on: who is past the stay, most days over first, and a CSV for a spreadsheet', async () => {
+  const page = await newPage('overstayers');
+  await signIn(page, '/overstayers?as_of=2025-01-15', SUPERVISOR);
+  await page.locator('#ovl-list, #ovl-status .problem').first().waitFor({ timeout: 30000 });
+  assert.deepEqual(await unlabelled(page), [], 'every input of the list has a label');
+  const status = await page.textContent('#ovl-status');
+  const m = /^([\d,]+) (?:person|people) in the country past the authorised stay on 15 Jan 2025/.exec(status);
+  assert.ok(m, `the count and the date are said: ${status}`);
+  const total = Number(m[1].replace(/,/g, ''));
+  const days = (await page.locator('#ovl-list tbody tr td:nth-child(9)').allTextContents()).map((x) => Number(x.replace(/,/g, '')));
+  assert.ok(days.length >= 1 && days.every((d) => d >= 1), 'each row is at least a day over');
+  assert.ok(days.every((d, i) => i === 0 || days[i - 1] >= d), 'most days over first');
+  assert.equal(days.length, Math.min(total, 500), 'the page shows the first 500');
+  await shot(page, 'overstayers-en.png');
+  // the CSV, with the separator chosen
+  await page.selectOption('#sep', 'semicolon');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const file = path.join(ART, 'overstayers.csv');
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
+  assert.match(lines[0], /^traveller_id;surname;given_names;nationality;document_state;document_number;birth_date;entered;entry_port;authorised_until;days_over$/);
+  assert.equal(lines.length - 1, Math.min(total, 10000), 'a line per person');
+  await page.close();
+});
+
+test('la lista para actuar en español, y un analista no la ve', async () => {
+  const page = await newPage('overstayers-es');
+  await signIn(page, '/overstayers?as_of=2025-01-15', SUPERVISOR, 'es');
+  await page.locator('#ovl-list').waitFor({ timeout: 30000 });
+  assert.equal(await page.textContent('#content h1'), 'Permanencias vencidas: la lista para actuar');
+  assert.match(await page.textContent('#ovl-status'), /en el país pasada su estancia autorizada el 15\/01\/2025/);
+  assert.match(await page.textContent('#ovl-list thead'), /Días de exceso/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish list');
+  await shot(page, 'overstayers-es.png');
+  await page.close();
+  const denied = await newPage('overstayers-403');
+  await signIn(denied, '/overstayers', ANALYST);
+  const box = denied.locator('#ovl-status .problem');
+  await box.waitFor();
+  assert.match(await box.textContent(), /403/);
+  assert.equal(await denied.locator('#ovl-list').count(), 0, 'no one is named to an analyst');
+  await denied.close();
 });
 
 test('an analyst token cannot open a traveller page: the 403 is shown plainly', async () => {

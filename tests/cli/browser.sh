@@ -48,7 +48,8 @@ db="$tmp/demo.db"
 token_of() { grep -o 'frt_[A-Za-z0-9_-]\{43\}' | head -n 1; }
 officer=$("$FRONTERA" --db "$db" user add booth-officer --role officer | token_of)
 analyst=$("$FRONTERA" --db "$db" user add dash-analyst --role analyst | token_of)
-[ -n "$officer" ] && [ -n "$analyst" ] || fail "frontera user add printed no token"
+supervisor=$("$FRONTERA" --db "$db" user add list-supervisor --role supervisor | token_of)
+[ -n "$officer" ] && [ -n "$analyst" ] && [ -n "$supervisor" ] || fail "frontera user add printed no token"
 
 # Two travellers: a US visitor admitted on 15 December 2024 (inside the demo
 # period, so the flows do not grow a near-empty month), and a Chinese one
@@ -87,7 +88,7 @@ esac
 rm -rf "$ART"
 mkdir -p "$ART"
 set +e
-FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
+FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" FR_TOKEN_SUPERVISOR="$supervisor" \
   FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
   FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
   FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \

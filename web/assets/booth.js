@@ -200,6 +200,7 @@ function showExit(x) {
   const doc = x.document || {};
   const name = [doc.surname, doc.given_names].filter(Boolean).join(', ');
   const late = Number(x.days_over) > 0;
+  const flagged = Array.isArray(x.anomalies) && x.anomalies.length > 0;
   const facts = el('dl', { class: 'facts' });
   const add = (term, value, id) => facts.append(el('div', { id }, el('dt', { text: term }), el('dd', {}, value)));
   add(t('exit.who'), `${name} (${doc.nationality || '?'} ${doc.document_number || ''})`, 'exit-who');
@@ -216,8 +217,8 @@ function showExit(x) {
   if (x.duplicate) notes.push(el('li', { class: 'reason level-info' }, t('exit.duplicate')));
   const word = t(late ? 'exit.word_late' : 'exit.word');
   $('#decision').replaceChildren(
-    el('div', { class: `outcome ${late ? 'outcome-refer' : 'outcome-admit'}`, id: 'outcome', 'data-decision': 'exit', 'data-late': late ? 'true' : 'false' },
-      el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: late ? '!' : '✓' }),
+    el('div', { class: `outcome ${late || flagged ? 'outcome-refer' : 'outcome-admit'}`, id: 'outcome', 'data-decision': 'exit', 'data-late': late ? 'true' : 'false' },
+      el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: late || flagged ? '!' : '✓' }),
       el('span', { class: 'outcome-word', text: word }),
       el('span', { class: 'outcome-note', text: t('exit.note') })),
     facts,
