@@ -248,6 +248,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_exits(r);
     case R_OVERSTAYERS:
         return srv_overstayers(r);
+    case R_SELFCHECK:
+        return srv_selfcheck(r);
     case R_TRAVELLER:
         return srv_traveller(r);
     case R_FLOWS:
@@ -361,7 +363,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     if (r->too_big)
         return srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
                            "the body may hold at most %zu bytes", s->cfg.body_max);
-    if (r->route != R_HEALTHZ) {
+    if (r->route != R_HEALTHZ && r->route != R_SELFCHECK) { /* the two public routes */
         int ok;
         enum MHD_Result ret = authenticate(r, &ok);
         if (!ok) return ret;
@@ -409,6 +411,7 @@ static void server_free(fr_server *s)
     srv_policy_fini(s);
     srv_reports_fini(s);
     pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->selfcheck_mu);
     pthread_mutex_destroy(&s->ctx_mu);
     pthread_mutex_destroy(&s->policy_mu);
     pthread_mutex_destroy(&s->policy_put_mu);
@@ -439,6 +442,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->selfcheck_mu, NULL);
     srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
     s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;

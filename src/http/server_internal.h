@@ -37,6 +37,7 @@
     X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \
     X(R_POLICY_GET, "GET", "/v1/policy")                                                           \
     X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
+    X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
     X(R_WEB, "GET", "pages")                                                                       \
@@ -101,6 +102,15 @@ typedef struct srv_audit {
     int stop, started;
 } srv_audit;
 
+/* The self-check's limit per address (server_selfcheck.c). */
+#define SRV_SELFCHECK_SLOTS 4096
+#define SRV_SELFCHECK_PER_MIN 10
+typedef struct srv_rate_slot {
+    uint32_t hash;  /* of the address */
+    uint32_t count; /* questions in this minute */
+    int64_t minute; /* since the epoch */
+} srv_rate_slot;
+
 struct fr_server {
     fr_server_config cfg;
     char *db_path, *replica_path, *host, *policy_path;
@@ -129,6 +139,9 @@ struct fr_server {
     fr_analytics *report_index;
     int64_t report_loaded_ms;
     atomic_int report_stale;
+    /* the public self-check: questions per address per minute */
+    pthread_mutex_t selfcheck_mu;
+    srv_rate_slot selfcheck_slots[SRV_SELFCHECK_SLOTS];
 };
 
 /* Per request (MHD's con_cls). */
@@ -192,6 +205,7 @@ enum MHD_Result srv_manifests(srv_req *r);   /* server_manifest.c */
 enum MHD_Result srv_events(srv_req *r);      /* server_events.c */
 enum MHD_Result srv_exits(srv_req *r);       /* server_exit.c */
 enum MHD_Result srv_overstayers(srv_req *r); /* server_overstayers.c */
+enum MHD_Result srv_selfcheck(srv_req *r);   /* server_selfcheck.c: no token */
 enum MHD_Result srv_traveller(srv_req *r);   /* server_traveller.c */
 enum MHD_Result srv_report(srv_req *r);      /* server_reports.c */
 enum MHD_Result srv_policy_get(srv_req *r);  /* server_policy.c */
