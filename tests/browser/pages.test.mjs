@@ -433,6 +433,49 @@ test('la lista para actuar en español, y un analista no la ve', async () => {
   await denied.close();
 });
 
+async function selfCheck(page, number, nat, birth) {
+  await page.fill('#docnum', number);
+  await page.fill('#nat', nat);
+  await page.fill('#birth', birth);
+  await page.click('#check');
+  const answer = page.locator('#self-answer');
+  await answer.waitFor();
+  return { found: await answer.getAttribute('data-found'), text: (await answer.textContent()).trim() };
+}
+
+test('the traveller\'s own check needs no sign-in, answers for the holder, and a wrong birth date reveals nothing', async () => {
+  const page = await newPage('selfcheck');
+  await page.goto(`${BASE}/selfcheck`);
+  await page.evaluate(() => { localStorage.setItem('frontera.lang', 'en'); sessionStorage.clear(); });
+  await page.reload();
+  assert.equal(await page.locator('#signin').count(), 0, 'no sign-in on the public page');
+  assert.deepEqual(await unlabelled(page), [], 'every self-check input has a label');
+  // The admitted traveller left through the exit booth above: not in the country.
+  const own = await selfCheck(page, 'bt1234567', 'USA', '1985-03-14');
+  assert.equal(own.found, 'true');
+  assert.match(own.text, /not in the country/);
+  await shot(page, 'selfcheck-en.png');
+  const wrong = await selfCheck(page, 'BT1234567', 'USA', '1985-03-15');
+  const unknown = await selfCheck(page, 'ZZ0000000', 'USA', '1985-03-14');
+  assert.equal(wrong.found, 'false');
+  assert.equal(wrong.text, unknown.text, 'a wrong birth date is answered as an unknown document');
+  assert.doesNotMatch(await page.textContent('#self-result'), /TESTER|BROWSER|not in the country/, 'nothing about the holder');
+  await page.close();
+});
+
+test('la consulta del viajero en español', async () => {
+  const page = await newPage('selfcheck-es');
+  await page.goto(`${BASE}/selfcheck`);
+  await page.evaluate(() => localStorage.setItem('frontera.lang', 'es'));
+  await page.reload();
+  assert.equal(await page.textContent('h1'), 'Consulte su estancia');
+  const wrong = await selfCheck(page, 'BT1234567', 'USA', '1985-03-15');
+  assert.match(wrong.text, /^No encontramos ninguna estancia vigente/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish self-check');
+  await shot(page, 'selfcheck-es.png');
+  await page.close();
+});
+
 test('an analyst token cannot open a traveller page: the 403 is shown plainly', async () => {
   const page = await newPage('traveller-403');
   await signIn(page, '/traveller?id=1', ANALYST);
