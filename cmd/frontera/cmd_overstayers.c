@@ -6,6 +6,7 @@
  * choosable, for the spreadsheet's locale) or JSON; the same rows and
  * columns as GET /v1/overstayers (views.h). Every run is audited, as the
  * server audits the route: the list names people. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -31,25 +32,24 @@ static const char USAGE[] =
        "  --port LOCODE          only those who entered at this port\n"
        "  --min-days-over N      only those at least N days over\n"
        "  --limit N              at most N rows (default 10000)\n"
-       "  --format csv|json      CSV (default) or JSON\n"
+       "  --format csv|json|xlsx CSV (default), JSON, or a spreadsheet (needs --out)\n"
+       "  --out FILE             write to FILE instead of standard output\n"
        "  --sep comma|semicolon|tab   the CSV separator (default comma)\n\n"
        "Exit status: 0 ok, 2 usage error, 3 failure.\n");
 
 int cmd_overstayers(int argc, char **argv)
 {
-    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
-                                         {"nationality", required_argument, NULL, 'n'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"min-days-over", required_argument, NULL, 'm'},
-                                         {"limit", required_argument, NULL, 'l'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"sep", required_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"as-of", required_argument, NULL, 'a'}, {"nationality", required_argument, NULL, 'n'},
+        {"port", required_argument, NULL, 'p'},  {"min-days-over", required_argument, NULL, 'm'},
+        {"limit", required_argument, NULL, 'l'}, {"format", required_argument, NULL, 'f'},
+        {"sep", required_argument, NULL, 's'},   {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},        {0, 0, 0, 0}};
     const char *sub = "overstayers";
     fr_overstayer_query q = {FR_DATE_NONE, NULL, NULL, 0};
     size_t limit = 10000;
-    int json = 0, c;
+    int json = 0, xlsx = 0, c;
+    const char *out_path = NULL;
     char sep = ',', *end;
     fr_error err;
     fr_error_clear(&err);
@@ -77,12 +77,10 @@ int cmd_overstayers(int argc, char **argv)
                 return cli_usage_error(sub, "--limit needs 1..10000000, not '%s'", optarg);
             break;
         case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "csv") == 0)
-                json = 0;
-            else
-                return cli_usage_error(sub, "--format is csv or json, not '%s'", optarg);
+            json = strcmp(optarg, "json") == 0;
+            xlsx = strcmp(optarg, "xlsx") == 0;
+            if (!json && !xlsx && strcmp(optarg, "csv") != 0)
+                return cli_usage_error(sub, "--format is csv, json or xlsx, not '%s'", optarg);
             break;
         case 's':
             if (strcmp(optarg, "comma") == 0)
@@ -94,6 +92,9 @@ int cmd_overstayers(int argc, char **argv)
             else
                 return cli_usage_error(sub, "--sep is comma, semicolon or tab, not '%s'", optarg);
             break;
+        case 'o':
+            out_path = optarg;
+            break;
         case 'h':
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
@@ -103,6 +104,7 @@ int cmd_overstayers(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     if (q.as_of == FR_DATE_NONE) return cli_usage_error(sub, "--as-of DATE is required");
+    if (xlsx && !out_path) return cli_usage_error(sub, "--format xlsx needs --out FILE");
     if (q.port && fr_event_check_port(q.port, &err) != FR_OK)
         return cli_usage_error(sub, "--port: %s", err.message);
 
@@ -141,7 +143,16 @@ int cmd_overstayers(int argc, char **argv)
              (int)q.min_days_over);
     snprintf(detail, sizeof detail, "%zu named of %zu", n, total);
     if (cli_audit(sub, db, "overstayers.read", object, "cli", detail) != FR_OK) goto done;
-    if (json) {
+    FILE *out = stdout;
+    if (xlsx) {
+        if (fr_overstayers_xlsx(out_path, q.as_of, rows, hist, n, &err) != FR_OK) {
+            cli_print_error(sub, out_path, &err);
+            goto done;
+        }
+    } else if (out_path && !(out = fopen(out_path, "wb"))) {
+        fprintf(stderr, _("frontera: cannot open %s: %s\n"), out_path, strerror(errno));
+        goto done;
+    } else if (json) {
         json_t *list = json_array();
         for (size_t i = 0; list && i < n; i++)
             json_array_append_new(list, fr_overstayer_json(&rows[i], hist[i]));
@@ -150,7 +161,7 @@ int cmd_overstayers(int argc, char **argv)
         char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
         json_decref(j);
         if (!s) goto done;
-        puts(s);
+        fprintf(out, "%s\n", s);
         free(s);
     } else {
         if (fr_csv_line_append(&text, &len, &cap, fr_overstayer_columns, FR_OVERSTAYER_NCOLS,
@@ -165,7 +176,11 @@ int cmd_overstayers(int argc, char **argv)
             if (fr_csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep) != FR_OK)
                 goto done;
         }
-        fwrite(text, 1, len, stdout);
+        fwrite(text, 1, len, out);
+    }
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, _("frontera: error writing %s: %s\n"), out_path, strerror(errno));
+        goto done;
     }
     if (total > n)
         fprintf(stderr, _("frontera overstayers: %zu of %zu shown (--limit)\n"), n, total);

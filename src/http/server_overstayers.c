@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "frontera/alloc.h"
 #include "frontera/country.h"
@@ -26,6 +27,39 @@ static const char *arg(srv_req *r, const char *name)
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
     return v && *v ? v : NULL;
+}
+
+/* The workbook through a temporary file (libxlsxwriter 1.1 writes files only). */
+static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer *rows,
+                                 fr_history *const *hist, size_t n)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    fr_error err;
+    fr_error_clear(&err);
+    snprintf(path, sizeof path, "%s/frontera-overstayers-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
+                           "no temporary file for the workbook");
+    close(fd);
+    enum MHD_Result ret;
+    char *data = NULL;
+    long size = -1;
+    FILE *f = NULL;
+    if (fr_overstayers_xlsx(path, as_of, rows, hist, n, &err) == FR_OK && (f = fopen(path, "rb")) &&
+        fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (data = fr_malloc((size_t)size)) && fread(data, 1, (size_t)size, f) == (size_t)size)
+        ret = srv_send_text(r, 200,
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            data, (size_t)size);
+    else
+        ret = srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
+                          "the workbook could not be written");
+    if (f) fclose(f);
+    unlink(path); /* the file held personal data: never left behind */
+    fr_free(data);
+    return ret;
 }
 
 enum MHD_Result srv_overstayers(srv_req *r)
@@ -61,12 +95,14 @@ enum MHD_Result srv_overstayers(srv_req *r)
         limit = (size_t)n;
     }
     const char *format = arg(r, "format");
-    int csv = 0;
+    int csv = 0, xlsx = 0;
     if (format && strcmp(format, "csv") == 0)
         csv = 1;
+    else if (format && strcmp(format, "xlsx") == 0)
+        xlsx = 1;
     else if (format && strcmp(format, "json") != 0)
         return srv_problem(r, 422, "invalid", "Invalid request", "format", NULL,
-                           "format must be json or csv");
+                           "format must be json, csv or xlsx");
     char sep = ',';
     if ((v = arg(r, "sep"))) {
         if (strcmp(v, "comma") == 0 || strcmp(v, ",") == 0)
@@ -114,6 +150,10 @@ enum MHD_Result srv_overstayers(srv_req *r)
     if (srv_audit_write(s, &rec, 1) != FR_OK) {
         ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                           "the access could not be audited; the list is not given");
+        goto done;
+    }
+    if (xlsx) {
+        ret = send_xlsx(r, q.as_of, rows, hist, n);
         goto done;
     }
     if (csv) {

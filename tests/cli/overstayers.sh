@@ -6,7 +6,7 @@
 # the date of the list. `frontera overstayers` and GET /v1/overstayers must
 # name exactly the two still in past their stay, most days over first, with
 # name, document, entry and days over; filter by nationality, port and days
-# over; write CSV with the separator asked for and JSON; refuse an analyst;
+# over; write CSV with the separator asked for, JSON and XLSX; refuse an analyst;
 # and audit every access.
 set -euo pipefail
 : "${FRONTERA:?}" "${FR_SOURCE_DIR:?}"
@@ -59,6 +59,25 @@ PY
 "$F" overstayers --as-of 2024-05-01 --sep semicolon | sed -n 1p | grep -q '^traveller_id;surname;' || fail "--sep semicolon ignored"
 # a field holding the separator is quoted (BROWN's given names, once she overstays)
 "$F" overstayers --as-of 2024-07-15 --sep semicolon | grep -q ';BROWN;"MARY; JO";' || fail "a field with the separator is not quoted"
+# a spreadsheet: names as text, days over as numbers, dates as dates
+"$F" overstayers --as-of 2024-05-01 --format xlsx --out "$T/list.xlsx"
+python3 - "$T/list.xlsx" <<'PY' || fail "the XLSX workbook is wrong"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+strings = z.read("xl/sharedStrings.xml").decode()
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+for name in ("traveller_id", "days_over", "PEREZ", "SMITH", "JOHN PAUL", "WANG", "C0000005"):
+    assert name in strings, name
+assert "JONES" not in strings and "BROWN" not in strings
+cells = dict(re.findall(r'<c r="([A-Z]+\d+)"[^>]*><v>([^<]*)</v>', sheet))
+assert cells["K2"] == "91" and cells["K3"] == "32" and cells["K4"] == "23", cells
+assert cells["H2"] == str(19723 + 25569), cells["H2"]  # 2024-01-01 as an Excel date
+assert "autoFilter" in sheet and "pane" in sheet
+PY
+set +e
+"$F" overstayers --as-of 2024-05-01 --format xlsx >/dev/null 2>&1; rc0=$?
+set -e
+[ "$rc0" -eq 2 ] || fail "--format xlsx without --out exits $rc0, not 2"
 set +e
 "$F" overstayers >/dev/null 2>&1; rc1=$?
 "$F" overstayers --as-of 2024-05-01 --nationality XYZ >/dev/null 2>&1; rc2=$?
@@ -66,7 +85,7 @@ set -e
 [ "$rc1" -eq 2 ] || fail "no --as-of exits $rc1, not 2"
 [ "$rc2" -eq 2 ] || fail "an unknown nationality exits $rc2, not 2"
 LANG=es_EC.UTF-8 "$F" overstayers --help | grep -q '^Uso: frontera' || fail "the help is not in Spanish"
-"$F" audit list 2>/dev/null | grep -c 'overstayers.read' | grep -qx 6 || fail "each CLI run is not audited: $("$F" audit list 2>&1 | grep overstayers | head -3)"
+"$F" audit list 2>/dev/null | grep -c 'overstayers.read' | grep -qx 7 || fail "each CLI run is not audited: $("$F" audit list 2>&1 | grep overstayers | head -3)"
 
 # the server
 "$F" user add sup --role supervisor >"$T/token.sup"
@@ -97,10 +116,16 @@ st, ct, body = get("/v1/overstayers?as_of=2024-05-01&format=csv&sep=tab&national
 assert st == 200 and ct.startswith("text/csv"), (st, ct)
 lines = body.split("\r\n")
 assert lines[0].startswith("traveller_id\tsurname\t") and "\tWANG\tLI\tCHN\t" in lines[1] and lines[2] == "", lines
+req = urllib.request.Request(base + "/v1/overstayers?as_of=2024-05-01&format=xlsx",
+                             headers={"Authorization": "Bearer " + tok("sup")})
+with urllib.request.urlopen(req) as r:
+    assert r.headers.get("Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = r.read()
+assert data[:2] == b"PK" and b"sharedStrings" in data, data[:40]
 st, ct, body = get("/v1/overstayers?as_of=2024-13-01", "sup")
 assert st == 422 and json.loads(body)["field"] == "as_of", body
 PY
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep -qx 2 ||
-  fail "the server's two answers are not both audited: $("$F" audit list 2>&1 | grep overstayers)"
+"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep -qx 3 ||
+  fail "the server's three answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
 echo "overstayers.sh: ok"
