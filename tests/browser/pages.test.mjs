@@ -411,6 +411,13 @@ test('the list to act on: who is past the stay, most days over first, and a CSV 
   const lines = fs.readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
   assert.match(lines[0], /^traveller_id;surname;given_names;nationality;document_state;document_number;birth_date;entered;entry_port;authorised_until;days_over$/);
   assert.equal(lines.length - 1, Math.min(total, 10000), 'a line per person');
+  // the same list as a workbook: an XLSX (a zip holding the sheet)
+  const [book] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
+  const xfile = path.join(ART, 'overstayers.xlsx');
+  await book.saveAs(xfile);
+  assert.equal(book.suggestedFilename(), 'overstayers-2025-01-15.xlsx');
+  const head = fs.readFileSync(xfile).subarray(0, 2).toString('latin1');
+  assert.equal(head, 'PK', 'the workbook is a zip file');
   await page.close();
 });
 

@@ -1,7 +1,7 @@
 // overstayers.js: the list to act on. The form's date and filters become
 // GET /v1/overstayers?...; the rows are shown as a table (most days over
 // first; the first 500), and "Download CSV" fetches the same list as CSV with the chosen
-// separator and saves it (the token goes in the header, never in a link).
+// separator (or as an XLSX workbook) and saves it (the token goes in the header, never in a link).
 // A role that may not see the list (officer, analyst) gets the server's 403.
 import { $, el, api, apiGet, token, startPage, showError, table, todayIso } from './common.js';
 import { t, tn, fmtDate, fmtNum } from './i18n.js';
@@ -21,6 +21,8 @@ function query(format) {
   if (format === 'csv') {
     p.set('format', 'csv');
     p.set('sep', $('#sep').value);
+  } else if (format === 'xlsx') {
+    p.set('format', 'xlsx');
   } else {
     p.set('limit', String(SHOWN)); // the page shows the first ones; the CSV has everyone
   }
@@ -58,18 +60,18 @@ async function show(ev) {
   }
 }
 
-async function download() {
+async function download(format) {
   localStorage.setItem(SEP_KEY, $('#sep').value);
   const status = $('#ovl-status');
   try {
-    const res = await fetch(query('csv'), { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' });
+    const res = await fetch(query(format), { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' });
     if (!res.ok) {
       // the problem document, through the same client as the rest
       await api('GET', query('json'));
       return;
     }
     const blob = await res.blob();
-    const a = el('a', { href: URL.createObjectURL(blob), download: `overstayers-${$('#as-of').value || todayIso()}.csv` });
+    const a = el('a', { href: URL.createObjectURL(blob), download: `overstayers-${$('#as-of').value || todayIso()}.${format}` });
     document.body.append(a);
     a.click();
     a.remove();
@@ -87,5 +89,6 @@ function ready() {
 }
 
 $('#ovl-form').addEventListener('submit', show);
-$('#download').addEventListener('click', download);
+$('#download').addEventListener('click', () => download('csv'));
+$('#download-xlsx').addEventListener('click', () => download('xlsx'));
 startPage({ onReady: ready });
