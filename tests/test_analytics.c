@@ -468,6 +468,78 @@ static void out_of_memory_anywhere_is_an_error_not_a_crash(void **state)
     assert_true(done);
 }
 
+/* The list to act on: the latest entry's stay ended, no exit by the date;
+ * one who left late, one still within the stay, one whose overstayed entry
+ * was followed by an exit are not on it; filters and the cut at max. */
+static void overstayers_are_those_still_in_past_their_stay(void **state)
+{
+    (void)state;
+    static const row R[] = {
+        {E, "2024-01-01", "ECUIO", 1, "USA", "2024-03-30"}, /* in, 32 days over on 05-01 */
+        {E, "2024-01-10", "ECGYE", 2, "CHN", "2024-04-08"}, /* in, 23 days over */
+        {E, "2024-01-01", "ECUIO", 3, "USA", "2024-03-30"},
+        {X, "2024-04-10", "ECUIO", 3, "USA", NULL},         /* left late: not on the list */
+        {E, "2024-04-01", "ECUIO", 4, "USA", "2024-06-29"}, /* within the stay */
+        {E, "2024-01-01", "ECUIO", 5, "COL", "2024-01-31"},
+        {X, "2024-05-02", "ECUIO", 5, "COL", NULL}, /* leaves after the date: still in on 05-01 */
+    };
+    fr_analytics *a = NULL;
+    assert_int_equal(fr_analytics_new(&a), FR_OK);
+    for (size_t i = 0; i < sizeof R / sizeof R[0]; i++)
+        add(a, &R[i]);
+    fr_overstayer_query q = {D("2024-05-01"), NULL, NULL, 0};
+    fr_overstayer *o = NULL;
+    size_t n = 0, total = 0;
+    fr_error err;
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(total, 3);
+    assert_int_equal(o[0].traveller, 5); /* 91 days over, first */
+    assert_int_equal(o[0].days_over, 91);
+    assert_int_equal(o[1].traveller, 1);
+    assert_int_equal(o[1].days_over, 32);
+    assert_string_equal(o[1].nationality, "USA");
+    assert_string_equal(o[1].port, "ECUIO");
+    assert_int_equal(o[1].entered, D("2024-01-01"));
+    assert_int_equal(o[1].until, D("2024-03-30"));
+    assert_int_equal(o[2].traveller, 2);
+    assert_string_equal(o[2].port, "ECGYE");
+    fr_free(o);
+    /* filters */
+    q.nationality = "USA";
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(o[0].traveller, 1);
+    fr_free(o);
+    q.nationality = NULL;
+    q.port = "ECGYE";
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(o[0].traveller, 2);
+    fr_free(o);
+    q.port = NULL;
+    q.min_days_over = 30;
+    assert_int_equal(fr_analytics_overstayers(a, &q, 1, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(total, 2);
+    assert_int_equal(n, 1);
+    assert_int_equal(o[0].traveller, 5);
+    fr_free(o);
+    /* the day after the last day of the stay is one day over */
+    q = (fr_overstayer_query){D("2024-04-09"), "CHN", NULL, 0};
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(o[0].days_over, 1);
+    fr_free(o);
+    q = (fr_overstayer_query){D("2024-04-08"), "CHN", NULL, 0};
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_OK);
+    assert_int_equal(n, 0);
+    fr_free(o);
+    q.nationality = "XYZ";
+    assert_int_equal(fr_analytics_overstayers(a, &q, 100, &o, &n, &total, &err), FR_EINVAL);
+    assert_string_equal(err.field, "nationality");
+    fr_analytics_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +553,7 @@ int main(void)
         cmocka_unit_test(bad_events_and_queries_are_refused_with_the_field),
         cmocka_unit_test(appending_after_compacting_a_tiny_index_grows_it),
         cmocka_unit_test(out_of_memory_anywhere_is_an_error_not_a_crash),
+        cmocka_unit_test(overstayers_are_those_still_in_past_their_stay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

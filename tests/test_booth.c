@@ -439,6 +439,69 @@ static void records_the_decision_with_its_reasons(void **state)
     assert_int_equal(fr_booth_record(f->store, &req, &f->d, NULL, NULL, &res, NULL), FR_EINVAL);
 }
 
+/* An exit at the booth closes the open entry and says how long the stay was
+ * and how late it ends; a retry is the same exit; an exit nobody entered
+ * for is recorded and flagged; a misread MRZ is refused, not recorded. */
+static void an_exit_at_the_booth_closes_the_entry_and_counts_days_over(void **state)
+{
+    fixture *f = *state;
+    doc x = {.nat = "NOR", .number = "N70000001", .surname = "HANSEN", .given = "KARI"};
+    record(f, &x, FR_EVENT_ENTRY, "E-IN", "2024-03-01T10:00-05:00", "2024-05-29");
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, &x);
+    fr_admit_request req = request(mrz, "2024-06-02T18:30-05:00");
+    req.port = "ECGYE";
+    fr_booth_exit_result out;
+    fr_error err;
+    fr_error_clear(&err);
+    int rc = fr_booth_exit(f->store, &req, NULL, "officer2", &out, &err);
+    if (rc != FR_OK) print_error("exit: %s\n", err.message);
+    assert_int_equal(rc, FR_OK);
+    assert_int_equal(out.duplicate, 0);
+    assert_int_equal(out.anomalies & FR_ANOMALY_EXIT_WITHOUT_ENTRY, 0);
+    char b[FR_DATE_BUFSZ];
+    assert_string_equal(fr_date_format(out.entered, b), "2024-03-01");
+    assert_string_equal(fr_date_format(out.authorised_until, b), "2024-05-29");
+    assert_string_equal(out.entry_port, "ECUIO");
+    assert_int_equal(out.days_stayed, 94); /* 1 March to 2 June, both counted */
+    assert_int_equal(out.days_over, 4);    /* 30, 31 May, 1 and 2 June */
+    assert_true(strncmp(out.event_id, "EXI-NOR-N70000001-", 18) == 0);
+    fr_history *h = NULL;
+    assert_int_equal(fr_store_history(f->store, out.traveller_id, &h, NULL), FR_OK);
+    assert_int_equal(h->count, 2);
+    assert_int_equal(h->items[1].kind, FR_EVENT_EXIT);
+    assert_string_equal(h->items[1].port, "ECGYE");
+    assert_string_equal(h->items[1].officer, "officer2");
+    assert_int_equal(h->in_country, 0);
+    fr_history_free(h);
+    /* the same exit again: nothing new */
+    assert_int_equal(fr_booth_exit(f->store, &req, NULL, "officer2", &out, NULL), FR_OK);
+    assert_int_equal(out.duplicate, 1);
+    /* leaving in time */
+    doc y = {.nat = "NOR", .number = "N70000002", .surname = "BERG", .given = "OLA"};
+    record(f, &y, FR_EVENT_ENTRY, "E-IN2", "2024-03-01T10:00-05:00", "2024-05-29");
+    make(mrz, &y);
+    req = request(mrz, "2024-05-29T08:00-05:00");
+    assert_int_equal(fr_booth_exit(f->store, &req, "X-2", NULL, &out, NULL), FR_OK);
+    assert_int_equal(out.days_over, 0);
+    assert_string_equal(out.event_id, "X-2");
+    /* nobody entered on this document: recorded, flagged, no entry */
+    doc z = {.nat = "NOR", .number = "N70000003", .surname = "DAHL", .given = "INGRID"};
+    make(mrz, &z);
+    req = request(mrz, "2024-05-29T08:00-05:00");
+    assert_int_equal(fr_booth_exit(f->store, &req, NULL, NULL, &out, NULL), FR_OK);
+    assert_true(out.anomalies & FR_ANOMALY_EXIT_WITHOUT_ENTRY);
+    assert_int_equal(out.entered, FR_DATE_NONE);
+    assert_int_equal(out.days_stayed, 0);
+    /* a check digit wrong: refused with the reader's sentence */
+    mrz[strlen(mrz) - 1] = mrz[strlen(mrz) - 1] == '0' ? '1' : '0';
+    req = request(mrz, "2024-05-29T08:00-05:00");
+    fr_error_clear(&err);
+    assert_int_equal(fr_booth_exit(f->store, &req, NULL, NULL, &out, &err), FR_EINVAL);
+    assert_string_equal(err.field, "mrz");
+    assert_true(err.message[0] != 0);
+}
+
 static void an_imported_entry_is_completed_as_at_the_booth(void **state)
 {
     fixture *f = *state;
@@ -477,6 +540,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(screening_hits_lost_documents_and_fails_closed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(records_the_decision_with_its_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_exit_at_the_booth_closes_the_entry_and_counts_days_over,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(an_imported_entry_is_completed_as_at_the_booth, setup,
                                         teardown),
     };

@@ -35,10 +35,11 @@ static void pages_answer_under_short_and_file_names(void **st)
 {
     (void)st;
     static const char *const pages[][3] = {
-        {"/", "/index.html", "<title>Home"},
-        {"/booth", "/booth.html", "<title>Booth"},
-        {"/dashboard", "/dashboard.html", "<title>Dashboard"},
-        {"/traveller", "/traveller.html", "<title>Traveller"},
+        {"/", "/index.html", "<title data-i18n=\"home.doc_title\">Home"},
+        {"/booth", "/booth.html", "<title data-i18n=\"booth.doc_title\">Booth"},
+        {"/dashboard", "/dashboard.html", "<title data-i18n=\"dash.doc_title\">Dashboard"},
+        {"/traveller", "/traveller.html", "<title data-i18n=\"trav.doc_title\">Traveller"},
+        {"/overstayers", "/overstayers.html", "<title data-i18n=\"ovl.doc_title\">Overstayers"},
     };
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         size_t a_len, b_len;
@@ -58,12 +59,13 @@ static void pages_answer_under_short_and_file_names(void **st)
 static void every_page_has_the_shared_header(void **st)
 {
     (void)st;
-    static const char *const pages[] = {"/", "/booth", "/dashboard", "/traveller"};
+    static const char *const pages[] = {"/", "/booth", "/dashboard", "/traveller", "/overstayers"};
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
         size_t len;
         const char *ctype;
         const char *d = get(pages[i], &len, &ctype);
-        assert_true(contains(d, len, "<nav class=\"pages\" aria-label=\"Pages\">"));
+        assert_true(contains(d, len, "<nav class=\"pages\" aria-label=\"Pages\""));
+        assert_true(contains(d, len, "<select id=\"lang\" name=\"lang\">"));
         assert_true(contains(d, len, "Skip to the page"));
         assert_true(contains(d, len, "<section id=\"signin\""));
         assert_false(contains(d, len, "<!--#include"));

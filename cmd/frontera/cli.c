@@ -12,16 +12,17 @@
 
 #include "frontera/alloc.h"
 #include "frontera/audit.h"
+#include "i18n.h"
 
 char *cli_read_all(const char *path, size_t max, size_t *len_out)
 {
     FILE *f = stdin;
-    const char *name = "standard input";
+    const char *name = _("standard input");
     if (path && strcmp(path, "-") != 0) {
         f = fopen(path, "rb");
         name = path;
         if (!f) {
-            fprintf(stderr, "frontera: cannot open %s: %s\n", path, strerror(errno));
+            fprintf(stderr, _("frontera: cannot open %s: %s\n"), path, strerror(errno));
             return NULL;
         }
     }
@@ -31,7 +32,8 @@ char *cli_read_all(const char *path, size_t max, size_t *len_out)
     for (;;) {
         if (len + 1 >= cap) {
             if (cap >= max + 1) {
-                fprintf(stderr, "frontera: %s is larger than the limit of %zu bytes\n", name, max);
+                fprintf(stderr, _("frontera: %s is larger than the limit of %zu bytes\n"), name,
+                        max);
                 goto fail;
             }
             size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
@@ -45,11 +47,11 @@ char *cli_read_all(const char *path, size_t max, size_t *len_out)
         len += n;
     }
     if (ferror(f)) {
-        fprintf(stderr, "frontera: error reading %s: %s\n", name, strerror(errno));
+        fprintf(stderr, _("frontera: error reading %s: %s\n"), name, strerror(errno));
         goto fail;
     }
     if (len > max) {
-        fprintf(stderr, "frontera: %s is larger than the limit of %zu bytes\n", name, max);
+        fprintf(stderr, _("frontera: %s is larger than the limit of %zu bytes\n"), name, max);
         goto fail;
     }
     buf[len] = '\0';
@@ -57,7 +59,7 @@ char *cli_read_all(const char *path, size_t max, size_t *len_out)
     if (len_out) *len_out = len;
     return buf;
 oom:
-    fprintf(stderr, "frontera: out of memory reading %s\n", name);
+    fprintf(stderr, _("frontera: out of memory reading %s\n"), name);
 fail:
     free(buf);
     if (f != stdin) fclose(f);
@@ -69,9 +71,10 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "frontera %s: ", sub);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'frontera help %s' for more information.\n", sub);
+    fputc('\n', stderr);
+    fprintf(stderr, _("Try 'frontera help %s' for more information.\n"), sub);
     return FR_EXIT_USAGE;
 }
 
@@ -114,7 +117,7 @@ fr_policy *cli_load_policy(const char *sub, const char *path)
     if (fr_policy_parse(text, len, &p, errs, 20, &n) != FR_OK) {
         for (size_t i = 0; i < n && i < 20; i++)
             cli_print_error(sub, path, &errs[i]);
-        if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more errors\n", sub, path, n - 20);
+        if (n > 20) fprintf(stderr, _("frontera %s: %s: %zu more errors\n"), sub, path, n - 20);
         p = NULL;
     }
     free(text);

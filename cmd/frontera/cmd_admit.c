@@ -14,45 +14,46 @@
 #include "cli.h"
 #include "frontera/audit.h"
 #include "commands.h"
+#include "i18n.h"
 #include "frontera/booth.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "views.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] admit --port LOCODE --at DATETIME [OPTION]... [FILE]\n"
-    "Decide admit, refer or refuse for the travel document whose machine readable zone is in\n"
-    "FILE (or standard input), under the visa policy in force on that day and the\n"
-    "traveller's history in the ledger.\n\n"
-    "  --port LOCODE        UN/LOCODE of the border crossing point (ECUIO, ECGYE, ECTUL ...)\n"
-    "  --at DATETIME        local time with offset: 2024-07-01T10:15-05:00\n"
-    "  --policy FILE        the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
-    "  --class CLASS        admission class: visitor (default), transit, crew, official\n"
-    "  --visa REF           the visa, e-visa or travel authorisation presented\n"
-    "  --intended-days N    the stay the traveller asks for\n"
-    "  --repair             try the common OCR misreads in the MRZ (reported)\n"
-    "  --watchlists DIR     screen against the lists in DIR (default $FRONTERA_WATCHLISTS,\n"
-    "                       else ./frontera-watchlists when it exists)\n"
-    "  --record             record the entry, or the refusal, in the ledger\n"
-    "  --event-id ID        the event id to record under (default: from document and time)\n"
-    "  --officer NAME       the officer recorded with the event\n"
-    "  --json               print {decision, reasons, authorised_until, traveller_id, ...}\n\n"
-    "Without --record the ledger is only read (and need not exist). Exit status: 0 admit,\n"
-    "1 refer or refuse, 2 usage error, 3 failure. Rules: docs/admission.md.\n";
+    N_("Usage: frontera [--db PATH] admit --port LOCODE --at DATETIME [OPTION]... [FILE]\n"
+       "Decide admit, refer or refuse for the travel document whose machine readable zone is in\n"
+       "FILE (or standard input), under the visa policy in force on that day and the\n"
+       "traveller's history in the ledger.\n\n"
+       "  --port LOCODE        UN/LOCODE of the border crossing point (ECUIO, ECGYE, ECTUL ...)\n"
+       "  --at DATETIME        local time with offset: 2024-07-01T10:15-05:00\n"
+       "  --policy FILE        the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
+       "  --class CLASS        admission class: visitor (default), transit, crew, official\n"
+       "  --visa REF           the visa, e-visa or travel authorisation presented\n"
+       "  --intended-days N    the stay the traveller asks for\n"
+       "  --repair             try the common OCR misreads in the MRZ (reported)\n"
+       "  --watchlists DIR     screen against the lists in DIR (default $FRONTERA_WATCHLISTS,\n"
+       "                       else ./frontera-watchlists when it exists)\n"
+       "  --record             record the entry, or the refusal, in the ledger\n"
+       "  --event-id ID        the event id to record under (default: from document and time)\n"
+       "  --officer NAME       the officer recorded with the event\n"
+       "  --json               print {decision, reasons, authorised_until, traveller_id, ...}\n\n"
+       "Without --record the ledger is only read (and need not exist). Exit status: 0 admit,\n"
+       "1 refer or refuse, 2 usage error, 3 failure. Rules: docs/admission.md.\n");
 
 static void print_text(const fr_admit_decision *d)
 {
     char b[FR_DATE_BUFSZ];
     static const char *const MARK[] = {"  ", "? ", "x ", "! "};
-    printf("%s", d->outcome == FR_ADMIT   ? "ADMIT"
-                 : d->outcome == FR_REFER ? "REFER to a supervisor"
-                                          : "REFUSE");
+    printf("%s", d->outcome == FR_ADMIT   ? _("ADMIT")
+                 : d->outcome == FR_REFER ? _("REFER to a supervisor")
+                                          : _("REFUSE"));
     if (d->mrz.surname[0])
         printf(": %s, %s (%s %s)", d->mrz.surname, d->mrz.given_names, d->mrz.nationality,
                d->mrz.document_number);
     printf("\n");
     if (d->outcome == FR_ADMIT && d->authorised_until != FR_DATE_NONE)
-        printf("Authorised until %s\n", fr_date_format(d->authorised_until, b));
+        printf(_("Authorised until %s\n"), fr_date_format(d->authorised_until, b));
     for (size_t i = 0; i < d->nreasons; i++) {
         const fr_admit_reason *r = &d->reasons[i];
         if (r->ground)
@@ -147,7 +148,7 @@ int cmd_admit(int argc, char **argv)
             wl_dir = optarg;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("admit", "unknown option");
@@ -174,7 +175,7 @@ int cmd_admit(int argc, char **argv)
     int screening = 0;
     if (!ppath) {
         fprintf(stderr,
-                "frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+                _("frontera admit: no policy file: give --policy FILE or set FRONTERA_POLICY\n"));
         goto done;
     }
     if (!(policy = cli_load_policy("admit", ppath))) goto done;
@@ -189,8 +190,8 @@ int cmd_admit(int argc, char **argv)
     if (orc == FR_ENOTFOUND && !record) {
         store = NULL; /* no ledger yet: decide without history, and say so */
         fprintf(stderr,
-                "frontera admit: warning: no ledger at %s: decided without the "
-                "traveller's history\n",
+                _("frontera admit: warning: no ledger at %s: decided without the "
+                  "traveller's history\n"),
                 db);
     } else if (orc != FR_OK) {
         cli_print_error("admit", db, &err);
@@ -206,7 +207,7 @@ int cmd_admit(int argc, char **argv)
     if (!cli_watchlist_dir_exists(dir)) {
         if (env.screening_required) {
             snprintf(why, sizeof why, "no watchlist directory %s", dir);
-            fprintf(stderr, "frontera admit: %s: the traveller is referred\n", why);
+            fprintf(stderr, _("frontera admit: %s: the traveller is referred\n"), why);
         }
     } else if (cli_screening_open("admit", dir, &sc) != 0) {
         env.screening_required = 1;
@@ -255,9 +256,9 @@ int cmd_admit(int argc, char **argv)
     else {
         print_text(d);
         if (record && d->outcome == FR_REFER)
-            printf("Nothing recorded: a referral is decided by a supervisor.\n");
+            fputs(_("Nothing recorded: a referral is decided by a supervisor.\n"), stdout);
         else if (tid)
-            printf("Recorded as %s (traveller %lld).\n", idbuf, (long long)tid);
+            printf(_("Recorded as %s (traveller %lld).\n"), idbuf, (long long)tid);
     }
     rc = d->outcome == FR_ADMIT ? FR_EXIT_OK : FR_EXIT_FINDING;
     fr_free(d);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
 
 typedef struct {
     const char *name;
@@ -26,19 +27,21 @@ static const command COMMANDS[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: frontera [--db PATH] SUBCOMMAND [OPTION]... [ARG]...\n"
-                 "Border entry/exit system: travel documents, visa policy, stays, crossings.\n\n"
-                 "Subcommands:\n");
+    fprintf(out, "%s",
+            _("Usage: frontera [--db PATH] SUBCOMMAND [OPTION]... [ARG]...\n"
+              "Border entry/exit system: travel documents, visa policy, stays, crossings.\n\n"
+              "Subcommands:\n"));
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(out,
-            "\nGlobal options:\n"
-            "  --db PATH     the ledger: an SQLite file (default ./frontera.db, or $FRONTERA_DB)\n"
-            "                or a PostgreSQL URI (postgres://USER@HOST:PORT/DB)\n"
-            "  --help        show this help and exit\n"
-            "  --version     show the version and exit\n\n"
-            "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
-            "Exit status: 0 ok, 1 a finding or refusal, 2 a usage error, 3 a failure.\n");
+        fprintf(out, "  %-12s %s\n", COMMANDS[i].name, _(COMMANDS[i].summary));
+    fprintf(
+        out, "%s",
+        _("\nGlobal options:\n"
+          "  --db PATH     the ledger: an SQLite file (default ./frontera.db, or $FRONTERA_DB)\n"
+          "                or a PostgreSQL URI (postgres://USER@HOST:PORT/DB)\n"
+          "  --help        show this help and exit\n"
+          "  --version     show the version and exit\n\n"
+          "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
+          "Exit status: 0 ok, 1 a finding or refusal, 2 a usage error, 3 a failure.\n"));
 }
 
 static const command *find(const char *name)
@@ -51,6 +54,7 @@ static const command *find(const char *name)
 int main(int argc, char **argv)
 {
     int i = 1;
+    cli_i18n_init();
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -65,8 +69,8 @@ int main(int argc, char **argv)
             setenv("FRONTERA_DB", argv[i] + 5, 1);
             i++;
         } else {
-            fprintf(stderr, "frontera: unknown option '%s'\n", argv[i]);
-            fprintf(stderr, "Try 'frontera --help' for more information.\n");
+            fprintf(stderr, _("frontera: unknown option '%s'\n"), argv[i]);
+            fputs(_("Try 'frontera --help' for more information.\n"), stderr);
             return FR_EXIT_USAGE;
         }
     }
@@ -82,7 +86,7 @@ int main(int argc, char **argv)
         }
         const command *c = find(argv[i + 1]);
         if (!c) {
-            fprintf(stderr, "frontera: no subcommand '%s'\n", argv[i + 1]);
+            fprintf(stderr, _("frontera: no subcommand '%s'\n"), argv[i + 1]);
             return FR_EXIT_USAGE;
         }
         char help_opt[] = "--help";
@@ -95,8 +99,8 @@ int main(int argc, char **argv)
     }
     const command *c = find(name);
     if (!c) {
-        fprintf(stderr, "frontera: '%s' is not a frontera subcommand.\n", name);
-        fprintf(stderr, "Try 'frontera --help' for the list.\n");
+        fprintf(stderr, _("frontera: '%s' is not a frontera subcommand.\n"), name);
+        fputs(_("Try 'frontera --help' for the list.\n"), stderr);
         return FR_EXIT_USAGE;
     }
     return c->fn(argc - i, argv + i);

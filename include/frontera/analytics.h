@@ -199,6 +199,33 @@ FR_API int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_
 
 FR_API void fr_report_free(fr_report *r); /* NULL is a no-op */
 
+/* ---- the list to act on: who is in the country past the authorised stay ---- */
+
+typedef struct fr_overstayer {
+    uint64_t traveller;  /* the index's traveller key: the ledger's traveller id when the
+                            index was loaded from a store */
+    char nationality[4]; /* ICAO code, "" when unknown */
+    char port[6];        /* the port of the entry */
+    fr_date entered;     /* the entry's local date */
+    fr_date until;       /* the end of the authorised stay, extensions included */
+    int32_t days_over;   /* as_of - until (> 0) */
+} fr_overstayer;
+
+typedef struct fr_overstayer_query {
+    fr_date as_of;           /* required */
+    const char *nationality; /* ICAO code or NULL: all */
+    const char *port;        /* UN/LOCODE or NULL: all */
+    int32_t min_days_over;   /* 1 or more: at least that many days over */
+} fr_overstayer_query;
+
+/* Each traveller whose latest entry on or before q->as_of has an authorised
+ * stay that ended before as_of and who had not left by as_of (no exit, or
+ * one after as_of), most days over first (then by traveller). *out
+ * (fr_free) holds *n rows: the first max of the *total that match. Errors: FR_EINVAL (no as_of, an
+ * unknown nationality), FR_ENOMEM. Not thread-safe for the same index (it may re-pair). */
+FR_API int fr_analytics_overstayers(fr_analytics *a, const fr_overstayer_query *q, size_t max,
+                                    fr_overstayer **out, size_t *n, size_t *total, fr_error *err);
+
 /* Rates of an overstays row, as fractions (0 when the denominator is 0):
  * DHS total overstay rate (out_of_country + in_country) / expected, its
  * in-country part, and the crude (entries - exits) / entries. */

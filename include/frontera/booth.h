@@ -48,6 +48,31 @@ FR_API int fr_booth_record(fr_store *store, const fr_admit_request *req, const f
                            const char *event_id, const char *officer, fr_record_result *result,
                            fr_error *err);
 
+/* An exit at the booth: what fr_booth_exit read and wrote. */
+typedef struct fr_booth_exit_result {
+    fr_mrz mrz;                         /* the document as read */
+    char event_id[FR_EVENT_ID_MAX + 1]; /* the exit's id in the ledger */
+    int64_t traveller_id;               /* who left */
+    int duplicate;                      /* 1: this exit was already recorded */
+    unsigned anomalies;                 /* FR_ANOMALY_* of the exit (no open entry ...) */
+    fr_date entered;                    /* the day of the entry it closes; FR_DATE_NONE */
+    char entry_port[6];                 /* that entry's port; "" */
+    fr_date authorised_until;           /* that entry's authorised stay; FR_DATE_NONE */
+    int32_t days_stayed;                /* entry to exit, both days counted; 0: no entry */
+    int32_t days_over;                  /* exit day past authorised_until; 0: in time */
+} fr_booth_exit_result;
+
+/* Record an exit at the booth for the MRZ of req (req->port, req->at;
+ * the class, visa and intended stay are not used) and read back the entry it
+ * closes: when the traveller entered and whether they leave late. event_id
+ * NULL: "EXI-STATE-NUMBER-UTC SECONDS", so a retry is idempotent. The MRZ
+ * must read without error (FR_EINVAL, field "mrz", the first finding's
+ * sentence in err otherwise): an exit is not decided, and a misread document
+ * would pair with nobody. Errors otherwise as fr_store_record and
+ * fr_store_history. */
+FR_API int fr_booth_exit(fr_store *store, const fr_admit_request *req, const char *event_id,
+                         const char *officer, fr_booth_exit_result *out, fr_error *err);
+
 /* fr_admit_complete_entry with the history the store holds for the event's
  * document (read in the caller's transaction). Errors are the store's. */
 FR_API int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev,

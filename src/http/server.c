@@ -189,14 +189,24 @@ static srv_route match(const char *method, const char *url, char *param, size_t 
 }
 
 static const fr_perm ROUTE_PERM[R_COUNT] = {
-    [R_ADMISSIONS] = FR_PERM_ADMIT,        [R_OVERRIDE] = FR_PERM_OVERRIDE,
-    [R_MANIFESTS] = FR_PERM_MANIFEST,      [R_EVENTS] = FR_PERM_EVENTS,
-    [R_TRAVELLER] = FR_PERM_TRAVELLER,     [R_FLOWS] = FR_PERM_REPORTS,
-    [R_OVERSTAYS] = FR_PERM_REPORTS,       [R_ALERTS] = FR_PERM_REPORTS,
-    [R_WHATIF] = FR_PERM_REPORTS,          [R_POLICY_GET] = FR_PERM_POLICY_READ,
-    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE, [R_SPLIT] = FR_PERM_REVIEW,
-    [R_REVIEWS] = FR_PERM_REVIEW,          [R_REVIEW] = FR_PERM_REVIEW,
-    [R_RESOLVE] = FR_PERM_REVIEW,          [R_RECONCILIATION] = FR_PERM_REPORTS,
+    [R_ADMISSIONS] = FR_PERM_ADMIT,
+    [R_OVERRIDE] = FR_PERM_OVERRIDE,
+    [R_MANIFESTS] = FR_PERM_MANIFEST,
+    [R_EVENTS] = FR_PERM_EVENTS,
+    [R_TRAVELLER] = FR_PERM_TRAVELLER,
+    [R_FLOWS] = FR_PERM_REPORTS,
+    [R_OVERSTAYS] = FR_PERM_REPORTS,
+    [R_ALERTS] = FR_PERM_REPORTS,
+    [R_WHATIF] = FR_PERM_REPORTS,
+    [R_POLICY_GET] = FR_PERM_POLICY_READ,
+    [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
+    [R_SPLIT] = FR_PERM_REVIEW,
+    [R_REVIEWS] = FR_PERM_REVIEW,
+    [R_REVIEW] = FR_PERM_REVIEW,
+    [R_RESOLVE] = FR_PERM_REVIEW,
+    [R_RECONCILIATION] = FR_PERM_REPORTS,
+    [R_EXITS] = FR_PERM_ADMIT,
+    [R_OVERSTAYERS] = FR_PERM_ENFORCEMENT,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -277,6 +287,12 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_reconciliation(r);
     case R_EVENTS:
         return srv_events(r);
+    case R_EXITS:
+        return srv_exits(r);
+    case R_OVERSTAYERS:
+        return srv_overstayers(r);
+    case R_SELFCHECK:
+        return srv_selfcheck(r);
     case R_TRAVELLER:
         return srv_traveller(r);
     case R_SPLIT:
@@ -398,7 +414,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     if (r->too_big)
         return srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
                            "the body may hold at most %zu bytes", s->cfg.body_max);
-    if (r->route != R_HEALTHZ) {
+    if (r->route != R_HEALTHZ && r->route != R_SELFCHECK) { /* the two public routes */
         int ok;
         enum MHD_Result ret = authenticate(r, &ok);
         if (!ok) return ret;
@@ -446,6 +462,7 @@ static void server_free(fr_server *s)
     srv_policy_fini(s);
     srv_reports_fini(s);
     pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->selfcheck_mu);
     pthread_mutex_destroy(&s->ctx_mu);
     pthread_mutex_destroy(&s->policy_mu);
     pthread_mutex_destroy(&s->policy_put_mu);
@@ -476,6 +493,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->selfcheck_mu, NULL);
     srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
     s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;

@@ -30,6 +30,7 @@
     X(R_MANIFESTS, "POST", "/v1/manifests")                                                        \
     X(R_RECONCILIATION, "GET", "/v1/manifests/reconciliation")                                     \
     X(R_EVENTS, "POST", "/v1/events")                                                              \
+    X(R_EXITS, "POST", "/v1/exits")                                                                \
     X(R_TRAVELLER, "GET", "/v1/travellers/{id}")                                                   \
     X(R_SPLIT, "POST", "/v1/travellers/{id}/split")                                                \
     X(R_REVIEWS, "GET", "/v1/reviews")                                                             \
@@ -38,9 +39,11 @@
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
     X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
     X(R_ALERTS, "GET", "/v1/alerts")                                                               \
+    X(R_OVERSTAYERS, "GET", "/v1/overstayers")                                                     \
     X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \
     X(R_POLICY_GET, "GET", "/v1/policy")                                                           \
     X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
+    X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
     X(R_WEB, "GET", "pages")                                                                       \
@@ -122,6 +125,15 @@ typedef struct srv_audit {
     int stop, started;
 } srv_audit;
 
+/* The self-check's limit per address (server_selfcheck.c). */
+#define SRV_SELFCHECK_SLOTS 4096
+#define SRV_SELFCHECK_PER_MIN 10
+typedef struct srv_rate_slot {
+    uint32_t hash;  /* of the address */
+    uint32_t count; /* questions in this minute */
+    int64_t minute; /* since the epoch */
+} srv_rate_slot;
+
 struct fr_server {
     fr_server_config cfg;
     char *db_path, *replica_path, *host, *policy_path;
@@ -150,6 +162,9 @@ struct fr_server {
     fr_analytics *report_index;
     int64_t report_loaded_ms;
     atomic_int report_stale;
+    /* the public self-check: questions per address per minute */
+    pthread_mutex_t selfcheck_mu;
+    srv_rate_slot selfcheck_slots[SRV_SELFCHECK_SLOTS];
 };
 
 /* Per request (MHD's con_cls). */
@@ -221,6 +236,9 @@ enum MHD_Result srv_policy_get(srv_req *r);      /* server_policy.c */
 enum MHD_Result srv_policy_put(srv_req *r);      /* server_policy.c */
 enum MHD_Result srv_metrics_get(srv_req *r);     /* server_metrics.c */
 enum MHD_Result srv_reconciliation(srv_req *r);  /* server_manifest.c */
+enum MHD_Result srv_exits(srv_req *r);           /* server_exit.c */
+enum MHD_Result srv_overstayers(srv_req *r);     /* server_overstayers.c */
+enum MHD_Result srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no token */
 
 /* ---- server_policy.c ---- */
 int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);
@@ -246,6 +264,10 @@ void srv_reports_init(fr_server *s);
 void srv_reports_fini(fr_server *s);
 /* After a recording (not a duplicate): keep the report index current. */
 void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+/* The list to act on from the report index, brought up to date first
+ * (fr_analytics_overstayers). */
+int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
+                            fr_overstayer **out, size_t *n, size_t *total, fr_error *err);
 /* Load the report index from the analytics snapshot (at start). */
 int srv_reports_preload(fr_server *s, fr_error *err);
 void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,

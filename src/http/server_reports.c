@@ -185,6 +185,16 @@ static int index_ready(fr_server *s, fr_error *err)
     return rc;
 }
 
+int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
+                            fr_overstayer **out, size_t *n, size_t *total, fr_error *err)
+{
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(s, err);
+    if (rc == FR_OK) rc = fr_analytics_overstayers(s->report_index, q, max, out, n, total, err);
+    pthread_mutex_unlock(&s->report_mu);
+    return rc;
+}
+
 /* Load the report index at start, so the first report does not wait. */
 int srv_reports_preload(fr_server *s, fr_error *err)
 {

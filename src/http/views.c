@@ -5,6 +5,10 @@
 
 #include "views.h"
 
+#include <string.h>
+
+#include "frontera/alloc.h"
+
 json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
                                const char *event_id)
 {
@@ -119,4 +123,94 @@ oom:
     json_decref(revs);
     json_decref(o);
     return NULL;
+}
+
+/* ---- the list to act on ---- */
+
+const char *const fr_overstayer_columns[FR_OVERSTAYER_NCOLS] = {
+    "traveller_id",   "surname",          "given_names", "nationality",
+    "document_state", "document_number",  "birth_date",  "entered",
+    "entry_port",     "authorised_until", "days_over"};
+
+/* The document of the entry on day `entered` (else the latest one). */
+static const fr_document *entry_document(const fr_history *h, fr_date entered)
+{
+    int64_t row = 0;
+    if (!h) return NULL;
+    for (size_t i = 0; i < h->count; i++)
+        if (h->items[i].kind == FR_EVENT_ENTRY && h->items[i].at.date == entered)
+            row = h->items[i].document_row;
+    for (size_t i = 0; i < h->ndocuments; i++)
+        if (h->documents[i].row == row) return &h->documents[i].doc;
+    return h->ndocuments ? &h->documents[h->ndocuments - 1].doc : NULL;
+}
+
+void fr_overstayer_values(const fr_overstayer *o, const fr_history *h,
+                          char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX])
+{
+    char b[FR_DATE_BUFSZ];
+    const fr_document *d = entry_document(h, o->entered);
+    snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)o->traveller);
+    snprintf(v[1], sizeof v[1], "%s", d ? d->surname : "");
+    snprintf(v[2], sizeof v[2], "%s", d ? d->given_names : "");
+    snprintf(v[3], sizeof v[3], "%s", o->nationality);
+    snprintf(v[4], sizeof v[4], "%s", d ? d->state : "");
+    snprintf(v[5], sizeof v[5], "%s", d ? d->number : "");
+    snprintf(v[6], sizeof v[6], "%s",
+             d && d->birth_date != FR_DATE_NONE ? fr_date_format(d->birth_date, b) : "");
+    snprintf(v[7], sizeof v[7], "%s", fr_date_format(o->entered, b));
+    snprintf(v[8], sizeof v[8], "%s", o->port);
+    snprintf(v[9], sizeof v[9], "%s", fr_date_format(o->until, b));
+    snprintf(v[10], sizeof v[10], "%d", (int)o->days_over);
+}
+
+json_t *fr_overstayer_json(const fr_overstayer *o, const fr_history *h)
+{
+    char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
+    fr_overstayer_values(o, h, v);
+    json_t *j = json_object();
+    for (size_t k = 0; j && k < FR_OVERSTAYER_NCOLS; k++) {
+        json_t *x = k == 0    ? json_integer((json_int_t)o->traveller)
+                    : k == 10 ? json_integer(o->days_over)
+                    : v[k][0] ? json_string(v[k])
+                              : json_null();
+        if (!x || json_object_set_new(j, fr_overstayer_columns[k], x) != 0) {
+            json_decref(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+int fr_csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+                       char sep)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *s = fields[k];
+        size_t need = *len + 2 * strlen(s) + 5;
+        if (need > *cap) {
+            size_t ncap = need * 2 > 4096 ? need * 2 : 4096;
+            char *nb = fr_realloc(*buf, ncap);
+            if (!nb) return FR_ENOMEM;
+            *buf = nb;
+            *cap = ncap;
+        }
+        char *o = *buf + *len;
+        int quote = strchr(s, sep) || strpbrk(s, "\"\r\n") != NULL;
+        if (quote) *o++ = '"';
+        for (; *s; s++) {
+            if (*s == '"') *o++ = '"';
+            *o++ = *s;
+        }
+        if (quote) *o++ = '"';
+        if (k + 1 < n) {
+            *o++ = sep;
+        } else {
+            *o++ = '\r';
+            *o++ = '\n';
+        }
+        *o = 0;
+        *len = (size_t)(o - *buf);
+    }
+    return FR_OK;
 }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "frontera/admit.h"
+#include "frontera/analytics.h"
 #include "frontera/history.h"
 #include "frontera/arrivals.h"
 #include "frontera/manifest.h"
@@ -55,5 +56,36 @@ json_t *fr_arrivals_recorded_json(const fr_arrivals_recorded *rec);
  * surname, given_names, nationality, document {state, number}}]. A new
  * array; NULL when out of memory. */
 json_t *fr_reconciliation_json(const fr_arrivals_recon *r, const char *flight);
+
+/* ---- the list to act on (GET /v1/overstayers, frontera overstayers) ---- */
+
+#define FR_OVERSTAYER_NCOLS 11
+#define FR_OVERSTAYER_VALUE_MAX 128
+/* The columns, in order: traveller_id, surname, given_names, nationality,
+ * document_state, document_number, birth_date, entered, entry_port,
+ * authorised_until, days_over. */
+extern const char *const fr_overstayer_columns[FR_OVERSTAYER_NCOLS];
+
+/* One row's values as text in column order; the name and document are those
+ * of the entry on o->entered in h (h may be NULL: a traveller purged since,
+ * then they are ""). */
+void fr_overstayer_values(const fr_overstayer *o, const fr_history *h,
+                          char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX]);
+
+/* The same row as a JSON object (traveller_id and days_over numbers, empty
+ * values null). A new reference; NULL when out of memory. */
+json_t *fr_overstayer_json(const fr_overstayer *o, const fr_history *h);
+
+/* Write the list as an XLSX workbook at path (libxlsxwriter): one sheet,
+ * the columns' names in bold, a row per person with dates as dates and
+ * numbers as numbers, the header frozen and filtered. hist[i] as for
+ * fr_overstayer_values. FR_OK, or FR_EIO with err when it cannot be written. */
+int fr_overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
+                        fr_history *const *hist, size_t n, fr_error *err);
+
+/* Append one CSV line (RFC 4180 quoting, CRLF) of n fields separated by sep
+ * to *buf (fr_malloc'd, grown as needed). FR_OK or FR_ENOMEM. */
+int fr_csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+                       char sep);
 
 #endif

@@ -4,7 +4,7 @@
 // and passes them in the environment:
 //   FR_BASE_URL         http://127.0.0.1:PORT of the running server
 //   FR_TOKEN_OFFICER    an officer's token; FR_TOKEN_ANALYST an analyst's;
-//                       FR_TOKEN_SUPERVISOR a supervisor's
+//                       FR_TOKEN_SUPERVISOR a supervisor's (the list to act on, link reviews)
 //   FR_REVIEW           "ID TRAVELLER CANDIDATE" of an open link review
 //   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
 //   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
@@ -84,8 +84,12 @@ async function newPage(name) {
   return page;
 }
 
-async function signIn(page, pathName, token) {
+// Sign in on a page shown in lang (the choice kept in localStorage, as the
+// language switch keeps it).
+async function signIn(page, pathName, token, lang = 'en') {
   await page.goto(`${BASE}${pathName}`);
+  await page.evaluate((l) => localStorage.setItem('frontera.lang', l), lang);
+  await page.reload();
   await page.locator('#signin').waitFor({ state: 'visible' });
   await page.fill('#token', token);
   await page.click('#signin-form button[type=submit]');
@@ -103,13 +107,51 @@ async function unlabelled(page) {
     .map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
 }
 
-async function fillAdmission(page, mrz, at) {
-  await page.fill('#mrz', mrz);
-  await page.fill('#port', 'ECUIO');
-  // at = YYYY-MM-DDTHH:MM+HH:MM: the local time and its offset go to two fields.
-  await page.fill('#at', at.slice(0, 16));
-  await page.fill('#offset', at.slice(16));
+// The booth's direction is kept per booth (localStorage): each test says which it wants.
+async function setDirection(page, dir) {
+  await page.check(`#dir-${dir}`);
+  await page.locator(`body[data-direction="${dir}"]`).waitFor();
 }
+
+async function fillAdmission(page, mrz, at, port = 'ECUIO') {
+  await page.fill('#mrz', mrz);
+  await page.fill('#port', port);
+  // at = YYYY-MM-DDTHH:MM+HH:MM: the post's offset and the local time go to two fields.
+  await page.fill('#offset', at.slice(16));
+  await page.fill('#at', at.slice(0, 16));
+}
+
+// The page's language, chosen with the switch in the header (kept in localStorage).
+async function setLanguage(page, lang) {
+  await page.selectOption('#lang', lang);
+  await page.waitForLoadState('load');
+  await page.locator(`html[lang^="${lang}"]`).waitFor();
+}
+
+// Visible text in a Spanish page that reads as English: words that are not
+// Spanish, outside what the server wrote in English (marked lang="en"), code,
+// and the language switch's own option names.
+const ENGLISH = ['the', 'and', 'with', 'from', 'this', 'your', 'is', 'are', 'has', 'have', 'days', 'until',
+  'sign', 'record', 'decide', 'entry', 'exit', 'traveller', 'left', 'below', 'none', 'nothing', 'loading',
+  'checking', 'shown', 'policy', 'reasons', 'rule', 'month', 'alerts', 'flows', 'open', 'when', 'who', 'what'];
+async function englishLeft(page) {
+  return page.evaluate((words) => {
+    const re = new RegExp(`\\b(${words.join('|')})\\b`, 'i');
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const p = n.parentElement;
+      if (!p || !n.textContent.trim()) continue;
+      if (p.closest('[lang="en"], code, script, style, option, [hidden], .visually-hidden, .skip')) continue;
+      if (!p.offsetParent && getComputedStyle(p).position !== 'fixed') continue;
+      if (re.test(n.textContent)) out.push(n.textContent.trim().slice(0, 80));
+    }
+    return out;
+  }, ENGLISH);
+}
+
+// YYYY-MM-DD plus n days.
+const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 
 test('sign-in refuses a wrong token and accepts an officer token', async () => {
   const page = await newPage('signin');
@@ -140,6 +182,7 @@ test('a token in the address fragment (as make run prints it) signs in and leave
 test('the booth admits a traveller, shows the reasons and the authorised-until date, and records it', async () => {
   const page = await newPage('booth-admit');
   await signIn(page, '/booth', OFFICER);
+  await setDirection(page, 'entry');
   assert.deepEqual(await unlabelled(page), [], 'every booth input has a label');
   await fillAdmission(page, env('FR_MRZ_ADMIT'), env('FR_AT_ADMIT'));
   await page.locator('#mrz-status', { hasText: 'passport (TD3)' }).waitFor();
@@ -187,9 +230,10 @@ test('the booth admits a traveller, shows the reasons and the authorised-until d
   await page.close();
 });
 
-test('the booth refuses a Chinese visitor without a visa, with the EU refusal ground C', async () => {
+test('the booth refuses a Chinese visitor without a visa, citing Ecuador\'s policy and no foreign law', async () => {
   const page = await newPage('booth-refuse');
   await signIn(page, '/booth', OFFICER);
+  await setDirection(page, 'entry');
   await fillAdmission(page, env('FR_MRZ_REFUSE'), env('FR_AT_REFUSE'));
   await page.click('#decide');
   const outcome = page.locator('#outcome');
@@ -197,8 +241,74 @@ test('the booth refuses a Chinese visitor without a visa, with the EU refusal gr
   assert.equal(await outcome.getAttribute('data-decision'), 'refuse');
   assert.match(await outcome.textContent(), /REFUSE/);
   const refusal = page.locator('#reasons li.level-refuse', { hasText: 'visa.required' });
-  assert.match(await refusal.textContent(), /ground C/);
+  assert.equal(await refusal.count(), 1, 'the visa.required refusal is shown');
+  const result = await page.textContent('#result');
+  assert.doesNotMatch(result, /2016\/399|Regulation \(EU\)|Schengen/, 'the Ecuadorian booth cites no EU law');
+  const ref = (await page.textContent('#rule-ref')).trim();
+  assert.ok(ref.length > 3, 'the rule in force, from the policy file, is cited');
   await shot(page, 'booth-refuse.png');
+  await page.close();
+});
+
+test('the booth records an exit: the entry it closes and the days past the authorised stay', async () => {
+  const page = await newPage('booth-exit');
+  await signIn(page, '/booth', OFFICER);
+  await setDirection(page, 'exit');
+  assert.match(await page.textContent('#content h1'), /Booth: exit/);
+  assert.equal(await page.isVisible('#class'), false, 'no admission class at the exit');
+  assert.deepEqual(await unlabelled(page), [], 'every exit booth input has a label');
+  // Three days after the authorised stay of the traveller admitted and recorded above.
+  const until = env('FR_EXPECT_UNTIL');
+  await fillAdmission(page, env('FR_MRZ_ADMIT'), `${addDays(until, 3)}T17:45-05:00`, 'ECGYE');
+  assert.equal(await page.textContent('#decide'), 'Record the exit');
+  await page.click('#decide');
+  const outcome = page.locator('#outcome[data-decision="exit"]');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-late'), 'true');
+  assert.match(await outcome.textContent(), /EXIT RECORDED: LATE/);
+  assert.match(await page.textContent('#exit-over'), /^Past the authorised stay3 days past the authorised stay$/);
+  assert.match(await page.textContent('#exit-entered'), /15 Dec 2024 · ECUIO/);
+  assert.match(await page.textContent('#recorded-msg'), /Recorded\..*Event.*EXI-USA-BT1234567-/);
+  await shot(page, 'booth-exit-en.png');
+  // The direction and the post are kept for this booth.
+  await page.reload();
+  await page.locator('#content').waitFor({ state: 'visible' });
+  assert.equal(await page.isChecked('#dir-exit'), true, 'the booth still records exits');
+  assert.equal(await page.inputValue('#port'), 'ECGYE', 'the port is kept');
+  assert.equal(await page.inputValue('#offset'), '-05:00', 'the post offset is kept');
+  assert.match(await page.inputValue('#at'), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'the time is set from the post offset');
+  await page.close();
+});
+
+test('la cabina en español: la entrada rechazada y una salida sin entrada, sin texto en inglés', async () => {
+  const page = await newPage('booth-es');
+  await signIn(page, '/booth', OFFICER, 'es');
+  await setDirection(page, 'entry');
+  assert.equal(await page.textContent('#content h1'), 'Cabina: entrada');
+  assert.equal(await page.textContent('label[for=mrz]'), 'Zona de lectura mecánica (MRZ)');
+  assert.equal(await page.textContent('#decide'), 'Decidir');
+  await fillAdmission(page, env('FR_MRZ_REFUSE'), env('FR_AT_REFUSE'));
+  await page.click('#decide');
+  const outcome = page.locator('#outcome');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-decision'), 'refuse');
+  assert.match(await outcome.textContent(), /RECHAZAR/);
+  assert.match(await page.textContent('#reasons li.level-refuse .badge'), /Rechazo/);
+  assert.match(await page.textContent('#announce'), /^RECHAZAR\. .*motivo/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish booth');
+  await shot(page, 'booth-refuse-es.png');
+
+  // An exit for someone with no entry on record (the refused traveller): recorded and flagged.
+  await setDirection(page, 'exit');
+  assert.equal(await page.textContent('#content h1'), 'Cabina: salida');
+  await fillAdmission(page, env('FR_MRZ_REFUSE'), '2024-07-16T08:00-05:00');
+  await page.click('#decide');
+  await page.locator('#outcome[data-decision="exit"]').waitFor();
+  assert.match(await page.textContent('#outcome'), /SALIDA REGISTRADA/);
+  assert.match(await page.textContent('li[data-anomaly="exit_without_entry"]'), /No consta ninguna entrada/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish exit booth');
+  await shot(page, 'booth-exit-es.png');
+  await setDirection(page, 'entry');
   await page.close();
 });
 
@@ -230,7 +340,7 @@ test('the dashboard draws the flow charts from the demo data and shows the Chine
   assert.ok(Number(bands) >= 1, 'the CHN episode is shaded');
   assert.ok(await page.locator('#overstay-table tbody tr').count() >= 10, 'an overstay row per nationality');
   const changes = await page.textContent('#policy-changes');
-  assert.match(changes, /2024-07-01 China \(CHN\):.*visa required/);
+  assert.match(changes, /1 Jul 2024 China \(CHN\): no visa needed, 90 days within a year from the first entry → visa required/);
   assert.deepEqual(await unlabelled(page), [], 'every dashboard input has a label');
   await shot(page, 'dashboard-1280x800.png');
 
@@ -240,6 +350,138 @@ test('the dashboard draws the flow charts from the demo data and shows the Chine
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `no horizontal scrolling on a tablet (${overflow}px too wide)`);
   await shot(page, 'dashboard-tablet.png');
+  await page.close();
+});
+
+test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, sin texto en inglés', async () => {
+  const page = await newPage('dashboard-es');
+  await signIn(page, '/dashboard', ANALYST);
+  // the switch in the header: the page comes back in Spanish
+  await setLanguage(page, 'es');
+  await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30000 });
+  assert.equal(await page.getAttribute('html', 'lang'), 'es-EC');
+  assert.equal(await page.textContent('#content h1'), 'Tablero: flujos, alertas y permanencias irregulares');
+  assert.equal(await page.textContent('#metric option[value=entries]'), 'entradas');
+  assert.ok(Number(await page.getAttribute('#flows-chart', 'data-series')) >= 5, 'the chart is drawn in Spanish too');
+  assert.match(await page.textContent('#policy-changes'), /01\/07\/2024 China \(CHN\):.*visado obligatorio/);
+  assert.match(await page.textContent('#overstay-table thead'), /Tasa de permanencia irregular/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');
+  await shot(page, 'dashboard-es.png');
+  await page.close();
+});
+
+test('el expediente del viajero en español, y la elección del idioma se recuerda', async () => {
+  const page = await newPage('traveller-es');
+  await signIn(page, '/traveller', OFFICER, 'es');
+  await page.fill('#tid', 'USA:BT1234567');
+  await page.click('#lookup button[type=submit]');
+  await page.locator('#stay-h').waitFor();
+  assert.match(await page.textContent('#stay-h'), /^Viajero \d+: TESTER, BROWSER ANN$/);
+  assert.match(await page.textContent('#stay'), /No está en el país|En el país/);
+  const history = await page.locator('#hist-h + .table-wrap table').textContent();
+  assert.match(history, /entrada/);
+  assert.match(history, /salida/, 'the exit recorded at the booth is in the history');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish traveller page');
+  await shot(page, 'traveller-es.png');
+  // Another page opens in Spanish: the choice is kept.
+  await page.goto(`${BASE}/`);
+  await page.locator('#content').waitFor({ state: 'visible' });
+  assert.equal(await page.getAttribute('html', 'lang'), 'es-EC');
+  assert.equal(await page.textContent('#lang option:checked'), 'Español');
+  await page.close();
+});
+
+test('the list to act on: who is past the stay, most days over first, and a CSV for a spreadsheet', async () => {
+  const page = await newPage('overstayers');
+  await signIn(page, '/overstayers?as_of=2025-01-15', SUPERVISOR);
+  await page.locator('#ovl-list, #ovl-status .problem').first().waitFor({ timeout: 30000 });
+  assert.deepEqual(await unlabelled(page), [], 'every input of the list has a label');
+  const status = await page.textContent('#ovl-status');
+  const m = /^([\d,]+) (?:person|people) in the country past the authorised stay on 15 Jan 2025/.exec(status);
+  assert.ok(m, `the count and the date are said: ${status}`);
+  const total = Number(m[1].replace(/,/g, ''));
+  const days = (await page.locator('#ovl-list tbody tr td:nth-child(9)').allTextContents()).map((x) => Number(x.replace(/,/g, '')));
+  assert.ok(days.length >= 1 && days.every((d) => d >= 1), 'each row is at least a day over');
+  assert.ok(days.every((d, i) => i === 0 || days[i - 1] >= d), 'most days over first');
+  assert.equal(days.length, Math.min(total, 500), 'the page shows the first 500');
+  await shot(page, 'overstayers-en.png');
+  // the CSV, with the separator chosen
+  await page.selectOption('#sep', 'semicolon');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const file = path.join(ART, 'overstayers.csv');
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
+  assert.match(lines[0], /^traveller_id;surname;given_names;nationality;document_state;document_number;birth_date;entered;entry_port;authorised_until;days_over$/);
+  assert.equal(lines.length - 1, Math.min(total, 10000), 'a line per person');
+  // the same list as a workbook: an XLSX (a zip holding the sheet)
+  const [book] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
+  const xfile = path.join(ART, 'overstayers.xlsx');
+  await book.saveAs(xfile);
+  assert.equal(book.suggestedFilename(), 'overstayers-2025-01-15.xlsx');
+  const head = fs.readFileSync(xfile).subarray(0, 2).toString('latin1');
+  assert.equal(head, 'PK', 'the workbook is a zip file');
+  await page.close();
+});
+
+test('la lista para actuar en español, y un analista no la ve', async () => {
+  const page = await newPage('overstayers-es');
+  await signIn(page, '/overstayers?as_of=2025-01-15', SUPERVISOR, 'es');
+  await page.locator('#ovl-list').waitFor({ timeout: 30000 });
+  assert.equal(await page.textContent('#content h1'), 'Permanencias vencidas: la lista para actuar');
+  assert.match(await page.textContent('#ovl-status'), /en el país pasada su estancia autorizada el 15\/01\/2025/);
+  assert.match(await page.textContent('#ovl-list thead'), /Días de exceso/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish list');
+  await shot(page, 'overstayers-es.png');
+  await page.close();
+  const denied = await newPage('overstayers-403');
+  await signIn(denied, '/overstayers', ANALYST);
+  const box = denied.locator('#ovl-status .problem');
+  await box.waitFor();
+  assert.match(await box.textContent(), /403/);
+  assert.equal(await denied.locator('#ovl-list').count(), 0, 'no one is named to an analyst');
+  await denied.close();
+});
+
+async function selfCheck(page, number, nat, birth) {
+  await page.fill('#docnum', number);
+  await page.fill('#nat', nat);
+  await page.fill('#birth', birth);
+  await page.click('#check');
+  const answer = page.locator('#self-answer');
+  await answer.waitFor();
+  return { found: await answer.getAttribute('data-found'), text: (await answer.textContent()).trim() };
+}
+
+test('the traveller\'s own check needs no sign-in, answers for the holder, and a wrong birth date reveals nothing', async () => {
+  const page = await newPage('selfcheck');
+  await page.goto(`${BASE}/selfcheck`);
+  await page.evaluate(() => { localStorage.setItem('frontera.lang', 'en'); sessionStorage.clear(); });
+  await page.reload();
+  assert.equal(await page.locator('#signin').count(), 0, 'no sign-in on the public page');
+  assert.deepEqual(await unlabelled(page), [], 'every self-check input has a label');
+  // The admitted traveller left through the exit booth above: not in the country.
+  const own = await selfCheck(page, 'bt1234567', 'USA', '1985-03-14');
+  assert.equal(own.found, 'true');
+  assert.match(own.text, /not in the country/);
+  await shot(page, 'selfcheck-en.png');
+  const wrong = await selfCheck(page, 'BT1234567', 'USA', '1985-03-15');
+  const unknown = await selfCheck(page, 'ZZ0000000', 'USA', '1985-03-14');
+  assert.equal(wrong.found, 'false');
+  assert.equal(wrong.text, unknown.text, 'a wrong birth date is answered as an unknown document');
+  assert.doesNotMatch(await page.textContent('#self-result'), /TESTER|BROWSER|not in the country/, 'nothing about the holder');
+  await page.close();
+});
+
+test('la consulta del viajero en español', async () => {
+  const page = await newPage('selfcheck-es');
+  await page.goto(`${BASE}/selfcheck`);
+  await page.evaluate(() => localStorage.setItem('frontera.lang', 'es'));
+  await page.reload();
+  assert.equal(await page.textContent('h1'), 'Consulte su estancia');
+  const wrong = await selfCheck(page, 'BT1234567', 'USA', '1985-03-15');
+  assert.match(wrong.text, /^No encontramos ninguna estancia vigente/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish self-check');
+  await shot(page, 'selfcheck-es.png');
   await page.close();
 });
 
@@ -269,6 +511,18 @@ test('neither an officer (not theirs: 404) nor an analyst (403) reaches a record
   await ana.locator('#denied').waitFor();
   assert.equal(await ana.locator('#reviews').count(), 0, 'an analyst sees no review');
   await ana.close();
+});
+
+test('a link review reads in Spanish for a supervisor (the evidence stays as the server wrote it)', async () => {
+  const page = await newPage('review-es');
+  await signIn(page, `/traveller?id=${REVIEW_TRAVELLER}`, SUPERVISOR, 'es');
+  const item = page.locator(`#review-${REVIEW_ID}`);
+  await item.waitFor();
+  assert.equal(await item.locator('button.review-link').textContent(), 'Misma persona: vincular');
+  assert.equal(await item.locator('.evidence').getAttribute('lang'), 'en');
+  assert.deepEqual(await englishLeft(page), [], 'no English left on the Spanish review');
+  await shot(page, 'review-supervisor-es.png');
+  await page.close();
 });
 
 test('a supervisor reads a link review with its evidence and keeps the two people apart', async () => {

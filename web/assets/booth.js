@@ -1,44 +1,54 @@
-// booth.js: the booth page. Reads the MRZ lines from the text area (pasted,
-// or typed by a scanner line by line), the port, the local time with its UTC
-// offset and the optional class, visa and intended stay; "Decide" posts them
-// to /v1/admissions and shows the answer (docs/admission.md): the outcome in
-// words, colour and icon, every reason with its sentence and, for refusals,
-// the letter of the EU standard refusal form; the days used and left and the
-// authorised-until date. "Record" posts the same admission with record:true.
-// Changing any field after a decision withdraws it, so what is recorded is
-// always what was shown.
+// booth.js: the booth page. The post's port and UTC offset are set once for
+// the booth and kept (localStorage), as is the direction it records: entry
+// or exit. The local time is the post's (the clock's instant at the post's
+// offset), never the offset of the computer the page runs on.
+//
+// Entry: reads the MRZ lines from the text area (pasted, or typed by a
+// scanner line by line), the time and the optional class, visa and intended
+// stay; "Decide" posts them to /v1/admissions and shows the answer
+// (docs/admission.md): the outcome in words, colour and icon, every reason
+// with its sentence and, for refusals under the Schengen Borders Code, the
+// letter of the EU standard refusal form (other jurisdictions cite the rule
+// of their own policy file); the days used and left and the authorised-until
+// date. "Record" posts the same admission with record:true. Changing any
+// field after a decision withdraws it, so what is recorded is always what
+// was shown.
+//
+// Exit: "Record the exit" posts the MRZ, port and time to /v1/exits and
+// shows who left, the entry it closes, the days stayed and any days past the
+// authorised stay.
 import {
-  $, el, apiPost, startPage, showError, offsetFor, localMinute, longDate, daysBetween,
+  $, el, api, apiPost, startPage, showError, longDate, daysBetween,
 } from './common.js';
+import { t, tn, fmtDate, serverText } from './i18n.js';
 
-// Regulation (EU) 2016/399, Annex V Part B: the reasons on the standard form.
-const GROUNDS = {
-  A: 'has no valid travel document(s)',
-  B: 'has a false, counterfeit or forged travel document',
-  C: 'has no valid visa or residence permit',
-  D: 'has a false, counterfeit or forged visa or residence permit',
-  E: 'has no appropriate documentation justifying the purpose and conditions of stay',
-  F: 'has already stayed for the maximum period allowed (90 days in any 180-day period in the Schengen area)',
-  G: 'does not have sufficient means of subsistence',
-  H: 'is a person for whom an alert has been issued for the purposes of refusing entry',
-  I: 'is considered to be a threat to public policy, internal security, public health or international relations',
-};
+// Regulation (EU) 2016/399, Annex V Part B: the reasons on the standard form
+// (cited only when the policy in force is the Schengen area's, jurisdiction EUE).
+const GROUNDS = 'ABCDEFGHI';
+const EU_JURISDICTIONS = new Set(['EUE', 'EU', 'SCHENGEN']);
 
 const OUTCOMES = {
-  admit: { word: 'ADMIT', icon: '✓', note: 'Admit the traveller.' },
-  refer: { word: 'REFER', icon: '!', note: 'Refer to a supervisor: do not admit yet.' },
-  refuse: { word: 'REFUSE', icon: '✕', note: 'Refuse entry: give the traveller the refusal form.' },
+  admit: { word: 'outcome.admit', icon: '✓', note: 'outcome.admit_note' },
+  refer: { word: 'outcome.refer', icon: '!', note: 'outcome.refer_note' },
+  refuse: { word: 'outcome.refuse', icon: '✕', note: 'outcome.refuse_note' },
 };
-const LEVELS = { refuse: 'Refusal', refer: 'Referral', warning: 'Warning', info: 'Note' };
+const LEVELS = ['refuse', 'refer', 'warning', 'info'];
 
 const MRZ_FORMATS = [
-  { lines: 2, len: 44, name: 'passport (TD3)' },
-  { lines: 3, len: 30, name: 'ID card (TD1)' },
-  { lines: 2, len: 36, name: 'document (TD2)' },
-  { lines: 2, len: 44, name: 'visa (MRV-A)' },
+  { lines: 2, len: 44, name: 'mrz.td3' },
+  { lines: 3, len: 30, name: 'mrz.td1' },
+  { lines: 2, len: 36, name: 'mrz.td2' },
+  { lines: 2, len: 44, name: 'mrz.mrva' },
 ];
 
+const PORT_KEY = 'frontera.port';
+const OFFSET_KEY = 'frontera.offset';
+const DIRECTION_KEY = 'frontera.direction';
+
 let lastBody = null; // the admission the decision on screen answers
+let jurisdiction = ''; // of the policy in force (GET /v1/policy)
+
+const direction = () => ($('#dir-exit').checked ? 'exit' : 'entry');
 
 function mrzLines() {
   return $('#mrz').value.split(/\r?\n/).map((l) => l.trim().toUpperCase().replace(/\s+/g, ''))
@@ -56,49 +66,47 @@ function mrzStatus() {
   const lens = lines.map((l) => l.length);
   const fmt = MRZ_FORMATS.find((f) => f.lines === lines.length && lens.every((n) => n === f.len));
   if (fmt) {
-    out.textContent = `Read ${lines.length} lines of ${fmt.len} characters: ${fmt.name}.`;
+    out.textContent = t('mrz.read', { lines: lines.length, len: fmt.len, name: t(fmt.name) });
     out.classList.add('ok');
     return;
   }
   const bad = /[^A-Z0-9<]/.test(lines.join(''));
-  out.textContent = `${lines.length} line${lines.length > 1 ? 's' : ''} of ${lens.join(', ')} characters`
-    + (bad ? '; only A-Z, 0-9 and < belong in an MRZ' : '; an MRZ has 2 lines of 44 or 36, or 3 of 30')
-    + ' (the server will say what is wrong).';
+  out.textContent = `${tn('mrz.lines', lines.length, { lens: lens.join(', ') })}; `
+    + t(bad ? 'mrz.bad_chars' : 'mrz.bad_shape');
   out.classList.add('warn');
 }
 
-let offsetByHand = false; // the officer corrected the offset: keep it
-
+// The post's local time now: the instant at the post's offset.
 function setNow() {
-  const now = new Date();
-  $('#at').value = localMinute(now);
-  $('#offset').value = offsetFor(now);
-  offsetByHand = false;
-}
-
-// A date typed in the other half of the year may have another offset (summer time).
-function atChanged() {
-  const d = new Date($('#at').value);
-  if (!offsetByHand && !Number.isNaN(d.getTime())) $('#offset').value = offsetFor(d);
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec($('#offset').value.trim());
+  if (!m) {
+    $('#at').value = '';
+    return;
+  }
+  const mins = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const d = new Date(Date.now() + mins * 60000);
+  $('#at').value = d.toISOString().slice(0, 16);
 }
 
 // The request body from the form, or a sentence saying what to fix.
 function readForm() {
   const lines = mrzLines();
-  if (lines.length < 2) return { error: 'Read the document first: the MRZ needs at least two lines.', field: '#mrz' };
+  if (lines.length < 2) return { error: t('form.mrz'), field: '#mrz' };
   const port = $('#port').value.trim().toUpperCase();
-  if (!/^[A-Z]{2}[A-Z0-9]{3}$/.test(port)) return { error: 'The port is a five-character UN/LOCODE, such as ECUIO.', field: '#port' };
-  const at = $('#at').value;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at)) return { error: 'Give the date and time of entry.', field: '#at' };
+  if (!/^[A-Z]{2}[A-Z0-9]{3}$/.test(port)) return { error: t('form.port'), field: '#port' };
   const off = $('#offset').value.trim();
-  if (!/^[+-]\d{2}:\d{2}$/.test(off)) return { error: 'The UTC offset looks like -05:00 or +01:00.', field: '#offset' };
-  const body = { mrz: lines, port, at: `${at.slice(0, 16)}${off}`, admission_class: $('#class').value };
+  if (!/^[+-]\d{2}:\d{2}$/.test(off)) return { error: t('form.offset'), field: '#offset' };
+  const at = $('#at').value;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at)) return { error: t('form.at'), field: '#at' };
+  const body = { mrz: lines, port, at: `${at.slice(0, 16)}${off}` };
+  if (direction() === 'exit') return { body };
+  body.admission_class = $('#class').value;
   const visa = $('#visa').value.trim();
   if (visa) body.visa = visa;
   const days = $('#intended').value.trim();
   if (days) {
     const n = Number(days);
-    if (!Number.isInteger(n) || n < 1) return { error: 'The intended stay is a whole number of days, at least 1.', field: '#intended' };
+    if (!Number.isInteger(n) || n < 1) return { error: t('form.intended'), field: '#intended' };
     body.intended_stay_days = n;
   }
   return { body };
@@ -107,14 +115,17 @@ function readForm() {
 function reasonItem(r) {
   const level = r.level || 'info';
   const item = el('li', { class: `reason level-${level}` },
-    el('span', { class: 'badge', text: LEVELS[level] || level }),
-    el('span', { class: 'reason-text', text: r.message || r.code }));
+    el('span', { class: 'badge', text: LEVELS.includes(level) ? t(`level.${level}`) : level }),
+    serverText(el('span', { class: 'reason-text', text: r.message || r.code })));
   const meta = el('span', { class: 'reason-meta' }, el('code', { text: r.code }));
   if (r.ground) {
     const g = String(r.ground).toUpperCase();
-    meta.append(' · ', el('span', { class: 'ground' },
-      `Refusal form ground ${g}`, GROUNDS[g] ? `: ${GROUNDS[g]}` : '',
-      ' (Regulation (EU) 2016/399, Annex V Part B)'));
+    // The EU standard form's letter is the Schengen Borders Code's; another
+    // country's refusal cites its own policy (the rule in force, below).
+    if (EU_JURISDICTIONS.has(jurisdiction) && GROUNDS.includes(g)) {
+      meta.append(' · ', el('span', { class: 'ground' },
+        t('ground.eu', { g }), `: ${t(`ground.${g}`)}`, ` (${t('ground.eu_ref')})`));
+    }
   }
   item.append(meta);
   return item;
@@ -124,39 +135,41 @@ function stayFacts(d) {
   const facts = el('dl', { class: 'facts' });
   const add = (term, value, id) => facts.append(el('div', { id }, el('dt', { text: term }), el('dd', {}, value)));
   if (d.authorised_until) {
-    add('Authorised until', el('strong', {}, `${d.authorised_until}`,
-      el('span', { class: 'aside', text: ` (${longDate(d.authorised_until)})` })), 'authorised-until');
+    add(t('fact.until'), el('strong', {}, fmtDate(d.authorised_until),
+      el('span', { class: 'aside', text: ` (${longDate(d.authorised_until)}; ${d.authorised_until})` })), 'authorised-until');
     const at = (lastBody && lastBody.at || '').slice(0, 10);
     const n = daysBetween(at, d.authorised_until);
-    if (n !== null && n >= 0) add('Length of this stay', `${n + 1} days, counting the day of entry`, 'stay-length');
+    if (n !== null && n >= 0) add(t('fact.length'), tn('fact.length_days', n + 1), 'stay-length');
   } else if (d.decision === 'admit') {
-    add('Authorised until', 'set by the visa (no stay rule applies)', 'authorised-until');
+    add(t('fact.until'), t('fact.until_visa'), 'authorised-until');
   }
-  if (d.days_used !== undefined && d.days_used !== null) add('Days used', String(d.days_used), 'days-used');
-  if (d.days_remaining !== undefined && d.days_remaining !== null) add('Days left', String(d.days_remaining), 'days-left');
-  if (d.rule_ref) add('Rule in force', d.rule_ref, 'rule-ref');
+  if (d.days_used !== undefined && d.days_used !== null) add(t('fact.used'), String(d.days_used), 'days-used');
+  if (d.days_remaining !== undefined && d.days_remaining !== null) add(t('fact.left'), String(d.days_remaining), 'days-left');
+  if (d.rule_ref) add(t('fact.rule'), serverText(el('span', { text: d.rule_ref })), 'rule-ref');
   return facts.children.length ? facts : null;
 }
 
 function showDecision(d) {
   const box = $('#decision');
-  const o = OUTCOMES[d.decision] || { word: String(d.decision || '?').toUpperCase(), icon: '?', note: '' };
+  const o = OUTCOMES[d.decision];
+  const word = o ? t(o.word) : String(d.decision || '?').toUpperCase();
+  const note = o ? t(o.note) : '';
   const reasons = Array.isArray(d.reasons) ? d.reasons : [];
   const order = { refuse: 0, refer: 1, warning: 2, info: 3 };
   reasons.sort((a, b) => (order[a.level] ?? 4) - (order[b.level] ?? 4));
   box.replaceChildren(
     el('div', { class: `outcome outcome-${d.decision}`, id: 'outcome', 'data-decision': d.decision },
-      el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: o.icon }),
-      el('span', { class: 'outcome-word', text: o.word }),
-      el('span', { class: 'outcome-note', text: o.note })),
-    stayFacts(d),
-    el('h3', { text: `Reasons (${reasons.length})` }),
+      el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: o ? o.icon : '?' }),
+      el('span', { class: 'outcome-word', text: word }),
+      el('span', { class: 'outcome-note', text: note })),
+    stayFacts(d) || '',
+    el('h3', { text: t('booth.reasons', { n: reasons.length }) }),
     reasons.length ? el('ul', { class: 'reasons', id: 'reasons' }, reasons.map(reasonItem))
-      : el('p', { text: 'The server gave no reason.' }));
+      : el('p', { text: t('booth.no_reason') }));
   // A screen reader hears the outcome and the date at once; the reasons are below it.
-  $('#announce').textContent = `${o.word}. ${o.note}`
-    + (d.authorised_until ? ` Authorised until ${longDate(d.authorised_until)}.` : '')
-    + ` ${reasons.length} reason${reasons.length === 1 ? '' : 's'} below.`;
+  $('#announce').textContent = `${word}. ${note}`
+    + (d.authorised_until ? ` ${t('booth.announce_until', { date: longDate(d.authorised_until) })}` : '')
+    + ` ${tn('booth.announce_reasons', reasons.length)}`;
   // On a narrow screen the decision is below the form: bring it into view.
   const r = $('#outcome').getBoundingClientRect();
   if (r.top < 0 || r.bottom > window.innerHeight) $('#result').scrollIntoView({ block: 'start' });
@@ -165,11 +178,11 @@ function showDecision(d) {
   const btn = $('#record');
   if (d.decision === 'refer') {
     btn.disabled = true;
-    $('#record-help').textContent = 'A referral is not recorded: the supervisor decides, then the entry or refusal is recorded.';
+    $('#record-help').textContent = t('record.referral');
   } else {
     btn.disabled = false;
-    btn.textContent = d.decision === 'admit' ? 'Record the entry' : 'Record the refusal';
-    $('#record-help').textContent = `Writes this ${d.decision === 'admit' ? 'entry' : 'refusal'} to the ledger.`;
+    btn.textContent = t(d.decision === 'admit' ? 'record.entry' : 'record.refusal');
+    $('#record-help').textContent = t(d.decision === 'admit' ? 'record.entry_help' : 'record.refusal_help');
   }
 }
 
@@ -177,9 +190,62 @@ function withdraw() {
   if (!lastBody) return;
   lastBody = null;
   $('#announce').textContent = '';
-  $('#decision').replaceChildren(el('p', { class: 'help', text: 'The form changed: press Decide again.' }));
+  $('#decision').replaceChildren(el('p', { class: 'help', text: t('booth.changed') }));
   $('#record-box').hidden = true;
 }
+
+// ---- exit ----
+
+function showExit(x) {
+  const doc = x.document || {};
+  const name = [doc.surname, doc.given_names].filter(Boolean).join(', ');
+  const late = Number(x.days_over) > 0;
+  const flagged = Array.isArray(x.anomalies) && x.anomalies.length > 0;
+  const facts = el('dl', { class: 'facts' });
+  const add = (term, value, id) => facts.append(el('div', { id }, el('dt', { text: term }), el('dd', {}, value)));
+  add(t('exit.who'), `${name} (${doc.nationality || '?'} ${doc.document_number || ''})`, 'exit-who');
+  if (x.entered) {
+    add(t('exit.entered'), `${fmtDate(x.entered)}${x.entry_port ? ` · ${x.entry_port}` : ''}`, 'exit-entered');
+    add(t('exit.stayed'), tn('fact.length_days', x.days_stayed), 'exit-stayed');
+  }
+  if (x.authorised_until) add(t('fact.until'), fmtDate(x.authorised_until), 'exit-until');
+  if (x.entered) {
+    add(t('exit.over'), late ? el('span', { class: 'exit-late', text: tn('exit.days_over', x.days_over) }) : t('exit.in_time'), 'exit-over');
+  }
+  const notes = [];
+  for (const a of x.anomalies || []) notes.push(el('li', { class: 'reason level-warning', 'data-anomaly': a }, t(`anomaly.${a}`)));
+  if (x.duplicate) notes.push(el('li', { class: 'reason level-info' }, t('exit.duplicate')));
+  const word = t(late ? 'exit.word_late' : 'exit.word');
+  $('#decision').replaceChildren(
+    el('div', { class: `outcome ${late || flagged ? 'outcome-refer' : 'outcome-admit'}`, id: 'outcome', 'data-decision': 'exit', 'data-late': late ? 'true' : 'false' },
+      el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: late || flagged ? '!' : '✓' }),
+      el('span', { class: 'outcome-word', text: word }),
+      el('span', { class: 'outcome-note', text: t('exit.note') })),
+    facts,
+    ...(notes.length ? [el('ul', { class: 'reasons', id: 'reasons' }, notes)] : []));
+  $('#announce').textContent = `${word}. ${late ? tn('exit.days_over', x.days_over) : ''}`;
+  const parts = [el('strong', { text: t('record.done') }), ' ', t('record.event'), ' ', el('code', { text: x.event_id }), '. '];
+  if (x.traveller_id !== null && x.traveller_id !== undefined) {
+    parts.push(el('a', { href: `/traveller?id=${encodeURIComponent(x.traveller_id)}`, text: t('record.open', { id: x.traveller_id }) }), '.');
+  }
+  $('#recorded').replaceChildren(el('p', { class: 'recorded', id: 'recorded-msg' }, parts));
+}
+
+async function recordExit(body) {
+  const btn = $('#decide');
+  btn.disabled = true;
+  $('#decision').replaceChildren(el('p', { class: 'help', text: t('record.recording') }));
+  try {
+    showExit(await apiPost('/v1/exits', body));
+  } catch (e) {
+    showError($('#decision'), e, t('exit.failed'));
+    if (e.field) $('#form-error').textContent = t('form.server_field', { field: e.field, why: e.message });
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+// ---- entry ----
 
 async function decide(ev) {
   ev.preventDefault();
@@ -192,10 +258,15 @@ async function decide(ev) {
     $(f.field).focus();
     return;
   }
-  localStorage.setItem('frontera.port', f.body.port);
+  localStorage.setItem(PORT_KEY, f.body.port);
+  localStorage.setItem(OFFSET_KEY, $('#offset').value.trim());
+  if (direction() === 'exit') {
+    await recordExit(f.body);
+    return;
+  }
   const btn = $('#decide');
   btn.disabled = true;
-  $('#decision').replaceChildren(el('p', { class: 'help', text: 'Deciding…' }));
+  $('#decision').replaceChildren(el('p', { class: 'help', text: t('booth.deciding') }));
   $('#record-box').hidden = true;
   try {
     const d = await apiPost('/v1/admissions', { ...f.body, record: false });
@@ -203,8 +274,8 @@ async function decide(ev) {
     showDecision(d);
   } catch (e) {
     lastBody = null;
-    showError($('#decision'), e, 'The decision failed');
-    if (e.field) err.textContent = `The server pointed at the field '${e.field}': ${e.message}`;
+    showError($('#decision'), e, t('booth.decide_failed'));
+    if (e.field) err.textContent = t('form.server_field', { field: e.field, why: e.message });
   } finally {
     btn.disabled = false;
   }
@@ -215,22 +286,39 @@ async function record() {
   const btn = $('#record');
   const out = $('#recorded');
   btn.disabled = true;
-  out.replaceChildren(el('p', { class: 'help', text: 'Recording…' }));
+  out.replaceChildren(el('p', { class: 'help', text: t('record.recording') }));
   try {
     const d = await apiPost('/v1/admissions', { ...lastBody, record: true });
     showDecision(d);
     $('#record-box').hidden = true;
-    const parts = [el('strong', { text: 'Recorded.' }), ' '];
-    if (d.event_id) parts.push('Event ', el('code', { text: d.event_id }), '. ');
+    const parts = [el('strong', { text: t('record.done') }), ' '];
+    if (d.event_id) parts.push(t('record.event'), ' ', el('code', { text: d.event_id }), '. ');
     if (d.traveller_id !== null && d.traveller_id !== undefined) {
-      parts.push(el('a', { href: `/traveller?id=${encodeURIComponent(d.traveller_id)}`, text: `Open traveller ${d.traveller_id}` }), '.');
+      parts.push(el('a', { href: `/traveller?id=${encodeURIComponent(d.traveller_id)}`, text: t('record.open', { id: d.traveller_id }) }), '.');
     }
-    if (!d.event_id) parts.splice(0, parts.length, el('strong', { text: 'Nothing was recorded' }), ' (the server recorded no event for this decision).');
+    if (!d.event_id) parts.splice(0, parts.length, el('strong', { text: t('record.nothing') }), ' ', t('record.nothing_why'));
     out.replaceChildren(el('p', { class: 'recorded', id: 'recorded-msg' }, parts));
   } catch (e) {
     btn.disabled = false;
-    showError(out, e, 'Recording failed');
+    showError(out, e, t('record.failed'));
   }
+}
+
+// ---- the booth's direction ----
+
+function applyDirection() {
+  const exit = direction() === 'exit';
+  document.body.dataset.direction = exit ? 'exit' : 'entry';
+  $('#booth-title').textContent = t(exit ? 'booth.title_exit' : 'booth.title_entry');
+  $('#at-label').textContent = t(exit ? 'booth.at_exit' : 'booth.at_entry');
+  $('#decide').textContent = t(exit ? 'booth.record_exit' : 'booth.decide');
+  $('#result-h').textContent = t(exit ? 'booth.exit_result' : 'booth.decision');
+  $('#entry-only').hidden = exit;
+  lastBody = null;
+  $('#record-box').hidden = true;
+  $('#recorded').replaceChildren();
+  $('#announce').textContent = '';
+  $('#decision').replaceChildren(el('p', { class: 'help', text: t(exit ? 'booth.no_exit' : 'booth.no_decision') }));
 }
 
 function clearForm() {
@@ -242,14 +330,23 @@ function clearForm() {
   mrzStatus();
   setNow();
   withdraw();
-  $('#decision').replaceChildren(el('p', { class: 'help', text: 'No decision yet: read a document and press Decide.' }));
+  applyDirection();
   $('#mrz').focus();
 }
 
-function ready() {
+async function ready() {
+  $('#port').value = localStorage.getItem(PORT_KEY) || '';
+  $('#offset').value = localStorage.getItem(OFFSET_KEY) || '';
+  if (localStorage.getItem(DIRECTION_KEY) === 'exit') $('#dir-exit').checked = true;
+  applyDirection();
   setNow();
-  $('#port').value = localStorage.getItem('frontera.port') || '';
   $('#mrz').focus();
+  try {
+    const p = await api('GET', '/v1/policy');
+    jurisdiction = String(p.jurisdiction || '').toUpperCase();
+  } catch {
+    jurisdiction = ''; // no EU citation when the policy cannot be read
+  }
 }
 
 function wire() {
@@ -258,8 +355,19 @@ function wire() {
   form.addEventListener('input', withdraw);
   form.addEventListener('change', withdraw);
   $('#mrz').addEventListener('input', mrzStatus);
-  $('#at').addEventListener('change', atChanged);
-  $('#offset').addEventListener('input', () => { offsetByHand = true; });
+  $('#offset').addEventListener('change', () => {
+    const off = $('#offset').value.trim();
+    if (/^[+-]\d{2}:\d{2}$/.test(off)) {
+      localStorage.setItem(OFFSET_KEY, off);
+      if (!$('#at').value) setNow();
+    }
+  });
+  for (const r of document.querySelectorAll('input[name=direction]')) {
+    r.addEventListener('change', () => {
+      localStorage.setItem(DIRECTION_KEY, direction());
+      applyDirection();
+    });
+  }
   $('#now').addEventListener('click', () => { setNow(); withdraw(); });
   $('#clear').addEventListener('click', clearForm);
   $('#record').addEventListener('click', record);

@@ -6,6 +6,7 @@
 // gets data-series and data-points attributes so a test or a script can see
 // what was drawn without reading pixels.
 import uPlot from './vendor/uPlot.esm.js';
+import { t } from './i18n.js';
 
 export const PALETTE = [
   '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22',
@@ -100,7 +101,7 @@ export function monthlyChart(container, { months, series, bands = [], marks = []
       { label: yLabel, stroke: '#3b4450', grid: { stroke: '#e1e5ea' }, size: 60 },
     ],
     series: [
-      { label: 'Month', value: (u, v) => (v === null || v === undefined ? '—' : fmtMonth(v)) },
+      { label: t('col.month'), value: (u, v) => (v === null || v === undefined ? '—' : fmtMonth(v)) },
       ...series.map((s) => ({
         label: s.label,
         stroke: s.color,
@@ -120,7 +121,7 @@ export function monthlyChart(container, { months, series, bands = [], marks = []
   const canvas = container.querySelector('canvas');
   if (canvas) {
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', label || `Chart of ${series.map((s) => s.label).join(', ')} by month`);
+    canvas.setAttribute('aria-label', label || t('chart.default_label', { series: series.map((s) => s.label).join(', ') }));
   }
   container.dataset.series = String(series.length);
   container.dataset.points = String(series.reduce((n, s) => n + s.values.filter((v) => v !== null && v !== undefined).length, 0));

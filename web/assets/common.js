@@ -1,13 +1,16 @@
 // common.js: what every frontera page shares: the bearer token (kept in
 // sessionStorage, so it dies with the tab), the API client (JSON in and out,
 // RFC 9457 problem documents turned into ApiError with the server's
-// sentence), the sign-in form, and small DOM and date helpers.
+// sentence), the sign-in form, and small DOM and date helpers. The page's
+// words come from i18n.js (applied to the static text by startPage).
 //
 // A page calls startPage({ onReady }) once: when a token is stored the page's
 // content is shown and onReady() runs; otherwise the sign-in form is shown,
 // and the token typed there (or given in the address as #token=frt_..., as
 // `make run` prints it) is tried against GET /v1/policy (every role may read
 // the policy) before it is kept. A 401 from any later call signs out.
+
+import { t, applyStatic, fmtLongDate } from './i18n.js';
 
 const TOKEN_KEY = 'frontera.token';
 
@@ -48,7 +51,7 @@ export async function api(method, path, body, opts = {}) {
       cache: 'no-store',
     });
   } catch (e) {
-    throw new ApiError(0, null, `the frontera server could not be reached (${e.message})`);
+    throw new ApiError(0, null, t('common.unreachable', { why: e.message }));
   }
   const text = await res.text();
   let json = null;
@@ -60,10 +63,10 @@ export async function api(method, path, body, opts = {}) {
     }
   }
   if (!res.ok) {
-    if (res.status === 401 && !opts.token) signOut('Your session has ended: sign in again.');
+    if (res.status === 401 && !opts.token) signOut(t('common.session_ended'));
     throw new ApiError(res.status, json, `${res.status} ${res.statusText}`);
   }
-  if (json === null) throw new ApiError(res.status, null, `the answer to ${method} ${path} is not JSON`);
+  if (json === null) throw new ApiError(res.status, null, t('common.not_json', { method, path }));
   return json;
 }
 
@@ -117,9 +120,11 @@ export function showError(container, err, what) {
   const box = el('div', { class: 'problem', role: 'alert' },
     el('p', { class: 'problem-title' },
       el('span', { class: 'icon', 'aria-hidden': 'true', text: '⚠' }),
-      ` ${what}: ${err && err.title ? err.title : 'failed'}${status}`),
+      ` ${what}: ${err && err.title ? err.title : t('common.failed')}${status}`),
     el('p', { text: err && err.message ? err.message : String(err) }));
-  if (err && err.field) box.append(el('p', { text: `Field: ${err.field}` }));
+  // the server's title and sentence are English
+  if (document.documentElement.lang !== 'en') box.setAttribute('lang', 'en');
+  if (err && err.field) box.append(el('p', { text: t('common.field', { field: err.field }) }));
   container.append(box);
   return box;
 }
@@ -152,14 +157,9 @@ export function daysBetween(a, b) {
   return Math.round((tb - ta) / 86400000);
 }
 
-// "2024-09-28" -> "Sat 28 Sep 2024" (the ISO date stays beside it in the page).
-export function longDate(iso) {
-  const t = Date.parse(`${iso}T00:00:00Z`);
-  if (!iso || Number.isNaN(t)) return iso || '';
-  return new Date(t).toLocaleDateString('en-GB', {
-    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC',
-  });
-}
+// "2024-09-28" -> "Saturday 28 September 2024" in the page's language (the
+// ISO date stays beside it in the page).
+export const longDate = fmtLongDate;
 
 // ---- the page frame: navigation, session, sign-in ----
 
@@ -167,13 +167,13 @@ function renderSession() {
   const box = $('#session');
   if (!box) return;
   box.replaceChildren();
-  const t = token();
-  if (!t) {
-    box.append(el('span', { text: 'Not signed in' }));
+  const tok = token();
+  if (!tok) {
+    box.append(el('span', { text: t('session.none') }));
     return;
   }
-  box.append(el('span', { text: `Signed in (token …${t.slice(-4)})` }), ' ',
-    el('button', { type: 'button', class: 'linklike', id: 'signout', onclick: () => { setToken(''); location.reload(); } }, 'Sign out'));
+  box.append(el('span', { text: t('session.signed_in', { end: tok.slice(-4) }) }), ' ',
+    el('button', { type: 'button', class: 'linklike', id: 'signout', onclick: () => { setToken(''); location.reload(); } }, t('session.sign_out')));
 }
 
 let pageState = null;
@@ -200,23 +200,23 @@ async function trySignIn(ev) {
   ev.preventDefault();
   const input = $('#token');
   const msg = $('#signin-message');
-  const t = input.value.trim();
-  if (!t) {
-    msg.textContent = 'Type or paste your access token (it starts with frt_).';
+  const tok = input.value.trim();
+  if (!tok) {
+    msg.textContent = t('signin.empty');
     input.focus();
     return;
   }
-  msg.textContent = 'Checking the token…';
+  msg.textContent = t('signin.checking');
   try {
-    await api('GET', '/v1/policy', undefined, { token: t });
+    await api('GET', '/v1/policy', undefined, { token: tok });
   } catch (e) {
     msg.textContent = e.status === 401
-      ? `The server did not accept this token: ${e.message}`
-      : `Could not sign in: ${e.message}`;
+      ? t('signin.refused', { why: e.message })
+      : t('signin.failed', { why: e.message });
     input.focus();
     return;
   }
-  setToken(t);
+  setToken(tok);
   msg.textContent = '';
   // A page that already ran (a session that ended mid-way) starts afresh.
   if (pageState.started) location.reload();
@@ -239,6 +239,7 @@ function enter() {
 
 // Wire the page: #signin (the form), #content (the page), #session (status).
 export function startPage({ onReady }) {
+  applyStatic();
   pageState = { signin: $('#signin'), content: $('#content'), onReady };
   const here = location.pathname.replace(/\.html$/, '') || '/';
   for (const a of document.querySelectorAll('nav.pages a')) {

@@ -12,13 +12,12 @@
 import { $, el, apiGet, startPage, showError, table } from './common.js';
 import { monthlyChart, PALETTE, monthSeconds, monthEndSeconds, daySeconds } from './charts.js';
 import { parsePolicy, segments, describe } from './policy.js';
+import { t, tn, fmtNum, fmtDate, serverText } from './i18n.js';
+import { MESSAGES } from './messages.js';
 
-const NAMES = {
-  USA: 'United States', COL: 'Colombia', PER: 'Peru', ESP: 'Spain', VEN: 'Venezuela', CHN: 'China',
-  CAN: 'Canada', D: 'Germany', MEX: 'Mexico', CHL: 'Chile', GBR: 'United Kingdom', ARG: 'Argentina',
-  ITA: 'Italy', FRA: 'France', CUB: 'Cuba', HTI: 'Haiti', ECU: 'Ecuador', BRA: 'Brazil', BOL: 'Bolivia',
-};
-const natName = (c) => (NAMES[c] ? `${NAMES[c]} (${c})` : c);
+// The nationalities the demo shows most, by name in the page's language.
+const natName = (c) => (MESSAGES.en[`country.${c}`] !== undefined ? `${t(`country.${c}`)} (${c})` : c);
+const metricName = (m) => (MESSAGES.en[`metric.${m}`] !== undefined ? t(`metric.${m}`) : m);
 // Alert metrics -> the flows measure they are about.
 const METRIC_TO_FLOW = { arrivals: 'entries', entries: 'entries', exits: 'exits', departures: 'exits', refusals: 'refusals', encounters: 'encounters' };
 
@@ -60,7 +59,7 @@ function alertBands(codes, metric) {
     .map((a) => ({
       from: monthSeconds(a.since || a.period),
       to: monthEndSeconds(a.until || a.period),
-      label: `${a.nationality} ${a.metric}${a.ongoing ? ' (ongoing)' : ''}`,
+      label: `${a.nationality} ${metricName(a.metric)}${a.ongoing ? ` (${t('dash.ongoing')})` : ''}`,
     }));
 }
 
@@ -82,7 +81,7 @@ function drawFlows() {
   const chosen = nats.filter((n) => state.selected.has(n.code));
   const box = $('#flows-chart');
   if (!chosen.length) {
-    box.replaceChildren(el('p', { class: 'help', text: 'Choose at least one nationality.' }));
+    box.replaceChildren(el('p', { class: 'help', text: t('dash.choose') }));
     box.dataset.series = '0';
     return;
   }
@@ -91,20 +90,19 @@ function drawFlows() {
   }));
   const codes = chosen.map((n) => n.code);
   monthlyChart(box, {
-    months, series, bands: alertBands(codes, metric), marks: policyMarks(codes), height: 360, yLabel: metric,
-    label: `Monthly ${metric} by nationality: ${codes.join(', ')}; the table below gives the figures`,
+    months, series, bands: alertBands(codes, metric), marks: policyMarks(codes), height: 360, yLabel: metricName(metric),
+    label: t('dash.chart_label', { metric: metricName(metric), codes: codes.join(', ') }),
   });
   const top = chosen.map((n) => {
     const vals = months.map((m) => value(n.byMonth.get(m), metric));
     const peak = Math.max(...vals);
-    return `${natName(n.code)} peaks at ${peak.toLocaleString('en')} in ${months[vals.indexOf(peak)]}`;
+    return t('dash.peak', { who: natName(n.code), peak: fmtNum(peak), month: months[vals.indexOf(peak)] });
   });
-  $('#flows-desc').textContent = `Monthly ${metric} from ${months[0]} to ${months[months.length - 1]} for ${chosen.length} `
-    + `nationalit${chosen.length > 1 ? 'ies' : 'y'}. ${top.slice(0, 4).join('; ')}.`;
-  const cols = [{ key: 'month', title: 'Month', rowHeader: true },
+  $('#flows-desc').textContent = `${tn('dash.desc', chosen.length, { metric: metricName(metric), from: months[0], to: months[months.length - 1] })} ${top.slice(0, 4).join('; ')}.`;
+  const cols = [{ key: 'month', title: t('col.month'), rowHeader: true },
     ...chosen.map((n) => ({ key: n.code, title: n.code, num: true }))];
   const rows = months.map((m) => Object.fromEntries([['month', m], ...chosen.map((n) => [n.code, value(n.byMonth.get(m), metric)])]));
-  $('#flows-table').replaceChildren(table(cols, rows, { caption: `Monthly ${metric} by nationality` }));
+  $('#flows-table').replaceChildren(table(cols, rows, { caption: t('dash.table_caption', { metric: metricName(metric) }) }));
 }
 
 function buildPicker() {
@@ -126,12 +124,12 @@ function buildPicker() {
 
 async function loadFlows() {
   const status = $('#flows-status');
-  status.textContent = 'Loading flows…';
+  status.textContent = t('dash.loading_flows');
   try {
     const j = await apiGet('/v1/reports/flows?by=nationality,month');
     state.flows = indexFlows(rowsOf(j));
     if (!state.flows.months.length) {
-      status.textContent = 'No crossings in the ledger yet: import some (frontera import) to see flows.';
+      status.textContent = t('dash.no_flows');
       return;
     }
     status.textContent = '';
@@ -140,7 +138,7 @@ async function loadFlows() {
     buildPicker();
     drawFlows();
   } catch (e) {
-    showError(status, e, 'The flows could not be read');
+    showError(status, e, t('dash.flows_failed'));
     state.flows = null;
   }
 }
@@ -150,17 +148,17 @@ async function loadFlows() {
 function alertItem(a) {
   const fig = [];
   const rate = /rate/.test(a.metric || '');
-  const show = (v, digits) => (rate ? `${(num(v) * 100).toFixed(1)}%` : num(v).toLocaleString('en', { maximumFractionDigits: digits }));
-  if (a.observed !== undefined) fig.push(`observed ${show(a.observed, 0)}`);
-  if (a.expected !== undefined) fig.push(`expected ${show(a.expected, 1)}`);
-  if (a.factor !== undefined) fig.push(`${num(a.factor).toFixed(1)}×`);
-  if (a.z !== undefined) fig.push(`z ${num(a.z).toFixed(1)}`);
-  if (a.peak !== undefined && a.peak_period) fig.push(`peak ${show(a.peak, 0)} in ${a.peak_period}`);
-  const span = a.since ? `${a.since} to ${a.until || '…'}` : '';
+  const show = (v, digits) => (rate ? `${fmtNum(num(v) * 100, { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%` : fmtNum(num(v), { maximumFractionDigits: digits }));
+  if (a.observed !== undefined) fig.push(t('alert.observed', { v: show(a.observed, 0) }));
+  if (a.expected !== undefined) fig.push(t('alert.expected', { v: show(a.expected, 1) }));
+  if (a.factor !== undefined) fig.push(`${fmtNum(num(a.factor), { maximumFractionDigits: 1, minimumFractionDigits: 1 })}×`);
+  if (a.z !== undefined) fig.push(`z ${fmtNum(num(a.z), { maximumFractionDigits: 1, minimumFractionDigits: 1 })}`);
+  if (a.peak !== undefined && a.peak_period) fig.push(t('alert.peak', { v: show(a.peak, 0), period: a.peak_period }));
+  const span = a.since ? t('alert.span', { from: a.since, to: a.until || '…' }) : '';
   return el('li', { class: 'alert-item', 'data-nationality': a.nationality, 'data-metric': a.metric },
-    el('h3', {}, `${natName(a.nationality)}: ${a.metric} in ${a.period}`, a.ongoing ? el('span', { class: 'tag', text: 'ongoing' }) : null),
-    el('p', { class: 'alert-message', text: a.message || '' }),
-    el('p', { class: 'figures' }, [fig.join(' · '), span ? ` · episode ${span}` : ''].join('')),
+    el('h3', {}, t('alert.title', { who: natName(a.nationality), metric: metricName(a.metric), period: a.period }), a.ongoing ? el('span', { class: 'tag', text: t('dash.ongoing') }) : null),
+    serverText(el('p', { class: 'alert-message', text: a.message || '' })),
+    el('p', { class: 'figures' }, [fig.join(' · '), span ? ` · ${span}` : ''].join('')),
     el('button', {
       type: 'button', class: 'secondary',
       onclick: () => {
@@ -172,7 +170,7 @@ function alertItem(a) {
         drawFlows();
         $('#flows-h').scrollIntoView({ behavior: 'smooth' });
       },
-    }, `Show ${a.nationality} on the flows chart`));
+    }, t('alert.show', { code: a.nationality })));
 }
 
 function drawAlertCharts() {
@@ -187,39 +185,37 @@ function drawAlertCharts() {
     if (!n) continue;
     const id = `alert-chart-${code}`;
     const fig = el('figure', { 'data-nationality': code },
-      el('figcaption', { id: `${id}-cap`, text: `${natName(code)}: entries, exits, refusals, encounters` }),
+      el('figcaption', { id: `${id}-cap`, text: t('alert.caption', { who: natName(code) }) }),
       el('div', { id, class: 'chart' }));
     box.append(fig);
     const series = [
-      { label: 'entries', color: '#1f77b4', values: months.map((m) => value(n.byMonth.get(m), 'entries')) },
-      { label: 'exits', color: '#2ca02c', values: months.map((m) => value(n.byMonth.get(m), 'exits')) },
-      { label: 'refusals', color: '#d62728', values: months.map((m) => value(n.byMonth.get(m), 'refusals')) },
-      { label: 'encounters', color: '#9467bd', values: months.map((m) => value(n.byMonth.get(m), 'encounters')) },
+      { label: metricName('entries'), color: '#1f77b4', values: months.map((m) => value(n.byMonth.get(m), 'entries')) },
+      { label: metricName('exits'), color: '#2ca02c', values: months.map((m) => value(n.byMonth.get(m), 'exits')) },
+      { label: metricName('refusals'), color: '#d62728', values: months.map((m) => value(n.byMonth.get(m), 'refusals')) },
+      { label: metricName('encounters'), color: '#9467bd', values: months.map((m) => value(n.byMonth.get(m), 'encounters')) },
     ];
     const bands = state.alerts.filter((a) => a.nationality === code).map((a) => ({
-      from: monthSeconds(a.since || a.period), to: monthEndSeconds(a.until || a.period), label: a.metric,
+      from: monthSeconds(a.since || a.period), to: monthEndSeconds(a.until || a.period), label: metricName(a.metric),
     }));
     monthlyChart($(`#${id}`), {
       months, series, bands, marks: policyMarks([code]), height: 220,
-      label: `${natName(code)}: monthly entries, exits, refusals and encounters, alert episodes shaded`,
+      label: t('alert.chart_label', { who: natName(code) }),
     });
   }
 }
 
 async function loadAlerts() {
   const status = $('#alerts-status');
-  status.textContent = 'Loading alerts…';
+  status.textContent = t('dash.loading_alerts');
   try {
     const j = await apiGet('/v1/alerts');
     state.alerts = rowsOf(j, 'alerts').filter((a) => a && a.nationality);
     const list = $('#alerts');
     list.replaceChildren(...state.alerts.map(alertItem));
-    status.textContent = state.alerts.length
-      ? `${state.alerts.length} alert${state.alerts.length > 1 ? 's' : ''}: the episodes are shaded on the charts.`
-      : 'No alerts: no monthly flow stands out from its seasonal baseline.';
+    status.textContent = state.alerts.length ? tn('dash.alerts_n', state.alerts.length) : t('dash.no_alerts');
   } catch (e) {
     state.alerts = [];
-    showError(status, e, 'The alerts could not be read');
+    showError(status, e, t('dash.alerts_failed'));
   }
 }
 
@@ -227,29 +223,30 @@ async function loadAlerts() {
 
 async function loadOverstays() {
   const status = $('#overstays-status');
-  status.textContent = 'Loading overstays…';
+  status.textContent = t('dash.loading_overstays');
   try {
     const j = await apiGet('/v1/reports/overstays?by=nationality');
     const rows = rowsOf(j).filter((r) => r.nationality)
       .sort((a, b) => num(b.in_country_overstays) - num(a.in_country_overstays));
-    const pct = (v) => (v === undefined || v === null ? '—' : `${(num(v) * 100).toFixed(1)}%`);
+    const pct = (v) => (v === undefined || v === null ? '—' : `${fmtNum(num(v) * 100, { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%`);
+    const n = (v) => (v === undefined || v === null ? '—' : fmtNum(num(v)));
     const cols = [
-      { key: 'nationality', title: 'Nationality', rowHeader: true, fmt: natName },
-      { key: 'expected_departures', title: 'Expected departures', num: true },
-      { key: 'in_time', title: 'Left in time', num: true },
-      { key: 'out_of_country_overstays', title: 'Left late', num: true },
-      { key: 'in_country_overstays', title: 'Not left', num: true },
-      { key: 'overstay_rate', title: 'Overstay rate', num: true, fmt: pct },
-      { key: 'crude_rate', title: 'Crude rate', num: true, fmt: pct },
+      { key: 'nationality', title: t('col.nationality'), rowHeader: true, fmt: natName },
+      { key: 'expected_departures', title: t('ov.expected'), num: true, fmt: n },
+      { key: 'in_time', title: t('ov.in_time'), num: true, fmt: n },
+      { key: 'out_of_country_overstays', title: t('ov.late'), num: true, fmt: n },
+      { key: 'in_country_overstays', title: t('ov.not_left'), num: true, fmt: n },
+      { key: 'overstay_rate', title: t('ov.rate'), num: true, fmt: pct },
+      { key: 'crude_rate', title: t('ov.crude'), num: true, fmt: pct },
     ];
-    const t = table(cols, rows, { caption: 'Overstays by nationality (most not left first)' });
-    t.id = 'overstay-table';
+    const tb = table(cols, rows, { caption: t('ov.caption') });
+    tb.id = 'overstay-table';
     const alerted = new Set(state.alerts.map((a) => a.nationality));
-    [...t.tBodies[0].rows].forEach((tr, i) => { if (alerted.has(rows[i].nationality)) tr.classList.add('hot'); });
-    $('#overstays').replaceChildren(t);
-    status.textContent = rows.length ? '' : 'No admissions whose stay has ended yet.';
+    [...tb.tBodies[0].rows].forEach((tr, i) => { if (alerted.has(rows[i].nationality)) tr.classList.add('hot'); });
+    $('#overstays').replaceChildren(tb);
+    status.textContent = rows.length ? '' : t('ov.none');
   } catch (e) {
-    showError(status, e, 'The overstays could not be read');
+    showError(status, e, t('ov.failed'));
   }
 }
 
@@ -271,13 +268,13 @@ function drawPolicy() {
     : [...new Set(p.rules.filter((r) => /^[A-Z]{1,3}$/.test(r.who) && ((r.from > from && r.from <= to) || (r.to && r.to >= from && r.to < to)))
       .map((r) => r.who))];
   const t0 = daySeconds(from), t1 = daySeconds(to) + 86400;
-  const list = el('ul', { class: 'timeline', 'aria-label': `Visitor rules from ${from} to ${to}` });
+  const list = el('ul', { class: 'timeline', 'aria-label': t('policy.timeline_label', { from: fmtDate(from), to: fmtDate(to) }) });
   for (const c of codes) {
     const segs = segments(p, c, 'visitor', from, to);
     const track = el('div', { class: 'tl-track' });
     for (const s of segs) {
       const a = (daySeconds(s.from) - t0) / (t1 - t0), b = (daySeconds(s.to) + 86400 - t0) / (t1 - t0);
-      const text = `${describe(s.rule)} from ${s.from} to ${s.to}`;
+      const text = t('policy.segment', { rule: describe(s.rule), from: fmtDate(s.from), to: fmtDate(s.to) });
       const seg = el('span', { class: `tl-seg reg-${s.rule ? s.rule.regime : 'none'}`, title: s.rule && s.rule.ref ? `${text}: ${s.rule.ref}` : text },
         el('span', { class: 'tl-label' }, describe(s.rule)));
       seg.style.left = `${(a * 100).toFixed(3)}%`;
@@ -289,26 +286,25 @@ function drawPolicy() {
     for (const s of segs.slice(1)) {
       const prev = segs[segs.indexOf(s) - 1];
       changes.append(el('li', { 'data-nationality': c },
-        el('strong', { text: `${s.from} ${natName(c)}: ` }),
+        el('strong', { text: `${fmtDate(s.from)} ${natName(c)}: ` }),
         `${describe(prev.rule)} → ${describe(s.rule)}`,
-        s.rule && s.rule.ref ? el('span', { class: 'aside', text: ` (${s.rule.ref})` }) : null));
+        s.rule && s.rule.ref ? serverText(el('span', { class: 'aside', text: ` (${s.rule.ref})` })) : null));
     }
   }
-  tl.append(list, el('div', { class: 'tl-axis', 'aria-hidden': 'true' }, el('span', { text: from }), el('span', { text: to })));
-  if (!changes.children.length) changes.append(el('li', { text: 'No change for these nationalities in the period.' }));
+  tl.append(list, el('div', { class: 'tl-axis', 'aria-hidden': 'true' }, el('span', { text: fmtDate(from) }), el('span', { text: fmtDate(to) })));
+  if (!changes.children.length) changes.append(el('li', { text: t('policy.no_change') }));
 }
 
 async function loadPolicy() {
   const status = $('#policy-status');
-  status.textContent = 'Loading the policy…';
+  status.textContent = t('policy.loading');
   try {
     const j = await apiGet('/v1/policy');
     state.policy = parsePolicy(j.text || '');
-    status.textContent = `Policy version ${j.version ?? '?'}${j.jurisdiction ? ` for ${j.jurisdiction}` : ''}: `
-      + `${j.rules ?? state.policy.rules.length} rules. Visitors' regime by nationality over the period of the flows.`;
+    status.textContent = t('policy.status', { version: j.version ?? '?', where: j.jurisdiction || '?', n: fmtNum(j.rules ?? state.policy.rules.length) });
   } catch (e) {
     state.policy = null;
-    showError(status, e, 'The policy could not be read');
+    showError(status, e, t('policy.failed'));
   }
 }
 

@@ -4,6 +4,7 @@
 // (the server did, all or nothing) and decides nothing: the timeline shows,
 // for each nationality and day, the rule with the precedence the server
 // applies (a nationality rule over a group rule over the default *).
+import { t, regimeText, stayText } from './i18n.js';
 
 // Split a policy into entries (a line starting in column 1 and its indented
 // continuation lines), then into tokens: words, "quoted" text, key=value.
@@ -125,8 +126,10 @@ export function segments(p, c, cls, from, to) {
   return out;
 }
 
+// A rule in plain words: "no visa needed, 90 days within a year from the
+// first entry (one extension of 90 days possible)" (i18n.js has the words).
 export function describe(rule) {
-  if (!rule) return 'no rule';
-  const reg = rule.regime.replace(/_/g, ' ');
-  return rule.stay && rule.stay !== 'none' ? `${reg}, stay ${rule.stay}` : reg;
+  if (!rule) return t('policy.no_rule');
+  const reg = regimeText(rule.regime);
+  return rule.stay && rule.stay !== 'none' ? `${reg}, ${stayText(rule.stay)}` : reg;
 }
