@@ -100,8 +100,13 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_TRAV_BY_BIRTH] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
                          " WHERE birth_date = ?1 AND (nationality = ?2 OR surname = ?3)"
                          " LIMIT 256",
-    [SQ_TRAV_INSERT] = "INSERT INTO travellers(surname, given_names, nationality, birth_date, sex)"
-                       " VALUES(?1, ?2, ?3, ?4, ?5)",
+    /* a traveller number is never given twice, also after the highest one
+     * was merged away (store_sqlite_review.c: the audit log and the
+     * reviews name travellers by number); PostgreSQL's sequence does the same */
+    [SQ_TRAV_INSERT] = "INSERT INTO travellers(id, surname, given_names, nationality, birth_date,"
+                       " sex) VALUES(max(coalesce((SELECT max(id) FROM travellers), 0),"
+                       " coalesce((SELECT CAST(value AS INTEGER) FROM link_settings"
+                       " WHERE name = 'traveller_id_floor'), 0)) + 1, ?1, ?2, ?3, ?4, ?5)",
     [SQ_REVIEW_INSERT] = "INSERT OR IGNORE INTO link_reviews(document_id, traveller_id,"
                          " candidate_id, reason, bits) VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_EVENT_INSERT] = "INSERT INTO events(event_id, kind, traveller_id, document_id, at_utc,"
