@@ -111,10 +111,11 @@ function value(row, metric) {
   return num(row[metric]);
 }
 
-// Each value as a share of the first month of the period with a value other
-// than zero, times 100 (null before it, and throughout when there is none).
+// Each value as a share of the first month of the period with a value above
+// zero, times 100 (null throughout when there is none, as for a net balance
+// that never rises above zero).
 function indexed(values) {
-  const base = values.find((v) => v);
+  const base = values.find((v) => v > 0);
   return values.map((v) => (base ? (v / base) * 100 : null));
 }
 
