@@ -11,8 +11,9 @@
  * a recording: when the index is busy it is marked stale instead). Every
  * report also asks the ledger for its last sequence number (one indexed read)
  * and reads the events after it, so writes by other processes (an import,
- * another server, a booth sync) show at once. Alerts and what-ifs read the ledger per
- * request (fr_store_export). No personal data leaves these routes. */
+ * another server, a booth sync) show at once. Alerts build their monthly series from
+ * the same index (fr_analytics_series); what-ifs read the ledger per request
+ * (fr_store_export). No personal data leaves these routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,10 +409,6 @@ static enum MHD_Result port_days(srv_req *r)
 
 /* ---- alerts and what-if: straight from the ledger ---- */
 
-static int add_series(void *ud, const fr_event *ev)
-{
-    return fr_series_builder_add(ud, ev);
-}
 static int add_whatif(void *ud, const fr_event *ev)
 {
     return fr_whatif_add(ud, ev);
@@ -433,18 +430,16 @@ static enum MHD_Result alerts(srv_req *r)
         arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
         return srv_problem_err(r, &err);
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
-    fr_series_builder *b = NULL;
     fr_series *series = NULL;
     fr_alert *al = NULL;
     size_t n = 0;
     enum MHD_Result ret;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
-    int rc = fr_series_builder_new(&b);
-    if (rc == FR_OK)
-        rc = fr_store_export(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
-    srv_ctx_release(s, c);
-    if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
+    /* the series from the report index (current with the ledger, as the
+     * flows are): the same as a read of the whole ledger, in one pass */
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(s, &err);
+    if (rc == FR_OK) rc = fr_analytics_series(s->report_index, cutoff, as_of, &series, &err);
+    pthread_mutex_unlock(&s->report_mu);
     if (rc == FR_OK)
         rc = fr_alerts_detect(
             series, NULL, from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from),
@@ -485,7 +480,6 @@ static enum MHD_Result alerts(srv_req *r)
 done:
     fr_free(al);
     fr_series_free(series);
-    fr_series_builder_free(b);
     return ret;
 }
 
