@@ -122,6 +122,11 @@ int cmd_linkeval(int argc, char **argv)
                (unsigned long long)hm->travellers, (unsigned long long)hm->entries,
                (unsigned long long)hm->refused, (unsigned long long)hm->shortened,
                (unsigned long long)hm->shortened_days, (unsigned long long)hm->referred);
+    if (e.harm_measured)
+        printf("renewals at the booth: %llu entries came after a crossing on another document of "
+               "the same person: %llu referred to confirm the documents are one person's (the "
+               "other documents' days would shorten or end the stay)\n",
+               (unsigned long long)hm->renewal_entries, (unsigned long long)hm->renewal_referred);
     printf("referred because of another person (innocent referrals%s): %llu (%.2f in 10,000 "
            "persons)\n",
            e.harm_measured ? " and history referrals" : "", (unsigned long long)referred,
