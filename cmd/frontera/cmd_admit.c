@@ -206,12 +206,12 @@ int cmd_admit(int argc, char **argv)
     char why[300] = "";
     if (!cli_watchlist_dir_exists(dir)) {
         if (env.screening_required) {
-            snprintf(why, sizeof why, "no watchlist directory %s", dir);
+            snprintf(why, sizeof why, _("no watchlist directory %s"), dir);
             fprintf(stderr, _("frontera admit: %s: the traveller is referred\n"), why);
         }
     } else if (cli_screening_open("admit", dir, &sc) != 0) {
         env.screening_required = 1;
-        snprintf(why, sizeof why, "the lists in %s could not be loaded", dir);
+        snprintf(why, sizeof why, _("the lists in %s could not be loaded"), dir);
     } else {
         screening = 1;
         env.screen = sc.ctx;

@@ -141,7 +141,7 @@ int cmd_overstayers(int argc, char **argv)
     snprintf(object, sizeof object, "overstayers:as_of=%s nat=%.4s port=%.6s min=%d",
              fr_date_format(q.as_of, b), q.nationality ? q.nationality : "*", q.port ? q.port : "*",
              (int)q.min_days_over);
-    snprintf(detail, sizeof detail, "%zu named of %zu", n, total);
+    snprintf(detail, sizeof detail, _("%zu named of %zu"), n, total);
     if (cli_audit(sub, db, "overstayers.read", object, "cli", detail) != FR_OK) goto done;
     FILE *out = stdout;
     if (xlsx) {
