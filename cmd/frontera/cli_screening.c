@@ -53,7 +53,7 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s)
     }
     if (rej)
         fprintf(stderr, _("frontera %s: %s: %zu stored rows did not load (first: %s)\n"), sub, dir,
-                rej, err.message);
+                rej, cli_error_text(&err));
     int rc = fr_docindex_load(s->docs, docpath, NULL, &err);
     if (rc != FR_OK && rc != FR_ENOTFOUND) {
         cli_print_error(sub, docpath, &err);

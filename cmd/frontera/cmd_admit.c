@@ -56,10 +56,12 @@ static void print_text(const fr_admit_decision *d)
         printf(_("Authorised until %s\n"), fr_date_format(d->authorised_until, b));
     for (size_t i = 0; i < d->nreasons; i++) {
         const fr_admit_reason *r = &d->reasons[i];
+        char buf[FR_REASON_MESSAGE_MAX + 64];
+        const char *text = cli_reason_text(d, r, buf, sizeof buf);
         if (r->ground)
-            printf("%s[%c] %s\n", MARK[r->level], r->ground, r->message);
+            printf("%s[%c] %s\n", MARK[r->level], r->ground, text);
         else
-            printf("%s%s\n", MARK[r->level], r->message);
+            printf("%s%s\n", MARK[r->level], text);
     }
 }
 
@@ -158,12 +160,12 @@ int cmd_admit(int argc, char **argv)
         return cli_usage_error("admit", "--port is required (a UN/LOCODE such as ECUIO)");
     if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
     if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
-        return cli_usage_error("admit", "--at '%s': %s", at, err.message);
+        return cli_usage_error("admit", "--at '%s': %s", at, cli_error_text(&err));
     if (!req.at.has_offset) /* with or without --record: never guess the offset */
         return cli_usage_error("admit", "--at '%s' needs its UTC offset (2024-07-01T10:15-05:00)",
                                at);
     if (fr_event_check_port(req.port, &err) != FR_OK)
-        return cli_usage_error("admit", "--port: %s", err.message);
+        return cli_usage_error("admit", "--port: %s", cli_error_text(&err));
     if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
     const char *file = optind < argc ? argv[optind] : NULL;
 

@@ -59,7 +59,7 @@ int cmd_documents(int argc, char **argv)
     if (rc == FR_OK) rc = fr_docindex_parse(d, data, len, on_row_error, &shown, &acc, &rej);
     free(data);
     if (rc != FR_OK) {
-        fprintf(stderr, _("frontera documents: %s: %s\n"), file, fr_strerror(rc));
+        fprintf(stderr, _("frontera documents: %s: %s\n"), file, cli_strerror(rc));
         ex = FR_EXIT_FAILURE;
         goto done;
     }

@@ -45,7 +45,8 @@ int cmd_export(int argc, char **argv)
         }
         if (c == 'f' || c == 't') {
             if (fr_date_parse_cstr(optarg, c == 'f' ? &from : &to, &err) != FR_OK)
-                return cli_usage_error("export", "--%s: %s", c == 'f' ? "from" : "to", err.message);
+                return cli_usage_error("export", "--%s: %s", c == 'f' ? "from" : "to",
+                                       cli_error_text(&err));
             continue;
         }
         return cli_usage_error("export", "unknown option");
@@ -72,7 +73,7 @@ int cmd_export(int argc, char **argv)
     if (rc == FR_OK && fflush(stdout) != 0) rc = FR_EIO;
     if (rc != FR_OK) {
         if (rc == FR_EIO || rc == FR_ENOMEM)
-            fprintf(stderr, _("frontera export: cannot write the output: %s\n"), fr_strerror(rc));
+            fprintf(stderr, _("frontera export: cannot write the output: %s\n"), cli_strerror(rc));
         else
             cli_print_error("export", NULL, &err);
         return FR_EXIT_FAILURE;

@@ -301,7 +301,7 @@ int cmd_mrz(int argc, char **argv)
         case 't': {
             fr_error err;
             if (fr_date_parse_cstr(optarg, &opt.today, &err) != FR_OK)
-                return cli_usage_error("mrz", "--today '%s': %s", optarg, err.message);
+                return cli_usage_error("mrz", "--today '%s': %s", optarg, cli_error_text(&err));
             break;
         }
         case 'r':

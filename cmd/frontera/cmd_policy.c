@@ -188,7 +188,7 @@ static int date_opt(const char *name, const char *v, fr_date *d)
     fr_error err;
     if (!v) return cli_usage_error("policy", "--%s DATE is required", name);
     if (fr_date_parse_cstr(v, d, &err) != FR_OK)
-        return cli_usage_error("policy", "--%s %s: %s", name, v, err.message);
+        return cli_usage_error("policy", "--%s %s: %s", name, v, cli_error_text(&err));
     return -1;
 }
 

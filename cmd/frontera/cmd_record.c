@@ -50,7 +50,7 @@ static int set_date(fr_date *d, const char *s, const char *opt)
 {
     fr_error err;
     if (fr_date_parse_cstr(s, d, &err) != FR_OK)
-        return cli_usage_error("record", "%s: %s", opt, err.message);
+        return cli_usage_error("record", "%s: %s", opt, cli_error_text(&err));
     return 0;
 }
 
@@ -148,7 +148,7 @@ int cmd_record(int argc, char **argv)
             break;
         case O_AT:
             if (fr_datetime_parse_cstr(optarg, &ev.at, &err) != FR_OK)
-                bad = cli_usage_error("record", "--at: %s", err.message);
+                bad = cli_usage_error("record", "--at: %s", cli_error_text(&err));
             break;
         case O_PORT:
             bad = set_text(ev.port, sizeof ev.port, optarg, "--port");

@@ -331,7 +331,7 @@ static int param_option(int c, const char *arg, fr_alert_params *p)
         break;
     case 'T':
         if (fr_alert_tests_parse(arg, &p->tests, &err) != FR_OK)
-            return cli_usage_error(SUB, "--tests: %s", err.message);
+            return cli_usage_error(SUB, "--tests: %s", cli_error_text(&err));
         break;
     case 'Y':
     case 'L':

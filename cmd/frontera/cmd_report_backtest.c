@@ -138,7 +138,7 @@ static int test_option(int c, const char *arg, backtest_opts *o)
     switch (c) {
     case 'T':
         if (fr_alert_tests_parse(arg, &o->params.tests, &err) != FR_OK)
-            return cli_usage_error(SUB, "--tests: %s", err.message);
+            return cli_usage_error(SUB, "--tests: %s", cli_error_text(&err));
         break;
     case 'M':
         o->params.min_tests = (int)strtol(arg, &end, 10);

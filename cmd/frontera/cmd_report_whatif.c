@@ -139,7 +139,7 @@ int report_whatif(int argc, char **argv)
         case 'a': {
             fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
             if (fr_date_parse_cstr(optarg, d, &err) != FR_OK)
-                return cli_usage_error(SUB, "%s: %s", optarg, err.message);
+                return cli_usage_error(SUB, "%s: %s", optarg, cli_error_text(&err));
             break;
         }
         default:

@@ -133,14 +133,15 @@ int cmd_stay(int argc, char **argv)
     fr_stay_rule rule;
     fr_error err;
     if (fr_stay_rule_parse(rule_s, strlen(rule_s), &rule, &err) != FR_OK)
-        return cli_usage_error("stay", "--rule %s: column %d: %s", rule_s, err.column, err.message);
+        return cli_usage_error("stay", "--rule %s: column %d: %s", rule_s, err.column,
+                               cli_error_text(&err));
     if (rule.kind == FR_STAY_NONE)
         return cli_usage_error("stay", "--rule none sets no limit to compute");
     fr_date on, doc = FR_DATE_NONE;
     if (fr_date_parse_cstr(on_s, &on, &err) != FR_OK)
-        return cli_usage_error("stay", "--on %s: %s", on_s, err.message);
+        return cli_usage_error("stay", "--on %s: %s", on_s, cli_error_text(&err));
     if (doc_s && fr_date_parse_cstr(doc_s, &doc, &err) != FR_OK)
-        return cli_usage_error("stay", "--doc-expiry %s: %s", doc_s, err.message);
+        return cli_usage_error("stay", "--doc-expiry %s: %s", doc_s, cli_error_text(&err));
     size_t n = (size_t)(argc - optind);
     if (n > FR_STAY_MAX_RECORDS)
         return cli_usage_error("stay", "at most %d stays", FR_STAY_MAX_RECORDS);
@@ -162,7 +163,7 @@ int cmd_stay(int argc, char **argv)
     free(h);
     if (rc != FR_OK) {
         fprintf(stderr, _("frontera stay: %s%s%s\n"), err.field, err.field[0] ? ": " : "",
-                err.message);
+                cli_error_text(&err));
         return FR_EXIT_USAGE;
     }
     if (json) {

@@ -125,10 +125,10 @@ int cmd_synth(int argc, char **argv)
     int rc = fr_synth_run(&o, write_row, &ctx, &st, &err);
     int closed = out ? fclose(ctx.out) : fflush(ctx.out);
     if (ctx.truth && fclose(ctx.truth) != 0) closed = -1;
-    if (rc == FR_EINVAL) return cli_usage_error("synth", "%s", err.message);
+    if (rc == FR_EINVAL) return cli_usage_error("synth", "%s", cli_error_text(&err));
     if (rc != FR_OK || closed != 0) {
         fprintf(stderr, _("frontera synth: %s\n"),
-                rc == FR_EIO || closed ? _("write error") : err.message);
+                rc == FR_EIO || closed ? _("write error") : cli_error_text(&err));
         return FR_EXIT_FAILURE;
     }
     if (!quiet)

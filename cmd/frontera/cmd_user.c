@@ -164,7 +164,7 @@ int cmd_user(int argc, char **argv)
     fr_error err;
     fr_error_clear(&err);
     if (name && fr_auth_check_name(name, &err) != FR_OK)
-        return cli_usage_error("user", "'%s': %s", name, err.message);
+        return cli_usage_error("user", "'%s': %s", name, cli_error_text(&err));
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     fr_auth *a = NULL;

@@ -139,7 +139,7 @@ static int do_import(const char *file, const char *list, const char *format, con
     free(alt_data);
     int ex = FR_EXIT_OK;
     if (rc != FR_OK) {
-        fprintf(stderr, _("frontera watchlist: %s: %s\n"), file, fr_strerror(rc));
+        fprintf(stderr, _("frontera watchlist: %s: %s\n"), file, cli_strerror(rc));
         ex = FR_EXIT_FAILURE;
         goto done;
     }
@@ -229,7 +229,8 @@ static int do_stats(const char *dir)
     printf(_("index bytes    %zu (%.1f per entry)\n"), st.bytes,
            st.entries ? (double)st.bytes / st.entries : 0.0);
     printf(_("load           %.1f ms (files), %.1f ms (index)\n"), t1 - t0, t2 - t1);
-    if (rej) printf(_("rejected rows  %zu (first: line %d: %s)\n"), rej, err.line, err.message);
+    if (rej)
+        printf(_("rejected rows  %zu (first: line %d: %s)\n"), rej, err.line, cli_error_text(&err));
 done:
     fr_screen_index_free(idx);
     fr_watchlist_free(wl);

@@ -70,7 +70,8 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
                      : c == REPORT_OPT_TO ? &o->q.to
                                           : &o->q.as_of;
         if (fr_date_parse_cstr(arg, d, &err) != FR_OK)
-            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg, err.message);
+            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg,
+                                   cli_error_text(&err));
         return 0;
     }
     case REPORT_OPT_BY:
