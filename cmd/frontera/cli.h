@@ -88,5 +88,9 @@ void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
 /* fr_server_config.offline for a post's server: 1 while the last push
  * failed, *since_ms the last success (ud: the cli_syncer). */
 int cli_syncer_offline(void *ud, int64_t *since_ms);
+/* cli_sync_recheck.c: `sync recheck-offline` on the central (all: list
+ * every offline decision, not only those decided differently). Returns the
+ * exit code. */
+int cli_sync_recheck(const char *db, const char *policy_path, int all, int json);
 
 #endif

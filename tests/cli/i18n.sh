@@ -51,6 +51,12 @@ set -e
 [ "$rc" -eq 2 ] || fail "an unknown option exits $rc, not 2"
 grep -q 'opción desconocida «--no-such-option»' "$T/err.es" || fail "the usage error is not Spanish: $(cat "$T/err.es")"
 es admit --help | grep -q '^Uso: frontera' || fail "frontera admit --help is not Spanish"
+es sync --help | grep -q '^Uso: frontera' || fail "frontera sync --help is not Spanish"
+es --db "$T/post.db" init >/dev/null
+es --db "$T/post.db" sync status | grep -q 'aún no se ha sincronizado' || fail "frontera sync status is not Spanish"
+es --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^eventos en espera    0' ||
+  fail "the post officer's sync status is not Spanish: $(es --db "$T/post.db" sync status --central http://127.0.0.1:9)"
+en --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^events waiting   0' || fail "LANG=C sync status is not English"
 
 export FRONTERA_DB="$T/ledger.db"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"ANN","document_number":"BT1234567","nationality":"USA","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |

@@ -49,6 +49,7 @@ post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
 serve() {
   local name=$1 db=$2 port=$3 skew=${4:-0}
   shift 3; [ $# -gt 0 ] && shift
+  rm -f "$T/$name.out" # a restart must not read the last run's "listening on"
   if [ "$skew" != 0 ]; then
     FR_SKEW_S=$skew LD_PRELOAD="$T/skew.so" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   else
@@ -304,6 +305,11 @@ admit3 2024-06-30T10:15-05:00 OFFLINE-1 >"$T/adm.json"
 grep -q '"code":"post.offline"' "$T/adm.json" || fail "an admission decided offline says so: $(cat "$T/adm.json")"
 stop P3
 serve C "$CENTRAL" "$PC"
+# meanwhile the same traveller's entry at the land post (three weeks before,
+# no exit) reached the central: the airport post, offline, could not know
+{ echo "$HEAD"; echo "X-PRIOR-1,entry,2024-06-09T09:00-05:00,ECTUL,P,CHN,E12345678,2030-05-01,ZHANG,WEI,CHN,1985-03-14,M,visitor,"; } >"$T/prior.csv"
+post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/prior.csv" || fail "recording the earlier entry at the land post"
+sync_b >/dev/null 2>"$T/s.err" || fail "the land post's sync of the earlier entry: $(cat "$T/s.err")"
 serve P3 "$T/P3.db" "$P3" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 1
 for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
 admit3 2024-07-20T10:15-05:00 ONLINE-1 >"$T/adm2.json"
@@ -314,6 +320,22 @@ stop C
 "$F" --db "$CENTRAL" export >"$T/final.csv"
 grep '^OFFLINE-1,' "$T/final.csv" | grep -q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
 grep -q '^ONLINE-1,' "$T/final.csv" || fail "the online decision reached the central"
+# the central decides the offline admission again with its full history: the
+# entry at the land post has no exit, so it would have referred; the record
+# stays as the post wrote it
+set +e; "$F" --db "$CENTRAL" sync recheck-offline --policy "$POLICY" --json >"$T/rc.json" 2>"$T/rc.err"; rc=$?; set -e
+[ $rc = 1 ] || fail "recheck-offline exits 1 when a decision would differ, got $rc: $(cat "$T/rc.err")"
+python3 - "$T/rc.json" <<'PY' || fail "recheck-offline: $(cat "$T/rc.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["offline"] == 1 and r["differ"] == 1 and r["undecidable"] == 0, r
+d = r["decisions"][0]
+assert d["event_id"] == "OFFLINE-1" and d["post"] == "admit" and d["central"] == "refer", d
+assert "history.no_exit" in d["codes"].split(","), d
+assert d["earlier"] == 1 and d["differs"], d
+PY
+"$F" --db "$CENTRAL" export | grep '^OFFLINE-1,' | grep -q ',admit,' || fail "a recheck never changes the record"
+"$F" --db "$CENTRAL" audit list --json | grep -q '"sync.recheck"' || fail "the recheck is audited"
 
 # --- https: the central's certificate from a private CA (--cacert), its key pinned (--pin)
 if command -v openssl >/dev/null; then
@@ -349,7 +371,7 @@ PY
   echo "https: a private CA and a pinned key accepted; an unknown CA and a wrong pin refused"
 fi
 
-echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central"
+echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central; the central, deciding it again with its full history, lists it (an entry at another post had no exit)"
 echo "policy: pulled, verified by digest, swapped with .prev kept; a damaged one refused"
 echo "runs: $runs syncs while the posts recorded $recorded more events, $kills killed with -9 at a random point, $central_kills central kills (-9, restarted), $post_restarts post restarts mid-sync (+$extra events recorded meanwhile), 1 batch sent twice, 1 mark lost, land post clock +5 h"
 echo "central: $N events = airport $NA + land $NB, none doubled, equal to the reference ledgers (export and $nrep flow/overstay reports); cross-post pair ok; conflict and foreign port reported"
