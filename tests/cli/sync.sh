@@ -337,38 +337,33 @@ PY
 "$F" --db "$CENTRAL" export | grep '^OFFLINE-1,' | grep -q ',admit,' || fail "a recheck never changes the record"
 "$F" --db "$CENTRAL" audit list --json | grep -q '"sync.recheck"' || fail "the recheck is audited"
 
-# --- https: the central's certificate from a private CA (--cacert), its key pinned (--pin)
+# --- https: the central serves TLS itself (libmicrohttpd with GnuTLS) with a
+# certificate from a private CA (--cacert) and its key pinned (--pin); a post
+# pushes over it; an unknown CA and a wrong pin are refused before any event
+# or token is sent
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
     -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl"
   PIN="sha256//$(openssl x509 -in "$T/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
   TP=$(free_port)
-  python3 - "$TP" "$T/cert.pem" "$T/key.pem" <<'PY' &
-import http.server, ssl, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        assert self.path == "/healthz" and "token" not in self.path
-        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"{}")
-    def log_message(self, *a): pass
-s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-s.socket = ctx.wrap_socket(s.socket, server_side=True)
-for _ in range(4):
-    try: s.handle_request()
-    except Exception: pass
-PY
-  PIDS[tls]=$!
-  sleep 0.7
-  "$F" --db "$T/P4.db" init >/dev/null # nothing waits: the push asks /healthz only
-  tsync() { "$F" --db "$T/P4.db" sync --central "https://127.0.0.1:$TP" --token-file "$T/tok_a" "$@" >/dev/null 2>"$T/tls.err"; }
+  serve CT "$CENTRAL" "$TP" 0 --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+  grep -q "^listening on https://127.0.0.1:$TP" "$T/CT.out" || fail "serve --tls-cert says https: $(cat "$T/CT.out")"
+  "$F" --db "$T/P4.db" init >/dev/null
+  { echo "$HEAD"; for i in 1 2 3; do echo "X-TLS-$i,entry,2024-08-0${i}T10:00-05:00,ECUIO,P,URY,TL000000$i,2031-01-01,SILVA,ROSA,URY,1979-02-0$i,F,visitor,"; done; } >"$T/tls.csv"
+  "$F" --db "$T/P4.db" import "$T/tls.csv" >/dev/null 2>&1
+  tsync() { "$F" --db "$T/P4.db" sync --central "https://127.0.0.1:$TP" --token-file "$T/tok_a" "$@" >"$T/tls.out" 2>"$T/tls.err"; }
   set +e
   tsync; rc1=$?                                   # an unknown CA: refused
-  tsync --cacert "$T/cert.pem"; rc2=$?            # the private CA: accepted
-  tsync --cacert "$T/cert.pem" --pin "$PIN"; rc3=$?
-  tsync --cacert "$T/cert.pem" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; rc4=$? # another key
+  tsync --cacert "$T/cert.pem" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; rc2=$? # another key
+  tsync --cacert "$T/cert.pem" --pin "$PIN"; rc3=$? # the private CA and the pinned key: sent
+  tsync --cacert "$T/cert.pem"; rc4=$?            # nothing waits: /healthz over https
   set -e
-  [ "$rc1$rc2$rc3$rc4" = 3003 ] || fail "https: unknown CA 3, private CA 0, pinned 0, wrong pin 3; got $rc1 $rc2 $rc3 $rc4: $(cat "$T/tls.err")"
-  echo "https: a private CA and a pinned key accepted; an unknown CA and a wrong pin refused"
+  [ "$rc1$rc2$rc3$rc4" = 3300 ] || fail "https: unknown CA 3, wrong pin 3, pinned 0, private CA 0; got $rc1 $rc2 $rc3 $rc4: $(cat "$T/tls.err")"
+  curl -s -o /dev/null "http://127.0.0.1:$TP/healthz" && fail "the https central must not answer plain http"
+  stop CT
+  [ "$("$F" --db "$CENTRAL" export | grep -c '^X-TLS-')" = 3 ] || fail "the events pushed over https are at the central"
+  grep -q "$TOK_A" "$T/CT.err" && fail "the token must never be logged"
+  echo "https: the central serves TLS; a post with the private CA and the pinned key pushed over it; an unknown CA and a wrong pin refused"
 fi
 
 echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central; the central, deciding it again with its full history, lists it (an entry at another post had no exit)"
