@@ -205,6 +205,7 @@ NA=$(( $(wc -l <"$T/a1.csv") - 1 )); NB=$(( $(wc -l <"$T/b1.csv") - 1 + 3 ))
 N=$(wc -l <"$T/central.csv")
 [ "$N" = $((NA + NB)) ] || fail "the central holds $N events, the posts recorded $((NA + NB))"
 [ -z "$(cut -d, -f1 "$T/central.csv" | uniq -d)" ] || fail "an event is doubled at the central"
+"$F" --db "$CENTRAL" audit verify >/dev/null || fail "the central's audit chain does not verify: $("$F" --db "$CENTRAL" audit verify)"
 diff -q "$T/central.csv" "$T/ref.csv" >/dev/null || fail "the central's events differ from the reference's: $(diff "$T/central.csv" "$T/ref.csv" | head -5)"
 # Reports by event (flows) against the reference fed post by post. Reports
 # that depend on which traveller a document belongs to (overstays pair exits
