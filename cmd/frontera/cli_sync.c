@@ -71,6 +71,8 @@ static void *run(void *arg)
         fr_error err;
         fr_error_clear(&err);
         char line[400];
+        struct timespec began;
+        clock_gettime(CLOCK_REALTIME, &began);
         int rc = cli_sync_once(&s->cfg, &r, &err);
         atomic_store(&s->offline, rc != FR_OK);
         if (rc == FR_OK) atomic_store(&s->last_ok_ms, s->cfg.clock_ms(s->cfg.clock_ud));
@@ -90,8 +92,13 @@ static void *run(void *arg)
         if (line[0] && s->log) s->log(line);
         pthread_mutex_lock(&s->mu);
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += s->every_s;
+        if (rc == FR_OK && s->cfg.max_events && r.waiting > 0) {
+            until = began; /* paced and more waiting: the next second's share */
+            until.tv_sec += 1;
+        } else {
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += s->every_s;
+        }
         while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0) {
         }
     }

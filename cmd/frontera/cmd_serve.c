@@ -49,7 +49,8 @@ static const char USAGE[] =
     "  --central URL        a border post: push this ledger's events to the central server\n"
     "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
     "                       post user's token in --central-token-file FILE, every\n"
-    "                       --sync-every SECONDS (default 30)\n"
+    "                       --sync-every SECONDS (default 30); --sync-rate N: at most\n"
+    "                       N events a second while catching up (default: no limit)\n"
     "  --central-cacert FILE, --central-pin sha256//KEY\n"
     "                       the private CA of the central's certificate; its pinned key\n\n"
     "Prints 'listening on http://HOST:PORT' (https with --tls-cert) on standard output\n"
@@ -147,6 +148,7 @@ int cmd_serve(int argc, char **argv)
                                          {"central", required_argument, NULL, 'C'},
                                          {"central-token-file", required_argument, NULL, 'K'},
                                          {"sync-every", required_argument, NULL, 'E'},
+                                         {"sync-rate", required_argument, NULL, 'r'},
                                          {"central-cacert", required_argument, NULL, 'Q'},
                                          {"central-pin", required_argument, NULL, 'N'},
                                          {"tls-cert", required_argument, NULL, 'c'},
@@ -160,7 +162,7 @@ int cmd_serve(int argc, char **argv)
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
     const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
     const char *tls_cert = NULL, *tls_key = NULL;
-    unsigned long sync_every = 30;
+    unsigned long sync_every = 30, sync_rate = 0;
     int quiet = 0, c, rc = FR_EXIT_FAILURE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -221,6 +223,10 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'k':
             tls_key = optarg;
+            break;
+        case 'r':
+            if (parse_uint(optarg, 1, 100000, &sync_rate))
+                return cli_usage_error("serve", "--sync-rate needs 1..100000 events a second");
             break;
         case 'E':
             if (parse_uint(optarg, 1, 86400, &sync_every))
@@ -317,6 +323,7 @@ int cmd_serve(int argc, char **argv)
                                  .timeout_ms = 15000,
                                  .cainfo = central_ca,
                                  .pinned_key = central_pin,
+                                 .max_events = sync_rate, /* paced: cli.h */
                                  .clock_ms = sync_clock};
         if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
             FR_OK)

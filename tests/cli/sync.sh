@@ -349,6 +349,20 @@ PY
 "$F" --db "$CENTRAL" export | grep '^OFFLINE-1,' | grep -q ',admit,' || fail "a recheck never changes the record"
 "$F" --db "$CENTRAL" audit list --json | grep -q '"sync.recheck"' || fail "the recheck is audited"
 
+# --- a paced catch-up (serve --sync-rate): a post's server sends at most N
+# events a second while it catches up, so the booth keeps its share
+"$F" --db "$T/P5.db" init >/dev/null
+{ echo "$HEAD"; for i in $(seq 10 39); do echo "X-RATE-$i,entry,$(date -u -d "2024-09-01 +$i days" +%F)T10:00-05:00,ECUIO,P,PRY,RT00000$i,2031-01-01,BENITEZ,LIA,PRY,1975-03-01,F,visitor,"; done; } >"$T/rate.csv"
+"$F" --db "$T/P5.db" import "$T/rate.csv" >/dev/null 2>&1 || fail "the paced post's events"
+central_up
+serve P5 "$T/P5.db" "$(free_port)" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 30 --sync-rate 10
+for _ in $(seq 300); do "$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' && break; sleep 0.1; done
+central_down
+stop P5
+"$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' || fail "the paced post caught up: $("$F" --db "$T/P5.db" sync status)"
+[ "$(grep -c 'sync: sent 10 ' "$T/P5.err")" = 3 ] || fail "a paced push sends 10 events a second: $(grep 'sync:' "$T/P5.err")"
+echo "paced: 30 waiting events sent 10 a second (--sync-rate 10), not all at once"
+
 # --- https: the central serves TLS itself (libmicrohttpd with GnuTLS) with a
 # certificate from a private CA (--cacert) and its key pinned (--pin); a post
 # pushes over it; an unknown CA and a wrong pin are refused before any event
