@@ -201,13 +201,14 @@ static int key_intern(fr_screen_index *idx, const char *s, int plain, uint32_t *
 }
 
 static int text_intern(fr_screen_index *idx, const char *s, size_t len, int particle, int plain,
-                       uint32_t *out)
+                       int abjad, uint32_t *out)
 {
     if ((idx->ntexts + 1) * 2 > idx->text_tab.cap &&
         tab_grow(idx, &idx->text_tab, idx->texts, sizeof *idx->texts, idx->ntexts) != FR_OK)
         return FR_ENOMEM;
     uint32_t id;
     size_t h = tab_probe(idx, &idx->text_tab, idx->texts, sizeof *idx->texts, s, len, &id);
+    if (id != UINT32_MAX) idx->texts[id].abjad |= (uint8_t)abjad;
     if (id != UINT32_MAX && (!plain || idx->keys[idx->texts[id].key[0]].plain)) {
         *out = id;
         return FR_OK;
@@ -232,6 +233,7 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
     if (pool_add(idx, s, len, &t->str) != FR_OK) return FR_ENOMEM;
     t->len = (uint8_t)len;
     t->particle = (uint8_t)particle;
+    t->abjad = (uint8_t)abjad;
     t->key[0] = kid[0];
     t->key[1] = kid[1];
     t->mask = fr_namevar_letter_mask(s, len);
@@ -253,6 +255,7 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
     if (rc != FR_OK) return rc;
     int n = fr_namevar_tokens(norm, toks, FR_NAME_MAX_TOKENS);
     if (n == 0) return FR_OK;
+    int abjad = fr_translit_is_abjad(name, len);
     if (idx->nrtoks + (size_t)n > idx->rtoks_cap) {
         size_t cap = idx->rtoks_cap ? idx->rtoks_cap * 2 : 65536;
         uint32_t *r = fr_realloc(idx->rtoks, cap * sizeof *r);
@@ -283,7 +286,8 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
                      : en.birth_lo + (en.birth_hi - en.birth_lo) / 2;
     for (int i = 0; i < n; i++) {
         uint32_t t;
-        if ((rc = text_intern(idx, toks[i].s, toks[i].len, toks[i].particle, 1, &t)) != FR_OK)
+        if ((rc = text_intern(idx, toks[i].s, toks[i].len, toks[i].particle, 1, abjad, &t)) !=
+            FR_OK)
             return rc;
         idx->rtoks[idx->nrtoks++] = t;
         for (int k = 0; k < FR_KEYS_PER_TOKEN; k++)
@@ -294,7 +298,7 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
             memcpy(tmp, toks[i].s, toks[i].len);
             memcpy(tmp + toks[i].len, toks[i + 1].s, toks[i + 1].len);
             uint32_t j;
-            if ((rc = text_intern(idx, tmp, (size_t)toks[i].len + toks[i + 1].len, 0, 0, &j)) !=
+            if ((rc = text_intern(idx, tmp, (size_t)toks[i].len + toks[i + 1].len, 0, 0, 0, &j)) !=
                 FR_OK)
                 return rc;
             if (fr_kv_push(kp, idx->texts[j].key[0], rid) != FR_OK) return FR_ENOMEM;
@@ -418,6 +422,7 @@ void fr_screen_index_free(fr_screen_index *idx)
     fr_free(idx->rtoks);
     fr_free(idx->entry_rec);
     mmap_free(&idx->skel_map);
+    mmap_free(&idx->abjad_map);
     mmap_free(&idx->del_map);
     mmap_free(&idx->pair_map);
     fr_free(idx->pair_post);

@@ -47,6 +47,26 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
 /* Phonetic skeleton of a token (first letter class, then consonant classes,
  * no repeats, at most 7) into out[FR_TOK_MAX]; returns its length. */
 size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX]);
+/* Abjad skeleton of a token (consonant classes a Hebrew or Arabic spelling
+ * shows the same way as a Latin one: UNDERWOOD and 'NDRWWD are both NTRT)
+ * into out[FR_TOK_MAX]; returns its length. */
+size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX]);
+/* A token's abjad skeletons: its own and, for a token from Hebrew or Arabic
+ * script (script != 0) that begins with the article AL, the rest's. Returns
+ * how many (1 or 2) into out/ol. */
+int fr_namevar_abjad_forms(const char *tok, size_t len, int script, char out[2][FR_TOK_MAX],
+                           size_t ol[2]);
+/* Hashes under which an abjad skeleton sk (sl letters) is found: itself and,
+ * from 3 letters, itself less each one letter; side 'L' for a Latin spelling,
+ * 'S' for one transliterated from Hebrew or Arabic script. Returns how many
+ * were written into h (0 for a skeleton under 2 letters). */
+int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_TOK_MAX]);
+/* 2 when two abjad skeletons of 2 letters or more are equal, 1 when they
+ * are one edit apart (both at least 3 letters) or both the same single
+ * consonant (HARARI and HRRY are both R), else 0. */
+int fr_namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb);
+/* 1 when text (UTF-8) holds a Hebrew or Arabic letter. */
+int fr_translit_is_abjad(const char *text, size_t len);
 /* 1 when the token is a name particle (AL, EL, DE, DA, VAN, VON, BIN, IBN ...). */
 int fr_namevar_is_particle(const char *tok, size_t len);
 /* Optimal string alignment distance, or max+1 when it exceeds max. */
@@ -92,6 +112,7 @@ typedef struct fr_text {
     uint32_t skel;                   /* hash of the skeleton (0: shorter than 3) */
     uint8_t len;
     uint8_t particle;
+    uint8_t abjad; /* a listed name wrote it in Hebrew or Arabic script */
 } fr_text;
 
 /* Letters present in s (bit 0 = A), for a cheap edit-distance bound. */
@@ -140,6 +161,7 @@ struct fr_screen_index {
     uint32_t *entry_rec; /* first record of entry i; entry_rec[nentries] = nrecs */
     size_t nentries;
     fr_mmap skel_map;    /* hash(skeleton) -> key id */
+    fr_mmap abjad_map;   /* hash(side, abjad skeleton or it less one letter) -> key id */
     fr_mmap del_map;     /* hash(key, or key less one letter) -> key id */
     fr_mmap pair_map;    /* hash(pair of common keys) -> offset in pair_post */
     uint32_t *pair_post; /* per pair: count, then record ids */

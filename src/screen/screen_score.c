@@ -57,8 +57,16 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
     fr_tok toks[FR_NAME_MAX_TOKENS];
     q->n = fr_namevar_tokens(c->norm, toks, FR_NAME_MAX_TOKENS);
     if (q->n == 0) return FR_EINVAL;
-    for (int i = 0; i < q->n; i++)
-        qtok_fill(c, &q->tok[i], toks[i].s, toks[i].len, toks[i].particle);
+    int script = fr_translit_is_abjad(in->name, len);
+    for (int i = 0; i < q->n; i++) {
+        sc_qtok *t = &q->tok[i];
+        qtok_fill(c, t, toks[i].s, toks[i].len, toks[i].particle);
+        size_t ol[2];
+        t->script = (uint8_t)script;
+        t->nabj = (uint8_t)fr_namevar_abjad_forms(t->s, t->len, script, t->abj, ol);
+        t->abjl[0] = (uint8_t)ol[0];
+        t->abjl[1] = (uint8_t)ol[1];
+    }
     for (int i = 0; i < q->n; i++) {
         char buf[FR_TOK_MAX * 3];
         size_t l = q->tok[i].len;
@@ -108,6 +116,23 @@ static double dob_one(const sc_query *q, fr_date lo, fr_date hi)
     return slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
 }
 
+/* How close a query token and a listed text are by abjad skeletons, when one
+ * of them was written in Hebrew or Arabic script: 2 equal, 1 one edit apart,
+ * 0 neither (or not applicable). */
+static int abjad_sim(const sc_qtok *t, const fr_text *et, const char *es, size_t el)
+{
+    if (!et || (!t->script && !et->abjad) || t->particle) return 0;
+    char es_sk[2][FR_TOK_MAX];
+    size_t esl[2];
+    int ne = fr_namevar_abjad_forms(es, el, et->abjad, es_sk, esl), best = 0;
+    for (int i = 0; i < t->nabj; i++)
+        for (int j = 0; j < ne; j++) {
+            int r = fr_namevar_abjad_near(t->abj[i], t->abjl[i], es_sk[j], esl[j]);
+            if (r > best) best = r;
+        }
+    return best;
+}
+
 /* Similarity of query token t to a listed text (string, keys). */
 static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *es, size_t el,
                      const fr_text *et, int trunc, uint8_t *kind)
@@ -132,6 +157,11 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
                     return 0.95f;
                 }
         }
+    int abj = abjad_sim(t, et, es, el);
+    if (abj == 2) {
+        *kind = SC_PHONETIC;
+        return 0.85f;
+    }
     if (trunc && el > t->len && memcmp(es, t->s, t->len) == 0) {
         *kind = SC_TRUNC;
         return t->len >= 3 ? 0.93f : 0.85f;
@@ -162,6 +192,10 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     int d2 = a2 && bound <= 2 * a2 ? fr_namevar_distance(t->s, t->len, es, el, a2) : 99;
     int d = d1 <= a1 ? d1 : d2 <= a2 ? d2 : 99;
     if (d2 <= a2 && d2 < d) d = d2;
+    if (abj == 1 && (d == 99 || d >= 2)) { /* one consonant class apart */
+        *kind = SC_PHONETIC;
+        return 0.78f;
+    }
     if (d == 99 && mx >= 7 && a2 >= 1 && bound <= 2 * (a2 + 1)) {
         /* one edit more than the length allows, in a long token: a weak
          * match that only counts together with the other names */

@@ -28,6 +28,10 @@ typedef struct sc_qtok {
     uint32_t skel; /* skeleton hash, 0 when short */
     uint32_t mask; /* letters present */
     float weight;
+    uint8_t script; /* the query was written in Hebrew or Arabic script */
+    uint8_t nabj;   /* abjad skeletons (fr_namevar_abjad_forms) */
+    uint8_t abjl[2];
+    char abj[2][FR_TOK_MAX];
 } sc_qtok;
 
 typedef struct sc_query {

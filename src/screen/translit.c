@@ -109,3 +109,13 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
     if (U_FAILURE(st)) return FR_ELIMIT;
     return tl_ascii(t->u8, (size_t)blen, out, cap);
 }
+
+int fr_translit_is_abjad(const char *text, size_t len)
+{
+    /* UTF-8 lead bytes 0xD6 0x90.. to 0xDB: U+0590-U+06FF, Hebrew and Arabic */
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
+        if ((c == 0xD6 && d >= 0x90) || (c >= 0xD7 && c <= 0xDB)) return 1;
+    }
+    return 0;
+}
