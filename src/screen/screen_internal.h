@@ -171,6 +171,7 @@ struct fr_screen_index {
     size_t nsorted;
     size_t bytes;
     uint32_t common_df; /* keys with more postings are "common" */
+    uint8_t jan1_year;  /* the list writes "born in YYYY" as YYYY-01-01 (see screen_index.c) */
     float max_weight;
 };
 

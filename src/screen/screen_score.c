@@ -98,14 +98,16 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
 }
 
 /* Birth-date evidence of one listed date (or year, month, range) lo..hi. */
-static double dob_one(const sc_query *q, fr_date lo, fr_date hi)
+static double dob_one(const sc_query *q, fr_date lo, fr_date hi, int jan1_year)
 {
     if (q->lo == q->hi && lo == hi && q->lo == lo) return 0.06;
     int ey, em, ed;
     fr_date_to_ymd(lo, &ey, &em, &ed);
     int exact = lo == hi;
-    /* 1 January alone is the usual placeholder for "born that year" */
-    if (exact && em == 1 && ed == 1 && fr_date_from_ymd(ey, 12, 31, &hi) != FR_OK) hi = lo;
+    /* 1 January alone is the usual placeholder for "born that year", on a
+     * list that uses it so (fr_screen_index.jan1_year) */
+    if (jan1_year && exact && em == 1 && ed == 1 && fr_date_from_ymd(ey, 12, 31, &hi) != FR_OK)
+        hi = lo;
     if (q->lo <= hi && lo <= q->hi) return hi - lo > 366 ? 0.02 : 0.03;
     int32_t gap = q->lo > hi ? q->lo - hi : lo - q->hi;
     /* day and month swapped: a clerical slip (an exact name stays possible);
@@ -418,7 +420,7 @@ static void name_from_cover(const sc_cover *cv, sc_score *s)
             if ((s->m[a].qa < s->m[b].qa) != (s->m[a].ea < s->m[b].ea)) s->swapped = 1;
 }
 
-static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en)
+static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en, int jan1_year)
 {
     if (q->lo == FR_DATE_NONE || en->birth_lo == FR_DATE_NONE) return 0;
     /* the best of the entry's dates: any one of them may be the true one */
@@ -426,10 +428,10 @@ static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en)
     fr_date blo, bhi;
     double best = -1;
     while (fr__birth_next(&p, end, &blo, &bhi, NULL) == 1) {
-        double a = dob_one(q, blo, bhi);
+        double a = dob_one(q, blo, bhi, jan1_year);
         if (a > best) best = a;
     }
-    return best > -1 ? best : dob_one(q, en->birth_lo, en->birth_hi);
+    return best > -1 ? best : dob_one(q, en->birth_lo, en->birth_hi, jan1_year);
 }
 
 static double nat_evidence(const sc_query *q, const fr_watchlist_entry *en)
@@ -495,7 +497,7 @@ void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score
     name_from_cover(&cv, s);
     fr_watchlist_entry en;
     fr_watchlist_get(idx->wl, rec->entry, &en);
-    s->dob_adj = dob_evidence(q, &en);
+    s->dob_adj = dob_evidence(q, &en, idx->jan1_year);
     s->nat_adj = nat_evidence(q, &en);
     s->doc_match = doc_evidence(q, &en);
     double sc =
