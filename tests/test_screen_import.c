@@ -498,6 +498,29 @@ static void names_in_hebrew_or_arabic_script_meet_their_latin_spellings(void **s
     assert_true(s < FR_SCREEN_POSSIBLE);
 }
 
+/* Korean names: Hangul written without a space is read as surname + given
+ * name in Revised Romanisation (최영혜 CHOE Yeonghye = CHOI, a compound surname
+ * 남궁 kept whole), and the common surnames' popular spellings are one name
+ * (SUH = SEO, AHN = AN, MOON = MUN). */
+static void korean_names_in_hangul_and_popular_spellings(void **state)
+{
+    (void)state;
+    static const char list[] = "id,list,name,birth_date,nationality,weak_aliases\n"
+                               "C,L,\"CHOI, Yeonghye\",1947-05-02,KOR,\n"
+                               "S,L,\"SEO, Huneun\",1969-06-17,KOR,\n"
+                               "N,L,\"NAMGUNG, Minsu\",,KOR,\n"
+                               "M,L,\"MUN, Minhun\",,KOR,\n";
+    char why[FR_SCREEN_EXPLAIN];
+    assert_true(score_of(list, "\xec\xb5\x9c\xec\x98\x81\xed\x98\x9c", "1947-05-02", NULL, "C",
+                         why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "\xeb\x82\xa8\xea\xb6\x81\xeb\xaf\xbc\xec\x88\x98", NULL, NULL, "N",
+                         why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "SUH Huneun", "1969-06-17", NULL, "S", why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "MOON Minhun", NULL, NULL, "M", why) >= FR_SCREEN_POSSIBLE);
+    /* another surname with the same given name is not the person */
+    assert_true(score_of(list, "PARK Minhun", NULL, NULL, "M", why) < FR_SCREEN_POSSIBLE);
+}
+
 /* No options, zero options and an empty list_override all mean the same:
  * each row keeps its own list name and bad rows are only counted. */
 static void zero_options_keep_each_rows_list(void **state)
@@ -548,6 +571,7 @@ int main(void)
         cmocka_unit_test(approximate_and_several_birth_dates_score),
         cmocka_unit_test(jan1_is_a_year_only_on_lists_that_write_years_so),
         cmocka_unit_test(names_in_hebrew_or_arabic_script_meet_their_latin_spellings),
+        cmocka_unit_test(korean_names_in_hangul_and_popular_spellings),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     u_cleanup();

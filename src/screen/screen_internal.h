@@ -22,6 +22,13 @@ void fr_translit_free(fr_translit *t);
  * FR_ELIMIT (input over 512 bytes or output over cap). */
 int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size_t cap);
 
+/* ---- hangul.c ---- */
+/* Copy in (UTF-8) to out with every run of Hangul syllables written in
+ * Revised Romanisation (upper case), a space after the surname syllable(s)
+ * of a run of two or more. Returns the length written (NUL-terminated), or 0
+ * when in holds no Hangul or out (cap bytes) is too small. */
+size_t fr_hangul_romanise(const char *in, size_t len, char *out, size_t cap);
+
 /* ---- watchlist_birth.c ---- */
 /* Next alternative of a birth-date text (see fr_screen_parse_birth) from
  * *cur (advanced) to end: 1 with its first and last day in lo/hi, 0 when
