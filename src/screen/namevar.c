@@ -750,7 +750,7 @@ int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_
     buf[0] = side;
     memcpy(buf + 1, sk, sl);
     h[n++] = fr_screen_hash(buf, sl + 1);
-    if (sl < 3) return n;
+    if (sl < 4) return n;
     for (size_t p = 0; p < sl && n < FR_TOK_MAX; p++) {
         memcpy(buf + 1, sk, p);
         memcpy(buf + 1 + p, sk + p + 1, sl - p - 1);

@@ -64,7 +64,8 @@ size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX]);
 int fr_namevar_abjad_forms(const char *tok, size_t len, int script, char out[2][FR_TOK_MAX],
                            size_t ol[2]);
 /* Hashes under which an abjad skeleton sk (sl letters) is found: itself and,
- * from 3 letters, itself less each one letter; side 'L' for a Latin spelling,
+ * from 4 letters, itself less each one letter (shorter ones would reach too
+ * many names: at 3 letters the query cost 4x more for no recall); side 'L' for a Latin spelling,
  * 'S' for one transliterated from Hebrew or Arabic script. Returns how many
  * were written into h (0 for a skeleton under 2 letters). */
 int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_TOK_MAX]);
