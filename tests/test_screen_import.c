@@ -509,7 +509,10 @@ static void korean_names_in_hangul_and_popular_spellings(void **state)
                                "C,L,\"CHOI, Yeonghye\",1947-05-02,KOR,\n"
                                "S,L,\"SEO, Huneun\",1969-06-17,KOR,\n"
                                "N,L,\"NAMGUNG, Minsu\",,KOR,\n"
-                               "M,L,\"MUN, Minhun\",,KOR,\n";
+                               "M,L,\"MUN, Minhun\",,KOR,\n"
+                               "K,L,\"JU, Jidong\",,KOR,\n"
+                               "A,L,\"AHN, Yeonseong\",,KOR,\n"
+                               "T,L,\"CAI, Haoyu\",,CHN,\n";
     char why[FR_SCREEN_EXPLAIN];
     assert_true(score_of(list, "\xec\xb5\x9c\xec\x98\x81\xed\x98\x9c", "1947-05-02", NULL, "C",
                          why) >= FR_SCREEN_POSSIBLE);
@@ -517,6 +520,14 @@ static void korean_names_in_hangul_and_popular_spellings(void **state)
                          why) >= FR_SCREEN_POSSIBLE);
     assert_true(score_of(list, "SUH Huneun", "1969-06-17", NULL, "S", why) >= FR_SCREEN_POSSIBLE);
     assert_true(score_of(list, "MOON Minhun", NULL, NULL, "M", why) >= FR_SCREEN_POSSIBLE);
+    /* CHOO is ZHU by the hand table and the Korean JU by the generated one: a
+     * token keeps up to three keys, the hand-written first */
+    assert_true(score_of(list, "CHOO Jidong", NULL, NULL, "K", why) >= FR_SCREEN_POSSIBLE);
+    /* McCune-Reischauer with a hyphen against the Revised spelling in one word */
+    assert_true(score_of(list, "AHN Y\xc5\x8fn-s\xc5\x8fng", NULL, NULL, "A", why) >=
+                FR_SCREEN_POSSIBLE);
+    /* Hokkien POJ for Cai */
+    assert_true(score_of(list, "CHHOA Haoyu", NULL, NULL, "T", why) >= FR_SCREEN_POSSIBLE);
     /* another surname with the same given name is not the person */
     assert_true(score_of(list, "PARK Minhun", NULL, NULL, "M", why) < FR_SCREEN_POSSIBLE);
 }

@@ -23,23 +23,27 @@
 
 /* Each line: canonical spelling, then its variants. */
 static const char *const NV_GROUPS[] = {
-    /* Chinese surnames: Pinyin first, then Wade-Giles, Cantonese, Hokkien, Korean. */
-    "CHEN CHAN TCHEN TAN CHUN",
+    /* Chinese surnames: Pinyin first, then Wade-Giles, Cantonese, Hokkien, Korean;
+     * also the spellings of Southeast Asia and the diaspora that the surnames'
+     * encyclopaedia articles list in their romanisation tables: Hokkien POJ
+     * (CHHOA), Teochew (HENG for Wang), Hokchew (TING for Chen), Taishanese
+     * (LUM, TOY), Indonesian (LIEM, GOUW) and Vietnamese (NGO) usage. */
+    "CHEN CHAN TCHEN TAN CHUN TING",
     "ZHANG CHANG CHEUNG CHEONG TEO TEOH JANG",
-    "WANG WONG VONG ONG",
+    "WANG WONG VONG ONG HENG",
     "HUANG WONG HWANG WEE OOI NG",
     "LI LEE LEI LY RHEE YI RI",
     "ZHOU CHOW CHAU CHOU JOU CHEW",
     "XU HSU TSUI CHUI HUI KOH",
-    "WU NG WOO GOH ENG",
+    "WU NG WOO GOH ENG NGO GOUW",
     "HU WOO FU",
-    "LIU LAU LOW LAO",
+    "LIU LAU LOW LAO LOU LIEW",
     "YANG YEUNG YONG IONG",
     "ZHAO CHIU CHAO CHEW",
     "ZHU CHU CHOO CHUE",
     "GUO KWOK KUO KOK",
     "HE HO HOR",
-    "LIN LAM LIM",
+    "LIN LAM LIM LUM LIEM",
     "LUO LAW LO LOH",
     "SUN SUEN SOON SOHN",
     "MA MAH",
@@ -54,7 +58,7 @@ static const char *const NV_GROUPS[] = {
     "PENG PANG",
     "ZENG TSENG TSANG",
     "XIAO SIU HSIAO",
-    "CAI CHOI TSAI CHUA",
+    "CAI CHOI TSAI CHUA CHOY TSOI CHAI CHHOA CHOA TSAY TOY",
     "PAN POON PHUA",
     "YE YIP YEH IP",
     "JIANG CHIANG KEUNG",
@@ -491,14 +495,16 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
         else
             hi = mid;
     }
-    int n = 0, hand = 0;
+    int n = 0;
     for (size_t i = lo; i < nv->n && n < FR_KEYS_PER_TOKEN && strcmp(nv->pairs[i].var, r) == 0;
          i++) {
-        if (nv->pairs[i].prio == 0) hand = 1;
-        /* a hand-written group decides; generated ones only speak for tokens in none */
-        if ((n == 1 && strcmp(keys[0], nv->pairs[i].canon) == 0) || (nv->pairs[i].prio && hand))
-            continue;
-        memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
+        /* hand-written groups come first (sorted so); generated ones fill
+         * the places left (GOH: Hokkien for WU by hand, and the Korean
+         * surname GO of the generated table) */
+        int dup = 0;
+        for (int k = 0; k < n; k++)
+            dup |= strcmp(keys[k], nv->pairs[i].canon) == 0;
+        if (!dup) memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
     }
     if (n > 0) return n;
     /* in no group: a token of syllables is known by its classes (one set of

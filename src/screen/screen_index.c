@@ -215,7 +215,9 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
     }
     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
     int nk = fr_namevar_keys(idx->nv, s, len, keys);
-    uint32_t kid[FR_KEYS_PER_TOKEN] = {UINT32_MAX, UINT32_MAX};
+    uint32_t kid[FR_KEYS_PER_TOKEN];
+    for (int i = 0; i < FR_KEYS_PER_TOKEN; i++)
+        kid[i] = UINT32_MAX;
     for (int i = 0; i < nk; i++)
         if (key_intern(idx, keys[i], plain, &kid[i]) != FR_OK) return FR_ENOMEM;
     if (id != UINT32_MAX) { /* seen joined before, now as a token: keys marked plain */
@@ -234,8 +236,7 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
     t->len = (uint8_t)len;
     t->particle = (uint8_t)particle;
     t->abjad = (uint8_t)abjad;
-    t->key[0] = kid[0];
-    t->key[1] = kid[1];
+    memcpy(t->key, kid, sizeof t->key);
     t->mask = fr_namevar_letter_mask(s, len);
     t->skel = fr_namevar_skel_hash(s, len);
     idx->text_tab.slot[h] = (uint32_t)idx->ntexts + 1;

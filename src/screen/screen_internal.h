@@ -39,7 +39,7 @@ int fr__birth_next(const char **cur, const char *end, fr_date *lo, fr_date *hi, 
 /* ---- namevar.c ---- */
 #define FR_TOK_MAX 32 /* longest token kept (longer ones are cut) */
 #define FR_NAME_MAX_TOKENS 16
-#define FR_KEYS_PER_TOKEN 2
+#define FR_KEYS_PER_TOKEN 3
 
 typedef struct fr_namevar fr_namevar;
 int fr_namevar_new(fr_namevar **out);
@@ -47,7 +47,8 @@ void fr_namevar_free(fr_namevar *nv);
 /* Canonical keys of a token (upper-case ASCII): spelling rules (double
  * letters, KS->X, PH->F, KH->H, -OFF->-OV, -YEV->-EV, -IY->-I ...) then the
  * variant table (CHAN->CHEN, CHEUNG->ZHANG, MOHAMED->MUHAMMAD ...). A token
- * may have two keys (WONG is Wang and Huang). Returns the number of keys
+ * may have up to three keys (WONG is Wang and Huang; GOH is Wu and the
+ * Korean Go). Returns the number of keys
  * written into keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX]. */
 int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
                     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX]);

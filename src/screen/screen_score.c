@@ -218,7 +218,9 @@ static float text_weight(const fr_screen_index *idx, const fr_text *t)
 {
     if (t->particle) return SC_PARTICLE_W;
     float w = idx->keys[t->key[0]].weight;
-    if (t->key[1] != UINT32_MAX && idx->keys[t->key[1]].weight < w) w = idx->keys[t->key[1]].weight;
+    for (int k = 1; k < FR_KEYS_PER_TOKEN; k++)
+        if (t->key[k] != UINT32_MAX && idx->keys[t->key[k]].weight < w)
+            w = idx->keys[t->key[k]].weight;
     return w;
 }
 
@@ -303,7 +305,10 @@ static void match_query_joins(const fr_screen_index *idx, const sc_query *q, con
 {
     for (int x2 = 1; x2 <= 2; x2++) {
         const sc_qtok *jq = &q->join[i][x2 - 1];
-        if (!jq->len || (size_t)jq->len + 1 < t->len || jq->len > (size_t)t->len + 2) continue;
+        /* only equal spellings or keys count here, so the length window is
+         * wide: McCune-Reischauer writes O where Revised writes EO (YON-SONG
+         * is YEONSEONG, two letters longer) */
+        if (!jq->len || (size_t)jq->len + 4 < t->len || jq->len > (size_t)t->len + 4) continue;
         uint8_t kind;
         float x = sim_tok(idx, jq, idx->pool + t->str, t->len, t, 0, &kind) * 0.97f;
         if (x >= 0.74f && kind <= SC_VARIANT) cand_add(cs, i, i + x2, j, j, kind, x);
