@@ -723,6 +723,7 @@ size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX])
         char k = 0;
         size_t step = 1;
         for (size_t d = 0; d < sizeof NV_ABJAD_DIGRAPHS / sizeof *NV_ABJAD_DIGRAPHS; d++) {
+            if (NV_ABJAD_DIGRAPHS[d].from[0] != tok[i]) continue;
             size_t dl = strlen(NV_ABJAD_DIGRAPHS[d].from);
             if (dl <= len - i && memcmp(tok + i, NV_ABJAD_DIGRAPHS[d].from, dl) == 0) {
                 k = NV_ABJAD_DIGRAPHS[d].to;

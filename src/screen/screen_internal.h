@@ -122,6 +122,9 @@ typedef struct fr_text {
     uint8_t len;
     uint8_t particle;
     uint8_t abjad; /* a listed name wrote it in Hebrew or Arabic script */
+    uint8_t nabj;  /* its abjad skeletons (fr_namevar_abjad_forms) */
+    uint8_t abjl[2];
+    uint32_t abj[2]; /* offsets in idx->pool */
 } fr_text;
 
 /* Letters present in s (bit 0 = A), for a cheap edit-distance bound. */

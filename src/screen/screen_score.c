@@ -22,9 +22,16 @@
 
 #define SC_PARTICLE_W 0.3f
 
-static float key_weight(const fr_screen_index *idx, const char *s)
+/* Bits set in x (SWAR: without -mpopcnt the builtin is a library call). */
+static inline int bits(uint32_t x)
 {
-    uint32_t k = fr_screen_index_key(idx, s, strlen(s));
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+}
+
+static float key_weight(const fr_screen_index *idx, uint32_t k)
+{
     return k == UINT32_MAX ? idx->max_weight : idx->keys[k].weight;
 }
 
@@ -35,16 +42,24 @@ static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, i
     t->s[len] = '\0';
     t->len = (uint8_t)len;
     t->particle = (uint8_t)particle;
+    t->script = 0; /* set by the caller for the query's own tokens */
+    t->nabj = 0;
     t->nkeys = fr_namevar_keys(c->nv, s, len, t->key);
     t->skel = fr_namevar_skel_hash(t->s, t->len);
     t->mask = fr_namevar_letter_mask(t->s, t->len);
+    /* the keys as index ids (compared by id while scoring), the first's
+     * length and letters (bounds for its edit distance) */
+    for (int i = 0; i < t->nkeys; i++)
+        t->kid[i] = fr_screen_index_key(c->idx, t->key[i], strlen(t->key[i]));
+    t->k0len = (uint8_t)strlen(t->key[0]);
+    t->k0mask = fr_namevar_letter_mask(t->key[0], t->k0len);
     if (particle) {
         t->weight = SC_PARTICLE_W;
         return;
     }
-    t->weight = key_weight(c->idx, t->key[0]);
+    t->weight = key_weight(c->idx, t->kid[0]);
     for (int i = 1; i < t->nkeys; i++) {
-        float w = key_weight(c->idx, t->key[i]);
+        float w = key_weight(c->idx, t->kid[i]);
         if (w < t->weight) t->weight = w;
     }
 }
@@ -121,15 +136,27 @@ static double dob_one(const sc_query *q, fr_date lo, fr_date hi, int jan1_year)
 /* How close a query token and a listed text are by abjad skeletons, when one
  * of them was written in Hebrew or Arabic script: 2 equal, 1 one edit apart,
  * 0 neither (or not applicable). */
-static int abjad_sim(const sc_qtok *t, const fr_text *et, const char *es, size_t el)
+static int abjad_sim(const fr_screen_index *idx, const sc_qtok *t, const fr_text *et,
+                     const char *es, size_t el)
 {
     if (!et || (!t->script && !et->abjad) || t->particle) return 0;
     char es_sk[2][FR_TOK_MAX];
     size_t esl[2];
-    int ne = fr_namevar_abjad_forms(es, el, et->abjad, es_sk, esl), best = 0;
+    const char *ep[2];
+    int ne = et->nabj, best = 0;
+    if (ne) { /* kept by the index */
+        for (int j = 0; j < ne; j++) {
+            ep[j] = idx->pool + et->abj[j];
+            esl[j] = et->abjl[j];
+        }
+    } else {
+        ne = fr_namevar_abjad_forms(es, el, 0, es_sk, esl);
+        for (int j = 0; j < ne; j++)
+            ep[j] = es_sk[j];
+    }
     for (int i = 0; i < t->nabj; i++)
         for (int j = 0; j < ne; j++) {
-            int r = fr_namevar_abjad_near(t->abj[i], t->abjl[i], es_sk[j], esl[j]);
+            int r = fr_namevar_abjad_near(t->abj[i], t->abjl[i], ep[j], esl[j]);
             if (r > best) best = r;
         }
     return best;
@@ -148,18 +175,17 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     if (et)
         for (int k = 0; k < FR_KEYS_PER_TOKEN; k++) {
             if (et->key[k] == UINT32_MAX) continue;
-            const char *ks = idx->pool + idx->keys[et->key[k]].str;
             if (k == 0) {
-                ek0 = ks;
+                ek0 = idx->pool + idx->keys[et->key[k]].str;
                 ek0l = idx->keys[et->key[k]].len;
             }
             for (int j = 0; j < t->nkeys; j++)
-                if (strcmp(ks, t->key[j]) == 0) {
+                if (et->key[k] == t->kid[j]) {
                     *kind = SC_VARIANT;
                     return 0.95f;
                 }
         }
-    int abj = abjad_sim(t, et, es, el);
+    int abj = abjad_sim(idx, t, et, es, el);
     if (abj == 2) {
         *kind = SC_PHONETIC;
         return 0.85f;
@@ -185,12 +211,14 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
      * edit changes at most two letters of the letter set, a cheap bound that
      * spares most raw distance computations */
     uint32_t em = et ? et->mask : fr_namevar_letter_mask(es, el);
-    int bound = __builtin_popcount(em ^ t->mask);
-    size_t ql = strlen(t->key[0]);
+    int bound = bits(em ^ t->mask);
+    size_t ql = t->k0len;
     int a1 = fr_namevar_typos_allowed(ql < ek0l ? ql : ek0l);
     int a2 = fr_namevar_typos_allowed(t->len < el ? t->len : el);
     size_t mx = el > t->len ? el : t->len;
-    int d1 = a1 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1) : 99;
+    int d1 = a1 && bits(fr_namevar_letter_mask(ek0, ek0l) ^ t->k0mask) <= 2 * a1
+                 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1)
+                 : 99;
     int d2 = a2 && bound <= 2 * a2 ? fr_namevar_distance(t->s, t->len, es, el, a2) : 99;
     int d = d1 <= a1 ? d1 : d2 <= a2 ? d2 : 99;
     if (d2 <= a2 && d2 < d) d = d2;
