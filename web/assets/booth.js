@@ -112,12 +112,14 @@ function readForm() {
   return { body };
 }
 
-// The reason in the page's language from its code and params; else the
-// server's English sentence, marked as English.
+// The reason in the page's language from its code and params (text from
+// outside, such as the policy's legal reference, as the server wrote it);
+// else the server's English sentence, marked as English.
 function reasonSentence(r) {
-  const text = reasonText(r);
-  if (text !== null) return el('span', { class: 'reason-text', text });
-  return serverText(el('span', { class: 'reason-text', text: r.message || r.code }));
+  const parts = reasonText(r);
+  if (parts === null) return serverText(el('span', { class: 'reason-text', text: r.message || r.code }));
+  return el('span', { class: 'reason-text' },
+    ...parts.map((p) => (typeof p === 'string' ? p : serverText(el('span', { class: 'reason-free', text: p.text })))));
 }
 
 function reasonItem(r) {

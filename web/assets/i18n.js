@@ -143,25 +143,29 @@ function topLevel(s, i, end, c) {
 // value) writes it; {name|key=text|text} the text of the alternative whose
 // key equals the value, else the bare one, else the value; a choice on a
 // missing parameter reads it as empty; an unknown {name} stays as written.
-export function formatReason(tmpl, params, show = (k, v) => v) {
+// Returns the parts: strings, and whatever show returned for each value.
+export function formatReasonParts(tmpl, params, show = (k, v) => v) {
   const has = (k) => Object.prototype.hasOwnProperty.call(params, k) && params[k] !== null && params[k] !== undefined;
+  const out = [];
   const render = (from, end) => {
-    let out = '';
     let i = from;
     while (i < end) {
       const brace = tmpl.indexOf('{', i);
-      if (brace < 0 || brace >= end) return out + tmpl.slice(i, end);
-      out += tmpl.slice(i, brace);
+      if (brace < 0 || brace >= end) {
+        out.push(tmpl.slice(i, end));
+        return;
+      }
+      out.push(tmpl.slice(i, brace));
       const close = closing(tmpl, brace, end);
       const bar = close < 0 ? -1 : topLevel(tmpl, brace + 1, close, '|');
       const name = close < 0 ? '' : tmpl.slice(brace + 1, bar);
       if (close < 0 || (bar === close && !has(name))) {
-        out += '{';
+        out.push('{');
         i = brace + 1;
         continue;
       }
       if (bar === close) {
-        out += show(name, String(params[name]));
+        out.push(show(name, String(params[name])));
       } else {
         const value = has(name) ? String(params[name]) : '';
         let chosen = null;
@@ -177,20 +181,31 @@ export function formatReason(tmpl, params, show = (k, v) => v) {
           a = b + 1;
         }
         const alt = chosen || dflt;
-        out += alt ? render(alt[0], alt[1]) : show(name, value);
+        if (alt) render(alt[0], alt[1]);
+        else out.push(show(name, value));
       }
       i = close + 1;
     }
-    return out;
   };
-  return render(0, tmpl.length);
+  render(0, tmpl.length);
+  return out.filter((p) => p !== '');
 }
+
+// The same as one string.
+export function formatReason(tmpl, params, show) {
+  return formatReasonParts(tmpl, params, show).map((p) => (typeof p === 'string' ? p : p.text)).join('');
+}
+
+// Params that are text from outside (a legal reference, a list entry's
+// explanation, the linking evidence, what failed, a supervisor's reason, the
+// MRZ reader's sentence): kept as written, in whatever language it is in.
+const FREE_TEXT = new Set(['ref', 'explanation', 'evidence', 'failure', 'reason', 'detail']);
 
 // A parameter's value for the reader: dates in the page's format, a stay rule
 // in plain words, an admission class and a score in the page's language;
-// codes and text from outside (a list entry's explanation, the evidence, a
-// legal reference) as they are.
+// codes as they are; free text as {text, free: true}.
 function showParam(name, value) {
+  if (FREE_TEXT.has(name)) return { text: value, free: true };
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return fmtDate(value);
   if (name === 'rule') return stayText(value);
   if (name === 'class' && MESSAGES.en[`class.${value}`] !== undefined) return t(`class.${value}`);
@@ -200,15 +215,17 @@ function showParam(name, value) {
   return value;
 }
 
-// An admission reason ({code, message, params}) in the page's language, or
-// null when there is no template for its code (or it came without params):
-// the caller then shows the server's English message, marked lang="en".
+// An admission reason ({code, message, params}) in the page's language as
+// parts (strings, and {text, free: true} for text from outside, which the
+// page shows as the server wrote it), or null when there is no template for
+// its code (or it came without params): the caller then shows the server's
+// English message, marked lang="en".
 export function reasonText(r) {
   if (!r || !r.code || !r.params || typeof r.params !== 'object') return null;
   const key = `reason.${r.code}`;
   const table = MESSAGES[lang()] || MESSAGES.en;
   if (table[key] === undefined) return null;
-  return formatReason(table[key], r.params, showParam);
+  return formatReasonParts(table[key], r.params, showParam);
 }
 
 // ---- stay rules and regimes in plain words (docs/stay.md, docs/policy.md) ----
