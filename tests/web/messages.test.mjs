@@ -178,3 +178,15 @@ test('a reason template is written as the library writes it (fr_admit_reason_for
   const es = (code, params) => formatReason(MESSAGES.es[`reason.${code}`], params);
   assert.equal(es('history.overstay', { overstays: '1', days: '4' }), 'El viajero excedió su estancia 1 vez antes, 4 días en total.');
 });
+
+test('the program\'s reason templates (cmd/frontera/cli_reasons.c) are the pages\' English ones, for the same codes', () => {
+  const c = read(path.join(SRC, 'cmd', 'frontera', 'cli_reasons.c'));
+  const cli = new Map();
+  for (const m of c.matchAll(/\{"([a-z_.]+)",\s*N_\(((?:\s*"(?:[^"\\]|\\.)*")+)\)\}/g)) {
+    cli.set(m[1], [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((s) => JSON.parse(`"${s[1]}"`)).join(''));
+  }
+  const codes = reasonCodes().map(([code]) => code);
+  assert.deepEqual([...cli.keys()].sort(), [...new Set(Object.keys(MESSAGES.en).filter((k) => k.startsWith('reason.')).map((k) => k.slice(7)))].sort(),
+    'codes with a template in the program and not on the pages, or the reverse');
+  for (const code of codes) assert.equal(cli.get(code), MESSAGES.en[`reason.${code}`], `reason.${code}: the program's template differs`);
+});
