@@ -58,12 +58,6 @@ const char *cli_strerror(int code);
  * errors met at the booth (dates, local times, ports, no database), else the library's
  * English sentence. Static or err's storage: valid while err is. */
 const char *cli_error_text(const fr_error *err);
-/* The text of reason r of decision d for the user: in English r->message; in
- * another language a sentence rebuilt from r->code and the decision's data
- * (document, rule, stay) in buf, for the common reasons (MRZ check digits,
- * expiry, visa, stay, screening), else r->message. */
-const char *cli_reason_text(const fr_admit_decision *d, const fr_admit_reason *r, char *buf,
-                            size_t cap);
 
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */

@@ -12,6 +12,7 @@
 #include <unicode/uclean.h>
 
 #include "cli.h"
+#include "cli_reasons.h"
 #include "frontera/audit.h"
 #include "commands.h"
 #include "i18n.h"
@@ -56,12 +57,12 @@ static void print_text(const fr_admit_decision *d)
         printf(_("Authorised until %s\n"), fr_date_format(d->authorised_until, b));
     for (size_t i = 0; i < d->nreasons; i++) {
         const fr_admit_reason *r = &d->reasons[i];
-        char buf[FR_REASON_MESSAGE_MAX + 64];
-        const char *text = cli_reason_text(d, r, buf, sizeof buf);
+        char text[2 * FR_REASON_MESSAGE_MAX];
+        const char *msg = cli_reason_text(r, text, sizeof text);
         if (r->ground)
-            printf("%s[%c] %s\n", MARK[r->level], r->ground, text);
+            printf("%s[%c] %s\n", MARK[r->level], r->ground, msg);
         else
-            printf("%s%s\n", MARK[r->level], text);
+            printf("%s%s\n", MARK[r->level], msg);
     }
 }
 

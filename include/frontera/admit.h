@@ -51,13 +51,42 @@ FR_API const char *fr_reason_level_name(fr_reason_level level);
 
 #define FR_ADMIT_MAX_REASONS 24
 #define FR_REASON_MESSAGE_MAX 512
+#define FR_REASON_MAX_PARAMS 6
+#define FR_REASON_PARAM_MAX 400
+
+/* A named value a reason's sentence is made from, so that a program can say
+ * the same in another language: a number ("12"), a date ("2024-07-01"), a
+ * code ("ECU", "visitor", "rolling:90/180") or text from outside (a list
+ * entry's explanation, the linking evidence, a legal reference), kept as it
+ * is. The names of each code are listed in docs/admission.md. */
+typedef struct fr_reason_param {
+    char name[24];
+    char value[FR_REASON_PARAM_MAX];
+} fr_reason_param;
 
 typedef struct fr_admit_reason {
     char code[48]; /* stable: "document.expired", "visa.required", "stay.exhausted" ... */
     char ground;   /* EU standard refusal form letter 'A'..'J', or 0 */
     fr_reason_level level;
-    char message[FR_REASON_MESSAGE_MAX];
+    char message[FR_REASON_MESSAGE_MAX]; /* English, made from the params */
+    size_t nparams;
+    fr_reason_param params[FR_REASON_MAX_PARAMS];
 } fr_admit_reason;
+
+/* The value of the reason's parameter name, or NULL when it has none. */
+FR_API const char *fr_admit_reason_param(const fr_admit_reason *r, const char *name);
+
+/* Write a sentence for r from a template into buf (cap bytes, always
+ * terminated when cap > 0): "{name}" is the parameter's value; "{name|k1=t1|
+ * k2=t2|t}" is the text of the first alternative whose key equals the value,
+ * else the bare alternative t, else the value ("{n|1=y|ies}" for a plural,
+ * "{evidence|=not given}" for an empty value). Values are copied as they are
+ * (never read as templates); an unknown name is left as written. The library
+ * writes each reason's English message this way; a program writes another
+ * language's from its own templates, keyed by code. Returns FR_OK, or
+ * FR_ELIMIT when the sentence was cut to fit. Pure and thread-safe. */
+FR_API int fr_admit_reason_format(const fr_admit_reason *r, const char *tmpl, char *buf,
+                                  size_t cap);
 
 typedef struct fr_admit_request {
     const char *mrz; /* the MRZ lines as scanned */
@@ -154,7 +183,8 @@ FR_API void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h
 FR_API char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d,
                                const char *given, char out[FR_EVENT_ID_MAX + 1]);
 
-/* The reasons as a JSON array text [{"code":..,"ground":..,"level":..,"message":..}]
+/* The reasons as a JSON array text
+ * [{"code":..,"ground":..,"level":..,"message":..,"params":{name:value,..}}]
  * into buf (cap bytes), as stored with the event. Returns FR_OK or FR_ELIMIT
  * when it does not fit. */
 FR_API int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap);

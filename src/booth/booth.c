@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "frontera/mrz.h"
 
@@ -138,11 +139,18 @@ int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit
     if (ev.kind == FR_EVENT_ENTRY) ev.authorised_until = d->authorised_until;
     if (officer) snprintf(ev.officer, sizeof ev.officer, "%s", officer);
     snprintf(ev.decision, sizeof ev.decision, "%s", fr_outcome_name(d->outcome));
-    char reasons[FR_ADMIT_MAX_REASONS * (FR_REASON_MESSAGE_MAX + 120)];
-    if (fr_admit_reasons_json(d, reasons, sizeof reasons) != FR_OK)
-        return fr_error_set(err, FR_ELIMIT, 0, 0, "reasons", "the reasons do not fit");
-    ev.reasons_json = reasons;
-    return fr_store_record(store, &ev, result, err);
+    /* the store takes at most FR_REASONS_MAX bytes: a longer text is refused there */
+    size_t cap = 2 * FR_REASONS_MAX;
+    char *reasons = fr_malloc(cap);
+    if (!reasons) return fr_error_set(err, FR_ENOMEM, 0, 0, "reasons", "out of memory");
+    if (fr_admit_reasons_json(d, reasons, cap) != FR_OK)
+        rc = fr_error_set(err, FR_ELIMIT, 0, 0, "reasons", "the reasons do not fit");
+    else {
+        ev.reasons_json = reasons;
+        rc = fr_store_record(store, &ev, result, err);
+    }
+    fr_free(reasons);
+    return rc;
 }
 
 int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev, fr_error *err)

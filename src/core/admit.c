@@ -7,10 +7,13 @@
  * force for the nationality on that day, screening, the traveller's history
  * in the ledger, and the stay rule, which also gives the authorised-until
  * date. Every check that can run does run, so a refusal lists all of its
- * grounds, not only the first. */
+ * grounds, not only the first. Each reason names its parameters once (add()
+ * with TXT/NUM/DAY) and its English sentence is written from them by the
+ * template rule of admit_reason.c, so that a program can say it in another
+ * language from the same parameters. */
 #include "frontera/admit.h"
 
-#include <stdarg.h>
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,12 +47,35 @@ const char *fr_reason_level_name(fr_reason_level level)
     return "info";
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 5, 6)))
-#endif
-static void
-add(fr_admit_decision *d, const char *code, char ground, fr_reason_level level, const char *fmt,
-    ...)
+/* A parameter as add() receives it: text, a number or a date. Each call
+ * names its parameters once; the English message is made from them by the
+ * same template rule a translation uses (fr_admit_reason_format). */
+typedef enum { ARG_TEXT, ARG_NUM, ARG_DATE } arg_kind;
+typedef struct arg {
+    const char *name;
+    arg_kind kind;
+    const char *text;
+    long long num;
+} arg;
+#define TXT(n, v)                                                                                  \
+    {                                                                                              \
+        (n), ARG_TEXT, (v), 0                                                                      \
+    }
+#define NUM(n, v)                                                                                  \
+    {                                                                                              \
+        (n), ARG_NUM, NULL, (long long)(v)                                                         \
+    }
+#define DAY(n, v)                                                                                  \
+    {                                                                                              \
+        (n), ARG_DATE, NULL, (long long)(v)                                                        \
+    }
+#define ADD(d, code, ground, level, tmpl, ...)                                                     \
+    add((d), (code), (ground), (level), (tmpl),                                                    \
+        (const arg[]){__VA_ARGS__, {NULL, ARG_TEXT, NULL, 0}})
+#define ADD0(d, code, ground, level, tmpl) add((d), (code), (ground), (level), (tmpl), NULL)
+
+static void add(fr_admit_decision *d, const char *code, char ground, fr_reason_level level,
+                const char *tmpl, const arg *args)
 {
     if (level == FR_REASON_REFUSE)
         d->outcome = FR_REFUSE;
@@ -60,15 +86,20 @@ add(fr_admit_decision *d, const char *code, char ground, fr_reason_level level, 
     snprintf(r->code, sizeof r->code, "%s", code);
     r->ground = ground;
     r->level = level;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->message, sizeof r->message, fmt, ap);
-    va_end(ap);
-}
-
-static const char *fmt_date(fr_date dt, char buf[FR_DATE_BUFSZ])
-{
-    return fr_date_format(dt, buf);
+    r->nparams = 0;
+    for (; args && args->name; args++) {
+        assert(r->nparams < FR_REASON_MAX_PARAMS);
+        if (r->nparams == FR_REASON_MAX_PARAMS) break;
+        fr_reason_param *p = &r->params[r->nparams++];
+        snprintf(p->name, sizeof p->name, "%s", args->name);
+        if (args->kind == ARG_NUM)
+            snprintf(p->value, sizeof p->value, "%lld", args->num);
+        else if (args->kind == ARG_DATE)
+            fr_date_format((fr_date)args->num, p->value);
+        else
+            snprintf(p->value, sizeof p->value, "%s", args->text ? args->text : "");
+    }
+    fr_admit_reason_format(r, tmpl, r->message, sizeof r->message);
 }
 
 /* The document as read: MRZ errors are for a supervisor (a misread is more
@@ -77,9 +108,9 @@ static void check_mrz(fr_admit_decision *d)
 {
     const fr_mrz *m = &d->mrz;
     if (m->format == FR_MRZ_MRVA || m->format == FR_MRZ_MRVB) {
-        add(d, "document.is_visa", 0, FR_REASON_REFER,
-            "This is the machine readable zone of a visa, not of a travel document: scan the "
-            "passport, and enter the visa number as the visa reference.");
+        ADD0(d, "document.is_visa", 0, FR_REASON_REFER,
+             "This is the machine readable zone of a visa, not of a travel document: scan the "
+             "passport, and enter the visa number as the visa reference.");
         return;
     }
     int shown = 0, errors = 0; /* the first four errors are listed, then one for the rest */
@@ -88,18 +119,19 @@ static void check_mrz(fr_admit_decision *d)
         char code[48];
         snprintf(code, sizeof code, "mrz.%s", fr_mrz_code_name(f->code));
         if (f->level == FR_MRZ_NOTE) {
-            add(d, code, 0, FR_REASON_INFO, "%s", f->message);
+            ADD(d, code, 0, FR_REASON_INFO, "{detail}", NUM("line", f->line),
+                NUM("column", f->column), TXT("detail", f->message));
         } else if (errors++ < 4) {
-            add(d, code, 0, FR_REASON_REFER, "Line %d, column %d: %s", f->line, f->column,
-                f->message);
+            ADD(d, code, 0, FR_REASON_REFER, "Line {line}, column {column}: {detail}",
+                NUM("line", f->line), NUM("column", f->column), TXT("detail", f->message));
             shown++;
         }
     }
     if (m->nerrors > errors) errors = m->nerrors; /* findings beyond the array's capacity */
     if (errors > shown)
-        add(d, "mrz.more_findings", 0, FR_REASON_REFER,
-            "The machine readable zone has %d problems in all; examine the document by hand.",
-            errors);
+        ADD(d, "mrz.more_findings", 0, FR_REASON_REFER,
+            "The machine readable zone has {count} problems in all; examine the document by hand.",
+            NUM("count", errors));
 }
 
 static unsigned doc_kind(const fr_mrz *m)
@@ -118,69 +150,72 @@ static unsigned doc_kind(const fr_mrz *m)
 
 static void check_document(fr_admit_decision *d, const fr_policy_rule *rule, fr_date entry)
 {
-    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ];
     const fr_mrz *m = &d->mrz;
     if (m->expiry_date.kind != FR_MRZ_DATE_FULL) {
-        add(d, "document.expiry_unknown", 0, FR_REASON_REFER,
-            "The document's expiry date could not be read: check it by hand.");
+        ADD0(d, "document.expiry_unknown", 0, FR_REASON_REFER,
+             "The document's expiry date could not be read: check it by hand.");
     } else if (m->expiry_date.date < entry) {
-        add(d, "document.expired", 'A', FR_REASON_REFUSE,
-            "The document expired on %s; a valid travel document is required.",
-            fmt_date(m->expiry_date.date, b1));
+        ADD(d, "document.expired", 'A', FR_REASON_REFUSE,
+            "The document expired on {expiry}; a valid travel document is required.",
+            DAY("expiry", m->expiry_date.date));
     } else if (rule && fr_policy_min_expiry(rule, entry) > m->expiry_date.date) {
-        add(d, "document.validity", 'A', FR_REASON_REFUSE,
-            "The document expires on %s; this nationality needs one valid until at least %s "
-            "(%s).",
-            fmt_date(m->expiry_date.date, b1), fmt_date(fr_policy_min_expiry(rule, entry), b2),
-            rule->ref);
+        ADD(d, "document.validity", 'A', FR_REASON_REFUSE,
+            "The document expires on {expiry}; this nationality needs one valid until at least "
+            "{valid_until} ({ref}).",
+            DAY("expiry", m->expiry_date.date),
+            DAY("valid_until", fr_policy_min_expiry(rule, entry)), TXT("ref", rule->ref));
     }
     if (rule && rule->docs && !(rule->docs & doc_kind(m)))
-        add(d, "document.not_accepted", 'A', FR_REASON_REFUSE,
-            "A document of type '%s' is not accepted for this nationality: %s required (%s).",
-            m->document_code,
-            rule->docs == FR_DOC_PASSPORT ? "a passport is"
-                                          : "a passport or "
-                                            "ID card is",
-            rule->ref);
+        ADD(d, "document.not_accepted", 'A', FR_REASON_REFUSE,
+            "A document of type '{type}' is not accepted for this nationality: "
+            "{accepted|passport=a passport is|a passport or ID card is} required ({ref}).",
+            TXT("type", m->document_code),
+            TXT("accepted", rule->docs == FR_DOC_PASSPORT ? "passport" : "passport,id_card"),
+            TXT("ref", rule->ref));
 }
 
 static void check_regime(fr_admit_decision *d, const fr_policy_rule *rule,
                          const fr_admit_request *req)
 {
-    char b[FR_DATE_BUFSZ];
     const char *nat = d->mrz.nationality;
     switch (rule->regime) {
     case FR_REGIME_VISA_REQUIRED:
     case FR_REGIME_EVISA:
     case FR_REGIME_ETA:
         if (!req->visa || !req->visa[0]) {
-            const char *what = rule->regime == FR_REGIME_ETA     ? "a travel authorisation (ETA)"
-                               : rule->regime == FR_REGIME_EVISA ? "a visa or e-visa"
-                                                                 : "a visa";
-            add(d, "visa.required", 'C', FR_REASON_REFUSE,
-                "Nationals of %s need %s to enter as %s since %s (%s); none was presented.", nat,
-                what, fr_admission_class_name(rule->cls), fmt_date(rule->from, b), rule->ref);
+            ADD(d, "visa.required", 'C', FR_REASON_REFUSE,
+                "Nationals of {nationality} need {regime|eta=a travel authorisation (ETA)|evisa=a "
+                "visa or e-visa|a visa} to enter as {class} since {since} ({ref}); none was "
+                "presented.",
+                TXT("nationality", nat), TXT("regime", fr_regime_name(rule->regime)),
+                TXT("class", fr_admission_class_name(rule->cls)), DAY("since", rule->from),
+                TXT("ref", rule->ref));
         } else {
-            add(d, "visa.presented", 0, FR_REASON_INFO,
-                "Visa reference %s presented: check it against the visa record.", req->visa);
+            ADD(d, "visa.presented", 0, FR_REASON_INFO,
+                "Visa reference {visa} presented: check it against the visa record.",
+                TXT("visa", req->visa));
             if (rule->stay.kind == FR_STAY_NONE)
-                add(d, "visa.stay_by_visa", 0, FR_REASON_REFER,
-                    "The stay is set by the visa, which frontera cannot read: a supervisor "
-                    "enters the authorised stay.");
+                ADD0(d, "visa.stay_by_visa", 0, FR_REASON_REFER,
+                     "The stay is set by the visa, which frontera cannot read: a supervisor "
+                     "enters the authorised stay.");
         }
         break;
     case FR_REGIME_VISA_ON_ARRIVAL:
-        add(d, "visa.on_arrival", 0, FR_REASON_INFO,
-            "Nationals of %s receive a visa on arrival (%s).", nat, rule->ref);
+        ADD(d, "visa.on_arrival", 0, FR_REASON_INFO,
+            "Nationals of {nationality} receive a visa on arrival ({ref}).",
+            TXT("nationality", nat), TXT("ref", rule->ref));
         break;
     case FR_REGIME_VISA_FREE:
-        add(d, "regime.visa_free", 0, FR_REASON_INFO,
-            "Nationals of %s may enter as %s without a visa (%s, in force since %s).", nat,
-            fr_admission_class_name(rule->cls), rule->ref, fmt_date(rule->from, b));
+        ADD(d, "regime.visa_free", 0, FR_REASON_INFO,
+            "Nationals of {nationality} may enter as {class} without a visa ({ref}, in force "
+            "since {since}).",
+            TXT("nationality", nat), TXT("class", fr_admission_class_name(rule->cls)),
+            TXT("ref", rule->ref), DAY("since", rule->from));
         break;
     case FR_REGIME_FREE_MOVEMENT:
-        add(d, "regime.free_movement", 0, FR_REASON_INFO,
-            "Nationals of %s enjoy free movement (%s).", nat, rule->ref);
+        ADD(d, "regime.free_movement", 0, FR_REASON_INFO,
+            "Nationals of {nationality} enjoy free movement ({ref}).", TXT("nationality", nat),
+            TXT("ref", rule->ref));
         break;
     }
 }
@@ -192,26 +227,31 @@ static void check_screening(fr_admit_decision *d, const fr_admit_screening *sc)
     const fr_mrz *m = &d->mrz;
     switch (sc->state) {
     case FR_SCREENING_NOT_CONFIGURED:
-        add(d, "screening.not_configured", 0, FR_REASON_WARNING,
-            "No watchlist is loaded on this post: the traveller was not screened.");
+        ADD0(d, "screening.not_configured", 0, FR_REASON_WARNING,
+             "No watchlist is loaded on this post: the traveller was not screened.");
         return;
     case FR_SCREENING_FAILED:
-        add(d, "screening.failed", 0, FR_REASON_REFER,
-            "Screening could not be done (%s): a supervisor decides.",
-            sc->failure[0] ? sc->failure : "unknown error");
+        ADD(d, "screening.failed", 0, FR_REASON_REFER,
+            "Screening could not be done ({failure|=unknown error}): a supervisor decides.",
+            TXT("failure", sc->failure));
         return;
     case FR_SCREENING_DONE:
         break;
     }
     if (sc->document_listed)
-        add(d, "document.lost_stolen", 'A', FR_REASON_REFUSE,
-            "Document %s %s is listed as lost or stolen: retain it and follow the procedure.",
-            m->issuing_state, m->document_number);
+        ADD(d, "document.lost_stolen", 'A', FR_REASON_REFUSE,
+            "Document {state} {number} is listed as lost or stolen: retain it and follow the "
+            "procedure.",
+            TXT("state", m->issuing_state), TXT("number", m->document_number));
     for (size_t i = 0; i < sc->nmatches && i < FR_ADMIT_MAX_MATCHES; i++) {
         const fr_admit_match *x = &sc->matches[i];
-        add(d, x->hit ? "watchlist.hit" : "watchlist.possible", x->hit ? 'H' : 0, FR_REASON_REFER,
-            "%s match with list %s entry %s (score %.2f): %s", x->hit ? "Strong" : "Possible",
-            x->list, x->id, x->score, x->explanation);
+        char score[32];
+        snprintf(score, sizeof score, "%.2f", x->score);
+        ADD(d, x->hit ? "watchlist.hit" : "watchlist.possible", x->hit ? 'H' : 0, FR_REASON_REFER,
+            x->hit ? "Strong match with list {list} entry {id} (score {score}): {explanation}"
+                   : "Possible match with list {list} entry {id} (score {score}): {explanation}",
+            TXT("list", x->list), TXT("id", x->id), TXT("score", score),
+            TXT("explanation", x->explanation));
     }
 }
 
@@ -309,7 +349,6 @@ static int64_t document_row(const fr_history *h, const fr_mrz *m)
 static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr_datetime *entry,
                          fr_stay_record *recs, size_t *nrecs, fr_stay_record *own, size_t *nown)
 {
-    char b[FR_DATE_BUFSZ];
     history_info hi, own_hi;
     d->link = f->link;
     d->traveller_id = f->traveller_id;
@@ -326,25 +365,25 @@ static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr
         *nown = *nrecs;
     }
     if (f->link == FR_LINK_REVIEW)
-        add(d, "traveller.possible_namesake", 0, FR_REASON_REFER,
+        ADD(d, "traveller.possible_namesake", 0, FR_REASON_REFER,
             "Possible earlier record of a namesake, verify: this new document may belong to "
-            "traveller %lld, or to another person with the same or a similar name. That record "
-            "is not counted. Evidence: %s",
-            (long long)f->link_candidate, f->link_evidence[0] ? f->link_evidence : "not given");
+            "traveller {candidate}, or to another person with the same or a similar name. That "
+            "record is not counted. Evidence: {evidence|=not given}",
+            NUM("candidate", f->link_candidate), TXT("evidence", f->link_evidence));
     if (f->link == FR_LINK_RENEWAL)
-        add(d, "traveller.renewed_document", 0, FR_REASON_INFO,
-            "A new document of traveller %lld: the earlier documents' history counts.",
-            (long long)f->traveller_id);
+        ADD(d, "traveller.renewed_document", 0, FR_REASON_INFO,
+            "A new document of traveller {traveller}: the earlier documents' history counts.",
+            NUM("traveller", f->traveller_id));
     if (hi.overstays)
-        add(d, "history.overstay", 0, FR_REASON_REFER,
-            "The traveller overstayed %d time%s before, %d day%s in all.", hi.overstays,
-            hi.overstays == 1 ? "" : "s", hi.overstay_days, hi.overstay_days == 1 ? "" : "s");
+        ADD(d, "history.overstay", 0, FR_REASON_REFER,
+            "The traveller overstayed {overstays} time{overstays|1=|s} before, {days} "
+            "day{days|1=|s} in all.",
+            NUM("overstays", hi.overstays), NUM("days", hi.overstay_days));
     if (hi.open)
-        add(d, "history.no_exit", 0, FR_REASON_REFER,
-            "%d earlier entr%s (last on %s) ha%s no recorded exit: ask how and when the "
-            "traveller left.",
-            hi.open, hi.open == 1 ? "y" : "ies", fmt_date(hi.last_open, b),
-            hi.open == 1 ? "s" : "ve");
+        ADD(d, "history.no_exit", 0, FR_REASON_REFER,
+            "{entries} earlier entr{entries|1=y|ies} (last on {last_entry}) ha{entries|1=s|ve} "
+            "no recorded exit: ask how and when the traveller left.",
+            NUM("entries", hi.open), DAY("last_entry", hi.last_open));
 }
 
 void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_event *ev)
@@ -391,11 +430,20 @@ typedef struct stay_records {
  * figures, so that an officer confirms the documents are one person's. A
  * namesake's passport that looks exactly like a renewal then costs a
  * question at the booth, never days of someone else's stay. */
+/* Both cases in one sentence (the code has one template): days and until
+ * are given when the stay is only shortened. */
+#define OTHER_DOCUMENTS                                                                            \
+    "Days used on the traveller's other documents {until|=leave no day of this stay; on this "     \
+    "document alone {alone_days} days are available, until {alone_until}. Verify that the "        \
+    "documents belong to one person (photographs, earlier stamps) before refusing.|shorten this "  \
+    "stay to {days} days, until {until}; on this document alone {alone_days} days, until "         \
+    "{alone_until}. Verify that the documents belong to one person (photographs, earlier stamps) " \
+    "before applying the shorter stay.}"
+
 static void check_other_documents(fr_admit_decision *d, const fr_policy_rule *rule,
                                   const fr_admit_request *req, const stay_records *sr,
                                   fr_date doc_expiry)
 {
-    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ];
     fr_stay_authorisation alone;
     if (sr->nall == sr->nown ||
         fr_stay_authorise(&rule->stay, sr->own, sr->nown, req->at.date, doc_expiry,
@@ -403,31 +451,25 @@ static void check_other_documents(fr_admit_decision *d, const fr_policy_rule *ru
         alone.exhausted)
         return;
     if (d->stay.exhausted)
-        add(d, "stay.other_documents", 0, FR_REASON_REFER,
-            "Days used on the traveller's other documents leave no day of this stay; on this "
-            "document alone %d days are available, until %s. Verify that the documents belong to "
-            "one person (photographs, earlier stamps) before refusing.",
-            alone.authorised_days, fmt_date(alone.authorised_until, b1));
+        ADD(d, "stay.other_documents", 0, FR_REASON_REFER, OTHER_DOCUMENTS,
+            NUM("alone_days", alone.authorised_days), DAY("alone_until", alone.authorised_until));
     else if (d->stay.authorised_until < alone.authorised_until)
-        add(d, "stay.other_documents", 0, FR_REASON_REFER,
-            "Days used on the traveller's other documents shorten this stay to %d days, until "
-            "%s; on this document alone %d days, until %s. Verify that the documents belong to "
-            "one person (photographs, earlier stamps) before applying the shorter stay.",
-            d->stay.authorised_days, fmt_date(d->stay.authorised_until, b1), alone.authorised_days,
-            fmt_date(alone.authorised_until, b2));
+        ADD(d, "stay.other_documents", 0, FR_REASON_REFER, OTHER_DOCUMENTS,
+            NUM("days", d->stay.authorised_days), DAY("until", d->stay.authorised_until),
+            NUM("alone_days", alone.authorised_days), DAY("alone_until", alone.authorised_until));
 }
 
 static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
                        const fr_admit_request *req, const stay_records *sr)
 {
-    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ], rb[FR_STAY_RULE_BUFSZ];
+    char rb[FR_STAY_RULE_BUFSZ];
     fr_date entry = req->at.date;
     fr_date doc_expiry =
         d->mrz.expiry_date.kind == FR_MRZ_DATE_FULL ? d->mrz.expiry_date.date : FR_DATE_NONE;
     if (fr_stay_authorise(&rule->stay, sr->all, sr->nall, entry, doc_expiry, req->intended_days, 0,
                           &d->stay, NULL) != FR_OK) {
-        add(d, "stay.unavailable", 0, FR_REASON_REFER,
-            "The stay could not be computed from the history: a supervisor decides the stay.");
+        ADD0(d, "stay.unavailable", 0, FR_REASON_REFER,
+             "The stay could not be computed from the history: a supervisor decides the stay.");
         return;
     }
     d->have_stay = 1;
@@ -437,24 +479,28 @@ static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
     check_other_documents(d, rule, req, sr, doc_expiry);
     int lent = d->nreasons > nreasons; /* the other documents decide: refer, never refuse */
     if (d->stay.exhausted) {
-        add(d, "stay.exhausted", lent ? 0 : 'F', lent ? FR_REASON_REFER : FR_REASON_REFUSE,
-            "The traveller has already stayed %d of the %d days allowed (%s, %s) in the period "
-            "from %s.",
-            e->days_used, e->max_days, rb, rule->ref, fmt_date(e->window_start, b1));
+        ADD(d, "stay.exhausted", lent ? 0 : 'F', lent ? FR_REASON_REFER : FR_REASON_REFUSE,
+            "The traveller has already stayed {days_used} of the {max_days} days allowed ({rule}, "
+            "{ref}) in the period from {period_start}.",
+            NUM("days_used", e->days_used), NUM("max_days", e->max_days), TXT("rule", rb),
+            TXT("ref", rule->ref), DAY("period_start", e->window_start));
         return;
     }
     if (d->stay.shortened)
-        add(d, "stay.shortened", 0, FR_REASON_INFO,
-            "The traveller asked for %d days; %d are available, until %s.", req->intended_days,
-            d->stay.authorised_days, fmt_date(d->stay.authorised_until, b1));
+        ADD(d, "stay.shortened", 0, FR_REASON_INFO,
+            "The traveller asked for {intended_days} days; {days} are available, until {until}.",
+            NUM("intended_days", req->intended_days), NUM("days", d->stay.authorised_days),
+            DAY("until", d->stay.authorised_until));
     else if (d->stay.limited_by == FR_STAY_LIMIT_DOCUMENT)
-        add(d, "stay.document_expiry", 0, FR_REASON_INFO,
-            "The stay ends on %s, when the document expires.",
-            fmt_date(d->stay.authorised_until, b1));
-    add(d, "stay.authorised", 0, FR_REASON_INFO,
-        "%d days used of %d in the period from %s (%s); authorised until %s (%d days).",
-        e->days_used, e->max_days, fmt_date(e->window_start, b1), rb,
-        fmt_date(d->stay.authorised_until, b2), d->stay.authorised_days);
+        ADD(d, "stay.document_expiry", 0, FR_REASON_INFO,
+            "The stay ends on {until}, when the document expires.",
+            DAY("until", d->stay.authorised_until));
+    ADD(d, "stay.authorised", 0, FR_REASON_INFO,
+        "{days_used} days used of {max_days} in the period from {period_start} ({rule}); "
+        "authorised until {until} ({days} days).",
+        NUM("days_used", e->days_used), NUM("max_days", e->max_days),
+        DAY("period_start", e->window_start), TXT("rule", rb),
+        DAY("until", d->stay.authorised_until), NUM("days", d->stay.authorised_days));
 }
 
 void fr_admit_read(const fr_admit_request *req, fr_mrz *out)
@@ -488,15 +534,16 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
 
     int nat = fr_country_find(d->mrz.nationality, strlen(d->mrz.nationality));
     if (nat < 0)
-        add(d, "nationality.unknown", 0, FR_REASON_REFER,
-            "The nationality could not be read from the document: the policy cannot be applied.");
+        ADD0(d, "nationality.unknown", 0, FR_REASON_REFER,
+             "The nationality could not be read from the document: the policy cannot be applied.");
     const fr_policy_rule *rule = nat >= 0 ? fr_policy_lookup(policy, nat, req->cls, entry) : NULL;
     d->rule = rule;
     if (nat >= 0 && !rule)
-        add(d, "policy.no_rule", 0, FR_REASON_REFER,
-            "The policy has no rule for nationals of %s entering as %s on this day: a "
-            "supervisor decides.",
-            d->mrz.nationality, fr_admission_class_name(req->cls));
+        ADD(d, "policy.no_rule", 0, FR_REASON_REFER,
+            "The policy has no rule for nationals of {nationality} entering as {class} on this "
+            "day: a supervisor decides.",
+            TXT("nationality", d->mrz.nationality),
+            TXT("class", fr_admission_class_name(req->cls)));
     check_document(d, rule, entry);
     if (rule) check_regime(d, rule, req);
     check_screening(d, &facts->screening);
@@ -512,8 +559,8 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
         } else {
             /* admitted with no stay rule and nothing else asked a supervisor: cannot happen
              * for visa regimes (visa.stay_by_visa refers), so only free movement remains */
-            add(d, "stay.unlimited", 0, FR_REASON_INFO,
-                "The policy sets no limit on the stay for this nationality.");
+            ADD0(d, "stay.unlimited", 0, FR_REASON_INFO,
+                 "The policy sets no limit on the stay for this nationality.");
         }
     }
     return FR_OK;
@@ -581,7 +628,18 @@ int fr_admit_reasons_json(const fr_admit_decision *d, char *buf, size_t cap)
         if (w < 0 || (size_t)w >= cap - len) return FR_ELIMIT;
         len += (size_t)w;
         if (json_str(buf, cap, &len, r->message)) return FR_ELIMIT;
-        if (len + 2 >= cap) return FR_ELIMIT;
+        if (len + 12 >= cap) return FR_ELIMIT;
+        memcpy(buf + len, ",\"params\":{", 11);
+        len += 11;
+        for (size_t k = 0; k < r->nparams && k < FR_REASON_MAX_PARAMS; k++) {
+            if (k) buf[len++] = ',';
+            if (json_str(buf, cap, &len, r->params[k].name)) return FR_ELIMIT;
+            if (len + 2 >= cap) return FR_ELIMIT;
+            buf[len++] = ':';
+            if (json_str(buf, cap, &len, r->params[k].value)) return FR_ELIMIT;
+        }
+        if (len + 3 >= cap) return FR_ELIMIT;
+        buf[len++] = '}';
         buf[len++] = '}';
     }
     if (len + 2 >= cap) return FR_ELIMIT;

@@ -15,8 +15,12 @@ static json_t *reasons_json(const fr_manifest_verdict *v)
     }
     for (size_t i = 0; i < v->decision.nreasons; i++) {
         const fr_admit_reason *x = &v->decision.reasons[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code", x->code, "level",
-                                           fr_reason_level_name(x->level), "message", x->message));
+        json_t *params = json_object();
+        for (size_t k = 0; params && k < x->nparams && k < FR_REASON_MAX_PARAMS; k++)
+            json_object_set_new(params, x->params[k].name, json_string(x->params[k].value));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o*}", "code", x->code, "level",
+                                           fr_reason_level_name(x->level), "message", x->message,
+                                           "params", params));
     }
     return a;
 }

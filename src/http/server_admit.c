@@ -211,6 +211,14 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
             rs->level = FR_REASON_INFO;
             snprintf(rs->message, sizeof rs->message, "Decided by supervisor %s (was %s): %s",
                      r->user.name, fr_outcome_name(decided), ov->reason);
+            rs->nparams = 3; /* the sentence's parts, for a translation (admit.h) */
+            snprintf(rs->params[0].name, sizeof rs->params[0].name, "supervisor");
+            snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", r->user.name);
+            snprintf(rs->params[1].name, sizeof rs->params[1].name, "was");
+            snprintf(rs->params[1].value, sizeof rs->params[1].value, "%s",
+                     fr_outcome_name(decided));
+            snprintf(rs->params[2].name, sizeof rs->params[2].name, "reason");
+            snprintf(rs->params[2].value, sizeof rs->params[2].value, "%s", ov->reason);
         }
     }
     int64_t since_ms = 0;
@@ -232,6 +240,9 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
                  "Decided offline (central last reached: %s): crossings recorded at other posts "
                  "since then are not in this history.",
                  when);
+        rs->nparams = 1; /* "" when never reached */
+        snprintf(rs->params[0].name, sizeof rs->params[0].name, "since");
+        snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", since_ms > 0 ? when : "");
     }
     atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
     int64_t tid = 0;

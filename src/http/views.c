@@ -19,10 +19,17 @@ json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
     for (size_t i = 0; i < d->nreasons; i++) {
         const fr_admit_reason *r = &d->reasons[i];
         char g[2] = {r->ground, 0};
-        if (json_array_append_new(reasons,
-                                  json_pack("{s:s, s:s, s:s?, s:s}", "code", r->code, "message",
-                                            r->message, "ground", r->ground ? g : NULL, "level",
-                                            fr_reason_level_name(r->level))))
+        json_t *params = json_object();
+        for (size_t k = 0; params && k < r->nparams && k < FR_REASON_MAX_PARAMS; k++)
+            if (json_object_set_new(params, r->params[k].name, json_string(r->params[k].value))) {
+                json_decref(params);
+                params = NULL;
+            }
+        if (!params) goto oom;
+        if (json_array_append_new(
+                reasons, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "code", r->code, "message",
+                                   r->message, "ground", r->ground ? g : NULL, "level",
+                                   fr_reason_level_name(r->level), "params", params)))
             goto oom;
     }
     json_t *until = d->authorised_until != FR_DATE_NONE

@@ -312,6 +312,40 @@ test('la cabina en español: la entrada rechazada y una salida sin entrada, sin 
   await page.close();
 });
 
+test('los motivos de la decisión en español: escritos desde su código y sus parámetros, con fechas del Ecuador', async () => {
+  const page = await newPage('booth-reasons-es');
+  await signIn(page, '/booth', OFFICER, 'es');
+  await setDirection(page, 'entry');
+  const reasonsOf = () => page.$$eval('#reasons li', (lis) => lis.map((li) => ({
+    code: li.querySelector('.reason-meta code')?.textContent,
+    text: li.querySelector('.reason-text')?.textContent,
+    en: li.querySelector('.reason-text')?.getAttribute('lang') === 'en',
+  })));
+  // The refusal: visa.required with the date of the rule as Ecuador writes it (dd/mm/aaaa).
+  await fillAdmission(page, env('FR_MRZ_REFUSE'), env('FR_AT_REFUSE'));
+  await page.click('#decide');
+  await page.locator('#outcome[data-decision="refuse"]').waitFor();
+  let reasons = await reasonsOf();
+  const visa = reasons.find((r) => r.code === 'visa.required');
+  assert.ok(visa, `a visa.required reason among ${JSON.stringify(reasons)}`);
+  assert.match(visa.text, /^Los nacionales de CHN necesitan un visado para ingresar como visitante desde el \d{2}\/\d{2}\/\d{4} \(.+\); no se presentó ninguno\.$/);
+  assert.deepEqual(reasons.filter((r) => r.en).map((r) => r.code), [], 'reasons left in English (lang="en")');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish reasons');
+  // An admission: the stay in words, figures and dates in Spanish.
+  await fillAdmission(page, env('FR_MRZ_ADMIT'), env('FR_AT_ADMIT'));
+  await page.click('#decide');
+  await page.locator('#outcome').waitFor();
+  reasons = await reasonsOf();
+  const stay = reasons.find((r) => r.code === 'stay.authorised');
+  assert.ok(stay, `a stay.authorised reason among ${JSON.stringify(reasons)}`);
+  assert.match(stay.text, /^\d+ días usados de \d+ en el período desde el \d{2}\/\d{2}\/\d{4} \(.+\); autorizado hasta el \d{2}\/\d{2}\/\d{4} \(\d+ días\)\.$/);
+  assert.doesNotMatch(stay.text, /period:|rolling:/, 'the stay rule in words, not in its notation');
+  assert.deepEqual(reasons.filter((r) => r.en).map((r) => r.code), [], 'reasons left in English (lang="en")');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish reasons');
+  await shot(page, 'booth-reasons-es.png');
+  await page.close();
+});
+
 test('the dashboard draws the flow charts from the demo data and shows the Chinese surge alert', async () => {
   const page = await newPage('dashboard');
   await signIn(page, '/dashboard', ANALYST);

@@ -130,14 +130,14 @@ grep -q 'ese día no existe en el calendario' "$T/err.es" || fail "a bad date is
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"BEN","document_number":"BT7654321","nationality":"USA","birth_date":"1985-03-14","sex":"M","expiry_date":"2024-05-20"}' |
   "$FRONTERA" mrz --make --today 2024-01-15 >"$T/old.mrz"
 es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.es" 2>/dev/null && fail "an expired document was admitted"
-grep -q '^RECHAZAR' "$T/old.es" && grep -q 'El documento venció el 2024-05-20' "$T/old.es" ||
+grep -q '^RECHAZAR' "$T/old.es" && grep -q 'El documento caducó el 2024-05-20' "$T/old.es" ||
   fail "the refusal's reason is not Spanish: $(cat "$T/old.es")"
 en admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.en" 2>/dev/null || true
 grep -q 'The document expired on 2024-05-20' "$T/old.en" || fail "the English reason changed"
 # one digit of the document number changed: its check digit no longer holds
 sed '2s/^BT7654321/BT7654322/' "$T/old.mrz" >"$T/misread.mrz"
 es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/misread.mrz" >"$T/mis.es" 2>/dev/null || true
-grep -q 'no cuadra el dígito de control del número del documento' "$T/mis.es" ||
+grep -q 'el dígito de control del número del documento no coincide' "$T/mis.es" ||
   fail "a check digit finding is not Spanish: $(cat "$T/mis.es")"
 
 # a report's text headings (from a CSV, no ledger needed)

@@ -25,7 +25,8 @@ const pages = fs.readdirSync(WEB).filter((f) => f.endsWith('.html')).map((f) => 
 const scripts = fs.readdirSync(path.join(WEB, 'assets')).filter((f) => f.endsWith('.js') && f !== 'messages.js')
   .map((f) => path.join(WEB, 'assets', f));
 const NAMESPACES = new Set(Object.keys(MESSAGES.en).map((k) => k.split('.')[0]));
-const placeholders = (s) => [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]).sort().join(',');
+// {name}, and {name|key=text|text} (a choice by the value: the admission reasons' templates)
+const placeholders = (s) => [...new Set([...s.matchAll(/\{([a-z_]+)[}|]/g)].map((m) => m[1]))].sort().join(',');
 
 test('both languages are here, with the same keys and nothing empty', () => {
   assert.deepEqual(LANGS.sort(), ['en', 'es']);
@@ -87,6 +88,8 @@ test('every key a page uses is in the catalogue', () => {
     anomaly: ['exit_without_entry', 'document_mismatch'],
     kind: ['entry', 'exit', 'refusal', 'encounter', 'extension'],
     country: [], metric: ['entries', 'exits', 'refusals', 'encounters'], regime: ['visa_free', 'visa_required', 'free_movement', 'visa_on_arrival', 'evisa', 'eta'],
+    class: ['visitor', 'transit', 'crew', 'official'],
+    reason: reasonCodes().map(([code]) => code),
   };
   for (const [prefix, where] of prefixes) {
     assert.ok(prefix in FAMILIES, `${where} builds keys '${prefix}.\${...}': list the family's members in this test`);
@@ -107,4 +110,83 @@ test('no visible text in the pages outside data-i18n', () => {
     const stray = text.filter((w) => !ALLOWED.has(w));
     assert.deepEqual(stray, [], `${path.basename(p)}: text without data-i18n`);
   }
+});
+
+// The reason codes and their params, from the table in docs/admission.md
+// ("Each reason's parameters"): [[code, Set(params)], ...].
+function reasonCodes() {
+  const md = read(path.join(SRC, 'docs', 'admission.md'));
+  const part = md.split("## Each reason's parameters")[1].split('\n## ')[0];
+  const rows = [];
+  for (const line of part.split('\n')) {
+    const cells = line.split('|');
+    if (cells.length < 4 || !cells[1].includes('`')) continue;
+    const codes = [...cells[1].matchAll(/`([a-z_]+(?:\.[a-z_]+)+)`/g)].map((m) => m[1]);
+    const params = new Set([...cells[2].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]));
+    for (const c of codes) rows.push([c, params]);
+  }
+  return rows;
+}
+
+test('every admission reason code has a template in both languages, with its own params', () => {
+  const rows = reasonCodes();
+  assert.ok(rows.length >= 45, `found only ${rows.length} reason codes in docs/admission.md: is the table still there?`);
+  // the codes of the decision table above it are all in the params table
+  const md = read(path.join(SRC, 'docs', 'admission.md'));
+  const decided = md.split('## What is checked, in order')[1].split('\n## ')[0];
+  const listed = new Set(rows.map(([c]) => c));
+  const unlisted = [...decided.matchAll(/`([a-z_]+(?:\.[a-z_]+)+)`/g)].map((m) => m[1]).filter((c) => !listed.has(c));
+  assert.deepEqual(unlisted, [], 'reason codes of "What is checked" missing from the params table');
+  for (const l of LANGS) {
+    const missing = rows.map(([c]) => `reason.${c}`).filter((k) => !(k in MESSAGES[l]));
+    assert.deepEqual(missing, [], `reason codes without a ${l} template`);
+  }
+  for (const [code, params] of rows) {
+    const en = MESSAGES.en[`reason.${code}`];
+    const es = MESSAGES.es[`reason.${code}`];
+    assert.equal(placeholders(es), placeholders(en), `reason.${code}: the placeholders differ between en and es`);
+    const unknown = placeholders(en).split(',').filter((p) => p && !params.has(p));
+    assert.deepEqual(unknown, [], `reason.${code} uses params docs/admission.md does not list`);
+    for (const s of [en, es]) {
+      let depth = 0;
+      for (const ch of s) {
+        depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+        assert.ok(depth >= 0, `reason.${code}: a '}' without its '{'`);
+      }
+      assert.equal(depth, 0, `reason.${code}: a '{' left open`);
+    }
+  }
+});
+
+test('a reason template is written as the library writes it (fr_admit_reason_format)', async () => {
+  // i18n.js reads the browser's language on use only: a stand-in navigator is enough here
+  globalThis.navigator ??= { languages: ['en'] };
+  const { formatReason } = await import(path.join(WEB, 'assets', 'i18n.js'));
+  const en = (code, params) => formatReason(MESSAGES.en[`reason.${code}`], params);
+  // the library's English sentences (tests/test_admit.c holds the same ones)
+  assert.equal(en('history.no_exit', { entries: '1', last_entry: '2024-05-01' }),
+    '1 earlier entry (last on 2024-05-01) has no recorded exit: ask how and when the traveller left.');
+  assert.equal(en('history.no_exit', { entries: '3', last_entry: '2024-05-01' }),
+    '3 earlier entries (last on 2024-05-01) have no recorded exit: ask how and when the traveller left.');
+  assert.equal(en('screening.failed', { failure: '' }), 'Screening could not be done (unknown error): a supervisor decides.');
+  assert.equal(en('stay.other_documents', { alone_days: '30', alone_until: '2024-08-01' }).slice(0, 79),
+    "Days used on the traveller's other documents leave no day of this stay; on this");
+  assert.equal(en('visa.required', { nationality: 'CHN', regime: 'eta', class: 'visitor', since: '2020-01-01', ref: 'L{x}' }),
+    'Nationals of CHN need a travel authorisation (ETA) to enter as visitor since 2020-01-01 (L{x}); none was presented.');
+  // free text is never read as a template; an unknown name stays as written
+  assert.equal(formatReason('A {x} and {y|1=one|many}, {z}', { x: '{y}', y: '1' }), 'A {y} and one, {z}');
+  const es = (code, params) => formatReason(MESSAGES.es[`reason.${code}`], params);
+  assert.equal(es('history.overstay', { overstays: '1', days: '4' }), 'El viajero excedió su estancia 1 vez antes, 4 días en total.');
+});
+
+test('the program\'s reason templates (cmd/frontera/cli_reasons.c) are the pages\' English ones, for the same codes', () => {
+  const c = read(path.join(SRC, 'cmd', 'frontera', 'cli_reasons.c'));
+  const cli = new Map();
+  for (const m of c.matchAll(/\{"([a-z_.]+)",\s*N_\(((?:\s*"(?:[^"\\]|\\.)*")+)\)\}/g)) {
+    cli.set(m[1], [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((s) => JSON.parse(`"${s[1]}"`)).join(''));
+  }
+  const codes = reasonCodes().map(([code]) => code);
+  assert.deepEqual([...cli.keys()].sort(), [...new Set(Object.keys(MESSAGES.en).filter((k) => k.startsWith('reason.')).map((k) => k.slice(7)))].sort(),
+    'codes with a template in the program and not on the pages, or the reverse');
+  for (const code of codes) assert.equal(cli.get(code), MESSAGES.en[`reason.${code}`], `reason.${code}: the program's template differs`);
 });

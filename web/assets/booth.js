@@ -20,7 +20,7 @@
 import {
   $, el, api, apiPost, startPage, showError, longDate, daysBetween,
 } from './common.js';
-import { t, tn, fmtDate, serverText } from './i18n.js';
+import { t, tn, fmtDate, serverText, reasonText } from './i18n.js';
 
 // Regulation (EU) 2016/399, Annex V Part B: the reasons on the standard form
 // (cited only when the policy in force is the Schengen area's, jurisdiction EUE).
@@ -112,11 +112,21 @@ function readForm() {
   return { body };
 }
 
+// The reason in the page's language from its code and params (text from
+// outside, such as the policy's legal reference, as the server wrote it);
+// else the server's English sentence, marked as English.
+function reasonSentence(r) {
+  const parts = reasonText(r);
+  if (parts === null) return serverText(el('span', { class: 'reason-text', text: r.message || r.code }));
+  return el('span', { class: 'reason-text' },
+    ...parts.map((p) => (typeof p === 'string' ? p : serverText(el('span', { class: 'reason-free', text: p.text })))));
+}
+
 function reasonItem(r) {
   const level = r.level || 'info';
   const item = el('li', { class: `reason level-${level}` },
     el('span', { class: 'badge', text: LEVELS.includes(level) ? t(`level.${level}`) : level }),
-    serverText(el('span', { class: 'reason-text', text: r.message || r.code })));
+    reasonSentence(r));
   const meta = el('span', { class: 'reason-meta' }, el('code', { text: r.code }));
   if (r.ground) {
     const g = String(r.ground).toUpperCase();

@@ -7,8 +7,10 @@
 // else English. Static text in the pages carries data-i18n="key" (its text),
 // data-i18n-aria-label / -title / -placeholder (an attribute); scripts call
 // t('key', {name: value}) with {name} placeholders in the text. Codes and
-// JSON members from the server stay as they are; text the server wrote in
-// English (reason sentences, alert messages) is shown marked lang="en".
+// JSON members from the server stay as they are; an admission reason is
+// written from its code and params (reasonText); other text the server wrote
+// in English (alert messages, a reason with no template) is shown marked
+// lang="en".
 import { MESSAGES } from './messages.js';
 
 const LANG_KEY = 'frontera.lang';
@@ -111,6 +113,119 @@ export function applyStatic(root = document) {
 export function serverText(node) {
   if (lang() !== 'en') node.setAttribute('lang', 'en');
   return node;
+}
+
+// ---- admission reasons (docs/admission.md) ----
+
+// The end of the placeholder opened at i ('{'), braces nested; -1 when unclosed.
+function closing(s, i, end) {
+  let depth = 0;
+  for (; i < end; i++) {
+    if (s[i] === '{') depth++;
+    if (s[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+// The next c at the top level of s[i, end), else end.
+function topLevel(s, i, end, c) {
+  let depth = 0;
+  for (; i < end; i++) {
+    if (s[i] === '{') depth++;
+    if (s[i] === '}') depth--;
+    if (s[i] === c && depth === 0) return i;
+  }
+  return end;
+}
+
+// A reason template with its params, by the library's rule
+// (fr_admit_reason_format, admit.h): {name} is the value as show(name,
+// value) writes it; {name|key=text|text} the text of the alternative whose
+// key equals the value, else the bare one, else the value; a choice on a
+// missing parameter reads it as empty; an unknown {name} stays as written.
+// Returns the parts: strings, and whatever show returned for each value.
+export function formatReasonParts(tmpl, params, show = (k, v) => v) {
+  const has = (k) => Object.prototype.hasOwnProperty.call(params, k) && params[k] !== null && params[k] !== undefined;
+  const out = [];
+  const render = (from, end) => {
+    let i = from;
+    while (i < end) {
+      const brace = tmpl.indexOf('{', i);
+      if (brace < 0 || brace >= end) {
+        out.push(tmpl.slice(i, end));
+        return;
+      }
+      out.push(tmpl.slice(i, brace));
+      const close = closing(tmpl, brace, end);
+      const bar = close < 0 ? -1 : topLevel(tmpl, brace + 1, close, '|');
+      const name = close < 0 ? '' : tmpl.slice(brace + 1, bar);
+      if (close < 0 || (bar === close && !has(name))) {
+        out.push('{');
+        i = brace + 1;
+        continue;
+      }
+      if (bar === close) {
+        out.push(show(name, String(params[name])));
+      } else {
+        const value = has(name) ? String(params[name]) : '';
+        let chosen = null;
+        let dflt = null;
+        for (let a = bar + 1; a <= close;) {
+          const b = topLevel(tmpl, a, close, '|');
+          const eq = topLevel(tmpl, a, b, '=');
+          if (eq < b) {
+            if (tmpl.slice(a, eq) === value) { chosen = [eq + 1, b]; break; }
+          } else if (!dflt) {
+            dflt = [a, b];
+          }
+          a = b + 1;
+        }
+        const alt = chosen || dflt;
+        if (alt) render(alt[0], alt[1]);
+        else out.push(show(name, value));
+      }
+      i = close + 1;
+    }
+  };
+  render(0, tmpl.length);
+  return out.filter((p) => p !== '');
+}
+
+// The same as one string.
+export function formatReason(tmpl, params, show) {
+  return formatReasonParts(tmpl, params, show).map((p) => (typeof p === 'string' ? p : p.text)).join('');
+}
+
+// Params that are text from outside (a legal reference, a list entry's
+// explanation, the linking evidence, what failed, a supervisor's reason, the
+// MRZ reader's sentence): kept as written, in whatever language it is in.
+const FREE_TEXT = new Set(['ref', 'explanation', 'evidence', 'failure', 'reason', 'detail']);
+
+// A parameter's value for the reader: dates in the page's format, a stay rule
+// in plain words, an admission class and a score in the page's language;
+// codes as they are; free text as {text, free: true}.
+function showParam(name, value) {
+  if (FREE_TEXT.has(name)) return { text: value, free: true };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return fmtDate(value);
+  if (name === 'rule') return stayText(value);
+  if (name === 'class' && MESSAGES.en[`class.${value}`] !== undefined) return t(`class.${value}`);
+  if (name === 'score' && /^\d+(\.\d+)?$/.test(value)) {
+    return fmtNum(Number(value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  return value;
+}
+
+// An admission reason ({code, message, params}) in the page's language as
+// parts (strings, and {text, free: true} for text from outside, which the
+// page shows as the server wrote it), or null when there is no template for
+// its code (or it came without params): the caller then shows the server's
+// English message, marked lang="en".
+export function reasonText(r) {
+  if (!r || !r.code || !r.params || typeof r.params !== 'object') return null;
+  const key = `reason.${r.code}`;
+  const table = MESSAGES[lang()] || MESSAGES.en;
+  if (table[key] === undefined) return null;
+  return formatReasonParts(table[key], r.params, showParam);
 }
 
 // ---- stay rules and regimes in plain words (docs/stay.md, docs/policy.md) ----

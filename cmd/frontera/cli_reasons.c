@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* cli_reasons.c: the admission reasons of `frontera admit` in the user's
+ * language. The library writes each reason's sentence in English and gives
+ * its parameters (admit.h); here each reason code has an English template,
+ * marked for translation, and the Spanish one is its msgstr in po/es.po.
+ * A reason is written from the translated template and its parameters
+ * (fr_admit_reason_format, the rule the library writes English with); when
+ * the language is English, or the code or its translation is unknown, the
+ * library's own sentence is printed as it is. The same templates for the
+ * pages are in web/assets/messages.js (reason.<code>). */
+#include "cli_reasons.h"
+
+#include <string.h>
+
+#include "i18n.h"
+
+static const struct {
+    const char *code;
+    const char *tmpl;
+} REASONS[] = {
+    {"mrz.format", N_("Line {line}, column {column}: the text is not a machine readable zone of a "
+                      "known format.")},
+    {"mrz.length", N_("Line {line}, column {column}: a line has the wrong length.")},
+    {"mrz.charset",
+     N_("Line {line}, column {column}: a character is not allowed in a machine readable zone.")},
+    {"mrz.document_code", N_("Line {line}, column {column}: the document code is not valid.")},
+    {"mrz.country.issuing_state",
+     N_("Line {line}, column {column}: the issuing state is not a known code.")},
+    {"mrz.country.nationality",
+     N_("Line {line}, column {column}: the nationality is not a known code.")},
+    {"mrz.name", N_("Line {line}, column {column}: the name field cannot be read.")},
+    {"mrz.document_number",
+     N_("Line {line}, column {column}: the document number cannot be read.")},
+    {"mrz.check_digit.document_number",
+     N_("Line {line}, column {column}: the check digit of the document number does not match.")},
+    {"mrz.check_digit.birth_date",
+     N_("Line {line}, column {column}: the check digit of the date of birth does not match.")},
+    {"mrz.check_digit.expiry_date",
+     N_("Line {line}, column {column}: the check digit of the expiry date does not match.")},
+    {"mrz.check_digit.optional_data",
+     N_("Line {line}, column {column}: the check digit of the optional data does not match.")},
+    {"mrz.check_digit.composite",
+     N_("Line {line}, column {column}: the composite check digit does not match.")},
+    {"mrz.date.birth", N_("Line {line}, column {column}: the date of birth is not a valid date.")},
+    {"mrz.date.expiry", N_("Line {line}, column {column}: the expiry date is not a valid date.")},
+    {"mrz.sex", N_("Line {line}, column {column}: the sex field is not M, F or <.")},
+    {"mrz.optional_data", N_("Line {line}, column {column}: the optional data cannot be read.")},
+    {"mrz.name.truncated", N_("Line {line}, column {column}: the name fills its field and may be "
+                              "truncated; compare it with the visual zone.")},
+    {"mrz.repair.applied", N_("Line {line}, column {column}: a common OCR misread was repaired; "
+                              "compare the document with what was read.")},
+    {"mrz.more_findings",
+     N_("The machine readable zone has {count} problems in all; examine the document by hand.")},
+    {"document.is_visa",
+     N_("This is the machine readable zone of a visa, not of a travel document: scan the passport, "
+        "and enter the visa number as the visa reference.")},
+    {"nationality.unknown",
+     N_("The nationality could not be read from the document: the policy cannot be applied.")},
+    {"policy.no_rule", N_("The policy has no rule for nationals of {nationality} entering as "
+                          "{class} on this day: a supervisor decides.")},
+    {"document.expiry_unknown",
+     N_("The document's expiry date could not be read: check it by hand.")},
+    {"document.expired",
+     N_("The document expired on {expiry}; a valid travel document is required.")},
+    {"document.validity", N_("The document expires on {expiry}; this nationality needs one valid "
+                             "until at least {valid_until} ({ref}).")},
+    {"document.not_accepted",
+     N_("A document of type '{type}' is not accepted for this nationality: {accepted|passport=a "
+        "passport is|a passport or ID card is} required ({ref}).")},
+    {"visa.required",
+     N_("Nationals of {nationality} need {regime|eta=a travel authorisation (ETA)|evisa=a visa or "
+        "e-visa|a visa} to enter as {class} since {since} ({ref}); none was presented.")},
+    {"visa.presented", N_("Visa reference {visa} presented: check it against the visa record.")},
+    {"visa.stay_by_visa", N_("The stay is set by the visa, which frontera cannot read: a "
+                             "supervisor enters the authorised stay.")},
+    {"visa.on_arrival", N_("Nationals of {nationality} receive a visa on arrival ({ref}).")},
+    {"regime.visa_free", N_("Nationals of {nationality} may enter as {class} without a visa "
+                            "({ref}, in force since {since}).")},
+    {"regime.free_movement", N_("Nationals of {nationality} enjoy free movement ({ref}).")},
+    {"screening.not_configured",
+     N_("No watchlist is loaded on this post: the traveller was not screened.")},
+    {"screening.failed",
+     N_("Screening could not be done ({failure|=unknown error}): a supervisor decides.")},
+    {"document.lost_stolen", N_("Document {state} {number} is listed as lost or stolen: retain it "
+                                "and follow the procedure.")},
+    {"watchlist.hit",
+     N_("Strong match with list {list} entry {id} (score {score}): {explanation}")},
+    {"watchlist.possible",
+     N_("Possible match with list {list} entry {id} (score {score}): {explanation}")},
+    {"traveller.possible_namesake",
+     N_("Possible earlier record of a namesake, verify: this new document may belong to traveller "
+        "{candidate}, or to another person with the same or a similar name. That record is not "
+        "counted. Evidence: {evidence|=not given}")},
+    {"traveller.renewed_document",
+     N_("A new document of traveller {traveller}: the earlier documents' history counts.")},
+    {"history.overstay", N_("The traveller overstayed {overstays} time{overstays|1=|s} before, "
+                            "{days} day{days|1=|s} in all.")},
+    {"history.no_exit",
+     N_("{entries} earlier entr{entries|1=y|ies} (last on {last_entry}) ha{entries|1=s|ve} no "
+        "recorded exit: ask how and when the traveller left.")},
+    {"stay.other_documents",
+     N_("Days used on the traveller's other documents {until|=leave no day of this stay; on this "
+        "document alone {alone_days} days are available, until {alone_until}. Verify that the "
+        "documents belong to one person (photographs, earlier stamps) before refusing.|shorten "
+        "this stay to {days} days, until {until}; on this document alone {alone_days} days, until "
+        "{alone_until}. Verify that the documents belong to one person (photographs, earlier "
+        "stamps) before applying the shorter stay.}")},
+    {"stay.unavailable",
+     N_("The stay could not be computed from the history: a supervisor decides the stay.")},
+    {"stay.exhausted", N_("The traveller has already stayed {days_used} of the {max_days} days "
+                          "allowed ({rule}, {ref}) in the period from {period_start}.")},
+    {"stay.shortened",
+     N_("The traveller asked for {intended_days} days; {days} are available, until {until}.")},
+    {"stay.document_expiry", N_("The stay ends on {until}, when the document expires.")},
+    {"stay.authorised", N_("{days_used} days used of {max_days} in the period from {period_start} "
+                           "({rule}); authorised until {until} ({days} days).")},
+    {"stay.unlimited", N_("The policy sets no limit on the stay for this nationality.")},
+    {"override.supervisor", N_("Decided by supervisor {supervisor} (was {was}): {reason}")},
+    {"post.offline", N_("Decided offline (central last reached: {since|=never}): crossings "
+                        "recorded at other posts since then are not in this history.")},
+};
+
+const char *cli_reason_template(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof REASONS / sizeof REASONS[0]; i++)
+        if (strcmp(REASONS[i].code, code) == 0) return REASONS[i].tmpl;
+    return NULL;
+}
+
+const char *cli_reason_text(const fr_admit_reason *r, char *buf, size_t cap)
+{
+    const char *tmpl = cli_reason_template(r->code);
+    if (!tmpl) return r->message;
+    const char *tr = gettext(tmpl);
+    if (tr == tmpl || strcmp(tr, tmpl) == 0) return r->message; /* English: the library's */
+    if (fr_admit_reason_format(r, tr, buf, cap) != FR_OK) return r->message;
+    return buf;
+}
