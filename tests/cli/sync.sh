@@ -74,7 +74,8 @@ fi
 "$F" --db "$CENTRAL" init >/dev/null
 TOK_A=$("$F" --db "$CENTRAL" user add post-airport --role post --ports ECUIO,ECGYE)
 TOK_B=$("$F" --db "$CENTRAL" user add post-land --role post --ports ECTUL,ECMCH,ECCUE)
-"$F" --db "$CENTRAL" user list --json | grep -q '"ports":"ECTUL,ECMCH,ECCUE"' || fail "a post's ports are listed"
+"$F" --db "$CENTRAL" user list --json >"$T/out.1"  # whole, then read: grep -q may stop early (pipefail)
+grep -q '"ports":"ECTUL,ECMCH,ECCUE"' "$T/out.1" || fail "a post's ports are listed"
 for db in A B REF; do "$F" --db "$T/$db.db" init >/dev/null; done
 OFF_A=$("$F" --db "$T/A.db" user add officer-a --role officer)
 OFF_B=$("$F" --db "$T/B.db" user add officer-b --role officer)
@@ -272,8 +273,10 @@ set +e; "$F" --db "$T/C2.db" sync --central "$CURL" --token "$TOK_A" >"$T/s.out"
 grep -q $'X-PAIR-1\tconflict' "$T/issues" || fail "the conflict is listed: $(cat "$T/issues")"
 grep -q $'X-SCOPE-1\trejected\tport' "$T/issues" || fail "the foreign port is listed: $(cat "$T/issues")"
 central_down
-"$F" --db "$CENTRAL" export | grep '^X-PAIR-1,' | grep -q ',visitor,' || fail "a conflict must not overwrite the central's event"
-"$F" --db "$CENTRAL" audit list --json | grep '"event.conflict"' | grep -q 'event:X-PAIR-1' || fail "the central keeps the conflict in its audit log"
+"$F" --db "$CENTRAL" export >"$T/out.2"  # whole, then read: grep -q may stop early (pipefail)
+grep '^X-PAIR-1,' "$T/out.2" | grep ',visitor,' >/dev/null || fail "a conflict must not overwrite the central's event"
+"$F" --db "$CENTRAL" audit list --json >"$T/out.3"  # whole, then read: grep -q may stop early (pipefail)
+grep '"event.conflict"' "$T/out.3" | grep 'event:X-PAIR-1' >/dev/null || fail "the central keeps the conflict in its audit log"
 [ "$("$F" --db "$CENTRAL" export | grep -c '^X-SCOPE-1,')" = 0 ] || fail "an event outside the post's ports was applied"
 "$F" --db "$T/C2.db" sync status | grep -q 'refused events   2' || fail "the status counts the refused events"
 
@@ -348,8 +351,10 @@ assert d["event_id"] == "OFFLINE-1" and d["post"] == "admit" and d["central"] ==
 assert "history.no_exit" in d["codes"].split(","), d
 assert d["earlier"] == 1 and d["differs"], d
 PY
-"$F" --db "$CENTRAL" export | grep '^OFFLINE-1,' | grep -q ',admit,' || fail "a recheck never changes the record"
-"$F" --db "$CENTRAL" audit list --json | grep -q '"sync.recheck"' || fail "the recheck is audited"
+"$F" --db "$CENTRAL" export >"$T/out.4"  # whole, then read: grep -q may stop early (pipefail)
+grep '^OFFLINE-1,' "$T/out.4" | grep ',admit,' >/dev/null || fail "a recheck never changes the record"
+"$F" --db "$CENTRAL" audit list --json >"$T/out.5"  # whole, then read: grep -q may stop early (pipefail)
+grep -q '"sync.recheck"' "$T/out.5" || fail "the recheck is audited"
 
 # --- a paced catch-up (serve --sync-rate): a post's server sends at most N
 # events a second while it catches up, so the booth keeps its share
