@@ -346,7 +346,7 @@ static enum MHD_Result alerts(srv_req *r)
     if (!c) return srv_problem_err(r, &err);
     int rc = fr_series_builder_new(&b);
     if (rc == FR_OK)
-        rc = fr_store_export(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
+        rc = fr_store_export_stats(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
     if (rc == FR_OK)
@@ -469,7 +469,7 @@ static enum MHD_Result whatif(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
-    int rc = fr_store_export(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
+    int rc = fr_store_export_stats(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
     if (rc != FR_OK) {

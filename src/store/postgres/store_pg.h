@@ -192,6 +192,11 @@ int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, f
 int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                        void *ud, fr_error *err);
 
+/* store_pg_purge.c */
+struct fr_retention;
+int pg_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
+             int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
+
 /* A growing text buffer (COPY data, array literals); oom set on failure. */
 typedef struct pg_buf {
     char *p;
@@ -209,7 +214,7 @@ void pg_buf_end(pg_buf *b, int empty);
 int pg_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
                      fr_error *err);
 int pg_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
-int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-              fr_error *err);
+int pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+              void *ud, fr_error *err);
 
 #endif

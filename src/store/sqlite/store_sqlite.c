@@ -82,6 +82,9 @@ static const char *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {
     "  actor TEXT NOT NULL, action TEXT NOT NULL, review_id INTEGER, document_id INTEGER,"
     "  from_traveller INTEGER, to_traveller INTEGER, note TEXT NOT NULL);"
     "CREATE TABLE link_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;",
+    /* 3 -> 4: retention: a purged event keeps its nationality here, its
+     * document row being gone (document_id 0); NULL while the document is */
+    "ALTER TABLE events ADD COLUMN nationality TEXT;",
 };
 
 static const char *const SQL[SQ_COUNT] = {
@@ -100,8 +103,12 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_TRAV_BY_BIRTH] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
                          " WHERE birth_date = ?1 AND (nationality = ?2 OR surname = ?3)"
                          " LIMIT 256",
-    [SQ_TRAV_INSERT] = "INSERT INTO travellers(surname, given_names, nationality, birth_date, sex)"
-                       " VALUES(?1, ?2, ?3, ?4, ?5)",
+    /* never the number of a purged person, whose events keep it (rowids
+     * would reuse the largest after a delete): past every event's too */
+    [SQ_TRAV_INSERT] = "INSERT INTO travellers(id, surname, given_names, nationality, birth_date,"
+                       " sex) VALUES(max(coalesce((SELECT max(id) FROM travellers), 0),"
+                       " coalesce((SELECT max(traveller_id) FROM events), 0)) + 1,"
+                       " ?1, ?2, ?3, ?4, ?5)",
     [SQ_REVIEW_INSERT] = "INSERT OR IGNORE INTO link_reviews(document_id, traveller_id,"
                          " candidate_id, reason, bits) VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_EVENT_INSERT] = "INSERT INTO events(event_id, kind, traveller_id, document_id, at_utc,"
@@ -351,6 +358,7 @@ static const fr_store_ops SQ_OPS = {
     .crossings_since = sq_crossings_since,
     .connection = sq_connection,
     .events_since = sq_events_since,
+    .purge = sq_purge,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
