@@ -11,7 +11,8 @@
  * report also asks the ledger for its last sequence number (one indexed read)
  * and reads the events after it, so writes by other processes (an import,
  * another server, a booth sync) show at once. Alerts and what-ifs read the ledger per
- * request (fr_store_export). No personal data leaves these routes. */
+ * request (fr_store_export_stats, which includes the de-identified events of
+ * purged persons). No personal data leaves these routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
