@@ -2,8 +2,8 @@
 /* cli_purge.c: the retention purge as the program runs it: the loop over
  * fr_store_purge batches, each batch and its audit entry one transaction
  * (fr_audit_open_store: the entry commits with the erasure or neither
- * does), and the background thread of `frontera serve` that runs it at
- * start and then every day (docs/retention.md). The library reads no
+ * does), and the background thread of `frontera serve` that runs it ten
+ * minutes after start and then every day (docs/retention.md). The library reads no
  * clock: the date of the run is taken here. */
 #include "cli_purge.h"
 
@@ -63,7 +63,12 @@ int cli_purge_run(const char *db, const fr_retention *r, fr_date as_of, int dry,
     fr_store *s = NULL;
     fr_audit *au = NULL;
     int rc = fr_store_open(db, 0, &s, err);
-    if (rc == FR_OK && !dry) rc = fr_audit_open_store(s, &au, err);
+    if (rc == FR_OK && !dry) { /* the audit table made (PostgreSQL), then shared */
+        rc = fr_audit_open(db, &au, err);
+        fr_audit_close(au);
+        au = NULL;
+        if (rc == FR_OK) rc = fr_audit_open_store(s, &au, err);
+    }
     int64_t cursor = 0;
     int done = 0;
     while (rc == FR_OK && !done && !(stop && atomic_load(stop))) {
@@ -116,7 +121,16 @@ static void *purger_run(void *arg)
 {
     cli_purger *p = arg;
     pthread_mutex_lock(&p->mu);
-    while (!p->stop) {
+    /* the first run a little after start (not in the middle of it), then every every_s */
+    unsigned wait = p->every_s < 600 ? p->every_s : 600;
+    for (;;) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += wait;
+        while (!p->stop && pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0) {
+        }
+        if (p->stop) break;
+        wait = p->every_s;
         pthread_mutex_unlock(&p->mu);
         fr_purge_counts c;
         fr_error err;
@@ -136,11 +150,6 @@ static void *purger_run(void *arg)
             snprintf(line, sizeof line, "purge: failed (will try again): %s", err.message);
         if (p->log) p->log(line);
         pthread_mutex_lock(&p->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += p->every_s;
-        while (!p->stop && pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0) {
-        }
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;

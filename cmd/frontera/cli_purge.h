@@ -29,9 +29,9 @@ void cli_purge_detail(const fr_retention *r, fr_date as_of, const fr_purge_count
 /* Today's date (UTC) from the wall clock. */
 fr_date cli_purge_today(void);
 
-/* `frontera serve`'s daily purge: a thread that purges at start and every
- * every_s seconds until cli_purger_stop; log (may be NULL) gets one line per
- * run (counts only). */
+/* `frontera serve`'s daily purge: a thread that purges min(every_s, 600)
+ * seconds after start and then every every_s seconds until cli_purger_stop; log (may be NULL) gets
+ * one line per run (counts only). */
 typedef struct cli_purger cli_purger;
 int cli_purger_start(const char *db, const fr_retention *r, unsigned every_s,
                      void (*log)(const char *line), cli_purger **out);

@@ -52,8 +52,8 @@ static const char USAGE[] =
     "  --retention-exit-years N, --retention-overstay-years N\n"
     "                       the retention policy of the daily purge (default 3 and 5 years:\n"
     "                       frontera purge --help, docs/retention.md)\n"
-    "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is at\n"
-    "                       start); --no-purge: never (run 'frontera purge' yourself)\n\n"
+    "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
+    "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
     "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
     "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
     "graceful stop, 2 usage error, 3 failure.\n";

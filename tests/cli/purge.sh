@@ -67,4 +67,35 @@ wait $pid 2>/dev/null || true
 reports >"$T/crash_after.txt" 2>&1
 cmp -s "$T/crash_before.txt" "$T/crash_after.txt" || fail "the reports changed after a resumed purge"
 [ "$(q "SELECT count(*) FROM events WHERE document_id = 0")" -gt 0 ] || fail "the resume erased nothing"
+# the server's daily maintenance: with --purge-every 1 the first run comes a
+# second after start, erases the person due today (an exit in 2022 is past
+# 3 years on any day from 2025-03-21) and audits as server:purge; --no-purge
+# never does
+export FRONTERA_DB="$T/served.db"
+"$F" init >/dev/null
+"$F" record entry --event-id S1 --at 2022-03-01T10:00-05:00 --port ECUIO --document USA:SRV00001 \
+    --surname ZZSERVED --nationality USA --birth-date 1970-01-01 >/dev/null
+"$F" record exit --event-id S2 --at 2022-03-20T10:00-05:00 --port ECUIO --document USA:SRV00001 >/dev/null
+serve_until() { # serve_until PATTERN OPTIONS...: run the server until stderr shows PATTERN (or 5 s)
+    local pat=$1
+    shift
+    "$F" serve --listen 127.0.0.1:0 --threads 1 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+    local spid=$!
+    for _ in $(seq 50); do grep -q "$pat" "$T/serve.err" 2>/dev/null && break; sleep 0.1; done
+    kill -TERM $spid
+    wait $spid || fail "the server did not stop cleanly: $(tail -3 "$T/serve.err")"
+}
+serve_until 'never' --no-purge --purge-every 1
+grep -q 'purge:' "$T/serve.err" && fail "--no-purge purged"
+"$F" traveller USA:SRV00001 >/dev/null || fail "--no-purge erased someone"
+serve_until 'purge: as of' --purge-every 1
+grep -q 'purge: as of .*, 1 persons erased, 2 events kept de-identified' "$T/serve.err" ||
+    fail "the daily purge did not run: $(cat "$T/serve.err")"
+set +e
+"$F" traveller USA:SRV00001 >/dev/null 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] || fail "the daily purge did not erase the person due (rc $rc)"
+"$F" audit list | grep -q 'server:purge(system) ledger.purge ledger from server.*persons=1 ' ||
+    fail "the daily purge is not in the audit log: $("$F" audit list | tail -2)"
 echo "purge.sh: ok"

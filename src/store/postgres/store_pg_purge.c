@@ -159,6 +159,11 @@ static int dry_counts(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
 static int decide(PGresult *r, int from, int to, const fr_retention *ret, fr_date as_of,
                   fr_retention_event *ev, due *d, fr_purge_counts *c)
 {
+    /* looked at only when the latest event is old enough, as on SQLite */
+    int shortest = ret->exit_years < ret->overstay_years ? ret->exit_years : ret->overstay_years;
+    int64_t old_utc = ((int64_t)fr_date_add_years(as_of, -shortest) + 2) * 86400;
+    for (int i = from; i < to; i++)
+        if (strtoll(PQgetvalue(r, i, 5), NULL, 10) >= old_utc) return FR_OK;
     size_t n = 0;
     for (int i = from; i < to; i++, n++) {
         ev[n].kind = (fr_event_kind)atoi(PQgetvalue(r, i, 3));
