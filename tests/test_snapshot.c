@@ -18,6 +18,7 @@
 
 #include "analytics_internal.h"
 #include "frontera/country.h"
+#include "frontera/series.h"
 #include "frontera/snapshot.h"
 #include "tmpdb.h"
 
@@ -448,6 +449,86 @@ static void test_pushed_down_filters_give_the_same_numbers(void **state)
     fr_store_close(s);
 }
 
+static int add_export(void *ud, const fr_event *ev)
+{
+    return fr_series_builder_add(ud, ev);
+}
+
+/* The alerts' series of the ledger, read the long way: every event exported. */
+static fr_series *series_by_export(fr_store *s, fr_date to, fr_date as_of)
+{
+    fr_series_builder *b = NULL;
+    fr_series *out = NULL;
+    fr_error err = {0};
+    assert_int_equal(fr_series_builder_new(&b), FR_OK);
+    assert_int_equal(fr_store_export(s, FR_DATE_NONE, to, add_export, b, &err), FR_OK);
+    assert_int_equal(fr_series_builder_finish(b, as_of, &out, &err), FR_OK);
+    fr_series_builder_free(b);
+    return out;
+}
+
+/* Same keys, same months, same values; returns the sum of one metric. */
+static int64_t assert_same_series(const fr_series *x, const fr_series *y, const char *metric)
+{
+    assert_int_equal(fr_series_key_count(x), fr_series_key_count(y));
+    assert_int_equal(fr_series_first(x), fr_series_first(y));
+    assert_int_equal(fr_series_last(x), fr_series_last(y));
+    int64_t sum = 0;
+    for (size_t k = 0; k < fr_series_key_count(x); k++) {
+        int nat = fr_series_key_nationality(x, k);
+        const char *m = fr_series_key_metric(x, k);
+        long ky = fr_series_find(y, nat, m);
+        assert_true(ky >= 0);
+        for (fr_month mo = fr_series_first(x); mo <= fr_series_last(x); mo++) {
+            int64_t v = fr_series_get(x, k, mo);
+            if (v != fr_series_get(y, (size_t)ky, mo))
+                fail_msg("%s %s month %d: %lld vs %lld", fr_country_code(nat), m, (int)mo,
+                         (long long)v, (long long)fr_series_get(y, (size_t)ky, mo));
+            if (strcmp(m, metric) == 0) sum += v;
+        }
+    }
+    return sum;
+}
+
+/* fr_analytics_series (the alerts' series from the index) equals the series
+ * of the ledger's export, with late events, cut-off dates and report dates,
+ * on a rebuilt index and on a snapshot refreshed in steps. */
+static void test_series_from_the_index_equal_the_export(void **state)
+{
+    tmp *t = *state;
+    fr_store *s = open_store(t);
+    gen g = {777, 0};
+    fr_snapshot_info info;
+    fr_analytics *snap = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+    fr_analytics_free(snap);
+    for (int round = 0; round < 3; round++) {
+        record_random(s, &g, 1500, 400);
+        snap = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+        fr_analytics *full = rebuild(s);
+        const fr_date cuts[][2] = {{FR_DATE_NONE, FR_DATE_NONE},
+                                   {19723 + 200, FR_DATE_NONE},
+                                   {19723 + 200, 19723 + 400},
+                                   {FR_DATE_NONE, 19723 + 5000}};
+        for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+            fr_series *want = series_by_export(s, cuts[c][0], cuts[c][1]);
+            for (int which = 0; which < 2; which++) {
+                fr_series *got = NULL;
+                fr_error err = {0};
+                assert_int_equal(
+                    fr_analytics_series(which ? snap : full, cuts[c][0], cuts[c][1], &got, &err),
+                    FR_OK);
+                assert_true(assert_same_series(want, got, "arrivals") > 0);
+                assert_true(assert_same_series(got, want, "nonexits") > 0);
+                fr_series_free(got);
+            }
+            fr_series_free(want);
+        }
+        fr_analytics_free(full);
+        fr_analytics_free(snap);
+    }
+    fr_store_close(s);
+}
+
 static int setup(void **st)
 {
     return tmpdb_setup(st, "frsnap", 1);
@@ -467,6 +548,8 @@ int main(void)
                                         tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_two_readers_and_a_writer, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_pushed_down_filters_give_the_same_numbers, setup,
+                                        tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_series_from_the_index_equal_the_export, setup,
                                         tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  *
  * The monthly series come from a plain series CSV (--series), a ledger CSV
  * such as `frontera synth` output (--events), or the crossings database
- * (fr_store_export_stats, the default). The detector (alerts.h) judges them; the
+ * (the analytics index, fr_analytics_series, the default: purged persons'
+ * de-identified crossings included). The detector (alerts.h) judges them; the
  * alerts are printed as text, CSV or JSON, and --svg draws the chart. */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "report_common.h"
 #include "frontera/alerts.h"
 #include "frontera/alloc.h"
+#include "frontera/analytics.h"
 #include "frontera/country.h"
 #include "frontera/csv.h"
 #include "frontera/policy.h"
@@ -29,13 +31,22 @@ static int add_event(void *ud, const fr_event *ev)
     return fr_series_builder_add(ud, ev);
 }
 
-/* Build the series from a ledger CSV file or the database. */
+/* Build the series from a ledger CSV file or the database (its analytics
+ * index: the same series as its export, without reading every event). */
 static int series_from_events(const char *sub, const char *events, fr_date to, fr_date as_of,
                               fr_series **out)
 {
     fr_series_builder *b = NULL;
     fr_error err;
     int rc = FR_EXIT_FAILURE;
+    if (!events) {
+        fr_analytics *a = report_load_ledger(sub);
+        if (!a) return FR_EXIT_FAILURE;
+        rc = fr_analytics_series(a, to, as_of, out, &err);
+        fr_analytics_free(a);
+        if (rc != FR_OK) cli_print_error(sub, NULL, &err);
+        return rc == FR_OK ? FR_EXIT_OK : FR_EXIT_FAILURE;
+    }
     if (fr_series_builder_new(&b) != FR_OK) return FR_EXIT_FAILURE;
     if (report_events(sub, events, FR_DATE_NONE, to, add_event, b) != FR_EXIT_OK) goto done;
     if (fr_series_builder_finish(b, as_of, out, &err) != FR_OK) {

@@ -150,7 +150,16 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         return a;
     }
     fr_analytics_free(a);
-    a = NULL;
+    return report_load_ledger(sub);
+fail:
+    fr_analytics_free(a);
+    return NULL;
+}
+
+fr_analytics *report_load_ledger(const char *sub)
+{
+    fr_error err;
+    fr_analytics *a = NULL;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !db[0]) db = "frontera.db";
     fr_store *s = NULL;
@@ -171,9 +180,6 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         fprintf(stderr, "frontera %s: the analytics snapshot was not saved: %s\n", sub,
                 info.save_error);
     return a;
-fail:
-    fr_analytics_free(a);
-    return NULL;
 }
 
 int report_run(const char *sub, const report_opts *o, int argc, char **argv, report_query_fn query,

@@ -268,6 +268,16 @@ typedef struct fr_route_person {
 FR_API int fr_report_routes(const fr_route_person *p, size_t n, const fr_report_query *q,
                             fr_report **out, fr_error *err);
 
+/* The monthly series of the alerts (series.h: arrivals, departures,
+ * encounters, due, nonexits, by nationality) of the events dated on or
+ * before `to` (FR_DATE_NONE: all), settled as of as_of, into a new set
+ * *out: the same series fr_series_builder gives for the ledger's export
+ * (fr_store_export up to `to`), from the index alone, in one pass. Reads
+ * the index only (no re-pairing needed). FR_ENOMEM, FR_ELIMIT. */
+struct fr_series;
+FR_API int fr_analytics_series(const fr_analytics *a, fr_date to, fr_date as_of,
+                               struct fr_series **out, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

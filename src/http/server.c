@@ -197,6 +197,7 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_FLOWS] = FR_PERM_REPORTS,
     [R_OVERSTAYS] = FR_PERM_REPORTS,
     [R_ALERTS] = FR_PERM_REPORTS,
+    [R_PORT_DAYS] = FR_PERM_REPORTS,
     [R_WHATIF] = FR_PERM_REPORTS,
     [R_POLICY_GET] = FR_PERM_POLICY_READ,
     [R_POLICY_PUT] = FR_PERM_POLICY_WRITE,
@@ -306,6 +307,7 @@ static enum MHD_Result dispatch(srv_req *r)
     case R_FLOWS:
     case R_OVERSTAYS:
     case R_ALERTS:
+    case R_PORT_DAYS:
     case R_WHATIF:
         return srv_report(r);
     case R_POLICY_GET:

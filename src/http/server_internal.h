@@ -38,6 +38,7 @@
     X(R_RESOLVE, "POST", "/v1/reviews/{id}/resolve")                                               \
     X(R_FLOWS, "GET", "/v1/reports/flows")                                                         \
     X(R_OVERSTAYS, "GET", "/v1/reports/overstays")                                                 \
+    X(R_PORT_DAYS, "GET", "/v1/reports/port-days")                                                 \
     X(R_ALERTS, "GET", "/v1/alerts")                                                               \
     X(R_OVERSTAYERS, "GET", "/v1/overstayers")                                                     \
     X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \

@@ -3,6 +3,7 @@
  *   GET  /v1/reports/flows      ?from&to&by&nationality&persons&cumulative
  *   GET  /v1/reports/overstays  ?from&to&as_of&by&nationality&persons
  *   GET  /v1/alerts             ?from&to&as_of
+ *   GET  /v1/reports/port-days  ?port&from&to&nationality
  *   POST /v1/reports/whatif     {policy?, baseline?, from?, to?, as_of?}
  * Flows and overstays run on an in-memory analytics index (analytics.h)
  * shared by the server: loaded from the ledger on the first report, kept
@@ -10,9 +11,10 @@
  * a recording: when the index is busy it is marked stale instead). Every
  * report also asks the ledger for its last sequence number (one indexed read)
  * and reads the events after it, so writes by other processes (an import,
- * another server, a booth sync) show at once. Alerts and what-ifs read the ledger per
- * request (fr_store_export_stats, which includes the de-identified events of
- * purged persons). No personal data leaves these routes. */
+ * another server, a booth sync) show at once. Alerts build their monthly series from
+ * the same index (fr_analytics_series); what-ifs read the ledger per request
+ * (fr_store_export_stats, which includes the de-identified events of purged
+ * persons). No personal data leaves these routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,12 +313,103 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
     return srv_send_json(r, 200, j);
 }
 
+/* ---- one port, day by day ---- */
+
+#define PORT_DAYS_MAX 3660 /* days in one answer: ten years */
+
+/* GET /v1/reports/port-days: the flows of one port for each day of the
+ * period, days without a crossing included (zeros), so a chart of the answer
+ * shows the quiet days too; `frontera report flows --port P --by day` over
+ * HTTP. The period defaults to the ledger's first to last event. Aggregate,
+ * but it says how busy one post was on which day: every read is audited
+ * (report.port_days, with the port and the period) before the answer. */
+static enum MHD_Result port_days(srv_req *r)
+{
+    static const char *const ALLOWED[] = {"port", "from", "to", "nationality", NULL};
+    fr_server *s = r->srv;
+    report_args a;
+    fr_error err;
+    fr_report *rep = NULL;
+    qctx q = {ALLOWED, NULL};
+    fr_error_clear(&err);
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    if (q.bad)
+        return srv_problem(r, 422, "invalid", "Invalid request", q.bad, NULL,
+                           "unknown parameter '%.40s'", q.bad);
+    const char *port = arg(r, "port");
+    size_t plen = port ? strlen(port) : 0;
+    int port_ok = plen == 5;
+    for (size_t i = 0; port_ok && i < plen; i++)
+        port_ok = (port[i] >= 'A' && port[i] <= 'Z') || (port[i] >= '2' && port[i] <= '9');
+    if (!port_ok)
+        return srv_problem(r, 422, "invalid", "Invalid request", "port", NULL,
+                           "port must be a UN/LOCODE of five capitals and digits (ECUIO)");
+    if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
+    if (a.q.from != FR_DATE_NONE && a.q.to != FR_DATE_NONE && a.q.from > a.q.to)
+        return srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
+                           "from must not be after to");
+    if (a.q.from != FR_DATE_NONE && a.q.to != FR_DATE_NONE && a.q.to - a.q.from >= PORT_DAYS_MAX)
+        return srv_problem(r, 422, "invalid", "Invalid request", "to", NULL,
+                           "a period of at most %d days", PORT_DAYS_MAX);
+    const char *ports[1] = {port};
+    a.q.ports = ports;
+    a.q.nports = 1;
+    a.q.keys[0] = FR_KEY_DAY;
+    a.q.nkeys = 1;
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(r->srv, &err);
+    fr_date first = FR_DATE_NONE, last = FR_DATE_NONE;
+    if (rc == FR_OK) {
+        fr_analytics_stats st;
+        fr_analytics_stats_get(s->report_index, &st);
+        first = st.first;
+        last = st.last;
+        rc = fr_analytics_flows(s->report_index, &a.q, &rep, &err);
+    }
+    pthread_mutex_unlock(&s->report_mu);
+    if (rc != FR_OK) return srv_problem_err(r, &err);
+    fr_date from = a.q.from != FR_DATE_NONE ? a.q.from : first;
+    fr_date to = a.q.to != FR_DATE_NONE ? a.q.to : last;
+    if (from != FR_DATE_NONE && to != FR_DATE_NONE && to - from >= PORT_DAYS_MAX) {
+        fr_report_free(rep);
+        return srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
+                           "the ledger spans more than %d days: give from and to", PORT_DAYS_MAX);
+    }
+    char bf[FR_DATE_BUFSZ], bt[FR_DATE_BUFSZ], object[FR_AUDIT_OBJECT_MAX + 1];
+    snprintf(object, sizeof object, "port-days:%s from=%s to=%s", port,
+             from == FR_DATE_NONE ? "-" : fr_date_format(from, bf),
+             to == FR_DATE_NONE ? "-" : fr_date_format(to, bt));
+    fr_audit_record rec;
+    srv_audit_record_for(r, &rec, "report.port_days", object, 200, NULL);
+    if (srv_audit_write(s, &rec, 1) != FR_OK) {
+        fr_report_free(rep);
+        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                           "the access could not be audited; the report is not given");
+    }
+    /* rows come ordered by day: walk the period and the rows together */
+    json_t *rows = json_array(), *row_json_tmp;
+    size_t k = 0;
+    for (fr_date d = from; from != FR_DATE_NONE && to != FR_DATE_NONE && d <= to; d++) {
+        char b[FR_DATE_BUFSZ];
+        fr_date_format(d, b);
+        fr_report_row zero = {{0}, {0}};
+        const fr_report_row *row = &zero;
+        if (k < rep->nrows && strcmp(rep->labels[0][rep->rows[k].key[0]], b) == 0)
+            row = &rep->rows[k++];
+        json_t *o = json_pack("{s:s}", "day", b);
+        json_object_update(o, row_json_tmp = row_json(rep, row, FLOW_COLS, 0));
+        json_decref(row_json_tmp);
+        json_array_append_new(rows, o);
+    }
+    json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "report", "port-days", "port", port,
+                          "from", date_json(from), "to", date_json(to), "rows", rows, "total",
+                          row_json(rep, &rep->total, FLOW_COLS, 0));
+    fr_report_free(rep);
+    return srv_send_json(r, 200, j);
+}
+
 /* ---- alerts and what-if: straight from the ledger ---- */
 
-static int add_series(void *ud, const fr_event *ev)
-{
-    return fr_series_builder_add(ud, ev);
-}
 static int add_whatif(void *ud, const fr_event *ev)
 {
     return fr_whatif_add(ud, ev);
@@ -338,18 +431,16 @@ static enum MHD_Result alerts(srv_req *r)
         arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
         return srv_problem_err(r, &err);
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
-    fr_series_builder *b = NULL;
     fr_series *series = NULL;
     fr_alert *al = NULL;
     size_t n = 0;
     enum MHD_Result ret;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
-    int rc = fr_series_builder_new(&b);
-    if (rc == FR_OK)
-        rc = fr_store_export_stats(REPORT_STORE(c), FR_DATE_NONE, cutoff, add_series, b, &err);
-    srv_ctx_release(s, c);
-    if (rc == FR_OK) rc = fr_series_builder_finish(b, as_of, &series, &err);
+    /* the series from the report index (current with the ledger, as the
+     * flows are): the same as a read of the whole ledger, in one pass */
+    pthread_mutex_lock(&s->report_mu);
+    int rc = index_ready(s, &err);
+    if (rc == FR_OK) rc = fr_analytics_series(s->report_index, cutoff, as_of, &series, &err);
+    pthread_mutex_unlock(&s->report_mu);
     if (rc == FR_OK)
         rc = fr_alerts_detect(
             series, NULL, from == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(from),
@@ -390,7 +481,6 @@ static enum MHD_Result alerts(srv_req *r)
 done:
     fr_free(al);
     fr_series_free(series);
-    fr_series_builder_free(b);
     return ret;
 }
 
@@ -513,6 +603,8 @@ enum MHD_Result srv_report(srv_req *r)
         return flows_or_overstays(r, 1);
     case R_ALERTS:
         return alerts(r);
+    case R_PORT_DAYS:
+        return port_days(r);
     case R_WHATIF:
         return whatif(r);
     default:

@@ -202,7 +202,12 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
 uint64_t fr_series_person_key(const fr_event *ev)
 {
     if (ev->traveller_id <= 0) return fr_series_doc_key(ev->doc.state, ev->doc.number);
-    uint64_t h = UINT64_C(1469598103934665603), v = (uint64_t)ev->traveller_id;
+    return fr_series_traveller_key((uint64_t)ev->traveller_id);
+}
+
+uint64_t fr_series_traveller_key(uint64_t traveller)
+{
+    uint64_t h = UINT64_C(1469598103934665603), v = traveller;
     h = (h ^ '#') * UINT64_C(1099511628211); /* no document key starts with '#' */
     for (int i = 0; i < 8; i++, v >>= 8)
         h = (h ^ (v & 0xff)) * UINT64_C(1099511628211);

@@ -14,6 +14,10 @@
 #include "frontera/date.h"
 #include "frontera/series.h"
 
+/* The matching key of a traveller (the ledger's id): fr_series_person_key
+ * of an event that carries it. Never 0. */
+uint64_t fr_series_traveller_key(uint64_t traveller);
+
 /* Is metric (len bytes) a valid metric word? */
 int fr_series_metric_ok(const char *metric, size_t len);
 

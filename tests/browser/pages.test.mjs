@@ -340,7 +340,10 @@ test('the dashboard draws the flow charts from the demo data and shows the Chine
   assert.ok(Number(bands) >= 1, 'the CHN episode is shaded');
   assert.ok(await page.locator('#overstay-table tbody tr').count() >= 10, 'an overstay row per nationality');
   const changes = await page.textContent('#policy-changes');
-  assert.match(changes, /1 Jul 2024 China \(CHN\): no visa needed, 90 days within a year from the first entry → visa required/);
+  assert.match(changes, /1 Jul 2024 China \(CHN\): no visa needed, 90 days per year from the first entry → visa required/);
+  assert.equal(await page.textContent('#policy-timeline li[data-nationality="USA"] .tl-label'),
+    'no visa needed, 90 days per year from the first entry, extendable once by 90 days', 'period:90/1y+90 in words');
+  assert.ok(!/period:\d|rolling:\d/.test(await page.textContent('#content')), 'no stay rule shown in its raw notation');
   assert.deepEqual(await unlabelled(page), [], 'every dashboard input has a label');
   await shot(page, 'dashboard-1280x800.png');
 
@@ -367,6 +370,191 @@ test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, 
   assert.match(await page.textContent('#overstay-table thead'), /Tasa de permanencia irregular/);
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');
   await shot(page, 'dashboard-es.png');
+  await page.close();
+});
+
+// The dashboard's view is in the address: wait for a load the pickers started.
+async function dashLoaded(page) {
+  await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30000 });
+}
+// An analyst's dashboard at /dashboard?query, loaded.
+async function openDashboard(name, query, lang = 'en') {
+  const page = await newPage(name);
+  await signIn(page, `/dashboard${query}`, ANALYST, lang);
+  await dashLoaded(page);
+  return page;
+}
+const chartSpec = (page, sel) => page.evaluate((s) => {
+  const c = document.querySelector(s);
+  return c && c._spec ? { labels: c._spec.series.map((x) => x.label), values: c._spec.series.map((x) => x.values), days: c._spec.daily } : null;
+}, sel);
+// A file the page offered for download: its name and bytes.
+async function download(page, sel) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(sel)]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+// The analyst's own call, to hold the page to the server's figures.
+async function apiJson(p) {
+  const r = await fetch(`${BASE}${p}`, { headers: { Authorization: `Bearer ${ANALYST}` } });
+  assert.equal(r.status, 200, `GET ${p}`);
+  return r.json();
+}
+
+test('the dashboard\'s period and report date drive the charts and tables and stay in the address', async () => {
+  const page = await openDashboard('dashboard-period', '');
+  const allMonths = await page.locator('#flows-table tbody tr').count();
+  assert.ok(allMonths >= 24, `the whole ledger first (${allMonths} months)`);
+  await page.fill('#from', '2024-03');
+  await dashLoaded(page);
+  await page.fill('#to', '2024-08');
+  await dashLoaded(page);
+  await page.fill('#as-of', '2024-09-30');
+  await dashLoaded(page);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('from'), '2024-03');
+  assert.equal(url.searchParams.get('to'), '2024-08');
+  assert.equal(url.searchParams.get('as_of'), '2024-09-30');
+  const months = await page.locator('#flows-table tbody th').allTextContents();
+  assert.deepEqual(months, ['2024-03', '2024-04', '2024-05', '2024-06', '2024-07', '2024-08'], 'the table holds the period only');
+  const series = Number(await page.getAttribute('#flows-chart', 'data-series'));
+  assert.equal(Number(await page.getAttribute('#flows-chart', 'data-points')), series * 6, 'six points per nationality');
+  // The chart's figures are the server's for that period.
+  const usa = (await apiJson('/v1/reports/flows?by=nationality&nationality=USA&from=2024-03&to=2024-08')).total.entries;
+  const spec = await chartSpec(page, '#flows-chart');
+  const drawn = spec.values[spec.labels.indexOf('USA')].reduce((a, b) => a + b, 0);
+  assert.equal(drawn, usa, 'the USA line adds up to the server\'s entries for the period');
+  assert.match(await page.textContent('#overstays-status'), /Report date: 30 Sept? 2024\./);
+  const asked = await apiJson('/v1/reports/overstays?by=nationality&from=2024-03&to=2024-08&as_of=2024-09-30');
+  const firstRow = await page.locator('#overstay-table tbody tr').first().locator('th').textContent();
+  const top = asked.rows.sort((a, b) => b.in_country_overstays - a.in_country_overstays)[0].nationality;
+  assert.ok(firstRow.includes(`(${top})`) || firstRow === top, `the overstays are the as-of report's (${firstRow} vs ${top})`);
+  assert.deepEqual(await unlabelled(page), [], 'every picker has a label');
+  await shot(page, 'dashboard-period.png');
+
+  // Reloaded (or shared: the address is the view), the same view comes back.
+  await page.reload();
+  await dashLoaded(page);
+  assert.equal(await page.inputValue('#from'), '2024-03');
+  assert.equal(await page.inputValue('#to'), '2024-08');
+  assert.equal(await page.inputValue('#as-of'), '2024-09-30');
+  assert.equal(await page.locator('#flows-table tbody tr').count(), 6);
+
+  // A period that ends before it starts is refused, the view left as it was.
+  await page.fill('#from', '2024-09');
+  assert.match(await page.textContent('#period-help'), /must not start after it ends/);
+  assert.equal(new URL(page.url()).searchParams.get('from'), '2024-03');
+  await page.click('#period-all');
+  await dashLoaded(page);
+  const left = new URL(page.url()).searchParams;
+  assert.deepEqual(['from', 'to', 'as_of'].map((k) => left.get(k)), [null, null, null], 'the whole ledger: no period in the address');
+  assert.equal(await page.locator('#flows-table tbody tr').count(), allMonths);
+  await page.close();
+});
+
+test('the index view and the small multiples show China\'s small flow beside the USA\'s', async () => {
+  const page = await openDashboard('dashboard-index', '?from=2024-01&to=2024-12&nat=USA,CHN');
+  const counts = await chartSpec(page, '#flows-chart');
+  assert.deepEqual([...counts.labels].sort(), ['CHN', 'USA'], 'the nationalities of the address');
+  const max = (v) => Math.max(...v.filter((x) => x !== null));
+  const [chnMax, usaMax] = ['CHN', 'USA'].map((c) => max(counts.values[counts.labels.indexOf(c)]));
+  assert.ok(chnMax < usaMax / 5, `in counts China is flattened by the USA (${chnMax} against ${usaMax})`);
+  await page.check('#view-index');
+  assert.equal(new URL(page.url()).searchParams.get('view'), 'index');
+  const idx = await chartSpec(page, '#flows-chart');
+  for (const c of ['CHN', 'USA']) assert.equal(idx.values[idx.labels.indexOf(c)][0], 100, `${c} starts at 100`);
+  const chn = idx.values[idx.labels.indexOf('CHN')];
+  const swing = max(chn) - Math.min(...chn.filter((x) => x !== null));
+  assert.ok(swing > 20, `China's line moves visibly on the index (${swing.toFixed(1)} points)`);
+  const row1 = await page.locator('#flows-table tbody tr').first().locator('td').allTextContents();
+  assert.deepEqual(row1, ['100.0', '100.0'], 'the table shows the index too');
+  assert.match(await page.textContent('#flows-desc'), /Index: each nationality's level in 2024-01/);
+  await shot(page, 'dashboard-index.png');
+
+  await page.check('#view-multiples');
+  assert.equal(new URL(page.url()).searchParams.get('view'), 'multiples');
+  assert.ok(await page.locator('#flows-chart').isHidden(), 'the shared chart gives way to the small multiples');
+  const figs = page.locator('#flows-multiples figure');
+  assert.equal(await figs.count(), 2);
+  const tops = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#flows-multiples figure')]
+    .map((f) => [f.dataset.nationality, f.querySelector('.chart')._chart.scales.y.max])));
+  assert.ok(tops.CHN < tops.USA / 5, `each on its own scale (CHN axis to ${tops.CHN}, USA to ${tops.USA})`);
+  await shot(page, 'dashboard-multiples.png');
+  await page.reload();
+  await dashLoaded(page);
+  assert.ok(await page.isChecked('#view-multiples'), 'the scale is kept in the address');
+  await page.close();
+});
+
+test('the port and day view draws one port\'s days from the server, audited, and follows the picker', async () => {
+  const page = await openDashboard('dashboard-port', '?from=2024-07&to=2024-07&port=ECGYE');
+  assert.equal(await page.inputValue('#port'), 'ECGYE', 'the port of the address');
+  const chart = page.locator('#port-chart');
+  assert.equal(await chart.getAttribute('data-days'), '31', 'a point per day of July');
+  assert.equal(await chart.getAttribute('data-series'), '3', 'entries, exits and refusals');
+  const want = await apiJson('/v1/reports/port-days?port=ECGYE&from=2024-07&to=2024-07');
+  const spec = await chartSpec(page, '#port-chart');
+  assert.ok(spec.days, 'a daily chart');
+  assert.deepEqual(spec.values[0], want.rows.map((r) => r.entries), 'the entries drawn are the server\'s');
+  assert.equal(await page.locator('#port-table tbody tr').count(), 31);
+  const desc = await page.textContent('#port-desc');
+  assert.ok(desc.includes(`${want.total.entries.toLocaleString('en-GB')} entries`), `the words give the total (${desc})`);
+  // The busiest port of the period is first in the picker.
+  const ports = (await apiJson('/v1/reports/flows?by=port&from=2024-07&to=2024-07')).rows.sort((a, b) => b.entries + b.exits - a.entries - a.exits);
+  assert.equal(await page.locator('#port option').first().getAttribute('value'), ports[0].port);
+  await shot(page, 'dashboard-port.png');
+  await page.selectOption('#port', 'ECUIO');
+  await dashLoaded(page);
+  assert.equal(new URL(page.url()).searchParams.get('port'), 'ECUIO');
+  assert.equal(await chart.getAttribute('data-port'), 'ECUIO');
+  await page.close();
+});
+
+test('each chart downloads as SVG and PNG, and the page prints without its controls', async () => {
+  const page = await openDashboard('dashboard-download', '?from=2024-01&to=2024-12&nat=USA,CHN,COL&port=ECUIO');
+  const svg = await download(page, '#flows-box-downloads .dl-svg');
+  assert.equal(svg.name, 'frontera-entries-2024-01-2024-12.svg');
+  const text = svg.bytes.toString('utf8');
+  assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  for (const c of ['USA', 'CHN', 'COL']) assert.match(text, new RegExp(`<path d="M[^"]+" [^>]*data-series="${c}"`), `a line for ${c}`);
+  assert.match(text, /Monthly entries by nationality/);
+  fs.writeFileSync(path.join(ART, 'download-flows.svg'), svg.bytes);
+  const png = await download(page, '#port-chart + .downloads .dl-png');
+  assert.equal(png.name, 'frontera-port-ECUIO-2024-01-2024-12.png');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.ok(png.bytes.length > 5000, `a drawn PNG (${png.bytes.length} bytes)`);
+  fs.writeFileSync(path.join(ART, 'download-port.png'), png.bytes);
+  const alertSvg = page.locator('#alert-charts figure .dl-svg');
+  if (await alertSvg.count()) assert.match((await download(page, '#alert-charts figure .dl-svg >> nth=0')).bytes.toString('utf8'), /^<svg/);
+
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.locator('#flow-controls').isHidden(), 'no pickers on paper');
+  assert.ok(await page.locator('header.top').isHidden(), 'no navigation on paper');
+  assert.ok(await page.locator('#flows-box-downloads').isHidden(), 'no buttons on paper');
+  assert.match(await page.textContent('#period-print'), /Period: 2024-01 to 2024-12; report date: the last recorded day\./);
+  assert.ok(await page.locator('#period-print').isVisible(), 'the printout says its period');
+  await shot(page, 'dashboard-print.png');
+  await page.emulateMedia({ media: 'screen' });
+  await page.close();
+});
+
+test('el tablero en español: periodo, índice, puerto día a día, descargas y reglas de estancia en palabras', async () => {
+  const page = await openDashboard('dashboard-es-view', '?from=2024-01&to=2024-12&nat=USA,CHN&view=index&port=ECUIO', 'es');
+  assert.equal(await page.textContent('label[for=from]'), 'Desde (mes)');
+  assert.equal(await page.textContent('label[for=as-of]'), 'Fecha del informe (al)');
+  assert.ok(await page.isChecked('#view-index'));
+  assert.match(await page.textContent('#scale'), /índice \(primer mes = 100\)/);
+  assert.match(await page.textContent('#flows-desc'), /Índice: el nivel de cada nacionalidad en 2024-01/);
+  assert.equal(await page.textContent('#port-h'), 'Un puerto, día a día');
+  assert.match(await page.textContent('#port-desc'), /^ECUIO: [\d.,\s]+ entradas, [\d.,\s]+ salidas y [\d.,\s]+ rechazos en 366 días; el día de más movimiento fue el \d\d\/\d\d\/2024/);
+  assert.equal(await page.textContent('#flows-box-downloads .dl-svg'), 'Descargar SVG');
+  // period:90/1y+90 in words, in Spanish
+  const usaRule = await page.textContent('#policy-timeline li[data-nationality="USA"] .tl-label');
+  assert.equal(usaRule, 'sin visado, 90 días por año desde la primera entrada, prorrogable una vez por 90 días');
+  const svg = await download(page, '#flows-box-downloads .dl-svg');
+  assert.match(svg.bytes.toString('utf8'), /entradas mensuales por nacionalidad como índice/i, 'the file is titled in Spanish');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');
+  await shot(page, 'dashboard-es-index.png');
   await page.close();
 });
 

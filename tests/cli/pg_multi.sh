@@ -12,7 +12,12 @@ set -euo pipefail
 F=${FRONTERA:?}
 T=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$T"; }
+# serve runs in $(...), a subshell: its servers are known by their pid files
+cleanup() {
+    for f in "$T"/*.pid; do [ -f "$f" ] && PIDS+=("$(cat "$f")"); done
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ADMIN=$(cat "${FR_TEST_PG_DIR:-/nonexistent}/uri" 2>/dev/null || true)
@@ -112,8 +117,9 @@ present=$(sql "SELECT count(*) FROM events WHERE event_id = ANY(string_to_array(
 [ "$present" = "$n" ] || fail "$n admissions acknowledged, $present of them recorded"
 [ "$(sql "SELECT count(*) - count(DISTINCT event_id) FROM events")" = 0 ] || fail "an event is recorded twice"
 "$F" audit verify >/dev/null || fail "the audit chain broke with the crash: $("$F" audit verify)"
-for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-wait 2>/dev/null || true
-PIDS=()
+for f in "$T"/*.pid; do kill -TERM "$(cat "$f")" 2>/dev/null || true; done
+for f in "$T"/*.pid; do # they are not this shell's children: wait for them to go
+    for _ in $(seq 50); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.1; done
+done
 psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" 2>/dev/null
 echo "pg_multi: ok ($n acknowledged around the kill, all recorded once)"

@@ -111,6 +111,33 @@ linking "$PGL" "$T/link_pg"
 grep -q '"status":"open"\|"status": "open"' "$T/link_pg/reviews.json" || fail "no open review on PostgreSQL"
 diff -r "$T/link_sqlite" "$T/link_pg" >"$T/diff" || fail "linking differs between SQLite and PostgreSQL: $(head -40 "$T/diff")"
 
+# --- passports and identity cards: the candidate's document compared is its
+# latest of the new one's kind, else its latest (docs/ledger.md); every
+# candidate is put under review so that the evidence is printed and compared
+kinds() {
+    export FRONTERA_DB=$1
+    "$F" init >/dev/null
+    "$F" review thresholds --link-bits 99 --review-bits 1 >/dev/null
+    local P=(--surname Quispe --given-names Rosa --nationality ECU --birth-date 1985-03-03 --sex F)
+    "$F" record entry --event-id K1 --at 2024-01-10T10:00-05:00 --port ECUIO --document ECU:P100 \
+        --document-type P --document-expiry 2024-08-01 "${P[@]}" --json
+    "$F" record exit --event-id K2 --at 2024-01-20T10:00-05:00 --port ECUIO --document ECU:P100 --json
+    # an identity card after a passport: held side by side, no renewal
+    "$F" record entry --event-id K3 --at 2024-03-01T10:00-05:00 --port ECUIO --document ECU:I100 \
+        --document-type I --document-expiry 2030-01-01 "${P[@]}" --json
+    "$F" review link 1 --by SUP1 --note kinds
+    "$F" record exit --event-id K4 --at 2024-03-05T10:00-05:00 --port ECUIO --document ECU:I100 --json
+    # a new passport is compared with the old passport, not the later card
+    "$F" record entry --event-id K5 --at 2024-07-05T10:00-05:00 --port ECUIO --document ECU:P200 \
+        --document-type P --document-expiry 2034-06-01 "${P[@]}" --json
+    "$F" review list --all --json
+}
+kinds "$T/kinds.db" >"$T/kinds_sqlite" 2>&1
+kinds "$(newdb kinds)" >"$T/kinds_pg" 2>&1
+grep -q other_kind_held_side_by_side "$T/kinds_sqlite" || fail "no card-after-passport evidence: $(cat "$T/kinds_sqlite")"
+grep -q renewal_due_and_issued_after_last_use "$T/kinds_sqlite" || fail "no passport renewal: $(cat "$T/kinds_sqlite")"
+diff "$T/kinds_sqlite" "$T/kinds_pg" >"$T/diff" || fail "document kinds differ between SQLite and PostgreSQL: $(head -40 "$T/diff")"
+
 # --- a newer schema is refused and left as it is
 psql -q "$PG" -c "UPDATE frontera_schema SET version = 42"
 [ "$(rc_of "$F" --db "$PG" init)" = 3 ] || fail "a newer schema was not refused"
@@ -131,5 +158,5 @@ grep -q 'copied 0 events' "$T/m3" || fail "second migrate copied again: $(cat "$
 FRONTERA_DB=$PG2 "$F" record entry --event-id EXTRA --at 2024-07-01T10:15-05:00 --port ECUIO \
     --document ECU:Q1 >/dev/null
 [ "$(rc_of "$F" migrate --from "sqlite:$SQ" --to "$PG2")" = 1 ] || fail "a differing target passed"
-for d in main copy link; do psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS p$$_$d WITH (FORCE)" 2>/dev/null; done
+for d in main copy link kinds; do psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS p$$_$d WITH (FORCE)" 2>/dev/null; done
 echo "pg_parity: ok"

@@ -42,6 +42,8 @@ echo "seed $SEED (FR_SYNC_SEED=$SEED reruns these faults)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cc -shared -fPIC -O1 -o "$T/skew.so" "$SRC/tests/cli/sync/skew.c" -ldl || fail "cannot build the clock shim"
+# what to preload for the shim: a sanitizer build wants its runtime first
+SKEW="$(ldd "$F" 2>/dev/null | awk '/lib(a|ub)san/ { printf "%s ", $3 }')$T/skew.so"
 POLICY="$SRC/data/policy/ecu.policy"
 post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
 
@@ -50,7 +52,7 @@ serve() {
   local name=$1 db=$2 port=$3 skew=${4:-0}
   shift 3; [ $# -gt 0 ] && shift
   if [ "$skew" != 0 ]; then
-    FR_SKEW_S=$skew LD_PRELOAD="$T/skew.so" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
+    FR_SKEW_S=$skew LD_PRELOAD="$SKEW" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   else
     "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   fi
@@ -102,7 +104,7 @@ post_events "http://127.0.0.1:$PA" "$OFF_A" "$T/a1.csv" || fail "recording at th
 post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/b1.csv" || fail "recording at the land post"
 CURL="http://127.0.0.1:$PC"
 sync_a() { "$F" --db "$T/A.db" sync --central "$CURL" --token "$TOK_A" "$@"; }
-sync_b() { FR_SKEW_S=18000 LD_PRELOAD="$T/skew.so" "$F" --db "$T/B.db" sync --central "$CURL" --token-file "$T/tok_b" "$@"; }
+sync_b() { FR_SKEW_S=18000 LD_PRELOAD="$SKEW" "$F" --db "$T/B.db" sync --central "$CURL" --token-file "$T/tok_b" "$@"; }
 printf '%s\n' "$TOK_B" >"$T/tok_b"
 set +e; sync_a >"$T/s.out" 2>"$T/s.err"; rc=$?; set -e
 [ $rc = 3 ] || fail "a sync with the central down must fail with 3, got $rc"
@@ -237,7 +239,7 @@ assert all(not e.get("anomalies") for e in ev), ev
 assert h.get("in_country") in (False, None), h
 PY
 # what the land post's officer sees: all sent, and its clock 5 hours off
-FR_SKEW_S=18000 LD_PRELOAD="$T/skew.so" "$F" --db "$T/B.db" sync status --json >"$T/sb.json"
+FR_SKEW_S=18000 LD_PRELOAD="$SKEW" "$F" --db "$T/B.db" sync status --json >"$T/sb.json"
 python3 - "$T/sb.json" <<'PY' || fail "the land post's status: $(cat "$T/sb.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))[0]

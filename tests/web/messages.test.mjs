@@ -86,7 +86,7 @@ test('every key a page uses is in the catalogue', () => {
     ground: [...'ABCDEFGHI'],
     anomaly: ['exit_without_entry', 'document_mismatch'],
     kind: ['entry', 'exit', 'refusal', 'encounter', 'extension'],
-    country: [], metric: ['entries', 'exits', 'refusals', 'encounters'], regime: ['visa_free', 'visa_required', 'free_movement'],
+    country: [], metric: ['entries', 'exits', 'refusals', 'encounters'], regime: ['visa_free', 'visa_required', 'free_movement', 'visa_on_arrival', 'evisa', 'eta'],
   };
   for (const [prefix, where] of prefixes) {
     assert.ok(prefix in FAMILIES, `${where} builds keys '${prefix}.\${...}': list the family's members in this test`);

@@ -4,9 +4,11 @@
 // the lines, and dashed vertical marks (policy changes) with their labels.
 // The chart follows its container's width (ResizeObserver). The container
 // gets data-series and data-points attributes so a test or a script can see
-// what was drawn without reading pixels.
+// what was drawn without reading pixels, and keeps what it drew (_spec) for
+// the SVG and PNG downloads (chartsvg.js). Daily charts (days: instead of
+// months:) use the same drawing with the day on the x axis.
 import uPlot from './vendor/uPlot.esm.js';
-import { t } from './i18n.js';
+import { t, fmtNum } from './i18n.js';
 
 export const PALETTE = [
   '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22',
@@ -26,7 +28,14 @@ export function monthEndSeconds(m) {
   return Date.UTC(y, mo, 1) / 1000;
 }
 
-const fmtMonth = (s) => new Date(s * 1000).toISOString().slice(0, 7);
+// Every k-th month, k such that the labels are at least 70 pixels apart.
+const monthSplits = (xs) => (u) => {
+  const k = Math.max(1, Math.ceil((xs.length * 70) / Math.max(1, u.width - 80)));
+  return xs.filter((x, i) => i % k === 0);
+};
+
+export const fmtMonth = (s) => new Date(s * 1000).toISOString().slice(0, 7);
+export const fmtDay = (s) => new Date(s * 1000).toISOString().slice(0, 10);
 
 function overlays(bands, marks) {
   return {
@@ -78,37 +87,44 @@ function overlays(bands, marks) {
   };
 }
 
-// Draw a chart in container. months: ["2022-01", ...]; series: [{label,
-// values (one per month, null for none), color, width}]; bands: [{from, to
-// (seconds), label}]; marks: [{at (seconds), label}]; label: what the
-// drawing shows, for a screen reader. Returns the uPlot
-// object; the previous chart in the container is destroyed.
-export function monthlyChart(container, { months, series, bands = [], marks = [], height = 320, yLabel = '', label = '' }) {
+// Draw a chart in container. months: ["2022-01", ...] (or days:
+// ["2024-07-01", ...] for a daily chart); series: [{label, values (one per
+// month or day, null for none), color, width}]; bands: [{from, to (seconds),
+// label}]; marks: [{at (seconds), label}]; digits: decimals of the values
+// shown (an index: 1); label: what the drawing shows, for a screen reader.
+// Returns the uPlot object; the previous chart in the container is destroyed.
+export function monthlyChart(container, {
+  months, days, series, bands = [], marks = [], height = 320, yLabel = '', label = '', digits = 0,
+}) {
   if (container._chart) {
     container._chart.destroy();
     container._resize?.disconnect();
   }
   container.replaceChildren();
-  const xs = months.map(monthSeconds);
+  const daily = Array.isArray(days);
+  const xs = daily ? days.map(daySeconds) : months.map(monthSeconds);
+  const fmtX = daily ? fmtDay : fmtMonth;
   const data = [xs, ...series.map((s) => s.values)];
   const width = Math.max(280, container.clientWidth || 600);
+  const shown = (v) => (v === null || v === undefined ? '—' : fmtNum(v, { maximumFractionDigits: digits }));
   const opts = {
     width,
     height,
     scales: { x: { time: true } },
     axes: [
-      { values: (u, ticks) => ticks.map(fmtMonth), stroke: '#3b4450', grid: { stroke: '#e1e5ea' } },
+      // Monthly: ticks on months only (never two labels for one month on a wide chart).
+      { values: (u, ticks) => ticks.map(fmtX), splits: daily ? undefined : monthSplits(xs), stroke: '#3b4450', grid: { stroke: '#e1e5ea' } },
       { label: yLabel, stroke: '#3b4450', grid: { stroke: '#e1e5ea' }, size: 60 },
     ],
     series: [
-      { label: t('col.month'), value: (u, v) => (v === null || v === undefined ? '—' : fmtMonth(v)) },
+      { label: daily ? t('col.day') : t('col.month'), value: (u, v) => (v === null || v === undefined ? '—' : fmtX(v)) },
       ...series.map((s) => ({
         label: s.label,
         stroke: s.color,
         width: s.width || 2,
         dash: s.dash,
-        points: { show: months.length < 40, size: 4 },
-        value: (u, v) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en')),
+        points: { show: xs.length < 40, size: 4 },
+        value: (u, v) => shown(v),
       })),
     ],
     legend: { live: true },
@@ -117,11 +133,13 @@ export function monthlyChart(container, { months, series, bands = [], marks = []
   };
   const u = new uPlot(opts, data, container);
   container._chart = u;
+  const text = label || t('chart.default_label', { series: series.map((s) => s.label).join(', ') });
+  container._spec = { xs, daily, series, bands, marks, yLabel, label: text, digits };
   // The drawing is one image to a screen reader; the figures are in a table beside it.
   const canvas = container.querySelector('canvas');
   if (canvas) {
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', label || t('chart.default_label', { series: series.map((s) => s.label).join(', ') }));
+    canvas.setAttribute('aria-label', text);
   }
   container.dataset.series = String(series.length);
   container.dataset.points = String(series.reduce((n, s) => n + s.values.filter((v) => v !== null && v !== undefined).length, 0));

@@ -120,7 +120,9 @@ export function regimeText(regime) {
   return MESSAGES.en[key] !== undefined ? t(key) : String(regime || '').replace(/_/g, ' ');
 }
 
-// "rolling:90/180" -> "90 days in any 180 days"; unknown forms as given.
+// "rolling:90/180" -> "90 days in any 180 days", "period:90/1y+90" -> "90
+// days per year from the first entry, extendable once by 90 days"; unknown
+// forms as given.
 export function stayText(spec) {
   if (!spec) return '';
   let m = /^rolling:(\d+)\/(\d+)$/.exec(spec);
@@ -128,7 +130,7 @@ export function stayText(spec) {
   m = /^period:(\d+)\/(\d+)y(?:\+(\d+))?$/.exec(spec);
   if (m) {
     const base = m[2] === '1' ? t('stay.period1', { n: m[1] }) : t('stay.period', { n: m[1], y: m[2] });
-    return m[3] ? `${base} ${t('stay.extension', { e: m[3] })}` : base;
+    return m[3] ? `${base}, ${t('stay.extension', { e: m[3] })}` : base;
   }
   m = /^calendar-year:(\d+)$/.exec(spec);
   if (m) return t('stay.calendar', { n: m[1] });

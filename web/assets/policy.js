@@ -126,8 +126,8 @@ export function segments(p, c, cls, from, to) {
   return out;
 }
 
-// A rule in plain words: "no visa needed, 90 days within a year from the
-// first entry (one extension of 90 days possible)" (i18n.js has the words).
+// A rule in plain words: "no visa needed, 90 days per year from the first
+// entry, extendable once by 90 days" (i18n.js has the words).
 export function describe(rule) {
   if (!rule) return t('policy.no_rule');
   const reg = regimeText(rule.regime);

@@ -131,7 +131,8 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err);
 typedef struct pg_cand {
     fr_slink_row row;
     int64_t name_n, birth_n; /* the server's counts */
-    char state[4];           /* latest document on the server ("" none) */
+    char state[4];           /* latest document on the server of the new one's kind */
+    char type[3];            /* (else of any kind); "" none */
     fr_date expiry;
     int has_last, last_kind; /* last entry/exit on the server */
     int64_t last_utc;

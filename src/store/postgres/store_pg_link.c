@@ -339,14 +339,36 @@ int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
 
 /* ---- the decision ---------------------------------------------------------- */
 
+/* Document kinds as the linking rule sees them (linkage.h): passport or not. */
+static char doc_kind(const char *type)
+{
+    return type[0] == 'P' ? 'P' : 'I';
+}
+
 int pg_latest_doc(pg_store *s, int64_t tid, size_t i)
 {
     char key[24];
-    snprintf(key, sizeof key, "L%lld", (long long)tid);
+    snprintf(key, sizeof key, "L%lld", (long long)tid); /* of any kind */
     pg_slot *x = pg_map_put(&s->travs, key);
     if (!x) return FR_ENOMEM;
     x->a = (int64_t)i;
+    snprintf(key, sizeof key, "L%c%lld", doc_kind(s->pdoc[i].doc.type), (long long)tid);
+    if (!(x = pg_map_put(&s->travs, key))) return FR_ENOMEM;
+    x->a = (int64_t)i;
     return FR_OK;
+}
+
+/* The latest of this transaction's documents of traveller tid: of kind
+ * `kind` ('P', 'I') or of any kind (0); NULL when it has none. */
+static const fr_document *pending_doc(pg_store *s, int64_t tid, char kind)
+{
+    char key[24];
+    if (kind)
+        snprintf(key, sizeof key, "L%c%lld", kind, (long long)tid);
+    else
+        snprintf(key, sizeof key, "L%lld", (long long)tid);
+    pg_slot *x = pg_map_get(&s->travs, key);
+    return x && (size_t)x->a < s->npdoc ? &s->pdoc[x->a].doc : NULL;
 }
 
 typedef struct {
@@ -368,32 +390,35 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     return FR_OK;
 }
 
-/* The PostgreSQL look-up does not yet read the kind of the candidate's
- * document: "" counts as the same kind (linkage.h), the rule before the
- * passport/identity-card distinction. */
+/* The candidate's latest document of the new one's kind (else its latest of
+ * any kind), as the SQLite store reads it (SQ_TRAV_LAST_DOC): this
+ * transaction's documents are newer than the server's. */
 static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *cand, char state[4],
                   char type[3], fr_error *err)
 {
-    (void)doc;
-    type[0] = '\0';
-    cand->doc_type = type;
     decide_ctx *c = ud;
     pg_store *s = c->s;
     const pg_cand *pc = NULL;
     for (size_t i = 0; i < c->l->nc && !pc; i++)
         if (c->l->c[i].row.id == cand->traveller_id) pc = &c->l->c[i];
     (void)err;
-    char key[24];
-    snprintf(key, sizeof key, "L%lld", (long long)cand->traveller_id);
-    pg_slot *ld = pg_map_get(&s->travs, key);
-    if (ld && (size_t)ld->a < s->npdoc) { /* a document of this transaction is the latest */
-        const fr_document *d = &s->pdoc[ld->a].doc;
+    char want = doc_kind(doc->type);
+    const fr_document *d = pending_doc(s, cand->traveller_id, want);
+    int server_same = pc && pc->type[0] && doc_kind(pc->type) == want;
+    if (!d && !server_same) d = pending_doc(s, cand->traveller_id, 0);
+    state[0] = type[0] = '\0';
+    cand->doc_expiry = FR_DATE_NONE;
+    if (d) {
         snprintf(state, 4, "%s", d->state);
+        snprintf(type, 3, "%s", d->type);
         cand->doc_expiry = d->expiry;
     } else if (pc) {
         snprintf(state, 4, "%s", pc->state);
+        snprintf(type, 3, "%s", pc->type);
         cand->doc_expiry = pc->expiry;
     }
+    cand->doc_type = type;
+    char key[24];
     cand->doc_state = state;
     cand->last_seen = FR_DATE_NONE;
     cand->in_country = 0;
@@ -436,15 +461,17 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
     if (n == 0) return FR_OK;
     pg_buf_end(&ids, 0);
     if (ids.oom) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
-    const char *p[1] = {ids.p};
+    const char *p[2] = {ids.p, q->doc->type[0] == 'P' ? "t" : "f"};
     PGresult *r = PQexecParams(
         s->conn,
-        "SELECT t.id, ld.state, ld.expiry, lc.at_utc, lc.kind FROM unnest($1::bigint[]) t(id)"
-        " LEFT JOIN LATERAL (SELECT y.state, y.expiry FROM documents y"
-        "  WHERE y.traveller_id = t.id ORDER BY y.id DESC LIMIT 1) ld ON true"
+        "SELECT t.id, ld.state, ld.expiry, lc.at_utc, lc.kind, ld.type"
+        " FROM unnest($1::bigint[]) t(id)"
+        " LEFT JOIN LATERAL (SELECT y.state, y.expiry, y.type FROM documents y"
+        "  WHERE y.traveller_id = t.id ORDER BY (left(y.type, 1) = 'P') = $2::boolean DESC,"
+        "  y.id DESC LIMIT 1) ld ON true"
         " LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z WHERE z.traveller_id = t.id"
         "  AND z.kind IN (1, 2) ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
-        1, NULL, p, NULL, NULL, 0);
+        2, NULL, p, NULL, NULL, 0);
     fr_free(ids.p);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -458,6 +485,7 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
             pg_cand *x = &l->c[j];
             if (x->row.id != id) continue;
             snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
+            snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
             if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);
             if (!PQgetisnull(r, i, 3)) {
                 x->has_last = 1;

@@ -103,10 +103,15 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_TRAV_BY_BIRTH] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
                          " WHERE birth_date = ?1 AND (nationality = ?2 OR surname = ?3)"
                          " LIMIT 256",
-    /* never the number of a purged person, whose events keep it (rowids
-     * would reuse the largest after a delete): past every event's too */
+    /* a traveller number is never given twice, also after the highest one
+     * was merged away (store_sqlite_review.c: the audit log and the
+     * reviews name travellers by number) or purged (its de-identified
+     * events keep it: store_sqlite_purge.c); PostgreSQL's sequence does the
+     * same */
     [SQ_TRAV_INSERT] = "INSERT INTO travellers(id, surname, given_names, nationality, birth_date,"
                        " sex) VALUES(max(coalesce((SELECT max(id) FROM travellers), 0),"
+                       " coalesce((SELECT CAST(value AS INTEGER) FROM link_settings"
+                       " WHERE name = 'traveller_id_floor'), 0),"
                        " coalesce((SELECT max(traveller_id) FROM events), 0)) + 1,"
                        " ?1, ?2, ?3, ?4, ?5)",
     [SQ_REVIEW_INSERT] = "INSERT OR IGNORE INTO link_reviews(document_id, traveller_id,"

@@ -162,14 +162,44 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
     return FR_OK;
 }
 
+/* A read of several statements sees one snapshot: a read transaction of its
+ * own unless the caller's batch or transaction is open. *own says whether
+ * read_end must close it. */
+static int read_begin(sq_store *s, int *own, fr_error *err)
+{
+    *own = !s->in_tx && sqlite3_get_autocommit(s->db);
+    if (*own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
+    return FR_OK;
+}
+
+static void read_end(sq_store *s, int own)
+{
+    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* read_begin, then prepare sql (what: for the error). On failure nothing
+ * stays open. */
+static int read_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, int *own, const char *what,
+                        fr_error *err)
+{
+    int rc = read_begin(s, own, err);
+    if (rc != FR_OK) return rc;
+    if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK) {
+        int status = sq_error(s, rc, err, what);
+        read_end(s, *own);
+        return status;
+    }
+    return FR_OK;
+}
+
 int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
-    int own = !s->in_tx && sqlite3_get_autocommit(s->db);
-    int rc;
-    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
+    int own;
+    int rc = read_begin(s, &own, err);
+    if (rc != FR_OK) return rc;
     fr_history *h = fr_calloc(1, sizeof *h);
     if (!h) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
@@ -195,7 +225,7 @@ int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
     h = NULL;
 done:
     fr_history_free(h);
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    read_end(s, own);
     return rc;
 }
 
@@ -263,16 +293,11 @@ int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_ev
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] = "SELECT " EXPORT_COLS " WHERE e.id > ?1 ORDER BY e.id LIMIT ?2";
-    int own = !s->in_tx && sqlite3_get_autocommit(s->db);
-    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    int status = FR_OK;
-    if (rc != SQLITE_OK) {
-        status = sq_error(s, rc, err, "cannot prepare the read of events by sequence");
-        goto done;
-    }
+    int own, rc, status;
+    if ((status = read_prepare(s, sql, &st, &own, "cannot prepare the read of events by sequence",
+                               err)) != FR_OK)
+        return status;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, limit > 0 && limit < INT64_MAX ? (sqlite3_int64)limit : -1);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -282,9 +307,8 @@ int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_ev
         if (status != 0) break;
     }
     if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
-done:
     sqlite3_finalize(st);
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    read_end(s, own);
     return status;
 }
 
@@ -334,16 +358,11 @@ int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_cro
         " e.port, coalesce(d.nationality, e.nationality), e.admission_class, e.authorised_until"
         " FROM events e LEFT JOIN documents d ON d.id = e.document_id"
         " WHERE e.id > ?1 AND e.id <= ?2 ORDER BY e.id";
-    int own = !s->in_tx && sqlite3_get_autocommit(s->db);
-    if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    int status = FR_OK;
-    if (rc != SQLITE_OK) {
-        status = sq_error(s, rc, err, "cannot prepare the read of new events");
-        goto done;
-    }
+    int own, rc, status;
+    if ((status = read_prepare(s, sql, &st, &own, "cannot prepare the read of new events", err)) !=
+        FR_OK)
+        return status;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, upto > 0 ? upto : INT64_MAX);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -363,8 +382,7 @@ int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_cro
         if (status != 0) break;
     }
     if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
-done:
     sqlite3_finalize(st);
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    read_end(s, own);
     return status;
 }
