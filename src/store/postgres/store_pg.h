@@ -166,6 +166,10 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
                    fr_slink_result *r, fr_error *err);
 /* Count a new (unsent) traveller in the transaction's frequency deltas. */
 int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err);
+/* Count the traveller rows tids (a bigint[] literal) out of the frequency
+ * tables before they are deleted (a merge, a purge); a count that falls to
+ * 0 deletes its row. */
+int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err);
 /* Send the frequency counts of travellers rows [from, to) of the pending
  * list and clear the deltas (pg_flush). */
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);

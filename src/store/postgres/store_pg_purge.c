@@ -94,29 +94,12 @@ static int erase(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
                   " AS u(id, g) WHERE q.id = u.id",
                   2, seq, NULL, err)) != FR_OK)
         return rc;
-    static const char *const FREQ[] = {
-        "UPDATE link_nat_freq f SET n = f.n - c.k FROM (SELECT nationality, count(*) AS k"
-        " FROM travellers WHERE id = ANY($1::bigint[]) GROUP BY 1) c"
-        " WHERE f.nationality = c.nationality",
-        "DELETE FROM link_nat_freq f USING (SELECT DISTINCT nationality FROM travellers"
-        " WHERE id = ANY($1::bigint[])) c WHERE f.nationality = c.nationality AND f.n <= 0",
-        "UPDATE link_name_freq f SET n = f.n - c.k FROM (SELECT nationality, surname,"
-        " given_names, count(*) AS k FROM travellers WHERE id = ANY($1::bigint[])"
-        " GROUP BY 1, 2, 3) c WHERE f.nationality = c.nationality AND f.surname = c.surname"
-        " AND f.given_names = c.given_names",
-        "DELETE FROM link_name_freq f USING (SELECT DISTINCT nationality, surname, given_names"
-        " FROM travellers WHERE id = ANY($1::bigint[])) c WHERE f.nationality = c.nationality"
-        " AND f.surname = c.surname AND f.given_names = c.given_names AND f.n <= 0",
-        "UPDATE link_birth_freq f SET n = f.n - c.k FROM (SELECT birth_date, count(*) AS k"
-        " FROM travellers WHERE id = ANY($1::bigint[]) AND birth_date IS NOT NULL GROUP BY 1) c"
-        " WHERE f.birth_date = c.birth_date",
-        "DELETE FROM link_birth_freq f USING (SELECT DISTINCT birth_date FROM travellers"
-        " WHERE id = ANY($1::bigint[])) c WHERE f.birth_date = c.birth_date AND f.n <= 0",
-        "UPDATE link_audit SET note = '' WHERE note <> '' AND (from_traveller = ANY($1::bigint[])"
-        " OR to_traveller = ANY($1::bigint[]))",
-    };
-    for (size_t i = 0; i < sizeof FREQ / sizeof *FREQ; i++)
-        if ((rc = run(s, FREQ[i], 1, t, NULL, err)) != FR_OK) return rc;
+    if ((rc = pg_freq_uncount(s, d->tids.p, err)) != FR_OK ||
+        (rc = run(s,
+                  "UPDATE link_audit SET note = '' WHERE note <> ''"
+                  " AND (from_traveller = ANY($1::bigint[]) OR to_traveller = ANY($1::bigint[]))",
+                  1, t, NULL, err)) != FR_OK)
+        return rc;
     if ((rc = run(s,
                   "DELETE FROM link_reviews WHERE traveller_id = ANY($1::bigint[])"
                   " OR candidate_id = ANY($1::bigint[])",

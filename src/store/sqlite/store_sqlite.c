@@ -158,6 +158,16 @@ static const char *const SQL[SQ_COUNT] = {
                           " ON CONFLICT(birth_date) DO UPDATE SET n = n + 1",
     [SQ_TRAV_LAST_DOC] = "SELECT state, expiry, type FROM documents WHERE traveller_id = ?1"
                          " ORDER BY (substr(type, 1, 1) = 'P') = ?2 DESC, id DESC LIMIT 1",
+    [SQ_TRAV_PERSON] = "SELECT nationality, surname, given_names, birth_date FROM travellers"
+                       " WHERE id = ?1",
+    [SQ_FREQ_SUB_NAT] = "UPDATE link_nat_freq SET n = n - 1 WHERE nationality = ?1",
+    [SQ_FREQ_DROP_NAT] = "DELETE FROM link_nat_freq WHERE nationality = ?1 AND n <= 0",
+    [SQ_FREQ_SUB_NAME] = "UPDATE link_name_freq SET n = n - 1 WHERE nationality = ?1"
+                         " AND surname = ?2 AND given_names = ?3",
+    [SQ_FREQ_DROP_NAME] = "DELETE FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"
+                          " AND given_names = ?3 AND n <= 0",
+    [SQ_FREQ_SUB_BIRTH] = "UPDATE link_birth_freq SET n = n - 1 WHERE birth_date = ?1",
+    [SQ_FREQ_DROP_BIRTH] = "DELETE FROM link_birth_freq WHERE birth_date = ?1 AND n <= 0",
 };
 
 int sq_error(sq_store *s, int rc, fr_error *err, const char *what)

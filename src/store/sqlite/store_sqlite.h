@@ -43,6 +43,13 @@ enum {
     SQ_FREQ_ADD_NAME,
     SQ_FREQ_ADD_BIRTH,
     SQ_TRAV_LAST_DOC,
+    SQ_TRAV_PERSON,
+    SQ_FREQ_SUB_NAT,
+    SQ_FREQ_DROP_NAT,
+    SQ_FREQ_SUB_NAME,
+    SQ_FREQ_DROP_NAME,
+    SQ_FREQ_SUB_BIRTH,
+    SQ_FREQ_DROP_BIRTH,
     SQ_COUNT
 };
 
@@ -125,6 +132,9 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
                        sq_link_result *r, fr_error *err);
 /* Count a new traveller in the frequency tables. */
 int sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
+/* Count traveller tid's row out of them before it is deleted (a merge, a
+ * purge); a count that falls to 0 deletes its row. */
+int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
 
 /* store_sqlite_query.c */
 int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,

@@ -10,7 +10,8 @@
  * transaction: each event de-identified in place (same row, so the same
  * sequence number and pairing; event id, document, officer, reasons and
  * digest replaced, nationality kept on the row), the link reviews naming
- * them deleted, their traveller row counted out of the linking frequencies,
+ * them deleted, their traveller row counted out of the linking frequencies
+ * (sq_link_uncount, as a merge does),
  * the notes of link corrections about them blanked, then their documents
  * and traveller row deleted. A crash rolls the batch back whole. Statements
  * are prepared once per call: the purge is rare, but a batch runs them for
@@ -26,13 +27,6 @@ enum {
     P_SCAN,
     P_EVENTS,
     P_EV_PURGE,
-    P_TRAV,
-    P_NAT_DEC,
-    P_NAT_DROP,
-    P_NAME_DEC,
-    P_NAME_DROP,
-    P_BIRTH_DEC,
-    P_BIRTH_DROP,
     P_REVIEWS,
     P_REVIEWS_COUNT,
     P_DOCS,
@@ -52,15 +46,6 @@ static const char *const PSQL[P_COUNT] = {
                  " ORDER BY e.at_utc, e.id",
     [P_EV_PURGE] = "UPDATE events SET event_id = ?2, document_id = 0, nationality = ?3,"
                    " officer = '', reasons = NULL, digest = ?4 WHERE id = ?1",
-    [P_TRAV] = "SELECT nationality, surname, given_names, birth_date FROM travellers WHERE id = ?1",
-    [P_NAT_DEC] = "UPDATE link_nat_freq SET n = n - 1 WHERE nationality = ?1",
-    [P_NAT_DROP] = "DELETE FROM link_nat_freq WHERE nationality = ?1 AND n <= 0",
-    [P_NAME_DEC] = "UPDATE link_name_freq SET n = n - 1 WHERE nationality = ?1 AND surname = ?2"
-                   " AND given_names = ?3",
-    [P_NAME_DROP] = "DELETE FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"
-                    " AND given_names = ?3 AND n <= 0",
-    [P_BIRTH_DEC] = "UPDATE link_birth_freq SET n = n - 1 WHERE birth_date = ?1",
-    [P_BIRTH_DROP] = "DELETE FROM link_birth_freq WHERE birth_date = ?1 AND n <= 0",
     [P_REVIEWS] = "DELETE FROM link_reviews WHERE traveller_id = ?1 OR candidate_id = ?1",
     [P_REVIEWS_COUNT] = "SELECT count(*) FROM link_reviews WHERE traveller_id = ?1"
                         " OR candidate_id = ?1",
@@ -157,47 +142,6 @@ static int read_events(purge *p, int64_t tid, fr_error *err)
     return FR_OK;
 }
 
-/* Take the traveller row out of the linking frequencies. */
-static int uncount(purge *p, int64_t tid, fr_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = pstmt(p, P_TRAV, &st, err);
-    if (rc != FR_OK) return rc;
-    sqlite3_bind_int64(st, 1, tid);
-    char nat[4] = "", sur[FR_NAME_MAX + 1] = "", giv[FR_NAME_MAX + 1] = "";
-    int has_birth = 0;
-    int64_t birth = 0;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        col_copy(st, 0, nat, sizeof nat);
-        col_copy(st, 1, sur, sizeof sur);
-        col_copy(st, 2, giv, sizeof giv);
-        has_birth = sqlite3_column_type(st, 3) != SQLITE_NULL;
-        birth = sqlite3_column_int64(st, 3);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) return FR_OK;
-    if (rc != SQLITE_ROW) return sq_error(p->s, rc, err, "cannot read the traveller");
-    static const int STEPS[6] = {P_NAT_DEC,   P_NAT_DROP,  P_NAME_DEC,
-                                 P_NAME_DROP, P_BIRTH_DEC, P_BIRTH_DROP};
-    for (int i = 0; i < 6; i++) {
-        if (i >= 4 && !has_birth) break;
-        if ((rc = pstmt(p, STEPS[i], &st, err)) != FR_OK) return rc;
-        if (i < 2) {
-            sqlite3_bind_text(st, 1, nat, -1, SQLITE_STATIC);
-        } else if (i < 4) {
-            sqlite3_bind_text(st, 1, nat, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, sur, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, giv, -1, SQLITE_STATIC);
-        } else {
-            sqlite3_bind_int64(st, 1, birth);
-        }
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot update the frequencies");
-    }
-    return FR_OK;
-}
-
 /* Erase person tid, whose events are in p. */
 static int erase(purge *p, int64_t tid, fr_purge_counts *c, fr_error *err)
 {
@@ -218,7 +162,7 @@ static int erase(purge *p, int64_t tid, fr_purge_counts *c, fr_error *err)
         if (rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot de-identify an event");
     }
     int64_t reviews = 0, docs = 0;
-    if ((rc = uncount(p, tid, err)) != FR_OK ||
+    if ((rc = sq_link_uncount(p->s, tid, err)) != FR_OK ||
         (rc = run_tid(p, P_REVIEWS, tid, &reviews, err)) != FR_OK ||
         (rc = run_tid(p, P_NOTE_MARK, tid, NULL, err)) != FR_OK ||
         (rc = run_tid(p, P_DOCS, tid, &docs, err)) != FR_OK ||
