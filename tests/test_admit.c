@@ -231,8 +231,18 @@ static fr_policy *ecu_policy(void)
 
 /* Decide an entry under p with the history h (NULL: none) on `at`, with a
  * passport valid for five more years. */
+static void decide_link(fr_policy *p, const char *nat, const char *at, const fr_history *h,
+                        fr_link_kind link, fr_admit_decision *d);
+
 static void decide_with(fr_policy *p, const char *nat, const char *at, const fr_history *h,
                         fr_admit_decision *d)
+{
+    decide_link(p, nat, at, h, h ? FR_LINK_DOCUMENT : FR_LINK_NEW, d);
+}
+
+/* As decide_with, the document resolved to h's traveller as `link`. */
+static void decide_link(fr_policy *p, const char *nat, const char *at, const fr_history *h,
+                        fr_link_kind link, fr_admit_decision *d)
 {
     char mrz[FR_MRZ_TEXT_MAX], expiry[32];
     snprintf(expiry, sizeof expiry, "%04d-01-01", atoi(at) + 5);
@@ -246,7 +256,7 @@ static void decide_with(fr_policy *p, const char *nat, const char *at, const fr_
     fr_admit_facts facts;
     memset(&facts, 0, sizeof facts);
     facts.history = h;
-    facts.link = h ? FR_LINK_DOCUMENT : FR_LINK_NEW;
+    facts.link = link;
     fr_mrz m;
     fr_admit_read(&req, &m);
     assert_int_equal(fr_admit_decide(p, &req, &m, &facts, d, NULL), FR_OK);
@@ -305,10 +315,87 @@ static void stay_comes_from_the_rule_in_force_and_the_history(void **state)
     fr_policy_free(p);
 }
 
+/* A stay of 2024-01-10 to `to` on document row `row` (items[0..1]). */
+static void stay_on(fr_history_item items[2], int64_t row, const char *to)
+{
+    memset(items, 0, 2 * sizeof *items);
+    items[0].kind = FR_EVENT_ENTRY;
+    items[0].paired = 1;
+    items[0].document_row = row;
+    items[0].authorised_until = FR_DATE_NONE;
+    assert_int_equal(fr_datetime_parse_cstr("2024-01-10T10:00-05:00", &items[0].at, NULL), FR_OK);
+    items[1].kind = FR_EVENT_EXIT;
+    items[1].paired = 0;
+    items[1].document_row = row;
+    items[1].authorised_until = FR_DATE_NONE;
+    assert_int_equal(fr_datetime_parse_cstr(to, &items[1].at, NULL), FR_OK);
+}
+
+/* Days used on another document of the traveller (linked as a renewal, by
+ * weight of evidence) never shorten or refuse a stay by themselves: the
+ * decision refers with both figures. Days on the document read count as
+ * always. */
+static void other_documents_days_refer_never_refuse_or_shorten(void **state)
+{
+    (void)state;
+    fr_policy *p = ecu_policy();
+    fr_admit_decision *d = fr_calloc(1, sizeof *d);
+    assert_non_null(d);
+    fr_history_item items[2];
+    fr_history_document docs[2];
+    memset(docs, 0, sizeof docs);
+    docs[0].row = 1;
+    strcpy(docs[0].doc.state, "USA");
+    strcpy(docs[0].doc.number, "OLD000001");
+    docs[1].row = 2;
+    strcpy(docs[1].doc.state, "USA");
+    strcpy(docs[1].doc.number, "X1234567");
+    fr_history h;
+    memset(&h, 0, sizeof h);
+    h.items = items;
+    h.count = 2;
+    h.documents = docs;
+    h.ndocuments = 1; /* the passport read is new: a renewal */
+    h.open_entry = -1;
+    h.authorised_until = FR_DATE_NONE;
+    char b[FR_DATE_BUFSZ];
+    /* 32 days on the old passport would leave 58 of 90: referred, with both figures */
+    stay_on(items, 1, "2024-02-10T10:00-05:00");
+    decide_link(p, "USA", "2024-04-20T10:00-05:00", &h, FR_LINK_RENEWAL, d);
+    assert_int_equal(d->outcome, FR_REFER);
+    assert_int_equal(d->authorised_until, FR_DATE_NONE);
+    const fr_admit_reason *r = reason(d, "stay.other_documents");
+    assert_non_null(r);
+    assert_int_equal(r->level, FR_REASON_REFER);
+    assert_non_null(strstr(r->message, "58 days, until 2024-06-16"));
+    assert_non_null(strstr(r->message, "alone 90 days"));
+    /* 90 days on the old passport: no day left, but not refused on its strength */
+    stay_on(items, 1, "2024-04-08T10:00-05:00");
+    decide_link(p, "USA", "2024-04-20T10:00-05:00", &h, FR_LINK_RENEWAL, d);
+    assert_int_equal(d->outcome, FR_REFER);
+    assert_true(d->stay.exhausted);
+    assert_non_null(reason(d, "stay.other_documents"));
+    assert_int_equal(reason(d, "stay.exhausted")->level, FR_REASON_REFER);
+    /* the same days on the passport read: they count, shortened or refused */
+    h.ndocuments = 2;
+    stay_on(items, 2, "2024-02-10T10:00-05:00");
+    decide_link(p, "USA", "2024-04-20T10:00-05:00", &h, FR_LINK_DOCUMENT, d);
+    assert_int_equal(d->outcome, FR_ADMIT);
+    assert_null(reason(d, "stay.other_documents"));
+    assert_string_equal(fr_date_format(d->authorised_until, b), "2024-06-16");
+    stay_on(items, 2, "2024-04-08T10:00-05:00");
+    decide_link(p, "USA", "2024-04-20T10:00-05:00", &h, FR_LINK_DOCUMENT, d);
+    assert_int_equal(d->outcome, FR_REFUSE);
+    assert_int_equal(reason(d, "stay.exhausted")->level, FR_REASON_REFUSE);
+    fr_free(d);
+    fr_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stay_comes_from_the_rule_in_force_and_the_history),
+        cmocka_unit_test(other_documents_days_refer_never_refuse_or_shorten),
         cmocka_unit_test_setup_teardown(chinese_visitor_on_each_side_of_1_july_2024, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(document_grounds_are_letter_a, setup, teardown),

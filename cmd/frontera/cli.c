@@ -86,7 +86,7 @@ void cli_print_error(const char *sub, const char *file, const fr_error *err)
     if (err->column) fprintf(stderr, "%d:", err->column);
     if (file || err->line || err->column) fputc(' ', stderr);
     if (err->field[0]) fprintf(stderr, "%s: ", err->field);
-    fprintf(stderr, "%s\n", err->message[0] ? err->message : fr_strerror(err->code));
+    fprintf(stderr, "%s\n", cli_error_text(err));
 }
 
 char *cli_default_policy_path(void)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frontera/admit.h"
 #include "frontera/policy.h"
 #include "frontera/screen.h"
 #include "frontera/status.h"
@@ -51,6 +52,21 @@ void cli_json_string(const char *s);
 void cli_actor(char *actor, size_t cap);
 int cli_audit(const char *sub, const char *db, const char *action, const char *object,
               const char *role, const char *detail);
+
+/* ---- cli_words.c: the library's words in the user's language ---- */
+/* fr_strerror(code) in the user's language. */
+const char *cli_strerror(int code);
+/* The sentence of err for the user: in English the library's own; in
+ * another language a translation chosen by err's code and field for the
+ * errors met at the booth (dates, local times, ports, no database), else the library's
+ * English sentence. Static or err's storage: valid while err is. */
+const char *cli_error_text(const fr_error *err);
+/* The text of reason r of decision d for the user: in English r->message; in
+ * another language a sentence rebuilt from r->code and the decision's data
+ * (document, rule, stay) in buf, for the common reasons (MRZ check digits,
+ * expiry, visa, stay, screening), else r->message. */
+const char *cli_reason_text(const fr_admit_decision *d, const fr_admit_reason *r, char *buf,
+                            size_t cap);
 
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 const char *cli_watchlist_dir(const char *given)
 {
@@ -32,18 +33,18 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s)
     char docpath[4096];
     if ((size_t)snprintf(docpath, sizeof docpath, "%s/lost-stolen.docs.csv", dir) >=
         sizeof docpath) {
-        fprintf(stderr, "frontera %s: the watchlist directory name is too long\n", sub);
+        fprintf(stderr, _("frontera %s: the watchlist directory name is too long\n"), sub);
         return -1;
     }
     if (!cli_watchlist_dir_exists(dir)) { /* screening against nothing would say "clear" */
         fprintf(stderr,
-                "frontera %s: the watchlist directory %s does not exist: nobody can be "
-                "screened against it (import lists with 'frontera watchlist import')\n",
+                _("frontera %s: the watchlist directory %s does not exist: nobody can be "
+                  "screened against it (import lists with 'frontera watchlist import')\n"),
                 sub, dir);
         return -1;
     }
     if (fr_watchlist_new(&s->wl) != FR_OK || fr_docindex_new(&s->docs) != FR_OK) {
-        fprintf(stderr, "frontera %s: out of memory\n", sub);
+        fprintf(stderr, _("frontera %s: out of memory\n"), sub);
         goto fail;
     }
     if (fr_watchlist_load_dir(s->wl, dir, &rej, &err) != FR_OK) {
@@ -51,8 +52,8 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s)
         goto fail;
     }
     if (rej)
-        fprintf(stderr, "frontera %s: %s: %zu stored rows did not load (first: %s)\n", sub, dir,
-                rej, err.message);
+        fprintf(stderr, _("frontera %s: %s: %zu stored rows did not load (first: %s)\n"), sub, dir,
+                rej, cli_error_text(&err));
     int rc = fr_docindex_load(s->docs, docpath, NULL, &err);
     if (rc != FR_OK && rc != FR_ENOTFOUND) {
         cli_print_error(sub, docpath, &err);

@@ -56,10 +56,12 @@ static void print_text(const fr_admit_decision *d)
         printf(_("Authorised until %s\n"), fr_date_format(d->authorised_until, b));
     for (size_t i = 0; i < d->nreasons; i++) {
         const fr_admit_reason *r = &d->reasons[i];
+        char buf[FR_REASON_MESSAGE_MAX + 64];
+        const char *text = cli_reason_text(d, r, buf, sizeof buf);
         if (r->ground)
-            printf("%s[%c] %s\n", MARK[r->level], r->ground, r->message);
+            printf("%s[%c] %s\n", MARK[r->level], r->ground, text);
         else
-            printf("%s%s\n", MARK[r->level], r->message);
+            printf("%s%s\n", MARK[r->level], text);
     }
 }
 
@@ -158,12 +160,12 @@ int cmd_admit(int argc, char **argv)
         return cli_usage_error("admit", "--port is required (a UN/LOCODE such as ECUIO)");
     if (!at) return cli_usage_error("admit", "--at is required (2024-07-01T10:15-05:00)");
     if (fr_datetime_parse_cstr(at, &req.at, &err) != FR_OK)
-        return cli_usage_error("admit", "--at '%s': %s", at, err.message);
+        return cli_usage_error("admit", "--at '%s': %s", at, cli_error_text(&err));
     if (!req.at.has_offset) /* with or without --record: never guess the offset */
         return cli_usage_error("admit", "--at '%s' needs its UTC offset (2024-07-01T10:15-05:00)",
                                at);
     if (fr_event_check_port(req.port, &err) != FR_OK)
-        return cli_usage_error("admit", "--port: %s", err.message);
+        return cli_usage_error("admit", "--port: %s", cli_error_text(&err));
     if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
     const char *file = optind < argc ? argv[optind] : NULL;
 
@@ -206,12 +208,12 @@ int cmd_admit(int argc, char **argv)
     char why[300] = "";
     if (!cli_watchlist_dir_exists(dir)) {
         if (env.screening_required) {
-            snprintf(why, sizeof why, "no watchlist directory %s", dir);
+            snprintf(why, sizeof why, _("no watchlist directory %s"), dir);
             fprintf(stderr, _("frontera admit: %s: the traveller is referred\n"), why);
         }
     } else if (cli_screening_open("admit", dir, &sc) != 0) {
         env.screening_required = 1;
-        snprintf(why, sizeof why, "the lists in %s could not be loaded", dir);
+        snprintf(why, sizeof why, _("the lists in %s could not be loaded"), dir);
     } else {
         screening = 1;
         env.screen = sc.ctx;

@@ -16,19 +16,20 @@
 #include "frontera/audit.h"
 #include "frontera/text.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] audit verify [--expect-head HEX]\n"
-    "       frontera [--db PATH] audit list [--from SEQ] [--limit N] [--json]\n"
-    "       frontera [--db PATH] audit head\n"
-    "The audit log: who read or wrote which personal record, when and from where,\n"
-    "each entry chained to the one before by its hash.\n\n"
-    "  verify               check every entry and link; names the first broken entry\n"
-    "  --expect-head HEX    also require the last entry's hash to be HEX (from 'audit head'\n"
-    "                       kept elsewhere): catches a truncated or rewritten log\n"
-    "  list                 entries in order (--from SEQ, --limit N, --json)\n"
-    "  head                 the number and hash of the last entry\n\n"
-    "Exit status: 0 the chain holds, 1 it is broken, 2 usage error, 3 failure.\n";
+    N_("Usage: frontera [--db PATH] audit verify [--expect-head HEX]\n"
+       "       frontera [--db PATH] audit list [--from SEQ] [--limit N] [--json]\n"
+       "       frontera [--db PATH] audit head\n"
+       "The audit log: who read or wrote which personal record, when and from where,\n"
+       "each entry chained to the one before by its hash.\n\n"
+       "  verify               check every entry and link; names the first broken entry\n"
+       "  --expect-head HEX    also require the last entry's hash to be HEX (from 'audit head'\n"
+       "                       kept elsewhere): catches a truncated or rewritten log\n"
+       "  list                 entries in order (--from SEQ, --limit N, --json)\n"
+       "  head                 the number and hash of the last entry\n\n"
+       "Exit status: 0 the chain holds, 1 it is broken, 2 usage error, 3 failure.\n");
 
 static void fmt_time(int64_t ms, char *out, size_t cap)
 {
@@ -84,8 +85,9 @@ static int print_entry(void *ud, const fr_audit_entry *e)
         free(s);
         json_decref(o);
     } else {
-        printf("%lld %s %s(%s) %s %s from %s -> %d%s%s\n", (long long)e->seq, t, e->actor, e->role,
-               e->action, e->object, e->origin, e->status, e->detail[0] ? ": " : "", e->detail);
+        printf(_("%lld %s %s(%s) %s %s from %s -> %d%s%s\n"), (long long)e->seq, t, e->actor,
+               e->role, e->action, e->object, e->origin, e->status, e->detail[0] ? ": " : "",
+               e->detail);
     }
     return 0;
 }
@@ -129,7 +131,7 @@ int cmd_audit(int argc, char **argv)
             json = 1;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("audit", "unknown option");
@@ -171,20 +173,20 @@ int cmd_audit(int argc, char **argv)
             printf("%lld %s\n", (long long)res.head_seq, h);
             rc = FR_EXIT_OK;
         } else if (!res.ok) {
-            printf("BROKEN at entry %lld: %s\n", (long long)res.first_bad, res.reason);
-            printf("(%lld entries read; entries before %lld are intact)\n", (long long)res.entries,
-                   (long long)res.first_bad);
+            printf(_("BROKEN at entry %lld: %s\n"), (long long)res.first_bad, res.reason);
+            printf(_("(%lld entries read; entries before %lld are intact)\n"),
+                   (long long)res.entries, (long long)res.first_bad);
             rc = FR_EXIT_FINDING;
         } else {
             fr_audit_hash_hex(res.head, h);
             if (expect && strcasecmp(expect, h) != 0) {
-                printf(
-                    "BROKEN: the chain holds but ends at entry %lld with hash %s, not the expected "
-                    "head %s: entries were removed from the end or the log was rewritten\n",
-                    (long long)res.head_seq, h, expect);
+                printf(_("BROKEN: the chain holds but ends at entry %lld with hash %s, not the "
+                         "expected "
+                         "head %s: entries were removed from the end or the log was rewritten\n"),
+                       (long long)res.head_seq, h, expect);
                 rc = FR_EXIT_FINDING;
             } else {
-                printf("OK: %lld entries, head %s\n", (long long)res.head_seq, h);
+                printf(_("OK: %lld entries, head %s\n"), (long long)res.head_seq, h);
                 rc = FR_EXIT_OK;
             }
         }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/country.h"
+#include "i18n.h"
 
 static const char *kind_name(fr_country_kind k)
 {
@@ -29,10 +30,10 @@ int cmd_countries(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf(
+            printf(_(
                 "Usage: frontera countries [CODE]...\n"
                 "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
-                "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n");
+                "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n"));
             return FR_EXIT_OK;
         }
         return cli_usage_error("countries", "unknown option");
@@ -47,7 +48,7 @@ int cmd_countries(int argc, char **argv)
     for (int a = optind; a < argc; a++) {
         int i = fr_country_find_cstr(argv[a]);
         if (i < 0) {
-            fprintf(stderr, "frontera countries: '%s' is not an ICAO 9303 code\n", argv[a]);
+            fprintf(stderr, _("frontera countries: '%s' is not an ICAO 9303 code\n"), argv[a]);
             rc = FR_EXIT_FINDING;
             continue;
         }

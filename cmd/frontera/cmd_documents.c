@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/screen.h"
+#include "i18n.h"
 
 static void on_row_error(void *ud, const fr_error *err)
 {
@@ -31,12 +32,13 @@ int cmd_documents(int argc, char **argv)
         if (c == 'd')
             dir = optarg;
         else if (c == 'h') {
-            printf("Usage: frontera documents import FILE [--dir DIR]\n"
-                   "Replace the lost/stolen document list with FILE (CSV with a header:\n"
-                   "state,number[,type]; state an ICAO 9303 code). Numbers are normalised (upper\n"
-                   "case; spaces, '-', '<', '/', '.' removed). Bad rows are reported and skipped\n"
-                   "(exit 1 when any was). DIR: --dir, else $FRONTERA_WATCHLISTS, else\n"
-                   "./frontera-watchlists; the list is DIR/lost-stolen.docs.csv.\n");
+            printf(
+                _("Usage: frontera documents import FILE [--dir DIR]\n"
+                  "Replace the lost/stolen document list with FILE (CSV with a header:\n"
+                  "state,number[,type]; state an ICAO 9303 code). Numbers are normalised (upper\n"
+                  "case; spaces, '-', '<', '/', '.' removed). Bad rows are reported and skipped\n"
+                  "(exit 1 when any was). DIR: --dir, else $FRONTERA_WATCHLISTS, else\n"
+                  "./frontera-watchlists; the list is DIR/lost-stolen.docs.csv.\n"));
             return FR_EXIT_OK;
         } else
             return cli_usage_error("documents", "unknown option");
@@ -57,12 +59,12 @@ int cmd_documents(int argc, char **argv)
     if (rc == FR_OK) rc = fr_docindex_parse(d, data, len, on_row_error, &shown, &acc, &rej);
     free(data);
     if (rc != FR_OK) {
-        fprintf(stderr, "frontera documents: %s: %s\n", file, fr_strerror(rc));
+        fprintf(stderr, _("frontera documents: %s: %s\n"), file, cli_strerror(rc));
         ex = FR_EXIT_FAILURE;
         goto done;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "frontera documents: cannot create %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, _("frontera documents: cannot create %s: %s\n"), dir, strerror(errno));
         ex = FR_EXIT_FAILURE;
         goto done;
     }
@@ -74,7 +76,7 @@ int cmd_documents(int argc, char **argv)
         ex = FR_EXIT_FAILURE;
         goto done;
     }
-    printf("imported %zu documents (%zu distinct), rejected %zu rows -> %s\n", acc,
+    printf(_("imported %zu documents (%zu distinct), rejected %zu rows -> %s\n"), acc,
            fr_docindex_count(d), rej, path);
     if (rej) ex = FR_EXIT_FINDING;
 done:

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/ledger.h"
+#include "i18n.h"
 
 static int write_row(void *ud, const fr_event *ev)
 {
@@ -36,15 +37,16 @@ int cmd_export(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera [--db PATH] export [--from DATE] [--to DATE] > FILE.csv\n"
-                   "Write the recorded events as CSV (docs/ledger.md), in arrival order; with\n"
-                   "--from/--to only those whose local date is within the range (inclusive).\n"
-                   "The output imports back into an empty ledger unchanged.\n");
+            printf(_("Usage: frontera [--db PATH] export [--from DATE] [--to DATE] > FILE.csv\n"
+                     "Write the recorded events as CSV (docs/ledger.md), in arrival order; with\n"
+                     "--from/--to only those whose local date is within the range (inclusive).\n"
+                     "The output imports back into an empty ledger unchanged.\n"));
             return FR_EXIT_OK;
         }
         if (c == 'f' || c == 't') {
             if (fr_date_parse_cstr(optarg, c == 'f' ? &from : &to, &err) != FR_OK)
-                return cli_usage_error("export", "--%s: %s", c == 'f' ? "from" : "to", err.message);
+                return cli_usage_error("export", "--%s: %s", c == 'f' ? "from" : "to",
+                                       cli_error_text(&err));
             continue;
         }
         return cli_usage_error("export", "unknown option");
@@ -71,7 +73,7 @@ int cmd_export(int argc, char **argv)
     if (rc == FR_OK && fflush(stdout) != 0) rc = FR_EIO;
     if (rc != FR_OK) {
         if (rc == FR_EIO || rc == FR_ENOMEM)
-            fprintf(stderr, "frontera export: cannot write the output: %s\n", fr_strerror(rc));
+            fprintf(stderr, _("frontera export: cannot write the output: %s\n"), cli_strerror(rc));
         else
             cli_print_error("export", NULL, &err);
         return FR_EXIT_FAILURE;

@@ -20,6 +20,7 @@
 #include "frontera/booth.h"
 #include "frontera/alloc.h"
 #include "frontera/ledger.h"
+#include "i18n.h"
 
 typedef struct {
     FILE *in;
@@ -83,8 +84,8 @@ static int on_reject(void *ud, long line, const char *column, const char *reason
 {
     import_ctx *c = ud;
     if (!c->rejects) {
-        fprintf(stderr, "frontera import: line %ld: %s%s%s\n", line, column, column[0] ? ": " : "",
-                reason);
+        fprintf(stderr, _("frontera import: line %ld: %s%s%s\n"), line, column,
+                column[0] ? ": " : "", reason);
         return 0;
     }
     fprintf(c->rejects, "%ld", line);
@@ -103,7 +104,7 @@ static int on_reject(void *ud, long line, const char *column, const char *reason
 static void on_notice(void *ud, const char *msg)
 {
     (void)ud;
-    fprintf(stderr, "frontera import: %s\n", msg);
+    fprintf(stderr, _("frontera import: %s\n"), msg);
 }
 
 #define PROGRESS_EVERY_S 10.0
@@ -125,8 +126,8 @@ static void on_progress(void *ud, const fr_import_stats *st)
         double rate = (double)(st->rows - c->last_rows) / (now - c->last_t);
         int pct = c->size ? (int)(st->bytes * 100 / c->size) : -1;
         fprintf(stderr,
-                "frontera import: %llu rows read (%d%% of the file) in %.0f s, %.0f rows a "
-                "second lately\n",
+                _("frontera import: %llu rows read (%d%% of the file) in %.0f s, %.0f rows a "
+                  "second lately\n"),
                 (unsigned long long)st->rows, pct, now - c->t0, rate);
         c->last_t = now;
         c->last_rows = st->rows;
@@ -135,8 +136,8 @@ static void on_progress(void *ud, const fr_import_stats *st)
     if (!c->size) return;
     int pct = (int)(st->bytes * 100 / c->size);
     int bar = pct / 4;
-    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu rows", bar, "#########################", 25 - bar, "",
-            pct, (unsigned long long)st->rows);
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  ", bar, "#########################", 25 - bar, "", pct);
+    fprintf(stderr, _("%llu rows"), (unsigned long long)st->rows);
     fflush(stderr);
 }
 
@@ -155,17 +156,17 @@ int cmd_import(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
-                   "                                [--policy FILE | --no-policy]\n"
-                   "Import crossings, one event a row, columns named by the header (see\n"
-                   "docs/ledger.md). Rows are committed N at a time (default 50000); a re-run\n"
-                   "after an interruption adds only what is missing. Rejected rows go to the\n"
-                   "rejects FILE (CSV: line, column, reason, then the row) or to stderr.\n"
-                   "An entry whose authorised_until is empty gets it from the visa policy\n"
-                   "(--policy FILE, else $FRONTERA_POLICY, else Ecuador's) and the traveller's\n"
-                   "history, as at the booth; --no-policy leaves it empty.\n"
-                   "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
-                   "2 a usage error, 3 the import could not run or was cut short.\n");
+            printf(_("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
+                     "                                [--policy FILE | --no-policy]\n"
+                     "Import crossings, one event a row, columns named by the header (see\n"
+                     "docs/ledger.md). Rows are committed N at a time (default 50000); a re-run\n"
+                     "after an interruption adds only what is missing. Rejected rows go to the\n"
+                     "rejects FILE (CSV: line, column, reason, then the row) or to stderr.\n"
+                     "An entry whose authorised_until is empty gets it from the visa policy\n"
+                     "(--policy FILE, else $FRONTERA_POLICY, else Ecuador's) and the traveller's\n"
+                     "history, as at the booth; --no-policy leaves it empty.\n"
+                     "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
+                     "2 a usage error, 3 the import could not run or was cut short.\n"));
             return FR_EXIT_OK;
         }
         if (c == 'r') {
@@ -202,7 +203,7 @@ int cmd_import(int argc, char **argv)
     const char *path = argv[optind];
     ctx.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!ctx.in) {
-        fprintf(stderr, "frontera import: cannot open %s: %s\n", path, strerror(errno));
+        fprintf(stderr, _("frontera import: cannot open %s: %s\n"), path, strerror(errno));
         fr_policy_free(policy);
         return FR_EXIT_FAILURE;
     }
@@ -217,7 +218,7 @@ int cmd_import(int argc, char **argv)
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     if (ctx.rejects_path && !(ctx.rejects = fopen(ctx.rejects_path, "w"))) {
-        fprintf(stderr, "frontera import: cannot write %s: %s\n", ctx.rejects_path,
+        fprintf(stderr, _("frontera import: cannot write %s: %s\n"), ctx.rejects_path,
                 strerror(errno));
         goto done;
     }
@@ -226,7 +227,7 @@ int cmd_import(int argc, char **argv)
         goto done;
     }
     if (fr_csv_new(read_file, &ctx, NULL, &csv) != FR_OK) {
-        fprintf(stderr, "frontera import: out of memory\n");
+        fprintf(stderr, _("frontera import: out of memory\n"));
         goto done;
     }
     fr_import_hooks hooks = {&ctx, on_reject, on_notice, on_progress, on_header, on_complete};
@@ -238,17 +239,18 @@ int cmd_import(int argc, char **argv)
         cli_print_error("import", path, &err);
         goto done;
     }
-    printf("%s: %llu rows: %llu taken, %llu duplicates, %llu rejected%s%s\n", path,
+    printf(_("%s: %llu rows: %llu taken, %llu duplicates, %llu rejected%s%s\n"), path,
            (unsigned long long)st.rows, (unsigned long long)st.taken,
            (unsigned long long)st.duplicates, (unsigned long long)st.rejected,
            st.rejected && ctx.rejects_path ? " -> " : "",
            st.rejected && ctx.rejects_path ? ctx.rejects_path : "");
     if (rc != FR_OK) {
         if (ctx.write_failed)
-            fprintf(stderr, "frontera import: cannot write %s\n", ctx.rejects_path);
+            fprintf(stderr, _("frontera import: cannot write %s\n"), ctx.rejects_path);
         else
             cli_print_error("import", path, &err);
-        fprintf(stderr, "frontera import: stopped; %llu batches were committed, re-run to finish\n",
+        fprintf(stderr,
+                _("frontera import: stopped; %llu batches were committed, re-run to finish\n"),
                 (unsigned long long)st.batches);
         goto done;
     }
@@ -257,7 +259,7 @@ done:
     fr_csv_free(csv);
     fr_store_close(s);
     if (ctx.rejects && fclose(ctx.rejects) != 0 && exit_code != FR_EXIT_FAILURE) {
-        fprintf(stderr, "frontera import: cannot write %s\n", ctx.rejects_path);
+        fprintf(stderr, _("frontera import: cannot write %s\n"), ctx.rejects_path);
         exit_code = FR_EXIT_FAILURE;
     }
     if (ctx.in != stdin) fclose(ctx.in);

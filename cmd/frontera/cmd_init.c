@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 int cmd_init(int argc, char **argv)
 {
@@ -16,10 +17,11 @@ int cmd_init(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera [--db PATH] init\n"
-                   "Create the crossings ledger (SQLite, WAL mode) at PATH, or migrate an\n"
-                   "existing one to the current schema version. PATH is --db, else $FRONTERA_DB,\n"
-                   "else ./frontera.db. A database written by a newer frontera is refused.\n");
+            printf(
+                _("Usage: frontera [--db PATH] init\n"
+                  "Create the crossings ledger (SQLite, WAL mode) at PATH, or migrate an\n"
+                  "existing one to the current schema version. PATH is --db, else $FRONTERA_DB,\n"
+                  "else ./frontera.db. A database written by a newer frontera is refused.\n"));
             return FR_EXIT_OK;
         }
         return cli_usage_error("init", "unknown option");
@@ -41,6 +43,6 @@ int cmd_init(int argc, char **argv)
         cli_print_error("init", db, &err);
         return FR_EXIT_FAILURE;
     }
-    printf("%s: frontera ledger, schema version %d\n", db, version);
+    printf(_("%s: frontera ledger, schema version %d\n"), db, version);
     return FR_EXIT_OK;
 }

@@ -22,43 +22,44 @@
 #include "frontera/arrivals.h"
 #include "frontera/manifest.h"
 #include "views.h"
+#include "i18n.h"
 
 #define MANIFEST_INPUT_MAX (64u << 20)
 
 static void usage(void)
 {
-    printf("Usage: frontera manifest check [--port LOCODE] [--country CC] [--policy FILE]\n"
-           "                               [--watchlists DIR] [--lenient] [--record] FILE\n"
-           "       frontera manifest reconcile --date DATE | --from DATE --to DATE\n"
-           "                               [--port LOCODE] [--flight FLIGHT]\n"
-           "Check every person of a UN/EDIFACT PAXLST manifest (FILE, - for standard input)\n"
-           "as the booth would on arrival: visa policy on the arrival date (a visa sent as a\n"
-           "second DOC counts as presented), document validity, stay rules and history in\n"
-           "the ledger ($FRONTERA_DB, default frontera.db, when it exists), watchlists and\n"
-           "lost/stolen documents. Prints one JSON object per message with the keys file,\n"
-           "valid, findings, flight, arrival, port and persons (index, role, surname,\n"
-           "given_names, nationality, document, answer board|no-board|check, reasons:\n"
-           "code, level, message). Nationalities may be ISO 3166 alpha-3 (DEU is Germany).\n\n"
-           "  --port LOCODE     UN/LOCODE of the arrival post (default: --country and the\n"
-           "                    arrival airport of the last leg, EC + UIO = ECUIO)\n"
-           "  --country CC      the receiving country's UN/LOCODE prefix (default EC)\n"
-           "  --policy FILE     the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
-           "  --watchlists DIR  screening lists (default $FRONTERA_WATCHLISTS, else\n"
-           "                    ./frontera-watchlists when it exists)\n"
-           "  --lenient         also check the persons of messages with errors\n"
-           "  --record          keep each message with persons as expected arrivals in the\n"
-           "                    ledger's database (once per sender, message reference,\n"
-           "                    flight and arrival date; sent again, it is a replay); adds\n"
-           "                    recorded {id, replay, persons} to the output\n"
-           "  --help            show this help and exit\n\n"
-           "reconcile matches the booth's entries and refusals to the recorded manifests of\n"
-           "flights arriving on DATE (or from --from to --to): one JSON object per flight with\n"
-           "counts and the persons announced (outcome entered, refused, not_presented,\n"
-           "transit_entered, transit_continued) and the entries on no manifest (unannounced).\n\n"
-           "Exit status: check: 0 every person board, 1 a person no-board or check or a\n"
-           "message with errors; reconcile: 0 nothing to look at, 1 a person not presented,\n"
-           "a transit passenger who entered or an unannounced entry; 2 usage error,\n"
-           "3 failure. See docs/paxlst.md.\n");
+    printf(_("Usage: frontera manifest check [--port LOCODE] [--country CC] [--policy FILE]\n"
+             "                               [--watchlists DIR] [--lenient] [--record] FILE\n"
+             "       frontera manifest reconcile --date DATE | --from DATE --to DATE\n"
+             "                               [--port LOCODE] [--flight FLIGHT]\n"
+             "Check every person of a UN/EDIFACT PAXLST manifest (FILE, - for standard input)\n"
+             "as the booth would on arrival: visa policy on the arrival date (a visa sent as a\n"
+             "second DOC counts as presented), document validity, stay rules and history in\n"
+             "the ledger ($FRONTERA_DB, default frontera.db, when it exists), watchlists and\n"
+             "lost/stolen documents. Prints one JSON object per message with the keys file,\n"
+             "valid, findings, flight, arrival, port and persons (index, role, surname,\n"
+             "given_names, nationality, document, answer board|no-board|check, reasons:\n"
+             "code, level, message). Nationalities may be ISO 3166 alpha-3 (DEU is Germany).\n\n"
+             "  --port LOCODE     UN/LOCODE of the arrival post (default: --country and the\n"
+             "                    arrival airport of the last leg, EC + UIO = ECUIO)\n"
+             "  --country CC      the receiving country's UN/LOCODE prefix (default EC)\n"
+             "  --policy FILE     the visa policy (default $FRONTERA_POLICY, else Ecuador's)\n"
+             "  --watchlists DIR  screening lists (default $FRONTERA_WATCHLISTS, else\n"
+             "                    ./frontera-watchlists when it exists)\n"
+             "  --lenient         also check the persons of messages with errors\n"
+             "  --record          keep each message with persons as expected arrivals in the\n"
+             "                    ledger's database (once per sender, message reference,\n"
+             "                    flight and arrival date; sent again, it is a replay); adds\n"
+             "                    recorded {id, replay, persons} to the output\n"
+             "  --help            show this help and exit\n\n"
+             "reconcile matches the booth's entries and refusals to the recorded manifests of\n"
+             "flights arriving on DATE (or from --from to --to): one JSON object per flight with\n"
+             "counts and the persons announced (outcome entered, refused, not_presented,\n"
+             "transit_entered, transit_continued) and the entries on no manifest (unannounced).\n\n"
+             "Exit status: check: 0 every person board, 1 a person no-board or check or a\n"
+             "message with errors; reconcile: 0 nothing to look at, 1 a person not presented,\n"
+             "a transit passenger who entered or an unannounced entry; 2 usage error,\n"
+             "3 failure. See docs/paxlst.md.\n"));
 }
 
 /* One message: print its answers; returns 1 when a person is not board or
@@ -104,7 +105,7 @@ static int check_message(const char *file, const fr_paxlst_message *m, const fr_
             snprintf(object, sizeof object, "manifest:%s id:%lld", last ? last->flight : "-",
                      (long long)r.id);
             snprintf(detail, sizeof detail, "%zu persons%s", r.persons,
-                     r.replay ? ", already recorded" : "");
+                     r.replay ? _(", already recorded") : "");
             if (cli_audit("manifest", db, "manifest.record", object, "cli", detail) != FR_OK) {
                 fr_free(v);
                 json_decref(o);
@@ -177,8 +178,8 @@ static int manifest_check(int argc, char **argv)
     fr_error err;
     fr_error_clear(&err);
     if (!ppath) {
-        fprintf(stderr, "frontera manifest: no policy file: give --policy FILE or set "
-                        "FRONTERA_POLICY\n");
+        fprintf(stderr, _("frontera manifest: no policy file: give --policy FILE or set "
+                          "FRONTERA_POLICY\n"));
         goto done;
     }
     if (!(policy = cli_load_policy("manifest", ppath))) goto done;
@@ -206,10 +207,10 @@ static int manifest_check(int argc, char **argv)
     fr_booth_env env = {policy, store, NULL, (wl_dir && *wl_dir) || (env_dir && *env_dir), NULL};
     char why[300] = "";
     if (!cli_watchlist_dir_exists(dir)) {
-        if (env.screening_required) snprintf(why, sizeof why, "no watchlist directory %s", dir);
+        if (env.screening_required) snprintf(why, sizeof why, _("no watchlist directory %s"), dir);
     } else if (cli_screening_open("manifest", dir, &sc) != 0) {
         env.screening_required = 1;
-        snprintf(why, sizeof why, "the lists in %s could not be loaded", dir);
+        snprintf(why, sizeof why, _("the lists in %s could not be loaded"), dir);
     } else {
         screening = 1;
         env.screen = sc.ctx;

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "frontera/alloc.h"
 #include "views.h"
+#include "i18n.h"
 
 /* Is there something to look at in one flight's object? */
 static int flagged(const json_t *flight)
@@ -63,14 +64,14 @@ int cmd_manifest_reconcile(int argc, char **argv)
             flight = optarg;
             break;
         case 'h':
-            printf("Usage: frontera manifest reconcile --date DATE | --from DATE --to DATE\n"
-                   "                                   [--port LOCODE] [--flight FLIGHT]\n"
-                   "The manifests recorded with `manifest check --record` for flights arriving\n"
-                   "in the period, against the booth's entries and refusals in the ledger\n"
-                   "($FRONTERA_DB): one JSON object per flight (flight, port, arrival,\n"
-                   "manifests, counts, persons with their outcome, unannounced entries).\n"
-                   "Exit 0 nothing to look at, 1 a person not presented, a transit passenger\n"
-                   "who entered or an unannounced entry, 2 usage, 3 failure. docs/paxlst.md.\n");
+            printf(_("Usage: frontera manifest reconcile --date DATE | --from DATE --to DATE\n"
+                     "                                   [--port LOCODE] [--flight FLIGHT]\n"
+                     "The manifests recorded with `manifest check --record` for flights arriving\n"
+                     "in the period, against the booth's entries and refusals in the ledger\n"
+                     "($FRONTERA_DB): one JSON object per flight (flight, port, arrival,\n"
+                     "manifests, counts, persons with their outcome, unannounced entries).\n"
+                     "Exit 0 nothing to look at, 1 a person not presented, a transit passenger\n"
+                     "who entered or an unannounced entry, 2 usage, 3 failure. docs/paxlst.md.\n"));
             return FR_EXIT_OK;
         default:
             return cli_usage_error(sub, "unknown option");
@@ -98,7 +99,7 @@ int cmd_manifest_reconcile(int argc, char **argv)
         goto done;
     }
     if (!(flights = fr_reconciliation_json(r, flight))) {
-        fprintf(stderr, "frontera %s: out of memory\n", sub);
+        fprintf(stderr, _("frontera %s: out of memory\n"), sub);
         goto done;
     }
     /* names of persons: audited as the server audits it, before anything is shown */

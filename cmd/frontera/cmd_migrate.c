@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 #define MIGRATE_BATCH 5000
 
@@ -60,14 +61,15 @@ int cmd_migrate(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera migrate --from DB --to DB\n"
-                   "Copy every event of one ledger into another, for instance from the embedded\n"
-                   "SQLite file to the central PostgreSQL database or back. DB is sqlite:PATH (or\n"
-                   "a file path) or a PostgreSQL URI (postgres://USER@HOST:PORT/NAME). The target\n"
-                   "is created when missing; its travellers, document links and pairings are\n"
-                   "derived again by the same rules. An interrupted copy is finished by running\n"
-                   "the command again. At the end both ledgers are counted and every event is\n"
-                   "digested; exit 0 only when they agree, 1 when they differ.\n");
+            printf(
+                _("Usage: frontera migrate --from DB --to DB\n"
+                  "Copy every event of one ledger into another, for instance from the embedded\n"
+                  "SQLite file to the central PostgreSQL database or back. DB is sqlite:PATH (or\n"
+                  "a file path) or a PostgreSQL URI (postgres://USER@HOST:PORT/NAME). The target\n"
+                  "is created when missing; its travellers, document links and pairings are\n"
+                  "derived again by the same rules. An interrupted copy is finished by running\n"
+                  "the command again. At the end both ledgers are counted and every event is\n"
+                  "digested; exit 0 only when they agree, 1 when they differ.\n"));
             return FR_EXIT_OK;
         }
         if (c == 'f')
@@ -98,7 +100,7 @@ int cmd_migrate(int argc, char **argv)
     if (rc != FR_OK) {
         fr_store_batch_rollback(dst);
         cli_print_error("migrate", ctx.failed ? to : from, &err);
-        fprintf(stderr, "frontera migrate: stopped; committed batches stay, re-run to finish\n");
+        fprintf(stderr, _("frontera migrate: stopped; committed batches stay, re-run to finish\n"));
         goto done;
     }
     uint64_t n1 = 0, d1 = 0, n2 = 0, d2 = 0;
@@ -110,17 +112,20 @@ int cmd_migrate(int argc, char **argv)
         cli_print_error("migrate", to, &err);
         goto done;
     }
-    printf("copied %" PRIu64 " events (%" PRIu64 " already there) from %s (%s) to %s (%s)\n",
-           ctx.taken, ctx.duplicates, fr_store_backend(src), from, fr_store_backend(dst), to);
-    printf("source: %" PRIu64 " events, digest %016" PRIx64 "\n", n1, d1);
-    printf("target: %" PRIu64 " events, digest %016" PRIx64 "\n", n2, d2);
+    printf(_("copied %llu events (%llu already there) from %s (%s) to %s (%s)\n"),
+           (unsigned long long)ctx.taken, (unsigned long long)ctx.duplicates, fr_store_backend(src),
+           from, fr_store_backend(dst), to);
+    printf(_("source: %llu events, digest %016llx\n"), (unsigned long long)n1,
+           (unsigned long long)d1);
+    printf(_("target: %llu events, digest %016llx\n"), (unsigned long long)n2,
+           (unsigned long long)d2);
     if (n1 != n2 || d1 != d2) {
-        fprintf(stderr, "frontera migrate: the target does not hold the same events as the "
-                        "source (it had other events before, or the copy is incomplete)\n");
+        fprintf(stderr, _("frontera migrate: the target does not hold the same events as the "
+                          "source (it had other events before, or the copy is incomplete)\n"));
         code = FR_EXIT_FINDING;
         goto done;
     }
-    printf("verified: the same events in both\n");
+    printf(_("verified: the same events in both\n"));
     code = FR_EXIT_OK;
 done:
     fr_store_close(src);

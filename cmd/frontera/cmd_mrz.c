@@ -19,29 +19,30 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/mrz.h"
+#include "i18n.h"
 
 #define MRZ_INPUT_MAX (64u << 20)
 
 static void usage(void)
 {
-    printf("Usage: frontera mrz [--today YYYY-MM-DD] [--repair] [--specimen] [FILE]\n"
-           "       frontera mrz --make [--today YYYY-MM-DD] [--specimen] [FILE]\n"
-           "Read ICAO 9303 machine readable zones (TD1, TD2, TD3, MRV-A, MRV-B) from FILE\n"
-           "(default: standard input), one document per block of lines separated by a blank\n"
-           "line, and print one JSON object per document (JSON Lines) with the keys format,\n"
-           "document_code, issuing_state, surname, given_names, document_number,\n"
-           "nationality, birth_date, sex, expiry_date, optional_data, optional_data_2,\n"
-           "valid and findings. Finding lines and columns count within the MRZ.\n\n"
-           "  --today DATE  reference date for two-digit years (default: today)\n"
-           "  --repair      correct O/0 I/1 B/8 S/5 Z/2 G/6 misreads where the format\n"
-           "                requires digits or letters and the check digits then hold\n"
-           "  --specimen    accept UTO, the fictitious state of the ICAO specimens\n"
-           "  --make        read JSON objects with the keys above and print their MRZ\n"
-           "                lines, with every check digit computed\n"
-           "  --help        show this help and exit\n\n"
-           "Exit status: 0 every document valid (or made), 1 a document has findings (or\n"
-           "a field could not be written, or the input holds no MRZ), 2 usage error,\n"
-           "3 failure. See docs/mrz.md.\n");
+    printf(_("Usage: frontera mrz [--today YYYY-MM-DD] [--repair] [--specimen] [FILE]\n"
+             "       frontera mrz --make [--today YYYY-MM-DD] [--specimen] [FILE]\n"
+             "Read ICAO 9303 machine readable zones (TD1, TD2, TD3, MRV-A, MRV-B) from FILE\n"
+             "(default: standard input), one document per block of lines separated by a blank\n"
+             "line, and print one JSON object per document (JSON Lines) with the keys format,\n"
+             "document_code, issuing_state, surname, given_names, document_number,\n"
+             "nationality, birth_date, sex, expiry_date, optional_data, optional_data_2,\n"
+             "valid and findings. Finding lines and columns count within the MRZ.\n\n"
+             "  --today DATE  reference date for two-digit years (default: today)\n"
+             "  --repair      correct O/0 I/1 B/8 S/5 Z/2 G/6 misreads where the format\n"
+             "                requires digits or letters and the check digits then hold\n"
+             "  --specimen    accept UTO, the fictitious state of the ICAO specimens\n"
+             "  --make        read JSON objects with the keys above and print their MRZ\n"
+             "                lines, with every check digit computed\n"
+             "  --help        show this help and exit\n\n"
+             "Exit status: 0 every document valid (or made), 1 a document has findings (or\n"
+             "a field could not be written, or the input holds no MRZ), 2 usage error,\n"
+             "3 failure. See docs/mrz.md.\n"));
 }
 
 static json_t *str_or_null(int present, const char *s)
@@ -108,7 +109,7 @@ static int print_doc(const char *text, size_t len, const fr_mrz_options *opt, in
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (!s) {
-        fprintf(stderr, "frontera mrz: out of memory writing JSON\n");
+        fprintf(stderr, _("frontera mrz: out of memory writing JSON\n"));
         return -1;
     }
     puts(s);
@@ -147,7 +148,7 @@ static int read_mode(const char *buf, size_t len, const fr_mrz_options *opt)
     if (in_block && print_doc(buf + start, len - start, opt, &all_valid)) return FR_EXIT_FAILURE;
     if (fflush(stdout) != 0) return FR_EXIT_FAILURE;
     if (docs == 0) { /* nothing read is not "every document valid" */
-        fprintf(stderr, "frontera mrz: the input holds no MRZ (it is empty or blank)\n");
+        fprintf(stderr, _("frontera mrz: the input holds no MRZ (it is empty or blank)\n"));
         return FR_EXIT_FINDING;
     }
     return all_valid ? FR_EXIT_OK : FR_EXIT_FINDING;
@@ -161,10 +162,11 @@ static int get_str(json_t *v, char *dst, size_t cap, const char *key, fr_error *
         return 0;
     }
     if (!json_is_string(v))
-        return fr_error_set(err, FR_EINVAL, 0, 0, key, "must be a string or null");
+        return fr_error_set(err, FR_EINVAL, 0, 0, key, _("must be a string or null"));
     if (json_string_length(v) >= cap)
-        return fr_error_set(err, FR_EINVAL, 0, 0, key, "'%s' is too long (at most %zu characters)",
-                            json_string_value(v), cap - 1);
+        return fr_error_set(err, FR_EINVAL, 0, 0, key,
+                            _("'%s' is too long (at most %zu characters)"), json_string_value(v),
+                            cap - 1);
     memcpy(dst, json_string_value(v), json_string_length(v) + 1);
     return 0;
 }
@@ -178,7 +180,7 @@ static int get_date(json_t *v, fr_mrz_date *d, const char *key, fr_error *err)
     if (!json_is_string(v) ||
         fr_mrz_date_parse(json_string_value(v), json_string_length(v), d) != FR_OK)
         return fr_error_set(err, FR_EINVAL, 0, 0, key,
-                            "must be a date YYYY-MM-DD (or YYYY-MM, YYYY when partly unknown)");
+                            _("must be a date YYYY-MM-DD (or YYYY-MM, YYYY when partly unknown)"));
     return 0;
 }
 
@@ -190,7 +192,8 @@ static const char *const KEYS[] = {
 static int fields_from_json(json_t *o, fr_mrz *m, fr_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (!json_is_object(o)) return fr_error_set(err, FR_EINVAL, 0, 0, "", "expected a JSON object");
+    if (!json_is_object(o))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", _("expected a JSON object"));
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v)
@@ -199,12 +202,13 @@ static int fields_from_json(json_t *o, fr_mrz *m, fr_error *err)
         while (k < sizeof KEYS / sizeof KEYS[0] && strcmp(KEYS[k], key) != 0)
             k++;
         if (k == sizeof KEYS / sizeof KEYS[0])
-            return fr_error_set(err, FR_EINVAL, 0, 0, key, "is not an MRZ field");
+            return fr_error_set(err, FR_EINVAL, 0, 0, key, _("is not an MRZ field"));
     }
     json_t *f = json_object_get(o, "format");
     m->format = json_is_string(f) ? fr_mrz_format_from_name(json_string_value(f)) : FR_MRZ_NONE;
     if (m->format == FR_MRZ_NONE)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "format", "must be TD1, TD2, TD3, MRVA or MRVB");
+        return fr_error_set(err, FR_EINVAL, 0, 0, "format",
+                            _("must be TD1, TD2, TD3, MRVA or MRVB"));
     char sex[4];
     if (get_str(json_object_get(o, "document_code"), m->document_code, sizeof m->document_code,
                 "document_code", err) ||
@@ -297,7 +301,7 @@ int cmd_mrz(int argc, char **argv)
         case 't': {
             fr_error err;
             if (fr_date_parse_cstr(optarg, &opt.today, &err) != FR_OK)
-                return cli_usage_error("mrz", "--today '%s': %s", optarg, err.message);
+                return cli_usage_error("mrz", "--today '%s': %s", optarg, cli_error_text(&err));
             break;
         }
         case 'r':
@@ -320,7 +324,7 @@ int cmd_mrz(int argc, char **argv)
     if (make && opt.repair)
         return cli_usage_error("mrz", "--repair applies to reading, not --make");
     if (opt.today == FR_DATE_NONE && (opt.today = local_today()) == FR_DATE_NONE) {
-        fprintf(stderr, "frontera mrz: cannot read today's date; give --today\n");
+        fprintf(stderr, _("frontera mrz: cannot read today's date; give --today\n"));
         return FR_EXIT_FAILURE;
     }
     static fr_mrz_codes codes; /* program storage: the fast state-code table */

@@ -58,7 +58,7 @@ int cmd_overstayers(int argc, char **argv)
         switch (c) {
         case 'a':
             if (fr_date_parse_cstr(optarg, &q.as_of, &err) != FR_OK)
-                return cli_usage_error(sub, "--as-of: %s", err.message);
+                return cli_usage_error(sub, "--as-of: %s", cli_error_text(&err));
             break;
         case 'n':
             q.nationality = optarg;
@@ -106,7 +106,7 @@ int cmd_overstayers(int argc, char **argv)
     if (q.as_of == FR_DATE_NONE) return cli_usage_error(sub, "--as-of DATE is required");
     if (xlsx && !out_path) return cli_usage_error(sub, "--format xlsx needs --out FILE");
     if (q.port && fr_event_check_port(q.port, &err) != FR_OK)
-        return cli_usage_error(sub, "--port: %s", err.message);
+        return cli_usage_error(sub, "--port: %s", cli_error_text(&err));
 
     report_opts o;
     report_opts_init(&o);
@@ -141,7 +141,7 @@ int cmd_overstayers(int argc, char **argv)
     snprintf(object, sizeof object, "overstayers:as_of=%s nat=%.4s port=%.6s min=%d",
              fr_date_format(q.as_of, b), q.nationality ? q.nationality : "*", q.port ? q.port : "*",
              (int)q.min_days_over);
-    snprintf(detail, sizeof detail, "%zu named of %zu", n, total);
+    snprintf(detail, sizeof detail, _("%zu named of %zu"), n, total);
     if (cli_audit(sub, db, "overstayers.read", object, "cli", detail) != FR_OK) goto done;
     FILE *out = stdout;
     if (xlsx) {

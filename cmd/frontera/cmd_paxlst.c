@@ -13,27 +13,28 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/paxlst.h"
+#include "i18n.h"
 
 #define PAXLST_INPUT_MAX (64u << 20)
 
 static void usage(void)
 {
-    printf("Usage: frontera paxlst [--lenient] FILE...\n"
-           "Read UN/EDIFACT PAXLST passenger and crew manifests (D02B, D05B, D12B and the\n"
-           "legacy US form; any separators given by UNA; CR, LF, CRLF or no line ends; a\n"
-           "Type-B envelope before UNA/UNB is skipped) and print one JSON object per\n"
-           "message (JSON Lines) with the keys file, valid, findings (code, severity,\n"
-           "segment, line, column, message), message (ref, type, version, agency),\n"
-           "interchange (sender, recipient, prepared, control_ref), legs (flight,\n"
-           "carrier, from, to, departure, arrival) and persons (role, surname,\n"
-           "given_names, sex, birth_date, nationality, residence_country,\n"
-           "embarkation_port, debarkation_port, documents: type, number, expiry,\n"
-           "issuing_country). FILE - reads standard input.\n\n"
-           "  --lenient  also list the persons and legs of messages with errors (a\n"
-           "             lenient.extracted warning says so); by default they are withheld\n"
-           "  --help     show this help and exit\n\n"
-           "Exit status: 0 every message valid (warnings allowed), 1 a message has an\n"
-           "error finding, 2 usage error, 3 failure. See docs/paxlst.md.\n");
+    printf(_("Usage: frontera paxlst [--lenient] FILE...\n"
+             "Read UN/EDIFACT PAXLST passenger and crew manifests (D02B, D05B, D12B and the\n"
+             "legacy US form; any separators given by UNA; CR, LF, CRLF or no line ends; a\n"
+             "Type-B envelope before UNA/UNB is skipped) and print one JSON object per\n"
+             "message (JSON Lines) with the keys file, valid, findings (code, severity,\n"
+             "segment, line, column, message), message (ref, type, version, agency),\n"
+             "interchange (sender, recipient, prepared, control_ref), legs (flight,\n"
+             "carrier, from, to, departure, arrival) and persons (role, surname,\n"
+             "given_names, sex, birth_date, nationality, residence_country,\n"
+             "embarkation_port, debarkation_port, documents: type, number, expiry,\n"
+             "issuing_country). FILE - reads standard input.\n\n"
+             "  --lenient  also list the persons and legs of messages with errors (a\n"
+             "             lenient.extracted warning says so); by default they are withheld\n"
+             "  --help     show this help and exit\n\n"
+             "Exit status: 0 every message valid (warnings allowed), 1 a message has an\n"
+             "error finding, 2 usage error, 3 failure. See docs/paxlst.md.\n"));
 }
 
 static json_t *str_or_null(const char *s)
@@ -169,7 +170,7 @@ static int one_file(const char *path, const fr_paxlst_options *opt)
         char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
         if (!s) {
-            fprintf(stderr, "frontera paxlst: %s: out of memory writing JSON\n", path);
+            fprintf(stderr, _("frontera paxlst: %s: out of memory writing JSON\n"), path);
             fr_paxlst_free(p);
             return -1;
         }

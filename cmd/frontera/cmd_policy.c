@@ -11,12 +11,13 @@
 #include "commands.h"
 #include "frontera/country.h"
 #include "frontera/policy.h"
+#include "i18n.h"
 
 #define MAX_REPORTED 200
 
 static void usage(void)
 {
-    printf(
+    printf(_(
         "Usage: frontera policy check --policy FILE --nationality CODE --on DATE [--class CLASS] "
         "[--json]\n"
         "       frontera policy lint FILE...\n"
@@ -30,7 +31,7 @@ static void usage(void)
         "  --json          machine output (check)\n"
         "  --help          show this help\n"
         "Example: frontera policy check --policy data/policy/ecu.policy --nationality CHN --on "
-        "2024-07-01\n");
+        "2024-07-01\n"));
 }
 
 /* Load FILE, printing every error; NULL on failure. */
@@ -50,7 +51,7 @@ static fr_policy *load(const char *sub, const char *path, int *nerr)
         for (size_t i = 0; i < n && i < MAX_REPORTED; i++)
             cli_print_error(sub, path, &errs[i]);
         if (n > MAX_REPORTED)
-            fprintf(stderr, "frontera %s: %s: %zu more errors not shown\n", sub, path,
+            fprintf(stderr, _("frontera %s: %s: %zu more errors not shown\n"), sub, path,
                     n - MAX_REPORTED);
         *nerr = (int)n;
         p = NULL;
@@ -61,30 +62,36 @@ static fr_policy *load(const char *sub, const char *path, int *nerr)
 
 static const char *docs_text(unsigned docs)
 {
-    if (docs == (FR_DOC_PASSPORT | FR_DOC_ID_CARD)) return "passport or national ID card";
-    return docs == FR_DOC_ID_CARD ? "national ID card" : "passport";
+    if (docs == (FR_DOC_PASSPORT | FR_DOC_ID_CARD)) return _("passport or national ID card");
+    return docs == FR_DOC_ID_CARD ? _("national ID card") : _("passport");
 }
 
 static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admission_class cls,
                              fr_date on)
 {
     char s[FR_STAY_RULE_BUFSZ], a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ], d[FR_DATE_BUFSZ];
-    printf("%s %s on %s: %s\n", code, fr_admission_class_name(cls), fr_date_format(on, d),
+    printf(_("%s %s on %s: %s\n"), code, fr_admission_class_name(cls), fr_date_format(on, d),
            fr_regime_name(r->regime));
     if (r->stay.kind != FR_STAY_NONE)
-        printf("  stay:       %s\n", fr_stay_rule_format(&r->stay, s));
-    printf("  documents:  %s\n", docs_text(r->docs));
+        printf(_("  stay:       %s\n"), fr_stay_rule_format(&r->stay, s));
+    printf(_("  documents:  %s\n"), docs_text(r->docs));
     if (r->min_validity_unit)
-        printf("  validity:   at least %d %s remaining on entry\n", (int)r->min_validity,
-               r->min_validity_unit == 'm' ? "months" : "days");
-    printf("  in force:   %s..%s (both days inclusive)\n", fr_date_format(r->from, a),
+        printf(r->min_validity_unit == 'm'
+                   ? ngettext("  validity:   at least %d month remaining on entry\n",
+                              "  validity:   at least %d months remaining on entry\n",
+                              (unsigned long)r->min_validity)
+                   : ngettext("  validity:   at least %d day remaining on entry\n",
+                              "  validity:   at least %d days remaining on entry\n",
+                              (unsigned long)r->min_validity),
+               (int)r->min_validity);
+    printf(_("  in force:   %s..%s (both days inclusive)\n"), fr_date_format(r->from, a),
            r->to == FR_DATE_NONE ? "" : fr_date_format(r->to, b));
-    printf("  why:        rule for %s on line %d%s\n", r->who, r->line,
-           r->rank == FR_RANK_DEFAULT ? " (the default for nationalities not listed)"
-           : r->rank == FR_RANK_GROUP ? " (group rule)"
+    printf(_("  why:        rule for %s on line %d%s\n"), r->who, r->line,
+           r->rank == FR_RANK_DEFAULT ? _(" (the default for nationalities not listed)")
+           : r->rank == FR_RANK_GROUP ? _(" (group rule)")
                                       : "");
-    printf("  source:     %s\n", r->ref);
-    if (r->note[0]) printf("  note:       %s\n", r->note);
+    printf(_("  source:     %s\n"), r->ref);
+    if (r->note[0]) printf(_("  note:       %s\n"), r->note);
 }
 
 static void print_rule_json(const fr_policy_rule *r, const char *code, fr_admission_class cls,
@@ -181,7 +188,7 @@ static int date_opt(const char *name, const char *v, fr_date *d)
     fr_error err;
     if (!v) return cli_usage_error("policy", "--%s DATE is required", name);
     if (fr_date_parse_cstr(v, d, &err) != FR_OK)
-        return cli_usage_error("policy", "--%s %s: %s", name, v, err.message);
+        return cli_usage_error("policy", "--%s %s: %s", name, v, cli_error_text(&err));
     return -1;
 }
 
@@ -211,7 +218,7 @@ static int do_check(const popts *o)
     else if (r)
         print_rule_human(r, fr_country_code(c), (fr_admission_class)cls, on);
     else
-        printf("%s %s on %s: no rule applies (the policy has no default rule for that day)\n",
+        printf(_("%s %s on %s: no rule applies (the policy has no default rule for that day)\n"),
                fr_country_code(c), o->cls, o->on);
     fr_policy_free(p);
     return r ? FR_EXIT_OK : FR_EXIT_FINDING;
@@ -227,11 +234,13 @@ static int do_lint(int argc, char **argv)
         if (!p) {
             bad = 1;
             unreadable |= nerr < 0;
-            if (nerr > 0) fprintf(stderr, "%s: %d error%s\n", argv[i], nerr, nerr == 1 ? "" : "s");
+            if (nerr > 0)
+                fprintf(stderr, ngettext("%s: %d error\n", "%s: %d errors\n", (unsigned long)nerr),
+                        argv[i], nerr);
             continue;
         }
-        printf("%s: ok (%zu rules, %zu groups%s%s)\n", argv[i], fr_policy_rule_count(p),
-               fr_policy_group_count(p), fr_policy_jurisdiction(p)[0] ? ", jurisdiction " : "",
+        printf(_("%s: ok (%zu rules, %zu groups%s%s)\n"), argv[i], fr_policy_rule_count(p),
+               fr_policy_group_count(p), fr_policy_jurisdiction(p)[0] ? _(", jurisdiction ") : "",
                fr_policy_jurisdiction(p));
         fr_policy_free(p);
     }
@@ -242,7 +251,7 @@ static void describe(const fr_policy_rule *r, char *buf, size_t n, int with_line
 {
     char s[FR_STAY_RULE_BUFSZ], l[24] = "";
     if (!r) {
-        snprintf(buf, n, "no rule");
+        snprintf(buf, n, _("no rule"));
         return;
     }
     if (with_line) snprintf(l, sizeof l, " (line %d)", r->line);
@@ -319,7 +328,7 @@ static int do_changes(const popts *o)
     }
     qsort(v, n, sizeof *v, cmp_chg);
     char a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ], was[96], now[96];
-    printf("Changes for class %s after %s up to %s: %zu\n", o->cls, fr_date_format(from, a),
+    printf(_("Changes for class %s after %s up to %s: %zu\n"), o->cls, fr_date_format(from, a),
            fr_date_format(to, b), n);
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -330,15 +339,15 @@ static int do_changes(const popts *o)
         describe(v[i].r1, now, sizeof now, j - i == 1);
         printf("\n%s: %s -> %s\n", fr_date_format(v[i].d, a), was, now);
         if (j - i == 1)
-            printf("  for %s (%s)\n", fr_country_code(v[i].c), fr_country_name(v[i].c));
+            printf(_("  for %s (%s)\n"), fr_country_code(v[i].c), fr_country_name(v[i].c));
         else {
-            printf("  for %zu nationalities:", j - i);
+            printf(_("  for %zu nationalities:"), j - i);
             for (size_t k = i; k < j; k++)
                 printf("%s %s", (k - i) % 16 == 0 ? "\n   " : "", fr_country_code(v[k].c));
             printf("\n");
         }
         const fr_policy_rule *src = v[i].r1 ? v[i].r1 : v[i].r0;
-        if (src) printf("  source: %s\n", src->ref);
+        if (src) printf(_("  source: %s\n"), src->ref);
         i = j;
     }
     free(v);
@@ -347,7 +356,7 @@ static int do_changes(const popts *o)
 oom:
     free(v);
     fr_policy_free(p);
-    fprintf(stderr, "frontera policy: out of memory\n");
+    fprintf(stderr, _("frontera policy: out of memory\n"));
     return FR_EXIT_FAILURE;
 }
 

@@ -13,27 +13,29 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static void usage(void)
 {
-    printf("Usage: frontera [--db PATH] record entry|exit|refusal|encounter|extension\n"
-           "         --event-id ID --at YYYY-MM-DDTHH:MM[:SS]+HH:MM --port LOCODE\n"
-           "         --document STATE:NUMBER [OPTION]... [--json]\n"
-           "Record one event in the crossings ledger.\n\n"
-           "  --event-id ID            the sender's id; a retry with the same content is a no-op\n"
-           "  --at TIME                local date-time with its UTC offset\n"
-           "  --port LOCODE            UN/LOCODE of the port (ECUIO, ECGYE, ...)\n"
-           "  --document STATE:NUMBER  issuing state (ICAO code) and document number\n"
-           "  --document-type T        P, PA, I, ID ...\n"
-           "  --document-expiry DATE   --surname S  --given-names G  --nationality CODE\n"
-           "  --birth-date DATE        --sex M|F|X\n"
-           "  --class C                admission class (tourist, business, ...)\n"
-           "  --authorised-until DATE  entries and extensions; omitted: the admission/policy\n"
-           "                           module computes it (stored empty until then)\n"
-           "  --officer ID  --decision admit|refer|refuse  --reasons JSON\n"
-           "  --json                   print the result as one JSON object\n"
-           "Exit status: 0 recorded (or already recorded), 1 the event id exists with other\n"
-           "content, 2 a bad option or value, 3 a storage failure.\n");
+    printf(
+        _("Usage: frontera [--db PATH] record entry|exit|refusal|encounter|extension\n"
+          "         --event-id ID --at YYYY-MM-DDTHH:MM[:SS]+HH:MM --port LOCODE\n"
+          "         --document STATE:NUMBER [OPTION]... [--json]\n"
+          "Record one event in the crossings ledger.\n\n"
+          "  --event-id ID            the sender's id; a retry with the same content is a no-op\n"
+          "  --at TIME                local date-time with its UTC offset\n"
+          "  --port LOCODE            UN/LOCODE of the port (ECUIO, ECGYE, ...)\n"
+          "  --document STATE:NUMBER  issuing state (ICAO code) and document number\n"
+          "  --document-type T        P, PA, I, ID ...\n"
+          "  --document-expiry DATE   --surname S  --given-names G  --nationality CODE\n"
+          "  --birth-date DATE        --sex M|F|X\n"
+          "  --class C                admission class (tourist, business, ...)\n"
+          "  --authorised-until DATE  entries and extensions; omitted: the admission/policy\n"
+          "                           module computes it (stored empty until then)\n"
+          "  --officer ID  --decision admit|refer|refuse  --reasons JSON\n"
+          "  --json                   print the result as one JSON object\n"
+          "Exit status: 0 recorded (or already recorded), 1 the event id exists with other\n"
+          "content, 2 a bad option or value, 3 a storage failure.\n"));
 }
 
 static int set_text(char *dst, size_t cap, const char *src, const char *opt)
@@ -48,7 +50,7 @@ static int set_date(fr_date *d, const char *s, const char *opt)
 {
     fr_error err;
     if (fr_date_parse_cstr(s, d, &err) != FR_OK)
-        return cli_usage_error("record", "%s: %s", opt, err.message);
+        return cli_usage_error("record", "%s: %s", opt, cli_error_text(&err));
     return 0;
 }
 
@@ -59,7 +61,7 @@ static int parse_document(fr_event *ev, const char *arg)
         return cli_usage_error("record", "--document must be STATE:NUMBER (ECU:A1234567)");
     memcpy(ev->doc.state, arg, (size_t)(colon - arg));
     ev->doc.state[colon - arg] = '\0';
-    return set_text(ev->doc.number, sizeof ev->doc.number, colon + 1, "the document number");
+    return set_text(ev->doc.number, sizeof ev->doc.number, colon + 1, _("the document number"));
 }
 
 static void print_result(const fr_event *ev, const fr_record_result *r, int json)
@@ -81,14 +83,14 @@ static void print_result(const fr_event *ev, const fr_record_result *r, int json
         return;
     }
     if (r->duplicate)
-        printf("%s: already recorded with the same content (traveller %lld)\n", ev->event_id,
+        printf(_("%s: already recorded with the same content (traveller %lld)\n"), ev->event_id,
                (long long)r->traveller_id);
     else
-        printf("%s: recorded %s, traveller %lld (link: %s)\n", ev->event_id,
+        printf(_("%s: recorded %s, traveller %lld (link: %s)\n"), ev->event_id,
                fr_event_kind_name(ev->kind), (long long)r->traveller_id,
                fr_link_kind_name(r->link));
     for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-        if (r->anomalies & b) printf("  anomaly: %s\n", fr_anomaly_name(b));
+        if (r->anomalies & b) printf(_("  anomaly: %s\n"), fr_anomaly_name(b));
 }
 
 int cmd_record(int argc, char **argv)
@@ -146,7 +148,7 @@ int cmd_record(int argc, char **argv)
             break;
         case O_AT:
             if (fr_datetime_parse_cstr(optarg, &ev.at, &err) != FR_OK)
-                bad = cli_usage_error("record", "--at: %s", err.message);
+                bad = cli_usage_error("record", "--at: %s", cli_error_text(&err));
             break;
         case O_PORT:
             bad = set_text(ev.port, sizeof ev.port, optarg, "--port");

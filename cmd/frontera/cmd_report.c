@@ -9,28 +9,29 @@
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
+#include "i18n.h"
 
 static const struct {
     const char *name;
     int (*fn)(int, char **);
     const char *summary;
 } KINDS[] = {
-    {"flows", report_flows, "entries, exits, refusals, encounters and net by group and period"},
+    {"flows", report_flows, N_("entries, exits, refusals, encounters and net by group and period")},
     {"overstays", report_overstays,
-     "DHS overstay counts and rates beside the ministry's crude rate"},
-    {"alerts", report_alerts, "early-warning alerts on monthly flows"},
-    {"whatif", report_whatif, "what-if projections of a policy change"},
-    {"backtest", report_backtest, "the alerts replayed month by month, as if live"},
+     N_("DHS overstay counts and rates beside the ministry's crude rate")},
+    {"alerts", report_alerts, N_("early-warning alerts on monthly flows")},
+    {"whatif", report_whatif, N_("what-if projections of a policy change")},
+    {"backtest", report_backtest, N_("the alerts replayed month by month, as if live")},
 };
 #define NKINDS (sizeof KINDS / sizeof KINDS[0])
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: frontera [--db PATH] report KIND [OPTION]...\n"
-                 "Migration reports on the crossings ledger.\n\nKinds:\n");
+    fprintf(out, _("Usage: frontera [--db PATH] report KIND [OPTION]...\n"
+                   "Migration reports on the crossings ledger.\n\nKinds:\n"));
     for (size_t i = 0; i < NKINDS; i++)
-        fprintf(out, "  %-10s %s\n", KINDS[i].name, KINDS[i].summary);
-    fprintf(out, "\n'frontera report KIND --help' shows a kind's options.\n");
+        fprintf(out, "  %-10s %s\n", KINDS[i].name, _(KINDS[i].summary));
+    fprintf(out, _("\n'frontera report KIND --help' shows a kind's options.\n"));
 }
 
 int cmd_report(int argc, char **argv)

@@ -23,6 +23,7 @@
 #include "frontera/policy.h"
 #include "frontera/series.h"
 #include "frontera/svg.h"
+#include "i18n.h"
 
 #define SUB "report alerts"
 
@@ -71,7 +72,7 @@ static int series_from_csv(const char *sub, const char *path, fr_series **out)
     if (rc == FR_OK) return FR_EXIT_OK;
     for (size_t i = 0; i < n && i < 20; i++)
         cli_print_error(sub, path, &errs[i]);
-    if (n > 20) fprintf(stderr, "frontera %s: %s: %zu more problems\n", sub, path, n - 20);
+    if (n > 20) fprintf(stderr, _("frontera %s: %s: %zu more problems\n"), sub, path, n - 20);
     return FR_EXIT_FAILURE;
 }
 
@@ -107,7 +108,7 @@ void report_print_alerts(const fr_alert *a, size_t n, const char *format)
                "direction,"
                "tests,lower,upper,message\n");
     if (json) printf("[");
-    if (!csv && !json && n == 0) printf("no alerts\n");
+    if (!csv && !json && n == 0) printf(_("no alerts\n"));
     for (size_t i = 0; i < n; i++) {
         fr_month_format(a[i].period, per);
         fr_month_format(a[i].since, since);
@@ -246,7 +247,7 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
     if (f && fclose(f) != 0) ok = 0;
     fr_free(svg);
     if (!ok) {
-        fprintf(stderr, "frontera %s: cannot write %s\n", SUB, path);
+        fprintf(stderr, _("frontera %s: cannot write %s\n"), SUB, path);
         return FR_EXIT_FAILURE;
     }
     return FR_EXIT_OK;
@@ -255,29 +256,29 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
 static void usage(void)
 {
     printf(
-        "Usage: frontera [--db PATH] report alerts [--series FILE.csv | --events FILE.csv]\n"
-        "       [--from DATE] [--to DATE] [--as-of DATE] [--format text|csv|json]\n"
-        "       [--svg FILE] [--metric NAME] [--top N] [--policy FILE] [--min-count N]\n"
-        "Early-warning alerts: unusual rises and falls by nationality in arrivals, the non-exit\n"
-        "rate, encounters or the encounter-to-entry ratio, by six tests (docs/alerts.md).\n"
-        "  --series FILE   a monthly series CSV: period,nationality,metric,count\n"
-        "  --events FILE   a ledger CSV (frontera synth/export output) instead of the database\n"
-        "                  (--csv-input FILE is the same, as in the other reports)\n"
-        "  (neither)       the events in the database (--db, default ./frontera.db)\n"
-        "  --from/--to     report alerts raised in these months (earlier months are history);\n"
-        "                  events after --to are ignored\n"
-        "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
-        "                  before it count for the non-exit rate (default: day after the last "
-        "event)\n"
-        "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
-        "                  nationalities (default 8) with alerts marked, and the changes of\n"
-        "                  --policy FILE as vertical lines\n"
-        "  --min-count N   least monthly count that may alert (default 100)\n"
-        "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
-        "  --warmup N      months of history before a month is judged (default 12)\n"
-        "  --tests LIST    the tests to run, comma-separated (default all): seasonal,\n"
-        "                  farrington, noufaily, cusum, yoy, fall\n"
-        "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n");
+        _("Usage: frontera [--db PATH] report alerts [--series FILE.csv | --events FILE.csv]\n"
+          "       [--from DATE] [--to DATE] [--as-of DATE] [--format text|csv|json]\n"
+          "       [--svg FILE] [--metric NAME] [--top N] [--policy FILE] [--min-count N]\n"
+          "Early-warning alerts: unusual rises and falls by nationality in arrivals, the non-exit\n"
+          "rate, encounters or the encounter-to-entry ratio, by six tests (docs/alerts.md).\n"
+          "  --series FILE   a monthly series CSV: period,nationality,metric,count\n"
+          "  --events FILE   a ledger CSV (frontera synth/export output) instead of the database\n"
+          "                  (--csv-input FILE is the same, as in the other reports)\n"
+          "  (neither)       the events in the database (--db, default ./frontera.db)\n"
+          "  --from/--to     report alerts raised in these months (earlier months are history);\n"
+          "                  events after --to are ignored\n"
+          "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
+          "                  before it count for the non-exit rate (default: day after the last "
+          "event)\n"
+          "  --svg FILE      draw METRIC (default arrivals, else encounters) for the top N\n"
+          "                  nationalities (default 8) with alerts marked, and the changes of\n"
+          "                  --policy FILE as vertical lines\n"
+          "  --min-count N   least monthly count that may alert (default 100)\n"
+          "  --min-factor F  least observed/expected ratio that may alert (default 1.5)\n"
+          "  --warmup N      months of history before a month is judged (default 12)\n"
+          "  --tests LIST    the tests to run, comma-separated (default all): seasonal,\n"
+          "                  farrington, noufaily, cusum, yoy, fall\n"
+          "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n"));
 }
 
 /* What the command line asked for. */
@@ -341,7 +342,7 @@ static int param_option(int c, const char *arg, fr_alert_params *p)
         break;
     case 'T':
         if (fr_alert_tests_parse(arg, &p->tests, &err) != FR_OK)
-            return cli_usage_error(SUB, "--tests: %s", err.message);
+            return cli_usage_error(SUB, "--tests: %s", cli_error_text(&err));
         break;
     case 'Y':
     case 'L':

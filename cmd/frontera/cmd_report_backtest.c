@@ -15,31 +15,32 @@
 #include "frontera/alerts.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "i18n.h"
 
 #define SUB "report backtest"
 
 static void usage(void)
 {
-    printf("Usage: frontera [--db PATH] report backtest [--series FILE.csv | --events FILE.csv]\n"
-           "       [--from MONTH] [--to MONTH] [--as-of DATE] [--nationality CODE]\n"
-           "       [--tests LIST] [--min-tests N] [--format text|csv]\n"
-           "Replay the alert tests month by month as if live: each month is judged with\n"
-           "the later months hidden, and each alert is printed in the month it would\n"
-           "have been raised, with its delay after the onset and, in hindsight, the\n"
-           "month the episode peaked (lead time) (docs/alerts.md).\n"
-           "  --series FILE     a monthly series CSV: period,nationality,metric,count\n"
-           "  --events FILE     a ledger CSV instead of the database (--db)\n"
-           "  --from/--to       the months replayed (default: the whole series)\n"
-           "  --as-of DATE      report date for the non-exit rate (events after it ignored)\n"
-           "  --nationality C   only this nationality's alerts (ICAO code)\n"
-           "  --tests LIST      the tests (default all; see report alerts --help)\n"
-           "  --min-tests N     families of tests that must agree (default 2)\n"
-           "  --trace TEST      instead: what one test (farrington, noufaily, cusum, yoy,\n"
-           "                    fall) says of each month of --nationality's series (--metric),\n"
-           "                    as CSV: month,observed,judged,expected,lower,upper,signal\n"
-           "  --surveillance-compat  farrington/noufaily: the dispersion R's surveillance\n"
-           "                    uses for the trend test and bound (docs/alerts.md)\n"
-           "Exit status: 0, 2 usage, 3 failure.\n");
+    printf(_("Usage: frontera [--db PATH] report backtest [--series FILE.csv | --events FILE.csv]\n"
+             "       [--from MONTH] [--to MONTH] [--as-of DATE] [--nationality CODE]\n"
+             "       [--tests LIST] [--min-tests N] [--format text|csv]\n"
+             "Replay the alert tests month by month as if live: each month is judged with\n"
+             "the later months hidden, and each alert is printed in the month it would\n"
+             "have been raised, with its delay after the onset and, in hindsight, the\n"
+             "month the episode peaked (lead time) (docs/alerts.md).\n"
+             "  --series FILE     a monthly series CSV: period,nationality,metric,count\n"
+             "  --events FILE     a ledger CSV instead of the database (--db)\n"
+             "  --from/--to       the months replayed (default: the whole series)\n"
+             "  --as-of DATE      report date for the non-exit rate (events after it ignored)\n"
+             "  --nationality C   only this nationality's alerts (ICAO code)\n"
+             "  --tests LIST      the tests (default all; see report alerts --help)\n"
+             "  --min-tests N     families of tests that must agree (default 2)\n"
+             "  --trace TEST      instead: what one test (farrington, noufaily, cusum, yoy,\n"
+             "                    fall) says of each month of --nationality's series (--metric),\n"
+             "                    as CSV: month,observed,judged,expected,lower,upper,signal\n"
+             "  --surveillance-compat  farrington/noufaily: the dispersion R's surveillance\n"
+             "                    uses for the trend test and bound (docs/alerts.md)\n"
+             "Exit status: 0, 2 usage, 3 failure.\n"));
 }
 
 static int month_arg(const char *s, fr_month *m)
@@ -75,7 +76,7 @@ static int print_trace(const fr_series *s, int nat, const char *metric, unsigned
                     : strcmp(fr_series_key_metric(s, k), "due") != 0))
             key = (long)k;
     if (key < 0) {
-        fprintf(stderr, "frontera %s: no series for %s%s%s\n", SUB, fr_country_code(nat),
+        fprintf(stderr, _("frontera %s: no series for %s%s%s\n"), SUB, fr_country_code(nat),
                 metric ? " " : "", metric ? metric : "");
         return FR_EXIT_FAILURE;
     }
@@ -137,7 +138,7 @@ static int test_option(int c, const char *arg, backtest_opts *o)
     switch (c) {
     case 'T':
         if (fr_alert_tests_parse(arg, &o->params.tests, &err) != FR_OK)
-            return cli_usage_error(SUB, "--tests: %s", err.message);
+            return cli_usage_error(SUB, "--tests: %s", cli_error_text(&err));
         break;
     case 'M':
         o->params.min_tests = (int)strtol(arg, &end, 10);
@@ -229,10 +230,10 @@ static void print_alert(const fr_alert *a, const fr_alert *h, int csv)
         printf("%s,%s,%s,%s,%s,%d,%s,%d,%s\n", raised, fr_country_code(a->nationality), a->metric,
                dir, since, delay, pk, lead, tests);
     else
-        printf("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
-               "[%s]\n",
+        printf(_("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
+                 "[%s]\n"),
                raised, fr_country_code(a->nationality), a->metric, dir, since, delay,
-               a->direction < 0 ? "lowest" : "peak", pk, lead, tests);
+               a->direction < 0 ? _("lowest") : _("peak"), pk, lead, tests);
 }
 
 /* The replay, and the whole-series run that gives each alert's peak. */
@@ -256,7 +257,7 @@ static int run_backtest(const fr_series *s, const backtest_opts *o)
         print_alert(&bt[i], hindsight(all, nall, &bt[i]), csv);
         shown++;
     }
-    if (!csv && !shown) printf("no alerts\n");
+    if (!csv && !shown) printf(_("no alerts\n"));
     fr_free(bt);
     fr_free(all);
     return FR_EXIT_OK;

@@ -11,13 +11,14 @@
 #include "cli.h"
 #include "report.h"
 #include "report_common.h"
+#include "i18n.h"
 
 static const report_column FLOW_COLUMNS[] = {
-    {"entries", "entries", FR_FLOW_ENTRIES, -1, NULL},
-    {"exits", "exits", FR_FLOW_EXITS, -1, NULL},
-    {"refusals", "refusals", FR_FLOW_REFUSALS, -1, NULL},
-    {"encounters", "encounters", FR_FLOW_ENCOUNTERS, -1, NULL},
-    {"net", "net", FR_FLOW_ENTRIES, FR_FLOW_EXITS, NULL},
+    {"entries", N_("entries"), FR_FLOW_ENTRIES, -1, NULL},
+    {"exits", N_("exits"), FR_FLOW_EXITS, -1, NULL},
+    {"refusals", N_("refusals"), FR_FLOW_REFUSALS, -1, NULL},
+    {"encounters", N_("encounters"), FR_FLOW_ENCOUNTERS, -1, NULL},
+    {"net", N_("net"), FR_FLOW_ENTRIES, FR_FLOW_EXITS, NULL},
 };
 
 int report_flows(int argc, char **argv)
@@ -33,20 +34,23 @@ int report_flows(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf(
-                "Usage: frontera [--db PATH] report flows [OPTION]...\n"
-                "Entries, exits, refusals, encounters and net (entries - exits) of events whose\n"
-                "local date is in the period, by the --by keys.\n\n" REPORT_COMMON_HELP
-                "  --cumulative            running totals along the period key from --from\n\n"
-                "With --by embarkation (with nationality, port and a period) the flows come\n"
-                "from the manifests recorded with `manifest check --record`, matched to the\n"
-                "booth's entries: columns announced, entered, refused, not_presented and\n"
-                "transit_entered, per port of embarkation (default period: the recorded\n"
-                "arrivals' first to last day).\n\n"
-                "Example: frontera report flows --from 2023-01-01 --to 2024-06-30 \\\n"
-                "           --by nationality --nationality CHN\n"
-                "         frontera report flows --from 2024-01-01 --to 2024-12-31 \\\n"
-                "           --by embarkation,nationality,month --nationality CHN\n");
+            fputs(
+                _("Usage: frontera [--db PATH] report flows [OPTION]...\n"
+                  "Entries, exits, refusals, encounters and net (entries - exits) of events whose\n"
+                  "local date is in the period, by the --by keys.\n\n"),
+                stdout);
+            fputs(_(REPORT_COMMON_HELP), stdout);
+            fputs(_("  --cumulative            running totals along the period key from --from\n\n"
+                    "With --by embarkation (with nationality, port and a period) the flows come\n"
+                    "from the manifests recorded with `manifest check --record`, matched to the\n"
+                    "booth's entries: columns announced, entered, refused, not_presented and\n"
+                    "transit_entered, per port of embarkation (default period: the recorded\n"
+                    "arrivals' first to last day).\n\n"
+                    "Example: frontera report flows --from 2023-01-01 --to 2024-06-30 \\\n"
+                    "           --by nationality --nationality CHN\n"
+                    "         frontera report flows --from 2024-01-01 --to 2024-12-31 \\\n"
+                    "           --by embarkation,nationality,month --nationality CHN\n"),
+                  stdout);
             return FR_EXIT_OK;
         }
         if (c == 'c') {

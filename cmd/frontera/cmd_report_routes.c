@@ -13,13 +13,14 @@
 #include "cli.h"
 #include "frontera/alloc.h"
 #include "frontera/arrivals.h"
+#include "i18n.h"
 
 static const report_column ROUTE_COLUMNS[] = {
-    {"announced", "announced", FR_ROUTE_ANNOUNCED, -1, NULL},
-    {"entered", "entered", FR_ROUTE_ENTERED, -1, NULL},
-    {"refused", "refused", FR_ROUTE_REFUSED, -1, NULL},
-    {"not_presented", "not presented", FR_ROUTE_NOT_PRESENTED, -1, NULL},
-    {"transit_entered", "transit entered", FR_ROUTE_TRANSIT_ENTERED, -1, NULL},
+    {"announced", N_("announced"), FR_ROUTE_ANNOUNCED, -1, NULL},
+    {"entered", N_("entered"), FR_ROUTE_ENTERED, -1, NULL},
+    {"refused", N_("refused"), FR_ROUTE_REFUSED, -1, NULL},
+    {"not_presented", N_("not presented"), FR_ROUTE_NOT_PRESENTED, -1, NULL},
+    {"transit_entered", N_("transit entered"), FR_ROUTE_TRANSIT_ENTERED, -1, NULL},
 };
 
 int report_wants_routes(const report_opts *o)

@@ -17,6 +17,7 @@
 #include "frontera/date.h"
 #include "frontera/policy.h"
 #include "frontera/whatif.h"
+#include "i18n.h"
 
 #define SUB "report whatif"
 
@@ -75,13 +76,13 @@ static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int
         return;
     }
     char fb[FR_DATE_BUFSZ], tb[FR_DATE_BUFSZ], ab[FR_DATE_BUFSZ];
-    printf("What if: the entries from %s to %s under the policy %s.\n",
-           hd->from == FR_DATE_NONE ? "the first" : fr_date_format(hd->from, fb),
-           hd->to == FR_DATE_NONE ? "the last" : fr_date_format(hd->to, tb), hd->policy);
-    if (hd->baseline) printf("Baseline: the policy %s.\n", hd->baseline);
-    printf("Overstays and non-exits as of %s.\n", hd->as_of == FR_DATE_NONE
-                                                      ? "the day after the last event"
-                                                      : fr_date_format(hd->as_of, ab));
+    printf(_("What if: the entries from %s to %s under the policy %s.\n"),
+           hd->from == FR_DATE_NONE ? _("the first") : fr_date_format(hd->from, fb),
+           hd->to == FR_DATE_NONE ? _("the last") : fr_date_format(hd->to, tb), hd->policy);
+    if (hd->baseline) printf(_("Baseline: the policy %s.\n"), hd->baseline);
+    printf(_("Overstays and non-exits as of %s.\n"), hd->as_of == FR_DATE_NONE
+                                                         ? _("the day after the last event")
+                                                         : fr_date_format(hd->as_of, ab));
     printf("%-4s %10s %10s %18s %10s %10s %10s\n", "nat", "arrivals", "need_visa",
            baseline ? "need_visa_baseline" : "-", "visa_free", "overstays", "nonexits");
     for (size_t i = 0; i < n; i++)
@@ -108,14 +109,15 @@ int report_whatif(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            printf("Usage: frontera [--db PATH] report whatif --policy FILE [--baseline FILE]\n"
-                   "       [--events FILE.csv] [--from DATE] [--to DATE] [--as-of DATE]\n"
-                   "       [--format text|csv|json]\n"
-                   "Apply a visa policy file to the entries of a period: by nationality, the\n"
-                   "arrivals, those who would have needed a visa under --policy (and under\n"
-                   "--baseline, the policy in force then), those who entered visa-free and, among\n"
-                   "them, the overstays (late exits) and non-exits as of --as-of (default: the\n"
-                   "day after the last event). Events come from the database or --events.\n");
+            printf(
+                _("Usage: frontera [--db PATH] report whatif --policy FILE [--baseline FILE]\n"
+                  "       [--events FILE.csv] [--from DATE] [--to DATE] [--as-of DATE]\n"
+                  "       [--format text|csv|json]\n"
+                  "Apply a visa policy file to the entries of a period: by nationality, the\n"
+                  "arrivals, those who would have needed a visa under --policy (and under\n"
+                  "--baseline, the policy in force then), those who entered visa-free and, among\n"
+                  "them, the overstays (late exits) and non-exits as of --as-of (default: the\n"
+                  "day after the last event). Events come from the database or --events.\n"));
             return FR_EXIT_OK;
         case 'p':
             policy_path = optarg;
@@ -137,7 +139,7 @@ int report_whatif(int argc, char **argv)
         case 'a': {
             fr_date *d = c == 'f' ? &from : c == 't' ? &to : &as_of;
             if (fr_date_parse_cstr(optarg, d, &err) != FR_OK)
-                return cli_usage_error(SUB, "%s: %s", optarg, err.message);
+                return cli_usage_error(SUB, "%s: %s", optarg, cli_error_text(&err));
             break;
         }
         default:
@@ -156,7 +158,7 @@ int report_whatif(int argc, char **argv)
     if (fr_whatif_new(policy, baseline, from, to, &w) != FR_OK) goto done;
     if (report_events(SUB, events, from, FR_DATE_NONE, add_event, w) != FR_EXIT_OK) goto done;
     if (fr_whatif_finish(w, as_of, &rows, &n) != FR_OK) {
-        fprintf(stderr, "frontera %s: out of memory\n", SUB);
+        fprintf(stderr, _("frontera %s: out of memory\n"), SUB);
         goto done;
     }
     whatif_head hd = {policy_path, baseline_path, from, to, as_of};

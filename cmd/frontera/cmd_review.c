@@ -21,31 +21,32 @@
 #include "frontera/alloc.h"
 #include "frontera/linkage.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] review list [--all] [--json]\n"
-    "       frontera [--db PATH] review link ID --by NAME [--note TEXT]\n"
-    "       frontera [--db PATH] review distinct ID --by NAME [--note TEXT]\n"
-    "       frontera [--db PATH] review split STATE:NUMBER --by NAME [--note TEXT]\n"
-    "       frontera [--db PATH] review thresholds [--link-bits X] [--review-bits Y]\n"
-    "                                              [--renewal-rate R]\n"
-    "Document links a supervisor decides. A new document that only possibly belongs to\n"
-    "a known traveller (a namesake, a near name, another nationality, an entry while\n"
-    "the other is still in the country) gets a new traveller and a review with the\n"
-    "evidence: each comparison and its weight in bits (docs/ledger.md, \"Linking\").\n"
-    "  list       open reviews (--all: closed ones too), with the evidence\n"
-    "  link       the same person: the review's traveller, its documents and crossings\n"
-    "             join the candidate traveller, whose entries and exits are re-paired\n"
-    "  distinct   two people: the review is closed, nothing moves\n"
-    "  split      the document and its crossings leave their traveller for a new one\n"
-    "             (a wrong link found later); both travellers are re-paired\n"
-    "  thresholds show or set the linking thresholds kept in the ledger (match weight\n"
-    "             in bits: link at or above X, default 9.5; review at or above Y, default 4;\n"
-    "             R the share of new documents whose holder is already known, default\n"
-    "             0.02); they apply to every later record, import and booth decision\n"
-    "  --by NAME  who decides (required; written to the link audit with the time)\n"
-    "  --note     why, in the audit\n"
-    "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n";
+    N_("Usage: frontera [--db PATH] review list [--all] [--json]\n"
+       "       frontera [--db PATH] review link ID --by NAME [--note TEXT]\n"
+       "       frontera [--db PATH] review distinct ID --by NAME [--note TEXT]\n"
+       "       frontera [--db PATH] review split STATE:NUMBER --by NAME [--note TEXT]\n"
+       "       frontera [--db PATH] review thresholds [--link-bits X] [--review-bits Y]\n"
+       "                                              [--renewal-rate R]\n"
+       "Document links a supervisor decides. A new document that only possibly belongs to\n"
+       "a known traveller (a namesake, a near name, another nationality, an entry while\n"
+       "the other is still in the country) gets a new traveller and a review with the\n"
+       "evidence: each comparison and its weight in bits (docs/ledger.md, \"Linking\").\n"
+       "  list       open reviews (--all: closed ones too), with the evidence\n"
+       "  link       the same person: the review's traveller, its documents and crossings\n"
+       "             join the candidate traveller, whose entries and exits are re-paired\n"
+       "  distinct   two people: the review is closed, nothing moves\n"
+       "  split      the document and its crossings leave their traveller for a new one\n"
+       "             (a wrong link found later); both travellers are re-paired\n"
+       "  thresholds show or set the linking thresholds kept in the ledger (match weight\n"
+       "             in bits: link at or above X, default 9.5; review at or above Y, default 4;\n"
+       "             R the share of new documents whose holder is already known, default\n"
+       "             0.02); they apply to every later record, import and booth decision\n"
+       "  --by NAME  who decides (required; written to the link audit with the time)\n"
+       "  --note     why, in the audit\n"
+       "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n");
 
 static void print_list(const fr_link_review *r, size_t n, int json)
 {
@@ -66,9 +67,9 @@ static void print_list(const fr_link_review *r, size_t n, int json)
         json_decref(a);
         return;
     }
-    if (n == 0) printf("no reviews\n");
+    if (n == 0) printf(_("no reviews\n"));
     for (size_t i = 0; i < n; i++)
-        printf("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n  %s\n",
+        printf(_("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n  %s\n"),
                (long long)r[i].id, r[i].status, r[i].doc_state, r[i].doc_number,
                (long long)r[i].traveller_id, (long long)r[i].candidate_id, r[i].reason);
 }
@@ -111,7 +112,7 @@ static int thresholds(int setting, const double set[3])
         cli_print_error("review", NULL, &err);
         return rc == FR_EINVAL ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
     }
-    printf("link at or above %.2f bits, review at or above %.2f bits, renewal rate %.4f\n",
+    printf(_("link at or above %.2f bits, review at or above %.2f bits, renewal rate %.4f\n"),
            p.link_bits, p.review_bits, p.renewal_rate);
     return FR_EXIT_OK;
 }
@@ -158,7 +159,7 @@ int cmd_review(int argc, char **argv)
             break;
         }
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("review", "unknown option");
@@ -209,14 +210,14 @@ int cmd_review(int argc, char **argv)
     } else if (strcmp(what, "split") == 0) {
         rc = fr_store_split(s, state, number, by, now, note, &made, &err);
         if (rc == FR_OK)
-            printf("document %s:%s and its crossings now belong to new traveller %lld\n", state,
+            printf(_("document %s:%s and its crossings now belong to new traveller %lld\n"), state,
                    number, (long long)made);
     } else {
         int same = strcmp(what, "link") == 0;
         rc = fr_store_review_resolve(s, id, same, by, now, note, &err);
         if (rc == FR_OK)
-            printf(same ? "review %lld: linked as the same person; crossings re-paired\n"
-                        : "review %lld: recorded as two people\n",
+            printf(same ? _("review %lld: linked as the same person; crossings re-paired\n")
+                        : _("review %lld: recorded as two people\n"),
                    (long long)id);
     }
     fr_store_close(s);

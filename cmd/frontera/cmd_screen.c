@@ -6,6 +6,7 @@
  * holds a lost/stolen document; 0 when all are clear. */
 #include <getopt.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "commands.h"
 #include "frontera/country.h"
 #include "frontera/screen.h"
+#include "i18n.h"
 
 #define SCREEN_MAX_RESULTS 10
 
@@ -27,47 +29,69 @@ typedef struct trav {
 
 static int usage(void)
 {
-    printf("Usage: frontera screen --name \"SURNAME, GIVEN NAMES\" [--birth-date D] [--nationality "
-           "N]\n"
-           "                       [--document STATE:NUMBER] [--json] [--max K] [--dir DIR]\n"
-           "       frontera screen --manifest FILE [--dir DIR]\n"
-           "Screen a traveller against the watchlists and the lost/stolen documents kept in DIR\n"
-           "(--dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists). The name may be in\n"
-           "any script or an MRZ name field; D is YYYY-MM-DD, YYYY or a range A..B; N a\n"
-           "nationality as an ICAO 9303 or ISO 3166 alpha-3 code or a country name (DEU,\n"
-           "D and Germany are the same); STATE likewise.\n"
-           "Each result: id, score 0..1, band hit / possible / clear, explanation. --manifest:\n"
-           "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one "
-           "JSON\n"
-           "result per line out. Exit 1 when any traveller is hit/possible or holds a lost or\n"
-           "stolen document, 0 when all are clear, 2 usage, 3 failure.\n");
+    printf(
+        _("Usage: frontera screen --name \"SURNAME, GIVEN NAMES\" [--birth-date D] [--nationality "
+          "N]\n"
+          "                       [--document STATE:NUMBER] [--json] [--max K] [--dir DIR]\n"
+          "       frontera screen --manifest FILE [--dir DIR]\n"
+          "Screen a traveller against the watchlists and the lost/stolen documents kept in DIR\n"
+          "(--dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists). The name may be in\n"
+          "any script or an MRZ name field; D is YYYY-MM-DD, YYYY or a range A..B; N a\n"
+          "nationality as an ICAO 9303 or ISO 3166 alpha-3 code or a country name (DEU,\n"
+          "D and Germany are the same); STATE likewise.\n"
+          "Each result: id, score 0..1, band hit / possible / clear, explanation. --manifest:\n"
+          "one JSON object per line {\"name\",\"birth_date\",\"nationality\",\"document\"}, one "
+          "JSON\n"
+          "result per line out. Exit 1 when any traveller is hit/possible or holds a lost or\n"
+          "stolen document, 0 when all are clear, 2 usage, 3 failure.\n"));
     return FR_EXIT_OK;
 }
 
+/* Why a traveller could not be screened, twice: in English for the JSON
+ * answer (machine output, the same in every language) and in the user's
+ * language for the screen. */
+typedef struct why_text {
+    char json[256], human[256];
+} why_text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+why_set(why_text *w, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    vsnprintf(w->json, sizeof w->json, fmt, ap);
+    vsnprintf(w->human, sizeof w->human, _(fmt), aq);
+    va_end(aq);
+    va_end(ap);
+}
+
 /* Screen one traveller into a JSON object; *alert set when not clear. */
-static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *alert, char *why,
-                          size_t whycap)
+static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *alert, why_text *why)
 {
     fr_screen_query q = {
         .name = t->name, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
     fr_error err;
     char state[8] = "";
-    why[0] = '\0';
+    why->json[0] = why->human[0] = '\0';
     if (!t->name || !*t->name) {
-        snprintf(why, whycap, "no name");
+        why_set(why, N_("no name"));
         return NULL;
     }
     if (t->birth && *t->birth &&
         fr_screen_parse_birth(t->birth, strlen(t->birth), &q.birth_lo, &q.birth_hi, &err) !=
             FR_OK) {
-        snprintf(why, whycap, "bad birth date '%.40s': %.150s", t->birth, err.message);
+        why_set(why, N_("bad birth date '%.40s': %.150s"), t->birth, err.message);
         return NULL;
     }
     if (t->nat && *t->nat && (q.nationality = fr_country_normalize(t->nat, strlen(t->nat))) < 0) {
-        snprintf(why, whycap,
-                 "'%.40s' is not a nationality (want an ICAO 9303 or ISO 3166 alpha-3 code, or a "
-                 "country name)",
-                 t->nat);
+        why_set(why,
+                N_("'%.40s' is not a nationality (want an ICAO 9303 or ISO 3166 alpha-3 code, or a "
+                   "country name)"),
+                t->nat);
         return NULL;
     }
     if (t->doc && *t->doc) {
@@ -76,10 +100,10 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
             size_t sl = (size_t)(colon - t->doc);
             int st = fr_country_normalize(t->doc, sl);
             if (st < 0) {
-                snprintf(why, whycap,
-                         "document '%.40s': the issuing state is not an ICAO 9303 or ISO 3166 "
-                         "alpha-3 code or a country name",
-                         t->doc);
+                why_set(why,
+                        N_("document '%.40s': the issuing state is not an ICAO 9303 or ISO 3166 "
+                           "alpha-3 code or a country name"),
+                        t->doc);
                 return NULL;
             }
             snprintf(state, sizeof state, "%s", fr_country_code(st));
@@ -93,7 +117,7 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
     size_t n = 0;
     int rc = fr_screen_person(ctx, &q, res, max, &n);
     if (rc != FR_OK) {
-        snprintf(why, whycap, "cannot screen the name '%.60s': %s", t->name, fr_strerror(rc));
+        why_set(why, N_("cannot screen the name '%.60s': %s"), t->name, fr_strerror(rc));
         return NULL;
     }
     int lost = 0;
@@ -106,7 +130,7 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
     if (!o || !arr) {
         json_decref(o);
         json_decref(arr);
-        snprintf(why, whycap, "out of memory");
+        why_set(why, N_("out of memory"));
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
@@ -126,7 +150,8 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
 static void print_human(const json_t *o)
 {
     json_t *arr = json_object_get(o, "results");
-    if (json_is_true(json_object_get(o, "lost_stolen"))) printf("DOCUMENT LISTED LOST OR STOLEN\n");
+    if (json_is_true(json_object_get(o, "lost_stolen")))
+        printf(_("DOCUMENT LISTED LOST OR STOLEN\n"));
     printf("%s: %s\n", json_string_value(json_object_get(o, "name")),
            json_string_value(json_object_get(o, "band")));
     size_t i;
@@ -161,21 +186,24 @@ static int run_manifest(fr_screen_ctx *ctx, const char *file, size_t max)
         if (!*s) continue;
         json_error_t jerr;
         json_t *in = json_loads(s, JSON_REJECT_DUPLICATES, &jerr), *out = NULL;
-        char why[256];
+        why_text why;
         if (!in || !json_is_object(in)) {
-            snprintf(why, sizeof why, "bad JSON: %s", in ? "not an object" : jerr.text);
+            if (in)
+                why_set(&why, N_("bad JSON: not an object"));
+            else
+                why_set(&why, N_("bad JSON: %s"), jerr.text);
         } else {
             trav t = {json_string_value(json_object_get(in, "name")),
                       json_string_value(json_object_get(in, "birth_date")),
                       json_string_value(json_object_get(in, "nationality")),
                       json_string_value(json_object_get(in, "document"))};
             int alert = 0;
-            out = screen_one(ctx, &t, max, &alert, why, sizeof why);
+            out = screen_one(ctx, &t, max, &alert, &why);
             any |= alert;
         }
         if (!out) {
-            out = json_pack("{s:s}", "error", why);
-            fprintf(stderr, "frontera screen: %s:%ld: %s\n", file, line, why);
+            out = json_pack("{s:s}", "error", why.json);
+            fprintf(stderr, _("frontera screen: %s:%ld: %s\n"), file, line, why.human);
             bad = 1;
         }
         json_object_set_new(out, "line", json_integer(line));
@@ -255,10 +283,10 @@ int cmd_screen(int argc, char **argv)
         goto done;
     }
     int alert = 0;
-    char why[256];
-    json_t *o = screen_one(ctx, &t, max, &alert, why, sizeof why);
+    why_text why;
+    json_t *o = screen_one(ctx, &t, max, &alert, &why);
     if (!o) {
-        ex = cli_usage_error("screen", "%s", why);
+        ex = cli_usage_error("screen", "%s", why.human);
         goto done;
     }
     if (json) {

@@ -21,42 +21,43 @@
 #include "frontera/alloc.h"
 #include "frontera/server.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] serve [--listen HOST:PORT] [OPTION]...\n"
-    "Serve the JSON API (docs/server.md, docs/openapi.yaml) until SIGTERM or SIGINT.\n\n"
-    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free\n"
-    "                       port; IPv6 as [::1]:8080)\n"
-    "  --policy FILE        the visa policy; PUT /v1/policy rewrites this file (keeping\n"
-    "                       FILE.prev). Without it the default policy is served read-only.\n"
-    "  --watchlists DIR     screen travellers against the *.wl.csv lists and the lost or\n"
-    "                       stolen documents (lost-stolen.docs.csv) in DIR\n"
-    "  --threads N          worker threads (default 8: more than cores, since a request\n"
-    "                       may wait for a disk flush of the audit log)\n"
-    "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
-    "  --timeout SECONDS    idle connection timeout (default 30)\n"
-    "  --max-connections N  open connections in all (default 1024)\n"
-    "  --per-address N      open connections from one client address (default 64), so\n"
-    "                       one client holding idle connections cannot lock out the others\n"
-    "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
-    "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
-    "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
-    "                       booth's reads and all writes stay on --db\n"
-    "  --quiet              no access log on standard error\n"
-    "  --central URL        a border post: push this ledger's events to the central server\n"
-    "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
-    "                       post user's token in --central-token-file FILE, every\n"
-    "                       --sync-every SECONDS (default 30)\n"
-    "  --central-cacert FILE, --central-pin sha256//KEY\n"
-    "                       the private CA of the central's certificate; its pinned key\n"
-    "  --retention-exit-years N, --retention-overstay-years N\n"
-    "                       the retention policy of the daily purge (default 3 and 5 years:\n"
-    "                       frontera purge --help, docs/retention.md)\n"
-    "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
-    "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
-    "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
-    "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
-    "graceful stop, 2 usage error, 3 failure.\n";
+    N_("Usage: frontera [--db PATH] serve [--listen HOST:PORT] [OPTION]...\n"
+       "Serve the JSON API (docs/server.md, docs/openapi.yaml) until SIGTERM or SIGINT.\n\n"
+       "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free\n"
+       "                       port; IPv6 as [::1]:8080)\n"
+       "  --policy FILE        the visa policy; PUT /v1/policy rewrites this file (keeping\n"
+       "                       FILE.prev). Without it the default policy is served read-only.\n"
+       "  --watchlists DIR     screen travellers against the *.wl.csv lists and the lost or\n"
+       "                       stolen documents (lost-stolen.docs.csv) in DIR\n"
+       "  --threads N          worker threads (default 8: more than cores, since a request\n"
+       "                       may wait for a disk flush of the audit log)\n"
+       "  --body-max BYTES     largest request body (default 1048576; larger: 413)\n"
+       "  --timeout SECONDS    idle connection timeout (default 30)\n"
+       "  --max-connections N  open connections in all (default 1024)\n"
+       "  --per-address N      open connections from one client address (default 64), so\n"
+       "                       one client holding idle connections cannot lock out the others\n"
+       "  --drain SECONDS      on SIGTERM, how long requests in flight may take (default 10)\n"
+       "  --db-replica DB      aggregate reports (flows, overstays, alerts, what-if) read this\n"
+       "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
+       "                       booth's reads and all writes stay on --db\n"
+       "  --quiet              no access log on standard error\n"
+       "  --central URL        a border post: push this ledger's events to the central server\n"
+       "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
+       "                       post user's token in --central-token-file FILE, every\n"
+       "                       --sync-every SECONDS (default 30)\n"
+       "  --central-cacert FILE, --central-pin sha256//KEY\n"
+       "                       the private CA of the central's certificate; its pinned key\n"
+       "  --retention-exit-years N, --retention-overstay-years N\n"
+       "                       the retention policy of the daily purge (default 3 and 5 years:\n"
+       "                       frontera purge --help, docs/retention.md)\n"
+       "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
+       "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
+       "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
+       "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
+       "graceful stop, 2 usage error, 3 failure.\n");
 
 static int64_t now_ms(void *ud)
 {
@@ -242,7 +243,7 @@ int cmd_serve(int argc, char **argv)
                 retention.overstay_years = (int)years;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("serve", "unknown option");
@@ -271,7 +272,7 @@ int cmd_serve(int argc, char **argv)
     fr_error_clear(&err);
     if (!ppath) {
         fprintf(stderr,
-                "frontera serve: no policy file: give --policy FILE or set FRONTERA_POLICY\n");
+                _("frontera serve: no policy file: give --policy FILE or set FRONTERA_POLICY\n"));
         goto done;
     }
     fr_policy *check = cli_load_policy("serve", ppath); /* prints every error */
@@ -327,7 +328,7 @@ int cmd_serve(int argc, char **argv)
                                  .clock_ms = sync_clock};
         if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
             FR_OK)
-            fprintf(stderr, "frontera serve: cannot start the background sync\n");
+            fprintf(stderr, _("frontera serve: cannot start the background sync\n"));
         if (syncer) {
             cfg.offline = cli_syncer_offline; /* admissions say when they are decided offline */
             cfg.offline_ud = syncer;
@@ -345,10 +346,10 @@ int cmd_serve(int argc, char **argv)
     /* the daily maintenance: erase what the retention policy no longer allows */
     if (purge && cli_purger_start(db, &retention, (unsigned)purge_every, quiet ? NULL : log_sync,
                                   &purger) != FR_OK)
-        fprintf(stderr, "frontera serve: cannot start the daily purge\n");
+        fprintf(stderr, _("frontera serve: cannot start the daily purge\n"));
     int sig = 0;
     sigwait(&set, &sig);
-    fprintf(stderr, "frontera serve: %s: stopping (draining requests in flight)\n",
+    fprintf(stderr, _("frontera serve: %s: stopping (draining requests in flight)\n"),
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     cli_purger_stop(purger); /* a batch in progress commits first */
     purger = NULL;
@@ -357,9 +358,10 @@ int cmd_serve(int argc, char **argv)
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
     srv = NULL;
     if (left)
-        fprintf(stderr, "frontera serve: %u requests were still running after %lus\n", left, drain);
+        fprintf(stderr, _("frontera serve: %u requests were still running after %lus\n"), left,
+                drain);
     else
-        fprintf(stderr, "frontera serve: stopped\n");
+        fprintf(stderr, _("frontera serve: stopped\n"));
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
     cli_purger_stop(purger);

@@ -10,23 +10,24 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/synth.h"
+#include "i18n.h"
 
 static const char USAGE[] =
-    "Usage: frontera synth [--scenario NAME] [--seed N] [--scale X] [--out FILE.csv]\n"
-    "                      [--truth FILE.csv]\n"
-    "Write deterministic synthetic border crossings as CSV (the `frontera import` layout),\n"
-    "in time order. The same scenario, seed and scale always give the same events.\n\n"
-    "  --scenario NAME  ecuador-2024 (default): Ecuador 2022-2024, calibrated on real\n"
-    "                   monthly entries, with the Chinese surge and the 1 July 2024 change\n"
-    "  --seed N         random seed (default 1)\n"
-    "  --scale X        volume factor, 1.0 = real volumes, about 6.65 million events\n"
-    "                   (default 0.01)\n"
-    "  --out FILE       write to FILE instead of standard output\n"
-    "  --truth FILE     also write the ground truth, the true person of each event\n"
-    "                   (event_id,person), to FILE: never part of the import layout;\n"
-    "                   frontera link-eval measures the linking against it\n"
-    "  --quiet          no summary on standard error\n"
-    "See docs/synth.md for the model.\n";
+    N_("Usage: frontera synth [--scenario NAME] [--seed N] [--scale X] [--out FILE.csv]\n"
+       "                      [--truth FILE.csv]\n"
+       "Write deterministic synthetic border crossings as CSV (the `frontera import` layout),\n"
+       "in time order. The same scenario, seed and scale always give the same events.\n\n"
+       "  --scenario NAME  ecuador-2024 (default): Ecuador 2022-2024, calibrated on real\n"
+       "                   monthly entries, with the Chinese surge and the 1 July 2024 change\n"
+       "  --seed N         random seed (default 1)\n"
+       "  --scale X        volume factor, 1.0 = real volumes, about 6.65 million events\n"
+       "                   (default 0.01)\n"
+       "  --out FILE       write to FILE instead of standard output\n"
+       "  --truth FILE     also write the ground truth, the true person of each event\n"
+       "                   (event_id,person), to FILE: never part of the import layout;\n"
+       "                   frontera link-eval measures the linking against it\n"
+       "  --quiet          no summary on standard error\n"
+       "See docs/synth.md for the model.\n");
 
 typedef struct {
     FILE *out;
@@ -95,7 +96,7 @@ int cmd_synth(int argc, char **argv)
             quiet = 1;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("synth", "unknown option");
@@ -104,11 +105,11 @@ int cmd_synth(int argc, char **argv)
     if (optind < argc) return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
     sink_ctx ctx = {stdout, NULL};
     if (truth && !(ctx.truth = fopen(truth, "w"))) {
-        fprintf(stderr, "frontera synth: cannot write %s: %s\n", truth, strerror(errno));
+        fprintf(stderr, _("frontera synth: cannot write %s: %s\n"), truth, strerror(errno));
         return FR_EXIT_FAILURE;
     }
     if (out && !(ctx.out = fopen(out, "w"))) {
-        fprintf(stderr, "frontera synth: cannot write %s: %s\n", out, strerror(errno));
+        fprintf(stderr, _("frontera synth: cannot write %s: %s\n"), out, strerror(errno));
         if (ctx.truth) fclose(ctx.truth);
         return FR_EXIT_FAILURE;
     }
@@ -124,16 +125,16 @@ int cmd_synth(int argc, char **argv)
     int rc = fr_synth_run(&o, write_row, &ctx, &st, &err);
     int closed = out ? fclose(ctx.out) : fflush(ctx.out);
     if (ctx.truth && fclose(ctx.truth) != 0) closed = -1;
-    if (rc == FR_EINVAL) return cli_usage_error("synth", "%s", err.message);
+    if (rc == FR_EINVAL) return cli_usage_error("synth", "%s", cli_error_text(&err));
     if (rc != FR_OK || closed != 0) {
-        fprintf(stderr, "frontera synth: %s\n",
-                rc == FR_EIO || closed ? "write error" : err.message);
+        fprintf(stderr, _("frontera synth: %s\n"),
+                rc == FR_EIO || closed ? _("write error") : cli_error_text(&err));
         return FR_EXIT_FAILURE;
     }
     if (!quiet)
         fprintf(stderr,
-                "frontera synth: %llu events (%llu entries, %llu exits, %llu refusals, "
-                "%llu encounters), %llu persons, %llu document renewals\n",
+                _("frontera synth: %llu events (%llu entries, %llu exits, %llu refusals, "
+                  "%llu encounters), %llu persons, %llu document renewals\n"),
                 (unsigned long long)st.events, (unsigned long long)st.entries,
                 (unsigned long long)st.exits, (unsigned long long)st.refusals,
                 (unsigned long long)st.encounters, (unsigned long long)st.persons,

@@ -14,6 +14,7 @@
 #include "views.h"
 #include "commands.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static void print_json(const fr_history *h)
 {
@@ -27,39 +28,40 @@ static void print_json(const fr_history *h)
 static void print_text(const fr_history *h)
 {
     char buf[FR_DATETIME_BUFSZ], d1[FR_DATE_BUFSZ];
-    printf("traveller %lld\n", (long long)h->traveller_id);
+    printf(_("traveller %lld\n"), (long long)h->traveller_id);
     for (size_t i = 0; i < h->ndocuments; i++) {
         const fr_document *d = &h->documents[i].doc;
-        printf("  document %s:%s", d->state, d->number);
-        if (d->type[0]) printf(" type %s", d->type);
+        printf(_("  document %s:%s"), d->state, d->number);
+        if (d->type[0]) printf(_(" type %s"), d->type);
         /* one convention everywhere (the MRZ's order): SURNAME, GIVEN NAMES */
         if (d->surname[0] || d->given_names[0])
             printf(", %s%s%s", d->surname, d->given_names[0] ? ", " : "", d->given_names);
         if (d->nationality[0]) printf(", %s", d->nationality);
-        if (d->birth_date != FR_DATE_NONE) printf(", born %s", fr_date_format(d->birth_date, d1));
-        if (d->expiry != FR_DATE_NONE) printf(", expires %s", fr_date_format(d->expiry, d1));
-        printf(" (link: %s)\n", fr_link_kind_name(h->documents[i].link));
+        if (d->birth_date != FR_DATE_NONE)
+            printf(_(", born %s"), fr_date_format(d->birth_date, d1));
+        if (d->expiry != FR_DATE_NONE) printf(_(", expires %s"), fr_date_format(d->expiry, d1));
+        printf(_(" (link: %s)\n"), fr_link_kind_name(h->documents[i].link));
     }
     if (h->in_country)
-        printf("status: in the country since %s (entry %s), authorised until %s\n",
+        printf(_("status: in the country since %s (entry %s), authorised until %s\n"),
                fr_datetime_format(&h->items[h->open_entry].at, buf),
                h->items[h->open_entry].event_id,
-               h->authorised_until == FR_DATE_NONE ? "(not yet computed)"
+               h->authorised_until == FR_DATE_NONE ? _("(not yet computed)")
                                                    : fr_date_format(h->authorised_until, d1));
     else
-        printf("status: not in the country\n");
+        printf(_("status: not in the country\n"));
     for (size_t i = 0; i < h->count; i++) {
         const fr_history_item *it = &h->items[i];
         printf("  %s  %-9s %s %s", fr_datetime_format(&it->at, buf), fr_event_kind_name(it->kind),
                it->port, it->event_id);
         if (it->authorised_until != FR_DATE_NONE)
-            printf(" until %s", fr_date_format(it->authorised_until, d1));
+            printf(_(" until %s"), fr_date_format(it->authorised_until, d1));
         for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-            if (it->anomalies & b) printf("  [anomaly: %s]", fr_anomaly_name(b));
+            if (it->anomalies & b) printf(_("  [anomaly: %s]"), fr_anomaly_name(b));
         putchar('\n');
     }
     for (size_t i = 0; i < h->nreviews; i++)
-        printf("  review: traveller %lld may be traveller %lld: %s\n",
+        printf(_("  review: traveller %lld may be traveller %lld: %s\n"),
                (long long)h->reviews[i].traveller_id, (long long)h->reviews[i].candidate_traveller,
                h->reviews[i].reason);
 }
@@ -72,10 +74,10 @@ int cmd_traveller(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: frontera [--db PATH] traveller ID|STATE:NUMBER [--json]\n"
-                   "Show a traveller (by id, or by a document such as ECU:A1234567): documents,\n"
-                   "crossings in event-time order, whether in the country and until when,\n"
-                   "anomalies, and document links under review. Exit 1 when not found.\n");
+            printf(_("Usage: frontera [--db PATH] traveller ID|STATE:NUMBER [--json]\n"
+                     "Show a traveller (by id, or by a document such as ECU:A1234567): documents,\n"
+                     "crossings in event-time order, whether in the country and until when,\n"
+                     "anomalies, and document links under review. Exit 1 when not found.\n"));
             return FR_EXIT_OK;
         }
         if (c == 'j') {

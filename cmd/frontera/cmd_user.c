@@ -17,26 +17,27 @@
 #include "frontera/audit.h"
 #include "frontera/auth.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 static const char USAGE[] =
-    "Usage: frontera [--db PATH] user add NAME --role ROLE [--ports LOCODE,...]\n"
-    "       frontera [--db PATH] user list [--json]\n"
-    "       frontera [--db PATH] user revoke NAME\n"
-    "       frontera [--db PATH] user rotate NAME\n"
-    "Manage the users of the HTTP server and their bearer tokens.\n\n"
-    "  add NAME --role ROLE   a new user (officer, supervisor, analyst, admin, or carrier:\n"
-    "                         an airline's system, POST /v1/manifests only); prints the\n"
-    "                         token ONCE: give it to the user, it cannot be shown again\n"
-    "  add NAME --role post --ports ECTUL,ECHQU\n"
-    "                         a border post's server (frontera sync): it may send the\n"
-    "                         events of these ports (1 to 16 UN/LOCODEs) and nothing else\n"
-    "  list                   users, roles, when created, whether revoked (never tokens)\n"
-    "  revoke NAME            the user's token stops working at once\n"
-    "  rotate NAME            a new token for NAME (the old one stops working); printed\n"
-    "                         once. A revoked user stays revoked: add a new user instead\n\n"
-    "Roles: officer (admissions, events, travellers), supervisor (also overrides and\n"
-    "reports), analyst (reports and alerts only), admin (users, policy, travellers).\n"
-    "Exit status: 0 ok, 2 usage error, 3 failure (no such user, name taken ...).\n";
+    N_("Usage: frontera [--db PATH] user add NAME --role ROLE [--ports LOCODE,...]\n"
+       "       frontera [--db PATH] user list [--json]\n"
+       "       frontera [--db PATH] user revoke NAME\n"
+       "       frontera [--db PATH] user rotate NAME\n"
+       "Manage the users of the HTTP server and their bearer tokens.\n\n"
+       "  add NAME --role ROLE   a new user (officer, supervisor, analyst, admin, or carrier:\n"
+       "                         an airline's system, POST /v1/manifests only); prints the\n"
+       "                         token ONCE: give it to the user, it cannot be shown again\n"
+       "  add NAME --role post --ports ECTUL,ECHQU\n"
+       "                         a border post's server (frontera sync): it may send the\n"
+       "                         events of these ports (1 to 16 UN/LOCODEs) and nothing else\n"
+       "  list                   users, roles, when created, whether revoked (never tokens)\n"
+       "  revoke NAME            the user's token stops working at once\n"
+       "  rotate NAME            a new token for NAME (the old one stops working); printed\n"
+       "                         once. A revoked user stays revoked: add a new user instead\n\n"
+       "Roles: officer (admissions, events, travellers), supervisor (also overrides and\n"
+       "reports), analyst (reports and alerts only), admin (users, policy, travellers).\n"
+       "Exit status: 0 ok, 2 usage error, 3 failure (no such user, name taken ...).\n");
 
 static int64_t now_ms(void)
 {
@@ -80,7 +81,7 @@ static int do_list(fr_auth *a, int json)
     }
     char c[32], r[32];
     json_t *arr = json ? json_array() : NULL;
-    if (!json) printf("%-24s %-11s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED");
+    if (!json) printf("%-24s %-11s %-21s %s\n", _("NAME"), _("ROLE"), _("CREATED"), _("REVOKED"));
     for (size_t i = 0; i < n; i++) {
         fmt_time(u[i].created_ms, c, sizeof c);
         if (u[i].revoked_ms)
@@ -127,7 +128,7 @@ int cmd_user(int argc, char **argv)
             json = 1;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
             return cli_usage_error("user", "unknown option");
@@ -163,7 +164,7 @@ int cmd_user(int argc, char **argv)
     fr_error err;
     fr_error_clear(&err);
     if (name && fr_auth_check_name(name, &err) != FR_OK)
-        return cli_usage_error("user", "'%s': %s", name, err.message);
+        return cli_usage_error("user", "'%s': %s", name, cli_error_text(&err));
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     fr_auth *a = NULL;
@@ -186,7 +187,8 @@ int cmd_user(int argc, char **argv)
                              is_add ? fr_role_name(role) : NULL) == FR_OK) {
             puts(token);
             if (isatty(fileno(stderr)))
-                fprintf(stderr, "frontera user: this token for '%s' is shown once; keep it safe\n",
+                fprintf(stderr,
+                        _("frontera user: this token for '%s' is shown once; keep it safe\n"),
                         name);
             rc = FR_EXIT_OK;
         }

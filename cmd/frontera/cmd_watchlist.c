@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/screen.h"
+#include "i18n.h"
 
 #define WL_MAX_INPUT ((size_t)1 << 31)
 
@@ -30,7 +31,7 @@ static void on_row_error(void *ud, const fr_error *err)
     if (r->shown++ < 50)
         cli_print_error("watchlist", r->file, err);
     else if (r->shown == 51)
-        fprintf(stderr, "frontera watchlist: %s: more rejected rows not shown\n", r->file);
+        fprintf(stderr, _("frontera watchlist: %s: more rejected rows not shown\n"), r->file);
 }
 
 static const char *wl_dir(const char *opt)
@@ -50,28 +51,28 @@ static double now_ms(void)
 static int usage(FILE *f)
 {
     fprintf(f,
-            "Usage: frontera watchlist import FILE [--format FORMAT] [--list NAME] [--alt FILE]\n"
-            "                                 [--dir DIR]\n"
-            "       frontera watchlist stats [--dir DIR]\n"
-            "Import a watchlist into the watchlist directory, one file per list, replacing\n"
-            "that list atomically. FORMAT is one of:\n"
-            "  csv       header id,list,name,aliases,birth_date,nationality,documents,reason\n"
-            "            (and optionally weak_aliases); the default\n"
-            "  jsonl     one JSON object per line with the same keys (default for .jsonl)\n"
-            "  un-xml    the UN Security Council Consolidated List (XML)\n"
-            "  ofac-csv  the OFAC SDN list, legacy CSV (sdn.csv); its aliases are read from\n"
-            "            --alt FILE, else from alt.csv beside FILE when there is one\n"
-            "  ofac-xml  the OFAC SDN list, XML (sdn.xml)\n"
-            "  eu-xml    the EU consolidated list of financial sanctions (XML)\n"
-            "  ftm       OpenSanctions FollowTheMoney entities, one JSON object per line\n"
-            "Published lists keep persons only (companies, vessels are counted as skipped);\n"
-            "their default list names are UN-SC, OFAC-SDN, EU-FSF and, for FtM, the dataset.\n"
-            "Birth dates may be years, months, ranges, circa dates or several; nationalities\n"
-            "ICAO or ISO 3166 alpha-3 codes or country names (stored as ICAO codes).\n"
-            "Bad rows are reported with their line and field and skipped (exit 1 when any\n"
-            "was). `stats` loads every list, builds the screening index and reports its size\n"
-            "and load time.\n"
-            "DIR: --dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists.\n");
+            _("Usage: frontera watchlist import FILE [--format FORMAT] [--list NAME] [--alt FILE]\n"
+              "                                 [--dir DIR]\n"
+              "       frontera watchlist stats [--dir DIR]\n"
+              "Import a watchlist into the watchlist directory, one file per list, replacing\n"
+              "that list atomically. FORMAT is one of:\n"
+              "  csv       header id,list,name,aliases,birth_date,nationality,documents,reason\n"
+              "            (and optionally weak_aliases); the default\n"
+              "  jsonl     one JSON object per line with the same keys (default for .jsonl)\n"
+              "  un-xml    the UN Security Council Consolidated List (XML)\n"
+              "  ofac-csv  the OFAC SDN list, legacy CSV (sdn.csv); its aliases are read from\n"
+              "            --alt FILE, else from alt.csv beside FILE when there is one\n"
+              "  ofac-xml  the OFAC SDN list, XML (sdn.xml)\n"
+              "  eu-xml    the EU consolidated list of financial sanctions (XML)\n"
+              "  ftm       OpenSanctions FollowTheMoney entities, one JSON object per line\n"
+              "Published lists keep persons only (companies, vessels are counted as skipped);\n"
+              "their default list names are UN-SC, OFAC-SDN, EU-FSF and, for FtM, the dataset.\n"
+              "Birth dates may be years, months, ranges, circa dates or several; nationalities\n"
+              "ICAO or ISO 3166 alpha-3 codes or country names (stored as ICAO codes).\n"
+              "Bad rows are reported with their line and field and skipped (exit 1 when any\n"
+              "was). `stats` loads every list, builds the screening index and reports its size\n"
+              "and load time.\n"
+              "DIR: --dir, else $FRONTERA_WATCHLISTS, else ./frontera-watchlists.\n"));
     return FR_EXIT_OK;
 }
 
@@ -112,7 +113,7 @@ static int do_import(const char *file, const char *list, const char *format, con
     char *alt_found = NULL;
     if (fmt == FR_WATCHLIST_OFAC_CSV && !alt && (alt_found = beside(file, "alt.csv")) != NULL) {
         alt = alt_found;
-        printf("aliases from %s\n", alt);
+        printf(_("aliases from %s\n"), alt);
     }
     size_t len, alt_len = 0;
     char *data = cli_read_all(file, WL_MAX_INPUT, &len);
@@ -138,12 +139,12 @@ static int do_import(const char *file, const char *list, const char *format, con
     free(alt_data);
     int ex = FR_EXIT_OK;
     if (rc != FR_OK) {
-        fprintf(stderr, "frontera watchlist: %s: %s\n", file, fr_strerror(rc));
+        fprintf(stderr, _("frontera watchlist: %s: %s\n"), file, cli_strerror(rc));
         ex = FR_EXIT_FAILURE;
         goto done;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "frontera watchlist: cannot create %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, _("frontera watchlist: cannot create %s: %s\n"), dir, strerror(errno));
         ex = FR_EXIT_FAILURE;
         goto done;
     }
@@ -174,7 +175,7 @@ static int do_import(const char *file, const char *list, const char *format, con
         }
         if (fr_watchlist_file_name(lists[k], name, sizeof name) != FR_OK ||
             snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
-            fprintf(stderr, "frontera watchlist: the list name '%.60s' is too long\n", lists[k]);
+            fprintf(stderr, _("frontera watchlist: the list name '%.60s' is too long\n"), lists[k]);
             ex = FR_EXIT_FAILURE;
             continue;
         }
@@ -183,14 +184,14 @@ static int do_import(const char *file, const char *list, const char *format, con
             ex = FR_EXIT_FAILURE;
             continue;
         }
-        printf("list %s: %zu entries -> %s\n", lists[k], cnt, path);
+        printf(_("list %s: %zu entries -> %s\n"), lists[k], cnt, path);
     }
     free(lists);
     if (counts.skipped)
-        printf("imported %zu entries, rejected %zu rows, skipped %zu that are not persons\n", acc,
-               rej, counts.skipped);
+        printf(_("imported %zu entries, rejected %zu rows, skipped %zu that are not persons\n"),
+               acc, rej, counts.skipped);
     else
-        printf("imported %zu entries, rejected %zu rows\n", acc, rej);
+        printf(_("imported %zu entries, rejected %zu rows\n"), acc, rej);
     if (ex == FR_EXIT_OK && rej) ex = FR_EXIT_FINDING;
 done:
     fr_watchlist_free(wl);
@@ -219,16 +220,17 @@ static int do_stats(const char *dir)
     double t2 = now_ms();
     fr_screen_index_stats st;
     fr_screen_index_get_stats(idx, &st);
-    printf("directory      %s\n", dir);
-    printf("entries        %zu\n", st.entries);
-    printf("names          %zu (primary names and aliases)\n", st.names);
-    printf("tokens         %zu distinct\n", st.tokens);
-    printf("keys           %zu canonical variant keys\n", st.keys);
-    printf("postings       %zu\n", st.postings);
-    printf("index bytes    %zu (%.1f per entry)\n", st.bytes,
+    printf(_("directory      %s\n"), dir);
+    printf(_("entries        %zu\n"), st.entries);
+    printf(_("names          %zu (primary names and aliases)\n"), st.names);
+    printf(_("tokens         %zu distinct\n"), st.tokens);
+    printf(_("keys           %zu canonical variant keys\n"), st.keys);
+    printf(_("postings       %zu\n"), st.postings);
+    printf(_("index bytes    %zu (%.1f per entry)\n"), st.bytes,
            st.entries ? (double)st.bytes / st.entries : 0.0);
-    printf("load           %.1f ms (files), %.1f ms (index)\n", t1 - t0, t2 - t1);
-    if (rej) printf("rejected rows  %zu (first: line %d: %s)\n", rej, err.line, err.message);
+    printf(_("load           %.1f ms (files), %.1f ms (index)\n"), t1 - t0, t2 - t1);
+    if (rej)
+        printf(_("rejected rows  %zu (first: line %d: %s)\n"), rej, err.line, cli_error_text(&err));
 done:
     fr_screen_index_free(idx);
     fr_watchlist_free(wl);

@@ -17,6 +17,7 @@
 #include "frontera/series.h"
 #include "frontera/snapshot.h"
 #include "frontera/store.h"
+#include "i18n.h"
 
 void report_opts_init(report_opts *o)
 {
@@ -69,7 +70,8 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
                      : c == REPORT_OPT_TO ? &o->q.to
                                           : &o->q.as_of;
         if (fr_date_parse_cstr(arg, d, &err) != FR_OK)
-            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg, err.message);
+            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg,
+                                   cli_error_text(&err));
         return 0;
     }
     case REPORT_OPT_BY:
@@ -125,14 +127,14 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
     fr_analytics *a = NULL;
     fr_error err = {0};
     if (fr_analytics_new(&a) != FR_OK) {
-        fprintf(stderr, "frontera %s: out of memory\n", sub);
+        fprintf(stderr, _("frontera %s: out of memory\n"), sub);
         return NULL;
     }
     if (o->csv_input) {
         FILE *f = strcmp(o->csv_input, "-") == 0 ? stdin : fopen(o->csv_input, "rb");
         fr_csv *csv = NULL;
         if (!f) {
-            fprintf(stderr, "frontera %s: cannot open %s: %s\n", sub, o->csv_input,
+            fprintf(stderr, _("frontera %s: cannot open %s: %s\n"), sub, o->csv_input,
                     strerror(errno));
             goto fail;
         }
@@ -140,7 +142,7 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         if (rc == FR_OK)
             rc = fr_analytics_load_csv(a, csv, &err);
         else
-            fr_error_set(&err, rc, 0, 0, "", "cannot read the CSV");
+            fr_error_set(&err, rc, 0, 0, "", _("cannot read the CSV"));
         fr_csv_free(csv);
         if (f != stdin) fclose(f);
         if (rc != FR_OK) {
@@ -174,10 +176,10 @@ fr_analytics *report_load_ledger(const char *sub)
     fr_store_close(s);
     /* say why a report took long: the snapshot was rebuilt (not on a first run) */
     if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && info.reason[0] &&
-        strcmp(info.reason, "there is no analytics snapshot yet") != 0)
-        fprintf(stderr, "frontera %s: rebuilt the analytics snapshot: %s\n", sub, info.reason);
-    if (info.save_error[0] && strstr(info.save_error, "another process") == NULL)
-        fprintf(stderr, "frontera %s: the analytics snapshot was not saved: %s\n", sub,
+        strcmp(info.reason, _("there is no analytics snapshot yet")) != 0)
+        fprintf(stderr, _("frontera %s: rebuilt the analytics snapshot: %s\n"), sub, info.reason);
+    if (info.save_error[0] && strstr(info.save_error, _("another process")) == NULL)
+        fprintf(stderr, _("frontera %s: the analytics snapshot was not saved: %s\n"), sub,
                 info.save_error);
     return a;
 }
@@ -205,7 +207,7 @@ int report_events(const char *sub, const char *events, fr_date from, fr_date to,
     if (events) {
         FILE *f = strcmp(events, "-") ? fopen(events, "rb") : stdin;
         if (!f) {
-            fprintf(stderr, "frontera %s: cannot open %s\n", sub, events);
+            fprintf(stderr, _("frontera %s: cannot open %s\n"), sub, events);
             return FR_EXIT_FAILURE;
         }
         fr_csv *csv = NULL;
@@ -213,7 +215,7 @@ int report_events(const char *sub, const char *events, fr_date from, fr_date to,
         if (r == FR_OK)
             r = fr_series_csv_events(csv, to, fn, ud, NULL, &err);
         else
-            fr_error_set(&err, r, 0, 0, "", "out of memory");
+            fr_error_set(&err, r, 0, 0, "", _("out of memory"));
         fr_csv_free(csv);
         if (f != stdin) fclose(f);
         if (r != FR_OK) {
@@ -233,7 +235,7 @@ int report_events(const char *sub, const char *events, fr_date from, fr_date to,
     fr_store_close(s);
     if (r != FR_OK) {
         if (r == FR_ENOMEM)
-            fprintf(stderr, "frontera %s: out of memory\n", sub);
+            fprintf(stderr, _("frontera %s: out of memory\n"), sub);
         else
             cli_print_error(sub, db, &err);
         return FR_EXIT_FAILURE;
@@ -246,7 +248,7 @@ static void cell_text(const fr_report *r, const fr_report_row *row, const report
                       size_t j, int total, report_format fmt, char *buf, size_t cap)
 {
     if (j < r->nkeys) {
-        snprintf(buf, cap, "%s", total ? (j == 0 ? "TOTAL" : "") : r->labels[j][row->key[j]]);
+        snprintf(buf, cap, "%s", total ? (j == 0 ? _("TOTAL") : "") : r->labels[j][row->key[j]]);
         return;
     }
     const report_column *c = &cols[j - r->nkeys];
@@ -263,34 +265,76 @@ static void cell_text(const fr_report *r, const fr_report_row *row, const report
     }
 }
 
+/* The text table's heading of a grouping key, in the user's language (the
+ * CSV and JSON keep fr_report_key_name). */
+static const char *key_title(fr_report_key k)
+{
+    switch (k) {
+    case FR_KEY_NATIONALITY:
+        return _("nationality");
+    case FR_KEY_PORT:
+        return _("port");
+    case FR_KEY_CLASS:
+        return _("class");
+    case FR_KEY_YEAR:
+        return _("year");
+    case FR_KEY_MONTH:
+        return _("month");
+    case FR_KEY_WEEK:
+        return _("week");
+    case FR_KEY_DAY:
+        return _("day");
+    case FR_KEY_EMBARKATION:
+        return _("embarkation");
+    }
+    return fr_report_key_name(k);
+}
+
+/* Columns on screen: characters, not bytes ("días" is 4 wide, 5 bytes). */
+static size_t text_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void print_cell(FILE *out, const char *s, size_t w, int left, int last)
+{
+    size_t n = text_width(s), pad = n < w ? w - n : 0;
+    if (!left) fprintf(out, "%*s", (int)pad, "");
+    fputs(s, out);
+    if (left) fprintf(out, "%*s", (int)pad, "");
+    fputs(last ? "\n" : "  ", out);
+}
+
 static void print_text(FILE *out, const fr_report *r, const report_column *cols, size_t ncols)
 {
     size_t nc = r->nkeys + ncols, w[FR_REPORT_MAX_KEYS + 16] = {0};
     char buf[64];
     if (nc > sizeof w / sizeof w[0]) nc = sizeof w / sizeof w[0];
     for (size_t j = 0; j < nc; j++) {
-        const char *t = j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].title;
-        w[j] = strlen(t);
-        if (j == 0 && w[j] < 5) w[j] = 5; /* TOTAL */
+        const char *t = j < r->nkeys ? key_title(r->keys[j]) : _(cols[j - r->nkeys].title);
+        w[j] = text_width(t);
+        if (j == 0 && w[j] < text_width(_("TOTAL"))) w[j] = text_width(_("TOTAL"));
     }
     for (size_t i = 0; i <= r->nrows; i++) {
         const fr_report_row *row = i < r->nrows ? &r->rows[i] : &r->total;
         for (size_t j = 0; j < nc; j++) {
             cell_text(r, row, cols, j, i == r->nrows, REPORT_TEXT, buf, sizeof buf);
-            if (strlen(buf) > w[j]) w[j] = strlen(buf);
+            if (text_width(buf) > w[j]) w[j] = text_width(buf);
         }
     }
     for (size_t j = 0; j < nc; j++) {
-        const char *t = j < r->nkeys ? fr_report_key_name(r->keys[j]) : cols[j - r->nkeys].title;
-        fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], t, j + 1 < nc ? "  " : "\n");
+        const char *t = j < r->nkeys ? key_title(r->keys[j]) : _(cols[j - r->nkeys].title);
+        print_cell(out, t, w[j], j < r->nkeys, j + 1 == nc);
     }
     /* without keys the one line is the total, zeros included */
     for (size_t i = r->nkeys == 0 ? r->nrows : 0; i <= r->nrows; i++) {
         const fr_report_row *row = i < r->nrows ? &r->rows[i] : &r->total;
         for (size_t j = 0; j < nc; j++) {
             cell_text(r, row, cols, j, i == r->nrows, REPORT_TEXT, buf, sizeof buf);
-            fprintf(out, j < r->nkeys ? "%-*s%s" : "%*s%s", (int)w[j], buf,
-                    j + 1 < nc ? "  " : "\n");
+            print_cell(out, buf, w[j], j < r->nkeys, j + 1 == nc);
         }
     }
 }
@@ -304,7 +348,7 @@ void report_print(FILE *out, const fr_report *r, const report_column *cols, size
         if (r->nkeys == 0 || r->nrows > 0)
             print_text(out, r, cols, ncols);
         else
-            fprintf(out, "(no events match)\n");
+            fprintf(out, _("(no events match)\n"));
         return;
     }
     if (format == REPORT_CSV) {

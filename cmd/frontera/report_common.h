@@ -44,17 +44,20 @@ enum {
         "csv-input", required_argument, NULL, REPORT_OPT_CSV_INPUT                                 \
     }
 
+/* The common options' help: a message of its own (marked N_, translated
+ * where it is printed: fputs(_(REPORT_COMMON_HELP), out)). */
 #define REPORT_COMMON_HELP                                                                         \
-    "  --from DATE, --to DATE  the period (inclusive; default: all events)\n"                      \
-    "  --as-of DATE            the report date (default: the last event's date)\n"                 \
-    "  --by KEYS               group by nationality,port,class and one of\n"                       \
-    "                          year,month,week,day (comma-separated, in order);\n"                 \
-    "                          flows also by embarkation (recorded manifests)\n"                   \
-    "  --nationality CODES     only these nationalities (ICAO codes, comma-separated)\n"           \
-    "  --port LOCODES          only these ports (UN/LOCODEs such as ECUIO, comma-separated)\n"     \
-    "  --format text|csv|json  output (default text: an aligned table)\n"                          \
-    "  --persons               count distinct travellers, not events\n"                            \
-    "  --csv-input FILE        read crossings from an import-layout CSV instead of the ledger\n"
+    N_("  --from DATE, --to DATE  the period (inclusive; default: all events)\n"                   \
+       "  --as-of DATE            the report date (default: the last event's date)\n"              \
+       "  --by KEYS               group by nationality,port,class and one of\n"                    \
+       "                          year,month,week,day (comma-separated, in order);\n"              \
+       "                          flows also by embarkation (recorded manifests)\n"                \
+       "  --nationality CODES     only these nationalities (ICAO codes, comma-separated)\n"        \
+       "  --port LOCODES          only these ports (UN/LOCODEs such as ECUIO, comma-separated)\n"  \
+       "  --format text|csv|json  output (default text: an aligned table)\n"                       \
+       "  --persons               count distinct travellers, not events\n"                         \
+       "  --csv-input FILE        read crossings from an import-layout CSV instead of the "        \
+       "ledger\n")
 
 typedef enum { REPORT_TEXT, REPORT_CSV, REPORT_JSON } report_format;
 

@@ -54,6 +54,13 @@ typedef struct fr_linkeval_harm {
     uint64_t shortened;      /* authorised stay ends earlier than on the own record */
     uint64_t shortened_days; /* by how many days in all */
     uint64_t referred;       /* referred, when the own record admits */
+    /* the cost of not applying another document's days unseen (admit.h,
+     * stay.other_documents): entries of one true person on a traveller
+     * holding several of that person's documents that came after a crossing
+     * on another of them, replayed, and those referred for an officer to
+     * confirm that the documents are one person's */
+    uint64_t renewal_entries;
+    uint64_t renewal_referred;
 } fr_linkeval_harm;
 
 typedef struct fr_linkeval {

@@ -229,8 +229,8 @@ typedef struct {
  * through its authorised end (or its own day), never through the day of
  * `at`. An entry earlier on that same day adds no stay record (the day is
  * counted once, by this entry) but, without an exit, is open all the same. */
-static void history_records(const fr_history *h, const fr_datetime *at, fr_stay_record *recs,
-                            size_t *nrecs, history_info *hi)
+static void history_records(const fr_history *h, const fr_datetime *at, int64_t only_doc,
+                            fr_stay_record *recs, size_t *nrecs, history_info *hi)
 {
     fr_date entry = at->date;
     memset(hi, 0, sizeof *hi);
@@ -240,6 +240,7 @@ static void history_records(const fr_history *h, const fr_datetime *at, fr_stay_
     for (size_t i = 0; i < h->count; i++) {
         const fr_history_item *it = &h->items[i];
         if (it->kind != FR_EVENT_ENTRY || it->at.date > entry) continue;
+        if (only_doc && it->document_row != only_doc) continue;
         if (it->at.date == entry) { /* earlier today: open unless it was closed */
             int paired = it->paired >= 0 && (size_t)it->paired < h->count;
             if (fr_datetime_utc(&it->at) < fr_datetime_utc(at) && !paired) {
@@ -295,15 +296,35 @@ int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err)
  * Only a history the document resolved to with certainty counts; a possible
  * link (review: a namesake?) is never lent to the traveller: it refers, so
  * that an officer verifies, and can neither refuse nor shorten a stay. */
+/* The row of the document being read in the traveller's history (0: it is new). */
+static int64_t document_row(const fr_history *h, const fr_mrz *m)
+{
+    for (size_t i = 0; h && i < h->ndocuments; i++)
+        if (strcmp(h->documents[i].doc.state, m->issuing_state) == 0 &&
+            strncmp(h->documents[i].doc.number, m->document_number, FR_DOCNUM_MAX) == 0)
+            return h->documents[i].row;
+    return 0;
+}
+
 static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr_datetime *entry,
-                         fr_stay_record *recs, size_t *nrecs)
+                         fr_stay_record *recs, size_t *nrecs, fr_stay_record *own, size_t *nown)
 {
     char b[FR_DATE_BUFSZ];
-    history_info hi;
+    history_info hi, own_hi;
     d->link = f->link;
     d->traveller_id = f->traveller_id;
     int certain = f->link == FR_LINK_DOCUMENT || f->link == FR_LINK_RENEWAL;
-    history_records(certain ? f->history : NULL, entry, recs, nrecs, &hi);
+    history_records(certain ? f->history : NULL, entry, 0, recs, nrecs, &hi);
+    /* the same crossings of this document alone: a stay that another
+     * document's days would shorten is referred (check_stay) */
+    int64_t row = certain ? document_row(f->history, &d->mrz) : 0;
+    *nown = 0;
+    if (row) {
+        history_records(f->history, entry, row, own, nown, &own_hi);
+    } else if (f->link == FR_LINK_DOCUMENT) { /* known, but its documents not given: all its own */
+        memcpy(own, recs, *nrecs * sizeof *recs);
+        *nown = *nrecs;
+    }
     if (f->link == FR_LINK_REVIEW)
         add(d, "traveller.possible_namesake", 0, FR_REASON_REFER,
             "Possible earlier record of a namesake, verify: this new document may belong to "
@@ -347,7 +368,7 @@ void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_ev
     fr_stay_record recs[FR_STAY_MAX_RECORDS];
     size_t nrecs = 0;
     history_info hi;
-    history_records(h, &ev->at, recs, &nrecs, &hi);
+    history_records(h, &ev->at, 0, recs, &nrecs, &hi);
     fr_stay_authorisation a;
     if (fr_stay_authorise(&rule->stay, recs, nrecs, ev->at.date, ev->doc.expiry, 0, 0, &a, NULL) !=
         FR_OK)
@@ -357,15 +378,54 @@ void fr_admit_complete_entry(const fr_policy *policy, const fr_history *h, fr_ev
     ev->authorised_until = a.exhausted ? ev->at.date : a.authorised_until;
 }
 
+/* The stays of the document being read (own, nown) beside those of all the
+ * traveller's documents (recs, n). */
+typedef struct stay_records {
+    const fr_stay_record *all, *own;
+    size_t nall, nown;
+} stay_records;
+
+/* Days used on the traveller's other documents (linked as a renewal: by
+ * weight of evidence, not by a document number) that refuse or shorten the
+ * stay are not applied by the machine: the decision refers with both
+ * figures, so that an officer confirms the documents are one person's. A
+ * namesake's passport that looks exactly like a renewal then costs a
+ * question at the booth, never days of someone else's stay. */
+static void check_other_documents(fr_admit_decision *d, const fr_policy_rule *rule,
+                                  const fr_admit_request *req, const stay_records *sr,
+                                  fr_date doc_expiry)
+{
+    char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ];
+    fr_stay_authorisation alone;
+    if (sr->nall == sr->nown ||
+        fr_stay_authorise(&rule->stay, sr->own, sr->nown, req->at.date, doc_expiry,
+                          req->intended_days, 0, &alone, NULL) != FR_OK ||
+        alone.exhausted)
+        return;
+    if (d->stay.exhausted)
+        add(d, "stay.other_documents", 0, FR_REASON_REFER,
+            "Days used on the traveller's other documents leave no day of this stay; on this "
+            "document alone %d days are available, until %s. Verify that the documents belong to "
+            "one person (photographs, earlier stamps) before refusing.",
+            alone.authorised_days, fmt_date(alone.authorised_until, b1));
+    else if (d->stay.authorised_until < alone.authorised_until)
+        add(d, "stay.other_documents", 0, FR_REASON_REFER,
+            "Days used on the traveller's other documents shorten this stay to %d days, until "
+            "%s; on this document alone %d days, until %s. Verify that the documents belong to "
+            "one person (photographs, earlier stamps) before applying the shorter stay.",
+            d->stay.authorised_days, fmt_date(d->stay.authorised_until, b1), alone.authorised_days,
+            fmt_date(alone.authorised_until, b2));
+}
+
 static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
-                       const fr_admit_request *req, const fr_stay_record *recs, size_t n)
+                       const fr_admit_request *req, const stay_records *sr)
 {
     char b1[FR_DATE_BUFSZ], b2[FR_DATE_BUFSZ], rb[FR_STAY_RULE_BUFSZ];
     fr_date entry = req->at.date;
     fr_date doc_expiry =
         d->mrz.expiry_date.kind == FR_MRZ_DATE_FULL ? d->mrz.expiry_date.date : FR_DATE_NONE;
-    if (fr_stay_authorise(&rule->stay, recs, n, entry, doc_expiry, req->intended_days, 0, &d->stay,
-                          NULL) != FR_OK) {
+    if (fr_stay_authorise(&rule->stay, sr->all, sr->nall, entry, doc_expiry, req->intended_days, 0,
+                          &d->stay, NULL) != FR_OK) {
         add(d, "stay.unavailable", 0, FR_REASON_REFER,
             "The stay could not be computed from the history: a supervisor decides the stay.");
         return;
@@ -373,8 +433,11 @@ static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
     d->have_stay = 1;
     fr_stay_rule_format(&rule->stay, rb);
     const fr_stay_result *e = &d->stay.eval;
+    size_t nreasons = d->nreasons;
+    check_other_documents(d, rule, req, sr, doc_expiry);
+    int lent = d->nreasons > nreasons; /* the other documents decide: refer, never refuse */
     if (d->stay.exhausted) {
-        add(d, "stay.exhausted", 'F', FR_REASON_REFUSE,
+        add(d, "stay.exhausted", lent ? 0 : 'F', lent ? FR_REASON_REFER : FR_REASON_REFUSE,
             "The traveller has already stayed %d of the %d days allowed (%s, %s) in the period "
             "from %s.",
             e->days_used, e->max_days, rb, rule->ref, fmt_date(e->window_start, b1));
@@ -438,10 +501,11 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
     if (rule) check_regime(d, rule, req);
     check_screening(d, &facts->screening);
 
-    fr_stay_record recs[FR_STAY_MAX_RECORDS];
-    size_t nrecs = 0;
-    if (d->mrz.document_number[0] && nat >= 0) load_history(d, facts, &req->at, recs, &nrecs);
-    if (rule && rule->stay.kind != FR_STAY_NONE) check_stay(d, rule, req, recs, nrecs);
+    fr_stay_record recs[FR_STAY_MAX_RECORDS], own[FR_STAY_MAX_RECORDS];
+    stay_records sr = {recs, own, 0, 0};
+    if (d->mrz.document_number[0] && nat >= 0)
+        load_history(d, facts, &req->at, recs, &sr.nall, own, &sr.nown);
+    if (rule && rule->stay.kind != FR_STAY_NONE) check_stay(d, rule, req, &sr);
     if (d->outcome == FR_ADMIT) {
         if (d->have_stay) {
             d->authorised_until = d->stay.authorised_until;

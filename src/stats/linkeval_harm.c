@@ -152,7 +152,7 @@ int lk_harm_traveller(fr_store *s, const fr_policy *policy, int64_t tid, lk_pers
         const fr_admit_decision *seen = &d[0], *fair = &d[1];
         if (seen->outcome == FR_REFUSE && fair->outcome != FR_REFUSE) {
             hm->refused++;
-        } else if (seen->have_stay && fair->have_stay &&
+        } else if (seen->outcome != FR_REFER && seen->have_stay && fair->have_stay &&
                    (seen->stay.authorised_until == FR_DATE_NONE
                         ? fair->stay.authorised_until != FR_DATE_NONE
                         : fair->stay.authorised_until != FR_DATE_NONE &&
@@ -168,6 +168,34 @@ int lk_harm_traveller(fr_store *s, const fr_policy *policy, int64_t tid, lk_pers
 done:
     fr_free(own.items);
     fr_free(pers);
+    fr_free(d);
+    fr_history_free(h);
+    return rc;
+}
+
+int lk_renewal_traveller(fr_store *s, const fr_policy *policy, int64_t tid, fr_linkeval_harm *hm,
+                         fr_error *err)
+{
+    fr_history *h = NULL;
+    fr_admit_decision *d = fr_malloc(sizeof *d);
+    int rc = d ? fr_store_history(s, tid, &h, err)
+               : fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    for (size_t i = 0; rc == FR_OK && i < h->count; i++) {
+        const fr_history_item *it = &h->items[i];
+        const fr_history_document *hd = doc_of(h, it->document_row);
+        if (it->kind != FR_EVENT_ENTRY || !hd) continue;
+        int other = 0;
+        for (size_t j = 0; j < h->count && !other; j++)
+            other = h->items[j].document_row != it->document_row && h->items[j].at_utc < it->at_utc;
+        if (!other) continue;
+        hm->renewal_entries++;
+        if ((rc = decide(policy, h, hd, it, d, err)) != FR_OK) break;
+        for (size_t k = 0; k < d->nreasons; k++)
+            if (strcmp(d->reasons[k].code, "stay.other_documents") == 0) {
+                hm->renewal_referred++;
+                break;
+            }
+    }
     fr_free(d);
     fr_history_free(h);
     return rc;

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # i18n.sh: the program speaks Spanish when asked (ctest cli.i18n).
-# 1. Every message marked for translation in cmd/frontera/ (_() and N_(),
-#    found by xgettext) has a Spanish translation in po/es.po that is neither
-#    missing, empty nor fuzzy: adding a marked message without its
-#    translation fails here.
-# 2. LANG=es_EC.UTF-8 gives Spanish help, errors and admission decisions
+# 1. Every message marked for translation in cmd/frontera/ (_(), N_(),
+#    ngettext() and cli_usage_error's format, found by xgettext) has a Spanish
+#    translation in po/es.po that is neither missing, empty nor fuzzy: adding
+#    a marked message without its translation fails here.
+# 2. No human sentence is left unmarked: scripts/check-i18n.py finds string
+#    literals with English words outside _()/N_() (machine output is listed
+#    in scripts/i18n-allow.txt), and is shown to find one.
+# 3. LANG=es_EC.UTF-8 gives Spanish help, errors and admission decisions
 #    (also where es_EC.UTF-8 is not generated on the machine), LANG=C English,
 #    and the JSON stays the same in both (codes and keys are not translated).
+#    Every subcommand's --help is Spanish ('Usage:' never appears, and the
+#    text differs from the English one); library errors and admission reasons
+#    met at the booth, and report headings, are Spanish.
 set -euo pipefail
 : "${FRONTERA:?}" "${FR_SOURCE_DIR:?}"
 T=$(mktemp -d)
@@ -15,10 +21,18 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "i18n.sh: FAIL: $*" >&2; exit 1; }
 
 # 1. the catalogue is complete
-xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/frontera.pot" \
-  "$FR_SOURCE_DIR"/cmd/frontera/*.c "$FR_SOURCE_DIR"/cmd/frontera/*.h
+KEYS=(-k_ -kN_ -kngettext:1,2 -kcli_usage_error:2)
+# cmd_sync.c and cli_sync.c are not marked yet (edited on another branch at
+# the same time; scripts/check-i18n.py skips them too): their usage errors
+# print in English until they are. Remove them from here when they are marked.
+SOURCES=()
+for f in "$FR_SOURCE_DIR"/cmd/frontera/*.[ch]; do
+  case "$f" in */cmd_sync.c | */cli_sync.c) continue ;; esac
+  SOURCES+=("$f")
+done
+xgettext --from-code=UTF-8 "${KEYS[@]}" --no-location -o "$T/frontera.pot" "${SOURCES[@]}"
 n=$(grep -c '^msgid ' "$T/frontera.pot")
-[ "$n" -gt 30 ] || fail "xgettext found only $n messages: are they still marked with _()?"
+[ "$n" -gt 400 ] || fail "xgettext found only $n messages: are they still marked with _()?"
 msgmerge --quiet --no-fuzzy-matching -o "$T/merged.po" "$FR_SOURCE_DIR/po/es.po" "$T/frontera.pot"
 untranslated=$(msgattrib --untranslated --no-obsolete "$T/merged.po" | grep -c '^msgid ' || true)
 fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$T/merged.po" | grep -c '^msgid ' || true)
@@ -31,13 +45,37 @@ msgfmt --check -o /dev/null "$FR_SOURCE_DIR/po/es.po" || fail "po/es.po does not
 
 # The check must be able to fail: a marked message with no translation is found.
 printf '#include "i18n.h"\nconst char *x = N_("a message nobody translated");\n' >"$T/extra.c"
-xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/extra.pot" \
-  "$FR_SOURCE_DIR"/cmd/frontera/*.c "$T/extra.c"
+xgettext --from-code=UTF-8 "${KEYS[@]}" --no-location -o "$T/extra.pot" "${SOURCES[@]}" "$T/extra.c"
 msgmerge --quiet --no-fuzzy-matching -o "$T/extra.po" "$FR_SOURCE_DIR/po/es.po" "$T/extra.pot"
 msgattrib --untranslated --no-obsolete "$T/extra.po" | grep -q 'a message nobody translated' ||
   fail "the completeness check does not see an untranslated message"
 
-# 2. the program in Spanish
+# 2. nothing human is left unmarked, and the check sees an unmarked string
+python3 "$FR_SOURCE_DIR/scripts/check-i18n.py" >&2 ||
+  fail "cmd/frontera/ prints English sentences not marked for translation (listed above)"
+cat >"$T/unmarked.c" <<'C'
+#include <stdio.h>
+#include "i18n.h"
+static void f(int n)
+{
+    printf("{\"count\":%d}\n", n);         /* JSON: not a message */
+    fputs("date,port,count\n", stdout);     /* a CSV heading: not a message */
+    fprintf(stderr, _("frontera x: %d rows\n"), n);
+    fprintf(stderr, "frontera x: the ledger is broken\n");
+    puts("  status:  %s");
+}
+C
+set +e
+python3 "$FR_SOURCE_DIR/scripts/check-i18n.py" "$T/unmarked.c" >"$T/unmarked.out" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "check-i18n.py exits $rc on an unmarked sentence, not 1"
+grep -q 'the ledger is broken' "$T/unmarked.out" || fail "check-i18n.py misses an unmarked sentence"
+grep -q 'status:' "$T/unmarked.out" || fail "check-i18n.py misses an unmarked printed label"
+[ "$(grep -c 'not marked' "$T/unmarked.out")" -eq 2 ] ||
+  fail "check-i18n.py flags machine output or marked text: $(cat "$T/unmarked.out")"
+
+# 3. the program in Spanish
 es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$FRONTERA" "$@"; }
 en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$FRONTERA" "$@"; }
 es --help >"$T/help.es"
@@ -66,4 +104,53 @@ es admit --json --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/usa
 en admit --json --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/usa.mrz" >"$T/a.en.json" 2>/dev/null
 cmp -s "$T/a.es.json" "$T/a.en.json" || fail "the JSON answer depends on the language"
 grep -q '"decision":"admit"' "$T/a.es.json" || fail "the JSON decision code is translated"
-echo "i18n.sh: ok ($n messages, all translated)"
+
+# every subcommand's help (sync is edited on another branch and still
+# English: remove it from here when it is marked)
+subs=$(en --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NF > 1 {print $1}')
+[ "$(echo "$subs" | wc -w)" -gt 20 ] || fail "could not list the subcommands: $subs"
+helps=0
+for s in $subs "report flows" "report overstays" "report alerts" "report whatif" \
+  "report backtest" "manifest reconcile"; do
+  [ "$s" = sync ] && continue
+  # shellcheck disable=SC2086 # "report flows" is two words
+  es $s --help >"$T/h.es" 2>&1 || true
+  # shellcheck disable=SC2086
+  en $s --help >"$T/h.en" 2>&1 || true
+  grep -q '^Usage:' "$T/h.en" || fail "frontera $s --help in English has no usage line"
+  grep -q 'Usage:' "$T/h.es" && fail "frontera $s --help under LANG=es_EC.UTF-8 is English: $(head -2 "$T/h.es")"
+  grep -q '^Uso: ' "$T/h.es" || fail "frontera $s --help under LANG=es_EC.UTF-8 has no 'Uso:' line"
+  cmp -s "$T/h.es" "$T/h.en" && fail "frontera $s --help is the same in both languages"
+  helps=$((helps + 1))
+done
+
+# the library's words at the booth: a date that does not exist, an expired
+# document, a misread check digit; English unchanged
+set +e
+es admit --policy "$pol" --port ECUIO --at 2024-02-30T10:00-05:00 "$T/usa.mrz" 2>"$T/err.es" >/dev/null
+set -e
+grep -q 'ese día no existe en el calendario' "$T/err.es" || fail "a bad date is not explained in Spanish: $(cat "$T/err.es")"
+printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"BEN","document_number":"BT7654321","nationality":"USA","birth_date":"1985-03-14","sex":"M","expiry_date":"2024-05-20"}' |
+  "$FRONTERA" mrz --make --today 2024-01-15 >"$T/old.mrz"
+es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.es" 2>/dev/null && fail "an expired document was admitted"
+grep -q '^RECHAZAR' "$T/old.es" && grep -q 'El documento venció el 2024-05-20' "$T/old.es" ||
+  fail "the refusal's reason is not Spanish: $(cat "$T/old.es")"
+en admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.en" 2>/dev/null || true
+grep -q 'The document expired on 2024-05-20' "$T/old.en" || fail "the English reason changed"
+# one digit of the document number changed: its check digit no longer holds
+sed '2s/^BT7654321/BT7654322/' "$T/old.mrz" >"$T/misread.mrz"
+es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/misread.mrz" >"$T/mis.es" 2>/dev/null || true
+grep -q 'no cuadra el dígito de control del número del documento' "$T/mis.es" ||
+  fail "a check digit finding is not Spanish: $(cat "$T/mis.es")"
+
+# a report's text headings (from a CSV, no ledger needed)
+"$FRONTERA" synth --scale 0.0002 --quiet --out "$T/synth.csv"
+es report flows --csv-input "$T/synth.csv" --by year >"$T/flows.es"
+head -1 "$T/flows.es" | grep -q '^año  *entradas  *salidas  *rechazos' ||
+  fail "the flows report's headings are not Spanish: $(head -1 "$T/flows.es")"
+grep -q '^TOTAL' "$T/flows.es" || fail "the flows report has no total line"
+en report flows --csv-input "$T/synth.csv" --by year | head -1 | grep -q '^year  *entries  *exits' ||
+  fail "the English flows headings changed"
+es report flows --csv-input "$T/synth.csv" --by year --format csv | head -1 | grep -q '^year,entries,exits' ||
+  fail "the CSV headings are translated"
+echo "i18n.sh: ok ($n messages, all translated; $helps subcommands' help in Spanish)"
