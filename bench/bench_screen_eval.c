@@ -94,6 +94,9 @@ int main(int argc, char **argv)
         if (n && r[0].band == FR_BAND_HIT) {
             hits++;
             hits_right += expect && strcmp(r[0].id, expect) == 0;
+            if (verbose && !(expect && strcmp(r[0].id, expect) == 0))
+                fprintf(stderr, "WRONGHIT %-16s %s (want %s) -> %s %.3f %s\n", family, name,
+                        expect ? expect : "-", r[0].id, r[0].score, r[0].explanation);
         }
         if (!expect) {
             neg[ho]++;

@@ -1,55 +1,97 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# sync_booth.sh BUILD_DIR [SECONDS] [CONNECTIONS]: the booth's admission
+# sync_booth.sh BUILD_DIR [SECONDS] [CONNECTIONS] [ROUNDS] [RATE]: the booth's admission
 # latency at a border post while its server catches up with the central in
 # the background (serve --central), against the same post without it. The
 # post's ledger holds 20,000 events not yet sent; wrk sends recorded
 # admissions ("record": true, an idempotent retry: a write transaction and
 # its audit entry) for SECONDS (default 5, about the catch-up's length) with
-# CONNECTIONS (default 4). Target (issue 16): p99 with sync within 10% of
-# without.
+# CONNECTIONS (default 4). ROUNDS (default 1) alternate the two (without,
+# with sync, ...; each round's order flipped from the last, so that a drift
+# in the machine's load does not favour one) and the summary gives, for each,
+# the median p99 and p50 with their spread (min-max) over the rounds: on a
+# shared machine one pair of runs says nothing. With RATE, a third run per
+# round, "paced": the push limited to RATE events a second (serve
+# --sync-rate). Target (issue 16): p99 with
+# sync within 10% of without.
 set -euo pipefail
 build=${1:-build}
 secs=${2:-5}
 conns=${3:-4}
+rounds=${4:-1}
+rate=${5:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 F="$build/frontera"
 command -v wrk >/dev/null || { echo "sync_booth.sh: wrk is needed" >&2; exit 2; }
 T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"; }
+cleanup() { for p in "$T"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; rm -rf "$T"; }
 trap cleanup EXIT
 "$F" synth --scale 0.004 --seed 3 --quiet --out "$T/all.csv"
 head -n 20001 "$T/all.csv" >"$T/post.csv"
 "$F" --db "$T/post0.db" init >/dev/null
 "$F" --db "$T/post0.db" import "$T/post.csv" >/dev/null 2>&1
-"$F" --db "$T/central.db" init >/dev/null
-TOK=$("$F" --db "$T/central.db" user add post --role post --ports ECUIO,ECGYE,ECTUL,ECMCH,ECCUE)
+"$F" --db "$T/central0.db" init >/dev/null
+TOK=$("$F" --db "$T/central0.db" user add post --role post --ports ECUIO,ECGYE,ECTUL,ECMCH,ECCUE)
 printf '%s\n' "$TOK" >"$T/tok"
 start() { # start NAME DB [OPTION...]: a server; prints its URL
   local name=$1 db=$2; shift 2
   "$F" --db "$db" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 "$@" \
     >"$T/$name.out" 2>"$T/$name.err" &
-  PIDS+=($!)
-  for _ in $(seq 100); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && break; sleep 0.1; done
+  echo $! >"$T/$name.pid" # start runs in $(...): the pid goes through a file
+  for _ in $(seq 300); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^listening on' "$T/$name.out" || { echo "sync_booth.sh: server $name did not start: $(cat "$T/$name.err")" >&2; return 1; }
   sed -n 's/^listening on //p' "$T/$name.out"
 }
-C=$(start central "$T/central.db" --quiet)
 L1='P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<'
 L2='E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8'
 export FR_BODY="{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\",\"record\":true,\"event_id\":\"B-1\"}"
-run() { # run NAME [serve OPTION...]
+n=0
+stop_server() { # stop_server NAME: SIGTERM, and wait until it is gone (its files are reused)
+  local p; p=$(cat "$T/$1.pid")
+  kill "$p" 2>/dev/null || true
+  while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+}
+run() { # run NAME [serve OPTION...]: each run on its own copy (no WAL of an earlier run)
   local name=$1; shift
-  cp "$T/post0.db" "$T/$name.db"
-  export FR_TOKEN=$("$F" --db "$T/$name.db" user add officer --role officer)
-  local U; U=$(start "$name" "$T/$name.db" --quiet "$@")
+  n=$((n + 1))
+  local db="$T/$name-$n.db"
+  cp "$T/post0.db" "$db"
+  export FR_TOKEN=$("$F" --db "$db" user add officer --role officer)
+  local U; U=$(start "$name" "$db" --quiet "$@")
   curl -s -o /dev/null -H "Authorization: Bearer $FR_TOKEN" -H 'Content-Type: application/json' \
     --data-binary "$FR_BODY" "$U/v1/admissions"
   local line; line=$(cd "$top" && wrk -t1 -c"$conns" -d"${secs}s" -s bench/wrk_admissions.lua "$U/v1/admissions" | grep '^RESULT')
-  local waiting; waiting=$("$F" --db "$T/$name.db" sync status --json 2>/dev/null | sed -n 's/.*"waiting":\([0-9]*\).*/\1/p')
-  printf '%-12s %s  (events still waiting for the central: %s)\n' "$name" "${line#RESULT }" "${waiting:-n/a}"
+  local waiting; waiting=$("$F" --db "$db" sync status --json 2>/dev/null | sed -n 's/.*"waiting":\([0-9]*\).*/\1/p')
+  stop_server "$name" # the next run has the machine to itself
+  printf '%-12s %s  (events still waiting for the central: %s)\n' "$name" "${line#RESULT }" "${waiting:-n/a}" | tee -a "$T/runs"
 }
 echo "post serve --threads 4, wrk -t1 -c$conns -d${secs}s, recorded admissions; load $(cut -d' ' -f1-3 /proc/loadavg)"
-run without
-run with-sync --central "$C" --central-token-file "$T/tok" --sync-every 1
-run without2
+without() { run without; }
+with_sync() { # with_sync NAME [OPTION...]: a fresh central each time: it receives the 20,000 events anew
+  local name=$1; shift
+  cp "$T/central0.db" "$T/central-$n.db"
+  local C; C=$(start central "$T/central-$n.db" --quiet)
+  run "$name" --central "$C" --central-token-file "$T/tok" --sync-every 1 "$@"
+  stop_server central
+}
+paced() { [ -z "$rate" ] || with_sync paced --sync-rate "$rate"; }
+for r in $(seq "$rounds"); do
+  if [ $((r % 2)) = 1 ]; then without; with_sync with-sync; paced; else paced; with_sync with-sync; without; fi
+done
+python3 - "$T/runs" <<'PY'
+import re, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name = line.split()[0]
+    m = dict(re.findall(r"(\w+)=([\d.]+)", line))
+    runs.setdefault(name, []).append((float(m["p99_ms"]), float(m["p50_ms"]), float(m["rps"])))
+for name, v in runs.items():
+    p99 = [x[0] for x in v]; p50 = [x[1] for x in v]; rps = [x[2] for x in v]
+    print(f"{name:12s} runs={len(v)} p99 median {statistics.median(p99):.1f} ms (min {min(p99):.1f}, max {max(p99):.1f}); "
+          f"p50 median {statistics.median(p50):.2f} ms (min {min(p50):.2f}, max {max(p50):.2f}); rps median {statistics.median(rps):.0f}")
+for other in ("with-sync", "paced"):
+    if "without" in runs and other in runs:
+        a = statistics.median([x[0] for x in runs["without"]]); b = statistics.median([x[0] for x in runs[other]])
+        print(f"p99 {other} / without (medians): {b / a:.2f}")
+PY
+echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"

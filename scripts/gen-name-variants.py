@@ -203,6 +203,20 @@ for c in sorted(surname_chars):
         g = kr_groups.setdefault(rr, [rr])
         for s in [mr] + POPULAR_KR.get(rr, '').split():
             if s and s not in g: g.append(s)
+# Unihan's kDefinition calls few of the most common Korean surnames' characters a
+# surname (金 is "gold", 徐 "slowly"): the Hangul of the surnames with popular
+# spellings above (Statistics Korea's most frequent surnames, 2015 census) are read
+# directly, so SEO/SUH, GWON/KWON, AN/AHN, MUN/MOON ... are grouped too.
+KR_COMMON = ('김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 유 전 홍 고 문 양 손 배 백 허 '
+             '남 노 하 곽 성 차 주 우 구 민 나 진 지 엄 채 원 천 방 공 현 변 염 여 추 도 석 선 설 '
+             '길 연 명 기 반 금 류 라').split()
+for h in KR_COMMON:
+    rr, mr = korean_surname(h)
+    if h == '류': rr = 'ryu'  # written Ryu or Yu in the South
+    if h == '라': rr = 'ra'
+    g = kr_groups.setdefault(rr, [rr])
+    for s in [mr] + POPULAR_KR.get(rr, '').split():
+        if s and s not in g: g.append(s)
 groups += [' '.join(s.upper() for s in g) for rr, g in sorted(kr_groups.items()) if len(g) > 1]
 
 # syllable -> class: Pinyin, Wade-Giles and Yale syllables to the Wade-Giles form

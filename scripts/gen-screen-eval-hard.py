@@ -195,9 +195,13 @@ for k, s in enumerate(sorted(set(jp))):
     entry(eid, '%s, %s' % (plain, giv), birth=rdate(), nat='JPN')
     for v in (s.replace('ō', 'oh').replace('ū', 'uu').replace('Ō', 'Oh'), s.replace('ō', 'ou').replace('Ō', 'Ou'), s):
         query(eid, '%s %s' % (v.upper(), giv), 'japanese_long_vowel')
+    # the listing with OH is another person (another given name): with the same
+    # given name it would be a second listing of the first, and a query written
+    # ANDOH Yuki would rightly hit it rather than the ANDO Yuki it expects
     eid2 = 'JP-%03dH' % k
-    entry(eid2, '%s, %s' % (s.replace('ō', 'oh').replace('Ō', 'Oh').upper(), giv), nat='JPN')
-    query(eid2, '%s %s' % (plain, giv), 'japanese_long_vowel')
+    giv2 = jgiven[(jgiven.index(giv) + 1) % len(jgiven)]
+    entry(eid2, '%s, %s' % (s.replace('ō', 'oh').replace('Ō', 'Oh').upper(), giv2), nat='JPN')
+    query(eid2, '%s %s' % (plain, giv2), 'japanese_long_vowel')
 
 # ---- nicknames
 NICK = [('William', 'Bill'), ('Robert', 'Bob'), ('Richard', 'Dick'), ('James', 'Jim'), ('Joseph', 'Joe'),

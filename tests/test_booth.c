@@ -526,6 +526,65 @@ static void an_imported_entry_is_completed_as_at_the_booth(void **state)
     assert_string_equal(fr_date_format(ev.authorised_until, b), "2024-04-29"); /* 60 days left */
 }
 
+/* An admission a post decided offline (reason post.offline) decided again
+ * with the central's history: the stay the post gave is longer than the
+ * days the traveller had left after a visit recorded at another post. */
+static void an_offline_decision_is_decided_again_with_the_full_history(void **state)
+{
+    fixture *f = *state;
+    doc x = {.nat = "DNK", .number = "K70000001", .surname = "HANSEN", .given = "METTE"};
+    /* 80 days in January-March at another post, unknown to the offline post */
+    record(f, &x, FR_EVENT_ENTRY, "F1", "2024-01-01T10:00-05:00", "2024-03-30");
+    record(f, &x, FR_EVENT_EXIT, "F2", "2024-03-20T10:00-05:00", NULL);
+    char mrz[FR_MRZ_TEXT_MAX];
+    make(mrz, &x);
+    fr_admit_request req = request(mrz, "2024-06-01T10:00-05:00");
+    fr_mrz m;
+    fr_admit_read(&req, &m);
+    fr_event ev;
+    fr_event_init(&ev);
+    assert_int_equal(fr_admit_document(&m, &ev.doc, NULL), FR_OK);
+    strcpy(ev.event_id, "F3");
+    ev.kind = FR_EVENT_ENTRY;
+    ev.at = req.at;
+    strcpy(ev.port, "ECTUL");
+    strcpy(ev.admission_class, "visitor");
+    strcpy(ev.decision, "admit");
+    assert_int_equal(fr_date_parse_cstr("2024-08-29", &ev.authorised_until, NULL), FR_OK);
+    fr_booth_recheck x3;
+    /* not marked offline: not for a recheck */
+    assert_int_equal(fr_booth_decided_offline(&ev), 0);
+    assert_int_equal(fr_booth_recheck_offline(f->policy, f->store, &ev, &x3, NULL), FR_EINVAL);
+    ev.reasons_json = "[{\"code\": \"stay.authorised\", \"level\": \"info\"},"
+                      " {\"code\" : \"post.offline\", \"level\": \"info\"}]";
+    assert_int_equal(fr_booth_decided_offline(&ev), 1);
+    assert_int_equal(fr_store_record(f->store, &ev, NULL, NULL), FR_OK);
+    /* a later crossing at another post counts for nothing */
+    record(f, &x, FR_EVENT_EXIT, "F4", "2024-06-05T10:00-05:00", NULL);
+    fr_error err;
+    fr_error_clear(&err);
+    assert_int_equal(fr_booth_recheck_offline(f->policy, f->store, &ev, &x3, &err), FR_OK);
+    char b[FR_DATE_BUFSZ];
+    assert_int_equal(x3.post, FR_ADMIT);
+    assert_int_equal(x3.central, FR_ADMIT);
+    assert_string_equal(fr_date_format(x3.central_until, b), "2024-06-10"); /* 10 days left */
+    assert_int_equal(x3.earlier, 2);
+    assert_true(x3.differs);
+    /* the same admission with no earlier visit: the post decided as the central would */
+    doc y = {.nat = "DNK", .number = "K70000002", .surname = "JENSEN", .given = "ANNE"};
+    make(mrz, &y);
+    req = request(mrz, "2024-06-01T10:00-05:00");
+    fr_admit_read(&req, &m);
+    assert_int_equal(fr_admit_document(&m, &ev.doc, NULL), FR_OK);
+    strcpy(ev.event_id, "F5");
+    assert_int_equal(fr_store_record(f->store, &ev, NULL, NULL), FR_OK);
+    assert_int_equal(fr_booth_recheck_offline(f->policy, f->store, &ev, &x3, &err), FR_OK);
+    assert_int_equal(x3.earlier, 0);
+    assert_string_equal(fr_date_format(x3.central_until, b), "2024-08-29");
+    assert_false(x3.differs);
+    assert_string_equal(x3.codes, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +603,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(an_imported_entry_is_completed_as_at_the_booth, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(an_offline_decision_is_decided_again_with_the_full_history,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -437,6 +437,101 @@ static void approximate_and_several_birth_dates_score(void **state)
     assert_non_null(strstr(why, "weak alias"));
 }
 
+/* A list of true dates (about 1 in 365 on 1 January) keeps a listed 1 January
+ * as that day: a namesake born later that year is contradicted. The list
+ * above, which writes years as 1 January, reads it as the year. */
+static void jan1_is_a_year_only_on_lists_that_write_years_so(void **state)
+{
+    (void)state;
+    static const char head[] = "id,list,name,birth_date,nationality,weak_aliases\n"
+                               "P,L,\"OKONKWO, Chidi Emeka\",1975-01-01,NGA,\n";
+    size_t cap = sizeof head + 200 * 64;
+    char *list = malloc(cap);
+    assert_non_null(list);
+    size_t o = (size_t)snprintf(list, cap, "%s", head);
+    for (int i = 0; i < 199; i++) /* other persons, none born on 1 January */
+        o +=
+            (size_t)snprintf(list + o, cap - o, "E%d,L,\"SURNAME%c%c, Given\",19%02d-%02d-%02d,,\n",
+                             i, 'A' + i / 26, 'A' + i % 26, 40 + i % 50, 1 + i % 12, 2 + i % 27);
+    char why[FR_SCREEN_EXPLAIN];
+    double s = score_of(list, "OKONKWO, Chidi Emeka", "1975-08-02", NULL, "P", why);
+    assert_true(s < FR_SCREEN_POSSIBLE);
+    assert_non_null(strstr(why, "birth date differs"));
+    /* the day itself still matches */
+    s = score_of(list, "OKONKWO, Chidi Emeka", "1975-01-01", NULL, "P", why);
+    assert_true(s >= FR_SCREEN_HIT);
+    free(list);
+}
+
+/* Hebrew and Arabic write few vowels: a name in those scripts meets its Latin
+ * spelling by consonants (abjad skeletons), at most as a possible match on the
+ * name alone, both ways round; another name in the script does not. */
+static void names_in_hebrew_or_arabic_script_meet_their_latin_spellings(void **state)
+{
+    (void)state;
+    static const char list[] =
+        "id,list,name,birth_date,nationality,weak_aliases\n"
+        "M,L,\"MELAMED, Ahuva\",1952-07-17,,\n"
+        "C,L,\"CONLEY, Errol\",,,\n"
+        "H,L,\"\xd7\x94\xd7\xa8\xd7\xa8\xd7\x99 \xd7\xa8\xd7\x93\xd7\x9e\xd7\x9f\",,,\n";
+    char why[FR_SCREEN_EXPLAIN];
+    /* אהובה מלמד (Ahuva Melamed) */
+    double s =
+        score_of(list, "\xd7\x90\xd7\x94\xd7\x95\xd7\x91\xd7\x94 \xd7\x9e\xd7\x9c\xd7\x9e\xd7\x93",
+                 "1952-07-17", NULL, "M", why);
+    assert_true(s >= FR_SCREEN_POSSIBLE && s < FR_SCREEN_HIT);
+    assert_non_null(strstr(why, "phonetic"));
+    /* إيرول كونلي (Errol Conley) */
+    s = score_of(
+        list, "\xd8\xa5\xd9\x8a\xd8\xb1\xd9\x88\xd9\x84 \xd9\x83\xd9\x88\xd9\x86\xd9\x84\xd9\x8a",
+        NULL, NULL, "C", why);
+    assert_true(s >= FR_SCREEN_POSSIBLE);
+    /* the list writes הררי רדמן (Harari Redman): found from the Latin name */
+    s = score_of(list, "Redman HARARI", NULL, NULL, "H", why);
+    assert_true(s >= FR_SCREEN_POSSIBLE);
+    /* יוסי כהן (Yossi Cohen) is nobody on the list */
+    s = score_of(list, "\xd7\x99\xd7\x95\xd7\xa1\xd7\x99 \xd7\x9b\xd7\x94\xd7\x9f", NULL, NULL, "M",
+                 why);
+    assert_true(s < FR_SCREEN_POSSIBLE);
+    /* a Latin namesake with other consonants is not raised by the script rule */
+    s = score_of(list, "Redman HARPER", NULL, NULL, "H", why);
+    assert_true(s < FR_SCREEN_POSSIBLE);
+}
+
+/* Korean names: Hangul written without a space is read as surname + given
+ * name in Revised Romanisation (최영혜 CHOE Yeonghye = CHOI, a compound surname
+ * 남궁 kept whole), and the common surnames' popular spellings are one name
+ * (SUH = SEO, AHN = AN, MOON = MUN). */
+static void korean_names_in_hangul_and_popular_spellings(void **state)
+{
+    (void)state;
+    static const char list[] = "id,list,name,birth_date,nationality,weak_aliases\n"
+                               "C,L,\"CHOI, Yeonghye\",1947-05-02,KOR,\n"
+                               "S,L,\"SEO, Huneun\",1969-06-17,KOR,\n"
+                               "N,L,\"NAMGUNG, Minsu\",,KOR,\n"
+                               "M,L,\"MUN, Minhun\",,KOR,\n"
+                               "K,L,\"JU, Jidong\",,KOR,\n"
+                               "A,L,\"AHN, Yeonseong\",,KOR,\n"
+                               "T,L,\"CAI, Haoyu\",,CHN,\n";
+    char why[FR_SCREEN_EXPLAIN];
+    assert_true(score_of(list, "\xec\xb5\x9c\xec\x98\x81\xed\x98\x9c", "1947-05-02", NULL, "C",
+                         why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "\xeb\x82\xa8\xea\xb6\x81\xeb\xaf\xbc\xec\x88\x98", NULL, NULL, "N",
+                         why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "SUH Huneun", "1969-06-17", NULL, "S", why) >= FR_SCREEN_POSSIBLE);
+    assert_true(score_of(list, "MOON Minhun", NULL, NULL, "M", why) >= FR_SCREEN_POSSIBLE);
+    /* CHOO is ZHU by the hand table and the Korean JU by the generated one: a
+     * token keeps up to three keys, the hand-written first */
+    assert_true(score_of(list, "CHOO Jidong", NULL, NULL, "K", why) >= FR_SCREEN_POSSIBLE);
+    /* McCune-Reischauer with a hyphen against the Revised spelling in one word */
+    assert_true(score_of(list, "AHN Y\xc5\x8fn-s\xc5\x8fng", NULL, NULL, "A", why) >=
+                FR_SCREEN_POSSIBLE);
+    /* Hokkien POJ for Cai */
+    assert_true(score_of(list, "CHHOA Haoyu", NULL, NULL, "T", why) >= FR_SCREEN_POSSIBLE);
+    /* another surname with the same given name is not the person */
+    assert_true(score_of(list, "PARK Minhun", NULL, NULL, "M", why) < FR_SCREEN_POSSIBLE);
+}
+
 /* No options, zero options and an empty list_override all mean the same:
  * each row keeps its own list name and bad rows are only counted. */
 static void zero_options_keep_each_rows_list(void **state)
@@ -485,6 +580,9 @@ int main(void)
         cmocka_unit_test(birth_dates_as_lists_write_them),
         cmocka_unit_test(nationalities_as_codes_or_names),
         cmocka_unit_test(approximate_and_several_birth_dates_score),
+        cmocka_unit_test(jan1_is_a_year_only_on_lists_that_write_years_so),
+        cmocka_unit_test(names_in_hebrew_or_arabic_script_meet_their_latin_spellings),
+        cmocka_unit_test(korean_names_in_hangul_and_popular_spellings),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     u_cleanup();

@@ -62,8 +62,11 @@ static void scripts_to_latin(void **st)
     char sk1[FR_TOK_MAX], sk2[FR_TOK_MAX];
     fr_namevar_skeleton(out, strlen(out), sk1);
     fr_namevar_skeleton("MUHAMMAD", 8, sk2);
-    assert_string_equal(sk1, sk2);     /* MHMD: the skeleton still meets the Latin spelling */
-    norm_is("김정은", "GIMJEONG EUN"); /* Hangul: ICU joins syllables; matching splits */
+    assert_string_equal(sk1, sk2); /* MHMD: the skeleton still meets the Latin spelling */
+    /* Hangul: Revised Romanisation (hangul.c), the surname apart */
+    norm_is("김정은", "GIM JEONGEUN");
+    norm_is("박", "BAK");                 /* ICU would write BAG */
+    norm_is("남궁민수", "NAMGUNG MINSU"); /* a compound surname stays whole */
 }
 
 static void same_key(const fr_namevar *nv, const char *a, const char *b)

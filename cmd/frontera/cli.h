@@ -99,7 +99,11 @@ int cli_read_token(const char *path, char *out, size_t cap);
 int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
 /* A thread that pushes every every_s seconds until cli_syncer_stop (which
  * waits for a push in progress); cfg's strings are copied. log (may be NULL)
- * gets one line per push that sent something or failed. */
+ * gets one line per push that sent something or failed. Paced when
+ * cfg->max_events is set: a push sends at most that many events and, while
+ * more wait, the next follows one second later (a catch-up at most
+ * max_events per second, so that it leaves the booth its share of the
+ * post's machine). */
 typedef struct cli_syncer cli_syncer;
 int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(const char *line),
                      cli_syncer **out);
@@ -107,5 +111,9 @@ void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
 /* fr_server_config.offline for a post's server: 1 while the last push
  * failed, *since_ms the last success (ud: the cli_syncer). */
 int cli_syncer_offline(void *ud, int64_t *since_ms);
+/* cli_sync_recheck.c: `sync recheck-offline` on the central (all: list
+ * every offline decision, not only those decided differently). Returns the
+ * exit code. */
+int cli_sync_recheck(const char *db, const char *policy_path, int all, int json);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "frontera/alloc.h"
+#include "i18n.h"
 
 int cli_read_token(const char *path, char *out, size_t cap)
 {
@@ -43,7 +44,7 @@ int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
     if (waiting > 0 &&
         cli_audit("sync", cfg->db, "sync.push", "sync:central", "cli", cfg->central) != FR_OK)
         return fr_error_set(err, FR_ESTORE, 0, 0, "audit",
-                            "the push could not be audited: nothing sent");
+                            _("the push could not be audited: nothing sent"));
     return fr_sync_push(cfg, rep, err);
 }
 
@@ -71,27 +72,34 @@ static void *run(void *arg)
         fr_error err;
         fr_error_clear(&err);
         char line[400];
+        struct timespec began;
+        clock_gettime(CLOCK_REALTIME, &began);
         int rc = cli_sync_once(&s->cfg, &r, &err);
         atomic_store(&s->offline, rc != FR_OK);
         if (rc == FR_OK) atomic_store(&s->last_ok_ms, s->cfg.clock_ms(s->cfg.clock_ud));
         if (rc == FR_OK) {
             if (r.sent)
                 snprintf(line, sizeof line,
-                         "sync: sent %zu (%zu recorded, %zu already there, %zu conflicts, %zu "
-                         "rejected), %lld waiting",
+                         _("sync: sent %zu (%zu recorded, %zu already there, %zu conflicts, %zu "
+                           "rejected), %lld waiting"),
                          r.sent, r.recorded, r.duplicates, r.conflicts, r.rejected,
                          (long long)r.waiting);
             else
                 line[0] = 0;
         } else {
-            snprintf(line, sizeof line, "sync: failed (%lld waiting): %s", (long long)r.waiting,
+            snprintf(line, sizeof line, _("sync: failed (%lld waiting): %s"), (long long)r.waiting,
                      err.message);
         }
         if (line[0] && s->log) s->log(line);
         pthread_mutex_lock(&s->mu);
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += s->every_s;
+        if (rc == FR_OK && s->cfg.max_events && r.waiting > 0) {
+            until = began; /* paced and more waiting: the next second's share */
+            until.tv_sec += 1;
+        } else {
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += s->every_s;
+        }
         while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0) {
         }
     }

@@ -44,10 +44,15 @@ static const char USAGE[] =
        "                       copy of the ledger, e.g. a PostgreSQL hot standby's URI; the\n"
        "                       booth's reads and all writes stay on --db\n"
        "  --quiet              no access log on standard error\n"
+       "  --tls-cert FILE, --tls-key FILE\n"
+       "                       serve https with this certificate (PEM, the chain) and its\n"
+       "                       private key (PEM, unencrypted): a central that border posts\n"
+       "                       reach over the network (docs/sync.md)\n"
        "  --central URL        a border post: push this ledger's events to the central server\n"
        "                       at URL in the background (frontera sync, docs/sync.md) with the\n"
        "                       post user's token in --central-token-file FILE, every\n"
-       "                       --sync-every SECONDS (default 30)\n"
+       "                       --sync-every SECONDS (default 30); --sync-rate N: at most\n"
+       "                       N events a second while catching up (default: no limit)\n"
        "  --central-cacert FILE, --central-pin sha256//KEY\n"
        "                       the private CA of the central's certificate; its pinned key\n"
        "  --retention-exit-years N, --retention-overstay-years N\n"
@@ -55,7 +60,8 @@ static const char USAGE[] =
        "                       frontera purge --help, docs/retention.md)\n"
        "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
        "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
-       "Prints 'listening on http://HOST:PORT' on standard output when ready. The database\n"
+       "Prints 'listening on http://HOST:PORT' (https with --tls-cert) on standard output\n"
+       "when ready. The database\n"
        "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
        "graceful stop, 2 usage error, 3 failure.\n");
 
@@ -149,8 +155,11 @@ int cmd_serve(int argc, char **argv)
                                          {"central", required_argument, NULL, 'C'},
                                          {"central-token-file", required_argument, NULL, 'K'},
                                          {"sync-every", required_argument, NULL, 'E'},
+                                         {"sync-rate", required_argument, NULL, 'r'},
                                          {"central-cacert", required_argument, NULL, 'Q'},
                                          {"central-pin", required_argument, NULL, 'N'},
+                                         {"tls-cert", required_argument, NULL, 'c'},
+                                         {"tls-key", required_argument, NULL, 'k'},
                                          {"no-purge", no_argument, NULL, 'U'},
                                          {"purge-every", required_argument, NULL, 'V'},
                                          {"retention-exit-years", required_argument, NULL, 'X'},
@@ -163,7 +172,8 @@ int cmd_serve(int argc, char **argv)
                   max_conn = FR_SERVER_DEFAULT_MAX_CONNECTIONS,
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
     const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
-    unsigned long sync_every = 30, purge_every = 86400, years;
+    const char *tls_cert = NULL, *tls_key = NULL;
+    unsigned long sync_every = 30, sync_rate = 0, purge_every = 86400, years;
     fr_retention retention;
     fr_retention_defaults(&retention);
     int quiet = 0, purge = 1, c, rc = FR_EXIT_FAILURE;
@@ -221,6 +231,16 @@ int cmd_serve(int argc, char **argv)
         case 'N':
             central_pin = optarg;
             break;
+        case 'c':
+            tls_cert = optarg;
+            break;
+        case 'k':
+            tls_key = optarg;
+            break;
+        case 'r':
+            if (parse_uint(optarg, 1, 100000, &sync_rate))
+                return cli_usage_error("serve", "--sync-rate needs 1..100000 events a second");
+            break;
         case 'E':
             if (parse_uint(optarg, 1, 86400, &sync_every))
                 return cli_usage_error("serve", "--sync-every needs 1..86400 seconds");
@@ -251,6 +271,8 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     char token[160] = "";
+    if ((tls_cert != NULL) != (tls_key != NULL))
+        return cli_usage_error("serve", "--tls-cert and --tls-key go together");
     if ((central != NULL) != (central_token != NULL))
         return cli_usage_error("serve", "--central and --central-token-file go together");
     if (central_token && cli_read_token(central_token, token, sizeof token) != 0)
@@ -263,6 +285,8 @@ int cmd_serve(int argc, char **argv)
                                listen_at);
 
     char *ppath = policy_arg ? fr_strdup(policy_arg) : cli_default_policy_path(), *ptext = NULL;
+    char *cert_pem = NULL, *key_pem = NULL;
+    size_t key_len = 0, cert_len = 0;
     cli_screening sc;
     memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
@@ -280,6 +304,9 @@ int cmd_serve(int argc, char **argv)
     fr_policy_free(check);
     size_t plen;
     if (!(ptext = cli_read_all(ppath, FR_POLICY_MAX_BYTES, &plen))) goto done;
+    if (tls_cert && (!(cert_pem = cli_read_all(tls_cert, 1 << 20, &cert_len)) ||
+                     !(key_pem = cli_read_all(tls_key, 1 << 20, &key_len))))
+        goto done;
     /* the same lists as `frontera screen`: *.wl.csv and lost-stolen.docs.csv */
     if (wl_dir && cli_screening_open("serve", wl_dir, &sc) != 0) goto done;
     const char *db = getenv("FRONTERA_DB");
@@ -312,6 +339,8 @@ int cmd_serve(int argc, char **argv)
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
+    cfg.tls_cert_pem = cert_pem;
+    cfg.tls_key_pem = key_pem;
     fr_store *made = NULL; /* the pusher reads the post's ledger: make it first */
     if (central && fr_store_open(db, FR_STORE_CREATE, &made, &err) != FR_OK) {
         cli_print_error("serve", db, &err);
@@ -325,6 +354,7 @@ int cmd_serve(int argc, char **argv)
                                  .timeout_ms = 15000,
                                  .cainfo = central_ca,
                                  .pinned_key = central_pin,
+                                 .max_events = sync_rate, /* paced: cli.h */
                                  .clock_ms = sync_clock};
         if (cli_syncer_start(&sc_cfg, (unsigned)sync_every, quiet ? NULL : log_sync, &syncer) !=
             FR_OK)
@@ -338,10 +368,12 @@ int cmd_serve(int argc, char **argv)
         cli_print_error("serve", err.line ? ppath : db, &err);
         goto done;
     }
+    if (key_pem) memset(key_pem, 0, key_len); /* the server holds its own copy */
+    const char *scheme = cert_pem ? "https" : "http";
     if (strchr(host, ':'))
-        printf("listening on http://[%s]:%u\n", host, (unsigned)fr_server_port(srv));
+        printf("listening on %s://[%s]:%u\n", scheme, host, (unsigned)fr_server_port(srv));
     else
-        printf("listening on http://%s:%u\n", host, (unsigned)fr_server_port(srv));
+        printf("listening on %s://%s:%u\n", scheme, host, (unsigned)fr_server_port(srv));
     fflush(stdout);
     /* the daily maintenance: erase what the retention policy no longer allows */
     if (purge && cli_purger_start(db, &retention, (unsigned)purge_every, quiet ? NULL : log_sync,
@@ -370,6 +402,9 @@ done:
     fr_server_stop(srv, 0);
     cli_screening_close(&sc);
     free(ptext);
+    free(cert_pem);
+    if (key_pem) memset(key_pem, 0, key_len);
+    free(key_pem);
     fr_free(ppath);
     return rc;
 }

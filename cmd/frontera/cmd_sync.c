@@ -18,15 +18,17 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
 #include "frontera/alloc.h"
 #include "frontera/sync.h"
 
-static const char USAGE[] =
+static const char USAGE[] = N_(
     "Usage: frontera [--db PATH] sync --central URL [--token-file FILE | --token TOKEN]\n"
     "                [--batch N] [--every SECONDS] [--cacert FILE] [--pin sha256//KEY] [--json]\n"
     "       frontera [--db PATH] sync status [--central URL] [--json]\n"
     "       frontera [--db PATH] sync issues [--json]\n"
     "       frontera sync pull-policy --central URL --token-file FILE --policy FILE [--json]\n"
+    "       frontera [--db CENTRAL] sync recheck-offline [--policy FILE] [--all] [--json]\n"
     "Send this post's events that the central store has not acknowledged, in order and\n"
     "in batches, to the central's POST /v1/events as a user of role post ('frontera user\n"
     "add NAME --role post --ports LOCODE,...' on the central). Nothing is lost or doubled:\n"
@@ -46,8 +48,12 @@ static const char USAGE[] =
     "pull-policy: the central's policy in force into --policy FILE, verified by its digest\n"
     "and parsed whole before it replaces the file atomically (the old one kept as\n"
     "FILE.prev); a server reads its policy at start.\n"
+    "recheck-offline (on the central): the admissions posts decided while they could\n"
+    "not reach the central (reason post.offline), decided again with the central's full\n"
+    "history under --policy FILE; lists those it would decide differently (--all: every\n"
+    "one) for a supervisor. The records are not changed. Exit 1 when some differ.\n"
     "Exit status: 0 all sent, 1 some events were refused (see sync issues), 2 usage\n"
-    "error, 3 failure (the central cannot be reached: the events wait for the next try).\n";
+    "error, 3 failure (the central cannot be reached: the events wait for the next try).\n");
 
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig)
@@ -67,7 +73,7 @@ static int64_t wall_ms(void *ud)
 static void fmt_ms(int64_t ms, char *out, size_t cap)
 {
     if (ms <= 0) {
-        snprintf(out, cap, "never");
+        snprintf(out, cap, "%s", _("never"));
         return;
     }
     time_t t = (time_t)(ms / 1000);
@@ -93,11 +99,12 @@ static void print_report(const fr_sync_report *r, int rc, const fr_error *err, i
         free(s);
         json_decref(j);
     } else {
-        printf("sent %zu events in %zu batches: %zu recorded, %zu already there, %zu conflicts, "
-               "%zu rejected; acknowledged up to %lld, %lld waiting",
+        printf(_("sent %zu events in %zu batches: %zu recorded, %zu already there, %zu "
+                 "conflicts, %zu rejected; acknowledged up to %lld, %lld waiting"),
                r->sent, r->batches, r->recorded, r->duplicates, r->conflicts, r->rejected,
                (long long)r->acked_seq, (long long)r->waiting);
-        if (r->have_skew) printf("; central clock %+.1f s from this post's", r->skew_ms / 1000.0);
+        if (r->have_skew)
+            printf(_("; central clock %+.1f s from this post's"), r->skew_ms / 1000.0);
         putchar('\n');
     }
     fflush(stdout);
@@ -128,19 +135,19 @@ static int do_status(const char *db, const char *central, int json)
             if (o && s->have_skew) json_object_set_new(o, "skew_ms", json_integer(s->skew_ms));
             json_array_append_new(arr, o);
         } else {
-            printf("central          %s\n"
-                   "last success     %s\n"
-                   "last attempt     %s%s%s\n"
-                   "events waiting   %lld (acknowledged up to %lld of %lld)\n",
+            printf(_("central          %s\n"
+                     "last success     %s\n"
+                     "last attempt     %s%s%s\n"
+                     "events waiting   %lld (acknowledged up to %lld of %lld)\n"),
                    s->central, ok, tried, s->last_error[0] ? ": " : "", s->last_error,
                    (long long)s->waiting, (long long)s->acked_seq, (long long)s->last_seq);
             if (s->have_skew)
-                printf("clock skew       the central is %+.1f s from this post\n",
+                printf(_("clock skew       the central is %+.1f s from this post\n"),
                        s->skew_ms / 1000.0);
             else
-                printf("clock skew       not measured yet\n");
-            printf("refused events   %lld%s\n", (long long)s->issues,
-                   s->issues ? " (frontera sync issues)" : "");
+                printf("%s", _("clock skew       not measured yet\n"));
+            printf(_("refused events   %lld%s\n"), (long long)s->issues,
+                   s->issues ? _(" (frontera sync issues)") : "");
         }
     }
     if (json) {
@@ -149,7 +156,7 @@ static int do_status(const char *db, const char *central, int json)
         free(s);
         json_decref(arr);
     } else if (n == 0) {
-        printf("this post has not synchronised with a central yet\n");
+        printf("%s", _("this post has not synchronised with a central yet\n"));
     }
     fr_free(v);
     return FR_EXIT_OK;
@@ -213,8 +220,9 @@ static int do_pull_policy(const fr_sync_config *cfg, const char *path, int json)
         free(s);
         json_decref(j);
     } else
-        printf("%s: the central's policy version %lld (%.16s...), %s\n", path, (long long)version,
-               digest, changed ? "replaced" : "unchanged");
+        printf(changed ? _("%s: the central's policy version %lld (%.16s...), replaced\n")
+                       : _("%s: the central's policy version %lld (%.16s...), unchanged\n"),
+               path, (long long)version, digest);
     return FR_EXIT_OK;
 }
 
@@ -230,13 +238,14 @@ int cmd_sync(int argc, char **argv)
                                          {"max-events", required_argument, NULL, 'm'},
                                          {"policy", required_argument, NULL, 'P'},
                                          {"json", no_argument, NULL, 'j'},
+                                         {"all", no_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     fr_sync_config cfg = {0};
     char token[160] = "";
     const char *token_file = NULL, *policy = NULL, *verb = NULL;
     long every = 0;
-    int json = 0, c;
+    int json = 0, all = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end = NULL;
@@ -253,12 +262,12 @@ int cmd_sync(int argc, char **argv)
         case 'b':
             cfg.batch = (size_t)strtoul(optarg, &end, 10);
             if (*end || cfg.batch < 1 || cfg.batch > FR_SYNC_BATCH_MAX)
-                return cli_usage_error("sync", "--batch is 1 to %d", FR_SYNC_BATCH_MAX);
+                return cli_usage_error("sync", N_("--batch is 1 to %d"), FR_SYNC_BATCH_MAX);
             break;
         case 'e':
             every = strtol(optarg, &end, 10);
             if (*end || every < 1 || every > 86400)
-                return cli_usage_error("sync", "--every is 1 to 86400 seconds");
+                return cli_usage_error("sync", N_("--every is 1 to 86400 seconds"));
             break;
         case 'C':
             cfg.cainfo = optarg;
@@ -268,7 +277,8 @@ int cmd_sync(int argc, char **argv)
             break;
         case 'm':
             cfg.max_events = (size_t)strtoul(optarg, &end, 10);
-            if (*end || cfg.max_events < 1) return cli_usage_error("sync", "--max-events is >= 1");
+            if (*end || cfg.max_events < 1)
+                return cli_usage_error("sync", N_("--max-events is >= 1"));
             break;
         case 'P':
             policy = optarg;
@@ -276,34 +286,41 @@ int cmd_sync(int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'a':
+            all = 1;
+            break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("sync", "unknown option");
+            return cli_usage_error("sync", N_("unknown option"));
         }
     }
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     if (optind < argc) {
         verb = argv[optind++];
-        if (optind < argc) return cli_usage_error("sync", "unexpected argument '%s'", argv[optind]);
+        if (optind < argc)
+            return cli_usage_error("sync", N_("unexpected argument '%s'"), argv[optind]);
         if (strcmp(verb, "status") == 0) return do_status(db, cfg.central, json);
         if (strcmp(verb, "issues") == 0) return do_issues(db, json);
+        if (strcmp(verb, "recheck-offline") == 0) return cli_sync_recheck(db, policy, all, json);
         if (strcmp(verb, "pull-policy") != 0)
-            return cli_usage_error("sync", "unknown action '%s' (status, issues, pull-policy)",
-                                   verb);
-        if (!policy) return cli_usage_error("sync", "pull-policy needs --policy FILE");
+            return cli_usage_error(
+                "sync", N_("unknown action '%s' (status, issues, pull-policy, recheck-offline)"),
+                verb);
+        if (!policy) return cli_usage_error("sync", N_("pull-policy needs --policy FILE"));
     } else if (policy) {
-        return cli_usage_error("sync", "--policy is for pull-policy");
+        return cli_usage_error("sync", N_("--policy is for pull-policy and recheck-offline"));
     }
-    if (!cfg.central) return cli_usage_error("sync", "say where the central is: --central URL");
+    if (!cfg.central) return cli_usage_error("sync", N_("say where the central is: --central URL"));
     if (token_file && cli_read_token(token_file, token, sizeof token) != 0)
-        return cli_usage_error("sync", "%s: no token in the file", token_file);
+        return cli_usage_error("sync", N_("%s: no token in the file"), token_file);
     if (!token[0] && getenv("FRONTERA_TOKEN"))
         snprintf(token, sizeof token, "%s", getenv("FRONTERA_TOKEN"));
     if (!token[0])
-        return cli_usage_error("sync", "the post's token: --token-file FILE or $FRONTERA_TOKEN");
+        return cli_usage_error("sync",
+                               N_("the post's token: --token-file FILE or $FRONTERA_TOKEN"));
     cfg.db = db;
     cfg.token = token;
     cfg.clock_ms = wall_ms;

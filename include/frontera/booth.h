@@ -78,6 +78,42 @@ FR_API int fr_booth_exit(fr_store *store, const fr_admit_request *req, const cha
 FR_API int fr_booth_complete_entry(const fr_policy *policy, fr_store *store, fr_event *ev,
                                    fr_error *err);
 
+/* ---- decisions taken offline at a border post (booth_offline.c) ----
+ * A post's server that cannot reach the central marks each admission it
+ * decides with the reason "post.offline" (docs/sync.md): its history held
+ * only the post's own crossings. Once the post has synchronised, the
+ * central decides the same admission again against its full history, as it
+ * stood just before the event (the traveller's events at every post, up to
+ * but not including the event's instant), and says whether it would have
+ * decided differently. The record is never changed: this is for a
+ * supervisor. */
+
+/* 1 when the event's recorded reasons carry the code "post.offline". */
+FR_API int fr_booth_decided_offline(const fr_event *ev);
+
+typedef struct fr_booth_recheck {
+    fr_outcome post;       /* as recorded: admit (an entry) or refuse (a refusal) */
+    fr_date post_until;    /* the stay the post authorised; FR_DATE_NONE */
+    fr_outcome central;    /* what the full history decides */
+    fr_date central_until; /* the stay it would authorise; FR_DATE_NONE */
+    int differs;           /* 1: a stricter outcome, or a shorter stay than the post gave */
+    size_t earlier;        /* the traveller's events before this one, at every post */
+    char codes[256];       /* the refer/refuse reasons the central found and the post did not,
+                              comma-separated ("history.no_exit,stay.exhausted"); "" none */
+} fr_booth_recheck;
+
+/* Re-decide an entry or refusal marked post.offline (FR_EINVAL for other
+ * events) under `policy` against the history `store` (the central's) holds
+ * for its document. The document is rebuilt from the event (an MRZ made
+ * from its fields); a visa the post saw (reason visa.presented) counts as
+ * presented; the stay asked for is not recorded, so only a stay *shorter*
+ * than the post's is a difference; screening is not repeated (the lists
+ * were the post's). Only what more history can change is reported: a
+ * stricter outcome (admit < refer < refuse) or a shorter stay. Errors: the
+ * store's (FR_ESTORE, FR_EBUSY), FR_EINVAL. Reads only. */
+FR_API int fr_booth_recheck_offline(const fr_policy *policy, fr_store *store, const fr_event *ev,
+                                    fr_booth_recheck *out, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,10 @@
  * advisory lock, so head (read from the table, never from memory) and insert
  * happen as one step among all processes, and the chain stays one verifiable
  * chain with N servers. Triggers refuse UPDATE and DELETE; the hash chain
- * (audit.c) catches whoever edits the table past them. */
+ * (audit.c) catches whoever edits the table past them. The entries of one
+ * append are kept in memory and sent at commit as multi-row INSERTs (a
+ * border post's catch-up appends hundreds per request: one round trip each
+ * was most of the audit's cost). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +32,19 @@ static const char *const MIGRATIONS[] = {AUDIT_PG_V1};
 typedef struct pgaud {
     fr_audit base;
     PGconn *c;
-    int attached; /* c is a store's connection (fr_audit_pg_attach) */
+    int attached;        /* c is a store's connection (fr_audit_pg_attach) */
+    fr_audit_entry *buf; /* inserted since begin, sent at commit */
+    size_t n, cap;
 } pgaud;
+
+/* Rows per INSERT: 11 parameters each, under PostgreSQL's 65,535. */
+#define PA_ROWS_PER_INSERT 400
 
 static void pa_close(fr_audit *base)
 {
     pgaud *s = (pgaud *)base;
     if (!s->attached) PQfinish(s->c);
+    fr_free(s->buf);
     fr_free(s);
 }
 
@@ -45,6 +54,7 @@ static int pa_begin(fr_audit *base, fr_error *err)
 {
     pgaud *s = (pgaud *)base;
     int rc = FR_OK;
+    s->n = 0;
     if (s->attached) {
         if (PQtransactionStatus(s->c) != PQTRANS_INTRANS)
             return fr_error_set(err, FR_EINVAL, 0, 0, "db",
@@ -60,16 +70,20 @@ static int pa_begin(fr_audit *base, fr_error *err)
     return rc;
 }
 
+static int pa_flush(pgaud *s, fr_error *err);
+
 static int pa_commit(fr_audit *base, fr_error *err)
 {
     pgaud *s = (pgaud *)base;
-    if (s->attached) return FR_OK;
+    int rc = pa_flush(s, err); /* the caller rolls back on failure */
+    if (rc != FR_OK || s->attached) return rc;
     return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit the audit entries");
 }
 
 static void pa_rollback(fr_audit *base)
 {
     pgaud *s = (pgaud *)base;
+    s->n = 0;
     if (!s->attached && PQtransactionStatus(s->c) != PQTRANS_IDLE)
         PQclear(PQexec(s->c, "ROLLBACK"));
 }
@@ -113,20 +127,66 @@ static int pa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *
 static int pa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
 {
     pgaud *s = (pgaud *)base;
-    char seq[24], at[24], status[16], prev[2 * FR_AUDIT_HASH_BYTES + 3],
-        hash[2 * FR_AUDIT_HASH_BYTES + 3];
-    snprintf(seq, sizeof seq, "%lld", (long long)e->seq);
-    snprintf(at, sizeof at, "%lld", (long long)e->at_ms);
-    snprintf(status, sizeof status, "%d", e->status);
-    put_hash(e->prev, prev);
-    put_hash(e->hash, hash);
-    const char *p[11] = {seq,       at,     e->actor,  e->role, e->action, e->object,
-                         e->origin, status, e->detail, prev,    hash};
-    return fr_modpg_exec(s->c,
-                         "INSERT INTO audit_log(seq, at_ms, actor, role, action, object, origin,"
-                         " status, detail, prev, hash) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                         " $10::bytea, $11::bytea)",
-                         11, p, NULL, err, "cannot append to the audit log");
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        fr_audit_entry *b = fr_realloc(s->buf, cap * sizeof *b);
+        if (!b) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        s->buf = b, s->cap = cap;
+    }
+    s->buf[s->n++] = *e;
+    return FR_OK;
+}
+
+typedef struct pa_text { /* one row's parameters that are not already text */
+    char seq[24], at[24], status[16];
+    char prev[2 * FR_AUDIT_HASH_BYTES + 3], hash[2 * FR_AUDIT_HASH_BYTES + 3];
+} pa_text;
+
+/* Send the kept entries, PA_ROWS_PER_INSERT rows per statement. */
+static int pa_flush(pgaud *s, fr_error *err)
+{
+    int rc = FR_OK;
+    size_t rows = s->n < PA_ROWS_PER_INSERT ? s->n : PA_ROWS_PER_INSERT;
+    const char **p = fr_malloc((rows ? rows : 1) * 11 * sizeof *p);
+    pa_text *t = fr_malloc((rows ? rows : 1) * sizeof *t);
+    size_t cap = 256 + rows * 128;
+    char *sql = fr_malloc(cap);
+    if (!p || !t || !sql) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto done;
+    }
+    for (size_t from = 0; from < s->n && rc == FR_OK; from += rows) {
+        size_t k = s->n - from < rows ? s->n - from : rows;
+        size_t len = (size_t)snprintf(sql, cap,
+                                      "INSERT INTO audit_log(seq, at_ms, actor, role, action, "
+                                      "object, origin, status, detail, prev, hash) VALUES ");
+        for (size_t i = 0; i < k; i++) {
+            const fr_audit_entry *e = &s->buf[from + i];
+            pa_text *x = &t[i];
+            snprintf(x->seq, sizeof x->seq, "%lld", (long long)e->seq);
+            snprintf(x->at, sizeof x->at, "%lld", (long long)e->at_ms);
+            snprintf(x->status, sizeof x->status, "%d", e->status);
+            put_hash(e->prev, x->prev);
+            put_hash(e->hash, x->hash);
+            const char *row[11] = {x->seq,    x->at,     e->actor,  e->role, e->action, e->object,
+                                   e->origin, x->status, e->detail, x->prev, x->hash};
+            memcpy(&p[11 * i], row, sizeof row);
+            size_t b = 11 * i + 1;
+            len += (size_t)snprintf(sql + len, cap - len,
+                                    "%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, "
+                                    "$%zu::bytea, $%zu::bytea)",
+                                    i ? ", " : "", b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6,
+                                    b + 7, b + 8, b + 9, b + 10);
+        }
+        rc =
+            fr_modpg_exec(s->c, sql, (int)(11 * k), p, NULL, err, "cannot append to the audit log");
+    }
+done:
+    s->n = 0;
+    fr_free(p);
+    fr_free(t);
+    fr_free(sql);
+    return rc;
 }
 
 static int run_rows(pgaud *s, PGresult *r, fr_audit_entry_fn fn, void *ud)

@@ -472,6 +472,11 @@ static void server_free(fr_server *s)
     fr_free(s->replica_path);
     fr_free(s->host);
     fr_free(s->policy_path);
+    fr_free(s->tls_cert);
+    if (s->tls_key) { /* the private key leaves no copy in freed memory */
+        memset(s->tls_key, 0, strlen(s->tls_key));
+        fr_free(s->tls_key);
+    }
     fr_free(s);
 }
 
@@ -482,6 +487,12 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
                             "the database and both clocks are required");
     if (!cfg->policy_text)
         return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "a policy is required");
+    if ((cfg->tls_cert_pem != NULL) != (cfg->tls_key_pem != NULL))
+        return fr_error_set(err, FR_EINVAL, 0, 0, "tls",
+                            "https needs both the certificate and its private key");
+    if (cfg->tls_cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "tls",
+                            "this libmicrohttpd was built without TLS: serve https behind a proxy");
     fr_server *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->cfg = *cfg;
@@ -505,9 +516,14 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     s->cfg.replica_path = s->replica_path;
     s->cfg.host = s->host;
     s->cfg.policy_path = s->policy_path;
+    s->tls_cert = cfg->tls_cert_pem ? fr_strdup(cfg->tls_cert_pem) : NULL;
+    s->tls_key = cfg->tls_key_pem ? fr_strdup(cfg->tls_key_pem) : NULL;
+    s->cfg.tls_cert_pem = s->tls_cert;
+    s->cfg.tls_key_pem = s->tls_key;
     int rc;
     if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path) ||
-        (cfg->replica_path && !s->replica_path)) {
+        (cfg->replica_path && !s->replica_path) || (cfg->tls_cert_pem && !s->tls_cert) ||
+        (cfg->tls_key_pem && !s->tls_key)) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto fail;
     }
@@ -548,13 +564,29 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
                           "'%s' is not an IP address (give 127.0.0.1 or ::1, not a name)", s->host);
         goto fail;
     }
+    /* https: the key and certificate from memory (libmicrohttpd with GnuTLS) */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
+    if (s->tls_cert) {
+        flags |= MHD_USE_TLS;
+        tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key};
+        tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert};
+    }
     s->mhd = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)s->cfg.per_address, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+    if (!s->mhd && s->tls_cert) {
+        rc = fr_error_set(err, FR_EINVAL, 0, 0, "tls",
+                          "cannot serve https on %s port %u: the certificate and key do not "
+                          "load (PEM, the key unencrypted and matching the certificate), or "
+                          "the port is taken",
+                          s->host, (unsigned)cfg->port);
+        goto fail;
+    }
     if (!s->mhd) {
         rc = fr_error_set(err, FR_EIO, 0, 0, "listen",
                           "cannot listen on %s port %u (is the port taken?)", s->host,

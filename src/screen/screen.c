@@ -164,6 +164,22 @@ static void unit_rarity(const fr_screen_index *idx, sc_unit *u, int own_only)
             u->rare_df += idx->keys[u->k[i]].df;
 }
 
+/* Keys whose abjad skeleton is that of the token or one edit from it, on the
+ * other side: a query in Hebrew or Arabic script looks among the Latin
+ * spellings ('L'), a Latin query among names listed in those scripts ('S'). */
+static void unit_abjad(const fr_screen_index *idx, sc_unit *u, const sc_qtok *t)
+{
+    uint64_t h[FR_TOK_MAX];
+    for (int f = 0; f < t->nabj; f++) {
+        int nh = fr_namevar_abjad_hashes(t->script ? 'L' : 'S', t->abj[f], t->abjl[f], h);
+        for (int j = 0; j < nh; j++) {
+            size_t cnt, pos = fr_mmap_find(&idx->abjad_map, h[j], &cnt);
+            for (size_t i = 0; i < cnt && i < 24; i++)
+                unit_key(u, idx->abjad_map.v[pos + i]);
+        }
+    }
+}
+
 static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len, int prefix,
                         int joined)
 {
@@ -213,6 +229,10 @@ static int build_units(fr_screen_ctx *c, const sc_query *q, sc_unit *units, int 
         units[nu].a = (uint8_t)i;
         units[nu].b = (uint8_t)i;
         unit_lookup(c, &units[nu], q->tok[i].s, q->tok[i].len, q->truncated && i == q->n - 1, 0);
+        if (c->idx->abjad_map.n) {
+            unit_abjad(c->idx, &units[nu], &q->tok[i]);
+            unit_rarity(c->idx, &units[nu], 0);
+        }
         nu++;
         (*nplain)++;
     }

@@ -95,7 +95,7 @@ done:
 
 int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
 {
-    fr_kvbuf sk = {0}, del = {0};
+    fr_kvbuf sk = {0}, del = {0}, ab = {0};
     int rc = FR_OK;
     for (size_t i = 0; i < idx->ntexts && rc == FR_OK; i++) {
         const fr_text *t = &idx->texts[i];
@@ -105,6 +105,20 @@ int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
         if (sl >= 3)
             for (int k = 0; k < FR_KEYS_PER_TOKEN && rc == FR_OK; k++)
                 if (t->key[k] != UINT32_MAX) rc = fr_kv_push(&sk, fr_screen_hash(s, sl), t->key[k]);
+        /* abjad skeletons: a Latin spelling under 'L' (found by a query in
+         * Hebrew or Arabic script), one from those scripts under 'S' */
+        char as[2][FR_TOK_MAX];
+        size_t asl[2];
+        uint64_t ah[FR_TOK_MAX];
+        int nf = fr_namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, as, asl);
+        for (int side = 0; side < 2 && rc == FR_OK; side++) {
+            if (side == 1 && !t->abjad) break;
+            for (int f = 0; f < (side ? nf : 1) && rc == FR_OK; f++) {
+                int nh = fr_namevar_abjad_hashes(side ? 'S' : 'L', as[f], asl[f], ah);
+                for (int j = 0; j < nh && rc == FR_OK; j++)
+                    rc = fr_kv_push(&ab, ah[j], t->key[0]);
+            }
+        }
         /* the raw spelling and its deletions too: spelling rules can move a
          * typo'd token away from its key (RAEESH -> RAISH, RAJESH) */
         const char *raw = idx->pool + t->str;
@@ -139,6 +153,8 @@ int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
     idx->bytes += idx->nsorted * sizeof *idx->sorted_keys;
     if (rc == FR_OK) rc = fr_kv_finish(&sk, &idx->skel_map, &idx->bytes);
     if (rc == FR_OK) rc = fr_kv_finish(&del, &idx->del_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr_kv_finish(&ab, &idx->abjad_map, &idx->bytes);
+    fr_free(ab.a);
     fr_free(sk.a);
     fr_free(del.a);
     return rc;

@@ -22,6 +22,13 @@ void fr_translit_free(fr_translit *t);
  * FR_ELIMIT (input over 512 bytes or output over cap). */
 int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size_t cap);
 
+/* ---- hangul.c ---- */
+/* Copy in (UTF-8) to out with every run of Hangul syllables written in
+ * Revised Romanisation (upper case), a space after the surname syllable(s)
+ * of a run of two or more. Returns the length written (NUL-terminated), or 0
+ * when in holds no Hangul or out (cap bytes) is too small. */
+size_t fr_hangul_romanise(const char *in, size_t len, char *out, size_t cap);
+
 /* ---- watchlist_birth.c ---- */
 /* Next alternative of a birth-date text (see fr_screen_parse_birth) from
  * *cur (advanced) to end: 1 with its first and last day in lo/hi, 0 when
@@ -32,7 +39,7 @@ int fr__birth_next(const char **cur, const char *end, fr_date *lo, fr_date *hi, 
 /* ---- namevar.c ---- */
 #define FR_TOK_MAX 32 /* longest token kept (longer ones are cut) */
 #define FR_NAME_MAX_TOKENS 16
-#define FR_KEYS_PER_TOKEN 2
+#define FR_KEYS_PER_TOKEN 3
 
 typedef struct fr_namevar fr_namevar;
 int fr_namevar_new(fr_namevar **out);
@@ -40,13 +47,35 @@ void fr_namevar_free(fr_namevar *nv);
 /* Canonical keys of a token (upper-case ASCII): spelling rules (double
  * letters, KS->X, PH->F, KH->H, -OFF->-OV, -YEV->-EV, -IY->-I ...) then the
  * variant table (CHAN->CHEN, CHEUNG->ZHANG, MOHAMED->MUHAMMAD ...). A token
- * may have two keys (WONG is Wang and Huang). Returns the number of keys
+ * may have up to three keys (WONG is Wang and Huang; GOH is Wu and the
+ * Korean Go). Returns the number of keys
  * written into keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX]. */
 int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
                     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX]);
 /* Phonetic skeleton of a token (first letter class, then consonant classes,
  * no repeats, at most 7) into out[FR_TOK_MAX]; returns its length. */
 size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX]);
+/* Abjad skeleton of a token (consonant classes a Hebrew or Arabic spelling
+ * shows the same way as a Latin one: UNDERWOOD and 'NDRWWD are both NTRT)
+ * into out[FR_TOK_MAX]; returns its length. */
+size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX]);
+/* A token's abjad skeletons: its own and, for a token from Hebrew or Arabic
+ * script (script != 0) that begins with the article AL, the rest's. Returns
+ * how many (1 or 2) into out/ol. */
+int fr_namevar_abjad_forms(const char *tok, size_t len, int script, char out[2][FR_TOK_MAX],
+                           size_t ol[2]);
+/* Hashes under which an abjad skeleton sk (sl letters) is found: itself and,
+ * from 4 letters, itself less each one letter (shorter ones would reach too
+ * many names: at 3 letters the query cost 4x more for no recall); side 'L' for a Latin spelling,
+ * 'S' for one transliterated from Hebrew or Arabic script. Returns how many
+ * were written into h (0 for a skeleton under 2 letters). */
+int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_TOK_MAX]);
+/* 2 when two abjad skeletons of 2 letters or more are equal, 1 when they
+ * are one edit apart (both at least 3 letters) or both the same single
+ * consonant (HARARI and HRRY are both R), else 0. */
+int fr_namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb);
+/* 1 when text (UTF-8) holds a Hebrew or Arabic letter. */
+int fr_translit_is_abjad(const char *text, size_t len);
 /* 1 when the token is a name particle (AL, EL, DE, DA, VAN, VON, BIN, IBN ...). */
 int fr_namevar_is_particle(const char *tok, size_t len);
 /* Optimal string alignment distance, or max+1 when it exceeds max. */
@@ -92,6 +121,10 @@ typedef struct fr_text {
     uint32_t skel;                   /* hash of the skeleton (0: shorter than 3) */
     uint8_t len;
     uint8_t particle;
+    uint8_t abjad; /* a listed name wrote it in Hebrew or Arabic script */
+    uint8_t nabj;  /* its abjad skeletons (fr_namevar_abjad_forms) */
+    uint8_t abjl[2];
+    uint32_t abj[2]; /* offsets in idx->pool */
 } fr_text;
 
 /* Letters present in s (bit 0 = A), for a cheap edit-distance bound. */
@@ -140,6 +173,7 @@ struct fr_screen_index {
     uint32_t *entry_rec; /* first record of entry i; entry_rec[nentries] = nrecs */
     size_t nentries;
     fr_mmap skel_map;    /* hash(skeleton) -> key id */
+    fr_mmap abjad_map;   /* hash(side, abjad skeleton or it less one letter) -> key id */
     fr_mmap del_map;     /* hash(key, or key less one letter) -> key id */
     fr_mmap pair_map;    /* hash(pair of common keys) -> offset in pair_post */
     uint32_t *pair_post; /* per pair: count, then record ids */
@@ -149,6 +183,7 @@ struct fr_screen_index {
     size_t nsorted;
     size_t bytes;
     uint32_t common_df; /* keys with more postings are "common" */
+    uint8_t jan1_year;  /* the list writes "born in YYYY" as YYYY-01-01 (see screen_index.c) */
     float max_weight;
 };
 

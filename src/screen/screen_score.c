@@ -22,9 +22,16 @@
 
 #define SC_PARTICLE_W 0.3f
 
-static float key_weight(const fr_screen_index *idx, const char *s)
+/* Bits set in x (SWAR: without -mpopcnt the builtin is a library call). */
+static inline int bits(uint32_t x)
 {
-    uint32_t k = fr_screen_index_key(idx, s, strlen(s));
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+}
+
+static float key_weight(const fr_screen_index *idx, uint32_t k)
+{
     return k == UINT32_MAX ? idx->max_weight : idx->keys[k].weight;
 }
 
@@ -35,16 +42,24 @@ static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, i
     t->s[len] = '\0';
     t->len = (uint8_t)len;
     t->particle = (uint8_t)particle;
+    t->script = 0; /* set by the caller for the query's own tokens */
+    t->nabj = 0;
     t->nkeys = fr_namevar_keys(c->nv, s, len, t->key);
     t->skel = fr_namevar_skel_hash(t->s, t->len);
     t->mask = fr_namevar_letter_mask(t->s, t->len);
+    /* the keys as index ids (compared by id while scoring), the first's
+     * length and letters (bounds for its edit distance) */
+    for (int i = 0; i < t->nkeys; i++)
+        t->kid[i] = fr_screen_index_key(c->idx, t->key[i], strlen(t->key[i]));
+    t->k0len = (uint8_t)strlen(t->key[0]);
+    t->k0mask = fr_namevar_letter_mask(t->key[0], t->k0len);
     if (particle) {
         t->weight = SC_PARTICLE_W;
         return;
     }
-    t->weight = key_weight(c->idx, t->key[0]);
+    t->weight = key_weight(c->idx, t->kid[0]);
     for (int i = 1; i < t->nkeys; i++) {
-        float w = key_weight(c->idx, t->key[i]);
+        float w = key_weight(c->idx, t->kid[i]);
         if (w < t->weight) t->weight = w;
     }
 }
@@ -57,8 +72,16 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
     fr_tok toks[FR_NAME_MAX_TOKENS];
     q->n = fr_namevar_tokens(c->norm, toks, FR_NAME_MAX_TOKENS);
     if (q->n == 0) return FR_EINVAL;
-    for (int i = 0; i < q->n; i++)
-        qtok_fill(c, &q->tok[i], toks[i].s, toks[i].len, toks[i].particle);
+    int script = fr_translit_is_abjad(in->name, len);
+    for (int i = 0; i < q->n; i++) {
+        sc_qtok *t = &q->tok[i];
+        qtok_fill(c, t, toks[i].s, toks[i].len, toks[i].particle);
+        size_t ol[2];
+        t->script = (uint8_t)script;
+        t->nabj = (uint8_t)fr_namevar_abjad_forms(t->s, t->len, script, t->abj, ol);
+        t->abjl[0] = (uint8_t)ol[0];
+        t->abjl[1] = (uint8_t)ol[1];
+    }
     for (int i = 0; i < q->n; i++) {
         char buf[FR_TOK_MAX * 3];
         size_t l = q->tok[i].len;
@@ -90,14 +113,16 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
 }
 
 /* Birth-date evidence of one listed date (or year, month, range) lo..hi. */
-static double dob_one(const sc_query *q, fr_date lo, fr_date hi)
+static double dob_one(const sc_query *q, fr_date lo, fr_date hi, int jan1_year)
 {
     if (q->lo == q->hi && lo == hi && q->lo == lo) return 0.06;
     int ey, em, ed;
     fr_date_to_ymd(lo, &ey, &em, &ed);
     int exact = lo == hi;
-    /* 1 January alone is the usual placeholder for "born that year" */
-    if (exact && em == 1 && ed == 1 && fr_date_from_ymd(ey, 12, 31, &hi) != FR_OK) hi = lo;
+    /* 1 January alone is the usual placeholder for "born that year", on a
+     * list that uses it so (fr_screen_index.jan1_year) */
+    if (jan1_year && exact && em == 1 && ed == 1 && fr_date_from_ymd(ey, 12, 31, &hi) != FR_OK)
+        hi = lo;
     if (q->lo <= hi && lo <= q->hi) return hi - lo > 366 ? 0.02 : 0.03;
     int32_t gap = q->lo > hi ? q->lo - hi : lo - q->hi;
     /* day and month swapped: a clerical slip (an exact name stays possible);
@@ -106,6 +131,35 @@ static double dob_one(const sc_query *q, fr_date lo, fr_date hi)
     fr_date_to_ymd(q->lo, &qy, &qm, &qd);
     int slip = q->lo == q->hi && exact && qy == ey && qm == ed && qd == em;
     return slip ? -0.06 : gap <= 400 ? -0.19 : -0.25;
+}
+
+/* How close a query token and a listed text are by abjad skeletons, when one
+ * of them was written in Hebrew or Arabic script: 2 equal, 1 one edit apart,
+ * 0 neither (or not applicable). */
+static int abjad_sim(const fr_screen_index *idx, const sc_qtok *t, const fr_text *et,
+                     const char *es, size_t el)
+{
+    if (!et || (!t->script && !et->abjad) || t->particle) return 0;
+    char es_sk[2][FR_TOK_MAX];
+    size_t esl[2];
+    const char *ep[2];
+    int ne = et->nabj, best = 0;
+    if (ne) { /* kept by the index */
+        for (int j = 0; j < ne; j++) {
+            ep[j] = idx->pool + et->abj[j];
+            esl[j] = et->abjl[j];
+        }
+    } else {
+        ne = fr_namevar_abjad_forms(es, el, 0, es_sk, esl);
+        for (int j = 0; j < ne; j++)
+            ep[j] = es_sk[j];
+    }
+    for (int i = 0; i < t->nabj; i++)
+        for (int j = 0; j < ne; j++) {
+            int r = fr_namevar_abjad_near(t->abj[i], t->abjl[i], ep[j], esl[j]);
+            if (r > best) best = r;
+        }
+    return best;
 }
 
 /* Similarity of query token t to a listed text (string, keys). */
@@ -121,17 +175,21 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     if (et)
         for (int k = 0; k < FR_KEYS_PER_TOKEN; k++) {
             if (et->key[k] == UINT32_MAX) continue;
-            const char *ks = idx->pool + idx->keys[et->key[k]].str;
             if (k == 0) {
-                ek0 = ks;
+                ek0 = idx->pool + idx->keys[et->key[k]].str;
                 ek0l = idx->keys[et->key[k]].len;
             }
             for (int j = 0; j < t->nkeys; j++)
-                if (strcmp(ks, t->key[j]) == 0) {
+                if (et->key[k] == t->kid[j]) {
                     *kind = SC_VARIANT;
                     return 0.95f;
                 }
         }
+    int abj = abjad_sim(idx, t, et, es, el);
+    if (abj == 2) {
+        *kind = SC_PHONETIC;
+        return 0.85f;
+    }
     if (trunc && el > t->len && memcmp(es, t->s, t->len) == 0) {
         *kind = SC_TRUNC;
         return t->len >= 3 ? 0.93f : 0.85f;
@@ -153,15 +211,21 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
      * edit changes at most two letters of the letter set, a cheap bound that
      * spares most raw distance computations */
     uint32_t em = et ? et->mask : fr_namevar_letter_mask(es, el);
-    int bound = __builtin_popcount(em ^ t->mask);
-    size_t ql = strlen(t->key[0]);
+    int bound = bits(em ^ t->mask);
+    size_t ql = t->k0len;
     int a1 = fr_namevar_typos_allowed(ql < ek0l ? ql : ek0l);
     int a2 = fr_namevar_typos_allowed(t->len < el ? t->len : el);
     size_t mx = el > t->len ? el : t->len;
-    int d1 = a1 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1) : 99;
+    int d1 = a1 && bits(fr_namevar_letter_mask(ek0, ek0l) ^ t->k0mask) <= 2 * a1
+                 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1)
+                 : 99;
     int d2 = a2 && bound <= 2 * a2 ? fr_namevar_distance(t->s, t->len, es, el, a2) : 99;
     int d = d1 <= a1 ? d1 : d2 <= a2 ? d2 : 99;
     if (d2 <= a2 && d2 < d) d = d2;
+    if (abj == 1 && (d == 99 || d >= 2)) { /* one consonant class apart */
+        *kind = SC_PHONETIC;
+        return 0.78f;
+    }
     if (d == 99 && mx >= 7 && a2 >= 1 && bound <= 2 * (a2 + 1)) {
         /* one edit more than the length allows, in a long token: a weak
          * match that only counts together with the other names */
@@ -182,7 +246,9 @@ static float text_weight(const fr_screen_index *idx, const fr_text *t)
 {
     if (t->particle) return SC_PARTICLE_W;
     float w = idx->keys[t->key[0]].weight;
-    if (t->key[1] != UINT32_MAX && idx->keys[t->key[1]].weight < w) w = idx->keys[t->key[1]].weight;
+    for (int k = 1; k < FR_KEYS_PER_TOKEN; k++)
+        if (t->key[k] != UINT32_MAX && idx->keys[t->key[k]].weight < w)
+            w = idx->keys[t->key[k]].weight;
     return w;
 }
 
@@ -267,7 +333,10 @@ static void match_query_joins(const fr_screen_index *idx, const sc_query *q, con
 {
     for (int x2 = 1; x2 <= 2; x2++) {
         const sc_qtok *jq = &q->join[i][x2 - 1];
-        if (!jq->len || (size_t)jq->len + 1 < t->len || jq->len > (size_t)t->len + 2) continue;
+        /* only equal spellings or keys count here, so the length window is
+         * wide: McCune-Reischauer writes O where Revised writes EO (YON-SONG
+         * is YEONSEONG, two letters longer) */
+        if (!jq->len || (size_t)jq->len + 4 < t->len || jq->len > (size_t)t->len + 4) continue;
         uint8_t kind;
         float x = sim_tok(idx, jq, idx->pool + t->str, t->len, t, 0, &kind) * 0.97f;
         if (x >= 0.74f && kind <= SC_VARIANT) cand_add(cs, i, i + x2, j, j, kind, x);
@@ -384,7 +453,7 @@ static void name_from_cover(const sc_cover *cv, sc_score *s)
             if ((s->m[a].qa < s->m[b].qa) != (s->m[a].ea < s->m[b].ea)) s->swapped = 1;
 }
 
-static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en)
+static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en, int jan1_year)
 {
     if (q->lo == FR_DATE_NONE || en->birth_lo == FR_DATE_NONE) return 0;
     /* the best of the entry's dates: any one of them may be the true one */
@@ -392,10 +461,10 @@ static double dob_evidence(const sc_query *q, const fr_watchlist_entry *en)
     fr_date blo, bhi;
     double best = -1;
     while (fr__birth_next(&p, end, &blo, &bhi, NULL) == 1) {
-        double a = dob_one(q, blo, bhi);
+        double a = dob_one(q, blo, bhi, jan1_year);
         if (a > best) best = a;
     }
-    return best > -1 ? best : dob_one(q, en->birth_lo, en->birth_hi);
+    return best > -1 ? best : dob_one(q, en->birth_lo, en->birth_hi, jan1_year);
 }
 
 static double nat_evidence(const sc_query *q, const fr_watchlist_entry *en)
@@ -461,7 +530,7 @@ void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score
     name_from_cover(&cv, s);
     fr_watchlist_entry en;
     fr_watchlist_get(idx->wl, rec->entry, &en);
-    s->dob_adj = dob_evidence(q, &en);
+    s->dob_adj = dob_evidence(q, &en, idx->jan1_year);
     s->nat_adj = nat_evidence(q, &en);
     s->doc_match = doc_evidence(q, &en);
     double sc =

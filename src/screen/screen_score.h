@@ -24,10 +24,17 @@ typedef struct sc_qtok {
     char s[FR_TOK_MAX];
     uint8_t len, particle;
     char key[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
+    uint32_t kid[FR_KEYS_PER_TOKEN]; /* index ids of key[] (UINT32_MAX: not in the index) */
     int nkeys;
-    uint32_t skel; /* skeleton hash, 0 when short */
-    uint32_t mask; /* letters present */
+    uint8_t k0len;   /* strlen(key[0]) */
+    uint32_t k0mask; /* letters of key[0] */
+    uint32_t skel;   /* skeleton hash, 0 when short */
+    uint32_t mask;   /* letters present */
     float weight;
+    uint8_t script; /* the query was written in Hebrew or Arabic script */
+    uint8_t nabj;   /* abjad skeletons (fr_namevar_abjad_forms) */
+    uint8_t abjl[2];
+    char abj[2][FR_TOK_MAX];
 } sc_qtok;
 
 typedef struct sc_query {

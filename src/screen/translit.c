@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* translit.c: names in any script to upper-case ASCII tokens, with ICU.
+ * (Hangul first goes through hangul.c: Revised Romanisation, surname apart.)
  *
  * How it works: pure-ASCII input (most of it) never touches ICU. Other input
  * is converted to UTF-16, run through one compound transliterator opened
  * once per fr_translit ("Russian-Latin/BGN" first so Cyrillic comes out as
  * passports write it - Khrushchev, not Hruscev -, then "Any-Latin" for Han
- * (pinyin), Arabic, Greek, Hebrew, Hangul, kana ..., then "Latin-ASCII" to
+ * (pinyin), Arabic, Greek, Hebrew, kana ..., then "Latin-ASCII" to
  * drop diacritics), and back to UTF-8. A final ASCII pass upper-cases
  * letters, drops apostrophes (O'Brien -> OBRIEN), turns everything else
  * (MRZ '<' fillers, commas, hyphens, digits) into single spaces. A
@@ -25,6 +26,7 @@ struct fr_translit {
     UTransliterator *tr;
     UChar ubuf[TL_UCAP];
     char u8[TL_UCAP * 3];
+    char hg[TL_MAX_IN * 3 + 1]; /* the input with Hangul romanised (hangul.c) */
 };
 
 static const char TL_ID[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII";
@@ -97,6 +99,15 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
             break;
         }
     if (ascii) return tl_ascii(in, len, out, cap);
+    size_t hl = fr_hangul_romanise(in, len, t->hg, sizeof t->hg);
+    if (hl) { /* Korean: Revised Romanisation, surname apart; the rest to ICU */
+        in = t->hg;
+        len = hl;
+        ascii = 1;
+        for (size_t i = 0; i < len && ascii; i++)
+            ascii = (unsigned char)in[i] < 0x80;
+        if (ascii) return tl_ascii(in, len, out, cap);
+    }
     UErrorCode st = U_ZERO_ERROR;
     int32_t ulen = 0;
     u_strFromUTF8WithSub(t->ubuf, TL_UCAP, &ulen, in, (int32_t)len, 0xFFFD, NULL, &st);
@@ -108,4 +119,14 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
     u_strToUTF8(t->u8, (int32_t)sizeof t->u8, &blen, t->ubuf, ulen, &st);
     if (U_FAILURE(st)) return FR_ELIMIT;
     return tl_ascii(t->u8, (size_t)blen, out, cap);
+}
+
+int fr_translit_is_abjad(const char *text, size_t len)
+{
+    /* UTF-8 lead bytes 0xD6 0x90.. to 0xDB: U+0590-U+06FF, Hebrew and Arabic */
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
+        if ((c == 0xD6 && d >= 0x90) || (c >= 0xD7 && c <= 0xDB)) return 1;
+    }
+    return 0;
 }

@@ -22,14 +22,7 @@ fail() { echo "i18n.sh: FAIL: $*" >&2; exit 1; }
 
 # 1. the catalogue is complete
 KEYS=(-k_ -kN_ -kngettext:1,2 -kcli_usage_error:2)
-# cmd_sync.c and cli_sync.c are not marked yet (edited on another branch at
-# the same time; scripts/check-i18n.py skips them too): their usage errors
-# print in English until they are. Remove them from here when they are marked.
-SOURCES=()
-for f in "$FR_SOURCE_DIR"/cmd/frontera/*.[ch]; do
-  case "$f" in */cmd_sync.c | */cli_sync.c) continue ;; esac
-  SOURCES+=("$f")
-done
+SOURCES=("$FR_SOURCE_DIR"/cmd/frontera/*.[ch])
 xgettext --from-code=UTF-8 "${KEYS[@]}" --no-location -o "$T/frontera.pot" "${SOURCES[@]}"
 n=$(grep -c '^msgid ' "$T/frontera.pot")
 [ "$n" -gt 400 ] || fail "xgettext found only $n messages: are they still marked with _()?"
@@ -89,6 +82,12 @@ set -e
 [ "$rc" -eq 2 ] || fail "an unknown option exits $rc, not 2"
 grep -q 'opción desconocida «--no-such-option»' "$T/err.es" || fail "the usage error is not Spanish: $(cat "$T/err.es")"
 es admit --help | grep -q '^Uso: frontera' || fail "frontera admit --help is not Spanish"
+es sync --help | grep -q '^Uso: frontera' || fail "frontera sync --help is not Spanish"
+es --db "$T/post.db" init >/dev/null
+es --db "$T/post.db" sync status | grep -q 'aún no se ha sincronizado' || fail "frontera sync status is not Spanish"
+es --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^eventos en espera    0' ||
+  fail "the post officer's sync status is not Spanish: $(es --db "$T/post.db" sync status --central http://127.0.0.1:9)"
+en --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^events waiting   0' || fail "LANG=C sync status is not English"
 
 export FRONTERA_DB="$T/ledger.db"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"ANN","document_number":"BT1234567","nationality":"USA","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |
@@ -105,14 +104,12 @@ en admit --json --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/usa
 cmp -s "$T/a.es.json" "$T/a.en.json" || fail "the JSON answer depends on the language"
 grep -q '"decision":"admit"' "$T/a.es.json" || fail "the JSON decision code is translated"
 
-# every subcommand's help (sync is edited on another branch and still
-# English: remove it from here when it is marked)
+# every subcommand's help
 subs=$(en --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NF > 1 {print $1}')
 [ "$(echo "$subs" | wc -w)" -gt 20 ] || fail "could not list the subcommands: $subs"
 helps=0
 for s in $subs "report flows" "report overstays" "report alerts" "report whatif" \
   "report backtest" "manifest reconcile"; do
-  [ "$s" = sync ] && continue
   # shellcheck disable=SC2086 # "report flows" is two words
   es $s --help >"$T/h.es" 2>&1 || true
   # shellcheck disable=SC2086

@@ -3,7 +3,8 @@
 # sync.sh: border posts that keep working offline and sync to the central
 # store, all real processes on loopback: a central `frontera serve` (on
 # SQLite here; on the PostgreSQL test cluster as tests/cli/pg_sync.sh, the
-# deployment the issue asks for), two post servers on their own SQLite ledgers (an
+# deployment the issue asks for, as two server processes on the one database,
+# one per post), two post servers on their own SQLite ledgers (an
 # airport post, ECUIO+ECGYE, and a land post, ECTUL+ECMCH+ECCUE), and a
 # reference ledger that receives every event directly.
 # 1. Both posts record while the central is down (a sync then fails with 3
@@ -51,6 +52,7 @@ post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
 serve() {
   local name=$1 db=$2 port=$3 skew=${4:-0}
   shift 3; [ $# -gt 0 ] && shift
+  rm -f "$T/$name.out" # a restart must not read the last run's "listening on"
   if [ "$skew" != 0 ]; then
     FR_SKEW_S=$skew LD_PRELOAD="$SKEW" "$F" --db "$db" serve --listen "127.0.0.1:$port" --policy "$POLICY" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
   else
@@ -103,8 +105,15 @@ serve REF "$T/REF.db" "$PR" 18000 # it also takes the land post's events of "now
 post_events "http://127.0.0.1:$PA" "$OFF_A" "$T/a1.csv" || fail "recording at the airport post"
 post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/b1.csv" || fail "recording at the land post"
 CURL="http://127.0.0.1:$PC"
+# On PostgreSQL the central runs as two server processes on the one database
+# (a central scaled out): the land post pushes through the second, CX.
+PX=$(free_port)
+CURL_B=$CURL
+[ "${FR_BACKEND:-sqlite}" = pg ] && CURL_B="http://127.0.0.1:$PX"
+central_up() { serve C "$CENTRAL" "$PC"; if [ "$CURL_B" != "$CURL" ]; then serve CX "$CENTRAL" "$PX"; fi; }
+central_down() { stop C; if [ "$CURL_B" != "$CURL" ]; then stop CX; fi; }
 sync_a() { "$F" --db "$T/A.db" sync --central "$CURL" --token "$TOK_A" "$@"; }
-sync_b() { FR_SKEW_S=18000 LD_PRELOAD="$SKEW" "$F" --db "$T/B.db" sync --central "$CURL" --token-file "$T/tok_b" "$@"; }
+sync_b() { FR_SKEW_S=18000 LD_PRELOAD="$SKEW" "$F" --db "$T/B.db" sync --central "$CURL_B" --token-file "$T/tok_b" "$@"; }
 printf '%s\n' "$TOK_B" >"$T/tok_b"
 set +e; sync_a >"$T/s.out" 2>"$T/s.err"; rc=$?; set -e
 [ $rc = 3 ] || fail "a sync with the central down must fail with 3, got $rc"
@@ -123,7 +132,7 @@ AT_B=$(FR_SKEW_S=18000 LD_PRELOAD="$T/skew.so" date -u -d '-10 minutes' +%Y-%m-%
 post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/b2.csv" || fail "recording at the land post by its own clock"
 
 # --- 2. the central comes back; faults while the posts catch up
-serve C "$CENTRAL" "$PC"
+central_up
 kills=0 central_kills=0 post_restarts=0 runs=0 extra=0
 for run in $(seq 1 60); do
   runs=$((run))
@@ -138,7 +147,7 @@ for run in $(seq 1 60); do
   SP=$!
   sleep "$(printf "0.%03d" $((RANDOM % 30)))" # 0 to 30 ms: most syncs die mid-way
   if [ $((run % 6)) = 0 ]; then # the central dies mid-batch and comes back
-    stop C; central_kills=$((central_kills + 1)); serve C "$CENTRAL" "$PC"
+    central_down; central_kills=$((central_kills + 1)); central_up
   elif [ $((run % 8)) = 0 ]; then # the post's server restarts mid-sync and records more
     if [ $who = 0 ]; then stop A; serve A "$T/A.db" "$PA"; else stop B; serve B "$T/B.db" "$PB" 18000; fi
     post_restarts=$((post_restarts + 1)); extra=$((extra + 1))
@@ -165,10 +174,13 @@ PY
 # the airport post loses its mark: everything is sent again, nothing doubles
 NA=$(( $(wc -l <"$T/a1.csv") - 1 ))
 sqlite3 "$T/A.db" "UPDATE sync_state SET acked_seq = 0"
+# ... while the land post sends what it has left at the same time (on
+# PostgreSQL through the central's other server process)
+sync_b --batch 200 --json >"$T/sb.json" 2>"$T/sb.err" &
+SB=$!
 sync_a --batch 200 >"$T/s.out" 2>"$T/s.err" || fail "sync after a lost mark: $(cat "$T/s.err")"
+wait $SB || fail "the land post's last sync: $(cat "$T/sb.err")"
 grep -q "sent $NA events" "$T/s.out" || fail "a lost mark sends all $NA again: $(cat "$T/s.out")"
-grep -q ' 0 recorded' "$T/s.out" && true
-sync_b --batch 200 --json >"$T/sb.json" 2>"$T/s.err" || fail "the land post's last sync: $(cat "$T/s.err")"
 # the airport post's server pushes by itself (serve --central): what it records reaches the central
 stop A
 printf '%s\n' "$TOK_A" >"$T/tok_a"
@@ -188,13 +200,14 @@ stop A
 post_events "http://127.0.0.1:$PR" "$REF_A" "$T/a1.csv" || fail "reference (airport events)"
 post_events "http://127.0.0.1:$PR" "$REF_B" "$T/b1.csv" || fail "reference (land events)"
 post_events "http://127.0.0.1:$PR" "$REF_B" "$T/b2.csv" || fail "reference (land events by the post's clock)"
-stop C
+central_down
 NA=$(( $(wc -l <"$T/a1.csv") - 1 )); NB=$(( $(wc -l <"$T/b1.csv") - 1 + 3 ))
 "$F" --db "$CENTRAL" export | tail -n +2 | sort >"$T/central.csv"
 "$F" --db "$T/REF.db" export | tail -n +2 | sort >"$T/ref.csv"
 N=$(wc -l <"$T/central.csv")
 [ "$N" = $((NA + NB)) ] || fail "the central holds $N events, the posts recorded $((NA + NB))"
 [ -z "$(cut -d, -f1 "$T/central.csv" | uniq -d)" ] || fail "an event is doubled at the central"
+"$F" --db "$CENTRAL" audit verify >/dev/null || fail "the central's audit chain does not verify: $("$F" --db "$CENTRAL" audit verify)"
 diff -q "$T/central.csv" "$T/ref.csv" >/dev/null || fail "the central's events differ from the reference's: $(diff "$T/central.csv" "$T/ref.csv" | head -5)"
 # Reports by event (flows) against the reference fed post by post. Reports
 # that depend on which traveller a document belongs to (overstays pair exits
@@ -252,20 +265,20 @@ PY
   echo "X-SCOPE-1,entry,2024-04-01T09:00-05:00,ECTUL,P,COL,XS0000001,2030-01-01,SOTO,EVA,COL,1990-01-01,F,visitor,"; } >"$T/c.csv"
 "$F" --db "$T/C2.db" init >/dev/null
 "$F" --db "$T/C2.db" import "$T/c.csv" >/dev/null 2>&1
-serve C "$CENTRAL" "$PC"
+central_up
 set +e; "$F" --db "$T/C2.db" sync --central "$CURL" --token "$TOK_A" >"$T/s.out" 2>"$T/s.err"; rc=$?; set -e
 [ $rc = 1 ] || fail "refused events exit 1, got $rc: $(cat "$T/s.out" "$T/s.err")"
 "$F" --db "$T/C2.db" sync issues >"$T/issues" || fail "sync issues"
 grep -q $'X-PAIR-1\tconflict' "$T/issues" || fail "the conflict is listed: $(cat "$T/issues")"
 grep -q $'X-SCOPE-1\trejected\tport' "$T/issues" || fail "the foreign port is listed: $(cat "$T/issues")"
-stop C
+central_down
 "$F" --db "$CENTRAL" export | grep '^X-PAIR-1,' | grep -q ',visitor,' || fail "a conflict must not overwrite the central's event"
 "$F" --db "$CENTRAL" audit list --json | grep '"event.conflict"' | grep -q 'event:X-PAIR-1' || fail "the central keeps the conflict in its audit log"
 [ "$("$F" --db "$CENTRAL" export | grep -c '^X-SCOPE-1,')" = 0 ] || fail "an event outside the post's ports was applied"
 "$F" --db "$T/C2.db" sync status | grep -q 'refused events   2' || fail "the status counts the refused events"
 
 # --- the post pulls the central's policy: verified by its digest, swapped atomically
-serve C "$CENTRAL" "$PC"
+central_up
 pull() { "$F" sync pull-policy --central "$CURL" --token-file "$T/tok_b" --policy "$T/post.policy" --json; }
 pull >"$T/pp.json" || fail "pull-policy"
 grep -q '"changed":true' "$T/pp.json" && cmp -s "$T/post.policy" "$POLICY" || fail "the pulled policy is the central's: $(cat "$T/pp.json")"
@@ -273,7 +286,7 @@ pull | grep -q '"changed":false' || fail "a second pull changes nothing"
 echo "# edited at the post" >>"$T/post.policy"
 pull | grep -q '"changed":true' || fail "a pull puts back the central's policy"
 cmp -s "$T/post.policy" "$POLICY" && tail -1 "$T/post.policy.prev" | grep -q 'edited at the post' || fail "the previous policy is kept as .prev"
-stop C
+central_down
 # a central whose text does not match its digest: nothing is written
 FP=$(free_port)
 python3 - "$FP" <<'PY' &
@@ -305,55 +318,86 @@ for _ in $(seq 50); do "$F" --db "$T/P3.db" sync status --json | grep -q '"last_
 admit3 2024-06-30T10:15-05:00 OFFLINE-1 >"$T/adm.json"
 grep -q '"code":"post.offline"' "$T/adm.json" || fail "an admission decided offline says so: $(cat "$T/adm.json")"
 stop P3
-serve C "$CENTRAL" "$PC"
+central_up
+# meanwhile the same traveller's entry at the land post (three weeks before,
+# no exit) reached the central: the airport post, offline, could not know
+{ echo "$HEAD"; echo "X-PRIOR-1,entry,2024-06-09T09:00-05:00,ECTUL,P,CHN,E12345678,2030-05-01,ZHANG,WEI,CHN,1985-03-14,M,visitor,"; } >"$T/prior.csv"
+post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/prior.csv" || fail "recording the earlier entry at the land post"
+sync_b >/dev/null 2>"$T/s.err" || fail "the land post's sync of the earlier entry: $(cat "$T/s.err")"
 serve P3 "$T/P3.db" "$P3" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 1
 for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
 admit3 2024-07-20T10:15-05:00 ONLINE-1 >"$T/adm2.json"
 grep -q 'post.offline' "$T/adm2.json" && fail "an admission decided online is not marked: $(cat "$T/adm2.json")"
 for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
 stop P3
-stop C
+central_down
 "$F" --db "$CENTRAL" export >"$T/final.csv"
 grep '^OFFLINE-1,' "$T/final.csv" | grep -q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
 grep -q '^ONLINE-1,' "$T/final.csv" || fail "the online decision reached the central"
+# the central decides the offline admission again with its full history: the
+# entry at the land post has no exit, so it would have referred; the record
+# stays as the post wrote it
+set +e; "$F" --db "$CENTRAL" sync recheck-offline --policy "$POLICY" --json >"$T/rc.json" 2>"$T/rc.err"; rc=$?; set -e
+[ $rc = 1 ] || fail "recheck-offline exits 1 when a decision would differ, got $rc: $(cat "$T/rc.err")"
+python3 - "$T/rc.json" <<'PY' || fail "recheck-offline: $(cat "$T/rc.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["offline"] == 1 and r["differ"] == 1 and r["undecidable"] == 0, r
+d = r["decisions"][0]
+assert d["event_id"] == "OFFLINE-1" and d["post"] == "admit" and d["central"] == "refer", d
+assert "history.no_exit" in d["codes"].split(","), d
+assert d["earlier"] == 1 and d["differs"], d
+PY
+"$F" --db "$CENTRAL" export | grep '^OFFLINE-1,' | grep -q ',admit,' || fail "a recheck never changes the record"
+"$F" --db "$CENTRAL" audit list --json | grep -q '"sync.recheck"' || fail "the recheck is audited"
 
-# --- https: the central's certificate from a private CA (--cacert), its key pinned (--pin)
+# --- a paced catch-up (serve --sync-rate): a post's server sends at most N
+# events a second while it catches up, so the booth keeps its share
+"$F" --db "$T/P5.db" init >/dev/null
+{ echo "$HEAD"; for i in $(seq 10 39); do echo "X-RATE-$i,entry,$(date -u -d "2024-09-01 +$i days" +%F)T10:00-05:00,ECUIO,P,PRY,RT00000$i,2031-01-01,BENITEZ,LIA,PRY,1975-03-01,F,visitor,"; done; } >"$T/rate.csv"
+"$F" --db "$T/P5.db" import "$T/rate.csv" >/dev/null 2>&1 || fail "the paced post's events"
+central_up
+serve P5 "$T/P5.db" "$(free_port)" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 30 --sync-rate 10
+for _ in $(seq 300); do "$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' && break; sleep 0.1; done
+central_down
+stop P5
+"$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' || fail "the paced post caught up: $("$F" --db "$T/P5.db" sync status)"
+[ "$(grep -c 'sync: sent 10 ' "$T/P5.err")" = 3 ] || fail "a paced push sends 10 events a second: $(grep 'sync:' "$T/P5.err")"
+echo "paced: 30 waiting events sent 10 a second (--sync-rate 10), not all at once"
+
+# --- https: the central serves TLS itself (libmicrohttpd with GnuTLS) with a
+# certificate from a private CA (--cacert) and its key pinned (--pin); a post
+# pushes over it; an unknown CA and a wrong pin are refused before any event
+# or token is sent
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
     -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl"
   PIN="sha256//$(openssl x509 -in "$T/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
   TP=$(free_port)
-  python3 - "$TP" "$T/cert.pem" "$T/key.pem" <<'PY' &
-import http.server, ssl, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        assert self.path == "/healthz" and "token" not in self.path
-        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"{}")
-    def log_message(self, *a): pass
-s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-s.socket = ctx.wrap_socket(s.socket, server_side=True)
-for _ in range(4):
-    try: s.handle_request()
-    except Exception: pass
-PY
-  PIDS[tls]=$!
-  sleep 0.7
-  "$F" --db "$T/P4.db" init >/dev/null # nothing waits: the push asks /healthz only
-  tsync() { "$F" --db "$T/P4.db" sync --central "https://127.0.0.1:$TP" --token-file "$T/tok_a" "$@" >/dev/null 2>"$T/tls.err"; }
+  serve CT "$CENTRAL" "$TP" 0 --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+  grep -q "^listening on https://127.0.0.1:$TP" "$T/CT.out" || fail "serve --tls-cert says https: $(cat "$T/CT.out")"
+  "$F" --db "$T/P4.db" init >/dev/null
+  { echo "$HEAD"; for i in 1 2 3; do echo "X-TLS-$i,entry,2024-08-0${i}T10:00-05:00,ECUIO,P,URY,TL000000$i,2031-01-01,SILVA,ROSA,URY,1979-02-0$i,F,visitor,"; done; } >"$T/tls.csv"
+  "$F" --db "$T/P4.db" import "$T/tls.csv" >/dev/null 2>&1
+  tsync() { "$F" --db "$T/P4.db" sync --central "https://127.0.0.1:$TP" --token-file "$T/tok_a" "$@" >"$T/tls.out" 2>"$T/tls.err"; }
   set +e
   tsync; rc1=$?                                   # an unknown CA: refused
-  tsync --cacert "$T/cert.pem"; rc2=$?            # the private CA: accepted
-  tsync --cacert "$T/cert.pem" --pin "$PIN"; rc3=$?
-  tsync --cacert "$T/cert.pem" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; rc4=$? # another key
+  tsync --cacert "$T/cert.pem" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; rc2=$? # another key
+  tsync --cacert "$T/cert.pem" --pin "$PIN"; rc3=$? # the private CA and the pinned key: sent
+  tsync --cacert "$T/cert.pem"; rc4=$?            # nothing waits: /healthz over https
   set -e
-  [ "$rc1$rc2$rc3$rc4" = 3003 ] || fail "https: unknown CA 3, private CA 0, pinned 0, wrong pin 3; got $rc1 $rc2 $rc3 $rc4: $(cat "$T/tls.err")"
-  echo "https: a private CA and a pinned key accepted; an unknown CA and a wrong pin refused"
+  [ "$rc1$rc2$rc3$rc4" = 3300 ] || fail "https: unknown CA 3, wrong pin 3, pinned 0, private CA 0; got $rc1 $rc2 $rc3 $rc4: $(cat "$T/tls.err")"
+  curl -s -o /dev/null "http://127.0.0.1:$TP/healthz" && fail "the https central must not answer plain http"
+  stop CT
+  [ "$("$F" --db "$CENTRAL" export | grep -c '^X-TLS-')" = 3 ] || fail "the events pushed over https are at the central"
+  grep -q "$TOK_A" "$T/CT.err" && fail "the token must never be logged"
+  echo "https: the central serves TLS; a post with the private CA and the pinned key pushed over it; an unknown CA and a wrong pin refused"
 fi
 
-echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central"
+echo "offline: a decision taken while the central was unreachable is marked post.offline at the booth and at the central; the central, deciding it again with its full history, lists it (an entry at another post had no exit)"
 echo "policy: pulled, verified by digest, swapped with .prev kept; a damaged one refused"
 echo "runs: $runs syncs while the posts recorded $recorded more events, $kills killed with -9 at a random point, $central_kills central kills (-9, restarted), $post_restarts post restarts mid-sync (+$extra events recorded meanwhile), 1 batch sent twice, 1 mark lost, land post clock +5 h"
 echo "central: $N events = airport $NA + land $NB, none doubled, equal to the reference ledgers (export and $nrep flow/overstay reports); cross-post pair ok; conflict and foreign port reported"
 [ "${FR_BACKEND:-sqlite}" = pg ] && { psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS sync$$ WITH (FORCE)" >/dev/null 2>&1 || true; }
+[ "$CURL_B" != "$CURL" ] && echo "central: two server processes on the one PostgreSQL database, one per post"
 echo "sync (${FR_BACKEND:-sqlite} central): ok"

@@ -80,6 +80,12 @@ typedef struct fr_server_config {
      * offline. Called from any thread. */
     int (*offline)(void *ud, int64_t *since_ms);
     void *offline_ud;
+    /* https: the server's certificate (chain) and private key as PEM text,
+     * both or neither (NULL: plain http); TLS by libmicrohttpd with GnuTLS.
+     * Copied at start; FR_EINVAL (field "tls") when only one is given, when
+     * libmicrohttpd was built without TLS, or when they do not load. */
+    const char *tls_cert_pem;
+    const char *tls_key_pem;
 } fr_server_config;
 
 typedef struct fr_server fr_server;
