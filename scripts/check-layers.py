@@ -25,7 +25,8 @@ ALLOWED = {
     "cmd": {"core", "screen", "store", "stats", "booth", "http", "sync", "cmd"},
 }
 PUBLIC = {
-    "core": "status alloc date country csv mrz policy stay event history admit paxlst text linkage",
+    "core": "status alloc date country csv mrz policy stay event history admit paxlst text linkage"
+    " retention",
     "screen": "screen",
     "store": "store ledger",
     "stats": "analytics alerts series snapshot svg synth whatif linkeval",

@@ -436,7 +436,7 @@ static void schema_2_ledger_is_migrated_to_3(void **st)
     fr_store *s = open_ok(p->uri, 0);
     int v = 0;
     assert_int_equal(fr_store_schema_version(s, &v, NULL), FR_OK);
-    assert_int_equal(v, 3);
+    assert_int_equal(v, FR_STORE_SCHEMA_VERSION);
     assert_int_equal(scalar(p->uri, "SELECT n FROM link_nat_freq WHERE nationality = 'CHN'"), 2);
     assert_int_equal(scalar(p->uri, "SELECT n FROM link_name_freq WHERE surname = 'WANG'"), 1);
     int64_t seq = 0, fp = 0;

@@ -139,16 +139,22 @@ void cli_json_string(const char *s)
     putchar('"');
 }
 
-int cli_audit(const char *sub, const char *db, const char *action, const char *object,
-              const char *role, const char *detail)
+void cli_actor(char *actor, size_t cap)
 {
-    char actor[FR_AUDIT_ACTOR_MAX + 1], pwbuf[1024];
+    char pwbuf[1024];
     struct passwd pw, *res = NULL;
     /* the account the process runs as, not $USER, which anyone can set */
     if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
-        snprintf(actor, sizeof actor, "cli:%.40s", res->pw_name);
+        snprintf(actor, cap, "cli:%.40s", res->pw_name);
     else
-        snprintf(actor, sizeof actor, "cli:uid%ld", (long)geteuid());
+        snprintf(actor, cap, "cli:uid%ld", (long)geteuid());
+}
+
+int cli_audit(const char *sub, const char *db, const char *action, const char *object,
+              const char *role, const char *detail)
+{
+    char actor[FR_AUDIT_ACTOR_MAX + 1];
+    cli_actor(actor, sizeof actor);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     fr_audit_record rec = {(int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,

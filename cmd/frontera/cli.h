@@ -47,6 +47,9 @@ void cli_json_string(const char *s);
  * data through the command line is audited like one through the server.
  * Prints the error and returns non-zero when it could not be written: the
  * caller then shows nothing. */
+/* The audit actor of the command line: "cli:" and the account the process
+ * runs as. */
+void cli_actor(char *actor, size_t cap);
 int cli_audit(const char *sub, const char *db, const char *action, const char *object,
               const char *role, const char *detail);
 

@@ -4,7 +4,8 @@
  *
  * The monthly series come from a plain series CSV (--series), a ledger CSV
  * such as `frontera synth` output (--events), or the crossings database
- * (fr_store_export, the default). The detector (alerts.h) judges them; the
+ * (the analytics index, fr_analytics_series, the default: purged persons'
+ * de-identified crossings included). The detector (alerts.h) judges them; the
  * alerts are printed as text, CSV or JSON, and --svg draws the chart. */
 #include <getopt.h>
 #include <stdio.h>

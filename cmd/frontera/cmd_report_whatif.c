@@ -3,7 +3,7 @@
  * the historical arrivals of a period (whatif.h, docs/alerts.md): who would
  * have needed a visa, against the policy in force then (--baseline), and
  * how many visa-free entrants overstayed or never left. Events come from the
- * database (fr_store_export) or a ledger CSV (--events). */
+ * database (fr_store_export_stats) or a ledger CSV (--events). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

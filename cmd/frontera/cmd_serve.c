@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_purge.h"
 #include "commands.h"
 #include "frontera/alloc.h"
 #include "frontera/server.h"
@@ -53,7 +54,12 @@ static const char USAGE[] =
        "                       --sync-every SECONDS (default 30); --sync-rate N: at most\n"
        "                       N events a second while catching up (default: no limit)\n"
        "  --central-cacert FILE, --central-pin sha256//KEY\n"
-       "                       the private CA of the central's certificate; its pinned key\n\n"
+       "                       the private CA of the central's certificate; its pinned key\n"
+       "  --retention-exit-years N, --retention-overstay-years N\n"
+       "                       the retention policy of the daily purge (default 3 and 5 years:\n"
+       "                       frontera purge --help, docs/retention.md)\n"
+       "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
+       "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
        "Prints 'listening on http://HOST:PORT' (https with --tls-cert) on standard output\n"
        "when ready. The database\n"
        "is created when missing. Users and tokens: 'frontera user'. Exit status: 0 after a\n"
@@ -154,6 +160,10 @@ int cmd_serve(int argc, char **argv)
                                          {"central-pin", required_argument, NULL, 'N'},
                                          {"tls-cert", required_argument, NULL, 'c'},
                                          {"tls-key", required_argument, NULL, 'k'},
+                                         {"no-purge", no_argument, NULL, 'U'},
+                                         {"purge-every", required_argument, NULL, 'V'},
+                                         {"retention-exit-years", required_argument, NULL, 'X'},
+                                         {"retention-overstay-years", required_argument, NULL, 'Y'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
@@ -163,8 +173,10 @@ int cmd_serve(int argc, char **argv)
                   per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
     const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
     const char *tls_cert = NULL, *tls_key = NULL;
-    unsigned long sync_every = 30, sync_rate = 0;
-    int quiet = 0, c, rc = FR_EXIT_FAILURE;
+    unsigned long sync_every = 30, sync_rate = 0, purge_every = 86400, years;
+    fr_retention retention;
+    fr_retention_defaults(&retention);
+    int quiet = 0, purge = 1, c, rc = FR_EXIT_FAILURE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -233,6 +245,23 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint(optarg, 1, 86400, &sync_every))
                 return cli_usage_error("serve", "--sync-every needs 1..86400 seconds");
             break;
+        case 'U':
+            purge = 0;
+            break;
+        case 'V':
+            if (parse_uint(optarg, 1, 604800, &purge_every))
+                return cli_usage_error("serve", "--purge-every needs 1..604800 seconds");
+            break;
+        case 'X':
+        case 'Y':
+            if (parse_uint(optarg, 1, FR_RETENTION_YEARS_MAX, &years))
+                return cli_usage_error("serve", "--retention-*-years needs 1..%d",
+                                       FR_RETENTION_YEARS_MAX);
+            if (c == 'X')
+                retention.exit_years = (int)years;
+            else
+                retention.overstay_years = (int)years;
+            break;
         case 'h':
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
@@ -262,6 +291,7 @@ int cmd_serve(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
     cli_syncer *syncer = NULL;
+    cli_purger *purger = NULL;
     fr_error err;
     fr_error_clear(&err);
     if (!ppath) {
@@ -345,10 +375,16 @@ int cmd_serve(int argc, char **argv)
     else
         printf("listening on %s://%s:%u\n", scheme, host, (unsigned)fr_server_port(srv));
     fflush(stdout);
+    /* the daily maintenance: erase what the retention policy no longer allows */
+    if (purge && cli_purger_start(db, &retention, (unsigned)purge_every, quiet ? NULL : log_sync,
+                                  &purger) != FR_OK)
+        fprintf(stderr, _("frontera serve: cannot start the daily purge\n"));
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, _("frontera serve: %s: stopping (draining requests in flight)\n"),
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    cli_purger_stop(purger); /* a batch in progress commits first */
+    purger = NULL;
     cli_syncer_stop(syncer); /* a push in progress finishes or times out first */
     syncer = NULL;
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
@@ -360,6 +396,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, _("frontera serve: stopped\n"));
     rc = left ? FR_EXIT_FAILURE : FR_EXIT_OK;
 done:
+    cli_purger_stop(purger);
     cli_syncer_stop(syncer);
     memset(token, 0, sizeof token);
     fr_server_stop(srv, 0);

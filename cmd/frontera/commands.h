@@ -38,6 +38,7 @@
     X(watchlist, cmd_watchlist, N_("import watchlists and show their statistics"))                 \
     X(screen, cmd_screen, N_("screen travellers against watchlists and lost/stolen documents"))    \
     X(documents, cmd_documents, N_("import the lost/stolen travel document list"))                 \
+    X(purge, cmd_purge, N_("erase personal data past its retention period (counts kept)"))         \
     X(review, cmd_review,                                                                          \
       N_("list and resolve document-link reviews; split a wrongly merged traveller"))              \
     X(linkeval, cmd_linkeval, N_("measure document linking against a synthetic ground truth"))

@@ -231,7 +231,7 @@ int report_events(const char *sub, const char *events, fr_date from, fr_date to,
         cli_print_error(sub, db, &err);
         return FR_EXIT_FAILURE;
     }
-    int r = fr_store_export(s, from, to, fn, ud, &err);
+    int r = fr_store_export_stats(s, from, to, fn, ud, &err);
     fr_store_close(s);
     if (r != FR_OK) {
         if (r == FR_ENOMEM)

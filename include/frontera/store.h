@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /* The schema version this build writes and reads. */
-#define FR_STORE_SCHEMA_VERSION 3
+#define FR_STORE_SCHEMA_VERSION 4
 
 /* fr_store_open flags */
 #define FR_STORE_CREATE 0x1u /* create the database when it does not exist */
@@ -179,6 +179,13 @@ FR_API int fr_store_history(fr_store *s, int64_t traveller_id, fr_history **out,
 typedef int (*fr_store_event_fn)(void *ud, const fr_event *ev);
 FR_API int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
                            fr_error *err);
+/* fr_store_export for statistics (alerts, what-if): the same events and
+ * also the de-identified events of persons erased by fr_store_purge (their
+ * document empty but for the nationality; traveller_id and event_id
+ * "purged N" kept), so a report over it gives the same figures before and
+ * after a purge. ev->traveller_id is set on every backend. */
+FR_API int fr_store_export_stats(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn,
+                                 void *ud, fr_error *err);
 
 /* ---- Events by sequence (the analytics snapshot's feed) ----
  * Every recorded event gets a sequence number, increasing in the order
@@ -224,6 +231,51 @@ FR_API int fr_store_crossings_since(fr_store *s, int64_t after, int64_t upto,
 typedef int (*fr_store_seq_event_fn)(void *ud, int64_t seq, const fr_event *ev);
 FR_API int fr_store_events_since(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
                                  void *ud, fr_error *err);
+
+/* ---- Retention (retention.h, docs/retention.md) ----
+ * A person whose every record is past its retention period is erased
+ * whole, in one transaction with the rest of their batch: the traveller and
+ * document rows are deleted (so the person can no longer be found by name
+ * or document number), their link reviews deleted, their names and birth
+ * date taken out of the linking frequencies (a row whose count falls to 0
+ * is deleted), and the notes of link corrections about them blanked. Their
+ * events stay, de-identified: kind, dates and times, port, nationality,
+ * admission class, authorised stay, decision and the exit pairing, under the
+ * same traveller number (which no row maps to a person any more) and the
+ * same sequence number; the event id, officer, reasons and content digest
+ * are replaced. So every report over fr_store_crossings_since (flows,
+ * overstays, alerts, the analytics snapshot) is unchanged by construction,
+ * while the export, the history and the events of fr_store_events_since
+ * (which carry documents) no longer include them. */
+struct fr_retention;
+
+/* What a purge erased (or, dry run, would erase); added to by each batch. */
+typedef struct fr_purge_counts {
+    int64_t examined;   /* persons looked at (their latest record is old enough) */
+    int64_t travellers; /* persons erased */
+    int64_t documents;
+    int64_t events[6];  /* de-identified, by fr_event_kind (index 1..5) */
+    int64_t reviews;    /* link reviews deleted */
+    int64_t by_rule[4]; /* persons by the rule that kept them longest (fr_retention_rule) */
+} fr_purge_counts;
+
+#define FR_PURGE_DRY_RUN 0x1u /* count only: write nothing */
+
+/* One batch of the purge on as_of: the persons with a traveller number
+ * above *cursor whose latest record is old enough to be due, at most
+ * max_persons of them (0: 1000), in traveller order; each is erased when
+ * fr_retention_keep_until over their events says so (FR_PURGE_DRY_RUN:
+ * only counted). *cursor moves past the persons looked at; *done is 1 when
+ * none is left. Start with *cursor 0 and call until *done: a run stopped at
+ * any point (even killed) leaves whole persons erased or untouched, and a
+ * new run from 0 finishes the work. Inside a batch (fr_store_batch_begin) it
+ * writes in the batch's transaction, so an audit entry appended through the
+ * store's connection (audit.h fr_audit_open_store) commits with it; else in
+ * one transaction of its own. FR_EINVAL (bad retention), FR_EBUSY,
+ * FR_ESTORE. */
+FR_API int fr_store_purge(fr_store *s, const struct fr_retention *r, fr_date as_of, unsigned flags,
+                          int64_t *cursor, size_t max_persons, fr_purge_counts *counts, int *done,
+                          fr_error *err);
 
 /* The number of events in the ledger and a digest of every one of them
  * (its content, the document's person fields and the document as read),

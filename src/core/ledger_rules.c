@@ -17,6 +17,7 @@
 
 #include "frontera/alloc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void fr_ledger_name_norm(char *s)
@@ -152,6 +153,22 @@ static uint64_t person(uint64_t h, const fr_document *d)
 int64_t fr_ledger_person_digest(const fr_document *doc)
 {
     return (int64_t)person(FNV_OFFSET, doc);
+}
+
+void fr_ledger_purged_id(int64_t row, char out[FR_EVENT_ID_MAX + 1])
+{
+    snprintf(out, FR_EVENT_ID_MAX + 1, FR_LEDGER_PURGED_PREFIX "%lld", (long long)row);
+}
+
+int64_t fr_ledger_purged_digest(int64_t row, fr_event_kind kind, int64_t at_utc, const char *port,
+                                const char *nationality)
+{
+    uint64_t h = fnv_str(FNV_OFFSET, "purged");
+    h = fnv_i64(h, row);
+    h = fnv_i64(h, kind);
+    h = fnv_i64(h, at_utc);
+    h = fnv_str(h, port ? port : "");
+    return (int64_t)fnv_str(h, nationality ? nationality : "");
 }
 
 int64_t fr_ledger_event_digest(const fr_event *ev)

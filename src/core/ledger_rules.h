@@ -43,6 +43,14 @@ int fr_ledger_distance(const char *a, const char *b, int limit);
 int64_t fr_ledger_event_digest(const fr_event *ev);
 int64_t fr_ledger_person_digest(const fr_document *doc);
 
+/* A purged (de-identified) event (store.h fr_store_purge): its new event id,
+ * "purged ROW" (a space, so no sender's id can take it), and its new digest,
+ * made only of what it keeps, so it confirms no guess of the document. */
+#define FR_LEDGER_PURGED_PREFIX "purged "
+void fr_ledger_purged_id(int64_t row, char out[FR_EVENT_ID_MAX + 1]);
+int64_t fr_ledger_purged_digest(int64_t row, fr_event_kind kind, int64_t at_utc, const char *port,
+                                const char *nationality);
+
 /* Exit matching over one traveller's entries and exits in event-time order:
  * kinds[i] in, anomalies[i] (pairing bits only) and paired[i] (exit -> index
  * of its entry, else -1) out. The one rule every backend applies. */

@@ -13,7 +13,8 @@
  * and reads the events after it, so writes by other processes (an import,
  * another server, a booth sync) show at once. Alerts build their monthly series from
  * the same index (fr_analytics_series); what-ifs read the ledger per request
- * (fr_store_export). No personal data leaves these routes. */
+ * (fr_store_export_stats, which includes the de-identified events of purged
+ * persons). No personal data leaves these routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -559,7 +560,7 @@ static enum MHD_Result whatif(srv_req *r)
         ret = srv_problem_err(r, &err);
         goto done;
     }
-    int rc = fr_store_export(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
+    int rc = fr_store_export_stats(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
     srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
     if (rc != FR_OK) {

@@ -12,6 +12,7 @@
 #include "frontera/alloc.h"
 #include "ledger_rules.h"
 #include "frontera/linkage.h"
+#include "frontera/retention.h"
 #include "store_impl.h"
 
 int fr_store_is_pg(const char *where)
@@ -227,7 +228,14 @@ int fr_store_export(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn,
                     fr_error *err)
 {
     if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
-    return s->ops->export_events(s, from, to, fn, ud, err);
+    return s->ops->export_events(s, from, to, 0, fn, ud, err);
+}
+
+int fr_store_export_stats(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
+                          fr_error *err)
+{
+    if (!fn) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no callback given");
+    return s->ops->export_events(s, from, to, 1, fn, ud, err);
 }
 
 int fr_store_last_sequence(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err)
@@ -291,4 +299,21 @@ int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *er
     *count = a.count;
     *digest = a.sum;
     return FR_OK;
+}
+
+int fr_store_purge(fr_store *s, const fr_retention *r, fr_date as_of, unsigned flags,
+                   int64_t *cursor, size_t max_persons, fr_purge_counts *counts, int *done,
+                   fr_error *err)
+{
+    if (!s || !r || !cursor || !counts || !done)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store, retention, cursor or counts");
+    int rc = fr_retention_check(r, err);
+    if (rc != FR_OK) return rc;
+    if (as_of < FR_EVENT_DATE_MIN || as_of > FR_EVENT_DATE_MAX)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "as_of", "the purge date must be 2000..2099");
+    if (!s->ops->purge) return unsupported(s, "purge", err);
+    *done = 0;
+    if (*cursor < 0) *cursor = 0;
+    return s->ops->purge(s, r, as_of, flags, cursor, max_persons ? max_persons : 1000, counts, done,
+                         err);
 }

@@ -29,8 +29,10 @@ typedef struct fr_store_ops {
     int (*split)(fr_store *s, const char *state, const char *number, const char *actor,
                  int64_t at_utc, const char *note, int64_t *new_tid, fr_error *err);
     int (*history)(fr_store *s, int64_t tid, fr_history **out, fr_error *err);
-    int (*export_events)(fr_store *s, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-                         fr_error *err);
+    /* with_purged: also the de-identified events of erased persons
+     * (fr_store_export_stats) */
+    int (*export_events)(fr_store *s, fr_date from, fr_date to, int with_purged,
+                         fr_store_event_fn fn, void *ud, fr_error *err);
     int (*last_sequence)(fr_store *s, int64_t *seq, int64_t *fingerprint, fr_error *err);
     int (*sequence_fingerprint)(fr_store *s, int64_t seq, int64_t *fingerprint, fr_error *err);
     int (*crossings_since)(fr_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn,
@@ -45,6 +47,10 @@ typedef struct fr_store_ops {
     /* optional (NULL: FR_EVERSION): whole events by sequence */
     int (*events_since)(fr_store *s, int64_t after, size_t limit, fr_store_seq_event_fn fn,
                         void *ud, fr_error *err);
+    /* one batch of the purge (fr_store_purge); arguments checked by store.c */
+    int (*purge)(fr_store *s, const struct fr_retention *r, fr_date as_of, unsigned flags,
+                 int64_t *cursor, size_t max_persons, fr_purge_counts *counts, int *done,
+                 fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

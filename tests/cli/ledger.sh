@@ -19,7 +19,7 @@ export FRONTERA_DB=$T/a.db
 # --- init, migrations, refusal of a newer schema
 [ "$(rc_of "$F" traveller 1)" = 3 ] || fail "traveller without a database should exit 3"
 grep -q 'frontera init' "$T/err" || fail "no hint to run init: $(cat "$T/err")"
-"$F" init | grep -q 'schema version 3' || fail "init did not report the schema version"
+"$F" init | grep -q 'schema version 4' || fail "init did not report the schema version"
 "$F" init >/dev/null || fail "a second init failed"
 [ "$(sqlite3 "$FRONTERA_DB" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
 cp "$FRONTERA_DB" "$T/newer.db"

@@ -71,7 +71,7 @@ scenario() {
 
 scenario "$SQ" "$T/sqlite"
 scenario "$PG" "$T/pg"
-grep -q 'schema version 3' "$T/pg/init" || fail "init on PostgreSQL: $(cat "$T/pg/init")"
+grep -q 'schema version 4' "$T/pg/init" || fail "init on PostgreSQL: $(cat "$T/pg/init")"
 grep -q '"link":"review"' "$T/pg/record" || fail "no review link: $(cat "$T/pg/record")"
 [ "$(wc -l <"$T/pg/export.csv")" -gt 2000 ] || fail "the export is short"
 diff -r "$T/sqlite" "$T/pg" >"$T/diff" || fail "SQLite and PostgreSQL differ: $(head -40 "$T/diff")"

@@ -215,8 +215,17 @@ static const char *const STEP3[] = {
     NULL,
 };
 
+/* 3 -> 4: retention (store_pg_purge.c): a purged event keeps its nationality
+ * on its row, its document being gone (document_id 0); its sequence row is
+ * found by event id to replace its digest */
+static const char *const STEP4[] = {
+    "ALTER TABLE events ADD COLUMN nationality text;"
+    "CREATE INDEX event_seq_id ON event_seq(id);",
+    NULL,
+};
+
 /* MIGRATIONS[i] takes the schema from version i to i+1. */
-static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, STEP2, STEP3};
+static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, STEP2, STEP3, STEP4};
 
 static const char *const SEQ_NAMES[PG_SEQ_COUNT] = {"travellers_id_seq", "documents_id_seq",
                                                     "events_id_seq"};
@@ -974,6 +983,7 @@ static const fr_store_ops PG_OPS = {
     .sequence_fingerprint = pg_sequence_fingerprint,
     .crossings_since = pg_crossings_since,
     .connection = pg_connection,
+    .purge = pg_purge,
 };
 
 int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)

@@ -166,6 +166,10 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
                    fr_slink_result *r, fr_error *err);
 /* Count a new (unsent) traveller in the transaction's frequency deltas. */
 int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err);
+/* Count the traveller rows tids (a bigint[] literal) out of the frequency
+ * tables before they are deleted (a merge, a purge); a count that falls to
+ * 0 deletes its row. */
+int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err);
 /* Send the frequency counts of travellers rows [from, to) of the pending
  * list and clear the deltas (pg_flush). */
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);
@@ -193,6 +197,11 @@ int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, f
 int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                        void *ud, fr_error *err);
 
+/* store_pg_purge.c */
+struct fr_retention;
+int pg_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
+             int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
+
 /* A growing text buffer (COPY data, array literals); oom set on failure. */
 typedef struct pg_buf {
     char *p;
@@ -210,7 +219,7 @@ void pg_buf_end(pg_buf *b, int empty);
 int pg_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
                      fr_error *err);
 int pg_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
-int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-              fr_error *err);
+int pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+              void *ud, fr_error *err);
 
 #endif

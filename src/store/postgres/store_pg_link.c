@@ -556,3 +556,36 @@ int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
     pg_lookup_free(&l);
     return rc;
 }
+
+int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err)
+{
+    static const char *const SQL[] = {
+        "UPDATE link_nat_freq f SET n = f.n - c.k FROM (SELECT nationality, count(*) AS k"
+        " FROM travellers WHERE id = ANY($1::bigint[]) GROUP BY 1) c"
+        " WHERE f.nationality = c.nationality",
+        "DELETE FROM link_nat_freq f USING (SELECT DISTINCT nationality FROM travellers"
+        " WHERE id = ANY($1::bigint[])) c WHERE f.nationality = c.nationality AND f.n <= 0",
+        "UPDATE link_name_freq f SET n = f.n - c.k FROM (SELECT nationality, surname,"
+        " given_names, count(*) AS k FROM travellers WHERE id = ANY($1::bigint[])"
+        " GROUP BY 1, 2, 3) c WHERE f.nationality = c.nationality AND f.surname = c.surname"
+        " AND f.given_names = c.given_names",
+        "DELETE FROM link_name_freq f USING (SELECT DISTINCT nationality, surname, given_names"
+        " FROM travellers WHERE id = ANY($1::bigint[])) c WHERE f.nationality = c.nationality"
+        " AND f.surname = c.surname AND f.given_names = c.given_names AND f.n <= 0",
+        "UPDATE link_birth_freq f SET n = f.n - c.k FROM (SELECT birth_date, count(*) AS k"
+        " FROM travellers WHERE id = ANY($1::bigint[]) AND birth_date IS NOT NULL GROUP BY 1) c"
+        " WHERE f.birth_date = c.birth_date",
+        "DELETE FROM link_birth_freq f USING (SELECT DISTINCT birth_date FROM travellers"
+        " WHERE id = ANY($1::bigint[])) c WHERE f.birth_date = c.birth_date AND f.n <= 0",
+    };
+    const char *p[1] = {tids};
+    for (size_t i = 0; i < sizeof SQL / sizeof *SQL; i++) {
+        PGresult *r = PQexecParams(s->conn, SQL[i], 1, NULL, p, NULL, NULL, 0);
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK
+                     ? FR_OK
+                     : pg_error(s, r, err, "cannot update the frequencies");
+        PQclear(r);
+        if (rc != FR_OK) return rc;
+    }
+    return FR_OK;
+}

@@ -211,8 +211,8 @@ done:
     return rc;
 }
 
-int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-              fr_error *err)
+int pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+              void *ud, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int rc = pg_flush(s, err);
@@ -220,18 +220,20 @@ int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
     char f[24], t[24], last[24];
     int64_t after = 0;
     for (;;) {
-        const char *p[3] = {pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
-                            pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to), pg_i64(last, after)};
+        const char *p[4] = {pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
+                            pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to), pg_i64(last, after),
+                            with_purged ? "1" : "0"};
         PGresult *r =
             PQexecParams(s->conn,
                          "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min,"
                          " e.port, d.type, d.state, d.number, d.expiry, d.surname,"
-                         " d.given_names, d.nationality, d.birth_date, d.sex,"
-                         " e.admission_class, e.authorised_until, e.officer, e.decision,"
-                         " e.reasons, e.id FROM events e JOIN documents d ON d.id = e.document_id"
+                         " d.given_names, coalesce(d.nationality, e.nationality), d.birth_date,"
+                         " d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"
+                         " e.reasons, e.id, e.traveller_id FROM events e"
+                         " LEFT JOIN documents d ON d.id = e.document_id"
                          " WHERE e.local_date >= $1 AND e.local_date <= $2 AND e.id > $3"
-                         " ORDER BY e.id LIMIT " PG_EXPORT_PAGE,
-                         3, NULL, p, NULL, NULL, 0);
+                         " AND ($4 = 1 OR d.id IS NOT NULL) ORDER BY e.id LIMIT " PG_EXPORT_PAGE,
+                         4, NULL, p, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             rc = pg_error(s, r, err, "cannot export");
             PQclear(r);
@@ -255,6 +257,7 @@ int pg_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, vo
             copy_text(ev.decision, sizeof ev.decision, PQgetvalue(r, i, 18));
             ev.reasons_json = PQgetisnull(r, i, 19) ? NULL : PQgetvalue(r, i, 19);
             after = get_i64(r, i, 20);
+            if (with_purged) ev.traveller_id = get_i64(r, i, 21);
             if ((rc = fn(ud, &ev)) != 0) {
                 PQclear(r);
                 return rc;

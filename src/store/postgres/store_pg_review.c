@@ -174,7 +174,11 @@ static int merge(pg_store *s, int64_t from, int64_t to, fr_error *err)
         int rc = run(s, SQL[i], 2, p, NULL, err, "cannot merge the travellers");
         if (rc != FR_OK) return rc;
     }
-    int rc = run(s, "DELETE FROM travellers WHERE id = $1", 1, p, NULL, err,
+    char one[32];
+    snprintf(one, sizeof one, "{%s}", f);
+    int rc = pg_freq_uncount(s, one, err); /* one traveller fewer */
+    if (rc == FR_OK)
+        rc = run(s, "DELETE FROM travellers WHERE id = $1", 1, p, NULL, err,
                  "cannot merge the travellers");
     return rc == FR_OK ? pg_repair(s, to, err) : rc;
 }

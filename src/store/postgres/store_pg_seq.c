@@ -123,9 +123,10 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
     const char *p[3] = {pg_i64(a, after), pg_i64(u, upto), pg_i64(lim, PG_SEQ_PAGE)};
     PGresult *r = PQexecParams(
         s->conn,
-        "SELECT q.seq, d.traveller_id, e.kind, e.local_date, e.at_utc, e.port, d.nationality,"
-        " e.admission_class, e.authorised_until FROM event_seq q JOIN events e ON e.id = q.id"
-        " AND e.local_date = q.local_date JOIN documents d ON d.id = e.document_id"
+        "SELECT q.seq, coalesce(d.traveller_id, e.traveller_id), e.kind, e.local_date, e.at_utc,"
+        " e.port, coalesce(d.nationality, e.nationality), e.admission_class, e.authorised_until"
+        " FROM event_seq q JOIN events e ON e.id = q.id AND e.local_date = q.local_date"
+        " LEFT JOIN documents d ON d.id = e.document_id"
         " WHERE q.seq > $1 AND q.seq <= $2 ORDER BY q.seq LIMIT $3",
         3, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {

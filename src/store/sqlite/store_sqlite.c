@@ -82,6 +82,9 @@ static const char *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {
     "  actor TEXT NOT NULL, action TEXT NOT NULL, review_id INTEGER, document_id INTEGER,"
     "  from_traveller INTEGER, to_traveller INTEGER, note TEXT NOT NULL);"
     "CREATE TABLE link_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;",
+    /* 3 -> 4: retention: a purged event keeps its nationality here, its
+     * document row being gone (document_id 0); NULL while the document is */
+    "ALTER TABLE events ADD COLUMN nationality TEXT;",
 };
 
 static const char *const SQL[SQ_COUNT] = {
@@ -102,11 +105,15 @@ static const char *const SQL[SQ_COUNT] = {
                          " LIMIT 256",
     /* a traveller number is never given twice, also after the highest one
      * was merged away (store_sqlite_review.c: the audit log and the
-     * reviews name travellers by number); PostgreSQL's sequence does the same */
+     * reviews name travellers by number) or purged (its de-identified
+     * events keep it: store_sqlite_purge.c); PostgreSQL's sequence does the
+     * same */
     [SQ_TRAV_INSERT] = "INSERT INTO travellers(id, surname, given_names, nationality, birth_date,"
                        " sex) VALUES(max(coalesce((SELECT max(id) FROM travellers), 0),"
                        " coalesce((SELECT CAST(value AS INTEGER) FROM link_settings"
-                       " WHERE name = 'traveller_id_floor'), 0)) + 1, ?1, ?2, ?3, ?4, ?5)",
+                       " WHERE name = 'traveller_id_floor'), 0),"
+                       " coalesce((SELECT max(traveller_id) FROM events), 0)) + 1,"
+                       " ?1, ?2, ?3, ?4, ?5)",
     [SQ_REVIEW_INSERT] = "INSERT OR IGNORE INTO link_reviews(document_id, traveller_id,"
                          " candidate_id, reason, bits) VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_EVENT_INSERT] = "INSERT INTO events(event_id, kind, traveller_id, document_id, at_utc,"
@@ -151,6 +158,16 @@ static const char *const SQL[SQ_COUNT] = {
                           " ON CONFLICT(birth_date) DO UPDATE SET n = n + 1",
     [SQ_TRAV_LAST_DOC] = "SELECT state, expiry, type FROM documents WHERE traveller_id = ?1"
                          " ORDER BY (substr(type, 1, 1) = 'P') = ?2 DESC, id DESC LIMIT 1",
+    [SQ_TRAV_PERSON] = "SELECT nationality, surname, given_names, birth_date FROM travellers"
+                       " WHERE id = ?1",
+    [SQ_FREQ_SUB_NAT] = "UPDATE link_nat_freq SET n = n - 1 WHERE nationality = ?1",
+    [SQ_FREQ_DROP_NAT] = "DELETE FROM link_nat_freq WHERE nationality = ?1 AND n <= 0",
+    [SQ_FREQ_SUB_NAME] = "UPDATE link_name_freq SET n = n - 1 WHERE nationality = ?1"
+                         " AND surname = ?2 AND given_names = ?3",
+    [SQ_FREQ_DROP_NAME] = "DELETE FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"
+                          " AND given_names = ?3 AND n <= 0",
+    [SQ_FREQ_SUB_BIRTH] = "UPDATE link_birth_freq SET n = n - 1 WHERE birth_date = ?1",
+    [SQ_FREQ_DROP_BIRTH] = "DELETE FROM link_birth_freq WHERE birth_date = ?1 AND n <= 0",
 };
 
 int sq_error(sq_store *s, int rc, fr_error *err, const char *what)
@@ -356,6 +373,7 @@ static const fr_store_ops SQ_OPS = {
     .crossings_since = sq_crossings_since,
     .connection = sq_connection,
     .events_since = sq_events_since,
+    .purge = sq_purge,
 };
 
 int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)

@@ -43,6 +43,13 @@ enum {
     SQ_FREQ_ADD_NAME,
     SQ_FREQ_ADD_BIRTH,
     SQ_TRAV_LAST_DOC,
+    SQ_TRAV_PERSON,
+    SQ_FREQ_SUB_NAT,
+    SQ_FREQ_DROP_NAT,
+    SQ_FREQ_SUB_NAME,
+    SQ_FREQ_DROP_NAME,
+    SQ_FREQ_SUB_BIRTH,
+    SQ_FREQ_DROP_BIRTH,
     SQ_COUNT
 };
 
@@ -125,18 +132,26 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
                        sq_link_result *r, fr_error *err);
 /* Count a new traveller in the frequency tables. */
 int sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
+/* Count traveller tid's row out of them before it is deleted (a merge, a
+ * purge); a count that falls to 0 deletes its row. */
+int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
 
 /* store_sqlite_query.c */
 int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
                      fr_error *err);
 int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
-int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-              fr_error *err);
+int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+              void *ud, fr_error *err);
 int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
 int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
 int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn, void *ud,
                     fr_error *err);
 int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                        void *ud, fr_error *err);
+
+/* store_sqlite_purge.c */
+struct fr_retention;
+int sq_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
+             int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
 
 #endif

@@ -18,8 +18,10 @@
  * full name, per birth date) counting travellers as they are created, kept
  * by one upsert each in the same transaction. Incremental rather than
  * computed at import, so that the booth, a single `record` and an import
- * see the same figures and nothing has to be rebuilt; a merge or a split
- * does not recount (the counts are estimates of how common a name is). */
+ * see the same figures and nothing has to be rebuilt. A merge and the
+ * retention purge count a deleted traveller row out (sq_link_uncount; a
+ * count at 0 deletes its row), a split counts its new traveller in: the
+ * counts are those of the traveller rows. */
 #include <string.h>
 
 #include "frontera/alloc.h"
@@ -107,6 +109,46 @@ int sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
             return sq_error(s, rc, err, "cannot count the traveller's birth date");
     }
     if (s->link_total >= 0) s->link_total++;
+    return FR_OK;
+}
+
+int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, SQ_TRAV_PERSON, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_int64(st, 1, tid);
+    char nat[4] = "", sur[FR_NAME_MAX + 1] = "", giv[FR_NAME_MAX + 1] = "";
+    int has_birth = 0;
+    int64_t birth = 0;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        col_text(st, 0, nat, sizeof nat);
+        col_text(st, 1, sur, sizeof sur);
+        col_text(st, 2, giv, sizeof giv);
+        has_birth = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        birth = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return FR_OK;
+    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot read the traveller");
+    static const int STEPS[6] = {SQ_FREQ_SUB_NAT,   SQ_FREQ_DROP_NAT,  SQ_FREQ_SUB_NAME,
+                                 SQ_FREQ_DROP_NAME, SQ_FREQ_SUB_BIRTH, SQ_FREQ_DROP_BIRTH};
+    for (int i = 0; i < (has_birth ? 6 : 4); i++) {
+        if ((rc = sq_stmt(s, STEPS[i], &st, err)) != FR_OK) return rc;
+        if (i < 4) {
+            bind_text(st, 1, nat);
+            if (i >= 2) {
+                bind_text(st, 2, sur);
+                bind_text(st, 3, giv);
+            }
+        } else {
+            sqlite3_bind_int64(st, 1, birth);
+        }
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot update the frequencies");
+    }
+    s->link_total = -1; /* read again */
     return FR_OK;
 }
 

@@ -231,11 +231,18 @@ done:
 
 /* The columns of one exported event (EXPORT_COLS), read into ev; strings
  * are copied except reasons, which point into the statement's row. */
-#define EXPORT_COLS                                                                                \
+#define EXPORT_HEAD                                                                                \
     "e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min, e.port,"                        \
-    " d.type, d.state, d.number, d.expiry, d.surname, d.given_names, d.nationality,"               \
-    " d.birth_date, d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"          \
-    " e.reasons, e.traveller_id, e.id FROM events e JOIN documents d ON d.id = e.document_id"
+    " d.type, d.state, d.number, d.expiry, d.surname, d.given_names, "
+#define EXPORT_TAIL                                                                                \
+    ", d.birth_date, d.sex, e.admission_class, e.authorised_until, e.officer, e.decision,"         \
+    " e.reasons, e.traveller_id, e.id FROM events e "
+#define EXPORT_COLS                                                                                \
+    EXPORT_HEAD "d.nationality" EXPORT_TAIL "JOIN documents d ON d.id = e.document_id"
+/* with the purged events: their document row is gone, the nationality on theirs */
+#define EXPORT_COLS_ALL                                                                            \
+    EXPORT_HEAD "coalesce(d.nationality, e.nationality)" EXPORT_TAIL                               \
+                "LEFT JOIN documents d ON d.id = e.document_id"
 
 static void export_row(sqlite3_stmt *st, fr_event *ev)
 {
@@ -256,14 +263,16 @@ static void export_row(sqlite3_stmt *st, fr_event *ev)
     ev->traveller_id = sqlite3_column_int64(st, 20);
 }
 
-int sq_export(fr_store *base, fr_date from, fr_date to, fr_store_event_fn fn, void *ud,
-              fr_error *err)
+int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+              void *ud, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] =
         "SELECT " EXPORT_COLS " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
+    static const char sql_all[] =
+        "SELECT " EXPORT_COLS_ALL " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, with_purged ? sql_all : sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot prepare the export");
     sqlite3_bind_int64(st, 1, from == FR_DATE_NONE ? FR_DATE_MIN : from);
     sqlite3_bind_int64(st, 2, to == FR_DATE_NONE ? FR_DATE_MAX : to);
@@ -345,9 +354,10 @@ int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_cro
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] =
-        "SELECT e.id, d.traveller_id, e.kind, e.local_date, e.at_utc, e.port, d.nationality,"
-        " e.admission_class, e.authorised_until FROM events e"
-        " JOIN documents d ON d.id = e.document_id WHERE e.id > ?1 AND e.id <= ?2 ORDER BY e.id";
+        "SELECT e.id, coalesce(d.traveller_id, e.traveller_id), e.kind, e.local_date, e.at_utc,"
+        " e.port, coalesce(d.nationality, e.nationality), e.admission_class, e.authorised_until"
+        " FROM events e LEFT JOIN documents d ON d.id = e.document_id"
+        " WHERE e.id > ?1 AND e.id <= ?2 ORDER BY e.id";
     sqlite3_stmt *st = NULL;
     int own, rc, status;
     if ((status = read_prepare(s, sql, &st, &own, "cannot prepare the read of new events", err)) !=

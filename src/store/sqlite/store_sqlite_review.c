@@ -187,6 +187,7 @@ static int merge(sq_store *s, int64_t from, int64_t to, fr_error *err)
                   "INSERT INTO link_settings(name, value) VALUES('traveller_id_floor', ?1)"
                   " ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
                   "i", a, err)) != FR_OK ||
+        (rc = sq_link_uncount(s, from, err)) != FR_OK || /* one traveller fewer */
         (rc = run(s, "DELETE FROM travellers WHERE id = ?1", "i", a, err)) != FR_OK)
         return rc;
     return sq_repair(s, to, err);
