@@ -161,6 +161,13 @@ FR_API void fr_admit_read(const fr_admit_request *req, fr_mrz *out);
  * nationality when it is an ICAO code, sex when M, F or X. */
 FR_API int fr_admit_document(const fr_mrz *m, fr_document *doc, fr_error *err);
 
+/* The inverse: the machine readable zone of a recorded document (TD3 for a
+ * passport or an unknown type, else TD1), as the booth would have read it on `today`
+ * (FR_DATE_NONE: no reference date), into text. FR_OK, or fr_mrz_make's
+ * error when the document cannot be written as one. */
+FR_API int fr_admit_document_mrz(const fr_document *doc, fr_date today, char text[FR_MRZ_TEXT_MAX],
+                                 fr_error *err);
+
 /* Decide. mrz is the document as read (fr_admit_read); facts may be NULL (no
  * history, screening not configured). Returns FR_OK with *out filled
  * (whatever the outcome: a refusal is a decision, not an error), or

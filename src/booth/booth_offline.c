@@ -39,40 +39,11 @@ int fr_booth_decided_offline(const fr_event *ev)
     return ev && ev->reasons_json && has_code(ev->reasons_json, "post.offline");
 }
 
-static void mrz_date(fr_date d, fr_mrz_date *out)
-{
-    memset(out, 0, sizeof *out);
-    out->date = FR_DATE_NONE;
-    if (d == FR_DATE_NONE) {
-        out->kind = FR_MRZ_DATE_UNKNOWN;
-        return;
-    }
-    out->kind = FR_MRZ_DATE_FULL;
-    out->date = d;
-    fr_date_to_ymd(d, &out->year, &out->month, &out->day);
-}
-
 /* The MRZ lines of the recorded document, read back as the booth reads a
  * scan (so that the document checks run as they did at the post). */
 static int rebuild_mrz(const fr_event *ev, char text[FR_MRZ_TEXT_MAX], fr_error *err)
 {
-    fr_mrz m;
-    memset(&m, 0, sizeof m);
-    const fr_document *d = &ev->doc;
-    m.format = d->type[0] == 'P' ? FR_MRZ_TD3 : FR_MRZ_TD1;
-    snprintf(m.document_code, sizeof m.document_code, "%s", d->type);
-    snprintf(m.issuing_state, sizeof m.issuing_state, "%s", d->state);
-    snprintf(m.surname, sizeof m.surname, "%.*s", (int)sizeof m.surname - 1, d->surname);
-    snprintf(m.given_names, sizeof m.given_names, "%.*s", (int)sizeof m.given_names - 1,
-             d->given_names);
-    snprintf(m.document_number, sizeof m.document_number, "%.*s", (int)sizeof m.document_number - 1,
-             d->number);
-    snprintf(m.nationality, sizeof m.nationality, "%s", d->nationality);
-    mrz_date(d->birth_date, &m.birth_date);
-    mrz_date(d->expiry, &m.expiry_date);
-    m.sex = d->sex ? d->sex : '<';
-    fr_mrz_options opt = fr_mrz_options_default(ev->at.date);
-    if (fr_mrz_make(&m, &opt, text, NULL) != FR_OK)
+    if (fr_admit_document_mrz(&ev->doc, ev->at.date, text, NULL) != FR_OK)
         return fr_error_set(err, FR_EINVAL, 0, 0, "document",
                             "event %s: its document cannot be written as a machine readable "
                             "zone, so it cannot be decided again",

@@ -27,40 +27,15 @@ static const fr_history_document *doc_of(const fr_history *h, int64_t row)
     return NULL;
 }
 
-static void date_of(fr_date d, fr_mrz_date *out)
-{
-    memset(out, 0, sizeof *out);
-    out->date = FR_DATE_NONE;
-    if (d == FR_DATE_NONE) {
-        out->kind = FR_MRZ_DATE_UNKNOWN;
-        return;
-    }
-    out->kind = FR_MRZ_DATE_FULL;
-    out->date = d;
-    fr_date_to_ymd(d, &out->year, &out->month, &out->day);
-}
-
 /* The booth's decision on entry `it` of document `hd` with history h
  * (NULL: none). */
 static int decide(const fr_policy *policy, const fr_history *h, const fr_history_document *hd,
                   const fr_history_item *it, fr_admit_decision *d, fr_error *err)
 {
-    const fr_document *doc = &hd->doc;
-    fr_mrz m;
-    memset(&m, 0, sizeof m);
-    m.format = doc->type[0] == 'P' ? FR_MRZ_TD3 : FR_MRZ_TD1;
-    snprintf(m.document_code, sizeof m.document_code, "%s", doc->type[0] ? doc->type : "P");
-    snprintf(m.issuing_state, sizeof m.issuing_state, "%s", doc->state);
-    snprintf(m.surname, sizeof m.surname, "%.*s", FR_MRZ_NAME_MAX, doc->surname);
-    snprintf(m.given_names, sizeof m.given_names, "%.*s", FR_MRZ_NAME_MAX, doc->given_names);
-    snprintf(m.document_number, sizeof m.document_number, "%s", doc->number);
-    snprintf(m.nationality, sizeof m.nationality, "%s",
-             doc->nationality[0] ? doc->nationality : doc->state);
-    date_of(doc->birth_date, &m.birth_date);
-    date_of(doc->expiry, &m.expiry_date);
-    m.sex = doc->sex ? doc->sex : '<';
+    fr_document doc = hd->doc; /* no nationality recorded: the issuing state's */
+    if (!doc.nationality[0]) snprintf(doc.nationality, sizeof doc.nationality, "%s", doc.state);
     char text[FR_MRZ_TEXT_MAX];
-    int rc = fr_mrz_make(&m, NULL, text, err);
+    int rc = fr_admit_document_mrz(&doc, FR_DATE_NONE, text, err);
     if (rc != FR_OK) return rc;
     int cls = fr_admission_class_parse(it->admission_class, strlen(it->admission_class));
     fr_admit_request req = {text,
