@@ -33,7 +33,7 @@ asan: deps
 
 # ThreadSanitizer over the tests that run the multi-threaded server (and the
 # unit tests of what it shares between threads).
-TSAN_TESTS ?= cli\.(server|hardening|manifest|openapi|admit)|unit\.test_(booth|store|screen)$$
+TSAN_TESTS ?= cli\.(server|hardening|manifest|openapi|admit|sync|purge)|unit\.test_(booth|store|screen)$$
 tsan: deps
 	@test -f build-tsan/CMakeCache.txt || cmake -S . -B build-tsan -DFR_TSAN=ON -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-tsan -j $(JOBS)

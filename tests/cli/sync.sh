@@ -44,7 +44,7 @@ echo "seed $SEED (FR_SYNC_SEED=$SEED reruns these faults)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cc -shared -fPIC -O1 -o "$T/skew.so" "$SRC/tests/cli/sync/skew.c" -ldl || fail "cannot build the clock shim"
 # what to preload for the shim: a sanitizer build wants its runtime first
-SKEW="$(ldd "$F" 2>/dev/null | awk '/lib(a|ub)san/ { printf "%s ", $3 }')$T/skew.so"
+SKEW="$(ldd "$F" 2>/dev/null | awk '/lib(a|ub|t)san/ { printf "%s ", $3 }')$T/skew.so"
 POLICY="$SRC/data/policy/ecu.policy"
 post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
 
