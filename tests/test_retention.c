@@ -115,10 +115,18 @@ static void the_latest_record_keeps_the_whole_person(void **st)
 static void periods_are_configurable_and_checked(void **st)
 {
     (void)st;
-    fr_retention r = {1, 2};
+    fr_retention r = {1, 2, 30};
     fr_error err;
     fr_error_clear(&err);
     assert_int_equal(fr_retention_check(&r, &err), FR_OK);
+    assert_int_equal(ees().manifest_days, 90);
+    /* a manifest kept as long as the crossings it is matched to: refused */
+    r.manifest_days = 365;
+    assert_int_equal(fr_retention_check(&r, &err), FR_EINVAL);
+    assert_string_equal(err.field, "manifest_days");
+    r.manifest_days = 0;
+    assert_int_equal(fr_retention_check(&r, &err), FR_EINVAL);
+    r.manifest_days = 30;
     fr_retention_event ev[] = {EV(FR_EVENT_EXIT, "2020-02-29", NONE)};
     assert_int_equal(fr_retention_keep_until(&r, ev, 1, NULL), D("2021-02-28"));
     fr_retention_event ov[] = {EV(FR_EVENT_ENTRY, "2020-01-01", D("2020-03-31"))};

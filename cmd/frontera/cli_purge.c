@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "frontera/alloc.h"
+#include "frontera/arrivals.h"
 #include "frontera/audit.h"
 
 fr_date cli_purge_today(void)
@@ -55,6 +56,42 @@ static void add(fr_purge_counts *t, const fr_purge_counts *c)
         t->by_rule[i] += c->by_rule[i];
 }
 
+/* The manifest retention (arrivals.h, fr_arrivals_purge) before the
+ * ledger's, with its own audit entry (counts only). */
+static int purge_manifests(const char *db, fr_store *s, fr_audit *au, const fr_retention *r,
+                           fr_date as_of, int dry, const char *actor, const char *role,
+                           const char *origin, fr_purge_counts *total, fr_error *err)
+{
+    fr_arrivals *a = NULL;
+    uint64_t n = 0;
+    int rc = fr_arrivals_open(db, &a, err);
+    if (rc == FR_OK) rc = fr_arrivals_purge(a, s, as_of - r->manifest_days, dry, &n, err);
+    fr_arrivals_close(a);
+    if (rc != FR_OK) return rc;
+    total->manifest_persons = (int64_t)n;
+    if (dry || n == 0) return FR_OK;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char detail[FR_AUDIT_DETAIL_MAX + 1], b[FR_DATE_BUFSZ];
+    snprintf(detail, sizeof detail, "manifest_days=%d arrivals_before=%s persons=%llu",
+             r->manifest_days, fr_date_format(as_of - r->manifest_days, b), (unsigned long long)n);
+    fr_audit_record rec = {(int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+                           actor,
+                           role,
+                           "manifests.purge",
+                           "arrivals",
+                           origin,
+                           0,
+                           detail};
+    /* the manifests are erased on their own connection (arrivals.h): their
+     * audit entry follows in a transaction of the ledger's */
+    int rc2 = fr_store_batch_begin(s, err);
+    if (rc2 == FR_OK && (rc2 = fr_audit_append(au, &rec, 1, NULL, err)) == FR_OK)
+        return fr_store_batch_commit(s, err);
+    if (rc2 != FR_OK) fr_store_batch_rollback(s);
+    return rc2;
+}
+
 int cli_purge_run(const char *db, const fr_retention *r, fr_date as_of, int dry, size_t batch,
                   const char *actor, const char *role, const char *origin, atomic_int *stop,
                   fr_purge_counts *total, fr_error *err)
@@ -69,6 +106,10 @@ int cli_purge_run(const char *db, const fr_retention *r, fr_date as_of, int dry,
         au = NULL;
         if (rc == FR_OK) rc = fr_audit_open_store(s, &au, err);
     }
+    /* the manifests first: their outcomes are found while the entries they
+     * match still carry their documents (a manifest's retention is shorter) */
+    if (rc == FR_OK && r->manifest_days > 0)
+        rc = purge_manifests(db, s, au, r, as_of, dry, actor, role, origin, total, err);
     int64_t cursor = 0;
     int done = 0;
     while (rc == FR_OK && !done && !(stop && atomic_load(stop))) {

@@ -31,6 +31,9 @@ static const char USAGE[] =
        "  --as-of DATE         the day of the run (default today, UTC)\n"
        "  --exit-years N       years kept after an exit (default 3)\n"
        "  --overstay-years N   years kept after an unclosed stay or a refusal (default 5)\n"
+       "  --manifest-days N    days an airline manifest's persons are kept after the flight\n"
+       "                       arrived (default 90): then their names, birth dates and\n"
+       "                       documents go and the reconciliation's outcome stays\n"
        "  --batch N            persons looked at per transaction (default 1000)\n"
        "  --json               the counts as JSON\n\n"
        "Exit status: 0 ok, 2 usage error, 3 failure.\n");
@@ -69,6 +72,11 @@ static void print_counts(const fr_retention *r, fr_date as_of, int dry, const fr
              "%lld, encounters %lld, extensions %lld)\n"),
            events, (long long)e[1], (long long)e[2], (long long)e[3], (long long)e[4],
            (long long)e[5]);
+    printf(dry ? _("  airline manifest persons that would be erased (arrived more than %d days "
+                   "ago; their outcomes kept): %lld\n")
+               : _("  airline manifest persons erased (arrived more than %d days ago; their "
+                   "outcomes kept): %lld\n"),
+           r->manifest_days, (long long)c->manifest_persons);
 }
 
 static int print_json(const fr_retention *r, fr_date as_of, int dry, const fr_purge_counts *c)
@@ -89,6 +97,10 @@ static int print_json(const fr_retention *r, fr_date as_of, int dry, const fr_pu
         "by_rule", "exit", (json_int_t)c->by_rule[FR_RETAIN_EXIT], "overstay",
         (json_int_t)c->by_rule[FR_RETAIN_OVERSTAY], "refusal",
         (json_int_t)c->by_rule[FR_RETAIN_REFUSAL]);
+    if (j) {
+        json_object_set_new(j, "manifest_days", json_integer(r->manifest_days));
+        json_object_set_new(j, "manifest_persons", json_integer((json_int_t)c->manifest_persons));
+    }
     char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s) return -1;
@@ -103,6 +115,7 @@ int cmd_purge(int argc, char **argv)
                                          {"as-of", required_argument, NULL, 'a'},
                                          {"exit-years", required_argument, NULL, 'x'},
                                          {"overstay-years", required_argument, NULL, 'o'},
+                                         {"manifest-days", required_argument, NULL, 'm'},
                                          {"batch", required_argument, NULL, 'b'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
@@ -135,6 +148,15 @@ int cmd_purge(int argc, char **argv)
                 return cli_usage_error(sub, "--overstay-years needs 1..%d, not '%s'",
                                        FR_RETENTION_YEARS_MAX, optarg);
             break;
+        case 'm': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || !*optarg || v < 1 || v > FR_RETENTION_MANIFEST_DAYS_MAX)
+                return cli_usage_error(sub, "--manifest-days needs 1..%d, not '%s'",
+                                       FR_RETENTION_MANIFEST_DAYS_MAX, optarg);
+            ret.manifest_days = (int)v;
+            break;
+        }
         case 'b': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -154,6 +176,7 @@ int cmd_purge(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    if (fr_retention_check(&ret, &err) != FR_OK) return cli_usage_error(sub, "%s", err.message);
     if (as_of == FR_DATE_NONE) as_of = cli_purge_today();
     if (as_of < FR_EVENT_DATE_MIN || as_of > FR_EVENT_DATE_MAX)
         return cli_usage_error(sub, "--as-of must be within 2000-01-01..2099-12-31");

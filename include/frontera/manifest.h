@@ -101,7 +101,16 @@ typedef struct fr_manifest_expected {
     char doc_number[40];       /* "" when the manifest gives none */
     char embarkation[8];       /* LOC+178 as sent, else the first leg's departure airport */
     fr_manifest_answer answer; /* the pre-arrival answer given */
+    int idx;                   /* the person's place in its stored manifest */
+    /* a person past the manifest retention (arrivals.h, fr_arrivals_purge):
+     * the outcome the reconciliation gave when the names and document were
+     * erased (an fr_manifest_outcome), FR_MANIFEST_FOLDED for a copy announced
+     * twice, FR_MANIFEST_LIVE (0) while the person is matched afresh */
+    int stored;
 } fr_manifest_expected;
+#define FR_MANIFEST_LIVE 0
+#define FR_MANIFEST_FOLDED (-1)
+#define FR_MANIFEST_STORED(outcome) ((int)(outcome) + 1)
 
 /* Upper-case letters with single spaces between words; other characters
  * dropped: the form names are stored and compared in. */

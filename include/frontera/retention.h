@@ -33,7 +33,12 @@ typedef struct fr_retention {
     int exit_years;     /* after the exit that closes a stay (1..100) */
     int overstay_years; /* after an unclosed stay's end, or a refusal/encounter with no
                            later exit (1..100) */
+    int manifest_days;  /* airline manifests (arrivals.h): days after the flight's arrival
+                           (1..FR_RETENTION_MANIFEST_DAYS_MAX, and less than exit_years: a
+                           manifest is erased while the entries it is matched to are kept) */
 } fr_retention;
+#define FR_RETENTION_MANIFEST_DAYS 90
+#define FR_RETENTION_MANIFEST_DAYS_MAX 3650
 
 /* Which record keeps a person longest. */
 typedef enum fr_retention_rule {

@@ -254,9 +254,11 @@ typedef struct fr_purge_counts {
     int64_t examined;   /* persons looked at (their latest record is old enough) */
     int64_t travellers; /* persons erased */
     int64_t documents;
-    int64_t events[6];  /* de-identified, by fr_event_kind (index 1..5) */
-    int64_t reviews;    /* link reviews deleted */
-    int64_t by_rule[4]; /* persons by the rule that kept them longest (fr_retention_rule) */
+    int64_t events[6];        /* de-identified, by fr_event_kind (index 1..5) */
+    int64_t reviews;          /* link reviews deleted */
+    int64_t by_rule[4];       /* persons by the rule that kept them longest (fr_retention_rule) */
+    int64_t manifest_persons; /* airline manifest persons erased (filled by the caller that
+                                 also runs fr_arrivals_purge; the store leaves it 0) */
 } fr_purge_counts;
 
 #define FR_PURGE_DRY_RUN 0x1u /* count only: write nothing */

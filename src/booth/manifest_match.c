@@ -162,6 +162,10 @@ int fr_manifest_reconcile(const fr_manifest_expected *x, size_t nx, const fr_eve
         persons[i].outcome = p->role == FR_PAXLST_DDU || p->role == FR_PAXLST_DDT
                                  ? FR_RECON_TRANSIT_CONTINUED
                                  : FR_RECON_NOT_PRESENTED;
+        /* past the manifest retention: no name or document left to match,
+         * the outcome found before they were erased stands */
+        if (p->stored == FR_MANIFEST_FOLDED) persons[i].same_as = (long)i;
+        if (p->stored > 0) persons[i].outcome = (fr_manifest_outcome)(p->stored - 1);
         if (p->doc_number[0]) bydoc[ndoc++] = (entry){doc_key(p->doc_state, p->doc_number), 0, i};
         if (p->surname[0] && p->birth_date != FR_DATE_NONE)
             byname[nname++] = (entry){person_key(p->nationality, p->birth_date, p->surname), 0, i};
@@ -232,6 +236,9 @@ int fr_manifest_reconcile(const fr_manifest_expected *x, size_t nx, const fr_eve
             int64_t d = t - byflight[j].k2;
             if (d < -FR_MANIFEST_ATTRIBUTE_BEFORE_MIN) break;
             if (strcmp(x[byflight[j].i].port, ev[e].port) != 0) continue;
+            /* a flight past the retention has no names to match: its entries
+             * would all look unannounced */
+            if (x[byflight[j].i].stored != FR_MANIFEST_LIVE) continue;
             if (d < 0) d = -d;
             if (best < 0 || d < best_d) best = (long)byflight[j].i, best_d = d;
         }

@@ -17,6 +17,7 @@ void fr_retention_defaults(fr_retention *r)
 {
     r->exit_years = FR_RETENTION_EXIT_YEARS;
     r->overstay_years = FR_RETENTION_OVERSTAY_YEARS;
+    r->manifest_days = FR_RETENTION_MANIFEST_DAYS;
 }
 
 int fr_retention_check(const fr_retention *r, fr_error *err)
@@ -29,6 +30,12 @@ int fr_retention_check(const fr_retention *r, fr_error *err)
         return fr_error_set(err, FR_EINVAL, 0, 0, "overstay_years",
                             "the retention of overstays and refusals must be 1..%d years, not %d",
                             FR_RETENTION_YEARS_MAX, r->overstay_years);
+    if (r->manifest_days < 1 || r->manifest_days > FR_RETENTION_MANIFEST_DAYS_MAX ||
+        r->manifest_days >= r->exit_years * 365)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "manifest_days",
+                            "the retention of airline manifests must be 1..%d days and shorter "
+                            "than the %d years after an exit, not %d days",
+                            FR_RETENTION_MANIFEST_DAYS_MAX, r->exit_years, r->manifest_days);
     return FR_OK;
 }
 

@@ -16,6 +16,13 @@ typedef struct fr_arrivals_row {
     int64_t received_ms;
 } fr_arrivals_row;
 
+/* One person to erase (fr_arrivals_purge). */
+typedef struct fr_arrivals_frozen {
+    int64_t manifest_id;
+    int idx;
+    int stored; /* FR_MANIFEST_FOLDED or FR_MANIFEST_STORED(outcome) */
+} fr_arrivals_frozen;
+
 typedef struct fr_arrivals_ops {
     void (*close)(fr_arrivals *a);
     /* store the manifest and its persons in one transaction; when the key
@@ -27,6 +34,10 @@ typedef struct fr_arrivals_ops {
                     fr_manifest_expected **out, size_t *n, fr_error *err);
     /* the first and last arrival dates recorded (FR_DATE_NONE both: none) */
     int (*span)(fr_arrivals *a, fr_date *first, fr_date *last, fr_error *err);
+    /* erase the names, birth dates and document numbers of n persons,
+     * keeping each one's outcome (fr_manifest_expected.stored), in one
+     * transaction */
+    int (*freeze)(fr_arrivals *a, const fr_arrivals_frozen *v, size_t n, fr_error *err);
 } fr_arrivals_ops;
 
 struct fr_arrivals {

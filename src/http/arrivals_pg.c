@@ -25,7 +25,10 @@ static const char ARRIVALS_PG_V1[] =
     "  nationality text NOT NULL, birth_date int, doc_state text NOT NULL,"
     "  doc_number text NOT NULL, embarkation text NOT NULL, answer int NOT NULL,"
     "  PRIMARY KEY(manifest_id, idx))";
-static const char *const MIGRATIONS[] = {ARRIVALS_PG_V1};
+/* version 1 -> 2: the outcome a person past the manifest retention keeps
+ * (fr_manifest_expected.stored; NULL while live) */
+static const char ARRIVALS_PG_V2[] = "ALTER TABLE arrivals_persons ADD COLUMN outcome int";
+static const char *const MIGRATIONS[] = {ARRIVALS_PG_V1, ARRIVALS_PG_V2};
 
 typedef struct pgr {
     fr_arrivals base;
@@ -141,7 +144,8 @@ static int pgr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
         s->c,
         "SELECT m.id, m.flight, m.port, m.arrival_date, m.arrival_minute, p.role, p.surname, "
         "p.given_names, p.nationality, p.birth_date, p.doc_state, p.doc_number, p.embarkation, "
-        "p.answer FROM arrivals_manifests m JOIN arrivals_persons p ON p.manifest_id = m.id "
+        "p.answer, p.idx, p.outcome FROM arrivals_manifests m "
+        "JOIN arrivals_persons p ON p.manifest_id = m.id "
         "WHERE m.arrival_date BETWEEN $1::int AND $2::int AND ($3::text IS NULL OR m.port = $3) "
         "AND ($4::text IS NULL OR m.flight = $4) "
         "ORDER BY m.arrival_date, m.arrival_minute, m.flight COLLATE \"C\", m.id, p.idx",
@@ -175,6 +179,8 @@ static int pgr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
         p->answer = answer >= FR_MANIFEST_BOARD && answer <= FR_MANIFEST_CHECK
                         ? (fr_manifest_answer)answer
                         : FR_MANIFEST_CHECK;
+        p->idx = atoi(PQgetvalue(r, k, 14));
+        p->stored = PQgetisnull(r, k, 15) ? FR_MANIFEST_LIVE : atoi(PQgetvalue(r, k, 15));
     }
     PQclear(r);
     *out = x;
@@ -198,14 +204,38 @@ static int pgr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *
     return FR_OK;
 }
 
-static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected, pgr_span};
+static int pgr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, fr_error *err)
+{
+    pgr *s = (pgr *)base;
+    int rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot erase manifests");
+    for (size_t i = 0; i < n && rc == FR_OK; i++) {
+        char id[24], idx[16], st[16];
+        snprintf(id, sizeof id, "%lld", (long long)v[i].manifest_id);
+        snprintf(idx, sizeof idx, "%d", v[i].idx);
+        snprintf(st, sizeof st, "%d", v[i].stored);
+        const char *p[3] = {id, idx, st};
+        rc = fr_modpg_exec(s->c,
+                           "UPDATE arrivals_persons SET outcome = $3, surname = '', "
+                           "given_names = '', birth_date = NULL, doc_number = '' "
+                           "WHERE manifest_id = $1 AND idx = $2",
+                           3, p, NULL, err, "cannot erase manifest persons");
+    }
+    if (rc == FR_OK)
+        return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err,
+                             "cannot commit the erasure of manifests");
+    PQclear(PQexec(s->c, "ROLLBACK"));
+    return rc;
+}
+
+static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected, pgr_span, pgr_freeze};
 
 int fr_arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err)
 {
     pgr *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modpg_open(conninfo, "arrivals", MIGRATIONS, 1, &s->c, err);
+    int rc = fr_modpg_open(conninfo, "arrivals", MIGRATIONS,
+                           (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

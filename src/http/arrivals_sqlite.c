@@ -28,9 +28,12 @@ static const char ARRIVALS_V1[] =
     "  nationality TEXT NOT NULL, birth_date INTEGER, doc_state TEXT NOT NULL,"
     "  doc_number TEXT NOT NULL, embarkation TEXT NOT NULL, answer INTEGER NOT NULL,"
     "  PRIMARY KEY(manifest_id, idx))";
-static const char *const MIGRATIONS[] = {ARRIVALS_V1};
+/* version 1 -> 2: the outcome a person past the manifest retention keeps
+ * (fr_manifest_expected.stored; NULL while live) */
+static const char ARRIVALS_V2[] = "ALTER TABLE arrivals_persons ADD COLUMN outcome INTEGER";
+static const char *const MIGRATIONS[] = {ARRIVALS_V1, ARRIVALS_V2};
 
-enum { Q_FIND, Q_INSERT, Q_PERSON, Q_EXPECTED, Q_SPAN, Q_COUNT };
+enum { Q_FIND, Q_INSERT, Q_PERSON, Q_EXPECTED, Q_SPAN, Q_FREEZE, Q_COUNT };
 static const char *const SQL[Q_COUNT] = {
     [Q_FIND] = "SELECT id, digest FROM arrivals_manifests WHERE sender = ?1 AND ref = ?2 AND "
                "flight = ?3 AND arrival_date = ?4",
@@ -43,11 +46,14 @@ static const char *const SQL[Q_COUNT] = {
     [Q_EXPECTED] =
         "SELECT m.id, m.flight, m.port, m.arrival_date, m.arrival_minute, p.role, p.surname, "
         "p.given_names, p.nationality, p.birth_date, p.doc_state, p.doc_number, p.embarkation, "
-        "p.answer FROM arrivals_manifests m JOIN arrivals_persons p ON p.manifest_id = m.id "
+        "p.answer, p.idx, p.outcome FROM arrivals_manifests m "
+        "JOIN arrivals_persons p ON p.manifest_id = m.id "
         "WHERE m.arrival_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR m.port = ?3) AND "
         "(?4 IS NULL OR m.flight = ?4) "
         "ORDER BY m.arrival_date, m.arrival_minute, m.flight, m.id, p.idx",
     [Q_SPAN] = "SELECT min(arrival_date), max(arrival_date) FROM arrivals_manifests",
+    [Q_FREEZE] = "UPDATE arrivals_persons SET outcome = ?3, surname = '', given_names = '', "
+                 "birth_date = NULL, doc_number = '' WHERE manifest_id = ?1 AND idx = ?2",
 };
 
 typedef struct sqr {
@@ -184,6 +190,9 @@ static int sqr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
         p->answer = answer >= FR_MANIFEST_BOARD && answer <= FR_MANIFEST_CHECK
                         ? (fr_manifest_answer)answer
                         : FR_MANIFEST_CHECK;
+        p->idx = sqlite3_column_int(st, 14);
+        p->stored = sqlite3_column_type(st, 15) == SQLITE_NULL ? FR_MANIFEST_LIVE
+                                                               : sqlite3_column_int(st, 15);
     }
     if (step != SQLITE_DONE) rc = fr_modsql_error(s->h.db, step, err, "cannot read manifests");
 done:
@@ -213,7 +222,37 @@ static int sqr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *
     return rc;
 }
 
-static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected, sqr_span};
+/* Erase the names, birth dates and document numbers of n persons, keeping
+ * the outcome each had: one transaction. */
+static int sqr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, fr_error *err)
+{
+    sqr *s = (sqr *)base;
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(&s->h, Q_FREEZE, &st, err), step = SQLITE_DONE;
+    if (rc != FR_OK) return rc;
+    if ((step = sqlite3_exec(s->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+        return fr_modsql_error(s->h.db, step, err, "cannot start erasing manifests");
+    step = SQLITE_DONE;
+    for (size_t i = 0; i < n && step == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, v[i].manifest_id);
+        sqlite3_bind_int(st, 2, v[i].idx);
+        sqlite3_bind_int(st, 3, v[i].stored);
+        step = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    if (step != SQLITE_DONE) {
+        rc = fr_modsql_error(s->h.db, step, err, "cannot erase manifest persons");
+        sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if ((step = sqlite3_exec(s->h.db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+        rc = fr_modsql_error(s->h.db, step, err, "cannot commit the erasure of manifests");
+        sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected, sqr_span, sqr_freeze};
 
 int fr_arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err)
 {

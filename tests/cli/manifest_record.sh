@@ -138,4 +138,37 @@ grep -q 'manifest.record' "$T/audit" || fail "no audit entry for the recording"
 grep -q 'manifest.reconcile' "$T/audit" || fail "no audit entry for the reconciliation"
 grep -q 'manifest.record.*409.*not recorded' "$T/audit" || fail "the refused recording is not audited"
 ! grep -q 'SILVA\|ZHANG' "$T/audit" || fail "names in the audit log"
+
+# --- the manifest retention (frontera purge --manifest-days): past it, the
+# persons' names, birth dates and documents go; the outcome each had stays,
+# so flows by embarkation and the flight's counts do not change
+routes() { "$F" report flows --by embarkation,nationality,month --format csv; }
+counts() { "$F" manifest reconcile --date 2024-07-01 | head -1 | jq -c '[.announced_counts // .counts | del(.unannounced)]'; }
+routes >"$T/routes.before"
+set +e; counts >"$T/counts.before"; set -e
+all=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM arrivals_persons")
+[ "$all" -ge 5 ] || fail "only $all manifest persons recorded"
+"$F" purge --dry-run --as-of 2024-12-01 --manifest-days 30 --json >"$T/dry.json"
+[ "$(jq .manifest_persons "$T/dry.json")" = "$all" ] || fail "dry run: $(cat "$T/dry.json")"
+[ "$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM arrivals_persons WHERE surname <> ''")" = "$all" ] ||
+  fail "the dry run erased something"
+# a retention that has not run out yet erases nothing
+"$F" purge --as-of 2024-12-01 --manifest-days 1000 --exit-years 4 --json >"$T/none.json"
+[ "$(jq .manifest_persons "$T/none.json")" = 0 ] || fail "erased before its time: $(cat "$T/none.json")"
+"$F" purge --as-of 2024-12-01 --manifest-days 30 --json >"$T/purge.json"
+[ "$(jq .manifest_persons "$T/purge.json")" = "$all" ] || fail "purge: $(cat "$T/purge.json")"
+[ "$(jq .persons "$T/purge.json")" = 0 ] || fail "the ledger's persons are kept 3 years: $(cat "$T/purge.json")"
+left=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM arrivals_persons WHERE surname <> '' OR
+  given_names <> '' OR doc_number <> '' OR birth_date IS NOT NULL OR outcome IS NULL")
+[ "$left" = 0 ] || fail "$left manifest persons still hold personal data"
+routes >"$T/routes.after"
+cmp -s "$T/routes.before" "$T/routes.after" || fail "flows by embarkation changed: $(diff "$T/routes.before" "$T/routes.after")"
+set +e; counts >"$T/counts.after"; set -e
+cmp -s "$T/counts.before" "$T/counts.after" || fail "the flight's counts changed: $(cat "$T/counts.before" "$T/counts.after")"
+"$F" purge --as-of 2024-12-01 --manifest-days 30 --json >"$T/purge2.json"
+[ "$(jq .manifest_persons "$T/purge2.json")" = 0 ] || fail "a second purge erased again"
+"$F" audit list >"$T/audit" 2>/dev/null
+grep -q 'manifests.purge' "$T/audit" || fail "the manifest purge is not audited"
+set +e; "$F" purge --manifest-days 2000 >/dev/null 2>"$T/err"; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "shorter than" "$T/err" || fail "a manifest retention as long as the ledger's was accepted"
 echo ok

@@ -48,4 +48,17 @@ for b in sqlite pg; do
 done
 diff -r "$T/sqlite" "$T/pg" || fail "SQLite and PostgreSQL differ"
 grep -q '"transit_entered":1' "$T/pg/reconcile" || fail "no transit entry on PostgreSQL"
+# the manifest retention erases the same persons on both and keeps the same
+# routes report (frontera purge --manifest-days; manifest_record.sh says more)
+for b in sqlite pg; do
+  db=$T/ledger.db; [ $b = pg ] && db="${ADMIN%/*}/$name"
+  FRONTERA_DB=$db "$F" report flows --by embarkation,nationality,month --format csv >"$T/$b.routes.before"
+  FRONTERA_DB=$db "$F" purge --as-of 2024-12-01 --manifest-days 30 --json | jq .manifest_persons >"$T/$b.erased"
+  FRONTERA_DB=$db "$F" report flows --by embarkation,nationality,month --format csv >"$T/$b.routes.after"
+  cmp -s "$T/$b.routes.before" "$T/$b.routes.after" || fail "$b: routes changed by the manifest purge"
+done
+cmp -s "$T/sqlite.erased" "$T/pg.erased" || fail "erased $(cat "$T/sqlite.erased") on SQLite, $(cat "$T/pg.erased") on PostgreSQL"
+[ "$(cat "$T/pg.erased")" -gt 0 ] || fail "nothing erased on PostgreSQL"
+left=$(psql -tAq "${ADMIN%/*}/$name" -c "SELECT count(*) FROM arrivals_persons WHERE surname <> '' OR doc_number <> '' OR birth_date IS NOT NULL OR outcome IS NULL")
+[ "$left" = 0 ] || fail "$left persons keep personal data on PostgreSQL"
 echo ok

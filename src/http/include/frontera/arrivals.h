@@ -100,6 +100,18 @@ int fr_arrivals_recon_counts(const fr_arrivals_recon *r, size_t i);
 int fr_arrivals_routes(fr_arrivals *a, fr_store *s, const fr_report_query *q, fr_report **out,
                        fr_error *err);
 
+/* The manifest retention: every person announced on a flight arriving
+ * before `before` loses the name, birth date and document number, and
+ * keeps the outcome the reconciliation with the ledger s gives now
+ * (entered, refused, not presented, transit...), so that flows by
+ * embarkation and the reconciliation's counts do not change when the
+ * personal data goes (docs/retention.md). Persons already erased are left
+ * as they are; a manifest sent again keeps one outcome. One transaction per
+ * month of arrivals. With dry_run nothing changes. *persons: the persons
+ * erased (or that would be). */
+int fr_arrivals_purge(fr_arrivals *a, fr_store *s, fr_date before, int dry_run, uint64_t *persons,
+                      fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
