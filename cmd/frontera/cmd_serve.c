@@ -55,9 +55,9 @@ static const char USAGE[] =
        "                       N events a second while catching up (default: no limit)\n"
        "  --central-cacert FILE, --central-pin sha256//KEY\n"
        "                       the private CA of the central's certificate; its pinned key\n"
-       "  --retention-exit-years N, --retention-overstay-years N\n"
-       "                       the retention policy of the daily purge (default 3 and 5 years:\n"
-       "                       frontera purge --help, docs/retention.md)\n"
+       "  --retention-exit-years N, --retention-overstay-years N, --retention-manifest-days N\n"
+       "                       the retention policy of the daily purge (default 3 and 5 years,\n"
+       "                       90 days: frontera purge --help, docs/retention.md)\n"
        "  --purge-every SECONDS  how often the purge runs (default 86400; the first run is\n"
        "                       600 seconds after start, or SECONDS if less); --no-purge: never\n\n"
        "Prints 'listening on http://HOST:PORT' (https with --tls-cert) on standard output\n"
@@ -164,6 +164,7 @@ int cmd_serve(int argc, char **argv)
                                          {"purge-every", required_argument, NULL, 'V'},
                                          {"retention-exit-years", required_argument, NULL, 'X'},
                                          {"retention-overstay-years", required_argument, NULL, 'Y'},
+                                         {"retention-manifest-days", required_argument, NULL, 'G'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *listen_at = "127.0.0.1:8080", *policy_arg = NULL, *wl_dir = NULL, *replica = NULL;
@@ -262,6 +263,12 @@ int cmd_serve(int argc, char **argv)
             else
                 retention.overstay_years = (int)years;
             break;
+        case 'G':
+            if (parse_uint(optarg, 1, FR_RETENTION_MANIFEST_DAYS_MAX, &years))
+                return cli_usage_error("serve", "--retention-manifest-days needs 1..%d",
+                                       FR_RETENTION_MANIFEST_DAYS_MAX);
+            retention.manifest_days = (int)years;
+            break;
         case 'h':
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
@@ -270,6 +277,10 @@ int cmd_serve(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    fr_error rerr;
+    fr_error_clear(&rerr);
+    if (fr_retention_check(&retention, &rerr) != FR_OK)
+        return cli_usage_error("serve", "%s", rerr.message);
     char token[160] = "";
     if ((tls_cert != NULL) != (tls_key != NULL))
         return cli_usage_error("serve", "--tls-cert and --tls-key go together");
