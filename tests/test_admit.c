@@ -8,12 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "admit_fixture.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frontera/admit.h"
 #include "frontera/alloc.h"
+
+typedef struct {
+    fr_policy *policy;
+    fr_admit_decision d;
+} fixture;
 
 static const char POLICY[] =
     "jurisdiction ECU\n"
@@ -26,20 +33,11 @@ static const char POLICY[] =
     "ref=\"ECU-CHN visa exemption agreement\"\n"
     "rule CHN visitor visa_required docs=passport from=2024-07-01 ref=\"Communique 18 Jun 2024\"\n";
 
-typedef struct {
-    fr_policy *policy;
-    fr_admit_decision d;
-} fixture;
-
 static int setup(void **state)
 {
     fixture *f = fr_calloc(1, sizeof *f);
-    fr_error errs[4];
-    size_t n = 0;
-    int rc = fr_policy_parse(POLICY, sizeof POLICY - 1, &f->policy, errs, 4, &n);
-    if (rc != FR_OK)
-        print_error("policy: %d:%d %s\n", errs[0].line, errs[0].column, errs[0].message);
-    assert_int_equal(rc, FR_OK);
+    assert_non_null(f);
+    f->policy = fixture_policy(POLICY, sizeof POLICY - 1);
     *state = f;
     return 0;
 }
@@ -50,26 +48,6 @@ static int teardown(void **state)
     fr_policy_free(f->policy);
     fr_free(f);
     return 0;
-}
-
-/* MRZ text for a document; fields as fr_mrz_make takes them. */
-static void make(char out[FR_MRZ_TEXT_MAX], fr_mrz_format fmt, const char *code, const char *nat,
-                 const char *number, const char *expiry)
-{
-    fr_mrz m;
-    memset(&m, 0, sizeof m);
-    m.format = fmt;
-    strcpy(m.document_code, code);
-    strcpy(m.issuing_state, nat);
-    strcpy(m.nationality, nat);
-    strcpy(m.surname, "PEREZ");
-    strcpy(m.given_names, "ANA MARIA");
-    strcpy(m.document_number, number);
-    m.sex = 'F';
-    assert_int_equal(fr_mrz_date_parse("1990-05-17", 10, &m.birth_date), FR_OK);
-    assert_int_equal(fr_mrz_date_parse(expiry, strlen(expiry), &m.expiry_date), FR_OK);
-    fr_error err;
-    assert_int_equal(fr_mrz_make(&m, NULL, out, &err), FR_OK);
 }
 
 static const fr_admit_reason *reason(const fr_admit_decision *d, const char *code)
