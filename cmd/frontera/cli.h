@@ -61,6 +61,11 @@ const char *cli_strerror(int code);
  * errors met at the booth (dates, local times, ports, no database), else the library's
  * English sentence. Static or err's storage: valid while err is. */
 const char *cli_error_text(const fr_error *err);
+/* The sentence of alert a for the user: in English the library's own
+ * (fr_alert.message); in another language the same facts from a's fields
+ * in buf. */
+struct fr_alert;
+const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
 
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "frontera/alerts.h"
+#include "frontera/country.h"
 #include "frontera/date.h"
 #include "i18n.h"
 
@@ -84,4 +86,49 @@ const char *cli_error_text(const fr_error *err)
                  "ECUIO");
     }
     return err->message;
+}
+
+const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
+{
+    if (english()) return a->message;
+    char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], peak[FR_MONTH_BUFSZ];
+    fr_month_format(a->period, per);
+    fr_month_format(a->since, since);
+    fr_month_format(a->until, until);
+    fr_month_format(a->peak_period, peak);
+    char tests[64] = "";
+    size_t tl = 0;
+    for (int i = 0; i < FR_ALERT_TEST_COUNT; i++)
+        if (a->tests & (1u << i) && tl < sizeof tests)
+            tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? ", " : "",
+                                   fr_alert_test_name(1u << i));
+    int rate = strstr(a->metric, "rate") != NULL;
+    double k = rate ? 100 : 1; /* rates in percent, as the library writes them */
+    int d = rate ? 1 : 0;
+    const char *u = rate ? "%" : "";
+    /* the same facts as fr_alert.message, in the user's language */
+    int n = snprintf(
+        buf, cap,
+        a->direction >= 0
+            ? _("%s %s rose: %.*f%s in %s against %.*f%s expected (%.*f%s to %.*f%s), %.1f "
+                "times; rising since %s [%s]; peak %.*f%s in %s")
+            : _("%s %s fell: %.*f%s in %s against %.*f%s expected (%.*f%s to %.*f%s), %.2f "
+                "times; falling since %s [%s]; lowest %.*f%s in %s"),
+        fr_country_code(a->nationality), a->metric, d, k * a->observed, u, per, d, k * a->expected,
+        u, d, k * a->lower, u, d, k * a->upper, u, a->factor, since, tests, d, k * a->peak, u,
+        peak);
+    if (n < 0 || (size_t)n >= cap) return a->message;
+    char *t = buf + n;
+    size_t left = cap - (size_t)n;
+    if (a->ongoing && a->direction >= 0)
+        snprintf(t, left, "%s", _("; still high at the end of the data"));
+    else if (a->ongoing)
+        snprintf(t, left, "%s", _("; still low at the end of the data"));
+    else if (a->learnt == 1)
+        snprintf(t, left, _("; taken as the new normal level after %s"), until);
+    else if (a->learnt == 2 && a->direction >= 0)
+        snprintf(t, left, _("; rose further after %s (a new alert)"), until);
+    else
+        snprintf(t, left, _("; back to normal after %s"), until);
+    return buf;
 }

@@ -153,7 +153,9 @@ void report_print_alerts(const fr_alert *a, size_t n, const char *format)
             print_num(a[i].upper, rate ? 4 : 1);
             printf(",%.*s\n", (int)(ql < sizeof q ? ql : 0), q);
         } else {
-            printf("%s  %-4s %-15s %s\n", raised, nat, a[i].metric, a[i].message);
+            char text[sizeof a[i].message + 128];
+            printf("%s  %-4s %-15s %s\n", raised, nat, a[i].metric,
+                   cli_alert_text(&a[i], text, sizeof text));
         }
     }
     if (json) printf("%s]\n", n ? "\n" : "");

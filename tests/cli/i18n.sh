@@ -150,4 +150,10 @@ en report flows --csv-input "$T/synth.csv" --by year | head -1 | grep -q '^year 
   fail "the English flows headings changed"
 es report flows --csv-input "$T/synth.csv" --by year --format csv | head -1 | grep -q '^year,entries,exits' ||
   fail "the CSV headings are translated"
+# an alert's sentence is rebuilt from its figures in Spanish; English keeps the library's
+ser=$FR_SOURCE_DIR/tests/data/alerts/real/ecu-entries.csv
+es report alerts --series "$ser" | grep -q '^2024-07  CHN  arrivals  *CHN arrivals bajó: 913 en 2024-07 frente a 3891 esperados.*sigue bajo al final de los datos$' ||
+  fail "the alert's sentence is not Spanish: $(es report alerts --series "$ser" | grep CHN)"
+en report alerts --series "$ser" | grep -q 'CHN arrivals fell: 913 in 2024-07 against 3891 expected' ||
+  fail "the English alert changed"
 echo "i18n.sh: ok ($n messages, all translated; $helps subcommands' help in Spanish)"
