@@ -96,12 +96,8 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
     fr_month_format(a->since, since);
     fr_month_format(a->until, until);
     fr_month_format(a->peak_period, peak);
-    char tests[64] = "";
-    size_t tl = 0;
-    for (int i = 0; i < FR_ALERT_TEST_COUNT; i++)
-        if (a->tests & (1u << i) && tl < sizeof tests)
-            tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? ", " : "",
-                                   fr_alert_test_name(1u << i));
+    char tests[64];
+    fr_alert_tests_format(a->tests, ", ", tests, sizeof tests);
     int rate = strstr(a->metric, "rate") != NULL;
     double k = rate ? 100 : 1; /* rates in percent, as the library writes them */
     int d = rate ? 1 : 0;

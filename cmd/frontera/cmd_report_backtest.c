@@ -218,12 +218,8 @@ static void print_alert(const fr_alert *a, const fr_alert *h, int csv)
     fr_month_format(a->raised, raised);
     fr_month_format(a->since, since);
     fr_month_format(peak, pk);
-    char tests[64] = "";
-    size_t tl = 0;
-    for (int b = 0; b < FR_ALERT_TEST_COUNT; b++)
-        if (a->tests & (1u << b) && tl < sizeof tests)
-            tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? "+" : "",
-                                   fr_alert_test_name(1u << b));
+    char tests[64];
+    fr_alert_tests_format(a->tests, "+", tests, sizeof tests);
     const char *dir = a->direction < 0 ? "fall" : "rise";
     int delay = a->raised - a->since, lead = peak - a->raised;
     if (csv)

@@ -126,6 +126,9 @@ typedef struct fr_alert_params {
 
 /* Name of one test bit ("seasonal", "farrington" ...), "" otherwise. */
 FR_API const char *fr_alert_test_name(unsigned test);
+/* The names of the tests in the bits of `tests`, in test order, joined by
+ * sep, into buf (cut at cap). Returns buf. */
+FR_API char *fr_alert_tests_format(unsigned tests, const char *sep, char *buf, size_t cap);
 /* Parse a comma-separated list of test names ("all" for every test) into
  * *tests. FR_EINVAL with the unknown name in err. */
 FR_API int fr_alert_tests_parse(const char *list, unsigned *tests, fr_error *err);

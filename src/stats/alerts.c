@@ -216,6 +216,17 @@ static int significant(const fr__track *t, int i, double e, double z, const fr_a
     return x >= p->min_count && x - e >= p->min_excess;
 }
 
+char *fr_alert_tests_format(unsigned tests, const char *sep, char *buf, size_t cap)
+{
+    size_t tl = 0;
+    if (cap) buf[0] = 0;
+    for (int i = 0; i < FR_ALERT_TEST_COUNT; i++)
+        if (tests & (1u << i) && tl < cap)
+            tl += (size_t)snprintf(buf + tl, cap - tl, "%s%s", tl ? sep : "",
+                                   fr_alert_test_name(1u << i));
+    return buf;
+}
+
 void fr__alert_describe(fr_alert *a, int is_rate, int learnt)
 {
     char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], peak[FR_MONTH_BUFSZ];
@@ -224,12 +235,8 @@ void fr__alert_describe(fr_alert *a, int is_rate, int learnt)
     fr_month_format(a->until, until);
     fr_month_format(a->peak_period, peak);
     const char *nat = fr_country_code(a->nationality);
-    char tests[64] = "";
-    size_t tl = 0;
-    for (int i = 0; i < FR_ALERT_TEST_COUNT; i++)
-        if (a->tests & (1u << i) && tl < sizeof tests)
-            tl += (size_t)snprintf(tests + tl, sizeof tests - tl, "%s%s", tl ? ", " : "",
-                                   fr_alert_test_name(1u << i));
+    char tests[64];
+    fr_alert_tests_format(a->tests, ", ", tests, sizeof tests);
     double k = is_rate ? 100 : 1; /* rates in percent */
     int d = is_rate ? 1 : 0;
     const char *u = is_rate ? "%" : "";
