@@ -181,7 +181,8 @@ static const char *const NV_PARTICLES[] = {
 typedef struct nv_pair {
     char var[FR_TOK_MAX];
     char canon[FR_TOK_MAX];
-    int prio; /* the hand-written groups (0) before the generated ones (1) */
+    int prio;   /* the hand-written groups (0) before the generated ones (1) */
+    int korean; /* from the generated Korean surname groups */
 } nv_pair;
 
 struct fr_namevar {
@@ -338,7 +339,7 @@ static size_t group_words(const char *const *groups, size_t n)
     return cap;
 }
 
-static void add_groups(fr_namevar *nv, const char *const *groups, size_t n, int prio)
+static void add_groups(fr_namevar *nv, const char *const *groups, size_t n, int prio, int korean)
 {
     for (size_t g = 0; g < n; g++) {
         const char *p = groups[g];
@@ -357,6 +358,7 @@ static void add_groups(fr_namevar *nv, const char *const *groups, size_t n, int 
             memcpy(pp->var, r, sizeof r);
             memcpy(pp->canon, canon, sizeof canon);
             pp->prio = prio;
+            pp->korean = korean;
             p = e ? e + 1 : p + len;
         }
     }
@@ -378,7 +380,8 @@ int fr_namevar_new(fr_namevar **out)
 {
     *out = NULL;
     size_t cap = group_words(NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS) +
-                 group_words(NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS);
+                 group_words(NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS) +
+                 group_words(NV_GEN_KR_GROUPS, sizeof NV_GEN_KR_GROUPS / sizeof *NV_GEN_KR_GROUPS);
     fr_namevar *nv = fr_calloc(1, sizeof *nv);
     if (!nv) return FR_ENOMEM;
     nv->pairs = fr_calloc(cap, sizeof *nv->pairs);
@@ -386,8 +389,9 @@ int fr_namevar_new(fr_namevar **out)
         fr_free(nv);
         return FR_ENOMEM;
     }
-    add_groups(nv, NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS, 0);
-    add_groups(nv, NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS, 1);
+    add_groups(nv, NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS, 0, 0);
+    add_groups(nv, NV_GEN_GROUPS, sizeof NV_GEN_GROUPS / sizeof *NV_GEN_GROUPS, 1, 0);
+    add_groups(nv, NV_GEN_KR_GROUPS, sizeof NV_GEN_KR_GROUPS / sizeof *NV_GEN_KR_GROUPS, 1, 1);
     nv->nsyll = sizeof NV_GEN_SYLLABLES / sizeof *NV_GEN_SYLLABLES;
     nv->syll = fr_calloc(nv->nsyll, sizeof *nv->syll);
     if (!nv->syll) {
@@ -495,17 +499,27 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
         else
             hi = mid;
     }
-    int n = 0;
-    for (size_t i = lo; i < nv->n && n < FR_KEYS_PER_TOKEN && strcmp(nv->pairs[i].var, r) == 0;
-         i++) {
+    int n = 0, has_kr = 0;
+    const nv_pair *kr = NULL;
+    for (size_t i = lo; i < nv->n && strcmp(nv->pairs[i].var, r) == 0; i++) {
         /* hand-written groups come first (sorted so); generated ones fill
          * the places left (GOH: Hokkien for WU by hand, and the Korean
          * surname GO of the generated table) */
         int dup = 0;
         for (int k = 0; k < n; k++)
             dup |= strcmp(keys[k], nv->pairs[i].canon) == 0;
-        if (!dup) memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
+        if (dup) continue;
+        if (n < FR_KEYS_PER_TOKEN) {
+            memcpy(keys[n++], nv->pairs[i].canon, FR_TOK_MAX);
+            has_kr |= nv->pairs[i].korean;
+        } else if (nv->pairs[i].korean && !kr) {
+            kr = &nv->pairs[i];
+        }
     }
+    /* a spelling that is also a Korean surname keeps that key, in the last
+     * place, when the Chinese groups filled them all (KO: GAO, XU and GE
+     * before the Korean GO) */
+    if (kr && !has_kr) memcpy(keys[n - 1], kr->canon, FR_TOK_MAX);
     if (n > 0) return n;
     /* in no group: a token of syllables is known by its classes (one set of
      * postings, not two), any other by its spelling */
