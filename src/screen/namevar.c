@@ -433,55 +433,77 @@ static const nv_syll *syll_find(const fr_namevar *nv, const char *s, size_t len)
     return NULL;
 }
 
-/* A token that joins two to six syllables of one romanisation system
- * (JINPING, CHINPING; JEONGEUN, CHONGUN) gets their classes joined, after a
- * '#', as keys: one with every syllable's first class, one with the second
- * where there is one. The split uses the fewest syllables (longest first). */
-static int syllable_keys(const fr_namevar *nv, const char *tok, size_t len, char (*out)[FR_TOK_MAX],
-                         int room, char (*have)[FR_TOK_MAX], int nhave)
+/* The split of tok into the fewest syllables (two to six) into seq; among
+ * equally short splits, the one whose last syllable is the shortest, or
+ * with long_last the longest (EUNG+YEONG, EUN+GYEONG). Returns the number of
+ * syllables, 0 when there is no such split. */
+enum { NV_MAX_SYLL = 6 };
+
+static int syllable_split(const fr_namevar *nv, const char *tok, size_t len, int long_last,
+                          const nv_syll *seq[NV_MAX_SYLL])
 {
-    enum { MAXS = 6 };
-    if (len < 4 || len > 24) return 0;
     int best[25], from[25];
     const nv_syll *via[25];
     best[0] = 0;
     for (size_t i = 1; i <= len; i++) {
         best[i] = 99;
         for (size_t l = 1; l <= 6 && l <= i; l++) {
-            if (best[i - l] >= MAXS) continue;
+            if (best[i - l] >= NV_MAX_SYLL) continue;
             const nv_syll *y = syll_find(nv, tok + i - l, l);
-            if (y && best[i - l] + 1 < best[i]) {
+            if (y && (best[i - l] + 1 < best[i] || (long_last && best[i - l] + 1 == best[i]))) {
                 best[i] = best[i - l] + 1;
                 from[i] = (int)(i - l);
                 via[i] = y;
             }
         }
     }
-    if (best[len] < 2 || best[len] > MAXS) return 0;
-    const nv_syll *seq[MAXS];
+    if (best[len] < 2 || best[len] > NV_MAX_SYLL) return 0;
     int k = best[len];
     for (int i = (int)len, j = k - 1; i > 0; i = from[i], j--)
         seq[j] = via[i];
+    return k;
+}
+
+/* A token that joins two to six syllables of one romanisation system
+ * (JINPING, CHINPING; JEONGEUN, CHONGUN) gets their classes joined, after a
+ * '#', as keys: one with every syllable's first class, one with the second
+ * where there is one. The split uses the fewest syllables; where two such
+ * splits differ (a final consonant or the next initial: EUNGYEONG is EUN +
+ * GYEONG or EUNG + YEONG), both are keys. */
+static int syllable_keys(const fr_namevar *nv, const char *tok, size_t len, char (*out)[FR_TOK_MAX],
+                         int room, char (*have)[FR_TOK_MAX], int nhave)
+{
+    if (len < 4 || len > 24) return 0;
     int n = 0;
-    for (int alt = 0; alt < 2 && n < room; alt++) {
-        char key[FR_TOK_MAX];
-        size_t o = 0;
-        int differs = 0;
-        key[o++] = '#';
-        for (int j = 0; j < k; j++) {
-            const char *c = alt && seq[j]->cls[1][0] ? seq[j]->cls[1] : seq[j]->cls[0];
-            differs |= alt && seq[j]->cls[1][0];
-            size_t cl = strlen(c);
-            if (o + cl >= FR_TOK_MAX) return n;
-            memcpy(key + o, c, cl);
-            o += cl;
+    for (int split = 0; split < 2 && n < room; split++) {
+        const nv_syll *seq[NV_MAX_SYLL];
+        int k = syllable_split(nv, tok, len, split, seq);
+        if (k == 0) return 0;
+        for (int alt = 0; alt < 2 && n < room; alt++) {
+            char key[FR_TOK_MAX];
+            size_t o = 0;
+            int differs = 0, fits = 1;
+            key[o++] = '#';
+            for (int j = 0; j < k && fits; j++) {
+                const char *c = alt && seq[j]->cls[1][0] ? seq[j]->cls[1] : seq[j]->cls[0];
+                differs |= alt && seq[j]->cls[1][0];
+                size_t cl = strlen(c);
+                fits = o + cl < FR_TOK_MAX;
+                if (fits) {
+                    memcpy(key + o, c, cl);
+                    o += cl;
+                }
+            }
+            if (!fits) return n;
+            if (alt && !differs) break;
+            key[o] = '\0';
+            int dup = 0;
+            for (int i = 0; i < nhave; i++)
+                dup |= strcmp(have[i], key) == 0;
+            for (int i = 0; i < n; i++)
+                dup |= strcmp(out[i], key) == 0;
+            if (!dup) memcpy(out[n++], key, FR_TOK_MAX);
         }
-        if (alt && !differs) break;
-        key[o] = '\0';
-        int dup = 0;
-        for (int i = 0; i < nhave; i++)
-            dup |= strcmp(have[i], key) == 0;
-        if (!dup) memcpy(out[n++], key, FR_TOK_MAX);
     }
     return n;
 }
