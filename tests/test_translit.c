@@ -115,6 +115,20 @@ static void variant_families_share_keys(void **st)
                            {"KOVALSKIY", "KOVALSKI"},  {"KHALID", "HALID"}};
     for (size_t i = 0; i < sizeof sl / sizeof *sl; i++)
         same_key(nv, sl[i][0], sl[i][1]);
+    /* Macau's Portuguese-based Cantonese romanisation and Sino-Vietnamese
+     * readings, both generated from Unihan (scripts/gen-name-variants.py) */
+    const char *mo[][2] = {{"WANG", "VONG"},  {"LIANG", "LEONG"},  {"YANG", "IEONG"},
+                           {"ZHAO", "CHIO"},  {"ZHENG", "CHEANG"}, {"ZHANG", "TRUONG"},
+                           {"WANG", "VUONG"}, {"GUO", "KUOK"}};
+    for (size_t i = 0; i < sizeof mo / sizeof *mo; i++)
+        same_key(nv, mo[i][0], mo[i][1]);
+    /* Korean: a spelling the Chinese groups fill every key of keeps its
+     * Korean one (KO: GAO, XU, GE and the Korean GO) */
+    same_key(nv, "KO", "GO");
+    same_key(nv, "KO", "GAO");
+    /* a joined token split two ways: EUN+GYEONG as well as EUNG+YEONG */
+    same_key(nv, "EUNGYEONG", "UNKYONG");
+    same_key(nv, "EUNGYEONG", "UNGYONG");
     /* and different names stay different */
     differ_key(nv, "WANG", "ZHANG");
     differ_key(nv, "LI", "LIU");

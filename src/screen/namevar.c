@@ -181,7 +181,7 @@ static const char *const NV_PARTICLES[] = {
 typedef struct nv_pair {
     char var[FR_TOK_MAX];
     char canon[FR_TOK_MAX];
-    int prio;   /* the hand-written groups (0) before the generated ones (1) */
+    int prio;   /* the hand-written groups (0), then the generated ones in their order */
     int korean; /* from the generated Korean surname groups */
 } nv_pair;
 
@@ -357,7 +357,7 @@ static void add_groups(fr_namevar *nv, const char *const *groups, size_t n, int 
             nv_pair *pp = &nv->pairs[nv->n++];
             memcpy(pp->var, r, sizeof r);
             memcpy(pp->canon, canon, sizeof canon);
-            pp->prio = prio;
+            pp->prio = prio ? prio + (int)g : 0;
             pp->korean = korean;
             p = e ? e + 1 : p + len;
         }
