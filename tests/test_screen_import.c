@@ -498,6 +498,37 @@ static void names_in_hebrew_or_arabic_script_meet_their_latin_spellings(void **s
     assert_true(s < FR_SCREEN_POSSIBLE);
 }
 
+/* What the scripts leave open, read both ways: Hebrew writes V as a doubled
+ * vav or an initial one (ולרי WLRY, VALERIE), Arabic a final ة that is not
+ * said (فاطمة FATMT, FATIMA); English spells sounds the scripts write
+ * plainly (BUTCHER's TCH is בוצ'ר, KNOX's silent K is نوكس). */
+static void script_readings_vav_ta_marbuta_and_english_spellings(void **state)
+{
+    (void)state;
+    static const char list[] = "id,list,name,birth_date,nationality,weak_aliases\n"
+                               "S,L,\"SILVER, Valerie\",,,\n"
+                               "K,L,\"KNOX, Walter\",,,\n"
+                               "N,L,\"NASSER, Fatima\",,,\n"
+                               "B,L,\"BUTCHER, Ronald\",,,\n";
+    char why[FR_SCREEN_EXPLAIN];
+    /* ולרי סילבר */
+    assert_true(
+        score_of(list, "\xd7\x95\xd7\x9c\xd7\xa8\xd7\x99 \xd7\xa1\xd7\x99\xd7\x9c\xd7\x91\xd7\xa8",
+                 NULL, NULL, "S", why) >= FR_SCREEN_POSSIBLE);
+    /* والتر نوكس */
+    assert_true(
+        score_of(list, "\xd9\x88\xd8\xa7\xd9\x84\xd8\xaa\xd8\xb1 \xd9\x86\xd9\x88\xd9\x83\xd8\xb3",
+                 NULL, NULL, "K", why) >= FR_SCREEN_POSSIBLE);
+    /* فاطمة ناصر */
+    assert_true(
+        score_of(list, "\xd9\x81\xd8\xa7\xd8\xb7\xd9\x85\xd8\xa9 \xd9\x86\xd8\xa7\xd8\xb5\xd8\xb1",
+                 NULL, NULL, "N", why) >= FR_SCREEN_POSSIBLE);
+    /* רונלד בוצ'ר */
+    assert_true(
+        score_of(list, "\xd7\xa8\xd7\x95\xd7\xa0\xd7\x9c\xd7\x93 \xd7\x91\xd7\x95\xd7\xa6'\xd7\xa8",
+                 NULL, NULL, "B", why) >= FR_SCREEN_POSSIBLE);
+}
+
 /* Korean names: Hangul written without a space is read as surname + given
  * name in Revised Romanisation (최영혜 CHOE Yeonghye = CHOI, a compound surname
  * 남궁 kept whole), and the common surnames' popular spellings are one name
@@ -582,6 +613,7 @@ int main(void)
         cmocka_unit_test(approximate_and_several_birth_dates_score),
         cmocka_unit_test(jan1_is_a_year_only_on_lists_that_write_years_so),
         cmocka_unit_test(names_in_hebrew_or_arabic_script_meet_their_latin_spellings),
+        cmocka_unit_test(script_readings_vav_ta_marbuta_and_english_spellings),
         cmocka_unit_test(korean_names_in_hangul_and_popular_spellings),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,37 @@ static void variant_families_share_keys(void **st)
     fr_namevar_free(nv);
 }
 
+/* The readings a script leaves open are the script's own: Hebrew's vav as V
+ * (ולרי WLRY, VALERIE), never Arabic's (وليد WLYD is WALID, not VALID);
+ * Arabic's silent final ة (فاطمة FATMT, FATIMA); English KN- and TCH. */
+static void abjad_forms_by_script(void **st)
+{
+    (void)st;
+    char out[FR_ABJ_FORMS][FR_TOK_MAX];
+    size_t ol[FR_ABJ_FORMS];
+    int n = fr_namevar_abjad_forms("WLYD", 4, FR_SCRIPT_ARABIC, out, ol);
+    for (int i = 0; i < n; i++)
+        assert_true(out[i][0] != 'B');
+    n = fr_namevar_abjad_forms("WLRY", 4, FR_SCRIPT_HEBREW, out, ol);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0], "LR");
+    assert_string_equal(out[1], "BLR");
+    n = fr_namevar_abjad_forms("FATMT", 5, FR_SCRIPT_ARABIC, out, ol);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[1], "BTM");
+    n = fr_namevar_abjad_forms("FATMT", 5, FR_SCRIPT_HEBREW, out, ol);
+    assert_int_equal(n, 1); /* a Hebrew final T is said */
+    n = fr_namevar_abjad_forms("KNOX", 4, 0, out, ol);
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0], "NKS");
+    fr_namevar_abjad_forms("BUTCHER", 7, 0, out, ol);
+    assert_string_equal(out[0], "BSR");
+    assert_int_equal(fr_translit_is_abjad("\xd7\x95\xd7\x9c", 4), FR_SCRIPT_HEBREW);
+    assert_int_equal(fr_translit_is_abjad("\xd9\x88 \xd7\x95", 5),
+                     FR_SCRIPT_HEBREW | FR_SCRIPT_ARABIC);
+    assert_int_equal(fr_translit_is_abjad("VALERIE", 7), 0);
+}
+
 static void particles_tokens_and_distance(void **st)
 {
     (void)st;
@@ -165,6 +196,7 @@ int main(void)
         cmocka_unit_test(latin_case_punctuation_and_mrz_fillers),
         cmocka_unit_test(scripts_to_latin),
         cmocka_unit_test(variant_families_share_keys),
+        cmocka_unit_test(abjad_forms_by_script),
         cmocka_unit_test(particles_tokens_and_distance),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

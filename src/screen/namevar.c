@@ -715,8 +715,9 @@ static const struct {
     const char *from;
     char to;
 } NV_ABJAD_DIGRAPHS[] = {
-    {"TSCH", 'S'}, {"TSH", 'S'}, {"SCH", 'S'}, {"CH", 'S'}, {"SH", 'S'}, {"PH", 'B'}, {"TH", 'T'},
-    {"DH", 'T'},   {"KH", 'K'},  {"GH", 'G'},  {"CK", 'K'}, {"TZ", 'S'}, {"TS", 'S'}, {"QU", 'K'},
+    {"TSCH", 'S'}, {"TSH", 'S'}, {"TCH", 'S'}, {"SCH", 'S'}, {"CH", 'S'},  {"SH", 'S'},
+    {"PH", 'B'},   {"TH", 'T'},  {"DH", 'T'},  {"KH", 'K'},  {"GHT", 'T'}, {"GH", 'G'},
+    {"CK", 'K'},   {"TZ", 'S'},  {"TS", 'S'},  {"QU", 'K'},
 };
 
 static char abjad_class(char c, char next)
@@ -809,16 +810,45 @@ int fr_namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb)
     return la >= 3 && lb >= 3 && fr_namevar_distance(a, la, b, lb, 1) <= 1;
 }
 
-int fr_namevar_abjad_forms(const char *tok, size_t len, int script, char out[2][FR_TOK_MAX],
-                           size_t ol[2])
+/* form k of out, unless an earlier one is the same: returns the new count */
+static int abjad_form_add(char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_FORMS], int n,
+                          const char *tok, size_t len)
+{
+    if (n >= FR_ABJ_FORMS || len == 0) return n;
+    ol[n] = fr_namevar_abjad(tok, len, out[n]);
+    for (int k = 0; k < n; k++)
+        if (ol[k] == ol[n] && memcmp(out[k], out[n], ol[n]) == 0) return n;
+    return n + 1;
+}
+
+int fr_namevar_abjad_forms(const char *tok, size_t len, int script,
+                           char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_FORMS])
 {
     int n = 0;
-    ol[n] = fr_namevar_abjad(tok, len, out[n]);
-    n++;
-    /* the Arabic article written onto the name (الشاب ALSHAB for CHEB) */
-    if (script && len > 4 && tok[0] == 'A' && tok[1] == 'L') {
-        ol[n] = fr_namevar_abjad(tok + 2, len - 2, out[n]);
-        n++;
+    if (!script) { /* English KN-: KNIGHT is written NAYT */
+        size_t skip = len > 3 && tok[0] == 'K' && tok[1] == 'N';
+        return abjad_form_add(out, ol, n, tok + skip, len - skip);
     }
+    n = abjad_form_add(out, ol, n, tok, len);
+    if (len >= FR_TOK_MAX) len = FR_TOK_MAX - 1;
+    /* Hebrew writes V as a doubled vav (אלווין LWWYN, ALVIN) and a word
+     * cannot begin with a vowel vav (ויולה WYWLH, VIOLA) */
+    if (script & FR_SCRIPT_HEBREW) {
+        char v[FR_TOK_MAX];
+        size_t o = 0;
+        for (size_t i = 0; i < len; i++) {
+            int ww = tok[i] == 'W' && i + 1 < len && tok[i + 1] == 'W';
+            v[o++] = ww || (tok[i] == 'W' && i == 0) ? 'V' : tok[i];
+            i += (size_t)ww;
+        }
+        n = abjad_form_add(out, ol, n, v, o);
+    }
+    /* the Arabic article written onto the name (الشاب ALSHAB for CHEB, المر
+     * ALMR for MURR) */
+    if (len >= 4 && tok[0] == 'A' && tok[1] == 'L')
+        n = abjad_form_add(out, ol, n, tok + 2, len - 2);
+    /* a final ة is written T and mostly not said (حفصية HFSYT, HAFSIA) */
+    if ((script & FR_SCRIPT_ARABIC) && len >= 4 && tok[len - 1] == 'T')
+        n = abjad_form_add(out, ol, n, tok, len - 1);
     return n;
 }

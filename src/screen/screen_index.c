@@ -376,14 +376,14 @@ static int abjad_forms(fr_screen_index *idx)
 {
     for (size_t i = 0; i < idx->ntexts; i++) {
         fr_text *t = &idx->texts[i];
-        char f[2][FR_TOK_MAX];
-        size_t fl[2];
+        char f[FR_ABJ_FORMS][FR_TOK_MAX];
+        size_t fl[FR_ABJ_FORMS];
         int n = fr_namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, f, fl);
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n; k++) { /* pool_add appends: the forms follow each other */
             uint32_t off;
             if (pool_add(idx, f[k], fl[k], &off) != FR_OK) return FR_ENOMEM;
             t = &idx->texts[i];
-            t->abj[k] = off;
+            if (k == 0) t->abj = off;
             t->abjl[k] = (uint8_t)fl[k];
         }
         t->nabj = (uint8_t)n;

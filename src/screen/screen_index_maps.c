@@ -107,8 +107,8 @@ int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
                 if (t->key[k] != UINT32_MAX) rc = fr_kv_push(&sk, fr_screen_hash(s, sl), t->key[k]);
         /* abjad skeletons: a Latin spelling under 'L' (found by a query in
          * Hebrew or Arabic script), one from those scripts under 'S' */
-        char as[2][FR_TOK_MAX];
-        size_t asl[2];
+        char as[FR_ABJ_FORMS][FR_TOK_MAX];
+        size_t asl[FR_ABJ_FORMS];
         uint64_t ah[FR_TOK_MAX];
         int nf = fr_namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, as, asl);
         for (int side = 0; side < 2 && rc == FR_OK; side++) {

@@ -55,15 +55,23 @@ int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
 /* Phonetic skeleton of a token (first letter class, then consonant classes,
  * no repeats, at most 7) into out[FR_TOK_MAX]; returns its length. */
 size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX]);
+/* Scripts of a name as fr_translit_is_abjad reports them (bits). */
+#define FR_SCRIPT_HEBREW 1
+#define FR_SCRIPT_ARABIC 2
+/* Abjad skeletons kept per token at most. */
+#define FR_ABJ_FORMS 4
 /* Abjad skeleton of a token (consonant classes a Hebrew or Arabic spelling
  * shows the same way as a Latin one: UNDERWOOD and 'NDRWWD are both NTRT)
  * into out[FR_TOK_MAX]; returns its length. */
 size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX]);
 /* A token's abjad skeletons: its own and, for a token from Hebrew or Arabic
- * script (script != 0) that begins with the article AL, the rest's. Returns
- * how many (1 or 2) into out/ol. */
-int fr_namevar_abjad_forms(const char *tok, size_t len, int script, char out[2][FR_TOK_MAX],
-                           size_t ol[2]);
+ * script (script: FR_SCRIPT_* bits, 0 for Latin), the readings the script
+ * leaves open: Hebrew וו or an initial ו as V, the Arabic article AL
+ * written onto the name, a final Arabic ة (T) not pronounced. A Latin
+ * token has one (an initial silent K of KN dropped). Returns how many (1 to
+ * FR_ABJ_FORMS) into out/ol, distinct. */
+int fr_namevar_abjad_forms(const char *tok, size_t len, int script,
+                           char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_FORMS]);
 /* Hashes under which an abjad skeleton sk (sl letters) is found: itself and,
  * from 4 letters, itself less each one letter (shorter ones would reach too
  * many names: at 3 letters the query cost 4x more for no recall); side 'L' for a Latin spelling,
@@ -74,7 +82,8 @@ int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_
  * are one edit apart (both at least 3 letters) or both the same single
  * consonant (HARARI and HRRY are both R), else 0. */
 int fr_namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb);
-/* 1 when text (UTF-8) holds a Hebrew or Arabic letter. */
+/* The scripts of text (UTF-8) among Hebrew and Arabic: FR_SCRIPT_HEBREW
+ * and FR_SCRIPT_ARABIC bits, 0 when it has neither. */
 int fr_translit_is_abjad(const char *text, size_t len);
 /* 1 when the token is a name particle (AL, EL, DE, DA, VAN, VON, BIN, IBN ...). */
 int fr_namevar_is_particle(const char *tok, size_t len);
@@ -123,8 +132,9 @@ typedef struct fr_text {
     uint8_t particle;
     uint8_t abjad; /* a listed name wrote it in Hebrew or Arabic script */
     uint8_t nabj;  /* its abjad skeletons (fr_namevar_abjad_forms) */
-    uint8_t abjl[2];
-    uint32_t abj[2]; /* offsets in idx->pool */
+    uint8_t abjl[FR_ABJ_FORMS];
+    uint32_t abj; /* offset in idx->pool of the first; each follows the one
+                   * before and its NUL */
 } fr_text;
 
 /* Letters present in s (bit 0 = A), for a cheap edit-distance bound. */

@@ -76,11 +76,11 @@ int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
     for (int i = 0; i < q->n; i++) {
         sc_qtok *t = &q->tok[i];
         qtok_fill(c, t, toks[i].s, toks[i].len, toks[i].particle);
-        size_t ol[2];
+        size_t ol[FR_ABJ_FORMS];
         t->script = (uint8_t)script;
         t->nabj = (uint8_t)fr_namevar_abjad_forms(t->s, t->len, script, t->abj, ol);
-        t->abjl[0] = (uint8_t)ol[0];
-        t->abjl[1] = (uint8_t)ol[1];
+        for (int f = 0; f < t->nabj; f++)
+            t->abjl[f] = (uint8_t)ol[f];
     }
     for (int i = 0; i < q->n; i++) {
         char buf[FR_TOK_MAX * 3];
@@ -140,14 +140,16 @@ static int abjad_sim(const fr_screen_index *idx, const sc_qtok *t, const fr_text
                      const char *es, size_t el)
 {
     if (!et || (!t->script && !et->abjad) || t->particle) return 0;
-    char es_sk[2][FR_TOK_MAX];
-    size_t esl[2];
-    const char *ep[2];
+    char es_sk[FR_ABJ_FORMS][FR_TOK_MAX];
+    size_t esl[FR_ABJ_FORMS];
+    const char *ep[FR_ABJ_FORMS];
     int ne = et->nabj, best = 0;
-    if (ne) { /* kept by the index */
+    if (ne) { /* kept by the index, one after the other */
+        const char *p = idx->pool + et->abj;
         for (int j = 0; j < ne; j++) {
-            ep[j] = idx->pool + et->abj[j];
+            ep[j] = p;
             esl[j] = et->abjl[j];
+            p += esl[j] + 1;
         }
     } else {
         ne = fr_namevar_abjad_forms(es, el, 0, es_sk, esl);

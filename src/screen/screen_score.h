@@ -33,8 +33,8 @@ typedef struct sc_qtok {
     float weight;
     uint8_t script; /* the query was written in Hebrew or Arabic script */
     uint8_t nabj;   /* abjad skeletons (fr_namevar_abjad_forms) */
-    uint8_t abjl[2];
-    char abj[2][FR_TOK_MAX];
+    uint8_t abjl[FR_ABJ_FORMS];
+    char abj[FR_ABJ_FORMS][FR_TOK_MAX];
 } sc_qtok;
 
 typedef struct sc_query {

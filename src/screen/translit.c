@@ -123,10 +123,13 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
 
 int fr_translit_is_abjad(const char *text, size_t len)
 {
-    /* UTF-8 lead bytes 0xD6 0x90.. to 0xDB: U+0590-U+06FF, Hebrew and Arabic */
+    /* UTF-8 lead bytes 0xD6 0x90.. and 0xD7: U+0590-U+05FF, Hebrew; 0xD8
+     * to 0xDB: U+0600-U+06FF, Arabic */
+    int s = 0;
     for (size_t i = 0; i + 1 < len; i++) {
         unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
-        if ((c == 0xD6 && d >= 0x90) || (c >= 0xD7 && c <= 0xDB)) return 1;
+        if ((c == 0xD6 && d >= 0x90) || c == 0xD7) s |= FR_SCRIPT_HEBREW;
+        if (c >= 0xD8 && c <= 0xDB) s |= FR_SCRIPT_ARABIC;
     }
-    return 0;
+    return s;
 }
