@@ -843,6 +843,21 @@ int fr_namevar_abjad_forms(const char *tok, size_t len, int script,
         }
         n = abjad_form_add(out, ol, n, v, o);
     }
+    /* Arabic writes a Spanish J with خ, KH (خايمي KHAYMY, JAIME; أوخيدا
+     * OJEDA). Not read: Hebrew's ח (JULIO) and the Persian ض (REZA), which
+     * ICU writes H and D like ה and د, so every H or D would have had two
+     * readings (script negatives raised on the name alone: +1.4 and +2.1
+     * points, scripts/gen-screen-script-negatives.py) */
+    if ((script & FR_SCRIPT_ARABIC) && len >= 3) {
+        char v[FR_TOK_MAX];
+        size_t o = 0;
+        for (size_t i = 0; i < len; i++) {
+            int kh = tok[i] == 'K' && i + 1 < len && tok[i + 1] == 'H';
+            v[o++] = kh ? 'J' : tok[i];
+            i += (size_t)kh;
+        }
+        n = abjad_form_add(out, ol, n, v, o);
+    }
     /* the Arabic article written onto the name (الشاب ALSHAB for CHEB, المر
      * ALMR for MURR) */
     if (len >= 4 && tok[0] == 'A' && tok[1] == 'L')
