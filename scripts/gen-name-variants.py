@@ -258,12 +258,31 @@ for c in sorted(surname_chars):
 KR_COMMON = ('김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 유 전 홍 고 문 양 손 배 백 허 '
              '남 노 하 곽 성 차 주 우 구 민 나 진 지 엄 채 원 천 방 공 현 변 염 여 추 도 석 선 설 '
              '길 연 명 기 반 금 류 라').split()
+# Beside RR and MR, Koreans write a surname's sounds with the letters of either
+# system and of English: a plain initial as voiced or voiceless (G/K, D/T, B/P,
+# J/CH), and some vowels in the English way (ㅓ U, ㅜ OO, ㅡ U, ㅐ AI, ㅣ EE,
+# ㅕ YU, ㅚ OI). Every combination of these, syllable by syllable, for the
+# common surnames' Hangul.
+KR_L_ALT = {'g': ['g', 'k'], 'd': ['d', 't'], 'b': ['b', 'p'], 'j': ['j', 'ch']}
+KR_V_ALT = {'eo': ['eo', 'u', 'o'], 'u': ['u', 'oo'], 'eu': ['eu', 'u'], 'ae': ['ae', 'ai'],
+            'i': ['i', 'ee'], 'yeo': ['yeo', 'yu', 'yo'], 'oe': ['oe', 'oi'], 'wo': ['wo', 'uo']}
+
+def korean_spellings(h):
+    c = ord(h) - 0xAC00
+    if len(h) != 1 or not 0 <= c < 11172: return []
+    l, v, t = c // 588, (c % 588) // 28, c % 28
+    out = []
+    for a in KR_L_ALT.get(L_RR[l], [L_RR[l]]):
+        for b in KR_V_ALT.get(V_RR[v], [V_RR[v]]):
+            out.append(a + b + T_RR[t])
+    return out
+
 for h in KR_COMMON:
     rr, mr = korean_surname(h)
     if h == '류': rr = 'ryu'  # written Ryu or Yu in the South
     if h == '라': rr = 'ra'
     g = kr_groups.setdefault(rr, [rr])
-    for s in [mr] + POPULAR_KR.get(rr, '').split():
+    for s in [mr] + POPULAR_KR.get(rr, '').split() + korean_spellings(h):
         if s and s not in g: g.append(s)
 kr_out = [' '.join(s.upper() for s in g) for rr, g in sorted(kr_groups.items()) if len(g) > 1]
 

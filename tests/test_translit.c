@@ -126,6 +126,11 @@ static void variant_families_share_keys(void **st)
      * Korean one (KO: GAO, XU, GE and the Korean GO) */
     same_key(nv, "KO", "GO");
     same_key(nv, "KO", "GAO");
+    /* the common Korean surnames' letter-by-letter alternatives: voiced or
+     * voiceless initials, English vowels (배 BAE / PAI, 전 JEON / CHUN) */
+    same_key(nv, "BAE", "PAI");
+    same_key(nv, "JEON", "CHUN");
+    differ_key(nv, "BAE", "PARK");
     /* a joined token split two ways: EUN+GYEONG as well as EUNG+YEONG */
     same_key(nv, "EUNGYEONG", "UNKYONG");
     same_key(nv, "EUNGYEONG", "UNGYONG");
