@@ -5,10 +5,9 @@
  * reports recall at the `possible` band (the expected entry is among the
  * results with band possible or hit) and overall precision at the `hit`
  * band (the top result is a hit and is the expected entry). It holds the
- * levels reached: recall >= FLOOR_RECALL per family (typo2: its own floor),
- * hit precision >=
- * FLOOR_PRECISION, and hard negatives (same surname, someone else) rarely
- * raised to possible. */
+ * levels reached: recall per family, hit precision, and hard negatives (same
+ * surname, someone else) rarely raised to possible. The same for the hard
+ * set of issue 18 (tests/data/screen_hard, scripts/gen-screen-eval-hard.py). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,27 +24,57 @@
 #include "frontera/screen.h"
 #include "watchlist_internal.h"
 
-#define FLOOR_RECALL 0.98
-/* Two typos in one long token (often across an AL- prefix) is the one family
- * below 0.98; it is held at the level reached. */
-#define FLOOR_RECALL_TYPO2 0.93
-#define FLOOR_PRECISION 0.95
-#define FLOOR_NEG_ALERT 0.05 /* at most this share of hard negatives alert */
+/* The levels held: recall at possible per family (the first matching name;
+ * NULL: any other family), hit precision, share of hard negatives alerting. */
+typedef struct floor_fam {
+    const char *family;
+    double recall;
+} floor_fam;
+
+typedef struct floors {
+    const floor_fam *fam; /* ends with a NULL family: the default */
+    double precision, neg_alert;
+} floors;
+
+/* tests/data/screen: 0.98 per family; two typos in one long token (often
+ * across an AL- prefix) is the one family below, held at the level reached. */
+static const floor_fam SCREEN_FAMS[] = {{"typo2", 0.93}, {NULL, 0.98}};
+static const floors SCREEN_FLOORS = {SCREEN_FAMS, 0.95, 0.05};
+
+/* tests/data/screen_hard (issue 18), all queries (tuning and held-out): the
+ * levels reached (bench/RESULTS.md), under the 0.95 target for most of the
+ * romanisation families. */
+static const floor_fam HARD_FAMS[] = {{"wade_giles_known", 0.90},
+                                      {"cantonese_hokkien", 0.88},
+                                      {"korean", 0.89},
+                                      {"hebrew_script", 0.94},
+                                      {"arabic_script", 0.95},
+                                      {"japanese_long_vowel", 0.97},
+                                      {NULL, 1.0}};
+static const floors HARD_FLOORS = {HARD_FAMS, 0.98, 0.01};
 
 typedef struct fam {
     char name[32];
     int n, found, tops;
 } fam;
 
-static void eval_set_meets_recall_and_precision(void **st)
+static double floor_of(const floors *fl, const char *family)
 {
-    (void)st;
+    const floor_fam *f = fl->fam;
+    while (f->family && strcmp(f->family, family) != 0)
+        f++;
+    return f->recall;
+}
+
+static void eval_dir_holds(const char *dir, const floors *fl)
+{
     fr_watchlist *wl;
     fr_error err;
     size_t rej = 0;
+    char path[1024];
     assert_int_equal(fr_watchlist_new(&wl), FR_OK);
-    assert_int_equal(fr_watchlist_load(wl, FR_SOURCE_DIR "/tests/data/screen/list.csv", &rej, &err),
-                     FR_OK);
+    snprintf(path, sizeof path, "%s/list.csv", dir);
+    assert_int_equal(fr_watchlist_load(wl, path, &rej, &err), FR_OK);
     assert_int_equal(rej, 0);
     fr_screen_index *idx;
     fr_screen_ctx *ctx;
@@ -53,9 +82,8 @@ static void eval_set_meets_recall_and_precision(void **st)
     assert_int_equal(fr_screen_ctx_new(idx, NULL, &ctx, &err), FR_OK);
     char *data;
     size_t len;
-    assert_int_equal(
-        fr_screen_read_file(FR_SOURCE_DIR "/tests/data/screen/queries.jsonl", &data, &len, &err),
-        FR_OK);
+    snprintf(path, sizeof path, "%s/queries.jsonl", dir);
+    assert_int_equal(fr_screen_read_file(path, &data, &len, &err), FR_OK);
     fam fams[32];
     int nf = 0, hits = 0, hits_right = 0, neg = 0, neg_alert = 0;
     const char *verbose = getenv("FR_EVAL_VERBOSE");
@@ -71,9 +99,11 @@ static void eval_set_meets_recall_and_precision(void **st)
         const char *nat = json_string_value(json_object_get(o, "nationality"));
         const char *expect = json_string_value(json_object_get(o, "expect"));
         const char *family = json_string_value(json_object_get(o, "family"));
-        fr_screen_query q = {.name = name, .nationality = -1};
-        assert_int_equal(
-            fr_screen_parse_birth(birth, strlen(birth), &q.birth_lo, &q.birth_hi, &err), FR_OK);
+        fr_screen_query q = {
+            .name = name, .birth_lo = FR_DATE_NONE, .birth_hi = FR_DATE_NONE, .nationality = -1};
+        if (*birth)
+            assert_int_equal(
+                fr_screen_parse_birth(birth, strlen(birth), &q.birth_lo, &q.birth_hi, &err), FR_OK);
         if (*nat) q.nationality = fr_country_find_cstr(nat);
         fr_screen_result res[5];
         size_t n;
@@ -115,7 +145,7 @@ static void eval_set_meets_recall_and_precision(void **st)
         double r = (double)fams[k].found / fams[k].n;
         printf("%-22s %7d %9.4f %9.4f\n", fams[k].name, fams[k].n, r,
                (double)fams[k].tops / fams[k].n);
-        double floor = strcmp(fams[k].name, "typo2") == 0 ? FLOOR_RECALL_TYPO2 : FLOOR_RECALL;
+        double floor = floor_of(fl, fams[k].name);
         if (r < floor) {
             printf("  below the floor %.2f\n", floor);
             fail = 1;
@@ -130,13 +160,26 @@ static void eval_set_meets_recall_and_precision(void **st)
     fr_screen_index_free(idx);
     fr_watchlist_free(wl);
     assert_false(fail);
-    assert_true(prec >= FLOOR_PRECISION);
-    assert_true(nrate <= FLOOR_NEG_ALERT);
+    assert_true(prec >= fl->precision);
+    assert_true(nrate <= fl->neg_alert);
+}
+
+static void eval_set_meets_recall_and_precision(void **st)
+{
+    (void)st;
+    eval_dir_holds(FR_SOURCE_DIR "/tests/data/screen", &SCREEN_FLOORS);
+}
+
+static void hard_set_holds_the_levels_reached(void **st)
+{
+    (void)st;
+    eval_dir_holds(FR_SOURCE_DIR "/tests/data/screen_hard", &HARD_FLOORS);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(eval_set_meets_recall_and_precision)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(eval_set_meets_recall_and_precision),
+                                       cmocka_unit_test(hard_set_holds_the_levels_reached)};
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     u_cleanup();
     return rc;
