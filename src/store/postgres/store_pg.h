@@ -96,6 +96,18 @@ typedef struct pg_store {
     size_t ntxev, captxev;
     fr_linkage_params link_params;
     int64_t link_gen; /* link generation the document cache belongs to; -1 unknown */
+    /* A batch's chunk looked up at once (store_pg_prefetch.c); valid until
+     * this transaction sends rows (pg_flush) or ends. */
+    int pre_valid;
+    pg_map pre_ev;   /* the chunk's event ids -> a digest, b traveller, c row, d anomalies;
+                        d -1: not on the server */
+    pg_map pre_doc;  /* the chunk's documents not on the server -> a first candidate in
+                        pre_cand, b their number, c the nationality's count */
+    pg_map pre_freq; /* the server's counts of the chunk's names ("M" keys) and birth
+                        dates ("B" keys), for candidates this transaction creates */
+    struct pg_cand *pre_cand;
+    size_t npre_cand, cappre_cand;
+    int64_t pre_total; /* travellers counted in the frequency tables */
 } pg_store;
 
 /* Advisory lock classes (pg_advisory_xact_lock(class, key)). */
@@ -130,6 +142,7 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err);
  * unsent ones. */
 typedef struct pg_cand {
     fr_slink_row row;
+    int detailed;            /* state .. last_utc read from the server */
     int64_t name_n, birth_n; /* the server's counts */
     char state[4];           /* latest document on the server of the new one's kind */
     char type[3];            /* (else of any kind); "" none */
@@ -177,6 +190,19 @@ int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);
 int pg_latest_doc(pg_store *s, int64_t tid, size_t i);
 int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
             fr_error *err);
+
+/* The key of a name's count in s->freq and s->pre_freq. */
+void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv);
+/* Fill l (with_doc) from the chunk's look-up for a document not on the
+ * server: 1 done, 0 the chunk does not cover it (run pg_lookup_run). */
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err);
+
+/* store_pg_prefetch.c */
+/* Look the chunk's events up at once (fr_store_prefetch); a batch only. */
+int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err);
+/* Forget the chunk's look-up (its answers may be stale). */
+void pg_prefetch_clear(pg_store *s);
+void pg_prefetch_free(pg_store *s);
 
 /* store_pg_review.c */
 int pg_load_linkage(pg_store *s, fr_error *err);

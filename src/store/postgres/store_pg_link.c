@@ -239,9 +239,45 @@ done:
     return rc;
 }
 
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err)
+{
+    char key[40];
+    snprintf(key, sizeof key, "%s:%s", doc->state, doc->number);
+    pg_slot *d = s->pre_valid ? pg_map_get(&s->pre_doc, key) : NULL;
+    if (!d) return 0;
+    l->gen = -1;
+    if (!fr_slink_wanted(doc)) return 1; /* a new traveller without a look-up */
+    l->total = s->pre_total, l->nat = d->c;
+    for (int64_t i = 0; i < d->b; i++) {
+        pg_cand *x = cand_add(l);
+        if (!x) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
+        *x = s->pre_cand[d->a + i];
+        l->nserver++;
+    }
+    fr_date keys[3];
+    size_t nk = fr_linkage_birth_keys(doc->birth_date, keys), before = l->nc;
+    int rc = pending_candidates(s, doc, keys, nk, l, err);
+    if (rc != FR_OK) return rc;
+    for (size_t j = before; j < l->nc; j++) { /* the server's counts of this chunk's names */
+        char k[24];
+        const fr_slink_row *x = &l->c[j].row;
+        pg_name_key(k, x->nationality, x->surname, x->given_names);
+        pg_slot *nf = pg_map_get(&s->pre_freq, k);
+        snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
+        pg_slot *bf = pg_map_get(&s->pre_freq, k);
+        if (!nf || !bf) { /* not in the chunk's look-up: ask the server */
+            pg_lookup_free(l);
+            memset(l, 0, sizeof *l);
+            return 0;
+        }
+        l->c[j].name_n = nf->a, l->c[j].birth_n = bf->a;
+    }
+    return 1;
+}
+
 /* ---- frequency deltas of unsent travellers -------------------------------- */
 
-static void name_key(char key[24], const char *nat, const char *sur, const char *giv)
+void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv)
 {
     uint64_t h = 1469598103934665603ULL;
     const char *parts[3] = {nat, sur, giv};
@@ -273,7 +309,7 @@ int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
     int rc = bump(s, "T");
     snprintf(k, sizeof k, "N%s", d->nationality);
     if (rc == FR_OK) rc = bump(s, k);
-    name_key(k, d->nationality, d->surname, d->given_names);
+    pg_name_key(k, d->nationality, d->surname, d->given_names);
     if (rc == FR_OK) rc = bump(s, k);
     if (rc == FR_OK && d->birth_date != FR_DATE_NONE) {
         snprintf(k, sizeof k, "B%ld", (long)d->birth_date);
@@ -382,7 +418,7 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     decide_ctx *c = ud;
     const pg_cand *pc = &c->l->c[x - c->rows];
     char k[24];
-    name_key(k, x->nationality, x->surname, x->given_names);
+    pg_name_key(k, x->nationality, x->surname, x->given_names);
     f->name = pc->name_n + delta(c->s, k);
     snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
     f->birth = pc->birth_n + delta(c->s, k);
@@ -450,11 +486,11 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         const fr_slink_row *x = &l->c[i].row;
         fr_linkage_freq cf = *f;
         char k[24];
-        name_key(k, x->nationality, x->surname, x->given_names);
+        pg_name_key(k, x->nationality, x->surname, x->given_names);
         cf.name = l->c[i].name_n + delta(s, k);
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
         cf.birth = l->c[i].birth_n + delta(s, k);
-        if (!fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
+        if (l->c[i].detailed || !fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
         char v[24];
         pg_buf_elem(&ids, pg_i64(v, x->id), n++ == 0);
     }
@@ -484,6 +520,7 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         for (size_t j = 0; j < l->nserver; j++) {
             pg_cand *x = &l->c[j];
             if (x->row.id != id) continue;
+            x->detailed = 1;
             snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
             snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
             if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);
