@@ -180,6 +180,14 @@ static int events_apply(srv_write *w, fr_store *store, fr_error *err)
 {
     events_write *e = w->ud;
     size_t naudit = 0;
+    /* a post's batch is looked up at once (PostgreSQL: one round trip) */
+    const fr_event **evs = fr_malloc((e->n ? e->n : 1) * sizeof *evs);
+    if (!evs) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    for (size_t i = 0; i < e->n; i++)
+        evs[i] = e->out[i].parsed ? &e->out[i].ev : NULL;
+    int rc = fr_store_prefetch(store, evs, e->n, err);
+    fr_free(evs);
+    if (rc != FR_OK) return rc;
     for (size_t i = 0; i < e->n; i++) {
         ev_out *o = &e->out[i];
         if (!o->parsed) continue;

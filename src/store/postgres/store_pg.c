@@ -32,6 +32,7 @@
 #include "frontera/alloc.h"
 
 #define PG_BATCH_IDS 256
+#define PG_PIPELINE_ROWS 64 /* fewer pending events and travellers: INSERTs, not COPY */
 
 /* 0 -> 1: travellers, documents, events (monthly partitions), event ids */
 static const char *const STEP1[] = {
@@ -786,10 +787,10 @@ int pg_flush(pg_store *s, fr_error *err)
         return FR_OK;
     s->pre_valid = 0; /* the chunk's answers no longer count this transaction's rows */
     int rc = FR_OK;
-    if (s->batch) {
+    if (s->batch && s->npev + (s->nptrav - s->flushed_trav) > PG_PIPELINE_ROWS) {
         for (int t = 0; t < 5 && rc == FR_OK; t++)
             rc = copy_table(s, t, err);
-    } else {
+    } else { /* a few rows (a booth's group): one round trip, not a COPY per table */
         rc = insert_pipelined(s, err);
     }
     if (rc == FR_OK) rc = pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
@@ -928,17 +929,22 @@ static int pg_batch_begin(fr_store *base, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     s->batch = 1;
-    int rc = pg_tx_begin(s, err);
     /* A batch links its new documents against travellers it has not sent
      * yet, so no other transaction may link or correct links meanwhile: it
      * holds the linking lock exclusively from its first statement (before
      * any row lock, so it cannot take part in a deadlock through it).
      * Concurrent imports therefore link one batch at a time; a booth's
-     * single record of a new document waits for the batch to commit. */
-    if (rc == FR_OK && (rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
-                                     "cannot take the linking lock")) != FR_OK)
+     * single record of a new document waits for the batch to commit. Both
+     * in one round trip. */
+    int rc = pg_exec(s, "BEGIN; SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                     "cannot start a batch (the linking lock)");
+    if (rc == FR_OK) {
+        pending_clear(s);
+        s->in_tx = 1;
+    } else {
         pg_tx_rollback(s);
-    if (rc != FR_OK) s->batch = 0;
+        s->batch = 0;
+    }
     return rc;
 }
 

@@ -318,19 +318,22 @@ int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
     return rc == FR_OK ? FR_OK : fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
 }
 
-/* Upserts of the counts, keys in order so that writers lock rows alike. */
-static const char *const FREQ_SQL[3] = {
-    "INSERT INTO link_nat_freq(nationality, n) SELECT x, count(*) FROM unnest($1::text[]) x"
-    " GROUP BY x ORDER BY x ON CONFLICT (nationality) DO UPDATE"
-    " SET n = link_nat_freq.n + excluded.n",
-    "INSERT INTO link_name_freq(nationality, surname, given_names, n) SELECT a, b, c, count(*)"
-    " FROM unnest($1::text[], $2::text[], $3::text[]) u(a, b, c) GROUP BY a, b, c"
-    " ORDER BY a, b, c ON CONFLICT (nationality, surname, given_names) DO UPDATE"
-    " SET n = link_name_freq.n + excluded.n",
-    "INSERT INTO link_birth_freq(birth_date, n) SELECT x, count(*) FROM unnest($1::int[]) x"
-    " WHERE x IS NOT NULL GROUP BY x ORDER BY x ON CONFLICT (birth_date) DO UPDATE"
-    " SET n = link_birth_freq.n + excluded.n",
-};
+/* The three upserts of the counts in one statement (one round trip), keys
+ * in order so that writers lock rows alike. */
+static const char FREQ_SQL[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])"
+    "  AS u(na, su, gi, bi)),"
+    " n AS (INSERT INTO link_nat_freq(nationality, n) SELECT na, count(*) FROM u"
+    "  GROUP BY na ORDER BY na ON CONFLICT (nationality) DO UPDATE"
+    "  SET n = link_nat_freq.n + excluded.n RETURNING 1),"
+    " m AS (INSERT INTO link_name_freq(nationality, surname, given_names, n)"
+    "  SELECT na, su, gi, count(*) FROM u GROUP BY na, su, gi ORDER BY na, su, gi"
+    "  ON CONFLICT (nationality, surname, given_names) DO UPDATE"
+    "  SET n = link_name_freq.n + excluded.n RETURNING 1),"
+    " b AS (INSERT INTO link_birth_freq(birth_date, n) SELECT bi, count(*) FROM u"
+    "  WHERE bi IS NOT NULL GROUP BY bi ORDER BY bi ON CONFLICT (birth_date) DO UPDATE"
+    "  SET n = link_birth_freq.n + excluded.n RETURNING 1)"
+    " SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m), (SELECT count(*) FROM b)";
 
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
 {
@@ -355,15 +358,11 @@ int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
     if (nat.oom || sur.oom || giv.oom || birth.oom) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
     } else {
-        const char *p1[1] = {nat.p}, *p2[3] = {nat.p, sur.p, giv.p}, *p3[1] = {birth.p};
-        const char *const *ps[3] = {p1, p2, p3};
-        const int np[3] = {1, 3, 1};
-        for (int q = 0; q < 3 && rc == FR_OK; q++) {
-            PGresult *r = PQexecParams(s->conn, FREQ_SQL[q], np[q], NULL, ps[q], NULL, NULL, 0);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                rc = pg_error(s, r, err, "cannot count the travellers' names");
-            PQclear(r);
-        }
+        const char *p[4] = {nat.p, sur.p, giv.p, birth.p};
+        PGresult *r = PQexecParams(s->conn, FREQ_SQL, 4, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = pg_error(s, r, err, "cannot count the travellers' names");
+        PQclear(r);
     }
     fr_free(nat.p);
     fr_free(sur.p);
