@@ -180,14 +180,6 @@ static int events_apply(srv_write *w, fr_store *store, fr_error *err)
 {
     events_write *e = w->ud;
     size_t naudit = 0;
-    /* a post's batch is looked up at once (PostgreSQL: one round trip) */
-    const fr_event **evs = fr_malloc((e->n ? e->n : 1) * sizeof *evs);
-    if (!evs) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
-    for (size_t i = 0; i < e->n; i++)
-        evs[i] = e->out[i].parsed ? &e->out[i].ev : NULL;
-    int rc = fr_store_prefetch(store, evs, e->n, err);
-    fr_free(evs);
-    if (rc != FR_OK) return rc;
     for (size_t i = 0; i < e->n; i++) {
         ev_out *o = &e->out[i];
         if (!o->parsed) continue;
@@ -259,7 +251,18 @@ enum MHD_Result srv_events(srv_req *r)
     memset(&w, 0, sizeof w);
     w.apply = events_apply;
     w.ud = &e;
-    if (nparsed && srv_write_run(s, &w) != FR_OK) {
+    const fr_event **pre = fr_malloc(n * sizeof *pre);
+    if (!pre) {
+        ret = MHD_NO;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        pre[i] = out[i].parsed ? &out[i].ev : NULL;
+    w.pre = pre;
+    w.npre = n;
+    int failed = nparsed && srv_write_run(s, &w) != FR_OK;
+    fr_free(pre);
+    if (failed) {
         ret = w.ledger_only ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                           "the events were recorded but their audit entries "
                                           "could not be written")

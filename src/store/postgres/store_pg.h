@@ -30,6 +30,13 @@ pg_slot *pg_map_put(pg_map *m, const char *key);
 void pg_map_clear(pg_map *m);
 void pg_map_free(pg_map *m);
 
+/* A growing text buffer (COPY data, array literals); oom set on failure. */
+typedef struct pg_buf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} pg_buf;
+
 /* Rows written in this transaction and not yet sent to the server. */
 typedef struct pg_trav_row {
     int64_t id;
@@ -91,6 +98,7 @@ typedef struct pg_store {
     pg_review_row *prev;
     size_t nprev, capprev;
     pg_ids seq[PG_SEQ_COUNT];
+    size_t id_hint[PG_SEQ_COUNT]; /* ids the prefetched chunk will take (pg_ids_hint) */
     pg_map freq; /* this transaction's unsent travellers counted: "T", "N"nat, "B"date, "M"name */
     pg_seq_row *txev; /* events written in this transaction, in order */
     size_t ntxev, captxev;
@@ -126,6 +134,8 @@ int pg_tx_begin(pg_store *s, fr_error *err);
 int pg_tx_commit(pg_store *s, fr_error *err);
 void pg_tx_rollback(pg_store *s);
 int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err);
+/* The ids a batch's next chunk will need, taken together at its first id. */
+void pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events);
 int pg_ensure_month(pg_store *s, fr_date d, fr_error *err);
 int pg_flush(pg_store *s, fr_error *err);
 /* Parameters as text: an int64, a date (NULL when FR_DATE_NONE). */
@@ -186,6 +196,10 @@ int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err);
 /* Send the frequency counts of travellers rows [from, to) of the pending
  * list and clear the deltas (pg_flush). */
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);
+/* The same as one statement (pg_freq_sql) and its four array parameters,
+ * built into b (the caller frees b[k].p), for a pipeline. */
+const char *pg_freq_sql(void);
+int pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err);
 /* Remember doc row index i as traveller tid's latest in this transaction. */
 int pg_latest_doc(pg_store *s, int64_t tid, size_t i);
 int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
@@ -217,7 +231,12 @@ int pg_split(fr_store *base, const char *state, const char *number, const char *
 /* store_pg_seq.c */
 /* Remember an event written in this transaction; number them at commit. */
 int pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest);
-int pg_seq_assign(pg_store *s, fr_error *err);
+/* Numbering is one statement (pg_seq_sql) with four parameters: the three
+ * arrays pg_seq_args builds into b and the count; pg_seq_check its result.
+ * It runs last before COMMIT (pg_tx_commit). */
+const char *pg_seq_sql(void);
+int pg_seq_args(pg_store *s, pg_buf b[3], char count[24], fr_error *err);
+int pg_seq_check(pg_store *s, PGresult *r, fr_error *err);
 int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
 int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
 int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
@@ -228,12 +247,6 @@ struct fr_retention;
 int pg_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
              int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
 
-/* A growing text buffer (COPY data, array literals); oom set on failure. */
-typedef struct pg_buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} pg_buf;
 void pg_buf_put(pg_buf *b, const char *s, size_t n);
 /* One element of an array literal: "{" before the first, "," between, the
  * text double-quoted with '"' and '\\' escaped; NULL for s NULL. pg_buf_end

@@ -335,39 +335,46 @@ static const char FREQ_SQL[] =
     "  SET n = link_birth_freq.n + excluded.n RETURNING 1)"
     " SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m), (SELECT count(*) FROM b)";
 
+const char *pg_freq_sql(void)
+{
+    return FREQ_SQL;
+}
+
+int pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err)
+{
+    for (size_t i = from; i < to; i++) {
+        const pg_trav_row *t = &s->ptrav[i];
+        char v[24];
+        pg_buf_elem(&b[0], t->nationality, i == from);
+        pg_buf_elem(&b[1], t->surname, i == from);
+        pg_buf_elem(&b[2], t->given_names, i == from);
+        pg_buf_elem(&b[3], pg_date(v, t->birth_date), i == from);
+    }
+    for (int k = 0; k < 4; k++)
+        pg_buf_end(&b[k], from >= to);
+    for (int k = 0; k < 4; k++)
+        if (b[k].oom)
+            return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
+    return FR_OK;
+}
+
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
 {
     if (from >= to) {
         pg_map_clear(&s->freq);
         return FR_OK;
     }
-    pg_buf nat = {0}, sur = {0}, giv = {0}, birth = {0};
-    for (size_t i = from; i < to; i++) {
-        const pg_trav_row *t = &s->ptrav[i];
-        char v[24];
-        pg_buf_elem(&nat, t->nationality, i == from);
-        pg_buf_elem(&sur, t->surname, i == from);
-        pg_buf_elem(&giv, t->given_names, i == from);
-        pg_buf_elem(&birth, pg_date(v, t->birth_date), i == from);
-    }
-    pg_buf_end(&nat, 0);
-    pg_buf_end(&sur, 0);
-    pg_buf_end(&giv, 0);
-    pg_buf_end(&birth, 0);
-    int rc = FR_OK;
-    if (nat.oom || sur.oom || giv.oom || birth.oom) {
-        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
-    } else {
-        const char *p[4] = {nat.p, sur.p, giv.p, birth.p};
+    pg_buf b[4] = {{0}};
+    int rc = pg_freq_args(s, from, to, b, err);
+    if (rc == FR_OK) {
+        const char *p[4] = {b[0].p, b[1].p, b[2].p, b[3].p};
         PGresult *r = PQexecParams(s->conn, FREQ_SQL, 4, NULL, p, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             rc = pg_error(s, r, err, "cannot count the travellers' names");
         PQclear(r);
     }
-    fr_free(nat.p);
-    fr_free(sur.p);
-    fr_free(giv.p);
-    fr_free(birth.p);
+    for (int k = 0; k < 4; k++)
+        fr_free(b[k].p);
     if (rc == FR_OK) pg_map_clear(&s->freq);
     return rc;
 }

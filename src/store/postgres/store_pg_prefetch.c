@@ -512,6 +512,10 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
     }
     if ((rc = read_details(s, evs, n, err)) != FR_OK) goto done;
     s->pre_valid = 1;
+    size_t fresh = 0;
+    for (size_t i = 0; i < s->pre_ev.cap; i++)
+        fresh += s->pre_ev.slots[i].key[0] && s->pre_ev.slots[i].d < 0;
+    pg_ids_hint(s, s->pre_doc.used, s->pre_doc.used, fresh);
 done:
     for (int q = 0; q < Q_COUNT; q++)
         PQclear(res[q]);
