@@ -213,7 +213,7 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
 /* Rows are read ahead a chunk at a time, so that the store can look the
  * chunk's events up at once (fr_store_prefetch); each row is kept (its
  * fields copied) until it is recorded or rejected, in file order. */
-#define IMPORT_CHUNK 1000
+#define IMPORT_CHUNK 4000
 
 typedef struct held_row {
     long line;
