@@ -5,6 +5,7 @@
 #   pg-cluster.sh start DIR    initdb in DIR/data, start on a free loopback
 #                              port, create database "frontera"; prints the
 #                              connection URI and writes it to DIR/uri
+#                              (PG_CLUSTER_OPTS: more -c settings, for a benchmark)
 #   pg-cluster.sh stop DIR     stop the server (fast) and remove DIR
 #   pg-cluster.sh standby PRIMARY DIR   a synchronous hot standby of PRIMARY
 #   pg-cluster.sh crash DIR    immediate shutdown (as a crash); promote DIR
@@ -64,7 +65,7 @@ start() {
         if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
             -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
                 -c max_connections=200 -c shared_buffers=64MB -c wal_level=replica \
-                -c max_wal_senders=5 -c logging_collector=off" start >/dev/null 2>&1; then
+                -c max_wal_senders=5 -c logging_collector=off ${PG_CLUSTER_OPTS:-}" start >/dev/null 2>&1; then
             break
         fi
         tries=$((tries + 1))

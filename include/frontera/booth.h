@@ -47,6 +47,13 @@ FR_API int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req,
 FR_API int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
                            const char *event_id, const char *officer, fr_record_result *result,
                            fr_error *err);
+/* The event fr_booth_record would write, built without writing it (a
+ * server hands it to its group commit). *reasons receives the reasons text
+ * (fr_malloc: free it with fr_free once ev is no longer used), which
+ * ev->reasons_json points to. */
+FR_API int fr_booth_event(const fr_admit_request *req, const fr_admit_decision *d,
+                          const char *event_id, const char *officer, fr_event *ev, char **reasons,
+                          fr_error *err);
 
 /* An exit at the booth: what fr_booth_exit read and wrote. */
 typedef struct fr_booth_exit_result {

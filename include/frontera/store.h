@@ -90,6 +90,14 @@ typedef struct fr_record_result {
 FR_API int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result,
                            fr_error *err);
 
+/* Inside a batch: the events about to be recorded, in order, so that a
+ * backend may look them all up at once (PostgreSQL: one round trip for the
+ * chunk instead of one per event). A hint: it changes no result, and the
+ * events need not stay valid after the call; events that fail validation
+ * are ignored. Outside a batch, or on a backend without it, it does
+ * nothing. */
+FR_API int fr_store_prefetch(fr_store *s, const fr_event *const *evs, size_t n, fr_error *err);
+
 /* Group many fr_store_record calls in one transaction (bulk import). */
 FR_API int fr_store_batch_begin(fr_store *s, fr_error *err);
 FR_API int fr_store_batch_commit(fr_store *s, fr_error *err);

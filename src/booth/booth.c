@@ -118,37 +118,47 @@ int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_adm
     return rc;
 }
 
+int fr_booth_event(const fr_admit_request *req, const fr_admit_decision *d, const char *event_id,
+                   const char *officer, fr_event *ev, char **reasons, fr_error *err)
+{
+    *reasons = NULL;
+    if (!req || !d) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to record");
+    if (d->outcome == FR_REFER)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "decision",
+                            "a referral is not a crossing: record the supervisor's decision");
+    fr_event_init(ev);
+    int rc = fr_admit_document(&d->mrz, &ev->doc, err);
+    if (rc != FR_OK) return rc;
+    ev->kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
+    fr_admit_event_id(req, d, event_id, ev->event_id);
+    ev->at = req->at;
+    snprintf(ev->port, sizeof ev->port, "%s", req->port);
+    snprintf(ev->admission_class, sizeof ev->admission_class, "%s",
+             fr_admission_class_name(req->cls));
+    if (ev->kind == FR_EVENT_ENTRY) ev->authorised_until = d->authorised_until;
+    if (officer) snprintf(ev->officer, sizeof ev->officer, "%s", officer);
+    snprintf(ev->decision, sizeof ev->decision, "%s", fr_outcome_name(d->outcome));
+    /* the store takes at most FR_REASONS_MAX bytes: a longer text is refused there */
+    size_t cap = 2 * FR_REASONS_MAX;
+    char *text = fr_malloc(cap);
+    if (!text) return fr_error_set(err, FR_ENOMEM, 0, 0, "reasons", "out of memory");
+    if (fr_admit_reasons_json(d, text, cap) != FR_OK) {
+        fr_free(text);
+        return fr_error_set(err, FR_ELIMIT, 0, 0, "reasons", "the reasons do not fit");
+    }
+    ev->reasons_json = *reasons = text;
+    return FR_OK;
+}
+
 int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit_decision *d,
                     const char *event_id, const char *officer, fr_record_result *result,
                     fr_error *err)
 {
-    if (!store || !req || !d) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to record");
-    if (d->outcome == FR_REFER)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "decision",
-                            "a referral is not a crossing: record the supervisor's decision");
+    if (!store) return fr_error_set(err, FR_EINVAL, 0, 0, "", "nothing to record");
     fr_event ev;
-    fr_event_init(&ev);
-    int rc = fr_admit_document(&d->mrz, &ev.doc, err);
-    if (rc != FR_OK) return rc;
-    ev.kind = d->outcome == FR_ADMIT ? FR_EVENT_ENTRY : FR_EVENT_REFUSAL;
-    fr_admit_event_id(req, d, event_id, ev.event_id);
-    ev.at = req->at;
-    snprintf(ev.port, sizeof ev.port, "%s", req->port);
-    snprintf(ev.admission_class, sizeof ev.admission_class, "%s",
-             fr_admission_class_name(req->cls));
-    if (ev.kind == FR_EVENT_ENTRY) ev.authorised_until = d->authorised_until;
-    if (officer) snprintf(ev.officer, sizeof ev.officer, "%s", officer);
-    snprintf(ev.decision, sizeof ev.decision, "%s", fr_outcome_name(d->outcome));
-    /* the store takes at most FR_REASONS_MAX bytes: a longer text is refused there */
-    size_t cap = 2 * FR_REASONS_MAX;
-    char *reasons = fr_malloc(cap);
-    if (!reasons) return fr_error_set(err, FR_ENOMEM, 0, 0, "reasons", "out of memory");
-    if (fr_admit_reasons_json(d, reasons, cap) != FR_OK)
-        rc = fr_error_set(err, FR_ELIMIT, 0, 0, "reasons", "the reasons do not fit");
-    else {
-        ev.reasons_json = reasons;
-        rc = fr_store_record(store, &ev, result, err);
-    }
+    char *reasons = NULL;
+    int rc = fr_booth_event(req, d, event_id, officer, &ev, &reasons, err);
+    if (rc == FR_OK) rc = fr_store_record(store, &ev, result, err);
     fr_free(reasons);
     return rc;
 }

@@ -147,10 +147,10 @@ typedef struct override_in {
 /* A recording for the writer's group commit (server_audit.c). */
 typedef struct admit_write {
     srv_req *r;
-    const fr_admit_request *req;
-    const fr_admit_decision *d;
     const char *eid;
     const char *action, *detail;
+    fr_event ev; /* built by the request (fr_booth_event), recorded by the writer */
+    char *reasons;
     fr_record_result res;
     fr_audit_record rec;
     char object[FR_AUDIT_OBJECT_MAX + 1];
@@ -159,7 +159,7 @@ typedef struct admit_write {
 static int record_apply(srv_write *w, fr_store *store, fr_error *err)
 {
     admit_write *a = w->ud;
-    int rc = fr_booth_record(store, a->req, a->d, a->eid, a->r->user.name, &a->res, err);
+    int rc = fr_store_record(store, &a->ev, &a->res, err);
     if (rc != FR_OK) return rc;
     snprintf(a->object, sizeof a->object, "traveller:%lld event:%s", (long long)a->res.traveller_id,
              a->eid);
@@ -254,16 +254,23 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
         admit_write a;
         memset(&a, 0, sizeof a);
         a.r = r;
-        a.req = &in->req;
-        a.d = d;
         a.eid = eid;
         a.action = ov ? "admission.override" : "admission.record";
         a.detail = ov ? ov->reason : fr_outcome_name(d->outcome);
+        if (fr_booth_event(&in->req, d, eid, r->user.name, &a.ev, &a.reasons, &err) != FR_OK) {
+            ret = srv_problem_err(r, &err);
+            goto done;
+        }
+        const fr_event *pre = &a.ev;
         srv_write w;
         memset(&w, 0, sizeof w);
         w.apply = record_apply;
         w.ud = &a;
-        if (srv_write_run(s, &w) != FR_OK) {
+        w.pre = &pre;
+        w.npre = 1;
+        int failed = srv_write_run(s, &w) != FR_OK;
+        fr_free(a.reasons);
+        if (failed) {
             ret = w.ledger_only
                       ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                     "the decision was recorded but its audit entry could not be "

@@ -251,7 +251,18 @@ enum MHD_Result srv_events(srv_req *r)
     memset(&w, 0, sizeof w);
     w.apply = events_apply;
     w.ud = &e;
-    if (nparsed && srv_write_run(s, &w) != FR_OK) {
+    const fr_event **pre = fr_malloc(n * sizeof *pre);
+    if (!pre) {
+        ret = MHD_NO;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        pre[i] = out[i].parsed ? &out[i].ev : NULL;
+    w.pre = pre;
+    w.npre = n;
+    int failed = nparsed && srv_write_run(s, &w) != FR_OK;
+    fr_free(pre);
+    if (failed) {
         ret = w.ledger_only ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                           "the events were recorded but their audit entries "
                                           "could not be written")

@@ -104,6 +104,10 @@ typedef int (*srv_write_fn)(srv_write *w, fr_store *store, fr_error *err);
 struct srv_write {
     srv_write_fn apply; /* NULL: audit records only */
     void *ud;           /* for apply */
+    /* the events apply will record, in order (NULL entries skipped): the
+     * group's are looked up at once before it runs (fr_store_prefetch) */
+    const fr_event *const *pre;
+    size_t npre;
     const fr_audit_record *recs;
     size_t nrecs;
     /* the outcome, set by the writer */

@@ -11,8 +11,11 @@
  * batch. Export formats an event as one row in the canonical column order. */
 #include "frontera/ledger.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "frontera/alloc.h"
 
 #include "frontera/country.h"
 #include "frontera/text.h"
@@ -207,11 +210,249 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
     return 0;
 }
 
-static int reject(const fr_import_hooks *h, fr_import_stats *st, long line, const char *col,
-                  const char *reason, const fr_csv_row *row)
+/* Rows are read ahead a chunk at a time, so that the store can look the
+ * chunk's events up at once (fr_store_prefetch); each row is kept (its
+ * fields copied) until it is recorded or rejected, in file order. */
+#define IMPORT_CHUNK 4000
+
+typedef struct held_row {
+    long line;
+    fr_event ev;            /* valid when !rejected */
+    size_t reasons;         /* arena offset of the reasons text, or SIZE_MAX */
+    size_t field0, nfields; /* in the chunk's field table; nfields 0: no row */
+    size_t col, why;        /* a rejected row's column and reason (arena offsets) */
+    int rejected;
+} held_row;
+
+typedef struct chunk {
+    held_row *rows;
+    size_t n, cap;
+    char *arena;
+    size_t used, acap;
+    fr_csv_field *fields; /* offsets in ptr until chunk_fix */
+    size_t nf, fcap;
+    int oom;
+} chunk;
+
+static void *grow_to(void *p, size_t *cap, size_t need, size_t elem, int *oom)
 {
+    if (need <= *cap) return p;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = fr_realloc(p, nc * elem);
+    if (!q) {
+        *oom = 1;
+        return p;
+    }
+    *cap = nc;
+    return q;
+}
+
+/* Copy len bytes and a NUL into the arena; its offset. */
+static size_t arena_put(chunk *c, const char *s, size_t len)
+{
+    c->arena = grow_to(c->arena, &c->acap, c->used + len + 1, 1, &c->oom);
+    if (c->oom) return 0;
+    size_t at = c->used;
+    memcpy(c->arena + at, s, len);
+    c->arena[at + len] = '\0';
+    c->used += len + 1;
+    return at;
+}
+
+static held_row *chunk_add(chunk *c, long line, const fr_csv_row *row)
+{
+    c->rows = grow_to(c->rows, &c->cap, c->n + 1, sizeof *c->rows, &c->oom);
+    if (c->oom) return NULL;
+    held_row *h = &c->rows[c->n++];
+    memset(h, 0, sizeof *h);
+    h->line = line;
+    h->reasons = SIZE_MAX;
+    if (!row) return h;
+    c->fields = grow_to(c->fields, &c->fcap, c->nf + row->count, sizeof *c->fields, &c->oom);
+    if (c->oom) return NULL;
+    h->field0 = c->nf;
+    h->nfields = row->count;
+    for (size_t i = 0; i < row->count; i++) {
+        size_t at = arena_put(c, row->fields[i].ptr, row->fields[i].len);
+        c->fields[c->nf].ptr = (const char *)(uintptr_t)at;
+        c->fields[c->nf++].len = row->fields[i].len;
+    }
+    return c->oom ? NULL : h;
+}
+
+static held_row *chunk_reject(chunk *c, long line, const char *col, const char *why,
+                              const fr_csv_row *row)
+{
+    held_row *h = chunk_add(c, line, row);
+    if (!h) return NULL;
+    h->rejected = 1;
+    h->col = arena_put(c, col, strlen(col));
+    h->why = arena_put(c, why, strlen(why));
+    return c->oom ? NULL : h;
+}
+
+/* The arena no longer moves: offsets become pointers. */
+static void chunk_fix(chunk *c)
+{
+    for (size_t i = 0; i < c->nf; i++)
+        c->fields[i].ptr = c->arena + (uintptr_t)c->fields[i].ptr;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->rows[i].reasons != SIZE_MAX)
+            c->rows[i].ev.reasons_json = c->arena + c->rows[i].reasons;
+}
+
+static void chunk_free(chunk *c)
+{
+    fr_free(c->rows);
+    fr_free(c->arena);
+    fr_free(c->fields);
+}
+
+/* Read up to want good rows (and the bad ones between) into c. Returns 1 at
+ * the end of the input, 0 when more may follow, or an error. */
+static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stats *stats, chunk *c,
+                      fr_error *err)
+{
+    c->n = c->used = c->nf = 0;
+    size_t events = 0;
+    fr_csv_row row;
+    fr_error e;
+    while (events < want) {
+        int rc = fr_csv_next(csv, &row, &e);
+        if (rc == 0) return 1;
+        held_row *h = NULL;
+        if (rc == FR_EPARSE || rc == FR_ELIMIT) {
+            stats->rows++;
+            char reason[300];
+            snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
+            if (!chunk_reject(c, e.line, "", reason, NULL)) goto oom;
+            continue;
+        }
+        if (rc < 0) {
+            if (err) *err = e;
+            return rc;
+        }
+        if (row.count == 1 && row.fields[0].len == 0) continue; /* a blank line */
+        stats->rows++;
+        if (row.count != m->ncols) {
+            char reason[128];
+            snprintf(reason, sizeof reason, "the row has %zu fields, the header %zu", row.count,
+                     m->ncols);
+            if (!chunk_reject(c, row.line, "", reason, &row)) goto oom;
+            continue;
+        }
+        fr_event ev;
+        row_fault fault = {"", ""};
+        if (row_to_event(&row, m, &ev, &fault) != 0) {
+            if (!chunk_reject(c, row.line, fault.col, fault.reason, &row)) goto oom;
+            continue;
+        }
+        if (!(h = chunk_add(c, row.line, &row))) goto oom;
+        h->ev = ev;
+        if (ev.reasons_json) {
+            h->reasons = arena_put(c, ev.reasons_json, strlen(ev.reasons_json));
+            if (c->oom) goto oom;
+        }
+        h->ev.reasons_json = NULL;
+        events++;
+    }
+    return 0;
+oom:
+    return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory reading the import");
+}
+
+/* Hand the chunk's events to the store to look up at once. */
+static int chunk_prefetch(fr_store *s, const chunk *c, fr_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += !c->rows[i].rejected;
+    if (n == 0) return FR_OK;
+    const fr_event **evs = fr_malloc(n * sizeof *evs);
+    if (!evs) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (!c->rows[i].rejected) evs[n++] = &c->rows[i].ev;
+    int rc = fr_store_prefetch(s, evs, n, err);
+    fr_free(evs);
+    return rc;
+}
+
+static int held_reject(const fr_import_hooks *h, fr_import_stats *st, const chunk *c,
+                       const held_row *r, const char *col, const char *reason)
+{
+    fr_csv_row row = {c->fields + r->field0, r->nfields, r->line};
     st->rejected++;
-    return h && h->reject ? h->reject(h->ud, line, col, reason, row) : 0;
+    return h && h->reject ? h->reject(h->ud, r->line, col, reason, r->nfields ? &row : NULL) : 0;
+}
+
+typedef struct import_run {
+    fr_store *s;
+    size_t batch, in_batch;
+    uint64_t taken, dups; /* of the open batch: counted once it is committed */
+} import_run;
+
+static int batch_done(import_run *x, fr_csv *csv, const fr_import_hooks *h, fr_import_stats *st,
+                      fr_error *err)
+{
+    int rc = fr_store_batch_commit(x->s, err);
+    if (rc != FR_OK) return rc;
+    st->taken += x->taken;
+    st->duplicates += x->dups;
+    x->taken = x->dups = 0;
+    st->batches++;
+    st->bytes = fr_csv_offset(csv);
+    if (h && h->progress) h->progress(h->ud, st);
+    x->in_batch = 0;
+    return FR_OK;
+}
+
+/* Record (or reject) the chunk's rows in order; a store failure is
+ * returned (the caller rolls the open batch back). */
+static int chunk_record(import_run *x, fr_csv *csv, chunk *c, const fr_import_hooks *h,
+                        fr_import_stats *st, fr_error *err)
+{
+    fr_error e;
+    int rc;
+    for (size_t i = 0; i < c->n; i++) {
+        held_row *r = &c->rows[i];
+        if (r->rejected) {
+            if ((rc = held_reject(h, st, c, r, c->arena + r->col, c->arena + r->why)) != 0)
+                return rc;
+            continue;
+        }
+        if (h && h->complete && (rc = h->complete(h->ud, x->s, &r->ev, &e)) != FR_OK) {
+            if (rc != FR_EINVAL) { /* the store failed, not the row */
+                e.line = (int)r->line;
+                if (err) *err = e;
+                return rc;
+            }
+            if ((rc = held_reject(h, st, c, r, e.field, e.message)) != 0) return rc;
+            continue;
+        }
+        fr_record_result res;
+        rc = fr_store_record(x->s, &r->ev, &res, &e);
+        if (rc == FR_EINVAL || rc == FR_ECONFLICT) {
+            if ((rc = held_reject(h, st, c, r, e.field, e.message)) != 0) return rc;
+            continue;
+        }
+        if (rc != FR_OK) {
+            e.line = (int)r->line;
+            if (err) *err = e;
+            return rc;
+        }
+        if (res.duplicate)
+            x->dups++;
+        else
+            x->taken++;
+        if (++x->in_batch >= x->batch) {
+            if ((rc = batch_done(x, csv, h, st, err)) != FR_OK) return rc;
+            if ((rc = fr_store_batch_begin(x->s, err)) != FR_OK) return rc;
+        }
+    }
+    return FR_OK;
 }
 
 int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hooks *h,
@@ -233,83 +474,29 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
     }
     if ((rc = map_header(&row, &m, h, err)) != FR_OK) return rc;
     if (h && h->header) h->header(h->ud, &row);
-    size_t in_batch = 0;
-    uint64_t taken = 0, dups = 0; /* of the open batch: counted once it is committed */
+    import_run x = {s, batch, 0, 0, 0};
+    chunk c;
+    memset(&c, 0, sizeof c);
     if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
     for (;;) {
-        rc = fr_csv_next(csv, &row, &e);
-        if (rc == 0) break;
-        if (rc == FR_EPARSE || rc == FR_ELIMIT) {
-            stats->rows++;
-            char reason[300];
-            snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
-            if ((rc = reject(h, stats, e.line, "", reason, NULL)) != 0) goto fail;
-            continue;
-        }
-        if (rc < 0) {
-            if (err) *err = e;
+        /* a chunk never spans two batches: the look-up holds for one */
+        size_t want = batch - x.in_batch < IMPORT_CHUNK ? batch - x.in_batch : IMPORT_CHUNK;
+        int end = chunk_read(csv, &m, want, stats, &c, err);
+        if (end < 0) {
+            rc = end;
             goto fail;
         }
-        if (row.count == 1 && row.fields[0].len == 0) continue; /* a blank line */
-        stats->rows++;
-        if (row.count != m.ncols) {
-            char reason[128];
-            snprintf(reason, sizeof reason, "the row has %zu fields, the header %zu", row.count,
-                     m.ncols);
-            if ((rc = reject(h, stats, row.line, "", reason, &row)) != 0) goto fail;
-            continue;
-        }
-        fr_event ev;
-        row_fault fault = {"", ""};
-        if (row_to_event(&row, &m, &ev, &fault) != 0) {
-            if ((rc = reject(h, stats, row.line, fault.col, fault.reason, &row)) != 0) goto fail;
-            continue;
-        }
-        if (h && h->complete && (rc = h->complete(h->ud, s, &ev, &e)) != FR_OK) {
-            if (rc != FR_EINVAL) { /* the store failed, not the row */
-                e.line = (int)row.line;
-                if (err) *err = e;
-                goto fail;
-            }
-            if ((rc = reject(h, stats, row.line, e.field, e.message, &row)) != 0) goto fail;
-            continue;
-        }
-        fr_record_result res;
-        rc = fr_store_record(s, &ev, &res, &e);
-        if (rc == FR_EINVAL || rc == FR_ECONFLICT) {
-            if ((rc = reject(h, stats, row.line, e.field, e.message, &row)) != 0) goto fail;
-            continue;
-        }
-        if (rc != FR_OK) {
-            e.line = (int)row.line;
-            if (err) *err = e;
-            goto fail;
-        }
-        if (res.duplicate)
-            dups++;
-        else
-            taken++;
-        if (++in_batch >= batch) {
-            if ((rc = fr_store_batch_commit(s, err)) != FR_OK) goto fail;
-            stats->taken += taken;
-            stats->duplicates += dups;
-            taken = dups = 0;
-            stats->batches++;
-            stats->bytes = fr_csv_offset(csv);
-            if (h && h->progress) h->progress(h->ud, stats);
-            in_batch = 0;
-            if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
-        }
+        chunk_fix(&c);
+        if ((rc = chunk_prefetch(s, &c, err)) != FR_OK) goto fail;
+        if ((rc = chunk_record(&x, csv, &c, h, stats, err)) != FR_OK) goto fail;
+        if (end) break;
     }
-    if ((rc = fr_store_batch_commit(s, err)) != FR_OK) goto fail;
-    stats->taken += taken;
-    stats->duplicates += dups;
-    stats->batches++;
-    stats->bytes = fr_csv_offset(csv);
-    if (h && h->progress) h->progress(h->ud, stats);
-    return FR_OK;
+    if ((rc = batch_done(&x, csv, h, stats, err)) != FR_OK) goto fail;
+    goto done;
 fail: /* the open batch is rolled back: its rows are neither taken nor duplicates */
     fr_store_batch_rollback(s);
+done:
+    chunk_free(&c);
     return rc;
 }
 

@@ -101,6 +101,33 @@ int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, f
     return s->ops->record(s, &copy, result, err);
 }
 
+int fr_store_prefetch(fr_store *s, const fr_event *const *evs, size_t n, fr_error *err)
+{
+    if (!s || !s->in_batch || !s->ops->prefetch || n == 0) return FR_OK;
+    if (!evs) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no events");
+    /* the backend sees what fr_store_record would pass it */
+    fr_event *copies = fr_malloc(n * sizeof *copies);
+    const fr_event **ptrs = fr_malloc(n * sizeof *ptrs);
+    int rc = FR_OK;
+    if (!copies || !ptrs) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ptrs[i] = NULL;
+        if (!evs[i]) continue;
+        copies[i] = *evs[i];
+        norm_doc(&copies[i].doc);
+        fr_error e;
+        if (fr_event_validate(&copies[i], &e) == FR_OK) ptrs[i] = &copies[i];
+    }
+    rc = s->ops->prefetch(s, ptrs, n, err);
+done:
+    fr_free(copies);
+    fr_free(ptrs);
+    return rc;
+}
+
 int fr_store_batch_begin(fr_store *s, fr_error *err)
 {
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is already open");

@@ -17,6 +17,9 @@ typedef struct fr_store_ops {
     int (*batch_commit)(fr_store *s, fr_error *err);
     void (*batch_rollback)(fr_store *s);
     int (*record)(fr_store *s, const fr_event *ev, fr_record_result *res, fr_error *err);
+    /* optional: look a batch's next events up at once (fr_store_prefetch);
+     * entries of evs may be NULL (events that will not be recorded) */
+    int (*prefetch)(fr_store *s, const fr_event *const *evs, size_t n, fr_error *err);
     int (*find_document)(fr_store *s, const char *state, const char *number, int64_t *tid,
                          fr_error *err);
     int (*link)(fr_store *s, const fr_document *doc, fr_date day, int entering, fr_store_link *out,

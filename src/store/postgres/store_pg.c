@@ -32,6 +32,7 @@
 #include "frontera/alloc.h"
 
 #define PG_BATCH_IDS 256
+#define PG_PIPELINE_ROWS 64 /* fewer pending events and travellers: INSERTs, not COPY */
 
 /* 0 -> 1: travellers, documents, events (monthly partitions), event ids */
 static const char *const STEP1[] = {
@@ -343,6 +344,8 @@ static void pending_clear(pg_store *s)
     pg_map_clear(&s->births);
     pg_map_clear(&s->freq);
     s->ntxev = 0;
+    pg_prefetch_clear(s);
+    memset(s->id_hint, 0, sizeof s->id_hint);
 }
 
 int pg_tx_begin(pg_store *s, fr_error *err)
@@ -375,11 +378,26 @@ static void ids_return(pg_store *s)
     }
 }
 
+/* The commit is one round trip when the pending rows are few: rows, counts,
+ * numbering and COMMIT in one pipeline (a bulk batch sends its rows by COPY
+ * first). */
+/* What one pipeline sends: the pending rows as INSERTs (rows), their
+ * frequency counts with them, and at a commit the numbering and COMMIT. */
+struct pipe_job {
+    int rows, commit;
+    int seq_at; /* index of the numbering statement among those sent, or -1 */
+};
+typedef struct pipe_job pipe_job;
+static int pipelined(pg_store *s, pipe_job *job, fr_error *err);
+static int few_rows(const pg_store *s);
+
 int pg_tx_commit(pg_store *s, fr_error *err)
 {
-    int rc = pg_flush(s, err);
-    if (rc == FR_OK) rc = pg_seq_assign(s, err);
-    if (rc == FR_OK) rc = pg_exec(s, "COMMIT", err, "cannot commit");
+    int rc = few_rows(s) ? FR_OK : pg_flush(s, err);
+    if (rc == FR_OK) {
+        pipe_job job = {1, 1, -1};
+        rc = pipelined(s, &job, err);
+    }
     if (rc != FR_OK) {
         pg_tx_rollback(s);
         return rc;
@@ -403,34 +421,76 @@ void pg_tx_rollback(pg_store *s)
 
 /* ---- ids and partitions -------------------------------------------------- */
 
-int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
+/* Fetch ids ahead for every sequence that has none left, in one round trip:
+ * want[q] of sequence q (0: none). */
+static int ids_fetch(pg_store *s, const int want[PG_SEQ_COUNT], fr_error *err)
 {
-    pg_ids *ids = &s->seq[seq];
-    if (ids->pos >= ids->n) {
-        int want = s->batch ? PG_BATCH_IDS : 1;
-        char n[24];
-        const char *p[2] = {SEQ_NAMES[seq], pg_i64(n, want)};
-        PGresult *r =
-            PQexecParams(s->conn, "SELECT frontera_ids($1, $2)", 2, NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != want) {
-            int rc = pg_error(s, r, err, "cannot allocate ids");
-            PQclear(r);
-            return rc;
-        }
-        if ((size_t)want > ids->cap) {
-            int64_t *a = fr_realloc(ids->ids, (size_t)want * sizeof *a);
+    char n[PG_SEQ_COUNT][24];
+    const char *p[PG_SEQ_COUNT];
+    for (int q = 0; q < PG_SEQ_COUNT; q++)
+        p[q] = pg_i64(n[q], want[q]);
+    PGresult *r = PQexecParams(s->conn,
+                               "SELECT 0, frontera_ids('travellers_id_seq', $1) WHERE $1 > 0"
+                               " UNION ALL SELECT 1, frontera_ids('documents_id_seq', $2)"
+                               " WHERE $2 > 0 UNION ALL SELECT 2, frontera_ids('events_id_seq', $3)"
+                               " WHERE $3 > 0",
+                               PG_SEQ_COUNT, NULL, p, NULL, NULL, 0);
+    int total = 0;
+    for (int q = 0; q < PG_SEQ_COUNT; q++)
+        total += want[q];
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != total) {
+        int rc = pg_error(s, r, err, "cannot allocate ids");
+        PQclear(r);
+        return rc;
+    }
+    for (int q = 0; q < PG_SEQ_COUNT; q++) {
+        pg_ids *ids = &s->seq[q];
+        if (!want[q]) continue;
+        if ((size_t)want[q] > ids->cap) {
+            int64_t *a = fr_realloc(ids->ids, (size_t)want[q] * sizeof *a);
             if (!a) {
                 PQclear(r);
                 return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
             }
             ids->ids = a;
-            ids->cap = (size_t)want;
+            ids->cap = (size_t)want[q];
         }
-        for (int i = 0; i < want; i++)
-            ids->ids[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        ids->n = (size_t)want;
-        ids->pos = 0;
-        PQclear(r);
+        ids->n = ids->pos = 0;
+    }
+    for (int i = 0; i < total; i++) { /* in order within each sequence */
+        int q = atoi(PQgetvalue(r, i, 0));
+        if (q < 0 || q >= PG_SEQ_COUNT || s->seq[q].n >= (size_t)want[q]) continue;
+        s->seq[q].ids[s->seq[q].n++] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    }
+    PQclear(r);
+    return FR_OK;
+}
+
+void pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events)
+{
+    s->id_hint[PG_SEQ_TRAV] = travellers;
+    s->id_hint[PG_SEQ_DOC] = documents;
+    s->id_hint[PG_SEQ_EVENT] = events;
+}
+
+int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
+{
+    pg_ids *ids = &s->seq[seq];
+    if (ids->pos >= ids->n) {
+        /* a batch takes what its chunk said it needs (pg_ids_hint), for
+         * every sequence that ran out at once, else PG_BATCH_IDS; a single
+         * record one */
+        int want[PG_SEQ_COUNT] = {0};
+        for (int q = 0; q < PG_SEQ_COUNT; q++) {
+            if (s->seq[q].pos < s->seq[q].n || (q != seq && !s->id_hint[q])) continue;
+            size_t h = s->id_hint[q];
+            want[q] = !s->batch ? 1
+                      : h       ? (int)(h < PG_BATCH_IDS * 4 ? h : PG_BATCH_IDS * 4)
+                                : PG_BATCH_IDS;
+            s->id_hint[q] = 0;
+        }
+        int rc = ids_fetch(s, want, err);
+        if (rc != FR_OK) return rc;
     }
     *id = ids->ids[ids->pos++];
     return FR_OK;
@@ -726,30 +786,35 @@ static int copy_table(pg_store *s, int t, fr_error *err)
     return rc;
 }
 
-/* Single records: every pending row as an INSERT, in one pipeline. */
-static int insert_pipelined(pg_store *s, fr_error *err)
+static int pipe_send(pg_store *s, const char *sql, int n, const char *const *p, int *sent,
+                     fr_error *err)
 {
-    if (PQenterPipelineMode(s->conn) != 1)
-        return fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot use pipeline mode: %s",
-                            PQerrorMessage(s->conn));
-    int sent = 0, rc = FR_OK;
+    if (PQsendQueryParams(s->conn, sql, n, NULL, p, NULL, NULL, 0) == 1) {
+        (*sent)++;
+        return FR_OK;
+    }
+    return fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
+}
+
+static int pipe_rows(pg_store *s, int *sent, fr_error *err)
+{
     char num[12][24];
     const char *p[EV_COLS];
-    for (int t = 0; t < 5 && rc == FR_OK; t++) {
+    for (int t = 0; t < 5; t++) {
         size_t first, n = table_rows(s, t, &first);
         for (size_t i = first; i < n; i++) {
             int cols = row_params(s, t, i, num, p);
-            if (PQsendQueryParams(s->conn, INSERT_SQL[t], cols, NULL, p, NULL, NULL, 0) != 1) {
-                rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send a row: %s",
-                                  PQerrorMessage(s->conn));
-                break;
-            }
-            sent++;
+            int rc = pipe_send(s, INSERT_SQL[t], cols, p, sent, err);
+            if (rc != FR_OK) return rc;
         }
     }
-    if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
-        rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
-    /* read every result up to the sync, keeping the first error */
+    return FR_OK;
+}
+
+/* Read every result up to the sync, keeping the first error. */
+static int pipe_read(pg_store *s, const pipe_job *job, fr_error *err)
+{
+    int rc = FR_OK, at = 0;
     for (;;) {
         PGresult *r = PQgetResult(s->conn);
         if (!r) { /* the end of one query's results */
@@ -759,6 +824,7 @@ static int insert_pipelined(pg_store *s, fr_error *err)
                                       PQerrorMessage(s->conn));
                 break;
             }
+            at++;
             continue;
         }
         ExecStatusType st = PQresultStatus(r);
@@ -766,42 +832,99 @@ static int insert_pipelined(pg_store *s, fr_error *err)
             PQclear(r);
             break;
         }
-        if (rc == FR_OK && st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED)
-            rc = pg_error(s, r, err, "cannot write the rows");
+        if (rc == FR_OK && at == job->seq_at)
+            rc = pg_seq_check(s, r, err);
+        else if (rc == FR_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                 st != PGRES_PIPELINE_ABORTED)
+            rc = pg_error(s, r, err, job->commit ? "cannot commit" : "cannot write the rows");
         if (st == PGRES_FATAL_ERROR && PQstatus(s->conn) != CONNECTION_OK) {
             PQclear(r);
             break;
         }
         PQclear(r);
     }
-    PQexitPipelineMode(s->conn);
-    (void)sent;
     return rc;
 }
 
-int pg_flush(pg_store *s, fr_error *err)
+/* One round trip: the pending rows and counts (job->rows), then at a commit
+ * the numbering (last before COMMIT: store_pg_seq.c) and COMMIT itself. */
+static int pipelined(pg_store *s, pipe_job *job, fr_error *err)
 {
-    if (s->flushed_trav == s->nptrav && s->flushed_doc == s->npdoc && !s->npev && !s->nprev)
-        return FR_OK;
-    int rc = FR_OK;
-    if (s->batch) {
-        for (int t = 0; t < 5 && rc == FR_OK; t++)
-            rc = copy_table(s, t, err);
-    } else {
-        rc = insert_pipelined(s, err);
+    pg_buf fb[4] = {{0}}, sb[3] = {{0}};
+    char count[24];
+    int freq = job->rows && s->flushed_trav < s->nptrav, seq = job->commit && s->ntxev > 0;
+    int rc = FR_OK, sent = 0;
+    job->seq_at = -1;
+    if (freq) rc = pg_freq_args(s, s->flushed_trav, s->nptrav, fb, err);
+    if (rc == FR_OK && seq) rc = pg_seq_args(s, sb, count, err);
+    if (rc != FR_OK) goto done;
+    if (PQenterPipelineMode(s->conn) != 1) {
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot use pipeline mode: %s",
+                          PQerrorMessage(s->conn));
+        goto done;
     }
-    if (rc == FR_OK) rc = pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
-    if (rc != FR_OK) return rc;
-    /* travellers and documents stay for the linking rule and caches; events
-     * and reviews are gone from memory (their ids stay in s->evs) */
+    if (job->rows) rc = pipe_rows(s, &sent, err);
+    if (rc == FR_OK && freq) {
+        const char *p[4] = {fb[0].p, fb[1].p, fb[2].p, fb[3].p};
+        rc = pipe_send(s, pg_freq_sql(), 4, p, &sent, err);
+    }
+    if (rc == FR_OK && seq) {
+        const char *p[4] = {sb[0].p, sb[1].p, sb[2].p, count};
+        job->seq_at = sent;
+        rc = pipe_send(s, pg_seq_sql(), 4, p, &sent, err);
+    }
+    if (rc == FR_OK && job->commit) rc = pipe_send(s, "COMMIT", 0, NULL, &sent, err);
+    if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
+        rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
+    int rr = pipe_read(s, job, err);
+    if (rc == FR_OK) rc = rr;
+    PQexitPipelineMode(s->conn);
+done:
+    for (int k = 0; k < 4; k++)
+        fr_free(fb[k].p);
+    for (int k = 0; k < 3; k++)
+        fr_free(sb[k].p);
+    return rc;
+}
+
+/* Are the pending rows few enough for INSERTs (a single record, a booth's
+ * group) rather than a COPY per table (a bulk batch)? */
+static int few_rows(const pg_store *s)
+{
+    return !s->batch || s->npev + (s->nptrav - s->flushed_trav) <= PG_PIPELINE_ROWS;
+}
+
+/* The rows are on the server: only travellers and documents stay (for the
+ * linking rule and caches); events and reviews leave memory (their ids stay
+ * in s->evs, marked as written: ask the server). */
+static void flushed(pg_store *s)
+{
     s->flushed_trav = s->nptrav;
     s->flushed_doc = s->npdoc;
     for (size_t i = 0; i < s->npev; i++)
         fr_free(s->pev[i].reasons);
     s->npev = s->nprev = 0;
     for (size_t i = 0; i < s->evs.cap; i++)
-        if (s->evs.slots[i].key[0]) s->evs.slots[i].d |= 0x100; /* written: ask the server */
-    return FR_OK;
+        if (s->evs.slots[i].key[0]) s->evs.slots[i].d |= 0x100;
+    pg_map_clear(&s->freq);
+}
+
+int pg_flush(pg_store *s, fr_error *err)
+{
+    if (s->flushed_trav == s->nptrav && s->flushed_doc == s->npdoc && !s->npev && !s->nprev)
+        return FR_OK;
+    s->pre_valid = 0; /* the chunk's answers no longer count this transaction's rows */
+    int rc = FR_OK;
+    if (!few_rows(s)) {
+        for (int t = 0; t < 5 && rc == FR_OK; t++)
+            rc = copy_table(s, t, err);
+        if (rc == FR_OK) rc = pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
+    } else { /* one round trip, not a COPY per table */
+        pipe_job job = {1, 0, -1};
+        rc = pipelined(s, &job, err);
+    }
+    if (rc == FR_OK) flushed(s);
+    return rc;
 }
 
 /* ---- open, schema, close -------------------------------------------------- */
@@ -897,6 +1020,7 @@ static void pg_close(fr_store *base)
     pg_map_free(&s->travs);
     pg_map_free(&s->births);
     pg_map_free(&s->freq);
+    pg_prefetch_free(s);
     fr_free(s->txev);
     fr_free(s->ptrav);
     fr_free(s->pdoc);
@@ -925,17 +1049,22 @@ static int pg_batch_begin(fr_store *base, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     s->batch = 1;
-    int rc = pg_tx_begin(s, err);
     /* A batch links its new documents against travellers it has not sent
      * yet, so no other transaction may link or correct links meanwhile: it
      * holds the linking lock exclusively from its first statement (before
      * any row lock, so it cannot take part in a deadlock through it).
      * Concurrent imports therefore link one batch at a time; a booth's
-     * single record of a new document waits for the batch to commit. */
-    if (rc == FR_OK && (rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
-                                     "cannot take the linking lock")) != FR_OK)
+     * single record of a new document waits for the batch to commit. Both
+     * in one round trip. */
+    int rc = pg_exec(s, "BEGIN; SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                     "cannot start a batch (the linking lock)");
+    if (rc == FR_OK) {
+        pending_clear(s);
+        s->in_tx = 1;
+    } else {
         pg_tx_rollback(s);
-    if (rc != FR_OK) s->batch = 0;
+        s->batch = 0;
+    }
     return rc;
 }
 
@@ -970,6 +1099,7 @@ static const fr_store_ops PG_OPS = {
     .batch_commit = pg_batch_commit,
     .batch_rollback = pg_batch_rollback,
     .record = pg_record,
+    .prefetch = pg_prefetch,
     .find_document = pg_find_document,
     .link = pg_link,
     .set_linkage = pg_set_linkage,
@@ -1008,8 +1138,12 @@ int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_er
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database: %s", msg);
         goto fail;
     }
-    if ((rc = pg_exec(s, "SET client_min_messages = warning; SET synchronous_commit = on", err,
-                      "cannot configure the session")) != FR_OK)
+    /* jit off: compiling a look-up over every monthly partition costs ~0.1 s,
+     * a hundred times what running it does */
+    if ((rc = pg_exec(s,
+                      "SET client_min_messages = warning; SET synchronous_commit = on;"
+                      " SET jit = off",
+                      err, "cannot configure the session")) != FR_OK)
         goto fail;
     if (flags & FR_STORE_CREATE) {
         if ((rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK) goto fail;

@@ -30,6 +30,13 @@ pg_slot *pg_map_put(pg_map *m, const char *key);
 void pg_map_clear(pg_map *m);
 void pg_map_free(pg_map *m);
 
+/* A growing text buffer (COPY data, array literals); oom set on failure. */
+typedef struct pg_buf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} pg_buf;
+
 /* Rows written in this transaction and not yet sent to the server. */
 typedef struct pg_trav_row {
     int64_t id;
@@ -91,11 +98,24 @@ typedef struct pg_store {
     pg_review_row *prev;
     size_t nprev, capprev;
     pg_ids seq[PG_SEQ_COUNT];
+    size_t id_hint[PG_SEQ_COUNT]; /* ids the prefetched chunk will take (pg_ids_hint) */
     pg_map freq; /* this transaction's unsent travellers counted: "T", "N"nat, "B"date, "M"name */
     pg_seq_row *txev; /* events written in this transaction, in order */
     size_t ntxev, captxev;
     fr_linkage_params link_params;
     int64_t link_gen; /* link generation the document cache belongs to; -1 unknown */
+    /* A batch's chunk looked up at once (store_pg_prefetch.c); valid until
+     * this transaction sends rows (pg_flush) or ends. */
+    int pre_valid;
+    pg_map pre_ev;   /* the chunk's event ids -> a digest, b traveller, c row, d anomalies;
+                        d -1: not on the server */
+    pg_map pre_doc;  /* the chunk's documents not on the server -> a first candidate in
+                        pre_cand, b their number, c the nationality's count */
+    pg_map pre_freq; /* the server's counts of the chunk's names ("M" keys) and birth
+                        dates ("B" keys), for candidates this transaction creates */
+    struct pg_cand *pre_cand;
+    size_t npre_cand, cappre_cand;
+    int64_t pre_total; /* travellers counted in the frequency tables */
 } pg_store;
 
 /* Advisory lock classes (pg_advisory_xact_lock(class, key)). */
@@ -114,6 +134,8 @@ int pg_tx_begin(pg_store *s, fr_error *err);
 int pg_tx_commit(pg_store *s, fr_error *err);
 void pg_tx_rollback(pg_store *s);
 int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err);
+/* The ids a batch's next chunk will need, taken together at its first id. */
+void pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events);
 int pg_ensure_month(pg_store *s, fr_date d, fr_error *err);
 int pg_flush(pg_store *s, fr_error *err);
 /* Parameters as text: an int64, a date (NULL when FR_DATE_NONE). */
@@ -130,6 +152,7 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err);
  * unsent ones. */
 typedef struct pg_cand {
     fr_slink_row row;
+    int detailed;            /* state .. last_utc read from the server */
     int64_t name_n, birth_n; /* the server's counts */
     char state[4];           /* latest document on the server of the new one's kind */
     char type[3];            /* (else of any kind); "" none */
@@ -173,10 +196,27 @@ int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err);
 /* Send the frequency counts of travellers rows [from, to) of the pending
  * list and clear the deltas (pg_flush). */
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err);
+/* The same as one statement (pg_freq_sql) and its four array parameters,
+ * built into b (the caller frees b[k].p), for a pipeline. */
+const char *pg_freq_sql(void);
+int pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err);
 /* Remember doc row index i as traveller tid's latest in this transaction. */
 int pg_latest_doc(pg_store *s, int64_t tid, size_t i);
 int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
             fr_error *err);
+
+/* The key of a name's count in s->freq and s->pre_freq. */
+void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv);
+/* Fill l (with_doc) from the chunk's look-up for a document not on the
+ * server: 1 done, 0 the chunk does not cover it (run pg_lookup_run). */
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err);
+
+/* store_pg_prefetch.c */
+/* Look the chunk's events up at once (fr_store_prefetch); a batch only. */
+int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err);
+/* Forget the chunk's look-up (its answers may be stale). */
+void pg_prefetch_clear(pg_store *s);
+void pg_prefetch_free(pg_store *s);
 
 /* store_pg_review.c */
 int pg_load_linkage(pg_store *s, fr_error *err);
@@ -191,7 +231,12 @@ int pg_split(fr_store *base, const char *state, const char *number, const char *
 /* store_pg_seq.c */
 /* Remember an event written in this transaction; number them at commit. */
 int pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest);
-int pg_seq_assign(pg_store *s, fr_error *err);
+/* Numbering is one statement (pg_seq_sql) with four parameters: the three
+ * arrays pg_seq_args builds into b and the count; pg_seq_check its result.
+ * It runs last before COMMIT (pg_tx_commit). */
+const char *pg_seq_sql(void);
+int pg_seq_args(pg_store *s, pg_buf b[3], char count[24], fr_error *err);
+int pg_seq_check(pg_store *s, PGresult *r, fr_error *err);
 int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
 int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
 int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
@@ -202,12 +247,6 @@ struct fr_retention;
 int pg_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
              int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
 
-/* A growing text buffer (COPY data, array literals); oom set on failure. */
-typedef struct pg_buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} pg_buf;
 void pg_buf_put(pg_buf *b, const char *s, size_t n);
 /* One element of an array literal: "{" before the first, "," between, the
  * text double-quoted with '"' and '\\' escaped; NULL for s NULL. pg_buf_end

@@ -239,9 +239,45 @@ done:
     return rc;
 }
 
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err)
+{
+    char key[40];
+    snprintf(key, sizeof key, "%s:%s", doc->state, doc->number);
+    pg_slot *d = s->pre_valid ? pg_map_get(&s->pre_doc, key) : NULL;
+    if (!d) return 0;
+    l->gen = -1;
+    if (!fr_slink_wanted(doc)) return 1; /* a new traveller without a look-up */
+    l->total = s->pre_total, l->nat = d->c;
+    for (int64_t i = 0; i < d->b; i++) {
+        pg_cand *x = cand_add(l);
+        if (!x) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
+        *x = s->pre_cand[d->a + i];
+        l->nserver++;
+    }
+    fr_date keys[3];
+    size_t nk = fr_linkage_birth_keys(doc->birth_date, keys), before = l->nc;
+    int rc = pending_candidates(s, doc, keys, nk, l, err);
+    if (rc != FR_OK) return rc;
+    for (size_t j = before; j < l->nc; j++) { /* the server's counts of this chunk's names */
+        char k[24];
+        const fr_slink_row *x = &l->c[j].row;
+        pg_name_key(k, x->nationality, x->surname, x->given_names);
+        pg_slot *nf = pg_map_get(&s->pre_freq, k);
+        snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
+        pg_slot *bf = pg_map_get(&s->pre_freq, k);
+        if (!nf || !bf) { /* not in the chunk's look-up: ask the server */
+            pg_lookup_free(l);
+            memset(l, 0, sizeof *l);
+            return 0;
+        }
+        l->c[j].name_n = nf->a, l->c[j].birth_n = bf->a;
+    }
+    return 1;
+}
+
 /* ---- frequency deltas of unsent travellers -------------------------------- */
 
-static void name_key(char key[24], const char *nat, const char *sur, const char *giv)
+void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv)
 {
     uint64_t h = 1469598103934665603ULL;
     const char *parts[3] = {nat, sur, giv};
@@ -273,7 +309,7 @@ int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
     int rc = bump(s, "T");
     snprintf(k, sizeof k, "N%s", d->nationality);
     if (rc == FR_OK) rc = bump(s, k);
-    name_key(k, d->nationality, d->surname, d->given_names);
+    pg_name_key(k, d->nationality, d->surname, d->given_names);
     if (rc == FR_OK) rc = bump(s, k);
     if (rc == FR_OK && d->birth_date != FR_DATE_NONE) {
         snprintf(k, sizeof k, "B%ld", (long)d->birth_date);
@@ -282,19 +318,45 @@ int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
     return rc == FR_OK ? FR_OK : fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
 }
 
-/* Upserts of the counts, keys in order so that writers lock rows alike. */
-static const char *const FREQ_SQL[3] = {
-    "INSERT INTO link_nat_freq(nationality, n) SELECT x, count(*) FROM unnest($1::text[]) x"
-    " GROUP BY x ORDER BY x ON CONFLICT (nationality) DO UPDATE"
-    " SET n = link_nat_freq.n + excluded.n",
-    "INSERT INTO link_name_freq(nationality, surname, given_names, n) SELECT a, b, c, count(*)"
-    " FROM unnest($1::text[], $2::text[], $3::text[]) u(a, b, c) GROUP BY a, b, c"
-    " ORDER BY a, b, c ON CONFLICT (nationality, surname, given_names) DO UPDATE"
-    " SET n = link_name_freq.n + excluded.n",
-    "INSERT INTO link_birth_freq(birth_date, n) SELECT x, count(*) FROM unnest($1::int[]) x"
-    " WHERE x IS NOT NULL GROUP BY x ORDER BY x ON CONFLICT (birth_date) DO UPDATE"
-    " SET n = link_birth_freq.n + excluded.n",
-};
+/* The three upserts of the counts in one statement (one round trip), keys
+ * in order so that writers lock rows alike. */
+static const char FREQ_SQL[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])"
+    "  AS u(na, su, gi, bi)),"
+    " n AS (INSERT INTO link_nat_freq(nationality, n) SELECT na, count(*) FROM u"
+    "  GROUP BY na ORDER BY na ON CONFLICT (nationality) DO UPDATE"
+    "  SET n = link_nat_freq.n + excluded.n RETURNING 1),"
+    " m AS (INSERT INTO link_name_freq(nationality, surname, given_names, n)"
+    "  SELECT na, su, gi, count(*) FROM u GROUP BY na, su, gi ORDER BY na, su, gi"
+    "  ON CONFLICT (nationality, surname, given_names) DO UPDATE"
+    "  SET n = link_name_freq.n + excluded.n RETURNING 1),"
+    " b AS (INSERT INTO link_birth_freq(birth_date, n) SELECT bi, count(*) FROM u"
+    "  WHERE bi IS NOT NULL GROUP BY bi ORDER BY bi ON CONFLICT (birth_date) DO UPDATE"
+    "  SET n = link_birth_freq.n + excluded.n RETURNING 1)"
+    " SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m), (SELECT count(*) FROM b)";
+
+const char *pg_freq_sql(void)
+{
+    return FREQ_SQL;
+}
+
+int pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err)
+{
+    for (size_t i = from; i < to; i++) {
+        const pg_trav_row *t = &s->ptrav[i];
+        char v[24];
+        pg_buf_elem(&b[0], t->nationality, i == from);
+        pg_buf_elem(&b[1], t->surname, i == from);
+        pg_buf_elem(&b[2], t->given_names, i == from);
+        pg_buf_elem(&b[3], pg_date(v, t->birth_date), i == from);
+    }
+    for (int k = 0; k < 4; k++)
+        pg_buf_end(&b[k], from >= to);
+    for (int k = 0; k < 4; k++)
+        if (b[k].oom)
+            return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
+    return FR_OK;
+}
 
 int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
 {
@@ -302,37 +364,17 @@ int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
         pg_map_clear(&s->freq);
         return FR_OK;
     }
-    pg_buf nat = {0}, sur = {0}, giv = {0}, birth = {0};
-    for (size_t i = from; i < to; i++) {
-        const pg_trav_row *t = &s->ptrav[i];
-        char v[24];
-        pg_buf_elem(&nat, t->nationality, i == from);
-        pg_buf_elem(&sur, t->surname, i == from);
-        pg_buf_elem(&giv, t->given_names, i == from);
-        pg_buf_elem(&birth, pg_date(v, t->birth_date), i == from);
+    pg_buf b[4] = {{0}};
+    int rc = pg_freq_args(s, from, to, b, err);
+    if (rc == FR_OK) {
+        const char *p[4] = {b[0].p, b[1].p, b[2].p, b[3].p};
+        PGresult *r = PQexecParams(s->conn, FREQ_SQL, 4, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = pg_error(s, r, err, "cannot count the travellers' names");
+        PQclear(r);
     }
-    pg_buf_end(&nat, 0);
-    pg_buf_end(&sur, 0);
-    pg_buf_end(&giv, 0);
-    pg_buf_end(&birth, 0);
-    int rc = FR_OK;
-    if (nat.oom || sur.oom || giv.oom || birth.oom) {
-        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
-    } else {
-        const char *p1[1] = {nat.p}, *p2[3] = {nat.p, sur.p, giv.p}, *p3[1] = {birth.p};
-        const char *const *ps[3] = {p1, p2, p3};
-        const int np[3] = {1, 3, 1};
-        for (int q = 0; q < 3 && rc == FR_OK; q++) {
-            PGresult *r = PQexecParams(s->conn, FREQ_SQL[q], np[q], NULL, ps[q], NULL, NULL, 0);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                rc = pg_error(s, r, err, "cannot count the travellers' names");
-            PQclear(r);
-        }
-    }
-    fr_free(nat.p);
-    fr_free(sur.p);
-    fr_free(giv.p);
-    fr_free(birth.p);
+    for (int k = 0; k < 4; k++)
+        fr_free(b[k].p);
     if (rc == FR_OK) pg_map_clear(&s->freq);
     return rc;
 }
@@ -382,7 +424,7 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     decide_ctx *c = ud;
     const pg_cand *pc = &c->l->c[x - c->rows];
     char k[24];
-    name_key(k, x->nationality, x->surname, x->given_names);
+    pg_name_key(k, x->nationality, x->surname, x->given_names);
     f->name = pc->name_n + delta(c->s, k);
     snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
     f->birth = pc->birth_n + delta(c->s, k);
@@ -450,11 +492,11 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         const fr_slink_row *x = &l->c[i].row;
         fr_linkage_freq cf = *f;
         char k[24];
-        name_key(k, x->nationality, x->surname, x->given_names);
+        pg_name_key(k, x->nationality, x->surname, x->given_names);
         cf.name = l->c[i].name_n + delta(s, k);
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
         cf.birth = l->c[i].birth_n + delta(s, k);
-        if (!fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
+        if (l->c[i].detailed || !fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
         char v[24];
         pg_buf_elem(&ids, pg_i64(v, x->id), n++ == 0);
     }
@@ -484,6 +526,7 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         for (size_t j = 0; j < l->nserver; j++) {
             pg_cand *x = &l->c[j];
             if (x->row.id != id) continue;
+            x->detailed = 1;
             snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
             snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
             if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);

@@ -280,8 +280,24 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
         tc = pg_map_get(&s->travs, tk);
         if (tc && tc->d < 0) tc = NULL;
     }
-    if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, !dc, pairs && !tc, 1, l, err)) != FR_OK)
+    /* the chunk's look-up (store_pg_prefetch.c), else one round trip */
+    pg_slot *pe = s->pre_valid && !mine ? pg_map_get(&s->pre_ev, ev->event_id) : NULL;
+    if (pe && pairs && dc && !tc) pe = NULL; /* its traveller was not locked for the chunk */
+    if (pe && !dc && (rc = pg_lookup_prefetched(s, &ev->doc, l, err)) <= 0) {
+        if (rc < 0) return rc;
+        pe = NULL;
+    }
+    if (pe) {
+        l->gen = -1;
+        if (pe->d >= 0) {
+            l->have_event = 1;
+            l->ev_digest = pe->a, l->ev_tid = pe->b, l->ev_row = pe->c;
+            l->ev_anom = (unsigned)pe->d;
+        }
+    } else if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, !dc, pairs && !tc, 1, l, err)) !=
+               FR_OK) {
         return rc;
+    }
     if (l->gen >= 0 && l->gen != s->link_gen) {
         /* links were corrected (by anyone) since the document cache was
          * filled: drop it and ask the server about the document */

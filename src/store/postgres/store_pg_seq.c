@@ -41,43 +41,42 @@ int pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest)
     return FR_OK;
 }
 
-int pg_seq_assign(pg_store *s, fr_error *err)
+static const char SEQ_SQL[] =
+    "WITH c AS (UPDATE frontera_counters SET value = value + $4::bigint"
+    " WHERE name = 'event_seq' RETURNING value)"
+    " INSERT INTO event_seq(seq, id, local_date, digest)"
+    " SELECT c.value - $4::bigint + u.o, u.id, u.d, u.g FROM c,"
+    " unnest($1::bigint[], $2::int[], $3::bigint[]) WITH ORDINALITY AS u(id, d, g, o)";
+
+const char *pg_seq_sql(void)
 {
-    if (s->ntxev == 0) return FR_OK;
-    pg_buf ids = {0}, days = {0}, digs = {0};
+    return SEQ_SQL;
+}
+
+int pg_seq_args(pg_store *s, pg_buf b[3], char count[24], fr_error *err)
+{
     for (size_t i = 0; i < s->ntxev; i++) {
         char v[24];
-        pg_buf_elem(&ids, pg_i64(v, s->txev[i].id), i == 0);
-        pg_buf_elem(&days, pg_i64(v, s->txev[i].local_date), i == 0);
-        pg_buf_elem(&digs, pg_i64(v, s->txev[i].digest), i == 0);
+        pg_buf_elem(&b[0], pg_i64(v, s->txev[i].id), i == 0);
+        pg_buf_elem(&b[1], pg_i64(v, s->txev[i].local_date), i == 0);
+        pg_buf_elem(&b[2], pg_i64(v, s->txev[i].digest), i == 0);
     }
-    pg_buf_end(&ids, 0);
-    pg_buf_end(&days, 0);
-    pg_buf_end(&digs, 0);
-    int rc = FR_OK;
-    if (ids.oom || days.oom || digs.oom) {
-        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory numbering the events");
-    } else {
-        char n[24];
-        const char *p[4] = {ids.p, days.p, digs.p, pg_i64(n, (int64_t)s->ntxev)};
-        PGresult *r = PQexecParams(
-            s->conn,
-            "WITH c AS (UPDATE frontera_counters SET value = value + $4::bigint"
-            " WHERE name = 'event_seq' RETURNING value)"
-            " INSERT INTO event_seq(seq, id, local_date, digest)"
-            " SELECT c.value - $4::bigint + u.o, u.id, u.d, u.g FROM c,"
-            " unnest($1::bigint[], $2::int[], $3::bigint[]) WITH ORDINALITY AS u(id, d, g, o)",
-            4, NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            rc = pg_error(s, r, err, "cannot number the events");
-        else if (strtoll(PQcmdTuples(r), NULL, 10) != (long long)s->ntxev)
-            rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "the event sequence counter is missing");
-        PQclear(r);
-    }
-    fr_free(ids.p);
-    fr_free(days.p);
-    fr_free(digs.p);
-    return rc;
+    for (int k = 0; k < 3; k++)
+        pg_buf_end(&b[k], s->ntxev == 0);
+    pg_i64(count, (int64_t)s->ntxev);
+    for (int k = 0; k < 3; k++)
+        if (b[k].oom)
+            return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory numbering the events");
+    return FR_OK;
+}
+
+int pg_seq_check(pg_store *s, PGresult *r, fr_error *err)
+{
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_error(s, r, err, "cannot number the events");
+    if (strtoll(PQcmdTuples(r), NULL, 10) != (long long)s->ntxev)
+        return fr_error_set(err, FR_ESTORE, 0, 0, "db", "the event sequence counter is missing");
+    return FR_OK;
 }
 
 int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
