@@ -811,13 +811,12 @@ static int pipe_rows(pg_store *s, int *sent, fr_error *err)
     return FR_OK;
 }
 
-/* Read every result up to the sync, keeping the first error. */
-static int pipe_read(pg_store *s, const pipe_job *job, fr_error *err)
+int pg_pipe_read(pg_store *s, pg_pipe_fn fn, void *ud, fr_error *err)
 {
     int rc = FR_OK, at = 0;
     for (;;) {
         PGresult *r = PQgetResult(s->conn);
-        if (!r) { /* the end of one query's results */
+        if (!r) { /* the end of one statement's results */
             if (PQstatus(s->conn) != CONNECTION_OK) {
                 if (rc == FR_OK)
                     rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "the connection was lost: %s",
@@ -832,18 +831,29 @@ static int pipe_read(pg_store *s, const pipe_job *job, fr_error *err)
             PQclear(r);
             break;
         }
-        if (rc == FR_OK && at == job->seq_at)
-            rc = pg_seq_check(s, r, err);
-        else if (rc == FR_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-                 st != PGRES_PIPELINE_ABORTED)
-            rc = pg_error(s, r, err, job->commit ? "cannot commit" : "cannot write the rows");
-        if (st == PGRES_FATAL_ERROR && PQstatus(s->conn) != CONNECTION_OK) {
-            PQclear(r);
-            break;
-        }
-        PQclear(r);
+        int lost = st == PGRES_FATAL_ERROR && PQstatus(s->conn) != CONNECTION_OK;
+        int kept = 0;
+        if (rc == FR_OK && st != PGRES_PIPELINE_ABORTED) rc = fn(ud, at, r, &kept, err);
+        if (!kept) PQclear(r);
+        if (lost) break;
     }
+    PQexitPipelineMode(s->conn);
     return rc;
+}
+
+typedef struct commit_read {
+    pg_store *s;
+    const pipe_job *job;
+} commit_read;
+
+static int commit_result(void *ud, int at, PGresult *r, int *keep, fr_error *err)
+{
+    commit_read *c = ud;
+    (void)keep;
+    if (at == c->job->seq_at) return pg_seq_check(c->s, r, err);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return FR_OK;
+    return pg_error(c->s, r, err, c->job->commit ? "cannot commit" : "cannot write the rows");
 }
 
 /* One round trip: the pending rows and counts (job->rows), then at a commit
@@ -876,9 +886,9 @@ static int pipelined(pg_store *s, pipe_job *job, fr_error *err)
     if (rc == FR_OK && job->commit) rc = pipe_send(s, "COMMIT", 0, NULL, &sent, err);
     if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
-    int rr = pipe_read(s, job, err);
+    commit_read cr = {s, job};
+    int rr = pg_pipe_read(s, commit_result, &cr, err);
     if (rc == FR_OK) rc = rr;
-    PQexitPipelineMode(s->conn);
 done:
     for (int k = 0; k < 4; k++)
         fr_free(fb[k].p);

@@ -138,6 +138,13 @@ int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err);
 void pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events);
 int pg_ensure_month(pg_store *s, fr_date d, fr_error *err);
 int pg_flush(pg_store *s, fr_error *err);
+/* Read a pipeline's results up to its sync (and leave pipeline mode): fn
+ * sees each result with its statement's position (from 0) and returns
+ * FR_OK or an error (the first error is kept, the rest only read); it sets
+ * *keep to own the result, else it is cleared. Aborted statements after an
+ * error are skipped. */
+typedef int (*pg_pipe_fn)(void *ud, int at, PGresult *r, int *keep, fr_error *err);
+int pg_pipe_read(pg_store *s, pg_pipe_fn fn, void *ud, fr_error *err);
 /* Parameters as text: an int64, a date (NULL when FR_DATE_NONE). */
 const char *pg_i64(char *buf, int64_t v);
 const char *pg_date(char *buf, fr_date d);
@@ -205,6 +212,14 @@ int pg_latest_doc(pg_store *s, int64_t tid, size_t i);
 int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
             fr_error *err);
 
+/* The latest document (of doc's kind first) and last crossing of
+ * candidates, in one query: pg_details_arg adds candidate c[at] (traveller
+ * id) to the three arrays, pg_details_run reads them into c[0..nc) and
+ * frees the arrays. */
+void pg_details_arg(pg_buf *ix, pg_buf *ids, pg_buf *pp, int first, int64_t at, int64_t id,
+                    const fr_document *doc);
+int pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c, size_t nc,
+                   fr_error *err);
 /* The key of a name's count in s->freq and s->pre_freq. */
 void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv);
 /* Fill l (with_doc) from the chunk's look-up for a document not on the

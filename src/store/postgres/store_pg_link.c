@@ -480,13 +480,71 @@ static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *cand, 
     return FR_OK;
 }
 
+void pg_details_arg(pg_buf *ix, pg_buf *ids, pg_buf *pp, int first, int64_t at, int64_t id,
+                    const fr_document *doc)
+{
+    char v[24];
+    pg_buf_elem(ix, pg_i64(v, at), first);
+    pg_buf_elem(ids, pg_i64(v, id), first);
+    pg_buf_elem(pp, doc->type[0] == 'P' ? "t" : "f", first);
+}
+
+int pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c, size_t nc,
+                   fr_error *err)
+{
+    pg_buf_end(ix, 0);
+    pg_buf_end(ids, 0);
+    pg_buf_end(pp, 0);
+    int rc = FR_OK;
+    PGresult *r = NULL;
+    if (ix->oom || ids->oom || pp->oom) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
+        goto done;
+    }
+    const char *p[3] = {ix->p, ids->p, pp->p};
+    r = PQexecParams(s->conn,
+                     "SELECT u.i, ld.state, ld.expiry, lc.at_utc, lc.kind, ld.type"
+                     " FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) u(i, id, p)"
+                     " LEFT JOIN LATERAL (SELECT y.state, y.expiry, y.type FROM documents y"
+                     "  WHERE y.traveller_id = u.id ORDER BY (left(y.type, 1) = 'P') = u.p DESC,"
+                     "  y.id DESC LIMIT 1) ld ON true"
+                     " LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z"
+                     "  WHERE z.traveller_id = u.id AND z.kind IN (1, 2)"
+                     "  ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
+                     3, NULL, p, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(s, r, err, "cannot read the candidates' documents");
+        goto done;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t at = i64(r, i, 0);
+        if (at < 0 || (size_t)at >= nc) continue;
+        pg_cand *x = &c[at];
+        x->detailed = 1;
+        snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
+        snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
+        if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);
+        if (!PQgetisnull(r, i, 3)) {
+            x->has_last = 1;
+            x->last_utc = i64(r, i, 3);
+            x->last_kind = atoi(PQgetvalue(r, i, 4));
+        }
+    }
+done:
+    PQclear(r);
+    fr_free(ix->p);
+    fr_free(ids->p);
+    fr_free(pp->p);
+    return rc;
+}
+
 /* The latest document and last crossing of the server's rows that can
  * still reach review with their frequencies (those the driver will ask
  * about), in one query. */
 static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linkage_freq *f,
                           pg_lookup *l, fr_error *err)
 {
-    pg_buf ids = {0};
+    pg_buf ix = {0}, ids = {0}, pp = {0};
     size_t n = 0;
     for (size_t i = 0; i < l->nserver; i++) {
         const fr_slink_row *x = &l->c[i].row;
@@ -497,47 +555,10 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
         cf.birth = l->c[i].birth_n + delta(s, k);
         if (l->c[i].detailed || !fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
-        char v[24];
-        pg_buf_elem(&ids, pg_i64(v, x->id), n++ == 0);
+        pg_details_arg(&ix, &ids, &pp, n++ == 0, (int64_t)i, x->id, q->doc);
     }
     if (n == 0) return FR_OK;
-    pg_buf_end(&ids, 0);
-    if (ids.oom) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking");
-    const char *p[2] = {ids.p, q->doc->type[0] == 'P' ? "t" : "f"};
-    PGresult *r = PQexecParams(
-        s->conn,
-        "SELECT t.id, ld.state, ld.expiry, lc.at_utc, lc.kind, ld.type"
-        " FROM unnest($1::bigint[]) t(id)"
-        " LEFT JOIN LATERAL (SELECT y.state, y.expiry, y.type FROM documents y"
-        "  WHERE y.traveller_id = t.id ORDER BY (left(y.type, 1) = 'P') = $2::boolean DESC,"
-        "  y.id DESC LIMIT 1) ld ON true"
-        " LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z WHERE z.traveller_id = t.id"
-        "  AND z.kind IN (1, 2) ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
-        2, NULL, p, NULL, NULL, 0);
-    fr_free(ids.p);
-    int rc = FR_OK;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the candidates' documents");
-        PQclear(r);
-        return rc;
-    }
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t id = i64(r, i, 0);
-        for (size_t j = 0; j < l->nserver; j++) {
-            pg_cand *x = &l->c[j];
-            if (x->row.id != id) continue;
-            x->detailed = 1;
-            snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
-            snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
-            if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)i64(r, i, 2);
-            if (!PQgetisnull(r, i, 3)) {
-                x->has_last = 1;
-                x->last_utc = i64(r, i, 3);
-                x->last_kind = atoi(PQgetvalue(r, i, 4));
-            }
-        }
-    }
-    PQclear(r);
+    int rc = pg_details_run(s, &ix, &ids, &pp, l->c, l->nserver, err);
     return rc;
 }
 

@@ -233,6 +233,24 @@ static int build_args(pg_store *s, const fr_event *const *evs, size_t n, pg_map 
     return FR_OK;
 }
 
+typedef struct keep_ctx {
+    pg_store *s;
+    PGresult **res;
+    size_t n;
+} keep_ctx;
+
+static int keep_result(void *ud, int at, PGresult *r, int *keep, fr_error *err)
+{
+    keep_ctx *k = ud;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        return pg_error(k->s, r, err, "cannot look the events up");
+    if ((size_t)at < k->n && !k->res[at]) {
+        k->res[at] = r;
+        *keep = 1;
+    }
+    return FR_OK;
+}
+
 /* Send the queries in one pipeline and keep each one's result. */
 static int pipeline(pg_store *s, size_t n, const char *const *sql, const int *np,
                     const char *const *const *params, PGresult **res, fr_error *err)
@@ -247,33 +265,9 @@ static int pipeline(pg_store *s, size_t n, const char *const *sql, const int *np
                               PQerrorMessage(s->conn));
     if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
-    size_t q = 0;
-    for (;;) {
-        PGresult *r = PQgetResult(s->conn);
-        if (!r) { /* the end of one query's results */
-            if (PQstatus(s->conn) != CONNECTION_OK) {
-                if (rc == FR_OK)
-                    rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "the connection was lost: %s",
-                                      PQerrorMessage(s->conn));
-                break;
-            }
-            q++;
-            continue;
-        }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_PIPELINE_SYNC) {
-            PQclear(r);
-            break;
-        }
-        if (rc == FR_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED)
-            rc = pg_error(s, r, err, "cannot look the events up");
-        if (q < n && !res[q] && st == PGRES_TUPLES_OK) {
-            res[q] = r;
-        } else {
-            PQclear(r);
-        }
-    }
-    PQexitPipelineMode(s->conn);
+    keep_ctx k = {s, res, n};
+    int rr = pg_pipe_read(s, keep_result, &k, err);
+    if (rc == FR_OK) rc = rr;
     for (size_t i = 0; i < n && rc == FR_OK; i++)
         if (!res[i]) rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "a look-up gave no answer");
     return rc;
@@ -422,57 +416,12 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
         for (int64_t j = d->a; j < d->a + d->b; j++) {
             pg_cand *x = &s->pre_cand[j];
             fr_linkage_freq f = {s->pre_total, d->c, x->name_n, x->birth_n};
-            if (!fr_slink_may_review(&s->link_params, &q, &x->row, &f)) continue;
-            char v[24];
-            pg_buf_elem(&ix, pg_i64(v, j), m == 0);
-            pg_buf_elem(&ids, pg_i64(v, x->row.id), m == 0);
-            pg_buf_elem(&pp, evs[i]->doc.type[0] == 'P' ? "t" : "f", m++ == 0);
+            if (fr_slink_may_review(&s->link_params, &q, &x->row, &f))
+                pg_details_arg(&ix, &ids, &pp, m++ == 0, j, x->row.id, &evs[i]->doc);
         }
     }
-    int rc = FR_OK;
-    if (m == 0) goto done;
-    pg_buf_end(&ix, 0);
-    pg_buf_end(&ids, 0);
-    pg_buf_end(&pp, 0);
-    if (ix.oom || ids.oom || pp.oom) {
-        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
-        goto done;
-    }
-    const char *p[3] = {ix.p, ids.p, pp.p};
-    PGresult *r = PQexecParams(
-        s->conn,
-        "SELECT u.i, ld.state, ld.expiry, lc.at_utc, lc.kind, ld.type"
-        " FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) u(i, id, p)"
-        " LEFT JOIN LATERAL (SELECT y.state, y.expiry, y.type FROM documents y"
-        "  WHERE y.traveller_id = u.id ORDER BY (left(y.type, 1) = 'P') = u.p DESC,"
-        "  y.id DESC LIMIT 1) ld ON true"
-        " LEFT JOIN LATERAL (SELECT z.at_utc, z.kind FROM events z WHERE z.traveller_id = u.id"
-        "  AND z.kind IN (1, 2) ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
-        3, NULL, p, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the candidates' documents");
-    } else {
-        for (int i = 0; i < PQntuples(r); i++) {
-            int64_t j = num(r, i, 0);
-            if (j < 0 || (size_t)j >= s->npre_cand) continue;
-            pg_cand *x = &s->pre_cand[j];
-            x->detailed = 1;
-            snprintf(x->state, sizeof x->state, "%s", PQgetvalue(r, i, 1));
-            snprintf(x->type, sizeof x->type, "%s", PQgetvalue(r, i, 5));
-            if (!PQgetisnull(r, i, 2)) x->expiry = (fr_date)num(r, i, 2);
-            if (!PQgetisnull(r, i, 3)) {
-                x->has_last = 1;
-                x->last_utc = num(r, i, 3);
-                x->last_kind = (int)num(r, i, 4);
-            }
-        }
-    }
-    PQclear(r);
-done:
-    fr_free(ix.p);
-    fr_free(ids.p);
-    fr_free(pp.p);
-    return rc;
+    if (m == 0) return FR_OK;
+    return pg_details_run(s, &ix, &ids, &pp, s->pre_cand, s->npre_cand, err);
 }
 
 int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err)
