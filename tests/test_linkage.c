@@ -5,7 +5,8 @@
  * national, a day/month swapped birth date and an entry while the other is
  * still in the country are never linked silently; a common name is weaker
  * evidence than a rare one; the bound the store filters with is never below
- * the score; the explanation names every comparison. */
+ * the score, and the bound of a blocking date never below the bound of
+ * anyone born on it; the explanation names every comparison. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,6 +245,109 @@ static void explanation_names_each_comparison(void **st)
     assert_int_equal(strlen(small), sizeof small - 1);
 }
 
+/* Surname and given names swapped or split another way are one level
+ * ("words_reordered"); one word more or less, or a repeated word, is not. */
+static void reordered_words_are_found(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *sur, *giv, *level;
+    } CASES[] = {
+        {"WEI", "WANG", "words_reordered"},
+        {"WANG WEI", "", "words_reordered"},
+        {" WEI ", "  WANG", "words_reordered"},
+        {"WANG", "WEI", "exact"},
+        {"WEI", "WANG WANG", "different"},
+        {"WEI WEI", "", "different"},
+        {"WANG", "WEI MING", "given_names_extended"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        pair x;
+        wang_wei(&x, "2034-05-20");
+        x.c.surname = CASES[i].sur;
+        x.c.given_names = CASES[i].giv;
+        fr_linkage_freq f = freq(3);
+        fr_linkage_score s;
+        fr_linkage_compare(&x.p, &x.q, &x.c, &f, &s);
+        assert_string_equal(item(&s, "name")->level, CASES[i].level);
+    }
+    pair y; /* three words in another order and split */
+    wang_wei(&y, "2034-05-20");
+    strcpy(y.doc.given_names, "WEI MING");
+    y.c.surname = "MING WEI";
+    y.c.given_names = "WANG";
+    fr_linkage_freq f = freq(3);
+    fr_linkage_score s;
+    fr_linkage_compare(&y.p, &y.q, &y.c, &f, &s);
+    assert_string_equal(item(&s, "name")->level, "words_reordered");
+}
+
+/* fr_linkage_key_bound lets the store skip a blocking date: it must never be
+ * below the bound of any candidate born on that date, for every name level,
+ * nationality (same, other, none), sex and set of frequencies, including a
+ * ledger where one nationality is nearly everyone (the share is capped). */
+static uint64_t rnd(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static void key_bound_is_never_below_a_candidate_bound(void **st)
+{
+    (void)st;
+    static const char *const SUR[] = {"WANG", "WEI", "WANF", "LI", "SMITH", "WANG WEI", ""};
+    static const char *const GIV[] = {"WEI", "WANG", "WEI MING", "JOHN", "", "MING WEI"};
+    static const char *const NAT[] = {"CHN", "USA", ""};
+    static const char SEX[] = {'M', 'F', 0};
+    static const int64_t TRAV[] = {1, 50, 200000, 2600000, 10000000};
+    uint64_t x = 88172645463325252ULL;
+    pair a;
+    wang_wei(&a, "2034-05-20");
+    size_t checked = 0, below = 0;
+    for (int i = 0; i < 200000; i++) {
+        a.doc.birth_date = day("1985-04-12") + (fr_date)(rnd(&x) % 400) - 200;
+        strcpy(a.doc.surname, SUR[rnd(&x) % 6]); /* the document always has a surname */
+        strcpy(a.doc.given_names, GIV[rnd(&x) % 6]);
+        strcpy(a.doc.nationality, NAT[rnd(&x) % 3]);
+        a.doc.sex = SEX[rnd(&x) % 3];
+        a.c.surname = SUR[rnd(&x) % 7];
+        a.c.given_names = GIV[rnd(&x) % 6];
+        a.c.nationality = NAT[rnd(&x) % 3];
+        a.c.sex = SEX[rnd(&x) % 3];
+        int64_t trav = TRAV[rnd(&x) % 5];
+        fr_linkage_freq f = {trav, (int64_t)(rnd(&x) % (uint64_t)(trav + 1)), 0, 0};
+        fr_date keys[3];
+        size_t nk = fr_linkage_birth_keys(a.doc.birth_date, keys);
+        a.c.birth_date = keys[rnd(&x) % nk];
+        double kb = fr_linkage_key_bound(&a.p, &a.q, a.c.birth_date, &f);
+        double cb = fr_linkage_upper_bound(&a.p, &a.q, &a.c, &f);
+        assert_true(cb <= kb);
+        checked++;
+        below += kb < a.p.review_bits;
+    }
+    assert_true(checked == 200000);
+    assert_true(below > 0 && below < checked); /* both sides of the threshold were tried */
+}
+
+/* At national volume the 1st of January of the birth year cannot bring a
+ * common nationality's traveller to review (so the store does not read
+ * it), while the exact date can; a rare nationality keeps both. */
+static void first_of_january_is_skipped_for_a_common_nationality(void **st)
+{
+    (void)st;
+    pair x;
+    wang_wei(&x, "2034-05-20");
+    fr_linkage_freq common = {2600000, 950000, 0, 0}, rare = {2600000, 40, 0, 0};
+    fr_date jan1 = day("1985-01-01"), exact = x.doc.birth_date;
+    assert_true(fr_linkage_key_bound(&x.p, &x.q, jan1, &common) < x.p.review_bits);
+    assert_true(fr_linkage_key_bound(&x.p, &x.q, exact, &common) >= x.p.review_bits);
+    assert_true(fr_linkage_key_bound(&x.p, &x.q, jan1, &rare) >= x.p.review_bits);
+    /* a date no rule relates to the birth date is no candidate at all */
+    assert_true(fr_linkage_key_bound(&x.p, &x.q, day("1990-06-30"), &common) < -100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +360,9 @@ int main(void)
         cmocka_unit_test(entry_while_the_other_is_in_the_country_is_never_linked),
         cmocka_unit_test(day_month_swap_is_found_and_weighed),
         cmocka_unit_test(explanation_names_each_comparison),
+        cmocka_unit_test(reordered_words_are_found),
+        cmocka_unit_test(key_bound_is_never_below_a_candidate_bound),
+        cmocka_unit_test(first_of_january_is_skipped_for_a_common_nationality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

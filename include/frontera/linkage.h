@@ -122,6 +122,13 @@ FR_API void fr_linkage_compare(const fr_linkage_params *p, const fr_linkage_quer
 FR_API double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query *q,
                                      const fr_linkage_candidate *c, const fr_linkage_freq *f);
 
+/* The highest fr_linkage_upper_bound of any candidate born on `key`,
+ * whatever its nationality, names and sex (-1000 when no candidate born
+ * then can be scored): a blocking date below review_bits need not be read.
+ * Never below the bound of a candidate born on key with the same f. */
+FR_API double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *q,
+                                   fr_date key, const fr_linkage_freq *f);
+
 /* The outcome of a score: LINK at or above link_bits unless s->no_link
  * (then REVIEW), REVIEW at or above review_bits, else NEW. */
 FR_API fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s);

@@ -50,35 +50,34 @@ static int word_prefix(const char *a, const char *b)
     return n > 0 && strncmp(a, b, n) == 0 && b[n] == ' ';
 }
 
+/* The words of surname then given names, as if joined by a space: at most
+ * 8 (further words are not looked at). Returns how many. */
+static size_t split_words(const char *sur, const char *giv, const char *w[8], size_t len[8])
+{
+    const char *parts[2] = {sur, giv};
+    size_t n = 0;
+    for (int k = 0; k < 2 && n < 8; k++)
+        for (const char *p = parts[k]; *p && n < 8;) {
+            while (*p == ' ')
+                p++;
+            if (!*p) break;
+            w[n] = p;
+            while (*p && *p != ' ')
+                p++;
+            len[n] = (size_t)(p - w[n]);
+            n++;
+        }
+    return n;
+}
+
 /* The same words in another order ("WANG WEI" / "WEI WANG", surname and
- * given names swapped or split differently). At most 8 words. */
+ * given names swapped or split differently). At most 8 words. Runs for
+ * every blocking row, so it splits in place rather than joining copies. */
 static int same_words(const char *s1, const char *g1, const char *s2, const char *g2)
 {
-    char a[2 * FR_NAME_MAX + 2], b[2 * FR_NAME_MAX + 2];
-    snprintf(a, sizeof a, "%s %s", s1, g1);
-    snprintf(b, sizeof b, "%s %s", s2, g2);
     const char *wa[8], *wb[8];
-    size_t la[8], lb[8], na = 0, nb = 0;
-    for (const char *p = a; *p && na < 8;) {
-        while (*p == ' ')
-            p++;
-        if (!*p) break;
-        wa[na] = p;
-        while (*p && *p != ' ')
-            p++;
-        la[na] = (size_t)(p - wa[na]);
-        na++;
-    }
-    for (const char *p = b; *p && nb < 8;) {
-        while (*p == ' ')
-            p++;
-        if (!*p) break;
-        wb[nb] = p;
-        while (*p && *p != ' ')
-            p++;
-        lb[nb] = (size_t)(p - wb[nb]);
-        nb++;
-    }
+    size_t la[8], lb[8];
+    size_t na = split_words(s1, g1, wa, la), nb = split_words(s2, g2, wb, lb);
     if (na != nb || na < 2) return 0;
     unsigned used = 0;
     for (size_t i = 0; i < na; i++) {
@@ -157,32 +156,28 @@ size_t fr_linkage_birth_keys(fr_date birth, fr_date out[3])
     return n;
 }
 
-/* Person fields: prior, nationality, name, birth date, sex. 0 when the
- * birth dates are not related at all. */
-static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q,
-                           const fr_linkage_candidate *c, const fr_linkage_freq *f,
-                           fr_linkage_score *s)
+static void nationality_evidence(fr_linkage_score *s, int same, const fr_linkage_freq *f,
+                                 double total)
 {
-    const fr_document *d = q->doc;
-    double total = (double)f->travellers + 1.0;
-    add(s, "prior", "renewal_rate", p->renewal_rate, total);
     double share = ((double)f->nationality + 1.0) / total;
     if (share > 0.99) share = 0.99;
-    if (d->nationality[0] && c->nationality[0]) {
-        if (strcmp(d->nationality, c->nationality) == 0)
-            add(s, "nationality", "same", 0.97, share);
-        else {
-            add(s, "nationality", "different", 0.03, 1.0 - share);
-            s->no_link = "another nationality";
-        }
+    if (same) {
+        add(s, "nationality", "same", 0.97, share);
+    } else {
+        add(s, "nationality", "different", 0.03, 1.0 - share);
+        s->no_link = "another nationality";
     }
-    name_level nl = name_compare(d, c);
-    name_evidence(s, nl, f);
-    if (nl != NAME_EXACT) s->no_link = "the names differ";
+}
+
+/* The birth-date comparison of the document's date a with the candidate's
+ * b: 0 when they are not related at all. */
+static int birth_evidence(fr_linkage_score *s, fr_date a, fr_date b, const fr_linkage_freq *f,
+                          double total)
+{
     int y1, m1, d1, y2, m2, d2;
-    fr_date_to_ymd(d->birth_date, &y1, &m1, &d1);
-    fr_date_to_ymd(c->birth_date, &y2, &m2, &d2);
-    if (d->birth_date == c->birth_date) {
+    fr_date_to_ymd(a, &y1, &m1, &d1);
+    fr_date_to_ymd(b, &y2, &m2, &d2);
+    if (a == b) {
         double u = ((double)f->birth + 1.0) / (total + DAYS_OF_BIRTH);
         add(s, "birth_date", "exact", 0.97, u);
     } else if (y1 == y2 && m1 == d2 && d1 == m2) {
@@ -192,12 +187,33 @@ static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q
     } else {
         return 0;
     }
-    if (d->sex && c->sex) {
-        if (d->sex == c->sex)
-            add(s, "sex", "same", 0.98, 0.5);
-        else
-            add(s, "sex", "different", 0.01, 0.5);
-    }
+    return 1;
+}
+
+static void sex_evidence(fr_linkage_score *s, int same)
+{
+    if (same)
+        add(s, "sex", "same", 0.98, 0.5);
+    else
+        add(s, "sex", "different", 0.01, 0.5);
+}
+
+/* Person fields: prior, nationality, name, birth date, sex. 0 when the
+ * birth dates are not related at all. */
+static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q,
+                           const fr_linkage_candidate *c, const fr_linkage_freq *f,
+                           fr_linkage_score *s)
+{
+    const fr_document *d = q->doc;
+    double total = (double)f->travellers + 1.0;
+    add(s, "prior", "renewal_rate", p->renewal_rate, total);
+    if (d->nationality[0] && c->nationality[0])
+        nationality_evidence(s, strcmp(d->nationality, c->nationality) == 0, f, total);
+    name_level nl = name_compare(d, c);
+    name_evidence(s, nl, f);
+    if (nl != NAME_EXACT) s->no_link = "the names differ";
+    if (!birth_evidence(s, d->birth_date, c->birth_date, f, total)) return 0;
+    if (d->sex && c->sex) sex_evidence(s, d->sex == c->sex);
     return 1;
 }
 
@@ -284,6 +300,12 @@ void fr_linkage_compare(const fr_linkage_params *p, const fr_linkage_query *q,
     document_evidence(q, c, out);
 }
 
+/* The best each comparison after the person fields can add. */
+static double later_best(double bits)
+{
+    return bits + log2(0.95 / 0.9) + log2(0.80 / 0.01) + log2(0.95 / 0.7);
+}
+
 double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query *q,
                               const fr_linkage_candidate *c, const fr_linkage_freq *f)
 {
@@ -293,9 +315,54 @@ double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query
     if (!d->surname[0] || d->birth_date == FR_DATE_NONE || c->birth_date == FR_DATE_NONE ||
         !person_evidence(p, q, c, f, &s))
         return NO_SCORE;
-    /* the best each later comparison can add */
-    return s.bits + log2(0.95 / 0.9) + log2(0.80 / 0.01) + log2(0.95 / 0.7);
+    return later_best(s.bits);
 }
+
+/* One comparison's weight alone: scored on a scratch score, so that it is
+ * the very number person_evidence adds. */
+#define TERM(call)                                                                                 \
+    do {                                                                                           \
+        fr_linkage_score t_;                                                                       \
+        memset(&t_, 0, sizeof t_);                                                                 \
+        fr_linkage_score *ts = &t_;                                                                \
+        call;                                                                                      \
+        if (t_.bits > best) best = t_.bits;                                                        \
+    } while (0)
+
+/* person_evidence with each comparison at the highest weight any candidate
+ * born on `key` could get. The weights are added in the same order, and a
+ * sum of doubles does not decrease when one of its terms grows (rounding is
+ * monotonic), so no candidate's fr_linkage_upper_bound exceeds it. */
+double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
+                            const fr_linkage_freq *f)
+{
+    const fr_document *d = q->doc;
+    if (!d->surname[0] || d->birth_date == FR_DATE_NONE || key == FR_DATE_NONE) return NO_SCORE;
+    fr_linkage_score s;
+    memset(&s, 0, sizeof s);
+    double total = (double)f->travellers + 1.0, best;
+    add(&s, "prior", "renewal_rate", p->renewal_rate, total);
+    if (d->nationality[0]) { /* a candidate without one adds nothing */
+        best = 0.0;
+        TERM(nationality_evidence(ts, 1, f, total));
+        TERM(nationality_evidence(ts, 0, f, total));
+        s.bits += best;
+    }
+    best = NO_SCORE;
+    for (int lv = NAME_EXACT; lv <= NAME_OTHER; lv++)
+        TERM(name_evidence(ts, (name_level)lv, f));
+    s.bits += best;
+    if (!birth_evidence(&s, d->birth_date, key, f, total)) return NO_SCORE;
+    if (d->sex) { /* a candidate without one adds nothing */
+        best = 0.0;
+        TERM(sex_evidence(ts, 1));
+        TERM(sex_evidence(ts, 0));
+        s.bits += best;
+    }
+    return later_best(s.bits);
+}
+
+#undef TERM
 
 fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s)
 {

@@ -30,6 +30,18 @@ int fr_slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
     return fr_linkage_upper_bound(p, q, &c, f) >= p->review_bits;
 }
 
+size_t fr_slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
+                     const fr_linkage_freq *f, fr_date out[3])
+{
+    fr_date all[3];
+    size_t n = fr_linkage_birth_keys(q->doc->birth_date, all), kept = 0;
+    fr_linkage_freq base = *f;
+    base.name = base.birth = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fr_linkage_key_bound(p, q, all[i], &base) >= p->review_bits) out[kept++] = all[i];
+    return kept;
+}
+
 static int better(const fr_linkage_score *a, int64_t ida, const fr_linkage_score *b, int64_t idb)
 {
     return a->bits > b->bits || (a->bits == b->bits && ida < idb);

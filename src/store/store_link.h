@@ -55,6 +55,15 @@ int fr_slink_wanted(const fr_document *d);
 int fr_slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
                         const fr_slink_row *x, const fr_linkage_freq *f);
 
+/* The blocking dates worth reading for q (into out, returns how many, 0..3):
+ * those of fr_linkage_birth_keys on which some candidate could pass
+ * fr_slink_may_review with the totals in f (fr_linkage_key_bound). With
+ * millions of travellers the 1st of January of the birth year can only
+ * reach review for a rare nationality, so it is mostly skipped; the rows
+ * it would have given are all refused by fr_slink_may_review. */
+size_t fr_slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
+                     const fr_linkage_freq *f, fr_date out[3]);
+
 /* Decide for q over rows[0..n) with the totals in f (travellers,
  * nationality). An error of a look-up is returned as is. */
 int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const fr_linkage_freq *f,

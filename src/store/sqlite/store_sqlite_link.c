@@ -7,12 +7,14 @@
  * Blocking: travellers born on the document's birth date, its day/month
  * swap or the 1st of January of its year (fr_linkage_birth_keys), with the
  * same nationality or the same surname: one query on the covering index
- * travellers_birth, a few rows. Each candidate is first bounded from its
- * person fields (fr_linkage_upper_bound, the name frequency taken as its
- * best); only those that can still reach the review threshold cost the
- * look-ups of their frequencies, latest document and last crossing. So a
- * new document costs a handful of indexed reads, whatever the size of the
- * ledger.
+ * travellers_birth. A date on which no one could reach the review
+ * threshold is not read (fr_slink_keys: with millions of travellers, the
+ * 1st of January mostly). The query visits every traveller born on the
+ * dates read, so its cost grows with the ledger (about 130 a day at 2.6
+ * million travellers); each row it gives is first bounded from its person
+ * fields (fr_linkage_upper_bound, the name frequency taken as its best);
+ * only those that can still reach the review threshold cost the look-ups
+ * of their frequencies, latest document and last crossing.
  *
  * Frequencies: three small tables (per nationality, per nationality and
  * full name, per birth date) counting travellers as they are created, kept
@@ -207,13 +209,15 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
     fr_date keys[3];
-    size_t nk = fr_linkage_birth_keys(d->birth_date, keys);
-    if (nk == 0 || !fr_slink_wanted(d)) return FR_OK;
+    if (d->birth_date == FR_DATE_NONE || !fr_slink_wanted(d)) return FR_OK;
     fr_linkage_freq f = {0, 0, 0, 0};
     int rc = freq_total(s, &f.travellers, err);
     if (rc == FR_OK) rc = freq_one(s, SQ_FREQ_NAT, d->nationality, NULL, NULL, &f.nationality, err);
     if (rc != FR_OK) return rc;
     if (f.travellers == 0) return FR_OK;
+    fr_linkage_query q = {d, day, entering};
+    size_t nk = fr_slink_keys(&s->link_params, &q, &f, keys);
+    if (nk == 0) return FR_OK; /* no one born on those dates could reach review */
     /* read the block first: the look-ups of the driver reuse statements */
     fr_slink_row *rows = NULL;
     size_t nrows = 0;
@@ -223,7 +227,6 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         sqlite3_bind_int64(st, (int)i + 1, keys[i < nk ? i : 0]);
     bind_text(st, 4, d->nationality);
     bind_text(st, 5, d->surname);
-    fr_linkage_query q = {d, day, entering};
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         fr_slink_row x;
