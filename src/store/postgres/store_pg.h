@@ -224,11 +224,16 @@ int pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c,
 void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv);
 /* Fill l (with_doc) from the chunk's look-up for a document not on the
  * server: 1 done, 0 the chunk does not cover it (run pg_lookup_run). */
-int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err);
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int entering,
+                         pg_lookup *l, fr_error *err);
 
 /* store_pg_prefetch.c */
 /* Look the chunk's events up at once (fr_store_prefetch); a batch only. */
 int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err);
+/* The blocking dates worth reading for a new document with these totals
+ * (fr_slink_keys; 0 when there are no travellers). */
+size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
+                        int64_t travellers, int64_t nationality, fr_date out[3]);
 /* Forget the chunk's look-up (its answers may be stale). */
 void pg_prefetch_clear(pg_store *s);
 void pg_prefetch_free(pg_store *s);

@@ -239,7 +239,14 @@ done:
     return rc;
 }
 
-int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_error *err)
+static int64_t delta(pg_store *s, const char *key)
+{
+    pg_slot *x = pg_map_get(&s->freq, key);
+    return x ? x->a : 0;
+}
+
+int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int entering,
+                         pg_lookup *l, fr_error *err)
 {
     char key[40];
     snprintf(key, sizeof key, "%s:%s", doc->state, doc->number);
@@ -247,6 +254,18 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, pg_lookup *l, fr_e
     if (!d) return 0;
     l->gen = -1;
     if (!fr_slink_wanted(doc)) return 1; /* a new traveller without a look-up */
+    /* the dates worth reading now must have been read */
+    fr_date then[3], now[3];
+    size_t nthen = pg_prefetch_keys(s, doc, day, entering, s->pre_total, d->c, then);
+    snprintf(key, sizeof key, "N%s", doc->nationality);
+    size_t nnow = pg_prefetch_keys(s, doc, day, entering, s->pre_total + delta(s, "T"),
+                                   d->c + delta(s, key), now);
+    for (size_t i = 0; i < nnow; i++) {
+        size_t j = 0;
+        while (j < nthen && then[j] != now[i])
+            j++;
+        if (j == nthen) return 0;
+    }
     l->total = s->pre_total, l->nat = d->c;
     for (int64_t i = 0; i < d->b; i++) {
         pg_cand *x = cand_add(l);
@@ -287,12 +306,6 @@ void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv
         h = (h ^ 0xffu) * 1099511628211ULL; /* separator */
     }
     snprintf(key, 24, "M%016llx", (unsigned long long)h);
-}
-
-static int64_t delta(pg_store *s, const char *key)
-{
-    pg_slot *x = pg_map_get(&s->freq, key);
-    return x ? x->a : 0;
 }
 
 static int bump(pg_store *s, const char *key)

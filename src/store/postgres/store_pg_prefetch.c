@@ -7,19 +7,25 @@
  * locked first) and, for a new document, the linking evidence. Row by row
  * that is one round trip per event, which bounds an import or a post's
  * catch-up by the latency between two processes, not by work. Here the
- * same questions are asked for a whole chunk in one pipeline:
+ * same questions are asked for a whole chunk: first the frequency totals
+ * and the chunk's nationalities (Q_TOTALS), which say which blocking dates
+ * are worth reading (fr_slink_keys, as on SQLite), then one pipeline:
  *
- *   Q0 the link generation; Q1 the chunk's event ids; Q2 the row locks of
- *   the travellers whose crossings will be paired (in id order); Q3 the
- *   chunk's documents with their traveller's last crossing (a statement
- *   after the locks, so it sees whoever held them); Q4 the blocking rows of
- *   every document the server does not hold, with their frequencies (as
- *   frontera_lookup3's k 2, per document); Q5 the frequency totals and the
- *   chunk's nationalities; Q6 the counts of the chunk's names and birth
- *   dates (for candidates this transaction will create: lookup3's k 6);
+ *   Q_GEN the link generation; Q_EVENTS the chunk's event ids; Q_LOCK the
+ *   row locks of the travellers whose crossings will be paired (in id
+ *   order); Q_DOCS the chunk's documents with their traveller's last
+ *   crossing (a statement after the locks, so it sees whoever held them);
+ *   Q_CANDS the blocking rows of every document the server does not hold,
+ *   with their frequencies (as frontera_lookup3's k 2, per document);
+ *   Q_FREQ the counts of the chunk's names and birth dates (for candidates
+ *   this transaction will create: lookup3's k 6);
  *
  * and one more query reads the latest document and last crossing of the
  * blocking rows that can reach review (store_pg_link.c's second query).
+ * When a document is decided, the dates worth reading at that moment's
+ * totals must be among those read, else it is looked up alone (the totals
+ * grow by the chunk's own new travellers; a date that becomes worth reading
+ * is rare, and reading it is exact).
  *
  * The answers are exactly those the row-by-row look-ups would get: a batch
  * holds the linking lock exclusively (store_pg.c), so no other writer can
@@ -57,7 +63,8 @@ void pg_prefetch_free(pg_store *s)
     s->pre_valid = 0;
 }
 
-enum { Q_GEN, Q_EVENTS, Q_LOCK, Q_DOCS, Q_CANDS, Q_TOTALS, Q_FREQ, Q_COUNT };
+/* Q_TOTALS runs first, alone: the dates of Q_CANDS depend on it */
+enum { Q_GEN, Q_EVENTS, Q_LOCK, Q_DOCS, Q_CANDS, Q_FREQ, Q_TOTALS, Q_COUNT };
 
 /* Every look-up goes by index, one key at a time (LATERAL ... LIMIT, a
  * scalar subquery): joined as sets, the planner hashes whole tables. */
@@ -91,13 +98,13 @@ static const char *const SQL[Q_COUNT] = {
     "  ORDER BY x.id LIMIT 512) t"
     " WHERE (SELECT d.id FROM documents d WHERE d.state = q.st AND d.number = q.nu) IS NULL"
     " ORDER BY q.o, t.id",
-    "SELECT NULL::text, coalesce(sum(n), 0)::bigint FROM link_nat_freq UNION ALL"
-    " SELECT nationality, n FROM link_nat_freq WHERE nationality = ANY($1::text[])",
     "SELECT u.o, coalesce((SELECT n FROM link_name_freq f WHERE f.nationality = u.na"
     "  AND f.surname = u.su AND f.given_names = u.gi), 0)::bigint,"
     " coalesce((SELECT n FROM link_birth_freq f WHERE f.birth_date = u.bi), 0)::bigint"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY"
     "  AS u(na, su, gi, bi, o)",
+    "SELECT NULL::text, coalesce(sum(n), 0)::bigint FROM link_nat_freq UNION ALL"
+    " SELECT nationality, n FROM link_nat_freq WHERE nationality = ANY($1::text[])",
 };
 
 /* The arrays sent with the pipeline, as array literals. */
@@ -105,10 +112,11 @@ typedef struct chunk_args {
     pg_buf ids;                           /* Q1 */
     pg_buf lst, lnu;                      /* Q2: documents whose traveller's crossings are paired */
     pg_buf dst, dnu;                      /* Q3 */
-    pg_buf co, cst, cnu, cna, csu, ck[3]; /* Q4 */
-    pg_buf nats;                          /* Q5 */
-    pg_buf fna, fsu, fgi, fbi;            /* Q6 */
+    pg_buf co, cst, cnu, cna, csu, ck[3]; /* Q_CANDS */
+    pg_buf nats;                          /* Q_TOTALS */
+    pg_buf fna, fsu, fgi, fbi;            /* Q_FREQ */
     size_t nids, nlock, ndocs, ncand, nnat, nfreq;
+    const fr_event **cev; /* the event of each Q_CANDS document (its keys come after the totals) */
 } chunk_args;
 
 static pg_buf *args_all(chunk_args *a, size_t *n)
@@ -123,6 +131,7 @@ static void args_free(chunk_args *a)
     pg_buf *b = args_all(a, &n);
     for (size_t i = 0; i < n; i++)
         fr_free(b[i].p);
+    fr_free(a->cev);
 }
 
 static void doc_key(char key[40], const fr_document *d)
@@ -164,7 +173,7 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
     }
     if (dc) return FR_OK;
     /* not in the cache: it may be new; its name and birth date may become a
-     * candidate's (Q6), and when it can be linked its blocking rows (Q4) */
+     * candidate's (Q_FREQ), and when it can be linked its blocking rows (Q_CANDS) */
     const fr_document *d = &ev->doc;
     char v[24], fk[24];
     pg_name_key(fk, d->nationality, d->surname, d->given_names);
@@ -187,22 +196,20 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
         pg_buf_elem(&a->nats, d->nationality, a->nnat++ == 0);
     }
     if (!fr_slink_wanted(d)) return FR_OK;
-    fr_date keys[3];
-    size_t nkeys = fr_linkage_birth_keys(d->birth_date, keys);
     pg_buf_elem(&a->co, pg_i64(v, (int64_t)x->b + 1), a->ncand == 0);
     pg_buf_elem(&a->cst, d->state, a->ncand == 0);
     pg_buf_elem(&a->cnu, d->number, a->ncand == 0);
     pg_buf_elem(&a->cna, d->nationality, a->ncand == 0);
     pg_buf_elem(&a->csu, d->surname, a->ncand == 0);
-    for (size_t k = 0; k < 3; k++)
-        pg_buf_elem(&a->ck[k], k < nkeys ? pg_i64(v, keys[k]) : NULL, a->ncand == 0);
-    a->ncand++;
+    a->cev[a->ncand++] = ev;
     return FR_OK;
 }
 
 static int build_args(pg_store *s, const fr_event *const *evs, size_t n, pg_map *seen,
                       chunk_args *a, fr_error *err)
 {
+    if (!(a->cev = fr_malloc((n ? n : 1) * sizeof *a->cev)))
+        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (!evs[i]) continue;
         pg_buf_elem(&a->ids, evs[i]->event_id, a->nids++ == 0);
@@ -219,8 +226,6 @@ static int build_args(pg_store *s, const fr_event *const *evs, size_t n, pg_map 
     pg_buf_end(&a->cnu, a->ncand == 0);
     pg_buf_end(&a->cna, a->ncand == 0);
     pg_buf_end(&a->csu, a->ncand == 0);
-    for (int k = 0; k < 3; k++)
-        pg_buf_end(&a->ck[k], a->ncand == 0);
     pg_buf_end(&a->nats, a->nnat == 0);
     pg_buf_end(&a->fna, a->nfreq == 0);
     pg_buf_end(&a->fsu, a->nfreq == 0);
@@ -322,7 +327,7 @@ static int read_docs(pg_store *s, const PGresult *r, pg_map *seen)
     return FR_OK;
 }
 
-static int read_freq(pg_store *s, const PGresult *totals, const PGresult *freq, pg_map *seen)
+static void read_totals(pg_store *s, const PGresult *totals, pg_map *seen)
 {
     for (int i = 0; i < PQntuples(totals); i++) {
         if (PQgetisnull(totals, i, 0)) {
@@ -334,6 +339,10 @@ static int read_freq(pg_store *s, const PGresult *totals, const PGresult *freq, 
         pg_slot *x = pg_map_get(seen, nk);
         if (x) x->c = num(totals, i, 1);
     }
+}
+
+static int read_freq(pg_store *s, const PGresult *freq)
+{
     int n = PQntuples(freq);
     for (size_t j = 0; j < s->pre_freq.cap; j++) {
         pg_slot *x = &s->pre_freq.slots[j];
@@ -359,7 +368,7 @@ static int cand_push(pg_store *s, pg_cand **out)
 }
 
 /* Each document of the chunk the server does not hold, with its blocking
- * rows (Q4, ordered by document then traveller id). */
+ * rows (Q_CANDS, ordered by document then traveller id). */
 static int read_cands(pg_store *s, const PGresult *r, const fr_event *const *evs, size_t n,
                       pg_map *seen)
 {
@@ -424,6 +433,52 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
     return pg_details_run(s, &ix, &ids, &pp, s->pre_cand, s->npre_cand, err);
 }
 
+/* The blocking dates worth reading for a new document at the chunk's
+ * totals (fr_slink_keys, as the SQLite backend: with millions of
+ * travellers the 1st of January of a common nationality's birth year is
+ * skipped). */
+size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
+                        int64_t travellers, int64_t nationality, fr_date out[3])
+{
+    fr_linkage_query q = {d, day, entering};
+    fr_linkage_freq f = {travellers, nationality, 0, 0};
+    return f.travellers ? fr_slink_keys(&s->link_params, &q, &f, out) : 0;
+}
+
+/* Q_CANDS's dates, once the totals are known (read first, alone). */
+static int cand_keys(pg_store *s, chunk_args *a, pg_map *seen, fr_error *err)
+{
+    PGresult *r = NULL;
+    const char *p[1] = {a->nats.p};
+    r = PQexecParams(s->conn, SQL[Q_TOTALS], 1, NULL, p, NULL, NULL, 0);
+    int rc = FR_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(s, r, err, "cannot read the frequency totals");
+        PQclear(r);
+        return rc;
+    }
+    read_totals(s, r, seen);
+    PQclear(r);
+    for (size_t i = 0; i < a->ncand; i++) {
+        const fr_event *ev = a->cev[i];
+        char nk[8];
+        snprintf(nk, sizeof nk, "N%s", ev->doc.nationality);
+        pg_slot *nat = pg_map_get(seen, nk);
+        fr_date keys[3];
+        size_t nkeys = pg_prefetch_keys(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY,
+                                        s->pre_total, nat ? nat->c : 0, keys);
+        for (size_t k = 0; k < 3; k++) {
+            char v[24];
+            pg_buf_elem(&a->ck[k], k < nkeys ? pg_i64(v, keys[k]) : NULL, i == 0);
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        pg_buf_end(&a->ck[k], a->ncand == 0);
+        if (a->ck[k].oom) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    }
+    return FR_OK;
+}
+
 int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
@@ -436,13 +491,14 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
     pg_map seen = {0};
     PGresult *res[Q_COUNT] = {0};
     if ((rc = build_args(s, evs, n, &seen, &a, err)) != FR_OK) goto done;
+    if ((rc = cand_keys(s, &a, &seen, err)) != FR_OK) goto done;
     const char *p1[1] = {a.ids.p}, *p2[2] = {a.lst.p, a.lnu.p}, *p3[2] = {a.dst.p, a.dnu.p};
     const char *p4[8] = {a.co.p,  a.cst.p,   a.cnu.p,   a.cna.p,
                          a.csu.p, a.ck[0].p, a.ck[1].p, a.ck[2].p};
-    const char *p5[1] = {a.nats.p}, *p6[4] = {a.fna.p, a.fsu.p, a.fgi.p, a.fbi.p};
-    const char *const *ps[Q_COUNT] = {NULL, p1, p2, p3, p4, p5, p6};
-    const int np[Q_COUNT] = {0, 1, 2, 2, 8, 1, 4};
-    if ((rc = pipeline(s, Q_COUNT, SQL, np, ps, res, err)) != FR_OK) goto done;
+    const char *p6[4] = {a.fna.p, a.fsu.p, a.fgi.p, a.fbi.p};
+    const char *const *ps[Q_TOTALS] = {NULL, p1, p2, p3, p4, p6};
+    const int np[Q_TOTALS] = {0, 1, 2, 2, 8, 4};
+    if ((rc = pipeline(s, Q_TOTALS, SQL, np, ps, res, err)) != FR_OK) goto done;
     if (PQntuples(res[Q_GEN]) == 1) {
         int64_t gen = num(res[Q_GEN], 0, 0);
         if (gen != s->link_gen) {
@@ -454,8 +510,7 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
         }
     }
     if (read_events(s, res[Q_EVENTS], evs, n) != FR_OK || read_docs(s, res[Q_DOCS], &seen) ||
-        read_freq(s, res[Q_TOTALS], res[Q_FREQ], &seen) ||
-        read_cands(s, res[Q_CANDS], evs, n, &seen) != FR_OK) {
+        read_freq(s, res[Q_FREQ]) || read_cands(s, res[Q_CANDS], evs, n, &seen) != FR_OK) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto done;
     }

@@ -283,7 +283,9 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
     /* the chunk's look-up (store_pg_prefetch.c), else one round trip */
     pg_slot *pe = s->pre_valid && !mine ? pg_map_get(&s->pre_ev, ev->event_id) : NULL;
     if (pe && pairs && dc && !tc) pe = NULL; /* its traveller was not locked for the chunk */
-    if (pe && !dc && (rc = pg_lookup_prefetched(s, &ev->doc, l, err)) <= 0) {
+    if (pe && !dc &&
+        (rc = pg_lookup_prefetched(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, err)) <=
+            0) {
         if (rc < 0) return rc;
         pe = NULL;
     }
