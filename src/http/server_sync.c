@@ -231,7 +231,7 @@ static int likely(const trav *t)
 static int on_event(void *ud, const fr_event *ev)
 {
     hist *h = ud;
-    if (ev->traveller_id <= 0) return 0;
+    if (ev->traveller_id <= 0 || !ev->doc.number[0]) return 0; /* an erased person's */
     if (h->pass == 1) {
         trav *t = find(h, ev->traveller_id, 1);
         if (!t) {
@@ -277,13 +277,15 @@ enum MHD_Result srv_sync_histories(srv_req *r)
     hist h = {.post = &r->user, .pass = 1};
     srv_ctx *c = srv_ctx_acquire(s, &err);
     if (!c) return srv_problem_err(r, &err);
-    int rc = fr_store_export(c->store, from, FR_DATE_NONE, on_event, &h, &err);
+    /* the statistics' walk: it gives every event its traveller on every
+     * backend (the erased persons' events, without a document, are skipped) */
+    int rc = fr_store_export_stats(c->store, from, FR_DATE_NONE, on_event, &h, &err);
     if (rc == FR_OK) {
         for (size_t i = 0; i < h.cap; i++)
             if (h.slot[i].id && likely(&h.slot[i])) h.ntrav++;
         h.pass = 2;
         h.events = json_array();
-        rc = h.events ? fr_store_export(c->store, from, FR_DATE_NONE, on_event, &h, &err)
+        rc = h.events ? fr_store_export_stats(c->store, from, FR_DATE_NONE, on_event, &h, &err)
                       : FR_ENOMEM;
     }
     srv_ctx_release(s, c);

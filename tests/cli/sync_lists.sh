@@ -86,7 +86,8 @@ curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_B" \
 "$F" --db "$T/B.db" sync status --central "$CURL" >"$T/st.out"
 grep -Eq '^watchlist +version [0-9]+ \(.*\), pulled 20' "$T/st.out" && grep -Eq '^lost/stolen +version' "$T/st.out" \
   || fail "the status shows the lists: $(cat "$T/st.out")"
-LC_ALL=es_ES.UTF-8 LANGUAGE=es "$F" --db "$T/B.db" sync status --central "$CURL" >"$T/st.es" 2>/dev/null || true
+LANG=es_EC.UTF-8 "$F" --db "$T/B.db" sync status --central "$CURL" >"$T/st.es"
+grep -Eq '^lista vigilancia +versión [0-9]+ .*traída 20' "$T/st.es" || fail "the status in Spanish: $(cat "$T/st.es")"
 cp "$PW/central.wl.csv" "$T/wl.before"
 
 # --- 2. a damaged answer and a cut answer leave the old list
