@@ -183,7 +183,7 @@ static void pull(cli_syncer *s)
     if (s->days) {
         fr_sync_history_report r;
         fr_error_clear(&err);
-        if (fr_sync_pull_histories(&s->cfg, s->days, &r, &err) != FR_OK)
+        if (fr_sync_pull_histories(&s->cfg, s->days, 0, &r, &err) != FR_OK)
             log_line(s, _("sync: history pull failed: %s"), err.message);
         else if (r.recorded || r.conflicts || r.refused)
             log_line(s, _("sync: histories: %zu events new here, %zu conflicts, %zu refused"),

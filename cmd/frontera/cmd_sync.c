@@ -30,6 +30,7 @@ static const char USAGE[] = N_(
     "       frontera sync pull-policy --central URL --token-file FILE --policy FILE [--json]\n"
     "       frontera [--db PATH] sync pull-lists --central URL --token-file FILE --watchlists DIR\n"
     "       frontera [--db PATH] sync pull-histories --central URL --token-file FILE [--days N]\n"
+    "                [--all]\n"
     "       frontera [--db CENTRAL] sync recheck-offline [--policy FILE] [--all] [--json]\n"
     "Send this post's events that the central store has not acknowledged, in order and\n"
     "in batches, to the central's POST /v1/events as a user of role post ('frontera user\n"
@@ -55,7 +56,8 @@ static const char USAGE[] = N_(
     "replaces the file atomically; unchanged lists are not sent again.\n"
     "pull-histories: the last N days (default 180) of the travellers this post is likely\n"
     "to see (a crossing at its ports, or still in the country) into this post's ledger,\n"
-    "so its booth sees crossings made elsewhere; they are never pushed back.\n"
+    "so its booth sees crossings made elsewhere; they are never pushed back. After the\n"
+    "first pull only what changed is sent (--all: the whole set again).\n"
     "`serve --central` does all three by itself and puts them in force without a restart.\n"
     "recheck-offline (on the central): the admissions posts decided while they could\n"
     "not reach the central (reason post.offline), decided again with the central's full\n"
@@ -175,12 +177,16 @@ static int do_status(const char *db, const char *central, int json)
                 const fr_sync_list_state *l = &s->lists[k];
                 const char *label = k == 0   ? _("policy")
                                     : k == 1 ? _("watchlist")
-                                             : _("lost/stolen");
+                                    : k == 2 ? _("lost/stolen")
+                                             : _("histories");
                 char pulled[32], checked[32];
                 fmt_ms(l->pulled_ms, pulled, sizeof pulled);
                 fmt_ms(l->checked_ms, checked, sizeof checked);
                 if (!l->checked_ms)
                     printf(_("%-16s not pulled yet\n"), label);
+                else if (k == 3)
+                    printf(_("%-16s up to the central's event %lld, last new %s, pulled %s\n"),
+                           label, (long long)l->version, pulled, checked);
                 else
                     printf(_("%-16s version %lld (%.12s...), pulled %s, checked %s\n"), label,
                            (long long)l->version, l->digest, pulled, checked);
@@ -297,17 +303,18 @@ static int do_pull_lists(const fr_sync_config *cfg, const char *dir, int json)
     return exit_code;
 }
 
-static int do_pull_histories(const fr_sync_config *cfg, int days, int json)
+static int do_pull_histories(const fr_sync_config *cfg, int days, int full, int json)
 {
     fr_sync_history_report r;
     fr_error err;
     fr_error_clear(&err);
-    if (fr_sync_pull_histories(cfg, days, &r, &err) != FR_OK) {
+    if (fr_sync_pull_histories(cfg, days, full, &r, &err) != FR_OK) {
         cli_print_error("sync", cfg->db, &err);
         return FR_EXIT_FAILURE;
     }
     if (json) {
-        json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "travellers",
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "incremental",
+                              r.incremental, "seq", (json_int_t)r.seq, "travellers",
                               (json_int_t)r.travellers, "events", (json_int_t)r.events, "recorded",
                               (json_int_t)r.recorded, "known", (json_int_t)r.known, "conflicts",
                               (json_int_t)r.conflicts, "refused", (json_int_t)r.refused);
@@ -319,6 +326,10 @@ static int do_pull_histories(const fr_sync_config *cfg, int days, int json)
         printf(_("histories of %zu travellers: %zu events, %zu new here, %zu already here, %zu "
                  "conflicts, %zu refused\n"),
                r.travellers, r.events, r.recorded, r.known, r.conflicts, r.refused);
+        printf(r.incremental ? _("(what changed since the last pull, up to the central's event "
+                                 "%lld)\n")
+                             : _("(the whole set, up to the central's event %lld)\n"),
+               (long long)r.seq);
     }
     return r.conflicts || r.refused ? FR_EXIT_FINDING : FR_EXIT_OK;
 }
@@ -438,7 +449,7 @@ int cmd_sync(int argc, char **argv)
     cfg.clock_ms = wall_ms;
     if (verb && strcmp(verb, "pull-lists") == 0) return do_pull_lists(&cfg, wl_dir, json);
     if (verb && strcmp(verb, "pull-histories") == 0)
-        return do_pull_histories(&cfg, (int)days, json);
+        return do_pull_histories(&cfg, (int)days, all, json);
     if (verb) return do_pull_policy(&cfg, policy, json);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);

@@ -15,8 +15,14 @@
  *   ports in that time, and those still in the country (their last entry or
  *   exit is an entry) whose entry is in that time: anyone in the country
  *   may leave by any post. Each event as POST /v1/events takes it, with its
- *   officer. Personal data: every answer is audited (sync.histories). */
+ *   officer. The answer names the ledger's last sequence and its
+ *   fingerprint (store.h); a post that sends them back (since=,
+ *   fingerprint=) gets only the travellers with an event recorded since
+ *   (their whole window: a new member of the set always has a new event),
+ *   or everything when the central's ledger is not the one it stamped.
+ *   Personal data: every answer is audited (sync.histories). */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +195,9 @@ typedef struct hist {
     trav *slot;
     size_t cap, n;
     const fr_user *post;
-    int pass; /* 1: find the travellers; 2: write their events */
+    int pass;        /* 1: find the travellers; 2: write their events */
+    int incremental; /* only the travellers already in the table (new events since the post's
+                        last pull) are looked at */
     json_t *events;
     size_t nevents, ntrav;
     int failed;
@@ -233,7 +241,8 @@ static int on_event(void *ud, const fr_event *ev)
     hist *h = ud;
     if (ev->traveller_id <= 0 || !ev->doc.number[0]) return 0; /* an erased person's */
     if (h->pass == 1) {
-        trav *t = find(h, ev->traveller_id, 1);
+        trav *t = find(h, ev->traveller_id, !h->incremental);
+        if (!t && h->incremental) return 0; /* nothing new about them since the last pull */
         if (!t) {
             h->failed = 1;
             return FR_ENOMEM;
@@ -258,6 +267,29 @@ static int on_event(void *ud, const fr_event *ev)
     return 0;
 }
 
+/* The travellers with an event recorded after the post's last pull. */
+static int on_crossing(void *ud, const fr_store_crossing *c)
+{
+    hist *h = ud;
+    if (c->traveller_id > 0 && !find(h, c->traveller_id, 1)) {
+        h->failed = 1;
+        return FR_ENOMEM;
+    }
+    return 0;
+}
+
+/* An integer query argument into *out (absent: 0): 0, or -1 when malformed. */
+static int arg_i64(srv_req *r, const char *name, long long *out)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    char *end = NULL;
+    *out = 0;
+    if (!v) return 0;
+    errno = 0;
+    *out = strtoll(v, &end, 10);
+    return !*v || *end || errno ? -1 : 0;
+}
+
 enum MHD_Result srv_sync_histories(srv_req *r)
 {
     fr_server *s = r->srv;
@@ -272,15 +304,37 @@ enum MHD_Result srv_sync_histories(srv_req *r)
             return srv_problem(r, 400, "invalid", "Invalid request", "days", NULL,
                                "days is 1 to %d", HIST_DAYS_MAX);
     }
+    long long since = 0, fingerprint = 0; /* a fingerprint may be negative */
+    int bad_since = arg_i64(r, "since", &since) != 0 || since < 0;
+    if (bad_since || arg_i64(r, "fingerprint", &fingerprint) != 0)
+        return srv_problem(r, 400, "invalid", "Invalid request",
+                           bad_since ? "since" : "fingerprint", NULL,
+                           "since and fingerprint are the numbers of the last answer");
     fr_date today = (fr_date)(srv_now_ms(s) / 86400000);
     fr_date from = today - (fr_date)days;
     hist h = {.post = &r->user, .pass = 1};
+    int64_t last = 0, fp = 0, fp_since = 0;
     srv_ctx *c = srv_ctx_acquire(s, &err);
     if (!c) return srv_problem_err(r, &err);
+    /* read first: an event recorded during the walks is sent now or next time */
+    int rc = fr_store_last_sequence(c->store, &last, &fp, &err);
+    /* since the post's last answer, when it is of this ledger: only the
+     * travellers with a new event (a new member of the set always has one:
+     * an entry, or a crossing at the post) are looked at */
+    if (rc == FR_OK && since > 0 && since <= last &&
+        fr_store_sequence_fingerprint(c->store, since, &fp_since, &err) == FR_OK &&
+        fp_since == fingerprint) {
+        h.incremental = 1;
+        rc = fr_store_crossings_since(c->store, since, last, on_crossing, &h, &err);
+    }
+    fr_error_clear(&err);
     /* the statistics' walk: it gives every event its traveller on every
      * backend (the erased persons' events, without a document, are skipped) */
-    int rc = fr_store_export_stats(c->store, from, FR_DATE_NONE, on_event, &h, &err);
-    if (rc == FR_OK) {
+    int nothing_new = h.incremental && h.n == 0; /* the walks would find no one */
+    if (rc == FR_OK && !nothing_new)
+        rc = fr_store_export_stats(c->store, from, FR_DATE_NONE, on_event, &h, &err);
+    if (rc == FR_OK && nothing_new) h.events = json_array();
+    if (rc == FR_OK && !nothing_new) {
         for (size_t i = 0; i < h.cap; i++)
             if (h.slot[i].id && likely(&h.slot[i])) h.ntrav++;
         h.pass = 2;
@@ -297,8 +351,8 @@ enum MHD_Result srv_sync_histories(srv_req *r)
     }
     char object[FR_AUDIT_OBJECT_MAX + 1], detail[96], asof[FR_DATE_BUFSZ];
     snprintf(object, sizeof object, "histories:post:%s", r->user.name);
-    snprintf(detail, sizeof detail, "%zu travellers, %zu events, %ld days", h.ntrav, h.nevents,
-             days);
+    snprintf(detail, sizeof detail, "%zu travellers, %zu events, %ld days%s", h.ntrav, h.nevents,
+             days, h.incremental ? ", since the last pull" : "");
     fr_audit_record rec;
     srv_audit_record_for(r, &rec, "sync.histories", object, 200, detail);
     if (srv_audit_write(s, &rec, 1) != FR_OK) {
@@ -306,8 +360,10 @@ enum MHD_Result srv_sync_histories(srv_req *r)
         return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                            "the histories could not be audited: nothing sent");
     }
-    json_t *j = json_pack("{s:s, s:i, s:I, s:I, s:o}", "as_of", fr_date_format(today, asof), "days",
-                          (int)days, "travellers", (json_int_t)h.ntrav, "count",
-                          (json_int_t)h.nevents, "events", h.events);
+    json_t *j =
+        json_pack("{s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:o}", "as_of", fr_date_format(today, asof),
+                  "days", (int)days, "incremental", h.incremental, "seq", (json_int_t)last,
+                  "fingerprint", (json_int_t)fp, "travellers", (json_int_t)h.ntrav, "count",
+                  (json_int_t)h.nevents, "events", h.events);
     return j ? srv_send_json(r, 200, j) : MHD_NO;
 }

@@ -102,10 +102,11 @@ done:
     return rc;
 }
 
-int fr_sync_pull_histories(const fr_sync_config *cfg, int days, fr_sync_history_report *rep,
-                           fr_error *err)
+int fr_sync_pull_histories(const fr_sync_config *cfg, int days, int full,
+                           fr_sync_history_report *rep, fr_error *err)
 {
-    char central[FR_SYNC_URL_MAX + 1], path[64];
+    char central[FR_SYNC_URL_MAX + 1], path[128], held[65], stamp[65];
+    int64_t since = 0;
     fr__sync_http *http = NULL;
     fr_modsql_handle h;
     fr_store *store = NULL;
@@ -118,10 +119,21 @@ int fr_sync_pull_histories(const fr_sync_config *cfg, int days, fr_sync_history_
     if (!cfg || !cfg->db || !cfg->token || !cfg->clock_ms || days < 0 || days > 730)
         return fr_error_set(err, FR_EINVAL, 0, 0, "",
                             "a history pull needs a ledger, a token, a clock and 0 to 730 days");
-    snprintf(path, sizeof path, "/v1/sync/histories?days=%d", days ? days : 180);
+    if (!days) days = 180;
     int rc = fr__sync_central(cfg->central, central, err);
     if (rc != FR_OK || (rc = fr__sync_db_open(&h, cfg->db, err)) != FR_OK) return rc;
     have_db = 1; /* the sync tables (sync_pulled) exist from here on */
+    /* since the last pull: its sequence, and "FINGERPRINT/DAYS" */
+    long long fp = 0;
+    int held_days = 0;
+    if ((rc = fr__sync_db_list_get(&h, central, "histories", &since, held, err)) != FR_OK)
+        goto done;
+    if (full || sscanf(held, "%lld/%d", &fp, &held_days) != 2 || held_days != days) since = 0;
+    if (since > 0)
+        snprintf(path, sizeof path, "/v1/sync/histories?days=%d&since=%lld&fingerprint=%lld", days,
+                 (long long)since, fp);
+    else
+        snprintf(path, sizeof path, "/v1/sync/histories?days=%d", days);
     if ((rc = fr_store_open(cfg->db, 0, &store, err)) != FR_OK ||
         (rc = fr__sync_http_open(cfg, central, &http, err)) != FR_OK)
         goto done;
@@ -139,14 +151,23 @@ int fr_sync_pull_histories(const fr_sync_config *cfg, int days, fr_sync_history_
     answer = NULL;
     json_t *arr = j ? json_object_get(j, "events") : NULL;
     json_t *nt = j ? json_object_get(j, "travellers") : NULL;
-    if (!json_is_array(arr) || !json_is_integer(nt)) {
+    json_t *seq = j ? json_object_get(j, "seq") : NULL;
+    json_t *fpj = j ? json_object_get(j, "fingerprint") : NULL;
+    if (!json_is_array(arr) || !json_is_integer(nt) || !json_is_integer(seq) ||
+        !json_is_integer(fpj)) {
         rc = fr_error_set(err, FR_EPARSE, 0, 0, "central",
                           "the answer is not the central's histories");
         goto done;
     }
     rep->travellers = (size_t)json_integer_value(nt);
     rep->events = json_array_size(arr);
-    rc = record_all(store, arr, rep, err);
+    rep->incremental = json_is_true(json_object_get(j, "incremental"));
+    rep->seq = (int64_t)json_integer_value(seq);
+    if ((rc = record_all(store, arr, rep, err)) != FR_OK) goto done;
+    /* every event is recorded: the next pull starts from here */
+    snprintf(stamp, sizeof stamp, "%lld/%d", (long long)json_integer_value(fpj), days);
+    rc = fr__sync_db_list_note(&h, central, "histories", rep->seq, stamp, rep->recorded > 0,
+                               cfg->clock_ms(cfg->clock_ud), err);
 done:
     json_decref(j);
     fr_free(answer);

@@ -34,6 +34,9 @@ int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
 int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *name,
                           int64_t version, const char *digest, int changed, int64_t now_ms,
                           fr_error *err);
+/* What the last pull of `name` left (*version 0, digest "": none). */
+int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
+                         int64_t *version, char digest[65], fr_error *err);
 /* Is event_id one the post took from the central's histories? */
 int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled, fr_error *err);
 /* Note a failed attempt (message without personal data or token). */

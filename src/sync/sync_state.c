@@ -51,6 +51,7 @@ enum {
     Q_LISTS,
     Q_PULLED,
     Q_NPULLED,
+    Q_LIST_GET,
     Q_COUNT
 };
 static const char *const SQL[Q_COUNT] = {
@@ -75,6 +76,7 @@ static const char *const SQL[Q_COUNT] = {
                 " WHERE central = ?1",
     [Q_PULLED] = "SELECT 1 FROM sync_pulled WHERE event_id = ?1",
     [Q_NPULLED] = "SELECT COUNT(*) FROM sync_pulled WHERE seq > ?1",
+    [Q_LIST_GET] = "SELECT version, digest FROM sync_lists WHERE central = ?1 AND name = ?2",
 };
 
 int fr__sync_db_open(fr_modsql_handle *h, const char *db, fr_error *err)
@@ -176,7 +178,8 @@ static int count_issues(fr_modsql_handle *h, const char *central, int64_t *n, fr
  * by the mark (they wait for nothing: the push passes them unsent). */
 static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
 {
-    static const char *const NAMES[FR_SYNC_LISTS] = {"policy", "watchlist", "lost-stolen"};
+    static const char *const NAMES[FR_SYNC_LISTS] = {"policy", "watchlist", "lost-stolen",
+                                                     "histories"};
     sqlite3_stmt *st = NULL;
     for (int i = 0; i < FR_SYNC_LISTS; i++)
         snprintf(x->lists[i].name, sizeof x->lists[i].name, "%s", NAMES[i]);
@@ -326,4 +329,25 @@ int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? FR_OK
                : fr_modsql_error(h->db, step, err, "cannot read the pulled events");
+}
+
+int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
+                         int64_t *version, char digest[65], fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *version = 0;
+    digest[0] = 0;
+    int rc = fr_modsql_handle_stmt(h, Q_LIST_GET, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        fr_modsql_col_text(st, 1, digest, 65);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? FR_OK
+               : fr_modsql_error(h->db, step, err, "cannot read the list's version");
 }

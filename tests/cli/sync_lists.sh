@@ -16,6 +16,8 @@
 #    back (no refused events, the central holds each once).
 # 4. Hot swap: the central's new watchlist and new policy are put in force
 #    in the running post server without a restart.
+# 5. After the first history pull only what changed is sent: a new
+#    traveller alone, then nothing; --all sends the whole set again.
 set -euo pipefail
 F=${FRONTERA:?}
 SRC=${FR_SOURCE_DIR:?}
@@ -176,5 +178,24 @@ import json, sys
 s = json.load(open(sys.argv[1]))[0]
 for k in ("policy", "watchlist", "lost-stolen"):
     assert s["lists"][k] and len(s["lists"][k]["digest"]) == 64 and s["lists"][k]["pulled"], (k, s)
+assert s["lists"]["histories"]["version"] > 0, s
 PY
-echo "ok: lists pulled and verified, damaged and cut lists refused, histories used at the booth and not pushed back, hot swap"
+
+# --- 5. after the first history pull only what changed is sent
+stop B
+pull_h() { "$F" --db "$T/B.db" sync pull-histories --central "$CURL" --token-file "$T/tok_b" --json "$@"; }
+pull_h >/dev/null || fail "a history pull by hand"
+D5=$(date -u -d '-5 days' +%Y-%m-%dT09:00-05:00)
+{ echo "$HEAD"; echo "H-IN-2,entry,$D5,ECGYE,P,PER,PE0000002,2031-01-01,QUISPE,ROSA,PER,1990-02-02,F,visitor,"; } >"$T/h2.csv"
+post_events "$CURL" "$OFF_C" "$T/h2.csv" || fail "recording a new entry at the central"
+check_h() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); w=dict(a.split('=') for a in sys.argv[2:]); \
+  bad={k:(r[k],v) for k,v in w.items() if str(r[k]).lower()!=v}; assert not bad, (bad, r)" "$@"; }
+pull_h >"$T/h1.json" || fail "an incremental pull"
+check_h "$T/h1.json" incremental=true travellers=1 events=1 recorded=1 || fail "only the new traveller is sent"
+pull_h >"$T/h2.json" || fail "a pull with nothing new"
+check_h "$T/h2.json" incremental=true travellers=0 events=0 || fail "nothing new, nothing sent"
+pull_h --all >"$T/h3.json" || fail "a full pull"
+check_h "$T/h3.json" incremental=false travellers=2 recorded=0 conflicts=0 || fail "the whole set again, nothing new"
+"$F" --db "$T/B.db" sync status --central "$CURL" | grep -Eq "^histories +up to the central's event [0-9]+" \
+  || fail "the status shows the histories: $("$F" --db "$T/B.db" sync status)"
+echo "ok: lists pulled and verified, damaged and cut lists refused, histories used at the booth and not pushed back, hot swap, incremental history pulls"

@@ -82,9 +82,11 @@ typedef struct fr_sync_report {
  * sync_state (last success, last error) either way. */
 int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
 
-/* A list the post pulled from the central: "policy", "watchlist",
- * "lost-stolen". version 0 and pulled_ms 0: never pulled. */
-#define FR_SYNC_LISTS 3
+/* What the post pulled from the central: "policy", "watchlist",
+ * "lost-stolen", "histories" (version: the central's last event sequence
+ * the pull covered; digest: "FINGERPRINT/DAYS" of that sequence, see
+ * fr_sync_pull_histories). checked_ms 0: never pulled. */
+#define FR_SYNC_LISTS 4
 typedef struct fr_sync_list_state {
     char name[16];
     int64_t version;    /* the central's: the policy's version, a list's file time */
@@ -105,7 +107,7 @@ typedef struct fr_sync_status {
     int have_skew;
     int64_t skew_ms;
     int64_t issues;                          /* conflicts and rejections kept */
-    fr_sync_list_state lists[FR_SYNC_LISTS]; /* policy, watchlist, lost-stolen */
+    fr_sync_list_state lists[FR_SYNC_LISTS]; /* policy, watchlist, lost-stolen, histories */
 } fr_sync_status;
 
 /* The status of the post's sync with each central it has pushed to; with
@@ -176,7 +178,9 @@ int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char 
 
 /* What a history pull did. */
 typedef struct fr_sync_history_report {
-    size_t travellers; /* in the central's set (see below) */
+    int incremental;   /* 1: only the travellers with new events since the last pull */
+    int64_t seq;       /* the central's last event sequence the pull covers */
+    size_t travellers; /* in the central's set (see below) that were sent */
     size_t events;     /* received */
     size_t recorded;   /* new in the post's ledger */
     size_t known;      /* already there (pulled before, or the post's own) */
@@ -193,9 +197,15 @@ typedef struct fr_sync_history_report {
  * the note that it came from the central (table sync_pulled), so the
  * post's booth decides with it (stay periods, an entry without exit) and
  * fr_sync_push never sends it back. An event the post already holds
- * changes nothing. Errors: those of fr_sync_push, store errors. */
-int fr_sync_pull_histories(const fr_sync_config *cfg, int days, fr_sync_history_report *rep,
-                           fr_error *err);
+ * changes nothing. The post keeps the central's last sequence and its
+ * fingerprint (sync_lists, "histories") and sends them with the next pull:
+ * the central then sends only the travellers with an event recorded since
+ * (their whole window), unless `full` is set, `days` changed, or the
+ * central's ledger is not the one stamped (then everything again). The
+ * mark moves only after every event is recorded, so an interrupted pull is
+ * repeated. Errors: those of fr_sync_push, store errors. */
+int fr_sync_pull_histories(const fr_sync_config *cfg, int days, int full,
+                           fr_sync_history_report *rep, fr_error *err);
 
 #ifdef __cplusplus
 }
