@@ -7,7 +7,9 @@
  * next push goes on from there; a conflicting id and a port outside the
  * post's scope are kept as issues and never applied; an unreachable central
  * leaves the mark and notes the error; bad central addresses are refused.
- * Also the post role (auth.h: ports, scope) and fr_store_events_since. */
+ * Also the post role (auth.h: ports, scope) and fr_store_events_since, and
+ * the histories a post pulls (the set, recorded as the central holds them,
+ * never pushed back, incremental after the first). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,6 +400,91 @@ static void events_since_walks_whole_events_in_sequence_order(void **st)
     fr_store_close(s);
 }
 
+/* "YYYY-MM-DDT09:00Z", days before now */
+static void days_ago(int days, char out[32])
+{
+    time_t t = time(NULL) - (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT09:00Z", &tm);
+}
+
+static void record_at_central(world *w, const char *id, fr_event_kind kind, int days,
+                              const char *port, const char *doc)
+{
+    fr_store *s = NULL;
+    fr_event ev;
+    char at[32];
+    days_ago(days, at);
+    make_event(&ev, id, kind, at, port, doc);
+    ev.reasons_json = "[{\"code\":\"stay.ok\",\"days\":90}]";
+    assert_int_equal(fr_store_open(w->central_db, 0, &s, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    fr_store_close(s);
+}
+
+static void pulled_histories_are_recorded_as_sent_and_never_pushed_back(void **st)
+{
+    world *w = *st;
+    fr_sync_config c = config(w, 50);
+    fr_sync_history_report h;
+    fr_sync_report r;
+    fr_error err;
+    /* in the country after an entry at the land border; left the country;
+     * crossed at the post's port and left */
+    record_at_central(w, "C-IN", FR_EVENT_ENTRY, 10, "ECTUL", "X000001");
+    record_at_central(w, "C-GONE-1", FR_EVENT_ENTRY, 30, "ECTUL", "X000002");
+    record_at_central(w, "C-GONE-2", FR_EVENT_EXIT, 20, "ECTUL", "X000002");
+    record_at_central(w, "C-PORT-1", FR_EVENT_ENTRY, 40, "ECUIO", "X000003");
+    record_at_central(w, "C-PORT-2", FR_EVENT_EXIT, 35, "ECTUL", "X000003");
+    record_at_central(w, "C-OLD", FR_EVENT_ENTRY, 400, "ECTUL", "X000004"); /* out of the window */
+    record_at_post(w, 0, 2);
+    assert_int_equal(fr_sync_pull_histories(&c, 0, 0, &h, &err), FR_OK);
+    assert_int_equal(h.incremental, 0);
+    assert_int_equal(h.travellers, 2); /* X000001 in the country, X000003 crossed at ECUIO */
+    assert_int_equal(h.events, 3);
+    assert_int_equal(h.recorded, 3);
+    /* the push passes them: only the post's own two go */
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.sent, 2);
+    assert_int_equal(r.skipped, 3);
+    assert_int_equal(r.rejected + r.conflicts, 0); /* C-IN at ECTUL would be out of scope */
+    assert_int_equal(r.waiting, 0);
+    /* pulled again in full (--all), the events come back only as known: the
+     * same content (a copy that differed would be a conflict) */
+    assert_int_equal(fr_sync_pull_histories(&c, 0, 1, &h, &err), FR_OK);
+    assert_int_equal(h.incremental, 0);
+    assert_int_equal(h.events, 3);
+    assert_int_equal(h.known, 3);
+    assert_int_equal(h.recorded, 0);
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.sent, 0);
+    /* incremental: nothing new at the central, nothing sent */
+    assert_int_equal(fr_sync_pull_histories(&c, 0, 0, &h, &err), FR_OK);
+    assert_int_equal(h.incremental, 1);
+    assert_int_equal(h.events, 0);
+    /* the pulled events are as the central holds them (officer, reasons, times) */
+    fr_store *a = NULL, *b = NULL;
+    uint64_t na, da, nb, db;
+    assert_int_equal(fr_store_open(w->central_db, 0, &a, NULL), FR_OK);
+    assert_int_equal(fr_store_open(w->post_db, 0, &b, NULL), FR_OK);
+    assert_int_equal(fr_store_digest(a, &na, &da, NULL), FR_OK);
+    assert_int_equal(fr_store_digest(b, &nb, &db, NULL), FR_OK);
+    assert_int_equal(na, 8);
+    assert_int_equal(nb, 5); /* 2 own + 3 pulled */
+    fr_store_close(a);
+    fr_store_close(b);
+    /* the status counts no pulled event as waiting, and says when they came */
+    fr_sync_status *sv = NULL;
+    size_t n = 0;
+    assert_int_equal(fr_sync_status_get(w->post_db, NULL, &sv, &n, &err), FR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sv[0].waiting, 0);
+    assert_string_equal(sv[0].lists[3].name, "histories");
+    assert_true(sv[0].lists[3].version >= 8 && sv[0].lists[3].pulled_ms > 0);
+    fr_free(sv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +497,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(post_role_is_scoped_to_its_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(events_since_walks_whole_events_in_sequence_order, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(pulled_histories_are_recorded_as_sent_and_never_pushed_back,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include "frontera/admit.h"
 #include "frontera/policy.h"
 #include "frontera/screen.h"
+#include "frontera/server.h"
 #include "frontera/status.h"
 #include "frontera/sync.h"
 
@@ -107,6 +108,16 @@ typedef struct cli_syncer cli_syncer;
 int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(const char *line),
                      cli_syncer **out);
 void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
+/* What the syncer also pulls from the central, every pull_every_s seconds
+ * (at its next push): the policy into policy_path (NULL: not), the lists
+ * into lists_dir (NULL: not), the histories of `days` days (0: not). Once a
+ * server is attached (cli_syncer_attach), a policy or lists that changed
+ * are put in force in it without a restart (fr_server_set_policy,
+ * fr_server_swap_lists). Call before the first pull can run: right after
+ * cli_syncer_start, from the same thread. */
+void cli_syncer_pulls(cli_syncer *s, const char *policy_path, const char *lists_dir, int days,
+                      unsigned pull_every_s);
+void cli_syncer_attach(cli_syncer *s, fr_server *srv);
 /* fr_server_config.offline for a post's server: 1 while the last push
  * failed, *since_ms the last success (ud: the cli_syncer). */
 int cli_syncer_offline(void *ud, int64_t *since_ms);

@@ -3,8 +3,11 @@
  * one audited push (the events leave the post's ledger: audited first, as
  * an export is, but only when some are waiting), and the background pusher
  * of a post's server: a thread that pushes every N seconds until stopped,
- * logging one line per push (counts only, never personal data). */
+ * logging one line per push (counts only, never personal data), and pulls
+ * the policy, the lists and the histories from the central when due,
+ * putting a changed policy or list in force in the running server. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +63,133 @@ struct cli_syncer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stop;
+    /* pulls (cli_syncer_pulls; set under mu) */
+    char policy_path[4096], lists_dir[4096];
+    int days;
+    unsigned pull_every_s;
+    int64_t last_pull_ms;
+    fr_server *srv; /* under mu */
 };
+
+void cli_syncer_pulls(cli_syncer *s, const char *policy_path, const char *lists_dir, int days,
+                      unsigned pull_every_s)
+{
+    if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    snprintf(s->policy_path, sizeof s->policy_path, "%s", policy_path ? policy_path : "");
+    snprintf(s->lists_dir, sizeof s->lists_dir, "%s", lists_dir ? lists_dir : "");
+    s->days = days;
+    s->pull_every_s = pull_every_s ? pull_every_s : 300;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void cli_syncer_attach(cli_syncer *s, fr_server *srv)
+{
+    if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    s->srv = srv;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void log_line(cli_syncer *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void log_line(cli_syncer *s, const char *fmt, ...)
+{
+    char line[400];
+    va_list ap;
+    if (!s->log) return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->log(line);
+}
+
+static void release_screening(void *owner)
+{
+    cli_screening_close(owner);
+    free(owner);
+}
+
+/* The lists in lists_dir, loaded whole, into the server. */
+static void swap_lists(cli_syncer *s, fr_server *srv)
+{
+    cli_screening *sc = calloc(1, sizeof *sc);
+    fr_error err;
+    fr_error_clear(&err);
+    if (!sc || cli_screening_open("serve", s->lists_dir, sc) != 0) {
+        free(sc);
+        log_line(s, "%s", _("sync: the pulled lists do not load: the lists in force are kept"));
+        return;
+    }
+    if (fr_server_swap_lists(srv, sc->idx, sc->docs, release_screening, sc, &err) != FR_OK) {
+        release_screening(sc);
+        log_line(s, _("sync: the pulled lists are not in force: %s"), err.message);
+        return;
+    }
+    log_line(s, "%s", _("sync: the pulled lists are in force"));
+}
+
+/* Policy, lists and histories, when due; a policy or list that changed is
+ * put in force in the attached server. */
+static void pull(cli_syncer *s)
+{
+    fr_error err;
+    pthread_mutex_lock(&s->mu);
+    fr_server *srv = s->srv;
+    int64_t now = s->cfg.clock_ms(s->cfg.clock_ud);
+    int due = (s->policy_path[0] || s->lists_dir[0] || s->days) &&
+              now - s->last_pull_ms >= (int64_t)s->pull_every_s * 1000;
+    pthread_mutex_unlock(&s->mu);
+    if (!due) return;
+    s->last_pull_ms = now;
+    if (s->policy_path[0]) {
+        int64_t version = 0;
+        char digest[65];
+        int changed = 0;
+        fr_error_clear(&err);
+        if (fr_sync_pull_policy(&s->cfg, s->policy_path, &version, digest, &changed, &err) !=
+            FR_OK) {
+            log_line(s, _("sync: policy pull failed: %s"), err.message);
+        } else if (changed && srv) {
+            size_t len = 0;
+            char *text = cli_read_all(s->policy_path, FR_POLICY_MAX_BYTES, &len);
+            uint64_t v = 0;
+            fr_error_clear(&err);
+            if (!text || fr_server_set_policy(srv, text, len, &v, &err) != FR_OK)
+                log_line(s, _("sync: the pulled policy is not in force: %s"),
+                         text ? err.message : "unreadable");
+            else
+                log_line(s, _("sync: the central's policy %lld (%.16s...) is in force"),
+                         (long long)version, digest);
+            free(text);
+        }
+    }
+    if (s->lists_dir[0]) {
+        int changed = 0;
+        for (int k = FR_SYNC_WATCHLIST; k <= FR_SYNC_LOST_STOLEN; k++) {
+            fr_sync_list_pull p;
+            fr_error_clear(&err);
+            if (fr_sync_pull_list(&s->cfg, (fr_sync_list)k, s->lists_dir, &p, &err) != FR_OK)
+                log_line(s, _("sync: %s pull failed: %s"), fr_sync_list_name((fr_sync_list)k),
+                         err.message);
+            else
+                changed |= p.changed;
+        }
+        if (changed && srv) swap_lists(s, srv);
+    }
+    if (s->days) {
+        fr_sync_history_report r;
+        fr_error_clear(&err);
+        if (fr_sync_pull_histories(&s->cfg, s->days, 0, &r, &err) != FR_OK)
+            log_line(s, _("sync: history pull failed: %s"), err.message);
+        else if (r.recorded || r.conflicts || r.refused)
+            log_line(s, _("sync: histories: %zu events new here, %zu conflicts, %zu refused"),
+                     r.recorded, r.conflicts, r.refused);
+    }
+}
 
 static void *run(void *arg)
 {
@@ -91,6 +220,7 @@ static void *run(void *arg)
                      err.message);
         }
         if (line[0] && s->log) s->log(line);
+        if (rc == FR_OK) pull(s);
         pthread_mutex_lock(&s->mu);
         struct timespec until;
         if (rc == FR_OK && s->cfg.max_events && r.waiting > 0) {

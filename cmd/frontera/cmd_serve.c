@@ -53,6 +53,12 @@ static const char USAGE[] =
        "                       post user's token in --central-token-file FILE, every\n"
        "                       --sync-every SECONDS (default 30); --sync-rate N: at most\n"
        "                       N events a second while catching up (default: no limit)\n"
+       "  --pull-every SECONDS from the central too (with --central), every SECONDS (default\n"
+       "                       300): the policy into --policy FILE, the lists into\n"
+       "                       --watchlists DIR, put in force without a restart; and the\n"
+       "                       histories of the last --pull-days N days (default 180, 0:\n"
+       "                       none) of the travellers this post is likely to see\n"
+       "                       A central serves its --watchlists DIR to its posts.\n"
        "  --central-cacert FILE, --central-pin sha256//KEY\n"
        "                       the private CA of the central's certificate; its pinned key\n"
        "  --retention-exit-years N, --retention-overstay-years N, --retention-manifest-days N\n"
@@ -158,6 +164,8 @@ int cmd_serve(int argc, char **argv)
                                          {"sync-rate", required_argument, NULL, 'r'},
                                          {"central-cacert", required_argument, NULL, 'Q'},
                                          {"central-pin", required_argument, NULL, 'N'},
+                                         {"pull-every", required_argument, NULL, 'L'},
+                                         {"pull-days", required_argument, NULL, 'H'},
                                          {"tls-cert", required_argument, NULL, 'c'},
                                          {"tls-key", required_argument, NULL, 'k'},
                                          {"no-purge", no_argument, NULL, 'U'},
@@ -175,6 +183,7 @@ int cmd_serve(int argc, char **argv)
     const char *central = NULL, *central_token = NULL, *central_ca = NULL, *central_pin = NULL;
     const char *tls_cert = NULL, *tls_key = NULL;
     unsigned long sync_every = 30, sync_rate = 0, purge_every = 86400, years;
+    unsigned long pull_every = 300, pull_days = 180;
     fr_retention retention;
     fr_retention_defaults(&retention);
     int quiet = 0, purge = 1, c, rc = FR_EXIT_FAILURE;
@@ -241,6 +250,14 @@ int cmd_serve(int argc, char **argv)
         case 'r':
             if (parse_uint(optarg, 1, 100000, &sync_rate))
                 return cli_usage_error("serve", "--sync-rate needs 1..100000 events a second");
+            break;
+        case 'L':
+            if (parse_uint(optarg, 1, 86400, &pull_every))
+                return cli_usage_error("serve", "--pull-every needs 1..86400 seconds");
+            break;
+        case 'H':
+            if (parse_uint(optarg, 0, 730, &pull_days))
+                return cli_usage_error("serve", "--pull-days needs 0..730 days");
             break;
         case 'E':
             if (parse_uint(optarg, 1, 86400, &sync_every))
@@ -347,6 +364,7 @@ int cmd_serve(int argc, char **argv)
     cfg.policy_path = policy_arg ? ppath : NULL;
     cfg.screen = sc.idx;
     cfg.lost_docs = sc.docs;
+    cfg.lists_dir = wl_dir; /* a central serves its lists to its posts */
     cfg.now_ms = now_ms;
     cfg.mono_ns = mono_ns;
     cfg.log = quiet ? NULL : log_line;
@@ -371,6 +389,8 @@ int cmd_serve(int argc, char **argv)
             FR_OK)
             fprintf(stderr, _("frontera serve: cannot start the background sync\n"));
         if (syncer) {
+            cli_syncer_pulls(syncer, policy_arg ? ppath : NULL, wl_dir, (int)pull_days,
+                             (unsigned)pull_every);
             cfg.offline = cli_syncer_offline; /* admissions say when they are decided offline */
             cfg.offline_ud = syncer;
         }
@@ -380,6 +400,7 @@ int cmd_serve(int argc, char **argv)
         goto done;
     }
     if (key_pem) memset(key_pem, 0, key_len); /* the server holds its own copy */
+    cli_syncer_attach(syncer, srv);           /* pulled policy and lists go in force in it */
     const char *scheme = cert_pem ? "https" : "http";
     if (strchr(host, ':'))
         printf("listening on %s://[%s]:%u\n", scheme, host, (unsigned)fr_server_port(srv));

@@ -28,6 +28,9 @@ static const char USAGE[] = N_(
     "       frontera [--db PATH] sync status [--central URL] [--json]\n"
     "       frontera [--db PATH] sync issues [--json]\n"
     "       frontera sync pull-policy --central URL --token-file FILE --policy FILE [--json]\n"
+    "       frontera [--db PATH] sync pull-lists --central URL --token-file FILE --watchlists DIR\n"
+    "       frontera [--db PATH] sync pull-histories --central URL --token-file FILE [--days N]\n"
+    "                [--all]\n"
     "       frontera [--db CENTRAL] sync recheck-offline [--policy FILE] [--all] [--json]\n"
     "Send this post's events that the central store has not acknowledged, in order and\n"
     "in batches, to the central's POST /v1/events as a user of role post ('frontera user\n"
@@ -48,6 +51,14 @@ static const char USAGE[] = N_(
     "pull-policy: the central's policy in force into --policy FILE, verified by its digest\n"
     "and parsed whole before it replaces the file atomically (the old one kept as\n"
     "FILE.prev); a server reads its policy at start.\n"
+    "pull-lists: the central's watchlists (DIR/central.wl.csv) and lost/stolen documents\n"
+    "(DIR/lost-stolen.docs.csv), each verified by its digest and loaded whole before it\n"
+    "replaces the file atomically; unchanged lists are not sent again.\n"
+    "pull-histories: the last N days (default 180) of the travellers this post is likely\n"
+    "to see (a crossing at its ports, or still in the country) into this post's ledger,\n"
+    "so its booth sees crossings made elsewhere; they are never pushed back. After the\n"
+    "first pull only what changed is sent (--all: the whole set again).\n"
+    "`serve --central` does all three by itself and puts them in force without a restart.\n"
     "recheck-offline (on the central): the admissions posts decided while they could\n"
     "not reach the central (reason post.offline), decided again with the central's full\n"
     "history under --policy FILE; lists those it would decide differently (--all: every\n"
@@ -133,6 +144,20 @@ static int do_status(const char *db, const char *central, int json)
                 s->last_try_ms ? tried : NULL, "last_error",
                 s->last_error[0] ? s->last_error : NULL, "issues", (json_int_t)s->issues);
             if (o && s->have_skew) json_object_set_new(o, "skew_ms", json_integer(s->skew_ms));
+            json_t *lists = json_object();
+            for (int k = 0; o && lists && k < FR_SYNC_LISTS; k++) {
+                const fr_sync_list_state *l = &s->lists[k];
+                char pulled[32], checked[32];
+                fmt_ms(l->pulled_ms, pulled, sizeof pulled);
+                fmt_ms(l->checked_ms, checked, sizeof checked);
+                json_object_set_new(lists, l->name,
+                                    l->checked_ms
+                                        ? json_pack("{s:I, s:s, s:s, s:s}", "version",
+                                                    (json_int_t)l->version, "digest", l->digest,
+                                                    "pulled", pulled, "checked", checked)
+                                        : json_null());
+            }
+            if (o) json_object_set_new(o, "lists", lists);
             json_array_append_new(arr, o);
         } else {
             printf(_("central          %s\n"
@@ -148,6 +173,24 @@ static int do_status(const char *db, const char *central, int json)
                 printf("%s", _("clock skew       not measured yet\n"));
             printf(_("refused events   %lld%s\n"), (long long)s->issues,
                    s->issues ? _(" (frontera sync issues)") : "");
+            for (int k = 0; k < FR_SYNC_LISTS; k++) {
+                const fr_sync_list_state *l = &s->lists[k];
+                const char *label = k == 0   ? _("policy")
+                                    : k == 1 ? _("watchlist")
+                                    : k == 2 ? _("lost/stolen")
+                                             : _("histories");
+                char pulled[32], checked[32];
+                fmt_ms(l->pulled_ms, pulled, sizeof pulled);
+                fmt_ms(l->checked_ms, checked, sizeof checked);
+                if (!l->checked_ms)
+                    printf(_("%-16s not pulled yet\n"), label);
+                else if (k == 3)
+                    printf(_("%-16s up to the central's event %lld, last new %s, pulled %s\n"),
+                           label, (long long)l->version, pulled, checked);
+                else
+                    printf(_("%-16s version %lld (%.12s...), pulled %s, checked %s\n"), label,
+                           (long long)l->version, l->digest, pulled, checked);
+            }
         }
     }
     if (json) {
@@ -226,6 +269,71 @@ static int do_pull_policy(const fr_sync_config *cfg, const char *path, int json)
     return FR_EXIT_OK;
 }
 
+static int do_pull_lists(const fr_sync_config *cfg, const char *dir, int json)
+{
+    int exit_code = FR_EXIT_OK;
+    json_t *arr = json ? json_array() : NULL;
+    for (int k = FR_SYNC_WATCHLIST; k <= FR_SYNC_LOST_STOLEN; k++) {
+        fr_sync_list_pull p;
+        fr_error err;
+        fr_error_clear(&err);
+        if (fr_sync_pull_list(cfg, (fr_sync_list)k, dir, &p, &err) != FR_OK) {
+            cli_print_error("sync", fr_sync_list_name((fr_sync_list)k), &err);
+            exit_code = FR_EXIT_FAILURE;
+            continue;
+        }
+        if (arr)
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:I, s:s, s:b, s:I}", "list",
+                                            fr_sync_list_name((fr_sync_list)k), "file",
+                                            fr_sync_list_file((fr_sync_list)k), "version",
+                                            (json_int_t)p.version, "digest", p.digest, "changed",
+                                            p.changed, "entries", (json_int_t)p.entries));
+        else
+            printf(p.changed ? _("%s: version %lld (%.16s...), %zu entries, replaced\n")
+                             : _("%s: version %lld (%.16s...), %zu entries, unchanged\n"),
+                   fr_sync_list_name((fr_sync_list)k), (long long)p.version, p.digest, p.entries);
+    }
+    if (arr) {
+        char *str = json_dumps(arr, JSON_COMPACT);
+        if (str) puts(str);
+        free(str);
+        json_decref(arr);
+    }
+    return exit_code;
+}
+
+static int do_pull_histories(const fr_sync_config *cfg, int days, int full, int json)
+{
+    fr_sync_history_report r;
+    fr_error err;
+    fr_error_clear(&err);
+    if (fr_sync_pull_histories(cfg, days, full, &r, &err) != FR_OK) {
+        cli_print_error("sync", cfg->db, &err);
+        return FR_EXIT_FAILURE;
+    }
+    if (json) {
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "incremental",
+                              r.incremental, "seq", (json_int_t)r.seq, "travellers",
+                              (json_int_t)r.travellers, "events", (json_int_t)r.events, "recorded",
+                              (json_int_t)r.recorded, "known", (json_int_t)r.known, "conflicts",
+                              (json_int_t)r.conflicts, "refused", (json_int_t)r.refused);
+        char *str = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (str) puts(str);
+        free(str);
+        json_decref(j);
+    } else {
+        printf(_("histories of %zu travellers: %zu events, %zu new here, %zu already here, %zu "
+                 "conflicts, %zu refused\n"),
+               r.travellers, r.events, r.recorded, r.known, r.conflicts, r.refused);
+        printf(r.incremental ? _("(what changed since the last pull, up to the central's event "
+                                 "%lld)\n")
+                             : _("(the whole set, up to the central's event %lld)\n"),
+               (long long)r.seq);
+    }
+    return r.conflicts || r.refused ? FR_EXIT_FINDING : FR_EXIT_OK;
+}
+
 int cmd_sync(int argc, char **argv)
 {
     static const struct option opts[] = {{"central", required_argument, NULL, 'c'},
@@ -239,12 +347,14 @@ int cmd_sync(int argc, char **argv)
                                          {"policy", required_argument, NULL, 'P'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"all", no_argument, NULL, 'a'},
+                                         {"watchlists", required_argument, NULL, 'w'},
+                                         {"days", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     fr_sync_config cfg = {0};
     char token[160] = "";
-    const char *token_file = NULL, *policy = NULL, *verb = NULL;
-    long every = 0;
+    const char *token_file = NULL, *policy = NULL, *verb = NULL, *wl_dir = NULL;
+    long every = 0, days = 0;
     int json = 0, all = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -289,6 +399,14 @@ int cmd_sync(int argc, char **argv)
         case 'a':
             all = 1;
             break;
+        case 'w':
+            wl_dir = optarg;
+            break;
+        case 'd':
+            days = strtol(optarg, &end, 10);
+            if (*end || days < 1 || days > 730)
+                return cli_usage_error("sync", N_("--days is 1 to 730"));
+            break;
         case 'h':
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
@@ -305,11 +423,16 @@ int cmd_sync(int argc, char **argv)
         if (strcmp(verb, "status") == 0) return do_status(db, cfg.central, json);
         if (strcmp(verb, "issues") == 0) return do_issues(db, json);
         if (strcmp(verb, "recheck-offline") == 0) return cli_sync_recheck(db, policy, all, json);
-        if (strcmp(verb, "pull-policy") != 0)
-            return cli_usage_error(
-                "sync", N_("unknown action '%s' (status, issues, pull-policy, recheck-offline)"),
-                verb);
-        if (!policy) return cli_usage_error("sync", N_("pull-policy needs --policy FILE"));
+        if (strcmp(verb, "pull-lists") == 0) {
+            if (!wl_dir) return cli_usage_error("sync", N_("pull-lists needs --watchlists DIR"));
+        } else if (strcmp(verb, "pull-histories") != 0) {
+            if (strcmp(verb, "pull-policy") != 0)
+                return cli_usage_error("sync",
+                                       N_("unknown action '%s' (status, issues, pull-policy, "
+                                          "pull-lists, pull-histories, recheck-offline)"),
+                                       verb);
+            if (!policy) return cli_usage_error("sync", N_("pull-policy needs --policy FILE"));
+        }
     } else if (policy) {
         return cli_usage_error("sync", N_("--policy is for pull-policy and recheck-offline"));
     }
@@ -324,6 +447,9 @@ int cmd_sync(int argc, char **argv)
     cfg.db = db;
     cfg.token = token;
     cfg.clock_ms = wall_ms;
+    if (verb && strcmp(verb, "pull-lists") == 0) return do_pull_lists(&cfg, wl_dir, json);
+    if (verb && strcmp(verb, "pull-histories") == 0)
+        return do_pull_histories(&cfg, (int)days, all, json);
     if (verb) return do_pull_policy(&cfg, policy, json);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);

@@ -161,6 +161,11 @@ FR_API int fr_watchlist_get(const fr_watchlist *wl, size_t i, fr_watchlist_entry
  * file or the new one, never a mix. FR_OK or FR_EIO/FR_ENOMEM with err. */
 FR_API int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path,
                              fr_error *err);
+/* The same canonical CSV in memory: *out (fr_free; NUL-terminated) and
+ * *len. What a central serves its border posts (GET /v1/sync/watchlist).
+ * FR_OK or FR_ENOMEM. */
+FR_API int fr_watchlist_csv(const fr_watchlist *wl, const char *list, char **out, size_t *len,
+                            fr_error *err);
 /* Append the entries of a file written by fr_watchlist_save (or any CSV in
  * the import format). Rows that fail validation are counted in *rejected. */
 FR_API int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_error *err);

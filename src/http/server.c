@@ -92,9 +92,8 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
     if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
         (s->replica_path && fr_store_open(s->replica_path, 0, &c->replica, err) != FR_OK) ||
         fr_auth_open(s->db_path, &c->auth, err) != FR_OK ||
-        fr_audit_open(s->db_path, &c->audit, err) != FR_OK ||
-        ((s->cfg.screen || s->cfg.lost_docs) &&
-         fr_screen_ctx_new(s->cfg.screen, s->cfg.lost_docs, &c->screen, err) != FR_OK)) {
+        fr_audit_open(s->db_path, &c->audit, err) != FR_OK) {
+        /* the screening context is built on first use (srv_lists_ctx) */
         ctx_free(c);
         return NULL;
     }
@@ -208,6 +207,9 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_RECONCILIATION] = FR_PERM_REPORTS,
     [R_EXITS] = FR_PERM_ADMIT,
     [R_OVERSTAYERS] = FR_PERM_ENFORCEMENT,
+    [R_SYNC_WATCHLIST] = FR_PERM_SYNC_PULL,
+    [R_SYNC_LOST] = FR_PERM_SYNC_PULL,
+    [R_SYNC_HISTORIES] = FR_PERM_SYNC_PULL,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -294,6 +296,11 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_overstayers(r);
     case R_SELFCHECK:
         return srv_selfcheck(r);
+    case R_SYNC_WATCHLIST:
+    case R_SYNC_LOST:
+        return srv_sync_list(r);
+    case R_SYNC_HISTORIES:
+        return srv_sync_histories(r);
     case R_TRAVELLER:
         return srv_traveller(r);
     case R_SPLIT:
@@ -462,6 +469,12 @@ static void server_free(fr_server *s)
         ctx_free(s->all_ctx[i]);
     fr_free(s->all_ctx);
     srv_policy_fini(s);
+    srv_lists_fini(s);
+    for (int i = 0; i < 2; i++)
+        fr_free(s->listfile[i].text);
+    pthread_mutex_destroy(&s->lists_mu);
+    pthread_mutex_destroy(&s->listfile_mu);
+    fr_free(s->lists_dir);
     srv_reports_fini(s);
     pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->selfcheck_mu);
@@ -505,6 +518,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     pthread_mutex_init(&s->ctx_mu, NULL);
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
+    pthread_mutex_init(&s->lists_mu, NULL);
+    pthread_mutex_init(&s->listfile_mu, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
     pthread_mutex_init(&s->selfcheck_mu, NULL);
     srv_reports_init(s);
@@ -512,6 +527,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;
     s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
     s->policy_path = cfg->policy_path ? fr_strdup(cfg->policy_path) : NULL;
+    s->lists_dir = cfg->lists_dir ? fr_strdup(cfg->lists_dir) : NULL;
+    s->cfg.lists_dir = s->lists_dir;
     s->cfg.db_path = s->db_path;
     s->cfg.replica_path = s->replica_path;
     s->cfg.host = s->host;
@@ -522,8 +539,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     s->cfg.tls_key_pem = s->tls_key;
     int rc;
     if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path) ||
-        (cfg->replica_path && !s->replica_path) || (cfg->tls_cert_pem && !s->tls_cert) ||
-        (cfg->tls_key_pem && !s->tls_key)) {
+        (cfg->lists_dir && !s->lists_dir) || (cfg->replica_path && !s->replica_path) ||
+        (cfg->tls_cert_pem && !s->tls_cert) || (cfg->tls_key_pem && !s->tls_key)) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto fail;
     }
@@ -538,6 +555,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     }
     srv_ctx_release(s, c);
     if ((rc = srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
+    if ((rc = srv_lists_init(s, err)) != FR_OK) goto fail;
     if ((rc = srv_audit_start(s, err)) != FR_OK) goto fail;
     /* the report index from the analytics snapshot beside the ledger: mapped,
      * not rebuilt, when it is current (snapshot.h) */

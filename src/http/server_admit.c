@@ -177,6 +177,9 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     srv_ctx *c = srv_ctx_acquire(s, &err);
     if (!c) return srv_problem_err(r, &err);
     srv_policy *pol = srv_policy_acquire(s);
+    srv_lists *lists = srv_lists_acquire(s);
+    fr_error lerr; /* no usable context: c->screen NULL, and the booth refers */
+    (void)srv_lists_ctx(c, lists, &lerr);
     fr_admit_decision *d = fr_malloc(sizeof *d);
     enum MHD_Result ret;
     if (!d) {
@@ -184,8 +187,8 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
         goto done;
     }
     /* lists configured but no usable context: refer (fail closed) */
-    fr_booth_env env = {pol->policy, c->store, c->screen,
-                        s->cfg.screen != NULL || s->cfg.lost_docs != NULL, NULL};
+    fr_booth_env env = {pol->policy, c->store, c->screen, lists->idx != NULL || lists->docs != NULL,
+                        NULL};
     if (fr_booth_decide(&env, &in->req, d, &err) != FR_OK) {
         ret = srv_problem_err(r, &err);
         goto done;
@@ -297,6 +300,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     ret = j ? srv_send_json(r, 200, j) : MHD_NO;
 done:
     fr_free(d);
+    srv_lists_release(lists);
     srv_policy_release(pol);
     srv_ctx_release(s, c);
     return ret;

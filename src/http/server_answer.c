@@ -14,8 +14,9 @@
 #include "frontera/webassets.h"
 #include "server_internal.h"
 
-static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, char *body,
-                              size_t len)
+/* hdrs: NULL, or name/value pairs ending with a NULL name */
+static enum MHD_Result answer_h(srv_req *r, unsigned status, const char *ctype, char *body,
+                                size_t len, const char *const *hdrs)
 {
     fr_server *s = r->srv;
     struct MHD_Response *resp =
@@ -33,6 +34,8 @@ static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, ch
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "see docs/openapi.yaml");
     if (status == 413 || atomic_load(&s->draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    for (size_t i = 0; hdrs && hdrs[i]; i += 2)
+        MHD_add_response_header(resp, hdrs[i], hdrs[i + 1]);
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     r->status = status;
@@ -42,6 +45,35 @@ static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, ch
         srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status,
                 (double)lat / 1e6);
     return ret;
+}
+
+static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, char *body,
+                              size_t len)
+{
+    return answer_h(r, status, ctype, body, len, NULL);
+}
+
+enum MHD_Result srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
+                              const char *digest)
+{
+    char etag[72], ver[24];
+    snprintf(etag, sizeof etag, "\"%s\"", digest);
+    snprintf(ver, sizeof ver, "%lld", (long long)version);
+    const char *inm =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    int same = inm && strcmp(inm, etag) == 0;
+    const char *const hdrs[] = {MHD_HTTP_HEADER_ETAG,
+                                etag,
+                                SRV_LIST_VERSION_HEADER,
+                                ver,
+                                SRV_LIST_DIGEST_HEADER,
+                                digest,
+                                NULL};
+    char *b = fr_malloc(same ? 1 : len + 1);
+    if (!b) return MHD_NO;
+    if (!same) memcpy(b, text, len);
+    b[same ? 0 : len] = 0;
+    return answer_h(r, same ? 304 : 200, "text/csv; charset=utf-8", b, same ? 0 : len, hdrs);
 }
 
 enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,

@@ -44,6 +44,9 @@
     X(R_WHATIF, "POST", "/v1/reports/whatif")                                                      \
     X(R_POLICY_GET, "GET", "/v1/policy")                                                           \
     X(R_POLICY_PUT, "PUT", "/v1/policy")                                                           \
+    X(R_SYNC_WATCHLIST, "GET", "/v1/sync/watchlist")                                               \
+    X(R_SYNC_LOST, "GET", "/v1/sync/lost-stolen")                                                  \
+    X(R_SYNC_HISTORIES, "GET", "/v1/sync/histories")                                               \
     X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
@@ -70,12 +73,34 @@ typedef struct srv_policy {
     char digest[65]; /* BLAKE2b-256 hex of text */
 } srv_policy;
 
+/* ---- screening lists: a reference-counted version, swapped atomically
+ * (server_lists.c); the first is the configuration's (borrowed), later ones
+ * come from fr_server_swap_lists and are released through their owner ---- */
+typedef struct srv_lists {
+    const fr_screen_index *idx;
+    const fr_docindex *docs;
+    void (*release)(void *owner);
+    void *owner;
+    atomic_int refs;
+    uint64_t gen; /* 1 at start, +1 for each swap */
+} srv_lists;
+
+/* ---- what a central serves its posts, cached by the files' stamp ---- */
+typedef struct srv_listfile {
+    uint64_t stamp; /* names, sizes and modification times; 0: not built */
+    char *text;     /* fr_malloc */
+    size_t len;
+    int64_t version; /* the newest file's modification time (s since the epoch) */
+    char digest[65]; /* BLAKE2b-256 hex of text */
+} srv_listfile;
+
 /* ---- a worker context: one per concurrent request ---- */
 typedef struct srv_ctx {
     fr_store *store;
     fr_store *replica; /* --db-replica: aggregate reports read it; NULL: store */
     fr_auth *auth;
     fr_screen_ctx *screen;
+    uint64_t screen_gen;   /* the srv_lists version screen was built for (0: none) */
     fr_audit *audit;       /* reads only ("who looked"); the writer thread appends */
     fr_arrivals *arrivals; /* recorded manifests: opened on first use */
     struct srv_ctx *next;
@@ -141,7 +166,7 @@ typedef struct srv_rate_slot {
 
 struct fr_server {
     fr_server_config cfg;
-    char *db_path, *replica_path, *host, *policy_path;
+    char *db_path, *replica_path, *host, *policy_path, *lists_dir;
     char *tls_cert, *tls_key; /* PEM copies (cfg), kept while the daemon runs */
     struct MHD_Daemon *mhd;
     uint16_t port;
@@ -157,6 +182,12 @@ struct fr_server {
     pthread_mutex_t policy_put_mu; /* one PUT at a time */
     srv_policy *policy;
     uint64_t policy_version;
+    /* screening lists */
+    pthread_mutex_t lists_mu; /* guards the pointer swap and acquire */
+    srv_lists *lists;
+    /* a central's lists for its posts: [0] watchlist, [1] lost/stolen */
+    pthread_mutex_t listfile_mu;
+    srv_listfile listfile[2];
     srv_audit audit;
     srv_metrics metrics;
     /* one writer at a time on the database from this process: the group
@@ -199,6 +230,13 @@ void srv_ctx_release(fr_server *s, srv_ctx *c);
 enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j);
 enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
                               size_t len);
+/* A list a central serves its posts (server_sync.c): text/csv with its
+ * version and digest in headers and ETag "DIGEST"; 304 without a body when
+ * the post's If-None-Match names the same digest. */
+#define SRV_LIST_VERSION_HEADER "X-Frontera-List-Version"
+#define SRV_LIST_DIGEST_HEADER "X-Frontera-List-Digest"
+enum MHD_Result srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
+                              const char *digest);
 /* A page or asset built into the program (webassets.h), with its security
  * headers and ETag; 304 when the client's If-None-Match matches. */
 enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
@@ -245,12 +283,23 @@ enum MHD_Result srv_reconciliation(srv_req *r);  /* server_manifest.c */
 enum MHD_Result srv_exits(srv_req *r);           /* server_exit.c */
 enum MHD_Result srv_overstayers(srv_req *r);     /* server_overstayers.c */
 enum MHD_Result srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no token */
+enum MHD_Result srv_sync_list(srv_req *r);       /* server_sync.c */
+enum MHD_Result srv_sync_histories(srv_req *r);  /* server_sync.c */
 
 /* ---- server_policy.c ---- */
 int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);
 srv_policy *srv_policy_acquire(fr_server *s);
 void srv_policy_release(srv_policy *p);
 void srv_policy_fini(fr_server *s);
+
+/* ---- server_lists.c ---- */
+int srv_lists_init(fr_server *s, fr_error *err);
+void srv_lists_fini(fr_server *s);
+srv_lists *srv_lists_acquire(fr_server *s);
+void srv_lists_release(srv_lists *l);
+/* Make c->screen the context of l (built again when l is a newer version).
+ * FR_OK, or the error of fr_screen_ctx_new (c->screen is then NULL). */
+int srv_lists_ctx(srv_ctx *c, const srv_lists *l, fr_error *err);
 
 /* ---- server_audit.c ---- */
 int srv_audit_start(fr_server *s, fr_error *err);

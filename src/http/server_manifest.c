@@ -89,8 +89,11 @@ enum MHD_Result srv_manifests(srv_req *r)
         return srv_problem_err(r, &err);
     }
     srv_policy *pol = srv_policy_acquire(s);
-    fr_booth_env env = {pol->policy, c->store, c->screen,
-                        s->cfg.screen != NULL || s->cfg.lost_docs != NULL, NULL};
+    srv_lists *lists = srv_lists_acquire(s);
+    fr_error lerr; /* no usable context: c->screen NULL, and the booth refers */
+    (void)srv_lists_ctx(c, lists, &lerr);
+    fr_booth_env env = {pol->policy, c->store, c->screen, lists->idx != NULL || lists->docs != NULL,
+                        NULL};
     json_t *msgs = json_array();
     size_t count[3] = {0, 0, 0}, recorded = 0;
     char flight[24] = "-";
@@ -142,6 +145,7 @@ enum MHD_Result srv_manifests(srv_req *r)
         json_array_append_new(msgs, o);
         fr_free(v);
     }
+    srv_lists_release(lists);
     srv_policy_release(pol);
     srv_ctx_release(s, c);
     if (refused) {

@@ -250,3 +250,37 @@ enum MHD_Result srv_policy_put(srv_req *r)
     srv_policy_release(cur);
     return srv_send_json(r, 200, j);
 }
+
+int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *version,
+                         fr_error *err)
+{
+    int rc;
+    size_t n = 0;
+    if (!s || !text) return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy text");
+    srv_policy *np = policy_new(text, len, err, err ? 1 : 0, &n, &rc);
+    if (!np) return rc;
+    pthread_mutex_lock(&s->policy_put_mu);
+    srv_policy *old = srv_policy_acquire(s);
+    if (fr_policy_rule_count(np->policy) == 0 ||
+        strcmp(fr_policy_jurisdiction(np->policy), fr_policy_jurisdiction(old->policy)) != 0) {
+        srv_policy_release(old);
+        pthread_mutex_unlock(&s->policy_put_mu);
+        srv_policy_release(np);
+        return fr_error_set(err, FR_EINVAL, 0, 0, "policy",
+                            "the new policy has no rules or is for another jurisdiction: the "
+                            "policy in force is unchanged");
+    }
+    np->version = old->version + 1;
+    pthread_mutex_lock(&s->policy_mu);
+    s->policy = np;
+    s->policy_version = np->version;
+    pthread_mutex_unlock(&s->policy_mu);
+    srv_policy_release(old); /* ours from acquire */
+    srv_policy_release(old); /* the server's: freed when the last request lets go */
+    atomic_fetch_add(&s->metrics.policy_swaps, 1);
+    if (version) *version = np->version;
+    srv_log(s, "policy: version %llu in force (%.16s...)", (unsigned long long)np->version,
+            np->digest);
+    pthread_mutex_unlock(&s->policy_put_mu); /* np may be swapped out from here on */
+    return FR_OK;
+}

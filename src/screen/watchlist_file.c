@@ -9,7 +9,9 @@
  * survives a crash. Loading re-validates every row with the import code, so
  * a hand-edited file cannot smuggle in a bad nationality. */
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,13 +19,10 @@
 #include "frontera/alloc.h"
 #include "watchlist_internal.h"
 
-int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path, fr_error *err)
+/* The canonical CSV of the entries of `list` (all when NULL) to f. */
+static int write_csv(const fr_watchlist *wl, const char *list, FILE *f)
 {
-    if (!wl || !path) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no watchlist or path");
-    char tmp[4200];
-    FILE *f;
-    int rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
-    if (rc != FR_OK) return rc;
+    int rc = FR_OK;
     for (int i = 0; i < WL_NFIELDS && rc == FR_OK; i++)
         rc = fr_screen_csv_put(f, fr_wl_field_names[i], strlen(fr_wl_field_names[i]),
                                i + 1 < WL_NFIELDS ? ',' : '\n');
@@ -35,11 +34,52 @@ int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path
             rc = fr_screen_csv_put(f, s, strlen(s), i + 1 < WL_NFIELDS ? ',' : '\n');
         }
     }
+    return rc;
+}
+
+int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path, fr_error *err)
+{
+    if (!wl || !path) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no watchlist or path");
+    char tmp[4200];
+    FILE *f;
+    int rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
+    if (rc != FR_OK) return rc;
+    rc = write_csv(wl, list, f);
     if (rc != FR_OK) {
         fr_screen_atomic_abort(tmp, f);
         return fr_error_set(err, rc, 0, 0, "", "cannot write %.200s: %s", tmp, fr_strerror(rc));
     }
     return fr_screen_atomic_commit(path, tmp, f, err);
+}
+
+int fr_watchlist_csv(const fr_watchlist *wl, const char *list, char **out, size_t *len,
+                     fr_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    *out = NULL;
+    *len = 0;
+    if (!wl) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no watchlist");
+    FILE *f = open_memstream(&buf, &n);
+    if (!f) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    int rc = write_csv(wl, list, f);
+    if (fclose(f) != 0 && rc == FR_OK) rc = FR_ENOMEM;
+    if (rc == FR_OK) rc = buf ? FR_OK : FR_ENOMEM;
+    if (rc == FR_OK) {
+        char *copy = fr_malloc(n + 1); /* the caller frees with fr_free */
+        if (!copy)
+            rc = FR_ENOMEM;
+        else {
+            memcpy(copy, buf, n);
+            copy[n] = 0;
+            *out = copy;
+            *len = n;
+        }
+    }
+    free(buf);
+    return rc == FR_OK
+               ? FR_OK
+               : fr_error_set(err, rc, 0, 0, "", "cannot write the list: %s", fr_strerror(rc));
 }
 
 typedef struct load_ud {

@@ -6,13 +6,16 @@
  * events sent, in order; then keep the refused ones and move the mark past
  * the batch in one transaction. Any failure before that transaction leaves
  * the mark where it was: the batch is sent again next time, and the
- * central's idempotent recording makes the repeat a no-op. */
+ * central's idempotent recording makes the repeat a no-op. Events the post
+ * took from the central's histories (sync_histories.c, table sync_pulled)
+ * are passed by the mark and never sent back. */
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "frontera/alloc.h"
+#include "event_json.h"
 #include "frontera/store.h"
 #include "sync_internal.h"
 
@@ -22,58 +25,28 @@ typedef struct batch {
     char (*ids)[FR_EVENT_ID_MAX + 1];
     size_t n, cap;
     int failed;
+    fr_modsql_handle *db; /* the sync tables: which events came from the central */
+    size_t seen;          /* events read, sent or not */
+    size_t skipped;       /* of them, pulled from the central: never sent back */
+    int64_t last_seq;     /* the last one read */
 } batch;
-
-static void set_str(json_t *o, const char *name, const char *v)
-{
-    if (v && v[0]) json_object_set_new(o, name, json_string(v));
-}
-
-static void set_date(json_t *o, const char *name, fr_date d)
-{
-    char b[FR_DATE_BUFSZ];
-    if (d != FR_DATE_NONE) json_object_set_new(o, name, json_string(fr_date_format(d, b)));
-}
-
-/* One event as POST /v1/events takes it. NULL when out of memory or when
- * the reasons are not JSON (the store checked them: never). */
-static json_t *event_json(const fr_event *ev)
-{
-    char at[FR_DATETIME_BUFSZ], sex[2] = {ev->doc.sex, 0};
-    json_t *o = json_object();
-    if (!o) return NULL;
-    set_str(o, "event_id", ev->event_id);
-    set_str(o, "kind", fr_event_kind_name(ev->kind));
-    set_str(o, "at", fr_datetime_format(&ev->at, at));
-    set_str(o, "port", ev->port);
-    set_str(o, "document_type", ev->doc.type);
-    set_str(o, "document_state", ev->doc.state);
-    set_str(o, "document_number", ev->doc.number);
-    set_date(o, "document_expiry", ev->doc.expiry);
-    set_str(o, "surname", ev->doc.surname);
-    set_str(o, "given_names", ev->doc.given_names);
-    set_str(o, "nationality", ev->doc.nationality);
-    set_date(o, "birth_date", ev->doc.birth_date);
-    set_str(o, "sex", sex);
-    set_str(o, "admission_class", ev->admission_class);
-    set_date(o, "authorised_until", ev->authorised_until);
-    set_str(o, "decision", ev->decision);
-    set_str(o, "officer", ev->officer);
-    if (ev->reasons_json && ev->reasons_json[0]) {
-        json_t *r = json_loads(ev->reasons_json, JSON_DECODE_ANY, NULL);
-        if (!r) {
-            json_decref(o);
-            return NULL;
-        }
-        json_object_set_new(o, "reasons", r);
-    }
-    return o;
-}
 
 static int add_event(void *ud, int64_t seq, const fr_event *ev)
 {
     batch *b = ud;
-    json_t *o = event_json(ev);
+    int pulled = 0;
+    fr_error perr;
+    b->seen++;
+    b->last_seq = seq;
+    if (fr__sync_db_is_pulled(b->db, ev->event_id, &pulled, &perr) != FR_OK) {
+        b->failed = 2;
+        return perr.code ? perr.code : FR_ESTORE;
+    }
+    if (pulled) { /* the central's own: sending it back would double nothing, but it is not ours */
+        b->skipped++;
+        return 0;
+    }
+    json_t *o = fr__event_json(ev);
     if (!o || json_array_append_new(b->events, o) != 0) {
         b->failed = 1;
         return FR_ENOMEM;
@@ -239,18 +212,35 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
         b.events = json_array();
         b.n = 0;
         b.failed = 0;
+        b.seen = 0;
+        b.db = &h;
         if (!b.events) {
             rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
             goto done;
         }
         rc = fr_store_events_since(store, mark, want, add_event, &b, err);
         if (rc != FR_OK) {
-            if (b.failed) fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+            if (b.failed == 1) fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+            if (b.failed == 2)
+                fr_error_set(err, rc, 0, 0, "", "cannot read which events were pulled");
             goto done;
         }
-        if (b.n == 0) {
+        if (b.seen == 0) {
             if (rep->batches == 0) rc = probe(cfg, http, &h, central, mark, rep, err);
             break;
+        }
+        rep->skipped += b.skipped;
+        b.skipped = 0;
+        if (b.n == 0) { /* only the central's own events: pass them, send nothing */
+            int64_t now = cfg->clock_ms(cfg->clock_ud);
+            if ((rc = fr__sync_db_ack(&h, central, b.last_seq, NULL, 0, now, 0, 0, err)) != FR_OK)
+                goto done;
+            mark = b.last_seq;
+            if (b.seen < want) {
+                if (rep->batches == 0) rc = probe(cfg, http, &h, central, mark, rep, err);
+                break;
+            }
+            continue;
         }
         json_t *req = json_pack("{s:O}", "events", b.events);
         fr_free(body);
@@ -283,13 +273,13 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
         /* the Date header has whole seconds: its middle is half a second on */
         rep->have_skew = date_ms > 0;
         if (rep->have_skew) rep->skew_ms = date_ms + 500 - (t0 + t1) / 2;
-        rc = fr__sync_db_ack(&h, central, b.seq[b.n - 1], issues, nissues, t1, rep->have_skew,
+        rc = fr__sync_db_ack(&h, central, b.last_seq, issues, nissues, t1, rep->have_skew,
                              rep->skew_ms, err);
         if (rc != FR_OK) goto done;
-        mark = b.seq[b.n - 1];
+        mark = b.last_seq;
         rep->batches++;
         rep->sent += b.n;
-        if (b.n < want) break; /* the last events */
+        if (b.seen < want) break; /* the last events */
     }
 done:
     rep->acked_seq = mark;

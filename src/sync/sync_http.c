@@ -15,7 +15,8 @@
 #include "frontera/alloc.h"
 #include "sync_internal.h"
 
-#define ANSWER_MAX (8u << 20) /* the results of a full batch are well under 1 MB */
+#define ANSWER_MAX (8u << 20)          /* the results of a full batch are well under 1 MB */
+#define ANSWER_MAX_LISTS (1024u << 20) /* a list or a history pull: 1 GiB */
 
 struct fr__sync_http {
     CURL *curl;
@@ -27,13 +28,36 @@ struct fr__sync_http {
     size_t len, cap;
     int too_big;
     int64_t date_ms;
+    size_t max;             /* the answer's limit */
+    char if_none_match[80]; /* sent when set */
+    char list_version[24];  /* the answer's X-Frontera-List-Version */
+    char list_digest[72];   /* and X-Frontera-List-Digest */
 };
+
+void fr__sync_http_lists(fr__sync_http *h, const char *if_none_match)
+{
+    h->max = ANSWER_MAX_LISTS;
+    if (if_none_match && if_none_match[0])
+        snprintf(h->if_none_match, sizeof h->if_none_match, "If-None-Match: \"%s\"", if_none_match);
+    else
+        h->if_none_match[0] = 0;
+}
+
+const char *fr__sync_http_list_version(const fr__sync_http *h)
+{
+    return h->list_version;
+}
+
+const char *fr__sync_http_list_digest(const fr__sync_http *h)
+{
+    return h->list_digest;
+}
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     fr__sync_http *h = ud;
     size_t add = size * n;
-    if (h->len + add + 1 > ANSWER_MAX) {
+    if (h->len + add + 1 > (h->max ? h->max : ANSWER_MAX)) {
         h->too_big = 1;
         return 0;
     }
@@ -52,10 +76,28 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     return add;
 }
 
+/* Copy header `name` of line p (len bytes) into out, trimmed. */
+static void header_value(const char *p, size_t len, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name);
+    if (len <= nl || strncasecmp(p, name, nl) != 0) return;
+    p += nl;
+    len -= nl;
+    while (len && (*p == ' ' || *p == '\t'))
+        p++, len--;
+    while (len && (p[len - 1] == '\r' || p[len - 1] == '\n' || p[len - 1] == ' '))
+        len--;
+    if (len >= cap) return;
+    memcpy(out, p, len);
+    out[len] = 0;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
     fr__sync_http *h = ud;
     size_t len = size * n;
+    header_value(p, len, "X-Frontera-List-Version:", h->list_version, sizeof h->list_version);
+    header_value(p, len, "X-Frontera-List-Digest:", h->list_digest, sizeof h->list_digest);
     if (len > 5 && len < 100 && strncasecmp(p, "Date:", 5) == 0) {
         char v[100];
         memcpy(v, p + 5, len - 5);
@@ -135,7 +177,10 @@ int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, siz
     char url[FR_SYNC_URL_MAX + 64], clock[64];
     snprintf(url, sizeof url, "%s%s", h->base, path);
     snprintf(clock, sizeof clock, "X-Frontera-Post-Clock: %lld", (long long)post_clock_ms);
-    struct curl_slist extra = {clock, h->headers}; /* the clock first, then the fixed ones */
+    struct curl_slist fixed = {clock, h->headers}; /* the clock first, then the fixed ones */
+    struct curl_slist inm = {h->if_none_match, &fixed};
+    struct curl_slist *extra = h->if_none_match[0] ? &inm : &fixed;
+    h->list_version[0] = h->list_digest[0] = 0;
     h->len = 0;
     h->too_big = 0;
     h->date_ms = 0;
@@ -144,7 +189,7 @@ int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, siz
     *status = 0;
     *date_ms = 0;
     curl_easy_setopt(h->curl, CURLOPT_URL, url);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, &extra);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, extra);
     if (body) {
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);

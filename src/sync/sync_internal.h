@@ -29,6 +29,16 @@ typedef struct fr__sync_issue_row {
 int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
                     const fr__sync_issue_row *issues, size_t nissues, int64_t now_ms, int have_skew,
                     int64_t skew_ms, fr_error *err);
+/* Note what a pull of list `name` left: its version and digest, checked
+ * now; replaced now when changed (or when the digest differs). */
+int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *name,
+                          int64_t version, const char *digest, int changed, int64_t now_ms,
+                          fr_error *err);
+/* What the last pull of `name` left (*version 0, digest "": none). */
+int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
+                         int64_t *version, char digest[65], fr_error *err);
+/* Is event_id one the post took from the central's histories? */
+int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled, fr_error *err);
 /* Note a failed attempt (message without personal data or token). */
 void fr__sync_db_fail(fr_modsql_handle *h, const char *central, int64_t now_ms, const char *msg);
 
@@ -49,6 +59,13 @@ void fr__sync_http_close(fr__sync_http *h);
 int fr__sync_http_post(fr__sync_http *h, const char *path, const char *body, size_t len,
                        int64_t post_clock_ms, long *status, char **answer, int64_t *date_ms,
                        fr_error *err);
+/* The next GETs are of a list or histories: a larger answer is taken (1
+ * GiB), and If-None-Match: "DIGEST" is sent when if_none_match is not
+ * empty (a 304 then means the post holds that list already). */
+void fr__sync_http_lists(fr__sync_http *h, const char *if_none_match);
+/* The last answer's X-Frontera-List-Version and -Digest ("" when none). */
+const char *fr__sync_http_list_version(const fr__sync_http *h);
+const char *fr__sync_http_list_digest(const fr__sync_http *h);
 /* The same with GET (body NULL). */
 int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms, long *status,
                       char **answer, int64_t *date_ms, fr_error *err);

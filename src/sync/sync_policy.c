@@ -110,6 +110,15 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     }
     *version = (int64_t)json_integer_value(ver);
     memcpy(digest, got, 65);
+    /* for the officer's status: what the post holds, when it was pulled
+     * (only when the post's ledger exists: a pull may run without one) */
+    fr_modsql_handle h;
+    fr_error nerr;
+    if (cfg->db && fr__sync_db_open(&h, cfg->db, &nerr) == FR_OK) {
+        (void)fr__sync_db_list_note(&h, central, "policy", *version, digest, *changed,
+                                    cfg->clock_ms(cfg->clock_ud), &nerr);
+        fr_modsql_handle_close(&h);
+    }
 done:
     fr_policy_free(pol);
     json_decref(j);

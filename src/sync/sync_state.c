@@ -25,9 +25,35 @@ static const char SYNC_V1[] =
     "  central TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL,"
     "  status TEXT NOT NULL, field TEXT NOT NULL, detail TEXT NOT NULL,"
     "  at_ms INTEGER NOT NULL, PRIMARY KEY(central, seq))";
-static const char *const MIGRATIONS[] = {SYNC_V1};
+/* v2: what the post pulled (docs/sync.md): per central and list (policy,
+ * watchlist, lost-stolen) the version and digest it holds, when it was
+ * last replaced and last checked; and the ids of the events that came
+ * from the central's histories, which the push never sends back. */
+static const char SYNC_V2[] =
+    "CREATE TABLE IF NOT EXISTS sync_lists("
+    "  central TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  digest TEXT NOT NULL, pulled_ms INTEGER NOT NULL, checked_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY(central, name));"
+    "CREATE TABLE IF NOT EXISTS sync_pulled(event_id TEXT PRIMARY KEY, seq INTEGER)";
+static const char *const MIGRATIONS[] = {SYNC_V1, SYNC_V2};
 
-enum { Q_ENSURE, Q_MARK, Q_ACK, Q_SKEW, Q_FAIL, Q_ISSUE, Q_STATUS, Q_NISSUES, Q_ISSUES, Q_COUNT };
+enum {
+    Q_ENSURE,
+    Q_MARK,
+    Q_ACK,
+    Q_SKEW,
+    Q_FAIL,
+    Q_ISSUE,
+    Q_STATUS,
+    Q_NISSUES,
+    Q_ISSUES,
+    Q_LIST_NOTE,
+    Q_LISTS,
+    Q_PULLED,
+    Q_NPULLED,
+    Q_LIST_GET,
+    Q_COUNT
+};
 static const char *const SQL[Q_COUNT] = {
     [Q_ENSURE] = "INSERT OR IGNORE INTO sync_state(central) VALUES(?1)",
     [Q_MARK] = "SELECT acked_seq FROM sync_state WHERE central = ?1",
@@ -42,6 +68,15 @@ static const char *const SQL[Q_COUNT] = {
     [Q_NISSUES] = "SELECT COUNT(*) FROM sync_issues WHERE central = ?1",
     [Q_ISSUES] = "SELECT central, seq, event_id, status, field, detail, at_ms FROM sync_issues"
                  " ORDER BY central, seq",
+    [Q_LIST_NOTE] = "INSERT INTO sync_lists(central, name, version, digest, pulled_ms, checked_ms)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(central, name) DO UPDATE SET"
+                    " version = ?3, digest = ?4, checked_ms = ?5,"
+                    " pulled_ms = CASE WHEN ?6 OR digest <> ?4 THEN ?5 ELSE pulled_ms END",
+    [Q_LISTS] = "SELECT name, version, digest, pulled_ms, checked_ms FROM sync_lists"
+                " WHERE central = ?1",
+    [Q_PULLED] = "SELECT 1 FROM sync_pulled WHERE event_id = ?1",
+    [Q_NPULLED] = "SELECT COUNT(*) FROM sync_pulled WHERE seq > ?1",
+    [Q_LIST_GET] = "SELECT version, digest FROM sync_lists WHERE central = ?1 AND name = ?2",
 };
 
 int fr__sync_db_open(fr_modsql_handle *h, const char *db, fr_error *err)
@@ -139,6 +174,42 @@ static int count_issues(fr_modsql_handle *h, const char *central, int64_t *n, fr
     return step == SQLITE_ROW ? FR_OK : fr_modsql_error(h->db, step, err, "cannot count issues");
 }
 
+/* The lists x->central's pulls left, and the pulled events not yet passed
+ * by the mark (they wait for nothing: the push passes them unsent). */
+static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
+{
+    static const char *const NAMES[FR_SYNC_LISTS] = {"policy", "watchlist", "lost-stolen",
+                                                     "histories"};
+    sqlite3_stmt *st = NULL;
+    for (int i = 0; i < FR_SYNC_LISTS; i++)
+        snprintf(x->lists[i].name, sizeof x->lists[i].name, "%s", NAMES[i]);
+    int rc = fr_modsql_handle_stmt(h, Q_LISTS, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, x->central, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        for (int i = 0; i < FR_SYNC_LISTS; i++) {
+            if (!name || strcmp(name, NAMES[i]) != 0) continue;
+            fr_sync_list_state *l = &x->lists[i];
+            l->version = sqlite3_column_int64(st, 1);
+            fr_modsql_col_text(st, 2, l->digest, sizeof l->digest);
+            l->pulled_ms = sqlite3_column_int64(st, 3);
+            l->checked_ms = sqlite3_column_int64(st, 4);
+        }
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) return fr_modsql_error(h->db, step, err, "cannot read the lists");
+    if ((rc = fr_modsql_handle_stmt(h, Q_NPULLED, &st, err)) != FR_OK) return rc;
+    sqlite3_bind_int64(st, 1, x->acked_seq);
+    step = sqlite3_step(st);
+    int64_t pulled = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW) return fr_modsql_error(h->db, step, err, "cannot count pulled events");
+    x->waiting = x->waiting > pulled ? x->waiting - pulled : 0;
+    return FR_OK;
+}
+
 int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out, size_t *n,
                        fr_error *err)
 {
@@ -191,7 +262,9 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
         goto done;
     }
     for (size_t i = 0; i < count; i++)
-        if ((rc = count_issues(&h, v[i].central, &v[i].issues, err)) != FR_OK) goto done;
+        if ((rc = count_issues(&h, v[i].central, &v[i].issues, err)) != FR_OK ||
+            (rc = read_lists(&h, &v[i], err)) != FR_OK)
+            goto done;
     *out = v;
     *n = count;
     v = NULL;
@@ -226,4 +299,55 @@ int fr_sync_issues(const char *db, fr_sync_issue_fn fn, void *ud, fr_error *err)
 done:
     fr_modsql_handle_close(&h);
     return rc;
+}
+
+int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *name,
+                          int64_t version, const char *digest, int changed, int64_t now_ms,
+                          fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(h, Q_LIST_NOTE, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, version);
+    sqlite3_bind_text(st, 4, digest, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now_ms);
+    sqlite3_bind_int(st, 6, changed);
+    return step_done(h, st, err, "cannot keep the list's version");
+}
+
+int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = fr_modsql_handle_stmt(h, Q_PULLED, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *pulled = step == SQLITE_ROW;
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? FR_OK
+               : fr_modsql_error(h->db, step, err, "cannot read the pulled events");
+}
+
+int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
+                         int64_t *version, char digest[65], fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *version = 0;
+    digest[0] = 0;
+    int rc = fr_modsql_handle_stmt(h, Q_LIST_GET, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        fr_modsql_col_text(st, 1, digest, 65);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? FR_OK
+               : fr_modsql_error(h->db, step, err, "cannot read the list's version");
 }

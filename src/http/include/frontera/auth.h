@@ -67,7 +67,8 @@ typedef enum fr_perm {
     FR_PERM_MANIFEST = 9,     /* POST /v1/manifests: pre-arrival checks of a manifest */
     FR_PERM_REVIEW = 10,      /* document-link reviews: see the evidence, link, keep apart, split */
     FR_PERM_ENFORCEMENT = 11, /* GET /v1/overstayers: named people past their stay */
-    FR_PERM_LAST = FR_PERM_ENFORCEMENT /* the highest: fr_role_may bounds-checks against it */
+    FR_PERM_SYNC_PULL = 12, /* GET /v1/sync/...: a post pulls lists and histories (docs/sync.md) */
+    FR_PERM_LAST = FR_PERM_SYNC_PULL /* the highest: fr_role_may bounds-checks against it */
 } fr_perm;
 
 /* 1 when role r may do p, else 0. Pure. */

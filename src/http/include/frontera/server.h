@@ -64,6 +64,11 @@ typedef struct fr_server_config {
     const char *policy_path;
     const fr_screen_index *screen; /* watchlist index (borrowed), or NULL */
     const fr_docindex *lost_docs;  /* lost/stolen documents (borrowed), or NULL */
+    /* A central: the watchlist directory it serves its border posts
+     * (GET /v1/sync/watchlist: every *.wl.csv in it as one canonical CSV;
+     * GET /v1/sync/lost-stolen: its lost-stolen.docs.csv), read again when
+     * a file changes; NULL: those routes answer 404. docs/sync.md. */
+    const char *lists_dir;
     /* Clocks: wall time in ms since the epoch (UTC) for the audit log, and a
      * monotonic clock in ns for latencies. Both required. */
     int64_t (*now_ms)(void *ud);
@@ -98,6 +103,25 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
 
 /* The port the server listens on (useful after port 0). */
 uint16_t fr_server_port(const fr_server *s);
+
+/* Put a new policy in force without a restart (a border post's server after
+ * its background sync pulled one, docs/sync.md): the text is parsed whole
+ * first; a policy without rules or for another jurisdiction is refused
+ * (FR_EINVAL), as PUT /v1/policy refuses it; nothing is written to a file.
+ * Requests in flight finish on the version they started with. *version
+ * (may be NULL) the new version number. Thread-safe. */
+int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *version,
+                         fr_error *err);
+
+/* Put new screening lists in force without a restart: idx and docs (either
+ * may be NULL) are borrowed until the server calls release(owner) (may be
+ * NULL), once no request uses them any more (at the latest in
+ * fr_server_stop). Each worker builds its screening context for the new
+ * lists on its next request; a request in flight finishes on the lists it
+ * started with, so no decision ever sees half of a list. On an error
+ * (FR_ENOMEM) nothing changes and release is not called. Thread-safe. */
+int fr_server_swap_lists(fr_server *s, const fr_screen_index *idx, const fr_docindex *docs,
+                         void (*release)(void *owner), void *owner, fr_error *err);
 
 /* Graceful stop: stop accepting connections, let the requests in flight
  * finish (at most drain_ms; keep-alive connections are told to close),

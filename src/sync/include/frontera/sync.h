@@ -63,6 +63,7 @@ typedef struct fr_sync_report {
     size_t duplicates; /* the central had them already (a retry) */
     size_t conflicts;  /* same id, other content: kept in sync_issues */
     size_t rejected;   /* refused by the central: kept in sync_issues */
+    size_t skipped;    /* the central's own events (pulled histories): passed, not sent */
     int64_t acked_seq; /* the mark after the push */
     int64_t waiting;   /* events after the mark */
     int have_skew;
@@ -81,17 +82,32 @@ typedef struct fr_sync_report {
  * sync_state (last success, last error) either way. */
 int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
 
+/* What the post pulled from the central: "policy", "watchlist",
+ * "lost-stolen", "histories" (version: the central's last event sequence
+ * the pull covered; digest: "FINGERPRINT/DAYS" of that sequence, see
+ * fr_sync_pull_histories). checked_ms 0: never pulled. */
+#define FR_SYNC_LISTS 4
+typedef struct fr_sync_list_state {
+    char name[16];
+    int64_t version;    /* the central's: the policy's version, a list's file time */
+    char digest[65];    /* BLAKE2b-256 hex of the text held */
+    int64_t pulled_ms;  /* when the post last replaced it (post clock) */
+    int64_t checked_ms; /* when the central last confirmed it (post clock) */
+} fr_sync_list_state;
+
 /* What a post officer sees. */
 typedef struct fr_sync_status {
     char central[FR_SYNC_URL_MAX + 1];
     int64_t acked_seq;
     int64_t last_seq;                /* the ledger's last event */
-    int64_t waiting;                 /* events not yet acknowledged */
+    int64_t waiting;                 /* own events not yet acknowledged (the pulled
+                                        histories are never sent) */
     int64_t last_ok_ms, last_try_ms; /* 0: never */
     char last_error[200];            /* "" after a success */
     int have_skew;
     int64_t skew_ms;
-    int64_t issues; /* conflicts and rejections kept */
+    int64_t issues;                          /* conflicts and rejections kept */
+    fr_sync_list_state lists[FR_SYNC_LISTS]; /* policy, watchlist, lost-stolen, histories */
 } fr_sync_status;
 
 /* The status of the post's sync with each central it has pushed to; with
@@ -127,6 +143,69 @@ int fr_sync_issues(const char *db, fr_sync_issue_fn fn, void *ud, fr_error *err)
  * server reads its policy at start: restart it, or PUT the file to it. */
 int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *version,
                         char digest[65], int *changed, fr_error *err);
+
+/* The central's lists a post pulls into its watchlist directory (the
+ * directory `frontera serve --watchlists` screens against). */
+typedef enum fr_sync_list {
+    FR_SYNC_WATCHLIST = 1,   /* every list of the central as one file, central.wl.csv */
+    FR_SYNC_LOST_STOLEN = 2, /* lost-stolen.docs.csv */
+} fr_sync_list;
+/* "watchlist", "lost-stolen"; "" for another value. */
+const char *fr_sync_list_name(fr_sync_list which);
+/* The file it is kept in, in the watchlist directory. */
+const char *fr_sync_list_file(fr_sync_list which);
+
+typedef struct fr_sync_list_pull {
+    int64_t version; /* the central's (the newest list file's time, s since the epoch) */
+    char digest[65]; /* BLAKE2b-256 hex of the text now held */
+    int changed;     /* 1: the file was replaced */
+    size_t entries;  /* rows of the list held */
+} fr_sync_list_pull;
+
+/* Pull list `which` from the central (GET /v1/sync/watchlist or
+ * /v1/sync/lost-stolen as the post user) into dir: the post sends the
+ * digest of the file it holds and the central answers 304 when it is the
+ * same; otherwise the text must hash to the digest the central states and
+ * load whole (every row valid) before it replaces the file atomically
+ * (temporary file, fsync, rename, fsync of the directory). The version,
+ * digest and times are kept in the post's ledger (cfg->db, table
+ * sync_lists) for fr_sync_status_get. Errors: those of fr_sync_push,
+ * FR_ENOTFOUND (the central serves no such list), FR_ECONFLICT (digest
+ * mismatch, or a list that does not load: the file is left as it was),
+ * FR_EIO (the file). */
+int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char *dir,
+                      fr_sync_list_pull *out, fr_error *err);
+
+/* What a history pull did. */
+typedef struct fr_sync_history_report {
+    int incremental;   /* 1: only the travellers with new events since the last pull */
+    int64_t seq;       /* the central's last event sequence the pull covers */
+    size_t travellers; /* in the central's set (see below) that were sent */
+    size_t events;     /* received */
+    size_t recorded;   /* new in the post's ledger */
+    size_t known;      /* already there (pulled before, or the post's own) */
+    size_t conflicts;  /* an id the post holds with other content: not applied */
+    size_t refused;    /* refused by the post's ledger (a bad field): not applied */
+} fr_sync_history_report;
+
+/* Pull the histories of the travellers the post is likely to see (GET
+ * /v1/sync/histories?days=N as the post user; days 0: 180): every event of
+ * the last `days` days of each traveller who crossed at one of the post's
+ * ports in that time or is still in the country (last movement an entry,
+ * within that time). Each event is recorded in the post's ledger
+ * (fr_store_record: idempotent on the event id) in one transaction with
+ * the note that it came from the central (table sync_pulled), so the
+ * post's booth decides with it (stay periods, an entry without exit) and
+ * fr_sync_push never sends it back. An event the post already holds
+ * changes nothing. The post keeps the central's last sequence and its
+ * fingerprint (sync_lists, "histories") and sends them with the next pull:
+ * the central then sends only the travellers with an event recorded since
+ * (their whole window), unless `full` is set, `days` changed, or the
+ * central's ledger is not the one stamped (then everything again). The
+ * mark moves only after every event is recorded, so an interrupted pull is
+ * repeated. Errors: those of fr_sync_push, store errors. */
+int fr_sync_pull_histories(const fr_sync_config *cfg, int days, int full,
+                           fr_sync_history_report *rep, fr_error *err);
 
 #ifdef __cplusplus
 }
