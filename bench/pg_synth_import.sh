@@ -6,7 +6,8 @@
 # for each: seconds, events/s, travellers, documents by link kind (renewal =
 # linked to a known traveller), open reviews, and linkeval's precision and
 # recall against the synthetic ground truth. Both backends make the linking
-# decision with the same code, so the counts must be equal.
+# decision with the same code, so the counts must be equal, and so must
+# the exports (their sha256 is compared).
 set -euo pipefail
 build=${1:-build}
 scale=${2:-0.1}
@@ -38,7 +39,10 @@ run() { # run NAME DB
     if [ "$1" = sqlite ]; then counts=$(sqlite3 "$2" "$q"); else counts=$(psql -tAq "$2" -c "$q"); fi
     echo "$1: $rows events in $secs s ($(python3 -c "print(round($rows / ($t1 - $t0)))") events/s); $counts"
     "$F" --db "$2" linkeval --truth "$T/truth.csv" 2>&1 | sed -n '2,3p' | sed 's/^/  /' || true
+    "$F" --db "$2" export | sha256sum | cut -c1-16 >"$T/$1.sha"
+    echo "  export sha256 $(cat "$T/$1.sha")"
 }
 run sqlite "$T/l.db"
 run postgres "$PG"
+if cmp -s "$T/sqlite.sha" "$T/postgres.sha"; then echo "exports: identical"; else echo "exports: DIFFER"; fi
 echo "uptime: $(uptime)"

@@ -110,7 +110,8 @@ typedef struct pg_store {
     pg_map pre_ev;   /* the chunk's event ids -> a digest, b traveller, c row, d anomalies;
                         d -1: not on the server */
     pg_map pre_doc;  /* the chunk's documents not on the server -> a first candidate in
-                        pre_cand, b their number, c the nationality's count */
+                        pre_cand, b their number, c the nationality's count, d the
+                        pass that last saw it (store_pg_prefetch.c) */
     pg_map pre_freq; /* the server's counts of the chunk's names ("M" keys) and birth
                         dates ("B" keys), for candidates this transaction creates */
     struct pg_cand *pre_cand;
@@ -160,6 +161,7 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err);
 typedef struct pg_cand {
     fr_slink_row row;
     int detailed;            /* state .. last_utc read from the server */
+    int counted;             /* name_n and birth_n read (a chunk's row may lack them) */
     int64_t name_n, birth_n; /* the server's counts */
     char state[4];           /* latest document on the server of the new one's kind */
     char type[3];            /* (else of any kind); "" none */

@@ -266,6 +266,13 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
             j++;
         if (j == nthen) return 0;
     }
+    /* a row not counted must be one the driver refuses with the best counts */
+    fr_linkage_query q = {doc, day, entering};
+    fr_linkage_freq best = {s->pre_total + delta(s, "T"), d->c + delta(s, key), 0, 0};
+    for (int64_t i = 0; i < d->b; i++) {
+        const pg_cand *x = &s->pre_cand[d->a + i];
+        if (!x->counted && fr_slink_may_review(&s->link_params, &q, &x->row, &best)) return 0;
+    }
     l->total = s->pre_total, l->nat = d->c;
     for (int64_t i = 0; i < d->b; i++) {
         pg_cand *x = cand_add(l);

@@ -15,13 +15,17 @@
  *   row locks of the travellers whose crossings will be paired (in id
  *   order); Q_DOCS the chunk's documents with their traveller's last
  *   crossing (a statement after the locks, so it sees whoever held them);
- *   Q_CANDS the blocking rows of every document the server does not hold,
- *   with their frequencies (as frontera_lookup3's k 2, per document);
+ *   Q_CANDS the blocking rows of every document the server does not hold
+ *   (as frontera_lookup3's k 2, per document);
  *   Q_FREQ the counts of the chunk's names and birth dates (for candidates
  *   this transaction will create: lookup3's k 6);
  *
- * and one more query reads the latest document and last crossing of the
- * blocking rows that can reach review (store_pg_link.c's second query).
+ * then the frequencies of the blocking rows that can reach review with the
+ * best frequencies (most rows cannot: the linking driver refuses them
+ * before it asks), and the latest document and last crossing of those that
+ * can still reach review with theirs (store_pg_link.c's second query). A
+ * row left uncounted that could reach review at the moment its document is
+ * decided sends that document to the row-by-row look-up.
  * When a document is decided, the dates worth reading at that moment's
  * totals must be among those read, else it is looked up alone (the totals
  * grow by the chunk's own new travellers; a date that becomes worth reading
@@ -86,11 +90,7 @@ static const char *const SQL[Q_COUNT] = {
     "  WHERE z.traveller_id = d.traveller_id AND z.kind IN (1, 2)"
     "  ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
     /* as frontera_lookup3's k 2, per document the server does not hold */
-    "SELECT q.o, t.id, coalesce((SELECT nf.n FROM link_name_freq nf"
-    "  WHERE nf.nationality = t.nationality AND nf.surname = t.surname"
-    "  AND nf.given_names = t.given_names), 0),"
-    " coalesce((SELECT bf.n FROM link_birth_freq bf WHERE bf.birth_date = t.birth_date), 0),"
-    " t.surname, t.given_names, t.nationality, t.sex, t.birth_date"
+    "SELECT q.o, t.id, 0, 0, t.surname, t.given_names, t.nationality, t.sex, t.birth_date"
     " FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],"
     "  $7::int[], $8::int[]) q(o, st, nu, na, su, k1, k2, k3)"
     " CROSS JOIN LATERAL (SELECT * FROM travellers x"
@@ -393,7 +393,6 @@ static int read_cands(pg_store *s, const PGresult *r, const fr_event *const *evs
             pg_cand *x;
             if (cand_push(s, &x) != FR_OK) return FR_ENOMEM;
             x->row.id = num(r, at, 1);
-            x->name_n = num(r, at, 2), x->birth_n = num(r, at, 3);
             snprintf(x->row.surname, sizeof x->row.surname, "%s", PQgetvalue(r, at, 4));
             snprintf(x->row.given_names, sizeof x->row.given_names, "%s", PQgetvalue(r, at, 5));
             snprintf(x->row.nationality, sizeof x->row.nationality, "%s", PQgetvalue(r, at, 6));
@@ -403,6 +402,76 @@ static int read_cands(pg_store *s, const PGresult *r, const fr_event *const *evs
         }
     }
     return FR_OK;
+}
+
+/* The name and birth-date counts of the blocking rows that can reach review
+ * with the best counts (the linking driver asks for no other row's), in one
+ * query. */
+static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_error *err)
+{
+    pg_buf ix = {0}, na = {0}, su = {0}, gi = {0}, bi = {0};
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!evs[i] || !fr_slink_wanted(&evs[i]->doc)) continue;
+        char key[40];
+        doc_key(key, &evs[i]->doc);
+        pg_slot *d = pg_map_get(&s->pre_doc, key);
+        if (!d || d->d) continue; /* not new, or seen earlier in the chunk */
+        d->d = 1;
+        fr_linkage_query q = {&evs[i]->doc, evs[i]->at.date, evs[i]->kind == FR_EVENT_ENTRY};
+        fr_linkage_freq best = {s->pre_total, d->c, 0, 0};
+        for (int64_t j = d->a; j < d->a + d->b; j++) {
+            pg_cand *x = &s->pre_cand[j];
+            if (!fr_slink_may_review(&s->link_params, &q, &x->row, &best)) continue;
+            char v[24];
+            pg_buf_elem(&ix, pg_i64(v, j), m == 0);
+            pg_buf_elem(&na, x->row.nationality, m == 0);
+            pg_buf_elem(&su, x->row.surname, m == 0);
+            pg_buf_elem(&gi, x->row.given_names, m == 0);
+            pg_buf_elem(&bi, pg_i64(v, x->row.birth_date), m++ == 0);
+        }
+    }
+    int rc = FR_OK;
+    PGresult *r = NULL;
+    if (m == 0) goto done;
+    pg_buf *all[5] = {&ix, &na, &su, &gi, &bi};
+    for (int k = 0; k < 5; k++) {
+        pg_buf_end(all[k], 0);
+        if (all[k]->oom) rc = FR_ENOMEM;
+    }
+    if (rc != FR_OK) {
+        rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+        goto done;
+    }
+    const char *p[5] = {ix.p, na.p, su.p, gi.p, bi.p};
+    r = PQexecParams(s->conn,
+                     "SELECT u.i, coalesce((SELECT n FROM link_name_freq f"
+                     "  WHERE f.nationality = u.na AND f.surname = u.su AND f.given_names = u.gi),"
+                     "  0)::bigint,"
+                     " coalesce((SELECT n FROM link_birth_freq f WHERE f.birth_date = u.bi),"
+                     "  0)::bigint"
+                     " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[])"
+                     "  AS u(i, na, su, gi, bi)",
+                     5, NULL, p, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(s, r, err, "cannot read the candidates' counts");
+        goto done;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t j = num(r, i, 0);
+        if (j < 0 || (size_t)j >= s->npre_cand) continue;
+        pg_cand *x = &s->pre_cand[j];
+        x->name_n = num(r, i, 1), x->birth_n = num(r, i, 2);
+        x->counted = 1;
+    }
+done:
+    PQclear(r);
+    fr_free(ix.p);
+    fr_free(na.p);
+    fr_free(su.p);
+    fr_free(gi.p);
+    fr_free(bi.p);
+    return rc;
 }
 
 /* The latest document (of the new one's kind first) and last crossing of
@@ -419,11 +488,12 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
         char key[40];
         doc_key(key, &evs[i]->doc);
         pg_slot *d = pg_map_get(&s->pre_doc, key);
-        if (!d || d->d) continue; /* not new, or seen earlier in the chunk */
-        d->d = 1;
+        if (!d || d->d != 1) continue; /* not new, or seen earlier in the chunk */
+        d->d = 2;
         fr_linkage_query q = {&evs[i]->doc, evs[i]->at.date, evs[i]->kind == FR_EVENT_ENTRY};
         for (int64_t j = d->a; j < d->a + d->b; j++) {
             pg_cand *x = &s->pre_cand[j];
+            if (!x->counted) continue; /* refused with the best counts */
             fr_linkage_freq f = {s->pre_total, d->c, x->name_n, x->birth_n};
             if (fr_slink_may_review(&s->link_params, &q, &x->row, &f))
                 pg_details_arg(&ix, &ids, &pp, m++ == 0, j, x->row.id, &evs[i]->doc);
@@ -514,6 +584,7 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto done;
     }
+    if ((rc = count_cands(s, evs, n, err)) != FR_OK) goto done;
     if ((rc = read_details(s, evs, n, err)) != FR_OK) goto done;
     s->pre_valid = 1;
     size_t fresh = 0;
