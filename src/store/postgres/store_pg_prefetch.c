@@ -164,6 +164,7 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
     if (!(x = pg_map_put(seen, key))) return FR_ENOMEM;
     x->a = pairs;
     x->b = (int64_t)a->ndocs;
+    int64_t pos = x->b; /* x moves when seen grows below */
     pg_buf_elem(&a->dst, ev->doc.state, a->ndocs == 0);
     pg_buf_elem(&a->dnu, ev->doc.number, a->ndocs == 0);
     a->ndocs++;
@@ -196,7 +197,7 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
         pg_buf_elem(&a->nats, d->nationality, a->nnat++ == 0);
     }
     if (!fr_slink_wanted(d)) return FR_OK;
-    pg_buf_elem(&a->co, pg_i64(v, (int64_t)x->b + 1), a->ncand == 0);
+    pg_buf_elem(&a->co, pg_i64(v, pos + 1), a->ncand == 0);
     pg_buf_elem(&a->cst, d->state, a->ncand == 0);
     pg_buf_elem(&a->cnu, d->number, a->ncand == 0);
     pg_buf_elem(&a->cna, d->nationality, a->ncand == 0);
