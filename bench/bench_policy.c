@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* bench_policy.c: policy lookups per second on data/policy/ecu.policy, the
  * precomputed per-nationality table (fr_policy_lookup) against a scan of
- * every rule (fr_policy_lookup_scan), on the same random questions
+ * every rule (fr__policy_lookup_scan), on the same random questions
  * (nationality, class visitor, a day in 2015..2026). One core. Also the
  * time to load and compile the policy. */
 #include <stdint.h>
@@ -80,7 +80,7 @@ int main(void)
     t0 = now();
     for (int r = 0; r < scan_rounds; r++)
         for (int i = 0; i < NQ; i++)
-            sink += (uintptr_t)fr_policy_lookup_scan(p, qc[i], FR_CLASS_VISITOR, qd[i]);
+            sink += (uintptr_t)fr__policy_lookup_scan(p, qc[i], FR_CLASS_VISITOR, qd[i]);
     double scan = (double)scan_rounds * NQ / (now() - t0);
     printf("bench_policy: data/policy/ecu.policy, %zu rules, load+compile %.2f ms\n",
            fr_policy_rule_count(p), load_ms);

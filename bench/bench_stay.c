@@ -85,7 +85,7 @@ static void run(const char *text)
     t0 = now();
     for (int k = 0; k < nrounds; k++)
         for (int h = 0; h < NH; h++) {
-            fr_stay_eval_naive(&r, hist[h], NS, check[h], FR_DATE_NONE, 0, &o, NULL);
+            fr__stay_eval_naive(&r, hist[h], NS, check[h], FR_DATE_NONE, 0, &o, NULL);
             sink += o.days_used + o.latest_exit;
         }
     double naive = (double)nrounds * NH / (now() - t0);

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int k = 0; k < FR_CLASS_COUNT; k++)
             for (size_t j = 0; j < sizeof probes / sizeof *probes; j++)
                 if (fr_policy_lookup(p, c, (fr_admission_class)k, probes[j]) !=
-                    fr_policy_lookup_scan(p, c, (fr_admission_class)k, probes[j]))
+                    fr__policy_lookup_scan(p, c, (fr_admission_class)k, probes[j]))
                     abort();
     fr_policy_free(p);
     return 0;

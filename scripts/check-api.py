@@ -21,7 +21,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 INC = os.path.join(ROOT, "include", "frontera")
 # a declaration starting at column 0: type words, then fr_name(
 DECL = re.compile(r"^(?!typedef\b|static\b|extern\b|return\b|#|FR_API\b)"
-                  r"((?:const\s+|unsigned\s+|struct\s+|enum\s+)*[A-Za-z_]\w*[\s\*]+)(fr_\w+)\s*\(")
+                  r"((?:const\s+|unsigned\s+|struct\s+|enum\s+)*[A-Za-z_]\w*(?:[\s\*]+const\b)*[\s\*]+)(fr_\w+)\s*\(")
 SKIP = {"api.h"}
 
 
@@ -36,7 +36,7 @@ def declared():
     for path in headers():
         with open(path, encoding="utf-8") as fh:
             for i, line in enumerate(fh, 1):
-                m = re.match(r"^FR_API\s+(?:const\s+|unsigned\s+|struct\s+|enum\s+)*[A-Za-z_]\w*[\s\*]+(fr_\w+)\s*\(", line)
+                m = re.match(r"^FR_API\s+(?:const\s+|unsigned\s+|struct\s+|enum\s+)*[A-Za-z_]\w*(?:[\s\*]+const\b)*[\s\*]+(fr_\w+)\s*\(", line)
                 if m:
                     names[m.group(1)] = (path, i, True)
                     continue

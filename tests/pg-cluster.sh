@@ -92,6 +92,14 @@ standby() {
             -c hot_standby=on -c max_connections=200 -c max_wal_senders=5" start >/dev/null 2>&1 || { cat "$dir/server.log" >&2; exit 1; }
     psql -q "postgresql://postgres@127.0.0.1:$pport/postgres" \
         -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby1)'" -c "SELECT pg_reload_conf()" >/dev/null
+    # the walsender takes the new setting a moment later (longer on a loaded machine)
+    local tries=0
+    until [ "$(psql -tAq "postgresql://postgres@127.0.0.1:$pport/postgres" \
+        -c "SELECT sync_state FROM pg_stat_replication" 2>/dev/null)" = sync ]; do
+        tries=$((tries + 1))
+        [ $tries -ge 300 ] && break
+        sleep 0.1
+    done
     echo "$port" >"$dir/port"
     echo "postgresql://postgres@127.0.0.1:$port/frontera" | tee "$dir/uri"
 }

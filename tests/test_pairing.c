@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_pairing.c: the exit-pairing rule is applied in three places for
- * speed - the batch rule (fr_ledger_pair, core), the SQLite store's
+ * speed - the batch rule (fr__ledger_pair, core), the SQLite store's
  * incremental pairing with re-pairing of late events, and the analytics
  * index's incremental pairing with its replay of dirty travellers. This
  * property test runs all three on thousands of random histories, sent in
@@ -115,14 +115,14 @@ static void three_implementations_pair_alike(void **state)
     }
     assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
     assert_true(late > TRAVELLERS / 4); /* the late path was exercised */
-    assert_int_equal(fr_an_repair(a), FR_OK);
+    assert_int_equal(fr__an_repair(a), FR_OK);
 
     for (int k = 0; k < TRAVELLERS; k++) {
         history *h = &hs[k];
         /* 1. the batch rule, over the events in time order */
         unsigned anom[MAX_EVENTS];
         ptrdiff_t paired[MAX_EVENTS];
-        fr_ledger_pair(h->kind, (size_t)h->n, anom, paired);
+        fr__ledger_pair(h->kind, (size_t)h->n, anom, paired);
         /* 2. the store, after incremental pairing and re-pairing */
         fr_history *sh = NULL;
         assert_int_equal(fr_store_history(s, tid[k], &sh, NULL), FR_OK);

@@ -277,7 +277,7 @@ static void table_lookup_equals_naive_scan(void **st)
             int c = (int)(x % (uint64_t)fr_country_count());
             fr_admission_class k = (fr_admission_class)((x >> 20) % FR_CLASS_COUNT);
             fr_date d = D("2015-01-01") + (fr_date)((x >> 32) % 4400);
-            assert_ptr_equal(fr_policy_lookup(p, c, k, d), fr_policy_lookup_scan(p, c, k, d));
+            assert_ptr_equal(fr_policy_lookup(p, c, k, d), fr__policy_lookup_scan(p, c, k, d));
         }
         /* every rule boundary, the day before and the day after */
         for (size_t r = 0; r < fr_policy_rule_count(p); r++) {
@@ -286,7 +286,7 @@ static void table_lookup_equals_naive_scan(void **st)
             for (int c = 0; c < fr_country_count(); c++)
                 for (int j = 0; j < (rule->to == FR_DATE_NONE ? 2 : 4); j++)
                     assert_ptr_equal(fr_policy_lookup(p, c, rule->cls, pts[j]),
-                                     fr_policy_lookup_scan(p, c, rule->cls, pts[j]));
+                                     fr__policy_lookup_scan(p, c, rule->cls, pts[j]));
         }
         fr_policy_free(p);
     }

@@ -83,7 +83,7 @@ static void eval_dir_holds(const char *dir, const floors *fl)
     char *data;
     size_t len;
     snprintf(path, sizeof path, "%s/queries.jsonl", dir);
-    assert_int_equal(fr_screen_read_file(path, &data, &len, &err), FR_OK);
+    assert_int_equal(fr__screen_read_file(path, &data, &len, &err), FR_OK);
     fam fams[32];
     int nf = 0, hits = 0, hits_right = 0, neg = 0, neg_alert = 0;
     const char *verbose = getenv("FR_EVAL_VERBOSE");

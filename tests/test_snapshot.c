@@ -82,7 +82,7 @@ static fr_analytics *rebuild(fr_store *s)
     assert_int_equal(fr_analytics_new(&a), FR_OK);
     int rc = fr_analytics_load_store(a, s, &err);
     if (rc != FR_OK) fail_msg("rebuild: %s", err.message);
-    assert_int_equal(fr_an_repair(a), FR_OK);
+    assert_int_equal(fr__an_repair(a), FR_OK);
     return a;
 }
 
@@ -94,8 +94,8 @@ static void same_bytes(const void *x, const void *y, size_t n)
 /* Every column, the travellers, the dictionaries and the reports agree. */
 static void assert_same(fr_analytics *x, fr_analytics *y)
 {
-    assert_int_equal(fr_an_repair(x), FR_OK);
-    assert_int_equal(fr_an_repair(y), FR_OK);
+    assert_int_equal(fr__an_repair(x), FR_OK);
+    assert_int_equal(fr__an_repair(y), FR_OK);
     assert_int_equal(x->n, y->n);
     assert_int_equal(x->np, y->np);
     assert_int_equal(x->seq, y->seq);

@@ -45,7 +45,7 @@ static void compare(const fr_stay_rule *r, const fr_stay_record *h, size_t n, fr
 {
     fr_stay_result a, b;
     assert_int_equal(fr_stay_eval(r, h, n, on, doc, flags, &a, NULL), FR_OK);
-    assert_int_equal(fr_stay_eval_naive(r, h, n, on, doc, flags, &b, NULL), FR_OK);
+    assert_int_equal(fr__stay_eval_naive(r, h, n, on, doc, flags, &b, NULL), FR_OK);
     seen_breach += a.days_in_breach > 0;
     seen_none += a.latest_exit == FR_DATE_NONE;
     seen_present += a.present;

@@ -116,7 +116,7 @@ static void old_database_is_migrated_and_keeps_its_data(void **st)
     tmp *t = *st;
     sqlite3 *db;
     assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
-    assert_int_equal(fr_store_sqlite_migrate(db, 1, NULL), FR_OK);
+    assert_int_equal(fr__store_sqlite_migrate(db, 1, NULL), FR_OK);
     sqlite3_close(db);
     assert_int_equal(user_version(t->db), 1);
     exec_sql(t->db, "INSERT INTO travellers(surname, given_names, nationality, birth_date, sex)"

@@ -391,7 +391,7 @@ static void banded_distance_agrees_with_plain_levenshtein(void **st)
         a[la] = b[lb] = '\0';
         int want = naive_distance(a, b);
         for (int limit = 0; limit <= 4; limit++) {
-            int got = fr_ledger_distance(a, b, limit);
+            int got = fr__ledger_distance(a, b, limit);
             if (got != (want > limit ? limit + 1 : want))
                 fail_msg("distance('%s', '%s', %d) = %d, want %d", a, b, limit, got, want);
         }
@@ -401,11 +401,11 @@ static void banded_distance_agrees_with_plain_levenshtein(void **st)
 static void rules_distance_match_and_pairing(void **st)
 {
     (void)st;
-    assert_int_equal(fr_ledger_distance("PEREZ", "PERES", 2), 1);
-    assert_int_equal(fr_ledger_distance("PEREZ", "GOMEZ", 2), 3);
-    assert_int_equal(fr_ledger_distance("", "AB", 2), 2);
+    assert_int_equal(fr__ledger_distance("PEREZ", "PERES", 2), 1);
+    assert_int_equal(fr__ledger_distance("PEREZ", "GOMEZ", 2), 3);
+    assert_int_equal(fr__ledger_distance("", "AB", 2), 2);
     char name[32] = "  juan<<carlos  de   la ";
-    fr_ledger_name_norm(name);
+    fr__ledger_name_norm(name);
     assert_string_equal(name, "JUAN CARLOS DE LA");
     fr_document d = {0};
     memcpy(d.surname, "PEREZ", 6);
@@ -413,23 +413,23 @@ static void rules_distance_match_and_pairing(void **st)
     memcpy(d.nationality, "ECU", 4);
     d.birth_date = 7000;
     fr_ledger_person p = {"PEREZ", "ANA", "ECU", 7000, 'F'};
-    assert_int_equal(fr_ledger_person_match(&d, &p, NULL), FR_MATCH_SAME);
+    assert_int_equal(fr__ledger_person_match(&d, &p, NULL), FR_MATCH_SAME);
     d.sex = 'M';
-    assert_int_equal(fr_ledger_person_match(&d, &p, NULL), FR_MATCH_UNCERTAIN);
+    assert_int_equal(fr__ledger_person_match(&d, &p, NULL), FR_MATCH_UNCERTAIN);
     d.sex = 0;
     p.birth_date = 7001;
-    assert_int_equal(fr_ledger_person_match(&d, &p, NULL), FR_MATCH_NONE);
+    assert_int_equal(fr__ledger_person_match(&d, &p, NULL), FR_MATCH_NONE);
     p.birth_date = 7000;
     fr_ledger_person swapped = {"ANA", "PEREZ", "ECU", 7000, 0};
-    assert_int_equal(fr_ledger_person_match(&d, &swapped, NULL), FR_MATCH_UNCERTAIN);
+    assert_int_equal(fr__ledger_person_match(&d, &swapped, NULL), FR_MATCH_UNCERTAIN);
     d.nationality[0] = '\0'; /* unknown nationality never links */
-    assert_int_equal(fr_ledger_person_match(&d, &p, NULL), FR_MATCH_NONE);
+    assert_int_equal(fr__ledger_person_match(&d, &p, NULL), FR_MATCH_NONE);
 
     fr_event_kind k[] = {FR_EVENT_EXIT, FR_EVENT_ENTRY, FR_EVENT_ENTRY, FR_EVENT_EXIT,
                          FR_EVENT_EXIT};
     unsigned an[5];
     ptrdiff_t pr[5];
-    fr_ledger_pair(k, 5, an, pr);
+    fr__ledger_pair(k, 5, an, pr);
     assert_int_equal(an[0], FR_ANOMALY_EXIT_WITHOUT_ENTRY);
     assert_int_equal(an[2], FR_ANOMALY_ENTRY_WITHOUT_EXIT);
     assert_int_equal(pr[3], 2);

@@ -404,7 +404,7 @@ static void exec_ok(const char *uri, const char *sql)
 static void schema_2_ledger_is_migrated_to_3(void **st)
 {
     pgdb *p = *st;
-    assert_int_equal(fr_store_pg_migrate(p->uri, 2, NULL), FR_OK);
+    assert_int_equal(fr__store_pg_migrate(p->uri, 2, NULL), FR_OK);
     assert_int_equal(scalar(p->uri, "SELECT version FROM frontera_schema"), 2);
     fr_date may, june, b1, b2;
     fr_date_parse_cstr("2024-05-01", &may, NULL);

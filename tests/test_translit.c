@@ -60,8 +60,8 @@ static void scripts_to_latin(void **st)
                      FR_OK); /* unvocalised Arabic */
     assert_true(strlen(out) >= 3);
     char sk1[FR_TOK_MAX], sk2[FR_TOK_MAX];
-    fr_namevar_skeleton(out, strlen(out), sk1);
-    fr_namevar_skeleton("MUHAMMAD", 8, sk2);
+    fr__namevar_skeleton(out, strlen(out), sk1);
+    fr__namevar_skeleton("MUHAMMAD", 8, sk2);
     assert_string_equal(sk1, sk2); /* MHMD: the skeleton still meets the Latin spelling */
     /* Hangul: Revised Romanisation (hangul.c), the surname apart */
     norm_is("김정은", "GIM JEONGEUN");
@@ -72,7 +72,7 @@ static void scripts_to_latin(void **st)
 static void same_key(const fr_namevar *nv, const char *a, const char *b)
 {
     char ka[FR_KEYS_PER_TOKEN][FR_TOK_MAX], kb[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
-    int na = fr_namevar_keys(nv, a, strlen(a), ka), nb = fr_namevar_keys(nv, b, strlen(b), kb);
+    int na = fr__namevar_keys(nv, a, strlen(a), ka), nb = fr__namevar_keys(nv, b, strlen(b), kb);
     for (int i = 0; i < na; i++)
         for (int j = 0; j < nb; j++)
             if (strcmp(ka[i], kb[j]) == 0) return;
@@ -82,7 +82,7 @@ static void same_key(const fr_namevar *nv, const char *a, const char *b)
 static void differ_key(const fr_namevar *nv, const char *a, const char *b)
 {
     char ka[FR_KEYS_PER_TOKEN][FR_TOK_MAX], kb[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
-    int na = fr_namevar_keys(nv, a, strlen(a), ka), nb = fr_namevar_keys(nv, b, strlen(b), kb);
+    int na = fr__namevar_keys(nv, a, strlen(a), ka), nb = fr__namevar_keys(nv, b, strlen(b), kb);
     for (int i = 0; i < na; i++)
         for (int j = 0; j < nb; j++)
             if (strcmp(ka[i], kb[j]) == 0) fail_msg("%s and %s share key %s", a, b, ka[i]);
@@ -92,7 +92,7 @@ static void variant_families_share_keys(void **st)
 {
     (void)st;
     fr_namevar *nv;
-    assert_int_equal(fr_namevar_new(&nv), FR_OK);
+    assert_int_equal(fr__namevar_new(&nv), FR_OK);
     /* Chinese: Pinyin, Wade-Giles, Cantonese, Hokkien */
     const char *cn[][2] = {{"CHEN", "CHAN"}, {"ZHANG", "CHANG"}, {"ZHANG", "CHEUNG"},
                            {"WANG", "WONG"}, {"HUANG", "WONG"},  {"LI", "LEE"},
@@ -139,14 +139,14 @@ static void variant_families_share_keys(void **st)
     differ_key(nv, "LI", "LIU");
     differ_key(nv, "KIM", "PARK");
     differ_key(nv, "HASSAN", "HUSSEIN");
-    fr_namevar_free(nv);
+    fr__namevar_free(nv);
 }
 
 static int has_form(const char *tok, int script, const char *want)
 {
     char out[FR_ABJ_FORMS][FR_TOK_MAX];
     size_t ol[FR_ABJ_FORMS];
-    int n = fr_namevar_abjad_forms(tok, strlen(tok), script, out, ol);
+    int n = fr__namevar_abjad_forms(tok, strlen(tok), script, out, ol);
     for (int i = 0; i < n; i++)
         if (strcmp(out[i], want) == 0) return 1;
     return 0;
@@ -161,53 +161,53 @@ static void abjad_forms_by_script(void **st)
     (void)st;
     char out[FR_ABJ_FORMS][FR_TOK_MAX];
     size_t ol[FR_ABJ_FORMS];
-    int n = fr_namevar_abjad_forms("WLYD", 4, FR_SCRIPT_ARABIC, out, ol);
+    int n = fr__namevar_abjad_forms("WLYD", 4, FR_SCRIPT_ARABIC, out, ol);
     for (int i = 0; i < n; i++)
         assert_true(out[i][0] != 'B');
-    n = fr_namevar_abjad_forms("WLRY", 4, FR_SCRIPT_HEBREW, out, ol);
+    n = fr__namevar_abjad_forms("WLRY", 4, FR_SCRIPT_HEBREW, out, ol);
     assert_int_equal(n, 2);
     assert_string_equal(out[0], "LR");
     assert_string_equal(out[1], "BLR");
-    n = fr_namevar_abjad_forms("FATMT", 5, FR_SCRIPT_ARABIC, out, ol);
+    n = fr__namevar_abjad_forms("FATMT", 5, FR_SCRIPT_ARABIC, out, ol);
     assert_int_equal(n, 2);
     assert_string_equal(out[1], "BTM");
-    n = fr_namevar_abjad_forms("FATMT", 5, FR_SCRIPT_HEBREW, out, ol);
+    n = fr__namevar_abjad_forms("FATMT", 5, FR_SCRIPT_HEBREW, out, ol);
     assert_int_equal(n, 1); /* a Hebrew final T is said */
     /* a Spanish J written خ in Arabic */
     assert_true(has_form("KHAYMY", FR_SCRIPT_ARABIC, "GM"));  /* JAIME */
     assert_true(has_form("KHAYMY", FR_SCRIPT_ARABIC, "KM"));  /* and KHAIMI */
     assert_false(has_form("KHAYMY", FR_SCRIPT_HEBREW, "GM")); /* not Hebrew's */
-    n = fr_namevar_abjad_forms("KNOX", 4, 0, out, ol);
+    n = fr__namevar_abjad_forms("KNOX", 4, 0, out, ol);
     assert_int_equal(n, 1);
     assert_string_equal(out[0], "NKS");
-    fr_namevar_abjad_forms("BUTCHER", 7, 0, out, ol);
+    fr__namevar_abjad_forms("BUTCHER", 7, 0, out, ol);
     assert_string_equal(out[0], "BSR");
-    assert_int_equal(fr_translit_is_abjad("\xd7\x95\xd7\x9c", 4), FR_SCRIPT_HEBREW);
-    assert_int_equal(fr_translit_is_abjad("\xd9\x88 \xd7\x95", 5),
+    assert_int_equal(fr__translit_is_abjad("\xd7\x95\xd7\x9c", 4), FR_SCRIPT_HEBREW);
+    assert_int_equal(fr__translit_is_abjad("\xd9\x88 \xd7\x95", 5),
                      FR_SCRIPT_HEBREW | FR_SCRIPT_ARABIC);
-    assert_int_equal(fr_translit_is_abjad("VALERIE", 7), 0);
+    assert_int_equal(fr__translit_is_abjad("VALERIE", 7), 0);
 }
 
 static void particles_tokens_and_distance(void **st)
 {
     (void)st;
-    assert_true(fr_namevar_is_particle("AL", 2));
-    assert_true(fr_namevar_is_particle("VAN", 3));
-    assert_false(fr_namevar_is_particle("KIM", 3));
+    assert_true(fr__namevar_is_particle("AL", 2));
+    assert_true(fr__namevar_is_particle("VAN", 3));
+    assert_false(fr__namevar_is_particle("KIM", 3));
     fr_tok t[FR_NAME_MAX_TOKENS];
-    int n = fr_namevar_tokens("ABDULRAHMAN AL ZAWAHIRI", t, FR_NAME_MAX_TOKENS);
+    int n = fr__namevar_tokens("ABDULRAHMAN AL ZAWAHIRI", t, FR_NAME_MAX_TOKENS);
     assert_int_equal(n, 4);
     assert_string_equal(t[0].s, "ABD");
     assert_string_equal(t[1].s, "RAHMAN");
     assert_true(t[2].particle);
-    n = fr_namevar_tokens("ABDULLAH", t, FR_NAME_MAX_TOKENS); /* not ABD + LAH */
+    n = fr__namevar_tokens("ABDULLAH", t, FR_NAME_MAX_TOKENS); /* not ABD + LAH */
     assert_int_equal(n, 1);
-    assert_int_equal(fr_namevar_distance("GUPTA", 5, "GUTPA", 5, 2), 1); /* transposition */
-    assert_int_equal(fr_namevar_distance("RAJESH", 6, "RAEESH", 6, 2), 1);
-    assert_int_equal(fr_namevar_distance("ABC", 3, "XYZ", 3, 1), 2); /* over max: max+1 */
-    assert_int_equal(fr_namevar_typos_allowed(3), 0);
-    assert_int_equal(fr_namevar_typos_allowed(6), 1);
-    assert_int_equal(fr_namevar_typos_allowed(9), 2);
+    assert_int_equal(fr__namevar_distance("GUPTA", 5, "GUTPA", 5, 2), 1); /* transposition */
+    assert_int_equal(fr__namevar_distance("RAJESH", 6, "RAEESH", 6, 2), 1);
+    assert_int_equal(fr__namevar_distance("ABC", 3, "XYZ", 3, 1), 2); /* over max: max+1 */
+    assert_int_equal(fr__namevar_typos_allowed(3), 0);
+    assert_int_equal(fr__namevar_typos_allowed(6), 1);
+    assert_int_equal(fr__namevar_typos_allowed(9), 2);
 }
 
 int main(void)

@@ -68,7 +68,7 @@ static void print_text(const fr_admit_decision *d)
 
 static int print_json(const fr_admit_decision *d, int64_t traveller_id, const char *event_id)
 {
-    json_t *o = fr_admit_decision_json(d, traveller_id, event_id);
+    json_t *o = fr__admit_decision_json(d, traveller_id, event_id);
     char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
     json_decref(o);
     if (!s) return -1;

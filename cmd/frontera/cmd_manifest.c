@@ -84,7 +84,7 @@ static int check_message(const char *file, const fr_paxlst_message *m, const fr_
     int all_board = m->valid && m->npersons > 0 && port[0];
     for (size_t i = 0; v && i < m->npersons; i++)
         if (v[i].answer != FR_MANIFEST_BOARD) all_board = 0;
-    json_t *o = fr_manifest_json(file, m, port, v);
+    json_t *o = fr__manifest_json(file, m, port, v);
     if (rec && o) {
         /* a message with persons and a post is kept; one with errors has none
          * (strict) and one read leniently is kept as read */
@@ -111,7 +111,7 @@ static int check_message(const char *file, const fr_paxlst_message *m, const fr_
                 json_decref(o);
                 return -1;
             }
-            json_object_set_new(o, "recorded", fr_arrivals_recorded_json(&r));
+            json_object_set_new(o, "recorded", fr__arrivals_recorded_json(&r));
         }
     }
     fr_free(v);

@@ -2,7 +2,7 @@
 /* cmd_manifest_reconcile.c: `frontera manifest reconcile`: the manifests
  * recorded with `manifest check --record` against the booth's entries and
  * refusals in the ledger (arrivals.h, fr_arrivals_reconcile), one JSON
- * object per flight (views.h, fr_reconciliation_json), audited as
+ * object per flight (views.h, fr__reconciliation_json), audited as
  * manifest.reconcile (the period only) as the server audits it. Exit 0 when every
  * announced person entered or was refused and no entry was unannounced, 1
  * otherwise, 2 usage, 3 failure. */
@@ -98,7 +98,7 @@ int cmd_manifest_reconcile(int argc, char **argv)
         rc = e == FR_EINVAL ? FR_EXIT_USAGE : FR_EXIT_FAILURE;
         goto done;
     }
-    if (!(flights = fr_reconciliation_json(r, flight))) {
+    if (!(flights = fr__reconciliation_json(r, flight))) {
         fprintf(stderr, _("frontera %s: out of memory\n"), sub);
         goto done;
     }

@@ -145,7 +145,7 @@ int cmd_overstayers(int argc, char **argv)
     if (cli_audit(sub, db, "overstayers.read", object, "cli", detail) != FR_OK) goto done;
     FILE *out = stdout;
     if (xlsx) {
-        if (fr_overstayers_xlsx(out_path, q.as_of, rows, hist, n, &err) != FR_OK) {
+        if (fr__overstayers_xlsx(out_path, q.as_of, rows, hist, n, &err) != FR_OK) {
             cli_print_error(sub, out_path, &err);
             goto done;
         }
@@ -155,7 +155,7 @@ int cmd_overstayers(int argc, char **argv)
     } else if (json) {
         json_t *list = json_array();
         for (size_t i = 0; list && i < n; i++)
-            json_array_append_new(list, fr_overstayer_json(&rows[i], hist[i]));
+            json_array_append_new(list, fr__overstayer_json(&rows[i], hist[i]));
         json_t *j = json_pack("{s:s, s:I, s:I, s:o}", "as_of", fr_date_format(q.as_of, b), "total",
                               (json_int_t)total, "count", (json_int_t)n, "rows", list);
         char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
@@ -164,16 +164,16 @@ int cmd_overstayers(int argc, char **argv)
         fprintf(out, "%s\n", s);
         free(s);
     } else {
-        if (fr_csv_line_append(&text, &len, &cap, fr_overstayer_columns, FR_OVERSTAYER_NCOLS,
-                               sep) != FR_OK)
+        if (fr__csv_line_append(&text, &len, &cap, fr__overstayer_columns, FR_OVERSTAYER_NCOLS,
+                                sep) != FR_OK)
             goto done;
         for (size_t i = 0; i < n; i++) {
             char val[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
             const char *f[FR_OVERSTAYER_NCOLS];
-            fr_overstayer_values(&rows[i], hist[i], val);
+            fr__overstayer_values(&rows[i], hist[i], val);
             for (size_t k = 0; k < FR_OVERSTAYER_NCOLS; k++)
                 f[k] = val[k];
-            if (fr_csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep) != FR_OK)
+            if (fr__csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep) != FR_OK)
                 goto done;
         }
         fwrite(text, 1, len, out);

@@ -18,7 +18,7 @@
 
 static void print_json(const fr_history *h)
 {
-    json_t *o = fr_history_json(h);
+    json_t *o = fr__history_json(h);
     char *txt = json_dumps(o, JSON_INDENT(2));
     if (txt) puts(txt);
     free(txt);

@@ -6,7 +6,7 @@
  * A history is what the admission decision (admit.h) reads and what a store
  * (store.h) returns; it is a plain value with three arrays, freed with
  * fr_history_free. The pairing rule that fills `paired` and the anomaly bits
- * is one function (fr_ledger_pair, used by every store backend and by the
+ * is one function (fr__ledger_pair, used by every store backend and by the
  * analytics index). Pure and thread-safe. */
 #ifndef FRONTERA_HISTORY_H
 #define FRONTERA_HISTORY_H

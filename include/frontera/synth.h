@@ -59,7 +59,7 @@ typedef struct fr_synth_stats {
 } fr_synth_stats;
 
 /* NULL-terminated list of scenario names. */
-const char *const *fr_synth_scenarios(void);
+FR_API const char *const *fr_synth_scenarios(void);
 
 /* Generate the scenario, calling sink for every event in time order. stats
  * (may be NULL) receives the counts. Errors: FR_EINVAL for an unknown

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void fr_ledger_name_norm(char *s)
+void fr__ledger_name_norm(char *s)
 {
     char *w = s;
     int space = 1; /* drop leading spaces */
@@ -39,7 +39,7 @@ void fr_ledger_name_norm(char *s)
     *w = '\0';
 }
 
-int fr_ledger_distance(const char *a, const char *b, int limit)
+int fr__ledger_distance(const char *a, const char *b, int limit)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 255 || lb > 255 || limit < 0 || limit > 16) return limit + 1;
@@ -77,8 +77,8 @@ static int word_prefix(const char *a, const char *b)
     return n > 0 && strncmp(a, b, n) == 0 && b[n] == ' ';
 }
 
-fr_ledger_match fr_ledger_person_match(const fr_document *doc, const fr_ledger_person *p,
-                                       const char **why)
+fr_ledger_match fr__ledger_person_match(const fr_document *doc, const fr_ledger_person *p,
+                                        const char **why)
 {
     const char *dummy;
     if (!why) why = &dummy;
@@ -106,8 +106,8 @@ fr_ledger_match fr_ledger_person_match(const fr_document *doc, const fr_ledger_p
         *why = "same nationality and birth date; surname and given names swapped";
         return FR_MATCH_UNCERTAIN;
     }
-    int d = fr_ledger_distance(p->surname, doc->surname, 2);
-    if (d <= 2) d += fr_ledger_distance(p->given_names, doc->given_names, 2);
+    int d = fr__ledger_distance(p->surname, doc->surname, 2);
+    if (d <= 2) d += fr__ledger_distance(p->given_names, doc->given_names, 2);
     if (d <= 2) {
         *why = "same nationality and birth date; names differ by one or two letters";
         return FR_MATCH_UNCERTAIN;
@@ -150,18 +150,18 @@ static uint64_t person(uint64_t h, const fr_document *d)
     return fnv_i64(h, d->sex);
 }
 
-int64_t fr_ledger_person_digest(const fr_document *doc)
+int64_t fr__ledger_person_digest(const fr_document *doc)
 {
     return (int64_t)person(FNV_OFFSET, doc);
 }
 
-void fr_ledger_purged_id(int64_t row, char out[FR_EVENT_ID_MAX + 1])
+void fr__ledger_purged_id(int64_t row, char out[FR_EVENT_ID_MAX + 1])
 {
     snprintf(out, FR_EVENT_ID_MAX + 1, FR_LEDGER_PURGED_PREFIX "%lld", (long long)row);
 }
 
-int64_t fr_ledger_purged_digest(int64_t row, fr_event_kind kind, int64_t at_utc, const char *port,
-                                const char *nationality)
+int64_t fr__ledger_purged_digest(int64_t row, fr_event_kind kind, int64_t at_utc, const char *port,
+                                 const char *nationality)
 {
     uint64_t h = fnv_str(FNV_OFFSET, "purged");
     h = fnv_i64(h, row);
@@ -171,7 +171,7 @@ int64_t fr_ledger_purged_digest(int64_t row, fr_event_kind kind, int64_t at_utc,
     return (int64_t)fnv_str(h, nationality ? nationality : "");
 }
 
-int64_t fr_ledger_event_digest(const fr_event *ev)
+int64_t fr__ledger_event_digest(const fr_event *ev)
 {
     uint64_t h = FNV_OFFSET;
     h = fnv_str(h, ev->event_id);
@@ -190,7 +190,7 @@ int64_t fr_ledger_event_digest(const fr_event *ev)
     return (int64_t)h;
 }
 
-void fr_ledger_pair(const fr_event_kind *kinds, size_t n, unsigned *anomalies, ptrdiff_t *paired)
+void fr__ledger_pair(const fr_event_kind *kinds, size_t n, unsigned *anomalies, ptrdiff_t *paired)
 {
     ptrdiff_t open = -1;
     for (size_t i = 0; i < n; i++) {
@@ -210,7 +210,7 @@ void fr_ledger_pair(const fr_event_kind *kinds, size_t n, unsigned *anomalies, p
     }
 }
 
-void fr_ledger_history_finish(fr_history *h)
+void fr__ledger_history_finish(fr_history *h)
 {
     h->in_country = 0;
     h->open_entry = -1;

@@ -108,8 +108,8 @@ static name_level name_compare(const fr_document *d, const fr_linkage_candidate 
     if (same_sur && (word_prefix(d->given_names, c->given_names) ||
                      word_prefix(c->given_names, d->given_names)))
         return NAME_EXTENDS;
-    int dist = fr_ledger_distance(d->surname, c->surname, 2);
-    if (dist <= 2) dist += fr_ledger_distance(d->given_names, c->given_names, 2);
+    int dist = fr__ledger_distance(d->surname, c->surname, 2);
+    if (dist <= 2) dist += fr__ledger_distance(d->given_names, c->given_names, 2);
     if (dist <= 2) return NAME_CLOSE;
     if (same_giv && d->given_names[0]) return NAME_CHANGED; /* a surname taken on marriage */
     return NAME_OTHER;

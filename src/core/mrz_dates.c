@@ -67,7 +67,7 @@ static int date_shape(const char *s, int birth, fr_mrz_date *d, fr_mrz *out, int
     }
     for (int i = 0; i < 6; i++) {
         if (MRZ_IS(s[i], MRZ_DIGIT | MRZ_FILLER)) continue;
-        char hint = fr_mrz_ocr_digit(s[i]);
+        char hint = fr__mrz_ocr_digit(s[i]);
         if (hint)
             mrz_add(out, code, line, col + i,
                     "The %s %s has '%c' at column %d where a digit is required (a misread "

@@ -133,6 +133,6 @@ int mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char 
 void mrz_repair(mrz_doc *doc, fr_mrz *out);
 
 /* The digit OCR misreads as letter c (O I B S Z G), or 0 (mrz_repair.c). */
-char fr_mrz_ocr_digit(char c);
+char fr__mrz_ocr_digit(char c);
 
 #endif

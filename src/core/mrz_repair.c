@@ -23,7 +23,7 @@
 /* The digit an OCR engine misreads as this letter (O->0, I->1, B->8, S->5,
  * Z->2, G->6), or 0. Shared with the date reader, which names the digit in
  * its finding. */
-char fr_mrz_ocr_digit(char c)
+char fr__mrz_ocr_digit(char c)
 {
     switch (c) {
     case 'O':
@@ -78,7 +78,7 @@ static void apply(mrz_doc *doc, mrz_span sp, int want_digits, cand *c)
 {
     char *s = doc->line[sp.line] + sp.col;
     for (int i = 0; i < sp.len; i++) {
-        char r = want_digits ? fr_mrz_ocr_digit(s[i]) : to_letter(s[i]);
+        char r = want_digits ? fr__mrz_ocr_digit(s[i]) : to_letter(s[i]);
         if (!r || c->n >= (int)(sizeof c->ch / sizeof c->ch[0])) continue;
         c->ch[c->n++] = (change){sp.line, (uint8_t)(sp.col + i), s[i], r};
         s[i] = r;

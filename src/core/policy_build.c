@@ -72,13 +72,13 @@ static void check_overlaps(const fr_policy *p, const uint32_t *idx, fr_pdiag *d)
             char f[FR_DATE_BUFSZ];
             const fr_policy_rule *later = a->line > b->line ? a : b, *earlier = later == a ? b : a;
             if (a->rank == FR_RANK_DEFAULT)
-                fr_pdiag_add(d, FR_ECONFLICT, later->line, later->column, "from",
-                             "this default %s rule overlaps the default rule on line %d from %s; "
-                             "end one with to= the day before the other starts",
-                             fr_admission_class_name(a->cls), earlier->line,
-                             fr_date_format(b->from, f));
+                fr__pdiag_add(d, FR_ECONFLICT, later->line, later->column, "from",
+                              "this default %s rule overlaps the default rule on line %d from %s; "
+                              "end one with to= the day before the other starts",
+                              fr_admission_class_name(a->cls), earlier->line,
+                              fr_date_format(b->from, f));
             else
-                fr_pdiag_add(
+                fr__pdiag_add(
                     d, FR_ECONFLICT, later->line, later->column, "from",
                     "this %s rule for %s overlaps the rule on line %d (both apply to %s from %s); "
                     "end one with to= the day before the other starts",
@@ -116,7 +116,7 @@ static int build_cell(fr_policy *p, int c, int k, uint32_t *cand, fr_date *bound
     size_t nc = 0, nb = 0;
     for (size_t i = 0; i < p->nrules; i++) {
         const fr_policy_rule *r = &p->rules[i];
-        if ((int)r->cls != k || !fr_cset_has(&p->rule_set[i], c)) continue;
+        if ((int)r->cls != k || !fr__cset_has(&p->rule_set[i], c)) continue;
         cand[nc++] = (uint32_t)i;
         bounds[nb++] = r->from;
         if (r->to != FR_DATE_NONE) bounds[nb++] = r->to + 1;
@@ -148,7 +148,7 @@ static int build_cell(fr_policy *p, int c, int k, uint32_t *cand, fr_date *bound
     return FR_OK;
 }
 
-int fr_policy_build_(fr_policy *p, fr_pdiag *d)
+int fr__policy_build(fr_policy *p, fr_pdiag *d)
 {
     int rc = FR_OK;
     uint32_t *idx = fr_malloc((p->nrules + 1) * sizeof *idx);
@@ -175,7 +175,7 @@ int fr_policy_build_(fr_policy *p, fr_pdiag *d)
             if ((rc = build_cell(p, c, k, idx, bounds, &cap))) goto done;
 done:
     if (rc == FR_ENOMEM)
-        fr_pdiag_add(d, FR_ENOMEM, 0, 0, "", "out of memory while building the lookup table");
+        fr__pdiag_add(d, FR_ENOMEM, 0, 0, "", "out of memory while building the lookup table");
     fr_free(idx);
     fr_free(tmp);
     fr_free(bounds);

@@ -10,7 +10,7 @@
 #include "frontera/alloc.h"
 #include "policy_internal.h"
 
-int fr_policy_group_find_(const fr_policy *p, const char *name, size_t len)
+int fr__policy_group_find(const fr_policy *p, const char *name, size_t len)
 {
     for (size_t i = 0; i < p->ngroups; i++)
         if (strlen(p->groups[i].name) == len && memcmp(p->groups[i].name, name, len) == 0)
@@ -18,7 +18,7 @@ int fr_policy_group_find_(const fr_policy *p, const char *name, size_t len)
     return -1;
 }
 
-int fr_policy_group_add_(fr_policy *p, const char *name, size_t len, const fr_cset *members,
+int fr__policy_group_add(fr_policy *p, const char *name, size_t len, const fr_cset *members,
                          int line)
 {
     if (p->ngroups >= FR_POLICY_MAX_GROUPS) return FR_ELIMIT;
@@ -48,5 +48,5 @@ const char *fr_policy_group_name(const fr_policy *p, size_t i)
 int fr_policy_group_has(const fr_policy *p, size_t i, int country)
 {
     if (!p || i >= p->ngroups || country < 0 || country >= p->ncountries) return 0;
-    return fr_cset_has(&p->groups[i].members, country);
+    return fr__cset_has(&p->groups[i].members, country);
 }

@@ -23,11 +23,11 @@ typedef struct fr_cset {
     uint64_t w[FR_POLICY_CWORDS];
 } fr_cset;
 
-static inline void fr_cset_add(fr_cset *s, int c)
+static inline void fr__cset_add(fr_cset *s, int c)
 {
     s->w[c >> 6] |= (uint64_t)1 << (c & 63);
 }
-static inline int fr_cset_has(const fr_cset *s, int c)
+static inline int fr__cset_has(const fr_cset *s, int c)
 {
     return (int)((s->w[c >> 6] >> (c & 63)) & 1u);
 }
@@ -54,7 +54,8 @@ typedef struct fr_pdiag {
     int first;
 } fr_pdiag;
 
-void fr_pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, const char *fmt, ...)
+void fr__pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, const char *fmt,
+                   ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
@@ -68,7 +69,7 @@ typedef struct fr_plexer {
 
 /* Next entry into *e: 1 when one was read, 0 at the end. Lexical errors go
  * to d; the entry is then returned with what could be read (ntok may be 0). */
-int fr_plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d);
+int fr__plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d);
 
 typedef struct fr_pgroup {
     char *name; /* "@andean" */
@@ -92,18 +93,18 @@ struct fr_policy {
 };
 
 /* Parse entries into p (groups, rules); errors to d. */
-int fr_policy_parse_entries_(fr_policy *p, const char *text, size_t len, fr_pdiag *d);
+int fr__policy_parse_entries(fr_policy *p, const char *text, size_t len, fr_pdiag *d);
 /* Group by name (with '@'), -1 when unknown. */
-int fr_policy_group_find_(const fr_policy *p, const char *name, size_t len);
+int fr__policy_group_find(const fr_policy *p, const char *name, size_t len);
 /* Add a group (takes nothing; copies name). FR_OK or FR_ENOMEM/FR_ELIMIT. */
-int fr_policy_group_add_(fr_policy *p, const char *name, size_t len, const fr_cset *members,
+int fr__policy_group_add(fr_policy *p, const char *name, size_t len, const fr_cset *members,
                          int line);
 /* Overlap check and lookup table. */
-int fr_policy_build_(fr_policy *p, fr_pdiag *d);
+int fr__policy_build(fr_policy *p, fr_pdiag *d);
 /* Naive lookup: scan every rule (test oracle and benchmark baseline). */
-const fr_policy_rule *fr_policy_lookup_scan(const fr_policy *p, int country, fr_admission_class cls,
-                                            fr_date on);
+const fr_policy_rule *fr__policy_lookup_scan(const fr_policy *p, int country,
+                                             fr_admission_class cls, fr_date on);
 /* Does rule i apply to country? */
-int fr_policy_rule_covers_(const fr_policy *p, size_t i, int country);
+int fr__policy_rule_covers(const fr_policy *p, size_t i, int country);
 
 #endif

@@ -48,16 +48,16 @@ static int lex_quoted(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
     for (;;) {
         int c = peek(lx);
         if (c == -1 || c == '\n') {
-            fr_pdiag_add(d, FR_EPARSE, line, col, "",
-                         "this quoted text is not closed; add a '\"' before the end of the line");
+            fr__pdiag_add(d, FR_EPARSE, line, col, "",
+                          "this quoted text is not closed; add a '\"' before the end of the line");
             return -1;
         }
         if (c == '\\') {
             adv(lx);
             c = peek(lx);
             if (c != '"' && c != '\\') {
-                fr_pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
-                             "only \\\" and \\\\ may follow a backslash in quoted text");
+                fr__pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
+                              "only \\\" and \\\\ may follow a backslash in quoted text");
                 return -1;
             }
             adv(lx);
@@ -65,8 +65,8 @@ static int lex_quoted(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
         }
         if (c == '"') break;
         if (c < 0x20 && c != '\t') {
-            fr_pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
-                         "control character in quoted text; remove it");
+            fr__pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
+                          "control character in quoted text; remove it");
             return -1;
         }
         adv(lx);
@@ -76,8 +76,8 @@ static int lex_quoted(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
     t->quoted = 1;
     adv(lx); /* closing quote */
     if (t->val_len > FR_POLICY_MAX_TOKEN) {
-        fr_pdiag_add(d, FR_ELIMIT, line, col, "", "quoted text longer than %d bytes; shorten it",
-                     FR_POLICY_MAX_TOKEN);
+        fr__pdiag_add(d, FR_ELIMIT, line, col, "", "quoted text longer than %d bytes; shorten it",
+                      FR_POLICY_MAX_TOKEN);
         return -1;
     }
     return 0;
@@ -101,8 +101,8 @@ static int lex_token(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
         t->key = lx->s + start;
         t->key_len = lx->pos - start;
         if (t->key_len == 0) {
-            fr_pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
-                         "'=' without a key before it; write key=value");
+            fr__pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
+                          "'=' without a key before it; write key=value");
             adv(lx);
             return -1;
         }
@@ -124,7 +124,7 @@ static int lex_token(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
     }
     int c = peek(lx);
     if (c != -1 && !is_blank(c) && c != '\n' && c != '#') {
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_EPARSE, lx->line, lx->col, "",
             c < 0x20 || c == 0x7f
                 ? "control character; remove it"
@@ -133,13 +133,13 @@ static int lex_token(fr_plexer *lx, fr_ptok *t, fr_pdiag *d)
         return -1;
     }
     if (t->val_len > FR_POLICY_MAX_TOKEN || t->key_len > 64) {
-        fr_pdiag_add(d, FR_ELIMIT, t->line, t->col, "", "token too long; shorten it");
+        fr__pdiag_add(d, FR_ELIMIT, t->line, t->col, "", "token too long; shorten it");
         return -1;
     }
     return 0;
 }
 
-int fr_plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d)
+int fr__plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d)
 {
     e->ntok = 0;
     int started = 0, bad = 0;
@@ -164,8 +164,8 @@ int fr_plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d)
             } else if (!started) {
                 while (is_blank(peek(lx)))
                     adv(lx);
-                fr_pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
-                             "indented line with no entry to continue; start entries in column 1");
+                fr__pdiag_add(d, FR_EPARSE, lx->line, lx->col, "",
+                              "indented line with no entry to continue; start entries in column 1");
                 skip_to_eol(lx);
                 continue;
             }
@@ -188,8 +188,8 @@ int fr_plex_next(fr_plexer *lx, fr_pentry *e, fr_pdiag *d)
             continue;
         }
         if (e->ntok == FR_POLICY_MAX_TOKENS) {
-            fr_pdiag_add(d, FR_ELIMIT, lx->line, lx->col, "",
-                         "more than %d tokens in one entry; split it", FR_POLICY_MAX_TOKENS);
+            fr__pdiag_add(d, FR_ELIMIT, lx->line, lx->col, "",
+                          "more than %d tokens in one entry; split it", FR_POLICY_MAX_TOKENS);
             bad = 1;
             continue;
         }

@@ -39,12 +39,12 @@ int fr_policy_parse(const char *text, size_t len, fr_policy **out, fr_error *err
     fr_policy *p = NULL;
     if (n_errs) *n_errs = 0;
     if (!out || (!text && len)) {
-        fr_pdiag_add(&d, FR_EINVAL, 0, 0, "", "no policy text or no place for the result");
+        fr__pdiag_add(&d, FR_EINVAL, 0, 0, "", "no policy text or no place for the result");
         goto done;
     }
     if (len > FR_POLICY_MAX_BYTES) {
-        fr_pdiag_add(&d, FR_ELIMIT, 0, 0, "", "the policy is %zu bytes, more than the %u allowed",
-                     len, FR_POLICY_MAX_BYTES);
+        fr__pdiag_add(&d, FR_ELIMIT, 0, 0, "", "the policy is %zu bytes, more than the %u allowed",
+                      len, FR_POLICY_MAX_BYTES);
         goto done;
     }
     if (text && memchr(text, 0, len)) {
@@ -52,23 +52,23 @@ int fr_policy_parse(const char *text, size_t len, fr_policy **out, fr_error *err
         int line = 1;
         for (const char *c = text; c < z; c++)
             line += *c == '\n';
-        fr_pdiag_add(&d, FR_EPARSE, line, 0, "",
-                     "the file contains a NUL byte; it is not a text file");
+        fr__pdiag_add(&d, FR_EPARSE, line, 0, "",
+                      "the file contains a NUL byte; it is not a text file");
         goto done;
     }
     p = fr_calloc(1, sizeof *p);
     if (!p) {
-        fr_pdiag_add(&d, FR_ENOMEM, 0, 0, "", "out of memory");
+        fr__pdiag_add(&d, FR_ENOMEM, 0, 0, "", "out of memory");
         goto done;
     }
     p->ncountries = fr_country_count();
     if (p->ncountries > FR_POLICY_CWORDS * 64) {
-        fr_pdiag_add(&d, FR_ELIMIT, 0, 0, "",
-                     "the country table is larger than the policy supports");
+        fr__pdiag_add(&d, FR_ELIMIT, 0, 0, "",
+                      "the country table is larger than the policy supports");
         goto done;
     }
-    fr_policy_parse_entries_(p, text ? text : "", len, &d);
-    if (d.n == 0) fr_policy_build_(p, &d);
+    fr__policy_parse_entries(p, text ? text : "", len, &d);
+    if (d.n == 0) fr__policy_build(p, &d);
 done:
     if (n_errs) *n_errs = d.n;
     if (d.n > 0) {

@@ -3,7 +3,7 @@
  *
  * fr_policy_lookup finds the (country, class) cell and the last segment that
  * starts on or before the day: a linear scan for the usual one to four
- * segments, a binary search beyond. fr_policy_lookup_scan is the naive
+ * segments, a binary search beyond. fr__policy_lookup_scan is the naive
  * answer (every rule, every time) kept as the tests' oracle and the
  * benchmark's baseline. Also the names of classes and regimes. */
 #include <string.h>
@@ -53,9 +53,9 @@ const fr_policy_rule *fr_policy_rule_at(const fr_policy *p, size_t i)
     return p && i < p->nrules ? &p->rules[i] : NULL;
 }
 
-int fr_policy_rule_covers_(const fr_policy *p, size_t i, int country)
+int fr__policy_rule_covers(const fr_policy *p, size_t i, int country)
 {
-    return fr_cset_has(&p->rule_set[i], country);
+    return fr__cset_has(&p->rule_set[i], country);
 }
 
 /* Index of the segment in force on `on` within the cell, or -1. */
@@ -103,15 +103,15 @@ fr_date fr_policy_next_change(const fr_policy *p, int country, fr_admission_clas
     return p->seg_start[next];
 }
 
-const fr_policy_rule *fr_policy_lookup_scan(const fr_policy *p, int country, fr_admission_class cls,
-                                            fr_date on)
+const fr_policy_rule *fr__policy_lookup_scan(const fr_policy *p, int country,
+                                             fr_admission_class cls, fr_date on)
 {
     const fr_policy_rule *best = NULL;
     if (!p || country < 0 || country >= p->ncountries) return NULL;
     for (size_t i = 0; i < p->nrules; i++) {
         const fr_policy_rule *r = &p->rules[i];
         if (r->cls != cls || on < r->from || (r->to != FR_DATE_NONE && on > r->to)) continue;
-        if (!fr_cset_has(&p->rule_set[i], country)) continue;
+        if (!fr__cset_has(&p->rule_set[i], country)) continue;
         if (!best || r->rank > best->rank) best = r;
     }
     return best;

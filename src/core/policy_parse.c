@@ -15,7 +15,8 @@
 #include "frontera/country.h"
 #include "policy_internal.h"
 
-void fr_pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, const char *fmt, ...)
+void fr__pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, const char *fmt,
+                   ...)
 {
     if (d->first == FR_OK) d->first = code;
     if (d->n < d->max && d->errs) {
@@ -61,15 +62,15 @@ static int country_of(const fr_ptok *t, fr_pdiag *d, const char *field)
     if (c >= 0 && (size_t)strlen(fr_country_code(c)) == t->val_len) return c;
     int n = (int)(t->val_len > 20 ? 20 : t->val_len);
     if (t->val_len == 3 && memcmp(t->val, "DEU", 3) == 0)
-        fr_pdiag_add(d, FR_ENOTFOUND, t->val_line, t->val_col, field,
-                     "'DEU' is not an ICAO 9303 code: Germany is 'D'");
+        fr__pdiag_add(d, FR_ENOTFOUND, t->val_line, t->val_col, field,
+                      "'DEU' is not an ICAO 9303 code: Germany is 'D'");
     else if (n > 0 && t->val[0] >= 'a' && t->val[0] <= 'z')
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_ENOTFOUND, t->val_line, t->val_col, field,
             "unknown country code '%.*s'; codes are upper case ICAO 9303 codes (CHN, D, COL)", n,
             t->val);
     else
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_ENOTFOUND, t->val_line, t->val_col, field,
             "unknown country code '%.*s'; use an ICAO 9303 code (see `frontera countries`)", n,
             t->val);
@@ -80,23 +81,23 @@ static int parse_date_tok(const fr_ptok *t, fr_date *out, fr_pdiag *d, const cha
 {
     fr_error e;
     if (fr_date_parse(t->val, t->val_len, out, &e) == FR_OK) return 0;
-    fr_pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), field,
-                 "%s= needs a date YYYY-MM-DD: %s", field, e.message);
+    fr__pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), field,
+                  "%s= needs a date YYYY-MM-DD: %s", field, e.message);
     return -1;
 }
 
 static void parse_jurisdiction(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
 {
     if (e->ntok != 2 || e->tok[1].key) {
-        fr_pdiag_add(d, FR_EPARSE, e->tok[0].line, e->tok[0].col, "jurisdiction",
-                     "write `jurisdiction CODE` with one ICAO country code");
+        fr__pdiag_add(d, FR_EPARSE, e->tok[0].line, e->tok[0].col, "jurisdiction",
+                      "write `jurisdiction CODE` with one ICAO country code");
         return;
     }
     if (p->jurisdiction[0]) { /* two would leave the file's meaning to the last one */
-        fr_pdiag_add(d, FR_EPARSE, e->tok[0].line, e->tok[0].col, "jurisdiction",
-                     "a second `jurisdiction` entry: a policy is for one jurisdiction (the "
-                     "first says %s)",
-                     p->jurisdiction);
+        fr__pdiag_add(d, FR_EPARSE, e->tok[0].line, e->tok[0].col, "jurisdiction",
+                      "a second `jurisdiction` entry: a policy is for one jurisdiction (the "
+                      "first says %s)",
+                      p->jurisdiction);
         return;
     }
     int c = country_of(&e->tok[1], d, "jurisdiction");
@@ -118,14 +119,15 @@ static void parse_group(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
     const fr_ptok *name = &e->tok[1];
     if (e->ntok < 2 || !valid_group_name(name)) {
         const fr_ptok *t = e->ntok < 2 ? &e->tok[0] : name;
-        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "group",
-                     "a group name is '@' and lower-case letters, digits, '_' or '-' (as @andean)");
+        fr__pdiag_add(
+            d, FR_EPARSE, t->line, t->col, "group",
+            "a group name is '@' and lower-case letters, digits, '_' or '-' (as @andean)");
         return;
     }
-    if (fr_policy_group_find_(p, name->val, name->val_len) >= 0) {
-        fr_pdiag_add(d, FR_ECONFLICT, name->line, name->col, "group",
-                     "group %.*s is already defined; give this one another name",
-                     (int)name->val_len, name->val);
+    if (fr__policy_group_find(p, name->val, name->val_len) >= 0) {
+        fr__pdiag_add(d, FR_ECONFLICT, name->line, name->col, "group",
+                      "group %.*s is already defined; give this one another name",
+                      (int)name->val_len, name->val);
         return;
     }
     fr_cset set;
@@ -135,19 +137,19 @@ static void parse_group(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
         const fr_ptok *t = &e->tok[i];
         if (t->key) {
             if (!key_is(t, "ref") && !key_is(t, "note")) {
-                fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "group",
-                             "a group takes only members and ref=/note=; remove '%.*s='",
-                             (int)t->key_len, t->key);
+                fr__pdiag_add(d, FR_EPARSE, t->line, t->col, "group",
+                              "a group takes only members and ref=/note=; remove '%.*s='",
+                              (int)t->key_len, t->key);
                 ok = 0;
             }
             continue;
         }
         if (t->val_len > 0 && t->val[0] == '@') {
-            int g = fr_policy_group_find_(p, t->val, t->val_len);
+            int g = fr__policy_group_find(p, t->val, t->val_len);
             if (g < 0) {
-                fr_pdiag_add(d, FR_ENOTFOUND, t->line, t->col, "group",
-                             "unknown group %.*s; define a group before using it",
-                             (int)(t->val_len > 40 ? 40 : t->val_len), t->val);
+                fr__pdiag_add(d, FR_ENOTFOUND, t->line, t->col, "group",
+                              "unknown group %.*s; define a group before using it",
+                              (int)(t->val_len > 40 ? 40 : t->val_len), t->val);
                 ok = 0;
                 continue;
             }
@@ -159,23 +161,23 @@ static void parse_group(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
                 ok = 0;
                 continue;
             }
-            fr_cset_add(&set, c);
+            fr__cset_add(&set, c);
         }
         members++;
     }
     if (ok && members == 0) {
-        fr_pdiag_add(d, FR_EPARSE, name->line, name->col, "group",
-                     "group %.*s has no members; list its country codes", (int)name->val_len,
-                     name->val);
+        fr__pdiag_add(d, FR_EPARSE, name->line, name->col, "group",
+                      "group %.*s has no members; list its country codes", (int)name->val_len,
+                      name->val);
         ok = 0;
     }
     if (!ok) return;
-    int rc = fr_policy_group_add_(p, name->val, name->val_len, &set, name->line);
+    int rc = fr__policy_group_add(p, name->val, name->val_len, &set, name->line);
     if (rc == FR_ELIMIT)
-        fr_pdiag_add(d, rc, name->line, name->col, "group", "more than %d groups; merge some",
-                     FR_POLICY_MAX_GROUPS);
+        fr__pdiag_add(d, rc, name->line, name->col, "group", "more than %d groups; merge some",
+                      FR_POLICY_MAX_GROUPS);
     else if (rc)
-        fr_pdiag_add(d, rc, name->line, name->col, "group", "out of memory");
+        fr__pdiag_add(d, rc, name->line, name->col, "group", "out of memory");
 }
 
 static int parse_validity(const fr_ptok *t, fr_policy_rule *r, fr_pdiag *d)
@@ -187,7 +189,7 @@ static int parse_validity(const fr_ptok *t, fr_policy_rule *r, fr_pdiag *d)
     char unit = i < t->val_len ? t->val[i] : 0;
     if (i == 0 || i + (unit ? 1 : 0) != t->val_len || (unit && unit != 'd' && unit != 'm') ||
         (v > 0 && !unit) || (unit == 'd' && v > 3660) || (unit == 'm' && v > 120)) {
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_EPARSE, t->val_line, t->val_col, "validity",
             "validity= is a number of days or months: 180d, 6m, or 0 (at most 3660d or 120m)");
         return -1;
@@ -211,7 +213,7 @@ static int parse_docs(const fr_ptok *t, fr_policy_rule *r, fr_pdiag *d)
         else if (n == 7 && memcmp(t->val + i, "id_card", 7) == 0)
             docs |= FR_DOC_ID_CARD;
         else {
-            fr_pdiag_add(
+            fr__pdiag_add(
                 d, FR_EPARSE, t->val_line, t->val_col + (int)i, "docs",
                 "unknown document type '%.*s'; write passport, id_card or passport,id_card",
                 (int)(n > 20 ? 20 : n), t->val + i);
@@ -232,15 +234,15 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char **
     for (int i = 0; i < 7; i++)
         if (key_is(t, keys[i])) k = i;
     if (k < 0) {
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_EPARSE, t->line, t->col, "rule",
             "unknown key '%.*s'; a rule takes stay=, docs=, validity=, from=, to=, ref=, note=",
             (int)(t->key_len > 20 ? 20 : t->key_len), t->key);
         return -1;
     }
     if (*seen & (1u << k)) {
-        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, keys[k], "%s= is given twice; keep one",
-                     keys[k]);
+        fr__pdiag_add(d, FR_EPARSE, t->line, t->col, keys[k], "%s= is given twice; keep one",
+                      keys[k]);
         return -1;
     }
     *seen |= 1u << k;
@@ -248,8 +250,8 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char **
     switch (k) {
     case 0:
         if (fr_stay_rule_parse(t->val, t->val_len, &r->stay, &e) == FR_OK) return 0;
-        fr_pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), "stay",
-                     "bad stay rule: %s", e.message);
+        fr__pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0),
+                      "stay", "bad stay rule: %s", e.message);
         return -1;
     case 1:
         return parse_docs(t, r, d);
@@ -263,7 +265,7 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char **
         char **dst = k == 5 ? ref : note;
         *dst = copy_value(t);
         if (!*dst) {
-            fr_pdiag_add(d, FR_ENOMEM, t->line, t->col, keys[k], "out of memory");
+            fr__pdiag_add(d, FR_ENOMEM, t->line, t->col, keys[k], "out of memory");
             return -1;
         }
         return 0;
@@ -292,14 +294,14 @@ static int rule_shape_ok(const fr_policy *p, const fr_pentry *e, fr_pdiag *d)
 {
     const fr_ptok *t0 = &e->tok[0];
     if (e->ntok < 4 || e->tok[1].key || e->tok[2].key || e->tok[3].key) {
-        fr_pdiag_add(
+        fr__pdiag_add(
             d, FR_EPARSE, t0->line, t0->col, "rule",
             "write `rule WHO CLASS REGIME key=value...` (WHO: a country code, a @group or *)");
         return 0;
     }
     if (p->nrules >= FR_POLICY_MAX_RULES) {
-        fr_pdiag_add(d, FR_ELIMIT, t0->line, t0->col, "rule",
-                     "more than %d rules; split the policy", FR_POLICY_MAX_RULES);
+        fr__pdiag_add(d, FR_ELIMIT, t0->line, t0->col, "rule",
+                      "more than %d rules; split the policy", FR_POLICY_MAX_RULES);
         return 0;
     }
     return 1;
@@ -313,15 +315,15 @@ static int rule_who(const fr_policy *p, const fr_ptok *who, fr_policy_rule *r, f
     if (tok_is(who, "*")) {
         r->rank = FR_RANK_DEFAULT;
         for (int c = 0; c < p->ncountries; c++)
-            fr_cset_add(set, c);
+            fr__cset_add(set, c);
         return 1;
     }
     if (who->val_len > 0 && who->val[0] == '@') {
-        int g = fr_policy_group_find_(p, who->val, who->val_len);
+        int g = fr__policy_group_find(p, who->val, who->val_len);
         if (g < 0) {
-            fr_pdiag_add(d, FR_ENOTFOUND, who->line, who->col, "who",
-                         "unknown group %.*s; define it with a `group` line above this rule",
-                         (int)(who->val_len > 40 ? 40 : who->val_len), who->val);
+            fr__pdiag_add(d, FR_ENOTFOUND, who->line, who->col, "who",
+                          "unknown group %.*s; define it with a `group` line above this rule",
+                          (int)(who->val_len > 40 ? 40 : who->val_len), who->val);
             return 0;
         }
         r->rank = FR_RANK_GROUP;
@@ -331,7 +333,7 @@ static int rule_who(const fr_policy *p, const fr_ptok *who, fr_policy_rule *r, f
     r->country = country_of(who, d, "who");
     if (r->country < 0) return 0;
     r->rank = FR_RANK_NATIONALITY;
-    fr_cset_add(set, r->country);
+    fr__cset_add(set, r->country);
     return 1;
 }
 
@@ -339,9 +341,9 @@ static int rule_class(const fr_ptok *t, fr_pdiag *d)
 {
     int cls = fr_admission_class_parse(t->val, t->val_len);
     if (cls < 0)
-        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "class",
-                     "unknown admission class '%.*s'; use visitor, transit, crew or official",
-                     (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
+        fr__pdiag_add(d, FR_EPARSE, t->line, t->col, "class",
+                      "unknown admission class '%.*s'; use visitor, transit, crew or official",
+                      (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
     return cls;
 }
 
@@ -349,10 +351,11 @@ static int rule_regime(const fr_ptok *t, fr_pdiag *d)
 {
     int reg = fr_regime_parse(t->val, t->val_len);
     if (reg < 0)
-        fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "regime",
-                     "unknown regime '%.*s'; use visa_free, visa_required, visa_on_arrival, evisa, "
-                     "eta or free_movement",
-                     (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
+        fr__pdiag_add(
+            d, FR_EPARSE, t->line, t->col, "regime",
+            "unknown regime '%.*s'; use visa_free, visa_required, visa_on_arrival, evisa, "
+            "eta or free_movement",
+            (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
     return reg;
 }
 
@@ -363,7 +366,7 @@ static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char
     int ok = 1;
     for (int i = 4; i < e->ntok; i++) {
         if (!e->tok[i].key) {
-            fr_pdiag_add(
+            fr__pdiag_add(
                 d, FR_EPARSE, e->tok[i].line, e->tok[i].col, "rule",
                 "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, note=)");
             ok = 0;
@@ -381,21 +384,21 @@ static int rule_dates_and_ref(const fr_policy_rule *r, const fr_ptok *t0, unsign
 {
     int ok = 1;
     if (r->from == FR_DATE_NONE && !(seen & (1u << 3))) {
-        fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "from",
-                     "the rule has no from= date; add the day it takes effect");
+        fr__pdiag_add(d, FR_EPARSE, t0->line, t0->col, "from",
+                      "the rule has no from= date; add the day it takes effect");
         ok = 0;
     }
     if (r->from != FR_DATE_NONE && r->to != FR_DATE_NONE && r->to < r->from) {
         char a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ];
-        fr_pdiag_add(d, FR_ERANGE, t0->line, t0->col, "to",
-                     "to=%s is before from=%s; the end (inclusive) must not precede the start",
-                     fr_date_format(r->to, b), fr_date_format(r->from, a));
+        fr__pdiag_add(d, FR_ERANGE, t0->line, t0->col, "to",
+                      "to=%s is before from=%s; the end (inclusive) must not precede the start",
+                      fr_date_format(r->to, b), fr_date_format(r->from, a));
         ok = 0;
     }
     if (!ref || !ref[0]) {
         /* a ref= that could not be copied was reported by rule_key already */
         if (!(seen & (1u << 5)) || ref)
-            fr_pdiag_add(
+            fr__pdiag_add(
                 d, FR_EPARSE, t0->line, t0->col, "ref",
                 "the rule has no legal reference; add ref=\"decree, law article or agreement\"");
         ok = 0;
@@ -409,10 +412,10 @@ static int rule_stay_given(const fr_policy_rule *r, const fr_ptok *t0, fr_pdiag 
     int needs_stay = r->regime == FR_REGIME_VISA_FREE || r->regime == FR_REGIME_VISA_ON_ARRIVAL ||
                      r->regime == FR_REGIME_ETA;
     if (!needs_stay || r->stay.kind != FR_STAY_NONE) return 1;
-    fr_pdiag_add(d, FR_EPARSE, t0->line, t0->col, "stay",
-                 "a %s rule must say how long the person may stay; add stay= (e.g. "
-                 "stay=period:90/1y)",
-                 fr_regime_name(r->regime));
+    fr__pdiag_add(d, FR_EPARSE, t0->line, t0->col, "stay",
+                  "a %s rule must say how long the person may stay; add stay= (e.g. "
+                  "stay=period:90/1y)",
+                  fr_regime_name(r->regime));
     return 0;
 }
 
@@ -427,7 +430,7 @@ static void rule_store(fr_policy *p, fr_policy_rule *r, const fr_ptok *who, char
         fr_free(ref);
         fr_free((void *)(uintptr_t)r->note);
         fr_free((void *)(uintptr_t)r->who);
-        fr_pdiag_add(d, FR_ENOMEM, r->line, r->column, "rule", "out of memory");
+        fr__pdiag_add(d, FR_ENOMEM, r->line, r->column, "rule", "out of memory");
         return;
     }
     p->rule_set[p->nrules - 1] = *set;
@@ -468,15 +471,15 @@ static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
     rule_store(p, &r, &e->tok[1], ref, note, &set, d);
 }
 
-int fr_policy_parse_entries_(fr_policy *p, const char *text, size_t len, fr_pdiag *d)
+int fr__policy_parse_entries(fr_policy *p, const char *text, size_t len, fr_pdiag *d)
 {
     fr_pentry *ent = fr_malloc(sizeof *ent);
     if (!ent) {
-        fr_pdiag_add(d, FR_ENOMEM, 0, 0, "", "out of memory");
+        fr__pdiag_add(d, FR_ENOMEM, 0, 0, "", "out of memory");
         return FR_ENOMEM;
     }
     fr_plexer lx = {text, len, 0, 1, 1};
-    while (fr_plex_next(&lx, ent, d)) {
+    while (fr__plex_next(&lx, ent, d)) {
         if (ent->ntok == 0) continue;
         const fr_ptok *t = &ent->tok[0];
         if (tok_is(t, "rule"))
@@ -486,9 +489,9 @@ int fr_policy_parse_entries_(fr_policy *p, const char *text, size_t len, fr_pdia
         else if (tok_is(t, "jurisdiction"))
             parse_jurisdiction(p, ent, d);
         else
-            fr_pdiag_add(d, FR_EPARSE, t->line, t->col, "",
-                         "unknown entry '%.*s'; an entry is `rule`, `group` or `jurisdiction`",
-                         (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
+            fr__pdiag_add(d, FR_EPARSE, t->line, t->col, "",
+                          "unknown entry '%.*s'; an entry is `rule`, `group` or `jurisdiction`",
+                          (int)(t->val_len > 20 ? 20 : t->val_len), t->val);
     }
     fr_free(ent);
     return d->first;

@@ -27,7 +27,7 @@ static int valid_day(fr_date d)
     return d >= FR_DATE_MIN && d <= FR_DATE_MAX;
 }
 
-int fr_stay_merge_(const fr_stay_record *history, size_t n, fr_date on, fr_stay_iv *out,
+int fr__stay_merge(const fr_stay_record *history, size_t n, fr_date on, fr_stay_iv *out,
                    fr_error *err)
 {
     if (n > FR_STAY_MAX_RECORDS)
@@ -270,7 +270,7 @@ static int check_args(const fr_stay_rule *rule, fr_stay_result *out, fr_date on,
     return FR_OK;
 }
 
-void fr_stay_finish_(const fr_stay_rule *rule, fr_date on, fr_date doc_expiry, fr_stay_result *o)
+void fr__stay_finish(const fr_stay_rule *rule, fr_date on, fr_date doc_expiry, fr_stay_result *o)
 {
     o->days_remaining = o->max_days > o->days_used ? o->max_days - o->days_used : 0;
     o->overstay_days = o->days_used > o->max_days ? o->days_used - o->max_days : 0;
@@ -287,7 +287,7 @@ int fr_stay_eval(const fr_stay_rule *rule, const fr_stay_record *history, size_t
     int rc = check_args(rule, out, on, err);
     if (rc) return rc;
     fr_stay_iv v[FR_STAY_MAX_RECORDS];
-    int m = fr_stay_merge_(history, n, on, v, err);
+    int m = fr__stay_merge(history, n, on, v, err);
     if (m < 0) return m;
     fr_stay_result o;
     memset(&o, 0, sizeof o);
@@ -314,7 +314,7 @@ int fr_stay_eval(const fr_stay_rule *rule, const fr_stay_record *history, size_t
         return fr_error_set(err, FR_EINVAL, 0, 0, "stay", "unknown stay rule kind %d",
                             (int)rule->kind);
     }
-    fr_stay_finish_(rule, on, doc_expiry, &o);
+    fr__stay_finish(rule, on, doc_expiry, &o);
     *out = o;
     return FR_OK;
 }

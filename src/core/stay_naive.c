@@ -148,9 +148,9 @@ static void naive_admission(const fr_stay_rule *r, days *d, fr_date on, fr_stay_
     o->latest_exit = latest >= on ? latest : FR_DATE_NONE;
 }
 
-int fr_stay_eval_naive(const fr_stay_rule *rule, const fr_stay_record *history, size_t n,
-                       fr_date on, fr_date doc_expiry, unsigned flags, fr_stay_result *out,
-                       fr_error *err)
+int fr__stay_eval_naive(const fr_stay_rule *rule, const fr_stay_record *history, size_t n,
+                        fr_date on, fr_date doc_expiry, unsigned flags, fr_stay_result *out,
+                        fr_error *err)
 {
     fr_error_clear(err);
     if (!rule || !out || rule->kind == FR_STAY_NONE || on < FR_DATE_MIN + HORIZON ||
@@ -158,7 +158,7 @@ int fr_stay_eval_naive(const fr_stay_rule *rule, const fr_stay_record *history, 
         return fr_error_set(err, FR_EINVAL, 0, 0, "",
                             "no rule, no result or check date out of range");
     fr_stay_iv scratch[FR_STAY_MAX_RECORDS]; /* validation only */
-    int m = fr_stay_merge_(history, n, on, scratch, err);
+    int m = fr__stay_merge(history, n, on, scratch, err);
     if (m < 0) return m;
     days d = {0, 0, NULL, NULL};
     int rc = build(history, n, on, &d, err);
@@ -179,7 +179,7 @@ int fr_stay_eval_naive(const fr_stay_rule *rule, const fr_stay_record *history, 
         naive_admission(rule, &d, on, &o);
         break;
     }
-    fr_stay_finish_(rule, on, doc_expiry, &o);
+    fr__stay_finish(rule, on, doc_expiry, &o);
     *out = o;
 done:
     fr_free(d.p);

@@ -16,8 +16,8 @@ int fr_arrivals_open(const char *where, fr_arrivals **out, fr_error *err)
 {
     if (!where || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database named");
     if (strncmp(where, "sqlite:", 7) == 0) where += 7;
-    if (fr_store_is_pg(where)) return fr_arrivals_pg_open(where, out, err);
-    return fr_arrivals_sqlite_open(where, out, err);
+    if (fr_store_is_pg(where)) return fr__arrivals_pg_open(where, out, err);
+    return fr__arrivals_sqlite_open(where, out, err);
 }
 
 void fr_arrivals_close(fr_arrivals *a)
@@ -25,7 +25,7 @@ void fr_arrivals_close(fr_arrivals *a)
     if (a) a->ops->close(a);
 }
 
-int fr_arrivals_push(fr_manifest_expected **v, size_t *n, size_t *cap, fr_error *err)
+int fr__arrivals_push(fr_manifest_expected **v, size_t *n, size_t *cap, fr_error *err)
 {
     if (*n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;

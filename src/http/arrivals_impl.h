@@ -45,9 +45,9 @@ struct fr_arrivals {
 };
 
 /* Append one person to a growing array (both backends' row loops). */
-int fr_arrivals_push(fr_manifest_expected **v, size_t *n, size_t *cap, fr_error *err);
+int fr__arrivals_push(fr_manifest_expected **v, size_t *n, size_t *cap, fr_error *err);
 
-int fr_arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err);
-int fr_arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err);
+int fr__arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err);
+int fr__arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err);
 
 #endif

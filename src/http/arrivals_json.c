@@ -9,7 +9,7 @@
 #include "frontera/alloc.h"
 #include "views.h"
 
-json_t *fr_arrivals_recorded_json(const fr_arrivals_recorded *rec)
+json_t *fr__arrivals_recorded_json(const fr_arrivals_recorded *rec)
 {
     return json_pack("{s:I, s:b, s:I}", "id", (json_int_t)rec->id, "replay", rec->replay, "persons",
                      (json_int_t)rec->persons);
@@ -87,7 +87,7 @@ static json_t *flight_json(const fr_arrivals_recon *r, size_t first, unsigned ch
                      counts, "persons", persons, "unannounced", unann);
 }
 
-json_t *fr_reconciliation_json(const fr_arrivals_recon *r, const char *flight)
+json_t *fr__reconciliation_json(const fr_arrivals_recon *r, const char *flight)
 {
     json_t *a = json_array();
     unsigned char *done = fr_calloc(r->npersons ? r->npersons : 1, 1);

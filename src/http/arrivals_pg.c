@@ -61,12 +61,12 @@ static int pgr_person(pgr *s, const char *id, size_t idx, const fr_manifest_expe
                          p->doc_number,
                          p->embarkation,
                          answer};
-    return fr_modpg_exec(s->c,
-                         "INSERT INTO arrivals_persons(manifest_id, idx, role, surname, "
-                         "given_names, nationality, birth_date, doc_state, doc_number, "
-                         "embarkation, answer) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                         "$11)",
-                         11, v, NULL, err, "cannot store a person");
+    return fr__modpg_exec(s->c,
+                          "INSERT INTO arrivals_persons(manifest_id, idx, role, surname, "
+                          "given_names, nationality, birth_date, doc_state, doc_number, "
+                          "embarkation, answer) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                          "$11)",
+                          11, v, NULL, err, "cannot store a person");
 }
 
 static int pgr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_manifest_expected *x,
@@ -83,22 +83,22 @@ static int pgr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
     const char *v[10] = {row->sender, row->ref, row->control_ref, row->flight, row->port,
                          date,        minute,   persons,          digest,      received};
     *existed = 0;
-    int rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot record a manifest");
+    int rc = fr__modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot record a manifest");
     if (rc != FR_OK) return rc;
-    rc = fr_modpg_exec(s->c,
-                       "INSERT INTO arrivals_manifests(sender, ref, control_ref, flight, port, "
-                       "arrival_date, arrival_minute, persons, digest, received_ms) VALUES($1, "
-                       "$2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
-                       10, v, &r, err, "cannot record a manifest");
+    rc = fr__modpg_exec(s->c,
+                        "INSERT INTO arrivals_manifests(sender, ref, control_ref, flight, port, "
+                        "arrival_date, arrival_minute, persons, digest, received_ms) VALUES($1, "
+                        "$2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
+                        10, v, &r, err, "cannot record a manifest");
     if (rc != FR_OK) goto rollback;
     if (PQntuples(r) == 0) {
         PQclear(r);
         r = NULL;
         const char *k[4] = {row->sender, row->ref, row->flight, date};
-        rc = fr_modpg_exec(s->c,
-                           "SELECT id, digest FROM arrivals_manifests WHERE sender = $1 AND "
-                           "ref = $2 AND flight = $3 AND arrival_date = $4",
-                           4, k, &r, err, "cannot look up a manifest");
+        rc = fr__modpg_exec(s->c,
+                            "SELECT id, digest FROM arrivals_manifests WHERE sender = $1 AND "
+                            "ref = $2 AND flight = $3 AND arrival_date = $4",
+                            4, k, &r, err, "cannot look up a manifest");
         if (rc != FR_OK) goto rollback;
         if (PQntuples(r) != 1) {
             rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "a manifest vanished while recorded");
@@ -108,7 +108,7 @@ static int pgr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
         *stored_digest = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
         *existed = 1;
         PQclear(r);
-        return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot record a manifest");
+        return fr__modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot record a manifest");
     }
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%s", PQgetvalue(r, 0, 0));
@@ -118,7 +118,7 @@ static int pgr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
     r = NULL;
     for (size_t i = 0; i < n; i++)
         if ((rc = pgr_person(s, idtext, i, &x[i], err)) != FR_OK) goto rollback;
-    rc = fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit a manifest");
+    rc = fr__modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit a manifest");
     if (rc == FR_OK) return FR_OK;
 rollback:
     PQclear(r);
@@ -140,7 +140,7 @@ static int pgr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
     snprintf(t, sizeof t, "%d", to == FR_DATE_NONE ? INT32_MAX : (int)to);
     const char *v[4] = {f, t, port, flight};
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(
+    int rc = fr__modpg_exec(
         s->c,
         "SELECT m.id, m.flight, m.port, m.arrival_date, m.arrival_minute, p.role, p.surname, "
         "p.given_names, p.nationality, p.birth_date, p.doc_state, p.doc_number, p.embarkation, "
@@ -193,8 +193,8 @@ static int pgr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *
     pgr *s = (pgr *)base;
     PGresult *r = NULL;
     int rc =
-        fr_modpg_exec(s->c, "SELECT min(arrival_date), max(arrival_date) FROM arrivals_manifests",
-                      0, NULL, &r, err, "cannot read manifests");
+        fr__modpg_exec(s->c, "SELECT min(arrival_date), max(arrival_date) FROM arrivals_manifests",
+                       0, NULL, &r, err, "cannot read manifests");
     if (rc != FR_OK) return rc;
     if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
         *first = (fr_date)atoi(PQgetvalue(r, 0, 0));
@@ -207,35 +207,35 @@ static int pgr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *
 static int pgr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, fr_error *err)
 {
     pgr *s = (pgr *)base;
-    int rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot erase manifests");
+    int rc = fr__modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot erase manifests");
     for (size_t i = 0; i < n && rc == FR_OK; i++) {
         char id[24], idx[16], st[16];
         snprintf(id, sizeof id, "%lld", (long long)v[i].manifest_id);
         snprintf(idx, sizeof idx, "%d", v[i].idx);
         snprintf(st, sizeof st, "%d", v[i].stored);
         const char *p[3] = {id, idx, st};
-        rc = fr_modpg_exec(s->c,
-                           "UPDATE arrivals_persons SET outcome = $3, surname = '', "
-                           "given_names = '', birth_date = NULL, doc_number = '' "
-                           "WHERE manifest_id = $1 AND idx = $2",
-                           3, p, NULL, err, "cannot erase manifest persons");
+        rc = fr__modpg_exec(s->c,
+                            "UPDATE arrivals_persons SET outcome = $3, surname = '', "
+                            "given_names = '', birth_date = NULL, doc_number = '' "
+                            "WHERE manifest_id = $1 AND idx = $2",
+                            3, p, NULL, err, "cannot erase manifest persons");
     }
     if (rc == FR_OK)
-        return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err,
-                             "cannot commit the erasure of manifests");
+        return fr__modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err,
+                              "cannot commit the erasure of manifests");
     PQclear(PQexec(s->c, "ROLLBACK"));
     return rc;
 }
 
 static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected, pgr_span, pgr_freeze};
 
-int fr_arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err)
+int fr__arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err)
 {
     pgr *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modpg_open(conninfo, "arrivals", MIGRATIONS,
-                           (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
+    int rc = fr__modpg_open(conninfo, "arrivals", MIGRATIONS,
+                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

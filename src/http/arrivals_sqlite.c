@@ -64,7 +64,7 @@ typedef struct sqr {
 static void sqr_close(fr_arrivals *base)
 {
     sqr *s = (sqr *)base;
-    fr_modsql_handle_close(&s->h);
+    fr__modsql_handle_close(&s->h);
     fr_free(s);
 }
 
@@ -72,7 +72,7 @@ static void sqr_close(fr_arrivals *base)
 static int sqr_find(sqr *s, const fr_arrivals_row *row, int64_t *id, int64_t *digest, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_FIND, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_FIND, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, row->sender, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, row->ref, -1, SQLITE_STATIC);
@@ -85,7 +85,7 @@ static int sqr_find(sqr *s, const fr_arrivals_row *row, int64_t *id, int64_t *di
         rc = FR_OK;
     } else {
         rc = rc == SQLITE_DONE ? FR_ENOTFOUND
-                               : fr_modsql_error(s->h.db, rc, err, "cannot look up a manifest");
+                               : fr__modsql_error(s->h.db, rc, err, "cannot look up a manifest");
     }
     sqlite3_reset(st);
     return rc;
@@ -94,7 +94,7 @@ static int sqr_find(sqr *s, const fr_arrivals_row *row, int64_t *id, int64_t *di
 static int sqr_person(sqr *s, int64_t id, size_t idx, const fr_manifest_expected *p, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_PERSON, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_PERSON, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
@@ -109,7 +109,7 @@ static int sqr_person(sqr *s, int64_t id, size_t idx, const fr_manifest_expected
     sqlite3_bind_int(st, 11, (int)p->answer);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot store a person");
+    return rc == SQLITE_DONE ? FR_OK : fr__modsql_error(s->h.db, rc, err, "cannot store a person");
 }
 
 static int sqr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_manifest_expected *x,
@@ -119,14 +119,14 @@ static int sqr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
     sqlite3_stmt *st = NULL;
     *existed = 0;
     int rc = sqlite3_exec(s->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot record a manifest");
+    if (rc != SQLITE_OK) return fr__modsql_error(s->h.db, rc, err, "cannot record a manifest");
     rc = sqr_find(s, row, id, stored_digest, err);
     if (rc == FR_OK) {
         *existed = 1;
         goto done;
     }
     if (rc != FR_ENOTFOUND) goto done;
-    if ((rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err)) != FR_OK) goto done;
+    if ((rc = fr__modsql_handle_stmt(&s->h, Q_INSERT, &st, err)) != FR_OK) goto done;
     sqlite3_bind_text(st, 1, row->sender, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, row->ref, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, row->control_ref, -1, SQLITE_STATIC);
@@ -140,7 +140,7 @@ static int sqr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {
-        rc = fr_modsql_error(s->h.db, step, err, "cannot record a manifest");
+        rc = fr__modsql_error(s->h.db, step, err, "cannot record a manifest");
         goto done;
     }
     *id = sqlite3_last_insert_rowid(s->h.db);
@@ -148,7 +148,7 @@ static int sqr_insert(fr_arrivals *base, const fr_arrivals_row *row, const fr_ma
     for (size_t i = 0; i < n; i++)
         if ((rc = sqr_person(s, *id, i, &x[i], err)) != FR_OK) goto done;
     rc = sqlite3_exec(s->h.db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) rc = fr_modsql_error(s->h.db, rc, err, "cannot commit a manifest");
+    if (rc != SQLITE_OK) rc = fr__modsql_error(s->h.db, rc, err, "cannot commit a manifest");
 done:
     if (!sqlite3_get_autocommit(s->h.db)) sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -161,31 +161,31 @@ static int sqr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
     sqlite3_stmt *st = NULL;
     fr_manifest_expected *v = NULL;
     size_t count = 0, cap = 0;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_EXPECTED, &st, err), step;
+    int rc = fr__modsql_handle_stmt(&s->h, Q_EXPECTED, &st, err), step;
     if (rc != FR_OK) return rc;
     sqlite3_bind_int(st, 1, from == FR_DATE_NONE ? INT32_MIN + 1 : from);
     sqlite3_bind_int(st, 2, to == FR_DATE_NONE ? INT32_MAX : to);
     if (port) sqlite3_bind_text(st, 3, port, -1, SQLITE_STATIC);
     if (flight) sqlite3_bind_text(st, 4, flight, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = fr_arrivals_push(&v, &count, &cap, err)) != FR_OK) goto done;
+        if ((rc = fr__arrivals_push(&v, &count, &cap, err)) != FR_OK) goto done;
         fr_manifest_expected *p = &v[count - 1];
         p->manifest_id = sqlite3_column_int64(st, 0);
-        fr_modsql_col_text(st, 1, p->flight, sizeof p->flight);
-        fr_modsql_col_text(st, 2, p->port, sizeof p->port);
+        fr__modsql_col_text(st, 1, p->flight, sizeof p->flight);
+        fr__modsql_col_text(st, 2, p->port, sizeof p->port);
         p->arrival.date = sqlite3_column_int(st, 3);
         p->arrival.minute = sqlite3_column_int(st, 4);
         int role = sqlite3_column_int(st, 5);
         p->role =
             role >= FR_PAXLST_FL && role <= FR_PAXLST_DDT ? (fr_paxlst_role)role : FR_PAXLST_FL;
-        fr_modsql_col_text(st, 6, p->surname, sizeof p->surname);
-        fr_modsql_col_text(st, 7, p->given_names, sizeof p->given_names);
-        fr_modsql_col_text(st, 8, p->nationality, sizeof p->nationality);
+        fr__modsql_col_text(st, 6, p->surname, sizeof p->surname);
+        fr__modsql_col_text(st, 7, p->given_names, sizeof p->given_names);
+        fr__modsql_col_text(st, 8, p->nationality, sizeof p->nationality);
         p->birth_date =
             sqlite3_column_type(st, 9) == SQLITE_NULL ? FR_DATE_NONE : sqlite3_column_int(st, 9);
-        fr_modsql_col_text(st, 10, p->doc_state, sizeof p->doc_state);
-        fr_modsql_col_text(st, 11, p->doc_number, sizeof p->doc_number);
-        fr_modsql_col_text(st, 12, p->embarkation, sizeof p->embarkation);
+        fr__modsql_col_text(st, 10, p->doc_state, sizeof p->doc_state);
+        fr__modsql_col_text(st, 11, p->doc_number, sizeof p->doc_number);
+        fr__modsql_col_text(st, 12, p->embarkation, sizeof p->embarkation);
         int answer = sqlite3_column_int(st, 13);
         p->answer = answer >= FR_MANIFEST_BOARD && answer <= FR_MANIFEST_CHECK
                         ? (fr_manifest_answer)answer
@@ -194,7 +194,7 @@ static int sqr_expected(fr_arrivals *base, fr_date from, fr_date to, const char 
         p->stored = sqlite3_column_type(st, 15) == SQLITE_NULL ? FR_MANIFEST_LIVE
                                                                : sqlite3_column_int(st, 15);
     }
-    if (step != SQLITE_DONE) rc = fr_modsql_error(s->h.db, step, err, "cannot read manifests");
+    if (step != SQLITE_DONE) rc = fr__modsql_error(s->h.db, step, err, "cannot read manifests");
 done:
     sqlite3_reset(st);
     if (rc != FR_OK) {
@@ -210,14 +210,14 @@ static int sqr_span(fr_arrivals *base, fr_date *first, fr_date *last, fr_error *
 {
     sqr *s = (sqr *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_SPAN, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_SPAN, &st, err);
     if (rc != FR_OK) return rc;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *first = sqlite3_column_int(st, 0);
         *last = sqlite3_column_int(st, 1);
     }
-    rc = rc == SQLITE_ROW ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot read manifests");
+    rc = rc == SQLITE_ROW ? FR_OK : fr__modsql_error(s->h.db, rc, err, "cannot read manifests");
     sqlite3_reset(st);
     return rc;
 }
@@ -228,10 +228,10 @@ static int sqr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, 
 {
     sqr *s = (sqr *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_FREEZE, &st, err), step = SQLITE_DONE;
+    int rc = fr__modsql_handle_stmt(&s->h, Q_FREEZE, &st, err), step = SQLITE_DONE;
     if (rc != FR_OK) return rc;
     if ((step = sqlite3_exec(s->h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
-        return fr_modsql_error(s->h.db, step, err, "cannot start erasing manifests");
+        return fr__modsql_error(s->h.db, step, err, "cannot start erasing manifests");
     step = SQLITE_DONE;
     for (size_t i = 0; i < n && step == SQLITE_DONE; i++) {
         sqlite3_bind_int64(st, 1, v[i].manifest_id);
@@ -241,12 +241,12 @@ static int sqr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, 
         sqlite3_reset(st);
     }
     if (step != SQLITE_DONE) {
-        rc = fr_modsql_error(s->h.db, step, err, "cannot erase manifest persons");
+        rc = fr__modsql_error(s->h.db, step, err, "cannot erase manifest persons");
         sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
     if ((step = sqlite3_exec(s->h.db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
-        rc = fr_modsql_error(s->h.db, step, err, "cannot commit the erasure of manifests");
+        rc = fr__modsql_error(s->h.db, step, err, "cannot commit the erasure of manifests");
         sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
     }
     return rc;
@@ -254,14 +254,14 @@ static int sqr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, 
 
 static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected, sqr_span, sqr_freeze};
 
-int fr_arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err)
+int fr__arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err)
 {
     sqr *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
     int rc =
-        fr_modsql_handle_open(&s->h, path, "arrivals", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
+        fr__modsql_handle_open(&s->h, path, "arrivals", MIGRATIONS,
+                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

@@ -59,8 +59,8 @@ int fr_audit_open(const char *path, fr_audit **out, fr_error *err)
     if (!path || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database named");
     if (sodium_init() < 0) return fr_error_set(err, FR_EIO, 0, 0, "", "libsodium cannot start");
     if (strncmp(path, "sqlite:", 7) == 0) path += 7;
-    if (fr_store_is_pg(path)) return fr_audit_pg_open(path, out, err);
-    return fr_audit_sqlite_open(path, out, err);
+    if (fr_store_is_pg(path)) return fr__audit_pg_open(path, out, err);
+    return fr__audit_sqlite_open(path, out, err);
 }
 
 int fr_audit_open_store(fr_store *store, fr_audit **out, fr_error *err)
@@ -69,9 +69,9 @@ int fr_audit_open_store(fr_store *store, fr_audit **out, fr_error *err)
     if (sodium_init() < 0) return fr_error_set(err, FR_EIO, 0, 0, "", "libsodium cannot start");
     void *conn = store->ops->connection ? store->ops->connection(store) : NULL;
     if (conn && strcmp(store->ops->name, "sqlite") == 0)
-        return fr_audit_sqlite_attach(conn, out, err);
+        return fr__audit_sqlite_attach(conn, out, err);
     if (conn && strcmp(store->ops->name, "postgres") == 0)
-        return fr_audit_pg_attach(conn, out, err);
+        return fr__audit_pg_attach(conn, out, err);
     return fr_error_set(err, FR_EINVAL, 0, 0, "db",
                         "the %s store does not share its connection with the audit log",
                         store->ops->name);

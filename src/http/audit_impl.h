@@ -25,12 +25,12 @@ struct fr_audit {
     const fr_audit_ops *ops;
 };
 
-int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err);
-int fr_audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err); /* audit_pg.c */
+int fr__audit_sqlite_open(const char *path, fr_audit **out, fr_error *err);
+int fr__audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err); /* audit_pg.c */
 /* An audit on a store's connection (fr_audit_open_store): begin joins the
  * store's open transaction (and refuses when there is none), commit and
  * rollback leave it to the store, close leaves the connection open. */
-int fr_audit_sqlite_attach(void *sqlite_db, fr_audit **out, fr_error *err);
-int fr_audit_pg_attach(void *pg_conn, fr_audit **out, fr_error *err); /* audit_pg.c */
+int fr__audit_sqlite_attach(void *sqlite_db, fr_audit **out, fr_error *err);
+int fr__audit_pg_attach(void *pg_conn, fr_audit **out, fr_error *err); /* audit_pg.c */
 
 #endif

@@ -32,7 +32,7 @@ static const char *const MIGRATIONS[] = {AUDIT_PG_V1};
 typedef struct pgaud {
     fr_audit base;
     PGconn *c;
-    int attached;        /* c is a store's connection (fr_audit_pg_attach) */
+    int attached;        /* c is a store's connection (fr__audit_pg_attach) */
     fr_audit_entry *buf; /* inserted since begin, sent at commit */
     size_t n, cap;
 } pgaud;
@@ -61,11 +61,11 @@ static int pa_begin(fr_audit *base, fr_error *err)
                                 "this audit log appends inside the store's batch, and none is "
                                 "open");
     } else {
-        rc = fr_modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot start an audit transaction");
+        rc = fr__modpg_exec(s->c, "BEGIN", 0, NULL, NULL, err, "cannot start an audit transaction");
     }
     if (rc == FR_OK)
-        rc = fr_modpg_exec(s->c, "SELECT pg_advisory_xact_lock(1179799120, 3)", 0, NULL, NULL, err,
-                           "cannot lock the audit log");
+        rc = fr__modpg_exec(s->c, "SELECT pg_advisory_xact_lock(1179799120, 3)", 0, NULL, NULL, err,
+                            "cannot lock the audit log");
     if (rc != FR_OK && !s->attached) PQclear(PQexec(s->c, "ROLLBACK"));
     return rc;
 }
@@ -77,7 +77,7 @@ static int pa_commit(fr_audit *base, fr_error *err)
     pgaud *s = (pgaud *)base;
     int rc = pa_flush(s, err); /* the caller rolls back on failure */
     if (rc != FR_OK || s->attached) return rc;
-    return fr_modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit the audit entries");
+    return fr__modpg_exec(s->c, "COMMIT", 0, NULL, NULL, err, "cannot commit the audit entries");
 }
 
 static void pa_rollback(fr_audit *base)
@@ -111,8 +111,8 @@ static int pa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *
 {
     pgaud *s = (pgaud *)base;
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(s->c, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", 0,
-                           NULL, &r, err, "cannot read the audit head");
+    int rc = fr__modpg_exec(s->c, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", 0,
+                            NULL, &r, err, "cannot read the audit head");
     if (rc != FR_OK) return rc;
     *seq = 0;
     memset(hash, 0, FR_AUDIT_HASH_BYTES);
@@ -178,8 +178,8 @@ static int pa_flush(pgaud *s, fr_error *err)
                                     i ? ", " : "", b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6,
                                     b + 7, b + 8, b + 9, b + 10);
         }
-        rc =
-            fr_modpg_exec(s->c, sql, (int)(11 * k), p, NULL, err, "cannot append to the audit log");
+        rc = fr__modpg_exec(s->c, sql, (int)(11 * k), p, NULL, err,
+                            "cannot append to the audit log");
     }
 done:
     s->n = 0;
@@ -233,10 +233,10 @@ static int pa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entr
         snprintf(l, sizeof l, "%zu", page);
         const char *p[2] = {f, l};
         PGresult *r = NULL;
-        int rc = fr_modpg_exec(s->c,
-                               "SELECT " PA_COLS " FROM audit_log WHERE seq >= $1 ORDER BY seq"
-                               " LIMIT $2",
-                               2, p, &r, err, "cannot read the audit log");
+        int rc = fr__modpg_exec(s->c,
+                                "SELECT " PA_COLS " FROM audit_log WHERE seq >= $1 ORDER BY seq"
+                                " LIMIT $2",
+                                2, p, &r, err, "cannot read the audit log");
         if (rc != FR_OK) return rc;
         int n = PQntuples(r);
         if (n > 0) next = strtoll(PQgetvalue(r, n - 1, 0), NULL, 10) + 1;
@@ -254,25 +254,25 @@ static int pa_about(fr_audit *base, const char *object, size_t limit, fr_audit_e
     snprintf(l, sizeof l, "%zu", limit ? limit : (size_t)1 << 40);
     const char *p[2] = {object, l};
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(s->c,
-                           /* as on SQLite: the object itself, or a record about
-                            * several ("traveller:1 event:E-1"); starts_with does not
-                            * depend on the database's collation */
-                           "SELECT " PA_COLS " FROM audit_log WHERE object = $1"
-                           " OR starts_with(object, $1 || ' ') ORDER BY seq DESC LIMIT $2",
-                           2, p, &r, err, "cannot read the audit log");
+    int rc = fr__modpg_exec(s->c,
+                            /* as on SQLite: the object itself, or a record about
+                             * several ("traveller:1 event:E-1"); starts_with does not
+                             * depend on the database's collation */
+                            "SELECT " PA_COLS " FROM audit_log WHERE object = $1"
+                            " OR starts_with(object, $1 || ' ') ORDER BY seq DESC LIMIT $2",
+                            2, p, &r, err, "cannot read the audit log");
     return rc != FR_OK ? rc : run_rows(s, r, fn, ud);
 }
 
 static const fr_audit_ops OPS = {pa_close, pa_begin,  pa_commit, pa_rollback,
                                  pa_head,  pa_insert, pa_walk,   pa_about};
 
-int fr_audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err)
+int fr__audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err)
 {
     pgaud *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modpg_open(conninfo, "audit", MIGRATIONS, 1, &s->c, err);
+    int rc = fr__modpg_open(conninfo, "audit", MIGRATIONS, 1, &s->c, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;
@@ -281,13 +281,13 @@ int fr_audit_pg_open(const char *conninfo, fr_audit **out, fr_error *err)
     return FR_OK;
 }
 
-int fr_audit_pg_attach(void *pg_conn, fr_audit **out, fr_error *err)
+int fr__audit_pg_attach(void *pg_conn, fr_audit **out, fr_error *err)
 {
     PGconn *c = pg_conn;
     PGresult *r = NULL;
     /* the table is migrated by fr_audit_open (the server opens one per worker first) */
-    int rc = fr_modpg_exec(c, "SELECT to_regclass('audit_log') IS NOT NULL", 0, NULL, &r, err,
-                           "cannot read the schema");
+    int rc = fr__modpg_exec(c, "SELECT to_regclass('audit_log') IS NOT NULL", 0, NULL, &r, err,
+                            "cannot read the schema");
     if (rc != FR_OK) return rc;
     int have = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);

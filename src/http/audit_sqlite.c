@@ -44,17 +44,17 @@ static const char *const SQL[Q_COUNT] = {
 typedef struct sqaud {
     fr_audit base;
     fr_modsql_handle h;
-    int attached; /* h.db is a store's connection (fr_audit_sqlite_attach) */
+    int attached; /* h.db is a store's connection (fr__audit_sqlite_attach) */
 } sqaud;
 
 static int exec_one(sqaud *s, int which, fr_error *err, const char *what)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, which, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, which, &st, err);
     if (rc != FR_OK) return rc;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, what);
+    return rc == SQLITE_DONE ? FR_OK : fr__modsql_error(s->h.db, rc, err, what);
 }
 
 static void sa_close(fr_audit *base)
@@ -68,7 +68,7 @@ static void sa_close(fr_audit *base)
     }
     if (s->h.db && !sqlite3_get_autocommit(s->h.db))
         sqlite3_exec(s->h.db, "ROLLBACK", NULL, NULL, NULL);
-    fr_modsql_handle_close(&s->h);
+    fr__modsql_handle_close(&s->h);
     fr_free(s);
 }
 
@@ -100,7 +100,7 @@ static int sa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *
 {
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_HEAD, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_HEAD, &st, err);
     if (rc != FR_OK) return rc;
     *seq = 0;
     memset(hash, 0, FR_AUDIT_HASH_BYTES);
@@ -113,7 +113,7 @@ static int sa_head(fr_audit *base, int64_t *seq, unsigned char *hash, fr_error *
         rc = FR_OK;
     } else {
         rc = rc == SQLITE_DONE ? FR_OK
-                               : fr_modsql_error(s->h.db, rc, err, "cannot read the audit head");
+                               : fr__modsql_error(s->h.db, rc, err, "cannot read the audit head");
     }
     sqlite3_reset(st);
     return rc;
@@ -123,7 +123,7 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
 {
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, e->seq);
     sqlite3_bind_int64(st, 2, e->at_ms);
@@ -139,7 +139,7 @@ static int sa_insert(fr_audit *base, const fr_audit_entry *e, fr_error *err)
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? FR_OK
-                             : fr_modsql_error(s->h.db, rc, err, "cannot append to the audit log");
+                             : fr__modsql_error(s->h.db, rc, err, "cannot append to the audit log");
 }
 
 static const char *const COLUMN[] = {"seq",    "at_ms",  "actor",  "role", "action", "object",
@@ -163,7 +163,7 @@ static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap, fr_audit_en
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
     if (n >= cap || (n && memchr(t, 0, n))) mark_bad(e, i);
-    fr_modsql_col_text(st, i, dst, cap); /* the one column reader */
+    fr__modsql_col_text(st, i, dst, cap); /* the one column reader */
 }
 
 static void col_hash(sqlite3_stmt *st, int i, unsigned char *dst, fr_audit_entry *e)
@@ -203,7 +203,7 @@ static int run_rows(sqaud *s, sqlite3_stmt *st, fr_audit_entry_fn fn, void *ud, 
         if ((rc = fn(ud, e)) != 0) break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = fr_modsql_error(s->h.db, step, err, "cannot read the audit log");
+        rc = fr__modsql_error(s->h.db, step, err, "cannot read the audit log");
     fr_free(e);
     sqlite3_finalize(st);
     return rc;
@@ -216,7 +216,7 @@ static int sa_walk(fr_audit *base, int64_t from_seq, size_t limit, fr_audit_entr
     sqlite3_stmt *st = NULL;
     /* a statement of its own: fn may append through another handle meanwhile */
     int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_WALK], -1, &st, NULL);
-    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
+    if (rc != SQLITE_OK) return fr__modsql_error(s->h.db, rc, err, "cannot read the audit log");
     sqlite3_bind_int64(st, 1, from_seq);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     return run_rows(s, st, fn, ud, err);
@@ -228,7 +228,7 @@ static int sa_about(fr_audit *base, const char *object, size_t limit, fr_audit_e
     sqaud *s = (sqaud *)base;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->h.db, SQL[Q_ABOUT], -1, &st, NULL);
-    if (rc != SQLITE_OK) return fr_modsql_error(s->h.db, rc, err, "cannot read the audit log");
+    if (rc != SQLITE_OK) return fr__modsql_error(s->h.db, rc, err, "cannot read the audit log");
     sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
     return run_rows(s, st, fn, ud, err);
@@ -237,14 +237,14 @@ static int sa_about(fr_audit *base, const char *object, size_t limit, fr_audit_e
 static const fr_audit_ops OPS = {sa_close, sa_begin,  sa_commit, sa_rollback,
                                  sa_head,  sa_insert, sa_walk,   sa_about};
 
-int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
+int fr__audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
 {
     sqaud *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
     int rc =
-        fr_modsql_handle_open(&s->h, path, "audit", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
+        fr__modsql_handle_open(&s->h, path, "audit", MIGRATIONS,
+                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;
@@ -253,14 +253,14 @@ int fr_audit_sqlite_open(const char *path, fr_audit **out, fr_error *err)
     return FR_OK;
 }
 
-int fr_audit_sqlite_attach(void *sqlite_db, fr_audit **out, fr_error *err)
+int fr__audit_sqlite_attach(void *sqlite_db, fr_audit **out, fr_error *err)
 {
     sqlite3 *db = sqlite_db;
     if (!sqlite3_get_autocommit(db))
         return fr_error_set(err, FR_EINVAL, 0, 0, "db",
                             "the audit log attaches to a store outside a transaction");
-    int rc = fr_modsql_migrate(db, "audit", MIGRATIONS,
-                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+    int rc = fr__modsql_migrate(db, "audit", MIGRATIONS,
+                                (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
     if (rc != FR_OK) return rc;
     sqaud *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");

@@ -107,8 +107,8 @@ int fr_auth_open(const char *path, fr_auth **out, fr_error *err)
 {
     if (!path || !out) return fr_error_set(err, FR_EINVAL, 0, 0, "db", "no database named");
     if (strncmp(path, "sqlite:", 7) == 0) path += 7;
-    if (fr_store_is_pg(path)) return fr_auth_pg_open(path, out, err);
-    return fr_auth_sqlite_open(path, out, err);
+    if (fr_store_is_pg(path)) return fr__auth_pg_open(path, out, err);
+    return fr__auth_sqlite_open(path, out, err);
 }
 
 void fr_auth_close(fr_auth *a)

@@ -29,7 +29,7 @@ struct fr_auth {
     const fr_auth_ops *ops;
 };
 
-int fr_auth_sqlite_open(const char *path, fr_auth **out, fr_error *err);
-int fr_auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err); /* auth_pg.c */
+int fr__auth_sqlite_open(const char *path, fr_auth **out, fr_error *err);
+int fr__auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err); /* auth_pg.c */
 
 #endif

@@ -60,10 +60,10 @@ static int pga_insert(fr_auth *base, const char *name, fr_role role, const char 
     hex_hash(hash, h);
     snprintf(now, sizeof now, "%lld", (long long)now_ms);
     const char *p[5] = {name, fr_role_name(role), h, now, ports};
-    int rc = fr_modpg_exec(s->c,
-                           "INSERT INTO auth_users(name, role, token_hash, created_ms, ports)"
-                           " VALUES($1, $2, $3::bytea, $4, $5)",
-                           5, p, NULL, err, "cannot add the user");
+    int rc = fr__modpg_exec(s->c,
+                            "INSERT INTO auth_users(name, role, token_hash, created_ms, ports)"
+                            " VALUES($1, $2, $3::bytea, $4, $5)",
+                            5, p, NULL, err, "cannot add the user");
     if (rc == FR_EEXIST)
         return fr_error_set(err, FR_EEXIST, 0, 0, "name",
                             "there is already a user named '%s' (revoked users keep their name; "
@@ -75,7 +75,7 @@ static int pga_insert(fr_auth *base, const char *name, fr_role role, const char 
 static int changed(pga *s, const char *sql, int n, const char *const *p, fr_error *err)
 {
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(s->c, sql, n, p, &r, err, "cannot change the user");
+    int rc = fr__modpg_exec(s->c, sql, n, p, &r, err, "cannot change the user");
     if (rc != FR_OK) return rc;
     int rows = atoi(PQcmdTuples(r));
     PQclear(r);
@@ -115,10 +115,10 @@ static int pga_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
 {
     pga *s = (pga *)base;
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(s->c,
-                           "SELECT id, name, role, created_ms, revoked_ms, ports FROM auth_users"
-                           " ORDER BY name COLLATE \"C\"",
-                           0, NULL, &r, err, "cannot list the users");
+    int rc = fr__modpg_exec(s->c,
+                            "SELECT id, name, role, created_ms, revoked_ms, ports FROM auth_users"
+                            " ORDER BY name COLLATE \"C\"",
+                            0, NULL, &r, err, "cannot list the users");
     if (rc != FR_OK) return rc;
     size_t count = (size_t)PQntuples(r);
     fr_user *v = fr_calloc(count ? count : 1, sizeof *v);
@@ -142,10 +142,10 @@ static int pga_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     hex_hash(hash, h);
     const char *p[1] = {h};
     PGresult *r = NULL;
-    int rc = fr_modpg_exec(s->c,
-                           "SELECT id, name, role, created_ms, revoked_ms, ports, token_hash"
-                           " FROM auth_users WHERE token_hash = $1::bytea",
-                           1, p, &r, err, "cannot look up the token");
+    int rc = fr__modpg_exec(s->c,
+                            "SELECT id, name, role, created_ms, revoked_ms, ports, token_hash"
+                            " FROM auth_users WHERE token_hash = $1::bytea",
+                            1, p, &r, err, "cannot look up the token");
     if (rc != FR_OK) return rc;
     if (PQntuples(r) != 1) {
         PQclear(r);
@@ -166,13 +166,13 @@ static int pga_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
 static const fr_auth_ops OPS = {pga_close,  pga_insert, pga_set_hash,
                                 pga_revoke, pga_list,   pga_find};
 
-int fr_auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err)
+int fr__auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err)
 {
     pga *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
-    int rc = fr_modpg_open(conninfo, "auth", MIGRATIONS,
-                           (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
+    int rc = fr__modpg_open(conninfo, "auth", MIGRATIONS,
+                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), &s->c, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

@@ -46,13 +46,13 @@ static void row_user(sqlite3_stmt *st, fr_user *u)
     u->role = role ? fr_role_parse((const char *)role, strlen((const char *)role)) : FR_ROLE_NONE;
     u->created_ms = sqlite3_column_int64(st, 3);
     u->revoked_ms = sqlite3_column_int64(st, 4);
-    fr_modsql_col_text(st, 5, u->ports, sizeof u->ports);
+    fr__modsql_col_text(st, 5, u->ports, sizeof u->ports);
 }
 
 static void sqa_close(fr_auth *base)
 {
     sqa *s = (sqa *)base;
-    fr_modsql_handle_close(&s->h);
+    fr__modsql_handle_close(&s->h);
     fr_free(s);
 }
 
@@ -61,7 +61,7 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const char 
 {
     sqa *s = (sqa *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_INSERT, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, fr_role_name(role), -1, SQLITE_STATIC);
@@ -75,14 +75,14 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const char 
                             "there is already a user named '%s' (revoked users keep their name; "
                             "'frontera user rotate' gives a new token)",
                             name);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(s->h.db, rc, err, "cannot add the user");
+    return rc == SQLITE_DONE ? FR_OK : fr__modsql_error(s->h.db, rc, err, "cannot add the user");
 }
 
 static int sqa_update(sqa *s, int which, const char *name, const unsigned char *hash,
                       int64_t now_ms, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, which, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, which, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (hash)
@@ -91,7 +91,7 @@ static int sqa_update(sqa *s, int which, const char *name, const unsigned char *
         sqlite3_bind_int64(st, 2, now_ms);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return fr_modsql_error(s->h.db, rc, err, "cannot change the user");
+    if (rc != SQLITE_DONE) return fr__modsql_error(s->h.db, rc, err, "cannot change the user");
     return sqlite3_changes(s->h.db) > 0 ? FR_OK : FR_ENOTFOUND;
 }
 
@@ -143,7 +143,7 @@ static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
     sqlite3_stmt *st = NULL;
     fr_user *v = NULL;
     size_t count = 0, cap = 0;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_LIST, &st, err), step;
+    int rc = fr__modsql_handle_stmt(&s->h, Q_LIST, &st, err), step;
     if (rc != FR_OK) return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (count == cap) {
@@ -158,7 +158,7 @@ static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err)
         }
         row_user(st, &v[count++]);
     }
-    if (step != SQLITE_DONE) rc = fr_modsql_error(s->h.db, step, err, "cannot list the users");
+    if (step != SQLITE_DONE) rc = fr__modsql_error(s->h.db, step, err, "cannot list the users");
 done:
     sqlite3_reset(st);
     if (rc != FR_OK) {
@@ -175,7 +175,7 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
 {
     sqa *s = (sqa *)base;
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(&s->h, Q_FIND, &st, err);
+    int rc = fr__modsql_handle_stmt(&s->h, Q_FIND, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_blob(st, 1, hash, FR_TOKEN_HASH_BYTES, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -190,7 +190,7 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     } else if (rc == SQLITE_DONE) {
         rc = FR_ENOTFOUND;
     } else {
-        rc = fr_modsql_error(s->h.db, rc, err, "cannot look up the token");
+        rc = fr__modsql_error(s->h.db, rc, err, "cannot look up the token");
     }
     sqlite3_reset(st);
     return rc;
@@ -199,14 +199,14 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
 static const fr_auth_ops OPS = {sqa_close,  sqa_insert, sqa_set_hash,
                                 sqa_revoke, sqa_list,   sqa_find};
 
-int fr_auth_sqlite_open(const char *path, fr_auth **out, fr_error *err)
+int fr__auth_sqlite_open(const char *path, fr_auth **out, fr_error *err)
 {
     sqa *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     s->base.ops = &OPS;
     int rc =
-        fr_modsql_handle_open(&s->h, path, "auth", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
+        fr__modsql_handle_open(&s->h, path, "auth", MIGRATIONS,
+                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
     if (rc != FR_OK) {
         fr_free(s);
         return rc;

@@ -38,8 +38,8 @@ static json_t *findings_json(const fr_paxlst_message *m)
     return a;
 }
 
-json_t *fr_manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
-                         const fr_manifest_verdict *v)
+json_t *fr__manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
+                          const fr_manifest_verdict *v)
 {
     const fr_paxlst_leg *last = m->nlegs ? &m->legs[m->nlegs - 1] : NULL;
     json_t *o = json_object();

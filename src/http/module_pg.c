@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int fr_modpg_error(PGconn *c, const PGresult *r, fr_error *err, const char *what)
+int fr__modpg_error(PGconn *c, const PGresult *r, fr_error *err, const char *what)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -22,14 +22,14 @@ int fr_modpg_error(PGconn *c, const PGresult *r, fr_error *err, const char *what
     return fr_error_set(err, code, 0, 0, "db", "%s: %s", what, clean);
 }
 
-int fr_modpg_exec(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out,
-                  fr_error *err, const char *what)
+int fr__modpg_exec(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out,
+                   fr_error *err, const char *what)
 {
     /* without parameters: the simple protocol, which allows several statements */
     PGresult *r = n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(c, sql);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int rc = fr_modpg_error(c, r, err, what);
+        int rc = fr__modpg_error(c, r, err, what);
         PQclear(r);
         return rc;
     }
@@ -40,8 +40,8 @@ int fr_modpg_exec(PGconn *c, const char *sql, int n, const char *const *params, 
     return FR_OK;
 }
 
-int fr_modpg_open(const char *conninfo, const char *module, const char *const *steps, int n,
-                  PGconn **out, fr_error *err)
+int fr__modpg_open(const char *conninfo, const char *module, const char *const *steps, int n,
+                   PGconn **out, fr_error *err)
 {
     PGconn *c = PQconnectdb(conninfo);
     PGresult *r = NULL;
@@ -53,11 +53,11 @@ int fr_modpg_open(const char *conninfo, const char *module, const char *const *s
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot connect to the database: %s", msg);
         goto fail;
     }
-    if ((rc = fr_modpg_exec(c, "SET client_min_messages = warning", 0, NULL, NULL, err,
-                            "cannot configure the session")) != FR_OK)
+    if ((rc = fr__modpg_exec(c, "SET client_min_messages = warning", 0, NULL, NULL, err,
+                             "cannot configure the session")) != FR_OK)
         goto fail;
-    if ((rc = fr_modpg_exec(c, "SELECT to_regclass('frontera_schema') IS NOT NULL", 0, NULL, &r,
-                            err, "cannot read the schema")) != FR_OK)
+    if ((rc = fr__modpg_exec(c, "SELECT to_regclass('frontera_schema') IS NOT NULL", 0, NULL, &r,
+                             err, "cannot read the schema")) != FR_OK)
         goto fail;
     int have = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
@@ -67,17 +67,17 @@ int fr_modpg_open(const char *conninfo, const char *module, const char *const *s
                           "the database has no frontera ledger (frontera init creates one)");
         goto fail;
     }
-    if ((rc = fr_modpg_exec(c, "BEGIN", 0, NULL, NULL, err, "cannot migrate the tables")) !=
+    if ((rc = fr__modpg_exec(c, "BEGIN", 0, NULL, NULL, err, "cannot migrate the tables")) !=
             FR_OK ||
-        (rc = fr_modpg_exec(c,
-                            "SELECT pg_advisory_xact_lock(1179799120, 0);"
-                            " CREATE TABLE IF NOT EXISTS fr_module_schema("
-                            "module text PRIMARY KEY, version int NOT NULL)",
-                            0, NULL, NULL, err, "cannot migrate the tables")) != FR_OK)
+        (rc = fr__modpg_exec(c,
+                             "SELECT pg_advisory_xact_lock(1179799120, 0);"
+                             " CREATE TABLE IF NOT EXISTS fr_module_schema("
+                             "module text PRIMARY KEY, version int NOT NULL)",
+                             0, NULL, NULL, err, "cannot migrate the tables")) != FR_OK)
         goto rollback;
     const char *p[2] = {module, NULL};
-    if ((rc = fr_modpg_exec(c, "SELECT version FROM fr_module_schema WHERE module = $1", 1, p, &r,
-                            err, "cannot read the tables' version")) != FR_OK)
+    if ((rc = fr__modpg_exec(c, "SELECT version FROM fr_module_schema WHERE module = $1", 1, p, &r,
+                             err, "cannot read the tables' version")) != FR_OK)
         goto rollback;
     int version = PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
@@ -89,17 +89,18 @@ int fr_modpg_open(const char *conninfo, const char *module, const char *const *s
         goto rollback;
     }
     for (int v = version; v < n; v++)
-        if ((rc = fr_modpg_exec(c, steps[v], 0, NULL, NULL, err, "cannot migrate the tables")) !=
+        if ((rc = fr__modpg_exec(c, steps[v], 0, NULL, NULL, err, "cannot migrate the tables")) !=
             FR_OK)
             goto rollback;
     char num[16];
     snprintf(num, sizeof num, "%d", n);
     p[1] = num;
-    if ((rc = fr_modpg_exec(c,
-                            "INSERT INTO fr_module_schema(module, version) VALUES($1, $2)"
-                            " ON CONFLICT(module) DO UPDATE SET version = excluded.version",
-                            2, p, NULL, err, "cannot migrate the tables")) != FR_OK ||
-        (rc = fr_modpg_exec(c, "COMMIT", 0, NULL, NULL, err, "cannot migrate the tables")) != FR_OK)
+    if ((rc = fr__modpg_exec(c,
+                             "INSERT INTO fr_module_schema(module, version) VALUES($1, $2)"
+                             " ON CONFLICT(module) DO UPDATE SET version = excluded.version",
+                             2, p, NULL, err, "cannot migrate the tables")) != FR_OK ||
+        (rc = fr__modpg_exec(c, "COMMIT", 0, NULL, NULL, err, "cannot migrate the tables")) !=
+            FR_OK)
         goto rollback;
     *out = c;
     return FR_OK;

@@ -15,14 +15,14 @@
  * running steps[v] for v in [current, n), recording the version in
  * fr_module_schema, in one transaction under an advisory lock. FR_EVERSION
  * when the database has a newer version of the module. */
-int fr_modpg_open(const char *conninfo, const char *module, const char *const *steps, int n,
-                  PGconn **out, fr_error *err);
+int fr__modpg_open(const char *conninfo, const char *module, const char *const *steps, int n,
+                   PGconn **out, fr_error *err);
 /* An fr_error from a failed result (FR_EBUSY for deadlocks and
  * serialization failures, FR_EEXIST for a unique violation). */
-int fr_modpg_error(PGconn *c, const PGresult *r, fr_error *err, const char *what);
+int fr__modpg_error(PGconn *c, const PGresult *r, fr_error *err, const char *what);
 /* Run a statement with text parameters; *out the result on success (the
  * caller PQclears it) or NULL when out is NULL. */
-int fr_modpg_exec(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out,
-                  fr_error *err, const char *what);
+int fr__modpg_exec(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out,
+                   fr_error *err, const char *what);
 
 #endif

@@ -295,7 +295,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
             goto done;
         }
     }
-    json_t *j = fr_admit_decision_json(d, tid, recorded ? eid : NULL);
+    json_t *j = fr__admit_decision_json(d, tid, recorded ? eid : NULL);
     if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
     ret = j ? srv_send_json(r, 200, j) : MHD_NO;
 done:

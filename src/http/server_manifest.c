@@ -4,7 +4,7 @@
  * The body is {"paxlst": "<the EDIFACT text>", "port": "ECUIO" (optional:
  * else "country" (default EC) and the last leg's arrival airport),
  * "lenient": false, "record": false}. The answer is {"messages": [...]},
- * one element per PAXLST message in the view of views.h (fr_manifest_json):
+ * one element per PAXLST message in the view of views.h (fr__manifest_json):
  * the reader's findings and, per person, board / no-board / check with
  * reasons; with "record": true each message with persons is also kept as
  * expected arrivals (arrivals.h) and gets "recorded": {id, replay, persons}
@@ -16,7 +16,7 @@
  *
  * GET /v1/manifests/reconciliation?date=D (or from=D&to=D, at most 31
  * days; port=LOCODE, flight=F optional): {"flights": [...]} in the view of
- * fr_reconciliation_json, audited as manifest.reconcile. */
+ * fr__reconciliation_json, audited as manifest.reconcile. */
 #include <stdio.h>
 #include <string.h>
 
@@ -123,7 +123,7 @@ enum MHD_Result srv_manifests(srv_req *r)
         }
         for (size_t k = 0; v && k < m->npersons; k++)
             count[v[k].answer]++;
-        json_t *o = fr_manifest_json(NULL, m, at, v);
+        json_t *o = fr__manifest_json(NULL, m, at, v);
         if (rec && o) {
             fr_arrivals_recorded done;
             if (!m->npersons || !at[0]) {
@@ -139,7 +139,7 @@ enum MHD_Result srv_manifests(srv_req *r)
                 break;
             } else {
                 recorded += !done.replay;
-                json_object_set_new(o, "recorded", fr_arrivals_recorded_json(&done));
+                json_object_set_new(o, "recorded", fr__arrivals_recorded_json(&done));
             }
         }
         json_array_append_new(msgs, o);
@@ -249,7 +249,7 @@ enum MHD_Result srv_reconciliation(srv_req *r)
     json_t *flights = NULL;
     int e = ctx_arrivals(s, c, &err);
     if (e == FR_OK) e = fr_arrivals_reconcile(c->arrivals, c->store, from, to, port, &rc, &err);
-    if (e == FR_OK && !(flights = fr_reconciliation_json(rc, flight)))
+    if (e == FR_OK && !(flights = fr__reconciliation_json(rc, flight)))
         e = fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
     srv_ctx_release(s, c);
     fr_arrivals_recon_free(rc);

@@ -47,9 +47,10 @@ static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer 
     char *data = NULL;
     long size = -1;
     FILE *f = NULL;
-    if (fr_overstayers_xlsx(path, as_of, rows, hist, n, &err) == FR_OK && (f = fopen(path, "rb")) &&
-        fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (data = fr_malloc((size_t)size)) && fread(data, 1, (size_t)size, f) == (size_t)size)
+    if (fr__overstayers_xlsx(path, as_of, rows, hist, n, &err) == FR_OK &&
+        (f = fopen(path, "rb")) && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 &&
+        fseek(f, 0, SEEK_SET) == 0 && (data = fr_malloc((size_t)size)) &&
+        fread(data, 1, (size_t)size, f) == (size_t)size)
         ret = srv_send_text(r, 200,
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             data, (size_t)size);
@@ -157,21 +158,22 @@ enum MHD_Result srv_overstayers(srv_req *r)
         goto done;
     }
     if (csv) {
-        rc = fr_csv_line_append(&text, &len, &cap, fr_overstayer_columns, FR_OVERSTAYER_NCOLS, sep);
+        rc = fr__csv_line_append(&text, &len, &cap, fr__overstayer_columns, FR_OVERSTAYER_NCOLS,
+                                 sep);
         for (size_t i = 0; rc == FR_OK && i < n; i++) {
             char val[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
             const char *f[FR_OVERSTAYER_NCOLS];
-            fr_overstayer_values(&rows[i], hist[i], val);
+            fr__overstayer_values(&rows[i], hist[i], val);
             for (size_t k = 0; k < FR_OVERSTAYER_NCOLS; k++)
                 f[k] = val[k];
-            rc = fr_csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep);
+            rc = fr__csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep);
         }
         if (rc == FR_OK) ret = srv_send_text(r, 200, "text/csv; charset=utf-8", text, len);
         goto done;
     }
     json_t *list = json_array();
     for (size_t i = 0; list && i < n; i++)
-        json_array_append_new(list, fr_overstayer_json(&rows[i], hist[i]));
+        json_array_append_new(list, fr__overstayer_json(&rows[i], hist[i]));
     json_t *j = json_pack("{s:s, s:I, s:I, s:o}", "as_of", fr_date_format(q.as_of, b), "total",
                           (json_int_t)total, "count", (json_int_t)n, "rows", list);
     ret = j ? srv_send_json(r, 200, j) : MHD_NO;

@@ -134,7 +134,7 @@ static json_t *record_of(fr_store *st, int64_t tid, fr_error *err, int *rc)
         return json_null();
     }
     if (*rc != FR_OK) return NULL;
-    json_t *j = fr_history_json(h);
+    json_t *j = fr__history_json(h);
     fr_history_free(h);
     return j;
 }

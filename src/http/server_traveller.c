@@ -118,7 +118,7 @@ enum MHD_Result srv_traveller(srv_req *r)
     else if (rc != FR_OK)
         ret = srv_problem_err(r, &err);
     else {
-        json_t *o = fr_history_json(h), *lookers = json_array();
+        json_t *o = fr__history_json(h), *lookers = json_array();
         if (fr_audit_about(c->audit, object, 50, add_looker, lookers, &err) != FR_OK) {
             json_decref(lookers);
             lookers = json_null(); /* the record is shown; the list of readers could not be */

@@ -9,8 +9,8 @@
 
 #include "frontera/alloc.h"
 
-json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
-                               const char *event_id)
+json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
+                                const char *event_id)
 {
     char b[FR_DATE_BUFSZ];
     json_t *o = json_object(), *reasons = json_array();
@@ -72,7 +72,7 @@ static json_t *anomaly_names(unsigned flags)
     return a;
 }
 
-json_t *fr_history_json(const fr_history *h)
+json_t *fr__history_json(const fr_history *h)
 {
     json_t *o = json_object(), *docs = json_array(), *evs = json_array(), *revs = json_array();
     char buf[FR_DATETIME_BUFSZ];
@@ -134,7 +134,7 @@ oom:
 
 /* ---- the list to act on ---- */
 
-const char *const fr_overstayer_columns[FR_OVERSTAYER_NCOLS] = {
+const char *const fr__overstayer_columns[FR_OVERSTAYER_NCOLS] = {
     "traveller_id",   "surname",          "given_names", "nationality",
     "document_state", "document_number",  "birth_date",  "entered",
     "entry_port",     "authorised_until", "days_over"};
@@ -152,8 +152,8 @@ static const fr_document *entry_document(const fr_history *h, fr_date entered)
     return h->ndocuments ? &h->documents[h->ndocuments - 1].doc : NULL;
 }
 
-void fr_overstayer_values(const fr_overstayer *o, const fr_history *h,
-                          char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX])
+void fr__overstayer_values(const fr_overstayer *o, const fr_history *h,
+                           char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX])
 {
     char b[FR_DATE_BUFSZ];
     const fr_document *d = entry_document(h, o->entered);
@@ -171,17 +171,17 @@ void fr_overstayer_values(const fr_overstayer *o, const fr_history *h,
     snprintf(v[10], sizeof v[10], "%d", (int)o->days_over);
 }
 
-json_t *fr_overstayer_json(const fr_overstayer *o, const fr_history *h)
+json_t *fr__overstayer_json(const fr_overstayer *o, const fr_history *h)
 {
     char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
-    fr_overstayer_values(o, h, v);
+    fr__overstayer_values(o, h, v);
     json_t *j = json_object();
     for (size_t k = 0; j && k < FR_OVERSTAYER_NCOLS; k++) {
         json_t *x = k == 0    ? json_integer((json_int_t)o->traveller)
                     : k == 10 ? json_integer(o->days_over)
                     : v[k][0] ? json_string(v[k])
                               : json_null();
-        if (!x || json_object_set_new(j, fr_overstayer_columns[k], x) != 0) {
+        if (!x || json_object_set_new(j, fr__overstayer_columns[k], x) != 0) {
             json_decref(j);
             return NULL;
         }
@@ -189,8 +189,8 @@ json_t *fr_overstayer_json(const fr_overstayer *o, const fr_history *h)
     return j;
 }
 
-int fr_csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
-                       char sep)
+int fr__csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+                        char sep)
 {
     for (size_t k = 0; k < n; k++) {
         const char *s = fields[k];

@@ -20,8 +20,8 @@
  * authorised_until, traveller_id (0: null), event_id (NULL: null), and
  * days_used, days_remaining, rule_ref when known, in that order. A new
  * reference the caller owns (json_decref); NULL when out of memory. */
-json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
-                               const char *event_id);
+json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
+                                const char *event_id);
 
 /* A traveller's history as `frontera traveller --json` prints it and GET
  * /v1/travellers/{id} answers: traveller_id, in_country, open_entry,
@@ -30,7 +30,7 @@ json_t *fr_admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
  * [{event_id, kind, at, port, admission_class, authorised_until, decision,
  * paired_with, anomalies}], reviews [{id, document_row, traveller_id,
  * candidate_traveller_id, reason}]. A new reference; NULL when out of memory. */
-json_t *fr_history_json(const fr_history *h);
+json_t *fr__history_json(const fr_history *h);
 
 /* The pre-arrival answers for one PAXLST message, as `frontera manifest
  * check` prints and POST /v1/manifests answers: file (omitted when NULL),
@@ -39,13 +39,13 @@ json_t *fr_history_json(const fr_history *h);
  * nationality, document, answer, reasons [{code, level, message}]}] (v may
  * be NULL: no persons checked), and problem when there is no port. A new
  * reference; NULL when out of memory. */
-json_t *fr_manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
-                         const fr_manifest_verdict *v);
+json_t *fr__manifest_json(const char *file, const fr_paxlst_message *m, const char *port,
+                          const fr_manifest_verdict *v);
 
 /* A recorded manifest, as `frontera manifest check --record` and
  * POST /v1/manifests with "record": true add to each message: {id, replay,
  * persons}. */
-json_t *fr_arrivals_recorded_json(const fr_arrivals_recorded *rec);
+json_t *fr__arrivals_recorded_json(const fr_arrivals_recorded *rec);
 
 /* The reconciliation report, one object per flight arriving in r's period
  * (of `flight` only when non-NULL), in arrival order: flight, port,
@@ -55,7 +55,7 @@ json_t *fr_arrivals_recorded_json(const fr_arrivals_recorded *rec);
  * embarkation, answer, outcome, event_id}], unannounced [{event_id, at,
  * surname, given_names, nationality, document {state, number}}]. A new
  * array; NULL when out of memory. */
-json_t *fr_reconciliation_json(const fr_arrivals_recon *r, const char *flight);
+json_t *fr__reconciliation_json(const fr_arrivals_recon *r, const char *flight);
 
 /* ---- the list to act on (GET /v1/overstayers, frontera overstayers) ---- */
 
@@ -64,28 +64,28 @@ json_t *fr_reconciliation_json(const fr_arrivals_recon *r, const char *flight);
 /* The columns, in order: traveller_id, surname, given_names, nationality,
  * document_state, document_number, birth_date, entered, entry_port,
  * authorised_until, days_over. */
-extern const char *const fr_overstayer_columns[FR_OVERSTAYER_NCOLS];
+extern const char *const fr__overstayer_columns[FR_OVERSTAYER_NCOLS];
 
 /* One row's values as text in column order; the name and document are those
  * of the entry on o->entered in h (h may be NULL: a traveller purged since,
  * then they are ""). */
-void fr_overstayer_values(const fr_overstayer *o, const fr_history *h,
-                          char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX]);
+void fr__overstayer_values(const fr_overstayer *o, const fr_history *h,
+                           char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX]);
 
 /* The same row as a JSON object (traveller_id and days_over numbers, empty
  * values null). A new reference; NULL when out of memory. */
-json_t *fr_overstayer_json(const fr_overstayer *o, const fr_history *h);
+json_t *fr__overstayer_json(const fr_overstayer *o, const fr_history *h);
 
 /* Write the list as an XLSX workbook at path (libxlsxwriter): one sheet,
  * the columns' names in bold, a row per person with dates as dates and
  * numbers as numbers, the header frozen and filtered. hist[i] as for
- * fr_overstayer_values. FR_OK, or FR_EIO with err when it cannot be written. */
-int fr_overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
-                        fr_history *const *hist, size_t n, fr_error *err);
+ * fr__overstayer_values. FR_OK, or FR_EIO with err when it cannot be written. */
+int fr__overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
+                         fr_history *const *hist, size_t n, fr_error *err);
 
 /* Append one CSV line (RFC 4180 quoting, CRLF) of n fields separated by sep
  * to *buf (fr_malloc'd, grown as needed). FR_OK or FR_ENOMEM. */
-int fr_csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
-                       char sep);
+int fr__csv_line_append(char **buf, size_t *len, size_t *cap, const char *const *fields, size_t n,
+                        char sep);
 
 #endif

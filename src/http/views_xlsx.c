@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* views_xlsx.c: the list to act on as a spreadsheet (views.h,
- * fr_overstayers_xlsx), for `frontera overstayers --format xlsx` and GET
+ * fr__overstayers_xlsx), for `frontera overstayers --format xlsx` and GET
  * /v1/overstayers?format=xlsx. libxlsxwriter writes the workbook to a file;
  * the server writes it to a temporary file and sends its bytes. Dates are
  * written as Excel dates (with a yyyy-mm-dd format, readable in any locale),
@@ -18,8 +18,8 @@ static double excel_date(fr_date d)
     return (double)d + 25569.0;
 }
 
-int fr_overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
-                        fr_history *const *hist, size_t n, fr_error *err)
+int fr__overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
+                         fr_history *const *hist, size_t n, fr_error *err)
 {
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return fr_error_set(err, FR_EIO, 0, 0, "", "cannot create the workbook %s", path);
@@ -31,11 +31,11 @@ int fr_overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *ro
     format_set_bold(bold);
     format_set_num_format(date, "yyyy-mm-dd");
     for (size_t k = 0; k < FR_OVERSTAYER_NCOLS; k++)
-        worksheet_write_string(ws, 0, (lxw_col_t)k, fr_overstayer_columns[k], bold);
+        worksheet_write_string(ws, 0, (lxw_col_t)k, fr__overstayer_columns[k], bold);
     for (size_t i = 0; i < n; i++) {
         char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
         lxw_row_t row = (lxw_row_t)(i + 1);
-        fr_overstayer_values(&rows[i], hist ? hist[i] : NULL, v);
+        fr__overstayer_values(&rows[i], hist ? hist[i] : NULL, v);
         for (size_t k = 0; k < FR_OVERSTAYER_NCOLS; k++) {
             lxw_col_t col = (lxw_col_t)k;
             fr_date d = FR_DATE_NONE;

@@ -4,8 +4,8 @@
  *
  * How it works: both sides are reduced to the consonant classes the scripts
  * and Latin show alike (below); a token in script also gets the skeletons of
- * the readings its script leaves open (fr_namevar_abjad_forms), and the index
- * posts each skeleton with its one-letter deletions (fr_namevar_abjad_hashes)
+ * the readings its script leaves open (fr__namevar_abjad_forms), and the index
+ * posts each skeleton with its one-letter deletions (fr__namevar_abjad_hashes)
  * so a query finds the listed spellings one consonant class away. Constant
  * data and per-call work only: thread-safe. */
 #include <string.h>
@@ -62,7 +62,7 @@ static char abjad_class(char c, char next)
     }
 }
 
-size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX])
+size_t fr__namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX])
 {
     size_t o = 0;
     char last = 0;
@@ -96,28 +96,28 @@ size_t fr_namevar_abjad(const char *tok, size_t len, char out[FR_TOK_MAX])
     return o;
 }
 
-int fr_namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_TOK_MAX])
+int fr__namevar_abjad_hashes(char side, const char *sk, size_t sl, uint64_t h[FR_TOK_MAX])
 {
     char buf[FR_TOK_MAX + 1];
     int n = 0;
     if (sl < 2 || sl >= FR_TOK_MAX) return 0;
     buf[0] = side;
     memcpy(buf + 1, sk, sl);
-    h[n++] = fr_screen_hash(buf, sl + 1);
+    h[n++] = fr__screen_hash(buf, sl + 1);
     if (sl < 4) return n;
     for (size_t p = 0; p < sl && n < FR_TOK_MAX; p++) {
         memcpy(buf + 1, sk, p);
         memcpy(buf + 1 + p, sk + p + 1, sl - p - 1);
-        h[n++] = fr_screen_hash(buf, sl);
+        h[n++] = fr__screen_hash(buf, sl);
     }
     return n;
 }
 
-int fr_namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb)
+int fr__namevar_abjad_near(const char *a, size_t la, const char *b, size_t lb)
 {
     if (la == 0 || lb == 0) return 0;
     if (la == lb && memcmp(a, b, la) == 0) return la >= 2 ? 2 : 1; /* one consonant: weak */
-    return la >= 3 && lb >= 3 && fr_namevar_distance(a, la, b, lb, 1) <= 1;
+    return la >= 3 && lb >= 3 && fr__namevar_distance(a, la, b, lb, 1) <= 1;
 }
 
 /* form k of out, unless an earlier one is the same: returns the new count */
@@ -125,14 +125,14 @@ static int abjad_form_add(char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_F
                           const char *tok, size_t len)
 {
     if (n >= FR_ABJ_FORMS || len == 0) return n;
-    ol[n] = fr_namevar_abjad(tok, len, out[n]);
+    ol[n] = fr__namevar_abjad(tok, len, out[n]);
     for (int k = 0; k < n; k++)
         if (ol[k] == ol[n] && memcmp(out[k], out[n], ol[n]) == 0) return n;
     return n + 1;
 }
 
-int fr_namevar_abjad_forms(const char *tok, size_t len, int script,
-                           char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_FORMS])
+int fr__namevar_abjad_forms(const char *tok, size_t len, int script,
+                            char out[FR_ABJ_FORMS][FR_TOK_MAX], size_t ol[FR_ABJ_FORMS])
 {
     int n = 0;
     if (!script) { /* English KN-: KNIGHT is written NAYT */

@@ -78,7 +78,7 @@ static int doc_key(const char *state, const char *number, char *key, size_t cap)
 
 static size_t doc_find(const fr_docindex *d, const char *key, size_t kl, int *found)
 {
-    size_t h = (size_t)fr_screen_hash(key, kl) & (d->cap - 1);
+    size_t h = (size_t)fr__screen_hash(key, kl) & (d->cap - 1);
     *found = 0;
     while (d->slot[h]) {
         const char *k = d->pool + d->slot[h] - 1;
@@ -99,7 +99,7 @@ static int doc_grow(fr_docindex *d)
     for (size_t i = 0; i < d->cap; i++) {
         if (!d->slot[i]) continue;
         const char *k = d->pool + d->slot[i] - 1;
-        size_t h = (size_t)fr_screen_hash(k, strlen(k)) & (cap - 1);
+        size_t h = (size_t)fr__screen_hash(k, strlen(k)) & (cap - 1);
         while (s[h])
             h = (h + 1) & (cap - 1);
         s[h] = d->slot[i];
@@ -252,7 +252,7 @@ int fr_docindex_save(const fr_docindex *d, const char *path, fr_error *err)
     char tmp[4200];
     FILE *f;
     if (!d || !path) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no document list or path");
-    int rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
+    int rc = fr__screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
     if (rc != FR_OK) return rc;
     if (fputs("state,number,type\n", f) == EOF) rc = FR_EIO;
     for (size_t off = 0; off < d->pool_len && rc == FR_OK;) {
@@ -263,10 +263,10 @@ int fr_docindex_save(const fr_docindex *d, const char *path, fr_error *err)
         off += kl + 1 + strlen(ty) + 1;
     }
     if (rc != FR_OK) {
-        fr_screen_atomic_abort(tmp, f);
+        fr__screen_atomic_abort(tmp, f);
         return fr_error_set(err, rc, 0, 0, "", "cannot write %.200s", tmp);
     }
-    return fr_screen_atomic_commit(path, tmp, f, err);
+    return fr__screen_atomic_commit(path, tmp, f, err);
 }
 
 static void first_err(void *ud, const fr_error *e)
@@ -279,7 +279,7 @@ int fr_docindex_load(fr_docindex *d, const char *path, size_t *rejected, fr_erro
 {
     char *data;
     size_t len, rej = 0;
-    int rc = fr_screen_read_file(path, &data, &len, err);
+    int rc = fr__screen_read_file(path, &data, &len, err);
     if (rc != FR_OK) return rc;
     fr_error_clear(err);
     rc = fr_docindex_parse(d, data, len, first_err, err, NULL, &rej);

@@ -47,7 +47,7 @@ static int hg_put(char *out, size_t cap, size_t *o, const char *s)
     return 1;
 }
 
-size_t fr_hangul_romanise(const char *in, size_t len, char *out, size_t cap)
+size_t fr__hangul_romanise(const char *in, size_t len, char *out, size_t cap)
 {
     size_t o = 0, i = 0;
     int any = 0;

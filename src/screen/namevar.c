@@ -193,7 +193,7 @@ struct fr_namevar {
     uint16_t syll_slot[NV_SYLL_SLOTS]; /* open addressing: index + 1, 0 empty */
 };
 
-uint64_t fr_screen_hash(const char *s, size_t len)
+uint64_t fr__screen_hash(const char *s, size_t len)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++) {
@@ -376,7 +376,7 @@ static void syll_word(const char **p, char out[8])
     out[l] = '\0';
 }
 
-int fr_namevar_new(fr_namevar **out)
+int fr__namevar_new(fr_namevar **out)
 {
     *out = NULL;
     size_t cap = group_words(NV_GROUPS, sizeof NV_GROUPS / sizeof *NV_GROUPS) +
@@ -405,7 +405,7 @@ int fr_namevar_new(fr_namevar **out)
         syll_word(&p, nv->syll[i].cls[0]);
         syll_word(&p, nv->syll[i].cls[1]);
         size_t h =
-            (size_t)fr_screen_hash(nv->syll[i].s, strlen(nv->syll[i].s)) & (NV_SYLL_SLOTS - 1);
+            (size_t)fr__screen_hash(nv->syll[i].s, strlen(nv->syll[i].s)) & (NV_SYLL_SLOTS - 1);
         while (nv->syll_slot[h])
             h = (h + 1) & (NV_SYLL_SLOTS - 1);
         nv->syll_slot[h] = (uint16_t)(i + 1);
@@ -415,7 +415,7 @@ int fr_namevar_new(fr_namevar **out)
     return FR_OK;
 }
 
-void fr_namevar_free(fr_namevar *nv)
+void fr__namevar_free(fr_namevar *nv)
 {
     if (!nv) return;
     fr_free(nv->syll);
@@ -425,7 +425,7 @@ void fr_namevar_free(fr_namevar *nv)
 
 static const nv_syll *syll_find(const fr_namevar *nv, const char *s, size_t len)
 {
-    size_t h = (size_t)fr_screen_hash(s, len) & (NV_SYLL_SLOTS - 1);
+    size_t h = (size_t)fr__screen_hash(s, len) & (NV_SYLL_SLOTS - 1);
     for (; nv->syll_slot[h]; h = (h + 1) & (NV_SYLL_SLOTS - 1)) {
         const nv_syll *y = &nv->syll[nv->syll_slot[h] - 1];
         if (strncmp(y->s, s, len) == 0 && y->s[len] == '\0') return y;
@@ -508,8 +508,8 @@ static int syllable_keys(const fr_namevar *nv, const char *tok, size_t len, char
     return n;
 }
 
-int fr_namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
-                    char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX])
+int fr__namevar_keys(const fr_namevar *nv, const char *tok, size_t len,
+                     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX])
 {
     char r[FR_TOK_MAX];
     nv_rules(tok, len, r);
@@ -576,7 +576,7 @@ static char skel_class(char c)
     }
 }
 
-size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX])
+size_t fr__namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX])
 {
     char r[FR_TOK_MAX];
     size_t m = nv_rules(tok, len, r), o = 0;
@@ -602,19 +602,19 @@ size_t fr_namevar_skeleton(const char *tok, size_t len, char out[FR_TOK_MAX])
     return o;
 }
 
-int fr_namevar_is_particle(const char *tok, size_t len)
+int fr__namevar_is_particle(const char *tok, size_t len)
 {
     for (size_t i = 0; i < sizeof NV_PARTICLES / sizeof *NV_PARTICLES; i++)
         if (strlen(NV_PARTICLES[i]) == len && memcmp(NV_PARTICLES[i], tok, len) == 0) return 1;
     return 0;
 }
 
-int fr_namevar_typos_allowed(size_t len)
+int fr__namevar_typos_allowed(size_t len)
 {
     return len <= 3 ? 0 : len <= 7 ? 1 : 2;
 }
 
-int fr_namevar_distance(const char *a, size_t la, const char *b, size_t lb, int max)
+int fr__namevar_distance(const char *a, size_t la, const char *b, size_t lb, int max)
 {
     if (la >= FR_TOK_MAX) la = FR_TOK_MAX - 1;
     if (lb >= FR_TOK_MAX) lb = FR_TOK_MAX - 1;
@@ -652,10 +652,10 @@ static void tok_set(fr_tok *t, const char *s, size_t len)
     t->s[len] = '\0';
     t->len = (uint8_t)len;
     /* particles and initials weigh little and retrieve nothing */
-    t->particle = (uint8_t)(len == 1 || fr_namevar_is_particle(s, len));
+    t->particle = (uint8_t)(len == 1 || fr__namevar_is_particle(s, len));
 }
 
-int fr_namevar_tokens(const char *text, fr_tok *toks, int max)
+int fr__namevar_tokens(const char *text, fr_tok *toks, int max)
 {
     static const char *const abd[] = {"ABDUL", "ABDEL", "ABDAL", "ABDOUL",
                                       "ABDOL", "ABDUR", "ABDER"};
@@ -684,7 +684,7 @@ int fr_namevar_tokens(const char *text, fr_tok *toks, int max)
     return n;
 }
 
-uint32_t fr_namevar_letter_mask(const char *s, size_t len)
+uint32_t fr__namevar_letter_mask(const char *s, size_t len)
 {
     uint32_t m = 0;
     for (size_t i = 0; i < len; i++)
@@ -692,11 +692,11 @@ uint32_t fr_namevar_letter_mask(const char *s, size_t len)
     return m;
 }
 
-uint32_t fr_namevar_skel_hash(const char *s, size_t len)
+uint32_t fr__namevar_skel_hash(const char *s, size_t len)
 {
     char sk[FR_TOK_MAX];
-    size_t sl = fr_namevar_skeleton(s, len, sk);
+    size_t sl = fr__namevar_skeleton(s, len, sk);
     if (sl < 3) return 0;
-    uint32_t h = (uint32_t)fr_screen_hash(sk, sl);
+    uint32_t h = (uint32_t)fr__screen_hash(sk, sl);
     return h ? h : 1;
 }

@@ -30,8 +30,8 @@ int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs, fr_sc
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory creating a screening context");
     c->idx = idx;
     c->docs = docs;
-    int rc = fr_translit_new(&c->tl, err);
-    if (rc == FR_OK && !idx) rc = fr_namevar_new(&c->own_nv);
+    int rc = fr__translit_new(&c->tl, err);
+    if (rc == FR_OK && !idx) rc = fr__namevar_new(&c->own_nv);
     if (rc != FR_OK) {
         fr_screen_ctx_free(c);
         return rc == FR_ENOMEM ? fr_error_set(err, rc, 0, 0, "", "out of memory") : rc;
@@ -44,8 +44,8 @@ int fr_screen_ctx_new(const fr_screen_index *idx, const fr_docindex *docs, fr_sc
 void fr_screen_ctx_free(fr_screen_ctx *ctx)
 {
     if (!ctx) return;
-    fr_translit_free(ctx->tl);
-    fr_namevar_free(ctx->own_nv);
+    fr__translit_free(ctx->tl);
+    fr__namevar_free(ctx->own_nv);
     fr_free(ctx);
 }
 
@@ -57,7 +57,7 @@ const char *fr_screen_band_name(fr_screen_band b)
 int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t cap)
 {
     if (!ctx || !name || !out) return FR_EINVAL;
-    return fr_translit_name(ctx->tl, name, strlen(name), out, cap);
+    return fr__translit_name(ctx->tl, name, strlen(name), out, cap);
 }
 
 int fr_screen_document(fr_screen_ctx *ctx, const char *state, const char *number)
@@ -125,12 +125,12 @@ static void unit_deletions(const fr_screen_index *idx, sc_unit *u, const char *s
         } else {
             memcpy(buf, s, len);
         }
-        size_t cnt, pos = fr_mmap_find(&idx->del_map, fr_screen_hash(buf, bl), &cnt);
+        size_t cnt, pos = fr__mmap_find(&idx->del_map, fr__screen_hash(buf, bl), &cnt);
         for (size_t i = 0; i < cnt && i < 32; i++) {
             uint32_t k = idx->del_map.v[pos + i];
             const fr_key *key = &idx->keys[k];
             if (allowed < 0 ||
-                fr_namevar_distance(s, len, idx->pool + key->str, key->len, allowed) <= allowed)
+                fr__namevar_distance(s, len, idx->pool + key->str, key->len, allowed) <= allowed)
                 unit_key(u, k);
         }
     }
@@ -171,9 +171,9 @@ static void unit_abjad(const fr_screen_index *idx, sc_unit *u, const sc_qtok *t)
 {
     uint64_t h[FR_TOK_MAX];
     for (int f = 0; f < t->nabj; f++) {
-        int nh = fr_namevar_abjad_hashes(t->script ? 'L' : 'S', t->abj[f], t->abjl[f], h);
+        int nh = fr__namevar_abjad_hashes(t->script ? 'L' : 'S', t->abj[f], t->abjl[f], h);
         for (int j = 0; j < nh; j++) {
-            size_t cnt, pos = fr_mmap_find(&idx->abjad_map, h[j], &cnt);
+            size_t cnt, pos = fr__mmap_find(&idx->abjad_map, h[j], &cnt);
             for (size_t i = 0; i < cnt && i < 24; i++)
                 unit_key(u, idx->abjad_map.v[pos + i]);
         }
@@ -185,11 +185,11 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
 {
     const fr_screen_index *idx = c->idx;
     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
-    int nk = fr_namevar_keys(c->nv, s, len, keys);
+    int nk = fr__namevar_keys(c->nv, s, len, keys);
     u->nk = 0;
     u->weight = idx->max_weight;
     for (int i = 0; i < nk; i++) {
-        uint32_t k = fr_screen_index_key(idx, keys[i], strlen(keys[i]));
+        uint32_t k = fr__screen_index_key(idx, keys[i], strlen(keys[i]));
         if (k != UINT32_MAX) {
             unit_key(u, k);
             if (idx->keys[k].weight < u->weight) u->weight = idx->keys[k].weight;
@@ -201,15 +201,15 @@ static void unit_lookup(fr_screen_ctx *c, sc_unit *u, const char *s, size_t len,
         return;
     }
     char sk[FR_TOK_MAX];
-    size_t sl = fr_namevar_skeleton(s, len, sk);
+    size_t sl = fr__namevar_skeleton(s, len, sk);
     if (sl >= 3) { /* sound-alikes */
-        size_t cnt, pos = fr_mmap_find(&idx->skel_map, fr_screen_hash(sk, sl), &cnt);
+        size_t cnt, pos = fr__mmap_find(&idx->skel_map, fr__screen_hash(sk, sl), &cnt);
         for (size_t i = 0; i < cnt && i < 24; i++)
             unit_key(u, idx->skel_map.v[pos + i]);
     }
     const char *k0 = keys[0];
     size_t l0 = strlen(k0);
-    int allowed = fr_namevar_typos_allowed(l0);
+    int allowed = fr__namevar_typos_allowed(l0);
     /* typos: on the raw spelling (no distance check needed), then on the key
      * (spelling rules applied) within the typos its length allows */
     if (len >= 4 && len < FR_TOK_MAX) unit_deletions(idx, u, s, len, -1);
@@ -311,7 +311,8 @@ static void walk_unit_pairs(fr_screen_ctx *c, const sc_query *q, const sc_unit *
             if (idx->keys[V->k[j]].df <= idx->common_df || U->k[i] == V->k[j]) continue;
             if ((i < U->nexact && j < V->nexact) != (pass == 0)) continue;
             size_t cnt;
-            size_t pos = fr_mmap_find(&idx->pair_map, fr_screen_pair_hash(U->k[i], V->k[j]), &cnt);
+            size_t pos =
+                fr__mmap_find(&idx->pair_map, fr__screen_pair_hash(U->k[i], V->k[j]), &cnt);
             if (!cnt) continue;
             const float w[2] = {pass ? U->weight * 0.6f : U->weight,
                                 pass ? V->weight * 0.6f : V->weight};
@@ -425,7 +426,7 @@ int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen
     }
     if (q.has_doc) {
         size_t cnt,
-            pos = fr_mmap_find(&ctx->idx->doc_map, fr_screen_hash(q.doc, strlen(q.doc)), &cnt);
+            pos = fr__mmap_find(&ctx->idx->doc_map, fr__screen_hash(q.doc, strlen(q.doc)), &cnt);
         for (size_t i = 0; i < cnt && i < 8; i++) {
             uint32_t e = ctx->idx->doc_map.v[pos + i];
             sc_score best, s;

@@ -18,7 +18,7 @@
 
 #define WL_FILE_MAX ((size_t)1 << 31)
 
-int fr_screen_atomic_begin(const char *path, char *tmp, size_t tmpcap, FILE **f, fr_error *err)
+int fr__screen_atomic_begin(const char *path, char *tmp, size_t tmpcap, FILE **f, fr_error *err)
 {
     *f = NULL;
     int n = snprintf(tmp, tmpcap, "%s.tmp.%ld", path, (long)getpid());
@@ -37,17 +37,17 @@ int fr_screen_atomic_begin(const char *path, char *tmp, size_t tmpcap, FILE **f,
     return FR_OK;
 }
 
-void fr_screen_atomic_abort(const char *tmp, FILE *f)
+void fr__screen_atomic_abort(const char *tmp, FILE *f)
 {
     if (f) fclose(f);
     unlink(tmp);
 }
 
-int fr_screen_atomic_commit(const char *path, const char *tmp, FILE *f, fr_error *err)
+int fr__screen_atomic_commit(const char *path, const char *tmp, FILE *f, fr_error *err)
 {
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
         int e = errno;
-        fr_screen_atomic_abort(tmp, f);
+        fr__screen_atomic_abort(tmp, f);
         return fr_error_set(err, FR_EIO, 0, 0, "", "cannot write %.200s: %s", tmp, strerror(e));
     }
     if (fclose(f) != 0) {
@@ -79,7 +79,7 @@ int fr_screen_atomic_commit(const char *path, const char *tmp, FILE *f, fr_error
     return FR_OK;
 }
 
-int fr_screen_csv_put(FILE *f, const char *s, size_t len, char sep)
+int fr__screen_csv_put(FILE *f, const char *s, size_t len, char sep)
 {
     char small[512];
     size_t need = fr_csv_quote(s, len, NULL, 0);
@@ -92,7 +92,7 @@ int fr_screen_csv_put(FILE *f, const char *s, size_t len, char sep)
     return FR_OK;
 }
 
-int fr_screen_read_file(const char *path, char **data, size_t *len, fr_error *err)
+int fr__screen_read_file(const char *path, char **data, size_t *len, fr_error *err)
 {
     *data = NULL;
     *len = 0;

@@ -26,14 +26,14 @@
 #define IDX_COMMON_MIN 1000
 #define SC_BDATE_SPAN 366 /* days: a year or less is windowed by birth date */
 
-int fr_kv_cmp(const void *a, const void *b)
+int fr__kv_cmp(const void *a, const void *b)
 {
     const fr_kv *x = a, *y = b;
     if (x->h != y->h) return x->h < y->h ? -1 : 1;
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
-int fr_kv_push(fr_kvbuf *b, uint64_t h, uint32_t v)
+int fr__kv_push(fr_kvbuf *b, uint64_t h, uint32_t v)
 {
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
@@ -48,9 +48,9 @@ int fr_kv_push(fr_kvbuf *b, uint64_t h, uint32_t v)
 }
 
 /* Sort, drop duplicates, and move into an mmap. */
-int fr_kv_finish(fr_kvbuf *b, fr_mmap *m, size_t *bytes)
+int fr__kv_finish(fr_kvbuf *b, fr_mmap *m, size_t *bytes)
 {
-    if (b->n) qsort(b->a, b->n, sizeof *b->a, fr_kv_cmp);
+    if (b->n) qsort(b->a, b->n, sizeof *b->a, fr__kv_cmp);
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
         if (n == 0 || b->a[i].h != b->a[n - 1].h || b->a[i].v != b->a[n - 1].v) b->a[n++] = b->a[i];
@@ -69,7 +69,7 @@ int fr_kv_finish(fr_kvbuf *b, fr_mmap *m, size_t *bytes)
     return FR_OK;
 }
 
-size_t fr_mmap_find(const fr_mmap *m, uint64_t h, size_t *count)
+size_t fr__mmap_find(const fr_mmap *m, uint64_t h, size_t *count)
 {
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
@@ -86,7 +86,7 @@ size_t fr_mmap_find(const fr_mmap *m, uint64_t h, size_t *count)
     return lo;
 }
 
-uint64_t fr_screen_pair_hash(uint32_t a, uint32_t b)
+uint64_t fr__screen_pair_hash(uint32_t a, uint32_t b)
 {
     if (a > b) {
         uint32_t t = a;
@@ -117,7 +117,7 @@ static int pool_add(fr_screen_index *idx, const char *s, size_t len, uint32_t *o
 static size_t tab_probe(const fr_screen_index *idx, const fr_strtab *t, const void *items,
                         size_t stride, const char *s, size_t len, uint32_t *id)
 {
-    size_t h = (size_t)fr_screen_hash(s, len) & (t->cap - 1);
+    size_t h = (size_t)fr__screen_hash(s, len) & (t->cap - 1);
     *id = UINT32_MAX;
     while (t->slot[h]) {
         uint32_t i = t->slot[h] - 1;
@@ -143,7 +143,7 @@ static int tab_grow(const fr_screen_index *idx, fr_strtab *t, const void *items,
         uint32_t off;
         memcpy(&off, (const char *)items + i * stride, sizeof off);
         const char *p = idx->pool + off;
-        size_t h = (size_t)fr_screen_hash(p, strlen(p)) & (cap - 1);
+        size_t h = (size_t)fr__screen_hash(p, strlen(p)) & (cap - 1);
         while (slot[h])
             h = (h + 1) & (cap - 1);
         slot[h] = (uint32_t)i + 1;
@@ -154,7 +154,7 @@ static int tab_grow(const fr_screen_index *idx, fr_strtab *t, const void *items,
     return FR_OK;
 }
 
-uint32_t fr_screen_index_text(const fr_screen_index *idx, const char *s, size_t len)
+uint32_t fr__screen_index_text(const fr_screen_index *idx, const char *s, size_t len)
 {
     uint32_t id;
     if (!idx->text_tab.cap) return UINT32_MAX;
@@ -162,7 +162,7 @@ uint32_t fr_screen_index_text(const fr_screen_index *idx, const char *s, size_t 
     return id;
 }
 
-uint32_t fr_screen_index_key(const fr_screen_index *idx, const char *s, size_t len)
+uint32_t fr__screen_index_key(const fr_screen_index *idx, const char *s, size_t len)
 {
     uint32_t id;
     if (!idx->key_tab.cap) return UINT32_MAX;
@@ -214,7 +214,7 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
         return FR_OK;
     }
     char keys[FR_KEYS_PER_TOKEN][FR_TOK_MAX];
-    int nk = fr_namevar_keys(idx->nv, s, len, keys);
+    int nk = fr__namevar_keys(idx->nv, s, len, keys);
     uint32_t kid[FR_KEYS_PER_TOKEN];
     for (int i = 0; i < FR_KEYS_PER_TOKEN; i++)
         kid[i] = UINT32_MAX;
@@ -237,8 +237,8 @@ static int text_intern(fr_screen_index *idx, const char *s, size_t len, int part
     t->particle = (uint8_t)particle;
     t->abjad = (uint8_t)abjad;
     memcpy(t->key, kid, sizeof t->key);
-    t->mask = fr_namevar_letter_mask(s, len);
-    t->skel = fr_namevar_skel_hash(s, len);
+    t->mask = fr__namevar_letter_mask(s, len);
+    t->skel = fr__namevar_skel_hash(s, len);
     idx->text_tab.slot[h] = (uint32_t)idx->ntexts + 1;
     *out = (uint32_t)idx->ntexts++;
     return FR_OK;
@@ -251,12 +251,12 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
     char norm[1024];
     fr_tok toks[FR_NAME_MAX_TOKENS];
     char tmp[FR_TOK_MAX * 2];
-    int rc = fr_translit_name(tl, name, len, norm, sizeof norm);
+    int rc = fr__translit_name(tl, name, len, norm, sizeof norm);
     if (rc == FR_EINVAL || rc == FR_ELIMIT) return FR_OK; /* no letters: nothing to match */
     if (rc != FR_OK) return rc;
-    int n = fr_namevar_tokens(norm, toks, FR_NAME_MAX_TOKENS);
+    int n = fr__namevar_tokens(norm, toks, FR_NAME_MAX_TOKENS);
     if (n == 0) return FR_OK;
-    int abjad = fr_translit_is_abjad(name, len);
+    int abjad = fr__translit_is_abjad(name, len);
     if (idx->nrtoks + (size_t)n > idx->rtoks_cap) {
         size_t cap = idx->rtoks_cap ? idx->rtoks_cap * 2 : 65536;
         uint32_t *r = fr_realloc(idx->rtoks, cap * sizeof *r);
@@ -293,7 +293,7 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
         idx->rtoks[idx->nrtoks++] = t;
         for (int k = 0; k < FR_KEYS_PER_TOKEN; k++)
             if (idx->texts[t].key[k] != UINT32_MAX &&
-                fr_kv_push(kp, idx->texts[t].key[k], rid) != FR_OK)
+                fr__kv_push(kp, idx->texts[t].key[k], rid) != FR_OK)
                 return FR_ENOMEM;
         if (i + 1 < n && toks[i].len + toks[i + 1].len < FR_TOK_MAX) {
             memcpy(tmp, toks[i].s, toks[i].len);
@@ -302,7 +302,7 @@ static int add_name(fr_screen_index *idx, fr_translit *tl, uint32_t e, const cha
             if ((rc = text_intern(idx, tmp, (size_t)toks[i].len + toks[i + 1].len, 0, 0, 0, &j)) !=
                 FR_OK)
                 return rc;
-            if (fr_kv_push(kp, idx->texts[j].key[0], rid) != FR_OK) return FR_ENOMEM;
+            if (fr__kv_push(kp, idx->texts[j].key[0], rid) != FR_OK) return FR_ENOMEM;
         }
     }
     return FR_OK;
@@ -340,7 +340,7 @@ static int build_names(fr_screen_index *idx, fr_translit *tl, fr_kvbuf *kp)
 /* (key, record) pairs -> CSR postings, df and weights. */
 static int build_postings(fr_screen_index *idx, fr_kvbuf *kp)
 {
-    if (kp->n) qsort(kp->a, kp->n, sizeof *kp->a, fr_kv_cmp);
+    if (kp->n) qsort(kp->a, kp->n, sizeof *kp->a, fr__kv_cmp);
     size_t n = 0;
     for (size_t i = 0; i < kp->n; i++)
         if (n == 0 || kp->a[i].h != kp->a[n - 1].h || kp->a[i].v != kp->a[n - 1].v)
@@ -378,7 +378,7 @@ static int abjad_forms(fr_screen_index *idx)
         fr_text *t = &idx->texts[i];
         char f[FR_ABJ_FORMS][FR_TOK_MAX];
         size_t fl[FR_ABJ_FORMS];
-        int n = fr_namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, f, fl);
+        int n = fr__namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, f, fl);
         for (int k = 0; k < n; k++) { /* pool_add appends: the forms follow each other */
             uint32_t off;
             if (pool_add(idx, f[k], fl[k], &off) != FR_OK) return FR_ENOMEM;
@@ -423,29 +423,29 @@ int fr_screen_index_build(const fr_watchlist *wl, fr_screen_index **out, fr_erro
     int rc;
     if (!idx) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory building the index");
     idx->wl = wl;
-    if ((rc = fr_translit_new(&tl, err)) != FR_OK) goto fail;
-    if ((rc = fr_namevar_new(&idx->nv)) != FR_OK) goto oom;
+    if ((rc = fr__translit_new(&tl, err)) != FR_OK) goto fail;
+    if ((rc = fr__namevar_new(&idx->nv)) != FR_OK) goto oom;
     if ((rc = build_names(idx, tl, &kp)) != FR_OK) goto oom;
     detect_jan1_years(idx);
     if ((rc = abjad_forms(idx)) != FR_OK) goto oom;
     if ((rc = build_postings(idx, &kp)) != FR_OK) goto oom;
-    if ((rc = fr_screen_build_pairs(idx)) != FR_OK) goto oom;
-    if ((rc = fr_screen_build_fuzzy_maps(idx)) != FR_OK) goto oom;
-    if ((rc = fr_screen_sort_keys(idx)) != FR_OK) goto oom;
-    if ((rc = fr_screen_build_docs(idx)) != FR_OK) goto oom;
+    if ((rc = fr__screen_build_pairs(idx)) != FR_OK) goto oom;
+    if ((rc = fr__screen_build_fuzzy_maps(idx)) != FR_OK) goto oom;
+    if ((rc = fr__screen_sort_keys(idx)) != FR_OK) goto oom;
+    if ((rc = fr__screen_build_docs(idx)) != FR_OK) goto oom;
     idx->bytes +=
         idx->pool_cap + idx->texts_cap * sizeof *idx->texts + idx->keys_cap * sizeof *idx->keys +
         (idx->text_tab.cap + idx->key_tab.cap) * sizeof(uint32_t) +
         idx->npostings * sizeof *idx->postings + idx->recs_cap * sizeof *idx->recs +
         idx->rtoks_cap * sizeof *idx->rtoks + (idx->nentries + 1) * sizeof *idx->entry_rec;
-    fr_translit_free(tl);
+    fr__translit_free(tl);
     *out = idx;
     return FR_OK;
 oom:
     fr_error_set(err, rc, 0, 0, "", "cannot build the screening index: %s", fr_strerror(rc));
 fail:
     fr_free(kp.a);
-    fr_translit_free(tl);
+    fr__translit_free(tl);
     fr_screen_index_free(idx);
     return rc;
 }
@@ -459,7 +459,7 @@ static void mmap_free(fr_mmap *m)
 void fr_screen_index_free(fr_screen_index *idx)
 {
     if (!idx) return;
-    fr_namevar_free(idx->nv);
+    fr__namevar_free(idx->nv);
     fr_free(idx->pool);
     fr_free(idx->texts);
     fr_free(idx->keys);

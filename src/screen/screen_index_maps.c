@@ -27,7 +27,7 @@ static int pkv_cmp(const void *a, const void *b)
 
 /* Pairs of common keys in one record. Each pair's records are sorted by
  * birth date, so a query with a birth date walks only about a year around it. */
-int fr_screen_build_pairs(fr_screen_index *idx)
+int fr__screen_build_pairs(fr_screen_index *idx)
 {
     pkv *b = NULL;
     size_t n = 0, cap = 0;
@@ -57,7 +57,7 @@ int fr_screen_build_pairs(fr_screen_index *idx)
                     b = nb;
                     cap = nc2;
                 }
-                b[n].h = fr_screen_pair_hash(common[i], common[j]);
+                b[n].h = fr__screen_pair_hash(common[i], common[j]);
                 b[n].date = rec->bdate;
                 b[n++].rec = (uint32_t)r;
             }
@@ -77,7 +77,7 @@ int fr_screen_build_pairs(fr_screen_index *idx)
         if (i == 0 || b[i].h != b[i - 1].h) {
             head = o++;
             idx->pair_post[head] = 0;
-            rc = fr_kv_push(&m, b[i].h, (uint32_t)head);
+            rc = fr__kv_push(&m, b[i].h, (uint32_t)head);
         } else if (b[i].rec == b[i - 1].rec) {
             continue;
         }
@@ -86,14 +86,14 @@ int fr_screen_build_pairs(fr_screen_index *idx)
     }
     idx->npair_post = o;
     idx->bytes += (n + groups + 1) * sizeof *idx->pair_post;
-    if (rc == FR_OK) rc = fr_kv_finish(&m, &idx->pair_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr__kv_finish(&m, &idx->pair_map, &idx->bytes);
 done:
     fr_free(m.a);
     fr_free(b);
     return rc;
 }
 
-int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
+int fr__screen_build_fuzzy_maps(fr_screen_index *idx)
 {
     fr_kvbuf sk = {0}, del = {0}, ab = {0};
     int rc = FR_OK;
@@ -101,35 +101,36 @@ int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
         const fr_text *t = &idx->texts[i];
         if (t->key[0] == UINT32_MAX || !idx->keys[t->key[0]].plain || t->particle) continue;
         char s[FR_TOK_MAX];
-        size_t sl = fr_namevar_skeleton(idx->pool + t->str, t->len, s);
+        size_t sl = fr__namevar_skeleton(idx->pool + t->str, t->len, s);
         if (sl >= 3)
             for (int k = 0; k < FR_KEYS_PER_TOKEN && rc == FR_OK; k++)
-                if (t->key[k] != UINT32_MAX) rc = fr_kv_push(&sk, fr_screen_hash(s, sl), t->key[k]);
+                if (t->key[k] != UINT32_MAX)
+                    rc = fr__kv_push(&sk, fr__screen_hash(s, sl), t->key[k]);
         /* abjad skeletons: a Latin spelling under 'L' (found by a query in
          * Hebrew or Arabic script), one from those scripts under 'S' */
         char as[FR_ABJ_FORMS][FR_TOK_MAX];
         size_t asl[FR_ABJ_FORMS];
         uint64_t ah[FR_TOK_MAX];
-        int nf = fr_namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, as, asl);
+        int nf = fr__namevar_abjad_forms(idx->pool + t->str, t->len, t->abjad, as, asl);
         for (int side = 0; side < 2 && rc == FR_OK; side++) {
             if (side == 1 && !t->abjad) break;
             for (int f = 0; f < (side ? nf : 1) && rc == FR_OK; f++) {
-                int nh = fr_namevar_abjad_hashes(side ? 'S' : 'L', as[f], asl[f], ah);
+                int nh = fr__namevar_abjad_hashes(side ? 'S' : 'L', as[f], asl[f], ah);
                 for (int j = 0; j < nh && rc == FR_OK; j++)
-                    rc = fr_kv_push(&ab, ah[j], t->key[0]);
+                    rc = fr__kv_push(&ab, ah[j], t->key[0]);
             }
         }
         /* the raw spelling and its deletions too: spelling rules can move a
          * typo'd token away from its key (RAEESH -> RAISH, RAJESH) */
         const char *raw = idx->pool + t->str;
         if (t->len >= 4 && rc == FR_OK) {
-            rc = fr_kv_push(&del, fr_screen_hash(raw, t->len), t->key[0]);
+            rc = fr__kv_push(&del, fr__screen_hash(raw, t->len), t->key[0]);
             char buf[FR_TOK_MAX];
             for (size_t p = 0; p < t->len && rc == FR_OK; p++) {
                 if (p > 0 && raw[p] == raw[p - 1]) continue;
                 memcpy(buf, raw, p);
                 memcpy(buf + p, raw + p + 1, t->len - p - 1);
-                rc = fr_kv_push(&del, fr_screen_hash(buf, t->len - 1u), t->key[0]);
+                rc = fr__kv_push(&del, fr__screen_hash(buf, t->len - 1u), t->key[0]);
             }
         }
     }
@@ -141,26 +142,26 @@ int fr_screen_build_fuzzy_maps(fr_screen_index *idx)
         idx->sorted_keys[idx->nsorted++] = (uint32_t)k;
         if (key->len < 4) continue;
         const char *s = idx->pool + key->str;
-        rc = fr_kv_push(&del, fr_screen_hash(s, key->len), (uint32_t)k);
+        rc = fr__kv_push(&del, fr__screen_hash(s, key->len), (uint32_t)k);
         char buf[FR_TOK_MAX];
         for (size_t p = 0; p < key->len && rc == FR_OK; p++) {
             if (p > 0 && s[p] == s[p - 1]) continue;
             memcpy(buf, s, p);
             memcpy(buf + p, s + p + 1, key->len - p - 1);
-            rc = fr_kv_push(&del, fr_screen_hash(buf, key->len - 1u), (uint32_t)k);
+            rc = fr__kv_push(&del, fr__screen_hash(buf, key->len - 1u), (uint32_t)k);
         }
     }
     idx->bytes += idx->nsorted * sizeof *idx->sorted_keys;
-    if (rc == FR_OK) rc = fr_kv_finish(&sk, &idx->skel_map, &idx->bytes);
-    if (rc == FR_OK) rc = fr_kv_finish(&del, &idx->del_map, &idx->bytes);
-    if (rc == FR_OK) rc = fr_kv_finish(&ab, &idx->abjad_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr__kv_finish(&sk, &idx->skel_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr__kv_finish(&del, &idx->del_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr__kv_finish(&ab, &idx->abjad_map, &idx->bytes);
     fr_free(ab.a);
     fr_free(sk.a);
     fr_free(del.a);
     return rc;
 }
 
-int fr_screen_build_docs(fr_screen_index *idx)
+int fr__screen_build_docs(fr_screen_index *idx)
 {
     fr_kvbuf b = {0};
     int rc = FR_OK;
@@ -178,18 +179,18 @@ int fr_screen_build_docs(fr_screen_index *idx)
                 memcpy(tmp, num, nl);
                 tmp[nl] = '\0';
                 if (fr_docindex_normalise(tmp, norm, sizeof norm) == FR_OK)
-                    rc = fr_kv_push(&b, fr_screen_hash(norm, strlen(norm)), (uint32_t)e);
+                    rc = fr__kv_push(&b, fr__screen_hash(norm, strlen(norm)), (uint32_t)e);
             }
             p = q ? q + 1 : p + l;
         }
     }
-    if (rc == FR_OK) rc = fr_kv_finish(&b, &idx->doc_map, &idx->bytes);
+    if (rc == FR_OK) rc = fr__kv_finish(&b, &idx->doc_map, &idx->bytes);
     fr_free(b.a);
     return rc;
 }
 
 /* Merge sort of key ids by key string (qsort has no context pointer). */
-int fr_screen_sort_keys(fr_screen_index *idx)
+int fr__screen_sort_keys(fr_screen_index *idx)
 {
     size_t n = idx->nsorted;
     uint32_t *a = idx->sorted_keys, *tmp = fr_malloc((n ? n : 1) * sizeof *tmp);

@@ -44,15 +44,15 @@ static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, i
     t->particle = (uint8_t)particle;
     t->script = 0; /* set by the caller for the query's own tokens */
     t->nabj = 0;
-    t->nkeys = fr_namevar_keys(c->nv, s, len, t->key);
-    t->skel = fr_namevar_skel_hash(t->s, t->len);
-    t->mask = fr_namevar_letter_mask(t->s, t->len);
+    t->nkeys = fr__namevar_keys(c->nv, s, len, t->key);
+    t->skel = fr__namevar_skel_hash(t->s, t->len);
+    t->mask = fr__namevar_letter_mask(t->s, t->len);
     /* the keys as index ids (compared by id while scoring), the first's
      * length and letters (bounds for its edit distance) */
     for (int i = 0; i < t->nkeys; i++)
-        t->kid[i] = fr_screen_index_key(c->idx, t->key[i], strlen(t->key[i]));
+        t->kid[i] = fr__screen_index_key(c->idx, t->key[i], strlen(t->key[i]));
     t->k0len = (uint8_t)strlen(t->key[0]);
-    t->k0mask = fr_namevar_letter_mask(t->key[0], t->k0len);
+    t->k0mask = fr__namevar_letter_mask(t->key[0], t->k0len);
     if (particle) {
         t->weight = SC_PARTICLE_W;
         return;
@@ -67,18 +67,18 @@ static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, i
 int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
 {
     size_t len = strlen(in->name);
-    int rc = fr_translit_name(c->tl, in->name, len, c->norm, sizeof c->norm);
+    int rc = fr__translit_name(c->tl, in->name, len, c->norm, sizeof c->norm);
     if (rc != FR_OK) return FR_EINVAL;
     fr_tok toks[FR_NAME_MAX_TOKENS];
-    q->n = fr_namevar_tokens(c->norm, toks, FR_NAME_MAX_TOKENS);
+    q->n = fr__namevar_tokens(c->norm, toks, FR_NAME_MAX_TOKENS);
     if (q->n == 0) return FR_EINVAL;
-    int script = fr_translit_is_abjad(in->name, len);
+    int script = fr__translit_is_abjad(in->name, len);
     for (int i = 0; i < q->n; i++) {
         sc_qtok *t = &q->tok[i];
         qtok_fill(c, t, toks[i].s, toks[i].len, toks[i].particle);
         size_t ol[FR_ABJ_FORMS];
         t->script = (uint8_t)script;
-        t->nabj = (uint8_t)fr_namevar_abjad_forms(t->s, t->len, script, t->abj, ol);
+        t->nabj = (uint8_t)fr__namevar_abjad_forms(t->s, t->len, script, t->abj, ol);
         for (int f = 0; f < t->nabj; f++)
             t->abjl[f] = (uint8_t)ol[f];
     }
@@ -152,13 +152,13 @@ static int abjad_sim(const fr_screen_index *idx, const sc_qtok *t, const fr_text
             p += esl[j] + 1;
         }
     } else {
-        ne = fr_namevar_abjad_forms(es, el, 0, es_sk, esl);
+        ne = fr__namevar_abjad_forms(es, el, 0, es_sk, esl);
         for (int j = 0; j < ne; j++)
             ep[j] = es_sk[j];
     }
     for (int i = 0; i < t->nabj; i++)
         for (int j = 0; j < ne; j++) {
-            int r = fr_namevar_abjad_near(t->abj[i], t->abjl[i], ep[j], esl[j]);
+            int r = fr__namevar_abjad_near(t->abj[i], t->abjl[i], ep[j], esl[j]);
             if (r > best) best = r;
         }
     return best;
@@ -196,7 +196,7 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
         *kind = SC_TRUNC;
         return t->len >= 3 ? 0.93f : 0.85f;
     }
-    uint32_t esk = et ? et->skel : fr_namevar_skel_hash(es, el);
+    uint32_t esk = et ? et->skel : fr__namevar_skel_hash(es, el);
     if (esk && esk == t->skel) {
         *kind = SC_PHONETIC;
         return 0.85f;
@@ -212,16 +212,16 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     /* typos, on the keys (spelling rules applied) and on the raw text; each
      * edit changes at most two letters of the letter set, a cheap bound that
      * spares most raw distance computations */
-    uint32_t em = et ? et->mask : fr_namevar_letter_mask(es, el);
+    uint32_t em = et ? et->mask : fr__namevar_letter_mask(es, el);
     int bound = bits(em ^ t->mask);
     size_t ql = t->k0len;
-    int a1 = fr_namevar_typos_allowed(ql < ek0l ? ql : ek0l);
-    int a2 = fr_namevar_typos_allowed(t->len < el ? t->len : el);
+    int a1 = fr__namevar_typos_allowed(ql < ek0l ? ql : ek0l);
+    int a2 = fr__namevar_typos_allowed(t->len < el ? t->len : el);
     size_t mx = el > t->len ? el : t->len;
-    int d1 = a1 && bits(fr_namevar_letter_mask(ek0, ek0l) ^ t->k0mask) <= 2 * a1
-                 ? fr_namevar_distance(t->key[0], ql, ek0, ek0l, a1)
+    int d1 = a1 && bits(fr__namevar_letter_mask(ek0, ek0l) ^ t->k0mask) <= 2 * a1
+                 ? fr__namevar_distance(t->key[0], ql, ek0, ek0l, a1)
                  : 99;
-    int d2 = a2 && bound <= 2 * a2 ? fr_namevar_distance(t->s, t->len, es, el, a2) : 99;
+    int d2 = a2 && bound <= 2 * a2 ? fr__namevar_distance(t->s, t->len, es, el, a2) : 99;
     int d = d1 <= a1 ? d1 : d2 <= a2 ? d2 : 99;
     if (d2 <= a2 && d2 < d) d = d2;
     if (abj == 1 && (d == 99 || d >= 2)) { /* one consonant class apart */
@@ -231,7 +231,7 @@ static float sim_tok(const fr_screen_index *idx, const sc_qtok *t, const char *e
     if (d == 99 && mx >= 7 && a2 >= 1 && bound <= 2 * (a2 + 1)) {
         /* one edit more than the length allows, in a long token: a weak
          * match that only counts together with the other names */
-        int d3 = fr_namevar_distance(t->s, t->len, es, el, a2 + 1);
+        int d3 = fr__namevar_distance(t->s, t->len, es, el, a2 + 1);
         if (d3 == a2 + 1) {
             *kind = SC_TYPO;
             return 0.74f;

@@ -32,7 +32,7 @@ typedef struct sc_qtok {
     uint32_t mask;   /* letters present */
     float weight;
     uint8_t script; /* the query was written in Hebrew or Arabic script */
-    uint8_t nabj;   /* abjad skeletons (fr_namevar_abjad_forms) */
+    uint8_t nabj;   /* abjad skeletons (fr__namevar_abjad_forms) */
     uint8_t abjl[FR_ABJ_FORMS];
     char abj[FR_ABJ_FORMS][FR_TOK_MAX];
 } sc_qtok;

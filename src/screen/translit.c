@@ -31,7 +31,7 @@ struct fr_translit {
 
 static const char TL_ID[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII";
 
-int fr_translit_new(fr_translit **out, fr_error *err)
+int fr__translit_new(fr_translit **out, fr_error *err)
 {
     *out = NULL;
     fr_translit *t = fr_calloc(1, sizeof *t);
@@ -50,7 +50,7 @@ int fr_translit_new(fr_translit **out, fr_error *err)
     return FR_OK;
 }
 
-void fr_translit_free(fr_translit *t)
+void fr__translit_free(fr_translit *t)
 {
     if (!t) return;
     utrans_close(t->tr);
@@ -88,7 +88,7 @@ static int tl_ascii(const char *in, size_t len, char *out, size_t cap)
     return letters ? FR_OK : FR_EINVAL;
 }
 
-int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size_t cap)
+int fr__translit_name(fr_translit *t, const char *in, size_t len, char *out, size_t cap)
 {
     if (!t || !in || !out) return FR_EINVAL;
     if (len > TL_MAX_IN) return FR_ELIMIT;
@@ -99,7 +99,7 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
             break;
         }
     if (ascii) return tl_ascii(in, len, out, cap);
-    size_t hl = fr_hangul_romanise(in, len, t->hg, sizeof t->hg);
+    size_t hl = fr__hangul_romanise(in, len, t->hg, sizeof t->hg);
     if (hl) { /* Korean: Revised Romanisation, surname apart; the rest to ICU */
         in = t->hg;
         len = hl;
@@ -121,7 +121,7 @@ int fr_translit_name(fr_translit *t, const char *in, size_t len, char *out, size
     return tl_ascii(t->u8, (size_t)blen, out, cap);
 }
 
-int fr_translit_is_abjad(const char *text, size_t len)
+int fr__translit_is_abjad(const char *text, size_t len)
 {
     /* UTF-8 lead bytes 0xD6 0x90.. and 0xD7: U+0590-U+05FF, Hebrew; 0xD8
      * to 0xDB: U+0600-U+06FF, Arabic */

@@ -80,7 +80,7 @@ static int pool_add(fr_watchlist *wl, const char *s, size_t len, uint32_t *off)
 
 static uint64_t ent_hash(const char *list, const char *id)
 {
-    return fr_screen_hash(list, strlen(list)) * 31 ^ fr_screen_hash(id, strlen(id));
+    return fr__screen_hash(list, strlen(list)) * 31 ^ fr__screen_hash(id, strlen(id));
 }
 
 static int set_grow(fr_watchlist *wl)
@@ -160,7 +160,7 @@ static int check_docs(const char *s, size_t len, const char **bad)
  * and name present. */
 static int row_required(const wl_row *r, size_t list_len, long line, fr_error *err)
 {
-    const char *const *names = fr_wl_field_names;
+    const char *const *names = fr__wl_field_names;
     for (int i = 0; i < WL_NFIELDS; i++) {
         if (r->len[i] > WL_FIELD_MAX)
             return fr_error_set(err, FR_ELIMIT, (int)line, r->col[i], names[i],

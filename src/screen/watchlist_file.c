@@ -24,14 +24,14 @@ static int write_csv(const fr_watchlist *wl, const char *list, FILE *f)
 {
     int rc = FR_OK;
     for (int i = 0; i < WL_NFIELDS && rc == FR_OK; i++)
-        rc = fr_screen_csv_put(f, fr_wl_field_names[i], strlen(fr_wl_field_names[i]),
-                               i + 1 < WL_NFIELDS ? ',' : '\n');
+        rc = fr__screen_csv_put(f, fr__wl_field_names[i], strlen(fr__wl_field_names[i]),
+                                i + 1 < WL_NFIELDS ? ',' : '\n');
     for (size_t e = 0; e < wl->n && rc == FR_OK; e++) {
         const wl_ent *x = &wl->ents[e];
         if (list && strcmp(wl->pool + x->s[WL_LIST], list) != 0) continue;
         for (int i = 0; i < WL_NFIELDS && rc == FR_OK; i++) {
             const char *s = wl->pool + x->s[i];
-            rc = fr_screen_csv_put(f, s, strlen(s), i + 1 < WL_NFIELDS ? ',' : '\n');
+            rc = fr__screen_csv_put(f, s, strlen(s), i + 1 < WL_NFIELDS ? ',' : '\n');
         }
     }
     return rc;
@@ -42,14 +42,14 @@ int fr_watchlist_save(const fr_watchlist *wl, const char *list, const char *path
     if (!wl || !path) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no watchlist or path");
     char tmp[4200];
     FILE *f;
-    int rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
+    int rc = fr__screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
     if (rc != FR_OK) return rc;
     rc = write_csv(wl, list, f);
     if (rc != FR_OK) {
-        fr_screen_atomic_abort(tmp, f);
+        fr__screen_atomic_abort(tmp, f);
         return fr_error_set(err, rc, 0, 0, "", "cannot write %.200s: %s", tmp, fr_strerror(rc));
     }
-    return fr_screen_atomic_commit(path, tmp, f, err);
+    return fr__screen_atomic_commit(path, tmp, f, err);
 }
 
 int fr_watchlist_csv(const fr_watchlist *wl, const char *list, char **out, size_t *len,
@@ -100,7 +100,7 @@ int fr_watchlist_load(fr_watchlist *wl, const char *path, size_t *rejected, fr_e
 {
     char *data;
     size_t len;
-    int rc = fr_screen_read_file(path, &data, &len, err);
+    int rc = fr__screen_read_file(path, &data, &len, err);
     if (rc != FR_OK) return rc;
     load_ud l = {.have = 0};
     fr_watchlist_import_options opt = {.on_error = load_err, .ud = &l};

@@ -220,8 +220,8 @@ int wl_sink_commit(wl_sink *k, wl_build *b, long line)
 {
     fr_error err;
     if (b->over >= 0) {
-        fr_error_set(&err, FR_ELIMIT, (int)line, 0, fr_wl_field_names[b->over],
-                     "the entry's %s would be longer than %d bytes", fr_wl_field_names[b->over],
+        fr_error_set(&err, FR_ELIMIT, (int)line, 0, fr__wl_field_names[b->over],
+                     "the entry's %s would be longer than %d bytes", fr__wl_field_names[b->over],
                      WL_FIELD_MAX);
         return wl_sink_refuse(k, &err);
     }

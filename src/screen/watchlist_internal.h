@@ -50,7 +50,7 @@ typedef struct wl_row {
     int col[WL_NFIELDS];
 } wl_row;
 
-extern const char *const fr_wl_field_names[WL_NFIELDS];
+extern const char *const fr__wl_field_names[WL_NFIELDS];
 
 /* Map the header row's columns to fields (map[field] = column or -1). */
 int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err);

@@ -13,9 +13,9 @@
 #include "frontera/alloc.h"
 #include "watchlist_internal.h"
 
-const char *const fr_wl_field_names[WL_NFIELDS] = {"id",        "list",       "name",
-                                                   "aliases",   "birth_date", "nationality",
-                                                   "documents", "reason",     "weak_aliases"};
+const char *const fr__wl_field_names[WL_NFIELDS] = {"id",        "list",       "name",
+                                                    "aliases",   "birth_date", "nationality",
+                                                    "documents", "reason",     "weak_aliases"};
 
 int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
 {
@@ -32,7 +32,7 @@ int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
         }
         int k = -1;
         for (int i = 0; i < WL_NFIELDS; i++)
-            if (strlen(fr_wl_field_names[i]) == len && memcmp(fr_wl_field_names[i], s, len) == 0)
+            if (strlen(fr__wl_field_names[i]) == len && memcmp(fr__wl_field_names[i], s, len) == 0)
                 k = i;
         if (k < 0)
             return fr_error_set(err, FR_EPARSE, (int)row->line, col, "header",
@@ -41,7 +41,7 @@ int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
                                 (int)(len > 40 ? 40 : len), s);
         if (map[k] >= 0)
             return fr_error_set(err, FR_EPARSE, (int)row->line, col, "header",
-                                "column \"%s\" appears twice", fr_wl_field_names[k]);
+                                "column \"%s\" appears twice", fr__wl_field_names[k]);
         map[k] = (int)c;
         col += (int)f->len + 1;
     }
@@ -130,7 +130,7 @@ int wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *
     {
         int k = -1;
         for (int i = 0; i < WL_NFIELDS; i++)
-            if (strcmp(fr_wl_field_names[i], key) == 0) k = i;
+            if (strcmp(fr__wl_field_names[i], key) == 0) k = i;
         if (k < 0)
             return fr_error_set(err, FR_EPARSE, (int)line, 0, "", "unknown key \"%.40s\"", key);
         if (json_is_null(v)) continue;
@@ -141,9 +141,9 @@ int wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *
                                                    : 2],
                                4097, &r->f[k], &r->len[k]);
             if (rc != FR_OK)
-                return fr_error_set(err, rc, (int)line, 0, fr_wl_field_names[k],
+                return fr_error_set(err, rc, (int)line, 0, fr__wl_field_names[k],
                                     "%s must be a string or an array of strings without '|' (%s)",
-                                    fr_wl_field_names[k],
+                                    fr__wl_field_names[k],
                                     rc == FR_ELIMIT ? "too long" : "bad type");
         } else if (json_is_string(v)) {
             r->f[k] = json_string_value(v);

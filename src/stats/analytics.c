@@ -3,13 +3,13 @@
  * events into compact columns, the traveller hash, and the pairing of each
  * entry with its exit and its last extension.
  *
- * Pairing follows the ledger's rule (ledger_link.c, fr_ledger_pair): in a
+ * Pairing follows the ledger's rule (ledger_link.c, fr__ledger_pair): in a
  * traveller's event-time order an entry becomes the open one, an exit closes
  * the open entry (or is unpaired), an extension moves the open entry's
  * authorised-until; an exit recorded without an admission class takes the
  * class of the entry it closes (so flows by class count it). An event at or after the traveller's
  * latest instant is paired on the spot (O(1)); an earlier one (sent late) marks the traveller
- * dirty, and fr_an_repair replays all dirty travellers in one pass over the
+ * dirty, and fr__an_repair replays all dirty travellers in one pass over the
  * events, sorted by (traveller, instant, arrival). */
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +32,7 @@ int fr_analytics_new(fr_analytics **out)
 /* Free a column unless it lies in the snapshot mapping. */
 static void col_free(fr_analytics *a, void *p)
 {
-    if (!fr_an_in_map(a, p)) fr_free(p);
+    if (!fr__an_in_map(a, p)) fr_free(p);
 }
 
 void fr_analytics_free(fr_analytics *a)
@@ -46,7 +46,7 @@ void fr_analytics_free(fr_analytics *a)
     fr_free(a);
 }
 
-void fr_an_zone_clear(fr_an_zone *z)
+void fr__an_zone_clear(fr_an_zone *z)
 {
     memset(z, 0, sizeof *z);
     z->dmin = z->umin = INT32_MAX;
@@ -57,7 +57,7 @@ void fr_an_zone_clear(fr_an_zone *z)
  * column inside the snapshot mapping is copied out. */
 static int resize(fr_analytics *a, void **col, size_t n, size_t cap, size_t size)
 {
-    if (fr_an_in_map(a, *col)) {
+    if (fr__an_in_map(a, *col)) {
         void *p = fr_malloc((cap ? cap : 1) * size);
         if (!p) return FR_ENOMEM;
         memcpy(p, *col, (n < cap ? n : cap) * size);
@@ -72,7 +72,7 @@ static int resize(fr_analytics *a, void **col, size_t n, size_t cap, size_t size
 
 static int events_resize(fr_analytics *a, size_t cap)
 {
-    size_t n = a->n, nz = fr_an_nzones(cap), z0 = fr_an_nzones(a->n);
+    size_t n = a->n, nz = fr__an_nzones(cap), z0 = fr__an_nzones(a->n);
     if (resize(a, (void **)&a->date, n, cap, 2) || resize(a, (void **)&a->utc, n, cap, 4) ||
         resize(a, (void **)&a->attr, n, cap, 4) || resize(a, (void **)&a->trav, n, cap, 4) ||
         resize(a, (void **)&a->until, n, cap, 2) || resize(a, (void **)&a->eff, n, cap, 2) ||
@@ -80,7 +80,7 @@ static int events_resize(fr_analytics *a, size_t cap)
         resize(a, (void **)&a->zones, z0, nz, sizeof *a->zones))
         return FR_ENOMEM; /* columns already grown keep their size: harmless */
     for (size_t z = z0; z < nz; z++)
-        fr_an_zone_clear(&a->zones[z]);
+        fr__an_zone_clear(&a->zones[z]);
     a->cap = cap;
     a->zcap = nz;
     return FR_OK;
@@ -138,8 +138,8 @@ int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers)
 void fr_analytics_compact(fr_analytics *a)
 {
     /* on failure the old blocks stay; a mapped snapshot stays mapped */
-    if (a->n < a->cap && !fr_an_in_map(a, a->date)) events_resize(a, a->n);
-    if (a->np < a->pcap && !fr_an_in_map(a, a->pt)) travellers_resize(a, a->np);
+    if (a->n < a->cap && !fr__an_in_map(a, a->date)) events_resize(a, a->n);
+    if (a->np < a->pcap && !fr__an_in_map(a, a->pt)) travellers_resize(a, a->np);
 }
 
 /* The traveller index of key, adding it when new (*added = 1). */
@@ -205,7 +205,7 @@ static void pair_step(fr_analytics *a, uint32_t p, uint32_t i)
         t->open = FR_AN_NOIDX;
     } else if (kind == FR_EVENT_EXTENSION && open != FR_AN_NOIDX && a->until[i] != FR_AN_NONE16) {
         a->eff[open] = clamp16((int64_t)a->date[i] + a->until[i] - a->date[open]);
-        fr_an_zone_note(a, open);
+        fr__an_zone_note(a, open);
     }
 done:
     if (a->utc[i] > t->last) t->last = a->utc[i];
@@ -276,7 +276,7 @@ int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error 
     a->until[i] = until;
     a->eff[i] = until;
     a->exitd[i] = FR_AN_NONE16;
-    fr_an_zone_note(a, i);
+    fr__an_zone_note(a, i);
     a->natcount[nat]++;
     if (a->first == FR_DATE_NONE || ev->date < a->first) a->first = ev->date;
     if (a->last == FR_DATE_NONE || ev->date > a->last) a->last = ev->date;
@@ -317,7 +317,7 @@ static int repair_cmp(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-int fr_an_repair(fr_analytics *a)
+int fr__an_repair(fr_analytics *a)
 {
     if (a->ndirty == 0) return FR_OK;
     size_t m = 0;
@@ -347,7 +347,7 @@ int fr_an_repair(fr_analytics *a)
 void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st)
 {
     memset(st, 0, sizeof *st);
-    (void)fr_an_repair(a); /* on ENOMEM the counts below may be a little stale */
+    (void)fr__an_repair(a); /* on ENOMEM the counts below may be a little stale */
     st->events = a->n;
     st->travellers = a->np;
     st->ports = a->nports;

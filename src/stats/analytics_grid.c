@@ -8,7 +8,7 @@
  * number is the row-major combination of their ranks. Each key's share of
  * the cell number is tabulated ahead (per nationality, port, class, and per
  * day of the period), so the scan of one event is four look-ups and an add
- * (fr_an_cell). Empty cells are not reported. */
+ * (fr__an_cell). Empty cells are not reported. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +78,7 @@ static int named_cmp(const void *x, const void *y)
     return strcmp(((const named *)x)->label, ((const named *)y)->label);
 }
 
-void fr_an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX])
+void fr__an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX])
 {
     int y, m, dd;
     if (k == FR_KEY_WEEK) { /* ISO 8601: the week's Thursday gives its year */
@@ -131,7 +131,7 @@ static int period_key(fr_report *r, size_t pos, fr_report_key k, const fr_an_gri
     size_t ndays = (size_t)(g->hi - g->lo + 1), np = 0;
     char prev[FR_REPORT_LABEL_MAX] = "", cur[FR_REPORT_LABEL_MAX];
     for (size_t i = 0; i < ndays; i++) { /* count first */
-        fr_an_period_label(k, g->lo + (fr_date)i, cur);
+        fr__an_period_label(k, g->lo + (fr_date)i, cur);
         if (i == 0 || strcmp(cur, prev) != 0) np++;
         memcpy(prev, cur, sizeof cur);
     }
@@ -139,7 +139,7 @@ static int period_key(fr_report *r, size_t pos, fr_report_key k, const fr_an_gri
     if (!r->labels[pos]) return FR_ENOMEM;
     np = 0;
     for (size_t i = 0; i < ndays; i++) {
-        fr_an_period_label(k, g->lo + (fr_date)i, cur);
+        fr__an_period_label(k, g->lo + (fr_date)i, cur);
         if (i == 0 || strcmp(cur, prev) != 0) memcpy(r->labels[pos][np++], cur, sizeof cur);
         dayc[i] = (uint32_t)(np - 1);
         memcpy(prev, cur, sizeof cur);
@@ -256,8 +256,8 @@ static int grid_build(fr_analytics *a, const fr_report_query *q, fr_report *r, f
 }
 
 /* Collect rows from the counts; the total is the sum, or tot when given. */
-int fr_an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
-                  const int64_t *tot, fr_error *err)
+int fr__an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
+                   const int64_t *tot, fr_error *err)
 {
     size_t n = 0;
     for (size_t c = 0; c < g->cells; c++)
@@ -291,10 +291,10 @@ int fr_an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t 
 
 /* Resolve the period and set up the report and its grid. lo/hi: the days to
  * tabulate. Returns FR_OK with *empty set when nothing can match. */
-int fr_an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date hi, fr_report **out,
-                fr_an_grid *g, fr_error *err)
+int fr__an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date hi, fr_report **out,
+                 fr_an_grid *g, fr_error *err)
 {
-    if (fr_an_repair(a) != FR_OK)
+    if (fr__an_repair(a) != FR_OK)
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory re-pairing the index");
     if (q->nkeys > FR_REPORT_MAX_KEYS)
         return fr_error_set(err, FR_EINVAL, 0, 0, "by", "at most %d grouping keys",

@@ -99,7 +99,7 @@ struct fr_analytics {
 };
 
 /* Whether p points into the snapshot mapping. */
-static inline int fr_an_in_map(const fr_analytics *a, const void *p)
+static inline int fr__an_in_map(const fr_analytics *a, const void *p)
 {
     return a->map && (const char *)p >= (const char *)a->map &&
            (const char *)p < (const char *)a->map + a->maplen;
@@ -107,7 +107,7 @@ static inline int fr_an_in_map(const fr_analytics *a, const void *p)
 
 /* The zone covering event i widened for a change to it (after any update of
  * date, attr or eff). */
-static inline void fr_an_zone_note(fr_analytics *a, size_t i)
+static inline void fr__an_zone_note(fr_analytics *a, size_t i)
 {
     fr_an_zone *z = &a->zones[i >> FR_AN_ZONE_SHIFT];
     int32_t d = a->date[i];
@@ -124,16 +124,16 @@ static inline void fr_an_zone_note(fr_analytics *a, size_t i)
 }
 
 /* An empty zone (nothing can match it). */
-void fr_an_zone_clear(fr_an_zone *z);
+void fr__an_zone_clear(fr_an_zone *z);
 
 /* The number of zones the first n events span. */
-static inline size_t fr_an_nzones(size_t n)
+static inline size_t fr__an_nzones(size_t n)
 {
     return (n + FR_AN_ZONE - 1) >> FR_AN_ZONE_SHIFT;
 }
 
 /* Re-pair the travellers marked dirty (one pass over the events). */
-int fr_an_repair(fr_analytics *a);
+int fr__an_repair(fr_analytics *a);
 
 /* ---- report grid (analytics_grid.c) ---- */
 #define FR_AN_SKIP UINT32_MAX /* a nationality or port filtered out */
@@ -148,7 +148,7 @@ typedef struct fr_an_grid {
 } fr_an_grid;
 
 /* The cell of an event with attributes at on day (in [lo, hi]), or FR_AN_SKIP. */
-static inline uint32_t fr_an_cell(const fr_an_grid *g, uint32_t at, unsigned day)
+static inline uint32_t fr__an_cell(const fr_an_grid *g, uint32_t at, unsigned day)
 {
     uint32_t c = g->natc[FR_AN_NAT(at)], pc = g->portc[FR_AN_PORT(at)];
     if (c == FR_AN_SKIP || pc == FR_AN_SKIP) return FR_AN_SKIP;
@@ -157,15 +157,15 @@ static inline uint32_t fr_an_cell(const fr_an_grid *g, uint32_t at, unsigned day
 
 /* Re-pair, check the query, allocate the report and build the grid for the
  * days [lo, hi]. On error nothing is left allocated. */
-int fr_an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date hi, fr_report **out,
-                fr_an_grid *g, fr_error *err);
+int fr__an_begin(fr_analytics *a, const fr_report_query *q, fr_date lo, fr_date hi, fr_report **out,
+                 fr_an_grid *g, fr_error *err);
 /* Turn counts (nv per cell) into the report's rows; the total is their sum,
  * or tot when given. */
-int fr_an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
-                  const int64_t *tot, fr_error *err);
+int fr__an_collect(fr_report *r, const fr_an_grid *g, const int64_t *cnt, size_t nv,
+                   const int64_t *tot, fr_error *err);
 
 /* The label of date d under period key k (year "2024", month "2024-07",
  * ISO week "2024-W27", day "2024-07-01"): analytics_grid.c, routes.c. */
-void fr_an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX]);
+void fr__an_period_label(fr_report_key k, fr_date d, char out[FR_REPORT_LABEL_MAX]);
 
 #endif

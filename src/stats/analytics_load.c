@@ -22,7 +22,7 @@ static uint64_t fnv(uint64_t h, const char *s)
 }
 
 /* Names are taken as given: callers with raw input normalise them first
- * (fr_ledger_name_norm), as the CSV loader does. */
+ * (fr__ledger_name_norm), as the CSV loader does. */
 uint64_t fr_analytics_person_key(const fr_document *doc)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -162,8 +162,8 @@ static int csv_row(fr_analytics *a, const fr_csv_row *row, const int *col, fr_er
     field(row, col[C_SURNAME], ev.doc.surname, sizeof ev.doc.surname);
     field(row, col[C_GIVEN], ev.doc.given_names, sizeof ev.doc.given_names);
     field(row, col[C_CLASS], ev.admission_class, sizeof ev.admission_class);
-    fr_ledger_name_norm(ev.doc.surname); /* as the ledger compares them */
-    fr_ledger_name_norm(ev.doc.given_names);
+    fr__ledger_name_norm(ev.doc.surname); /* as the ledger compares them */
+    fr__ledger_name_norm(ev.doc.given_names);
     const int dcols[2] = {C_BIRTH, C_UNTIL};
     fr_date *dst[2] = {&ev.doc.birth_date, &ev.authorised_until};
     for (int k = 0; k < 2; k++) {

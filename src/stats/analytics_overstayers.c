@@ -37,7 +37,7 @@ int fr_analytics_overstayers(fr_analytics *a, const fr_overstayer_query *q, size
                                 "unknown nationality code '%.8s'", q->nationality);
         nat = (unsigned)ci + 1;
     }
-    if (fr_an_repair(a) != FR_OK) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    if (fr__an_repair(a) != FR_OK) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     uint32_t *latest = fr_malloc((a->np ? a->np : 1) * sizeof *latest);
     if (!latest) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     for (size_t t = 0; t < a->np; t++)

@@ -83,7 +83,7 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
     fr_date hi = q->to != FR_DATE_NONE ? q->to : a->last != FR_DATE_NONE ? a->last : 0;
     fr_an_grid g;
     fr_report *r = NULL;
-    int rc = fr_an_begin(a, q, lo, hi, &r, &g, err);
+    int rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
     if (rc != FR_OK) return rc;
     r->query.from = g.lo;
     r->query.to = g.hi;
@@ -111,7 +111,7 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
         uint32_t at = a->attr[i];
         unsigned k = FR_AN_KIND(at);
         if (k > FR_EVENT_ENCOUNTER) continue;
-        uint32_t c = fr_an_cell(&g, at, d);
+        uint32_t c = fr__an_cell(&g, at, d);
         if (c == FR_AN_SKIP) continue;
         if (keys)
             keys[m++] = (uint64_t)c << 35 | (uint64_t)a->trav[i] << 3 | k;
@@ -133,7 +133,7 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
                 for (size_t v = 0; v < nv; v++)
                     cnt[c * nv + v] += cnt[(c - mu) * nv + v];
     }
-    rc = fr_an_collect(r, &g, cnt, nv, keys || (q->cumulative && g.period >= 0) ? tot : NULL, err);
+    rc = fr__an_collect(r, &g, cnt, nv, keys || (q->cumulative && g.period >= 0) ? tot : NULL, err);
     goto done;
 nomem:
     rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory computing the flows");
@@ -157,7 +157,7 @@ int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report 
     fr_date hi = q->to != FR_DATE_NONE ? q->to : as_of;
     fr_an_grid g;
     fr_report *r = NULL;
-    int rc = fr_an_begin(a, q, lo, hi, &r, &g, err);
+    int rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
     if (rc != FR_OK) return rc;
     r->query.from = g.lo;
     r->query.to = g.hi;
@@ -192,7 +192,7 @@ int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report 
         if (k == FR_EVENT_ENTRY && a->eff[i] != FR_AN_NONE16) {
             int64_t u = d + a->eff[i];
             if (u >= dlo && u <= dhi && d <= as_of) {
-                uint32_t c = fr_an_cell(&g, at, (unsigned)u);
+                uint32_t c = fr__an_cell(&g, at, (unsigned)u);
                 if (c != FR_AN_SKIP) {
                     int64_t x = a->exitd[i] == FR_AN_NONE16 ? INT64_MAX : d + a->exitd[i];
                     unsigned t = x > as_of ? FR_OVS_IN_COUNTRY
@@ -208,7 +208,7 @@ int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report 
             }
         }
         if ((k == FR_EVENT_ENTRY || k == FR_EVENT_EXIT) && d >= clo && d <= chi) {
-            uint32_t c = fr_an_cell(&g, at, (unsigned)d);
+            uint32_t c = fr__an_cell(&g, at, (unsigned)d);
             if (c == FR_AN_SKIP) continue;
             unsigned t = k == FR_EVENT_ENTRY ? FR_OVS_CRUDE_ENTRIES : FR_OVS_CRUDE_EXITS;
             if (keys)
@@ -223,7 +223,7 @@ int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report 
             keys[j] &= ((uint64_t)1 << 35) - 1;
         count_distinct(keys, m, nv, tot, 1);
     }
-    rc = fr_an_collect(r, &g, cnt, nv, keys ? tot : NULL, err);
+    rc = fr__an_collect(r, &g, cnt, nv, keys ? tot : NULL, err);
     goto done;
 nomem:
     rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory computing the overstays");

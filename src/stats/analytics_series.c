@@ -32,7 +32,7 @@ int fr_analytics_series(const fr_analytics *a, fr_date to, fr_date as_of, fr_ser
         if (nat < 0 && kind == FR_EVENT_EXIT) nat = 0; /* as fr_series_builder_add */
         fr_date until = a->until[i] == FR_AN_NONE16 ? FR_DATE_NONE : day + a->until[i];
         rc = fr_series_builder_add_raw(b, kind, day, nat,
-                                       fr_series_traveller_key(a->pt[a->trav[i]].key), until);
+                                       fr__series_traveller_key(a->pt[a->trav[i]].key), until);
         if (rc != FR_OK) {
             fr_error_set(err, rc, 0, 0, "",
                          rc == FR_ENOMEM ? "out of memory building the series"

@@ -35,7 +35,7 @@ static void key_label(fr_report_key k, const fr_route_person *p, label out)
                     : k == FR_KEY_PORT        ? p->port
                                               : NULL;
     if (!s)
-        fr_an_period_label(k, p->date, out);
+        fr__an_period_label(k, p->date, out);
     else
         snprintf(out, FR_REPORT_LABEL_MAX, "%s", s && s[0] ? s : "unknown");
 }

@@ -102,7 +102,7 @@ void fr_series_free(fr_series *s)
     fr_free(s);
 }
 
-int fr_series_metric_ok(const char *metric, size_t len)
+int fr__series_metric_ok(const char *metric, size_t len)
 {
     if (len == 0 || len > FR_SERIES_METRIC_MAX) return 0;
     for (size_t i = 0; i < len; i++) {
@@ -156,7 +156,7 @@ int fr_series_add(fr_series *s, int nationality, const char *metric, fr_month m,
     if (!fr_country_code(nationality))
         return fr_error_set(err, FR_EINVAL, 0, 0, "nationality", "no such country index %d",
                             nationality);
-    if (!fr_series_metric_ok(metric, strlen(metric)))
+    if (!fr__series_metric_ok(metric, strlen(metric)))
         return fr_error_set(err, FR_EINVAL, 0, 0, "metric",
                             "a metric is 1 to %d characters among a-z, 0-9 and _",
                             FR_SERIES_METRIC_MAX);

@@ -92,7 +92,7 @@ static int take_row(fr_series *s, const fr_csv_row *row, const int idx[NCOLS], f
                             "'%.*s' is not a nationality: an ICAO 9303 code (CHN, D, USA), an ISO "
                             "alpha-3 code (DEU) or an English name",
                             (int)(nat->len > 16 ? 16 : nat->len), nat->ptr);
-    if (!fr_series_metric_ok(met->ptr, met->len))
+    if (!fr__series_metric_ok(met->ptr, met->len))
         return fr_error_set(e, FR_EPARSE, line, idx[COL_METRIC] + 1, "metric",
                             "'%.*s' is not a metric: use 1 to %d characters among a-z, 0-9, _",
                             (int)(met->len > 24 ? 24 : met->len), met->ptr, FR_SERIES_METRIC_MAX);

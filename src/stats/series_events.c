@@ -63,7 +63,7 @@ int fr_series_builder_new(fr_series_builder **out)
     b->last_day = FR_DATE_NONE;
     b->mfirst = 1;
     b->mlast = 0; /* empty cache */
-    fr_match_init(&b->open);
+    fr__match_init(&b->open);
     *out = b;
     return FR_OK;
 }
@@ -73,7 +73,7 @@ void fr_series_builder_free(fr_series_builder *b)
     if (!b) return;
     fr_free(b->block);
     fr_free(b->pend);
-    fr_match_clear(&b->open);
+    fr__match_clear(&b->open);
     fr_free(b);
 }
 
@@ -183,7 +183,7 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
                                                              : day + FR_SERIES_DEFAULT_STAY - 1,
                             nationality, 0},
                        prev;
-        rc = fr_match_open(&b->open, &e, &prev);
+        rc = fr__match_open(&b->open, &e, &prev);
         if (rc < 0) return rc;
         /* an entry while one is open: the earlier one had no exit recorded;
          * it is a non-exit when its stay had ended before this entry */
@@ -191,7 +191,7 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
         return FR_OK;
     }
     fr_match_entry e;
-    if (!fr_match_close(&b->open, doc_key, &e)) return FR_OK; /* exit without entry */
+    if (!fr__match_close(&b->open, doc_key, &e)) return FR_OK; /* exit without entry */
     if (day > e.until) {
         settle(b, e.nationality, month_of(b, e.entered), 1);
         return FR_OK;
@@ -202,10 +202,10 @@ int fr_series_builder_add_raw(fr_series_builder *b, fr_event_kind kind, fr_date 
 uint64_t fr_series_person_key(const fr_event *ev)
 {
     if (ev->traveller_id <= 0) return fr_series_doc_key(ev->doc.state, ev->doc.number);
-    return fr_series_traveller_key((uint64_t)ev->traveller_id);
+    return fr__series_traveller_key((uint64_t)ev->traveller_id);
 }
 
-uint64_t fr_series_traveller_key(uint64_t traveller)
+uint64_t fr__series_traveller_key(uint64_t traveller)
 {
     uint64_t h = UINT64_C(1469598103934665603), v = traveller;
     h = (h ^ '#') * UINT64_C(1099511628211); /* no document key starts with '#' */
@@ -238,7 +238,7 @@ int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **ou
         const fr_match_entry *e = &b->open.slots[i];
         if (e->key && e->until < as_of) settle(b, e->nationality, fr_month_of_date(e->entered), 1);
     }
-    fr_match_clear(&b->open);
+    fr__match_clear(&b->open);
     for (int metric = 0; metric < NMETRICS; metric++)
         for (int nat = 0; nat < b->ncountries; nat++) {
             int64_t any = 0;

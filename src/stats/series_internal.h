@@ -16,10 +16,10 @@
 
 /* The matching key of a traveller (the ledger's id): fr_series_person_key
  * of an event that carries it. Never 0. */
-uint64_t fr_series_traveller_key(uint64_t traveller);
+uint64_t fr__series_traveller_key(uint64_t traveller);
 
 /* Is metric (len bytes) a valid metric word? */
-int fr_series_metric_ok(const char *metric, size_t len);
+int fr__series_metric_ok(const char *metric, size_t len);
 
 typedef struct fr_match_entry {
     uint64_t key;    /* document key; 0 marks an empty slot (keys are never 0) */
@@ -34,13 +34,13 @@ typedef struct fr_match {
     size_t cap, count; /* cap is a power of two */
 } fr_match;
 
-void fr_match_init(fr_match *t);
-void fr_match_clear(fr_match *t);
+void fr__match_init(fr_match *t);
+void fr__match_clear(fr_match *t);
 /* Record an open entry. When the document already had one, it is replaced
  * and the old one copied to *prev with 1 returned; 0 when there was none;
  * FR_ENOMEM (negative) when the table cannot grow. */
-int fr_match_open(fr_match *t, const fr_match_entry *e, fr_match_entry *prev);
+int fr__match_open(fr_match *t, const fr_match_entry *e, fr_match_entry *prev);
 /* Remove the open entry of a document into *out: 1 found, 0 none. */
-int fr_match_close(fr_match *t, uint64_t key, fr_match_entry *out);
+int fr__match_close(fr_match *t, uint64_t key, fr_match_entry *out);
 
 #endif

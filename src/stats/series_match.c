@@ -13,12 +13,12 @@
 #include "frontera/status.h"
 #include "series_internal.h"
 
-void fr_match_init(fr_match *t)
+void fr__match_init(fr_match *t)
 {
     memset(t, 0, sizeof *t);
 }
 
-void fr_match_clear(fr_match *t)
+void fr__match_clear(fr_match *t)
 {
     fr_free(t->slots);
     memset(t, 0, sizeof *t);
@@ -50,7 +50,7 @@ static int grow(fr_match *t)
     return FR_OK;
 }
 
-int fr_match_open(fr_match *t, const fr_match_entry *e, fr_match_entry *prev)
+int fr__match_open(fr_match *t, const fr_match_entry *e, fr_match_entry *prev)
 {
     if ((t->count + 1) * 2 > t->cap && grow(t) != FR_OK) return FR_ENOMEM;
     uint64_t key = e->key ? e->key : 1;
@@ -67,7 +67,7 @@ int fr_match_open(fr_match *t, const fr_match_entry *e, fr_match_entry *prev)
     return had;
 }
 
-int fr_match_close(fr_match *t, uint64_t key, fr_match_entry *out)
+int fr__match_close(fr_match *t, uint64_t key, fr_match_entry *out)
 {
     if (!t->cap) return 0;
     if (!key) key = 1;

@@ -175,7 +175,7 @@ static int check_header(const snap_header *h, uint64_t size, const char *path, f
     if (h->n > h->cap || h->cap > FR_ANALYTICS_MAX_EVENTS || h->np > h->pcap ||
         h->pcap > UINT32_MAX || h->nslots > ((uint64_t)1 << 32) ||
         (h->nslots & (h->nslots - 1)) != 0 || h->np * 10 > h->nslots * 7 ||
-        h->nzones != fr_an_nzones(h->cap) || h->nports > FR_ANALYTICS_MAX_PORTS ||
+        h->nzones != fr__an_nzones(h->cap) || h->nports > FR_ANALYTICS_MAX_PORTS ||
         h->nclasses < 1 || h->nclasses > FR_ANALYTICS_MAX_CLASSES)
         return damaged(err, path, "its counts are inconsistent");
     for (int k = 0; k < S_N; k++)
@@ -394,7 +394,7 @@ static int sync_dir(const char *path, fr_error *err)
 int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, fr_error *err)
 {
     if (file_bytes) *file_bytes = 0;
-    if (fr_an_repair(a) != FR_OK)
+    if (fr__an_repair(a) != FR_OK)
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory re-pairing the index");
     char lock[4096], tmp[4096];
     if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock ||
@@ -421,9 +421,9 @@ int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, f
     size_t spare = a->n / 64 > 4096 ? a->n / 64 : 4096;
     size_t cap = a->n + spare, pcap = a->np + spare / 2;
     if (cap > FR_ANALYTICS_MAX_EVENTS) cap = a->n;
-    size_t nz = fr_an_nzones(cap), nzu = fr_an_nzones(a->n);
+    size_t nz = fr__an_nzones(cap), nzu = fr__an_nzones(a->n);
     fr_an_zone empty;
-    fr_an_zone_clear(&empty);
+    fr__an_zone_clear(&empty);
     static const char zero[8];
     static const fr_an_traveller none = {0, FR_AN_NOIDX, 0};
     char dict[DICT_BYTES];

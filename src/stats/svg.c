@@ -20,7 +20,7 @@ static const char *const palette[8] = {"#0072B2", "#B34700", "#007A5A", "#A23E7A
                                        "#8A6200", "#3B5998", "#000000", "#6A6A6A"};
 static const char *const dashes[3] = {"", "8 4", "2 3"};
 
-int fr_svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
+int fr__svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
 {
     if (b->failed) return FR_ENOMEM;
     for (;;) {
@@ -44,27 +44,27 @@ int fr_svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
     }
 }
 
-void fr_svg_xml_text(fr_svg_buf *b, const char *s)
+void fr__svg_xml_text(fr_svg_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
         case '&':
-            fr_svg_buf_printf(b, "&amp;");
+            fr__svg_buf_printf(b, "&amp;");
             break;
         case '<':
-            fr_svg_buf_printf(b, "&lt;");
+            fr__svg_buf_printf(b, "&lt;");
             break;
         case '>':
-            fr_svg_buf_printf(b, "&gt;");
+            fr__svg_buf_printf(b, "&gt;");
             break;
         case '"':
-            fr_svg_buf_printf(b, "&quot;");
+            fr__svg_buf_printf(b, "&quot;");
             break;
         case '\'':
-            fr_svg_buf_printf(b, "&#39;");
+            fr__svg_buf_printf(b, "&#39;");
             break;
         default:
-            if ((unsigned char)*s >= 0x20) fr_svg_buf_printf(b, "%c", *s);
+            if ((unsigned char)*s >= 0x20) fr__svg_buf_printf(b, "%c", *s);
         }
     }
 }
@@ -142,8 +142,8 @@ static double py(const svg_frame *f, double v)
 /* A dash pattern past the eighth line: the palette has eight colours. */
 static void line_style(fr_svg_buf *b, size_t l)
 {
-    fr_svg_buf_printf(b, "%s%s%s", l >= 8 ? " stroke-dasharray=\"" : "",
-                      l >= 8 ? dashes[(l / 8) % 3] : "", l >= 8 ? "\"" : "");
+    fr__svg_buf_printf(b, "%s%s%s", l >= 8 ? " stroke-dasharray=\"" : "",
+                       l >= 8 ? dashes[(l / 8) % 3] : "", l >= 8 ? "\"" : "");
 }
 
 /* What a screen reader says of the chart when the caller gave no desc. */
@@ -152,61 +152,61 @@ static void generated_desc(fr_svg_buf *b, const fr_chart *c)
     char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ];
     fr_month_format(c->first, a);
     fr_month_format(c->first + (fr_month)c->months - 1, z);
-    fr_svg_buf_printf(b, "Line chart of ");
-    fr_svg_xml_text(b, c->y_label ? c->y_label : "values");
-    fr_svg_buf_printf(b, " by month from %s to %s, one line per nationality:", a, z);
+    fr__svg_buf_printf(b, "Line chart of ");
+    fr__svg_xml_text(b, c->y_label ? c->y_label : "values");
+    fr__svg_buf_printf(b, " by month from %s to %s, one line per nationality:", a, z);
     for (size_t l = 0; l < c->nlines; l++) {
-        fr_svg_buf_printf(b, " ");
-        fr_svg_xml_text(b, c->lines[l].label);
+        fr__svg_buf_printf(b, " ");
+        fr__svg_xml_text(b, c->lines[l].label);
     }
-    fr_svg_buf_printf(b,
-                      ". %zu alerts are marked with circles and %zu policy changes with "
-                      "vertical dashed lines.",
-                      c->nmarks, c->nrules);
+    fr__svg_buf_printf(b,
+                       ". %zu alerts are marked with circles and %zu policy changes with "
+                       "vertical dashed lines.",
+                       c->nmarks, c->nrules);
 }
 
 static void draw_head(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
-    fr_svg_buf_printf(b,
-                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                      "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"chart-title "
-                      "chart-desc\" font-family=\"sans-serif\" font-size=\"12\">\n<title "
-                      "id=\"chart-title\">",
-                      f->W, f->H, f->W, f->H);
-    fr_svg_xml_text(b, c->title);
-    fr_svg_buf_printf(b, "</title>\n<desc id=\"chart-desc\">");
+    fr__svg_buf_printf(b,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"chart-title "
+                       "chart-desc\" font-family=\"sans-serif\" font-size=\"12\">\n<title "
+                       "id=\"chart-title\">",
+                       f->W, f->H, f->W, f->H);
+    fr__svg_xml_text(b, c->title);
+    fr__svg_buf_printf(b, "</title>\n<desc id=\"chart-desc\">");
     if (c->desc)
-        fr_svg_xml_text(b, c->desc);
+        fr__svg_xml_text(b, c->desc);
     else
         generated_desc(b, c);
-    fr_svg_buf_printf(b, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
-    fr_svg_buf_printf(b,
-                      "<text x=\"%.1f\" y=\"30\" font-size=\"18\" font-weight=\"bold\" "
-                      "fill=\"#000000\">",
-                      f->x0);
-    fr_svg_xml_text(b, c->title);
-    fr_svg_buf_printf(b, "</text>\n");
+    fr__svg_buf_printf(b, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
+    fr__svg_buf_printf(b,
+                       "<text x=\"%.1f\" y=\"30\" font-size=\"18\" font-weight=\"bold\" "
+                       "fill=\"#000000\">",
+                       f->x0);
+    fr__svg_xml_text(b, c->title);
+    fr__svg_buf_printf(b, "</text>\n");
 }
 
 static void draw_y_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
     char num[32];
-    fr_svg_buf_printf(b, "<g class=\"y-axis\" fill=\"#333333\">\n");
+    fr__svg_buf_printf(b, "<g class=\"y-axis\" fill=\"#333333\">\n");
     for (double v = 0; v <= f->top + f->step / 2; v += f->step) {
         fmt_num(v, num, sizeof num);
-        fr_svg_buf_printf(b,
-                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                          "stroke=\"#DDDDDD\"/>"
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                          f->x0, py(f, v), f->x1, py(f, v), f->x0 - 6, py(f, v) + 4, num);
+        fr__svg_buf_printf(b,
+                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                           "stroke=\"#DDDDDD\"/>"
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                           f->x0, py(f, v), f->x1, py(f, v), f->x0 - 6, py(f, v) + 4, num);
     }
-    fr_svg_buf_printf(b,
-                      "<text transform=\"translate(20 %.1f) rotate(-90)\" "
-                      "text-anchor=\"middle\">",
-                      (f->y0 + f->y1) / 2);
-    fr_svg_xml_text(b, c->y_label ? c->y_label : "count");
-    fr_svg_buf_printf(b, "</text>\n</g>\n");
+    fr__svg_buf_printf(b,
+                       "<text transform=\"translate(20 %.1f) rotate(-90)\" "
+                       "text-anchor=\"middle\">",
+                       (f->y0 + f->y1) / 2);
+    fr__svg_xml_text(b, c->y_label ? c->y_label : "count");
+    fr__svg_buf_printf(b, "</text>\n</g>\n");
 }
 
 /* Months between labels: 1, 2, 3, 6, 12, 24... so that labels stay 60 px
@@ -230,7 +230,7 @@ static void draw_x_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
     char a[FR_MONTH_BUFSZ];
     size_t every = label_every(f);
-    fr_svg_buf_printf(
+    fr__svg_buf_printf(
         b,
         "<g class=\"x-axis\" fill=\"#333333\">\n"
         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>\n",
@@ -239,19 +239,19 @@ static void draw_x_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
         fr_month m = c->first + (fr_month)i;
         if (!month_labelled(m, i, every)) continue;
         fr_month_format(m, a);
-        fr_svg_buf_printf(
+        fr__svg_buf_printf(
             b,
             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333333\"/>"
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
             px(f, i), f->y1, px(f, i), f->y1 + 5, px(f, i), f->y1 + 20, a);
     }
-    fr_svg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
-                      (f->x0 + f->x1) / 2, f->H - 30);
+    fr__svg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
+                       (f->x0 + f->x1) / 2, f->H - 30);
 }
 
 static void draw_rules(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
-    fr_svg_buf_printf(b, "<g class=\"policy-changes\">\n");
+    fr__svg_buf_printf(b, "<g class=\"policy-changes\">\n");
     for (size_t r = 0; r < c->nrules; r++) {
         fr_month m = fr_month_of_date(c->rules[r].day);
         int y, mo, d;
@@ -261,81 +261,81 @@ static void draw_rules(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
         if (pos < 0 || pos > (double)(c->months - 1)) continue;
         double x = f->x0 + (f->x1 - f->x0) * pos / (double)(c->months - 1);
         /* labels stagger over four rows so that close changes stay legible */
-        fr_svg_buf_printf(b,
-                          "<line class=\"policy-change\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                          "y2=\"%.1f\" stroke=\"#444444\" stroke-dasharray=\"6 4\"/>"
-                          "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222222\">",
-                          x, f->y0, x, f->y1, x + 4, f->y0 + 12 + 14.0 * (double)(r % 4));
-        fr_svg_xml_text(b, c->rules[r].label);
-        fr_svg_buf_printf(b, "</text>\n");
+        fr__svg_buf_printf(b,
+                           "<line class=\"policy-change\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                           "y2=\"%.1f\" stroke=\"#444444\" stroke-dasharray=\"6 4\"/>"
+                           "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222222\">",
+                           x, f->y0, x, f->y1, x + 4, f->y0 + 12 + 14.0 * (double)(r % 4));
+        fr__svg_xml_text(b, c->rules[r].label);
+        fr__svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(b, "</g>\n");
+    fr__svg_buf_printf(b, "</g>\n");
 }
 
 static void draw_lines(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
-    fr_svg_buf_printf(b, "<g class=\"lines\">\n");
+    fr__svg_buf_printf(b, "<g class=\"lines\">\n");
     for (size_t l = 0; l < c->nlines; l++) {
-        fr_svg_buf_printf(b,
-                          "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"2\"",
-                          palette[l % 8]);
+        fr__svg_buf_printf(b,
+                           "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
+                           "stroke-width=\"2\"",
+                           palette[l % 8]);
         line_style(b, l);
-        fr_svg_buf_printf(b, " points=\"");
+        fr__svg_buf_printf(b, " points=\"");
         int firstpt = 1;
         for (size_t i = 0; i < c->months; i++) {
             double v = c->lines[l].values[i];
             if (v < 0) continue; /* a missing month: the line joins its neighbours */
-            fr_svg_buf_printf(b, "%s%.1f,%.1f", firstpt ? "" : " ", px(f, i), py(f, v));
+            fr__svg_buf_printf(b, "%s%.1f,%.1f", firstpt ? "" : " ", px(f, i), py(f, v));
             firstpt = 0;
         }
-        fr_svg_buf_printf(b, "\"><title>");
-        fr_svg_xml_text(b, c->lines[l].label);
-        fr_svg_buf_printf(b, "</title></polyline>\n");
+        fr__svg_buf_printf(b, "\"><title>");
+        fr__svg_xml_text(b, c->lines[l].label);
+        fr__svg_buf_printf(b, "</title></polyline>\n");
     }
-    fr_svg_buf_printf(b, "</g>\n");
+    fr__svg_buf_printf(b, "</g>\n");
 }
 
 static void draw_marks(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
-    fr_svg_buf_printf(b, "<g class=\"alerts\">\n");
+    fr__svg_buf_printf(b, "<g class=\"alerts\">\n");
     for (size_t k = 0; k < c->nmarks; k++) {
         const fr_chart_mark *mk = &c->marks[k];
         if (mk->month < c->first || mk->month >= c->first + (fr_month)c->months) continue;
         size_t i = (size_t)(mk->month - c->first);
         double v = c->lines[mk->line].values[i];
         if (v < 0) v = 0;
-        fr_svg_buf_printf(b,
-                          "<circle class=\"alert\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" "
-                          "stroke=\"#C00000\" stroke-width=\"2.5\"><title>",
-                          px(f, i), py(f, v));
-        fr_svg_xml_text(b, mk->label);
+        fr__svg_buf_printf(b,
+                           "<circle class=\"alert\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" "
+                           "stroke=\"#C00000\" stroke-width=\"2.5\"><title>",
+                           px(f, i), py(f, v));
+        fr__svg_xml_text(b, mk->label);
         /* labels stagger over three rows so that alerts in near months stay legible */
-        fr_svg_buf_printf(b,
-                          "</title></circle><text x=\"%.1f\" y=\"%.1f\" fill=\"#A00000\" "
-                          "font-weight=\"bold\">",
-                          px(f, i) + 8, py(f, v) - 8 - 14.0 * (double)(k % 3));
-        fr_svg_xml_text(b, mk->label);
-        fr_svg_buf_printf(b, "</text>\n");
+        fr__svg_buf_printf(b,
+                           "</title></circle><text x=\"%.1f\" y=\"%.1f\" fill=\"#A00000\" "
+                           "font-weight=\"bold\">",
+                           px(f, i) + 8, py(f, v) - 8 - 14.0 * (double)(k % 3));
+        fr__svg_xml_text(b, mk->label);
+        fr__svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(b, "</g>\n");
+    fr__svg_buf_printf(b, "</g>\n");
 }
 
 static void draw_legend(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
 {
-    fr_svg_buf_printf(b, "<g class=\"legend\">\n");
+    fr__svg_buf_printf(b, "<g class=\"legend\">\n");
     for (size_t l = 0; l < c->nlines; l++) {
         double y = f->y0 + 10 + 20.0 * (double)l;
-        fr_svg_buf_printf(b,
-                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                          "stroke-width=\"3\"",
-                          f->x1 + 20, y, f->x1 + 45, y, palette[l % 8]);
+        fr__svg_buf_printf(b,
+                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                           "stroke-width=\"3\"",
+                           f->x1 + 20, y, f->x1 + 45, y, palette[l % 8]);
         line_style(b, l);
-        fr_svg_buf_printf(b, "/><text x=\"%.1f\" y=\"%.1f\" fill=\"#000000\">", f->x1 + 52, y + 4);
-        fr_svg_xml_text(b, c->lines[l].label);
-        fr_svg_buf_printf(b, "</text>\n");
+        fr__svg_buf_printf(b, "/><text x=\"%.1f\" y=\"%.1f\" fill=\"#000000\">", f->x1 + 52, y + 4);
+        fr__svg_xml_text(b, c->lines[l].label);
+        fr__svg_buf_printf(b, "</text>\n");
     }
-    fr_svg_buf_printf(b, "</g>\n");
+    fr__svg_buf_printf(b, "</g>\n");
 }
 
 int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err)
@@ -352,7 +352,7 @@ int fr_svg_chart(const fr_chart *c, char **out, size_t *len, fr_error *err)
     draw_lines(&b, c, &f);
     draw_marks(&b, c, &f);
     draw_legend(&b, c, &f);
-    fr_svg_buf_printf(&b, "</svg>\n");
+    fr__svg_buf_printf(&b, "</svg>\n");
     if (b.failed) {
         fr_free(b.p);
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory while drawing the chart");

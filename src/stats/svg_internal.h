@@ -12,11 +12,11 @@ typedef struct fr_svg_buf {
     int failed; /* an allocation failed: later calls do nothing */
 } fr_svg_buf;
 
-int fr_svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
+int fr__svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void fr_svg_xml_text(fr_svg_buf *b, const char *s);
+void fr__svg_xml_text(fr_svg_buf *b, const char *s);
 
 #endif

@@ -50,7 +50,7 @@ int fr_whatif_new(const fr_policy *policy, const fr_policy *baseline, fr_date fr
     w->from = from;
     w->to = to;
     w->last_day = FR_DATE_NONE;
-    fr_match_init(&w->open);
+    fr__match_init(&w->open);
     *out = w;
     return FR_OK;
 }
@@ -58,7 +58,7 @@ int fr_whatif_new(const fr_policy *policy, const fr_policy *baseline, fr_date fr
 void fr_whatif_free(fr_whatif *w)
 {
     if (!w) return;
-    fr_match_clear(&w->open);
+    fr__match_clear(&w->open);
     fr_free(w->rows);
     fr_free(w);
 }
@@ -72,7 +72,7 @@ int fr_whatif_add(fr_whatif *w, const fr_event *ev)
     uint64_t key = fr_series_person_key(ev);
     if (ev->kind == FR_EVENT_EXIT) {
         fr_match_entry e;
-        if (fr_match_close(&w->open, key, &e) && day > e.until) w->rows[e.nationality].overstays++;
+        if (fr__match_close(&w->open, key, &e) && day > e.until) w->rows[e.nationality].overstays++;
         return FR_OK;
     }
     if ((w->from != FR_DATE_NONE && day < w->from) || (w->to != FR_DATE_NONE && day > w->to))
@@ -103,7 +103,7 @@ int fr_whatif_add(fr_whatif *w, const fr_event *ev)
                                                              : day + FR_SERIES_DEFAULT_STAY - 1,
                         nat, 1},
                    prev;
-    int rc = fr_match_open(&w->open, &e, &prev);
+    int rc = fr__match_open(&w->open, &e, &prev);
     if (rc < 0) return rc;
     if (rc == 1 && prev.until < day) w->rows[prev.nationality].nonexits++;
     return FR_OK;
@@ -123,7 +123,7 @@ int fr_whatif_finish(fr_whatif *w, fr_date as_of, fr_whatif_row **rows, size_t *
         const fr_match_entry *e = &w->open.slots[i];
         if (e->key && e->until < as_of) w->rows[e->nationality].nonexits++;
     }
-    fr_match_clear(&w->open);
+    fr__match_clear(&w->open);
     size_t k = 0;
     for (int c = 0; c < w->ncountries; c++)
         if (w->rows[c].arrivals) k++;

@@ -38,9 +38,9 @@ int fr_store_open(const char *where, unsigned flags, fr_store **out, fr_error *e
     *out = NULL;
     if (strncmp(where, "postgres:", 9) == 0 && strncmp(where, "postgres://", 11) != 0)
         where += 9; /* "postgres:host=... dbname=..." */
-    if (fr_store_is_pg(where)) return fr_store_pg_open(where, flags, out, err);
+    if (fr_store_is_pg(where)) return fr__store_pg_open(where, flags, out, err);
     if (strncmp(where, "sqlite:", 7) == 0) where += 7;
-    return fr_store_sqlite_open(where, flags, out, err);
+    return fr__store_sqlite_open(where, flags, out, err);
 }
 
 void fr_store_close(fr_store *s)
@@ -81,8 +81,8 @@ static int validate_reasons(const char *js, fr_error *err)
 
 static void norm_doc(fr_document *d)
 {
-    fr_ledger_name_norm(d->surname);
-    fr_ledger_name_norm(d->given_names);
+    fr__ledger_name_norm(d->surname);
+    fr__ledger_name_norm(d->given_names);
 }
 
 int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err)
@@ -307,8 +307,8 @@ typedef struct {
 static int digest_one(void *ud, const fr_event *ev)
 {
     digest_acc *a = ud;
-    uint64_t h = (uint64_t)fr_ledger_event_digest(ev);
-    uint64_t p = (uint64_t)fr_ledger_person_digest(&ev->doc);
+    uint64_t h = (uint64_t)fr__ledger_event_digest(ev);
+    uint64_t p = (uint64_t)fr__ledger_person_digest(&ev->doc);
     /* mix (splitmix64 finaliser) so that a sum of digests is still a digest */
     uint64_t x = h ^ (p * 0x9e3779b97f4a7c15ULL);
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;

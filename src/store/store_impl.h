@@ -3,7 +3,7 @@
  * manner of SQLite's sqlite3_io_methods. A backend defines a struct whose
  * first member is an fr_store, points base.ops at its table, and lets
  * store.c do validation and normalisation. Events reaching a backend are
- * valid (fr_event_validate) and names are normalised (fr_ledger_name_norm). */
+ * valid (fr_event_validate) and names are normalised (fr__ledger_name_norm). */
 #ifndef FR_STORE_IMPL_H
 #define FR_STORE_IMPL_H
 
@@ -62,9 +62,9 @@ struct fr_store {
 };
 
 /* Backends. */
-int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err);
+int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err);
 /* conninfo: a libpq connection URI or keyword/value string. */
-int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err);
+int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err);
 /* Is `where` a PostgreSQL location (postgres://, postgresql://, or libpq
  * keyword=value pairs such as "host=... dbname=...")? */
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-int fr_slink_wanted(const fr_document *d)
+int fr__slink_wanted(const fr_document *d)
 {
     return d->birth_date != FR_DATE_NONE && d->surname[0] && d->nationality[0];
 }
@@ -23,15 +23,15 @@ static fr_linkage_candidate candidate_of(const fr_slink_row *x)
     return c;
 }
 
-int fr_slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
-                        const fr_slink_row *x, const fr_linkage_freq *f)
+int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
+                         const fr_slink_row *x, const fr_linkage_freq *f)
 {
     fr_linkage_candidate c = candidate_of(x);
     return fr_linkage_upper_bound(p, q, &c, f) >= p->review_bits;
 }
 
-size_t fr_slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
-                     const fr_linkage_freq *f, fr_date out[3])
+size_t fr__slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
+                      const fr_linkage_freq *f, fr_date out[3])
 {
     fr_date all[3];
     size_t n = fr_linkage_birth_keys(q->doc->birth_date, all), kept = 0;
@@ -65,18 +65,18 @@ static void keep(fr_slink_result *r, int64_t id, const fr_linkage_score *sc)
     r->score[i] = *sc;
 }
 
-int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const fr_linkage_freq *f,
-                    const fr_slink_row *rows, size_t n, const fr_slink_source *src,
-                    fr_slink_result *r, fr_error *err)
+int fr__slink_decide(const fr_linkage_params *p, const fr_linkage_query *q,
+                     const fr_linkage_freq *f, const fr_slink_row *rows, size_t n,
+                     const fr_slink_source *src, fr_slink_result *r, fr_error *err)
 {
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
-    if (!fr_slink_wanted(q->doc) || f->travellers == 0) return FR_OK;
+    if (!fr__slink_wanted(q->doc) || f->travellers == 0) return FR_OK;
     for (size_t i = 0; i < n; i++) {
         const fr_slink_row *x = &rows[i];
         fr_linkage_freq base = *f;
         base.name = base.birth = 0;
-        if (!fr_slink_may_review(p, q, x, &base)) continue;
+        if (!fr__slink_may_review(p, q, x, &base)) continue;
         fr_linkage_freq cf = base;
         int rc = src->name_birth(src->ud, x, &cf, err);
         if (rc != FR_OK) return rc;
@@ -96,7 +96,7 @@ int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const
     return FR_OK;
 }
 
-fr_link_kind fr_slink_kind(fr_linkage_outcome o, int recording)
+fr_link_kind fr__slink_kind(fr_linkage_outcome o, int recording)
 {
     if (o == FR_LINKAGE_LINK) return FR_LINK_RENEWAL;
     if (o == FR_LINKAGE_REVIEW) return FR_LINK_REVIEW;

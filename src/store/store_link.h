@@ -48,30 +48,30 @@ typedef struct fr_slink_result {
 
 /* Whether the document can be linked at all (birth date, surname and
  * nationality known); when 0 the outcome is NEW with no look-up. */
-int fr_slink_wanted(const fr_document *d);
+int fr__slink_wanted(const fr_document *d);
 
 /* Could row x reach review from its person fields with f (name and birth
  * frequencies taken as f says)? Backends may drop rows with it early. */
-int fr_slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
-                        const fr_slink_row *x, const fr_linkage_freq *f);
+int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
+                         const fr_slink_row *x, const fr_linkage_freq *f);
 
 /* The blocking dates worth reading for q (into out, returns how many, 0..3):
  * those of fr_linkage_birth_keys on which some candidate could pass
- * fr_slink_may_review with the totals in f (fr_linkage_key_bound). With
+ * fr__slink_may_review with the totals in f (fr_linkage_key_bound). With
  * millions of travellers the 1st of January of the birth year can only
  * reach review for a rare nationality, so it is mostly skipped; the rows
- * it would have given are all refused by fr_slink_may_review. */
-size_t fr_slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
-                     const fr_linkage_freq *f, fr_date out[3]);
+ * it would have given are all refused by fr__slink_may_review. */
+size_t fr__slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,
+                      const fr_linkage_freq *f, fr_date out[3]);
 
 /* Decide for q over rows[0..n) with the totals in f (travellers,
  * nationality). An error of a look-up is returned as is. */
-int fr_slink_decide(const fr_linkage_params *p, const fr_linkage_query *q, const fr_linkage_freq *f,
-                    const fr_slink_row *rows, size_t n, const fr_slink_source *src,
-                    fr_slink_result *r, fr_error *err);
+int fr__slink_decide(const fr_linkage_params *p, const fr_linkage_query *q,
+                     const fr_linkage_freq *f, const fr_slink_row *rows, size_t n,
+                     const fr_slink_source *src, fr_slink_result *r, fr_error *err);
 
 /* The link kind of an outcome for a record (NEW -> FR_LINK_NEW) or for a
  * look-up without writing (NEW -> FR_LINK_NONE). */
-fr_link_kind fr_slink_kind(fr_linkage_outcome o, int recording);
+fr_link_kind fr__slink_kind(fr_linkage_outcome o, int recording);
 
 #endif

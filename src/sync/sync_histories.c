@@ -173,6 +173,6 @@ done:
     fr_free(answer);
     fr__sync_http_close(http);
     fr_store_close(store);
-    if (have_db) fr_modsql_handle_close(&h);
+    if (have_db) fr__modsql_handle_close(&h);
     return rc;
 }

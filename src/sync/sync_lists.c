@@ -97,7 +97,7 @@ int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char 
     have_db = 1;
     size_t olen = 0;
     fr_error rerr;
-    if (fr_screen_read_file(path, &old, &olen, &rerr) == FR_OK) hex_digest(old, olen, held);
+    if (fr__screen_read_file(path, &old, &olen, &rerr) == FR_OK) hex_digest(old, olen, held);
     if ((rc = fr__sync_http_open(cfg, central, &http, err)) != FR_OK) goto done;
     fr__sync_http_lists(http, held);
     rc = fr__sync_http_get(
@@ -142,13 +142,13 @@ int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char 
         if ((rc = check_text(which, answer, len, &out->entries, err)) != FR_OK) goto done;
         if (strcmp(got, held) != 0) {
             FILE *f = NULL;
-            if ((rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err)) != FR_OK) goto done;
+            if ((rc = fr__screen_atomic_begin(path, tmp, sizeof tmp, &f, err)) != FR_OK) goto done;
             if (fwrite(answer, 1, len, f) != len) {
-                fr_screen_atomic_abort(tmp, f);
+                fr__screen_atomic_abort(tmp, f);
                 rc = fr_error_set(err, FR_EIO, 0, 0, "dir", "cannot write %s", path);
                 goto done;
             }
-            if ((rc = fr_screen_atomic_commit(path, tmp, f, err)) != FR_OK) goto done;
+            if ((rc = fr__screen_atomic_commit(path, tmp, f, err)) != FR_OK) goto done;
             out->changed = 1;
         }
     }
@@ -159,6 +159,6 @@ done:
     fr_free(answer);
     fr_free(old);
     fr__sync_http_close(http);
-    if (have_db) fr_modsql_handle_close(&h);
+    if (have_db) fr__modsql_handle_close(&h);
     return rc;
 }

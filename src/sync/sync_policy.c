@@ -42,13 +42,13 @@ static int replace_file(const char *path, const char *text, size_t len, fr_error
             return fr_error_set(err, FR_EIO, 0, 0, "policy", "cannot keep %s: %s", prev,
                                 strerror(errno));
     }
-    int rc = fr_screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
+    int rc = fr__screen_atomic_begin(path, tmp, sizeof tmp, &f, err);
     if (rc != FR_OK) return rc;
     if (fwrite(text, 1, len, f) != len) {
-        fr_screen_atomic_abort(tmp, f);
+        fr__screen_atomic_abort(tmp, f);
         return fr_error_set(err, FR_EIO, 0, 0, "policy", "cannot write %s", path);
     }
-    return fr_screen_atomic_commit(path, tmp, f, err);
+    return fr__screen_atomic_commit(path, tmp, f, err);
 }
 
 int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *version,
@@ -103,7 +103,7 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     }
     size_t olen = 0;
     fr_error rerr;
-    if (fr_screen_read_file(path, &old, &olen, &rerr) != FR_OK) old = NULL;
+    if (fr__screen_read_file(path, &old, &olen, &rerr) != FR_OK) old = NULL;
     if (!old || olen != len || memcmp(old, t, len) != 0) {
         if ((rc = replace_file(path, t, len, err)) != FR_OK) goto done;
         *changed = 1;
@@ -117,7 +117,7 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     if (cfg->db && fr__sync_db_open(&h, cfg->db, &nerr) == FR_OK) {
         (void)fr__sync_db_list_note(&h, central, "policy", *version, digest, *changed,
                                     cfg->clock_ms(cfg->clock_ud), &nerr);
-        fr_modsql_handle_close(&h);
+        fr__modsql_handle_close(&h);
     }
 done:
     fr_policy_free(pol);

@@ -86,31 +86,31 @@ int fr__sync_db_open(fr_modsql_handle *h, const char *db, fr_error *err)
     int rc = fr_store_open(db, 0, &s, err);
     fr_store_close(s);
     if (rc != FR_OK) return rc;
-    return fr_modsql_handle_open(h, db, "sync", MIGRATIONS,
-                                 (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
+    return fr__modsql_handle_open(h, db, "sync", MIGRATIONS,
+                                  (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), SQL, Q_COUNT, err);
 }
 
 static int step_done(fr_modsql_handle *h, sqlite3_stmt *st, fr_error *err, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FR_OK : fr_modsql_error(h->db, rc, err, what);
+    return rc == SQLITE_DONE ? FR_OK : fr__modsql_error(h->db, rc, err, what);
 }
 
 int fr__sync_db_mark(fr_modsql_handle *h, const char *central, int64_t *acked, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(h, Q_ENSURE, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_ENSURE, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     if ((rc = step_done(h, st, err, "cannot keep the sync mark")) != FR_OK) return rc;
-    if ((rc = fr_modsql_handle_stmt(h, Q_MARK, &st, err)) != FR_OK) return rc;
+    if ((rc = fr__modsql_handle_stmt(h, Q_MARK, &st, err)) != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     *acked = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return step == SQLITE_ROW ? FR_OK
-                              : fr_modsql_error(h->db, step, err, "cannot read the sync mark");
+                              : fr__modsql_error(h->db, step, err, "cannot read the sync mark");
 }
 
 int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
@@ -119,10 +119,10 @@ int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return fr_modsql_error(h->db, rc, err, "cannot start the sync mark");
+    if (rc != SQLITE_OK) return fr__modsql_error(h->db, rc, err, "cannot start the sync mark");
     for (size_t i = 0; i < nissues; i++) {
         const fr__sync_issue_row *x = &issues[i];
-        if ((rc = fr_modsql_handle_stmt(h, Q_ISSUE, &st, err)) != FR_OK) goto fail;
+        if ((rc = fr__modsql_handle_stmt(h, Q_ISSUE, &st, err)) != FR_OK) goto fail;
         sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, x->seq);
         sqlite3_bind_text(st, 3, x->event_id, -1, SQLITE_STATIC);
@@ -132,20 +132,20 @@ int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
         sqlite3_bind_int64(st, 7, now_ms);
         if ((rc = step_done(h, st, err, "cannot keep a refused event")) != FR_OK) goto fail;
     }
-    if ((rc = fr_modsql_handle_stmt(h, Q_ACK, &st, err)) != FR_OK) goto fail;
+    if ((rc = fr__modsql_handle_stmt(h, Q_ACK, &st, err)) != FR_OK) goto fail;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, upto);
     sqlite3_bind_int64(st, 3, now_ms);
     if ((rc = step_done(h, st, err, "cannot move the sync mark")) != FR_OK) goto fail;
     if (have_skew) {
-        if ((rc = fr_modsql_handle_stmt(h, Q_SKEW, &st, err)) != FR_OK) goto fail;
+        if ((rc = fr__modsql_handle_stmt(h, Q_SKEW, &st, err)) != FR_OK) goto fail;
         sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, skew_ms);
         if ((rc = step_done(h, st, err, "cannot keep the clock skew")) != FR_OK) goto fail;
     }
     rc = sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK) return FR_OK;
-    rc = fr_modsql_error(h->db, rc, err, "cannot commit the sync mark");
+    rc = fr__modsql_error(h->db, rc, err, "cannot commit the sync mark");
 fail:
     sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -155,7 +155,7 @@ void fr__sync_db_fail(fr_modsql_handle *h, const char *central, int64_t now_ms, 
 {
     sqlite3_stmt *st = NULL;
     fr_error err;
-    if (fr_modsql_handle_stmt(h, Q_FAIL, &st, &err) != FR_OK) return;
+    if (fr__modsql_handle_stmt(h, Q_FAIL, &st, &err) != FR_OK) return;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
     sqlite3_bind_text(st, 3, msg, -1, SQLITE_STATIC);
@@ -165,13 +165,13 @@ void fr__sync_db_fail(fr_modsql_handle *h, const char *central, int64_t now_ms, 
 static int count_issues(fr_modsql_handle *h, const char *central, int64_t *n, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(h, Q_NISSUES, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_NISSUES, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     *n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return step == SQLITE_ROW ? FR_OK : fr_modsql_error(h->db, step, err, "cannot count issues");
+    return step == SQLITE_ROW ? FR_OK : fr__modsql_error(h->db, step, err, "cannot count issues");
 }
 
 /* The lists x->central's pulls left, and the pulled events not yet passed
@@ -183,7 +183,7 @@ static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
     sqlite3_stmt *st = NULL;
     for (int i = 0; i < FR_SYNC_LISTS; i++)
         snprintf(x->lists[i].name, sizeof x->lists[i].name, "%s", NAMES[i]);
-    int rc = fr_modsql_handle_stmt(h, Q_LISTS, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_LISTS, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, x->central, -1, SQLITE_STATIC);
     int step;
@@ -193,19 +193,19 @@ static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
             if (!name || strcmp(name, NAMES[i]) != 0) continue;
             fr_sync_list_state *l = &x->lists[i];
             l->version = sqlite3_column_int64(st, 1);
-            fr_modsql_col_text(st, 2, l->digest, sizeof l->digest);
+            fr__modsql_col_text(st, 2, l->digest, sizeof l->digest);
             l->pulled_ms = sqlite3_column_int64(st, 3);
             l->checked_ms = sqlite3_column_int64(st, 4);
         }
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) return fr_modsql_error(h->db, step, err, "cannot read the lists");
-    if ((rc = fr_modsql_handle_stmt(h, Q_NPULLED, &st, err)) != FR_OK) return rc;
+    if (step != SQLITE_DONE) return fr__modsql_error(h->db, step, err, "cannot read the lists");
+    if ((rc = fr__modsql_handle_stmt(h, Q_NPULLED, &st, err)) != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, x->acked_seq);
     step = sqlite3_step(st);
     int64_t pulled = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    if (step != SQLITE_ROW) return fr_modsql_error(h->db, step, err, "cannot count pulled events");
+    if (step != SQLITE_ROW) return fr__modsql_error(h->db, step, err, "cannot count pulled events");
     x->waiting = x->waiting > pulled ? x->waiting - pulled : 0;
     return FR_OK;
 }
@@ -229,7 +229,7 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
         (rc = fr_store_last_sequence(store, &last, &fp, err)) != FR_OK)
         goto done;
     sqlite3_stmt *st = NULL;
-    if ((rc = fr_modsql_handle_stmt(&h, Q_STATUS, &st, err)) != FR_OK) goto done;
+    if ((rc = fr__modsql_handle_stmt(&h, Q_STATUS, &st, err)) != FR_OK) goto done;
     if (central) sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -246,11 +246,11 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
         }
         fr_sync_status *x = &v[count++];
         memset(x, 0, sizeof *x);
-        fr_modsql_col_text(st, 0, x->central, sizeof x->central);
+        fr__modsql_col_text(st, 0, x->central, sizeof x->central);
         x->acked_seq = sqlite3_column_int64(st, 1);
         x->last_ok_ms = sqlite3_column_int64(st, 2);
         x->last_try_ms = sqlite3_column_int64(st, 3);
-        fr_modsql_col_text(st, 4, x->last_error, sizeof x->last_error);
+        fr__modsql_col_text(st, 4, x->last_error, sizeof x->last_error);
         x->have_skew = sqlite3_column_type(st, 5) != SQLITE_NULL;
         x->skew_ms = sqlite3_column_int64(st, 5);
         x->last_seq = last;
@@ -258,7 +258,7 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {
-        rc = fr_modsql_error(h.db, step, err, "cannot read the sync status");
+        rc = fr__modsql_error(h.db, step, err, "cannot read the sync status");
         goto done;
     }
     for (size_t i = 0; i < count; i++)
@@ -271,7 +271,7 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
 done:
     fr_free(v);
     fr_store_close(store);
-    fr_modsql_handle_close(&h);
+    fr__modsql_handle_close(&h);
     return rc;
 }
 
@@ -281,7 +281,7 @@ int fr_sync_issues(const char *db, fr_sync_issue_fn fn, void *ud, fr_error *err)
     int rc = fr__sync_db_open(&h, db, err);
     if (rc != FR_OK) return rc;
     sqlite3_stmt *st = NULL;
-    if ((rc = fr_modsql_handle_stmt(&h, Q_ISSUES, &st, err)) != FR_OK) goto done;
+    if ((rc = fr__modsql_handle_stmt(&h, Q_ISSUES, &st, err)) != FR_OK) goto done;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         fr_sync_issue x = {(const char *)sqlite3_column_text(st, 0),
@@ -294,10 +294,10 @@ int fr_sync_issues(const char *db, fr_sync_issue_fn fn, void *ud, fr_error *err)
         if ((rc = fn(ud, &x)) != 0) break;
     }
     if (rc == FR_OK && step != SQLITE_DONE)
-        rc = fr_modsql_error(h.db, step, err, "cannot read the refused events");
+        rc = fr__modsql_error(h.db, step, err, "cannot read the refused events");
     sqlite3_reset(st);
 done:
-    fr_modsql_handle_close(&h);
+    fr__modsql_handle_close(&h);
     return rc;
 }
 
@@ -306,7 +306,7 @@ int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *
                           fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(h, Q_LIST_NOTE, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_LIST_NOTE, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -320,7 +320,7 @@ int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *
 int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr_modsql_handle_stmt(h, Q_PULLED, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_PULLED, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, event_id, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
@@ -328,7 +328,7 @@ int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled
     sqlite3_reset(st);
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? FR_OK
-               : fr_modsql_error(h->db, step, err, "cannot read the pulled events");
+               : fr__modsql_error(h->db, step, err, "cannot read the pulled events");
 }
 
 int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
@@ -337,17 +337,17 @@ int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *n
     sqlite3_stmt *st = NULL;
     *version = 0;
     digest[0] = 0;
-    int rc = fr_modsql_handle_stmt(h, Q_LIST_GET, &st, err);
+    int rc = fr__modsql_handle_stmt(h, Q_LIST_GET, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
         *version = sqlite3_column_int64(st, 0);
-        fr_modsql_col_text(st, 1, digest, 65);
+        fr__modsql_col_text(st, 1, digest, 65);
     }
     sqlite3_reset(st);
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? FR_OK
-               : fr_modsql_error(h->db, step, err, "cannot read the list's version");
+               : fr__modsql_error(h->db, step, err, "cannot read the list's version");
 }

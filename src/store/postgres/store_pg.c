@@ -1004,7 +1004,7 @@ fail:
     return rc;
 }
 
-int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err)
+int fr__store_pg_migrate(const char *conninfo, int target, fr_error *err)
 {
     pg_store s;
     memset(&s, 0, sizeof s);
@@ -1126,7 +1126,7 @@ static const fr_store_ops PG_OPS = {
     .purge = pg_purge,
 };
 
-int fr_store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
+int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
 {
     pg_store *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");

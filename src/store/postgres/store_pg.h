@@ -128,7 +128,7 @@ typedef struct pg_store {
 
 /* store_pg.c */
 /* Apply migrations up to version target (tests build old databases). */
-int fr_store_pg_migrate(const char *conninfo, int target, fr_error *err);
+int fr__store_pg_migrate(const char *conninfo, int target, fr_error *err);
 int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what);
 int pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what);
 int pg_tx_begin(pg_store *s, fr_error *err);
@@ -233,7 +233,7 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
 /* Look the chunk's events up at once (fr_store_prefetch); a batch only. */
 int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err);
 /* The blocking dates worth reading for a new document with these totals
- * (fr_slink_keys; 0 when there are no travellers). */
+ * (fr__slink_keys; 0 when there are no travellers). */
 size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
                         int64_t travellers, int64_t nationality, fr_date out[3]);
 /* Forget the chunk's look-up (its answers may be stale). */

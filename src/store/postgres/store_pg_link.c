@@ -163,7 +163,8 @@ int pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int
 {
     l->gen = -1;
     fr_date keys[3];
-    size_t nk = with_doc && fr_slink_wanted(doc) ? fr_linkage_birth_keys(doc->birth_date, keys) : 0;
+    size_t nk =
+        with_doc && fr__slink_wanted(doc) ? fr_linkage_birth_keys(doc->birth_date, keys) : 0;
     int rc = FR_OK;
     pg_buf kb = {0}, pn = {0}, ps = {0}, pgn = {0}, pb = {0};
     for (size_t k = 0; k < nk; k++) {
@@ -253,7 +254,7 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
     pg_slot *d = s->pre_valid ? pg_map_get(&s->pre_doc, key) : NULL;
     if (!d) return 0;
     l->gen = -1;
-    if (!fr_slink_wanted(doc)) return 1; /* a new traveller without a look-up */
+    if (!fr__slink_wanted(doc)) return 1; /* a new traveller without a look-up */
     /* the dates worth reading now must have been read */
     fr_date then[3], now[3];
     size_t nthen = pg_prefetch_keys(s, doc, day, entering, s->pre_total, d->c, then);
@@ -271,7 +272,7 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
     fr_linkage_freq best = {s->pre_total + delta(s, "T"), d->c + delta(s, key), 0, 0};
     for (int64_t i = 0; i < d->b; i++) {
         const pg_cand *x = &s->pre_cand[d->a + i];
-        if (!x->counted && fr_slink_may_review(&s->link_params, &q, &x->row, &best)) return 0;
+        if (!x->counted && fr__slink_may_review(&s->link_params, &q, &x->row, &best)) return 0;
     }
     l->total = s->pre_total, l->nat = d->c;
     for (int64_t i = 0; i < d->b; i++) {
@@ -574,7 +575,7 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         cf.name = l->c[i].name_n + delta(s, k);
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
         cf.birth = l->c[i].birth_n + delta(s, k);
-        if (l->c[i].detailed || !fr_slink_may_review(&s->link_params, q, x, &cf)) continue;
+        if (l->c[i].detailed || !fr__slink_may_review(&s->link_params, q, x, &cf)) continue;
         pg_details_arg(&ix, &ids, &pp, n++ == 0, (int64_t)i, x->id, q->doc);
     }
     if (n == 0) return FR_OK;
@@ -587,7 +588,7 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
 {
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
-    if (!fr_slink_wanted(doc)) return FR_OK;
+    if (!fr__slink_wanted(doc)) return FR_OK;
     char k[24];
     snprintf(k, sizeof k, "N%s", doc->nationality);
     fr_linkage_freq f = {l->total + delta(s, "T"), l->nat + delta(s, k), 0, 0};
@@ -601,7 +602,7 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
         rows[i] = l->c[i].row;
     decide_ctx ctx = {s, l, rows};
     fr_slink_source src = {name_birth, travel, &ctx};
-    rc = fr_slink_decide(&s->link_params, &q, &f, rows, l->nc, &src, r, err);
+    rc = fr__slink_decide(&s->link_params, &q, &f, rows, l->nc, &src, r, err);
     fr_free(rows);
     return rc;
 }
@@ -628,7 +629,7 @@ int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
     } else if (rc == FR_OK) {
         fr_slink_result c;
         if ((rc = pg_link_decide(s, doc, day, entering, &l, &c, err)) == FR_OK) {
-            out->how = fr_slink_kind(c.outcome, 0);
+            out->how = fr__slink_kind(c.outcome, 0);
             if (c.n) {
                 out->bits = c.score[0].bits;
                 out->candidate_id = c.ids[0];

@@ -9,7 +9,7 @@
  * catch-up by the latency between two processes, not by work. Here the
  * same questions are asked for a whole chunk: first the frequency totals
  * and the chunk's nationalities (Q_TOTALS), which say which blocking dates
- * are worth reading (fr_slink_keys, as on SQLite), then one pipeline:
+ * are worth reading (fr__slink_keys, as on SQLite), then one pipeline:
  *
  *   Q_GEN the link generation; Q_EVENTS the chunk's event ids; Q_LOCK the
  *   row locks of the travellers whose crossings will be paired (in id
@@ -196,7 +196,7 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
         if (!pg_map_put(seen, nk)) return FR_ENOMEM;
         pg_buf_elem(&a->nats, d->nationality, a->nnat++ == 0);
     }
-    if (!fr_slink_wanted(d)) return FR_OK;
+    if (!fr__slink_wanted(d)) return FR_OK;
     pg_buf_elem(&a->co, pg_i64(v, pos + 1), a->ncand == 0);
     pg_buf_elem(&a->cst, d->state, a->ncand == 0);
     pg_buf_elem(&a->cnu, d->number, a->ncand == 0);
@@ -413,7 +413,7 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
     pg_buf ix = {0}, na = {0}, su = {0}, gi = {0}, bi = {0};
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!evs[i] || !fr_slink_wanted(&evs[i]->doc)) continue;
+        if (!evs[i] || !fr__slink_wanted(&evs[i]->doc)) continue;
         char key[40];
         doc_key(key, &evs[i]->doc);
         pg_slot *d = pg_map_get(&s->pre_doc, key);
@@ -423,7 +423,7 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
         fr_linkage_freq best = {s->pre_total, d->c, 0, 0};
         for (int64_t j = d->a; j < d->a + d->b; j++) {
             pg_cand *x = &s->pre_cand[j];
-            if (!fr_slink_may_review(&s->link_params, &q, &x->row, &best)) continue;
+            if (!fr__slink_may_review(&s->link_params, &q, &x->row, &best)) continue;
             char v[24];
             pg_buf_elem(&ix, pg_i64(v, j), m == 0);
             pg_buf_elem(&na, x->row.nationality, m == 0);
@@ -485,7 +485,7 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
     pg_buf ix = {0}, ids = {0}, pp = {0};
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!evs[i] || !fr_slink_wanted(&evs[i]->doc)) continue;
+        if (!evs[i] || !fr__slink_wanted(&evs[i]->doc)) continue;
         char key[40];
         doc_key(key, &evs[i]->doc);
         pg_slot *d = pg_map_get(&s->pre_doc, key);
@@ -496,7 +496,7 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
             pg_cand *x = &s->pre_cand[j];
             if (!x->counted) continue; /* refused with the best counts */
             fr_linkage_freq f = {s->pre_total, d->c, x->name_n, x->birth_n};
-            if (fr_slink_may_review(&s->link_params, &q, &x->row, &f))
+            if (fr__slink_may_review(&s->link_params, &q, &x->row, &f))
                 pg_details_arg(&ix, &ids, &pp, m++ == 0, j, x->row.id, &evs[i]->doc);
         }
     }
@@ -505,7 +505,7 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
 }
 
 /* The blocking dates worth reading for a new document at the chunk's
- * totals (fr_slink_keys, as the SQLite backend: with millions of
+ * totals (fr__slink_keys, as the SQLite backend: with millions of
  * travellers the 1st of January of a common nationality's birth year is
  * skipped). */
 size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
@@ -513,7 +513,7 @@ size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int ente
 {
     fr_linkage_query q = {d, day, entering};
     fr_linkage_freq f = {travellers, nationality, 0, 0};
-    return f.travellers ? fr_slink_keys(&s->link_params, &q, &f, out) : 0;
+    return f.travellers ? fr__slink_keys(&s->link_params, &q, &f, out) : 0;
 }
 
 /* Q_CANDS's dates, once the totals are known (read first, alone). */

@@ -165,8 +165,8 @@ static int decide(PGresult *r, int from, int to, const fr_retention *ret, fr_dat
         if (k > 0 && k < 6) c->events[k]++;
         int64_t row = strtoll(PQgetvalue(r, i, 1), NULL, 10);
         char g[24];
-        int64_t dig = fr_ledger_purged_digest(row, k, strtoll(PQgetvalue(r, i, 5), NULL, 10),
-                                              PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
+        int64_t dig = fr__ledger_purged_digest(row, k, strtoll(PQgetvalue(r, i, 5), NULL, 10),
+                                               PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
         int first = d->nev++ == 0;
         pg_buf_elem(&d->ids, PQgetvalue(r, i, 1), first);
         pg_buf_elem(&d->days, PQgetvalue(r, i, 2), first);

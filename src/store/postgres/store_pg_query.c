@@ -202,7 +202,7 @@ int pg_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
     }
     h->traveller_id = tid;
     if ((rc = load(s, h, err)) != FR_OK) goto done;
-    fr_ledger_history_finish(h);
+    fr__ledger_history_finish(h);
     *out = h;
     h = NULL;
 done:

@@ -12,7 +12,7 @@
  * 2. the linking decision is store_link.c's (match weights of
  *    core/linkage.c, as on SQLite: link, review with the evidence kept in
  *    link_reviews, or a new traveller counted in the frequencies), the
- *    pairing the core's (fr_ledger_pair) when an event arrives late;
+ *    pairing the core's (fr__ledger_pair) when an event arrives late;
  * 3. new rows are kept and sent at commit (store_pg.c). A single record is
  *    retried when another process won a race (deadlock, a concurrent insert
  *    of the same event id or document). */
@@ -76,7 +76,7 @@ static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup
     fr_slink_result c;
     int rc = pg_link_decide(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, &c, err);
     if (rc != FR_OK) return rc;
-    fr_link_kind kind = fr_slink_kind(c.outcome, 1);
+    fr_link_kind kind = fr__slink_kind(c.outcome, 1);
     if (kind == FR_LINK_RENEWAL) {
         *tid = c.ids[0];
     } else {
@@ -198,7 +198,7 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err)
     }
     for (size_t i = 0; i < n; i++)
         kinds[i] = (fr_event_kind)atoi(PQgetvalue(r, (int)i, 2));
-    fr_ledger_pair(kinds, n, anom, paired);
+    fr__ledger_pair(kinds, n, anom, paired);
     for (size_t i = 0; i < n; i++) {
         unsigned old = (unsigned)atoi(PQgetvalue(r, (int)i, 3));
         int64_t old_p = strtoll(PQgetvalue(r, (int)i, 4), NULL, 10);
@@ -262,7 +262,7 @@ static int known_event(const fr_event *ev, int64_t stored, int64_t digest, fr_re
 static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res, pg_lookup *l,
                          fr_error *err)
 {
-    int64_t digest = fr_ledger_event_digest(ev), pdig = fr_ledger_person_digest(&ev->doc);
+    int64_t digest = fr__ledger_event_digest(ev), pdig = fr__ledger_person_digest(&ev->doc);
     int pairs = ev->kind == FR_EVENT_ENTRY || ev->kind == FR_EVENT_EXIT;
     int rc;
     /* an event id this transaction already holds */

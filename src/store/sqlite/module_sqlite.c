@@ -6,7 +6,7 @@
  * version), a table of its own (the ledger's PRAGMA user_version is the
  * ledger's), and migrates with CREATE ... IF NOT EXISTS steps in one
  * IMMEDIATE transaction, so two processes opening at once migrate once.
- * Opening a handle is fr_modsql_open plus fr_modsql_migrate; each statement is prepared with
+ * Opening a handle is fr__modsql_open plus fr__modsql_migrate; each statement is prepared with
  * SQLITE_PREPARE_PERSISTENT the first time it is asked for and kept until the handle closes, so a
  * handle prepares each of its module's statements at most once. */
 #include "module_sqlite.h"
@@ -18,7 +18,7 @@
 
 #define BUSY_MS 10000
 
-int fr_modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
+int fr__modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
 {
     int code = FR_ESTORE;
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) code = FR_EBUSY;
@@ -29,7 +29,7 @@ int fr_modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
     return fr_error_set(err, code, 0, 0, "db", "%s: %s", what, msg);
 }
 
-int fr_modsql_open(const char *path, sqlite3 **out, fr_error *err)
+int fr__modsql_open(const char *path, sqlite3 **out, fr_error *err)
 {
     struct stat st;
     sqlite3 *db = NULL;
@@ -47,7 +47,7 @@ int fr_modsql_open(const char *path, sqlite3 **out, fr_error *err)
     rc =
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        rc = fr_modsql_error(db, rc, err, "cannot configure the database");
+        rc = fr__modsql_error(db, rc, err, "cannot configure the database");
         sqlite3_close(db);
         return rc;
     }
@@ -66,12 +66,12 @@ int fr_modsql_open(const char *path, sqlite3 **out, fr_error *err)
     return FR_OK;
 }
 
-int fr_modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
-                      fr_error *err)
+int fr__modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
+                       fr_error *err)
 {
     sqlite3_stmt *st = NULL;
     int version = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return fr_modsql_error(db, rc, err, "cannot start the migration");
+    if (rc != SQLITE_OK) return fr__modsql_error(db, rc, err, "cannot start the migration");
     rc = sqlite3_exec(db,
                       "CREATE TABLE IF NOT EXISTS fr_module_schema("
                       "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
@@ -112,22 +112,22 @@ int fr_modsql_migrate(sqlite3 *db, const char *module, const char *const *steps,
     if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) goto fail;
     return FR_OK;
 fail:
-    rc = fr_modsql_error(db, rc, err, "cannot migrate the tables");
+    rc = fr__modsql_error(db, rc, err, "cannot migrate the tables");
     sqlite3_finalize(st);
     if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 
-int fr_modsql_handle_open(fr_modsql_handle *h, const char *path, const char *module,
-                          const char *const *steps, int nsteps, const char *const *sql, int nsql,
-                          fr_error *err)
+int fr__modsql_handle_open(fr_modsql_handle *h, const char *path, const char *module,
+                           const char *const *steps, int nsteps, const char *const *sql, int nsql,
+                           fr_error *err)
 {
     assert(nsql >= 0 && nsql <= FR_MODSQL_MAX_STMTS);
     memset(h, 0, sizeof *h);
     h->sql = sql;
     h->nsql = nsql;
-    int rc = fr_modsql_open(path, &h->db, err);
-    if (rc == FR_OK) rc = fr_modsql_migrate(h->db, module, steps, nsteps, err);
+    int rc = fr__modsql_open(path, &h->db, err);
+    if (rc == FR_OK) rc = fr__modsql_migrate(h->db, module, steps, nsteps, err);
     if (rc != FR_OK) {
         sqlite3_close(h->db);
         h->db = NULL;
@@ -135,13 +135,13 @@ int fr_modsql_handle_open(fr_modsql_handle *h, const char *path, const char *mod
     return rc;
 }
 
-int fr_modsql_handle_stmt(fr_modsql_handle *h, int which, sqlite3_stmt **out, fr_error *err)
+int fr__modsql_handle_stmt(fr_modsql_handle *h, int which, sqlite3_stmt **out, fr_error *err)
 {
     assert(which >= 0 && which < h->nsql);
     if (!h->st[which]) {
         int rc = sqlite3_prepare_v3(h->db, h->sql[which], -1, SQLITE_PREPARE_PERSISTENT,
                                     &h->st[which], NULL);
-        if (rc != SQLITE_OK) return fr_modsql_error(h->db, rc, err, "cannot prepare a statement");
+        if (rc != SQLITE_OK) return fr__modsql_error(h->db, rc, err, "cannot prepare a statement");
     }
     sqlite3_reset(h->st[which]);
     sqlite3_clear_bindings(h->st[which]);
@@ -149,7 +149,7 @@ int fr_modsql_handle_stmt(fr_modsql_handle *h, int which, sqlite3_stmt **out, fr
     return FR_OK;
 }
 
-void fr_modsql_handle_close(fr_modsql_handle *h)
+void fr__modsql_handle_close(fr_modsql_handle *h)
 {
     for (int i = 0; i < h->nsql; i++)
         sqlite3_finalize(h->st[i]);
@@ -157,7 +157,7 @@ void fr_modsql_handle_close(fr_modsql_handle *h)
     memset(h, 0, sizeof *h);
 }
 
-void fr_modsql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+void fr__modsql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;

@@ -264,7 +264,7 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
     return rc;
 }
 
-int fr_store_sqlite_migrate(sqlite3 *db, int target, fr_error *err)
+int fr__store_sqlite_migrate(sqlite3 *db, int target, fr_error *err)
 {
     int version = 0, appid = 0, tables = 0;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -376,7 +376,7 @@ static const fr_store_ops SQ_OPS = {
     .purge = sq_purge,
 };
 
-int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
+int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
 {
     sq_store *s = fr_calloc(1, sizeof *s);
     if (!s) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
@@ -428,7 +428,7 @@ int fr_store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_er
         status = sq_error(s, rc, err, "cannot configure the database");
         goto fail;
     }
-    status = fr_store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
+    status = fr__store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
     if ((status = sq_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;

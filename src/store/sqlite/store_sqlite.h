@@ -95,7 +95,7 @@ int sq_tx_commit(sq_store *s, fr_error *err);
 void sq_tx_rollback(sq_store *s);
 /* Apply migrations 1..target to an open connection (tests build old
  * databases with it). */
-int fr_store_sqlite_migrate(sqlite3 *db, int target, fr_error *err);
+int fr__store_sqlite_migrate(sqlite3 *db, int target, fr_error *err);
 
 /* store_sqlite_cache.c */
 sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number);

@@ -8,7 +8,7 @@
  * swap or the 1st of January of its year (fr_linkage_birth_keys), with the
  * same nationality or the same surname: one query on the covering index
  * travellers_birth. A date on which no one could reach the review
- * threshold is not read (fr_slink_keys: with millions of travellers, the
+ * threshold is not read (fr__slink_keys: with millions of travellers, the
  * 1st of January mostly). The query visits every traveller born on the
  * dates read, so its cost grows with the ledger (about 130 a day at 2.6
  * million travellers); each row it gives is first bounded from its person
@@ -209,14 +209,14 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
     fr_date keys[3];
-    if (d->birth_date == FR_DATE_NONE || !fr_slink_wanted(d)) return FR_OK;
+    if (d->birth_date == FR_DATE_NONE || !fr__slink_wanted(d)) return FR_OK;
     fr_linkage_freq f = {0, 0, 0, 0};
     int rc = freq_total(s, &f.travellers, err);
     if (rc == FR_OK) rc = freq_one(s, SQ_FREQ_NAT, d->nationality, NULL, NULL, &f.nationality, err);
     if (rc != FR_OK) return rc;
     if (f.travellers == 0) return FR_OK;
     fr_linkage_query q = {d, day, entering};
-    size_t nk = fr_slink_keys(&s->link_params, &q, &f, keys);
+    size_t nk = fr__slink_keys(&s->link_params, &q, &f, keys);
     if (nk == 0) return FR_OK; /* no one born on those dates could reach review */
     /* read the block first: the look-ups of the driver reuse statements */
     fr_slink_row *rows = NULL;
@@ -238,7 +238,7 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         col_text(st, 4, sex, sizeof sex);
         x.sex = sex[0];
         x.birth_date = (fr_date)sqlite3_column_int64(st, 5);
-        if (!fr_slink_may_review(&s->link_params, &q, &x, &f))
+        if (!fr__slink_may_review(&s->link_params, &q, &x, &f))
             continue; /* cannot reach review whatever the documents say */
         if (nrows % 8 == 0) {
             fr_slink_row *nr = fr_realloc(rows, (nrows + 8) * sizeof *nr);
@@ -257,7 +257,7 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
         return sq_error(s, step, err, "cannot look for the traveller");
     }
     fr_slink_source src = {name_birth, travel, s};
-    rc = fr_slink_decide(&s->link_params, &q, &f, rows, nrows, &src, r, err);
+    rc = fr__slink_decide(&s->link_params, &q, &f, rows, nrows, &src, r, err);
     fr_free(rows);
     return rc;
 }

@@ -101,7 +101,7 @@ static int run_tid(purge *p, int which, int64_t tid, int64_t *out, fr_error *err
 
 static void col_copy(sqlite3_stmt *st, int i, char *out, size_t cap)
 {
-    fr_modsql_col_text(st, i, out, cap);
+    fr__modsql_col_text(st, i, out, cap);
 }
 
 /* The person's events in event-time order into p->ev / p->pe. */
@@ -150,13 +150,13 @@ static int erase(purge *p, int64_t tid, fr_purge_counts *c, fr_error *err)
     for (size_t i = 0; i < p->n; i++) {
         const pevent *x = &p->pe[i];
         char id[FR_EVENT_ID_MAX + 1];
-        fr_ledger_purged_id(x->row, id);
+        fr__ledger_purged_id(x->row, id);
         if ((rc = pstmt(p, P_EV_PURGE, &st, err)) != FR_OK) return rc;
         sqlite3_bind_int64(st, 1, x->row);
         sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, x->nat, -1, SQLITE_STATIC);
         sqlite3_bind_int64(
-            st, 4, fr_ledger_purged_digest(x->row, p->ev[i].kind, x->at_utc, x->port, x->nat));
+            st, 4, fr__ledger_purged_digest(x->row, p->ev[i].kind, x->at_utc, x->port, x->nat));
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot de-identify an event");

@@ -53,15 +53,15 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 static void read_doc(sqlite3_stmt *st, int first, fr_document *d)
 {
     char sex[2];
-    fr_modsql_col_text(st, first, d->type, sizeof d->type);
-    fr_modsql_col_text(st, first + 1, d->state, sizeof d->state);
-    fr_modsql_col_text(st, first + 2, d->number, sizeof d->number);
+    fr__modsql_col_text(st, first, d->type, sizeof d->type);
+    fr__modsql_col_text(st, first + 1, d->state, sizeof d->state);
+    fr__modsql_col_text(st, first + 2, d->number, sizeof d->number);
     d->expiry = col_date(st, first + 3);
-    fr_modsql_col_text(st, first + 4, d->surname, sizeof d->surname);
-    fr_modsql_col_text(st, first + 5, d->given_names, sizeof d->given_names);
-    fr_modsql_col_text(st, first + 6, d->nationality, sizeof d->nationality);
+    fr__modsql_col_text(st, first + 4, d->surname, sizeof d->surname);
+    fr__modsql_col_text(st, first + 5, d->given_names, sizeof d->given_names);
+    fr__modsql_col_text(st, first + 6, d->nationality, sizeof d->nationality);
     d->birth_date = col_date(st, first + 7);
-    fr_modsql_col_text(st, first + 8, sex, sizeof sex);
+    fr__modsql_col_text(st, first + 8, sex, sizeof sex);
     d->sex = sex[0];
 }
 
@@ -81,24 +81,24 @@ static int load_events(sq_store *s, fr_history *h, fr_error *err)
         fr_history_item *it = &h->items[h->count++];
         memset(it, 0, sizeof *it);
         it->row = sqlite3_column_int64(st, 0);
-        fr_modsql_col_text(st, 1, it->event_id, sizeof it->event_id);
+        fr__modsql_col_text(st, 1, it->event_id, sizeof it->event_id);
         it->kind = (fr_event_kind)sqlite3_column_int(st, 2);
         it->at.date = (fr_date)sqlite3_column_int64(st, 3);
         it->at.seconds = sqlite3_column_int(st, 4);
         it->at.offset_min = (int16_t)sqlite3_column_int(st, 5);
         it->at.has_offset = 1;
         it->at_utc = sqlite3_column_int64(st, 6);
-        fr_modsql_col_text(st, 7, it->port, sizeof it->port);
+        fr__modsql_col_text(st, 7, it->port, sizeof it->port);
         it->document_row = sqlite3_column_int64(st, 8);
-        fr_modsql_col_text(st, 9, it->admission_class, sizeof it->admission_class);
+        fr__modsql_col_text(st, 9, it->admission_class, sizeof it->admission_class);
         it->authorised_until = col_date(st, 10);
-        fr_modsql_col_text(st, 11, it->decision, sizeof it->decision);
+        fr__modsql_col_text(st, 11, it->decision, sizeof it->decision);
         it->anomalies = (unsigned)sqlite3_column_int(st, 12);
         /* paired_id (a row) becomes an index below; keep the row for now */
         it->paired = sqlite3_column_type(st, 13) == SQLITE_NULL
                          ? -1
                          : (ptrdiff_t)sqlite3_column_int64(st, 13);
-        fr_modsql_col_text(st, 14, it->officer, sizeof it->officer);
+        fr__modsql_col_text(st, 14, it->officer, sizeof it->officer);
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the history");
@@ -153,7 +153,7 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
         r->document_row = sqlite3_column_int64(st, 0);
         r->traveller_id = sqlite3_column_int64(st, 1);
         r->candidate_traveller = sqlite3_column_int64(st, 2);
-        fr_modsql_col_text(st, 3, r->reason, sizeof r->reason);
+        fr__modsql_col_text(st, 3, r->reason, sizeof r->reason);
         r->id = sqlite3_column_int64(st, 4);
         r->bits = sqlite3_column_double(st, 5);
     }
@@ -220,7 +220,7 @@ int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
         goto done;
     }
     if ((rc = load_events(s, h, err)) != FR_OK || (rc = load_docs(s, h, err)) != FR_OK) goto done;
-    fr_ledger_history_finish(h);
+    fr__ledger_history_finish(h);
     *out = h;
     h = NULL;
 done:
@@ -247,18 +247,18 @@ done:
 static void export_row(sqlite3_stmt *st, fr_event *ev)
 {
     fr_event_init(ev);
-    fr_modsql_col_text(st, 0, ev->event_id, sizeof ev->event_id);
+    fr__modsql_col_text(st, 0, ev->event_id, sizeof ev->event_id);
     ev->kind = (fr_event_kind)sqlite3_column_int(st, 1);
     ev->at.date = (fr_date)sqlite3_column_int64(st, 2);
     ev->at.seconds = sqlite3_column_int(st, 3);
     ev->at.offset_min = (int16_t)sqlite3_column_int(st, 4);
     ev->at.has_offset = 1;
-    fr_modsql_col_text(st, 5, ev->port, sizeof ev->port);
+    fr__modsql_col_text(st, 5, ev->port, sizeof ev->port);
     read_doc(st, 6, &ev->doc);
-    fr_modsql_col_text(st, 15, ev->admission_class, sizeof ev->admission_class);
+    fr__modsql_col_text(st, 15, ev->admission_class, sizeof ev->admission_class);
     ev->authorised_until = col_date(st, 16);
-    fr_modsql_col_text(st, 17, ev->officer, sizeof ev->officer);
-    fr_modsql_col_text(st, 18, ev->decision, sizeof ev->decision);
+    fr__modsql_col_text(st, 17, ev->officer, sizeof ev->officer);
+    fr__modsql_col_text(st, 18, ev->decision, sizeof ev->decision);
     ev->reasons_json = (const char *)sqlite3_column_text(st, 19);
     ev->traveller_id = sqlite3_column_int64(st, 20);
 }

@@ -10,7 +10,7 @@
  * 2. exit matching: the traveller's last entry/exit by event time (cached);
  *    an event at or after it is paired incrementally, an earlier one (a post
  *    that sends late) makes the traveller's entries and exits be re-paired
- *    in time order (fr_ledger_pair) after the insert;
+ *    in time order (fr__ledger_pair) after the insert;
  * 3. the insert itself, ON CONFLICT(event_id) DO NOTHING: when nothing was
  *    inserted the stored digest decides between a retry (same content: a
  *    no-op success) and a conflict (FR_ECONFLICT). A new document is only
@@ -67,7 +67,7 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     sq_link_result c;
     int rc = sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
     if (rc != FR_OK) return rc;
-    fr_link_kind how = fr_slink_kind(c.outcome, 1);
+    fr_link_kind how = fr__slink_kind(c.outcome, 1);
     sqlite3_stmt *st = NULL;
     char sex[2] = {d->sex, 0};
     if (how == FR_LINK_RENEWAL) {
@@ -140,16 +140,16 @@ static int doc_differs(sq_store *s, int64_t doc_id, const fr_document *d, fr_err
                         "cannot read the document");
     }
     char type[3], sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
-    fr_modsql_col_text(st, 0, type, sizeof type);
+    fr__modsql_col_text(st, 0, type, sizeof type);
     fr_date exp = sqlite3_column_type(st, 1) == SQLITE_NULL ? FR_DATE_NONE
                                                             : (fr_date)sqlite3_column_int64(st, 1);
-    fr_modsql_col_text(st, 2, sur, sizeof sur);
-    fr_modsql_col_text(st, 3, giv, sizeof giv);
-    fr_modsql_col_text(st, 4, nat, sizeof nat);
+    fr__modsql_col_text(st, 2, sur, sizeof sur);
+    fr__modsql_col_text(st, 3, giv, sizeof giv);
+    fr__modsql_col_text(st, 4, nat, sizeof nat);
     fr_date birth = sqlite3_column_type(st, 5) == SQLITE_NULL
                         ? FR_DATE_NONE
                         : (fr_date)sqlite3_column_int64(st, 5);
-    fr_modsql_col_text(st, 6, sex, sizeof sex);
+    fr__modsql_col_text(st, 6, sex, sizeof sex);
     sqlite3_reset(st);
     return (d->type[0] && strcmp(d->type, type) != 0) ||
            (d->expiry != FR_DATE_NONE && d->expiry != exp) ||
@@ -234,7 +234,7 @@ int sq_repair(sq_store *s, int64_t tid, fr_error *err)
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory re-pairing exits");
         goto done;
     }
-    fr_ledger_pair(kinds, n, anom, paired);
+    fr__ledger_pair(kinds, n, anom, paired);
     for (size_t i = 0; i < n; i++) {
         unsigned a = (old_anom[i] & ~(unsigned)FR_ANOMALY_PAIRING_MASK) | anom[i];
         int64_t p = paired[i] >= 0 ? rows[paired[i]] : 0;
@@ -324,7 +324,7 @@ static int insert_event(sq_store *s, const fr_event *ev, int64_t tid, int64_t do
 
 static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, fr_error *err)
 {
-    int64_t digest = fr_ledger_event_digest(ev), pdig = fr_ledger_person_digest(&ev->doc);
+    int64_t digest = fr__ledger_event_digest(ev), pdig = fr__ledger_person_digest(&ev->doc);
     int64_t doc_id = 0, tid = 0, stored_pdig = 0;
     unsigned anomalies = 0;
     int rc = doc_lookup(s, &ev->doc, &doc_id, &tid, &stored_pdig, err);
@@ -408,7 +408,7 @@ int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
     }
     sq_link_result c;
     if ((rc = sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
-    out->how = fr_slink_kind(c.outcome, 0);
+    out->how = fr__slink_kind(c.outcome, 0);
     if (c.n) {
         out->bits = c.score[0].bits;
         out->candidate_id = c.ids[0];
