@@ -1,5 +1,6 @@
 # The short commands. CMake does the building (build/ for the normal build,
-# build-asan/ for the sanitizer build, build-fuzz/ for libFuzzer targets).
+# build-asan/ for the sanitizer build, build-fuzz/ for libFuzzer targets,
+# build-clang/ for the clang -Werror build).
 # `make run` and `make test` install what is missing first (Debian packages).
 
 BUILD      ?= build
@@ -8,7 +9,7 @@ FUZZ_SECS  ?= 20
 PREFIX     ?= /usr/local
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure run test asan tsan fuzz bench install clean format tidy
+.PHONY: all deps configure run test asan tsan fuzz clang bench install clean format tidy
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -44,6 +45,12 @@ tsan: deps
 tidy: configure
 	@bash scripts/tidy.sh $(BUILD) $(TIDY_CHECKS)
 
+# Everything (library, programs, tests, benchmarks) built with clang and
+# -Werror: clang warns where gcc does not (-Wstring-concatenation, ...).
+clang: deps
+	@test -f build-clang/CMakeCache.txt || CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-clang -j $(JOBS)
+
 fuzz: deps
 	@test -f build-fuzz/CMakeCache.txt || CC=clang cmake -S . -B build-fuzz -DFR_FUZZ=ON -DFR_TESTS=OFF -DFR_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-fuzz -j $(JOBS)
@@ -59,4 +66,4 @@ format:
 	clang-format -i $$(git ls-files "*.c" "*.h")
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-clang

@@ -259,8 +259,8 @@ static void implausible_dates_and_malformed_text_are_refused(void **st)
     assert_int_equal(fr_store_record(s, &ev, NULL, &err), FR_EINVAL);
     assert_string_equal(err.field, "authorised_until");
     static const char *const BAD_TEXT[] = {"D\xC3(", "\xFF",
-                                           "A\x01"
-                                           "B",
+                                           ("A\x01"
+                                            "B"),
                                            "\xED\xA0\x80", "\xC0\xAF"};
     for (size_t i = 0; i < sizeof BAD_TEXT / sizeof *BAD_TEXT; i++) {
         make_event(&ev, "E-3", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A3");

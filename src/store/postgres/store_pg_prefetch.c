@@ -103,8 +103,8 @@ static const char *const SQL[Q_COUNT] = {
     " coalesce((SELECT n FROM link_birth_freq f WHERE f.birth_date = u.bi), 0)::bigint"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY"
     "  AS u(na, su, gi, bi, o)",
-    "SELECT NULL::text, coalesce(sum(n), 0)::bigint FROM link_nat_freq UNION ALL"
-    " SELECT nationality, n FROM link_nat_freq WHERE nationality = ANY($1::text[])",
+    ("SELECT NULL::text, coalesce(sum(n), 0)::bigint FROM link_nat_freq UNION ALL"
+     " SELECT nationality, n FROM link_nat_freq WHERE nationality = ANY($1::text[])"),
 };
 
 /* The arrays sent with the pipeline, as array literals. */
