@@ -70,9 +70,10 @@ static size_t make_events(const fr_manifest_expected *x, size_t n, fr_event *ev)
         e->at.has_offset = 1;
         memcpy(e->port, x[i].port, 6);
         snprintf(e->doc.state, sizeof e->doc.state, "%s", x[i].doc_state);
-        snprintf(e->doc.number, sizeof e->doc.number, "%s", x[i].doc_number);
+        snprintf(e->doc.number, sizeof e->doc.number, "%.*s", (int)sizeof e->doc.number - 1,
+                 x[i].doc_number);
         if (r >= 90) /* 3% enter and 2% are refused with another passport */
-            snprintf(e->doc.number, sizeof e->doc.number, "Z%08zu", i);
+            snprintf(e->doc.number, sizeof e->doc.number, "Z%08u", (unsigned)(i % 100000000u));
         snprintf(e->doc.surname, sizeof e->doc.surname, "%s", x[i].surname);
         snprintf(e->doc.nationality, sizeof e->doc.nationality, "%s", x[i].nationality);
         e->doc.birth_date = x[i].birth_date;
@@ -81,7 +82,7 @@ static size_t make_events(const fr_manifest_expected *x, size_t n, fr_event *ev)
             *u = *e;
             u->kind = FR_EVENT_ENTRY;
             snprintf(u->event_id, sizeof u->event_id, "U%zu", m);
-            snprintf(u->doc.number, sizeof u->doc.number, "U%08zu", i);
+            snprintf(u->doc.number, sizeof u->doc.number, "U%08u", (unsigned)(i % 100000000u));
             snprintf(u->doc.surname, sizeof u->doc.surname, "UNANNOUNCED");
         }
     }
