@@ -47,7 +47,8 @@ static const char USAGE[] = N_(
     "  --max-events N     send at most N events (tests)\n"
     "  --json             the outcome as one JSON object per push on stdout\n\n"
     "status: per central: the last successful sync, events waiting, the central's\n"
-    "clock minus the post's, refused events. issues: the refused events.\n"
+    "clock minus the post's, refused events, the lists pulled, and the warnings due\n"
+    "(the booth page shows the same: GET /v1/sync/status). issues: the refused events.\n"
     "pull-policy: the central's policy in force into --policy FILE, verified by its digest\n"
     "and parsed whole before it replaces the file atomically (the old one kept as\n"
     "FILE.prev); a server reads its policy at start.\n"
@@ -121,6 +122,55 @@ static void print_report(const fr_sync_report *r, int rc, const fr_error *err, i
     fflush(stdout);
 }
 
+/* The warnings fr_sync_status_warnings finds, one line each, with the
+ * limits they were measured against. */
+static void print_warnings(const fr_sync_status *s, int64_t now)
+{
+    unsigned w = fr_sync_status_warnings(s, now, NULL);
+    if (!w) printf("%s", _("warnings         none\n"));
+    if (w & FR_SYNC_WARN_STALE)
+        printf(_("warning          no successful sync in the last %d min\n"), FR_SYNC_STALE_S / 60);
+    if (w & FR_SYNC_WARN_OFFLINE)
+        printf("%s", _("warning          the last attempt to reach the central failed\n"));
+    if (w & FR_SYNC_WARN_WAITING)
+        printf(_("warning          events have waited for more than %d min\n"),
+               FR_SYNC_WAITING_S / 60);
+    if (w & FR_SYNC_WARN_ISSUES)
+        printf("%s", _("warning          the central refused events (frontera sync issues)\n"));
+    if (w & FR_SYNC_WARN_SKEW)
+        printf(_("warning          the clocks differ by more than %d s: have this post's clock "
+                 "set right\n"),
+               FR_SYNC_SKEW_S);
+    if (w & FR_SYNC_WARN_LISTS)
+        printf(_("warning          a list is older than the central's, or not confirmed for "
+                 "more than %d min\n"),
+               FR_SYNC_LISTS_S / 60);
+}
+
+/* --json: the "centrals" of the status a post's server answers
+ * (fr_sync_status_json), so the two never disagree. */
+static int print_status_json(const fr_sync_status *v, size_t n, int64_t now)
+{
+    char *text = NULL;
+    size_t len = 0;
+    fr_error err;
+    if (fr_sync_status_json(v, n, NULL, now, NULL, &text, &len, &err) != FR_OK) {
+        cli_print_error("sync", NULL, &err);
+        return FR_EXIT_FAILURE;
+    }
+    json_t *j = json_loadb(text, len, 0, NULL);
+    fr_free(text);
+    char *s = j ? json_dumps(json_object_get(j, "centrals"), JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) {
+        fprintf(stderr, "%s", _("frontera sync: out of memory\n"));
+        return FR_EXIT_FAILURE;
+    }
+    puts(s);
+    free(s);
+    return FR_EXIT_OK;
+}
+
 static int do_status(const char *db, const char *central, int json)
 {
     fr_sync_status *v = NULL;
@@ -130,77 +180,57 @@ static int do_status(const char *db, const char *central, int json)
         cli_print_error("sync", db, &err);
         return FR_EXIT_FAILURE;
     }
-    json_t *arr = json ? json_array() : NULL;
+    int64_t now = wall_ms(NULL);
+    if (json) {
+        int rc = print_status_json(v, n, now);
+        fr_free(v);
+        return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         const fr_sync_status *s = &v[i];
         char ok[32], tried[32];
         fmt_ms(s->last_ok_ms, ok, sizeof ok);
         fmt_ms(s->last_try_ms, tried, sizeof tried);
-        if (json) {
-            json_t *o = json_pack(
-                "{s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:I}", "central", s->central, "acked_seq",
-                (json_int_t)s->acked_seq, "last_seq", (json_int_t)s->last_seq, "waiting",
-                (json_int_t)s->waiting, "last_success", s->last_ok_ms ? ok : NULL, "last_attempt",
-                s->last_try_ms ? tried : NULL, "last_error",
-                s->last_error[0] ? s->last_error : NULL, "issues", (json_int_t)s->issues);
-            if (o && s->have_skew) json_object_set_new(o, "skew_ms", json_integer(s->skew_ms));
-            json_t *lists = json_object();
-            for (int k = 0; o && lists && k < FR_SYNC_LISTS; k++) {
-                const fr_sync_list_state *l = &s->lists[k];
-                char pulled[32], checked[32];
-                fmt_ms(l->pulled_ms, pulled, sizeof pulled);
-                fmt_ms(l->checked_ms, checked, sizeof checked);
-                json_object_set_new(lists, l->name,
-                                    l->checked_ms
-                                        ? json_pack("{s:I, s:s, s:s, s:s}", "version",
-                                                    (json_int_t)l->version, "digest", l->digest,
-                                                    "pulled", pulled, "checked", checked)
-                                        : json_null());
-            }
-            if (o) json_object_set_new(o, "lists", lists);
-            json_array_append_new(arr, o);
-        } else {
-            printf(_("central          %s\n"
-                     "last success     %s\n"
-                     "last attempt     %s%s%s\n"
-                     "events waiting   %lld (acknowledged up to %lld of %lld)\n"),
-                   s->central, ok, tried, s->last_error[0] ? ": " : "", s->last_error,
-                   (long long)s->waiting, (long long)s->acked_seq, (long long)s->last_seq);
-            if (s->have_skew)
-                printf(_("clock skew       the central is %+.1f s from this post\n"),
-                       s->skew_ms / 1000.0);
+        printf(_("central          %s\n"
+                 "last success     %s\n"
+                 "last attempt     %s%s%s\n"
+                 "events waiting   %lld (acknowledged up to %lld of %lld)\n"),
+               s->central, ok, tried, s->last_error[0] ? ": " : "", s->last_error,
+               (long long)s->waiting, (long long)s->acked_seq, (long long)s->last_seq);
+        if (s->have_skew)
+            printf(_("clock skew       the central is %+.1f s from this post\n"),
+                   s->skew_ms / 1000.0);
+        else
+            printf("%s", _("clock skew       not measured yet\n"));
+        printf(_("refused events   %lld%s\n"), (long long)s->issues,
+               s->issues ? _(" (frontera sync issues)") : "");
+        for (int k = 0; k < FR_SYNC_LISTS; k++) {
+            const fr_sync_list_state *l = &s->lists[k];
+            const char *label = k == 0   ? _("policy")
+                                : k == 1 ? _("watchlist")
+                                : k == 2 ? _("lost/stolen")
+                                         : _("histories");
+            char pulled[32], checked[32];
+            fmt_ms(l->pulled_ms, pulled, sizeof pulled);
+            fmt_ms(l->checked_ms, checked, sizeof checked);
+            if (!l->checked_ms)
+                printf(_("%-16s not pulled yet\n"), label);
+            else if (k == 3)
+                printf(_("%-16s up to the central's event %lld, last new %s, pulled %s\n"), label,
+                       (long long)l->version, pulled, checked);
             else
-                printf("%s", _("clock skew       not measured yet\n"));
-            printf(_("refused events   %lld%s\n"), (long long)s->issues,
-                   s->issues ? _(" (frontera sync issues)") : "");
-            for (int k = 0; k < FR_SYNC_LISTS; k++) {
-                const fr_sync_list_state *l = &s->lists[k];
-                const char *label = k == 0   ? _("policy")
-                                    : k == 1 ? _("watchlist")
-                                    : k == 2 ? _("lost/stolen")
-                                             : _("histories");
-                char pulled[32], checked[32];
-                fmt_ms(l->pulled_ms, pulled, sizeof pulled);
-                fmt_ms(l->checked_ms, checked, sizeof checked);
-                if (!l->checked_ms)
-                    printf(_("%-16s not pulled yet\n"), label);
-                else if (k == 3)
-                    printf(_("%-16s up to the central's event %lld, last new %s, pulled %s\n"),
-                           label, (long long)l->version, pulled, checked);
-                else
-                    printf(_("%-16s version %lld (%.12s...), pulled %s, checked %s\n"), label,
-                           (long long)l->version, l->digest, pulled, checked);
+                printf(_("%-16s version %lld (%.12s...), pulled %s, checked %s\n"), label,
+                       (long long)l->version, l->digest, pulled, checked);
+            if (l->refused_ms) {
+                char at[32];
+                fmt_ms(l->refused_ms, at, sizeof at);
+                printf(_("%-16s the central has version %lld (%.12s...), refused here %s\n"), "",
+                       (long long)l->refused_version, l->refused_digest, at);
             }
         }
+        print_warnings(s, now);
     }
-    if (json) {
-        char *s = json_dumps(arr, JSON_COMPACT);
-        if (s) puts(s);
-        free(s);
-        json_decref(arr);
-    } else if (n == 0) {
-        printf("%s", _("this post has not synchronised with a central yet\n"));
-    }
+    if (n == 0) printf("%s", _("this post has not synchronised with a central yet\n"));
     fr_free(v);
     return FR_EXIT_OK;
 }

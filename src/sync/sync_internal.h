@@ -34,6 +34,12 @@ int fr__sync_db_ack(fr_modsql_handle *h, const char *central, int64_t upto,
 int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *name,
                           int64_t version, const char *digest, int changed, int64_t now_ms,
                           fr_error *err);
+/* Note that the central offered `name` at version and digest and the post
+ * refused it (it did not match its digest, or did not load whole): the
+ * post holds an older one, until a pull takes the central's
+ * (fr__sync_db_list_note clears it). */
+int fr__sync_db_list_refused(fr_modsql_handle *h, const char *central, const char *name,
+                             int64_t version, const char *digest, int64_t now_ms, fr_error *err);
 /* What the last pull of `name` left (*version 0, digest "": none). */
 int fr__sync_db_list_get(fr_modsql_handle *h, const char *central, const char *name,
                          int64_t *version, char digest[65], fr_error *err);

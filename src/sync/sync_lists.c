@@ -11,7 +11,8 @@
  * line lost mid-answer, a damaged answer or a list that does not load
  * leaves the old file as it was. What the post now holds (version, digest,
  * when replaced, when last confirmed) is kept in sync_lists for the
- * officer's status. */
+ * officer's status; a list refused for its text (digest, load) is kept as
+ * the central's version that the post does not hold (sync_refused). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,13 +134,18 @@ int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char 
     } else {
         size_t len = strlen(answer);
         hex_digest(answer, len, got);
-        if (strcmp(got, want) != 0) {
+        if (strcmp(got, want) != 0)
             rc = fr_error_set(err, FR_ECONFLICT, 0, 0, "digest",
                               "the %s does not match its digest: nothing written",
                               fr_sync_list_name(which));
-            goto done;
+        else
+            rc = check_text(which, answer, len, &out->entries, err);
+        if (rc == FR_ECONFLICT) { /* the central has another list than the one held here */
+            fr_error nerr;
+            (void)fr__sync_db_list_refused(&h, central, fr_sync_list_name(which), out->version,
+                                           want, cfg->clock_ms(cfg->clock_ud), &nerr);
         }
-        if ((rc = check_text(which, answer, len, &out->entries, err)) != FR_OK) goto done;
+        if (rc != FR_OK) goto done;
         if (strcmp(got, held) != 0) {
             FILE *f = NULL;
             if ((rc = fr__screen_atomic_begin(path, tmp, sizeof tmp, &f, err)) != FR_OK) goto done;

@@ -51,6 +51,23 @@ static int replace_file(const char *path, const char *text, size_t len, fr_error
     return fr__screen_atomic_commit(path, tmp, f, err);
 }
 
+/* For the officer's status: what the post now holds, when it was pulled,
+ * or (refused) the central's version it could not take. Only when the
+ * post's ledger exists: a pull may run without one. */
+static void note(const fr_sync_config *cfg, const char *central, int64_t version,
+                 const char *digest, int changed, int refused)
+{
+    fr_modsql_handle h;
+    fr_error nerr;
+    if (!cfg->db || fr__sync_db_open(&h, cfg->db, &nerr) != FR_OK) return;
+    int64_t now = cfg->clock_ms(cfg->clock_ud);
+    if (refused)
+        (void)fr__sync_db_list_refused(&h, central, "policy", version, digest, now, &nerr);
+    else
+        (void)fr__sync_db_list_note(&h, central, "policy", version, digest, changed, now, &nerr);
+    fr__modsql_handle_close(&h);
+}
+
 int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *version,
                         char digest[65], int *changed, fr_error *err)
 {
@@ -89,16 +106,16 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     const char *t = json_string_value(text);
     size_t len = json_string_length(text);
     hex_digest(t, len, got);
-    if (strcmp(got, want) != 0) {
+    fr_error perr;
+    if (strcmp(got, want) != 0)
         rc = fr_error_set(err, FR_ECONFLICT, 0, 0, "digest",
                           "the policy text does not match its digest: nothing written");
-        goto done;
-    }
-    fr_error perr;
-    if (fr_policy_parse(t, len, &pol, &perr, 1, NULL) != FR_OK) {
+    else if (fr_policy_parse(t, len, &pol, &perr, 1, NULL) != FR_OK)
         rc = fr_error_set(err, FR_ECONFLICT, perr.line, perr.column, "policy",
                           "the central's policy does not parse here (%s): nothing written",
                           perr.message);
+    if (rc != FR_OK) { /* the post keeps an older policy than the central's: say so */
+        note(cfg, central, (int64_t)json_integer_value(ver), want, 0, 1);
         goto done;
     }
     size_t olen = 0;
@@ -110,15 +127,7 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     }
     *version = (int64_t)json_integer_value(ver);
     memcpy(digest, got, 65);
-    /* for the officer's status: what the post holds, when it was pulled
-     * (only when the post's ledger exists: a pull may run without one) */
-    fr_modsql_handle h;
-    fr_error nerr;
-    if (cfg->db && fr__sync_db_open(&h, cfg->db, &nerr) == FR_OK) {
-        (void)fr__sync_db_list_note(&h, central, "policy", *version, digest, *changed,
-                                    cfg->clock_ms(cfg->clock_ud), &nerr);
-        fr__modsql_handle_close(&h);
-    }
+    note(cfg, central, *version, digest, *changed, 0);
 done:
     fr_policy_free(pol);
     json_decref(j);

@@ -7,6 +7,8 @@
  *   measured clock skew;
  * - sync_issues: the events the central refused (conflict, rejected), for
  *   a supervisor; an event is kept once (central, sequence).
+ * - sync_lists, sync_pulled (v2): what the post pulled from the central;
+ *   sync_refused (v3): a list the central offered that the post refused.
  * The mark only moves forward (MAX), in the same transaction as the
  * issues of the batch that moved it; synchronous=FULL makes it durable. */
 #include <stdio.h>
@@ -35,7 +37,15 @@ static const char SYNC_V2[] =
     "  digest TEXT NOT NULL, pulled_ms INTEGER NOT NULL, checked_ms INTEGER NOT NULL,"
     "  PRIMARY KEY(central, name));"
     "CREATE TABLE IF NOT EXISTS sync_pulled(event_id TEXT PRIMARY KEY, seq INTEGER)";
-static const char *const MIGRATIONS[] = {SYNC_V1, SYNC_V2};
+/* v3: what the central offered that the post refused (a text that did not
+ * match its digest, or did not load whole), per central and list, until a
+ * pull takes the central's list: the post then knows it holds an older one
+ * than the central's (fr_sync_list_state.refused_*). */
+static const char SYNC_V3[] =
+    "CREATE TABLE IF NOT EXISTS sync_refused("
+    "  central TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  digest TEXT NOT NULL, at_ms INTEGER NOT NULL, PRIMARY KEY(central, name))";
+static const char *const MIGRATIONS[] = {SYNC_V1, SYNC_V2, SYNC_V3};
 
 enum {
     Q_ENSURE,
@@ -52,6 +62,9 @@ enum {
     Q_PULLED,
     Q_NPULLED,
     Q_LIST_GET,
+    Q_REFUSE,
+    Q_UNREFUSE,
+    Q_REFUSED,
     Q_COUNT
 };
 static const char *const SQL[Q_COUNT] = {
@@ -77,6 +90,10 @@ static const char *const SQL[Q_COUNT] = {
     [Q_PULLED] = "SELECT 1 FROM sync_pulled WHERE event_id = ?1",
     [Q_NPULLED] = "SELECT COUNT(*) FROM sync_pulled WHERE seq > ?1",
     [Q_LIST_GET] = "SELECT version, digest FROM sync_lists WHERE central = ?1 AND name = ?2",
+    [Q_REFUSE] = "INSERT OR REPLACE INTO sync_refused(central, name, version, digest, at_ms)"
+                 " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_UNREFUSE] = "DELETE FROM sync_refused WHERE central = ?1 AND name = ?2",
+    [Q_REFUSED] = "SELECT name, version, digest, at_ms FROM sync_refused WHERE central = ?1",
 };
 
 int fr__sync_db_open(fr_modsql_handle *h, const char *db, fr_error *err)
@@ -174,8 +191,42 @@ static int count_issues(fr_modsql_handle *h, const char *central, int64_t *n, fr
     return step == SQLITE_ROW ? FR_OK : fr__modsql_error(h->db, step, err, "cannot count issues");
 }
 
-/* The lists x->central's pulls left, and the pulled events not yet passed
- * by the mark (they wait for nothing: the push passes them unsent). */
+/* The rows of Q_LISTS (what the post holds) or of Q_REFUSED (what it
+ * refused) into x's lists, by name. */
+static int read_list_rows(fr_modsql_handle *h, fr_sync_status *x, int refused, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = fr__modsql_handle_stmt(h, refused ? Q_REFUSED : Q_LISTS, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(st, 1, x->central, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        for (int i = 0; name && i < FR_SYNC_LISTS; i++) {
+            fr_sync_list_state *l = &x->lists[i];
+            if (strcmp(name, l->name) != 0) continue;
+            if (refused) {
+                l->refused_version = sqlite3_column_int64(st, 1);
+                fr__modsql_col_text(st, 2, l->refused_digest, sizeof l->refused_digest);
+                l->refused_ms = sqlite3_column_int64(st, 3);
+            } else {
+                l->version = sqlite3_column_int64(st, 1);
+                fr__modsql_col_text(st, 2, l->digest, sizeof l->digest);
+                l->pulled_ms = sqlite3_column_int64(st, 3);
+                l->checked_ms = sqlite3_column_int64(st, 4);
+            }
+        }
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? FR_OK
+                               : fr__modsql_error(h->db, step, err,
+                                                  refused ? "cannot read the refused lists"
+                                                          : "cannot read the lists");
+}
+
+/* The lists x->central's pulls left (and what it refused), and the pulled
+ * events not yet passed by the mark (they wait for nothing: the push
+ * passes them unsent). */
 static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
 {
     static const char *const NAMES[FR_SYNC_LISTS] = {"policy", "watchlist", "lost-stolen",
@@ -183,23 +234,10 @@ static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
     sqlite3_stmt *st = NULL;
     for (int i = 0; i < FR_SYNC_LISTS; i++)
         snprintf(x->lists[i].name, sizeof x->lists[i].name, "%s", NAMES[i]);
-    int rc = fr__modsql_handle_stmt(h, Q_LISTS, &st, err);
-    if (rc != FR_OK) return rc;
-    sqlite3_bind_text(st, 1, x->central, -1, SQLITE_STATIC);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        for (int i = 0; i < FR_SYNC_LISTS; i++) {
-            if (!name || strcmp(name, NAMES[i]) != 0) continue;
-            fr_sync_list_state *l = &x->lists[i];
-            l->version = sqlite3_column_int64(st, 1);
-            fr__modsql_col_text(st, 2, l->digest, sizeof l->digest);
-            l->pulled_ms = sqlite3_column_int64(st, 3);
-            l->checked_ms = sqlite3_column_int64(st, 4);
-        }
-    }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) return fr__modsql_error(h->db, step, err, "cannot read the lists");
+    int rc, step;
+    if ((rc = read_list_rows(h, x, 0, err)) != FR_OK ||
+        (rc = read_list_rows(h, x, 1, err)) != FR_OK)
+        return rc;
     if ((rc = fr__modsql_handle_stmt(h, Q_NPULLED, &st, err)) != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, x->acked_seq);
     step = sqlite3_step(st);
@@ -207,6 +245,39 @@ static int read_lists(fr_modsql_handle *h, fr_sync_status *x, fr_error *err)
     sqlite3_reset(st);
     if (step != SQLITE_ROW) return fr__modsql_error(h->db, step, err, "cannot count pulled events");
     x->waiting = x->waiting > pulled ? x->waiting - pulled : 0;
+    return FR_OK;
+}
+
+/* The first own event after the mark: its time is when it began to wait.
+ * The events the post pulled from the central are passed (never sent). */
+typedef struct first_own {
+    fr_modsql_handle *h;
+    int64_t at_ms;
+    int rc;
+} first_own;
+
+static int on_waiting(void *ud, int64_t seq, const fr_event *ev)
+{
+    first_own *f = ud;
+    int pulled = 0;
+    fr_error perr;
+    (void)seq;
+    if ((f->rc = fr__sync_db_is_pulled(f->h, ev->event_id, &pulled, &perr)) != FR_OK) return f->rc;
+    if (pulled) return 0;
+    f->at_ms = fr_datetime_utc(&ev->at) * 1000;
+    return 1; /* found: stop the walk */
+}
+
+static int oldest_waiting(fr_modsql_handle *h, fr_store *store, fr_sync_status *x, fr_error *err)
+{
+    first_own f = {h, 0, FR_OK};
+    x->oldest_waiting_ms = 0;
+    if (x->waiting <= 0) return FR_OK;
+    int rc = fr_store_events_since(store, x->acked_seq, 0, on_waiting, &f, err);
+    if (f.rc != FR_OK)
+        return fr_error_set(err, f.rc, 0, 0, "db", "cannot read which events were pulled");
+    if (rc < 0) return rc;
+    x->oldest_waiting_ms = f.at_ms;
     return FR_OK;
 }
 
@@ -263,7 +334,8 @@ int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out
     }
     for (size_t i = 0; i < count; i++)
         if ((rc = count_issues(&h, v[i].central, &v[i].issues, err)) != FR_OK ||
-            (rc = read_lists(&h, &v[i], err)) != FR_OK)
+            (rc = read_lists(&h, &v[i], err)) != FR_OK ||
+            (rc = oldest_waiting(&h, store, &v[i], err)) != FR_OK)
             goto done;
     *out = v;
     *n = count;
@@ -301,20 +373,43 @@ done:
     return rc;
 }
 
+/* Q_LIST_NOTE or Q_REFUSE with their first five parameters bound. */
+static int list_stmt(fr_modsql_handle *h, int which, const char *central, const char *name,
+                     int64_t version, const char *digest, int64_t now_ms, sqlite3_stmt **st,
+                     fr_error *err)
+{
+    int rc = fr__modsql_handle_stmt(h, which, st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_text(*st, 1, central, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(*st, 3, version);
+    sqlite3_bind_text(*st, 4, digest, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(*st, 5, now_ms);
+    return FR_OK;
+}
+
 int fr__sync_db_list_note(fr_modsql_handle *h, const char *central, const char *name,
                           int64_t version, const char *digest, int changed, int64_t now_ms,
                           fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr__modsql_handle_stmt(h, Q_LIST_NOTE, &st, err);
+    int rc = list_stmt(h, Q_LIST_NOTE, central, name, version, digest, now_ms, &st, err);
     if (rc != FR_OK) return rc;
+    sqlite3_bind_int(st, 6, changed);
+    if ((rc = step_done(h, st, err, "cannot keep the list's version")) != FR_OK) return rc;
+    /* the post holds the central's list now: nothing refused is pending */
+    if ((rc = fr__modsql_handle_stmt(h, Q_UNREFUSE, &st, err)) != FR_OK) return rc;
     sqlite3_bind_text(st, 1, central, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, version);
-    sqlite3_bind_text(st, 4, digest, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, now_ms);
-    sqlite3_bind_int(st, 6, changed);
     return step_done(h, st, err, "cannot keep the list's version");
+}
+
+int fr__sync_db_list_refused(fr_modsql_handle *h, const char *central, const char *name,
+                             int64_t version, const char *digest, int64_t now_ms, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = list_stmt(h, Q_REFUSE, central, name, version, digest, now_ms, &st, err);
+    return rc != FR_OK ? rc : step_done(h, st, err, "cannot keep the refused list's version");
 }
 
 int fr__sync_db_is_pulled(fr_modsql_handle *h, const char *event_id, int *pulled, fr_error *err)

@@ -8,7 +8,8 @@
 #    and verified; asked again, the central answers 304 (nothing sent); the
 #    status shows each list's version and when it was pulled.
 # 2. A list whose text does not match its digest, and an answer cut off
-#    mid-body, are refused and the old file is kept.
+#    mid-body, are refused and the old file is kept; the status says the
+#    post holds an older list than that central's.
 # 3. Histories: an entry recorded at the airport (at the central) without
 #    exit reaches the land post's ledger; the land post's booth then finds
 #    it (history.no_exit); a traveller who left the country and never
@@ -117,6 +118,10 @@ set +e; "$F" --db "$T/B.db" sync pull-lists --central "http://127.0.0.1:$FP" --t
 grep -q 'does not match its digest' "$T/bad.err" || fail "the digest mismatch is said: $(cat "$T/bad.err")"
 grep -q 'no answer' "$T/bad.err" || fail "a cut answer is said: $(cat "$T/bad.err")"
 cmp -s "$PW/central.wl.csv" "$T/wl.before" && grep -q C01X00T47 "$PW/lost-stolen.docs.csv" || fail "the old lists are kept"
+# the post knows it holds an older watchlist than that central's, and warns
+"$F" --db "$T/B.db" sync status --central "http://127.0.0.1:$FP" >"$T/bad.st"
+grep -Eq '^ +the central has version 99 \(000000000000\.\.\.\), refused here 20' "$T/bad.st" \
+  && grep -q "^warning .*a list is older than the central's" "$T/bad.st" || fail "the refused list in the status: $(cat "$T/bad.st")"
 ls "$PW" | grep -q tmp && fail "no temporary file is left"
 wait "${PIDS[fake]}" 2>/dev/null || true; unset "PIDS[fake]"
 
@@ -173,9 +178,9 @@ GOT=$(curl -s -H "Authorization: Bearer $OFF_B" "http://127.0.0.1:$PB/v1/policy"
 [ "$WANT" = "$GOT" ] || fail "the running post uses the central's new policy ($GOT, want $WANT)"
 kill -0 "${PIDS[B]}" || fail "the post server kept running"
 "$F" --db "$T/B.db" sync status --json >"$T/st.json"
-python3 - "$T/st.json" <<'PY' || fail "the status's lists: $(cat "$T/st.json")"
+python3 - "$T/st.json" "$CURL" <<'PY' || fail "the status's lists: $(cat "$T/st.json")"
 import json, sys
-s = json.load(open(sys.argv[1]))[0]
+s = [c for c in json.load(open(sys.argv[1])) if c["central"] == sys.argv[2]][0]  # not the fake one
 for k in ("policy", "watchlist", "lost-stolen"):
     assert s["lists"][k] and len(s["lists"][k]["digest"]) == 64 and s["lists"][k]["pulled"], (k, s)
 assert s["lists"]["histories"]["version"] > 0, s

@@ -27,7 +27,7 @@ int fr__modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what);
  * cut at cap - 1 bytes. */
 void fr__modsql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
-#define FR_MODSQL_MAX_STMTS 16
+#define FR_MODSQL_MAX_STMTS 24
 
 typedef struct fr_modsql_handle {
     sqlite3 *db;

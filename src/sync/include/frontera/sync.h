@@ -93,6 +93,13 @@ typedef struct fr_sync_list_state {
     char digest[65];    /* BLAKE2b-256 hex of the text held */
     int64_t pulled_ms;  /* when the post last replaced it (post clock) */
     int64_t checked_ms; /* when the central last confirmed it (post clock) */
+    /* What the central offered at the post's last pull when the post refused
+     * it (a text that did not match its digest, or did not load or parse
+     * whole): the post still holds the older list above. refused_ms 0: the
+     * last pull took what the central had (policy, watchlist, lost-stolen). */
+    int64_t refused_version;
+    char refused_digest[65];
+    int64_t refused_ms;
 } fr_sync_list_state;
 
 /* What a post officer sees. */
@@ -108,6 +115,10 @@ typedef struct fr_sync_status {
     int64_t skew_ms;
     int64_t issues;                          /* conflicts and rejections kept */
     fr_sync_list_state lists[FR_SYNC_LISTS]; /* policy, watchlist, lost-stolen, histories */
+    /* The time (ms since the epoch, UTC) of the first own event the central
+     * has not acknowledged, as the post recorded it (the booth records an
+     * event as it happens); 0 when none waits. */
+    int64_t oldest_waiting_ms;
 } fr_sync_status;
 
 /* The status of the post's sync with each central it has pushed to; with
@@ -116,6 +127,69 @@ typedef struct fr_sync_status {
  * *n. */
 int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out, size_t *n,
                        fr_error *err);
+
+/* What a post officer is warned of (docs/sync.md, "Status a post officer
+ * sees"), one bit each. */
+typedef enum fr_sync_warning {
+    FR_SYNC_WARN_STALE = 1u << 0,   /* tried, and no success for stale_s (or never) */
+    FR_SYNC_WARN_OFFLINE = 1u << 1, /* the last attempt failed */
+    FR_SYNC_WARN_WAITING = 1u << 2, /* an event has waited for longer than waiting_s */
+    FR_SYNC_WARN_ISSUES = 1u << 3,  /* the central refused events (sync issues) */
+    FR_SYNC_WARN_SKEW = 1u << 4,    /* the clocks differ by more than skew_s */
+    FR_SYNC_WARN_LISTS = 1u << 5,   /* a list is behind the central's or unconfirmed */
+    FR_SYNC_WARN_LAST = FR_SYNC_WARN_LISTS
+} fr_sync_warning;
+/* A pulled list's warnings (fr_sync_list_warnings). */
+typedef enum fr_sync_list_warning {
+    FR_SYNC_LIST_BEHIND = 1u << 0,      /* the central offered a newer one, refused here */
+    FR_SYNC_LIST_UNCONFIRMED = 1u << 1, /* not confirmed by the central for lists_s */
+    FR_SYNC_LIST_WARN_LAST = FR_SYNC_LIST_UNCONFIRMED
+} fr_sync_list_warning;
+
+/* When a warning is due; 0 in a member: its default below. */
+#define FR_SYNC_STALE_S 900   /* 15 minutes without a success */
+#define FR_SYNC_WAITING_S 600 /* an event waiting for 10 minutes */
+#define FR_SYNC_SKEW_S 120    /* clocks 2 minutes apart */
+#define FR_SYNC_LISTS_S 3600  /* a list not confirmed for an hour */
+typedef struct fr_sync_limits {
+    int64_t stale_s, waiting_s, skew_s, lists_s;
+} fr_sync_limits;
+
+/* The warnings (FR_SYNC_WARN_*) due for s at now_ms (the post's clock);
+ * lim NULL: the defaults. Nothing is stale before the first attempt. Pure. */
+unsigned fr_sync_status_warnings(const fr_sync_status *s, int64_t now_ms,
+                                 const fr_sync_limits *lim);
+/* The warnings (FR_SYNC_LIST_*) of one list: only a list the post pulled,
+ * or was offered, has any. Pure. */
+unsigned fr_sync_list_warnings(const fr_sync_list_state *l, int64_t now_ms,
+                               const fr_sync_limits *lim);
+/* "stale", "offline", "waiting", "issues", "skew", "lists" for one
+ * FR_SYNC_WARN_* bit; "behind", "unconfirmed" for one FR_SYNC_LIST_* bit
+ * (list 1); "" for anything else. */
+const char *fr_sync_warning_name(unsigned bit, int list);
+
+/* The post's own background sync (a post's `serve --central`), as the
+ * status shows it. */
+typedef struct fr_sync_background {
+    const char *central;   /* where it pushes */
+    unsigned every_s;      /* seconds between pushes */
+    unsigned pull_every_s; /* seconds between pulls; 0: it pulls nothing */
+    int running;           /* 1 while its thread runs */
+} fr_sync_background;
+
+/* The status of v[0..n) (fr_sync_status_get) at now_ms as one JSON object,
+ * the answer of a post's GET /v1/sync/status (docs/openapi.yaml):
+ * "configured" (a central is known: n > 0 or bg), "now", "limits" (lim with
+ * its defaults filled in), "background" (bg, or null), "centrals" (per
+ * central the figures of fr_sync_status with their times in ISO 8601, ages
+ * in seconds, its lists and their warnings, and its warnings by name; each
+ * object is what `frontera sync status --json` prints) and "warnings" (of
+ * every central). No personal data: counts, times, versions, digests and
+ * the last error's sentence (which never holds the token). *out (fr_free,
+ * NUL-terminated) and *len. FR_ENOMEM. */
+int fr_sync_status_json(const fr_sync_status *v, size_t n, const fr_sync_background *bg,
+                        int64_t now_ms, const fr_sync_limits *lim, char **out, size_t *len,
+                        fr_error *err);
 
 /* One event the central refused. Strings valid during the call. */
 typedef struct fr_sync_issue {
