@@ -52,6 +52,13 @@ static void role_matrix_keeps_analysts_from_personal_records(void **st)
     assert_int_equal(fr_role_may(FR_ROLE_CARRIER, FR_PERM_REVIEW), 0);
     assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_POLICY_WRITE), 1);
     assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_USERS), 1);
+    /* a post's sync status: the staff at the post, not an analyst or a machine */
+    assert_int_equal(fr_role_may(FR_ROLE_OFFICER, FR_PERM_SYNC_STATUS), 1);
+    assert_int_equal(fr_role_may(FR_ROLE_SUPERVISOR, FR_PERM_SYNC_STATUS), 1);
+    assert_int_equal(fr_role_may(FR_ROLE_ADMIN, FR_PERM_SYNC_STATUS), 1);
+    assert_int_equal(fr_role_may(FR_ROLE_ANALYST, FR_PERM_SYNC_STATUS), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_CARRIER, FR_PERM_SYNC_STATUS), 0);
+    assert_int_equal(fr_role_may(FR_ROLE_POST, FR_PERM_SYNC_STATUS), 0);
     assert_int_equal(fr_role_may(FR_ROLE_NONE, FR_PERM_POLICY_READ), 0);
     assert_int_equal(fr_role_may((fr_role)99, FR_PERM_POLICY_READ), 0);
     assert_int_equal(fr_role_parse("analyst", 7), FR_ROLE_ANALYST);

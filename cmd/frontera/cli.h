@@ -107,7 +107,10 @@ int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
 typedef struct cli_syncer cli_syncer;
 int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(const char *line),
                      cli_syncer **out);
-void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
+/* Stop the thread (waiting for a push in progress); the syncer stays for
+ * the status until cli_syncer_free (which stops it first). NULL: no-op. */
+void cli_syncer_stop(cli_syncer *s);
+void cli_syncer_free(cli_syncer *s);
 /* What the syncer also pulls from the central, every pull_every_s seconds
  * (at its next push): the policy into policy_path (NULL: not), the lists
  * into lists_dir (NULL: not), the histories of `days` days (0: not). Once a
@@ -118,6 +121,16 @@ void cli_syncer_stop(cli_syncer *s); /* NULL: no-op */
 void cli_syncer_pulls(cli_syncer *s, const char *policy_path, const char *lists_dir, int days,
                       unsigned pull_every_s);
 void cli_syncer_attach(cli_syncer *s, fr_server *srv);
+/* What a post's server answers to GET /v1/sync/status
+ * (fr_server_config.sync_status with ud a cli_sync_view): the status of
+ * every central the ledger db synchronises with (fr_sync_status_json), with
+ * the server's own background sync when it has one; then "late" means
+ * about three of its rounds missed when they are longer than the defaults. */
+typedef struct cli_sync_view {
+    const char *db;
+    cli_syncer *syncer; /* NULL: this server does not push by itself */
+} cli_sync_view;
+int cli_sync_status_answer(void *ud, int64_t now_ms, char **json, size_t *len, fr_error *err);
 /* fr_server_config.offline for a post's server: 1 while the last push
  * failed, *since_ms the last success (ud: the cli_syncer). */
 int cli_syncer_offline(void *ud, int64_t *since_ms);

@@ -59,6 +59,7 @@ struct cli_syncer {
     /* what the booth needs: offline since the last failed attempt */
     atomic_int offline;
     _Atomic int64_t last_ok_ms;
+    atomic_int running; /* the thread runs (for the status: cli_sync_status_answer) */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -261,6 +262,7 @@ int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(co
     fr_free(st);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    atomic_init(&s->running, 1);
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->cv);
@@ -273,15 +275,22 @@ int cli_syncer_start(const fr_sync_config *cfg, unsigned every_s, void (*log)(co
 
 void cli_syncer_stop(cli_syncer *s)
 {
-    if (!s) return;
+    if (!s || !atomic_load(&s->running)) return;
     pthread_mutex_lock(&s->mu);
     s->stop = 1;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
+    atomic_store(&s->running, 0);
+    memset(s->token, 0, sizeof s->token);
+}
+
+void cli_syncer_free(cli_syncer *s)
+{
+    if (!s) return;
+    cli_syncer_stop(s);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    memset(s->token, 0, sizeof s->token);
     fr_free(s);
 }
 
@@ -290,4 +299,31 @@ int cli_syncer_offline(void *ud, int64_t *since_ms)
     cli_syncer *s = ud;
     *since_ms = atomic_load(&s->last_ok_ms);
     return atomic_load(&s->offline);
+}
+
+int cli_sync_status_answer(void *ud, int64_t now_ms, char **json, size_t *len, fr_error *err)
+{
+    const cli_sync_view *v = ud;
+    cli_syncer *s = v->syncer;
+    fr_sync_status *st = NULL;
+    size_t n = 0;
+    fr_sync_background bg = {0};
+    fr_sync_limits lim = {0};
+    int rc = fr_sync_status_get(v->db, NULL, &st, &n, err);
+    if (rc != FR_OK) return rc;
+    if (s) {
+        pthread_mutex_lock(&s->mu);
+        int pulls = s->policy_path[0] || s->lists_dir[0] || s->days;
+        bg = (fr_sync_background){s->central, s->every_s, pulls ? s->pull_every_s : 0,
+                                  atomic_load(&s->running)};
+        pthread_mutex_unlock(&s->mu);
+        /* a post that pushes or pulls rarely by choice is not late until it
+         * missed about three of its own rounds */
+        if ((int64_t)bg.every_s * 3 > FR_SYNC_STALE_S) lim.stale_s = (int64_t)bg.every_s * 3;
+        if ((int64_t)bg.pull_every_s * 3 > FR_SYNC_LISTS_S)
+            lim.lists_s = (int64_t)bg.pull_every_s * 3;
+    }
+    rc = fr_sync_status_json(st, n, s ? &bg : NULL, now_ms, &lim, json, len, err);
+    fr_free(st);
+    return rc;
 }

@@ -319,6 +319,7 @@ int cmd_serve(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     fr_server *srv = NULL;
     cli_syncer *syncer = NULL;
+    cli_sync_view sync_view = {NULL, NULL}; /* GET /v1/sync/status: outlives the server */
     cli_purger *purger = NULL;
     fr_error err;
     fr_error_clear(&err);
@@ -395,6 +396,11 @@ int cmd_serve(int argc, char **argv)
             cfg.offline_ud = syncer;
         }
     }
+    if (!fr_store_is_pg(db)) { /* a post's ledger is an SQLite file; a central has no status */
+        sync_view = (cli_sync_view){db, syncer};
+        cfg.sync_status = cli_sync_status_answer;
+        cfg.sync_status_ud = &sync_view;
+    }
     if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
         cli_print_error("serve", err.line ? ppath : db, &err);
         goto done;
@@ -418,9 +424,10 @@ int cmd_serve(int argc, char **argv)
     cli_purger_stop(purger); /* a batch in progress commits first */
     purger = NULL;
     cli_syncer_stop(syncer); /* a push in progress finishes or times out first */
-    syncer = NULL;
     unsigned left = fr_server_stop(srv, (unsigned)drain * 1000);
     srv = NULL;
+    cli_syncer_free(syncer); /* after the server: a status request in flight reads it */
+    syncer = NULL;
     if (left)
         fprintf(stderr, _("frontera serve: %u requests were still running after %lus\n"), left,
                 drain);
@@ -432,6 +439,7 @@ done:
     cli_syncer_stop(syncer);
     memset(token, 0, sizeof token);
     fr_server_stop(srv, 0);
+    cli_syncer_free(syncer);
     cli_screening_close(&sc);
     free(ptext);
     free(cert_pem);

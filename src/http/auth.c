@@ -32,14 +32,15 @@ fr_role fr_role_parse(const char *s, size_t len)
 #define P(x) (1u << (x))
 static const unsigned ROLE_PERMS[] = {
     [FR_ROLE_NONE] = 0,
-    [FR_ROLE_OFFICER] =
-        P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) | P(FR_PERM_POLICY_READ),
+    [FR_ROLE_OFFICER] = P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) |
+                        P(FR_PERM_POLICY_READ) | P(FR_PERM_SYNC_STATUS),
     [FR_ROLE_SUPERVISOR] = P(FR_PERM_ADMIT) | P(FR_PERM_EVENTS) | P(FR_PERM_TRAVELLER) |
                            P(FR_PERM_OVERRIDE) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
-                           P(FR_PERM_MANIFEST) | P(FR_PERM_REVIEW) | P(FR_PERM_ENFORCEMENT),
+                           P(FR_PERM_MANIFEST) | P(FR_PERM_REVIEW) | P(FR_PERM_ENFORCEMENT) |
+                           P(FR_PERM_SYNC_STATUS),
     [FR_ROLE_ANALYST] = P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ),
     [FR_ROLE_ADMIN] = P(FR_PERM_TRAVELLER) | P(FR_PERM_REPORTS) | P(FR_PERM_POLICY_READ) |
-                      P(FR_PERM_POLICY_WRITE) | P(FR_PERM_USERS),
+                      P(FR_PERM_POLICY_WRITE) | P(FR_PERM_USERS) | P(FR_PERM_SYNC_STATUS),
     [FR_ROLE_CARRIER] = P(FR_PERM_MANIFEST),
     [FR_ROLE_POST] = P(FR_PERM_EVENTS) | P(FR_PERM_POLICY_READ) | P(FR_PERM_SYNC_PULL),
 };

@@ -210,6 +210,7 @@ static const fr_perm ROUTE_PERM[R_COUNT] = {
     [R_SYNC_WATCHLIST] = FR_PERM_SYNC_PULL,
     [R_SYNC_LOST] = FR_PERM_SYNC_PULL,
     [R_SYNC_HISTORIES] = FR_PERM_SYNC_PULL,
+    [R_SYNC_STATUS] = FR_PERM_SYNC_STATUS,
 };
 
 static enum MHD_Result authenticate(srv_req *r, int *ok)
@@ -301,6 +302,8 @@ static enum MHD_Result dispatch(srv_req *r)
         return srv_sync_list(r);
     case R_SYNC_HISTORIES:
         return srv_sync_histories(r);
+    case R_SYNC_STATUS:
+        return srv_sync_status(r);
     case R_TRAVELLER:
         return srv_traveller(r);
     case R_SPLIT:

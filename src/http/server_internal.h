@@ -47,6 +47,7 @@
     X(R_SYNC_WATCHLIST, "GET", "/v1/sync/watchlist")                                               \
     X(R_SYNC_LOST, "GET", "/v1/sync/lost-stolen")                                                  \
     X(R_SYNC_HISTORIES, "GET", "/v1/sync/histories")                                               \
+    X(R_SYNC_STATUS, "GET", "/v1/sync/status")                                                     \
     X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
@@ -285,6 +286,7 @@ enum MHD_Result srv_overstayers(srv_req *r);     /* server_overstayers.c */
 enum MHD_Result srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no token */
 enum MHD_Result srv_sync_list(srv_req *r);       /* server_sync.c */
 enum MHD_Result srv_sync_histories(srv_req *r);  /* server_sync.c */
+enum MHD_Result srv_sync_status(srv_req *r);     /* server_sync_status.c */
 
 /* ---- server_policy.c ---- */
 int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);

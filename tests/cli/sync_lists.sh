@@ -34,17 +34,8 @@ declare -A PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; for f in "$T"/*.err; do [ -s "$f" ] && { echo "--- $f" >&2; tail -8 "$f" >&2; }; done; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$SRC/tests/cli/sync/servers.inc"
 post_events() { python3 "$SRC/tests/cli/sync/post_events.py" "$@"; }
-serve() { # NAME DB PORT OPTION...: a server in the background, waiting until it listens
-  local name=$1 db=$2 port=$3; shift 3
-  rm -f "$T/$name.out"
-  "$F" --db "$db" serve --listen "127.0.0.1:$port" --threads 2 "$@" >"$T/$name.out" 2>>"$T/$name.err" &
-  PIDS[$name]=$!
-  for _ in $(seq 100); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && return 0; sleep 0.1; done
-  fail "server $name did not start"
-}
-stop() { kill -9 "${PIDS[$1]}" 2>/dev/null || true; wait "${PIDS[$1]}" 2>/dev/null || true; unset "PIDS[$1]"; }
 
 if [ "${FR_BACKEND:-sqlite}" = pg ]; then
   psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS lists$$ WITH (FORCE)" -c "CREATE DATABASE lists$$" >/dev/null 2>&1
@@ -59,16 +50,9 @@ ADM_C=$("$F" --db "$CENTRAL" user add admin-c --role admin)
 printf '%s\n' "$TOK_B" >"$T/tok_b"
 "$F" --db "$T/B.db" init >/dev/null
 OFF_B=$("$F" --db "$T/B.db" user add officer-b --role officer)
-cp "$SRC/data/policy/ecu.policy" "$T/central.policy"
-cp "$SRC/data/policy/ecu.policy" "$T/post.policy"
 
-# the central's lists
-CW="$T/cw"; PW="$T/pw"; mkdir -p "$PW"
-printf '%s\n' 'id,list,name,aliases,birth_date,nationality,documents,reason' \
-  'Z2,SANCTIONS,"AL-ZAWAHIRI, Ayman Muhammad",,1951-06-19,EGY,,' >"$T/l1.csv"
-"$F" watchlist import "$T/l1.csv" --dir "$CW" >/dev/null
-printf 'state,number,type\nD,C01X00T47,P\n' >"$T/docs.csv"
-"$F" documents import "$T/docs.csv" --dir "$CW" >/dev/null
+# the central's policy and lists
+central_lists
 PC=$(free_port)
 serve C "$CENTRAL" "$PC" --policy "$T/central.policy" --watchlists "$CW"
 CURL="http://127.0.0.1:$PC"

@@ -12,10 +12,12 @@
  * once, in every process sharing the database.
  *
  * Roles and what they may do (fr_role_may):
- *   officer     admissions, events, traveller records, policy (read)
+ *   officer     admissions, events, traveller records, policy (read), the
+ *               post's sync status
  *   supervisor  as officer, plus overrides of referrals and reports/alerts
  *   analyst     aggregate reports and alerts, policy (read): never a personal record
- *   admin       users, policy (read and write), watchlists, traveller records, reports
+ *   admin       users, policy (read and write), watchlists, traveller records, reports,
+ *               the post's sync status
  *   carrier     an airline's system: pre-arrival checks of its own manifests
  *               (POST /v1/manifests) and nothing else
  *   post        a border post's server sending its events to the central
@@ -68,7 +70,8 @@ typedef enum fr_perm {
     FR_PERM_REVIEW = 10,      /* document-link reviews: see the evidence, link, keep apart, split */
     FR_PERM_ENFORCEMENT = 11, /* GET /v1/overstayers: named people past their stay */
     FR_PERM_SYNC_PULL = 12, /* GET /v1/sync/...: a post pulls lists and histories (docs/sync.md) */
-    FR_PERM_LAST = FR_PERM_SYNC_PULL /* the highest: fr_role_may bounds-checks against it */
+    FR_PERM_SYNC_STATUS = 13,          /* GET /v1/sync/status: a post's own sync, for its staff */
+    FR_PERM_LAST = FR_PERM_SYNC_STATUS /* the highest: fr_role_may bounds-checks against it */
 } fr_perm;
 
 /* 1 when role r may do p, else 0. Pure. */

@@ -85,6 +85,13 @@ typedef struct fr_server_config {
      * offline. Called from any thread. */
     int (*offline)(void *ud, int64_t *since_ms);
     void *offline_ud;
+    /* A border post's server: the status of its sync with the central, the
+     * answer of GET /v1/sync/status (docs/sync.md; the sync layer writes it,
+     * fr_sync_status_json): the JSON object into *json (fr_free) and *len,
+     * as of now_ms (this server's clock), or an error (err, no personal data).
+     * NULL: the route answers {"configured": false}. Called from any thread. */
+    int (*sync_status)(void *ud, int64_t now_ms, char **json, size_t *len, fr_error *err);
+    void *sync_status_ud;
     /* https: the server's certificate (chain) and private key as PEM text,
      * both or neither (NULL: plain http); TLS by libmicrohttpd with GnuTLS.
      * Copied at start; FR_EINVAL (field "tls") when only one is given, when
