@@ -9,6 +9,9 @@
 //   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
 //   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
 //   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
+//   FR_POST_A, FR_POST_B  border posts' servers (docs/sync.md): B reaches its
+//                       central, A's central cannot be reached and two of its
+//                       events wait; FR_POST_A_OFFICER, FR_POST_B_OFFICER their officers
 //   FR_ARTIFACTS        where screenshots go
 //   FR_NODE_MODULES     the build's node_modules (playwright-core)
 //   FR_CHROMIUM         the browser (default /usr/bin/chromium)
@@ -31,6 +34,9 @@ const OFFICER = env('FR_TOKEN_OFFICER');
 const ANALYST = env('FR_TOKEN_ANALYST');
 const SUPERVISOR = env('FR_TOKEN_SUPERVISOR');
 const [REVIEW_ID, REVIEW_TRAVELLER, REVIEW_CANDIDATE] = env('FR_REVIEW').split(' ');
+const POST_A = env('FR_POST_A').replace(/\/$/, '');
+const POST_B = env('FR_POST_B').replace(/\/$/, '');
+const ORIGINS = [BASE, POST_A, POST_B]; // the servers of this run: anything else is foreign
 const ART = env('FR_ARTIFACTS');
 const require = createRequire(path.join(env('FR_NODE_MODULES'), 'noop.js'));
 const { chromium } = require('playwright-core');
@@ -52,7 +58,7 @@ before(async () => {
   });
   await ctx.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${BASE}/`) || url === BASE) return route.continue();
+    if (ORIGINS.some((o) => url.startsWith(`${o}/`) || url === o)) return route.continue();
     foreign.push(url);
     return route.abort();
   });
@@ -86,8 +92,8 @@ async function newPage(name) {
 
 // Sign in on a page shown in lang (the choice kept in localStorage, as the
 // language switch keeps it).
-async function signIn(page, pathName, token, lang = 'en') {
-  await page.goto(`${BASE}${pathName}`);
+async function signIn(page, pathName, token, lang = 'en', base = BASE) {
+  await page.goto(`${base}${pathName}`);
   await page.evaluate((l) => localStorage.setItem('frontera.lang', l), lang);
   await page.reload();
   await page.locator('#signin').waitFor({ state: 'visible' });
@@ -764,6 +770,64 @@ test('a supervisor reads a link review with its evidence and keeps the two peopl
   const looked = await page.locator('section[aria-labelledby="audit-h"] table').textContent();
   assert.ok(looked.includes('review.distinct'), 'the decision is in the record\'s access log');
   await shot(page, 'review-resolved.png');
+  await page.close();
+});
+
+test('a booth whose server syncs with no central shows no sync panel', async () => {
+  const page = await newPage('sync-none');
+  const asked = page.waitForResponse((r) => r.url().endsWith('/v1/sync/status'));
+  await signIn(page, '/booth', OFFICER);
+  const answer = await (await asked).json();
+  assert.equal(answer.configured, false);
+  assert.equal(await page.locator('#sync').isHidden(), true, 'no panel on a server without a central');
+  await page.close();
+});
+
+test('a post\'s booth in step with its central says so, with the figures folded below', async () => {
+  const page = await newPage('sync-ok');
+  await signIn(page, '/booth', env('FR_POST_B_OFFICER'), 'en', POST_B);
+  const panel = page.locator('#sync[data-state="ok"]');
+  await panel.waitFor();
+  assert.match(await page.textContent('#sync-body'), /^In step with the central: last synchronised \d+ seconds? ago\.$/);
+  assert.equal(await page.locator('.sync-warnings').count(), 0, 'no warning');
+  await page.click('#sync-details summary');
+  assert.match(await page.textContent('#sync-waiting dd'), /^0$/);
+  assert.match(await page.textContent('#sync-refused dd'), /^0$/);
+  assert.match(await page.textContent('#sync-clock dd'), /^the central's clock is [+-]\d/);
+  assert.match(await page.textContent('#sync-background dd'), /^sends every 1 second$/);
+  assert.match(await page.textContent('#sync-list-policy dd'), /^not pulled yet$/);
+  await shot(page, 'sync-ok.png');
+  await page.close();
+});
+
+test('a post\'s booth warns visibly while its central cannot be reached, in English and in Spanish', async () => {
+  const page = await newPage('sync-warn');
+  await signIn(page, '/booth', env('FR_POST_A_OFFICER'), 'en', POST_A);
+  await page.locator('#sync[data-state="warn"] .sync-warnings').waitFor();
+  assert.match(await page.textContent('#sync-body .sync-summary'), /^Check the sync with the central:$/);
+  const en = await page.locator('.sync-warnings li').allTextContents();
+  assert.ok(en.some((w) => /^This post has never reached the central/.test(w)), `never reached: ${en.join(' | ')}`);
+  assert.ok(en.some((w) => /^The last attempt to reach the central failed: .*no answer from/.test(w)), `the last attempt: ${en.join(' | ')}`);
+  assert.ok(en.some((w) => /^2 events wait to be sent, the oldest for \d[\d,\u00a0\u202f ]* days \(a warning after 10 minutes\)\.$/.test(w)),
+    `what waits: ${en.join(' | ')}`);
+  assert.equal(await page.getAttribute('.sync-warnings .sync-error', 'lang'), null, 'the server\'s English needs no mark in English');
+  assert.match(await page.textContent('#sync-announce'), /Check the sync with the central/, 'a screen reader hears the warnings');
+  await shot(page, 'sync-warn.png');
+
+  await setLanguage(page, 'es');
+  await page.locator('#sync[data-state="warn"] .sync-warnings').waitFor();
+  assert.match(await page.textContent('#sync-body .sync-summary'), /^Revise la sincronización con el sistema central:$/);
+  const es = await page.locator('.sync-warnings li').allTextContents();
+  assert.ok(es.some((w) => /^Este puesto nunca ha conectado con el sistema central/.test(w)), `nunca: ${es.join(' | ')}`);
+  assert.ok(es.some((w) => /^2 eventos esperan para enviarse, el más antiguo desde hace \d[\d.\u00a0\u202f ]* días \(aviso pasados 10 minutos\)\.$/.test(w)),
+    `lo que espera: ${es.join(' | ')}`);
+  assert.equal(await page.getAttribute('.sync-warnings .sync-error', 'lang'), 'en', 'the server\'s sentence is marked English');
+  await page.click('#sync-details summary');
+  assert.match(await page.textContent('#sync-waiting dd'), /^2, el más antiguo desde el /);
+  assert.match(await page.textContent('#sync-last dd'), /^nunca$/);
+  assert.deepEqual(await englishLeft(page), [], 'no English left in the Spanish booth');
+  await shot(page, 'sync-warn-es.png');
+  await setLanguage(page, 'en');
   await page.close();
 });
 

@@ -5,6 +5,9 @@
 # adds an officer and an analyst with `frontera user add`, starts `frontera
 # serve` on a free loopback port, and runs tests/browser/pages.test.mjs (node's
 # test runner, playwright-core driving Debian's Chromium headless).
+# Border posts too, for the booth's sync panel: a central `frontera serve`,
+# a post whose server reaches it (in step) and a post whose central cannot be
+# reached, with two events of its own waiting (the warnings).
 # Screenshots go to $FR_BUILD_DIR/browser-artifacts/. Fails, never skips, when
 # something it needs is missing: the serve subcommand, node, Chromium, or the
 # build's node_modules.
@@ -28,11 +31,14 @@ command -v node >/dev/null || fail "node is not installed (make deps installs no
 
 tmp=$(mktemp -d)
 server_pid=""
+pids=()
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  for p in $server_pid "${pids[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then
+      kill -TERM "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -88,11 +94,48 @@ case "$page_status" in
   *) fail "GET $base/dashboard answered '$page_status': the server does not serve the web pages (fr_web_asset is not wired into the server; see docs/web.md)" ;;
 esac
 
+# Border posts (docs/sync.md): a central, post B that reaches it, post A whose
+# central is a port nothing listens on. Each post's events wait until sent.
+serve_bg() { # NAME DB OPTION...: the base URL once it listens
+  "$FRONTERA" --db "$2" serve --listen 127.0.0.1:0 --threads 2 "${@:3}" >"$tmp/$1.out" 2>"$tmp/$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/$1.out" 2>/dev/null | head -n 1 | grep . && return 0
+    sleep 0.1
+  done
+  fail "the $1 server did not start: $(cat "$tmp/$1.err")"
+}
+"$FRONTERA" --db "$tmp/central.db" init >/dev/null || fail "frontera init (central) failed"
+"$FRONTERA" --db "$tmp/central.db" user add post-b --role post --ports ECUIO | token_of >"$tmp/post-b.token"
+central=$(serve_bg central "$tmp/central.db")
+dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'frt_%s\n' "$(printf 'A%.0s' $(seq 43))" >"$tmp/post-a.token"
+{ head -n 1 "$tmp/demo.csv"
+  grep -m 2 ',ECUIO,' "$tmp/demo.csv"; } >"$tmp/post.csv"
+for p in a b; do
+  "$FRONTERA" --db "$tmp/post-$p.db" init >/dev/null || fail "frontera init (post $p) failed"
+  "$FRONTERA" --db "$tmp/post-$p.db" import "$tmp/post.csv" >/dev/null || fail "frontera import (post $p) failed"
+done
+post_a_officer=$("$FRONTERA" --db "$tmp/post-a.db" user add booth-a --role officer | token_of)
+post_b_officer=$("$FRONTERA" --db "$tmp/post-b.db" user add booth-b --role officer | token_of)
+post_a=$(serve_bg post-a "$tmp/post-a.db" --central "http://127.0.0.1:$dead" \
+  --central-token-file "$tmp/post-a.token" --sync-every 1)
+post_b=$(serve_bg post-b "$tmp/post-b.db" --central "$central" \
+  --central-token-file "$tmp/post-b.token" --sync-every 1)
+# post B's two events reach the central before the page looks
+for _ in $(seq 1 100); do
+  "$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep -q '"waiting":0,' && break
+  sleep 0.1
+done
+"$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep -q '"waiting":0,' ||
+  fail "post B did not send its events: $("$FRONTERA" --db "$tmp/post-b.db" sync status)"
+
 rm -rf "$ART"
 mkdir -p "$ART"
 set +e
 FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
   FR_TOKEN_SUPERVISOR="$supervisor" FR_REVIEW="$review" \
+  FR_POST_A="$post_a" FR_POST_A_OFFICER="$post_a_officer" FR_POST_B="$post_b" FR_POST_B_OFFICER="$post_b_officer" \
   FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
   FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
   FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \

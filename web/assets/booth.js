@@ -21,6 +21,7 @@ import {
   $, el, api, apiPost, startPage, showError, longDate, daysBetween,
 } from './common.js';
 import { t, tn, fmtDate, serverText, reasonText } from './i18n.js';
+import { startSyncPanel } from './syncpanel.js';
 
 // Regulation (EU) 2016/399, Annex V Part B: the reasons on the standard form
 // (cited only when the policy in force is the Schengen area's, jurisdiction EUE).
@@ -351,6 +352,7 @@ async function ready() {
   applyDirection();
   setNow();
   $('#mrz').focus();
+  startSyncPanel(); // a post that syncs with a central shows how it stands
   try {
     const p = await api('GET', '/v1/policy');
     jurisdiction = String(p.jurisdiction || '').toUpperCase();
