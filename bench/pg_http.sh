@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 URI=$(bash "$src/tests/pg-cluster.sh" start "$PGDIR")
 serve() { # serve DB NAME -> URL
-    FRONTERA_DB=$1 "$F" serve --listen 127.0.0.1:0 --policy "$src/data/policy/ecu.policy" --threads 8 \
+    FRONTERA_DB=$1 "$F" serve --listen 127.0.0.1:0 --policy "$src/data/policy/ecu.policy" --threads "${FR_BENCH_THREADS:-16}" \
         --quiet >"$T/$2.out" 2>"$T/$2.err" &
     PIDS+=($!)
     for _ in $(seq 100); do grep -q '^listening on' "$T/$2.out" 2>/dev/null && break; sleep 0.1; done

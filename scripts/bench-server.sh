@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # bench-server.sh BUILD_DIR [SECONDS] [CONNECTIONS]: the booth under load on
-# the real server (SQLite ledger, FR_BENCH_THREADS server threads, default 8)
+# the real server (SQLite ledger, FR_BENCH_THREADS requests worked at once, default 16)
 # with wrk (1 thread, CONNECTIONS connections, default 16) on loopback, all
 # on this machine's cores, one case after the other in one run:
 #   unknown  decisions about a traveller the ledger does not know: no
@@ -24,7 +24,7 @@ set -euo pipefail
 build=${1:-build}
 secs=${2:-8}
 conns=${3:-16}
-threads=${FR_BENCH_THREADS:-8}
+threads=${FR_BENCH_THREADS:-16}
 top=$(cd "$(dirname "$0")/.." && pwd)
 F="$build/frontera"
 command -v wrk >/dev/null || { echo "bench-server.sh: wrk is needed" >&2; exit 2; }

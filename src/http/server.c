@@ -3,8 +3,13 @@
  *
  * fr_server_start opens one ledger handle (creating or migrating the
  * database) and the auth and audit tables, parses the policy, starts the
- * audit writer and then libmicrohttpd: an internal thread pool over epoll,
- * bound to the configured address. Each request goes through access():
+ * audit writer and then libmicrohttpd: a thread for each connection, bound
+ * to the configured address, with at most cfg.threads requests worked at
+ * once (the gate below). A thread pool over epoll was the first design; it
+ * hands each connection to one pool thread for good, so a request waiting
+ * for the group commit held up every other connection of its thread: a
+ * server recorded one admission per disk flush whatever the number of
+ * booths (bench/RESULTS.md, "A thread for each connection"). Each request goes through access():
  * the first call matches the route (a GET outside /v1 may be a browser page
  * built into the program: answered at once, no token) and checks the
  * announced body size, the next calls collect the body (never beyond the
@@ -76,6 +81,19 @@ static void ctx_free(srv_ctx *c)
     fr_free(c);
 }
 
+/* The context's audit log (reads: "who looked") on its store's connection:
+ * one database connection fewer per context; a backend that does not share
+ * its connection gets one of its own. */
+static int ctx_audit(fr_server *s, srv_ctx *c, fr_error *err)
+{
+    fr_error why;
+    fr_error_clear(&why);
+    int rc = fr_audit_open_store(c->store, &c->audit, &why);
+    if (rc == FR_EINVAL) return fr_audit_open(s->db_path, &c->audit, err);
+    if (rc != FR_OK && err) *err = why;
+    return rc;
+}
+
 srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
 {
     pthread_mutex_lock(&s->ctx_mu);
@@ -91,8 +109,7 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
     }
     if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
         (s->replica_path && fr_store_open(s->replica_path, 0, &c->replica, err) != FR_OK) ||
-        fr_auth_open(s->db_path, &c->auth, err) != FR_OK ||
-        fr_audit_open(s->db_path, &c->audit, err) != FR_OK) {
+        fr_auth_open(s->db_path, &c->auth, err) != FR_OK || ctx_audit(s, c, err) != FR_OK) {
         /* the screening context is built on first use (srv_lists_ctx) */
         ctx_free(c);
         return NULL;
@@ -122,6 +139,29 @@ void srv_ctx_release(fr_server *s, srv_ctx *c)
     c->next = s->free_ctx;
     s->free_ctx = c;
     pthread_mutex_unlock(&s->ctx_mu);
+}
+
+/* ---- the gate: at most cfg.threads requests worked at once ---- */
+
+/* Each request worked holds a database connection (its worker context), so
+ * the gate bounds a server's connections to the database, not the number of
+ * open HTTP connections. A waiting request is let in as soon as one leaves:
+ * no connection waits behind another's. */
+static void gate_enter(fr_server *s)
+{
+    pthread_mutex_lock(&s->gate_mu);
+    while (s->busy >= s->cfg.threads)
+        pthread_cond_wait(&s->gate_cv, &s->gate_mu);
+    s->busy++;
+    pthread_mutex_unlock(&s->gate_mu);
+}
+
+static void gate_leave(fr_server *s)
+{
+    pthread_mutex_lock(&s->gate_mu);
+    s->busy--;
+    pthread_cond_signal(&s->gate_cv);
+    pthread_mutex_unlock(&s->gate_mu);
 }
 
 /* ---- routing ---- */
@@ -426,12 +466,15 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     if (r->too_big)
         return srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
                            "the body may hold at most %zu bytes", s->cfg.body_max);
-    if (r->route != R_HEALTHZ && r->route != R_SELFCHECK) { /* the two public routes */
-        int ok;
-        enum MHD_Result ret = authenticate(r, &ok);
-        if (!ok) return ret;
-    }
-    return dispatch(r);
+    if (r->route == R_HEALTHZ) return dispatch(r); /* answers under any load */
+    gate_enter(s);
+    enum MHD_Result ret = MHD_NO;
+    int ok = 1;
+    if (r->route != R_SELFCHECK) /* with /healthz, the public routes */
+        ret = authenticate(r, &ok);
+    if (ok) ret = dispatch(r);
+    gate_leave(s);
+    return ret;
 }
 
 static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -482,6 +525,8 @@ static void server_free(fr_server *s)
     pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->selfcheck_mu);
     pthread_mutex_destroy(&s->ctx_mu);
+    pthread_mutex_destroy(&s->gate_mu);
+    pthread_cond_destroy(&s->gate_cv);
     pthread_mutex_destroy(&s->policy_mu);
     pthread_mutex_destroy(&s->policy_put_mu);
     fr_free(s->db_path);
@@ -519,6 +564,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     if (!s->cfg.per_address) s->cfg.per_address = FR_SERVER_DEFAULT_PER_ADDRESS;
     if (s->cfg.per_address > s->cfg.max_connections) s->cfg.per_address = s->cfg.max_connections;
     pthread_mutex_init(&s->ctx_mu, NULL);
+    pthread_mutex_init(&s->gate_mu, NULL);
+    pthread_cond_init(&s->gate_cv, NULL);
     pthread_mutex_init(&s->policy_mu, NULL);
     pthread_mutex_init(&s->policy_put_mu, NULL);
     pthread_mutex_init(&s->lists_mu, NULL);
@@ -567,8 +614,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     struct sockaddr_in a4;
     struct sockaddr_in6 a6;
     const struct sockaddr *sa;
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     memset(&a4, 0, sizeof a4);
     memset(&a6, 0, sizeof a6);
     if (inet_pton(AF_INET, s->host, &a4.sin_addr) == 1) {
@@ -595,11 +642,11 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     }
     s->mhd = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
-        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)s->cfg.per_address, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->cfg.per_address,
+        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
     if (!s->mhd && s->tls_cert) {
         rc = fr_error_set(err, FR_EINVAL, 0, 0, "tls",
                           "cannot serve https on %s port %u: the certificate and key do not "

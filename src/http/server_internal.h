@@ -176,6 +176,10 @@ struct fr_server {
     /* contexts */
     pthread_mutex_t ctx_mu;
     srv_ctx *free_ctx;
+    /* the gate (server.c): requests being worked, at most cfg.threads */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    unsigned busy;
     srv_ctx **all_ctx;
     size_t nctx, capctx;
     /* policy */

@@ -693,20 +693,29 @@ static const char *const COPY_SQL[] = {
     "COPY link_reviews(document_id, traveller_id, candidate_id, reason, bits) FROM STDIN",
 };
 
+/* A group's rows of each table in one statement: the columns as arrays
+ * (one parse and plan per table, not per row; a group of 30 admissions sent
+ * 120 INSERTs before). */
 static const char *const INSERT_SQL[] = {
     "INSERT INTO travellers(id, surname, given_names, nationality, birth_date, sex)"
-    " VALUES($1, $2, $3, $4, $5, $6)",
+    " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[],"
+    " $6::text[])",
     "INSERT INTO documents(id, state, number, type, expiry, surname, given_names, nationality,"
     " birth_date, sex, traveller_id, link, person_digest)"
-    " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[],"
+    " $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bigint[], $12::int[],"
+    " $13::bigint[])",
     "INSERT INTO events(id, event_id, kind, traveller_id, document_id, at_utc, local_date,"
     " local_secs, offset_min, port, admission_class, authorised_until, officer, decision,"
-    " reasons, digest, anomalies, paired_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " $11, $12, $13, $14, $15, $16, $17, $18)",
+    " reasons, digest, anomalies, paired_id)"
+    " SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::bigint[],"
+    " $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::int[],"
+    " $13::text[], $14::text[], $15::text[], $16::bigint[], $17::int[], $18::bigint[])",
     "INSERT INTO event_keys(event_id, id, local_date, digest, traveller_id)"
-    " VALUES($1, $2, $3, $4, $5)",
+    " SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::bigint[])",
     "INSERT INTO link_reviews(document_id, traveller_id, candidate_id, reason, bits)"
-    " VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[],"
+    " $5::double precision[]) ON CONFLICT DO NOTHING",
 };
 
 /* Row i of table t (0 travellers .. 4 reviews) as parameters; count. */
@@ -800,15 +809,34 @@ static int pipe_rows(pg_store *s, int *sent, fr_error *err)
 {
     char num[12][24];
     const char *p[EV_COLS];
-    for (int t = 0; t < 5; t++) {
+    pg_buf col[EV_COLS];
+    int rc = FR_OK;
+    memset(col, 0, sizeof col);
+    for (int t = 0; t < 5 && rc == FR_OK; t++) {
         size_t first, n = table_rows(s, t, &first);
+        if (first >= n) continue;
+        int cols = 0, oom = 0;
         for (size_t i = first; i < n; i++) {
-            int cols = row_params(s, t, i, num, p);
-            int rc = pipe_send(s, INSERT_SQL[t], cols, p, sent, err);
-            if (rc != FR_OK) return rc;
+            cols = row_params(s, t, i, num, p);
+            for (int c = 0; c < cols; c++)
+                pg_buf_elem(&col[c], p[c], i == first);
+        }
+        const char *arr[EV_COLS];
+        for (int c = 0; c < cols; c++) {
+            pg_buf_end(&col[c], 0);
+            oom |= col[c].oom;
+            arr[c] = col[c].p;
+        }
+        rc = oom ? fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory sending rows")
+                 : pipe_send(s, INSERT_SQL[t], cols, arr, sent, err);
+        for (int c = 0; c < cols; c++) { /* the buffers are kept for the next table */
+            col[c].n = 0;
+            col[c].oom = 0;
         }
     }
-    return FR_OK;
+    for (int c = 0; c < EV_COLS; c++)
+        fr_free(col[c].p);
+    return rc;
 }
 
 int pg_pipe_read(pg_store *s, pg_pipe_fn fn, void *ud, fr_error *err)
@@ -1149,10 +1177,15 @@ int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_e
         goto fail;
     }
     /* jit off: compiling a look-up over every monthly partition costs ~0.1 s,
-     * a hundred times what running it does */
+     * a hundred times what running it does. Generic plans: the functions'
+     * statements (frontera_lookup3 at every decision) were planned again at
+     * each call, a custom plan over every monthly partition: a fifth of the
+     * server's CPU per recorded admission (bench/RESULTS.md, "A thread for
+     * each connection"); their look-ups by traveller, document or birth date
+     * do not get better plans from the values. */
     if ((rc = pg_exec(s,
                       "SET client_min_messages = warning; SET synchronous_commit = on;"
-                      " SET jit = off",
+                      " SET jit = off; SET plan_cache_mode = force_generic_plan",
                       err, "cannot configure the session")) != FR_OK)
         goto fail;
     if (flags & FR_STORE_CREATE) {

@@ -40,7 +40,7 @@ extern "C" {
 #define FR_SERVER_DEFAULT_MAX_CONNECTIONS 1024 /* open connections in all */
 #define FR_SERVER_DEFAULT_PER_ADDRESS 64       /* open connections from one client address */
 #define FR_SERVER_BATCH_MAX 1000               /* events in one POST /v1/events */
-#define FR_SERVER_DEFAULT_THREADS 8            /* more than cores: threads wait on disk flushes */
+#define FR_SERVER_DEFAULT_THREADS 16 /* requests worked at once: they wait on disk flushes */
 
 typedef struct fr_server_config {
     const char *db_path;      /* the ledger database (required; created when missing) */
@@ -48,7 +48,7 @@ typedef struct fr_server_config {
                                  or NULL: the ledger database */
     const char *host;         /* IPv4 or IPv6 literal to listen on (NULL: 127.0.0.1) */
     uint16_t port;            /* 0: any free port (fr_server_port tells which) */
-    unsigned threads;         /* worker threads (0: FR_SERVER_DEFAULT_THREADS) */
+    unsigned threads;         /* requests worked at once (0: FR_SERVER_DEFAULT_THREADS) */
     size_t body_max;          /* request body limit in bytes (0: the default) */
     unsigned timeout_s;       /* idle connection timeout (0: the default) */
     unsigned max_connections; /* 0: FR_SERVER_DEFAULT_MAX_CONNECTIONS */
