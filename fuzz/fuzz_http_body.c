@@ -19,7 +19,7 @@ static void one_event(json_t *j)
     fr_error err;
     char *reasons = NULL;
     fr_error_clear(&err);
-    int rc = srv_event_from_json(j, "fuzz", &ev, &reasons, &err);
+    int rc = fr__srv_event_from_json(j, "fuzz", &ev, &reasons, &err);
     if (rc == FR_OK) {
         if (strlen(ev.event_id) > FR_EVENT_ID_MAX || strlen(ev.port) > 5 ||
             strlen(ev.doc.number) > FR_DOCNUM_MAX || strlen(ev.doc.surname) > FR_NAME_MAX)
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (in) {
             fr_error err;
             fr_error_clear(&err);
-            int rc = srv_admission_parse(j, in, &err);
+            int rc = fr__srv_admission_parse(j, in, &err);
             if (rc != FR_OK && !err.field[0] && !err.message[0]) abort();
             if (rc == FR_OK && (!in->req.port || in->req.mrz_len > SRV_MRZ_MAX)) abort();
             fr_free(in);

@@ -12,33 +12,33 @@
 
 #include "mrz_internal.h"
 
-int mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
-                  const char *data, size_t n, mrz_span cd)
+int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
+                      const char *data, size_t n, mrz_span cd)
 {
     char c = doc->line[cd.line][cd.col];
     int want = mrz_cd(data, n);
     if (c >= '0' && c <= '9' && c - '0' == want) return 1;
     char shown[64], cs[2];
     if (n > sizeof shown - 1) n = sizeof shown - 1;
-    mrz_show(shown, data, n);
-    mrz_show(cs, &c, 1);
+    fr__mrz_show(shown, data, n);
+    fr__mrz_show(cs, &c, 1);
     if (c >= '0' && c <= '9')
-        mrz_add(out, code, cd.line + 1, cd.col + 1,
-                "The check digit of the %s (line %d, column %d) is %c, but %s gives %d: the "
-                "field or its check digit was misread or altered.",
-                what, cd.line + 1, cd.col + 1, c, shown, want);
+        fr__mrz_add(out, code, cd.line + 1, cd.col + 1,
+                    "The check digit of the %s (line %d, column %d) is %c, but %s gives %d: the "
+                    "field or its check digit was misread or altered.",
+                    what, cd.line + 1, cd.col + 1, c, shown, want);
     else
-        mrz_add(out, code, cd.line + 1, cd.col + 1,
-                "The check digit of the %s (line %d, column %d) is '%s', not a digit; %s "
-                "gives %d.",
-                what, cd.line + 1, cd.col + 1, cs, shown, want);
+        fr__mrz_add(out, code, cd.line + 1, cd.col + 1,
+                    "The check digit of the %s (line %d, column %d) is '%s', not a digit; %s "
+                    "gives %d.",
+                    what, cd.line + 1, cd.col + 1, cs, shown, want);
     return 0;
 }
 
 static void check_span(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
                        mrz_span data, mrz_span cd)
 {
-    mrz_check_one(doc, out, code, what, doc->line[data.line] + data.col, data.len, cd);
+    fr__mrz_check_one(doc, out, code, what, doc->line[data.line] + data.col, data.len, cd);
 }
 
 static void check_personal_number(const mrz_doc *doc, fr_mrz *out)
@@ -49,16 +49,16 @@ static void check_personal_number(const mrz_doc *doc, fr_mrz *out)
     if (mrz_all_fillers(s, o.len)) {
         if (c == '<' || c == '0') return;
         char cs[2];
-        mrz_add(out, FR_MRZ_F_CD_OPTIONAL_DATA, cd.line + 1, cd.col + 1,
-                "The personal number is empty, so its check digit (line %d, column %d) must "
-                "be '<' or 0, not '%s'.",
-                cd.line + 1, cd.col + 1, mrz_show(cs, &c, 1));
+        fr__mrz_add(out, FR_MRZ_F_CD_OPTIONAL_DATA, cd.line + 1, cd.col + 1,
+                    "The personal number is empty, so its check digit (line %d, column %d) must "
+                    "be '<' or 0, not '%s'.",
+                    cd.line + 1, cd.col + 1, fr__mrz_show(cs, &c, 1));
         return;
     }
     check_span(doc, out, FR_MRZ_F_CD_OPTIONAL_DATA, "personal number", o, cd);
 }
 
-void mrz_check_digits(const mrz_doc *doc, fr_mrz *out)
+void fr__mrz_check_digits(const mrz_doc *doc, fr_mrz *out)
 {
     const mrz_layout *lay = doc->lay;
     /* A date made only of fillers (unknown birth date) still has a check
@@ -79,10 +79,10 @@ void mrz_check_digits(const mrz_doc *doc, fr_mrz *out)
     int want = mrz_cd(buf, n);
     if (c >= '0' && c <= '9' && c - '0' == want) return;
     char cs[2];
-    mrz_show(cs, &c, 1);
-    mrz_add(out, FR_MRZ_F_CD_COMPOSITE, cd.line + 1, cd.col + 1,
-            "The composite check digit (line %d, column %d) is '%s', but the fields it covers "
-            "give %d: some character of the document number, dates or optional data was "
-            "misread or altered.",
-            cd.line + 1, cd.col + 1, cs, want);
+    fr__mrz_show(cs, &c, 1);
+    fr__mrz_add(out, FR_MRZ_F_CD_COMPOSITE, cd.line + 1, cd.col + 1,
+                "The composite check digit (line %d, column %d) is '%s', but the fields it covers "
+                "give %d: some character of the document number, dates or optional data was "
+                "misread or altered.",
+                cd.line + 1, cd.col + 1, cs, want);
 }

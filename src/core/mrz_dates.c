@@ -20,7 +20,7 @@ static const char *const MONTHS[] = {"",        "January",  "February", "March",
                                      "May",     "June",     "July",     "August", "September",
                                      "October", "November", "December"};
 
-int mrz_birth_year(const mrz_doc *doc, int yy, int month, int day)
+int fr__mrz_birth_year(const mrz_doc *doc, int yy, int month, int day)
 {
     int y = doc->ty - doc->ty % 100 + yy;
     int m = month ? month : 1, d = day ? day : 1;
@@ -28,7 +28,7 @@ int mrz_birth_year(const mrz_doc *doc, int yy, int month, int day)
     return y;
 }
 
-int mrz_expiry_year(const mrz_doc *doc, int yy)
+int fr__mrz_expiry_year(const mrz_doc *doc, int yy)
 {
     int w = doc->opt && doc->opt->expiry_years ? doc->opt->expiry_years : FR_MRZ_EXPIRY_WINDOW;
     int y = doc->ty - doc->ty % 100 + yy;
@@ -61,43 +61,43 @@ static int date_shape(const char *s, int birth, fr_mrz_date *d, fr_mrz *out, int
             d->kind = FR_MRZ_DATE_UNKNOWN;
             return 0;
         }
-        mrz_add(out, code, line, col,
-                "The date of expiry is blank (fillers); a document must show when it expires.");
+        fr__mrz_add(out, code, line, col,
+                    "The date of expiry is blank (fillers); a document must show when it expires.");
         return 0;
     }
     for (int i = 0; i < 6; i++) {
         if (MRZ_IS(s[i], MRZ_DIGIT | MRZ_FILLER)) continue;
         char hint = fr__mrz_ocr_digit(s[i]);
         if (hint)
-            mrz_add(out, code, line, col + i,
-                    "The %s %s has '%c' at column %d where a digit is required (a misread "
-                    "'%c'? repair mode can correct it).",
-                    what, mrz_show(raw, s, 6), s[i], col + i, hint);
+            fr__mrz_add(out, code, line, col + i,
+                        "The %s %s has '%c' at column %d where a digit is required (a misread "
+                        "'%c'? repair mode can correct it).",
+                        what, fr__mrz_show(raw, s, 6), s[i], col + i, hint);
         else
-            mrz_add(out, code, line, col + i,
-                    "The %s %s has '%c' at column %d where a digit is required.", what,
-                    mrz_show(raw, s, 6), s[i], col + i);
+            fr__mrz_add(out, code, line, col + i,
+                        "The %s %s has '%c' at column %d where a digit is required.", what,
+                        fr__mrz_show(raw, s, 6), s[i], col + i);
         return 0;
     }
     int yy = pair(s), mm = pair(s + 2), dd = pair(s + 4);
     if (yy < 0 || mm == -2 || dd == -2) {
-        mrz_add(out, code, line, col,
-                "The %s %s mixes digits and fillers: only the whole day, or the month and the "
-                "day, may be unknown (<<).",
-                what, mrz_show(raw, s, 6));
+        fr__mrz_add(out, code, line, col,
+                    "The %s %s mixes digits and fillers: only the whole day, or the month and the "
+                    "day, may be unknown (<<).",
+                    what, fr__mrz_show(raw, s, 6));
         return 0;
     }
     if (!birth && (mm < 0 || dd < 0)) {
-        mrz_add(out, code, line, col,
-                "The date of expiry %s has an unknown month or day; an expiry date must be "
-                "complete.",
-                mrz_show(raw, s, 6));
+        fr__mrz_add(out, code, line, col,
+                    "The date of expiry %s has an unknown month or day; an expiry date must be "
+                    "complete.",
+                    fr__mrz_show(raw, s, 6));
         return 0;
     }
     return 1;
 }
 
-void mrz_read_date(const mrz_doc *doc, mrz_span at, int birth, fr_mrz_date *d, fr_mrz *out)
+void fr__mrz_read_date(const mrz_doc *doc, mrz_span at, int birth, fr_mrz_date *d, fr_mrz *out)
 {
     const char *s = doc->line[at.line] + at.col;
     const char *what = birth ? "date of birth" : "date of expiry";
@@ -108,26 +108,27 @@ void mrz_read_date(const mrz_doc *doc, mrz_span at, int birth, fr_mrz_date *d, f
     int yy = pair(s), mm = pair(s + 2), dd = pair(s + 4);
     if ((yy < 0 || mm < 0 || dd < 0) && !date_shape(s, birth, d, out, line, col)) return;
     if (mm == 0 || mm > 12) {
-        mrz_add(out, code, line, col + 2, "The %s %s is not a date: there is no month %02d.", what,
-                mrz_show(raw, s, 6), mm);
+        fr__mrz_add(out, code, line, col + 2, "The %s %s is not a date: there is no month %02d.",
+                    what, fr__mrz_show(raw, s, 6), mm);
         return;
     }
-    int y = birth ? mrz_birth_year(doc, yy, mm > 0 ? mm : 0, dd > 0 ? dd : 0)
-                  : mrz_expiry_year(doc, yy);
+    int y = birth ? fr__mrz_birth_year(doc, yy, mm > 0 ? mm : 0, dd > 0 ? dd : 0)
+                  : fr__mrz_expiry_year(doc, yy);
     if (y < 1 || y > 9999) {
-        mrz_add(out, code, line, col, "The %s %s cannot be placed in a century.", what,
-                mrz_show(raw, s, 6));
+        fr__mrz_add(out, code, line, col, "The %s %s cannot be placed in a century.", what,
+                    fr__mrz_show(raw, s, 6));
         return;
     }
     if (dd >= 0) {
         int dim = mm > 0 ? fr_date_days_in_month(y, mm) : 31;
         if (dd == 0 || dd > dim) {
             if (mm > 0)
-                mrz_add(out, code, line, col + 4, "The %s %s is not a date: %s %d has %d days.",
-                        what, mrz_show(raw, s, 6), MONTHS[mm], y, dim);
+                fr__mrz_add(out, code, line, col + 4, "The %s %s is not a date: %s %d has %d days.",
+                            what, fr__mrz_show(raw, s, 6), MONTHS[mm], y, dim);
             else
-                mrz_add(out, code, line, col + 4, "The %s %s is not a date: there is no day %02d.",
-                        what, mrz_show(raw, s, 6), dd);
+                fr__mrz_add(out, code, line, col + 4,
+                            "The %s %s is not a date: there is no day %02d.", what,
+                            fr__mrz_show(raw, s, 6), dd);
             return;
         }
     }

@@ -33,12 +33,13 @@ static void read_code(const mrz_doc *doc, fr_mrz *out)
     }
     char shown[3];
     if (!MRZ_IS(s[0], MRZ_ALPHA) || !strchr(first, s[0]))
-        mrz_add(out, FR_MRZ_F_DOCUMENT_CODE, 1, 1, "The document code '%s' is not valid here: %s.",
-                mrz_show(shown, s, 2), what);
+        fr__mrz_add(out, FR_MRZ_F_DOCUMENT_CODE, 1, 1,
+                    "The document code '%s' is not valid here: %s.", fr__mrz_show(shown, s, 2),
+                    what);
     else if (!MRZ_IS(s[1], MRZ_ALPHA | MRZ_FILLER))
-        mrz_add(out, FR_MRZ_F_DOCUMENT_CODE, 1, 2,
-                "The second character of the document code '%s' must be a letter or '<'.",
-                mrz_show(shown, s, 2));
+        fr__mrz_add(out, FR_MRZ_F_DOCUMENT_CODE, 1, 2,
+                    "The second character of the document code '%s' must be a letter or '<'.",
+                    fr__mrz_show(shown, s, 2));
     mrz_copy_field(out->document_code, s, 2);
 }
 
@@ -48,15 +49,16 @@ static int read_country(const mrz_doc *doc, fr_mrz *out, mrz_span sp, char dst[4
 {
     const char *s = AT(doc, sp);
     mrz_copy_field(dst, s, 3);
-    int ok = known >= 0 ? known : mrz_country_ok(s, doc->opt);
+    int ok = known >= 0 ? known : fr__mrz_country_ok(s, doc->opt);
     if (ok) return 1;
     char shown[4];
     if (mrz_all_fillers(s, 3))
-        mrz_add(out, code, sp.line + 1, sp.col + 1, "The %s code is missing (only fillers).", what);
+        fr__mrz_add(out, code, sp.line + 1, sp.col + 1, "The %s code is missing (only fillers).",
+                    what);
     else
-        mrz_add(out, code, sp.line + 1, sp.col + 1,
-                "The %s code '%s' is not in the ICAO 9303 list of states and organisations.", what,
-                mrz_show(shown, s, 3));
+        fr__mrz_add(out, code, sp.line + 1, sp.col + 1,
+                    "The %s code '%s' is not in the ICAO 9303 list of states and organisations.",
+                    what, fr__mrz_show(shown, s, 3));
     return 0;
 }
 
@@ -85,7 +87,7 @@ static void read_name(const mrz_doc *doc, fr_mrz *out)
     int n = sp.len, line = sp.line + 1;
     int end = (int)mrz_trim(s, (size_t)n);
     if (end == 0) {
-        mrz_add(out, FR_MRZ_F_NAME, line, sp.col + 1, "The name field is empty.");
+        fr__mrz_add(out, FR_MRZ_F_NAME, line, sp.col + 1, "The name field is empty.");
         return;
     }
     int sep = -1, digit = -1;
@@ -97,14 +99,14 @@ static void read_name(const mrz_doc *doc, fr_mrz *out)
         }
     }
     if (digit >= 0)
-        mrz_add(out, FR_MRZ_F_NAME, line, sp.col + digit + 1,
-                "The name has the digit '%c' at line %d, column %d; names hold only letters "
-                "(a misread letter, such as 0 for O?).",
-                s[digit], line, sp.col + digit + 1);
+        fr__mrz_add(out, FR_MRZ_F_NAME, line, sp.col + digit + 1,
+                    "The name has the digit '%c' at line %d, column %d; names hold only letters "
+                    "(a misread letter, such as 0 for O?).",
+                    s[digit], line, sp.col + digit + 1);
     if (s[0] == '<')
-        mrz_add(out, FR_MRZ_F_NAME, line, sp.col + 1,
-                "The name field begins with a filler: the primary identifier (surname) is "
-                "missing.");
+        fr__mrz_add(out, FR_MRZ_F_NAME, line, sp.col + 1,
+                    "The name field begins with a filler: the primary identifier (surname) is "
+                    "missing.");
     if (sep < 0) {
         copy_name(out->surname, s, 0, end);
         out->given_names[0] = '\0';
@@ -114,9 +116,9 @@ static void read_name(const mrz_doc *doc, fr_mrz *out)
     }
     if (end == n) {
         out->name_truncated = 1;
-        mrz_add(out, FR_MRZ_F_NAME_TRUNCATED, line, sp.col + n,
-                "The name fills the whole field, so it may have been truncated: compare it "
-                "with the name printed on the document.");
+        fr__mrz_add(out, FR_MRZ_F_NAME_TRUNCATED, line, sp.col + n,
+                    "The name fills the whole field, so it may have been truncated: compare it "
+                    "with the name printed on the document.");
     }
 }
 
@@ -138,19 +140,19 @@ static int read_number(const mrz_doc *doc, fr_mrz *out)
         while (k < lay->optional.len && o[k] != '<')
             k++;
         if (k == 0) {
-            mrz_add(out, FR_MRZ_F_CD_DOCUMENT_NUMBER, cd.line + 1, cd.col + 1,
-                    "The document number's check digit (line %d, column %d) is a filler, "
-                    "which means the number continues in the optional data, but the optional "
-                    "data is empty there: the check digit is missing.",
-                    cd.line + 1, cd.col + 1);
+            fr__mrz_add(out, FR_MRZ_F_CD_DOCUMENT_NUMBER, cd.line + 1, cd.col + 1,
+                        "The document number's check digit (line %d, column %d) is a filler, "
+                        "which means the number continues in the optional data, but the optional "
+                        "data is empty there: the check digit is missing.",
+                        cd.line + 1, cd.col + 1);
             mrz_copy_field(out->document_number, s, 9);
         } else {
             char num[FR_MRZ_NUMBER_MAX + 1];
             memcpy(num, s, 9);
             memcpy(num + 9, o, (size_t)(k - 1));
             mrz_span ext = {lay->optional.line, (uint8_t)(lay->optional.col + k - 1), 1};
-            mrz_check_one(doc, out, FR_MRZ_F_CD_DOCUMENT_NUMBER, "document number", num,
-                          (size_t)(9 + k - 1), ext);
+            fr__mrz_check_one(doc, out, FR_MRZ_F_CD_DOCUMENT_NUMBER, "document number", num,
+                              (size_t)(9 + k - 1), ext);
             mrz_copy_field(out->document_number, num, (size_t)(9 + k - 1));
             used = k < lay->optional.len ? k + 1 : k;
         }
@@ -158,16 +160,16 @@ static int read_number(const mrz_doc *doc, fr_mrz *out)
     }
     mrz_copy_field(out->document_number, s, 9);
     if (mrz_all_fillers(s, 9))
-        mrz_add(out, FR_MRZ_F_DOCUMENT_NUMBER, lay->number.line + 1, lay->number.col + 1,
-                "The document number is empty.");
+        fr__mrz_add(out, FR_MRZ_F_DOCUMENT_NUMBER, lay->number.line + 1, lay->number.col + 1,
+                    "The document number is empty.");
     if (c == '<' && lay->long_number)
-        mrz_add(out, FR_MRZ_F_CD_DOCUMENT_NUMBER, cd.line + 1, cd.col + 1,
-                "The document number's check digit (line %d, column %d) is a filler, which "
-                "is allowed only for a number longer than 9 characters, but this number is "
-                "shorter.",
-                cd.line + 1, cd.col + 1);
+        fr__mrz_add(out, FR_MRZ_F_CD_DOCUMENT_NUMBER, cd.line + 1, cd.col + 1,
+                    "The document number's check digit (line %d, column %d) is a filler, which "
+                    "is allowed only for a number longer than 9 characters, but this number is "
+                    "shorter.",
+                    cd.line + 1, cd.col + 1);
     else
-        mrz_check_one(doc, out, FR_MRZ_F_CD_DOCUMENT_NUMBER, "document number", s, 9, cd);
+        fr__mrz_check_one(doc, out, FR_MRZ_F_CD_DOCUMENT_NUMBER, "document number", s, 9, cd);
     return 0;
 }
 
@@ -177,13 +179,13 @@ static void read_sex(const mrz_doc *doc, fr_mrz *out)
     char c = *AT(doc, sp);
     out->sex = c;
     if (c == 'M' || c == 'F' || c == 'X' || c == '<') return;
-    mrz_add(out, FR_MRZ_F_SEX, sp.line + 1, sp.col + 1,
-            "The sex field (line %d, column %d) holds '%c'; it must be M, F, X or < "
-            "(unspecified).",
-            sp.line + 1, sp.col + 1, out->sex);
+    fr__mrz_add(out, FR_MRZ_F_SEX, sp.line + 1, sp.col + 1,
+                "The sex field (line %d, column %d) holds '%c'; it must be M, F, X or < "
+                "(unspecified).",
+                sp.line + 1, sp.col + 1, out->sex);
 }
 
-void mrz_read_fields(const mrz_doc *doc, fr_mrz *out)
+void fr__mrz_read_fields(const mrz_doc *doc, fr_mrz *out)
 {
     const mrz_layout *lay = doc->lay;
     read_code(doc, out);
@@ -194,9 +196,9 @@ void mrz_read_fields(const mrz_doc *doc, fr_mrz *out)
         mrz_copy_field(out->optional_data, AT(doc, lay->optional) + used,
                        (size_t)(lay->optional.len - used));
     }
-    mrz_read_date(doc, lay->birth, 1, &out->birth_date, out);
+    fr__mrz_read_date(doc, lay->birth, 1, &out->birth_date, out);
     read_sex(doc, out);
-    mrz_read_date(doc, lay->expiry, 0, &out->expiry_date, out);
+    fr__mrz_read_date(doc, lay->expiry, 0, &out->expiry_date, out);
     /* Most documents are issued by the holder's state: look it up once. */
     int same = memcmp(AT(doc, lay->state), AT(doc, lay->nationality), 3) == 0;
     read_country(doc, out, lay->nationality, out->nationality, FR_MRZ_F_NATIONALITY, "nationality",

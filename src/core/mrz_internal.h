@@ -32,12 +32,12 @@ typedef struct mrz_layout {
 } mrz_layout;
 
 /* The layout of a format; NULL for FR_MRZ_NONE. */
-const mrz_layout *mrz_layout_of(fr_mrz_format f);
+const mrz_layout *fr__mrz_layout_of(fr_mrz_format f);
 
 /* Character classes of the MRZ alphabet. */
 enum { MRZ_DIGIT = 1, MRZ_ALPHA = 2, MRZ_FILLER = 4 };
-extern const uint8_t mrz_class[256];
-#define MRZ_IS(c, cls) ((mrz_class[(unsigned char)(c)] & (cls)) != 0)
+extern const uint8_t fr__mrz_class[256];
+#define MRZ_IS(c, cls) ((fr__mrz_class[(unsigned char)(c)] & (cls)) != 0)
 
 /* Widest line kept (longer input lines are cut here after a `length` finding). */
 #define MRZ_LINE_BUF 64
@@ -59,7 +59,7 @@ typedef struct mrz_doc {
 
 /* Record a finding (line and column 1-based). The message is formatted only
  * if there is room to store it; nerrors and valid are kept up to date. */
-void mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, ...)
+void fr__mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
@@ -93,7 +93,7 @@ static inline int mrz_all_fillers(const char *s, size_t n)
 }
 
 /* Check digit tables: value, value x 3, value x 7 of each byte. */
-extern const uint8_t mrz_v1[256], mrz_v3[256], mrz_v7[256];
+extern const uint8_t fr__mrz_v1[256], fr__mrz_v3[256], fr__mrz_v7[256];
 
 /* fr_mrz_check_digit, inlined for the reader's hot path. */
 static inline int mrz_cd(const char *s, size_t len)
@@ -102,35 +102,35 @@ static inline int mrz_cd(const char *s, size_t len)
     unsigned sum = 0;
     size_t i = 0;
     for (; i + 3 <= len; i += 3)
-        sum += mrz_v7[u[i]] + mrz_v3[u[i + 1]] + mrz_v1[u[i + 2]];
-    if (i < len) sum += mrz_v7[u[i]];
-    if (i + 1 < len) sum += mrz_v3[u[i + 1]];
+        sum += fr__mrz_v7[u[i]] + fr__mrz_v3[u[i + 1]] + fr__mrz_v1[u[i + 2]];
+    if (i < len) sum += fr__mrz_v7[u[i]];
+    if (i + 1 < len) sum += fr__mrz_v3[u[i + 1]];
     return (int)(sum % 10);
 }
 
 /* 1 when the code (3 characters, trailing fillers allowed) is in the ICAO
  * table, or is UTO and opt allows specimens. opt may be NULL (strict, and
  * looked up with fr_country_find). */
-int mrz_country_ok(const char *code, const fr_mrz_options *opt);
+int fr__mrz_country_ok(const char *code, const fr_mrz_options *opt);
 /* Render n bytes for a message: printable ASCII as is, others as '?'.
  * buf has room for n + 1. Returns buf. */
-char *mrz_show(char *buf, const char *s, size_t n);
+char *fr__mrz_show(char *buf, const char *s, size_t n);
 
 /* mrz_fields.c: document code, states, names, number, sex, optional data. */
-void mrz_read_fields(const mrz_doc *doc, fr_mrz *out);
+void fr__mrz_read_fields(const mrz_doc *doc, fr_mrz *out);
 /* mrz_dates.c: a YYMMDD field; `birth` selects the century rule. */
-void mrz_read_date(const mrz_doc *doc, mrz_span at, int birth, fr_mrz_date *d, fr_mrz *out);
+void fr__mrz_read_date(const mrz_doc *doc, mrz_span at, int birth, fr_mrz_date *d, fr_mrz *out);
 /* Century of a two-digit year, for reading and for making. */
-int mrz_birth_year(const mrz_doc *doc, int yy, int month, int day);
-int mrz_expiry_year(const mrz_doc *doc, int yy);
+int fr__mrz_birth_year(const mrz_doc *doc, int yy, int month, int day);
+int fr__mrz_expiry_year(const mrz_doc *doc, int yy);
 /* mrz_check.c: date, optional data and composite check digits (the number's
  * own check digit is read with the number in mrz_fields.c). */
-void mrz_check_digits(const mrz_doc *doc, fr_mrz *out);
+void fr__mrz_check_digits(const mrz_doc *doc, fr_mrz *out);
 /* Report a check digit: data at `data`, digit at cd. Returns 1 when it holds. */
-int mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
-                  const char *data, size_t n, mrz_span cd);
+int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
+                      const char *data, size_t n, mrz_span cd);
 /* mrz_repair.c: fix OCR confusions in place before the fields are read. */
-void mrz_repair(mrz_doc *doc, fr_mrz *out);
+void fr__mrz_repair(mrz_doc *doc, fr_mrz *out);
 
 /* The digit OCR misreads as letter c (O I B S Z G), or 0 (mrz_repair.c). */
 char fr__mrz_ocr_digit(char c);

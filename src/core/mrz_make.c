@@ -73,7 +73,7 @@ static int put_country(maker *m, const char *field, const char *v, mrz_span sp)
 {
     int rc = put_text(m, field, v, sp, 1);
     if (rc) return rc;
-    if (!mrz_country_ok(at(m, sp), m->opt))
+    if (!fr__mrz_country_ok(at(m, sp), m->opt))
         return bad(m, field, "'%s' is not an ICAO 9303 state or organisation code.", v);
     return FR_OK;
 }
@@ -155,8 +155,8 @@ static int put_date(maker *m, const char *field, const fr_mrz_date *d, mrz_span 
         memset(&doc, 0, sizeof doc);
         doc.opt = m->opt;
         fr_date_to_ymd(m->opt->today, &doc.ty, &doc.tm, &doc.td);
-        int y = birth ? mrz_birth_year(&doc, d->year % 100, d->month, d->day)
-                      : mrz_expiry_year(&doc, d->year % 100);
+        int y = birth ? fr__mrz_birth_year(&doc, d->year % 100, d->month, d->day)
+                      : fr__mrz_expiry_year(&doc, d->year % 100);
         if (y != d->year)
             return bad(m, field,
                        birth ? "The year %d cannot be written with two digits: it would be "
@@ -286,7 +286,7 @@ int fr_mrz_make(const fr_mrz *in, const fr_mrz_options *opt, char out[FR_MRZ_TEX
     out[0] = '\0';
     if (!in) return fr_error_set(err, FR_EINVAL, 0, 0, "", "No fields to write.");
     maker m;
-    m.lay = mrz_layout_of(in->format);
+    m.lay = fr__mrz_layout_of(in->format);
     m.opt = opt;
     m.err = err;
     if (!m.lay)

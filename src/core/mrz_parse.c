@@ -43,29 +43,30 @@ static int split_lines(const char *text, size_t len, const char *ptr[4], int n[4
 static fr_mrz_format pick_format(int nlines, const int n[4], const char *first, fr_mrz *out)
 {
     if (nlines == 0) {
-        mrz_add(out, FR_MRZ_F_FORMAT, 0, 0, "There is no MRZ text to read.");
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0, "There is no MRZ text to read.");
         return FR_MRZ_NONE;
     }
     if (nlines > 3) {
-        mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
-                "The text has %d lines; an MRZ has 2 (passports, visas, TD2 cards) or 3 "
-                "(TD1 cards). Separate documents with a blank line.",
-                nlines);
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
+                    "The text has %d lines; an MRZ has 2 (passports, visas, TD2 cards) or 3 "
+                    "(TD1 cards). Separate documents with a blank line.",
+                    nlines);
         return FR_MRZ_NONE;
     }
     if (nlines == 1) {
-        mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
-                "Only one line of %d characters was read; an MRZ has 2 or 3 lines (or 90, 72 or "
-                "88 characters without line breaks). Rescan the whole zone.",
-                n[0]);
+        fr__mrz_add(
+            out, FR_MRZ_F_FORMAT, 0, 0,
+            "Only one line of %d characters was read; an MRZ has 2 or 3 lines (or 90, 72 or "
+            "88 characters without line breaks). Rescan the whole zone.",
+            n[0]);
         return FR_MRZ_NONE;
     }
     if (nlines == 3) return FR_MRZ_TD1;
     int widest = n[0] > n[1] ? n[0] : n[1];
     if (widest <= 32) {
-        mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
-                "Two lines of about 30 characters were read; a TD1 card has three lines. "
-                "A line is missing: rescan the whole zone.");
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
+                    "Two lines of about 30 characters were read; a TD1 card has three lines. "
+                    "A line is missing: rescan the whole zone.");
         return FR_MRZ_NONE;
     }
     int visa = first[0] == 'V';
@@ -83,11 +84,11 @@ static void copy_lines(mrz_doc *doc, const char *ptr[4], const int n[4], fr_mrz 
         doc->line[l][MRZ_SCAN] = '\0';
         doc->len[l] = n[l];
         if (n[l] != w)
-            mrz_add(out, FR_MRZ_F_LENGTH, l + 1, n[l] < w ? n[l] + 1 : w + 1,
-                    "Line %d has %d characters; a %s line has %d. Characters were %s, so the "
-                    "fields after the gap may be shifted: rescan the document.",
-                    l + 1, n[l], fr_mrz_format_name(doc->lay->format), w,
-                    n[l] < w ? "dropped" : "added");
+            fr__mrz_add(out, FR_MRZ_F_LENGTH, l + 1, n[l] < w ? n[l] + 1 : w + 1,
+                        "Line %d has %d characters; a %s line has %d. Characters were %s, so the "
+                        "fields after the gap may be shifted: rescan the document.",
+                        l + 1, n[l], fr_mrz_format_name(doc->lay->format), w,
+                        n[l] < w ? "dropped" : "added");
     }
 }
 
@@ -122,7 +123,7 @@ static void check_charset(mrz_doc *doc, fr_mrz *out)
         int bad = 0, first = -1;
         unsigned char c = 0;
         for (int i = 0; i < w; i++)
-            if (!mrz_class[s[i]]) {
+            if (!fr__mrz_class[s[i]]) {
                 if (first < 0) first = i, c = s[i];
                 bad++;
                 /* From here on fields copy bytes as they are: keep them
@@ -135,10 +136,10 @@ static void check_charset(mrz_doc *doc, fr_mrz *out)
             snprintf(shown, sizeof shown, "'%c'", c);
         else
             snprintf(shown, sizeof shown, "byte 0x%02X", c);
-        mrz_add(out, FR_MRZ_F_CHARSET, l + 1, first + 1,
-                "Line %d has %d character%s outside the MRZ alphabet (A-Z, 0-9, <), the first, "
-                "%s, at column %d.",
-                l + 1, bad, bad == 1 ? "" : "s", shown, first + 1);
+        fr__mrz_add(out, FR_MRZ_F_CHARSET, l + 1, first + 1,
+                    "Line %d has %d character%s outside the MRZ alphabet (A-Z, 0-9, <), the first, "
+                    "%s, at column %d.",
+                    l + 1, bad, bad == 1 ? "" : "s", shown, first + 1);
     }
 }
 
@@ -193,17 +194,17 @@ int fr_mrz_parse(const char *text, size_t len, const fr_mrz_options *opt, fr_mrz
     if (f == FR_MRZ_NONE) return FR_EPARSE;
 
     mrz_doc doc;
-    doc.lay = mrz_layout_of(f);
+    doc.lay = fr__mrz_layout_of(f);
     doc.nlines = doc.lay->nlines;
     doc.opt = opt;
     fr_date_to_ymd(opt->today, &doc.ty, &doc.tm, &doc.td);
     out->format = f;
     copy_lines(&doc, ptr, n, out);
 
-    if (opt->repair) mrz_repair(&doc, out);
+    if (opt->repair) fr__mrz_repair(&doc, out);
     check_charset(&doc, out);
-    mrz_read_fields(&doc, out);
-    mrz_check_digits(&doc, out);
+    fr__mrz_read_fields(&doc, out);
+    fr__mrz_check_digits(&doc, out);
     if (out->nfindings > 1) sort_findings(out);
     return out->nerrors ? FR_EPARSE : FR_OK;
 }

@@ -94,9 +94,9 @@ static void undo(mrz_doc *doc, const cand *c)
 static void report(fr_mrz *out, const cand *c, const char *what, const char *why)
 {
     for (int i = 0; i < c->n; i++)
-        mrz_add(out, FR_MRZ_F_REPAIR_APPLIED, c->ch[i].line + 1, c->ch[i].col + 1,
-                "Read '%c' at line %d, column %d as '%c': the %s %s.", c->ch[i].from,
-                c->ch[i].line + 1, c->ch[i].col + 1, c->ch[i].to, what, why);
+        fr__mrz_add(out, FR_MRZ_F_REPAIR_APPLIED, c->ch[i].line + 1, c->ch[i].col + 1,
+                    "Read '%c' at line %d, column %d as '%c': the %s %s.", c->ch[i].from,
+                    c->ch[i].line + 1, c->ch[i].col + 1, c->ch[i].to, what, why);
     out->repairs += c->n;
 }
 
@@ -134,11 +134,11 @@ static void repair_checked(mrz_doc *doc, fr_mrz *out, mrz_span data, mrz_span cd
 
 static void repair_country(mrz_doc *doc, fr_mrz *out, mrz_span sp, const char *what)
 {
-    if (mrz_country_ok(at(doc, sp), doc->opt)) return;
+    if (fr__mrz_country_ok(at(doc, sp), doc->opt)) return;
     cand c = {.n = 0};
     apply(doc, sp, 0, &c);
     if (!c.n) return;
-    if (!mrz_country_ok(at(doc, sp), doc->opt)) {
+    if (!fr__mrz_country_ok(at(doc, sp), doc->opt)) {
         undo(doc, &c);
         return;
     }
@@ -196,7 +196,7 @@ static void repair_composite(mrz_doc *doc, fr_mrz *out)
     report(out, &c, "composite check digit", "is a digit, and it then holds");
 }
 
-void mrz_repair(mrz_doc *doc, fr_mrz *out)
+void fr__mrz_repair(mrz_doc *doc, fr_mrz *out)
 {
     const mrz_layout *lay = doc->lay;
     repair_code(doc, out);

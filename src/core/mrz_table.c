@@ -55,7 +55,7 @@ static const mrz_layout LAYOUTS[] = {
 };
 /* clang-format on */
 
-const mrz_layout *mrz_layout_of(fr_mrz_format f)
+const mrz_layout *fr__mrz_layout_of(fr_mrz_format f)
 {
     for (size_t i = 0; i < sizeof LAYOUTS / sizeof LAYOUTS[0]; i++)
         if (LAYOUTS[i].format == f) return &LAYOUTS[i];
@@ -64,7 +64,7 @@ const mrz_layout *mrz_layout_of(fr_mrz_format f)
 
 #define D_ MRZ_DIGIT
 #define A_ MRZ_ALPHA
-const uint8_t mrz_class[256] = {
+const uint8_t fr__mrz_class[256] = {
     ['0'] = D_, ['1'] = D_,         ['2'] = D_, ['3'] = D_, ['4'] = D_, ['5'] = D_, ['6'] = D_,
     ['7'] = D_, ['8'] = D_,         ['9'] = D_, ['A'] = A_, ['B'] = A_, ['C'] = A_, ['D'] = A_,
     ['E'] = A_, ['F'] = A_,         ['G'] = A_, ['H'] = A_, ['I'] = A_, ['J'] = A_, ['K'] = A_,
@@ -87,9 +87,9 @@ const uint8_t mrz_class[256] = {
 #define V1_(c, v) [c] = (v),
 #define V3_(c, v) [c] = (v)*3,
 #define V7_(c, v) [c] = (v)*7,
-const uint8_t mrz_v1[256] = {MRZ_VALUES(V1_)};
-const uint8_t mrz_v3[256] = {MRZ_VALUES(V3_)};
-const uint8_t mrz_v7[256] = {MRZ_VALUES(V7_)};
+const uint8_t fr__mrz_v1[256] = {MRZ_VALUES(V1_)};
+const uint8_t fr__mrz_v3[256] = {MRZ_VALUES(V3_)};
+const uint8_t fr__mrz_v7[256] = {MRZ_VALUES(V7_)};
 
 int fr_mrz_check_digit(const char *s, size_t len)
 {
@@ -132,7 +132,7 @@ fr_mrz_level fr_mrz_code_level(fr_mrz_code c)
     return (unsigned)c < FR_MRZ_F_COUNT_ ? CODES[c].level : FR_MRZ_ERROR;
 }
 
-void mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, ...)
+void fr__mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, ...)
 {
     fr_mrz_level level = fr_mrz_code_level(code);
     if (level == FR_MRZ_ERROR) {
@@ -154,7 +154,7 @@ void mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, 
     va_end(ap);
 }
 
-char *mrz_show(char *buf, const char *s, size_t n)
+char *fr__mrz_show(char *buf, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -193,7 +193,7 @@ void fr_mrz_codes_init(fr_mrz_codes *codes)
             }
 }
 
-int mrz_country_ok(const char *code, const fr_mrz_options *opt)
+int fr__mrz_country_ok(const char *code, const fr_mrz_options *opt)
 {
     if (opt && opt->specimen && code[0] == 'U' && code[1] == 'T' && code[2] == 'O') return 1;
     int idx = code_index(code);

@@ -72,23 +72,24 @@ typedef struct pax_lexer {
 /* Start a lexer over data: skip any envelope before UNA/UNB and read UNA.
  * Returns 0, or -1 when no UNA or UNB is found (not EDIFACT), or -2 when
  * the UNA is cut short; *envelope gets the bytes skipped. */
-int pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment, size_t *envelope);
+int fr__pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment,
+                     size_t *envelope);
 /* Set the character set (from UNB S001). */
-void pax_lex_charset(pax_lexer *lx, const char *syntax, size_t n);
+void fr__pax_lex_charset(pax_lexer *lx, const char *syntax, size_t n);
 /* The next segment; 1 with one, 0 at the end of the input (only
  * whitespace, line ends and control characters left). */
-int pax_lex_next(pax_lexer *lx, pax_segment *seg);
+int fr__pax_lex_next(pax_lexer *lx, pax_segment *seg);
 /* At the end: 1 when something other than line ends, spaces and control
  * characters follows position pos; *line, *col say where. */
-int pax_lex_trailing(const pax_lexer *lx, int *line, int *col);
+int fr__pax_lex_trailing(const pax_lexer *lx, int *line, int *col);
 
 /* Component c (0-based) of element e (0-based); an empty slice when absent. */
-pax_slice pax_get(const pax_segment *s, size_t e, size_t c);
+pax_slice fr__pax_get(const pax_segment *s, size_t e, size_t c);
 /* Copy a value out, unescaped and as UTF-8 (cs says how to read bytes >=
  * 0x80), NUL-terminated, cut at a character boundary to fit cap. Returns 1
  * when it was cut, else 0. */
-int pax_copy(char *dst, size_t cap, pax_slice v, char release, pax_charset cs);
+int fr__pax_copy(char *dst, size_t cap, pax_slice v, char release, pax_charset cs);
 /* Does slice v equal the C string s? */
-int pax_eq(pax_slice v, const char *s);
+int fr__pax_eq(pax_slice v, const char *s);
 
 #endif

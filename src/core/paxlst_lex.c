@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* paxlst_lex.c: the ISO 9735 syntax level of the PAXLST reader.
  *
- * pax_lex_init finds the interchange: the first "UNA" or "UNB" that starts
+ * fr__pax_lex_init finds the interchange: the first "UNA" or "UNB" that starts
  * the input or follows a line end, a space or a control character (a Type-B
  * envelope - "QK LONPPXS", ".MUCKMTS 250521", STX - is skipped that way).
  * UNA gives, in order, the component and data element separators, the
  * decimal mark, the release character, a reserved (repetition) character and
  * the segment terminator; without UNA the defaults are : + . ? and '.
  *
- * pax_lex_next moves over one segment: it skips line ends (CR, LF, CRLF),
+ * fr__pax_lex_next moves over one segment: it skips line ends (CR, LF, CRLF),
  * spaces and control characters between segments (spaces are counted for a
  * warning), reads the tag up to the first separator, then the data up to
  * the unreleased terminator, cutting elements and components into slices of
@@ -85,7 +85,8 @@ static int starts_at(const char *data, size_t len, size_t i)
     return 1;
 }
 
-int pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment, size_t *envelope)
+int fr__pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment,
+                     size_t *envelope)
 {
     memset(lx, 0, sizeof *lx);
     lx->buf = data;
@@ -123,7 +124,7 @@ int pax_lex_init(pax_lexer *lx, const char *data, size_t len, size_t max_segment
     return 0;
 }
 
-void pax_lex_charset(pax_lexer *lx, const char *syntax, size_t n)
+void fr__pax_lex_charset(pax_lexer *lx, const char *syntax, size_t n)
 {
     lx->cs = PAX_CS_UNKNOWN;
     if (n == 4 && memcmp(syntax, "UNOA", 4) == 0) lx->cs = PAX_CS_UNOA;
@@ -218,7 +219,7 @@ static int new_elem(pax_segment *s)
     return 1;
 }
 
-int pax_lex_next(pax_lexer *lx, pax_segment *s)
+int fr__pax_lex_next(pax_lexer *lx, pax_segment *s)
 {
     if (!skip_between(lx)) return 0;
     s->tag[0] = '\0';
@@ -305,7 +306,7 @@ int pax_lex_next(pax_lexer *lx, pax_segment *s)
     return 1;
 }
 
-int pax_lex_trailing(const pax_lexer *lx, int *line, int *col)
+int fr__pax_lex_trailing(const pax_lexer *lx, int *line, int *col)
 {
     int l = lx->line;
     size_t ls = lx->line_start;
@@ -323,13 +324,13 @@ int pax_lex_trailing(const pax_lexer *lx, int *line, int *col)
     return 0;
 }
 
-pax_slice pax_get(const pax_segment *s, size_t e, size_t c)
+pax_slice fr__pax_get(const pax_segment *s, size_t e, size_t c)
 {
     if (e >= s->nelem || c >= s->ncomp[e]) return (pax_slice){"", 0};
     return s->comp[s->first[e] + c];
 }
 
-int pax_eq(pax_slice v, const char *s)
+int fr__pax_eq(pax_slice v, const char *s)
 {
     size_t n = strlen(s);
     return v.n == n && memcmp(v.p, s, n) == 0;
@@ -357,7 +358,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return k;
 }
 
-int pax_copy(char *dst, size_t cap, pax_slice v, char release, pax_charset cs)
+int fr__pax_copy(char *dst, size_t cap, pax_slice v, char release, pax_charset cs)
 {
     size_t o = 0;
     int cut = 0;

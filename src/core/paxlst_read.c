@@ -156,7 +156,7 @@ static void finding_at(reader *r, fr_paxlst_severity sev, const char *code, long
 
 static void copy_val(reader *r, char *dst, size_t cap, pax_slice v, const char *what)
 {
-    if (pax_copy(dst, cap, v, r->lx.release, r->lx.cs))
+    if (fr__pax_copy(dst, cap, v, r->lx.release, r->lx.cs))
         SEG_FINDING(r, FR_PAXLST_WARNING, "value.long",
                     "The %s in %s is longer than %zu bytes; it was cut.", what, r->seg.tag,
                     cap - 1);
@@ -379,17 +379,17 @@ static void on_unb(reader *r)
     r->in_ichg = 1;
     r->ichg_msgs = r->ichg_groups = 0;
     r->last = -1;
-    pax_slice syn = pax_get(s, 1, 0);
-    pax_lex_charset(&r->lx, syn.p, syn.n);
+    pax_slice syn = fr__pax_get(s, 1, 0);
+    fr__pax_lex_charset(&r->lx, syn.p, syn.n);
     copy_val(r, r->syntax, sizeof r->syntax, syn, "syntax identifier");
     if (r->lx.cs == PAX_CS_UNKNOWN)
         SEG_FINDING(r, FR_PAXLST_WARNING, "unb.syntax",
                     "UNB syntax identifier '%s' is not UNOA, UNOB, UNOC, UNOW or UNOY; the "
                     "character set is not checked.",
                     r->syntax);
-    copy_val(r, r->sender, sizeof r->sender, pax_get(s, 2, 0), "sender");
-    copy_val(r, r->recipient, sizeof r->recipient, pax_get(s, 3, 0), "recipient");
-    pax_slice d = pax_get(s, 4, 0), t = pax_get(s, 4, 1);
+    copy_val(r, r->sender, sizeof r->sender, fr__pax_get(s, 2, 0), "sender");
+    copy_val(r, r->recipient, sizeof r->recipient, fr__pax_get(s, 3, 0), "recipient");
+    pax_slice d = fr__pax_get(s, 4, 0), t = fr__pax_get(s, 4, 1);
     char sh[16];
     r->prepared.date = FR_DATE_NONE;
     r->prepared.minute = -1;
@@ -403,7 +403,7 @@ static void on_unb(reader *r)
         if (t.n == 4 && digits(t, 0, 2, &hh) && digits(t, 2, 2, &mi) && hh < 24 && mi < 60)
             r->prepared.minute = hh * 60 + mi;
     }
-    copy_val(r, r->control_ref, sizeof r->control_ref, pax_get(s, 5, 0), "control reference");
+    copy_val(r, r->control_ref, sizeof r->control_ref, fr__pax_get(s, 5, 0), "control reference");
 }
 
 static void on_ung(reader *r)
@@ -414,7 +414,7 @@ static void on_ung(reader *r)
     r->in_group = 1;
     r->group_msgs = 0;
     r->ichg_groups++;
-    copy_val(r, r->group_ref, sizeof r->group_ref, pax_get(&r->seg, 5, 0), "group reference");
+    copy_val(r, r->group_ref, sizeof r->group_ref, fr__pax_get(&r->seg, 5, 0), "group reference");
 }
 
 static void on_une(reader *r)
@@ -426,12 +426,12 @@ static void on_une(reader *r)
         return;
     }
     r->in_group = 0;
-    long n = to_long(pax_get(s, 1, 0));
+    long n = to_long(fr__pax_get(s, 1, 0));
     if (n != r->group_msgs)
         SEG_FINDING(r, FR_PAXLST_ERROR, "une.count",
                     "UNE gives %ld messages but the group holds %ld.", n, r->group_msgs);
     char ref[16];
-    copy_val(r, ref, sizeof ref, pax_get(s, 2, 0), "group reference");
+    copy_val(r, ref, sizeof ref, fr__pax_get(s, 2, 0), "group reference");
     if (strcmp(ref, r->group_ref) != 0)
         SEG_FINDING(r, FR_PAXLST_ERROR, "une.reference",
                     "UNE reference '%s' differs from the UNG group reference '%s'.", ref,
@@ -451,14 +451,14 @@ static void on_unz(reader *r)
     r->in_ichg = r->in_group = 0;
     r->after_unz = 1;
     long want = r->ichg_groups ? r->ichg_groups : r->ichg_msgs;
-    long n = to_long(pax_get(s, 1, 0));
+    long n = to_long(fr__pax_get(s, 1, 0));
     if (n != want)
         SEG_FINDING(r, FR_PAXLST_ERROR, "unz.count",
                     r->ichg_groups ? "UNZ gives %ld but the interchange holds %ld groups."
                                    : "UNZ gives %ld but the interchange holds %ld messages.",
                     n, want);
     char ref[16];
-    copy_val(r, ref, sizeof ref, pax_get(s, 2, 0), "control reference");
+    copy_val(r, ref, sizeof ref, fr__pax_get(s, 2, 0), "control reference");
     if (strcmp(ref, r->control_ref) != 0)
         SEG_FINDING(r, FR_PAXLST_ERROR, "unz.reference",
                     "UNZ reference '%s' differs from the UNB control reference '%s'.", ref,
@@ -478,16 +478,16 @@ static void on_unh(reader *r)
     m->segment = s->number;
     m->line = s->line;
     r->msg_segs = 1;
-    copy_val(r, m->ref, sizeof m->ref, pax_get(s, 1, 0), "message reference");
-    copy_val(r, m->type, sizeof m->type, pax_get(s, 2, 0), "message type");
+    copy_val(r, m->ref, sizeof m->ref, fr__pax_get(s, 1, 0), "message reference");
+    copy_val(r, m->type, sizeof m->type, fr__pax_get(s, 2, 0), "message type");
     char ver[8], rel[8];
-    copy_val(r, ver, sizeof ver, pax_get(s, 2, 1), "message version");
-    copy_val(r, rel, sizeof rel, pax_get(s, 2, 2), "message release");
+    copy_val(r, ver, sizeof ver, fr__pax_get(s, 2, 1), "message version");
+    copy_val(r, rel, sizeof rel, fr__pax_get(s, 2, 2), "message release");
     if (strcmp(ver, "D") == 0)
         snprintf(m->version, sizeof m->version, "D%s", rel);
     else
         snprintf(m->version, sizeof m->version, "%s:%s", ver, rel);
-    copy_val(r, m->agency, sizeof m->agency, pax_get(s, 2, 3), "controlling agency");
+    copy_val(r, m->agency, sizeof m->agency, fr__pax_get(s, 2, 3), "controlling agency");
     r->legacy = strcmp(ver, "D") != 0;
     if (strcmp(m->type, "PAXLST") != 0)
         SEG_FINDING(r, FR_PAXLST_ERROR, "message.not_paxlst",
@@ -499,12 +499,12 @@ static void on_unt(reader *r)
 {
     const pax_segment *s = &r->seg;
     fr_paxlst_message *m = cur_msg(r);
-    long n = to_long(pax_get(s, 1, 0));
+    long n = to_long(fr__pax_get(s, 1, 0));
     if (n != r->msg_segs)
         SEG_FINDING(r, FR_PAXLST_ERROR, "unt.count",
                     "UNT gives %ld segments but the message has %ld (UNH to UNT).", n, r->msg_segs);
     char ref[40];
-    copy_val(r, ref, sizeof ref, pax_get(s, 2, 0), "message reference");
+    copy_val(r, ref, sizeof ref, fr__pax_get(s, 2, 0), "message reference");
     if (strcmp(ref, m->ref) != 0)
         SEG_FINDING(r, FR_PAXLST_ERROR, "unt.reference",
                     "UNT reference '%s' differs from the UNH message reference '%s'.", ref, m->ref);
@@ -547,9 +547,9 @@ static void on_tdt(reader *r, fr_paxlst_message *m)
     const pax_segment *s = &r->seg;
     fr_paxlst_leg *l = new_leg(r, m);
     if (!l) return;
-    copy_val(r, l->flight, sizeof l->flight, pax_get(s, 2, 0), "flight");
-    pax_slice c = pax_get(s, 5, 0);
-    if (c.n == 0 && r->legacy) c = pax_get(s, 4, 0);
+    copy_val(r, l->flight, sizeof l->flight, fr__pax_get(s, 2, 0), "flight");
+    pax_slice c = fr__pax_get(s, 5, 0);
+    if (c.n == 0 && r->legacy) c = fr__pax_get(s, 4, 0);
     if (c.n) {
         copy_val(r, l->carrier, sizeof l->carrier, c, "carrier");
     } else if (strlen(l->flight) > 2) {
@@ -621,7 +621,7 @@ static void join_names(reader *r, fr_paxlst_person *p, size_t e, size_t from, si
 {
     size_t o = 0;
     for (size_t c = from; c <= to; c++) {
-        pax_slice v = pax_get(&r->seg, e, c);
+        pax_slice v = fr__pax_get(&r->seg, e, c);
         if (v.n == 0) continue;
         char part[128];
         copy_val(r, part, sizeof part, v, "given name");
@@ -636,15 +636,15 @@ static void join_names(reader *r, fr_paxlst_person *p, size_t e, size_t from, si
 
 static void on_nad(reader *r, fr_paxlst_message *m)
 {
-    pax_slice q = pax_get(&r->seg, 1, 0);
+    pax_slice q = fr__pax_get(&r->seg, 1, 0);
     fr_paxlst_role role;
-    if (pax_eq(q, "FL"))
+    if (fr__pax_eq(q, "FL"))
         role = FR_PAXLST_FL;
-    else if (pax_eq(q, "FM"))
+    else if (fr__pax_eq(q, "FM"))
         role = FR_PAXLST_FM;
-    else if (pax_eq(q, "DDU"))
+    else if (fr__pax_eq(q, "DDU"))
         role = FR_PAXLST_DDU;
-    else if (pax_eq(q, "DDT"))
+    else if (fr__pax_eq(q, "DDT"))
         role = FR_PAXLST_DDT;
     else {
         r->ctx = CTX_HEADER; /* the reporting party (MS) or another address */
@@ -656,7 +656,7 @@ static void on_nad(reader *r, fr_paxlst_message *m)
         r->ctx = CTX_HEADER;
         return;
     }
-    copy_val(r, p->surname, sizeof p->surname, pax_get(&r->seg, 4, 0), "surname");
+    copy_val(r, p->surname, sizeof p->surname, fr__pax_get(&r->seg, 4, 0), "surname");
     join_names(r, p, 4, 1, 4);
     if (!p->surname[0])
         SEG_FINDING(r, FR_PAXLST_WARNING, "name.missing",
@@ -668,14 +668,14 @@ static void on_dtm(reader *r, fr_paxlst_message *m)
 {
     const pax_segment *s = &r->seg;
     char qual[8];
-    copy_val(r, qual, sizeof qual, pax_get(s, 1, 0), "date qualifier");
-    pax_slice v = pax_get(s, 1, 1);
+    copy_val(r, qual, sizeof qual, fr__pax_get(s, 1, 0), "date qualifier");
+    pax_slice v = fr__pax_get(s, 1, 1);
     fr_paxlst_person *p = cur_person(r, m);
     fr_paxlst_time t;
     if (r->legacy && (strcmp(qual, "136") == 0 || strcmp(qual, "132") == 0)) {
         /* legacy US: DTM+136+YYMMDD+HHMM+zone */
         fr_paxlst_leg *l = cur_leg(r, m, 1);
-        pax_slice d = pax_get(s, 2, 0), hm = pax_get(s, 3, 0);
+        pax_slice d = fr__pax_get(s, 2, 0), hm = fr__pax_get(s, 3, 0);
         if (!l || date_or_finding(r, d, DATE_TRANSPORT, &t, qual)) return;
         int hh, mi;
         if (hm.n == 4 && digits(hm, 0, 2, &hh) && digits(hm, 2, 2, &mi) && hh < 24 && mi < 60)
@@ -713,25 +713,25 @@ static void on_dtm(reader *r, fr_paxlst_message *m)
 static void on_loc(reader *r, fr_paxlst_message *m)
 {
     const pax_segment *s = &r->seg;
-    pax_slice q = pax_get(s, 1, 0), v = pax_get(s, 2, 0);
+    pax_slice q = fr__pax_get(s, 1, 0), v = fr__pax_get(s, 2, 0);
     fr_paxlst_person *p = cur_person(r, m);
     if (r->ctx == CTX_HEADER) {
-        if (pax_eq(q, "125") || (r->legacy && pax_eq(q, "005")))
+        if (fr__pax_eq(q, "125") || (r->legacy && fr__pax_eq(q, "005")))
             leg_place(r, m, v, 0);
-        else if (pax_eq(q, "87") || (r->legacy && pax_eq(q, "008")))
+        else if (fr__pax_eq(q, "87") || (r->legacy && fr__pax_eq(q, "008")))
             leg_place(r, m, v, 1);
-        else if (pax_eq(q, "92"))
+        else if (fr__pax_eq(q, "92"))
             leg_place(r, m, v, 2);
         return;
     }
     if (!p) return;
-    if (pax_eq(q, "174"))
+    if (fr__pax_eq(q, "174"))
         copy_val(r, p->residence_country, sizeof p->residence_country, v, "LOC+174");
-    else if (pax_eq(q, "178"))
+    else if (fr__pax_eq(q, "178"))
         copy_val(r, p->embarkation_port, sizeof p->embarkation_port, v, "LOC+178");
-    else if (pax_eq(q, "179"))
+    else if (fr__pax_eq(q, "179"))
         copy_val(r, p->debarkation_port, sizeof p->debarkation_port, v, "LOC+179");
-    else if (pax_eq(q, "91") && r->ctx == CTX_DOC && p->ndocs)
+    else if (fr__pax_eq(q, "91") && r->ctx == CTX_DOC && p->ndocs)
         copy_val(r, p->docs[p->ndocs - 1].issuing_country, sizeof p->docs[0].issuing_country, v,
                  "LOC+91");
 }
@@ -747,8 +747,8 @@ static void on_doc(reader *r, fr_paxlst_message *m)
     r->ctx = CTX_DOC;
     fr_paxlst_document *d = new_doc(r, p);
     if (!d) return;
-    copy_val(r, d->type, sizeof d->type, pax_get(&r->seg, 1, 0), "document type");
-    copy_val(r, d->number, sizeof d->number, pax_get(&r->seg, 2, 0), "document number");
+    copy_val(r, d->type, sizeof d->type, fr__pax_get(&r->seg, 1, 0), "document type");
+    copy_val(r, d->number, sizeof d->number, fr__pax_get(&r->seg, 2, 0), "document number");
     if (!d->number[0])
         SEG_FINDING(r, FR_PAXLST_WARNING, "doc.number_missing",
                     "DOC gives no document number (element 2).");
@@ -757,7 +757,7 @@ static void on_doc(reader *r, fr_paxlst_message *m)
 static void on_cnt(reader *r)
 {
     const pax_segment *s = &r->seg;
-    pax_slice q = pax_get(s, 1, 0), v = pax_get(s, 1, 1);
+    pax_slice q = fr__pax_get(s, 1, 0), v = fr__pax_get(s, 1, 1);
     copy_val(r, r->cnt_qual, sizeof r->cnt_qual, q, "CNT qualifier");
     r->have_cnt = 1;
     r->cnt_seg = s->number;
@@ -765,7 +765,7 @@ static void on_cnt(reader *r)
     r->cnt_col = s->column;
     r->cnt_value = to_long(v);
     if (r->cnt_value < 0) {
-        pax_slice alt = pax_get(s, 2, 0);
+        pax_slice alt = fr__pax_get(s, 2, 0);
         long n = v.n == 0 ? to_long(alt) : -1;
         if (n >= 0)
             SEG_FINDING(r, FR_PAXLST_ERROR, "cnt.malformed",
@@ -783,18 +783,19 @@ static void on_cnt(reader *r)
 static void on_pdt(reader *r, fr_paxlst_message *m)
 {
     const pax_segment *s = &r->seg;
-    pax_slice kind = pax_get(s, 3, 0);
-    fr_paxlst_person *p = new_person(r, m, pax_eq(kind, "CRW") ? FR_PAXLST_FM : FR_PAXLST_FL);
+    pax_slice kind = fr__pax_get(s, 3, 0);
+    fr_paxlst_person *p = new_person(r, m, fr__pax_eq(kind, "CRW") ? FR_PAXLST_FM : FR_PAXLST_FL);
     if (!p) return;
     r->ctx = CTX_PERSON;
-    copy_val(r, p->surname, sizeof p->surname, pax_get(s, 2, 0), "surname");
+    copy_val(r, p->surname, sizeof p->surname, fr__pax_get(s, 2, 0), "surname");
     join_names(r, p, 2, 1, 2);
     fr_paxlst_time t;
-    if (!date_or_finding(r, pax_get(s, 2, 3), DATE_PAST, &t, "PDT birth")) p->birth_date = t.date;
-    copy_val(r, p->sex, sizeof p->sex, pax_get(s, 2, 4), "sex");
-    copy_val(r, p->embarkation_port, sizeof p->embarkation_port, pax_get(s, 4, 0), "port");
-    copy_val(r, p->debarkation_port, sizeof p->debarkation_port, pax_get(s, 4, 1), "port");
-    pax_slice doc = pax_get(s, 1, 0);
+    if (!date_or_finding(r, fr__pax_get(s, 2, 3), DATE_PAST, &t, "PDT birth"))
+        p->birth_date = t.date;
+    copy_val(r, p->sex, sizeof p->sex, fr__pax_get(s, 2, 4), "sex");
+    copy_val(r, p->embarkation_port, sizeof p->embarkation_port, fr__pax_get(s, 4, 0), "port");
+    copy_val(r, p->debarkation_port, sizeof p->debarkation_port, fr__pax_get(s, 4, 1), "port");
+    pax_slice doc = fr__pax_get(s, 1, 0);
     fr_paxlst_document *d = doc.n ? new_doc(r, p) : NULL;
     if (!d) return;
     size_t slash = 0;
@@ -804,8 +805,9 @@ static void on_pdt(reader *r, fr_paxlst_message *m)
     pax_slice num = slash < doc.n ? (pax_slice){doc.p + slash + 1, doc.n - slash - 1} : doc;
     copy_val(r, d->type, sizeof d->type, ty, "document type");
     copy_val(r, d->number, sizeof d->number, num, "document number");
-    if (!date_or_finding(r, pax_get(s, 1, 1), DATE_EXPIRY, &t, "PDT expiry")) d->expiry = t.date;
-    copy_val(r, d->issuing_country, sizeof d->issuing_country, pax_get(s, 1, 2), "country");
+    if (!date_or_finding(r, fr__pax_get(s, 1, 1), DATE_EXPIRY, &t, "PDT expiry"))
+        d->expiry = t.date;
+    copy_val(r, d->issuing_country, sizeof d->issuing_country, fr__pax_get(s, 1, 2), "country");
 }
 
 /* A segment tag as one integer, for a switch-like comparison. */
@@ -825,7 +827,7 @@ static void in_message(reader *r)
     }
     if (strcmp(m->type, "PAXLST") != 0) return;
     if (tc == TC("BGM"))
-        copy_val(r, m->document, sizeof m->document, pax_get(&r->seg, 1, 0), "document code");
+        copy_val(r, m->document, sizeof m->document, fr__pax_get(&r->seg, 1, 0), "document code");
     else if (tc == TC("TDT")) {
         r->ctx = CTX_HEADER;
         on_tdt(r, m);
@@ -833,15 +835,16 @@ static void in_message(reader *r)
         on_nad(r, m);
     else if (tc == TC("ATT")) {
         fr_paxlst_person *p = cur_person(r, m);
-        if (p && pax_eq(pax_get(&r->seg, 1, 0), "2"))
-            copy_val(r, p->sex, sizeof p->sex, pax_get(&r->seg, 3, 0), "sex");
+        if (p && fr__pax_eq(fr__pax_get(&r->seg, 1, 0), "2"))
+            copy_val(r, p->sex, sizeof p->sex, fr__pax_get(&r->seg, 3, 0), "sex");
     } else if (tc == TC("DTM"))
         on_dtm(r, m);
     else if (tc == TC("LOC"))
         on_loc(r, m);
     else if (tc == TC("NAT")) {
         fr_paxlst_person *p = cur_person(r, m);
-        if (p) copy_val(r, p->nationality, sizeof p->nationality, pax_get(&r->seg, 2, 0), "NAT");
+        if (p)
+            copy_val(r, p->nationality, sizeof p->nationality, fr__pax_get(&r->seg, 2, 0), "NAT");
     } else if (tc == TC("DOC"))
         on_doc(r, m);
     else if (tc == TC("CNT"))
@@ -980,7 +983,7 @@ static void finish(reader *r)
         finding_at(r, FR_PAXLST_ERROR, "unz.missing", r->lx.nseg, r->lx.line, 1,
                    "The input ends before the interchange trailer UNZ.");
     int tl, tc;
-    if (!r->stop && pax_lex_trailing(&r->lx, &tl, &tc))
+    if (!r->stop && fr__pax_lex_trailing(&r->lx, &tl, &tc))
         finding_at(r, FR_PAXLST_WARNING, "data.trailing", 0, tl, tc,
                    "Text after the interchange trailer UNZ was ignored.");
     if (r->out->nmessages == 0 || r->npending) {
@@ -1015,8 +1018,8 @@ int fr_paxlst_read(const char *data, size_t len, const fr_paxlst_options *opt, f
     r->cur = r->last = -1;
     r->prepared = (fr_paxlst_time){FR_DATE_NONE, -1};
     size_t envelope = 0;
-    int rc = pax_lex_init(&r->lx, data ? data : "", len,
-                          r->opt->max_segment ? r->opt->max_segment : 65536, &envelope);
+    int rc = fr__pax_lex_init(&r->lx, data ? data : "", len,
+                              r->opt->max_segment ? r->opt->max_segment : 65536, &envelope);
     if (rc == -1) {
         finding_at(r, FR_PAXLST_ERROR, "interchange.missing", 0, 1, 1,
                    "No UNA or UNB segment was found: this is not a UN/EDIFACT interchange.");
@@ -1035,7 +1038,7 @@ int fr_paxlst_read(const char *data, size_t len, const fr_paxlst_options *opt, f
             finding_at(r, FR_PAXLST_ERROR, "una.separators", 0, lx->line, 1,
                        "The UNA separators, release character and terminator must all differ.");
         } else {
-            while (!r->oom && !r->stop && pax_lex_next(&r->lx, &r->seg))
+            while (!r->oom && !r->stop && fr__pax_lex_next(&r->lx, &r->seg))
                 on_segment(r);
         }
     }
@@ -1068,11 +1071,11 @@ long fr_paxlst_count_segments(const char *data, size_t len)
     pax_lexer lx;
     size_t envelope;
     if (!data && len) return FR_EINVAL;
-    if (pax_lex_init(&lx, data ? data : "", len, 65536, &envelope) != 0) return 0;
+    if (fr__pax_lex_init(&lx, data ? data : "", len, 65536, &envelope) != 0) return 0;
     pax_segment *s = fr_malloc(sizeof *s);
     if (!s) return FR_ENOMEM;
     long n = 0;
-    while (pax_lex_next(&lx, s))
+    while (fr__pax_lex_next(&lx, s))
         n++;
     fr_free(s);
     return n;

@@ -42,21 +42,21 @@ static const char *const ROUTE_TEMPLATE[] = {
 #undef SRV_X_T
 };
 
-const char *srv_route_template(srv_route r)
+const char *fr__srv_route_template(srv_route r)
 {
     return ROUTE_TEMPLATE[r];
 }
-const char *srv_route_method(srv_route r)
+const char *fr__srv_route_method(srv_route r)
 {
     return ROUTE_METHOD[r];
 }
 
-int64_t srv_now_ms(const fr_server *s)
+int64_t fr__srv_now_ms(const fr_server *s)
 {
     return s->cfg.now_ms(s->cfg.clock_ud);
 }
 
-void srv_log(const fr_server *s, const char *fmt, ...)
+void fr__srv_log(const fr_server *s, const char *fmt, ...)
 {
     char line[512];
     va_list ap;
@@ -94,7 +94,7 @@ static int ctx_audit(fr_server *s, srv_ctx *c, fr_error *err)
     return rc;
 }
 
-srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
+srv_ctx *fr__srv_ctx_acquire(fr_server *s, fr_error *err)
 {
     pthread_mutex_lock(&s->ctx_mu);
     srv_ctx *c = s->free_ctx;
@@ -110,7 +110,7 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
     if (fr_store_open(s->db_path, 0, &c->store, err) != FR_OK ||
         (s->replica_path && fr_store_open(s->replica_path, 0, &c->replica, err) != FR_OK) ||
         fr_auth_open(s->db_path, &c->auth, err) != FR_OK || ctx_audit(s, c, err) != FR_OK) {
-        /* the screening context is built on first use (srv_lists_ctx) */
+        /* the screening context is built on first use (fr__srv_lists_ctx) */
         ctx_free(c);
         return NULL;
     }
@@ -132,7 +132,7 @@ srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err)
     return c;
 }
 
-void srv_ctx_release(fr_server *s, srv_ctx *c)
+void fr__srv_ctx_release(fr_server *s, srv_ctx *c)
 {
     if (!c) return;
     pthread_mutex_lock(&s->ctx_mu);
@@ -261,21 +261,21 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
     const char *h =
         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return srv_problem(r, 401, "unauthenticated", "Authentication required", NULL, NULL,
-                           "send 'Authorization: Bearer TOKEN' with a token from "
-                           "'frontera user add'");
+        return fr__srv_problem(r, 401, "unauthenticated", "Authentication required", NULL, NULL,
+                               "send 'Authorization: Bearer TOKEN' with a token from "
+                               "'frontera user add'");
     const char *tok = h + 7;
     while (*tok == ' ')
         tok++;
     fr_error_clear(&err);
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     int rc = fr_auth_check(c->auth, tok, strlen(tok), &r->user, &err);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc == FR_EAUTH)
-        return srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
-                           err.message);
-    if (rc != FR_OK) return srv_problem_err(r, &err);
+        return fr__srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
+                               err.message);
+    if (rc != FR_OK) return fr__srv_problem_err(r, &err);
     int personal = r->route == R_TRAVELLER || r->route == R_SPLIT || r->route == R_REVIEWS ||
                    r->route == R_REVIEW || r->route == R_RESOLVE;
     if (personal && !fr_role_may(r->user.role, ROUTE_PERM[r->route])) {
@@ -295,18 +295,18 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
         if (r->route == R_REVIEWS) action = "review.list";
         if (r->route == R_REVIEW) action = "review.read";
         if (r->route == R_RESOLVE) action = "review.resolve";
-        srv_audit_record_for(r, &rec, action, object, 403, "refused: role");
-        if (srv_audit_write(s, &rec, 1) != FR_OK)
-            return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                               "the refusal could not be audited");
+        fr__srv_audit_record_for(r, &rec, action, object, 403, "refused: role");
+        if (fr__srv_audit_write(s, &rec, 1) != FR_OK)
+            return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                   "the refusal could not be audited");
     }
     /* /metrics: every staff role; a carrier's system may only send manifests, a post only events */
     int metrics_ok =
         r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER && r->user.role != FR_ROLE_POST;
     if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
-        return srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
-                           "the role '%s' may not use %s %s", fr_role_name(r->user.role),
-                           srv_route_method(r->route), srv_route_template(r->route));
+        return fr__srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
+                               "the role '%s' may not use %s %s", fr_role_name(r->user.role),
+                               fr__srv_route_method(r->route), fr__srv_route_template(r->route));
     *ok = 1;
     return MHD_YES;
 }
@@ -315,61 +315,61 @@ static enum MHD_Result dispatch(srv_req *r)
 {
     switch (r->route) {
     case R_HEALTHZ: {
-        srv_policy *p = srv_policy_acquire(r->srv);
+        srv_policy *p = fr__srv_policy_acquire(r->srv);
         json_t *j =
             json_pack("{s:s, s:I}", "status", "ok", "policy_version", (json_int_t)p->version);
-        srv_policy_release(p);
-        return srv_send_json(r, 200, j);
+        fr__srv_policy_release(p);
+        return fr__srv_send_json(r, 200, j);
     }
     case R_ADMISSIONS:
-        return srv_admissions(r);
+        return fr__srv_admissions(r);
     case R_OVERRIDE:
-        return srv_override(r);
+        return fr__srv_override(r);
     case R_MANIFESTS:
-        return srv_manifests(r);
+        return fr__srv_manifests(r);
     case R_RECONCILIATION:
-        return srv_reconciliation(r);
+        return fr__srv_reconciliation(r);
     case R_EVENTS:
-        return srv_events(r);
+        return fr__srv_events(r);
     case R_EXITS:
-        return srv_exits(r);
+        return fr__srv_exits(r);
     case R_OVERSTAYERS:
-        return srv_overstayers(r);
+        return fr__srv_overstayers(r);
     case R_SELFCHECK:
-        return srv_selfcheck(r);
+        return fr__srv_selfcheck(r);
     case R_SYNC_WATCHLIST:
     case R_SYNC_LOST:
-        return srv_sync_list(r);
+        return fr__srv_sync_list(r);
     case R_SYNC_HISTORIES:
-        return srv_sync_histories(r);
+        return fr__srv_sync_histories(r);
     case R_SYNC_STATUS:
-        return srv_sync_status(r);
+        return fr__srv_sync_status(r);
     case R_TRAVELLER:
-        return srv_traveller(r);
+        return fr__srv_traveller(r);
     case R_SPLIT:
-        return srv_traveller_split(r);
+        return fr__srv_traveller_split(r);
     case R_REVIEWS:
-        return srv_reviews_list(r);
+        return fr__srv_reviews_list(r);
     case R_REVIEW:
-        return srv_review_get(r);
+        return fr__srv_review_get(r);
     case R_RESOLVE:
-        return srv_review_resolve(r);
+        return fr__srv_review_resolve(r);
     case R_FLOWS:
     case R_OVERSTAYS:
     case R_ALERTS:
     case R_PORT_DAYS:
     case R_WHATIF:
-        return srv_report(r);
+        return fr__srv_report(r);
     case R_POLICY_GET:
-        return srv_policy_get(r);
+        return fr__srv_policy_get(r);
     case R_POLICY_PUT:
-        return srv_policy_put(r);
+        return fr__srv_policy_put(r);
     case R_METRICS:
-        return srv_metrics_get(r);
+        return fr__srv_metrics_get(r);
     default:
         break;
     }
-    return srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no route here");
+    return fr__srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no route here");
 }
 
 static enum MHD_Result first_call(fr_server *s, struct MHD_Connection *conn, const char *url,
@@ -405,17 +405,18 @@ static enum MHD_Result first_call(fr_server *s, struct MHD_Connection *conn, con
         if (fr_web_asset(url, &data, &len, &ctype)) {
             r->route = R_WEB;
             r->answered = 1;
-            return srv_send_asset(r, url, data, len, ctype);
+            return fr__srv_send_asset(r, url, data, len, ctype);
         }
     }
     if (r->route == R_OTHER) {
         r->too_big = 0;
         r->answered = 1;
         if (known)
-            return srv_problem(r, 405, "method-not-allowed", "Method not allowed", NULL, NULL,
-                               "%s is not allowed here", method);
-        return srv_problem(r, 404, "not-found", "No such route", NULL, NULL,
-                           "there is no route %s for this path (see docs/openapi.yaml)", method);
+            return fr__srv_problem(r, 405, "method-not-allowed", "Method not allowed", NULL, NULL,
+                                   "%s is not allowed here", method);
+        return fr__srv_problem(r, 404, "not-found", "No such route", NULL, NULL,
+                               "there is no route %s for this path (see docs/openapi.yaml)",
+                               method);
     }
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -464,8 +465,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     }
     r->answered = 1;
     if (r->too_big)
-        return srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
-                           "the body may hold at most %zu bytes", s->cfg.body_max);
+        return fr__srv_problem(r, 413, "body-too-large", "Request body too large", NULL, NULL,
+                               "the body may hold at most %zu bytes", s->cfg.body_max);
     if (r->route == R_HEALTHZ) return dispatch(r); /* answers under any load */
     gate_enter(s);
     enum MHD_Result ret = MHD_NO;
@@ -505,23 +506,23 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(line);
     while (n && line[n - 1] == '\n')
         line[--n] = 0;
-    srv_log(s, "http: %s", line);
+    fr__srv_log(s, "http: %s", line);
 }
 
 static void server_free(fr_server *s)
 {
-    srv_audit_stop(s);
+    fr__srv_audit_stop(s);
     for (size_t i = 0; i < s->nctx; i++)
         ctx_free(s->all_ctx[i]);
     fr_free(s->all_ctx);
-    srv_policy_fini(s);
-    srv_lists_fini(s);
+    fr__srv_policy_fini(s);
+    fr__srv_lists_fini(s);
     for (int i = 0; i < 2; i++)
         fr_free(s->listfile[i].text);
     pthread_mutex_destroy(&s->lists_mu);
     pthread_mutex_destroy(&s->listfile_mu);
     fr_free(s->lists_dir);
-    srv_reports_fini(s);
+    fr__srv_reports_fini(s);
     pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->selfcheck_mu);
     pthread_mutex_destroy(&s->ctx_mu);
@@ -572,7 +573,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     pthread_mutex_init(&s->listfile_mu, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
     pthread_mutex_init(&s->selfcheck_mu, NULL);
-    srv_reports_init(s);
+    fr__srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
     s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;
     s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
@@ -598,18 +599,18 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     fr_store *store = NULL;
     if ((rc = fr_store_open(s->db_path, FR_STORE_CREATE, &store, err)) != FR_OK) goto fail;
     fr_store_close(store);
-    srv_ctx *c = srv_ctx_acquire(s, err); /* opens auth: creates its tables */
+    srv_ctx *c = fr__srv_ctx_acquire(s, err); /* opens auth: creates its tables */
     if (!c) {
         rc = err ? err->code : FR_ESTORE;
         goto fail;
     }
-    srv_ctx_release(s, c);
-    if ((rc = srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
-    if ((rc = srv_lists_init(s, err)) != FR_OK) goto fail;
-    if ((rc = srv_audit_start(s, err)) != FR_OK) goto fail;
+    fr__srv_ctx_release(s, c);
+    if ((rc = fr__srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
+    if ((rc = fr__srv_lists_init(s, err)) != FR_OK) goto fail;
+    if ((rc = fr__srv_audit_start(s, err)) != FR_OK) goto fail;
     /* the report index from the analytics snapshot beside the ledger: mapped,
      * not rebuilt, when it is current (snapshot.h) */
-    if ((rc = srv_reports_preload(s, err)) != FR_OK) goto fail;
+    if ((rc = fr__srv_reports_preload(s, err)) != FR_OK) goto fail;
 
     struct sockaddr_in a4;
     struct sockaddr_in6 a6;

@@ -47,7 +47,7 @@ static const char *const OVERRIDE_MEMBERS[] = {"mrz",
                                                NULL};
 
 /* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
-int srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
+int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
 {
     json_t *v;
     memset(in, 0, sizeof *in);
@@ -163,7 +163,7 @@ static int record_apply(srv_write *w, fr_store *store, fr_error *err)
     if (rc != FR_OK) return rc;
     snprintf(a->object, sizeof a->object, "traveller:%lld event:%s", (long long)a->res.traveller_id,
              a->eid);
-    srv_audit_record_for(a->r, &a->rec, a->action, a->object, 200, a->detail);
+    fr__srv_audit_record_for(a->r, &a->rec, a->action, a->object, 200, a->detail);
     w->recs = &a->rec;
     w->nrecs = 1;
     return FR_OK;
@@ -174,12 +174,12 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
-    srv_policy *pol = srv_policy_acquire(s);
-    srv_lists *lists = srv_lists_acquire(s);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
+    srv_policy *pol = fr__srv_policy_acquire(s);
+    srv_lists *lists = fr__srv_lists_acquire(s);
     fr_error lerr; /* no usable context: c->screen NULL, and the booth refers */
-    (void)srv_lists_ctx(c, lists, &lerr);
+    (void)fr__srv_lists_ctx(c, lists, &lerr);
     fr_admit_decision *d = fr_malloc(sizeof *d);
     enum MHD_Result ret;
     if (!d) {
@@ -190,7 +190,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     fr_booth_env env = {pol->policy, c->store, c->screen, lists->idx != NULL || lists->docs != NULL,
                         NULL};
     if (fr_booth_decide(&env, &in->req, d, &err) != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     fr_outcome decided = d->outcome;
@@ -198,9 +198,10 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
         if (ov->outcome == FR_ADMIT) {
             if (ov->until != FR_DATE_NONE) d->authorised_until = ov->until;
             if (d->authorised_until == FR_DATE_NONE) {
-                ret = srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
-                                  "the decision gave no authorised stay: say until when "
-                                  "(authorised_until, YYYY-MM-DD)");
+                ret =
+                    fr__srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
+                                    "the decision gave no authorised stay: say until when "
+                                    "(authorised_until, YYYY-MM-DD)");
                 goto done;
             }
         } else {
@@ -261,7 +262,7 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
         a.action = ov ? "admission.override" : "admission.record";
         a.detail = ov ? ov->reason : fr_outcome_name(d->outcome);
         if (fr_booth_event(&in->req, d, eid, r->user.name, &a.ev, &a.reasons, &err) != FR_OK) {
-            ret = srv_problem_err(r, &err);
+            ret = fr__srv_problem_err(r, &err);
             goto done;
         }
         const fr_event *pre = &a.ev;
@@ -271,59 +272,62 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
         w.ud = &a;
         w.pre = &pre;
         w.npre = 1;
-        int failed = srv_write_run(s, &w) != FR_OK;
+        int failed = fr__srv_write_run(s, &w) != FR_OK;
         fr_free(a.reasons);
         if (failed) {
-            ret = w.ledger_only
-                      ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                    "the decision was recorded but its audit entry could not be "
-                                    "written; do not repeat it")
-                      : srv_problem_err(r, &w.err);
+            ret =
+                w.ledger_only
+                    ? fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                      "the decision was recorded but its audit entry could not be "
+                                      "written; do not repeat it")
+                    : fr__srv_problem_err(r, &w.err);
             goto done;
         }
         tid = a.res.traveller_id;
         recorded = 1;
-        if (!a.res.duplicate) srv_reports_note_admission(s, &in->req, d, tid);
+        if (!a.res.duplicate) fr__srv_reports_note_admission(s, &in->req, d, tid);
     } else if (d->traveller_id) { /* a known traveller's history was read */
         char object[FR_AUDIT_OBJECT_MAX + 1];
         fr_audit_record rec;
         snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
-        srv_audit_record_for(r, &rec, "admission.decide", object, 200, fr_outcome_name(d->outcome));
-        if (srv_audit_write(s, &rec, 1) != FR_OK) {
-            ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                              "the audit entry could not be written; no decision given");
+        fr__srv_audit_record_for(r, &rec, "admission.decide", object, 200,
+                                 fr_outcome_name(d->outcome));
+        if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
+            ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                  "the audit entry could not be written; no decision given");
             goto done;
         }
     }
     json_t *j = fr__admit_decision_json(d, tid, recorded ? eid : NULL);
     if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
-    ret = j ? srv_send_json(r, 200, j) : MHD_NO;
+    ret = j ? fr__srv_send_json(r, 200, j) : MHD_NO;
 done:
     fr_free(d);
-    srv_lists_release(lists);
-    srv_policy_release(pol);
-    srv_ctx_release(s, c);
+    fr__srv_lists_release(lists);
+    fr__srv_policy_release(pol);
+    fr__srv_ctx_release(s, c);
     return ret;
 }
 
-enum MHD_Result srv_admissions(srv_req *r)
+enum MHD_Result fr__srv_admissions(srv_req *r)
 {
     enum MHD_Result ret;
     fr_error err;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
     adm_in *in = fr_malloc(sizeof *in);
     if (!in) {
         json_decref(j);
         return MHD_NO;
     }
-    const char *unknown = srv_unknown_member(j, ADMIT_MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, ADMIT_MEMBERS);
     fr_error_clear(&err);
     if (unknown)
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
-    else if (srv_admission_parse(j, in, &err) != FR_OK)
-        ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+    else if (fr__srv_admission_parse(j, in, &err) != FR_OK)
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
+                              err.message);
     else
         ret = decide_and_answer(r, in, NULL);
     fr_free(in);
@@ -331,14 +335,15 @@ enum MHD_Result srv_admissions(srv_req *r)
     return ret;
 }
 
-enum MHD_Result srv_override(srv_req *r)
+enum MHD_Result fr__srv_override(srv_req *r)
 {
     enum MHD_Result ret;
     fr_error err;
     if (!r->param[0] || strlen(r->param) > FR_EVENT_ID_MAX)
-        return srv_problem(r, 404, "not-found", "No such route", "event_id", NULL,
-                           "the event id in the path must be 1 to %d characters", FR_EVENT_ID_MAX);
-    json_t *j = srv_body_json(r, &ret);
+        return fr__srv_problem(r, 404, "not-found", "No such route", "event_id", NULL,
+                               "the event id in the path must be 1 to %d characters",
+                               FR_EVENT_ID_MAX);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
     adm_in *in = fr_malloc(sizeof *in);
     if (!in) {
@@ -346,31 +351,32 @@ enum MHD_Result srv_override(srv_req *r)
         return MHD_NO;
     }
     override_in ov = {FR_ADMIT, NULL, FR_DATE_NONE};
-    const char *unknown = srv_unknown_member(j, OVERRIDE_MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, OVERRIDE_MEMBERS);
     json_t *dec = json_object_get(j, "decision"), *why = json_object_get(j, "reason"),
            *until = json_object_get(j, "authorised_until");
     fr_error_clear(&err);
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
-    if (srv_admission_parse(j, in, &err) != FR_OK) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
+    if (fr__srv_admission_parse(j, in, &err) != FR_OK) {
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
+                              err.message);
         goto done;
     }
     if (!json_is_string(dec) || (strcmp(json_string_value(dec), "admit") != 0 &&
                                  strcmp(json_string_value(dec), "refuse") != 0)) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
-                          "decision is required: admit or refuse");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
+                              "decision is required: admit or refuse");
         goto done;
     }
     ov.outcome = strcmp(json_string_value(dec), "admit") == 0 ? FR_ADMIT : FR_REFUSE;
     if (!json_is_string(why) || json_string_length(why) < 3 ||
         json_string_length(why) > REASON_MAX) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "reason", NULL,
-                          "reason is required: why the supervisor decides so (3 to %d characters)",
-                          REASON_MAX);
+        ret = fr__srv_problem(
+            r, 422, "invalid", "Invalid request", "reason", NULL,
+            "reason is required: why the supervisor decides so (3 to %d characters)", REASON_MAX);
         goto done;
     }
     ov.reason = json_string_value(why);
@@ -378,8 +384,8 @@ enum MHD_Result srv_override(srv_req *r)
         if (!json_is_string(until) ||
             fr_date_parse(json_string_value(until), json_string_length(until), &ov.until, &err) !=
                 FR_OK) {
-            ret = srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
-                              "authorised_until must be a date, YYYY-MM-DD");
+            ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
+                                  "authorised_until must be a date, YYYY-MM-DD");
             goto done;
         }
     }

@@ -40,10 +40,10 @@ static enum MHD_Result answer_h(srv_req *r, unsigned status, const char *ctype, 
     MHD_destroy_response(resp);
     r->status = status;
     int64_t lat = s->cfg.mono_ns(s->cfg.clock_ud) - r->start_ns;
-    srv_metrics_observe(s, r->route, status, lat);
+    fr__srv_metrics_observe(s, r->route, status, lat);
     if (s->cfg.log)
-        srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status,
-                (double)lat / 1e6);
+        fr__srv_log(s, "%s %s %u %.3fms", r->method, fr__srv_route_template(r->route), status,
+                    (double)lat / 1e6);
     return ret;
 }
 
@@ -53,8 +53,8 @@ static enum MHD_Result answer(srv_req *r, unsigned status, const char *ctype, ch
     return answer_h(r, status, ctype, body, len, NULL);
 }
 
-enum MHD_Result srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
-                              const char *digest)
+enum MHD_Result fr__srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
+                                  const char *digest)
 {
     char etag[72], ver[24];
     snprintf(etag, sizeof etag, "\"%s\"", digest);
@@ -76,8 +76,8 @@ enum MHD_Result srv_send_list(srv_req *r, const char *text, size_t len, int64_t 
     return answer_h(r, same ? 304 : 200, "text/csv; charset=utf-8", b, same ? 0 : len, hdrs);
 }
 
-enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
-                               const char *ctype)
+enum MHD_Result fr__srv_send_asset(srv_req *r, const char *path, const unsigned char *data,
+                                   size_t len, const char *ctype)
 {
     fr_server *s = r->srv;
     const char *etag = fr_web_asset_etag(path);
@@ -100,15 +100,15 @@ enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char
     MHD_destroy_response(resp);
     r->status = status;
     int64_t lat = s->cfg.mono_ns(s->cfg.clock_ud) - r->start_ns;
-    srv_metrics_observe(s, r->route, status, lat);
+    fr__srv_metrics_observe(s, r->route, status, lat);
     if (s->cfg.log)
-        srv_log(s, "%s %s %u %.3fms", r->method, srv_route_template(r->route), status,
-                (double)lat / 1e6);
+        fr__srv_log(s, "%s %s %u %.3fms", r->method, fr__srv_route_template(r->route), status,
+                    (double)lat / 1e6);
     return ret;
 }
 
-enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
-                              size_t len)
+enum MHD_Result fr__srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
+                                  size_t len)
 {
     char *b = fr_malloc(len + 1);
     if (!b) return MHD_NO;
@@ -140,7 +140,7 @@ oom:
     return MHD_NO;
 }
 
-enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j)
+enum MHD_Result fr__srv_send_json(srv_req *r, unsigned status, json_t *j)
 {
     return send_json_ct(r, status, j, "application/json");
 }
@@ -175,8 +175,8 @@ static const char *reason_phrase(unsigned status)
     }
 }
 
-enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
-                            const char *field, json_t *extra, const char *fmt, ...)
+enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
+                                const char *field, json_t *extra, const char *fmt, ...)
 {
     char detail[600], type[96];
     va_list ap;
@@ -207,7 +207,7 @@ enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const
     return send_json_ct(r, status, j, "application/problem+json");
 }
 
-enum MHD_Result srv_problem_err(srv_req *r, const fr_error *err)
+enum MHD_Result fr__srv_problem_err(srv_req *r, const fr_error *err)
 {
     json_t *extra = NULL;
     if (err->line > 0) extra = json_pack("{s:i, s:i}", "line", err->line, "column", err->column);
@@ -216,63 +216,65 @@ enum MHD_Result srv_problem_err(srv_req *r, const fr_error *err)
     case FR_EPARSE:
     case FR_ERANGE:
     case FR_ELIMIT:
-        return srv_problem(r, 422, "invalid", "Invalid request", err->field, extra, "%s",
-                           err->message);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", err->field, extra, "%s",
+                               err->message);
     case FR_ENOTFOUND:
-        return srv_problem(r, 404, "not-found", "Not found", err->field, extra, "%s", err->message);
+        return fr__srv_problem(r, 404, "not-found", "Not found", err->field, extra, "%s",
+                               err->message);
     case FR_ECONFLICT:
     case FR_EEXIST:
-        return srv_problem(r, 409, "conflict", "Conflict", err->field, extra, "%s", err->message);
+        return fr__srv_problem(r, 409, "conflict", "Conflict", err->field, extra, "%s",
+                               err->message);
     case FR_EBUSY:
-        return srv_problem(r, 503, "busy", "The database is busy", NULL, extra,
-                           "the database is busy; retry the request");
+        return fr__srv_problem(r, 503, "busy", "The database is busy", NULL, extra,
+                               "the database is busy; retry the request");
     default:
         /* the message may come from the store: log the code only */
-        srv_log(r->srv, "error: %s %s: %s", r->method, srv_route_template(r->route),
-                fr_status_name(err->code));
-        return srv_problem(r, 500, "internal", "Internal error", NULL, extra, "%s",
-                           fr_strerror(err->code));
+        fr__srv_log(r->srv, "error: %s %s: %s", r->method, fr__srv_route_template(r->route),
+                    fr_status_name(err->code));
+        return fr__srv_problem(r, 500, "internal", "Internal error", NULL, extra, "%s",
+                               fr_strerror(err->code));
     }
 }
 
-json_t *srv_body_json(srv_req *r, enum MHD_Result *ret)
+json_t *fr__srv_body_json(srv_req *r, enum MHD_Result *ret)
 {
     json_error_t je;
     const char *ct =
         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!ct) {
-        *ret = srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
-                           "say what the body is: send 'Content-Type: application/json'");
+        *ret = fr__srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
+                               "say what the body is: send 'Content-Type: application/json'");
         return NULL;
     }
     if (strncasecmp(ct, "application/json", 16) != 0 ||
         (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
-        *ret = srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
-                           "send the body as application/json, not %.60s", ct);
+        *ret = fr__srv_problem(r, 415, "unsupported-media-type", "JSON expected", NULL, NULL,
+                               "send the body as application/json, not %.60s", ct);
         return NULL;
     }
     if (!r->body || r->len == 0) {
-        *ret = srv_problem(r, 400, "malformed-json", "Body required", NULL, NULL,
-                           "this route needs a JSON object in the body");
+        *ret = fr__srv_problem(r, 400, "malformed-json", "Body required", NULL, NULL,
+                               "this route needs a JSON object in the body");
         return NULL;
     }
     json_t *j = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
-        *ret = srv_problem(r, 400, "malformed-json", "Malformed JSON", NULL,
-                           json_pack("{s:i, s:i}", "line", je.line, "column", je.column),
-                           "the body is not JSON: %s", je.text);
+        *ret = fr__srv_problem(r, 400, "malformed-json", "Malformed JSON", NULL,
+                               json_pack("{s:i, s:i}", "line", je.line, "column", je.column),
+                               "the body is not JSON: %s", je.text);
         return NULL;
     }
     if (!json_is_object(j)) {
         json_decref(j);
-        *ret = srv_problem(r, 400, "malformed-json", "JSON object expected", NULL, NULL,
-                           "the body must be a JSON object");
+        *ret = fr__srv_problem(r, 400, "malformed-json", "JSON object expected", NULL, NULL,
+                               "the body must be a JSON object");
         return NULL;
     }
     return j;
 }
 
-const char *srv_unknown_member(json_t *obj, const char *const *allowed)
+const char *fr__srv_unknown_member(json_t *obj, const char *const *allowed)
 {
     const char *key;
     json_t *v;

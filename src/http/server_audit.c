@@ -2,7 +2,7 @@
 /* server_audit.c: the server's group commit of ledger writes and audit
  * entries. A request that records (an admission with "record": true, POST
  * /v1/events) or that read or wrote a personal record hands a srv_write to
- * srv_write_run and waits: its ledger writes (the apply callback) and its
+ * fr__srv_write_run and waits: its ledger writes (the apply callback) and its
  * audit records. One writer thread takes everything queued and runs it as
  * one group on a store connection of its own: fr_store_batch_begin, each
  * request's apply, fr_audit_append of all their audit records on an audit
@@ -122,8 +122,8 @@ static void run_group(fr_server *s, group *g)
         if (nrec && !q->shared && (rc = fr_audit_append(q->audit, g->recs, nrec, NULL, &err))) {
             ledger_only = 1;
             atomic_fetch_add(&s->metrics.audit_failures, 1);
-            srv_log(s, "error: audit append failed after the ledger commit: %s",
-                    fr_status_name(rc));
+            fr__srv_log(s, "error: audit append failed after the ledger commit: %s",
+                        fr_status_name(rc));
         }
         if (rc == FR_OK && nrec) {
             atomic_fetch_add(&s->metrics.audit_entries, nrec);
@@ -136,7 +136,7 @@ static void run_group(fr_server *s, group *g)
     }
     /* begin, the audit append or the commit failed: nothing of the group stays */
     atomic_fetch_add(&s->metrics.audit_failures, 1);
-    srv_log(s, "error: a group commit failed: %s", fr_status_name(err.code));
+    fr__srv_log(s, "error: a group commit failed: %s", fr_status_name(err.code));
     for (size_t i = 0; i < g->n; i++)
         finish(g->w[i], err.code ? err.code : FR_ESTORE, &err, 0);
     g->n = 0;
@@ -183,7 +183,7 @@ static void *writer(void *arg)
     return NULL;
 }
 
-int srv_audit_start(fr_server *s, fr_error *err)
+int fr__srv_audit_start(fr_server *s, fr_error *err)
 {
     srv_audit *q = &s->audit;
     int rc = fr_store_open(s->db_path, 0, &q->store, err);
@@ -193,8 +193,8 @@ int srv_audit_start(fr_server *s, fr_error *err)
     rc = fr_audit_open_store(q->store, &q->audit, &why);
     q->shared = rc == FR_OK;
     if (rc == FR_EINVAL) { /* the backend does not share its connection */
-        srv_log(s, "warning: %s; ledger rows and audit entries commit one after the other",
-                why.message);
+        fr__srv_log(s, "warning: %s; ledger rows and audit entries commit one after the other",
+                    why.message);
         rc = fr_audit_open(s->db_path, &q->audit, err);
     } else if (rc != FR_OK && err) {
         *err = why;
@@ -221,7 +221,7 @@ int srv_audit_start(fr_server *s, fr_error *err)
     return FR_OK;
 }
 
-int srv_write_run(fr_server *s, srv_write *w)
+int fr__srv_write_run(fr_server *s, srv_write *w)
 {
     srv_audit *q = &s->audit;
     w->rc = FR_OK;
@@ -243,16 +243,16 @@ int srv_write_run(fr_server *s, srv_write *w)
     return w->rc;
 }
 
-int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
+int fr__srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
 {
     srv_write w;
     memset(&w, 0, sizeof w);
     w.recs = recs;
     w.nrecs = n;
-    return srv_write_run(s, &w);
+    return fr__srv_write_run(s, &w);
 }
 
-void srv_audit_stop(fr_server *s)
+void fr__srv_audit_stop(fr_server *s)
 {
     srv_audit *q = &s->audit;
     if (!q->started) return;
@@ -271,11 +271,11 @@ void srv_audit_stop(fr_server *s)
     q->started = 0;
 }
 
-void srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action, const char *object,
-                          unsigned status, const char *detail)
+void fr__srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action,
+                              const char *object, unsigned status, const char *detail)
 {
     memset(rec, 0, sizeof *rec);
-    rec->at_ms = srv_now_ms(r->srv);
+    rec->at_ms = fr__srv_now_ms(r->srv);
     rec->actor = r->user.name;
     rec->role = fr_role_name(r->user.role);
     rec->action = action;

@@ -18,7 +18,8 @@
 #include "server_internal.h"
 
 /* One event of POST /v1/events: event_json.c reads it. */
-int srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons, fr_error *err)
+int fr__srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
+                            fr_error *err)
 {
     return fr__event_from_json(j, officer, ev, reasons, err);
 }
@@ -83,13 +84,14 @@ static int events_apply(srv_write *w, fr_store *store, fr_error *err)
         if (o->rc == FR_OK) {
             snprintf(o->object, sizeof o->object, "traveller:%lld event:%s",
                      (long long)o->res.traveller_id, o->event_id);
-            srv_audit_record_for(e->r, &e->recs[naudit++], "event.record", o->object, 200,
-                                 o->res.duplicate ? "duplicate" : fr_event_kind_name(o->ev.kind));
+            fr__srv_audit_record_for(e->r, &e->recs[naudit++], "event.record", o->object, 200,
+                                     o->res.duplicate ? "duplicate"
+                                                      : fr_event_kind_name(o->ev.kind));
         } else if (o->rc == FR_ECONFLICT) {
             /* never applied, but kept on this side too (a post's sync keeps its own list) */
             snprintf(o->object, sizeof o->object, "event:%s", o->event_id);
-            srv_audit_record_for(e->r, &e->recs[naudit++], "event.conflict", o->object, 409,
-                                 "same id, other content: not applied");
+            fr__srv_audit_record_for(e->r, &e->recs[naudit++], "event.conflict", o->object, 409,
+                                     "same id, other content: not applied");
         } else if (o->rc != FR_EINVAL && o->rc != FR_EPARSE) {
             *err = o->err;
             return o->rc;
@@ -100,24 +102,24 @@ static int events_apply(srv_write *w, fr_store *store, fr_error *err)
     return FR_OK;
 }
 
-enum MHD_Result srv_events(srv_req *r)
+enum MHD_Result fr__srv_events(srv_req *r)
 {
     fr_server *s = r->srv;
     enum MHD_Result ret;
-    json_t *body = srv_body_json(r, &ret);
+    json_t *body = fr__srv_body_json(r, &ret);
     if (!body) return ret;
     json_t *list = json_object_get(body, "events");
     int batch = list != NULL;
     if (batch && (!json_is_array(list) || json_object_size(body) != 1)) {
         json_decref(body);
-        return srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
-                           "a batch is {\"events\": [ ... ]} and nothing else");
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
+                               "a batch is {\"events\": [ ... ]} and nothing else");
     }
     size_t n = batch ? json_array_size(list) : 1;
     if (batch && (n == 0 || n > FR_SERVER_BATCH_MAX)) {
         json_decref(body);
-        return srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
-                           "a batch holds 1 to %d events", FR_SERVER_BATCH_MAX);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "events", NULL,
+                               "a batch holds 1 to %d events", FR_SERVER_BATCH_MAX);
     }
     ev_out *out = fr_calloc(n, sizeof *out);
     fr_audit_record *recs = fr_calloc(n, sizeof *recs);
@@ -131,13 +133,13 @@ enum MHD_Result srv_events(srv_req *r)
         fr_error_clear(&o->err);
         json_t *jev = batch ? json_array_get(list, i) : body;
         char officer[FR_OFFICER_MAX + 1];
-        o->rc = srv_event_from_json(jev, srv_post_officer(r, jev, officer), &o->ev, &o->reasons,
-                                    &o->err);
+        o->rc = fr__srv_event_from_json(jev, fr__srv_post_officer(r, jev, officer), &o->ev,
+                                        &o->reasons, &o->err);
         snprintf(o->event_id, sizeof o->event_id, "%s", o->ev.event_id);
-        if (o->rc == FR_OK) o->rc = srv_post_check(r, &o->ev, &o->err); /* a post's own ports */
+        if (o->rc == FR_OK) o->rc = fr__srv_post_check(r, &o->ev, &o->err); /* a post's own ports */
         /* an event cannot be recorded before it happens (this server's clock,
          * or a post's: server_post.c) */
-        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&o->ev, srv_event_clock_s(r), &o->err);
+        if (o->rc == FR_OK) o->rc = fr_event_check_clock(&o->ev, fr__srv_event_clock_s(r), &o->err);
         o->parsed = o->rc == FR_OK;
         nparsed += o->parsed;
     }
@@ -155,13 +157,13 @@ enum MHD_Result srv_events(srv_req *r)
         pre[i] = out[i].parsed ? &out[i].ev : NULL;
     w.pre = pre;
     w.npre = n;
-    int failed = nparsed && srv_write_run(s, &w) != FR_OK;
+    int failed = nparsed && fr__srv_write_run(s, &w) != FR_OK;
     fr_free(pre);
     if (failed) {
-        ret = w.ledger_only ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                          "the events were recorded but their audit entries "
-                                          "could not be written")
-                            : srv_problem_err(r, &w.err); /* nothing of the request stays */
+        ret = w.ledger_only ? fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                              "the events were recorded but their audit entries "
+                                              "could not be written")
+                            : fr__srv_problem_err(r, &w.err); /* nothing of the request stays */
         goto done;
     }
     size_t nok = 0, ndup = 0;
@@ -173,7 +175,7 @@ enum MHD_Result srv_events(srv_req *r)
             if (batch)
                 atomic_store(&s->report_stale, 1); /* the report index reloads once */
             else
-                srv_reports_note_event(s, &out[i].ev, out[i].res.traveller_id);
+                fr__srv_reports_note_event(s, &out[i].ev, out[i].res.traveller_id);
         }
     }
     if (!batch) {
@@ -181,9 +183,9 @@ enum MHD_Result srv_events(srv_req *r)
         if (o->rc == FR_OK) {
             json_t *j = result_json(0, o->event_id, o->rc, &o->res, &o->err);
             json_object_del(j, "index");
-            ret = srv_send_json(r, o->res.duplicate ? 200 : 201, j);
+            ret = fr__srv_send_json(r, o->res.duplicate ? 200 : 201, j);
         } else {
-            ret = srv_problem_err(r, &o->err);
+            ret = fr__srv_problem_err(r, &o->err);
         }
         goto done;
     }
@@ -191,10 +193,10 @@ enum MHD_Result srv_events(srv_req *r)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(results,
                               result_json(i, out[i].event_id, out[i].rc, &out[i].res, &out[i].err));
-    ret = srv_send_json(r, 200,
-                        json_pack("{s:I, s:I, s:I, s:o}", "recorded", (json_int_t)nok, "duplicates",
-                                  (json_int_t)ndup, "rejected", (json_int_t)(n - nok - ndup),
-                                  "results", results));
+    ret = fr__srv_send_json(r, 200,
+                            json_pack("{s:I, s:I, s:I, s:o}", "recorded", (json_int_t)nok,
+                                      "duplicates", (json_int_t)ndup, "rejected",
+                                      (json_int_t)(n - nok - ndup), "results", results));
 done:
     for (size_t i = 0; out && i < n; i++)
         fr_free(out[i].reasons);

@@ -41,12 +41,12 @@ static json_t *exit_json(const fr_booth_exit_result *x)
                      "days_over", (int)x->days_over, "anomalies", anom);
 }
 
-enum MHD_Result srv_exits(srv_req *r)
+enum MHD_Result fr__srv_exits(srv_req *r)
 {
     fr_server *s = r->srv;
     enum MHD_Result ret;
     fr_error err;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
     srv_adm_in *in = fr_malloc(sizeof *in);
     fr_booth_exit_result *x = fr_malloc(sizeof *x);
@@ -56,25 +56,26 @@ enum MHD_Result srv_exits(srv_req *r)
         ret = MHD_NO;
         goto done;
     }
-    const char *unknown = srv_unknown_member(j, EXIT_MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, EXIT_MEMBERS);
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
-    if (srv_admission_parse(j, in, &err) != FR_OK) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s", err.message);
+    if (fr__srv_admission_parse(j, in, &err) != FR_OK) {
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
+                              err.message);
         goto done;
     }
-    if (!(c = srv_ctx_acquire(s, &err))) {
-        ret = srv_problem_err(r, &err);
+    if (!(c = fr__srv_ctx_acquire(s, &err))) {
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     pthread_mutex_lock(&s->write_mu);
     int rc = fr_booth_exit(c->store, &in->req, in->event_id, r->user.name, x, &err);
     pthread_mutex_unlock(&s->write_mu);
     if (rc != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     if (!x->duplicate) atomic_store(&s->report_stale, 1);
@@ -82,17 +83,18 @@ enum MHD_Result srv_exits(srv_req *r)
     fr_audit_record rec;
     snprintf(object, sizeof object, "traveller:%lld event:%s", (long long)x->traveller_id,
              x->event_id);
-    srv_audit_record_for(r, &rec, "exit.record", object, 200, x->days_over ? "late" : "in time");
-    if (srv_audit_write(s, &rec, 1) != FR_OK) {
-        ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                          "the exit was recorded but its audit entry could not be written; do "
-                          "not repeat it");
+    fr__srv_audit_record_for(r, &rec, "exit.record", object, 200,
+                             x->days_over ? "late" : "in time");
+    if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
+        ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                              "the exit was recorded but its audit entry could not be written; do "
+                              "not repeat it");
         goto done;
     }
     json_t *o = exit_json(x);
-    ret = o ? srv_send_json(r, 200, o) : MHD_NO;
+    ret = o ? fr__srv_send_json(r, 200, o) : MHD_NO;
 done:
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     fr_free(x);
     fr_free(in);
     json_decref(j);

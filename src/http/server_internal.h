@@ -61,8 +61,8 @@ typedef enum srv_route {
         R_COUNT
 } srv_route;
 
-const char *srv_route_template(srv_route r);
-const char *srv_route_method(srv_route r);
+const char *fr__srv_route_template(srv_route r);
+const char *fr__srv_route_method(srv_route r);
 
 /* ---- policy: a reference-counted version, swapped atomically ---- */
 typedef struct srv_policy {
@@ -226,30 +226,30 @@ typedef struct srv_req {
 } srv_req;
 
 /* ---- server.c ---- */
-int64_t srv_now_ms(const fr_server *s);
-srv_ctx *srv_ctx_acquire(fr_server *s, fr_error *err);
-void srv_ctx_release(fr_server *s, srv_ctx *c);
+int64_t fr__srv_now_ms(const fr_server *s);
+srv_ctx *fr__srv_ctx_acquire(fr_server *s, fr_error *err);
+void fr__srv_ctx_release(fr_server *s, srv_ctx *c);
 
 /* ---- server_answer.c: every answer goes through these ---- */
 /* Send a JSON body (takes the reference of j). */
-enum MHD_Result srv_send_json(srv_req *r, unsigned status, json_t *j);
-enum MHD_Result srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
-                              size_t len);
+enum MHD_Result fr__srv_send_json(srv_req *r, unsigned status, json_t *j);
+enum MHD_Result fr__srv_send_text(srv_req *r, unsigned status, const char *ctype, const char *text,
+                                  size_t len);
 /* A list a central serves its posts (server_sync.c): text/csv with its
  * version and digest in headers and ETag "DIGEST"; 304 without a body when
  * the post's If-None-Match names the same digest. */
 #define SRV_LIST_VERSION_HEADER "X-Frontera-List-Version"
 #define SRV_LIST_DIGEST_HEADER "X-Frontera-List-Digest"
-enum MHD_Result srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
-                              const char *digest);
+enum MHD_Result fr__srv_send_list(srv_req *r, const char *text, size_t len, int64_t version,
+                                  const char *digest);
 /* A page or asset built into the program (webassets.h), with its security
  * headers and ETag; 304 when the client's If-None-Match matches. */
-enum MHD_Result srv_send_asset(srv_req *r, const char *path, const unsigned char *data, size_t len,
-                               const char *ctype);
+enum MHD_Result fr__srv_send_asset(srv_req *r, const char *path, const unsigned char *data,
+                                   size_t len, const char *ctype);
 /* An RFC 9457 problem: slug names the type (urn:frontera:problem:SLUG);
  * field may be NULL; extra (may be NULL) members are merged in (reference taken). */
-enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
-                            const char *field, json_t *extra, const char *fmt, ...)
+enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
+                                const char *field, json_t *extra, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 7, 8)))
 #endif
@@ -257,85 +257,85 @@ enum MHD_Result srv_problem(srv_req *r, unsigned status, const char *slug, const
 /* A problem from a library error: FR_EINVAL/FR_EPARSE/FR_ERANGE -> 422,
  * FR_ENOTFOUND -> 404, FR_ECONFLICT/FR_EEXIST -> 409, FR_EBUSY -> 503,
  * others 500 (and logged without personal data). */
-enum MHD_Result srv_problem_err(srv_req *r, const fr_error *err);
+enum MHD_Result fr__srv_problem_err(srv_req *r, const fr_error *err);
 /* Parse the request body as a JSON object; on failure the 400/415 answer is
  * sent and NULL returned (*ret holds what to return to MHD). */
-json_t *srv_body_json(srv_req *r, enum MHD_Result *ret);
+json_t *fr__srv_body_json(srv_req *r, enum MHD_Result *ret);
 /* Check a JSON object's members against a NULL-terminated list of allowed
  * names: the first unknown one is returned, else NULL. */
-const char *srv_unknown_member(json_t *obj, const char *const *allowed);
-void srv_log(const fr_server *s, const char *fmt, ...)
+const char *fr__srv_unknown_member(json_t *obj, const char *const *allowed);
+void fr__srv_log(const fr_server *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
 /* ---- handlers ---- */
-enum MHD_Result srv_admissions(srv_req *r);      /* server_admit.c */
-enum MHD_Result srv_override(srv_req *r);        /* server_admit.c */
-enum MHD_Result srv_manifests(srv_req *r);       /* server_manifest.c */
-enum MHD_Result srv_events(srv_req *r);          /* server_events.c */
-enum MHD_Result srv_traveller(srv_req *r);       /* server_traveller.c */
-enum MHD_Result srv_reviews_list(srv_req *r);    /* server_reviews.c */
-enum MHD_Result srv_review_get(srv_req *r);      /* server_reviews.c */
-enum MHD_Result srv_review_resolve(srv_req *r);  /* server_reviews.c */
-enum MHD_Result srv_traveller_split(srv_req *r); /* server_reviews.c */
-enum MHD_Result srv_report(srv_req *r);          /* server_reports.c */
-enum MHD_Result srv_policy_get(srv_req *r);      /* server_policy.c */
-enum MHD_Result srv_policy_put(srv_req *r);      /* server_policy.c */
-enum MHD_Result srv_metrics_get(srv_req *r);     /* server_metrics.c */
-enum MHD_Result srv_reconciliation(srv_req *r);  /* server_manifest.c */
-enum MHD_Result srv_exits(srv_req *r);           /* server_exit.c */
-enum MHD_Result srv_overstayers(srv_req *r);     /* server_overstayers.c */
-enum MHD_Result srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no token */
-enum MHD_Result srv_sync_list(srv_req *r);       /* server_sync.c */
-enum MHD_Result srv_sync_histories(srv_req *r);  /* server_sync.c */
-enum MHD_Result srv_sync_status(srv_req *r);     /* server_sync_status.c */
+enum MHD_Result fr__srv_admissions(srv_req *r);      /* server_admit.c */
+enum MHD_Result fr__srv_override(srv_req *r);        /* server_admit.c */
+enum MHD_Result fr__srv_manifests(srv_req *r);       /* server_manifest.c */
+enum MHD_Result fr__srv_events(srv_req *r);          /* server_events.c */
+enum MHD_Result fr__srv_traveller(srv_req *r);       /* server_traveller.c */
+enum MHD_Result fr__srv_reviews_list(srv_req *r);    /* server_reviews.c */
+enum MHD_Result fr__srv_review_get(srv_req *r);      /* server_reviews.c */
+enum MHD_Result fr__srv_review_resolve(srv_req *r);  /* server_reviews.c */
+enum MHD_Result fr__srv_traveller_split(srv_req *r); /* server_reviews.c */
+enum MHD_Result fr__srv_report(srv_req *r);          /* server_reports.c */
+enum MHD_Result fr__srv_policy_get(srv_req *r);      /* server_policy.c */
+enum MHD_Result fr__srv_policy_put(srv_req *r);      /* server_policy.c */
+enum MHD_Result fr__srv_metrics_get(srv_req *r);     /* server_metrics.c */
+enum MHD_Result fr__srv_reconciliation(srv_req *r);  /* server_manifest.c */
+enum MHD_Result fr__srv_exits(srv_req *r);           /* server_exit.c */
+enum MHD_Result fr__srv_overstayers(srv_req *r);     /* server_overstayers.c */
+enum MHD_Result fr__srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no token */
+enum MHD_Result fr__srv_sync_list(srv_req *r);       /* server_sync.c */
+enum MHD_Result fr__srv_sync_histories(srv_req *r);  /* server_sync.c */
+enum MHD_Result fr__srv_sync_status(srv_req *r);     /* server_sync_status.c */
 
 /* ---- server_policy.c ---- */
-int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);
-srv_policy *srv_policy_acquire(fr_server *s);
-void srv_policy_release(srv_policy *p);
-void srv_policy_fini(fr_server *s);
+int fr__srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);
+srv_policy *fr__srv_policy_acquire(fr_server *s);
+void fr__srv_policy_release(srv_policy *p);
+void fr__srv_policy_fini(fr_server *s);
 
 /* ---- server_lists.c ---- */
-int srv_lists_init(fr_server *s, fr_error *err);
-void srv_lists_fini(fr_server *s);
-srv_lists *srv_lists_acquire(fr_server *s);
-void srv_lists_release(srv_lists *l);
+int fr__srv_lists_init(fr_server *s, fr_error *err);
+void fr__srv_lists_fini(fr_server *s);
+srv_lists *fr__srv_lists_acquire(fr_server *s);
+void fr__srv_lists_release(srv_lists *l);
 /* Make c->screen the context of l (built again when l is a newer version).
  * FR_OK, or the error of fr_screen_ctx_new (c->screen is then NULL). */
-int srv_lists_ctx(srv_ctx *c, const srv_lists *l, fr_error *err);
+int fr__srv_lists_ctx(srv_ctx *c, const srv_lists *l, fr_error *err);
 
 /* ---- server_audit.c ---- */
-int srv_audit_start(fr_server *s, fr_error *err);
+int fr__srv_audit_start(fr_server *s, fr_error *err);
 /* Queue w (apply, ud, recs, nrecs filled; the rest is the writer's) and wait
  * until its group has committed: FR_OK, or the error (w->err says what).
  * Its ledger rows and its audit entries commit together or not at all. */
-int srv_write_run(fr_server *s, srv_write *w);
+int fr__srv_write_run(fr_server *s, srv_write *w);
 /* Append records and wait until they are committed: FR_OK or the error. */
-int srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n);
-void srv_audit_stop(fr_server *s);
+int fr__srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n);
+void fr__srv_audit_stop(fr_server *s);
 /* Fill a record for request r (actor, role, origin, time); strings borrowed. */
-void srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action, const char *object,
-                          unsigned status, const char *detail);
+void fr__srv_audit_record_for(srv_req *r, fr_audit_record *rec, const char *action,
+                              const char *object, unsigned status, const char *detail);
 
 /* ---- server_reports.c ---- */
-void srv_reports_init(fr_server *s);
-void srv_reports_fini(fr_server *s);
+void fr__srv_reports_init(fr_server *s);
+void fr__srv_reports_fini(fr_server *s);
 /* After a recording (not a duplicate): keep the report index current. */
-void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
+void fr__srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller);
 /* The list to act on from the report index, brought up to date first
  * (fr_analytics_overstayers). */
-int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
-                            fr_overstayer **out, size_t *n, size_t *total, fr_error *err);
+int fr__srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
+                                fr_overstayer **out, size_t *n, size_t *total, fr_error *err);
 /* Load the report index from the analytics snapshot (at start). */
-int srv_reports_preload(fr_server *s, fr_error *err);
-void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
-                                const fr_admit_decision *d, int64_t traveller);
+int fr__srv_reports_preload(fr_server *s, fr_error *err);
+void fr__srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
+                                    const fr_admit_decision *d, int64_t traveller);
 
 /* ---- server_metrics.c ---- */
-void srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns);
+void fr__srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns);
 
 /* ---- request body parsers (also driven by fuzz/fuzz_http_body.c) ---- */
 
@@ -349,23 +349,23 @@ typedef struct srv_adm_in {
 
 /* The members of POST /v1/admissions (and of an override) into *in; the
  * strings are borrowed from j. FR_OK, or FR_EINVAL with err (field named). */
-int srv_admission_parse(json_t *j, srv_adm_in *in, fr_error *err);
+int fr__srv_admission_parse(json_t *j, srv_adm_in *in, fr_error *err);
 
 /* One event of POST /v1/events from its JSON object, recorded as by officer.
  * *reasons receives an allocation (fr_free) when reasons were given. FR_OK,
  * FR_EINVAL with err (field named), FR_ENOMEM. */
-int srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
-                        fr_error *err);
+int fr__srv_event_from_json(json_t *j, const char *officer, fr_event *ev, char **reasons,
+                            fr_error *err);
 
 /* ---- server_post.c: events sent by a border post (role post) ---- */
 #define SRV_POST_CLOCK_HEADER "X-Frontera-Post-Clock"
 /* The officer of event object j: for a post, its valid "officer" member
  * (copied into buf and removed from j) or "" without one; else the caller. */
-const char *srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1]);
+const char *fr__srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1]);
 /* A post may record events at its own ports only: FR_OK or FR_EINVAL (port). */
-int srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err);
+int fr__srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err);
 /* The clock an event's "not in the future" check uses (seconds): the
  * post's (X-Frontera-Post-Clock) for a post that sends it, else the server's. */
-int64_t srv_event_clock_s(srv_req *r);
+int64_t fr__srv_event_clock_s(srv_req *r);
 
 #endif

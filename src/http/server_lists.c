@@ -3,7 +3,7 @@
  *
  * As with the policy (server_policy.c), the lists in force are a version
  * with a reference count: a request takes a reference for as long as it
- * screens (srv_lists_acquire: a short lock around the pointer read and the
+ * screens (fr__srv_lists_acquire: a short lock around the pointer read and the
  * increment) and drops it when done; fr_server_swap_lists replaces the
  * pointer and drops the server's reference to the old version, whose owner
  * is told to free it when the last request lets go. A worker's screening
@@ -16,7 +16,7 @@
 #include "frontera/alloc.h"
 #include "server_internal.h"
 
-int srv_lists_init(fr_server *s, fr_error *err)
+int fr__srv_lists_init(fr_server *s, fr_error *err)
 {
     srv_lists *l = fr_calloc(1, sizeof *l);
     if (!l) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
@@ -28,7 +28,7 @@ int srv_lists_init(fr_server *s, fr_error *err)
     return FR_OK;
 }
 
-void srv_lists_release(srv_lists *l)
+void fr__srv_lists_release(srv_lists *l)
 {
     if (l && atomic_fetch_sub(&l->refs, 1) == 1) {
         if (l->release) l->release(l->owner);
@@ -36,13 +36,13 @@ void srv_lists_release(srv_lists *l)
     }
 }
 
-void srv_lists_fini(fr_server *s)
+void fr__srv_lists_fini(fr_server *s)
 {
-    srv_lists_release(s->lists);
+    fr__srv_lists_release(s->lists);
     s->lists = NULL;
 }
 
-srv_lists *srv_lists_acquire(fr_server *s)
+srv_lists *fr__srv_lists_acquire(fr_server *s)
 {
     pthread_mutex_lock(&s->lists_mu);
     srv_lists *l = s->lists;
@@ -51,7 +51,7 @@ srv_lists *srv_lists_acquire(fr_server *s)
     return l;
 }
 
-int srv_lists_ctx(srv_ctx *c, const srv_lists *l, fr_error *err)
+int fr__srv_lists_ctx(srv_ctx *c, const srv_lists *l, fr_error *err)
 {
     if (c->screen_gen == l->gen) return FR_OK;
     fr_screen_ctx_free(c->screen);
@@ -78,7 +78,7 @@ int fr_server_swap_lists(fr_server *s, const fr_screen_index *idx, const fr_doci
     n->gen = old->gen + 1;
     s->lists = n;
     pthread_mutex_unlock(&s->lists_mu);
-    srv_lists_release(old); /* the server's: freed when the last request lets go */
-    srv_log(s, "screening lists: version %llu in force", (unsigned long long)n->gen);
+    fr__srv_lists_release(old); /* the server's: freed when the last request lets go */
+    fr__srv_log(s, "screening lists: version %llu in force", (unsigned long long)n->gen);
     return FR_OK;
 }

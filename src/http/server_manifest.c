@@ -36,18 +36,18 @@ static int ctx_arrivals(fr_server *s, srv_ctx *c, fr_error *err)
     return c->arrivals ? FR_OK : fr_arrivals_open(s->db_path, &c->arrivals, err);
 }
 
-enum MHD_Result srv_manifests(srv_req *r)
+enum MHD_Result fr__srv_manifests(srv_req *r)
 {
     enum MHD_Result ret;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
-    const char *unknown = srv_unknown_member(j, MANIFEST_MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, MANIFEST_MEMBERS);
     json_t *text = json_object_get(j, "paxlst"), *port = json_object_get(j, "port"),
            *country = json_object_get(j, "country"), *lenient = json_object_get(j, "lenient"),
            *record = json_object_get(j, "record");
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         json_decref(j);
         return ret;
     }
@@ -65,10 +65,10 @@ enum MHD_Result srv_manifests(srv_req *r)
     else if (record && !json_is_boolean(record))
         bad = "record";
     if (bad) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
-                          "paxlst must be the PAXLST text (at most 4 MB), port a UN/LOCODE of "
-                          "five letters, country two letters, lenient and record true or "
-                          "false");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
+                              "paxlst must be the PAXLST text (at most 4 MB), port a UN/LOCODE of "
+                              "five letters, country two letters, lenient and record true or "
+                              "false");
         json_decref(j);
         return ret;
     }
@@ -79,19 +79,19 @@ enum MHD_Result srv_manifests(srv_req *r)
     if (fr_paxlst_read(json_string_value(text), json_string_length(text), &popt, &pax, &err) !=
         FR_OK) {
         json_decref(j);
-        return srv_problem_err(r, &err);
+        return fr__srv_problem_err(r, &err);
     }
     fr_server *s = r->srv;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) {
         fr_paxlst_free(pax);
         json_decref(j);
-        return srv_problem_err(r, &err);
+        return fr__srv_problem_err(r, &err);
     }
-    srv_policy *pol = srv_policy_acquire(s);
-    srv_lists *lists = srv_lists_acquire(s);
+    srv_policy *pol = fr__srv_policy_acquire(s);
+    srv_lists *lists = fr__srv_lists_acquire(s);
     fr_error lerr; /* no usable context: c->screen NULL, and the booth refers */
-    (void)srv_lists_ctx(c, lists, &lerr);
+    (void)fr__srv_lists_ctx(c, lists, &lerr);
     fr_booth_env env = {pol->policy, c->store, c->screen, lists->idx != NULL || lists->docs != NULL,
                         NULL};
     json_t *msgs = json_array();
@@ -100,7 +100,7 @@ enum MHD_Result srv_manifests(srv_req *r)
     int rec = json_is_true(record), refused = 0; /* refused: a message could not be recorded */
     ret = MHD_NO;
     if (rec && ctx_arrivals(s, c, &err) != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         json_decref(msgs);
         msgs = NULL;
     }
@@ -116,7 +116,7 @@ enum MHD_Result srv_manifests(srv_req *r)
         if (last && last->flight[0]) snprintf(flight, sizeof flight, "%s", last->flight);
         fr_manifest_verdict *v = NULL;
         if (at[0] && m->npersons && fr_manifest_check(&env, m, at, &v, &err) != FR_OK) {
-            ret = srv_problem_err(r, &err);
+            ret = fr__srv_problem_err(r, &err);
             json_decref(msgs);
             msgs = NULL;
             break;
@@ -128,7 +128,7 @@ enum MHD_Result srv_manifests(srv_req *r)
             fr_arrivals_recorded done;
             if (!m->npersons || !at[0]) {
                 json_object_set_new(o, "recorded", json_null());
-            } else if (fr_arrivals_record(c->arrivals, m, at, v, srv_now_ms(s), &done, &err) !=
+            } else if (fr_arrivals_record(c->arrivals, m, at, v, fr__srv_now_ms(s), &done, &err) !=
                        FR_OK) {
                 /* answered after the audit entry below: the messages before it are stored */
                 fr_free(v);
@@ -145,24 +145,24 @@ enum MHD_Result srv_manifests(srv_req *r)
         json_array_append_new(msgs, o);
         fr_free(v);
     }
-    srv_lists_release(lists);
-    srv_policy_release(pol);
-    srv_ctx_release(s, c);
+    fr__srv_lists_release(lists);
+    fr__srv_policy_release(pol);
+    fr__srv_ctx_release(s, c);
     if (refused) {
         char object[FR_AUDIT_OBJECT_MAX + 1], detail[128];
         snprintf(object, sizeof object, "manifest:%s messages:%zu", flight, pax->nmessages);
         snprintf(detail, sizeof detail, "not recorded (%s); %zu message(s) before it recorded",
                  fr_status_name(err.code), recorded);
         fr_audit_record arec;
-        srv_audit_record_for(r, &arec, "manifest.record", object,
-                             err.code == FR_ECONFLICT ? 409
-                             : err.code == FR_EINVAL  ? 422
-                                                      : 500,
-                             detail);
-        ret = srv_audit_write(s, &arec, 1) != FR_OK
-                  ? srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                "the audit entry could not be written")
-                  : srv_problem_err(r, &err);
+        fr__srv_audit_record_for(r, &arec, "manifest.record", object,
+                                 err.code == FR_ECONFLICT ? 409
+                                 : err.code == FR_EINVAL  ? 422
+                                                          : 500,
+                                 detail);
+        ret = fr__srv_audit_write(s, &arec, 1) != FR_OK
+                  ? fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                    "the audit entry could not be written")
+                  : fr__srv_problem_err(r, &err);
     }
     if (msgs) {
         char object[FR_AUDIT_OBJECT_MAX + 1], detail[128];
@@ -171,14 +171,14 @@ enum MHD_Result srv_manifests(srv_req *r)
                  count[FR_MANIFEST_BOARD], count[FR_MANIFEST_NO_BOARD], count[FR_MANIFEST_CHECK],
                  rec ? (recorded ? ", recorded" : ", already recorded") : "");
         fr_audit_record arec;
-        srv_audit_record_for(r, &arec, rec ? "manifest.record" : "manifest.check", object, 200,
-                             detail);
-        if (srv_audit_write(s, &arec, 1) != FR_OK) {
+        fr__srv_audit_record_for(r, &arec, rec ? "manifest.record" : "manifest.check", object, 200,
+                                 detail);
+        if (fr__srv_audit_write(s, &arec, 1) != FR_OK) {
             json_decref(msgs);
-            ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                              "the audit entry could not be written; no answer given");
+            ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                  "the audit entry could not be written; no answer given");
         } else {
-            ret = srv_send_json(r, 200, json_pack("{s:o}", "messages", msgs));
+            ret = fr__srv_send_json(r, 200, json_pack("{s:o}", "messages", msgs));
         }
     }
     fr_paxlst_free(pax);
@@ -208,14 +208,14 @@ static enum MHD_Result only_known(void *cls, enum MHD_ValueKind kind, const char
     return MHD_NO;
 }
 
-enum MHD_Result srv_reconciliation(srv_req *r)
+enum MHD_Result fr__srv_reconciliation(srv_req *r)
 {
     fr_server *s = r->srv;
     const char *unknown = NULL;
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_known, &unknown);
     if (unknown)
-        return srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                           "unknown parameter '%.48s': date, from, to, port, flight", unknown);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                               "unknown parameter '%.48s': date, from, to, port, flight", unknown);
     fr_date day, from, to;
     const char *port = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "port"),
                *flight = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "flight");
@@ -240,20 +240,20 @@ enum MHD_Result srv_reconciliation(srv_req *r)
     }
     if (!bad && (from == FR_DATE_NONE || to == FR_DATE_NONE)) bad = "date";
     if (bad)
-        return srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
-                           "give date=YYYY-MM-DD, or from and to (dates); port a UN/LOCODE; "
-                           "flight as the manifest names it");
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
+                               "give date=YYYY-MM-DD, or from and to (dates); port a UN/LOCODE; "
+                               "flight as the manifest names it");
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     fr_arrivals_recon *rc = NULL;
     json_t *flights = NULL;
     int e = ctx_arrivals(s, c, &err);
     if (e == FR_OK) e = fr_arrivals_reconcile(c->arrivals, c->store, from, to, port, &rc, &err);
     if (e == FR_OK && !(flights = fr__reconciliation_json(rc, flight)))
         e = fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     fr_arrivals_recon_free(rc);
-    if (e != FR_OK) return srv_problem_err(r, &err);
+    if (e != FR_OK) return fr__srv_problem_err(r, &err);
     json_int_t n[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < json_array_size(flights); i++) {
         json_t *k = json_object_get(json_array_get(flights, i), "counts");
@@ -272,11 +272,11 @@ enum MHD_Result srv_reconciliation(srv_req *r)
              json_array_size(flights), (long long)n[0], (long long)n[1], (long long)n[2],
              (long long)n[3]);
     fr_audit_record arec;
-    srv_audit_record_for(r, &arec, "manifest.reconcile", object, 200, detail);
-    if (srv_audit_write(s, &arec, 1) != FR_OK) {
+    fr__srv_audit_record_for(r, &arec, "manifest.reconcile", object, 200, detail);
+    if (fr__srv_audit_write(s, &arec, 1) != FR_OK) {
         json_decref(flights);
-        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                           "the audit entry could not be written; no answer given");
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the audit entry could not be written; no answer given");
     }
-    return srv_send_json(r, 200, json_pack("{s:o}", "flights", flights));
+    return fr__srv_send_json(r, 200, json_pack("{s:o}", "flights", flights));
 }

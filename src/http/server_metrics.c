@@ -22,7 +22,7 @@ static int status_slot(unsigned st)
     return SRV_STATUS_SLOTS - 1; /* other */
 }
 
-void srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns)
+void fr__srv_metrics_observe(fr_server *s, srv_route route, unsigned status, int64_t latency_ns)
 {
     srv_metrics *m = &s->metrics;
     atomic_fetch_add_explicit(&m->requests[route][status_slot(status)], 1, memory_order_relaxed);
@@ -75,7 +75,7 @@ static void put(buf *b, const char *fmt, ...)
 
 #define LOAD(x) ((unsigned long long)atomic_load_explicit(&(x), memory_order_relaxed))
 
-enum MHD_Result srv_metrics_get(srv_req *r)
+enum MHD_Result fr__srv_metrics_get(srv_req *r)
 {
     srv_metrics *m = &r->srv->metrics;
     buf b = {fr_malloc(16384), 0, 16384, 0};
@@ -93,7 +93,7 @@ enum MHD_Result srv_metrics_get(srv_req *r)
             else
                 snprintf(st, sizeof st, "%u", STATUS[i]);
             put(&b, "frontera_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
-                srv_route_method((srv_route)rt), srv_route_template((srv_route)rt), st, v);
+                fr__srv_route_method((srv_route)rt), fr__srv_route_template((srv_route)rt), st, v);
         }
     put(&b, "# HELP frontera_http_request_duration_seconds Time from the request line to the "
             "queued answer.\n"
@@ -103,7 +103,7 @@ enum MHD_Result srv_metrics_get(srv_req *r)
         for (int i = 0; i <= SRV_LAT_BUCKETS; i++)
             cum += LOAD(m->lat_bucket[rt][i]);
         if (!cum) continue;
-        const char *t = srv_route_template((srv_route)rt);
+        const char *t = fr__srv_route_template((srv_route)rt);
         cum = 0;
         for (int i = 0; i < SRV_LAT_BUCKETS; i++) {
             cum += LOAD(m->lat_bucket[rt][i]);
@@ -141,7 +141,7 @@ enum MHD_Result srv_metrics_get(srv_req *r)
         fr_free(b.p);
         return MHD_NO;
     }
-    enum MHD_Result ret = srv_send_text(r, 200, "text/plain; version=0.0.4", b.p, b.len);
+    enum MHD_Result ret = fr__srv_send_text(r, 200, "text/plain; version=0.0.4", b.p, b.len);
     fr_free(b.p);
     return ret;
 }

@@ -40,8 +40,8 @@ static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer 
     snprintf(path, sizeof path, "%s/frontera-overstayers-XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0)
-        return srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
-                           "no temporary file for the workbook");
+        return fr__srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
+                               "no temporary file for the workbook");
     close(fd);
     enum MHD_Result ret;
     char *data = NULL;
@@ -51,19 +51,19 @@ static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer 
         (f = fopen(path, "rb")) && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 &&
         fseek(f, 0, SEEK_SET) == 0 && (data = fr_malloc((size_t)size)) &&
         fread(data, 1, (size_t)size, f) == (size_t)size)
-        ret = srv_send_text(r, 200,
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            data, (size_t)size);
+        ret = fr__srv_send_text(r, 200,
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                data, (size_t)size);
     else
-        ret = srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
-                          "the workbook could not be written");
+        ret = fr__srv_problem(r, 500, "internal", "Internal error", NULL, NULL,
+                              "the workbook could not be written");
     if (f) fclose(f);
     unlink(path); /* the file held personal data: never left behind */
     fr_free(data);
     return ret;
 }
 
-enum MHD_Result srv_overstayers(srv_req *r)
+enum MHD_Result fr__srv_overstayers(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error err;
@@ -72,18 +72,18 @@ enum MHD_Result srv_overstayers(srv_req *r)
     const char *v;
     if ((v = arg(r, "as_of"))) {
         if (fr_date_parse(v, strlen(v), &q.as_of, NULL) != FR_OK)
-            return srv_problem(r, 422, "invalid", "Invalid request", "as_of", NULL,
-                               "as_of must be a date, YYYY-MM-DD");
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "as_of", NULL,
+                                   "as_of must be a date, YYYY-MM-DD");
     } else {
-        time_t now = (time_t)(srv_now_ms(s) / 1000);
+        time_t now = (time_t)(fr__srv_now_ms(s) / 1000);
         q.as_of = (fr_date)(now / 86400); /* the server's UTC day */
     }
     if ((v = arg(r, "min_days_over"))) {
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 36500)
-            return srv_problem(r, 422, "invalid", "Invalid request", "min_days_over", NULL,
-                               "min_days_over must be a whole number of days, 1 or more");
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "min_days_over", NULL,
+                                   "min_days_over must be a whole number of days, 1 or more");
         q.min_days_over = (int32_t)n;
     }
     size_t limit = OVERSTAYERS_MAX;
@@ -91,8 +91,8 @@ enum MHD_Result srv_overstayers(srv_req *r)
         char *end;
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > OVERSTAYERS_MAX)
-            return srv_problem(r, 422, "invalid", "Invalid request", "limit", NULL,
-                               "limit must be 1 to %d", OVERSTAYERS_MAX);
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "limit", NULL,
+                                   "limit must be 1 to %d", OVERSTAYERS_MAX);
         limit = (size_t)n;
     }
     const char *format = arg(r, "format");
@@ -102,8 +102,8 @@ enum MHD_Result srv_overstayers(srv_req *r)
     else if (format && strcmp(format, "xlsx") == 0)
         xlsx = 1;
     else if (format && strcmp(format, "json") != 0)
-        return srv_problem(r, 422, "invalid", "Invalid request", "format", NULL,
-                           "format must be json, csv or xlsx");
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "format", NULL,
+                               "format must be json, csv or xlsx");
     char sep = ',';
     if ((v = arg(r, "sep"))) {
         if (strcmp(v, "comma") == 0 || strcmp(v, ",") == 0)
@@ -113,30 +113,31 @@ enum MHD_Result srv_overstayers(srv_req *r)
         else if (strcmp(v, "tab") == 0)
             sep = '\t';
         else
-            return srv_problem(r, 422, "invalid", "Invalid request", "sep", NULL,
-                               "sep must be comma, semicolon or tab");
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "sep", NULL,
+                                   "sep must be comma, semicolon or tab");
     }
     if (q.port && fr_event_check_port(q.port, &err) != FR_OK)
-        return srv_problem(r, 422, "invalid", "Invalid request", "port", NULL, "%s", err.message);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "port", NULL, "%s",
+                               err.message);
 
     fr_overstayer *rows = NULL;
     size_t n = 0, total = 0;
-    int rc = srv_reports_overstayers(s, &q, limit, &rows, &n, &total, &err);
-    if (rc != FR_OK) return srv_problem_err(r, &err);
+    int rc = fr__srv_reports_overstayers(s, &q, limit, &rows, &n, &total, &err);
+    if (rc != FR_OK) return fr__srv_problem_err(r, &err);
     enum MHD_Result ret = MHD_NO;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     fr_history **hist = fr_calloc(n ? n : 1, sizeof *hist);
     char *text = NULL;
     size_t len = 0, cap = 0;
     if (!c || !hist) {
-        ret = c ? MHD_NO : srv_problem_err(r, &err);
+        ret = c ? MHD_NO : fr__srv_problem_err(r, &err);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         rc = fr_store_history(c->store, (int64_t)rows[i].traveller, &hist[i], &err);
         if (rc == FR_ENOTFOUND) rc = FR_OK; /* gone since (a purge): listed without a name */
         if (rc != FR_OK) {
-            ret = srv_problem_err(r, &err);
+            ret = fr__srv_problem_err(r, &err);
             goto done;
         }
     }
@@ -147,10 +148,10 @@ enum MHD_Result srv_overstayers(srv_req *r)
              (int)q.min_days_over);
     snprintf(detail, sizeof detail, "%zu named of %zu", n, total);
     fr_audit_record rec;
-    srv_audit_record_for(r, &rec, "overstayers.read", object, 200, detail);
-    if (srv_audit_write(s, &rec, 1) != FR_OK) {
-        ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                          "the access could not be audited; the list is not given");
+    fr__srv_audit_record_for(r, &rec, "overstayers.read", object, 200, detail);
+    if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
+        ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                              "the access could not be audited; the list is not given");
         goto done;
     }
     if (xlsx) {
@@ -168,7 +169,7 @@ enum MHD_Result srv_overstayers(srv_req *r)
                 f[k] = val[k];
             rc = fr__csv_line_append(&text, &len, &cap, f, FR_OVERSTAYER_NCOLS, sep);
         }
-        if (rc == FR_OK) ret = srv_send_text(r, 200, "text/csv; charset=utf-8", text, len);
+        if (rc == FR_OK) ret = fr__srv_send_text(r, 200, "text/csv; charset=utf-8", text, len);
         goto done;
     }
     json_t *list = json_array();
@@ -176,13 +177,13 @@ enum MHD_Result srv_overstayers(srv_req *r)
         json_array_append_new(list, fr__overstayer_json(&rows[i], hist[i]));
     json_t *j = json_pack("{s:s, s:I, s:I, s:o}", "as_of", fr_date_format(q.as_of, b), "total",
                           (json_int_t)total, "count", (json_int_t)n, "rows", list);
-    ret = j ? srv_send_json(r, 200, j) : MHD_NO;
+    ret = j ? fr__srv_send_json(r, 200, j) : MHD_NO;
 done:
     for (size_t i = 0; hist && i < n; i++)
         fr_history_free(hist[i]);
     fr_free(hist);
     fr_free(text);
     fr_free(rows);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     return ret;
 }

@@ -2,7 +2,7 @@
 /* server_policy.c: the policy in force, and GET/PUT /v1/policy.
  *
  * The policy in force is an srv_policy with a reference count. A request
- * takes a reference (srv_policy_acquire: a short lock around the pointer
+ * takes a reference (fr__srv_policy_acquire: a short lock around the pointer
  * read and the increment) and drops it when done; PUT parses the new text
  * completely first (all or nothing: every error found is answered with its
  * line and column), writes the file (the old one kept as FILE.prev; each
@@ -52,7 +52,7 @@ static srv_policy *policy_new(const char *text, size_t len, fr_error *errs, size
     return sp;
 }
 
-void srv_policy_release(srv_policy *p)
+void fr__srv_policy_release(srv_policy *p)
 {
     if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
         fr_policy_free(p->policy);
@@ -61,7 +61,7 @@ void srv_policy_release(srv_policy *p)
     }
 }
 
-srv_policy *srv_policy_acquire(fr_server *s)
+srv_policy *fr__srv_policy_acquire(fr_server *s)
 {
     pthread_mutex_lock(&s->policy_mu);
     srv_policy *p = s->policy;
@@ -70,7 +70,7 @@ srv_policy *srv_policy_acquire(fr_server *s)
     return p;
 }
 
-int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err)
+int fr__srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err)
 {
     int rc;
     size_t n = 0;
@@ -81,9 +81,9 @@ int srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err)
     return FR_OK;
 }
 
-void srv_policy_fini(fr_server *s)
+void fr__srv_policy_fini(fr_server *s)
 {
-    srv_policy_release(s->policy);
+    fr__srv_policy_release(s->policy);
     s->policy = NULL;
 }
 
@@ -100,17 +100,17 @@ static json_t *policy_json(const fr_server *s, const srv_policy *p, int with_tex
     return j;
 }
 
-enum MHD_Result srv_policy_get(srv_req *r)
+enum MHD_Result fr__srv_policy_get(srv_req *r)
 {
-    srv_policy *p = srv_policy_acquire(r->srv);
+    srv_policy *p = fr__srv_policy_acquire(r->srv);
     const char *accept =
         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     enum MHD_Result ret;
     if (accept && strstr(accept, "text/plain") && !strstr(accept, "json"))
-        ret = srv_send_text(r, 200, "text/plain; charset=utf-8", p->text, p->len);
+        ret = fr__srv_send_text(r, 200, "text/plain; charset=utf-8", p->text, p->len);
     else
-        ret = srv_send_json(r, 200, policy_json(r->srv, p, 1));
-    srv_policy_release(p);
+        ret = fr__srv_send_json(r, 200, policy_json(r->srv, p, 1));
+    fr__srv_policy_release(p);
     return ret;
 }
 
@@ -154,7 +154,7 @@ fail : {
 }
 }
 
-enum MHD_Result srv_policy_put(srv_req *r)
+enum MHD_Result fr__srv_policy_put(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error errs[MAX_ERRS], err;
@@ -162,27 +162,27 @@ enum MHD_Result srv_policy_put(srv_req *r)
     int rc;
     char prev[4200];
     if (!s->policy_path)
-        return srv_problem(r, 409, "policy-read-only", "The policy cannot be changed here", NULL,
-                           NULL,
-                           "this server was started without a policy file it may rewrite "
-                           "(start it with --policy FILE)");
+        return fr__srv_problem(r, 409, "policy-read-only", "The policy cannot be changed here",
+                               NULL, NULL,
+                               "this server was started without a policy file it may rewrite "
+                               "(start it with --policy FILE)");
     if (!r->body || r->len == 0)
-        return srv_problem(r, 400, "empty-policy", "Policy text required", NULL, NULL,
-                           "send the whole policy file as the body (text/plain)");
+        return fr__srv_problem(r, 400, "empty-policy", "Policy text required", NULL, NULL,
+                               "send the whole policy file as the body (text/plain)");
     size_t bad;
     if (!fr_text_utf8_valid(r->body, r->len, &bad)) { /* else GET would answer without text */
         int line = 1, col = 1;
         for (size_t i = 0; i < bad; i++, col++)
             if (r->body[i] == '\n') line++, col = 0;
-        return srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy",
-                           json_pack("{s:i, s:i}", "line", line, "column", col),
-                           "line %d, column %d: the policy is not UTF-8 text; nothing was "
-                           "changed",
-                           line, col);
+        return fr__srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy",
+                               json_pack("{s:i, s:i}", "line", line, "column", col),
+                               "line %d, column %d: the policy is not UTF-8 text; nothing was "
+                               "changed",
+                               line, col);
     }
     if (memchr(r->body, 0, r->len))
-        return srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy", NULL,
-                           "the policy holds a NUL byte; nothing was changed");
+        return fr__srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy", NULL,
+                               "the policy holds a NUL byte; nothing was changed");
     srv_policy *np = policy_new(r->body, r->len, errs, MAX_ERRS, &nerr, &rc);
     if (!np) {
         if (rc == FR_ENOMEM) return MHD_NO;
@@ -193,12 +193,13 @@ enum MHD_Result srv_policy_put(srv_req *r)
                                                   "code", fr_status_name(errs[i].code), "message",
                                                   errs[i].message));
         json_t *extra = json_pack("{s:o, s:I}", "errors", list, "error_count", (json_int_t)nerr);
-        return srv_problem(r, 422, "invalid-policy", "The policy has errors", errs[0].field, extra,
-                           "%zu error(s); nothing was changed. First: line %d, column %d: %s", nerr,
-                           errs[0].line, errs[0].column, errs[0].message);
+        return fr__srv_problem(r, 422, "invalid-policy", "The policy has errors", errs[0].field,
+                               extra,
+                               "%zu error(s); nothing was changed. First: line %d, column %d: %s",
+                               nerr, errs[0].line, errs[0].column, errs[0].message);
     }
     pthread_mutex_lock(&s->policy_put_mu);
-    srv_policy *old = srv_policy_acquire(s);
+    srv_policy *old = fr__srv_policy_acquire(s);
     /* a valid file can still be the wrong one: an empty policy, another country's */
     const char *why = NULL;
     if (fr_policy_rule_count(np->policy) == 0)
@@ -206,49 +207,49 @@ enum MHD_Result srv_policy_put(srv_req *r)
     else if (strcmp(fr_policy_jurisdiction(np->policy), fr_policy_jurisdiction(old->policy)) != 0)
         why = "the new policy is for another jurisdiction than the one in force";
     if (why) {
-        srv_policy_release(old);
+        fr__srv_policy_release(old);
         pthread_mutex_unlock(&s->policy_put_mu);
-        srv_policy_release(np);
-        return srv_problem(r, 422, "invalid-policy", "The policy is not acceptable", "policy", NULL,
-                           "%s; nothing was changed", why);
+        fr__srv_policy_release(np);
+        return fr__srv_problem(r, 422, "invalid-policy", "The policy is not acceptable", "policy",
+                               NULL, "%s; nothing was changed", why);
     }
     snprintf(prev, sizeof prev, "%s.prev", s->policy_path);
     fr_error_clear(&err);
     rc = write_atomic(prev, old->text, old->len, &err);
     if (rc == FR_OK) rc = write_atomic(s->policy_path, np->text, np->len, &err);
     if (rc != FR_OK) {
-        srv_policy_release(old);
+        fr__srv_policy_release(old);
         pthread_mutex_unlock(&s->policy_put_mu);
-        srv_policy_release(np);
-        return srv_problem(r, 500, "policy-write", "The policy could not be saved", "policy", NULL,
-                           "%s; the policy in force is unchanged", err.message);
+        fr__srv_policy_release(np);
+        return fr__srv_problem(r, 500, "policy-write", "The policy could not be saved", "policy",
+                               NULL, "%s; the policy in force is unchanged", err.message);
     }
     np->version = old->version + 1;
     pthread_mutex_lock(&s->policy_mu);
     s->policy = np;
     s->policy_version = np->version;
     pthread_mutex_unlock(&s->policy_mu);
-    srv_policy_release(old); /* ours from acquire */
-    srv_policy_release(old); /* the server's: freed when the last request lets go */
+    fr__srv_policy_release(old); /* ours from acquire */
+    fr__srv_policy_release(old); /* the server's: freed when the last request lets go */
     atomic_fetch_add(&s->metrics.policy_swaps, 1);
     /* the answer reads np under a reference of its own */
-    srv_policy *cur = srv_policy_acquire(s);
+    srv_policy *cur = fr__srv_policy_acquire(s);
     pthread_mutex_unlock(&s->policy_put_mu);
     char object[96];
     snprintf(object, sizeof object, "policy:%llu:%.16s", (unsigned long long)cur->version,
              cur->digest);
     fr_audit_record rec;
-    srv_audit_record_for(r, &rec, "policy.write", object, 200, NULL);
-    if ((rc = srv_audit_write(s, &rec, 1)) != FR_OK) {
-        srv_policy_release(cur);
-        srv_log(s, "error: PUT /v1/policy: the policy is in force but its audit entry failed");
-        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                           "the policy is in force but its audit entry could not be written");
+    fr__srv_audit_record_for(r, &rec, "policy.write", object, 200, NULL);
+    if ((rc = fr__srv_audit_write(s, &rec, 1)) != FR_OK) {
+        fr__srv_policy_release(cur);
+        fr__srv_log(s, "error: PUT /v1/policy: the policy is in force but its audit entry failed");
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the policy is in force but its audit entry could not be written");
     }
     json_t *j = policy_json(s, cur, 0);
     json_object_set_new(j, "previous", json_string(prev));
-    srv_policy_release(cur);
-    return srv_send_json(r, 200, j);
+    fr__srv_policy_release(cur);
+    return fr__srv_send_json(r, 200, j);
 }
 
 int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *version,
@@ -260,12 +261,12 @@ int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *v
     srv_policy *np = policy_new(text, len, err, err ? 1 : 0, &n, &rc);
     if (!np) return rc;
     pthread_mutex_lock(&s->policy_put_mu);
-    srv_policy *old = srv_policy_acquire(s);
+    srv_policy *old = fr__srv_policy_acquire(s);
     if (fr_policy_rule_count(np->policy) == 0 ||
         strcmp(fr_policy_jurisdiction(np->policy), fr_policy_jurisdiction(old->policy)) != 0) {
-        srv_policy_release(old);
+        fr__srv_policy_release(old);
         pthread_mutex_unlock(&s->policy_put_mu);
-        srv_policy_release(np);
+        fr__srv_policy_release(np);
         return fr_error_set(err, FR_EINVAL, 0, 0, "policy",
                             "the new policy has no rules or is for another jurisdiction: the "
                             "policy in force is unchanged");
@@ -275,12 +276,12 @@ int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *v
     s->policy = np;
     s->policy_version = np->version;
     pthread_mutex_unlock(&s->policy_mu);
-    srv_policy_release(old); /* ours from acquire */
-    srv_policy_release(old); /* the server's: freed when the last request lets go */
+    fr__srv_policy_release(old); /* ours from acquire */
+    fr__srv_policy_release(old); /* the server's: freed when the last request lets go */
     atomic_fetch_add(&s->metrics.policy_swaps, 1);
     if (version) *version = np->version;
-    srv_log(s, "policy: version %llu in force (%.16s...)", (unsigned long long)np->version,
-            np->digest);
+    fr__srv_log(s, "policy: version %llu in force (%.16s...)", (unsigned long long)np->version,
+                np->digest);
     pthread_mutex_unlock(&s->policy_put_mu); /* np may be swapped out from here on */
     return FR_OK;
 }

@@ -18,7 +18,7 @@
 
 #include "server_internal.h"
 
-const char *srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1])
+const char *fr__srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1])
 {
     buf[0] = 0;
     if (r->user.role != FR_ROLE_POST || !json_is_object(j)) return r->user.name;
@@ -31,7 +31,7 @@ const char *srv_post_officer(srv_req *r, json_t *j, char buf[FR_OFFICER_MAX + 1]
     return buf;
 }
 
-int srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err)
+int fr__srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err)
 {
     if (fr_auth_port_allowed(&r->user, ev->port)) return FR_OK;
     return fr_error_set(err, FR_EINVAL, 0, 0, "port",
@@ -39,9 +39,9 @@ int srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err)
                         r->user.ports, ev->port);
 }
 
-int64_t srv_event_clock_s(srv_req *r)
+int64_t fr__srv_event_clock_s(srv_req *r)
 {
-    int64_t now = srv_now_ms(r->srv) / 1000;
+    int64_t now = fr__srv_now_ms(r->srv) / 1000;
     if (r->user.role != FR_ROLE_POST) return now;
     const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, SRV_POST_CLOCK_HEADER);
     if (!h) return now;

@@ -59,8 +59,8 @@ static const char *unknown_arg(srv_req *r, const char *const *allowed)
 /* The 422 for an unknown query parameter. */
 static enum MHD_Result unknown_problem(srv_req *r, const char *bad)
 {
-    return srv_problem(r, 422, "invalid", "Invalid request", bad, NULL, "unknown parameter '%.40s'",
-                       bad);
+    return fr__srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
+                           "unknown parameter '%.40s'", bad);
 }
 
 static const char *arg(srv_req *r, const char *name)
@@ -143,13 +143,13 @@ static int parse_query(srv_req *r, report_args *a, fr_error *err)
 
 /* ---- the shared analytics index ---- */
 
-void srv_reports_init(fr_server *s)
+void fr__srv_reports_init(fr_server *s)
 {
     pthread_mutex_init(&s->report_mu, NULL);
     atomic_init(&s->report_stale, 0);
 }
 
-void srv_reports_fini(fr_server *s)
+void fr__srv_reports_fini(fr_server *s)
 {
     fr_analytics_free(s->report_index);
     s->report_index = NULL;
@@ -159,15 +159,15 @@ void srv_reports_fini(fr_server *s)
 /* A write: the next report reads the events written since the index's
  * stamp from the ledger (exact, whoever wrote them), instead of the server
  * appending what it saw (which would miss other processes' writes). */
-void srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller)
+void fr__srv_reports_note_event(fr_server *s, const fr_event *ev, int64_t traveller)
 {
     (void)ev;
     (void)traveller;
     atomic_store(&s->report_stale, 1);
 }
 
-void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
-                                const fr_admit_decision *d, int64_t traveller)
+void fr__srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
+                                    const fr_admit_decision *d, int64_t traveller)
 {
     (void)req;
     (void)d;
@@ -185,8 +185,8 @@ void srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
  * (none: one read of the last sequence number). */
 static int index_ready(fr_server *s, fr_error *err)
 {
-    int64_t now = srv_now_ms(s);
-    srv_ctx *c = srv_ctx_acquire(s, err);
+    int64_t now = fr__srv_now_ms(s);
+    srv_ctx *c = fr__srv_ctx_acquire(s, err);
     if (!c) return err->code ? err->code : FR_ESTORE;
     atomic_store(&s->report_stale, 0);
     int rc;
@@ -199,13 +199,13 @@ static int index_ready(fr_server *s, fr_error *err)
     } else {
         rc = fr_snapshot_load(s->cfg.db_path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
     }
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc == FR_OK) s->report_loaded_ms = now;
     return rc;
 }
 
-int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
-                            fr_overstayer **out, size_t *n, size_t *total, fr_error *err)
+int fr__srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t max,
+                                fr_overstayer **out, size_t *n, size_t *total, fr_error *err)
 {
     pthread_mutex_lock(&s->report_mu);
     int rc = index_ready(s, err);
@@ -215,7 +215,7 @@ int srv_reports_overstayers(fr_server *s, const fr_overstayer_query *q, size_t m
 }
 
 /* Load the report index at start, so the first report does not wait. */
-int srv_reports_preload(fr_server *s, fr_error *err)
+int fr__srv_reports_preload(fr_server *s, fr_error *err)
 {
     pthread_mutex_lock(&s->report_mu);
     int rc = index_ready(s, err);
@@ -296,22 +296,22 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
     fr_error_clear(&err);
     const char *bad = unknown_arg(r, ALLOWED);
     if (bad) return unknown_problem(r, bad);
-    if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
+    if (parse_query(r, &a, &err) != FR_OK) return fr__srv_problem_err(r, &err);
     int routes = 0;
     for (size_t k = 0; k < a.q.nkeys; k++)
         routes |= a.q.keys[k] == FR_KEY_EMBARKATION;
     if (routes && !overstays) {
         /* flows by route: the recorded manifests reconciled with the ledger
          * (arrivals.h), not the index, which knows no embarkation */
-        srv_ctx *c = srv_ctx_acquire(s, &err);
-        if (!c) return srv_problem_err(r, &err);
+        srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+        if (!c) return fr__srv_problem_err(r, &err);
         int rc = c->arrivals ? FR_OK : fr_arrivals_open(s->db_path, &c->arrivals, &err);
         if (rc == FR_OK) rc = fr_arrivals_routes(c->arrivals, c->store, &a.q, &rep, &err);
-        srv_ctx_release(s, c);
-        if (rc != FR_OK) return srv_problem_err(r, &err);
+        fr__srv_ctx_release(s, c);
+        if (rc != FR_OK) return fr__srv_problem_err(r, &err);
         json_t *j = report_json("flows", rep, ROUTE_COLS);
         fr_report_free(rep);
-        return srv_send_json(r, 200, j);
+        return fr__srv_send_json(r, 200, j);
     }
     pthread_mutex_lock(&s->report_mu);
     int rc = index_ready(r->srv, &err);
@@ -319,11 +319,11 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
         rc = overstays ? fr_analytics_overstays(s->report_index, &a.q, &rep, &err)
                        : fr_analytics_flows(s->report_index, &a.q, &rep, &err);
     pthread_mutex_unlock(&s->report_mu);
-    if (rc != FR_OK) return srv_problem_err(r, &err);
+    if (rc != FR_OK) return fr__srv_problem_err(r, &err);
     json_t *j =
         report_json(overstays ? "overstays" : "flows", rep, overstays ? OVS_COLS : FLOW_COLS);
     fr_report_free(rep);
-    return srv_send_json(r, 200, j);
+    return fr__srv_send_json(r, 200, j);
 }
 
 /* ---- one port, day by day ---- */
@@ -352,15 +352,15 @@ static enum MHD_Result port_days(srv_req *r)
     for (size_t i = 0; port_ok && i < plen; i++)
         port_ok = (port[i] >= 'A' && port[i] <= 'Z') || (port[i] >= '2' && port[i] <= '9');
     if (!port_ok)
-        return srv_problem(r, 422, "invalid", "Invalid request", "port", NULL,
-                           "port must be a UN/LOCODE of five capitals and digits (ECUIO)");
-    if (parse_query(r, &a, &err) != FR_OK) return srv_problem_err(r, &err);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "port", NULL,
+                               "port must be a UN/LOCODE of five capitals and digits (ECUIO)");
+    if (parse_query(r, &a, &err) != FR_OK) return fr__srv_problem_err(r, &err);
     if (a.q.from != FR_DATE_NONE && a.q.to != FR_DATE_NONE && a.q.from > a.q.to)
-        return srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
-                           "from must not be after to");
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
+                               "from must not be after to");
     if (a.q.from != FR_DATE_NONE && a.q.to != FR_DATE_NONE && a.q.to - a.q.from >= PORT_DAYS_MAX)
-        return srv_problem(r, 422, "invalid", "Invalid request", "to", NULL,
-                           "a period of at most %d days", PORT_DAYS_MAX);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "to", NULL,
+                               "a period of at most %d days", PORT_DAYS_MAX);
     const char *ports[1] = {port};
     a.q.ports = ports;
     a.q.nports = 1;
@@ -377,24 +377,25 @@ static enum MHD_Result port_days(srv_req *r)
         rc = fr_analytics_flows(s->report_index, &a.q, &rep, &err);
     }
     pthread_mutex_unlock(&s->report_mu);
-    if (rc != FR_OK) return srv_problem_err(r, &err);
+    if (rc != FR_OK) return fr__srv_problem_err(r, &err);
     fr_date from = a.q.from != FR_DATE_NONE ? a.q.from : first;
     fr_date to = a.q.to != FR_DATE_NONE ? a.q.to : last;
     if (from != FR_DATE_NONE && to != FR_DATE_NONE && to - from >= PORT_DAYS_MAX) {
         fr_report_free(rep);
-        return srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
-                           "the ledger spans more than %d days: give from and to", PORT_DAYS_MAX);
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "from", NULL,
+                               "the ledger spans more than %d days: give from and to",
+                               PORT_DAYS_MAX);
     }
     char bf[FR_DATE_BUFSZ], bt[FR_DATE_BUFSZ], object[FR_AUDIT_OBJECT_MAX + 1];
     snprintf(object, sizeof object, "port-days:%s from=%s to=%s", port,
              from == FR_DATE_NONE ? "-" : fr_date_format(from, bf),
              to == FR_DATE_NONE ? "-" : fr_date_format(to, bt));
     fr_audit_record rec;
-    srv_audit_record_for(r, &rec, "report.port_days", object, 200, NULL);
-    if (srv_audit_write(s, &rec, 1) != FR_OK) {
+    fr__srv_audit_record_for(r, &rec, "report.port_days", object, 200, NULL);
+    if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
         fr_report_free(rep);
-        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                           "the access could not be audited; the report is not given");
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the access could not be audited; the report is not given");
     }
     /* rows come ordered by day: walk the period and the rows together */
     json_t *rows = json_array(), *row_json_tmp;
@@ -415,7 +416,7 @@ static enum MHD_Result port_days(srv_req *r)
                           "from", date_json(from), "to", date_json(to), "rows", rows, "total",
                           row_json(rep, &rep->total, FLOW_COLS, 0));
     fr_report_free(rep);
-    return srv_send_json(r, 200, j);
+    return fr__srv_send_json(r, 200, j);
 }
 
 /* ---- alerts and what-if: straight from the ledger ---- */
@@ -436,7 +437,7 @@ static enum MHD_Result alerts(srv_req *r)
     if (bad) return unknown_problem(r, bad);
     if (arg_date(r, "from", 0, &from, &err) != FR_OK || arg_date(r, "to", 1, &to, &err) != FR_OK ||
         arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
-        return srv_problem_err(r, &err);
+        return fr__srv_problem_err(r, &err);
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
     fr_series *series = NULL;
     fr_alert *al = NULL;
@@ -454,7 +455,7 @@ static enum MHD_Result alerts(srv_req *r)
             to == FR_DATE_NONE ? FR_MONTH_NONE : fr_month_of_date(to), &al, &n, &err);
     if (rc != FR_OK) {
         if (rc == FR_ENOMEM) fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     json_t *list = json_array();
@@ -482,9 +483,9 @@ static enum MHD_Result alerts(srv_req *r)
                       isfinite(al[i].z) ? al[i].z : 0.0, "peak", al[i].peak, "peak_period", pk,
                       "message", al[i].message));
     }
-    ret = srv_send_json(r, 200,
-                        json_pack("{s:o, s:o, s:o, s:o}", "from", date_json(from), "to",
-                                  date_json(to), "as_of", date_json(as_of), "alerts", list));
+    ret = fr__srv_send_json(r, 200,
+                            json_pack("{s:o, s:o, s:o, s:o}", "from", date_json(from), "to",
+                                      date_json(to), "as_of", date_json(as_of), "alerts", list));
 done:
     fr_free(al);
     fr_series_free(series);
@@ -504,10 +505,10 @@ static fr_policy *policy_member(srv_req *r, json_t *v, const char *name, enum MH
         json_array_append_new(list, json_pack("{s:i, s:i, s:s, s:s}", "line", errs[i].line,
                                               "column", errs[i].column, "field", errs[i].field,
                                               "message", errs[i].message));
-    *ret = srv_problem(r, 422, "invalid-policy", "The policy has errors", name,
-                       json_pack("{s:o}", "errors", list),
-                       "%s: %zu error(s); first: line %d, column %d: %s", name, n, errs[0].line,
-                       errs[0].column, errs[0].message);
+    *ret = fr__srv_problem(r, 422, "invalid-policy", "The policy has errors", name,
+                           json_pack("{s:o}", "errors", list),
+                           "%s: %zu error(s); first: line %d, column %d: %s", name, n, errs[0].line,
+                           errs[0].column, errs[0].message);
     return NULL;
 }
 
@@ -519,18 +520,18 @@ static enum MHD_Result whatif(srv_req *r)
     fr_error err;
     fr_date d[3] = {FR_DATE_NONE, FR_DATE_NONE, FR_DATE_NONE};
     static const char *const DN[3] = {"from", "to", "as_of"};
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
-    srv_policy *cur = srv_policy_acquire(s);
+    srv_policy *cur = fr__srv_policy_acquire(s);
     fr_policy *own = NULL, *own_base = NULL;
     fr_whatif *w = NULL;
     fr_whatif_row *rows = NULL;
     size_t n = 0;
     fr_error_clear(&err);
-    const char *unknown = srv_unknown_member(j, MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, MEMBERS);
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.40s'", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.40s'", unknown);
         goto done;
     }
     for (int i = 0; i < 3; i++) {
@@ -538,20 +539,21 @@ static enum MHD_Result whatif(srv_req *r)
         if (!v || json_is_null(v)) continue;
         if (!json_is_string(v) ||
             fr_date_parse(json_string_value(v), json_string_length(v), &d[i], NULL) != FR_OK) {
-            ret = srv_problem(r, 422, "invalid", "Invalid request", DN[i], NULL,
-                              "%s must be a date YYYY-MM-DD", DN[i]);
+            ret = fr__srv_problem(r, 422, "invalid", "Invalid request", DN[i], NULL,
+                                  "%s must be a date YYYY-MM-DD", DN[i]);
             goto done;
         }
     }
     json_t *pv = json_object_get(j, "policy"), *bv = json_object_get(j, "baseline");
     if (pv && !json_is_null(pv) && !json_is_string(pv)) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "policy", NULL,
-                          "policy is the text of a policy file");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "policy", NULL,
+                              "policy is the text of a policy file");
         goto done;
     }
     if (bv && !json_is_null(bv) && !json_is_string(bv) && !json_is_boolean(bv)) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "baseline", NULL,
-                          "baseline is the text of a policy file, or true for the policy in force");
+        ret = fr__srv_problem(
+            r, 422, "invalid", "Invalid request", "baseline", NULL,
+            "baseline is the text of a policy file, or true for the policy in force");
         goto done;
     }
     if (json_is_string(pv) && !(own = policy_member(r, pv, "policy", &ret))) goto done;
@@ -562,17 +564,17 @@ static enum MHD_Result whatif(srv_req *r)
         ret = MHD_NO;
         goto done;
     }
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     int rc = fr_store_export_stats(REPORT_STORE(c), d[0], FR_DATE_NONE, add_whatif, w, &err);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc == FR_OK) rc = fr_whatif_finish(w, d[2], &rows, &n);
     if (rc != FR_OK) {
         if (rc == FR_ENOMEM) fr_error_set(&err, FR_ENOMEM, 0, 0, "", "out of memory");
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     json_t *list = json_array();
@@ -586,22 +588,22 @@ static enum MHD_Result whatif(srv_req *r)
                                               (json_int_t)rows[i].visa_free, "overstays",
                                               (json_int_t)rows[i].overstays, "nonexits",
                                               (json_int_t)rows[i].nonexits));
-    ret = srv_send_json(r, 200,
-                        json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "policy",
-                                  own ? "given" : "in force", "baseline", baseline != NULL, "from",
-                                  date_json(d[0]), "to", date_json(d[1]), "as_of", date_json(d[2]),
-                                  "rows", list));
+    ret = fr__srv_send_json(r, 200,
+                            json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "policy",
+                                      own ? "given" : "in force", "baseline", baseline != NULL,
+                                      "from", date_json(d[0]), "to", date_json(d[1]), "as_of",
+                                      date_json(d[2]), "rows", list));
 done:
     fr_free(rows);
     fr_whatif_free(w);
     fr_policy_free(own);
     fr_policy_free(own_base);
-    srv_policy_release(cur);
+    fr__srv_policy_release(cur);
     json_decref(j);
     return ret;
 }
 
-enum MHD_Result srv_report(srv_req *r)
+enum MHD_Result fr__srv_report(srv_req *r)
 {
     switch (r->route) {
     case R_FLOWS:
@@ -615,6 +617,6 @@ enum MHD_Result srv_report(srv_req *r)
     case R_WHATIF:
         return whatif(r);
     default:
-        return srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no such report");
+        return fr__srv_problem(r, 404, "not-found", "No such route", NULL, NULL, "no such report");
     }
 }

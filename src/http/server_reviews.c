@@ -55,37 +55,37 @@ static int audit(srv_req *r, const char *action, char objects[][FR_AUDIT_OBJECT_
 {
     fr_audit_record rec[2];
     for (size_t i = 0; i < n && i < 2; i++)
-        srv_audit_record_for(r, &rec[i], action, objects[i], status, detail);
-    return srv_audit_write(r->srv, rec, n < 2 ? n : 2);
+        fr__srv_audit_record_for(r, &rec[i], action, objects[i], status, detail);
+    return fr__srv_audit_write(r->srv, rec, n < 2 ? n : 2);
 }
 
 static enum MHD_Result audit_failed(srv_req *r, int done)
 {
-    return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL, "%s",
-                       done ? "the decision was made but its audit entry could not be written; "
-                              "do not repeat it"
-                            : "the access could not be audited, so nothing is shown");
+    return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL, "%s",
+                           done ? "the decision was made but its audit entry could not be written; "
+                                  "do not repeat it"
+                                : "the access could not be audited, so nothing is shown");
 }
 
-enum MHD_Result srv_reviews_list(srv_req *r)
+enum MHD_Result fr__srv_reviews_list(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
     const char *st = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "status");
     if (st && strcmp(st, "open") != 0 && strcmp(st, "all") != 0)
-        return srv_problem(r, 422, "invalid", "Invalid request", "status", NULL,
-                           "status is open (the default) or all");
+        return fr__srv_problem(r, 422, "invalid", "Invalid request", "status", NULL,
+                               "status is open (the default) or all");
     int open_only = !st || strcmp(st, "open") == 0;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     fr_link_review *v = NULL;
     size_t n = 0;
     enum MHD_Result ret;
     int rc = fr_store_reviews(c->store, open_only, &v, &n, &err);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     char object[1][FR_AUDIT_OBJECT_MAX + 1];
@@ -97,7 +97,7 @@ enum MHD_Result srv_reviews_list(srv_req *r)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, review_json(&v[i]));
-    ret = srv_send_json(r, 200, json_pack("{s:o}", "reviews", a));
+    ret = fr__srv_send_json(r, 200, json_pack("{s:o}", "reviews", a));
 done:
     fr_free(v);
     return ret;
@@ -139,7 +139,7 @@ static json_t *record_of(fr_store *st, int64_t tid, fr_error *err, int *rc)
     return j;
 }
 
-enum MHD_Result srv_review_get(srv_req *r)
+enum MHD_Result fr__srv_review_get(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error err;
@@ -147,8 +147,8 @@ enum MHD_Result srv_review_get(srv_req *r)
     int64_t id = review_id(r->param);
     char object[FR_AUDIT_OBJECT_MAX + 1];
     snprintf(object, sizeof object, "review:%.60s", r->param);
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     fr_link_review v;
     json_t *mine = NULL, *cand = NULL;
     enum MHD_Result ret;
@@ -156,37 +156,38 @@ enum MHD_Result srv_review_get(srv_req *r)
                 : fr_error_set(&err, FR_ENOTFOUND, 0, 0, "id", "a review id is a positive number");
     if (rc == FR_OK) mine = record_of(c->store, v.traveller_id, &err, &rc);
     if (rc == FR_OK) cand = record_of(c->store, v.candidate_id, &err, &rc);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc != FR_OK && rc != FR_ENOTFOUND) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     /* the review and each traveller shown: three entries, one commit */
     fr_audit_record rec[3];
     char t1[FR_AUDIT_OBJECT_MAX + 1], t2[FR_AUDIT_OBJECT_MAX + 1];
     size_t nrec = 1;
-    srv_audit_record_for(r, &rec[0], "review.read", object, rc == FR_OK ? 200 : 404, NULL);
+    fr__srv_audit_record_for(r, &rec[0], "review.read", object, rc == FR_OK ? 200 : 404, NULL);
     if (rc == FR_OK) {
         snprintf(t1, sizeof t1, "traveller:%lld", (long long)v.traveller_id);
         snprintf(t2, sizeof t2, "traveller:%lld", (long long)v.candidate_id);
         if (!json_is_null(mine))
-            srv_audit_record_for(r, &rec[nrec++], "traveller.read", t1, 200, object);
+            fr__srv_audit_record_for(r, &rec[nrec++], "traveller.read", t1, 200, object);
         if (!json_is_null(cand))
-            srv_audit_record_for(r, &rec[nrec++], "traveller.read", t2, 200, object);
+            fr__srv_audit_record_for(r, &rec[nrec++], "traveller.read", t2, 200, object);
     }
-    if (srv_audit_write(s, rec, nrec) != FR_OK) {
+    if (fr__srv_audit_write(s, rec, nrec) != FR_OK) {
         ret = audit_failed(r, 0);
         goto done;
     }
     if (rc == FR_ENOTFOUND) {
-        ret = srv_problem(r, 404, "not-found", "Not found", "id", NULL, "there is no such review");
+        ret = fr__srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                              "there is no such review");
         goto done;
     }
     json_t *o = review_json(&v);
     json_object_set_new(o, "traveller", mine);
     json_object_set_new(o, "candidate_traveller", cand);
     mine = cand = NULL;
-    ret = srv_send_json(r, 200, o);
+    ret = fr__srv_send_json(r, 200, o);
 done:
     json_decref(mine);
     json_decref(cand);
@@ -204,7 +205,7 @@ static int note_of(json_t *j, const char **note)
     return 0;
 }
 
-enum MHD_Result srv_review_resolve(srv_req *r)
+enum MHD_Result fr__srv_review_resolve(srv_req *r)
 {
     static const char *const MEMBERS[] = {"decision", "note", NULL};
     fr_server *s = r->srv;
@@ -212,12 +213,12 @@ enum MHD_Result srv_review_resolve(srv_req *r)
     fr_error_clear(&err);
     int64_t id = review_id(r->param);
     if (!id)
-        return srv_problem(r, 404, "not-found", "Not found", "id", NULL,
-                           "a review id is a positive number");
+        return fr__srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                               "a review id is a positive number");
     enum MHD_Result ret;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
-    const char *unknown = srv_unknown_member(j, MEMBERS), *note;
+    const char *unknown = fr__srv_unknown_member(j, MEMBERS), *note;
     json_t *dec = json_object_get(j, "decision");
     int same = -1;
     if (json_is_string(dec))
@@ -225,34 +226,35 @@ enum MHD_Result srv_review_resolve(srv_req *r)
                : !strcmp(json_string_value(dec), "distinct") ? 0
                                                              : -1;
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
     if (same < 0) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
-                          "decision is required: link (the same person) or distinct (two people)");
+        ret = fr__srv_problem(
+            r, 422, "invalid", "Invalid request", "decision", NULL,
+            "decision is required: link (the same person) or distinct (two people)");
         goto done;
     }
     if (note_of(j, &note) != 0) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "note", NULL,
-                          "note is a string of at most %d characters", NOTE_MAX);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "note", NULL,
+                              "note is a string of at most %d characters", NOTE_MAX);
         goto done;
     }
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     fr_link_review v;
     int rc = find_review(c->store, id, &v, &err);
     if (rc == FR_OK) {
         pthread_mutex_lock(&s->write_mu);
-        rc = fr_store_review_resolve(c->store, id, same, r->user.name, srv_now_ms(s) / 1000, note,
-                                     &err);
+        rc = fr_store_review_resolve(c->store, id, same, r->user.name, fr__srv_now_ms(s) / 1000,
+                                     note, &err);
         pthread_mutex_unlock(&s->write_mu);
     }
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc == FR_OK && same) atomic_store(&s->report_stale, 1);
     unsigned status = rc == FR_OK          ? 200
                       : rc == FR_ENOTFOUND ? 404
@@ -276,14 +278,14 @@ enum MHD_Result srv_review_resolve(srv_req *r)
         goto done;
     }
     if (rc != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
-    ret = srv_send_json(r, 200,
-                        json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)id, "status",
-                                  same ? "linked" : "distinct", "traveller_id",
-                                  (json_int_t)(same ? v.candidate_id : v.traveller_id),
-                                  "candidate_traveller_id", (json_int_t)v.candidate_id));
+    ret = fr__srv_send_json(r, 200,
+                            json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)id, "status",
+                                      same ? "linked" : "distinct", "traveller_id",
+                                      (json_int_t)(same ? v.candidate_id : v.traveller_id),
+                                      "candidate_traveller_id", (json_int_t)v.candidate_id));
 done:
     json_decref(j);
     return ret;
@@ -307,7 +309,7 @@ static int doc_of(const char *t, char state[8], char number[FR_DOCNUM_MAX + 1])
     return 0;
 }
 
-enum MHD_Result srv_traveller_split(srv_req *r)
+enum MHD_Result fr__srv_traveller_split(srv_req *r)
 {
     static const char *const MEMBERS[] = {"document", "note", NULL};
     fr_server *s = r->srv;
@@ -315,32 +317,32 @@ enum MHD_Result srv_traveller_split(srv_req *r)
     fr_error_clear(&err);
     int64_t tid = review_id(r->param);
     if (!tid)
-        return srv_problem(r, 404, "not-found", "Not found", "id", NULL,
-                           "a traveller id is a positive number");
+        return fr__srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                               "a traveller id is a positive number");
     enum MHD_Result ret;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
-    const char *unknown = srv_unknown_member(j, MEMBERS), *note;
+    const char *unknown = fr__srv_unknown_member(j, MEMBERS), *note;
     char state[8], number[FR_DOCNUM_MAX + 1];
     json_t *dj = json_object_get(j, "document");
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
     if (!json_is_string(dj) || doc_of(json_string_value(dj), state, number) != 0) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "document", NULL,
-                          "document is required: STATE:NUMBER of the document to split off");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "document", NULL,
+                              "document is required: STATE:NUMBER of the document to split off");
         goto done;
     }
     if (note_of(j, &note) != 0) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "note", NULL,
-                          "note is a string of at most %d characters", NOTE_MAX);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "note", NULL,
+                              "note is a string of at most %d characters", NOTE_MAX);
         goto done;
     }
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     int64_t owner = 0, made = 0;
@@ -352,11 +354,11 @@ enum MHD_Result srv_traveller_split(srv_req *r)
                           "the document belongs to another traveller, not %lld", (long long)tid);
     if (rc == FR_OK) {
         pthread_mutex_lock(&s->write_mu);
-        rc = fr_store_split(c->store, state, number, r->user.name, srv_now_ms(s) / 1000, note,
+        rc = fr_store_split(c->store, state, number, r->user.name, fr__srv_now_ms(s) / 1000, note,
                             &made, &err);
         pthread_mutex_unlock(&s->write_mu);
     }
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc == FR_OK) atomic_store(&s->report_stale, 1);
     unsigned status = rc == FR_OK          ? 200
                       : rc == FR_ENOTFOUND ? 404
@@ -374,14 +376,14 @@ enum MHD_Result srv_traveller_split(srv_req *r)
         goto done;
     }
     if (rc != FR_OK) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     char doc[32];
     snprintf(doc, sizeof doc, "%s:%s", state, number);
-    ret = srv_send_json(r, 200,
-                        json_pack("{s:s, s:I, s:I}", "document", doc, "traveller_id",
-                                  (json_int_t)tid, "new_traveller_id", (json_int_t)made));
+    ret = fr__srv_send_json(r, 200,
+                            json_pack("{s:s, s:I, s:I}", "document", doc, "traveller_id",
+                                      (json_int_t)tid, "new_traveller_id", (json_int_t)made));
 done:
     json_decref(j);
     return ret;

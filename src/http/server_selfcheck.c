@@ -63,56 +63,56 @@ static enum MHD_Result answer(srv_req *r, const char *object, json_t *j)
 {
     fr_audit_record rec;
     snprintf(r->user.name, sizeof r->user.name, "public");
-    srv_audit_record_for(r, &rec, "selfcheck", object, 200, NULL);
-    if (srv_audit_write(r->srv, &rec, 1) != FR_OK) {
+    fr__srv_audit_record_for(r, &rec, "selfcheck", object, 200, NULL);
+    if (fr__srv_audit_write(r->srv, &rec, 1) != FR_OK) {
         json_decref(j);
-        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                           "the question could not be audited; no answer is given");
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the question could not be audited; no answer is given");
     }
-    return srv_send_json(r, 200, j);
+    return fr__srv_send_json(r, 200, j);
 }
 
-enum MHD_Result srv_selfcheck(srv_req *r)
+enum MHD_Result fr__srv_selfcheck(srv_req *r)
 {
     fr_server *s = r->srv;
-    int64_t now = srv_now_ms(s);
+    int64_t now = fr__srv_now_ms(s);
     if (!allowed(s, r->origin, now))
-        return srv_problem(r, 429, "too-many-requests", "Too many requests", NULL,
-                           json_pack("{s:i}", "retry_after", 60),
-                           "at most %d questions a minute from one address: try again in a "
-                           "minute",
-                           SRV_SELFCHECK_PER_MIN);
+        return fr__srv_problem(r, 429, "too-many-requests", "Too many requests", NULL,
+                               json_pack("{s:i}", "retry_after", 60),
+                               "at most %d questions a minute from one address: try again in a "
+                               "minute",
+                               SRV_SELFCHECK_PER_MIN);
     enum MHD_Result ret;
-    json_t *j = srv_body_json(r, &ret);
+    json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
     fr_error err;
     fr_error_clear(&err);
-    const char *unknown = srv_unknown_member(j, SELF_MEMBERS);
+    const char *unknown = fr__srv_unknown_member(j, SELF_MEMBERS);
     json_t *num = json_object_get(j, "document_number"), *nat = json_object_get(j, "nationality"),
            *bd = json_object_get(j, "birth_date");
     fr_date birth = FR_DATE_NONE;
     fr_document doc;
     memset(&doc, 0, sizeof doc);
     if (unknown) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
-                          "unknown member '%.48s'", unknown);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
+                              "unknown member '%.48s'", unknown);
         goto done;
     }
     if (!json_is_string(num) || json_string_length(num) < 1 ||
         json_string_length(num) > FR_DOCNUM_MAX) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "document_number", NULL,
-                          "document_number is required: the number on the passport");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "document_number", NULL,
+                              "document_number is required: the number on the passport");
         goto done;
     }
     if (!json_is_string(nat) || fr_country_find_cstr(json_string_value(nat)) < 0) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "nationality", NULL,
-                          "nationality is required: a three-letter code such as USA");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "nationality", NULL,
+                              "nationality is required: a three-letter code such as USA");
         goto done;
     }
     if (!json_is_string(bd) ||
         fr_date_parse(json_string_value(bd), json_string_length(bd), &birth, NULL) != FR_OK) {
-        ret = srv_problem(r, 422, "invalid", "Invalid request", "birth_date", NULL,
-                          "birth_date is required: YYYY-MM-DD");
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "birth_date", NULL,
+                              "birth_date is required: YYYY-MM-DD");
         goto done;
     }
     /* the ledger keys documents by issuing state; a passport's is the nationality */
@@ -120,9 +120,9 @@ enum MHD_Result srv_selfcheck(srv_req *r)
     snprintf(doc.number, sizeof doc.number, "%s", json_string_value(num));
     for (char *p = doc.number; *p; p++)
         if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
-    srv_ctx *c = srv_ctx_acquire(s, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     int64_t tid = 0;
@@ -132,9 +132,9 @@ enum MHD_Result srv_selfcheck(srv_req *r)
     if (rc == FR_EINVAL) rc = FR_OK, tid = 0; /* a number the ledger cannot hold: unknown */
     if (rc == FR_OK && tid && how == FR_LINK_DOCUMENT)
         rc = fr_store_history(c->store, tid, &h, &err);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     if (rc != FR_OK && rc != FR_ENOTFOUND) {
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
         goto done;
     }
     if (!h || !matches(h, doc.number, birth)) {

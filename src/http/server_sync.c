@@ -140,7 +140,7 @@ static int build_text(const char *dir, int lost, char **text, size_t *len, fr_er
     return rc;
 }
 
-enum MHD_Result srv_sync_list(srv_req *r)
+enum MHD_Result fr__srv_sync_list(srv_req *r)
 {
     fr_server *s = r->srv;
     int lost = r->route == R_SYNC_LOST;
@@ -148,23 +148,23 @@ enum MHD_Result srv_sync_list(srv_req *r)
     fr_error err;
     fr_error_clear(&err);
     if (!s->lists_dir)
-        return srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL,
-                           "this server was started without --watchlists: it serves no lists");
+        return fr__srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL,
+                               "this server was started without --watchlists: it serves no lists");
     int64_t newest = 0;
     pthread_mutex_lock(&s->listfile_mu);
     uint64_t stamp = stamp_of(s->lists_dir, lost, &newest);
     if (stamp == 0) {
         pthread_mutex_unlock(&s->listfile_mu);
-        return srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL, "%s",
-                           lost ? "the central holds no lost/stolen list (lost-stolen.docs.csv)"
-                                : "the central's watchlist directory cannot be read");
+        return fr__srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL, "%s",
+                               lost ? "the central holds no lost/stolen list (lost-stolen.docs.csv)"
+                                    : "the central's watchlist directory cannot be read");
     }
     if (stamp != lf->stamp) {
         char *text = NULL;
         size_t len = 0;
         if (build_text(s->lists_dir, lost, &text, &len, &err) != FR_OK) {
             pthread_mutex_unlock(&s->listfile_mu);
-            return srv_problem_err(r, &err);
+            return fr__srv_problem_err(r, &err);
         }
         unsigned char h[32];
         crypto_generichash(h, sizeof h, (const unsigned char *)text, len, NULL, 0);
@@ -176,7 +176,7 @@ enum MHD_Result srv_sync_list(srv_req *r)
         sodium_bin2hex(lf->digest, sizeof lf->digest, h, sizeof h);
     }
     /* sent while locked: a new import waits for this answer, never frees its text */
-    enum MHD_Result ret = srv_send_list(r, lf->text, lf->len, lf->version, lf->digest);
+    enum MHD_Result ret = fr__srv_send_list(r, lf->text, lf->len, lf->version, lf->digest);
     pthread_mutex_unlock(&s->listfile_mu);
     return ret;
 }
@@ -290,7 +290,7 @@ static int arg_i64(srv_req *r, const char *name, long long *out)
     return !*v || *end || errno ? -1 : 0;
 }
 
-enum MHD_Result srv_sync_histories(srv_req *r)
+enum MHD_Result fr__srv_sync_histories(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error err;
@@ -301,21 +301,21 @@ enum MHD_Result srv_sync_histories(srv_req *r)
         char *end = NULL;
         days = strtol(v, &end, 10);
         if (!*v || *end || days < 1 || days > HIST_DAYS_MAX)
-            return srv_problem(r, 400, "invalid", "Invalid request", "days", NULL,
-                               "days is 1 to %d", HIST_DAYS_MAX);
+            return fr__srv_problem(r, 400, "invalid", "Invalid request", "days", NULL,
+                                   "days is 1 to %d", HIST_DAYS_MAX);
     }
     long long since = 0, fingerprint = 0; /* a fingerprint may be negative */
     int bad_since = arg_i64(r, "since", &since) != 0 || since < 0;
     if (bad_since || arg_i64(r, "fingerprint", &fingerprint) != 0)
-        return srv_problem(r, 400, "invalid", "Invalid request",
-                           bad_since ? "since" : "fingerprint", NULL,
-                           "since and fingerprint are the numbers of the last answer");
-    fr_date today = (fr_date)(srv_now_ms(s) / 86400000);
+        return fr__srv_problem(r, 400, "invalid", "Invalid request",
+                               bad_since ? "since" : "fingerprint", NULL,
+                               "since and fingerprint are the numbers of the last answer");
+    fr_date today = (fr_date)(fr__srv_now_ms(s) / 86400000);
     fr_date from = today - (fr_date)days;
     hist h = {.post = &r->user, .pass = 1};
     int64_t last = 0, fp = 0, fp_since = 0;
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     /* read first: an event recorded during the walks is sent now or next time */
     int rc = fr_store_last_sequence(c->store, &last, &fp, &err);
     /* since the post's last answer, when it is of this ledger: only the
@@ -342,28 +342,28 @@ enum MHD_Result srv_sync_histories(srv_req *r)
         rc = h.events ? fr_store_export_stats(c->store, from, FR_DATE_NONE, on_event, &h, &err)
                       : FR_ENOMEM;
     }
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     fr_free(h.slot);
     if (rc != FR_OK || h.failed) {
         json_decref(h.events);
         if (h.failed || rc == FR_ENOMEM) return MHD_NO;
-        return srv_problem_err(r, &err);
+        return fr__srv_problem_err(r, &err);
     }
     char object[FR_AUDIT_OBJECT_MAX + 1], detail[96], asof[FR_DATE_BUFSZ];
     snprintf(object, sizeof object, "histories:post:%s", r->user.name);
     snprintf(detail, sizeof detail, "%zu travellers, %zu events, %ld days%s", h.ntrav, h.nevents,
              days, h.incremental ? ", since the last pull" : "");
     fr_audit_record rec;
-    srv_audit_record_for(r, &rec, "sync.histories", object, 200, detail);
-    if (srv_audit_write(s, &rec, 1) != FR_OK) {
+    fr__srv_audit_record_for(r, &rec, "sync.histories", object, 200, detail);
+    if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
         json_decref(h.events);
-        return srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                           "the histories could not be audited: nothing sent");
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the histories could not be audited: nothing sent");
     }
     json_t *j =
         json_pack("{s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:o}", "as_of", fr_date_format(today, asof),
                   "days", (int)days, "incremental", h.incremental, "seq", (json_int_t)last,
                   "fingerprint", (json_int_t)fp, "travellers", (json_int_t)h.ntrav, "count",
                   (json_int_t)h.nevents, "events", h.events);
-    return j ? srv_send_json(r, 200, j) : MHD_NO;
+    return j ? fr__srv_send_json(r, 200, j) : MHD_NO;
 }

@@ -11,19 +11,19 @@
 #include "frontera/alloc.h"
 #include "server_internal.h"
 
-enum MHD_Result srv_sync_status(srv_req *r)
+enum MHD_Result fr__srv_sync_status(srv_req *r)
 {
     fr_server *s = r->srv;
     char *text = NULL;
     size_t len = 0;
     fr_error err;
     fr_error_clear(&err);
-    if (!s->cfg.sync_status) return srv_send_json(r, 200, json_pack("{s:b}", "configured", 0));
-    if (s->cfg.sync_status(s->cfg.sync_status_ud, srv_now_ms(s), &text, &len, &err) != FR_OK) {
+    if (!s->cfg.sync_status) return fr__srv_send_json(r, 200, json_pack("{s:b}", "configured", 0));
+    if (s->cfg.sync_status(s->cfg.sync_status_ud, fr__srv_now_ms(s), &text, &len, &err) != FR_OK) {
         fr_free(text);
-        return srv_problem_err(r, &err);
+        return fr__srv_problem_err(r, &err);
     }
-    enum MHD_Result ret = srv_send_text(r, 200, "application/json", text, len);
+    enum MHD_Result ret = fr__srv_send_text(r, 200, "application/json", text, len);
     fr_free(text);
     return ret;
 }

@@ -57,7 +57,7 @@ static int may_see(const srv_req *r, fr_audit *audit, int64_t tid, fr_error *err
     return rc < 0 ? rc : rc == 1;
 }
 
-enum MHD_Result srv_traveller(srv_req *r)
+enum MHD_Result fr__srv_traveller(srv_req *r)
 {
     fr_server *s = r->srv;
     fr_error err;
@@ -68,10 +68,10 @@ enum MHD_Result srv_traveller(srv_req *r)
     const char *id = r->param, *colon = strchr(id, ':');
     fr_error_clear(&err);
     if (!id[0])
-        return srv_problem(r, 404, "not-found", "Not found", "id", NULL,
-                           "no traveller id in the path");
-    srv_ctx *c = srv_ctx_acquire(s, &err);
-    if (!c) return srv_problem_err(r, &err);
+        return fr__srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                               "no traveller id in the path");
+    srv_ctx *c = fr__srv_ctx_acquire(s, &err);
+    if (!c) return fr__srv_problem_err(r, &err);
     int rc;
     if (colon) { /* STATE:NUMBER */
         char state[8];
@@ -102,21 +102,21 @@ enum MHD_Result srv_traveller(srv_req *r)
     unsigned status = rc == FR_OK ? (seen ? 200 : 404) : rc == FR_ENOTFOUND ? 404 : 500;
     if (status != 500) {
         fr_audit_record rec;
-        srv_audit_record_for(r, &rec, "traveller.read", object, status,
-                             rc == FR_OK && !seen ? "refused: not processed by this officer"
-                                                  : NULL);
-        if (srv_audit_write(s, &rec, 1) != FR_OK) {
-            ret = srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                              "the read could not be audited, so the record is not shown");
+        fr__srv_audit_record_for(r, &rec, "traveller.read", object, status,
+                                 rc == FR_OK && !seen ? "refused: not processed by this officer"
+                                                      : NULL);
+        if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
+            ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                  "the read could not be audited, so the record is not shown");
             goto done;
         }
     }
     if (rc == FR_ENOTFOUND || status == 404)
-        ret = srv_problem(r, 404, "not-found", "Not found", "id", NULL,
-                          "there is no such traveller, or not one you processed at the booth "
-                          "(a supervisor can see every traveller)");
+        ret = fr__srv_problem(r, 404, "not-found", "Not found", "id", NULL,
+                              "there is no such traveller, or not one you processed at the booth "
+                              "(a supervisor can see every traveller)");
     else if (rc != FR_OK)
-        ret = srv_problem_err(r, &err);
+        ret = fr__srv_problem_err(r, &err);
     else {
         json_t *o = fr__history_json(h), *lookers = json_array();
         if (fr_audit_about(c->audit, object, 50, add_looker, lookers, &err) != FR_OK) {
@@ -127,10 +127,10 @@ enum MHD_Result srv_traveller(srv_req *r)
         /* the page offers the link-review decisions only to who may make them */
         json_object_set_new(o, "may_review",
                             json_boolean(fr_role_may(r->user.role, FR_PERM_REVIEW)));
-        ret = srv_send_json(r, 200, o);
+        ret = fr__srv_send_json(r, 200, o);
     }
 done:
     fr_history_free(h);
-    srv_ctx_release(s, c);
+    fr__srv_ctx_release(s, c);
     return ret;
 }

@@ -412,7 +412,7 @@ int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen
     if (!ctx || !query || !query->name || !n || (max && !results)) return FR_EINVAL;
     if (!ctx->idx) return FR_OK;
     sc_query q;
-    int rc = sc_query_prepare(ctx, query, &q);
+    int rc = fr__sc_query_prepare(ctx, query, &q);
     if (rc != FR_OK) return rc;
     acc_reset(ctx);
     ctx->nres = 0;
@@ -421,7 +421,7 @@ int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen
     int nr = top_records(ctx, &q, recs, SC_TOP);
     for (int i = 0; i < nr; i++) {
         sc_score s;
-        sc_score_record(ctx, &q, recs[i], &s);
+        fr__sc_score_record(ctx, &q, recs[i], &s);
         add_result(ctx, ctx->idx->recs[recs[i]].entry, &s);
     }
     if (q.has_doc) {
@@ -432,7 +432,7 @@ int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen
             sc_score best, s;
             best.score = -1;
             for (uint32_t r = ctx->idx->entry_rec[e]; r < ctx->idx->entry_rec[e + 1]; r++) {
-                sc_score_record(ctx, &q, r, &s);
+                fr__sc_score_record(ctx, &q, r, &s);
                 if (s.score > best.score) best = s;
             }
             if (best.score >= 0) add_result(ctx, e, &best);
@@ -461,7 +461,7 @@ int fr_screen_person(fr_screen_ctx *ctx, const fr_screen_query *query, fr_screen
         o->band = r->s.score >= FR_SCREEN_HIT        ? FR_BAND_HIT
                   : r->s.score >= FR_SCREEN_POSSIBLE ? FR_BAND_POSSIBLE
                                                      : FR_BAND_CLEAR;
-        sc_explain(ctx, &q, r->entry, &r->s, o->explanation, sizeof o->explanation);
+        fr__sc_explain(ctx, &q, r->entry, &r->s, o->explanation, sizeof o->explanation);
     }
     *n = out;
     return FR_OK;

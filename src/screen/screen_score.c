@@ -64,7 +64,7 @@ static void qtok_fill(fr_screen_ctx *c, sc_qtok *t, const char *s, size_t len, i
     }
 }
 
-int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
+int fr__sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q)
 {
     size_t len = strlen(in->name);
     int rc = fr__translit_name(c->tl, in->name, len, c->norm, sizeof c->norm);
@@ -514,7 +514,7 @@ static int doc_evidence(const sc_query *q, const fr_watchlist_entry *en)
     return 0;
 }
 
-void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score *s)
+void fr__sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_score *s)
 {
     const fr_screen_index *idx = c->idx;
     const fr_rec *rec = &idx->recs[rid];
@@ -563,8 +563,8 @@ static void span_text(const char *const *s, int a, int b, char *out, size_t cap)
     }
 }
 
-void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const sc_score *s,
-                char *out, size_t cap)
+void fr__sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const sc_score *s,
+                    char *out, size_t cap)
 {
     const fr_screen_index *idx = c->idx;
     const fr_rec *rec = &idx->recs[s->rec];

@@ -97,11 +97,11 @@ struct fr_screen_ctx {
 };
 
 /* Normalise and tokenise the query, look up its tokens' weights. */
-int sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q);
+int fr__sc_query_prepare(fr_screen_ctx *c, const fr_screen_query *in, sc_query *q);
 /* Score record rec against q (name alignment and evidence) into *s. */
-void sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rec, sc_score *s);
+void fr__sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rec, sc_score *s);
 /* Human explanation of s into out. */
-void sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const sc_score *s,
-                char *out, size_t cap);
+void fr__sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, const sc_score *s,
+                    char *out, size_t cap);
 
 #endif

@@ -293,8 +293,8 @@ static int row_append(fr_watchlist *wl, const wl_row *r, wl_ent *e, const char *
     return FR_OK;
 }
 
-int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
-               fr_error *err)
+int fr__wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
+                   fr_error *err)
 {
     const char *list = list_override ? list_override : r->f[WL_LIST];
     size_t list_len = list_override ? strlen(list_override) : r->len[WL_LIST];
@@ -341,7 +341,7 @@ static int parse_csv(fr_watchlist *wl, const char *data, size_t len, const char 
         if (cb) cb(ud, &err);
         return FR_EPARSE;
     }
-    rc = wl_header(&row, map, &err);
+    rc = fr__wl_header(&row, map, &err);
     if (rc != FR_OK) {
         if (cb) cb(ud, &err);
         fr_csv_free(csv);
@@ -359,8 +359,8 @@ static int parse_csv(fr_watchlist *wl, const char *data, size_t len, const char 
         rc = FR_OK;
         if (row.count == 1 && row.fields[0].len == 0) continue; /* blank line */
         wl_row r;
-        if (wl_csv_row(&row, map, &r, &err) != FR_OK ||
-            wl_add_row(wl, &r, list_override, row.line, &err) != FR_OK) {
+        if (fr__wl_csv_row(&row, map, &r, &err) != FR_OK ||
+            fr__wl_add_row(wl, &r, list_override, row.line, &err) != FR_OK) {
             if ((rc = report(cb, ud, &err, rej)) != FR_OK) break;
             continue;
         }
@@ -399,8 +399,8 @@ static int parse_jsonl(fr_watchlist *wl, const char *data, size_t len, const cha
         } else {
             wl_row r;
             char buf[3][WL_FIELD_MAX + 1];
-            rc = wl_json_row(obj, &r, buf, line, &err);
-            if (rc == FR_OK) rc = wl_add_row(wl, &r, list_override, line, &err);
+            rc = fr__wl_json_row(obj, &r, buf, line, &err);
+            if (rc == FR_OK) rc = fr__wl_add_row(wl, &r, list_override, line, &err);
             json_decref(obj);
         }
         if (rc != FR_OK) {

@@ -37,16 +37,16 @@ static void props(wl_build *b, json_t *p, const char *key, int how, int field, i
         const char *s = json_string_value(v);
         size_t l = json_string_length(v);
         if (how == AS_NAT)
-            wl_build_nat(b, s, l, 1);
+            fr__wl_build_nat(b, s, l, 1);
         else if (how == AS_DOC)
-            wl_build_doc(b, NULL, 0, s, l, 1);
+            fr__wl_build_doc(b, NULL, 0, s, l, 1);
         else if (how == AS_BIRTH)
-            wl_build_birth(b, s, l, 0);
+            fr__wl_build_birth(b, s, l, 0);
         else if (first && *first) {
-            wl_build_add(b, WL_NAME, s, l);
+            fr__wl_build_add(b, WL_NAME, s, l);
             *first = 0;
         } else {
-            wl_build_add(b, field, s, l);
+            fr__wl_build_add(b, field, s, l);
         }
     }
 }
@@ -60,26 +60,26 @@ static int ftm_entity(wl_sink *k, wl_build *b, json_t *o, long line)
         !json_is_object(p)) {
         fr_error_set(&err, FR_EPARSE, (int)line, 1, "",
                      "an FtM entity is an object with id, schema and properties");
-        return wl_sink_refuse(k, &err);
+        return fr__wl_sink_refuse(k, &err);
     }
     if (strcmp(json_string_value(schema), "Person") != 0) {
         k->counts->skipped++;
         return FR_OK;
     }
-    wl_build_reset(b);
-    wl_build_add(b, WL_ID, json_string_value(id), json_string_length(id));
+    fr__wl_build_reset(b);
+    fr__wl_build_add(b, WL_ID, json_string_value(id), json_string_length(id));
     json_t *ds = json_object_get(o, "datasets");
     json_t *d0 = json_is_array(ds) ? json_array_get(ds, 0) : NULL;
     char reason[256];
     int n = snprintf(reason, sizeof reason, "OpenSanctions %s, %s",
                      json_is_string(d0) ? json_string_value(d0) : "", json_string_value(id));
-    wl_build_add(b, WL_REASON, reason, (size_t)(n < (int)sizeof reason ? n : 255));
+    fr__wl_build_add(b, WL_REASON, reason, (size_t)(n < (int)sizeof reason ? n : 255));
     int first = 1;
     props(b, p, "name", AS_FIELD, WL_ALIASES, &first);
     if (first) {
         json_t *cap = json_object_get(o, "caption");
         if (json_is_string(cap))
-            wl_build_add(b, WL_NAME, json_string_value(cap), json_string_length(cap));
+            fr__wl_build_add(b, WL_NAME, json_string_value(cap), json_string_length(cap));
     }
     props(b, p, "alias", AS_FIELD, WL_ALIASES, NULL);
     props(b, p, "previousName", AS_FIELD, WL_ALIASES, NULL);
@@ -90,8 +90,8 @@ static int ftm_entity(wl_sink *k, wl_build *b, json_t *o, long line)
     props(b, p, "passportNumber", AS_DOC, 0, NULL);
     props(b, p, "topics", AS_FIELD, WL_REASON, NULL);
     if (!k->list_override)
-        wl_build_adds(b, WL_LIST, json_is_string(d0) ? json_string_value(d0) : "opensanctions");
-    return wl_sink_commit(k, b, line);
+        fr__wl_build_adds(b, WL_LIST, json_is_string(d0) ? json_string_value(d0) : "opensanctions");
+    return fr__wl_sink_commit(k, b, line);
 }
 
 int fr__wl_import_ftm(wl_sink *k, const char *data, size_t len)
@@ -115,7 +115,7 @@ int fr__wl_import_ftm(wl_sink *k, const char *data, size_t len)
         if (l > FTM_LINE_MAX) {
             fr_error_set(&err, FR_ELIMIT, (int)line, 1, "", "the line is longer than %d bytes",
                          FTM_LINE_MAX);
-            rc = wl_sink_refuse(k, &err);
+            rc = fr__wl_sink_refuse(k, &err);
             continue;
         }
         json_error_t jerr;
@@ -123,7 +123,7 @@ int fr__wl_import_ftm(wl_sink *k, const char *data, size_t len)
         if (!o) {
             fr_error_set(&err, FR_EPARSE, (int)line, jerr.column > 0 ? jerr.column : 1, "",
                          "bad JSON: %s", jerr.text);
-            rc = wl_sink_refuse(k, &err);
+            rc = fr__wl_sink_refuse(k, &err);
             continue;
         }
         rc = ftm_entity(k, b, o, line);

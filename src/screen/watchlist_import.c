@@ -9,7 +9,7 @@
  * watchlist_birth.c reads "circa 1975" and "12 Mar 1957" as they come),
  * nationalities normalised here to ICAO codes, documents as STATE:NUMBER.
  * The built entry then goes through the same validation as a CSV row
- * (wl_add_row), so an imported list and a hand-written CSV obey one set of
+ * (fr__wl_add_row), so an imported list and a hand-written CSV obey one set of
  * rules, and a refused entry is reported with its line and field. */
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +46,7 @@ const char *fr_watchlist_format_name(fr_watchlist_format fmt)
     return "unknown";
 }
 
-void wl_build_reset(wl_build *b)
+void fr__wl_build_reset(wl_build *b)
 {
     for (int i = 0; i < WL_NFIELDS; i++) {
         b->len[i] = 0;
@@ -93,17 +93,17 @@ static void put(wl_build *b, int f, const char *sep, const char *s, size_t len)
 }
 
 /* the reason is prose: its parts are separated by "; " */
-void wl_build_add(wl_build *b, int field, const char *s, size_t len)
+void fr__wl_build_add(wl_build *b, int field, const char *s, size_t len)
 {
     if (s) put(b, field, field == WL_REASON ? "; " : "|", s, len);
 }
 
-void wl_build_adds(wl_build *b, int field, const char *s)
+void fr__wl_build_adds(wl_build *b, int field, const char *s)
 {
-    if (s) wl_build_add(b, field, s, strlen(s));
+    if (s) fr__wl_build_add(b, field, s, strlen(s));
 }
 
-void wl_build_note(wl_build *b, const char *prefix, const char *s, size_t len)
+void fr__wl_build_note(wl_build *b, const char *prefix, const char *s, size_t len)
 {
     char tmp[512];
     size_t pl = strlen(prefix);
@@ -119,7 +119,7 @@ static int nat_index(const char *s, size_t len, int alpha2)
     return c >= 0 ? c : fr_country_normalize(s, len);
 }
 
-void wl_build_nat(wl_build *b, const char *s, size_t len, int alpha2)
+void fr__wl_build_nat(wl_build *b, const char *s, size_t len, int alpha2)
 {
     while (len && (*s == ' ' || *s == '\n' || *s == '\t')) {
         s++;
@@ -130,9 +130,9 @@ void wl_build_nat(wl_build *b, const char *s, size_t len, int alpha2)
     if (!len) return;
     int c = nat_index(s, len, alpha2);
     if (c >= 0)
-        wl_build_adds(b, WL_NAT, fr_country_code(c));
+        fr__wl_build_adds(b, WL_NAT, fr_country_code(c));
     else
-        wl_build_note(b, "nationality as listed: ", s, len);
+        fr__wl_build_note(b, "nationality as listed: ", s, len);
 }
 
 static int is_alnum(char c)
@@ -140,8 +140,8 @@ static int is_alnum(char c)
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-void wl_build_doc(wl_build *b, const char *state, size_t slen, const char *number, size_t nlen,
-                  int alpha2)
+void fr__wl_build_doc(wl_build *b, const char *state, size_t slen, const char *number, size_t nlen,
+                      int alpha2)
 {
     char tmp[64], norm[48], doc[64];
     while (nlen && (*number == ' ' || *number == '\n')) {
@@ -150,7 +150,7 @@ void wl_build_doc(wl_build *b, const char *state, size_t slen, const char *numbe
     }
     if (!nlen) return;
     if (nlen >= sizeof tmp) {
-        wl_build_note(b, "document as listed: ", number, nlen > 200 ? 200 : nlen);
+        fr__wl_build_note(b, "document as listed: ", number, nlen > 200 ? 200 : nlen);
         return;
     }
     memcpy(tmp, number, nlen);
@@ -160,7 +160,7 @@ void wl_build_doc(wl_build *b, const char *state, size_t slen, const char *numbe
          * (Expires 18 Jun. 2018)": the first word of five or more letters
          * and digits with a digit in it is the number; the text stays as a
          * note */
-        wl_build_note(b, "document as listed: ", number, nlen);
+        fr__wl_build_note(b, "document as listed: ", number, nlen);
         const char *p = number, *end = number + nlen;
         int found = 0;
         while (p < end && !found) {
@@ -186,10 +186,10 @@ void wl_build_doc(wl_build *b, const char *state, size_t slen, const char *numbe
         snprintf(doc, sizeof doc, "%s:%s", fr_country_code(c), norm);
     else
         snprintf(doc, sizeof doc, "%s", norm);
-    wl_build_adds(b, WL_DOCS, doc);
+    fr__wl_build_adds(b, WL_DOCS, doc);
 }
 
-void wl_build_birth(wl_build *b, const char *s, size_t len, int circa)
+void fr__wl_build_birth(wl_build *b, const char *s, size_t len, int circa)
 {
     char tmp[128];
     while (len && (*s == ' ' || *s == '\n' || *s == '\t')) {
@@ -204,26 +204,26 @@ void wl_build_birth(wl_build *b, const char *s, size_t len, int circa)
     fr_date lo, hi;
     if (len <= 100 && fr_screen_parse_birth(tmp, (size_t)n, &lo, &hi, NULL) == FR_OK &&
         lo != FR_DATE_NONE)
-        wl_build_add(b, WL_BIRTH, tmp, (size_t)n);
+        fr__wl_build_add(b, WL_BIRTH, tmp, (size_t)n);
     else
-        wl_build_note(b, "birth date as listed: ", s, len);
+        fr__wl_build_note(b, "birth date as listed: ", s, len);
 }
 
-int wl_sink_refuse(wl_sink *k, const fr_error *err)
+int fr__wl_sink_refuse(wl_sink *k, const fr_error *err)
 {
     k->counts->rejected++;
     if (k->cb) k->cb(k->ud, err);
     return err->code == FR_ENOMEM ? FR_ENOMEM : FR_OK;
 }
 
-int wl_sink_commit(wl_sink *k, wl_build *b, long line)
+int fr__wl_sink_commit(wl_sink *k, wl_build *b, long line)
 {
     fr_error err;
     if (b->over >= 0) {
         fr_error_set(&err, FR_ELIMIT, (int)line, 0, fr__wl_field_names[b->over],
                      "the entry's %s would be longer than %d bytes", fr__wl_field_names[b->over],
                      WL_FIELD_MAX);
-        return wl_sink_refuse(k, &err);
+        return fr__wl_sink_refuse(k, &err);
     }
     wl_row r;
     for (int i = 0; i < WL_NFIELDS; i++) {
@@ -231,8 +231,8 @@ int wl_sink_commit(wl_sink *k, wl_build *b, long line)
         r.len[i] = b->len[i];
         r.col[i] = 0;
     }
-    if (wl_add_row(k->wl, &r, k->list_override, line, &err) != FR_OK)
-        return wl_sink_refuse(k, &err);
+    if (fr__wl_add_row(k->wl, &r, k->list_override, line, &err) != FR_OK)
+        return fr__wl_sink_refuse(k, &err);
     k->counts->accepted++;
     return FR_OK;
 }

@@ -53,15 +53,15 @@ typedef struct wl_row {
 extern const char *const fr__wl_field_names[WL_NFIELDS];
 
 /* Map the header row's columns to fields (map[field] = column or -1). */
-int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err);
-int wl_csv_row(const fr_csv_row *row, const int map[WL_NFIELDS], wl_row *r, fr_error *err);
+int fr__wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err);
+int fr__wl_csv_row(const fr_csv_row *row, const int map[WL_NFIELDS], wl_row *r, fr_error *err);
 /* A JSON object to a row; aliases/documents/weak_aliases arrays are joined
  * with '|' into buf[0]/buf[1]/buf[2]. */
-int wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *err);
+int fr__wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *err);
 /* Validate and append one row. The field limit is WL_FIELD_MAX bytes. */
 #define WL_FIELD_MAX 4096
-int wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
-               fr_error *err);
+int fr__wl_add_row(fr_watchlist *wl, const wl_row *r, const char *list_override, long line,
+                   fr_error *err);
 
 /* ---- importers of published lists (watchlist_import.c and one file per
  * format: watchlist_un.c, watchlist_ofac.c, watchlist_eu.c, watchlist_ftm.c) */
@@ -85,27 +85,27 @@ typedef struct wl_sink {
     fr_watchlist_counts *counts;
 } wl_sink;
 
-void wl_build_reset(wl_build *b);
+void fr__wl_build_reset(wl_build *b);
 /* Add a value to a field ('|' between values). */
-void wl_build_add(wl_build *b, int field, const char *s, size_t len);
-void wl_build_adds(wl_build *b, int field, const char *s);
+void fr__wl_build_add(wl_build *b, int field, const char *s, size_t len);
+void fr__wl_build_adds(wl_build *b, int field, const char *s);
 /* A note for the reason field ("; " between notes): "prefix value". */
-void wl_build_note(wl_build *b, const char *prefix, const char *s, size_t len);
+void fr__wl_build_note(wl_build *b, const char *prefix, const char *s, size_t len);
 /* A nationality as listed: its ICAO code when it names a state (code, ISO
  * alpha-3 or alpha-2 when alpha2 is set, English name), else a note. */
-void wl_build_nat(wl_build *b, const char *s, size_t len, int alpha2);
+void fr__wl_build_nat(wl_build *b, const char *s, size_t len, int alpha2);
 /* A birth date in any form fr_screen_parse_birth reads ("circa " put
  * before it when circa is set); one it cannot read becomes a note. */
-void wl_build_birth(wl_build *b, const char *s, size_t len, int circa);
+void fr__wl_build_birth(wl_build *b, const char *s, size_t len, int circa);
 /* A document: issuing state as listed (may be empty or unknown: then the
  * number alone), number normalised; an unusable number becomes a note. */
-void wl_build_doc(wl_build *b, const char *state, size_t slen, const char *number, size_t nlen,
-                  int alpha2);
-/* Validate and append the entry (wl_add_row); a refusal is reported and
+void fr__wl_build_doc(wl_build *b, const char *state, size_t slen, const char *number, size_t nlen,
+                      int alpha2);
+/* Validate and append the entry (fr__wl_add_row); a refusal is reported and
  * counted. FR_OK, or FR_ENOMEM when the import must stop. */
-int wl_sink_commit(wl_sink *k, wl_build *b, long line);
+int fr__wl_sink_commit(wl_sink *k, wl_build *b, long line);
 /* Report a refused entry. FR_OK, or FR_ENOMEM when err says so. */
-int wl_sink_refuse(wl_sink *k, const fr_error *err);
+int fr__wl_sink_refuse(wl_sink *k, const fr_error *err);
 
 /* ICAO index of an ISO 3166-1 alpha-2 code (any case), or -1 (iso2.c). */
 int fr__iso2_find(const char *s, size_t len);

@@ -73,7 +73,7 @@ static int alts_read(wl_sink *k, alts *as, const char *data, size_t len)
         if (rc == 0) break;
         if (rc == FR_EPARSE || rc == FR_ELIMIT) {
             snprintf(err.field, sizeof err.field, "alt.csv");
-            if ((rc = wl_sink_refuse(k, &err)) != FR_OK) break;
+            if ((rc = fr__wl_sink_refuse(k, &err)) != FR_OK) break;
             continue;
         }
         if (rc < 0) break;
@@ -85,7 +85,7 @@ static int alts_read(wl_sink *k, alts *as, const char *data, size_t len)
         if (row.count < 4 || !ent_num(&row.fields[0], &ent)) {
             fr_error_set(&err, FR_EPARSE, (int)row.line, 1, "alt.csv",
                          "alt.csv: want ent_num,alt_num,alt_type,alt_name,alt_remarks");
-            if ((rc = wl_sink_refuse(k, &err)) != FR_OK) break;
+            if ((rc = fr__wl_sink_refuse(k, &err)) != FR_OK) break;
             continue;
         }
         const fr_csv_field *nm = &row.fields[3];
@@ -142,16 +142,16 @@ static void remark(wl_build *b, const char *s, const char *end)
         end--;
     if (take(&s, end, "a.k.a. '") || take(&s, end, "f.k.a. '") || take(&s, end, "n.k.a. '")) {
         const char *q = memchr(s, '\'', (size_t)(end - s));
-        wl_build_add(b, WL_WEAK, s, q ? (size_t)(q - s) : (size_t)(end - s));
+        fr__wl_build_add(b, WL_WEAK, s, q ? (size_t)(q - s) : (size_t)(end - s));
         return;
     }
     take(&s, end, "alt. ");
     if (take(&s, end, "DOB ")) {
-        wl_build_birth(b, s, (size_t)(end - s), 0);
+        fr__wl_build_birth(b, s, (size_t)(end - s), 0);
         return;
     }
     if (take(&s, end, "nationality ") || take(&s, end, "citizen ")) {
-        wl_build_nat(b, s, (size_t)(end - s), 0);
+        fr__wl_build_nat(b, s, (size_t)(end - s), 0);
         return;
     }
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
@@ -164,7 +164,7 @@ static void remark(wl_build *b, const char *s, const char *end)
                 st_end = memchr(st, ')', (size_t)(end - st));
                 if (!st_end) st_end = end;
             }
-            wl_build_doc(b, st, st ? (size_t)(st_end - st) : 0, s, (size_t)(num_end - s), 0);
+            fr__wl_build_doc(b, st, st ? (size_t)(st_end - st) : 0, s, (size_t)(num_end - s), 0);
             return;
         }
 }
@@ -188,21 +188,21 @@ static int sdn_row(wl_sink *k, wl_build *b, const fr_csv_row *row, const alts *a
         fr_error_set(&err, FR_EPARSE, (int)row->line, 1, "",
                      "an SDN row has 12 fields starting with the entry number (has %zu)",
                      row->count);
-        return wl_sink_refuse(k, &err);
+        return fr__wl_sink_refuse(k, &err);
     }
     const fr_csv_field *type = &row->fields[2];
     if (!(type->len >= 10 && memcmp(type->ptr, "individual", 10) == 0)) {
         k->counts->skipped++;
         return FR_OK;
     }
-    wl_build_reset(b);
+    fr__wl_build_reset(b);
     char tmp[512];
     int n = snprintf(tmp, sizeof tmp, "%ld", ent);
-    wl_build_add(b, WL_ID, tmp, (size_t)n);
-    wl_build_add(b, WL_NAME, row->fields[1].ptr, row->fields[1].len);
+    fr__wl_build_add(b, WL_ID, tmp, (size_t)n);
+    fr__wl_build_add(b, WL_NAME, row->fields[1].ptr, row->fields[1].len);
     n = snprintf(tmp, sizeof tmp, "OFAC SDN %.*s, entry %ld", (int)row->fields[3].len,
                  row->fields[3].ptr, ent);
-    wl_build_add(b, WL_REASON, tmp, (size_t)(n < (int)sizeof tmp ? n : (int)sizeof tmp - 1));
+    fr__wl_build_add(b, WL_REASON, tmp, (size_t)(n < (int)sizeof tmp ? n : (int)sizeof tmp - 1));
     if (!empty(&row->fields[11])) remarks(b, &row->fields[11]);
     /* the strong aliases from alt.csv */
     size_t lo = 0, hi = as->n;
@@ -214,9 +214,9 @@ static int sdn_row(wl_sink *k, wl_build *b, const fr_csv_row *row, const alts *a
             hi = mid;
     }
     for (; lo < as->n && as->a[lo].ent == ent; lo++)
-        wl_build_add(b, WL_ALIASES, as->pool + as->a[lo].off, as->a[lo].len);
-    if (!k->list_override) wl_build_adds(b, WL_LIST, "OFAC-SDN");
-    return wl_sink_commit(k, b, row->line);
+        fr__wl_build_add(b, WL_ALIASES, as->pool + as->a[lo].off, as->a[lo].len);
+    if (!k->list_override) fr__wl_build_adds(b, WL_LIST, "OFAC-SDN");
+    return fr__wl_sink_commit(k, b, row->line);
 }
 
 int fr__wl_import_ofac_csv(wl_sink *k, const char *sdn, size_t len, const char *alt, size_t alt_len)
@@ -234,7 +234,7 @@ int fr__wl_import_ofac_csv(wl_sink *k, const char *sdn, size_t len, const char *
         int r = fr_csv_next(csv, &row, &err);
         if (r == 0) break;
         if (r == FR_EPARSE || r == FR_ELIMIT) {
-            rc = wl_sink_refuse(k, &err);
+            rc = fr__wl_sink_refuse(k, &err);
             continue;
         }
         if (r < 0) {

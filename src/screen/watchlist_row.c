@@ -17,7 +17,7 @@ const char *const fr__wl_field_names[WL_NFIELDS] = {"id",        "list",       "
                                                     "aliases",   "birth_date", "nationality",
                                                     "documents", "reason",     "weak_aliases"};
 
-int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
+int fr__wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
 {
     for (int i = 0; i < WL_NFIELDS; i++)
         map[i] = -1;
@@ -51,7 +51,7 @@ int wl_header(const fr_csv_row *row, int map[WL_NFIELDS], fr_error *err)
     return FR_OK;
 }
 
-int wl_csv_row(const fr_csv_row *row, const int map[WL_NFIELDS], wl_row *r, fr_error *err)
+int fr__wl_csv_row(const fr_csv_row *row, const int map[WL_NFIELDS], wl_row *r, fr_error *err)
 {
     size_t want = 0;
     for (int i = 0; i < WL_NFIELDS; i++)
@@ -115,7 +115,7 @@ static int json_list(json_t *v, char *buf, size_t cap, const char **s, size_t *l
     return FR_OK;
 }
 
-int wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *err)
+int fr__wl_json_row(json_t *obj, wl_row *r, char buf[3][4097], long line, fr_error *err)
 {
     if (!json_is_object(obj))
         return fr_error_set(err, FR_EPARSE, (int)line, 1, "", "the line is not a JSON object");

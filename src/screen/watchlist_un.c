@@ -21,81 +21,81 @@
 static void un_birth(wl_build *b, const xmlNode *d, char *t, char *u)
 {
     char type[64];
-    wl_xml_child_text(d, "TYPE_OF_DATE", type, sizeof type);
-    size_t nl = wl_xml_child_text(d, "NOTE", u, TXT);
+    fr__wl_xml_child_text(d, "TYPE_OF_DATE", type, sizeof type);
+    size_t nl = fr__wl_xml_child_text(d, "NOTE", u, TXT);
     int circa = strcmp(type, "APPROXIMATELY") == 0 ||
                 (nl && (strstr(u, "pprox") != NULL || strstr(u, "irca") != NULL));
     size_t l;
-    if ((l = wl_xml_child_text(d, "DATE", t, TXT)) > 0) {
-        wl_build_birth(b, t, l > 10 ? 10 : l, circa);
-    } else if ((l = wl_xml_child_text(d, "YEAR", t, TXT)) > 0) {
-        wl_build_birth(b, t, l, circa);
-    } else if ((l = wl_xml_child_text(d, "FROM_YEAR", t, TXT)) > 0) {
+    if ((l = fr__wl_xml_child_text(d, "DATE", t, TXT)) > 0) {
+        fr__wl_build_birth(b, t, l > 10 ? 10 : l, circa);
+    } else if ((l = fr__wl_xml_child_text(d, "YEAR", t, TXT)) > 0) {
+        fr__wl_build_birth(b, t, l, circa);
+    } else if ((l = fr__wl_xml_child_text(d, "FROM_YEAR", t, TXT)) > 0) {
         char to[16], range[64];
-        size_t tl = wl_xml_child_text(d, "TO_YEAR", to, sizeof to);
+        size_t tl = fr__wl_xml_child_text(d, "TO_YEAR", to, sizeof to);
         int n = snprintf(range, sizeof range, "%.*s..%.*s", (int)(l > 20 ? 20 : l), t,
                          (int)(tl ? tl : l), tl ? to : t);
-        wl_build_birth(b, range, (size_t)n, circa);
+        fr__wl_build_birth(b, range, (size_t)n, circa);
     } else if (nl) {
-        wl_build_birth(b, u, nl, 0); /* "Nov. 1973": a month, or a note */
+        fr__wl_build_birth(b, u, nl, 0); /* "Nov. 1973": a month, or a note */
     }
 }
 
 static int un_individual(wl_sink *k, wl_build *b, const xmlNode *ind, char *t, char *u)
 {
     static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"};
-    wl_build_reset(b);
-    size_t l = wl_xml_child_text(ind, "REFERENCE_NUMBER", t, TXT);
-    if (!l) l = wl_xml_child_text(ind, "DATAID", t, TXT);
-    wl_build_add(b, WL_ID, t, l);
+    fr__wl_build_reset(b);
+    size_t l = fr__wl_xml_child_text(ind, "REFERENCE_NUMBER", t, TXT);
+    if (!l) l = fr__wl_xml_child_text(ind, "DATAID", t, TXT);
+    fr__wl_build_add(b, WL_ID, t, l);
     size_t o = 0;
     for (size_t i = 0; i < 4; i++) {
-        size_t pl = wl_xml_child_text(ind, parts[i], u, TXT);
+        size_t pl = fr__wl_xml_child_text(ind, parts[i], u, TXT);
         if (!pl || o + pl + 2 > TXT) continue;
         if (o) t[o++] = ' ';
         memcpy(t + o, u, pl);
         o += pl;
     }
-    wl_build_add(b, WL_NAME, t, o);
-    if ((l = wl_xml_child_text(ind, "NAME_ORIGINAL_SCRIPT", t, TXT)) > 0)
-        wl_build_add(b, WL_ALIASES, t, l);
+    fr__wl_build_add(b, WL_NAME, t, o);
+    if ((l = fr__wl_xml_child_text(ind, "NAME_ORIGINAL_SCRIPT", t, TXT)) > 0)
+        fr__wl_build_add(b, WL_ALIASES, t, l);
     char list[64], ref[64], on[32];
-    wl_xml_child_text(ind, "UN_LIST_TYPE", list, sizeof list);
-    wl_xml_child_text(ind, "REFERENCE_NUMBER", ref, sizeof ref);
-    wl_xml_child_text(ind, "LISTED_ON", on, sizeof on);
+    fr__wl_xml_child_text(ind, "UN_LIST_TYPE", list, sizeof list);
+    fr__wl_xml_child_text(ind, "REFERENCE_NUMBER", ref, sizeof ref);
+    fr__wl_xml_child_text(ind, "LISTED_ON", on, sizeof on);
     int n = snprintf(t, TXT, "UN %s sanctions, %s, listed %s", list, ref, on);
-    wl_build_add(b, WL_REASON, t, (size_t)n);
+    fr__wl_build_add(b, WL_REASON, t, (size_t)n);
     for (const xmlNode *c = ind->children; c; c = c->next) {
-        if (wl_xml_is(c, "INDIVIDUAL_ALIAS")) {
+        if (fr__wl_xml_is(c, "INDIVIDUAL_ALIAS")) {
             char q[32];
-            wl_xml_child_text(c, "QUALITY", q, sizeof q);
-            l = wl_xml_child_text(c, "ALIAS_NAME", t, TXT);
-            wl_build_add(b, strcmp(q, "Low") == 0 ? WL_WEAK : WL_ALIASES, t, l);
-        } else if (wl_xml_is(c, "INDIVIDUAL_DATE_OF_BIRTH")) {
+            fr__wl_xml_child_text(c, "QUALITY", q, sizeof q);
+            l = fr__wl_xml_child_text(c, "ALIAS_NAME", t, TXT);
+            fr__wl_build_add(b, strcmp(q, "Low") == 0 ? WL_WEAK : WL_ALIASES, t, l);
+        } else if (fr__wl_xml_is(c, "INDIVIDUAL_DATE_OF_BIRTH")) {
             un_birth(b, c, t, u);
-        } else if (wl_xml_is(c, "NATIONALITY")) {
+        } else if (fr__wl_xml_is(c, "NATIONALITY")) {
             for (const xmlNode *v = c->children; v; v = v->next)
-                if (wl_xml_is(v, "VALUE")) {
-                    l = wl_xml_text(v, t, TXT);
-                    wl_build_nat(b, t, l, 0);
+                if (fr__wl_xml_is(v, "VALUE")) {
+                    l = fr__wl_xml_text(v, t, TXT);
+                    fr__wl_build_nat(b, t, l, 0);
                 }
-        } else if (wl_xml_is(c, "INDIVIDUAL_DOCUMENT")) {
+        } else if (fr__wl_xml_is(c, "INDIVIDUAL_DOCUMENT")) {
             char st[256];
-            size_t sl = wl_xml_child_text(c, "ISSUING_COUNTRY", st, sizeof st);
-            if (!sl) sl = wl_xml_child_text(c, "COUNTRY_OF_ISSUE", st, sizeof st);
-            l = wl_xml_child_text(c, "NUMBER", t, TXT);
-            wl_build_doc(b, st, sl, t, l, 0);
+            size_t sl = fr__wl_xml_child_text(c, "ISSUING_COUNTRY", st, sizeof st);
+            if (!sl) sl = fr__wl_xml_child_text(c, "COUNTRY_OF_ISSUE", st, sizeof st);
+            l = fr__wl_xml_child_text(c, "NUMBER", t, TXT);
+            fr__wl_build_doc(b, st, sl, t, l, 0);
         }
     }
-    if (!k->list_override) wl_build_adds(b, WL_LIST, "UN-SC");
-    return wl_sink_commit(k, b, wl_xml_line(ind));
+    if (!k->list_override) fr__wl_build_adds(b, WL_LIST, "UN-SC");
+    return fr__wl_sink_commit(k, b, fr__wl_xml_line(ind));
 }
 
 int fr__wl_import_un(wl_sink *k, const char *data, size_t len)
 {
     xmlDoc *doc = NULL;
     fr_error err;
-    int rc = wl_xml_read(data, len, &doc, &err);
+    int rc = fr__wl_xml_read(data, len, &doc, &err);
     if (rc != FR_OK) {
         if (k->cb) k->cb(k->ud, &err);
         return rc;
@@ -107,8 +107,8 @@ int fr__wl_import_un(wl_sink *k, const char *data, size_t len)
         rc = FR_ENOMEM;
         goto done;
     }
-    if (!wl_xml_is(root, "CONSOLIDATED_LIST")) {
-        fr_error_set(&err, FR_EPARSE, (int)wl_xml_line(root), 0, "",
+    if (!fr__wl_xml_is(root, "CONSOLIDATED_LIST")) {
+        fr_error_set(&err, FR_EPARSE, (int)fr__wl_xml_line(root), 0, "",
                      "this is not a UN consolidated list (the root element is not "
                      "CONSOLIDATED_LIST)");
         if (k->cb) k->cb(k->ud, &err);
@@ -116,14 +116,14 @@ int fr__wl_import_un(wl_sink *k, const char *data, size_t len)
         goto done;
     }
     for (const xmlNode *sec = root->children; sec && rc == FR_OK; sec = sec->next) {
-        if (wl_xml_is(sec, "ENTITIES")) {
+        if (fr__wl_xml_is(sec, "ENTITIES")) {
             for (const xmlNode *e = sec->children; e; e = e->next)
-                k->counts->skipped += wl_xml_is(e, "ENTITY");
+                k->counts->skipped += fr__wl_xml_is(e, "ENTITY");
             continue;
         }
-        if (!wl_xml_is(sec, "INDIVIDUALS")) continue;
+        if (!fr__wl_xml_is(sec, "INDIVIDUALS")) continue;
         for (const xmlNode *ind = sec->children; ind && rc == FR_OK; ind = ind->next)
-            if (wl_xml_is(ind, "INDIVIDUAL")) rc = un_individual(k, b, ind, t, u);
+            if (fr__wl_xml_is(ind, "INDIVIDUAL")) rc = un_individual(k, b, ind, t, u);
     }
 done:
     fr_free(b);

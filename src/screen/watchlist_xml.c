@@ -32,7 +32,7 @@ static void on_error(void *data, xmlErrorPtr e)
         f->msg[--l] = '\0';
 }
 
-int wl_xml_read(const char *data, size_t len, xmlDoc **doc, fr_error *err)
+int fr__wl_xml_read(const char *data, size_t len, xmlDoc **doc, fr_error *err)
 {
     *doc = NULL;
     if (len > (size_t)1 << 30)
@@ -62,15 +62,15 @@ int wl_xml_read(const char *data, size_t len, xmlDoc **doc, fr_error *err)
     return rc;
 }
 
-int wl_xml_is(const xmlNode *n, const char *name)
+int fr__wl_xml_is(const xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-xmlNode *wl_xml_child(const xmlNode *n, const char *name)
+xmlNode *fr__wl_xml_child(const xmlNode *n, const char *name)
 {
     for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-        if (wl_xml_is(c, name)) return c;
+        if (fr__wl_xml_is(c, name)) return c;
     return NULL;
 }
 
@@ -89,7 +89,7 @@ static size_t trim_into(const char *s, size_t len, char *buf, size_t cap)
     return len;
 }
 
-size_t wl_xml_text(const xmlNode *n, char *buf, size_t cap)
+size_t fr__wl_xml_text(const xmlNode *n, char *buf, size_t cap)
 {
     char tmp[4097];
     size_t o = 0;
@@ -103,17 +103,17 @@ size_t wl_xml_text(const xmlNode *n, char *buf, size_t cap)
     return trim_into(tmp, o, buf, cap);
 }
 
-size_t wl_xml_child_text(const xmlNode *n, const char *name, char *buf, size_t cap)
+size_t fr__wl_xml_child_text(const xmlNode *n, const char *name, char *buf, size_t cap)
 {
-    xmlNode *c = wl_xml_child(n, name);
+    xmlNode *c = fr__wl_xml_child(n, name);
     if (!c) {
         buf[0] = '\0';
         return 0;
     }
-    return wl_xml_text(c, buf, cap);
+    return fr__wl_xml_text(c, buf, cap);
 }
 
-size_t wl_xml_attr(const xmlNode *n, const char *name, char *buf, size_t cap)
+size_t fr__wl_xml_attr(const xmlNode *n, const char *name, char *buf, size_t cap)
 {
     for (xmlAttr *a = n ? n->properties : NULL; a; a = a->next)
         if (strcmp((const char *)a->name, name) == 0 && a->children && a->children->content) {
@@ -124,7 +124,7 @@ size_t wl_xml_attr(const xmlNode *n, const char *name, char *buf, size_t cap)
     return 0;
 }
 
-long wl_xml_line(const xmlNode *n)
+long fr__wl_xml_line(const xmlNode *n)
 {
     return n ? xmlGetLineNo(n) : 0;
 }

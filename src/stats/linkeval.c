@@ -249,10 +249,11 @@ static int measure_harm(ctx *c, const struct fr_policy *policy)
             mixed |= c->docs[j++].person != c->docs[i].person;
         if (mixed) {
             c->out->harm.travellers++;
-            rc = lk_harm_traveller(c->s, policy, c->docs[i].traveller, person_of, &pc,
-                                   &c->out->harm, c->err);
+            rc = fr__lk_harm_traveller(c->s, policy, c->docs[i].traveller, person_of, &pc,
+                                       &c->out->harm, c->err);
         } else if (j - i > 1) { /* one person, several documents: what verifying costs */
-            rc = lk_renewal_traveller(c->s, policy, c->docs[i].traveller, &c->out->harm, c->err);
+            rc =
+                fr__lk_renewal_traveller(c->s, policy, c->docs[i].traveller, &c->out->harm, c->err);
         }
         i = j;
     }

@@ -88,8 +88,8 @@ static int own_history(const fr_history *h, const uint32_t *pers, uint32_t p, fr
     return FR_OK;
 }
 
-int lk_harm_traveller(fr_store *s, const fr_policy *policy, int64_t tid, lk_person_fn person,
-                      void *ud, fr_linkeval_harm *hm, fr_error *err)
+int fr__lk_harm_traveller(fr_store *s, const fr_policy *policy, int64_t tid, lk_person_fn person,
+                          void *ud, fr_linkeval_harm *hm, fr_error *err)
 {
     fr_history *h = NULL, own = {0};
     uint32_t *pers = NULL;
@@ -148,8 +148,8 @@ done:
     return rc;
 }
 
-int lk_renewal_traveller(fr_store *s, const fr_policy *policy, int64_t tid, fr_linkeval_harm *hm,
-                         fr_error *err)
+int fr__lk_renewal_traveller(fr_store *s, const fr_policy *policy, int64_t tid,
+                             fr_linkeval_harm *hm, fr_error *err)
 {
     fr_history *h = NULL;
     fr_admit_decision *d = fr_malloc(sizeof *d);

@@ -16,7 +16,7 @@
  *
  * Writes: a transaction's new travellers, documents, events and link reviews
  * are kept in memory (so later records of the same batch see them) and sent
- * at commit, or earlier when a read needs them (pg_flush): by COPY in a
+ * at commit, or earlier when a read needs them (fr__pg_flush): by COPY in a
  * batch (bulk import), by pipelined INSERTs for a single record, so the
  * booth's write is one short transaction of three round trips.
  *
@@ -231,20 +231,20 @@ static const char *const *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {STEP1, ST
 static const char *const SEQ_NAMES[PG_SEQ_COUNT] = {"travellers_id_seq", "documents_id_seq",
                                                     "events_id_seq"};
 
-const char *pg_i64(char *buf, int64_t v)
+const char *fr__pg_i64(char *buf, int64_t v)
 {
     snprintf(buf, 24, "%lld", (long long)v);
     return buf;
 }
 
-const char *pg_date(char *buf, fr_date d)
+const char *fr__pg_date(char *buf, fr_date d)
 {
     if (d == FR_DATE_NONE) return NULL;
     snprintf(buf, 24, "%ld", (long)d);
     return buf;
 }
 
-int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what)
+int fr__pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -262,11 +262,11 @@ int pg_error(pg_store *s, const PGresult *r, fr_error *err, const char *what)
     return fr_error_set(err, code, 0, 0, "", "%s: %s", what, clean);
 }
 
-int pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what)
+int fr__pg_exec(pg_store *s, const char *sql, fr_error *err, const char *what)
 {
     PGresult *r = PQexec(s->conn, sql);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    int rc = ok ? FR_OK : pg_error(s, r, err, what);
+    int rc = ok ? FR_OK : fr__pg_error(s, r, err, what);
     PQclear(r);
     return rc;
 }
@@ -281,7 +281,7 @@ static uint64_t hash_key(const char *k)
     return h ^ (h >> 29);
 }
 
-pg_slot *pg_map_get(pg_map *m, const char *key)
+pg_slot *fr__pg_map_get(pg_map *m, const char *key)
 {
     if (!m->cap) return NULL;
     for (size_t j = hash_key(key) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
@@ -290,10 +290,10 @@ pg_slot *pg_map_get(pg_map *m, const char *key)
     }
 }
 
-pg_slot *pg_map_put(pg_map *m, const char *key)
+pg_slot *fr__pg_map_put(pg_map *m, const char *key)
 {
     if (strlen(key) >= sizeof m->slots->key) return NULL;
-    pg_slot *hit = pg_map_get(m, key);
+    pg_slot *hit = fr__pg_map_get(m, key);
     if (hit) return hit;
     if (!m->cap || (m->used + 1) * 10 >= m->cap * 7) {
         size_t ncap = m->cap ? m->cap * 2 : 256;
@@ -319,13 +319,13 @@ pg_slot *pg_map_put(pg_map *m, const char *key)
     return &m->slots[j];
 }
 
-void pg_map_clear(pg_map *m)
+void fr__pg_map_clear(pg_map *m)
 {
     if (m->cap && m->used) memset(m->slots, 0, m->cap * sizeof *m->slots);
     m->used = 0;
 }
 
-void pg_map_free(pg_map *m)
+void fr__pg_map_free(pg_map *m)
 {
     fr_free(m->slots);
     memset(m, 0, sizeof *m);
@@ -339,18 +339,18 @@ static void pending_clear(pg_store *s)
         fr_free(s->pev[i].reasons);
     s->nptrav = s->npdoc = s->npev = s->nprev = 0;
     s->flushed_trav = s->flushed_doc = 0;
-    pg_map_clear(&s->evs);
-    pg_map_clear(&s->travs);
-    pg_map_clear(&s->births);
-    pg_map_clear(&s->freq);
+    fr__pg_map_clear(&s->evs);
+    fr__pg_map_clear(&s->travs);
+    fr__pg_map_clear(&s->births);
+    fr__pg_map_clear(&s->freq);
     s->ntxev = 0;
-    pg_prefetch_clear(s);
+    fr__pg_prefetch_clear(s);
     memset(s->id_hint, 0, sizeof s->id_hint);
 }
 
-int pg_tx_begin(pg_store *s, fr_error *err)
+int fr__pg_tx_begin(pg_store *s, fr_error *err)
 {
-    int rc = pg_exec(s, "BEGIN", err, "cannot start a transaction");
+    int rc = fr__pg_exec(s, "BEGIN", err, "cannot start a transaction");
     if (rc != FR_OK) return rc;
     pending_clear(s);
     s->in_tx = 1;
@@ -368,8 +368,8 @@ static void ids_return(pg_store *s)
             if (ids->ids[i] != ids->ids[i - 1] + 1) contiguous = 0;
         if (contiguous) {
             char last[24], keep[24];
-            const char *p[3] = {SEQ_NAMES[q], pg_i64(last, ids->ids[ids->n - 1]),
-                                pg_i64(keep, ids->ids[ids->pos] - 1)};
+            const char *p[3] = {SEQ_NAMES[q], fr__pg_i64(last, ids->ids[ids->n - 1]),
+                                fr__pg_i64(keep, ids->ids[ids->pos] - 1)};
             PGresult *r = PQexecParams(s->conn, "SELECT frontera_ids_return($1, $2, $3)", 3, NULL,
                                        p, NULL, NULL, 0);
             PQclear(r); /* best effort: a gap in the ids is harmless */
@@ -391,15 +391,15 @@ typedef struct pipe_job pipe_job;
 static int pipelined(pg_store *s, pipe_job *job, fr_error *err);
 static int few_rows(const pg_store *s);
 
-int pg_tx_commit(pg_store *s, fr_error *err)
+int fr__pg_tx_commit(pg_store *s, fr_error *err)
 {
-    int rc = few_rows(s) ? FR_OK : pg_flush(s, err);
+    int rc = few_rows(s) ? FR_OK : fr__pg_flush(s, err);
     if (rc == FR_OK) {
         pipe_job job = {1, 1, -1};
         rc = pipelined(s, &job, err);
     }
     if (rc != FR_OK) {
-        pg_tx_rollback(s);
+        fr__pg_tx_rollback(s);
         return rc;
     }
     s->in_tx = 0;
@@ -408,14 +408,14 @@ int pg_tx_commit(pg_store *s, fr_error *err)
     return FR_OK;
 }
 
-void pg_tx_rollback(pg_store *s)
+void fr__pg_tx_rollback(pg_store *s)
 {
     if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
         PGresult *r = PQexec(s->conn, "ROLLBACK");
         PQclear(r);
     }
     pending_clear(s);
-    pg_map_clear(&s->docs); /* may name documents that were never written */
+    fr__pg_map_clear(&s->docs); /* may name documents that were never written */
     s->in_tx = 0;
 }
 
@@ -428,7 +428,7 @@ static int ids_fetch(pg_store *s, const int want[PG_SEQ_COUNT], fr_error *err)
     char n[PG_SEQ_COUNT][24];
     const char *p[PG_SEQ_COUNT];
     for (int q = 0; q < PG_SEQ_COUNT; q++)
-        p[q] = pg_i64(n[q], want[q]);
+        p[q] = fr__pg_i64(n[q], want[q]);
     PGresult *r = PQexecParams(s->conn,
                                "SELECT 0, frontera_ids('travellers_id_seq', $1) WHERE $1 > 0"
                                " UNION ALL SELECT 1, frontera_ids('documents_id_seq', $2)"
@@ -439,7 +439,7 @@ static int ids_fetch(pg_store *s, const int want[PG_SEQ_COUNT], fr_error *err)
     for (int q = 0; q < PG_SEQ_COUNT; q++)
         total += want[q];
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != total) {
-        int rc = pg_error(s, r, err, "cannot allocate ids");
+        int rc = fr__pg_error(s, r, err, "cannot allocate ids");
         PQclear(r);
         return rc;
     }
@@ -466,18 +466,18 @@ static int ids_fetch(pg_store *s, const int want[PG_SEQ_COUNT], fr_error *err)
     return FR_OK;
 }
 
-void pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events)
+void fr__pg_ids_hint(pg_store *s, size_t travellers, size_t documents, size_t events)
 {
     s->id_hint[PG_SEQ_TRAV] = travellers;
     s->id_hint[PG_SEQ_DOC] = documents;
     s->id_hint[PG_SEQ_EVENT] = events;
 }
 
-int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
+int fr__pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
 {
     pg_ids *ids = &s->seq[seq];
     if (ids->pos >= ids->n) {
-        /* a batch takes what its chunk said it needs (pg_ids_hint), for
+        /* a batch takes what its chunk said it needs (fr__pg_ids_hint), for
          * every sequence that ran out at once, else PG_BATCH_IDS; a single
          * record one */
         int want[PG_SEQ_COUNT] = {0};
@@ -496,13 +496,13 @@ int pg_next_id(pg_store *s, int seq, int64_t *id, fr_error *err)
     return FR_OK;
 }
 
-int pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
+int fr__pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
 {
     int y, m, day;
     fr_date_to_ymd(d, &y, &m, &day);
     char key[16];
     snprintf(key, sizeof key, "%04d%02d", y, m);
-    if (pg_map_get(&s->months, key)) return FR_OK;
+    if (fr__pg_map_get(&s->months, key)) return FR_OK;
     if (!s->ddl) {
         s->ddl = PQconnectdb(s->conninfo);
         if (PQstatus(s->ddl) != CONNECTION_OK)
@@ -514,7 +514,7 @@ int pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
     to = fr_date_add_months(from, 1);
     char name[32], f[24], t[24];
     snprintf(name, sizeof name, "events_%04d_%02d", y, m);
-    const char *p[3] = {name, pg_i64(f, from), pg_i64(t, to)};
+    const char *p[3] = {name, fr__pg_i64(f, from), fr__pg_i64(t, to)};
     PGresult *r =
         PQexecParams(s->ddl, "SELECT frontera_ensure_month($1, $2, $3)", 3, NULL, p, NULL, NULL, 0);
     int rc = FR_OK;
@@ -522,7 +522,7 @@ int pg_ensure_month(pg_store *s, fr_date d, fr_error *err)
         const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "db", "cannot add the partition for %04d-%02d: %s",
                           y, m, msg ? msg : PQerrorMessage(s->ddl));
-    } else if (!pg_map_put(&s->months, key)) {
+    } else if (!fr__pg_map_put(&s->months, key)) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     }
     PQclear(r);
@@ -552,12 +552,12 @@ static void cb_put(cbuf *b, const char *s, size_t n)
     b->n += n;
 }
 
-void pg_buf_put(pg_buf *b, const char *s, size_t n)
+void fr__pg_buf_put(pg_buf *b, const char *s, size_t n)
 {
     cb_put(b, s, n);
 }
 
-void pg_buf_elem(pg_buf *b, const char *s, int first)
+void fr__pg_buf_elem(pg_buf *b, const char *s, int first)
 {
     cb_put(b, first ? "{" : ",", 1);
     if (!s) {
@@ -576,7 +576,7 @@ void pg_buf_elem(pg_buf *b, const char *s, int first)
     cb_put(b, "\"", 1);
 }
 
-void pg_buf_end(pg_buf *b, int empty)
+void fr__pg_buf_end(pg_buf *b, int empty)
 {
     cb_put(b, empty ? "{}" : "}", empty ? 2 : 1);
     cb_put(b, "", 0); /* makes room for the NUL */
@@ -611,72 +611,72 @@ static void cb_field(cbuf *b, const char *s, int last)
 static void trav_params(const pg_trav_row *t, char num[][24], const char **p)
 {
     static const char *const SEXES[] = {"", "M", "F", "X"};
-    p[0] = pg_i64(num[0], t->id);
+    p[0] = fr__pg_i64(num[0], t->id);
     p[1] = t->surname;
     p[2] = t->given_names;
     p[3] = t->nationality;
-    p[4] = pg_date(num[1], t->birth_date);
+    p[4] = fr__pg_date(num[1], t->birth_date);
     p[5] = t->sex == 'M' ? SEXES[1] : t->sex == 'F' ? SEXES[2] : t->sex == 'X' ? SEXES[3] : "";
 }
 
 #define DOC_COLS 13
 static void doc_params(const pg_doc_row *d, char num[][24], const char **p)
 {
-    p[0] = pg_i64(num[0], d->id);
+    p[0] = fr__pg_i64(num[0], d->id);
     p[1] = d->doc.state;
     p[2] = d->doc.number;
     p[3] = d->doc.type;
-    p[4] = pg_date(num[1], d->doc.expiry);
+    p[4] = fr__pg_date(num[1], d->doc.expiry);
     p[5] = d->doc.surname;
     p[6] = d->doc.given_names;
     p[7] = d->doc.nationality;
-    p[8] = pg_date(num[2], d->doc.birth_date);
+    p[8] = fr__pg_date(num[2], d->doc.birth_date);
     p[9] = d->doc.sex == 'M' ? "M" : d->doc.sex == 'F' ? "F" : d->doc.sex == 'X' ? "X" : "";
-    p[10] = pg_i64(num[3], d->traveller_id);
-    p[11] = pg_i64(num[4], d->link);
-    p[12] = pg_i64(num[5], d->person_digest);
+    p[10] = fr__pg_i64(num[3], d->traveller_id);
+    p[11] = fr__pg_i64(num[4], d->link);
+    p[12] = fr__pg_i64(num[5], d->person_digest);
 }
 
 #define EV_COLS 18
 static void ev_params(const pg_event_row *e, char num[][24], const char **p)
 {
     const fr_event *ev = &e->ev;
-    p[0] = pg_i64(num[0], e->id);
+    p[0] = fr__pg_i64(num[0], e->id);
     p[1] = ev->event_id;
-    p[2] = pg_i64(num[1], ev->kind);
-    p[3] = pg_i64(num[2], e->traveller_id);
-    p[4] = pg_i64(num[3], e->document_id);
-    p[5] = pg_i64(num[4], fr_datetime_utc(&ev->at));
-    p[6] = pg_i64(num[5], ev->at.date);
-    p[7] = pg_i64(num[6], ev->at.seconds);
-    p[8] = pg_i64(num[7], ev->at.offset_min);
+    p[2] = fr__pg_i64(num[1], ev->kind);
+    p[3] = fr__pg_i64(num[2], e->traveller_id);
+    p[4] = fr__pg_i64(num[3], e->document_id);
+    p[5] = fr__pg_i64(num[4], fr_datetime_utc(&ev->at));
+    p[6] = fr__pg_i64(num[5], ev->at.date);
+    p[7] = fr__pg_i64(num[6], ev->at.seconds);
+    p[8] = fr__pg_i64(num[7], ev->at.offset_min);
     p[9] = ev->port;
     p[10] = ev->admission_class;
-    p[11] = pg_date(num[8], ev->authorised_until);
+    p[11] = fr__pg_date(num[8], ev->authorised_until);
     p[12] = ev->officer;
     p[13] = ev->decision;
     p[14] = e->reasons;
-    p[15] = pg_i64(num[9], e->digest);
-    p[16] = pg_i64(num[10], e->anomalies);
-    p[17] = e->paired_id ? pg_i64(num[11], e->paired_id) : NULL;
+    p[15] = fr__pg_i64(num[9], e->digest);
+    p[16] = fr__pg_i64(num[10], e->anomalies);
+    p[17] = e->paired_id ? fr__pg_i64(num[11], e->paired_id) : NULL;
 }
 
 #define KEY_COLS 5
 static void key_params(const pg_event_row *e, char num[][24], const char **p)
 {
     p[0] = e->ev.event_id;
-    p[1] = pg_i64(num[0], e->id);
-    p[2] = pg_i64(num[1], e->ev.at.date);
-    p[3] = pg_i64(num[2], e->digest);
-    p[4] = pg_i64(num[3], e->traveller_id);
+    p[1] = fr__pg_i64(num[0], e->id);
+    p[2] = fr__pg_i64(num[1], e->ev.at.date);
+    p[3] = fr__pg_i64(num[2], e->digest);
+    p[4] = fr__pg_i64(num[3], e->traveller_id);
 }
 
 #define REV_COLS 5
 static void rev_params(const pg_review_row *r, char num[][24], const char **p)
 {
-    p[0] = pg_i64(num[0], r->document_id);
-    p[1] = pg_i64(num[1], r->traveller_id);
-    p[2] = pg_i64(num[2], r->candidate_id);
+    p[0] = fr__pg_i64(num[0], r->document_id);
+    p[1] = fr__pg_i64(num[1], r->traveller_id);
+    p[2] = fr__pg_i64(num[2], r->candidate_id);
     p[3] = r->reason;
     snprintf(num[3], 24, "%.17g", r->bits);
     p[4] = num[3];
@@ -778,7 +778,7 @@ static int copy_table(pg_store *s, int t, fr_error *err)
     PGresult *r = PQexec(s->conn, COPY_SQL[t]);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_COPY_IN) {
-        rc = pg_error(s, r, err, "cannot start COPY");
+        rc = fr__pg_error(s, r, err, "cannot start COPY");
         PQclear(r);
         fr_free(b.p);
         return rc;
@@ -789,7 +789,7 @@ static int copy_table(pg_store *s, int t, fr_error *err)
     fr_free(b.p);
     while ((r = PQgetResult(s->conn)) != NULL) {
         if (rc == FR_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-            rc = pg_error(s, r, err, "cannot write the rows");
+            rc = fr__pg_error(s, r, err, "cannot write the rows");
         PQclear(r);
     }
     return rc;
@@ -819,11 +819,11 @@ static int pipe_rows(pg_store *s, int *sent, fr_error *err)
         for (size_t i = first; i < n; i++) {
             cols = row_params(s, t, i, num, p);
             for (int c = 0; c < cols; c++)
-                pg_buf_elem(&col[c], p[c], i == first);
+                fr__pg_buf_elem(&col[c], p[c], i == first);
         }
         const char *arr[EV_COLS];
         for (int c = 0; c < cols; c++) {
-            pg_buf_end(&col[c], 0);
+            fr__pg_buf_end(&col[c], 0);
             oom |= col[c].oom;
             arr[c] = col[c].p;
         }
@@ -839,7 +839,7 @@ static int pipe_rows(pg_store *s, int *sent, fr_error *err)
     return rc;
 }
 
-int pg_pipe_read(pg_store *s, pg_pipe_fn fn, void *ud, fr_error *err)
+int fr__pg_pipe_read(pg_store *s, pg_pipe_fn fn, void *ud, fr_error *err)
 {
     int rc = FR_OK, at = 0;
     for (;;) {
@@ -878,10 +878,10 @@ static int commit_result(void *ud, int at, PGresult *r, int *keep, fr_error *err
 {
     commit_read *c = ud;
     (void)keep;
-    if (at == c->job->seq_at) return pg_seq_check(c->s, r, err);
+    if (at == c->job->seq_at) return fr__pg_seq_check(c->s, r, err);
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return FR_OK;
-    return pg_error(c->s, r, err, c->job->commit ? "cannot commit" : "cannot write the rows");
+    return fr__pg_error(c->s, r, err, c->job->commit ? "cannot commit" : "cannot write the rows");
 }
 
 /* One round trip: the pending rows and counts (job->rows), then at a commit
@@ -893,8 +893,8 @@ static int pipelined(pg_store *s, pipe_job *job, fr_error *err)
     int freq = job->rows && s->flushed_trav < s->nptrav, seq = job->commit && s->ntxev > 0;
     int rc = FR_OK, sent = 0;
     job->seq_at = -1;
-    if (freq) rc = pg_freq_args(s, s->flushed_trav, s->nptrav, fb, err);
-    if (rc == FR_OK && seq) rc = pg_seq_args(s, sb, count, err);
+    if (freq) rc = fr__pg_freq_args(s, s->flushed_trav, s->nptrav, fb, err);
+    if (rc == FR_OK && seq) rc = fr__pg_seq_args(s, sb, count, err);
     if (rc != FR_OK) goto done;
     if (PQenterPipelineMode(s->conn) != 1) {
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot use pipeline mode: %s",
@@ -904,18 +904,18 @@ static int pipelined(pg_store *s, pipe_job *job, fr_error *err)
     if (job->rows) rc = pipe_rows(s, &sent, err);
     if (rc == FR_OK && freq) {
         const char *p[4] = {fb[0].p, fb[1].p, fb[2].p, fb[3].p};
-        rc = pipe_send(s, pg_freq_sql(), 4, p, &sent, err);
+        rc = pipe_send(s, fr__pg_freq_sql(), 4, p, &sent, err);
     }
     if (rc == FR_OK && seq) {
         const char *p[4] = {sb[0].p, sb[1].p, sb[2].p, count};
         job->seq_at = sent;
-        rc = pipe_send(s, pg_seq_sql(), 4, p, &sent, err);
+        rc = pipe_send(s, fr__pg_seq_sql(), 4, p, &sent, err);
     }
     if (rc == FR_OK && job->commit) rc = pipe_send(s, "COMMIT", 0, NULL, &sent, err);
     if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
     commit_read cr = {s, job};
-    int rr = pg_pipe_read(s, commit_result, &cr, err);
+    int rr = fr__pg_pipe_read(s, commit_result, &cr, err);
     if (rc == FR_OK) rc = rr;
 done:
     for (int k = 0; k < 4; k++)
@@ -944,10 +944,10 @@ static void flushed(pg_store *s)
     s->npev = s->nprev = 0;
     for (size_t i = 0; i < s->evs.cap; i++)
         if (s->evs.slots[i].key[0]) s->evs.slots[i].d |= 0x100;
-    pg_map_clear(&s->freq);
+    fr__pg_map_clear(&s->freq);
 }
 
-int pg_flush(pg_store *s, fr_error *err)
+int fr__pg_flush(pg_store *s, fr_error *err)
 {
     if (s->flushed_trav == s->nptrav && s->flushed_doc == s->npdoc && !s->npev && !s->nprev)
         return FR_OK;
@@ -956,7 +956,7 @@ int pg_flush(pg_store *s, fr_error *err)
     if (!few_rows(s)) {
         for (int t = 0; t < 5 && rc == FR_OK; t++)
             rc = copy_table(s, t, err);
-        if (rc == FR_OK) rc = pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
+        if (rc == FR_OK) rc = fr__pg_freq_flush(s, s->flushed_trav, s->nptrav, err);
     } else { /* one round trip, not a COPY per table */
         pipe_job job = {1, 0, -1};
         rc = pipelined(s, &job, err);
@@ -969,16 +969,16 @@ int pg_flush(pg_store *s, fr_error *err)
 
 static int migrate(pg_store *s, int target, fr_error *err)
 {
-    int rc = pg_exec(s, "BEGIN", err, "cannot start the migration");
+    int rc = fr__pg_exec(s, "BEGIN", err, "cannot start the migration");
     if (rc != FR_OK) return rc;
     PGresult *r = NULL;
-    if ((rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799120, 0)", err,
-                      "cannot lock the schema")) != FR_OK)
+    if ((rc = fr__pg_exec(s, "SELECT pg_advisory_xact_lock(1179799120, 0)", err,
+                          "cannot lock the schema")) != FR_OK)
         goto fail;
     r = PQexec(s->conn, "SELECT to_regclass('frontera_schema') IS NOT NULL,"
                         " (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the schema");
+        rc = fr__pg_error(s, r, err, "cannot read the schema");
         goto fail;
     }
     int have = PQgetvalue(r, 0, 0)[0] == 't';
@@ -992,17 +992,17 @@ static int migrate(pg_store *s, int target, fr_error *err)
         goto fail;
     }
     if (!have) {
-        if ((rc = pg_exec(s,
-                          "CREATE TABLE frontera_schema(application text NOT NULL,"
-                          " version int NOT NULL); INSERT INTO frontera_schema"
-                          " VALUES('frontera', 0)",
-                          err, "cannot create the schema table")) != FR_OK)
+        if ((rc = fr__pg_exec(s,
+                              "CREATE TABLE frontera_schema(application text NOT NULL,"
+                              " version int NOT NULL); INSERT INTO frontera_schema"
+                              " VALUES('frontera', 0)",
+                              err, "cannot create the schema table")) != FR_OK)
             goto fail;
     } else {
         r = PQexec(s->conn, "SELECT version FROM frontera_schema WHERE application = 'frontera'");
         if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
             rc = PQresultStatus(r) != PGRES_TUPLES_OK
-                     ? pg_error(s, r, err, "cannot read the schema version")
+                     ? fr__pg_error(s, r, err, "cannot read the schema version")
                      : fr_error_set(err, FR_EVERSION, 0, 0, "db",
                                     "this is not a frontera database (no schema version)");
             goto fail;
@@ -1022,10 +1022,10 @@ static int migrate(pg_store *s, int target, fr_error *err)
         char sql[80];
         snprintf(sql, sizeof sql, "UPDATE frontera_schema SET version = %d", v + 1);
         for (const char *const *q = MIGRATIONS[v]; *q; q++)
-            if ((rc = pg_exec(s, *q, err, "cannot migrate the schema")) != FR_OK) goto fail;
-        if ((rc = pg_exec(s, sql, err, "cannot migrate the schema")) != FR_OK) goto fail;
+            if ((rc = fr__pg_exec(s, *q, err, "cannot migrate the schema")) != FR_OK) goto fail;
+        if ((rc = fr__pg_exec(s, sql, err, "cannot migrate the schema")) != FR_OK) goto fail;
     }
-    return pg_exec(s, "COMMIT", err, "cannot commit the migration");
+    return fr__pg_exec(s, "COMMIT", err, "cannot commit the migration");
 fail:
     PQclear(r);
     PQclear(PQexec(s->conn, "ROLLBACK"));
@@ -1047,18 +1047,18 @@ int fr__store_pg_migrate(const char *conninfo, int target, fr_error *err)
 static void pg_close(fr_store *base)
 {
     pg_store *s = (pg_store *)base;
-    if (s->in_tx) pg_tx_rollback(s);
+    if (s->in_tx) fr__pg_tx_rollback(s);
     if (s->conn && PQstatus(s->conn) == CONNECTION_OK) ids_return(s);
     pending_clear(s);
     PQfinish(s->conn);
     PQfinish(s->ddl);
-    pg_map_free(&s->docs);
-    pg_map_free(&s->months);
-    pg_map_free(&s->evs);
-    pg_map_free(&s->travs);
-    pg_map_free(&s->births);
-    pg_map_free(&s->freq);
-    pg_prefetch_free(s);
+    fr__pg_map_free(&s->docs);
+    fr__pg_map_free(&s->months);
+    fr__pg_map_free(&s->evs);
+    fr__pg_map_free(&s->travs);
+    fr__pg_map_free(&s->births);
+    fr__pg_map_free(&s->freq);
+    fr__pg_prefetch_free(s);
     fr_free(s->txev);
     fr_free(s->ptrav);
     fr_free(s->pdoc);
@@ -1076,7 +1076,7 @@ static int pg_schema_version(fr_store *base, int *version, fr_error *err)
     PGresult *r = PQexec(s->conn, "SELECT version FROM frontera_schema");
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-        rc = pg_error(s, r, err, "cannot read the schema version");
+        rc = fr__pg_error(s, r, err, "cannot read the schema version");
     else
         *version = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
@@ -1094,13 +1094,13 @@ static int pg_batch_begin(fr_store *base, fr_error *err)
      * Concurrent imports therefore link one batch at a time; a booth's
      * single record of a new document waits for the batch to commit. Both
      * in one round trip. */
-    int rc = pg_exec(s, "BEGIN; SELECT pg_advisory_xact_lock(1179799122, 0)", err,
-                     "cannot start a batch (the linking lock)");
+    int rc = fr__pg_exec(s, "BEGIN; SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                         "cannot start a batch (the linking lock)");
     if (rc == FR_OK) {
         pending_clear(s);
         s->in_tx = 1;
     } else {
-        pg_tx_rollback(s);
+        fr__pg_tx_rollback(s);
         s->batch = 0;
     }
     return rc;
@@ -1109,7 +1109,7 @@ static int pg_batch_begin(fr_store *base, fr_error *err)
 static int pg_batch_commit(fr_store *base, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
-    int rc = pg_tx_commit(s, err);
+    int rc = fr__pg_tx_commit(s, err);
     s->batch = 0;
     return rc;
 }
@@ -1117,7 +1117,7 @@ static int pg_batch_commit(fr_store *base, fr_error *err)
 static void pg_batch_rollback(fr_store *base)
 {
     pg_store *s = (pg_store *)base;
-    pg_tx_rollback(s);
+    fr__pg_tx_rollback(s);
     ids_return(s);
     s->batch = 0;
 }
@@ -1136,22 +1136,22 @@ static const fr_store_ops PG_OPS = {
     .batch_begin = pg_batch_begin,
     .batch_commit = pg_batch_commit,
     .batch_rollback = pg_batch_rollback,
-    .record = pg_record,
-    .prefetch = pg_prefetch,
-    .find_document = pg_find_document,
-    .link = pg_link,
-    .set_linkage = pg_set_linkage,
-    .get_linkage = pg_get_linkage,
-    .reviews = pg_reviews,
-    .review_resolve = pg_review_resolve,
-    .split = pg_split,
-    .history = pg_history,
-    .export_events = pg_export,
-    .last_sequence = pg_last_sequence,
-    .sequence_fingerprint = pg_sequence_fingerprint,
-    .crossings_since = pg_crossings_since,
+    .record = fr__pg_record,
+    .prefetch = fr__pg_prefetch,
+    .find_document = fr__pg_find_document,
+    .link = fr__pg_link,
+    .set_linkage = fr__pg_set_linkage,
+    .get_linkage = fr__pg_get_linkage,
+    .reviews = fr__pg_reviews,
+    .review_resolve = fr__pg_review_resolve,
+    .split = fr__pg_split,
+    .history = fr__pg_history,
+    .export_events = fr__pg_export,
+    .last_sequence = fr__pg_last_sequence,
+    .sequence_fingerprint = fr__pg_sequence_fingerprint,
+    .crossings_since = fr__pg_crossings_since,
     .connection = pg_connection,
-    .purge = pg_purge,
+    .purge = fr__pg_purge,
 };
 
 int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_error *err)
@@ -1183,10 +1183,10 @@ int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_e
      * server's CPU per recorded admission (bench/RESULTS.md, "A thread for
      * each connection"); their look-ups by traveller, document or birth date
      * do not get better plans from the values. */
-    if ((rc = pg_exec(s,
-                      "SET client_min_messages = warning; SET synchronous_commit = on;"
-                      " SET jit = off; SET plan_cache_mode = force_generic_plan",
-                      err, "cannot configure the session")) != FR_OK)
+    if ((rc = fr__pg_exec(s,
+                          "SET client_min_messages = warning; SET synchronous_commit = on;"
+                          " SET jit = off; SET plan_cache_mode = force_generic_plan",
+                          err, "cannot configure the session")) != FR_OK)
         goto fail;
     if (flags & FR_STORE_CREATE) {
         if ((rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK) goto fail;
@@ -1205,7 +1205,7 @@ int fr__store_pg_open(const char *conninfo, unsigned flags, fr_store **out, fr_e
             (rc = migrate(s, FR_STORE_SCHEMA_VERSION, err)) != FR_OK)
             goto fail;
     }
-    if ((rc = pg_load_linkage(s, err)) != FR_OK) goto fail;
+    if ((rc = fr__pg_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;
     return FR_OK;
 fail:

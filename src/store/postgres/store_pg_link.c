@@ -38,7 +38,7 @@
 
 #define PG_PENDING_MAX 64 /* unsent candidates considered per document */
 
-void pg_lookup_free(pg_lookup *l)
+void fr__pg_lookup_free(pg_lookup *l)
 {
     fr_free(l->c);
     l->c = NULL;
@@ -65,7 +65,7 @@ static int64_t i64(const PGresult *r, int i, int col)
     return strtoll(PQgetvalue(r, i, col), NULL, 10);
 }
 
-int pg_lookup_read(PGresult *r, pg_lookup *l, fr_error *err)
+int fr__pg_lookup_read(PGresult *r, pg_lookup *l, fr_error *err)
 {
     int wide = PQnfields(r) >= 14;
     for (int i = 0; i < PQntuples(r); i++) {
@@ -135,7 +135,7 @@ static int pending_candidates(pg_store *s, const fr_document *d, const fr_date *
     for (size_t k = 0; k < nk; k++) {
         char key[24];
         birth_key(key, keys[k]);
-        pg_slot *b = pg_map_get(&s->births, key);
+        pg_slot *b = fr__pg_map_get(&s->births, key);
         if (!b) continue;
         for (int64_t i = b->c - 1; i >= 0 && n < PG_PENDING_MAX; i = s->ptrav[i].next_same_birth) {
             if ((size_t)i < s->flushed_trav) break; /* sent: the server answered for those */
@@ -158,8 +158,8 @@ static int pending_candidates(pg_store *s, const fr_document *d, const fr_date *
     return FR_OK;
 }
 
-int pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int with_doc,
-                  int pairs, int link_lock, pg_lookup *l, fr_error *err)
+int fr__pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int with_doc,
+                      int pairs, int link_lock, pg_lookup *l, fr_error *err)
 {
     l->gen = -1;
     fr_date keys[3];
@@ -169,22 +169,22 @@ int pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int
     pg_buf kb = {0}, pn = {0}, ps = {0}, pgn = {0}, pb = {0};
     for (size_t k = 0; k < nk; k++) {
         char v[24];
-        pg_buf_elem(&kb, pg_i64(v, keys[k]), k == 0);
+        fr__pg_buf_elem(&kb, fr__pg_i64(v, keys[k]), k == 0);
     }
-    pg_buf_end(&kb, nk == 0);
+    fr__pg_buf_end(&kb, nk == 0);
     size_t before = l->nc;
     if (nk && (rc = pending_candidates(s, doc, keys, nk, l, err)) != FR_OK) goto done;
     for (size_t j = before; j < l->nc; j++) {
         char v[24];
-        pg_buf_elem(&pn, l->c[j].row.nationality, j == before);
-        pg_buf_elem(&ps, l->c[j].row.surname, j == before);
-        pg_buf_elem(&pgn, l->c[j].row.given_names, j == before);
-        pg_buf_elem(&pb, pg_i64(v, l->c[j].row.birth_date), j == before);
+        fr__pg_buf_elem(&pn, l->c[j].row.nationality, j == before);
+        fr__pg_buf_elem(&ps, l->c[j].row.surname, j == before);
+        fr__pg_buf_elem(&pgn, l->c[j].row.given_names, j == before);
+        fr__pg_buf_elem(&pb, fr__pg_i64(v, l->c[j].row.birth_date), j == before);
     }
-    pg_buf_end(&pn, l->nc == before);
-    pg_buf_end(&ps, l->nc == before);
-    pg_buf_end(&pgn, l->nc == before);
-    pg_buf_end(&pb, l->nc == before);
+    fr__pg_buf_end(&pn, l->nc == before);
+    fr__pg_buf_end(&ps, l->nc == before);
+    fr__pg_buf_end(&pgn, l->nc == before);
+    fr__pg_buf_end(&pb, l->nc == before);
     if (kb.oom || pn.oom || ps.oom || pgn.oom || pb.oom) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory looking the event up");
         goto done;
@@ -218,8 +218,8 @@ int pg_lookup_run(pg_store *s, const char *event_id, const fr_document *doc, int
                                " $9, $10, $11, $12)",
                                12, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot look the event up");
-    } else if ((rc = pg_lookup_read(r, l, err)) == FR_OK) {
+        rc = fr__pg_error(s, r, err, "cannot look the event up");
+    } else if ((rc = fr__pg_lookup_read(r, l, err)) == FR_OK) {
         for (size_t j = 0; j < npend && rc == FR_OK; j++) {
             pg_cand *x = cand_add(l);
             if (!x)
@@ -242,25 +242,25 @@ done:
 
 static int64_t delta(pg_store *s, const char *key)
 {
-    pg_slot *x = pg_map_get(&s->freq, key);
+    pg_slot *x = fr__pg_map_get(&s->freq, key);
     return x ? x->a : 0;
 }
 
-int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int entering,
-                         pg_lookup *l, fr_error *err)
+int fr__pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int entering,
+                             pg_lookup *l, fr_error *err)
 {
     char key[40];
     snprintf(key, sizeof key, "%s:%s", doc->state, doc->number);
-    pg_slot *d = s->pre_valid ? pg_map_get(&s->pre_doc, key) : NULL;
+    pg_slot *d = s->pre_valid ? fr__pg_map_get(&s->pre_doc, key) : NULL;
     if (!d) return 0;
     l->gen = -1;
     if (!fr__slink_wanted(doc)) return 1; /* a new traveller without a look-up */
     /* the dates worth reading now must have been read */
     fr_date then[3], now[3];
-    size_t nthen = pg_prefetch_keys(s, doc, day, entering, s->pre_total, d->c, then);
+    size_t nthen = fr__pg_prefetch_keys(s, doc, day, entering, s->pre_total, d->c, then);
     snprintf(key, sizeof key, "N%s", doc->nationality);
-    size_t nnow = pg_prefetch_keys(s, doc, day, entering, s->pre_total + delta(s, "T"),
-                                   d->c + delta(s, key), now);
+    size_t nnow = fr__pg_prefetch_keys(s, doc, day, entering, s->pre_total + delta(s, "T"),
+                                       d->c + delta(s, key), now);
     for (size_t i = 0; i < nnow; i++) {
         size_t j = 0;
         while (j < nthen && then[j] != now[i])
@@ -288,12 +288,12 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
     for (size_t j = before; j < l->nc; j++) { /* the server's counts of this chunk's names */
         char k[24];
         const fr_slink_row *x = &l->c[j].row;
-        pg_name_key(k, x->nationality, x->surname, x->given_names);
-        pg_slot *nf = pg_map_get(&s->pre_freq, k);
+        fr__pg_name_key(k, x->nationality, x->surname, x->given_names);
+        pg_slot *nf = fr__pg_map_get(&s->pre_freq, k);
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
-        pg_slot *bf = pg_map_get(&s->pre_freq, k);
+        pg_slot *bf = fr__pg_map_get(&s->pre_freq, k);
         if (!nf || !bf) { /* not in the chunk's look-up: ask the server */
-            pg_lookup_free(l);
+            fr__pg_lookup_free(l);
             memset(l, 0, sizeof *l);
             return 0;
         }
@@ -304,7 +304,7 @@ int pg_lookup_prefetched(pg_store *s, const fr_document *doc, fr_date day, int e
 
 /* ---- frequency deltas of unsent travellers -------------------------------- */
 
-void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv)
+void fr__pg_name_key(char key[24], const char *nat, const char *sur, const char *giv)
 {
     uint64_t h = 1469598103934665603ULL;
     const char *parts[3] = {nat, sur, giv};
@@ -318,19 +318,19 @@ void pg_name_key(char key[24], const char *nat, const char *sur, const char *giv
 
 static int bump(pg_store *s, const char *key)
 {
-    pg_slot *x = pg_map_put(&s->freq, key);
+    pg_slot *x = fr__pg_map_put(&s->freq, key);
     if (!x) return FR_ENOMEM;
     x->a++;
     return FR_OK;
 }
 
-int pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
+int fr__pg_freq_count(pg_store *s, const fr_document *d, fr_error *err)
 {
     char k[24];
     int rc = bump(s, "T");
     snprintf(k, sizeof k, "N%s", d->nationality);
     if (rc == FR_OK) rc = bump(s, k);
-    pg_name_key(k, d->nationality, d->surname, d->given_names);
+    fr__pg_name_key(k, d->nationality, d->surname, d->given_names);
     if (rc == FR_OK) rc = bump(s, k);
     if (rc == FR_OK && d->birth_date != FR_DATE_NONE) {
         snprintf(k, sizeof k, "B%ld", (long)d->birth_date);
@@ -356,47 +356,47 @@ static const char FREQ_SQL[] =
     "  SET n = link_birth_freq.n + excluded.n RETURNING 1)"
     " SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m), (SELECT count(*) FROM b)";
 
-const char *pg_freq_sql(void)
+const char *fr__pg_freq_sql(void)
 {
     return FREQ_SQL;
 }
 
-int pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err)
+int fr__pg_freq_args(pg_store *s, size_t from, size_t to, pg_buf b[4], fr_error *err)
 {
     for (size_t i = from; i < to; i++) {
         const pg_trav_row *t = &s->ptrav[i];
         char v[24];
-        pg_buf_elem(&b[0], t->nationality, i == from);
-        pg_buf_elem(&b[1], t->surname, i == from);
-        pg_buf_elem(&b[2], t->given_names, i == from);
-        pg_buf_elem(&b[3], pg_date(v, t->birth_date), i == from);
+        fr__pg_buf_elem(&b[0], t->nationality, i == from);
+        fr__pg_buf_elem(&b[1], t->surname, i == from);
+        fr__pg_buf_elem(&b[2], t->given_names, i == from);
+        fr__pg_buf_elem(&b[3], fr__pg_date(v, t->birth_date), i == from);
     }
     for (int k = 0; k < 4; k++)
-        pg_buf_end(&b[k], from >= to);
+        fr__pg_buf_end(&b[k], from >= to);
     for (int k = 0; k < 4; k++)
         if (b[k].oom)
             return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory counting travellers");
     return FR_OK;
 }
 
-int pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
+int fr__pg_freq_flush(pg_store *s, size_t from, size_t to, fr_error *err)
 {
     if (from >= to) {
-        pg_map_clear(&s->freq);
+        fr__pg_map_clear(&s->freq);
         return FR_OK;
     }
     pg_buf b[4] = {{0}};
-    int rc = pg_freq_args(s, from, to, b, err);
+    int rc = fr__pg_freq_args(s, from, to, b, err);
     if (rc == FR_OK) {
         const char *p[4] = {b[0].p, b[1].p, b[2].p, b[3].p};
         PGresult *r = PQexecParams(s->conn, FREQ_SQL, 4, NULL, p, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
-            rc = pg_error(s, r, err, "cannot count the travellers' names");
+            rc = fr__pg_error(s, r, err, "cannot count the travellers' names");
         PQclear(r);
     }
     for (int k = 0; k < 4; k++)
         fr_free(b[k].p);
-    if (rc == FR_OK) pg_map_clear(&s->freq);
+    if (rc == FR_OK) fr__pg_map_clear(&s->freq);
     return rc;
 }
 
@@ -408,15 +408,15 @@ static char doc_kind(const char *type)
     return type[0] == 'P' ? 'P' : 'I';
 }
 
-int pg_latest_doc(pg_store *s, int64_t tid, size_t i)
+int fr__pg_latest_doc(pg_store *s, int64_t tid, size_t i)
 {
     char key[24];
     snprintf(key, sizeof key, "L%lld", (long long)tid); /* of any kind */
-    pg_slot *x = pg_map_put(&s->travs, key);
+    pg_slot *x = fr__pg_map_put(&s->travs, key);
     if (!x) return FR_ENOMEM;
     x->a = (int64_t)i;
     snprintf(key, sizeof key, "L%c%lld", doc_kind(s->pdoc[i].doc.type), (long long)tid);
-    if (!(x = pg_map_put(&s->travs, key))) return FR_ENOMEM;
+    if (!(x = fr__pg_map_put(&s->travs, key))) return FR_ENOMEM;
     x->a = (int64_t)i;
     return FR_OK;
 }
@@ -430,7 +430,7 @@ static const fr_document *pending_doc(pg_store *s, int64_t tid, char kind)
         snprintf(key, sizeof key, "L%c%lld", kind, (long long)tid);
     else
         snprintf(key, sizeof key, "L%lld", (long long)tid);
-    pg_slot *x = pg_map_get(&s->travs, key);
+    pg_slot *x = fr__pg_map_get(&s->travs, key);
     return x && (size_t)x->a < s->npdoc ? &s->pdoc[x->a].doc : NULL;
 }
 
@@ -445,7 +445,7 @@ static int name_birth(void *ud, const fr_slink_row *x, fr_linkage_freq *f, fr_er
     decide_ctx *c = ud;
     const pg_cand *pc = &c->l->c[x - c->rows];
     char k[24];
-    pg_name_key(k, x->nationality, x->surname, x->given_names);
+    fr__pg_name_key(k, x->nationality, x->surname, x->given_names);
     f->name = pc->name_n + delta(c->s, k);
     snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
     f->birth = pc->birth_n + delta(c->s, k);
@@ -486,7 +486,7 @@ static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *cand, 
     cand->last_seen = FR_DATE_NONE;
     cand->in_country = 0;
     snprintf(key, sizeof key, "t%lld", (long long)cand->traveller_id);
-    pg_slot *tc = pg_map_get(&s->travs, key);
+    pg_slot *tc = fr__pg_map_get(&s->travs, key);
     int64_t utc = 0;
     int kind = 0, have = 0;
     if (tc && tc->d >= 0) { /* this transaction's crossings: a 0 = none */
@@ -501,21 +501,21 @@ static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *cand, 
     return FR_OK;
 }
 
-void pg_details_arg(pg_buf *ix, pg_buf *ids, pg_buf *pp, int first, int64_t at, int64_t id,
-                    const fr_document *doc)
+void fr__pg_details_arg(pg_buf *ix, pg_buf *ids, pg_buf *pp, int first, int64_t at, int64_t id,
+                        const fr_document *doc)
 {
     char v[24];
-    pg_buf_elem(ix, pg_i64(v, at), first);
-    pg_buf_elem(ids, pg_i64(v, id), first);
-    pg_buf_elem(pp, doc->type[0] == 'P' ? "t" : "f", first);
+    fr__pg_buf_elem(ix, fr__pg_i64(v, at), first);
+    fr__pg_buf_elem(ids, fr__pg_i64(v, id), first);
+    fr__pg_buf_elem(pp, doc->type[0] == 'P' ? "t" : "f", first);
 }
 
-int pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c, size_t nc,
-                   fr_error *err)
+int fr__pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c, size_t nc,
+                       fr_error *err)
 {
-    pg_buf_end(ix, 0);
-    pg_buf_end(ids, 0);
-    pg_buf_end(pp, 0);
+    fr__pg_buf_end(ix, 0);
+    fr__pg_buf_end(ids, 0);
+    fr__pg_buf_end(pp, 0);
     int rc = FR_OK;
     PGresult *r = NULL;
     if (ix->oom || ids->oom || pp->oom) {
@@ -534,7 +534,7 @@ int pg_details_run(pg_store *s, pg_buf *ix, pg_buf *ids, pg_buf *pp, pg_cand *c,
                      "  ORDER BY z.at_utc DESC, z.id DESC LIMIT 1) lc ON true",
                      3, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the candidates' documents");
+        rc = fr__pg_error(s, r, err, "cannot read the candidates' documents");
         goto done;
     }
     for (int i = 0; i < PQntuples(r); i++) {
@@ -571,20 +571,20 @@ static int server_details(pg_store *s, const fr_linkage_query *q, const fr_linka
         const fr_slink_row *x = &l->c[i].row;
         fr_linkage_freq cf = *f;
         char k[24];
-        pg_name_key(k, x->nationality, x->surname, x->given_names);
+        fr__pg_name_key(k, x->nationality, x->surname, x->given_names);
         cf.name = l->c[i].name_n + delta(s, k);
         snprintf(k, sizeof k, "B%ld", (long)x->birth_date);
         cf.birth = l->c[i].birth_n + delta(s, k);
         if (l->c[i].detailed || !fr__slink_may_review(&s->link_params, q, x, &cf)) continue;
-        pg_details_arg(&ix, &ids, &pp, n++ == 0, (int64_t)i, x->id, q->doc);
+        fr__pg_details_arg(&ix, &ids, &pp, n++ == 0, (int64_t)i, x->id, q->doc);
     }
     if (n == 0) return FR_OK;
-    int rc = pg_details_run(s, &ix, &ids, &pp, l->c, l->nserver, err);
+    int rc = fr__pg_details_run(s, &ix, &ids, &pp, l->c, l->nserver, err);
     return rc;
 }
 
-int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int entering, pg_lookup *l,
-                   fr_slink_result *r, fr_error *err)
+int fr__pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int entering, pg_lookup *l,
+                       fr_slink_result *r, fr_error *err)
 {
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
@@ -607,14 +607,14 @@ int pg_link_decide(pg_store *s, const fr_document *doc, fr_date day, int enterin
     return rc;
 }
 
-int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
-            fr_error *err)
+int fr__pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
+                fr_store_link *out, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     memset(out, 0, sizeof *out);
     char key[40];
     snprintf(key, sizeof key, "%s:%s", doc->state, doc->number);
-    pg_slot *dc = s->in_tx ? pg_map_get(&s->docs, key) : NULL; /* this transaction's own */
+    pg_slot *dc = s->in_tx ? fr__pg_map_get(&s->docs, key) : NULL; /* this transaction's own */
     if (dc) {
         out->how = FR_LINK_DOCUMENT;
         out->traveller_id = dc->b;
@@ -622,13 +622,13 @@ int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
     }
     pg_lookup l;
     memset(&l, 0, sizeof l);
-    int rc = pg_lookup_run(s, "", doc, 1, 0, 0, &l, err);
+    int rc = fr__pg_lookup_run(s, "", doc, 1, 0, 0, &l, err);
     if (rc == FR_OK && l.have_doc) {
         out->how = FR_LINK_DOCUMENT;
         out->traveller_id = l.tid;
     } else if (rc == FR_OK) {
         fr_slink_result c;
-        if ((rc = pg_link_decide(s, doc, day, entering, &l, &c, err)) == FR_OK) {
+        if ((rc = fr__pg_link_decide(s, doc, day, entering, &l, &c, err)) == FR_OK) {
             out->how = fr__slink_kind(c.outcome, 0);
             if (c.n) {
                 out->bits = c.score[0].bits;
@@ -638,11 +638,11 @@ int pg_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
             if (out->how == FR_LINK_RENEWAL) out->traveller_id = c.ids[0];
         }
     }
-    pg_lookup_free(&l);
+    fr__pg_lookup_free(&l);
     return rc;
 }
 
-int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err)
+int fr__pg_freq_uncount(pg_store *s, const char *tids, fr_error *err)
 {
     static const char *const SQL[] = {
         "UPDATE link_nat_freq f SET n = f.n - c.k FROM (SELECT nationality, count(*) AS k"
@@ -668,7 +668,7 @@ int pg_freq_uncount(pg_store *s, const char *tids, fr_error *err)
         PGresult *r = PQexecParams(s->conn, SQL[i], 1, NULL, p, NULL, NULL, 0);
         int rc = PQresultStatus(r) == PGRES_COMMAND_OK
                      ? FR_OK
-                     : pg_error(s, r, err, "cannot update the frequencies");
+                     : fr__pg_error(s, r, err, "cannot update the frequencies");
         PQclear(r);
         if (rc != FR_OK) return rc;
     }

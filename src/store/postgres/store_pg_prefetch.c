@@ -34,8 +34,8 @@
  * The answers are exactly those the row-by-row look-ups would get: a batch
  * holds the linking lock exclusively (store_pg.c), so no other writer can
  * create, link or move a traveller meanwhile; the transaction's own rows are
- * first sent (pg_flush), and any later send makes the chunk's answers stale
- * (pg_flush clears them; the rest of the chunk is then looked up row by row,
+ * first sent (fr__pg_flush), and any later send makes the chunk's answers stale
+ * (fr__pg_flush clears them; the rest of the chunk is then looked up row by row,
  * as before). What this transaction writes after the look-up is consulted
  * in memory, as it always was (store_pg_record.c, store_pg_link.c). */
 #include <stddef.h>
@@ -46,21 +46,21 @@
 #include "frontera/alloc.h"
 #include "store_pg.h"
 
-void pg_prefetch_clear(pg_store *s)
+void fr__pg_prefetch_clear(pg_store *s)
 {
     s->pre_valid = 0;
-    pg_map_clear(&s->pre_ev);
-    pg_map_clear(&s->pre_doc);
-    pg_map_clear(&s->pre_freq);
+    fr__pg_map_clear(&s->pre_ev);
+    fr__pg_map_clear(&s->pre_doc);
+    fr__pg_map_clear(&s->pre_freq);
     s->npre_cand = 0;
     s->pre_total = 0;
 }
 
-void pg_prefetch_free(pg_store *s)
+void fr__pg_prefetch_free(pg_store *s)
 {
-    pg_map_free(&s->pre_ev);
-    pg_map_free(&s->pre_doc);
-    pg_map_free(&s->pre_freq);
+    fr__pg_map_free(&s->pre_ev);
+    fr__pg_map_free(&s->pre_doc);
+    fr__pg_map_free(&s->pre_freq);
     fr_free(s->pre_cand);
     s->pre_cand = NULL;
     s->npre_cand = s->cappre_cand = 0;
@@ -145,63 +145,63 @@ static int want_doc(pg_store *s, pg_map *seen, const fr_event *ev, chunk_args *a
     char key[40];
     doc_key(key, &ev->doc);
     int pairs = ev->kind == FR_EVENT_ENTRY || ev->kind == FR_EVENT_EXIT;
-    pg_slot *dc = pg_map_get(&s->docs, key);
+    pg_slot *dc = fr__pg_map_get(&s->docs, key);
     if (dc) { /* known: only its traveller's last crossing, when not known either */
         char tk[24];
         snprintf(tk, sizeof tk, "t%lld", (long long)dc->b);
-        pg_slot *tc = pg_map_get(&s->travs, tk);
+        pg_slot *tc = fr__pg_map_get(&s->travs, tk);
         if (!pairs || (tc && tc->d >= 0)) return FR_OK;
     }
-    pg_slot *x = pg_map_get(seen, key);
+    pg_slot *x = fr__pg_map_get(seen, key);
     if (x) {
         if (pairs && !x->a) { /* a later event of the chunk pairs it */
             x->a = 1;
-            pg_buf_elem(&a->lst, ev->doc.state, a->nlock == 0);
-            pg_buf_elem(&a->lnu, ev->doc.number, a->nlock++ == 0);
+            fr__pg_buf_elem(&a->lst, ev->doc.state, a->nlock == 0);
+            fr__pg_buf_elem(&a->lnu, ev->doc.number, a->nlock++ == 0);
         }
         return FR_OK;
     }
-    if (!(x = pg_map_put(seen, key))) return FR_ENOMEM;
+    if (!(x = fr__pg_map_put(seen, key))) return FR_ENOMEM;
     x->a = pairs;
     x->b = (int64_t)a->ndocs;
     int64_t pos = x->b; /* x moves when seen grows below */
-    pg_buf_elem(&a->dst, ev->doc.state, a->ndocs == 0);
-    pg_buf_elem(&a->dnu, ev->doc.number, a->ndocs == 0);
+    fr__pg_buf_elem(&a->dst, ev->doc.state, a->ndocs == 0);
+    fr__pg_buf_elem(&a->dnu, ev->doc.number, a->ndocs == 0);
     a->ndocs++;
     if (pairs) {
-        pg_buf_elem(&a->lst, ev->doc.state, a->nlock == 0);
-        pg_buf_elem(&a->lnu, ev->doc.number, a->nlock++ == 0);
+        fr__pg_buf_elem(&a->lst, ev->doc.state, a->nlock == 0);
+        fr__pg_buf_elem(&a->lnu, ev->doc.number, a->nlock++ == 0);
     }
     if (dc) return FR_OK;
     /* not in the cache: it may be new; its name and birth date may become a
      * candidate's (Q_FREQ), and when it can be linked its blocking rows (Q_CANDS) */
     const fr_document *d = &ev->doc;
     char v[24], fk[24];
-    pg_name_key(fk, d->nationality, d->surname, d->given_names);
-    pg_slot *f = pg_map_get(&s->pre_freq, fk);
-    if (!f && !(f = pg_map_put(&s->pre_freq, fk))) return FR_ENOMEM;
+    fr__pg_name_key(fk, d->nationality, d->surname, d->given_names);
+    pg_slot *f = fr__pg_map_get(&s->pre_freq, fk);
+    if (!f && !(f = fr__pg_map_put(&s->pre_freq, fk))) return FR_ENOMEM;
     if (!f->b) f->b = (int64_t)a->nfreq + 1, f->d = 'M';
     if (d->birth_date != FR_DATE_NONE) {
         snprintf(fk, sizeof fk, "B%ld", (long)d->birth_date);
-        if (!(f = pg_map_put(&s->pre_freq, fk))) return FR_ENOMEM;
+        if (!(f = fr__pg_map_put(&s->pre_freq, fk))) return FR_ENOMEM;
         if (!f->b) f->b = (int64_t)a->nfreq + 1, f->d = 'B';
     }
-    pg_buf_elem(&a->fna, d->nationality, a->nfreq == 0);
-    pg_buf_elem(&a->fsu, d->surname, a->nfreq == 0);
-    pg_buf_elem(&a->fgi, d->given_names, a->nfreq == 0);
-    pg_buf_elem(&a->fbi, pg_date(v, d->birth_date), a->nfreq++ == 0);
+    fr__pg_buf_elem(&a->fna, d->nationality, a->nfreq == 0);
+    fr__pg_buf_elem(&a->fsu, d->surname, a->nfreq == 0);
+    fr__pg_buf_elem(&a->fgi, d->given_names, a->nfreq == 0);
+    fr__pg_buf_elem(&a->fbi, fr__pg_date(v, d->birth_date), a->nfreq++ == 0);
     char nk[8];
     snprintf(nk, sizeof nk, "N%s", d->nationality);
-    if (!pg_map_get(seen, nk)) {
-        if (!pg_map_put(seen, nk)) return FR_ENOMEM;
-        pg_buf_elem(&a->nats, d->nationality, a->nnat++ == 0);
+    if (!fr__pg_map_get(seen, nk)) {
+        if (!fr__pg_map_put(seen, nk)) return FR_ENOMEM;
+        fr__pg_buf_elem(&a->nats, d->nationality, a->nnat++ == 0);
     }
     if (!fr__slink_wanted(d)) return FR_OK;
-    pg_buf_elem(&a->co, pg_i64(v, pos + 1), a->ncand == 0);
-    pg_buf_elem(&a->cst, d->state, a->ncand == 0);
-    pg_buf_elem(&a->cnu, d->number, a->ncand == 0);
-    pg_buf_elem(&a->cna, d->nationality, a->ncand == 0);
-    pg_buf_elem(&a->csu, d->surname, a->ncand == 0);
+    fr__pg_buf_elem(&a->co, fr__pg_i64(v, pos + 1), a->ncand == 0);
+    fr__pg_buf_elem(&a->cst, d->state, a->ncand == 0);
+    fr__pg_buf_elem(&a->cnu, d->number, a->ncand == 0);
+    fr__pg_buf_elem(&a->cna, d->nationality, a->ncand == 0);
+    fr__pg_buf_elem(&a->csu, d->surname, a->ncand == 0);
     a->cev[a->ncand++] = ev;
     return FR_OK;
 }
@@ -213,25 +213,25 @@ static int build_args(pg_store *s, const fr_event *const *evs, size_t n, pg_map 
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (!evs[i]) continue;
-        pg_buf_elem(&a->ids, evs[i]->event_id, a->nids++ == 0);
+        fr__pg_buf_elem(&a->ids, evs[i]->event_id, a->nids++ == 0);
         if (want_doc(s, seen, evs[i], a) != FR_OK)
             return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     }
-    pg_buf_end(&a->ids, a->nids == 0);
-    pg_buf_end(&a->lst, a->nlock == 0);
-    pg_buf_end(&a->lnu, a->nlock == 0);
-    pg_buf_end(&a->dst, a->ndocs == 0);
-    pg_buf_end(&a->dnu, a->ndocs == 0);
-    pg_buf_end(&a->co, a->ncand == 0);
-    pg_buf_end(&a->cst, a->ncand == 0);
-    pg_buf_end(&a->cnu, a->ncand == 0);
-    pg_buf_end(&a->cna, a->ncand == 0);
-    pg_buf_end(&a->csu, a->ncand == 0);
-    pg_buf_end(&a->nats, a->nnat == 0);
-    pg_buf_end(&a->fna, a->nfreq == 0);
-    pg_buf_end(&a->fsu, a->nfreq == 0);
-    pg_buf_end(&a->fgi, a->nfreq == 0);
-    pg_buf_end(&a->fbi, a->nfreq == 0);
+    fr__pg_buf_end(&a->ids, a->nids == 0);
+    fr__pg_buf_end(&a->lst, a->nlock == 0);
+    fr__pg_buf_end(&a->lnu, a->nlock == 0);
+    fr__pg_buf_end(&a->dst, a->ndocs == 0);
+    fr__pg_buf_end(&a->dnu, a->ndocs == 0);
+    fr__pg_buf_end(&a->co, a->ncand == 0);
+    fr__pg_buf_end(&a->cst, a->ncand == 0);
+    fr__pg_buf_end(&a->cnu, a->ncand == 0);
+    fr__pg_buf_end(&a->cna, a->ncand == 0);
+    fr__pg_buf_end(&a->csu, a->ncand == 0);
+    fr__pg_buf_end(&a->nats, a->nnat == 0);
+    fr__pg_buf_end(&a->fna, a->nfreq == 0);
+    fr__pg_buf_end(&a->fsu, a->nfreq == 0);
+    fr__pg_buf_end(&a->fgi, a->nfreq == 0);
+    fr__pg_buf_end(&a->fbi, a->nfreq == 0);
     size_t nb;
     pg_buf *b = args_all(a, &nb);
     for (size_t i = 0; i < nb; i++)
@@ -249,7 +249,7 @@ static int keep_result(void *ud, int at, PGresult *r, int *keep, fr_error *err)
 {
     keep_ctx *k = ud;
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        return pg_error(k->s, r, err, "cannot look the events up");
+        return fr__pg_error(k->s, r, err, "cannot look the events up");
     if ((size_t)at < k->n && !k->res[at]) {
         k->res[at] = r;
         *keep = 1;
@@ -272,7 +272,7 @@ static int pipeline(pg_store *s, size_t n, const char *const *sql, const int *np
     if (PQpipelineSync(s->conn) != 1 && rc == FR_OK)
         rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "cannot send: %s", PQerrorMessage(s->conn));
     keep_ctx k = {s, res, n};
-    int rr = pg_pipe_read(s, keep_result, &k, err);
+    int rr = fr__pg_pipe_read(s, keep_result, &k, err);
     if (rc == FR_OK) rc = rr;
     for (size_t i = 0; i < n && rc == FR_OK; i++)
         if (!res[i]) rc = fr_error_set(err, FR_ESTORE, 0, 0, "", "a look-up gave no answer");
@@ -288,14 +288,14 @@ static int64_t num(const PGresult *r, int i, int col)
 static int read_events(pg_store *s, const PGresult *r, const fr_event *const *evs, size_t n)
 {
     for (int i = 0; i < PQntuples(r); i++) {
-        pg_slot *x = pg_map_put(&s->pre_ev, PQgetvalue(r, i, 0));
+        pg_slot *x = fr__pg_map_put(&s->pre_ev, PQgetvalue(r, i, 0));
         if (!x) return FR_ENOMEM;
         x->a = num(r, i, 1), x->b = num(r, i, 2), x->c = num(r, i, 3);
         x->d = (int)num(r, i, 4);
     }
     for (size_t i = 0; i < n; i++) {
-        if (!evs[i] || pg_map_get(&s->pre_ev, evs[i]->event_id)) continue;
-        pg_slot *x = pg_map_put(&s->pre_ev, evs[i]->event_id);
+        if (!evs[i] || fr__pg_map_get(&s->pre_ev, evs[i]->event_id)) continue;
+        pg_slot *x = fr__pg_map_put(&s->pre_ev, evs[i]->event_id);
         if (!x) return FR_ENOMEM;
         x->d = -1;
     }
@@ -310,16 +310,16 @@ static int read_docs(pg_store *s, const PGresult *r, pg_map *seen)
     for (int i = 0; i < PQntuples(r); i++) {
         char key[40];
         snprintf(key, sizeof key, "%s:%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
-        pg_slot *dc = pg_map_put(&s->docs, key);
+        pg_slot *dc = fr__pg_map_put(&s->docs, key);
         if (!dc) return FR_ENOMEM;
         dc->a = num(r, i, 2), dc->b = num(r, i, 3), dc->c = num(r, i, 4);
-        pg_slot *w = pg_map_get(seen, key);
+        pg_slot *w = fr__pg_map_get(seen, key);
         if (!w || !w->a) continue; /* no crossing of it is paired: not locked */
         char tk[24];
         snprintf(tk, sizeof tk, "t%lld", (long long)dc->b);
-        pg_slot *tc = pg_map_get(&s->travs, tk);
+        pg_slot *tc = fr__pg_map_get(&s->travs, tk);
         if (tc && tc->d >= 0) continue;
-        if (!tc && !(tc = pg_map_put(&s->travs, tk))) return FR_ENOMEM;
+        if (!tc && !(tc = fr__pg_map_put(&s->travs, tk))) return FR_ENOMEM;
         int has = !PQgetisnull(r, i, 5);
         tc->a = has ? num(r, i, 5) : 0;
         tc->b = has ? num(r, i, 6) : 0;
@@ -337,7 +337,7 @@ static void read_totals(pg_store *s, const PGresult *totals, pg_map *seen)
         }
         char nk[8];
         snprintf(nk, sizeof nk, "N%s", PQgetvalue(totals, i, 0));
-        pg_slot *x = pg_map_get(seen, nk);
+        pg_slot *x = fr__pg_map_get(seen, nk);
         if (x) x->c = num(totals, i, 1);
     }
 }
@@ -378,14 +378,14 @@ static int read_cands(pg_store *s, const PGresult *r, const fr_event *const *evs
         if (!evs[i]) continue;
         char key[40];
         doc_key(key, &evs[i]->doc);
-        if (pg_map_get(&s->docs, key) || pg_map_get(&s->pre_doc, key)) continue;
-        pg_slot *w = pg_map_get(seen, key);
+        if (fr__pg_map_get(&s->docs, key) || fr__pg_map_get(&s->pre_doc, key)) continue;
+        pg_slot *w = fr__pg_map_get(seen, key);
         if (!w) continue; /* not asked (cannot happen) */
-        pg_slot *d = pg_map_put(&s->pre_doc, key);
+        pg_slot *d = fr__pg_map_put(&s->pre_doc, key);
         if (!d) return FR_ENOMEM;
         char nk[8];
         snprintf(nk, sizeof nk, "N%s", evs[i]->doc.nationality);
-        pg_slot *nat = pg_map_get(seen, nk);
+        pg_slot *nat = fr__pg_map_get(seen, nk);
         d->a = (int64_t)s->npre_cand, d->b = 0, d->c = nat ? nat->c : 0;
         int64_t o = w->b + 1;
         while (at < rows && num(r, at, 0) < o)
@@ -416,7 +416,7 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
         if (!evs[i] || !fr__slink_wanted(&evs[i]->doc)) continue;
         char key[40];
         doc_key(key, &evs[i]->doc);
-        pg_slot *d = pg_map_get(&s->pre_doc, key);
+        pg_slot *d = fr__pg_map_get(&s->pre_doc, key);
         if (!d || d->d) continue; /* not new, or seen earlier in the chunk */
         d->d = 1;
         fr_linkage_query q = {&evs[i]->doc, evs[i]->at.date, evs[i]->kind == FR_EVENT_ENTRY};
@@ -425,11 +425,11 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
             pg_cand *x = &s->pre_cand[j];
             if (!fr__slink_may_review(&s->link_params, &q, &x->row, &best)) continue;
             char v[24];
-            pg_buf_elem(&ix, pg_i64(v, j), m == 0);
-            pg_buf_elem(&na, x->row.nationality, m == 0);
-            pg_buf_elem(&su, x->row.surname, m == 0);
-            pg_buf_elem(&gi, x->row.given_names, m == 0);
-            pg_buf_elem(&bi, pg_i64(v, x->row.birth_date), m++ == 0);
+            fr__pg_buf_elem(&ix, fr__pg_i64(v, j), m == 0);
+            fr__pg_buf_elem(&na, x->row.nationality, m == 0);
+            fr__pg_buf_elem(&su, x->row.surname, m == 0);
+            fr__pg_buf_elem(&gi, x->row.given_names, m == 0);
+            fr__pg_buf_elem(&bi, fr__pg_i64(v, x->row.birth_date), m++ == 0);
         }
     }
     int rc = FR_OK;
@@ -437,7 +437,7 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
     if (m == 0) goto done;
     pg_buf *all[5] = {&ix, &na, &su, &gi, &bi};
     for (int k = 0; k < 5; k++) {
-        pg_buf_end(all[k], 0);
+        fr__pg_buf_end(all[k], 0);
         if (all[k]->oom) rc = FR_ENOMEM;
     }
     if (rc != FR_OK) {
@@ -455,7 +455,7 @@ static int count_cands(pg_store *s, const fr_event *const *evs, size_t n, fr_err
                      "  AS u(i, na, su, gi, bi)",
                      5, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the candidates' counts");
+        rc = fr__pg_error(s, r, err, "cannot read the candidates' counts");
         goto done;
     }
     for (int i = 0; i < PQntuples(r); i++) {
@@ -488,7 +488,7 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
         if (!evs[i] || !fr__slink_wanted(&evs[i]->doc)) continue;
         char key[40];
         doc_key(key, &evs[i]->doc);
-        pg_slot *d = pg_map_get(&s->pre_doc, key);
+        pg_slot *d = fr__pg_map_get(&s->pre_doc, key);
         if (!d || d->d != 1) continue; /* not new, or seen earlier in the chunk */
         d->d = 2;
         fr_linkage_query q = {&evs[i]->doc, evs[i]->at.date, evs[i]->kind == FR_EVENT_ENTRY};
@@ -497,19 +497,19 @@ static int read_details(pg_store *s, const fr_event *const *evs, size_t n, fr_er
             if (!x->counted) continue; /* refused with the best counts */
             fr_linkage_freq f = {s->pre_total, d->c, x->name_n, x->birth_n};
             if (fr__slink_may_review(&s->link_params, &q, &x->row, &f))
-                pg_details_arg(&ix, &ids, &pp, m++ == 0, j, x->row.id, &evs[i]->doc);
+                fr__pg_details_arg(&ix, &ids, &pp, m++ == 0, j, x->row.id, &evs[i]->doc);
         }
     }
     if (m == 0) return FR_OK;
-    return pg_details_run(s, &ix, &ids, &pp, s->pre_cand, s->npre_cand, err);
+    return fr__pg_details_run(s, &ix, &ids, &pp, s->pre_cand, s->npre_cand, err);
 }
 
 /* The blocking dates worth reading for a new document at the chunk's
  * totals (fr__slink_keys, as the SQLite backend: with millions of
  * travellers the 1st of January of a common nationality's birth year is
  * skipped). */
-size_t pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
-                        int64_t travellers, int64_t nationality, fr_date out[3])
+size_t fr__pg_prefetch_keys(pg_store *s, const fr_document *d, fr_date day, int entering,
+                            int64_t travellers, int64_t nationality, fr_date out[3])
 {
     fr_linkage_query q = {d, day, entering};
     fr_linkage_freq f = {travellers, nationality, 0, 0};
@@ -524,7 +524,7 @@ static int cand_keys(pg_store *s, chunk_args *a, pg_map *seen, fr_error *err)
     r = PQexecParams(s->conn, SQL[Q_TOTALS], 1, NULL, p, NULL, NULL, 0);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the frequency totals");
+        rc = fr__pg_error(s, r, err, "cannot read the frequency totals");
         PQclear(r);
         return rc;
     }
@@ -534,28 +534,28 @@ static int cand_keys(pg_store *s, chunk_args *a, pg_map *seen, fr_error *err)
         const fr_event *ev = a->cev[i];
         char nk[8];
         snprintf(nk, sizeof nk, "N%s", ev->doc.nationality);
-        pg_slot *nat = pg_map_get(seen, nk);
+        pg_slot *nat = fr__pg_map_get(seen, nk);
         fr_date keys[3];
-        size_t nkeys = pg_prefetch_keys(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY,
-                                        s->pre_total, nat ? nat->c : 0, keys);
+        size_t nkeys = fr__pg_prefetch_keys(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY,
+                                            s->pre_total, nat ? nat->c : 0, keys);
         for (size_t k = 0; k < 3; k++) {
             char v[24];
-            pg_buf_elem(&a->ck[k], k < nkeys ? pg_i64(v, keys[k]) : NULL, i == 0);
+            fr__pg_buf_elem(&a->ck[k], k < nkeys ? fr__pg_i64(v, keys[k]) : NULL, i == 0);
         }
     }
     for (int k = 0; k < 3; k++) {
-        pg_buf_end(&a->ck[k], a->ncand == 0);
+        fr__pg_buf_end(&a->ck[k], a->ncand == 0);
         if (a->ck[k].oom) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
     }
     return FR_OK;
 }
 
-int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err)
+int fr__pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
-    pg_prefetch_clear(s);
+    fr__pg_prefetch_clear(s);
     if (!s->in_tx || !s->batch || n == 0) return FR_OK; /* single records: no exclusive lock */
-    int rc = pg_flush(s, err); /* the server answers for everything this transaction wrote */
+    int rc = fr__pg_flush(s, err); /* the server answers for everything this transaction wrote */
     if (rc != FR_OK) return rc;
     chunk_args a;
     memset(&a, 0, sizeof a);
@@ -576,7 +576,7 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
             /* links were corrected since the cache was filled: the documents
              * taken from it were not asked about, so they are left out of
              * the chunk (looked up one by one) */
-            pg_map_clear(&s->docs);
+            fr__pg_map_clear(&s->docs);
             s->link_gen = gen;
         }
     }
@@ -591,12 +591,12 @@ int pg_prefetch(fr_store *base, const fr_event *const *evs, size_t n, fr_error *
     size_t fresh = 0;
     for (size_t i = 0; i < s->pre_ev.cap; i++)
         fresh += s->pre_ev.slots[i].key[0] && s->pre_ev.slots[i].d < 0;
-    pg_ids_hint(s, s->pre_doc.used, s->pre_doc.used, fresh);
+    fr__pg_ids_hint(s, s->pre_doc.used, s->pre_doc.used, fresh);
 done:
     for (int q = 0; q < Q_COUNT; q++)
         PQclear(res[q]);
     args_free(&a);
-    pg_map_free(&seen);
-    if (rc != FR_OK) pg_prefetch_clear(s);
+    fr__pg_map_free(&seen);
+    if (rc != FR_OK) fr__pg_prefetch_clear(s);
     return rc;
 }

@@ -30,7 +30,7 @@ static int run(pg_store *s, const char *sql, int n, const char *const *p, PGresu
     PGresult *r = PQexecParams(s->conn, sql, n, NULL, p, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int rc = pg_error(s, r, err, "cannot purge");
+        int rc = fr__pg_error(s, r, err, "cannot purge");
         PQclear(r);
         return rc;
     }
@@ -66,11 +66,11 @@ static void due_free(due *d)
 
 static int erase(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
 {
-    pg_buf_end(&d->ids, d->nev == 0);
-    pg_buf_end(&d->days, d->nev == 0);
-    pg_buf_end(&d->digs, d->nev == 0);
-    pg_buf_end(&d->nats, d->nev == 0);
-    pg_buf_end(&d->eids, d->nev == 0);
+    fr__pg_buf_end(&d->ids, d->nev == 0);
+    fr__pg_buf_end(&d->days, d->nev == 0);
+    fr__pg_buf_end(&d->digs, d->nev == 0);
+    fr__pg_buf_end(&d->nats, d->nev == 0);
+    fr__pg_buf_end(&d->eids, d->nev == 0);
     if (d->ids.oom || d->days.oom || d->digs.oom || d->nats.oom || d->eids.oom)
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory in the purge");
     const char *ev[4] = {d->ids.p, d->days.p, d->digs.p, d->nats.p};
@@ -94,7 +94,7 @@ static int erase(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
                   " AS u(id, g) WHERE q.id = u.id",
                   2, seq, NULL, err)) != FR_OK)
         return rc;
-    if ((rc = pg_freq_uncount(s, d->tids.p, err)) != FR_OK ||
+    if ((rc = fr__pg_freq_uncount(s, d->tids.p, err)) != FR_OK ||
         (rc = run(s,
                   "UPDATE link_audit SET note = '' WHERE note <> ''"
                   " AND (from_traveller = ANY($1::bigint[]) OR to_traveller = ANY($1::bigint[]))",
@@ -115,9 +115,9 @@ static int erase(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
     if ((rc = run(s, "DELETE FROM travellers WHERE id = ANY($1::bigint[])", 1, t, NULL, err)) !=
         FR_OK)
         return rc;
-    return pg_exec(s,
-                   "UPDATE frontera_counters SET value = value + 1 WHERE name = 'link_generation'",
-                   err, "cannot purge");
+    return fr__pg_exec(
+        s, "UPDATE frontera_counters SET value = value + 1 WHERE name = 'link_generation'", err,
+        "cannot purge");
 }
 
 static int dry_counts(pg_store *s, due *d, fr_purge_counts *c, fr_error *err)
@@ -159,7 +159,7 @@ static int decide(PGresult *r, int from, int to, const fr_retention *ret, fr_dat
     if (!fr_retention_due(fr_retention_keep_until(ret, ev, n, &rule), as_of)) return FR_OK;
     c->travellers++;
     c->by_rule[rule]++;
-    pg_buf_elem(&d->tids, PQgetvalue(r, from, 0), d->ntids++ == 0);
+    fr__pg_buf_elem(&d->tids, PQgetvalue(r, from, 0), d->ntids++ == 0);
     for (int i = from; i < to; i++) {
         fr_event_kind k = (fr_event_kind)atoi(PQgetvalue(r, i, 3));
         if (k > 0 && k < 6) c->events[k]++;
@@ -168,11 +168,11 @@ static int decide(PGresult *r, int from, int to, const fr_retention *ret, fr_dat
         int64_t dig = fr__ledger_purged_digest(row, k, strtoll(PQgetvalue(r, i, 5), NULL, 10),
                                                PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
         int first = d->nev++ == 0;
-        pg_buf_elem(&d->ids, PQgetvalue(r, i, 1), first);
-        pg_buf_elem(&d->days, PQgetvalue(r, i, 2), first);
-        pg_buf_elem(&d->digs, pg_i64(g, dig), first);
-        pg_buf_elem(&d->nats, PQgetvalue(r, i, 7), first);
-        pg_buf_elem(&d->eids, PQgetvalue(r, i, 8), first);
+        fr__pg_buf_elem(&d->ids, PQgetvalue(r, i, 1), first);
+        fr__pg_buf_elem(&d->days, PQgetvalue(r, i, 2), first);
+        fr__pg_buf_elem(&d->digs, fr__pg_i64(g, dig), first);
+        fr__pg_buf_elem(&d->nats, PQgetvalue(r, i, 7), first);
+        fr__pg_buf_elem(&d->eids, PQgetvalue(r, i, 8), first);
     }
     return FR_OK;
 }
@@ -182,7 +182,7 @@ static int window(pg_store *s, const fr_retention *ret, fr_date as_of, int dry, 
 {
     char a[24], b[24];
     int64_t hi = *cursor + (int64_t)max;
-    const char *p[2] = {pg_i64(a, *cursor), pg_i64(b, hi)};
+    const char *p[2] = {fr__pg_i64(a, *cursor), fr__pg_i64(b, hi)};
     PGresult *top = NULL, *r = NULL;
     int rc = run(s, "SELECT coalesce(max(id), 0) FROM travellers", 0, NULL, &top, err);
     if (rc != FR_OK) return rc;
@@ -213,7 +213,7 @@ static int window(pg_store *s, const fr_retention *ret, fr_date as_of, int dry, 
     }
     PQclear(r);
     fr_free(ev);
-    pg_buf_end(&d.tids, d.ntids == 0);
+    fr__pg_buf_end(&d.tids, d.ntids == 0);
     if (d.tids.oom) rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory in the purge");
     if (rc == FR_OK && d.ntids) rc = dry ? dry_counts(s, &d, c, err) : erase(s, &d, c, err);
     due_free(&d);
@@ -224,25 +224,25 @@ static int window(pg_store *s, const fr_retention *ret, fr_date as_of, int dry, 
     return rc;
 }
 
-int pg_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flags, int64_t *cursor,
-             size_t max, fr_purge_counts *counts, int *done, fr_error *err)
+int fr__pg_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flags,
+                 int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int dry = (flags & FR_PURGE_DRY_RUN) != 0;
     int own = !s->in_tx;
-    int rc = own ? pg_tx_begin(s, err) : pg_flush(s, err);
+    int rc = own ? fr__pg_tx_begin(s, err) : fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     if (!dry)
-        rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
-                     "cannot take the linking lock");
+        rc = fr__pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                         "cannot take the linking lock");
     fr_purge_counts c = *counts;
     if (rc == FR_OK) rc = window(s, r, as_of, dry, cursor, max, &c, done, err);
-    if (!dry) pg_map_clear(&s->docs); /* documents are gone */
+    if (!dry) fr__pg_map_clear(&s->docs); /* documents are gone */
     if (own) {
         if (rc == FR_OK)
-            rc = pg_tx_commit(s, err);
+            rc = fr__pg_tx_commit(s, err);
         else
-            pg_tx_rollback(s);
+            fr__pg_tx_rollback(s);
     }
     if (rc == FR_OK) *counts = c;
     return rc;

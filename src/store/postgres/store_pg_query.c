@@ -32,18 +32,18 @@ static int64_t get_i64(const PGresult *r, int row, int col)
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-int pg_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
-                     fr_error *err)
+int fr__pg_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
+                         fr_error *err)
 {
     pg_store *s = (pg_store *)base;
-    int rc = pg_flush(s, err);
+    int rc = fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     const char *p[2] = {state, number};
     PGresult *r =
         PQexecParams(s->conn, "SELECT traveller_id FROM documents WHERE state = $1 AND number = $2",
                      2, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        rc = pg_error(s, r, err, "cannot look the document up");
+        rc = fr__pg_error(s, r, err, "cannot look the document up");
     else if (PQntuples(r) == 0)
         rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "document", "no document %s:%s is recorded",
                           state, number);
@@ -69,7 +69,7 @@ static void read_doc(const PGresult *r, int i, int first, fr_document *d)
 static PGresult *query_tid(pg_store *s, const char *sql, int64_t tid)
 {
     char t[24];
-    const char *p[1] = {pg_i64(t, tid)};
+    const char *p[1] = {fr__pg_i64(t, tid)};
     return PQexecParams(s->conn, sql, 1, NULL, p, NULL, NULL, 0);
 }
 
@@ -78,7 +78,7 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
     PGresult *r = query_tid(s, "SELECT 1 FROM travellers WHERE id = $1", h->traveller_id);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot look the traveller up");
+        rc = fr__pg_error(s, r, err, "cannot look the traveller up");
     } else if (PQntuples(r) == 0) {
         rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "traveller", "there is no traveller %lld",
                           (long long)h->traveller_id);
@@ -91,7 +91,7 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
                   " paired_id, officer FROM events WHERE traveller_id = $1 ORDER BY at_utc, id",
                   h->traveller_id);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the history");
+        rc = fr__pg_error(s, r, err, "cannot read the history");
         PQclear(r);
         return rc;
     }
@@ -142,7 +142,7 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
                   " birth_date, sex, link FROM documents WHERE traveller_id = $1 ORDER BY id",
                   h->traveller_id);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the documents");
+        rc = fr__pg_error(s, r, err, "cannot read the documents");
         PQclear(r);
         return rc;
     }
@@ -164,7 +164,7 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
                   " WHERE status = 'open' AND (traveller_id = $1 OR candidate_id = $1) ORDER BY id",
                   h->traveller_id);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the reviews");
+        rc = fr__pg_error(s, r, err, "cannot read the reviews");
         PQclear(r);
         return rc;
     }
@@ -187,13 +187,13 @@ static int load(pg_store *s, fr_history *h, fr_error *err)
     return FR_OK;
 }
 
-int pg_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
+int fr__pg_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int own = !s->in_tx;
-    int rc = own ? pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                           "cannot start a read")
-                 : pg_flush(s, err);
+    int rc = own ? fr__pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                               "cannot start a read")
+                 : fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     fr_history *h = fr_calloc(1, sizeof *h);
     if (!h) {
@@ -211,18 +211,18 @@ done:
     return rc;
 }
 
-int pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
-              void *ud, fr_error *err)
+int fr__pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+                  void *ud, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
-    int rc = pg_flush(s, err);
+    int rc = fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     char f[24], t[24], last[24];
     int64_t after = 0;
     for (;;) {
-        const char *p[4] = {pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
-                            pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to), pg_i64(last, after),
-                            with_purged ? "1" : "0"};
+        const char *p[4] = {fr__pg_i64(f, from == FR_DATE_NONE ? FR_DATE_MIN : from),
+                            fr__pg_i64(t, to == FR_DATE_NONE ? FR_DATE_MAX : to),
+                            fr__pg_i64(last, after), with_purged ? "1" : "0"};
         PGresult *r =
             PQexecParams(s->conn,
                          "SELECT e.event_id, e.kind, e.local_date, e.local_secs, e.offset_min,"
@@ -235,7 +235,7 @@ int pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_stor
                          " AND ($4 = 1 OR d.id IS NOT NULL) ORDER BY e.id LIMIT " PG_EXPORT_PAGE,
                          4, NULL, p, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            rc = pg_error(s, r, err, "cannot export");
+            rc = fr__pg_error(s, r, err, "cannot export");
             PQclear(r);
             return rc;
         }

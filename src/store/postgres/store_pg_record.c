@@ -39,15 +39,15 @@ static void tid_key(char key[24], int64_t tid)
 static int last_crossing(pg_store *s, int64_t tid, pg_lookup *l, fr_error *err)
 {
     char t[24];
-    const char *p[1] = {pg_i64(t, tid)};
+    const char *p[1] = {fr__pg_i64(t, tid)};
     PGresult *r = PQexecParams(s->conn, "SELECT * FROM frontera_last_crossing($1)", 1, NULL, p,
                                NULL, NULL, 0);
     int rc;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the traveller's last crossing");
+        rc = fr__pg_error(s, r, err, "cannot read the traveller's last crossing");
     } else {
         l->have_last = 0;
-        rc = pg_lookup_read(r, l, err);
+        rc = fr__pg_lookup_read(r, l, err);
     }
     PQclear(r);
     return rc;
@@ -74,13 +74,13 @@ static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup
 {
     const fr_document *d = &ev->doc;
     fr_slink_result c;
-    int rc = pg_link_decide(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, &c, err);
+    int rc = fr__pg_link_decide(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, &c, err);
     if (rc != FR_OK) return rc;
     fr_link_kind kind = fr__slink_kind(c.outcome, 1);
     if (kind == FR_LINK_RENEWAL) {
         *tid = c.ids[0];
     } else {
-        if ((rc = pg_next_id(s, PG_SEQ_TRAV, tid, err)) != FR_OK) return rc;
+        if ((rc = fr__pg_next_id(s, PG_SEQ_TRAV, tid, err)) != FR_OK) return rc;
         if (grow((void **)&s->ptrav, &s->captrav, s->nptrav, sizeof *s->ptrav) != FR_OK)
             return oom(err);
         pg_trav_row *t = &s->ptrav[s->nptrav];
@@ -95,15 +95,15 @@ static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup
         if (d->birth_date != FR_DATE_NONE) {
             char key[24];
             snprintf(key, sizeof key, "b%ld", (long)d->birth_date);
-            pg_slot *b = pg_map_put(&s->births, key);
+            pg_slot *b = fr__pg_map_put(&s->births, key);
             if (!b) return oom(err);
             t->next_same_birth = (int)b->c - 1;
             b->c = (int64_t)s->nptrav + 1;
         }
         s->nptrav++;
-        if ((rc = pg_freq_count(s, d, err)) != FR_OK) return rc;
+        if ((rc = fr__pg_freq_count(s, d, err)) != FR_OK) return rc;
     }
-    if ((rc = pg_next_id(s, PG_SEQ_DOC, doc_id, err)) != FR_OK) return rc;
+    if ((rc = fr__pg_next_id(s, PG_SEQ_DOC, doc_id, err)) != FR_OK) return rc;
     if (grow((void **)&s->pdoc, &s->capdoc, s->npdoc, sizeof *s->pdoc) != FR_OK) return oom(err);
     pg_doc_row *r = &s->pdoc[s->npdoc++];
     r->id = *doc_id;
@@ -111,7 +111,7 @@ static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup
     r->person_digest = pdig;
     r->doc = *d;
     r->link = kind;
-    if (pg_latest_doc(s, *tid, s->npdoc - 1) != FR_OK) return oom(err);
+    if (fr__pg_latest_doc(s, *tid, s->npdoc - 1) != FR_OK) return oom(err);
     for (size_t i = 0; i < c.n && kind == FR_LINK_REVIEW; i++) {
         if (grow((void **)&s->prev, &s->capprev, s->nprev, sizeof *s->prev) != FR_OK)
             return oom(err);
@@ -123,12 +123,12 @@ static int new_document(pg_store *s, const fr_event *ev, int64_t pdig, pg_lookup
     *how = kind;
     char key[40];
     doc_key(key, sizeof key, d->state, d->number);
-    pg_slot *slot = pg_map_put(&s->docs, key);
+    pg_slot *slot = fr__pg_map_put(&s->docs, key);
     if (slot) slot->a = *doc_id, slot->b = *tid, slot->c = pdig;
     if (kind != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
         char tk[24];
         tid_key(tk, *tid);
-        pg_slot *ts = pg_map_put(&s->travs, tk);
+        pg_slot *ts = fr__pg_map_put(&s->travs, tk);
         if (!ts) return oom(err);
         ts->a = 0, ts->b = 0, ts->d = 0;
     }
@@ -142,17 +142,17 @@ static int doc_differs(pg_store *s, int64_t doc_id, const fr_document *d, fr_err
     if (!d->type[0] && d->expiry == FR_DATE_NONE && !d->surname[0] && !d->given_names[0] &&
         !d->nationality[0] && d->birth_date == FR_DATE_NONE && !d->sex)
         return 0;
-    int rc = pg_flush(s, err);
+    int rc = fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     char id[24];
-    const char *p[1] = {pg_i64(id, doc_id)};
+    const char *p[1] = {fr__pg_i64(id, doc_id)};
     PGresult *r = PQexecParams(s->conn,
                                "SELECT type, coalesce(expiry::text, ''), surname, given_names,"
                                " nationality, coalesce(birth_date::text, ''), sex FROM documents"
                                " WHERE id = $1",
                                1, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-        rc = pg_error(s, r, err, "cannot read the document");
+        rc = fr__pg_error(s, r, err, "cannot read the document");
         PQclear(r);
         return rc;
     }
@@ -172,19 +172,19 @@ static int doc_differs(pg_store *s, int64_t doc_id, const fr_document *d, fr_err
 
 /* Re-pair all entries and exits of a traveller in event-time order (the
  * core's rule), after sending what this transaction holds. */
-int pg_repair(pg_store *s, int64_t tid, fr_error *err)
+int fr__pg_repair(pg_store *s, int64_t tid, fr_error *err)
 {
-    int rc = pg_flush(s, err);
+    int rc = fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     char t[24];
-    const char *p[1] = {pg_i64(t, tid)};
+    const char *p[1] = {fr__pg_i64(t, tid)};
     PGresult *r = PQexecParams(s->conn,
                                "SELECT id, local_date, kind, anomalies, coalesce(paired_id, 0)"
                                " FROM events WHERE traveller_id = $1 AND kind IN (1, 2)"
                                " ORDER BY at_utc, id",
                                1, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the traveller's crossings");
+        rc = fr__pg_error(s, r, err, "cannot read the traveller's crossings");
         PQclear(r);
         return rc;
     }
@@ -206,14 +206,14 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err)
         int64_t np = paired[i] >= 0 ? strtoll(PQgetvalue(r, (int)paired[i], 0), NULL, 10) : 0;
         if (a == old && np == old_p) continue;
         char an[24], pp[24];
-        const char *q[4] = {PQgetvalue(r, (int)i, 0), PQgetvalue(r, (int)i, 1), pg_i64(an, a),
-                            np ? pg_i64(pp, np) : NULL};
+        const char *q[4] = {PQgetvalue(r, (int)i, 0), PQgetvalue(r, (int)i, 1), fr__pg_i64(an, a),
+                            np ? fr__pg_i64(pp, np) : NULL};
         PGresult *u = PQexecParams(s->conn,
                                    "UPDATE events SET anomalies = $3, paired_id = $4"
                                    " WHERE id = $1 AND local_date = $2",
                                    4, NULL, q, NULL, NULL, 0);
         if (PQresultStatus(u) != PGRES_COMMAND_OK) {
-            rc = pg_error(s, u, err, "cannot re-pair the crossings");
+            rc = fr__pg_error(s, u, err, "cannot re-pair the crossings");
             PQclear(u);
             goto done;
         }
@@ -221,7 +221,7 @@ int pg_repair(pg_store *s, int64_t tid, fr_error *err)
     }
     char tk[24];
     tid_key(tk, tid);
-    pg_slot *ts = pg_map_get(&s->travs, tk);
+    pg_slot *ts = fr__pg_map_get(&s->travs, tk);
     if (ts) ts->d = -1; /* ask the server again */
     rc = FR_OK;
 done:
@@ -235,12 +235,12 @@ done:
 static int event_anomalies(pg_store *s, int64_t row, unsigned *out, fr_error *err)
 {
     char id[24];
-    const char *p[1] = {pg_i64(id, row)};
+    const char *p[1] = {fr__pg_i64(id, row)};
     PGresult *r = PQexecParams(s->conn, "SELECT anomalies FROM events WHERE id = $1", 1, NULL, p,
                                NULL, NULL, 0);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-        rc = pg_error(s, r, err, "cannot read the event");
+        rc = fr__pg_error(s, r, err, "cannot read the event");
     else
         *out = (unsigned)atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
@@ -266,26 +266,26 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
     int pairs = ev->kind == FR_EVENT_ENTRY || ev->kind == FR_EVENT_EXIT;
     int rc;
     /* an event id this transaction already holds */
-    pg_slot *mine = pg_map_get(&s->evs, ev->event_id);
+    pg_slot *mine = fr__pg_map_get(&s->evs, ev->event_id);
     if (mine && !(mine->d & 0x100)) {
         res->traveller_id = mine->b, res->event_row = mine->c, res->anomalies = (unsigned)mine->d;
         return known_event(ev, mine->a, digest, res, err);
     }
     char dk[40], tk[24];
     doc_key(dk, sizeof dk, ev->doc.state, ev->doc.number);
-    pg_slot *dc = pg_map_get(&s->docs, dk);
+    pg_slot *dc = fr__pg_map_get(&s->docs, dk);
     pg_slot *tc = NULL;
     if (dc) {
         tid_key(tk, dc->b);
-        tc = pg_map_get(&s->travs, tk);
+        tc = fr__pg_map_get(&s->travs, tk);
         if (tc && tc->d < 0) tc = NULL;
     }
     /* the chunk's look-up (store_pg_prefetch.c), else one round trip */
-    pg_slot *pe = s->pre_valid && !mine ? pg_map_get(&s->pre_ev, ev->event_id) : NULL;
+    pg_slot *pe = s->pre_valid && !mine ? fr__pg_map_get(&s->pre_ev, ev->event_id) : NULL;
     if (pe && pairs && dc && !tc) pe = NULL; /* its traveller was not locked for the chunk */
     if (pe && !dc &&
-        (rc = pg_lookup_prefetched(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY, l, err)) <=
-            0) {
+        (rc = fr__pg_lookup_prefetched(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY, l,
+                                       err)) <= 0) {
         if (rc < 0) return rc;
         pe = NULL;
     }
@@ -296,20 +296,20 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
             l->ev_digest = pe->a, l->ev_tid = pe->b, l->ev_row = pe->c;
             l->ev_anom = (unsigned)pe->d;
         }
-    } else if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, !dc, pairs && !tc, 1, l, err)) !=
+    } else if ((rc = fr__pg_lookup_run(s, ev->event_id, &ev->doc, !dc, pairs && !tc, 1, l, err)) !=
                FR_OK) {
         return rc;
     }
     if (l->gen >= 0 && l->gen != s->link_gen) {
         /* links were corrected (by anyone) since the document cache was
          * filled: drop it and ask the server about the document */
-        pg_map_clear(&s->docs);
+        fr__pg_map_clear(&s->docs);
         s->link_gen = l->gen;
         if (dc) {
-            pg_lookup_free(l);
+            fr__pg_lookup_free(l);
             memset(l, 0, sizeof *l);
             dc = NULL, tc = NULL;
-            if ((rc = pg_lookup_run(s, ev->event_id, &ev->doc, 1, pairs, 1, l, err)) != FR_OK)
+            if ((rc = fr__pg_lookup_run(s, ev->event_id, &ev->doc, 1, pairs, 1, l, err)) != FR_OK)
                 return rc;
         }
     }
@@ -323,7 +323,7 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
         doc_id = dc ? dc->a : l->doc_id;
         tid = dc ? dc->b : l->tid;
         stored_pdig = dc ? dc->c : l->pdig;
-        if (!dc && (dc = pg_map_put(&s->docs, dk)) != NULL)
+        if (!dc && (dc = fr__pg_map_put(&s->docs, dk)) != NULL)
             dc->a = doc_id, dc->b = tid, dc->c = stored_pdig;
         res->link = FR_LINK_DOCUMENT;
         if (stored_pdig != pdig) {
@@ -335,7 +335,7 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
     }
     /* the traveller's last entry/exit: this transaction's, else the server's */
     tid_key(tk, tid);
-    tc = pg_map_get(&s->travs, tk);
+    tc = fr__pg_map_get(&s->travs, tk);
     if (tc && tc->d < 0) tc = NULL;
     int64_t last_row = 0, last_utc = 0;
     int last_kind = 0;
@@ -361,9 +361,9 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
             anomalies |= FR_ANOMALY_EXIT_WITHOUT_ENTRY;
         }
     }
-    if ((rc = pg_ensure_month(s, ev->at.date, err)) != FR_OK) return rc;
+    if ((rc = fr__pg_ensure_month(s, ev->at.date, err)) != FR_OK) return rc;
     int64_t row;
-    if ((rc = pg_next_id(s, PG_SEQ_EVENT, &row, err)) != FR_OK) return rc;
+    if ((rc = fr__pg_next_id(s, PG_SEQ_EVENT, &row, err)) != FR_OK) return rc;
     if (grow((void **)&s->pev, &s->capev, s->npev, sizeof *s->pev) != FR_OK) return oom(err);
     pg_event_row *e = &s->pev[s->npev];
     memset(e, 0, sizeof *e);
@@ -377,19 +377,19 @@ static int record_looked(pg_store *s, const fr_event *ev, fr_record_result *res,
     }
     e->ev.reasons_json = e->reasons;
     s->npev++;
-    if (pg_seq_note(s, row, ev->at.date, digest) != FR_OK) return oom(err);
-    pg_slot *es = pg_map_put(&s->evs, ev->event_id);
+    if (fr__pg_seq_note(s, row, ev->at.date, digest) != FR_OK) return oom(err);
+    pg_slot *es = fr__pg_map_put(&s->evs, ev->event_id);
     if (!es) return oom(err);
     es->a = digest, es->b = tid, es->c = row, es->d = (int)anomalies;
     res->event_row = row;
     res->traveller_id = tid;
     res->anomalies = anomalies;
     if (pairs && !late) {
-        pg_slot *ts = pg_map_put(&s->travs, tk);
+        pg_slot *ts = fr__pg_map_put(&s->travs, tk);
         if (!ts) return oom(err);
         ts->a = row, ts->b = utc, ts->d = ev->kind;
     } else if (pairs && late) {
-        if ((rc = pg_repair(s, tid, err)) != FR_OK) return rc;
+        if ((rc = fr__pg_repair(s, tid, err)) != FR_OK) return rc;
         if ((rc = event_anomalies(s, row, &res->anomalies, err)) != FR_OK) return rc;
     }
     return FR_OK;
@@ -400,23 +400,23 @@ static int record_in_tx(pg_store *s, const fr_event *ev, fr_record_result *res, 
     pg_lookup l;
     memset(&l, 0, sizeof l);
     int rc = record_looked(s, ev, res, &l, err);
-    pg_lookup_free(&l);
+    fr__pg_lookup_free(&l);
     return rc;
 }
 
-int pg_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err)
+int fr__pg_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     if (s->in_tx) return record_in_tx(s, ev, res, err); /* a batch: the caller commits */
     int rc = FR_EBUSY;
     for (int attempt = 0; attempt < PG_RETRIES && rc == FR_EBUSY; attempt++) {
         memset(res, 0, sizeof *res);
-        if ((rc = pg_tx_begin(s, err)) != FR_OK) return rc;
+        if ((rc = fr__pg_tx_begin(s, err)) != FR_OK) return rc;
         rc = record_in_tx(s, ev, res, err);
         if (rc == FR_OK) {
-            rc = pg_tx_commit(s, err); /* rolls back on failure */
+            rc = fr__pg_tx_commit(s, err); /* rolls back on failure */
         } else {
-            pg_tx_rollback(s);
+            fr__pg_tx_rollback(s);
         }
     }
     return rc;

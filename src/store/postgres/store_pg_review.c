@@ -24,7 +24,7 @@ static int run(pg_store *s, const char *sql, int n, const char *const *p, PGresu
     PGresult *r = PQexecParams(s->conn, sql, n, NULL, p, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int rc = pg_error(s, r, err, what);
+        int rc = fr__pg_error(s, r, err, what);
         PQclear(r);
         return rc;
     }
@@ -37,7 +37,7 @@ static int run(pg_store *s, const char *sql, int n, const char *const *p, PGresu
 
 static const char *const SETTING[3] = {"link_bits", "review_bits", "renewal_rate"};
 
-int pg_load_linkage(pg_store *s, fr_error *err)
+int fr__pg_load_linkage(pg_store *s, fr_error *err)
 {
     fr_linkage_defaults(&s->link_params);
     PGresult *r = NULL;
@@ -55,7 +55,7 @@ int pg_load_linkage(pg_store *s, fr_error *err)
     return FR_OK;
 }
 
-void pg_get_linkage(fr_store *base, fr_linkage_params *p)
+void fr__pg_get_linkage(fr_store *base, fr_linkage_params *p)
 {
     *p = ((pg_store *)base)->link_params;
 }
@@ -63,27 +63,27 @@ void pg_get_linkage(fr_store *base, fr_linkage_params *p)
 /* Begin a correction: a transaction holding the linking lock exclusively. */
 static int begin(pg_store *s, fr_error *err)
 {
-    int rc = pg_tx_begin(s, err);
-    if (rc == FR_OK && (rc = pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
-                                     "cannot take the linking lock")) != FR_OK)
-        pg_tx_rollback(s);
+    int rc = fr__pg_tx_begin(s, err);
+    if (rc == FR_OK && (rc = fr__pg_exec(s, "SELECT pg_advisory_xact_lock(1179799122, 0)", err,
+                                         "cannot take the linking lock")) != FR_OK)
+        fr__pg_tx_rollback(s);
     return rc;
 }
 
 static int end(pg_store *s, int rc, fr_error *err)
 {
     if (rc == FR_OK)
-        rc = pg_exec(s,
-                     "UPDATE frontera_counters SET value = value + 1"
-                     " WHERE name = 'link_generation'",
-                     err, "cannot record the correction");
-    pg_map_clear(&s->docs); /* documents changed traveller */
-    if (rc == FR_OK) return pg_tx_commit(s, err);
-    pg_tx_rollback(s);
+        rc = fr__pg_exec(s,
+                         "UPDATE frontera_counters SET value = value + 1"
+                         " WHERE name = 'link_generation'",
+                         err, "cannot record the correction");
+    fr__pg_map_clear(&s->docs); /* documents changed traveller */
+    if (rc == FR_OK) return fr__pg_tx_commit(s, err);
+    fr__pg_tx_rollback(s);
     return rc;
 }
 
-int pg_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
+int fr__pg_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int rc = begin(s, err);
@@ -102,10 +102,10 @@ int pg_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
     return rc;
 }
 
-int pg_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err)
+int fr__pg_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
-    int rc = pg_flush(s, err);
+    int rc = fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     PGresult *r = NULL;
     const char *p[1] = {open_only ? "1" : "0"};
@@ -145,8 +145,14 @@ static int audit(pg_store *s, int64_t at, const char *actor, const char *action,
                  int64_t doc, int64_t from, int64_t to, const char *note, fr_error *err)
 {
     char a[24], rv[24], d[24], f[24], t[24];
-    const char *p[8] = {pg_i64(a, at),  actor,           action,        pg_i64(rv, review),
-                        pg_i64(d, doc), pg_i64(f, from), pg_i64(t, to), note};
+    const char *p[8] = {fr__pg_i64(a, at),
+                        actor,
+                        action,
+                        fr__pg_i64(rv, review),
+                        fr__pg_i64(d, doc),
+                        fr__pg_i64(f, from),
+                        fr__pg_i64(t, to),
+                        note};
     return run(s,
                "INSERT INTO link_audit(at_utc, actor, action, review_id, document_id,"
                " from_traveller, to_traveller, note)"
@@ -169,25 +175,25 @@ static int merge(pg_store *s, int64_t from, int64_t to, fr_error *err)
          " AND traveller_id = candidate_id AND traveller_id IN ($1, $2)"),
     };
     char f[24], t[24];
-    const char *p[2] = {pg_i64(f, from), pg_i64(t, to)};
+    const char *p[2] = {fr__pg_i64(f, from), fr__pg_i64(t, to)};
     for (size_t i = 0; i < sizeof SQL / sizeof *SQL; i++) {
         int rc = run(s, SQL[i], 2, p, NULL, err, "cannot merge the travellers");
         if (rc != FR_OK) return rc;
     }
     char one[32];
     snprintf(one, sizeof one, "{%s}", f);
-    int rc = pg_freq_uncount(s, one, err); /* one traveller fewer */
+    int rc = fr__pg_freq_uncount(s, one, err); /* one traveller fewer */
     if (rc == FR_OK)
         rc = run(s, "DELETE FROM travellers WHERE id = $1", 1, p, NULL, err,
                  "cannot merge the travellers");
-    return rc == FR_OK ? pg_repair(s, to, err) : rc;
+    return rc == FR_OK ? fr__pg_repair(s, to, err) : rc;
 }
 
 static int review_in_tx(pg_store *s, int64_t id, int same, const char *actor, int64_t at,
                         const char *note, fr_error *err)
 {
     char v[24];
-    const char *p[1] = {pg_i64(v, id)};
+    const char *p[1] = {fr__pg_i64(v, id)};
     PGresult *r = NULL;
     int rc = run(s,
                  "SELECT document_id, traveller_id, candidate_id, status,"
@@ -210,7 +216,7 @@ static int review_in_tx(pg_store *s, int64_t id, int same, const char *actor, in
         return fr_error_set(err, FR_ECONFLICT, 0, 0, "review", "review %lld is already closed",
                             (long long)id);
     char a[24];
-    const char *q[4] = {p[0], actor, pg_i64(a, at), same ? "linked" : "distinct"};
+    const char *q[4] = {p[0], actor, fr__pg_i64(a, at), same ? "linked" : "distinct"};
     rc = run(
         s, "UPDATE link_reviews SET status = $4, resolved_by = $2, resolved_at = $3 WHERE id = $1",
         4, q, NULL, err, "cannot close the review");
@@ -227,8 +233,8 @@ static int review_in_tx(pg_store *s, int64_t id, int same, const char *actor, in
                  same ? to : from, note, err);
 }
 
-int pg_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
-                      const char *note, fr_error *err)
+int fr__pg_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
+                          const char *note, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int rc = begin(s, err);
@@ -269,9 +275,9 @@ static int split_in_tx(pg_store *s, const char *state, const char *number, const
                             "%s:%s is the only document of traveller %lld: nothing to split", state,
                             number, (long long)from);
     int64_t to;
-    if ((rc = pg_next_id(s, PG_SEQ_TRAV, &to, err)) != FR_OK) return rc;
+    if ((rc = fr__pg_next_id(s, PG_SEQ_TRAV, &to, err)) != FR_OK) return rc;
     char t[24], d[24], f[24];
-    const char *tp[6] = {pg_i64(t, to), sur, giv, nat, no_birth ? NULL : birth, sex};
+    const char *tp[6] = {fr__pg_i64(t, to), sur, giv, nat, no_birth ? NULL : birth, sex};
     static const char *const COUNT[3] = {
         "INSERT INTO link_nat_freq(nationality, n) VALUES($1, 1) ON CONFLICT (nationality)"
         " DO UPDATE SET n = link_nat_freq.n + 1",
@@ -290,7 +296,7 @@ static int split_in_tx(pg_store *s, const char *state, const char *number, const
         (!no_birth &&
          (rc = run(s, COUNT[2], 1, bp, NULL, err, "cannot count the traveller")) != FR_OK))
         return rc;
-    const char *mp[3] = {pg_i64(d, doc), pg_i64(f, from), t};
+    const char *mp[3] = {fr__pg_i64(d, doc), fr__pg_i64(f, from), t};
     if ((rc = run(s, "UPDATE documents SET traveller_id = $2, link = 2 WHERE id = $1", 2,
                   (const char *[]){mp[0], t}, NULL, err, "cannot move the document")) != FR_OK ||
         (rc = run(
@@ -300,14 +306,14 @@ static int split_in_tx(pg_store *s, const char *state, const char *number, const
                   "UPDATE event_keys k SET traveller_id = $3 FROM events e WHERE e.id = k.id"
                   " AND e.local_date = k.local_date AND e.document_id = $1 AND k.traveller_id = $2",
                   3, mp, NULL, err, "cannot move the events")) != FR_OK ||
-        (rc = pg_repair(s, from, err)) != FR_OK || (rc = pg_repair(s, to, err)) != FR_OK)
+        (rc = fr__pg_repair(s, from, err)) != FR_OK || (rc = fr__pg_repair(s, to, err)) != FR_OK)
         return rc;
     *out = to;
     return audit(s, at, actor, "split", 0, doc, from, to, note, err);
 }
 
-int pg_split(fr_store *base, const char *state, const char *number, const char *actor, int64_t at,
-             const char *note, int64_t *out, fr_error *err)
+int fr__pg_split(fr_store *base, const char *state, const char *number, const char *actor,
+                 int64_t at, const char *note, int64_t *out, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int rc = begin(s, err);

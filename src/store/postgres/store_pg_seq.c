@@ -28,7 +28,7 @@
 
 #define PG_SEQ_PAGE 5000
 
-int pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest)
+int fr__pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest)
 {
     if (s->ntxev == s->captxev) {
         size_t nc = s->captxev ? s->captxev * 2 : 64;
@@ -48,44 +48,44 @@ static const char SEQ_SQL[] =
     " SELECT c.value - $4::bigint + u.o, u.id, u.d, u.g FROM c,"
     " unnest($1::bigint[], $2::int[], $3::bigint[]) WITH ORDINALITY AS u(id, d, g, o)";
 
-const char *pg_seq_sql(void)
+const char *fr__pg_seq_sql(void)
 {
     return SEQ_SQL;
 }
 
-int pg_seq_args(pg_store *s, pg_buf b[3], char count[24], fr_error *err)
+int fr__pg_seq_args(pg_store *s, pg_buf b[3], char count[24], fr_error *err)
 {
     for (size_t i = 0; i < s->ntxev; i++) {
         char v[24];
-        pg_buf_elem(&b[0], pg_i64(v, s->txev[i].id), i == 0);
-        pg_buf_elem(&b[1], pg_i64(v, s->txev[i].local_date), i == 0);
-        pg_buf_elem(&b[2], pg_i64(v, s->txev[i].digest), i == 0);
+        fr__pg_buf_elem(&b[0], fr__pg_i64(v, s->txev[i].id), i == 0);
+        fr__pg_buf_elem(&b[1], fr__pg_i64(v, s->txev[i].local_date), i == 0);
+        fr__pg_buf_elem(&b[2], fr__pg_i64(v, s->txev[i].digest), i == 0);
     }
     for (int k = 0; k < 3; k++)
-        pg_buf_end(&b[k], s->ntxev == 0);
-    pg_i64(count, (int64_t)s->ntxev);
+        fr__pg_buf_end(&b[k], s->ntxev == 0);
+    fr__pg_i64(count, (int64_t)s->ntxev);
     for (int k = 0; k < 3; k++)
         if (b[k].oom)
             return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory numbering the events");
     return FR_OK;
 }
 
-int pg_seq_check(pg_store *s, PGresult *r, fr_error *err)
+int fr__pg_seq_check(pg_store *s, PGresult *r, fr_error *err)
 {
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        return pg_error(s, r, err, "cannot number the events");
+        return fr__pg_error(s, r, err, "cannot number the events");
     if (strtoll(PQcmdTuples(r), NULL, 10) != (long long)s->ntxev)
         return fr_error_set(err, FR_ESTORE, 0, 0, "db", "the event sequence counter is missing");
     return FR_OK;
 }
 
-int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
+int fr__pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     PGresult *r = PQexec(s->conn, "SELECT seq, digest FROM event_seq ORDER BY seq DESC LIMIT 1");
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(s, r, err, "cannot read the last sequence");
+        rc = fr__pg_error(s, r, err, "cannot read the last sequence");
     } else if (PQntuples(r) == 1) {
         *seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         *fingerprint = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
@@ -94,16 +94,16 @@ int pg_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_erro
     return rc;
 }
 
-int pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err)
+int fr__pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     char v[24];
-    const char *p[1] = {pg_i64(v, seq)};
+    const char *p[1] = {fr__pg_i64(v, seq)};
     PGresult *r = PQexecParams(s->conn, "SELECT digest FROM event_seq WHERE seq = $1", 1, NULL, p,
                                NULL, NULL, 0);
     int rc = FR_OK;
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        rc = pg_error(s, r, err, "cannot read an event's fingerprint");
+        rc = fr__pg_error(s, r, err, "cannot read an event's fingerprint");
     else if (PQntuples(r) == 0)
         rc = fr_error_set(err, FR_ENOTFOUND, 0, 0, "", "the ledger has no event %lld",
                           (long long)seq);
@@ -119,7 +119,7 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
                 int64_t *last, int *rows, fr_error *err)
 {
     char a[24], u[24], lim[24];
-    const char *p[3] = {pg_i64(a, after), pg_i64(u, upto), pg_i64(lim, PG_SEQ_PAGE)};
+    const char *p[3] = {fr__pg_i64(a, after), fr__pg_i64(u, upto), fr__pg_i64(lim, PG_SEQ_PAGE)};
     PGresult *r = PQexecParams(
         s->conn,
         "SELECT q.seq, coalesce(d.traveller_id, e.traveller_id), e.kind, e.local_date, e.at_utc,"
@@ -129,7 +129,7 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
         " WHERE q.seq > $1 AND q.seq <= $2 ORDER BY q.seq LIMIT $3",
         3, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        int rc = pg_error(s, r, err, "cannot read events");
+        int rc = fr__pg_error(s, r, err, "cannot read events");
         PQclear(r);
         return rc;
     }
@@ -154,14 +154,14 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
     return rc;
 }
 
-int pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
-                       void *ud, fr_error *err)
+int fr__pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                           void *ud, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int own = !s->in_tx;
-    int rc = own ? pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                           "cannot start a read")
-                 : pg_flush(s, err);
+    int rc = own ? fr__pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                               "cannot start a read")
+                 : fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     if (upto <= 0) upto = INT64_MAX;
     for (;;) {

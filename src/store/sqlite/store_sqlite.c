@@ -170,7 +170,7 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_FREQ_DROP_BIRTH] = "DELETE FROM link_birth_freq WHERE birth_date = ?1 AND n <= 0",
 };
 
-int sq_error(sq_store *s, int rc, fr_error *err, const char *what)
+int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what)
 {
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     int code = FR_ESTORE;
@@ -180,12 +180,12 @@ int sq_error(sq_store *s, int rc, fr_error *err, const char *what)
     return fr_error_set(err, code, 0, 0, "", "%s: %s", what, msg);
 }
 
-int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err)
+int fr__sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err)
 {
     if (!s->st[which]) {
         int rc = sqlite3_prepare_v3(s->db, SQL[which], -1, SQLITE_PREPARE_PERSISTENT, &s->st[which],
                                     NULL);
-        if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot prepare a statement");
+        if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot prepare a statement");
     } else {
         sqlite3_reset(s->st[which]); /* every caller binds every parameter */
     }
@@ -196,56 +196,56 @@ int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err)
 static int sq_step_done(sq_store *s, int which, fr_error *err, const char *what)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, which, &st, err);
+    int rc = fr__sq_stmt(s, which, &st, err);
     if (rc != FR_OK) return rc;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sq_error(s, rc, err, what);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return fr__sq_error(s, rc, err, what);
     return FR_OK;
 }
 
 /* Start a write transaction and drop the caches if another connection has
  * committed since we last looked (PRAGMA data_version). */
-int sq_tx_begin(sq_store *s, fr_error *err)
+int fr__sq_tx_begin(sq_store *s, fr_error *err)
 {
     int rc = sq_step_done(s, SQ_BEGIN, err, "cannot start a transaction");
     if (rc != FR_OK) return rc;
     sqlite3_stmt *st = NULL;
-    rc = sq_stmt(s, SQ_DATA_VERSION, &st, err);
+    rc = fr__sq_stmt(s, SQ_DATA_VERSION, &st, err);
     if (rc == FR_OK) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
             int64_t v = sqlite3_column_int64(st, 0);
-            if (v != s->data_version) sq_cache_clear(s);
+            if (v != s->data_version) fr__sq_cache_clear(s);
             s->data_version = v;
         } else {
-            rc = sq_error(s, step, err, "cannot read the data version");
+            rc = fr__sq_error(s, step, err, "cannot read the data version");
         }
         sqlite3_reset(st);
     }
     if (rc != FR_OK) {
-        sq_tx_rollback(s);
+        fr__sq_tx_rollback(s);
         return rc;
     }
     s->in_tx = 1;
     return FR_OK;
 }
 
-int sq_tx_commit(sq_store *s, fr_error *err)
+int fr__sq_tx_commit(sq_store *s, fr_error *err)
 {
     int rc = sq_step_done(s, SQ_COMMIT, err, "cannot commit");
     if (rc != FR_OK) {
-        sq_tx_rollback(s);
+        fr__sq_tx_rollback(s);
         return rc;
     }
     s->in_tx = 0;
     return FR_OK;
 }
 
-void sq_tx_rollback(sq_store *s)
+void fr__sq_tx_rollback(sq_store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) sq_step_done(s, SQ_ROLLBACK, NULL, "rollback");
-    sq_cache_clear(s); /* the cache may name rows that no longer exist */
+    fr__sq_cache_clear(s); /* the cache may name rows that no longer exist */
     s->in_tx = 0;
 }
 
@@ -304,11 +304,11 @@ sqlfail : {
 static void sq_close(fr_store *base)
 {
     sq_store *s = (sq_store *)base;
-    if (s->in_tx) sq_tx_rollback(s);
+    if (s->in_tx) fr__sq_tx_rollback(s);
     for (int i = 0; i < SQ_COUNT; i++)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
-    sq_cache_free(s);
+    fr__sq_cache_free(s);
     fr_free(s);
 }
 
@@ -316,7 +316,7 @@ static int sq_schema_version(fr_store *base, int *version, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     int rc = pragma_int(s->db, "PRAGMA user_version", version);
-    return rc == SQLITE_OK ? FR_OK : sq_error(s, rc, err, "cannot read the schema version");
+    return rc == SQLITE_OK ? FR_OK : fr__sq_error(s, rc, err, "cannot read the schema version");
 }
 
 /* A connection that runs batches (a bulk import) keeps a 256 MiB page
@@ -335,15 +335,15 @@ static void bulk_settings(sq_store *s)
 static int sq_batch_begin(fr_store *base, fr_error *err)
 {
     bulk_settings((sq_store *)base);
-    return sq_tx_begin((sq_store *)base, err);
+    return fr__sq_tx_begin((sq_store *)base, err);
 }
 static int sq_batch_commit(fr_store *base, fr_error *err)
 {
-    return sq_tx_commit((sq_store *)base, err);
+    return fr__sq_tx_commit((sq_store *)base, err);
 }
 static void sq_batch_rollback(fr_store *base)
 {
-    sq_tx_rollback((sq_store *)base);
+    fr__sq_tx_rollback((sq_store *)base);
 }
 
 static void *sq_connection(fr_store *base)
@@ -358,22 +358,22 @@ static const fr_store_ops SQ_OPS = {
     .batch_begin = sq_batch_begin,
     .batch_commit = sq_batch_commit,
     .batch_rollback = sq_batch_rollback,
-    .record = sq_record,
-    .find_document = sq_find_document,
-    .link = sq_link,
-    .set_linkage = sq_set_linkage,
-    .get_linkage = sq_get_linkage,
-    .reviews = sq_reviews,
-    .review_resolve = sq_review_resolve,
-    .split = sq_split,
-    .history = sq_history,
-    .export_events = sq_export,
-    .last_sequence = sq_last_sequence,
-    .sequence_fingerprint = sq_sequence_fingerprint,
-    .crossings_since = sq_crossings_since,
+    .record = fr__sq_record,
+    .find_document = fr__sq_find_document,
+    .link = fr__sq_link,
+    .set_linkage = fr__sq_set_linkage,
+    .get_linkage = fr__sq_get_linkage,
+    .reviews = fr__sq_reviews,
+    .review_resolve = fr__sq_review_resolve,
+    .split = fr__sq_split,
+    .history = fr__sq_history,
+    .export_events = fr__sq_export,
+    .last_sequence = fr__sq_last_sequence,
+    .sequence_fingerprint = fr__sq_sequence_fingerprint,
+    .crossings_since = fr__sq_crossings_since,
     .connection = sq_connection,
-    .events_since = sq_events_since,
-    .purge = sq_purge,
+    .events_since = fr__sq_events_since,
+    .purge = fr__sq_purge,
 };
 
 int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
@@ -409,7 +409,7 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_OK) {
-        status = sq_error(s, rc, err, "cannot set the journal mode");
+        status = fr__sq_error(s, rc, err, "cannot set the journal mode");
         if ((rc & 0xff) == SQLITE_NOTADB)
             status = fr_error_set(err, FR_EVERSION, 0, 0, "db", "%s is not a database", path);
         goto fail;
@@ -425,12 +425,12 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
                       " PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        status = sq_error(s, rc, err, "cannot configure the database");
+        status = fr__sq_error(s, rc, err, "cannot configure the database");
         goto fail;
     }
     status = fr__store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
-    if ((status = sq_load_linkage(s, err)) != FR_OK) goto fail;
+    if ((status = fr__sq_load_linkage(s, err)) != FR_OK) goto fail;
     *out = &s->base;
     return FR_OK;
 fail:

@@ -88,70 +88,70 @@ typedef struct sq_store {
 typedef fr_slink_result sq_link_result;
 
 /* store_sqlite.c */
-int sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);
-int sq_error(sq_store *s, int rc, fr_error *err, const char *what);
-int sq_tx_begin(sq_store *s, fr_error *err);
-int sq_tx_commit(sq_store *s, fr_error *err);
-void sq_tx_rollback(sq_store *s);
+int fr__sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);
+int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what);
+int fr__sq_tx_begin(sq_store *s, fr_error *err);
+int fr__sq_tx_commit(sq_store *s, fr_error *err);
+void fr__sq_tx_rollback(sq_store *s);
 /* Apply migrations 1..target to an open connection (tests build old
  * databases with it). */
 int fr__store_sqlite_migrate(sqlite3 *db, int target, fr_error *err);
 
 /* store_sqlite_cache.c */
-sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number);
-int sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
-               int64_t traveller_id, int64_t person_digest);
-sq_trav_slot *sq_trav_get(sq_store *s, int64_t traveller_id);
-int sq_trav_put(sq_store *s, const sq_trav_slot *v);
-void sq_trav_forget(sq_store *s, int64_t traveller_id);
-void sq_cache_clear(sq_store *s);
-void sq_cache_free(sq_store *s);
+sq_doc_slot *fr__sq_doc_get(sq_store *s, const char *state, const char *number);
+int fr__sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
+                   int64_t traveller_id, int64_t person_digest);
+sq_trav_slot *fr__sq_trav_get(sq_store *s, int64_t traveller_id);
+int fr__sq_trav_put(sq_store *s, const sq_trav_slot *v);
+void fr__sq_trav_forget(sq_store *s, int64_t traveller_id);
+void fr__sq_cache_clear(sq_store *s);
+void fr__sq_cache_free(sq_store *s);
 
 /* store_sqlite_record.c */
-int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
-int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
-            fr_error *err);
+int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);
+int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
+                fr_store_link *out, fr_error *err);
 
 /* store_sqlite_review.c */
-int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);
-int sq_load_linkage(sq_store *s, fr_error *err);
-void sq_get_linkage(fr_store *base, fr_linkage_params *p);
-int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err);
-int sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
-                      const char *note, fr_error *err);
-int sq_split(fr_store *base, const char *state, const char *number, const char *actor, int64_t at,
-             const char *note, int64_t *out, fr_error *err);
+int fr__sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err);
+int fr__sq_load_linkage(sq_store *s, fr_error *err);
+void fr__sq_get_linkage(fr_store *base, fr_linkage_params *p);
+int fr__sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err);
+int fr__sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
+                          const char *note, fr_error *err);
+int fr__sq_split(fr_store *base, const char *state, const char *number, const char *actor,
+                 int64_t at, const char *note, int64_t *out, fr_error *err);
 
-int sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err);
-int sq_repair(sq_store *s, int64_t tid, fr_error *err);
+int fr__sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err);
+int fr__sq_repair(sq_store *s, int64_t tid, fr_error *err);
 
 /* store_sqlite_link.c */
 /* Score the travellers a new document may belong to (on `day`, an entry when
  * entering) and decide: r->outcome with the candidates at or above review. */
-int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
-                       sq_link_result *r, fr_error *err);
+int fr__sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
+                           sq_link_result *r, fr_error *err);
 /* Count a new traveller in the frequency tables. */
-int sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
+int fr__sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
 /* Count traveller tid's row out of them before it is deleted (a merge, a
  * purge); a count that falls to 0 deletes its row. */
-int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
+int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
 
 /* store_sqlite_query.c */
-int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
-                     fr_error *err);
-int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
-int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
-              void *ud, fr_error *err);
-int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
-int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
-int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn, void *ud,
-                    fr_error *err);
-int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
-                       void *ud, fr_error *err);
+int fr__sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
+                         fr_error *err);
+int fr__sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err);
+int fr__sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+                  void *ud, fr_error *err);
+int fr__sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err);
+int fr__sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err);
+int fr__sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                        void *ud, fr_error *err);
+int fr__sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                           void *ud, fr_error *err);
 
 /* store_sqlite_purge.c */
 struct fr_retention;
-int sq_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
-             int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
+int fr__sq_purge(fr_store *base, const struct fr_retention *r, fr_date as_of, unsigned flags,
+                 int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err);
 
 #endif

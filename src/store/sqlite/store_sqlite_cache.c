@@ -6,7 +6,7 @@
  * Open addressing with linear probing, power-of-two capacity, growing at
  * 70% load up to SQ_CACHE_MAX slots; a full map is simply cleared (it is a
  * cache: a miss costs one indexed query). The maps are valid only while no
- * other connection has written: sq_tx_begin clears them when PRAGMA
+ * other connection has written: fr__sq_tx_begin clears them when PRAGMA
  * data_version moves, and a rollback clears them too. */
 #include <string.h>
 
@@ -78,7 +78,7 @@ static int map_reserve(sq_map *m, size_t slot_size, int is_doc)
     return FR_OK;
 }
 
-sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number)
+sq_doc_slot *fr__sq_doc_get(sq_store *s, const char *state, const char *number)
 {
     char key[28];
     if (!s->docs.cap || !make_key(key, state, number)) return NULL;
@@ -89,8 +89,8 @@ sq_doc_slot *sq_doc_get(sq_store *s, const char *state, const char *number)
     }
 }
 
-int sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
-               int64_t traveller_id, int64_t person_digest)
+int fr__sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_id,
+                   int64_t traveller_id, int64_t person_digest)
 {
     char key[28];
     if (!make_key(key, state, number)) return FR_OK; /* too long to cache: always ask */
@@ -107,7 +107,7 @@ int sq_doc_put(sq_store *s, const char *state, const char *number, int64_t doc_i
     return FR_OK;
 }
 
-sq_trav_slot *sq_trav_get(sq_store *s, int64_t tid)
+sq_trav_slot *fr__sq_trav_get(sq_store *s, int64_t tid)
 {
     if (!s->travs.cap) return NULL;
     sq_trav_slot *t = s->travs.slots;
@@ -117,9 +117,9 @@ sq_trav_slot *sq_trav_get(sq_store *s, int64_t tid)
     }
 }
 
-int sq_trav_put(sq_store *s, const sq_trav_slot *v)
+int fr__sq_trav_put(sq_store *s, const sq_trav_slot *v)
 {
-    sq_trav_slot *hit = sq_trav_get(s, v->traveller_id);
+    sq_trav_slot *hit = fr__sq_trav_get(s, v->traveller_id);
     if (hit) {
         *hit = *v;
         return FR_OK;
@@ -136,13 +136,13 @@ int sq_trav_put(sq_store *s, const sq_trav_slot *v)
 
 /* Deleting from a linear-probing table would break probe chains; mark the
  * entry as "unknown" instead (last_row -1 means: ask the database). */
-void sq_trav_forget(sq_store *s, int64_t tid)
+void fr__sq_trav_forget(sq_store *s, int64_t tid)
 {
-    sq_trav_slot *hit = sq_trav_get(s, tid);
+    sq_trav_slot *hit = fr__sq_trav_get(s, tid);
     if (hit) hit->last_row = -1;
 }
 
-void sq_cache_clear(sq_store *s)
+void fr__sq_cache_clear(sq_store *s)
 {
     s->link_total = -1;
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
@@ -150,7 +150,7 @@ void sq_cache_clear(sq_store *s)
     s->docs.used = s->travs.used = 0;
 }
 
-void sq_cache_free(sq_store *s)
+void fr__sq_cache_free(sq_store *s)
 {
     fr_free(s->docs.slots);
     fr_free(s->travs.slots);

@@ -21,7 +21,7 @@
  * by one upsert each in the same transaction. Incremental rather than
  * computed at import, so that the booth, a single `record` and an import
  * see the same figures and nothing has to be rebuilt. A merge and the
- * retention purge count a deleted traveller row out (sq_link_uncount; a
+ * retention purge count a deleted traveller row out (fr__sq_link_uncount; a
  * count at 0 deletes its row), a split counts its new traveller in: the
  * counts are those of the traveller rows. */
 #include <string.h>
@@ -51,7 +51,7 @@ static int count_of(sq_store *s, sqlite3_stmt *st, int64_t *out, fr_error *err)
     if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot read the name frequencies");
+        return fr__sq_error(s, rc, err, "cannot read the name frequencies");
     return FR_OK;
 }
 
@@ -62,7 +62,7 @@ static int freq_total(sq_store *s, int64_t *out, fr_error *err)
         return FR_OK;
     }
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_FREQ_TOTAL, &st, err);
+    int rc = fr__sq_stmt(s, SQ_FREQ_TOTAL, &st, err);
     if (rc != FR_OK) return rc;
     if ((rc = count_of(s, st, out, err)) != FR_OK) return rc;
     s->link_total = *out;
@@ -73,7 +73,7 @@ static int freq_one(sq_store *s, int which, const char *a, const char *b, const 
                     int64_t *out, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, which, &st, err);
+    int rc = fr__sq_stmt(s, which, &st, err);
     if (rc != FR_OK) return rc;
     bind_text(st, 1, a);
     if (b) bind_text(st, 2, b);
@@ -84,40 +84,40 @@ static int freq_one(sq_store *s, int which, const char *a, const char *b, const 
 static int freq_birth(sq_store *s, fr_date d, int64_t *out, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_FREQ_BIRTH, &st, err);
+    int rc = fr__sq_stmt(s, SQ_FREQ_BIRTH, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, d);
     return count_of(s, st, out, err);
 }
 
-int sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
+int fr__sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc;
-    if ((rc = sq_stmt(s, SQ_FREQ_ADD_NAT, &st, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_NAT, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->nationality);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot count the traveller");
-    if ((rc = sq_stmt(s, SQ_FREQ_ADD_NAME, &st, err)) != FR_OK) return rc;
+        return fr__sq_error(s, rc, err, "cannot count the traveller");
+    if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_NAME, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->nationality);
     bind_text(st, 2, d->surname);
     bind_text(st, 3, d->given_names);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot count the traveller's name");
+        return fr__sq_error(s, rc, err, "cannot count the traveller's name");
     if (d->birth_date != FR_DATE_NONE) {
-        if ((rc = sq_stmt(s, SQ_FREQ_ADD_BIRTH, &st, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_BIRTH, &st, err)) != FR_OK) return rc;
         sqlite3_bind_int64(st, 1, d->birth_date);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-            return sq_error(s, rc, err, "cannot count the traveller's birth date");
+            return fr__sq_error(s, rc, err, "cannot count the traveller's birth date");
     }
     if (s->link_total >= 0) s->link_total++;
     return FR_OK;
 }
 
-int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
+int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_TRAV_PERSON, &st, err);
+    int rc = fr__sq_stmt(s, SQ_TRAV_PERSON, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, tid);
     char nat[4] = "", sur[FR_NAME_MAX + 1] = "", giv[FR_NAME_MAX + 1] = "";
@@ -132,11 +132,11 @@ int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return FR_OK;
-    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot read the traveller");
+    if (rc != SQLITE_ROW) return fr__sq_error(s, rc, err, "cannot read the traveller");
     static const int STEPS[6] = {SQ_FREQ_SUB_NAT,   SQ_FREQ_DROP_NAT,  SQ_FREQ_SUB_NAME,
                                  SQ_FREQ_DROP_NAME, SQ_FREQ_SUB_BIRTH, SQ_FREQ_DROP_BIRTH};
     for (int i = 0; i < (has_birth ? 6 : 4); i++) {
-        if ((rc = sq_stmt(s, STEPS[i], &st, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_stmt(s, STEPS[i], &st, err)) != FR_OK) return rc;
         if (i < 4) {
             bind_text(st, 1, nat);
             if (i >= 2) {
@@ -148,7 +148,7 @@ int sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
         }
         rc = sqlite3_step(st);
         sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot update the frequencies");
+        if (rc != SQLITE_DONE) return fr__sq_error(s, rc, err, "cannot update the frequencies");
     }
     s->link_total = -1; /* read again */
     return FR_OK;
@@ -160,7 +160,7 @@ static int candidate_travel(sq_store *s, const fr_document *d, fr_linkage_candid
                             char state[4], char type[3], fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_TRAV_LAST_DOC, &st, err);
+    int rc = fr__sq_stmt(s, SQ_TRAV_LAST_DOC, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, c->traveller_id);
     sqlite3_bind_int(st, 2, d->type[0] == 'P');
@@ -174,11 +174,11 @@ static int candidate_travel(sq_store *s, const fr_document *d, fr_linkage_candid
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot read the candidate's documents");
+        return fr__sq_error(s, rc, err, "cannot read the candidate's documents");
     c->doc_state = state;
     c->doc_type = type;
     sq_trav_slot ps;
-    if ((rc = sq_pairing_state(s, c->traveller_id, &ps, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_pairing_state(s, c->traveller_id, &ps, err)) != FR_OK) return rc;
     c->last_seen = FR_DATE_NONE;
     c->in_country = 0;
     if (ps.last_row) {
@@ -203,8 +203,8 @@ static int travel(void *ud, const fr_document *doc, fr_linkage_candidate *c, cha
     return candidate_travel(ud, doc, c, state, type, err);
 }
 
-int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
-                       sq_link_result *r, fr_error *err)
+int fr__sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int entering,
+                           sq_link_result *r, fr_error *err)
 {
     memset(r, 0, sizeof *r);
     r->outcome = FR_LINKAGE_NEW;
@@ -222,7 +222,7 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     fr_slink_row *rows = NULL;
     size_t nrows = 0;
     sqlite3_stmt *st = NULL;
-    if ((rc = sq_stmt(s, SQ_LINK_BLOCK, &st, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_stmt(s, SQ_LINK_BLOCK, &st, err)) != FR_OK) return rc;
     for (size_t i = 0; i < 3; i++)
         sqlite3_bind_int64(st, (int)i + 1, keys[i < nk ? i : 0]);
     bind_text(st, 4, d->nationality);
@@ -254,7 +254,7 @@ int sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int enter
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {
         fr_free(rows);
-        return sq_error(s, step, err, "cannot look for the traveller");
+        return fr__sq_error(s, step, err, "cannot look for the traveller");
     }
     fr_slink_source src = {name_birth, travel, s};
     rc = fr__slink_decide(&s->link_params, &q, &f, rows, nrows, &src, r, err);

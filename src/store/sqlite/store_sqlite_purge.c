@@ -11,7 +11,7 @@
  * sequence number and pairing; event id, document, officer, reasons and
  * digest replaced, nationality kept on the row), the link reviews naming
  * them deleted, their traveller row counted out of the linking frequencies
- * (sq_link_uncount, as a merge does),
+ * (fr__sq_link_uncount, as a merge does),
  * the notes of link corrections about them blanked, then their documents
  * and traveller row deleted. A crash rolls the batch back whole. Statements
  * are prepared once per call: the purge is rare, but a batch runs them for
@@ -75,7 +75,7 @@ static int pstmt(purge *p, int which, sqlite3_stmt **out, fr_error *err)
 {
     if (!p->st[which]) {
         int rc = sqlite3_prepare_v2(p->s->db, PSQL[which], -1, &p->st[which], NULL);
-        if (rc != SQLITE_OK) return sq_error(p->s, rc, err, "cannot prepare the purge");
+        if (rc != SQLITE_OK) return fr__sq_error(p->s, rc, err, "cannot prepare the purge");
     } else {
         sqlite3_reset(p->st[which]);
         sqlite3_clear_bindings(p->st[which]);
@@ -95,7 +95,7 @@ static int run_tid(purge *p, int which, int64_t tid, int64_t *out, fr_error *err
     if (rc == SQLITE_ROW && out) *out = sqlite3_column_int64(st, 0);
     if (rc == SQLITE_DONE && out) *out = sqlite3_changes(p->s->db);
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot purge");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fr__sq_error(p->s, rc, err, "cannot purge");
     return FR_OK;
 }
 
@@ -138,7 +138,7 @@ static int read_events(purge *p, int64_t tid, fr_error *err)
         col_copy(st, 6, x->nat, sizeof x->nat);
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot read a person's events");
+    if (rc != SQLITE_DONE) return fr__sq_error(p->s, rc, err, "cannot read a person's events");
     return FR_OK;
 }
 
@@ -159,10 +159,10 @@ static int erase(purge *p, int64_t tid, fr_purge_counts *c, fr_error *err)
             st, 4, fr__ledger_purged_digest(x->row, p->ev[i].kind, x->at_utc, x->port, x->nat));
         rc = sqlite3_step(st);
         sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return sq_error(p->s, rc, err, "cannot de-identify an event");
+        if (rc != SQLITE_DONE) return fr__sq_error(p->s, rc, err, "cannot de-identify an event");
     }
     int64_t reviews = 0, docs = 0;
-    if ((rc = sq_link_uncount(p->s, tid, err)) != FR_OK ||
+    if ((rc = fr__sq_link_uncount(p->s, tid, err)) != FR_OK ||
         (rc = run_tid(p, P_REVIEWS, tid, &reviews, err)) != FR_OK ||
         (rc = run_tid(p, P_NOTE_MARK, tid, NULL, err)) != FR_OK ||
         (rc = run_tid(p, P_DOCS, tid, &docs, err)) != FR_OK ||
@@ -199,14 +199,14 @@ static int purge_batch(purge *p, const fr_retention *r, fr_date as_of, int dry, 
     int finished = rc == SQLITE_DONE;
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        rc = sq_error(p->s, rc, err, "cannot find the persons due");
+        rc = fr__sq_error(p->s, rc, err, "cannot find the persons due");
         goto done;
     }
     rc = FR_OK;
     if (!dry && sqlite3_exec(p->s->db,
                              "CREATE TEMP TABLE IF NOT EXISTS purge_batch(id INTEGER PRIMARY KEY)",
                              NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sq_error(p->s, SQLITE_ERROR, err, "cannot prepare the purge");
+        rc = fr__sq_error(p->s, SQLITE_ERROR, err, "cannot prepare the purge");
         goto done;
     }
     for (size_t i = 0; i < nc && rc == FR_OK; i++) {
@@ -233,11 +233,11 @@ static int purge_batch(purge *p, const fr_retention *r, fr_date as_of, int dry, 
         if ((rc = pstmt(p, P_NOTES, &st, err)) == FR_OK) {
             int step = sqlite3_step(st);
             sqlite3_reset(st);
-            if (step != SQLITE_DONE) rc = sq_error(p->s, step, err, "cannot blank the notes");
+            if (step != SQLITE_DONE) rc = fr__sq_error(p->s, step, err, "cannot blank the notes");
         }
         if (rc == FR_OK &&
             sqlite3_exec(p->s->db, "DELETE FROM temp.purge_batch", NULL, NULL, NULL) != SQLITE_OK)
-            rc = sq_error(p->s, SQLITE_ERROR, err, "cannot purge");
+            rc = fr__sq_error(p->s, SQLITE_ERROR, err, "cannot purge");
     }
     if (rc == FR_OK) {
         *cursor = nc == max ? cand[nc - 1] : last;
@@ -248,8 +248,8 @@ done:
     return rc;
 }
 
-int sq_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flags, int64_t *cursor,
-             size_t max, fr_purge_counts *counts, int *done, fr_error *err)
+int fr__sq_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flags,
+                 int64_t *cursor, size_t max, fr_purge_counts *counts, int *done, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     int dry = (flags & FR_PURGE_DRY_RUN) != 0;
@@ -258,8 +258,8 @@ int sq_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flag
     if (own) {
         rc = dry ? (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
                         ? FR_OK
-                        : sq_error(s, SQLITE_ERROR, err, "cannot start a read"))
-                 : sq_tx_begin(s, err);
+                        : fr__sq_error(s, SQLITE_ERROR, err, "cannot start a read"))
+                 : fr__sq_tx_begin(s, err);
         if (rc != FR_OK) return rc;
     }
     purge p;
@@ -271,14 +271,14 @@ int sq_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned flag
         sqlite3_finalize(p.st[i]);
     fr_free(p.ev);
     fr_free(p.pe);
-    if (!dry) sq_cache_clear(s); /* documents and travellers are gone */
+    if (!dry) fr__sq_cache_clear(s); /* documents and travellers are gone */
     if (own) {
         if (dry) {
             sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
         } else if (rc == FR_OK) {
-            rc = sq_tx_commit(s, err);
+            rc = fr__sq_tx_commit(s, err);
         } else {
-            sq_tx_rollback(s);
+            fr__sq_tx_rollback(s);
         }
     }
     if (rc == FR_OK) *counts = c;

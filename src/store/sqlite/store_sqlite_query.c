@@ -16,12 +16,12 @@ static fr_date col_date(sqlite3_stmt *st, int i)
                                                      : (fr_date)sqlite3_column_int64(st, i);
 }
 
-int sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
-                     fr_error *err)
+int fr__sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,
+                         fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_DOC_FIND, &st, err);
+    int rc = fr__sq_stmt(s, SQ_DOC_FIND, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
@@ -35,7 +35,7 @@ int sq_find_document(fr_store *base, const char *state, const char *number, int6
     if (rc == SQLITE_DONE)
         return fr_error_set(err, FR_ENOTFOUND, 0, 0, "document", "no document %s:%s is recorded",
                             state, number);
-    return sq_error(s, rc, err, "cannot look the document up");
+    return fr__sq_error(s, rc, err, "cannot look the document up");
 }
 
 /* Grow *arr (of elem bytes) to hold n+1 elements. */
@@ -68,7 +68,7 @@ static void read_doc(sqlite3_stmt *st, int first, fr_document *d)
 static int load_events(sq_store *s, fr_history *h, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_HIST_EVENTS, &st, err);
+    int rc = fr__sq_stmt(s, SQ_HIST_EVENTS, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, h->traveller_id);
     size_t cap = 0;
@@ -101,7 +101,7 @@ static int load_events(sq_store *s, fr_history *h, fr_error *err)
         fr__modsql_col_text(st, 14, it->officer, sizeof it->officer);
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the history");
+    if (step != SQLITE_DONE) return fr__sq_error(s, step, err, "cannot read the history");
     /* rows -> indices: an exit's entry comes before it in time order */
     for (size_t i = 0; i < h->count; i++) {
         fr_history_item *it = &h->items[i];
@@ -123,7 +123,7 @@ static int load_events(sq_store *s, fr_history *h, fr_error *err)
 static int load_docs(sq_store *s, fr_history *h, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_HIST_DOCS, &st, err);
+    int rc = fr__sq_stmt(s, SQ_HIST_DOCS, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, h->traveller_id);
     size_t cap = 0;
@@ -140,8 +140,8 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
         d->link = (fr_link_kind)sqlite3_column_int(st, 10);
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the documents");
-    if ((rc = sq_stmt(s, SQ_HIST_REVIEWS, &st, err)) != FR_OK) return rc;
+    if (step != SQLITE_DONE) return fr__sq_error(s, step, err, "cannot read the documents");
+    if ((rc = fr__sq_stmt(s, SQ_HIST_REVIEWS, &st, err)) != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, h->traveller_id);
     cap = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -158,7 +158,7 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
         r->bits = sqlite3_column_double(st, 5);
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) return sq_error(s, step, err, "cannot read the reviews");
+    if (step != SQLITE_DONE) return fr__sq_error(s, step, err, "cannot read the reviews");
     return FR_OK;
 }
 
@@ -169,7 +169,7 @@ static int read_begin(sq_store *s, int *own, fr_error *err)
 {
     *own = !s->in_tx && sqlite3_get_autocommit(s->db);
     if (*own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sq_error(s, SQLITE_ERROR, err, "cannot start a read");
+        return fr__sq_error(s, SQLITE_ERROR, err, "cannot start a read");
     return FR_OK;
 }
 
@@ -186,14 +186,14 @@ static int read_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, int *ow
     int rc = read_begin(s, own, err);
     if (rc != FR_OK) return rc;
     if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK) {
-        int status = sq_error(s, rc, err, what);
+        int status = fr__sq_error(s, rc, err, what);
         read_end(s, *own);
         return status;
     }
     return FR_OK;
 }
 
-int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
+int fr__sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
@@ -206,7 +206,7 @@ int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
         goto done;
     }
     h->traveller_id = tid;
-    if ((rc = sq_stmt(s, SQ_TRAV_EXISTS, &st, err)) != FR_OK) goto done;
+    if ((rc = fr__sq_stmt(s, SQ_TRAV_EXISTS, &st, err)) != FR_OK) goto done;
     sqlite3_bind_int64(st, 1, tid);
     int step = sqlite3_step(st);
     sqlite3_reset(st);
@@ -216,7 +216,7 @@ int sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
         goto done;
     }
     if (step != SQLITE_ROW) {
-        rc = sq_error(s, step, err, "cannot look the traveller up");
+        rc = fr__sq_error(s, step, err, "cannot look the traveller up");
         goto done;
     }
     if ((rc = load_events(s, h, err)) != FR_OK || (rc = load_docs(s, h, err)) != FR_OK) goto done;
@@ -263,8 +263,8 @@ static void export_row(sqlite3_stmt *st, fr_event *ev)
     ev->traveller_id = sqlite3_column_int64(st, 20);
 }
 
-int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
-              void *ud, fr_error *err)
+int fr__sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_store_event_fn fn,
+                  void *ud, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] =
@@ -273,7 +273,7 @@ int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_stor
         "SELECT " EXPORT_COLS_ALL " WHERE e.local_date >= ?1 AND e.local_date <= ?2 ORDER BY e.id";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, with_purged ? sql_all : sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot prepare the export");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot prepare the export");
     sqlite3_bind_int64(st, 1, from == FR_DATE_NONE ? FR_DATE_MIN : from);
     sqlite3_bind_int64(st, 2, to == FR_DATE_NONE ? FR_DATE_MAX : to);
     int status = FR_OK;
@@ -283,13 +283,13 @@ int sq_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_stor
         status = fn(ud, &ev);
         if (status != 0) break;
     }
-    if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot export");
+    if (status == FR_OK && rc != SQLITE_DONE) status = fr__sq_error(s, rc, err, "cannot export");
     sqlite3_finalize(st);
     return status;
 }
 
-int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn, void *ud,
-                    fr_error *err)
+int fr__sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_event_fn fn,
+                        void *ud, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] = "SELECT " EXPORT_COLS " WHERE e.id > ?1 ORDER BY e.id LIMIT ?2";
@@ -306,7 +306,8 @@ int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_ev
         status = fn(ud, sqlite3_column_int64(st, 21), &ev);
         if (status != 0) break;
     }
-    if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
+    if (status == FR_OK && rc != SQLITE_DONE)
+        status = fr__sq_error(s, rc, err, "cannot read events");
     sqlite3_finalize(st);
     read_end(s, own);
     return status;
@@ -314,13 +315,13 @@ int sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_seq_ev
 
 /* The sequence is the events table's rowid: SQLite has one writer at a time
  * and the ledger never deletes, so rowids grow in commit order. */
-int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
+int fr__sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "SELECT id, digest FROM events ORDER BY id DESC LIMIT 1", -1,
                                 &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the last sequence");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot read the last sequence");
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(st, 0);
@@ -328,16 +329,16 @@ int sq_last_sequence(fr_store *base, int64_t *seq, int64_t *fingerprint, fr_erro
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot read the last sequence");
+        return fr__sq_error(s, rc, err, "cannot read the last sequence");
     return FR_OK;
 }
 
-int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err)
+int fr__sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "SELECT digest FROM events WHERE id = ?1", -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read an event's fingerprint");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot read an event's fingerprint");
     sqlite3_bind_int64(st, 1, seq);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *fingerprint = sqlite3_column_int64(st, 0);
@@ -345,12 +346,12 @@ int sq_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprint, f
     if (rc == SQLITE_DONE)
         return fr_error_set(err, FR_ENOTFOUND, 0, 0, "", "the ledger has no event %lld",
                             (long long)seq);
-    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot read an event's fingerprint");
+    if (rc != SQLITE_ROW) return fr__sq_error(s, rc, err, "cannot read an event's fingerprint");
     return FR_OK;
 }
 
-int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
-                       void *ud, fr_error *err)
+int fr__sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
+                           void *ud, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     static const char sql[] =
@@ -381,7 +382,8 @@ int sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_cro
         status = fn(ud, &c);
         if (status != 0) break;
     }
-    if (status == FR_OK && rc != SQLITE_DONE) status = sq_error(s, rc, err, "cannot read events");
+    if (status == FR_OK && rc != SQLITE_DONE)
+        status = fr__sq_error(s, rc, err, "cannot read events");
     sqlite3_finalize(st);
     read_end(s, own);
     return status;

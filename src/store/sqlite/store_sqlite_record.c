@@ -39,24 +39,24 @@ static void bind_date(sqlite3_stmt *st, int i, fr_date d)
 static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_t *tid,
                       int64_t *pdig, fr_error *err)
 {
-    sq_doc_slot *hit = sq_doc_get(s, d->state, d->number);
+    sq_doc_slot *hit = fr__sq_doc_get(s, d->state, d->number);
     if (hit) {
         *doc_id = hit->doc_id, *tid = hit->traveller_id, *pdig = hit->person_digest;
         return 1;
     }
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_DOC_FIND, &st, err);
+    int rc = fr__sq_stmt(s, SQ_DOC_FIND, &st, err);
     if (rc != FR_OK) return rc;
     bind_text(st, 1, d->state);
     bind_text(st, 2, d->number);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) return 0;
-    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot look the document up");
+    if (rc != SQLITE_ROW) return fr__sq_error(s, rc, err, "cannot look the document up");
     *doc_id = sqlite3_column_int64(st, 0);
     *tid = sqlite3_column_int64(st, 1);
     *pdig = sqlite3_column_int64(st, 2);
     sqlite3_reset(st);
-    (void)sq_doc_put(s, d->state, d->number, *doc_id, *tid, *pdig); /* a cache: may fail */
+    (void)fr__sq_doc_put(s, d->state, d->number, *doc_id, *tid, *pdig); /* a cache: may fail */
     return 1;
 }
 
@@ -65,7 +65,7 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
 {
     const fr_document *d = &ev->doc;
     sq_link_result c;
-    int rc = sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
+    int rc = fr__sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
     if (rc != FR_OK) return rc;
     fr_link_kind how = fr__slink_kind(c.outcome, 1);
     sqlite3_stmt *st = NULL;
@@ -73,18 +73,18 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     if (how == FR_LINK_RENEWAL) {
         *tid = c.ids[0];
     } else {
-        if ((rc = sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
         bind_text(st, 1, d->surname);
         bind_text(st, 2, d->given_names);
         bind_text(st, 3, d->nationality);
         bind_date(st, 4, d->birth_date);
         bind_text(st, 5, sex);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-            return sq_error(s, rc, err, "cannot add the traveller");
+            return fr__sq_error(s, rc, err, "cannot add the traveller");
         *tid = sqlite3_last_insert_rowid(s->db);
-        if ((rc = sq_link_count(s, d, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_link_count(s, d, err)) != FR_OK) return rc;
     }
-    if ((rc = sq_stmt(s, SQ_DOC_INSERT, &st, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_stmt(s, SQ_DOC_INSERT, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->state);
     bind_text(st, 2, d->number);
     bind_text(st, 3, d->type);
@@ -98,25 +98,25 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     sqlite3_bind_int(st, 11, how);
     sqlite3_bind_int64(st, 12, pdig);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot add the document");
+        return fr__sq_error(s, rc, err, "cannot add the document");
     *doc_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; i < c.n && how == FR_LINK_REVIEW; i++) {
         char why[400];
         fr_linkage_explain(&c.score[i], why, sizeof why);
-        if ((rc = sq_stmt(s, SQ_REVIEW_INSERT, &st, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_stmt(s, SQ_REVIEW_INSERT, &st, err)) != FR_OK) return rc;
         sqlite3_bind_int64(st, 1, *doc_id);
         sqlite3_bind_int64(st, 2, *tid);
         sqlite3_bind_int64(st, 3, c.ids[i]);
         bind_text(st, 4, why);
         sqlite3_bind_double(st, 5, c.score[i].bits);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-            return sq_error(s, rc, err, "cannot record the link for review");
+            return fr__sq_error(s, rc, err, "cannot record the link for review");
     }
     *link = how;
-    (void)sq_doc_put(s, d->state, d->number, *doc_id, *tid, pdig);
+    (void)fr__sq_doc_put(s, d->state, d->number, *doc_id, *tid, pdig);
     if (how != FR_LINK_RENEWAL) { /* a new traveller has no crossings yet */
         sq_trav_slot none = {*tid, 0, 0, 0};
-        (void)sq_trav_put(s, &none);
+        (void)fr__sq_trav_put(s, &none);
     }
     return FR_OK;
 }
@@ -130,14 +130,14 @@ static int doc_differs(sq_store *s, int64_t doc_id, const fr_document *d, fr_err
         !d->nationality[0] && d->birth_date == FR_DATE_NONE && !d->sex)
         return 0;
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_DOC_PERSON, &st, err);
+    int rc = fr__sq_stmt(s, SQ_DOC_PERSON, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, doc_id);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return sq_error(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, err,
-                        "cannot read the document");
+        return fr__sq_error(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, err,
+                            "cannot read the document");
     }
     char type[3], sur[FR_NAME_MAX + 1], giv[FR_NAME_MAX + 1], nat[4], sex[2];
     fr__modsql_col_text(st, 0, type, sizeof type);
@@ -161,15 +161,15 @@ static int doc_differs(sq_store *s, int64_t doc_id, const fr_document *d, fr_err
 }
 
 /* The traveller's last entry/exit by event time: cache, else one query. */
-int sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err)
+int fr__sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err)
 {
-    sq_trav_slot *hit = sq_trav_get(s, tid);
+    sq_trav_slot *hit = fr__sq_trav_get(s, tid);
     if (hit && hit->last_row >= 0) {
         *out = *hit;
         return FR_OK;
     }
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_EVENT_LAST_PAIRING, &st, err);
+    int rc = fr__sq_stmt(s, SQ_EVENT_LAST_PAIRING, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, tid);
     memset(out, 0, sizeof *out);
@@ -180,15 +180,15 @@ int sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *err)
         out->last_kind = sqlite3_column_int(st, 1);
         out->last_utc = sqlite3_column_int64(st, 2);
     } else if (rc != SQLITE_DONE) {
-        return sq_error(s, rc, err, "cannot read the traveller's last crossing");
+        return fr__sq_error(s, rc, err, "cannot read the traveller's last crossing");
     }
     sqlite3_reset(st);
-    (void)sq_trav_put(s, out);
+    (void)fr__sq_trav_put(s, out);
     return FR_OK;
 }
 
 /* Re-pair all entries and exits of a traveller in event-time order. */
-int sq_repair(sq_store *s, int64_t tid, fr_error *err)
+int fr__sq_repair(sq_store *s, int64_t tid, fr_error *err)
 {
     size_t n = 0, cap = 0;
     int64_t *rows = NULL, *old_paired = NULL;
@@ -196,7 +196,7 @@ int sq_repair(sq_store *s, int64_t tid, fr_error *err)
     fr_event_kind *kinds = NULL;
     ptrdiff_t *paired = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_EVENT_PAIRING_ALL, &st, err);
+    int rc = fr__sq_stmt(s, SQ_EVENT_PAIRING_ALL, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, tid);
     int step;
@@ -225,7 +225,7 @@ int sq_repair(sq_store *s, int64_t tid, fr_error *err)
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {
-        rc = sq_error(s, step, err, "cannot read the traveller's crossings");
+        rc = fr__sq_error(s, step, err, "cannot read the traveller's crossings");
         goto done;
     }
     anom = fr_malloc((n ? n : 1) * sizeof *anom);
@@ -239,7 +239,7 @@ int sq_repair(sq_store *s, int64_t tid, fr_error *err)
         unsigned a = (old_anom[i] & ~(unsigned)FR_ANOMALY_PAIRING_MASK) | anom[i];
         int64_t p = paired[i] >= 0 ? rows[paired[i]] : 0;
         if (a == old_anom[i] && p == old_paired[i]) continue;
-        if ((rc = sq_stmt(s, SQ_EVENT_SET_PAIRING, &st, err)) != FR_OK) goto done;
+        if ((rc = fr__sq_stmt(s, SQ_EVENT_SET_PAIRING, &st, err)) != FR_OK) goto done;
         sqlite3_bind_int64(st, 1, rows[i]);
         sqlite3_bind_int(st, 2, (int)a);
         if (p)
@@ -247,11 +247,11 @@ int sq_repair(sq_store *s, int64_t tid, fr_error *err)
         else
             sqlite3_bind_null(st, 3);
         if ((step = sqlite3_step(st)) != SQLITE_DONE) {
-            rc = sq_error(s, step, err, "cannot re-pair the crossings");
+            rc = fr__sq_error(s, step, err, "cannot re-pair the crossings");
             goto done;
         }
     }
-    sq_trav_forget(s, tid); /* reloaded on next use */
+    fr__sq_trav_forget(s, tid); /* reloaded on next use */
     rc = FR_OK;
 done:
     fr_free(rows);
@@ -268,12 +268,12 @@ static int existing(sq_store *s, const fr_event *ev, int64_t digest, fr_record_r
                     fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_EVENT_DIGEST, &st, err);
+    int rc = fr__sq_stmt(s, SQ_EVENT_DIGEST, &st, err);
     if (rc != FR_OK) return rc;
     bind_text(st, 1, ev->event_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) return 0;
-    if (rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot look the event id up");
+    if (rc != SQLITE_ROW) return fr__sq_error(s, rc, err, "cannot look the event id up");
     int64_t stored = sqlite3_column_int64(st, 0);
     res->traveller_id = sqlite3_column_int64(st, 1);
     res->event_row = sqlite3_column_int64(st, 2);
@@ -292,7 +292,7 @@ static int insert_event(sq_store *s, const fr_event *ev, int64_t tid, int64_t do
                         int64_t digest, unsigned anomalies, int64_t paired, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_EVENT_INSERT, &st, err);
+    int rc = fr__sq_stmt(s, SQ_EVENT_INSERT, &st, err);
     if (rc != FR_OK) return rc;
     bind_text(st, 1, ev->event_id);
     sqlite3_bind_int(st, 2, ev->kind);
@@ -318,7 +318,7 @@ static int insert_event(sq_store *s, const fr_event *ev, int64_t tid, int64_t do
     else
         sqlite3_bind_null(st, 17);
     rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot record the event");
+    if (rc != SQLITE_DONE) return fr__sq_error(s, rc, err, "cannot record the event");
     return sqlite3_changes(s->db) ? 1 : 0;
 }
 
@@ -345,7 +345,7 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     int late = 0;
     sq_trav_slot ps = {0};
     if (pairs) {
-        if ((rc = sq_pairing_state(s, tid, &ps, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_pairing_state(s, tid, &ps, err)) != FR_OK) return rc;
         late = ps.last_row && utc < ps.last_utc;
         if (!late && ps.last_kind == FR_EVENT_ENTRY) {
             if (ev->kind == FR_EVENT_ENTRY)
@@ -366,36 +366,36 @@ static int record_in_tx(sq_store *s, const fr_event *ev, fr_record_result *res, 
     res->traveller_id = tid;
     res->anomalies = anomalies;
     if (pairs && late) {
-        if ((rc = sq_repair(s, tid, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_repair(s, tid, err)) != FR_OK) return rc;
         res->anomalies = 0;
         sqlite3_stmt *st = NULL;
-        if ((rc = sq_stmt(s, SQ_EVENT_DIGEST, &st, err)) != FR_OK) return rc;
+        if ((rc = fr__sq_stmt(s, SQ_EVENT_DIGEST, &st, err)) != FR_OK) return rc;
         bind_text(st, 1, ev->event_id);
         if (sqlite3_step(st) == SQLITE_ROW) res->anomalies = (unsigned)sqlite3_column_int(st, 3);
         sqlite3_reset(st);
     } else if (pairs) {
         sq_trav_slot v = {tid, res->event_row, utc, ev->kind};
-        (void)sq_trav_put(s, &v);
+        (void)fr__sq_trav_put(s, &v);
     }
     return FR_OK;
 }
 
-int sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err)
+int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     int own = !s->in_tx;
     int rc;
-    if (own && (rc = sq_tx_begin(s, err)) != FR_OK) return rc;
+    if (own && (rc = fr__sq_tx_begin(s, err)) != FR_OK) return rc;
     rc = record_in_tx(s, ev, res, err);
     if (own) {
-        if (rc == FR_OK) return sq_tx_commit(s, err);
-        sq_tx_rollback(s);
+        if (rc == FR_OK) return fr__sq_tx_commit(s, err);
+        fr__sq_tx_rollback(s);
     }
     return rc; /* in a batch, the caller rolls back on errors other than FR_ECONFLICT */
 }
 
-int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, fr_store_link *out,
-            fr_error *err)
+int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
+                fr_store_link *out, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     memset(out, 0, sizeof *out);
@@ -407,7 +407,7 @@ int sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering, f
         return FR_OK;
     }
     sq_link_result c;
-    if ((rc = sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
     out->how = fr__slink_kind(c.outcome, 0);
     if (c.n) {
         out->bits = c.score[0].bits;

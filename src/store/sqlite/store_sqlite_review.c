@@ -19,7 +19,7 @@ static int run(sq_store *s, const char *sql, const char *types, const void *cons
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot prepare a correction");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot prepare a correction");
     for (int i = 0; types[i]; i++) {
         if (types[i] == 'i')
             sqlite3_bind_int64(st, i + 1, *(const int64_t *)args[i]);
@@ -28,7 +28,8 @@ static int run(sq_store *s, const char *sql, const char *types, const void *cons
     }
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sq_error(s, rc, err, "cannot correct a link");
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fr__sq_error(s, rc, err, "cannot correct a link");
     return FR_OK;
 }
 
@@ -45,10 +46,10 @@ static int audit(sq_store *s, int64_t at, const char *actor, const char *action,
 
 static const char *const SETTING[3] = {"link_bits", "review_bits", "renewal_rate"};
 
-int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
+int fr__sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
-    int rc = sq_tx_begin(s, err);
+    int rc = fr__sq_tx_begin(s, err);
     if (rc != FR_OK) return rc;
     const double v[3] = {p->link_bits, p->review_bits, p->renewal_rate};
     for (int i = 0; i < 3 && rc == FR_OK; i++) {
@@ -63,27 +64,27 @@ int sq_set_linkage(fr_store *base, const fr_linkage_params *p, fr_error *err)
         }
         sqlite3_finalize(st);
         if (q != SQLITE_DONE && q != SQLITE_OK)
-            rc = sq_error(s, q, err, "cannot store the thresholds");
+            rc = fr__sq_error(s, q, err, "cannot store the thresholds");
     }
     if (rc != FR_OK) {
-        sq_tx_rollback(s);
+        fr__sq_tx_rollback(s);
         return rc;
     }
-    if ((rc = sq_tx_commit(s, err)) == FR_OK) s->link_params = *p;
+    if ((rc = fr__sq_tx_commit(s, err)) == FR_OK) s->link_params = *p;
     return rc;
 }
 
-void sq_get_linkage(fr_store *base, fr_linkage_params *p)
+void fr__sq_get_linkage(fr_store *base, fr_linkage_params *p)
 {
     *p = ((sq_store *)base)->link_params;
 }
 
-int sq_load_linkage(sq_store *s, fr_error *err)
+int fr__sq_load_linkage(sq_store *s, fr_error *err)
 {
     fr_linkage_defaults(&s->link_params);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "SELECT name, value FROM link_settings", -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the linking thresholds");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot read the linking thresholds");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *n = (const char *)sqlite3_column_text(st, 0);
         double v = sqlite3_column_double(st, 1);
@@ -92,11 +93,11 @@ int sq_load_linkage(sq_store *s, fr_error *err)
         if (n && !strcmp(n, SETTING[2])) s->link_params.renewal_rate = v;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return sq_error(s, rc, err, "cannot read the linking thresholds");
+    if (rc != SQLITE_DONE) return fr__sq_error(s, rc, err, "cannot read the linking thresholds");
     return FR_OK;
 }
 
-int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err)
+int fr__sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
@@ -106,7 +107,7 @@ int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, f
         " coalesce(r.bits, 0), r.status, r.reason FROM link_reviews r"
         " JOIN documents d ON d.id = r.document_id WHERE r.status = 'open' OR ?1 = 0 ORDER BY r.id",
         -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot list the reviews");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot list the reviews");
     sqlite3_bind_int(st, 1, open_only);
     size_t cap = 0;
     fr_link_review *v = NULL;
@@ -142,7 +143,7 @@ int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, f
     if (rc != SQLITE_DONE) {
         fr_free(v);
         *n = 0;
-        return sq_error(s, rc, err, "cannot list the reviews");
+        return fr__sq_error(s, rc, err, "cannot list the reviews");
     }
     *out = v;
     return FR_OK;
@@ -151,13 +152,13 @@ int sq_reviews(fr_store *base, int open_only, fr_link_review **out, size_t *n, f
 static int exists(sq_store *s, int64_t tid, int *yes, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, SQ_TRAV_EXISTS, &st, err);
+    int rc = fr__sq_stmt(s, SQ_TRAV_EXISTS, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, tid);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot read the traveller");
+        return fr__sq_error(s, rc, err, "cannot read the traveller");
     *yes = rc == SQLITE_ROW;
     return FR_OK;
 }
@@ -187,10 +188,10 @@ static int merge(sq_store *s, int64_t from, int64_t to, fr_error *err)
                   "INSERT INTO link_settings(name, value) VALUES('traveller_id_floor', ?1)"
                   " ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
                   "i", a, err)) != FR_OK ||
-        (rc = sq_link_uncount(s, from, err)) != FR_OK || /* one traveller fewer */
+        (rc = fr__sq_link_uncount(s, from, err)) != FR_OK || /* one traveller fewer */
         (rc = run(s, "DELETE FROM travellers WHERE id = ?1", "i", a, err)) != FR_OK)
         return rc;
-    return sq_repair(s, to, err);
+    return fr__sq_repair(s, to, err);
 }
 
 static int review_in_tx(sq_store *s, int64_t id, int same, const char *actor, int64_t at,
@@ -201,7 +202,7 @@ static int review_in_tx(sq_store *s, int64_t id, int same, const char *actor, in
         s->db,
         "SELECT document_id, traveller_id, candidate_id, status FROM link_reviews WHERE id = ?1",
         -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the review");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot read the review");
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
@@ -209,7 +210,7 @@ static int review_in_tx(sq_store *s, int64_t id, int same, const char *actor, in
         if (rc == SQLITE_DONE)
             return fr_error_set(err, FR_ENOTFOUND, 0, 0, "review", "there is no review %lld",
                                 (long long)id);
-        return sq_error(s, rc, err, "cannot read the review");
+        return fr__sq_error(s, rc, err, "cannot read the review");
     }
     int64_t doc = sqlite3_column_int64(st, 0), from = sqlite3_column_int64(st, 1),
             to = sqlite3_column_int64(st, 2);
@@ -238,16 +239,16 @@ static int review_in_tx(sq_store *s, int64_t id, int same, const char *actor, in
                  same ? to : from, note, err);
 }
 
-int sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
-                      const char *note, fr_error *err)
+int fr__sq_review_resolve(fr_store *base, int64_t id, int same, const char *actor, int64_t at,
+                          const char *note, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
-    int rc = sq_tx_begin(s, err);
+    int rc = fr__sq_tx_begin(s, err);
     if (rc != FR_OK) return rc;
     rc = review_in_tx(s, id, same, actor, at, note, err);
-    sq_cache_clear(s); /* documents changed traveller */
-    if (rc == FR_OK) return sq_tx_commit(s, err);
-    sq_tx_rollback(s);
+    fr__sq_cache_clear(s); /* documents changed traveller */
+    if (rc == FR_OK) return fr__sq_tx_commit(s, err);
+    fr__sq_tx_rollback(s);
     return rc;
 }
 
@@ -262,7 +263,7 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
                            " (SELECT count(*) FROM documents x WHERE x.traveller_id ="
                            " d.traveller_id) FROM documents d WHERE state = ?1 AND number = ?2",
                            -1, &st, NULL);
-    if (rc != SQLITE_OK) return sq_error(s, rc, err, "cannot read the document");
+    if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot read the document");
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -271,7 +272,7 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
         if (rc == SQLITE_DONE)
             return fr_error_set(err, FR_ENOTFOUND, 0, 0, "document",
                                 "no document %s:%s is recorded", state, number);
-        return sq_error(s, rc, err, "cannot read the document");
+        return fr__sq_error(s, rc, err, "cannot read the document");
     }
     int64_t doc = sqlite3_column_int64(st, 0), from = sqlite3_column_int64(st, 1);
     fr_document d;
@@ -292,7 +293,7 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
         return fr_error_set(err, FR_EINVAL, 0, 0, "document",
                             "%s:%s is the only document of traveller %lld: nothing to split", state,
                             number, (long long)from);
-    if ((rc = sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
     char sex[2] = {d.sex, 0};
     sqlite3_bind_text(st, 1, d.surname, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, d.given_names, -1, SQLITE_STATIC);
@@ -303,9 +304,9 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
         sqlite3_bind_int64(st, 4, d.birth_date);
     sqlite3_bind_text(st, 5, sex, -1, SQLITE_STATIC);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-        return sq_error(s, rc, err, "cannot add the traveller");
+        return fr__sq_error(s, rc, err, "cannot add the traveller");
     int64_t to = sqlite3_last_insert_rowid(s->db);
-    if ((rc = sq_link_count(s, &d, err)) != FR_OK) return rc;
+    if ((rc = fr__sq_link_count(s, &d, err)) != FR_OK) return rc;
     const void *a[] = {&doc, &from, &to};
     if ((rc = run(s, "UPDATE documents SET traveller_id = ?3, link = 2 WHERE id = ?1", "iii", a,
                   err)) != FR_OK ||
@@ -313,21 +314,21 @@ static int split_in_tx(sq_store *s, const char *state, const char *number, const
                   "UPDATE events SET traveller_id = ?3 WHERE traveller_id = ?2"
                   " AND document_id = ?1",
                   "iii", a, err)) != FR_OK ||
-        (rc = sq_repair(s, from, err)) != FR_OK || (rc = sq_repair(s, to, err)) != FR_OK)
+        (rc = fr__sq_repair(s, from, err)) != FR_OK || (rc = fr__sq_repair(s, to, err)) != FR_OK)
         return rc;
     *out = to;
     return audit(s, at, actor, "split", 0, doc, from, to, note, err);
 }
 
-int sq_split(fr_store *base, const char *state, const char *number, const char *actor, int64_t at,
-             const char *note, int64_t *out, fr_error *err)
+int fr__sq_split(fr_store *base, const char *state, const char *number, const char *actor,
+                 int64_t at, const char *note, int64_t *out, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
-    int rc = sq_tx_begin(s, err);
+    int rc = fr__sq_tx_begin(s, err);
     if (rc != FR_OK) return rc;
     rc = split_in_tx(s, state, number, actor, at, note, out, err);
-    sq_cache_clear(s);
-    if (rc == FR_OK) return sq_tx_commit(s, err);
-    sq_tx_rollback(s);
+    fr__sq_cache_clear(s);
+    if (rc == FR_OK) return fr__sq_tx_commit(s, err);
+    fr__sq_tx_rollback(s);
     return rc;
 }
