@@ -246,6 +246,27 @@ static void tables_need_a_ledger_first(void **st)
     fr_store_close(s);
 }
 
+/* Opening the users' tables while another connection holds the write lock
+ * (a server's group commit, most of the time under load) only reads their
+ * version: it must not wait for the lock (it waited for the busy timeout and
+ * failed before, and a server's new worker stalled for seconds). */
+static void open_beside_a_writer_takes_no_lock(void **st)
+{
+    tmp *t = *st;
+    fr_auth *first = NULL, *a = NULL;
+    fr_error err;
+    assert_int_equal(fr_auth_open(t->db, &first, &err), FR_OK); /* creates the tables */
+    fr_auth_close(first);
+    sqlite3 *w = NULL;
+    assert_int_equal(sqlite3_open(t->db, &w), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    int rc = fr_auth_open(t->db, &a, &err);
+    if (rc != FR_OK) fail_msg("open beside a writer: %s", err.message);
+    sqlite3_exec(w, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(w);
+    fr_auth_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +278,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(names_roles_and_duplicates_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_need_a_ledger_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_beside_a_writer_takes_no_lock, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

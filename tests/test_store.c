@@ -488,6 +488,34 @@ static void export_gives_reasons_back(void **st)
     fr_store_close(s);
 }
 
+/* A connection opened while another holds the write lock (as the server's
+ * group commit does most of the time under load) must not wait for it: a
+ * current schema is only read. Before, every open took BEGIN IMMEDIATE and
+ * this open failed with FR_EBUSY after the busy timeout. Then a checkpoint
+ * from that second connection copies the first one's commit into the file. */
+static void open_beside_a_writer_and_checkpoint_from_another_connection(void **st)
+{
+    tmp *t = *st;
+    fr_store *a = open_ok(t, FR_STORE_CREATE), *b = NULL;
+    fr_event ev;
+    fr_error err;
+    assert_int_equal(fr_store_batch_begin(a, NULL), FR_OK);
+    make_event(&ev, "W-1", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A1");
+    assert_int_equal(fr_store_record(a, &ev, NULL, NULL), FR_OK);
+    int rc = fr_store_open(t->db, 0, &b, &err);
+    if (rc != FR_OK) fail_msg("open beside a writer: %s", err.message);
+    assert_int_equal(fr_store_batch_commit(a, NULL), FR_OK);
+    int64_t frames = -1, copied = -1;
+    assert_int_equal(fr_store_checkpoint(b, &frames, &copied, &err), FR_OK);
+    assert_true(frames > 0);
+    assert_int_equal(copied, frames); /* no reader holds an older snapshot */
+    assert_int_equal(fr_store_checkpoint(b, NULL, NULL, NULL), FR_OK);
+    assert_int_equal(fr_store_checkpoint(NULL, &frames, &copied, NULL), FR_EINVAL);
+    assert_int_equal(frames, 0);
+    fr_store_close(a);
+    fr_store_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +534,7 @@ int main(void)
         T(implausible_dates_and_malformed_text_are_refused),
         T(import_counts_only_committed_rows),
         T(import_rejects_bad_text_and_takes_alpha3),
+        T(open_beside_a_writer_and_checkpoint_from_another_connection),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

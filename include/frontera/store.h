@@ -293,6 +293,17 @@ FR_API int fr_store_purge(fr_store *s, const struct fr_retention *r, fr_date as_
  * the same pair (frontera migrate checks a copy with it). */
 FR_API int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_error *err);
 
+/* Copy what has been committed to the store's write-ahead log into the
+ * database file, without making any writer wait: SQLite runs a passive
+ * checkpoint on this connection (the pages no reader still needs); a backend
+ * that checkpoints on its own (PostgreSQL) does nothing. A server calls it
+ * from a thread of its own, so that the thread committing admissions never
+ * pays for the copy and its fsync. *log_frames (may be NULL) is the log's
+ * length in pages afterwards, *copied (may be NULL) how many of them are in
+ * the database file; both 0 when there is nothing to do. FR_OK, or FR_ESTORE
+ * (err says why). */
+FR_API int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -511,6 +511,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 
 static void server_free(fr_server *s)
 {
+    fr__srv_ckpt_stop(s);
     fr__srv_audit_stop(s);
     for (size_t i = 0; i < s->nctx; i++)
         ctx_free(s->all_ctx[i]);
@@ -608,6 +609,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     if ((rc = fr__srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
     if ((rc = fr__srv_lists_init(s, err)) != FR_OK) goto fail;
     if ((rc = fr__srv_audit_start(s, err)) != FR_OK) goto fail;
+    if ((rc = fr__srv_ckpt_start(s, err)) != FR_OK) goto fail;
     /* the report index from the analytics snapshot beside the ledger: mapped,
      * not rebuilt, when it is current (snapshot.h) */
     if ((rc = fr__srv_reports_preload(s, err)) != FR_OK) goto fail;

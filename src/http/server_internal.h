@@ -117,6 +117,8 @@ typedef struct srv_metrics {
     atomic_uint_fast64_t decisions[3]; /* admit, refer, refuse */
     atomic_uint_fast64_t audit_entries, audit_batches, audit_failures;
     atomic_uint_fast64_t policy_swaps;
+    atomic_uint_fast64_t checkpoints; /* server_checkpoint.c */
+    atomic_uint_fast64_t wal_frames;  /* the log's length after the last one */
 } srv_metrics;
 
 /* ---- the group commit: ledger writes and audit entries (server_audit.c) ---- */
@@ -156,6 +158,18 @@ typedef struct srv_audit {
     int stop, started;
 } srv_audit;
 
+/* ---- the checkpointer (server_checkpoint.c) ---- */
+typedef struct srv_ckpt {
+    fr_store *store; /* its own connection */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    int stop, started;
+} srv_ckpt;
+/* Start it (SQLite only; PostgreSQL checkpoints by itself) / stop it. */
+int fr__srv_ckpt_start(fr_server *s, fr_error *err);
+void fr__srv_ckpt_stop(fr_server *s);
+
 /* The self-check's limit per address (server_selfcheck.c). */
 #define SRV_SELFCHECK_SLOTS 4096
 #define SRV_SELFCHECK_PER_MIN 10
@@ -194,6 +208,7 @@ struct fr_server {
     pthread_mutex_t listfile_mu;
     srv_listfile listfile[2];
     srv_audit audit;
+    srv_ckpt ckpt;
     srv_metrics metrics;
     /* one writer at a time on the database from this process: the group
      * commit's writer thread and any other in-process writer queue here

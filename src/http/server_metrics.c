@@ -134,9 +134,15 @@ enum MHD_Result fr__srv_metrics_get(srv_req *r)
         "# HELP frontera_policy_swaps_total Policies swapped in by PUT /v1/policy.\n"
         "# TYPE frontera_policy_swaps_total counter\nfrontera_policy_swaps_total %llu\n"
         "# HELP frontera_requests_in_flight Requests being served.\n"
-        "# TYPE frontera_requests_in_flight gauge\nfrontera_requests_in_flight %d\n",
+        "# TYPE frontera_requests_in_flight gauge\nfrontera_requests_in_flight %d\n"
+        "# HELP frontera_checkpoints_total Checkpoints of the SQLite write-ahead log run by the"
+        " server's checkpoint thread.\n"
+        "# TYPE frontera_checkpoints_total counter\nfrontera_checkpoints_total %llu\n"
+        "# HELP frontera_wal_pages Pages in the SQLite write-ahead log after the last checkpoint.\n"
+        "# TYPE frontera_wal_pages gauge\nfrontera_wal_pages %llu\n",
         LOAD(m->audit_entries), LOAD(m->audit_batches), LOAD(m->audit_failures),
-        LOAD(m->policy_swaps), atomic_load(&r->srv->inflight));
+        LOAD(m->policy_swaps), atomic_load(&r->srv->inflight), LOAD(m->checkpoints),
+        LOAD(m->wal_frames));
     if (b.oom) {
         fr_free(b.p);
         return MHD_NO;

@@ -344,3 +344,12 @@ int fr_store_purge(fr_store *s, const fr_retention *r, fr_date as_of, unsigned f
     return s->ops->purge(s, r, as_of, flags, cursor, max_persons ? max_persons : 1000, counts, done,
                          err);
 }
+
+int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err)
+{
+    if (log_frames) *log_frames = 0;
+    if (copied) *copied = 0;
+    if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
+    if (!s->ops->checkpoint) return FR_OK;
+    return s->ops->checkpoint(s, log_frames, copied, err);
+}

@@ -54,6 +54,8 @@ typedef struct fr_store_ops {
     int (*purge)(fr_store *s, const struct fr_retention *r, fr_date as_of, unsigned flags,
                  int64_t *cursor, size_t max_persons, fr_purge_counts *counts, int *done,
                  fr_error *err);
+    /* optional (NULL: nothing to do): a checkpoint that makes no writer wait */
+    int (*checkpoint)(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

@@ -5,7 +5,8 @@
  * Each module records its schema version in fr_module_schema(module,
  * version), a table of its own (the ledger's PRAGMA user_version is the
  * ledger's), and migrates with CREATE ... IF NOT EXISTS steps in one
- * IMMEDIATE transaction, so two processes opening at once migrate once.
+ * IMMEDIATE transaction, so two processes opening at once migrate once; a
+ * module already at its version is only read, without the write lock.
  * Opening a handle is fr__modsql_open plus fr__modsql_migrate; each statement is prepared with
  * SQLITE_PREPARE_PERSISTENT the first time it is asked for and kept until the handle closes, so a
  * handle prepares each of its module's statements at most once. */
@@ -66,9 +67,28 @@ int fr__modsql_open(const char *path, sqlite3 **out, fr_error *err)
     return FR_OK;
 }
 
+/* The module's recorded version, read without a write lock; -1 when the
+ * table of versions or the module's row is not there yet. */
+static int module_version(sqlite3 *db, const char *module)
+{
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "SELECT version FROM fr_module_schema WHERE module = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return version;
+}
+
 int fr__modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
                        fr_error *err)
 {
+    /* Tables already at version n are only read: taking the write lock on
+     * every open would queue a server's new connections behind its group
+     * commit (store_sqlite.c, fr__store_sqlite_migrate). */
+    if (module_version(db, module) == n) return FR_OK;
     sqlite3_stmt *st = NULL;
     int version = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return fr__modsql_error(db, rc, err, "cannot start the migration");
