@@ -12,8 +12,12 @@
 # the median p99 and p50 with their spread (min-max) over the rounds: on a
 # shared machine one pair of runs says nothing. With RATE, a third run per
 # round, "paced": the push limited to RATE events a second (serve
-# --sync-rate). Target (issue 16): p99 with
-# sync within 10% of without.
+# --sync-rate). FR_DELAY_MS (environment): each booth connection pauses that
+# long after an answer, a steady load below saturation (at 4 connections and
+# 5 ms, about 750 admissions/s, still far above a real post's); unset, wrk
+# sends as fast as the server answers, so the sync's work takes CPU the
+# booth was using at full. Target (issue 16): p99 with sync within 10% of
+# without.
 set -euo pipefail
 build=${1:-build}
 secs=${2:-5}
@@ -35,7 +39,7 @@ TOK=$("$F" --db "$T/central0.db" user add post --role post --ports ECUIO,ECGYE,E
 printf '%s\n' "$TOK" >"$T/tok"
 start() { # start NAME DB [OPTION...]: a server; prints its URL
   local name=$1 db=$2; shift 2
-  "$F" --db "$db" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 "$@" \
+  ${NICE:+nice -n 19} "$F" --db "$db" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 "$@" \
     >"$T/$name.out" 2>"$T/$name.err" &
   echo $! >"$T/$name.pid" # start runs in $(...): the pid goes through a file
   for _ in $(seq 300); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && break; sleep 0.1; done
@@ -65,12 +69,12 @@ run() { # run NAME [serve OPTION...]: each run on its own copy (no WAL of an ear
   stop_server "$name" # the next run has the machine to itself
   printf '%-12s %s  (events still waiting for the central: %s)\n' "$name" "${line#RESULT }" "${waiting:-n/a}" | tee -a "$T/runs"
 }
-echo "post serve --threads 4, wrk -t1 -c$conns -d${secs}s, recorded admissions; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "post serve --threads 4, wrk -t1 -c$conns -d${secs}s${FR_DELAY_MS:+ with a pause of $FR_DELAY_MS ms after each answer}, recorded admissions; load $(cut -d' ' -f1-3 /proc/loadavg)"
 without() { run without; }
 with_sync() { # with_sync NAME [OPTION...]: a fresh central each time: it receives the 20,000 events anew
   local name=$1; shift
   cp "$T/central0.db" "$T/central-$n.db"
-  local C; C=$(start central "$T/central-$n.db" --quiet)
+  local C; C=$(NICE=1 start central "$T/central-$n.db" --quiet)
   run "$name" --central "$C" --central-token-file "$T/tok" --sync-every 1 "$@"
   stop_server central
 }

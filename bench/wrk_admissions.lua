@@ -1,10 +1,18 @@
 -- wrk_admissions.lua: POST /v1/admissions with a bearer token, for
 -- scripts/bench-server.sh. Environment: FR_TOKEN (the token), FR_BODY (the
--- JSON body). Counts non-2xx answers so the script can fail on errors.
+-- JSON body), FR_DELAY_MS (optional: each connection waits that long after an
+-- answer before its next request, for a steady load below saturation, as at
+-- a real booth; unset: as fast as the server answers). Counts non-2xx answers
+-- so the script can fail on errors.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("FR_TOKEN")
 wrk.body = os.getenv("FR_BODY")
+
+local pause = tonumber(os.getenv("FR_DELAY_MS") or "")
+if pause then
+  function delay() return pause end
+end
 
 local bad = 0
 function response(status, headers, body)
