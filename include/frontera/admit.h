@@ -103,7 +103,7 @@ typedef struct fr_admit_decision {
     fr_outcome outcome;
     size_t nreasons;
     fr_admit_reason reasons[FR_ADMIT_MAX_REASONS]; /* [0, nreasons) filled; the rest undefined */
-    fr_date authorised_until;   /* admit only; FR_DATE_NONE otherwise */
+    fr_date authorised_until;                      /* admit only; FR_DATE_NONE otherwise */
     const fr_policy_rule *rule; /* the rule in force, or NULL; owned by the policy */
     int have_stay;              /* stay below is filled */
     fr_stay_authorisation stay; /* the stay evaluation on the entry date */
