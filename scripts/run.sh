@@ -20,6 +20,8 @@ if [ ! -f "$db" ]; then
   "$F" --db "$db.tmp" init >/dev/null
   "$F" --db "$db.tmp" import "$tmp/demo.csv"
   mv "$db.tmp" "$db"
+  rm -rf "$tmp" # now: the server below replaces this shell (exec), so the EXIT trap never runs
+  trap - EXIT
 fi
 if [ ! -d "$lists" ]; then
   mkdir -p "$lists"

@@ -83,14 +83,17 @@ static void print_rows(const fr_whatif_row *r, size_t n, const char *format, int
     printf(_("Overstays and non-exits as of %s.\n"), hd->as_of == FR_DATE_NONE
                                                          ? _("the day after the last event")
                                                          : fr_date_format(hd->as_of, ab));
-    printf("%-4s %10s %10s %18s %10s %10s %10s\n", "nat", "arrivals", "need_visa",
-           baseline ? "need_visa_baseline" : "-", "visa_free", "overstays", "nonexits");
-    for (size_t i = 0; i < n; i++)
-        printf("%-4s %10llu %10llu %18llu %10llu %10llu %10llu\n",
-               fr_country_code(r[i].nationality), (unsigned long long)r[i].arrivals,
-               (unsigned long long)r[i].need_visa, (unsigned long long)r[i].need_visa_baseline,
-               (unsigned long long)r[i].visa_free, (unsigned long long)r[i].overstays,
-               (unsigned long long)r[i].nonexits);
+    /* the baseline's column only when there is a baseline */
+    printf("%-4s %10s %10s", _("nat"), _("arrivals"), _("need visa"));
+    if (baseline) printf(" %18s", _("need visa before"));
+    printf(" %10s %10s %10s\n", _("visa free"), _("overstays"), _("non-exits"));
+    for (size_t i = 0; i < n; i++) {
+        printf("%-4s %10llu %10llu", fr_country_code(r[i].nationality),
+               (unsigned long long)r[i].arrivals, (unsigned long long)r[i].need_visa);
+        if (baseline) printf(" %18llu", (unsigned long long)r[i].need_visa_baseline);
+        printf(" %10llu %10llu %10llu\n", (unsigned long long)r[i].visa_free,
+               (unsigned long long)r[i].overstays, (unsigned long long)r[i].nonexits);
+    }
 }
 
 int report_whatif(int argc, char **argv)
