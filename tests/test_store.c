@@ -18,6 +18,7 @@
 #include "frontera/ledger.h"
 #include "frontera/store.h"
 #include "tmpdb.h"
+#include "module_sqlite.h"
 #include "store_sqlite.h"
 
 static int setup(void **st)
@@ -516,6 +517,19 @@ static void open_beside_a_writer_and_checkpoint_from_another_connection(void **s
     fr_store_close(b);
 }
 
+/* The busy handler: short sleeps first, and it gives up once its sleeps
+ * reach the limit (here 10 ms: 20 x 100 us, 20 x 250 us, then 1 ms each). */
+static void busy_handler_gives_up_at_its_limit(void **st)
+{
+    (void)st;
+    void *ten_ms = (void *)(intptr_t)10;
+    assert_int_equal(fr__modsql_busy(ten_ms, 0), 1);
+    assert_int_equal(fr__modsql_busy(ten_ms, 39), 1);
+    assert_int_equal(fr__modsql_busy(ten_ms, 42), 1); /* 9 ms slept: 1 ms more */
+    assert_int_equal(fr__modsql_busy(ten_ms, 43), 0); /* 10 ms slept */
+    assert_int_equal(fr__modsql_busy((void *)(intptr_t)0, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +549,7 @@ int main(void)
         T(import_counts_only_committed_rows),
         T(import_rejects_bad_text_and_takes_alpha3),
         T(open_beside_a_writer_and_checkpoint_from_another_connection),
+        cmocka_unit_test(busy_handler_gives_up_at_its_limit),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,11 +13,36 @@
 #include "module_sqlite.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define BUSY_MS 10000
+
+int fr__modsql_busy(void *ud, int n)
+{
+    long limit_us = (long)(intptr_t)ud * 1000L, slept, next;
+    if (n < 20) { /* the first 2 ms */
+        slept = n * 100L;
+        next = 100;
+    } else if (n < 40) { /* to 7 ms */
+        slept = 2000 + (n - 20) * 250L;
+        next = 250;
+    } else if (n < 70) { /* to 37 ms */
+        slept = 7000 + (n - 40) * 1000L;
+        next = 1000;
+    } else {
+        slept = 37000 + (long)(n - 70) * 5000L;
+        next = 5000;
+    }
+    if (slept >= limit_us) return 0;
+    if (next > limit_us - slept) next = limit_us - slept;
+    struct timespec ts = {next / 1000000L, (next % 1000000L) * 1000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
 
 int fr__modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what)
 {
@@ -44,7 +69,7 @@ int fr__modsql_open(const char *path, sqlite3 **out, fr_error *err)
         sqlite3_close(db);
         return FR_ESTORE;
     }
-    sqlite3_busy_timeout(db, BUSY_MS);
+    sqlite3_busy_handler(db, fr__modsql_busy, (void *)(intptr_t)BUSY_MS);
     rc =
         sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {

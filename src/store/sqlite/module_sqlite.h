@@ -20,6 +20,15 @@ int fr__modsql_open(const char *path, sqlite3 **out, fr_error *err);
  * transaction. FR_EVERSION when the database has a newer version. */
 int fr__modsql_migrate(sqlite3 *db, const char *module, const char *const *steps, int n,
                        fr_error *err);
+/* The busy handler of every frontera connection (sqlite3_busy_handler, with
+ * ud = (void *)(intptr_t)LIMIT_MS): while another connection holds the
+ * lock, short sleeps first (100 us for 2 ms, then 250 us, 1 ms, 5 ms),
+ * since the holder is most often a group commit or a sync mark that ends
+ * within one disk flush. SQLite's own handler sleeps 1, then 2, 5, 10 ...
+ * ms: a post's group commit that met its sync thread's short write waited
+ * 1.3-3.3 ms to begin. Gives up (SQLITE_BUSY) after LIMIT_MS of sleeps. */
+int fr__modsql_busy(void *ud, int n);
+
 /* An fr_error from an SQLite result code. */
 int fr__modsql_error(sqlite3 *db, int rc, fr_error *err, const char *what);
 

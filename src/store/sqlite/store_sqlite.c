@@ -5,7 +5,8 @@
  * Settings: WAL journal (readers never block the writer), synchronous=FULL
  * (a committed transaction survives power loss: "acknowledged means
  * durable" for single records and for each committed import batch), a busy
- * timeout so several processes can share the file, a 32 MiB page cache, and
+ * handler with short sleeps first (fr__modsql_busy) so several connections
+ * and processes can share the file, a 32 MiB page cache, and
  * a checkpoint every 16384 WAL pages (64 MiB) rather than SQLite's 1000: a
  * bulk import then copies each hot index page into the database once per
  * several batches instead of once per batch (about 25% faster on 1M rows),
@@ -23,10 +24,12 @@
  * another application_id), is refused. */
 #include "store_sqlite.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "module_sqlite.h"
 
 #define SQ_APPLICATION_ID 0x46524e54 /* "FRNT" */
 #define SQ_BUSY_MS 10000
@@ -435,7 +438,7 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
                               s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         goto fail;
     }
-    sqlite3_busy_timeout(s->db, SQ_BUSY_MS);
+    sqlite3_busy_handler(s->db, fr__modsql_busy, (void *)(intptr_t)SQ_BUSY_MS);
     char mode[16] = "";
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
