@@ -88,6 +88,17 @@ const char *cli_error_text(const fr_error *err)
     return err->message;
 }
 
+/* The series' name in the user's words: the ones frontera builds from the
+ * ledger; a series of the user's own keeps the name it was given. */
+static const char *metric_word(const char *m)
+{
+    if (strcmp(m, "arrivals") == 0) return _("arrivals");
+    if (strcmp(m, "encounters") == 0) return _("encounters");
+    if (strcmp(m, "nonexit_rate") == 0) return _("non-exit rate");
+    if (strcmp(m, "encounter_ratio") == 0) return _("encounters per arrival");
+    return m;
+}
+
 const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
 {
     if (english()) return a->message;
@@ -98,7 +109,9 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
     fr_month_format(a->peak_period, peak);
     char tests[64];
     fr_alert_tests_format(a->tests, ", ", tests, sizeof tests);
-    int rate = strstr(a->metric, "rate") != NULL;
+    /* judged as a share of another series (alerts_run.c): in percent, as the
+     * library's own sentence gives it */
+    int rate = strstr(a->metric, "rate") != NULL || strstr(a->metric, "ratio") != NULL;
     double k = rate ? 100 : 1; /* rates in percent, as the library writes them */
     int d = rate ? 1 : 0;
     const char *u = rate ? "%" : "";
@@ -110,9 +123,9 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
                 "times; rising since %s [%s]; peak %.*f%s in %s")
             : _("%s %s fell: %.*f%s in %s against %.*f%s expected (%.*f%s to %.*f%s), %.2f "
                 "times; falling since %s [%s]; lowest %.*f%s in %s"),
-        fr_country_code(a->nationality), a->metric, d, k * a->observed, u, per, d, k * a->expected,
-        u, d, k * a->lower, u, d, k * a->upper, u, a->factor, since, tests, d, k * a->peak, u,
-        peak);
+        fr_country_code(a->nationality), metric_word(a->metric), d, k * a->observed, u, per, d,
+        k * a->expected, u, d, k * a->lower, u, d, k * a->upper, u, a->factor, since, tests, d,
+        k * a->peak, u, peak);
     if (n < 0 || (size_t)n >= cap) return a->message;
     char *t = buf + n;
     size_t left = cap - (size_t)n;

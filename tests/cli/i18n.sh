@@ -152,8 +152,12 @@ es report flows --csv-input "$T/synth.csv" --by year --format csv | head -1 | gr
   fail "the CSV headings are translated"
 # an alert's sentence is rebuilt from its figures in Spanish; English keeps the library's
 ser=$FR_SOURCE_DIR/tests/data/alerts/real/ecu-entries.csv
-es report alerts --series "$ser" | grep -q '^2024-07  CHN  arrivals  *CHN arrivals bajó: 913 en 2024-07 frente a 3891 esperados.*sigue bajo al final de los datos$' ||
+es report alerts --series "$ser" | grep -q '^2024-07  CHN  arrivals  *CHN llegadas: baja, 913 en 2024-07 frente a 3891 esperados.*sigue bajo al final de los datos$' ||
   fail "the alert's sentence is not Spanish: $(es report alerts --series "$ser" | grep CHN)"
+# a share of another series is in percent, and named in Spanish (it printed "VEN encounter_ratio subió: 0")
+"$FRONTERA" synth --scale 0.03 --seed 1 --quiet --out "$T/synth3.csv"
+es report alerts --csv-input "$T/synth3.csv" | grep -q 'VEN encuentros por llegada: alza, 22.3% en 2023-04 frente a 5.2% esperados' ||
+  fail "the encounter ratio's alert in Spanish: $(es report alerts --csv-input "$T/synth3.csv" | grep encounter)"
 en report alerts --series "$ser" | grep -q 'CHN arrivals fell: 913 in 2024-07 against 3891 expected' ||
   fail "the English alert changed"
 echo "i18n.sh: ok ($n messages, all translated; $helps subcommands' help in Spanish)"
