@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __linux__
 #include <sys/syscall.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -200,9 +202,13 @@ static void *run(void *arg)
     cli_syncer *s = arg;
     /* The booth first: this thread's CPU (reading, encoding and sending
      * batches, pulling lists) yields to the threads answering officers.
-     * Linux gives each thread its own nice value; a failure leaves the
-     * default, which is only slower for the booth. */
+     * Linux gives each thread its own nice value (elsewhere this would nice
+     * the whole server: not done); a failure leaves the default, which is
+     * only slower for the booth. Its write transactions are kept short
+     * (sync_histories.c) so that it never holds the ledger's lock for long. */
+#ifdef __linux__
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
     pthread_mutex_lock(&s->mu);
     while (!s->stop) {
         pthread_mutex_unlock(&s->mu);

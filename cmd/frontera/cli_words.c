@@ -109,9 +109,10 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
     fr_month_format(a->peak_period, peak);
     char tests[64];
     fr_alert_tests_format(a->tests, ", ", tests, sizeof tests);
-    /* judged as a share of another series (alerts_run.c): in percent, as the
-     * library's own sentence gives it */
-    int rate = strstr(a->metric, "rate") != NULL || strstr(a->metric, "ratio") != NULL;
+    /* the two series the library judges as a share of another (alerts_run.c),
+     * in percent as its own sentence gives them; a user's series named
+     * "registrations" or "separate" is a count */
+    int rate = strcmp(a->metric, "nonexit_rate") == 0 || strcmp(a->metric, "encounter_ratio") == 0;
     double k = rate ? 100 : 1; /* rates in percent, as the library writes them */
     int d = rate ? 1 : 0;
     const char *u = rate ? "%" : "";

@@ -300,8 +300,9 @@ FR_API int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_er
  * from a thread of its own, so that the thread committing admissions never
  * pays for the copy and its fsync. *log_frames (may be NULL) is the log's
  * length in pages afterwards, *copied (may be NULL) how many of them are in
- * the database file; both 0 when there is nothing to do. FR_OK, or FR_ESTORE
- * (err says why). */
+ * the database file; both 0 when there is nothing to do, both -1 when another
+ * connection was checkpointing (nothing done here). FR_OK, or FR_ESTORE (err
+ * says why). */
 FR_API int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
 
 #ifdef __cplusplus

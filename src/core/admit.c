@@ -537,9 +537,11 @@ int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const 
      * parameters) the whole struct is 80 KB, and zeroing it cost 1.8 us of a
      * 0.9 us decision. add() fills each reason it appends; nothing reads a
      * reason at or past nreasons. */
-    _Static_assert(offsetof(fr_admit_decision, reasons) <
-                       offsetof(fr_admit_decision, authorised_until),
-                   "the reasons lie between the two zeroed parts");
+    _Static_assert(
+        offsetof(fr_admit_decision, authorised_until) -
+                (offsetof(fr_admit_decision, reasons) + sizeof((fr_admit_decision *)0)->reasons) <
+            sizeof(fr_date),
+        "authorised_until follows the reasons: no field between stays unset");
     memset(d, 0, offsetof(fr_admit_decision, reasons));
     memset((char *)d + offsetof(fr_admit_decision, authorised_until), 0,
            sizeof *d - offsetof(fr_admit_decision, authorised_until));

@@ -29,8 +29,8 @@ static void *checkpointer(void *arg)
     int warned = 0;
     pthread_mutex_lock(&k->mu);
     while (!k->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
+        struct timespec until; /* on the monotonic clock (the condition's) */
+        clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_nsec += CKPT_EVERY_MS * 1000000L;
         if (until.tv_nsec >= 1000000000L) {
             until.tv_sec++;
@@ -45,8 +45,10 @@ static void *checkpointer(void *arg)
         fr_error err;
         fr_error_clear(&err);
         if (fr_store_checkpoint(k->store, &frames, &copied, &err) == FR_OK) {
-            atomic_fetch_add(&s->metrics.checkpoints, 1);
-            atomic_store(&s->metrics.wal_frames, (uint_fast64_t)frames);
+            if (frames >= 0) { /* -1: another connection was at it */
+                atomic_fetch_add(&s->metrics.checkpoints, 1);
+                atomic_store(&s->metrics.wal_frames, (uint_fast64_t)frames);
+            }
             warned = 0;
         } else if (!warned) { /* once until it works again: the log stays readable */
             fr__srv_log(s, "warning: checkpoint: %s", err.message);
@@ -65,7 +67,12 @@ int fr__srv_ckpt_start(fr_server *s, fr_error *err)
     int rc = fr_store_open(s->db_path, 0, &k->store, err);
     if (rc != FR_OK) return rc;
     pthread_mutex_init(&k->mu, NULL);
-    pthread_cond_init(&k->wake, NULL);
+    /* a step of the wall clock must not stop the checkpoints */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&k->wake, &ca);
+    pthread_condattr_destroy(&ca);
     k->stop = 0;
     if (pthread_create(&k->thread, NULL, checkpointer, s) != 0) {
         pthread_mutex_destroy(&k->mu);

@@ -26,7 +26,11 @@
 #include "store_impl.h"
 #include "sync_internal.h"
 
-#define PULL_BATCH 1000
+/* Events per write transaction. Small: the post's server pulls from a thread
+ * of low priority (cli_sync.c, nice 10), and while it holds the ledger's
+ * write lock the booth's group commit waits for it; under a saturated CPU
+ * that thread runs slowly, so it must not hold the lock for long. */
+#define PULL_BATCH 100
 
 static int note_pulled(sqlite3 *db, sqlite3_stmt *st, const char *id, int64_t seq, fr_error *err)
 {

@@ -158,6 +158,10 @@ es report alerts --series "$ser" | grep -q '^2024-07  CHN  arrivals  *CHN llegad
 "$FRONTERA" synth --scale 0.03 --seed 1 --quiet --out "$T/synth3.csv"
 es report alerts --csv-input "$T/synth3.csv" | grep -q 'VEN encuentros por llegada: alza, 22.3% en 2023-04 frente a 5.2% esperados' ||
   fail "the encounter ratio's alert in Spanish: $(es report alerts --csv-input "$T/synth3.csv" | grep encounter)"
+# a user's series whose name holds "rate" or "ratio" is still a count
+sed 's/arrivals/registrations/' "$ser" >"$T/reg.csv"
+es report alerts --series "$T/reg.csv" | grep -q 'CHN registrations: baja, 913 en 2024-07 frente a 3891 esperados' ||
+  fail "a user's series is a count: $(es report alerts --series "$T/reg.csv" | grep CHN)"
 en report alerts --series "$ser" | grep -q 'CHN arrivals fell: 913 in 2024-07 against 3891 expected' ||
   fail "the English alert changed"
 echo "i18n.sh: ok ($n messages, all translated; $helps subcommands' help in Spanish)"

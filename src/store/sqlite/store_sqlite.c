@@ -377,13 +377,17 @@ static void *sq_connection(fr_store *base)
 
 /* Passive: copies the frames no reader still needs and never takes the
  * writer's lock, so the server's group commit goes on meanwhile. SQLITE_BUSY
- * means another connection is checkpointing: nothing to do here. */
+ * means another connection is checkpointing: nothing done here (-1). */
 static int sq_checkpoint(fr_store *base, int64_t *log_frames, int64_t *copied, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     int nlog = 0, nckpt = 0;
     int rc = sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
-    if (rc == SQLITE_BUSY) return FR_OK;
+    if (rc == SQLITE_BUSY) {
+        if (log_frames) *log_frames = -1;
+        if (copied) *copied = -1;
+        return FR_OK;
+    }
     if (rc != SQLITE_OK) return fr__sq_error(s, rc, err, "cannot checkpoint the write-ahead log");
     if (log_frames) *log_frames = nlog > 0 ? nlog : 0;
     if (copied) *copied = nckpt > 0 ? nckpt : 0;
