@@ -530,6 +530,33 @@ static void busy_handler_gives_up_at_its_limit(void **st)
     assert_int_equal(fr__modsql_busy((void *)(intptr_t)0, 0), 0);
 }
 
+/* Each history read looks up the traveller's open link reviews. Without
+ * statistics SQLite chose the status index for it, which reads every open
+ * review of the ledger (1,513 at scale 1: audited reads at 3,600/s instead
+ * of 11,900/s); the query must go by the traveller and candidate indexes. */
+static void history_reviews_go_by_the_id_indexes(void **st)
+{
+    tmp *t = *st;
+    fr_store *base = open_ok(t, FR_STORE_CREATE);
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *q = NULL, *plan = NULL;
+    assert_int_equal(fr__sq_stmt(s, SQ_HIST_REVIEWS, &q, NULL), FR_OK);
+    char sql[1024];
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(q));
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &plan, NULL), SQLITE_OK);
+    int by_traveller = 0, by_candidate = 0, by_status = 0;
+    while (sqlite3_step(plan) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(plan, 3);
+        by_traveller |= d && strstr(d, "link_reviews_traveller") != NULL;
+        by_candidate |= d && strstr(d, "link_reviews_candidate") != NULL;
+        by_status |= d && strstr(d, "link_reviews_status") != NULL;
+    }
+    sqlite3_finalize(plan);
+    assert_true(by_traveller && by_candidate);
+    assert_false(by_status);
+    fr_store_close(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +577,7 @@ int main(void)
         T(import_rejects_bad_text_and_takes_alpha3),
         T(open_beside_a_writer_and_checkpoint_from_another_connection),
         cmocka_unit_test(busy_handler_gives_up_at_its_limit),
+        T(history_reviews_go_by_the_id_indexes),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
