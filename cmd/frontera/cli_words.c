@@ -109,10 +109,7 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
     fr_month_format(a->peak_period, peak);
     char tests[64];
     fr_alert_tests_format(a->tests, ", ", tests, sizeof tests);
-    /* the two series the library judges as a share of another (alerts_run.c),
-     * in percent as its own sentence gives them; a user's series named
-     * "registrations" or "separate" is a count */
-    int rate = strcmp(a->metric, "nonexit_rate") == 0 || strcmp(a->metric, "encounter_ratio") == 0;
+    int rate = a->is_rate;     /* in percent, as the library's own sentence */
     double k = rate ? 100 : 1; /* rates in percent, as the library writes them */
     int d = rate ? 1 : 0;
     const char *u = rate ? "%" : "";

@@ -115,7 +115,7 @@ void report_print_alerts(const fr_alert *a, size_t n, const char *format)
         fr_month_format(a[i].until, until);
         fr_month_format(a[i].raised, raised);
         const char *nat = fr_country_code(a[i].nationality);
-        int rate = strstr(a[i].metric, "rate") != NULL;
+        int rate = a[i].is_rate;
         if (json) {
             printf("%s\n  {\"nationality\": ", i ? "," : "");
             cli_json_string(nat);

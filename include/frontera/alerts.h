@@ -149,11 +149,13 @@ typedef struct fr_alert {
     int ongoing;     /* the episode runs to the last month of the series */
     int learnt;      /* the episode ended with its level taken as the new normal */
     double observed, expected, factor, z; /* at period; rates are shares (0..1) */
-    double peak;                          /* highest observed value in the episode ... */
-    fr_month peak_period;                 /* ... and its month (lowest for a fall) */
-    int direction;                        /* +1 a rise, -1 a fall */
-    unsigned tests;                       /* FR_ALERT_TEST_* bits of the tests that fired */
-    double lower, upper; /* interval of the expected value at period (the first test's) */
+    int is_rate;          /* the series is a share of another ("nonexit_rate", "encounter_ratio"):
+                             observed, expected, lower, upper and peak are 0..1, said in percent */
+    double peak;          /* highest observed value in the episode ... */
+    fr_month peak_period; /* ... and its month (lowest for a fall) */
+    int direction;        /* +1 a rise, -1 a fall */
+    unsigned tests;       /* FR_ALERT_TEST_* bits of the tests that fired */
+    double lower, upper;  /* interval of the expected value at period (the first test's) */
     char message[FR_ALERT_MESSAGE_MAX]; /* one sentence that explains it */
 } fr_alert;
 

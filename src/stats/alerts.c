@@ -229,6 +229,7 @@ char *fr_alert_tests_format(unsigned tests, const char *sep, char *buf, size_t c
 
 void fr__alert_describe(fr_alert *a, int is_rate, int learnt)
 {
+    a->is_rate = is_rate != 0;
     char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], peak[FR_MONTH_BUFSZ];
     fr_month_format(a->period, per);
     fr_month_format(a->since, since);

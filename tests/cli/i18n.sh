@@ -158,6 +158,9 @@ es report alerts --series "$ser" | grep -q '^2024-07  CHN  arrivals  *CHN llegad
 "$FRONTERA" synth --scale 0.03 --seed 1 --quiet --out "$T/synth3.csv"
 es report alerts --csv-input "$T/synth3.csv" | grep -q 'VEN encuentros por llegada: alza, 22.3% en 2023-04 frente a 5.2% esperados' ||
   fail "the encounter ratio's alert in Spanish: $(es report alerts --csv-input "$T/synth3.csv" | grep encounter)"
+# ... and a share in the CSV too, whatever its name (the CLI guessed by "rate" in it: 0 decimals)
+en report alerts --csv-input "$T/synth3.csv" --format csv | grep -q '^VEN,encounter_ratio,2023-04,0.2227,0.0522,' ||
+  fail "the encounter ratio in CSV: $(en report alerts --csv-input "$T/synth3.csv" --format csv | grep encounter)"
 # a user's series whose name holds "rate" or "ratio" is still a count
 sed 's/arrivals/registrations/' "$ser" >"$T/reg.csv"
 es report alerts --series "$T/reg.csv" | grep -q 'CHN registrations: baja, 913 en 2024-07 frente a 3891 esperados' ||
