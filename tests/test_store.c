@@ -557,6 +557,136 @@ static void history_reviews_go_by_the_id_indexes(void **st)
     fr_store_close(base);
 }
 
+/* A random person among few birth dates, names and nationalities, so that
+ * documents meet many namesakes: renewals, typos, swapped names, another
+ * nationality with the same surname. Date 0 also holds 600 travellers of one
+ * nationality, past the blocking query's cap of 512 rows. */
+static void namesake_event(fr_event *ev, unsigned *seed, int i)
+{
+    static const char *const SUR[] = {"PEREZ", "PERES", "LOPEZ", "CHEN", "WANG", "GARCIA"};
+    static const char *const GIV[] = {"ANA", "ANA MARIA", "LUIS", "WEI", "MARIA ANA", "JOSE"};
+    static const char *const NAT[] = {"ECU", "COL", "CHN", "USA"};
+    static const char *const BIRTH[] = {"1990-05-06", "1990-06-05", "1990-01-01",
+                                        "1985-03-04", "1985-04-03", "1970-12-11"};
+    char id[32], at[40], doc[16];
+    int big = i < 600; /* the first 600: one nationality on one date, all different names */
+    snprintf(id, sizeof id, "N%d", i);
+    snprintf(at, sizeof at, "2024-%02d-%02dT%02d:00-05:00", 1 + i / 250 % 12, 1 + i / 10 % 28,
+             i % 24);
+    unsigned r = (unsigned)rand_r(seed);
+    /* a document number from a small pool: the same document comes back */
+    snprintf(doc, sizeof doc, "D%u", big ? (unsigned)i : 1000u + r % 700u);
+    make_event(ev, id, (r >> 8) % 2 ? FR_EVENT_ENTRY : FR_EVENT_EXIT, at, doc);
+    unsigned p = big ? (unsigned)i : r % 700u; /* the person behind the document */
+    if (big) {
+        snprintf(ev->doc.surname, sizeof ev->doc.surname, "S%c%c%c", 'A' + p % 26,
+                 'A' + p / 26 % 26, 'A' + p / 676 % 26);
+        snprintf(ev->doc.given_names, sizeof ev->doc.given_names, "G%c%c", 'A' + p % 23,
+                 'A' + p / 23 % 26);
+        memcpy(ev->doc.nationality, "ECU", 4);
+        assert_int_equal(fr_date_parse_cstr(BIRTH[0], &ev->doc.birth_date, NULL), FR_OK);
+        return;
+    }
+    snprintf(ev->doc.surname, sizeof ev->doc.surname, "%s", SUR[p % 6]);
+    snprintf(ev->doc.given_names, sizeof ev->doc.given_names, "%s", GIV[p / 6 % 6]);
+    memcpy(ev->doc.nationality, NAT[p / 36 % 4], 4);
+    assert_int_equal(fr_date_parse_cstr(BIRTH[p / 144 % 6], &ev->doc.birth_date, NULL), FR_OK);
+    ev->doc.sex = p % 3 ? 'F' : 'M';
+}
+
+static void digest_of(const char *path, const char *sql, char out[17])
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    uint64_t h = 1469598103934665603ULL;
+    int rows = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        rows++;
+        for (int c = 0; c < sqlite3_column_count(q); c++) {
+            const unsigned char *v = sqlite3_column_text(q, c);
+            for (const unsigned char *p = v ? v : (const unsigned char *)"\1"; *p; p++)
+                h = (h ^ *p) * 1099511628211ULL;
+            h = (h ^ 0xff) * 1099511628211ULL;
+        }
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    assert_true(rows > 0);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* A bulk import keeps each birth date's travellers in memory for linking
+ * (store_sqlite_block.c): the same links, reviews, frequencies and pairings
+ * as recording one event at a time with the blocking query, also when
+ * another connection writes between batches and past the query's cap. */
+static void bulk_linking_equals_one_at_a_time(void **st)
+{
+    tmp *t = *st;
+    char one[160];
+    snprintf(one, sizeof one, "%s/one.db", t->dir);
+    fr_store *a = NULL, *b = open_ok(t, FR_STORE_CREATE), *other = NULL;
+    assert_int_equal(fr_store_open(one, FR_STORE_CREATE, &a, NULL), FR_OK);
+    assert_int_equal(fr_store_open(t->db, 0, &other, NULL), FR_OK);
+    fr_store *other_a = NULL;
+    assert_int_equal(fr_store_open(one, 0, &other_a, NULL), FR_OK);
+    unsigned seed = 7;
+    fr_event ev;
+    fr_record_result r;
+    fr_error err;
+    const int n = 3000;
+    assert_int_equal(fr_store_batch_begin(b, NULL), FR_OK);
+    for (int i = 0; i < n; i++) {
+        namesake_event(&ev, &seed, i);
+        int ra = fr_store_record(a, &ev, &r, &err);
+        int rb = fr_store_record(b, &ev, &r, &err);
+        assert_int_equal(ra, rb);
+        if (i % 400 != 399) continue;
+        assert_int_equal(fr_store_batch_commit(b, NULL), FR_OK);
+        /* another process records a namesake: the batch's memory is stale */
+        namesake_event(&ev, &seed, n + i);
+        snprintf(ev.event_id, sizeof ev.event_id, "O%d", i);
+        assert_int_equal(fr_store_record(other, &ev, &r, NULL), FR_OK);
+        assert_int_equal(fr_store_record(other_a, &ev, &r, NULL), FR_OK);
+        assert_int_equal(fr_store_batch_begin(b, NULL), FR_OK);
+    }
+    assert_int_equal(fr_store_batch_commit(b, NULL), FR_OK);
+    assert_non_null(((sq_store *)b)->block); /* the batches did use memory */
+    fr_store_close(a);
+    fr_store_close(b);
+    fr_store_close(other);
+    fr_store_close(other_a);
+    static const char *const Q[] = {
+        "SELECT id, surname, given_names, nationality, birth_date, sex FROM travellers ORDER BY id",
+        "SELECT id, number, traveller_id, link FROM documents ORDER BY id",
+        "SELECT document_id, traveller_id, candidate_id, reason, bits FROM link_reviews ORDER BY "
+        "id",
+        "SELECT * FROM link_name_freq ORDER BY 1, 2, 3",
+        "SELECT event_id, traveller_id, document_id, anomalies, paired_id FROM events ORDER BY id",
+    };
+    for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) {
+        char da[17], db[17];
+        digest_of(one, Q[i], da);
+        digest_of(t->db, Q[i], db);
+        if (strcmp(da, db) != 0) fail_msg("differs: %s", Q[i]);
+    }
+    /* the namesakes did meet: some documents went to review, some linked */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open(one, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM link_reviews),"
+                                        " (SELECT count(DISTINCT link) FROM documents)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_true(sqlite3_column_int(q, 0) > 0);
+    assert_true(sqlite3_column_int(q, 1) >= 3); /* new, renewal and review links */
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +708,7 @@ int main(void)
         T(open_beside_a_writer_and_checkpoint_from_another_connection),
         cmocka_unit_test(busy_handler_gives_up_at_its_limit),
         T(history_reviews_go_by_the_id_indexes),
+        T(bulk_linking_equals_one_at_a_time),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,6 +175,12 @@ static const char *const SQL[SQ_COUNT] = {
                           " AND given_names = ?3 AND n <= 0",
     [SQ_FREQ_SUB_BIRTH] = "UPDATE link_birth_freq SET n = n - 1 WHERE birth_date = ?1",
     [SQ_FREQ_DROP_BIRTH] = "DELETE FROM link_birth_freq WHERE birth_date = ?1 AND n <= 0",
+    /* SQ_TRAV_INSERT with the number it gave last plus one (store_sqlite_record.c) */
+    [SQ_TRAV_INSERT_ID] = "INSERT INTO travellers(id, surname, given_names, nationality,"
+                          " birth_date, sex) VALUES(?6, ?1, ?2, ?3, ?4, ?5)",
+    /* store_sqlite_block.c: a date's travellers, from the covering index */
+    [SQ_BLOCK_DATE] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
+                      " INDEXED BY travellers_birth WHERE birth_date = ?1",
 };
 
 int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what)
@@ -355,6 +361,7 @@ static void bulk_settings(sq_store *s)
 {
     if (s->bulk) return;
     s->bulk = 1;
+    (void)fr__sq_block_enable(s); /* without it, the query answers */
     sqlite3_exec(s->db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296;", NULL, NULL,
                  NULL); /* a hint: on failure the defaults stay */
 }

@@ -50,6 +50,8 @@ enum {
     SQ_FREQ_DROP_NAME,
     SQ_FREQ_SUB_BIRTH,
     SQ_FREQ_DROP_BIRTH,
+    SQ_BLOCK_DATE,
+    SQ_TRAV_INSERT_ID,
     SQ_COUNT
 };
 
@@ -72,6 +74,9 @@ typedef struct sq_map {
     size_t cap, used; /* cap is a power of two or 0 */
 } sq_map;
 
+/* store_sqlite_block.c: the travellers of each birth date read so far */
+typedef struct sq_block sq_block;
+
 typedef struct sq_store {
     fr_store base;
     sqlite3 *db;
@@ -80,6 +85,8 @@ typedef struct sq_store {
     int bulk; /* batches ran: bulk-import settings applied */
     int64_t data_version;
     sq_map docs, travs;
+    sq_block *block;  /* NULL unless batches ran (fr__sq_block_enable) */
+    int64_t next_tid; /* the number SQ_TRAV_INSERT would give next; 0: ask it */
     fr_linkage_params link_params;
     int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
 } sq_store;
@@ -135,6 +142,22 @@ int fr__sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
 /* Count traveller tid's row out of them before it is deleted (a merge, a
  * purge); a count that falls to 0 deletes its row. */
 int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
+
+/* store_sqlite_block.c. Enable keeps each birth date's travellers in memory
+ * once read (for bulk imports); clear forgets them (with fr__sq_cache_clear);
+ * free releases the memory. */
+int fr__sq_block_enable(sq_store *s);
+void fr__sq_block_clear(sq_store *s);
+void fr__sq_block_free(sq_store *s);
+/* Traveller id, created for document d by this connection, joins its date. */
+void fr__sq_block_added(sq_store *s, int64_t id, const fr_document *d);
+/* The blocking rows of SQ_LINK_BLOCK for the nk dates keys (same nationality
+ * or surname as d) that may reach review (fr__slink_may_review with q, f),
+ * from memory: 1 with *rows (the caller frees it) and *nrows; 0 when the
+ * query must answer (not enabled, or more rows than its cap); or an error. */
+int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_document *d,
+                      const fr_linkage_query *q, const fr_linkage_freq *f, fr_slink_row **rows,
+                      size_t *nrows, fr_error *err);
 
 /* store_sqlite_query.c */
 int fr__sq_find_document(fr_store *base, const char *state, const char *number, int64_t *tid,

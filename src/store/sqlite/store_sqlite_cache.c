@@ -145,9 +145,11 @@ void fr__sq_trav_forget(sq_store *s, int64_t tid)
 void fr__sq_cache_clear(sq_store *s)
 {
     s->link_total = -1;
+    s->next_tid = 0;
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
     if (s->travs.cap) memset(s->travs.slots, 0, s->travs.cap * sizeof(sq_trav_slot));
     s->docs.used = s->travs.used = 0;
+    fr__sq_block_clear(s);
 }
 
 void fr__sq_cache_free(sq_store *s)
@@ -155,4 +157,5 @@ void fr__sq_cache_free(sq_store *s)
     fr_free(s->docs.slots);
     fr_free(s->travs.slots);
     s->docs = s->travs = (sq_map){0};
+    fr__sq_block_free(s);
 }

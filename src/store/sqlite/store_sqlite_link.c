@@ -221,6 +221,9 @@ int fr__sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int e
     /* read the block first: the look-ups of the driver reuse statements */
     fr_slink_row *rows = NULL;
     size_t nrows = 0;
+    rc = fr__sq_block_rows(s, keys, nk, d, &q, &f, &rows, &nrows, err);
+    if (rc < 0) return rc;
+    if (rc == 1) goto decide;
     sqlite3_stmt *st = NULL;
     if ((rc = fr__sq_stmt(s, SQ_LINK_BLOCK, &st, err)) != FR_OK) return rc;
     for (size_t i = 0; i < 3; i++)
@@ -256,6 +259,7 @@ int fr__sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int e
         fr_free(rows);
         return fr__sq_error(s, step, err, "cannot look for the traveller");
     }
+decide:;
     fr_slink_source src = {name_birth, travel, s};
     rc = fr__slink_decide(&s->link_params, &q, &f, rows, nrows, &src, r, err);
     fr_free(rows);

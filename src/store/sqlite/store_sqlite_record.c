@@ -73,15 +73,23 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     if (how == FR_LINK_RENEWAL) {
         *tid = c.ids[0];
     } else {
-        if ((rc = fr__sq_stmt(s, SQ_TRAV_INSERT, &st, err)) != FR_OK) return rc;
+        /* the number is one above every number given (SQ_TRAV_INSERT's three
+         * maxima); after the first, this connection counts on from it while
+         * its maps hold (no other connection wrote, no merge or purge) */
+        int known = s->next_tid > 0;
+        if ((rc = fr__sq_stmt(s, known ? SQ_TRAV_INSERT_ID : SQ_TRAV_INSERT, &st, err)) != FR_OK)
+            return rc;
         bind_text(st, 1, d->surname);
         bind_text(st, 2, d->given_names);
         bind_text(st, 3, d->nationality);
         bind_date(st, 4, d->birth_date);
         bind_text(st, 5, sex);
+        if (known) sqlite3_bind_int64(st, 6, s->next_tid);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
             return fr__sq_error(s, rc, err, "cannot add the traveller");
         *tid = sqlite3_last_insert_rowid(s->db);
+        s->next_tid = *tid + 1;
+        fr__sq_block_added(s, *tid, d);
         if ((rc = fr__sq_link_count(s, d, err)) != FR_OK) return rc;
     }
     if ((rc = fr__sq_stmt(s, SQ_DOC_INSERT, &st, err)) != FR_OK) return rc;
