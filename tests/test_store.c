@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontera/alloc.h"
 #include "frontera/ledger.h"
 #include "frontera/store.h"
 #include "tmpdb.h"
@@ -620,7 +621,8 @@ static void digest_of(const char *path, const char *sql, char out[17])
 /* A bulk import keeps each birth date's travellers in memory for linking
  * (store_sqlite_block.c): the same links, reviews, frequencies and pairings
  * as recording one event at a time with the blocking query, also when
- * another connection writes between batches and past the query's cap. */
+ * another connection writes between batches, after a merge, and past the
+ * query's cap. */
 static void bulk_linking_equals_one_at_a_time(void **st)
 {
     tmp *t = *st;
@@ -649,6 +651,17 @@ static void bulk_linking_equals_one_at_a_time(void **st)
         snprintf(ev.event_id, sizeof ev.event_id, "O%d", i);
         assert_int_equal(fr_store_record(other, &ev, &r, NULL), FR_OK);
         assert_int_equal(fr_store_record(other_a, &ev, &r, NULL), FR_OK);
+        if (i == 1599) { /* a supervisor merges a reviewed pair: counts are taken out */
+            fr_link_review *rv = NULL;
+            size_t nrv = 0;
+            assert_int_equal(fr_store_reviews(a, 1, &rv, &nrv, NULL), FR_OK);
+            assert_true(nrv > 0);
+            assert_int_equal(fr_store_review_resolve(a, rv[0].id, 1, "sup", 1, "same", NULL),
+                             FR_OK);
+            assert_int_equal(fr_store_review_resolve(b, rv[0].id, 1, "sup", 1, "same", NULL),
+                             FR_OK);
+            fr_free(rv);
+        }
         assert_int_equal(fr_store_batch_begin(b, NULL), FR_OK);
     }
     assert_int_equal(fr_store_batch_commit(b, NULL), FR_OK);
@@ -663,6 +676,8 @@ static void bulk_linking_equals_one_at_a_time(void **st)
         "SELECT document_id, traveller_id, candidate_id, reason, bits FROM link_reviews ORDER BY "
         "id",
         "SELECT * FROM link_name_freq ORDER BY 1, 2, 3",
+        "SELECT * FROM link_nat_freq ORDER BY 1",
+        "SELECT * FROM link_birth_freq ORDER BY 1",
         "SELECT event_id, traveller_id, document_id, anomalies, paired_id FROM events ORDER BY id",
     };
     for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) {

@@ -33,6 +33,9 @@ tmp=$(mktemp -d)
 server_pid=""
 pids=()
 cleanup() {
+  # serve_bg runs in a command substitution (a subshell): its servers' pids
+  # come back through a file, not the array
+  [ -f "$tmp/bg.pids" ] && mapfile -t -O "${#pids[@]}" pids <"$tmp/bg.pids"
   for p in $server_pid "${pids[@]}"; do
     if kill -0 "$p" 2>/dev/null; then
       kill -TERM "$p" 2>/dev/null || true
@@ -98,7 +101,7 @@ esac
 # central is a port nothing listens on. Each post's events wait until sent.
 serve_bg() { # NAME DB OPTION...: the base URL once it listens
   "$FRONTERA" --db "$2" serve --listen 127.0.0.1:0 --threads 2 "${@:3}" >"$tmp/$1.out" 2>"$tmp/$1.err" &
-  pids+=($!)
+  echo $! >>"$tmp/bg.pids"
   for _ in $(seq 1 100); do
     grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/$1.out" 2>/dev/null | head -n 1 | grep . && return 0
     sleep 0.1

@@ -260,7 +260,8 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
         for (uint32_t i = 0; i < dt->n; i++) {
             const sq_brow *r = &dt->rows[i];
             const char *sur = b->arena + r->surname;
-            if ((r->nationality != nat || r->long_nat) && (sur[0] != d->surname[0] || strcmp(sur, d->surname) != 0))
+            if ((r->nationality != nat || r->long_nat) &&
+                (sur[0] != d->surname[0] || strcmp(sur, d->surname) != 0))
                 continue;
             if (++matching > SQ_BLOCK_CAP) { /* the query's cap decides which: ask it */
                 fr_free(out);
@@ -278,7 +279,8 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
                 fr_slink_row *nr = fr_realloc(out, (n + 8) * sizeof *nr);
                 if (!nr) {
                     fr_free(out);
-                    return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking a document");
+                    return fr_error_set(err, FR_ENOMEM, 0, 0, "",
+                                        "out of memory linking a document");
                 }
                 out = nr;
             }
