@@ -39,8 +39,9 @@ static const char USAGE[] =
        "  --event-id ID        the event id to record under (default: from document and time)\n"
        "  --officer NAME       the officer recorded with the event\n"
        "  --json               print {decision, reasons, authorised_until, traveller_id, ...}\n\n"
-       "Without --record the ledger is only read (and need not exist). Exit status: 0 admit,\n"
-       "1 refer or refuse, 2 usage error, 3 failure. Rules: docs/admission.md.\n");
+       "Without --record the ledger is only read (and need not exist); --record writes to the\n"
+       "ledger frontera init made, never a new one. Exit status: 0 admit, 1 refer or refuse,\n"
+       "2 usage error, 3 failure. Rules: docs/admission.md.\n");
 
 static void print_text(const fr_admit_decision *d)
 {
@@ -189,7 +190,10 @@ int cmd_admit(int argc, char **argv)
 
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
-    int orc = fr_store_open(db, record ? FR_STORE_CREATE : 0, &store, &err);
+    /* never created here: a mistyped FRONTERA_DB would record into a new, empty
+     * ledger and decide without the traveller's history (as `record` and
+     * `import` refuse); `frontera init` creates the ledger */
+    int orc = fr_store_open(db, 0, &store, &err);
     if (orc == FR_ENOTFOUND && !record) {
         store = NULL; /* no ledger yet: decide without history, and say so */
         fprintf(stderr,

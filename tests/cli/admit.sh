@@ -43,6 +43,12 @@ echo "$out" | json '[r["ground"] for r in d["reasons"] if r["code"]=="document.e
 
 # A returning visitor: 90 days per year from the first entry (LOMH art. 56).
 ven=$(mk ESP XDA123456 2033-01-01 GARCIA LUIS 1980-02-02)
+# --record never creates a ledger (a mistyped path would start an empty one, without the histories)
+set +e; "$F" admit --port ECUIO --at 2024-01-10T09:00-05:00 --record "$ven" >/dev/null 2>"$T/noledger"; rc=$?; set -e
+[ "$rc" = 3 ] || fail "admit --record without a ledger: exit $rc, want 3"
+grep -q 'frontera init creates one' "$T/noledger" || fail "admit --record without a ledger: $(cat "$T/noledger")"
+[ ! -e "$FRONTERA_DB" ] || fail "admit --record created a ledger"
+"$F" init >/dev/null
 out=$("$F" admit --port ECUIO --at 2024-01-10T09:00-05:00 --record --json "$ven") || fail "first entry: $out"
 tid=$(echo "$out" | json 'd["traveller_id"]')
 [ "$tid" != None ] || fail "recorded entry has a traveller id: $out"

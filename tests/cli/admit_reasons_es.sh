@@ -14,6 +14,7 @@ fail() { echo "admit_reasons_es.sh: FAIL: $*" >&2; exit 1; }
 es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$FRONTERA" "$@"; }
 en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$FRONTERA" "$@"; }
 export FRONTERA_DB="$T/ledger.db"
+"$FRONTERA" init >/dev/null
 pol="$FR_SOURCE_DIR/data/policy/ecu.policy"
 ref=$(grep '^rule CHN visitor visa_required' "$pol" | sed 's/.*ref="\([^"]*\)".*/\1/')
 [ -n "$ref" ] || fail "ecu.policy has no visa_required rule for CHN"
