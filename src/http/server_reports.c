@@ -473,15 +473,15 @@ static enum MHD_Result alerts(srv_req *r)
         fr_month_format(al[i].peak_period, pk);
         json_array_append_new(
             list,
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, "
-                      "s:f, s:s, s:s}",
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:b, s:s, s:o, s:f, s:f, s:f, s:f, "
+                      "s:f, s:f, s:f, s:s, s:s}",
                       "nationality", fr_country_code(al[i].nationality), "metric", al[i].metric,
                       "period", p, "raised", rs, "since", sn, "until", u, "ongoing", al[i].ongoing,
-                      "direction", al[i].direction < 0 ? "fall" : "rise", "tests", tests,
-                      "observed", al[i].observed, "expected", al[i].expected, "lower", al[i].lower,
-                      "upper", al[i].upper, "factor", al[i].factor, "z",
-                      isfinite(al[i].z) ? al[i].z : 0.0, "peak", al[i].peak, "peak_period", pk,
-                      "message", al[i].message));
+                      "learnt", al[i].learnt, "share", al[i].is_rate, "direction",
+                      al[i].direction < 0 ? "fall" : "rise", "tests", tests, "observed",
+                      al[i].observed, "expected", al[i].expected, "lower", al[i].lower, "upper",
+                      al[i].upper, "factor", al[i].factor, "z", isfinite(al[i].z) ? al[i].z : 0.0,
+                      "peak", al[i].peak, "peak_period", pk, "message", al[i].message));
     }
     ret = fr__srv_send_json(r, 200,
                             json_pack("{s:o, s:o, s:o, s:o}", "from", date_json(from), "to",

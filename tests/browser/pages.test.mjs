@@ -408,6 +408,10 @@ test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, 
   assert.ok(Number(await page.getAttribute('#flows-chart', 'data-series')) >= 5, 'the chart is drawn in Spanish too');
   assert.match(await page.textContent('#policy-changes'), /01\/07\/2024 China \(CHN\):.*visado obligatorio/);
   assert.match(await page.textContent('#overstay-table thead'), /Tasa de permanencia irregular/);
+  // the alerts say their facts in Spanish, not the server's English sentence
+  const msg = page.locator('#alerts li[data-nationality="CHN"] .alert-message').first();
+  assert.match(await msg.textContent(), /^CHN (llegadas|encuentros|tasa de no salida|encuentros por llegada): (alza|baja), [\d.,\s%]+ en \d{4}-\d\d frente a [\d.,\s%]+ esperados \(/);
+  assert.equal(await msg.getAttribute('lang'), null, 'the alert sentence is marked as English');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');
   await shot(page, 'dashboard-es.png');
   await page.close();
