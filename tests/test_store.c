@@ -673,8 +673,7 @@ static void bulk_linking_equals_one_at_a_time(void **st)
     static const char *const Q[] = {
         "SELECT id, surname, given_names, nationality, birth_date, sex FROM travellers ORDER BY id",
         "SELECT id, number, traveller_id, link FROM documents ORDER BY id",
-        "SELECT document_id, traveller_id, candidate_id, reason, bits FROM link_reviews ORDER BY "
-        "id",
+        "SELECT document_id, traveller_id, candidate_id, reason, bits FROM link_reviews",
         "SELECT * FROM link_name_freq ORDER BY 1, 2, 3",
         "SELECT * FROM link_nat_freq ORDER BY 1",
         "SELECT * FROM link_birth_freq ORDER BY 1",
