@@ -252,21 +252,26 @@ int fr__srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
     return fr__srv_write_run(s, &w);
 }
 
+void fr__srv_thread_end(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *wake, int *stop)
+{
+    pthread_mutex_lock(mu);
+    *stop = 1;
+    pthread_cond_signal(wake);
+    pthread_mutex_unlock(mu);
+    pthread_join(thread, NULL);
+    pthread_mutex_destroy(mu);
+    pthread_cond_destroy(wake);
+}
+
 void fr__srv_audit_stop(fr_server *s)
 {
     srv_audit *q = &s->audit;
     if (!q->started) return;
-    pthread_mutex_lock(&q->mu);
-    q->stop = 1;
-    pthread_cond_signal(&q->wake);
-    pthread_mutex_unlock(&q->mu);
-    pthread_join(q->thread, NULL);
+    fr__srv_thread_end(q->thread, &q->mu, &q->wake, &q->stop);
     fr_audit_close(q->audit); /* before its store: it may use the store's connection */
     fr_store_close(q->store);
     q->audit = NULL;
     q->store = NULL;
-    pthread_mutex_destroy(&q->mu);
-    pthread_cond_destroy(&q->wake);
     pthread_cond_destroy(&q->done);
     q->started = 0;
 }

@@ -93,14 +93,8 @@ void fr__srv_ckpt_stop(fr_server *s)
 {
     srv_ckpt *k = &s->ckpt;
     if (!k->started) return;
-    pthread_mutex_lock(&k->mu);
-    k->stop = 1;
-    pthread_cond_signal(&k->wake);
-    pthread_mutex_unlock(&k->mu);
-    pthread_join(k->thread, NULL);
+    fr__srv_thread_end(k->thread, &k->mu, &k->wake, &k->stop);
     fr_store_close(k->store);
     k->store = NULL;
-    pthread_mutex_destroy(&k->mu);
-    pthread_cond_destroy(&k->wake);
     k->started = 0;
 }

@@ -166,6 +166,9 @@ typedef struct srv_ckpt {
     pthread_cond_t wake;
     int stop, started;
 } srv_ckpt;
+/* A background thread's end (server_audit.c): set *stop under mu, wake it,
+ * wait for it, then destroy mu and wake. */
+void fr__srv_thread_end(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *wake, int *stop);
 /* Start it (SQLite only; PostgreSQL checkpoints by itself) / stop it. */
 int fr__srv_ckpt_start(fr_server *s, fr_error *err);
 void fr__srv_ckpt_stop(fr_server *s);

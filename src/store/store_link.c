@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "frontera/alloc.h"
+
 int fr__slink_wanted(const fr_document *d)
 {
     return d->birth_date != FR_DATE_NONE && d->surname[0] && d->nationality[0];
@@ -28,6 +30,20 @@ int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
 {
     fr_linkage_candidate c = candidate_of(x);
     return fr_linkage_upper_bound(p, q, &c, f) >= p->review_bits;
+}
+
+int fr__slink_keep_row(const fr_linkage_params *p, const fr_linkage_query *q,
+                       const fr_linkage_freq *f, const fr_slink_row *x, fr_slink_row **rows,
+                       size_t *n, fr_error *err)
+{
+    if (!fr__slink_may_review(p, q, x, f)) return FR_OK; /* whatever the documents say */
+    if (*n % 8 == 0) {
+        fr_slink_row *nr = fr_realloc(*rows, (*n + 8) * sizeof *nr);
+        if (!nr) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking a document");
+        *rows = nr;
+    }
+    (*rows)[(*n)++] = *x;
+    return FR_OK;
 }
 
 size_t fr__slink_keys(const fr_linkage_params *p, const fr_linkage_query *q,

@@ -54,6 +54,11 @@ int fr__slink_wanted(const fr_document *d);
  * frequencies taken as f says)? Backends may drop rows with it early. */
 int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
                          const fr_slink_row *x, const fr_linkage_freq *f);
+/* Append x to *rows (*n of them, grown eight at a time; the caller frees)
+ * when it may reach review (fr__slink_may_review); FR_ENOMEM with err set. */
+int fr__slink_keep_row(const fr_linkage_params *p, const fr_linkage_query *q,
+                       const fr_linkage_freq *f, const fr_slink_row *x, fr_slink_row **rows,
+                       size_t *n, fr_error *err);
 
 /* The blocking dates worth reading for q (into out, returns how many, 0..3):
  * those of fr_linkage_birth_keys on which some candidate could pass

@@ -274,17 +274,11 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
             memcpy(x.nationality, &r->nationality, sizeof x.nationality);
             x.sex = r->sex;
             x.birth_date = dt->date;
-            if (!fr__slink_may_review(&s->link_params, q, &x, f)) continue;
-            if (n % 8 == 0) {
-                fr_slink_row *nr = fr_realloc(out, (n + 8) * sizeof *nr);
-                if (!nr) {
-                    fr_free(out);
-                    return fr_error_set(err, FR_ENOMEM, 0, 0, "",
-                                        "out of memory linking a document");
-                }
-                out = nr;
+            int rc = fr__slink_keep_row(&s->link_params, q, f, &x, &out, &n, err);
+            if (rc != FR_OK) {
+                fr_free(out);
+                return rc;
             }
-            out[n++] = x;
         }
     }
     *rows = out;

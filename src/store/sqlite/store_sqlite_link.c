@@ -241,18 +241,11 @@ int fr__sq_link_candidates(sq_store *s, const fr_document *d, fr_date day, int e
         col_text(st, 4, sex, sizeof sex);
         x.sex = sex[0];
         x.birth_date = (fr_date)sqlite3_column_int64(st, 5);
-        if (!fr__slink_may_review(&s->link_params, &q, &x, &f))
-            continue; /* cannot reach review whatever the documents say */
-        if (nrows % 8 == 0) {
-            fr_slink_row *nr = fr_realloc(rows, (nrows + 8) * sizeof *nr);
-            if (!nr) {
-                sqlite3_reset(st);
-                fr_free(rows);
-                return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory linking a document");
-            }
-            rows = nr;
+        if ((rc = fr__slink_keep_row(&s->link_params, &q, &f, &x, &rows, &nrows, err)) != FR_OK) {
+            sqlite3_reset(st);
+            fr_free(rows);
+            return rc;
         }
-        rows[nrows++] = x;
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {
