@@ -258,14 +258,10 @@ async function loadFlows() {
 
 // ---- alerts ----
 
-// Whether an alert's figures are a share (0..1, said in percent): the server
-// says so; an older server did not, and only its shares had "rate" or "ratio".
-const isShare = (a) => (typeof a.share === 'boolean' ? a.share : /rate|ratio/.test(a.metric || ''));
-
 // The facts of the library's sentence (a.message, English) in the reader's
 // language, as the command line writes them (cmd/frontera/cli_words.c).
 function alertSentence(a) {
-  const share = isShare(a);
+  const share = a.share; /* 0..1, said in percent */
   const v = (x) => (share ? `${fmtNum(num(x) * 100, { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%` : fmtNum(num(x), { maximumFractionDigits: 0 }));
   const rise = a.direction !== 'fall';
   const digits = rise ? 1 : 2;
@@ -285,7 +281,7 @@ function alertSentence(a) {
 
 function alertItem(a) {
   const fig = [];
-  const rate = isShare(a);
+  const rate = a.share;
   const show = (v, digits) => (rate ? `${fmtNum(num(v) * 100, { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%` : fmtNum(num(v), { maximumFractionDigits: digits }));
   if (a.observed !== undefined) fig.push(t('alert.observed', { v: show(a.observed, 0) }));
   if (a.expected !== undefined) fig.push(t('alert.expected', { v: show(a.expected, 1) }));
@@ -295,9 +291,7 @@ function alertItem(a) {
   const span = a.since ? t('alert.span', { from: a.since, to: a.until || '…' }) : '';
   return el('li', { class: 'alert-item', 'data-nationality': a.nationality, 'data-metric': a.metric },
     el('h3', {}, t('alert.title', { who: natName(a.nationality), metric: metricName(a.metric), period: a.period }), a.ongoing ? el('span', { class: 'tag', text: t('dash.ongoing') }) : null),
-    // the server's English sentence only from a server that does not give the facts apart
-    a.direction && a.tests ? el('p', { class: 'alert-message', text: alertSentence(a) })
-      : serverText(el('p', { class: 'alert-message', text: a.message || '' })),
+    el('p', { class: 'alert-message', text: alertSentence(a) }),
     el('p', { class: 'figures' }, [fig.join(' · '), span ? ` · ${span}` : ''].join('')),
     el('button', {
       type: 'button', class: 'secondary',
