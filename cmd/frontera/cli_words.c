@@ -79,8 +79,9 @@ const char *cli_error_text(const fr_error *err)
                      "offset, such as 2024-07-01T10:15-05:00");
         if (err->code == FR_ERANGE) return _("that time of day does not exist");
     } else if (strcmp(err->field, "db") == 0 && err->code == FR_ENOTFOUND) {
-        /* the store's open: the path is printed before the message */
-        return _("there is no database here (frontera init creates one)");
+        /* the store's open: the path is printed before the message (a SQLite
+         * file that is not there, or a PostgreSQL database without the schema) */
+        return _("there is no frontera ledger here (frontera init creates one)");
     } else if (strcmp(err->field, "port") == 0 && err->code == FR_EINVAL) {
         return _("not a UN/LOCODE: the country's two letters and the place's three, such as "
                  "ECUIO");

@@ -14,6 +14,11 @@ fail() { echo "admit_reasons_es.sh: FAIL: $*" >&2; exit 1; }
 es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$FRONTERA" "$@"; }
 en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$FRONTERA" "$@"; }
 export FRONTERA_DB="$T/ledger.db"
+# a missing ledger, said in Spanish with what to do
+es admit --policy "$FR_SOURCE_DIR/data/policy/ecu.policy" --port ECUIO --at 2024-07-02T10:00-05:00 --record /dev/null \
+  >/dev/null 2>"$T/noledger" && fail "admit --record without a ledger succeeded"
+grep -qF 'aquí no hay ningún registro de frontera (frontera init crea uno)' "$T/noledger" ||
+  fail "the missing ledger is not said in Spanish: $(cat "$T/noledger")"
 "$FRONTERA" init >/dev/null
 pol="$FR_SOURCE_DIR/data/policy/ecu.policy"
 ref=$(grep '^rule CHN visitor visa_required' "$pol" | sed 's/.*ref="\([^"]*\)".*/\1/')
