@@ -618,11 +618,52 @@ static void digest_of(const char *path, const char *sql, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* The link a server's writer reads for its decision, in the batch: the
+ * recording that follows takes it (sq_link_memo) unless a write came
+ * between. */
+static void link_in_batch(fr_store *s, const fr_event *ev)
+{
+    fr_store_link l;
+    assert_int_equal(
+        fr_store_link_document(s, &ev->doc, ev->at.date, ev->kind == FR_EVENT_ENTRY, &l, NULL),
+        FR_OK);
+}
+
+/* A link read in a batch and a write before the document's own recording
+ * (an exit of the candidate's old passport): the recording decides again.
+ * Read before the exit, the candidate was still in the country, so the new
+ * passport could not be linked to her (an entry while still inside); after
+ * it, it is her renewal. */
+static void a_write_voids_the_link_read_before_it(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    fr_event in, out, renewed;
+    fr_record_result r1, r2;
+    make_event(&in, "IN", FR_EVENT_ENTRY, "2024-01-10T10:00-05:00", "OLD1");
+    assert_int_equal(fr_date_parse_cstr("2024-07-01", &in.doc.expiry, NULL), FR_OK);
+    make_event(&out, "OUT", FR_EVENT_EXIT, "2024-05-30T10:00-05:00", "OLD1");
+    out.doc.expiry = in.doc.expiry;
+    make_event(&renewed, "BACK", FR_EVENT_ENTRY, "2024-06-20T10:00-05:00", "NEW1");
+    assert_int_equal(fr_date_parse_cstr("2034-06-05", &renewed.doc.expiry, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &in, &r1, NULL), FR_OK);
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    fr_store_link l;
+    assert_int_equal(fr_store_link_document(s, &renewed.doc, renewed.at.date, 1, &l, NULL), FR_OK);
+    assert_int_not_equal(l.how, FR_LINK_RENEWAL); /* she is inside */
+    assert_int_equal(fr_store_record(s, &out, NULL, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &renewed, &r2, NULL), FR_OK);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(r2.traveller_id, r1.traveller_id); /* linked as her renewal */
+    fr_store_close(s);
+}
+
 /* A bulk import keeps each birth date's travellers in memory for linking
  * (store_sqlite_block.c): the same links, reviews, frequencies and pairings
  * as recording one event at a time with the blocking query, also when
  * another connection writes between batches, after a merge, and past the
- * query's cap. */
+ * query's cap; and when the batch reads a document's link before recording
+ * it (the decision's), or reads another document's link and then writes. */
 static void bulk_linking_equals_one_at_a_time(void **st)
 {
     tmp *t = *st;
@@ -640,7 +681,15 @@ static void bulk_linking_equals_one_at_a_time(void **st)
     const int n = 3000;
     assert_int_equal(fr_store_batch_begin(b, NULL), FR_OK);
     for (int i = 0; i < n; i++) {
+        unsigned peek = seed;
         namesake_event(&ev, &seed, i);
+        if (i % 3 == 0) { /* a server's writer: the decision reads the link, then records */
+            link_in_batch(b, &ev);
+        } else if (i % 3 == 1) { /* the next document's link read, then this write: stale */
+            fr_event next;
+            namesake_event(&next, &peek, i + 1);
+            link_in_batch(b, &next);
+        }
         int ra = fr_store_record(a, &ev, &r, &err);
         int rb = fr_store_record(b, &ev, &r, &err);
         assert_int_equal(ra, rb);
@@ -759,6 +808,7 @@ int main(void)
         cmocka_unit_test(busy_handler_gives_up_at_its_limit),
         T(history_reviews_go_by_the_id_indexes),
         T(bulk_linking_equals_one_at_a_time),
+        T(a_write_voids_the_link_read_before_it),
         T(no_statement_scans_a_growing_table),
 #undef T
     };

@@ -241,6 +241,7 @@ int fr__sq_tx_begin(sq_store *s, fr_error *err)
         return rc;
     }
     s->in_tx = 1;
+    s->memo.valid = 0;
     return FR_OK;
 }
 
@@ -252,6 +253,7 @@ int fr__sq_tx_commit(sq_store *s, fr_error *err)
         return rc;
     }
     s->in_tx = 0;
+    s->memo.valid = 0;
     return FR_OK;
 }
 

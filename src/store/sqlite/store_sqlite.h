@@ -77,6 +77,25 @@ typedef struct sq_map {
 /* store_sqlite_block.c: the travellers of each birth date read so far */
 typedef struct sq_block sq_block;
 
+/* The candidates a new document may belong to, best first (store_link.h). */
+typedef fr_slink_result sq_link_result;
+
+/* The last linking decision fr__sq_link read inside a transaction: the
+ * booth decides from it and records the same document right after (the
+ * server's writer does both in one transaction), and the recording takes it
+ * instead of reading the blocking rows again. Taken only inside the same
+ * transaction with no row written since (sqlite3_total_changes64 unmoved:
+ * any insert, update or delete on the connection voids it), and cleared by
+ * every recording, commit, rollback and cache clear besides. */
+typedef struct sq_link_memo {
+    int valid;
+    fr_document doc; /* normalised, as the backend received it */
+    fr_date day;
+    int entering;
+    sqlite3_int64 changes; /* sqlite3_total_changes64 when read */
+    sq_link_result r;
+} sq_link_memo;
+
 typedef struct sq_store {
     fr_store base;
     sqlite3 *db;
@@ -89,10 +108,8 @@ typedef struct sq_store {
     int64_t next_tid; /* the number SQ_TRAV_INSERT would give next; 0: ask it */
     fr_linkage_params link_params;
     int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
+    sq_link_memo memo;
 } sq_store;
-
-/* The candidates a new document may belong to, best first (store_link.h). */
-typedef fr_slink_result sq_link_result;
 
 /* store_sqlite.c */
 int fr__sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);

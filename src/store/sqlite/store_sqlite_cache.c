@@ -149,6 +149,7 @@ void fr__sq_cache_clear(sq_store *s)
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
     if (s->travs.cap) memset(s->travs.slots, 0, s->travs.cap * sizeof(sq_trav_slot));
     s->docs.used = s->travs.used = 0;
+    s->memo.valid = 0;
     fr__sq_block_clear(s);
 }
 

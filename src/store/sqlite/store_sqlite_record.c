@@ -60,12 +60,37 @@ static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_
     return 1;
 }
 
+static int same_document(const fr_document *a, const fr_document *b)
+{
+    return strcmp(a->type, b->type) == 0 && strcmp(a->state, b->state) == 0 &&
+           strcmp(a->number, b->number) == 0 && a->expiry == b->expiry &&
+           strcmp(a->surname, b->surname) == 0 && strcmp(a->given_names, b->given_names) == 0 &&
+           strcmp(a->nationality, b->nationality) == 0 && a->birth_date == b->birth_date &&
+           a->sex == b->sex;
+}
+
+/* The linking decision fr__sq_link read for this document in this
+ * transaction with no row written since on this connection (no other can
+ * write inside it): 1 and *c, else 0. The memo is used once. */
+static int memo_take(sq_store *s, const fr_document *d, fr_date day, int entering,
+                     sq_link_result *c)
+{
+    sq_link_memo *m = &s->memo;
+    int hit = m->valid && s->in_tx && m->changes == sqlite3_total_changes64(s->db) &&
+              m->day == day && m->entering == entering && same_document(&m->doc, d);
+    if (hit) *c = m->r;
+    m->valid = 0;
+    return hit;
+}
+
 static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *doc_id,
                         int64_t *tid, fr_link_kind *link, fr_error *err)
 {
     const fr_document *d = &ev->doc;
     sq_link_result c;
-    int rc = fr__sq_link_candidates(s, d, ev->at.date, ev->kind == FR_EVENT_ENTRY, &c, err);
+    int entering = ev->kind == FR_EVENT_ENTRY, rc = FR_OK;
+    if (!memo_take(s, d, ev->at.date, entering, &c))
+        rc = fr__sq_link_candidates(s, d, ev->at.date, entering, &c, err);
     if (rc != FR_OK) return rc;
     fr_link_kind how = fr__slink_kind(c.outcome, 1);
     sqlite3_stmt *st = NULL;
@@ -395,6 +420,7 @@ int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_
     int rc;
     if (own && (rc = fr__sq_tx_begin(s, err)) != FR_OK) return rc;
     rc = record_in_tx(s, ev, res, err);
+    s->memo.valid = 0; /* read before this write */
     if (own) {
         if (rc == FR_OK) return fr__sq_tx_commit(s, err);
         fr__sq_tx_rollback(s);
@@ -416,6 +442,14 @@ int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int enterin
     }
     sq_link_result c;
     if ((rc = fr__sq_link_candidates(s, doc, day, entering, &c, err)) != FR_OK) return rc;
+    if (s->in_tx) { /* the recording of this document may follow: memo_take */
+        s->memo.doc = *doc;
+        s->memo.day = day;
+        s->memo.entering = entering;
+        s->memo.changes = sqlite3_total_changes64(s->db);
+        s->memo.r = c;
+        s->memo.valid = 1;
+    }
     out->how = fr__slink_kind(c.outcome, 0);
     if (c.n) {
         out->bits = c.score[0].bits;
