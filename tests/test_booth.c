@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unicode/uclean.h>
 
+#include <jansson.h>
+
 #include "frontera/alloc.h"
 #include "frontera/booth.h"
 #include "tmpdb.h"
@@ -585,10 +587,49 @@ static void an_offline_decision_is_decided_again_with_the_full_history(void **st
     assert_string_equal(x3.codes, "");
 }
 
+/* The reasons are stored without being parsed again (FR_RECORD_REASONS_BUILT),
+ * so they must come out valid JSON in valid UTF-8 whatever the strings: a
+ * supervisor's reason cut mid-character by its buffer, stray bytes,
+ * control characters and quotes. Well-formed characters pass unchanged. */
+static void reasons_json_is_valid_utf8_whatever_the_text(void **state)
+{
+    (void)state;
+    fr_admit_decision *d = fr_calloc(1, sizeof *d);
+    assert_non_null(d);
+    d->nreasons = 2;
+    snprintf(d->reasons[0].code, sizeof d->reasons[0].code, "override.supervisor");
+    snprintf(d->reasons[0].message, sizeof d->reasons[0].message,
+             "ni\xC3\xB1o \xF0\x9F\x98\x80 \"q\" \\ \x01 cut \xC3");
+    d->reasons[0].nparams = 1;
+    snprintf(d->reasons[0].params[0].name, sizeof d->reasons[0].params[0].name, "reason");
+    snprintf(d->reasons[0].params[0].value, sizeof d->reasons[0].params[0].value,
+             "\xFF\xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 \xE2\x82");
+    snprintf(d->reasons[1].code, sizeof d->reasons[1].code, "stay.authorised");
+    snprintf(d->reasons[1].message, sizeof d->reasons[1].message, "\x80");
+    char buf[4096];
+    assert_int_equal(fr_admit_reasons_json(d, buf, sizeof buf), FR_OK);
+    json_error_t je;
+    json_t *j = json_loads(buf, JSON_REJECT_DUPLICATES, &je);
+    if (!j) fail_msg("not JSON at %d: %s (%s)", je.position, je.text, buf);
+    const char *msg = json_string_value(json_object_get(json_array_get(j, 0), "message"));
+    assert_string_equal(msg, "ni\xC3\xB1o \xF0\x9F\x98\x80 \"q\" \\ \x01 cut \xEF\xBF\xBD");
+    const char *v = json_string_value(
+        json_object_get(json_object_get(json_array_get(j, 0), "params"), "reason"));
+    /* overlong, surrogate, beyond U+10FFFF, cut: one U+FFFD for each byte */
+    assert_string_equal(
+        v, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+           "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "message")),
+                        "\xEF\xBF\xBD");
+    json_decref(j);
+    fr_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_clean_visit_is_admitted_with_its_stay, setup, teardown),
+        cmocka_unit_test(reasons_json_is_valid_utf8_whatever_the_text),
         cmocka_unit_test_setup_teardown(document_grounds, setup, teardown),
         cmocka_unit_test_setup_teardown(documents_that_cannot_be_read, setup, teardown),
         cmocka_unit_test_setup_teardown(regimes_and_visas, setup, teardown),

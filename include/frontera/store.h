@@ -90,6 +90,16 @@ typedef struct fr_record_result {
 FR_API int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result,
                            fr_error *err);
 
+/* fr_store_record with flags. FR_RECORD_REASONS_BUILT: ev->reasons_json was
+ * written by fr_admit_reasons_json (admit.h; fr_booth_event), which always
+ * writes a JSON array in valid UTF-8, so its length is checked but it is not
+ * parsed again (a server's writer records a group of admissions one after
+ * the other, and that parse was a tenth of its time). Unknown flags:
+ * FR_EINVAL. */
+#define FR_RECORD_REASONS_BUILT 1u
+FR_API int fr_store_record_flags(fr_store *s, const fr_event *ev, unsigned flags,
+                                 fr_record_result *result, fr_error *err);
+
 /* Inside a batch: the events about to be recorded, in order, so that a
  * backend may look them all up at once (PostgreSQL: one round trip for the
  * chunk instead of one per event). A hint: it changes no result, and the

@@ -24,6 +24,11 @@ FR_API int fr_text_utf8_valid(const char *s, size_t len, size_t *bad_at);
  * field of a record (a name, an officer, a class). */
 FR_API int fr_text_ok(const char *s, size_t len, size_t *bad_at);
 
+/* The length (1 to 4) of the well-formed UTF-8 sequence at s, of which
+ * left bytes may be read, or 0 when none starts there (a writer of JSON
+ * replaces that byte). */
+FR_API size_t fr_text_utf8_seq(const char *s, size_t left);
+
 /* Cut s (NUL-terminated) in place so that it is well-formed UTF-8: a byte
  * that starts no valid sequence becomes '?' (a character cut by a length
  * limit, a foreign byte), so the text can always go into JSON. */

@@ -12,6 +12,7 @@
  * template rule of admit_reason.c, so that a program can say it in another
  * language from the same parameters. */
 #include "frontera/admit.h"
+#include "frontera/text.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -599,22 +600,35 @@ char *fr_admit_event_id(const fr_admit_request *req, const fr_admit_decision *d,
     return out;
 }
 
-/* Append s to buf as a JSON string. */
+/* Append s to buf as a JSON string: always valid JSON and valid UTF-8 (a
+ * byte that is not part of a well-formed sequence becomes U+FFFD), so the
+ * store may take the text without parsing it again (FR_RECORD_REASONS_BUILT). */
 static int json_str(char *buf, size_t cap, size_t *len, const char *s)
 {
-    size_t n = *len;
+    size_t n = *len, left = strlen(s);
     if (n + 2 >= cap) return FR_ELIMIT;
     buf[n++] = '"';
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
         if (n + 8 >= cap) return FR_ELIMIT;
         if (c == '"' || c == '\\') {
             buf[n++] = '\\';
             buf[n++] = (char)c;
+            s++, left--;
         } else if (c < 0x20) {
             n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", c);
+            s++, left--;
         } else {
-            buf[n++] = (char)c;
+            size_t k = fr_text_utf8_seq(s, left);
+            if (k == 0) { /* U+FFFD REPLACEMENT CHARACTER */
+                memcpy(buf + n, "\xEF\xBF\xBD", 3);
+                n += 3;
+                k = 1;
+            } else {
+                memcpy(buf + n, s, k);
+                n += k;
+            }
+            s += k, left -= k;
         }
     }
     buf[n++] = '"';

@@ -45,6 +45,11 @@ static int check(const char *s, size_t len, size_t *bad_at, int controls)
     return 1;
 }
 
+size_t fr_text_utf8_seq(const char *s, size_t left)
+{
+    return left ? seq_len((const unsigned char *)s, left) : 0;
+}
+
 int fr_text_utf8_valid(const char *s, size_t len, size_t *bad_at)
 {
     return check(s, len, bad_at, 1);

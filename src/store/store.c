@@ -85,20 +85,33 @@ static void norm_doc(fr_document *d)
     fr__ledger_name_norm(d->given_names);
 }
 
-int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err)
+int fr_store_record_flags(fr_store *s, const fr_event *ev, unsigned flags, fr_record_result *result,
+                          fr_error *err)
 {
     fr_record_result dummy;
     if (!result) result = &dummy;
     memset(result, 0, sizeof *result);
     if (!s || !ev) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store or event");
+    if (flags & ~FR_RECORD_REASONS_BUILT)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "", "unknown recording flags %#x", flags);
     fr_event copy = *ev;
     norm_doc(&copy.doc);
     int rc = fr_event_validate(&copy, err);
     if (rc != FR_OK) return rc;
-    if (copy.reasons_json && copy.reasons_json[0] &&
-        (rc = validate_reasons(copy.reasons_json, err)) != FR_OK)
-        return rc;
+    if (copy.reasons_json && copy.reasons_json[0]) {
+        if (!(flags & FR_RECORD_REASONS_BUILT))
+            rc = validate_reasons(copy.reasons_json, err);
+        else if (strlen(copy.reasons_json) > FR_REASONS_MAX)
+            rc = fr_error_set(err, FR_EINVAL, 0, 0, "reasons", "reasons are longer than %d bytes",
+                              FR_REASONS_MAX);
+        if (rc != FR_OK) return rc;
+    }
     return s->ops->record(s, &copy, result, err);
+}
+
+int fr_store_record(fr_store *s, const fr_event *ev, fr_record_result *result, fr_error *err)
+{
+    return fr_store_record_flags(s, ev, 0, result, err);
 }
 
 int fr_store_prefetch(fr_store *s, const fr_event *const *evs, size_t n, fr_error *err)
