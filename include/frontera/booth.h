@@ -41,6 +41,25 @@ typedef struct fr_booth_env {
 FR_API int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req,
                            fr_admit_decision *out, fr_error *err);
 
+/* The decision in two steps, for a caller that reads the history somewhere
+ * else than where it screens (the server: screening on the request's thread,
+ * the history read and the decision in the transaction that records them,
+ * so that the decision sees every crossing committed before its own).
+ * fr_booth_screen reads the document and screens it (env->store is not
+ * used); fr_booth_decide_screened reads the history from store (NULL: none)
+ * and decides, as fr_booth_decide, which is the two in a row. *out is the
+ * caller's: fr_booth_screened_free. A screened request may be decided
+ * several times (a group commit run again), from one thread at a time. */
+typedef struct fr_booth_screened fr_booth_screened;
+FR_API int fr_booth_screen(const fr_booth_env *env, const fr_admit_request *req,
+                           fr_booth_screened **out, fr_error *err);
+FR_API int fr_booth_decide_screened(const fr_booth_screened *sc, const fr_policy *policy,
+                                    fr_store *store, const fr_admit_request *req,
+                                    fr_admit_decision *out, fr_error *err);
+/* The document as read (fr_admit_read). */
+FR_API const fr_mrz *fr_booth_screened_mrz(const fr_booth_screened *sc);
+FR_API void fr_booth_screened_free(fr_booth_screened *sc);
+
 /* Record a decision: an entry for admit, a refusal for refuse (a referral is
  * not a crossing: FR_EINVAL). event_id NULL: fr_admit_event_id's default;
  * officer may be NULL. result as fr_store_record. */

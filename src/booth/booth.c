@@ -92,29 +92,68 @@ static void gather_screening(const fr_booth_env *env, const fr_mrz *m, fr_admit_
     }
 }
 
-int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_admit_decision *out,
+/* What a decision needs that no ledger holds: the document as read and the
+ * screening result. */
+struct fr_booth_screened {
+    fr_mrz m;
+    int visa_only; /* a visa's MRZ: no screening, no history */
+    fr_admit_screening screening;
+};
+
+int fr_booth_screen(const fr_booth_env *env, const fr_admit_request *req, fr_booth_screened **out,
                     fr_error *err)
 {
+    *out = NULL;
     if (!env || !env->policy)
         return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy loaded");
     if (!req || !req->mrz || !req->mrz_len)
         return fr_error_set(err, FR_EINVAL, 0, 0, "mrz", "no machine readable zone given");
-    fr_mrz m;
-    fr_admit_read(req, &m);
+    fr_booth_screened *sc = fr_malloc(sizeof *sc);
+    if (!sc) return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    fr_admit_read(req, &sc->m);
+    memset(&sc->screening, 0, sizeof sc->screening);
+    sc->visa_only = sc->m.format == FR_MRZ_MRVA || sc->m.format == FR_MRZ_MRVB;
+    if (!sc->visa_only) gather_screening(env, &sc->m, &sc->screening);
+    *out = sc;
+    return FR_OK;
+}
+
+const fr_mrz *fr_booth_screened_mrz(const fr_booth_screened *sc)
+{
+    return &sc->m;
+}
+
+void fr_booth_screened_free(fr_booth_screened *sc)
+{
+    fr_free(sc);
+}
+
+int fr_booth_decide_screened(const fr_booth_screened *sc, const fr_policy *policy, fr_store *store,
+                             const fr_admit_request *req, fr_admit_decision *out, fr_error *err)
+{
+    if (!sc || !policy) return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy loaded");
     fr_admit_facts f;
     memset(&f, 0, sizeof f);
+    f.screening = sc->screening;
     fr_history *h = NULL;
-    int visa_only = m.format == FR_MRZ_MRVA || m.format == FR_MRZ_MRVB;
-    if (!visa_only) {
-        gather_screening(env, &m, &f.screening);
-        if (env->store && fr_country_find(m.nationality, strlen(m.nationality)) >= 0) {
-            int rc = gather_history(env->store, &m, req->at.date, &f, &h, err);
-            if (rc != FR_OK) return rc;
-        }
+    if (!sc->visa_only && store &&
+        fr_country_find(sc->m.nationality, strlen(sc->m.nationality)) >= 0) {
+        int rc = gather_history(store, &sc->m, req->at.date, &f, &h, err);
+        if (rc != FR_OK) return rc;
     }
     f.history = h;
-    int rc = fr_admit_decide(env->policy, req, &m, &f, out, err);
+    int rc = fr_admit_decide(policy, req, &sc->m, &f, out, err);
     fr_history_free(h);
+    return rc;
+}
+
+int fr_booth_decide(const fr_booth_env *env, const fr_admit_request *req, fr_admit_decision *out,
+                    fr_error *err)
+{
+    fr_booth_screened *sc = NULL;
+    int rc = fr_booth_screen(env, req, &sc, err);
+    if (rc == FR_OK) rc = fr_booth_decide_screened(sc, env->policy, env->store, req, out, err);
+    fr_booth_screened_free(sc);
     return rc;
 }
 
@@ -158,7 +197,7 @@ int fr_booth_record(fr_store *store, const fr_admit_request *req, const fr_admit
     fr_event ev;
     char *reasons = NULL;
     int rc = fr_booth_event(req, d, event_id, officer, &ev, &reasons, err);
-    if (rc == FR_OK) rc = fr_store_record(store, &ev, result, err);
+    if (rc == FR_OK) rc = fr_store_record_flags(store, &ev, FR_RECORD_REASONS_BUILT, result, err);
     fr_free(reasons);
     return rc;
 }

@@ -136,30 +136,102 @@ int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
     return FR_OK;
 }
 
-/* Decide (and record when asked, with the override applied first when ov
- * is set), audit, answer. */
+/* A supervisor's decision (POST /v1/admissions/{event_id}/override). */
 typedef struct override_in {
     fr_outcome outcome;
     const char *reason;
     fr_date until;
 } override_in;
 
-/* A recording for the writer's group commit (server_audit.c). */
+/* The supervisor's decision over the booth's: FR_OK, or FR_EINVAL when it
+ * admits and neither the decision nor the supervisor gave an authorised
+ * stay (nothing is changed then). */
+static int apply_override(fr_admit_decision *d, const override_in *ov, const char *supervisor)
+{
+    fr_outcome decided = d->outcome;
+    if (ov->outcome == FR_ADMIT) {
+        fr_date until = ov->until != FR_DATE_NONE ? ov->until : d->authorised_until;
+        if (until == FR_DATE_NONE) return FR_EINVAL;
+        d->authorised_until = until;
+    } else {
+        d->authorised_until = FR_DATE_NONE;
+    }
+    d->outcome = ov->outcome;
+    if (d->nreasons < FR_ADMIT_MAX_REASONS) {
+        fr_admit_reason *rs = &d->reasons[d->nreasons++];
+        memset(rs, 0, sizeof *rs);
+        snprintf(rs->code, sizeof rs->code, "override.supervisor");
+        rs->level = FR_REASON_INFO;
+        snprintf(rs->message, sizeof rs->message, "Decided by supervisor %s (was %s): %s",
+                 supervisor, fr_outcome_name(decided), ov->reason);
+        rs->nparams = 3; /* the sentence's parts, for a translation (admit.h) */
+        snprintf(rs->params[0].name, sizeof rs->params[0].name, "supervisor");
+        snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", supervisor);
+        snprintf(rs->params[1].name, sizeof rs->params[1].name, "was");
+        snprintf(rs->params[1].value, sizeof rs->params[1].value, "%s", fr_outcome_name(decided));
+        snprintf(rs->params[2].name, sizeof rs->params[2].name, "reason");
+        snprintf(rs->params[2].value, sizeof rs->params[2].value, "%s", ov->reason);
+    }
+    return FR_OK;
+}
+
+/* A post deciding without the central says so among the reasons. */
+static void note_offline(fr_server *s, fr_admit_decision *d)
+{
+    int64_t since_ms = 0;
+    if (!s->cfg.offline || !s->cfg.offline(s->cfg.offline_ud, &since_ms) ||
+        d->nreasons >= FR_ADMIT_MAX_REASONS)
+        return;
+    /* decided without the central: other posts' crossings may be missing */
+    fr_admit_reason *rs = &d->reasons[d->nreasons++];
+    char when[32] = "never";
+    memset(rs, 0, sizeof *rs);
+    snprintf(rs->code, sizeof rs->code, "post.offline");
+    rs->level = FR_REASON_INFO;
+    if (since_ms > 0) {
+        time_t t = (time_t)(since_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm);
+    }
+    snprintf(rs->message, sizeof rs->message,
+             "Decided offline (central last reached: %s): crossings recorded at other posts "
+             "since then are not in this history.",
+             when);
+    rs->nparams = 1; /* "" when never reached */
+    snprintf(rs->params[0].name, sizeof rs->params[0].name, "since");
+    snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", since_ms > 0 ? when : "");
+}
+
+/* A recording for the writer's group commit (server_audit.c). When the
+ * writer also decides (sc set), the request's thread has only read and
+ * screened the document; the history read, the decision, the event and its
+ * audit entry all happen in the group's transaction. */
 typedef struct admit_write {
     srv_req *r;
-    const char *eid;
     const char *action, *detail;
+    char eid[FR_EVENT_ID_MAX + 1];
     fr_event ev; /* built by the request (fr_booth_event), recorded by the writer */
     char *reasons;
     fr_record_result res;
     fr_audit_record rec;
     char object[FR_AUDIT_OBJECT_MAX + 1];
+    /* deciding in the writer */
+    const fr_booth_screened *sc;
+    const fr_policy *policy;
+    const adm_in *in;
+    const override_in *ov;
+    fr_admit_decision *d;
+    fr_outcome decided; /* before an override */
+    int recorded;       /* an event was written (not a referral) */
+    int no_until;       /* the override admits with no authorised stay */
 } admit_write;
 
 static int record_apply(srv_write *w, fr_store *store, fr_error *err)
 {
     admit_write *a = w->ud;
-    int rc = fr_store_record(store, &a->ev, &a->res, err);
+    /* the reasons are fr_booth_event's: written valid, not parsed again */
+    int rc = fr_store_record_flags(store, &a->ev, FR_RECORD_REASONS_BUILT, &a->res, err);
     if (rc != FR_OK) return rc;
     snprintf(a->object, sizeof a->object, "traveller:%lld event:%s", (long long)a->res.traveller_id,
              a->eid);
@@ -169,6 +241,155 @@ static int record_apply(srv_write *w, fr_store *store, fr_error *err)
     return FR_OK;
 }
 
+/* The writer decides and records: the history is read in the transaction
+ * that writes, so a decision never misses a crossing committed before it
+ * (two booths admitting the same traveller at once see each other), and the
+ * document is linked once, on the writer's connection, whose page cache and
+ * blocking rows stay warm (a reader's SQLite cache is dropped whenever
+ * another connection commits, so its look-ups read every page again). May
+ * run more than once (the group run again): each run starts afresh. */
+static int decide_apply(srv_write *w, fr_store *store, fr_error *err)
+{
+    admit_write *a = w->ud;
+    w->recs = NULL;
+    w->nrecs = 0;
+    a->recorded = a->no_until = 0;
+    fr_free(a->reasons);
+    a->reasons = NULL;
+    int rc = fr_booth_decide_screened(a->sc, a->policy, store, &a->in->req, a->d, err);
+    if (rc != FR_OK) return rc;
+    a->decided = a->d->outcome;
+    if (a->ov && apply_override(a->d, a->ov, a->r->user.name) != FR_OK) {
+        a->no_until = 1; /* answered 422: nothing written, nothing read to audit */
+        return FR_OK;
+    }
+    note_offline(a->r->srv, a->d);
+    if (a->d->outcome == FR_REFER) { /* not a crossing: only the history read is audited */
+        if (!a->d->traveller_id) return FR_OK;
+        snprintf(a->object, sizeof a->object, "traveller:%lld", (long long)a->d->traveller_id);
+        fr__srv_audit_record_for(a->r, &a->rec, "admission.decide", a->object, 200,
+                                 fr_outcome_name(a->d->outcome));
+        w->recs = &a->rec;
+        w->nrecs = 1;
+        return FR_OK;
+    }
+    a->detail = a->ov ? a->ov->reason : fr_outcome_name(a->d->outcome);
+    fr_admit_event_id(&a->in->req, a->d, a->in->event_id, a->eid);
+    rc = fr_booth_event(&a->in->req, a->d, a->eid, a->r->user.name, &a->ev, &a->reasons, err);
+    if (rc == FR_OK) rc = record_apply(w, store, err);
+    if (rc == FR_OK) a->recorded = 1;
+    return rc;
+}
+
+/* Send the decision, with the traveller and event id when recorded. */
+static enum MHD_Result answer(srv_req *r, const fr_admit_decision *d, int64_t tid, const char *eid,
+                              const override_in *ov, fr_outcome decided)
+{
+    json_t *j = fr__admit_decision_json(d, tid, eid);
+    if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
+    return j ? fr__srv_send_json(r, 200, j) : MHD_NO;
+}
+
+static enum MHD_Result problem_no_until(srv_req *r)
+{
+    return fr__srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
+                           "the decision gave no authorised stay: say until when "
+                           "(authorised_until, YYYY-MM-DD)");
+}
+
+static enum MHD_Result problem_write(srv_req *r, const srv_write *w)
+{
+    if (w->ledger_only)
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the decision was recorded but its audit entry could not be "
+                               "written; do not repeat it");
+    return fr__srv_problem_err(r, &w->err);
+}
+
+/* A recorded admission (or a supervisor's override) decided by the writer. */
+static enum MHD_Result record_in_writer(srv_req *r, const adm_in *in, const override_in *ov,
+                                        const fr_booth_env *env, fr_admit_decision *d)
+{
+    fr_server *s = r->srv;
+    fr_error err;
+    fr_error_clear(&err);
+    fr_booth_screened *sc = NULL;
+    if (fr_booth_screen(env, &in->req, &sc, &err) != FR_OK) return fr__srv_problem_err(r, &err);
+    admit_write a;
+    memset(&a, 0, sizeof a);
+    a.r = r;
+    a.action = ov ? "admission.override" : "admission.record";
+    a.sc = sc;
+    a.policy = env->policy;
+    a.in = in;
+    a.ov = ov;
+    a.d = d;
+    srv_write w;
+    memset(&w, 0, sizeof w);
+    w.apply = decide_apply;
+    w.ud = &a;
+    int failed = fr__srv_write_run(s, &w) != FR_OK;
+    fr_free(a.reasons);
+    fr_booth_screened_free(sc);
+    if (failed) return problem_write(r, &w);
+    if (a.no_until) return problem_no_until(r);
+    atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
+    if (!a.recorded) return answer(r, d, 0, NULL, ov, a.decided);
+    if (!a.res.duplicate) fr__srv_reports_note_admission(s, &in->req, d, a.res.traveller_id);
+    return answer(r, d, a.res.traveller_id, a.eid, ov, a.decided);
+}
+
+/* Decide on the request's thread (its own store connection), then record
+ * through the writer's group when asked. */
+static enum MHD_Result decide_here(srv_req *r, adm_in *in, const override_in *ov,
+                                   const fr_booth_env *env, fr_admit_decision *d)
+{
+    fr_server *s = r->srv;
+    fr_error err;
+    fr_error_clear(&err);
+    if (fr_booth_decide(env, &in->req, d, &err) != FR_OK) return fr__srv_problem_err(r, &err);
+    fr_outcome decided = d->outcome;
+    if (ov && apply_override(d, ov, r->user.name) != FR_OK) return problem_no_until(r);
+    note_offline(s, d);
+    atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
+    if ((in->record || ov) && d->outcome != FR_REFER) {
+        /* the ledger row and its audit entry, in the writer's group commit */
+        admit_write a;
+        memset(&a, 0, sizeof a);
+        a.r = r;
+        fr_admit_event_id(&in->req, d, in->event_id, a.eid);
+        a.action = ov ? "admission.override" : "admission.record";
+        a.detail = ov ? ov->reason : fr_outcome_name(d->outcome);
+        if (fr_booth_event(&in->req, d, a.eid, r->user.name, &a.ev, &a.reasons, &err) != FR_OK)
+            return fr__srv_problem_err(r, &err);
+        const fr_event *pre = &a.ev;
+        srv_write w;
+        memset(&w, 0, sizeof w);
+        w.apply = record_apply;
+        w.ud = &a;
+        w.pre = &pre;
+        w.npre = 1;
+        int failed = fr__srv_write_run(s, &w) != FR_OK;
+        fr_free(a.reasons);
+        if (failed) return problem_write(r, &w);
+        if (!a.res.duplicate) fr__srv_reports_note_admission(s, &in->req, d, a.res.traveller_id);
+        return answer(r, d, a.res.traveller_id, a.eid, ov, decided);
+    }
+    if (d->traveller_id) { /* a known traveller's history was read */
+        char object[FR_AUDIT_OBJECT_MAX + 1];
+        fr_audit_record rec;
+        snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
+        fr__srv_audit_record_for(r, &rec, "admission.decide", object, 200,
+                                 fr_outcome_name(d->outcome));
+        if (fr__srv_audit_write(s, &rec, 1) != FR_OK)
+            return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                   "the audit entry could not be written; no decision given");
+    }
+    return answer(r, d, 0, NULL, ov, decided);
+}
+
+/* Decide (and record when asked, with the override applied first when ov
+ * is set), audit, answer. */
 static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_in *ov)
 {
     fr_server *s = r->srv;
@@ -181,127 +402,16 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     fr_error lerr; /* no usable context: c->screen NULL, and the booth refers */
     (void)fr__srv_lists_ctx(c, lists, &lerr);
     fr_admit_decision *d = fr_malloc(sizeof *d);
-    enum MHD_Result ret;
-    if (!d) {
-        ret = MHD_NO;
-        goto done;
+    enum MHD_Result ret = MHD_NO;
+    if (d) {
+        /* lists configured but no usable context: refer (fail closed) */
+        fr_booth_env env = {pol->policy, c->store, c->screen,
+                            lists->idx != NULL || lists->docs != NULL, NULL};
+        if ((in->record || ov) && s->audit.decides)
+            ret = record_in_writer(r, in, ov, &env, d);
+        else
+            ret = decide_here(r, in, ov, &env, d);
     }
-    /* lists configured but no usable context: refer (fail closed) */
-    fr_booth_env env = {pol->policy, c->store, c->screen, lists->idx != NULL || lists->docs != NULL,
-                        NULL};
-    if (fr_booth_decide(&env, &in->req, d, &err) != FR_OK) {
-        ret = fr__srv_problem_err(r, &err);
-        goto done;
-    }
-    fr_outcome decided = d->outcome;
-    if (ov) {
-        if (ov->outcome == FR_ADMIT) {
-            if (ov->until != FR_DATE_NONE) d->authorised_until = ov->until;
-            if (d->authorised_until == FR_DATE_NONE) {
-                ret =
-                    fr__srv_problem(r, 422, "invalid", "Invalid request", "authorised_until", NULL,
-                                    "the decision gave no authorised stay: say until when "
-                                    "(authorised_until, YYYY-MM-DD)");
-                goto done;
-            }
-        } else {
-            d->authorised_until = FR_DATE_NONE;
-        }
-        d->outcome = ov->outcome;
-        if (d->nreasons < FR_ADMIT_MAX_REASONS) {
-            fr_admit_reason *rs = &d->reasons[d->nreasons++];
-            memset(rs, 0, sizeof *rs);
-            snprintf(rs->code, sizeof rs->code, "override.supervisor");
-            rs->level = FR_REASON_INFO;
-            snprintf(rs->message, sizeof rs->message, "Decided by supervisor %s (was %s): %s",
-                     r->user.name, fr_outcome_name(decided), ov->reason);
-            rs->nparams = 3; /* the sentence's parts, for a translation (admit.h) */
-            snprintf(rs->params[0].name, sizeof rs->params[0].name, "supervisor");
-            snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", r->user.name);
-            snprintf(rs->params[1].name, sizeof rs->params[1].name, "was");
-            snprintf(rs->params[1].value, sizeof rs->params[1].value, "%s",
-                     fr_outcome_name(decided));
-            snprintf(rs->params[2].name, sizeof rs->params[2].name, "reason");
-            snprintf(rs->params[2].value, sizeof rs->params[2].value, "%s", ov->reason);
-        }
-    }
-    int64_t since_ms = 0;
-    if (s->cfg.offline && s->cfg.offline(s->cfg.offline_ud, &since_ms) &&
-        d->nreasons < FR_ADMIT_MAX_REASONS) {
-        /* decided without the central: other posts' crossings may be missing */
-        fr_admit_reason *rs = &d->reasons[d->nreasons++];
-        char when[32] = "never";
-        memset(rs, 0, sizeof *rs);
-        snprintf(rs->code, sizeof rs->code, "post.offline");
-        rs->level = FR_REASON_INFO;
-        if (since_ms > 0) {
-            time_t t = (time_t)(since_ms / 1000);
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", &tm);
-        }
-        snprintf(rs->message, sizeof rs->message,
-                 "Decided offline (central last reached: %s): crossings recorded at other posts "
-                 "since then are not in this history.",
-                 when);
-        rs->nparams = 1; /* "" when never reached */
-        snprintf(rs->params[0].name, sizeof rs->params[0].name, "since");
-        snprintf(rs->params[0].value, sizeof rs->params[0].value, "%s", since_ms > 0 ? when : "");
-    }
-    atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
-    int64_t tid = 0;
-    char eid[FR_EVENT_ID_MAX + 1] = "";
-    int recorded = 0;
-    if ((in->record || ov) && d->outcome != FR_REFER) {
-        /* the ledger row and its audit entry, in the writer's group commit */
-        fr_admit_event_id(&in->req, d, in->event_id, eid);
-        admit_write a;
-        memset(&a, 0, sizeof a);
-        a.r = r;
-        a.eid = eid;
-        a.action = ov ? "admission.override" : "admission.record";
-        a.detail = ov ? ov->reason : fr_outcome_name(d->outcome);
-        if (fr_booth_event(&in->req, d, eid, r->user.name, &a.ev, &a.reasons, &err) != FR_OK) {
-            ret = fr__srv_problem_err(r, &err);
-            goto done;
-        }
-        const fr_event *pre = &a.ev;
-        srv_write w;
-        memset(&w, 0, sizeof w);
-        w.apply = record_apply;
-        w.ud = &a;
-        w.pre = &pre;
-        w.npre = 1;
-        int failed = fr__srv_write_run(s, &w) != FR_OK;
-        fr_free(a.reasons);
-        if (failed) {
-            ret =
-                w.ledger_only
-                    ? fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                      "the decision was recorded but its audit entry could not be "
-                                      "written; do not repeat it")
-                    : fr__srv_problem_err(r, &w.err);
-            goto done;
-        }
-        tid = a.res.traveller_id;
-        recorded = 1;
-        if (!a.res.duplicate) fr__srv_reports_note_admission(s, &in->req, d, tid);
-    } else if (d->traveller_id) { /* a known traveller's history was read */
-        char object[FR_AUDIT_OBJECT_MAX + 1];
-        fr_audit_record rec;
-        snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
-        fr__srv_audit_record_for(r, &rec, "admission.decide", object, 200,
-                                 fr_outcome_name(d->outcome));
-        if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
-            ret = fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                  "the audit entry could not be written; no decision given");
-            goto done;
-        }
-    }
-    json_t *j = fr__admit_decision_json(d, tid, recorded ? eid : NULL);
-    if (j && ov) json_object_set_new(j, "overridden_from", json_string(fr_outcome_name(decided)));
-    ret = j ? fr__srv_send_json(r, 200, j) : MHD_NO;
-done:
     fr_free(d);
     fr__srv_lists_release(lists);
     fr__srv_policy_release(pol);

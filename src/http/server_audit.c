@@ -192,6 +192,7 @@ int fr__srv_audit_start(fr_server *s, fr_error *err)
     fr_error_clear(&why);
     rc = fr_audit_open_store(q->store, &q->audit, &why);
     q->shared = rc == FR_OK;
+    q->decides = q->shared && !fr_store_is_pg(s->db_path);
     if (rc == FR_EINVAL) { /* the backend does not share its connection */
         fr__srv_log(s, "warning: %s; ledger rows and audit entries commit one after the other",
                     why.message);

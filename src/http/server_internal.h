@@ -151,6 +151,11 @@ typedef struct srv_audit {
     fr_audit *audit; /* on store (one transaction with it), or, when the
                       * backend does not share its connection, separate */
     int shared;      /* audit is on store: ledger rows and entries commit as one */
+    /* recorded admissions are decided by the writer, in the group's
+     * transaction (server_admit.c); on SQLite, whose reads are local. On
+     * PostgreSQL each read is a round trip that would hold up the group:
+     * there the request's thread decides, and its reads overlap. */
+    int decides;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake, done;
