@@ -23,8 +23,11 @@
 /* Often, so that each copy is small: on a 6.6 M-event ledger a copy every
  * 100 ms flushed ~40 ms of scattered pages at once and held the writer's
  * next flush that long (fresh recordings p99 49 ms); every 10 ms, p99 11-12
- * ms for 5% less throughput at saturation (bench/RESULTS.md). */
-#define CKPT_EVERY_MS 10
+ * ms for 5% less throughput at saturation. Since the writer also decides
+ * recorded admissions it commits more a second, and every 10 ms gave p99
+ * 18-21 ms there; every 5 ms, 13-16 ms for the same throughput (3 ms: 11-13
+ * ms, 5% less; bench/RESULTS.md). */
+#define CKPT_EVERY_MS 5
 
 static void *checkpointer(void *arg)
 {
