@@ -539,11 +539,21 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
     assert_non_null(strstr(l.evidence, "renewal_due_and_issued_after_last_use"));
     fr_record_result r = rec_card(t->s, "A3", FR_EVENT_ENTRY, "2024-06-05T08:00-05:00", &a2);
     assert_int_equal(r.link, FR_LINK_REVIEW);
+    /* a booth's connection (another handle, as a server's request thread)
+     * has read the new passport's holder before the supervisor decides */
+    fr_store *booth = NULL;
+    assert_int_equal(fr_store_open(t->pg ? t->pg->uri : t->db, 0, &booth, NULL), FR_OK);
+    assert_int_equal(fr_store_link_document(booth, &d, on, 1, &l, NULL), FR_OK);
+    assert_int_equal(l.how, FR_LINK_DOCUMENT);
+    assert_int_equal(l.traveller_id, r.traveller_id);
     /* the supervisor says: the same man. Re-linked and re-paired. */
     int64_t rid = only_review(t->s, r.traveller_id, a.traveller_id);
     fr_error err;
     assert_int_equal(
         fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "passports seen", &err), FR_OK);
+    /* the booth sees the merge at once: the passport is A's now */
+    assert_int_equal(fr_store_link_document(booth, &d, on, 1, &l, NULL), FR_OK);
+    assert_int_equal(l.traveller_id, a.traveller_id);
     assert_int_equal(fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "", &err),
                      FR_ECONFLICT);
     assert_int_equal(fr_store_history(t->s, r.traveller_id, &h, NULL), FR_ENOTFOUND);
@@ -562,6 +572,9 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
         fr_store_split(t->s, "CHN", "E30000003", "SUP-2", 1717700000, "not him", &made, &err),
         FR_OK);
     assert_true(made > 0 && made != a.traveller_id);
+    assert_int_equal(fr_store_link_document(booth, &d, on, 1, &l, NULL), FR_OK);
+    assert_int_equal(l.traveller_id, made); /* and the split */
+    fr_store_close(booth);
     /* the number of the traveller merged away (the highest) is not given
      * again: the audit log and the closed review still name that one */
     assert_true(made > r.traveller_id);

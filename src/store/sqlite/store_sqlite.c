@@ -93,6 +93,7 @@ static const char *const MIGRATIONS[FR_STORE_SCHEMA_VERSION] = {
 
 static const char *const SQL[SQ_COUNT] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
+    [SQ_BEGIN_READ] = "BEGIN",
     [SQ_COMMIT] = "COMMIT",
     [SQ_ROLLBACK] = "ROLLBACK",
     [SQ_DATA_VERSION] = "PRAGMA data_version",
@@ -217,32 +218,54 @@ static int sq_step_done(sq_store *s, int which, fr_error *err, const char *what)
     return FR_OK;
 }
 
-/* Start a write transaction and drop the caches if another connection has
- * committed since we last looked (PRAGMA data_version). */
+/* Drop the connection's maps if another connection has committed since we
+ * last looked (PRAGMA data_version), inside the transaction just begun. */
+static int maps_check(sq_store *s, fr_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = fr__sq_stmt(s, SQ_DATA_VERSION, &st, err);
+    if (rc != FR_OK) return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        int64_t v = sqlite3_column_int64(st, 0);
+        if (v != s->data_version) fr__sq_cache_clear(s);
+        s->data_version = v;
+    } else {
+        rc = fr__sq_error(s, step, err, "cannot read the data version");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Start a write transaction, the maps checked. */
 int fr__sq_tx_begin(sq_store *s, fr_error *err)
 {
     int rc = sq_step_done(s, SQ_BEGIN, err, "cannot start a transaction");
     if (rc != FR_OK) return rc;
-    sqlite3_stmt *st = NULL;
-    rc = fr__sq_stmt(s, SQ_DATA_VERSION, &st, err);
-    if (rc == FR_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            int64_t v = sqlite3_column_int64(st, 0);
-            if (v != s->data_version) fr__sq_cache_clear(s);
-            s->data_version = v;
-        } else {
-            rc = fr__sq_error(s, step, err, "cannot read the data version");
-        }
-        sqlite3_reset(st);
-    }
-    if (rc != FR_OK) {
+    if ((rc = maps_check(s, err)) != FR_OK) {
         fr__sq_tx_rollback(s);
         return rc;
     }
     s->in_tx = 1;
     s->memo.valid = 0;
     return FR_OK;
+}
+
+int fr__sq_read_begin(sq_store *s, int *own, fr_error *err)
+{
+    *own = !s->in_tx && sqlite3_get_autocommit(s->db);
+    if (!*own) return FR_OK;
+    int rc = sq_step_done(s, SQ_BEGIN_READ, err, "cannot start a read");
+    if (rc == FR_OK && (rc = maps_check(s, err)) != FR_OK) {
+        (void)sq_step_done(s, SQ_COMMIT, NULL, "end a read");
+        *own = 0;
+    }
+    return rc;
+}
+
+void fr__sq_read_end(sq_store *s, int own)
+{
+    if (own) (void)sq_step_done(s, SQ_COMMIT, NULL, "end a read");
 }
 
 int fr__sq_tx_commit(sq_store *s, fr_error *err)

@@ -16,6 +16,7 @@
 /* Prepared statements, prepared once on first use and reused. */
 enum {
     SQ_BEGIN,
+    SQ_BEGIN_READ,
     SQ_COMMIT,
     SQ_ROLLBACK,
     SQ_DATA_VERSION,
@@ -117,6 +118,15 @@ int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what);
 int fr__sq_tx_begin(sq_store *s, fr_error *err);
 int fr__sq_tx_commit(sq_store *s, fr_error *err);
 void fr__sq_tx_rollback(sq_store *s);
+/* A read of several statements outside a transaction: one snapshot, and the
+ * connection's maps (documents, travellers, blocking rows, counts) checked
+ * against PRAGMA data_version first, as fr__sq_tx_begin does; without it a
+ * connection that only reads (a server's request thread) would answer from a
+ * document map that a merge, a split or a purge on another connection has
+ * made wrong. Inside a transaction it does nothing. *own: whether
+ * fr__sq_read_end must end it. */
+int fr__sq_read_begin(sq_store *s, int *own, fr_error *err);
+void fr__sq_read_end(sq_store *s, int own);
 /* Apply migrations 1..target to an open connection (tests build old
  * databases with it). */
 int fr__store_sqlite_migrate(sqlite3 *db, int target, fr_error *err);

@@ -162,32 +162,16 @@ static int load_docs(sq_store *s, fr_history *h, fr_error *err)
     return FR_OK;
 }
 
-/* A read of several statements sees one snapshot: a read transaction of its
- * own unless the caller's batch or transaction is open. *own says whether
- * read_end must close it. */
-static int read_begin(sq_store *s, int *own, fr_error *err)
-{
-    *own = !s->in_tx && sqlite3_get_autocommit(s->db);
-    if (*own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return fr__sq_error(s, SQLITE_ERROR, err, "cannot start a read");
-    return FR_OK;
-}
-
-static void read_end(sq_store *s, int own)
-{
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-}
-
-/* read_begin, then prepare sql (what: for the error). On failure nothing
+/* fr__sq_read_begin, then prepare sql (what: for the error). On failure nothing
  * stays open. */
 static int read_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, int *own, const char *what,
                         fr_error *err)
 {
-    int rc = read_begin(s, own, err);
+    int rc = fr__sq_read_begin(s, own, err);
     if (rc != FR_OK) return rc;
     if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK) {
         int status = fr__sq_error(s, rc, err, what);
-        read_end(s, *own);
+        fr__sq_read_end(s, *own);
         return status;
     }
     return FR_OK;
@@ -198,7 +182,7 @@ int fr__sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st = NULL;
     int own;
-    int rc = read_begin(s, &own, err);
+    int rc = fr__sq_read_begin(s, &own, err);
     if (rc != FR_OK) return rc;
     fr_history *h = fr_calloc(1, sizeof *h);
     if (!h) {
@@ -225,7 +209,7 @@ int fr__sq_history(fr_store *base, int64_t tid, fr_history **out, fr_error *err)
     h = NULL;
 done:
     fr_history_free(h);
-    read_end(s, own);
+    fr__sq_read_end(s, own);
     return rc;
 }
 
@@ -309,7 +293,7 @@ int fr__sq_events_since(fr_store *base, int64_t after, size_t limit, fr_store_se
     if (status == FR_OK && rc != SQLITE_DONE)
         status = fr__sq_error(s, rc, err, "cannot read events");
     sqlite3_finalize(st);
-    read_end(s, own);
+    fr__sq_read_end(s, own);
     return status;
 }
 
@@ -385,6 +369,6 @@ int fr__sq_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store
     if (status == FR_OK && rc != SQLITE_DONE)
         status = fr__sq_error(s, rc, err, "cannot read events");
     sqlite3_finalize(st);
-    read_end(s, own);
+    fr__sq_read_end(s, own);
     return status;
 }

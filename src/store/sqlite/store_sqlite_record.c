@@ -428,11 +428,9 @@ int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_
     return rc; /* in a batch, the caller rolls back on errors other than FR_ECONFLICT */
 }
 
-int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
-                fr_store_link *out, fr_error *err)
+static int link_in_read(sq_store *s, const fr_document *doc, fr_date day, int entering,
+                        fr_store_link *out, fr_error *err)
 {
-    sq_store *s = (sq_store *)base;
-    memset(out, 0, sizeof *out);
     int64_t doc_id, pdig;
     int rc = doc_lookup(s, doc, &doc_id, &out->traveller_id, &pdig, err);
     if (rc < 0) return rc;
@@ -458,4 +456,17 @@ int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int enterin
     }
     if (out->how == FR_LINK_RENEWAL) out->traveller_id = c.ids[0];
     return FR_OK;
+}
+
+int fr__sq_link(fr_store *base, const fr_document *doc, fr_date day, int entering,
+                fr_store_link *out, fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    memset(out, 0, sizeof *out);
+    int own;
+    int rc = fr__sq_read_begin(s, &own, err);
+    if (rc != FR_OK) return rc;
+    rc = link_in_read(s, doc, day, entering, out, err);
+    fr__sq_read_end(s, own);
+    return rc;
 }
