@@ -663,7 +663,8 @@ static void a_write_voids_the_link_read_before_it(void **st)
  * as recording one event at a time with the blocking query, also when
  * another connection writes between batches, after a merge, and past the
  * query's cap; and when the batch reads a document's link before recording
- * it (the decision's), or reads another document's link and then writes. */
+ * it (the decision's), or reads another document's link and then writes;
+ * and when the dates are read ahead (fr_store_warm) between batches. */
 static void bulk_linking_equals_one_at_a_time(void **st)
 {
     tmp *t = *st;
@@ -711,7 +712,22 @@ static void bulk_linking_equals_one_at_a_time(void **st)
                              FR_OK);
             fr_free(rv);
         }
+        if (i ==
+            799) { /* read ahead between batches (a server's idle writer): a few dates, then all */
+            int done = 0;
+            assert_int_equal(fr_store_warm(b, 2, &done, NULL), FR_OK);
+            assert_false(done);
+            for (int k = 0; k < 100 && !done; k++)
+                assert_int_equal(fr_store_warm(b, 3, &done, NULL), FR_OK);
+            assert_true(done);
+            assert_int_equal(fr_store_warm(b, 3, &done, NULL), FR_OK); /* nothing left */
+            assert_true(done);
+        } else if (i == 1999) {
+            int done = 0;
+            assert_int_equal(fr_store_warm(b, 64, &done, NULL), FR_OK);
+        }
         assert_int_equal(fr_store_batch_begin(b, NULL), FR_OK);
+        assert_int_equal(fr_store_warm(b, 1, NULL, NULL), FR_EINVAL); /* not inside a batch */
     }
     assert_int_equal(fr_store_batch_commit(b, NULL), FR_OK);
     assert_non_null(((sq_store *)b)->block); /* the batches did use memory */

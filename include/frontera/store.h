@@ -315,6 +315,19 @@ FR_API int fr_store_digest(fr_store *s, uint64_t *count, uint64_t *digest, fr_er
  * says why). */
 FR_API int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
 
+/* Read ahead, a little at a time, what recording will read (SQLite: the
+ * travellers of each birth date, which the linking of a new document reads
+ * and a connection that runs batches keeps in memory; docs/ledger.md). A
+ * server's writer calls it while it has nothing to commit, so that a booth
+ * does not pay for those reads on the first documents of each date after a
+ * start. At most `dates` birth dates per call; *done (may be NULL) is 1 when
+ * everything is read or the memory set aside for it is full (then further
+ * calls return at once until something is forgotten: another connection
+ * wrote, a merge, a rollback). Outside a batch. Changes no result: what is
+ * read is exactly what the linking would read. FR_OK (a backend without it:
+ * *done 1), or a store error. */
+FR_API int fr_store_warm(fr_store *s, size_t dates, int *done, fr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

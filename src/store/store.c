@@ -366,3 +366,14 @@ int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied, fr_er
     if (!s->ops->checkpoint) return FR_OK;
     return s->ops->checkpoint(s, log_frames, copied, err);
 }
+
+int fr_store_warm(fr_store *s, size_t dates, int *done, fr_error *err)
+{
+    int ignored;
+    if (!done) done = &ignored;
+    *done = 1;
+    if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->warm) return FR_OK;
+    return s->ops->warm(s, dates, done, err);
+}

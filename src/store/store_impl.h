@@ -56,6 +56,8 @@ typedef struct fr_store_ops {
                  fr_error *err);
     /* optional (NULL: nothing to do): a checkpoint that makes no writer wait */
     int (*checkpoint)(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
+    /* optional (NULL: nothing to read ahead): fr_store_warm */
+    int (*warm)(fr_store *s, size_t dates, int *done, fr_error *err);
 } fr_store_ops;
 
 struct fr_store {

@@ -182,6 +182,8 @@ static const char *const SQL[SQ_COUNT] = {
     /* store_sqlite_block.c: a date's travellers, from the covering index */
     [SQ_BLOCK_DATE] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
                       " INDEXED BY travellers_birth WHERE birth_date = ?1",
+    [SQ_BLOCK_WARM] = "SELECT birth_date FROM link_birth_freq WHERE birth_date > ?1"
+                      " ORDER BY birth_date LIMIT ?2",
 };
 
 int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what)
@@ -391,6 +393,15 @@ static void bulk_settings(sq_store *s)
                  NULL); /* a hint: on failure the defaults stay */
 }
 
+static int sq_warm(fr_store *base, size_t dates, int *done, fr_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    bulk_settings(s); /* the connection runs batches: keep the rows it reads */
+    *done = 1;
+    if (!s->block) return FR_OK; /* no memory for it: the query answers */
+    return fr__sq_block_warm(s, dates, done, err);
+}
+
 static int sq_batch_begin(fr_store *base, fr_error *err)
 {
     bulk_settings((sq_store *)base);
@@ -453,6 +464,7 @@ static const fr_store_ops SQ_OPS = {
     .events_since = fr__sq_events_since,
     .purge = fr__sq_purge,
     .checkpoint = sq_checkpoint,
+    .warm = sq_warm,
 };
 
 int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)

@@ -52,6 +52,7 @@ enum {
     SQ_FREQ_SUB_BIRTH,
     SQ_FREQ_DROP_BIRTH,
     SQ_BLOCK_DATE,
+    SQ_BLOCK_WARM,
     SQ_TRAV_INSERT_ID,
     SQ_COUNT
 };
@@ -178,6 +179,10 @@ void fr__sq_block_clear(sq_store *s);
 void fr__sq_block_free(sq_store *s);
 /* Traveller id, created for document d by this connection, joins its date. */
 void fr__sq_block_added(sq_store *s, int64_t id, const fr_document *d);
+/* fr_store_warm: the next `dates` birth dates of the ledger, in date order,
+ * read into memory, until all are or half the memory cap is used (*done). In
+ * a read of the caller's (fr__sq_read_begin), after fr__sq_block_enable. */
+int fr__sq_block_warm(sq_store *s, size_t dates, int *done, fr_error *err);
 /* The blocking rows of SQ_LINK_BLOCK for the nk dates keys (same nationality
  * or surname as d) that may reach review (fr__slink_may_review with q, f),
  * from memory: 1 with *rows (the caller frees it) and *nrows; 0 when the

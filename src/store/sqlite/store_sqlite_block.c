@@ -19,6 +19,7 @@
  * connection writes: fr__sq_cache_clear empties it, which fr__sq_tx_begin does
  * when PRAGMA data_version moves, and a rollback, a merge, a split and the
  * purge do. Past SQ_BLOCK_MAX_BYTES it starts over (a cache). */
+#include <stdint.h>
 #include <string.h>
 
 #include "frontera/alloc.h"
@@ -47,6 +48,10 @@ struct sq_block {
     char *arena;
     size_t alen, acap;
     size_t bytes; /* rows and arena, for the limit */
+    /* fr__sq_block_warm: the last date read ahead (when warm_started), and
+     * whether all are; a reset starts it over */
+    int warm_started, warm_done;
+    fr_date warm_after;
 };
 
 /* A nationality's (first) three letters and NUL as one word, compared at
@@ -284,4 +289,52 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
     *rows = out;
     *nrows = n;
     return 1;
+}
+
+/* The next `dates` (at most WARM_MAX) birth dates after the last one read
+ * ahead, read into memory; b->warm_done when fewer were left. */
+#define WARM_MAX 64
+static int warm_next(sq_store *s, size_t dates, fr_error *err)
+{
+    sq_block *b = s->block;
+    fr_date next[WARM_MAX];
+    size_t n = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = fr__sq_stmt(s, SQ_BLOCK_WARM, &st, err);
+    if (rc != FR_OK) return rc;
+    sqlite3_bind_int64(st, 1, b->warm_started ? (sqlite3_int64)b->warm_after : INT64_MIN);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)dates);
+    while (n < dates && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        next[n++] = (fr_date)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (n < dates && rc != SQLITE_DONE)
+        return fr__sq_error(s, rc, err, "cannot list the birth dates");
+    for (size_t i = 0; i < n; i++) {
+        sq_bdate *dt;
+        if ((rc = date_rows(s, next[i], &dt, err)) != FR_OK) return rc; /* reset: starts over */
+        b->warm_started = 1;
+        b->warm_after = next[i];
+    }
+    b->warm_done = n < dates;
+    return FR_OK;
+}
+
+int fr__sq_block_warm(sq_store *s, size_t dates, int *done, fr_error *err)
+{
+    sq_block *b = s->block;
+    *done = 1;
+    if (!b || b->warm_done) return FR_OK;
+    if (b->bytes > SQ_BLOCK_MAX_BYTES / 2) { /* room left for what recording adds */
+        b->warm_done = 1;
+        return FR_OK;
+    }
+    *done = 0;
+    if (dates == 0) return FR_OK;
+    if (dates > WARM_MAX) dates = WARM_MAX;
+    int own;
+    int rc = fr__sq_read_begin(s, &own, err); /* may forget all: then it starts over */
+    if (rc == FR_OK) rc = warm_next(s, dates, err);
+    fr__sq_read_end(s, own);
+    *done = s->block ? s->block->warm_done : 1;
+    return rc;
 }
