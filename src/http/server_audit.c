@@ -210,9 +210,10 @@ static void *writer(void *arg)
         warm = 1; /* a merge or another writer may have made it forget */
         quiet = 0;
         pthread_mutex_lock(&q->mu);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) { /* wake each of them, and no one else */
             taken[i]->done = 1;
-        pthread_cond_broadcast(&q->done);
+            pthread_cond_signal(&taken[i]->wake);
+        }
     }
     pthread_mutex_unlock(&q->mu);
     if (g) fr_free(g->recs);
@@ -248,7 +249,6 @@ int fr__srv_audit_start(fr_server *s, fr_error *err)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&q->wake, &ca);
     pthread_condattr_destroy(&ca);
-    pthread_cond_init(&q->done, NULL);
     if (pthread_create(&q->thread, NULL, writer, s) != 0) {
         fr_audit_close(q->audit);
         fr_store_close(q->store);
@@ -256,7 +256,6 @@ int fr__srv_audit_start(fr_server *s, fr_error *err)
         q->store = NULL;
         pthread_mutex_destroy(&q->mu);
         pthread_cond_destroy(&q->wake);
-        pthread_cond_destroy(&q->done);
         return fr_error_set(err, FR_EIO, 0, 0, "", "cannot start the writer thread");
     }
     q->started = 1;
@@ -272,6 +271,7 @@ int fr__srv_write_run(fr_server *s, srv_write *w)
     w->next = NULL;
     fr_error_clear(&w->err);
     if (!w->apply && w->nrecs == 0) return FR_OK;
+    pthread_cond_init(&w->wake, NULL);
     pthread_mutex_lock(&q->mu);
     if (q->tail)
         q->tail->next = w;
@@ -280,8 +280,9 @@ int fr__srv_write_run(fr_server *s, srv_write *w)
     q->tail = w;
     pthread_cond_signal(&q->wake);
     while (!w->done)
-        pthread_cond_wait(&q->done, &q->mu);
+        pthread_cond_wait(&w->wake, &q->mu);
     pthread_mutex_unlock(&q->mu);
+    pthread_cond_destroy(&w->wake);
     return w->rc;
 }
 
@@ -314,7 +315,6 @@ void fr__srv_audit_stop(fr_server *s)
     fr_store_close(q->store);
     q->audit = NULL;
     q->store = NULL;
-    pthread_cond_destroy(&q->done);
     q->started = 0;
 }
 

@@ -143,6 +143,7 @@ struct srv_write {
     fr_error err;
     int ledger_only; /* rc is the audit's failure after the ledger committed */
     int done;
+    pthread_cond_t wake; /* signalled by the writer when done */
     srv_write *next;
 };
 
@@ -158,7 +159,7 @@ typedef struct srv_audit {
     int decides;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t wake, done;
+    pthread_cond_t wake; /* the writer's: work queued, or stop */
     srv_write *head, *tail;
     int stop, started;
 } srv_audit;
