@@ -211,7 +211,8 @@ typedef struct admit_write {
     srv_req *r;
     const char *action, *detail;
     char eid[FR_EVENT_ID_MAX + 1];
-    fr_event ev; /* built by the request (fr_booth_event), recorded by the writer */
+    fr_event
+        ev; /* built by fr_booth_event (the request's or the writer's), recorded by the writer */
     char *reasons;
     fr_record_result res;
     fr_audit_record rec;
@@ -260,7 +261,13 @@ static int decide_apply(srv_write *w, fr_store *store, fr_error *err)
     if (rc != FR_OK) return rc;
     a->decided = a->d->outcome;
     if (a->ov && apply_override(a->d, a->ov, a->r->user.name) != FR_OK) {
-        a->no_until = 1; /* answered 422: nothing written, nothing read to audit */
+        a->no_until = 1; /* answered 422, nothing written; a history read is audited */
+        if (!a->d->traveller_id) return FR_OK;
+        snprintf(a->object, sizeof a->object, "traveller:%lld", (long long)a->d->traveller_id);
+        fr__srv_audit_record_for(a->r, &a->rec, "admission.override", a->object, 422,
+                                 "no authorised stay given");
+        w->recs = &a->rec;
+        w->nrecs = 1;
         return FR_OK;
     }
     note_offline(a->r->srv, a->d);
@@ -349,7 +356,19 @@ static enum MHD_Result decide_here(srv_req *r, adm_in *in, const override_in *ov
     fr_error_clear(&err);
     if (fr_booth_decide(env, &in->req, d, &err) != FR_OK) return fr__srv_problem_err(r, &err);
     fr_outcome decided = d->outcome;
-    if (ov && apply_override(d, ov, r->user.name) != FR_OK) return problem_no_until(r);
+    if (ov && apply_override(d, ov, r->user.name) != FR_OK) {
+        if (d->traveller_id) { /* a known traveller's history was read */
+            char object[FR_AUDIT_OBJECT_MAX + 1];
+            fr_audit_record rec;
+            snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
+            fr__srv_audit_record_for(r, &rec, "admission.override", object, 422,
+                                     "no authorised stay given");
+            if (fr__srv_audit_write(s, &rec, 1) != FR_OK)
+                return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                       "the audit entry could not be written");
+        }
+        return problem_no_until(r);
+    }
     note_offline(s, d);
     atomic_fetch_add(&s->metrics.decisions[d->outcome], 1);
     if ((in->record || ov) && d->outcome != FR_REFER) {

@@ -385,6 +385,8 @@ list=$("$F" audit list)
 grep -q "olga(officer) traveller.read traveller:$TID from 127.0.0.1 -> 200" <<<"$list" || fail "traveller read not audited: $list"
 grep -q "adam(admin) traveller.read traveller:$TID" <<<"$list" || fail "admin read not audited"
 grep -q "sam(supervisor) admission.override traveller:$TID event:OV-1 .*visa verified" <<<"$list" || fail "override not audited"
+# the refused override (no authorised stay) read the traveller's history: audited with its 422
+grep -q "sam(supervisor) admission.override traveller:$TID from .* -> 422.*no authorised stay" <<<"$list" || fail "refused override not audited: $(grep admission.override <<<"$list")"
 grep -q "olga(officer) event.record traveller:$TID event:X-1" <<<"$list" || fail "event not audited"
 grep -q "olga(officer) traveller.read traveller:999999 .*-> 404" <<<"$list" || fail "a read of a missing record is audited too"
 grep -q "adam(admin) policy.write policy:2:" <<<"$list" || fail "policy write not audited"
