@@ -171,13 +171,7 @@ static void *writer(void *arg)
             continue;
         }
         if (!q->head && !q->stop && warm) { /* wait for work, or for quiet */
-            struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_nsec += WARM_QUIET_MS * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = fr__srv_after_ms(WARM_QUIET_MS);
             int rc = 0;
             while (!q->head && !q->stop && rc != ETIMEDOUT)
                 rc = pthread_cond_timedwait(&q->wake, &q->mu, &until);
@@ -244,11 +238,7 @@ int fr__srv_audit_start(fr_server *s, fr_error *err)
         return rc;
     }
     pthread_mutex_init(&q->mu, NULL);
-    pthread_condattr_t ca; /* the wait for quiet is on the monotonic clock */
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    fr__srv_cond_init_monotonic(&q->wake); /* the wait for quiet is timed */
     if (pthread_create(&q->thread, NULL, writer, s) != 0) {
         fr_audit_close(q->audit);
         fr_store_close(q->store);
@@ -293,6 +283,28 @@ int fr__srv_audit_write(fr_server *s, const fr_audit_record *recs, size_t n)
     w.recs = recs;
     w.nrecs = n;
     return fr__srv_write_run(s, &w);
+}
+
+void fr__srv_cond_init_monotonic(pthread_cond_t *c)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+struct timespec fr__srv_after_ms(long ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
 }
 
 void fr__srv_thread_end(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *wake, int *stop)

@@ -36,13 +36,7 @@ static void *checkpointer(void *arg)
     int warned = 0;
     pthread_mutex_lock(&k->mu);
     while (!k->stop) {
-        struct timespec until; /* on the monotonic clock (the condition's) */
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += CKPT_EVERY_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = fr__srv_after_ms(CKPT_EVERY_MS); /* the condition's clock */
         int rc = 0;
         while (!k->stop && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&k->wake, &k->mu, &until);
@@ -74,12 +68,7 @@ int fr__srv_ckpt_start(fr_server *s, fr_error *err)
     int rc = fr_store_open(s->db_path, 0, &k->store, err);
     if (rc != FR_OK) return rc;
     pthread_mutex_init(&k->mu, NULL);
-    /* a step of the wall clock must not stop the checkpoints */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&k->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    fr__srv_cond_init_monotonic(&k->wake); /* a wall clock step must not stop checkpoints */
     k->stop = 0;
     if (pthread_create(&k->thread, NULL, checkpointer, s) != 0) {
         pthread_mutex_destroy(&k->mu);

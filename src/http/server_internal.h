@@ -175,6 +175,11 @@ typedef struct srv_ckpt {
 /* A background thread's end (server_audit.c): set *stop under mu, wake it,
  * wait for it, then destroy mu and wake. */
 void fr__srv_thread_end(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *wake, int *stop);
+/* A condition whose timed waits are on the monotonic clock (a step of the
+ * wall clock must not stop a background thread's timing), and the moment
+ * ms milliseconds from now on that clock, for pthread_cond_timedwait. */
+void fr__srv_cond_init_monotonic(pthread_cond_t *c);
+struct timespec fr__srv_after_ms(long ms);
 /* Start it (SQLite only; PostgreSQL checkpoints by itself) / stop it. */
 int fr__srv_ckpt_start(fr_server *s, fr_error *err);
 void fr__srv_ckpt_stop(fr_server *s);
