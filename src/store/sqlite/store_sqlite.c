@@ -278,7 +278,6 @@ int fr__sq_tx_commit(sq_store *s, fr_error *err)
         return rc;
     }
     s->in_tx = 0;
-    s->memo.valid = 0;
     return FR_OK;
 }
 

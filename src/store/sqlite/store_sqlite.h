@@ -86,9 +86,10 @@ typedef fr_slink_result sq_link_result;
  * booth decides from it and records the same document right after (the
  * server's writer does both in one transaction), and the recording takes it
  * instead of reading the blocking rows again. Taken only inside the same
- * transaction with no row written since (sqlite3_total_changes64 unmoved:
- * any insert, update or delete on the connection voids it), and cleared by
- * every recording, commit, rollback and cache clear besides. */
+ * transaction with no row written since on this connection
+ * (sqlite3_total_changes64 unmoved; no other connection can write inside
+ * it): fr__sq_tx_begin and the cache clear (rollback, merge, split, purge)
+ * void it, and memo_take uses it once. */
 typedef struct sq_link_memo {
     int valid;
     fr_document doc; /* normalised, as the backend received it */
