@@ -242,6 +242,40 @@ static int record_apply(srv_write *w, fr_store *store, fr_error *err)
     return FR_OK;
 }
 
+/* The audit record of a decision that read known traveller tid's history
+ * and recorded no crossing (a referral, a refused override); object and rec
+ * are the caller's. */
+static void history_audit(srv_req *r, int64_t tid, const char *action, int status,
+                          const char *detail, char object[FR_AUDIT_OBJECT_MAX + 1],
+                          fr_audit_record *rec)
+{
+    snprintf(object, FR_AUDIT_OBJECT_MAX + 1, "traveller:%lld", (long long)tid);
+    fr__srv_audit_record_for(r, rec, action, object, status, detail);
+}
+
+/* The same in the writer's group (nothing when no known history was read). */
+static int history_audit_in_group(srv_write *w, admit_write *a, const char *action, int status,
+                                  const char *detail)
+{
+    if (!a->d->traveller_id) return FR_OK;
+    history_audit(a->r, a->d->traveller_id, action, status, detail, a->object, &a->rec);
+    w->recs = &a->rec;
+    w->nrecs = 1;
+    return FR_OK;
+}
+
+/* The same written now, when the request's thread decided: FR_OK, or the
+ * audit's error (then no answer may tell what was read). */
+static int history_audit_now(srv_req *r, int64_t tid, const char *action, int status,
+                             const char *detail)
+{
+    if (!tid) return FR_OK;
+    char object[FR_AUDIT_OBJECT_MAX + 1];
+    fr_audit_record rec;
+    history_audit(r, tid, action, status, detail, object, &rec);
+    return fr__srv_audit_write(r->srv, &rec, 1);
+}
+
 /* The writer decides and records: the history is read in the transaction
  * that writes, so a decision never misses a crossing committed before it
  * (two booths admitting the same traveller at once see each other), and the
@@ -262,24 +296,12 @@ static int decide_apply(srv_write *w, fr_store *store, fr_error *err)
     a->decided = a->d->outcome;
     if (a->ov && apply_override(a->d, a->ov, a->r->user.name) != FR_OK) {
         a->no_until = 1; /* answered 422, nothing written; a history read is audited */
-        if (!a->d->traveller_id) return FR_OK;
-        snprintf(a->object, sizeof a->object, "traveller:%lld", (long long)a->d->traveller_id);
-        fr__srv_audit_record_for(a->r, &a->rec, "admission.override", a->object, 422,
-                                 "no authorised stay given");
-        w->recs = &a->rec;
-        w->nrecs = 1;
-        return FR_OK;
+        return history_audit_in_group(w, a, "admission.override", 422, "no authorised stay given");
     }
     note_offline(a->r->srv, a->d);
-    if (a->d->outcome == FR_REFER) { /* not a crossing: only the history read is audited */
-        if (!a->d->traveller_id) return FR_OK;
-        snprintf(a->object, sizeof a->object, "traveller:%lld", (long long)a->d->traveller_id);
-        fr__srv_audit_record_for(a->r, &a->rec, "admission.decide", a->object, 200,
-                                 fr_outcome_name(a->d->outcome));
-        w->recs = &a->rec;
-        w->nrecs = 1;
-        return FR_OK;
-    }
+    if (a->d->outcome == FR_REFER) /* not a crossing: only the history read is audited */
+        return history_audit_in_group(w, a, "admission.decide", 200,
+                                      fr_outcome_name(a->d->outcome));
     a->detail = a->ov ? a->ov->reason : fr_outcome_name(a->d->outcome);
     fr_admit_event_id(&a->in->req, a->d, a->in->event_id, a->eid);
     rc = fr_booth_event(&a->in->req, a->d, a->eid, a->r->user.name, &a->ev, &a->reasons, err);
@@ -357,16 +379,10 @@ static enum MHD_Result decide_here(srv_req *r, adm_in *in, const override_in *ov
     if (fr_booth_decide(env, &in->req, d, &err) != FR_OK) return fr__srv_problem_err(r, &err);
     fr_outcome decided = d->outcome;
     if (ov && apply_override(d, ov, r->user.name) != FR_OK) {
-        if (d->traveller_id) { /* a known traveller's history was read */
-            char object[FR_AUDIT_OBJECT_MAX + 1];
-            fr_audit_record rec;
-            snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
-            fr__srv_audit_record_for(r, &rec, "admission.override", object, 422,
-                                     "no authorised stay given");
-            if (fr__srv_audit_write(s, &rec, 1) != FR_OK)
-                return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                       "the audit entry could not be written");
-        }
+        if (history_audit_now(r, d->traveller_id, "admission.override", 422,
+                              "no authorised stay given") != FR_OK)
+            return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                   "the audit entry could not be written");
         return problem_no_until(r);
     }
     note_offline(s, d);
@@ -394,16 +410,10 @@ static enum MHD_Result decide_here(srv_req *r, adm_in *in, const override_in *ov
         if (!a.res.duplicate) fr__srv_reports_note_admission(s, &in->req, d, a.res.traveller_id);
         return answer(r, d, a.res.traveller_id, a.eid, ov, decided);
     }
-    if (d->traveller_id) { /* a known traveller's history was read */
-        char object[FR_AUDIT_OBJECT_MAX + 1];
-        fr_audit_record rec;
-        snprintf(object, sizeof object, "traveller:%lld", (long long)d->traveller_id);
-        fr__srv_audit_record_for(r, &rec, "admission.decide", object, 200,
-                                 fr_outcome_name(d->outcome));
-        if (fr__srv_audit_write(s, &rec, 1) != FR_OK)
-            return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
-                                   "the audit entry could not be written; no decision given");
-    }
+    if (history_audit_now(r, d->traveller_id, "admission.decide", 200,
+                          fr_outcome_name(d->outcome)) != FR_OK)
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the audit entry could not be written; no decision given");
     return answer(r, d, 0, NULL, ov, decided);
 }
 
