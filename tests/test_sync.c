@@ -108,6 +108,94 @@ static void push_sends_each_event_once_and_the_mark_only_moves_forward(void **st
     fr_free(sv);
 }
 
+/* A clock the test drives: each call moves it on by step ms and first reads
+ * the post's mark as written (its own connection), so the test sees what a
+ * crash at that moment would leave; at call revoke_at it revokes the post's
+ * token at the central, so the next batch is refused part way through. */
+typedef struct mark_clock {
+    world *w;
+    int64_t now, step;
+    int calls, revoke_at;
+    int64_t seen[64];
+} mark_clock;
+
+static int64_t mark_clock_ms(void *ud)
+{
+    mark_clock *k = ud;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t mark = 0;
+    assert_int_equal(sqlite3_open(k->w->post_db, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, "SELECT acked_seq FROM sync_state", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        mark = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    if (k->calls < 64) k->seen[k->calls] = mark;
+    k->calls++;
+    if (k->revoke_at && k->calls == k->revoke_at) {
+        fr_auth *a = NULL;
+        assert_int_equal(fr_auth_open(k->w->central_db, &a, NULL), FR_OK);
+        assert_int_equal(fr_auth_user_revoke(a, "post-airport", 1, NULL), FR_OK);
+        fr_auth_close(a);
+    }
+    k->now += k->step;
+    return k->now;
+}
+
+/* The mark is a write on the booth's ledger: during a push it is written at
+ * most once every FR_SYNC_MARK_EVERY_MS, always at the end, and at the end of
+ * a push that fails part way (after the last answered batch). */
+static void the_mark_is_written_at_most_once_a_second_and_always_at_the_end(void **st)
+{
+    world *w = *st;
+    fr_sync_config c = config(w, 5);
+    fr_sync_report r;
+    fr_error err;
+    mark_clock k = {.w = w, .now = wall_ms(NULL), .step = 0};
+    c.clock_ms = mark_clock_ms;
+    c.clock_ud = &k;
+    record_at_post(w, 0, 30);
+    /* a clock that stands still: six batches, the mark written once, at the end */
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.batches, 6);
+    assert_int_equal(r.acked_seq, 30);
+    assert_true(k.calls >= 12);
+    for (int i = 0; i < k.calls && i < 64; i++)
+        assert_int_equal(k.seen[i], 0); /* nothing written while it ran */
+    fr_sync_status *sv = NULL;
+    size_t n = 0;
+    assert_int_equal(fr_sync_status_get(w->post_db, NULL, &sv, &n, &err), FR_OK);
+    assert_int_equal(sv[0].acked_seq, 30);
+    fr_free(sv);
+
+    /* 0.6 s a reading (two a batch): the mark follows each batch */
+    record_at_post(w, 30, 30);
+    k = (mark_clock){.w = w, .now = wall_ms(NULL), .step = 600};
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_OK);
+    assert_int_equal(r.acked_seq, 60);
+    int64_t last = 30, moves = 0;
+    for (int i = 0; i < k.calls && i < 64; i++) {
+        assert_true(k.seen[i] >= last); /* never backwards */
+        if (k.seen[i] > last) moves++;
+        last = k.seen[i];
+    }
+    assert_true(moves >= 4); /* written mid-push: a crash would resend little */
+
+    /* the token revoked after the second batch: the push fails, and the mark
+     * is where the answers were (two batches), not where the push began */
+    record_at_post(w, 60, 30);
+    k = (mark_clock){.w = w, .now = wall_ms(NULL), .step = 0, .revoke_at = 5};
+    assert_int_equal(fr_sync_push(&c, &r, &err), FR_EAUTH);
+    assert_int_equal(r.batches, 2);
+    assert_int_equal(r.acked_seq, 70);
+    assert_int_equal(fr_sync_status_get(w->post_db, NULL, &sv, &n, &err), FR_OK);
+    assert_int_equal(sv[0].acked_seq, 70);
+    assert_int_equal(sv[0].waiting, 20);
+    fr_free(sv);
+    assert_int_equal(central_count(w), 70);
+}
+
 static int count_issue(void *ud, const fr_sync_issue *x)
 {
     int *n = ud;
@@ -366,6 +454,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(push_sends_each_event_once_and_the_mark_only_moves_forward,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            the_mark_is_written_at_most_once_a_second_and_always_at_the_end, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_and_foreign_port_are_kept_never_applied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(unreachable_central_keeps_the_mark_and_notes_why, setup,

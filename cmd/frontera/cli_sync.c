@@ -7,6 +7,7 @@
  * the policy, the lists and the histories from the central when due,
  * putting a changed policy or list in force in the running server. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +16,13 @@
 #include <sys/resource.h>
 #ifdef __linux__
 #include <sys/syscall.h>
+#endif
+/* Linux's idle scheduling class (sched(7)); <sched.h> names it only with
+ * _GNU_SOURCE, which the build does not define. */
+#ifdef SCHED_IDLE
+#define CLI_SCHED_IDLE SCHED_IDLE
+#else
+#define CLI_SCHED_IDLE 5
 #endif
 #include <time.h>
 #include <unistd.h>
@@ -202,12 +210,20 @@ static void *run(void *arg)
     cli_syncer *s = arg;
     /* The booth first: this thread's CPU (reading, encoding and sending
      * batches, pulling lists) yields to the threads answering officers.
-     * Linux gives each thread its own nice value (elsewhere this would nice
-     * the whole server: not done); a failure leaves the default, which is
-     * only slower for the booth. Its write transactions are kept short
-     * (sync_histories.c) so that it never holds the ledger's lock for long. */
+     * Linux's idle scheduling class does that at once: a booth thread that
+     * wakes takes the CPU from this one, where at nice 10 it waited for the
+     * end of this thread's slice (bench/RESULTS.md, issue 16: the steady
+     * load's p99 during a catch-up). A thread may always lower its own
+     * class; if it cannot, nice 10 (per thread on Linux; elsewhere this
+     * would nice the whole server: not done). The price: a write of this
+     * thread (the mark, a pulled history) that is preempted holds the
+     * ledger's write lock until a CPU is free; those transactions are kept
+     * short (sync_state.c, sync_histories.c) and the booth's writer sleeps
+     * while it waits, which frees the CPU this thread needs. */
 #ifdef __linux__
-    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    struct sched_param idle = {0};
+    if (pthread_setschedparam(pthread_self(), CLI_SCHED_IDLE, &idle) != 0)
+        (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 #endif
     pthread_mutex_lock(&s->mu);
     while (!s->stop) {

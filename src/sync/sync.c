@@ -177,6 +177,7 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
     fr__sync_issue_row *issues = NULL;
     char *answer = NULL, *body = NULL;
     int64_t mark = 0, last = 0, fp = 0;
+    int64_t saved = 0, saved_ms = 0; /* the mark as written, and when */
     int rc, have_db = 0;
     fr_error local;
     if (!err) err = &local;
@@ -191,8 +192,10 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
     if ((rc = fr__sync_central(cfg->central, central, err)) != FR_OK) return rc;
     if ((rc = fr__sync_db_open(&h, cfg->db, err)) != FR_OK) return rc;
     have_db = 1;
-    if ((rc = fr__sync_db_mark(&h, central, &mark, err)) != FR_OK ||
-        (rc = fr_store_open(cfg->db, 0, &store, err)) != FR_OK ||
+    if ((rc = fr__sync_db_mark(&h, central, &mark, err)) != FR_OK) goto done;
+    saved = mark;
+    saved_ms = cfg->clock_ms(cfg->clock_ud);
+    if ((rc = fr_store_open(cfg->db, 0, &store, err)) != FR_OK ||
         (rc = fr__sync_http_open(cfg, central, &http, err)) != FR_OK)
         goto done;
     b.seq = fr_malloc(per * sizeof *b.seq);
@@ -226,7 +229,8 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
             goto done;
         }
         if (b.seen == 0) {
-            if (rep->batches == 0) rc = probe(cfg, http, &h, central, mark, rep, err);
+            if (rep->batches == 0 && (rc = probe(cfg, http, &h, central, mark, rep, err)) == FR_OK)
+                saved = mark;
             break;
         }
         rep->skipped += b.skipped;
@@ -235,7 +239,8 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
             int64_t now = cfg->clock_ms(cfg->clock_ud);
             if ((rc = fr__sync_db_ack(&h, central, b.last_seq, NULL, 0, now, 0, 0, err)) != FR_OK)
                 goto done;
-            mark = b.last_seq;
+            mark = saved = b.last_seq;
+            saved_ms = now;
             if (b.seen < want) {
                 if (rep->batches == 0) rc = probe(cfg, http, &h, central, mark, rep, err);
                 break;
@@ -273,15 +278,39 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
         /* the Date header has whole seconds: its middle is half a second on */
         rep->have_skew = date_ms > 0;
         if (rep->have_skew) rep->skew_ms = date_ms + 500 - (t0 + t1) / 2;
-        rc = fr__sync_db_ack(&h, central, b.last_seq, issues, nissues, t1, rep->have_skew,
-                             rep->skew_ms, err);
-        if (rc != FR_OK) goto done;
         mark = b.last_seq;
         rep->batches++;
         rep->sent += b.n;
+        /* The mark is written at once when the batch had refused events
+         * (they are kept with it), and otherwise at most once every
+         * FR_SYNC_MARK_EVERY_MS and when the push ends (below): each write
+         * is a transaction on the booth's ledger, and a write that waits for
+         * this thread's CPU holds the booth's writer up (bench/RESULTS.md,
+         * issue 16). A crash before it only sends those batches again:
+         * duplicates at the central. */
+        if (nissues > 0 || t1 - saved_ms >= FR_SYNC_MARK_EVERY_MS) {
+            rc = fr__sync_db_ack(&h, central, mark, issues, nissues, t1, rep->have_skew,
+                                 rep->skew_ms, err);
+            if (rc != FR_OK) goto done;
+            saved = mark;
+            saved_ms = t1;
+        }
         if (b.seen < want) break; /* the last events */
     }
 done:
+    if (have_db &&
+        mark > saved) { /* answered batches not yet marked: mark them, even on an error */
+        fr_error e2;
+        int rc2 = fr__sync_db_ack(&h, central, mark, NULL, 0, cfg->clock_ms(cfg->clock_ud),
+                                  rep->have_skew, rep->skew_ms, &e2);
+        if (rc2 == FR_OK)
+            saved = mark;
+        else if (rc == FR_OK) {
+            *err = e2;
+            rc = rc2;
+        }
+    }
+    mark = saved;
     rep->acked_seq = mark;
     if (store && fr_store_last_sequence(store, &last, &fp, &local) == FR_OK)
         rep->waiting = last > mark ? last - mark : 0;

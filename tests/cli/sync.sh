@@ -195,6 +195,13 @@ done
 "$F" --db "$T/A.db" sync status --json | grep -q '"waiting":0' || fail "the post's server did not push its new events: $("$F" --db "$T/A.db" sync status)"
 grep -q '^.* sync: sent 5 ' "$T/A.err" || fail "the post's server logs its pushes: $(grep sync: "$T/A.err")"
 grep -q "$TOK_A" "$T/A.err" "$T/A.out" && fail "the token must never be logged"
+# the push thread yields the CPU to the booth's: Linux's idle class (field 41 of a thread's stat is its
+# policy, 5 = SCHED_IDLE); the server's other threads keep the normal class (0)
+if [ "$(uname -s)" = Linux ]; then
+  policies=$(for st in /proc/"${PIDS[A]}"/task/*/stat; do sed 's/.*) //' "$st" | awk '{print $39}'; done | sort | uniq -c | tr -s ' \n' ' ')
+  case "$policies" in *" 1 5 "*) ;; *) fail "the post server's push thread runs in the idle class (threads by policy: $policies)" ;; esac
+  case "$policies" in *" 0 "*) ;; *) fail "the booth's threads keep the normal class (threads by policy: $policies)" ;; esac
+fi
 stop A
 
 # --- 3. the central against the reference

@@ -10,11 +10,13 @@
  * records a batch in one transaction and answers per event; the post then
  * moves its durable mark "acknowledged up to sequence N" (table sync_state
  * in the post's ledger, module "sync") past the batch in one transaction
- * with the events the central refused (sync_issues). So:
+ * with the events the central refused (sync_issues): at once for a batch
+ * with refused events, otherwise at most once every FR_SYNC_MARK_EVERY_MS
+ * during a push and always at its end (also when it ends in an error). So:
  * - a batch is sent again only when its answer was not kept (a crash, a
- *   dropped connection): the central takes a retried event as a no-op, so
- *   nothing is doubled; the mark never passes an event without an answer
- *   for it, so nothing is lost;
+ *   dropped connection, a crash within a second of the answer): the central
+ *   takes a retried event as a no-op, so nothing is doubled; the mark never
+ *   passes an event without an answer for it, so nothing is lost;
  * - an event whose id the central holds with other content ("conflict") or
  *   that it refuses ("rejected": a port not the post's, a bad field) is kept
  *   in sync_issues for a supervisor and never overwrites anything.
@@ -42,6 +44,9 @@ extern "C" {
 #define FR_SYNC_BATCH_DEFAULT 500
 #define FR_SYNC_BATCH_MAX 1000 /* the central's FR_SERVER_BATCH_MAX */
 #define FR_SYNC_URL_MAX 200
+/* During a long push the mark is written at most this often (and at its
+ * end, and after any batch with refused events): see fr_sync_push. */
+#define FR_SYNC_MARK_EVERY_MS 1000
 
 typedef struct fr_sync_config {
     const char *db;         /* the post's ledger (an SQLite file) */
