@@ -353,6 +353,8 @@ int cmd_serve(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     cfg.db_path = db;
     cfg.replica_path = replica;
+    cfg.snapshot_path = getenv("FRONTERA_SNAPSHOT"); /* --snapshot, before the subcommand */
+    if (cfg.snapshot_path && !cfg.snapshot_path[0]) cfg.snapshot_path = NULL;
     cfg.host = host;
     cfg.port = (uint16_t)port;
     cfg.threads = (unsigned)threads;

@@ -38,6 +38,9 @@ static void usage(FILE *out)
         _("\nGlobal options:\n"
           "  --db PATH     the ledger: an SQLite file (default ./frontera.db, or $FRONTERA_DB)\n"
           "                or a PostgreSQL URI (postgres://USER@HOST:PORT/DB)\n"
+          "  --snapshot FILE  where reports keep their analytics index between runs (or\n"
+          "                $FRONTERA_SNAPSHOT; default PATH.analytics beside an SQLite\n"
+          "                ledger, none for PostgreSQL: the index is then rebuilt each time)\n"
           "  --help        show this help and exit\n"
           "  --version     show the version and exit\n\n"
           "'frontera help SUBCOMMAND' shows a subcommand's options.\n"
@@ -67,6 +70,12 @@ int main(int argc, char **argv)
             i += 2;
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             setenv("FRONTERA_DB", argv[i] + 5, 1);
+            i++;
+        } else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
+            setenv("FRONTERA_SNAPSHOT", argv[i + 1], 1);
+            i += 2;
+        } else if (strncmp(argv[i], "--snapshot=", 11) == 0) {
+            setenv("FRONTERA_SNAPSHOT", argv[i] + 11, 1);
             i++;
         } else {
             fprintf(stderr, _("frontera: unknown option '%s'\n"), argv[i]);

@@ -164,18 +164,31 @@ fr_analytics *report_load_ledger(const char *sub)
     fr_analytics *a = NULL;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !db[0]) db = "frontera.db";
+    const char *snap = getenv("FRONTERA_SNAPSHOT");
+    if (snap && !snap[0]) snap = NULL;
     fr_store *s = NULL;
     fr_snapshot_info info;
     memset(&info, 0, sizeof info);
     if (fr_store_open(db, 0, &s, &err) != FR_OK ||
-        fr_snapshot_load(db, s, 0, &a, &info, &err) != FR_OK) {
+        (snap ? fr_snapshot_open(snap, s, 0, &a, &info, &err)
+              : fr_snapshot_load(db, s, 0, &a, &info, &err)) != FR_OK) {
         cli_print_error(sub, db, &err);
         fr_store_close(s);
         return NULL;
     }
     fr_store_close(s);
+    /* a central store's index is built anew by every report unless kept */
+    if (!snap && fr_store_is_pg(db)) {
+        fr_analytics_stats st;
+        fr_analytics_stats_get(a, &st);
+        if (st.events >= 100000)
+            fprintf(stderr,
+                    _("frontera %s: built the analytics index from the central store (%zu "
+                      "events); --snapshot FILE keeps it for the next report\n"),
+                    sub, st.events);
+    }
     /* say why a report took long: the snapshot was rebuilt (not on a first run) */
-    if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && info.reason[0] &&
+    if (info.how == FR_SNAPSHOT_REBUILT && info.reason[0] &&
         strcmp(info.reason, _("there is no analytics snapshot yet")) != 0)
         fprintf(stderr, _("frontera %s: rebuilt the analytics snapshot: %s\n"), sub, info.reason);
     if (info.save_error[0] && strstr(info.save_error, _("another process")) == NULL)

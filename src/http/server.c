@@ -533,6 +533,7 @@ static void server_free(fr_server *s)
     pthread_mutex_destroy(&s->policy_put_mu);
     fr_free(s->db_path);
     fr_free(s->replica_path);
+    fr_free(s->snapshot_path);
     fr_free(s->host);
     fr_free(s->policy_path);
     fr_free(s->tls_cert);
@@ -577,12 +578,14 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     fr__srv_reports_init(s);
     s->db_path = fr_strdup(cfg->db_path);
     s->replica_path = cfg->replica_path ? fr_strdup(cfg->replica_path) : NULL;
+    s->snapshot_path = cfg->snapshot_path ? fr_strdup(cfg->snapshot_path) : NULL;
     s->host = fr_strdup(cfg->host ? cfg->host : "127.0.0.1");
     s->policy_path = cfg->policy_path ? fr_strdup(cfg->policy_path) : NULL;
     s->lists_dir = cfg->lists_dir ? fr_strdup(cfg->lists_dir) : NULL;
     s->cfg.lists_dir = s->lists_dir;
     s->cfg.db_path = s->db_path;
     s->cfg.replica_path = s->replica_path;
+    s->cfg.snapshot_path = s->snapshot_path;
     s->cfg.host = s->host;
     s->cfg.policy_path = s->policy_path;
     s->tls_cert = cfg->tls_cert_pem ? fr_strdup(cfg->tls_cert_pem) : NULL;
@@ -592,7 +595,8 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     int rc;
     if (!s->db_path || !s->host || (cfg->policy_path && !s->policy_path) ||
         (cfg->lists_dir && !s->lists_dir) || (cfg->replica_path && !s->replica_path) ||
-        (cfg->tls_cert_pem && !s->tls_cert) || (cfg->tls_key_pem && !s->tls_key)) {
+        (cfg->snapshot_path && !s->snapshot_path) || (cfg->tls_cert_pem && !s->tls_cert) ||
+        (cfg->tls_key_pem && !s->tls_key)) {
         rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
         goto fail;
     }

@@ -195,7 +195,7 @@ typedef struct srv_rate_slot {
 
 struct fr_server {
     fr_server_config cfg;
-    char *db_path, *replica_path, *host, *policy_path, *lists_dir;
+    char *db_path, *replica_path, *snapshot_path, *host, *policy_path, *lists_dir;
     char *tls_cert, *tls_key; /* PEM copies (cfg), kept while the daemon runs */
     struct MHD_Daemon *mhd;
     uint16_t port;

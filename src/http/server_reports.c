@@ -117,11 +117,14 @@ static int parse_query(srv_req *r, report_args *a, fr_error *err)
         const char *e = strchr(p, ',');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         fr_report_key k = fr_report_key_parse(p, n);
-        if (!k || a->q.nkeys >= FR_REPORT_MAX_KEYS)
-            return fr_error_set(
-                err, FR_EINVAL, 0, 0, "by",
-                "by lists up to %d of nationality, port, class, year, month, week, day",
-                FR_REPORT_MAX_KEYS);
+        if (!k)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "by",
+                                "by: unknown key '%.*s' (nationality, port, class, embarkation, "
+                                "year, month, week, day)",
+                                (int)(n > 40 ? 40 : n), p);
+        if (a->q.nkeys >= FR_REPORT_MAX_KEYS)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "by", "by lists at most %d keys",
+                                FR_REPORT_MAX_KEYS);
         a->q.keys[a->q.nkeys++] = k;
         p = e ? e + 1 : p + n;
     }
@@ -179,8 +182,9 @@ void fr__srv_reports_note_admission(fr_server *s, const fr_admit_request *req,
 #define REPORT_STORE(c) ((c)->replica ? (c)->replica : (c)->store)
 
 /* With report_mu held: make sure the index is loaded and current. The first
- * time it comes from fr_snapshot_load (the snapshot beside a SQLite ledger,
- * mapped and refreshed, or rebuilt; built in memory from a PostgreSQL one);
+ * time it comes from the snapshot (serve --snapshot FILE, or the one beside
+ * a SQLite ledger: mapped and refreshed, or rebuilt; without --snapshot,
+ * built in memory from a PostgreSQL one);
  * afterwards each report refreshes it from the ledger's new events only
  * (none: one read of the last sequence number). */
 static int index_ready(fr_server *s, fr_error *err)
@@ -196,6 +200,9 @@ static int index_ready(fr_server *s, fr_error *err)
             fr_analytics_free(s->report_index);
             s->report_index = NULL;
         }
+    } else if (s->cfg.snapshot_path) {
+        rc =
+            fr_snapshot_open(s->cfg.snapshot_path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
     } else {
         rc = fr_snapshot_load(s->cfg.db_path, REPORT_STORE(c), 0, &s->report_index, NULL, err);
     }

@@ -20,12 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-ADMIN=$(cat "${FR_TEST_PG_DIR:-/nonexistent}/uri" 2>/dev/null || true)
-if [ -z "$ADMIN" ]; then
-    [ -z "${CI:-}" ] || fail "no PostgreSQL test cluster, and CI is set"
-    echo "SKIP: no PostgreSQL test cluster (PostgreSQL 15 is not installed)"
-    exit 77
-fi
+. "$(dirname "$0")/pg_common.inc" # ADMIN (or a skip), pg_newdb
 DB=multi$$
 psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null 2>&1
 export FRONTERA_DB="${ADMIN%/*}/$DB"

@@ -14,19 +14,8 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 rc_of() { set +e; "$@" >"$T/out" 2>"$T/err"; local rc=$?; set -e; echo $rc; }
 
-ADMIN=$(cat "${FR_TEST_PG_DIR:-/nonexistent}/uri" 2>/dev/null || true)
-if [ -z "$ADMIN" ]; then
-    [ -z "${CI:-}" ] || fail "no PostgreSQL test cluster, and CI is set"
-    echo "SKIP: no PostgreSQL test cluster (PostgreSQL 15 is not installed)"
-    exit 77
-fi
-newdb() {
-    local name=p$$_$1
-    psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" \
-        >/dev/null 2>&1
-    echo "${ADMIN%/*}/$name"
-}
-PG=$(newdb main)
+. "$(dirname "$0")/pg_common.inc" # ADMIN (or a skip), pg_newdb
+PG=$(pg_newdb main)
 SQ=$T/ledger.db
 
 # run the scenario with the database $1, output into directory $2
@@ -106,7 +95,7 @@ linking() {
     done
 }
 linking "$T/link.db" "$T/link_sqlite"
-PGL=$(newdb link)
+PGL=$(pg_newdb link)
 linking "$PGL" "$T/link_pg"
 grep -q '"status":"open"\|"status": "open"' "$T/link_pg/reviews.json" || fail "no open review on PostgreSQL"
 diff -r "$T/link_sqlite" "$T/link_pg" >"$T/diff" || fail "linking differs between SQLite and PostgreSQL: $(head -40 "$T/diff")"
@@ -133,7 +122,7 @@ kinds() {
     "$F" review list --all --json
 }
 kinds "$T/kinds.db" >"$T/kinds_sqlite" 2>&1
-kinds "$(newdb kinds)" >"$T/kinds_pg" 2>&1
+kinds "$(pg_newdb kinds)" >"$T/kinds_pg" 2>&1
 grep -q other_kind_held_side_by_side "$T/kinds_sqlite" || fail "no card-after-passport evidence: $(cat "$T/kinds_sqlite")"
 grep -q renewal_due_and_issued_after_last_use "$T/kinds_sqlite" || fail "no passport renewal: $(cat "$T/kinds_sqlite")"
 diff "$T/kinds_sqlite" "$T/kinds_pg" >"$T/diff" || fail "document kinds differ between SQLite and PostgreSQL: $(head -40 "$T/diff")"
@@ -145,7 +134,7 @@ grep -q 'schema version 42, newer than' "$T/err" || fail "unclear refusal: $(cat
 [ "$(psql -tAq "$PG" -c 'SELECT version FROM frontera_schema')" = 42 ] || fail "newer schema changed"
 
 # --- migrate SQLite -> PostgreSQL -> SQLite, verified
-PG2=$(newdb copy)
+PG2=$(pg_newdb copy)
 "$F" migrate --from "sqlite:$SQ" --to "$PG2" >"$T/m1" || fail "migrate to PostgreSQL: $(cat "$T/m1")"
 grep -q 'verified' "$T/m1" || fail "no verification: $(cat "$T/m1")"
 "$F" migrate --from "$PG2" --to "$T/back.db" >"$T/m2" || fail "migrate back: $(cat "$T/m2")"

@@ -27,6 +27,8 @@
 #include "store_pg.h"
 
 #define PG_SEQ_PAGE 5000
+#define FR_PG_SEQ_PAGE_TEXT "5000" /* the same, in the FETCH */
+#define PG_SEQ_FEW 200000          /* events read by index probes rather than a hash join */
 
 int fr__pg_seq_note(pg_store *s, int64_t id, fr_date local_date, int64_t digest)
 {
@@ -113,21 +115,11 @@ int fr__pg_sequence_fingerprint(fr_store *base, int64_t seq, int64_t *fingerprin
     return rc;
 }
 
-/* One page of (after, upto] in sequence order: the number of rows given to
- * fn (*last the last sequence), or fn's non-zero return. */
-static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn fn, void *ud,
-                int64_t *last, int *rows, fr_error *err)
+/* The rows of one FETCH from the cursor of fr__pg_crossings_since, given
+ * to fn: the number of rows (*rows), or fn's non-zero return. */
+static int page(pg_store *s, fr_store_crossing_fn fn, void *ud, int *rows, fr_error *err)
 {
-    char a[24], u[24], lim[24];
-    const char *p[3] = {fr__pg_i64(a, after), fr__pg_i64(u, upto), fr__pg_i64(lim, PG_SEQ_PAGE)};
-    PGresult *r = PQexecParams(
-        s->conn,
-        "SELECT q.seq, coalesce(d.traveller_id, e.traveller_id), e.kind, e.local_date, e.at_utc,"
-        " e.port, coalesce(d.nationality, e.nationality), e.admission_class, e.authorised_until"
-        " FROM event_seq q JOIN events e ON e.id = q.id AND e.local_date = q.local_date"
-        " LEFT JOIN documents d ON d.id = e.document_id"
-        " WHERE q.seq > $1 AND q.seq <= $2 ORDER BY q.seq LIMIT $3",
-        3, NULL, p, NULL, NULL, 0);
+    PGresult *r = PQexec(s->conn, "FETCH " FR_PG_SEQ_PAGE_TEXT " FROM fr_crossings");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         int rc = fr__pg_error(s, r, err, "cannot read events");
         PQclear(r);
@@ -146,7 +138,6 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
                                .authorised_until = PQgetisnull(r, i, 8)
                                                        ? FR_DATE_NONE
                                                        : (fr_date)atol(PQgetvalue(r, i, 8))};
-        *last = c.seq;
         rc = fn(ud, &c);
     }
     *rows = n;
@@ -154,21 +145,56 @@ static int page(pg_store *s, int64_t after, int64_t upto, fr_store_crossing_fn f
     return rc;
 }
 
+/* One query over (after, upto] read through a cursor, a page at a time:
+ * pages of LIMIT each joined every event again (a hash join over the whole
+ * table per page: 146 s for 665,000 events, bench/RESULTS.md issue 14). In
+ * our own read transaction the planner is told that every row will be read
+ * (cursor_tuple_fraction 1: a hash join for a rebuild, the sequence index
+ * for a few events since the last read) and may sort in memory. */
 int fr__pg_crossings_since(fr_store *base, int64_t after, int64_t upto, fr_store_crossing_fn fn,
                            void *ud, fr_error *err)
 {
     pg_store *s = (pg_store *)base;
     int own = !s->in_tx;
-    int rc = own ? fr__pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                               "cannot start a read")
+    int rc = own ? fr__pg_exec(s,
+                               "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                               " SET LOCAL cursor_tuple_fraction = 1; SET LOCAL work_mem = '64MB'",
+                               err, "cannot start a read")
                  : fr__pg_flush(s, err);
     if (rc != FR_OK) return rc;
     if (upto <= 0) upto = INT64_MAX;
+    /* a few events since the last read (a refresh): the sequence index and
+     * one probe per event; the planner would hash every event to join them
+     * (at scale 0.1, 10,912 events: 140 ms against 495 ms) */
+    if (own && upto != INT64_MAX && upto - after <= PG_SEQ_FEW &&
+        (rc = fr__pg_exec(s, "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
+                          err, "cannot start a read")) != FR_OK)
+        goto done;
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "DECLARE fr_crossings NO SCROLL CURSOR FOR"
+             " SELECT q.seq, coalesce(d.traveller_id, e.traveller_id), e.kind, e.local_date,"
+             " e.at_utc, e.port, coalesce(d.nationality, e.nationality), e.admission_class,"
+             " e.authorised_until"
+             " FROM event_seq q JOIN events e ON e.id = q.id AND e.local_date = q.local_date"
+             " LEFT JOIN documents d ON d.id = e.document_id"
+             " WHERE q.seq > %lld AND q.seq <= %lld ORDER BY q.seq",
+             (long long)after, (long long)upto);
+    if ((rc = fr__pg_exec(s, sql, err, "cannot read events")) != FR_OK) goto done;
     for (;;) {
         int rows = 0;
-        if ((rc = page(s, after, upto, fn, ud, &after, &rows, err)) != FR_OK) break;
+        if ((rc = page(s, fn, ud, &rows, err)) != FR_OK) break;
         if (rows < PG_SEQ_PAGE) break;
     }
-    if (own) PQclear(PQexec(s->conn, "COMMIT"));
+    if (!own) { /* the caller's transaction goes on: the cursor goes now */
+        fr_error e2;
+        int rc2 = fr__pg_exec(s, "CLOSE fr_crossings", &e2, "cannot close a read");
+        if (rc == FR_OK && rc2 != FR_OK) {
+            *err = e2;
+            rc = rc2;
+        }
+    }
+done:
+    if (own) PQclear(PQexec(s->conn, rc == FR_OK ? "COMMIT" : "ROLLBACK"));
     return rc;
 }

@@ -46,6 +46,10 @@ typedef struct fr_server_config {
     const char *db_path;      /* the ledger database (required; created when missing) */
     const char *replica_path; /* aggregate reports read this copy (a PostgreSQL hot standby),
                                  or NULL: the ledger database */
+    /* The analytics snapshot the report index starts from (snapshot.h), or
+     * NULL: LEDGER.analytics beside an SQLite ledger, none for PostgreSQL
+     * (the index is built from the store at the first report). */
+    const char *snapshot_path;
     const char *host;         /* IPv4 or IPv6 literal to listen on (NULL: 127.0.0.1) */
     uint16_t port;            /* 0: any free port (fr_server_port tells which) */
     unsigned threads;         /* requests worked at once (0: FR_SERVER_DEFAULT_THREADS) */
