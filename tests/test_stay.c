@@ -155,6 +155,8 @@ static void bad_rules_name_the_column(void **st)
         {"until:2024-02-30", 15, "until:"},
         {"weekly:3", 1, "unknown stay rule"},
         {"rolling:90/180x", 15, "unexpected 'x'"},
+        {"rolling:90/18O", 14,
+         "unexpected 'O'"}, /* a letter O typed for a zero: not an 18-day window */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fr_stay_rule r;

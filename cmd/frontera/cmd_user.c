@@ -148,12 +148,13 @@ int cmd_user(int argc, char **argv)
     fr_role role = FR_ROLE_NONE;
     if (is_add) {
         if (!role_arg)
-            return cli_usage_error("user",
-                                   "add needs --role (officer, supervisor, analyst, admin)");
+            return cli_usage_error(
+                "user", "add needs --role (officer, supervisor, analyst, admin, carrier, post)");
         role = fr_role_parse(role_arg, strlen(role_arg));
         if (role == FR_ROLE_NONE)
             return cli_usage_error(
-                "user", "unknown role '%s' (officer, supervisor, analyst, admin)", role_arg);
+                "user", "unknown role '%s' (officer, supervisor, analyst, admin, carrier, post)",
+                role_arg);
         if ((role == FR_ROLE_POST) != (ports != NULL))
             return cli_usage_error("user", role == FR_ROLE_POST
                                                ? "a post needs --ports LOCODE,... (its ports)"

@@ -79,6 +79,8 @@ int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *e
         at = c.pos;
         if ((rc = take_num(&c, RULE_MAX_DAYS, &r.window_days, "the window W in days", err)))
             return rc;
+        /* a stray character first: "90/18O" is a typo, not a window of 18 days */
+        if ((rc = end_or_error(&c, err))) return rc;
         if (r.window_days <= r.max_days)
             return fr_error_set(
                 err, FR_ERANGE, 0, (int)at + 1, "stay",

@@ -66,8 +66,9 @@ static int pga_insert(fr_auth *base, const char *name, fr_role role, const char 
                             5, p, NULL, err, "cannot add the user");
     if (rc == FR_EEXIST)
         return fr_error_set(err, FR_EEXIST, 0, 0, "name",
-                            "there is already a user named '%s' (revoked users keep their name; "
-                            "'frontera user rotate' gives a new token)",
+                            "there is already a user named '%s' ('frontera user rotate' gives it a "
+                            "new token; the name of a revoked user is never given again: choose "
+                            "another name)",
                             name);
     return rc;
 }

@@ -72,8 +72,9 @@ static int sqa_insert(fr_auth *base, const char *name, fr_role role, const char 
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
         return fr_error_set(err, FR_EEXIST, 0, 0, "name",
-                            "there is already a user named '%s' (revoked users keep their name; "
-                            "'frontera user rotate' gives a new token)",
+                            "there is already a user named '%s' ('frontera user rotate' gives it a "
+                            "new token; the name of a revoked user is never given again: choose "
+                            "another name)",
                             name);
     return rc == SQLITE_DONE ? FR_OK : fr__modsql_error(s->h.db, rc, err, "cannot add the user");
 }
@@ -112,7 +113,8 @@ static int sqa_set_hash(fr_auth *base, const char *name, const unsigned char *ha
     sqlite3_finalize(st);
     if (revoked)
         return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
-                            "user '%s' is revoked and stays so: add a new user for a new token",
+                            "user '%s' is revoked and stays so, and its name is never given again: "
+                            "add a user under another name",
                             name);
     return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
 }
