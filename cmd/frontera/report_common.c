@@ -188,7 +188,7 @@ fr_analytics *report_load_ledger(const char *sub)
                     sub, st.events);
     }
     /* say why a report took long: the snapshot was rebuilt (not on a first run) */
-    if (info.how == FR_SNAPSHOT_REBUILT && info.reason[0] &&
+    if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && info.reason[0] &&
         strcmp(info.reason, _("there is no analytics snapshot yet")) != 0)
         fprintf(stderr, _("frontera %s: rebuilt the analytics snapshot: %s\n"), sub, info.reason);
     if (info.save_error[0] && strstr(info.save_error, _("another process")) == NULL)

