@@ -77,6 +77,37 @@ static fr_watchlist *import_file(const char *path, fr_watchlist_format fmt, cons
     return wl;
 }
 
+/* An import that was not told the format reads it from the file's start. */
+static void the_format_is_guessed_from_the_first_bytes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head;
+        fr_watchlist_format want;
+        int rc;
+    } cases[] = {
+        {"<?xml version=\"1.0\"?>\n<!-- x -->\n<CONSOLIDATED_LIST dateGenerated=\"2026\">",
+         FR_WATCHLIST_UN_XML, FR_OK},
+        {"\xEF\xBB\xBF<sdnList xmlns=\"http://tempuri.org/sdnList.xsd\">", FR_WATCHLIST_OFAC_XML,
+         FR_OK},
+        {"<?xml version=\"1.0\"?><fsd:export xmlns:fsd=\"http://eu.europa.ec/fpi/fsd/export\">",
+         FR_WATCHLIST_EU_XML, FR_OK},
+        {"<?xml version=\"1.0\"?><list/>", FR_WATCHLIST_CSV, FR_EINVAL},
+        {"{\"id\": \"Q1\", \"schema\": \"Person\", \"properties\": {}}\n", FR_WATCHLIST_FTM, FR_OK},
+        {"{\"id\": \"A1\", \"name\": \"X\"}\n{\"schema\": 1}\n", FR_WATCHLIST_JSONL, FR_OK},
+        {"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \r\n", FR_WATCHLIST_OFAC_CSV, FR_OK},
+        {"id,list,name,aliases,birth_date\n1,UN,X,,1970\n", FR_WATCHLIST_CSV, FR_OK},
+        {"2024,\"-0-\"", FR_WATCHLIST_OFAC_CSV, FR_OK},
+        {"", FR_WATCHLIST_CSV, FR_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fr_watchlist_format f = FR_WATCHLIST_JSONL;
+        assert_int_equal(fr_watchlist_format_guess(cases[i].head, strlen(cases[i].head), &f),
+                         cases[i].rc);
+        assert_int_equal(f, cases[i].want);
+    }
+}
+
 static void un_real_list_maps_every_individual(void **state)
 {
     (void)state;
@@ -603,6 +634,7 @@ static void zero_options_keep_each_rows_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_format_is_guessed_from_the_first_bytes),
         cmocka_unit_test(un_real_list_maps_every_individual),
         cmocka_unit_test(zero_options_keep_each_rows_list),
         cmocka_unit_test(ofac_real_csv_reads_remarks_and_aliases),

@@ -107,6 +107,24 @@ static int do_import(const char *file, const char *list, const char *format, con
     } else if ((fl > 6 && strcmp(file + fl - 6, ".jsonl") == 0) ||
                (fl > 7 && strcmp(file + fl - 7, ".ndjson") == 0)) {
         fmt = FR_WATCHLIST_JSONL;
+    } else if (strcmp(file, "-") != 0) { /* a published list, by its first bytes */
+        char head[8192];
+        size_t n = 0;
+        FILE *f = fopen(file, "rb");
+        if (f) {
+            n = fread(head, 1, sizeof head, f);
+            fclose(f);
+        }
+        if (fr_watchlist_format_guess(head, n, &fmt) != FR_OK)
+            return cli_usage_error("watchlist",
+                                   "%s is XML of no list format frontera knows; say which with "
+                                   "--format un-xml, ofac-xml or eu-xml",
+                                   file);
+        if (fmt != FR_WATCHLIST_CSV)
+            fprintf(stderr,
+                    _("frontera watchlist: reading %s as %s, from its first bytes (--format FORMAT "
+                      "reads it otherwise)\n"),
+                    file, fr_watchlist_format_name(fmt));
     }
     if (alt && fmt != FR_WATCHLIST_OFAC_CSV)
         return cli_usage_error("watchlist", "--alt goes with --format ofac-csv only");

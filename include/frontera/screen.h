@@ -71,6 +71,14 @@ typedef enum fr_watchlist_format {
 FR_API int fr_watchlist_format_parse(const char *name, fr_watchlist_format *out);
 FR_API const char *fr_watchlist_format_name(fr_watchlist_format fmt);
 
+/* The format of a list file from its first bytes (head, n: a few KiB are
+ * enough), for an import that was not told: XML by its root element
+ * (CONSOLIDATED_LIST: un-xml, sdnList: ofac-xml, export: eu-xml), JSON lines
+ * with a "schema" member (ftm) or without (jsonl), OFAC's legacy CSV (a
+ * numeric first field and its "-0-" empty marks), else csv. FR_OK, or
+ * FR_EINVAL for XML of no known root (*out then FR_WATCHLIST_CSV). */
+FR_API int fr_watchlist_format_guess(const char *head, size_t n, fr_watchlist_format *out);
+
 /* One entry as stored. Strings are owned by the watchlist, NUL-terminated,
  * valid until it is freed; aliases, weak_aliases, documents and
  * nationalities are '|'-separated ("" when none). Weak aliases are those a

@@ -11,6 +11,7 @@
  * The built entry then goes through the same validation as a CSV row
  * (fr__wl_add_row), so an imported list and a hand-written CSV obey one set of
  * rules, and a refused entry is reported with its line and field. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,72 @@ const char *fr_watchlist_format_name(fr_watchlist_format fmt)
     for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
         if (FORMATS[i].fmt == fmt) return FORMATS[i].name;
     return "unknown";
+}
+
+/* needle (its length m) within s[0..n) */
+static int has(const char *s, size_t n, const char *needle, size_t m)
+{
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp(s + i, needle, m) == 0) return 1;
+    return 0;
+}
+
+/* The first element's name after the XML declaration, comments and DOCTYPE,
+ * without a namespace prefix, into name (empty when none). */
+static void xml_root(const char *s, size_t n, char *name, size_t cap)
+{
+    size_t i = 0;
+    name[0] = 0;
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt) return;
+        i = (size_t)(lt - s) + 1;
+        if (i < n && (s[i] == '?' || s[i] == '!')) continue; /* declaration, comment, DOCTYPE */
+        size_t k = 0;
+        while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' ||
+                         s[i] == '.' || s[i] == ':')) {
+            if (s[i] == ':') /* a prefix: the local name follows */
+                k = 0;
+            else if (k + 1 < cap) {
+                name[k++] = s[i];
+            }
+            i++;
+        }
+        name[k] = 0;
+        return;
+    }
+}
+
+int fr_watchlist_format_guess(const char *head, size_t n, fr_watchlist_format *out)
+{
+    *out = FR_WATCHLIST_CSV;
+    size_t i = 0;
+    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) i = 3; /* a UTF-8 byte order mark */
+    while (i < n && isspace((unsigned char)head[i]))
+        i++;
+    if (i >= n) return FR_OK;
+    if (head[i] == '<') {
+        char root[64];
+        xml_root(head + i, n - i, root, sizeof root);
+        if (strcmp(root, "CONSOLIDATED_LIST") == 0)
+            *out = FR_WATCHLIST_UN_XML;
+        else if (strcmp(root, "sdnList") == 0)
+            *out = FR_WATCHLIST_OFAC_XML;
+        else if (strcmp(root, "export") == 0)
+            *out = FR_WATCHLIST_EU_XML;
+        else
+            return FR_EINVAL;
+        return FR_OK;
+    }
+    const char *eol = memchr(head + i, '\n', n - i);
+    size_t line = eol ? (size_t)(eol - (head + i)) : n - i;
+    if (head[i] == '{') {
+        *out = has(head + i, line, "\"schema\"", 8) ? FR_WATCHLIST_FTM : FR_WATCHLIST_JSONL;
+        return FR_OK;
+    }
+    if (isdigit((unsigned char)head[i]) && has(head + i, line, "-0-", 3))
+        *out = FR_WATCHLIST_OFAC_CSV;
+    return FR_OK;
 }
 
 void fr__wl_build_reset(wl_build *b)

@@ -33,7 +33,15 @@ fi
 for f in eu_sample.xml:eu-xml ofac_sample.xml:ofac-xml ftm_sample.json:ftm; do
   [ "$(rc "$F" watchlist import --format "${f#*:}" "$S/tests/data/watchlists/${f%%:*}" --dir "$T/s")" = 0 ] \
     || fail "${f#*:} import: $(cat "$T/err")"
+  # without --format: the same list, read by its first bytes, and said so
+  [ "$(rc "$F" watchlist import "$S/tests/data/watchlists/${f%%:*}" --dir "$T/g")" = 0 ] \
+    || fail "${f#*:} import without --format: $(cat "$T/err")"
+  grep -q "as ${f#*:}, from its first bytes" "$T/err" || fail "the guessed format is said: $(cat "$T/err")"
 done
+for l in "$T"/s/*.wl.csv; do cmp -s "$l" "$T/g/${l##*/}" || fail "${l##*/}: the guessed format read another list"; done
+printf '<?xml version="1.0"?>\n<list><entry/></list>\n' >"$T/other.xml"
+[ "$(rc "$F" watchlist import "$T/other.xml" --dir "$T/g")" = 2 ] || fail "XML of no known list is a usage error"
+grep -q "say which with --format" "$T/err" || fail "unknown XML names --format: $(cat "$T/err")"
 grep -q '^EU.9002.02,EU-FSF,Olena Marchenko,Елена Марченко,circa 1975,RUS,RUS:751234567,' "$T/s/EU-FSF.wl.csv" \
   || fail "EU entry: $(cat "$T/s/EU-FSF.wl.csv")"
 # circa 1975 holds 1976; the nationality written as a name or an alpha-3 code
