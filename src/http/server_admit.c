@@ -46,6 +46,10 @@ static const char *const OVERRIDE_MEMBERS[] = {"mrz",
                                                "authorised_until",
                                                NULL};
 
+/* A member that is absent "is required"; one that is there but of the
+ * wrong kind "must be" what the message goes on to say. */
+#define MISSING_OR(v) ((v) && !json_is_null(v) ? "must be" : "is required")
+
 /* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
 int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
 {
@@ -71,20 +75,20 @@ int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
         }
     } else {
         return fr_error_set(err, FR_EINVAL, 0, 0, "mrz",
-                            "mrz is required: an array of the 2 or 3 MRZ lines as read");
+                            "mrz %s: an array of the 2 or 3 MRZ lines as read", MISSING_OR(v));
     }
     in->req.mrz = in->mrz;
     in->req.mrz_len = off;
     v = json_object_get(j, "port");
     if (!json_is_string(v))
         return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port is required: the UN/LOCODE of the crossing point");
+                            "port %s: the UN/LOCODE of the crossing point", MISSING_OR(v));
     in->req.port = json_string_value(v);
     if (fr_event_check_port(in->req.port, err) != FR_OK) return FR_EINVAL;
     v = json_object_get(j, "at");
     if (!json_is_string(v))
         return fr_error_set(err, FR_EINVAL, 0, 0, "at",
-                            "at is required: local time with offset, 2024-07-01T10:15-05:00");
+                            "at %s: local time with offset, 2024-07-01T10:15-05:00", MISSING_OR(v));
     if (fr_datetime_parse_cstr(json_string_value(v), &in->req.at, err) != FR_OK) {
         snprintf(err->field, sizeof err->field, "at");
         return FR_EINVAL;
@@ -507,15 +511,19 @@ enum MHD_Result fr__srv_override(srv_req *r)
     if (!json_is_string(dec) || (strcmp(json_string_value(dec), "admit") != 0 &&
                                  strcmp(json_string_value(dec), "refuse") != 0)) {
         ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
-                              "decision is required: admit or refuse");
+                              "decision %s: admit or refuse",
+                              dec && !json_is_null(dec) ? "must be" : "is required");
         goto done;
     }
     ov.outcome = strcmp(json_string_value(dec), "admit") == 0 ? FR_ADMIT : FR_REFUSE;
     if (!json_is_string(why) || json_string_length(why) < 3 ||
         json_string_length(why) > REASON_MAX) {
-        ret = fr__srv_problem(
-            r, 422, "invalid", "Invalid request", "reason", NULL,
-            "reason is required: why the supervisor decides so (3 to %d characters)", REASON_MAX);
+        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "reason", NULL,
+                              "reason %s: why the supervisor decides so, in 3 to %d characters",
+                              !why || json_is_null(why) ? "is required"
+                              : json_is_string(why)     ? "is too short or too long"
+                                                        : "must be a string",
+                              REASON_MAX);
         goto done;
     }
     ov.reason = json_string_value(why);

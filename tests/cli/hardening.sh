@@ -136,6 +136,14 @@ got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -H 
 [ "$got" = 415 ] || fail "application/jsonp must be 415, got $got"
 expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15\"}"; field at
 expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"12345\",\"at\":\"2024-06-30T10:15-05:00\"}"; field port
+# a member of the wrong kind is not "required": it is there, and must be something else
+detail() { python3 -c "import json,sys; print(json.load(sys.stdin).get('detail',''))" <"$T/body"; }
+expect 422 POST /v1/admissions "$OFF" '{"mrz":42,"port":"ECUIO","at":"2024-06-30T10:15-05:00"}'; field mrz
+case "$(detail)" in "mrz must be"*) ;; *) fail "mrz of the wrong kind: $(cat "$T/body")" ;; esac
+expect 422 POST /v1/admissions "$OFF" "{\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\"}"; field mrz
+case "$(detail)" in "mrz is required"*) ;; *) fail "mrz missing: $(cat "$T/body")" ;; esac
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":7,\"at\":\"2024-06-30T10:15-05:00\"}"; field port
+case "$(detail)" in "port must be"*) ;; *) fail "port of the wrong kind: $(cat "$T/body")" ;; esac
 # the path is percent-decoded once (by libmicrohttpd), not twice
 expect 200 GET /v1/travellers/CHN%3AE12345678 "$SUP"
 expect 404 GET /v1/travellers/CHN%253AE12345678 "$SUP"
