@@ -57,7 +57,8 @@ static void import(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size <= 4096) import(data, size);
-    fr_csv_limits lim = {64, 8};
+    /* both separators: an odd length reads ';' */
+    fr_csv_limits lim = {.max_record = 64, .max_fields = 8, .sep = size % 2 ? ';' : ','};
     fr_csv *c = NULL;
     if (fr_csv_new_mem((const char *)data, size, &lim, &c) != FR_OK) return 0;
     long lines = 1;

@@ -83,10 +83,26 @@ static void errors_say_line_and_column_and_reader_recovers(void **st)
     fr_csv_free(c);
 }
 
+/* Spreadsheets set to Spanish write ';' between fields (a decimal comma);
+ * a quoted ';' stays in its field, and a comma is then plain text. */
+static void semicolon_separated(void **st)
+{
+    (void)st;
+    fr_csv_limits lim = {.sep = ';'};
+    fr_csv *c = mem("a;b,c;\"d;e\"\n1;;3\n", &lim);
+    expect_row(c, 1, 3, (const char *const[]){"a", "b,c", "d;e"});
+    expect_row(c, 2, 3, (const char *const[]){"1", "", "3"});
+    fr_csv_free(c);
+    fr_csv_limits bad = {.sep = '\t'};
+    fr_csv *d = NULL;
+    assert_int_equal(fr_csv_new_mem("a\tb\n", 4, &bad, &d), FR_EINVAL);
+    assert_null(d);
+}
+
 static void limits_on_record_length_and_field_count(void **st)
 {
     (void)st;
-    fr_csv_limits lim = {8, 3};
+    fr_csv_limits lim = {.max_record = 8, .max_fields = 3};
     fr_csv *c = mem("abcdefghijk,1\na,b,c,d\na,b,c\n12345678\n", &lim);
     fr_csv_row r;
     fr_error e;
@@ -217,6 +233,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_and_quoted_fields),
+        cmocka_unit_test(semicolon_separated),
         cmocka_unit_test(crlf_and_blank_lines),
         cmocka_unit_test(errors_say_line_and_column_and_reader_recovers),
         cmocka_unit_test(limits_on_record_length_and_field_count),

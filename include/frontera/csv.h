@@ -38,6 +38,7 @@ typedef int (*fr_csv_read_fn)(void *ud, char *buf, size_t cap, size_t *got);
 typedef struct fr_csv_limits {
     size_t max_record; /* bytes of one record's field data; 0: 65536 */
     size_t max_fields; /* fields in one record; 0: 256 */
+    char sep;          /* the field separator, ',' or ';' (0: ','); another: FR_EINVAL */
 } fr_csv_limits;
 
 typedef struct fr_csv_field {

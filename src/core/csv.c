@@ -32,6 +32,7 @@ struct fr_csv {
     long line; /* current physical line, 1-based */
     long col;  /* bytes consumed on the current line */
     size_t max_record, max_fields;
+    char sep; /* ',' or ';' */
     char *rec;
     size_t rec_len;
     size_t *starts;
@@ -39,10 +40,16 @@ struct fr_csv {
     size_t nfields;
 };
 
+static int sep_ok(const fr_csv_limits *limits)
+{
+    return !limits || !limits->sep || limits->sep == ',' || limits->sep == ';';
+}
+
 static int csv_alloc(fr_csv *c, const fr_csv_limits *limits)
 {
     c->max_record = limits && limits->max_record ? limits->max_record : 65536;
     c->max_fields = limits && limits->max_fields ? limits->max_fields : 256;
+    c->sep = limits && limits->sep ? limits->sep : ',';
     c->line = 1;
     c->rec = fr_malloc(c->max_record + c->max_fields + 1);
     c->starts = fr_malloc(c->max_fields * sizeof *c->starts);
@@ -53,7 +60,7 @@ static int csv_alloc(fr_csv *c, const fr_csv_limits *limits)
 
 int fr_csv_new(fr_csv_read_fn read, void *ud, const fr_csv_limits *limits, fr_csv **out)
 {
-    if (!read || !out) return FR_EINVAL;
+    if (!read || !out || !sep_ok(limits)) return FR_EINVAL;
     *out = NULL;
     fr_csv *c = fr_calloc(1, sizeof *c);
     if (!c) return FR_ENOMEM;
@@ -70,7 +77,7 @@ int fr_csv_new(fr_csv_read_fn read, void *ud, const fr_csv_limits *limits, fr_cs
 
 int fr_csv_new_mem(const char *data, size_t len, const fr_csv_limits *limits, fr_csv **out)
 {
-    if ((!data && len) || !out) return FR_EINVAL;
+    if ((!data && len) || !out || !sep_ok(limits)) return FR_EINVAL;
     *out = NULL;
     fr_csv *c = fr_calloc(1, sizeof *c);
     if (!c) return FR_ENOMEM;
@@ -223,7 +230,7 @@ int fr_csv_next(fr_csv *c, fr_csv_row *row, fr_error *err)
                         c->rec_len--;
                     return csv_finish(c, row, line, err);
                 }
-            } else if (ch == ',' && st != ST_QUOTED) {
+            } else if (ch == c->sep && st != ST_QUOTED) {
                 if (st == ST_CR) return csv_fail(c, err, FR_EPARSE, "text after a closing quote");
                 int e = csv_end_field(c, err);
                 if (e != FR_OK) {

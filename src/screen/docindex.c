@@ -165,7 +165,7 @@ int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
 {
     size_t a = 0, r = 0;
     fr_csv *csv = NULL;
-    fr_csv_limits lim = {4096, 16};
+    fr_csv_limits lim = {.max_record = 4096, .max_fields = 16};
     if (!d || (!data && len)) return FR_EINVAL;
     int rc = fr_csv_new_mem(data ? data : "", len, &lim, &csv);
     if (rc != FR_OK) return rc;

@@ -328,7 +328,7 @@ static int parse_csv(fr_watchlist *wl, const char *data, size_t len, const char 
                      fr_watchlist_row_error_fn cb, void *ud, size_t *acc, size_t *rej)
 {
     fr_csv *csv = NULL;
-    fr_csv_limits lim = {WL_FIELD_MAX * 8, 64};
+    fr_csv_limits lim = {.max_record = WL_FIELD_MAX * 8, .max_fields = 64};
     int rc = fr_csv_new_mem(data, len, &lim, &csv);
     if (rc != FR_OK) return rc;
     fr_csv_row row;

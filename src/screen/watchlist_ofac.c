@@ -63,7 +63,7 @@ static int alt_cmp(const void *a, const void *b)
 static int alts_read(wl_sink *k, alts *as, const char *data, size_t len)
 {
     fr_csv *csv = NULL;
-    fr_csv_limits lim = {WL_FIELD_MAX * 4, 16};
+    fr_csv_limits lim = {.max_record = WL_FIELD_MAX * 4, .max_fields = 16};
     int rc = fr_csv_new_mem(data, len, &lim, &csv);
     if (rc != FR_OK) return rc;
     fr_csv_row row;
@@ -226,7 +226,7 @@ int fr__wl_import_ofac_csv(wl_sink *k, const char *sdn, size_t len, const char *
     wl_build *b = fr_malloc(sizeof *b);
     int rc = b ? FR_OK : FR_ENOMEM;
     if (rc == FR_OK && alt) rc = alts_read(k, &as, alt, alt_len);
-    fr_csv_limits lim = {WL_FIELD_MAX * 8, 16};
+    fr_csv_limits lim = {.max_record = WL_FIELD_MAX * 8, .max_fields = 16};
     if (rc == FR_OK) rc = fr_csv_new_mem(sdn, len, &lim, &csv);
     while (rc == FR_OK) {
         fr_csv_row row;

@@ -125,7 +125,7 @@ int fr_series_parse(const char *text, size_t len, fr_series **out, fr_error *err
         note(&ps, &e);
         goto done;
     }
-    fr_csv_limits lim = {4096, 64};
+    fr_csv_limits lim = {.max_record = 4096, .max_fields = 64};
     if (fr_series_new(&s) != FR_OK || fr_csv_new_mem(text, len, &lim, &csv) != FR_OK) {
         fr_error_set(&e, FR_ENOMEM, 0, 0, "", "out of memory");
         note(&ps, &e);

@@ -83,8 +83,8 @@ static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *
     if (missing[0] && row->count == 1 && memchr(row->fields[0].ptr, ';', row->fields[0].len))
         return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
                             "the header is separated by ';', not ',' (spreadsheets set to "
-                            "Spanish and other languages write CSV that way): save the file "
-                            "again as comma-separated CSV (UTF-8)");
+                            "Spanish and other languages write CSV that way): import it with "
+                            "--sep semicolon");
     if (missing[0])
         return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
                             "the header lacks required columns: %s", missing);

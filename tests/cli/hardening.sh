@@ -199,9 +199,17 @@ grep -q 'line 2: surname: byte 2' "$T/cerr" && grep -q 'line 3: surname: byte 2'
 printf 'event_id,kind,at,port,document_state,document_number,nationality\nK-1,entry,2024-07-01T10:15-05:00,ECUIO,DEU,K1,XKX\n' >"$T/a3.csv"
 "$F" import "$T/a3.csv" --no-policy >/dev/null || fail "DEU/XKX import: $(cat "$T/cerr")"
 [ "$(sqlite3 "$FRONTERA_DB" "select d.state from documents d where d.number='K1'")" = D ] || fail "DEU not stored as D"
-printf 'event_id;kind;at;port;document_state;document_number\nS-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;S1\n' >"$T/semi.csv"
-[ "$(rc_of "$F" import "$T/semi.csv" --no-policy)" = 3 ] || fail "a ';' file must be refused"
-grep -q "separated by ';'" "$T/cerr" || fail "the separator is not named: $(cat "$T/cerr")"
+# --- 9b: a ';' file (a spreadsheet set to Spanish) is read as such, and said so; from stdin it needs
+# --sep, and the refusal names it; a ',' inside a ';' field is text
+printf 'event_id;kind;at;port;document_state;document_number;surname\nS-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;S1;"PEREZ, JR"\n' >"$T/semi.csv"
+[ "$(rc_of "$F" import "$T/semi.csv" --no-policy)" = 0 ] || fail "a ';' file: $(cat "$T/cerr")"
+grep -q "separated by ';'" "$T/cerr" || fail "the separator read is not said: $(cat "$T/cerr")"
+[ "$(sqlite3 "$FRONTERA_DB" "select t.surname from documents d join travellers t on t.id = d.traveller_id where d.number='S1'")" = "PEREZ, JR" ] \
+  || fail "the ';' row was not read field by field"
+sed 's/S-1/S-2/; s/;S1;/;S2;/' "$T/semi.csv" >"$T/semi2.csv"
+[ "$(rc_of sh -c "\"$F\" import - --no-policy <\"$T/semi2.csv\"")" = 3 ] || fail "a ';' stdin without --sep must be refused"
+grep -q -- "--sep semicolon" "$T/cerr" || fail "the refusal names --sep: $(cat "$T/cerr")"
+[ "$(rc_of sh -c "\"$F\" import - --no-policy --sep semicolon <\"$T/semi2.csv\"")" = 0 ] || fail "--sep semicolon: $(cat "$T/cerr")"
 # --- 8: a revoked user stays revoked
 "$F" user revoke otto >/dev/null
 [ "$(rc_of "$F" user rotate otto)" = 3 ] || fail "rotating a revoked user must fail"
