@@ -134,8 +134,11 @@ static void check_mrz(fr_admit_decision *d)
             ADD(d, code, 0, FR_REASON_INFO, "{detail}", NUM("line", f->line),
                 NUM("column", f->column), TXT("detail", f->message));
         } else if (errors++ < 4) {
+            /* a finding about the whole text (no line: too many or too few
+             * lines) is placed at its start, not at "line 0, column 0" */
             ADD(d, code, 0, FR_REASON_REFER, "Line {line}, column {column}: {detail}",
-                NUM("line", f->line), NUM("column", f->column), TXT("detail", f->message));
+                NUM("line", f->line ? f->line : 1), NUM("column", f->line ? f->column : 1),
+                TXT("detail", f->message));
             shown++;
         }
     }

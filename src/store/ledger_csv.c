@@ -326,7 +326,10 @@ static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stat
         if (rc == FR_EPARSE || rc == FR_ELIMIT) {
             stats->rows++;
             char reason[300];
-            snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
+            if (e.column > 0) /* 0: the record as a whole (a quote never closed) */
+                snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
+            else
+                snprintf(reason, sizeof reason, "%s", e.message);
             if (!chunk_reject(c, e.line, "", reason, NULL)) goto oom;
             continue;
         }

@@ -144,6 +144,10 @@ expect 422 POST /v1/admissions "$OFF" "{\"port\":\"ECUIO\",\"at\":\"2024-06-30T1
 case "$(detail)" in "mrz is required"*) ;; *) fail "mrz missing: $(cat "$T/body")" ;; esac
 expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":7,\"at\":\"2024-06-30T10:15-05:00\"}"; field port
 case "$(detail)" in "port must be"*) ;; *) fail "port of the wrong kind: $(cat "$T/body")" ;; esac
+# a finding about the whole MRZ (one line read) is placed at its start, never at line 0, column 0
+expect 200 POST /v1/admissions "$OFF" '{"mrz":"P<CHNZHANG","port":"ECUIO","at":"2024-06-30T10:15-05:00"}'
+grep -q 'Line 1, column 1: Only one line' "$T/body" || fail "the one-line finding: $(cat "$T/body")"
+grep -q 'Line 0' "$T/body" && fail "a finding at line 0: $(cat "$T/body")"
 # the path is percent-decoded once (by libmicrohttpd), not twice
 expect 200 GET /v1/travellers/CHN%3AE12345678 "$SUP"
 expect 404 GET /v1/travellers/CHN%253AE12345678 "$SUP"

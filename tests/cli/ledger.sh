@@ -87,6 +87,10 @@ cmp -s "$T/e1.csv" "$T/e2.csv" || fail "export -> import -> export is not exact"
 [ "$(rc_of "$F" import "$D/bad.csv" --rejects "$T/rej.csv")" = 1 ] || fail "rejected rows should exit 1"
 grep -q '11 rows: 2 taken, 0 duplicates, 9 rejected' "$T/out" || fail "bad summary: $(cat "$T/out")"
 [ "$(wc -l < "$T/rej.csv")" = 10 ] || fail "the rejects file should hold a header and 9 rows"
+printf 'event_id,kind,at,port,document_state,document_number\nQ-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,"Q1\n' >"$T/openq.csv"
+rc_of "$F" import "$T/openq.csv" --no-policy >/dev/null
+grep -q 'never closed' "$T/err" || fail "an open quote is not reported: $(cat "$T/err")"
+grep -q 'column 0' "$T/err" && fail "an open quote is placed at column 0: $(cat "$T/err")"
 for want in '^3,kind,' '^4,at,' '^5,port,' '^6,document_state,' '^7,birth_date,' \
             '^8,authorised_until,' '^9,,column 37: a quote' '^10,,"the row has 7 fields' '^11,event_id,'; do
   grep -q "$want" "$T/rej.csv" || fail "rejects lack $want"
