@@ -40,7 +40,7 @@ static const struct {
     const char *code, *params;
 } PARAMS[] = {
     {"document.is_visa", ""},
-    {"mrz.*", "line,column,detail"},
+    {"mrz.*", "line,column,detail|line,column,detail,found,expected,value"}, /* notes | errors */
     {"mrz.more_findings", "count"},
     {"nationality.unknown", ""},
     {"policy.no_rule", "nationality,class"},

@@ -91,6 +91,17 @@ static void run_case(void **state)
         assert_int_equal(m.findings[i].line, c->fline[i]);
         assert_int_equal(m.findings[i].column, c->fcol[i]);
         assert_true(strlen(m.findings[i].message) > 20); /* a sentence, not a code */
+        /* a check digit's values, for another language's sentence: those the
+         * English one says; none on other findings */
+        const fr_mrz_finding *f = &m.findings[i];
+        if (strncmp(c->fcode[i], "check_digit.", 12) == 0 && !strstr(f->message, "filler")) {
+            assert_true(f->found[0] && f->expected[0]);
+            if (strspn(f->value, "<") < strlen(f->value)) /* not all fillers */
+                assert_non_null(strstr(f->message, f->value));
+            if (f->expected[0] != '<') assert_non_null(strstr(f->message, f->expected));
+        } else if (strncmp(c->fcode[i], "check_digit.", 12) != 0) {
+            assert_true(!f->found[0] && !f->expected[0] && !f->value[0]);
+        }
     }
     assert_int_equal(m.valid, c->valid);
     assert_int_equal(rc, c->valid ? FR_OK : FR_EPARSE);

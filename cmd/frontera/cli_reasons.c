@@ -32,15 +32,25 @@ static const struct {
     {"mrz.document_number",
      N_("Line {line}, column {column}: the document number cannot be read.")},
     {"mrz.check_digit.document_number",
-     N_("Line {line}, column {column}: the check digit of the document number does not match.")},
+     N_("Line {line}, column {column}: the check digit of the document number {expected|=does not "
+        "match|is {found}, but {value} gives {expected}: the field or its check digit was misread "
+        "or altered}.")},
     {"mrz.check_digit.birth_date",
-     N_("Line {line}, column {column}: the check digit of the date of birth does not match.")},
+     N_("Line {line}, column {column}: the check digit of the date of birth {expected|=does not "
+        "match|is {found}, but {value} gives {expected}: the field or its check digit was misread "
+        "or altered}.")},
     {"mrz.check_digit.expiry_date",
-     N_("Line {line}, column {column}: the check digit of the expiry date does not match.")},
+     N_("Line {line}, column {column}: the check digit of the expiry date {expected|=does not "
+        "match|is {found}, but {value} gives {expected}: the field or its check digit was misread "
+        "or altered}.")},
     {"mrz.check_digit.optional_data",
-     N_("Line {line}, column {column}: the check digit of the optional data does not match.")},
+     N_("Line {line}, column {column}: the check digit of the optional data {expected|=does not "
+        "match|is {found}, but {value} gives {expected}: the field or its check digit was misread "
+        "or altered}.")},
     {"mrz.check_digit.composite",
-     N_("Line {line}, column {column}: the composite check digit does not match.")},
+     N_("Line {line}, column {column}: the composite check digit {expected|=does not match|is "
+        "{found}, but the fields it covers give {expected}: a character of the document number, "
+        "dates or optional data was misread or altered}.")},
     {"mrz.date.birth", N_("Line {line}, column {column}: the date of birth is not a valid date.")},
     {"mrz.date.expiry", N_("Line {line}, column {column}: the expiry date is not a valid date.")},
     {"mrz.sex", N_("Line {line}, column {column}: the sex field is not M, F or <.")},

@@ -96,6 +96,12 @@ typedef struct fr_mrz_finding {
     int line;   /* 1-based line of the MRZ (not of a file); 0 = whole MRZ */
     int column; /* 1-based column; 0 = whole line */
     char message[FR_MRZ_MESSAGE_MAX];
+    /* A check digit finding's values, so that a program can say them in
+     * another language: the character read where the digit stands, the
+     * digit the field gives ("<" or "0" for an empty personal number), and
+     * the field as read (fillers as '<'; empty for the composite digit).
+     * Empty strings for every other finding. */
+    char found[2], expected[4], value[48];
 } fr_mrz_finding;
 
 /* How much of a date is known. */

@@ -8,9 +8,21 @@
  * when the TD3 personal number is all fillers its check digit may be '<' or
  * 0. The composite digit covers the number, birth, expiry and optional data
  * fields with their own check digits, exactly as the layout lists them. */
+#include <stdio.h>
 #include <string.h>
 
 #include "mrz_internal.h"
+
+/* The values of the check digit finding just added (see fr_mrz_finding). */
+static void cd_values(fr_mrz *out, int before, const char *found, const char *expected,
+                      const char *value)
+{
+    fr_mrz_finding *f = fr__mrz_last(out, before);
+    if (!f) return;
+    snprintf(f->found, sizeof f->found, "%s", found);
+    snprintf(f->expected, sizeof f->expected, "%s", expected);
+    snprintf(f->value, sizeof f->value, "%s", value);
+}
 
 int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
                       const char *data, size_t n, mrz_span cd)
@@ -22,6 +34,9 @@ int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const c
     if (n > sizeof shown - 1) n = sizeof shown - 1;
     fr__mrz_show(shown, data, n);
     fr__mrz_show(cs, &c, 1);
+    int before = out->nfindings;
+    char ws[4];
+    snprintf(ws, sizeof ws, "%d", want);
     if (c >= '0' && c <= '9')
         fr__mrz_add(out, code, cd.line + 1, cd.col + 1,
                     "The check digit of the %s (line %d, column %d) is %c, but %s gives %d: the "
@@ -32,6 +47,7 @@ int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const c
                     "The check digit of the %s (line %d, column %d) is '%s', not a digit; %s "
                     "gives %d.",
                     what, cd.line + 1, cd.col + 1, cs, shown, want);
+    cd_values(out, before, cs, ws, shown);
     return 0;
 }
 
@@ -48,11 +64,14 @@ static void check_personal_number(const mrz_doc *doc, fr_mrz *out)
     char c = doc->line[cd.line][cd.col];
     if (mrz_all_fillers(s, o.len)) {
         if (c == '<' || c == '0') return;
-        char cs[2];
+        char cs[2], shown[64];
+        int before = out->nfindings;
         fr__mrz_add(out, FR_MRZ_F_CD_OPTIONAL_DATA, cd.line + 1, cd.col + 1,
                     "The personal number is empty, so its check digit (line %d, column %d) must "
                     "be '<' or 0, not '%s'.",
                     cd.line + 1, cd.col + 1, fr__mrz_show(cs, &c, 1));
+        size_t n = o.len < sizeof shown - 1 ? o.len : sizeof shown - 1;
+        cd_values(out, before, cs, "<", fr__mrz_show(shown, s, n));
         return;
     }
     check_span(doc, out, FR_MRZ_F_CD_OPTIONAL_DATA, "personal number", o, cd);
@@ -78,11 +97,14 @@ void fr__mrz_check_digits(const mrz_doc *doc, fr_mrz *out)
     char c = doc->line[cd.line][cd.col];
     int want = mrz_cd(buf, n);
     if (c >= '0' && c <= '9' && c - '0' == want) return;
-    char cs[2];
+    char cs[2], ws[4];
     fr__mrz_show(cs, &c, 1);
+    snprintf(ws, sizeof ws, "%d", want);
+    int before = out->nfindings;
     fr__mrz_add(out, FR_MRZ_F_CD_COMPOSITE, cd.line + 1, cd.col + 1,
                 "The composite check digit (line %d, column %d) is '%s', but the fields it covers "
                 "give %d: some character of the document number, dates or optional data was "
                 "misread or altered.",
                 cd.line + 1, cd.col + 1, cs, want);
+    cd_values(out, before, cs, ws, "");
 }

@@ -64,6 +64,9 @@ void fr__mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *f
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+/* The last finding recorded (NULL when the array was full): a check digit
+ * finding's values go in after fr__mrz_add. */
+fr_mrz_finding *fr__mrz_last(fr_mrz *out, int before);
 
 /* Length of the n characters at s without their trailing fillers. */
 static inline size_t mrz_trim(const char *s, size_t n)

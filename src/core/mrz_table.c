@@ -148,10 +148,16 @@ void fr__mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *f
     f->level = level;
     f->line = line;
     f->column = col;
+    f->found[0] = f->expected[0] = f->value[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
+}
+
+fr_mrz_finding *fr__mrz_last(fr_mrz *out, int before)
+{
+    return out->nfindings > before ? &out->findings[out->nfindings - 1] : NULL;
 }
 
 char *fr__mrz_show(char *buf, const char *s, size_t n)
