@@ -15,10 +15,15 @@
 #include "frontera/screen.h"
 #include "i18n.h"
 
+typedef struct row_errors {
+    const char *file; /* named in each message, as watchlist import does */
+    size_t shown;
+} row_errors;
+
 static void on_row_error(void *ud, const fr_error *err)
 {
-    size_t *shown = ud;
-    if ((*shown)++ < 50) cli_print_error("documents", "input", err);
+    row_errors *r = ud;
+    if (r->shown++ < 50) cli_print_error("documents", r->file, err);
 }
 
 int cmd_documents(int argc, char **argv)
@@ -50,7 +55,8 @@ int cmd_documents(int argc, char **argv)
         dir = e && *e ? e : "./frontera-watchlists";
     }
     const char *file = argv[optind + 1];
-    size_t len, acc = 0, rej = 0, shown = 0;
+    size_t len, acc = 0, rej = 0;
+    row_errors shown = {file, 0};
     char *data = cli_read_all(file, (size_t)1 << 31, &len);
     if (!data) return FR_EXIT_FAILURE;
     fr_docindex *d = NULL;

@@ -404,7 +404,12 @@ int cmd_serve(int argc, char **argv)
         cfg.sync_status_ud = &sync_view;
     }
     if (fr_server_start(&cfg, &srv, &err) != FR_OK) {
-        cli_print_error("serve", err.line ? ppath : db, &err);
+        /* say where the fault is: the policy's line, the address, or the ledger */
+        cli_print_error("serve",
+                        err.line                           ? ppath
+                        : strcmp(err.field, "listen") == 0 ? listen_at
+                                                           : db,
+                        &err);
         goto done;
     }
     if (key_pem) memset(key_pem, 0, key_len); /* the server holds its own copy */

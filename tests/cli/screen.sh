@@ -40,6 +40,7 @@ grep -Eq '^entries +3$' "$T/out" || fail "stats entries: $(cat "$T/out")"
 # lost/stolen documents
 printf 'state,number,type\nD,C01X00T47,P\nDEU,1,P\n' >"$T/docs.csv"
 [ "$(rc "$F" documents import "$T/docs.csv" --dir "$D")" = 1 ] || fail "documents with a bad row must exit 1"
+grep -q "docs.csv:3:" "$T/err" || fail "a bad document row names its file and line: $(cat "$T/err")"
 [ -f "$D/lost-stolen.docs.csv" ] || fail "documents file"
 
 # screening: a Cantonese romanisation is a hit; exit 1 on an alert
