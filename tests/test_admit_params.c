@@ -60,7 +60,7 @@ static const struct {
     {"watchlist.hit", "list,id,score,explanation"},
     {"watchlist.possible", "list,id,score,explanation"},
     {"traveller.possible_namesake", "candidate,evidence"},
-    {"traveller.renewed_document", "traveller"},
+    {"traveller.renewed_document", "traveller,misread"},
     {"history.overstay", "overstays,days"},
     {"history.no_exit", "entries,last_entry"},
     {"stay.other_documents", "alone_days,alone_until|days,until,alone_days,alone_until"},
@@ -284,6 +284,19 @@ static void every_reason_has_its_params_and_its_english_sentence(void **state)
     decide(f, mrz, "2024-04-20T10:00-05:00", NULL, 0, &facts);
     assert_string_equal(message(f, "traveller.renewed_document"),
                         "A new document of traveller 77: the earlier documents' history counts.");
+    {
+        /* the same link, but the number fails its check digit: a misread */
+        char bad[FR_MRZ_TEXT_MAX];
+        snprintf(bad, sizeof bad, "%s", mrz);
+        char *l2 = strchr(bad, '\n') + 1;
+        l2[9] = l2[9] == '0' ? '1' : '0';
+        decide(f, bad, "2024-04-20T10:00-05:00", NULL, 0, &facts);
+        assert_string_equal(message(f, "traveller.renewed_document"),
+                            "The document number as read is not one of traveller 77's documents, "
+                            "and its check digit fails: most likely a known document misread. "
+                            "Rescan it before recording.");
+        decide(f, mrz, "2024-04-20T10:00-05:00", NULL, 0, &facts);
+    }
     assert_string_equal(message(f, "history.overstay"),
                         "The traveller overstayed 1 time before, 10 days in all.");
     assert_string_equal(message(f, "history.no_exit"),

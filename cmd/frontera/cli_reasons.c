@@ -102,7 +102,10 @@ static const struct {
         "{candidate}, or to another person with the same or a similar name. That record is not "
         "counted. Evidence: {evidence|=not given}")},
     {"traveller.renewed_document",
-     N_("A new document of traveller {traveller}: the earlier documents' history counts.")},
+     N_("{misread|1=The document number as read is not one of traveller {traveller}'s documents, "
+        "and its check digit fails: most likely a known document misread. Rescan it before "
+        "recording.|A new document of traveller {traveller}: the earlier documents' history "
+        "counts.}")},
     {"history.overstay", N_("The traveller overstayed {overstays} time{overstays|1=|s} before, "
                             "{days} day{days|1=|s} in all.")},
     {"history.no_exit",

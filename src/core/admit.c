@@ -388,10 +388,19 @@ static void load_history(fr_admit_decision *d, const fr_admit_facts *f, const fr
             "traveller {candidate}, or to another person with the same or a similar name. That "
             "record is not counted. Evidence: {evidence|=not given}",
             NUM("candidate", f->link_candidate), TXT("evidence", f->link_evidence));
-    if (f->link == FR_LINK_RENEWAL)
+    if (f->link == FR_LINK_RENEWAL) {
+        /* a number whose check digit fails is more likely a known document
+         * misread than a new one: the officer rescans rather than records */
+        int misread = 0;
+        for (int i = 0; i < d->mrz.nfindings; i++)
+            misread |= d->mrz.findings[i].code == FR_MRZ_F_CD_DOCUMENT_NUMBER;
         ADD(d, "traveller.renewed_document", 0, FR_REASON_INFO,
-            "A new document of traveller {traveller}: the earlier documents' history counts.",
-            NUM("traveller", f->traveller_id));
+            "{misread|1=The document number as read is not one of traveller {traveller}'s "
+            "documents, and its check digit fails: most likely a known document misread. Rescan it "
+            "before recording.|A new document of traveller {traveller}: the earlier documents' "
+            "history counts.}",
+            NUM("traveller", f->traveller_id), NUM("misread", misread));
+    }
     if (hi.overstays)
         ADD(d, "history.overstay", 0, FR_REASON_REFER,
             "The traveller overstayed {overstays} time{overstays|1=|s} before, {days} "
