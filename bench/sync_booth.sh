@@ -35,7 +35,7 @@ T=$(mktemp -d)
 if [ "${FR_CENTRAL:-elsewhere}" = here ] || [ ! -w /dev/shm ] || ! command -v chrt >/dev/null; then
   CD=$T; CENTRAL_RUN="nice -n 19"; where="nice 19, ledger on disk"
 else
-  CD=$(mktemp -d /dev/shm/sync_booth.XXXXXX); CENTRAL_RUN="chrt --idle 0"; where="idle class, ledger in memory"
+  CD=$(mktemp -d -p /dev/shm); CENTRAL_RUN="chrt --idle 0"; where="idle class, ledger in memory"
 fi
 cleanup() { for p in "$T"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; rm -rf "$T" "$CD"; }
 trap cleanup EXIT

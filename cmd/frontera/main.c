@@ -54,9 +54,32 @@ static const command *find(const char *name)
     return NULL;
 }
 
+/* The global options that name a value, each exported to the subcommands
+ * as its environment variable: --NAME VALUE or --NAME=VALUE. The number of
+ * arguments taken, or 0 when argv[i] is none of them. */
+static int global_option(int argc, char **argv, int i)
+{
+    static const struct {
+        const char *name, *env;
+    } G[] = {{"--db", "FRONTERA_DB"}, {"--snapshot", "FRONTERA_SNAPSHOT"}};
+    for (size_t k = 0; k < sizeof G / sizeof *G; k++) {
+        size_t n = strlen(G[k].name);
+        if (strncmp(argv[i], G[k].name, n) != 0) continue;
+        if (argv[i][n] == '=') {
+            setenv(G[k].env, argv[i] + n + 1, 1);
+            return 1;
+        }
+        if (argv[i][n] == '\0' && i + 1 < argc) {
+            setenv(G[k].env, argv[i + 1], 1);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int i = 1;
+    int i = 1, n;
     cli_i18n_init();
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -65,18 +88,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("frontera %s\n", FR_VERSION);
             return FR_EXIT_OK;
-        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            setenv("FRONTERA_DB", argv[i + 1], 1);
-            i += 2;
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            setenv("FRONTERA_DB", argv[i] + 5, 1);
-            i++;
-        } else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
-            setenv("FRONTERA_SNAPSHOT", argv[i + 1], 1);
-            i += 2;
-        } else if (strncmp(argv[i], "--snapshot=", 11) == 0) {
-            setenv("FRONTERA_SNAPSHOT", argv[i] + 11, 1);
-            i++;
+        } else if ((n = global_option(argc, argv, i)) > 0) {
+            i += n;
         } else {
             fprintf(stderr, _("frontera: unknown option '%s'\n"), argv[i]);
             fputs(_("Try 'frontera --help' for more information.\n"), stderr);
