@@ -300,15 +300,14 @@ static int probe_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
     return FR_OK;
 }
 
-static int probe_reject(void *ud, long line, const char *col, const char *reason,
-                        const fr_csv_row *row)
+static int probe_reject(void *ud, long line, const fr_error *why, const fr_csv_row *row)
 {
     import_probe *p = ud;
     (void)row;
     if (!p->reject_line) {
         p->reject_line = line;
-        snprintf(p->reject_col, sizeof p->reject_col, "%s", col);
-        snprintf(p->reject_reason, sizeof p->reject_reason, "%s", reason);
+        snprintf(p->reject_col, sizeof p->reject_col, "%.31s", why->field);
+        snprintf(p->reject_reason, sizeof p->reject_reason, "%.199s", why->message);
     }
     return 0;
 }

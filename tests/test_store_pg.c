@@ -207,10 +207,9 @@ static int read_file(void *ud, char *buf, size_t cap, size_t *got)
     return FR_OK;
 }
 
-static int ignore_reject(void *ud, long line, const char *column, const char *reason,
-                         const fr_csv_row *row)
+static int ignore_reject(void *ud, long line, const fr_error *why, const fr_csv_row *row)
 {
-    (void)ud, (void)line, (void)column, (void)reason, (void)row;
+    (void)ud, (void)line, (void)why, (void)row;
     return 0;
 }
 

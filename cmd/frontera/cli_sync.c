@@ -140,7 +140,7 @@ static void swap_lists(cli_syncer *s, fr_server *srv)
     }
     if (fr_server_swap_lists(srv, sc->idx, sc->docs, release_screening, sc, &err) != FR_OK) {
         release_screening(sc);
-        log_line(s, _("sync: the pulled lists are not in force: %s"), err.message);
+        log_line(s, _("sync: the pulled lists are not in force: %s"), cli_error_text(&err));
         return;
     }
     log_line(s, "%s", _("sync: the pulled lists are in force"));
@@ -166,7 +166,7 @@ static void pull(cli_syncer *s)
         fr_error_clear(&err);
         if (fr_sync_pull_policy(&s->cfg, s->policy_path, &version, digest, &changed, &err) !=
             FR_OK) {
-            log_line(s, _("sync: policy pull failed: %s"), err.message);
+            log_line(s, _("sync: policy pull failed: %s"), cli_error_text(&err));
         } else if (changed && srv) {
             size_t len = 0;
             char *text = cli_read_all(s->policy_path, FR_POLICY_MAX_BYTES, &len);
@@ -174,7 +174,7 @@ static void pull(cli_syncer *s)
             fr_error_clear(&err);
             if (!text || fr_server_set_policy(srv, text, len, &v, &err) != FR_OK)
                 log_line(s, _("sync: the pulled policy is not in force: %s"),
-                         text ? err.message : "unreadable");
+                         text ? cli_error_text(&err) : "unreadable");
             else
                 log_line(s, _("sync: the central's policy %lld (%.16s...) is in force"),
                          (long long)version, digest);
@@ -188,7 +188,7 @@ static void pull(cli_syncer *s)
             fr_error_clear(&err);
             if (fr_sync_pull_list(&s->cfg, (fr_sync_list)k, s->lists_dir, &p, &err) != FR_OK)
                 log_line(s, _("sync: %s pull failed: %s"), fr_sync_list_name((fr_sync_list)k),
-                         err.message);
+                         cli_error_text(&err));
             else
                 changed |= p.changed;
         }
@@ -198,7 +198,7 @@ static void pull(cli_syncer *s)
         fr_sync_history_report r;
         fr_error_clear(&err);
         if (fr_sync_pull_histories(&s->cfg, s->days, 0, &r, &err) != FR_OK)
-            log_line(s, _("sync: history pull failed: %s"), err.message);
+            log_line(s, _("sync: history pull failed: %s"), cli_error_text(&err));
         else if (r.recorded || r.conflicts || r.refused)
             log_line(s, _("sync: histories: %zu events new here, %zu conflicts, %zu refused"),
                      r.recorded, r.conflicts, r.refused);
@@ -248,7 +248,7 @@ static void *run(void *arg)
                 line[0] = 0;
         } else {
             snprintf(line, sizeof line, _("sync: failed (%lld waiting): %s"), (long long)r.waiting,
-                     err.message);
+                     cli_error_text(&err));
         }
         if (line[0] && s->log) s->log(line);
         if (rc == FR_OK) pull(s);

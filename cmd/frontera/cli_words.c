@@ -2,14 +2,18 @@
 /* cli_words.c: the library's error messages in the user's language.
  *
  * The library has no locale: its errors (fr_error.message) are English
- * sentences, and it must stay free of gettext. What an officer meets most at
- * the booth is said again here, in the user's language, from what the
- * library also returns as data: the status code and the field of an error
- * (a date, a local time, a port, a missing database). The library's
- * sentence is never parsed. Whatever has no entry here keeps the library's
- * English words; under LANG=C every function returns the library's own
- * text, so English output is unchanged. (Admission reasons are rebuilt
- * from their code and parameters in cli_reasons.c.) */
+ * sentences, and it must stay free of gettext. It also keeps, as data, the
+ * format each message was made with and the values printed in it
+ * (fr_error.fmt, args; status.h): the catalogue's translation of that
+ * format, filled with those values, says the whole message in the user's
+ * language (po/es.po holds the library's formats beside the program's). The
+ * library's sentence is never parsed. Where the catalogue has no such
+ * translation, what an officer meets most at the booth is said again from
+ * the status code and the field of the error (a date, a local time, a
+ * port, a missing database); anything else keeps the library's English
+ * words. Under LANG=C every function returns the library's own text, so
+ * English output is unchanged. (Admission reasons are rebuilt from their
+ * code and parameters in cli_reasons.c.) */
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +69,37 @@ const char *cli_strerror(int code)
     return fr_strerror(code);
 }
 
+/* err's message from the catalogue's translation of the format the library
+ * made it with (fr_error.fmt, and the prefix's), filled with the values the
+ * message shows; NULL when the catalogue has none, or when the formats no
+ * longer give the message (changed after fr_error_set): a sentence that says
+ * something else is worse than English. */
+static const char *translated(const fr_error *err)
+{
+    static _Thread_local char buf[2][sizeof err->message * 2];
+    static _Thread_local unsigned turn; /* two in one printf stay apart */
+    if (!err->fmt || !err->fmt[0] || (err->prefix_fmt && !err->prefix_fmt[0])) return NULL;
+    const char *tr = _(err->fmt);
+    const char *pre = err->prefix_fmt ? _(err->prefix_fmt) : NULL;
+    if (tr == err->fmt && pre == err->prefix_fmt) return NULL; /* nothing translated */
+    char *out = buf[turn++ % 2];
+    if (fr_error_format(err, NULL, err->fmt, out, sizeof buf[0]) != FR_OK ||
+        strcmp(out, err->message) != 0)
+        return NULL;
+    if (fr_error_format(err, pre, tr, out, sizeof buf[0]) != FR_OK) return NULL;
+    return out;
+}
+
 const char *cli_error_text(const fr_error *err)
 {
     if (!err->message[0]) return cli_strerror(err->code);
     if (english()) return err->message;
+    /* the store's open: the path is printed before the message (a SQLite
+     * file that is not there, or a PostgreSQL database without the schema) */
+    if (strcmp(err->field, "db") == 0 && err->code == FR_ENOTFOUND)
+        return _("there is no frontera ledger here (frontera init creates one)");
+    const char *t = translated(err);
+    if (t) return t;
     /* fr_date_parse and fr_datetime_parse (date.h), fr_event_check_port */
     if (strcmp(err->field, "date") == 0) {
         if (err->code == FR_EPARSE) return _("not a date: write it as YYYY-MM-DD");
@@ -78,10 +109,6 @@ const char *cli_error_text(const fr_error *err)
             return _("not a local date and time: write it as YYYY-MM-DDTHH:MM with the UTC "
                      "offset, such as 2024-07-01T10:15-05:00");
         if (err->code == FR_ERANGE) return _("that time of day does not exist");
-    } else if (strcmp(err->field, "db") == 0 && err->code == FR_ENOTFOUND) {
-        /* the store's open: the path is printed before the message (a SQLite
-         * file that is not there, or a PostgreSQL database without the schema) */
-        return _("there is no frontera ledger here (frontera init creates one)");
     } else if (strcmp(err->field, "port") == 0 && err->code == FR_EINVAL) {
         return _("not a UN/LOCODE: the country's two letters and the place's three, such as "
                  "ECUIO");

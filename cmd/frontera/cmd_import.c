@@ -79,10 +79,11 @@ static void on_header(void *ud, const fr_csv_row *row)
     fputc('\n', c->rejects);
 }
 
-static int on_reject(void *ud, long line, const char *column, const char *reason,
-                     const fr_csv_row *row)
+static int on_reject(void *ud, long line, const fr_error *why, const fr_csv_row *row)
 {
     import_ctx *c = ud;
+    const char *column = why->field;
+    const char *reason = cli_error_text(why);
     if (!c->rejects) {
         fprintf(stderr, _("frontera import: line %ld: %s%s%s\n"), line, column,
                 column[0] ? ": " : "", reason);

@@ -136,7 +136,7 @@ int cmd_purge(int argc, char **argv)
             break;
         case 'a':
             if (fr_date_parse_cstr(optarg, &as_of, &err) != FR_OK)
-                return cli_usage_error(sub, "--as-of: %s", err.message);
+                return cli_usage_error(sub, "--as-of: %s", cli_error_text(&err));
             break;
         case 'x':
             if (years_arg(optarg, &ret.exit_years))
@@ -176,7 +176,8 @@ int cmd_purge(int argc, char **argv)
         }
     }
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (fr_retention_check(&ret, &err) != FR_OK) return cli_usage_error(sub, "%s", err.message);
+    if (fr_retention_check(&ret, &err) != FR_OK)
+        return cli_usage_error(sub, "%s", cli_error_text(&err));
     if (as_of == FR_DATE_NONE) as_of = cli_purge_today();
     if (as_of < FR_EVENT_DATE_MIN || as_of > FR_EVENT_DATE_MAX)
         return cli_usage_error(sub, "--as-of must be within 2000-01-01..2099-12-31");

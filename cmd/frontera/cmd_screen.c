@@ -85,6 +85,9 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
         fr_screen_parse_birth(t->birth, strlen(t->birth), &q.birth_lo, &q.birth_hi, &err) !=
             FR_OK) {
         why_set(why, N_("bad birth date '%.40s': %.150s"), t->birth, err.message);
+        /* and the parser's reason in the user's words, not only the frame */
+        snprintf(why->human, sizeof why->human, _("bad birth date '%.40s': %.150s"), t->birth,
+                 cli_error_text(&err));
         return NULL;
     }
     if (t->nat && *t->nat && (q.nationality = fr_country_normalize(t->nat, strlen(t->nat))) < 0) {

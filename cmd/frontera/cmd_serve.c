@@ -297,7 +297,7 @@ int cmd_serve(int argc, char **argv)
     fr_error rerr;
     fr_error_clear(&rerr);
     if (fr_retention_check(&retention, &rerr) != FR_OK)
-        return cli_usage_error("serve", "%s", rerr.message);
+        return cli_usage_error("serve", "%s", cli_error_text(&rerr));
     char token[160] = "";
     if ((tls_cert != NULL) != (tls_key != NULL))
         return cli_usage_error("serve", "--tls-cert and --tls-key go together");

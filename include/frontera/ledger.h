@@ -55,11 +55,12 @@ typedef struct fr_import_stats {
 
 typedef struct fr_import_hooks {
     void *ud;
-    /* A rejected row: its line, the column at fault ("" for the whole row),
-     * the reason, and its fields (row NULL when the CSV itself was
-     * malformed). Return non-zero to stop the import (that code is returned). */
-    int (*reject)(void *ud, long line, const char *column, const char *reason,
-                  const fr_csv_row *row);
+    /* A rejected row: its line, why (why->field: the column at fault, ""
+     * for the whole row; why->message: the reason, which status.h's
+     * fr_error_format can say in another language), and its fields (row
+     * NULL when the CSV itself was malformed). Return non-zero to stop the
+     * import (that code is returned). */
+    int (*reject)(void *ud, long line, const fr_error *why, const fr_csv_row *row);
     /* Said once: e.g. the unknown columns that are ignored. */
     void (*notice)(void *ud, const char *message);
     /* After each committed batch. */

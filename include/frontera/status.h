@@ -49,12 +49,26 @@ FR_API const char *fr_status_name(int code);
 
 /* Where and why an operation failed. line and column are 1-based, 0 when not
  * applicable; field names the field or key at fault ("" when none). */
+/* The most values an fr_error keeps for fr_error_format. */
+#define FR_ERROR_MAX_ARGS 32
+
 typedef struct fr_error {
     int code;
     int line;
     int column;
     char field[48];
     char message[256];
+    /* What message was made of, so that a program can say it again in its
+     * user's language (fr_error_format) without parsing the sentence: fmt,
+     * the English format given to fr_error_set (a string literal; NULL when
+     * the message was not made that way, or its values did not fit), and
+     * prefix_fmt, the one given to fr_error_prefix (NULL: none). args holds
+     * the values as printed in message, each ended by a NUL: first the
+     * prefix's nprefix values, then fmt's nargs. */
+    const char *fmt;
+    const char *prefix_fmt;
+    unsigned nargs, nprefix;
+    char args[256];
 } fr_error;
 
 /* Clear an error record (code FR_OK, empty strings). err may be NULL. */
@@ -68,6 +82,30 @@ FR_API int fr_error_set(fr_error *err, int code, int line, int column, const cha
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
+
+/* Put a prefix, made from fmt, before err's message (the value at fault
+ * before the reason the parser gave: "'2024-13-01' is not a date: " before
+ * "month 13 does not exist"), keeping what both parts are made of. The
+ * message is cut to its size. A no-op when err is NULL. */
+FR_API void fr_error_prefix(fr_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* err's message made again from other formats (translations of
+ * err->prefix_fmt and err->fmt, as a message catalogue gives them), each
+ * conversion of a format replaced by the value err's message shows for it,
+ * in order, or by number ("%2$s"); the conversions' own flags and widths are
+ * not applied again. prefix_fmt is used only when err has a prefix (NULL
+ * there: err->prefix_fmt). FR_OK and out filled (cut to cap, always ended
+ * by a NUL when cap > 0); FR_EINVAL when err keeps no format, or a format
+ * names a value err does not hold or leaves one out. So that a program
+ * never shows a sentence that says something else, it should check first
+ * that err's own formats give err->message back (a message changed after
+ * fr_error_set would not). */
+FR_API int fr_error_format(const fr_error *err, const char *prefix_fmt, const char *fmt, char *out,
+                           size_t cap);
 
 #ifdef __cplusplus
 }

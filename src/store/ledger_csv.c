@@ -96,10 +96,10 @@ static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *
     return FR_OK;
 }
 
-typedef struct {
-    const char *col;
-    char reason[256];
-} row_fault;
+/* What is wrong with a row: err->field names the column ("" for the whole
+ * row), err->message the reason; kept as an fr_error so that a program can
+ * say it in its user's language (status.h, fr_error_format). */
+typedef fr_error row_fault;
 
 static const fr_csv_field *fld(const fr_csv_row *row, const mapping *m, int c)
 {
@@ -112,14 +112,12 @@ static int copy(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *
 {
     size_t bad;
     if (f->len >= cap) {
-        fault->col = COL_NAME[c];
-        snprintf(fault->reason, sizeof fault->reason, "longer than %zu characters", cap - 1);
+        fr_error_set(fault, FR_EINVAL, 0, 0, COL_NAME[c], "longer than %zu characters", cap - 1);
         return -1;
     }
     if (!fr_text_ok(f->ptr, f->len, &bad)) { /* never cut at a NUL or store bad bytes */
-        fault->col = COL_NAME[c];
-        snprintf(fault->reason, sizeof fault->reason,
-                 "byte %zu of the field is a NUL or control byte, or not valid UTF-8", bad + 1);
+        fr_error_set(fault, FR_EINVAL, 0, 0, COL_NAME[c],
+                     "byte %zu of the field is a NUL or control byte, or not valid UTF-8", bad + 1);
         return -1;
     }
     memcpy(dst, f->ptr, f->len);
@@ -127,14 +125,21 @@ static int copy(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *
     return 0;
 }
 
+/* The parser's error about a value, said about the column (the caller
+ * puts the value before the parser's reason): no position, for the
+ * parser's is within the value, not a column of the file. */
+static void reword(fr_error *e, const char *col)
+{
+    snprintf(e->field, sizeof e->field, "%s", col);
+    e->line = e->column = 0;
+}
+
 static int date_field(const fr_csv_field *f, int c, fr_date *out, row_fault *fault)
 {
     if (f->len == 0) return 0;
-    fr_error e;
-    if (fr_date_parse(f->ptr, f->len, out, &e) == FR_OK) return 0;
-    fault->col = COL_NAME[c];
-    snprintf(fault->reason, sizeof fault->reason, "'%.40s' is not a date (YYYY-MM-DD): %.150s",
-             f->ptr, e.message);
+    if (fr_date_parse(f->ptr, f->len, out, fault) == FR_OK) return 0;
+    reword(fault, COL_NAME[c]);
+    fr_error_prefix(fault, "'%.40s' is not a date (YYYY-MM-DD): ", f->ptr);
     return -1;
 }
 
@@ -158,17 +163,14 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
     f = fld(row, m, COL_KIND);
     ev->kind = fr_event_kind_parse(f->ptr, f->len);
     if (ev->kind == FR_EVENT_NONE) {
-        fault->col = "kind";
-        snprintf(fault->reason, sizeof fault->reason,
-                 "'%.40s' is not entry, exit, refusal, encounter or extension", f->ptr);
+        fr_error_set(fault, FR_EINVAL, 0, 0, "kind",
+                     "'%.40s' is not entry, exit, refusal, encounter or extension", f->ptr);
         return -1;
     }
     f = fld(row, m, COL_AT);
-    fr_error e;
-    if (fr_datetime_parse(f->ptr, f->len, &ev->at, &e) != FR_OK) {
-        fault->col = "at";
-        snprintf(fault->reason, sizeof fault->reason, "'%.40s' is not a date-time: %.150s", f->ptr,
-                 e.message);
+    if (fr_datetime_parse(f->ptr, f->len, &ev->at, fault) != FR_OK) {
+        reword(fault, "at");
+        fr_error_prefix(fault, "'%.40s' is not a date-time: ", f->ptr);
         return -1;
     }
     if (copy(ev->port, sizeof ev->port, fld(row, m, COL_PORT), COL_PORT, fault) ||
@@ -195,15 +197,13 @@ static int row_to_event(const fr_csv_row *row, const mapping *m, fr_event *ev, r
         return -1;
     f = fld(row, m, COL_SEX);
     if (f->len > 1) {
-        fault->col = "sex";
-        snprintf(fault->reason, sizeof fault->reason, "sex must be M, F, X or empty");
+        fr_error_set(fault, FR_EINVAL, 0, 0, "sex", "sex must be M, F, X or empty");
         return -1;
     }
     ev->doc.sex = f->len == 1 && f->ptr[0] != '<' ? f->ptr[0] : 0;
     f = fld(row, m, COL_REASONS);
     if (f->len > FR_REASONS_MAX) {
-        fault->col = "reasons";
-        snprintf(fault->reason, sizeof fault->reason, "longer than %d bytes", FR_REASONS_MAX);
+        fr_error_set(fault, FR_EINVAL, 0, 0, "reasons", "longer than %d bytes", FR_REASONS_MAX);
         return -1;
     }
     ev->reasons_json = f->len ? f->ptr : NULL; /* NUL-terminated by the reader */
@@ -220,7 +220,7 @@ typedef struct held_row {
     fr_event ev;            /* valid when !rejected */
     size_t reasons;         /* arena offset of the reasons text, or SIZE_MAX */
     size_t field0, nfields; /* in the chunk's field table; nfields 0: no row */
-    size_t col, why;        /* a rejected row's column and reason (arena offsets) */
+    size_t why;             /* a rejected row's reason: index in the chunk's errs */
     int rejected;
 } held_row;
 
@@ -231,6 +231,8 @@ typedef struct chunk {
     size_t used, acap;
     fr_csv_field *fields; /* offsets in ptr until chunk_fix */
     size_t nf, fcap;
+    fr_error *errs; /* the rejected rows' reasons */
+    size_t ne, ecap;
     int oom;
 } chunk;
 
@@ -282,15 +284,16 @@ static held_row *chunk_add(chunk *c, long line, const fr_csv_row *row)
     return c->oom ? NULL : h;
 }
 
-static held_row *chunk_reject(chunk *c, long line, const char *col, const char *why,
-                              const fr_csv_row *row)
+static held_row *chunk_reject(chunk *c, long line, const fr_error *why, const fr_csv_row *row)
 {
+    c->errs = grow_to(c->errs, &c->ecap, c->ne + 1, sizeof *c->errs, &c->oom);
+    if (c->oom) return NULL;
     held_row *h = chunk_add(c, line, row);
     if (!h) return NULL;
     h->rejected = 1;
-    h->col = arena_put(c, col, strlen(col));
-    h->why = arena_put(c, why, strlen(why));
-    return c->oom ? NULL : h;
+    h->why = c->ne;
+    c->errs[c->ne++] = *why;
+    return h;
 }
 
 /* The arena no longer moves: offsets become pointers. */
@@ -308,6 +311,7 @@ static void chunk_free(chunk *c)
     fr_free(c->rows);
     fr_free(c->arena);
     fr_free(c->fields);
+    fr_free(c->errs);
 }
 
 /* Read up to want good rows (and the bad ones between) into c. Returns 1 at
@@ -315,7 +319,7 @@ static void chunk_free(chunk *c)
 static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stats *stats, chunk *c,
                       fr_error *err)
 {
-    c->n = c->used = c->nf = 0;
+    c->n = c->used = c->nf = c->ne = 0;
     size_t events = 0;
     fr_csv_row row;
     fr_error e;
@@ -325,12 +329,13 @@ static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stat
         held_row *h = NULL;
         if (rc == FR_EPARSE || rc == FR_ELIMIT) {
             stats->rows++;
-            char reason[300];
-            if (e.column > 0) /* 0: the record as a whole (a quote never closed) */
-                snprintf(reason, sizeof reason, "column %d: %s", e.column, e.message);
-            else
-                snprintf(reason, sizeof reason, "%s", e.message);
-            if (!chunk_reject(c, e.line, "", reason, NULL)) goto oom;
+            long line = e.line;
+            int col = e.column;
+            e.field[0] = '\0';
+            e.line = e.column = 0;
+            if (col > 0) /* 0: the record as a whole (a quote never closed) */
+                fr_error_prefix(&e, "column %d: ", col);
+            if (!chunk_reject(c, line, &e, NULL)) goto oom;
             continue;
         }
         if (rc < 0) {
@@ -340,16 +345,16 @@ static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stat
         if (row.count == 1 && row.fields[0].len == 0) continue; /* a blank line */
         stats->rows++;
         if (row.count != m->ncols) {
-            char reason[128];
-            snprintf(reason, sizeof reason, "the row has %zu fields, the header %zu", row.count,
-                     m->ncols);
-            if (!chunk_reject(c, row.line, "", reason, &row)) goto oom;
+            fr_error_set(&e, FR_EPARSE, 0, 0, "", "the row has %zu fields, the header %zu",
+                         row.count, m->ncols);
+            if (!chunk_reject(c, row.line, &e, &row)) goto oom;
             continue;
         }
         fr_event ev;
-        row_fault fault = {"", ""};
+        row_fault fault;
+        fr_error_clear(&fault);
         if (row_to_event(&row, m, &ev, &fault) != 0) {
-            if (!chunk_reject(c, row.line, fault.col, fault.reason, &row)) goto oom;
+            if (!chunk_reject(c, row.line, &fault, &row)) goto oom;
             continue;
         }
         if (!(h = chunk_add(c, row.line, &row))) goto oom;
@@ -384,11 +389,11 @@ static int chunk_prefetch(fr_store *s, const chunk *c, fr_error *err)
 }
 
 static int held_reject(const fr_import_hooks *h, fr_import_stats *st, const chunk *c,
-                       const held_row *r, const char *col, const char *reason)
+                       const held_row *r, const fr_error *why)
 {
     fr_csv_row row = {c->fields + r->field0, r->nfields, r->line};
     st->rejected++;
-    return h && h->reject ? h->reject(h->ud, r->line, col, reason, r->nfields ? &row : NULL) : 0;
+    return h && h->reject ? h->reject(h->ud, r->line, why, r->nfields ? &row : NULL) : 0;
 }
 
 typedef struct import_run {
@@ -422,8 +427,7 @@ static int chunk_record(import_run *x, fr_csv *csv, chunk *c, const fr_import_ho
     for (size_t i = 0; i < c->n; i++) {
         held_row *r = &c->rows[i];
         if (r->rejected) {
-            if ((rc = held_reject(h, st, c, r, c->arena + r->col, c->arena + r->why)) != 0)
-                return rc;
+            if ((rc = held_reject(h, st, c, r, &c->errs[r->why])) != 0) return rc;
             continue;
         }
         if (h && h->complete && (rc = h->complete(h->ud, x->s, &r->ev, &e)) != FR_OK) {
@@ -432,13 +436,13 @@ static int chunk_record(import_run *x, fr_csv *csv, chunk *c, const fr_import_ho
                 if (err) *err = e;
                 return rc;
             }
-            if ((rc = held_reject(h, st, c, r, e.field, e.message)) != 0) return rc;
+            if ((rc = held_reject(h, st, c, r, &e)) != 0) return rc;
             continue;
         }
         fr_record_result res;
         rc = fr_store_record(x->s, &r->ev, &res, &e);
         if (rc == FR_EINVAL || rc == FR_ECONFLICT) {
-            if ((rc = held_reject(h, st, c, r, e.field, e.message)) != 0) return rc;
+            if ((rc = held_reject(h, st, c, r, &e)) != 0) return rc;
             continue;
         }
         if (rc != FR_OK) {

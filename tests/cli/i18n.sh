@@ -21,27 +21,60 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "i18n.sh: FAIL: $*" >&2; exit 1; }
 
 # 1. the catalogue is complete
+# missing POT: the messages of POT that po/es.po does not translate (missing,
+# empty or fuzzy), as a PO file on stdout; msgattrib prints the header entry
+# (msgid "") whenever it prints anything, so one entry means none.
+missing() {
+  msgmerge --quiet --no-fuzzy-matching -o "$1.po" "$FR_SOURCE_DIR/po/es.po" "$1"
+  { msgattrib --untranslated --no-obsolete "$1.po"; msgattrib --only-fuzzy --no-obsolete "$1.po"; }
+}
+# complete POT WHAT: fail, showing them, when po/es.po leaves any of POT out
+complete() {
+  local u f
+  missing "$1" >/dev/null
+  u=$(msgattrib --untranslated --no-obsolete "$1.po" | grep -c '^msgid ' || true)
+  f=$(msgattrib --only-fuzzy --no-obsolete "$1.po" | grep -c '^msgid ' || true)
+  [ "$u" -le 1 ] && [ "$f" -le 1 ] || { missing "$1" >&2; fail "po/es.po lacks translations for $2 (shown above)"; }
+}
+# pot OUT KEYWORDS... -- FILES...: the messages xgettext finds
+pot() {
+  local out=$1 keys=()
+  shift
+  while [ "$1" != -- ]; do keys+=("$1"); shift; done
+  shift
+  xgettext --from-code=UTF-8 "${keys[@]}" --no-location -o "$out" "$@"
+}
 KEYS=(-k_ -kN_ -kngettext:1,2 -kcli_usage_error:2)
 SOURCES=("$FR_SOURCE_DIR"/cmd/frontera/*.[ch])
-xgettext --from-code=UTF-8 "${KEYS[@]}" --no-location -o "$T/frontera.pot" "${SOURCES[@]}"
+pot "$T/frontera.pot" "${KEYS[@]}" -- "${SOURCES[@]}"
 n=$(grep -c '^msgid ' "$T/frontera.pot")
 [ "$n" -gt 400 ] || fail "xgettext found only $n messages: are they still marked with _()?"
-msgmerge --quiet --no-fuzzy-matching -o "$T/merged.po" "$FR_SOURCE_DIR/po/es.po" "$T/frontera.pot"
-untranslated=$(msgattrib --untranslated --no-obsolete "$T/merged.po" | grep -c '^msgid ' || true)
-fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$T/merged.po" | grep -c '^msgid ' || true)
-# msgattrib prints the header entry (msgid "") whenever it prints anything
-[ "$untranslated" -le 1 ] && [ "$fuzzy" -le 1 ] || {
-  msgattrib --untranslated --no-obsolete "$T/merged.po" >&2
-  fail "po/es.po lacks translations for messages in cmd/frontera/ (shown above)"
-}
+complete "$T/frontera.pot" "messages in cmd/frontera/"
 msgfmt --check -o /dev/null "$FR_SOURCE_DIR/po/es.po" || fail "po/es.po does not compile"
 
 # The check must be able to fail: a marked message with no translation is found.
 printf '#include "i18n.h"\nconst char *x = N_("a message nobody translated");\n' >"$T/extra.c"
-xgettext --from-code=UTF-8 "${KEYS[@]}" --no-location -o "$T/extra.pot" "${SOURCES[@]}" "$T/extra.c"
-msgmerge --quiet --no-fuzzy-matching -o "$T/extra.po" "$FR_SOURCE_DIR/po/es.po" "$T/extra.pot"
-msgattrib --untranslated --no-obsolete "$T/extra.po" | grep -q 'a message nobody translated' ||
+pot "$T/extra.pot" "${KEYS[@]}" -- "${SOURCES[@]}" "$T/extra.c"
+missing "$T/extra.pot" | grep -q 'a message nobody translated' ||
   fail "the completeness check does not see an untranslated message"
+
+# 1b. the library's error formats are translated too: cli_words.c says a
+# library error again from the catalogue's translation of the format it was
+# made with (fr_error_set, fr_error_prefix; status.h), so each of those
+# formats needs its Spanish in po/es.po, with the same conversions
+# (msgfmt --check compares them).
+LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 --flag=fr_error_set:6:c-format
+  --flag=fr_error_prefix:2:c-format)
+mapfile -t LIBSRC < <(find "$FR_SOURCE_DIR/src" -name '*.c' | sort)
+pot "$T/lib.pot" "${LIBKEYS[@]}" -- "${LIBSRC[@]}"
+n=$(grep -c '^msgid ' "$T/lib.pot")
+[ "$n" -gt 300 ] || fail "xgettext found only $n library error formats"
+complete "$T/lib.pot" "library error formats"
+printf 'int f(void *e) { return fr_error_set(e, 1, 0, 0, "", "a library error nobody translated %%d", 3); }\n' >"$T/libextra.c"
+pot "$T/libextra.pot" "${LIBKEYS[@]}" -- "${LIBSRC[@]}" "$T/libextra.c"
+missing "$T/libextra.pot" | grep -q 'a library error nobody translated' ||
+  fail "the completeness check does not see an untranslated library error"
+(complete "$T/libextra.pot" "x" 2>/dev/null) && fail "complete passes a catalogue that lacks a translation"
 
 # 2. nothing human is left unmarked, and the check sees an unmarked string
 python3 "$FR_SOURCE_DIR/scripts/check-i18n.py" >&2 ||
@@ -126,7 +159,27 @@ done
 set +e
 es admit --policy "$pol" --port ECUIO --at 2024-02-30T10:00-05:00 "$T/usa.mrz" 2>"$T/err.es" >/dev/null
 set -e
-grep -q 'ese día no existe en el calendario' "$T/err.es" || fail "a bad date is not explained in Spanish: $(cat "$T/err.es")"
+grep -q 'el día 30 no existe en 2024-02' "$T/err.es" || fail "a bad date is not explained in Spanish: $(cat "$T/err.es")"
+# an import's rejected rows: the library's reasons, values included, in Spanish
+# (they were English inside a Spanish frame); English unchanged
+printf 'event_id,kind,at,port,document_state,document_number,nationality,birth_date\n%s\n%s\n%s\n%s\n' \
+  'R-1,entry,2024-13-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-01-01' \
+  'R-2,entri,2024-07-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-01-01' \
+  'R-3,entry,2024-07-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-02-30' \
+  'R-4,entry' >"$T/rows.csv"
+es --db "$T/rows.db" init >/dev/null
+set +e
+es --db "$T/rows.db" import "$T/rows.csv" 2>"$T/rows.es" >/dev/null
+en --db "$T/rows.db" import "$T/rows.csv" 2>"$T/rows.en" >/dev/null
+set -e
+for want in 'línea 2: at: «2024-13-01T10:15-05:00» no es una fecha y hora: el mes 13 no existe' \
+  'línea 3: kind: «entri» no es entry, exit, refusal, encounter ni extension' \
+  'línea 4: birth_date: «1990-02-30» no es una fecha (AAAA-MM-DD): el día 30 no existe en 1990-02' \
+  'línea 5: la fila tiene 2 campos y la cabecera 8'; do
+  grep -qF "$want" "$T/rows.es" || fail "an import's rejected row is not said in Spanish: want '$want' in: $(cat "$T/rows.es")"
+done
+grep -qF "line 2: at: '2024-13-01T10:15-05:00' is not a date-time: month 13 does not exist" "$T/rows.en" ||
+  fail "the English reason of a rejected row changed: $(cat "$T/rows.en")"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"BEN","document_number":"BT7654321","nationality":"USA","birth_date":"1985-03-14","sex":"M","expiry_date":"2024-05-20"}' |
   "$FRONTERA" mrz --make --today 2024-01-15 >"$T/old.mrz"
 es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.es" 2>/dev/null && fail "an expired document was admitted"
