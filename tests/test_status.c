@@ -30,9 +30,8 @@ static void values_are_kept_as_printed(void **st)
     assert_int_equal(e.nargs, 3);
     same_again(&e);
     char out[256];
-    assert_int_equal(fr_error_format(&e, NULL, "el día %02d no existe en %04d-%02d", out,
-                                     sizeof out),
-                     FR_OK);
+    assert_int_equal(
+        fr_error_format(&e, NULL, "el día %02d no existe en %04d-%02d", out, sizeof out), FR_OK);
     assert_string_equal(out, "el día 31 no existe en 2024-02");
     /* numbered: a language that says them in another order */
     assert_int_equal(fr_error_format(&e, NULL, "%2$d-%3$d: no %1$d", out, sizeof out), FR_OK);
@@ -47,8 +46,7 @@ static void every_kind_of_conversion(void **st)
     long long ll = -9000000000LL;
     fr_error_set(&e, FR_EINVAL, 0, 0, "", "%s|%.3s|%.*s|%-5d|%zu|%lld|%llu|%c|%g|%x|%5.1f|%%|%ld",
                  "abc", "abcdef", 2, "xyz", 42, z, ll, 7ULL, 'Q', 0.5, 255u, 3.14159, -3L);
-    assert_string_equal(e.message,
-                        "abc|abc|xy|42   |12345|-9000000000|7|Q|0.5|ff|  3.1|%|-3");
+    assert_string_equal(e.message, "abc|abc|xy|42   |12345|-9000000000|7|Q|0.5|ff|  3.1|%|-3");
     assert_int_equal(e.nargs, 12);
     same_again(&e);
     char out[256];
@@ -100,7 +98,8 @@ static void a_prefix_is_said_again_with_its_own_format(void **st)
     fr_date d;
     assert_int_not_equal(fr_date_parse_cstr("2024-13-01", &d, &e), FR_OK);
     fr_error_prefix(&e, "'%.40s' is not a date (YYYY-MM-DD): ", "2024-13-01");
-    assert_string_equal(e.message, "'2024-13-01' is not a date (YYYY-MM-DD): month 13 does not exist");
+    assert_string_equal(e.message,
+                        "'2024-13-01' is not a date (YYYY-MM-DD): month 13 does not exist");
     assert_ptr_not_equal(e.prefix_fmt, NULL);
     assert_int_equal(e.nprefix, 1);
     same_again(&e);

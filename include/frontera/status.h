@@ -12,6 +12,8 @@
 
 #include "frontera/api.h"
 
+#include <stdarg.h>
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -80,6 +82,15 @@ FR_API int fr_error_set(fr_error *err, int code, int line, int column, const cha
                         const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* fr_error_set with the values in a va_list, for a function that takes a
+ * format of its own and passes it on (the server's problem documents). */
+FR_API int fr_error_setv(fr_error *err, int code, int line, int column, const char *field,
+                         const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 0)))
 #endif
     ;
 

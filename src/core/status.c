@@ -208,16 +208,15 @@ static int capture(char *args, size_t cap, size_t *used, unsigned *n, const char
 }
 #pragma GCC diagnostic pop
 
-int fr_error_set(fr_error *err, int code, int line, int column, const char *field, const char *fmt,
-                 ...)
+int fr_error_setv(fr_error *err, int code, int line, int column, const char *field, const char *fmt,
+                  va_list ap)
 {
     if (!err) return code;
     err->code = code;
     err->line = line;
     err->column = column;
     snprintf(err->field, sizeof err->field, "%s", field ? field : "");
-    va_list ap, aq;
-    va_start(ap, fmt);
+    va_list aq;
     va_copy(aq, ap);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     size_t used = 0;
@@ -226,8 +225,17 @@ int fr_error_set(fr_error *err, int code, int line, int column, const char *fiel
     err->fmt = capture(err->args, sizeof err->args, &used, &err->nargs, fmt, aq) == 0 ? fmt : NULL;
     if (!err->fmt) err->nargs = 0;
     va_end(aq);
-    va_end(ap);
     return code;
+}
+
+int fr_error_set(fr_error *err, int code, int line, int column, const char *field, const char *fmt,
+                 ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = fr_error_setv(err, code, line, column, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* Append s (len bytes) to out at *o, cut to cap - 1. */

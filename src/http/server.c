@@ -273,8 +273,8 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
     int rc = fr_auth_check(c->auth, tok, strlen(tok), &r->user, &err);
     fr__srv_ctx_release(s, c);
     if (rc == FR_EAUTH)
-        return fr__srv_problem(r, 401, "unauthenticated", "Authentication failed", NULL, NULL, "%s",
-                               err.message);
+        return fr__srv_problem_with(r, 401, "unauthenticated", "Authentication failed", NULL, NULL,
+                                    &err);
     if (rc != FR_OK) return fr__srv_problem_err(r, &err);
     int personal = r->route == R_TRAVELLER || r->route == R_SPLIT || r->route == R_REVIEWS ||
                    r->route == R_REVIEW || r->route == R_RESOLVE;

@@ -47,8 +47,10 @@ static const char *const OVERRIDE_MEMBERS[] = {"mrz",
                                                NULL};
 
 /* A member that is absent "is required"; one that is there but of the
- * wrong kind "must be" what the message goes on to say. */
-#define MISSING_OR(v) ((v) && !json_is_null(v) ? "must be" : "is required")
+ * wrong kind "must be" what the message goes on to say. Each sentence is
+ * written out whole (not "%s" with the verb), so that it is translated
+ * whole (docs/server.md, detail_parts). */
+#define GIVEN(v) ((v) && !json_is_null(v))
 
 /* Read the request members shared by both routes. FR_OK, or FR_EINVAL with err. */
 int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
@@ -74,21 +76,28 @@ int fr__srv_admission_parse(json_t *j, adm_in *in, fr_error *err)
             off += (size_t)n;
         }
     } else {
-        return fr_error_set(err, FR_EINVAL, 0, 0, "mrz",
-                            "mrz %s: an array of the 2 or 3 MRZ lines as read", MISSING_OR(v));
+        return GIVEN(v) ? fr_error_set(err, FR_EINVAL, 0, 0, "mrz",
+                                       "mrz must be: an array of the 2 or 3 MRZ lines as read")
+                        : fr_error_set(err, FR_EINVAL, 0, 0, "mrz",
+                                       "mrz is required: an array of the 2 or 3 MRZ lines as read");
     }
     in->req.mrz = in->mrz;
     in->req.mrz_len = off;
     v = json_object_get(j, "port");
     if (!json_is_string(v))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "port",
-                            "port %s: the UN/LOCODE of the crossing point", MISSING_OR(v));
+        return GIVEN(v) ? fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                                       "port must be: the UN/LOCODE of the crossing point")
+                        : fr_error_set(err, FR_EINVAL, 0, 0, "port",
+                                       "port is required: the UN/LOCODE of the crossing point");
     in->req.port = json_string_value(v);
     if (fr_event_check_port(in->req.port, err) != FR_OK) return FR_EINVAL;
     v = json_object_get(j, "at");
     if (!json_is_string(v))
-        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
-                            "at %s: local time with offset, 2024-07-01T10:15-05:00", MISSING_OR(v));
+        return GIVEN(v)
+                   ? fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                                  "at must be: local time with offset, 2024-07-01T10:15-05:00")
+                   : fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                                  "at is required: local time with offset, 2024-07-01T10:15-05:00");
     if (fr_datetime_parse_cstr(json_string_value(v), &in->req.at, err) != FR_OK) {
         snprintf(err->field, sizeof err->field, "at");
         return FR_EINVAL;
@@ -469,8 +478,7 @@ enum MHD_Result fr__srv_admissions(srv_req *r)
         ret = fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
                               "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
     else if (fr__srv_admission_parse(j, in, &err) != FR_OK)
-        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
-                              err.message);
+        ret = fr__srv_problem_with(r, 422, "invalid", "Invalid request", err.field, NULL, &err);
     else
         ret = decide_and_answer(r, in, NULL);
     fr_free(in);
@@ -504,26 +512,35 @@ enum MHD_Result fr__srv_override(srv_req *r)
         goto done;
     }
     if (fr__srv_admission_parse(j, in, &err) != FR_OK) {
-        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
-                              err.message);
+        ret = fr__srv_problem_with(r, 422, "invalid", "Invalid request", err.field, NULL, &err);
         goto done;
     }
     if (!json_is_string(dec) || (strcmp(json_string_value(dec), "admit") != 0 &&
                                  strcmp(json_string_value(dec), "refuse") != 0)) {
-        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
-                              "decision %s: admit or refuse",
-                              dec && !json_is_null(dec) ? "must be" : "is required");
+        ret = GIVEN(dec) ? fr__srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
+                                           "decision must be: admit or refuse")
+                         : fr__srv_problem(r, 422, "invalid", "Invalid request", "decision", NULL,
+                                           "decision is required: admit or refuse");
         goto done;
     }
     ov.outcome = strcmp(json_string_value(dec), "admit") == 0 ? FR_ADMIT : FR_REFUSE;
     if (!json_is_string(why) || json_string_length(why) < 3 ||
         json_string_length(why) > REASON_MAX) {
-        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "reason", NULL,
-                              "reason %s: why the supervisor decides so, in 3 to %d characters",
-                              !why || json_is_null(why) ? "is required"
-                              : json_is_string(why)     ? "is too short or too long"
-                                                        : "must be a string",
-                              REASON_MAX);
+        if (!GIVEN(why))
+            ret = fr__srv_problem(
+                r, 422, "invalid", "Invalid request", "reason", NULL,
+                "reason is required: why the supervisor decides so, in 3 to %d characters",
+                REASON_MAX);
+        else if (json_is_string(why))
+            ret = fr__srv_problem(r, 422, "invalid", "Invalid request", "reason", NULL,
+                                  "reason is too short or too long: why the supervisor decides "
+                                  "so, in 3 to %d characters",
+                                  REASON_MAX);
+        else
+            ret = fr__srv_problem(
+                r, 422, "invalid", "Invalid request", "reason", NULL,
+                "reason must be a string: why the supervisor decides so, in 3 to %d characters",
+                REASON_MAX);
         goto done;
     }
     ov.reason = json_string_value(why);

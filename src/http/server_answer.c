@@ -175,14 +175,42 @@ static const char *reason_phrase(unsigned status)
     }
 }
 
-enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
-                                const char *field, json_t *extra, const char *fmt, ...)
+/* detail_parts: [{"format": F, "values": [...]}, ...], the prefix's first;
+ * NULL when err keeps no format or its formats do not give detail back. */
+static json_t *detail_parts(const fr_error *err, const char *detail)
 {
-    char detail[600], type[96];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
+    char again[sizeof err->message];
+    if (!err->fmt || fr_error_format(err, NULL, err->fmt, again, sizeof again) != FR_OK ||
+        strcmp(again, detail) != 0)
+        return NULL;
+    json_t *parts = json_array();
+    const char *v = err->args;
+    const char *fmts[2] = {err->prefix_fmt, err->fmt};
+    unsigned counts[2] = {err->nprefix, err->nargs};
+    for (int k = 0; k < 2 && parts; k++) {
+        if (!fmts[k]) continue;
+        json_t *vals = json_array();
+        for (unsigned i = 0; i < counts[k] && vals; i++) {
+            char piece[sizeof err->args];
+            snprintf(piece, sizeof piece, "%s", v);
+            fr_text_utf8_repair(piece); /* a value cut by its precision */
+            json_array_append_new(vals, json_string(piece));
+            v += strlen(v) + 1;
+        }
+        json_t *p = vals ? json_pack("{s:s, s:o}", "format", fmts[k], "values", vals) : NULL;
+        if (!p || json_array_append_new(parts, p) != 0) {
+            json_decref(parts);
+            parts = NULL;
+        }
+    }
+    return parts;
+}
+
+static enum MHD_Result problem_doc(srv_req *r, unsigned status, const char *slug, const char *title,
+                                   const char *field, json_t *extra, char *detail,
+                                   const fr_error *made)
+{
+    char type[96];
     fr_text_utf8_repair(detail); /* a limit may cut a character: JSON must still take it */
     snprintf(type, sizeof type, "urn:frontera:problem:%s", slug);
     json_t *j = json_object();
@@ -194,6 +222,8 @@ enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, c
     json_object_set_new(j, "title", json_string(title ? title : reason_phrase(status)));
     json_object_set_new(j, "status", json_integer(status));
     json_object_set_new(j, "detail", json_string(detail));
+    json_t *parts = made ? detail_parts(made, detail) : NULL;
+    if (parts) json_object_set_new(j, "detail_parts", parts);
     if (field && *field) {
         char f[128];
         snprintf(f, sizeof f, "%s", field);
@@ -207,6 +237,30 @@ enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, c
     return send_json_ct(r, status, j, "application/problem+json");
 }
 
+enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
+                                const char *field, json_t *extra, const char *fmt, ...)
+{
+    char detail[600];
+    fr_error made;
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    fr_error_setv(&made, FR_EINVAL, 0, 0, "", fmt, aq);
+    va_end(aq);
+    va_end(ap);
+    return problem_doc(r, status, slug, title, field, extra, detail, &made);
+}
+
+enum MHD_Result fr__srv_problem_with(srv_req *r, unsigned status, const char *slug,
+                                     const char *title, const char *field, json_t *extra,
+                                     const fr_error *err)
+{
+    char detail[600];
+    snprintf(detail, sizeof detail, "%s", err->message);
+    return problem_doc(r, status, slug, title, field, extra, detail, err);
+}
+
 enum MHD_Result fr__srv_problem_err(srv_req *r, const fr_error *err)
 {
     json_t *extra = NULL;
@@ -216,15 +270,12 @@ enum MHD_Result fr__srv_problem_err(srv_req *r, const fr_error *err)
     case FR_EPARSE:
     case FR_ERANGE:
     case FR_ELIMIT:
-        return fr__srv_problem(r, 422, "invalid", "Invalid request", err->field, extra, "%s",
-                               err->message);
+        return fr__srv_problem_with(r, 422, "invalid", "Invalid request", err->field, extra, err);
     case FR_ENOTFOUND:
-        return fr__srv_problem(r, 404, "not-found", "Not found", err->field, extra, "%s",
-                               err->message);
+        return fr__srv_problem_with(r, 404, "not-found", "Not found", err->field, extra, err);
     case FR_ECONFLICT:
     case FR_EEXIST:
-        return fr__srv_problem(r, 409, "conflict", "Conflict", err->field, extra, "%s",
-                               err->message);
+        return fr__srv_problem_with(r, 409, "conflict", "Conflict", err->field, extra, err);
     case FR_EBUSY:
         return fr__srv_problem(r, 503, "busy", "The database is busy", NULL, extra,
                                "the database is busy; retry the request");

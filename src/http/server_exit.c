@@ -63,8 +63,7 @@ enum MHD_Result fr__srv_exits(srv_req *r)
         goto done;
     }
     if (fr__srv_admission_parse(j, in, &err) != FR_OK) {
-        ret = fr__srv_problem(r, 422, "invalid", "Invalid request", err.field, NULL, "%s",
-                              err.message);
+        ret = fr__srv_problem_with(r, 422, "invalid", "Invalid request", err.field, NULL, &err);
         goto done;
     }
     if (!(c = fr__srv_ctx_acquire(s, &err))) {

@@ -276,13 +276,20 @@ enum MHD_Result fr__srv_send_list(srv_req *r, const char *text, size_t len, int6
 enum MHD_Result fr__srv_send_asset(srv_req *r, const char *path, const unsigned char *data,
                                    size_t len, const char *ctype);
 /* An RFC 9457 problem: slug names the type (urn:frontera:problem:SLUG);
- * field may be NULL; extra (may be NULL) members are merged in (reference taken). */
+ * field may be NULL; extra (may be NULL) members are merged in (reference taken).
+ * Beside the English detail, detail_parts carries the format(s) it was made
+ * with and the values printed in it, so that a client says it in its user's
+ * language from its own catalogue (docs/server.md, "Problems"). */
 enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
                                 const char *field, json_t *extra, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 7, 8)))
 #endif
     ;
+/* The same with a library error's message as the detail (and its parts). */
+enum MHD_Result fr__srv_problem_with(srv_req *r, unsigned status, const char *slug,
+                                     const char *title, const char *field, json_t *extra,
+                                     const fr_error *err);
 /* A problem from a library error: FR_EINVAL/FR_EPARSE/FR_ERANGE -> 422,
  * FR_ENOTFOUND -> 404, FR_ECONFLICT/FR_EEXIST -> 409, FR_EBUSY -> 503,
  * others 500 (and logged without personal data). */

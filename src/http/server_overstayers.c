@@ -117,8 +117,7 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
                                    "sep must be comma, semicolon or tab");
     }
     if (q.port && fr_event_check_port(q.port, &err) != FR_OK)
-        return fr__srv_problem(r, 422, "invalid", "Invalid request", "port", NULL, "%s",
-                               err.message);
+        return fr__srv_problem_with(r, 422, "invalid", "Invalid request", "port", NULL, &err);
 
     fr_overstayer *rows = NULL;
     size_t n = 0, total = 0;

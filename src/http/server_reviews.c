@@ -61,10 +61,12 @@ static int audit(srv_req *r, const char *action, char objects[][FR_AUDIT_OBJECT_
 
 static enum MHD_Result audit_failed(srv_req *r, int done)
 {
-    return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL, "%s",
-                           done ? "the decision was made but its audit entry could not be written; "
-                                  "do not repeat it"
-                                : "the access could not be audited, so nothing is shown");
+    if (done)
+        return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                               "the decision was made but its audit entry could not be written; "
+                               "do not repeat it");
+    return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                           "the access could not be audited, so nothing is shown");
 }
 
 enum MHD_Result fr__srv_reviews_list(srv_req *r)

@@ -155,9 +155,11 @@ enum MHD_Result fr__srv_sync_list(srv_req *r)
     uint64_t stamp = stamp_of(s->lists_dir, lost, &newest);
     if (stamp == 0) {
         pthread_mutex_unlock(&s->listfile_mu);
-        return fr__srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL, "%s",
-                               lost ? "the central holds no lost/stolen list (lost-stolen.docs.csv)"
-                                    : "the central's watchlist directory cannot be read");
+        if (lost)
+            return fr__srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL,
+                                   "the central holds no lost/stolen list (lost-stolen.docs.csv)");
+        return fr__srv_problem(r, 404, "no-lists", "No lists here", NULL, NULL,
+                               "the central's watchlist directory cannot be read");
     }
     if (stamp != lf->stamp) {
         char *text = NULL;

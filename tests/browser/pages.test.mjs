@@ -318,6 +318,24 @@ test('la cabina en español: la entrada rechazada y una salida sin entrada, sin 
   await page.close();
 });
 
+test('un error del servidor en español: el detalle dicho desde sus partes (detail_parts), no en inglés', async () => {
+  const page = await newPage('booth-es-problem');
+  await signIn(page, '/booth', OFFICER, 'es');
+  await setDirection(page, 'entry');
+  // the page checks the offset's shape (+HH:MM); the server refuses +25:00
+  await fillAdmission(page, env('FR_MRZ_REFUSE'), '2024-07-15T10:00+25:00');
+  await page.click('#decide');
+  const box = page.locator('#decision .problem');
+  await box.waitFor();
+  const text = await box.textContent();
+  assert.match(text, /Solicitud no válida/, 'the problem title is not Spanish');
+  assert.match(text, /el desfase respecto de UTC debe ser \+HH:MM o -HH:MM/, `the detail is not Spanish: ${text}`);
+  assert.equal(await box.getAttribute('lang'), null, 'a problem said in Spanish is marked as English');
+  assert.match(await page.textContent('#form-error'), /«at»: el desfase respecto de UTC/);
+  assert.deepEqual(await englishLeft(page), [], 'English text left after a server error');
+  await page.close();
+});
+
 test('los motivos de la decisión en español: escritos desde su código y sus parámetros, con fechas del Ecuador', async () => {
   const page = await newPage('booth-reasons-es');
   await signIn(page, '/booth', OFFICER, 'es');

@@ -155,6 +155,27 @@ expect 404 GET /v1/travellers/CHN%253AE12345678 "$SUP"
 long=$(python3 -c 'print("x"*47 + "ñ" * 10)')
 expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-06-30T10:15-05:00\",\"$long\":1}"
 [ "$(json '"unknown member" in d.get("detail", "")' <"$T/body")" = True ] || fail "the 422 lost its detail: $(cat "$T/body")"
+# detail_parts: the formats and values the detail is made of, which give it
+# back (a client says it in its language from them); a detail mended after a
+# cut character no longer comes from its parts, so it carries none
+[ "$(json '"detail_parts" in d' <"$T/body")" = False ] || fail "parts that do not give the mended detail: $(cat "$T/body")"
+parts_give_detail() {
+  python3 - "$T/body" <<'PY' || fail "detail_parts do not give the detail: $(cat "$T/body")"
+import json, re, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+conv = re.compile(r"%(?:\d+\$)?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|j|z|t|L)?([diouxXcsfFeEgGaAp%])")
+out = ""
+for p in d["detail_parts"]:
+    vals = iter(p["values"])
+    out += conv.sub(lambda m: "%" if m.group(1) == "%" else next(vals), p["format"])
+    assert next(vals, None) is None, "a value left over"
+sys.exit(0 if out == d["detail"] else 1)
+PY
+}
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2024-02-30T10:15-05:00\"}"; field at
+parts_give_detail
+[ "$(json 'd["detail_parts"][0]["values"]' <"$T/body")" = "['30', '2024', '02']" ] ||
+  fail "the day's values are not in detail_parts: $(cat "$T/body")"
 # a policy that is not UTF-8 is refused with its line, and the one in force stays readable
 { head -3 "$T/ecu.policy"; printf '# caf\xe9\n'; tail -n +4 "$T/ecu.policy"; } >"$T/latin1.policy"
 got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/latin1.policy" "$U/v1/policy")

@@ -63,13 +63,38 @@ missing "$T/extra.pot" | grep -q 'a message nobody translated' ||
 # made with (fr_error_set, fr_error_prefix; status.h), so each of those
 # formats needs its Spanish in po/es.po, with the same conversions
 # (msgfmt --check compares them).
-LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 --flag=fr_error_set:6:c-format
-  --flag=fr_error_prefix:2:c-format)
+# The server's problem details too (fr__srv_problem's format; its title
+# apart, as xgettext takes one argument per keyword): the pages say them from
+# words.es.json, made from po/es.po (scripts/gen-web-words.py), which must
+# hold every one of these formats and titles.
+LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 -kfr__srv_problem:7 --flag=fr_error_set:6:c-format
+  --flag=fr_error_prefix:2:c-format --flag=fr__srv_problem:7:c-format)
 mapfile -t LIBSRC < <(find "$FR_SOURCE_DIR/src" -name '*.c' | sort)
 pot "$T/lib.pot" "${LIBKEYS[@]}" -- "${LIBSRC[@]}"
 n=$(grep -c '^msgid ' "$T/lib.pot")
-[ "$n" -gt 300 ] || fail "xgettext found only $n library error formats"
+[ "$n" -gt 400 ] || fail "xgettext found only $n library error formats"
 complete "$T/lib.pot" "library error formats"
+pot "$T/titles.pot" -k -kfr__srv_problem:4 -kfr__srv_problem_with:4 -- "$FR_SOURCE_DIR"/src/http/*.c
+n=$(grep -c '^msgid ' "$T/titles.pot")
+[ "$n" -gt 15 ] || fail "xgettext found only $n problem titles"
+complete "$T/titles.pot" "the server's problem titles"
+python3 "$FR_SOURCE_DIR/scripts/gen-web-words.py" "$FR_SOURCE_DIR/po/es.po" "$T/words.json"
+msgcat -o "$T/web.pot" "$T/lib.pot" "$T/titles.pot"
+python3 - "$T/web.pot" "$T/words.json" <<'PY' || fail "words.es.json lacks formats the pages may be sent"
+import json, re, sys
+pot = open(sys.argv[1], encoding="utf-8").read()
+words = json.load(open(sys.argv[2], encoding="utf-8"))
+unesc = lambda s: re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
+ids = set()
+for block in re.split(r"\n\s*\n", pot):
+    m = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+    if m:
+        ids.add(unesc("".join(re.findall(r'"(.*)"', m.group(1)))))
+missing = sorted(i for i in ids if i and i not in words)
+for i in missing:
+    print("not in words.es.json:", i, file=sys.stderr)
+sys.exit(1 if missing else 0)
+PY
 printf 'int f(void *e) { return fr_error_set(e, 1, 0, 0, "", "a library error nobody translated %%d", 3); }\n' >"$T/libextra.c"
 pot "$T/libextra.pot" "${LIBKEYS[@]}" -- "${LIBSRC[@]}" "$T/libextra.c"
 missing "$T/libextra.pot" | grep -q 'a library error nobody translated' ||

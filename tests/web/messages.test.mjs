@@ -190,3 +190,13 @@ test('the program\'s reason templates (cmd/frontera/cli_reasons.c) are the pages
     'codes with a template in the program and not on the pages, or the reverse');
   for (const code of codes) assert.equal(cli.get(code), MESSAGES.en[`reason.${code}`], `reason.${code}: the program's template differs`);
 });
+
+test('a server problem is said again from a translated format and its values, never wrongly', async () => {
+  const { fillFormat } = await import(path.join(WEB, 'assets', 'i18n.js'));
+  assert.equal(fillFormat('el día %02d no existe en %04d-%02d', ['30', '2024', '02']), 'el día 30 no existe en 2024-02');
+  assert.equal(fillFormat('«%.40s» no es %s', ['x', 'y']), '«x» no es y');
+  assert.equal(fillFormat('%2$s-%1$s, 100%%', ['a', 'b']), 'b-a, 100%');
+  assert.equal(fillFormat('%s y %s', ['a']), null, 'a value the format names is not there');
+  assert.equal(fillFormat('solo %s', ['a', 'b']), null, 'a value is left out');
+  assert.equal(fillFormat('%zu filas, %lld eventos', ['3', '4']), '3 filas, 4 eventos');
+});

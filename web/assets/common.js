@@ -1,7 +1,7 @@
 // common.js: what every frontera page shares: the bearer token (kept in
 // sessionStorage, so it dies with the tab), the API client (JSON in and out,
 // RFC 9457 problem documents turned into ApiError with the server's
-// sentence), the sign-in form, and small DOM and date helpers. The page's
+// sentence, said in the page's language from its detail_parts when it can be), the sign-in form, and small DOM and date helpers. The page's
 // words come from i18n.js (applied to the static text by startPage).
 //
 // A page calls startPage({ onReady }) once: when a token is stored the page's
@@ -10,17 +10,21 @@
 // `make run` prints it) is tried against GET /v1/policy (every role may read
 // the policy) before it is kept. A 401 from any later call signs out.
 
-import { t, applyStatic, fmtLongDate } from './i18n.js';
+import { t, applyStatic, fmtLongDate, loadWords, problemText, problemTitle } from './i18n.js';
 
 const TOKEN_KEY = 'frontera.token';
 
 export class ApiError extends Error {
   constructor(status, problem, fallback) {
     const p = problem && typeof problem === 'object' ? problem : {};
-    super(p.detail || p.title || fallback || `HTTP ${status}`);
+    const said = problemText(p); // the detail in the page's language, when it can be
+    super(said || p.detail || p.title || fallback || `HTTP ${status}`);
     this.status = status;
-    this.title = p.title || '';
-    this.detail = p.detail || '';
+    const title = problemTitle(p);
+    this.title = title || p.title || '';
+    this.detail = said || p.detail || '';
+    // both said in the page's language (else the server's English is marked so)
+    this.translated = Boolean(said) && (Boolean(title) || !p.title);
     this.field = p.field || '';
     this.problem = p;
   }
@@ -64,6 +68,7 @@ export async function api(method, path, body, opts = {}) {
   }
   if (!res.ok) {
     if (res.status === 401 && !opts.token) signOut(t('common.session_ended'));
+    if (json && Array.isArray(json.detail_parts)) await loadWords();
     throw new ApiError(res.status, json, `${res.status} ${res.statusText}`);
   }
   if (json === null) throw new ApiError(res.status, null, t('common.not_json', { method, path }));
@@ -122,8 +127,9 @@ export function showError(container, err, what) {
       el('span', { class: 'icon', 'aria-hidden': 'true', text: '⚠' }),
       ` ${what}: ${err && err.title ? err.title : t('common.failed')}${status}`),
     el('p', { text: err && err.message ? err.message : String(err) }));
-  // the server's title and sentence are English
-  if (document.documentElement.lang !== 'en') box.setAttribute('lang', 'en');
+  // the server's title and sentence are English, unless said again in the
+  // page's language from the problem's detail_parts
+  if (document.documentElement.lang !== 'en' && !(err && err.translated)) box.setAttribute('lang', 'en');
   if (err && err.field) box.append(el('p', { text: t('common.field', { field: err.field }) }));
   container.append(box);
   return box;

@@ -115,6 +115,69 @@ export function serverText(node) {
   return node;
 }
 
+// ---- the server's problem details (docs/server.md, "Problems") ----
+
+// English format -> Spanish format, for the library's and the server's error
+// formats (words.es.json, made from po/es.po at build time); fetched once,
+// the first time a problem is to be said in Spanish.
+let words = null;
+
+export async function loadWords() {
+  if (lang() === 'en' || words) return;
+  try {
+    const res = await fetch('/assets/words.es.json', { cache: 'force-cache' });
+    words = res.ok ? await res.json() : {};
+  } catch {
+    words = {};
+  }
+}
+
+const CONVERSION = /%(?:(\d+)\$)?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|j|z|t|L)?([diouxXcsfFeEgGaAp%])/g;
+
+// A printf format with its conversions replaced by values, in order or by
+// number (%2$s), as the server printed them (flags and widths are not
+// applied again); null when the format names a value not there or leaves
+// one out (so a sentence that says something else is never shown).
+export function fillFormat(fmt, values) {
+  let next = 0;
+  const used = new Set();
+  let bad = false;
+  const out = fmt.replace(CONVERSION, (m, pos, type) => {
+    if (type === '%') return '%';
+    const i = pos ? Number(pos) - 1 : next++;
+    if (i >= values.length) {
+      bad = true;
+      return '';
+    }
+    used.add(i);
+    return String(values[i]);
+  });
+  return bad || used.size !== values.length ? null : out;
+}
+
+// A problem document's detail in the page's language, from its detail_parts
+// (each {format, values}); null when the page is English, or when a part's
+// format has no translation (then the server's English detail is shown).
+export function problemText(p) {
+  if (lang() === 'en' || !words || !p || !Array.isArray(p.detail_parts)) return null;
+  let s = '';
+  for (const part of p.detail_parts) {
+    const tr = part && words[part.format];
+    if (typeof tr !== 'string' || !Array.isArray(part.values)) return null;
+    const filled = fillFormat(tr, part.values);
+    if (filled === null) return null;
+    s += filled;
+  }
+  return s || null;
+}
+
+// A problem document's title in the page's language; null when it has none.
+export function problemTitle(p) {
+  if (lang() === 'en' || !words || !p || typeof p.title !== 'string') return null;
+  const tr = words[p.title];
+  return typeof tr === 'string' ? tr : null;
+}
+
 // ---- admission reasons (docs/admission.md) ----
 
 // The end of the placeholder opened at i ('{'), braces nested; -1 when unclosed.
