@@ -186,7 +186,9 @@ int cmd_audit(int argc, char **argv)
                        (long long)res.head_seq, h, expect);
                 rc = FR_EXIT_FINDING;
             } else {
-                printf(_("OK: %lld entries, head %s\n"), (long long)res.head_seq, h);
+                printf(ngettext("OK: %lld entry, head %s\n", "OK: %lld entries, head %s\n",
+                                (unsigned long)res.head_seq),
+                       (long long)res.head_seq, h);
                 rc = FR_EXIT_OK;
             }
         }

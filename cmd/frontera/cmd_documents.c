@@ -82,8 +82,12 @@ int cmd_documents(int argc, char **argv)
         ex = FR_EXIT_FAILURE;
         goto done;
     }
-    printf(_("imported %zu documents (%zu distinct), rejected %zu rows -> %s\n"), acc,
-           fr_docindex_count(d), rej, path);
+    char docs[64], rows[64];
+    snprintf(docs, sizeof docs,
+             ngettext("imported %zu document", "imported %zu documents", (unsigned long)acc), acc);
+    snprintf(rows, sizeof rows,
+             ngettext("rejected %zu row", "rejected %zu rows", (unsigned long)rej), rej);
+    printf(_("%s (%zu distinct), %s -> %s\n"), docs, fr_docindex_count(d), rows, path);
     if (rej) ex = FR_EXIT_FINDING;
 done:
     fr_docindex_free(d);

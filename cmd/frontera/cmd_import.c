@@ -267,9 +267,19 @@ int cmd_import(int argc, char **argv)
         cli_print_error("import", path, &err);
         goto done;
     }
-    printf(_("%s: %llu rows: %llu taken, %llu duplicates, %llu rejected%s%s\n"), path,
-           (unsigned long long)st.rows, (unsigned long long)st.taken,
-           (unsigned long long)st.duplicates, (unsigned long long)st.rejected,
+    /* each count in its own number: "1 row", "1 fila tomada" */
+    char rows[64], taken[64], dups[64], rej[64];
+    snprintf(rows, sizeof rows, ngettext("%llu row", "%llu rows", (unsigned long)st.rows),
+             (unsigned long long)st.rows);
+    snprintf(taken, sizeof taken, ngettext("%llu taken", "%llu taken", (unsigned long)st.taken),
+             (unsigned long long)st.taken);
+    snprintf(dups, sizeof dups,
+             ngettext("%llu duplicate", "%llu duplicates", (unsigned long)st.duplicates),
+             (unsigned long long)st.duplicates);
+    snprintf(rej, sizeof rej,
+             ngettext("%llu rejected", "%llu rejected", (unsigned long)st.rejected),
+             (unsigned long long)st.rejected);
+    printf(_("%s: %s: %s, %s, %s%s%s\n"), path, rows, taken, dups, rej,
            st.rejected && ctx.rejects_path ? " -> " : "",
            st.rejected && ctx.rejects_path ? ctx.rejects_path : "");
     if (rc != FR_OK) {

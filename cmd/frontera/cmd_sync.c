@@ -320,8 +320,12 @@ static int do_pull_lists(const fr_sync_config *cfg, const char *dir, int json)
                                             (json_int_t)p.version, "digest", p.digest, "changed",
                                             p.changed, "entries", (json_int_t)p.entries));
         else
-            printf(p.changed ? _("%s: version %lld (%.16s...), %zu entries, replaced\n")
-                             : _("%s: version %lld (%.16s...), %zu entries, unchanged\n"),
+            printf(p.changed ? ngettext("%s: version %lld (%.16s...), %zu entry, replaced\n",
+                                        "%s: version %lld (%.16s...), %zu entries, replaced\n",
+                                        (unsigned long)p.entries)
+                             : ngettext("%s: version %lld (%.16s...), %zu entry, unchanged\n",
+                                        "%s: version %lld (%.16s...), %zu entries, unchanged\n",
+                                        (unsigned long)p.entries),
                    fr_sync_list_name((fr_sync_list)k), (long long)p.version, p.digest, p.entries);
     }
     if (arr) {

@@ -202,14 +202,23 @@ static int do_import(const char *file, const char *list, const char *format, con
             ex = FR_EXIT_FAILURE;
             continue;
         }
-        printf(_("list %s: %zu entries -> %s\n"), lists[k], cnt, path);
+        printf(ngettext("list %s: %zu entry -> %s\n", "list %s: %zu entries -> %s\n",
+                        (unsigned long)cnt),
+               lists[k], cnt, path);
     }
     free(lists);
+    char entries[64], rows[64];
+    snprintf(entries, sizeof entries,
+             ngettext("imported %zu entry", "imported %zu entries", (unsigned long)acc), acc);
+    snprintf(rows, sizeof rows,
+             ngettext("rejected %zu row", "rejected %zu rows", (unsigned long)rej), rej);
     if (counts.skipped)
-        printf(_("imported %zu entries, rejected %zu rows, skipped %zu that are not persons\n"),
-               acc, rej, counts.skipped);
+        printf(ngettext("%s, %s, skipped %zu that is not a person\n",
+                        "%s, %s, skipped %zu that are not persons\n",
+                        (unsigned long)counts.skipped),
+               entries, rows, counts.skipped);
     else
-        printf(_("imported %zu entries, rejected %zu rows\n"), acc, rej);
+        printf(_("%s, %s\n"), entries, rows);
     if (ex == FR_EXIT_OK && rej) ex = FR_EXIT_FINDING;
 done:
     fr_watchlist_free(wl);

@@ -205,6 +205,13 @@ for want in 'línea 2: at: «2024-13-01T10:15-05:00» no es una fecha y hora: el
 done
 grep -qF "line 2: at: '2024-13-01T10:15-05:00' is not a date-time: month 13 does not exist" "$T/rows.en" ||
   fail "the English reason of a rejected row changed: $(cat "$T/rows.en")"
+# counts in their own number (ngettext), in both languages: "1 row", "1 fila tomada"
+printf 'event_id,kind,at,port,document_state,document_number,nationality,birth_date\n%s\n' \
+  'S-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-01-01' >"$T/one.csv"
+es --db "$T/rows.db" import "$T/one.csv" | grep -q ': 1 fila: 1 tomada, 0 duplicadas, 0 rechazadas$' ||
+  fail "one row in Spanish: $(es --db "$T/rows.db" import "$T/one.csv")"
+en --db "$T/rows.db" import "$T/one.csv" | grep -q ': 1 row: 0 taken, 1 duplicate, 0 rejected$' ||
+  fail "one row in English: $(en --db "$T/rows.db" import "$T/one.csv")"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"BEN","document_number":"BT7654321","nationality":"USA","birth_date":"1985-03-14","sex":"M","expiry_date":"2024-05-20"}' |
   "$FRONTERA" mrz --make --today 2024-01-15 >"$T/old.mrz"
 es admit --policy "$pol" --port ECUIO --at 2024-12-15T10:00-05:00 "$T/old.mrz" >"$T/old.es" 2>/dev/null && fail "an expired document was admitted"

@@ -22,7 +22,7 @@ D="$T/wl"
 [ "$(rc "$F" watchlist import "$T/list.csv" --dir "$D")" = 1 ] || fail "a rejected row must exit 1"
 grep -q 'list.csv:5:.*nationality.*XYZ' "$T/err" || fail "row error lacks line/field: $(cat "$T/err")"
 [ -f "$D/SANCTIONS.wl.csv" ] && [ -f "$D/WANTED.wl.csv" ] || fail "one file per list"
-grep -q 'imported 3 entries, rejected 1 rows' "$T/out" || fail "import summary: $(cat "$T/out")"
+grep -q 'imported 3 entries, rejected 1 row$' "$T/out" || fail "import summary: $(cat "$T/out")"
 ls "$D" | grep -q tmp && fail "temporary file left behind"
 
 # re-import one list from JSON Lines: that list is replaced, the other kept

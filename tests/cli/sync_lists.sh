@@ -60,7 +60,7 @@ pull_lists() { "$F" --db "$T/B.db" sync pull-lists --central "$CURL" --token-fil
 
 # --- 1. lists arrive whole; the second time nothing is sent
 pull_lists >"$T/p1.out" 2>"$T/p1.err" || fail "pull-lists: $(cat "$T/p1.err")"
-grep -q '^watchlist: .*1 entries, replaced' "$T/p1.out" && grep -q '^lost-stolen: .*1 entries, replaced' "$T/p1.out" \
+grep -q '^watchlist: .*1 entry, replaced' "$T/p1.out" && grep -q '^lost-stolen: .*1 entry, replaced' "$T/p1.out" \
   || fail "both lists are pulled: $(cat "$T/p1.out")"
 grep -q 'AL-ZAWAHIRI' "$PW/central.wl.csv" && grep -q 'C01X00T47' "$PW/lost-stolen.docs.csv" || fail "the lists' files"
 pull_lists >"$T/p2.out" 2>"$T/p2.err" || fail "pull-lists again: $(cat "$T/p2.err")"
