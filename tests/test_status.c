@@ -66,6 +66,13 @@ static void a_format_that_does_not_fit_is_refused(void **st)
     assert_int_equal(fr_error_format(&e, NULL, "solo %s", out, sizeof out), FR_EINVAL);
     assert_int_equal(fr_error_format(&e, NULL, "%s, %s, %s", out, sizeof out), FR_EINVAL);
     assert_int_equal(fr_error_format(&e, NULL, "%3$s", out, sizeof out), FR_EINVAL);
+    /* numbers C does not have, or mixed with plain conversions */
+    assert_int_equal(fr_error_format(&e, NULL, "%0$s %2$s", out, sizeof out), FR_EINVAL);
+    assert_int_equal(fr_error_format(&e, NULL, "%4294967297$s %2$s", out, sizeof out), FR_EINVAL);
+    assert_int_equal(fr_error_format(&e, NULL, "%1$s %s", out, sizeof out), FR_EINVAL);
+    assert_int_equal(fr_error_format(&e, NULL, "%99999999999s %s", out, sizeof out), FR_EINVAL);
+    assert_int_equal(fr_error_format(&e, NULL, "%2$s %1$s", out, sizeof out), FR_OK);
+    assert_string_equal(out, "two one");
     assert_int_equal(fr_error_format(&e, NULL, "%s y %s", out, sizeof out), FR_OK);
     assert_string_equal(out, "one y two");
     /* cut to the buffer, always ended */
@@ -108,6 +115,10 @@ static void a_prefix_is_said_again_with_its_own_format(void **st)
                                      "el mes %02d no existe", out, sizeof out),
                      FR_OK);
     assert_string_equal(out, "'2024-13-01' no es una fecha (AAAA-MM-DD): el mes 13 no existe");
+    /* a prefix whose format fails leaves nothing behind in out */
+    assert_int_equal(fr_error_format(&e, "%s %s", "el mes %02d no existe", out, sizeof out),
+                     FR_EINVAL);
+    assert_string_equal(out, "");
     /* a second prefix is put in the message but the parts are no longer kept */
     fr_error_prefix(&e, "line %d: ", 4);
     assert_string_equal(e.message,

@@ -279,6 +279,12 @@ static void implausible_dates_and_malformed_text_are_refused(void **st)
     assert_int_equal(fr_event_check_clock(&ev, at - FR_EVENT_CLOCK_SLACK_S, &err), FR_OK);
     assert_int_equal(fr_event_check_clock(&ev, at - FR_EVENT_CLOCK_SLACK_S - 60, &err), FR_EINVAL);
     assert_string_equal(err.field, "at");
+    /* said in the unit read at a glance: minutes, hours (an offset), days (a year) */
+    assert_non_null(strstr(err.message, " minutes after this post's clock"));
+    assert_int_equal(fr_event_check_clock(&ev, at - 5 * 3600, &err), FR_EINVAL);
+    assert_non_null(strstr(err.message, "is 5 hours after"));
+    assert_int_equal(fr_event_check_clock(&ev, at - 400 * 86400LL, &err), FR_EINVAL);
+    assert_non_null(strstr(err.message, "is 400 days after"));
     assert_int_equal(fr_event_check_clock(&ev, at + 86400 * 365, &err), FR_OK);
     fr_store_close(s);
 }

@@ -81,10 +81,14 @@ static const char *translated(const fr_error *err)
     if (!err->fmt || !err->fmt[0] || (err->prefix_fmt && !err->prefix_fmt[0])) return NULL;
     const char *tr = _(err->fmt);
     const char *pre = err->prefix_fmt ? _(err->prefix_fmt) : NULL;
-    if (tr == err->fmt && pre == err->prefix_fmt) return NULL; /* nothing translated */
+    /* nothing translated (gettext gives a copy when "%s" is "%s") */
+    if (strcmp(tr, err->fmt) == 0 && (!pre || strcmp(pre, err->prefix_fmt) == 0)) return NULL;
     char *out = buf[turn++ % 2];
-    if (fr_error_format(err, NULL, err->fmt, out, sizeof buf[0]) != FR_OK ||
-        strcmp(out, err->message) != 0)
+    /* the English again, cut where the message was cut, so a long message
+     * is still recognised (and said whole in the translation) */
+    char again[sizeof err->message];
+    if (fr_error_format(err, NULL, err->fmt, again, sizeof again) != FR_OK ||
+        strcmp(again, err->message) != 0)
         return NULL;
     if (fr_error_format(err, pre, tr, out, sizeof buf[0]) != FR_OK) return NULL;
     return out;

@@ -177,11 +177,21 @@ int fr_event_check_clock(const fr_event *ev, int64_t now_utc, fr_error *err)
 {
     if (ev->at.date == FR_DATE_NONE) return FR_OK; /* fr_event_validate says why */
     int64_t ahead = fr_datetime_utc(&ev->at) - now_utc;
-    if (ahead > FR_EVENT_CLOCK_SLACK_S)
-        return fr_error_set(err, FR_EINVAL, 0, 0, "at",
-                            "the event time is %lld minutes after this post's clock: an event "
-                            "cannot be recorded before it happens (check the date, the time zone "
-                            "offset and the clock)",
-                            (long long)(ahead / 60));
-    return FR_OK;
+    if (ahead <= FR_EVENT_CLOCK_SLACK_S) return FR_OK;
+    /* the reason, then how far ahead in the unit a person reads at a glance:
+     * a wrong offset is hours, a mistyped year hundreds of days (not 96
+     * million minutes) */
+    fr_error_set(err, FR_EINVAL, 0, 0, "at",
+                 "an event cannot be recorded before it happens (check the date, the time zone "
+                 "offset and the clock)");
+    if (ahead < 2 * 3600)
+        fr_error_prefix(err, "the event time is %lld minutes after this post's clock: ",
+                        (long long)(ahead / 60));
+    else if (ahead < 2 * 86400)
+        fr_error_prefix(err, "the event time is %lld hours after this post's clock: ",
+                        (long long)(ahead / 3600));
+    else
+        fr_error_prefix(err, "the event time is %lld days after this post's clock: ",
+                        (long long)(ahead / 86400));
+    return FR_EINVAL;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 const char *fr_strerror(int code)
 {
@@ -65,10 +66,11 @@ static int conv_read(const char *f, conv *c)
         return 0;
     }
     const char *d = s;
-    while (*d >= '0' && *d <= '9')
+    while (*d >= '0' && *d <= '9' && d - s < 3)
         d++;
-    if (d > s && *d == '$') {
+    if (d > s && *d == '$') { /* %N$: 1..FR_ERROR_MAX_ARGS */
         c->pos = atoi(s);
+        if (c->pos < 1 || c->pos > FR_ERROR_MAX_ARGS) return -1;
         s = d + 1;
     }
     size_t nf = 0;
@@ -81,8 +83,10 @@ static int conv_read(const char *f, conv *c)
         s++;
     } else if (*s >= '0' && *s <= '9') {
         c->width = 0;
-        while (*s >= '0' && *s <= '9')
+        while (*s >= '0' && *s <= '9') {
+            if (c->width > 9999) return -1; /* no message is that wide */
             c->width = c->width * 10 + (*s++ - '0');
+        }
     }
     if (*s == '.') {
         s++;
@@ -91,17 +95,28 @@ static int conv_read(const char *f, conv *c)
             s++;
         } else {
             c->prec = 0;
-            while (*s >= '0' && *s <= '9')
+            while (*s >= '0' && *s <= '9') {
+                if (c->prec > 9999) return -1;
                 c->prec = c->prec * 10 + (*s++ - '0');
+            }
         }
     }
     if (*s == '$') return -1;
-    size_t nl = 0;
-    while (*s && strchr("hljztL", *s) && nl < 2)
-        c->len[nl++] = *s++;
+    /* the length modifiers C has: hh h l ll j z t L */
+    static const char *const LENS[] = {"hh", "ll", "h", "l", "j", "z", "t", "L"};
+    for (size_t i = 0; i < sizeof LENS / sizeof *LENS; i++) {
+        size_t n = strlen(LENS[i]);
+        if (strncmp(s, LENS[i], n) == 0) {
+            memcpy(c->len, LENS[i], n);
+            s += n;
+            break;
+        }
+    }
     if (!*s || !strchr("diouxXcsfFeEgGaAp", *s)) return -1;
-    if (*s == 's' && c->len[0]) return -1; /* wide strings */
-    if (*s == 'c' && c->len[0]) return -1;
+    if ((*s == 's' || *s == 'c' || *s == 'p') && c->len[0]) return -1; /* wide characters */
+    int floating = strchr("fFeEgGaA", *s) != NULL;
+    if (floating ? c->len[0] && c->len[0] != 'L' && c->len[0] != 'l' : c->len[0] == 'L')
+        return -1; /* %Ld, %hf: not what this reads */
     c->type = *s++;
     c->used = (size_t)(s - f);
     return 0;
@@ -160,8 +175,8 @@ static int capture(char *args, size_t cap, size_t *used, unsigned *n, const char
                 got = snprintf(out, room, spec, va_arg(ap, long long));
             else if (!strcmp(L, "j"))
                 got = snprintf(out, room, spec, va_arg(ap, intmax_t));
-            else if (!strcmp(L, "z"))
-                got = snprintf(out, room, spec, (intmax_t)va_arg(ap, size_t));
+            else if (!strcmp(L, "z")) /* the signed type of size_t's width */
+                got = snprintf(out, room, spec, va_arg(ap, ssize_t));
             else if (!strcmp(L, "t"))
                 got = snprintf(out, room, spec, va_arg(ap, ptrdiff_t));
             else
@@ -179,8 +194,8 @@ static int capture(char *args, size_t cap, size_t *used, unsigned *n, const char
                 got = snprintf(out, room, spec, va_arg(ap, uintmax_t));
             else if (!strcmp(L, "z"))
                 got = snprintf(out, room, spec, va_arg(ap, size_t));
-            else if (!strcmp(L, "t"))
-                got = snprintf(out, room, spec, (uintmax_t)va_arg(ap, ptrdiff_t));
+            else if (!strcmp(L, "t")) /* the unsigned type of ptrdiff_t's width */
+                got = snprintf(out, room, spec, (size_t)va_arg(ap, ptrdiff_t));
             else
                 got = snprintf(out, room, spec, va_arg(ap, unsigned));
             break;
@@ -265,7 +280,7 @@ void fr_error_prefix(fr_error *err, const char *fmt, ...)
     size_t old = 0;
     for (unsigned i = 0; i < err->nargs; i++)
         old += strlen(err->args + old) + 1;
-    if (kept && used + old <= sizeof args) {
+    if (kept && used + old <= sizeof args && n + err->nargs <= FR_ERROR_MAX_ARGS) {
         memcpy(args + used, err->args, old);
         memcpy(err->args, args, used + old);
         err->nprefix = n;
@@ -287,7 +302,7 @@ void fr_error_prefix(fr_error *err, const char *fmt, ...)
 static int refill(const char *fmt, const char *const *vals, unsigned n, char *out, size_t cap,
                   size_t *o)
 {
-    unsigned next = 0, seen = 0;
+    unsigned next = 0, seen = 0, numbered = 0;
     unsigned char hit[FR_ERROR_MAX_ARGS] = {0};
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') {
@@ -304,6 +319,8 @@ static int refill(const char *fmt, const char *const *vals, unsigned n, char *ou
             put(out, cap, o, "%", 1);
             continue;
         }
+        numbered += c.pos != 0;
+        if (numbered && next) return FR_EINVAL; /* %1$s beside %s: C leaves it undefined */
         unsigned i = c.pos ? (unsigned)c.pos - 1 : next++;
         if (i >= n) return FR_EINVAL;
         if (!hit[i]) seen++;
@@ -329,7 +346,10 @@ int fr_error_format(const fr_error *err, const char *prefix_fmt, const char *fmt
     size_t o = 0;
     if (err->prefix_fmt) {
         if (!prefix_fmt) prefix_fmt = err->prefix_fmt;
-        if (refill(prefix_fmt, vals, err->nprefix, out, cap, &o) != FR_OK) return FR_EINVAL;
+        if (refill(prefix_fmt, vals, err->nprefix, out, cap, &o) != FR_OK) {
+            out[0] = '\0';
+            return FR_EINVAL;
+        }
     }
     if (refill(fmt, vals + err->nprefix, err->nargs, out, cap, &o) != FR_OK) {
         out[0] = '\0';

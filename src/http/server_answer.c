@@ -175,12 +175,34 @@ static const char *reason_phrase(unsigned status)
     }
 }
 
+/* Whether fmt says something of its own: a letter outside its conversions.
+ * "%s" or "%s: %s" only carries sentences made elsewhere (a status text, a
+ * finding), which a client would "translate" into the same English. */
+static int says_something(const char *fmt)
+{
+    for (const char *f = fmt; *f; f++) {
+        if (*f == '%') {
+            f++;
+            if (*f == '%') continue;
+            while (*f && !strchr("diouxXcsfFeEgGaAp", *f))
+                f++;
+            if (!*f) return 0;
+            continue;
+        }
+        if ((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z')) return 1;
+    }
+    return 0;
+}
+
 /* detail_parts: [{"format": F, "values": [...]}, ...], the prefix's first;
- * NULL when err keeps no format or its formats do not give detail back. */
+ * NULL when err keeps no format, a format says nothing of its own, or its
+ * formats do not give detail back. */
 static json_t *detail_parts(const fr_error *err, const char *detail)
 {
-    char again[sizeof err->message];
-    if (!err->fmt || fr_error_format(err, NULL, err->fmt, again, sizeof again) != FR_OK ||
+    char again[600]; /* as long as a detail */
+    if (!err->fmt || !says_something(err->fmt) ||
+        (err->prefix_fmt && !says_something(err->prefix_fmt)) ||
+        fr_error_format(err, NULL, err->fmt, again, sizeof again) != FR_OK ||
         strcmp(again, detail) != 0)
         return NULL;
     json_t *parts = json_array();

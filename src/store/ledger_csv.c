@@ -323,7 +323,7 @@ static int chunk_read(fr_csv *csv, const mapping *m, size_t want, fr_import_stat
     size_t events = 0;
     fr_csv_row row;
     fr_error e;
-    while (events < want) {
+    while (events < want && c->ne < want) { /* rejected rows too: each keeps its fr_error */
         int rc = fr_csv_next(csv, &row, &e);
         if (rc == 0) return 1;
         held_row *h = NULL;

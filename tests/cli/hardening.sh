@@ -176,6 +176,10 @@ expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECU
 parts_give_detail
 [ "$(json 'd["detail_parts"][0]["values"]' <"$T/body")" = "['30', '2024', '02']" ] ||
   fail "the day's values are not in detail_parts: $(cat "$T/body")"
+# a detail whose format says nothing of its own ("%s" around an MRZ finding)
+# has no parts: a client would "translate" it into the same English
+expect 422 POST /v1/exits "$OFF" '{"mrz":"P<CHNZHANG","port":"ECUIO","at":"2024-06-30T10:15-05:00"}'; field mrz
+[ "$(json '"detail_parts" in d' <"$T/body")" = False ] || fail "parts of a bare '%s' detail: $(cat "$T/body")"
 # a policy that is not UTF-8 is refused with its line, and the one in force stays readable
 { head -3 "$T/ecu.policy"; printf '# caf\xe9\n'; tail -n +4 "$T/ecu.policy"; } >"$T/latin1.policy"
 got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/latin1.policy" "$U/v1/policy")

@@ -199,4 +199,8 @@ test('a server problem is said again from a translated format and its values, ne
   assert.equal(fillFormat('%s y %s', ['a']), null, 'a value the format names is not there');
   assert.equal(fillFormat('solo %s', ['a', 'b']), null, 'a value is left out');
   assert.equal(fillFormat('%zu filas, %lld eventos', ['3', '4']), '3 filas, 4 eventos');
+  assert.equal(fillFormat('%0$s', ['a']), null, 'there is no value 0');
+  assert.equal(fillFormat('100% de %s', ['a']), null, 'a stray percent sign');
+  assert.equal(fillFormat('%1$s y %s', ['a', 'b']), null, 'numbered beside plain');
+  assert.equal(fillFormat('%s', [null]), null, 'a value that is not a string');
 });

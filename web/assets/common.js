@@ -68,7 +68,7 @@ export async function api(method, path, body, opts = {}) {
   }
   if (!res.ok) {
     if (res.status === 401 && !opts.token) signOut(t('common.session_ended'));
-    if (json && Array.isArray(json.detail_parts)) await loadWords();
+    if (json && typeof json === 'object') await loadWords(); // its title and detail, said in the page's language
     throw new ApiError(res.status, json, `${res.status} ${res.statusText}`);
   }
   if (json === null) throw new ApiError(res.status, null, t('common.not_json', { method, path }));

@@ -126,31 +126,41 @@ export async function loadWords() {
   if (lang() === 'en' || words) return;
   try {
     const res = await fetch('/assets/words.es.json', { cache: 'force-cache' });
-    words = res.ok ? await res.json() : {};
+    if (res.ok) words = await res.json(); // else tried again at the next problem
   } catch {
-    words = {};
+    words = null;
   }
 }
 
-const CONVERSION = /%(?:(\d+)\$)?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|j|z|t|L)?([diouxXcsfFeEgGaAp%])/g;
+// A conversion as C reads one (src/core/status.c, conv_read), or a lone '%'
+// (group 3), which makes the format unusable.
+const CONVERSION = /%(?:([1-9]\d?)\$)?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|ll|h|l|j|z|t|L)?([diouxXcsfFeEgGaAp%])|(%)/g;
 
 // A printf format with its conversions replaced by values, in order or by
 // number (%2$s), as the server printed them (flags and widths are not
-// applied again); null when the format names a value not there or leaves
-// one out (so a sentence that says something else is never shown).
+// applied again); null when the format names a value not there, leaves one
+// out, mixes numbered and plain conversions, or holds a stray '%' (so a
+// sentence that says something else is never shown).
 export function fillFormat(fmt, values) {
+  if (typeof fmt !== 'string' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) return null;
   let next = 0;
+  let numbered = 0;
   const used = new Set();
   let bad = false;
-  const out = fmt.replace(CONVERSION, (m, pos, type) => {
+  const out = fmt.replace(CONVERSION, (m, pos, type, lone) => {
+    if (lone) {
+      bad = true;
+      return '';
+    }
     if (type === '%') return '%';
+    if (pos) numbered++;
     const i = pos ? Number(pos) - 1 : next++;
-    if (i >= values.length) {
+    if (i < 0 || i >= values.length || (numbered && next)) {
       bad = true;
       return '';
     }
     used.add(i);
-    return String(values[i]);
+    return values[i];
   });
   return bad || used.size !== values.length ? null : out;
 }
