@@ -44,6 +44,7 @@ THIRD_PARTY = {
     "libxml/": {"screen"},
     "unicode/": {"screen", "cmd"},
     "xlsxwriter.h": {"http", "cmd"},
+    "xxhash.h": {"stats"},
 }
 
 

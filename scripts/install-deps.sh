@@ -11,6 +11,7 @@ PKGS=(
   libmicrohttpd-dev libjansson-dev libicu-dev libsodium-dev libcmocka-dev
   valgrind python3 clang-format clang-tidy
   libxml2-dev libcurl4-gnutls-dev gettext libxlsxwriter-dev
+  libxxhash-dev  # XXH3: the analytics snapshot's checksums
   nodejs npm   # the web pages' build (chart library from npm) and the browser tests
   chromium     # the browser tests (Playwright drives Debian's Chromium)
   unicode-data iso-codes  # read only to regenerate src/screen tables (gen-name-variants.py, gen-iso2-table.py)

@@ -270,6 +270,86 @@ static void test_damaged_snapshot_is_rebuilt(void **state)
     damage_case(*state, flip_byte, "checksum");
 }
 
+/* A file whose checksums were recomputed after a column was changed (by
+ * accident or by design) is still refused by the references between the
+ * columns. The header's section table (snapshot.c, snap_header) starts at
+ * byte 128, 24 bytes a section {offset, length, checksum}; sections 2 attr,
+ * 3 trav, 7 the travellers (16 bytes each, open entry at +8), 8 the hash. */
+void fr__snapshot_reseal(void *buf, size_t len);
+static int forged_section, forged_at;
+static uint32_t forged_value;
+static void forge(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    unsigned char *buf = malloc((size_t)st.st_size);
+    assert_non_null(buf);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+    uint64_t off;
+    memcpy(&off, buf + 128 + 24 * forged_section, sizeof off);
+    memcpy(buf + off + (size_t)forged_at, &forged_value, sizeof forged_value);
+    fr__snapshot_reseal(buf, (size_t)st.st_size);
+    assert_int_equal(pwrite(fd, buf, (size_t)st.st_size, 0), st.st_size);
+    close(fd);
+    free(buf);
+}
+
+static void test_forged_references_are_refused(void **state)
+{
+    const struct {
+        int section, at;
+        uint32_t value;
+    } cases[] = {
+        {3, 4 * 1500, 0x00FFFFFFu},   /* an event of a traveller beyond the table */
+        {2, 4 * 10, 1023u << 12},     /* a port beyond the dictionary */
+        {2, 4 * 1999, 511u << 22},    /* a class beyond the dictionary */
+        {7, 16 * 3 + 8, 0x80000000u}, /* a traveller written to be re-paired */
+        {7, 16 * 5 + 8, 5000000u},    /* an open entry beyond the events */
+    };
+    tmp *t = *state;
+    fr_store *s = open_store(t);
+    gen g = {778, 0};
+    record_random(s, &g, 2000, 200);
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
+    assert_int_equal(info.saved, 1);
+    assert_true(a->n == 2000 && a->np > 5);
+    fr_analytics_free(a);
+    char path[256], good[300], cmd[700];
+    fr_snapshot_path(t->db, path, sizeof path);
+    snprintf(good, sizeof good, "%s.good", path);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, good);
+    assert_int_equal(system(cmd), 0);
+    fr_analytics *bad = NULL;
+    fr_error err = {0};
+    assert_int_equal(fr_snapshot_read(path, &bad, NULL, &err), FR_OK); /* resealed untouched */
+    fr_analytics_free(bad);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", good, path);
+        assert_int_equal(system(cmd), 0);
+        forged_section = cases[k].section;
+        forged_at = cases[k].at;
+        forged_value = cases[k].value;
+        forge(path);
+        bad = NULL;
+        assert_int_not_equal(fr_snapshot_read(path, &bad, NULL, &err), FR_OK);
+        assert_null(bad);
+        if (!strstr(err.message, "refer to travellers or events it does not hold"))
+            fail_msg("case %zu: read said '%s'", k, err.message);
+    }
+    /* and the ledger's own snapshot is then rebuilt, equal to one from the store */
+    a = snap_open(t, s, 0, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_REBUILT);
+    fr_analytics *b = rebuild(s);
+    assert_same(a, b);
+    fr_analytics_free(a);
+    fr_analytics_free(b);
+    unlink(good);
+    fr_store_close(s);
+}
+
 static void test_truncated_snapshot_is_rebuilt(void **state)
 {
     damage_case(*state, cut_short, "truncated");
@@ -540,6 +620,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refresh_equals_rebuild_with_late_events, setup,
                                         tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_snapshot_is_rebuilt, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_forged_references_are_refused, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_truncated_snapshot_is_rebuilt, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_foreign_file_is_rebuilt, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_forged_stamp_fails_the_header_checksum, setup,

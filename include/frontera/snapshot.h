@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* The snapshot file format this build reads and writes. */
-#define FR_SNAPSHOT_FORMAT 1
+#define FR_SNAPSHOT_FORMAT 2
 
 /* fr_snapshot_open flags */
 #define FR_SNAPSHOT_NO_SAVE 0x1u /* never write the file (read-only use) */
