@@ -32,6 +32,9 @@ typedef struct sq_brow {
     int64_t id;
     uint32_t surname, given_names; /* offsets into the arena */
     uint32_t nationality;          /* nat_code */
+    /* a hash of the surname: most rows of a date are of another nationality
+     * and another surname, told apart here without reading the arena */
+    uint32_t surhash;
     char sex;
     char long_nat; /* the stored nationality has more than three letters */
 } sq_brow;
@@ -65,6 +68,15 @@ static uint32_t nat_code(const char *nat)
     uint32_t v;
     memcpy(&v, c, sizeof v);
     return v;
+}
+
+/* FNV-1a over the surname's bytes. */
+static uint32_t sur_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
 }
 
 static void block_reset(sq_block *b)
@@ -176,6 +188,7 @@ static int row_add(sq_block *b, sq_bdate *dt, int64_t id, const char *sur, size_
     r->sex = sex;
     r->nationality = nat_code(nat);
     r->long_nat = strlen(nat) > 3;
+    r->surhash = sur_hash(sur, nsur);
     int rc = arena_put(b, sur, nsur, &r->surname);
     if (rc == FR_OK) rc = arena_put(b, giv, ngiv, &r->given_names);
     if (rc != FR_OK) return rc;
@@ -259,15 +272,14 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
         if ((dts[k] = date_find(b, keys[k])) == NULL) return 0; /* cannot happen; ask SQLite */
     fr_slink_row *out = NULL;
     size_t n = 0;
-    uint32_t nat = nat_code(d->nationality);
+    uint32_t nat = nat_code(d->nationality), sh = sur_hash(d->surname, strlen(d->surname));
     for (size_t k = 0; k < nk && k < 3; k++) {
         const sq_bdate *dt = dts[k];
         for (uint32_t i = 0; i < dt->n; i++) {
             const sq_brow *r = &dt->rows[i];
+            if ((r->nationality != nat || r->long_nat) && r->surhash != sh) continue;
             const char *sur = b->arena + r->surname;
-            if ((r->nationality != nat || r->long_nat) &&
-                (sur[0] != d->surname[0] || strcmp(sur, d->surname) != 0))
-                continue;
+            if ((r->nationality != nat || r->long_nat) && strcmp(sur, d->surname) != 0) continue;
             if (++matching > SQ_BLOCK_CAP) { /* the query's cap decides which: ask it */
                 fr_free(out);
                 return 0;
