@@ -130,6 +130,39 @@ static int series_paths(fr_store *s, const char *path, fr_date last)
     return same ? 0 : 1;
 }
 
+/* A report in a new process after an import: NEW more events written and
+ * the writer closed (SQLite then copies its log into the file), then the
+ * refresh of the snapshot written above on a connection of its own; best
+ * of 3. *s is closed and opened again. */
+static int refresh_new_process(fr_store **s, const char *db, const char *path, int nnew)
+{
+    fr_error err = {0};
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "NEX%ld", (long)time(NULL) % 100000);
+    if (add_events(*s, prefix, nnew, nnew / 2, 20090) != 0) return 1;
+    fr_store_close(*s);
+    *s = NULL;
+    double best = 1e9;
+    for (int k = 0; k < 3; k++) {
+        fr_store *s2 = NULL;
+        fr_analytics *a = NULL;
+        size_t n = 0;
+        if (fr_store_open(db, 0, &s2, &err) != FR_OK ||
+            fr_snapshot_read(path, &a, NULL, &err) != FR_OK)
+            return 1;
+        double t0 = now();
+        int rc = fr_analytics_refresh(a, s2, &n, &err);
+        double t = now() - t0;
+        best = t < best ? t : best;
+        fr_analytics_free(a);
+        fr_store_close(s2);
+        if (rc != FR_OK || n != (size_t)nnew) return 1;
+    }
+    printf("refresh with %d new events in a new process (the writer closed): %.4f s (best of 3)\n",
+           nnew, best);
+    return fr_store_open(db, 0, s, &err) == FR_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     char db[512], path[600], dir[64] = "";
@@ -199,8 +232,9 @@ int main(int argc, char **argv)
     fr_analytics_flows(a, &q, &r, NULL); /* includes re-pairing the late ones */
     double trep = now() - t0;
     fr_report_free(r);
-    printf("refresh with %zu new events: %.4f s (target < 0.050), then a flows report "
-           "(re-pairing first) %.4f s\n",
+    printf("refresh with %zu new events, on the writer's connection (the new pages still in its "
+           "write-ahead log): %.4f s (target < 0.050), then a flows report (re-pairing first) "
+           "%.4f s\n",
            added, trefresh, trep);
     t0 = now();
     uint64_t wbytes = 0;
@@ -209,6 +243,7 @@ int main(int argc, char **argv)
            (unsigned long long)wbytes, wrc ? ": " : "", wrc ? err.message : "");
     fr_date last = a->last;
     fr_analytics_free(a);
+    if (wrc == FR_OK && refresh_new_process(&s, db, path, nnew) != 0) return 1;
     if (series_paths(s, path, last) != 0) {
         fprintf(stderr, "bench_snapshot: the alerts' series differ or could not be built\n");
         return 1;
