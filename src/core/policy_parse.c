@@ -21,12 +21,11 @@ void fr__pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, 
     if (d->first == FR_OK) d->first = code;
     if (d->n < d->max && d->errs) {
         fr_error *e = &d->errs[d->n];
-        char msg[sizeof e->message];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
+        /* keeps fmt and the values, so a program can say it in its language */
+        fr_error_setv(e, code, line, col, field, fmt, ap);
         va_end(ap);
-        fr_error_set(e, code, line, col, field, "%s", msg);
     }
     d->n++;
 }

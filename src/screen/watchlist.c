@@ -185,10 +185,16 @@ static int row_birth(const wl_row *r, wl_ent *e, long line, fr_error *err)
     fr_error derr;
     if (fr_screen_parse_birth(r->f[WL_BIRTH], r->len[WL_BIRTH], &e->lo, &e->hi, &derr) == FR_OK)
         return FR_OK;
-    return fr_error_set(
-        err, derr.code, (int)line, r->col[WL_BIRTH] + (derr.column ? derr.column - 1 : 0),
-        "birth_date", "bad birth date \"%.*s\": %s",
-        (int)(r->len[WL_BIRTH] > 40 ? 40 : r->len[WL_BIRTH]), r->f[WL_BIRTH], derr.message);
+    if (!err) return derr.code;
+    /* the parser's reason, placed in the file, after the value (both kept
+     * apart, so a program says them in its language: fr_error_prefix) */
+    *err = derr;
+    err->line = (int)line;
+    err->column = r->col[WL_BIRTH] + (derr.column ? derr.column - 1 : 0);
+    snprintf(err->field, sizeof err->field, "birth_date");
+    fr_error_prefix(err, "bad birth date \"%.*s\": ",
+                    (int)(r->len[WL_BIRTH] > 40 ? 40 : r->len[WL_BIRTH]), r->f[WL_BIRTH]);
+    return derr.code;
 }
 
 /* 1 when code is already one of the '|'-separated codes in nat[0..len): the

@@ -60,15 +60,17 @@ missing "$T/extra.pot" | grep -q 'a message nobody translated' ||
 
 # 1b. the library's error formats are translated too: cli_words.c says a
 # library error again from the catalogue's translation of the format it was
-# made with (fr_error_set, fr_error_prefix; status.h), so each of those
+# made with (fr_error_set, fr_error_prefix; status.h; the policy parser's
+# fr__pdiag_add keeps them the same way), so each of those
 # formats needs its Spanish in po/es.po, with the same conversions
 # (msgfmt --check compares them).
 # The server's problem details too (fr__srv_problem's format; its title
 # apart, as xgettext takes one argument per keyword): the pages say them from
 # words.es.json, made from po/es.po (scripts/gen-web-words.py), which must
 # hold every one of these formats and titles.
-LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 -kfr__srv_problem:7 --flag=fr_error_set:6:c-format
-  --flag=fr_error_prefix:2:c-format --flag=fr__srv_problem:7:c-format)
+LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 -kfr__srv_problem:7 -kfr__pdiag_add:6
+  --flag=fr_error_set:6:c-format --flag=fr_error_prefix:2:c-format --flag=fr__srv_problem:7:c-format
+  --flag=fr__pdiag_add:6:c-format)
 mapfile -t LIBSRC < <(find "$FR_SOURCE_DIR/src" -name '*.c' | sort)
 pot "$T/lib.pot" "${LIBKEYS[@]}" -- "${LIBSRC[@]}"
 n=$(grep -c '^msgid ' "$T/lib.pot")
@@ -205,6 +207,16 @@ for want in 'línea 2: at: «2024-13-01T10:15-05:00» no es una fecha y hora: el
 done
 grep -qF "line 2: at: '2024-13-01T10:15-05:00' is not a date-time: month 13 does not exist" "$T/rows.en" ||
   fail "the English reason of a rejected row changed: $(cat "$T/rows.en")"
+# a policy file's findings and a watchlist row's birth date, in Spanish too
+printf 'version 1\n' >"$T/bad.policy"
+es policy lint "$T/bad.policy" >"$T/lint.es" 2>&1 && fail "a bad policy passed lint"
+grep -q "bad.policy:1:1: entrada desconocida «version»" "$T/lint.es" ||
+  fail "a policy finding is not Spanish: $(cat "$T/lint.es")"
+printf 'id,name,birth_date\nW1,ZHANG Wei,1980-13-01\n' >"$T/wl.csv"
+mkdir -p "$T/wld"
+es watchlist import "$T/wl.csv" --dir "$T/wld" --list t >"$T/wl.es" 2>&1 && fail "a bad watchlist row passed"
+grep -q 'fecha de nacimiento errónea "1980-13-01": el mes 13 no existe' "$T/wl.es" ||
+  fail "a watchlist row's birth date is not Spanish: $(cat "$T/wl.es")"
 # counts in their own number (ngettext), in both languages: "1 row", "1 fila tomada"
 printf 'event_id,kind,at,port,document_state,document_number,nationality,birth_date\n%s\n' \
   'S-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-01-01' >"$T/one.csv"
