@@ -40,22 +40,30 @@ static inline tmp *tmpdb_new(const char *prefix, int create)
     return t;
 }
 
-/* Remove every file the test left in the directory, the directory, and t. */
-static inline void tmpdb_free(tmp *t)
+/* Remove everything under dir (files, and directories a test made, such as
+ * a post's list directory), then dir itself. */
+static inline void tmpdb_rm_tree(const char *dir, int depth)
 {
-    if (!t) return;
-    DIR *d = opendir(t->dir);
+    DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
         char p[400];
         while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
-            unlink(p);
+            if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+                continue;
+            if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p) continue;
+            if (unlink(p) != 0 && depth < 4) tmpdb_rm_tree(p, depth + 1); /* a directory */
         }
         closedir(d);
     }
-    rmdir(t->dir);
+    rmdir(dir);
+}
+
+/* Remove every file the test left in the directory, the directory, and t. */
+static inline void tmpdb_free(tmp *t)
+{
+    if (!t) return;
+    tmpdb_rm_tree(t->dir, 0);
     free(t);
 }
 
