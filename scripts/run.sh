@@ -13,8 +13,15 @@ db=${FRONTERA_DEMO_DB:-frontera-demo.db}
 listen=${FRONTERA_LISTEN:-127.0.0.1:8080}
 lists=${FRONTERA_DEMO_WATCHLISTS:-frontera-demo-watchlists}
 
+# The user's language, as the program finds it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
+lang=${LANGUAGE:-${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}}
+es() { case "$lang" in es*) return 0 ;; *) return 1 ;; esac; }
 if [ ! -f "$db" ]; then
-  echo "Creating the demo ledger $db from the synthetic ecuador-2024 scenario (scale 0.03)..."
+  if es; then
+    echo "Creando el registro de demostración $db con el escenario sintético ecuador-2024 (escala 0.03)..."
+  else
+    echo "Creating the demo ledger $db from the synthetic ecuador-2024 scenario (scale 0.03)..."
+  fi
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   "$F" synth --scenario ecuador-2024 --seed 1 --scale 0.03 --out "$tmp/demo.csv"
   "$F" --db "$db.tmp" init >/dev/null
@@ -36,9 +43,39 @@ token() { # a fresh token for a demo user (created on first run)
 officer=$(token demo-officer officer)
 analyst=$(token demo-analyst analyst)
 base="http://$listen"
-cat <<EOT
+version=$("$F" --version | cut -d' ' -f2)
+# the same commands in both languages
+api=$(
+  cat <<EOT
+    curl -s $base/healthz
+    curl -s -H "Authorization: Bearer $analyst" "$base/v1/reports/flows?by=nationality&from=2024-01-01&to=2024-12-31&nationality=CHN"
+    curl -s -H "Authorization: Bearer $analyst" "$base/v1/alerts"
+    curl -s -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \\
+      -d '{"mrz":["P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<","E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8"],"port":"ECUIO","at":"2024-07-01T10:15-05:00"}' \\
+      $base/v1/admissions
+EOT
+)
+if es; then
+  cat <<EOT
 
-frontera $("$F" --version | cut -d' ' -f2) is starting on $base with the demo ledger $db.
+frontera $version arranca en $base con el registro de demostración $db.
+
+  Tablero del analista:  $base/dashboard#token=$analyst
+  Cabina (oficial):      $base/booth#token=$officer
+
+  Credenciales de demostración (se muestran una vez; cada arranque las renueva):
+    oficial   $officer
+    analista  $analyst
+
+  Pruebe la API:
+$api
+
+Pulse Ctrl-C para detener.
+EOT
+else
+  cat <<EOT
+
+frontera $version is starting on $base with the demo ledger $db.
 
   Analyst dashboard:  $base/dashboard#token=$analyst
   Booth (officer):    $base/booth#token=$officer
@@ -48,13 +85,9 @@ frontera $("$F" --version | cut -d' ' -f2) is starting on $base with the demo le
     analyst  $analyst
 
   Try the API:
-    curl -s $base/healthz
-    curl -s -H "Authorization: Bearer $analyst" "$base/v1/reports/flows?by=nationality&from=2024-01-01&to=2024-12-31&nationality=CHN"
-    curl -s -H "Authorization: Bearer $analyst" "$base/v1/alerts"
-    curl -s -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \\
-      -d '{"mrz":["P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<","E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8"],"port":"ECUIO","at":"2024-07-01T10:15-05:00"}' \\
-      $base/v1/admissions
+$api
 
 Press Ctrl-C to stop.
 EOT
+fi
 exec "$F" --db "$db" serve --listen "$listen" --policy "$policy" --watchlists "$lists"
