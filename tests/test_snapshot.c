@@ -193,16 +193,27 @@ static void test_refresh_equals_rebuild_with_late_events(void **state)
     fr_store_close(s);
 }
 
-/* Write a snapshot, damage it with fn, and check it is rebuilt for `want`. */
-static void damage_case(tmp *t, void (*fn)(const char *path), const char *want)
+/* A ledger of 2,000 random events (seed) and its snapshot saved beside it;
+ * the store stays open for the caller. */
+static fr_store *saved_snapshot(tmp *t, uint32_t seed)
 {
     fr_store *s = open_store(t);
-    gen g = {777, 0};
+    gen g = {seed, 0};
     record_random(s, &g, 2000, 200);
     fr_snapshot_info info;
     fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
     assert_int_equal(info.saved, 1);
+    assert_true(a->n == 2000 && a->np > 5);
     fr_analytics_free(a);
+    return s;
+}
+
+/* Write a snapshot, damage it with fn, and check it is rebuilt for `want`. */
+static void damage_case(tmp *t, void (*fn)(const char *path), const char *want)
+{
+    fr_store *s = saved_snapshot(t, 777);
+    fr_snapshot_info info;
+    fr_analytics *a = NULL;
     char path[256];
     fr_snapshot_path(t->db, path, sizeof path);
     fn(path);
@@ -309,14 +320,9 @@ static void test_forged_references_are_refused(void **state)
         {7, 16 * 5 + 8, 5000000u},    /* an open entry beyond the events */
     };
     tmp *t = *state;
-    fr_store *s = open_store(t);
-    gen g = {778, 0};
-    record_random(s, &g, 2000, 200);
+    fr_store *s = saved_snapshot(t, 778);
     fr_snapshot_info info;
-    fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_SAVE, &info);
-    assert_int_equal(info.saved, 1);
-    assert_true(a->n == 2000 && a->np > 5);
-    fr_analytics_free(a);
+    fr_analytics *a = NULL;
     char path[256], good[300], cmd[700];
     fr_snapshot_path(t->db, path, sizeof path);
     snprintf(good, sizeof good, "%s.good", path);

@@ -131,7 +131,7 @@ static void a_message_changed_afterwards_is_seen(void **st)
 {
     (void)st;
     fr_error e;
-    fr_error_set(&e, FR_EINVAL, 0, 0, "", "bad port %s", "XXXXX");
+    fr_error_set(&e, FR_EINVAL, 0, 0, "", "bad port %s", "ECU9");
     snprintf(e.message, sizeof e.message, "something else");
     char out[64];
     assert_int_equal(fr_error_format(&e, NULL, e.fmt, out, sizeof out), FR_OK);

@@ -7,13 +7,11 @@
  * (fr_error.fmt, args; status.h): the catalogue's translation of that
  * format, filled with those values, says the whole message in the user's
  * language (po/es.po holds the library's formats beside the program's). The
- * library's sentence is never parsed. Where the catalogue has no such
- * translation, what an officer meets most at the booth is said again from
- * the status code and the field of the error (a date, a local time, a
- * port, a missing database); anything else keeps the library's English
- * words. Under LANG=C every function returns the library's own text, so
- * English output is unchanged. (Admission reasons are rebuilt from their
- * code and parameters in cli_reasons.c.) */
+ * library's sentence is never parsed. A message the catalogue cannot say
+ * (cli.i18n keeps every library format translated, so: one changed after
+ * it was made) keeps the library's English words. Under LANG=C every function returns the library's
+ * own text, so English output is unchanged. (Admission reasons are rebuilt from their code and
+ * parameters in cli_reasons.c.) */
 #include <stdio.h>
 #include <string.h>
 
@@ -104,19 +102,6 @@ const char *cli_error_text(const fr_error *err)
         return _("there is no frontera ledger here (frontera init creates one)");
     const char *t = translated(err);
     if (t) return t;
-    /* fr_date_parse and fr_datetime_parse (date.h), fr_event_check_port */
-    if (strcmp(err->field, "date") == 0) {
-        if (err->code == FR_EPARSE) return _("not a date: write it as YYYY-MM-DD");
-        if (err->code == FR_ERANGE) return _("that day does not exist in the calendar");
-    } else if (strcmp(err->field, "at") == 0) {
-        if (err->code == FR_EPARSE)
-            return _("not a local date and time: write it as YYYY-MM-DDTHH:MM with the UTC "
-                     "offset, such as 2024-07-01T10:15-05:00");
-        if (err->code == FR_ERANGE) return _("that time of day does not exist");
-    } else if (strcmp(err->field, "port") == 0 && err->code == FR_EINVAL) {
-        return _("not a UN/LOCODE: the country's two letters and the place's three, such as "
-                 "ECUIO");
-    }
     return err->message;
 }
 

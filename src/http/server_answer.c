@@ -175,6 +175,9 @@ static const char *reason_phrase(unsigned status)
     }
 }
 
+/* A problem's detail: a library message (256) and more for the server's own. */
+#define SRV_DETAIL_MAX 600
+
 /* Whether fmt says something of its own: a letter outside its conversions.
  * "%s" or "%s: %s" only carries sentences made elsewhere (a status text, a
  * finding), which a client would "translate" into the same English. */
@@ -199,7 +202,7 @@ static int says_something(const char *fmt)
  * formats do not give detail back. */
 static json_t *detail_parts(const fr_error *err, const char *detail)
 {
-    char again[600]; /* as long as a detail */
+    char again[SRV_DETAIL_MAX];
     if (!err->fmt || !says_something(err->fmt) ||
         (err->prefix_fmt && !says_something(err->prefix_fmt)) ||
         fr_error_format(err, NULL, err->fmt, again, sizeof again) != FR_OK ||
@@ -262,7 +265,7 @@ static enum MHD_Result problem_doc(srv_req *r, unsigned status, const char *slug
 enum MHD_Result fr__srv_problem(srv_req *r, unsigned status, const char *slug, const char *title,
                                 const char *field, json_t *extra, const char *fmt, ...)
 {
-    char detail[600];
+    char detail[SRV_DETAIL_MAX];
     fr_error made;
     va_list ap, aq;
     va_start(ap, fmt);
@@ -278,7 +281,7 @@ enum MHD_Result fr__srv_problem_with(srv_req *r, unsigned status, const char *sl
                                      const char *title, const char *field, json_t *extra,
                                      const fr_error *err)
 {
-    char detail[600];
+    char detail[SRV_DETAIL_MAX];
     snprintf(detail, sizeof detail, "%s", err->message);
     return problem_doc(r, status, slug, title, field, extra, detail, err);
 }

@@ -68,12 +68,10 @@ static int since_one(void *ud, const fr_store_crossing *c)
         return FR_OK;
     }
     if (rc != FR_OK) {
-        if (x->err) {
-            char field[sizeof x->err->field], msg[sizeof x->err->message];
-            memcpy(field, x->err->field, sizeof field);
-            memcpy(msg, x->err->message, sizeof msg);
-            fr_error_set(x->err, rc, 0, 0, field, "event %lld of the ledger: %s", (long long)c->seq,
-                         msg);
+        if (x->err) { /* which event, before the reason (both said in the user's language) */
+            x->err->code = rc;
+            x->err->line = x->err->column = 0;
+            fr_error_prefix(x->err, "event %lld of the ledger: ", (long long)c->seq);
         }
         return rc;
     }
