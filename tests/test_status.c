@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontera/date.h"
@@ -55,6 +56,22 @@ static void every_kind_of_conversion(void **st)
                                      out, sizeof out),
                      FR_OK);
     assert_string_equal(out, "abc abc xy 42    12345 -9000000000 7 Q 0.5 ff   3.1 100% -3");
+}
+
+/* A value cut to no characters is not read: a token in the input is not
+ * ended, and the sanitizer build reads a "%.0s" value to its end. */
+static void a_value_cut_to_nothing_is_not_read(void **st)
+{
+    (void)st;
+    char *tok = malloc(3);
+    assert_non_null(tok);
+    memcpy(tok, "abc", 3); /* no NUL */
+    fr_error e;
+    fr_error_set(&e, FR_EPARSE, 1, 1, "", "entry '%.*s' and '%.*s'", 0, tok, 2, tok);
+    assert_string_equal(e.message, "entry '' and 'ab'");
+    assert_int_equal(e.nargs, 2);
+    same_again(&e);
+    free(tok);
 }
 
 static void a_format_that_does_not_fit_is_refused(void **st)
@@ -143,6 +160,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(values_are_kept_as_printed),
         cmocka_unit_test(every_kind_of_conversion),
+        cmocka_unit_test(a_value_cut_to_nothing_is_not_read),
         cmocka_unit_test(a_format_that_does_not_fit_is_refused),
         cmocka_unit_test(values_that_do_not_fit_are_not_kept),
         cmocka_unit_test(a_prefix_is_said_again_with_its_own_format),
