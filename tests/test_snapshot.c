@@ -237,18 +237,28 @@ static void damage_case(tmp *t, void (*fn)(const char *path), const char *want)
     fr_store_close(s);
 }
 
-static void flip_byte(const char *path)
+/* Flip a bit of the byte at `at`, or of the section's byte at `at` when
+ * section >= 0 (its offset from the header's section table, byte 128). */
+static void flip_at(const char *path, int section, off_t at)
 {
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
     int fd = open(path, O_RDWR);
     assert_true(fd >= 0);
+    uint64_t off = 0;
+    if (section >= 0)
+        assert_int_equal(pread(fd, &off, sizeof off, 128 + 24 * section), (ssize_t)sizeof off);
+    at += (off_t)off;
     unsigned char c;
-    off_t at = st.st_size / 2;
     assert_int_equal(pread(fd, &c, 1, at), 1);
     c ^= 0x10;
     assert_int_equal(pwrite(fd, &c, 1, at), 1);
     close(fd);
+}
+
+static void flip_byte(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    flip_at(path, -1, st.st_size / 2);
 }
 
 static void cut_short(const char *path)
@@ -342,7 +352,7 @@ static void test_forged_references_are_refused(void **state)
         bad = NULL;
         assert_int_not_equal(fr_snapshot_read(path, &bad, NULL, &err), FR_OK);
         assert_null(bad);
-        if (!strstr(err.message, "refer to travellers or events it does not hold"))
+        if (!strstr(err.message, "section refers to travellers, events, ports or classes"))
             fail_msg("case %zu: read said '%s'", k, err.message);
     }
     /* and the ledger's own snapshot is then rebuilt, equal to one from the store */
@@ -353,6 +363,109 @@ static void test_forged_references_are_refused(void **state)
     fr_analytics_free(a);
     fr_analytics_free(b);
     unlink(good);
+    fr_store_close(s);
+}
+
+/* The totals of flows by nationality and of overstays by nationality. */
+static void report_totals(fr_analytics *a, int *flows_rc, int64_t fl[FR_FLOW_NVALUES], int *ovs_rc,
+                          int64_t ov[FR_OVS_NVALUES])
+{
+    fr_report_query q;
+    fr_report_query_init(&q);
+    q.keys[q.nkeys++] = FR_KEY_NATIONALITY;
+    fr_report *r = NULL;
+    fr_error err = {0};
+    *flows_rc = fr_analytics_flows(a, &q, &r, &err);
+    for (int v = 0; v < FR_FLOW_NVALUES; v++)
+        fl[v] = r ? r->total.v[v] : -1;
+    fr_report_free(r);
+    r = NULL;
+    *ovs_rc = fr_analytics_overstays(a, &q, &r, &err);
+    for (int v = 0; v < FR_OVS_NVALUES; v++)
+        ov[v] = r ? r->total.v[v] : -1;
+    fr_report_free(r);
+}
+
+/* Read lazily (FR_SNAPSHOT_LAZY), a column is checked when a function first
+ * reads it: a report that does not read a damaged column gives the numbers
+ * of a rebuild; one that does fails with FR_EPARSE naming the section, and
+ * nothing is written back or appended from it. */
+static void test_lazy_reads_check_each_column_on_first_use(void **state)
+{
+    tmp *t = *state;
+    fr_store *s = saved_snapshot(t, 779);
+    char path[256];
+    fr_snapshot_path(t->db, path, sizeof path);
+    fr_analytics *b = rebuild(s);
+    int frc, orc;
+    int64_t want_f[FR_FLOW_NVALUES], want_o[FR_OVS_NVALUES], fl[FR_FLOW_NVALUES],
+        ov[FR_OVS_NVALUES];
+    report_totals(b, &frc, want_f, &orc, want_o);
+    assert_true(frc == FR_OK && orc == FR_OK && want_f[FR_FLOW_ENTRIES] > 0);
+
+    /* intact: the same numbers, and every column checked by the end */
+    fr_snapshot_info info;
+    fr_analytics *a = snap_open(t, s, FR_SNAPSHOT_LAZY | FR_SNAPSHOT_NO_SAVE, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_CURRENT);
+    assert_non_null(a->lazy);
+    assert_int_equal(a->lazy->unchecked, FR_AN_C_ALL);
+    report_totals(a, &frc, fl, &orc, ov);
+    assert_true(frc == FR_OK && orc == FR_OK);
+    assert_memory_equal(fl, want_f, sizeof fl);
+    assert_memory_equal(ov, want_o, sizeof ov);
+    /* flows and overstays in events never read the traveller table */
+    assert_true(a->lazy->unchecked & FR_AN_C_PT);
+    assert_true(a->lazy->unchecked & FR_AN_C_UTC);
+    assert_false(a->lazy->unchecked & (FR_AN_C_DATE | FR_AN_C_ATTR | FR_AN_C_EXITD));
+    assert_same(a, b);
+    fr_analytics_free(a);
+
+    /* the traveller table forged (checksums recomputed): flows and overstays
+     * do not read it; the series and an append do, and are refused */
+    forged_section = 7;
+    forged_at = 16 * 5 + 8;
+    forged_value = 5000000u; /* an open entry beyond the events */
+    forge(path);
+    a = snap_open(t, s, FR_SNAPSHOT_LAZY | FR_SNAPSHOT_NO_SAVE, &info);
+    assert_int_equal(info.how, FR_SNAPSHOT_CURRENT);
+    report_totals(a, &frc, fl, &orc, ov);
+    assert_true(frc == FR_OK && orc == FR_OK);
+    assert_memory_equal(fl, want_f, sizeof fl);
+    assert_memory_equal(ov, want_o, sizeof ov);
+    fr_series *series = NULL;
+    fr_error err = {0};
+    assert_int_equal(fr_analytics_series(a, a->last, a->last, &series, &err), FR_EPARSE);
+    assert_null(series);
+    if (!strstr(err.message, "its pt section refers to")) fail_msg("series: '%s'", err.message);
+    fr_analytics_event ev = {.kind = FR_EVENT_ENTRY,
+                             .date = 19723,
+                             .at_utc = 1704067200,
+                             .nationality = "ECU",
+                             .port = "ECUIO",
+                             .traveller = 1,
+                             .authorised_until = FR_DATE_NONE};
+    assert_int_equal(fr_analytics_append(a, &ev, &err), FR_EPARSE);
+    char other[300];
+    snprintf(other, sizeof other, "%s.other", path);
+    assert_int_equal(fr_snapshot_write(a, other, NULL, &err), FR_EPARSE);
+    assert_int_equal(access(other, F_OK), -1);
+    fr_analytics_stats st;
+    fr_analytics_stats_get(a, &st); /* the counts, none of the damaged columns */
+    assert_int_equal(st.events, b->n);
+    fr_analytics_free(a);
+
+    /* a flipped byte in the dates: both fail with the section's checksum,
+     * and opening without the flag rebuilds the file */
+    flip_at(path, 0, 100);
+    a = snap_open(t, s, FR_SNAPSHOT_LAZY | FR_SNAPSHOT_NO_SAVE, &info);
+    report_totals(a, &frc, fl, &orc, ov);
+    assert_true(frc == FR_EPARSE && orc == FR_EPARSE);
+    fr_analytics_free(a);
+    a = snap_open(t, s, 0, &info);
+    assert_true(info.how == FR_SNAPSHOT_REBUILT && strstr(info.reason, "date section"));
+    assert_same(a, b);
+    fr_analytics_free(a);
+    fr_analytics_free(b);
     fr_store_close(s);
 }
 
@@ -627,6 +740,8 @@ int main(void)
                                         tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_snapshot_is_rebuilt, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_forged_references_are_refused, setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_lazy_reads_check_each_column_on_first_use, setup,
+                                        tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_truncated_snapshot_is_rebuilt, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_foreign_file_is_rebuilt, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_forged_stamp_fails_the_header_checksum, setup,

@@ -111,7 +111,7 @@ int cmd_overstayers(int argc, char **argv)
     report_opts o;
     report_opts_init(&o);
     int rc = FR_EXIT_FAILURE;
-    fr_analytics *a = report_load(sub, &o);
+    fr_analytics *a = report_load(sub, &o, 0);
     fr_store *store = NULL;
     fr_overstayer *rows = NULL;
     fr_history **hist = NULL;

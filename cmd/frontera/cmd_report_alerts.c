@@ -41,7 +41,7 @@ static int series_from_events(const char *sub, const char *events, fr_date to, f
     fr_error err;
     int rc = FR_EXIT_FAILURE;
     if (!events) {
-        fr_analytics *a = report_load_ledger(sub);
+        fr_analytics *a = report_load_ledger(sub, 0);
         if (!a) return FR_EXIT_FAILURE;
         rc = fr_analytics_series(a, to, as_of, out, &err);
         fr_analytics_free(a);

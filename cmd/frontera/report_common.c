@@ -122,7 +122,7 @@ static int read_file(void *ud, char *buf, size_t cap, size_t *got)
     return *got == 0 && ferror(f) ? FR_EIO : FR_OK;
 }
 
-fr_analytics *report_load(const char *sub, const report_opts *o)
+fr_analytics *report_load(const char *sub, const report_opts *o, unsigned snap_flags)
 {
     fr_analytics *a = NULL;
     fr_error err = {0};
@@ -152,13 +152,13 @@ fr_analytics *report_load(const char *sub, const report_opts *o)
         return a;
     }
     fr_analytics_free(a);
-    return report_load_ledger(sub);
+    return report_load_ledger(sub, snap_flags);
 fail:
     fr_analytics_free(a);
     return NULL;
 }
 
-fr_analytics *report_load_ledger(const char *sub)
+fr_analytics *report_load_ledger(const char *sub, unsigned snap_flags)
 {
     fr_error err;
     fr_analytics *a = NULL;
@@ -170,8 +170,8 @@ fr_analytics *report_load_ledger(const char *sub)
     fr_snapshot_info info;
     memset(&info, 0, sizeof info);
     if (fr_store_open(db, 0, &s, &err) != FR_OK ||
-        (snap ? fr_snapshot_open(snap, s, 0, &a, &info, &err)
-              : fr_snapshot_load(db, s, 0, &a, &info, &err)) != FR_OK) {
+        (snap ? fr_snapshot_open(snap, s, snap_flags, &a, &info, &err)
+              : fr_snapshot_load(db, s, snap_flags, &a, &info, &err)) != FR_OK) {
         cli_print_error(sub, db, &err);
         fr_store_close(s);
         return NULL;
@@ -188,12 +188,12 @@ fr_analytics *report_load_ledger(const char *sub)
                     sub, st.events);
     }
     /* say why a report took long: the snapshot was rebuilt (not on a first run) */
-    if (info.how == FR_SNAPSHOT_REBUILT && info.file_bytes == 0 && info.reason[0] &&
-        strcmp(info.reason, _("there is no analytics snapshot yet")) != 0)
-        fprintf(stderr, _("frontera %s: rebuilt the analytics snapshot: %s\n"), sub, info.reason);
-    if (info.save_error[0] && strstr(info.save_error, _("another process")) == NULL)
+    if (info.how == FR_SNAPSHOT_REBUILT && info.why.code && info.why.code != FR_ENOTFOUND)
+        fprintf(stderr, _("frontera %s: rebuilt the analytics snapshot: %s\n"), sub,
+                cli_error_text(&info.why));
+    if (info.save_why.code && info.save_why.code != FR_EBUSY) /* EBUSY: another process */
         fprintf(stderr, _("frontera %s: the analytics snapshot was not saved: %s\n"), sub,
-                info.save_error);
+                cli_error_text(&info.save_why));
     return a;
 }
 
@@ -201,10 +201,19 @@ int report_run(const char *sub, const report_opts *o, int argc, char **argv, rep
                fr_report **out)
 {
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    fr_analytics *a = report_load(sub, o);
+    /* a report reads only its columns of the snapshot, and checks them then */
+    fr_analytics *a = report_load(sub, o, FR_SNAPSHOT_LAZY);
     if (!a) return FR_EXIT_FAILURE;
     fr_error err = {0};
     int rc = query(a, &o->q, out, &err);
+    if (rc == FR_EPARSE && !o->csv_input) {
+        /* one of those columns failed its check: opened whole, the snapshot
+         * is found damaged and rebuilt (the reason is said) */
+        fr_analytics_free(a);
+        if (!(a = report_load(sub, o, 0))) return FR_EXIT_FAILURE;
+        fr_error_clear(&err);
+        rc = query(a, &o->q, out, &err);
+    }
     fr_analytics_free(a);
     if (rc != FR_OK) {
         cli_print_error(sub, NULL, &err);

@@ -77,12 +77,14 @@ void report_opts_init(report_opts *o);
  * the usage error. sub: "report flows". */
 int report_option(report_opts *o, const char *sub, int c, const char *arg);
 
-/* Load the index from o->csv_input or the ledger. Returns NULL after
- * printing why. The caller frees it with fr_analytics_free. */
-fr_analytics *report_load(const char *sub, const report_opts *o);
+/* Load the index from o->csv_input or the ledger (snapshot flags as
+ * report_load_ledger). Returns NULL after printing why. The caller frees it
+ * with fr_analytics_free. */
+fr_analytics *report_load(const char *sub, const report_opts *o, unsigned snap_flags);
 /* The index of the ledger FRONTERA_DB (or frontera.db): its snapshot,
- * refreshed or rebuilt (snapshot.h). NULL after printing why. */
-fr_analytics *report_load_ledger(const char *sub);
+ * refreshed or rebuilt (snapshot.h; snap_flags: FR_SNAPSHOT_LAZY or 0).
+ * NULL after printing why. */
+fr_analytics *report_load_ledger(const char *sub, unsigned snap_flags);
 
 /* The query of a report kind: fr_analytics_flows or fr_analytics_overstays. */
 typedef int (*report_query_fn)(fr_analytics *a, const fr_report_query *q, fr_report **out,

@@ -43,6 +43,14 @@ extern "C" {
 /* fr_snapshot_open flags */
 #define FR_SNAPSHOT_NO_SAVE 0x1u /* never write the file (read-only use) */
 #define FR_SNAPSHOT_SAVE 0x2u    /* write it whenever the index changed */
+/* Check each column's checksum and references when a function first reads
+ * it rather than at open: a report that reads few columns (flows counted in
+ * events read the dates and the attributes) maps and checks only those. A
+ * column found damaged then makes that function fail with FR_EPARSE (err
+ * names the file and the section) and read nothing of it; opening again
+ * without this flag rebuilds the file. The zones and dictionaries are
+ * checked at open either way. */
+#define FR_SNAPSHOT_LAZY 0x4u
 /* Without either flag the file is written after a rebuild, or when the
  * events read since the stamp reach FR_SNAPSHOT_SAVE_EVERY or 1/64 of the
  * index: a few thousand new events are cheaper to re-read than to rewrite. */
@@ -62,6 +70,9 @@ typedef struct fr_snapshot_info {
     uint64_t file_bytes;  /* size of the file read or written (0: none) */
     char reason[256];     /* why it was rebuilt, as a sentence; "" otherwise */
     char save_error[256]; /* why saving failed or was skipped; "" otherwise */
+    /* the same two as errors (code FR_OK when none): they keep their formats
+     * and values, so a program can say them in its language (status.h) */
+    fr_error why, save_why;
 } fr_snapshot_info;
 
 /* The snapshot path for a ledger given as to fr_store_open ("PATH" or

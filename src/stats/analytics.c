@@ -43,6 +43,7 @@ void fr_analytics_free(fr_analytics *a)
     for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
         col_free(a, cols[k]);
     if (a->map) munmap(a->map, a->maplen);
+    fr_free(a->lazy);
     fr_free(a);
 }
 
@@ -128,6 +129,8 @@ static size_t slots_for(size_t travellers)
 
 int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers)
 {
+    int rc = fr__an_need(a, FR_AN_C_ALL, NULL); /* columns are copied and rehashed */
+    if (rc != FR_OK) return rc;
     if (events > a->cap && events_resize(a, events)) return FR_ENOMEM;
     if (travellers > a->pcap && travellers_resize(a, travellers)) return FR_ENOMEM;
     if (slots_for(travellers) > a->nslots && slots_resize(a, slots_for(travellers)))
@@ -137,6 +140,7 @@ int fr_analytics_reserve(fr_analytics *a, size_t events, size_t travellers)
 
 void fr_analytics_compact(fr_analytics *a)
 {
+    if (fr__an_need(a, FR_AN_C_ALL, NULL) != FR_OK) return; /* left as it is */
     /* on failure the old blocks stay; a mapped snapshot stays mapped */
     if (a->n < a->cap && !fr__an_in_map(a, a->date)) events_resize(a, a->n);
     if (a->np < a->pcap && !fr__an_in_map(a, a->pt)) travellers_resize(a, a->np);
@@ -213,6 +217,8 @@ done:
 
 int fr_analytics_append(fr_analytics *a, const fr_analytics_event *ev, fr_error *err)
 {
+    int rc0 = fr__an_need(a, FR_AN_C_ALL, err); /* appending re-pairs: reads every column */
+    if (rc0 != FR_OK) return rc0;
     if (ev->kind < FR_EVENT_ENTRY || ev->kind > FR_EVENT_EXTENSION)
         return fr_error_set(err, FR_EINVAL, 0, 0, "kind", "unknown event kind %d", (int)ev->kind);
     if (ev->date < 0 || ev->date > 65534 || ev->at_utc < 0 || ev->at_utc > (int64_t)UINT32_MAX)
@@ -347,7 +353,9 @@ int fr__an_repair(fr_analytics *a)
 void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st)
 {
     memset(st, 0, sizeof *st);
-    (void)fr__an_repair(a); /* on ENOMEM the counts below may be a little stale */
+    /* a damaged column of a snapshot read lazily: the counts only */
+    int whole = fr__an_need(a, FR_AN_C_ALL, NULL) == FR_OK;
+    if (whole) (void)fr__an_repair(a); /* on ENOMEM the counts below may be a little stale */
     st->events = a->n;
     st->travellers = a->np;
     st->ports = a->nports;
@@ -358,7 +366,7 @@ void fr_analytics_stats_get(fr_analytics *a, fr_analytics_stats *st)
     st->last = a->last;
     st->skipped = a->skipped;
     size_t paired = 0;
-    for (size_t i = 0; i < a->n; i++) {
+    for (size_t i = 0; whole && i < a->n; i++) {
         switch (FR_AN_KIND(a->attr[i])) {
         case FR_EVENT_ENTRY:
             st->entries++;

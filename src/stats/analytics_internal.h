@@ -96,7 +96,50 @@ struct fr_analytics {
      * inside it are copied out before they grow, never freed */
     void *map;
     size_t maplen;
+    /* the sections of a snapshot read with FR_SNAPSHOT_LAZY not yet checked;
+     * NULL when every column is trusted (built here, or checked whole) */
+    struct fr_an_lazy *lazy;
 };
+
+/* The columns of a snapshot that may be checked on first use, as bits (the
+ * order of snapshot.c's sections). */
+enum {
+    FR_AN_C_DATE = 1u << 0,
+    FR_AN_C_UTC = 1u << 1,
+    FR_AN_C_ATTR = 1u << 2,
+    FR_AN_C_TRAV = 1u << 3,
+    FR_AN_C_UNTIL = 1u << 4,
+    FR_AN_C_EFF = 1u << 5,
+    FR_AN_C_EXITD = 1u << 6,
+    FR_AN_C_PT = 1u << 7,
+    FR_AN_C_SLOTS = 1u << 8,
+    FR_AN_C_ALL = (1u << 9) - 1
+};
+
+/* What is left to check of a snapshot read lazily (snapshot.c). Reached
+ * through a pointer so that a function given a const index can still check
+ * a column before it reads it. */
+typedef struct fr_an_lazy {
+    unsigned unchecked; /* FR_AN_C_ bits */
+    uint64_t off[9], len[9], sum[9];
+    char path[]; /* the file, for the message */
+} fr_an_lazy;
+
+/* Check the columns cols of a snapshot read lazily: each section's checksum
+ * and the references it holds, once. FR_EPARSE (err says which section of
+ * which file) when one fails: nothing of it may be read. */
+int fr__an_check(const fr_analytics *a, unsigned cols, fr_error *err);
+
+/* fr_snapshot_read, or with lazily 1 as FR_SNAPSHOT_LAZY reads (snapshot.c;
+ * for fr_snapshot_open and the fuzz target). */
+int fr__snapshot_read(const char *path, int lazily, fr_analytics **out, uint64_t *file_bytes,
+                      fr_error *err);
+
+/* Every function that reads columns calls this first with those it reads. */
+static inline int fr__an_need(const fr_analytics *a, unsigned cols, fr_error *err)
+{
+    return a->lazy && (a->lazy->unchecked & cols) ? fr__an_check(a, cols, err) : FR_OK;
+}
 
 /* Whether p points into the snapshot mapping. */
 static inline int fr__an_in_map(const fr_analytics *a, const void *p)

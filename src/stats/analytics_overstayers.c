@@ -29,6 +29,8 @@ int fr_analytics_overstayers(fr_analytics *a, const fr_overstayer_query *q, size
     *n = *total = 0;
     if (!a || !q || q->as_of == FR_DATE_NONE)
         return fr_error_set(err, FR_EINVAL, 0, 0, "as_of", "the list needs its date (as_of)");
+    int rc0 = fr__an_need(a, FR_AN_C_ALL, err);
+    if (rc0 != FR_OK) return rc0;
     unsigned nat = 0;
     if (q->nationality && q->nationality[0]) {
         int ci = fr_country_find_cstr(q->nationality);

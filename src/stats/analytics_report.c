@@ -79,11 +79,14 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
     if (q->persons && q->cumulative)
         return fr_error_set(err, FR_EINVAL, 0, 0, "persons",
                             "cumulative counts of persons are not supported; count events");
+    /* the dates and attributes, the travellers only to count persons */
+    int rc = fr__an_need(a, FR_AN_C_DATE | FR_AN_C_ATTR | (q->persons ? FR_AN_C_TRAV : 0u), err);
+    if (rc != FR_OK) return rc;
     fr_date lo = q->from != FR_DATE_NONE ? q->from : a->first != FR_DATE_NONE ? a->first : 0;
     fr_date hi = q->to != FR_DATE_NONE ? q->to : a->last != FR_DATE_NONE ? a->last : 0;
     fr_an_grid g;
     fr_report *r = NULL;
-    int rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
+    rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
     if (rc != FR_OK) return rc;
     r->query.from = g.lo;
     r->query.to = g.hi;
@@ -152,12 +155,17 @@ done:
 int fr_analytics_overstays(fr_analytics *a, const fr_report_query *q, fr_report **out,
                            fr_error *err)
 {
+    int rc = fr__an_need(a,
+                         FR_AN_C_DATE | FR_AN_C_ATTR | FR_AN_C_EFF | FR_AN_C_EXITD |
+                             (q->persons ? FR_AN_C_TRAV : 0u),
+                         err);
+    if (rc != FR_OK) return rc;
     fr_date as_of = q->as_of != FR_DATE_NONE ? q->as_of : a->last != FR_DATE_NONE ? a->last : 0;
     fr_date lo = q->from != FR_DATE_NONE ? q->from : a->first != FR_DATE_NONE ? a->first : 0;
     fr_date hi = q->to != FR_DATE_NONE ? q->to : as_of;
     fr_an_grid g;
     fr_report *r = NULL;
-    int rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
+    rc = fr__an_begin(a, q, lo, hi, &r, &g, err);
     if (rc != FR_OK) return rc;
     r->query.from = g.lo;
     r->query.to = g.hi;

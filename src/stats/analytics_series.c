@@ -19,8 +19,10 @@ int fr_analytics_series(const fr_analytics *a, fr_date to, fr_date as_of, fr_ser
                         fr_error *err)
 {
     *out = NULL;
+    int rc = fr__an_need(a, FR_AN_C_ALL, err);
+    if (rc != FR_OK) return rc;
     fr_series_builder *b = NULL;
-    int rc = fr_series_builder_new(&b);
+    rc = fr_series_builder_new(&b);
     if (rc != FR_OK) return fr_error_set(err, rc, 0, 0, "", "out of memory building the series");
     for (size_t i = 0; i < a->n; i++) {
         fr_date day = a->date[i];

@@ -100,10 +100,56 @@ int fr_snapshot_path(const char *ledger, char *out, size_t cap)
 
 /* ---- reading ---- */
 
-static int damaged(fr_error *err, const char *path, const char *what)
+static int bad_section(fr_error *err, const char *path, int k, int refs)
 {
-    return fr_error_set(err, FR_EPARSE, 0, 0, "", "the analytics snapshot %s is damaged: %s", path,
-                        what);
+    return refs ? fr_error_set(err, FR_EPARSE, 0, 0, "",
+                               "the analytics snapshot %s is damaged: its %s section refers to "
+                               "travellers, events, ports or classes it does not hold",
+                               path, SECTION[k])
+                : fr_error_set(err, FR_EPARSE, 0, 0, "",
+                               "the analytics snapshot %s is damaged: the checksum of its %s "
+                               "section fails",
+                               path, SECTION[k]);
+}
+
+/* Read the pages of [p, p + n) of the mapping in one call rather than one
+ * fault at a time; a kernel without MADV_POPULATE_READ (5.14) faults them. */
+static void populate(const void *p, size_t n)
+{
+#ifdef MADV_POPULATE_READ
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), lo = (uintptr_t)p & ~(pg - 1);
+    if (n) (void)madvise((void *)lo, (uintptr_t)p + n - lo, MADV_POPULATE_READ);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+static int section_refs_ok(const fr_analytics *a, int k);
+_Static_assert(S_SLOTS == 8 && FR_AN_C_SLOTS == 1u << S_SLOTS && FR_AN_C_DATE == 1u << S_DATE,
+               "the lazily checked sections are the first nine, in the order of FR_AN_C_");
+
+/* Check section k of a's mapping: its checksum, then its references. */
+static int check_section(const fr_analytics *a, int k, uint64_t off, uint64_t len, uint64_t sum,
+                         const char *path, int lazily, fr_error *err)
+{
+    const char *p = (const char *)a->map + off;
+    if (lazily) populate(p, (size_t)len);
+    if (checksum(p, (size_t)len) != sum) return bad_section(err, path, k, 0);
+    if (!section_refs_ok(a, k)) return bad_section(err, path, k, 1);
+    return FR_OK;
+}
+
+int fr__an_check(const fr_analytics *a, unsigned cols, fr_error *err)
+{
+    fr_an_lazy *z = a->lazy;
+    for (int k = 0; k <= S_SLOTS; k++) {
+        if (!(z->unchecked & cols & (1u << k))) continue;
+        int rc = check_section(a, k, z->off[k], z->len[k], z->sum[k], z->path, 1, err);
+        if (rc != FR_OK) return rc;
+        z->unchecked &= ~(1u << k);
+    }
+    return FR_OK;
 }
 
 /* The largest of n values, in blocks of a fixed length: a loop of known
@@ -182,27 +228,36 @@ static int bad_open(const fr_an_traveller *pt, size_t np, size_t n)
     return bad != 0;
 }
 
-/* The references between columns hold: nothing read later can go out of
- * bounds even if a file passed its checksums by accident or by design.
+/* The references one section holds are in range: nothing read later can go
+ * out of bounds even if a file passed its checksums by accident or by design.
  * Reductions over whole columns (the largest value, a count) rather than
  * loops that stop at the first bad entry: this runs at every cold report. */
-static int check_refs(const fr_analytics *a)
+static int section_refs_ok(const fr_analytics *a, int k)
 {
     uint32_t port_max = 0, class_max = 0;
-    max_port_class(a->attr, a->n, &port_max, &class_max);
-    if (a->n &&
-        (max_u32(a->trav, a->n) >= a->np || port_max >= a->nports || class_max >= a->nclasses))
-        return 0;
-    if (bad_open(a->pt, a->np, a->n)) return 0;
-    return max_u32(a->slots, a->nslots) <= a->np && nonzero_u32(a->slots, a->nslots) == a->np;
+    switch (k) {
+    case S_ATTR:
+        max_port_class(a->attr, a->n, &port_max, &class_max);
+        return !a->n || (port_max < a->nports && class_max < a->nclasses);
+    case S_TRAV:
+        return !a->n || max_u32(a->trav, a->n) < a->np;
+    case S_PT:
+        return !bad_open(a->pt, a->np, a->n);
+    case S_SLOTS:
+        return max_u32(a->slots, a->nslots) <= a->np && nonzero_u32(a->slots, a->nslots) == a->np;
+    default: /* dates and day counts: read as values, never as indexes */
+        return 1;
+    }
 }
 
 static int check_header(const snap_header *h, uint64_t size, const char *path, fr_error *err)
 {
-    if (size < sizeof *h || memcmp(h->magic, SNAP_MAGIC, 8) != 0)
+    if (size < sizeof *h)
         return fr_error_set(err, FR_EPARSE, 0, 0, "",
-                            "%s is not a frontera analytics snapshot (%s)", path,
-                            size < sizeof *h ? "too short" : "no signature");
+                            "%s is not a frontera analytics snapshot (too short)", path);
+    if (memcmp(h->magic, SNAP_MAGIC, 8) != 0)
+        return fr_error_set(err, FR_EPARSE, 0, 0, "",
+                            "%s is not a frontera analytics snapshot (no signature)", path);
     if (h->endian != SNAP_ENDIAN)
         return fr_error_set(err, FR_EVERSION, 0, 0, "",
                             "the analytics snapshot %s was written on a machine of another "
@@ -212,7 +267,10 @@ static int check_header(const snap_header *h, uint64_t size, const char *path, f
         return fr_error_set(err, FR_EVERSION, 0, 0, "",
                             "the analytics snapshot %s has format %u; this frontera reads %u", path,
                             (unsigned)h->format, (unsigned)FR_SNAPSHOT_FORMAT);
-    if (header_checksum(h) != h->header_sum) return damaged(err, path, "its header checksum fails");
+    if (header_checksum(h) != h->header_sum)
+        return fr_error_set(err, FR_EPARSE, 0, 0, "",
+                            "the analytics snapshot %s is damaged: its header checksum fails",
+                            path);
     if (size != h->file_bytes)
         return fr_error_set(err, FR_EPARSE, 0, 0, "",
                             "the analytics snapshot %s is truncated: %llu bytes of %llu", path,
@@ -228,16 +286,24 @@ static int check_header(const snap_header *h, uint64_t size, const char *path, f
         (h->nslots & (h->nslots - 1)) != 0 || h->np * 10 > h->nslots * 7 ||
         h->nzones != fr__an_nzones(h->cap) || h->nports > FR_ANALYTICS_MAX_PORTS ||
         h->nclasses < 1 || h->nclasses > FR_ANALYTICS_MAX_CLASSES)
-        return damaged(err, path, "its counts are inconsistent");
+        return fr_error_set(err, FR_EPARSE, 0, 0, "",
+                            "the analytics snapshot %s is damaged: its counts are inconsistent",
+                            path);
     for (int k = 0; k < S_N; k++)
         if (h->sec[k].len != want[k] || h->sec[k].off % SNAP_ALIGN != 0 ||
             h->sec[k].off < SNAP_HEADER || h->sec[k].off > size ||
             h->sec[k].len > size - h->sec[k].off)
-            return damaged(err, path, "a section lies outside the file");
+            return fr_error_set(
+                err, FR_EPARSE, 0, 0, "",
+                "the analytics snapshot %s is damaged: a section lies outside the file", path);
     return FR_OK;
 }
 
-int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes, fr_error *err)
+/* Map and check the file at path (fr_snapshot_read). lazily: check only the
+ * zones and dictionaries now, and each column when first read (fr__an_need);
+ * its pages are then read in only for the columns a report reads. */
+int fr__snapshot_read(const char *path, int lazily, fr_analytics **out, uint64_t *file_bytes,
+                      fr_error *err)
 {
     *out = NULL;
     if (file_bytes) *file_bytes = 0;
@@ -267,7 +333,7 @@ int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes,
      * touches, and never reaches the file. Populated read-only first (a
      * writable populate would copy every page: perf showed the copy as a
      * third of a cold report), then made writable. */
-    map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | (lazily ? 0 : MAP_POPULATE), fd, 0);
     if (map != MAP_FAILED && mprotect(map, (size_t)size, PROT_READ | PROT_WRITE) != 0) {
         munmap(map, (size_t)size);
         map = MAP_FAILED;
@@ -277,13 +343,6 @@ int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes,
                           "cannot map the analytics snapshot %s: %s", path, strerror(errno));
         goto fail;
     }
-    for (int k = 0; k < S_N; k++)
-        if (checksum((char *)map + h.sec[k].off, (size_t)h.sec[k].len) != h.sec[k].sum) {
-            char what[80];
-            snprintf(what, sizeof what, "the checksum of its %s section fails", SECTION[k]);
-            rc = damaged(err, path, what);
-            goto fail;
-        }
     if ((rc = fr_analytics_new(&a)) != FR_OK) {
         rc = fr_error_set(err, rc, 0, 0, "", "out of memory");
         goto fail;
@@ -324,9 +383,25 @@ int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes,
                           (unsigned)h.store_schema, FR_STORE_SCHEMA_VERSION);
         goto fail;
     }
-    if (!check_refs(a)) {
-        rc = damaged(err, path, "its columns refer to travellers or events it does not hold");
-        goto fail;
+    /* the zones and dictionaries at once (every report reads them); the
+     * columns now, or on first use when lazily */
+    for (int k = lazily ? S_ZONES : 0; k < S_N; k++)
+        if ((rc = check_section(a, k, h.sec[k].off, h.sec[k].len, h.sec[k].sum, path, lazily,
+                                err)) != FR_OK)
+            goto fail;
+    if (lazily) {
+        size_t pl = strlen(path) + 1;
+        if (!(a->lazy = fr_malloc(sizeof *a->lazy + pl))) {
+            rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+            goto fail;
+        }
+        a->lazy->unchecked = FR_AN_C_ALL;
+        for (int k = 0; k <= S_SLOTS; k++) {
+            a->lazy->off[k] = h.sec[k].off;
+            a->lazy->len[k] = h.sec[k].len;
+            a->lazy->sum[k] = h.sec[k].sum;
+        }
+        memcpy(a->lazy->path, path, pl);
     }
     close(fd);
     if (file_bytes) *file_bytes = size;
@@ -337,6 +412,11 @@ fail:
     if (map != MAP_FAILED) munmap(map, (size_t)size);
     close(fd);
     return rc;
+}
+
+int fr_snapshot_read(const char *path, fr_analytics **out, uint64_t *file_bytes, fr_error *err)
+{
+    return fr__snapshot_read(path, 0, out, file_bytes, err);
 }
 
 /* ---- writing ---- */
@@ -445,6 +525,8 @@ static int sync_dir(const char *path, fr_error *err)
 int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, fr_error *err)
 {
     if (file_bytes) *file_bytes = 0;
+    int rc0 = fr__an_need(a, FR_AN_C_ALL, err); /* never write again what failed its check */
+    if (rc0 != FR_OK) return rc0;
     if (fr__an_repair(a) != FR_OK)
         return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory re-pairing the index");
     char lock[4096], tmp[4096];
@@ -533,27 +615,29 @@ int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, f
 
 /* ---- against the ledger ---- */
 
-/* Whether the snapshot a belongs to the ledger s as it is now; else a reason. */
-static int matches(const fr_analytics *a, fr_store *s, char *why, size_t cap, fr_error *err)
+/* Whether the snapshot a belongs to the ledger s as it is now; else the
+ * reason in why (its code FR_EVERSION). */
+static int matches(const fr_analytics *a, fr_store *s, fr_error *why, fr_error *err)
 {
     int64_t last = 0, fp = 0;
     int rc = fr_store_last_sequence(s, &last, &fp, err);
     if (rc != FR_OK) return rc;
     if (a->seq > last) {
-        snprintf(why, cap, "the snapshot holds events up to %lld but the ledger ends at %lld",
-                 (long long)a->seq, (long long)last);
+        fr_error_set(why, FR_EVERSION, 0, 0, "",
+                     "the snapshot holds events up to %lld but the ledger ends at %lld",
+                     (long long)a->seq, (long long)last);
         return FR_OK;
     }
     if (a->seq > 0) {
         int64_t have = 0;
         rc = fr_store_sequence_fingerprint(s, a->seq, &have, err);
         if (rc == FR_ENOTFOUND || (rc == FR_OK && have != a->seq_fp)) {
-            snprintf(why, cap, "the snapshot was made from another ledger");
+            fr_error_set(why, FR_EVERSION, 0, 0, "", "the snapshot was made from another ledger");
             return FR_OK;
         }
         if (rc != FR_OK) return rc;
     } else if (a->n > 0) {
-        snprintf(why, cap, "the snapshot holds events but no ledger stamp");
+        fr_error_set(why, FR_EVERSION, 0, 0, "", "the snapshot holds events but no ledger stamp");
     }
     return FR_OK;
 }
@@ -566,16 +650,15 @@ int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics
     memset(info, 0, sizeof *info);
     *out = NULL;
     fr_analytics *a = NULL;
-    fr_error e2 = {0};
-    int rc = fr_snapshot_read(path, &a, &info->file_bytes, &e2);
+    int rc =
+        fr__snapshot_read(path, (flags & FR_SNAPSHOT_LAZY) != 0, &a, &info->file_bytes, &info->why);
     if (rc == FR_ENOTFOUND) {
-        snprintf(info->reason, sizeof info->reason, "there is no analytics snapshot yet");
-    } else if (rc != FR_OK) {
-        snprintf(info->reason, sizeof info->reason, "%s", e2.message);
-    } else {
-        rc = matches(a, s, info->reason, sizeof info->reason, err);
+        fr_error_set(&info->why, rc, 0, 0, "", "there is no analytics snapshot yet");
+    } else if (rc == FR_OK) {
+        rc = matches(a, s, &info->why, err);
         if (rc != FR_OK) goto fail;
     }
+    snprintf(info->reason, sizeof info->reason, "%s", info->why.code ? info->why.message : "");
     size_t added = 0;
     if (info->reason[0]) {
         fr_analytics_free(a);
@@ -595,13 +678,12 @@ int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics
                (added > 0 && ((flags & FR_SNAPSHOT_SAVE) || added >= FR_SNAPSHOT_SAVE_EVERY ||
                               added * 64 >= a->n));
     if (save && !(flags & FR_SNAPSHOT_NO_SAVE)) {
-        fr_error we = {0};
         uint64_t bytes = 0;
-        if (fr_snapshot_write(a, path, &bytes, &we) == FR_OK) {
+        if (fr_snapshot_write(a, path, &bytes, &info->save_why) == FR_OK) {
             info->saved = 1;
             info->file_bytes = bytes;
         } else {
-            snprintf(info->save_error, sizeof info->save_error, "%s", we.message);
+            snprintf(info->save_error, sizeof info->save_error, "%s", info->save_why.message);
         }
     }
     *out = a;
