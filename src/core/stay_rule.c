@@ -23,21 +23,66 @@ static int take_lit(cur *c, const char *lit)
     return 1;
 }
 
+/* The numbers of a rule. Each has its sentences written out whole, so that
+ * each is translated whole (po/es.po). */
+typedef enum num {
+    NUM_DAYS,     /* N */
+    NUM_WINDOW,   /* W */
+    NUM_YEARS,    /* the period */
+    NUM_EXTRA,    /* the extension */
+    NUM_PER_YEAR, /* the days per calendar year */
+} num;
+
+static int num_too_big(size_t at, num what, int max, fr_error *err)
+{
+    int col = (int)at + 1;
+    switch (what) {
+    case NUM_DAYS:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay",
+                            "the number of days N must be at most %d", max);
+    case NUM_WINDOW:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay", "the window W must be at most %d days",
+                            max);
+    case NUM_YEARS:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay", "the period must be at most %d years",
+                            max);
+    case NUM_EXTRA:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay", "the extension must be at most %d days",
+                            max);
+    default:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay",
+                            "the number of days per year must be at most %d", max);
+    }
+}
+
+static int num_missing(size_t at, num what, fr_error *err)
+{
+    int col = (int)at + 1;
+    switch (what) {
+    case NUM_DAYS:
+        return fr_error_set(err, FR_EPARSE, 0, col, "stay", "expected the number of days N");
+    case NUM_WINDOW:
+        return fr_error_set(err, FR_EPARSE, 0, col, "stay", "expected the window W in days");
+    case NUM_YEARS:
+        return fr_error_set(err, FR_EPARSE, 0, col, "stay", "expected the period in years");
+    case NUM_EXTRA:
+        return fr_error_set(err, FR_EPARSE, 0, col, "stay", "expected the extension in days");
+    default:
+        return fr_error_set(err, FR_EPARSE, 0, col, "stay", "expected the number of days per year");
+    }
+}
+
 /* Decimal number 0..max; FR_OK or an error naming what was expected. */
-static int take_num(cur *c, int32_t max, int32_t *out, const char *what, fr_error *err)
+static int take_num(cur *c, int32_t max, int32_t *out, num what, fr_error *err)
 {
     size_t start = c->pos;
     int64_t v = 0;
     while (c->pos < c->len && c->s[c->pos] >= '0' && c->s[c->pos] <= '9') {
         v = v * 10 + (c->s[c->pos] - '0');
-        if (v > max)
-            return fr_error_set(err, FR_ERANGE, 0, (int)start + 1, "stay", "%s must be at most %d",
-                                what, (int)max);
+        if (v > max) return num_too_big(start, what, (int)max, err);
         c->pos++;
     }
-    if (c->pos == start)
-        return fr_error_set(err, FR_EPARSE, 0, (int)start + 1, "stay", "expected %s (a number)",
-                            what);
+    if (c->pos == start) return num_missing(start, what, err);
     *out = (int32_t)v;
     return FR_OK;
 }
@@ -49,11 +94,24 @@ static int end_or_error(const cur *c, fr_error *err)
                         "unexpected '%c' after the stay rule", c->s[c->pos]);
 }
 
-static int positive(const cur *c, size_t at, int32_t v, const char *what, fr_error *err)
+/* A number read as 0 where at least 1 is meant (the window is checked
+ * against N instead). */
+static int positive(size_t at, int32_t v, num what, fr_error *err)
 {
-    (void)c;
     if (v >= 1) return FR_OK;
-    return fr_error_set(err, FR_ERANGE, 0, (int)at + 1, "stay", "%s must be at least 1", what);
+    int col = (int)at + 1;
+    switch (what) {
+    case NUM_YEARS:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay", "the period must be at least 1 year");
+    case NUM_EXTRA:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay", "the extension must be at least 1 day");
+    case NUM_PER_YEAR:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay",
+                            "the number of days per year must be at least 1");
+    default:
+        return fr_error_set(err, FR_ERANGE, 0, col, "stay",
+                            "the number of days N must be at least 1");
+    }
 }
 
 int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *err)
@@ -71,14 +129,13 @@ int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *e
     } else if (take_lit(&c, "rolling:")) {
         r.kind = FR_STAY_ROLLING;
         at = c.pos;
-        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
-        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, NUM_DAYS, err))) return rc;
+        if ((rc = positive(at, r.max_days, NUM_DAYS, err))) return rc;
         if (!take_lit(&c, "/"))
             return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
                                 "expected '/' and the window in days, as in rolling:90/180");
         at = c.pos;
-        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.window_days, "the window W in days", err)))
-            return rc;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.window_days, NUM_WINDOW, err))) return rc;
         /* a stray character first: "90/18O" is a typo, not a window of 18 days */
         if ((rc = end_or_error(&c, err))) return rc;
         if (r.window_days <= r.max_days)
@@ -90,14 +147,14 @@ int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *e
         r.kind = FR_STAY_PERIOD;
         at = c.pos;
         size_t n_at = at;
-        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
-        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, NUM_DAYS, err))) return rc;
+        if ((rc = positive(at, r.max_days, NUM_DAYS, err))) return rc;
         if (!take_lit(&c, "/"))
             return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
                                 "expected '/' and the period in years, as in period:90/1y");
         at = c.pos;
-        if ((rc = take_num(&c, 10, &r.period_years, "the period in years", err))) return rc;
-        if ((rc = positive(&c, at, r.period_years, "the period", err))) return rc;
+        if ((rc = take_num(&c, 10, &r.period_years, NUM_YEARS, err))) return rc;
+        if ((rc = positive(at, r.period_years, NUM_YEARS, err))) return rc;
         if (!take_lit(&c, "y"))
             return fr_error_set(
                 err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
@@ -108,9 +165,8 @@ int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *e
                                 (int)r.period_years);
         if (take_lit(&c, "+")) {
             at = c.pos;
-            if ((rc = take_num(&c, RULE_MAX_DAYS, &r.extension_days, "the extension in days", err)))
-                return rc;
-            if ((rc = positive(&c, at, r.extension_days, "the extension", err))) return rc;
+            if ((rc = take_num(&c, RULE_MAX_DAYS, &r.extension_days, NUM_EXTRA, err))) return rc;
+            if ((rc = positive(at, r.extension_days, NUM_EXTRA, err))) return rc;
             if (r.max_days + r.extension_days >= 365 * r.period_years)
                 return fr_error_set(err, FR_ERANGE, 0, (int)at + 1, "stay",
                                     "%d days and an extension of %d cannot fit in %d year(s)",
@@ -119,13 +175,13 @@ int fr_stay_rule_parse(const char *s, size_t len, fr_stay_rule *out, fr_error *e
     } else if (take_lit(&c, "calendar-year:")) {
         r.kind = FR_STAY_CALENDAR_YEAR;
         at = c.pos;
-        if ((rc = take_num(&c, 365, &r.max_days, "the number of days per year", err))) return rc;
-        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if ((rc = take_num(&c, 365, &r.max_days, NUM_PER_YEAR, err))) return rc;
+        if ((rc = positive(at, r.max_days, NUM_PER_YEAR, err))) return rc;
     } else if (take_lit(&c, "per-admission:")) {
         r.kind = FR_STAY_PER_ADMISSION;
         at = c.pos;
-        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, "the number of days N", err))) return rc;
-        if ((rc = positive(&c, at, r.max_days, "N", err))) return rc;
+        if ((rc = take_num(&c, RULE_MAX_DAYS, &r.max_days, NUM_DAYS, err))) return rc;
+        if ((rc = positive(at, r.max_days, NUM_DAYS, err))) return rc;
         if (take_lit(&c, ",")) {
             if (!take_lit(&c, "doc-expiry"))
                 return fr_error_set(err, FR_EPARSE, 0, (int)c.pos + 1, "stay",
