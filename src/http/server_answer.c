@@ -308,8 +308,12 @@ enum MHD_Result fr__srv_problem_err(srv_req *r, const fr_error *err)
         /* the message may come from the store: log the code only */
         fr__srv_log(r->srv, "error: %s %s: %s", r->method, fr__srv_route_template(r->route),
                     fr_status_name(err->code));
-        return fr__srv_problem(r, 500, "internal", "Internal error", NULL, extra, "%s",
-                               fr_strerror(err->code));
+        /* a sentence of its own, so the pages say it in the user's language;
+         * the code's name is the same in every language */
+        return fr__srv_problem(r, 500, "internal", "Internal error", NULL, extra,
+                               "the server could not complete the request (%s); its log says "
+                               "more",
+                               fr_status_name(err->code));
     }
 }
 
