@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -648,6 +649,61 @@ static void test_pushed_down_filters_give_the_same_numbers(void **state)
     fr_store_close(s);
 }
 
+/* Flows over an index large enough to be scanned in parts on threads of
+ * their own (analytics_report.c: a part per CPU, of at least 2^20 events):
+ * every cell is the count of its events. */
+static void test_flows_scanned_in_parts_count_every_event_once(void **state)
+{
+    (void)state;
+    enum { N = 2300000, MONTHS = 36 };
+    static int64_t want[7][MONTHS][FR_FLOW_NVALUES];
+    memset(want, 0, sizeof want);
+    fr_analytics *a = NULL;
+    assert_int_equal(fr_analytics_new(&a), FR_OK);
+    assert_int_equal(fr_analytics_reserve(a, N, 400000), FR_OK);
+    gen g = {99, 0};
+    fr_date first;
+    assert_int_equal(fr_date_from_ymd(2022, 1, 1, &first), FR_OK);
+    for (int i = 0; i < N; i++) {
+        fr_date d = first + (fr_date)((int64_t)i * 1095 / N);
+        uint32_t nat = rnd(&g, 7), kind = 1 + rnd(&g, 5); /* entry .. extension */
+        fr_analytics_event ev = {.kind = (fr_event_kind)kind,
+                                 .date = d,
+                                 .at_utc = (int64_t)d * 86400 + i % 86400,
+                                 .port = PORTS[rnd(&g, 3)],
+                                 .nationality = NATS[nat],
+                                 .authorised_until = FR_DATE_NONE,
+                                 .traveller = 1 + rnd(&g, 400000)};
+        assert_int_equal(fr_analytics_append(a, &ev, NULL), FR_OK);
+        int y, m, dd;
+        fr_date_to_ymd(d, &y, &m, &dd);
+        if (kind <= FR_EVENT_ENCOUNTER) want[nat][(y - 2022) * 12 + m - 1][kind - 1]++;
+    }
+    fr_report_query q;
+    fr_report_query_init(&q);
+    q.keys[q.nkeys++] = FR_KEY_NATIONALITY;
+    q.keys[q.nkeys++] = FR_KEY_MONTH;
+    fr_report *r = NULL;
+    assert_int_equal(fr_analytics_flows(a, &q, &r, NULL), FR_OK);
+    size_t cells = 0;
+    for (int n = 0; n < 7; n++)
+        for (int m = 0; m < MONTHS; m++)
+            cells += want[n][m][FR_FLOW_ENTRIES] || want[n][m][FR_FLOW_EXITS] ||
+                     want[n][m][FR_FLOW_REFUSALS] || want[n][m][FR_FLOW_ENCOUNTERS];
+    assert_int_equal(r->nrows, cells);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const char *nat = r->labels[0][r->rows[i].key[0]], *month = r->labels[1][r->rows[i].key[1]];
+        int n = 0, y = 0, m = 0;
+        while (n < 7 && strcmp(NATS[n], nat) != 0)
+            n++;
+        assert_true(n < 7 && sscanf(month, "%d-%d", &y, &m) == 2);
+        for (int v = 0; v < FR_FLOW_NVALUES; v++)
+            assert_int_equal(r->rows[i].v[v], want[n][(y - 2022) * 12 + m - 1][v]);
+    }
+    fr_report_free(r);
+    fr_analytics_free(a);
+}
+
 static int add_export(void *ud, const fr_event *ev)
 {
     return fr_series_builder_add(ud, ev);
@@ -751,6 +807,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_readers_and_a_writer, setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_pushed_down_filters_give_the_same_numbers, setup,
                                         tmpdb_teardown),
+        cmocka_unit_test(test_flows_scanned_in_parts_count_every_event_once),
         cmocka_unit_test_setup_teardown(test_series_from_the_index_equal_the_export, setup,
                                         tmpdb_teardown),
     };

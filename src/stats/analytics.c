@@ -11,13 +11,25 @@
  * latest instant is paired on the spot (O(1)); an earlier one (sent late) marks the traveller
  * dirty, and fr__an_repair replays all dirty travellers in one pass over the
  * events, sorted by (traveller, instant, arrival). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "analytics_internal.h"
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+
+size_t fr__an_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
 
 int fr_analytics_new(fr_analytics **out)
 {

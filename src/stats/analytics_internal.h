@@ -130,6 +130,10 @@ typedef struct fr_an_lazy {
  * which file) when one fails: nothing of it may be read. */
 int fr__an_check(const fr_analytics *a, unsigned cols, fr_error *err);
 
+/* How many CPUs this process may run on (its affinity), at least 1: the
+ * threads a scan or a check is split over. */
+size_t fr__an_cpus(void);
+
 /* fr_snapshot_read, or with lazily 1 as FR_SNAPSHOT_LAZY reads (snapshot.c;
  * for fr_snapshot_open and the fuzz target). */
 int fr__snapshot_read(const char *path, int lazily, fr_analytics **out, uint64_t *file_bytes,

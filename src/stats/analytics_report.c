@@ -5,6 +5,7 @@
  * allocation per event and no hashing. Counting persons instead of events
  * collects (cell, traveller, tag) triples in one 64-bit word each, sorts
  * them and counts distinct ones. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,181 @@ static int nat_overlap(const fr_an_zone *z, const uint64_t nm[8], const uint64_t
     return n != 0 && p != 0;
 }
 
+/* The counting scan's look-up tables: an event's slot in the grid (cell *
+ * nv + value) is the sum of one entry per field, each table covering every
+ * value its bits can hold, so no event, whatever its column holds, reads
+ * outside them. A field filtered out, a day outside the period and a kind
+ * not counted weigh FLOW_OUT, which puts the sum past the grid: such events
+ * land in one spare slot after it, with no branch in the loop. */
+#define FLOW_OUT ((uint64_t)1 << 48)
+typedef struct flow_tables {
+    uint64_t natkind[4096]; /* by the attributes' low 12 bits: the kind, then the nationality */
+    uint64_t port[1024], cls[512];
+    uint64_t day[65536]; /* by the date column's value */
+    int by_class;        /* cls holds something other than 0 */
+} flow_tables;
+
+static flow_tables *flow_tables_new(const fr_an_grid *g)
+{
+    flow_tables *t = fr_malloc(sizeof *t);
+    if (!t) return NULL;
+    const uint64_t nv = FR_FLOW_NVALUES;
+    t->by_class = 0;
+    for (size_t x = 0; x < 512; x++) {
+        t->cls[x] = g->classc[x] * nv;
+        t->by_class |= t->cls[x] != 0;
+    }
+    for (uint32_t at = 0; at < 4096; at++) {
+        unsigned k = FR_AN_KIND(at), x = FR_AN_NAT(at);
+        t->natkind[at] = g->natc[x] == FR_AN_SKIP                         ? FLOW_OUT
+                         : k >= FR_EVENT_ENTRY && k <= FR_EVENT_ENCOUNTER ? g->natc[x] * nv + k - 1
+                                                                          : FLOW_OUT;
+    }
+    for (size_t x = 0; x < 1024; x++)
+        t->port[x] = g->portc[x] == FR_AN_SKIP ? FLOW_OUT : g->portc[x] * nv;
+    for (size_t d = 0; d < 65536; d++)
+        t->day[d] =
+            (fr_date)d >= g->lo && (fr_date)d <= g->hi ? g->dayc[d - (size_t)g->lo] * nv : FLOW_OUT;
+    return t;
+}
+
+/* One part of the flows' scan: the events of zones [z0, z1), counted into
+ * the part's own grid of 32-bit counts (an index holds fewer than 2^31
+ * events) with a spare slot at its end, or collected as (cell, traveller,
+ * kind) words into keys (counting persons). */
+typedef struct flow_part {
+    const fr_analytics *a;
+    const fr_an_grid *g;
+    const flow_tables *t;
+    const uint64_t *nm, *pm;
+    size_t z0, z1, size;
+    uint32_t *cnt;
+    uint64_t *keys;
+    size_t m;
+} flow_part;
+
+/* Whether zone z may hold an event the report counts. */
+static int zone_counts(const fr_an_zone *zn, const fr_an_grid *g, const flow_part *p)
+{
+    return zn->dmax >= (int32_t)g->lo && zn->dmin <= (int32_t)g->hi &&
+           nat_overlap(zn, p->nm, p->pm);
+}
+
+/* Count events [i0, i1) of a block; dx: the day's weight when the whole
+ * block lies in one period (its dates then not read), else FLOW_OUT + 1.
+ * Inlined with by_class constant, so the loop without classes does one
+ * look-up fewer. */
+static inline void count_block(const flow_tables *t, const uint16_t *date, const uint32_t *attr,
+                               size_t i0, size_t i1, uint64_t dx, int by_class, uint32_t *cnt,
+                               uint64_t spare)
+{
+    for (size_t i = i0; i < i1; i++) {
+        uint32_t at = attr[i];
+        uint64_t x = (dx <= FLOW_OUT ? dx : t->day[date[i]]) + t->natkind[at & 4095u] +
+                     t->port[FR_AN_PORT(at)] + (by_class ? t->cls[FR_AN_CLASS(at)] : 0);
+        cnt[x < spare ? x : spare]++;
+    }
+}
+
+static void *flow_scan(void *arg)
+{
+    flow_part *p = arg;
+    const fr_analytics *a = p->a;
+    const fr_an_grid *g = p->g;
+    const size_t n = a->n;
+    const uint16_t *date = a->date;
+    const uint32_t *attr = a->attr, *trav = a->trav;
+    const flow_tables *t = p->t;
+    uint32_t *cnt = p->cnt; /* locals: stores through cnt cannot change them */
+    uint64_t *keys = p->keys;
+    size_t m = 0;
+    unsigned ulo = (unsigned)g->lo, uhi = (unsigned)g->hi;
+    for (size_t z = p->z0; z < p->z1; z++) {
+        if (!zone_counts(&a->zones[z], g, p)) continue; /* skip the blocks that cannot match */
+        size_t i0 = z << FR_AN_ZONE_SHIFT, i1 = i0 + FR_AN_ZONE < n ? i0 + FR_AN_ZONE : n;
+        if (!keys) {
+            /* every day of the block in one period of the report (a block of
+             * 4,096 events spans hours at a nation's volume): its dates need
+             * not be read, a third of the bytes */
+            const fr_an_zone *zn = &a->zones[z];
+            uint64_t dx = zn->dmin >= 0 && zn->dmax <= 65535 && t->day[zn->dmin] < FLOW_OUT &&
+                                  t->day[zn->dmin] == t->day[zn->dmax]
+                              ? t->day[zn->dmin]
+                              : FLOW_OUT + 1;
+            if (t->by_class)
+                count_block(t, date, attr, i0, i1, dx, 1, cnt, p->size);
+            else
+                count_block(t, date, attr, i0, i1, dx, 0, cnt, p->size);
+            continue;
+        }
+        for (size_t i = i0; i < i1; i++) {
+            unsigned d = date[i];
+            if (d < ulo || d > uhi) continue;
+            uint32_t at = attr[i];
+            unsigned k = FR_AN_KIND(at);
+            if (k > FR_EVENT_ENCOUNTER) continue;
+            uint32_t c = fr__an_cell(g, at, d);
+            if (c == FR_AN_SKIP) continue;
+            keys[m++] = (uint64_t)c << 35 | (uint64_t)trav[i] << 3 | k;
+        }
+    }
+    p->m = m;
+    return NULL;
+}
+
+/* How many parts to scan n events in: one per CPU this process may run on,
+ * each of at least FLOW_PART_MIN events (below that a thread costs more
+ * than it saves), at most FLOW_PARTS. */
+#define FLOW_PARTS 8
+#define FLOW_PART_MIN ((size_t)1 << 20)
+static size_t flow_parts(size_t n)
+{
+    size_t k = n / FLOW_PART_MIN, cpus = fr__an_cpus();
+    if (k > cpus) k = cpus;
+    return k < 1 ? 1 : k > FLOW_PARTS ? FLOW_PARTS : k;
+}
+
+/* Scan the events in parts on threads of their own (the first on this one),
+ * each counting into its own grid, then add the grids into cnt. A part whose
+ * grid cannot be allocated goes to the part before it; a thread that cannot
+ * be started leaves its part to this one. FR_ENOMEM when not even the first
+ * grid can be allocated. */
+static int flow_count(const fr_analytics *a, const fr_an_grid *g, const uint64_t nm[8],
+                      const uint64_t pm[16], int64_t *cnt)
+{
+    size_t nz = fr__an_nzones(a->n), k = flow_parts(a->n), size = g->cells * FR_FLOW_NVALUES;
+    flow_part part[FLOW_PARTS];
+    pthread_t th[FLOW_PARTS];
+    int started[FLOW_PARTS] = {0};
+    flow_tables *t = flow_tables_new(g);
+    if (!t) return FR_ENOMEM;
+    for (size_t j = 0; j < k; j++) {
+        part[j] = (flow_part){a, g, t, nm, pm, nz * j / k, nz * (j + 1) / k, size, NULL, NULL, 0};
+        if (!(part[j].cnt = fr_calloc(size + 1, sizeof *part[j].cnt))) { /* + the spare */
+            if (j == 0) {
+                fr_free(t);
+                return FR_ENOMEM;
+            }
+            part[j - 1].z1 = nz;
+            k = j;
+        }
+    }
+    for (size_t j = 1; j < k; j++)
+        started[j] = pthread_create(&th[j], NULL, flow_scan, &part[j]) == 0;
+    flow_scan(&part[0]);
+    for (size_t j = 0; j < k; j++) {
+        if (j > 0 && started[j])
+            pthread_join(th[j], NULL);
+        else if (j > 0)
+            flow_scan(&part[j]);
+        for (size_t c = 0; c < size; c++)
+            cnt[c] += part[j].cnt[c];
+        fr_free(part[j].cnt);
+    }
+    fr_free(t);
+    return FR_OK;
+}
+
 int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **out, fr_error *err)
 {
     if (q->persons && q->cumulative)
@@ -96,30 +272,17 @@ int fr_analytics_flows(fr_analytics *a, const fr_report_query *q, fr_report **ou
     size_t m = 0;
     if (!cnt) goto nomem;
     if (q->persons && !(keys = fr_malloc((a->n ? a->n : 1) * sizeof *keys))) goto nomem;
-    unsigned ulo = (unsigned)g.lo, uhi = (unsigned)g.hi;
-    int inside = !g.empty && g.cells > 0;
     uint64_t nm[8], pm[16];
     nat_mask(&g, nm);
     port_mask(&g, pm);
-    for (size_t i = 0; inside && i < a->n; i++) {
-        if ((i & (FR_AN_ZONE - 1)) == 0) { /* skip the blocks that cannot match */
-            const fr_an_zone *z = &a->zones[i >> FR_AN_ZONE_SHIFT];
-            if (z->dmax < (int32_t)ulo || z->dmin > (int32_t)uhi || !nat_overlap(z, nm, pm)) {
-                i += FR_AN_ZONE - 1;
-                continue;
-            }
+    if (!g.empty && g.cells > 0) {
+        if (keys) { /* one part: the words are sorted together */
+            flow_part p = {a, &g, NULL, nm, pm, 0, fr__an_nzones(a->n), 0, NULL, keys, 0};
+            flow_scan(&p);
+            m = p.m;
+        } else if (flow_count(a, &g, nm, pm, cnt) != FR_OK) {
+            goto nomem;
         }
-        unsigned d = a->date[i];
-        if (d < ulo || d > uhi) continue;
-        uint32_t at = a->attr[i];
-        unsigned k = FR_AN_KIND(at);
-        if (k > FR_EVENT_ENCOUNTER) continue;
-        uint32_t c = fr__an_cell(&g, at, d);
-        if (c == FR_AN_SKIP) continue;
-        if (keys)
-            keys[m++] = (uint64_t)c << 35 | (uint64_t)a->trav[i] << 3 | k;
-        else
-            cnt[(size_t)c * nv + k - 1]++;
     }
     if (keys) {
         count_distinct(keys, m, nv, cnt, 0);
