@@ -616,11 +616,13 @@ int fr_snapshot_write(fr_analytics *a, const char *path, uint64_t *file_bytes, f
 /* ---- against the ledger ---- */
 
 /* Whether the snapshot a belongs to the ledger s as it is now; else the
- * reason in why (its code FR_EVERSION). */
-static int matches(const fr_analytics *a, fr_store *s, fr_error *why, fr_error *err)
+ * reason in why (its code FR_EVERSION). *last: the ledger's last sequence. */
+static int matches(const fr_analytics *a, fr_store *s, int64_t *last_out, fr_error *why,
+                   fr_error *err)
 {
     int64_t last = 0, fp = 0;
     int rc = fr_store_last_sequence(s, &last, &fp, err);
+    *last_out = last;
     if (rc != FR_OK) return rc;
     if (a->seq > last) {
         fr_error_set(why, FR_EVERSION, 0, 0, "",
@@ -655,8 +657,13 @@ int fr_snapshot_open(const char *path, fr_store *s, unsigned flags, fr_analytics
     if (rc == FR_ENOTFOUND) {
         fr_error_set(&info->why, rc, 0, 0, "", "there is no analytics snapshot yet");
     } else if (rc == FR_OK) {
-        rc = matches(a, s, &info->why, err);
+        int64_t last = 0;
+        rc = matches(a, s, &last, &info->why, err);
         if (rc != FR_OK) goto fail;
+        /* read lazily with events to append: appending re-pairs, which reads
+         * every column, so they are all checked now and a damaged one means
+         * a rebuild here, as for a file read whole */
+        if (!info->why.code && last > a->seq) (void)fr__an_need(a, FR_AN_C_ALL, &info->why);
     }
     snprintf(info->reason, sizeof info->reason, "%s", info->why.code ? info->why.message : "");
     size_t added = 0;
