@@ -10,12 +10,15 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "frontera/alloc.h"
 #include "frontera/arrivals.h"
 #include "frontera/audit.h"
+#include "frontera/snapshot.h"
 
 fr_date cli_purge_today(void)
 {
@@ -92,6 +95,20 @@ static int purge_manifests(const char *db, fr_store *s, fr_audit *au, const fr_r
     return rc2;
 }
 
+/* After persons were erased, the analytics snapshots of the ledger (beside
+ * it, and the one $FRONTERA_SNAPSHOT names) go too: their stamp is the digest
+ * of the last event, which the purge may have replaced, so the next report
+ * would rebuild them anyway and say they came from another ledger. Removed,
+ * the next report builds the index anew without a false reason; a process
+ * that mapped the old file keeps its view. */
+static void forget_snapshots(const char *db)
+{
+    char path[4096];
+    if (fr_snapshot_path(db, path, sizeof path) == FR_OK) unlink(path);
+    const char *named = getenv("FRONTERA_SNAPSHOT");
+    if (named && named[0]) unlink(named);
+}
+
 int cli_purge_run(const char *db, const fr_retention *r, fr_date as_of, int dry, size_t batch,
                   const char *actor, const char *role, const char *origin, atomic_int *stop,
                   fr_purge_counts *total, fr_error *err)
@@ -143,6 +160,7 @@ int cli_purge_run(const char *db, const fr_retention *r, fr_date as_of, int dry,
     }
     fr_audit_close(au);
     fr_store_close(s);
+    if (rc == FR_OK && !dry && total->travellers > 0) forget_snapshots(db);
     return rc;
 }
 

@@ -15,6 +15,7 @@ name=purge$$
 psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" \
     >/dev/null 2>&1
 export FRONTERA_DB="${ADMIN%/*}/$name"
+export FRONTERA_SNAPSHOT="$T/central.analytics" # the reports' index kept, as docs/deploy.md advises
 trap 'psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1; rm -rf "$T"' EXIT
 # shellcheck source=purge_scenario.inc
 . "$SRC/tests/cli/purge_scenario.inc"
