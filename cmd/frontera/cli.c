@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +77,25 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
     fputc('\n', stderr);
     fprintf(stderr, _("Try 'frontera help %s' for more information.\n"), sub);
     return FR_EXIT_USAGE;
+}
+
+int cli_bad_option(const char *sub, int argc, char **argv)
+{
+    /* getopt has moved optind past the argument it refused (or to argc when
+     * a value was missing at the end); optopt is 0 for an unknown or
+     * ambiguous long option, the option's value otherwise. */
+    int at = optind - 1;
+    if (at < 1) at = 1;
+    if (at >= argc) at = argc - 1;
+    const char *arg = at >= 1 ? argv[at] : "";
+    if (strncmp(arg, "--", 2) == 0) {
+        if (optopt == 0) return cli_usage_error(sub, "unknown or ambiguous option '%s'", arg);
+        if (strchr(arg, '=')) return cli_usage_error(sub, "option '%s' takes no value", arg);
+        return cli_usage_error(sub, "option '%s' needs a value", arg);
+    }
+    if (optopt > 0 && optopt < 128 && optopt != '?')
+        return cli_usage_error(sub, "option '-%c' is unknown or needs a value", optopt);
+    return cli_usage_error(sub, "unknown option '%s'", arg);
 }
 
 void cli_print_error(const char *sub, const char *file, const fr_error *err)

@@ -31,6 +31,11 @@ int cli_usage_error(const char *sub, const char *fmt, ...)
 #endif
     ;
 
+/* The usage error for an option getopt_long refused (it returned '?'; main
+ * turned opterr off): names the option and whether it is unknown, needs a
+ * value or takes none. Returns FR_EXIT_USAGE. */
+int cli_bad_option(const char *sub, int argc, char **argv);
+
 /* Print an fr_error as "frontera SUB: FILE:LINE:COLUMN: field: message". */
 void cli_print_error(const char *sub, const char *file, const fr_error *err);
 

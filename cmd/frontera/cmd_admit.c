@@ -155,7 +155,7 @@ int cmd_admit(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("admit", "unknown option");
+            return cli_bad_option("admit", argc, argv);
         }
     }
     if (!req.port)

@@ -134,7 +134,7 @@ int cmd_audit(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("audit", "unknown option");
+            return cli_bad_option("audit", argc, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("audit", "say what to do: verify, list or head");

@@ -36,7 +36,7 @@ int cmd_countries(int argc, char **argv)
                 "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n"));
             return FR_EXIT_OK;
         }
-        return cli_usage_error("countries", "unknown option");
+        return cli_bad_option("countries", argc, argv);
     }
     int rc = FR_EXIT_OK;
     if (optind == argc) {

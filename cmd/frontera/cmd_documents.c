@@ -46,7 +46,7 @@ int cmd_documents(int argc, char **argv)
                   "./frontera-watchlists; the list is DIR/lost-stolen.docs.csv.\n"));
             return FR_EXIT_OK;
         } else
-            return cli_usage_error("documents", "unknown option");
+            return cli_bad_option("documents", argc, argv);
     }
     if (optind + 2 != argc || strcmp(argv[optind], "import") != 0)
         return cli_usage_error("documents", "usage: documents import FILE");

@@ -49,7 +49,7 @@ int cmd_export(int argc, char **argv)
                                        cli_error_text(&err));
             continue;
         }
-        return cli_usage_error("export", "unknown option");
+        return cli_bad_option("export", argc, argv);
     }
     if (optind < argc) return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     const char *db = getenv("FRONTERA_DB");

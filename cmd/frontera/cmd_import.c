@@ -195,7 +195,7 @@ int cmd_import(int argc, char **argv)
                 return cli_usage_error("import", "--batch must be 1..10000000");
             batch = (size_t)v;
         } else {
-            return cli_usage_error("import", "unknown option");
+            return cli_bad_option("import", argc, argv);
         }
     }
     if (optind + 1 != argc) {

@@ -24,7 +24,7 @@ int cmd_init(int argc, char **argv)
                   "else ./frontera.db. A database written by a newer frontera is refused.\n"));
             return FR_EXIT_OK;
         }
-        return cli_usage_error("init", "unknown option");
+        return cli_bad_option("init", argc, argv);
     }
     if (optind < argc) return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
     const char *db = getenv("FRONTERA_DB");

@@ -69,7 +69,7 @@ int cmd_linkeval(int argc, char **argv)
                   "record reach 1 in 10,000 persons.\n"));
             return FR_EXIT_OK;
         } else
-            return cli_usage_error("linkeval", "unknown option");
+            return cli_bad_option("linkeval", argc, argv);
     }
     if (optind != argc)
         return cli_usage_error("linkeval", "unexpected argument '%s'", argv[optind]);

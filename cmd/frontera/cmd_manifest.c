@@ -159,7 +159,7 @@ static int manifest_check(int argc, char **argv)
             usage();
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("manifest", "unknown option");
+            return cli_bad_option("manifest", argc, argv);
         }
     }
     if (strlen(country) != 2)
@@ -243,7 +243,10 @@ int cmd_manifest(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "reconcile") == 0)
         return cmd_manifest_reconcile(argc - 1, argv + 1);
-    if (argc < 2 || strcmp(argv[1], "check") != 0)
-        return cli_usage_error("manifest", "the subcommands are check and reconcile");
+    if (argc < 2) return cli_usage_error("manifest", "the subcommands are check and reconcile");
+    if (strcmp(argv[1], "check") != 0)
+        return cli_usage_error("manifest",
+                               "unknown subcommand '%s'; the subcommands are check and reconcile",
+                               argv[1]);
     return manifest_check(argc - 1, argv + 1);
 }

@@ -74,7 +74,7 @@ int cmd_manifest_reconcile(int argc, char **argv)
                      "who entered or an unannounced entry, 2 usage, 3 failure. docs/paxlst.md.\n"));
             return FR_EXIT_OK;
         default:
-            return cli_usage_error(sub, "unknown option");
+            return cli_bad_option(sub, argc, argv);
         }
     }
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);

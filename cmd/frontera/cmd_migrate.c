@@ -77,7 +77,7 @@ int cmd_migrate(int argc, char **argv)
         else if (c == 't')
             to = optarg;
         else
-            return cli_usage_error("migrate", "unknown option");
+            return cli_bad_option("migrate", argc, argv);
     }
     if (optind < argc) return cli_usage_error("migrate", "unexpected argument '%s'", argv[optind]);
     if (!from || !to) return cli_usage_error("migrate", "--from and --to are both required");

@@ -317,7 +317,7 @@ int cmd_mrz(int argc, char **argv)
             usage();
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("mrz", "unknown option");
+            return cli_bad_option("mrz", argc, argv);
         }
     }
     if (argc - optind > 1) return cli_usage_error("mrz", "at most one FILE");

@@ -99,7 +99,7 @@ int cmd_overstayers(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error(sub, "unknown option");
+            return cli_bad_option(sub, argc, argv);
         }
     }
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);

@@ -199,7 +199,7 @@ int cmd_paxlst(int argc, char **argv)
             usage();
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("paxlst", "unknown option");
+            return cli_bad_option("paxlst", argc, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("paxlst", "name at least one FILE (- for stdin)");

@@ -177,7 +177,7 @@ static int parse_opts(int argc, char **argv, popts *o)
             usage();
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("policy", "unknown option");
+            return cli_bad_option("policy", argc, argv);
         }
     }
     return -1;

@@ -197,7 +197,7 @@ int cmd_record(int argc, char **argv)
             json = 1;
             break;
         default:
-            return cli_usage_error("record", "unknown option");
+            return cli_bad_option("record", argc, argv);
         }
     }
     if (bad) return FR_EXIT_USAGE;

@@ -440,6 +440,8 @@ static int parse_options(int argc, char **argv, alerts_opts *o)
         case 'a':
             rc = date_option(c, optarg, o);
             break;
+        case '?':
+            return cli_bad_option(SUB, argc, argv);
         default: /* the detector's options, or an unknown one */
             rc = param_option(c, optarg, &o->params);
         }

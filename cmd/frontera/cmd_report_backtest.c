@@ -198,6 +198,8 @@ static int parse_options(int argc, char **argv, backtest_opts *o)
                 return cli_usage_error(SUB, "--format must be text or csv");
             o->format = optarg;
             break;
+        case '?':
+            return cli_bad_option(SUB, argc, argv);
         default: /* how the tests judge, or an unknown option */
             rc = test_option(c, optarg, o);
         }

@@ -59,7 +59,7 @@ int report_flows(int argc, char **argv)
         }
         int rc = report_option(&o, sub, c, optarg);
         if (rc > 0) return rc;
-        if (rc < 0) return cli_usage_error(sub, "unknown option");
+        if (rc < 0) return cli_bad_option(sub, argc, argv);
     }
     if (report_wants_routes(&o)) return report_routes(sub, &o, argc, argv);
     fr_report *r = NULL;

@@ -53,7 +53,7 @@ int report_overstays(int argc, char **argv)
         }
         int rc = report_option(&o, sub, c, optarg);
         if (rc > 0) return rc;
-        if (rc < 0) return cli_usage_error(sub, "unknown option");
+        if (rc < 0) return cli_bad_option(sub, argc, argv);
     }
     fr_report *r = NULL;
     int rc = report_run(sub, &o, argc, argv, fr_analytics_overstays, &r);

@@ -146,7 +146,7 @@ int report_whatif(int argc, char **argv)
             break;
         }
         default:
-            return cli_usage_error(SUB, "unknown option");
+            return cli_bad_option(SUB, argc, argv);
         }
     }
     if (optind < argc) return cli_usage_error(SUB, "unexpected argument '%s'", argv[optind]);

@@ -162,7 +162,7 @@ int cmd_review(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("review", "unknown option");
+            return cli_bad_option("review", argc, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("review", "say list, link, distinct or split");

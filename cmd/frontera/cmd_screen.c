@@ -271,7 +271,7 @@ int cmd_screen(int argc, char **argv)
         case 'h':
             return usage();
         default:
-            return cli_usage_error("screen", "unknown option");
+            return cli_bad_option("screen", argc, argv);
         }
     }
     if (optind != argc) return cli_usage_error("screen", "unexpected argument '%s'", argv[optind]);

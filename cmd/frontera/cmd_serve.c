@@ -290,7 +290,7 @@ int cmd_serve(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("serve", "unknown option");
+            return cli_bad_option("serve", argc, argv);
         }
     }
     if (optind < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);

@@ -126,7 +126,7 @@ int cmd_stay(int argc, char **argv)
             usage();
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("stay", "unknown option");
+            return cli_bad_option("stay", argc, argv);
         }
     }
     if (!rule_s || !on_s) return cli_usage_error("stay", "--rule and --on are required");

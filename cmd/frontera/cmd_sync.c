@@ -445,7 +445,7 @@ int cmd_sync(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("sync", N_("unknown option"));
+            return cli_bad_option("sync", argc, argv);
         }
     }
     const char *db = getenv("FRONTERA_DB");

@@ -99,7 +99,7 @@ int cmd_synth(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("synth", "unknown option");
+            return cli_bad_option("synth", argc, argv);
         }
     }
     if (optind < argc) return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);

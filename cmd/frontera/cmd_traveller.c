@@ -84,7 +84,7 @@ int cmd_traveller(int argc, char **argv)
             json = 1;
             continue;
         }
-        return cli_usage_error("traveller", "unknown option");
+        return cli_bad_option("traveller", argc, argv);
     }
     if (optind + 1 != argc) return cli_usage_error("traveller", "give one ID or STATE:NUMBER");
     const char *arg = argv[optind];

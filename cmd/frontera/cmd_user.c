@@ -131,7 +131,7 @@ int cmd_user(int argc, char **argv)
             fputs(_(USAGE), stdout);
             return FR_EXIT_OK;
         default:
-            return cli_usage_error("user", "unknown option");
+            return cli_bad_option("user", argc, argv);
         }
     }
     if (optind >= argc)

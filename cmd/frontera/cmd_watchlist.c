@@ -290,7 +290,7 @@ int cmd_watchlist(int argc, char **argv)
         case 'h':
             return usage(stdout);
         default:
-            return cli_usage_error("watchlist", "unknown option");
+            return cli_bad_option("watchlist", argc, argv);
         }
     }
     if (optind >= argc)

@@ -6,6 +6,7 @@
  * FRONTERA_DB environment variable so each can read it the same way. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -81,6 +82,9 @@ int main(int argc, char **argv)
 {
     int i = 1, n;
     cli_i18n_init();
+    /* The subcommands name a refused option themselves, in the user's
+     * language (cli_bad_option), instead of getopt's English line. */
+    opterr = 0;
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);

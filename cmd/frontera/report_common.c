@@ -69,10 +69,20 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
         fr_date *d = c == REPORT_OPT_FROM ? &o->q.from
                      : c == REPORT_OPT_TO ? &o->q.to
                                           : &o->q.as_of;
-        if (fr_date_parse_cstr(arg, d, &err) != FR_OK)
-            return cli_usage_error(sub, "'%s' is not a date (YYYY-MM-DD): %s", arg,
-                                   cli_error_text(&err));
-        return 0;
+        const char *name = c == REPORT_OPT_FROM ? "--from"
+                           : c == REPORT_OPT_TO ? "--to"
+                                                : "--as-of";
+        if (fr_date_parse_cstr(arg, d, &err) == FR_OK) return 0;
+        /* A month, as the server's from/to and report alerts take it: its
+         * first day for --from, its last for --to and --as-of. */
+        fr_month m;
+        fr_error merr;
+        if (strlen(arg) == 7 && fr_month_parse(arg, 7, &m, &merr) == FR_OK) {
+            *d = c == REPORT_OPT_FROM ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
+            return 0;
+        }
+        return cli_usage_error(sub, "%s: '%s' is not a date YYYY-MM-DD or a month YYYY-MM: %s",
+                               name, arg, cli_error_text(&err));
     }
     case REPORT_OPT_BY:
         return parse_list(o, sub, arg, 1);

@@ -47,7 +47,8 @@ enum {
 /* The common options' help: a message of its own (marked N_, translated
  * where it is printed: fputs(_(REPORT_COMMON_HELP), out)). */
 #define REPORT_COMMON_HELP                                                                         \
-    N_("  --from DATE, --to DATE  the period (inclusive; default: all events)\n"                   \
+    N_("  --from DATE, --to DATE  the period, inclusive: days YYYY-MM-DD or months YYYY-MM\n"      \
+       "                          (default: all events)\n"                                         \
        "  --as-of DATE            the report date (default: the last event's date)\n"              \
        "  --by KEYS               group by nationality,port,class and one of\n"                    \
        "                          year,month,week,day (comma-separated, in order);\n"              \

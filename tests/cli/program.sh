@@ -20,6 +20,19 @@ for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $
   "$F" "$sub" --help >/dev/null || fail "$sub --help exited non-zero"
   "$F" help "$sub" | grep -qi 'usage' || fail "help $sub prints no usage"
 done
+# A refused option is named once, by frontera, in the user's language: no
+# getopt line before it ("admit: unrecognized option"), whichever subcommand.
+for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}') "report flows" \
+           "report alerts" "report backtest"; do
+  set +e; err=$("$F" $sub --no-such-option 2>&1 >/dev/null); rc=$?; set -e
+  [ "$rc" = 2 ] || fail "$sub --no-such-option exited $rc"
+  case "$sub" in help|version) continue ;; esac
+  [ "$(printf '%s\n' "$err" | grep -c .)" = 2 ] || fail "$sub: the usage error is not two lines: $err"
+  printf '%s\n' "$err" | head -1 | grep -Eq "^frontera $sub: .*'--no-such-option'" ||
+    fail "$sub: the usage error does not name the option: $err"
+done
+set +e; err=$("$F" admit --policy 2>&1 >/dev/null); set -e
+printf '%s\n' "$err" | grep -q "option '--policy' needs a value" || fail "a missing value: $err"
 [ "$("$F" countries CHN | cut -f3)" = "China" ] || fail "countries CHN"
 [ "$("$F" countries D | cut -f1)" = "D" ] || fail "countries D"
 expect_rc 1 "$F" countries DEU
