@@ -7,8 +7,9 @@
  * named, anything the reader would flag: an unknown state, a character
  * outside the MRZ alphabet, a field too long, a date whose two-digit year
  * would be read back in another century. Names are normalised (upper case,
- * spaces and hyphens to fillers, apostrophes dropped) and cut at the field's
- * end when too long. */
+ * accented Latin letters transliterated as Doc 9303 recommends, spaces and
+ * hyphens to fillers, apostrophes dropped) and cut at the field's end when
+ * too long. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,21 +79,65 @@ static int put_country(maker *m, const char *field, const char *v, mrz_span sp)
     return FR_OK;
 }
 
-/* Append a name part: letters kept (raised), spaces and hyphens to single
- * fillers, apostrophes dropped. */
+/* Doc 9303 Part 3 section 6's recommended transliterations of the Latin
+ * letters U+00C0..U+017F ("" for the two signs among them, x and /): marks
+ * dropped (JOSE, MUNOZ, PENA), the letters that stand for two written as two
+ * (AE for A-umlaut and the AE ligature, AA for A-ring, OE for O-umlaut, O-slash
+ * and the OE ligature, UE for U-umlaut, SS, TH, IJ). Its alternatives (A for
+ * A-umlaut, NXX for N-tilde) are not used: N, as Spanish passports write it. */
+static const char *const latin_to_mrz[0x180 - 0xC0] = {
+    "A", "A", "A",  "A",  "AE", "AA", "AE", "C", "E",  "E", "E", "E", "I",  "I", "I",  "I",
+    "D", "N", "O",  "O",  "O",  "O",  "OE", "",  "OE", "U", "U", "U", "UE", "Y", "TH", "SS",
+    "A", "A", "A",  "A",  "AE", "AA", "AE", "C", "E",  "E", "E", "E", "I",  "I", "I",  "I",
+    "D", "N", "O",  "O",  "O",  "O",  "OE", "",  "OE", "U", "U", "U", "UE", "Y", "TH", "Y",
+    "A", "A", "A",  "A",  "A",  "A",  "C",  "C", "C",  "C", "C", "C", "C",  "C", "D",  "D",
+    "D", "D", "E",  "E",  "E",  "E",  "E",  "E", "E",  "E", "E", "E", "G",  "G", "G",  "G",
+    "G", "G", "G",  "G",  "H",  "H",  "H",  "H", "I",  "I", "I", "I", "I",  "I", "I",  "I",
+    "I", "I", "IJ", "IJ", "J",  "J",  "K",  "K", "K",  "L", "L", "L", "L",  "L", "L",  "L",
+    "L", "L", "L",  "N",  "N",  "N",  "N",  "N", "N",  "N", "N", "N", "O",  "O", "O",  "O",
+    "O", "O", "OE", "OE", "R",  "R",  "R",  "R", "R",  "R", "S", "S", "S",  "S", "S",  "S",
+    "S", "S", "T",  "T",  "T",  "T",  "T",  "T", "U",  "U", "U", "U", "U",  "U", "U",  "U",
+    "U", "U", "U",  "U",  "W",  "W",  "Y",  "Y", "Y",  "Z", "Z", "Z", "Z",  "Z", "Z",  "S",
+};
+
+/* The letters a UTF-8 sequence at p stands for in an MRZ, or NULL; *used is
+ * the sequence's length. */
+static const char *latin_letter(const char *p, int *used)
+{
+    unsigned char b0 = (unsigned char)p[0], b1 = (unsigned char)p[1];
+    if (b0 < 0xC3 || b0 > 0xC5 || (b1 & 0xC0) != 0x80) return NULL;
+    unsigned cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
+    const char *t = latin_to_mrz[cp - 0xC0];
+    *used = 2;
+    return *t ? t : NULL;
+}
+
+/* Append a name part: letters kept (raised), accented Latin letters
+ * transliterated, spaces and hyphens to single fillers, apostrophes
+ * dropped. */
 static int name_part(maker *m, const char *field, const char *v, char *buf, int *k, int cap)
 {
     for (const char *p = v; *p; p++) {
         char c = upper(*p);
         if (c == '\'') continue;
+        int used;
+        const char *t = latin_letter(p, &used);
+        if (t) {
+            for (; *t && *k < cap - 2; t++)
+                buf[(*k)++] = *t;
+            p += used - 1;
+            if (*k >= cap - 2) break;
+            continue;
+        }
         if (c == ' ' || c == '-' || c == '<') {
             if (*k > 0 && buf[*k - 1] != '<') buf[(*k)++] = '<';
         } else if (MRZ_IS(c, MRZ_ALPHA)) {
             buf[(*k)++] = c;
         } else {
             return bad(m, field,
-                       "'%s' has a character an MRZ cannot hold; transliterate it to A-Z "
-                       "first (Doc 9303 Part 3).",
+                       "'%s' has a character an MRZ cannot hold; transliterate it to Latin "
+                       "letters first (Doc 9303 Part 3 transliterates only accented Latin "
+                       "letters).",
                        v);
         }
         if (*k >= cap - 2) break;

@@ -120,4 +120,10 @@ set +e; out=$("$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --watchlists "
 (cd "$T" && "$F" admit --port ECUIO --at 2024-06-01T09:00-05:00 --json "$usb") >"$T/out.json" || fail "no lists: $(cat "$T/out.json")"
 json '[r["level"] for r in d["reasons"] if r["code"]=="screening.not_configured"][0]' <"$T/out.json" | grep -qx warning \
   || fail "no lists configured must be a warning: $(cat "$T/out.json")"
+# The README's booth example runs as written, on the sample passport it names.
+(cd "$SRC" && "$F" admit --port ECUIO --at 2024-07-01T10:15-05:00 data/demo/passport.txt) >"$T/readme.out" 2>/dev/null || true
+head -1 "$T/readme.out" | grep -qx 'REFUSE: ZHANG, WEI (CHN E12345678)' \
+  || fail "the README's refusal on data/demo/passport.txt: $(cat "$T/readme.out")"
+grep -q 'admit --port ECUIO --at 2024-07-01T10:15-05:00 data/demo/passport.txt' "$SRC/README.md" \
+  || fail "README.md no longer shows data/demo/passport.txt"
 echo "admit.sh: all passed"
