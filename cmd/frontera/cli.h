@@ -67,6 +67,12 @@ const char *cli_strerror(int code);
  * errors met at the booth (dates, local times, ports, no database), else the library's
  * English sentence. Static or err's storage: valid while err is. */
 const char *cli_error_text(const fr_error *err);
+/* An event kind, a document link (fr_link_kind) and an anomaly flag
+ * (FR_ANOMALY_*) in the user's words: the library's code names in English
+ * (what scripts and the JSON output read), a phrase in another language. */
+const char *cli_event_kind_word(int kind);
+const char *cli_link_word(int link);
+const char *cli_anomaly_word(unsigned flag);
 /* The sentence of alert a for the user: in English the library's own
  * (fr_alert.message); in another language the same facts from a's fields
  * in buf. */

@@ -19,6 +19,8 @@
 #include "frontera/alerts.h"
 #include "frontera/country.h"
 #include "frontera/date.h"
+#include "frontera/event.h"
+#include "frontera/history.h"
 #include "i18n.h"
 
 /* 1 when the messages are in English: the library's sentence is then the
@@ -103,6 +105,57 @@ const char *cli_error_text(const fr_error *err)
     const char *t = translated(err);
     if (t) return t;
     return err->message;
+}
+
+const char *cli_event_kind_word(int kind)
+{
+    if (english()) return fr_event_kind_name((fr_event_kind)kind);
+    switch (kind) {
+    case FR_EVENT_ENTRY:
+        return _("entry (event)");
+    case FR_EVENT_EXIT:
+        return _("exit (event)");
+    case FR_EVENT_REFUSAL:
+        return _("refusal (event)");
+    case FR_EVENT_ENCOUNTER:
+        return _("encounter (event)");
+    case FR_EVENT_EXTENSION:
+        return _("extension (event)");
+    default:
+        return fr_event_kind_name((fr_event_kind)kind);
+    }
+}
+
+const char *cli_link_word(int link)
+{
+    if (english()) return fr_link_kind_name((fr_link_kind)link);
+    switch (link) {
+    case FR_LINK_DOCUMENT:
+        return _("a known document");
+    case FR_LINK_NEW:
+        return _("a new traveller");
+    case FR_LINK_RENEWAL:
+        return _("a new document of a known traveller");
+    case FR_LINK_REVIEW:
+        return _("a new traveller, a possible match kept for review");
+    default:
+        return fr_link_kind_name((fr_link_kind)link);
+    }
+}
+
+const char *cli_anomaly_word(unsigned flag)
+{
+    if (english()) return fr_anomaly_name(flag);
+    switch (flag) {
+    case FR_ANOMALY_EXIT_WITHOUT_ENTRY:
+        return _("an exit with no open entry before it");
+    case FR_ANOMALY_ENTRY_WITHOUT_EXIT:
+        return _("an entry while an earlier entry was still open");
+    case FR_ANOMALY_DOCUMENT_MISMATCH:
+        return _("the document's person differs from the one first recorded with it");
+    default:
+        return fr_anomaly_name(flag);
+    }
 }
 
 /* The series' name in the user's words: the ones frontera builds from the

@@ -148,6 +148,16 @@ es --db "$T/post.db" sync status | grep -q 'aún no se ha sincronizado' || fail 
 es --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^eventos en espera    0' ||
   fail "the post officer's sync status is not Spanish: $(es --db "$T/post.db" sync status --central http://127.0.0.1:9)"
 en --db "$T/post.db" sync status --central http://127.0.0.1:9 | grep -q '^events waiting   0' || fail "LANG=C sync status is not English"
+# record and traveller: the event kind, the document link and the anomaly in
+# Spanish words (English keeps the code names scripts read)
+rec=(record exit --at 2024-07-01T10:00-05:00 --port ECUIO --surname LI --given-names NA --nationality CHN
+     --birth-date 1985-03-14 --sex F)
+es --db "$T/post.db" "${rec[@]}" --event-id x1 --document CHN:X1 >"$T/rec.es"
+grep -q '^x1: registrado (salida), viajero 1 (vínculo: viajero nuevo)$' "$T/rec.es" &&
+  grep -q 'anomalía: salida sin una entrada abierta antes' "$T/rec.es" || fail "record is not Spanish: $(cat "$T/rec.es")"
+en --db "$T/post.db" "${rec[@]}" --event-id x2 --document CHN:X2 | grep -q '^x2: recorded exit, .*(link: renewal)$' ||
+  fail "LANG=C record is not the English code names"
+es --db "$T/post.db" traveller 1 | grep -q '  salida    ECUIO x1  \[anomalía: salida sin' || fail "traveller is not Spanish"
 
 export FRONTERA_DB="$T/ledger.db"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"ANN","document_number":"BT1234567","nationality":"USA","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |
