@@ -100,13 +100,18 @@ int cli_bad_option(const char *sub, int argc, char **argv)
 
 void cli_print_error(const char *sub, const char *file, const fr_error *err)
 {
+    const char *text = cli_error_text(err);
+    /* The store's open names the database itself ("there is no database at
+     * PATH"): the path once, and no "db:" field, which tells a user nothing. */
+    if (file && !err->line && strstr(text, file)) file = NULL;
+    int field = err->field[0] && strcmp(err->field, "db") != 0;
     fprintf(stderr, "frontera %s: ", sub);
     if (file) fprintf(stderr, "%s:", file);
     if (err->line) fprintf(stderr, "%d:", err->line);
     if (err->column) fprintf(stderr, "%d:", err->column);
     if (file || err->line || err->column) fputc(' ', stderr);
-    if (err->field[0]) fprintf(stderr, "%s: ", err->field);
-    fprintf(stderr, "%s\n", cli_error_text(err));
+    if (field) fprintf(stderr, "%s: ", err->field);
+    fprintf(stderr, "%s\n", text);
 }
 
 char *cli_default_policy_path(void)

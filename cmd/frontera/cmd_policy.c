@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "frontera/country.h"
+#include "frontera/alloc.h"
 #include "frontera/policy.h"
 #include "i18n.h"
 
@@ -18,15 +19,16 @@
 static void usage(void)
 {
     printf(_(
-        "Usage: frontera policy check --policy FILE --nationality CODE --on DATE [--class CLASS] "
+        "Usage: frontera policy check [--policy FILE] --nationality CODE --on DATE [--class CLASS] "
         "[--json]\n"
         "       frontera policy lint FILE...\n"
-        "       frontera policy changes --policy FILE --from DATE --to DATE [--class CLASS]\n"
+        "       frontera policy changes [--policy FILE] --from DATE --to DATE [--class CLASS]\n"
         "Visa policy files (format: docs/policy.md).\n\n"
         "  check    the rule in force for a nationality (ICAO code) on a day, with its source;\n"
         "           exit 1 when no rule applies\n"
         "  lint     load each FILE and report every error (FILE:LINE:COLUMN); exit 1 if any\n"
         "  changes  every change of rule after --from up to and including --to, per nationality\n\n"
+        "  --policy FILE   the policy (default: $FRONTERA_POLICY, else Ecuador's ecu.policy)\n"
         "  --class CLASS   visitor (default), transit, crew or official\n"
         "  --json          machine output (check)\n"
         "  --help          show this help\n"
@@ -57,6 +59,21 @@ static fr_policy *load(const char *sub, const char *path, int *nerr)
         p = NULL;
     }
     free(text);
+    return p;
+}
+
+/* The policy --policy names, else the default one admit uses. */
+static fr_policy *load_policy(const char *path, int *nerr)
+{
+    if (path) return load("policy", path, nerr);
+    char *def = cli_default_policy_path();
+    if (!def) {
+        *nerr = -1;
+        cli_usage_error("policy", "no policy file: give --policy FILE or set FRONTERA_POLICY");
+        return NULL;
+    }
+    fr_policy *p = load("policy", def, nerr);
+    fr_free(def);
     return p;
 }
 
@@ -196,8 +213,7 @@ static int do_check(const popts *o)
 {
     fr_date on;
     int rc;
-    if (!o->policy || !o->nat)
-        return cli_usage_error("policy", "check needs --policy FILE and --nationality CODE");
+    if (!o->nat) return cli_usage_error("policy", "check needs --nationality CODE");
     if ((rc = date_opt("on", o->on, &on)) >= 0) return rc;
     int cls = fr_admission_class_parse(o->cls, strlen(o->cls));
     if (cls < 0)
@@ -210,7 +226,7 @@ static int do_check(const popts *o)
                                "code or a country name",
                                o->nat);
     int nerr;
-    fr_policy *p = load("policy", o->policy, &nerr);
+    fr_policy *p = load_policy(o->policy, &nerr);
     if (!p) return nerr < 0 ? FR_EXIT_FAILURE : FR_EXIT_FINDING;
     const fr_policy_rule *r = fr_policy_lookup(p, c, (fr_admission_class)cls, on);
     if (o->json)
@@ -290,7 +306,6 @@ static int do_changes(const popts *o)
 {
     fr_date from, to;
     int rc;
-    if (!o->policy) return cli_usage_error("policy", "changes needs --policy FILE");
     if ((rc = date_opt("from", o->from, &from)) >= 0) return rc;
     if ((rc = date_opt("to", o->to, &to)) >= 0) return rc;
     if (to < from) return cli_usage_error("policy", "--to is before --from");
@@ -299,7 +314,7 @@ static int do_changes(const popts *o)
         return cli_usage_error("policy", "unknown class '%s' (visitor, transit, crew, official)",
                                o->cls);
     int nerr;
-    fr_policy *p = load("policy", o->policy, &nerr);
+    fr_policy *p = load_policy(o->policy, &nerr);
     if (!p) return nerr < 0 ? FR_EXIT_FAILURE : FR_EXIT_FINDING;
     /* collect (date, country) pairs, then print in date order */
     size_t cap = 256, n = 0;

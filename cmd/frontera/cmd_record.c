@@ -29,7 +29,7 @@ static void usage(void)
           "  --document-type T        P, PA, I, ID ...\n"
           "  --document-expiry DATE   --surname S  --given-names G  --nationality CODE\n"
           "  --birth-date DATE        --sex M|F|X\n"
-          "  --class C                admission class (tourist, business, ...)\n"
+          "  --class C                admission class (visitor, transit, crew, official)\n"
           "  --authorised-until DATE  entries and extensions; omitted: the admission/policy\n"
           "                           module computes it (stored empty until then)\n"
           "  --officer ID  --decision admit|refer|refuse  --reasons JSON\n"

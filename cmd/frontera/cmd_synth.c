@@ -25,7 +25,7 @@ static const char USAGE[] =
        "  --out FILE       write to FILE instead of standard output\n"
        "  --truth FILE     also write the ground truth, the true person of each event\n"
        "                   (event_id,person), to FILE: never part of the import layout;\n"
-       "                   frontera link-eval measures the linking against it\n"
+       "                   frontera linkeval measures the linking against it\n"
        "  --quiet          no summary on standard error\n"
        "See docs/synth.md for the model.\n");
 

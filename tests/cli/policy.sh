@@ -25,6 +25,12 @@ grep -q 'ecu.policy: ok' "$tmp/out" || fail "lint ok line"
 "$F" policy check --policy "$ECU" --nationality CHN --on 2024-06-30 | grep -q 'visa_free' || fail "CHN 2024-06-30"
 out=$("$F" policy check --policy "$ECU" --nationality CHN --on 2024-07-01 --json)
 case $out in *'"regime":"visa_required"'*'"from":"2024-07-01"'*'18 Jun 2024'*) ;; *) fail "CHN 2024-07-01: $out";; esac
+# without --policy: $FRONTERA_POLICY, else Ecuador's, as admit does
+FRONTERA_POLICY="$ECU" "$F" policy check --nationality CHN --on 2024-07-01 | grep -q 'visa_required' ||
+  fail "policy check with \$FRONTERA_POLICY"
+(unset FRONTERA_POLICY; "$F" policy check --nationality CHN --on 2024-06-30) | grep -q 'visa_free' ||
+  fail "policy check without --policy does not read Ecuador's"
+FRONTERA_POLICY=/nonexistent/x.policy expect_rc 3 "$F" policy changes --from 2024-01-01 --to 2024-12-31
 "$F" policy check --policy "$ECU" --nationality COL --on 2024-07-01 | grep -q 'passport or national ID card' || fail "COL id card"
 expect_rc 1 "$F" policy check --policy "$ECU" --nationality USA --on 2010-01-01
 expect_rc 2 "$F" policy check --policy "$ECU" --nationality QQQ --on 2024-07-01
