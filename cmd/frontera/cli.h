@@ -79,6 +79,11 @@ const char *cli_anomaly_word(unsigned flag);
 struct fr_alert;
 const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
 
+/* fr_country_normalize (ICAO or ISO alpha-3 code, English name), else a
+ * country's name in Spanish in any case, with or without accents
+ * ("Alemania" -> D, "peru" -> PER): the table index, or -1. */
+int cli_country(const char *text, size_t len);
+
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */
 fr_policy *cli_load_policy(const char *sub, const char *path);

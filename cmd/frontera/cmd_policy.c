@@ -219,7 +219,7 @@ static int do_check(const popts *o)
     if (cls < 0)
         return cli_usage_error("policy", "unknown class '%s' (visitor, transit, crew, official)",
                                o->cls);
-    int c = fr_country_normalize(o->nat, strlen(o->nat)); /* DEU -> D, XKX -> RKS */
+    int c = cli_country(o->nat, strlen(o->nat)); /* DEU -> D, XKX -> RKS */
     if (c < 0)
         return cli_usage_error("policy",
                                "'%s' is not an ICAO 9303 code (D for Germany), an ISO alpha-3 "

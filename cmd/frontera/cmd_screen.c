@@ -90,7 +90,7 @@ static json_t *screen_one(fr_screen_ctx *ctx, const trav *t, size_t max, int *al
                  cli_error_text(&err));
         return NULL;
     }
-    if (t->nat && *t->nat && (q.nationality = fr_country_normalize(t->nat, strlen(t->nat))) < 0) {
+    if (t->nat && *t->nat && (q.nationality = cli_country(t->nat, strlen(t->nat))) < 0) {
         why_set(why,
                 N_("'%.40s' is not a nationality (want an ICAO 9303 or ISO 3166 alpha-3 code, or a "
                    "country name)"),

@@ -43,7 +43,8 @@ static int parse_list(report_opts *o, const char *sub, const char *arg, int by)
                 return cli_usage_error(sub, "--by: at most %d keys", FR_REPORT_MAX_KEYS);
             o->q.keys[o->q.nkeys++] = k;
         } else {
-            int c = fr_country_normalize(p, n); /* ICAO, ISO alpha-3 (DEU -> D) or a name */
+            int c =
+                cli_country(p, n); /* ICAO, ISO alpha-3 (DEU -> D), an English or Spanish name */
             if (c < 0)
                 return cli_usage_error(sub,
                                        "--nationality: '%.*s' is not an ICAO 9303 code (D for "

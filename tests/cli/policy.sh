@@ -25,6 +25,13 @@ grep -q 'ecu.policy: ok' "$tmp/out" || fail "lint ok line"
 "$F" policy check --policy "$ECU" --nationality CHN --on 2024-06-30 | grep -q 'visa_free' || fail "CHN 2024-06-30"
 out=$("$F" policy check --policy "$ECU" --nationality CHN --on 2024-07-01 --json)
 case $out in *'"regime":"visa_required"'*'"from":"2024-07-01"'*'18 Jun 2024'*) ;; *) fail "CHN 2024-07-01: $out";; esac
+# nationalities as Ecuador's users write them: Spanish names, any case, accents or not
+[ "$("$F" policy check --policy "$ECU" --nationality Alemania --on 2024-07-01 | cut -d' ' -f1)" = D ] || fail "Alemania"
+[ "$("$F" policy check --policy "$ECU" --nationality 'estados unidos' --on 2024-07-01 | cut -d' ' -f1)" = USA ] ||
+  fail "estados unidos"
+[ "$("$F" policy check --policy "$ECU" --nationality Peru --on 2024-07-01 | cut -d' ' -f1)" = PER ] || fail "Peru"
+[ "$("$F" policy check --policy "$ECU" --nationality 'Haiti' --on 2024-07-01 | cut -d' ' -f1)" = HTI ] || fail "Haiti (Haití)"
+expect_rc 2 "$F" policy check --policy "$ECU" --nationality Atlantida --on 2024-07-01
 # without --policy: $FRONTERA_POLICY, else Ecuador's, as admit does
 FRONTERA_POLICY="$ECU" "$F" policy check --nationality CHN --on 2024-07-01 | grep -q 'visa_required' ||
   fail "policy check with \$FRONTERA_POLICY"
