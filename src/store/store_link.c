@@ -32,6 +32,15 @@ int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
     return fr_linkage_upper_bound(p, q, &c, f) >= p->review_bits;
 }
 
+int fr__slink_may_review_at(const fr_linkage_params *p, const fr_linkage_query *q, int64_t id,
+                            const char *surname, const char *given_names, const char *nationality,
+                            fr_date birth, char sex, const fr_linkage_freq *f)
+{
+    fr_linkage_candidate c = {id, surname,      given_names,  nationality, birth, sex,
+                              "", FR_DATE_NONE, FR_DATE_NONE, 0,           ""};
+    return fr_linkage_upper_bound(p, q, &c, f) >= p->review_bits;
+}
+
 int fr__slink_keep_row(const fr_linkage_params *p, const fr_linkage_query *q,
                        const fr_linkage_freq *f, const fr_slink_row *x, fr_slink_row **rows,
                        size_t *n, fr_error *err)

@@ -54,6 +54,11 @@ int fr__slink_wanted(const fr_document *d);
  * frequencies taken as f says)? Backends may drop rows with it early. */
 int fr__slink_may_review(const fr_linkage_params *p, const fr_linkage_query *q,
                          const fr_slink_row *x, const fr_linkage_freq *f);
+/* The same for a row whose fields are not copied into an fr_slink_row yet
+ * (names at most FR_NAME_MAX bytes, as a copy would hold them). */
+int fr__slink_may_review_at(const fr_linkage_params *p, const fr_linkage_query *q, int64_t id,
+                            const char *surname, const char *given_names, const char *nationality,
+                            fr_date birth, char sex, const fr_linkage_freq *f);
 /* Append x to *rows (*n of them, grown eight at a time; the caller frees)
  * when it may reach review (fr__slink_may_review); FR_ENOMEM with err set. */
 int fr__slink_keep_row(const fr_linkage_params *p, const fr_linkage_query *q,

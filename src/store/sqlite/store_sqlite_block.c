@@ -36,7 +36,8 @@ typedef struct sq_brow {
      * and another surname, told apart here without reading the arena */
     uint32_t surhash;
     char sex;
-    char long_nat; /* the stored nationality has more than three letters */
+    char long_nat;  /* the stored nationality has more than three letters */
+    char long_name; /* a name longer than FR_NAME_MAX: cut when copied */
 } sq_brow;
 
 typedef struct sq_bdate {
@@ -189,6 +190,7 @@ static int row_add(sq_block *b, sq_bdate *dt, int64_t id, const char *sur, size_
     r->nationality = nat_code(nat);
     r->long_nat = strlen(nat) > 3;
     r->surhash = sur_hash(sur, nsur);
+    r->long_name = nsur > FR_NAME_MAX || ngiv > FR_NAME_MAX;
     int rc = arena_put(b, sur, nsur, &r->surname);
     if (rc == FR_OK) rc = arena_put(b, giv, ngiv, &r->given_names);
     if (rc != FR_OK) return rc;
@@ -284,6 +286,15 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
                 fr_free(out);
                 return 0;
             }
+            /* Most rows of a frequent nationality are refused by the bound:
+             * judge them on the arena's names, and copy only those kept (a
+             * name too long is cut first, as the copy would). */
+            char natc[4];
+            memcpy(natc, &r->nationality, sizeof natc);
+            if (!r->long_name &&
+                !fr__slink_may_review_at(&s->link_params, q, r->id, sur, b->arena + r->given_names,
+                                         natc, dt->date, r->sex, f))
+                continue;
             fr_slink_row x;
             x.id = r->id;
             copy_name(x.surname, sizeof x.surname, sur);
