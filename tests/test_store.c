@@ -294,6 +294,7 @@ typedef struct import_probe {
     int seen;
     long reject_line;
     char reject_col[32], reject_reason[200];
+    unsigned batch_ms; /* fr_import_hooks.batch_ms */
 } import_probe;
 
 static int probe_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
@@ -331,7 +332,7 @@ static size_t import_text(fr_store *s, const char *text, size_t len, size_t batc
     fr_csv *csv;
     fr_error err;
     assert_int_equal(fr_csv_new_mem(text, len, NULL, &csv), FR_OK);
-    fr_import_hooks h = {p, probe_reject, NULL, NULL, NULL, probe_complete};
+    fr_import_hooks h = {p, probe_reject, NULL, NULL, NULL, probe_complete, p->batch_ms};
     *rc = fr_ledger_import(s, csv, batch, &h, stats, &err);
     fr_csv_free(csv);
     size_t n = 0;
@@ -359,6 +360,37 @@ static void import_counts_only_committed_rows(void **st)
     assert_int_equal(stored, 2);      /* the first batch of two */
     assert_int_equal(stats.taken, 2); /* not 3: I-3 was rolled back with its batch */
     assert_int_equal(stats.batches, 1);
+    fr_store_close(s);
+}
+
+/* A batch open longer than batch_ms is committed between chunks of rows,
+ * whatever its row count; 0 keeps batches by rows only. */
+static void import_commits_a_batch_open_too_long(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    enum { N = 20000 };
+    static const char HEAD[] = "event_id,kind,at,port,document_state,document_number\n";
+    size_t cap = sizeof HEAD + (size_t)N * 64, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv, cap, "%s", HEAD);
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(csv + len, cap - len,
+                                "T-%d,entry,2024-07-01T10:15-05:00,ECUIO,ECU,T%d\n", i, i);
+    import_probe p = {.batch_ms = 1}; /* every chunk of 4,000 rows takes longer */
+    fr_import_stats stats;
+    int rc;
+    assert_int_equal(import_text(s, csv, len, 1000000, &p, &stats, &rc), N);
+    assert_int_equal(rc, FR_OK);
+    assert_int_equal(stats.taken, N);
+    assert_true(stats.batches >= 2);
+    assert_true(stats.batches <= N / 4000 + 1); /* and the last, at the end */
+    memset(&p, 0, sizeof p);                    /* batch_ms 0: the same rows again, in one batch */
+    assert_int_equal(import_text(s, csv, len, 1000000, &p, &stats, &rc), N);
+    assert_int_equal(stats.duplicates, N);
+    assert_int_equal(stats.batches, 1);
+    free(csv);
     fr_store_close(s);
 }
 
@@ -824,6 +856,7 @@ int main(void)
         T(export_gives_reasons_back),
         T(implausible_dates_and_malformed_text_are_refused),
         T(import_counts_only_committed_rows),
+        T(import_commits_a_batch_open_too_long),
         T(import_rejects_bad_text_and_takes_alpha3),
         T(open_beside_a_writer_and_checkpoint_from_another_connection),
         cmocka_unit_test(busy_handler_gives_up_at_its_limit),

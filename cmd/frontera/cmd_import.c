@@ -146,6 +146,7 @@ int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {{"rejects", required_argument, NULL, 'r'},
                                          {"batch", required_argument, NULL, 'b'},
+                                         {"batch-seconds", required_argument, NULL, 'S'},
                                          {"policy", required_argument, NULL, 'p'},
                                          {"no-policy", no_argument, NULL, 'n'},
                                          {"sep", required_argument, NULL, 's'},
@@ -153,28 +154,35 @@ int cmd_import(int argc, char **argv)
                                          {0, 0, 0, 0}};
     char sep = 0; /* 0: from the header of a file, else ',' */
     import_ctx ctx = {0};
-    /* 50,000 rows a commit: on 2.5 M rows 25% faster than 10,000 (fewer
-     * random index pages rewritten per row); each commit is still durable */
-    size_t batch = 50000;
+    /* Up to 1,000,000 rows a commit, and a commit every 5 s at most
+     * (fr_ledger_import): at millions of events the rows a commit carries
+     * share the random index pages it rewrites (bench/RESULTS.md); each
+     * commit is still durable */
+    size_t batch = 1000000;
+    unsigned batch_ms = 5000;
     int c, no_policy = 0;
     char *policy_path = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf(_("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
-                     "                                [--policy FILE | --no-policy]\n"
-                     "                                [--sep comma|semicolon]\n"
-                     "Import crossings, one event a row, columns named by the header (see\n"
-                     "docs/ledger.md). Rows are committed N at a time (default 50000); a re-run\n"
-                     "after an interruption adds only what is missing. Rejected rows go to the\n"
-                     "rejects FILE (CSV: line, column, reason, then the row) or to stderr.\n"
-                     "An entry whose authorised_until is empty gets it from the visa policy\n"
-                     "(--policy FILE, else $FRONTERA_POLICY, else Ecuador's) and the traveller's\n"
-                     "history, as at the booth; --no-policy leaves it empty.\n"
-                     "Fields are separated by ',' or, as spreadsheets set to Spanish write them,\n"
-                     "by ';': a file whose header has ';' and no ',' is read so (--sep says).\n"
-                     "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
-                     "2 a usage error, 3 the import could not run or was cut short.\n"));
+            printf(
+                _("Usage: frontera [--db PATH] import FILE.csv [--rejects FILE] [--batch N]\n"
+                  "                                [--batch-seconds S]\n"
+                  "                                [--policy FILE | --no-policy]\n"
+                  "                                [--sep comma|semicolon]\n"
+                  "Import crossings, one event a row, columns named by the header (see\n"
+                  "docs/ledger.md). Rows are committed N at a time (default 1000000) or every\n"
+                  "S seconds (default 5; 0: by rows only), whichever comes first: other writers\n"
+                  "of the ledger wait for a batch. A re-run after an interruption adds only\n"
+                  "what is missing. Rejected rows go to the rejects FILE (CSV: line, column,\n"
+                  "reason, then the row) or to stderr.\n"
+                  "An entry whose authorised_until is empty gets it from the visa policy\n"
+                  "(--policy FILE, else $FRONTERA_POLICY, else Ecuador's) and the traveller's\n"
+                  "history, as at the booth; --no-policy leaves it empty.\n"
+                  "Fields are separated by ',' or, as spreadsheets set to Spanish write them,\n"
+                  "by ';': a file whose header has ';' and no ',' is read so (--sep says).\n"
+                  "Exit status: 0 every row taken or already there, 1 some rows rejected,\n"
+                  "2 a usage error, 3 the import could not run or was cut short.\n"));
             return FR_EXIT_OK;
         }
         if (c == 'r') {
@@ -194,6 +202,12 @@ int cmd_import(int argc, char **argv)
             if (*end || v < 1 || v > 10000000)
                 return cli_usage_error("import", "--batch must be 1..10000000");
             batch = (size_t)v;
+        } else if (c == 'S') {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 0 || v > 3600)
+                return cli_usage_error("import", "--batch-seconds must be 0..3600");
+            batch_ms = (unsigned)v * 1000u;
         } else {
             return cli_bad_option("import", argc, argv);
         }
@@ -258,7 +272,8 @@ int cmd_import(int argc, char **argv)
         fprintf(stderr, _("frontera import: out of memory\n"));
         goto done;
     }
-    fr_import_hooks hooks = {&ctx, on_reject, on_notice, on_progress, on_header, on_complete};
+    fr_import_hooks hooks = {&ctx,      on_reject,   on_notice, on_progress,
+                             on_header, on_complete, batch_ms};
     fr_import_stats st;
     int rc = fr_ledger_import(s, csv, batch, &hooks, &st, &err);
     if (ctx.tty && ctx.size) fputc('\n', stderr);

@@ -24,7 +24,7 @@ awk -v n="$N" -f "$SRC/tests/data/ledger/gen.awk" > "$T/c.csv"
 export FRONTERA_DB=$T/crash.db
 "$F" init >/dev/null
 
-"$F" import --batch $BATCH "$T/c.csv" > "$T/run1.out" 2>&1 &
+"$F" import --batch $BATCH --batch-seconds 0 "$T/c.csv" > "$T/run1.out" 2>&1 &
 PID=$!
 seen=0
 for _ in $(seq 1 2000); do
