@@ -76,6 +76,15 @@ typedef struct arg {
         (const arg[]){__VA_ARGS__, {NULL, ARG_TEXT, NULL, 0}})
 #define ADD0(d, code, ground, level, tmpl) add((d), (code), (ground), (level), (tmpl), NULL)
 
+/* Does an MRZ finding's sentence say its place itself ("(line 2, column
+ * 10)", "Line 2 has 43 characters")? Then it is not said twice. */
+static int says_where(const char *msg)
+{
+    for (const char *p = msg; (p = strstr(p, "ine ")) != NULL; p += 4)
+        if (p > msg && (p[-1] == 'l' || p[-1] == 'L') && p[4] >= '0' && p[4] <= '9') return 1;
+    return 0;
+}
+
 /* strncpy that always terminates: snprintf("%s") costs a format parse for
  * each of a decision's dozen strings. */
 static void copy(char *dst, size_t cap, const char *src)
@@ -138,7 +147,8 @@ static void check_mrz(fr_admit_decision *d)
              * lines) is placed at its start, not at "line 0, column 0" */
             /* a check digit's values (empty for other findings) let a
              * program say the sentence in another language in full */
-            ADD(d, code, 0, FR_REASON_REFER, "Line {line}, column {column}: {detail}",
+            ADD(d, code, 0, FR_REASON_REFER,
+                says_where(f->message) ? "{detail}" : "Line {line}, column {column}: {detail}",
                 NUM("line", f->line ? f->line : 1), NUM("column", f->line ? f->column : 1),
                 TXT("detail", f->message), TXT("found", f->found), TXT("expected", f->expected),
                 TXT("value", f->value));

@@ -126,4 +126,10 @@ head -1 "$T/readme.out" | grep -qx 'REFUSE: ZHANG, WEI (CHN E12345678)' \
   || fail "the README's refusal on data/demo/passport.txt: $(cat "$T/readme.out")"
 grep -q 'admit --port ECUIO --at 2024-07-01T10:15-05:00 data/demo/passport.txt' "$SRC/README.md" \
   || fail "README.md no longer shows data/demo/passport.txt"
+# A check digit's sentence says its place once (not "Line 2, column 10: ... (line 2, column 10)")
+sed 's/E123456782/E123456783/' "$SRC/data/demo/passport.txt" >"$T/badcd.txt"
+"$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 "$T/badcd.txt" >"$T/badcd.out" 2>/dev/null || true
+grep -q '^? The check digit of the document number (line 2, column 10) is 3, but E12345678 gives 2' "$T/badcd.out" \
+  || fail "the check digit reason: $(cat "$T/badcd.out")"
+! grep -q 'Line 2, column 10: The check digit' "$T/badcd.out" || fail "the place is said twice: $(cat "$T/badcd.out")"
 echo "admit.sh: all passed"
