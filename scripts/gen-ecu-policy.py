@@ -16,6 +16,8 @@ baseline and the history cannot drift apart.
 Usage: scripts/gen-ecu-policy.py [MATRIX.csv] > data/policy/ecu.policy
 """
 import csv
+import io
+import re
 import os
 import sys
 
@@ -69,6 +71,56 @@ TRANSIT_2025 = ("AFG AGO BGD CMR CUB EGY ERI ETH PHL GMB GHA GIN KEN IND IRQ IRN
                 "SYR LKA SOM VEN VNM YEM HTI COG MLI CIV MMR UZB TJK ALB TCD GNB KGZ MRT SLE SDN SSD CHN").split()
 
 
+
+# The legal references in Spanish (ref_es=, docs/policy.md): the Spanish
+# sentences of the booth cite these; a reference without one is cited as it is.
+REF_ES = {
+    "Visa requirement predating the LOMH; listed by the Foreign Ministry among the 12 visa nationalities (communiqué of 12 Aug 2019)":
+        "Exigencia de visa anterior a la LOMH; la Cancillería la incluye entre las 12 nacionalidades con visa (comunicado del 12 de agosto de 2019)",
+    "Acuerdo Interministerial (Foreign Ministry and Interior) signed 12 Aug 2019, in force on publication in the Registro Oficial":
+        "Acuerdo Interministerial (Cancillería e Interior) firmado el 12 de agosto de 2019, vigente desde su publicación en el Registro Oficial",
+    "Visa requirement for 7 nationalities reported as in force on 6 Sep 2023 (press, quoting the Foreign Ministry)":
+        "Exigencia de visa para 7 nacionalidades, vigente el 6 de septiembre de 2023 según la prensa (que cita a la Cancillería)",
+    "Foreign Ministry communiqué of 15 May 2021: visa required from Monday 17 May 2021":
+        "Comunicado de la Cancillería del 15 de mayo de 2021: visa exigida desde el lunes 17 de mayo de 2021",
+    "Acuerdo Interministerial 05 of 17 Mar 2020, published in the Registro Oficial on 27 Mar 2020":
+        "Acuerdo Interministerial 05 del 17 de marzo de 2020, publicado en el Registro Oficial el 27 de marzo de 2020",
+    "Visa requirement added between May 2021 and Sep 2023 (Foreign Ministry lists; 44 visa nationalities by Sep 2023)":
+        "Exigencia de visa añadida entre mayo de 2021 y septiembre de 2023 (listas de la Cancillería; 44 nacionalidades con visa en septiembre de 2023)",
+    "LOMH art. 56 (UNASUR visitors: 180 days within one year from the first entry)":
+        "LOMH art. 56 (visitantes de la UNASUR: 180 días dentro de un año desde el primer ingreso)",
+    "Visa requirement for Cuban nationals since 1 Dec 2015 (Foreign Ministry announcement of 26 Nov 2015)":
+        "Exigencia de visa para nacionales cubanos desde el 1 de diciembre de 2015 (anuncio de la Cancillería del 26 de noviembre de 2015)",
+    "Shown as visa nationality only by the 2025-01-12 visa matrix snapshot":
+        "Figura como nacionalidad con visa solo en la matriz de visas del 2025-01-12",
+    "LOMH art. 66 as reformed by the Ley Orgánica de Solidaridad Nacional; Foreign Ministry communiqué of 30 Aug 2025":
+        "LOMH art. 66, reformado por la Ley Orgánica de Solidaridad Nacional; comunicado de la Cancillería del 30 de agosto de 2025",
+    "LOMH art. 56: 90 days within one year counted from the first entry, extendable once by 90 days":
+        "LOMH art. 56: 90 días dentro de un año contado desde el primer ingreso, prorrogables una vez por 90 días",
+    "Foreign Ministry communiqué of 18 Jun 2024: temporary suspension of the ECU-CHN agreement on mutual visa exemption for ordinary passports from 1 Jul 2024":
+        "Comunicado de la Cancillería del 18 de junio de 2024: suspensión temporal, desde el 1 de julio de 2024, del convenio Ecuador-China de exención mutua de visas para pasaportes ordinarios",
+    "Ecuadorian nationals enter as of right (Constitución 2008; LOMH)":
+        "Los ecuatorianos ingresan por derecho propio (Constitución de 2008; LOMH)",
+    "Decreto Ejecutivo 826 (2019): visa requirement for Venezuelan nationals":
+        "Decreto Ejecutivo 826 (2019): exigencia de visa para nacionales venezolanos",
+    "Agreement between Ecuador and China on mutual visa exemption for ordinary passports (in force Aug 2016)":
+        "Convenio entre Ecuador y China sobre exención mutua de visas para pasaportes ordinarios (vigente desde agosto de 2016)",
+}
+
+
+def with_spanish_refs(text):
+    """Each rule's line with a ref= gets a continuation line with its ref_es=."""
+    out = []
+    for line in text.split("\n"):
+        out.append(line)
+        if line.lstrip().startswith(("group", "#")):
+            continue
+        m = re.search(r'ref="([^"]*)"', line)
+        if m and m.group(1) in REF_ES:
+            out.append('    ref_es="%s"' % REF_ES[m.group(1)])
+    return "\n".join(out)
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else MATRIX
     visa, days = set(), {}
@@ -85,7 +137,7 @@ def main():
     if visa != dated:
         sys.exit("gen-ecu-policy: matrix and HISTORY disagree: undated %s, not visa in matrix %s"
                  % (sorted(visa - dated), sorted(dated - visa)))
-    out = sys.stdout
+    out = io.StringIO()
     w = out.write
     w("""# ecu.policy: Ecuador's visa policy for visitors (and, from 2025-09-01, transit),
 # as it is and was. GENERATED by scripts/gen-ecu-policy.py from the visa matrix
@@ -142,6 +194,7 @@ group @unasur @andean @mercosur_id @unasur_other
     extra = sorted(c for c, d in days.items() if d not in (90, 180))
     if extra:
         sys.exit("gen-ecu-policy: unexpected day counts for %s" % extra)
+    sys.stdout.write(with_spanish_refs(out.getvalue()))
 
 
 if __name__ == "__main__":

@@ -120,6 +120,40 @@ static void each_bad_file_reports_its_error_where_it_is(void **st)
     assert_true(cases >= 20);
 }
 
+/* ref_es= is the rule's legal reference in Spanish ("" when not given);
+ * given twice it is an error at its place, like any key. */
+static void a_rule_may_give_its_reference_in_spanish(void **st)
+{
+    (void)st;
+    static const char OK[] =
+        "jurisdiction ECU\n"
+        "rule CHN visitor visa_required from=2024-07-01 ref=\"Communique\"\n"
+        "    ref_es=\"Comunicado de la Canciller\xc3\xad"
+        "a\"\n"
+        "rule USA visitor visa_free stay=period:90/1y from=2017-02-06 ref=\"LOMH\"\n";
+    fr_policy *p = NULL;
+    fr_error errs[4];
+    size_t n = 0;
+    assert_int_equal(fr_policy_parse(OK, sizeof OK - 1, &p, errs, 4, &n), FR_OK);
+    const fr_policy_rule *r = at(p, "CHN", FR_CLASS_VISITOR, "2024-07-01");
+    assert_string_equal(r->ref, "Communique");
+    assert_string_equal(r->ref_es, "Comunicado de la Canciller\xc3\xad"
+                                   "a");
+    r = at(p, "USA", FR_CLASS_VISITOR, "2024-07-01");
+    assert_string_equal(r->ref_es, "");
+    fr_policy_free(p);
+    static const char TWICE[] = "jurisdiction ECU\n"
+                                "rule CHN visitor visa_required from=2024-07-01 ref=\"C\"\n"
+                                "    ref_es=\"a\" ref_es=\"b\"\n";
+    p = NULL;
+    assert_int_not_equal(fr_policy_parse(TWICE, sizeof TWICE - 1, &p, errs, 4, &n), FR_OK);
+    assert_null(p);
+    assert_int_equal(n, 1);
+    assert_string_equal(errs[0].field, "ref_es");
+    assert_int_equal(errs[0].line, 3);
+    assert_int_equal(errs[0].column, 16);
+}
+
 static void precedence_nationality_over_group_over_default(void **st)
 {
     (void)st;
@@ -361,6 +395,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_bad_file_reports_its_error_where_it_is),
         cmocka_unit_test(precedence_nationality_over_group_over_default),
+        cmocka_unit_test(a_rule_may_give_its_reference_in_spanish),
         cmocka_unit_test(end_date_is_inclusive_china_2024),
         cmocka_unit_test(ecu_policy_facts),
         cmocka_unit_test(schengen_policy_dated_changes),

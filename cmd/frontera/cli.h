@@ -67,6 +67,12 @@ const char *cli_strerror(int code);
  * errors met at the booth (dates, local times, ports, no database), else the library's
  * English sentence. Static or err's storage: valid while err is. */
 const char *cli_error_text(const fr_error *err);
+/* 1 when the program speaks English (no catalogue, or LANG=C). */
+int cli_english(void);
+/* A policy rule's legal reference in the user's language: its ref_es= in
+ * Spanish when the policy gives one, else its ref=. */
+struct fr_policy_rule;
+const char *cli_rule_ref(const struct fr_policy_rule *r);
 /* An event kind, a document link (fr_link_kind) and an anomaly flag
  * (FR_ANOMALY_*) in the user's words: the library's code names in English
  * (what scripts and the JSON output read), a phrase in another language. */

@@ -10,6 +10,7 @@
  * pages are in web/assets/messages.js (reason.<code>). */
 #include "cli_reasons.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -146,6 +147,17 @@ const char *cli_reason_text(const fr_admit_reason *r, char *buf, size_t cap)
     if (!tmpl) return r->message;
     const char *tr = gettext(tmpl);
     if (tr == tmpl || strcmp(tr, tmpl) == 0) return r->message; /* English: the library's */
+    /* the policy's legal reference in Spanish (ref_es=) where it gives one;
+     * Spanish is the one other language of the catalogue */
+    const char *es = fr_admit_reason_param(r, "ref_es");
+    if (es && es[0]) {
+        fr_admit_reason local = *r;
+        for (size_t i = 0; i < local.nparams && i < FR_REASON_MAX_PARAMS; i++)
+            if (strcmp(local.params[i].name, "ref") == 0)
+                snprintf(local.params[i].value, sizeof local.params[i].value, "%s", es);
+        if (fr_admit_reason_format(&local, tr, buf, cap) != FR_OK) return r->message;
+        return buf;
+    }
     if (fr_admit_reason_format(r, tr, buf, cap) != FR_OK) return r->message;
     return buf;
 }

@@ -21,11 +21,12 @@
 #include "frontera/date.h"
 #include "frontera/event.h"
 #include "frontera/history.h"
+#include "frontera/policy.h"
 #include "i18n.h"
 
 /* 1 when the messages are in English: the library's sentence is then the
  * best one (it holds every detail), and nothing is rebuilt. */
-static int english(void)
+int cli_english(void)
 {
     /* the catalogue translates this message in every language but English */
     static const char *const probe = N_("standard input");
@@ -97,7 +98,7 @@ static const char *translated(const fr_error *err)
 const char *cli_error_text(const fr_error *err)
 {
     if (!err->message[0]) return cli_strerror(err->code);
-    if (english()) return err->message;
+    if (cli_english()) return err->message;
     /* the store's open: the path is printed before the message (a SQLite
      * file that is not there, or a PostgreSQL database without the schema) */
     if (strcmp(err->field, "db") == 0 && err->code == FR_ENOTFOUND)
@@ -109,7 +110,7 @@ const char *cli_error_text(const fr_error *err)
 
 const char *cli_event_kind_word(int kind)
 {
-    if (english()) return fr_event_kind_name((fr_event_kind)kind);
+    if (cli_english()) return fr_event_kind_name((fr_event_kind)kind);
     switch (kind) {
     case FR_EVENT_ENTRY:
         return _("entry (event)");
@@ -128,7 +129,7 @@ const char *cli_event_kind_word(int kind)
 
 const char *cli_link_word(int link)
 {
-    if (english()) return fr_link_kind_name((fr_link_kind)link);
+    if (cli_english()) return fr_link_kind_name((fr_link_kind)link);
     switch (link) {
     case FR_LINK_DOCUMENT:
         return _("a known document");
@@ -145,7 +146,7 @@ const char *cli_link_word(int link)
 
 const char *cli_anomaly_word(unsigned flag)
 {
-    if (english()) return fr_anomaly_name(flag);
+    if (cli_english()) return fr_anomaly_name(flag);
     switch (flag) {
     case FR_ANOMALY_EXIT_WITHOUT_ENTRY:
         return _("an exit with no open entry before it");
@@ -171,7 +172,7 @@ static const char *metric_word(const char *m)
 
 const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
 {
-    if (english()) return a->message;
+    if (cli_english()) return a->message;
     char per[FR_MONTH_BUFSZ], since[FR_MONTH_BUFSZ], until[FR_MONTH_BUFSZ], peak[FR_MONTH_BUFSZ];
     fr_month_format(a->period, per);
     fr_month_format(a->since, since);
@@ -208,4 +209,9 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
     else
         snprintf(t, left, _("; back to normal after %s"), until);
     return buf;
+}
+
+const char *cli_rule_ref(const fr_policy_rule *r)
+{
+    return !cli_english() && r->ref_es && r->ref_es[0] ? r->ref_es : r->ref;
 }

@@ -107,7 +107,7 @@ static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admis
            r->rank == FR_RANK_DEFAULT ? _(" (the default for nationalities not listed)")
            : r->rank == FR_RANK_GROUP ? _(" (group rule)")
                                       : "");
-    printf(_("  source:     %s\n"), r->ref);
+    printf(_("  source:     %s\n"), cli_rule_ref(r));
     if (r->note[0]) printf(_("  note:       %s\n"), r->note);
 }
 
@@ -142,6 +142,8 @@ static void print_rule_json(const fr_policy_rule *r, const char *code, fr_admiss
     cli_json_string(r->who);
     printf(",\"line\":%d,\"ref\":", r->line);
     cli_json_string(r->ref);
+    printf(",\"ref_es\":");
+    cli_json_string(r->ref_es);
     printf(",\"note\":");
     cli_json_string(r->note);
     printf("}\n");
@@ -362,7 +364,7 @@ static int do_changes(const popts *o)
             printf("\n");
         }
         const fr_policy_rule *src = v[i].r1 ? v[i].r1 : v[i].r0;
-        if (src) printf(_("  source: %s\n"), src->ref);
+        if (src) printf(_("  source: %s\n"), cli_rule_ref(src));
         i = j;
     }
     free(v);

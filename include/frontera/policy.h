@@ -89,6 +89,7 @@ typedef struct fr_policy_rule {
     char min_validity_unit; /* ... in 'd' days or 'm' months; 0 when none */
     fr_date from, to;       /* effective, both inclusive; to FR_DATE_NONE: open */
     const char *ref;        /* legal reference (never empty) */
+    const char *ref_es;     /* the same in Spanish (ref_es=), or "" */
     const char *note;       /* free text or "" */
 } fr_policy_rule;
 

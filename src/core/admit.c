@@ -191,7 +191,8 @@ static void check_document(fr_admit_decision *d, const fr_policy_rule *rule, fr_
             "The document expires on {expiry}; this nationality needs one valid until at least "
             "{valid_until} ({ref}).",
             DAY("expiry", m->expiry_date.date),
-            DAY("valid_until", fr_policy_min_expiry(rule, entry)), TXT("ref", rule->ref));
+            DAY("valid_until", fr_policy_min_expiry(rule, entry)), TXT("ref", rule->ref),
+            TXT("ref_es", rule->ref_es));
     }
     if (rule && rule->docs && !(rule->docs & doc_kind(m)))
         ADD(d, "document.not_accepted", 'A', FR_REASON_REFUSE,
@@ -199,7 +200,7 @@ static void check_document(fr_admit_decision *d, const fr_policy_rule *rule, fr_
             "{accepted|passport=a passport is|a passport or ID card is} required ({ref}).",
             TXT("type", m->document_code),
             TXT("accepted", rule->docs == FR_DOC_PASSPORT ? "passport" : "passport,id_card"),
-            TXT("ref", rule->ref));
+            TXT("ref", rule->ref), TXT("ref_es", rule->ref_es));
 }
 
 static void check_regime(fr_admit_decision *d, const fr_policy_rule *rule,
@@ -217,7 +218,7 @@ static void check_regime(fr_admit_decision *d, const fr_policy_rule *rule,
                 "presented.",
                 TXT("nationality", nat), TXT("regime", fr_regime_name(rule->regime)),
                 TXT("class", fr_admission_class_name(rule->cls)), DAY("since", rule->from),
-                TXT("ref", rule->ref));
+                TXT("ref", rule->ref), TXT("ref_es", rule->ref_es));
         } else {
             ADD(d, "visa.presented", 0, FR_REASON_INFO,
                 "Visa reference {visa} presented: check it against the visa record.",
@@ -231,19 +232,19 @@ static void check_regime(fr_admit_decision *d, const fr_policy_rule *rule,
     case FR_REGIME_VISA_ON_ARRIVAL:
         ADD(d, "visa.on_arrival", 0, FR_REASON_INFO,
             "Nationals of {nationality} receive a visa on arrival ({ref}).",
-            TXT("nationality", nat), TXT("ref", rule->ref));
+            TXT("nationality", nat), TXT("ref", rule->ref), TXT("ref_es", rule->ref_es));
         break;
     case FR_REGIME_VISA_FREE:
         ADD(d, "regime.visa_free", 0, FR_REASON_INFO,
             "Nationals of {nationality} may enter as {class} without a visa ({ref}, in force "
             "since {since}).",
             TXT("nationality", nat), TXT("class", fr_admission_class_name(rule->cls)),
-            TXT("ref", rule->ref), DAY("since", rule->from));
+            TXT("ref", rule->ref), TXT("ref_es", rule->ref_es), DAY("since", rule->from));
         break;
     case FR_REGIME_FREE_MOVEMENT:
         ADD(d, "regime.free_movement", 0, FR_REASON_INFO,
             "Nationals of {nationality} enjoy free movement ({ref}).", TXT("nationality", nat),
-            TXT("ref", rule->ref));
+            TXT("ref", rule->ref), TXT("ref_es", rule->ref_es));
         break;
     }
 }
@@ -520,7 +521,8 @@ static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
             "The traveller has already stayed {days_used} of the {max_days} days allowed ({rule}, "
             "{ref}) in the period from {period_start}.",
             NUM("days_used", e->days_used), NUM("max_days", e->max_days), TXT("rule", rb),
-            TXT("ref", rule->ref), DAY("period_start", e->window_start));
+            TXT("ref", rule->ref), TXT("ref_es", rule->ref_es),
+            DAY("period_start", e->window_start));
         return;
     }
     if (d->stay.shortened)

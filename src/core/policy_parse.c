@@ -3,7 +3,7 @@
  *
  * Three entries exist: `jurisdiction CODE`, `group @name MEMBER... [ref=..]`
  * and `rule WHO CLASS REGIME key=value...` (keys: stay, docs, validity, from,
- * to, ref, note). Every problem is reported with line, column and a sentence
+ * to, ref, ref_es, note). Every problem is reported with line, column and a sentence
  * saying what to fix, and parsing goes on with the next entry so one run
  * lists them all. Rules are stored with their strings copied, so the policy
  * does not depend on the text once loaded. */
@@ -224,19 +224,22 @@ static int parse_docs(const fr_ptok *t, fr_policy_rule *r, fr_pdiag *d)
     return 0;
 }
 
+/* A rule's texts, owned by the parse until the rule is stored. */
+enum { TEXT_REF, TEXT_NOTE, TEXT_REF_ES, TEXT_COUNT };
+
 /* key=value of a rule; returns -1 after reporting. */
-static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char **ref, char **note,
+static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char *texts[TEXT_COUNT],
                     fr_pdiag *d)
 {
-    static const char *keys[] = {"stay", "docs", "validity", "from", "to", "ref", "note"};
+    static const char *keys[] = {"stay", "docs", "validity", "from", "to", "ref", "note", "ref_es"};
     int k = -1;
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if (key_is(t, keys[i])) k = i;
     if (k < 0) {
-        fr__pdiag_add(
-            d, FR_EPARSE, t->line, t->col, "rule",
-            "unknown key '%.*s'; a rule takes stay=, docs=, validity=, from=, to=, ref=, note=",
-            (int)(t->key_len > 20 ? 20 : t->key_len), t->key);
+        fr__pdiag_add(d, FR_EPARSE, t->line, t->col, "rule",
+                      "unknown key '%.*s'; a rule takes stay=, docs=, validity=, from=, to=, ref=, "
+                      "ref_es=, note=",
+                      (int)(t->key_len > 20 ? 20 : t->key_len), t->key);
         return -1;
     }
     if (*seen & (1u << k)) {
@@ -261,7 +264,7 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char **
     case 4:
         return parse_date_tok(t, &r->to, d, "to");
     default: {
-        char **dst = k == 5 ? ref : note;
+        char **dst = &texts[k == 5 ? TEXT_REF : k == 6 ? TEXT_NOTE : TEXT_REF_ES];
         *dst = copy_value(t);
         if (!*dst) {
             fr__pdiag_add(d, FR_ENOMEM, t->line, t->col, keys[k], "out of memory");
@@ -359,7 +362,7 @@ static int rule_regime(const fr_ptok *t, fr_pdiag *d)
 }
 
 /* The key=value tokens after REGIME; every bad one is reported. */
-static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char **ref, char **note,
+static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char *texts[TEXT_COUNT],
                      fr_pdiag *d)
 {
     int ok = 1;
@@ -367,9 +370,10 @@ static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char
         if (!e->tok[i].key) {
             fr__pdiag_add(
                 d, FR_EPARSE, e->tok[i].line, e->tok[i].col, "rule",
-                "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, note=)");
+                "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, ref_es=, "
+                "note=)");
             ok = 0;
-        } else if (rule_key(&e->tok[i], r, seen, ref, note, d)) {
+        } else if (rule_key(&e->tok[i], r, seen, texts, d)) {
             ok = 0;
         }
     }
@@ -418,16 +422,18 @@ static int rule_stay_given(const fr_policy_rule *r, const fr_ptok *t0, fr_pdiag 
     return 0;
 }
 
-/* Append a valid rule; it takes ref and note (freed on failure). */
-static void rule_store(fr_policy *p, fr_policy_rule *r, const fr_ptok *who, char *ref, char *note,
+/* Append a valid rule; it takes the texts (freed on failure). */
+static void rule_store(fr_policy *p, fr_policy_rule *r, const fr_ptok *who, char *texts[TEXT_COUNT],
                        const fr_cset *set, fr_pdiag *d)
 {
-    r->ref = ref;
-    r->note = note ? note : fr_strdup("");
+    r->ref = texts[TEXT_REF];
+    r->note = texts[TEXT_NOTE] ? texts[TEXT_NOTE] : fr_strdup("");
+    r->ref_es = texts[TEXT_REF_ES] ? texts[TEXT_REF_ES] : fr_strdup("");
     r->who = fr_strndup(who->val, who->val_len);
-    if (!r->note || !r->who || push_rule(p, r) != FR_OK) {
-        fr_free(ref);
+    if (!r->note || !r->ref_es || !r->who || push_rule(p, r) != FR_OK) {
+        fr_free(texts[TEXT_REF]);
         fr_free((void *)(uintptr_t)r->note);
+        fr_free((void *)(uintptr_t)r->ref_es);
         fr_free((void *)(uintptr_t)r->who);
         fr__pdiag_add(d, FR_ENOMEM, r->line, r->column, "rule", "out of memory");
         return;
@@ -454,20 +460,20 @@ static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
     int reg = rule_regime(&e->tok[3], d);
     if (cls < 0 || reg < 0) ok = 0;
     unsigned seen = 0;
-    char *ref = NULL, *note = NULL;
-    if (!rule_keys(e, &r, &seen, &ref, &note, d)) ok = 0;
-    if (!rule_dates_and_ref(&r, t0, seen, ref, d)) ok = 0;
+    char *texts[TEXT_COUNT] = {NULL, NULL, NULL};
+    if (!rule_keys(e, &r, &seen, texts, d)) ok = 0;
+    if (!rule_dates_and_ref(&r, t0, seen, texts[TEXT_REF], d)) ok = 0;
     if (ok && reg > 0) {
         r.regime = (fr_regime)reg;
         ok = rule_stay_given(&r, t0, d);
     }
     if (!ok) {
-        fr_free(ref);
-        fr_free(note);
+        for (int i = 0; i < TEXT_COUNT; i++)
+            fr_free(texts[i]);
         return;
     }
     r.cls = (fr_admission_class)cls;
-    rule_store(p, &r, &e->tok[1], ref, note, &set, d);
+    rule_store(p, &r, &e->tok[1], texts, &set, d);
 }
 
 int fr__policy_parse_entries(fr_policy *p, const char *text, size_t len, fr_pdiag *d)

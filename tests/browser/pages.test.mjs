@@ -352,7 +352,7 @@ test('los motivos de la decisión en español: escritos desde su código y sus p
   let reasons = await reasonsOf();
   const visa = reasons.find((r) => r.code === 'visa.required');
   assert.ok(visa, `a visa.required reason among ${JSON.stringify(reasons)}`);
-  assert.match(visa.text, /^Los nacionales de CHN necesitan un visado para ingresar como visitante desde el \d{2}\/\d{2}\/\d{4} \(.+\); no se presentó ninguno\.$/);
+  assert.match(visa.text, /^Los nacionales de CHN necesitan una visa para ingresar como visitante desde el \d{2}\/\d{2}\/\d{4} \(Comunicado de la Cancillería del 18 de junio de 2024: .+\); no se presentó ninguna\.$/);
   assert.deepEqual(reasons.filter((r) => r.en).map((r) => r.code), [], 'reasons left in English (lang="en")');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish reasons');
   // An admission: the stay in words, figures and dates in Spanish.
@@ -424,7 +424,7 @@ test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, 
   assert.equal(await page.textContent('#content h1'), 'Tablero: flujos, alertas y permanencias irregulares');
   assert.equal(await page.textContent('#metric option[value=entries]'), 'entradas');
   assert.ok(Number(await page.getAttribute('#flows-chart', 'data-series')) >= 5, 'the chart is drawn in Spanish too');
-  assert.match(await page.textContent('#policy-changes'), /01\/07\/2024 China \(CHN\):.*visado obligatorio/);
+  assert.match(await page.textContent('#policy-changes'), /01\/07\/2024 China \(CHN\):.*visa obligatoria/);
   assert.match(await page.textContent('#overstay-table thead'), /Tasa de permanencia irregular/);
   // the alerts say their facts in Spanish, not the server's English sentence
   const msg = page.locator('#alerts li[data-nationality="CHN"] .alert-message').first();
@@ -612,7 +612,7 @@ test('el tablero en español: periodo, índice, puerto día a día, descargas y 
   assert.equal(await page.textContent('#flows-box-downloads .dl-svg'), 'Descargar SVG');
   // period:90/1y+90 in words, in Spanish
   const usaRule = await page.textContent('#policy-timeline li[data-nationality="USA"] .tl-label');
-  assert.equal(usaRule, 'sin visado, 90 días por año desde la primera entrada, prorrogable una vez por 90 días');
+  assert.equal(usaRule, 'sin visa, 90 días por año desde la primera entrada, prorrogable una vez por 90 días');
   const svg = await download(page, '#flows-box-downloads .dl-svg');
   assert.match(svg.bytes.toString('utf8'), /entradas mensuales por nacionalidad como índice/i, 'the file is titled in Spanish');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');

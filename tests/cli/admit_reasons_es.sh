@@ -23,15 +23,18 @@ grep -qF 'aquí no hay ningún registro de frontera (frontera init crea uno)' "$
 pol="$FR_SOURCE_DIR/data/policy/ecu.policy"
 ref=$(grep '^rule CHN visitor visa_required' "$pol" | sed 's/.*ref="\([^"]*\)".*/\1/')
 [ -n "$ref" ] || fail "ecu.policy has no visa_required rule for CHN"
+# its Spanish reference, on the next line (ref_es=): the Spanish sentence cites it
+ref_es=$(grep -A1 '^rule CHN visitor visa_required' "$pol" | sed -n 's/^ *ref_es="\([^"]*\)".*/\1/p')
+[ -n "$ref_es" ] || fail "ecu.policy's visa_required rule for CHN has no ref_es="
 
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"CHN","surname":"LI","given_names":"WEI","document_number":"E12345678","nationality":"CHN","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |
   "$FRONTERA" mrz --make --today 2025-01-15 >"$T/chn.mrz"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surname":"TESTER","given_names":"ANN","document_number":"BT1234567","nationality":"USA","birth_date":"1985-03-14","sex":"F","expiry_date":"2033-05-20"}' |
   "$FRONTERA" mrz --make --today 2025-01-15 >"$T/usa.mrz"
 
-# A refusal: the visa required, with its ground, date and the policy's own reference kept as it is.
+# A refusal: the visa required, with its ground, date and the policy's reference in Spanish.
 es admit --policy "$pol" --port ECUIO --at 2024-07-02T10:00-05:00 "$T/chn.mrz" >"$T/chn.es" 2>/dev/null && fail "CHN without a visa was not refused"
-grep -qF "x [C] Los nacionales de CHN necesitan un visado para ingresar como visitante desde el 2024-07-01 ($ref); no se presentó ninguno." "$T/chn.es" ||
+grep -qF "x [C] Los nacionales de CHN necesitan una visa para ingresar como visitante desde el 2024-07-01 ($ref_es); no se presentó ninguna." "$T/chn.es" ||
   fail "the visa.required reason is not in Spanish: $(cat "$T/chn.es")"
 grep -qF '! En este puesto no hay ninguna lista de vigilancia cargada: el viajero no fue cotejado.' "$T/chn.es" ||
   fail "the screening warning is not in Spanish: $(cat "$T/chn.es")"
@@ -56,12 +59,12 @@ fi
 es admit --json --policy "$pol" --port ECUIO --at 2024-07-02T10:00-05:00 "$T/chn.mrz" >"$T/a.es.json" 2>/dev/null || true
 en admit --json --policy "$pol" --port ECUIO --at 2024-07-02T10:00-05:00 "$T/chn.mrz" >"$T/a.en.json" 2>/dev/null || true
 cmp -s "$T/a.es.json" "$T/a.en.json" || fail "the JSON answer depends on the language"
-python3 - "$T/a.en.json" "$ref" <<'PY' || fail "the JSON reasons lack their params: $(cat "$T/a.en.json")"
+python3 - "$T/a.en.json" "$ref" "$ref_es" <<'PY' || fail "the JSON reasons lack their params: $(cat "$T/a.en.json")"
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = next(x for x in d["reasons"] if x["code"] == "visa.required")
 assert r["params"] == {"nationality": "CHN", "regime": "visa_required", "class": "visitor",
-                       "since": "2024-07-01", "ref": sys.argv[2]}, r["params"]
+                       "since": "2024-07-01", "ref": sys.argv[2], "ref_es": sys.argv[3]}, r["params"]
 assert r["message"].startswith("Nationals of CHN need a visa"), r["message"]
 assert all(isinstance(x.get("params"), dict) for x in d["reasons"])
 PY

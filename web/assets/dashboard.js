@@ -23,8 +23,17 @@ import { monthlyChart, PALETTE, monthSeconds, monthEndSeconds, daySeconds } from
 import { downloadButtons } from './chartsvg.js';
 import { loadPorts, loadPortDays } from './dash_ports.js';
 import { parsePolicy, segments, describe } from './policy.js';
-import { t, tn, fmtNum, fmtDate, serverText } from './i18n.js';
+import { t, tn, fmtNum, fmtDate, serverText, lang } from './i18n.js';
 import { MESSAGES } from './messages.js';
+
+// A rule's legal reference in the page's language: ref_es= on a Spanish page
+// when the policy gives one (then the page's own words), else ref= as the
+// policy wrote it (marked English on a Spanish page).
+const ruleRef = (r) => (lang() === 'es' && r.ref_es ? r.ref_es : r.ref);
+function refNode(r) {
+  const node = el('span', { class: 'aside', text: ` (${ruleRef(r)})` });
+  return lang() === 'es' && r.ref_es ? node : serverText(node);
+}
 
 // The nationalities the demo shows most, by name in the page's language.
 const natName = (c) => (MESSAGES.en[`country.${c}`] !== undefined ? `${t(`country.${c}`)} (${c})` : c);
@@ -414,7 +423,7 @@ function drawPolicy() {
     for (const s of segs) {
       const a = (daySeconds(s.from) - t0) / (t1 - t0), b = (daySeconds(s.to) + 86400 - t0) / (t1 - t0);
       const text = t('policy.segment', { rule: describe(s.rule), from: fmtDate(s.from), to: fmtDate(s.to) });
-      const seg = el('span', { class: `tl-seg reg-${s.rule ? s.rule.regime : 'none'}`, title: s.rule && s.rule.ref ? `${text}: ${s.rule.ref}` : text },
+      const seg = el('span', { class: `tl-seg reg-${s.rule ? s.rule.regime : 'none'}`, title: s.rule && s.rule.ref ? `${text}: ${ruleRef(s.rule)}` : text },
         el('span', { class: 'tl-label' }, describe(s.rule)));
       seg.style.left = `${(a * 100).toFixed(3)}%`;
       seg.style.width = `${((b - a) * 100).toFixed(3)}%`;
@@ -427,7 +436,7 @@ function drawPolicy() {
       changes.append(el('li', { 'data-nationality': c },
         el('strong', { text: `${fmtDate(s.from)} ${natName(c)}: ` }),
         `${describe(prev.rule)} → ${describe(s.rule)}`,
-        s.rule && s.rule.ref ? serverText(el('span', { class: 'aside', text: ` (${s.rule.ref})` })) : null));
+        s.rule && s.rule.ref ? refNode(s.rule) : null));
     }
   }
   tl.append(list, el('div', { class: 'tl-axis', 'aria-hidden': 'true' }, el('span', { text: fmtDate(from) }), el('span', { text: fmtDate(to) })));

@@ -298,7 +298,19 @@ export function reasonText(r) {
   const key = `reason.${r.code}`;
   const table = MESSAGES[lang()] || MESSAGES.en;
   if (table[key] === undefined) return null;
-  return formatReasonParts(table[key], r.params, showParam);
+  // a parameter the policy also gives in the page's language (ref_es=):
+  // that one, where it is not empty, shown as the page's own words
+  const params = { ...r.params };
+  const own = new Set();
+  for (const name of Object.keys(params)) {
+    const v = r.params[`${name}_${lang()}`];
+    if (typeof v === 'string' && v !== '') {
+      params[name] = v;
+      own.add(name);
+    }
+  }
+  const show = (name, value) => (own.has(name) ? value : showParam(name, value));
+  return formatReasonParts(table[key], params, show);
 }
 
 // ---- stay rules and regimes in plain words (docs/stay.md, docs/policy.md) ----

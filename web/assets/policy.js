@@ -65,7 +65,7 @@ export function parsePolicy(text) {
       }
       groups.set(t[1], members);
     } else if (t[0] === 'rule' && t.length >= 4) {
-      const r = { who: t[1], cls: t[2], regime: t[3], from: null, to: null, stay: '', ref: '' };
+      const r = { who: t[1], cls: t[2], regime: t[3], from: null, to: null, stay: '', ref: '', ref_es: '' };
       for (const kv of t.slice(4)) {
         const eq = kv.indexOf('=');
         if (eq < 0) continue;
@@ -74,6 +74,7 @@ export function parsePolicy(text) {
         else if (k === 'to') r.to = v;
         else if (k === 'stay') r.stay = v;
         else if (k === 'ref') r.ref = v;
+        else if (k === 'ref_es') r.ref_es = v;
       }
       if (r.from) rules.push(r);
     }
