@@ -378,23 +378,31 @@ static int sq_schema_version(fr_store *base, int *version, fr_error *err)
     return rc == SQLITE_OK ? FR_OK : fr__sq_error(s, rc, err, "cannot read the schema version");
 }
 
-/* A connection that runs batches (a bulk import) keeps up to a 1 GiB page
- * cache and maps the file for reads: at millions of events the random-order
- * index pages no longer fit in 32 MiB and each miss became a read system
- * call and a copy (perf at 5.5 M events: a fifth of the time in the kernel
- * copying pages), and a batch of several seconds dirties more pages than
- * 256 MiB hold, which SQLite then spills to the WAL before the commit writes
- * them again (1 M rows after 7 M in one batch: 31.7 s with 256 MiB, 27.6 s
- * with 1 GiB). Pages read through the map are not copied into it, so it
- * fills with the batch's dirty pages. Writes, syncs and durability are
- * unchanged. */
+/* A connection that runs batches (a bulk import, a server's groups) keeps a
+ * 256 MiB page cache and maps the file for reads: at millions of events the
+ * random-order index pages no longer fit in 32 MiB and each miss became a
+ * read system call and a copy (perf at 5.5 M events: a fifth of the time in
+ * the kernel copying pages). Writes, syncs and durability are unchanged. */
 static void bulk_settings(sq_store *s)
 {
     if (s->bulk) return;
     s->bulk = 1;
     (void)fr__sq_block_enable(s); /* without it, the query answers */
-    sqlite3_exec(s->db, "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296;", NULL, NULL,
+    sqlite3_exec(s->db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296;", NULL, NULL,
                  NULL); /* a hint: on failure the defaults stay */
+}
+
+void fr__sq_batch_row(sq_store *s)
+{
+    if (s->big_cache || ++s->batch_rows < SQ_BIG_BATCH_ROWS) return;
+    /* A batch this large is an import's (a server's groups hold hundreds):
+     * one of several seconds dirties more pages than 256 MiB hold, which
+     * SQLite then spills to the WAL before the commit writes them again
+     * (1 M rows after 7 M in one batch: 31.7 s with 256 MiB, 27.6 s with
+     * 1 GiB). Pages read through the map are not copied into the cache, so
+     * it fills with the batch's dirty pages. */
+    s->big_cache = 1;
+    sqlite3_exec(s->db, "PRAGMA cache_size = -1048576", NULL, NULL, NULL); /* a hint */
 }
 
 static int sq_warm(fr_store *base, size_t dates, int *done, fr_error *err)
@@ -409,6 +417,7 @@ static int sq_warm(fr_store *base, size_t dates, int *done, fr_error *err)
 static int sq_batch_begin(fr_store *base, fr_error *err)
 {
     bulk_settings((sq_store *)base);
+    ((sq_store *)base)->batch_rows = 0;
     return fr__sq_tx_begin((sq_store *)base, err);
 }
 static int sq_batch_commit(fr_store *base, fr_error *err)

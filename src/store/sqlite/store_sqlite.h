@@ -105,6 +105,10 @@ typedef struct sq_store {
     sqlite3_stmt *st[SQ_COUNT];
     int in_tx;
     int bulk; /* batches ran: bulk-import settings applied */
+    /* rows recorded in the open batch; big_cache once one passed
+     * SQ_BIG_BATCH_ROWS and the page cache was raised for it */
+    int64_t batch_rows;
+    int big_cache;
     int64_t data_version;
     sq_map docs, travs;
     sq_block *block;  /* NULL unless batches ran (fr__sq_block_enable) */
@@ -142,6 +146,11 @@ int fr__sq_trav_put(sq_store *s, const sq_trav_slot *v);
 void fr__sq_trav_forget(sq_store *s, int64_t traveller_id);
 void fr__sq_cache_clear(sq_store *s);
 void fr__sq_cache_free(sq_store *s);
+
+/* store_sqlite.c: count a row recorded in the open batch; past
+ * SQ_BIG_BATCH_ROWS the connection's page cache grows to 1 GiB. */
+#define SQ_BIG_BATCH_ROWS 50000
+void fr__sq_batch_row(sq_store *s);
 
 /* store_sqlite_record.c */
 int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_error *err);

@@ -420,6 +420,7 @@ int fr__sq_record(fr_store *base, const fr_event *ev, fr_record_result *res, fr_
     int rc;
     if (own && (rc = fr__sq_tx_begin(s, err)) != FR_OK) return rc;
     rc = record_in_tx(s, ev, res, err);
+    if (!own) fr__sq_batch_row(s);
     if (own) {
         if (rc == FR_OK) return fr__sq_tx_commit(s, err);
         fr__sq_tx_rollback(s);
