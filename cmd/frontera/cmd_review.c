@@ -48,6 +48,48 @@ static const char USAGE[] =
        "  --note     why, in the audit\n"
        "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n");
 
+/* A review's status in the user's words (the code in English). */
+static const char *status_word(const char *st)
+{
+    if (cli_english()) return st;
+    if (strcmp(st, "open") == 0) return _("open (review)");
+    if (strcmp(st, "linked") == 0) return _("linked (review)");
+    if (strcmp(st, "distinct") == 0) return _("distinct (review)");
+    return st;
+}
+
+/* The evidence of a review in the user's words. It is the text
+ * fr_linkage_explain wrote when the review was opened (linkage.h: "weight W
+ * bits:", the reason it is never linked without review if any, then each
+ * comparison as "field level +bits", codes kept as in the JSON); in another
+ * language the opening words and the three reasons are said in it. */
+static void print_evidence(const char *ev)
+{
+    double w;
+    int used = 0;
+    if (cli_english() || sscanf(ev, "weight %lf bits:%n", &w, &used) != 1 || used == 0) {
+        printf("  %s\n", ev);
+        return;
+    }
+    printf(_("  weight %.1f bits:"), w);
+    const char *p = ev + used;
+    static const char *const why[] = {N_("another nationality"), N_("the names differ"),
+                                      N_("an entry while the candidate is still in the country")};
+    static const char pre[] = " (never linked without review: ";
+    if (strncmp(p, pre, sizeof pre - 1) == 0) {
+        const char *q = p + sizeof pre - 1, *end = strchr(q, ')');
+        const char *said = NULL;
+        for (size_t i = 0; end && i < sizeof why / sizeof *why; i++)
+            if (strlen(why[i]) == (size_t)(end - q) && strncmp(q, why[i], (size_t)(end - q)) == 0)
+                said = _(why[i]);
+        if (said) {
+            printf(_(" (never linked without review: %s)"), said);
+            p = end + 1;
+        }
+    }
+    printf("%s\n", p);
+}
+
 static void print_list(const fr_link_review *r, size_t n, int json)
 {
     if (json) {
@@ -68,10 +110,12 @@ static void print_list(const fr_link_review *r, size_t n, int json)
         return;
     }
     if (n == 0) printf(_("no reviews\n"));
-    for (size_t i = 0; i < n; i++)
-        printf(_("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n  %s\n"),
-               (long long)r[i].id, r[i].status, r[i].doc_state, r[i].doc_number,
-               (long long)r[i].traveller_id, (long long)r[i].candidate_id, r[i].reason);
+    for (size_t i = 0; i < n; i++) {
+        printf(_("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n"),
+               (long long)r[i].id, status_word(r[i].status), r[i].doc_state, r[i].doc_number,
+               (long long)r[i].traveller_id, (long long)r[i].candidate_id);
+        print_evidence(r[i].reason);
+    }
 }
 
 static int doc_arg(const char *arg, char state[8], char number[64])
