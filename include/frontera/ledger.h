@@ -63,7 +63,9 @@ typedef struct fr_import_hooks {
     int (*reject)(void *ud, long line, const fr_error *why, const fr_csv_row *row);
     /* Said once: e.g. the unknown columns that are ignored. */
     void (*notice)(void *ud, const char *message);
-    /* After each committed batch. */
+    /* After each committed batch, and about once a second while a batch is
+     * open (st->rows and bytes move; taken and duplicates count committed
+     * rows only). */
     void (*progress)(void *ud, const fr_import_stats *st);
     /* The header row (so a rejects file can repeat it). */
     void (*header)(void *ud, const fr_csv_row *row);

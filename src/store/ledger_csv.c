@@ -402,6 +402,7 @@ typedef struct import_run {
     size_t batch, in_batch;
     uint64_t taken, dups; /* of the open batch: counted once it is committed */
     int64_t began_ms;     /* when the open batch began (monotonic) */
+    int64_t progress_ms;  /* when progress was last said */
 } import_run;
 
 static int64_t now_ms(void)
@@ -423,7 +424,7 @@ static int batch_done(import_run *x, fr_csv *csv, const fr_import_hooks *h, fr_i
     st->bytes = fr_csv_offset(csv);
     if (h && h->progress) h->progress(h->ud, st);
     x->in_batch = 0;
-    x->began_ms = now_ms();
+    x->began_ms = x->progress_ms = now_ms();
     return FR_OK;
 }
 
@@ -491,7 +492,7 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
     }
     if ((rc = map_header(&row, &m, h, err)) != FR_OK) return rc;
     if (h && h->header) h->header(h->ud, &row);
-    import_run x = {s, batch, 0, 0, 0, now_ms()};
+    import_run x = {s, batch, 0, 0, 0, now_ms(), now_ms()};
     chunk c;
     memset(&c, 0, sizeof c);
     if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
@@ -507,6 +508,12 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
         if ((rc = chunk_prefetch(s, &c, err)) != FR_OK) goto fail;
         if ((rc = chunk_record(&x, csv, &c, h, stats, err)) != FR_OK) goto fail;
         if (end) break;
+        /* a batch may be open for seconds: say how far the reading is */
+        if (h && h->progress && now_ms() - x.progress_ms >= 1000) {
+            x.progress_ms = now_ms();
+            stats->bytes = fr_csv_offset(csv);
+            h->progress(h->ud, stats);
+        }
         /* h->batch_ms: between chunks, as a chunk's look-ups hold for one batch */
         if (h && h->batch_ms && x.in_batch > 0 && now_ms() - x.began_ms >= (int64_t)h->batch_ms) {
             if ((rc = batch_done(&x, csv, h, stats, err)) != FR_OK) goto fail;
