@@ -104,7 +104,7 @@ REF_ES = {
     "Decreto Ejecutivo 826 (2019): visa requirement for Venezuelan nationals":
         "Decreto Ejecutivo 826 (2019): exigencia de visa para nacionales venezolanos",
     "Agreement between Ecuador and China on mutual visa exemption for ordinary passports (in force Aug 2016)":
-        "Convenio entre Ecuador y China sobre exención mutua de visas para pasaportes ordinarios (vigente desde agosto de 2016)",
+        "Convenio entre Ecuador y China sobre exención mutua de visas para pasaportes ordinarios, en vigor desde agosto de 2016",
 }
 
 

@@ -233,6 +233,7 @@ int cmd_admit(int argc, char **argv)
     }
     int64_t tid = 0;
     char idbuf[FR_EVENT_ID_MAX + 1] = "";
+    int dup = 0; /* the same admission was recorded before: nothing added */
     if (record && d->outcome != FR_REFER) {
         fr_record_result res;
         if (fr_booth_record(store, &req, d, event_id, officer, &res, &err) != FR_OK) {
@@ -241,6 +242,7 @@ int cmd_admit(int argc, char **argv)
             goto done;
         }
         tid = res.traveller_id;
+        dup = res.duplicate;
         fr_admit_event_id(&req, d, event_id, idbuf);
     }
     /* a decision that read a known traveller's history, or recorded one, is
@@ -264,6 +266,9 @@ int cmd_admit(int argc, char **argv)
         print_text(d);
         if (record && d->outcome == FR_REFER)
             fputs(_("Nothing recorded: a referral is decided by a supervisor.\n"), stdout);
+        else if (tid && dup)
+            printf(_("Already recorded as %s (traveller %lld): nothing was added.\n"), idbuf,
+                   (long long)tid);
         else if (tid)
             printf(_("Recorded as %s (traveller %lld).\n"), idbuf, (long long)tid);
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "frontera/country.h"
 #include "commands.h"
 #include "frontera/alloc.h"
 #include "frontera/audit.h"
@@ -28,7 +29,7 @@ static const char USAGE[] =
        "document, entry date and port, authorised-until date and days over, most days over\n"
        "first. Every run is written to the audit log.\n\n"
        "  --as-of DATE           the day of the list (YYYY-MM-DD)\n"
-       "  --nationality CODE     only this nationality (ICAO code)\n"
+       "  --nationality CODE     only this nationality (ICAO code, or a country's name)\n"
        "  --port LOCODE          only those who entered at this port\n"
        "  --min-days-over N      only those at least N days over\n"
        "  --limit N              at most N rows (default 10000)\n"
@@ -60,9 +61,16 @@ int cmd_overstayers(int argc, char **argv)
             if (fr_date_parse_cstr(optarg, &q.as_of, &err) != FR_OK)
                 return cli_usage_error(sub, "--as-of: %s", cli_error_text(&err));
             break;
-        case 'n':
-            q.nationality = optarg;
+        case 'n': { /* a code, an ISO alpha-3 code or a name (English or Spanish) */
+            int ci = cli_country(optarg, strlen(optarg));
+            if (ci < 0)
+                return cli_usage_error(sub,
+                                       "--nationality: '%s' is not an ICAO 9303 code (D for "
+                                       "Germany), an ISO alpha-3 code or a country name",
+                                       optarg);
+            q.nationality = fr_country_code(ci);
             break;
+        }
         case 'p':
             q.port = optarg;
             break;

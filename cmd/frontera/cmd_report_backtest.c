@@ -186,9 +186,12 @@ static int parse_options(int argc, char **argv, backtest_opts *o)
                 return cli_usage_error(SUB, "%s: not a date YYYY-MM-DD", optarg);
             break;
         case 'N':
-            o->nat = fr_country_find_cstr(optarg);
+            o->nat = cli_country(optarg, strlen(optarg));
             if (o->nat < 0)
-                return cli_usage_error(SUB, "%s: not an ICAO 9303 nationality code", optarg);
+                return cli_usage_error(SUB,
+                                       "--nationality: '%s' is not an ICAO 9303 code (D for "
+                                       "Germany), an ISO alpha-3 code or a country name",
+                                       optarg);
             break;
         case 'm':
             o->metric = optarg;

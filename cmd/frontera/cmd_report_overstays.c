@@ -67,7 +67,7 @@ int report_overstays(int argc, char **argv)
                  "departures as of %s\n"
                  "  expected = in time + left late (out-of-country) + not left (suspected "
                  "in-country)\n"
-                 "Ministry crude measure (| entries .. crude rate): (entries - exits) / entries of "
+                 "Ministry crude measure (the columns after |): (entries - exits) / entries of "
                  "movements dated %s..%s;\n  it counts movements, not people who overstayed\n\n"),
                o.q.persons ? _("per person") : _("per entry"), f, t, s, f, t);
     }

@@ -115,9 +115,16 @@ int main(int argc, char **argv)
             fprintf(stderr, _("frontera: no subcommand '%s'\n"), argv[i + 1]);
             return FR_EXIT_USAGE;
         }
+        /* `help report alerts`: the words after the subcommand (a report's
+         * kind, user's action ...) go with it, then --help */
         char help_opt[] = "--help";
-        char *hargv[] = {argv[i + 1], help_opt, NULL};
-        return c->fn(2, hargv);
+        char *hargv[8];
+        int hn = 0;
+        for (int k = i + 1; k < argc && hn < 6; k++)
+            hargv[hn++] = argv[k];
+        hargv[hn++] = help_opt;
+        hargv[hn] = NULL;
+        return c->fn(hn, hargv);
     }
     if (strcmp(name, "version") == 0) {
         printf("frontera %s\n", FR_VERSION);

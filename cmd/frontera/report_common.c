@@ -82,8 +82,9 @@ int report_option(report_opts *o, const char *sub, int c, const char *arg)
             *d = c == REPORT_OPT_FROM ? fr_month_first_day(m) : fr_month_first_day(m + 1) - 1;
             return 0;
         }
+        /* seven characters: a month was meant, and its error says what is wrong */
         return cli_usage_error(sub, "%s: '%s' is not a date YYYY-MM-DD or a month YYYY-MM: %s",
-                               name, arg, cli_error_text(&err));
+                               name, arg, cli_error_text(strlen(arg) == 7 ? &merr : &err));
     }
     case REPORT_OPT_BY:
         return parse_list(o, sub, arg, 1);
@@ -212,6 +213,11 @@ int report_run(const char *sub, const report_opts *o, int argc, char **argv, rep
                fr_report **out)
 {
     if (optind < argc) return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    if (o->q.from != FR_DATE_NONE && o->q.to != FR_DATE_NONE && o->q.to < o->q.from) {
+        char f[FR_DATE_BUFSZ], t[FR_DATE_BUFSZ];
+        return cli_usage_error(sub, "--from %s is after --to %s: the period would be empty",
+                               fr_date_format(o->q.from, f), fr_date_format(o->q.to, t));
+    }
     /* a report reads only its columns of the snapshot, and checks them then */
     fr_analytics *a = report_load(sub, o, FR_SNAPSHOT_LAZY);
     if (!a) return FR_EXIT_FAILURE;

@@ -126,6 +126,12 @@ head -1 "$T/readme.out" | grep -qx 'REFUSE: ZHANG, WEI (CHN E12345678)' \
   || fail "the README's refusal on data/demo/passport.txt: $(cat "$T/readme.out")"
 grep -q 'admit --port ECUIO --at 2024-07-01T10:15-05:00 data/demo/passport.txt' "$SRC/README.md" \
   || fail "README.md no longer shows data/demo/passport.txt"
+# The same admission recorded twice: the second says nothing was added
+"$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 --record "$SRC/data/demo/passport.txt" >"$T/rec1" 2>/dev/null
+"$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 --record "$SRC/data/demo/passport.txt" >"$T/rec2" 2>/dev/null
+tail -1 "$T/rec1" | grep -q '^Recorded as ADM-CHN-E12345678-1719760500 ' || fail "first record: $(cat "$T/rec1")"
+tail -1 "$T/rec2" | grep -q '^Already recorded as ADM-CHN-E12345678-1719760500 .*nothing was added' ||
+  fail "second record: $(cat "$T/rec2")"
 # A check digit's sentence says its place once (not "Line 2, column 10: ... (line 2, column 10)")
 sed 's/E123456782/E123456783/' "$SRC/data/demo/passport.txt" >"$T/badcd.txt"
 "$F" admit --port ECUIO --at 2024-06-30T10:15-05:00 "$T/badcd.txt" >"$T/badcd.out" 2>/dev/null || true

@@ -132,7 +132,7 @@ grep -q 'status:' "$T/unmarked.out" || fail "check-i18n.py misses an unmarked pr
 es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$FRONTERA" "$@"; }
 en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$FRONTERA" "$@"; }
 es --help >"$T/help.es"
-grep -q '^Subórdenes:' "$T/help.es" || fail "LANG=es_EC.UTF-8 frontera --help is not Spanish: $(head -3 "$T/help.es")"
+grep -q '^Subcomandos:' "$T/help.es" || fail "LANG=es_EC.UTF-8 frontera --help is not Spanish: $(head -3 "$T/help.es")"
 grep -q 'decidir en la cabina admitir, derivar o rechazar' "$T/help.es" || fail "the subcommand summaries are not Spanish"
 en --help | grep -q '^Subcommands:' || fail "LANG=C frontera --help is not English"
 set +e
@@ -227,10 +227,10 @@ mkdir -p "$T/wld"
 es watchlist import "$T/wl.csv" --dir "$T/wld" --list t >"$T/wl.es" 2>&1 && fail "a bad watchlist row passed"
 grep -q 'fecha de nacimiento errónea "1980-13-01": el mes 13 no existe' "$T/wl.es" ||
   fail "a watchlist row's birth date is not Spanish: $(cat "$T/wl.es")"
-# counts in their own number (ngettext), in both languages: "1 row", "1 fila tomada"
+# counts in their own number (ngettext), in both languages: "1 row", "1 fila importada"
 printf 'event_id,kind,at,port,document_state,document_number,nationality,birth_date\n%s\n' \
   'S-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,A1,ECU,1990-01-01' >"$T/one.csv"
-es --db "$T/rows.db" import "$T/one.csv" | grep -q ': 1 fila: 1 tomada, 0 duplicadas, 0 rechazadas$' ||
+es --db "$T/rows.db" import "$T/one.csv" | grep -q ': 1 fila: 1 importada, 0 duplicadas, 0 rechazadas$' ||
   fail "one row in Spanish: $(es --db "$T/rows.db" import "$T/one.csv")"
 en --db "$T/rows.db" import "$T/one.csv" | grep -q ': 1 row: 0 taken, 1 duplicate, 0 rejected$' ||
   fail "one row in English: $(en --db "$T/rows.db" import "$T/one.csv")"
