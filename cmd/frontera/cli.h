@@ -89,6 +89,10 @@ const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
  * country's name in Spanish in any case, with or without accents
  * ("Alemania" -> D, "peru" -> PER): the table index, or -1. */
 int cli_country(const char *text, size_t len);
+/* The name of the code at idx in the user's language: the table's English
+ * name, or in Spanish ICU's name of its ISO region (buf, cap bytes) when it
+ * has one. */
+const char *cli_country_name(int idx, char *buf, size_t cap);
 
 /* Load and validate a policy file, printing every error found as
  * "frontera SUB: FILE:LINE:COL: ..."; NULL on failure. */

@@ -46,13 +46,52 @@ static int spanish_name(const char *text, size_t len)
     return found;
 }
 
+/* "EE. UU.", "EEUU", "ee.uu.": how Spanish writes the United States. */
+static int spanish_usa(const char *text, size_t len)
+{
+    char k[8];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == ' ' || ch == '.') continue;
+        if (n == sizeof k - 1) return 0;
+        k[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    }
+    k[n] = '\0';
+    return strcmp(k, "EEUU") == 0;
+}
+
 int cli_country(const char *text, size_t len)
 {
     int c = fr_country_normalize(text, len);
     if (c >= 0) return c;
+    if (spanish_usa(text, len)) return fr_country_find_cstr("USA");
     while (len > 0 && text[0] == ' ')
         text++, len--;
     while (len > 0 && text[len - 1] == ' ')
         len--;
     return spanish_name(text, len);
+}
+
+const char *cli_country_name(int idx, char *buf, size_t cap)
+{
+    const char *code = fr_country_code(idx), *en = fr_country_name(idx);
+    if (!code || cli_english() || cap == 0) return en;
+    /* the ISO region of the code (D is DEU) named in Spanish by ICU; the
+     * codes without a region (organisations, XXA ...) keep the table's */
+    const char *iso3 = strcmp(code, "D") == 0 ? "DEU" : code;
+    for (const char *const *r = uloc_getISOCountries(); *r; r++) {
+        char loc[16];
+        snprintf(loc, sizeof loc, "und_%s", *r);
+        const char *i3 = uloc_getISO3Country(loc);
+        if (!i3 || strcmp(i3, iso3) != 0) continue;
+        UChar name[128];
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t m = uloc_getDisplayCountry(loc, "es", name, 128, &st);
+        if (U_FAILURE(st) || m <= 0) return en;
+        st = U_ZERO_ERROR;
+        u_strToUTF8(buf, (int32_t)cap, NULL, name, m, &st);
+        return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING ? buf : en;
+    }
+    return en;
 }

@@ -30,30 +30,36 @@ int cmd_countries(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf(_(
-                "Usage: frontera countries [CODE]...\n"
-                "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
-                "name, tab-separated), or only the CODEs given. Exit 1 when a CODE is unknown.\n"));
+            printf(
+                _("Usage: frontera countries [CODE]...\n"
+                  "List the ICAO Doc 9303 Part 3 codes of states and organisations (code, kind,\n"
+                  "name, tab-separated), or only the CODEs given: codes in any case, ISO alpha-3\n"
+                  "codes (DEU is D) or countries' names. Exit 1 when a CODE is unknown.\n"));
             return FR_EXIT_OK;
         }
         return cli_bad_option("countries", argc, argv);
     }
     int rc = FR_EXIT_OK;
+    char name[256];
     if (optind == argc) {
         for (int i = 0; i < fr_country_count(); i++)
             printf("%s\t%s\t%s\n", fr_country_code(i), kind_name(fr_country_kind_of(i)),
-                   fr_country_name(i));
+                   cli_country_name(i, name, sizeof name));
         return rc;
     }
     for (int a = optind; a < argc; a++) {
-        int i = fr_country_find_cstr(argv[a]);
+        /* a code in any case, an ISO alpha-3 code (DEU is D) or a name */
+        int i = cli_country(argv[a], strlen(argv[a]));
         if (i < 0) {
-            fprintf(stderr, _("frontera countries: '%s' is not an ICAO 9303 code\n"), argv[a]);
+            fprintf(stderr,
+                    _("frontera countries: '%s' is not an ICAO 9303 code, an ISO alpha-3 code or "
+                      "a country name\n"),
+                    argv[a]);
             rc = FR_EXIT_FINDING;
             continue;
         }
         printf("%s\t%s\t%s\n", fr_country_code(i), kind_name(fr_country_kind_of(i)),
-               fr_country_name(i));
+               cli_country_name(i, name, sizeof name));
     }
     return rc;
 }

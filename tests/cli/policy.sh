@@ -31,6 +31,7 @@ case $out in *'"regime":"visa_required"'*'"from":"2024-07-01"'*'18 Jun 2024'*) ;
   fail "estados unidos"
 [ "$("$F" policy check --policy "$ECU" --nationality Peru --on 2024-07-01 | cut -d' ' -f1)" = PER ] || fail "Peru"
 [ "$("$F" policy check --policy "$ECU" --nationality 'Haiti' --on 2024-07-01 | cut -d' ' -f1)" = HTI ] || fail "Haiti (Haití)"
+[ "$("$F" policy check --policy "$ECU" --nationality 'EE. UU.' --on 2024-07-01 | cut -d' ' -f1)" = USA ] || fail "EE. UU."
 expect_rc 2 "$F" policy check --policy "$ECU" --nationality Atlantida --on 2024-07-01
 # without --policy: $FRONTERA_POLICY, else Ecuador's, as admit does
 FRONTERA_POLICY="$ECU" "$F" policy check --nationality CHN --on 2024-07-01 | grep -q 'visa_required' ||

@@ -37,7 +37,9 @@ set +e; err=$("$F" admit --policy 2>&1 >/dev/null); set -e
 printf '%s\n' "$err" | grep -q "option '--policy' needs a value" || fail "a missing value: $err"
 [ "$("$F" countries CHN | cut -f3)" = "China" ] || fail "countries CHN"
 [ "$("$F" countries D | cut -f1)" = "D" ] || fail "countries D"
-expect_rc 1 "$F" countries DEU
+[ "$("$F" countries DEU | cut -f1)" = "D" ] || fail "countries DEU (ISO alpha-3) is D"
+[ "$(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$F" countries alemania | cut -f3)" = "Alemania" ] || fail "countries in Spanish"
+expect_rc 1 "$F" countries QQQ
 [ "$("$F" countries | wc -l)" -gt 260 ] || fail "the code table is short"
 # The man page is made from the --help texts: it must be current.
 if [ -n "${FR_SOURCE_DIR:-}" ]; then
