@@ -269,6 +269,8 @@ static void usage(void)
           "  (neither)       the events in the database (--db, default ./frontera.db)\n"
           "  --from/--to     report alerts raised in these months (earlier months are history);\n"
           "                  events after --to are ignored\n"
+          "  --nationality CODES  only these nationalities' alerts (codes or names,\n"
+          "                  comma-separated)\n"
           "  --as-of DATE    report date: events after it are ignored; entries whose stay ended\n"
           "                  before it count for the non-exit rate (default: day after the last "
           "event)\n"
@@ -289,6 +291,8 @@ typedef struct alerts_opts {
     const char *format, *series, *events, *svg, *metric, *policy;
     long top;
     fr_alert_params params;
+    int nats[64]; /* --nationality: only their alerts (nnats 0: all) */
+    size_t nnats;
 } alerts_opts;
 
 #define OPTS_HELP (-1) /* --help was shown: nothing more to do */
@@ -392,8 +396,43 @@ static const struct option longopts[] = {{"series", required_argument, NULL, 's'
                                          {"to", required_argument, NULL, 't'},
                                          {"as-of", required_argument, NULL, 'a'},
                                          {"by", required_argument, NULL, 'b'},
+                                         {"nationality", required_argument, NULL, 'N'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
+
+/* --nationality CODES: codes, ISO alpha-3 codes or names, comma-separated. */
+static int nationality_option(const char *arg, alerts_opts *o)
+{
+    for (const char *p = arg;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int c = cli_country(p, n);
+        if (c < 0)
+            return cli_usage_error(SUB,
+                                   "--nationality: '%.*s' is not an ICAO 9303 code (D for "
+                                   "Germany), an ISO alpha-3 code or a country name",
+                                   (int)n, p);
+        if (o->nnats >= sizeof o->nats / sizeof o->nats[0])
+            return cli_usage_error(SUB, "--nationality: at most 64 codes");
+        o->nats[o->nnats++] = c;
+        if (!e) return FR_EXIT_OK;
+        p = e + 1;
+    }
+}
+
+/* Keep the alerts of the nationalities asked for (all when none was). */
+static size_t keep_nationalities(const alerts_opts *o, fr_alert *a, size_t n)
+{
+    if (!o->nnats) return n;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < o->nnats; j++)
+            if (a[i].nationality == o->nats[j]) {
+                a[k++] = a[i];
+                break;
+            }
+    return k;
+}
 
 static int parse_options(int argc, char **argv, alerts_opts *o)
 {
@@ -428,6 +467,9 @@ static int parse_options(int argc, char **argv, alerts_opts *o)
             o->top = strtol(optarg, &end, 10);
             if (*end || o->top < 1 || o->top > FR_SVG_MAX_LINES)
                 return cli_usage_error(SUB, "--top must be 1..%d", FR_SVG_MAX_LINES);
+            break;
+        case 'N':
+            rc = nationality_option(optarg, o);
             break;
         case 'F':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0 &&
@@ -490,6 +532,7 @@ int report_alerts(int argc, char **argv)
         fr_series_free(s);
         return FR_EXIT_FAILURE;
     }
+    n = keep_nationalities(&o, alerts, n);
     report_print_alerts(alerts, n, o.format);
     if (o.svg) {
         const char *metric = o.metric ? o.metric : default_metric(s);

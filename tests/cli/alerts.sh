@@ -30,6 +30,13 @@ done
 "$F" report alerts --series "$D/surge.csv" | grep -q '^2022-05  CHN  arrivals' || fail "text row"
 [ "$("$F" report alerts --series "$D/surge.csv" --from 2022-06 --format csv | wc -l)" = 1 ] ||
   fail "--from 2022-06 should leave no alert"
+# --nationality: only those nationalities' alerts (codes or names)
+[ "$("$F" report alerts --series "$D/surge.csv" --nationality China --format csv | wc -l)" = 2 ] ||
+  fail "--nationality China should keep the CHN alert"
+[ "$("$F" report alerts --series "$D/surge.csv" --nationality USA,TUV --format csv | wc -l)" = 1 ] ||
+  fail "--nationality USA,TUV should leave no alert"
+set +e; "$F" report alerts --series "$D/surge.csv" --nationality Atlantis >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] || fail "an unknown nationality exited $rc, expected 2"
 
 # a bad file: every problem with its line and column, exit 3
 printf 'period,nationality,metric,count\n2023-01,CHN,arrivals,1\n2023-13,QQQ,arrivals,x\n2023-02,QQQ,arrivals,1\n' > "$T/bad.csv"
