@@ -83,14 +83,84 @@ static const char *docs_text(unsigned docs)
     return docs == FR_DOC_ID_CARD ? _("national ID card") : _("passport");
 }
 
+/* A regime in the user's words; in English its code, as the policy writes it. */
+static const char *regime_word(fr_regime g)
+{
+    if (cli_english()) return fr_regime_name(g);
+    switch (g) {
+    case FR_REGIME_VISA_FREE:
+        return _("no visa needed (regime)");
+    case FR_REGIME_VISA_REQUIRED:
+        return _("visa required (regime)");
+    case FR_REGIME_VISA_ON_ARRIVAL:
+        return _("visa on arrival (regime)");
+    case FR_REGIME_EVISA:
+        return _("electronic visa required (regime)");
+    case FR_REGIME_ETA:
+        return _("travel authorisation required (regime)");
+    case FR_REGIME_FREE_MOVEMENT:
+        return _("free movement (regime)");
+    }
+    return fr_regime_name(g);
+}
+
+static const char *class_word(fr_admission_class c)
+{
+    if (cli_english()) return fr_admission_class_name(c);
+    switch (c) {
+    case FR_CLASS_VISITOR:
+        return _("visitor (class)");
+    case FR_CLASS_TRANSIT:
+        return _("transit (class)");
+    case FR_CLASS_CREW:
+        return _("crew (class)");
+    case FR_CLASS_OFFICIAL:
+        return _("official (class)");
+    default:
+        return fr_admission_class_name(c);
+    }
+}
+
+/* A stay rule in words, then its code: "90 days per year from the first
+ * entry, extendable once by 90 days (period:90/1y+90)"; in English the code
+ * alone, as before. */
+static const char *stay_words(const fr_stay_rule *st, char *buf, size_t cap)
+{
+    char code[FR_STAY_RULE_BUFSZ], ext[128] = "";
+    fr_stay_rule_format(st, code);
+    if (cli_english()) {
+        snprintf(buf, cap, "%s", code);
+        return buf;
+    }
+    if (st->kind == FR_STAY_PERIOD && st->extension_days > 0)
+        snprintf(ext, sizeof ext, _(", extendable once by %d days"), (int)st->extension_days);
+    switch (st->kind) {
+    case FR_STAY_ROLLING:
+        snprintf(buf, cap, _("%d days in any %d days (%s)"), (int)st->max_days,
+                 (int)st->window_days, code);
+        break;
+    case FR_STAY_PERIOD:
+        if (st->period_years == 1)
+            snprintf(buf, cap, _("%d days per year from the first entry%s (%s)"), (int)st->max_days,
+                     ext, code);
+        else
+            snprintf(buf, cap, _("%d days per %d years from the first entry%s (%s)"),
+                     (int)st->max_days, (int)st->period_years, ext, code);
+        break;
+    default:
+        snprintf(buf, cap, "%s", code);
+    }
+    return buf;
+}
+
 static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admission_class cls,
                              fr_date on)
 {
-    char s[FR_STAY_RULE_BUFSZ], a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ], d[FR_DATE_BUFSZ];
-    printf(_("%s %s on %s: %s\n"), code, fr_admission_class_name(cls), fr_date_format(on, d),
-           fr_regime_name(r->regime));
+    char s[256], a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ], d[FR_DATE_BUFSZ];
+    printf(_("%s %s on %s: %s\n"), code, class_word(cls), fr_date_format(on, d),
+           regime_word(r->regime));
     if (r->stay.kind != FR_STAY_NONE)
-        printf(_("  stay:       %s\n"), fr_stay_rule_format(&r->stay, s));
+        printf(_("  stay:       %s\n"), stay_words(&r->stay, s, sizeof s));
     printf(_("  documents:  %s\n"), docs_text(r->docs));
     if (r->min_validity_unit)
         printf(r->min_validity_unit == 'm'
@@ -267,16 +337,16 @@ static int do_lint(int argc, char **argv)
 
 static void describe(const fr_policy_rule *r, char *buf, size_t n, int with_line)
 {
-    char s[FR_STAY_RULE_BUFSZ], l[24] = "";
+    char s[FR_STAY_RULE_BUFSZ], l[48] = "";
     if (!r) {
         snprintf(buf, n, _("no rule"));
         return;
     }
-    if (with_line) snprintf(l, sizeof l, " (line %d)", r->line);
+    if (with_line) snprintf(l, sizeof l, _(" (line %d)"), r->line);
     if (r->stay.kind == FR_STAY_NONE)
-        snprintf(buf, n, "%s%s", fr_regime_name(r->regime), l);
+        snprintf(buf, n, "%s%s", regime_word(r->regime), l);
     else
-        snprintf(buf, n, "%s %s%s", fr_regime_name(r->regime), fr_stay_rule_format(&r->stay, s), l);
+        snprintf(buf, n, "%s %s%s", regime_word(r->regime), fr_stay_rule_format(&r->stay, s), l);
 }
 
 struct chg {

@@ -274,4 +274,12 @@ es report alerts --series "$T/reg.csv" | grep -q 'CHN registrations: baja, 913 e
   fail "a user's series is a count: $(es report alerts --series "$T/reg.csv" | grep CHN)"
 en report alerts --series "$ser" | grep -q 'CHN arrivals fell: 913 in 2024-07 against 3891 expected' ||
   fail "the English alert changed"
+# policy check: the class, the regime and the stay in words (codes beside), the Spanish reference
+pol="$FR_SOURCE_DIR/data/policy/ecu.policy"
+es policy check --policy "$pol" --nationality USA --on 2024-07-01 >"$T/pol.es"
+head -1 "$T/pol.es" | grep -qx 'USA visitante el 2024-07-01: sin visa' &&
+  grep -q '^  estancia:   90 días por año desde la primera entrada, prorrogable una vez por 90 días (period:90/1y+90)$' "$T/pol.es" &&
+  grep -q '^  fuente:     LOMH art. 56: 90 días' "$T/pol.es" || fail "policy check is not Spanish: $(cat "$T/pol.es")"
+en policy check --policy "$pol" --nationality USA --on 2024-07-01 | head -1 | grep -qx 'USA visitor on 2024-07-01: visa_free' ||
+  fail "LANG=C policy check changed"
 echo "i18n.sh: ok ($n messages, all translated; $helps subcommands' help in Spanish)"
