@@ -427,6 +427,14 @@ static void import_rejects_bad_text_and_takes_alpha3(void **st)
     int64_t tid;
     fr_error err;
     assert_int_equal(fr_store_find_document(s, "D", "C3", &tid, &err), FR_OK);
+    static const char NAME_CSV[] =
+        "event_id,kind,at,port,document_state,document_number,nationality\n"
+        "N-4,entry,2024-07-01T10:15-05:00,ECUIO,ECU,C5,Alemania\n";
+    memset(&p, 0, sizeof p); /* a name the table does not know is quoted, and what is taken said */
+    assert_int_equal(import_text(s, NAME_CSV, sizeof NAME_CSV - 1, 0, &p, &stats, &rc), 1);
+    assert_int_equal(stats.rejected, 1);
+    assert_string_equal(p.reject_col, "nationality");
+    assert_non_null(strstr(p.reject_reason, "'Alemania' is not an ICAO 9303 code"));
     static const char SEMI[] = "event_id;kind;at;port;document_state;document_number\n"
                                "S-1;entry;2024-07-01T10:15-05:00;ECUIO;ECU;C4\n";
     fr_csv *csv;

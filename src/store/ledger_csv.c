@@ -150,6 +150,14 @@ static int date_field(const fr_csv_field *f, int c, fr_date *out, row_fault *fau
 static int country(char *dst, size_t cap, const fr_csv_field *f, int c, row_fault *fault)
 {
     int idx = f->len ? fr_country_normalize(f->ptr, f->len) : -1;
+    if (idx < 0 && f->len >= cap && f->len <= 80 && fr_text_ok(f->ptr, f->len, NULL)) {
+        /* a name the table does not know: say it, and what is taken */
+        fr_error_set(fault, FR_EINVAL, 0, 0, COL_NAME[c],
+                     "'%.*s' is not an ICAO 9303 code, an ISO alpha-3 code or an English country "
+                     "name",
+                     (int)f->len, f->ptr);
+        return -1;
+    }
     if (idx < 0) return copy(dst, cap, f, c, fault);
     snprintf(dst, cap, "%s", fr_country_code(idx));
     return 0;
