@@ -32,14 +32,15 @@ static char *at(maker *m, mrz_span sp)
 __attribute__((format(printf, 3, 4)))
 #endif
 static int
-bad(maker *m, const char *field, const char *fmt, ...)
+make_error(maker *m, const char *field, const char *fmt, ...)
 {
-    char msg[200];
+    /* the format itself goes to the error, so a program can say it in
+     * another language (status.h) */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = fr_error_setv(m->err, FR_EINVAL, 0, 0, field, fmt, ap);
     va_end(ap);
-    return fr_error_set(m->err, FR_EINVAL, 0, 0, field, "%s", msg);
+    return rc;
 }
 
 static char upper(char c)
@@ -54,17 +55,17 @@ static int put_text(maker *m, const char *field, const char *v, mrz_span sp, int
     if (n > sp.len) {
         char lim[48];
         snprintf(lim, sizeof lim, "%s (at most %d characters)", v, sp.len);
-        return bad(m, field, "'%s' is too long for this format.", lim);
+        return make_error(m, field, "'%s' is too long for this format.", lim);
     }
     char *d = at(m, sp);
     for (size_t i = 0; i < n; i++) {
         char c = upper(v[i]);
         if (c == ' ') c = '<';
         if (!MRZ_IS(c, MRZ_ALPHA | MRZ_FILLER | (letters_only ? 0 : MRZ_DIGIT)))
-            return bad(m, field,
-                       letters_only ? "'%s' may hold only letters A-Z."
-                                    : "'%s' may hold only letters A-Z, digits and '<'.",
-                       v);
+            return make_error(m, field,
+                              letters_only ? "'%s' may hold only letters A-Z."
+                                           : "'%s' may hold only letters A-Z, digits and '<'.",
+                              v);
         d[i] = c;
     }
     return FR_OK;
@@ -75,7 +76,7 @@ static int put_country(maker *m, const char *field, const char *v, mrz_span sp)
     int rc = put_text(m, field, v, sp, 1);
     if (rc) return rc;
     if (!fr__mrz_country_ok(at(m, sp), m->opt))
-        return bad(m, field, "'%s' is not an ICAO 9303 state or organisation code.", v);
+        return make_error(m, field, "'%s' is not an ICAO 9303 state or organisation code.", v);
     return FR_OK;
 }
 
@@ -134,11 +135,11 @@ static int name_part(maker *m, const char *field, const char *v, char *buf, int 
         } else if (MRZ_IS(c, MRZ_ALPHA)) {
             buf[(*k)++] = c;
         } else {
-            return bad(m, field,
-                       "'%s' has a character an MRZ cannot hold; transliterate it to Latin "
-                       "letters first (Doc 9303 Part 3 transliterates only accented Latin "
-                       "letters).",
-                       v);
+            return make_error(m, field,
+                              "'%s' has a character an MRZ cannot hold; transliterate it to Latin "
+                              "letters first (Doc 9303 Part 3 transliterates only accented Latin "
+                              "letters).",
+                              v);
         }
         if (*k >= cap - 2) break;
     }
@@ -153,7 +154,7 @@ static int put_name(maker *m, const fr_mrz *in)
     int k = 0;
     int rc = name_part(m, "surname", in->surname, buf, &k, 80);
     if (rc) return rc;
-    if (k == 0) return bad(m, "surname", "The surname (primary identifier) is required.");
+    if (k == 0) return make_error(m, "surname", "The surname (primary identifier) is required.");
     int before = k;
     buf[k++] = '<';
     buf[k++] = '<';
@@ -191,10 +192,11 @@ static int put_date(maker *m, const char *field, const fr_mrz_date *d, mrz_span 
         d->month < 0 || d->month > 12 || d->day < 0 ||
         d->day > (d->month ? fr_date_days_in_month(d->year, d->month) : 31) ||
         (full && (d->month == 0 || d->day == 0)))
-        return bad(m, field,
-                   birth ? "The date of birth is not a date (YYYY-MM-DD, or YYYY-MM / YYYY "
-                           "when the day or month is unknown)."
-                         : "The date of expiry is missing or is not a full date (YYYY-MM-DD).");
+        return make_error(
+            m, field,
+            birth ? "The date of birth is not a date (YYYY-MM-DD, or YYYY-MM / YYYY "
+                    "when the day or month is unknown)."
+                  : "The date of expiry is missing or is not a full date (YYYY-MM-DD).");
     if (m->opt && m->opt->today != FR_DATE_NONE) {
         mrz_doc doc;
         memset(&doc, 0, sizeof doc);
@@ -203,14 +205,15 @@ static int put_date(maker *m, const char *field, const fr_mrz_date *d, mrz_span 
         int y = birth ? fr__mrz_birth_year(&doc, d->year % 100, d->month, d->day)
                       : fr__mrz_expiry_year(&doc, d->year % 100);
         if (y != d->year)
-            return bad(m, field,
-                       birth ? "The year %d cannot be written with two digits: it would be "
-                               "read as a date in another century (a birth date cannot be in "
-                               "the future or 100 years or more in the past)."
-                             : "The year %d cannot be written with two digits: it would be "
-                               "read in another century (see the expiry window in "
-                               "docs/mrz.md).",
-                       d->year);
+            return make_error(m, field,
+                              birth
+                                  ? "The year %d cannot be written with two digits: it would be "
+                                    "read as a date in another century (a birth date cannot be in "
+                                    "the future or 100 years or more in the past)."
+                                  : "The year %d cannot be written with two digits: it would be "
+                                    "read in another century (see the expiry window in "
+                                    "docs/mrz.md).",
+                              d->year);
     }
     put2(s, d->year % 100);
     if (d->month) put2(s + 2, d->month); /* else "<<": unknown */
@@ -230,16 +233,16 @@ static int put_number(maker *m, const fr_mrz *in)
     const mrz_layout *lay = m->lay;
     const char *v = in->document_number;
     size_t n = strlen(v), on = strlen(in->optional_data);
-    if (n == 0) return bad(m, "document_number", "The document number is required.");
+    if (n == 0) return make_error(m, "document_number", "The document number is required.");
     if (v[n - 1] == '<' || v[n - 1] == ' ')
-        return bad(m, "document_number", "'%s' must not end with a filler or space.", v);
+        return make_error(m, "document_number", "'%s' must not end with a filler or space.", v);
     for (size_t i = 0; i < n; i++) {
         char c = upper(v[i]);
         if (!MRZ_IS(c, MRZ_ALPHA | MRZ_DIGIT | (n <= 9 ? MRZ_FILLER : 0)))
-            return bad(m, "document_number",
-                       n <= 9 ? "'%s' may hold only letters A-Z, digits and '<'."
-                              : "'%s' may hold only letters A-Z and digits.",
-                       v);
+            return make_error(m, "document_number",
+                              n <= 9 ? "'%s' may hold only letters A-Z, digits and '<'."
+                                     : "'%s' may hold only letters A-Z and digits.",
+                              v);
     }
     if (n <= 9) {
         for (size_t i = 0; i < n; i++)
@@ -249,15 +252,15 @@ static int put_number(maker *m, const fr_mrz *in)
     }
     size_t room = lay->optional.len;
     if (!lay->long_number || n - 9 + 1 > room)
-        return bad(m, "document_number",
-                   lay->long_number ? "'%s' is too long even for the long-number form."
-                                    : "'%s' is longer than 9 characters, which only TD1 and "
-                                      "TD2 can hold.",
-                   v);
+        return make_error(m, "document_number",
+                          lay->long_number ? "'%s' is too long even for the long-number form."
+                                           : "'%s' is longer than 9 characters, which only TD1 and "
+                                             "TD2 can hold.",
+                          v);
     if (on && n - 9 + 2 + on > room)
-        return bad(m, "optional_data",
-                   "'%s' does not fit beside the long document number in the optional data.",
-                   in->optional_data);
+        return make_error(m, "optional_data",
+                          "'%s' does not fit beside the long document number in the optional data.",
+                          in->optional_data);
     char num[FR_MRZ_NUMBER_MAX + 1];
     for (size_t i = 0; i < n; i++)
         num[i] = upper(v[i]);
@@ -285,7 +288,8 @@ static int put_all(maker *m, const fr_mrz *in)
                                                                                    : "IAC";
     if ((rc = put_text(m, "document_code", code, lay->code, 1))) return rc;
     if (*at(m, lay->code) == '<' || !strchr(first, *at(m, lay->code)))
-        return bad(m, "document_code", "'%s' is not a document code this format may carry.", code);
+        return make_error(m, "document_code", "'%s' is not a document code this format may carry.",
+                          code);
     if ((rc = put_country(m, "issuing_state", in->issuing_state, lay->state))) return rc;
     if ((rc = put_name(m, in))) return rc;
     if ((rc = put_number(m, in))) return rc;
@@ -294,7 +298,7 @@ static int put_all(maker *m, const fr_mrz *in)
     char sex = in->sex ? in->sex : '<';
     if (sex != 'M' && sex != 'F' && sex != 'X' && sex != '<') {
         char s[2] = {sex, '\0'};
-        return bad(m, "sex", "'%s' is not a sex the MRZ knows: use M, F, X or <.", s);
+        return make_error(m, "sex", "'%s' is not a sex the MRZ knows: use M, F, X or <.", s);
     }
     *at(m, lay->sex) = sex;
     if ((rc = put_date(m, "expiry_date", &in->expiry_date, lay->expiry, 0))) return rc;
@@ -302,7 +306,8 @@ static int put_all(maker *m, const fr_mrz *in)
         if ((rc = put_text(m, "optional_data_2", in->optional_data_2, lay->optional2, 0)))
             return rc;
     } else if (in->optional_data_2[0]) {
-        return bad(m, "optional_data_2", "Only TD1 cards have a second optional data field.");
+        return make_error(m, "optional_data_2",
+                          "Only TD1 cards have a second optional data field.");
     }
     put_cd(m, lay->birth, lay->birth_cd);
     put_cd(m, lay->expiry, lay->expiry_cd);
