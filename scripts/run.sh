@@ -61,7 +61,7 @@ if es; then
 frontera $version arranca en $base con el registro de demostración $db.
 
   Tablero del analista:  $base/dashboard#token=$analyst
-  Cabina (oficial):      $base/booth#token=$officer
+  Ventanilla (oficial):  $base/booth#token=$officer
 
   Credenciales de demostración (se muestran una vez; cada arranque las renueva):
     oficial   $officer

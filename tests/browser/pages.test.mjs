@@ -286,11 +286,11 @@ test('the booth records an exit: the entry it closes and the days past the autho
   await page.close();
 });
 
-test('la cabina en español: la entrada rechazada y una salida sin entrada, sin texto en inglés', async () => {
+test('la ventanilla en español: la entrada rechazada y una salida sin entrada, sin texto en inglés', async () => {
   const page = await newPage('booth-es');
   await signIn(page, '/booth', OFFICER, 'es');
   await setDirection(page, 'entry');
-  assert.equal(await page.textContent('#content h1'), 'Cabina: entrada');
+  assert.equal(await page.textContent('#content h1'), 'Ventanilla: entrada');
   assert.equal(await page.textContent('label[for=mrz]'), 'Zona de lectura mecánica (MRZ)');
   assert.equal(await page.textContent('#decide'), 'Decidir');
   await fillAdmission(page, env('FR_MRZ_REFUSE'), env('FR_AT_REFUSE'));
@@ -306,7 +306,7 @@ test('la cabina en español: la entrada rechazada y una salida sin entrada, sin 
 
   // An exit for someone with no entry on record (the refused traveller): recorded and flagged.
   await setDirection(page, 'exit');
-  assert.equal(await page.textContent('#content h1'), 'Cabina: salida');
+  assert.equal(await page.textContent('#content h1'), 'Ventanilla: salida');
   await fillAdmission(page, env('FR_MRZ_REFUSE'), '2024-07-16T08:00-05:00');
   await page.click('#decide');
   await page.locator('#outcome[data-decision="exit"]').waitFor();

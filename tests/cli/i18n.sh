@@ -133,7 +133,7 @@ es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$FRONTERA" "$@
 en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$FRONTERA" "$@"; }
 es --help >"$T/help.es"
 grep -q '^Subcomandos:' "$T/help.es" || fail "LANG=es_EC.UTF-8 frontera --help is not Spanish: $(head -3 "$T/help.es")"
-grep -q 'decidir en la cabina admitir, derivar o rechazar' "$T/help.es" || fail "the subcommand summaries are not Spanish"
+grep -q 'decidir en la ventanilla admitir, derivar o rechazar' "$T/help.es" || fail "the subcommand summaries are not Spanish"
 en --help | grep -q '^Subcommands:' || fail "LANG=C frontera --help is not English"
 set +e
 es --no-such-option 2>"$T/err.es"
