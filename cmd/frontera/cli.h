@@ -73,6 +73,10 @@ int cli_english(void);
  * Spanish when the policy gives one, else its ref=. */
 struct fr_policy_rule;
 const char *cli_rule_ref(const struct fr_policy_rule *r);
+/* A stay rule in words in the user's language (the code alone in English),
+ * with the code in parentheses when with_code. Returns buf. */
+struct fr_stay_rule;
+const char *cli_stay_words(const struct fr_stay_rule *st, int with_code, char *buf, size_t cap);
 /* An event kind, a document link (fr_link_kind) and an anomaly flag
  * (FR_ANOMALY_*) in the user's words: the library's code names in English
  * (what scripts and the JSON output read), a phrase in another language. */

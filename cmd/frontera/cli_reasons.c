@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
+#include "frontera/stay.h"
 #include "i18n.h"
 
 static const struct {
@@ -147,17 +149,22 @@ const char *cli_reason_text(const fr_admit_reason *r, char *buf, size_t cap)
     if (!tmpl) return r->message;
     const char *tr = gettext(tmpl);
     if (tr == tmpl || strcmp(tr, tmpl) == 0) return r->message; /* English: the library's */
-    /* the policy's legal reference in Spanish (ref_es=) where it gives one;
-     * Spanish is the one other language of the catalogue */
+    /* the policy's legal reference in Spanish (ref_es=) where it gives one
+     * (Spanish is the one other language of the catalogue), and the stay
+     * rule in words */
+    fr_admit_reason local = *r;
     const char *es = fr_admit_reason_param(r, "ref_es");
-    if (es && es[0]) {
-        fr_admit_reason local = *r;
-        for (size_t i = 0; i < local.nparams && i < FR_REASON_MAX_PARAMS; i++)
-            if (strcmp(local.params[i].name, "ref") == 0)
-                snprintf(local.params[i].value, sizeof local.params[i].value, "%s", es);
-        if (fr_admit_reason_format(&local, tr, buf, cap) != FR_OK) return r->message;
-        return buf;
+    for (size_t i = 0; i < local.nparams && i < FR_REASON_MAX_PARAMS; i++) {
+        fr_reason_param *p = &local.params[i];
+        fr_stay_rule st;
+        if (strcmp(p->name, "ref") == 0 && es && es[0])
+            snprintf(p->value, sizeof p->value, "%s", es);
+        else if (strcmp(p->name, "rule") == 0 &&
+                 fr_stay_rule_parse(p->value, strlen(p->value), &st, NULL) == FR_OK) {
+            char words[256];
+            snprintf(p->value, sizeof p->value, "%s", cli_stay_words(&st, 0, words, sizeof words));
+        }
     }
-    if (fr_admit_reason_format(r, tr, buf, cap) != FR_OK) return r->message;
+    if (fr_admit_reason_format(&local, tr, buf, cap) != FR_OK) return r->message;
     return buf;
 }

@@ -22,6 +22,7 @@
 #include "frontera/event.h"
 #include "frontera/history.h"
 #include "frontera/policy.h"
+#include "frontera/stay.h"
 #include "i18n.h"
 
 /* 1 when the messages are in English: the library's sentence is then the
@@ -214,4 +215,30 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
 const char *cli_rule_ref(const fr_policy_rule *r)
 {
     return !cli_english() && r->ref_es && r->ref_es[0] ? r->ref_es : r->ref;
+}
+
+/* A stay rule in words: "90 days per year from the first entry, extendable
+ * once by 90 days", and its code in parentheses when with_code; in English
+ * the code alone, as the policy writes it. */
+const char *cli_stay_words(const fr_stay_rule *st, int with_code, char *buf, size_t cap)
+{
+    char code[FR_STAY_RULE_BUFSZ], ext[128] = "", tail[FR_STAY_RULE_BUFSZ + 4] = "";
+    fr_stay_rule_format(st, code);
+    if (cli_english() || (st->kind != FR_STAY_ROLLING && st->kind != FR_STAY_PERIOD)) {
+        snprintf(buf, cap, "%s", code);
+        return buf;
+    }
+    if (with_code) snprintf(tail, sizeof tail, " (%s)", code);
+    if (st->kind == FR_STAY_PERIOD && st->extension_days > 0)
+        snprintf(ext, sizeof ext, _(", extendable once by %d days"), (int)st->extension_days);
+    if (st->kind == FR_STAY_ROLLING)
+        snprintf(buf, cap, _("%d days in any %d days%s"), (int)st->max_days, (int)st->window_days,
+                 tail);
+    else if (st->period_years == 1)
+        snprintf(buf, cap, _("%d days per year from the first entry%s%s"), (int)st->max_days, ext,
+                 tail);
+    else
+        snprintf(buf, cap, _("%d days per %d years from the first entry%s%s"), (int)st->max_days,
+                 (int)st->period_years, ext, tail);
+    return buf;
 }

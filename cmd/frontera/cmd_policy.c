@@ -121,38 +121,6 @@ static const char *class_word(fr_admission_class c)
     }
 }
 
-/* A stay rule in words, then its code: "90 days per year from the first
- * entry, extendable once by 90 days (period:90/1y+90)"; in English the code
- * alone, as before. */
-static const char *stay_words(const fr_stay_rule *st, char *buf, size_t cap)
-{
-    char code[FR_STAY_RULE_BUFSZ], ext[128] = "";
-    fr_stay_rule_format(st, code);
-    if (cli_english()) {
-        snprintf(buf, cap, "%s", code);
-        return buf;
-    }
-    if (st->kind == FR_STAY_PERIOD && st->extension_days > 0)
-        snprintf(ext, sizeof ext, _(", extendable once by %d days"), (int)st->extension_days);
-    switch (st->kind) {
-    case FR_STAY_ROLLING:
-        snprintf(buf, cap, _("%d days in any %d days (%s)"), (int)st->max_days,
-                 (int)st->window_days, code);
-        break;
-    case FR_STAY_PERIOD:
-        if (st->period_years == 1)
-            snprintf(buf, cap, _("%d days per year from the first entry%s (%s)"), (int)st->max_days,
-                     ext, code);
-        else
-            snprintf(buf, cap, _("%d days per %d years from the first entry%s (%s)"),
-                     (int)st->max_days, (int)st->period_years, ext, code);
-        break;
-    default:
-        snprintf(buf, cap, "%s", code);
-    }
-    return buf;
-}
-
 static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admission_class cls,
                              fr_date on)
 {
@@ -160,7 +128,7 @@ static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admis
     printf(_("%s %s on %s: %s\n"), code, class_word(cls), fr_date_format(on, d),
            regime_word(r->regime));
     if (r->stay.kind != FR_STAY_NONE)
-        printf(_("  stay:       %s\n"), stay_words(&r->stay, s, sizeof s));
+        printf(_("  stay:       %s\n"), cli_stay_words(&r->stay, 1, s, sizeof s));
     printf(_("  documents:  %s\n"), docs_text(r->docs));
     if (r->min_validity_unit)
         printf(r->min_validity_unit == 'm'

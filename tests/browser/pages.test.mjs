@@ -362,7 +362,7 @@ test('los motivos de la decisión en español: escritos desde su código y sus p
   reasons = await reasonsOf();
   const stay = reasons.find((r) => r.code === 'stay.authorised');
   assert.ok(stay, `a stay.authorised reason among ${JSON.stringify(reasons)}`);
-  assert.match(stay.text, /^\d+ días usados de \d+ en el período desde el \d{2}\/\d{2}\/\d{4} \(.+\); autorizado hasta el \d{2}\/\d{2}\/\d{4} \(\d+ días\)\.$/);
+  assert.match(stay.text, /^\d+ días usados de \d+ en el periodo desde el \d{2}\/\d{2}\/\d{4} \(.+\); autorizado hasta el \d{2}\/\d{2}\/\d{4} \(\d+ días\)\.$/);
   assert.doesNotMatch(stay.text, /period:|rolling:/, 'the stay rule in words, not in its notation');
   assert.deepEqual(reasons.filter((r) => r.en).map((r) => r.code), [], 'reasons left in English (lang="en")');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish reasons');

@@ -50,6 +50,10 @@ grep -qF '? Un ingreso anterior (el último el 2024-03-01) no tiene salida regis
   fail "the history.no_exit reason is not in Spanish (singular): $(cat "$T/usa.es")"
 grep -q '^  El viajero pidió 200 días; hay [0-9]* disponibles, hasta el 2024-[0-9-]*\.$' "$T/usa.es" ||
   fail "the stay.shortened reason is not in Spanish: $(cat "$T/usa.es")"
+# the stay rule said in words, not as its code
+es admit --policy "$pol" --port ECUIO --at 2024-04-01T10:00-05:00 "$T/usa.mrz" >"$T/usa2.es" 2>/dev/null || true
+grep -q 'en el periodo desde el 2024-03-01 (90 días por año desde la primera entrada, prorrogable una vez por 90 días); autorizado hasta el' "$T/usa2.es" ||
+  fail "the stay rule is not in words: $(cat "$T/usa2.es")"
 # no reason line left in English (each known code has its Spanish template)
 if grep -E '^(  |\? |x |! )(\[[A-J]\] )?(Nationals|The |No watchlist|[0-9]+ (days|earlier))' "$T/usa.es" "$T/chn.es"; then
   fail "a reason was printed in English under LANG=es_EC.UTF-8 (above)"
