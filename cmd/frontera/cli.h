@@ -77,12 +77,11 @@ const char *cli_rule_ref(const struct fr_policy_rule *r);
  * with the code in parentheses when with_code. Returns buf. */
 struct fr_stay_rule;
 const char *cli_stay_words(const struct fr_stay_rule *st, int with_code, char *buf, size_t cap);
-/* An event kind, a document link (fr_link_kind) and an anomaly flag
- * (FR_ANOMALY_*) in the user's words: the library's code names in English
- * (what scripts and the JSON output read), a phrase in another language. */
-const char *cli_event_kind_word(int kind);
-const char *cli_link_word(int link);
-const char *cli_anomaly_word(unsigned flag);
+/* A code name of the library (an event kind, a document link, an anomaly,
+ * a regime, an admission class, a review's status) in the user's words: the
+ * code itself in English (what scripts and the JSON read), a phrase in
+ * another language; an unknown code as it is. */
+const char *cli_code_word(const char *code);
 /* The sentence of alert a for the user: in English the library's own
  * (fr_alert.message); in another language the same facts from a's fields
  * in buf. */

@@ -19,8 +19,6 @@
 #include "frontera/alerts.h"
 #include "frontera/country.h"
 #include "frontera/date.h"
-#include "frontera/event.h"
-#include "frontera/history.h"
 #include "frontera/policy.h"
 #include "frontera/stay.h"
 #include "i18n.h"
@@ -109,55 +107,46 @@ const char *cli_error_text(const fr_error *err)
     return err->message;
 }
 
-const char *cli_event_kind_word(int kind)
-{
-    if (cli_english()) return fr_event_kind_name((fr_event_kind)kind);
-    switch (kind) {
-    case FR_EVENT_ENTRY:
-        return _("entry (event)");
-    case FR_EVENT_EXIT:
-        return _("exit (event)");
-    case FR_EVENT_REFUSAL:
-        return _("refusal (event)");
-    case FR_EVENT_ENCOUNTER:
-        return _("encounter (event)");
-    case FR_EVENT_EXTENSION:
-        return _("extension (event)");
-    default:
-        return fr_event_kind_name((fr_event_kind)kind);
-    }
-}
+/* The library's code names (fr_event_kind_name, fr_link_kind_name,
+ * fr_anomaly_name, fr_regime_name, fr_admission_class_name, a review's
+ * status) and what they say in another language. The codes are distinct
+ * across the kinds, so one table serves them all. */
+static const struct {
+    const char *code, *words;
+} CODE_WORDS[] = {
+    {"entry", N_("entry (event)")},
+    {"exit", N_("exit (event)")},
+    {"refusal", N_("refusal (event)")},
+    {"encounter", N_("encounter (event)")},
+    {"extension", N_("extension (event)")},
+    {"document", N_("a known document")},
+    {"new", N_("a new traveller")},
+    {"renewal", N_("a new document of a known traveller")},
+    {"review", N_("a new traveller, a possible match kept for review")},
+    {"exit_without_entry", N_("an exit with no open entry before it")},
+    {"entry_without_exit", N_("an entry while an earlier entry was still open")},
+    {"document_mismatch", N_("the document's person differs from the one first recorded with it")},
+    {"visa_free", N_("no visa needed (regime)")},
+    {"visa_required", N_("visa required (regime)")},
+    {"visa_on_arrival", N_("visa on arrival (regime)")},
+    {"evisa", N_("electronic visa required (regime)")},
+    {"eta", N_("travel authorisation required (regime)")},
+    {"free_movement", N_("free movement (regime)")},
+    {"visitor", N_("visitor (class)")},
+    {"transit", N_("transit (class)")},
+    {"crew", N_("crew (class)")},
+    {"official", N_("official (class)")},
+    {"open", N_("open (review)")},
+    {"linked", N_("linked (review)")},
+    {"distinct", N_("distinct (review)")},
+};
 
-const char *cli_link_word(int link)
+const char *cli_code_word(const char *code)
 {
-    if (cli_english()) return fr_link_kind_name((fr_link_kind)link);
-    switch (link) {
-    case FR_LINK_DOCUMENT:
-        return _("a known document");
-    case FR_LINK_NEW:
-        return _("a new traveller");
-    case FR_LINK_RENEWAL:
-        return _("a new document of a known traveller");
-    case FR_LINK_REVIEW:
-        return _("a new traveller, a possible match kept for review");
-    default:
-        return fr_link_kind_name((fr_link_kind)link);
-    }
-}
-
-const char *cli_anomaly_word(unsigned flag)
-{
-    if (cli_english()) return fr_anomaly_name(flag);
-    switch (flag) {
-    case FR_ANOMALY_EXIT_WITHOUT_ENTRY:
-        return _("an exit with no open entry before it");
-    case FR_ANOMALY_ENTRY_WITHOUT_EXIT:
-        return _("an entry while an earlier entry was still open");
-    case FR_ANOMALY_DOCUMENT_MISMATCH:
-        return _("the document's person differs from the one first recorded with it");
-    default:
-        return fr_anomaly_name(flag);
-    }
+    if (!code || cli_english()) return code;
+    for (size_t i = 0; i < sizeof CODE_WORDS / sizeof *CODE_WORDS; i++)
+        if (strcmp(CODE_WORDS[i].code, code) == 0) return _(CODE_WORDS[i].words);
+    return code;
 }
 
 /* The series' name in the user's words: the ones frontera builds from the

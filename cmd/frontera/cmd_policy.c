@@ -83,50 +83,12 @@ static const char *docs_text(unsigned docs)
     return docs == FR_DOC_ID_CARD ? _("national ID card") : _("passport");
 }
 
-/* A regime in the user's words; in English its code, as the policy writes it. */
-static const char *regime_word(fr_regime g)
-{
-    if (cli_english()) return fr_regime_name(g);
-    switch (g) {
-    case FR_REGIME_VISA_FREE:
-        return _("no visa needed (regime)");
-    case FR_REGIME_VISA_REQUIRED:
-        return _("visa required (regime)");
-    case FR_REGIME_VISA_ON_ARRIVAL:
-        return _("visa on arrival (regime)");
-    case FR_REGIME_EVISA:
-        return _("electronic visa required (regime)");
-    case FR_REGIME_ETA:
-        return _("travel authorisation required (regime)");
-    case FR_REGIME_FREE_MOVEMENT:
-        return _("free movement (regime)");
-    }
-    return fr_regime_name(g);
-}
-
-static const char *class_word(fr_admission_class c)
-{
-    if (cli_english()) return fr_admission_class_name(c);
-    switch (c) {
-    case FR_CLASS_VISITOR:
-        return _("visitor (class)");
-    case FR_CLASS_TRANSIT:
-        return _("transit (class)");
-    case FR_CLASS_CREW:
-        return _("crew (class)");
-    case FR_CLASS_OFFICIAL:
-        return _("official (class)");
-    default:
-        return fr_admission_class_name(c);
-    }
-}
-
 static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admission_class cls,
                              fr_date on)
 {
     char s[256], a[FR_DATE_BUFSZ], b[FR_DATE_BUFSZ], d[FR_DATE_BUFSZ];
-    printf(_("%s %s on %s: %s\n"), code, class_word(cls), fr_date_format(on, d),
-           regime_word(r->regime));
+    printf(_("%s %s on %s: %s\n"), code, cli_code_word(fr_admission_class_name(cls)),
+           fr_date_format(on, d), cli_code_word(fr_regime_name(r->regime)));
     if (r->stay.kind != FR_STAY_NONE)
         printf(_("  stay:       %s\n"), cli_stay_words(&r->stay, 1, s, sizeof s));
     printf(_("  documents:  %s\n"), docs_text(r->docs));
@@ -312,9 +274,10 @@ static void describe(const fr_policy_rule *r, char *buf, size_t n, int with_line
     }
     if (with_line) snprintf(l, sizeof l, _(" (line %d)"), r->line);
     if (r->stay.kind == FR_STAY_NONE)
-        snprintf(buf, n, "%s%s", regime_word(r->regime), l);
+        snprintf(buf, n, "%s%s", cli_code_word(fr_regime_name(r->regime)), l);
     else
-        snprintf(buf, n, "%s %s%s", regime_word(r->regime), fr_stay_rule_format(&r->stay, s), l);
+        snprintf(buf, n, "%s %s%s", cli_code_word(fr_regime_name(r->regime)),
+                 fr_stay_rule_format(&r->stay, s), l);
 }
 
 struct chg {

@@ -87,9 +87,10 @@ static void print_result(const fr_event *ev, const fr_record_result *r, int json
                (long long)r->traveller_id);
     else
         printf(_("%s: recorded %s, traveller %lld (link: %s)\n"), ev->event_id,
-               cli_event_kind_word(ev->kind), (long long)r->traveller_id, cli_link_word(r->link));
+               cli_code_word(fr_event_kind_name(ev->kind)), (long long)r->traveller_id,
+               cli_code_word(fr_link_kind_name(r->link)));
     for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-        if (r->anomalies & b) printf(_("  anomaly: %s\n"), cli_anomaly_word(b));
+        if (r->anomalies & b) printf(_("  anomaly: %s\n"), cli_code_word(fr_anomaly_name(b)));
 }
 
 int cmd_record(int argc, char **argv)

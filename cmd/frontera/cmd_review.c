@@ -48,16 +48,6 @@ static const char USAGE[] =
        "  --note     why, in the audit\n"
        "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n");
 
-/* A review's status in the user's words (the code in English). */
-static const char *status_word(const char *st)
-{
-    if (cli_english()) return st;
-    if (strcmp(st, "open") == 0) return _("open (review)");
-    if (strcmp(st, "linked") == 0) return _("linked (review)");
-    if (strcmp(st, "distinct") == 0) return _("distinct (review)");
-    return st;
-}
-
 /* The evidence of a review in the user's words. It is the text
  * fr_linkage_explain wrote when the review was opened (linkage.h: "weight W
  * bits:", the reason it is never linked without review if any, then each
@@ -112,7 +102,7 @@ static void print_list(const fr_link_review *r, size_t n, int json)
     if (n == 0) printf(_("no reviews\n"));
     for (size_t i = 0; i < n; i++) {
         printf(_("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n"),
-               (long long)r[i].id, status_word(r[i].status), r[i].doc_state, r[i].doc_number,
+               (long long)r[i].id, cli_code_word(r[i].status), r[i].doc_state, r[i].doc_number,
                (long long)r[i].traveller_id, (long long)r[i].candidate_id);
         print_evidence(r[i].reason);
     }

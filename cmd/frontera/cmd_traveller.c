@@ -40,7 +40,7 @@ static void print_text(const fr_history *h)
         if (d->birth_date != FR_DATE_NONE)
             printf(_(", born %s"), fr_date_format(d->birth_date, d1));
         if (d->expiry != FR_DATE_NONE) printf(_(", expires %s"), fr_date_format(d->expiry, d1));
-        printf(_(" (link: %s)\n"), cli_link_word(h->documents[i].link));
+        printf(_(" (link: %s)\n"), cli_code_word(fr_link_kind_name(h->documents[i].link)));
     }
     if (h->in_country)
         printf(_("status: in the country since %s (entry %s), authorised until %s\n"),
@@ -52,12 +52,12 @@ static void print_text(const fr_history *h)
         printf(_("status: not in the country\n"));
     for (size_t i = 0; i < h->count; i++) {
         const fr_history_item *it = &h->items[i];
-        printf("  %s  %-9s %s %s", fr_datetime_format(&it->at, buf), cli_event_kind_word(it->kind),
-               it->port, it->event_id);
+        printf("  %s  %-9s %s %s", fr_datetime_format(&it->at, buf),
+               cli_code_word(fr_event_kind_name(it->kind)), it->port, it->event_id);
         if (it->authorised_until != FR_DATE_NONE)
             printf(_(" until %s"), fr_date_format(it->authorised_until, d1));
         for (unsigned b = 1; b <= FR_ANOMALY_DOCUMENT_MISMATCH; b <<= 1)
-            if (it->anomalies & b) printf(_("  [anomaly: %s]"), cli_anomaly_word(b));
+            if (it->anomalies & b) printf(_("  [anomaly: %s]"), cli_code_word(fr_anomaly_name(b)));
         putchar('\n');
     }
     for (size_t i = 0; i < h->nreviews; i++)
