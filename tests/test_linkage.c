@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "frontera/linkage.h"
@@ -331,6 +333,88 @@ static void key_bound_is_never_below_a_candidate_bound(void **st)
     assert_true(below > 0 && below < checked); /* both sides of the threshold were tried */
 }
 
+/* What a ledger stored reads back as the same comparisons (field, level,
+ * weight to its one decimal) and reason, for every level the scoring
+ * gives over random pairs; text of another shape says where. */
+static void explanation_reads_back(void **st)
+{
+    (void)st;
+    static const char *const SUR[] = {"WANG", "WEI", "WANF", "LI", "WANG WEI", "WANG"};
+    static const char *const GIV[] = {"WEI", "WANG", "WEI MING", "JOHN", "", "WEI"};
+    static const char *const NAT[] = {"CHN", "USA"};
+    static const char *const TYPE[] = {"P", "I", ""};
+    static const char *const EXP[] = {"2034-05-20", "2024-05-01", "2023-01-10", "2031-01-01"};
+    static const char *const BIRTH[] = {"1985-04-12", "1985-12-04", "1985-01-01", "1985-07-30"};
+    uint64_t x = 1469598103934665603ULL;
+    char seen[64][80];
+    size_t nseen = 0, with_reason = 0;
+    for (int i = 0; i < 20000; i++) {
+        pair a;
+        wang_wei(&a, EXP[rnd(&x) % 4]);
+        a.c.surname = SUR[rnd(&x) % 6];
+        a.c.given_names = GIV[rnd(&x) % 6];
+        a.c.nationality = NAT[rnd(&x) % 2];
+        a.c.sex = rnd(&x) % 4 ? 'M' : 'F';
+        a.c.birth_date = day(BIRTH[rnd(&x) % 4]);
+        a.c.doc_type = TYPE[rnd(&x) % 3];
+        a.c.doc_expiry = day(EXP[rnd(&x) % 4]);
+        strcpy(a.state, rnd(&x) % 4 ? "CHN" : "HKG");
+        a.c.last_seen = rnd(&x) % 5 ? day("2023-02-01") : FR_DATE_NONE;
+        a.c.in_country = (int)(rnd(&x) % 3 == 0);
+        fr_linkage_freq f = freq((int64_t)(rnd(&x) % 50));
+        fr_linkage_score s, back;
+        fr_linkage_compare(&a.p, &a.q, &a.c, &f, &s);
+        char buf[600];
+        assert_true(fr_linkage_explain(&s, buf, sizeof buf) < sizeof buf);
+        fr_error e;
+        assert_int_equal(fr_linkage_explain_parse(buf, &back, &e), FR_OK);
+        assert_true(fabs(back.bits - s.bits) < 0.051);
+        assert_int_equal(back.n, s.n);
+        if (s.no_link) {
+            assert_string_equal(back.no_link, s.no_link);
+            assert_non_null(fr_linkage_no_link_code(back.no_link));
+            with_reason++;
+        } else {
+            assert_null(back.no_link);
+        }
+        for (size_t k = 0; k < s.n; k++) {
+            assert_string_equal(back.items[k].field, s.items[k].field);
+            assert_string_equal(back.items[k].level, s.items[k].level);
+            assert_true(fabs(back.items[k].bits - s.items[k].bits) < 0.051);
+            char key[80];
+            snprintf(key, sizeof key, "%s %s", s.items[k].field, s.items[k].level);
+            size_t j = 0;
+            while (j < nseen && strcmp(seen[j], key) != 0)
+                j++;
+            if (j == nseen && nseen < 64) strcpy(seen[nseen++], key);
+        }
+    }
+    assert_true(nseen >= 18); /* most levels were produced, and read back */
+    assert_true(with_reason > 0);
+
+    static const struct {
+        const char *text;
+        int column;
+    } BAD[] = {
+        {"", 1},
+        {"weight x bits:", 1},
+        {"weight 4.0 bits: name exact +1.0, name unheard_of +2.0", 35},
+        {"weight 4.0 bits: name exact 1.0", 29},
+        {"weight 4.0 bits: (never linked without review: some reason) name exact +1.0", 48},
+        {"weight 4.0 bits: name exact +1.0; sex same +1.0", 33},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        fr_linkage_score back;
+        fr_error e;
+        assert_int_equal(fr_linkage_explain_parse(BAD[i].text, &back, &e), FR_EPARSE);
+        assert_int_equal(e.column, BAD[i].column);
+        assert_string_equal(e.field, "evidence");
+        assert_int_equal(back.n, 0);
+    }
+    assert_null(fr_linkage_no_link_code("no such reason"));
+    assert_null(fr_linkage_no_link_code(NULL));
+}
+
 /* At national volume the 1st of January of the birth year cannot bring a
  * common nationality's traveller to review (so the store does not read
  * it), while the exact date can; a rare nationality keeps both. */
@@ -360,6 +444,7 @@ int main(void)
         cmocka_unit_test(entry_while_the_other_is_in_the_country_is_never_linked),
         cmocka_unit_test(day_month_swap_is_found_and_weighed),
         cmocka_unit_test(explanation_names_each_comparison),
+        cmocka_unit_test(explanation_reads_back),
         cmocka_unit_test(reordered_words_are_found),
         cmocka_unit_test(key_bound_is_never_below_a_candidate_bound),
         cmocka_unit_test(first_of_january_is_skipped_for_a_common_nationality),

@@ -82,6 +82,12 @@ const char *cli_stay_words(const struct fr_stay_rule *st, int with_code, char *b
  * code itself in English (what scripts and the JSON read), a phrase in
  * another language; an unknown code as it is. */
 const char *cli_code_word(const char *code);
+/* A linking comparison (field and level of linkage.h) in the user's words,
+ * English included; NULL for one this table does not know. */
+const char *cli_evidence_word(const char *field, const char *level);
+/* A review's evidence as stored (linkage.h, fr_linkage_explain) in the
+ * user's words on standard output, each line after `indent`. */
+void cli_print_evidence(const char *ev, const char *indent);
 /* The sentence of alert a for the user: in English the library's own
  * (fr_alert.message); in another language the same facts from a's fields
  * in buf. */

@@ -19,6 +19,7 @@
 #include "frontera/alerts.h"
 #include "frontera/country.h"
 #include "frontera/date.h"
+#include "frontera/linkage.h"
 #include "frontera/policy.h"
 #include "frontera/stay.h"
 #include "i18n.h"
@@ -147,6 +148,77 @@ const char *cli_code_word(const char *code)
     for (size_t i = 0; i < sizeof CODE_WORDS / sizeof *CODE_WORDS; i++)
         if (strcmp(CODE_WORDS[i].code, code) == 0) return _(CODE_WORDS[i].words);
     return code;
+}
+
+/* A linking comparison (linkage.h: field and level, as
+ * fr_linkage_explain_parse gives them) in the user's words. */
+static const struct {
+    const char *field, *level, *words;
+} EVIDENCE_WORDS[] = {
+    {"prior", "renewal_rate", N_("odds before the evidence (share of renewals)")},
+    {"name", "exact", N_("same name")},
+    {"name", "words_reordered", N_("the same names in another order")},
+    {"name", "given_names_extended", N_("one more given name")},
+    {"name", "one_or_two_letters_apart", N_("names one or two letters apart")},
+    {"name", "surname_changed", N_("another surname, same given names")},
+    {"name", "different", N_("different names")},
+    {"nationality", "same", N_("same nationality")},
+    {"nationality", "different", N_("another nationality")},
+    {"birth_date", "exact", N_("same birth date")},
+    {"birth_date", "day_month_swapped", N_("birth day and month swapped")},
+    {"birth_date", "same_year_one_unknown_day", N_("same birth year, one day and month unknown")},
+    {"sex", "same", N_("same sex")},
+    {"sex", "different", N_("different sex")},
+    {"issuing_state", "same", N_("same issuing state")},
+    {"issuing_state", "different", N_("another issuing state")},
+    {"documents", "other_kind_held_side_by_side",
+     N_("a document of another kind, held at the same time")},
+    {"documents", "same_expiry", N_("both documents expire the same day")},
+    {"documents", "renewal_due_and_issued_after_last_use",
+     N_("the old document was due for renewal; the new one was issued after its last use")},
+    {"documents", "issued_after_last_use_old_still_valid",
+     N_("the new document was issued after the old one's last use, while it was still valid")},
+    {"documents", "old_due_new_issued_before_last_use",
+     N_("the new document was issued before the old one's last use")},
+    {"documents", "new_issued_while_old_in_use",
+     N_("the new document was issued while the old one was in use")},
+    {"travel", "entry_while_still_in_country",
+     N_("an entry while the other is still in the country")},
+    {"travel", "consistent", N_("travel consistent with one person")},
+};
+
+const char *cli_evidence_word(const char *field, const char *level)
+{
+    for (size_t i = 0; i < sizeof EVIDENCE_WORDS / sizeof *EVIDENCE_WORDS; i++)
+        if (strcmp(EVIDENCE_WORDS[i].field, field) == 0 &&
+            strcmp(EVIDENCE_WORDS[i].level, level) == 0)
+            return _(EVIDENCE_WORDS[i].words);
+    return NULL;
+}
+
+/* The evidence of a review (fr_linkage_explain's text, as the ledger keeps
+ * it) in the user's words: the weight and the reason it is never linked
+ * without review on one line, then each comparison with its weight, one a
+ * line. Text this version cannot read back is printed as stored. */
+void cli_print_evidence(const char *ev, const char *indent)
+{
+    fr_linkage_score s;
+    if (fr_linkage_explain_parse(ev, &s, NULL) != FR_OK) {
+        printf("%s%s\n", indent, ev);
+        return;
+    }
+    static const char *const why[] = {N_("another nationality"), N_("the names differ"),
+                                      N_("an entry while the candidate is still in the country")};
+    printf("%s", indent);
+    printf(_("weight %.1f bits:"), s.bits);
+    for (size_t i = 0; s.no_link && i < sizeof why / sizeof *why; i++)
+        if (strcmp(s.no_link, why[i]) == 0)
+            printf(_(" (never linked without review: %s)"), _(why[i]));
+    putchar('\n');
+    for (size_t i = 0; i < s.n; i++) {
+        const char *w = cli_evidence_word(s.items[i].field, s.items[i].level);
+        printf("%s  %+5.1f  %s\n", indent, s.items[i].bits, w ? w : s.items[i].level);
+    }
 }
 
 /* The series' name in the user's words: the ones frontera builds from the

@@ -22,6 +22,7 @@
 #include "frontera/linkage.h"
 #include "frontera/store.h"
 #include "i18n.h"
+#include "views.h"
 
 static const char USAGE[] =
     N_("Usage: frontera [--db PATH] review list [--all] [--json]\n"
@@ -48,38 +49,6 @@ static const char USAGE[] =
        "  --note     why, in the audit\n"
        "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n");
 
-/* The evidence of a review in the user's words. It is the text
- * fr_linkage_explain wrote when the review was opened (linkage.h: "weight W
- * bits:", the reason it is never linked without review if any, then each
- * comparison as "field level +bits", codes kept as in the JSON); in another
- * language the opening words and the three reasons are said in it. */
-static void print_evidence(const char *ev)
-{
-    double w;
-    int used = 0;
-    if (cli_english() || sscanf(ev, "weight %lf bits:%n", &w, &used) != 1 || used == 0) {
-        printf("  %s\n", ev);
-        return;
-    }
-    printf(_("  weight %.1f bits:"), w);
-    const char *p = ev + used;
-    static const char *const why[] = {N_("another nationality"), N_("the names differ"),
-                                      N_("an entry while the candidate is still in the country")};
-    static const char pre[] = " (never linked without review: ";
-    if (strncmp(p, pre, sizeof pre - 1) == 0) {
-        const char *q = p + sizeof pre - 1, *end = strchr(q, ')');
-        const char *said = NULL;
-        for (size_t i = 0; end && i < sizeof why / sizeof *why; i++)
-            if (strlen(why[i]) == (size_t)(end - q) && strncmp(q, why[i], (size_t)(end - q)) == 0)
-                said = _(why[i]);
-        if (said) {
-            printf(_(" (never linked without review: %s)"), said);
-            p = end + 1;
-        }
-    }
-    printf("%s\n", p);
-}
-
 static void print_list(const fr_link_review *r, size_t n, int json)
 {
     if (json) {
@@ -87,13 +56,14 @@ static void print_list(const fr_link_review *r, size_t n, int json)
         for (size_t i = 0; i < n; i++) {
             char doc[32];
             snprintf(doc, sizeof doc, "%s:%s", r[i].doc_state, r[i].doc_number);
-            json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id",
-                                               (json_int_t)r[i].id, "document", doc, "traveller_id",
-                                               (json_int_t)r[i].traveller_id, "candidate_traveller",
-                                               (json_int_t)r[i].candidate_id, "bits", r[i].bits,
-                                               "status", r[i].status, "evidence", r[i].reason));
+            json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id", (json_int_t)r[i].id,
+                                  "document", doc, "traveller_id", (json_int_t)r[i].traveller_id,
+                                  "candidate_traveller", (json_int_t)r[i].candidate_id, "bits",
+                                  r[i].bits, "status", r[i].status, "evidence", r[i].reason);
+            if (o) (void)fr__evidence_add(o, r[i].reason); /* out of memory: without them */
+            json_array_append_new(a, o);
         }
-        char *txt = json_dumps(a, JSON_INDENT(2));
+        char *txt = json_dumps(a, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
         if (txt) puts(txt);
         free(txt);
         json_decref(a);
@@ -104,7 +74,7 @@ static void print_list(const fr_link_review *r, size_t n, int json)
         printf(_("review %lld [%s]: document %s:%s (traveller %lld) may be traveller %lld\n"),
                (long long)r[i].id, cli_code_word(r[i].status), r[i].doc_state, r[i].doc_number,
                (long long)r[i].traveller_id, (long long)r[i].candidate_id);
-        print_evidence(r[i].reason);
+        cli_print_evidence(r[i].reason, "  ");
     }
 }
 

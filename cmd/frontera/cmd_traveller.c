@@ -60,10 +60,11 @@ static void print_text(const fr_history *h)
             if (it->anomalies & b) printf(_("  [anomaly: %s]"), cli_code_word(fr_anomaly_name(b)));
         putchar('\n');
     }
-    for (size_t i = 0; i < h->nreviews; i++)
-        printf(_("  review: traveller %lld may be traveller %lld: %s\n"),
-               (long long)h->reviews[i].traveller_id, (long long)h->reviews[i].candidate_traveller,
-               h->reviews[i].reason);
+    for (size_t i = 0; i < h->nreviews; i++) {
+        printf(_("  review: traveller %lld may be traveller %lld\n"),
+               (long long)h->reviews[i].traveller_id, (long long)h->reviews[i].candidate_traveller);
+        cli_print_evidence(h->reviews[i].reason, "    ");
+    }
 }
 
 int cmd_traveller(int argc, char **argv)

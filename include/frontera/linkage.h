@@ -35,6 +35,7 @@
 
 #include "frontera/date.h"
 #include "frontera/event.h"
+#include "frontera/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -137,6 +138,19 @@ FR_API fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr
  * +9.8, birth_date exact +14.1, ...". Returns the length (truncated to cap-1
  * like snprintf). */
 FR_API size_t fr_linkage_explain(const fr_linkage_score *s, char *buf, size_t cap);
+
+/* The reverse of fr_linkage_explain, for what a ledger stored (a review's
+ * evidence): bits, no_link and each comparison, with field, level and
+ * no_link pointing at this module's static strings, so that a program can
+ * say each in its user's words. A field, level or reason this version does
+ * not know, or text of another shape, is FR_EPARSE with the column (1-based)
+ * and "evidence" as the field; *out is then cleared. */
+FR_API int fr_linkage_explain_parse(const char *text, fr_linkage_score *out, fr_error *err);
+
+/* A stable code for a score's no_link reason: "other_nationality",
+ * "names_differ", "entry_while_in_country"; NULL for NULL or an unknown
+ * text. */
+FR_API const char *fr_linkage_no_link_code(const char *no_link);
 
 /* The blocking dates for a birth date: the date itself, its day/month swap
  * (when both are 1..12 and differ) and the 1st of January of its year (the

@@ -36,6 +36,45 @@ void fr_linkage_defaults(fr_linkage_params *p)
     p->renewal_rate = 0.02;
 }
 
+/* Why a pair is never linked without review, as fr_linkage_explain writes
+ * it, and the code programs see. */
+static const struct {
+    const char *text, *code;
+} NO_LINK[] = {
+    {"another nationality", "other_nationality"},
+    {"the names differ", "names_differ"},
+    {"an entry while the candidate is still in the country", "entry_while_in_country"},
+};
+
+/* Every comparison add() is called with: fr_linkage_explain_parse maps a
+ * stored line back onto these (test_linkage checks each level it scores). */
+static const char *const LEVELS[][2] = {
+    {"prior", "renewal_rate"},
+    {"name", "exact"},
+    {"name", "words_reordered"},
+    {"name", "given_names_extended"},
+    {"name", "one_or_two_letters_apart"},
+    {"name", "surname_changed"},
+    {"name", "different"},
+    {"nationality", "same"},
+    {"nationality", "different"},
+    {"birth_date", "exact"},
+    {"birth_date", "day_month_swapped"},
+    {"birth_date", "same_year_one_unknown_day"},
+    {"sex", "same"},
+    {"sex", "different"},
+    {"issuing_state", "same"},
+    {"issuing_state", "different"},
+    {"documents", "other_kind_held_side_by_side"},
+    {"documents", "same_expiry"},
+    {"documents", "renewal_due_and_issued_after_last_use"},
+    {"documents", "issued_after_last_use_old_still_valid"},
+    {"documents", "old_due_new_issued_before_last_use"},
+    {"documents", "new_issued_while_old_in_use"},
+    {"travel", "entry_while_still_in_country"},
+    {"travel", "consistent"},
+};
+
 static void add(fr_linkage_score *s, const char *field, const char *level, double m, double u)
 {
     double b = log2(m / u);
@@ -165,7 +204,7 @@ static void nationality_evidence(fr_linkage_score *s, int same, const fr_linkage
         add(s, "nationality", "same", 0.97, share);
     } else {
         add(s, "nationality", "different", 0.03, 1.0 - share);
-        s->no_link = "another nationality";
+        s->no_link = NO_LINK[0].text;
     }
 }
 
@@ -211,7 +250,7 @@ static int person_evidence(const fr_linkage_params *p, const fr_linkage_query *q
         nationality_evidence(s, strcmp(d->nationality, c->nationality) == 0, f, total);
     name_level nl = name_compare(d, c);
     name_evidence(s, nl, f);
-    if (nl != NAME_EXACT) s->no_link = "the names differ";
+    if (nl != NAME_EXACT) s->no_link = NO_LINK[1].text;
     if (!birth_evidence(s, d->birth_date, c->birth_date, f, total)) return 0;
     if (d->sex && c->sex) sex_evidence(s, d->sex == c->sex);
     return 1;
@@ -278,7 +317,7 @@ static void document_evidence(const fr_linkage_query *q, const fr_linkage_candid
     if (q->entering && c->last_seen != FR_DATE_NONE) {
         if (c->in_country) {
             add(s, "travel", "entry_while_still_in_country", 0.05, 0.3);
-            s->no_link = "an entry while the candidate is still in the country";
+            s->no_link = NO_LINK[2].text;
         } else
             add(s, "travel", "consistent", 0.95, 0.7);
     }
@@ -389,4 +428,107 @@ size_t fr_linkage_explain(const fr_linkage_score *s, char *buf, size_t cap)
         len += (size_t)n;
     }
     return len;
+}
+
+const char *fr_linkage_no_link_code(const char *no_link)
+{
+    for (size_t i = 0; no_link && i < sizeof NO_LINK / sizeof *NO_LINK; i++)
+        if (strcmp(no_link, NO_LINK[i].text) == 0) return NO_LINK[i].code;
+    return NULL;
+}
+
+/* A number as fr_linkage_explain prints it ("-20.8", "+2.5", "12"), read
+ * without the C library's locale-dependent conversions. Returns the bytes
+ * read, 0 when there is none; a sign is required when `sign`. */
+static size_t read_number(const char *p, int sign, double *v)
+{
+    const char *q = p;
+    double neg = 1.0, x = 0.0;
+    if (*q == '+' || *q == '-')
+        neg = *q++ == '-' ? -1.0 : 1.0;
+    else if (sign)
+        return 0;
+    if (*q < '0' || *q > '9') return 0;
+    while (*q >= '0' && *q <= '9')
+        x = x * 10.0 + (*q++ - '0');
+    if (*q == '.' && q[1] >= '0' && q[1] <= '9')
+        for (double scale = 0.1; *++q >= '0' && *q <= '9'; scale /= 10.0)
+            x += (*q - '0') * scale;
+    *v = neg * x;
+    return (size_t)(q - p);
+}
+
+/* Does p start with word w followed by one space? Returns the length
+ * consumed, else 0. */
+static size_t word_then_space(const char *p, const char *w)
+{
+    size_t n = strlen(w);
+    return strncmp(p, w, n) == 0 && p[n] == ' ' ? n + 1 : 0;
+}
+
+/* Where a reading failed: *out cleared, the 1-based column of p. */
+static int fail_at(const char *text, const char *p, fr_linkage_score *out)
+{
+    memset(out, 0, sizeof *out);
+    return (int)(p - text) + 1;
+}
+
+int fr_linkage_explain_parse(const char *text, fr_linkage_score *out, fr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!text) text = "";
+    static const char head[] = "weight ", tail[] = " bits:";
+    size_t used = strncmp(text, head, sizeof head - 1) == 0
+                      ? read_number(text + sizeof head - 1, 0, &out->bits)
+                      : 0;
+    const char *p = text + sizeof head - 1 + used;
+    if (!used || strncmp(p, tail, sizeof tail - 1) != 0)
+        return fr_error_set(err, FR_EPARSE, 1, fail_at(text, text, out), "evidence",
+                            "expected \"weight W bits:\" at the start");
+    p += sizeof tail - 1;
+    static const char pre[] = " (never linked without review: ";
+    if (strncmp(p, pre, sizeof pre - 1) == 0) {
+        const char *q = p + sizeof pre - 1, *end = strchr(q, ')');
+        for (size_t i = 0; end && !out->no_link && i < sizeof NO_LINK / sizeof *NO_LINK; i++)
+            if (strlen(NO_LINK[i].text) == (size_t)(end - q) &&
+                strncmp(q, NO_LINK[i].text, (size_t)(end - q)) == 0)
+                out->no_link = NO_LINK[i].text;
+        if (!out->no_link)
+            return fr_error_set(err, FR_EPARSE, 1, fail_at(text, q, out), "evidence",
+                                "unknown reason for review");
+        p = end + 1;
+    }
+    while (*p) {
+        if (out->n > 0) {
+            if (*p != ',')
+                return fr_error_set(err, FR_EPARSE, 1, fail_at(text, p, out), "evidence",
+                                    "expected ',' between comparisons");
+            p++;
+        }
+        if (*p != ' ')
+            return fr_error_set(err, FR_EPARSE, 1, fail_at(text, p, out), "evidence",
+                                "expected a space");
+        p++;
+        const char *at = p;
+        size_t k = 0, f = 0, l = 0;
+        for (; k < sizeof LEVELS / sizeof *LEVELS; k++)
+            if ((f = word_then_space(p, LEVELS[k][0])) &&
+                (l = word_then_space(p + f, LEVELS[k][1])))
+                break;
+        if (k == sizeof LEVELS / sizeof *LEVELS)
+            return fr_error_set(err, FR_EPARSE, 1, fail_at(text, at, out), "evidence",
+                                "unknown comparison");
+        if (out->n == FR_LINKAGE_MAX_ITEMS)
+            return fr_error_set(err, FR_EPARSE, 1, fail_at(text, at, out), "evidence",
+                                "too many comparisons");
+        p += f + l;
+        double b = 0;
+        size_t nb = read_number(p, 1, &b);
+        if (!nb)
+            return fr_error_set(err, FR_EPARSE, 1, fail_at(text, p, out), "evidence",
+                                "expected a signed weight");
+        out->items[out->n++] = (fr_linkage_item){LEVELS[k][0], LEVELS[k][1], b};
+        p += nb;
+    }
+    return FR_OK;
 }

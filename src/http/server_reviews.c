@@ -33,10 +33,15 @@ static json_t *review_json(const fr_link_review *v)
 {
     char doc[32];
     snprintf(doc, sizeof doc, "%s:%s", v->doc_state, v->doc_number);
-    return json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id", (json_int_t)v->id, "document",
-                     doc, "traveller_id", (json_int_t)v->traveller_id, "candidate_traveller_id",
-                     (json_int_t)v->candidate_id, "bits", v->bits, "status", v->status, "evidence",
-                     v->reason);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:f, s:s, s:s}", "id", (json_int_t)v->id,
+                          "document", doc, "traveller_id", (json_int_t)v->traveller_id,
+                          "candidate_traveller_id", (json_int_t)v->candidate_id, "bits", v->bits,
+                          "status", v->status, "evidence", v->reason);
+    if (o && fr__evidence_add(o, v->reason) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* The review id in the path: a positive number, else 0. */

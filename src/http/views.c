@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "frontera/linkage.h"
 
 json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
                                 const char *event_id)
@@ -72,6 +73,34 @@ static json_t *anomaly_names(unsigned flags)
     return a;
 }
 
+int fr__evidence_add(json_t *obj, const char *reason)
+{
+    fr_linkage_score sc;
+    if (fr_linkage_explain_parse(reason, &sc, NULL) != FR_OK)
+        return json_object_set_new(obj, "comparisons", json_null()) ||
+                       json_object_set_new(obj, "weight", json_null()) ||
+                       json_object_set_new(obj, "never_linked_without_review", json_null())
+                   ? -1
+                   : 0;
+    json_t *a = json_array();
+    if (!a) return -1;
+    for (size_t i = 0; i < sc.n; i++)
+        if (json_array_append_new(a,
+                                  json_pack("{s:s, s:s, s:f}", "field", sc.items[i].field, "level",
+                                            sc.items[i].level, "bits", sc.items[i].bits))) {
+            json_decref(a);
+            return -1;
+        }
+    const char *code = fr_linkage_no_link_code(sc.no_link);
+    if (json_object_set_new(obj, "comparisons", a) ||
+        json_object_set_new(obj, "weight", json_real(sc.bits)))
+        return -1;
+    return json_object_set_new(obj, "never_linked_without_review",
+                               code ? json_string(code) : json_null())
+               ? -1
+               : 0;
+}
+
 json_t *fr__history_json(const fr_history *h)
 {
     json_t *o = json_object(), *docs = json_array(), *evs = json_array(), *revs = json_array();
@@ -102,15 +131,18 @@ json_t *fr__history_json(const fr_history *h)
                     "anomalies", anomaly_names(it->anomalies))))
             goto oom;
     }
-    for (size_t i = 0; i < h->nreviews; i++)
-        if (json_array_append_new(
-                revs,
-                json_pack("{s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)h->reviews[i].id,
-                          "document_row", (json_int_t)h->reviews[i].document_row, "traveller_id",
-                          (json_int_t)h->reviews[i].traveller_id, "candidate_traveller_id",
-                          (json_int_t)h->reviews[i].candidate_traveller, "reason",
-                          h->reviews[i].reason)))
+    for (size_t i = 0; i < h->nreviews; i++) {
+        json_t *rv = json_pack(
+            "{s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)h->reviews[i].id, "document_row",
+            (json_int_t)h->reviews[i].document_row, "traveller_id",
+            (json_int_t)h->reviews[i].traveller_id, "candidate_traveller_id",
+            (json_int_t)h->reviews[i].candidate_traveller, "reason", h->reviews[i].reason);
+        if (!rv || fr__evidence_add(rv, h->reviews[i].reason) != 0) {
+            json_decref(rv);
             goto oom;
+        }
+        if (json_array_append_new(revs, rv)) goto oom;
+    }
     json_t *open = h->open_entry >= 0 ? json_string(h->items[h->open_entry].event_id) : json_null();
     if (json_object_set_new(o, "traveller_id", json_integer(h->traveller_id)) ||
         json_object_set_new(o, "in_country", json_boolean(h->in_country)) ||

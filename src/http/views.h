@@ -29,8 +29,17 @@ json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id
  * surname, given_names, nationality, birth_date, sex, link}], events
  * [{event_id, kind, at, port, admission_class, authorised_until, decision,
  * paired_with, anomalies}], reviews [{id, document_row, traveller_id,
- * candidate_traveller_id, reason}]. A new reference; NULL when out of memory. */
+ * candidate_traveller_id, reason, comparisons,
+ * weight, never_linked_without_review}]. A new reference; NULL when out of memory. */
 json_t *fr__history_json(const fr_history *h);
+
+/* A link review's evidence (fr_linkage_explain's text, kept in the ledger)
+ * as data beside it on obj: "comparisons" [{field, level, bits}], "weight"
+ * (their total as the text gives it, to a tenth of a bit) and
+ * "never_linked_without_review" (a code of fr_linkage_no_link_code, or
+ * null), all null when the text cannot be read back. 0, or -1 when out
+ * of memory. */
+int fr__evidence_add(json_t *obj, const char *reason);
 
 /* The pre-arrival answers for one PAXLST message, as `frontera manifest
  * check` prints and POST /v1/manifests answers: file (omitted when NULL),

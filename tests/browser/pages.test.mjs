@@ -763,13 +763,16 @@ test('neither an officer (not theirs: 404) nor an analyst (403) reaches a record
   await ana.close();
 });
 
-test('a link review reads in Spanish for a supervisor (the evidence stays as the server wrote it)', async () => {
+test('a link review reads in Spanish for a supervisor, its evidence in words', async () => {
   const page = await newPage('review-es');
   await signIn(page, `/traveller?id=${REVIEW_TRAVELLER}`, SUPERVISOR, 'es');
   const item = page.locator(`#review-${REVIEW_ID}`);
   await item.waitFor();
   assert.equal(await item.locator('button.review-link').textContent(), 'Misma persona: vincular');
-  assert.equal(await item.locator('.evidence').getAttribute('lang'), 'en');
+  assert.match(await item.locator('p.evidence').textContent(), /^Peso de coincidencia: -?\d+,\d bits\./);
+  const items = await item.locator('.evidence-items li').allTextContents();
+  assert.ok(items.some((x) => /^[+-]\d+,\d misma fecha de nacimiento$/.test(x)), `the comparisons in Spanish: ${items}`);
+  assert.equal(await item.locator('[lang="en"]').count(), 0, 'no stored English text shown');
   assert.deepEqual(await englishLeft(page), [], 'no English left on the Spanish review');
   await shot(page, 'review-supervisor-es.png');
   await page.close();
@@ -780,7 +783,10 @@ test('a supervisor reads a link review with its evidence and keeps the two peopl
   await signIn(page, `/traveller?id=${REVIEW_TRAVELLER}`, SUPERVISOR);
   const item = page.locator(`#review-${REVIEW_ID}`);
   await item.waitFor();
-  assert.match(await item.locator('.evidence').textContent(), /weight .* bits: .*name .*birth_date/);
+  assert.match(await item.locator('p.evidence').textContent(), /^Match weight: -?\d+\.\d bits\./);
+  const items = await item.locator('.evidence-items li').allTextContents();
+  assert.ok(items.some((x) => /^[+-]\d+\.\d same birth date$/.test(x)), `the comparisons in words: ${items}`);
+  assert.ok(items.some((x) => /^-\d+\.\d odds before the evidence/.test(x)), `the prior, against: ${items}`);
   assert.equal(await item.locator('a').getAttribute('href'), `/traveller?id=${REVIEW_CANDIDATE}`);
   assert.deepEqual(await unlabelled(page), [], 'every input has a label');
   await shot(page, 'review-supervisor.png');

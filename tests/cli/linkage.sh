@@ -30,12 +30,20 @@ grep -q '"link": *"review"' "$T/w2" || fail "a namesake was not put under review
 grep -q 'entry_without_exit' "$T/t1" && fail "the namesake's entry was lent to the first traveller"
 "$F" review list >"$T/list"
 grep -q 'review 1 \[open\]: document CHN:BI0530184' "$T/list" || fail "review list: $(cat "$T/list")"
-grep -q 'entry_while_still_in_country' "$T/list" || fail "no evidence in the list: $(cat "$T/list")"
-"$F" review list --json | grep -q '"evidence"' || fail "review list --json has no evidence"
-# in Spanish: the status and the evidence's opening words (the comparisons stay codes, as in the JSON)
+# the evidence in words, a comparison a line with its bits; the codes in the JSON
+grep -q '^ *-[0-9.]*  an entry while the other is still in the country$' "$T/list" ||
+    fail "no evidence in the list: $(cat "$T/list")"
+grep -q 'entry_while_still_in_country' "$T/list" && fail "a code in the list: $(cat "$T/list")"
+"$F" review list --json >"$T/list.json"
+grep -q '"evidence"' "$T/list.json" && grep -q '"level": "entry_while_still_in_country"' "$T/list.json" ||
+    fail "review list --json has no evidence: $(cat "$T/list.json")"
+# in Spanish: the status, the weight and each comparison
 env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$F" review list >"$T/list.es"
 grep -q '^revisión 1 \[abierta\]: el documento CHN:BI0530184' "$T/list.es" &&
-  grep -q '^  peso [0-9.]* bits:' "$T/list.es" || fail "review list in Spanish: $(cat "$T/list.es")"
+  grep -q '^  peso [0-9.]* bits:' "$T/list.es" &&
+  grep -q '^ *+[0-9.]*  misma fecha de nacimiento$' "$T/list.es" &&
+  grep -q '^ *-[0-9.]*  una entrada mientras el otro sigue en el país$' "$T/list.es" ||
+  fail "review list in Spanish: $(cat "$T/list.es")"
 
 # decisions need a name; unknown reviews are findings
 [ "$(rc_of "$F" review link 1)" = 2 ] || fail "review link without --by should be a usage error"

@@ -72,6 +72,12 @@ call "$SUP" GET /v1/reviews; expect 200 "list"
 [ "$(json 'len(d["reviews"])' <"$T/body")" = 3 ] || fail "three open reviews expected: $(cat "$T/body")"
 json 'd["reviews"][0]["evidence"]' <"$T/body" | grep -q 'entry_while_still_in_country' ||
     fail "no evidence in the list: $(cat "$T/body")"
+# ... and as data: each comparison read back from the stored text, the reason
+# it is never linked without review as a code
+json '[c["field"]+" "+c["level"] for c in d["reviews"][0]["comparisons"]]' <"$T/body" |
+    grep -q "travel entry_while_still_in_country" || fail "no comparisons in the list: $(cat "$T/body")"
+[ "$(json 'd["reviews"][0]["never_linked_without_review"]' <"$T/body")" = entry_while_in_country ] ||
+    fail "no reason code in the list: $(cat "$T/body")"
 R1=$(json 'd["reviews"][0]["id"]' <"$T/body")
 call "$SUP" GET '/v1/reviews?status=bogus'; expect 422 "a bad status filter"
 

@@ -10,7 +10,7 @@
 // role that may not read personal records (analyst) gets the server's 403,
 // shown as a plain refusal: nothing of the record reaches the page.
 import { $, el, apiGet, apiPost, startPage, showError, table, todayIso, daysBetween, longDate } from './common.js';
-import { t, tn, fmtDate } from './i18n.js';
+import { t, tn, fmtDate, fmtNum } from './i18n.js';
 
 const KINDS = ['entry', 'exit', 'refusal', 'encounter', 'extension'];
 
@@ -85,13 +85,30 @@ function auditSection(rec) {
   return sec;
 }
 
+// A review's evidence in the page's language: the weight, why it is never
+// linked without a review, and each comparison with its bits (the server
+// reads them from the stored text: comparisons, never_linked_without_review);
+// the stored English text when it could not.
+function evidence(r) {
+  if (!Array.isArray(r.comparisons)) return el('p', { class: 'evidence', lang: 'en', text: r.reason });
+  const bits = (b) => fmtNum(b, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'always' });
+  const head = el('p', { class: 'evidence' },
+    t('ev.weight', { bits: fmtNum(r.weight, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }),
+    r.never_linked_without_review ? ` ${t(`ev.never.${r.never_linked_without_review}`)}` : '');
+  const list = el('ul', { class: 'evidence-items', 'aria-label': t('ev.caption') },
+    r.comparisons.map((c) => el('li', {},
+      el('span', { class: c.bits < 0 ? 'ev-bits ev-against' : 'ev-bits', text: bits(c.bits) }), ' ',
+      t(`ev.${c.field}.${c.level}`))));
+  return el('div', { class: 'evidence-block' }, head, list);
+}
+
 // One open review: the evidence, and for a supervisor the two decisions.
 function reviewItem(rec, r) {
   const other = r.traveller_id === rec.traveller_id ? r.candidate_traveller_id : r.traveller_id;
   const li = el('li', { class: 'review', id: `review-${r.id}` },
     el('p', {}, el('strong', { text: t('rev.title', { id: r.id }) }), ' ',
       el('a', { href: `/traveller?id=${encodeURIComponent(other)}`, text: t('rev.same_as', { id: other }) })),
-    el('p', { class: 'evidence', lang: 'en', text: r.reason }));
+    evidence(r));
   if (!rec.may_review || r.id === undefined) return li;
   const note = el('input', { id: `note-${r.id}`, type: 'text', maxlength: '400', 'aria-label': t('rev.note_for', { id: r.id }) });
   const msg = el('p', { class: 'help', role: 'status' });
