@@ -454,6 +454,7 @@ static size_t read_number(const char *p, int sign, double *v)
     if (*q == '.' && q[1] >= '0' && q[1] <= '9')
         for (double scale = 0.1; *++q >= '0' && *q <= '9'; scale /= 10.0)
             x += (*q - '0') * scale;
+    if (!isfinite(x)) return 0; /* more digits than a double holds */
     *v = neg * x;
     return (size_t)(q - p);
 }
