@@ -227,8 +227,11 @@ test('the booth admits a traveller, shows the reasons and the authorised-until d
   await link.click();
   await page.locator('#stay-h').waitFor();
   assert.match(await page.textContent('#stay'), /In the country|Not in the country/);
-  const history = await page.locator('#hist-h + .table-wrap table').textContent();
-  assert.ok(history.includes(env('FR_AT_ADMIT').slice(0, 10)), 'the recorded entry is in the history');
+  const at = env('FR_AT_ADMIT');
+  const when = page.locator(`#hist-h + .table-wrap table time[datetime^="${at.slice(0, 10)}"]`);
+  assert.equal(await when.count(), 1, 'the recorded entry is in the history');
+  // its time in words: the day as the page writes dates, the minute and the post's offset
+  assert.match(await when.textContent(), new RegExp(`^\\d{1,2} \\w+ \\d{4} ${at.slice(11, 16)} \\(UTC[+-]\\d{2}:\\d{2}\\)$`));
   // Who looked: the officer's own read of this record is in its access log.
   const looked = await page.locator('section[aria-labelledby="audit-h"] table').textContent();
   assert.ok(looked.includes('traveller.read'), 'the access log lists this read');
@@ -631,6 +634,10 @@ test('el expediente del viajero en español, y la elección del idioma se recuer
   const history = await page.locator('#hist-h + .table-wrap table').textContent();
   assert.match(history, /entrada/);
   assert.match(history, /salida/, 'the exit recorded at the booth is in the history');
+  assert.match(history, /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)/, 'times as a Spanish reader writes them');
+  assert.match(history, /visitante/, 'the class in words');
+  const docs = await page.locator('#docs-h + * table, section:has(#docs-h) table').first().textContent();
+  assert.match(docs, /pasaporte \(P\)/, 'the document type in words');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish traveller page');
   await shot(page, 'traveller-es.png');
   // Another page opens in Spanish: the choice is kept.

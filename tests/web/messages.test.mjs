@@ -49,10 +49,20 @@ test('a key has the same placeholders in both languages', () => {
 test('Spanish is Spanish: a text identical to the English one is a proper name or a code', () => {
   // Texts that are the same word in both languages.
   const SAME = new Set(['country.COL', 'country.VEN', 'country.CHN', 'country.CHL', 'country.ARG', 'country.CUB',
-    'country.ECU', 'country.BOL', 'trav.not_signed_in']);
+    'country.ECU', 'country.BOL', 'trav.not_signed_in', 'doctype.V', 'role.supervisor']);
   const same = Object.keys(MESSAGES.en).filter((k) => MESSAGES.en[k] === MESSAGES.es[k] && !SAME.has(k));
   assert.deepEqual(same, [], 'keys whose Spanish text is the English one (translate them, or list a proper name here)');
 });
+
+// Every comparison the linking scores, as field.level, from its table in
+// src/core/linkage.c (what GET /v1/travellers/{id} can send as comparisons).
+function linkageLevels() {
+  const src = read(path.join(SRC, 'src/core/linkage.c'));
+  const table = src.slice(src.indexOf('LEVELS[][2] = {'), src.indexOf('};', src.indexOf('LEVELS[][2] = {')));
+  const out = [...table.matchAll(/\{"([a-z_]+)", "([a-z_]+)"\}/g)].map((m) => `${m[1]}.${m[2]}`);
+  assert.ok(out.length >= 20, `found only ${out.length} linking comparisons in linkage.c`);
+  return out;
+}
 
 function usedKeys() {
   const used = new Map(); // key -> where
@@ -89,6 +99,13 @@ test('every key a page uses is in the catalogue', () => {
     kind: ['entry', 'exit', 'refusal', 'encounter', 'extension'],
     country: [], metric: ['entries', 'exits', 'refusals', 'encounters'], regime: ['visa_free', 'visa_required', 'free_movement', 'visa_on_arrival', 'evisa', 'eta'],
     class: ['visitor', 'transit', 'crew', 'official'],
+    anom: ['exit_without_entry', 'entry_without_exit', 'document_mismatch'],
+    doctype: ['P', 'I', 'A', 'C', 'V'],
+    role: ['officer', 'supervisor', 'analyst', 'admin', 'carrier', 'post'],
+    link: ['document', 'new', 'renewal', 'review'],
+    nolink: ['other_nationality', 'names_differ', 'entry_while_in_country'],
+    // the linking comparisons (src/core/linkage.c, LEVELS)
+    ev: linkageLevels(),
     reason: reasonCodes().map(([code]) => code),
   };
   for (const [prefix, where] of prefixes) {

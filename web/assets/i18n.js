@@ -63,6 +63,12 @@ export function t(key, vars) {
   return s.replace(/\{([a-z_]+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
 }
 
+// The text for key when the catalogue has it, else `fallback` (a code the
+// server sent that this page has no words for stays readable as it is).
+export function tOr(key, fallback, vars) {
+  return MESSAGES.en[key] === undefined ? fallback : t(key, vars);
+}
+
 // One or several: key.one / key.other.
 export function tn(key, n, vars = {}) {
   return t(`${key}.${n === 1 ? 'one' : 'other'}`, { n: fmtNum(n), ...vars });
@@ -81,6 +87,15 @@ export function fmtDate(iso) {
     ? { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }
     : { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' };
   return new Date(t0).toLocaleDateString(locale(), opts);
+}
+
+// A time at a post as the ledger gives it ("2024-09-07T08:27:26-05:00") ->
+// its local day as fmtDate, the time to the minute and the post's offset:
+// "07/09/2024 08:27 (UTC-05:00)"; anything else is returned as given.
+export function fmtDateTime(iso) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(iso || '');
+  if (!m) return iso || '';
+  return `${fmtDate(m[1])} ${m[2]} (UTC${m[3] === 'Z' ? '' : m[3]})`;
 }
 
 // "2024-09-28" -> "sábado, 28 de septiembre de 2024" / "Saturday 28 September 2024".

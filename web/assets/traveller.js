@@ -10,7 +10,7 @@
 // role that may not read personal records (analyst) gets the server's 403,
 // shown as a plain refusal: nothing of the record reaches the page.
 import { $, el, apiGet, apiPost, startPage, showError, table, todayIso, daysBetween, longDate } from './common.js';
-import { t, tn, fmtDate, fmtNum } from './i18n.js';
+import { t, tn, tOr, fmtDate, fmtDateTime, fmtNum } from './i18n.js';
 
 const KINDS = ['entry', 'exit', 'refusal', 'encounter', 'extension'];
 
@@ -33,35 +33,40 @@ function statusBlock(rec) {
   if (until) add(t('fact.until'), `${fmtDate(until)} (${longDate(until)}; ${until})`, 'authorised-until');
   if (rec.open_entry) add(t('trav.open_entry'), el('code', { text: rec.open_entry }), 'open-entry');
   const anomalies = Array.isArray(rec.anomalies) ? rec.anomalies : [];
-  add(t('trav.anomalies'), anomalies.length ? anomalies.join(', ') : t('trav.none'), 'anomalies');
+  add(t('trav.anomalies'), anomalies.length ? anomalyWords(anomalies) : t('trav.none'), 'anomalies');
   return [line, el('p', { class: 'help', text: t('trav.today', { today: fmtDate(today) }) }), facts];
 }
+
+// The codes of a record in the page's words; an unknown code as sent.
+const anomalyWords = (v) => v.map((a) => tOr(`anom.${a}`, a)).join(', ');
+const docType = (v) => (v ? `${tOr(`doctype.${v}`, v)} (${v})` : '—');
+const dateOr = (v) => (v ? fmtDate(v) : '—');
 
 function documentsTable(docs) {
   return table([
     { key: 'state', title: t('col.issued_by'), rowHeader: true },
     { key: 'number', title: t('col.number'), fmt: (v) => el('code', { text: v || '' }) },
-    { key: 'type', title: t('col.type') },
+    { key: 'type', title: t('col.type'), fmt: docType },
     { key: 'surname', title: t('col.surname') },
     { key: 'given_names', title: t('col.given_names') },
     { key: 'nationality', title: t('col.nationality') },
-    { key: 'birth_date', title: t('col.born') },
+    { key: 'birth_date', title: t('col.born'), fmt: dateOr },
     { key: 'sex', title: t('col.sex') },
-    { key: 'expiry', title: t('col.expires') },
-    { key: 'link', title: t('col.linked_by') },
+    { key: 'expiry', title: t('col.expires'), fmt: dateOr },
+    { key: 'link', title: t('col.linked_by'), fmt: (v) => tOr(`link.${v}`, v || '—') },
   ], docs, { caption: t('trav.documents_n', { n: docs.length }) });
 }
 
 function eventsTable(events) {
   const sorted = [...events].sort((a, b) => String(b.at).localeCompare(String(a.at)));
   return table([
-    { key: 'at', title: t('col.when'), rowHeader: true },
+    { key: 'at', title: t('col.when'), rowHeader: true, fmt: (v) => el('time', { datetime: v || '', text: fmtDateTime(v) }) },
     { key: 'kind', title: t('col.what'), fmt: (v) => (KINDS.includes(v) ? t(`kind.${v}`) : v) },
     { key: 'port', title: t('col.port') },
-    { key: 'admission_class', title: t('col.class') },
-    { key: 'authorised_until', title: t('fact.until') },
+    { key: 'admission_class', title: t('col.class'), fmt: (v) => (v ? tOr(`class.${v}`, v) : '—') },
+    { key: 'authorised_until', title: t('fact.until'), fmt: dateOr },
     { key: 'paired_with', title: t('col.paired_with'), fmt: (v) => (v ? el('code', { text: v }) : '—') },
-    { key: 'anomalies', title: t('trav.anomalies'), fmt: (v) => (Array.isArray(v) && v.length ? v.join(', ') : '—') },
+    { key: 'anomalies', title: t('trav.anomalies'), fmt: (v) => (Array.isArray(v) && v.length ? anomalyWords(v) : '—') },
     { key: 'event_id', title: t('col.event'), fmt: (v) => el('code', { text: v || '' }) },
   ], sorted, { caption: t('trav.events_n', { n: events.length }) });
 }
@@ -73,11 +78,16 @@ function auditSection(rec) {
     sec.append(el('p', { id: 'audit-none', text: t('trav.audit_none') }));
     return sec;
   }
-  const fmtAt = (v, r) => (v || (r.at_ms ? new Date(r.at_ms).toISOString() : '—'));
+  // the audit's time is UTC: the day as the page writes dates, the second, "UTC"
+  const fmtAt = (v, r) => {
+    const iso = v || (r.at_ms ? new Date(r.at_ms).toISOString() : '');
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+    return m ? el('time', { datetime: iso, text: `${fmtDate(m[1])} ${m[2]} UTC` }) : iso || '—';
+  };
   sec.append(table([
     { key: 'at', title: t('col.when'), rowHeader: true, fmt: fmtAt },
     { key: 'actor', title: t('col.who') },
-    { key: 'role', title: t('col.role') },
+    { key: 'role', title: t('col.role'), fmt: (v) => tOr(`role.${v}`, v || '—') },
     { key: 'action', title: t('col.what'), fmt: (v) => el('code', { text: v || '' }) },
     { key: 'origin', title: t('col.from') },
     { key: 'status', title: t('col.answer'), num: true },
@@ -94,7 +104,7 @@ function evidence(r) {
   const bits = (b) => fmtNum(b, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'always' });
   const head = el('p', { class: 'evidence' },
     t('ev.weight', { bits: fmtNum(r.weight, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }),
-    r.never_linked_without_review ? ` ${t(`ev.never.${r.never_linked_without_review}`)}` : '');
+    r.never_linked_without_review ? ` ${t(`nolink.${r.never_linked_without_review}`)}` : '');
   const list = el('ul', { class: 'evidence-items', 'aria-label': t('ev.caption') },
     r.comparisons.map((c) => el('li', {},
       el('span', { class: c.bits < 0 ? 'ev-bits ev-against' : 'ev-bits', text: bits(c.bits) }), ' ',
