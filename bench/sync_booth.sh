@@ -37,6 +37,15 @@ if [ "${FR_CENTRAL:-elsewhere}" = here ] || [ ! -w /dev/shm ] || ! command -v ch
 else
   CD=$(mktemp -d -p /dev/shm); CENTRAL_RUN="chrt --idle 0"; where="idle class, ledger in memory"
 fi
+# FR_PIN=1: the post's server on CPU 0, the central and wrk on CPU 1 - the
+# nearest this one machine comes to a central and officers' terminals that
+# are other machines: neither takes the post's core, while the post's own
+# push (encoding, sending) still does.
+POST_RUN=; CLIENT_RUN=
+if [ -n "${FR_PIN:-}" ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  POST_RUN="taskset -c 0"; CLIENT_RUN="taskset -c 1"; CENTRAL_RUN="taskset -c 1 $CENTRAL_RUN"
+  where="$where, on CPU 1; the post on CPU 0, wrk on CPU 1"
+fi
 cleanup() { for p in "$T"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; rm -rf "$T" "$CD"; }
 trap cleanup EXIT
 "$F" synth --scale 0.004 --seed 3 --quiet --out "$T/all.csv"
@@ -48,7 +57,8 @@ TOK=$("$F" --db "$T/central0.db" user add post --role post --ports ECUIO,ECGYE,E
 printf '%s\n' "$TOK" >"$T/tok"
 start() { # start NAME DB [OPTION...]: a server; prints its URL
   local name=$1 db=$2; shift 2
-  ${NICE:+$CENTRAL_RUN} "$F" --db "$db" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 "$@" \
+  local pre=$POST_RUN; [ -z "${NICE:-}" ] || pre=$CENTRAL_RUN
+  $pre "$F" --db "$db" serve --listen 127.0.0.1:0 --policy "$top/data/policy/ecu.policy" --threads 4 "$@" \
     >"$T/$name.out" 2>"$T/$name.err" &
   echo $! >"$T/$name.pid" # start runs in $(...): the pid goes through a file
   for _ in $(seq 300); do grep -q '^listening on' "$T/$name.out" 2>/dev/null && break; sleep 0.1; done
@@ -73,7 +83,7 @@ run() { # run NAME [serve OPTION...]: each run on its own copy (no WAL of an ear
   local U; U=$(start "$name" "$db" --quiet "$@")
   curl -s -o /dev/null -H "Authorization: Bearer $FR_TOKEN" -H 'Content-Type: application/json' \
     --data-binary "$FR_BODY" "$U/v1/admissions"
-  local line; line=$(cd "$top" && wrk -t1 -c"$conns" -d"${secs}s" -s bench/wrk_admissions.lua "$U/v1/admissions" | grep '^RESULT')
+  local line; line=$(cd "$top" && $CLIENT_RUN wrk -t1 -c"$conns" -d"${secs}s" -s bench/wrk_admissions.lua "$U/v1/admissions" | grep '^RESULT')
   local waiting; waiting=$("$F" --db "$db" sync status --json 2>/dev/null | sed -n 's/.*"waiting":\([0-9]*\).*/\1/p')
   stop_server "$name" # the next run has the machine to itself
   printf '%-12s %s  (events still waiting for the central: %s)\n' "$name" "${line#RESULT }" "${waiting:-n/a}" | tee -a "$T/runs"

@@ -88,12 +88,25 @@ static int pga_set_hash(fr_auth *base, const char *name, const unsigned char *ha
     char h[2 * FR_TOKEN_HASH_BYTES + 3];
     hex_hash(hash, h);
     const char *p[2] = {name, h};
-    int rc = changed((pga *)base,
-                     "UPDATE auth_users SET token_hash = $2::bytea, revoked_ms = 0 WHERE name = $1",
-                     2, p, err);
-    if (rc == FR_ENOTFOUND)
-        return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
-    return rc;
+    pga *s = (pga *)base;
+    int rc = changed(
+        s, "UPDATE auth_users SET token_hash = $2::bytea WHERE name = $1 AND revoked_ms = 0", 2, p,
+        err);
+    if (rc != FR_ENOTFOUND) return rc;
+    /* absent, or revoked: a revoked user stays revoked (a rotation must not
+     * bring back an account that was shut on purpose), as on SQLite */
+    PGresult *r = NULL;
+    if ((rc = fr__modpg_exec(s->c, "SELECT 1 FROM auth_users WHERE name = $1", 1, p, &r, err,
+                             "cannot read the user")) != FR_OK)
+        return rc;
+    int revoked = PQntuples(r) > 0;
+    PQclear(r);
+    if (revoked)
+        return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
+                            "user '%s' is revoked and stays so, and its name is never given again: "
+                            "add a user under another name",
+                            name);
+    return fr_error_set(err, FR_ENOTFOUND, 0, 0, "name", "there is no user named '%s'", name);
 }
 
 static int pga_revoke(fr_auth *base, const char *name, int64_t now_ms, fr_error *err)

@@ -27,6 +27,12 @@ export FRONTERA_DB="${ADMIN%/*}/$DB"
 sql() { psql -tAq "$FRONTERA_DB" -c "$1"; }
 "$F" init >/dev/null
 TOK=$("$F" user add olga --role officer)
+# a revoked user stays revoked on PostgreSQL as on SQLite: no rotation brings it back
+"$F" user add otto --role officer >/dev/null
+"$F" user revoke otto >/dev/null
+set +e; "$F" user rotate otto >"$T/rot" 2>&1; rc=$?; set -e
+[ "$rc" = 3 ] && grep -q 'revoked and stays so' "$T/rot" || fail "rotating a revoked user: rc $rc: $(cat "$T/rot")"
+[ "$(sql "select revoked_ms > 0 from auth_users where name = 'otto'")" = t ] || fail "otto is active again"
 
 serve() { # serve NAME: start a server, print its URL
     "$F" serve --listen 127.0.0.1:0 --threads 4 --quiet >"$T/$1.out" 2>"$T/$1.err" &
