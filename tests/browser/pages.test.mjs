@@ -192,9 +192,16 @@ test('the booth admits a traveller, shows the reasons and the authorised-until d
   assert.deepEqual(await unlabelled(page), [], 'every booth input has a label');
   await fillAdmission(page, env('FR_MRZ_ADMIT'), env('FR_AT_ADMIT'));
   await page.locator('#mrz-status', { hasText: 'passport (TD3)' }).waitFor();
-  await page.click('#decide');
+  // from the keyboard, as at a booth with a scanner: Ctrl+Enter in the MRZ box,
+  // then Tab out of it, which must not withdraw the decision
+  await page.focus('#mrz');
+  await page.keyboard.press('Control+Enter');
   const outcome = page.locator('#outcome');
   await outcome.waitFor();
+  await page.keyboard.press('Tab');
+  await page.waitForTimeout(100);
+  assert.equal(await outcome.count(), 1, 'leaving the MRZ box unchanged keeps the decision');
+  assert.equal(await page.locator('#record-box').isVisible(), true, 'the decision can still be recorded');
   assert.equal(await outcome.getAttribute('data-decision'), 'admit');
   assert.match(await outcome.textContent(), /ADMIT/);
   assert.equal(await page.getAttribute('#announce', 'aria-live'), 'assertive', 'the decision is announced');
@@ -739,6 +746,19 @@ test('la consulta del viajero en español', async () => {
   assert.match(wrong.text, /^No encontramos ninguna estancia vigente/);
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish self-check');
   await shot(page, 'selfcheck-es.png');
+  await page.close();
+});
+
+test('a session whose token stops working (rotated, revoked) brings the sign-in back, in the page\'s language', async () => {
+  const page = await newPage('session-ended');
+  await signIn(page, '/traveller', OFFICER, 'es');
+  await page.evaluate(() => sessionStorage.setItem('frontera.token', 'no-longer-valid'));
+  await page.fill('#tid', 'USA:BT1234567');
+  await page.click('#lookup button[type=submit]');
+  await page.locator('#signin').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#signin-message'), 'Su sesión ha terminado: inicie sesión de nuevo.');
+  assert.equal(await page.locator('#content').isHidden(), true, 'nothing of the record stays on screen');
+  await shot(page, 'session-ended-es.png');
   await page.close();
 });
 

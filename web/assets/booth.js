@@ -187,18 +187,25 @@ function showDecision(d) {
   const rec = $('#record-box');
   rec.hidden = false;
   const btn = $('#record');
-  if (d.decision === 'refer') {
+  if (d.decision === 'refer') { // nothing to record here: no button that names an earlier decision
     btn.disabled = true;
+    btn.hidden = true;
     $('#record-help').textContent = t('record.referral');
   } else {
     btn.disabled = false;
+    btn.hidden = false;
     btn.textContent = t(d.decision === 'admit' ? 'record.entry' : 'record.refusal');
     $('#record-help').textContent = t(d.decision === 'admit' ? 'record.entry_help' : 'record.refusal_help');
   }
 }
 
+// The form changed after a decision: it no longer answers what is on
+// screen. A change event that changes nothing (leaving the MRZ box after
+// Ctrl+Enter fires one) keeps the decision, so it can still be recorded.
 function withdraw() {
   if (!lastBody) return;
+  const f = readForm();
+  if (f.body && JSON.stringify(f.body) === JSON.stringify(lastBody)) return;
   lastBody = null;
   $('#announce').textContent = '';
   $('#decision').replaceChildren(el('p', { class: 'help', text: t('booth.changed') }));

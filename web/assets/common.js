@@ -43,8 +43,9 @@ function setToken(t) {
 // (status 0 when the server could not be reached).
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
-  const t = opts.token !== undefined ? opts.token : token();
-  if (t) headers.Authorization = `Bearer ${t}`;
+  // not `t`: that is the page's words (i18n.js), used below for the errors
+  const tok = opts.token !== undefined ? opts.token : token();
+  if (tok) headers.Authorization = `Bearer ${tok}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
