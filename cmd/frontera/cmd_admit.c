@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <unicode/uclean.h>
@@ -168,6 +169,13 @@ int cmd_admit(int argc, char **argv)
                                at);
     if (fr_event_check_port(req.port, &err) != FR_OK)
         return cli_usage_error("admit", "--port: %s", cli_error_text(&err));
+    if (record) { /* a crossing is recorded once it happened, as `record` and import say */
+        fr_event when;
+        memset(&when, 0, sizeof when);
+        when.at = req.at;
+        if (fr_event_check_clock(&when, (int64_t)time(NULL), &err) != FR_OK)
+            return cli_usage_error("admit", "--at '%s': %s", at, cli_error_text(&err));
+    }
     if (argc - optind > 1) return cli_usage_error("admit", "one FILE at most");
     const char *file = optind < argc ? argv[optind] : NULL;
 

@@ -437,6 +437,8 @@ static enum MHD_Result decide_and_answer(srv_req *r, adm_in *in, const override_
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
+    if ((in->record || ov) && fr__srv_check_at(r, &in->req.at, &err) != FR_OK)
+        return fr__srv_problem_with(r, 422, "invalid", "Invalid request", err.field, NULL, &err);
     srv_ctx *c = fr__srv_ctx_acquire(s, &err);
     if (!c) return fr__srv_problem_err(r, &err);
     srv_policy *pol = fr__srv_policy_acquire(s);

@@ -62,7 +62,8 @@ enum MHD_Result fr__srv_exits(srv_req *r)
                               "unknown member '%.48s' (see docs/openapi.yaml)", unknown);
         goto done;
     }
-    if (fr__srv_admission_parse(j, in, &err) != FR_OK) {
+    if (fr__srv_admission_parse(j, in, &err) != FR_OK ||
+        fr__srv_check_at(r, &in->req.at, &err) != FR_OK) {
         ret = fr__srv_problem_with(r, 422, "invalid", "Invalid request", err.field, NULL, &err);
         goto done;
     }

@@ -387,6 +387,11 @@ typedef struct srv_adm_in {
  * strings are borrowed from j. FR_OK, or FR_EINVAL with err (field named). */
 int fr__srv_admission_parse(json_t *j, srv_adm_in *in, fr_error *err);
 
+/* A crossing to record cannot happen after this server's clock (the post's,
+ * for a post: fr__srv_event_clock_s), as POST /v1/events refuses: FR_OK, or
+ * FR_EINVAL on field "at" with how far ahead it is. */
+int fr__srv_check_at(srv_req *r, const fr_datetime *at, fr_error *err);
+
 /* One event of POST /v1/events from its JSON object, recorded as by officer.
  * *reasons receives an allocation (fr_free) when reasons were given. FR_OK,
  * FR_EINVAL with err (field named), FR_ENOMEM. */

@@ -39,6 +39,14 @@ int fr__srv_post_check(const srv_req *r, const fr_event *ev, fr_error *err)
                         r->user.ports, ev->port);
 }
 
+int fr__srv_check_at(srv_req *r, const fr_datetime *at, fr_error *err)
+{
+    fr_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at = *at;
+    return fr_event_check_clock(&ev, fr__srv_event_clock_s(r), err);
+}
+
 int64_t fr__srv_event_clock_s(srv_req *r)
 {
     int64_t now = fr__srv_now_ms(r->srv) / 1000;

@@ -180,6 +180,12 @@ parts_give_detail
 # has no parts: a client would "translate" it into the same English
 expect 422 POST /v1/exits "$OFF" '{"mrz":"P<CHNZHANG","port":"ECUIO","at":"2024-06-30T10:15-05:00"}'; field mrz
 [ "$(json '"detail_parts" in d' <"$T/body")" = False ] || fail "parts of a bare '%s' detail: $(cat "$T/body")"
+# a crossing is not recorded before it happens, whatever the route (POST /v1/events refuses it too);
+# deciding about a future date without recording stays possible
+expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2099-06-30T10:15-05:00\",\"record\":true,\"event_id\":\"F-1\"}"; field at
+grep -q 'days after this post' "$T/body" || fail "the refusal does not say how far ahead: $(cat "$T/body")"
+expect 422 POST /v1/exits "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2099-06-30T10:15-05:00\"}"; field at
+expect 200 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2099-06-30T10:15-05:00\"}"
 # a policy that is not UTF-8 is refused with its line, and the one in force stays readable
 { head -3 "$T/ecu.policy"; printf '# caf\xe9\n'; tail -n +4 "$T/ecu.policy"; } >"$T/latin1.policy"
 got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/latin1.policy" "$U/v1/policy")
@@ -252,6 +258,11 @@ for bad in "--port 12345 --at 2024-06-30T10:15-05:00" "--port ZZZZZ --at 2024-06
   # shellcheck disable=SC2086
   [ "$(rc_of "$F" admit --policy "$T/ecu.policy" $bad "$T/chn.mrz")" = 2 ] || fail "admit $bad must exit 2"
 done
+# recorded only once it happened; decided for any day
+[ "$(rc_of "$F" admit --record --policy "$T/ecu.policy" --port ECUIO --at 2099-06-30T10:15-05:00 "$T/chn.mrz")" = 2 ] &&
+  grep -q 'days after this post' "$T/cerr" || fail "a future admit --record: $(cat "$T/cerr")"
+[ "$(rc_of "$F" admit --policy "$T/ecu.policy" --port ECUIO --at 2099-06-30T10:15-05:00 "$T/chn.mrz")" != 2 ] ||
+  fail "a future decision without --record is refused: $(cat "$T/cerr")"
 rc_of "$F" --db "$T/nosuch.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-30T10:15-05:00 "$T/chn.mrz" >/dev/null
 grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not said: $(cat "$T/cerr")"
 [ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
