@@ -40,7 +40,8 @@ int cmd_documents(int argc, char **argv)
             printf(
                 _("Usage: frontera documents import FILE [--dir DIR]\n"
                   "Replace the lost/stolen document list with FILE (CSV with a header:\n"
-                  "state,number[,type]; state an ICAO 9303 code). Numbers are normalised (upper\n"
+                  "state,number[,type]; state an ICAO 9303 code, an ISO alpha-3 code or a\n"
+                  "country name). Numbers are normalised (upper\n"
                   "case; spaces, '-', '<', '/', '.' removed). Bad rows are reported and skipped\n"
                   "(exit 1 when any was). DIR: --dir, else $FRONTERA_WATCHLISTS, else\n"
                   "./frontera-watchlists; the list is DIR/lost-stolen.docs.csv.\n"));
@@ -66,6 +67,14 @@ int cmd_documents(int argc, char **argv)
     free(data);
     if (rc != FR_OK) {
         fprintf(stderr, _("frontera documents: %s: %s\n"), file, cli_strerror(rc));
+        ex = FR_EXIT_FAILURE;
+        goto done;
+    }
+    if (acc == 0 && rej > 0) { /* a wrong file must not empty the list in force */
+        fprintf(stderr,
+                _("frontera documents: no row of %s could be read (%zu rejected): the list in "
+                  "force is kept\n"),
+                file, rej);
         ex = FR_EXIT_FAILURE;
         goto done;
     }

@@ -215,7 +215,9 @@ int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
         } else {
             const char *st = row.fields[col_state].ptr, *num = row.fields[col_num].ptr;
             const char *ty = col_type >= 0 ? row.fields[col_type].ptr : NULL;
-            int x = fr_docindex_add(d, st, num, ty);
+            /* ISO alpha-3 (DEU) or an English name, as everywhere outside an MRZ */
+            int ci = fr_country_normalize(st, strlen(st));
+            int x = fr_docindex_add(d, ci >= 0 ? fr_country_code(ci) : st, num, ty);
             if (x == FR_OK) {
                 a++;
                 continue;
@@ -224,9 +226,11 @@ int fr_docindex_parse(fr_docindex *d, const char *data, size_t len,
                 rc = x;
                 goto done;
             }
-            if (fr_country_find_cstr(st) < 0)
+            if (ci < 0)
                 fr_error_set(&err, FR_EINVAL, (int)row.line, 1, "state",
-                             "\"%.20s\" is not an ICAO 9303 code", st);
+                             "\"%.20s\" is not an ICAO 9303 code, an ISO alpha-3 code or a "
+                             "country name",
+                             st);
             else if (ty && fr_docindex_normalise(num, (char[48]){0}, 48) == FR_OK)
                 fr_error_set(&err, FR_EINVAL, (int)row.line, 1, "type",
                              "\"%.20s\" is not a document type (letters and digits, at most 8)",

@@ -38,10 +38,18 @@ FRONTERA_WATCHLISTS="$D" "$F" watchlist stats >"$T/out"
 grep -Eq '^entries +3$' "$T/out" || fail "stats entries: $(cat "$T/out")"
 
 # lost/stolen documents
-printf 'state,number,type\nD,C01X00T47,P\nDEU,1,P\n' >"$T/docs.csv"
+printf 'state,number,type\nD,C01X00T47,P\nXYZ,1,P\nDEU,C02X00T48,P\n' >"$T/docs.csv"
 [ "$(rc "$F" documents import "$T/docs.csv" --dir "$D")" = 1 ] || fail "documents with a bad row must exit 1"
 grep -q "docs.csv:3:" "$T/err" || fail "a bad document row names its file and line: $(cat "$T/err")"
 [ -f "$D/lost-stolen.docs.csv" ] || fail "documents file"
+# an ISO alpha-3 code is read as its ICAO code (DEU is D)
+grep -q '^D,C02X00T48' "$D/lost-stolen.docs.csv" || fail "DEU not kept as D: $(cat "$D/lost-stolen.docs.csv")"
+# a file of which no row can be read (the wrong file) leaves the list in force as it was
+cp "$D/lost-stolen.docs.csv" "$T/docs.before"
+printf 'state,number\nXYZ,1\nQQQ,2\n' >"$T/wrong.csv"
+[ "$(rc "$F" documents import "$T/wrong.csv" --dir "$D")" = 3 ] || fail "a file of bad rows only must fail"
+grep -q "the list in force is kept" "$T/err" || fail "the refusal does not say the list is kept: $(cat "$T/err")"
+cmp -s "$T/docs.before" "$D/lost-stolen.docs.csv" || fail "the list in force was changed by a file of bad rows"
 
 # screening: a Cantonese romanisation is a hit; exit 1 on an alert
 [ "$(rc "$F" screen --dir "$D" --name "CHEUNG, Wai Ming" --json)" = 1 ] || fail "hit must exit 1"
