@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "frontera/alloc.h"
+#include "frontera/store.h"
 #include "frontera/audit.h"
 #include "i18n.h"
 
@@ -96,6 +97,19 @@ int cli_bad_option(const char *sub, int argc, char **argv)
     if (optopt > 0 && optopt < 128 && optopt != '?')
         return cli_usage_error(sub, "option '-%c' is unknown or needs a value", optopt);
     return cli_usage_error(sub, "unknown option '%s'", arg);
+}
+
+int cli_ledger_missing(const char *db)
+{
+    return db && !fr_store_is_pg(db) && access(db, F_OK) != 0;
+}
+
+void cli_say_new_ledger(const char *sub, const char *db)
+{
+    fprintf(stderr,
+            _("frontera %s: there was no ledger at %s: a new, empty one was created (check --db "
+              "or FRONTERA_DB if you meant an existing one)\n"),
+            sub, db);
 }
 
 void cli_print_error(const char *sub, const char *file, const fr_error *err)

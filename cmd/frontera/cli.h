@@ -39,6 +39,13 @@ int cli_bad_option(const char *sub, int argc, char **argv);
 /* Print an fr_error as "frontera SUB: FILE:LINE:COLUMN: field: message". */
 void cli_print_error(const char *sub, const char *file, const fr_error *err);
 
+/* Before a command that creates the ledger when there is none (serve, user
+ * add): 1 when db is an SQLite file that does not exist yet, else 0. After
+ * the command made it, cli_say_new_ledger says so on standard error, so that
+ * a mistyped --db is seen at once instead of as an empty ledger later. */
+int cli_ledger_missing(const char *db);
+void cli_say_new_ledger(const char *sub, const char *db);
+
 /* The policy file to use when none is named: $FRONTERA_POLICY, else
  * Ecuador's (data/policy/ecu.policy from the source tree or the installed
  * data directory). A string the caller frees with fr_free, or NULL. */

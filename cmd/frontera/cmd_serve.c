@@ -340,6 +340,7 @@ int cmd_serve(int argc, char **argv)
     if (wl_dir && cli_screening_open("serve", wl_dir, &sc) != 0) goto done;
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
+    int fresh = cli_ledger_missing(db); /* serve makes a ledger where there is none: said */
 
     /* the worker threads inherit this mask: only this thread takes the signals */
     sigset_t set;
@@ -415,6 +416,7 @@ int cmd_serve(int argc, char **argv)
     if (key_pem) memset(key_pem, 0, key_len); /* the server holds its own copy */
     cli_syncer_attach(syncer, srv);           /* pulled policy and lists go in force in it */
     const char *scheme = cert_pem ? "https" : "http";
+    if (fresh) cli_say_new_ledger("serve", db);
     if (strchr(host, ':'))
         printf("listening on %s://[%s]:%u\n", scheme, host, (unsigned)fr_server_port(srv));
     else

@@ -169,10 +169,12 @@ int cmd_user(int argc, char **argv)
     const char *db = getenv("FRONTERA_DB");
     if (!db || !*db) db = "frontera.db";
     fr_auth *a = NULL;
+    int fresh = is_add && cli_ledger_missing(db); /* user add makes a ledger: said */
     if (open_auth(db, is_add, &a, &err) != FR_OK) {
         cli_print_error("user", db, &err);
         return FR_EXIT_FAILURE;
     }
+    if (fresh) cli_say_new_ledger("user", db);
     int rc = FR_EXIT_FAILURE;
     char token[FR_TOKEN_BUFSZ];
     if (is_list) {

@@ -265,6 +265,11 @@ done
   fail "a future decision without --record is refused: $(cat "$T/cerr")"
 rc_of "$F" --db "$T/nosuch.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-06-30T10:15-05:00 "$T/chn.mrz" >/dev/null
 grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not said: $(cat "$T/cerr")"
+# user add (and serve) make a ledger where there is none, and say so: a mistyped --db is seen at once
+"$F" --db "$T/typo.db" user add tina --role officer >/dev/null 2>"$T/cerr"
+grep -q 'there was no ledger at .*typo.db: a new, empty one was created' "$T/cerr" || fail "a new ledger is not said: $(cat "$T/cerr")"
+"$F" --db "$T/typo.db" user add tom --role officer >/dev/null 2>"$T/cerr"
+grep -q 'new, empty' "$T/cerr" && fail "an existing ledger called new: $(cat "$T/cerr")"
 [ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
 grep -q 'does not exist' "$T/cerr" || fail "screen --dir missing: $(cat "$T/cerr")"
 me=$(id -un)
