@@ -303,6 +303,9 @@ int cmd_serve(int argc, char **argv)
         return cli_usage_error("serve", "--tls-cert and --tls-key go together");
     if ((central != NULL) != (central_token != NULL))
         return cli_usage_error("serve", "--central and --central-token-file go together");
+    fr_error cerr;
+    if (central && fr_sync_check_central(central, &cerr) != FR_OK)
+        return cli_usage_error("serve", "--central '%s': %s", central, cli_error_text(&cerr));
     if (central_token && cli_read_token(central_token, token, sizeof token) != 0)
         return cli_usage_error("serve", "%s: no token in the file", central_token);
     char host[128];

@@ -146,6 +146,12 @@ int fr__sync_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *e
     return FR_OK;
 }
 
+int fr_sync_check_central(const char *url, fr_error *err)
+{
+    char out[FR_SYNC_URL_MAX + 1];
+    return fr__sync_central(url, out, err);
+}
+
 /* Nothing to send: still ask the central whether it answers (GET /healthz),
  * so that the status and a post's booth know whether the post is offline,
  * and measure the clock skew; a success is noted like a batch's. */

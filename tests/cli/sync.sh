@@ -41,6 +41,12 @@ SEED=${FR_SYNC_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$SEED
 echo "seed $SEED (FR_SYNC_SEED=$SEED reruns these faults)"
 
+# a malformed --central is refused at start, with the value, not at each push later
+printf 'x\n' >"$T/tok.bad"
+set +e; "$F" --db "$T/bad.db" serve --central htp://127.0.0.1:1 --central-token-file "$T/tok.bad" >/dev/null 2>"$T/badc"; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "central 'htp://127.0.0.1:1': the central is http://HOST:PORT" "$T/badc" ||
+  fail "a malformed --central: rc $rc: $(cat "$T/badc")"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cc -shared -fPIC -O1 -o "$T/skew.so" "$SRC/tests/cli/sync/skew.c" -ldl || fail "cannot build the clock shim"
 # what to preload for the shim: a sanitizer build wants its runtime first

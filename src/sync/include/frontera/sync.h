@@ -133,6 +133,12 @@ typedef struct fr_sync_status {
 int fr_sync_status_get(const char *db, const char *central, fr_sync_status **out, size_t *n,
                        fr_error *err);
 
+/* Is url a central's address fr_sync_push would take (http:// or https://,
+ * no credentials, query or spaces)? FR_OK, else FR_EINVAL on field
+ * "central" saying what it must be: a program checks --central before it
+ * starts rather than at every push. */
+int fr_sync_check_central(const char *url, fr_error *err);
+
 /* What a post officer is warned of (docs/sync.md, "Status a post officer
  * sees"), one bit each. */
 typedef enum fr_sync_warning {
