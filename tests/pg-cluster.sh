@@ -108,6 +108,8 @@ standby() {
 # of the database server) / promote a standby.
 crash() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1 || true; }
 promote() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -w promote >/dev/null; }
+# Restart the cluster in DIR (its clients' connections are cut), same options.
+restart() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -l "$1/server.log" restart >/dev/null; }
 
 stop() {
     local dir=$1
@@ -131,6 +133,7 @@ stop) stop "${2:?directory}" ;;
 standby) standby "${2:?primary directory}" "${3:?directory}" ;;
 crash) crash "${2:?directory}" ;;
 promote) promote "${2:?directory}" ;;
+restart) restart "${2:?directory}" ;;
 check) check ;;
 *) echo "usage: pg-cluster.sh start|stop|crash|promote DIR | standby PRIMARY DIR | check" >&2; exit 2 ;;
 esac

@@ -328,6 +328,12 @@ FR_API int fr_store_checkpoint(fr_store *s, int64_t *log_frames, int64_t *copied
  * *done 1), or a store error. */
 FR_API int fr_store_warm(fr_store *s, size_t dates, int *done, fr_error *err);
 
+/* 1 when the store's connection to its database is gone (PostgreSQL: the
+ * server restarted, or failed over, or the network dropped it; seen once an
+ * operation failed on it): every later operation fails, and the store is to
+ * be closed and opened again. 0 otherwise, and always for SQLite. */
+FR_API int fr_store_lost(fr_store *s);
+
 #ifdef __cplusplus
 }
 #endif

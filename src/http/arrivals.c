@@ -144,3 +144,8 @@ int fr_arrivals_span(fr_arrivals *a, fr_date *first, fr_date *last, fr_error *er
     *first = *last = FR_DATE_NONE;
     return a->ops->span(a, first, last, err);
 }
+
+int fr_arrivals_lost(fr_arrivals *a)
+{
+    return a && a->ops->lost && a->ops->lost(a);
+}

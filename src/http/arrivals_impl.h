@@ -38,6 +38,8 @@ typedef struct fr_arrivals_ops {
      * keeping each one's outcome (fr_manifest_expected.stored), in one
      * transaction */
     int (*freeze)(fr_arrivals *a, const fr_arrivals_frozen *v, size_t n, fr_error *err);
+    /* NULL: never; else 1 when the connection is gone (fr_arrivals_lost) */
+    int (*lost)(fr_arrivals *a);
 } fr_arrivals_ops;
 
 struct fr_arrivals {

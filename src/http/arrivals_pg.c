@@ -227,7 +227,13 @@ static int pgr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, 
     return rc;
 }
 
-static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected, pgr_span, pgr_freeze};
+static int pgr_lost(fr_arrivals *base)
+{
+    return PQstatus(((pgr *)base)->c) == CONNECTION_BAD;
+}
+
+static const fr_arrivals_ops OPS = {pgr_close, pgr_insert, pgr_expected,
+                                    pgr_span,  pgr_freeze, pgr_lost};
 
 int fr__arrivals_pg_open(const char *conninfo, fr_arrivals **out, fr_error *err)
 {

@@ -252,7 +252,8 @@ static int sqr_freeze(fr_arrivals *base, const fr_arrivals_frozen *v, size_t n, 
     return rc;
 }
 
-static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected, sqr_span, sqr_freeze};
+static const fr_arrivals_ops OPS = {sqr_close, sqr_insert, sqr_expected,
+                                    sqr_span,  sqr_freeze, NULL};
 
 int fr__arrivals_sqlite_open(const char *path, fr_arrivals **out, fr_error *err)
 {

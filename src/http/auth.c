@@ -222,3 +222,8 @@ int fr_auth_check(fr_auth *a, const char *token, size_t len, fr_user *user, fr_e
         return fr_error_set(err, FR_EAUTH, 0, 0, "token", "the bearer token has been revoked");
     return FR_OK;
 }
+
+int fr_auth_lost(fr_auth *a)
+{
+    return a && a->ops->lost && a->ops->lost(a);
+}

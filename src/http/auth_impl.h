@@ -23,6 +23,8 @@ typedef struct fr_auth_ops {
      * hash; FR_ENOTFOUND */
     int (*find)(fr_auth *a, const unsigned char *hash, fr_user *user, unsigned char *stored,
                 fr_error *err);
+    /* NULL: never; else 1 when the connection is gone (fr_auth_lost) */
+    int (*lost)(fr_auth *a);
 } fr_auth_ops;
 
 struct fr_auth {

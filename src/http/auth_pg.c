@@ -177,8 +177,13 @@ static int pga_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     return FR_OK;
 }
 
-static const fr_auth_ops OPS = {pga_close,  pga_insert, pga_set_hash,
-                                pga_revoke, pga_list,   pga_find};
+static int pga_lost(fr_auth *base)
+{
+    return PQstatus(((pga *)base)->c) == CONNECTION_BAD;
+}
+
+static const fr_auth_ops OPS = {pga_close, pga_insert, pga_set_hash, pga_revoke,
+                                pga_list,  pga_find,   pga_lost};
 
 int fr__auth_pg_open(const char *conninfo, fr_auth **out, fr_error *err)
 {

@@ -198,8 +198,8 @@ static int sqa_find(fr_auth *base, const unsigned char *hash, fr_user *user, uns
     return rc;
 }
 
-static const fr_auth_ops OPS = {sqa_close,  sqa_insert, sqa_set_hash,
-                                sqa_revoke, sqa_list,   sqa_find};
+static const fr_auth_ops OPS = {sqa_close, sqa_insert, sqa_set_hash, sqa_revoke,
+                                sqa_list,  sqa_find,   NULL};
 
 int fr__auth_sqlite_open(const char *path, fr_auth **out, fr_error *err)
 {

@@ -94,12 +94,36 @@ static int ctx_audit(fr_server *s, srv_ctx *c, fr_error *err)
     return rc;
 }
 
+/* Has a context lost a database connection (PostgreSQL restarted, failed
+ * over, or dropped it)? Its every request would fail: it is closed and a new
+ * one opened, so a server recovers once the database is back. */
+static int ctx_lost(const srv_ctx *c)
+{
+    return fr_store_lost(c->store) || fr_store_lost(c->replica) || fr_auth_lost(c->auth) ||
+           fr_arrivals_lost(c->arrivals);
+}
+
 srv_ctx *fr__srv_ctx_acquire(fr_server *s, fr_error *err)
 {
-    pthread_mutex_lock(&s->ctx_mu);
-    srv_ctx *c = s->free_ctx;
-    if (c) s->free_ctx = c->next;
-    pthread_mutex_unlock(&s->ctx_mu);
+    srv_ctx *c;
+    for (;;) {
+        pthread_mutex_lock(&s->ctx_mu);
+        c = s->free_ctx;
+        if (c) s->free_ctx = c->next;
+        if (c && ctx_lost(c)) { /* out of the list of all contexts, then closed */
+            for (size_t i = 0; i < s->nctx; i++)
+                if (s->all_ctx[i] == c) {
+                    s->all_ctx[i] = s->all_ctx[--s->nctx];
+                    break;
+                }
+            pthread_mutex_unlock(&s->ctx_mu);
+            fr__srv_log(s, "warning: a database connection was lost: reconnecting");
+            ctx_free(c);
+            continue;
+        }
+        pthread_mutex_unlock(&s->ctx_mu);
+        break;
+    }
     if (c) return c;
     /* a new one, opened outside the lock */
     c = fr_calloc(1, sizeof *c);

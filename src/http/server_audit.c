@@ -87,12 +87,44 @@ static int prefetch(group *g, fr_store *store, fr_error *err)
     return rc;
 }
 
+/* The writer's connection was lost (PostgreSQL restarted or failed over):
+ * its store and audit log are opened again before the next group, so the
+ * server records again once the database is back (a group that met the loss
+ * failed and was answered so; nothing of it was committed). */
+static int reconnect(fr_server *s, fr_error *err)
+{
+    srv_audit *q = &s->audit;
+    fr_store *st = NULL;
+    fr_audit *au = NULL;
+    int rc = fr_store_open(s->db_path, 0, &st, err);
+    if (rc == FR_OK)
+        rc = q->shared ? fr_audit_open_store(st, &au, err) : fr_audit_open(s->db_path, &au, err);
+    if (rc != FR_OK) {
+        fr_store_close(st);
+        return rc;
+    }
+    fr_audit_close(q->audit);
+    fr_store_close(q->store);
+    q->store = st;
+    q->audit = au;
+    fr__srv_log(s, "warning: the writer's database connection was lost: reconnected");
+    return FR_OK;
+}
+
 static void run_group(fr_server *s, group *g)
 {
     srv_audit *q = &s->audit;
     fr_error err;
+    fr_error_clear(&err);
+    if (fr_store_lost(q->store)) (void)reconnect(s, &err); /* still lost: the group fails below */
     while (g->n) {
         fr_error_clear(&err);
+        if (fr_store_lost(q->store)) {
+            fr_error_set(&err, FR_ESTORE, 0, 0, "db",
+                         "the connection to the database is lost (the server reconnects at the "
+                         "next request)");
+            break;
+        }
         int rc = fr_store_batch_begin(q->store, &err);
         if (rc != FR_OK) break;
         if ((rc = prefetch(g, q->store, &err)) != FR_OK) {

@@ -377,3 +377,8 @@ int fr_store_warm(fr_store *s, size_t dates, int *done, fr_error *err)
     if (!s->ops->warm) return FR_OK;
     return s->ops->warm(s, dates, done, err);
 }
+
+int fr_store_lost(fr_store *s)
+{
+    return s && s->ops->lost && s->ops->lost(s);
+}

@@ -58,6 +58,8 @@ typedef struct fr_store_ops {
     int (*checkpoint)(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
     /* optional (NULL: nothing to read ahead): fr_store_warm */
     int (*warm)(fr_store *s, size_t dates, int *done, fr_error *err);
+    /* optional (NULL: never): fr_store_lost */
+    int (*lost)(fr_store *s);
 } fr_store_ops;
 
 struct fr_store {

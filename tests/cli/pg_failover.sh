@@ -87,6 +87,30 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SUP" "$
 [ "$code" = 200 ] || fail "a traveller read must go to the primary, got $code"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 PID=
+# --- the database restarts under a running server: its connections are cut,
+# and the server reconnects (a request or two may fail meanwhile, never more)
+"$F" --db "$S" serve --listen 127.0.0.1:0 --threads 2 --quiet >"$T/out4" 2>"$T/err4" &
+PID=$!
+for _ in $(seq 100); do grep -q '^listening on' "$T/out4" 2>/dev/null && break; sleep 0.1; done
+U=$(sed -n 's/^listening on //p' "$T/out4")
+[ -n "$U" ] || fail "the server on the promoted standby did not start"
+ev() { # ev ID -> HTTP status of POST /v1/events
+    curl -s -o "$T/evbody" -w '%{http_code}' -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' \
+        --data-binary "{\"event_id\":\"$1\",\"kind\":\"entry\",\"at\":\"2024-07-01T10:00-05:00\",\"port\":\"ECUIO\",\"document_state\":\"ECU\",\"document_number\":\"R$1\",\"surname\":\"RE\",\"given_names\":\"START\",\"nationality\":\"ECU\",\"birth_date\":\"1980-01-01\",\"sex\":\"F\"}" \
+        "$U/v1/events"
+}
+code=$(ev R0); [ "${code:0:1}" = 2 ] || fail "an event before the restart: $code $(cat "$T/evbody")"
+$CL restart "$T/s"
+ok=0
+for i in 1 2 3 4 5 6; do
+    code=$(ev "R$i")
+    if [ "${code:0:1}" = 2 ]; then ok=$i; break; fi
+done
+[ "$ok" != 0 ] && [ "$ok" -le 4 ] || fail "the server did not reconnect after the database restarted (last: $code $(cat "$T/evbody"))"
+for i in 7 8 9; do code=$(ev "R$i"); [ "${code:0:1}" = 2 ] || fail "a request after the reconnection failed: $code $(cat "$T/evbody")"; done
+echo "the server recorded again at attempt $ok after the database restarted"
+kill "$PID"; wait "$PID" 2>/dev/null || true
+PID=
 "$F" --db "$S" serve --listen 127.0.0.1:0 --db-replica "postgresql://postgres@127.0.0.1:1/none" --quiet \
     >"$T/out2" 2>"$T/err2" && fail "a server with an unreachable replica must not start"
 grep -q 'cannot connect' "$T/err2" || fail "unclear replica error: $(cat "$T/err2")"

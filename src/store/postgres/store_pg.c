@@ -1129,6 +1129,12 @@ static void *pg_connection(fr_store *b)
     return ((pg_store *)b)->conn;
 }
 
+static int pg_lost(fr_store *base)
+{
+    pg_store *s = (pg_store *)base;
+    return PQstatus(s->conn) == CONNECTION_BAD;
+}
+
 static const fr_store_ops PG_OPS = {
     .name = "postgres",
     .close = pg_close,
@@ -1151,6 +1157,7 @@ static const fr_store_ops PG_OPS = {
     .sequence_fingerprint = fr__pg_sequence_fingerprint,
     .crossings_since = fr__pg_crossings_since,
     .connection = pg_connection,
+    .lost = pg_lost,
     .purge = fr__pg_purge,
 };
 

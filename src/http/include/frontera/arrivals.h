@@ -39,6 +39,10 @@ typedef struct fr_arrivals fr_arrivals;
 int fr_arrivals_open(const char *where, fr_arrivals **out, fr_error *err);
 void fr_arrivals_close(fr_arrivals *a); /* NULL is a no-op */
 
+/* 1 when a's connection to its database is gone: close it and open it
+ * again. 0 otherwise, always for SQLite. */
+int fr_arrivals_lost(fr_arrivals *a);
+
 typedef struct fr_arrivals_recorded {
     int64_t id;     /* the stored manifest */
     int replay;     /* 1: the same message was already recorded, nothing changed */

@@ -104,6 +104,10 @@ typedef struct fr_auth fr_auth;
 int fr_auth_open(const char *path, fr_auth **out, fr_error *err);
 void fr_auth_close(fr_auth *a); /* NULL is a no-op */
 
+/* 1 when a's connection to its database is gone (PostgreSQL restarted or
+ * failed over): close it and open it again. 0 otherwise, always for SQLite. */
+int fr_auth_lost(fr_auth *a);
+
 /* Is the user name acceptable? FR_OK or FR_EINVAL with err (field "name"). */
 int fr_auth_check_name(const char *name, fr_error *err);
 
