@@ -101,6 +101,10 @@ static void document_grounds_are_letter_a(void **state)
     make(mrz, FR_MRZ_TD3, "P", "USA", "123456789", "2024-03-01");
     assert_int_equal(decide(f, mrz, "2024-03-02T10:00-05:00", NULL, 0), FR_REFUSE);
     assert_int_equal(reason(&f->d, "document.expired")->ground, 'A');
+    /* refused: no stay is stated as if authorised (an officer read "authorised
+     * until" under REFUSE) */
+    assert_null(reason(&f->d, "stay.authorised"));
+    assert_int_equal(f->d.authorised_until, FR_DATE_NONE);
     /* valid on the day but for less than the six months the default rule asks */
     assert_int_equal(decide(f, mrz, "2024-01-02T10:00-05:00", NULL, 0), FR_REFUSE);
     assert_int_equal(reason(&f->d, "document.validity")->ground, 'A');

@@ -525,6 +525,9 @@ static void check_stay(fr_admit_decision *d, const fr_policy_rule *rule,
             DAY("period_start", e->window_start));
         return;
     }
+    /* a traveller refused on other grounds is authorised nothing: no stay
+     * is stated (an officer read "authorised until" under REFUSE) */
+    if (d->outcome == FR_REFUSE) return;
     if (d->stay.shortened)
         ADD(d, "stay.shortened", 0, FR_REASON_INFO,
             "The traveller asked for {intended_days} days; {days} are available, until {until}.",

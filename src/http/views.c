@@ -47,11 +47,17 @@ json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id
                             traveller_id ? json_integer(traveller_id) : json_null()) ||
         json_object_set_new(o, "event_id", event_id ? json_string(event_id) : json_null()))
         goto oom;
+    /* days left are what an admission may use: none for a refusal */
     if (d->have_stay &&
         (json_object_set_new(o, "days_used", json_integer(d->stay.eval.days_used)) ||
-         json_object_set_new(o, "days_remaining", json_integer(d->stay.eval.days_remaining))))
+         (d->outcome != FR_REFUSE &&
+          json_object_set_new(o, "days_remaining", json_integer(d->stay.eval.days_remaining)))))
         goto oom;
     if (d->rule && json_object_set_new(o, "rule_ref", json_string(d->rule->ref))) goto oom;
+    /* the rule's reference in Spanish where the policy gives one (ref_es=) */
+    if (d->rule && d->rule->ref_es && d->rule->ref_es[0] &&
+        json_object_set_new(o, "rule_ref_es", json_string(d->rule->ref_es)))
+        goto oom;
     return o;
 oom:
     json_decref(reasons);

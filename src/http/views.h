@@ -18,7 +18,8 @@
 /* The decision as the JSON object `frontera admit --json` prints and the
  * server answers: decision, reasons [{code, message, ground, level}],
  * authorised_until, traveller_id (0: null), event_id (NULL: null), and
- * days_used, days_remaining, rule_ref when known, in that order. A new
+ * days_used, days_remaining (not for a refusal), rule_ref and rule_ref_es
+ * (the policy's ref_es=) when known, in that order. A new
  * reference the caller owns (json_decref); NULL when out of memory. */
 json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
                                 const char *event_id);

@@ -20,7 +20,7 @@
 import {
   $, el, api, apiPost, startPage, showError, longDate, daysBetween,
 } from './common.js';
-import { t, tn, fmtDate, serverText, reasonText } from './i18n.js';
+import { t, tn, lang, fmtDate, serverText, reasonText } from './i18n.js';
 import { startSyncPanel } from './syncpanel.js';
 
 // Regulation (EU) 2016/399, Annex V Part B: the reasons on the standard form
@@ -156,7 +156,9 @@ function stayFacts(d) {
   }
   if (d.days_used !== undefined && d.days_used !== null) add(t('fact.used'), String(d.days_used), 'days-used');
   if (d.days_remaining !== undefined && d.days_remaining !== null) add(t('fact.left'), String(d.days_remaining), 'days-left');
-  if (d.rule_ref) add(t('fact.rule'), serverText(el('span', { text: d.rule_ref })), 'rule-ref');
+  // the rule's reference in the page's language where the policy gives it (ref_es=)
+  if (lang() === 'es' && d.rule_ref_es) add(t('fact.rule'), el('span', { text: d.rule_ref_es }), 'rule-ref');
+  else if (d.rule_ref) add(t('fact.rule'), serverText(el('span', { text: d.rule_ref })), 'rule-ref');
   return facts.children.length ? facts : null;
 }
 
