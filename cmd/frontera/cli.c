@@ -112,9 +112,43 @@ void cli_say_new_ledger(const char *sub, const char *db)
             sub, db);
 }
 
+/* src with the password of every URL in it ("postgres://user:SECRET@host")
+ * replaced by "***": a --db URI is named in messages, its password never. */
+static const char *redact(const char *src, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = src; *p && o + 1 < cap;) {
+        const char *scheme = strstr(p, "://");
+        if (!scheme) {
+            size_t n = strlen(p);
+            if (n > cap - 1 - o) n = cap - 1 - o;
+            memcpy(out + o, p, n);
+            o += n;
+            break;
+        }
+        const char *user = scheme + 3, *end = user + strcspn(user, "/?# \t\n'\""),
+                   *at = memchr(user, '@', (size_t)(end - user)),
+                   *colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
+        const char *upto = colon ? colon + 1 : end;
+        size_t n = (size_t)(upto - p);
+        if (n > cap - 1 - o) n = cap - 1 - o;
+        memcpy(out + o, p, n);
+        o += n;
+        if (colon && o + 3 < cap) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+        }
+        p = colon ? at : end;
+    }
+    out[o] = 0;
+    return out;
+}
+
 void cli_print_error(const char *sub, const char *file, const fr_error *err)
 {
-    const char *text = cli_error_text(err);
+    char rtext[sizeof err->message + 64], rfile[1024];
+    const char *text = redact(cli_error_text(err), rtext, sizeof rtext);
+    if (file) file = redact(file, rfile, sizeof rfile);
     /* The store's open names the database itself ("there is no database at
      * PATH"): the path once, and no "db:" field, which tells a user nothing. */
     if (file && !err->line && strstr(text, file)) file = NULL;

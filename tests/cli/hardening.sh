@@ -270,6 +270,12 @@ grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not sa
 grep -q 'there was no ledger at .*typo.db: a new, empty one was created' "$T/cerr" || fail "a new ledger is not said: $(cat "$T/cerr")"
 "$F" --db "$T/typo.db" user add tom --role officer >/dev/null 2>"$T/cerr"
 grep -q 'new, empty' "$T/cerr" && fail "an existing ledger called new: $(cat "$T/cerr")"
+# a --db URI is named in errors, its password never
+rc_of "$F" --db 'postgresql://frontera:S3cretPw@127.0.0.1:1/none' report flows >/dev/null
+grep -q 'postgresql://frontera:\*\*\*@127.0.0.1:1/none' "$T/cerr" && ! grep -q S3cretPw "$T/cerr" ||
+  fail "the password is shown or the URI is not named: $(cat "$T/cerr")"
+# a new ledger holds people's records: its owner only may read it
+[ "$(stat -c %a "$T/typo.db")" = 600 ] || fail "a new ledger is readable by others: $(stat -c %a "$T/typo.db")"
 [ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
 grep -q 'does not exist' "$T/cerr" || fail "screen --dir missing: $(cat "$T/cerr")"
 me=$(id -un)

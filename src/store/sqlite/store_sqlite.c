@@ -24,9 +24,11 @@
  * another application_id), is refused. */
 #include "store_sqlite.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frontera/alloc.h"
 #include "module_sqlite.h"
@@ -490,6 +492,13 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
     fr_linkage_defaults(&s->link_params);
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & FR_STORE_CREATE) oflags |= SQLITE_OPEN_CREATE;
+    /* a new ledger holds people's records: readable by its owner only
+     * (SQLite would make it 0644 under the usual umask; its -wal and -shm
+     * files take the database file's mode) */
+    if ((flags & FR_STORE_CREATE) && path[0] != ':' && strncmp(path, "file:", 5) != 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) close(fd); /* an existing file is left as it is; errors: SQLite says */
+    }
     int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
     int status;
     if (rc == SQLITE_CANTOPEN && !(flags & FR_STORE_CREATE)) {
