@@ -214,6 +214,27 @@ enum MHD_Result fr__srv_policy_put(srv_req *r)
                                NULL, "%s; nothing was changed", why);
     }
     snprintf(prev, sizeof prev, "%s.prev", s->policy_path);
+    if (np->len == old->len && memcmp(np->text, old->text, old->len) == 0) {
+        /* the policy in force sent again: nothing changes, and FILE.prev keeps
+         * the one before it (writing it would lose the way back) */
+        fr__srv_policy_release(np);
+        pthread_mutex_unlock(&s->policy_put_mu);
+        char object[96];
+        snprintf(object, sizeof object, "policy:%llu:%.16s", (unsigned long long)old->version,
+                 old->digest);
+        fr_audit_record rec;
+        fr__srv_audit_record_for(r, &rec, "policy.write", object, 200, "unchanged");
+        if (fr__srv_audit_write(s, &rec, 1) != FR_OK) {
+            fr__srv_policy_release(old);
+            return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
+                                   "the policy is unchanged but the audit entry of the request "
+                                   "could not be written");
+        }
+        json_t *j = policy_json(s, old, 0);
+        json_object_set_new(j, "unchanged", json_true());
+        fr__srv_policy_release(old);
+        return fr__srv_send_json(r, 200, j);
+    }
     fr_error_clear(&err);
     rc = write_atomic(prev, old->text, old->len, &err);
     if (rc == FR_OK) rc = write_atomic(s->policy_path, np->text, np->len, &err);

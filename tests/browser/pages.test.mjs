@@ -440,6 +440,13 @@ test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, 
   const msg = page.locator('#alerts li[data-nationality="CHN"] .alert-message').first();
   assert.match(await msg.textContent(), /^CHN (llegadas|encuentros|tasa de no salida|encuentros por llegada): (alza|baja), [\d.,\s%]+ en \d{4}-\d\d frente a [\d.,\s%]+ esperados \(/);
   assert.equal(await msg.getAttribute('lang'), null, 'the alert sentence is marked as English');
+  // a fall's figures give its lowest month, a rise's its highest
+  for (const item of await page.locator('#alerts li.alert-item').all()) {
+    const said = await item.locator('.alert-message').textContent();
+    const figures = await item.locator('.figures').textContent();
+    if (/: baja,/.test(said)) assert.doesNotMatch(figures, /máximo/, `a fall's figures: ${figures}`);
+    if (/: alza,/.test(said)) assert.doesNotMatch(figures, /mínimo/, `a rise's figures: ${figures}`);
+  }
   assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish dashboard');
   await shot(page, 'dashboard-es.png');
   await page.close();

@@ -277,6 +277,11 @@ got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $A
 [ "$(json 'd["version"]' <"$T/body")" = 2 ] || fail "new policy version: $(cat "$T/body")"
 cmp -s "$T/ecu.policy" "$T/new.policy" || fail "the policy file was not rewritten"
 cmp -s "$T/ecu.policy.prev" "$SRC/data/policy/ecu.policy" || fail "FILE.prev is not the previous policy"
+# the same policy sent again changes nothing: same version, FILE.prev still the way back
+got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $ADM" --data-binary @"$T/new.policy" "$U/v1/policy")
+[ "$got" = 200 ] && [ "$(json 'd["version"], d["unchanged"]' <"$T/body")" = "2 True" ] ||
+  fail "the same policy again: $got $(head -c 300 "$T/body")"
+cmp -s "$T/ecu.policy.prev" "$SRC/data/policy/ecu.policy" || fail "the same policy again overwrote FILE.prev"
 expect 200 GET /healthz ""
 [ "$(json 'd["policy_version"]' <"$T/body")" = 2 ] || fail "the running server did not swap the policy in"
 expect 200 POST /v1/admissions "$OFF" "$ADMIT" # still deciding on the new version

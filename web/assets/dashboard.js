@@ -296,7 +296,8 @@ function alertItem(a) {
   if (a.expected !== undefined) fig.push(t('alert.expected', { v: show(a.expected, 1) }));
   if (a.factor !== undefined) fig.push(`${fmtNum(num(a.factor), { maximumFractionDigits: 1, minimumFractionDigits: 1 })}×`);
   if (a.z !== undefined) fig.push(`z ${fmtNum(num(a.z), { maximumFractionDigits: 1, minimumFractionDigits: 1 })}`);
-  if (a.peak !== undefined && a.peak_period) fig.push(t('alert.peak', { v: show(a.peak, 0), period: a.peak_period }));
+  // the episode's extreme: its highest month for a rise, its lowest for a fall
+  if (a.peak !== undefined && a.peak_period) fig.push(t(a.direction === 'fall' ? 'alert.low' : 'alert.peak', { v: show(a.peak, 0), period: a.peak_period }));
   const span = a.since ? t('alert.span', { from: a.since, to: a.until || '…' }) : '';
   return el('li', { class: 'alert-item', 'data-nationality': a.nationality, 'data-metric': a.metric },
     el('h3', {}, t('alert.title', { who: natName(a.nationality), metric: metricName(a.metric), period: a.period }), a.ongoing ? el('span', { class: 'tag', text: t('dash.ongoing') }) : null),
