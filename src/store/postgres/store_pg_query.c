@@ -257,7 +257,7 @@ int fr__pg_export(fr_store *base, fr_date from, fr_date to, int with_purged, fr_
             copy_text(ev.decision, sizeof ev.decision, PQgetvalue(r, i, 18));
             ev.reasons_json = PQgetisnull(r, i, 19) ? NULL : PQgetvalue(r, i, 19);
             after = get_i64(r, i, 20);
-            if (with_purged) ev.traveller_id = get_i64(r, i, 21);
+            ev.traveller_id = get_i64(r, i, 21); /* as on SQLite, purged or not */
             if ((rc = fn(ud, &ev)) != 0) {
                 PQclear(r);
                 return rc;
