@@ -41,6 +41,31 @@ static json_t *exit_json(const fr_booth_exit_result *x)
                      "days_over", (int)x->days_over, "anomalies", anom);
 }
 
+/* The document's errors as reasons (code "mrz.NAME", level refer, params
+ * line, column, detail, found, expected, value), the first four as an
+ * admission lists them (core/admit.c). */
+static json_t *mrz_reasons(const fr_mrz *m)
+{
+    json_t *a = json_array();
+    int shown = 0;
+    for (int i = 0; a && i < m->nfindings && shown < 4; i++) {
+        const fr_mrz_finding *f = &m->findings[i];
+        if (f->level != FR_MRZ_ERROR) continue;
+        char code[48], line[12], col[12];
+        snprintf(code, sizeof code, "mrz.%s", fr_mrz_code_name(f->code));
+        snprintf(line, sizeof line, "%d",
+                 f->line ? f->line : 1); /* a whole-text finding: its start */
+        snprintf(col, sizeof col, "%d", f->line ? f->column : 1);
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}}", "code",
+                                        code, "level", "refer", "message", f->message, "params",
+                                        "line", line, "column", col, "detail", f->message, "found",
+                                        f->found, "expected", f->expected, "value", f->value));
+        shown++;
+    }
+    return a ? a : json_array();
+}
+
 enum MHD_Result fr__srv_exits(srv_req *r)
 {
     fr_server *s = r->srv;
@@ -49,7 +74,7 @@ enum MHD_Result fr__srv_exits(srv_req *r)
     json_t *j = fr__srv_body_json(r, &ret);
     if (!j) return ret;
     srv_adm_in *in = fr_malloc(sizeof *in);
-    fr_booth_exit_result *x = fr_malloc(sizeof *x);
+    fr_booth_exit_result *x = fr_calloc(1, sizeof *x); /* zero: a refusal reads x->mrz */
     srv_ctx *c = NULL;
     fr_error_clear(&err);
     if (!in || !x) {
@@ -74,6 +99,13 @@ enum MHD_Result fr__srv_exits(srv_req *r)
     pthread_mutex_lock(&s->write_mu);
     int rc = fr_booth_exit(c->store, &in->req, in->event_id, r->user.name, x, &err);
     pthread_mutex_unlock(&s->write_mu);
+    if (rc == FR_EINVAL && strcmp(err.field, "mrz") == 0 && x->mrz.nfindings > 0) {
+        /* a misread document: its findings as the admission gives them, so a
+         * page says each in its language (the detail is the first, in English) */
+        json_t *extra = json_pack("{s:o}", "reasons", mrz_reasons(&x->mrz));
+        ret = fr__srv_problem_with(r, 422, "invalid", "Invalid request", "mrz", extra, &err);
+        goto done;
+    }
     if (rc != FR_OK) {
         ret = fr__srv_problem_err(r, &err);
         goto done;

@@ -317,6 +317,16 @@ test('la ventanilla en español: la entrada rechazada y una salida sin entrada, 
   // An exit for someone with no entry on record (the refused traveller): recorded and flagged.
   await setDirection(page, 'exit');
   assert.equal(await page.textContent('#content h1'), 'Ventanilla: salida');
+  // first misread (a check digit off): nothing recorded, the findings said in Spanish
+  const [r1, r2] = env('FR_MRZ_REFUSE').split('\n');
+  const bad = `${r2.slice(0, 9)}${r2[9] === '0' ? '1' : '0'}${r2.slice(10)}`;
+  await fillAdmission(page, `${r1}\n${bad}`, '2024-07-16T08:00-05:00');
+  await page.click('#decide');
+  await page.locator('#decision .problem').waitFor();
+  assert.match(await page.textContent('#decision .problem'), /No se pudo leer el documento/);
+  assert.ok(await page.locator('#reasons li').count() >= 1, 'the findings are listed');
+  assert.equal(await page.locator('#decision [lang="en"]').count(), 0, 'no English finding at the exit');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the Spanish exit misread');
   await fillAdmission(page, env('FR_MRZ_REFUSE'), '2024-07-16T08:00-05:00');
   await page.click('#decide');
   await page.locator('#outcome[data-decision="exit"]').waitFor();

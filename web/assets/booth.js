@@ -258,8 +258,16 @@ async function recordExit(body) {
   try {
     showExit(await apiPost('/v1/exits', body));
   } catch (e) {
-    showError($('#decision'), e, t('exit.failed'));
-    if (e.field) $('#form-error').textContent = t('form.server_field', { field: e.field, why: e.message });
+    const found = e.problem && Array.isArray(e.problem.reasons) ? e.problem.reasons : [];
+    if (found.length) { // a misread document: each finding in the page's language, as at entry
+      $('#decision').replaceChildren(
+        el('p', { class: 'problem', role: 'alert', text: t('exit.misread') }),
+        el('ul', { class: 'reasons', id: 'reasons' }, found.map(reasonItem)));
+      $('#mrz').focus();
+    } else {
+      showError($('#decision'), e, t('exit.failed'));
+      if (e.field) $('#form-error').textContent = t('form.server_field', { field: e.field, why: e.message });
+    }
   } finally {
     btn.disabled = false;
   }
