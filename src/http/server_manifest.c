@@ -271,6 +271,14 @@ enum MHD_Result fr__srv_reconciliation(srv_req *r)
              "unannounced %lld",
              json_array_size(flights), (long long)n[0], (long long)n[1], (long long)n[2],
              (long long)n[3]);
+    /* an analyst reads aggregates, never a person: the counts of each flight,
+     * without its persons and unannounced entries (names, documents) */
+    int counts_only = r->user.role == FR_ROLE_ANALYST;
+    for (size_t i = 0; counts_only && i < json_array_size(flights); i++) {
+        json_t *f = json_array_get(flights, i);
+        json_object_del(f, "persons");
+        json_object_del(f, "unannounced");
+    }
     fr_audit_record arec;
     fr__srv_audit_record_for(r, &arec, "manifest.reconcile", object, 200, detail);
     if (fr__srv_audit_write(s, &arec, 1) != FR_OK) {
@@ -278,5 +286,6 @@ enum MHD_Result fr__srv_reconciliation(srv_req *r)
         return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                "the audit entry could not be written; no answer given");
     }
-    return fr__srv_send_json(r, 200, json_pack("{s:o}", "flights", flights));
+    return fr__srv_send_json(
+        r, 200, json_pack("{s:o, s:b}", "flights", flights, "persons_shown", !counts_only));
 }

@@ -74,6 +74,7 @@ grep -q "embarkation" "$T/err" || fail "overstays: $(cat "$T/err")"
 # the server, on the same ledger
 "$F" user add airline --role carrier >"$T/tok.carrier"
 "$F" user add sup --role supervisor >"$T/tok.sup"
+"$F" user add ana --role analyst >"$T/tok.ana"
 "$F" serve --listen 127.0.0.1:0 --quiet >"$T/sout" 2>"$T/serr" &
 PID=$!
 for _ in $(seq 100); do grep -q '^listening on' "$T/sout" 2>/dev/null && break; sleep 0.1; done
@@ -112,6 +113,11 @@ code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01" "$T/tok.sup")
 [ "$(jq -c '.flights[0].manifests' "$T/resp")" = '[1,2,3]' ] || fail "manifests: $(cat "$T/resp")"
 code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01&flight=XX999" "$T/tok.sup")
 [ "$code" = 200 ] && [ "$(jq -c .flights "$T/resp")" = '[]' ] || fail "other flight: $code $(cat "$T/resp")"
+# an analyst gets the same counts, and no person (names and documents stay with supervisors)
+code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01" "$T/tok.ana")
+[ "$code" = 200 ] && [ "$(jq -c '[.persons_shown, (.flights[0] | has("persons"), has("unannounced"))]' "$T/resp")" = '[false,false,false]' ] ||
+  fail "analyst reconciliation: $code $(cat "$T/resp")"
+[ "$(jq -c '.flights[0].counts' "$T/resp")" = "$(echo "$R" | jq -c '.counts')" ] || fail "the analyst's counts differ: $(cat "$T/resp")"
 code=$(call GET "/v1/manifests/reconciliation?date=2024-07-01" "$T/tok.carrier")
 [ "$code" = 403 ] || fail "carrier reconciliation: HTTP $code"
 code=$(call GET "/v1/manifests/reconciliation?from=2024-07-01" "$T/tok.sup")
