@@ -70,6 +70,15 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
     fr_error_clear(&err);
     fr_overstayer_query q = {FR_DATE_NONE, arg(r, "nationality"), arg(r, "port"), 0};
     const char *v;
+    if (q.nationality) { /* an ICAO code, an ISO alpha-3 code (DEU) or an English name, as reports
+                          */
+        int c = fr_country_normalize(q.nationality, strlen(q.nationality));
+        if (c < 0)
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "nationality", NULL,
+                                   "nationality must be an ICAO 9303 or ISO alpha-3 code, or a "
+                                   "country's English name (CHN, D or DEU, China)");
+        q.nationality = fr_country_code(c);
+    }
     if ((v = arg(r, "as_of"))) {
         if (fr_date_parse(v, strlen(v), &q.as_of, NULL) != FR_OK)
             return fr__srv_problem(r, 422, "invalid", "Invalid request", "as_of", NULL,

@@ -116,6 +116,11 @@ st, ct, body = get("/v1/overstayers?as_of=2024-05-01&format=csv&sep=tab&national
 assert st == 200 and ct.startswith("text/csv"), (st, ct)
 lines = body.split("\r\n")
 assert lines[0].startswith("traveller_id\tsurname\t") and "\tWANG\tLI\tCHN\t" in lines[1] and lines[2] == "", lines
+# a country's name or ISO alpha-3 code is read as its ICAO code; an unknown one is said
+st, ct, body = get("/v1/overstayers?as_of=2024-05-01&nationality=china", "sup")
+assert st == 200 and [r["surname"] for r in json.loads(body)["rows"]] == ["WANG"], (st, body)
+st, ct, body = get("/v1/overstayers?as_of=2024-05-01&nationality=CHI", "sup")
+assert st == 422 and json.loads(body)["field"] == "nationality", (st, body)
 req = urllib.request.Request(base + "/v1/overstayers?as_of=2024-05-01&format=xlsx",
                              headers={"Authorization": "Bearer " + tok("sup")})
 with urllib.request.urlopen(req) as r:
@@ -126,6 +131,6 @@ st, ct, body = get("/v1/overstayers?as_of=2024-13-01", "sup")
 assert st == 422 and json.loads(body)["field"] == "as_of", body
 PY
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep -qx 3 ||
-  fail "the server's three answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
+"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep -qx 4 ||
+  fail "the server's four answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
 echo "overstayers.sh: ok"

@@ -12,7 +12,7 @@ const SHOWN = 500;
 function query(format) {
   const p = new URLSearchParams();
   p.set('as_of', $('#as-of').value || todayIso());
-  const nat = $('#nationality').value.trim().toUpperCase();
+  const nat = $('#nationality').value.trim(); // the server reads a code or a name
   if (nat) p.set('nationality', nat);
   const port = $('#ovl-port').value.trim().toUpperCase();
   if (port) p.set('port', port);
