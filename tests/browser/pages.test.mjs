@@ -198,7 +198,8 @@ test('the booth admits a traveller, shows the reasons and the authorised-until d
   await page.keyboard.press('Control+Enter');
   const outcome = page.locator('#outcome');
   await outcome.waitFor();
-  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'record', 'focus on the record button');
+  await page.keyboard.press('Shift+Tab');
   await page.waitForTimeout(100);
   assert.equal(await outcome.count(), 1, 'leaving the MRZ box unchanged keeps the decision');
   assert.equal(await page.locator('#record-box').isVisible(), true, 'the decision can still be recorded');

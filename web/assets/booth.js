@@ -401,8 +401,13 @@ function wire() {
   $('#clear').addEventListener('click', clearForm);
   $('#record').addEventListener('click', record);
   // Ctrl+Enter decides from the MRZ box (a plain Enter is the scanner's line end).
-  $('#mrz').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) decide(e);
+  // From the keyboard the next step is the record button: focus goes there
+  // (it was some fifteen Tab presses away), so Enter records what is shown.
+  $('#mrz').addEventListener('keydown', async (e) => {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    await decide(e);
+    const btn = $('#record');
+    if (lastBody && !$('#record-box').hidden && !btn.hidden && !btn.disabled) btn.focus();
   });
 }
 
