@@ -79,7 +79,7 @@ cp "$PW/central.wl.csv" "$T/wl.before"
 
 # --- 2. a damaged answer and a cut answer leave the old list
 FP=$(free_port)
-python3 - "$FP" <<'PY' &
+python3 - "$FP" "$T/fake.ready" <<'PY' &
 import http.server, sys
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -93,10 +93,13 @@ class H(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body) * 10)); self.end_headers(); self.wfile.write(body[:20])
     def log_message(self, *a): pass
 s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+open(sys.argv[2], "w").close()  # listening
 s.handle_request(); s.handle_request()
 PY
 PIDS[fake]=$!
-sleep 0.5
+# wait until it listens (a fixed pause lost the race on a loaded machine): it
+# says so with a file, as a probe connection would take one of its two answers
+for _ in $(seq 100); do [ -e "$T/fake.ready" ] && break; sleep 0.1; done
 set +e; "$F" --db "$T/B.db" sync pull-lists --central "http://127.0.0.1:$FP" --token-file "$T/tok_b" --watchlists "$PW" >"$T/bad.out" 2>"$T/bad.err"; rc=$?; set -e
 [ $rc = 3 ] || fail "a damaged list fails with 3, got $rc"
 grep -q 'does not match its digest' "$T/bad.err" || fail "the digest mismatch is said: $(cat "$T/bad.err")"
