@@ -134,8 +134,9 @@ int cli_screening_open(const char *sub, const char *dir, cli_screening *s);
 void cli_screening_close(cli_screening *s); /* zeroed or opened; idempotent */
 
 /* ---- cli_sync.c: a post's push to the central ---- */
-/* A token from the first line of a file (trimmed) into out: 0, or -1 when
- * the file cannot be read or holds no single-line token that fits. */
+/* A token from the first line of a file (trimmed) into out: 0; -2 when the
+ * file cannot be read (the cause is already said on standard error); -1
+ * when it holds no single-line token that fits. */
 int cli_read_token(const char *path, char *out, size_t cap);
 /* One push (fr_sync_push), audited first when events are waiting. */
 int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);

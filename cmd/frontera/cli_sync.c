@@ -35,7 +35,7 @@ int cli_read_token(const char *path, char *out, size_t cap)
 {
     size_t len = 0;
     char *t = cli_read_all(path, 4096, &len);
-    if (!t) return -1;
+    if (!t) return -2; /* cli_read_all said why (missing, unreadable, too long) */
     while (len > 0 && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' '))
         len--;
     int ok = len > 0 && len < cap && !memchr(t, '\n', len);

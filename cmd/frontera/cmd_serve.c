@@ -306,8 +306,9 @@ int cmd_serve(int argc, char **argv)
     fr_error cerr;
     if (central && fr_sync_check_central(central, &cerr) != FR_OK)
         return cli_usage_error("serve", "--central '%s': %s", central, cli_error_text(&cerr));
-    if (central_token && cli_read_token(central_token, token, sizeof token) != 0)
-        return cli_usage_error("serve", "%s: no token in the file", central_token);
+    int trc = central_token ? cli_read_token(central_token, token, sizeof token) : 0;
+    if (trc == -2) return FR_EXIT_USAGE; /* the file could not be read: said */
+    if (trc != 0) return cli_usage_error("serve", "%s: no token in the file", central_token);
     char host[128];
     unsigned port;
     if (parse_listen(listen_at, host, sizeof host, &port))

@@ -471,8 +471,9 @@ int cmd_sync(int argc, char **argv)
         return cli_usage_error("sync", N_("--policy is for pull-policy and recheck-offline"));
     }
     if (!cfg.central) return cli_usage_error("sync", N_("say where the central is: --central URL"));
-    if (token_file && cli_read_token(token_file, token, sizeof token) != 0)
-        return cli_usage_error("sync", N_("%s: no token in the file"), token_file);
+    int trc = token_file ? cli_read_token(token_file, token, sizeof token) : 0;
+    if (trc == -2) return FR_EXIT_USAGE; /* the file could not be read: said */
+    if (trc != 0) return cli_usage_error("sync", N_("%s: no token in the file"), token_file);
     if (!token[0] && getenv("FRONTERA_TOKEN"))
         snprintf(token, sizeof token, "%s", getenv("FRONTERA_TOKEN"));
     if (!token[0])

@@ -47,6 +47,11 @@ set +e; "$F" --db "$T/bad.db" serve --central htp://127.0.0.1:1 --central-token-
 [ "$rc" = 2 ] && grep -q "central 'htp://127.0.0.1:1': the central is http://HOST:PORT" "$T/badc" ||
   fail "a malformed --central: rc $rc: $(cat "$T/badc")"
 
+# a token file that cannot be read is said once, for what it is (not also "no token in the file")
+set +e; "$F" --db "$T/bad.db" serve --central http://127.0.0.1:1 --central-token-file "$T/no.such.tok" >/dev/null 2>"$T/badt"; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q 'cannot open .*no.such.tok' "$T/badt" && ! grep -q 'no token in the file' "$T/badt" ||
+  fail "a missing token file: rc $rc: $(cat "$T/badt")"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cc -shared -fPIC -O1 -o "$T/skew.so" "$SRC/tests/cli/sync/skew.c" -ldl || fail "cannot build the clock shim"
 # what to preload for the shim: a sanitizer build wants its runtime first
