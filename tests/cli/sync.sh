@@ -310,7 +310,7 @@ cmp -s "$T/post.policy" "$POLICY" && tail -1 "$T/post.policy.prev" | grep -q 'ed
 central_down
 # a central whose text does not match its digest: nothing is written
 FP=$(free_port)
-python3 - "$FP" <<'PY' &
+python3 - "$FP" "$T/fake.ready" <<'PY' &
 import http.server, json, sys
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -318,10 +318,13 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(200); self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
     def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).handle_request()
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+open(sys.argv[2], "w").close()  # listening
+s.handle_request()
 PY
 PIDS[fake]=$!
-sleep 0.5
+# until it listens (a fixed pause lost the race on a loaded machine)
+for _ in $(seq 100); do [ -e "$T/fake.ready" ] && break; sleep 0.1; done
 cp "$T/post.policy" "$T/before.policy"
 set +e; "$F" sync pull-policy --central "http://127.0.0.1:$FP" --token-file "$T/tok_b" --policy "$T/post.policy" 2>"$T/pp.err"; rc=$?; set -e
 [ $rc = 3 ] && grep -q digest "$T/pp.err" && cmp -s "$T/post.policy" "$T/before.policy" || fail "a policy that fails its digest is refused, the file untouched: $rc $(cat "$T/pp.err")"
