@@ -17,6 +17,7 @@
 
 #include "frontera/alloc.h"
 #include "frontera/manifest.h"
+#include "frontera/screen.h"
 
 #define HEAD                                                                                       \
     "UNA:+.? 'UNB+UNOA:4+TK:ZZ+ECUAPI:ZZ+240630:2200+IC0001++APIS'"                                \
@@ -96,6 +97,58 @@ static void chinese_national_needs_a_visa_from_2024_07_01(void **state)
     fr_free(v);
     fr_paxlst_free(pax);
     fr_policy_free(policy);
+}
+
+/* A person whose passport number no machine readable zone can hold (11
+ * characters) gets no decision, but is still screened: listed by name and
+ * birth date, no-board; an unlisted one with such a number stays check. */
+static void a_long_passport_number_is_still_screened(void **state)
+{
+    (void)state;
+    static const char LIST[] =
+        "id,list,name,aliases,birth_date,nationality,documents,reason\n"
+        "KPi.001,UN,\"KIM, Kwang Il\",,1966-10-02,PRK,PS381420397,sanctions\n";
+    fr_watchlist *wl = NULL;
+    fr_docindex *docs = NULL;
+    fr_screen_index *idx = NULL;
+    fr_screen_ctx *screen = NULL;
+    fr_watchlist_counts counts;
+    assert_int_equal(fr_watchlist_new(&wl), FR_OK);
+    assert_int_equal(fr_docindex_new(&docs), FR_OK);
+    assert_int_equal(fr_watchlist_parse(wl, LIST, sizeof LIST - 1, FR_WATCHLIST_CSV, NULL, &counts),
+                     FR_OK);
+    assert_int_equal(counts.rejected, 0);
+    assert_int_equal(fr_screen_index_build(wl, &idx, NULL), FR_OK);
+    assert_int_equal(fr_screen_ctx_new(idx, docs, &screen, NULL), FR_OK);
+    fr_policy *policy = load_policy();
+    char text[4096];
+    int n = snprintf(text, sizeof text, HEAD, "240630", "240701");
+    snprintf(text + n, sizeof text - (size_t)n, "%s",
+             "NAD+FL+++KIM:KWANG IL'ATT+2++M'DTM+329:661002'NAT+2+PRK'DOC+P:110:111+PS381420397'"
+             "DTM+36:300101'LOC+91+PRK'"
+             "NAD+FL+++PARK:MIN'ATT+2++F'DTM+329:900101'NAT+2+KOR'DOC+P:110:111+M12345678901'"
+             "DTM+36:300101'LOC+91+KOR'"
+             "CNT+42:2'UNT+23+M1'UNZ+1+IC0001'");
+    fr_paxlst *pax = NULL;
+    assert_int_equal(fr_paxlst_read(text, strlen(text), NULL, &pax, NULL), FR_OK);
+    const fr_paxlst_message *m = &pax->messages[0];
+    assert_int_equal(m->npersons, 2);
+    fr_booth_env env = {policy, NULL, screen, 1, NULL};
+    fr_manifest_verdict *v = NULL;
+    assert_int_equal(fr_manifest_check(&env, m, "ECUIO", &v, NULL), FR_OK);
+    assert_false(v[0].decided);
+    assert_int_equal(v[0].answer, FR_MANIFEST_NO_BOARD);
+    assert_non_null(strstr(v[0].problem, "watchlist hit (UN KPi.001"));
+    assert_false(v[1].decided);
+    assert_int_equal(v[1].answer, FR_MANIFEST_CHECK);
+    assert_null(strstr(v[1].problem, "watchlist"));
+    fr_free(v);
+    fr_paxlst_free(pax);
+    fr_policy_free(policy);
+    fr_screen_ctx_free(screen);
+    fr_screen_index_free(idx);
+    fr_docindex_free(docs);
+    fr_watchlist_free(wl);
 }
 
 static void port_from_airport(void **state)
@@ -260,6 +313,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese_national_needs_a_visa_from_2024_07_01),
+        cmocka_unit_test(a_long_passport_number_is_still_screened),
         cmocka_unit_test(port_from_airport),
         cmocka_unit_test(reconcile_matches_entries_to_announced_persons),
         cmocka_unit_test(expected_from_message_normalises_codes),

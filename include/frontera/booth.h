@@ -56,6 +56,13 @@ FR_API int fr_booth_screen(const fr_booth_env *env, const fr_admit_request *req,
 FR_API int fr_booth_decide_screened(const fr_booth_screened *sc, const fr_policy *policy,
                                     fr_store *store, const fr_admit_request *req,
                                     fr_admit_decision *out, fr_error *err);
+/* Screen a document's person and number as the booth does (lists and
+ * lost/stolen documents of env), for a caller that has the fields but no
+ * machine readable zone to decide on (a manifest's passport number longer
+ * than one can hold): *out as fr_admit_decide would see it. */
+FR_API void fr_booth_screen_fields(const fr_booth_env *env, const fr_mrz *m,
+                                   fr_admit_screening *out);
+
 /* The document as read (fr_admit_read). */
 FR_API const fr_mrz *fr_booth_screened_mrz(const fr_booth_screened *sc);
 FR_API void fr_booth_screened_free(fr_booth_screened *sc);

@@ -92,6 +92,11 @@ static void gather_screening(const fr_booth_env *env, const fr_mrz *m, fr_admit_
     }
 }
 
+void fr_booth_screen_fields(const fr_booth_env *env, const fr_mrz *m, fr_admit_screening *out)
+{
+    gather_screening(env, m, out);
+}
+
 /* What a decision needs that no ledger holds: the document as read and the
  * screening result. */
 struct fr_booth_screened {

@@ -125,6 +125,59 @@ static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_T
     return 0;
 }
 
+/* A person no decision could be taken for (no MRZ could be built from the
+ * manifest: a number too long for a passport, an unknown country, ...) is
+ * still screened by name, birth date, nationality and document: a listed
+ * person or a lost or stolen document is no-board, whatever the rest. */
+static void screen_undecided(const fr_booth_env *env, const fr_paxlst_person *p,
+                             fr_manifest_verdict *r)
+{
+    const fr_paxlst_document *doc = NULL;
+    for (int i = 0; i < p->ndocs && !doc; i++)
+        if (strcmp(p->docs[i].type, "V") != 0) doc = &p->docs[i];
+    fr_mrz m;
+    memset(&m, 0, sizeof m);
+    mrz_name(p->surname, m.surname, sizeof m.surname);
+    mrz_name(p->given_names, m.given_names, sizeof m.given_names);
+    char nat[4] = "", iss[4] = "";
+    int have_nat = icao_code(p->nationality, nat);
+    int have_iss = doc && icao_code(doc->issuing_country, iss);
+    snprintf(m.nationality, sizeof m.nationality, "%s", have_nat ? nat : iss);
+    snprintf(m.issuing_state, sizeof m.issuing_state, "%s", have_iss ? iss : nat);
+    if (doc && (have_iss || have_nat)) {
+        size_t o = 0; /* the number as a document list keeps it: letters and digits */
+        for (const char *c = doc->number; *c && o + 1 < sizeof m.document_number; c++)
+            if ((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+                m.document_number[o++] = *c;
+            else if (*c >= 'a' && *c <= 'z')
+                m.document_number[o++] = (char)(*c - 'a' + 'A');
+        m.document_number[o] = 0;
+    }
+    m.birth_date = mrz_date(p->birth_date);
+    fr_admit_screening sc;
+    fr_booth_screen_fields(env, &m, &sc);
+    size_t len = strlen(r->problem);
+    char *at = r->problem + len;
+    size_t room = sizeof r->problem - len;
+    if (sc.document_listed) {
+        r->answer = FR_MANIFEST_NO_BOARD;
+        snprintf(at, room, " The document is on the lost and stolen list.");
+        return;
+    }
+    for (size_t i = 0; i < sc.nmatches; i++)
+        if (sc.matches[i].hit) {
+            r->answer = FR_MANIFEST_NO_BOARD;
+            snprintf(at, room, " Screened by name: a watchlist hit (%s %s, score %.2f).",
+                     sc.matches[i].list, sc.matches[i].id, sc.matches[i].score);
+            return;
+        }
+    if (sc.nmatches)
+        snprintf(at, room, " Screened by name: a possible watchlist match (%s %s).",
+                 sc.matches[0].list, sc.matches[0].id);
+    else if (sc.state == FR_SCREENING_FAILED)
+        snprintf(at, room, " Not screened: %s.", sc.failure);
+}
+
 static fr_admission_class class_of(fr_paxlst_role r)
 {
     switch (r) {
@@ -185,7 +238,10 @@ int fr_manifest_check(const fr_booth_env *env, const fr_paxlst_message *m, const
         }
         char text[FR_MRZ_TEXT_MAX];
         const char *visa;
-        if (person_mrz(p, at.date, text, &visa, r->problem, sizeof r->problem) != 0) continue;
+        if (person_mrz(p, at.date, text, &visa, r->problem, sizeof r->problem) != 0) {
+            screen_undecided(env, p, r); /* no decision, but never unscreened */
+            continue;
+        }
         fr_admit_request req;
         memset(&req, 0, sizeof req);
         req.mrz = text;
