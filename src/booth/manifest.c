@@ -15,6 +15,7 @@
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "frontera/manifest.h"
+#include "frontera/screen.h"
 
 const char *fr_manifest_answer_name(fr_manifest_answer a)
 {
@@ -70,9 +71,9 @@ static fr_mrz_date mrz_date(fr_date d)
     return m;
 }
 
-/* Build the MRZ text of person p's travel document; 0, or -1 with problem. */
-static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_TEXT_MAX],
-                      const char **visa, char *problem, size_t cap)
+/* Person p's travel document (the first that is not a visa; NULL: none)
+ * and the number of a visa given beside it (*visa, NULL: none). */
+static const fr_paxlst_document *travel_document(const fr_paxlst_person *p, const char **visa)
 {
     const fr_paxlst_document *doc = NULL;
     *visa = NULL;
@@ -83,6 +84,30 @@ static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_T
             doc = &p->docs[i];
         }
     }
+    return doc;
+}
+
+/* The person's fields of an MRZ from p and its document doc (may be NULL):
+ * names, nationality and issuing state (each standing for the other when
+ * one is unknown), birth date. 1 when either country is known, else 0. */
+static int person_fields(const fr_paxlst_person *p, const fr_paxlst_document *doc, fr_mrz *m)
+{
+    char nat[4] = "", iss[4] = "";
+    int have_nat = icao_code(p->nationality, nat);
+    int have_iss = doc && icao_code(doc->issuing_country, iss);
+    snprintf(m->nationality, sizeof m->nationality, "%s", have_nat ? nat : iss);
+    snprintf(m->issuing_state, sizeof m->issuing_state, "%s", have_iss ? iss : nat);
+    mrz_name(p->surname, m->surname, sizeof m->surname);
+    mrz_name(p->given_names, m->given_names, sizeof m->given_names);
+    m->birth_date = mrz_date(p->birth_date);
+    return have_nat || have_iss;
+}
+
+/* Build the MRZ text of person p's travel document; 0, or -1 with problem. */
+static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_TEXT_MAX],
+                      const char **visa, char *problem, size_t cap)
+{
+    const fr_paxlst_document *doc = travel_document(p, visa);
     if (!doc || !doc->number[0]) {
         snprintf(problem, cap, "The manifest gives no travel document number for this person.");
         return -1;
@@ -92,27 +117,19 @@ static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_T
     int passport = doc->type[0] == 'P' || doc->type[0] == '\0';
     m.format = passport ? FR_MRZ_TD3 : FR_MRZ_TD1;
     snprintf(m.document_code, sizeof m.document_code, "%s", passport ? "P" : "I");
-    char nat[4] = "", iss[4] = "";
-    int have_nat = icao_code(p->nationality, nat);
-    int have_iss = icao_code(doc->issuing_country, iss);
-    if (!have_nat && !have_iss) {
+    if (!person_fields(p, doc, &m)) {
         snprintf(problem, cap,
                  "Neither the nationality ('%s') nor the document's issuing country ('%s') is a "
                  "known country code.",
                  p->nationality, doc->issuing_country);
         return -1;
     }
-    snprintf(m.nationality, sizeof m.nationality, "%s", have_nat ? nat : iss);
-    snprintf(m.issuing_state, sizeof m.issuing_state, "%s", have_iss ? iss : nat);
-    mrz_name(p->surname, m.surname, sizeof m.surname);
-    mrz_name(p->given_names, m.given_names, sizeof m.given_names);
     if (strlen(doc->number) >= sizeof m.document_number) {
         snprintf(problem, cap, "The document number is longer than %zu characters.",
                  sizeof m.document_number - 1);
         return -1;
     }
     memcpy(m.document_number, doc->number, strlen(doc->number) + 1);
-    m.birth_date = mrz_date(p->birth_date);
     m.expiry_date = mrz_date(doc->expiry);
     m.sex = p->sex[0] == 'M' || p->sex[0] == 'F' || p->sex[0] == 'X' ? p->sex[0] : '<';
     fr_mrz_options o = fr_mrz_options_default(day);
@@ -132,28 +149,15 @@ static int person_mrz(const fr_paxlst_person *p, fr_date day, char text[FR_MRZ_T
 static void screen_undecided(const fr_booth_env *env, const fr_paxlst_person *p,
                              fr_manifest_verdict *r)
 {
-    const fr_paxlst_document *doc = NULL;
-    for (int i = 0; i < p->ndocs && !doc; i++)
-        if (strcmp(p->docs[i].type, "V") != 0) doc = &p->docs[i];
+    const char *visa;
+    const fr_paxlst_document *doc = travel_document(p, &visa);
     fr_mrz m;
     memset(&m, 0, sizeof m);
-    mrz_name(p->surname, m.surname, sizeof m.surname);
-    mrz_name(p->given_names, m.given_names, sizeof m.given_names);
-    char nat[4] = "", iss[4] = "";
-    int have_nat = icao_code(p->nationality, nat);
-    int have_iss = doc && icao_code(doc->issuing_country, iss);
-    snprintf(m.nationality, sizeof m.nationality, "%s", have_nat ? nat : iss);
-    snprintf(m.issuing_state, sizeof m.issuing_state, "%s", have_iss ? iss : nat);
-    if (doc && (have_iss || have_nat)) {
-        size_t o = 0; /* the number as a document list keeps it: letters and digits */
-        for (const char *c = doc->number; *c && o + 1 < sizeof m.document_number; c++)
-            if ((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
-                m.document_number[o++] = *c;
-            else if (*c >= 'a' && *c <= 'z')
-                m.document_number[o++] = (char)(*c - 'a' + 'A');
-        m.document_number[o] = 0;
-    }
-    m.birth_date = mrz_date(p->birth_date);
+    /* the number as the lost/stolen list keeps it; one that does not fit is
+     * not looked up there (the name still is) */
+    if (person_fields(p, doc, &m) && doc &&
+        fr_docindex_normalise(doc->number, m.document_number, sizeof m.document_number) != FR_OK)
+        m.document_number[0] = 0;
     fr_admit_screening sc;
     fr_booth_screen_fields(env, &m, &sc);
     size_t len = strlen(r->problem);

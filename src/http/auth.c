@@ -194,6 +194,14 @@ int fr_auth_user_rotate(fr_auth *a, const char *name, int64_t now_ms, char token
     if ((rc = new_token(token, hash, err)) != FR_OK) return rc;
     rc = a->ops->set_hash(a, name, hash, err);
     if (rc != FR_OK) sodium_memzero(token, FR_TOKEN_BUFSZ);
+    /* the backends only tell which: the words are the same for both */
+    if (rc == FR_ECONFLICT)
+        return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
+                            "user '%s' is revoked and stays so, and its name is never given again: "
+                            "add a user under another name",
+                            name);
+    if (rc == FR_ENOTFOUND)
+        return fr_error_set(err, FR_ENOTFOUND, 0, 0, "name", "there is no user named '%s'", name);
     return rc;
 }
 

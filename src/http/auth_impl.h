@@ -15,7 +15,8 @@ typedef struct fr_auth_ops {
     /* insert a user (ports: "" but for a post); FR_EEXIST when the name is taken */
     int (*insert)(fr_auth *a, const char *name, fr_role role, const char *ports,
                   const unsigned char *hash, int64_t now_ms, fr_error *err);
-    /* set a new hash of an active user; FR_ENOTFOUND, FR_ECONFLICT (revoked) */
+    /* set a new hash of an active user; else FR_ENOTFOUND (no such user) or
+     * FR_ECONFLICT (revoked), err left to fr_auth_user_rotate, which words both */
     int (*set_hash)(fr_auth *a, const char *name, const unsigned char *hash, fr_error *err);
     int (*revoke)(fr_auth *a, const char *name, int64_t now_ms, fr_error *err);
     int (*list)(fr_auth *a, fr_user **out, size_t *n, fr_error *err);

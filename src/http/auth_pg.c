@@ -101,12 +101,7 @@ static int pga_set_hash(fr_auth *base, const char *name, const unsigned char *ha
         return rc;
     int revoked = PQntuples(r) > 0;
     PQclear(r);
-    if (revoked)
-        return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
-                            "user '%s' is revoked and stays so, and its name is never given again: "
-                            "add a user under another name",
-                            name);
-    return fr_error_set(err, FR_ENOTFOUND, 0, 0, "name", "there is no user named '%s'", name);
+    return revoked ? FR_ECONFLICT : FR_ENOTFOUND; /* fr_auth_user_rotate says which */
 }
 
 static int pga_revoke(fr_auth *base, const char *name, int64_t now_ms, fr_error *err)

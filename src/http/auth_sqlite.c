@@ -111,12 +111,7 @@ static int sqa_set_hash(fr_auth *base, const char *name, const unsigned char *ha
         revoked = sqlite3_step(st) == SQLITE_ROW;
     }
     sqlite3_finalize(st);
-    if (revoked)
-        return fr_error_set(err, FR_ECONFLICT, 0, 0, "name",
-                            "user '%s' is revoked and stays so, and its name is never given again: "
-                            "add a user under another name",
-                            name);
-    return fr_error_set(err, rc, 0, 0, "name", "there is no user named '%s'", name);
+    return revoked ? FR_ECONFLICT : FR_ENOTFOUND; /* fr_auth_user_rotate says which */
 }
 
 static int sqa_list(fr_auth *base, fr_user **out, size_t *n, fr_error *err);
