@@ -101,7 +101,9 @@ int cli_bad_option(const char *sub, int argc, char **argv)
 
 int cli_ledger_missing(const char *db)
 {
-    return db && !fr_store_is_pg(db) && access(db, F_OK) != 0;
+    if (!db || fr_store_is_pg(db)) return 0;
+    if (strncmp(db, "sqlite:", 7) == 0) db += 7; /* as fr_store_open reads it */
+    return access(db, F_OK) != 0;
 }
 
 void cli_say_new_ledger(const char *sub, const char *db)
@@ -113,8 +115,30 @@ void cli_say_new_ledger(const char *sub, const char *db)
 }
 
 /* src with the password of every URL in it ("postgres://user:SECRET@host")
- * replaced by "***": a --db URI is named in messages, its password never. */
+ * and of a libpq keyword ("password=SECRET") replaced by "***": a --db
+ * location is named in messages, its password never. */
+static const char *redact_urls(const char *src, char *out, size_t cap);
+
 static const char *redact(const char *src, char *out, size_t cap)
+{
+    char tmp[2048];
+    redact_urls(src, tmp, sizeof tmp);
+    size_t o = 0;
+    for (const char *p = tmp; *p && o + 1 < cap;) {
+        if (strncmp(p, "password=", 9) == 0) {
+            const char *end = p + 9 + strcspn(p + 9, " \t\n'\"");
+            int n = snprintf(out + o, cap - o, "password=***");
+            o += n > 0 && (size_t)n < cap - o ? (size_t)n : cap - 1 - o;
+            p = end;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static const char *redact_urls(const char *src, char *out, size_t cap)
 {
     size_t o = 0;
     for (const char *p = src; *p && o + 1 < cap;) {

@@ -270,10 +270,15 @@ grep -q 'no ledger at .*nosuch.db' "$T/cerr" || fail "a missing ledger is not sa
 grep -q 'there was no ledger at .*typo.db: a new, empty one was created' "$T/cerr" || fail "a new ledger is not said: $(cat "$T/cerr")"
 "$F" --db "$T/typo.db" user add tom --role officer >/dev/null 2>"$T/cerr"
 grep -q 'new, empty' "$T/cerr" && fail "an existing ledger called new: $(cat "$T/cerr")"
+"$F" --db "sqlite:$T/typo.db" user add tess --role officer >/dev/null 2>"$T/cerr"
+grep -q 'new, empty' "$T/cerr" && fail "an existing ledger named sqlite:PATH called new: $(cat "$T/cerr")"
 # a --db URI is named in errors, its password never
 rc_of "$F" --db 'postgresql://frontera:S3cretPw@127.0.0.1:1/none' report flows >/dev/null
 grep -q 'postgresql://frontera:\*\*\*@127.0.0.1:1/none' "$T/cerr" && ! grep -q S3cretPw "$T/cerr" ||
   fail "the password is shown or the URI is not named: $(cat "$T/cerr")"
+rc_of "$F" --db 'host=127.0.0.1 port=1 dbname=none password=S3cretKw' report flows >/dev/null
+grep -q 'password=\*\*\*' "$T/cerr" && ! grep -q S3cretKw "$T/cerr" ||
+  fail "a keyword password is shown: $(cat "$T/cerr")"
 # a new ledger holds people's records: its owner only may read it
 [ "$(stat -c %a "$T/typo.db")" = 600 ] || fail "a new ledger is readable by others: $(stat -c %a "$T/typo.db")"
 [ "$(rc_of "$F" screen --name 'DOE, JOHN' --dir "$T/no-such-lists")" = 3 ] || fail "screen --dir missing must fail"
