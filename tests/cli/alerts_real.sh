@@ -10,6 +10,9 @@
 #   with escalation, every extra alert follows an episode that "rose further";
 # - the backtest (each month judged with the future hidden) raises the same Ecuador alerts.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?FRONTERA must name the program}
 D=${FR_SOURCE_DIR:?}/tests/data/alerts/real
 T=$(mktemp -d)
@@ -18,14 +21,14 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # CSV columns: 1 nationality 2 metric 3 period 4 observed 5 expected 6 factor 7 since 8 until
 # 9 ongoing 10 raised 11 direction 12 tests
 "$F" report alerts --series "$D/ecu-entries.csv" --format csv > "$T/ecu"
-awk -F, '$1=="CHN" && $11=="rise" && $10<="2023-02"' "$T/ecu" | grep -q . ||
+awk -F, '$1=="CHN" && $11=="rise" && $10<="2023-02"' "$T/ecu" | grep_q . ||
   fail "Ecuador CHN rise not raised by 2023-02: $(grep ^CHN "$T/ecu")"
-awk -F, '$1=="CHN" && $11=="fall" && $10=="2024-07"' "$T/ecu" | grep -q . ||
+awk -F, '$1=="CHN" && $11=="fall" && $10=="2024-07"' "$T/ecu" | grep_q . ||
   fail "Ecuador CHN fall not raised in 2024-07: $(grep ^CHN "$T/ecu")"
 
 for from in 2022-10 2023-01; do
   "$F" report alerts --series "$D/usbp-encounters.csv" --from $from --to 2023-09 --format csv > "$T/us"
-  awk -F, '$1=="CHN" && $11=="rise"' "$T/us" | grep -q . ||
+  awk -F, '$1=="CHN" && $11=="rise"' "$T/us" | grep_q . ||
     fail "US CHN rise not raised in $from..2023-09: $(cat "$T/us")"
 done
 
@@ -43,7 +46,7 @@ for s in ecu-entries usbp-encounters; do
   awk -F, 'NR>1 && $11=="rise"{print $1","$3}' "$T/esc" | sort > "$T/new2"
   for x in $(comm -13 "$T/old" "$T/new2"); do
     nat=${x%%,*} per=${x#*,}
-    awk -F, -v n="$nat" -v p="$per" '$1==n && $3<p && /rose further after/' "$T/esc" | grep -q . ||
+    awk -F, -v n="$nat" -v p="$per" '$1==n && $3<p && /rose further after/' "$T/esc" | grep_q . ||
       fail "$s: $x is neither a seasonal alert nor an escalation"
   done
 done

@@ -12,6 +12,9 @@
 # something it needs is missing: the serve subcommand, node, Chromium, or the
 # build's node_modules.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 
 : "${FRONTERA:?set FRONTERA to the frontera program}"
 : "${FR_SOURCE_DIR:?set FR_SOURCE_DIR to the source tree}"
@@ -22,7 +25,7 @@ ART="$FR_BUILD_DIR/browser-artifacts"
 
 fail() { echo "browser.sh: FAIL: $*" >&2; exit 1; }
 
-"$FRONTERA" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}' | grep -qx serve ||
+"$FRONTERA" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}' | grep_q -x serve ||
   fail "this build of frontera has no 'serve' subcommand (the HTTP server, issue 8): the pages cannot be tested"
 command -v node >/dev/null || fail "node is not installed (make deps installs nodejs)"
 [ -x "$CHROMIUM" ] || fail "no Chromium at $CHROMIUM (make deps installs Debian's chromium; FR_CHROMIUM overrides)"
@@ -54,7 +57,7 @@ db="$tmp/demo.db"
 "$FRONTERA" --db "$db" init >/dev/null || fail "frontera init failed"
 "$FRONTERA" --db "$db" import "$tmp/demo.csv" >/dev/null || fail "frontera import failed"
 
-token_of() { grep -o 'frt_[A-Za-z0-9_-]\{43\}' | head -n 1; }
+token_of() { grep -o 'frt_[A-Za-z0-9_-]\{43\}' | sed -n 1p; }
 officer=$("$FRONTERA" --db "$db" user add booth-officer --role officer | token_of)
 analyst=$("$FRONTERA" --db "$db" user add dash-analyst --role analyst | token_of)
 supervisor=$("$FRONTERA" --db "$db" user add link-supervisor --role supervisor | token_of)
@@ -83,7 +86,7 @@ expect_until=$(printf '%s' "$decision" | node -e 'let s="";process.stdin.on("dat
 server_pid=$!
 base=""
 for _ in $(seq 1 100); do
-  base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/serve.out" 2>/dev/null | head -n 1 || true)
+  base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/serve.out" 2>/dev/null | sed -n 1p || true)
   [ -n "$base" ] && break
   kill -0 "$server_pid" 2>/dev/null || fail "frontera serve exited: $(cat "$tmp/serve.err")"
   sleep 0.1
@@ -103,7 +106,7 @@ serve_bg() { # NAME DB OPTION...: the base URL once it listens
   "$FRONTERA" --db "$2" serve --listen 127.0.0.1:0 --threads 2 "${@:3}" >"$tmp/$1.out" 2>"$tmp/$1.err" &
   echo $! >>"$tmp/bg.pids"
   for _ in $(seq 1 100); do
-    grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/$1.out" 2>/dev/null | head -n 1 | grep . && return 0
+    grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/$1.out" 2>/dev/null | sed -n 1p | grep . && return 0
     sleep 0.1
   done
   fail "the $1 server did not start: $(cat "$tmp/$1.err")"
@@ -127,10 +130,10 @@ post_b=$(serve_bg post-b "$tmp/post-b.db" --central "$central" \
   --central-token-file "$tmp/post-b.token" --sync-every 1)
 # post B's two events reach the central before the page looks
 for _ in $(seq 1 100); do
-  "$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep -q '"waiting":0,' && break
+  "$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep_q '"waiting":0,' && break
   sleep 0.1
 done
-"$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep -q '"waiting":0,' ||
+"$FRONTERA" --db "$tmp/post-b.db" sync status --json | grep_q '"waiting":0,' ||
   fail "post B did not send its events: $("$FRONTERA" --db "$tmp/post-b.db" sync status)"
 
 rm -rf "$ART"

@@ -9,6 +9,9 @@
 # listings (5), names with NUL or bad UTF-8 (6), the HTTP edges (7), the
 # store and list edges (8) and the new-user findings (9).
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?}
 SRC=${FR_SOURCE_DIR:?}
 T=$(mktemp -d)
@@ -92,7 +95,7 @@ expect 200 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECU
 TID=$(json 'd["traveller_id"]' <"$T/body")
 expect 200 GET "/v1/travellers/$TID" "$OFF"
 # who looked: the recorded admission is in the record's trail
-json '[a["action"] for a in d["audit"]]' <"$T/body" | grep -q admission.record || fail "who looked lacks admission.record: $(cat "$T/body")"
+json '[a["action"] for a in d["audit"]]' <"$T/body" | grep_q admission.record || fail "who looked lacks admission.record: $(cat "$T/body")"
 expect 404 GET "/v1/travellers/$TID" "$OTH"
 [ "$(sqlite3 "$FRONTERA_DB" "select detail from audit_log where actor='otto' and action='traveller.read' order by seq desc limit 1")" = "refused: not processed by this officer" ] \
   || fail "the refusal is not audited with its reason"
@@ -202,7 +205,7 @@ stop_server
 
 # --- 5: audit verification covers every row, byte and type
 "$F" audit verify >/dev/null || fail "the intact log must verify"
-head=$("$F" audit head | grep -o '[0-9a-f]\{64\}' | head -1)
+head=$("$F" audit head | grep -o '[0-9a-f]\{64\}' | sed -n 1p)
 [ ${#head} = 64 ] || fail "audit head: $("$F" audit head)"
 tamper() { # tamper NAME SQL: on a copy; audit verify must exit 1
   cp "$FRONTERA_DB" "$T/$1.db"
@@ -222,7 +225,7 @@ cp "$FRONTERA_DB" "$T/bad8.db"
 sqlite3 "$T/bad8.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET object = CAST(X'747261766C3AFF' AS TEXT) WHERE seq = 1"
 n=$(sqlite3 "$T/bad8.db" "select count(*) from audit_log")
 [ "$("$F" --db "$T/bad8.db" audit list --json | wc -l)" = "$n" ] || fail "audit list --json dropped an entry"
-"$F" --db "$T/bad8.db" audit list --json | head -1 | grep -q 'travl:\\\\xFF' || fail "the bad byte is not escaped: $("$F" --db "$T/bad8.db" audit list --json | head -1)"
+"$F" --db "$T/bad8.db" audit list --json | sed -n 1p | grep_q 'travl:\\\\xFF' || fail "the bad byte is not escaped: $("$F" --db "$T/bad8.db" audit list --json | head -1)"
 
 # --- 6: names with a NUL or invalid UTF-8 are rejected with line and column, never cut
 printf 'event_id,kind,at,port,document_state,document_number,surname\nU-1,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U1,"D\0OE"\nU-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U2,L\xffPEZ\n' >"$T/names.csv"
@@ -249,7 +252,7 @@ grep -q -- "--sep semicolon" "$T/cerr" || fail "the refusal names --sep: $(cat "
 "$F" user revoke otto >/dev/null
 [ "$(rc_of "$F" user rotate otto)" = 3 ] || fail "rotating a revoked user must fail"
 grep -q 'revoked and stays so' "$T/cerr" || fail "the refusal is unclear: $(cat "$T/cerr")"
-"$F" user list | grep -q '^otto .*Z$' || fail "otto is active again: $("$F" user list)"
+"$F" user list | grep_q '^otto .*Z$' || fail "otto is active again: $("$F" user list)"
 
 # --- 9: options checked with or without --record; a missing ledger said; CLI reads audited
 printf '%s\n%s\n' "$L1" "$L2" >"$T/chn.mrz"
@@ -292,9 +295,9 @@ got=$(sqlite3 "$FRONTERA_DB" "select action||' '||object from audit_log where ac
 [ "$got" = "traveller.read traveller:$TID|ledger.export ledger:..|admission.record traveller:$TID event:C-1|" ] \
   || fail "CLI reads and exports are not audited as the OS user: $got"
 # one name convention: SURNAME, GIVEN NAMES (as the admission prints it)
-"$F" traveller "$TID" | grep -q 'ZHANG, WEI' || fail "traveller name order: $("$F" traveller "$TID")"
+"$F" traveller "$TID" | grep_q 'ZHANG, WEI' || fail "traveller name order: $("$F" traveller "$TID")"
 grep -q "docs\[0\].surname, docs\[0\].given_names" "$SRC/web/assets/traveller.js" || fail "the web page's name order"
-"$F" synth --help | grep -q 'about 6.65 million events' || fail "synth --help volume"
+"$F" synth --help | grep_q 'about 6.65 million events' || fail "synth --help volume"
 "$F" report whatif --policy "$T/ecu.policy" --baseline "$T/ecu.policy" >"$T/out" || fail "whatif"
 grep -q '^What if: the entries from' "$T/out" && grep -q 'need visa before' "$T/out" || fail "whatif header: $(head -3 "$T/out")"
 # without a baseline, no baseline column (it was a column of zeros headed '-')
@@ -305,9 +308,9 @@ grep -q '^nat  *arrivals  *need visa  *visa free  *overstays  *non-exits$' "$T/o
 "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --record --event-id S-1 "$T/chn.mrz" >/dev/null
 for at in 2024-05-01T15:00-05:00 2024-05-02T09:00-05:00; do
   rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at "$at" --json "$T/chn.mrz" >/dev/null
-  json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit || fail "entry at $at not flagged: $(cat "$T/out")"
+  json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep_q history.no_exit || fail "entry at $at not flagged: $(cat "$T/out")"
 done
 # a retry of the recorded admission itself (same instant) is not its own open entry
 rc_of "$F" --db "$T/same.db" admit --policy "$T/ecu.policy" --port ECUIO --at 2024-05-01T08:00-05:00 --json "$T/chn.mrz" >/dev/null
-json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep -q history.no_exit && fail "the same instant flagged itself: $(cat "$T/out")"
+json '[r["code"] for r in d["reasons"]]' <"$T/out" | grep_q history.no_exit && fail "the same instant flagged itself: $(cat "$T/out")"
 echo "hardening: ok"

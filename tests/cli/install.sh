@@ -4,14 +4,17 @@
 # program built against it with pkg-config runs), the program and its man
 # page, under any prefix chosen at install time.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 B=${FR_BUILD_DIR:?}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$B" --prefix "$T/p" >/dev/null || fail "cmake --install"
-pc=$(find "$T/p" -name frontera.pc | head -1)
+pc=$(find "$T/p" -name frontera.pc | sed -n 1p)
 [ -n "$pc" ] || fail "no frontera.pc installed"
 [ -x "$T/p/bin/frontera" ] || fail "no program installed"
-"$T/p/bin/frontera" --version | grep -q '^frontera ' || fail "installed program does not run"
+"$T/p/bin/frontera" --version | grep_q '^frontera ' || fail "installed program does not run"
 [ -f "$T/p/share/man/man1/frontera.1" ] || fail "no man page installed"
 cat >"$T/use.c" <<'C'
 #include <frontera/country.h>

@@ -10,6 +10,9 @@
 # answers GET /v1/manifests/reconciliation for a supervisor as the CLI does,
 # refusing a carrier, audited.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?FRONTERA must name the program}
 SRC=${FR_SOURCE_DIR:?}
 D=$SRC/tests/data/paxlst
@@ -69,7 +72,7 @@ set +e; "$F" report flows --by embarkation --from 2024-08-01 --to 2024-07-01 >/d
 set +e; "$F" report overstays --from 2024-07-01 --to 2024-07-31 --by embarkation >/dev/null 2>"$T/err"; rc=$?; set -e
 [ "$rc" = 2 ] || fail "overstays by embarkation exited $rc"
 grep -q "embarkation" "$T/err" || fail "overstays: $(cat "$T/err")"
-"$F" manifest reconcile --help | grep -q "unannounced" || fail "reconcile --help"
+"$F" manifest reconcile --help | grep_q "unannounced" || fail "reconcile --help"
 
 # the server, on the same ledger
 "$F" user add airline --role carrier >"$T/tok.carrier"
@@ -149,7 +152,7 @@ grep -q 'manifest.record.*409.*not recorded' "$T/audit" || fail "the refused rec
 # persons' names, birth dates and documents go; the outcome each had stays,
 # so flows by embarkation and the flight's counts do not change
 routes() { "$F" report flows --by embarkation,nationality,month --format csv; }
-counts() { "$F" manifest reconcile --date 2024-07-01 | head -1 | jq -c '[.announced_counts // .counts | del(.unannounced)]'; }
+counts() { "$F" manifest reconcile --date 2024-07-01 | sed -n 1p | jq -c '[.announced_counts // .counts | del(.unannounced)]'; }
 routes >"$T/routes.before"
 set +e; counts >"$T/counts.before"; set -e
 all=$(sqlite3 "$FRONTERA_DB" "SELECT count(*) FROM arrivals_persons")

@@ -4,24 +4,27 @@
 # `help SUBCOMMAND`, unknown subcommands and options (exit 2), and the
 # countries lookup (exit 1 for an unknown code).
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?FRONTERA must name the program}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_rc() { local want=$1; shift; set +e; "$@" >/dev/null 2>&1; local rc=$?; set -e
   [ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want"; }
 
-"$F" --help | grep -q '^Usage: frontera' || fail "--help has no usage line"
-"$F" --version | grep -Eq '^frontera [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+"$F" --help | grep_q '^Usage: frontera' || fail "--help has no usage line"
+"$F" --version | grep_q -E '^frontera [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 expect_rc 2 "$F"
 expect_rc 2 "$F" no-such-subcommand
 expect_rc 2 "$F" --no-such-option
-"$F" help countries | grep -q 'Usage: frontera countries' || fail "help countries"
+"$F" help countries | grep_q 'Usage: frontera countries' || fail "help countries"
 # help with a report's kind shows that report's options (its errors say to run it)
 help_alerts=$("$F" help report alerts)
 [[ "${help_alerts%%$'\n'*}" == *'report alerts'* ]] || fail "help report alerts shows the general help"
 # every listed subcommand answers --help with exit 0
 for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $1}'); do
   "$F" "$sub" --help >/dev/null || fail "$sub --help exited non-zero"
-  "$F" help "$sub" | grep -qi 'usage' || fail "help $sub prints no usage"
+  "$F" help "$sub" | grep_q -i 'usage' || fail "help $sub prints no usage"
 done
 # A refused option is named once, by frontera, in the user's language: no
 # getopt line before it ("admit: unrecognized option"), whichever subcommand.
@@ -31,11 +34,11 @@ for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $
   [ "$rc" = 2 ] || fail "$sub --no-such-option exited $rc"
   case "$sub" in help|version) continue ;; esac
   [ "$(printf '%s\n' "$err" | grep -c .)" = 2 ] || fail "$sub: the usage error is not two lines: $err"
-  printf '%s\n' "$err" | head -1 | grep -Eq "^frontera $sub: .*'--no-such-option'" ||
+  printf '%s\n' "$err" | sed -n 1p | grep_q -E "^frontera $sub: .*'--no-such-option'" ||
     fail "$sub: the usage error does not name the option: $err"
 done
 set +e; err=$("$F" admit --policy 2>&1 >/dev/null); set -e
-printf '%s\n' "$err" | grep -q "option '--policy' needs a value" || fail "a missing value: $err"
+printf '%s\n' "$err" | grep_q "option '--policy' needs a value" || fail "a missing value: $err"
 [ "$("$F" countries CHN | cut -f3)" = "China" ] || fail "countries CHN"
 [ "$("$F" countries D | cut -f1)" = "D" ] || fail "countries D"
 [ "$("$F" countries DEU | cut -f1)" = "D" ] || fail "countries DEU (ISO alpha-3) is D"

@@ -10,6 +10,9 @@
 # country), a split undoes it, a closed review answers 409, a document of
 # another traveller 409, a traveller's only document 422.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?}
 SRC=${FR_SOURCE_DIR:?}
 T=$(mktemp -d)
@@ -70,12 +73,12 @@ grep -q 'adam(admin) traveller.split traveller:1 from .* -> 403' "$T/audit" || f
 call "$SUP" GET /v1/reviews; expect 200 "list"
 # BI0530184 against the first woman; ZZ0000001 against each of the two
 [ "$(json 'len(d["reviews"])' <"$T/body")" = 3 ] || fail "three open reviews expected: $(cat "$T/body")"
-json 'd["reviews"][0]["evidence"]' <"$T/body" | grep -q 'entry_while_still_in_country' ||
+json 'd["reviews"][0]["evidence"]' <"$T/body" | grep_q 'entry_while_still_in_country' ||
     fail "no evidence in the list: $(cat "$T/body")"
 # ... and as data: each comparison read back from the stored text, the reason
 # it is never linked without review as a code
 json '[c["field"]+" "+c["level"] for c in d["reviews"][0]["comparisons"]]' <"$T/body" |
-    grep -q "travel entry_while_still_in_country" || fail "no comparisons in the list: $(cat "$T/body")"
+    grep_q "travel entry_while_still_in_country" || fail "no comparisons in the list: $(cat "$T/body")"
 [ "$(json 'd["reviews"][0]["never_linked_without_review"]' <"$T/body")" = entry_while_in_country ] ||
     fail "no reason code in the list: $(cat "$T/body")"
 R1=$(json 'd["reviews"][0]["id"]' <"$T/body")
@@ -112,7 +115,7 @@ call "$SUP" POST "/v1/reviews/$R2/resolve" '{"decision":"link","note":"same woma
 expect 200 "link"
 TL=$(json 'd["traveller_id"]' <"$T/body")
 call "$SUP" GET /v1/travellers/CHN:ZZ0000001; expect 200 "the merged traveller"
-json '[x["number"] for x in d["documents"]]' <"$T/body" | grep -q XV0241368 || fail "not merged: $(cat "$T/body")"
+json '[x["number"] for x in d["documents"]]' <"$T/body" | grep_q XV0241368 || fail "not merged: $(cat "$T/body")"
 [ "$(json 'd["in_country"]' <"$T/body")" = True ] || fail "not re-paired: $(cat "$T/body")"
 "$F" audit list >"$T/audit"
 grep -q "sam(supervisor) review.distinct traveller:$C1 review:$R1 from .* -> 200: two women" "$T/audit" || fail "distinct is not audited: $(grep review "$T/audit")"

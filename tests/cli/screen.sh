@@ -5,6 +5,9 @@
 # line and field, one file per list replaced atomically, FRONTERA_WATCHLISTS,
 # bands and exit codes, the lost_stolen flag, and the docs/screening.md example.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?FRONTERA must name the program}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -23,7 +26,7 @@ D="$T/wl"
 grep -q 'list.csv:5:.*nationality.*XYZ' "$T/err" || fail "row error lacks line/field: $(cat "$T/err")"
 [ -f "$D/SANCTIONS.wl.csv" ] && [ -f "$D/WANTED.wl.csv" ] || fail "one file per list"
 grep -q 'imported 3 entries, rejected 1 row$' "$T/out" || fail "import summary: $(cat "$T/out")"
-ls "$D" | grep -q tmp && fail "temporary file left behind"
+ls "$D" | grep_q tmp && fail "temporary file left behind"
 
 # re-import one list from JSON Lines: that list is replaced, the other kept
 printf '%s\n' '{"id":"W9","name":"PETROV, Ivan","birth_date":"1980"}' >"$T/w.jsonl"

@@ -21,6 +21,9 @@
 #    exit at the land border are paired, and a conflicting id and a port
 #    outside a post's scope are reported (sync issues), never applied.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?}
 SRC=${FR_SOURCE_DIR:?}
 if [ "${FR_BACKEND:-sqlite}" = pg ]; then
@@ -201,9 +204,9 @@ serve A "$T/A.db" "$PA" 0 --central "$CURL" --central-token-file "$T/tok_a" --sy
 post_events "http://127.0.0.1:$PA" "$OFF_A" "$T/bg.csv" || fail "recording at the airport post (background sync)"
 tail -n +2 "$T/bg.csv" >>"$T/a1.csv"
 for _ in $(seq 100); do
-  "$F" --db "$T/A.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.2
+  "$F" --db "$T/A.db" sync status --json | grep_q '"waiting":0' && break; sleep 0.2
 done
-"$F" --db "$T/A.db" sync status --json | grep -q '"waiting":0' || fail "the post's server did not push its new events: $("$F" --db "$T/A.db" sync status)"
+"$F" --db "$T/A.db" sync status --json | grep_q '"waiting":0' || fail "the post's server did not push its new events: $("$F" --db "$T/A.db" sync status)"
 grep -q '^.* sync: sent 5 ' "$T/A.err" || fail "the post's server logs its pushes: $(grep sync: "$T/A.err")"
 grep -q "$TOK_A" "$T/A.err" "$T/A.out" && fail "the token must never be logged"
 # the push thread yields the CPU to the booth's: Linux's idle class (field 41 of a thread's stat is its
@@ -296,17 +299,17 @@ grep '^X-PAIR-1,' "$T/out.2" | grep ',visitor,' >/dev/null || fail "a conflict m
 "$F" --db "$CENTRAL" audit list --json >"$T/out.3"  # whole, then read: grep -q may stop early (pipefail)
 grep '"event.conflict"' "$T/out.3" | grep 'event:X-PAIR-1' >/dev/null || fail "the central keeps the conflict in its audit log"
 [ "$("$F" --db "$CENTRAL" export | grep -c '^X-SCOPE-1,')" = 0 ] || fail "an event outside the post's ports was applied"
-"$F" --db "$T/C2.db" sync status | grep -q 'refused events   2' || fail "the status counts the refused events"
+"$F" --db "$T/C2.db" sync status | grep_q 'refused events   2' || fail "the status counts the refused events"
 
 # --- the post pulls the central's policy: verified by its digest, swapped atomically
 central_up
 pull() { "$F" sync pull-policy --central "$CURL" --token-file "$T/tok_b" --policy "$T/post.policy" --json; }
 pull >"$T/pp.json" || fail "pull-policy"
 grep -q '"changed":true' "$T/pp.json" && cmp -s "$T/post.policy" "$POLICY" || fail "the pulled policy is the central's: $(cat "$T/pp.json")"
-pull | grep -q '"changed":false' || fail "a second pull changes nothing"
+pull | grep_q '"changed":false' || fail "a second pull changes nothing"
 echo "# edited at the post" >>"$T/post.policy"
-pull | grep -q '"changed":true' || fail "a pull puts back the central's policy"
-cmp -s "$T/post.policy" "$POLICY" && tail -1 "$T/post.policy.prev" | grep -q 'edited at the post' || fail "the previous policy is kept as .prev"
+pull | grep_q '"changed":true' || fail "a pull puts back the central's policy"
+cmp -s "$T/post.policy" "$POLICY" && tail -1 "$T/post.policy.prev" | grep_q 'edited at the post' || fail "the previous policy is kept as .prev"
 central_down
 # a central whose text does not match its digest: nothing is written
 FP=$(free_port)
@@ -338,7 +341,7 @@ serve P3 "$T/P3.db" "$P3" 0 --central "http://127.0.0.1:$(free_port)" --central-
 MRZ='"mrz":["P<CHNZHANG<<WEI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<","E123456782CHN8503149M3005017<<<<<<<<<<<<<<<8"]'
 admit3() { curl -s -H "Authorization: Bearer $OFF_3" -H 'Content-Type: application/json' \
   --data-binary "{$MRZ,\"port\":\"ECUIO\",\"at\":\"$1\",\"record\":true,\"event_id\":\"$2\"}" "http://127.0.0.1:$P3/v1/admissions"; }
-for _ in $(seq 50); do "$F" --db "$T/P3.db" sync status --json | grep -q '"last_error":"no answer' && break; sleep 0.1; done
+for _ in $(seq 50); do "$F" --db "$T/P3.db" sync status --json | grep_q '"last_error":"no answer' && break; sleep 0.1; done
 admit3 2024-06-30T10:15-05:00 OFFLINE-1 >"$T/adm.json"
 grep -q '"code":"post.offline"' "$T/adm.json" || fail "an admission decided offline says so: $(cat "$T/adm.json")"
 stop P3
@@ -349,14 +352,14 @@ central_up
 post_events "http://127.0.0.1:$PB" "$OFF_B" "$T/prior.csv" || fail "recording the earlier entry at the land post"
 sync_b >/dev/null 2>"$T/s.err" || fail "the land post's sync of the earlier entry: $(cat "$T/s.err")"
 serve P3 "$T/P3.db" "$P3" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 1
-for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
+for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep_q '"waiting":0' && break; sleep 0.1; done
 admit3 2024-07-20T10:15-05:00 ONLINE-1 >"$T/adm2.json"
 grep -q 'post.offline' "$T/adm2.json" && fail "an admission decided online is not marked: $(cat "$T/adm2.json")"
-for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.1; done
+for _ in $(seq 100); do "$F" --db "$T/P3.db" sync status --json | grep_q '"waiting":0' && break; sleep 0.1; done
 stop P3
 central_down
 "$F" --db "$CENTRAL" export >"$T/final.csv"
-grep '^OFFLINE-1,' "$T/final.csv" | grep -q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
+grep '^OFFLINE-1,' "$T/final.csv" | grep_q 'post.offline' || fail "the central keeps the offline mark: $(grep '^OFFLINE-1,' "$T/final.csv")"
 grep -q '^ONLINE-1,' "$T/final.csv" || fail "the online decision reached the central"
 # the central decides the offline admission again with its full history: the
 # entry at the land post has no exit, so it would have referred; the record
@@ -384,10 +387,10 @@ grep -q '"sync.recheck"' "$T/out.5" || fail "the recheck is audited"
 "$F" --db "$T/P5.db" import "$T/rate.csv" >/dev/null 2>&1 || fail "the paced post's events"
 central_up
 serve P5 "$T/P5.db" "$(free_port)" 0 --central "$CURL" --central-token-file "$T/tok_a" --sync-every 30 --sync-rate 10
-for _ in $(seq 300); do "$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' && break; sleep 0.1; done
+for _ in $(seq 300); do "$F" --db "$T/P5.db" sync status --json | grep_q '"waiting":0,' && break; sleep 0.1; done
 central_down
 stop P5
-"$F" --db "$T/P5.db" sync status --json | grep -q '"waiting":0,' || fail "the paced post caught up: $("$F" --db "$T/P5.db" sync status)"
+"$F" --db "$T/P5.db" sync status --json | grep_q '"waiting":0,' || fail "the paced post caught up: $("$F" --db "$T/P5.db" sync status)"
 [ "$(grep -c 'sync: sent 10 ' "$T/P5.err")" = 3 ] || fail "a paced push sends 10 events a second: $(grep 'sync:' "$T/P5.err")"
 echo "paced: 30 waiting events sent 10 a second (--sync-rate 10), not all at once"
 

@@ -20,6 +20,9 @@
 # 5. After the first history pull only what changed is sent: a new
 #    traveller alone, then nothing; --all sends the whole set again.
 set -euo pipefail
+# grep -q stops at its first match, and under pipefail the writer then
+# dies of SIGPIPE and a passing check fails by chance: read it all first.
+grep_q() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 F=${FRONTERA:?}
 SRC=${FR_SOURCE_DIR:?}
 if [ "${FR_BACKEND:-sqlite}" = pg ]; then
@@ -109,7 +112,7 @@ cmp -s "$PW/central.wl.csv" "$T/wl.before" && grep -q C01X00T47 "$PW/lost-stolen
 "$F" --db "$T/B.db" sync status --central "http://127.0.0.1:$FP" >"$T/bad.st"
 grep -Eq '^ +the central has version 99 \(000000000000\.\.\.\), refused here 20' "$T/bad.st" \
   && grep -q "^warning .*a list is older than the central's" "$T/bad.st" || fail "the refused list in the status: $(cat "$T/bad.st")"
-ls "$PW" | grep -q tmp && fail "no temporary file is left"
+ls "$PW" | grep_q tmp && fail "no temporary file is left"
 wait "${PIDS[fake]}" 2>/dev/null || true; unset "PIDS[fake]"
 
 # --- 3. histories: the airport's entry (at the central) reaches the land post
@@ -141,8 +144,8 @@ sqlite3 "$T/B.db" 'SELECT event_id FROM sync_pulled ORDER BY event_id' >"$T/pull
 [ "$(cat "$T/pulled")" = H-IN-1 ] || fail "the history set is the traveller still in the country, not the one who left: $(cat "$T/pulled")"
 admit_b true LAND-1 >"$T/a1.json"
 grep -q 'history.no_exit' "$T/a1.json" || fail "the booth sees the entry made at the airport: $(cat "$T/a1.json")"
-for _ in $(seq 100); do "$F" --db "$T/B.db" sync status --json | grep -q '"waiting":0' && break; sleep 0.2; done
-"$F" --db "$T/B.db" sync status --json | grep -q '"waiting":0' || fail "the post pushed its own event: $("$F" --db "$T/B.db" sync status)"
+for _ in $(seq 100); do "$F" --db "$T/B.db" sync status --json | grep_q '"waiting":0' && break; sleep 0.2; done
+"$F" --db "$T/B.db" sync status --json | grep_q '"waiting":0' || fail "the post pushed its own event: $("$F" --db "$T/B.db" sync status)"
 [ -z "$("$F" --db "$T/B.db" sync issues)" ] || fail "a pulled event was sent back: $("$F" --db "$T/B.db" sync issues)"
 "$F" --db "$CENTRAL" export >"$T/c.csv"
 [ "$(grep -c '^H-IN-1,' "$T/c.csv")" = 1 ] && [ "$(grep -c '^LAND-1,' "$T/c.csv")" = 1 ] || fail "each event once at the central"
@@ -188,6 +191,6 @@ pull_h >"$T/h2.json" || fail "a pull with nothing new"
 check_h "$T/h2.json" incremental=true travellers=0 events=0 || fail "nothing new, nothing sent"
 pull_h --all >"$T/h3.json" || fail "a full pull"
 check_h "$T/h3.json" incremental=false travellers=2 recorded=0 conflicts=0 || fail "the whole set again, nothing new"
-"$F" --db "$T/B.db" sync status --central "$CURL" | grep -Eq "^histories +up to the central's event [0-9]+" \
+"$F" --db "$T/B.db" sync status --central "$CURL" | grep_q -E "^histories +up to the central's event [0-9]+" \
   || fail "the status shows the histories: $("$F" --db "$T/B.db" sync status)"
 echo "ok: lists pulled and verified, damaged and cut lists refused, histories used at the booth and not pushed back, hot swap, incremental history pulls"
