@@ -30,26 +30,11 @@
 #include "frontera/screen.h"
 #include "frontera/server.h"
 #include "frontera/store.h"
+#include "srvclock.h"
 #include "tmpdb.h"
 
 #define CLIENTS 3
 #define SWAPS 40
-
-static int64_t wall_ms(void *ud)
-{
-    (void)ud;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ns(void *ud)
-{
-    (void)ud;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* One version of the lists, owned by the test until the server releases it. */
 typedef struct version {

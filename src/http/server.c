@@ -338,12 +338,13 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
 static enum MHD_Result dispatch(srv_req *r)
 {
     switch (r->route) {
-    case R_HEALTHZ: {
+    case R_HEALTHZ: { /* a balancer sends no booth here while its ledger does not answer */
         srv_policy *p = fr__srv_policy_acquire(r->srv);
-        json_t *j =
-            json_pack("{s:s, s:I}", "status", "ok", "policy_version", (json_int_t)p->version);
+        int ok = fr__srv_pshare_ledger_ok(r->srv);
+        json_t *j = json_pack("{s:s, s:s, s:I}", "status", ok ? "ok" : "unavailable", "ledger",
+                              ok ? "ok" : "unreachable", "policy_version", (json_int_t)p->version);
         fr__srv_policy_release(p);
-        return fr__srv_send_json(r, 200, j);
+        return fr__srv_send_json(r, ok ? 200 : 503, j);
     }
     case R_ADMISSIONS:
         return fr__srv_admissions(r);
@@ -535,6 +536,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 
 static void server_free(fr_server *s)
 {
+    fr__srv_pshare_stop(s);
     fr__srv_ckpt_stop(s);
     fr__srv_audit_stop(s);
     for (size_t i = 0; i < s->nctx; i++)
@@ -635,6 +637,7 @@ int fr_server_start(const fr_server_config *cfg, fr_server **out, fr_error *err)
     }
     fr__srv_ctx_release(s, c);
     if ((rc = fr__srv_policy_init(s, cfg->policy_text, cfg->policy_len, err)) != FR_OK) goto fail;
+    if ((rc = fr__srv_pshare_start(s, err)) != FR_OK) goto fail;
     if ((rc = fr__srv_lists_init(s, err)) != FR_OK) goto fail;
     if ((rc = fr__srv_audit_start(s, err)) != FR_OK) goto fail;
     if ((rc = fr__srv_ckpt_start(s, err)) != FR_OK) goto fail;

@@ -19,6 +19,7 @@
 #include "frontera/auth.h"
 #include "frontera/arrivals.h"
 #include "frontera/policy.h"
+#include "policy_store.h"
 #include "frontera/screen.h"
 #include "frontera/server.h"
 #include "frontera/store.h"
@@ -68,7 +69,7 @@ const char *fr__srv_route_method(srv_route r);
 typedef struct srv_policy {
     fr_policy *policy;
     atomic_int refs;
-    uint64_t version; /* 1 at start, +1 for each PUT */
+    uint64_t version; /* the ledger's number (server_policy_share.c) */
     char *text;       /* the file text (fr_malloc) */
     size_t len;
     char digest[65]; /* BLAKE2b-256 hex of text */
@@ -184,6 +185,30 @@ struct timespec fr__srv_after_ms(long ms);
 int fr__srv_ckpt_start(fr_server *s, fr_error *err);
 void fr__srv_ckpt_stop(fr_server *s);
 
+/* ---- the policy shared through the ledger (server_policy_share.c) ---- */
+typedef struct srv_pshare {
+    pthread_mutex_t store_mu; /* guards store */
+    fr__pstore *store;        /* one connection, for the thread and PUT */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    int stop, started, woken, inited;
+    atomic_int ledger_ok; /* the last read of the ledger worked (/healthz) */
+} srv_pshare;
+/* After fr__srv_policy_init: agree with the ledger's latest version (the
+ * newest is in force), then follow it on a thread. */
+int fr__srv_pshare_start(fr_server *s, fr_error *err);
+void fr__srv_pshare_stop(fr_server *s);
+/* Add np as version np->version, added by `by`; FR_EEXIST when another
+ * server took that number first. */
+int fr__srv_pshare_add(fr_server *s, const srv_policy *np, const char *by, fr_error *err);
+/* The ledger's latest version number (0 when none or unreadable). */
+uint64_t fr__srv_pshare_latest(fr_server *s);
+/* Read the ledger now instead of at the next tick. */
+void fr__srv_pshare_wake(fr_server *s);
+/* 1 while the ledger answered the last read. */
+int fr__srv_pshare_ledger_ok(fr_server *s);
+
 /* The self-check's limit per address (server_selfcheck.c). */
 #define SRV_SELFCHECK_SLOTS 4096
 #define SRV_SELFCHECK_PER_MIN 10
@@ -223,6 +248,7 @@ struct fr_server {
     srv_listfile listfile[2];
     srv_audit audit;
     srv_ckpt ckpt;
+    srv_pshare pshare;
     srv_metrics metrics;
     /* one writer at a time on the database from this process: the group
      * commit's writer thread and any other in-process writer queue here
@@ -333,6 +359,17 @@ int fr__srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *er
 srv_policy *fr__srv_policy_acquire(fr_server *s);
 void fr__srv_policy_release(srv_policy *p);
 void fr__srv_policy_fini(fr_server *s);
+/* A version from text (parsed whole: every error in errs, at most max_errs),
+ * one reference held; NULL with *rc_out the error. */
+srv_policy *fr__srv_policy_new(const char *text, size_t len, fr_error *errs, size_t max_errs,
+                               size_t *n_errs, int *rc_out);
+/* Put np in force (its reference becomes the server's) and drop the
+ * server's reference to the one it replaces. With policy_put_mu held. */
+void fr__srv_policy_swap(fr_server *s, srv_policy *np);
+/* Write np to the --policy FILE and old to FILE.prev, each through a
+ * temporary file and a rename; FR_OK at once without a file. */
+int fr__srv_policy_save(const fr_server *s, const srv_policy *old, const srv_policy *np,
+                        fr_error *err);
 
 /* ---- server_lists.c ---- */
 int fr__srv_lists_init(fr_server *s, fr_error *err);

@@ -9,7 +9,12 @@
  * written to a temporary file, flushed and renamed, so a crash leaves the old
  * or the new file, never a mix), then swaps the pointer and drops the
  * server's reference to the old version. Admissions in flight finish on the
- * version they started with; the last one to let go frees it. */
+ * version they started with; the last one to let go frees it.
+ *
+ * The versions are the ledger's (server_policy_share.c): a PUT adds the next
+ * one there before anything else, so that every server process of the
+ * ledger puts it in force within seconds, and a PUT that raced another
+ * server's is refused instead of overwriting it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,8 +29,8 @@
 
 #define MAX_ERRS 50
 
-static srv_policy *policy_new(const char *text, size_t len, fr_error *errs, size_t max_errs,
-                              size_t *n_errs, int *rc_out)
+srv_policy *fr__srv_policy_new(const char *text, size_t len, fr_error *errs, size_t max_errs,
+                               size_t *n_errs, int *rc_out)
 {
     fr_policy *p = NULL;
     int rc = fr_policy_parse(text, len, &p, errs, max_errs, n_errs);
@@ -74,9 +79,9 @@ int fr__srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *er
 {
     int rc;
     size_t n = 0;
-    srv_policy *p = policy_new(text, len, err, err ? 1 : 0, &n, &rc);
+    srv_policy *p = fr__srv_policy_new(text, len, err, err ? 1 : 0, &n, &rc);
     if (!p) return rc;
-    p->version = s->policy_version = 1;
+    p->version = s->policy_version = 1; /* the ledger's number once shared */
     s->policy = p;
     return FR_OK;
 }
@@ -154,6 +159,29 @@ fail : {
 }
 }
 
+int fr__srv_policy_save(const fr_server *s, const srv_policy *old, const srv_policy *np,
+                        fr_error *err)
+{
+    char prev[4200];
+    if (!s->policy_path) return FR_OK;
+    if (snprintf(prev, sizeof prev, "%s.prev", s->policy_path) >= (int)sizeof prev)
+        return fr_error_set(err, FR_ELIMIT, 0, 0, "policy", "the policy path is too long");
+    int rc = write_atomic(prev, old->text, old->len, err);
+    if (rc == FR_OK) rc = write_atomic(s->policy_path, np->text, np->len, err);
+    return rc;
+}
+
+void fr__srv_policy_swap(fr_server *s, srv_policy *np)
+{
+    pthread_mutex_lock(&s->policy_mu);
+    srv_policy *old = s->policy;
+    s->policy = np;
+    s->policy_version = np->version;
+    pthread_mutex_unlock(&s->policy_mu);
+    fr__srv_policy_release(old); /* the server's: freed when the last request lets go */
+    atomic_fetch_add(&s->metrics.policy_swaps, 1);
+}
+
 enum MHD_Result fr__srv_policy_put(srv_req *r)
 {
     fr_server *s = r->srv;
@@ -183,7 +211,7 @@ enum MHD_Result fr__srv_policy_put(srv_req *r)
     if (memchr(r->body, 0, r->len))
         return fr__srv_problem(r, 422, "invalid-policy", "The policy has errors", "policy", NULL,
                                "the policy holds a NUL byte; nothing was changed");
-    srv_policy *np = policy_new(r->body, r->len, errs, MAX_ERRS, &nerr, &rc);
+    srv_policy *np = fr__srv_policy_new(r->body, r->len, errs, MAX_ERRS, &nerr, &rc);
     if (!np) {
         if (rc == FR_ENOMEM) return MHD_NO;
         json_t *list = json_array();
@@ -235,24 +263,37 @@ enum MHD_Result fr__srv_policy_put(srv_req *r)
         fr__srv_policy_release(old);
         return fr__srv_send_json(r, 200, j);
     }
+    /* the ledger first: it numbers the versions for every server, and
+     * refuses this one if another server put a version in force meanwhile */
+    np->version = old->version + 1;
     fr_error_clear(&err);
-    rc = write_atomic(prev, old->text, old->len, &err);
-    if (rc == FR_OK) rc = write_atomic(s->policy_path, np->text, np->len, &err);
+    rc = fr__srv_pshare_add(s, np, r->user.name, &err);
     if (rc != FR_OK) {
+        uint64_t was = old->version;
         fr__srv_policy_release(old);
         pthread_mutex_unlock(&s->policy_put_mu);
         fr__srv_policy_release(np);
-        return fr__srv_problem(r, 500, "policy-write", "The policy could not be saved", "policy",
-                               NULL, "%s; the policy in force is unchanged", err.message);
+        if (rc == FR_EEXIST) {
+            fr__srv_pshare_wake(s); /* take the other server's version now */
+            return fr__srv_problem(
+                r, 409, "policy-conflict", "The policy was changed meanwhile", "policy", NULL,
+                "another server put a new policy in force after version %llu, which this "
+                "request would replace; nothing was changed: read the policy again "
+                "(GET /v1/policy) and send the change on top of it",
+                (unsigned long long)was);
+        }
+        return fr__srv_problem(r, 503, "policy-not-shared", "The policy could not be saved",
+                               "policy", NULL,
+                               "%s; the policy in force is unchanged on every server", err.message);
     }
-    np->version = old->version + 1;
-    pthread_mutex_lock(&s->policy_mu);
-    s->policy = np;
-    s->policy_version = np->version;
-    pthread_mutex_unlock(&s->policy_mu);
+    /* in the ledger, so in force from here on whatever the file says */
+    fr_error_clear(&err);
+    int saved = fr__srv_policy_save(s, old, np, &err);
+    fr__srv_policy_swap(s, np);
     fr__srv_policy_release(old); /* ours from acquire */
-    fr__srv_policy_release(old); /* the server's: freed when the last request lets go */
-    atomic_fetch_add(&s->metrics.policy_swaps, 1);
+    if (saved != FR_OK)
+        fr__srv_log(s, "warning: PUT /v1/policy: version %llu is in force but %s",
+                    (unsigned long long)np->version, err.message);
     /* the answer reads np under a reference of its own */
     srv_policy *cur = fr__srv_policy_acquire(s);
     pthread_mutex_unlock(&s->policy_put_mu);
@@ -269,6 +310,7 @@ enum MHD_Result fr__srv_policy_put(srv_req *r)
     }
     json_t *j = policy_json(s, cur, 0);
     json_object_set_new(j, "previous", json_string(prev));
+    if (saved != FR_OK) json_object_set_new(j, "file_error", json_string(err.message));
     fr__srv_policy_release(cur);
     return fr__srv_send_json(r, 200, j);
 }
@@ -279,30 +321,38 @@ int fr_server_set_policy(fr_server *s, const char *text, size_t len, uint64_t *v
     int rc;
     size_t n = 0;
     if (!s || !text) return fr_error_set(err, FR_EINVAL, 0, 0, "policy", "no policy text");
-    srv_policy *np = policy_new(text, len, err, err ? 1 : 0, &n, &rc);
+    srv_policy *np = fr__srv_policy_new(text, len, err, err ? 1 : 0, &n, &rc);
     if (!np) return rc;
     pthread_mutex_lock(&s->policy_put_mu);
     srv_policy *old = fr__srv_policy_acquire(s);
     if (fr_policy_rule_count(np->policy) == 0 ||
         strcmp(fr_policy_jurisdiction(np->policy), fr_policy_jurisdiction(old->policy)) != 0) {
-        fr__srv_policy_release(old);
-        pthread_mutex_unlock(&s->policy_put_mu);
-        fr__srv_policy_release(np);
-        return fr_error_set(err, FR_EINVAL, 0, 0, "policy",
-                            "the new policy has no rules or is for another jurisdiction: the "
-                            "policy in force is unchanged");
+        rc = fr_error_set(err, FR_EINVAL, 0, 0, "policy",
+                          "the new policy has no rules or is for another jurisdiction: the "
+                          "policy in force is unchanged");
+        goto fail;
     }
-    np->version = old->version + 1;
-    pthread_mutex_lock(&s->policy_mu);
-    s->policy = np;
-    s->policy_version = np->version;
-    pthread_mutex_unlock(&s->policy_mu);
+    /* the ledger numbers it; a version another process added meanwhile is
+     * read and this one added after it (the caller's text is the newer) */
+    uint64_t after = old->version;
+    for (int tries = 0;; tries++) {
+        np->version = after + 1;
+        rc = fr__srv_pshare_add(s, np, "sync", err);
+        if (rc != FR_EEXIST || tries == 3) break;
+        uint64_t latest = fr__srv_pshare_latest(s);
+        if (latest > after) after = latest;
+    }
+    if (rc != FR_OK) goto fail;
+    fr__srv_policy_swap(s, np);
     fr__srv_policy_release(old); /* ours from acquire */
-    fr__srv_policy_release(old); /* the server's: freed when the last request lets go */
-    atomic_fetch_add(&s->metrics.policy_swaps, 1);
     if (version) *version = np->version;
     fr__srv_log(s, "policy: version %llu in force (%.16s...)", (unsigned long long)np->version,
                 np->digest);
     pthread_mutex_unlock(&s->policy_put_mu); /* np may be swapped out from here on */
     return FR_OK;
+fail:
+    fr__srv_policy_release(old);
+    pthread_mutex_unlock(&s->policy_put_mu);
+    fr__srv_policy_release(np);
+    return rc;
 }

@@ -66,6 +66,9 @@ typedef struct fr_server_config {
     const char *policy_text;
     size_t policy_len;
     const char *policy_path;
+    /* How often, in ms, the server reads the policy version the ledger holds
+     * and puts a newer one (another server's PUT) in force; 0: every 2,000. */
+    unsigned policy_follow_ms;
     const fr_screen_index *screen; /* watchlist index (borrowed), or NULL */
     const fr_docindex *lost_docs;  /* lost/stolen documents (borrowed), or NULL */
     /* A central: the watchlist directory it serves its border posts
