@@ -141,6 +141,70 @@ static void evidence_moves_the_score(void **st)
     assert_non_null(strstr(R[0].explanation, "document number"));
 }
 
+static const char *drop(void *ud, const char *phrase)
+{
+    (*(int *)ud)++;
+    (void)phrase;
+    return "";
+}
+
+static const char *upper(void *ud, const char *phrase)
+{
+    static char buf[128];
+    (void)ud;
+    size_t i = 0;
+    for (; phrase[i] && i + 1 < sizeof buf; i++)
+        buf[i] = (char)(phrase[i] >= 'a' && phrase[i] <= 'z' ? phrase[i] - 32 : phrase[i]);
+    buf[i] = 0;
+    return buf;
+}
+
+/* Every lower-case word of an explanation is one of the listed phrases (so
+ * the CLI and the pages can say all of it in Spanish): with the phrases
+ * taken out, no lower-case letter is left, over many kinds of match. */
+static void explanations_are_made_of_the_phrases(void **st)
+{
+    (void)st;
+    static const char *const Q[][3] = {{"CHEUNG, Wai Ming", "1970", "CHN"},
+                                       {"CHANG Wei-Ming", NULL, "HKG"},
+                                       {"Aiman Mohammed al Zawahiri", "1951-06-18", NULL},
+                                       {"IVANOV, Aleksnadr Sergeyevich", "1960-01-01", "RUS"},
+                                       {"ZHANG<<WEI<MI", "1985", "CHN"},
+                                       {"DELACRUZ, Juan Carlos", "1970..1975", "PHL"},
+                                       {"Juan Cruz", NULL, NULL},
+                                       {"Wang Wei", "1961-01-01", "USA"},
+                                       {"ABD AL-RAHMAN Khaled", "1980-02-03", "SAU"}};
+    size_t total = 0, n;
+    const char *const *ph = fr_screen_explanation_phrases(&n);
+    assert_true(n >= 20);
+    assert_non_null(ph);
+    for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) {
+        screen(Q[i][0], Q[i][1], Q[i][2]);
+        for (size_t k = 0; k < NR; k++, total++) {
+            char out[FR_SCREEN_EXPLAIN];
+            int count = 0;
+            assert_int_equal(
+                fr_screen_explanation_words(R[k].explanation, drop, &count, out, sizeof out),
+                FR_OK);
+            assert_true(count >= 2); /* "name" and the kind of name at least */
+            for (const char *c = out; *c; c++)
+                if (*c >= 'a' && *c <= 'z')
+                    fail_msg("'%s': a word outside the phrases in '%s'", Q[i][0], R[k].explanation);
+        }
+    }
+    assert_true(total >= 9);
+    /* the rest is kept: names, figures, punctuation */
+    char out[256];
+    assert_int_equal(fr_screen_explanation_words("name 0.92 (alias): ALIAS=ALIAS exact; aliases",
+                                                 upper, NULL, out, sizeof out),
+                     FR_OK);
+    assert_string_equal(out, "NAME 0.92 (ALIAS): ALIAS=ALIAS EXACT; aliases");
+    /* too short: FR_ELIMIT, and only whole pieces */
+    assert_int_equal(fr_screen_explanation_words("name 0.92 (primary name)", upper, NULL, out, 12),
+                     FR_ELIMIT);
+    assert_string_equal(out, "NAME 0.92 (");
+}
+
 static void scores_are_ordered_not_stuck_at_one(void **st)
 {
     (void)st;
@@ -359,6 +423,7 @@ int main(void)
         cmocka_unit_test(each_variant_family_is_found),
         cmocka_unit_test(two_letter_tokens_and_near_names),
         cmocka_unit_test(evidence_moves_the_score),
+        cmocka_unit_test(explanations_are_made_of_the_phrases),
         cmocka_unit_test(scores_are_ordered_not_stuck_at_one),
         cmocka_unit_test(lost_and_stolen_documents),
         cmocka_unit_test(bad_rows_are_reported_and_skipped),

@@ -92,6 +92,9 @@ const char *cli_code_word(const char *code);
 /* A linking comparison (field and level of linkage.h) in the user's words,
  * English included; NULL for one this table does not know. */
 const char *cli_evidence_word(const char *field, const char *level);
+/* A screening result's explanation (fr_screen_explanation_words) in the
+ * user's language, in buf; the English one when there is no translation. */
+const char *cli_screen_explanation(const char *en, char *buf, size_t cap);
 /* A review's evidence as stored (linkage.h, fr_linkage_explain) in the
  * user's words on standard output, each line after `indent`. */
 void cli_print_evidence(const char *ev, const char *indent);

@@ -150,8 +150,8 @@ const char *cli_reason_text(const fr_admit_reason *r, char *buf, size_t cap)
     const char *tr = gettext(tmpl);
     if (tr == tmpl || strcmp(tr, tmpl) == 0) return r->message; /* English: the library's */
     /* the policy's legal reference in Spanish (ref_es=) where it gives one
-     * (Spanish is the one other language of the catalogue), and the stay
-     * rule in words */
+     * (Spanish is the one other language of the catalogue), the stay rule
+     * and a screening explanation in words */
     fr_admit_reason local = *r;
     const char *es = fr_admit_reason_param(r, "ref_es");
     for (size_t i = 0; i < local.nparams && i < FR_REASON_MAX_PARAMS; i++) {
@@ -159,8 +159,12 @@ const char *cli_reason_text(const fr_admit_reason *r, char *buf, size_t cap)
         fr_stay_rule st;
         if (strcmp(p->name, "ref") == 0 && es && es[0])
             snprintf(p->value, sizeof p->value, "%s", es);
-        else if (strcmp(p->name, "rule") == 0 &&
-                 fr_stay_rule_parse(p->value, strlen(p->value), &st, NULL) == FR_OK) {
+        else if (strcmp(p->name, "explanation") == 0) {
+            char words[sizeof p->value];
+            snprintf(p->value, sizeof p->value, "%s",
+                     cli_screen_explanation(r->params[i].value, words, sizeof words));
+        } else if (strcmp(p->name, "rule") == 0 &&
+                   fr_stay_rule_parse(p->value, strlen(p->value), &st, NULL) == FR_OK) {
             char words[256];
             snprintf(p->value, sizeof p->value, "%s", cli_stay_words(&st, 0, words, sizeof words));
         }

@@ -20,6 +20,7 @@
 #include "frontera/country.h"
 #include "frontera/date.h"
 #include "frontera/linkage.h"
+#include "frontera/screen.h"
 #include "frontera/policy.h"
 #include "frontera/stay.h"
 #include "i18n.h"
@@ -110,7 +111,7 @@ const char *cli_error_text(const fr_error *err)
 
 /* The library's code names (fr_event_kind_name, fr_link_kind_name,
  * fr_anomaly_name, fr_regime_name, fr_admission_class_name, a review's
- * status) and what they say in another language. The codes are distinct
+ * status, a screening band) and what they say in another language. The codes are distinct
  * across the kinds, so one table serves them all. */
 static const struct {
     const char *code, *words;
@@ -140,6 +141,9 @@ static const struct {
     {"open", N_("open (review)")},
     {"linked", N_("linked (review)")},
     {"distinct", N_("distinct (review)")},
+    {"hit", N_("hit (screening)")},
+    {"possible", N_("possible (screening)")},
+    {"clear", N_("clear (screening)")},
 };
 
 const char *cli_code_word(const char *code)
@@ -194,6 +198,19 @@ const char *cli_evidence_word(const char *field, const char *level)
             strcmp(EVIDENCE_WORDS[i].level, level) == 0)
             return _(EVIDENCE_WORDS[i].words);
     return NULL;
+}
+
+static const char *phrase_word(void *ud, const char *phrase)
+{
+    (void)ud;
+    return gettext(phrase); /* the library's phrases are msgids of po/es.po */
+}
+
+const char *cli_screen_explanation(const char *en, char *buf, size_t cap)
+{
+    if (!en) return "";
+    /* cut short, the English one whole is better than half a sentence */
+    return fr_screen_explanation_words(en, phrase_word, NULL, buf, cap) == FR_OK ? buf : en;
 }
 
 /* The evidence of a review (fr_linkage_explain's text, as the ledger keeps

@@ -156,16 +156,19 @@ static void print_human(const json_t *o)
     if (json_is_true(json_object_get(o, "lost_stolen")))
         printf(_("DOCUMENT LISTED LOST OR STOLEN\n"));
     printf("%s: %s\n", json_string_value(json_object_get(o, "name")),
-           json_string_value(json_object_get(o, "band")));
+           cli_code_word(json_string_value(json_object_get(o, "band"))));
     size_t i;
     json_t *r;
     json_array_foreach(arr, i, r)
     {
-        printf("  %-8s %.4f  %s (%s)\n    %s\n", json_string_value(json_object_get(r, "band")),
+        char words[FR_SCREEN_EXPLAIN * 2];
+        printf("  %-8s %.4f  %s (%s)\n    %s\n",
+               cli_code_word(json_string_value(json_object_get(r, "band"))),
                json_real_value(json_object_get(r, "score")),
                json_string_value(json_object_get(r, "id")),
                json_string_value(json_object_get(r, "list")),
-               json_string_value(json_object_get(r, "explanation")));
+               cli_screen_explanation(json_string_value(json_object_get(r, "explanation")), words,
+                                      sizeof words));
     }
 }
 

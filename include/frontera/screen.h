@@ -293,6 +293,18 @@ FR_API int fr_screen_document(fr_screen_ctx *ctx, const char *state, const char 
 FR_API int fr_screen_normalise(fr_screen_ctx *ctx, const char *name, char *out, size_t cap);
 
 FR_API const char *fr_screen_band_name(fr_screen_band b);
+/* A result's explanation is English made of fixed phrases ("name 0.92
+ * (primary name): WEI=WEI exact; ZANG=ZHANG phonetic; birth date matches")
+ * around the names, which are upper case. The phrases, n of them (for a
+ * catalogue; each is an msgid of po/es.po): */
+FR_API const char *const *fr_screen_explanation_phrases(size_t *n);
+/* The explanation again with each phrase replaced by word(ud, phrase) (NULL:
+ * kept), the longest phrase first at each word start; names, figures and
+ * punctuation as they are. FR_ELIMIT when out (cap bytes) is too short: out
+ * then holds the pieces that fit. */
+FR_API int fr_screen_explanation_words(const char *explanation,
+                                       const char *(*word)(void *ud, const char *phrase), void *ud,
+                                       char *out, size_t cap);
 
 /* Parse a birth date as lists write it into the envelope lo..hi of its
  * dates: a point "YYYY-MM-DD", "YYYYMMDD", "YYYY-MM", "YYYY", "DD Mon YYYY"

@@ -541,11 +541,113 @@ void fr__sc_score_record(fr_screen_ctx *c, const sc_query *q, uint32_t rid, sc_s
     s->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
 }
 
+/* The explanation's words: every lowercase word of it is one of these
+ * phrases, so that a reader can say it again in another language
+ * (fr_screen_explanation_words; the CLI from the catalogue, the pages from
+ * words.es.json). FR_PHRASE marks them for xgettext (tests/cli/i18n.sh), and
+ * tests/web reads this table to check the pages know each one. */
+#define FR_PHRASE(s) s
+enum {
+    PH_NAME,
+    PH_PRIMARY,
+    PH_ALIAS,
+    PH_WEAK_ALIAS,
+    PH_EXACT,
+    PH_VARIANT,
+    PH_TRUNCATED,
+    PH_PHONETIC,
+    PH_TYPO,
+    PH_INITIAL,
+    PH_JOINED,
+    PH_NOT_GIVEN,
+    PH_ORDER,
+    PH_DOB_MATCH,
+    PH_DOB_RANGE,
+    PH_DOB_YEARS,
+    PH_DOB_DIFFERS,
+    PH_DOB_SWAPPED,
+    PH_NAT_MATCH,
+    PH_NAT_DIFFERS,
+    PH_DOC,
+    PH_DOC_MATCH,
+    PH_COUNT
+};
+static const char *const PHRASES[PH_COUNT] = {
+    [PH_NAME] = FR_PHRASE("name"),
+    [PH_PRIMARY] = FR_PHRASE("primary name"),
+    [PH_ALIAS] = FR_PHRASE("alias"),
+    [PH_WEAK_ALIAS] = FR_PHRASE("weak alias"),
+    [PH_EXACT] = FR_PHRASE("exact"),
+    [PH_VARIANT] = FR_PHRASE("variant"),
+    [PH_TRUNCATED] = FR_PHRASE("truncated"),
+    [PH_PHONETIC] = FR_PHRASE("phonetic"),
+    [PH_TYPO] = FR_PHRASE("typo"),
+    [PH_INITIAL] = FR_PHRASE("initial"),
+    [PH_JOINED] = FR_PHRASE("joined"),
+    [PH_NOT_GIVEN] = FR_PHRASE("not given"),
+    [PH_ORDER] = FR_PHRASE("order differs"),
+    [PH_DOB_MATCH] = FR_PHRASE("birth date matches"),
+    [PH_DOB_RANGE] = FR_PHRASE("birth date within a listed year, range or circa date"),
+    [PH_DOB_YEARS] = FR_PHRASE("birth date differs by years"),
+    [PH_DOB_DIFFERS] = FR_PHRASE("birth date differs"),
+    [PH_DOB_SWAPPED] = FR_PHRASE("birth date has day and month swapped"),
+    [PH_NAT_MATCH] = FR_PHRASE("nationality matches"),
+    [PH_NAT_DIFFERS] = FR_PHRASE("nationality differs"),
+    [PH_DOC] = FR_PHRASE("document number"),
+    [PH_DOC_MATCH] = FR_PHRASE("matches the listed one"),
+};
+
+const char *const *fr_screen_explanation_phrases(size_t *n)
+{
+    if (n) *n = PH_COUNT;
+    return PHRASES;
+}
+
+static int is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int fr_screen_explanation_words(const char *explanation,
+                                const char *(*word)(void *ud, const char *phrase), void *ud,
+                                char *out, size_t cap)
+{
+    if (!explanation || !word || !out || cap == 0) return FR_EINVAL;
+    size_t o = 0;
+    int rc = FR_OK;
+    for (const char *p = explanation; *p;) {
+        /* the longest phrase that starts here as whole words */
+        const char *best = NULL;
+        size_t blen = 0;
+        if (p == explanation || !is_letter(p[-1]))
+            for (int i = 0; i < PH_COUNT; i++) {
+                size_t n = strlen(PHRASES[i]);
+                if (n > blen && strncmp(p, PHRASES[i], n) == 0 && !is_letter(p[n]))
+                    best = PHRASES[i], blen = n;
+            }
+        const char *put = p;
+        size_t plen = 1;
+        if (best) {
+            const char *w = word(ud, best);
+            put = w ? w : best;
+            plen = strlen(put);
+        }
+        if (o + plen >= cap) {
+            rc = FR_ELIMIT; /* cut at a whole piece */
+            break;
+        }
+        memcpy(out + o, put, plen);
+        o += plen;
+        p += best ? blen : 1;
+    }
+    out[o] = '\0';
+    return rc;
+}
+
 static const char *kind_name(uint8_t k)
 {
-    static const char *const names[] = {"exact",    "variant", "truncated",
-                                        "phonetic", "typo",    "initial"};
-    return k < 6 ? names[k] : "?";
+    static const int ph[] = {PH_EXACT, PH_VARIANT, PH_TRUNCATED, PH_PHONETIC, PH_TYPO, PH_INITIAL};
+    return k < 6 ? PHRASES[ph[k]] : "?";
 }
 
 static void span_text(const char *const *s, int a, int b, char *out, size_t cap)
@@ -581,16 +683,17 @@ void fr__sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, c
             if (w_ > 0) o = o + (size_t)w_ < cap ? o + (size_t)w_ : cap - 1;                       \
         }                                                                                          \
     } while (0)
-    PUT("name %.2f (%s):", s->name,
-        rec->alias == SC_WEAK_ALIAS ? "weak alias"
-        : rec->alias                ? "alias"
-                                    : "primary name");
+    PUT("%s %.2f (%s):", PHRASES[PH_NAME], s->name,
+        PHRASES[rec->alias == SC_WEAK_ALIAS ? PH_WEAK_ALIAS
+                : rec->alias                ? PH_ALIAS
+                                            : PH_PRIMARY]);
     for (int k = 0; k < s->nm; k++) {
         char a[80], b[80];
         span_text(qs, s->m[k].qa, s->m[k].qb, a, sizeof a);
         span_text(es, s->m[k].ea, s->m[k].eb, b, sizeof b);
-        PUT(" %s=%s %s%s;", a, b, kind_name(s->m[k].kind),
-            (s->m[k].qa != s->m[k].qb || s->m[k].ea != s->m[k].eb) ? " joined" : "");
+        int joined = s->m[k].qa != s->m[k].qb || s->m[k].ea != s->m[k].eb;
+        PUT(" %s=%s %s%s%s;", a, b, kind_name(s->m[k].kind), joined ? " " : "",
+            joined ? PHRASES[PH_JOINED] : "");
     }
     uint32_t used = 0;
     for (int k = 0; k < s->nm; k++)
@@ -599,26 +702,21 @@ void fr__sc_explain(const fr_screen_ctx *c, const sc_query *q, uint32_t entry, c
     int first = 1;
     for (int j = 0; j < rec->ntok; j++)
         if (!(used & (1u << j))) {
-            PUT("%s%s", first ? " not given:" : ",", es[j]);
+            PUT("%s%s%s", first ? " " : ",", first ? PHRASES[PH_NOT_GIVEN] : "", first ? ":" : "");
+            PUT("%s", es[j]);
             first = 0;
         }
     if (!first) PUT(";");
-    if (s->swapped) PUT(" order differs;");
-    if (s->dob_adj > 0.05)
-        PUT(" birth date matches;");
-    else if (s->dob_adj > 0)
-        PUT(" birth date within a listed year, range or circa date;");
-    else if (s->dob_adj < -0.2)
-        PUT(" birth date differs by years;");
-    else if (s->dob_adj < -0.1)
-        PUT(" birth date differs;");
-    else if (s->dob_adj < 0)
-        PUT(" birth date has day and month swapped;");
-    if (s->nat_adj > 0)
-        PUT(" nationality matches;");
-    else if (s->nat_adj < 0)
-        PUT(" nationality differs;");
-    if (s->doc_match) PUT(" document number %s matches the listed one;", q->doc);
+    if (s->swapped) PUT(" %s;", PHRASES[PH_ORDER]);
+    int dob = s->dob_adj > 0.05   ? PH_DOB_MATCH
+              : s->dob_adj > 0    ? PH_DOB_RANGE
+              : s->dob_adj < -0.2 ? PH_DOB_YEARS
+              : s->dob_adj < -0.1 ? PH_DOB_DIFFERS
+              : s->dob_adj < 0    ? PH_DOB_SWAPPED
+                                  : -1;
+    if (dob >= 0) PUT(" %s;", PHRASES[dob]);
+    if (s->nat_adj) PUT(" %s;", PHRASES[s->nat_adj > 0 ? PH_NAT_MATCH : PH_NAT_DIFFERS]);
+    if (s->doc_match) PUT(" %s %s %s;", PHRASES[PH_DOC], q->doc, PHRASES[PH_DOC_MATCH]);
     (void)entry;
 #undef PUT
     if (o > 0 && out[o - 1] == ';') out[o - 1] = '\0';

@@ -71,7 +71,7 @@ missing "$T/extra.pot" | grep_q 'a message nobody translated' ||
 # apart, as xgettext takes one argument per keyword): the pages say them from
 # words.es.json, made from po/es.po (scripts/gen-web-words.py), which must
 # hold every one of these formats and titles.
-LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 -kfr__srv_problem:7 -kfr__pdiag_add:6 -kmake_error:3
+LIBKEYS=(-k -kfr_error_set:6 -kfr_error_prefix:2 -kfr__srv_problem:7 -kfr__pdiag_add:6 -kmake_error:3 -kFR_PHRASE
   --flag=fr_error_set:6:c-format --flag=fr_error_prefix:2:c-format --flag=fr__srv_problem:7:c-format
   --flag=fr__pdiag_add:6:c-format --flag=make_error:3:c-format)
 mapfile -t LIBSRC < <(find "$FR_SOURCE_DIR/src" -name '*.c' | sort)

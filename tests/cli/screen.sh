@@ -66,6 +66,13 @@ assert "CHEUNG=ZHANG variant" in top["explanation"], top
 PY
 [ "$(rc "$F" screen --dir "$D" --name "SMITH, John")" = 0 ] || fail "a clear traveller must exit 0"
 grep -q ': clear' "$T/out" || fail "clear output"
+# in Spanish: the band and the explanation in words, the names as they are
+es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$@"; }
+[ "$(rc es "$F" screen --dir "$D" --name "CHEUNG, Wai Ming" --birth-date 1970-03-02)" = 1 ] || fail "hit in Spanish"
+grep -q '^CHEUNG, Wai Ming: coincidencia$' "$T/out" || fail "the band in Spanish: $(cat "$T/out")"
+grep -q 'nombre 0.[0-9]* (nombre principal): .*CHEUNG=ZHANG variante; .*fecha de nacimiento coincide' "$T/out" ||
+  fail "the explanation in Spanish: $(cat "$T/out")"
+grep -Ewq 'primary|variant|exact|birth date' "$T/out" && fail "English left in the Spanish explanation: $(cat "$T/out")"
 [ "$(rc "$F" screen --dir "$D" --name "Müller, Hans" --document D:c01x-00t47 --json)" = 1 ] || fail "stolen doc must exit 1"
 grep -q '"lost_stolen": true' "$T/out" || fail "lost_stolen flag: $(cat "$T/out")"
 [ "$(rc "$F" screen --dir "$D" --name "X" --nationality ZZZ)" = 2 ] || fail "bad nationality is a usage error"

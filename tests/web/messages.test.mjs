@@ -49,7 +49,7 @@ test('a key has the same placeholders in both languages', () => {
 test('Spanish is Spanish: a text identical to the English one is a proper name or a code', () => {
   // Texts that are the same word in both languages.
   const SAME = new Set(['country.COL', 'country.VEN', 'country.CHN', 'country.CHL', 'country.ARG', 'country.CUB',
-    'country.ECU', 'country.BOL', 'trav.not_signed_in', 'doctype.V', 'role.supervisor']);
+    'country.ECU', 'country.BOL', 'trav.not_signed_in', 'doctype.V', 'role.supervisor', 'scx.alias']);
   const same = Object.keys(MESSAGES.en).filter((k) => MESSAGES.en[k] === MESSAGES.es[k] && !SAME.has(k));
   assert.deepEqual(same, [], 'keys whose Spanish text is the English one (translate them, or list a proper name here)');
 });
@@ -220,4 +220,32 @@ test('a server problem is said again from a translated format and its values, ne
   assert.equal(fillFormat('100% de %s', ['a']), null, 'a stray percent sign');
   assert.equal(fillFormat('%1$s y %s', ['a', 'b']), null, 'numbered beside plain');
   assert.equal(fillFormat('%s', [null]), null, 'a value that is not a string');
+});
+
+// The phrases of a screening explanation, from their table in
+// src/screen/screen_score.c (PHRASES): the English texts of the scx keys
+// must be exactly these, so that the pages find each phrase the server writes.
+function screenPhrases() {
+  const src = read(path.join(SRC, 'src/screen/screen_score.c'));
+  const start = src.indexOf('PHRASES[PH_COUNT] = {');
+  const table = src.slice(start, src.indexOf('};', start));
+  const out = [...table.matchAll(/FR_PHRASE\("([^"]+)"\)/g)].map((m) => m[1]);
+  assert.ok(out.length >= 20, `found only ${out.length} screening phrases in screen_score.c`);
+  return out;
+}
+
+test('a screening explanation is said in Spanish phrase by phrase', async () => {
+  const scx = Object.keys(MESSAGES.en).filter((k) => k.startsWith('scx.'));
+  assert.deepEqual(scx.map((k) => MESSAGES.en[k]).sort(), screenPhrases().sort(),
+    'the scx keys are not the phrases of src/screen/screen_score.c');
+  for (const k of scx) assert.ok(typeof MESSAGES.es[k] === 'string' && MESSAGES.es[k] !== '', `${k} has no Spanish`);
+  globalThis.localStorage = { getItem: () => 'es', setItem: () => {} };
+  const { explanationText } = await import(path.join(WEB, 'assets', 'i18n.js'));
+  assert.equal(
+    explanationText('name 0.92 (weak alias): WEI=WEI exact; ZANG+LI=ZHANGLI phonetic joined; not given:MING; ' +
+      'birth date differs by years; nationality matches; document number E123 matches the listed one'),
+    'nombre 0.92 (alias débil): WEI=WEI exacto; ZANG+LI=ZHANGLI fonético unido; no indicado:MING; ' +
+      'fecha de nacimiento difiere en años; nacionalidad coincide; número de documento E123 coincide con el de la lista');
+  // a name that holds a phrase's letters is not a phrase: upper case, and whole words only
+  assert.equal(explanationText('name 1.00 (alias): NAME=NAME exact; nameless'), 'nombre 1.00 (alias): NAME=NAME exacto; nameless');
 });

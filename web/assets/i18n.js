@@ -289,10 +289,37 @@ export function formatReason(tmpl, params, show) {
 // MRZ reader's sentence): kept as written, in whatever language it is in.
 const FREE_TEXT = new Set(['ref', 'explanation', 'evidence', 'failure', 'reason', 'detail']);
 
+// A screening result's explanation in the page's language. The server's is
+// English made of fixed phrases (src/screen/screen_score.c, PHRASES: the
+// English texts of the scx keys) around upper-case names and figures; each
+// phrase is said from its key, the longest first at each word start, the
+// rest kept as it is (fr_screen_explanation_words does the same in C).
+const LETTER = /[A-Za-z]/;
+export function explanationText(en) {
+  if (typeof en !== 'string' || lang() === 'en') return en;
+  const phrases = Object.keys(MESSAGES.en)
+    .filter((k) => k.startsWith('scx.'))
+    .map((k) => [MESSAGES.en[k], k])
+    .sort((a, b) => b[0].length - a[0].length);
+  let out = '';
+  for (let i = 0; i < en.length; ) {
+    const start = i === 0 || !LETTER.test(en[i - 1]);
+    const hit = start && phrases.find(([p]) => en.startsWith(p, i) && !LETTER.test(en[i + p.length] || ''));
+    if (hit) {
+      out += t(hit[1]);
+      i += hit[0].length;
+    } else {
+      out += en[i++];
+    }
+  }
+  return out;
+}
+
 // A parameter's value for the reader: dates in the page's format, a stay rule
 // in plain words, an admission class and a score in the page's language;
 // codes as they are; free text as {text, free: true}.
 function showParam(name, value) {
+  if (name === 'explanation' && lang() !== 'en') return explanationText(value);
   if (FREE_TEXT.has(name)) return { text: value, free: true };
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return fmtDate(value);
   if (name === 'rule') return stayText(value);
