@@ -175,6 +175,14 @@ FR_API int fr_admit_document_mrz(const fr_document *doc, fr_date today, char tex
 FR_API int fr_admit_decide(const fr_policy *policy, const fr_admit_request *req, const fr_mrz *mrz,
                            const fr_admit_facts *facts, fr_admit_decision *out, fr_error *err);
 
+/* The reasons the document alone gives, as fr_admit_decide lists them first
+ * (each error finding of the MRZ as "mrz.NAME", the first four, then
+ * "mrz.more_findings"; notes at level info; "document.is_visa" for a visa's
+ * zone), into out: out->mrz = *mrz, out->reasons, out->nreasons and the
+ * outcome they imply; nothing else of out is meaningful. For an exit, which
+ * decides nothing but must say what is wrong with the document read. */
+FR_API void fr_admit_mrz_reasons(const fr_mrz *mrz, fr_admit_decision *out);
+
 /* Complete an entry recorded without an authorised-until date (a CSV import
  * row with the column empty): the stay rule of the policy in force for the
  * nationality (else the issuing state), class and day, applied to the

@@ -162,6 +162,14 @@ static void check_mrz(fr_admit_decision *d)
             NUM("count", errors));
 }
 
+void fr_admit_mrz_reasons(const fr_mrz *mrz, fr_admit_decision *out)
+{
+    out->outcome = FR_ADMIT;
+    out->nreasons = 0;
+    out->mrz = *mrz;
+    check_mrz(out);
+}
+
 static unsigned doc_kind(const fr_mrz *m)
 {
     switch (m->document_code[0]) {

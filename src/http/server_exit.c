@@ -41,28 +41,20 @@ static json_t *exit_json(const fr_booth_exit_result *x)
                      "days_over", (int)x->days_over, "anomalies", anom);
 }
 
-/* The document's errors as reasons (code "mrz.NAME", level refer, params
- * line, column, detail, found, expected, value), the first four as an
- * admission lists them (core/admit.c). */
+/* The document's findings as reasons, the ones an admission lists first
+ * (fr_admit_mrz_reasons), in the JSON an admission's reasons have. */
 static json_t *mrz_reasons(const fr_mrz *m)
 {
-    json_t *a = json_array();
-    int shown = 0;
-    for (int i = 0; a && i < m->nfindings && shown < 4; i++) {
-        const fr_mrz_finding *f = &m->findings[i];
-        if (f->level != FR_MRZ_ERROR) continue;
-        char code[48], line[12], col[12];
-        snprintf(code, sizeof code, "mrz.%s", fr_mrz_code_name(f->code));
-        snprintf(line, sizeof line, "%d",
-                 f->line ? f->line : 1); /* a whole-text finding: its start */
-        snprintf(col, sizeof col, "%d", f->line ? f->column : 1);
-        json_array_append_new(a,
-                              json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}}", "code",
-                                        code, "level", "refer", "message", f->message, "params",
-                                        "line", line, "column", col, "detail", f->message, "found",
-                                        f->found, "expected", f->expected, "value", f->value));
-        shown++;
+    fr_admit_decision *d = fr_malloc(sizeof *d);
+    char *buf = fr_malloc((2 * FR_REASONS_MAX));
+    json_t *a = NULL;
+    if (d && buf) {
+        fr_admit_mrz_reasons(m, d);
+        if (fr_admit_reasons_json(d, buf, (2 * FR_REASONS_MAX)) == FR_OK)
+            a = json_loads(buf, 0, NULL);
     }
+    fr_free(buf);
+    fr_free(d);
     return a ? a : json_array();
 }
 

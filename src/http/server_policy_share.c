@@ -129,7 +129,8 @@ static int take(fr_server *s, fr__pstore_version *v, const char *why, fr_error *
     srv_policy *old = fr__srv_policy_acquire(s);
     fr_error ferr;
     fr_error_clear(&ferr);
-    int saved = strcmp(old->digest, np->digest) == 0 ? FR_OK : fr__srv_policy_save(s, old, np, &ferr);
+    int saved =
+        strcmp(old->digest, np->digest) == 0 ? FR_OK : fr__srv_policy_save(s, old, np, &ferr);
     fr__srv_policy_swap(s, np);
     fr__srv_policy_release(old);
     fr__srv_log(s, "policy: version %lld from the ledger in force (%.16s..., added by %s)%s",
@@ -164,8 +165,9 @@ static void follow(fr_server *s, int *warned)
     uint64_t was = in_force(s);
     if (latest(s, 1, &v, &err) == FR_OK && v.version > (int64_t)was &&
         take(s, &v, "", &err) != FR_OK)
-        fr__srv_log(s, "error: policy: version %lld in the ledger does not read here: %s; "
-                       "version %llu stays in force",
+        fr__srv_log(s,
+                    "error: policy: version %lld in the ledger does not read here: %s; "
+                    "version %llu stays in force",
                     (long long)v.version, err.message, (unsigned long long)was);
     pthread_mutex_unlock(&s->policy_put_mu);
     fr_free(v.text);
@@ -178,8 +180,8 @@ static void *watcher(void *arg)
     int warned = 0;
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
-        struct timespec until =
-            fr__srv_after_ms(s->cfg.policy_follow_ms ? (long)s->cfg.policy_follow_ms : SHARE_EVERY_MS);
+        struct timespec until = fr__srv_after_ms(
+            s->cfg.policy_follow_ms ? (long)s->cfg.policy_follow_ms : SHARE_EVERY_MS);
         int rc = 0;
         while (!p->stop && !p->woken && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&p->wake, &p->mu, &until);
@@ -213,7 +215,7 @@ static int agree(fr_server *s, fr_error *err)
     for (int tries = 0; tries < 4; tries++) {
         if ((rc = latest(s, 1, &v, err)) != FR_OK) break;
         if (v.version > 0 && strcmp(v.digest, cur->digest) == 0) { /* the same text */
-            cur->version = (uint64_t)v.version; /* not yet seen by any request */
+            cur->version = (uint64_t)v.version;                    /* not yet seen by any request */
             s->policy_version = cur->version;
             fr_free(v.text);
             break;
@@ -222,8 +224,9 @@ static int agree(fr_server *s, fr_error *err)
         if (v.version > 0 && fms <= v.at_ms) { /* the ledger's is newer */
             fr_error perr;
             fr_error_clear(&perr);
-            rc = take(s, &v, fms < 0 ? " (no --policy file given)"
-                                     : " (newer than the --policy file, which it replaces)",
+            rc = take(s, &v,
+                      fms < 0 ? " (no --policy file given)"
+                              : " (newer than the --policy file, which it replaces)",
                       &perr);
             if (rc != FR_OK)
                 fr_error_set(err, rc, perr.line, perr.column, "policy",
@@ -240,10 +243,10 @@ static int agree(fr_server *s, fr_error *err)
         if (rc == FR_OK) {
             s->policy_version = cur->version;
             if (v.version > 0)
-                fr__srv_log(s, "policy: %s is newer than the ledger's version %lld: it is "
-                               "version %llu for every server",
-                            s->policy_path, (long long)v.version,
-                            (unsigned long long)cur->version);
+                fr__srv_log(s,
+                            "policy: %s is newer than the ledger's version %lld: it is "
+                            "version %llu for every server",
+                            s->policy_path, (long long)v.version, (unsigned long long)cur->version);
             break;
         }
         if (rc != FR_EEXIST) break; /* else another server started at the same time: again */

@@ -183,6 +183,9 @@ parts_give_detail
 # has no parts: a client would "translate" it into the same English
 expect 422 POST /v1/exits "$OFF" '{"mrz":"P<CHNZHANG","port":"ECUIO","at":"2024-06-30T10:15-05:00"}'; field mrz
 [ "$(json '"detail_parts" in d' <"$T/body")" = False ] || fail "parts of a bare '%s' detail: $(cat "$T/body")"
+# the misread document's findings as an admission lists them (fr_admit_mrz_reasons): codes and places
+[ "$(json '[(r["code"][:4], r["level"], "line" in r["params"]) for r in d["reasons"]][:1]' <"$T/body")" = "[('mrz.', 'refer', True)]" ] ||
+  fail "the exit's problem does not list the findings as reasons: $(cat "$T/body")"
 # a crossing is not recorded before it happens, whatever the route (POST /v1/events refuses it too);
 # deciding about a future date without recording stays possible
 expect 422 POST /v1/admissions "$OFF" "{\"mrz\":[\"$L1\",\"$L2\"],\"port\":\"ECUIO\",\"at\":\"2099-06-30T10:15-05:00\",\"record\":true,\"event_id\":\"F-1\"}"; field at
