@@ -280,6 +280,7 @@ static void unreachable_central_keeps_the_mark_and_notes_why(void **st)
     c = config(w, 50);
     c.token = "frt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     assert_int_equal(fr_sync_push(&c, &r, &err), FR_EAUTH);
+    assert_non_null(strstr(err.message, "--role post")); /* what to do about it */
     assert_int_equal(r.acked_seq, 0);
     assert_int_equal(central_count(w), 0);
     /* addresses that are not a central's */

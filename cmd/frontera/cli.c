@@ -90,13 +90,64 @@ int cli_bad_option(const char *sub, int argc, char **argv)
     if (at >= argc) at = argc - 1;
     const char *arg = at >= 1 ? argv[at] : "";
     if (strncmp(arg, "--", 2) == 0) {
-        if (optopt == 0) return cli_usage_error(sub, "unknown or ambiguous option '%s'", arg);
+        if (optopt == 0) {
+            /* the program's own options (main.c) go before the subcommand */
+            static const char *const global[] = {"--db", "--snapshot"};
+            for (size_t i = 0; i < sizeof global / sizeof *global; i++) {
+                size_t n = strlen(global[i]);
+                if (strncmp(arg, global[i], n) == 0 && (arg[n] == 0 || arg[n] == '='))
+                    return cli_usage_error(sub,
+                                           "option '%s' goes before the subcommand: frontera "
+                                           "%s PATH %s ...",
+                                           global[i], global[i], sub);
+            }
+            return cli_usage_error(sub, "unknown or ambiguous option '%s'", arg);
+        }
         if (strchr(arg, '=')) return cli_usage_error(sub, "option '%s' takes no value", arg);
         return cli_usage_error(sub, "option '%s' needs a value", arg);
     }
     if (optopt > 0 && optopt < 128 && optopt != '?')
         return cli_usage_error(sub, "option '-%c' is unknown or needs a value", optopt);
     return cli_usage_error(sub, "unknown option '%s'", arg);
+}
+
+static void row_errors_flush(cli_row_errors *r)
+{
+    if (r->same == 1)
+        fprintf(stderr, _("frontera %s: %s:%d: the same error again\n"), r->sub, r->file,
+                r->same_from);
+    else if (r->same > 1)
+        fprintf(stderr, _("frontera %s: %s: lines %d to %d: the same error again (%zu rows)\n"),
+                r->sub, r->file, r->same_from, r->same_to, r->same);
+    r->same = 0;
+}
+
+void cli_row_error(void *ud, const fr_error *err)
+{
+    cli_row_errors *r = ud;
+    if (r->shown && !r->hidden && err->code == r->code && strcmp(err->message, r->message) == 0) {
+        if (!r->same++) r->same_from = err->line;
+        r->same_to = err->line;
+        return;
+    }
+    row_errors_flush(r);
+    if (r->shown >= CLI_ROW_ERRORS_SHOWN) {
+        r->hidden++;
+        return;
+    }
+    r->shown++;
+    r->code = err->code;
+    snprintf(r->message, sizeof r->message, "%s", err->message);
+    cli_print_error(r->sub, r->file, err);
+}
+
+void cli_row_errors_end(cli_row_errors *r)
+{
+    row_errors_flush(r);
+    if (r->hidden)
+        fprintf(stderr, _("frontera %s: %s: %zu more rejected rows not shown\n"), r->sub, r->file,
+                r->hidden);
+    r->hidden = 0;
 }
 
 int cli_ledger_missing(const char *db)
@@ -252,6 +303,12 @@ int cli_audit(const char *sub, const char *db, const char *action, const char *o
 {
     char actor[FR_AUDIT_ACTOR_MAX + 1];
     cli_actor(actor, sizeof actor);
+    return cli_audit_by(sub, db, actor, "cli", action, object, role, detail);
+}
+
+int cli_audit_by(const char *sub, const char *db, const char *actor, const char *channel,
+                 const char *action, const char *object, const char *role, const char *detail)
+{
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     fr_audit_record rec = {(int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
@@ -259,7 +316,7 @@ int cli_audit(const char *sub, const char *db, const char *action, const char *o
                            role,
                            action,
                            object,
-                           "cli",
+                           channel,
                            0,
                            detail};
     fr_audit *au = NULL;

@@ -38,6 +38,21 @@ int cli_bad_option(const char *sub, int argc, char **argv);
 
 /* Print an fr_error as "frontera SUB: FILE:LINE:COLUMN: field: message". */
 void cli_print_error(const char *sub, const char *file, const fr_error *err);
+/* A file's rejected rows, said on standard error as a parser reports them
+ * (a row callback): at most CLI_ROW_ERRORS_SHOWN messages, and a run of
+ * rows with the same error (a wrong file: every row alike) said once with
+ * its count and lines instead of once a row. cli_row_errors_end says what is
+ * still pending. */
+#define CLI_ROW_ERRORS_SHOWN 50
+typedef struct cli_row_errors {
+    const char *sub, *file;
+    size_t shown, same, hidden; /* printed; repeats of the last one; beyond the limit */
+    int same_from, same_to;     /* the repeats' lines */
+    int code;
+    char message[256];
+} cli_row_errors;
+void cli_row_error(void *ud, const fr_error *err);
+void cli_row_errors_end(cli_row_errors *r);
 
 /* Before a command that creates the ledger when there is none (serve, user
  * add): 1 when db is an SQLite file that does not exist yet, else 0. After
@@ -65,6 +80,10 @@ void cli_json_string(const char *s);
 void cli_actor(char *actor, size_t cap);
 int cli_audit(const char *sub, const char *db, const char *action, const char *object,
               const char *role, const char *detail);
+/* The same, by another actor and channel (the server's own work: its
+ * background sync is "server:sync", role "system", channel "server"). */
+int cli_audit_by(const char *sub, const char *db, const char *actor, const char *channel,
+                 const char *action, const char *object, const char *role, const char *detail);
 
 /* ---- cli_words.c: the library's words in the user's language ---- */
 /* fr_strerror(code) in the user's language. */
@@ -141,8 +160,9 @@ void cli_screening_close(cli_screening *s); /* zeroed or opened; idempotent */
  * file cannot be read (the cause is already said on standard error); -1
  * when it holds no single-line token that fits. */
 int cli_read_token(const char *path, char *out, size_t cap);
-/* One push (fr_sync_push), audited first when events are waiting. */
-int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err);
+/* One push (fr_sync_push), audited first when events are waiting: by the
+ * command line's user, or (by_server) as the server's own background work. */
+int cli_sync_once(const fr_sync_config *cfg, int by_server, fr_sync_report *rep, fr_error *err);
 /* A thread that pushes every every_s seconds until cli_syncer_stop (which
  * waits for a push in progress); cfg's strings are copied. log (may be NULL)
  * gets one line per push that sent something or failed. Paced when

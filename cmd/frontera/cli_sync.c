@@ -48,7 +48,7 @@ int cli_read_token(const char *path, char *out, size_t cap)
     return ok ? 0 : -1;
 }
 
-int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
+int cli_sync_once(const fr_sync_config *cfg, int by_server, fr_sync_report *rep, fr_error *err)
 {
     fr_sync_status *st = NULL;
     size_t n = 0;
@@ -58,7 +58,10 @@ int cli_sync_once(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
     int64_t waiting = n == 1 ? st[0].waiting : 0;
     fr_free(st);
     if (waiting > 0 &&
-        cli_audit("sync", cfg->db, "sync.push", "sync:central", "cli", cfg->central) != FR_OK)
+        (by_server ? cli_audit_by("sync", cfg->db, "server:sync", "server", "sync.push",
+                                  "sync:central", "system", cfg->central)
+                   : cli_audit("sync", cfg->db, "sync.push", "sync:central", "cli",
+                               cfg->central)) != FR_OK)
         return fr_error_set(err, FR_ESTORE, 0, 0, "audit",
                             _("the push could not be audited: nothing sent"));
     return fr_sync_push(cfg, rep, err);
@@ -82,7 +85,8 @@ struct cli_syncer {
     int days;
     unsigned pull_every_s;
     int64_t last_pull_ms;
-    fr_server *srv; /* under mu */
+    int list_absent[2]; /* the central keeps no such list: said once, not at every pull */
+    fr_server *srv;     /* under mu */
 };
 
 void cli_syncer_pulls(cli_syncer *s, const char *policy_path, const char *lists_dir, int days,
@@ -186,11 +190,25 @@ static void pull(cli_syncer *s)
         for (int k = FR_SYNC_WATCHLIST; k <= FR_SYNC_LOST_STOLEN; k++) {
             fr_sync_list_pull p;
             fr_error_clear(&err);
-            if (fr_sync_pull_list(&s->cfg, (fr_sync_list)k, s->lists_dir, &p, &err) != FR_OK)
+            int *absent = &s->list_absent[k - FR_SYNC_WATCHLIST];
+            int rc = fr_sync_pull_list(&s->cfg, (fr_sync_list)k, s->lists_dir, &p, &err);
+            if (rc == FR_ENOTFOUND) { /* a central may keep no lost/stolen list at all */
+                if (!*absent)
+                    log_line(s,
+                             _("sync: the central keeps no %s list (404): the post's is kept; "
+                               "asked again at each pull, said again once it has one"),
+                             fr_sync_list_name((fr_sync_list)k));
+                *absent = 1;
+            } else if (rc != FR_OK) {
                 log_line(s, _("sync: %s pull failed: %s"), fr_sync_list_name((fr_sync_list)k),
                          cli_error_text(&err));
-            else
+            } else {
+                if (*absent)
+                    log_line(s, _("sync: the central now keeps a %s list"),
+                             fr_sync_list_name((fr_sync_list)k));
+                *absent = 0;
                 changed |= p.changed;
+            }
         }
         if (changed && srv) swap_lists(s, srv);
     }
@@ -234,7 +252,7 @@ static void *run(void *arg)
         char line[400];
         struct timespec began;
         clock_gettime(CLOCK_REALTIME, &began);
-        int rc = cli_sync_once(&s->cfg, &r, &err);
+        int rc = cli_sync_once(&s->cfg, 1, &r, &err);
         atomic_store(&s->offline, rc != FR_OK);
         if (rc == FR_OK) atomic_store(&s->last_ok_ms, s->cfg.clock_ms(s->cfg.clock_ud));
         if (rc == FR_OK) {

@@ -15,17 +15,6 @@
 #include "frontera/screen.h"
 #include "i18n.h"
 
-typedef struct row_errors {
-    const char *file; /* named in each message, as watchlist import does */
-    size_t shown;
-} row_errors;
-
-static void on_row_error(void *ud, const fr_error *err)
-{
-    row_errors *r = ud;
-    if (r->shown++ < 50) cli_print_error("documents", r->file, err);
-}
-
 int cmd_documents(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -57,13 +46,14 @@ int cmd_documents(int argc, char **argv)
     }
     const char *file = argv[optind + 1];
     size_t len, acc = 0, rej = 0;
-    row_errors shown = {file, 0};
+    cli_row_errors shown = {.sub = "documents", .file = file};
     char *data = cli_read_all(file, (size_t)1 << 31, &len);
     if (!data) return FR_EXIT_FAILURE;
     fr_docindex *d = NULL;
     int ex = FR_EXIT_OK;
     int rc = fr_docindex_new(&d);
-    if (rc == FR_OK) rc = fr_docindex_parse(d, data, len, on_row_error, &shown, &acc, &rej);
+    if (rc == FR_OK) rc = fr_docindex_parse(d, data, len, cli_row_error, &shown, &acc, &rej);
+    cli_row_errors_end(&shown);
     free(data);
     if (rc != FR_OK) {
         fprintf(stderr, _("frontera documents: %s: %s\n"), file, cli_strerror(rc));

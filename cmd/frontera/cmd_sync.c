@@ -493,7 +493,7 @@ int cmd_sync(int argc, char **argv)
         fr_sync_report rep;
         fr_error err;
         fr_error_clear(&err);
-        int rc = cli_sync_once(&cfg, &rep, &err);
+        int rc = cli_sync_once(&cfg, 0, &rep, &err);
         print_report(&rep, rc, &err, json);
         if (rc != FR_OK) {
             cli_print_error("sync", NULL, &err);

@@ -20,20 +20,6 @@
 
 #define WL_MAX_INPUT ((size_t)1 << 31)
 
-typedef struct row_ctx {
-    const char *file;
-    size_t shown;
-} row_ctx;
-
-static void on_row_error(void *ud, const fr_error *err)
-{
-    row_ctx *r = ud;
-    if (r->shown++ < 50)
-        cli_print_error("watchlist", r->file, err);
-    else if (r->shown == 51)
-        fprintf(stderr, _("frontera watchlist: %s: more rejected rows not shown\n"), r->file);
-}
-
 static const char *wl_dir(const char *opt)
 {
     if (opt) return opt;
@@ -145,13 +131,14 @@ static int do_import(const char *file, const char *list, const char *format, con
     fr_watchlist *wl = NULL;
     int rc = fr_watchlist_new(&wl);
     fr_watchlist_counts counts = {0, 0, 0};
-    row_ctx rctx = {file, 0};
+    cli_row_errors rctx = {.sub = "watchlist", .file = file};
     fr_watchlist_import_options opt = {.list_override = list,
                                        .aux = alt_data,
                                        .aux_len = alt_len,
-                                       .on_error = on_row_error,
+                                       .on_error = cli_row_error,
                                        .ud = &rctx};
     if (rc == FR_OK) rc = fr_watchlist_import(wl, fmt, data, len, &opt, &counts);
+    cli_row_errors_end(&rctx);
     size_t acc = counts.accepted, rej = counts.rejected;
     free(data);
     free(alt_data);

@@ -72,7 +72,12 @@ json_t *fr__manifest_json(const char *file, const fr_paxlst_message *m, const ch
         json_array_append_new(ps, jp);
     }
     json_object_set_new(o, "persons", ps);
-    if (!port || !port[0])
+    if ((!port || !port[0]) && !m->valid && !m->nlegs) /* the leg was never read: say why */
+        json_object_set_new(o, "problem",
+                            json_string("The manifest could not be read (see findings): no flight "
+                                        "leg was read, so there is no arrival port and nobody was "
+                                        "checked."));
+    else if (!port || !port[0])
         json_object_set_new(o, "problem",
                             json_string("No arrival port: give one, or send a manifest whose last "
                                         "leg names a three-letter arrival airport."));

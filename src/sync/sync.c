@@ -269,14 +269,15 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
                                 &date_ms, err);
         int64_t t1 = cfg->clock_ms(cfg->clock_ud);
         if (rc != FR_OK) goto done;
+        if (fr__sync_auth_error(err, status, "POST /v1/events", answer)) {
+            rc = FR_EAUTH;
+            goto done;
+        }
         if (status != 200) {
             char detail[160];
             problem_detail(answer, detail, sizeof detail);
-            rc = fr_error_set(err,
-                              status == 401 || status == 403 ? FR_EAUTH
-                              : status >= 500                ? FR_EIO
-                                                             : FR_EPARSE,
-                              0, 0, "central", "the central answered %ld: %s", status, detail);
+            rc = fr_error_set(err, status >= 500 ? FR_EIO : FR_EPARSE, 0, 0, "central",
+                              "the central answered %ld: %s", status, detail);
             goto done;
         }
         size_t nissues = 0;

@@ -145,8 +145,12 @@ int fr_sync_pull_histories(const fr_sync_config *cfg, int days, int full,
     rc = fr__sync_http_get(http, path, cfg->clock_ms(cfg->clock_ud), &status, &answer, &date_ms,
                            err);
     if (rc != FR_OK) goto done;
+    if (fr__sync_auth_error(err, status, "GET /v1/sync/histories", answer)) {
+        rc = FR_EAUTH;
+        goto done;
+    }
     if (status != 200) {
-        rc = fr_error_set(err, status == 401 || status == 403 ? FR_EAUTH : FR_EIO, 0, 0, "central",
+        rc = fr_error_set(err, FR_EIO, 0, 0, "central",
                           "the central answered %ld to GET /v1/sync/histories", status);
         goto done;
     }

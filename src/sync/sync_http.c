@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "frontera/alloc.h"
 #include "sync_internal.h"
@@ -217,4 +218,24 @@ int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms,
                       char **answer, int64_t *date_ms, fr_error *err)
 {
     return fr__sync_http_post(h, path, NULL, 0, post_clock_ms, status, answer, date_ms, err);
+}
+
+int fr__sync_auth_error(fr_error *err, long status, const char *request, const char *answer)
+{
+    if (status != 401 && status != 403) return 0;
+    if (status == 401)
+        return fr_error_set(err, FR_EAUTH, 0, 0, "token",
+                            "the central does not know the post's token (401 to %s): it is "
+                            "mistyped, revoked or of another central; on the central, 'frontera "
+                            "user add NAME --role post --ports LOCODE' gives a post its token",
+                            request);
+    json_t *j = json_loads(answer ? answer : "", 0, NULL);
+    const char *d = j ? json_string_value(json_object_get(j, "detail")) : NULL;
+    int rc = fr_error_set(err, FR_EAUTH, 0, 0, "token",
+                          "the central refused %s (403: %s): a post syncs with the token of a "
+                          "user of role post on the central (frontera user add NAME --role post "
+                          "--ports LOCODE), not an officer's or an administrator's",
+                          request, d ? d : "not allowed");
+    json_decref(j);
+    return rc;
 }

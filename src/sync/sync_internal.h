@@ -75,5 +75,9 @@ const char *fr__sync_http_list_digest(const fr__sync_http *h);
 /* The same with GET (body NULL). */
 int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms, long *status,
                       char **answer, int64_t *date_ms, fr_error *err);
+/* A 401 or 403 from the central for `request` ("GET /v1/policy") as an error
+ * that says what to do (FR_EAUTH in err, returned); 0 for any other status.
+ * answer: the central's problem document, whose detail is quoted (or NULL). */
+int fr__sync_auth_error(fr_error *err, long status, const char *request, const char *answer);
 
 #endif

@@ -107,12 +107,15 @@ int fr_sync_pull_list(const fr_sync_config *cfg, fr_sync_list which, const char 
     if (rc != FR_OK) goto done;
     const char *want = fr__sync_http_list_digest(http);
     const char *ver = fr__sync_http_list_version(http);
+    char request[64];
+    snprintf(request, sizeof request, "GET /v1/sync/%s", fr_sync_list_name(which));
+    if (fr__sync_auth_error(err, status, request, answer)) {
+        rc = FR_EAUTH;
+        goto done;
+    }
     if (status != 200 && status != 304) {
-        rc = fr_error_set(err,
-                          status == 401 || status == 403 ? FR_EAUTH
-                          : status == 404                ? FR_ENOTFOUND
-                                                         : FR_EIO,
-                          0, 0, "central", "the central answered %ld to GET /v1/sync/%s", status,
+        rc = fr_error_set(err, status == 404 ? FR_ENOTFOUND : FR_EIO, 0, 0, "central",
+                          "the central answered %ld to GET /v1/sync/%s", status,
                           fr_sync_list_name(which));
         goto done;
     }

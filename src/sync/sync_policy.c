@@ -89,8 +89,12 @@ int fr_sync_pull_policy(const fr_sync_config *cfg, const char *path, int64_t *ve
     rc = fr__sync_http_get(http, "/v1/policy", cfg->clock_ms(cfg->clock_ud), &status, &answer,
                            &date_ms, err);
     if (rc != FR_OK) goto done;
+    if (fr__sync_auth_error(err, status, "GET /v1/policy", answer)) {
+        rc = FR_EAUTH;
+        goto done;
+    }
     if (status != 200) {
-        rc = fr_error_set(err, status == 401 || status == 403 ? FR_EAUTH : FR_EIO, 0, 0, "central",
+        rc = fr_error_set(err, FR_EIO, 0, 0, "central",
                           "the central answered %ld to GET /v1/policy", status);
         goto done;
     }

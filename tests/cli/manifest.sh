@@ -33,6 +33,12 @@ jq -e '.persons[0].reasons[0].code == "visa.required"' "$T/out" >/dev/null || fa
 jq -e 'any(.persons[1].reasons[]; .code == "visa.presented")' "$T/out" >/dev/null || fail "visa"
 cp "$T/out" "$T/cli.json"
 
+# a message whose segment count is wrong: said as such, not as a missing arrival port
+sed 's/^UNT+[0-9]*/UNT+99/' "$D/constructed_d12b_ist_uio.edi" >"$T/badcount.edi"
+expect_rc 1 "$F" manifest check "$T/badcount.edi"
+jq -e '(.valid | not) and .findings[0].code == "unt.count" and (.problem | test("could not be read")) and
+  (.problem | test("arrival port: give") | not)' "$T/out" >/dev/null || fail "a wrong UNT count: $(cat "$T/out")"
+
 expect_rc 2 "$F" manifest
 expect_rc 2 "$F" manifest check
 expect_rc 2 "$F" manifest check --country ECU "$D/constructed_d12b_ist_uio.edi"

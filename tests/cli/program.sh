@@ -37,6 +37,10 @@ for sub in $("$F" --help | awk '/^Subcommands:/{on=1;next} /^$/{on=0} on{print $
   printf '%s\n' "$err" | sed -n 1p | grep_q -E "^frontera $sub: .*'--no-such-option'" ||
     fail "$sub: the usage error does not name the option: $err"
 done
+# the program's own options given after the subcommand: where they go
+set +e; err=$("$F" report flows --db x.db 2>&1 >/dev/null); rc=$?; set -e
+[ "$rc" = 2 ] && printf '%s\n' "$err" | grep_q "option '--db' goes before the subcommand: frontera --db PATH report flows" ||
+  fail "--db after the subcommand: $err"
 set +e; err=$("$F" admit --policy 2>&1 >/dev/null); set -e
 printf '%s\n' "$err" | grep_q "option '--policy' needs a value" || fail "a missing value: $err"
 [ "$("$F" countries CHN | cut -f3)" = "China" ] || fail "countries CHN"

@@ -209,6 +209,10 @@ done
 "$F" --db "$T/A.db" sync status --json | grep_q '"waiting":0' || fail "the post's server did not push its new events: $("$F" --db "$T/A.db" sync status)"
 grep -q '^.* sync: sent 5 ' "$T/A.err" || fail "the post's server logs its pushes: $(grep sync: "$T/A.err")"
 grep -q "$TOK_A" "$T/A.err" "$T/A.out" && fail "the token must never be logged"
+# its pushes are audited as the server's own work, not as the account that started it
+"$F" --db "$T/A.db" audit list --json >"$T/a.audit"
+jq -se '[.[] | select(.action == "sync.push")] | last | .actor == "server:sync" and .role == "system" and .origin == "server"' \
+  "$T/a.audit" >/dev/null || fail "the background push is not audited as server:sync: $(grep sync.push "$T/a.audit" | tail -2)"
 # the push thread yields the CPU to the booth's: Linux's idle class (field 41 of a thread's stat is its
 # policy, 5 = SCHED_IDLE); the server's other threads keep the normal class (0)
 if [ "$(uname -s)" = Linux ]; then

@@ -62,6 +62,17 @@ printf '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>\
   || fail "broken XML exit: $(cat "$T/out") $(cat "$T/err")"
 grep -q 'bad.xml:5:.*tag mismatch' "$T/err" || fail "XML error not located: $(cat "$T/err")"
 [ -e "$T/b/UN-SC.wl.csv" ] && fail "a broken file must write nothing"
+# the wrong file (every row alike): its error said once, then how many rows and lines repeat it
+for i in $(seq 60); do echo "$i,x,y"; done >"$T/wrong.csv"
+rc "$F" watchlist import --format ofac-csv "$T/wrong.csv" --dir "$T/b" >/dev/null
+[ "$(wc -l <"$T/err")" -le 3 ] || fail "a wrong file's identical errors are repeated: $(cat "$T/err")"
+grep -q 'wrong.csv:1:1: an SDN row has 12 fields' "$T/err" || fail "the first error is not given: $(cat "$T/err")"
+grep -q 'wrong.csv: lines 2 to 60: the same error again (59 rows)' "$T/err" || fail "the repeats are not counted: $(cat "$T/err")"
+# different errors are each said, up to 50, then counted
+for i in $(seq 70); do echo "$i,x,y$(printf ',z%.0s' $(seq $((i % 9 + 1))))"; done >"$T/mixed.csv"
+rc "$F" watchlist import --format ofac-csv "$T/mixed.csv" --dir "$T/b" >/dev/null
+[ "$(grep -c 'an SDN row' "$T/err")" = 50 ] && grep -q 'mixed.csv: 13 more rejected rows not shown' "$T/err" ||
+  fail "different errors are not each said, up to 50: $(cat "$T/err")"
 [ "$(rc "$F" watchlist import --format un-json "$T/bad.xml" --dir "$T/b")" = 2 ] || fail "bad --format"
 [ "$(rc "$F" watchlist import --format un-xml --alt x.csv "$T/bad.xml" --dir "$T/b")" = 2 ] || fail "--alt without ofac-csv"
 echo ok
