@@ -324,9 +324,11 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
             return fr__srv_problem(r, 500, "audit", "Audit failed", NULL, NULL,
                                    "the refusal could not be audited");
     }
-    /* /metrics: every staff role; a carrier's system may only send manifests, a post only events */
-    int metrics_ok =
-        r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER && r->user.role != FR_ROLE_POST;
+    /* /metrics: every staff role; a carrier's system may only send manifests, a post only events;
+     * /v1/me: anyone signed in */
+    int metrics_ok = (r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER &&
+                      r->user.role != FR_ROLE_POST) ||
+                     r->route == R_ME; /* every signed-in user may ask who they are */
     if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return fr__srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                                "the role '%s' may not use %s %s", fr_role_name(r->user.role),
@@ -346,6 +348,10 @@ static enum MHD_Result dispatch(srv_req *r)
         fr__srv_policy_release(p);
         return fr__srv_send_json(r, ok ? 200 : 503, j);
     }
+    case R_ME: /* the pages show what the role may do (no personal data of a traveller) */
+        return fr__srv_send_json(r, 200,
+                                 json_pack("{s:s, s:s, s:s}", "name", r->user.name, "role",
+                                           fr_role_name(r->user.role), "ports", r->user.ports));
     case R_ADMISSIONS:
         return fr__srv_admissions(r);
     case R_OVERRIDE:

@@ -157,13 +157,17 @@ typedef struct override_in {
 } override_in;
 
 /* The supervisor's decision over the booth's: FR_OK, or FR_EINVAL when it
- * admits and neither the decision nor the supervisor gave an authorised
- * stay (nothing is changed then). */
+ * admits and neither the supervisor, nor the decision, nor the stay it
+ * computed (a referral's: the stay the rules give, had nothing referred it)
+ * gave an authorised stay (nothing is changed then). */
 static int apply_override(fr_admit_decision *d, const override_in *ov, const char *supervisor)
 {
     fr_outcome decided = d->outcome;
     if (ov->outcome == FR_ADMIT) {
-        fr_date until = ov->until != FR_DATE_NONE ? ov->until : d->authorised_until;
+        fr_date until = ov->until != FR_DATE_NONE             ? ov->until
+                        : d->authorised_until != FR_DATE_NONE ? d->authorised_until
+                        : d->have_stay && !d->stay.exhausted  ? d->stay.authorised_until
+                                                              : FR_DATE_NONE;
         if (until == FR_DATE_NONE) return FR_EINVAL;
         d->authorised_until = until;
     } else {

@@ -50,6 +50,7 @@
     X(R_SYNC_HISTORIES, "GET", "/v1/sync/histories")                                               \
     X(R_SYNC_STATUS, "GET", "/v1/sync/status")                                                     \
     X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
+    X(R_ME, "GET", "/v1/me")                                                                       \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
     X(R_WEB, "GET", "pages")                                                                       \

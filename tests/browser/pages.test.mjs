@@ -9,6 +9,8 @@
 //   FR_MRZ_ADMIT        MRZ lines (\n between) of a traveller to admit at FR_AT_ADMIT
 //   FR_EXPECT_UNTIL     the authorised-until date `frontera admit --json` gives for it
 //   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
+//   FR_MRZ_REFER        MRZ lines whose document number's check digit is wrong: a
+//                       referral at FR_AT_REFER, which a supervisor decides at the booth
 //   FR_POST_A, FR_POST_B  border posts' servers (docs/sync.md): B reaches its
 //                       central, A's central cannot be reached and two of its
 //                       events wait; FR_POST_A_OFFICER, FR_POST_B_OFFICER their officers
@@ -907,4 +909,60 @@ test('a post\'s booth warns visibly while its central cannot be reached, in Engl
 test('the pages loaded nothing from any other host and raised no error', () => {
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'page errors');
+});
+
+test('a supervisor decides a referral at the booth; an officer is not offered the form', async () => {
+  // the officer: the referral is shown, nothing to record, no supervisor's form
+  let page = await newPage('booth-referral-officer');
+  await signIn(page, '/booth', OFFICER);
+  await setDirection(page, 'entry');
+  await fillAdmission(page, env('FR_MRZ_REFER'), env('FR_AT_REFER'));
+  await page.click('#decide');
+  await page.locator('#outcome[data-decision="refer"]').waitFor();
+  assert.equal(await page.isHidden('#override-box'), true, 'an officer is offered the supervisor\'s form');
+  assert.equal(await page.isHidden('#record'), true, 'a referral has a record button');
+  await page.close();
+
+  // the supervisor: the form, its checks, then the entry recorded with the reason
+  page = await newPage('booth-referral-supervisor');
+  await signIn(page, '/booth', SUPERVISOR);
+  await setDirection(page, 'entry');
+  await fillAdmission(page, env('FR_MRZ_REFER'), env('FR_AT_REFER'));
+  await page.click('#decide');
+  await page.locator('#outcome[data-decision="refer"]').waitFor();
+  await page.locator('#override-box').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#record-help'), /decide it below as supervisor/);
+  assert.deepEqual(await unlabelled(page), [], 'inputs without a label in the supervisor\'s form');
+  await page.click('#ov-submit');
+  assert.equal(await page.textContent('#ov-error'), 'Choose admit or refuse.');
+  await page.check('#ov-admit');
+  await page.click('#ov-submit');
+  assert.equal(await page.textContent('#ov-error'), 'Give the reason: 3 to 500 characters.');
+  await page.fill('#ov-reason', 'Number checked on the data page; the scanner misread it');
+  // the rules gave this traveller a stay (180 days for a Peruvian visitor): no date asked, that one recorded
+  assert.equal(await page.isHidden('#ov-until-box'), true, 'a date is asked though the rules give the stay');
+  await page.click('#ov-submit');
+  await page.locator('#outcome[data-decision="admit"]').waitFor();
+  assert.match(await page.textContent('#decision'), /13 Jun 2025/, 'the stay the rules gave is not the one recorded');
+  await page.locator('#recorded-msg').waitFor();
+  assert.match(await page.textContent('#recorded-msg'), /SUP-[0-9A-Z]+-[0-9A-Z]+/);
+  const sup = await page.$$eval('#reasons li', (lis) => lis
+    .filter((li) => li.querySelector('.reason-meta code')?.textContent === 'override.supervisor')
+    .map((li) => li.querySelector('.reason-text')?.textContent));
+  assert.equal(sup.length, 1, 'the decision does not carry the supervisor\'s reason');
+  assert.match(sup[0], /^Decided by supervisor link-supervisor \(was refer\): Number checked on the data page/);
+  assert.equal(await page.isHidden('#override-box'), true, 'the form stays after the decision is recorded');
+  await shot(page, 'booth-supervisor.png');
+  await page.close();
+
+  // in Spanish: the form in Spanish, nothing left in English
+  page = await newPage('booth-referral-es');
+  await signIn(page, '/booth', SUPERVISOR, 'es');
+  await setDirection(page, 'entry');
+  await fillAdmission(page, env('FR_MRZ_REFER'), env('FR_AT_REFER'));
+  await page.click('#decide');
+  await page.locator('#override-box').waitFor({ state: 'visible' });
+  assert.equal(await page.textContent('#override-h'), 'Decisión del supervisor');
+  assert.deepEqual(await englishLeft(page), [], 'English text left in the supervisor\'s form');
+  await page.close();
 });

@@ -74,8 +74,15 @@ printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"USA","surnam
   "$FRONTERA" mrz --make --today "$today" >"$tmp/admit.mrz" || fail "frontera mrz --make failed"
 printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"CHN","surname":"WANG","given_names":"LI","document_number":"E12345678","nationality":"CHN","birth_date":"1990-06-01","sex":"M","expiry_date":"2032-01-01"}' |
   "$FRONTERA" mrz --make --today "$today" >"$tmp/refuse.mrz" || fail "frontera mrz --make failed"
+# A Peruvian whose document number's check digit is misread: referred, for
+# the supervisor's decision at the booth.
+printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"PER","surname":"QUISPE","given_names":"ROSA","document_number":"PR7654321","nationality":"PER","birth_date":"1979-11-02","sex":"F","expiry_date":"2031-05-20"}' |
+  "$FRONTERA" mrz --make --today "$today" >"$tmp/refer.ok.mrz" || fail "frontera mrz --make failed"
+l2=$(sed -n 2p "$tmp/refer.ok.mrz")
+{ sed -n 1p "$tmp/refer.ok.mrz"; echo "${l2:0:9}$(( (${l2:9:1} + 1) % 10 ))${l2:10}"; } >"$tmp/refer.mrz"
 at_admit="2024-12-15T10:00-05:00"
 at_refuse="2024-07-15T09:30-05:00"
+at_refer="2024-12-16T11:00-05:00"
 # What the booth must show: the program's own answer for the same admission.
 decision=$("$FRONTERA" --db "$db" admit --port ECUIO --at "$at_admit" --json "$tmp/admit.mrz") ||
   fail "frontera admit did not admit the test traveller: $decision"
@@ -144,6 +151,7 @@ FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
   FR_POST_A="$post_a" FR_POST_A_OFFICER="$post_a_officer" FR_POST_B="$post_b" FR_POST_B_OFFICER="$post_b_officer" \
   FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
   FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
+  FR_MRZ_REFER="$(cat "$tmp/refer.mrz")" FR_AT_REFER="$at_refer" \
   FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \
   node --test --test-reporter=spec "$FR_SOURCE_DIR/tests/browser/pages.test.mjs"
 rc=$?

@@ -14,6 +14,11 @@
 // field after a decision withdraws it, so what is recorded is always what
 // was shown.
 //
+// A supervisor signed in at the booth decides a referral (or overrides a
+// refusal) there: admit or refuse, a reason, and the last day of the stay
+// when the decision gave none, posted to /v1/admissions/{id}/override, which
+// records the entry or refusal with the supervisor's name and reason.
+//
 // Exit: "Record the exit" posts the MRZ, port and time to /v1/exits and
 // shows who left, the entry it closes, the days stayed and any days past the
 // authorised stay.
@@ -47,7 +52,10 @@ const OFFSET_KEY = 'frontera.offset';
 const DIRECTION_KEY = 'frontera.direction';
 
 let lastBody = null; // the admission the decision on screen answers
+let lastDecision = null; // and that decision
+let overrideId = ''; // the event id a supervisor's decision on it is recorded under (a retry: the same)
 let jurisdiction = ''; // of the policy in force (GET /v1/policy)
+let role = ''; // the signed-in user's (GET /v1/me)
 
 const direction = () => ($('#dir-exit').checked ? 'exit' : 'entry');
 
@@ -162,7 +170,21 @@ function stayFacts(d) {
   return facts.children.length ? facts : null;
 }
 
+// The supervisor's form, for a referral or a refusal a supervisor may decide.
+function showOverride(d) {
+  const box = $('#override-box');
+  box.hidden = !(role === 'supervisor' && (d.decision === 'refer' || d.decision === 'refuse'));
+  if (box.hidden) return;
+  box.reset();
+  $('#ov-error').textContent = '';
+  $('#ov-until-box').hidden = true;
+  const rnd = Math.random().toString(36).slice(2, 8).toUpperCase();
+  overrideId = `SUP-${Date.now().toString(36).toUpperCase()}-${rnd}`;
+}
+
 function showDecision(d) {
+  lastDecision = d;
+  showOverride(d);
   const box = $('#decision');
   const o = OUTCOMES[d.decision];
   const word = o ? t(o.word) : String(d.decision || '?').toUpperCase();
@@ -192,7 +214,7 @@ function showDecision(d) {
   if (d.decision === 'refer') { // nothing to record here: no button that names an earlier decision
     btn.disabled = true;
     btn.hidden = true;
-    $('#record-help').textContent = t('record.referral');
+    $('#record-help').textContent = t(role === 'supervisor' ? 'record.referral_supervisor' : 'record.referral');
   } else {
     btn.disabled = false;
     btn.hidden = false;
@@ -212,6 +234,7 @@ function withdraw() {
   $('#announce').textContent = '';
   $('#decision').replaceChildren(el('p', { class: 'help', text: t('booth.changed') }));
   $('#record-box').hidden = true;
+  $('#override-box').hidden = true;
 }
 
 // ---- exit ----
@@ -309,6 +332,20 @@ async function decide(ev) {
   }
 }
 
+// A recorded decision on screen: the decision as recorded, then what was written.
+function showRecorded(d) {
+  showDecision(d);
+  $('#record-box').hidden = true;
+  $('#override-box').hidden = true;
+  const parts = [el('strong', { text: t('record.done') }), ' '];
+  if (d.event_id) parts.push(t('record.event'), ' ', el('code', { text: d.event_id }), '. ');
+  if (d.traveller_id !== null && d.traveller_id !== undefined) {
+    parts.push(el('a', { href: `/traveller?id=${encodeURIComponent(d.traveller_id)}`, text: t('record.open', { id: d.traveller_id }) }), '.');
+  }
+  if (!d.event_id) parts.splice(0, parts.length, el('strong', { text: t('record.nothing') }), ' ', t('record.nothing_why'));
+  $('#recorded').replaceChildren(el('p', { class: 'recorded', id: 'recorded-msg' }, parts));
+}
+
 async function record() {
   if (!lastBody) return;
   const btn = $('#record');
@@ -316,19 +353,57 @@ async function record() {
   btn.disabled = true;
   out.replaceChildren(el('p', { class: 'help', text: t('record.recording') }));
   try {
-    const d = await apiPost('/v1/admissions', { ...lastBody, record: true });
-    showDecision(d);
-    $('#record-box').hidden = true;
-    const parts = [el('strong', { text: t('record.done') }), ' '];
-    if (d.event_id) parts.push(t('record.event'), ' ', el('code', { text: d.event_id }), '. ');
-    if (d.traveller_id !== null && d.traveller_id !== undefined) {
-      parts.push(el('a', { href: `/traveller?id=${encodeURIComponent(d.traveller_id)}`, text: t('record.open', { id: d.traveller_id }) }), '.');
-    }
-    if (!d.event_id) parts.splice(0, parts.length, el('strong', { text: t('record.nothing') }), ' ', t('record.nothing_why'));
-    out.replaceChildren(el('p', { class: 'recorded', id: 'recorded-msg' }, parts));
+    showRecorded(await apiPost('/v1/admissions', { ...lastBody, record: true }));
   } catch (e) {
     btn.disabled = false;
     showError(out, e, t('record.failed'));
+  }
+}
+
+// The stay the rules give this traveller: the decision's, or for a referral
+// the one its stay reasons computed (the server admits with that one).
+function computedStay(d) {
+  if (d.authorised_until) return d.authorised_until;
+  const r = (Array.isArray(d.reasons) ? d.reasons : [])
+    .find((x) => String(x.code).startsWith('stay.') && /^\d{4}-\d{2}-\d{2}$/.test((x.params && x.params.until) || ''));
+  return r ? r.params.until : null;
+}
+
+// The supervisor's admit needs a last day only when the rules gave none.
+function overrideChoice() {
+  const admit = $('#ov-admit').checked;
+  $('#ov-until-box').hidden = !(admit && lastDecision && !computedStay(lastDecision));
+}
+
+async function override(ev) {
+  ev.preventDefault();
+  if (!lastBody || !lastDecision) return;
+  const err = $('#ov-error');
+  err.textContent = '';
+  const decision = $('#ov-admit').checked ? 'admit' : $('#ov-refuse').checked ? 'refuse' : '';
+  const reason = $('#ov-reason').value.trim();
+  const until = $('#ov-until').value;
+  let bad = null;
+  if (!decision) bad = ['override.need_decision', '#ov-admit'];
+  else if (reason.length < 3 || reason.length > 500) bad = ['override.need_reason', '#ov-reason'];
+  else if (!$('#ov-until-box').hidden && !/^\d{4}-\d{2}-\d{2}$/.test(until)) bad = ['override.need_until', '#ov-until'];
+  if (bad) {
+    err.textContent = t(bad[0]);
+    $(bad[1]).focus();
+    return;
+  }
+  const body = { ...lastBody, decision, reason };
+  if (!$('#ov-until-box').hidden) body.authorised_until = until;
+  const btn = $('#ov-submit');
+  btn.disabled = true;
+  $('#recorded').replaceChildren(el('p', { class: 'help', text: t('record.recording') }));
+  try {
+    showRecorded(await apiPost(`/v1/admissions/${encodeURIComponent(overrideId)}/override`, body));
+  } catch (e) {
+    $('#recorded').replaceChildren();
+    showError(err, e, t('override.failed'));
+  } finally {
+    btn.disabled = false;
   }
 }
 
@@ -344,6 +419,7 @@ function applyDirection() {
   $('#entry-only').hidden = exit;
   lastBody = null;
   $('#record-box').hidden = true;
+  $('#override-box').hidden = true;
   $('#recorded').replaceChildren();
   $('#announce').textContent = '';
   $('#decision').replaceChildren(el('p', { class: 'help', text: t(exit ? 'booth.no_exit' : 'booth.no_decision') }));
@@ -370,6 +446,11 @@ async function ready() {
   setNow();
   $('#mrz').focus();
   startSyncPanel(); // a post that syncs with a central shows how it stands
+  try {
+    role = String((await api('GET', '/v1/me')).role || '');
+  } catch {
+    role = ''; // an older server: the supervisor's form is not offered
+  }
   try {
     const p = await api('GET', '/v1/policy');
     jurisdiction = String(p.jurisdiction || '').toUpperCase();
@@ -400,6 +481,8 @@ function wire() {
   $('#now').addEventListener('click', () => { setNow(); withdraw(); });
   $('#clear').addEventListener('click', clearForm);
   $('#record').addEventListener('click', record);
+  $('#override-box').addEventListener('submit', override);
+  for (const r of document.querySelectorAll('input[name=ov-decision]')) r.addEventListener('change', overrideChoice);
   // Ctrl+Enter decides from the MRZ box (a plain Enter is the scanner's line end).
   // From the keyboard the next step is the record button: focus goes there
   // (it was some fifteen Tab presses away), so Enter records what is shown.
