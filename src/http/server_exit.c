@@ -12,6 +12,7 @@
 #include "frontera/alloc.h"
 #include "frontera/booth.h"
 #include "server_internal.h"
+#include "views.h"
 
 static const char *const EXIT_MEMBERS[] = {"mrz", "port", "at", "event_id", "repair", NULL};
 
@@ -28,10 +29,7 @@ static json_t *exit_json(const fr_booth_exit_result *x)
         json_array_append_new(anom, json_string("exit_without_entry"));
     if (x->anomalies & FR_ANOMALY_DOCUMENT_MISMATCH)
         json_array_append_new(anom, json_string("document_mismatch"));
-    json_t *doc =
-        json_pack("{s:s, s:s, s:s, s:s, s:s}", "issuing_state", x->mrz.issuing_state,
-                  "document_number", x->mrz.document_number, "nationality", x->mrz.nationality,
-                  "surname", x->mrz.surname, "given_names", x->mrz.given_names);
+    json_t *doc = fr__mrz_document_json(&x->mrz);
     return json_pack("{s:s, s:s, s:I, s:b, s:o, s:o, s:s?, s:o, s:i, s:i, s:o}", "kind", "exit",
                      "event_id", x->event_id, "traveller_id", (json_int_t)x->traveller_id,
                      "duplicate", x->duplicate, "document", doc, "entered",

@@ -58,11 +58,22 @@ json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id
     if (d->rule && d->rule->ref_es && d->rule->ref_es[0] &&
         json_object_set_new(o, "rule_ref_es", json_string(d->rule->ref_es)))
         goto oom;
+    /* whose document was read: the officer checks it against the person and the data page */
+    if (d->mrz.document_number[0] &&
+        json_object_set_new(o, "document", fr__mrz_document_json(&d->mrz)))
+        goto oom;
     return o;
 oom:
     json_decref(reasons);
     json_decref(o);
     return NULL;
+}
+
+json_t *fr__mrz_document_json(const fr_mrz *m)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "issuing_state", m->issuing_state,
+                     "document_number", m->document_number, "nationality", m->nationality,
+                     "surname", m->surname, "given_names", m->given_names);
 }
 
 static json_t *date_or_null(fr_date d)

@@ -19,10 +19,14 @@
  * server answers: decision, reasons [{code, message, ground, level}],
  * authorised_until, traveller_id (0: null), event_id (NULL: null), and
  * days_used, days_remaining (not for a refusal), rule_ref and rule_ref_es
- * (the policy's ref_es=) when known, in that order. A new
+ * (the policy's ref_es=) when known, and the document read, in that order. A new
  * reference the caller owns (json_decref); NULL when out of memory. */
 json_t *fr__admit_decision_json(const fr_admit_decision *d, int64_t traveller_id,
                                 const char *event_id);
+/* The document as read, for the officer to check against the person:
+ * {issuing_state, document_number, nationality, surname, given_names} (the
+ * decision's "document", when a number was read, and an exit's). */
+json_t *fr__mrz_document_json(const fr_mrz *m);
 
 /* A traveller's history as `frontera traveller --json` prints it and GET
  * /v1/travellers/{id} answers: traveller_id, in_country, open_entry,

@@ -11,6 +11,7 @@
 //   FR_MRZ_REFUSE       MRZ lines of a Chinese traveller, refused at FR_AT_REFUSE
 //   FR_MRZ_REFER        MRZ lines whose document number's check digit is wrong: a
 //                       referral at FR_AT_REFER, which a supervisor decides at the booth
+//   FR_MRZ_HIT          MRZ lines of a person on the server's watchlist (WANTED, W1)
 //   FR_POST_A, FR_POST_B  border posts' servers (docs/sync.md): B reaches its
 //                       central, A's central cannot be reached and two of its
 //                       events wait; FR_POST_A_OFFICER, FR_POST_B_OFFICER their officers
@@ -964,5 +965,27 @@ test('a supervisor decides a referral at the booth; an officer is not offered th
   await page.locator('#override-box').waitFor({ state: 'visible' });
   assert.equal(await page.textContent('#override-h'), 'Decisión del supervisor');
   assert.deepEqual(await englishLeft(page), [], 'English text left in the supervisor\'s form');
+  await page.close();
+});
+
+test('the booth shows whose document was read, and a strong watchlist match above everything else', async () => {
+  const page = await newPage('booth-watchlist');
+  await signIn(page, '/booth', OFFICER);
+  await setDirection(page, 'entry');
+  await fillAdmission(page, env('FR_MRZ_HIT'), env('FR_AT_REFER'));
+  await page.click('#decide');
+  await page.locator('#outcome').waitFor();
+  assert.equal(await page.textContent('#who'), 'MALLKU, TUPAC INTI · nationality BOL · document BL1122334 issued by BOL');
+  await page.locator('#hit-banner').waitFor();
+  assert.match(await page.textContent('#hit-banner'), /^STRONG WATCHLIST MATCH: list WANTED, entry W1\./);
+  // right under the outcome, before the stay and the reasons
+  assert.equal(await page.evaluate(() => document.querySelector('#outcome').nextElementSibling.id), 'hit-banner');
+  assert.match(await page.textContent('#announce'), /STRONG WATCHLIST MATCH/, 'a screen reader does not hear the match');
+  await shot(page, 'booth-watchlist.png');
+  // a traveller on no list: no banner
+  await fillAdmission(page, env('FR_MRZ_ADMIT'), env('FR_AT_ADMIT'));
+  await page.click('#decide');
+  await page.locator('#who', { hasText: 'TESTER, BROWSER ANN' }).waitFor();
+  assert.equal(await page.locator('#hit-banner').count(), 0);
   await page.close();
 });

@@ -89,7 +89,13 @@ decision=$("$FRONTERA" --db "$db" admit --port ECUIO --at "$at_admit" --json "$t
 expect_until=$(printf '%s' "$decision" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(!j.authorised_until)process.exit(1);console.log(j.authorised_until)})') ||
   fail "frontera admit --json gave no authorised_until: $decision"
 
-"$FRONTERA" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+# A watchlist with one listed person, whom the booth must show above all else.
+printf 'id,list,name,aliases,birth_date,nationality,documents,reason\nW1,WANTED,"MALLKU, Tupac Inti",,1970-04-10,BOL,,test entry\n' >"$tmp/wl.csv"
+"$FRONTERA" watchlist import "$tmp/wl.csv" --dir "$tmp/wl" >/dev/null || fail "frontera watchlist import failed"
+printf '%s\n' '{"format":"TD3","document_code":"P","issuing_state":"BOL","surname":"MALLKU","given_names":"TUPAC INTI","document_number":"BL1122334","nationality":"BOL","birth_date":"1970-04-10","sex":"M","expiry_date":"2030-01-01"}' |
+  "$FRONTERA" mrz --make --today "$today" >"$tmp/hit.mrz" || fail "frontera mrz --make failed"
+
+"$FRONTERA" --db "$db" serve --listen 127.0.0.1:0 --watchlists "$tmp/wl" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
 base=""
 for _ in $(seq 1 100); do
@@ -151,7 +157,7 @@ FR_BASE_URL="$base" FR_TOKEN_OFFICER="$officer" FR_TOKEN_ANALYST="$analyst" \
   FR_POST_A="$post_a" FR_POST_A_OFFICER="$post_a_officer" FR_POST_B="$post_b" FR_POST_B_OFFICER="$post_b_officer" \
   FR_MRZ_ADMIT="$(cat "$tmp/admit.mrz")" FR_AT_ADMIT="$at_admit" FR_EXPECT_UNTIL="$expect_until" \
   FR_MRZ_REFUSE="$(cat "$tmp/refuse.mrz")" FR_AT_REFUSE="$at_refuse" \
-  FR_MRZ_REFER="$(cat "$tmp/refer.mrz")" FR_AT_REFER="$at_refer" \
+  FR_MRZ_REFER="$(cat "$tmp/refer.mrz")" FR_AT_REFER="$at_refer" FR_MRZ_HIT="$(cat "$tmp/hit.mrz")" \
   FR_ARTIFACTS="$ART" FR_NODE_MODULES="$NODE_MODULES" FR_CHROMIUM="$CHROMIUM" \
   node --test --test-reporter=spec "$FR_SOURCE_DIR/tests/browser/pages.test.mjs"
 rc=$?

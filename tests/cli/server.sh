@@ -115,7 +115,7 @@ grep -q '"code":"screening.not_configured"' "$T/body" && fail "the server was gi
 [ "$(noscreen <"$T/body")" = "$(echo "$cli" | noscreen)" ] || fail "API and CLI differ:
 API $(cat "$T/body")
 CLI $cli"
-[ "$(python3 -c 'import json,sys; print(list(json.load(sys.stdin)))' <"$T/body")" = "['decision', 'reasons', 'authorised_until', 'traveller_id', 'event_id', 'days_used', 'days_remaining', 'rule_ref', 'rule_ref_es']" ] \
+[ "$(python3 -c 'import json,sys; print(list(json.load(sys.stdin)))' <"$T/body")" = "['decision', 'reasons', 'authorised_until', 'traveller_id', 'event_id', 'days_used', 'days_remaining', 'rule_ref', 'rule_ref_es', 'document']" ] \
   || fail "members and their order as frontera admit --json: $(cat "$T/body")"
 expect 200 POST /v1/admissions "$SUP" "$ADMIT"
 # record: the entry is written, with an event id and a traveller

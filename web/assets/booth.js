@@ -192,17 +192,28 @@ function showDecision(d) {
   const reasons = Array.isArray(d.reasons) ? d.reasons : [];
   const order = { refuse: 0, refer: 1, warning: 2, info: 3 };
   reasons.sort((a, b) => (order[a.level] ?? 4) - (order[b.level] ?? 4));
+  // a strong watchlist match above everything else: it must not be lost among the notes
+  const hit = reasons.find((r) => r.code === 'watchlist.hit');
+  const banner = hit ? el('p', { class: 'alert-hit', id: 'hit-banner', role: 'alert' },
+    t('booth.watchlist_hit', { list: (hit.params && hit.params.list) || '?', id: (hit.params && hit.params.id) || '?' })) : '';
+  // whose document was read, to check against the person and the data page
+  const doc = d.document;
+  const who = doc ? el('p', { class: 'who', id: 'who' },
+    el('strong', { text: doc.given_names ? `${doc.surname}, ${doc.given_names}` : doc.surname }),
+    ` · ${t('booth.who', { nationality: doc.nationality, number: doc.document_number, state: doc.issuing_state })}`) : '';
   box.replaceChildren(
     el('div', { class: `outcome outcome-${d.decision}`, id: 'outcome', 'data-decision': d.decision },
       el('span', { class: 'outcome-icon', 'aria-hidden': 'true', text: o ? o.icon : '?' }),
       el('span', { class: 'outcome-word', text: word }),
       el('span', { class: 'outcome-note', text: note })),
+    banner,
+    who,
     stayFacts(d) || '',
     el('h3', { text: t('booth.reasons', { n: reasons.length }) }),
     reasons.length ? el('ul', { class: 'reasons', id: 'reasons' }, reasons.map(reasonItem))
       : el('p', { text: t('booth.no_reason') }));
   // A screen reader hears the outcome and the date at once; the reasons are below it.
-  $('#announce').textContent = `${word}. ${note}`
+  $('#announce').textContent = `${word}. ${note}` + (hit ? ` ${banner.textContent}` : '')
     + (d.authorised_until ? ` ${t('booth.announce_until', { date: longDate(d.authorised_until) })}` : '')
     + ` ${tn('booth.announce_reasons', reasons.length)}`;
   // On a narrow screen the decision is below the form: bring it into view.

@@ -319,6 +319,8 @@ export const MESSAGES = {
 
     'record.referral': 'A referral is not recorded: the supervisor decides, then the entry or refusal is recorded.',
     'record.referral_supervisor': 'A referral is not recorded as it stands: decide it below as supervisor.',
+    'booth.who': 'nationality {nationality} · document {number} issued by {state}',
+    'booth.watchlist_hit': 'STRONG WATCHLIST MATCH: list {list}, entry {id}. Keep the traveller here and call the supervisor.',
     'override.title': 'Supervisor\'s decision',
     'override.help': 'As supervisor, decide this traveller: the entry or refusal is recorded with your name and your reason, and the officer\'s decision stays in it.',
     'override.decision': 'Decision',
@@ -945,6 +947,8 @@ export const MESSAGES = {
 
     'record.referral': 'Una derivación no se registra: decide el supervisor y luego se registra la entrada o el rechazo.',
     'record.referral_supervisor': 'Una derivación no se registra tal cual: decídala abajo como supervisor.',
+    'booth.who': 'nacionalidad {nationality} · documento {number} emitido por {state}',
+    'booth.watchlist_hit': 'COINCIDENCIA FUERTE CON UNA LISTA DE VIGILANCIA: lista {list}, entrada {id}. Retenga al viajero y llame al supervisor.',
     'override.title': 'Decisión del supervisor',
     'override.help': 'Como supervisor, decida sobre este viajero: la entrada o el rechazo se registra con su nombre y su motivo, y la decisión del oficial queda en él.',
     'override.decision': 'Decisión',
