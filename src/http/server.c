@@ -348,10 +348,20 @@ static enum MHD_Result dispatch(srv_req *r)
         fr__srv_policy_release(p);
         return fr__srv_send_json(r, ok ? 200 : 503, j);
     }
-    case R_ME: /* the pages show what the role may do (no personal data of a traveller) */
+    case R_ME: { /* the pages show what the role may do (no personal data of a traveller) */
+        json_t *may = json_array();
+        for (int i = 0; may && i < R_COUNT; i++) /* from the same table that enforces it */
+            if (ROUTE_PERM[i] && fr_role_may(r->user.role, ROUTE_PERM[i])) {
+                char op[96];
+                snprintf(op, sizeof op, "%s %s", fr__srv_route_method((srv_route)i),
+                         fr__srv_route_template((srv_route)i));
+                json_array_append_new(may, json_string(op));
+            }
         return fr__srv_send_json(r, 200,
-                                 json_pack("{s:s, s:s, s:s}", "name", r->user.name, "role",
-                                           fr_role_name(r->user.role), "ports", r->user.ports));
+                                 json_pack("{s:s, s:s, s:s, s:o*}", "name", r->user.name, "role",
+                                           fr_role_name(r->user.role), "ports", r->user.ports,
+                                           "may", may));
+    }
     case R_ADMISSIONS:
         return fr__srv_admissions(r);
     case R_OVERRIDE:

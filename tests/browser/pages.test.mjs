@@ -989,3 +989,29 @@ test('the booth shows whose document was read, and a strong watchlist match abov
   assert.equal(await page.locator('#hit-banner').count(), 0);
   await page.close();
 });
+
+test('the navigation shows the pages of the signed-in role, and who is signed in', async () => {
+  const page = await newPage('nav-roles');
+  const links = () => page.$$eval('nav.pages a', (as) => as.filter((a) => a.offsetParent !== null).map((a) => a.getAttribute('href')));
+  const signedAs = async (role) => {
+    await page.locator('#session', { hasText: `(${role})` }).waitFor();
+    assert.match(await page.textContent('#session'), new RegExp(`^Signed in as \\S+ \\(${role}\\)`));
+  };
+  // an analyst: aggregates only; the booth says it is not theirs
+  await signIn(page, '/booth', ANALYST);
+  await signedAs('analyst');
+  assert.deepEqual(await links(), ['/dashboard', '/selfcheck']);
+  assert.match(await page.textContent('#role-note'), /^This page is not for the role analyst/);
+  await page.evaluate(() => sessionStorage.clear());
+  // an officer: the booth and a traveller's record, no note on the booth
+  await signIn(page, '/booth', OFFICER);
+  await signedAs('officer');
+  assert.deepEqual(await links(), ['/booth', '/traveller', '/selfcheck']);
+  assert.equal(await page.locator('#role-note').count(), 0);
+  await page.evaluate(() => sessionStorage.clear());
+  // a supervisor: every page
+  await signIn(page, '/dashboard', SUPERVISOR);
+  await signedAs('supervisor');
+  assert.deepEqual(await links(), ['/booth', '/dashboard', '/traveller', '/overstayers', '/selfcheck']);
+  await page.close();
+});

@@ -23,7 +23,7 @@
 // shows who left, the entry it closes, the days stayed and any days past the
 // authorised stay.
 import {
-  $, el, api, apiPost, startPage, showError, longDate, daysBetween,
+  $, el, api, apiPost, startPage, showError, longDate, daysBetween, whoAmI,
 } from './common.js';
 import { t, tn, lang, fmtDate, serverText, reasonText } from './i18n.js';
 import { startSyncPanel } from './syncpanel.js';
@@ -458,7 +458,7 @@ async function ready() {
   $('#mrz').focus();
   startSyncPanel(); // a post that syncs with a central shows how it stands
   try {
-    role = String((await api('GET', '/v1/me')).role || '');
+    role = String(((await whoAmI()) || {}).role || '');
   } catch {
     role = ''; // an older server: the supervisor's form is not offered
   }

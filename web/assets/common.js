@@ -170,7 +170,15 @@ export const longDate = fmtLongDate;
 
 // ---- the page frame: navigation, session, sign-in ----
 
-function renderSession() {
+// Who is signed in (GET /v1/me: name, role and the operations the role may
+// use), asked once per page; null when the server cannot say (an older one).
+let mePromise = null;
+export function whoAmI() {
+  if (!mePromise) mePromise = api('GET', '/v1/me').catch(() => null);
+  return mePromise;
+}
+
+function renderSession(me) {
   const box = $('#session');
   if (!box) return;
   box.replaceChildren();
@@ -179,7 +187,10 @@ function renderSession() {
     box.append(el('span', { text: t('session.none') }));
     return;
   }
-  box.append(el('span', { text: t('session.signed_in', { end: tok.slice(-4) }) }), ' ',
+  const who = me && me.name
+    ? t('session.signed_in_as', { name: me.name, role: t(`role.${me.role}`) })
+    : t('session.signed_in', { end: tok.slice(-4) });
+  box.append(el('span', { text: who }), ' ',
     el('button', { type: 'button', class: 'linklike', id: 'signout', onclick: () => { setToken(''); location.reload(); } }, t('session.sign_out')));
 }
 
@@ -230,12 +241,31 @@ async function trySignIn(ev) {
   else enter();
 }
 
+// The role's pages only: a link ([data-api]: the operation its page needs)
+// the role may not use is hidden; on such a page, a note says so (the
+// server refuses its actions anyway: this only spares a wasted trip).
+async function applyRole() {
+  const me = await whoAmI();
+  if (!me || !Array.isArray(me.may)) return;
+  renderSession(me);
+  const may = new Set(me.may);
+  for (const a of document.querySelectorAll('[data-api]')) {
+    const ok = may.has(a.dataset.api);
+    (a.closest('li') || a).hidden = !ok;
+    if (!ok && a.getAttribute('aria-current') === 'page' && !$('#role-note')) {
+      pageState.content.prepend(el('p', { class: 'role-note', id: 'role-note', role: 'note',
+        text: t('nav.not_for_role', { role: t(`role.${me.role}`) }) }));
+    }
+  }
+}
+
 function enter() {
   const { signin, content, onReady } = pageState;
   pageState.started = true;
   signin.hidden = true;
   content.hidden = false;
   renderSession();
+  applyRole();
   const h = content.querySelector('h1, h2');
   if (h) {
     h.setAttribute('tabindex', '-1');

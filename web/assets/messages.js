@@ -68,6 +68,8 @@ export const MESSAGES = {
 
     'session.none': 'Not signed in',
     'session.signed_in': 'Signed in (token …{end})',
+    'session.signed_in_as': 'Signed in as {name} ({role})',
+    'nav.not_for_role': 'This page is not for the role {role}: what it asks of the server will be refused. The links above are the pages of your role.',
     'session.sign_out': 'Sign out',
 
     'signin.home': 'Sign in',
@@ -699,6 +701,8 @@ export const MESSAGES = {
 
     'session.none': 'Sin sesión',
     'session.signed_in': 'Sesión iniciada (credencial …{end})',
+    'session.signed_in_as': 'Sesión de {name} ({role})',
+    'nav.not_for_role': 'Esta página no es para el rol {role}: el servidor rechazará lo que pida. Los enlaces de arriba son las páginas de su rol.',
     'session.sign_out': 'Cerrar sesión',
 
     'signin.home': 'Iniciar sesión',
