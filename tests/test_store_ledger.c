@@ -554,8 +554,15 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
     /* the booth sees the merge at once: the passport is A's now */
     assert_int_equal(fr_store_link_document(booth, &d, on, 1, &l, NULL), FR_OK);
     assert_int_equal(l.traveller_id, a.traveller_id);
+    assert_int_equal(
+        fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "passports seen", &err),
+        FR_ECONFLICT);
+    /* a decision states why: no note, or a blank one, is refused before anything */
     assert_int_equal(fr_store_review_resolve(t->s, rid, 1, "SUP-1", 1717600000, "", &err),
-                     FR_ECONFLICT);
+                     FR_EINVAL);
+    assert_string_equal(err.field, "note");
+    assert_int_equal(fr_store_review_resolve(t->s, rid, 0, "SUP-1", 1717600000, "  x ", &err),
+                     FR_EINVAL);
     assert_int_equal(fr_store_history(t->s, r.traveller_id, &h, NULL), FR_ENOTFOUND);
     h = hist(t->s, a.traveller_id);
     assert_int_equal(h->count, 3);
@@ -587,10 +594,13 @@ static void namesakes_stay_apart_and_renewal_is_reviewed_then_linked(void **st)
     assert_true(h->in_country);
     fr_history_free(h);
     /* the only document of a traveller cannot be split off */
-    assert_int_equal(fr_store_split(t->s, "CHN", "E30000003", "SUP-2", 1717700000, "", &made, &err),
-                     FR_EINVAL);
-    assert_int_equal(fr_store_split(t->s, "CHN", "NOPE", "SUP-2", 1, "", &made, &err),
+    assert_int_equal(
+        fr_store_split(t->s, "CHN", "E30000003", "SUP-2", 1717700000, "not him", &made, &err),
+        FR_EINVAL);
+    assert_string_equal(err.field, "document");
+    assert_int_equal(fr_store_split(t->s, "CHN", "NOPE", "SUP-2", 1, "not him", &made, &err),
                      FR_ENOTFOUND);
+    assert_int_equal(fr_store_split(t->s, "CHN", "NOPE", "SUP-2", 1, NULL, &made, &err), FR_EINVAL);
 }
 
 static void rare_name_renewal_links_and_dual_national_is_reviewed(void **st)
@@ -617,7 +627,8 @@ static void rare_name_renewal_links_and_dual_national_is_reviewed(void **st)
     fr_history_free(h);
     /* the supervisor says two people: nothing moves, the review closes */
     int64_t rid = only_review(t->s, c.traveller_id, a.traveller_id);
-    assert_int_equal(fr_store_review_resolve(t->s, rid, 0, "SUP-1", 1, "", NULL), FR_OK);
+    assert_int_equal(fr_store_review_resolve(t->s, rid, 0, "SUP-1", 1, "photos differ", NULL),
+                     FR_OK);
     h = hist(t->s, c.traveller_id);
     assert_int_equal(h->nreviews, 0);
     assert_int_equal(h->count, 1);

@@ -26,9 +26,9 @@
 
 static const char USAGE[] =
     N_("Usage: frontera [--db PATH] review list [--all] [--json]\n"
-       "       frontera [--db PATH] review link ID --by NAME [--note TEXT]\n"
-       "       frontera [--db PATH] review distinct ID --by NAME [--note TEXT]\n"
-       "       frontera [--db PATH] review split STATE:NUMBER --by NAME [--note TEXT]\n"
+       "       frontera [--db PATH] review link ID --by NAME --note TEXT\n"
+       "       frontera [--db PATH] review distinct ID --by NAME --note TEXT\n"
+       "       frontera [--db PATH] review split STATE:NUMBER --by NAME --note TEXT\n"
        "       frontera [--db PATH] review thresholds [--link-bits X] [--review-bits Y]\n"
        "                                              [--renewal-rate R]\n"
        "Document links a supervisor decides. A new document that only possibly belongs to\n"
@@ -46,7 +46,7 @@ static const char USAGE[] =
        "             R the share of new documents whose holder is already known, default\n"
        "             0.02); they apply to every later record, import and booth decision\n"
        "  --by NAME  who decides (required; written to the link audit with the time)\n"
-       "  --note     why, in the audit\n"
+       "  --note     why, 3 to 400 characters: what the audit keeps of the decision\n"
        "Exit 0 done, 1 not found or already closed, 2 usage, 3 failure.\n");
 
 static void print_list(const fr_link_review *r, size_t n, int json)
@@ -184,6 +184,9 @@ int cmd_review(int argc, char **argv)
         return cli_usage_error("review", list ? "list takes no argument"
                                               : "give one review id or STATE:NUMBER");
     if (!list && (!by || !*by)) return cli_usage_error("review", "say who decides with --by NAME");
+    if (!list && strlen(note) < 3)
+        return cli_usage_error("review", "say why with --note TEXT (3 to %d characters)",
+                               FR_STORE_NOTE_MAX);
     int64_t id = 0;
     char state[8] = "", number[64] = "";
     if (!list && strcmp(what, "split") != 0) {

@@ -170,19 +170,24 @@ typedef struct fr_link_review {
 FR_API int fr_store_reviews(fr_store *s, int open_only, fr_link_review **out, size_t *n,
                             fr_error *err);
 
+/* The longest note of a decision on who is who. */
+#define FR_STORE_NOTE_MAX 400
+
 /* A supervisor's answer to review `id`: same_person 1 moves every document
  * and event of the review's traveller to the candidate (the traveller is
  * merged into it) and re-pairs the candidate's entries and exits; 0 records
- * that they are two people. actor and at_utc (seconds since the epoch, the
- * caller's clock) go to the link audit. FR_ENOTFOUND: no such review;
- * FR_ECONFLICT: it is not open any more. One transaction. */
+ * that they are two people. actor, at_utc (seconds since the epoch, the
+ * caller's clock) and note go to the link audit; the note says why, in 3 to
+ * FR_STORE_NOTE_MAX characters (FR_EINVAL, field "note", otherwise: for
+ * either answer). FR_ENOTFOUND: no such review; FR_ECONFLICT: it is not open
+ * any more. One transaction. */
 FR_API int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
                                    int64_t at_utc, const char *note, fr_error *err);
 
 /* Split a wrongly merged traveller: document state/number and its events
  * move to a new traveller (*new_traveller), and both are re-paired. The
  * document must not be its traveller's only one (FR_EINVAL). Audited like a
- * review. One transaction. */
+ * review, with a note as a review's. One transaction. */
 FR_API int fr_store_split(fr_store *s, const char *state, const char *number, const char *actor,
                           int64_t at_utc, const char *note, int64_t *new_traveller, fr_error *err);
 

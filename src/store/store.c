@@ -5,6 +5,7 @@
  * PostgreSQL, store/postgres/), validates
  * and normalises every event before a backend sees it, and forwards each
  * call through the backend's table of functions (store_impl.h). */
+#include <ctype.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -234,11 +235,30 @@ static int actor_ok(const char *actor, fr_error *err)
     return FR_OK;
 }
 
+/* A decision on who is who states why: the note is all the audit keeps of the
+ * supervisor's reasoning (a link merges two people's records; keeping them
+ * apart decides as much). */
+static int note_ok(const char *note, fr_error *err)
+{
+    size_t n = note ? strlen(note) : 0, a = 0;
+    while (a < n && isspace((unsigned char)note[a]))
+        a++;
+    while (n > a && isspace((unsigned char)note[n - 1]))
+        n--;
+    if (n - a < 3 || n - a > FR_STORE_NOTE_MAX)
+        return fr_error_set(err, FR_EINVAL, 0, 0, "note",
+                            "say why in the note, in 3 to %d characters: it is what the audit "
+                            "keeps of the decision",
+                            FR_STORE_NOTE_MAX);
+    return FR_OK;
+}
+
 int fr_store_review_resolve(fr_store *s, int64_t id, int same_person, const char *actor,
                             int64_t at_utc, const char *note, fr_error *err)
 {
     if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
     int rc = actor_ok(actor, err);
+    if (rc == FR_OK) rc = note_ok(note, err);
     if (rc != FR_OK) return rc;
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
     if (!s->ops->review_resolve) return unsupported(s, "resolve link reviews", err);
@@ -251,6 +271,7 @@ int fr_store_split(fr_store *s, const char *state, const char *number, const cha
     if (!s || !state || !number || !new_traveller)
         return fr_error_set(err, FR_EINVAL, 0, 0, "document", "no document given");
     int rc = actor_ok(actor, err);
+    if (rc == FR_OK) rc = note_ok(note, err);
     if (rc != FR_OK) return rc;
     if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
     if (!s->ops->split) return unsupported(s, "split documents off a traveller", err);

@@ -838,6 +838,11 @@ test('a supervisor reads a link review with its evidence and keeps the two peopl
   assert.equal(await item.locator('a').getAttribute('href'), `/traveller?id=${REVIEW_CANDIDATE}`);
   assert.deepEqual(await unlabelled(page), [], 'every input has a label');
   await shot(page, 'review-supervisor.png');
+  // no decision without a reason: nothing is sent, the note is asked for
+  await item.locator('button.review-distinct').click();
+  assert.match(await item.locator('p[role="status"]').textContent(), /^Say why first/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), `note-${REVIEW_ID}`);
+  assert.equal(await page.locator(`#review-${REVIEW_ID}`).count(), 1, 'a review was decided without a note');
   await page.fill(`#note-${REVIEW_ID}`, 'different photos, browser test');
   await item.locator('button.review-distinct').click();
   // the record is read again: the review is closed, so it is no longer listed

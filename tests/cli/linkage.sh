@@ -50,10 +50,12 @@ grep -q '^revisión 1 \[abierta\]: el documento CHN:BI0530184' "$T/list.es" &&
 
 # decisions need a name; unknown reviews are findings
 [ "$(rc_of "$F" review link 1)" = 2 ] || fail "review link without --by should be a usage error"
-[ "$(rc_of "$F" review link 99 --by SUP-1)" = 1 ] || fail "an unknown review should exit 1"
+[ "$(rc_of "$F" review distinct 1 --by SUP-1)" = 2 ] || fail "a decision without --note should be a usage error"
+[ "$(rc_of "$F" review distinct 1 --by SUP-1 --note "  ")" = 2 ] || fail "a blank --note should be a usage error"
+[ "$(rc_of "$F" review link 99 --by SUP-1 --note "passports seen")" = 1 ] || fail "an unknown review should exit 1"
 "$F" review distinct 1 --by SUP-1 --note "two women, photos differ" | grep_q 'two people' ||
     fail "review distinct"
-[ "$(rc_of "$F" review link 1 --by SUP-1)" = 1 ] || fail "a closed review should exit 1"
+[ "$(rc_of "$F" review link 1 --by SUP-1 --note "passports seen")" = 1 ] || fail "a closed review should exit 1"
 "$F" review list | grep_q 'no reviews' || fail "the review is still open"
 
 # a third passport, the first woman's, reviewed and linked: re-paired
@@ -62,7 +64,7 @@ person W4 entry 2023-05-01T10:00-05:00 ZZ0000001 2033-01-01 >"$T/w4"
 grep -q '"link": *"review"' "$T/w4" || fail "third passport: $(cat "$T/w4")"
 id=$("$F" review list --json | sed -n 's/.*"id": *\([0-9]*\).*/\1/p' | sed -n 1p)
 [ -n "$id" ] || fail "no open review"
-"$F" review link "$id" --by SUP-2 | grep_q 'linked as the same person' || fail "review link"
+"$F" review link "$id" --by SUP-2 --note "same photo, renewed passport" | grep_q 'linked as the same person' || fail "review link"
 "$F" traveller CHN:ZZ0000001 --json >"$T/t3"
 grep -q '"XV0241368"' "$T/t3" || fail "not merged: $(cat "$T/t3")"
 grep -q '"in_country": *true' "$T/t3" || fail "not re-paired: $(cat "$T/t3")"
@@ -70,7 +72,7 @@ grep -q '"in_country": *true' "$T/t3" || fail "not re-paired: $(cat "$T/t3")"
 "$F" review split chn:zz0000001 --by SUP-3 --note "wrong" | grep_q 'new traveller' ||
     fail "review split"
 "$F" traveller CHN:XV0241368 --json | grep_q '"in_country": *false' || fail "split did not re-pair"
-[ "$(rc_of "$F" review split CHN:ZZ0000001 --by SUP-3)" = 2 ] ||
+[ "$(rc_of "$F" review split CHN:ZZ0000001 --by SUP-3 --note "wrong link")" = 2 ] ||
     fail "splitting a traveller's only document should be refused"
 if command -v sqlite3 >/dev/null; then
     [ "$(sqlite3 "$FRONTERA_DB" 'SELECT group_concat(action || ":" || actor) FROM link_audit')" = \

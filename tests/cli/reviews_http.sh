@@ -100,11 +100,15 @@ grep -q "sam(supervisor) review.read review:999 from .* -> 404" "$T/audit" || fa
 # --- resolve: distinct, then the second as link
 call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"maybe"}'; expect 422 "a bad decision"
 call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"distinct","extra":1}'; expect 422 "an unknown member"
+# either answer says why: the note is what the audit keeps of the decision
+call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"distinct"}'; expect 422 "a decision without a note"
+[ "$(json 'd["field"]' <"$T/body")" = note ] || fail "the refusal does not name the note: $(cat "$T/body")"
+call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"distinct","note":"  "}'; expect 422 "a blank note"
 call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"distinct","note":"two women, photos differ"}'
 expect 200 "distinct"
 [ "$(json 'd["status"]' <"$T/body")" = distinct ] || fail "distinct: $(cat "$T/body")"
-call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"link"}'; expect 409 "a closed review"
-call "$SUP" POST /v1/reviews/999/resolve '{"decision":"link"}'; expect 404 "an unknown review"
+call "$SUP" POST "/v1/reviews/$R1/resolve" '{"decision":"link","note":"same woman"}'; expect 409 "a closed review"
+call "$SUP" POST /v1/reviews/999/resolve '{"decision":"link","note":"same woman"}'; expect 404 "an unknown review"
 call "$SUP" GET /v1/reviews; expect 200 "list"
 [ "$(json 'len(d["reviews"])' <"$T/body")" = 2 ] || fail "two open reviews expected: $(cat "$T/body")"
 # ZZ0000001 against the first woman (the holder of XV0241368)
@@ -122,13 +126,13 @@ grep -q "sam(supervisor) review.distinct traveller:$C1 review:$R1 from .* -> 200
 grep -q "sam(supervisor) review.link traveller:$TL review:$R2 from .* -> 200" "$T/audit" || fail "link is not audited"
 
 # --- split: the wrong traveller, the only document, then done
-call "$SUP" POST /v1/travellers/999999/split '{"document":"CHN:ZZ0000001"}'; expect 409 "a document of another traveller"
+call "$SUP" POST /v1/travellers/999999/split '{"document":"CHN:ZZ0000001","note":"wrong link"}'; expect 409 "a document of another traveller"
 call "$SUP" POST "/v1/travellers/$TL/split" '{}'; expect 422 "no document"
 call "$SUP" POST "/v1/travellers/$TL/split" '{"document":"chn:zz0000001","note":"wrong link"}'
 expect 200 "split"
 NT=$(json 'd["new_traveller_id"]' <"$T/body")
 [ "$NT" != "$TL" ] || fail "split did not make a new traveller"
-call "$SUP" POST "/v1/travellers/$NT/split" '{"document":"CHN:ZZ0000001"}'; expect 422 "the only document"
+call "$SUP" POST "/v1/travellers/$NT/split" '{"document":"CHN:ZZ0000001","note":"wrong link"}'; expect 422 "the only document"
 call "$SUP" GET /v1/travellers/CHN:XV0241368; expect 200 "after the split"
 [ "$(json 'd["in_country"]' <"$T/body")" = False ] || fail "split did not re-pair: $(cat "$T/body")"
 "$F" audit list >"$T/audit"

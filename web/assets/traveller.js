@@ -120,9 +120,14 @@ function reviewItem(rec, r) {
       el('a', { href: `/traveller?id=${encodeURIComponent(other)}`, text: t('rev.same_as', { id: other }) })),
     evidence(r));
   if (!rec.may_review || r.id === undefined) return li;
-  const note = el('input', { id: `note-${r.id}`, type: 'text', maxlength: '400', 'aria-label': t('rev.note_for', { id: r.id }) });
+  const note = el('input', { id: `note-${r.id}`, type: 'text', maxlength: '400', required: '', 'aria-label': t('rev.note_for', { id: r.id }) });
   const msg = el('p', { class: 'help', role: 'status' });
   const decide = async (decision) => {
+    if (note.value.trim().length < 3) { // either answer says why (the server refuses it too)
+      msg.textContent = t('rev.need_note');
+      note.focus();
+      return;
+    }
     msg.textContent = t('rev.saving');
     try {
       await apiPost(`/v1/reviews/${r.id}/resolve`, { decision, note: note.value.trim() });
