@@ -357,7 +357,10 @@ int cli_sync_status_answer(void *ud, int64_t now_ms, char **json, size_t *len, f
     size_t n = 0;
     fr_sync_background bg = {0};
     fr_sync_limits lim = {0};
-    int rc = fr_sync_status_get(v->db, NULL, &st, &n, err);
+    /* a server that syncs by itself answers for its own central: a central the
+     * post once tried by hand (a typo, the old address) is not the booth's
+     * concern and would warn forever ('frontera sync status' lists them all) */
+    int rc = fr_sync_status_get(v->db, s ? s->central : NULL, &st, &n, err);
     if (rc != FR_OK) return rc;
     if (s) {
         pthread_mutex_lock(&s->mu);

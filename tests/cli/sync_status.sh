@@ -97,6 +97,13 @@ check 'c["lists"]["policy"]["version"] == 1 and c["lists"]["policy"]["digest"] =
 check 'all(len(c["lists"][k]["digest"]) == 64 and c["lists"][k]["version"] > 1700000000 and c["lists"][k]["warnings"] == [] for k in ("watchlist", "lost-stolen"))' \
   || fail "the lists pulled, as the central's file times: $(cat "$T/st.json")"
 "$F" --db "$CENTRAL" export | grep_q '^S-3,' || fail "the central holds the post's events"
+# a central the post once tried by hand (an old address): the booth's panel is about its own central only
+"$F" --db "$T/P.db" sync --central "http://127.0.0.1:$(free_port)" --token-file "$T/tok" >/dev/null 2>&1 || true
+"$F" --db "$T/P.db" sync status --json >"$T/all.json"
+[ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/all.json")" = 2 ] ||
+  fail "sync status lists every central the post tried: $(cat "$T/all.json")"
+until_status 'len(j["centrals"]) == 1 and c["central"] == "'"$CURL"'"' ||
+  fail "the post server's panel lists another central than its own: $(cat "$T/st.json")"
 
 # --- 3. the post's clock 5 minutes ahead: the skew is warned of
 stop P
