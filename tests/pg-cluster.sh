@@ -110,6 +110,8 @@ crash() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null
 promote() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -w promote >/dev/null; }
 # Restart the cluster in DIR (its clients' connections are cut), same options.
 restart() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -l "$1/server.log" restart >/dev/null; }
+# halt DIR: stop the server and keep its files (restart starts it again)
+halt() { as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null; }
 
 stop() {
     local dir=$1
@@ -134,6 +136,7 @@ standby) standby "${2:?primary directory}" "${3:?directory}" ;;
 crash) crash "${2:?directory}" ;;
 promote) promote "${2:?directory}" ;;
 restart) restart "${2:?directory}" ;;
+halt) halt "${2:?directory}" ;;
 check) check ;;
-*) echo "usage: pg-cluster.sh start|stop|crash|promote DIR | standby PRIMARY DIR | check" >&2; exit 2 ;;
+*) echo "usage: pg-cluster.sh start|stop|crash|promote|restart|halt DIR | standby PRIMARY DIR | check" >&2; exit 2 ;;
 esac

@@ -109,6 +109,15 @@ done
 [ "$ok" != 0 ] && [ "$ok" -le 4 ] || fail "the server did not reconnect after the database restarted (last: $code $(cat "$T/evbody"))"
 for i in 7 8 9; do code=$(ev "R$i"); [ "${code:0:1}" = 2 ] || fail "a request after the reconnection failed: $code $(cat "$T/evbody")"; done
 echo "the server recorded again at attempt $ok after the database restarted"
+# /healthz says when the ledger does not answer (a balancer then sends the booths elsewhere), and again
+# when it does (the server's policy thread reads the ledger every 2 s)
+health() { code=$(curl -s -o "$T/hz" -w '%{http_code}' "$U/healthz"); }
+$CL halt "$T/s"
+for _ in $(seq 50); do health; [ "$code" = 503 ] && break; sleep 0.2; done
+[ "$code" = 503 ] && grep -q '"ledger":"unreachable"' "$T/hz" || fail "/healthz with the database down: $code $(cat "$T/hz")"
+$CL restart "$T/s"
+for _ in $(seq 50); do health; [ "$code" = 200 ] && break; sleep 0.2; done
+[ "$code" = 200 ] && grep -q '"ledger":"ok"' "$T/hz" || fail "/healthz once the database is back: $code $(cat "$T/hz")"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 PID=
 "$F" --db "$S" serve --listen 127.0.0.1:0 --db-replica "postgresql://postgres@127.0.0.1:1/none" --quiet \
