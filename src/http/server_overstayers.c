@@ -18,6 +18,7 @@
 
 #include "frontera/alloc.h"
 #include "frontera/country.h"
+#include "country_words.h"
 #include "server_internal.h"
 #include "views.h"
 
@@ -70,13 +71,13 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
     fr_error_clear(&err);
     fr_overstayer_query q = {FR_DATE_NONE, arg(r, "nationality"), arg(r, "port"), 0};
     const char *v;
-    if (q.nationality) { /* an ICAO code, an ISO alpha-3 code (DEU) or an English name, as reports
-                          */
-        int c = fr_country_normalize(q.nationality, strlen(q.nationality));
+    if (q.nationality) { /* a code (CHN, D or DEU) or a name in English or Spanish, as reports */
+        int c = fr__country_any(q.nationality, strlen(q.nationality));
         if (c < 0)
             return fr__srv_problem(r, 422, "invalid", "Invalid request", "nationality", NULL,
                                    "nationality must be an ICAO 9303 or ISO alpha-3 code, or a "
-                                   "country's English name (CHN, D or DEU, China)");
+                                   "country's name in English or Spanish (CHN, D or DEU, China, "
+                                   "Alemania)");
         q.nationality = fr_country_code(c);
     }
     if ((v = arg(r, "as_of"))) {

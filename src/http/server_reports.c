@@ -26,6 +26,7 @@
 #include "frontera/snapshot.h"
 #include "frontera/series.h"
 #include "frontera/whatif.h"
+#include "country_words.h"
 #include "server_internal.h"
 
 /* ---- query parameters ---- */
@@ -132,11 +133,12 @@ static int parse_query(srv_req *r, report_args *a, fr_error *err)
     for (const char *p = nat; p && *p;) {
         const char *e = strchr(p, ',');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        int c = fr_country_normalize(p, n); /* ICAO, ISO alpha-3 (DEU -> D) or a name */
+        int c =
+            fr__country_any(p, n); /* ICAO, ISO alpha-3 (DEU -> D), an English or Spanish name */
         if (c < 0 || a->q.nnationalities >= 64)
             return fr_error_set(err, FR_EINVAL, 0, 0, "nationality",
-                                "nationality lists up to 64 ICAO 9303 or ISO alpha-3 codes "
-                                "(CHN,COL,D or DEU)");
+                                "nationality lists up to 64 ICAO 9303 or ISO alpha-3 codes or "
+                                "country names (CHN,COL,D or DEU, Alemania)");
         a->nats[a->q.nnationalities++] = c;
         a->q.nationalities = a->nats;
         p = e ? e + 1 : p + n;

@@ -122,6 +122,12 @@ assert lines[0].startswith("traveller_id\tsurname\t") and "\tWANG\tLI\tCHN\t" in
 # a country's name or ISO alpha-3 code is read as its ICAO code; an unknown one is said
 st, ct, body = get("/v1/overstayers?as_of=2024-05-01&nationality=china", "sup")
 assert st == 200 and [r["surname"] for r in json.loads(body)["rows"]] == ["WANG"], (st, body)
+# in Spanish too, as Ecuador's analysts write them (case and accents do not matter)
+for q, want in (("Estados%20Unidos", "SMITH"), ("colombia", "PEREZ"), ("EE.%20UU.", "SMITH")):
+    st, ct, body = get(f"/v1/overstayers?as_of=2024-05-01&nationality={q}", "sup")
+    assert st == 200 and [r["surname"] for r in json.loads(body)["rows"]] == [want], (q, st, body)
+st, ct, body = get("/v1/reports/flows?by=nationality&nationality=Estados%20Unidos,China", "sup")
+assert st == 200 and sorted(r["nationality"] for r in json.loads(body)["rows"]) == ["CHN", "USA"], (st, body)
 st, ct, body = get("/v1/overstayers?as_of=2024-05-01&nationality=CHI", "sup")
 assert st == 422 and json.loads(body)["field"] == "nationality", (st, body)
 req = urllib.request.Request(base + "/v1/overstayers?as_of=2024-05-01&format=xlsx",
@@ -134,6 +140,6 @@ st, ct, body = get("/v1/overstayers?as_of=2024-13-01", "sup")
 assert st == 422 and json.loads(body)["field"] == "as_of", body
 PY
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep_q -x 4 ||
-  fail "the server's four answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
+"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep_q -x 7 ||
+  fail "the server's seven answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
 echo "overstayers.sh: ok"
