@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_policy.c: `frontera policy check|lint|changes`: the rule in force for a
- * nationality on a day (with its legal source), every error of a policy
- * file, and what changed for whom between two dates. */
+/* cmd_policy.c: `frontera policy check|lint|changes|history`: the rule in
+ * force for a nationality on a day (with its legal source), every error of a
+ * policy file, what changed for whom between two dates, and the versions the
+ * servers of a ledger put in force (who, when; the text of any of them). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -13,6 +15,7 @@
 #include "frontera/alloc.h"
 #include "frontera/policy.h"
 #include "i18n.h"
+#include "policy_store.h"
 
 #define MAX_REPORTED 200
 
@@ -23,14 +26,18 @@ static void usage(void)
         "[--json]\n"
         "       frontera policy lint FILE...\n"
         "       frontera policy changes [--policy FILE] --from DATE --to DATE [--class CLASS]\n"
+        "       frontera [--db PATH] policy history [--json] [--show VERSION]\n"
         "Visa policy files (format: docs/policy.md).\n\n"
         "  check    the rule in force for a nationality (ICAO code) on a day, with its source;\n"
         "           exit 1 when no rule applies\n"
         "  lint     load each FILE and report every error (FILE:LINE:COLUMN); exit 1 if any\n"
-        "  changes  every change of rule after --from up to and including --to, per nationality\n\n"
+        "  changes  every change of rule after --from up to and including --to, per nationality\n"
+        "  history  the versions the servers of the ledger put in force, newest first: when,\n"
+        "           by whom, digest; --show VERSION prints that version's text (to restore it,\n"
+        "           PUT it again); exit 1 when there is no such version\n\n"
         "  --policy FILE   the policy (default: $FRONTERA_POLICY, else Ecuador's ecu.policy)\n"
         "  --class CLASS   visitor (default), transit, crew or official\n"
-        "  --json          machine output (check)\n"
+        "  --json          machine output (check, history)\n"
         "  --help          show this help\n"
         "Example: frontera policy check --policy data/policy/ecu.policy --nationality CHN --on "
         "2024-07-01\n"));
@@ -378,14 +385,110 @@ oom:
     return FR_EXIT_FAILURE;
 }
 
+static void utc_text(int64_t ms, char out[24])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The ledger's policy versions (policy_store.h), or one's text. */
+static int do_history(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"show", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    int json = 0, c;
+    long long show = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'j') {
+            json = 1;
+        } else if (c == 's') {
+            char *end;
+            show = strtoll(optarg, &end, 10);
+            if (*end || show <= 0)
+                return cli_usage_error("policy", "--show needs a version number, not '%s'", optarg);
+        } else if (c == 'h') {
+            usage();
+            return FR_EXIT_OK;
+        } else {
+            return cli_bad_option("policy", argc, argv);
+        }
+    }
+    if (optind < argc) return cli_usage_error("policy", "unexpected argument '%s'", argv[optind]);
+    const char *db = getenv("FRONTERA_DB");
+    if (!db || !*db) db = "frontera.db";
+    if (cli_ledger_missing(db)) {
+        fprintf(stderr, _("frontera policy: there is no ledger at %s\n"), db);
+        return FR_EXIT_FAILURE;
+    }
+    fr__pstore *p = NULL;
+    fr__pstore_version *v = NULL, one;
+    size_t n = 0;
+    fr_error err;
+    fr_error_clear(&err);
+    int ex = FR_EXIT_OK, rc = fr__pstore_open(db, &p, &err);
+    if (rc == FR_OK && show) {
+        rc = fr__pstore_get(p, show, &one, &err);
+        if (rc == FR_ENOTFOUND) {
+            fprintf(stderr, _("frontera policy: the ledger holds no policy version %lld\n"), show);
+            ex = FR_EXIT_FINDING;
+        } else if (rc == FR_OK) {
+            fwrite(one.text, 1, one.len, stdout);
+            fr_free(one.text);
+        }
+        if (rc == FR_ENOTFOUND) rc = FR_OK;
+    } else if (rc == FR_OK) {
+        rc = fr__pstore_list(p, &v, &n, &err);
+    }
+    if (rc != FR_OK) {
+        cli_print_error("policy", db, &err);
+        ex = FR_EXIT_FAILURE;
+        goto done;
+    }
+    if (show) goto done;
+    if (json) {
+        putchar('[');
+        for (size_t i = 0; i < n; i++) {
+            char at[24];
+            utc_text(v[i].at_ms, at);
+            printf("%s{\"version\": %lld, \"at\": \"%s\", \"by\": ", i ? ", " : "",
+                   (long long)v[i].version, at);
+            cli_json_string(v[i].by);
+            printf(", \"digest\": \"%s\", \"in_force\": %s}", v[i].digest,
+                   i == 0 ? "true" : "false");
+        }
+        printf("]\n");
+    } else if (n == 0) {
+        printf(_("no policy version in the ledger yet: a server records its policy when it "
+                 "starts\n"));
+    } else {
+        printf(_("version  added (UTC)           by                digest\n"));
+        for (size_t i = 0; i < n; i++) {
+            char at[24];
+            utc_text(v[i].at_ms, at);
+            printf("%7lld  %-20s  %-16s  %.16s%s\n", (long long)v[i].version, at, v[i].by,
+                   v[i].digest, i == 0 ? _("  in force") : "");
+        }
+    }
+done:
+    fr_free(v);
+    fr__pstore_close(p);
+    return ex;
+}
+
 int cmd_policy(int argc, char **argv)
 {
-    if (argc < 2) return cli_usage_error("policy", "expected check, lint or changes");
+    if (argc < 2) return cli_usage_error("policy", "expected check, lint, changes or history");
     const char *verb = argv[1];
     if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
         usage();
         return FR_EXIT_OK;
     }
+    if (strcmp(verb, "history") == 0) return do_history(argc - 1, argv + 1);
     popts o;
     int rc = parse_opts(argc - 1, argv + 1, &o);
     if (rc >= 0) return rc;
@@ -393,5 +496,6 @@ int cmd_policy(int argc, char **argv)
     if (strcmp(verb, "check") == 0) return do_check(&o);
     if (strcmp(verb, "lint") == 0) return do_lint(argc, argv);
     if (strcmp(verb, "changes") == 0) return do_changes(&o);
-    return cli_usage_error("policy", "unknown action '%s'; expected check, lint or changes", verb);
+    return cli_usage_error("policy",
+                           "unknown action '%s'; expected check, lint, changes or history", verb);
 }

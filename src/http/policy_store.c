@@ -27,6 +27,16 @@ int fr__pstore_add(fr__pstore *p, const fr__pstore_version *v, fr_error *err)
     return p->ops->add(p, v, err);
 }
 
+int fr__pstore_list(fr__pstore *p, fr__pstore_version **out, size_t *n, fr_error *err)
+{
+    return p->ops->list(p, out, n, err);
+}
+
+int fr__pstore_get(fr__pstore *p, int64_t version, fr__pstore_version *v, fr_error *err)
+{
+    return p->ops->get(p, version, v, err);
+}
+
 int fr__pstore_lost(fr__pstore *p)
 {
     return p && p->ops->lost ? p->ops->lost(p) : 0;

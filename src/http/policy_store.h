@@ -36,6 +36,11 @@ int fr__pstore_latest(fr__pstore *p, int with_text, fr__pstore_version *v, fr_er
 /* Add v (version, at_ms, digest, by, text, len). FR_EEXIST when that
  * version number is taken. */
 int fr__pstore_add(fr__pstore *p, const fr__pstore_version *v, fr_error *err);
+/* Every version, newest first, without their texts, into *out (fr_free)
+ * and *n. */
+int fr__pstore_list(fr__pstore *p, fr__pstore_version **out, size_t *n, fr_error *err);
+/* Version `version` with its text into *v; FR_ENOTFOUND when there is none. */
+int fr__pstore_get(fr__pstore *p, int64_t version, fr__pstore_version *v, fr_error *err);
 /* 1 when the connection is gone (PostgreSQL): close and open again. */
 int fr__pstore_lost(fr__pstore *p);
 
@@ -44,6 +49,8 @@ typedef struct fr__pstore_ops {
     void (*close)(fr__pstore *p);
     int (*latest)(fr__pstore *p, int with_text, fr__pstore_version *v, fr_error *err);
     int (*add)(fr__pstore *p, const fr__pstore_version *v, fr_error *err);
+    int (*list)(fr__pstore *p, fr__pstore_version **out, size_t *n, fr_error *err);
+    int (*get)(fr__pstore *p, int64_t version, fr__pstore_version *v, fr_error *err);
     int (*lost)(fr__pstore *p); /* NULL: never */
 } fr__pstore_ops;
 

@@ -29,6 +29,24 @@ static void pgp_close(fr__pstore *base)
     fr_free(s);
 }
 
+/* Row i of r into v (the text when r has it). */
+static int row_version(const PGresult *r, int i, fr__pstore_version *v, fr_error *err)
+{
+    memset(v, 0, sizeof *v);
+    v->version = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+    v->at_ms = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    snprintf(v->digest, sizeof v->digest, "%s", PQgetvalue(r, i, 2));
+    snprintf(v->by, sizeof v->by, "%s", PQgetvalue(r, i, 3));
+    if (PQnfields(r) < 5) return FR_OK;
+    size_t n = (size_t)PQgetlength(r, i, 4);
+    if (!(v->text = fr_malloc(n + 1)))
+        return fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    memcpy(v->text, PQgetvalue(r, i, 4), n);
+    v->text[n] = 0;
+    v->len = n;
+    return FR_OK;
+}
+
 static int pgp_latest(fr__pstore *base, int with_text, fr__pstore_version *v, fr_error *err)
 {
     pgp *s = (pgp *)base;
@@ -41,24 +59,53 @@ static int pgp_latest(fr__pstore *base, int with_text, fr__pstore_version *v, fr
                                         "policy_versions ORDER BY version DESC LIMIT 1",
                             0, NULL, &r, err, "cannot read the policy versions");
     if (rc != FR_OK) return rc;
-    if (PQntuples(r) == 1) {
-        v->version = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        v->at_ms = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-        snprintf(v->digest, sizeof v->digest, "%s", PQgetvalue(r, 0, 2));
-        snprintf(v->by, sizeof v->by, "%s", PQgetvalue(r, 0, 3));
-        if (with_text) {
-            size_t n = (size_t)PQgetlength(r, 0, 4);
-            if (!(v->text = fr_malloc(n + 1))) {
-                rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
-            } else {
-                memcpy(v->text, PQgetvalue(r, 0, 4), n);
-                v->text[n] = 0;
-                v->len = n;
-            }
-        }
-    }
+    if (PQntuples(r) == 1) rc = row_version(r, 0, v, err);
     PQclear(r);
     return rc;
+}
+
+static int pgp_get(fr__pstore *base, int64_t version, fr__pstore_version *v, fr_error *err)
+{
+    pgp *s = (pgp *)base;
+    PGresult *r = NULL;
+    char ver[24];
+    snprintf(ver, sizeof ver, "%lld", (long long)version);
+    const char *p[1] = {ver};
+    memset(v, 0, sizeof *v);
+    int rc = fr__modpg_exec(s->c,
+                            "SELECT version, at_ms, digest, by_user, text FROM policy_versions"
+                            " WHERE version = $1",
+                            1, p, &r, err, "cannot read the policy versions");
+    if (rc != FR_OK) return rc;
+    rc = PQntuples(r) == 1 ? row_version(r, 0, v, err) : FR_ENOTFOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int pgp_list(fr__pstore *base, fr__pstore_version **out, size_t *n, fr_error *err)
+{
+    pgp *s = (pgp *)base;
+    PGresult *r = NULL;
+    *out = NULL;
+    *n = 0;
+    int rc = fr__modpg_exec(s->c,
+                            "SELECT version, at_ms, digest, by_user FROM policy_versions"
+                            " ORDER BY version DESC",
+                            0, NULL, &r, err, "cannot read the policy versions");
+    if (rc != FR_OK) return rc;
+    size_t count = (size_t)PQntuples(r);
+    fr__pstore_version *v = count ? fr_calloc(count, sizeof *v) : NULL;
+    if (count && !v) rc = fr_error_set(err, FR_ENOMEM, 0, 0, "", "out of memory");
+    for (size_t i = 0; rc == FR_OK && i < count; i++)
+        rc = row_version(r, (int)i, &v[i], err);
+    PQclear(r);
+    if (rc != FR_OK) {
+        fr_free(v);
+        return rc;
+    }
+    *out = v;
+    *n = count;
+    return FR_OK;
 }
 
 static int pgp_add(fr__pstore *base, const fr__pstore_version *v, fr_error *err)
@@ -84,7 +131,7 @@ static int pgp_lost(fr__pstore *base)
     return PQstatus(((pgp *)base)->c) == CONNECTION_BAD;
 }
 
-static const fr__pstore_ops OPS = {pgp_close, pgp_latest, pgp_add, pgp_lost};
+static const fr__pstore_ops OPS = {pgp_close, pgp_latest, pgp_add, pgp_list, pgp_get, pgp_lost};
 
 int fr__pstore_pg_open(const char *conninfo, fr__pstore **out, fr_error *err)
 {

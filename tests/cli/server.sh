@@ -287,6 +287,14 @@ got=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $A
 cmp -s "$T/ecu.policy.prev" "$SRC/data/policy/ecu.policy" || fail "the same policy again overwrote FILE.prev"
 expect 200 GET /healthz ""
 [ "$(json 'd["policy_version"]' <"$T/body")" = 2 ] || fail "the running server did not swap the policy in"
+# the ledger keeps both versions, newest first, with who and when; --show gives a version's text back
+"$F" policy history --json >"$T/hist.json"
+[ "$(json '[(v["version"], v["by"], v["in_force"]) for v in d]' <"$T/hist.json")" = "[(2, 'adam', True), (1, 'serve', False)]" ] ||
+  fail "policy history: $(cat "$T/hist.json")"
+"$F" policy history --show 1 >"$T/v1.policy"
+cmp -s "$T/v1.policy" "$SRC/data/policy/ecu.policy" || fail "policy history --show 1 is not the first policy"
+set +e; "$F" policy history --show 9 >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 1 ] || fail "policy history --show of an absent version exits $rc, not 1"
 expect 200 POST /v1/admissions "$OFF" "$ADMIT" # still deciding on the new version
 
 # --- the browser pages (webassets.h): no token, security headers, ETag revalidation
