@@ -113,10 +113,10 @@ echo "the server recorded again at attempt $ok after the database restarted"
 # when it does (the server's policy thread reads the ledger every 2 s)
 health() { code=$(curl -s -o "$T/hz" -w '%{http_code}' "$U/healthz"); }
 $CL halt "$T/s"
-for _ in $(seq 50); do health; [ "$code" = 503 ] && break; sleep 0.2; done
+for _ in $(seq 150); do health; [ "$code" = 503 ] && break; sleep 0.2; done
 [ "$code" = 503 ] && grep -q '"ledger":"unreachable"' "$T/hz" || fail "/healthz with the database down: $code $(cat "$T/hz")"
 $CL restart "$T/s"
-for _ in $(seq 50); do health; [ "$code" = 200 ] && break; sleep 0.2; done
+for _ in $(seq 150); do health; [ "$code" = 200 ] && break; sleep 0.2; done
 [ "$code" = 200 ] && grep -q '"ledger":"ok"' "$T/hz" || fail "/healthz once the database is back: $code $(cat "$T/hz")"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 PID=
