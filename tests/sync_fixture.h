@@ -18,23 +18,8 @@
 #include "frontera/server.h"
 #include "frontera/store.h"
 #include "frontera/sync.h"
+#include "srvclock.h"
 #include "tmpdb.h"
-
-static inline int64_t wall_ms(void *ud)
-{
-    (void)ud;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static inline int64_t mono_ns(void *ud)
-{
-    (void)ud;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 typedef struct world {
     tmp *t;

@@ -45,8 +45,8 @@ static int ensure_store(fr_server *s, fr_error *err)
     return fr__pstore_open(s->db_path, &p->store, err);
 }
 
-/* with p->store_mu held: run fn once more on a new connection when the
- * first try found the old one gone (a database restart) */
+/* with p->store_mu held: after rc, whether the connection was gone (a
+ * database restart); it is then closed, for a new one */
 static int retry_lost(fr_server *s, int rc)
 {
     srv_pshare *p = &s->pshare;
@@ -56,41 +56,45 @@ static int retry_lost(fr_server *s, int rc)
     return 1;
 }
 
-static int latest(fr_server *s, int with_text, fr__pstore_version *v, fr_error *err)
+enum { OP_LATEST, OP_LATEST_TEXT, OP_ADD };
+
+/* One call on the ledger's versions under store_mu (OP_ADD adds *v, the
+ * others read the latest into *v), made once more on a new connection when
+ * the first found the old one gone. A read says whether the ledger answers
+ * (/healthz). */
+static int call(fr_server *s, int op, fr__pstore_version *v, fr_error *err)
 {
     srv_pshare *p = &s->pshare;
     pthread_mutex_lock(&p->store_mu);
     int rc;
     for (int tries = 0;; tries++) {
         rc = ensure_store(s, err);
-        if (rc == FR_OK) rc = fr__pstore_latest(p->store, with_text, v, err);
+        if (rc == FR_OK)
+            rc = op == OP_ADD ? fr__pstore_add(p->store, v, err)
+                              : fr__pstore_latest(p->store, op == OP_LATEST_TEXT, v, err);
         if (tries || !p->store || !retry_lost(s, rc)) break;
     }
     pthread_mutex_unlock(&p->store_mu);
-    atomic_store(&p->ledger_ok, rc == FR_OK);
+    if (op != OP_ADD) atomic_store(&p->ledger_ok, rc == FR_OK);
     return rc;
+}
+
+static int latest(fr_server *s, int with_text, fr__pstore_version *v, fr_error *err)
+{
+    return call(s, with_text ? OP_LATEST_TEXT : OP_LATEST, v, err);
 }
 
 int fr__srv_pshare_add(fr_server *s, const srv_policy *np, const char *by, fr_error *err)
 {
-    srv_pshare *p = &s->pshare;
     fr__pstore_version v;
     memset(&v, 0, sizeof v);
     v.version = (int64_t)np->version;
     v.at_ms = fr__srv_now_ms(s);
     memcpy(v.digest, np->digest, sizeof v.digest);
     snprintf(v.by, sizeof v.by, "%s", by && *by ? by : "?");
-    v.text = np->text;
+    v.text = np->text; /* borrowed: the store copies it */
     v.len = np->len;
-    pthread_mutex_lock(&p->store_mu);
-    int rc;
-    for (int tries = 0;; tries++) {
-        rc = ensure_store(s, err);
-        if (rc == FR_OK) rc = fr__pstore_add(p->store, &v, err);
-        if (tries || !p->store || !retry_lost(s, rc)) break;
-    }
-    pthread_mutex_unlock(&p->store_mu);
-    return rc;
+    return call(s, OP_ADD, &v, err);
 }
 
 uint64_t fr__srv_pshare_latest(fr_server *s)

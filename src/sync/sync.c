@@ -117,14 +117,6 @@ done:
 }
 
 /* The problem document's detail, or a fixed text. */
-static void problem_detail(const char *answer, char *out, size_t cap)
-{
-    json_t *j = json_loads(answer ? answer : "", 0, NULL);
-    const char *d = j ? json_string_value(json_object_get(j, "detail")) : NULL;
-    snprintf(out, cap, "%s", d ? d : "no detail");
-    json_decref(j);
-}
-
 /* The central's base URL, checked: http(s)://, no credentials, no query,
  * no trailing slash. */
 int fr__sync_central(const char *url, char out[FR_SYNC_URL_MAX + 1], fr_error *err)
@@ -275,7 +267,7 @@ int fr_sync_push(const fr_sync_config *cfg, fr_sync_report *rep, fr_error *err)
         }
         if (status != 200) {
             char detail[160];
-            problem_detail(answer, detail, sizeof detail);
+            fr__sync_problem_detail(answer, detail, sizeof detail);
             rc = fr_error_set(err, status >= 500 ? FR_EIO : FR_EPARSE, 0, 0, "central",
                               "the central answered %ld: %s", status, detail);
             goto done;

@@ -229,13 +229,19 @@ int fr__sync_auth_error(fr_error *err, long status, const char *request, const c
                             "mistyped, revoked or of another central; on the central, 'frontera "
                             "user add NAME --role post --ports LOCODE' gives a post its token",
                             request);
+    char detail[160];
+    fr__sync_problem_detail(answer, detail, sizeof detail);
+    return fr_error_set(err, FR_EAUTH, 0, 0, "token",
+                        "the central refused %s (403: %s): a post syncs with the token of a "
+                        "user of role post on the central (frontera user add NAME --role post "
+                        "--ports LOCODE), not an officer's or an administrator's",
+                        request, detail);
+}
+
+void fr__sync_problem_detail(const char *answer, char *out, size_t cap)
+{
     json_t *j = json_loads(answer ? answer : "", 0, NULL);
     const char *d = j ? json_string_value(json_object_get(j, "detail")) : NULL;
-    int rc = fr_error_set(err, FR_EAUTH, 0, 0, "token",
-                          "the central refused %s (403: %s): a post syncs with the token of a "
-                          "user of role post on the central (frontera user add NAME --role post "
-                          "--ports LOCODE), not an officer's or an administrator's",
-                          request, d ? d : "not allowed");
+    snprintf(out, cap, "%s", d ? d : "no detail");
     json_decref(j);
-    return rc;
 }

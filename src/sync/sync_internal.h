@@ -79,5 +79,8 @@ int fr__sync_http_get(fr__sync_http *h, const char *path, int64_t post_clock_ms,
  * that says what to do (FR_EAUTH in err, returned); 0 for any other status.
  * answer: the central's problem document, whose detail is quoted (or NULL). */
 int fr__sync_auth_error(fr_error *err, long status, const char *request, const char *answer);
+/* The detail of the central's problem document answer ("no detail" when it
+ * has none) into out. */
+void fr__sync_problem_detail(const char *answer, char *out, size_t cap);
 
 #endif
