@@ -20,6 +20,7 @@
 #include "frontera/store.h"
 #include "tmpdb.h"
 #include "module_sqlite.h"
+#include "store_impl.h"
 #include "store_sqlite.h"
 
 static int setup(void **st)
@@ -811,6 +812,180 @@ static void bulk_linking_equals_one_at_a_time(void **st)
     sqlite3_close(db);
 }
 
+/* The namesake event of row i of namesake_csv. */
+static void namesake_row(fr_event *ev, unsigned *seed, int i, int ordered)
+{
+    namesake_event(ev, seed, ordered ? 600 + i : i);
+    if (!ordered) return;
+    char when[40];
+    snprintf(when, sizeof when, "2024-%02d-%02dT%02d:00-05:00", 1 + i / 672 % 12, 1 + i / 24 % 28,
+             i % 24);
+    assert_int_equal(fr_datetime_parse_cstr(when, &ev->at, NULL), FR_OK);
+}
+
+/* The namesake events as import CSV; `ordered`: times increasing with the
+ * row (no late event) and without the date past the blocking cap. */
+static char *namesake_csv(int n, int ordered, size_t *len)
+{
+    size_t cap = (size_t)n * 512 + 1024, at = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    at += (size_t)snprintf(csv, cap, "%s", fr_ledger_csv_header());
+    unsigned seed = 11;
+    for (int i = 0; i < n; i++) {
+        fr_event ev;
+        namesake_row(&ev, &seed, i, ordered);
+        at += fr_ledger_csv_format(&ev, csv + at, cap - at);
+        assert_true(at < cap);
+    }
+    *len = at;
+    return csv;
+}
+
+static int index_count(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                           " AND name IN ('travellers_birth', 'events_traveller_time')",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* The complete hook of load_probe: what the backend held while the rows
+ * were recorded. */
+typedef struct load_probe {
+    unsigned deferred_min; /* the fewest deferred indexes seen (bits AND-ed) */
+    int load_seen, rows;
+} load_probe;
+
+static int load_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
+{
+    load_probe *p = ud;
+    (void)ev;
+    (void)err;
+    sq_store *q = (sq_store *)s;
+    p->deferred_min = p->rows++ ? p->deferred_min & q->deferred : q->deferred;
+    p->load_seen |= q->load;
+    return FR_OK;
+}
+
+/* An import into an empty ledger builds travellers_birth and
+ * events_traveller_time once at its end (store_sqlite_load.c): the same
+ * travellers, links, reviews, frequencies and pairings as recording one
+ * event at a time with both indexes; in time order the connection's memory
+ * answers every read (no index built before the end); late events and a
+ * date past the blocking cap build them when first needed. */
+static void initial_load_equals_recording_one_at_a_time(void **st)
+{
+    tmp *t = *st;
+    static const char *const Q[] = {
+        "SELECT id, surname, given_names, nationality, birth_date, sex FROM travellers ORDER BY id",
+        "SELECT id, number, traveller_id, link, person_digest FROM documents ORDER BY id",
+        "SELECT document_id, traveller_id, candidate_id, reason, bits FROM link_reviews",
+        "SELECT * FROM link_name_freq ORDER BY 1, 2, 3",
+        "SELECT * FROM link_nat_freq ORDER BY 1",
+        "SELECT * FROM link_birth_freq ORDER BY 1",
+        "SELECT event_id, traveller_id, document_id, anomalies, paired_id FROM events ORDER BY id",
+    };
+    for (int ordered = 1; ordered >= 0; ordered--) {
+        char one[160], bulk[160];
+        snprintf(one, sizeof one, "%s/one%d.db", t->dir, ordered);
+        snprintf(bulk, sizeof bulk, "%s/bulk%d.db", t->dir, ordered);
+        size_t len;
+        char *csv = namesake_csv(2400, ordered, &len);
+        /* one at a time, indexes kept */
+        fr_store *a = NULL;
+        assert_int_equal(fr_store_open(one, FR_STORE_CREATE, &a, NULL), FR_OK);
+        unsigned seed = 11;
+        for (int i = 0; i < 2400; i++) {
+            fr_event ev;
+            namesake_row(&ev, &seed, i, ordered);
+            assert_int_equal(fr_store_record(a, &ev, NULL, NULL), FR_OK);
+        }
+        fr_store_close(a);
+        /* the import, in batches of 300 */
+        fr_store *b = NULL;
+        assert_int_equal(fr_store_open(bulk, FR_STORE_CREATE, &b, NULL), FR_OK);
+        fr_csv *in = NULL;
+        fr_error err;
+        assert_int_equal(fr_csv_new_mem(csv, len, NULL, &in), FR_OK);
+        load_probe p = {0};
+        fr_import_hooks h = {.ud = &p, .complete = load_complete};
+        fr_import_stats stats;
+        assert_int_equal(fr_ledger_import(b, in, 300, &h, &stats, &err), FR_OK);
+        fr_csv_free(in);
+        assert_int_equal(stats.taken, 2400);
+        assert_true(p.load_seen);
+        if (ordered) /* never needed before the end */
+            assert_int_equal(p.deferred_min, SQ_IDX_BIRTH | SQ_IDX_EVENTS);
+        else /* a late event and the crowded date built both on the way */
+            assert_int_equal(p.deferred_min, 0);
+        assert_int_equal(((sq_store *)b)->deferred, 0);
+        assert_int_equal(((sq_store *)b)->load, 0);
+        fr_store_close(b);
+        assert_int_equal(index_count(bulk), 2);
+        for (size_t i = 0; i < sizeof Q / sizeof *Q; i++) {
+            char da[17], db[17];
+            digest_of(one, Q[i], da);
+            digest_of(bulk, Q[i], db);
+            if (strcmp(da, db) != 0) fail_msg("differs (ordered %d): %s", ordered, Q[i]);
+        }
+        free(csv);
+    }
+}
+
+/* A load killed before its end leaves the two indexes missing: the next
+ * open builds them, unless another connection holds the write lock (the
+ * import itself), and then the first statement that reads through one does.
+ * A ledger that is not empty is loaded with its indexes. */
+static void a_killed_load_gets_its_indexes_back(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    int on = 0;
+    assert_int_equal(fr__store_load_begin(s, &on, NULL), FR_OK);
+    assert_true(on);
+    fr_event ev;
+    make_event(&ev, "K1", FR_EVENT_ENTRY, "2024-01-10T10:00-05:00", "K1");
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(index_count(t->db), 0);
+    /* another process opens while the import holds the lock: no wait, no build */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    fr_store *other = open_ok(t, 0);
+    assert_int_equal(((sq_store *)other)->deferred, SQ_IDX_BIRTH | SQ_IDX_EVENTS);
+    fr_store_batch_rollback(s);
+    fr_store_close(s); /* killed: no fr__store_load_end */
+    assert_int_equal(index_count(t->db), 0);
+    /* the other connection's history reads through events_traveller_time */
+    fr_history *hist = NULL;
+    int64_t tid = 0;
+    assert_int_equal(fr_store_find_document(other, "ECU", "K1", &tid, NULL), FR_OK);
+    assert_int_equal(fr_store_history(other, tid, &hist, NULL), FR_OK);
+    fr_history_free(hist);
+    assert_int_equal(((sq_store *)other)->deferred, SQ_IDX_BIRTH);
+    fr_store_close(other);
+    assert_int_equal(index_count(t->db), 1);
+    s = open_ok(t, 0); /* an open with the lock free builds the rest */
+    assert_int_equal(((sq_store *)s)->deferred, 0);
+    assert_int_equal(index_count(t->db), 2);
+    assert_int_equal(fr__store_load_begin(s, &on, NULL), FR_OK);
+    assert_false(on); /* not empty */
+    assert_int_equal(fr__store_load_end(s, NULL), FR_OK);
+    assert_int_equal(index_count(t->db), 2);
+    fr_store_close(s);
+}
+
 /* Every statement of the SQLite store reads its rows by an index, without
  * statistics (no ANALYZE is ever run): a full scan of a table that grows
  * with the ledger turns a booth's write or read into seconds at a nation's
@@ -872,6 +1047,8 @@ int main(void)
         T(bulk_linking_equals_one_at_a_time),
         T(a_write_voids_the_link_read_before_it),
         T(no_statement_scans_a_growing_table),
+        T(initial_load_equals_recording_one_at_a_time),
+        T(a_killed_load_gets_its_indexes_back),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,7 @@ typedef struct {
     uint64_t last_rows;
     const fr_policy *policy; /* completes entries without authorised_until; NULL: left empty */
     int64_t now;             /* this machine's clock: no event may come from the future */
+    int indexed;             /* the line about the indexes was printed (it ended the bar) */
 } import_ctx;
 
 static int on_complete(void *ud, fr_store *s, fr_event *ev, fr_error *err)
@@ -120,6 +121,16 @@ static double mono_now(void)
 static void on_progress(void *ud, const fr_import_stats *st)
 {
     import_ctx *c = ud;
+    if (st->indexing) { /* after the last row, before the summary: said when it takes seconds */
+        if (st->rows < 1000000) return;
+        if (c->tty && c->size) fputc('\n', stderr);
+        fprintf(stderr,
+                _("frontera import: %llu rows recorded; building the ledger's indexes "
+                  "(about 3 s a million events)\n"),
+                (unsigned long long)st->rows);
+        c->indexed = 1;
+        return;
+    }
     if (!c->tty) { /* a log: one line now and then, with the recent rate */
         double now = mono_now();
         if (c->t0 == 0) c->t0 = c->last_t = now;
@@ -276,7 +287,7 @@ int cmd_import(int argc, char **argv)
                              on_header, on_complete, batch_ms};
     fr_import_stats st;
     int rc = fr_ledger_import(s, csv, batch, &hooks, &st, &err);
-    if (ctx.tty && ctx.size) fputc('\n', stderr);
+    if (ctx.tty && ctx.size && !ctx.indexed) fputc('\n', stderr);
     if (ctx.rejects && fflush(ctx.rejects) != 0) ctx.write_failed = 1;
     if (rc != FR_OK && st.rows == 0) { /* the header was refused: nothing to sum up */
         cli_print_error("import", path, &err);

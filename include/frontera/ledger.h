@@ -51,6 +51,10 @@ typedef struct fr_import_stats {
     uint64_t rejected;   /* sent to the reject hook */
     uint64_t batches;    /* committed batches */
     uint64_t bytes;      /* input consumed */
+    /* 1 in the progress call made once every row is recorded, when the
+     * ledger's indexes are built next (an import into an empty ledger:
+     * docs/ledger.md); 0 otherwise */
+    int indexing;
 } fr_import_stats;
 
 typedef struct fr_import_hooks {

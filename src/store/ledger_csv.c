@@ -20,6 +20,7 @@
 
 #include "frontera/country.h"
 #include "frontera/text.h"
+#include "store_impl.h"
 
 enum {
 #define X_ENUM(id, name, req) COL_##id,
@@ -503,7 +504,11 @@ int fr_ledger_import(fr_store *s, fr_csv *csv, size_t batch, const fr_import_hoo
     import_run x = {s, batch, 0, 0, 0, now_ms(), now_ms()};
     chunk c;
     memset(&c, 0, sizeof c);
-    if ((rc = fr_store_batch_begin(s, err)) != FR_OK) return rc;
+    /* Into an empty ledger, the backend may build some indexes once at the
+     * end instead of row by row (store_sqlite_load.c); same results. */
+    int load = 0;
+    if ((rc = fr__store_load_begin(s, &load, err)) != FR_OK) return rc;
+    if ((rc = fr_store_batch_begin(s, err)) != FR_OK) goto fail;
     for (;;) {
         /* a chunk never spans two batches: the look-up holds for one */
         size_t want = batch - x.in_batch < IMPORT_CHUNK ? batch - x.in_batch : IMPORT_CHUNK;
@@ -534,6 +539,17 @@ fail: /* the open batch is rolled back: its rows are neither taken nor duplicate
     fr_store_batch_rollback(s);
 done:
     chunk_free(&c);
+    if (load) {                 /* also after a failure: the rows committed get their indexes */
+        if (h && h->progress) { /* this takes seconds: say so */
+            stats->bytes = fr_csv_offset(csv);
+            stats->indexing = 1;
+            h->progress(h->ud, stats);
+            stats->indexing = 0;
+        }
+        fr_error end_err;
+        int end = fr__store_load_end(s, rc == FR_OK ? err : &end_err);
+        if (rc == FR_OK) rc = end;
+    }
     return rc;
 }
 

@@ -399,6 +399,23 @@ int fr_store_warm(fr_store *s, size_t dates, int *done, fr_error *err)
     return s->ops->warm(s, dates, done, err);
 }
 
+int fr__store_load_begin(fr_store *s, int *on, fr_error *err)
+{
+    *on = 0;
+    if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->load_begin) return FR_OK;
+    return s->ops->load_begin(s, on, err);
+}
+
+int fr__store_load_end(fr_store *s, fr_error *err)
+{
+    if (!s) return fr_error_set(err, FR_EINVAL, 0, 0, "", "no store");
+    if (s->in_batch) return fr_error_set(err, FR_EINVAL, 0, 0, "", "a batch is open");
+    if (!s->ops->load_end) return FR_OK;
+    return s->ops->load_end(s, err);
+}
+
 int fr_store_lost(fr_store *s)
 {
     return s && s->ops->lost && s->ops->lost(s);

@@ -58,6 +58,10 @@ typedef struct fr_store_ops {
     int (*checkpoint)(fr_store *s, int64_t *log_frames, int64_t *copied, fr_error *err);
     /* optional (NULL: nothing to read ahead): fr_store_warm */
     int (*warm)(fr_store *s, size_t dates, int *done, fr_error *err);
+    /* optional (NULL: *on = 0): an import into an empty ledger may defer
+     * index work to its end (fr__store_load_begin) */
+    int (*load_begin)(fr_store *s, int *on, fr_error *err);
+    int (*load_end)(fr_store *s, fr_error *err);
     /* optional (NULL: never): fr_store_lost */
     int (*lost)(fr_store *s);
 } fr_store_ops;
@@ -66,6 +70,14 @@ struct fr_store {
     const fr_store_ops *ops;
     int in_batch;
 };
+
+/* An import's bulk load (fr_ledger_import), outside a batch: when the ledger
+ * is empty the backend may build some indexes only at fr__store_load_end
+ * (store_sqlite_load.c); *on says whether it does. Results are the same
+ * either way. fr__store_load_end is called after the last batch, also after
+ * a failed one. */
+int fr__store_load_begin(fr_store *s, int *on, fr_error *err);
+int fr__store_load_end(fr_store *s, fr_error *err);
 
 /* Backends. */
 int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err);

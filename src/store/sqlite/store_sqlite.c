@@ -183,7 +183,7 @@ static const char *const SQL[SQ_COUNT] = {
                           " birth_date, sex) VALUES(?6, ?1, ?2, ?3, ?4, ?5)",
     /* store_sqlite_block.c: a date's travellers, from the covering index */
     [SQ_BLOCK_DATE] = "SELECT id, surname, given_names, nationality, sex FROM travellers"
-                      " INDEXED BY travellers_birth WHERE birth_date = ?1",
+                      " WHERE birth_date = ?1",
     [SQ_BLOCK_WARM] = "SELECT birth_date FROM link_birth_freq WHERE birth_date > ?1"
                       " ORDER BY birth_date LIMIT ?2",
 };
@@ -198,8 +198,23 @@ int fr__sq_error(sq_store *s, int rc, fr_error *err, const char *what)
     return fr_error_set(err, code, 0, 0, "", "%s: %s", what, msg);
 }
 
+/* The deferred index (store_sqlite_load.c) each statement reads through. */
+static const unsigned NEEDS[SQ_COUNT] = {
+    [SQ_TRAV_BY_BIRTH] = SQ_IDX_BIRTH,      [SQ_LINK_BLOCK] = SQ_IDX_BIRTH,
+    [SQ_BLOCK_DATE] = SQ_IDX_BIRTH,         [SQ_EVENT_LAST_PAIRING] = SQ_IDX_EVENTS,
+    [SQ_EVENT_PAIRING_ALL] = SQ_IDX_EVENTS, [SQ_HIST_EVENTS] = SQ_IDX_EVENTS,
+};
+
 int fr__sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err)
 {
+    if (s->deferred & NEEDS[which]) {
+        /* In a write transaction the index is built there (a failure is the
+         * transaction's); outside one, a failure leaves the statement to
+         * read without it (slower, same rows). */
+        fr_error e;
+        int rc = fr__sq_index_need(s, NEEDS[which], s->in_tx ? err : &e);
+        if (rc != FR_OK && s->in_tx) return rc;
+    }
     if (!s->st[which]) {
         int rc = sqlite3_prepare_v3(s->db, SQL[which], -1, SQLITE_PREPARE_PERSISTENT, &s->st[which],
                                     NULL);
@@ -288,6 +303,7 @@ void fr__sq_tx_rollback(sq_store *s)
     if (!sqlite3_get_autocommit(s->db)) sq_step_done(s, SQ_ROLLBACK, NULL, "rollback");
     fr__sq_cache_clear(s); /* the cache may name rows that no longer exist */
     s->in_tx = 0;
+    fr__sq_index_refresh(s); /* an index built in it is gone again */
 }
 
 static int pragma_int(sqlite3 *db, const char *sql, int *out)
@@ -385,7 +401,7 @@ static int sq_schema_version(fr_store *base, int *version, fr_error *err)
  * random-order index pages no longer fit in 32 MiB and each miss became a
  * read system call and a copy (perf at 5.5 M events: a fifth of the time in
  * the kernel copying pages). Writes, syncs and durability are unchanged. */
-static void bulk_settings(sq_store *s)
+void fr__sq_bulk_settings(sq_store *s)
 {
     if (s->bulk) return;
     s->bulk = 1;
@@ -410,7 +426,7 @@ void fr__sq_batch_row(sq_store *s)
 static int sq_warm(fr_store *base, size_t dates, int *done, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
-    bulk_settings(s); /* the connection runs batches: keep the rows it reads */
+    fr__sq_bulk_settings(s); /* the connection runs batches: keep the rows it reads */
     *done = 1;
     if (!s->block) return FR_OK; /* no memory for it: the query answers */
     return fr__sq_block_warm(s, dates, done, err);
@@ -418,7 +434,7 @@ static int sq_warm(fr_store *base, size_t dates, int *done, fr_error *err)
 
 static int sq_batch_begin(fr_store *base, fr_error *err)
 {
-    bulk_settings((sq_store *)base);
+    fr__sq_bulk_settings((sq_store *)base);
     ((sq_store *)base)->batch_rows = 0;
     return fr__sq_tx_begin((sq_store *)base, err);
 }
@@ -480,6 +496,8 @@ static const fr_store_ops SQ_OPS = {
     .purge = fr__sq_purge,
     .checkpoint = sq_checkpoint,
     .warm = sq_warm,
+    .load_begin = fr__sq_load_begin,
+    .load_end = fr__sq_load_end,
 };
 
 int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_error *err)
@@ -544,6 +562,7 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
     status = fr__store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
     if ((status = fr__sq_load_linkage(s, err)) != FR_OK) goto fail;
+    fr__sq_indexes_restore(s, SQ_BUSY_MS);
     *out = &s->base;
     return FR_OK;
 fail:

@@ -116,7 +116,29 @@ typedef struct sq_store {
     fr_linkage_params link_params;
     int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
     sq_link_memo memo;
+    /* store_sqlite_load.c: the deferred indexes (SQ_IDX_*) the ledger lacks,
+     * and whether an initial load runs (the maps then hold all there is) */
+    unsigned deferred;
+    int load;
+    int watch; /* the ledger lacked one since this connection opened */
 } sq_store;
+
+/* store_sqlite_load.c. An import into an empty ledger (fr__sq_load_begin)
+ * drops these indexes and builds them at its end (fr__sq_load_end); a
+ * statement that reads through one builds it first (fr__sq_stmt). */
+#define SQ_IDX_BIRTH 1u  /* travellers_birth */
+#define SQ_IDX_EVENTS 2u /* events_traveller_time */
+int fr__sq_load_begin(fr_store *base, int *on, fr_error *err);
+int fr__sq_load_end(fr_store *base, fr_error *err);
+/* Build the indexes of bits that are missing, in the open transaction if
+ * any. */
+int fr__sq_index_need(sq_store *s, unsigned bits, fr_error *err);
+/* After a rollback (which may undo a build): read which are missing. */
+void fr__sq_index_refresh(sq_store *s);
+/* At open: build those a killed load left missing, unless another
+ * connection holds the write lock (then: on first need). */
+void fr__sq_indexes_restore(sq_store *s, int busy_ms);
+void fr__sq_bulk_settings(sq_store *s);
 
 /* store_sqlite.c */
 int fr__sq_stmt(sq_store *s, int which, sqlite3_stmt **out, fr_error *err);
@@ -185,6 +207,10 @@ int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
  * once read (for bulk imports); clear forgets them (with fr__sq_cache_clear);
  * free releases the memory. */
 int fr__sq_block_enable(sq_store *s);
+/* The ledger holds no traveller the memory lacks (an initial load into an
+ * empty ledger): a date not read yet has none, and is not asked. Forgotten
+ * with the rest. */
+void fr__sq_block_complete(sq_store *s);
 void fr__sq_block_clear(sq_store *s);
 void fr__sq_block_free(sq_store *s);
 /* Traveller id, created for document d by this connection, joins its date. */

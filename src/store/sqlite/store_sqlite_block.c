@@ -26,6 +26,8 @@
 #include "store_sqlite.h"
 
 #define SQ_BLOCK_MAX_BYTES ((size_t)512 << 20)
+/* while complete (an initial load), forgetting costs an index build */
+#define SQ_BLOCK_LOAD_MAX_BYTES ((size_t)4 << 30)
 #define SQ_BLOCK_CAP 512 /* SQ_LINK_BLOCK's LIMIT */
 
 typedef struct sq_brow {
@@ -56,6 +58,7 @@ struct sq_block {
      * whether all are; a reset starts it over */
     int warm_started, warm_done;
     fr_date warm_after;
+    int complete; /* fr__sq_block_complete: a date not here has no rows */
 };
 
 /* A nationality's (first) three letters and NUL as one word, compared at
@@ -107,6 +110,11 @@ int fr__sq_block_enable(sq_store *s)
     if (s->block) return FR_OK;
     s->block = fr_calloc(1, sizeof *s->block);
     return s->block ? FR_OK : FR_ENOMEM;
+}
+
+void fr__sq_block_complete(sq_store *s)
+{
+    if (s->block) s->block->complete = 1;
 }
 
 static size_t hash_date(fr_date d)
@@ -205,6 +213,10 @@ static int date_rows(sq_store *s, fr_date d, sq_bdate **out, fr_error *err)
     if ((*out = date_find(b, d)) != NULL) return FR_OK;
     sq_bdate *dt = date_add(b, d);
     if (!dt) goto oom;
+    if (b->complete) { /* none: the memory holds all the ledger's travellers */
+        *out = dt;
+        return FR_OK;
+    }
     sqlite3_stmt *st = NULL;
     int rc = fr__sq_stmt(s, SQ_BLOCK_DATE, &st, err);
     if (rc != FR_OK) return rc;
@@ -239,7 +251,11 @@ void fr__sq_block_added(sq_store *s, int64_t id, const fr_document *d)
 {
     if (!s->block || d->birth_date == FR_DATE_NONE) return;
     sq_bdate *dt = date_find(s->block, d->birth_date);
-    if (!dt) return; /* read with it when first needed */
+    if (!dt && s->block->complete) dt = date_add(s->block, d->birth_date);
+    if (!dt) { /* read with it when first needed; none when complete */
+        if (s->block->complete) block_reset(s->block);
+        return;
+    }
     if (row_add(s->block, dt, id, d->surname, strlen(d->surname), d->given_names,
                 strlen(d->given_names), d->nationality, d->sex) != FR_OK)
         block_reset(s->block); /* a missing row would change a link: forget all */
@@ -261,7 +277,7 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
     *nrows = 0;
     if (!s->block) return 0;
     sq_block *b = s->block;
-    if (b->bytes > SQ_BLOCK_MAX_BYTES) block_reset(b);
+    if (b->bytes > (b->complete ? SQ_BLOCK_LOAD_MAX_BYTES : SQ_BLOCK_MAX_BYTES)) block_reset(b);
     /* read every date first: adding one may move the others' slots */
     const sq_bdate *dts[3];
     size_t matching = 0;

@@ -15,6 +15,9 @@
 
 #define SQ_CACHE_MIN 1024
 #define SQ_CACHE_MAX (1u << 20)
+/* An initial load (store_sqlite_load.c) keeps every traveller's last
+ * crossing: 32 bytes a slot, 2 GiB at most (about 47 M travellers) */
+#define SQ_LOAD_MAX (1u << 26)
 
 static uint64_t hash_str(const char *s)
 {
@@ -44,10 +47,10 @@ static int make_key(char key[28], const char *state, const char *number)
 }
 
 /* Make room for one more entry: allocate, grow (rehash) or clear. */
-static int map_reserve(sq_map *m, size_t slot_size, int is_doc)
+static int map_reserve(sq_map *m, size_t slot_size, int is_doc, size_t max)
 {
     if (m->cap && (m->used + 1) * 10 < m->cap * 7) return FR_OK;
-    if (m->cap >= SQ_CACHE_MAX) {
+    if (m->cap >= max) {
         memset(m->slots, 0, m->cap * slot_size);
         m->used = 0;
         return FR_OK;
@@ -94,7 +97,7 @@ int fr__sq_doc_put(sq_store *s, const char *state, const char *number, int64_t d
 {
     char key[28];
     if (!make_key(key, state, number)) return FR_OK; /* too long to cache: always ask */
-    if (map_reserve(&s->docs, sizeof(sq_doc_slot), 1) != FR_OK) return FR_ENOMEM;
+    if (map_reserve(&s->docs, sizeof(sq_doc_slot), 1, SQ_CACHE_MAX) != FR_OK) return FR_ENOMEM;
     sq_doc_slot *t = s->docs.slots;
     size_t j = hash_str(key) & (s->docs.cap - 1);
     while (t[j].key[0] && strcmp(t[j].key, key) != 0)
@@ -124,7 +127,13 @@ int fr__sq_trav_put(sq_store *s, const sq_trav_slot *v)
         *hit = *v;
         return FR_OK;
     }
-    if (map_reserve(&s->travs, sizeof(sq_trav_slot), 0) != FR_OK) return FR_ENOMEM;
+    size_t used = s->travs.used;
+    if (map_reserve(&s->travs, sizeof(sq_trav_slot), 0, s->load ? SQ_LOAD_MAX : SQ_CACHE_MAX) !=
+        FR_OK) {
+        s->load = 0; /* it no longer holds all: the index answers */
+        return FR_ENOMEM;
+    }
+    if (s->travs.used < used) s->load = 0; /* cleared: likewise */
     sq_trav_slot *t = s->travs.slots;
     size_t j = hash_i64(v->traveller_id) & (s->travs.cap - 1);
     while (t[j].traveller_id)
@@ -144,6 +153,7 @@ void fr__sq_trav_forget(sq_store *s, int64_t tid)
 
 void fr__sq_cache_clear(sq_store *s)
 {
+    s->load = 0; /* the maps no longer hold all there is */
     s->link_total = -1;
     s->next_tid = 0;
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
