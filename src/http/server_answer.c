@@ -354,6 +354,36 @@ json_t *fr__srv_body_json(srv_req *r, enum MHD_Result *ret)
     return j;
 }
 
+typedef struct arg_check {
+    const char *const *allowed;
+    const char *bad;
+} arg_check;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    arg_check *q = cls;
+    (void)kind;
+    (void)value;
+    for (size_t i = 0; q->allowed[i]; i++)
+        if (strcmp(q->allowed[i], key) == 0) return MHD_YES;
+    q->bad = key;
+    return MHD_NO;
+}
+
+const char *fr__srv_unknown_arg(srv_req *r, const char *const *allowed)
+{
+    arg_check q = {allowed, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    return q.bad;
+}
+
+enum MHD_Result fr__srv_unknown_arg_problem(srv_req *r, const char *bad)
+{
+    return fr__srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
+                           "unknown parameter '%.40s'", bad);
+}
+
 const char *fr__srv_unknown_member(json_t *obj, const char *const *allowed)
 {
     const char *key;

@@ -327,6 +327,11 @@ json_t *fr__srv_body_json(srv_req *r, enum MHD_Result *ret);
 /* Check a JSON object's members against a NULL-terminated list of allowed
  * names: the first unknown one is returned, else NULL. */
 const char *fr__srv_unknown_member(json_t *obj, const char *const *allowed);
+/* The first query parameter of r not in allowed (NULL-terminated), or NULL:
+ * a misspelt filter must not silently widen an answer (a list of people
+ * as of today for every nationality). fr__srv_unknown_arg_problem: its 422. */
+const char *fr__srv_unknown_arg(srv_req *r, const char *const *allowed);
+enum MHD_Result fr__srv_unknown_arg_problem(srv_req *r, const char *bad);
 void fr__srv_log(const fr_server *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

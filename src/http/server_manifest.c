@@ -195,24 +195,11 @@ static int query_date(srv_req *r, const char *name, fr_date *out)
     return fr_date_parse(v, strlen(v), out, NULL) == FR_OK ? 0 : -1;
 }
 
-static enum MHD_Result only_known(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-    static const char *const known[] = {"date", "from", "to", "port", "flight", NULL};
-    const char **bad = cls;
-    (void)kind;
-    (void)value;
-    for (size_t i = 0; known[i]; i++)
-        if (strcmp(known[i], key) == 0) return MHD_YES;
-    *bad = key;
-    return MHD_NO;
-}
-
 enum MHD_Result fr__srv_reconciliation(srv_req *r)
 {
     fr_server *s = r->srv;
-    const char *unknown = NULL;
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_known, &unknown);
+    static const char *const known[] = {"date", "from", "to", "port", "flight", NULL};
+    const char *unknown = fr__srv_unknown_arg(r, known);
     if (unknown)
         return fr__srv_problem(r, 422, "invalid", "Invalid request", unknown, NULL,
                                "unknown parameter '%.48s': date, from, to, port, flight", unknown);

@@ -69,6 +69,10 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
+    static const char *const known[] = {"nationality", "port",   "as_of", "min_days_over",
+                                        "limit",       "format", "sep",   NULL};
+    const char *unknown = fr__srv_unknown_arg(r, known);
+    if (unknown) return fr__srv_unknown_arg_problem(r, unknown);
     fr_overstayer_query q = {FR_DATE_NONE, arg(r, "nationality"), arg(r, "port"), 0};
     const char *v;
     if (q.nationality) { /* a code (CHN, D or DEU) or a name in English or Spanish, as reports */

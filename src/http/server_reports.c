@@ -31,39 +31,6 @@
 
 /* ---- query parameters ---- */
 
-typedef struct qctx {
-    const char *const *allowed;
-    const char *bad;
-} qctx;
-
-static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
-{
-    qctx *q = cls;
-    (void)kind;
-    (void)value;
-    for (size_t i = 0; q->allowed[i]; i++)
-        if (strcmp(q->allowed[i], key) == 0) return MHD_YES;
-    q->bad = key;
-    return MHD_NO;
-}
-
-/* The name of a query parameter not in allowed (NULL-terminated), or NULL
- * when every one is known. */
-static const char *unknown_arg(srv_req *r, const char *const *allowed)
-{
-    qctx q = {allowed, NULL};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
-    return q.bad;
-}
-
-/* The 422 for an unknown query parameter. */
-static enum MHD_Result unknown_problem(srv_req *r, const char *bad)
-{
-    return fr__srv_problem(r, 422, "invalid", "Invalid request", bad, NULL,
-                           "unknown parameter '%.40s'", bad);
-}
-
 static const char *arg(srv_req *r, const char *name)
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -303,8 +270,8 @@ static enum MHD_Result flows_or_overstays(srv_req *r, int overstays)
     fr_error err;
     fr_report *rep = NULL;
     fr_error_clear(&err);
-    const char *bad = unknown_arg(r, ALLOWED);
-    if (bad) return unknown_problem(r, bad);
+    const char *bad = fr__srv_unknown_arg(r, ALLOWED);
+    if (bad) return fr__srv_unknown_arg_problem(r, bad);
     if (parse_query(r, &a, &err) != FR_OK) return fr__srv_problem_err(r, &err);
     int routes = 0;
     for (size_t k = 0; k < a.q.nkeys; k++)
@@ -353,8 +320,8 @@ static enum MHD_Result port_days(srv_req *r)
     fr_error err;
     fr_report *rep = NULL;
     fr_error_clear(&err);
-    const char *bad = unknown_arg(r, ALLOWED);
-    if (bad) return unknown_problem(r, bad);
+    const char *bad = fr__srv_unknown_arg(r, ALLOWED);
+    if (bad) return fr__srv_unknown_arg_problem(r, bad);
     const char *port = arg(r, "port");
     size_t plen = port ? strlen(port) : 0;
     int port_ok = plen == 5;
@@ -442,8 +409,8 @@ static enum MHD_Result alerts(srv_req *r)
     fr_error err;
     fr_date from, to, as_of;
     fr_error_clear(&err);
-    const char *bad = unknown_arg(r, ALLOWED);
-    if (bad) return unknown_problem(r, bad);
+    const char *bad = fr__srv_unknown_arg(r, ALLOWED);
+    if (bad) return fr__srv_unknown_arg_problem(r, bad);
     if (arg_date(r, "from", 0, &from, &err) != FR_OK || arg_date(r, "to", 1, &to, &err) != FR_OK ||
         arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
         return fr__srv_problem_err(r, &err);

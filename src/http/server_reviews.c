@@ -79,6 +79,9 @@ enum MHD_Result fr__srv_reviews_list(srv_req *r)
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
+    static const char *const known[] = {"status", NULL};
+    const char *unknown = fr__srv_unknown_arg(r, known);
+    if (unknown) return fr__srv_unknown_arg_problem(r, unknown);
     const char *st = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "status");
     if (st && strcmp(st, "open") != 0 && strcmp(st, "all") != 0)
         return fr__srv_problem(r, 422, "invalid", "Invalid request", "status", NULL,

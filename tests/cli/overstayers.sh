@@ -138,6 +138,12 @@ with urllib.request.urlopen(req) as r:
 assert data[:2] == b"PK" and b"sharedStrings" in data, data[:40]
 st, ct, body = get("/v1/overstayers?as_of=2024-13-01", "sup")
 assert st == 422 and json.loads(body)["field"] == "as_of", body
+# a misspelt filter is refused: never answered as everyone overstaying today
+for q, bad in (("as-of=2025-01-15", "as-of"), ("as_of=2024-05-01&nationalty=CHN", "nationalty")):
+    st, ct, body = get(f"/v1/overstayers?{q}", "sup")
+    assert st == 422 and json.loads(body)["field"] == bad, (q, st, body)
+st, ct, body = get("/v1/reviews?stauts=all", "sup")
+assert st == 422 and json.loads(body)["field"] == "stauts", (st, body)
 PY
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 "$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep_q -x 7 ||
