@@ -19,9 +19,11 @@ static void cd_values(fr_mrz *out, int before, const char *found, const char *ex
 {
     fr_mrz_finding *f = fr__mrz_last(out, before);
     if (!f) return;
-    snprintf(f->found, sizeof f->found, "%s", found);
-    snprintf(f->expected, sizeof f->expected, "%s", expected);
-    snprintf(f->value, sizeof f->value, "%s", value);
+    /* cut to the finding's fields (a composite's data is longer); the
+     * precision says so to gcc -O3's -Wformat-truncation */
+    snprintf(f->found, sizeof f->found, "%.*s", (int)sizeof f->found - 1, found);
+    snprintf(f->expected, sizeof f->expected, "%.*s", (int)sizeof f->expected - 1, expected);
+    snprintf(f->value, sizeof f->value, "%.*s", (int)sizeof f->value - 1, value);
 }
 
 int fr__mrz_check_one(const mrz_doc *doc, fr_mrz *out, fr_mrz_code code, const char *what,
