@@ -52,11 +52,11 @@ HISTORY = [
     ("UZB TJK ALB".split(), "2023-08-01", "APPROXIMATE",
      "Visa requirement added between May 2021 and Sep 2023 (Foreign Ministry lists; 44 visa nationalities "
      "by Sep 2023)",
-     "APPROXIMATE date: matrix snapshots show the change around Aug 2023; no legal instrument or day found"),
+     "matrix snapshots show the change around Aug 2023; no legal instrument or day found"),
     ("TCD GNB KGZ MRT SLE SDN SSD".split(), "2023-09-06", "APPROXIMATE",
      "Visa requirement for 7 nationalities reported as in force on 6 Sep 2023 (press, quoting the Foreign "
      "Ministry)",
-     "APPROXIMATE: in force no later than 2023-09-06 (press report of that day); exact legal date not found; "
+     "in force no later than 2023-09-06 (press report of that day); exact legal date not found; "
      "matrix snapshots lag (around Aug 2024 for GNB, SLE, SSD)"),
     (["CHN"], "2024-07-01", "VERIFIED",
      "Foreign Ministry communiqué of 18 Jun 2024: temporary suspension of the ECU-CHN agreement on mutual "
@@ -64,7 +64,7 @@ HISTORY = [
      "visa-free under the agreement until 2024-06-30 inclusive"),
     (["TWN"], LOMH, "APPROXIMATE",
      "Shown as visa nationality only by the 2025-01-12 visa matrix snapshot",
-     "UNVERIFIED: not in the Foreign Ministry lists found; regime and date from the matrix only"),
+     "not in the Foreign Ministry lists found; regime and date from the matrix only"),
 ]
 
 TRANSIT_2025 = ("AFG AGO BGD CMR CUB EGY ERI ETH PHL GMB GHA GIN KEN IND IRQ IRN LBY NGA PAK NPL COD PRK SEN "
