@@ -282,6 +282,12 @@ static void usage(void)
           "  --warmup N      months of history before a month is judged (default 12)\n"
           "  --tests LIST    the tests to run, comma-separated (default all): seasonal,\n"
           "                  farrington, noufaily, cusum, yoy, fall\n"
+          "  --min-tests N   families of tests that must agree to raise a rise (default 2;\n"
+          "                  rates need the first alone; 1: every test's own alerts)\n"
+          "  --escalate F    a rise reaching F times its opening value is reported again\n"
+          "                  (default 5; 0: never)\n"
+          "  --yoy-factor F, --fall-factor F, --alpha A, --cusum-h H\n"
+          "                  the tests' thresholds (default 3, 2.5, 0.01, 1.2; docs/alerts.md)\n"
           "Exit status: 0 (alerts or not), 2 usage, 3 failure.\n"));
 }
 
