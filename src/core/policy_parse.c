@@ -30,6 +30,28 @@ void fr__pdiag_add(fr_pdiag *d, int code, int line, int col, const char *field, 
     d->n++;
 }
 
+/* inner, the error of a parser the policy's reader called on a value, at
+ * (line, col) of the file, with prefix before its message: both formats are
+ * kept (fr_error_prefix), so that a program says the whole sentence in its
+ * language, not a translated prefix around an English reason. */
+static void pdiag_wrap(fr_pdiag *d, const fr_error *inner, int line, int col, const char *field,
+                       const char *what)
+{
+    if (d->first == FR_OK) d->first = inner->code;
+    if (d->n < d->max && d->errs) {
+        fr_error *e = &d->errs[d->n];
+        *e = *inner;
+        e->line = line;
+        e->column = col;
+        snprintf(e->field, sizeof e->field, "%s", field);
+        if (what)
+            fr_error_prefix(e, "%s= needs a date YYYY-MM-DD: ", what);
+        else
+            fr_error_prefix(e, "bad stay rule: ");
+    }
+    d->n++;
+}
+
 static int tok_is(const fr_ptok *t, const char *w)
 {
     return !t->key && !t->quoted && t->val_len == strlen(w) && memcmp(t->val, w, t->val_len) == 0;
@@ -80,8 +102,7 @@ static int parse_date_tok(const fr_ptok *t, fr_date *out, fr_pdiag *d, const cha
 {
     fr_error e;
     if (fr_date_parse(t->val, t->val_len, out, &e) == FR_OK) return 0;
-    fr__pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), field,
-                  "%s= needs a date YYYY-MM-DD: %s", field, e.message);
+    pdiag_wrap(d, &e, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), field, field);
     return -1;
 }
 
@@ -252,8 +273,8 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char *t
     switch (k) {
     case 0:
         if (fr_stay_rule_parse(t->val, t->val_len, &r->stay, &e) == FR_OK) return 0;
-        fr__pdiag_add(d, e.code, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0),
-                      "stay", "bad stay rule: %s", e.message);
+        pdiag_wrap(d, &e, t->val_line, t->val_col + (e.column > 0 ? e.column - 1 : 0), "stay",
+                   NULL);
         return -1;
     case 1:
         return parse_docs(t, r, d);

@@ -72,6 +72,14 @@ grep -q 'for CHN (China)' "$tmp/out" || fail "changes who"
 "$F" policy --help | grep_q 'Usage: frontera policy' || fail "--help"
 expect_rc 3 "$F" policy lint "$tmp/no-such.policy"
 
+# a value's own parser's reason is said in Spanish too, not a Spanish prefix around English
+printf 'jurisdiction ECU\nrule CHN visitor visa_free stay=rolling:90/18O from=2024-13-01\n' >"$tmp/es.policy"
+set +e; got=$(LANGUAGE=es "$F" policy lint "$tmp/es.policy" 2>&1); set -e
+grep_q -F "es.policy:2:46: stay: regla de estancia errónea: «O» inesperado después de la regla de estancia" <<<"$got" ||
+  fail "stay rule error not all Spanish: $got"
+grep_q -F "es.policy:2:58: from: from= necesita una fecha AAAA-MM-DD: el mes 13 no existe" <<<"$got" ||
+  fail "date error not all Spanish: $got"
+
 # the documentation's examples run as written
 n=0
 while IFS= read -r line; do
