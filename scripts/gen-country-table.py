@@ -1,61 +1,104 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Generate src/country_table.inc: the ICAO Doc 9303 Part 3 code table.
+"""Generate the ICAO Doc 9303 Part 3 code table and the Spanish names of its
+codes that are no ISO 3166 region.
 
+src/core/country_table.inc: every code with its English name and kind.
 States come from ISO 3166-1 alpha-3 (Debian's iso-codes package,
 /usr/share/iso-codes/json/iso_3166-1.json), which Doc 9303 Part 3 adopts,
 with the ICAO deviations and the special codes of Part 3 added by hand
-below. Run it when iso-codes changes; the generated file is committed so the
-build does not depend on iso-codes."""
-import json, sys
+below.
 
+src/http/country_names_es.inc: the Spanish names of the codes ICU's locale
+data (CLDR) cannot name, because they are no ISO region: the special codes
+below (nationalities, organisations, former states), written by hand after
+their Doc 9303 meaning, and CLDR's own name where CLDR has one (EU "Unión
+Europea", XK "Kosovo"). Every other code is named in Spanish by ICU at run
+time (src/http/country_words.c); the installed library stays free of locale
+data.
+
+Run from anywhere when iso-codes changes; the generated files are committed
+so the build does not depend on iso-codes."""
+import json, os, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 src = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/iso-codes/json/iso_3166-1.json"
 rows = {}
-for c in json.load(open(src))["3166-1"]:
+for c in json.load(open(src, encoding="utf-8"))["3166-1"]:
     rows[c["alpha_3"]] = (c.get("common_name") or c["name"], "FR_COUNTRY_STATE")
 
 # Doc 9303 Part 3: Germany is "D" in MRZs, never "DEU".
 del rows["DEU"]
 rows["D"] = ("Germany", "FR_COUNTRY_STATE")
+S, O, N = "FR_COUNTRY_STATE", "FR_COUNTRY_ORGANISATION", "FR_COUNTRY_NATIONALITY"
+# code: (English, Spanish, kind)
 special = {
     # British nationality variants (Part 3, Appendix)
-    "GBD": ("British Overseas Territories Citizen", "FR_COUNTRY_NATIONALITY"),
-    "GBN": ("British National (Overseas)", "FR_COUNTRY_NATIONALITY"),
-    "GBO": ("British Overseas Citizen", "FR_COUNTRY_NATIONALITY"),
-    "GBP": ("British Protected Person", "FR_COUNTRY_NATIONALITY"),
-    "GBS": ("British Subject", "FR_COUNTRY_NATIONALITY"),
+    "GBD": ("British Overseas Territories Citizen",
+            "Ciudadano de los Territorios Británicos de Ultramar", N),
+    "GBN": ("British National (Overseas)", "Nacional británico (de ultramar)", N),
+    "GBO": ("British Overseas Citizen", "Ciudadano británico de ultramar", N),
+    "GBP": ("British Protected Person", "Persona protegida británica", N),
+    "GBS": ("British Subject", "Súbdito británico", N),
     # Organisations issuing travel documents
-    "EUE": ("European Union", "FR_COUNTRY_ORGANISATION"),
-    "UNO": ("United Nations Organization", "FR_COUNTRY_ORGANISATION"),
-    "UNA": ("Specialized agency of the United Nations", "FR_COUNTRY_ORGANISATION"),
-    "UNK": ("Resident of Kosovo (UNMIK travel document)", "FR_COUNTRY_ORGANISATION"),
-    "XBA": ("African Development Bank", "FR_COUNTRY_ORGANISATION"),
-    "XIM": ("African Export-Import Bank", "FR_COUNTRY_ORGANISATION"),
-    "XCC": ("Caribbean Community (CARICOM)", "FR_COUNTRY_ORGANISATION"),
-    "XCE": ("Council of Europe", "FR_COUNTRY_ORGANISATION"),
-    "XCO": ("Common Market for Eastern and Southern Africa (COMESA)", "FR_COUNTRY_ORGANISATION"),
-    "XEC": ("Economic Community of West African States (ECOWAS)", "FR_COUNTRY_ORGANISATION"),
-    "XES": ("Organisation of Eastern Caribbean States", "FR_COUNTRY_ORGANISATION"),
-    "XMP": ("International Conference on the Great Lakes Region", "FR_COUNTRY_ORGANISATION"),
-    "XOM": ("Sovereign Military Order of Malta", "FR_COUNTRY_ORGANISATION"),
-    "XPO": ("International Criminal Police Organization (INTERPOL)", "FR_COUNTRY_ORGANISATION"),
-    "XDC": ("Southern African Development Community", "FR_COUNTRY_ORGANISATION"),
+    "EUE": ("European Union", "Unión Europea", O),  # CLDR's name of EU
+    "UNO": ("United Nations Organization", "Organización de las Naciones Unidas", O),
+    "UNA": ("Specialized agency of the United Nations",
+            "Organismo especializado de las Naciones Unidas", O),
+    "UNK": ("Resident of Kosovo (UNMIK travel document)",
+            "Residente de Kosovo (documento de viaje de la UNMIK)", O),
+    "XBA": ("African Development Bank", "Banco Africano de Desarrollo", O),
+    "XIM": ("African Export-Import Bank", "Banco Africano de Exportación e Importación", O),
+    "XCC": ("Caribbean Community (CARICOM)", "Comunidad del Caribe (CARICOM)", O),
+    "XCE": ("Council of Europe", "Consejo de Europa", O),
+    "XCO": ("Common Market for Eastern and Southern Africa (COMESA)",
+            "Mercado Común de África Oriental y Austral (COMESA)", O),
+    "XEC": ("Economic Community of West African States (ECOWAS)",
+            "Comunidad Económica de los Estados de África Occidental (CEDEAO)", O),
+    "XES": ("Organisation of Eastern Caribbean States",
+            "Organización de Estados del Caribe Oriental", O),
+    "XMP": ("International Conference on the Great Lakes Region",
+            "Conferencia Internacional sobre la Región de los Grandes Lagos", O),
+    "XOM": ("Sovereign Military Order of Malta", "Soberana Orden Militar de Malta", O),
+    "XPO": ("International Criminal Police Organization (INTERPOL)",
+            "Organización Internacional de Policía Criminal (INTERPOL)", O),
+    "XDC": ("Southern African Development Community",
+            "Comunidad de Desarrollo de África Austral", O),
     # Persons without a nationality of a state
-    "XXA": ("Stateless person (1954 Convention)", "FR_COUNTRY_NATIONALITY"),
-    "XXB": ("Refugee (1951 Convention)", "FR_COUNTRY_NATIONALITY"),
-    "XXC": ("Refugee (other than 1951 Convention)", "FR_COUNTRY_NATIONALITY"),
-    "XXX": ("Unspecified nationality", "FR_COUNTRY_NATIONALITY"),
+    "XXA": ("Stateless person (1954 Convention)", "Persona apátrida (Convención de 1954)", N),
+    "XXB": ("Refugee (1951 Convention)", "Refugiado (Convención de 1951)", N),
+    "XXC": ("Refugee (other than 1951 Convention)",
+            "Refugiado (no definido por la Convención de 1951)", N),
+    "XXX": ("Unspecified nationality", "Nacionalidad no especificada", N),
     # Codes still seen on documents in circulation
-    "RKS": ("Kosovo", "FR_COUNTRY_STATE"),
-    "ANT": ("Netherlands Antilles (former)", "FR_COUNTRY_STATE"),
-    "NTZ": ("Neutral Zone (former)", "FR_COUNTRY_STATE"),
+    "RKS": ("Kosovo", "Kosovo", S),  # CLDR's name of XK
+    "ANT": ("Netherlands Antilles (former)", "Antillas Neerlandesas (antiguas)", S),
+    "NTZ": ("Neutral Zone (former)", "Zona Neutral (antigua)", S),
 }
-rows.update(special)
+for code, (en, es, kind) in special.items():
+    rows[code] = (en, kind)
+
+
+def c_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write(path, lines):
+    with open(os.path.join(ROOT, path), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 out = ["/* Generated by scripts/gen-country-table.py from ISO 3166-1 (iso-codes) and the",
        " * ICAO Doc 9303 Part 3 special codes. Sorted by code for binary search. */"]
 for code in sorted(rows):
     name, kind = rows[code]
-    name = name.replace("\\", "\\\\").replace('"', '\\"')
-    out.append(f'{{"{code}", "{name}", {kind}}},')
-open("src/country_table.inc", "w").write("\n".join(out) + "\n")
-print(len(rows), "codes")
+    out.append(f'{{"{code}", {c_string(name)}, {kind}}},')
+write("src/core/country_table.inc", out)
+
+es = ["/* Generated by scripts/gen-country-table.py: the Spanish names of the ICAO",
+      " * Doc 9303 Part 3 codes that are no ISO 3166 region (ICU names the others).",
+      " * Sorted by code for binary search. */"]
+for code in sorted(special):
+    es.append(f'{{"{code}", {c_string(special[code][1])}}},')
+write("src/http/country_names_es.inc", es)
+print(len(rows), "codes,", len(special), "Spanish names by hand")

@@ -128,8 +128,8 @@ const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
  * ("Alemania" -> D, "peru" -> PER): the table index, or -1. */
 int cli_country(const char *text, size_t len);
 /* The name of the code at idx in the user's language: the table's English
- * name, or in Spanish ICU's name of its ISO region (buf, cap bytes) when it
- * has one. */
+ * name, or in Spanish fr__country_name_es's (ICU's name of its ISO region in
+ * buf, cap bytes, or the generated Spanish name of XXA, EUE, UNO ...). */
 const char *cli_country_name(int idx, char *buf, size_t cap);
 
 /* Load and validate a policy file, printing every error found as

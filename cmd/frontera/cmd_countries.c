@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_countries.c: `frontera countries [CODE...]`: list the ICAO 9303 code
- * table, or look codes up (exit 1 when any is unknown). */
+ * table, or look codes up (exit 1 when any is unknown); kinds and names in
+ * the user's language. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,15 +11,16 @@
 #include "frontera/country.h"
 #include "i18n.h"
 
+/* The kind column, in the user's language ("tipo" in Spanish). */
 static const char *kind_name(fr_country_kind k)
 {
     switch (k) {
     case FR_COUNTRY_STATE:
-        return "state";
+        return _("state");
     case FR_COUNTRY_ORGANISATION:
-        return "organisation";
+        return _("organisation");
     case FR_COUNTRY_NATIONALITY:
-        return "nationality";
+        return _("nationality");
     }
     return "?";
 }

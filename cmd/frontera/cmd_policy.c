@@ -363,9 +363,11 @@ static int do_changes(const popts *o)
         describe(v[i].r0, was, sizeof was, j - i == 1);
         describe(v[i].r1, now, sizeof now, j - i == 1);
         printf("\n%s: %s -> %s\n", fr_date_format(v[i].d, a), was, now);
-        if (j - i == 1)
-            printf(_("  for %s (%s)\n"), fr_country_code(v[i].c), fr_country_name(v[i].c));
-        else {
+        if (j - i == 1) {
+            char name[256];
+            printf(_("  for %s (%s)\n"), fr_country_code(v[i].c),
+                   cli_country_name(v[i].c, name, sizeof name));
+        } else {
             printf(_("  for %zu nationalities:"), j - i);
             for (size_t k = i; k < j; k++)
                 printf("%s %s", (k - i) % 16 == 0 ? "\n   " : "", fr_country_code(v[k].c));

@@ -69,6 +69,19 @@ expect_rc 1 "$F" policy check --policy "$tmp/bad.policy" --nationality CHN --on 
 grep -q '^2024-07-01: visa_free period:90/1y (line [0-9]*) -> visa_required' "$tmp/out" || fail "changes CHN"
 grep -q 'for CHN (China)' "$tmp/out" || fail "changes who"
 [ "$(grep -c '^20' "$tmp/out")" = 1 ] || fail "changes: only China changed in 2024"
+# the nationality that changed is named in the user's language, also a code
+# that is no ISO region (XXA: a stateless person)
+cat >"$tmp/xxa.policy" <<'P'
+jurisdiction ECU
+rule XXA visitor visa_free stay=period:90/1y docs=passport from=2017-01-01 to=2024-06-30 ref="r1"
+rule XXA visitor visa_required from=2024-07-01 ref="r2"
+P
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$F" policy changes --policy "$tmp/xxa.policy" \
+  --from 2024-01-01 --to 2024-12-31 >"$tmp/out"
+grep -q 'para XXA (Persona apátrida (Convención de 1954))' "$tmp/out" || fail "changes who, in Spanish"
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$F" policy changes --policy "$tmp/xxa.policy" \
+  --from 2024-01-01 --to 2024-12-31 >"$tmp/out"
+grep -q 'for XXA (Stateless person (1954 Convention))' "$tmp/out" || fail "changes who, in English"
 "$F" policy --help | grep_q 'Usage: frontera policy' || fail "--help"
 expect_rc 3 "$F" policy lint "$tmp/no-such.policy"
 
