@@ -153,7 +153,7 @@ int cmd_overstayers(int argc, char **argv)
     if (cli_audit(sub, db, "overstayers.read", object, "cli", detail) != FR_OK) goto done;
     FILE *out = stdout;
     if (xlsx) {
-        if (fr__overstayers_xlsx(out_path, q.as_of, rows, hist, n, &err) != FR_OK) {
+        if (fr__overstayers_xlsx(out_path, q.as_of, rows, hist, n, !cli_english(), &err) != FR_OK) {
             cli_print_error(sub, out_path, &err);
             goto done;
         }

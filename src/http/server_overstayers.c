@@ -32,7 +32,7 @@ static const char *arg(srv_req *r, const char *name)
 
 /* The workbook through a temporary file (libxlsxwriter 1.1 writes files only). */
 static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer *rows,
-                                 fr_history *const *hist, size_t n)
+                                 fr_history *const *hist, size_t n, int spanish)
 {
     const char *dir = getenv("TMPDIR");
     char path[4096];
@@ -48,7 +48,7 @@ static enum MHD_Result send_xlsx(srv_req *r, fr_date as_of, const fr_overstayer 
     char *data = NULL;
     long size = -1;
     FILE *f = NULL;
-    if (fr__overstayers_xlsx(path, as_of, rows, hist, n, &err) == FR_OK &&
+    if (fr__overstayers_xlsx(path, as_of, rows, hist, n, spanish, &err) == FR_OK &&
         (f = fopen(path, "rb")) && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 &&
         fseek(f, 0, SEEK_SET) == 0 && (data = fr_malloc((size_t)size)) &&
         fread(data, 1, (size_t)size, f) == (size_t)size)
@@ -69,8 +69,8 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
     fr_server *s = r->srv;
     fr_error err;
     fr_error_clear(&err);
-    static const char *const known[] = {"nationality", "port",   "as_of", "min_days_over",
-                                        "limit",       "format", "sep",   NULL};
+    static const char *const known[] = {
+        "nationality", "port", "as_of", "min_days_over", "limit", "format", "sep", "lang", NULL};
     const char *unknown = fr__srv_unknown_arg(r, known);
     if (unknown) return fr__srv_unknown_arg_problem(r, unknown);
     fr_overstayer_query q = {FR_DATE_NONE, arg(r, "nationality"), arg(r, "port"), 0};
@@ -130,6 +130,14 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
             return fr__srv_problem(r, 422, "invalid", "Invalid request", "sep", NULL,
                                    "sep must be comma, semicolon or tab");
     }
+    /* the workbook's headings are for a person: the page's language */
+    int spanish = 0;
+    if ((v = arg(r, "lang"))) {
+        if (strcmp(v, "es") != 0 && strcmp(v, "en") != 0)
+            return fr__srv_problem(r, 422, "invalid", "Invalid request", "lang", NULL,
+                                   "lang must be en or es");
+        spanish = strcmp(v, "es") == 0;
+    }
     if (q.port && fr_event_check_port(q.port, &err) != FR_OK)
         return fr__srv_problem_with(r, 422, "invalid", "Invalid request", "port", NULL, &err);
 
@@ -168,7 +176,7 @@ enum MHD_Result fr__srv_overstayers(srv_req *r)
         goto done;
     }
     if (xlsx) {
-        ret = send_xlsx(r, q.as_of, rows, hist, n);
+        ret = send_xlsx(r, q.as_of, rows, hist, n, spanish);
         goto done;
     }
     if (csv) {

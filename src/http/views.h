@@ -91,11 +91,12 @@ void fr__overstayer_values(const fr_overstayer *o, const fr_history *h,
 json_t *fr__overstayer_json(const fr_overstayer *o, const fr_history *h);
 
 /* Write the list as an XLSX workbook at path (libxlsxwriter): one sheet,
- * the columns' names in bold, a row per person with dates as dates and
- * numbers as numbers, the header frozen and filtered. hist[i] as for
- * fr__overstayer_values. FR_OK, or FR_EIO with err when it cannot be written. */
+ * the columns headed in bold in English or (spanish) Spanish words, a row
+ * per person with dates as dates and numbers as numbers, the header frozen
+ * and filtered. hist[i] as for fr__overstayer_values. FR_OK, or FR_EIO with
+ * err when it cannot be written. */
 int fr__overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
-                         fr_history *const *hist, size_t n, fr_error *err);
+                         fr_history *const *hist, size_t n, int spanish, fr_error *err);
 
 /* Append one CSV line (RFC 4180 quoting, CRLF) of n fields separated by sep
  * to *buf (fr_malloc'd, grown as needed). FR_OK or FR_ENOMEM. */

@@ -4,13 +4,32 @@
  * /v1/overstayers?format=xlsx. libxlsxwriter writes the workbook to a file;
  * the server writes it to a temporary file and sends its bytes. Dates are
  * written as Excel dates (with a yyyy-mm-dd format, readable in any locale),
- * counts as numbers, text as text; the same columns as the CSV. */
+ * counts as numbers, text as text; the same columns as the CSV, headed in
+ * English or Spanish words. */
 #include <stdio.h>
 #include <string.h>
 
 #include <xlsxwriter.h>
 
 #include "views.h"
+
+/* The headings a person reads, in the reader's language (the CSV and JSON
+ * keep fr__overstayer_columns, which programs read). */
+static const char *const HEAD_EN[FR_OVERSTAYER_NCOLS] = {
+    "Traveller",      "Surname",          "Given names",   "Nationality",
+    "Document state", "Document number",  "Date of birth", "Entered",
+    "Entry port",     "Authorised until", "Days over"};
+static const char *const HEAD_ES[FR_OVERSTAYER_NCOLS] = {"Viajero",
+                                                         "Apellidos",
+                                                         "Nombres",
+                                                         "Nacionalidad",
+                                                         "Estado emisor",
+                                                         "Número de documento",
+                                                         "Fecha de nacimiento",
+                                                         "Entrada",
+                                                         "Puerto de entrada",
+                                                         "Autorizado hasta",
+                                                         "Días de exceso"};
 
 /* An fr_date (days since 1970-01-01) as an Excel serial date (1900 system). */
 static double excel_date(fr_date d)
@@ -19,8 +38,9 @@ static double excel_date(fr_date d)
 }
 
 int fr__overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *rows,
-                         fr_history *const *hist, size_t n, fr_error *err)
+                         fr_history *const *hist, size_t n, int spanish, fr_error *err)
 {
+    const char *const *head = spanish ? HEAD_ES : HEAD_EN;
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return fr_error_set(err, FR_EIO, 0, 0, "", "cannot create the workbook %s", path);
     char b[FR_DATE_BUFSZ], name[32];
@@ -31,7 +51,7 @@ int fr__overstayers_xlsx(const char *path, fr_date as_of, const fr_overstayer *r
     format_set_bold(bold);
     format_set_num_format(date, "yyyy-mm-dd");
     for (size_t k = 0; k < FR_OVERSTAYER_NCOLS; k++)
-        worksheet_write_string(ws, 0, (lxw_col_t)k, fr__overstayer_columns[k], bold);
+        worksheet_write_string(ws, 0, (lxw_col_t)k, head[k], bold);
     for (size_t i = 0; i < n; i++) {
         char v[FR_OVERSTAYER_NCOLS][FR_OVERSTAYER_VALUE_MAX];
         lxw_row_t row = (lxw_row_t)(i + 1);

@@ -69,13 +69,23 @@ import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 strings = z.read("xl/sharedStrings.xml").decode()
 sheet = z.read("xl/worksheets/sheet1.xml").decode()
-for name in ("traveller_id", "days_over", "PEREZ", "SMITH", "JOHN PAUL", "WANG", "C0000005"):
+for name in ("Traveller", "Days over", "PEREZ", "SMITH", "JOHN PAUL", "WANG", "C0000005"):
     assert name in strings, name
+assert "days_over" not in strings  # the CSV's names are for programs
 assert "JONES" not in strings and "BROWN" not in strings
 cells = dict(re.findall(r'<c r="([A-Z]+\d+)"[^>]*><v>([^<]*)</v>', sheet))
 assert cells["K2"] == "91" and cells["K3"] == "32" and cells["K4"] == "23", cells
 assert cells["H2"] == str(19723 + 25569), cells["H2"]  # 2024-01-01 as an Excel date
 assert "autoFilter" in sheet and "pane" in sheet
+PY
+# headed in Spanish for a Spanish reader
+LANGUAGE=es "$F" overstayers --as-of 2024-05-01 --format xlsx --out "$T/lista.xlsx"
+python3 - "$T/lista.xlsx" <<'PY' || fail "the Spanish workbook is not headed in Spanish"
+import sys, zipfile
+strings = zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode()
+for name in ("Viajero", "Apellidos", "Días de exceso", "PEREZ"):
+    assert name in strings, name
+assert "Days over" not in strings
 PY
 set +e
 "$F" overstayers --as-of 2024-05-01 --format xlsx >/dev/null 2>&1; rc0=$?
@@ -88,7 +98,7 @@ set -e
 [ "$rc1" -eq 2 ] || fail "no --as-of exits $rc1, not 2"
 [ "$rc2" -eq 2 ] || fail "an unknown nationality exits $rc2, not 2"
 LANG=es_EC.UTF-8 "$F" overstayers --help | grep_q '^Uso: frontera' || fail "the help is not in Spanish"
-"$F" audit list 2>/dev/null | grep -c 'overstayers.read' | grep_q -x 7 || fail "each CLI run is not audited: $("$F" audit list 2>&1 | grep overstayers | head -3)"
+"$F" audit list 2>/dev/null | grep -c 'overstayers.read' | grep_q -x 8 || fail "each CLI run is not audited: $("$F" audit list 2>&1 | grep overstayers | head -3)"
 
 # the server
 "$F" user add sup --role supervisor >"$T/token.sup"
@@ -136,6 +146,14 @@ with urllib.request.urlopen(req) as r:
     assert r.headers.get("Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     data = r.read()
 assert data[:2] == b"PK" and b"sharedStrings" in data, data[:40]
+import io, zipfile
+req = urllib.request.Request(base + "/v1/overstayers?as_of=2024-05-01&format=xlsx&lang=es",
+                             headers={"Authorization": "Bearer " + tok("sup")})
+with urllib.request.urlopen(req) as r:
+    strings = zipfile.ZipFile(io.BytesIO(r.read())).read("xl/sharedStrings.xml").decode()
+assert "Días de exceso" in strings and "Days over" not in strings, strings[:200]
+st, ct, body = get("/v1/overstayers?as_of=2024-05-01&format=xlsx&lang=fr", "sup")
+assert st == 422 and json.loads(body)["field"] == "lang", (st, body)
 st, ct, body = get("/v1/overstayers?as_of=2024-13-01", "sup")
 assert st == 422 and json.loads(body)["field"] == "as_of", body
 # a misspelt filter is refused: never answered as everyone overstaying today
@@ -146,6 +164,6 @@ st, ct, body = get("/v1/reviews?stauts=all", "sup")
 assert st == 422 and json.loads(body)["field"] == "stauts", (st, body)
 PY
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep_q -x 7 ||
-  fail "the server's seven answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
+"$F" audit list 2>/dev/null | grep 'overstayers.read' | grep -c 'sup' | grep_q -x 8 ||
+  fail "the server's eight answers are not all audited: $("$F" audit list 2>&1 | grep overstayers)"
 echo "overstayers.sh: ok"

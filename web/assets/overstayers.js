@@ -4,7 +4,7 @@
 // separator (or as an XLSX workbook) and saves it (the token goes in the header, never in a link).
 // A role that may not see the list (officer, analyst) gets the server's 403.
 import { $, el, api, apiGet, token, startPage, showError, table, todayIso } from './common.js';
-import { t, tn, fmtDate, fmtNum } from './i18n.js';
+import { t, tn, fmtDate, fmtNum, lang } from './i18n.js';
 
 const SEP_KEY = 'frontera.csv_sep';
 const SHOWN = 500;
@@ -23,6 +23,7 @@ function query(format) {
     p.set('sep', $('#sep').value);
   } else if (format === 'xlsx') {
     p.set('format', 'xlsx');
+    p.set('lang', lang()); // its headings are read by a person
   } else {
     p.set('limit', String(SHOWN)); // the page shows the first ones; the CSV has everyone
   }
