@@ -2,7 +2,7 @@
 /* server_reports.c: the aggregate routes (analyst, supervisor, admin):
  *   GET  /v1/reports/flows      ?from&to&by&nationality&persons&cumulative
  *   GET  /v1/reports/overstays  ?from&to&as_of&by&nationality&persons
- *   GET  /v1/alerts             ?from&to&as_of
+ *   GET  /v1/alerts             ?from&to&as_of&nationality
  *   GET  /v1/reports/port-days  ?port&from&to&nationality
  *   POST /v1/reports/whatif     {policy?, baseline?, from?, to?, as_of?}
  * Flows and overstays run on an in-memory analytics index (analytics.h)
@@ -70,6 +70,27 @@ typedef struct report_args {
     int nats[64];
 } report_args;
 
+/* nationality=: up to 64 ICAO, ISO alpha-3 (DEU -> D) codes or English or
+ * Spanish names, comma-separated, into nats (*n of them). */
+static int parse_nats(srv_req *r, int nats[64], size_t *n_out, fr_error *err)
+{
+    size_t k = 0;
+    const char *nat = arg(r, "nationality");
+    for (const char *p = nat; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int c = fr__country_any(p, n);
+        if (c < 0 || k >= 64)
+            return fr_error_set(err, FR_EINVAL, 0, 0, "nationality",
+                                "nationality lists up to 64 ICAO 9303 or ISO alpha-3 codes or "
+                                "country names (CHN,COL,D or DEU, Alemania)");
+        nats[k++] = c;
+        p = e ? e + 1 : p + n;
+    }
+    *n_out = k;
+    return FR_OK;
+}
+
 static int parse_query(srv_req *r, report_args *a, fr_error *err)
 {
     int rc;
@@ -96,21 +117,9 @@ static int parse_query(srv_req *r, report_args *a, fr_error *err)
         a->q.keys[a->q.nkeys++] = k;
         p = e ? e + 1 : p + n;
     }
-    const char *nat = arg(r, "nationality");
-    for (const char *p = nat; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        int c =
-            fr__country_any(p, n); /* ICAO, ISO alpha-3 (DEU -> D), an English or Spanish name */
-        if (c < 0 || a->q.nnationalities >= 64)
-            return fr_error_set(err, FR_EINVAL, 0, 0, "nationality",
-                                "nationality lists up to 64 ICAO 9303 or ISO alpha-3 codes or "
-                                "country names (CHN,COL,D or DEU, Alemania)");
-        a->nats[a->q.nnationalities++] = c;
-        a->q.nationalities = a->nats;
-        p = e ? e + 1 : p + n;
-    }
-    return FR_OK;
+    int rc2 = parse_nats(r, a->nats, &a->q.nnationalities, err);
+    if (rc2 == FR_OK && a->q.nnationalities) a->q.nationalities = a->nats;
+    return rc2;
 }
 
 /* ---- the shared analytics index ---- */
@@ -404,15 +413,18 @@ static int add_whatif(void *ud, const fr_event *ev)
 
 static enum MHD_Result alerts(srv_req *r)
 {
-    static const char *const ALLOWED[] = {"from", "to", "as_of", NULL};
+    static const char *const ALLOWED[] = {"from", "to", "as_of", "nationality", NULL};
     fr_server *s = r->srv;
     fr_error err;
     fr_date from, to, as_of;
+    int nats[64];
+    size_t nnats = 0;
     fr_error_clear(&err);
     const char *bad = fr__srv_unknown_arg(r, ALLOWED);
     if (bad) return fr__srv_unknown_arg_problem(r, bad);
     if (arg_date(r, "from", 0, &from, &err) != FR_OK || arg_date(r, "to", 1, &to, &err) != FR_OK ||
-        arg_date(r, "as_of", 0, &as_of, &err) != FR_OK)
+        arg_date(r, "as_of", 0, &as_of, &err) != FR_OK ||
+        parse_nats(r, nats, &nnats, &err) != FR_OK)
         return fr__srv_problem_err(r, &err);
     fr_date cutoff = as_of != FR_DATE_NONE && (to == FR_DATE_NONE || to > as_of) ? as_of : to;
     fr_series *series = NULL;
@@ -436,6 +448,10 @@ static enum MHD_Result alerts(srv_req *r)
     }
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
+        int wanted = !nnats; /* nationality=: only theirs, as `report alerts --nationality` */
+        for (size_t k = 0; k < nnats && !wanted; k++)
+            wanted = nats[k] == al[i].nationality;
+        if (!wanted) continue;
         char p[FR_MONTH_BUFSZ], sn[FR_MONTH_BUFSZ], u[FR_MONTH_BUFSZ], pk[FR_MONTH_BUFSZ],
             rs[FR_MONTH_BUFSZ];
         fr_month_format(al[i].period, p);

@@ -228,6 +228,14 @@ expect 422 GET "/v1/reports/flows?by=planet" "$ANA"; problem 422 by
 expect 422 GET "/v1/reports/flows?colour=red" "$ANA"; problem 422 colour
 expect 200 GET "/v1/alerts?from=2024-01" "$ANA"
 [ "$(json 'type(d["alerts"]).__name__' <"$T/body")" = list ] || fail "alerts: $(cat "$T/body")"
+cp "$T/body" "$T/alerts_all.json"
+expect 200 GET "/v1/alerts?from=2024-01&nationality=China,COL" "$ANA" # as report alerts --nationality
+python3 - "$T/alerts_all.json" "$T/body" <<'PY' || fail "alerts by nationality: $(cat "$T/body")"
+import json, sys
+every, some = json.load(open(sys.argv[1]))["alerts"], json.load(open(sys.argv[2]))["alerts"]
+assert some == [a for a in every if a["nationality"] in ("CHN", "COL")], (every, some)
+PY
+expect 422 GET "/v1/alerts?nationality=Narnia" "$ANA"; problem 422 nationality
 expect 200 POST /v1/reports/whatif "$ANA" '{"baseline":true,"from":"2024-01-01"}'
 [ "$(json '[r["arrivals"] for r in d["rows"] if r["nationality"]=="CHN"][0]' <"$T/body")" = 3 ] || fail "whatif: $(cat "$T/body")"
 expect 422 POST /v1/reports/whatif "$ANA" '{"policy":"rule CHN visitor warp_speed"}'; problem 422 policy
