@@ -122,6 +122,9 @@ void cli_print_evidence(const char *ev, const char *indent);
  * in buf. */
 struct fr_alert;
 const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
+/* A series' metric in the user's words ("arrivals", "llegadas"); a metric of
+ * the user's own as it is named. */
+const char *cli_metric_word(const char *metric);
 
 /* fr_country_normalize (ICAO or ISO alpha-3 code, English name), else a
  * country's name in Spanish in any case, with or without accents
