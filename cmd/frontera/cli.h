@@ -104,7 +104,8 @@ const char *cli_rule_ref(const struct fr_policy_rule *r);
 struct fr_stay_rule;
 const char *cli_stay_words(const struct fr_stay_rule *st, int with_code, char *buf, size_t cap);
 /* A code name of the library (an event kind, a document link, an anomaly,
- * a regime, an admission class, a review's status) in the user's words: the
+ * a regime, an admission class, a review's status, an alert's direction) in
+ * the user's words: the
  * code itself in English (what scripts and the JSON read), a phrase in
  * another language; an unknown code as it is. */
 const char *cli_code_word(const char *code);

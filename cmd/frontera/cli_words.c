@@ -111,7 +111,7 @@ const char *cli_error_text(const fr_error *err)
 
 /* The library's code names (fr_event_kind_name, fr_link_kind_name,
  * fr_anomaly_name, fr_regime_name, fr_admission_class_name, a review's
- * status, a screening band) and what they say in
+ * status, a screening band, an alert's direction as the CSV and JSON say it) and what they say in
  * another language. The codes are distinct across the kinds, so one table serves them all. */
 static const struct {
     const char *code, *words;
@@ -144,6 +144,8 @@ static const struct {
     {"hit", N_("hit (screening)")},
     {"possible", N_("possible (screening)")},
     {"clear", N_("clear (screening)")},
+    {"rise", N_("rise (alert)")},
+    {"fall", N_("fall (alert)")},
 };
 
 const char *cli_code_word(const char *code)

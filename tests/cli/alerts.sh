@@ -100,7 +100,13 @@ echo "$rdb" | grep_q -x 'PER,2,0,0,0,2,0,1' || fail "renewed passport via the da
 rcsv=$("$F" report whatif --events "$D/renewed.csv" --policy "$D/then.policy" --as-of 2023-06-01 --format csv)
 echo "$rcsv" | grep_q -x 'PER,2,0,0,0,2,0,2' || fail "renewed passport via the CSV file: $rcsv"
 
-# the tests and the backtest
+# the tests and the backtest: the direction and each count's plural in the user's words
+bt=$(en report backtest --series "$D/surge.csv")
+echo "$bt" | grep_q -x '2022-05  CHN  arrivals        rise since 2022-04 (1 month before), peak 2022-06 (1 month after)  \[.*\]' ||
+  fail "backtest in English: $bt"
+bt=$(es report backtest --series "$D/surge.csv")
+echo "$bt" | grep_q -x '2022-05  CHN  arrivals        alza desde 2022-04 (1 mes antes), máximo 2022-06 (1 mes después)  \[.*\]' ||
+  fail "backtest in Spanish: $bt"
 "$F" report alerts --series "$D/surge.csv" --tests noufaily,bogus > /dev/null 2> "$T/err" && fail "--tests bogus accepted"
 grep -q "'bogus' is not a test" "$T/err" || fail "--tests error: $(cat "$T/err")"
 echo "alerts.sh: ok"
