@@ -70,7 +70,8 @@ static void bench(const char *name, size_t nlines, size_t months, int n)
                   rules,
                   8,
                   0,
-                  0};
+                  0,
+                  NULL};
     double best = 1e9;
     size_t bytes = 0;
     uint64_t h = 0;

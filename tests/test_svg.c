@@ -2,8 +2,9 @@
 /* test_svg.c: the SVG chart writer (svg.h): structure (one polyline per
  * line, one marker per alert, one rule per policy change, a legend entry per
  * line), accessibility (<title>, <desc>, role="img"), month labels, escaping,
- * byte-identical output for the same input, and the series chart's choice of
- * lines (alerted nationalities first, then the largest). */
+ * byte-identical output for the same input, the series chart's choice of
+ * lines (alerted nationalities first, then the largest), and its words: English
+ * by default, the caller's (Spanish) when given. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +46,8 @@ static void chart_has_the_expected_structure_and_is_deterministic(void **state)
                    rules,
                    1,
                    0,
-                   0};
+                   0,
+                   NULL};
     char *svg = NULL, *again = NULL;
     size_t len, len2;
     assert_int_equal(fr_svg_chart(&ch, &svg, &len, &e), FR_OK);
@@ -62,6 +64,10 @@ static void chart_has_the_expected_structure_and_is_deterministic(void **state)
     assert_null(strstr(svg, "A&B<"));
     assert_non_null(strstr(svg, ">CHN visa_required<"));
     assert_non_null(strstr(svg, "arrivals per month"));
+    /* counts in the description agree with their nouns */
+    assert_non_null(strstr(svg,
+                           "nationality: CHN USA A&amp;B&lt;. 2 alerts are marked with circles "
+                           "and 1 policy change with vertical dashed lines.</desc>"));
     /* the missing month of USA is skipped: 5 points */
     const char *usa = strstr(svg, "<polyline class=\"series\" fill=\"none\" stroke=\"#B34700\"");
     assert_non_null(usa);
@@ -120,6 +126,40 @@ static void series_chart_draws_alerted_nationalities_first(void **state)
     assert_null(strstr(svg, "<title>COL</title>"));
     assert_int_equal(count(svg, "<circle class=\"alert\""), 1);
     assert_non_null(strstr(svg, "Monthly arrivals by nationality, 2022-01 to 2023-12"));
+    assert_non_null(strstr(svg, ">CHN alert 2023-03 (x3.0)<"));
+    assert_non_null(strstr(svg, ">arrivals per month<"));
+    assert_non_null(strstr(svg, ">month<"));
+    assert_non_null(strstr(svg, "one line per nationality: CHN USA. 1 alert is marked with circles "
+                                "and 0 policy changes with"));
+    fr_free(svg);
+    /* the caller's words: the library keeps no language of its own */
+    fr_svg_words es = {
+        .x_label = "mes",
+        .desc = "Gráfico de {y_label} de {from} a {to}:{lines}; {alerts|1=1 alerta|{alerts} "
+                "alertas}, {rules|1=1 cambio|{rules} cambios}.",
+        .metric = "llegadas",
+        .title = "Serie mensual de {metric} por nacionalidad, de {from} a {to}",
+        .y_label = "{metric} por mes",
+        .alert = "alerta {nationality} {month} (x{factor})",
+    };
+    rq.words = &es;
+    assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_OK);
+    assert_non_null(strstr(svg, "<title id=\"chart-title\">Serie mensual de llegadas por "
+                                "nacionalidad, de 2022-01 a 2023-12</title>"));
+    assert_non_null(strstr(svg, ">alerta CHN 2023-03 (x3.0)<"));
+    assert_non_null(strstr(svg, ">llegadas por mes<"));
+    assert_non_null(strstr(svg, ">mes<"));
+    assert_non_null(strstr(svg, "<desc id=\"chart-desc\">Gráfico de llegadas por mes de 2022-01 a "
+                                "2023-12: CHN USA; 1 alerta, 0 cambios.</desc>"));
+    assert_null(strstr(svg, "Monthly"));
+    assert_null(strstr(svg, "month<"));
+    fr_free(svg);
+    /* a word not given stays English; a caller's title is kept as given */
+    es.alert = NULL;
+    rq.title = "Llegadas";
+    assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_OK);
+    assert_non_null(strstr(svg, ">CHN alert 2023-03 (x3.0)<"));
+    assert_non_null(strstr(svg, "<title id=\"chart-title\">Llegadas</title>"));
     fr_free(svg);
     rq = (fr_svg_series_request){.metric = "nonexits", .top_n = 2, .title = "t"};
     assert_int_equal(fr_svg_series_chart(s, &rq, &svg, &len, &e), FR_ENOTFOUND);

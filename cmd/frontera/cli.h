@@ -104,7 +104,8 @@ const char *cli_rule_ref(const struct fr_policy_rule *r);
 struct fr_stay_rule;
 const char *cli_stay_words(const struct fr_stay_rule *st, int with_code, char *buf, size_t cap);
 /* A code name of the library (an event kind, a document link, an anomaly,
- * a regime, an admission class, a review's status) in the user's words: the
+ * a regime, an admission class, a review's status, an alert's direction) in
+ * the user's words: the
  * code itself in English (what scripts and the JSON read), a phrase in
  * another language; an unknown code as it is. */
 const char *cli_code_word(const char *code);
@@ -122,6 +123,9 @@ void cli_print_evidence(const char *ev, const char *indent);
  * in buf. */
 struct fr_alert;
 const char *cli_alert_text(const struct fr_alert *a, char *buf, size_t cap);
+/* A series' metric in the user's words ("arrivals", "llegadas"); a metric of
+ * the user's own as it is named. */
+const char *cli_metric_word(const char *metric);
 
 /* fr_country_normalize (ICAO or ISO alpha-3 code, English name), else a
  * country's name in Spanish in any case, with or without accents

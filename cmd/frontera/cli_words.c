@@ -111,8 +111,8 @@ const char *cli_error_text(const fr_error *err)
 
 /* The library's code names (fr_event_kind_name, fr_link_kind_name,
  * fr_anomaly_name, fr_regime_name, fr_admission_class_name, a review's
- * status, a screening band) and what they say in another language. The codes are distinct
- * across the kinds, so one table serves them all. */
+ * status, a screening band, an alert's direction as the CSV and JSON say it) and what they say in
+ * another language. The codes are distinct across the kinds, so one table serves them all. */
 static const struct {
     const char *code, *words;
 } CODE_WORDS[] = {
@@ -144,6 +144,8 @@ static const struct {
     {"hit", N_("hit (screening)")},
     {"possible", N_("possible (screening)")},
     {"clear", N_("clear (screening)")},
+    {"rise", N_("rise (alert)")},
+    {"fall", N_("fall (alert)")},
 };
 
 const char *cli_code_word(const char *code)
@@ -240,7 +242,7 @@ void cli_print_evidence(const char *ev, const char *indent)
 
 /* The series' name in the user's words: the ones frontera builds from the
  * ledger; a series of the user's own keeps the name it was given. */
-static const char *metric_word(const char *m)
+const char *cli_metric_word(const char *m)
 {
     if (strcmp(m, "arrivals") == 0) return _("arrivals");
     if (strcmp(m, "encounters") == 0) return _("encounters");
@@ -271,7 +273,7 @@ const char *cli_alert_text(const fr_alert *a, char *buf, size_t cap)
                 "times; rising since %s [%s]; peak %.*f%s in %s")
             : _("%s %s fell: %.*f%s in %s against %.*f%s expected (%.*f%s to %.*f%s), %.2f "
                 "times; falling since %s [%s]; lowest %.*f%s in %s"),
-        fr_country_code(a->nationality), metric_word(a->metric), d, k * a->observed, u, per, d,
+        fr_country_code(a->nationality), cli_metric_word(a->metric), d, k * a->observed, u, per, d,
         k * a->expected, u, d, k * a->lower, u, d, k * a->upper, u, a->factor, since, tests, d,
         k * a->peak, u, peak);
     if (n < 0 || (size_t)n >= cap) return a->message;

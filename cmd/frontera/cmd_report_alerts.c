@@ -161,12 +161,14 @@ void report_print_alerts(const fr_alert *a, size_t n, const char *format)
     if (json) printf("%s]\n", n ? "\n" : "");
 }
 
+#define RULE_LABEL 96 /* a rule's label: two codes and a regime in the user's words */
+
 /* Policy changes (rules for one nationality or group that begin within the
  * chart) as labelled vertical rules; rules that begin the same day with the
  * same regime share one line ("CHN, CUB visa_required", "5 nationalities
- * visa_required"). Labels live in `store`. */
+ * visa_required"; the regime in the user's words). Labels live in `store`. */
 static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_chart_rule *rules,
-                           char (*store)[48], size_t max, int *failed)
+                           char (*store)[RULE_LABEL], size_t max, int *failed)
 {
     size_t len, n = 0, nerr = 0;
     int count[32] = {0};
@@ -204,23 +206,42 @@ static size_t policy_rules(const char *path, fr_month from, fr_month to, fr_char
         count[j]++;
     }
     for (size_t j = 0; j < n; j++) {
-        const char *rg = fr_regime_name(regime[j]);
+        /* whole words: a cut could split a Spanish letter's bytes */
+        const char *rg = cli_code_word(fr_regime_name(regime[j]));
         if (count[j] == 1)
-            snprintf(store[j], 48, "%.11s %.30s", first[j][0], rg);
+            snprintf(store[j], RULE_LABEL, "%.11s %s", first[j][0], rg);
         else if (count[j] == 2)
-            snprintf(store[j], 48, "%.11s, %.11s %.20s", first[j][0], first[j][1], rg);
+            snprintf(store[j], RULE_LABEL, "%.11s, %.11s %s", first[j][0], first[j][1], rg);
         else
-            snprintf(store[j], 48, "%d nationalities %.20s", count[j], rg);
+            snprintf(store[j], RULE_LABEL,
+                     ngettext("%d nationality %s", "%d nationalities %s", (unsigned long)count[j]),
+                     count[j], rg);
     }
     fr_policy_free(p);
     return n;
+}
+
+/* The chart's words in the user's language: the library keeps none (svg.h). */
+static fr_svg_words chart_words(const char *metric)
+{
+    return (fr_svg_words){
+        .x_label = _("month"),
+        .desc = _("Line chart of {y_label} from {from} to {to}, one line per "
+                  "nationality:{lines}. {alerts|1=1 alert is|{alerts} alerts are} marked with "
+                  "circles and {rules|1=1 policy change|{rules} policy changes} with vertical "
+                  "dashed lines."),
+        .metric = cli_metric_word(metric),
+        .title = _("Monthly {metric} by nationality, {from} to {to}"),
+        .y_label = _("{metric} per month"),
+        .alert = _("{nationality} alert {month} (x{factor})"),
+    };
 }
 
 static int write_svg(const char *path, const fr_series *s, const char *metric, size_t top,
                      const fr_alert *a, size_t n, const char *policy, fr_month from, fr_month to)
 {
     fr_chart_rule rules[32];
-    char labels[32][48];
+    char labels[32][RULE_LABEL];
     size_t nrules = 0;
     if (from == FR_MONTH_NONE) from = fr_series_first(s);
     if (to == FR_MONTH_NONE) to = fr_series_last(s);
@@ -232,6 +253,7 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
     char *svg = NULL;
     size_t len;
     fr_error err;
+    fr_svg_words words = chart_words(metric);
     fr_svg_series_request rq = {.metric = metric,
                                 .top_n = top,
                                 .alerts = a,
@@ -239,7 +261,8 @@ static int write_svg(const char *path, const fr_series *s, const char *metric, s
                                 .rules = rules,
                                 .nrules = nrules,
                                 .from = from,
-                                .to = to};
+                                .to = to,
+                                .words = &words};
     if (fr_svg_series_chart(s, &rq, &svg, &len, &err) != FR_OK) {
         cli_print_error(SUB, path, &err);
         return FR_EXIT_FAILURE;

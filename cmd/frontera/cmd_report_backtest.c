@@ -227,14 +227,20 @@ static void print_alert(const fr_alert *a, const fr_alert *h, int csv)
     fr_alert_tests_format(a->tests, "+", tests, sizeof tests);
     const char *dir = a->direction < 0 ? "fall" : "rise";
     int delay = a->raised - a->since, lead = peak - a->raised;
-    if (csv)
+    if (csv) {
         printf("%s,%s,%s,%s,%s,%d,%s,%d,%s\n", raised, fr_country_code(a->nationality), a->metric,
                dir, since, delay, pk, lead, tests);
-    else
-        printf(_("%s  %-4s %-15s %-4s since %s (%d months before), %s %s (%d months after)  "
-                 "[%s]\n"),
-               raised, fr_country_code(a->nationality), a->metric, dir, since, delay,
-               a->direction < 0 ? _("lowest") : _("peak"), pk, lead, tests);
+        return;
+    }
+    /* each count has its own plural; a lead before the raise (negative) too */
+    char before[64], after[64];
+    snprintf(before, sizeof before,
+             ngettext("%d month before", "%d months before", (unsigned long)abs(delay)), delay);
+    snprintf(after, sizeof after,
+             ngettext("%d month after", "%d months after", (unsigned long)abs(lead)), lead);
+    printf(_("%s  %-4s %-15s %-4s since %s (%s), %s %s (%s)  [%s]\n"), raised,
+           fr_country_code(a->nationality), a->metric, cli_code_word(dir), since, before,
+           a->direction < 0 ? _("lowest") : _("peak"), pk, after, tests);
 }
 
 /* The replay, and the whole-series run that gives each alert's peak. */

@@ -10,6 +10,9 @@
  * darkened for a contrast of at least 3:1 against the white background; lines
  * also differ by dash pattern past the eighth. Output is deterministic: the
  * same chart gives the same bytes (numbers are printed with fixed decimals).
+ * The words the library adds (axis label, description, title, alert labels)
+ * are English unless the caller gives its own (fr_svg_words): the library
+ * keeps no language, so a program passes its message catalogue's.
  *
  * Pure functions: no I/O, thread-safe. */
 #ifndef FRONTERA_SVG_H
@@ -30,6 +33,28 @@ extern "C" {
 
 #define FR_SVG_MAX_LINES 24
 #define FR_SVG_MAX_MONTHS 1200
+
+/* The words of a chart in the caller's language, each NULL for the English
+ * shown. Each is a template read as fr_admit_reason_format reads one (admit.h):
+ * "{name}" is a value, "{n|1=one|other}" the first alternative whose key equals
+ * it (a plural), braces nesting; values are copied, never read as templates. */
+typedef struct fr_svg_words {
+    const char *x_label; /* "month" */
+    /* the screen readers' description when the chart has no desc; values
+     * y_label, from, to (YYYY-MM), lines (" CHN USA", each after a space),
+     * alerts and rules (counts): "Line chart of {y_label} from {from}
+     * to {to}, one line per nationality:{lines}. {alerts|1=1 alert is|{alerts}
+     * alerts are} marked with circles and {rules|1=1 policy change|{rules}
+     * policy changes} with vertical dashed lines." */
+    const char *desc;
+    /* fr_svg_series_chart only */
+    const char *metric; /* the metric's name ("llegadas"); NULL: the metric as given */
+    /* values metric, from, to: "Monthly {metric} by nationality, {from} to {to}" */
+    const char *title;
+    const char *y_label; /* value metric: "{metric} per month" */
+    /* values nationality, month, factor ("3.6"): "{nationality} alert {month} (x{factor})" */
+    const char *alert;
+} fr_svg_words;
 
 typedef struct fr_chart_line {
     const char *label;    /* legend text ("CHN") */
@@ -59,7 +84,8 @@ typedef struct fr_chart {
     size_t nmarks;
     const fr_chart_rule *rules;
     size_t nrules;
-    int width, height; /* pixels; 0: 960 x 540 */
+    int width, height;         /* pixels; 0: 960 x 540 */
+    const fr_svg_words *words; /* NULL: English */
 } fr_chart;
 
 /* Render c into a new NUL-terminated buffer *out (caller frees with fr_free)
@@ -79,9 +105,10 @@ typedef struct fr_svg_series_request {
     size_t nalerts;
     const fr_chart_rule *rules; /* vertical rules (policy changes), drawn as given */
     size_t nrules;
-    const char *title; /* NULL: "Monthly METRIC by nationality, FROM to TO" */
+    const char *title; /* NULL: from words->title, "Monthly METRIC by nationality, FROM to TO" */
     fr_month from, to; /* months shown; 0 or FR_MONTH_NONE: the set's first / last month; at
                           most FR_SVG_MAX_MONTHS, the latest kept */
+    const fr_svg_words *words; /* the chart's words (title, labels); NULL: English */
 } fr_svg_series_request;
 
 /* Chart one metric of a series set as req says (NULL: the defaults above):

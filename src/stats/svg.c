@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frontera/admit.h"
 #include "frontera/alloc.h"
 #include "frontera/svg.h"
 #include "svg_internal.h"
@@ -19,6 +20,31 @@
 static const char *const palette[8] = {"#0072B2", "#B34700", "#007A5A", "#A23E7A",
                                        "#8A6200", "#3B5998", "#000000", "#6A6A6A"};
 static const char *const dashes[3] = {"", "8 4", "2 3"};
+
+const fr_svg_words fr__svg_english = {
+    .x_label = "month",
+    .desc = "Line chart of {y_label} from {from} to {to}, one line per nationality:{lines}. "
+            "{alerts|1=1 alert is|{alerts} alerts are} marked with circles and {rules|1=1 policy "
+            "change|{rules} policy changes} with vertical dashed lines.",
+    .metric = NULL,
+    .title = "Monthly {metric} by nationality, {from} to {to}",
+    .y_label = "{metric} per month",
+    .alert = "{nationality} alert {month} (x{factor})",
+};
+
+/* The template rule of the admission's reasons (admit.h), so that a
+ * program's translations of the chart follow the one rule it already knows. */
+void fr__svg_words(const char *tmpl, const char *const kv[][2], size_t n, char *buf, size_t cap)
+{
+    fr_admit_reason r;
+    memset(&r, 0, sizeof r);
+    for (size_t i = 0; i < n && i < FR_REASON_MAX_PARAMS; i++) {
+        snprintf(r.params[i].name, sizeof r.params[i].name, "%s", kv[i][0]);
+        snprintf(r.params[i].value, sizeof r.params[i].value, "%s", kv[i][1]);
+        r.nparams++;
+    }
+    fr_admit_reason_format(&r, tmpl, buf, cap); /* FR_ELIMIT: cut, as documented */
+}
 
 int fr__svg_buf_printf(fr_svg_buf *b, const char *fmt, ...)
 {
@@ -149,20 +175,25 @@ static void line_style(fr_svg_buf *b, size_t l)
 /* What a screen reader says of the chart when the caller gave no desc. */
 static void generated_desc(fr_svg_buf *b, const fr_chart *c)
 {
-    char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ];
+    char a[FR_MONTH_BUFSZ], z[FR_MONTH_BUFSZ], lines[FR_SVG_MAX_LINES * 24 + 1] = "";
+    char alerts[24], rules[24], text[2048];
     fr_month_format(c->first, a);
     fr_month_format(c->first + (fr_month)c->months - 1, z);
-    fr__svg_buf_printf(b, "Line chart of ");
-    fr__svg_xml_text(b, c->y_label ? c->y_label : "values");
-    fr__svg_buf_printf(b, " by month from %s to %s, one line per nationality:", a, z);
-    for (size_t l = 0; l < c->nlines; l++) {
-        fr__svg_buf_printf(b, " ");
-        fr__svg_xml_text(b, c->lines[l].label);
+    size_t used = 0;
+    for (size_t l = 0; l < c->nlines && used < sizeof lines; l++) {
+        int n = snprintf(lines + used, sizeof lines - used, " %.22s", c->lines[l].label);
+        if (n > 0) used += (size_t)n;
     }
-    fr__svg_buf_printf(b,
-                       ". %zu alerts are marked with circles and %zu policy changes with "
-                       "vertical dashed lines.",
-                       c->nmarks, c->nrules);
+    snprintf(alerts, sizeof alerts, "%zu", c->nmarks);
+    snprintf(rules, sizeof rules, "%zu", c->nrules);
+    const char *const kv[][2] = {{"y_label", c->y_label ? c->y_label : "values"},
+                                 {"from", a},
+                                 {"to", z},
+                                 {"lines", lines},
+                                 {"alerts", alerts},
+                                 {"rules", rules}};
+    fr__svg_words(FR__SVG_WORD(c->words, desc), kv, sizeof kv / sizeof *kv, text, sizeof text);
+    fr__svg_xml_text(b, text);
 }
 
 static void draw_head(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
@@ -245,8 +276,10 @@ static void draw_x_axis(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
             px(f, i), f->y1, px(f, i), f->y1 + 5, px(f, i), f->y1 + 20, a);
     }
-    fr__svg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">month</text>\n</g>\n",
+    fr__svg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                        (f->x0 + f->x1) / 2, f->H - 30);
+    fr__svg_xml_text(b, FR__SVG_WORD(c->words, x_label));
+    fr__svg_buf_printf(b, "</text>\n</g>\n");
 }
 
 static void draw_rules(fr_svg_buf *b, const fr_chart *c, const svg_frame *f)

@@ -2,7 +2,8 @@
 /* svg_series.c: a chart of one metric of a series set (svg.h
  * fr_svg_series_chart): picks the nationalities to draw (those with alerts
  * on the metric first, then the largest totals), copies their months into
- * value arrays and turns the alerts into labelled marks. */
+ * value arrays and turns the alerts into labelled marks, in the request's
+ * words (English when it gives none). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "frontera/alloc.h"
 #include "frontera/country.h"
 #include "frontera/svg.h"
+#include "svg_internal.h"
 
 typedef struct pick {
     size_t key;
@@ -78,11 +80,13 @@ static size_t pick_lines(const fr_series *s, const fr_svg_series_request *r, pic
 }
 
 /* Storage the chart points into; freed together. */
+#define FR_SVG_MARK_LABEL 128
+
 typedef struct chart_store {
     pick *picks;
-    double *vals;         /* top_n x months */
-    fr_chart_mark *marks; /* one per alert at most */
-    char (*labels)[64];   /* the marks' texts */
+    double *vals;                      /* top_n x months */
+    fr_chart_mark *marks;              /* one per alert at most */
+    char (*labels)[FR_SVG_MARK_LABEL]; /* the marks' texts */
 } chart_store;
 
 static int store_new(const fr_series *s, const fr_svg_series_request *r, chart_store *st)
@@ -117,9 +121,12 @@ static size_t fill_line(const fr_series *s, const fr_svg_series_request *r, cons
     for (size_t a = 0; a < r->nalerts; a++) {
         const fr_alert *al = &r->alerts[a];
         if (!alert_shown(r, al, nat)) continue;
-        char per[FR_MONTH_BUFSZ];
+        char per[FR_MONTH_BUFSZ], factor[32];
         fr_month_format(al->period, per);
-        snprintf(st->labels[nm], 64, "%s alert %s (x%.1f)", fr_country_code(nat), per, al->factor);
+        snprintf(factor, sizeof factor, "%.1f", al->factor);
+        const char *const kv[][2] = {
+            {"nationality", fr_country_code(nat)}, {"month", per}, {"factor", factor}};
+        fr__svg_words(FR__SVG_WORD(r->words, alert), kv, 3, st->labels[nm], FR_SVG_MARK_LABEL);
         st->marks[nm] = (fr_chart_mark){l, al->period, st->labels[nm]};
         nm++;
     }
@@ -147,18 +154,19 @@ int fr_svg_series_chart(const fr_series *s, const fr_svg_series_request *req, ch
     size_t nl = np < r.top_n ? np : r.top_n, nm = 0;
     for (size_t l = 0; l < nl; l++)
         nm = fill_line(s, &r, &st.picks[l], l, &lines[l], &st, nm);
-    char ttl[128], ylab[64];
-    snprintf(ylab, sizeof ylab, "%s per month", r.metric);
+    char ttl[256], ylab[128], a[FR_MONTH_BUFSZ], b[FR_MONTH_BUFSZ];
+    fr_month_format(r.from, a);
+    fr_month_format(r.to, b);
+    const char *metric = r.words && r.words->metric ? r.words->metric : r.metric;
+    const char *const kv[][2] = {{"metric", metric}, {"from", a}, {"to", b}};
+    fr__svg_words(FR__SVG_WORD(r.words, y_label), kv, 1, ylab, sizeof ylab);
     if (!r.title) {
-        char a[FR_MONTH_BUFSZ], b[FR_MONTH_BUFSZ];
-        fr_month_format(r.from, a);
-        fr_month_format(r.to, b);
-        snprintf(ttl, sizeof ttl, "Monthly %s by nationality, %s to %s", r.metric, a, b);
+        fr__svg_words(FR__SVG_WORD(r.words, title), kv, 3, ttl, sizeof ttl);
         r.title = ttl;
     }
     size_t months = (size_t)(r.to - r.from + 1);
     fr_chart c = {r.title,  NULL, ylab,    r.from,   months, lines, nl,
-                  st.marks, nm,   r.rules, r.nrules, 0,      0};
+                  st.marks, nm,   r.rules, r.nrules, 0,      0,     r.words};
     rc = fr_svg_chart(&c, out, len, err);
 done:
     store_free(&st);

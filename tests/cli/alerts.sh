@@ -48,12 +48,29 @@ set +e; "$F" report alerts --series "$T/bad.csv" > /dev/null 2> "$T/err"; rc=$?;
 grep -q 'bad.csv:3:1: period' "$T/err" || fail "no line/column for the bad month: $(cat "$T/err")"
 grep -q 'bad.csv:4:2: nationality' "$T/err" || fail "no line/column for QQQ: $(cat "$T/err")"
 
-# the chart: one polyline per nationality drawn, one marker for the alert
-"$F" report alerts --series "$D/surge.csv" --svg "$T/c.svg" --policy "$D/whatif.policy" > /dev/null
+# the chart: one polyline per nationality drawn, one marker for the alert;
+# its words in the user's language (English under LANG=C, Spanish under es_EC)
+en() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=C "$F" "$@"; }
+es() { env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$F" "$@"; }
+en report alerts --series "$D/surge.csv" --svg "$T/c.svg" --policy "$D/whatif.policy" > /dev/null
 [ "$(grep -c '<polyline' "$T/c.svg")" = 3 ] || fail "chart polylines"
 [ "$(grep -c '<circle class="alert"' "$T/c.svg")" = 1 ] || fail "chart alert marker"
-grep -q '<title id="chart-title">' "$T/c.svg" || fail "chart title"
+grep -q '<title id="chart-title">Monthly arrivals by nationality, ' "$T/c.svg" || fail "chart title"
 grep -q 'class="policy-change"' "$T/c.svg" || fail "chart policy change"
+grep -q '>CHN visa_required<' "$T/c.svg" || fail "chart policy change label: $(grep policy-change "$T/c.svg")"
+grep -q '>CHN alert 2022-05 (x[0-9.]*)<' "$T/c.svg" || fail "chart alert label"
+grep -q '>arrivals per month<' "$T/c.svg" && grep -q '>month<' "$T/c.svg" || fail "chart axis labels"
+grep -q '1 alert is marked with circles' "$T/c.svg" || fail "chart description"
+es report alerts --series "$D/surge.csv" --svg "$T/c.es.svg" --policy "$D/whatif.policy" > /dev/null
+grep -q '<title id="chart-title">Serie mensual de llegadas por nacionalidad, de ' "$T/c.es.svg" ||
+  fail "the chart's title is not Spanish: $(grep chart-title "$T/c.es.svg")"
+grep -q '>alerta CHN 2022-05 (x[0-9.]*)<' "$T/c.es.svg" || fail "the chart's alert label is not Spanish"
+grep -q '>llegadas por mes<' "$T/c.es.svg" && grep -q '>mes<' "$T/c.es.svg" ||
+  fail "the chart's axis labels are not Spanish"
+grep -q '>CHN visa obligatoria<' "$T/c.es.svg" || fail "the chart's policy change is not Spanish"
+grep -q '<desc id="chart-desc">Gráfico de líneas de llegadas por mes, de .*1 alerta marcada con círculos' \
+  "$T/c.es.svg" || fail "the chart's description is not Spanish: $(grep chart-desc "$T/c.es.svg")"
+grep -q 'Monthly\|alert \|per month' "$T/c.es.svg" && fail "English left in the Spanish chart"
 
 # events: ledger CSV and database give the same series, hence the same output
 "$F" report alerts --events "$D/events.csv" --min-count 0 --format csv > "$T/a1"
@@ -83,7 +100,13 @@ echo "$rdb" | grep_q -x 'PER,2,0,0,0,2,0,1' || fail "renewed passport via the da
 rcsv=$("$F" report whatif --events "$D/renewed.csv" --policy "$D/then.policy" --as-of 2023-06-01 --format csv)
 echo "$rcsv" | grep_q -x 'PER,2,0,0,0,2,0,2' || fail "renewed passport via the CSV file: $rcsv"
 
-# the tests and the backtest
+# the tests and the backtest: the direction and each count's plural in the user's words
+bt=$(en report backtest --series "$D/surge.csv")
+echo "$bt" | grep_q -x '2022-05  CHN  arrivals        rise since 2022-04 (1 month before), peak 2022-06 (1 month after)  \[.*\]' ||
+  fail "backtest in English: $bt"
+bt=$(es report backtest --series "$D/surge.csv")
+echo "$bt" | grep_q -x '2022-05  CHN  arrivals        alza desde 2022-04 (1 mes antes), máximo 2022-06 (1 mes después)  \[.*\]' ||
+  fail "backtest in Spanish: $bt"
 "$F" report alerts --series "$D/surge.csv" --tests noufaily,bogus > /dev/null 2> "$T/err" && fail "--tests bogus accepted"
 grep -q "'bogus' is not a test" "$T/err" || fail "--tests error: $(cat "$T/err")"
 echo "alerts.sh: ok"
