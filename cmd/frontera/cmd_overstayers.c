@@ -59,7 +59,8 @@ int cmd_overstayers(int argc, char **argv)
         switch (c) {
         case 'a':
             if (fr_date_parse_cstr(optarg, &q.as_of, &err) != FR_OK)
-                return cli_usage_error(sub, "--as-of: %s", cli_error_text(&err));
+                return cli_usage_error(sub, "--as-of: '%s' is not a date (YYYY-MM-DD): %s", optarg,
+                                       cli_error_text(&err));
             break;
         case 'n': { /* a code, an ISO alpha-3 code or a name (English or Spanish) */
             int ci = cli_country(optarg, strlen(optarg));

@@ -136,7 +136,8 @@ int cmd_purge(int argc, char **argv)
             break;
         case 'a':
             if (fr_date_parse_cstr(optarg, &as_of, &err) != FR_OK)
-                return cli_usage_error(sub, "--as-of: %s", cli_error_text(&err));
+                return cli_usage_error(sub, "--as-of: '%s' is not a date (YYYY-MM-DD): %s", optarg,
+                                       cli_error_text(&err));
             break;
         case 'x':
             if (years_arg(optarg, &ret.exit_years))
