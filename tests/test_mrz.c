@@ -91,14 +91,27 @@ static void run_case(void **state)
         assert_int_equal(m.findings[i].line, c->fline[i]);
         assert_int_equal(m.findings[i].column, c->fcol[i]);
         assert_true(strlen(m.findings[i].message) > 20); /* a sentence, not a code */
-        /* a check digit's values, for another language's sentence: those the
-         * English one says; none on other findings */
+        /* a finding's values, for another language's sentence: those the
+         * English one says (a check digit's, a line's length, a country code
+         * read); none on other findings */
         const fr_mrz_finding *f = &m.findings[i];
         if (strncmp(c->fcode[i], "check_digit.", 12) == 0 && !strstr(f->message, "filler")) {
             assert_true(f->found[0] && f->expected[0]);
             if (strspn(f->value, "<") < strlen(f->value)) /* not all fillers */
                 assert_non_null(strstr(f->message, f->value));
             if (f->expected[0] != '<') assert_non_null(strstr(f->message, f->expected));
+        } else if (strcmp(c->fcode[i], "length") == 0) {
+            char says[64];
+            snprintf(says, sizeof says, "has %s characters; a", f->value);
+            assert_non_null(strstr(f->message, says));
+            snprintf(says, sizeof says, " line has %s.", f->expected);
+            assert_non_null(strstr(f->message, says));
+            assert_false(f->found[0]);
+        } else if (strncmp(c->fcode[i], "country.", 8) == 0 && !strstr(f->message, "missing")) {
+            char says[16];
+            snprintf(says, sizeof says, "'%s'", f->value);
+            assert_true(strlen(f->value) == 3 && strstr(f->message, says));
+            assert_false(f->found[0] || f->expected[0]);
         } else if (strncmp(c->fcode[i], "check_digit.", 12) != 0) {
             assert_true(!f->found[0] && !f->expected[0] && !f->value[0]);
         }

@@ -22,15 +22,20 @@ static const struct {
     const char *tmpl;
 } REASONS[] = {
     {"mrz.format", N_("Line {line}, column {column}: the text is not a machine readable zone of a "
-                      "known format.")},
-    {"mrz.length", N_("Line {line}, column {column}: a line has the wrong length.")},
+                      "known format; rescan the whole zone.")},
+    {"mrz.length",
+     N_("Line {line}, column {column}: {value|=a line has the wrong length|the line has {value} "
+        "characters where its format has {expected}}: characters were dropped or added, so the "
+        "fields after them may be shifted; rescan the document.")},
     {"mrz.charset",
      N_("Line {line}, column {column}: a character is not allowed in a machine readable zone.")},
     {"mrz.document_code", N_("Line {line}, column {column}: the document code is not valid.")},
     {"mrz.country.issuing_state",
-     N_("Line {line}, column {column}: the issuing state is not a known code.")},
+     N_("Line {line}, column {column}: the issuing state {value|=is missing|{value} is not a known "
+        "code}.")},
     {"mrz.country.nationality",
-     N_("Line {line}, column {column}: the nationality is not a known code.")},
+     N_("Line {line}, column {column}: the nationality {value|=is missing|{value} is not a known "
+        "code}.")},
     {"mrz.name", N_("Line {line}, column {column}: the name field cannot be read.")},
     {"mrz.document_number",
      N_("Line {line}, column {column}: the document number cannot be read.")},

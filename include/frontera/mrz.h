@@ -96,11 +96,14 @@ typedef struct fr_mrz_finding {
     int line;   /* 1-based line of the MRZ (not of a file); 0 = whole MRZ */
     int column; /* 1-based column; 0 = whole line */
     char message[FR_MRZ_MESSAGE_MAX];
-    /* A check digit finding's values, so that a program can say them in
-     * another language: the character read where the digit stands, the
-     * digit the field gives ("<" or "0" for an empty personal number), and
-     * the field as read (fillers as '<'; empty for the composite digit).
-     * Empty strings for every other finding. */
+    /* A finding's values, so that a program can say it in another
+     * language. A check digit's: the character read where the digit stands
+     * (found), the digit the field gives (expected: "<" or "0" for an empty
+     * personal number), and the field as read (value: fillers as '<'; empty
+     * for the composite digit). A line of the wrong length: the characters
+     * read (value) and its format's (expected). A country code not in the
+     * list: the code as read (value; empty when only fillers). Empty
+     * strings for every other finding. */
     char found[2], expected[4], value[48];
 } fr_mrz_finding;
 

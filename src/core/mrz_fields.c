@@ -8,6 +8,7 @@
  * fillers separate name components and become single spaces. A name field
  * without a trailing filler is full: the name may have been truncated, which
  * is a note, not an error. */
+#include <stdio.h>
 #include <string.h>
 
 #include "mrz_internal.h"
@@ -52,6 +53,7 @@ static int read_country(const mrz_doc *doc, fr_mrz *out, mrz_span sp, char dst[4
     int ok = known >= 0 ? known : fr__mrz_country_ok(s, doc->opt);
     if (ok) return 1;
     char shown[4];
+    int before = out->nfindings;
     if (mrz_all_fillers(s, 3))
         fr__mrz_add(out, code, sp.line + 1, sp.col + 1, "The %s code is missing (only fillers).",
                     what);
@@ -59,6 +61,9 @@ static int read_country(const mrz_doc *doc, fr_mrz *out, mrz_span sp, char dst[4
         fr__mrz_add(out, code, sp.line + 1, sp.col + 1,
                     "The %s code '%s' is not in the ICAO 9303 list of states and organisations.",
                     what, fr__mrz_show(shown, s, 3));
+    fr_mrz_finding *f = fr__mrz_last(out, before);
+    if (f && !mrz_all_fillers(s, 3)) /* the code as read, for a sentence in another language */
+        snprintf(f->value, sizeof f->value, "%s", shown);
     return 0;
 }
 

@@ -83,12 +83,19 @@ static void copy_lines(mrz_doc *doc, const char *ptr[4], const int n[4], fr_mrz 
         if (k < MRZ_SCAN) memset(doc->line[l] + k, '<', (size_t)(MRZ_SCAN - k));
         doc->line[l][MRZ_SCAN] = '\0';
         doc->len[l] = n[l];
-        if (n[l] != w)
+        if (n[l] != w) {
+            int before = out->nfindings;
             fr__mrz_add(out, FR_MRZ_F_LENGTH, l + 1, n[l] < w ? n[l] + 1 : w + 1,
                         "Line %d has %d characters; a %s line has %d. Characters were %s, so the "
                         "fields after the gap may be shifted: rescan the document.",
                         l + 1, n[l], fr_mrz_format_name(doc->lay->format), w,
                         n[l] < w ? "dropped" : "added");
+            fr_mrz_finding *f = fr__mrz_last(out, before);
+            if (f) { /* the counts, for a sentence in another language */
+                snprintf(f->value, sizeof f->value, "%d", n[l]);
+                snprintf(f->expected, sizeof f->expected, "%d", w < 999 ? w : 999);
+            }
+        }
     }
 }
 

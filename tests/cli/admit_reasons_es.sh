@@ -72,4 +72,12 @@ assert r["params"] == {"nationality": "CHN", "regime": "visa_required", "class":
 assert r["message"].startswith("Nationals of CHN need a visa"), r["message"]
 assert all(isinstance(x.get("params"), dict) for x in d["reasons"])
 PY
+# a misread document: the Spanish says what the English does (the counts, the code read, rescan)
+printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n' >"$T/short.mrz"
+es admit --port ECUIO --at 2024-06-30T10:15-05:00 "$T/short.mrz" >"$T/short.es" 2>/dev/null || true
+grep -qF "Línea 1, columna 43: la línea tiene 42 caracteres donde su formato tiene 44" "$T/short.es" ||
+  fail "the line's length is not said in Spanish with its counts: $(cat "$T/short.es")"
+grep -qF "vuelva a escanear el documento" "$T/short.es" || fail "no rescan in Spanish: $(cat "$T/short.es")"
+grep -qF "el Estado emisor UTO no es un código conocido" "$T/short.es" ||
+  fail "the code read is not in the Spanish reason: $(cat "$T/short.es")"
 echo "admit_reasons_es.sh: ok"
