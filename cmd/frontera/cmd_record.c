@@ -149,6 +149,11 @@ int cmd_record(int argc, char **argv)
         case O_AT:
             if (fr_datetime_parse_cstr(optarg, &ev.at, &err) != FR_OK)
                 bad = cli_usage_error("record", "--at: %s", cli_error_text(&err));
+            else if (!ev.at.has_offset) /* a day alone, or no offset: when, where? */
+                bad = cli_usage_error("record",
+                                      "--at: '%s' needs a time and its UTC offset "
+                                      "(2024-07-01T10:15-05:00)",
+                                      optarg);
             break;
         case O_PORT:
             bad = set_text(ev.port, sizeof ev.port, optarg, "--port");

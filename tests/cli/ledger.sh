@@ -45,6 +45,10 @@ grep -q 'different content' "$T/err" || fail "conflict message: $(cat "$T/err")"
 [ "$(rc_of rec entry --event-id E9 --at 2024-07-01T10:20-05:00 --port ZZUIO --document ECU:A1)" = 2 ] \
   || fail "a bad port should exit 2"
 grep -q "port" "$T/err" || fail "bad port message does not name the port"
+[ "$(rc_of rec exit --event-id E8 --at 2024-07-21 --port ECUIO --document ECU:A1)" = 2 ] \
+  || fail "a day without its time and offset should exit 2"
+grep -qF -- "--at: '2024-07-21' needs a time and its UTC offset" "$T/err" || fail "--at without offset: $(cat "$T/err")"
+grep -q "frontera help record" "$T/err" || fail "no help hint for --at: $(cat "$T/err")"
 # the exit arrives late; an earlier-dated exit of the renewed passport arrives first
 rec exit --event-id X2 --at 2024-08-20T09:00-05:00 --port ECGYE --document ECU:B2 "${P[@]}" \
   --json | grep_q '"link":"renewal"' || fail "the renewed passport was not linked"
