@@ -108,8 +108,53 @@ REF_ES = {
 }
 
 
+# The notes of the rules in Spanish (note_es=), by their English text.
+NOTE_ES = {
+    "6 months of passport validity is the published requirement; its article was not verified":
+        "6 meses de validez del pasaporte es el requisito publicado; no se verificó su artículo",
+    "UNASUR membership changed from 2018 and the LOMH was reformed in 2021; the 2025 matrix shows 180 days only for PER: verify":
+        "la membresía de la UNASUR cambió desde 2018 y la LOMH se reformó en 2021; la matriz de 2025 muestra 180 días solo para PER: verifíquelo",
+    "not a visitor rule: overrides the @andean group rule (a nationality rule wins)":
+        "no es una regla de visitante: prevalece sobre la regla del grupo @andean (gana la regla de la nacionalidad)",
+    "in force since August 2016 (day not verified); this file starts with the LOMH on 2017-02-06":
+        "vigente desde agosto de 2016 (día no verificado); este archivo empieza con la LOMH el 2017-02-06",
+    "transit visa for the 45 visa nationalities from 1 Sep 2025":
+        "visa de tránsito para las 45 nacionalidades con visa desde el 1 de septiembre de 2025",
+    "required before 2017-02-06; this file starts with the LOMH, so the date is the LOMH's":
+        "exigida antes del 2017-02-06; este archivo empieza con la LOMH, así que la fecha es la de la LOMH",
+    "in force since 2015-12-01; this file starts with the LOMH":
+        "vigente desde el 2015-12-01; este archivo empieza con la LOMH",
+    "effective date 2019-08-14 as reported (BAL/Deloitte); signed 2019-08-12":
+        "fecha de vigencia 2019-08-14 según lo publicado (BAL/Deloitte); firmado el 2019-08-12",
+    "date and decree number from memory (visa from 26 Aug 2019); no source was found here: verify":
+        "fecha y número de decreto de memoria (visa desde el 26 de agosto de 2019); no se encontró aquí una fuente: verifíquelo",
+    "in force on publication (El Comercio, 28 Mar 2020)":
+        "vigente desde su publicación (El Comercio, 28 de marzo de 2020)",
+    "visa matrix snapshots show Haiti changing only around Aug 2023; the legal date is 2021-05-17":
+        "las instantáneas de la matriz de visas muestran el cambio de Haití solo hacia agosto de 2023; la fecha legal es el 2021-05-17",
+    "matrix snapshots show the change around Aug 2023; no legal instrument or day found":
+        "las instantáneas de la matriz muestran el cambio hacia agosto de 2023; no se encontró instrumento legal ni día",
+    "in force no later than 2023-09-06 (press report of that day); exact legal date not found; matrix snapshots lag (around Aug 2024 for GNB, SLE, SSD)":
+        "vigente a más tardar el 2023-09-06 (nota de prensa de ese día); no se encontró la fecha legal exacta; las instantáneas de la matriz van con retraso (hacia agosto de 2024 para GNB, SLE, SSD)",
+    "visa-free under the agreement until 2024-06-30 inclusive":
+        "sin visa por el convenio hasta el 2024-06-30 inclusive",
+    "not in the Foreign Ministry lists found; regime and date from the matrix only":
+        "no figura en las listas de la Cancillería encontradas; régimen y fecha tomados solo de la matriz",
+}
+STATUS_ES = {"VERIFIED": "VERIFICADO", "APPROXIMATE": "APROXIMADO"}
+
+
+def note_es(note):
+    """A rule's note in Spanish, its status word too; a note not in NOTE_ES stops the script."""
+    status, sep, rest = note.partition(": ")
+    if sep and status in STATUS_ES:
+        return "%s: %s" % (STATUS_ES[status], NOTE_ES[rest])
+    return NOTE_ES[note]
+
+
 def with_spanish_refs(text):
-    """Each rule's line with a ref= gets a continuation line with its ref_es=."""
+    """Each rule's line with a ref= gets a continuation line with its ref_es=, and
+    one with a note= a line with its note_es=."""
     out = []
     for line in text.split("\n"):
         out.append(line)
@@ -118,6 +163,9 @@ def with_spanish_refs(text):
         m = re.search(r'ref="([^"]*)"', line)
         if m and m.group(1) in REF_ES:
             out.append('    ref_es="%s"' % REF_ES[m.group(1)])
+        m = re.search(r'note="([^"]*)"', line)
+        if m:
+            out.append('    note_es="%s"' % note_es(m.group(1)))
     return "\n".join(out)
 
 

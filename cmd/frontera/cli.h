@@ -99,6 +99,8 @@ int cli_english(void);
  * Spanish when the policy gives one, else its ref=. */
 struct fr_policy_rule;
 const char *cli_rule_ref(const struct fr_policy_rule *r);
+/* Its note in the user's language (note_es= in Spanish, where given). */
+const char *cli_rule_note(const struct fr_policy_rule *r);
 /* A stay rule in words in the user's language (the code alone in English),
  * with the code in parentheses when with_code. Returns buf. */
 struct fr_stay_rule;

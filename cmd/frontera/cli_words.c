@@ -297,6 +297,11 @@ const char *cli_rule_ref(const fr_policy_rule *r)
     return !cli_english() && r->ref_es && r->ref_es[0] ? r->ref_es : r->ref;
 }
 
+const char *cli_rule_note(const fr_policy_rule *r)
+{
+    return !cli_english() && r->note_es && r->note_es[0] ? r->note_es : r->note;
+}
+
 /* A stay rule in words: "90 days per year from the first entry, extendable
  * once by 90 days", and its code in parentheses when with_code; in English
  * the code alone, as the policy writes it. */

@@ -115,7 +115,7 @@ static void print_rule_human(const fr_policy_rule *r, const char *code, fr_admis
            : r->rank == FR_RANK_GROUP ? _(" (group rule)")
                                       : "");
     printf(_("  source:     %s\n"), cli_rule_ref(r));
-    if (r->note[0]) printf(_("  note:       %s\n"), r->note);
+    if (r->note[0]) printf(_("  note:       %s\n"), cli_rule_note(r));
 }
 
 static void print_rule_json(const fr_policy_rule *r, const char *code, fr_admission_class cls,
@@ -153,6 +153,8 @@ static void print_rule_json(const fr_policy_rule *r, const char *code, fr_admiss
     cli_json_string(r->ref_es);
     printf(",\"note\":");
     cli_json_string(r->note);
+    printf(",\"note_es\":");
+    cli_json_string(r->note_es);
     printf("}\n");
 }
 

@@ -91,6 +91,7 @@ typedef struct fr_policy_rule {
     const char *ref;        /* legal reference (never empty) */
     const char *ref_es;     /* the same in Spanish (ref_es=), or "" */
     const char *note;       /* free text or "" */
+    const char *note_es;    /* the note in Spanish (note_es=), or "" */
 } fr_policy_rule;
 
 typedef struct fr_policy fr_policy;

@@ -20,6 +20,7 @@ void fr_policy_free(fr_policy *p)
         fr_free((void *)(uintptr_t)p->rules[i].ref);
         fr_free((void *)(uintptr_t)p->rules[i].note);
         fr_free((void *)(uintptr_t)p->rules[i].ref_es);
+        fr_free((void *)(uintptr_t)p->rules[i].note_es);
     }
     for (size_t i = 0; i < p->ngroups; i++)
         fr_free(p->groups[i].name);

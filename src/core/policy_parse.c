@@ -3,7 +3,7 @@
  *
  * Three entries exist: `jurisdiction CODE`, `group @name MEMBER... [ref=..]`
  * and `rule WHO CLASS REGIME key=value...` (keys: stay, docs, validity, from,
- * to, ref, ref_es, note). Every problem is reported with line, column and a sentence
+ * to, ref, ref_es, note, note_es). Every problem is reported with line, column and a sentence
  * saying what to fix, and parsing goes on with the next entry so one run
  * lists them all. Rules are stored with their strings copied, so the policy
  * does not depend on the text once loaded. */
@@ -246,20 +246,21 @@ static int parse_docs(const fr_ptok *t, fr_policy_rule *r, fr_pdiag *d)
 }
 
 /* A rule's texts, owned by the parse until the rule is stored. */
-enum { TEXT_REF, TEXT_NOTE, TEXT_REF_ES, TEXT_COUNT };
+enum { TEXT_REF, TEXT_NOTE, TEXT_REF_ES, TEXT_NOTE_ES, TEXT_COUNT };
 
 /* key=value of a rule; returns -1 after reporting. */
 static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char *texts[TEXT_COUNT],
                     fr_pdiag *d)
 {
-    static const char *keys[] = {"stay", "docs", "validity", "from", "to", "ref", "note", "ref_es"};
+    static const char *keys[] = {"stay", "docs", "validity", "from",   "to",
+                                 "ref",  "note", "ref_es",   "note_es"};
     int k = -1;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if (key_is(t, keys[i])) k = i;
     if (k < 0) {
         fr__pdiag_add(d, FR_EPARSE, t->line, t->col, "rule",
                       "unknown key '%.*s'; a rule takes stay=, docs=, validity=, from=, to=, ref=, "
-                      "ref_es=, note=",
+                      "ref_es=, note=, note_es=",
                       (int)(t->key_len > 20 ? 20 : t->key_len), t->key);
         return -1;
     }
@@ -285,7 +286,10 @@ static int rule_key(const fr_ptok *t, fr_policy_rule *r, unsigned *seen, char *t
     case 4:
         return parse_date_tok(t, &r->to, d, "to");
     default: {
-        char **dst = &texts[k == 5 ? TEXT_REF : k == 6 ? TEXT_NOTE : TEXT_REF_ES];
+        char **dst = &texts[k == 5   ? TEXT_REF
+                            : k == 6 ? TEXT_NOTE
+                            : k == 7 ? TEXT_REF_ES
+                                     : TEXT_NOTE_ES];
         *dst = copy_value(t);
         if (!*dst) {
             fr__pdiag_add(d, FR_ENOMEM, t->line, t->col, keys[k], "out of memory");
@@ -392,7 +396,7 @@ static int rule_keys(const fr_pentry *e, fr_policy_rule *r, unsigned *seen, char
             fr__pdiag_add(
                 d, FR_EPARSE, e->tok[i].line, e->tok[i].col, "rule",
                 "expected key=value here (stay=, docs=, validity=, from=, to=, ref=, ref_es=, "
-                "note=)");
+                "note=, note_es=)");
             ok = 0;
         } else if (rule_key(&e->tok[i], r, seen, texts, d)) {
             ok = 0;
@@ -450,11 +454,13 @@ static void rule_store(fr_policy *p, fr_policy_rule *r, const fr_ptok *who, char
     r->ref = texts[TEXT_REF];
     r->note = texts[TEXT_NOTE] ? texts[TEXT_NOTE] : fr_strdup("");
     r->ref_es = texts[TEXT_REF_ES] ? texts[TEXT_REF_ES] : fr_strdup("");
+    r->note_es = texts[TEXT_NOTE_ES] ? texts[TEXT_NOTE_ES] : fr_strdup("");
     r->who = fr_strndup(who->val, who->val_len);
-    if (!r->note || !r->ref_es || !r->who || push_rule(p, r) != FR_OK) {
+    if (!r->note || !r->ref_es || !r->note_es || !r->who || push_rule(p, r) != FR_OK) {
         fr_free(texts[TEXT_REF]);
         fr_free((void *)(uintptr_t)r->note);
         fr_free((void *)(uintptr_t)r->ref_es);
+        fr_free((void *)(uintptr_t)r->note_es);
         fr_free((void *)(uintptr_t)r->who);
         fr__pdiag_add(d, FR_ENOMEM, r->line, r->column, "rule", "out of memory");
         return;
@@ -481,7 +487,7 @@ static void parse_rule(fr_policy *p, const fr_pentry *e, fr_pdiag *d)
     int reg = rule_regime(&e->tok[3], d);
     if (cls < 0 || reg < 0) ok = 0;
     unsigned seen = 0;
-    char *texts[TEXT_COUNT] = {NULL, NULL, NULL};
+    char *texts[TEXT_COUNT] = {NULL, NULL, NULL, NULL};
     if (!rule_keys(e, &r, &seen, texts, d)) ok = 0;
     if (!rule_dates_and_ref(&r, t0, seen, texts[TEXT_REF], d)) ok = 0;
     if (ok && reg > 0) {

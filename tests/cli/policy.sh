@@ -85,6 +85,17 @@ grep -q 'for XXA (Stateless person (1954 Convention))' "$tmp/out" || fail "chang
 "$F" policy --help | grep_q 'Usage: frontera policy' || fail "--help"
 expect_rc 3 "$F" policy lint "$tmp/no-such.policy"
 
+# a rule's note in Spanish (note_es=) under a Spanish locale; both in the JSON
+got=$(LANGUAGE=es "$F" policy check --policy "$ECU" --nationality CHN --on 2024-06-01)
+grep_q -F "nota:       vigente desde agosto de 2016 (día no verificado)" <<<"$got" || fail "the note is not in Spanish: $got"
+got=$("$F" policy check --policy "$ECU" --nationality CHN --on 2024-06-01)
+grep_q -F "note:       in force since August 2016" <<<"$got" || fail "the English note changed: $got"
+"$F" policy check --policy "$ECU" --nationality SSD --on 2024-01-01 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["note"].startswith("APPROXIMATE: in force") and r["note_es"].startswith("APROXIMADO: vigente"), r
+' || fail "policy check --json lacks note_es"
+
 # a value's own parser's reason is said in Spanish too, not a Spanish prefix around English
 printf 'jurisdiction ECU\nrule CHN visitor visa_free stay=rolling:90/18O from=2024-13-01\n' >"$tmp/es.policy"
 set +e; got=$(LANGUAGE=es "$F" policy lint "$tmp/es.policy" 2>&1); set -e
