@@ -101,14 +101,14 @@ static void run_case(void **state)
                 assert_non_null(strstr(f->message, f->value));
             if (f->expected[0] != '<') assert_non_null(strstr(f->message, f->expected));
         } else if (strcmp(c->fcode[i], "length") == 0) {
-            char says[64];
+            char says[sizeof f->value + 32];
             snprintf(says, sizeof says, "has %s characters; a", f->value);
             assert_non_null(strstr(f->message, says));
             snprintf(says, sizeof says, " line has %s.", f->expected);
             assert_non_null(strstr(f->message, says));
             assert_false(f->found[0]);
         } else if (strncmp(c->fcode[i], "country.", 8) == 0 && !strstr(f->message, "missing")) {
-            char says[16];
+            char says[sizeof f->value + 4];
             snprintf(says, sizeof says, "'%s'", f->value);
             assert_true(strlen(f->value) == 3 && strstr(f->message, says));
             assert_false(f->found[0] || f->expected[0]);

@@ -539,16 +539,27 @@ fail: /* the open batch is rolled back: its rows are neither taken nor duplicate
     fr_store_batch_rollback(s);
 done:
     chunk_free(&c);
-    if (load) {                 /* also after a failure: the rows committed get their indexes */
-        if (h && h->progress) { /* this takes seconds: say so */
+    /* Also after a failure, and also when this import did not load (its
+     * ledger was not empty): the rows committed get their indexes, and a
+     * ledger a killed load left without them gets them back. */
+    {
+        if (load && h && h->progress) { /* this takes seconds: say so */
             stats->bytes = fr_csv_offset(csv);
             stats->indexing = 1;
             h->progress(h->ud, stats);
             stats->indexing = 0;
         }
+        /* every row is committed: a failed build (another writer held the
+         * lock) is said, not an error; the next write that needs one builds it */
         fr_error end_err;
-        int end = fr__store_load_end(s, rc == FR_OK ? err : &end_err);
-        if (rc == FR_OK) rc = end;
+        if (fr__store_load_end(s, &end_err) != FR_OK && rc == FR_OK && h && h->notice) {
+            char msg[sizeof end_err.message + 96];
+            snprintf(msg, sizeof msg,
+                     "the ledger's indexes are not built yet (%s); the next write that needs "
+                     "one builds it",
+                     end_err.message);
+            h->notice(h->ud, msg);
+        }
     }
     return rc;
 }

@@ -43,11 +43,15 @@ before=$(q "$FRONTERA_DB" 'SELECT count(*) FROM events')
 [ "$before" -lt "$N" ] || fail "everything was committed before the kill"
 [ $((before % BATCH)) = 0 ] || fail "$before events: a partial batch is visible after the kill"
 echo "killed after $before committed events"
+# the import into an empty ledger deferred two indexes (docs/ledger.md): killed, they are missing
+IDX="SELECT count(*) FROM sqlite_schema WHERE name IN ('travellers_birth', 'events_traveller_time')"
+[ "$(q "$FRONTERA_DB" "$IDX")" = 0 ] || fail "the killed initial load had its indexes already"
 
 "$F" import --batch $BATCH "$T/c.csv" > "$T/run2.out" 2>"$T/run2.err" || fail "re-run: $(cat "$T/run2.err")"
 grep -q "$N rows: $((N - before)) taken, $before duplicates, 0 rejected" "$T/run2.out" \
   || fail "re-run summary: $(cat "$T/run2.out")"
 [ "$(q "$FRONTERA_DB" 'SELECT count(*) FROM events')" = "$N" ] || fail "the event count is not exact"
+[ "$(q "$FRONTERA_DB" "$IDX")" = 2 ] || fail "the re-run did not give the ledger its indexes back"
 [ "$(q "$FRONTERA_DB" 'SELECT count(DISTINCT event_id) FROM events')" = "$N" ] || fail "duplicated events"
 [ "$(q "$FRONTERA_DB" 'SELECT count(*) FROM documents')" = $((N / 4)) ] || fail "duplicated documents"
 [ "$(q "$FRONTERA_DB" 'SELECT count(*) FROM travellers')" = $((N / 4)) ] || fail "duplicated travellers"

@@ -237,6 +237,8 @@ static int sq_step_done(sq_store *s, int which, fr_error *err, const char *what)
     return FR_OK;
 }
 
+static int pragma_int(sqlite3 *db, const char *sql, int *out);
+
 /* Drop the connection's maps if another connection has committed since we
  * last looked (PRAGMA data_version), inside the transaction just begun. */
 static int maps_check(sq_store *s, fr_error *err)
@@ -247,7 +249,20 @@ static int maps_check(sq_store *s, fr_error *err)
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
         int64_t v = sqlite3_column_int64(st, 0);
-        if (v != s->data_version) fr__sq_cache_clear(s);
+        if (v != s->data_version) {
+            fr__sq_cache_clear(s);
+            /* another connection may have dropped or built an index (an
+             * initial load: store_sqlite_load.c) */
+            int sv = -1;
+            if (pragma_int(s->db, "PRAGMA schema_version", &sv) == SQLITE_OK &&
+                sv != s->schema_version) {
+                if (s->schema_version >= 0) {
+                    s->watch = 1;
+                    fr__sq_index_refresh(s);
+                }
+                s->schema_version = sv;
+            }
+        }
         s->data_version = v;
     } else {
         rc = fr__sq_error(s, step, err, "cannot read the data version");
@@ -384,6 +399,7 @@ static void sq_close(fr_store *base)
     if (s->in_tx) fr__sq_tx_rollback(s);
     for (int i = 0; i < SQ_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    fr__sq_load_release(s); /* while the connection names its file */
     sqlite3_close(s->db);
     fr__sq_cache_free(s);
     fr_free(s);
@@ -507,6 +523,8 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
     s->base.ops = &SQ_OPS;
     s->data_version = -1;
     s->link_total = -1;
+    s->load_fd = -1;
+    s->schema_version = -1;
     fr_linkage_defaults(&s->link_params);
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & FR_STORE_CREATE) oflags |= SQLITE_OPEN_CREATE;
@@ -562,7 +580,7 @@ int fr__store_sqlite_open(const char *path, unsigned flags, fr_store **out, fr_e
     status = fr__store_sqlite_migrate(s->db, FR_STORE_SCHEMA_VERSION, err);
     if (status != FR_OK) goto fail;
     if ((status = fr__sq_load_linkage(s, err)) != FR_OK) goto fail;
-    fr__sq_indexes_restore(s, SQ_BUSY_MS);
+    fr__sq_indexes_restore(s);
     *out = &s->base;
     return FR_OK;
 fail:

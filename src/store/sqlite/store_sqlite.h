@@ -120,7 +120,9 @@ typedef struct sq_store {
      * and whether an initial load runs (the maps then hold all there is) */
     unsigned deferred;
     int load;
-    int watch; /* the ledger lacked one since this connection opened */
+    int watch;          /* the ledger lacked one since this connection opened */
+    int load_fd;        /* the load's lock file, held while it runs; -1 */
+    int schema_version; /* PRAGMA schema_version when last looked (maps_check) */
 } sq_store;
 
 /* store_sqlite_load.c. An import into an empty ledger (fr__sq_load_begin)
@@ -130,14 +132,18 @@ typedef struct sq_store {
 #define SQ_IDX_EVENTS 2u /* events_traveller_time */
 int fr__sq_load_begin(fr_store *base, int *on, fr_error *err);
 int fr__sq_load_end(fr_store *base, fr_error *err);
-/* Build the indexes of bits that are missing, in the open transaction if
- * any. */
+/* Build the indexes of bits that are missing, in the open write
+ * transaction, unless another process is loading the ledger; without a
+ * write transaction nothing is built (FR_OK either way: the statement then
+ * reads without the index). */
 int fr__sq_index_need(sq_store *s, unsigned bits, fr_error *err);
 /* After a rollback (which may undo a build): read which are missing. */
 void fr__sq_index_refresh(sq_store *s);
-/* At open: build those a killed load left missing, unless another
- * connection holds the write lock (then: on first need). */
-void fr__sq_indexes_restore(sq_store *s, int busy_ms);
+/* At open, and when the schema changed: which are missing (a killed load
+ * left them so, or another process loads now); built on first need. */
+void fr__sq_indexes_restore(sq_store *s);
+/* The load's lock released (load end, close). */
+void fr__sq_load_release(sq_store *s);
 void fr__sq_bulk_settings(sq_store *s);
 
 /* store_sqlite.c */

@@ -22,13 +22,22 @@
  * row by row as before.
  *
  * Crash safety: the indexes are dropped in a transaction of their own and
- * created in one; every open of the ledger creates those missing (a load that
- * was killed), or leaves them to be created on first need when it cannot
- * take the write lock (an import holding it). Another connection open during
- * the load reads the same rows, only more slowly. */
+ * created in one. The loader holds an advisory lock (flock) on the file
+ * "LEDGER-load" for the whole load; the kernel drops it when the process
+ * dies. A connection learns that an index is missing at open and whenever
+ * the schema changes; it builds it when one of its write transactions first
+ * needs it and no load is alive (a load that was killed), and otherwise
+ * reads without it: the same rows, more slowly. So nothing but the loader
+ * builds during a load (a build of seconds would hold the write lock past
+ * the others' busy timeout), an open never writes, and a read never turns
+ * into a write. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "store_sqlite.h"
 
@@ -79,27 +88,45 @@ static int create(sq_store *s, unsigned bits, fr_error *err)
     return FR_OK;
 }
 
-void fr__sq_indexes_restore(sq_store *s, int busy_ms)
+/* "LEDGER-load" for the ledger's file into buf; 0 when the ledger has no
+ * file (an in-memory database) or the name does not fit. */
+static int load_path(sq_store *s, char *buf, size_t cap)
+{
+    const char *f = sqlite3_db_filename(s->db, "main");
+    if (!f || !*f) return 0;
+    int n = snprintf(buf, cap, "%s-load", f);
+    return n > 0 && (size_t)n < cap;
+}
+
+/* Is another process loading this ledger now (it holds the lock)? */
+static int load_alive(sq_store *s)
+{
+    char path[4096];
+    if (s->load_fd >= 0 || !load_path(s, path, sizeof path)) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0; /* never loaded here */
+    int alive = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd); /* also releases the shared lock taken */
+    return alive;
+}
+
+void fr__sq_indexes_restore(sq_store *s)
 {
     int bits = missing(s->db);
     if (bits <= 0) return; /* all there, or unreadable: the open says so next */
     s->deferred = (unsigned)bits;
-    s->watch = 1;
-    /* Never wait here: the writer holding the lock may be the import that
-     * dropped them. Not built now, they are built on first need. */
-    sqlite3_busy_timeout(s->db, 0);
-    fr_error e;
-    (void)create(s, (unsigned)bits, &e);
-    sqlite3_busy_handler(s->db, fr__modsql_busy, (void *)(intptr_t)busy_ms);
-    fr__sq_index_refresh(s);
+    s->watch = 1; /* built by the first write transaction that needs one */
 }
 
 int fr__sq_index_need(sq_store *s, unsigned bits, fr_error *err)
 {
     bits &= s->deferred;
     if (!bits) return FR_OK;
-    /* inside the caller's write transaction when there is one: a rollback
-     * undoes it, and fr__sq_index_refresh then reads what is there */
+    /* only in a write transaction (a read never becomes a write), and not
+     * while another process loads the ledger: it builds them at its end.
+     * Not built here, the statement reads without the index. */
+    if (!s->in_tx || load_alive(s)) return FR_OK;
+    /* a rollback undoes it, and fr__sq_index_refresh then reads what is there */
     int rc = create(s, bits, err);
     if (rc == FR_OK) s->deferred &= ~bits;
     return rc;
@@ -134,22 +161,32 @@ int fr__sq_load_begin(fr_store *base, int *on, fr_error *err)
     if (s->in_tx || s->load) return FR_OK;
     fr__sq_bulk_settings(s);
     if (!s->block) return FR_OK; /* without the blocking memory the index answers */
+    char path[4096];
+    if (!load_path(s, path, sizeof path)) return FR_OK; /* no file: nothing to gain */
     int rc = fr__sq_tx_begin(s, err), empty = 0;
     if (rc != FR_OK) return rc;
     if ((rc = ledger_empty(s, &empty, err)) != FR_OK || !empty) goto end;
+    /* the lock says "a load is alive" to the others (load_alive) */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) { /* another load: the normal way */
+        if (fd >= 0) close(fd);
+        goto end;
+    }
     for (size_t i = 0; i < N_DEFERRED; i++) {
         char sql[96];
         snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", DEFERRED[i].name);
-        int step = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-        if (step != SQLITE_OK) {
-            rc = fr__sq_error(s, step, err, "cannot prepare the ledger for the import");
-            goto end;
+        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) { /* the normal way */
+            close(fd);
+            fr__sq_tx_rollback(s);
+            return FR_OK;
         }
     }
     if ((rc = fr__sq_tx_commit(s, err)) != FR_OK) {
+        close(fd);
         fr__sq_index_refresh(s);
         return rc;
     }
+    s->load_fd = fd;
     for (size_t i = 0; i < N_DEFERRED; i++)
         s->deferred |= DEFERRED[i].bit;
     s->watch = 1;
@@ -170,13 +207,22 @@ int fr__sq_load_end(fr_store *base, fr_error *err)
     s->load = 0;
     if (s->in_tx) fr__sq_tx_rollback(s);
     fr__sq_index_refresh(s);
-    if (!s->deferred) return FR_OK;
-    int rc = fr__sq_tx_begin(s, err);
-    if (rc != FR_OK) return rc;
-    if ((rc = fr__sq_index_need(s, s->deferred, err)) != FR_OK) {
-        fr__sq_tx_rollback(s);
-        return rc;
+    int rc = FR_OK;
+    if (s->deferred && (rc = fr__sq_tx_begin(s, err)) == FR_OK) {
+        if ((rc = fr__sq_index_need(s, s->deferred, err)) != FR_OK)
+            fr__sq_tx_rollback(s);
+        else if ((rc = fr__sq_tx_commit(s, err)) != FR_OK)
+            fr__sq_index_refresh(s);
     }
-    if ((rc = fr__sq_tx_commit(s, err)) != FR_OK) fr__sq_index_refresh(s);
+    fr__sq_load_release(s); /* built or not: the next write that needs one builds it */
     return rc;
+}
+
+void fr__sq_load_release(sq_store *s)
+{
+    if (s->load_fd < 0) return;
+    char path[4096];
+    if (load_path(s, path, sizeof path)) unlink(path); /* tidy; a killed load leaves it */
+    close(s->load_fd);                                 /* releases the lock */
+    s->load_fd = -1;
 }

@@ -262,6 +262,12 @@ int fr__sq_purge(fr_store *base, const fr_retention *r, fr_date as_of, unsigned 
                  : fr__sq_tx_begin(s, err);
         if (rc != FR_OK) return rc;
     }
+    /* its scan reads a traveller's latest event through events_traveller_time:
+     * built first if a killed initial load left it missing */
+    if (!dry && (rc = fr__sq_index_need(s, SQ_IDX_EVENTS, err)) != FR_OK) {
+        if (own) fr__sq_tx_rollback(s);
+        return rc;
+    }
     purge p;
     memset(&p, 0, sizeof p);
     p.s = s;
