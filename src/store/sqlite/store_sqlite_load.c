@@ -15,7 +15,8 @@
  * was empty when the load began: the travellers of each birth date (the
  * blocking rows, store_sqlite_block.c: a date not in memory has none) and
  * each traveller's last entry or exit (the traveller map, which then grows
- * instead of being cleared: a traveller not in it has none). Anything else
+ * instead of being cleared; every new traveller is put in it with no
+ * crossing, so the query behind it is never asked). Anything else
  * that needs one of the indexes (a late event re-pairing a traveller, a date
  * past the blocking cap, the memory given up) creates it first
  * (fr__sq_index_need, called by fr__sq_stmt), and from then on it is kept

@@ -201,11 +201,6 @@ int fr__sq_pairing_state(sq_store *s, int64_t tid, sq_trav_slot *out, fr_error *
         *out = *hit;
         return FR_OK;
     }
-    if (!hit && s->load) { /* the map holds every traveller with a crossing */
-        memset(out, 0, sizeof *out);
-        out->traveller_id = tid;
-        return FR_OK;
-    }
     sqlite3_stmt *st = NULL;
     int rc = fr__sq_stmt(s, SQ_EVENT_LAST_PAIRING, &st, err);
     if (rc != FR_OK) return rc;
