@@ -479,6 +479,28 @@ static int count_export(void *ud, const fr_event *ev)
     return 0;
 }
 
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    if (sqlite3_step(q) == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+/* The frequency counts the traveller of A1 makes (link_nat_freq,
+ * link_name_freq, link_birth_freq: each held in memory until the commit). */
+static void assert_counts(const char *path, int64_t n)
+{
+    assert_int_equal(sql_int(path, "SELECT coalesce(sum(n), 0) FROM link_nat_freq"), n);
+    assert_int_equal(sql_int(path, "SELECT coalesce(sum(n), 0) FROM link_name_freq"), n);
+    assert_int_equal(sql_int(path, "SELECT coalesce(sum(n), 0) FROM link_birth_freq"), n);
+}
+
 static void batch_rollback_leaves_nothing_and_commit_is_visible_to_others(void **st)
 {
     tmp *t = *st;
@@ -487,7 +509,11 @@ static void batch_rollback_leaves_nothing_and_commit_is_visible_to_others(void *
     assert_int_equal(fr_store_batch_begin(a, NULL), FR_OK);
     make_event(&ev, "B-1", FR_EVENT_ENTRY, "2024-07-01T10:15-05:00", "A1");
     assert_int_equal(fr_store_record(a, &ev, NULL, NULL), FR_OK);
+    /* a second traveller in the same batch: the counts it reads include the first's */
+    make_event(&ev, "B-0", FR_EVENT_ENTRY, "2024-07-01T10:16-05:00", "A0");
+    assert_int_equal(fr_store_record(a, &ev, NULL, NULL), FR_OK);
     fr_store_batch_rollback(a);
+    assert_counts(t->db, 0); /* and none held for the next commit */
     export_seen seen = {0};
     assert_int_equal(fr_store_export(b, FR_DATE_NONE, FR_DATE_NONE, count_export, &seen, NULL),
                      FR_OK);
@@ -498,6 +524,7 @@ static void batch_rollback_leaves_nothing_and_commit_is_visible_to_others(void *
     make_event(&ev, "B-2", FR_EVENT_EXIT, "2024-07-05T10:15-05:00", "A1");
     assert_int_equal(fr_store_record(a, &ev, NULL, NULL), FR_OK);
     assert_int_equal(fr_store_batch_commit(a, NULL), FR_OK);
+    assert_counts(t->db, 1); /* the rolled-back travellers are not counted */
     /* b writes for the same traveller; a's caches must notice */
     make_event(&ev, "B-3", FR_EVENT_ENTRY, "2024-08-01T10:15-05:00", "A1");
     fr_record_result r;

@@ -159,13 +159,13 @@ static const char *const SQL[SQ_COUNT] = {
     [SQ_FREQ_NAME] = "SELECT n FROM link_name_freq WHERE nationality = ?1 AND surname = ?2"
                      " AND given_names = ?3",
     [SQ_FREQ_BIRTH] = "SELECT n FROM link_birth_freq WHERE birth_date = ?1",
-    [SQ_FREQ_ADD_NAT] = "INSERT INTO link_nat_freq(nationality, n) VALUES(?1, 1)"
-                        " ON CONFLICT(nationality) DO UPDATE SET n = n + 1",
+    [SQ_FREQ_ADD_NAT] = "INSERT INTO link_nat_freq(nationality, n) VALUES(?1, ?2)"
+                        " ON CONFLICT(nationality) DO UPDATE SET n = n + excluded.n",
     [SQ_FREQ_ADD_NAME] = "INSERT INTO link_name_freq(nationality, surname, given_names, n)"
-                         " VALUES(?1, ?2, ?3, 1) ON CONFLICT(nationality, surname, given_names)"
-                         " DO UPDATE SET n = n + 1",
-    [SQ_FREQ_ADD_BIRTH] = "INSERT INTO link_birth_freq(birth_date, n) VALUES(?1, 1)"
-                          " ON CONFLICT(birth_date) DO UPDATE SET n = n + 1",
+                         " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(nationality, surname, given_names)"
+                         " DO UPDATE SET n = n + excluded.n",
+    [SQ_FREQ_ADD_BIRTH] = "INSERT INTO link_birth_freq(birth_date, n) VALUES(?1, ?2)"
+                          " ON CONFLICT(birth_date) DO UPDATE SET n = n + excluded.n",
     [SQ_TRAV_LAST_DOC] = "SELECT state, expiry, type FROM documents WHERE traveller_id = ?1"
                          " ORDER BY (substr(type, 1, 1) = 'P') = ?2 DESC, id DESC LIMIT 1",
     [SQ_TRAV_PERSON] = "SELECT nationality, surname, given_names, birth_date FROM travellers"
@@ -304,7 +304,8 @@ void fr__sq_read_end(sq_store *s, int own)
 
 int fr__sq_tx_commit(sq_store *s, fr_error *err)
 {
-    int rc = sq_step_done(s, SQ_COMMIT, err, "cannot commit");
+    int rc = fr__sq_freq_flush(s, err);
+    if (rc == FR_OK) rc = sq_step_done(s, SQ_COMMIT, err, "cannot commit");
     if (rc != FR_OK) {
         fr__sq_tx_rollback(s);
         return rc;
@@ -316,6 +317,7 @@ int fr__sq_tx_commit(sq_store *s, fr_error *err)
 void fr__sq_tx_rollback(sq_store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) sq_step_done(s, SQ_ROLLBACK, NULL, "rollback");
+    fr__sq_freq_drop(s);   /* with the travellers they counted */
     fr__sq_cache_clear(s); /* the cache may name rows that no longer exist */
     s->in_tx = 0;
     fr__sq_index_refresh(s); /* an index built in it is gone again */
@@ -402,6 +404,7 @@ static void sq_close(fr_store *base)
     fr__sq_load_release(s); /* while the connection names its file */
     sqlite3_close(s->db);
     fr__sq_cache_free(s);
+    fr__sq_freq_free(s);
     fr_free(s);
 }
 

@@ -99,6 +99,9 @@ typedef struct sq_link_memo {
     sq_link_result r;
 } sq_link_memo;
 
+/* store_sqlite_freq.c: the frequency counts the open transaction adds */
+typedef struct sq_freq sq_freq;
+
 typedef struct sq_store {
     fr_store base;
     sqlite3 *db;
@@ -115,6 +118,7 @@ typedef struct sq_store {
     int64_t next_tid; /* the number SQ_TRAV_INSERT would give next; 0: ask it */
     fr_linkage_params link_params;
     int64_t link_total; /* travellers counted in link_nat_freq; -1: not read yet */
+    sq_freq *freq;      /* counts held until the commit (store_sqlite_freq.c) */
     sq_link_memo memo;
     /* store_sqlite_load.c: the deferred indexes (SQ_IDX_*) the ledger lacks,
      * and whether an initial load runs (the maps then hold all there is) */
@@ -208,6 +212,23 @@ int fr__sq_link_count(sq_store *s, const fr_document *d, fr_error *err);
 /* Count traveller tid's row out of them before it is deleted (a merge, a
  * purge); a count that falls to 0 deletes its row. */
 int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err);
+
+/* store_sqlite_freq.c. The counts a write transaction adds to the three
+ * frequency tables, held in memory and written at its commit, each key once
+ * in key order. add: a new traveller of document d (FR_ENOMEM: nothing was
+ * held, write the counts at once); get: what is held for one key (added to
+ * the table's count by the reads of the same transaction); total: the sum
+ * held for the nationalities; flush: write them (fr__sq_tx_commit, before
+ * COMMIT; fr__sq_link_uncount, before a decrement); drop: forget them (a
+ * rollback); free: at close. */
+enum { SQ_FREQ_NAT_KEY, SQ_FREQ_NAME_KEY, SQ_FREQ_BIRTH_KEY };
+int fr__sq_freq_add(sq_store *s, const fr_document *d);
+int64_t fr__sq_freq_get(const sq_store *s, int kind, const char *a, const char *b, const char *c,
+                        int64_t birth);
+int64_t fr__sq_freq_total(const sq_store *s);
+int fr__sq_freq_flush(sq_store *s, fr_error *err);
+void fr__sq_freq_drop(sq_store *s);
+void fr__sq_freq_free(sq_store *s);
 
 /* store_sqlite_block.c. Enable keeps each birth date's travellers in memory
  * once read (for bulk imports); clear forgets them (with fr__sq_cache_clear);

@@ -17,8 +17,9 @@
  * of their frequencies, latest document and last crossing.
  *
  * Frequencies: three small tables (per nationality, per nationality and
- * full name, per birth date) counting travellers as they are created, kept
- * by one upsert each in the same transaction. Incremental rather than
+ * full name, per birth date) counting travellers as they are created, in
+ * the same transaction (held in memory until its commit and written once a
+ * key: store_sqlite_freq.c). Incremental rather than
  * computed at import, so that the booth, a single `record` and an import
  * see the same figures and nothing has to be rebuilt. A merge and the
  * retention purge count a deleted traveller row out (fr__sq_link_uncount; a
@@ -65,6 +66,7 @@ static int freq_total(sq_store *s, int64_t *out, fr_error *err)
     int rc = fr__sq_stmt(s, SQ_FREQ_TOTAL, &st, err);
     if (rc != FR_OK) return rc;
     if ((rc = count_of(s, st, out, err)) != FR_OK) return rc;
+    *out += fr__sq_freq_total(s); /* this transaction's, not written yet */
     s->link_total = *out;
     return FR_OK;
 }
@@ -78,7 +80,10 @@ static int freq_one(sq_store *s, int which, const char *a, const char *b, const 
     bind_text(st, 1, a);
     if (b) bind_text(st, 2, b);
     if (c) bind_text(st, 3, c);
-    return count_of(s, st, out, err);
+    if ((rc = count_of(s, st, out, err)) != FR_OK) return rc;
+    *out +=
+        fr__sq_freq_get(s, which == SQ_FREQ_NAT ? SQ_FREQ_NAT_KEY : SQ_FREQ_NAME_KEY, a, b, c, 0);
+    return FR_OK;
 }
 
 static int freq_birth(sq_store *s, fr_date d, int64_t *out, fr_error *err)
@@ -87,37 +92,46 @@ static int freq_birth(sq_store *s, fr_date d, int64_t *out, fr_error *err)
     int rc = fr__sq_stmt(s, SQ_FREQ_BIRTH, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, d);
-    return count_of(s, st, out, err);
+    if ((rc = count_of(s, st, out, err)) != FR_OK) return rc;
+    *out += fr__sq_freq_get(s, SQ_FREQ_BIRTH_KEY, NULL, NULL, NULL, d);
+    return FR_OK;
 }
 
 int fr__sq_link_count(sq_store *s, const fr_document *d, fr_error *err)
 {
+    if (s->link_total >= 0) s->link_total++;
+    if (fr__sq_freq_add(s, d) == FR_OK) return FR_OK; /* written at the commit */
+    /* no memory to hold them: write them now */
     sqlite3_stmt *st = NULL;
     int rc;
     if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_NAT, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->nationality);
+    sqlite3_bind_int(st, 2, 1);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
         return fr__sq_error(s, rc, err, "cannot count the traveller");
     if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_NAME, &st, err)) != FR_OK) return rc;
     bind_text(st, 1, d->nationality);
     bind_text(st, 2, d->surname);
     bind_text(st, 3, d->given_names);
+    sqlite3_bind_int(st, 4, 1);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
         return fr__sq_error(s, rc, err, "cannot count the traveller's name");
     if (d->birth_date != FR_DATE_NONE) {
         if ((rc = fr__sq_stmt(s, SQ_FREQ_ADD_BIRTH, &st, err)) != FR_OK) return rc;
         sqlite3_bind_int64(st, 1, d->birth_date);
+        sqlite3_bind_int(st, 2, 1);
         if ((rc = sqlite3_step(st)) != SQLITE_DONE)
             return fr__sq_error(s, rc, err, "cannot count the traveller's birth date");
     }
-    if (s->link_total >= 0) s->link_total++;
     return FR_OK;
 }
 
 int fr__sq_link_uncount(sq_store *s, int64_t tid, fr_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = fr__sq_stmt(s, SQ_TRAV_PERSON, &st, err);
+    /* the counts held first: a decrement must meet the row they make */
+    int rc = fr__sq_freq_flush(s, err);
+    if (rc == FR_OK) rc = fr__sq_stmt(s, SQ_TRAV_PERSON, &st, err);
     if (rc != FR_OK) return rc;
     sqlite3_bind_int64(st, 1, tid);
     char nat[4] = "", sur[FR_NAME_MAX + 1] = "", giv[FR_NAME_MAX + 1] = "";
