@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_mrz.c: the MRZ reader and writer.
  *
- * The first byte picks the options (repair, specimen, the reference date);
- * the rest is MRZ text. Whatever the input: findings fit the array, every
- * field and message is printable ASCII, and the return code agrees with
- * `valid`. When the document is valid, make(parse(x)) must succeed and
- * parse back to the same fields (the round trip). Independently, the bytes
- * are cut into fields and handed to fr_mrz_make: whatever it accepts must
- * read back as a valid document. Every parse is done twice, with and
- * without the fr_mrz_codes table, and must give the same findings. */
+ * The first byte picks the options (repair, specimen, the reference date); the rest is MRZ text.
+ * Whatever the input: findings fit the array, each is at a place in the MRZ (line and column from
+ * 1, never 0), every field and message is printable ASCII, and the return code agrees with
+ * `valid`. When the document is valid, make(parse(x)) must succeed and parse back to the same
+ * fields (the round trip). Independently, the bytes are cut into fields and handed to
+ * fr_mrz_make: whatever it accepts must read back as a valid document. Every parse is done twice,
+ * with and without the fr_mrz_codes table, and must give the same findings. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@ static void check_result(const fr_mrz *m, int rc)
     if ((rc == FR_OK) != (m->valid == 1) || (m->nerrors == 0) != m->valid) abort();
     for (int i = 0; i < m->nfindings; i++) {
         const fr_mrz_finding *f = &m->findings[i];
-        if (f->line < 0 || f->line > 3 || f->column < 0 || f->column > 65) abort();
+        if (f->line < 1 || f->line > 3 || f->column < 1 || f->column > 65) abort();
         printable(f->message, sizeof f->message);
         if (strlen(f->message) < 10) abort();
     }

@@ -364,6 +364,72 @@ static void import_counts_only_committed_rows(void **st)
     fr_store_close(s);
 }
 
+/* The notice hook gets an fr_error, not a sentence: the English message
+ * and the format and values it was made with, so that a program says it in
+ * its user's language (the unknown columns were English under LANG=es). A
+ * long list names what fits and counts the rest, its values kept whole. */
+typedef struct notice_probe {
+    int n;
+    fr_error last;
+} notice_probe;
+
+static void probe_notice(void *ud, const fr_error *what)
+{
+    notice_probe *p = ud;
+    p->n++;
+    p->last = *what;
+}
+
+static void import_notice_keeps_its_format_and_values(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    static const char CSV[] = "event_id,gate,kind,at,port,document_state,document_number,colour\n"
+                              "N-1,G4,entry,2024-07-01T10:15-05:00,ECUIO,ECU,N1,red\n";
+    notice_probe p = {0};
+    fr_import_hooks h = {.ud = &p, .notice = probe_notice};
+    fr_csv *csv;
+    fr_error err;
+    char again[512];
+    assert_int_equal(fr_csv_new_mem(CSV, sizeof CSV - 1, NULL, &csv), FR_OK);
+    assert_int_equal(fr_ledger_import(s, csv, 0, &h, NULL, &err), FR_OK);
+    fr_csv_free(csv);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.last.code, FR_OK);
+    assert_int_equal(p.last.line, 1);
+    assert_string_equal(p.last.message, "ignoring unknown columns: gate, colour");
+    assert_non_null(p.last.fmt);
+    assert_string_equal(p.last.fmt, "ignoring unknown columns: %s");
+    assert_int_equal(fr_error_format(&p.last, NULL, "columnas: %s", again, sizeof again), FR_OK);
+    assert_string_equal(again, "columnas: gate, colour");
+
+    /* forty unknown columns of 12 characters: the first names, then a count */
+    char head[1024] = "event_id,kind,at,port,document_state,document_number";
+    for (int i = 0; i < 40; i++) {
+        size_t u = strlen(head);
+        snprintf(head + u, sizeof head - u, ",unknown_c%02d", i);
+    }
+    size_t u = strlen(head);
+    snprintf(head + u, sizeof head - u, "\nN-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,N2\n");
+    p.n = 0;
+    assert_int_equal(fr_csv_new_mem(head, strlen(head), NULL, &csv), FR_OK);
+    assert_int_equal(fr_ledger_import(s, csv, 0, &h, NULL, &err), FR_OK);
+    fr_csv_free(csv);
+    assert_int_equal(p.n, 1);
+    assert_non_null(p.last.fmt);
+    assert_string_equal(p.last.fmt, "ignoring unknown columns: %s and %d more");
+    assert_non_null(strstr(p.last.message, "ignoring unknown columns: unknown_c00, unknown_c01"));
+    assert_int_equal(fr_error_format(&p.last, NULL, p.last.fmt, again, sizeof again), FR_OK);
+    assert_string_equal(again, p.last.message); /* every value kept: nothing was cut */
+    int named = 1;
+    for (const char *c = p.last.message; (c = strchr(c, ',')) != NULL; c++)
+        named++;
+    char more[32];
+    snprintf(more, sizeof more, " and %d more", 40 - named);
+    assert_non_null(strstr(p.last.message, more));
+    fr_store_close(s);
+}
+
 /* A batch open longer than batch_ms is committed between chunks of rows,
  * whatever its row count; 0 keeps batches by rows only. */
 static void import_commits_a_batch_open_too_long(void **st)
@@ -1072,6 +1138,7 @@ int main(void)
         T(implausible_dates_and_malformed_text_are_refused),
         T(import_counts_only_committed_rows),
         T(import_commits_a_batch_open_too_long),
+        T(import_notice_keeps_its_format_and_values),
         T(import_rejects_bad_text_and_takes_alpha3),
         T(open_beside_a_writer_and_checkpoint_from_another_connection),
         cmocka_unit_test(busy_handler_gives_up_at_its_limit),

@@ -103,10 +103,11 @@ static int on_reject(void *ud, long line, const fr_error *why, const fr_csv_row 
     return 0;
 }
 
-static void on_notice(void *ud, const char *msg)
+static void on_notice(void *ud, const fr_error *what)
 {
     (void)ud;
-    fprintf(stderr, _("frontera import: %s\n"), msg);
+    /* the library's sentence in the user's language, from its format */
+    fprintf(stderr, _("frontera import: %s\n"), cli_error_text(what));
 }
 
 #define PROGRESS_EVERY_S 10.0

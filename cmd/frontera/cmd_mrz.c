@@ -90,8 +90,9 @@ static json_t *to_json(const fr_mrz *m)
     if (m->findings_overflow) {
         json_t *jf = json_object();
         json_object_set_new(jf, "code", json_string("findings.overflow"));
-        json_object_set_new(jf, "line", json_integer(0));
-        json_object_set_new(jf, "column", json_integer(0));
+        /* about the whole zone: at line 1, column 1 as the reader's own (mrz.h) */
+        json_object_set_new(jf, "line", json_integer(1));
+        json_object_set_new(jf, "column", json_integer(1));
         json_object_set_new(jf, "message",
                             json_string("More findings were found than are listed; fix these "
                                         "and read the document again."));

@@ -65,8 +65,14 @@ typedef struct fr_import_hooks {
      * NULL when the CSV itself was malformed). Return non-zero to stop the
      * import (that code is returned). */
     int (*reject)(void *ud, long line, const fr_error *why, const fr_csv_row *row);
-    /* Said once: e.g. the unknown columns that are ignored. */
-    void (*notice)(void *ud, const char *message);
+    /* Something to know that is not a rejected row, said once: the unknown
+     * columns that are ignored (what->line: the header's), the indexes an
+     * import into an empty ledger could not build at the end (what->code:
+     * the store's error, e.g. FR_EBUSY). what->message is the English
+     * sentence; like a rejected row's reason it keeps its format and values,
+     * so that status.h's fr_error_format can say it in another language.
+     * what->code is FR_OK when the notice is about no error. */
+    void (*notice)(void *ud, const fr_error *what);
     /* After each committed batch, and about once a second while a batch is
      * open (st->rows and bytes move; taken and duplicates count committed
      * rows only). */

@@ -93,8 +93,11 @@ FR_API fr_mrz_level fr_mrz_code_level(fr_mrz_code c);
 typedef struct fr_mrz_finding {
     fr_mrz_code code;
     fr_mrz_level level;
-    int line;   /* 1-based line of the MRZ (not of a file); 0 = whole MRZ */
-    int column; /* 1-based column; 0 = whole line */
+    /* Where: never 0. 1-based line of the MRZ (not of a file) and 1-based
+     * column. A finding about a whole line is at that line's column 1; one
+     * about the whole zone (the `format` findings) at line 1, column 1. */
+    int line;
+    int column;
     char message[FR_MRZ_MESSAGE_MAX];
     /* A finding's values, so that a program can say it in another
      * language. A check digit's: the character read where the digit stands

@@ -143,15 +143,15 @@ static void check_mrz(fr_admit_decision *d)
             ADD(d, code, 0, FR_REASON_INFO, "{detail}", NUM("line", f->line),
                 NUM("column", f->column), TXT("detail", f->message));
         } else if (errors++ < 4) {
-            /* a finding about the whole text (no line: too many or too few
-             * lines) is placed at its start, not at "line 0, column 0" */
-            /* a check digit's values (empty for other findings) let a
-             * program say the sentence in another language in full */
+            /* the place is the reader's (a whole zone's finding is at line
+             * 1, column 1 there, mrz.h), so the booth and `frontera mrz`
+             * say the same; a check digit's values (empty for other
+             * findings) let a program say the sentence in another language
+             * in full */
             ADD(d, code, 0, FR_REASON_REFER,
                 says_where(f->message) ? "{detail}" : "Line {line}, column {column}: {detail}",
-                NUM("line", f->line ? f->line : 1), NUM("column", f->line ? f->column : 1),
-                TXT("detail", f->message), TXT("found", f->found), TXT("expected", f->expected),
-                TXT("value", f->value));
+                NUM("line", f->line), NUM("column", f->column), TXT("detail", f->message),
+                TXT("found", f->found), TXT("expected", f->expected), TXT("value", f->value));
             shown++;
         }
     }

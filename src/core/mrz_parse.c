@@ -40,14 +40,18 @@ static int split_lines(const char *text, size_t len, const char *ptr[4], int n[4
     return count;
 }
 
+/* A finding about the whole zone (no line or column of its own) is placed at
+ * line 1, column 1, where the officer starts reading, so that every program
+ * (the CLI's JSON, the admission reasons, the booth page) gives the same
+ * place and none says "line 0" (mrz.h, docs/mrz.md "Findings"). */
 static fr_mrz_format pick_format(int nlines, const int n[4], const char *first, fr_mrz *out)
 {
     if (nlines == 0) {
-        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0, "There is no MRZ text to read.");
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 1, 1, "There is no MRZ text to read.");
         return FR_MRZ_NONE;
     }
     if (nlines > 3) {
-        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 1, 1,
                     "The text has %d lines; an MRZ has 2 (passports, visas, TD2 cards) or 3 "
                     "(TD1 cards). Separate documents with a blank line.",
                     nlines);
@@ -55,7 +59,7 @@ static fr_mrz_format pick_format(int nlines, const int n[4], const char *first, 
     }
     if (nlines == 1) {
         fr__mrz_add(
-            out, FR_MRZ_F_FORMAT, 0, 0,
+            out, FR_MRZ_F_FORMAT, 1, 1,
             "Only one line of %d characters was read; an MRZ has 2 or 3 lines (or 90, 72 or "
             "88 characters without line breaks). Rescan the whole zone.",
             n[0]);
@@ -64,7 +68,7 @@ static fr_mrz_format pick_format(int nlines, const int n[4], const char *first, 
     if (nlines == 3) return FR_MRZ_TD1;
     int widest = n[0] > n[1] ? n[0] : n[1];
     if (widest <= 32) {
-        fr__mrz_add(out, FR_MRZ_F_FORMAT, 0, 0,
+        fr__mrz_add(out, FR_MRZ_F_FORMAT, 1, 1,
                     "Two lines of about 30 characters were read; a TD1 card has three lines. "
                     "A line is missing: rescan the whole zone.");
         return FR_MRZ_NONE;

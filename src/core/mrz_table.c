@@ -6,6 +6,7 @@
  *
  * Columns in the layouts are 0-based; Doc 9303 counts from 1, so "positions
  * 6-14" of the standard are {col 5, len 9} here. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +135,9 @@ fr_mrz_level fr_mrz_code_level(fr_mrz_code c)
 
 void fr__mrz_add(fr_mrz *out, fr_mrz_code code, int line, int col, const char *fmt, ...)
 {
+    /* every finding has a place: a whole zone's is line 1, column 1, a whole
+     * line's its column 1 (mrz.h); a 0 would be "line 0" to an officer */
+    assert(line >= 1 && line <= 3 && col >= 1);
     fr_mrz_level level = fr_mrz_code_level(code);
     if (level == FR_MRZ_ERROR) {
         out->nerrors++;

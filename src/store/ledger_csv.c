@@ -53,9 +53,15 @@ typedef struct {
     size_t ncols;
 } mapping;
 
+/* The unknown columns a notice lists by name, in characters: the rest are
+ * counted, so that the names fit an fr_error's values (status.h) and the
+ * notice can be said in another language. */
+#define UNKNOWN_NAMES_MAX 160
+
 static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *h, fr_error *err)
 {
-    char unknown[512] = "", missing[256] = "";
+    char unknown[UNKNOWN_NAMES_MAX + 1] = "", missing[256] = "";
+    int unknown_more = 0;
     for (int c = 0; c < COL_COUNT; c++)
         m->idx[c] = -1;
     m->ncols = row->count;
@@ -73,8 +79,10 @@ static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *
             m->idx[found] = (int)i;
         } else if (strncmp(name, "reject_", 7) != 0) { /* a rejects file's own columns */
             size_t u = strlen(unknown);
-            if (u + len + 4 < sizeof unknown)
+            if (u + len + 2 < sizeof unknown)
                 snprintf(unknown + u, sizeof unknown - u, "%s%.*s", u ? ", " : "", (int)len, name);
+            else
+                unknown_more++;
         }
     }
     for (int c = 0; c < COL_COUNT; c++)
@@ -90,10 +98,19 @@ static int map_header(const fr_csv_row *row, mapping *m, const fr_import_hooks *
     if (missing[0])
         return fr_error_set(err, FR_EPARSE, (int)row->line, 0, "",
                             "the header lacks required columns: %s", missing);
-    if (unknown[0] && h && h->notice) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "ignoring unknown columns: %s", unknown);
-        h->notice(h->ud, msg);
+    if ((unknown[0] || unknown_more) && h && h->notice) {
+        /* an fr_error, not a sentence: the program says it in its language */
+        fr_error note;
+        if (!unknown_more)
+            fr_error_set(&note, FR_OK, (int)row->line, 0, "", "ignoring unknown columns: %s",
+                         unknown);
+        else if (unknown[0])
+            fr_error_set(&note, FR_OK, (int)row->line, 0, "",
+                         "ignoring unknown columns: %s and %d more", unknown, unknown_more);
+        else
+            fr_error_set(&note, FR_OK, (int)row->line, 0, "",
+                         "ignoring unknown columns with long names (%d)", unknown_more);
+        h->notice(h->ud, &note);
     }
     return FR_OK;
 }
@@ -553,12 +570,12 @@ done:
          * lock) is said, not an error; the next write that needs one builds it */
         fr_error end_err;
         if (fr__store_load_end(s, &end_err) != FR_OK && rc == FR_OK && h && h->notice) {
-            char msg[sizeof end_err.message + 96];
-            snprintf(msg, sizeof msg,
-                     "the ledger's indexes are not built yet (%s); the next write that needs "
-                     "one builds it",
-                     end_err.message);
-            h->notice(h->ud, msg);
+            /* the store's reason kept as made (its format and values), so
+             * that the program says both parts in its language */
+            fr_error_prefix(&end_err,
+                            "the ledger's indexes are not built yet (the next write that needs "
+                            "one builds it): ");
+            h->notice(h->ud, &end_err);
         }
     }
     return rc;

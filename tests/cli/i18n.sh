@@ -220,6 +220,31 @@ for want in 'línea 2: at: «2024-13-01T10:15-05:00» no es una fecha y hora: el
 done
 grep -qF "line 2: at: '2024-13-01T10:15-05:00' is not a date-time: month 13 does not exist" "$T/rows.en" ||
   fail "the English reason of a rejected row changed: $(cat "$T/rows.en")"
+# an import's notices (the unknown columns it ignores) come from the library
+# too: said in Spanish from their format and values (they were English under
+# a Spanish locale, however it was asked for); English unchanged; a long list
+# names the first columns and counts the rest
+printf 'event_id,gate,kind,at,port,document_state,document_number,colour\n%s\n' \
+  'U-1,G4,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U1,red' >"$T/unknown.csv"
+want='frontera import: se ignoran las columnas desconocidas: gate, colour'
+es --db "$T/rows.db" import "$T/unknown.csv" 2>"$T/unk.es" >/dev/null
+grep -qxF "$want" "$T/unk.es" || fail "an import's notice is not Spanish (LANG): $(cat "$T/unk.es")"
+env -u LANG -u LC_MESSAGES LC_ALL=es_ES.UTF-8 "$FRONTERA" --db "$T/rows.db" import "$T/unknown.csv" \
+  2>"$T/unk.es2" >/dev/null
+grep -qxF "$want" "$T/unk.es2" || fail "an import's notice is not Spanish (LC_ALL): $(cat "$T/unk.es2")"
+env -u LANG -u LC_MESSAGES LANGUAGE=es LC_ALL=C.UTF-8 "$FRONTERA" --db "$T/rows.db" import \
+  "$T/unknown.csv" 2>"$T/unk.es3" >/dev/null
+grep -qxF "$want" "$T/unk.es3" || fail "an import's notice is not Spanish (LANGUAGE): $(cat "$T/unk.es3")"
+grep -q 'ignoring' "$T/unk.es" "$T/unk.es2" "$T/unk.es3" && fail "English left in a Spanish import"
+en --db "$T/rows.db" import "$T/unknown.csv" 2>"$T/unk.en" >/dev/null
+grep -qxF 'frontera import: ignoring unknown columns: gate, colour' "$T/unk.en" ||
+  fail "the English notice changed: $(cat "$T/unk.en")"
+head='event_id,kind,at,port,document_state,document_number' row='U-2,entry,2024-07-01T10:15-05:00,ECUIO,ECU,U2'
+for i in $(seq -w 0 39); do head="$head,columna_extra_$i" row="$row,x"; done
+printf '%s\n%s\n' "$head" "$row" >"$T/many.csv"
+es --db "$T/rows.db" import "$T/many.csv" 2>"$T/many.es" >/dev/null
+grep -qE '^frontera import: se ignoran las columnas desconocidas: columna_extra_00, .* y [0-9]+ más$' \
+  "$T/many.es" || fail "a long notice is not Spanish: $(cat "$T/many.es")"
 # a policy file's findings and a watchlist row's birth date, in Spanish too
 printf 'version 1\n' >"$T/bad.policy"
 es policy lint "$T/bad.policy" >"$T/lint.es" 2>&1 && fail "a bad policy passed lint"

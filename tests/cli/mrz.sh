@@ -39,11 +39,41 @@ expect_rc 1 "$F" mrz "${TODAY[@]}" --specimen "$D/invalid.mrz"
 sed -n 1p "$T/out" | grep_q '"findings":\[{"code":"check_digit.composite","line":2,"column":44,' \
   || fail "composite finding"
 sed -n 2p "$T/out" | grep_q '"sex":"Q".*"code":"sex","line":2,"column":8,' || fail "sex finding"
-sed -n 3p "$T/out" | grep_q '^{"format":null,.*"code":"format","line":0,"column":0' || fail "format"
+sed -n 3p "$T/out" | grep_q '^{"format":null,.*"code":"format","line":1,"column":1,' || fail "format"
 sed -n 4p "$T/out" | grep_q '"code":"length","line":2,"column":44' || fail "length finding"
 # keys, in order, on every line
 keys='"format":.*"document_code":.*"issuing_state":.*"surname":.*"given_names":.*"document_number":.*"nationality":.*"birth_date":.*"sex":.*"expiry_date":.*"optional_data":.*"optional_data_2":.*"valid":.*"findings":'
 [ "$(grep -c "^{$keys" "$T/out")" = 4 ] || fail "keys missing or out of order"
+
+# 2b. every finding has a place, 1-based: one about the whole zone (one line,
+# four lines, a TD1 missing a line) at line 1, column 1, and the admission
+# (text and --json) says the same place as `frontera mrz`, as the booth does;
+# never "line 0" (docs/mrz.md "Findings")
+L1='P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<'
+L2='L898902C36UTO7408122F1204159ZE184226B<<<<<10'
+C1='I<UTOD231458907<<<<<<<<<<<<<<<'
+C2='7408122F1204159UTO<<<<<<<<<<<6'
+printf '%s\n\n%s\n%s\n%s\n%s\n\n%s\n%s\n\n%s\n%s\n' "$L1" "$L1" "$L2" "$L1" "$L2" "$C1" "$C2" \
+  "${L1}XX" "$L2" > "$T/zone.mrz"
+expect_rc 1 "$F" mrz "${TODAY[@]}" --specimen "$T/zone.mrz"
+[ "$(grep -c '"findings":\[{"code":"format","line":1,"column":1,' "$T/out")" = 3 ] \
+  || { cat "$T/out" >&2; fail "a whole-zone finding is not at line 1, column 1"; }
+sed -n 4p "$T/out" | grep_q '"code":"length","line":1,"column":45,' || fail "a long line's place"
+for f in "$T/zone.mrz" "$D/invalid.mrz" "$D/repair.mrz"; do
+  rc_of "$F" mrz "${TODAY[@]}" --specimen "$f" > /dev/null
+  ! grep -E '"(line|column)":0[,}]' "$T/out" || fail "$f: a finding at line or column 0"
+done
+printf '%s\n' "$L1" > "$T/one.mrz"
+expect_rc 1 "$F" --db "$T/none.db" admit --port ECUIO --at 2024-06-30T10:15-05:00 "$T/one.mrz"
+grep_q '^? Line 1, column 1: Only one line of 44 characters' < "$T/out" \
+  || { cat "$T/out" >&2; fail "admit does not say the zone's finding at line 1, column 1"; }
+expect_rc 1 "$F" --db "$T/none.db" admit --port ECUIO --at 2024-06-30T10:15-05:00 --json \
+  "$T/one.mrz"
+grep_q '"code":"mrz.format",.*"params":{"line":"1","column":"1",' < "$T/out" \
+  || { cat "$T/out" >&2; fail "admit --json: the zone's finding is not at line 1, column 1"; }
+expect_rc 1 env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=es_EC.UTF-8 "$F" --db "$T/none.db" \
+  admit --port ECUIO --at 2024-06-30T10:15-05:00 "$T/one.mrz"
+grep_q '^? Línea 1, columna 1: ' < "$T/out" || { cat "$T/out" >&2; fail "the Spanish place"; }
 
 # 3. repair
 expect_rc 1 "$F" mrz "${TODAY[@]}" --specimen "$D/repair.mrz"
