@@ -122,8 +122,13 @@ FR_API fr_date fr_series_builder_last_day(const fr_series_builder *b);
 /* Settle the open entries as of the report date as_of (entries whose
  * authorised stay ends before as_of are due; FR_DATE_NONE or a day before
  * the last event's means the day after the last event) and write the series to a new
- * set *out (caller frees). The builder may not be used afterwards except
- * to free it. FR_ENOMEM, FR_ELIMIT. */
+ * set *out (caller frees). Months the ledger does not record whole are
+ * missing, not zero: a month between the first and the last event with no
+ * event at all (a gap), the month after a gap (the record resumed at an
+ * unknown point in it) and the month of as_of (not over). An entry whose
+ * stay spans such a gap (or the month after it) is neither due nor a
+ * non-exit: its exit may lie there. The builder may not be used afterwards
+ * except to free it. FR_ENOMEM, FR_ELIMIT. */
 FR_API int fr_series_builder_finish(fr_series_builder *b, fr_date as_of, fr_series **out,
                                     fr_error *err);
 

@@ -325,10 +325,11 @@ static enum MHD_Result authenticate(srv_req *r, int *ok)
                                    "the refusal could not be audited");
     }
     /* /metrics: every staff role; a carrier's system may only send manifests, a post only events;
-     * /v1/me: anyone signed in */
+     * /v1/me and /v1/countries: anyone signed in */
     int metrics_ok = (r->route == R_METRICS && r->user.role != FR_ROLE_CARRIER &&
                       r->user.role != FR_ROLE_POST) ||
-                     r->route == R_ME; /* every signed-in user may ask who they are */
+                     r->route == R_ME ||      /* every signed-in user may ask who they are */
+                     r->route == R_COUNTRIES; /* reference data, no personal record */
     if (!metrics_ok && !fr_role_may(r->user.role, ROUTE_PERM[r->route]))
         return fr__srv_problem(r, 403, "forbidden", "Not allowed for this role", NULL, NULL,
                                "the role '%s' may not use %s %s", fr_role_name(r->user.role),
@@ -401,6 +402,8 @@ static enum MHD_Result dispatch(srv_req *r)
     case R_PORT_DAYS:
     case R_WHATIF:
         return fr__srv_report(r);
+    case R_COUNTRIES:
+        return fr__srv_countries(r);
     case R_POLICY_GET:
         return fr__srv_policy_get(r);
     case R_POLICY_PUT:

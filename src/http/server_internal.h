@@ -51,6 +51,7 @@
     X(R_SYNC_STATUS, "GET", "/v1/sync/status")                                                     \
     X(R_SELFCHECK, "POST", "/v1/self-check")                                                       \
     X(R_ME, "GET", "/v1/me")                                                                       \
+    X(R_COUNTRIES, "GET", "/v1/countries")                                                         \
     X(R_HEALTHZ, "GET", "/healthz")                                                                \
     X(R_METRICS, "GET", "/metrics")                                                                \
     X(R_WEB, "GET", "pages")                                                                       \
@@ -359,6 +360,7 @@ enum MHD_Result fr__srv_selfcheck(srv_req *r);       /* server_selfcheck.c: no t
 enum MHD_Result fr__srv_sync_list(srv_req *r);       /* server_sync.c */
 enum MHD_Result fr__srv_sync_histories(srv_req *r);  /* server_sync.c */
 enum MHD_Result fr__srv_sync_status(srv_req *r);     /* server_sync_status.c */
+enum MHD_Result fr__srv_countries(srv_req *r);       /* server_countries.c */
 
 /* ---- server_policy.c ---- */
 int fr__srv_policy_init(fr_server *s, const char *text, size_t len, fr_error *err);

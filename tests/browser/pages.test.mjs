@@ -466,6 +466,35 @@ test('el tablero en español: títulos, reglas en palabras, fechas del Ecuador, 
   await page.close();
 });
 
+// Every nationality by its name in the page's language, from the server's
+// tables (GET /v1/countries), not only the few the demo data hold: the
+// overstays answer is given two rows more (South Korea, and XXA, a code that
+// is no country) and the page names them as it names Germany.
+for (const [lang, want] of [
+  ['en', ['Germany (D)', 'South Korea (KOR)', 'Stateless person (1954 Convention) (XXA)']],
+  ['es', ['Alemania (D)', 'Corea del Sur (KOR)', 'Persona apátrida (Convención de 1954) (XXA)']],
+]) {
+  test(`the dashboard names every nationality from the server's tables (${lang})`, async () => {
+    const names = await apiJson(`/v1/countries?lang=${lang}`);
+    assert.equal(names.lang, lang);
+    assert.ok(Object.keys(names.names).length > 250, 'every code of the ICAO table is named');
+    const page = await newPage(`dashboard-countries-${lang}`);
+    await page.route('**/v1/reports/overstays*', async (route) => {
+      const r = await route.fetch();
+      const j = await r.json();
+      const rows = Array.isArray(j) ? j : j.rows;
+      rows.push({ ...rows[0], nationality: 'KOR' }, { ...rows[0], nationality: 'XXA' });
+      await route.fulfill({ response: r, json: j });
+    });
+    await signIn(page, '/dashboard', ANALYST, lang);
+    await dashLoaded(page);
+    const heads = await page.locator('#overstay-table tbody th').allTextContents();
+    for (const w of want) assert.ok(heads.includes(w), `'${w}' among ${heads.join(', ')}`);
+    assert.ok(!heads.some((h) => /^[A-Z]{1,3}$/.test(h)), `no bare code: ${heads.join(', ')}`);
+    await page.close();
+  });
+}
+
 // The dashboard's view is in the address: wait for a load the pickers started.
 async function dashLoaded(page) {
   await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30000 });

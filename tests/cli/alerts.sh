@@ -109,4 +109,26 @@ echo "$bt" | grep_q -x '2022-05  CHN  arrivals        alza desde 2022-04 (1 mes 
   fail "backtest in Spanish: $bt"
 "$F" report alerts --series "$D/surge.csv" --tests noufaily,bogus > /dev/null 2> "$T/err" && fail "--tests bogus accepted"
 grep -q "'bogus' is not a test" "$T/err" || fail "--tests error: $(cat "$T/err")"
+# the demo's case (`make run`): a ledger whose data end 2024-12-31, then a booth that records
+# at today's date, years later. The months between are a gap in the record and today's month
+# is not over: neither is judged (no falls from months the ledger knows nothing of), and the
+# entries whose stays span the gap count neither as due nor as non-exits (no spurious rise of
+# the non-exit rate at the end of 2024). The alerts are those of the ledger before.
+"$F" synth --scenario ecuador-2024 --seed 1 --scale 0.01 --out "$T/demo.csv" > /dev/null 2>&1
+"$F" --db "$T/demo.db" init > /dev/null
+"$F" --db "$T/demo.db" import "$T/demo.csv" > /dev/null 2>&1
+"$F" --db "$T/demo.db" report alerts --format csv > "$T/demo.before"
+grep_q '^VEN,arrivals,2023-03,' < "$T/demo.before" || fail "the demo ledger's VEN rise: $(cat "$T/demo.before")"
+for who in ESP:XDA123456:ESP USA:A1234567:USA; do
+  IFS=: read -r st num nat <<<"$who"
+  "$F" --db "$T/demo.db" record entry --event-id "demo-$num" --at 2026-12-07T10:15-05:00 \
+    --port ECUIO --document "$st:$num" --nationality "$nat" --authorised-until 2027-03-06 > /dev/null
+done
+"$F" --db "$T/demo.db" report alerts --format csv > "$T/demo.after"
+cmp -s "$T/demo.before" "$T/demo.after" ||
+  fail "entries at today's date changed the demo's alerts: $(diff "$T/demo.before" "$T/demo.after")"
+# once today's month is over it is still not judged: the record resumed in it at an unknown point
+"$F" --db "$T/demo.db" report alerts --as-of 2027-01-15 --format csv > "$T/demo.later"
+cmp -s "$T/demo.before" "$T/demo.later" ||
+  fail "a later report date raised alerts: $(diff "$T/demo.before" "$T/demo.later")"
 echo "alerts.sh: ok"

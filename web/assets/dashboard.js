@@ -9,6 +9,7 @@
 //   GET /v1/reports/overstays?by=nationality     -> the overstay table
 //   GET /v1/policy                               -> the policy timeline and the
 //                                                   change marks on the charts
+//   GET /v1/countries?lang=                      -> the nationalities' names
 // The view (period, report date, measure, scale, nationalities, port) is
 // kept in the address's query (?from=2024-01&to=2024-12&as_of=...&view=index),
 // so a view can be reloaded, bookmarked and shared. The flows are shown as
@@ -35,8 +36,20 @@ function refNode(r) {
   return lang() === 'es' && r.ref_es ? node : serverText(node);
 }
 
-// The nationalities the demo shows most, by name in the page's language.
-const natName = (c) => (MESSAGES.en[`country.${c}`] !== undefined ? `${t(`country.${c}`)} (${c})` : c);
+// Every nationality by name in the page's language, from the server's own
+// tables (GET /v1/countries: the library's English names, the Spanish ones
+// the program says too), not a copy kept here; the bare code until they come
+// or when the read fails.
+const countryNames = {};
+async function loadCountryNames() {
+  try {
+    const d = await apiGet(`/v1/countries?lang=${lang()}`);
+    Object.assign(countryNames, (d && d.names) || {});
+  } catch (e) {
+    console.warn('frontera: country names not read', e);
+  }
+}
+const natName = (c) => (countryNames[c] ? `${countryNames[c]} (${c})` : c);
 const metricName = (m) => (MESSAGES.en[`metric.${m}`] !== undefined ? t(`metric.${m}`) : m);
 // Alert metrics -> the flows measure they are about.
 const METRIC_TO_FLOW = { arrivals: 'entries', entries: 'entries', exits: 'exits', departures: 'exits', refusals: 'refusals', encounters: 'encounters' };
@@ -560,6 +573,7 @@ async function ready() {
     () => chart._spec && chart._spec.label);
   buttons.id = 'flows-box-downloads';
   chart.after(buttons);
+  await loadCountryNames();
   await loadAll();
 }
 
