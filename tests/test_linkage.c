@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "frontera/linkage.h"
+#include "linkage_internal.h"
 
 static fr_date day(const char *s)
 {
@@ -296,33 +297,49 @@ static uint64_t rnd(uint64_t *x)
     return *x;
 }
 
+/* A random document and candidate from these names, nationalities and
+ * sexes, born on one of the document's blocking dates, with random
+ * frequencies in *f. The document always has a surname (sur[0..nsur-2] when
+ * the last is ""). */
+typedef struct names {
+    const char *const *sur, *const *giv;
+    size_t nsur, ngiv, doc_sur;
+} names;
+
+static void draw(pair *a, uint64_t *x, const names *nm, fr_linkage_freq *f)
+{
+    static const char *const NAT[] = {"CHN", "USA", ""};
+    static const char SEX[] = {'M', 'F', 0};
+    static const int64_t TRAV[] = {1, 50, 200000, 2600000, 10000000};
+    a->doc.birth_date = day("1985-04-12") + (fr_date)(rnd(x) % 400) - 200;
+    strcpy(a->doc.surname, nm->sur[rnd(x) % nm->doc_sur]);
+    strcpy(a->doc.given_names, nm->giv[rnd(x) % nm->ngiv]);
+    strcpy(a->doc.nationality, NAT[rnd(x) % 3]);
+    a->doc.sex = SEX[rnd(x) % 3];
+    a->c.surname = nm->sur[rnd(x) % nm->nsur];
+    a->c.given_names = nm->giv[rnd(x) % nm->ngiv];
+    a->c.nationality = NAT[rnd(x) % 3];
+    a->c.sex = SEX[rnd(x) % 3];
+    int64_t trav = TRAV[rnd(x) % 5];
+    *f = (fr_linkage_freq){trav, (int64_t)(rnd(x) % (uint64_t)(trav + 1)), 0, 0};
+    fr_date keys[3];
+    size_t nk = fr_linkage_birth_keys(a->doc.birth_date, keys);
+    a->c.birth_date = keys[rnd(x) % nk];
+}
+
 static void key_bound_is_never_below_a_candidate_bound(void **st)
 {
     (void)st;
     static const char *const SUR[] = {"WANG", "WEI", "WANF", "LI", "SMITH", "WANG WEI", ""};
     static const char *const GIV[] = {"WEI", "WANG", "WEI MING", "JOHN", "", "MING WEI"};
-    static const char *const NAT[] = {"CHN", "USA", ""};
-    static const char SEX[] = {'M', 'F', 0};
-    static const int64_t TRAV[] = {1, 50, 200000, 2600000, 10000000};
+    const names nm = {SUR, GIV, 7, 6, 6};
     uint64_t x = 88172645463325252ULL;
     pair a;
     wang_wei(&a, "2034-05-20");
     size_t checked = 0, below = 0;
     for (int i = 0; i < 200000; i++) {
-        a.doc.birth_date = day("1985-04-12") + (fr_date)(rnd(&x) % 400) - 200;
-        strcpy(a.doc.surname, SUR[rnd(&x) % 6]); /* the document always has a surname */
-        strcpy(a.doc.given_names, GIV[rnd(&x) % 6]);
-        strcpy(a.doc.nationality, NAT[rnd(&x) % 3]);
-        a.doc.sex = SEX[rnd(&x) % 3];
-        a.c.surname = SUR[rnd(&x) % 7];
-        a.c.given_names = GIV[rnd(&x) % 6];
-        a.c.nationality = NAT[rnd(&x) % 3];
-        a.c.sex = SEX[rnd(&x) % 3];
-        int64_t trav = TRAV[rnd(&x) % 5];
-        fr_linkage_freq f = {trav, (int64_t)(rnd(&x) % (uint64_t)(trav + 1)), 0, 0};
-        fr_date keys[3];
-        size_t nk = fr_linkage_birth_keys(a.doc.birth_date, keys);
-        a.c.birth_date = keys[rnd(&x) % nk];
+        fr_linkage_freq f;
+        draw(&a, &x, &nm, &f);
         double kb = fr_linkage_key_bound(&a.p, &a.q, a.c.birth_date, &f);
         double cb = fr_linkage_upper_bound(&a.p, &a.q, &a.c, &f);
         assert_true(cb <= kb);
@@ -331,6 +348,49 @@ static void key_bound_is_never_below_a_candidate_bound(void **st)
     }
     assert_true(checked == 200000);
     assert_true(below > 0 && below < checked); /* both sides of the threshold were tried */
+}
+
+/* The store refuses a blocking row whose name is far from the document's
+ * (fr__linkage_names_far, another surname) when fr__linkage_key_bound_far is
+ * below review: that bound must never be below such a row's own bound.
+ * Names drawn from words one or two letters apart, reordered, extended and
+ * split differently, so that every name level meets the test. */
+static void far_names_bound_is_never_below_their_candidate_bound(void **st)
+{
+    (void)st;
+    static const char *const SUR[] = {"WANG",   "WANF",     "WAN", "WEI",      "WANG WEI",
+                                      "SMITH",  "SMYTHE",   "LI",  "GARCIA",   "GARCIA LOPEZ",
+                                      "GARCIO", "WEI WANG", "ZHU", "ANDERSON", "ANDERSEN"};
+    static const char *const GIV[] = {"WEI", "WANG", "WEI MING",  "JOHN", "",         "MING WEI",
+                                      "JON", "ANA",  "ANA MARIA", "WEY",  "JOHN PAUL"};
+    const names nm = {SUR, GIV, 15, 11, 15};
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    pair a;
+    wang_wei(&a, "2034-05-20");
+    size_t far = 0, refused = 0, near = 0;
+    for (int i = 0; i < 300000; i++) {
+        fr_linkage_freq f;
+        draw(&a, &x, &nm, &f);
+        if (strcmp(a.doc.surname, a.c.surname) == 0) continue; /* the store tests this first */
+        fr_name_shape ds, cs;
+        fr__linkage_name_shape(a.doc.surname, strlen(a.doc.surname), a.doc.given_names,
+                               strlen(a.doc.given_names), &ds);
+        fr__linkage_name_shape(a.c.surname, strlen(a.c.surname), a.c.given_names,
+                               strlen(a.c.given_names), &cs);
+        double cb = fr_linkage_upper_bound(&a.p, &a.q, &a.c, &f);
+        if (!fr__linkage_names_far(&ds, &cs)) {
+            near++;
+            continue;
+        }
+        double kb = fr__linkage_key_bound_far(&a.p, &a.q, a.c.birth_date, &f);
+        if (cb > kb)
+            fail_msg("%s/%s against %s/%s: bound %.3f above the far bound %.3f", a.doc.surname,
+                     a.doc.given_names, a.c.surname, a.c.given_names, cb, kb);
+        far++;
+        refused += kb < a.p.review_bits;
+    }
+    /* every kind was met: far pairs refused and kept, and pairs not far */
+    assert_true(far > 10000 && near > 10000 && refused > 1000 && refused < far);
 }
 
 /* What a ledger stored reads back as the same comparisons (field, level,
@@ -447,6 +507,7 @@ int main(void)
         cmocka_unit_test(explanation_reads_back),
         cmocka_unit_test(reordered_words_are_found),
         cmocka_unit_test(key_bound_is_never_below_a_candidate_bound),
+        cmocka_unit_test(far_names_bound_is_never_below_their_candidate_bound),
         cmocka_unit_test(first_of_january_is_skipped_for_a_common_nationality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

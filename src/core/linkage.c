@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ledger_rules.h"
+#include "linkage_internal.h"
 
 #define DAYS_OF_BIRTH 21915.0 /* birth dates spread over ~60 years */
 #define NAME_PSEUDO 10000.0   /* an unseen name counts as 1 in 10,000 */
@@ -372,8 +373,8 @@ double fr_linkage_upper_bound(const fr_linkage_params *p, const fr_linkage_query
  * born on `key` could get. The weights are added in the same order, and a
  * sum of doubles does not decrease when one of its terms grows (rounding is
  * monotonic), so no candidate's fr_linkage_upper_bound exceeds it. */
-double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
-                            const fr_linkage_freq *f)
+static double key_bound(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
+                        const fr_linkage_freq *f, name_level best_name)
 {
     const fr_document *d = q->doc;
     if (!d->surname[0] || d->birth_date == FR_DATE_NONE || key == FR_DATE_NONE) return NO_SCORE;
@@ -388,7 +389,7 @@ double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *
         s.bits += best;
     }
     best = NO_SCORE;
-    for (int lv = NAME_EXACT; lv <= NAME_OTHER; lv++)
+    for (int lv = best_name; lv <= NAME_OTHER; lv++)
         TERM(name_evidence(ts, (name_level)lv, f));
     s.bits += best;
     if (!birth_evidence(&s, d->birth_date, key, f, total)) return NO_SCORE;
@@ -402,6 +403,57 @@ double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *
 }
 
 #undef TERM
+
+double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
+                            const fr_linkage_freq *f)
+{
+    return key_bound(p, q, key, f, NAME_EXACT);
+}
+
+double fr__linkage_key_bound_far(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
+                                 const fr_linkage_freq *f)
+{
+    return key_bound(p, q, key, f, NAME_CHANGED);
+}
+
+/* What name_compare needs to tell NAME_SWAPPED and NAME_CLOSE apart from
+ * the rest: the lengths (fr__ledger_distance is at least their difference)
+ * and the words split_words would give (the same words in another order
+ * have the same letters). */
+void fr__linkage_name_shape(const char *sur, size_t nsur, const char *giv, size_t ngiv,
+                            fr_name_shape *out)
+{
+    memset(out, 0, sizeof *out);
+    if (nsur > 250 || ngiv > 250) {
+        out->words = FR_NAME_SHAPE_UNKNOWN;
+        return;
+    }
+    out->sur_len = (uint8_t)nsur;
+    out->giv_len = (uint8_t)ngiv;
+    unsigned words = 0, letters = 0;
+    const char *parts[2] = {sur, giv};
+    const size_t lens[2] = {nsur, ngiv};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < lens[k]; i++) {
+            if (parts[k][i] == ' ') continue;
+            letters++;
+            if (i == 0 || parts[k][i - 1] == ' ') words++;
+        }
+    out->words = words > 8 || letters > 250 ? FR_NAME_SHAPE_UNKNOWN
+                                            : (uint8_t)words; /* split_words stops at 8 */
+    out->letters = (uint8_t)letters;
+}
+
+int fr__linkage_names_far(const fr_name_shape *a, const fr_name_shape *b)
+{
+    if (a->words == FR_NAME_SHAPE_UNKNOWN || b->words == FR_NAME_SHAPE_UNKNOWN) return 0;
+    /* NAME_SWAPPED: as many words (at least two), so as many letters */
+    if (a->words == b->words && a->words >= 2 && a->letters == b->letters) return 0;
+    /* NAME_CLOSE: both distances together within 2 */
+    int ds = a->sur_len > b->sur_len ? a->sur_len - b->sur_len : b->sur_len - a->sur_len;
+    int dg = a->giv_len > b->giv_len ? a->giv_len - b->giv_len : b->giv_len - a->giv_len;
+    return ds + dg > 2;
+}
 
 fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s)
 {

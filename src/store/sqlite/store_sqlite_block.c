@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "frontera/alloc.h"
+#include "linkage_internal.h"
 #include "store_sqlite.h"
 
 #define SQ_BLOCK_MAX_BYTES ((size_t)512 << 20)
@@ -38,8 +39,9 @@ typedef struct sq_brow {
      * and another surname, told apart here without reading the arena */
     uint32_t surhash;
     char sex;
-    char long_nat;  /* the stored nationality has more than three letters */
-    char long_name; /* a name longer than FR_NAME_MAX: cut when copied */
+    char long_nat;       /* the stored nationality has more than three letters */
+    char long_name;      /* a name longer than FR_NAME_MAX: cut when copied */
+    fr_name_shape shape; /* fr__linkage_names_far: most rows refused unscored */
 } sq_brow;
 
 typedef struct sq_bdate {
@@ -199,6 +201,7 @@ static int row_add(sq_block *b, sq_bdate *dt, int64_t id, const char *sur, size_
     r->long_nat = strlen(nat) > 3;
     r->surhash = sur_hash(sur, nsur);
     r->long_name = nsur > FR_NAME_MAX || ngiv > FR_NAME_MAX;
+    fr__linkage_name_shape(sur, nsur, giv, ngiv, &r->shape);
     int rc = arena_put(b, sur, nsur, &r->surname);
     if (rc == FR_OK) rc = arena_put(b, giv, ngiv, &r->given_names);
     if (rc != FR_OK) return rc;
@@ -291,8 +294,17 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
     fr_slink_row *out = NULL;
     size_t n = 0;
     uint32_t nat = nat_code(d->nationality), sh = sur_hash(d->surname, strlen(d->surname));
+    /* A row whose name is far from the document's (another surname, not the
+     * same words, more than two letters apart) is judged by one bound for
+     * its date: below review, such rows are refused without being scored.
+     * Most rows of a crowded date are such rows (bench/RESULTS.md). */
+    fr_name_shape dshape;
+    fr__linkage_name_shape(d->surname, strlen(d->surname), d->given_names, strlen(d->given_names),
+                           &dshape);
     for (size_t k = 0; k < nk && k < 3; k++) {
         const sq_bdate *dt = dts[k];
+        int far_refused =
+            fr__linkage_key_bound_far(&s->link_params, q, dt->date, f) < s->link_params.review_bits;
         for (uint32_t i = 0; i < dt->n; i++) {
             const sq_brow *r = &dt->rows[i];
             if ((r->nationality != nat || r->long_nat) && r->surhash != sh) continue;
@@ -305,6 +317,9 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
             /* Most rows of a frequent nationality are refused by the bound:
              * judge them on the arena's names, and copy only those kept (a
              * name too long is cut first, as the copy would). */
+            if (far_refused && !r->long_name && r->surhash != sh &&
+                fr__linkage_names_far(&r->shape, &dshape))
+                continue; /* another surname: the hashes differ */
             char natc[4];
             memcpy(natc, &r->nationality, sizeof natc);
             if (!r->long_name &&
