@@ -411,15 +411,29 @@ double fr_linkage_key_bound(const fr_linkage_params *p, const fr_linkage_query *
 }
 
 double fr__linkage_key_bound_far(const fr_linkage_params *p, const fr_linkage_query *q, fr_date key,
-                                 const fr_linkage_freq *f)
+                                 const fr_linkage_freq *f, int other_given_names)
 {
-    return key_bound(p, q, key, f, NAME_CHANGED);
+    return key_bound(p, q, key, f, other_given_names ? NAME_OTHER : NAME_CHANGED);
+}
+
+/* The bigrams of s[0..n) as bits of a word. An edit destroys at most two
+ * bigrams, so a name n edits away from another lacks at most 2n of its
+ * bigrams; two bigrams may share a bit, so the bits one lacks count no more
+ * bigrams than it lacks. */
+static uint32_t bigram_bits(const char *s, size_t n)
+{
+    uint32_t bits = 0;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t pair = (uint32_t)(unsigned char)s[i - 1] << 8 | (unsigned char)s[i];
+        bits |= 1u << ((pair * 2654435761u) >> 27);
+    }
+    return bits;
 }
 
 /* What name_compare needs to tell NAME_SWAPPED and NAME_CLOSE apart from
- * the rest: the lengths (fr__ledger_distance is at least their difference)
- * and the words split_words would give (the same words in another order
- * have the same letters). */
+ * the rest: the lengths and bigrams (fr__ledger_distance is at least their
+ * difference and half the bigrams one lacks) and the words split_words
+ * would give (the same words in another order have the same letters). */
 void fr__linkage_name_shape(const char *sur, size_t nsur, const char *giv, size_t ngiv,
                             fr_name_shape *out)
 {
@@ -430,6 +444,8 @@ void fr__linkage_name_shape(const char *sur, size_t nsur, const char *giv, size_
     }
     out->sur_len = (uint8_t)nsur;
     out->giv_len = (uint8_t)ngiv;
+    out->sur_bits = bigram_bits(sur, nsur);
+    out->giv_bits = bigram_bits(giv, ngiv);
     unsigned words = 0, letters = 0;
     const char *parts[2] = {sur, giv};
     const size_t lens[2] = {nsur, ngiv};
@@ -444,15 +460,30 @@ void fr__linkage_name_shape(const char *sur, size_t nsur, const char *giv, size_
     out->letters = (uint8_t)letters;
 }
 
+int fr__linkage_given_differ(const fr_name_shape *a, const fr_name_shape *b)
+{
+    if (a->words == FR_NAME_SHAPE_UNKNOWN || b->words == FR_NAME_SHAPE_UNKNOWN) return 0;
+    return a->giv_len != b->giv_len || a->giv_bits != b->giv_bits;
+}
+
+/* A lower bound of fr__ledger_distance of two names' parts. */
+static int distance_floor(unsigned la, unsigned lb, uint32_t ba, uint32_t bb)
+{
+    int d = la > lb ? (int)(la - lb) : (int)(lb - la);
+    int lack_a = __builtin_popcount(ba & ~bb), lack_b = __builtin_popcount(bb & ~ba);
+    int lack = lack_a > lack_b ? lack_a : lack_b;
+    return (lack + 1) / 2 > d ? (lack + 1) / 2 : d;
+}
+
 int fr__linkage_names_far(const fr_name_shape *a, const fr_name_shape *b)
 {
     if (a->words == FR_NAME_SHAPE_UNKNOWN || b->words == FR_NAME_SHAPE_UNKNOWN) return 0;
     /* NAME_SWAPPED: as many words (at least two), so as many letters */
     if (a->words == b->words && a->words >= 2 && a->letters == b->letters) return 0;
     /* NAME_CLOSE: both distances together within 2 */
-    int ds = a->sur_len > b->sur_len ? a->sur_len - b->sur_len : b->sur_len - a->sur_len;
-    int dg = a->giv_len > b->giv_len ? a->giv_len - b->giv_len : b->giv_len - a->giv_len;
-    return ds + dg > 2;
+    return distance_floor(a->sur_len, b->sur_len, a->sur_bits, b->sur_bits) +
+               distance_floor(a->giv_len, b->giv_len, a->giv_bits, b->giv_bits) >
+           2;
 }
 
 fr_linkage_outcome fr_linkage_decide(const fr_linkage_params *p, const fr_linkage_score *s)

@@ -296,15 +296,19 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
     uint32_t nat = nat_code(d->nationality), sh = sur_hash(d->surname, strlen(d->surname));
     /* A row whose name is far from the document's (another surname, not the
      * same words, more than two letters apart) is judged by one bound for
-     * its date: below review, such rows are refused without being scored.
-     * Most rows of a crowded date are such rows (bench/RESULTS.md). */
+     * its date: below review, such rows are refused without being scored;
+     * above it, another bound for those whose given names differ too. Most
+     * rows of a crowded date are such rows (bench/RESULTS.md). */
     fr_name_shape dshape;
     fr__linkage_name_shape(d->surname, strlen(d->surname), d->given_names, strlen(d->given_names),
                            &dshape);
     for (size_t k = 0; k < nk && k < 3; k++) {
         const sq_bdate *dt = dts[k];
-        int far_refused =
-            fr__linkage_key_bound_far(&s->link_params, q, dt->date, f) < s->link_params.review_bits;
+        double review = s->link_params.review_bits;
+        int far_refused = fr__linkage_key_bound_far(&s->link_params, q, dt->date, f, 0) < review;
+        /* and when it is not, those whose given names differ too may be */
+        int other_refused =
+            far_refused || fr__linkage_key_bound_far(&s->link_params, q, dt->date, f, 1) < review;
         for (uint32_t i = 0; i < dt->n; i++) {
             const sq_brow *r = &dt->rows[i];
             if ((r->nationality != nat || r->long_nat) && r->surhash != sh) continue;
@@ -317,9 +321,10 @@ int fr__sq_block_rows(sq_store *s, const fr_date *keys, size_t nk, const fr_docu
             /* Most rows of a frequent nationality are refused by the bound:
              * judge them on the arena's names, and copy only those kept (a
              * name too long is cut first, as the copy would). */
-            if (far_refused && !r->long_name && r->surhash != sh &&
-                fr__linkage_names_far(&r->shape, &dshape))
-                continue; /* another surname: the hashes differ */
+            if (other_refused && !r->long_name && r->surhash != sh && /* another surname */
+                fr__linkage_names_far(&r->shape, &dshape) &&
+                (far_refused || fr__linkage_given_differ(&r->shape, &dshape)))
+                continue;
             char natc[4];
             memcpy(natc, &r->nationality, sizeof natc);
             if (!r->long_name &&
