@@ -1036,6 +1036,83 @@ static void initial_load_equals_recording_one_at_a_time(void **st)
     }
 }
 
+/* A new ledger whose initial load has begun. */
+static fr_store *load_started(const tmp *t)
+{
+    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    int on = 0;
+    assert_int_equal(fr__store_load_begin(s, &on, NULL), FR_OK);
+    assert_true(on);
+    return s;
+}
+
+/* One event recorded in a batch of its own. */
+static void record_batch(fr_store *s, const char *id, fr_event_kind kind, const char *at,
+                         const char *doc, fr_record_result *r)
+{
+    fr_event ev;
+    make_event(&ev, id, kind, at, doc);
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    assert_int_equal(fr_store_record(s, &ev, r, NULL), FR_OK);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+}
+
+/* During a load the loader knows every document of the ledger without the
+ * documents index (fr__sq_docset_*): one another connection writes in the
+ * meantime must still be found, not created twice. */
+static void a_document_written_beside_a_load_is_found(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = load_started(t);
+    fr_event ev;
+    fr_record_result a, b, c;
+    record_batch(s, "D1", FR_EVENT_ENTRY, "2024-01-10T10:00-05:00", "D1", &a);
+    fr_store *other = open_ok(t, 0);
+    make_event(&ev, "D2", FR_EVENT_ENTRY, "2024-01-11T10:00-05:00", "D2");
+    assert_int_equal(fr_store_record(other, &ev, &b, NULL), FR_OK);
+    /* the loader records the other's document, and its own again */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    make_event(&ev, "D3", FR_EVENT_EXIT, "2024-01-20T10:00-05:00", "D2");
+    assert_int_equal(fr_store_record(s, &ev, &c, NULL), FR_OK);
+    assert_int_equal(c.traveller_id, b.traveller_id);
+    make_event(&ev, "D4", FR_EVENT_EXIT, "2024-01-21T10:00-05:00", "D1");
+    assert_int_equal(fr_store_record(s, &ev, &c, NULL), FR_OK);
+    assert_int_equal(c.traveller_id, a.traveller_id);
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(fr__store_load_end(s, NULL), FR_OK);
+    assert_int_equal(sql_int(t->db, "SELECT count(*) FROM documents"), 2);
+    assert_int_equal(sql_int(t->db, "SELECT count(*) FROM events WHERE paired_id IS NOT NULL"), 2);
+    fr_store_close(other);
+    fr_store_close(s);
+}
+
+/* The same when the document map forgets (it is a cache of 2^20 slots,
+ * emptied when full): a load's documents are all known without it. */
+static void a_load_knows_its_documents_past_the_document_map(void **st)
+{
+    tmp *t = *st;
+    fr_store *s = load_started(t);
+    ((sq_store *)s)->docs_max = 1024; /* emptied every ~700 documents */
+    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
+    fr_event ev;
+    char id[32], doc[32];
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 3000; i++) {
+            snprintf(id, sizeof id, "M%d-%d", pass, i);
+            snprintf(doc, sizeof doc, "M%d", i);
+            make_event(&ev, id, pass ? FR_EVENT_EXIT : FR_EVENT_ENTRY,
+                       pass ? "2024-03-01T10:00-05:00" : "2024-02-01T10:00-05:00", doc);
+            snprintf(ev.doc.surname, sizeof ev.doc.surname, "S%d", i); /* not namesakes */
+            assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
+        }
+    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    assert_int_equal(fr__store_load_end(s, NULL), FR_OK);
+    assert_int_equal(sql_int(t->db, "SELECT count(*) FROM documents"), 3000);
+    assert_int_equal(sql_int(t->db, "SELECT count(*) FROM events WHERE paired_id IS NOT NULL"),
+                     3000);
+    fr_store_close(s);
+}
+
 /* A load killed before its end leaves the two indexes missing. While a
  * load is alive another process reads and writes without them and builds
  * nothing (a build would hold the write lock for seconds); an open never
@@ -1045,15 +1122,10 @@ static void initial_load_equals_recording_one_at_a_time(void **st)
 static void a_killed_load_gets_its_indexes_back(void **st)
 {
     tmp *t = *st;
-    fr_store *s = open_ok(t, FR_STORE_CREATE);
+    fr_store *s = load_started(t);
     int on = 0;
-    assert_int_equal(fr__store_load_begin(s, &on, NULL), FR_OK);
-    assert_true(on);
     fr_event ev;
-    make_event(&ev, "K1", FR_EVENT_ENTRY, "2024-01-10T10:00-05:00", "K1");
-    assert_int_equal(fr_store_batch_begin(s, NULL), FR_OK);
-    assert_int_equal(fr_store_record(s, &ev, NULL, NULL), FR_OK);
-    assert_int_equal(fr_store_batch_commit(s, NULL), FR_OK);
+    record_batch(s, "K1", FR_EVENT_ENTRY, "2024-01-10T10:00-05:00", "K1", NULL);
     assert_int_equal(index_count(t->db), 0);
     /* another process during the load */
     fr_store *other = open_ok(t, 0);
@@ -1148,6 +1220,8 @@ int main(void)
         T(no_statement_scans_a_growing_table),
         T(initial_load_equals_recording_one_at_a_time),
         T(a_killed_load_gets_its_indexes_back),
+        T(a_document_written_beside_a_load_is_found),
+        T(a_load_knows_its_documents_past_the_document_map),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,12 @@ typedef struct sq_store {
     int big_cache;
     int64_t data_version;
     sq_map docs, travs;
+    size_t docs_max; /* the document map's slots at most; 0: SQ_CACHE_MAX (tests lower it) */
+    /* during an initial load: a hash of every document's key in the ledger
+     * (store_sqlite_cache.c, fr__sq_docset_*); complete while docset_on */
+    uint64_t *docset;
+    size_t docset_cap, docset_used;
+    int docset_on;
     sq_block *block;  /* NULL unless batches ran (fr__sq_block_enable) */
     int64_t next_tid; /* the number SQ_TRAV_INSERT would give next; 0: ask it */
     fr_linkage_params link_params;
@@ -178,6 +184,16 @@ int fr__sq_trav_put(sq_store *s, const sq_trav_slot *v);
 void fr__sq_trav_forget(sq_store *s, int64_t traveller_id);
 void fr__sq_cache_clear(sq_store *s);
 void fr__sq_cache_free(sq_store *s);
+/* The documents of an initial load (the ledger started empty): start when
+ * it begins, add each document the connection creates; absent answers 1
+ * when (state, number) is surely not in the ledger, so a new document costs
+ * no look-up of the documents index. A failure to grow, the cache clear
+ * (another connection wrote, a rollback, a merge...) and the load's end
+ * stop it: then absent answers 0 and the index is asked. */
+void fr__sq_docset_start(sq_store *s);
+void fr__sq_docset_add(sq_store *s, const char *state, const char *number);
+int fr__sq_docset_absent(const sq_store *s, const char *state, const char *number);
+void fr__sq_docset_stop(sq_store *s);
 
 /* store_sqlite.c: count a row recorded in the open batch; past
  * SQ_BIG_BATCH_ROWS the connection's page cache grows to 1 GiB. */

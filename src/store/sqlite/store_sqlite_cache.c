@@ -97,7 +97,8 @@ int fr__sq_doc_put(sq_store *s, const char *state, const char *number, int64_t d
 {
     char key[28];
     if (!make_key(key, state, number)) return FR_OK; /* too long to cache: always ask */
-    if (map_reserve(&s->docs, sizeof(sq_doc_slot), 1, SQ_CACHE_MAX) != FR_OK) return FR_ENOMEM;
+    size_t max = s->docs_max ? s->docs_max : SQ_CACHE_MAX;
+    if (map_reserve(&s->docs, sizeof(sq_doc_slot), 1, max) != FR_OK) return FR_ENOMEM;
     sq_doc_slot *t = s->docs.slots;
     size_t j = hash_str(key) & (s->docs.cap - 1);
     while (t[j].key[0] && strcmp(t[j].key, key) != 0)
@@ -151,9 +152,85 @@ void fr__sq_trav_forget(sq_store *s, int64_t tid)
     if (hit) hit->last_row = -1;
 }
 
+/* A document key's hash: never 0 (the empty slot). */
+static uint64_t doc_hash(const char *state, const char *number)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = state; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ ':') * 1099511628211ULL;
+    for (const char *p = number; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return hash_i64((int64_t)h) | 1;
+}
+
+void fr__sq_docset_stop(sq_store *s)
+{
+    fr_free(s->docset);
+    s->docset = NULL;
+    s->docset_cap = s->docset_used = 0;
+    s->docset_on = 0;
+}
+
+void fr__sq_docset_start(sq_store *s)
+{
+    fr__sq_docset_stop(s);
+    s->docset_on = 1;
+}
+
+/* Half full at most: a miss (a new document, the common case) ends at an
+ * empty slot soon. */
+static int docset_grow(sq_store *s)
+{
+    size_t ncap = s->docset_cap ? s->docset_cap * 2 : (size_t)1 << 16;
+    if (ncap > SQ_LOAD_MAX) return FR_ENOMEM;
+    uint64_t *ns = fr_calloc(ncap, sizeof *ns);
+    if (!ns) return FR_ENOMEM;
+    for (size_t i = 0; i < s->docset_cap; i++) {
+        uint64_t h = s->docset[i];
+        if (!h) continue;
+        size_t j = h & (ncap - 1);
+        while (ns[j])
+            j = (j + 1) & (ncap - 1);
+        ns[j] = h;
+    }
+    fr_free(s->docset);
+    s->docset = ns;
+    s->docset_cap = ncap;
+    return FR_OK;
+}
+
+void fr__sq_docset_add(sq_store *s, const char *state, const char *number)
+{
+    if (!s->docset_on) return;
+    if ((s->docset_used + 1) * 2 > s->docset_cap && docset_grow(s) != FR_OK) {
+        fr__sq_docset_stop(s); /* no longer all of them: the index answers */
+        return;
+    }
+    uint64_t h = doc_hash(state, number);
+    size_t j = h & (s->docset_cap - 1);
+    while (s->docset[j]) {
+        if (s->docset[j] == h) return; /* a namesake hash: absent stays 0 for both */
+        j = (j + 1) & (s->docset_cap - 1);
+    }
+    s->docset[j] = h;
+    s->docset_used++;
+}
+
+int fr__sq_docset_absent(const sq_store *s, const char *state, const char *number)
+{
+    if (!s->docset_on) return 0;
+    if (!s->docset_cap) return 1; /* none yet */
+    uint64_t h = doc_hash(state, number);
+    for (size_t j = h & (s->docset_cap - 1); s->docset[j]; j = (j + 1) & (s->docset_cap - 1))
+        if (s->docset[j] == h) return 0;
+    return 1;
+}
+
 void fr__sq_cache_clear(sq_store *s)
 {
     s->load = 0; /* the maps no longer hold all there is */
+    fr__sq_docset_stop(s);
     s->link_total = -1;
     s->next_tid = 0;
     if (s->docs.cap) memset(s->docs.slots, 0, s->docs.cap * sizeof(sq_doc_slot));
@@ -169,4 +246,5 @@ void fr__sq_cache_free(sq_store *s)
     fr_free(s->travs.slots);
     s->docs = s->travs = (sq_map){0};
     fr__sq_block_free(s);
+    fr__sq_docset_stop(s);
 }

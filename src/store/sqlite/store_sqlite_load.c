@@ -194,6 +194,7 @@ int fr__sq_load_begin(fr_store *base, int *on, fr_error *err)
     /* the maps start empty and hold all there is from now on */
     s->load = 1;
     fr__sq_block_complete(s);
+    fr__sq_docset_start(s);
     *on = 1;
     return FR_OK;
 end:
@@ -206,6 +207,7 @@ int fr__sq_load_end(fr_store *base, fr_error *err)
 {
     sq_store *s = (sq_store *)base;
     s->load = 0;
+    fr__sq_docset_stop(s);
     if (s->in_tx) fr__sq_tx_rollback(s);
     fr__sq_index_refresh(s);
     int rc = FR_OK;

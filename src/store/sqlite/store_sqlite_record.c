@@ -44,6 +44,7 @@ static int doc_lookup(sq_store *s, const fr_document *d, int64_t *doc_id, int64_
         *doc_id = hit->doc_id, *tid = hit->traveller_id, *pdig = hit->person_digest;
         return 1;
     }
+    if (fr__sq_docset_absent(s, d->state, d->number)) return 0; /* a load's new document */
     sqlite3_stmt *st = NULL;
     int rc = fr__sq_stmt(s, SQ_DOC_FIND, &st, err);
     if (rc != FR_OK) return rc;
@@ -133,6 +134,7 @@ static int new_document(sq_store *s, const fr_event *ev, int64_t pdig, int64_t *
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
         return fr__sq_error(s, rc, err, "cannot add the document");
     *doc_id = sqlite3_last_insert_rowid(s->db);
+    fr__sq_docset_add(s, d->state, d->number);
     for (size_t i = 0; i < c.n && how == FR_LINK_REVIEW; i++) {
         char why[400];
         fr_linkage_explain(&c.score[i], why, sizeof why);
