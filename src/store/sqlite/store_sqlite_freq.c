@@ -101,67 +101,63 @@ static int grow(sq_freq *f)
     return FR_OK;
 }
 
-static int arena_put(sq_freq *f, const char *s, size_t n)
+/* Room for n more bytes in the arena. */
+static int arena_reserve(sq_freq *f, size_t n)
 {
-    if (f->alen + n > f->acap) {
-        size_t ncap = f->acap ? f->acap : 4096;
-        while (ncap < f->alen + n)
-            ncap *= 2;
-        if (ncap > UINT32_MAX) return FR_ENOMEM;
-        char *na = fr_realloc(f->arena, ncap);
-        if (!na) return FR_ENOMEM;
-        f->arena = na;
-        f->acap = ncap;
-    }
-    memcpy(f->arena + f->alen, s, n);
-    f->alen += n;
+    if (f->alen + n <= f->acap) return FR_OK;
+    size_t ncap = f->acap ? f->acap : 4096;
+    while (ncap < f->alen + n)
+        ncap *= 2;
+    if (ncap > UINT32_MAX) return FR_ENOMEM;
+    char *na = fr_realloc(f->arena, ncap);
+    if (!na) return FR_ENOMEM;
+    f->arena = na;
+    f->acap = ncap;
     return FR_OK;
 }
 
-static int add(sq_freq *f, int kind, const char *a, const char *b, const char *c, int64_t birth)
+static void arena_put(sq_freq *f, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    memcpy(f->arena + f->alen, s, n);
+    f->alen += n;
+}
+
+/* One more for a key; the room is reserved (fr__sq_freq_add). */
+static void add(sq_freq *f, int kind, const char *a, const char *b, const char *c, int64_t birth)
 {
     uint64_t h = key_hash(kind, a, b, c, birth);
     freq_slot *e = find(f, h, kind, a, b, c, birth);
     if (e) {
         e->delta++;
-        return FR_OK;
+        return;
     }
-    if ((f->used + 1) * 10 >= f->cap * 7 && grow(f) != FR_OK) return FR_ENOMEM;
     size_t off = f->alen;
-    if (kind != SQ_FREQ_BIRTH_KEY) {
-        int rc = arena_put(f, a, strlen(a) + 1);
-        if (rc == FR_OK && kind == SQ_FREQ_NAME_KEY) rc = arena_put(f, b, strlen(b) + 1);
-        if (rc == FR_OK && kind == SQ_FREQ_NAME_KEY) rc = arena_put(f, c, strlen(c) + 1);
-        if (rc != FR_OK) {
-            f->alen = off;
-            return rc;
-        }
+    if (kind != SQ_FREQ_BIRTH_KEY) arena_put(f, a);
+    if (kind == SQ_FREQ_NAME_KEY) {
+        arena_put(f, b);
+        arena_put(f, c);
     }
     size_t j = h & (f->cap - 1);
     while (f->slots[j].hash)
         j = (j + 1) & (f->cap - 1);
     f->slots[j] = (freq_slot){h, birth, (uint32_t)off, 1, kind};
     f->used++;
-    return FR_OK;
 }
 
 int fr__sq_freq_add(sq_store *s, const fr_document *d)
 {
     if (!s->freq && !(s->freq = fr_calloc(1, sizeof *s->freq))) return FR_ENOMEM;
     sq_freq *f = s->freq;
-    /* room for the three first, so that a failure adds none of them */
+    /* room for all three first, so that a failure adds none of them */
+    size_t nat = strlen(d->nationality) + 1;
     while ((f->used + 3) * 10 >= f->cap * 7)
         if (grow(f) != FR_OK) return FR_ENOMEM;
-    int rc = add(f, SQ_FREQ_NAT_KEY, d->nationality, NULL, NULL, 0);
-    if (rc != FR_OK) return rc;
-    if ((rc = add(f, SQ_FREQ_NAME_KEY, d->nationality, d->surname, d->given_names, 0)) != FR_OK) {
-        find(f, key_hash(SQ_FREQ_NAT_KEY, d->nationality, NULL, NULL, 0), SQ_FREQ_NAT_KEY,
-             d->nationality, NULL, NULL, 0)
-            ->delta--; /* a nationality count with no name count would be wrong */
-        return rc;
-    }
-    if (d->birth_date != FR_DATE_NONE)
-        (void)add(f, SQ_FREQ_BIRTH_KEY, NULL, NULL, NULL, d->birth_date); /* room reserved */
+    if (arena_reserve(f, 2 * nat + strlen(d->surname) + strlen(d->given_names) + 2) != FR_OK)
+        return FR_ENOMEM;
+    add(f, SQ_FREQ_NAT_KEY, d->nationality, NULL, NULL, 0);
+    add(f, SQ_FREQ_NAME_KEY, d->nationality, d->surname, d->given_names, 0);
+    if (d->birth_date != FR_DATE_NONE) add(f, SQ_FREQ_BIRTH_KEY, NULL, NULL, NULL, d->birth_date);
     f->total++;
     return FR_OK;
 }
